@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { Decider, fold } from './decider';
+import { DecisionRef, DomainEvent, EventToAppend, RecordedEvent } from './envelope';
+import { CommandRecord, DuplicateCommandError, EventStore } from './event-store';
+import { RuleViolation, WrongExpectedRevisionError } from './errors';
+import { EventSchemas } from './upcasting';
+
+/** Who asks, why, and how the request wants concurrency and retries handled. */
+export interface CommandContext {
+  actor: string;
+  reason: string;
+  decision?: DecisionRef;
+  /** YYYY-MM-DD; today when absent. */
+  effectiveDate?: string;
+  correlationId?: string;
+  causationId?: string;
+  /** A retried command with the same id appends nothing and gets the first answer. */
+  commandId?: string;
+  /** Hash of the request behind `commandId`: the same id with another request is refused. */
+  fingerprint?: string;
+  /** The revision the caller last saw (HTTP If-Match): no silent retry then. */
+  expectedRevision?: number;
+}
+
+export interface CommandResult {
+  streamId: string;
+  /** Revision of the stream's last event after the command (-1: no stream). */
+  revision: number;
+  /** Global position of the last appended event (0 when nothing was appended). */
+  position: number;
+  events: EventToAppend[];
+  /** True when this answer repeats an earlier command with the same id. */
+  duplicate: boolean;
+}
+
+export interface CommandHandlerOptions {
+  /** How many times a command is re-decided after losing a race on its stream. */
+  maxRetries?: number;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+/**
+ * Load, decide, append with the expected revision. A lost race (another writer appended first)
+ * re-runs the decision on the fresh state a bounded number of times, unless the caller pinned the
+ * revision it saw: then the conflict is the caller's to resolve.
+ */
+export class CommandHandler {
+  private readonly maxRetries: number;
+  private readonly clock: () => Date;
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly schemas: EventSchemas = new EventSchemas(),
+    options: CommandHandlerOptions = {},
+  ) {
+    this.maxRetries = options.maxRetries ?? 3;
+    this.clock = options.clock ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  async handle<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext): Promise<CommandResult> {
+    const earlier = await this.earlierAnswer(context);
+    if (earlier) return earlier;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(decider, streamId, command, context);
+      } catch (error) {
+        if (error instanceof DuplicateCommandError) return (await this.earlierAnswer(context))!;
+        const mayRetry = context.expectedRevision === undefined && attempt < this.maxRetries;
+        if (!(error instanceof WrongExpectedRevisionError) || !mayRetry) throw error;
+      }
+    }
+  }
+
+  /** The state of a stream folded from its events, with its revision (-1 when it does not exist). */
+  async load<E extends DomainEvent, S>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, streamId: string, recordedUpTo?: Date) {
+    const events = (await this.store.readStream(streamId, { recordedUpTo })) as RecordedEvent<E>[];
+    return { state: fold(decider, events as unknown as E[]), revision: events.length ? events[events.length - 1].revision : -1, events };
+  }
+
+  private async attempt<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext): Promise<CommandResult> {
+    const { state, revision } = await this.load(decider, streamId);
+    if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
+      throw new WrongExpectedRevisionError(streamId, String(context.expectedRevision), String(revision));
+    }
+    const events = decider.decide(command, state).map((e) => this.envelope(e, context));
+    if (events.length === 0) return { streamId, revision, position: 0, events, duplicate: false };
+    const command_ = context.commandId ? { commandId: context.commandId, fingerprint: context.fingerprint } : undefined;
+    const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: command_ });
+    return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
+  }
+
+  private envelope(event: DomainEvent, context: CommandContext): EventToAppend {
+    return {
+      eventId: this.newId(),
+      type: event.type,
+      schemaVersion: this.schemas.versionOf(event.type),
+      data: event.data,
+      metadata: {
+        actor: context.actor,
+        reason: context.reason,
+        ...(context.decision ? { decision: context.decision } : {}),
+        effectiveDate: context.effectiveDate ?? this.clock().toISOString().slice(0, 10),
+        correlationId: context.correlationId ?? context.commandId ?? this.newId(),
+        ...(context.causationId ? { causationId: context.causationId } : {}),
+        ...(context.commandId ? { commandId: context.commandId } : {}),
+      },
+    };
+  }
+
+  private async earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
+    if (!context.commandId) return undefined;
+    const record = await this.store.findCommand(context.commandId);
+    if (!record) return undefined;
+    assertSameRequest(record, context);
+    return { streamId: record.streamId, revision: record.revision, position: record.position, events: [], duplicate: true };
+  }
+}
+
+function assertSameRequest(record: CommandRecord, context: CommandContext) {
+  if (record.fingerprint && context.fingerprint && record.fingerprint !== context.fingerprint) {
+    throw new RuleViolation('idempotency-key-reused', `the key ${record.commandId} was already used for a different request`);
+  }
+}

@@ -1,0 +1,46 @@
+/** A decision of a union body that authorises a change (số quyết định). */
+export interface DecisionRef {
+  number: string;
+  issuedBy?: string;
+  /** YYYY-MM-DD */
+  date?: string;
+}
+
+/** Who, why and when: what auditors read on every fact in the register. */
+export interface EventMetadata {
+  actor: string;
+  reason: string;
+  decision?: DecisionRef;
+  /** When the change takes effect in the world (YYYY-MM-DD); may lie in the past. */
+  effectiveDate: string;
+  correlationId: string;
+  causationId?: string;
+  /** The command that produced the event, for idempotent retries. */
+  commandId?: string;
+}
+
+/** A fact as a decider returns it: type and data only. */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+}
+
+/** A fact ready to be appended: the kernel has given it an id, a schema version and metadata. */
+export interface EventToAppend<E extends DomainEvent = DomainEvent> {
+  eventId: string;
+  type: E['type'];
+  schemaVersion: number;
+  data: E['data'];
+  metadata: EventMetadata;
+}
+
+/** A fact as the log holds it. `recordedAt` is stamped by the store: when the register learned it. */
+export interface RecordedEvent<E extends DomainEvent = DomainEvent> extends EventToAppend<E> {
+  streamId: string;
+  /** 0-based position of the event within its stream. */
+  revision: number;
+  /** Position in the global log: strictly increasing in commit order, not necessarily contiguous. */
+  position: number;
+  /** ISO 8601 instant. */
+  recordedAt: string;
+}

@@ -1,0 +1,76 @@
+import { EventToAppend, RecordedEvent } from './envelope';
+
+/** `number`: the revision of the stream's last event; 'no_stream': it must not exist yet; 'any': no check. */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+export interface CommandRecord {
+  commandId: string;
+  streamId: string;
+  /** Revision of the last event the command appended (-1 when it appended none). */
+  revision: number;
+  position: number;
+  /** What the caller sent, hashed: the same id with another request is refused. */
+  fingerprint?: string;
+}
+
+export interface AppendOptions {
+  /** Record the command so that a retry appends nothing (see CommandHandler). */
+  command?: { commandId: string; fingerprint?: string };
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event: the stream's new expected revision. */
+  revision: number;
+  /** Global position of the last appended event. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** Stop after this revision (inclusive). */
+  toRevision?: number;
+  /** Only what the register had recorded by this instant: the basis of every `asOf` read. */
+  recordedUpTo?: Date;
+}
+
+export interface Subscription {
+  /** Resolves once the subscription has stopped and its handler is no longer called. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription stops by itself with an error (the handler threw). */
+  readonly done: Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Events per read while catching up. */
+  batchSize?: number;
+  /** Upper bound on the wait for new events when the store cannot push a notification. */
+  pollMs?: number;
+}
+
+/** Called for each event in position order; the subscription waits for it before the next. */
+export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
+
+/**
+ * The port every event-store adapter implements (PostgreSQL, PGlite, EventStoreDB), checked by
+ * one contract suite in test/contract. Services only ever see this interface.
+ */
+export interface EventStore {
+  append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** A page of the global log: events with position > `after`, in position order. */
+  readAll(after: number, limit: number): Promise<RecordedEvent[]>;
+  /** Catch up from `after` (exclusive), then follow live, calling `handler` once per event in order. */
+  subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription;
+  /** The command recorded under this id, if any. */
+  findCommand(commandId: string): Promise<CommandRecord | undefined>;
+  /** Position of the last event in the global log (0 when empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Thrown by `append` when another command already used this command id. */
+export class DuplicateCommandError extends Error {
+  constructor(readonly commandId: string) {
+    super(`command ${commandId} was already handled`);
+    this.name = 'DuplicateCommandError';
+  }
+}

@@ -1,0 +1,73 @@
+import { DomainEvent, RecordedEvent } from './envelope';
+import { AppendOptions, AppendResult, EventHandler, EventStore, ExpectedRevision, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store';
+import { EventToAppend } from './envelope';
+
+/** Turns an event of `type` at `fromVersion` into the next version (it may rename the type). */
+export interface Upcaster {
+  type: string;
+  fromVersion: number;
+  upcast(event: DomainEvent): DomainEvent;
+}
+
+/**
+ * The schema versions we write today, and the upcasters that bring older stored events up to them.
+ * Stored events are never rewritten: old versions are translated each time they are read.
+ */
+export class EventSchemas {
+  private readonly byKey = new Map<string, Upcaster>();
+
+  constructor(
+    private readonly current: Record<string, number> = {},
+    upcasters: Upcaster[] = [],
+  ) {
+    for (const u of upcasters) this.byKey.set(`${u.type}@${u.fromVersion}`, u);
+  }
+
+  /** Version stamped on new events of this type (1 for types nobody declared). */
+  versionOf(type: string): number {
+    return this.current[type] ?? 1;
+  }
+
+  upcast<E extends DomainEvent>(event: RecordedEvent<E>): RecordedEvent<E> {
+    let result: RecordedEvent<E> = event;
+    for (let step = this.byKey.get(`${result.type}@${result.schemaVersion}`); step; step = this.byKey.get(`${result.type}@${result.schemaVersion}`)) {
+      const next = step.upcast({ type: result.type, data: result.data });
+      result = { ...result, type: next.type, data: next.data, schemaVersion: result.schemaVersion + 1 } as RecordedEvent<E>;
+    }
+    return result;
+  }
+
+  merge(other: EventSchemas): EventSchemas {
+    return new EventSchemas({ ...this.current, ...other.current }, [...this.byKey.values(), ...other.byKey.values()]);
+  }
+}
+
+/** An EventStore whose reads come out upcast, so no consumer ever sees an old schema version. */
+export class UpcastingEventStore implements EventStore {
+  constructor(
+    readonly inner: EventStore,
+    readonly schemas: EventSchemas,
+  ) {}
+
+  append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
+    return this.inner.append(streamId, events, expected, options);
+  }
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return (await this.inner.readStream(streamId, options)).map((e) => this.schemas.upcast(e));
+  }
+  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
+    return (await this.inner.readAll(after, limit)).map((e) => this.schemas.upcast(e));
+  }
+  subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
+    return this.inner.subscribe(after, (e) => handler(this.schemas.upcast(e)), options);
+  }
+  findCommand(commandId: string) {
+    return this.inner.findCommand(commandId);
+  }
+  headPosition() {
+    return this.inner.headPosition();
+  }
+  close() {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  ANY,
+  AllStreamResolvedEvent,
+  EventStoreDBClient,
+  excludeSystemEvents,
+  FORWARDS,
+  jsonEvent,
+  NO_STREAM,
+  ResolvedEvent,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  AppendOptions,
+  AppendResult,
+  CommandRecord,
+  DuplicateCommandError,
+  EventHandler,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedRevisionError,
+} from '@register/event-sourcing';
+
+/** Streams the adapter keeps for itself: one per handled command, to answer retries. */
+const COMMAND_STREAM = 'register_command-';
+
+type JsonRecorded = { streamId: string; id: string; revision: bigint; type: string; created: Date; data: unknown; metadata: unknown; position?: { commit: bigint } };
+
+/**
+ * EventStoreDB through @eventstore/db-client (gRPC). Written against the client's documented API;
+ * it cannot run on our CI machines, so the contract suite runs against it only when EVENTSTORE_URL
+ * is set. Our global position is the commit position of the server's transaction file.
+ *
+ * Idempotent commands: event ids are the ones the kernel gave, and the command is recorded in a
+ * stream of its own right after the append. The two writes are not atomic (EventStoreDB has no
+ * multi-stream transaction); a crash between them leaves the command unrecorded, and its retry is
+ * then decided afresh against the stream's new revision, as for any other command.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  static connect(connectionString: string): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    const expectedRevision = expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : BigInt(expected);
+    const data = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: { ...e.metadata, schemaVersion: e.schemaVersion } }));
+    try {
+      const result = await this.client.appendToStream(streamId, data, { expectedRevision });
+      const answer = { revision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
+      if (options.command) await this.recordCommand(streamId, answer, options.command);
+      return answer;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw new WrongExpectedRevisionError(streamId, String(expected), String(error.actualVersion));
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: START, direction: FORWARDS })) {
+        const event = toRecorded(resolved);
+        if (!event) continue;
+        if (options.toRevision !== undefined && event.revision > options.toRevision) break;
+        if (options.recordedUpTo && new Date(event.recordedAt) > options.recordedUpTo) break;
+        events.push(event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
+    const fromPosition = after === 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
+    const page: RecordedEvent[] = [];
+    // Over-read a little: system events and our command streams are skipped, not counted.
+    for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: limit * 2 + 10 })) {
+      const event = toRecorded(resolved);
+      if (!event || event.position <= after || isInternal(event)) continue;
+      page.push(event);
+      if (page.length === limit) break;
+    }
+    return page;
+  }
+
+  subscribe(after: number, handler: EventHandler, _options?: SubscribeOptions): Subscription {
+    const fromPosition = after === 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
+    const subscription = this.client.subscribeToAll({ fromPosition, filter: excludeSystemEvents() });
+    let stopped = false;
+    const done = (async () => {
+      for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+        if (stopped) break;
+        const event = toRecorded(resolved);
+        if (!event || event.position <= after || isInternal(event)) continue;
+        await handler(event);
+      }
+    })();
+    return {
+      done,
+      async stop() {
+        stopped = true;
+        await subscription.unsubscribe();
+        await done.catch(() => undefined);
+      },
+    };
+  }
+
+  async findCommand(commandId: string): Promise<CommandRecord | undefined> {
+    const [record] = await this.readStream(COMMAND_STREAM + commandId);
+    return record ? (record.data as CommandRecord) : undefined;
+  }
+
+  async headPosition(): Promise<number> {
+    for await (const resolved of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 50 })) {
+      const event = toRecorded(resolved);
+      if (event && !isInternal(event)) return event.position;
+    }
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  private async recordCommand(streamId: string, answer: AppendResult, command: NonNullable<AppendOptions['command']>) {
+    const record: CommandRecord = { commandId: command.commandId, streamId, ...answer, fingerprint: command.fingerprint };
+    try {
+      await this.client.appendToStream(COMMAND_STREAM + command.commandId, jsonEvent({ type: 'CommandHandled', data: record as never }), { expectedRevision: NO_STREAM });
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw new DuplicateCommandError(command.commandId);
+      throw error;
+    }
+  }
+}
+
+function isInternal(event: RecordedEvent) {
+  return event.streamId.startsWith(COMMAND_STREAM) || event.type.startsWith('$');
+}
+
+function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
+  const e = resolved.event as JsonRecorded | undefined;
+  if (!e) return undefined;
+  const { schemaVersion, ...metadata } = (e.metadata ?? {}) as RecordedEvent['metadata'] & { schemaVersion?: number };
+  return {
+    eventId: e.id,
+    streamId: e.streamId,
+    revision: Number(e.revision),
+    position: Number(e.position?.commit ?? 0n),
+    type: e.type,
+    schemaVersion: schemaVersion ?? 1,
+    data: e.data,
+    metadata,
+    recordedAt: e.created.toISOString(),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './sql-event-store';
+export * from './postgres';
+export * from './pglite';
+export * from './eventstoredb';
+export { APPEND_LOCK_KEY } from './sql-schema';

@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+import { SqlClient, SqlEventStore } from './sql-event-store';
+
+/** PGlite (PostgreSQL compiled to WebAssembly) behind the SqlClient shape: one process, no server. */
+export function pgliteClient(db: PGlite): SqlClient {
+  return {
+    query: (sql, params) => db.query(sql, params) as never,
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
+  };
+}
+
+/** The embedded event store: `dataDir` keeps the log on disk; without it the log lives in memory. */
+export async function openPgliteEventStore(dataDir?: string, schema = 'register'): Promise<SqlEventStore> {
+  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  return SqlEventStore.open(pgliteClient(db), schema);
+}

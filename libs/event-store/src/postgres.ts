@@ -1,0 +1,25 @@
+import { Client, Pool, PoolConfig } from 'pg';
+import { SqlClient, SqlEventStore } from './sql-event-store';
+
+/** node-postgres behind the SqlClient shape: a pool for work, a dedicated client for LISTEN. */
+export function postgresClient(config: PoolConfig): SqlClient {
+  const pool = new Pool({ max: 16, ...config });
+  return {
+    query: (sql, params) => pool.query(sql, params as unknown[]) as never,
+    exec: (sql) => pool.query(sql),
+    close: () => pool.end(),
+    async listen(channel, listener) {
+      const client = new Client(config);
+      await client.connect();
+      client.on('notification', () => listener());
+      client.on('error', () => undefined); // a lost LISTEN only slows subscribers to their poll interval
+      await client.query(`listen ${channel}`);
+      return () => client.end();
+    },
+  };
+}
+
+/** The production event store on PostgreSQL. */
+export function openPostgresEventStore(connectionString: string, schema = 'register'): Promise<SqlEventStore> {
+  return SqlEventStore.open(postgresClient({ connectionString }), schema);
+}

@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import {
+  AppendOptions,
+  AppendResult,
+  catchUpSubscription,
+  CommandRecord,
+  DuplicateCommandError,
+  EventHandler,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedRevisionError,
+} from '@register/event-sourcing';
+import { schemaSql } from './sql-schema';
+
+/** The little a SQL event store needs from a driver: node-postgres and PGlite both fit. */
+export interface SqlClient {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs a script of several statements. */
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+  /** Calls `listener` when another process appended (PostgreSQL LISTEN); absent on PGlite. */
+  listen?(channel: string, listener: () => void): Promise<() => Promise<void>>;
+}
+
+interface EventRow {
+  position: string | number;
+  event_id: string;
+  stream_id: string;
+  revision: string | number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: RecordedEvent['metadata'];
+  recorded_at: Date | string;
+}
+
+const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
+
+/** The event log on PostgreSQL's SQL, for both node-postgres and PGlite. See sql-schema.ts for ordering. */
+export class SqlEventStore implements EventStore {
+  private readonly appended = new EventEmitter().setMaxListeners(0);
+  private unlisten?: Promise<() => Promise<void>>;
+
+  private constructor(
+    private readonly sql: SqlClient,
+    private readonly schema: string,
+  ) {}
+
+  static async open(sql: SqlClient, schema = 'register'): Promise<SqlEventStore> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+    await sql.exec(schemaSql(schema));
+    return new SqlEventStore(sql, schema);
+  }
+
+  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const expectedNumber = expected === 'any' ? -2 : expected === 'no_stream' ? -1 : expected;
+    try {
+      const { rows } = await this.sql.query<{ out_revision: string; out_position: string }>(
+        `select * from ${this.schema}.append_events($1, $2, $3::jsonb, $4, $5)`,
+        [streamId, expectedNumber, JSON.stringify(events), options.command?.commandId ?? null, options.command?.fingerprint ?? null],
+      );
+      this.appended.emit('appended');
+      return { revision: Number(rows[0].out_revision), position: Number(rows[0].out_position) };
+    } catch (error) {
+      throw this.translate(error, streamId, expected, options.command?.commandId);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.sql.query<EventRow>(
+      `select ${COLUMNS} from ${this.schema}.events
+        where stream_id = $1 and ($2::bigint is null or revision <= $2) and ($3::timestamptz is null or recorded_at <= $3)
+        order by revision`,
+      [streamId, options.toRevision ?? null, options.recordedUpTo?.toISOString() ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.sql.query<EventRow>(`select ${COLUMNS} from ${this.schema}.events where position > $1 order by position limit $2`, [after, limit]);
+    return rows.map(toRecorded);
+  }
+
+  subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
+    this.unlisten ??= this.sql.listen?.(`${this.schema}_appended`, () => this.appended.emit('appended'));
+    return catchUpSubscription(
+      {
+        readAll: (from, limit) => this.readAll(from, limit),
+        onAppended: (listener) => {
+          this.appended.on('appended', listener);
+          return () => this.appended.off('appended', listener);
+        },
+      },
+      after,
+      handler,
+      options,
+    );
+  }
+
+  async findCommand(commandId: string): Promise<CommandRecord | undefined> {
+    const { rows } = await this.sql.query<{ stream_id: string; revision: string; position: string; fingerprint: string | null }>(
+      `select stream_id, revision, position, fingerprint from ${this.schema}.commands where command_id = $1`,
+      [commandId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return { commandId, streamId: row.stream_id, revision: Number(row.revision), position: Number(row.position), fingerprint: row.fingerprint ?? undefined };
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.sql.query<{ head: string | null }>(`select max(position) as head from ${this.schema}.events`);
+    return Number(rows[0]?.head ?? 0);
+  }
+
+  async close(): Promise<void> {
+    const stop = await this.unlisten;
+    await stop?.();
+    await this.sql.close();
+  }
+
+  private translate(error: unknown, streamId: string, expected: ExpectedRevision, commandId?: string): unknown {
+    const e = error as { code?: string; detail?: string; constraint?: string; message?: string };
+    if (e.code === 'RG409') return new WrongExpectedRevisionError(streamId, String(expected), e.detail ?? '?');
+    if (e.code === '23505' && (e.constraint === 'commands_pkey' || e.message?.includes('commands_pkey'))) {
+      return new DuplicateCommandError(commandId ?? "?");
+    }
+    // Two writers creating the same stream race on the unique (stream_id, revision).
+    if (e.code === '23505' && (e.constraint === 'events_stream_id_revision_key' || e.message?.includes('events_stream_id_revision_key'))) {
+      return new WrongExpectedRevisionError(streamId, String(expected), 'moved on');
+    }
+    return error;
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: Number(row.position),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The event log's schema, shared by PostgreSQL and PGlite (the same SQL runs on both).
+ *
+ * THE ORDERING TRAP, AND HOW WE AVOID IT. A plain sequence hands out positions when rows are
+ * inserted, not when they commit: writer A takes 41, writer B takes 42 and commits first, a
+ * reader sees 42, moves its checkpoint past 41, and never sees A's event when A commits.
+ * We close that window by taking a transaction-scoped advisory lock (`append_lock`) just before
+ * the positions are drawn, and holding it until commit: PostgreSQL makes a transaction visible
+ * before it releases its locks, so when position N is visible every lower position is either
+ * visible or rolled back (a gap that stays a gap). Readers can then trust position order, with
+ * no gap timeouts or high-water marks. The price is that appends to the log serialize for the
+ * short span from drawing positions to commit; checking the expected revision happens before the
+ * lock, so a conflicting writer fails without waiting. The whole append is one function call,
+ * one round trip.
+ */
+export const APPEND_LOCK_KEY = 7_360_326; // any constant; 26 March is the union's founding day
+
+export const schemaSql = (schema: string) => `
+create schema if not exists ${schema};
+
+create table if not exists ${schema}.streams (
+  stream_id text primary key,
+  revision  bigint not null
+);
+
+create sequence if not exists ${schema}.event_position;
+
+create table if not exists ${schema}.events (
+  position       bigint primary key,
+  event_id       uuid not null unique,
+  stream_id      text not null,
+  revision       bigint not null,
+  type           text not null,
+  schema_version int not null,
+  data           jsonb not null,
+  metadata       jsonb not null,
+  recorded_at    timestamptz not null default date_trunc('milliseconds', clock_timestamp()),
+  unique (stream_id, revision)
+);
+
+create table if not exists ${schema}.commands (
+  command_id  text primary key,
+  stream_id   text not null,
+  revision    bigint not null,
+  position    bigint not null,
+  fingerprint text
+);
+
+-- p_expected: -2 any, -1 no stream, n the revision of the stream's last event.
+create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_fingerprint text)
+returns table (out_revision bigint, out_position bigint)
+language plpgsql set search_path = ${schema} as $fn$
+declare
+  current_revision bigint;
+  last_position bigint;
+begin
+  insert into streams (stream_id, revision) values (p_stream, -1) on conflict do nothing;
+  select revision into current_revision from streams where stream_id = p_stream for update;
+  if p_expected <> -2 and p_expected <> current_revision then
+    raise exception 'stream % is at revision %, expected %', p_stream, current_revision, p_expected
+      using errcode = 'RG409', detail = current_revision::text;
+  end if;
+  perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+  with incoming as (
+    select e, ord from jsonb_array_elements(p_events) with ordinality as t(e, ord)
+  ), inserted as (
+    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
+    select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
+           (e->>'schemaVersion')::int, e->'data', e->'metadata'
+    from incoming order by ord
+    returning position
+  )
+  select max(position) into last_position from inserted;
+  current_revision := current_revision + jsonb_array_length(p_events);
+  update streams set revision = current_revision where stream_id = p_stream;
+  if p_command_id is not null then
+    insert into commands (command_id, stream_id, revision, position, fingerprint)
+    values (p_command_id, p_stream, current_revision, last_position, p_fingerprint);
+  end if;
+  perform pg_notify('${schema}_appended', last_position::text);
+  return query select current_revision, last_position;
+end
+$fn$;
+`;

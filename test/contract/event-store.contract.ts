@@ -1,0 +1,148 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DuplicateCommandError, EventStore, RecordedEvent, WrongExpectedRevisionError } from '@register/event-sourcing';
+import { anEvent } from '../support/events';
+import { uniqueName } from '../support/servers';
+
+/**
+ * The behaviour every EventStore adapter must show. Each adapter's test file calls this with a
+ * factory for a fresh store. Global-log assertions look only at this run's streams, so the suite
+ * also holds on a shared server (EventStoreDB).
+ */
+export function eventStoreContract(name: string, open: () => Promise<EventStore>) {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    let prefix: string;
+    const stream = (n: string | number) => `${prefix}-${n}`;
+    const ours = (events: RecordedEvent[]) => events.filter((e) => e.streamId.startsWith(prefix));
+
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+    beforeEach(() => {
+      prefix = uniqueName('s');
+    });
+
+    it('appends to a new stream and reads it back in revision order, with metadata and a recording time', async () => {
+      const before = Date.now();
+      const result = await store.append(stream(1), [anEvent('BranchEstablished', { name: 'Chi đoàn thôn Thông Thụ' }), anEvent('BranchRenamed', { name: 'Bản Na Ca' })], 'no_stream');
+      expect(result.revision).toBe(1);
+      const events = await store.readStream(stream(1));
+      expect(events.map((e) => [e.revision, e.type])).toEqual([
+        [0, 'BranchEstablished'],
+        [1, 'BranchRenamed'],
+      ]);
+      expect(events[0].data).toEqual({ name: 'Chi đoàn thôn Thông Thụ' });
+      expect(events[0].metadata).toMatchObject({ actor: 'test:tester', reason: 'contract test', effectiveDate: '2026-11-25' });
+      expect(events[1].position).toBeGreaterThan(events[0].position);
+      expect(events[1].position).toBe(result.position);
+      expect(new Date(events[0].recordedAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    });
+
+    it('checks the expected revision: exact, no stream, any', async () => {
+      await store.append(stream(2), [anEvent()], 'no_stream');
+      await expect(store.append(stream(2), [anEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream(2), [anEvent()], 5)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(stream(3), [anEvent()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await store.append(stream(2), [anEvent()], 0);
+      await store.append(stream(2), [anEvent()], 'any');
+      expect((await store.readStream(stream(2))).length).toBe(3);
+      expect(await store.readStream(stream(3))).toEqual([]);
+    });
+
+    it('lets exactly one of two appends with the same expected revision succeed', async () => {
+      await store.append(stream(4), [anEvent()], 'no_stream');
+      const results = await Promise.allSettled([store.append(stream(4), [anEvent('A')], 0), store.append(stream(4), [anEvent('B')], 0)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((await store.readStream(stream(4))).length).toBe(2);
+    });
+
+    it('lets exactly one of many creators of the same stream succeed', async () => {
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.append(stream(5), [anEvent()], 'no_stream')));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await store.readStream(stream(5))).length).toBe(1);
+    });
+
+    it('reads a stream up to a revision, and as of an instant', async () => {
+      await store.append(stream(6), [anEvent('First')], 'no_stream');
+      await sleep(30);
+      const between = new Date();
+      await sleep(30);
+      await store.append(stream(6), [anEvent('Second'), anEvent('Third')], 0);
+      expect((await store.readStream(stream(6), { recordedUpTo: between })).map((e) => e.type)).toEqual(['First']);
+      expect((await store.readStream(stream(6), { toRevision: 1 })).map((e) => e.type)).toEqual(['First', 'Second']);
+      expect((await store.readStream(stream(6), { recordedUpTo: new Date(Date.now() - 3_600_000) })).length).toBe(0);
+    });
+
+    it('reads the global log forwards in pages, in position order', async () => {
+      for (let i = 0; i < 5; i++) await store.append(stream(`g${i}`), [anEvent('X', { i }), anEvent('Y', { i })], 'no_stream');
+      const head = await store.headPosition();
+      const mine = ours(await store.readAll(0, 100_000));
+      expect(mine).toHaveLength(10);
+      expect(mine.map((e) => e.data)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4].map((i) => ({ i })));
+      expect(head).toBeGreaterThanOrEqual(mine[9].position);
+      const page = await store.readAll(mine[3].position, 2);
+      expect(page).toHaveLength(2);
+      expect(page[0].position).toBeGreaterThan(mine[3].position);
+      expect(page[1].position).toBeGreaterThan(page[0].position);
+    });
+
+    it('records a command once: a second append under the same command id is refused and changes nothing', async () => {
+      const commandId = uniqueName('cmd');
+      const appended = await store.append(stream(7), [anEvent()], 'no_stream', { command: { commandId, fingerprint: 'abc' } });
+      expect(await store.findCommand(commandId)).toMatchObject({ commandId, streamId: stream(7), revision: 0, position: appended.position, fingerprint: 'abc' });
+      await expect(store.append(stream(7), [anEvent()], 0, { command: { commandId } })).rejects.toBeInstanceOf(DuplicateCommandError);
+      expect(await store.findCommand(uniqueName('unknown'))).toBeUndefined();
+      if (name !== 'EventStoreDB') expect((await store.readStream(stream(7))).length).toBe(1); // see the adapter's note on atomicity
+    });
+
+    it('subscribes from a checkpoint: catches up, then follows live appends', async () => {
+      await store.append(stream(8), [anEvent('Old1'), anEvent('Old2')], 'no_stream');
+      const [, second] = await store.readStream(stream(8));
+      const seen: string[] = [];
+      const subscription = store.subscribe(second.position - 1, (e) => {
+        if (e.streamId.startsWith(prefix)) seen.push(e.type);
+      }, { pollMs: 50 });
+      await store.append(stream(8), [anEvent('Live')], 1);
+      await waitFor(() => seen.length >= 2);
+      await subscription.stop();
+      expect(seen).toEqual(['Old2', 'Live']);
+    });
+
+    it('8 concurrent writers x 500 appends: a live subscriber sees every event exactly once, in position order', async () => {
+      const writers = 8;
+      const perWriter = 500;
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribe(await store.headPosition(), (e) => {
+        if (e.streamId.startsWith(prefix)) seen.push(e);
+      }, { pollMs: 20 });
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < perWriter; i++) await store.append(stream(`w${w}-${i % 25}`), [anEvent('Appended', { w, i })], 'any');
+        }),
+      );
+      await waitFor(() => seen.length >= writers * perWriter, 60_000);
+      await subscription.stop();
+      expect(seen).toHaveLength(writers * perWriter);
+      expect(new Set(seen.map((e) => e.eventId)).size).toBe(writers * perWriter);
+      for (let i = 1; i < seen.length; i++) expect(seen[i].position).toBeGreaterThan(seen[i - 1].position);
+      for (let w = 0; w < writers; w++) {
+        const order = seen.filter((e) => (e.data as { w: number }).w === w).map((e) => (e.data as { i: number }).i);
+        expect(order).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+      }
+    });
+  });
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
