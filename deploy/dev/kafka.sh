@@ -41,8 +41,9 @@ fetch_jars() {
 }
 
 # Run a Kafka CLI class from the cached jars: small heap, C1 only (these are short-lived).
+# KJAVA_TIMEOUT wraps it in `timeout` (a shell function can't be passed to timeout itself).
 kjava() {
-  "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -cp "$LIBS/*" \
+  ${KJAVA_TIMEOUT:+timeout "$KJAVA_TIMEOUT"} "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -cp "$LIBS/*" \
     -Dlog4j.configuration="file:$HERE/tools-log4j.properties" "$@"
 }
 
@@ -75,6 +76,7 @@ pid_alive() {  # our pid file names a live kafka.Kafka process (guards against p
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 is_up() { pid_alive && port_open "$PORT"; }
+show_logs() { tail -n 40 "$LOGS/server.log" "$LOGS/stdout.log" >&2 2>/dev/null || true; }
 
 up() {
   if is_up; then log "already running (pid $(cat "$PIDFILE"))"; echo "$BOOTSTRAP"; return 0; fi
@@ -91,18 +93,18 @@ up() {
   local start=$SECONDS
   # setsid+nohup: the broker outlives this shell and ignores Ctrl-C sent to the caller.
   # 9>&- : don't hand our lock fd to the broker, or the lock would be held while it runs.
-  setsid nohup "$JAVA" -Xms128m -Xmx"${KAFKA_HEAP:-512m}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  setsid nohup "$JAVA" -Xmx"${KAFKA_HEAP:-512m}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true -Dkafka.logs.dir="$LOGS" \
     -Dlog4j.configuration="file:$HERE/log4j.properties" \
     -cp "$LIBS/*" kafka.Kafka "$PROPS" >>"$LOGS/stdout.log" 2>&1 </dev/null 9>&- &
-  echo $! >"$PIDFILE"
-  log "starting (pid $!), waiting up to ${TIMEOUT}s for $BOOTSTRAP..."
+  local pid=$!; echo "$pid" >"$PIDFILE"
+  log "starting (pid $pid), waiting up to ${TIMEOUT}s for $BOOTSTRAP..."
   # TCP accept alone can precede metadata readiness; a real admin call (list topics) proves it.
-  until port_open "$PORT" && timeout 30 kjava org.apache.kafka.tools.TopicCommand \
+  until port_open "$PORT" && KJAVA_TIMEOUT=30 kjava org.apache.kafka.tools.TopicCommand \
       --bootstrap-server "$BOOTSTRAP" --list >/dev/null 2>&1; do
-    pid_alive || { tail -n 40 "$LOGS/server.log" "$LOGS/stdout.log" >&2 || true; die "broker exited during startup"; }
-    (( SECONDS - start < TIMEOUT )) || { tail -n 40 "$LOGS/server.log" "$LOGS/stdout.log" >&2 || true
-      down; die "broker not ready after ${TIMEOUT}s (log: $LOGS/server.log)"; }
+    # plain kill -0: until setsid/nohup exec java, the cmdline check in pid_alive would miss
+    kill -0 "$pid" 2>/dev/null || { show_logs; rm -f "$PIDFILE"; die "broker exited during startup"; }
+    (( SECONDS - start < TIMEOUT )) || { show_logs; down; die "broker not ready after ${TIMEOUT}s (log: $LOGS/server.log)"; }
     sleep 1
   done
   log "up in $((SECONDS - start))s; logs: $LOGS/server.log"

@@ -43,17 +43,21 @@ type JsonRecorded = { streamId: string; id: string; revision: bigint; type: stri
  * then decided afresh against the stream's new revision, as for any other command.
  */
 export class EventStoreDbEventStore implements EventStore {
-  constructor(private readonly client: EventStoreDBClient) {}
+  /** `prefix` namespaces one service's streams, so that services can share a server but not a log. */
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly prefix = '',
+  ) {}
 
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static connect(connectionString: string, prefix = ''): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), prefix);
   }
 
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     const expectedRevision = expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : BigInt(expected);
     const data = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: { ...e.metadata, schemaVersion: e.schemaVersion } }));
     try {
-      const result = await this.client.appendToStream(streamId, data, { expectedRevision });
+      const result = await this.client.appendToStream(this.prefix + streamId, data, { expectedRevision });
       const answer = { revision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
       if (options.command) await this.recordCommand(streamId, answer, options.command);
       return answer;
@@ -66,8 +70,8 @@ export class EventStoreDbEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision: START, direction: FORWARDS })) {
-        const event = toRecorded(resolved);
+      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: START, direction: FORWARDS })) {
+        const event = this.ours(resolved);
         if (!event) continue;
         if (options.toRevision !== undefined && event.revision > options.toRevision) break;
         if (options.recordedUpTo && new Date(event.recordedAt) > options.recordedUpTo) break;
@@ -85,8 +89,8 @@ export class EventStoreDbEventStore implements EventStore {
     const page: RecordedEvent[] = [];
     // Over-read a little: system events and our command streams are skipped, not counted.
     for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: limit * 2 + 10 })) {
-      const event = toRecorded(resolved);
-      if (!event || event.position <= after || isInternal(event)) continue;
+      const event = this.inLog(resolved);
+      if (!event || event.position <= after) continue;
       page.push(event);
       if (page.length === limit) break;
     }
@@ -100,8 +104,8 @@ export class EventStoreDbEventStore implements EventStore {
     const done = (async () => {
       for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
         if (stopped) break;
-        const event = toRecorded(resolved);
-        if (!event || event.position <= after || isInternal(event)) continue;
+        const event = this.inLog(resolved);
+        if (!event || event.position <= after) continue;
         await handler(event);
       }
     })();
@@ -116,14 +120,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async findCommand(commandId: string): Promise<CommandRecord | undefined> {
-    const [record] = await this.readStream(COMMAND_STREAM + commandId);
+    const [record] = await this.readStream(COMMAND_STREAM + commandId); // read under our prefix
     return record ? (record.data as CommandRecord) : undefined;
   }
 
   async headPosition(): Promise<number> {
     for await (const resolved of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 50 })) {
-      const event = toRecorded(resolved);
-      if (event && !isInternal(event)) return event.position;
+      const event = this.inLog(resolved);
+      if (event) return event.position;
     }
     return 0;
   }
@@ -132,10 +136,24 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
+  /** This service's event with the prefix taken off; undefined for others', system events and command records. */
+  private ours(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
+    const event = toRecorded(resolved);
+    if (!event || event.type.startsWith('$') || !event.streamId.startsWith(this.prefix)) return undefined;
+    const streamId = event.streamId.slice(this.prefix.length);
+    return { ...event, streamId };
+  }
+
+  /** Like `ours`, without the command records: what the global log shows. */
+  private inLog(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
+    const event = this.ours(resolved);
+    return event && !event.streamId.startsWith(COMMAND_STREAM) ? event : undefined;
+  }
+
   private async recordCommand(streamId: string, answer: AppendResult, command: NonNullable<AppendOptions['command']>) {
     const record: CommandRecord = { commandId: command.commandId, streamId, ...answer, fingerprint: command.fingerprint };
     try {
-      await this.client.appendToStream(COMMAND_STREAM + command.commandId, jsonEvent({ type: 'CommandHandled', data: record as never }), { expectedRevision: NO_STREAM });
+      await this.client.appendToStream(this.prefix + COMMAND_STREAM + command.commandId, jsonEvent({ type: 'CommandHandled', data: record as never }), { expectedRevision: NO_STREAM });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new DuplicateCommandError(command.commandId);
       throw error;
@@ -143,9 +161,6 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-function isInternal(event: RecordedEvent) {
-  return event.streamId.startsWith(COMMAND_STREAM) || event.type.startsWith('$');
-}
 
 function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
   const e = resolved.event as JsonRecorded | undefined;

@@ -1,0 +1,68 @@
+import { DynamicModule, Global, INestApplication, Logger, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadConfig, RegisterConfig } from './config';
+import { EventStoreConnectionsModule } from './event-store.module';
+import { HealthController, Readiness } from './health';
+import { ProblemDetailsFilter } from './problem-details';
+import { registerValidationPipe } from './validation';
+
+export const API_PREFIX = 'api/v1';
+
+/** Health, readiness and metrics: every process of the register has them. */
+@Global()
+@Module({ controllers: [HealthController], providers: [Readiness], exports: [Readiness] })
+export class OperationsModule {}
+
+export interface HttpAppOptions {
+  title: string;
+  /** Largest accepted request body; a register command is small. */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+/** A Nest app on Fastify with our conventions: /api/v1, problem+json, strict validation, OpenAPI at /api/docs. */
+export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 256 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: options.logger === false ? false : ['error', 'warn', 'log'] });
+  configureHttpApp(app, options);
+  return app;
+}
+
+export function configureHttpApp(app: INestApplication, options: HttpAppOptions) {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(registerValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription('The organisation register of the Ho Chi Minh Communist Youth Union. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+}
+
+export async function listen(app: INestApplication, port: number, what: string) {
+  await app.listen(port, '0.0.0.0');
+  new Logger(what).log(`listening on http://127.0.0.1:${port}/api/v1 (OpenAPI UI: /api/docs)`);
+}
+
+/** The root module of one process: the shared connections and operations endpoints, plus the given features. */
+export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknown> | DynamicModule>): Type<unknown> {
+  @Module({ imports: [EventStoreConnectionsModule.forRoot(config), OperationsModule, ...features] })
+  class RegisterRootModule {}
+  return RegisterRootModule;
+}
+
+/** Starts one service as its own process (distributed mode). */
+export async function runService(name: string, features: Array<Type<unknown> | DynamicModule>, defaultPort: number) {
+  const config = loadConfig({ REGISTER_MODE: 'distributed', PORT: String(defaultPort), ...process.env });
+  const app = await createHttpApp(rootModuleOf(config, features), { title: `Union Register: ${name}` });
+  await listen(app, config.port, name);
+  return app;
+}

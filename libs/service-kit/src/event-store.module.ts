@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { CommandHandler, EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
+import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
+import { RegisterConfig } from './config';
+import { REGISTER_CONFIG } from './tokens';
+
+/**
+ * Opens each service's event log. Every service owns its own log (its own schema, or its own
+ * stream prefix on EventStoreDB) and never reads another's: a service learns from the others'
+ * published events only. In the embedded start all logs share one PGlite database.
+ */
+@Injectable()
+export class EventStoreConnections implements OnApplicationShutdown {
+  private client?: Promise<SqlClient>;
+  private readonly opened: EventStore[] = [];
+
+  constructor(@Inject(REGISTER_CONFIG) private readonly config: RegisterConfig) {}
+
+  async open(service: string, schemas: EventSchemas): Promise<EventStore> {
+    const store = await this.openRaw(service);
+    this.opened.push(store);
+    return new UpcastingEventStore(store, schemas);
+  }
+
+  private async openRaw(service: string): Promise<EventStore> {
+    if (this.config.eventStore === 'eventstoredb') return EventStoreDbEventStore.connect(this.config.eventStoreDbUrl!, `${service}.`);
+    this.client ??= this.connect();
+    const shared = await this.client;
+    // The stores share one client; it is closed once, at shutdown.
+    return SqlEventStore.open({ ...shared, close: async () => undefined }, service);
+  }
+
+  private async connect(): Promise<SqlClient> {
+    if (this.config.eventStore === 'postgres') return postgresClient({ connectionString: this.config.postgresUrl });
+    const dir = join(this.config.dataDir, 'event-log');
+    mkdirSync(dir, { recursive: true });
+    return pgliteClient(await PGlite.create(dir));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.opened.map((s) => s.close()));
+    await (await this.client)?.close();
+  }
+}
+
+@Global()
+@Module({})
+export class EventStoreConnectionsModule {
+  static forRoot(config: RegisterConfig): DynamicModule {
+    return {
+      module: EventStoreConnectionsModule,
+      providers: [{ provide: REGISTER_CONFIG, useValue: config }, EventStoreConnections],
+      exports: [REGISTER_CONFIG, EventStoreConnections],
+    };
+  }
+}
+
+/** A service's own log, upcast on read, and the command handler over it. */
+export function serviceEventStoreProviders(service: string, schemas: EventSchemas, storeToken: symbol, handlerToken: symbol) {
+  return [
+    { provide: storeToken, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open(service, schemas) },
+    { provide: handlerToken, inject: [storeToken], useFactory: (store: EventStore) => new CommandHandler(store, schemas) },
+  ];
+}

@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ConflictError, NotFoundError, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
+
+/** One broken rule of one field, as the `errors` list of a validation problem names it. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** RFC 9457 problem details: the only shape an error takes on our API. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  rule?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** Input that broke field rules (HTTP 400). */
+export class ValidationFailed extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    this.name = 'ValidationFailed';
+  }
+}
+
+export const problemType = (slug: string) => `/api/v1/problems/${slug}`;
+
+/** Maps anything thrown while serving a request to a problem; what we did not expect is a 500 that reveals nothing. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof ValidationFailed) {
+    return { type: problemType('validation'), title: 'The request is not valid', status: 400, detail: error.message, errors: error.errors };
+  }
+  if (error instanceof RuleViolation) {
+    return { type: problemType(`rule/${error.rule}`), title: 'A rule of the register refused the change', status: 422, detail: error.message, rule: error.rule, ...error.details };
+  }
+  if (error instanceof ConflictError) {
+    return { type: problemType(`conflict/${error.rule}`), title: 'The change conflicts with the register', status: 409, detail: error.message, rule: error.rule, ...error.details };
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    return { type: problemType('concurrency'), title: 'Someone changed this first', status: 409, detail: `${error.message}; read it again and retry`, rule: 'expected-revision' };
+  }
+  if (error instanceof NotFoundError) {
+    return { type: problemType('not-found'), title: 'Not found', status: 404, detail: error.message };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+    return { type: problemType(slugOf(status)), title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
+  }
+  const fastify = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    // Fastify's own refusals: a body that is not JSON, too large, or of another content type.
+    return { type: problemType(slugOf(fastify.statusCode)), title: 'The request could not be read', status: fastify.statusCode, detail: fastify.message, rule: fastify.code };
+  }
+  return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The register could not complete the request; it has been logged.' };
+}
+
+function slugOf(status: number): string {
+  return (HttpStatus[status] ?? `status-${status}`).toLowerCase().replace(/_/g, '-');
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost) {
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const reply = host.switchToHttp().getResponse();
+    reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+  }
+}

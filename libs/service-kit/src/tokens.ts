@@ -1,0 +1,1 @@
+export const REGISTER_CONFIG = Symbol('REGISTER_CONFIG');

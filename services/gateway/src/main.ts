@@ -1,0 +1,4 @@
+import { runService } from '@register/service-kit';
+import { GatewayModule } from './gateway.module';
+
+void runService('gateway', [GatewayModule], 3000);
