@@ -6,7 +6,8 @@
 #   kafka.sh up | down | status | restart | reset | topics <TopicCommand args>
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m),
-#      REGISTER_SERVERS_DIR (~/.cache/union-register), JAVA (java on PATH, 17+).
+#      REGISTER_SERVERS_DIR (~/.cache/union-register), JAVA (java on PATH, 17+),
+#      KAFKA_VERSION (3.9.2; stay on 3.9.x).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/kafka"
@@ -116,7 +117,10 @@ down() {
   local pid i; pid="$(cat "$PIDFILE")"
   kill -TERM "$pid"   # clean shutdown: Kafka flushes logs and skips recovery on next start
   for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  if kill -0 "$pid" 2>/dev/null; then log "no exit after 30s, sending SIGKILL"; kill -KILL "$pid" || true; fi
+  if kill -0 "$pid" 2>/dev/null; then
+    log "no exit after 30s, sending SIGKILL"; kill -KILL "$pid" || true
+    for ((i = 0; i < 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  fi
   rm -f "$PIDFILE"; log "stopped"
 }
 

@@ -85,7 +85,7 @@ export function round(x: number, digits = 2): number {
 
 /** Prints rows as an aligned text table; numbers are right-aligned. */
 export function printTable(headers: string[], rows: (string | number)[][], title?: string): void {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US', { maximumFractionDigits: 2 }) : c)))];
+  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US', { maximumFractionDigits: 3 }) : c)))];
   const widths = headers.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
   const line = (r: string[], numeric: boolean[]) => r.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ');
   if (title) console.log(`\n${title}`);

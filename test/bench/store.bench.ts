@@ -19,7 +19,8 @@ import { environment, Measurement, printTable, round, Summary, writeResults } fr
 const PG_URL = process.env.REGISTER_PG_URL ?? 'postgres://register:register@127.0.0.1:55432/register_test';
 const BATCH = 100;
 const PAGE = 500;
-const ROUNDS = 4; // each measurement alternates store and plain SQL in rounds (ABBA), never concurrently
+const ROUNDS = 10; // each measurement alternates store and plain SQL in short rounds (AB BA AB ...), never concurrently:
+// a burst of background load then hits both sides about equally
 const TARGETS = { singleAppend: 0.5, batchAppend: 0.5, globalRead: 0.7 } as const;
 
 interface Plan {
@@ -33,8 +34,8 @@ interface Plan {
 }
 
 const PLANS = {
-  postgres: { label: 'PostgreSQL', singles: 3000, batches: 300, readPasses: 8, roundSeconds: 8, warmup: { singles: 200, batches: 5, pages: 20 } },
-  pglite: { label: 'PGlite', singles: 1000, batches: 60, readPasses: 4, roundSeconds: 8, warmup: { singles: 100, batches: 3, pages: 10 } },
+  postgres: { label: 'PostgreSQL', singles: 5000, batches: 1000, readPasses: 10, roundSeconds: 8, warmup: { singles: 200, batches: 5, pages: 20 } },
+  pglite: { label: 'PGlite', singles: 3000, batches: 300, readPasses: 10, roundSeconds: 8, warmup: { singles: 100, batches: 3, pages: 10 } },
 } satisfies Record<string, Plan>;
 
 /** What one contender must do: the store, or plain SQL on a plain table. */
@@ -260,7 +261,7 @@ function report(results: Record<string, Record<string, unknown>>): void {
     for (const [key, label, figure] of measures) {
       const pair = r[key] as Pair;
       const lat = (s: Summary) => `${s.latencyMs.p50} / ${s.latencyMs.p99}`;
-      rows.push([PLANS[db as keyof typeof PLANS].label, label, figure(pair.store), figure(pair.plain), pair.ratio, `≥ ${pair.target}`, pair.ratio >= pair.target ? 'ok' : 'BELOW', lat(pair.store), lat(pair.plain)]);
+      rows.push([PLANS[db as keyof typeof PLANS].label, label, Math.round(figure(pair.store)), Math.round(figure(pair.plain)), pair.ratio, `≥ ${pair.target}`, pair.ratio >= pair.target ? 'ok' : 'BELOW', lat(pair.store), lat(pair.plain)]);
     }
   }
   printTable(['database', 'measure', 'store', 'plain SQL', 'ratio', 'target', '', 'store p50/p99 ms', 'plain p50/p99 ms'], rows, 'Event store vs plain SQL on the same database (latency per append / per page)');
