@@ -76,6 +76,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       await store.append(stream(6), [anEvent('Second'), anEvent('Third')], 0);
       expect((await store.readStream(stream(6), { recordedUpTo: between })).map((e) => e.type)).toEqual(['First']);
       expect((await store.readStream(stream(6), { toRevision: 1 })).map((e) => e.type)).toEqual(['First', 'Second']);
+      expect((await store.readStream(stream(6), { fromRevision: 1 })).map((e) => e.type)).toEqual(['Second', 'Third']);
       expect((await store.readStream(stream(6), { recordedUpTo: new Date(Date.now() - 3_600_000) })).length).toBe(0);
     });
 

@@ -92,7 +92,8 @@ export class CommandHandler {
     return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
   }
 
-  private envelope(event: DomainEvent, context: CommandContext): EventToAppend {
+  /** Gives a decided event its id, schema version and metadata. */
+  envelope(event: DomainEvent, context: CommandContext): EventToAppend {
     return {
       eventId: this.newId(),
       type: event.type,

@@ -26,6 +26,8 @@ export interface AppendResult {
 }
 
 export interface ReadStreamOptions {
+  /** Start at this revision (inclusive); 0 when absent. */
+  fromRevision?: number;
   /** Stop after this revision (inclusive). */
   toRevision?: number;
   /** Only what the register had recorded by this instant: the basis of every `asOf` read. */

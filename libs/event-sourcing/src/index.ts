@@ -6,3 +6,4 @@ export * from './catch-up-subscription';
 export * from './upcasting';
 export * from './command-handler';
 export * from './testing/decider-specification';
+export * from './live-aggregate';

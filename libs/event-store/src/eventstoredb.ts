@@ -70,7 +70,7 @@ export class EventStoreDbEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: START, direction: FORWARDS })) {
+      for await (const resolved of this.client.readStream(this.prefix + streamId, { fromRevision: options.fromRevision ? BigInt(options.fromRevision) : START, direction: FORWARDS })) {
         const event = this.ours(resolved);
         if (!event) continue;
         if (options.toRevision !== undefined && event.revision > options.toRevision) break;

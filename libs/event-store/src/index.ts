@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './pglite';
 export * from './eventstoredb';
 export { APPEND_LOCK_KEY } from './sql-schema';
+export * from './sql-checkpoints';

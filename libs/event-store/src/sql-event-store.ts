@@ -75,9 +75,9 @@ export class SqlEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<EventRow>(
       `select ${COLUMNS} from ${this.schema}.events
-        where stream_id = $1 and ($2::bigint is null or revision <= $2) and ($3::timestamptz is null or recorded_at <= $3)
+        where stream_id = $1 and revision >= $4 and ($2::bigint is null or revision <= $2) and ($3::timestamptz is null or recorded_at <= $3)
         order by revision`,
-      [streamId, options.toRevision ?? null, options.recordedUpTo?.toISOString() ?? null],
+      [streamId, options.toRevision ?? null, options.recordedUpTo?.toISOString() ?? null, options.fromRevision ?? 0],
     );
     return rows.map(toRecorded);
   }

@@ -1,0 +1,78 @@
+import { Decider } from './decider';
+import { DomainEvent, RecordedEvent } from './envelope';
+import { DuplicateCommandError, EventStore } from './event-store';
+import { CommandContext, CommandHandler, CommandResult } from './command-handler';
+import { WrongExpectedRevisionError } from './errors';
+
+/**
+ * One long-lived aggregate kept folded in memory: used where a single stream is the consistency
+ * boundary of many entities (the union's structure) and reloading it per command would be wasteful.
+ * Commands run one at a time in this process; each first catches up with the stream, so a writer in
+ * another process is seen, and the append's expected revision settles any race between processes.
+ */
+export class LiveAggregate<C, E extends DomainEvent, S> {
+  private state: S;
+  private revision = -1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly handler: CommandHandler;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly streamId: string,
+    private readonly decider: Decider<C, E, S>,
+    handler?: CommandHandler,
+    private readonly maxRetries = 5,
+  ) {
+    this.state = decider.initialState();
+    this.handler = handler ?? new CommandHandler(store);
+  }
+
+  /** Runs the command after every command queued before it. */
+  execute(command: C, context: CommandContext): Promise<CommandResult> {
+    const run = this.queue.then(() => this.executeNow(command, context));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The current state, caught up with the log; read it, never change it. */
+  async current(): Promise<{ state: S; revision: number }> {
+    await (this.queue = this.queue.then(() => this.catchUp()));
+    return { state: this.state, revision: this.revision };
+  }
+
+  /** The state as a decider folds an arbitrary selection of past events (for `asOf` reads). */
+  foldFrom(events: RecordedEvent[]): S {
+    return events.reduce((s, e) => this.decider.evolve(s, e as unknown as E), this.decider.initialState());
+  }
+
+  private async executeNow(command: C, context: CommandContext): Promise<CommandResult> {
+    if (context.commandId) {
+      const earlier = await this.store.findCommand(context.commandId);
+      if (earlier) return { streamId: earlier.streamId, revision: earlier.revision, position: earlier.position, events: [], duplicate: true };
+    }
+    for (let attempt = 0; ; attempt++) {
+      await this.catchUp();
+      const events = this.decider.decide(command, this.state);
+      if (events.length === 0) return { streamId: this.streamId, revision: this.revision, position: 0, events: [], duplicate: false };
+      const envelopes = events.map((e) => this.handler.envelope(e, context));
+      try {
+        const expected = this.revision === -1 ? 'no_stream' : this.revision;
+        const command_ = context.commandId ? { commandId: context.commandId, fingerprint: context.fingerprint } : undefined;
+        const appended = await this.store.append(this.streamId, envelopes, expected, { command: command_ });
+        await this.catchUp();
+        return { streamId: this.streamId, revision: appended.revision, position: appended.position, events: envelopes, duplicate: false };
+      } catch (error) {
+        if (error instanceof DuplicateCommandError) return this.executeNow(command, context);
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= this.maxRetries) throw error;
+      }
+    }
+  }
+
+  private async catchUp() {
+    const events = await this.store.readStream(this.streamId, { fromRevision: this.revision + 1 });
+    for (const event of events) {
+      this.state = this.decider.evolve(this.state, event as unknown as E);
+      this.revision = event.revision;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { ServerKafka } from '@nestjs/microservices';
+import type { EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
+import { deadLetterMessageHeaders } from '../dead-letter';
+import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
+import { deadLetterTopic } from '../topics';
+import { ensureTopics } from './admin';
+import { kafkaConfig } from './client';
+import { IDEMPOTENT_PRODUCER } from './publisher';
+
+export interface ReliableKafkaOptions {
+  brokers: string[];
+  /** The consumer group, used as is (no "-server" suffix): one per service and purpose, e.g. `personnel.branch-sync`. */
+  group: string;
+  clientId?: string;
+  delivery?: Partial<DeliveryPolicy>;
+  /** Partitions handled at the same time; order within a partition is always kept. */
+  partitionsConsumedConcurrently?: number;
+  /** Seconds without heartbeat before the broker gives a dead member's partitions away (6 is the broker's minimum). */
+  sessionTimeoutMs?: number;
+  /** Longest the broker holds a fetch when there is nothing new; data is returned as soon as it arrives. */
+  maxWaitTimeInMs?: number;
+  logLevel?: string;
+}
+
+/**
+ * The NestJS Kafka transport (ServerKafka, kafkajs underneath) with the traps closed:
+ * - a handler that throws is retried `maxAttempts` times, then the message goes to
+ *   `<topic>.dlq.<group>` with its error and original headers, and the partition moves on
+ *   (plain ServerKafka leaves the offset uncommitted, so one poison message blocks its partition);
+ * - offsets are committed by kafkajs after each batch from the offsets it resolved itself, which
+ *   are already "offset + 1": we never commit by hand, so the last message is not redelivered;
+ * - a consumer that kafkajs gives up on (a crash it will not restart) is started again.
+ * Handlers stay plain `@EventPattern(topic)` methods; they must be idempotent by event id
+ * (delivery is at least once).
+ */
+export class ReliableKafkaServer extends ServerKafka {
+  private readonly policy: DeliveryPolicy;
+  private readonly dlqTopicsReady = new Map<string, Promise<void>>();
+  private restarting = false;
+
+  constructor(private readonly reliable: ReliableKafkaOptions) {
+    super({
+      postfixId: '',
+      client: kafkaConfig({ brokers: reliable.brokers, clientId: reliable.clientId ?? reliable.group, logLevel: reliable.logLevel }),
+      consumer: {
+        groupId: reliable.group,
+        sessionTimeout: reliable.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: 1_000,
+        maxWaitTimeInMs: reliable.maxWaitTimeInMs ?? 500,
+        retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10, restartOnFailure: async () => true },
+      },
+      subscribe: { fromBeginning: true }, // a new group starts with the whole history of the topic
+      run: { autoCommit: true, partitionsConsumedConcurrently: reliable.partitionsConsumedConcurrently ?? 3 },
+      producer: IDEMPOTENT_PRODUCER,
+    });
+    this.policy = { ...DEFAULT_DELIVERY_POLICY, ...reliable.delivery };
+  }
+
+  override async handleMessage(payload: EachMessagePayload): Promise<void> {
+    await deliver(() => super.handleMessage(payload), this.policy, {
+      beforeRetry: () => payload.heartbeat(),
+      deadLetter: (failure) => this.deadLetter(payload, failure),
+    });
+  }
+
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
+    const consumer = this.consumer!;
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) void this.restartConsumer(event.payload.error);
+    });
+  }
+
+  private async deadLetter(payload: EachMessagePayload, failure: Failure): Promise<void> {
+    const topic = deadLetterTopic(payload.topic, this.reliable.group);
+    await this.ensureDeadLetterTopic(topic);
+    const message: KafkaMessage = payload.message;
+    const headers = deadLetterMessageHeaders(message.headers ?? {}, {
+      error: describeError(failure.error),
+      attempts: failure.attempts,
+      group: this.reliable.group,
+      topic: payload.topic,
+      partition: payload.partition,
+      offset: message.offset,
+    });
+    await this.producer!.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    this.logger.warn(`dead-lettered ${payload.topic}[${payload.partition}]@${message.offset} to ${topic} after ${failure.attempts} attempts: ${describeError(failure.error)}`);
+  }
+
+  private ensureDeadLetterTopic(topic: string): Promise<void> {
+    let ready = this.dlqTopicsReady.get(topic);
+    if (!ready) {
+      ready = ensureTopics(this.client as unknown as import('kafkajs').Kafka, [{ topic, partitions: 1 }]);
+      ready.catch(() => this.dlqTopicsReady.delete(topic));
+      this.dlqTopicsReady.set(topic, ready);
+    }
+    return ready;
+  }
+
+  /** kafkajs stops for good on errors it deems not retriable; a consumer that silently stops is worse than a restart. */
+  private async restartConsumer(error: Error): Promise<void> {
+    if (this.restarting) return;
+    this.restarting = true;
+    this.logger.error(`consumer of ${this.reliable.group} stopped (${error.message}); starting it again`);
+    try {
+      await this.close();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await this.listen((err?: unknown) => err && this.logger.error(`restart failed: ${describeError(err)}`));
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** The kafkajs client, for tools that need the same connection (tests, admin). */
+  get kafka(): Kafka | null {
+    return this.client;
+  }
+}

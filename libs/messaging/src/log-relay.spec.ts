@@ -1,0 +1,69 @@
+import { PGlite } from '@electric-sql/pglite';
+import { RecordedEvent } from '@register/event-sourcing';
+import { pgliteClient, SqlCheckpointStore, SqlEventStore } from '@register/event-store';
+import { LogRelay } from './log-relay';
+import { EventPublisher } from './ports';
+
+/** A publisher that refuses every third call, as a broker would during a leader change. */
+class FlakyPublisher implements EventPublisher {
+  readonly published: RecordedEvent[] = [];
+  calls = 0;
+  async publish(_topic: string, events: RecordedEvent[]) {
+    if (++this.calls % 3 === 0) throw new Error('not the leader');
+    this.published.push(...events);
+  }
+  async close() {}
+}
+
+const event = (i: number) => ({
+  eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  type: 'Appended',
+  schemaVersion: 1,
+  data: { i },
+  metadata: { actor: 'test', reason: 'spec', effectiveDate: '2026-01-01', correlationId: 'c' },
+});
+
+async function waitFor(condition: () => boolean | Promise<boolean>) {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('LogRelay (PGlite log, flaky publisher)', () => {
+  let db: PGlite;
+  let store: SqlEventStore;
+  let checkpoints: SqlCheckpointStore;
+
+  beforeEach(async () => {
+    db = await PGlite.create();
+    const client = { ...pgliteClient(db), close: async () => undefined };
+    store = await SqlEventStore.open(client, 'svc');
+    checkpoints = await SqlCheckpointStore.open(client, 'svc');
+  });
+  afterEach(() => db.close());
+
+  it('publishes every event in log order, retrying refused batches, and checkpoints only what was acknowledged', async () => {
+    for (let i = 0; i < 120; i++) await store.append(`s-${i % 7}`, [event(i)], 'any');
+    const publisher = new FlakyPublisher();
+    const relay = new LogRelay(store, publisher, 'topic', checkpoints, 'relay', { batchSize: 25, backoff: { initialMs: 1, maxMs: 2 } });
+    await relay.start();
+    await waitFor(() => relay.publishedUpTo === 120);
+    await relay.stop();
+    expect(publisher.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    expect(await checkpoints.load('relay')).toBe(120);
+  });
+
+  it('starts again from the checkpoint after a stop: nothing skipped, nothing acknowledged republished', async () => {
+    for (let i = 0; i < 30; i++) await store.append('s', [event(i)], 'any');
+    const first = new FlakyPublisher();
+    let relay = new LogRelay(store, first, 'topic', checkpoints, 'relay', { batchSize: 10, backoff: { initialMs: 1, maxMs: 2 } });
+    await relay.start();
+    await waitFor(async () => (await checkpoints.load('relay')) === 30);
+    await relay.stop();
+    for (let i = 30; i < 40; i++) await store.append('s', [event(i)], 'any');
+    const second = new FlakyPublisher();
+    relay = new LogRelay(store, second, 'topic', checkpoints, 'relay', { batchSize: 10 });
+    await relay.start();
+    await waitFor(() => relay.publishedUpTo === 40);
+    await relay.stop();
+    expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
+  });
+});

@@ -1,0 +1,135 @@
+import { EventStore, RecordedEvent, Subscription } from '@register/event-sourcing';
+import { Backoff, backoffDelay, DEFAULT_BACKOFF, pause } from './backoff';
+import { CheckpointStore, EventPublisher } from './ports';
+
+export interface LogRelayOptions {
+  /** Most events in one publish call. */
+  batchSize?: number;
+  /** Events read ahead of the last acknowledged one before the reader waits. */
+  maxBuffered?: number;
+  /** Poll interval when the store cannot notify (LISTEN/NOTIFY wakes it earlier). */
+  pollMs?: number;
+  backoff?: Backoff;
+  /** Told about every failed publish or read; the relay retries by itself. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Publishes a service's log to its topic: the log is the outbox. A subscription reads the global
+ * log into a buffer from the stored checkpoint; a publisher loop sends the buffer in batches and
+ * moves the checkpoint only past what the broker acknowledged. A crash anywhere therefore loses
+ * nothing; at worst the last batch goes out twice, and consumers are idempotent by event id.
+ */
+export class LogRelay {
+  private readonly batchSize: number;
+  private readonly maxBuffered: number;
+  private readonly backoff: Backoff;
+  private buffer: RecordedEvent[] = [];
+  private subscription?: Subscription;
+  private loop?: Promise<void>;
+  private stopped = false;
+  private wakePublisher = () => {};
+  private wakeReader = () => {};
+  private acked = 0;
+  private enqueued = 0;
+  private saving?: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly publisher: EventPublisher,
+    private readonly topic: string,
+    private readonly checkpoints: CheckpointStore,
+    private readonly name: string,
+    private readonly options: LogRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.maxBuffered = options.maxBuffered ?? this.batchSize * 4;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  /** Position of the last event the broker acknowledged (the checkpoint may trail it briefly). */
+  get publishedUpTo(): number {
+    return this.acked;
+  }
+
+  async start(): Promise<void> {
+    this.acked = this.enqueued = await this.checkpoints.load(this.name);
+    this.follow();
+    this.loop = this.publishLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakePublisher();
+    this.wakeReader();
+    await this.subscription?.stop();
+    await this.loop;
+    while (this.saving) await this.saving;
+  }
+
+  /** Reads the log into the buffer; if reading fails (database away), starts again after the last buffered event. */
+  private follow(): void {
+    if (this.stopped) return;
+    const subscription = this.store.subscribe(this.enqueued, (event) => this.enqueue(event), { batchSize: this.batchSize, pollMs: this.options.pollMs });
+    this.subscription = subscription;
+    subscription.done.catch(async (error) => {
+      if (this.stopped) return;
+      this.options.onError?.(error);
+      await pause(this.backoff.maxMs);
+      if (this.subscription === subscription) this.follow();
+    });
+  }
+
+  private async enqueue(event: RecordedEvent): Promise<void> {
+    while (this.buffer.length >= this.maxBuffered && !this.stopped) {
+      await new Promise<void>((resolve) => (this.wakeReader = resolve));
+    }
+    if (this.stopped) throw new Error('relay stopped'); // ends the subscription without reading on
+    this.buffer.push(event);
+    this.enqueued = event.position;
+    this.wakePublisher();
+  }
+
+  private async publishLoop(): Promise<void> {
+    while (!this.stopped) {
+      if (this.buffer.length === 0) {
+        await new Promise<void>((resolve) => (this.wakePublisher = resolve));
+        continue;
+      }
+      // The same batch is retried until acknowledged: the idempotent producer may then drop the repeat.
+      const batch = this.buffer.slice(0, this.batchSize);
+      await this.publishUntilAcked(batch);
+      if (this.stopped && this.acked < batch[batch.length - 1].position) return;
+      this.buffer = this.buffer.slice(batch.length);
+      this.wakeReader();
+    }
+  }
+
+  private async publishUntilAcked(batch: RecordedEvent[]): Promise<void> {
+    for (let attempt = 1; !this.stopped || attempt === 1; attempt++) {
+      try {
+        await this.publisher.publish(this.topic, batch);
+        this.acked = batch[batch.length - 1].position;
+        this.saveCheckpoint();
+        return;
+      } catch (error) {
+        this.options.onError?.(error);
+        if (this.stopped) return;
+        await pause(backoffDelay(this.backoff, attempt));
+      }
+    }
+  }
+
+  /** One save in flight at a time, always of the newest acknowledged position: publishing never waits for it. */
+  private saveCheckpoint(): void {
+    if (this.saving) return;
+    const position = this.acked;
+    this.saving = this.checkpoints
+      .save(this.name, position)
+      .catch((error) => this.options.onError?.(error))
+      .finally(() => {
+        this.saving = undefined;
+        if (this.acked > position) this.saveCheckpoint();
+      });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Topic names and message headers: the published contract between services, documented in
+ * docs/messaging.md. Change them only with a migration plan: every consumer group depends on them.
+ */
+
+/** Partitions per events topic: enough parallelism for a province's consumers, few enough to keep ordering cheap. */
+export const EVENTS_TOPIC_PARTITIONS = 6;
+
+/** `register.<service>.events`: the one topic a service's relay publishes its log to. */
+export function eventsTopic(service: string): string {
+  if (!/^[a-z][a-z0-9_-]*$/.test(service)) throw new Error(`bad service name for a topic: ${service}`);
+  return `register.${service}.events`;
+}
+
+/** `<topic>.dlq.<consumer-group>`: one dead-letter topic per source topic and consumer group, so a
+ *  group replays only its own failures and the others never see them. */
+export function deadLetterTopic(topic: string, group: string): string {
+  return `${topic}.dlq.${group}`;
+}
+
+/** Headers on every published event: what a consumer may route or log on without parsing the value. */
+export const EventHeaders = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  schemaVersion: 'schema-version',
+  streamId: 'stream-id',
+  streamRevision: 'stream-revision',
+  position: 'position',
+  correlationId: 'correlation-id',
+  causationId: 'causation-id',
+  recordedAt: 'recorded-at',
+} as const;
+
+/** Headers a dead letter adds to the original ones. */
+export const DeadLetterHeaders = {
+  error: 'dlq-error',
+  attempts: 'dlq-attempts',
+  group: 'dlq-consumer-group',
+  topic: 'dlq-original-topic',
+  partition: 'dlq-original-partition',
+  offset: 'dlq-original-offset',
+  failedAt: 'dlq-failed-at',
+} as const;

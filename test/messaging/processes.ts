@@ -1,0 +1,82 @@
+import { ChildProcess, execFile, execFileSync, fork } from 'node:child_process';
+import { basename, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+
+// From test/messaging (ts-jest) or dist/test/messaging (a compiled benchmark): the repository root.
+const up2 = resolve(__dirname, '../..');
+export const ROOT = basename(up2) === 'dist' ? resolve(up2, '..') : up2;
+const PATHS = join(ROOT, 'scripts/paths.js');
+
+/** The fixtures run compiled, as the services do: build once per test file (incremental, a few seconds). */
+export function buildFixtures(): void {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A compiled program under dist/, as a child with IPC; `config` arrives as FIXTURE_CONFIG. */
+export class Fixture {
+  child?: ChildProcess;
+  kills = 0;
+
+  constructor(
+    private readonly script: string,
+    private readonly config: unknown,
+  ) {}
+
+  /** Starts it and waits for its `{ ready: true }`. */
+  async start(): Promise<this> {
+    const child = fork(join(ROOT, 'dist', this.script), [], {
+      cwd: ROOT,
+      execArgv: ['-r', PATHS],
+      env: { ...process.env, FIXTURE_CONFIG: JSON.stringify(this.config), REGISTER_KAFKA_LOG: process.env.REGISTER_KAFKA_LOG ?? 'nothing' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    await new Promise<void>((resolve_, reject) => {
+      const onMessage = (m: { ready?: boolean }) => m.ready && (child.off('exit', onExit), resolve_());
+      const onExit = (code: number | null) => reject(new Error(`${this.script} exited (${code}) before it was ready`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+    return this;
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.kills++;
+  }
+
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+  }
+}
+
+/** Polls `check` until it returns true; throws with `what` when `timeoutMs` passes. No fixed sleeps. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(100);
+  }
+}
+
+const run = promisify(execFile);
+
+/** The dev broker's own script: `restart` is a clean stop then a start that waits until it serves. */
+export async function kafkaScript(action: 'up' | 'down' | 'restart'): Promise<void> {
+  await run('bash', [join(ROOT, 'deploy/dev/kafka.sh'), action], { cwd: ROOT });
+}
+
+export function randomBetween(minMs: number, maxMs: number): number {
+  return minMs + Math.floor(Math.random() * (maxMs - minMs));
+}
