@@ -51,28 +51,35 @@ create or replace function ${schema}.append_events(p_stream text, p_expected big
 returns table (out_revision bigint, out_position bigint)
 language plpgsql set search_path = ${schema} as $fn$
 declare
+  n bigint := jsonb_array_length(p_events);
   current_revision bigint;
   last_position bigint;
 begin
-  insert into streams (stream_id, revision) values (p_stream, -1) on conflict do nothing;
-  select revision into current_revision from streams where stream_id = p_stream for update;
-  if p_expected <> -2 and p_expected <> current_revision then
-    raise exception 'stream % is at revision %, expected %', p_stream, current_revision, p_expected
-      using errcode = 'RG409', detail = current_revision::text;
+  -- One statement claims the stream row and checks the expected revision (plpgsql pays per
+  -- statement); a writer that lost the race waits on the row lock, then finds the revision moved.
+  if p_expected >= 0 then
+    update streams set revision = revision + n where stream_id = p_stream and revision = p_expected
+      returning p_expected into current_revision;
+  elsif p_expected = -1 then
+    insert into streams (stream_id, revision) values (p_stream, n - 1) on conflict do nothing
+      returning -1 into current_revision;
+  else
+    insert into streams as s (stream_id, revision) values (p_stream, n - 1)
+      on conflict (stream_id) do update set revision = s.revision + n
+      returning s.revision - n into current_revision;
+  end if;
+  if current_revision is null then
+    select revision into current_revision from streams where stream_id = p_stream;
+    raise exception 'stream % is at revision %, expected %', p_stream, coalesce(current_revision, -1), p_expected
+      using errcode = 'RG409', detail = coalesce(current_revision, -1)::text;
   end if;
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
-  with incoming as (
-    select e, ord from jsonb_array_elements(p_events) with ordinality as t(e, ord)
-  ), inserted as (
-    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
-    select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
-           (e->>'schemaVersion')::int, e->'data', e->'metadata'
-    from incoming order by ord
-    returning position
-  )
-  select max(position) into last_position from inserted;
-  current_revision := current_revision + jsonb_array_length(p_events);
-  update streams set revision = current_revision where stream_id = p_stream;
+  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
+  select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
+         (e->>'schemaVersion')::int, e->'data', e->'metadata'
+  from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+  last_position := currval('event_position');
+  current_revision := current_revision + n;
   if p_command_id is not null then
     insert into commands (command_id, stream_id, revision, position, fingerprint)
     values (p_command_id, p_stream, current_revision, last_position, p_fingerprint);
