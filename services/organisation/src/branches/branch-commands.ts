@@ -1,0 +1,39 @@
+import { ConflictError } from '@register/event-sourcing';
+import { OrganisationEvent, ResidentialArea } from '@register/contracts';
+import { Structure } from '../domain/structure';
+import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
+
+export type EstablishBranch = { type: 'EstablishBranch'; branchId: string; parentUnitId: string; name: string; area: ResidentialArea | null };
+export type RenameBranch = { type: 'RenameBranch'; branchId: string; name: string; area?: ResidentialArea | null; ifVersion?: number };
+export type MoveBranch = { type: 'MoveBranch'; branchId: string; toUnitId: string; ifVersion?: number };
+export type DissolveBranch = { type: 'DissolveBranch'; branchId: string; ifVersion?: number };
+export type BranchCommand = EstablishBranch | RenameBranch | MoveBranch | DissolveBranch;
+
+export function decideBranch(c: BranchCommand, s: Structure): OrganisationEvent[] {
+  switch (c.type) {
+    case 'EstablishBranch': {
+      if (s.branches.has(c.branchId)) throw new ConflictError('branch-id-taken', `branch ${c.branchId} already exists`);
+      activeUnit(s, c.parentUnitId, 'parent-unit');
+      checkBranchNameFree(s, c.parentUnitId, c.name);
+      return [{ type: 'BranchEstablished', data: { branchId: c.branchId, parentUnitId: c.parentUnitId, name: c.name, area: c.area, predecessorIds: [] } }];
+    }
+    case 'RenameBranch': {
+      const branch = activeBranch(s, c.branchId, 'branch', c.ifVersion);
+      const area = c.area === undefined ? branch.area : c.area;
+      if (branch.name === c.name && JSON.stringify(area) === JSON.stringify(branch.area)) return [];
+      checkBranchNameFree(s, branch.parentUnitId, c.name, [branch.id]);
+      return [{ type: 'BranchRenamed', data: { branchId: branch.id, name: c.name, previousName: branch.name, area } }];
+    }
+    case 'MoveBranch': {
+      const branch = activeBranch(s, c.branchId, 'branch', c.ifVersion);
+      if (branch.parentUnitId === c.toUnitId) return [];
+      activeUnit(s, c.toUnitId, 'parent-unit');
+      checkBranchNameFree(s, c.toUnitId, branch.name);
+      return [{ type: 'BranchMoved', data: { branchId: branch.id, fromUnitId: branch.parentUnitId, toUnitId: c.toUnitId } }];
+    }
+    case 'DissolveBranch': {
+      const branch = activeBranch(s, c.branchId, 'branch', c.ifVersion);
+      return [{ type: 'BranchDissolved', data: { branchId: branch.id } }];
+    }
+  }
+}

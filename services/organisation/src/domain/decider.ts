@@ -1,0 +1,33 @@
+import { Decider } from '@register/event-sourcing';
+import { OrganisationEvent } from '@register/contracts';
+import { BranchCommand, decideBranch } from '../branches/branch-commands';
+import { decideMerge, MergeBranches } from '../reorganisation/merge-branches';
+import { decideSplit, SplitBranch } from '../reorganisation/split-branch';
+import { decideUnit, UnitCommand } from '../units/unit-commands';
+import { emptyStructure, evolveStructure, Structure, StructureFact } from './structure';
+
+export type StructureCommand = UnitCommand | BranchCommand | MergeBranches | SplitBranch;
+
+/** The organisation's one aggregate: each capability decides its own commands over the whole structure. */
+export const structureDecider: Decider<StructureCommand, StructureFact, Structure> = {
+  initialState: emptyStructure,
+  decide(command, state): OrganisationEvent[] {
+    switch (command.type) {
+      case 'EstablishUnit':
+      case 'RenameUnit':
+      case 'MoveUnit':
+      case 'DissolveUnit':
+        return decideUnit(command, state);
+      case 'EstablishBranch':
+      case 'RenameBranch':
+      case 'MoveBranch':
+      case 'DissolveBranch':
+        return decideBranch(command, state);
+      case 'MergeBranches':
+        return decideMerge(command, state);
+      case 'SplitBranch':
+        return decideSplit(command, state);
+    }
+  },
+  evolve: evolveStructure,
+};

@@ -1,0 +1,134 @@
+import { OrganisationEvent, ResidentialArea, UnitKind } from '@register/contracts';
+
+/** A union unit (Trung ương, Tỉnh đoàn, Huyện đoàn, Đoàn cơ sở) as the structure knows it. */
+export interface Unit {
+  id: string;
+  kind: UnitKind;
+  name: string;
+  parentId: string | null;
+  status: 'active' | 'dissolved';
+  establishedOn: string;
+  dissolvedOn?: string;
+  /** How many changes this unit has seen: its ETag. */
+  version: number;
+}
+
+/** A branch (chi đoàn). `merged` and `split` are closed, like `dissolved`, but have successors. */
+export interface Branch {
+  id: string;
+  parentUnitId: string;
+  name: string;
+  area: ResidentialArea | null;
+  status: 'active' | 'merged' | 'split' | 'dissolved';
+  predecessorIds: string[];
+  successorIds: string[];
+  establishedOn: string;
+  closedOn?: string;
+  version: number;
+}
+
+/**
+ * The union's structure: the consistency boundary of the organisation service. Tree rules (no
+ * cycles, no dissolving a unit with active children, merging only active branches) span many units
+ * and branches, so they are decided over the whole structure, kept in one stream.
+ */
+export interface Structure {
+  units: Map<string, Unit>;
+  branches: Map<string, Branch>;
+  /** parent unit id → ids of its child units (active or not). */
+  childUnits: Map<string, Set<string>>;
+  /** unit id → ids of its branches (active or not). */
+  branchesOf: Map<string, Set<string>>;
+}
+
+export const emptyStructure = (): Structure => ({ units: new Map(), branches: new Map(), childUnits: new Map(), branchesOf: new Map() });
+
+/** An event as evolve sees it: the fact, and when it took effect. */
+export type StructureFact = OrganisationEvent & { metadata?: { effectiveDate?: string } };
+
+/**
+ * Folds one fact into the structure. It updates the maps in place: the structure of a country is
+ * large, and it is only ever owned by one fold (LiveAggregate, or a fresh fold for an `asOf` read).
+ */
+export function evolveStructure(s: Structure, event: StructureFact): Structure {
+  const on = event.metadata?.effectiveDate ?? '';
+  switch (event.type) {
+    case 'UnitEstablished': {
+      const { unitId, kind, name, parentId } = event.data;
+      s.units.set(unitId, { id: unitId, kind, name, parentId, status: 'active', establishedOn: on, version: 1 });
+      if (parentId) link(s.childUnits, parentId, unitId);
+      return s;
+    }
+    case 'UnitRenamed':
+      return touchUnit(s, event.data.unitId, (u) => (u.name = event.data.name));
+    case 'UnitMoved':
+      return touchUnit(s, event.data.unitId, (u) => {
+        if (u.parentId) s.childUnits.get(u.parentId)?.delete(u.id);
+        u.parentId = event.data.toParentId;
+        link(s.childUnits, event.data.toParentId, u.id);
+      });
+    case 'UnitDissolved':
+      return touchUnit(s, event.data.unitId, (u) => {
+        u.status = 'dissolved';
+        u.dissolvedOn = on;
+      });
+    case 'BranchEstablished': {
+      const { branchId, parentUnitId, name, area, predecessorIds } = event.data;
+      s.branches.set(branchId, { id: branchId, parentUnitId, name, area, status: 'active', predecessorIds: [...predecessorIds], successorIds: [], establishedOn: on, version: 1 });
+      link(s.branchesOf, parentUnitId, branchId);
+      return s;
+    }
+    case 'BranchRenamed':
+      return touchBranch(s, event.data.branchId, (b) => {
+        b.name = event.data.name;
+        b.area = event.data.area;
+      });
+    case 'BranchMoved':
+      return touchBranch(s, event.data.branchId, (b) => {
+        s.branchesOf.get(b.parentUnitId)?.delete(b.id);
+        b.parentUnitId = event.data.toUnitId;
+        link(s.branchesOf, b.parentUnitId, b.id);
+      });
+    case 'BranchDissolved':
+      return touchBranch(s, event.data.branchId, (b) => close(b, 'dissolved', on));
+    case 'BranchesMerged': {
+      const { sourceBranchIds, intoBranchId, intoNewBranch } = event.data;
+      for (const id of sourceBranchIds) touchBranch(s, id, (b) => close(b, 'merged', on, [intoBranchId]));
+      // A new successor was established with its predecessors; an existing one gains them now.
+      if (!intoNewBranch) touchBranch(s, intoBranchId, (b) => b.predecessorIds.push(...sourceBranchIds.filter((id) => !b.predecessorIds.includes(id))));
+      return s;
+    }
+    case 'BranchSplit':
+      return touchBranch(s, event.data.sourceBranchId, (b) => close(b, 'split', on, event.data.parts.map((p) => p.branchId)));
+  }
+}
+
+function close(b: Branch, status: Branch['status'], on: string, successorIds: string[] = []) {
+  b.status = status;
+  b.closedOn = on;
+  b.successorIds.push(...successorIds);
+}
+
+function touchUnit(s: Structure, id: string, change: (u: Unit) => void): Structure {
+  const unit = s.units.get(id);
+  if (unit) {
+    change(unit);
+    unit.version++;
+  }
+  return s;
+}
+
+function touchBranch(s: Structure, id: string, change: (b: Branch) => void): Structure {
+  const branch = s.branches.get(id);
+  if (branch) {
+    change(branch);
+    branch.version++;
+  }
+  return s;
+}
+
+function link(index: Map<string, Set<string>>, parent: string, child: string) {
+  let children = index.get(parent);
+  if (!children) index.set(parent, (children = new Set()));
+  children.add(child);
+}

@@ -1,0 +1,99 @@
+import { ConflictError, deciderSpecification, RuleViolation } from '@register/event-sourcing';
+import { fold } from '@register/event-sourcing';
+import { OrganisationEvent } from '@register/contracts';
+import { structureDecider } from '../domain/decider';
+import { aDistrict, branch } from '../domain/fixtures';
+
+const spec = deciderSpecification(structureDecider);
+const rule = (name: string) => (e: RuleViolation) => e.rule === name;
+const threeHamlets = [...aDistrict, branch('b3', 'tp', 'Chi đoàn bản Pà Cọ')];
+
+describe('mergers', () => {
+  it('absorbs branches into an existing branch', () =>
+    spec
+      .given(threeHamlets)
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b2', 'b3'], into: { branchId: 'b1' } })
+      .then([{ type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b2', 'b3'], intoBranchId: 'b1', intoNewBranch: false } }]));
+
+  it('combines branches into a new branch that lists its predecessors', () =>
+    spec
+      .given(threeHamlets)
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { newBranchId: 'n1', name: 'Chi đoàn bản Na Ca – Huồi Mới', area: { kind: 'village', name: 'Na Ca' } } })
+      .then([
+        { type: 'BranchEstablished', data: { branchId: 'n1', parentUnitId: 'tp', name: 'Chi đoàn bản Na Ca – Huồi Mới', area: { kind: 'village', name: 'Na Ca' }, predecessorIds: ['b1', 'b2'] } },
+        { type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'n1', intoNewBranch: true } },
+      ]));
+
+  it('lets the new branch take the name of one of its sources', () =>
+    spec
+      .given(threeHamlets)
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { newBranchId: 'n1', name: 'Chi đoàn bản Na Ca', area: null } })
+      .then([
+        { type: 'BranchEstablished', data: { branchId: 'n1', parentUnitId: 'tp', name: 'Chi đoàn bản Na Ca', area: null, predecessorIds: ['b1', 'b2'] } },
+        { type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'n1', intoNewBranch: true } },
+      ]));
+
+  it('refuses to merge a branch into itself', () =>
+    spec.given(threeHamlets).when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { branchId: 'b1' } }).thenThrows(RuleViolation, rule('merge-into-itself')));
+
+  it('refuses to merge a dissolved branch', () =>
+    spec
+      .given([...threeHamlets, { type: 'BranchDissolved', data: { branchId: 'b2' } }])
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b2'], into: { branchId: 'b1' } })
+      .thenThrows(RuleViolation, rule('branch-not-active')));
+
+  it('refuses to merge into a branch that was itself merged away', () =>
+    spec
+      .given([...threeHamlets, { type: 'BranchesMerged', data: { mergerId: 'm0', sourceBranchIds: ['b1'], intoBranchId: 'b3', intoNewBranch: false } }])
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b2'], into: { branchId: 'b1' } })
+      .thenThrows(RuleViolation, rule('branch-not-active')));
+
+  it('refuses an empty merger, a repeated source, and a new branch from one source', () => {
+    spec.given(threeHamlets).when({ type: 'MergeBranches', mergerId: 'm', sourceBranchIds: [], into: { branchId: 'b1' } }).thenThrows(RuleViolation, rule('merge-needs-a-source'));
+    spec.given(threeHamlets).when({ type: 'MergeBranches', mergerId: 'm', sourceBranchIds: ['b2', 'b2'], into: { branchId: 'b1' } }).thenThrows(RuleViolation, rule('merge-sources-repeated'));
+    spec
+      .given(threeHamlets)
+      .when({ type: 'MergeBranches', mergerId: 'm', sourceBranchIds: ['b2'], into: { newBranchId: 'n', name: 'n', area: null } })
+      .thenThrows(RuleViolation, rule('merge-needs-two-sources'));
+  });
+
+  it('records predecessors on the successor and successors on the sources', () => {
+    const merged: OrganisationEvent = { type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b2', 'b3'], intoBranchId: 'b1', intoNewBranch: false } };
+    const s = fold(structureDecider, [...threeHamlets, merged]);
+    expect(s.branches.get('b1')).toMatchObject({ status: 'active', predecessorIds: ['b2', 'b3'] });
+    expect(s.branches.get('b2')).toMatchObject({ status: 'merged', successorIds: ['b1'] });
+  });
+});
+
+describe('splits', () => {
+  const parts = [
+    { branchId: 's1', name: 'Chi đoàn xóm 1', area: null, memberIds: ['m1'] },
+    { branchId: 's2', name: 'Chi đoàn xóm 2', area: null, memberIds: ['m2', 'm3'] },
+  ];
+
+  it('splits a branch into successors that divide its members', () =>
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x1', sourceBranchId: 'b1', parts, knownMemberIds: ['m1', 'm2', 'm3'] })
+      .then([
+        { type: 'BranchEstablished', data: { branchId: 's1', parentUnitId: 'tp', name: 'Chi đoàn xóm 1', area: null, predecessorIds: ['b1'] } },
+        { type: 'BranchEstablished', data: { branchId: 's2', parentUnitId: 'tp', name: 'Chi đoàn xóm 2', area: null, predecessorIds: ['b1'] } },
+        { type: 'BranchSplit', data: { splitId: 'x1', sourceBranchId: 'b1', parts: [{ branchId: 's1', memberIds: ['m1'] }, { branchId: 's2', memberIds: ['m2', 'm3'] }] } },
+      ]));
+
+  it('refuses a split into one part, a member in two parts, a stranger, and a taken id', () => {
+    spec.given(aDistrict).when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0]] }).thenThrows(RuleViolation, rule('split-needs-two-parts'));
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], memberIds: ['m1'] }] })
+      .thenThrows(RuleViolation, rule('split-member-in-two-parts'));
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: ['m1'] })
+      .thenThrows(RuleViolation, rule('split-member-not-in-branch'));
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], branchId: 'b2' }] })
+      .thenThrows(ConflictError, (e) => e.rule === 'branch-id-taken');
+  });
+});
