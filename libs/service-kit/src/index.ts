@@ -5,3 +5,8 @@ export * from './problem-details';
 export * from './validation';
 export * from './health';
 export * from './bootstrap';
+export * from './command-request';
+export * from './command-context';
+export * from './as-of';
+export * from './fields';
+export * from './paging';

@@ -1,0 +1,60 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { CommandContext } from '@register/event-sourcing';
+import { ValidationFailed } from './problem-details';
+
+/** The authenticated caller, as the gateway's guard leaves it on the request. */
+export interface Actor {
+  id: string;
+  roles: string[];
+  /** The unit whose subtree the caller acts in, when the role is scoped. */
+  scopeUnitId?: string;
+}
+
+export interface RegisterRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  actor?: Actor;
+  correlationId?: string;
+}
+
+const header = (req: RegisterRequest, name: string) => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** An ETag or If-Match value: "12" or W/"12". */
+export function parseRevisionTag(tag: string | undefined): number | undefined {
+  if (tag === undefined) return undefined;
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(tag.trim());
+  if (!m) throw new ValidationFailed([{ field: 'If-Match', rule: 'revision-tag', message: 'If-Match must be an ETag this API returned, like "3"' }]);
+  return Number(m[1]);
+}
+
+/**
+ * Who, why and how, for a command: the actor from authentication, reason and decision from the
+ * body, Idempotency-Key (scoped to the actor) as the command id, If-Match as the expected revision.
+ */
+export function commandContextOf(req: RegisterRequest): CommandContext {
+  const body = (req.body ?? {}) as { reason?: string; decisionRef?: CommandContext['decision']; effectiveDate?: string };
+  const actor = req.actor?.id ?? 'anonymous';
+  const key = header(req, 'idempotency-key');
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationFailed([{ field: 'Idempotency-Key', rule: 'idempotency-key', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters' }]);
+  }
+  return {
+    actor,
+    reason: body.reason ?? '',
+    decision: body.decisionRef,
+    effectiveDate: body.effectiveDate,
+    correlationId: req.correlationId ?? header(req, 'x-correlation-id') ?? randomUUID(),
+    commandId: key ? `${actor}:${key}` : undefined,
+    fingerprint: key ? createHash('sha256').update(`${req.method} ${req.url.split('?')[0]} ${JSON.stringify(req.body ?? null)}`).digest('hex') : undefined,
+    expectedRevision: parseRevisionTag(header(req, 'if-match')),
+  };
+}
+
+/** Controller parameter: the CommandContext of this request. */
+export const Command = createParamDecorator((_: unknown, ctx: ExecutionContext) => commandContextOf(ctx.switchToHttp().getRequest<RegisterRequest>()));

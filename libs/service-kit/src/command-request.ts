@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** YYYY-MM-DD and a day that exists (2025-02-30 is refused). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1900 && +m[1] <= 2200;
+}
+
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a real date written YYYY-MM-DD`, ...options },
+      validator: { validate: isCalendarDate },
+    });
+}
+
+/** The decision that authorises a change: number, issuing body, date. */
+export class DecisionRefDto {
+  @ApiProperty({ example: '125-QĐ/HĐTN' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  number!: string;
+
+  @ApiPropertyOptional({ example: 'Ban Thường vụ Huyện đoàn Quế Phong' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  issuedBy?: string;
+
+  @ApiPropertyOptional({ example: '2025-06-30' })
+  @IsOptional()
+  @IsCalendarDate()
+  date?: string;
+}
+
+/** What every command that changes the register carries besides its own fields. */
+export class CommandRequest {
+  @ApiProperty({ description: 'Why the change is made; auditors read it.', example: 'Sáp nhập thôn theo Nghị quyết của HĐND tỉnh' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  reason!: string;
+
+  @ApiPropertyOptional({ type: DecisionRefDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DecisionRefDto)
+  decisionRef?: DecisionRefDto;
+
+  @ApiPropertyOptional({ description: 'When the change takes effect (YYYY-MM-DD); today when absent.', example: '2025-07-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveDate?: string;
+}

@@ -1,0 +1,51 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { applyDecorators, Injectable, PipeTransform } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, Matches, MaxLength, ValidationOptions } from 'class-validator';
+import { CommandContext } from '@register/event-sourcing';
+import { normaliseName } from '@register/text';
+import { ValidationFailed } from './problem-details';
+
+/** Opaque ids: what we generate (UUIDs) and what an importing system may bring. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+
+export function IsRegisterId(options: ValidationOptions = {}) {
+  return applyDecorators(IsString(options), Matches(ID_PATTERN, { ...options, message: '$property must be an id: letters, digits, _ . : - (at most 100)' }));
+}
+
+/**
+ * A name as people write it, in Vietnamese with diacritics: stored in NFC with single spaces.
+ * Control characters and U+FFFD (what broken UTF-8 decodes to) are refused, not stored.
+ */
+export function IsRegisterName(max = 200) {
+  return applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? normaliseName(value) : value)),
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(max),
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    Matches(/^[^\u0000-\u001f\u007f\ufffd]+$/u, { message: '$property must be text without control characters or broken UTF-8' }),
+  );
+}
+
+/** Validates an id in the path: a bad one is a 400 naming the parameter, never a lookup. */
+@Injectable()
+export class ParseIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
+      throw new ValidationFailed([{ field: 'id', rule: 'id', message: 'the id in the path is not an id of this register' }]);
+    }
+    return value;
+  }
+}
+
+/**
+ * The id of an entity a command creates. Under an Idempotency-Key it derives from the key, so a
+ * retry names the same entity as the first attempt did.
+ */
+export function newEntityId(context: CommandContext, given?: string, part = ''): string {
+  if (given) return given;
+  if (!context.commandId) return randomUUID();
+  const h = createHash('sha256').update(`${context.commandId}/${part}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandContext, CommandHandler, EventStore, LiveAggregate } from '@register/event-sourcing';
+import { STRUCTURE_STREAM } from '@register/contracts';
+import { AsOf } from '@register/service-kit';
+import { StructureCommand, structureDecider } from '../domain/decider';
+import { Structure, StructureFact } from '../domain/structure';
+import { ORGANISATION_COMMANDS, ORGANISATION_STORE } from './tokens';
+
+export interface CommandAnswer {
+  id: string;
+  /** The entity's version after the command: its ETag. */
+  version: number;
+  /** Global log position of the change; pass it as `minPosition` to read your own write. */
+  position: number;
+  duplicate?: boolean;
+}
+
+/** The write side of the organisation service, and the structure as it is or was. */
+@Injectable()
+export class StructureService {
+  private readonly live: LiveAggregate<StructureCommand, StructureFact, Structure>;
+
+  constructor(@Inject(ORGANISATION_STORE) private readonly store: EventStore, @Inject(ORGANISATION_COMMANDS) handler: CommandHandler) {
+    this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureDecider, handler);
+  }
+
+  async execute(command: StructureCommand, context: CommandContext, entity: { kind: 'unit' | 'branch'; id: string }): Promise<CommandAnswer> {
+    const result = await this.live.execute(command, context);
+    const { state } = await this.live.current();
+    const version = (entity.kind === 'unit' ? state.units.get(entity.id) : state.branches.get(entity.id))?.version ?? 0;
+    return { id: entity.id, version, position: result.position, ...(result.duplicate ? { duplicate: true } : {}) };
+  }
+
+  /** The structure now, or as of a date (effective dates) or an instant (what was recorded by then). */
+  async structure(asOf?: AsOf): Promise<Structure> {
+    if (!asOf) return (await this.live.current()).state;
+    if (asOf.kind === 'instant') return this.live.foldFrom(await this.store.readStream(STRUCTURE_STREAM, { recordedUpTo: asOf.instant }));
+    const events = await this.store.readStream(STRUCTURE_STREAM);
+    return this.live.foldFrom(events.filter((e) => e.metadata.effectiveDate <= asOf.date));
+  }
+
+  /** The facts of the structure stream that concern one unit or branch, oldest first. */
+  async historyOf(id: string) {
+    const events = await this.store.readStream(STRUCTURE_STREAM);
+    return events.filter((e) => JSON.stringify(e.data).includes(JSON.stringify(id)));
+  }
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext, NotFoundError } from '@register/event-sourcing';
+import { Command, newEntityId, paginate, parseAsOf, ParseIdPipe } from '@register/service-kit';
+import { StructureService } from '../application/structure.service';
+import { ancestry, branchView } from '../application/views';
+import { lineageOf, searchBranches } from '../directory/directory-query';
+import { noRevision } from '../units/units.controller';
+import { BranchDirectoryQuery, DissolveBranchRequest, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
+
+type Reply = { header(name: string, value: string): unknown };
+
+/** Branches (chi đoàn): establish, rename, move, dissolve; the directory; each branch's lineage. */
+@ApiTags('branches')
+@Controller('branches')
+export class BranchesController {
+  constructor(private readonly structure: StructureService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Establish a branch; a residential branch names its area' })
+  establish(@Body() body: EstablishBranchRequest, @Command() ctx: CommandContext) {
+    const branchId = newEntityId(ctx, body.id);
+    const command = { type: 'EstablishBranch' as const, branchId, parentUnitId: body.parentUnitId, name: body.name, area: body.area ?? null };
+    return this.structure.execute(command, ctx, { kind: 'branch', id: branchId });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The branch directory: parentUnitId (whole subtree), q (with or without diacritics), hasSecretary, hasMembers, status, asOf' })
+  async list(@Query() query: BranchDirectoryQuery) {
+    const s = await this.structure.structure(parseAsOf(query.asOf));
+    const found = searchBranches(s, query);
+    const page = paginate(found, (b) => `${b.name}\u0000${b.id}`, query.limit ?? 50, query.cursor);
+    return { items: page.items.map(branchView), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
+    const s = await this.structure.structure(parseAsOf(asOf));
+    const branch = s.branches.get(id);
+    if (!branch) throw new NotFoundError('branch', id);
+    reply.header('etag', `"${branch.version}"`);
+    return { ...branchView(branch), path: ancestry(s, branch.parentUnitId) };
+  }
+
+  @Get(':id/lineage')
+  @ApiOperation({ summary: 'Every predecessor and successor of a branch, through mergers and splits' })
+  async lineage(@Param('id', ParseIdPipe) id: string) {
+    const s = await this.structure.structure();
+    if (!s.branches.has(id)) throw new NotFoundError('branch', id);
+    const { predecessors, successors } = lineageOf(s, id);
+    return { branch: branchView(s.branches.get(id)!), predecessors: predecessors.map(branchView), successors: successors.map(branchView) };
+  }
+
+  @Post(':id/moves')
+  move(@Param('id', ParseIdPipe) id: string, @Body() body: MoveBranchRequest, @Command() ctx: CommandContext) {
+    return this.structure.execute({ type: 'MoveBranch', branchId: id, toUnitId: body.toUnitId, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
+  }
+
+  @Post(':id/renames')
+  rename(@Param('id', ParseIdPipe) id: string, @Body() body: RenameBranchRequest, @Command() ctx: CommandContext) {
+    const command = { type: 'RenameBranch' as const, branchId: id, name: body.name, area: body.area, ifVersion: ctx.expectedRevision };
+    return this.structure.execute(command, noRevision(ctx), { kind: 'branch', id });
+  }
+
+  @Post(':id/dissolution')
+  dissolve(@Param('id', ParseIdPipe) id: string, @Body() _body: DissolveBranchRequest, @Command() ctx: CommandContext) {
+    return this.structure.execute({ type: 'DissolveBranch', branchId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
+  }
+}

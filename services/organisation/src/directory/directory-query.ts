@@ -1,0 +1,48 @@
+import { foldDiacritics } from '@register/text';
+import { Branch, Structure } from '../domain/structure';
+import { isInSubtree } from '../domain/rules';
+
+export interface DirectoryFilter {
+  /** Every branch in this unit's subtree. */
+  parentUnitId?: string;
+  /** Matches name or area name, with or without Vietnamese diacritics. */
+  q?: string;
+  status?: Branch['status'] | 'any';
+  hasMembers?: boolean;
+  hasSecretary?: boolean;
+}
+
+/** What the organisation service knows of each branch's people, from personnel's events. */
+export interface BranchPeople {
+  memberCount(branchId: string): number;
+  hasSecretary(branchId: string): boolean;
+}
+
+export const noPeopleYet: BranchPeople = { memberCount: () => 0, hasSecretary: () => false };
+
+/** The branch directory over a structure: used for `asOf` reads, rebuilt from the log. */
+export function searchBranches(s: Structure, filter: DirectoryFilter, people: BranchPeople = noPeopleYet): Branch[] {
+  const q = filter.q ? foldDiacritics(filter.q) : undefined;
+  const status = filter.status ?? 'active';
+  return [...s.branches.values()]
+    .filter((b) => status === 'any' || b.status === status)
+    .filter((b) => !filter.parentUnitId || isInSubtree(s, filter.parentUnitId, b.parentUnitId))
+    .filter((b) => !q || foldDiacritics(`${b.name} ${b.area?.name ?? ''}`).includes(q))
+    .filter((b) => filter.hasMembers === undefined || people.memberCount(b.id) > 0 === filter.hasMembers)
+    .filter((b) => filter.hasSecretary === undefined || people.hasSecretary(b.id) === filter.hasSecretary)
+    .sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.id.localeCompare(b.id));
+}
+
+/** The lineage of a branch: every predecessor and successor, transitively, with the facts' dates. */
+export function lineageOf(s: Structure, branchId: string) {
+  const walk = (id: string, next: (b: Branch) => string[], seen = new Set<string>()): Branch[] => {
+    const out: Branch[] = [];
+    for (const n of next(s.branches.get(id)!)) {
+      if (seen.has(n) || !s.branches.has(n)) continue;
+      seen.add(n);
+      out.push(s.branches.get(n)!, ...walk(n, next, seen));
+    }
+    return out;
+  };
+  return { predecessors: walk(branchId, (b) => b.predecessorIds), successors: walk(branchId, (b) => b.successorIds) };
+}

@@ -1,0 +1,50 @@
+import { OrganisationEvent } from '@register/contracts';
+import { structureDecider } from '../domain/decider';
+import { Structure } from '../domain/structure';
+import { PeopleFacts } from '../people/people-replica';
+import { MergeBranches } from './merge-branches';
+import { SplitBranch } from './split-branch';
+
+export interface ReorganisationPlan {
+  dryRun: true;
+  events: string[];
+  branchesClosed: Array<{ id: string; name: string }>;
+  branchesOpened: Array<{ id: string; name: string; predecessorIds: string[] }>;
+  membersMoving: Array<{ fromBranchId: string; toBranchId: string; count: number }>;
+  /** Posts that more than one person would hold in a successor: the level above must choose. */
+  officerConflicts: Array<{ branchId: string; role: string; holders: Array<{ memberId: string; fromBranchId: string }> }>;
+  ratingsCarried: Array<{ fromBranchId: string; toBranchId: string; year: number; scale: string; grade: string }>;
+}
+
+/**
+ * What a merger or split would do, decided exactly as the real command would be (a refused plan
+ * throws the same rule), and changing nothing. People figures come from the replica.
+ */
+export function planReorganisation(command: MergeBranches | SplitBranch, s: Structure, people: PeopleFacts): ReorganisationPlan {
+  const events = structureDecider.decide(command, s) as OrganisationEvent[];
+  const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
+  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [] };
+  for (const e of events) {
+    if (e.type === 'BranchesMerged') planMerger(plan, e.data, s, people);
+    if (e.type === 'BranchSplit') planSplit(plan, e.data, s, people);
+  }
+  return plan;
+}
+
+function planMerger(plan: ReorganisationPlan, merged: { sourceBranchIds: string[]; intoBranchId: string; intoNewBranch: boolean }, s: Structure, people: PeopleFacts) {
+  const to = merged.intoBranchId;
+  plan.branchesClosed = merged.sourceBranchIds.map((id) => ({ id, name: s.branches.get(id)!.name }));
+  plan.membersMoving = merged.sourceBranchIds.map((id) => ({ fromBranchId: id, toBranchId: to, count: people.memberCount(id) }));
+  const holders = [...(merged.intoNewBranch ? [] : [to]), ...merged.sourceBranchIds].flatMap((from) =>
+    people.officersOf(from).filter((o) => o.role === 'secretary').map((o) => ({ memberId: o.memberId, fromBranchId: from })),
+  );
+  if (holders.length > 1) plan.officerConflicts.push({ branchId: to, role: 'secretary', holders });
+  plan.ratingsCarried = merged.sourceBranchIds.flatMap((from) => people.ratingsOf(from).map((r) => ({ fromBranchId: from, toBranchId: to, ...r })));
+}
+
+function planSplit(plan: ReorganisationPlan, split: { sourceBranchId: string; parts: Array<{ branchId: string; memberIds: string[] }> }, s: Structure, people: PeopleFacts) {
+  const from = split.sourceBranchId;
+  plan.branchesClosed = [{ id: from, name: s.branches.get(from)!.name }];
+  plan.membersMoving = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.length }));
+  plan.ratingsCarried = split.parts.flatMap((p) => people.ratingsOf(from).map((r) => ({ fromBranchId: from, toBranchId: p.branchId, ...r })));
+}

@@ -1,0 +1,54 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext } from '@register/event-sourcing';
+import { Command, newEntityId } from '@register/service-kit';
+import { StructureService } from '../application/structure.service';
+import { PeopleReplica } from '../people/people-replica';
+import { planReorganisation } from './dry-run';
+import { MergeBranches } from './merge-branches';
+import { BranchMergerRequest, BranchSplitRequest } from './reorganisation.dto';
+import { SplitBranch } from './split-branch';
+
+type Reply = { status(code: number): unknown };
+
+/** Mergers and splits of branches after hamlet and commune consolidation, with dry runs. */
+@ApiTags('reorganisation')
+@Controller()
+export class ReorganisationController {
+  constructor(
+    private readonly structure: StructureService,
+    private readonly people: PeopleReplica,
+  ) {}
+
+  @Post('branch-mergers')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Merge branches into an existing or a new branch; dryRun answers what would happen and changes nothing' })
+  async merge(@Body() body: BranchMergerRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
+    const mergerId = newEntityId(ctx, undefined, 'merger');
+    const into: MergeBranches['into'] = body.into.branchId !== undefined
+      ? { branchId: body.into.branchId }
+      : { newBranchId: newEntityId(ctx, body.into.id, 'successor'), name: body.into.name!, area: body.into.area ?? null, parentUnitId: body.into.parentUnitId };
+    const command: MergeBranches = { type: 'MergeBranches', mergerId, sourceBranchIds: body.sourceBranchIds, into };
+    const target = 'newBranchId' in into ? into.newBranchId : body.into.branchId!;
+    if (body.dryRun) {
+      reply.status(200);
+      return planReorganisation(command, await this.structure.structure(), this.people);
+    }
+    return { mergerId, ...(await this.structure.execute(command, ctx, { kind: 'branch', id: target })) };
+  }
+
+  @Post('branch-splits')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Split a branch into successors that divide its members; dryRun changes nothing' })
+  async split(@Body() body: BranchSplitRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
+    const splitId = newEntityId(ctx, undefined, 'split');
+    const parts = body.parts.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));
+    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId: body.sourceBranchId, parts, knownMemberIds: this.people.membersOf(body.sourceBranchId) };
+    if (body.dryRun) {
+      reply.status(200);
+      return planReorganisation(command, await this.structure.structure(), this.people);
+    }
+    const answer = await this.structure.execute(command, ctx, { kind: 'branch', id: body.sourceBranchId });
+    return { splitId, successorIds: parts.map((p) => p.branchId), ...answer };
+  }
+}

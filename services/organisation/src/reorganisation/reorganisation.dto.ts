@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
+import { AreaDto } from '../branches/branches.dto';
+
+/** Either an existing branch ({ branchId }) or a new one ({ name, area, parentUnitId? }). */
+export class MergerTargetDto {
+  @ApiPropertyOptional({ description: 'Absorb into this existing branch (sáp nhập)…' })
+  @ValidateIf((o) => o.name === undefined)
+  @IsRegisterId()
+  branchId?: string;
+
+  @ApiPropertyOptional({ description: '…or combine into a new branch with this name (hợp nhất).' })
+  @ValidateIf((o) => o.branchId === undefined)
+  @IsRegisterName()
+  name?: string;
+
+  @ApiPropertyOptional({ type: AreaDto })
+  @ValidateIf((o) => o.branchId === undefined && o.area !== undefined)
+  @ValidateNested()
+  @Type(() => AreaDto)
+  area?: AreaDto;
+
+  @ApiPropertyOptional({ description: 'Parent of the new branch; the first source’s parent when absent.' })
+  @ValidateIf((o) => o.branchId === undefined && o.parentUnitId !== undefined)
+  @IsRegisterId()
+  parentUnitId?: string;
+
+  @ApiPropertyOptional({ description: 'Id of the new branch, when importing.' })
+  @ValidateIf((o) => o.branchId === undefined && o.id !== undefined)
+  @IsRegisterId()
+  id?: string;
+}
+
+export class BranchMergerRequest extends CommandRequest {
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsRegisterId({ each: true })
+  sourceBranchIds!: string[];
+
+  @ApiProperty({ type: MergerTargetDto })
+  @ValidateNested()
+  @Type(() => MergerTargetDto)
+  into!: MergerTargetDto;
+
+  @ApiPropertyOptional({ description: 'Answer what would happen, and change nothing.' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class SplitPartDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsRegisterId()
+  id?: string;
+
+  @ApiProperty()
+  @IsRegisterName()
+  name!: string;
+
+  @ApiPropertyOptional({ type: AreaDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AreaDto)
+  area?: AreaDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsRegisterId()
+  parentUnitId?: string;
+
+  @ApiProperty({ type: [String], description: 'The members who go to this successor.' })
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @IsRegisterId({ each: true })
+  memberIds!: string[];
+}
+
+export class BranchSplitRequest extends CommandRequest {
+  @ApiProperty()
+  @IsRegisterId()
+  sourceBranchId!: string;
+
+  @ApiProperty({ type: [SplitPartDto] })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SplitPartDto)
+  parts!: SplitPartDto[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, ValidateIf } from 'class-validator';
+import { UNIT_KINDS, UnitKind } from '@register/contracts';
+import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
+
+export class EstablishUnitRequest extends CommandRequest {
+  @ApiPropertyOptional({ description: 'Give an id only when importing from another system; otherwise the register makes one.' })
+  @IsOptional()
+  @IsRegisterId()
+  id?: string;
+
+  @ApiProperty({ enum: UNIT_KINDS })
+  @IsIn(UNIT_KINDS)
+  kind!: UnitKind;
+
+  @ApiProperty({ example: 'Đoàn xã Tiền Phong' })
+  @IsRegisterName()
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'Absent only for the central committee.' })
+  @ValidateIf((o) => o.parentId !== undefined && o.parentId !== null)
+  @IsRegisterId()
+  parentId?: string | null;
+}
+
+export class MoveUnitRequest extends CommandRequest {
+  @ApiProperty()
+  @IsRegisterId()
+  toParentId!: string;
+}
+
+export class RenameUnitRequest extends CommandRequest {
+  @ApiProperty()
+  @IsRegisterName()
+  name!: string;
+}
+
+export class DissolveUnitRequest extends CommandRequest {}
