@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, RegisterConfig } from './config';
 import { EventStoreConnectionsModule } from './event-store.module';
 import { HealthController, Readiness } from './health';
+import { InProcessBusModule } from './relay.module';
 import { ProblemDetailsFilter } from './problem-details';
 import { registerValidationPipe } from './validation';
 
@@ -54,7 +55,8 @@ export async function listen(app: INestApplication, port: number, what: string) 
 
 /** The root module of one process: the shared connections and operations endpoints, plus the given features. */
 export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknown> | DynamicModule>): Type<unknown> {
-  @Module({ imports: [EventStoreConnectionsModule.forRoot(config), OperationsModule, ...features] })
+  const bus = config.mode === 'embedded' ? [InProcessBusModule] : [];
+  @Module({ imports: [EventStoreConnectionsModule.forRoot(config), OperationsModule, ...bus, ...features] })
   class RegisterRootModule {}
   return RegisterRootModule;
 }

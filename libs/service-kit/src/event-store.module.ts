@@ -19,6 +19,13 @@ export class EventStoreConnections implements OnApplicationShutdown {
 
   constructor(@Inject(REGISTER_CONFIG) private readonly config: RegisterConfig) {}
 
+  /** The SQL client the logs live on (PostgreSQL or PGlite); undefined on EventStoreDB. */
+  async sqlClient(): Promise<SqlClient | undefined> {
+    if (this.config.eventStore === 'eventstoredb') return undefined;
+    this.client ??= this.connect();
+    return { ...(await this.client), close: async () => undefined };
+  }
+
   async open(service: string, schemas: EventSchemas): Promise<EventStore> {
     const store = await this.openRaw(service);
     this.opened.push(store);

@@ -10,3 +10,4 @@ export * from './command-context';
 export * from './as-of';
 export * from './fields';
 export * from './paging';
+export * from './relay.module';

@@ -1,3 +1,4 @@
+import { InProcessBus, InProcessServer } from '@register/messaging';
 import { createHttpApp, listen, loadConfig, rootModuleOf } from '@register/service-kit';
 import { EvaluationModule } from '../../evaluation/src/evaluation.module';
 import { GatewayModule } from '../../gateway/src/gateway.module';
@@ -14,6 +15,11 @@ async function main() {
   const app = await createHttpApp(rootModuleOf(config, [OrganisationModule, PersonnelModule, TrainingModule, EvaluationModule, GatewayModule]), {
     title: 'Union Register',
   });
+  // Consumers of every service listen on the in-process bus; relays may publish once they do.
+  const bus = app.get(InProcessBus);
+  app.connectMicroservice({ strategy: new InProcessServer(bus, { group: 'embedded' }) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  bus.open();
   await listen(app, config.port, 'register');
   console.log(`Union Register (embedded) is up: http://127.0.0.1:${config.port}/api/v1  docs: http://127.0.0.1:${config.port}/api/docs  data: ${config.dataDir}`);
 }

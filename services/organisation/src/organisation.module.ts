@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventSchemas } from '@register/event-sourcing';
 import { ORGANISATION_SCHEMA_VERSIONS } from '@register/contracts';
-import { serviceEventStoreProviders } from '@register/service-kit';
+import { relayProviders, serviceEventStoreProviders } from '@register/service-kit';
 import { StructureService } from './application/structure.service';
 import { ORGANISATION_COMMANDS, ORGANISATION_STORE } from './application/tokens';
 import { BranchesController } from './branches/branches.controller';
@@ -19,7 +19,7 @@ export const organisationSchemas = new EventSchemas(ORGANISATION_SCHEMA_VERSIONS
  */
 @Module({
   controllers: [UnitsController, BranchesController, ReorganisationController],
-  providers: [...serviceEventStoreProviders('organisation', organisationSchemas, ORGANISATION_STORE, ORGANISATION_COMMANDS), StructureService, PeopleReplica],
+  providers: [...serviceEventStoreProviders('organisation', organisationSchemas, ORGANISATION_STORE, ORGANISATION_COMMANDS), StructureService, PeopleReplica, ...relayProviders('organisation', ORGANISATION_STORE)],
   exports: [StructureService, PeopleReplica, ORGANISATION_STORE],
 })
 export class OrganisationModule {}
