@@ -1,0 +1,131 @@
+/**
+ * The personnel service's published events (topic `register.personnel.events`), version 1:
+ * members (đoàn viên) and branch officers (bí thư, phó bí thư). Other services depend on these
+ * shapes: change them only by adding a new version and an upcaster.
+ *
+ * Personal data. Everything that identifies a person (name, date of birth, gender, ethnicity,
+ * phone, national id) travels only inside the `personal` field of MemberAdmitted and
+ * MemberPersonalDataCorrected, never in any other field, id or stream name. That makes
+ * crypto-shredding possible without rewriting the log: at rest the store may replace `personal`
+ * by a SealedPersonalData (AES-256-GCM under a key of that one member, kept in a key table outside
+ * the log; see services/personnel/src/personal-data/sealing.ts). Deleting the member's key makes
+ * the personal data unreadable for ever, while every event, its hash chain and its metadata stay.
+ * A reader that finds no key sees `personal: null` (ERASED) and must cope.
+ */
+import { DomainEvent } from '@register/event-sourcing';
+
+export const PERSONNEL_TOPIC = 'register.personnel.events';
+export const memberStream = (memberId: string) => `member-${memberId}`;
+/** One stream per branch: concurrent appointments to one branch conflict on its revision. */
+export const branchOfficersStream = (branchId: string) => `branch-officers-${branchId}`;
+
+export const GENDERS = ['male', 'female', 'other'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+/** The personal details of a member: the only part of the log that can be shredded. */
+export interface PersonalData {
+  /** NFC, with diacritics, as the member writes it. */
+  fullName: string;
+  /** YYYY-MM-DD */
+  dateOfBirth: string;
+  gender: Gender;
+  ethnicity?: string;
+  phone?: string;
+  nationalId?: string;
+}
+
+/** PersonalData encrypted with the member's own key (crypto-shredding). */
+export interface SealedPersonalData {
+  sealed: 'aes-256-gcm/v1';
+  /** Which key of the key table; the member's id in v1. */
+  keyId: string;
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
+export const MEMBER_STATUSES = ['active', 'away-work', 'away-study', 'came-of-age', 'left', 'unassigned'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+export const OFFICER_ROLES = ['secretary', 'deputy-secretary'] as const;
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+/** elected at a congress; appointed by the level above; interim (lâm thời) until a congress is held. */
+export const APPOINTMENT_METHODS = ['elected', 'appointed', 'interim'] as const;
+export type AppointmentMethod = (typeof APPOINTMENT_METHODS)[number];
+
+/** Where the register found the officer: districts compare which sources work. */
+export const OFFICER_SOURCES = [
+  'civil-servant',
+  'teacher',
+  'demobilised-soldier',
+  'young-party-member',
+  'public-body-cadre',
+  'commune-police',
+  'militia',
+  'business-member',
+  'commune-administrative-branch',
+  'other',
+] as const;
+export type OfficerSource = (typeof OFFICER_SOURCES)[number];
+
+export const DEPARTURE_CAUSES = ['resigned', 'relieved', 'merger', 'split', 'dissolution', 'term-ended'] as const;
+export type DepartureCause = (typeof DEPARTURE_CAUSES)[number];
+
+export const TRANSFER_CAUSES = ['transfer', 'merger', 'split'] as const;
+export type TransferCause = (typeof TRANSFER_CAUSES)[number];
+
+export interface Decision {
+  number: string;
+  issuedBy?: string;
+  date?: string;
+}
+
+/** Kết nạp: confirmed by a decision of the level above; aged 16 to 30 on `admittedOn`. */
+export type MemberAdmitted = DomainEvent<
+  'MemberAdmitted',
+  { memberId: string; branchId: string; admittedOn: string; decision?: Decision; introducerId?: string; personal: PersonalData | SealedPersonalData | null }
+>;
+export type MemberPersonalDataCorrected = DomainEvent<'MemberPersonalDataCorrected', { memberId: string; personal: PersonalData | SealedPersonalData | null }>;
+/** Chuyển sinh hoạt: dues settled up to `duesSettledUpTo`; a merger or split moves members too. */
+export type MemberTransferred = DomainEvent<
+  'MemberTransferred',
+  { memberId: string; fromBranchId: string; toBranchId: string; transferredOn: string; duesSettledUpTo: string; cause: TransferCause }
+>;
+export type MemberStatusChanged = DomainEvent<
+  'MemberStatusChanged',
+  { memberId: string; branchId: string; status: MemberStatus; previousStatus: MemberStatus; changedOn: string }
+>;
+/** A member who stays in the union past 30 on request, up to 35 (`until` is the day before the 35th birthday). */
+export type MemberStayExtended = DomainEvent<'MemberStayExtended', { memberId: string; requestedOn: string; until: string }>;
+
+export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberTransferred | MemberStatusChanged | MemberStayExtended;
+
+export type OfficerAppointed = DomainEvent<
+  'OfficerAppointed',
+  {
+    branchId: string;
+    memberId: string;
+    role: OfficerRole;
+    method: AppointmentMethod;
+    startsOn: string;
+    source: OfficerSource;
+    /** Interim officers: the congress must be held by this date (6 months at most). */
+    congressDeadline?: string;
+    termEndsOn?: string;
+  }
+>;
+export type OfficerDeparted = DomainEvent<'OfficerDeparted', { branchId: string; memberId: string; role: OfficerRole; endsOn: string; cause: DepartureCause }>;
+
+export type BranchOfficersEvent = OfficerAppointed | OfficerDeparted;
+export type PersonnelEvent = MemberEvent | BranchOfficersEvent;
+
+export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> = {
+  MemberAdmitted: 1,
+  MemberPersonalDataCorrected: 1,
+  MemberTransferred: 1,
+  MemberStatusChanged: 1,
+  MemberStayExtended: 1,
+  OfficerAppointed: 1,
+  OfficerDeparted: 1,
+};

@@ -1,0 +1,141 @@
+import { Client } from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { eventsTopic } from '@register/messaging';
+import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
+import { OrganisationModule } from '../../services/organisation/src/organisation.module';
+import { httpClient } from '../support/http';
+import { servers, uniqueName } from '../support/servers';
+
+/**
+ * Issue 6 acceptance, over HTTP on the real servers: a district of 12 commune unions and 150 hamlet
+ * branches; hamlets merge until 139 branches remain; then the district is abolished.
+ */
+describe('organisation: hamlet mergers and the abolished district (PostgreSQL log, Kafka relay)', () => {
+  let app: NestFastifyApplication;
+  let api: Awaited<ReturnType<typeof httpClient>>;
+  let database: string;
+  const why = (reason: string, effectiveDate: string) => ({ reason, effectiveDate, decisionRef: { number: '125-QĐ/TĐTN', issuedBy: 'Ban Thường vụ Tỉnh đoàn' } });
+
+  beforeAll(async () => {
+    database = uniqueName('org_e2e');
+    const admin = new Client({ connectionString: servers.postgresUrl });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    await admin.end();
+    const config = loadConfig({
+      REGISTER_MODE: 'distributed',
+      EVENT_STORE: 'postgres',
+      REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
+      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      REGISTER_MONGO_URL: servers.mongoUrl,
+    });
+    app = await createHttpApp(rootModuleOf(config, [OrganisationModule]), { title: 'test', logger: false });
+    api = await httpClient(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const communes = Array.from({ length: 12 }, (_, i) => `xa-${i + 1}`);
+  const hamlets = Array.from({ length: 150 }, (_, i) => `ban-${i + 1}`);
+
+  it('builds the district: 12 commune unions, 150 hamlet branches', async () => {
+    expect((await api.post('/units', { id: 'tw', kind: 'central', name: 'Trung ương Đoàn', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    expect((await api.post('/units', { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    expect((await api.post('/units', { id: 'qp', kind: 'district', name: 'Huyện đoàn Quế Phong', parentId: 'na', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    for (const [i, id] of communes.entries()) {
+      expect((await api.post('/units', { id, kind: 'grassroots', name: `Đoàn xã số ${i + 1}`, parentId: 'qp', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    }
+    for (const [i, id] of hamlets.entries()) {
+      const answer = await api.post('/branches', {
+        id,
+        parentUnitId: communes[i % 12],
+        name: `Chi đoàn bản Thông Thụ ${i + 1}`,
+        area: { kind: 'village', name: `Thông Thụ ${i + 1}` },
+        ...why('khởi tạo', '2024-01-01'),
+      });
+      expect(answer.status).toBe(201);
+    }
+    const tree = await api.get('/units/qp/tree');
+    expect(tree.body.counts).toEqual({ units: 12, branches: 150, residentialBranches: 150 });
+  });
+
+  it('refuses what the rules forbid, with a 422 naming the rule, and changes nothing', async () => {
+    const before = (await api.get('/units/qp/tree')).body.counts;
+    const itself = await api.post('/branch-mergers', { sourceBranchIds: ['ban-1'], into: { branchId: 'ban-1' }, ...why('x', '2025-06-01') });
+    expect([itself.status, itself.body.rule]).toEqual([422, 'merge-into-itself']);
+    const cycle = await api.post('/units/qp/moves', { toParentId: 'xa-1', ...why('x', '2025-06-01') });
+    expect([cycle.status, cycle.body.rule]).toEqual([422, 'unit-move-into-own-subtree']);
+    const parent = await api.post('/units/qp/dissolution', why('x', '2025-06-01'));
+    expect([parent.status, parent.body.rule]).toEqual([422, 'unit-has-active-children']);
+    expect(parent.headers.get('content-type')).toContain('application/problem+json');
+    const dryRun = await api.post('/branch-mergers', { sourceBranchIds: ['ban-13', 'ban-25'], into: { name: 'Chi đoàn bản mới', area: { kind: 'village', name: 'Mới' } }, dryRun: true, ...why('x', '2025-06-01') });
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body).toMatchObject({ dryRun: true, branchesClosed: [{ id: 'ban-13' }, { id: 'ban-25' }], membersMoving: [{ count: 0 }, { count: 0 }] });
+    expect((await api.get('/units/qp/tree')).body.counts).toEqual(before);
+  });
+
+  it('merges hamlets until 139 branches remain; each successor shows its predecessors', async () => {
+    // Six absorptions into an existing branch (−1 each), five combinations of two into a new one (−1 each).
+    const successors: Array<{ id: string; predecessors: string[] }> = [];
+    for (let k = 0; k < 6; k++) {
+      const [target, source] = [`ban-${1 + k}`, `ban-${13 + k}`]; // the same commune: indexes equal modulo 12
+      const answer = await api.post('/branch-mergers', { sourceBranchIds: [source], into: { branchId: target }, ...why('Sáp nhập bản', '2025-06-01') });
+      expect(answer.status).toBe(201);
+      successors.push({ id: target, predecessors: [source] });
+    }
+    for (let k = 0; k < 5; k++) {
+      const sources = [`ban-${100 + k}`, `ban-${112 + k}`];
+      const answer = await api.post('/branch-mergers', { sourceBranchIds: sources, into: { name: `Chi đoàn bản hợp nhất ${k + 1}`, area: { kind: 'village', name: `Hợp nhất ${k + 1}` } }, ...why('Hợp nhất bản', '2025-06-01') });
+      expect(answer.status).toBe(201);
+      successors.push({ id: answer.body.id, predecessors: sources });
+    }
+    const listed = await api.get('/branches?parentUnitId=qp&limit=500');
+    expect(listed.body.items).toHaveLength(139);
+    expect(listed.body.items.every((b: { status: string }) => b.status === 'active')).toBe(true);
+    for (const s of successors) expect((await api.get(`/branches/${s.id}`)).body.predecessorIds).toEqual(s.predecessors);
+    const gone = await api.get('/branches/ban-13');
+    expect(gone.body).toMatchObject({ status: 'merged', successorIds: ['ban-1'], closedOn: '2025-06-01' });
+    expect((await api.get('/branches?q=thong%20thu%2013&status=any')).body.items.map((b: { id: string }) => b.id)).toContain('ban-13');
+  });
+
+  it('still shows 150 branches in the tree as of the day before the mergers', async () => {
+    expect((await api.get('/units/qp/tree?asOf=2025-05-31')).body.counts.branches).toBe(150);
+    expect((await api.get('/units/qp/tree')).body.counts.branches).toBe(139);
+    expect((await api.get('/branches?parentUnitId=qp&limit=500&asOf=2025-05-31')).body.items).toHaveLength(150);
+  });
+
+  it('abolishes the district: its communes move under the province; today has no district, last year does', async () => {
+    for (const id of communes) expect((await api.post(`/units/${id}/moves`, { toParentId: 'na', ...why('Kết thúc hoạt động cấp huyện', '2025-07-01') })).status).toBe(201);
+    expect((await api.post('/units/qp/dissolution', why('Kết thúc hoạt động Huyện đoàn', '2025-07-01'))).status).toBe(201);
+    const today = await api.get('/units/na/tree');
+    expect(today.body.children.map((c: { id: string }) => c.id).sort()).toEqual([...communes].sort());
+    expect(today.body.counts.branches).toBe(139);
+    const lastYear = await api.get('/units/na/tree?asOf=2024-12-31');
+    expect(lastYear.body.children.map((c: { id: string }) => c.id)).toEqual(['qp']);
+    expect(lastYear.body.children[0].counts.branches).toBe(150);
+    expect((await api.get('/units/qp')).body).toMatchObject({ status: 'dissolved', dissolvedOn: '2025-07-01' });
+    expect((await api.get('/units/qp?asOf=2024-12-31')).body.status).toBe('active');
+  });
+
+  it('published every change on Kafka, keyed by its stream', async () => {
+    const kafka = new Kafka({ brokers: servers.kafkaBrokers, clientId: 'org-e2e', logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: uniqueName('org-e2e') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: eventsTopic('organisation'), fromBeginning: true });
+    const mine = new Set<string>();
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const event = JSON.parse(message.value!.toString());
+        if (event.type === 'BranchesMerged' && event.data.sourceBranchIds.some((id: string) => id === 'ban-13')) mine.add(event.eventId);
+        if (event.type === 'UnitDissolved' && event.data.unitId === 'qp') mine.add(event.eventId);
+      },
+    });
+    const deadline = Date.now() + 60_000;
+    while (mine.size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.disconnect();
+    expect(mine.size).toBeGreaterThanOrEqual(2);
+  });
+});
