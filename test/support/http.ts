@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON the tests inspect freely */
 import { INestApplication } from '@nestjs/common';
 
 export interface Answer<T = any> {
