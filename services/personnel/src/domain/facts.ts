@@ -1,0 +1,20 @@
+import { MemberStatus } from '@register/contracts';
+
+/** What personnel's replica of organisation's events knows of a branch, passed in commands so that deciders stay pure. */
+export type BranchStatusFact = 'active' | 'closed' | 'unknown';
+
+/** What the member's own stream says about them, for decisions on another aggregate (an appointment). */
+export interface MemberFacts {
+  memberId: string;
+  branchId: string;
+  status: MemberStatus;
+  /** null once the personal data was shredded: age rules can no longer be checked. */
+  dateOfBirth: string | null;
+  stayUntil: string | null;
+}
+
+/** The classic scale's strong/good and the newer scale's excellent/good count as "good or better". */
+export const GOOD_OR_BETTER = ['strong', 'excellent', 'good'];
+
+export const IN_UNION: MemberStatus[] = ['active', 'away-work', 'away-study', 'unassigned'];
+export const isAway = (s: MemberStatus) => s === 'away-work' || s === 'away-study';

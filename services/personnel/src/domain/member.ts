@@ -1,0 +1,90 @@
+import { Decider } from '@register/event-sourcing';
+import { MemberEvent, MemberStatus, PersonalData } from '@register/contracts';
+import { AdmitMember, decideAdmission } from '../members/admit-member';
+import { ChangeMemberStatus, decideStatusChange, ExtendStay, MarkUnassigned } from '../members/change-status';
+import { decideTransfer, TransferMember } from '../members/transfer-member';
+import { MemberFacts } from './facts';
+
+/** One member (stream `member-<id>`), folded from its events. */
+export interface Member {
+  exists: boolean;
+  memberId: string;
+  branchId: string;
+  status: MemberStatus;
+  admittedOn: string;
+  /** null when never given or shredded. */
+  personal: PersonalData | null;
+  stayUntil: string | null;
+  /** Every branch the member belonged to, oldest first, with the day they joined it. */
+  branches: Array<{ branchId: string; since: string; cause: string }>;
+  version: number;
+}
+
+export const noMember = (): Member => ({
+  exists: false,
+  memberId: '',
+  branchId: '',
+  status: 'active',
+  admittedOn: '',
+  personal: null,
+  stayUntil: null,
+  branches: [],
+  version: -1,
+});
+
+const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
+
+export function evolveMember(s: Member, e: MemberEvent): Member {
+  const version = s.version + 1;
+  switch (e.type) {
+    case 'MemberAdmitted':
+      return {
+        ...s,
+        exists: true,
+        memberId: e.data.memberId,
+        branchId: e.data.branchId,
+        status: 'active',
+        admittedOn: e.data.admittedOn,
+        personal: plain(e.data.personal),
+        branches: [{ branchId: e.data.branchId, since: e.data.admittedOn, cause: 'admission' }],
+        version,
+      };
+    case 'MemberPersonalDataCorrected':
+      return { ...s, personal: plain(e.data.personal), version };
+    case 'MemberTransferred':
+      return {
+        ...s,
+        branchId: e.data.toBranchId,
+        status: s.status === 'unassigned' ? 'active' : s.status,
+        branches: [...s.branches, { branchId: e.data.toBranchId, since: e.data.transferredOn, cause: e.data.cause }],
+        version,
+      };
+    case 'MemberStatusChanged':
+      return { ...s, status: e.data.status, version };
+    case 'MemberStayExtended':
+      return { ...s, stayUntil: e.data.until, version };
+  }
+}
+
+export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned;
+
+export const memberDecider: Decider<MemberCommand, MemberEvent, Member> = {
+  initialState: noMember,
+  decide(c, s): MemberEvent[] {
+    switch (c.type) {
+      case 'AdmitMember':
+        return decideAdmission(c, s);
+      case 'TransferMember':
+        return decideTransfer(c, s);
+      case 'ChangeMemberStatus':
+      case 'ExtendStay':
+      case 'MarkUnassigned':
+        return decideStatusChange(c, s);
+    }
+  },
+  evolve: evolveMember,
+};
+
+/** The facts an appointment needs about a member, from the member's stream. */
+export const memberFacts = (m: Member): MemberFacts | null =>
+  m.exists ? { memberId: m.memberId, branchId: m.branchId, status: m.status, dateOfBirth: m.personal?.dateOfBirth ?? null, stayUntil: m.stayUntil } : null;

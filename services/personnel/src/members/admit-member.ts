@@ -1,0 +1,50 @@
+import { ConflictError, RuleViolation } from '@register/event-sourcing';
+import { Decision, MemberEvent, PersonalData } from '@register/contracts';
+import { ageOn } from '../domain/dates';
+import { BranchStatusFact } from '../domain/facts';
+import { Member } from '../domain/member';
+
+/** Kết nạp đoàn viên: aged 16 to 30 on the day, into an active branch, confirmed by a decision of the level above. */
+export type AdmitMember = {
+  type: 'AdmitMember';
+  memberId: string;
+  branchId: string;
+  /** From the replica of organisation's events. */
+  branchStatus: BranchStatusFact;
+  personal: PersonalData;
+  admittedOn: string;
+  decision?: Decision;
+  introducerId?: string;
+};
+
+export const ADMISSION_MIN_AGE = 16;
+export const ADMISSION_MAX_AGE = 30;
+
+export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
+  if (s.exists) throw new ConflictError('member-id-taken', `member ${c.memberId} already exists`);
+  checkBranch(c.branchId, c.branchStatus);
+  const age = ageOn(c.personal.dateOfBirth, c.admittedOn);
+  if (age < ADMISSION_MIN_AGE || age > ADMISSION_MAX_AGE) {
+    throw new RuleViolation('admission-age', `a member is admitted aged ${ADMISSION_MIN_AGE} to ${ADMISSION_MAX_AGE}; this applicant is ${age} on ${c.admittedOn}`, { age });
+  }
+  if (c.introducerId === c.memberId) throw new RuleViolation('introducer-is-applicant', 'an applicant cannot introduce themselves');
+  return [
+    {
+      type: 'MemberAdmitted',
+      data: {
+        memberId: c.memberId,
+        branchId: c.branchId,
+        admittedOn: c.admittedOn,
+        ...(c.decision ? { decision: c.decision } : {}),
+        ...(c.introducerId ? { introducerId: c.introducerId } : {}),
+        personal: c.personal,
+      },
+    },
+  ];
+}
+
+/** The branch a member joins must be one the replica knows and that is still open. */
+export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch') {
+  if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register`, { branchId });
+  if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was merged, split or dissolved`, { branchId });
+}

@@ -1,0 +1,58 @@
+import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { MemberEvent, MemberStatus } from '@register/contracts';
+import { addDays, addYears, ageOn } from '../domain/dates';
+import { IN_UNION, isAway } from '../domain/facts';
+import { Member } from '../domain/member';
+
+export const COMING_OF_AGE = 30;
+export const STAY_LIMIT = 35;
+
+/** Away for work or study, back (active), coming of age (trưởng thành đoàn), left. */
+export type ChangeMemberStatus = { type: 'ChangeMemberStatus'; memberId: string; status: 'active' | 'away-work' | 'away-study' | 'came-of-age' | 'left'; on: string };
+/** A member of 30 or nearly so stays in the union on request, up to 35. */
+export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
+/** Their branch was dissolved: the member waits, unassigned, for a new branch (a reaction). */
+export type MarkUnassigned = { type: 'MarkUnassigned'; memberId: string; fromBranchId: string; on: string };
+
+export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnassigned, s: Member): MemberEvent[] {
+  if (!s.exists) throw new NotFoundError('member', c.memberId);
+  const changed = (status: MemberStatus): MemberEvent[] => [
+    { type: 'MemberStatusChanged', data: { memberId: s.memberId, branchId: s.branchId, status, previousStatus: s.status, changedOn: c.on } },
+  ];
+  if (c.type === 'MarkUnassigned') {
+    if (s.branchId !== c.fromBranchId || s.status === 'unassigned' || !IN_UNION.includes(s.status)) return [];
+    return changed('unassigned');
+  }
+  if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (c.on < s.admittedOn) throw new RuleViolation('status-change-before-admission', `the member was admitted on ${s.admittedOn}`);
+  const dob = s.personal?.dateOfBirth;
+  if (c.type === 'ExtendStay') {
+    if (dob && ageOn(dob, c.on) >= STAY_LIMIT) throw new RuleViolation('stay-beyond-35', `a member may stay in the union up to ${STAY_LIMIT}`);
+    if (dob && ageOn(dob, c.on) < COMING_OF_AGE - 1) throw new RuleViolation('stay-request-too-early', `a stay is requested on coming of age (${COMING_OF_AGE})`);
+    const until = dob ? addDays(addYears(dob, STAY_LIMIT), -1) : addDays(addYears(c.on, STAY_LIMIT - COMING_OF_AGE), -1);
+    return [{ type: 'MemberStayExtended', data: { memberId: s.memberId, requestedOn: c.on, until } }];
+  }
+  if (c.status === s.status) return [];
+  switch (c.status) {
+    case 'away-work':
+    case 'away-study':
+      if (s.status === 'unassigned') throw new RuleViolation('member-unassigned', 'an unassigned member is first transferred to a branch');
+      return changed(c.status);
+    case 'active':
+      if (!isAway(s.status)) throw new RuleViolation('member-not-away', `member ${s.memberId} is ${s.status}, not away`);
+      return changed('active');
+    case 'came-of-age':
+      if (dob && ageOn(dob, c.on) < COMING_OF_AGE) {
+        throw new RuleViolation('not-yet-of-age', `a member comes of age at ${COMING_OF_AGE}; this one is ${ageOn(dob, c.on)} on ${c.on}`);
+      }
+      return changed('came-of-age');
+    case 'left':
+      return changed('left');
+  }
+}
+
+/** Past coming of age on `on`: 30 or older, and no stay on request that covers the day. */
+export function pastComingOfAge(dateOfBirth: string | null, stayUntil: string | null, on: string): boolean {
+  if (!dateOfBirth || ageOn(dateOfBirth, on) < COMING_OF_AGE) return false;
+  return !(stayUntil && on <= stayUntil);
+}

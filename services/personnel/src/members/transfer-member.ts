@@ -1,0 +1,43 @@
+import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { MemberEvent, TransferCause } from '@register/contracts';
+import { firstOfMonth } from '../domain/dates';
+import { BranchStatusFact, IN_UNION } from '../domain/facts';
+import { Member } from '../domain/member';
+import { checkBranch } from './admit-member';
+
+/**
+ * Chuyển sinh hoạt đoàn: to another active branch, dues settled at least into the month of the move.
+ * A reorganisation (merger, split) names `fromBranchId`: when the member has already left that
+ * branch, nothing happens, so a replayed reaction is harmless.
+ */
+export type TransferMember = {
+  type: 'TransferMember';
+  memberId: string;
+  toBranchId: string;
+  toBranchStatus: BranchStatusFact;
+  transferredOn: string;
+  duesSettledUpTo: string;
+  cause: TransferCause;
+  fromBranchId?: string;
+};
+
+export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
+  if (!s.exists) throw new NotFoundError('member', c.memberId);
+  if (c.fromBranchId !== undefined && s.branchId !== c.fromBranchId) return [];
+  if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (s.branchId === c.toBranchId) {
+    if (c.cause !== 'transfer') return [];
+    throw new RuleViolation('transfer-to-same-branch', `member ${s.memberId} is already in branch ${c.toBranchId}`);
+  }
+  checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch');
+  if (c.transferredOn < s.admittedOn) throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
+  if (c.cause === 'transfer' && c.duesSettledUpTo < firstOfMonth(c.transferredOn)) {
+    throw new RuleViolation('dues-not-settled', `dues must be settled up to the transfer date (${c.transferredOn}); they are settled up to ${c.duesSettledUpTo}`);
+  }
+  return [
+    {
+      type: 'MemberTransferred',
+      data: { memberId: s.memberId, fromBranchId: s.branchId, toBranchId: c.toBranchId, transferredOn: c.transferredOn, duesSettledUpTo: c.duesSettledUpTo, cause: c.cause },
+    },
+  ];
+}
