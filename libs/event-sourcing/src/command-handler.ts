@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Decider, fold } from './decider';
 import { DecisionRef, DomainEvent, EventToAppend, RecordedEvent } from './envelope';
-import { CommandRecord, DuplicateCommandError, EventStore } from './event-store';
+import { CommandRecord, EventStore } from './event-store';
 import { RuleViolation, WrongExpectedRevisionError } from './errors';
 import { EventSchemas } from './upcasting';
 
@@ -67,7 +67,9 @@ export class CommandHandler {
       try {
         return await this.attempt(decider, streamId, command, context);
       } catch (error) {
-        if (error instanceof DuplicateCommandError) return (await this.earlierAnswer(context))!;
+        // A twin of this command may have won the race: its answer is ours, whatever we decided.
+        const twin = await this.earlierAnswer(context);
+        if (twin) return twin;
         const mayRetry = context.expectedRevision === undefined && attempt < this.maxRetries;
         if (!(error instanceof WrongExpectedRevisionError) || !mayRetry) throw error;
       }

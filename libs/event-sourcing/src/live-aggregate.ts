@@ -1,6 +1,6 @@
 import { Decider } from './decider';
 import { DomainEvent, RecordedEvent } from './envelope';
-import { DuplicateCommandError, EventStore } from './event-store';
+import { EventStore } from './event-store';
 import { CommandContext, CommandHandler, CommandResult } from './command-handler';
 import { WrongExpectedRevisionError } from './errors';
 
@@ -46,10 +46,22 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
   }
 
   private async executeNow(command: C, context: CommandContext): Promise<CommandResult> {
-    if (context.commandId) {
-      const earlier = await this.store.findCommand(context.commandId);
-      if (earlier) return { streamId: earlier.streamId, revision: earlier.revision, position: earlier.position, events: [], duplicate: true };
+    try {
+      return (await this.earlierAnswer(context)) ?? (await this.decideAndAppend(command, context));
+    } catch (error) {
+      // A twin of this command in another process may have won: its answer is ours.
+      const twin = await this.earlierAnswer(context);
+      if (twin) return twin;
+      throw error;
     }
+  }
+
+  private async earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
+    const earlier = context.commandId ? await this.store.findCommand(context.commandId) : undefined;
+    return earlier && { streamId: earlier.streamId, revision: earlier.revision, position: earlier.position, events: [], duplicate: true };
+  }
+
+  private async decideAndAppend(command: C, context: CommandContext): Promise<CommandResult> {
     for (let attempt = 0; ; attempt++) {
       await this.catchUp();
       const events = this.decider.decide(command, this.state);
@@ -62,7 +74,6 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
         await this.catchUp();
         return { streamId: this.streamId, revision: appended.revision, position: appended.position, events: envelopes, duplicate: false };
       } catch (error) {
-        if (error instanceof DuplicateCommandError) return this.executeNow(command, context);
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= this.maxRetries) throw error;
       }
     }

@@ -1,0 +1,150 @@
+import { Principal, Role } from './roles';
+
+/** What a write touches in the tree: a unit, a branch, or the top of the tree (no parent). */
+export type Target = { kind: 'unit' | 'branch'; id: string; strictlyInside?: boolean } | { kind: 'root' };
+
+/**
+ * The port authorisation needs from the organisation service: where a unit or branch sits in the
+ * tree *now*. `ancestry` lists unit ids from the target's own unit (the unit itself, or the
+ * branch's parent unit) up to the root; undefined when the register does not know the target.
+ */
+export interface ScopeResolver {
+  ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined>;
+}
+
+export const SCOPE_RESOLVER = Symbol('SCOPE_RESOLVER');
+
+export interface RouteRequest {
+  params: Record<string, string | undefined>;
+  body: unknown;
+}
+
+export interface RoutePolicy {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The route as Nest declares it, below /api/v1 (e.g. `/units/:id/moves`). */
+  path: string;
+  action: string;
+  /** Roles that may perform the action besides central-admin (subject to scope). */
+  roles: Role[];
+  /** The units and branches the command touches; absent fields the validation pipe will refuse are left out. */
+  targets?: (request: RouteRequest) => Target[];
+}
+
+/** An id in a body or path that is not an id: refused as input before any lookup. */
+export class MalformedTarget extends Error {
+  constructor(readonly field: string) {
+    super(`${field} must be an id: letters, digits, _ . : - (at most 100)`);
+    this.name = 'MalformedTarget';
+  }
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+function idAt(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !ID.test(value)) throw new MalformedTarget(field);
+  return value;
+}
+const unit = (id: string | undefined, strictlyInside = false): Target[] => (id === undefined ? [] : [{ kind: 'unit', id, strictlyInside }]);
+const branch = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'branch', id }]);
+const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
+const body = (r: RouteRequest) => obj(r.body);
+
+/** Reads need any role; these are the exceptions and every write, with how to find what it touches. */
+export const ROUTE_POLICIES: RoutePolicy[] = [
+  // units
+  {
+    method: 'POST', path: '/units', action: 'unit.establish', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const parent = body(r).parentId;
+      return parent === undefined || parent === null ? [{ kind: 'root' }] : unit(idAt(parent, 'parentId'));
+    },
+  },
+  { method: 'POST', path: '/units/:id/moves', action: 'unit.move', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...unit(pathId(r), true), ...unit(idAt(body(r).toParentId, 'toParentId'))] },
+  { method: 'POST', path: '/units/:id/renames', action: 'unit.rename', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(pathId(r)) },
+  { method: 'POST', path: '/units/:id/dissolution', action: 'unit.dissolve', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(pathId(r), true) },
+  // branches
+  { method: 'POST', path: '/branches', action: 'branch.establish', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(idAt(body(r).parentUnitId, 'parentUnitId')) },
+  { method: 'POST', path: '/branches/:id/moves', action: 'branch.move', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...branch(pathId(r)), ...unit(idAt(body(r).toUnitId, 'toUnitId'))] },
+  { method: 'POST', path: '/branches/:id/renames', action: 'branch.rename', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  { method: 'POST', path: '/branches/:id/dissolution', action: 'branch.dissolve', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  // reorganisation
+  {
+    method: 'POST', path: '/branch-mergers', action: 'branch.merge', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const b = body(r);
+      const sources = Array.isArray(b.sourceBranchIds) ? b.sourceBranchIds.flatMap((id, i) => branch(idAt(id, `sourceBranchIds.${i}`))) : [];
+      const into = obj(b.into);
+      return [...sources, ...branch(idAt(into.branchId, 'into.branchId')), ...unit(idAt(into.parentUnitId, 'into.parentUnitId'))];
+    },
+  },
+  {
+    method: 'POST', path: '/branch-splits', action: 'branch.split', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const b = body(r);
+      const parts = Array.isArray(b.parts) ? b.parts.flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `parts.${i}.parentUnitId`))) : [];
+      return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...parts];
+    },
+  },
+  // audit: auditors and central administrators only
+  { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
+  { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
+];
+
+const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const byRoute = new Map(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p]));
+
+export function policyOf(method: string, path: string): RoutePolicy | undefined {
+  return byRoute.get(`${method.toUpperCase()} ${path}`);
+}
+
+export type Decision = { allowed: true } | { allowed: false; status: 403; detail: string };
+
+const deny = (detail: string): Decision => ({ allowed: false, status: 403, detail });
+
+/**
+ * May this caller do this, here, given the tree as it is now? Reads without a policy need any
+ * role; a write without a policy is for central administrators only (deny by default).
+ */
+export async function authorise(principal: Principal, method: string, path: string, request: RouteRequest, scopes: ScopeResolver): Promise<Decision> {
+  const policy = policyOf(method, path);
+  if (!policy) {
+    if (!WRITE.has(method.toUpperCase())) return { allowed: true };
+    return principal.roles.includes('central-admin') ? { allowed: true } : deny(`${method} ${path} is for central administrators only`);
+  }
+  if (principal.roles.includes('central-admin')) return { allowed: true };
+  const roles = principal.roles.filter((r) => policy.roles.includes(r));
+  if (roles.length === 0) return deny(`${policy.action} is not allowed to ${principal.roles.join(', ')}`);
+  if (!policy.targets) return { allowed: true };
+  const targets = policy.targets(request);
+  const chains = new Map<Target, string[] | undefined>();
+  for (const t of targets) if (t.kind !== 'root') chains.set(t, await scopes.ancestry(t));
+  for (const role of roles) {
+    if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true };
+  }
+  return deny(`${policy.action} reaches outside the caller's scope`);
+}
+
+function roleAllows(role: Role, p: Principal, policy: RoutePolicy, targets: Target[], chains: Map<Target, string[] | undefined>): boolean {
+  const inSubtree = (scopeUnitId: string) =>
+    targets.every((t) => {
+      if (t.kind === 'root') return false;
+      const chain = chains.get(t);
+      if (!chain) return false;
+      const i = chain.indexOf(scopeUnitId);
+      return i > 0 || (i === 0 && !(t.kind === 'unit' && t.strictlyInside));
+    });
+  switch (role) {
+    case 'unit-officer':
+      return p.scopeUnitId !== undefined && inSubtree(p.scopeUnitId);
+    case 'branch-secretary':
+      return p.scopeBranchId !== undefined && targets.length > 0 && targets.every((t) => t.kind === 'branch' && t.id === p.scopeBranchId);
+    case 'system-integrator': {
+      const allow = p.allow ?? [];
+      if (!allow.includes('*') && !allow.includes(policy.action)) return false;
+      return p.scopeUnitId === undefined || inSubtree(p.scopeUnitId);
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,38 @@
+import { RecordedEvent } from './envelope';
+import { EventSchemas } from './upcasting';
+
+const stored = (type: string, schemaVersion: number, data: unknown): RecordedEvent => ({
+  eventId: 'e1',
+  streamId: 's',
+  revision: 0,
+  position: 1,
+  recordedAt: '2024-01-01T00:00:00.000Z',
+  type,
+  schemaVersion,
+  data,
+  metadata: { actor: 'a', reason: 'r', effectiveDate: '2024-01-01', correlationId: 'c' },
+});
+
+describe('upcasters', () => {
+  // v1 held one "name"; v2 splits the area out; v3 renames the event.
+  const schemas = new EventSchemas({ BranchRegistered: 3 }, [
+    { type: 'BranchEstablished', fromVersion: 1, upcast: (e) => ({ type: e.type, data: { ...(e.data as object), area: null } }) },
+    { type: 'BranchEstablished', fromVersion: 2, upcast: (e) => ({ type: 'BranchRegistered', data: e.data }) },
+  ]);
+
+  it('brings an old stored event up to the current version, step by step', () => {
+    const upcast = schemas.upcast(stored('BranchEstablished', 1, { name: 'Bản Na Ca' }));
+    expect(upcast).toMatchObject({ type: 'BranchRegistered', schemaVersion: 3, data: { name: 'Bản Na Ca', area: null } });
+  });
+
+  it('leaves current events and the envelope untouched', () => {
+    const current = stored('BranchRegistered', 3, { name: 'x' });
+    expect(schemas.upcast(current)).toBe(current);
+    expect(schemas.upcast(stored('BranchEstablished', 1, {})).metadata.actor).toBe('a');
+  });
+
+  it('stamps new events with the current version, 1 for undeclared types', () => {
+    expect(schemas.versionOf('BranchRegistered')).toBe(3);
+    expect(schemas.versionOf('Unknown')).toBe(1);
+  });
+});

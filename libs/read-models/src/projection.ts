@@ -1,0 +1,117 @@
+import { DomainEvent, RecordedEvent } from '@register/event-sourcing';
+import { Doc, POS, segments } from './document';
+import { Update, UPDATE_OPERATORS } from './updater';
+
+/**
+ * A write to one document, addressed by its natural key `_id` (FerretDB on SQLite uses an index
+ * for `{_id}` filters only, and the guard needs one document per operation).
+ * - update: MongoDB update operators; `upsert` creates the document if it is missing.
+ * - replace: the whole document (upsert unless `upsert: false`).
+ * - delete.
+ */
+export type Operation<C extends string = string> =
+  | { collection: C; _id: string; update: Update; upsert?: boolean }
+  | { collection: C; _id: string; replace: Doc; upsert?: boolean }
+  | { collection: C; _id: string; delete: true };
+
+/** What a handler may return. */
+export type Operations<C extends string = string> = Operation<C> | ReadonlyArray<Operation<C>> | undefined | void;
+
+/** Read access to the projection's own documents, as its earlier events left them (see docs/read-models.md). */
+export interface ProjectionReader<C extends string = string> {
+  /** A copy of the document, or undefined. Includes the effects of earlier events of the same batch. */
+  read(collection: C, id: string): Promise<Doc | undefined>;
+}
+
+/** Pure: the same event and the same documents always give the same operations. No I/O besides `read`. */
+export type ProjectionHandler<E extends DomainEvent = DomainEvent, C extends string = string> = (
+  event: RecordedEvent<E>,
+  reader: ProjectionReader<C>,
+) => Operations<C> | Promise<Operations<C>>;
+
+export interface IndexSpec {
+  key: Record<string, 1 | -1>;
+  unique?: boolean;
+  name?: string;
+}
+
+export interface CollectionSpec {
+  indexes?: IndexSpec[];
+}
+
+export interface ProjectionDefinition<E extends DomainEvent = DomainEvent, C extends string = string> {
+  /** Unique within a service; also the prefix of its collections (`<name>.<collection>`). */
+  name: string;
+  /** Bump it when handlers change what they write: a running service then rebuilds the projection. */
+  version: number;
+  collections: Record<C, CollectionSpec>;
+  handlers: { [T in E['type']]?: ProjectionHandler<Extract<E, { type: T }>, C> };
+}
+
+export type Projection<E extends DomainEvent = DomainEvent, C extends string = string> = Readonly<ProjectionDefinition<E, C>> & {
+  /** The handler for a type, if the projection handles it. */
+  handlerFor(type: string): ProjectionHandler<DomainEvent, C> | undefined;
+};
+
+/** Any projection, whatever its events and collections. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProjection = Projection<any, string>;
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Declares a projection: data plus pure functions. Validates the declaration once, here. */
+export function defineProjection<E extends DomainEvent = DomainEvent, C extends string = string>(definition: ProjectionDefinition<E, C>): Projection<E, C> {
+  if (!NAME.test(definition.name)) throw new Error(`projection name ${definition.name}: lower-case letters, digits and dashes`);
+  if (!Number.isInteger(definition.version) || definition.version < 1) throw new Error(`projection ${definition.name}: version must be a positive integer`);
+  for (const c of Object.keys(definition.collections)) {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(c)) throw new Error(`projection ${definition.name}: bad collection name ${c}`);
+  }
+  const handlers = definition.handlers as Record<string, ProjectionHandler<DomainEvent, C> | undefined>;
+  return Object.freeze({ ...definition, handlerFor: (type: string) => (Object.hasOwn(handlers, type) ? handlers[type] : undefined) });
+}
+
+/** Shorthands for handlers: `op.upsert('branches', id, { $inc: { members: 1 } })`. */
+export const op = {
+  upsert: <C extends string>(collection: C, _id: string, update: Update): Operation<C> => ({ collection, _id, update, upsert: true }),
+  update: <C extends string>(collection: C, _id: string, update: Update): Operation<C> => ({ collection, _id, update }),
+  replace: <C extends string>(collection: C, _id: string, doc: Doc): Operation<C> => ({ collection, _id, replace: doc }),
+  delete: <C extends string>(collection: C, _id: string): Operation<C> => ({ collection, _id, delete: true }),
+};
+
+export class ProjectionError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly event: Pick<RecordedEvent, 'type' | 'position' | 'eventId'> | undefined,
+    message: string,
+  ) {
+    super(`projection ${projection}${event ? ` at ${event.type}@${event.position}` : ''}: ${message}`);
+    this.name = 'ProjectionError';
+  }
+}
+
+/** Refuses what MongoDB would refuse, so that both stores fail alike, and what would break the guard. */
+export function checkOperation(projection: AnyProjection, operation: Operation): string | undefined {
+  if (!Object.hasOwn(projection.collections, operation.collection)) return `unknown collection ${operation.collection}`;
+  if (typeof operation._id !== 'string' || operation._id === '') return `_id must be a non-empty string`;
+  if ('update' in operation) return checkUpdate(operation.update);
+  if ('replace' in operation) {
+    if (Object.hasOwn(operation.replace, POS)) return `${POS} is the runner's`;
+    if (Object.hasOwn(operation.replace, '_id') && operation.replace._id !== operation._id) return 'replace: _id differs';
+  }
+  return undefined;
+}
+
+function checkUpdate(update: Update): string | undefined {
+  const seen: string[] = [];
+  for (const operator of Object.keys(update)) {
+    if (!(UPDATE_OPERATORS as readonly string[]).includes(operator)) return `unsupported update operator ${operator}`;
+    for (const path of Object.keys(update[operator as keyof Update]!)) {
+      const keys = segments(path);
+      if (keys[0] === '_id' || keys[0] === POS) return `${path} may not be updated`;
+      if (keys.some((k) => k === '' || k.startsWith('$'))) return `bad field path ${path}`;
+      if (seen.some((s) => s === path || s.startsWith(`${path}.`) || path.startsWith(`${s}.`))) return `conflicting paths at ${path}`;
+      seen.push(path);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,118 @@
+import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { MemberEvent } from '@register/contracts';
+import { admitted, huong } from '../domain/fixtures';
+import { memberDecider } from '../domain/member';
+import { pastComingOfAge } from './change-status';
+
+const spec = deciderSpecification(memberDecider);
+const rule = (name: string) => (e: RuleViolation) => e.rule === name;
+const admit = (over: Record<string, unknown> = {}) => ({
+  type: 'AdmitMember' as const,
+  memberId: 'm1',
+  branchId: 'b1',
+  branchStatus: 'active' as const,
+  personal: huong,
+  admittedOn: '2020-03-26',
+  ...over,
+});
+const status = (memberId: string, s: MemberEvent & { type: 'MemberStatusChanged' } extends never ? never : string, previous: string, on: string, branchId = 'b1'): MemberEvent =>
+  ({ type: 'MemberStatusChanged', data: { memberId, branchId, status: s, previousStatus: previous, changedOn: on } }) as MemberEvent;
+
+describe('admission', () => {
+  it('admits an applicant of 19 into an active branch, with the decision and the introducer', () =>
+    spec
+      .given([])
+      .when(admit({ decision: { number: '12-QĐ/ĐTN' }, introducerId: 'm0' }))
+      .then([{ type: 'MemberAdmitted', data: { memberId: 'm1', branchId: 'b1', admittedOn: '2020-03-26', decision: { number: '12-QĐ/ĐTN' }, introducerId: 'm0', personal: huong } }]));
+
+  it('admits on the 16th birthday and up to the day before the 31st', () => {
+    spec.given([]).when(admit({ admittedOn: '2016-05-10' })).then([admitted('m1', 'b1', huong, '2016-05-10')]);
+    spec.given([]).when(admit({ admittedOn: '2031-05-09' })).then([admitted('m1', 'b1', huong, '2031-05-09')]);
+  });
+
+  it('refuses an applicant under 16', () => spec.given([]).when(admit({ admittedOn: '2016-05-09' })).thenThrows(RuleViolation, rule('admission-age')));
+  it('refuses an applicant over 30', () => spec.given([]).when(admit({ admittedOn: '2031-05-10' })).thenThrows(RuleViolation, rule('admission-age')));
+  it('refuses a second admission of the same id', () => spec.given([admitted()]).when(admit()).thenThrows(ConflictError, (e) => e.rule === 'member-id-taken'));
+  it('refuses a branch the replica does not know', () => spec.given([]).when(admit({ branchStatus: 'unknown' })).thenThrows(RuleViolation, rule('branch-unknown')));
+  it('refuses a closed branch', () => spec.given([]).when(admit({ branchStatus: 'closed' })).thenThrows(RuleViolation, rule('branch-not-active')));
+  it('refuses an applicant introducing themselves', () => spec.given([]).when(admit({ introducerId: 'm1' })).thenThrows(RuleViolation, rule('introducer-is-applicant')));
+});
+
+const transfer = (over: Record<string, unknown> = {}) => ({
+  type: 'TransferMember' as const,
+  memberId: 'm1',
+  toBranchId: 'b2',
+  toBranchStatus: 'active' as const,
+  transferredOn: '2024-06-15',
+  duesSettledUpTo: '2024-06-30',
+  cause: 'transfer' as const,
+  ...over,
+});
+
+describe('transfer', () => {
+  it('moves a member to another branch with dues settled', () =>
+    spec
+      .given([admitted()])
+      .when(transfer())
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-30', cause: 'transfer' } }]));
+  it('refuses unsettled dues', () => spec.given([admitted()]).when(transfer({ duesSettledUpTo: '2024-04-30' })).thenThrows(RuleViolation, rule('dues-not-settled')));
+  it('refuses a transfer to the same branch', () => spec.given([admitted()]).when(transfer({ toBranchId: 'b1' })).thenThrows(RuleViolation, rule('transfer-to-same-branch')));
+  it('refuses an unknown or closed target', () => {
+    spec.given([admitted()]).when(transfer({ toBranchStatus: 'unknown' })).thenThrows(RuleViolation, rule('target-branch-unknown'));
+    spec.given([admitted()]).when(transfer({ toBranchStatus: 'closed' })).thenThrows(RuleViolation, rule('branch-not-active'));
+  });
+  it('refuses a member who left', () =>
+    spec.given([admitted(), status('m1', 'left', 'active', '2023-01-01')]).when(transfer()).thenThrows(RuleViolation, rule('member-not-in-union')));
+  it('404s an unknown member', () => spec.given([]).when(transfer()).thenThrows(NotFoundError));
+  it('a merger moves the member once; replayed, it does nothing', () => {
+    const merger = transfer({ cause: 'merger', fromBranchId: 'b1', duesSettledUpTo: '2024-06-15' });
+    spec
+      .given([admitted()])
+      .when(merger)
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-15', cause: 'merger' } }]);
+    spec.given([admitted(), { type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-15', cause: 'merger' } }]).when(merger).thenNothingHappens();
+  });
+  it('an unassigned member becomes active again in the new branch', () => {
+    const s = memberDecider.evolve(memberDecider.evolve(memberDecider.initialState(), admitted()), status('m1', 'unassigned', 'active', '2024-01-01'));
+    const after = memberDecider.evolve(s, memberDecider.decide(transfer(), s)[0]);
+    expect(after).toMatchObject({ status: 'active', branchId: 'b2' });
+    expect(after.branches.map((b) => b.branchId)).toEqual(['b1', 'b2']);
+  });
+});
+
+const change = (s: string, on = '2024-06-01') => ({ type: 'ChangeMemberStatus' as const, memberId: 'm1', status: s as 'active', on });
+
+describe('status changes', () => {
+  it('marks a member away for work, and back', () => {
+    spec.given([admitted()]).when(change('away-work')).then([status('m1', 'away-work', 'active', '2024-06-01')]);
+    spec.given([admitted(), status('m1', 'away-work', 'active', '2024-06-01')]).when(change('active', '2024-09-01')).then([status('m1', 'active', 'away-work', '2024-09-01')]);
+  });
+  it('marks a member away for study', () => spec.given([admitted()]).when(change('away-study')).then([status('m1', 'away-study', 'active', '2024-06-01')]));
+  it('refuses "back" for a member who is not away', () => spec.given([admitted()]).when(change('active')).thenThrows(RuleViolation, rule('member-not-away')));
+  it('a repeated change does nothing', () => spec.given([admitted(), status('m1', 'away-work', 'active', '2024-06-01')]).when(change('away-work')).thenNothingHappens());
+  it('a member comes of age at 30', () => spec.given([admitted()]).when(change('came-of-age', '2030-05-10')).then([status('m1', 'came-of-age', 'active', '2030-05-10')]));
+  it('refuses coming of age before 30', () => spec.given([admitted()]).when(change('came-of-age', '2030-05-09')).thenThrows(RuleViolation, rule('not-yet-of-age')));
+  it('records a member who left, and refuses changes afterwards', () => {
+    spec.given([admitted()]).when(change('left')).then([status('m1', 'left', 'active', '2024-06-01')]);
+    spec.given([admitted(), status('m1', 'left', 'active', '2024-06-01')]).when(change('away-work')).thenThrows(RuleViolation, rule('member-not-in-union'));
+  });
+  it('refuses a change dated before admission', () => spec.given([admitted()]).when(change('left', '2019-01-01')).thenThrows(RuleViolation, rule('status-change-before-admission')));
+  it('lets a member of 30 stay on request until the day before 35', () =>
+    spec.given([admitted()]).when({ type: 'ExtendStay', memberId: 'm1', on: '2030-04-01' }).then([{ type: 'MemberStayExtended', data: { memberId: 'm1', requestedOn: '2030-04-01', until: '2035-05-09' } }]));
+  it('refuses a stay at 35 or far before 30', () => {
+    spec.given([admitted()]).when({ type: 'ExtendStay', memberId: 'm1', on: '2035-05-10' }).thenThrows(RuleViolation, rule('stay-beyond-35'));
+    spec.given([admitted()]).when({ type: 'ExtendStay', memberId: 'm1', on: '2025-05-10' }).thenThrows(RuleViolation, rule('stay-request-too-early'));
+  });
+  it('a member past 30 without a stay is past coming of age; with one, not until it ends', () => {
+    expect(pastComingOfAge('2000-05-10', null, '2030-05-09')).toBe(false);
+    expect(pastComingOfAge('2000-05-10', null, '2030-05-10')).toBe(true);
+    expect(pastComingOfAge('2000-05-10', '2035-05-09', '2033-01-01')).toBe(false);
+    expect(pastComingOfAge(null, null, '2050-01-01')).toBe(false);
+  });
+  it('a dissolved branch leaves its members unassigned, once', () => {
+    const unassign = { type: 'MarkUnassigned' as const, memberId: 'm1', fromBranchId: 'b1', on: '2025-07-01' };
+    spec.given([admitted()]).when(unassign).then([status('m1', 'unassigned', 'active', '2025-07-01')]);
+    spec.given([admitted(), status('m1', 'unassigned', 'active', '2025-07-01')]).when(unassign).thenNothingHappens();
+    spec.given([admitted()]).when({ ...unassign, fromBranchId: 'b9' }).thenNothingHappens();
+  });
+});

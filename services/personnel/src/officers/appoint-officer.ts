@@ -1,0 +1,80 @@
+import { ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { AppointmentMethod, BranchOfficersEvent, OfficerRole, OfficerSource } from '@register/contracts';
+import { addMonths } from '../domain/dates';
+import { BranchStatusFact, GOOD_OR_BETTER, isAway, MemberFacts } from '../domain/facts';
+import { BranchOfficers } from '../domain/branch-officers';
+import { pastComingOfAge } from '../members/change-status';
+
+/** Below this many members a branch has a secretary and at most one deputy. */
+export const SMALL_BRANCH = 9;
+/** An interim officer's branch holds its congress within this many months. */
+export const INTERIM_MONTHS = 6;
+
+/**
+ * Bầu / chỉ định bí thư, phó bí thư. The facts about the branch (from the replica of organisation's
+ * events, the member count and last rating) and the member (from their stream) come with the command.
+ */
+export type AppointOfficer = {
+  type: 'AppointOfficer';
+  branchId: string;
+  memberId: string;
+  role: OfficerRole;
+  method: AppointmentMethod;
+  source: OfficerSource;
+  startsOn: string;
+  congressDeadline?: string;
+  termEndsOn?: string;
+  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null };
+  member: MemberFacts | null;
+};
+
+export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchOfficersEvent[] {
+  if (c.branch.status === 'unknown') throw new NotFoundError('branch', c.branchId);
+  if (c.branch.status === 'closed') throw new RuleViolation('branch-not-active', `branch ${c.branchId} was merged, split or dissolved`);
+  const m = c.member;
+  if (!m) throw new RuleViolation('member-unknown', `member ${c.memberId} is not in the register`, { memberId: c.memberId });
+  if (isAway(m.status)) throw new RuleViolation('member-away', `member ${m.memberId} is away (${m.status}): an absent member is not made an officer`, { memberId: m.memberId });
+  if (m.status !== 'active') throw new RuleViolation('member-not-active', `member ${m.memberId} is ${m.status}`, { memberId: m.memberId });
+  if (m.branchId !== c.branchId && c.source !== 'commune-administrative-branch') {
+    throw new RuleViolation('member-not-in-branch', `member ${m.memberId} belongs to branch ${m.branchId}; only a member sent from the commune's administrative branch may lead another branch`);
+  }
+  if (pastComingOfAge(m.dateOfBirth, m.stayUntil, c.startsOn)) {
+    throw new RuleViolation('member-past-coming-of-age', `member ${m.memberId} has reached 30 by ${c.startsOn} and did not ask to stay`);
+  }
+  const held = s.current.find((p) => p.memberId === m.memberId);
+  if (held) throw new ConflictError('member-already-officer', `member ${m.memberId} already holds the post of ${held.role}`);
+  if (c.role === 'secretary') {
+    const secretary = s.current.find((p) => p.role === 'secretary');
+    if (secretary) throw new ConflictError('secretary-post-taken', `branch ${c.branchId} already has a secretary (${secretary.memberId}) since ${secretary.startsOn}`);
+    if (c.method === 'elected' && c.branch.lastRating !== null && !GOOD_OR_BETTER.includes(c.branch.lastRating)) {
+      throw new RuleViolation('direct-election-needs-good-rating', `the secretary is elected directly only in a branch rated good or better; its last rating is ${c.branch.lastRating}`);
+    }
+  } else if (c.branch.memberCount < SMALL_BRANCH && s.current.some((p) => p.role === 'deputy-secretary')) {
+    throw new RuleViolation('one-deputy-in-small-branch', `a branch with fewer than ${SMALL_BRANCH} members has at most one deputy secretary`);
+  }
+  let congressDeadline: string | undefined;
+  if (c.method === 'interim') {
+    const latest = addMonths(c.startsOn, INTERIM_MONTHS);
+    congressDeadline = c.congressDeadline ?? latest;
+    if (congressDeadline > latest) throw new RuleViolation('congress-deadline-too-late', `an interim officer's congress is held within ${INTERIM_MONTHS} months, by ${latest}`);
+    if (congressDeadline < c.startsOn) throw new RuleViolation('congress-deadline-before-start', 'the congress deadline lies before the start');
+  } else if (c.congressDeadline) {
+    throw new RuleViolation('congress-deadline-only-for-interim', 'only interim officers have a congress deadline');
+  }
+  if (c.termEndsOn !== undefined && c.termEndsOn <= c.startsOn) throw new RuleViolation('term-ends-before-start', 'the term ends before it starts');
+  return [
+    {
+      type: 'OfficerAppointed',
+      data: {
+        branchId: c.branchId,
+        memberId: m.memberId,
+        role: c.role,
+        method: c.method,
+        startsOn: c.startsOn,
+        source: c.source,
+        ...(congressDeadline ? { congressDeadline } : {}),
+        ...(c.termEndsOn ? { termEndsOn: c.termEndsOn } : {}),
+      },
+    },
+  ];
+}
