@@ -1,8 +1,14 @@
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { eventsTopic } from '@register/messaging';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventsTopic, InProcessBus } from '@register/messaging';
 import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
+import { EventStore } from '@register/event-sourcing';
+import { STRUCTURE_STREAM } from '@register/contracts';
+import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { httpClient } from '../support/http';
 import { servers, uniqueName } from '../support/servers';
@@ -11,26 +17,40 @@ import { servers, uniqueName } from '../support/servers';
  * Issue 6 acceptance, over HTTP on the real servers: a district of 12 commune unions and 150 hamlet
  * branches; hamlets merge until 139 branches remain; then the district is abolished.
  */
-describe('organisation: hamlet mergers and the abolished district (PostgreSQL log, Kafka relay)', () => {
+type Setup = 'distributed' | 'embedded';
+
+/** Distributed: a fresh PostgreSQL database and the Kafka relay. Embedded: PGlite in a temp folder and the in-process bus. */
+async function configFor(setup: Setup) {
+  if (setup === 'embedded') return loadConfig({ REGISTER_MODE: 'embedded', DATA_DIR: mkdtempSync(join(tmpdir(), 'register-')) });
+  const database = uniqueName('org_e2e');
+  const admin = new Client({ connectionString: servers.postgresUrl });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  await admin.end();
+  return loadConfig({
+    REGISTER_MODE: 'distributed',
+    EVENT_STORE: 'postgres',
+    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
+    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    REGISTER_MONGO_URL: servers.mongoUrl,
+  });
+}
+
+describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mergers and the abolished district', (setup) => {
   let app: NestFastifyApplication;
   let api: Awaited<ReturnType<typeof httpClient>>;
-  let database: string;
   const why = (reason: string, effectiveDate: string) => ({ reason, effectiveDate, decisionRef: { number: '125-QĐ/TĐTN', issuedBy: 'Ban Thường vụ Tỉnh đoàn' } });
 
+  /** Events seen on the in-process bus (embedded) — what other services would consume. */
+  const onBus: Array<{ eventId: string }> = [];
+
   beforeAll(async () => {
-    database = uniqueName('org_e2e');
-    const admin = new Client({ connectionString: servers.postgresUrl });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    const config = loadConfig({
-      REGISTER_MODE: 'distributed',
-      EVENT_STORE: 'postgres',
-      REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-      REGISTER_MONGO_URL: servers.mongoUrl,
-    });
-    app = await createHttpApp(rootModuleOf(config, [OrganisationModule]), { title: 'test', logger: false });
+    app = await createHttpApp(rootModuleOf(await configFor(setup), [OrganisationModule]), { title: 'test', logger: false });
+    if (setup === 'embedded') {
+      const bus = app.get(InProcessBus);
+      bus.subscribe(eventsTopic('organisation'), 'test', async (message) => void onBus.push(JSON.parse(message.value)));
+      bus.open();
+    }
     api = await httpClient(app);
   });
 
@@ -120,22 +140,32 @@ describe('organisation: hamlet mergers and the abolished district (PostgreSQL lo
     expect((await api.get('/units/qp?asOf=2024-12-31')).body.status).toBe('active');
   });
 
-  it('published every change on Kafka, keyed by its stream', async () => {
+  it('published every change of its log for the other services (Kafka, or the in-process bus)', async () => {
+    const logged = new Set((await app.get<EventStore>(ORGANISATION_STORE).readStream(STRUCTURE_STREAM)).map((e) => e.eventId));
+    expect(logged.size).toBeGreaterThan(170);
+    const published = setup === 'embedded' ? await waitFor(logged, () => onBus.map((e) => e.eventId)) : await readKafka(logged);
+    expect([...logged].filter((id) => !published.has(id))).toEqual([]);
+  });
+
+  async function waitFor(wanted: Set<string>, seen: () => string[]) {
+    const deadline = Date.now() + 30_000;
+    let got = new Set<string>();
+    while (Date.now() < deadline && [...wanted].some((id) => !got.has(id))) {
+      await new Promise((r) => setTimeout(r, 50));
+      got = new Set(seen());
+    }
+    return got;
+  }
+
+  async function readKafka(wanted: Set<string>) {
     const kafka = new Kafka({ brokers: servers.kafkaBrokers, clientId: 'org-e2e', logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: uniqueName('org-e2e') });
     await consumer.connect();
     await consumer.subscribe({ topic: eventsTopic('organisation'), fromBeginning: true });
-    const mine = new Set<string>();
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const event = JSON.parse(message.value!.toString());
-        if (event.type === 'BranchesMerged' && event.data.sourceBranchIds.some((id: string) => id === 'ban-13')) mine.add(event.eventId);
-        if (event.type === 'UnitDissolved' && event.data.unitId === 'qp') mine.add(event.eventId);
-      },
-    });
-    const deadline = Date.now() + 60_000;
-    while (mine.size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const ids: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void ids.push(JSON.parse(message.value!.toString()).eventId) });
+    const got = await waitFor(wanted, () => ids);
     await consumer.disconnect();
-    expect(mine.size).toBeGreaterThanOrEqual(2);
-  });
+    return got;
+  }
 });

@@ -37,8 +37,9 @@ export function merge(prev: PlannedWrite, next: PlannedWrite): PlannedWrite | un
     if (!prev.upsert && next.upsert) return undefined; // "absent before" would need the insert, "present" the update
     return { kind: 'replace', pos: next.pos, upsert: prev.upsert, doc: materialize(cloneValue(prev.doc), next, false) };
   }
-  if (!prev.upsert && next.upsert) return undefined;
-  return mergeFields(prev, next) ? (prev.pos = next.pos, prev) : undefined;
+  if ((!prev.upsert && next.upsert) || !mergeFields(prev, next)) return undefined;
+  prev.pos = next.pos;
+  return prev;
 }
 
 function mergeReplace(prev: PlannedWrite, next: Extract<PlannedWrite, { kind: 'replace' }>): PlannedWrite {

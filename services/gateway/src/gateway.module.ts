@@ -1,9 +1,26 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { RateLimiter, rateLimitFromEnv } from '@register/auth';
+import { AuditController } from './audit/audit.controller';
+import { AuditLogs } from './audit/audit-log';
+import { AuthService } from './security/auth.service';
+import { GatewayGuard } from './security/gateway.guard';
+import { StructureScopeResolver } from './security/structure-scope';
 
 /**
  * The REST gateway for people and systems: authentication, authorisation in the union's tree, audit and report queries.
  * One folder per capability below this one; this module gathers them, so that the service runs
  * alone (main.ts) or beside the others in the embedded start.
  */
-@Module({})
+@Module({
+  controllers: [AuditController],
+  providers: [
+    AuthService,
+    StructureScopeResolver,
+    AuditLogs,
+    { provide: RateLimiter, useFactory: () => new RateLimiter(rateLimitFromEnv()) },
+    { provide: APP_GUARD, useClass: GatewayGuard },
+  ],
+  exports: [AuthService, RateLimiter],
+})
 export class GatewayModule {}

@@ -1,5 +1,5 @@
 import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { MemberEvent } from '@register/contracts';
+import { MemberEvent, MemberStatus } from '@register/contracts';
 import { admitted, huong } from '../domain/fixtures';
 import { memberDecider } from '../domain/member';
 import { pastComingOfAge } from './change-status';
@@ -15,8 +15,10 @@ const admit = (over: Record<string, unknown> = {}) => ({
   admittedOn: '2020-03-26',
   ...over,
 });
-const status = (memberId: string, s: MemberEvent & { type: 'MemberStatusChanged' } extends never ? never : string, previous: string, on: string, branchId = 'b1'): MemberEvent =>
-  ({ type: 'MemberStatusChanged', data: { memberId, branchId, status: s, previousStatus: previous, changedOn: on } }) as MemberEvent;
+const status = (memberId: string, s: MemberStatus, previous: MemberStatus, on: string, branchId = 'b1'): MemberEvent => ({
+  type: 'MemberStatusChanged',
+  data: { memberId, branchId, status: s, previousStatus: previous, changedOn: on },
+});
 
 describe('admission', () => {
   it('admits an applicant of 19 into an active branch, with the decision and the introducer', () =>
@@ -88,7 +90,9 @@ describe('status changes', () => {
     spec.given([admitted(), status('m1', 'away-work', 'active', '2024-06-01')]).when(change('active', '2024-09-01')).then([status('m1', 'active', 'away-work', '2024-09-01')]);
   });
   it('marks a member away for study', () => spec.given([admitted()]).when(change('away-study')).then([status('m1', 'away-study', 'active', '2024-06-01')]));
-  it('refuses "back" for a member who is not away', () => spec.given([admitted()]).when(change('active')).thenThrows(RuleViolation, rule('member-not-away')));
+  it('refuses "back" for a member who is not away (unassigned)', () =>
+    spec.given([admitted(), status('m1', 'unassigned', 'active', '2024-01-01')]).when(change('active')).thenThrows(RuleViolation, rule('member-not-away')));
+  it('"back" for an active member does nothing', () => spec.given([admitted()]).when(change('active')).thenNothingHappens());
   it('a repeated change does nothing', () => spec.given([admitted(), status('m1', 'away-work', 'active', '2024-06-01')]).when(change('away-work')).thenNothingHappens());
   it('a member comes of age at 30', () => spec.given([admitted()]).when(change('came-of-age', '2030-05-10')).then([status('m1', 'came-of-age', 'active', '2030-05-10')]));
   it('refuses coming of age before 30', () => spec.given([admitted()]).when(change('came-of-age', '2030-05-09')).thenThrows(RuleViolation, rule('not-yet-of-age')));

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { SCOPE_RESOLVER, ScopeResolver } from '@register/auth';
+import { StructureService } from '../../../organisation/src/application/structure.service';
+
+/**
+ * Where a unit or branch sits in the tree now, from the organisation service in this process.
+ * A provider of SCOPE_RESOLVER (e.g. exported by OrganisationModule) takes precedence; otherwise
+ * the organisation's StructureService is read directly (embedded start).
+ */
+@Injectable()
+export class StructureScopeResolver implements ScopeResolver {
+  private delegate?: ScopeResolver;
+  private structure?: StructureService;
+
+  constructor(private readonly modules: ModuleRef) {}
+
+  async ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined> {
+    const delegate = this.resolveDelegate();
+    if (delegate) return delegate.ancestry(target);
+    const service = this.resolveStructure();
+    if (!service) return undefined;
+    const s = await service.structure();
+    let unitId: string | null | undefined = target.kind === 'unit' ? (s.units.has(target.id) ? target.id : undefined) : s.branches.get(target.id)?.parentUnitId;
+    const chain: string[] = [];
+    while (unitId && chain.length < 64 && !chain.includes(unitId)) {
+      chain.push(unitId);
+      unitId = s.units.get(unitId)?.parentId;
+    }
+    return chain.length > 0 ? chain : undefined;
+  }
+
+  private resolveDelegate(): ScopeResolver | undefined {
+    if (this.delegate) return this.delegate;
+    try {
+      this.delegate = this.modules.get<ScopeResolver>(SCOPE_RESOLVER, { strict: false });
+    } catch {
+      return undefined;
+    }
+    return this.delegate;
+  }
+
+  private resolveStructure(): StructureService | undefined {
+    if (this.structure) return this.structure;
+    try {
+      this.structure = this.modules.get(StructureService, { strict: false });
+    } catch {
+      return undefined;
+    }
+    return this.structure;
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEvent } from '@register/event-sourcing';
+import { OrganisationEvent } from '@register/contracts';
+import { BranchStatusFact } from '../domain/facts';
+
+export interface ReplicaBranch {
+  branchId: string;
+  parentUnitId: string;
+  name: string;
+  status: 'active' | 'closed';
+  /** The last yearly rating learnt from evaluation's events; null until evaluation publishes. */
+  lastRating: string | null;
+}
+
+/**
+ * Personnel's own replica of the branches, fed only by organisation's published events (never by a
+ * call to the organisation service): what the write path checks a branch against. In memory: the
+ * consumer that feeds it replays the organisation topic from its start when the process starts.
+ */
+@Injectable()
+export class BranchReplica {
+  private readonly branches = new Map<string, ReplicaBranch>();
+
+  apply(event: DomainEvent): void {
+    const e = event as OrganisationEvent;
+    switch (e.type) {
+      case 'BranchEstablished':
+        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', lastRating: null });
+        return;
+      case 'BranchRenamed':
+        this.update(e.data.branchId, { name: e.data.name });
+        return;
+      case 'BranchMoved':
+        this.update(e.data.branchId, { parentUnitId: e.data.toUnitId });
+        return;
+      case 'BranchDissolved':
+        this.update(e.data.branchId, { status: 'closed' });
+        return;
+      case 'BranchesMerged':
+        for (const id of e.data.sourceBranchIds) this.update(id, { status: 'closed' });
+        return;
+      case 'BranchSplit':
+        this.update(e.data.sourceBranchId, { status: 'closed' });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** From evaluation's events, once that service publishes them. */
+  recordRating(branchId: string, grade: string) {
+    this.update(branchId, { lastRating: grade });
+  }
+
+  get(branchId: string): ReplicaBranch | undefined {
+    return this.branches.get(branchId);
+  }
+
+  statusOf(branchId: string): BranchStatusFact {
+    return this.branches.get(branchId)?.status ?? 'unknown';
+  }
+
+  private update(branchId: string, change: Partial<ReplicaBranch>) {
+    const b = this.branches.get(branchId);
+    if (b) this.branches.set(branchId, { ...b, ...change });
+  }
+}

@@ -1,0 +1,2 @@
+export const PERSONNEL_STORE = Symbol('PERSONNEL_STORE');
+export const PERSONNEL_COMMANDS = Symbol('PERSONNEL_COMMANDS');

@@ -1,0 +1,142 @@
+import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { branchOfficersDecider, postsOn } from '../domain/branch-officers';
+import { appointed, facts } from '../domain/fixtures';
+import { fold } from '@register/event-sourcing';
+
+const spec = deciderSpecification(branchOfficersDecider);
+const rule = (name: string) => (e: RuleViolation) => e.rule === name;
+const conflict = (name: string) => (e: ConflictError) => e.rule === name;
+
+const appoint = (over: Record<string, unknown> = {}) => ({
+  type: 'AppointOfficer' as const,
+  branchId: 'b1',
+  memberId: 'm1',
+  role: 'secretary' as const,
+  method: 'appointed' as const,
+  source: 'teacher' as const,
+  startsOn: '2024-03-01',
+  branch: { status: 'active' as const, memberCount: 12, lastRating: null },
+  member: facts(),
+  ...over,
+});
+
+describe('appointments', () => {
+  it('appoints an active member of the branch as secretary, recording the source', () =>
+    spec
+      .given([])
+      .when(appoint())
+      .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]));
+
+  it('one secretary at a time: a second is refused with 409 secretary-post-taken', () =>
+    spec.given([appointed('m0')]).when(appoint()).thenThrows(ConflictError, conflict('secretary-post-taken')));
+
+  it('a secretary who departed leaves the post free', () =>
+    spec
+      .given([appointed('m0'), { type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-02-01', cause: 'resigned' } }])
+      .when(appoint())
+      .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]));
+
+  it('a member holds one post at a time', () =>
+    spec.given([appointed('m1', 'deputy-secretary')]).when(appoint()).thenThrows(ConflictError, conflict('member-already-officer')));
+
+  it('a branch under 9 members has at most one deputy', () =>
+    spec
+      .given([appointed('m0', 'deputy-secretary')])
+      .when(appoint({ role: 'deputy-secretary', branch: { status: 'active', memberCount: 8, lastRating: null } }))
+      .thenThrows(RuleViolation, rule('one-deputy-in-small-branch')));
+
+  it('a branch of 9 or more may have a second deputy', () =>
+    spec
+      .given([appointed('m0', 'deputy-secretary')])
+      .when(appoint({ role: 'deputy-secretary', branch: { status: 'active', memberCount: 9, lastRating: null } }))
+      .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'deputy-secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]));
+
+  it('refuses a member who is away (member-away)', () => {
+    spec.given([]).when(appoint({ member: facts({ status: 'away-work' }) })).thenThrows(RuleViolation, rule('member-away'));
+    spec.given([]).when(appoint({ member: facts({ status: 'away-study' }) })).thenThrows(RuleViolation, rule('member-away'));
+  });
+
+  it('refuses a member who left, came of age or is unassigned', () => {
+    for (const status of ['left', 'came-of-age', 'unassigned'] as const) {
+      spec.given([]).when(appoint({ member: facts({ status }) })).thenThrows(RuleViolation, rule('member-not-active'));
+    }
+  });
+
+  it('refuses a member of another branch', () => spec.given([]).when(appoint({ member: facts({ branchId: 'b2' }) })).thenThrows(RuleViolation, rule('member-not-in-branch')));
+
+  it("accepts a member sent from the commune's administrative branch", () =>
+    spec
+      .given([])
+      .when(appoint({ member: facts({ branchId: 'admin' }), source: 'commune-administrative-branch' }))
+      .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'commune-administrative-branch' } }]));
+
+  it('refuses an unknown member', () => spec.given([]).when(appoint({ member: null })).thenThrows(RuleViolation, rule('member-unknown')));
+  it('404s an unknown branch, refuses a closed one', () => {
+    spec.given([]).when(appoint({ branch: { status: 'unknown', memberCount: 0, lastRating: null } })).thenThrows(NotFoundError);
+    spec.given([]).when(appoint({ branch: { status: 'closed', memberCount: 0, lastRating: null } })).thenThrows(RuleViolation, rule('branch-not-active'));
+  });
+
+  it('refuses a member past coming of age, unless they stay on request', () => {
+    spec.given([]).when(appoint({ startsOn: '2030-05-10' })).thenThrows(RuleViolation, rule('member-past-coming-of-age'));
+    spec
+      .given([])
+      .when(appoint({ startsOn: '2030-05-10', member: facts({ stayUntil: '2035-05-09' }) }))
+      .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2030-05-10', source: 'teacher' } }]);
+  });
+
+  it('direct election of the secretary needs a last rating of good or better; unknown is allowed', () => {
+    const elected = (lastRating: string | null) => appoint({ method: 'elected', branch: { status: 'active', memberCount: 12, lastRating } });
+    spec.given([]).when(elected('average')).thenThrows(RuleViolation, rule('direct-election-needs-good-rating'));
+    spec.given([]).when(elected('completed')).thenThrows(RuleViolation, rule('direct-election-needs-good-rating'));
+    for (const grade of ['good', 'strong', 'excellent', null]) {
+      spec.given([]).when(elected(grade)).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'elected', startsOn: '2024-03-01', source: 'teacher' } }]);
+    }
+  });
+
+  it('an interim officer gets a congress deadline 6 months on, or an earlier one given', () => {
+    spec
+      .given([])
+      .when(appoint({ method: 'interim', startsOn: '2025-08-31' }))
+      .then([
+        { type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'interim', startsOn: '2025-08-31', source: 'teacher', congressDeadline: '2026-02-28' } },
+      ]);
+    spec
+      .given([])
+      .when(appoint({ method: 'interim', congressDeadline: '2024-06-01' }))
+      .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'interim', startsOn: '2024-03-01', source: 'teacher', congressDeadline: '2024-06-01' } }]);
+  });
+
+  it('refuses a congress deadline beyond 6 months, or on a non-interim officer', () => {
+    spec.given([]).when(appoint({ method: 'interim', congressDeadline: '2024-09-02' })).thenThrows(RuleViolation, rule('congress-deadline-too-late'));
+    spec.given([]).when(appoint({ congressDeadline: '2024-06-01' })).thenThrows(RuleViolation, rule('congress-deadline-only-for-interim'));
+  });
+
+  it('refuses a term that ends before it starts', () => spec.given([]).when(appoint({ termEndsOn: '2024-01-01' })).thenThrows(RuleViolation, rule('term-ends-before-start')));
+});
+
+describe('departures', () => {
+  const depart = (over: Record<string, unknown> = {}) => ({ type: 'DepartOfficer' as const, branchId: 'b1', memberId: 'm0', endsOn: '2024-12-31', cause: 'resigned' as const, ...over });
+
+  it('a secretary resigns', () =>
+    spec.given([appointed('m0')]).when(depart()).then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-12-31', cause: 'resigned' } }]));
+  it('a deputy is relieved', () =>
+    spec
+      .given([appointed('m0', 'deputy-secretary')])
+      .when(depart({ cause: 'relieved' }))
+      .then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'deputy-secretary', endsOn: '2024-12-31', cause: 'relieved' } }]));
+  it('refuses someone who holds no post', () => spec.given([]).when(depart()).thenThrows(RuleViolation, rule('not-an-officer')));
+  it('a reaction for someone who holds no post does nothing', () => spec.given([]).when(depart({ ifHeld: true, cause: 'merger' })).thenNothingHappens());
+  it('refuses an end before the start', () => spec.given([appointed('m0')]).when(depart({ endsOn: '2023-12-31' })).thenThrows(RuleViolation, rule('ends-before-start')));
+
+  it('knows the officers as of any date', () => {
+    const s = fold(branchOfficersDecider, [
+      appointed('m0', 'secretary', '2022-01-01'),
+      { type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-01-01', cause: 'resigned' } },
+      appointed('m1', 'secretary', '2024-02-01'),
+    ]);
+    expect(postsOn(s, '2023-06-01').map((p) => p.memberId)).toEqual(['m0']);
+    expect(postsOn(s, '2024-01-15')).toEqual([]);
+    expect(postsOn(s, '2024-03-01').map((p) => p.memberId)).toEqual(['m1']);
+    expect(s.current.map((p) => p.memberId)).toEqual(['m1']);
+  });
+});

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mintToken, MintOptions } from '@register/auth';
+import { EventStore } from '@register/event-sourcing';
+import { API_PREFIX, loadConfig, ProblemDetailsFilter, registerValidationPipe, rootModuleOf } from '@register/service-kit';
+import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { AuthService } from '../../services/gateway/src/security/auth.service';
+import { OrganisationModule } from '../../services/organisation/src/organisation.module';
+import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: any;
+  raw: string;
+}
+
+export interface InjectRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  payload?: string | Buffer | object;
+}
+
+/**
+ * The embedded start as the tests need it: organisation + gateway in one app on PGlite under a
+ * temporary DATA_DIR, configured like createHttpApp (prefix, problem+json filter, strict
+ * validation) but without the Swagger UI, whose static assets Jest cannot load.
+ */
+export async function startGateway() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'register-gateway-'));
+  process.env.REGISTER_RELAY = 'off';
+  process.env.REGISTER_RATE_PER_SEC ??= '100000';
+  process.env.REGISTER_RATE_BURST ??= '100000';
+  const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, GatewayModule]), new FastifyAdapter({ bodyLimit: 256 * 1024 }), { logger: false });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(registerValidationPipe());
+  await app.init();
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.ready();
+  const auth = app.get(AuthService);
+  const store = app.get<EventStore>(ORGANISATION_STORE);
+
+  const inject = async (r: InjectRequest): Promise<Reply> => {
+    const res = await fastify.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload as string });
+    let body: unknown;
+    try {
+      body = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, body, raw: res.body };
+  };
+  const token = (options: MintOptions) => mintToken(auth.localSecret!, options);
+  const bearer = async (options: MintOptions) => ({ authorization: `Bearer ${await token(options)}` });
+  const api = (headers: Record<string, string>) => ({
+    get: (path: string, extra: Record<string, string> = {}) => inject({ method: 'GET', url: `/${API_PREFIX}${path}`, headers: { ...headers, ...extra } }),
+    post: (path: string, body: unknown, extra: Record<string, string> = {}) =>
+      inject({ method: 'POST', url: `/${API_PREFIX}${path}`, headers: { 'content-type': 'application/json', ...headers, ...extra }, payload: JSON.stringify(body) }),
+  });
+  return {
+    app,
+    auth,
+    store,
+    inject,
+    token,
+    bearer,
+    api,
+    head: () => store.headPosition(),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Gateway = Awaited<ReturnType<typeof startGateway>>;
+
+export const why = (reason = 'thử nghiệm', effectiveDate = '2025-01-01') => ({ reason, effectiveDate });
+
+/**
+ * Central → two provinces; Nghệ An → district Quế Phong → communes xa-1, xa-2 with branches;
+ * Thanh Hóa → commune xa-9 with branch b-9 (outside every scoped caller's subtree).
+ */
+export async function seedTree(admin: ReturnType<Gateway['api']>) {
+  const units = [
+    { id: 'tw', kind: 'central', name: 'Trung ương Đoàn' },
+    { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw' },
+    { id: 'qp', kind: 'district', name: 'Huyện đoàn Quế Phong', parentId: 'na' },
+    { id: 'xa-1', kind: 'grassroots', name: 'Đoàn xã Tiền Phong', parentId: 'qp' },
+    { id: 'xa-2', kind: 'grassroots', name: 'Đoàn xã Thông Thụ', parentId: 'qp' },
+    { id: 'th', kind: 'province', name: 'Tỉnh đoàn Thanh Hóa', parentId: 'tw' },
+    { id: 'xa-9', kind: 'grassroots', name: 'Đoàn xã Quảng Phú', parentId: 'th' },
+  ];
+  for (const u of units) {
+    const r = await admin.post('/units', { ...u, ...why('khởi tạo') });
+    if (r.status !== 201) throw new Error(`seed unit ${u.id}: ${r.status} ${r.raw}`);
+  }
+  const branches = [
+    { id: 'b-1', parentUnitId: 'xa-1', name: 'Chi đoàn bản Mường Phú' },
+    { id: 'b-2', parentUnitId: 'xa-1', name: 'Chi đoàn bản Pục' },
+    { id: 'b-3', parentUnitId: 'xa-2', name: 'Chi đoàn bản Na Sành' },
+    { id: 'b-9', parentUnitId: 'xa-9', name: 'Chi đoàn thôn Phú Hòa' },
+  ];
+  for (const b of branches) {
+    const r = await admin.post('/branches', { ...b, area: { kind: 'village', name: b.name.replace(/^Chi đoàn (bản|thôn) /, '') }, ...why('khởi tạo') });
+    if (r.status !== 201) throw new Error(`seed branch ${b.id}: ${r.status} ${r.raw}`);
+  }
+}
+
+export const isProblem = (r: Reply) => String(r.headers['content-type'] ?? '').startsWith('application/problem+json') && typeof r.body?.status === 'number' && typeof r.body?.type === 'string';
