@@ -41,7 +41,25 @@ export class TokenVerifier {
     if (options.secret) this.key = new TextEncoder().encode(options.secret);
   }
 
+  /** Tokens already verified, until they expire: a signature check per request is most of a read's auth cost. */
+  private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  private static readonly CACHE_SIZE = 10_000;
+
   async verify(token: string): Promise<Principal> {
+    const hit = this.cache.get(token);
+    if (hit) {
+      if (hit.expiresAt > Date.now()) return hit.principal;
+      this.cache.delete(token);
+    }
+    const { principal, exp } = await this.verifyUncached(token);
+    if (exp !== undefined) {
+      if (this.cache.size >= TokenVerifier.CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(token, { principal, expiresAt: exp * 1000 });
+    }
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<{ principal: Principal; exp?: number }> {
     if (token.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new InvalidCredentials('the bearer token is not a JWT');
     const { jwtVerify, createRemoteJWKSet, decodeProtectedHeader } = await jose();
     let alg: string | undefined;
@@ -53,12 +71,12 @@ export class TokenVerifier {
     try {
       if (alg === 'HS256' && this.key) {
         const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.options.issuer ?? LOCAL_ISSUER, audience: this.options.audience });
-        return principalFromClaims(payload as Record<string, unknown>);
+        return { principal: principalFromClaims(payload as Record<string, unknown>), exp: payload.exp };
       }
       if (this.options.jwksUrl && alg !== 'HS256' && alg !== 'none') {
         this.jwks ??= createRemoteJWKSet(new URL(this.options.jwksUrl));
         const { payload } = await jwtVerify(token, this.jwks, { issuer: this.options.issuer, audience: this.options.audience });
-        return principalFromClaims(payload as Record<string, unknown>);
+        return { principal: principalFromClaims(payload as Record<string, unknown>), exp: payload.exp };
       }
     } catch (error) {
       if (error instanceof InvalidCredentials) throw error;

@@ -81,13 +81,22 @@ export interface Decision {
   date?: string;
 }
 
+/** The member's consent to the processing of their personal data, and its purposes (Decree 356/2025). */
+export interface Consent {
+  /** YYYY-MM-DD */
+  givenOn: string;
+  purposes: string[];
+}
+
 /** Kết nạp: confirmed by a decision of the level above; aged 16 to 30 on `admittedOn`. */
 export type MemberAdmitted = DomainEvent<
   'MemberAdmitted',
-  { memberId: string; branchId: string; admittedOn: string; decision?: Decision; introducerId?: string; personal: PersonalData | SealedPersonalData | null }
+  { memberId: string; branchId: string; admittedOn: string; decision?: Decision; introducerId?: string; consent?: Consent; personal: PersonalData | SealedPersonalData | null }
 >;
 export type MemberPersonalDataCorrected = DomainEvent<'MemberPersonalDataCorrected', { memberId: string; personal: PersonalData | SealedPersonalData | null }>;
 /** Chuyển sinh hoạt: dues settled up to `duesSettledUpTo`; a merger or split moves members too. */
+/** The member asked for deletion: their key is destroyed, so every `personal` of theirs in the log is unreadable. */
+export type MemberPersonalDataErased = DomainEvent<'MemberPersonalDataErased', { memberId: string; erasedOn: string }>;
 export type MemberTransferred = DomainEvent<
   'MemberTransferred',
   { memberId: string; fromBranchId: string; toBranchId: string; transferredOn: string; duesSettledUpTo: string; cause: TransferCause }
@@ -99,7 +108,13 @@ export type MemberStatusChanged = DomainEvent<
 /** A member who stays in the union past 30 on request, up to 35 (`until` is the day before the 35th birthday). */
 export type MemberStayExtended = DomainEvent<'MemberStayExtended', { memberId: string; requestedOn: string; until: string }>;
 
-export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberTransferred | MemberStatusChanged | MemberStayExtended;
+/** A member who works or studies elsewhere may also take part in the branch where they live (null: no longer). */
+export type MemberResidentialAffiliationSet = DomainEvent<'MemberResidentialAffiliationSet', { memberId: string; branchId: string | null; since: string }>;
+/** Giới thiệu đoàn viên ưu tú cho Đảng, and what the Party decided. */
+export type MemberIntroducedToParty = DomainEvent<'MemberIntroducedToParty', { memberId: string; introducedOn: string }>;
+export type MemberPartyOutcomeRecorded = DomainEvent<'MemberPartyOutcomeRecorded', { memberId: string; outcome: 'admitted' | 'not-admitted'; decidedOn: string }>;
+
+export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
 
 export type OfficerAppointed = DomainEvent<
   'OfficerAppointed',
@@ -123,9 +138,13 @@ export type PersonnelEvent = MemberEvent | BranchOfficersEvent;
 export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> = {
   MemberAdmitted: 1,
   MemberPersonalDataCorrected: 1,
+  MemberPersonalDataErased: 1,
   MemberTransferred: 1,
   MemberStatusChanged: 1,
   MemberStayExtended: 1,
+  MemberResidentialAffiliationSet: 1,
+  MemberIntroducedToParty: 1,
+  MemberPartyOutcomeRecorded: 1,
   OfficerAppointed: 1,
   OfficerDeparted: 1,
 };

@@ -1,5 +1,6 @@
 import { cloneValue, compareValues, Doc, sameValue, segments } from './document';
 import { Operation } from './projection';
+import { WriteOp } from './read-store';
 import { applyUpdate, eachOf, pullMatcher, Update, UpdateOperator } from './updater';
 
 /** One field's pending change; $push/$addToSet keep their item list. */
@@ -56,7 +57,7 @@ function mergeFields(prev: Extract<PlannedWrite, { kind: 'update' }>, next: Extr
     if (field.op === '$setOnInsert') continue; // the document exists by then (or nothing is inserted at all)
     const before = prev.fields.get(path);
     if (before) {
-      const combined = combine(before, field);
+      const combined = combine(before, field, path);
       if (!combined) return false;
       changes.push([path, combined]);
     } else {
@@ -69,13 +70,14 @@ function mergeFields(prev: Extract<PlannedWrite, { kind: 'update' }>, next: Extr
 }
 
 /** One field changed by `a` then by `b`, as a single change. */
-function combine(a: Field, b: Field): Field | undefined {
+function combine(a: Field, b: Field, path: string): Field | undefined {
   const set = (value: unknown): Field => ({ op: '$set', value });
   const isArray = a.op === '$set' && Array.isArray(a.value);
   switch (b.op) {
     case '$set':
-    case '$unset':
       return b;
+    case '$unset': // `a` may have created the parents of a nested field, which the unset leaves behind
+      return segments(path).length === 1 ? b : undefined;
     case '$inc':
       if (a.op === '$inc') return { op: '$inc', value: (a.value as number) + (b.value as number) };
       if (a.op === '$set' && typeof a.value === 'number') return set(a.value + (b.value as number));
@@ -144,4 +146,11 @@ const listOp = (op: UpdateOperator) => op === '$push' || op === '$addToSet';
 function withoutId(doc: Doc): Doc {
   const { _id: _ignored, ...rest } = doc;
   return rest;
+}
+
+/** The store-facing form of a planned write (also what the journal keeps). */
+export function toWriteOp(_id: string, write: PlannedWrite): WriteOp {
+  if (write.kind === 'delete') return { _id, pos: write.pos, delete: true };
+  if (write.kind === 'replace') return { _id, pos: write.pos, replace: write.doc, upsert: write.upsert };
+  return { _id, pos: write.pos, update: toUpdate(write), upsert: write.upsert };
 }

@@ -8,6 +8,9 @@ export interface ReplicaBranch {
   parentUnitId: string;
   name: string;
   status: 'active' | 'closed';
+  /** The effective date of the establishment, when the event carried one. */
+  establishedOn: string | null;
+  closedOn: string | null;
   /** The last yearly rating learnt from evaluation's events; null until evaluation publishes. */
   lastRating: string | null;
 }
@@ -21,11 +24,12 @@ export interface ReplicaBranch {
 export class BranchReplica {
   private readonly branches = new Map<string, ReplicaBranch>();
 
-  apply(event: DomainEvent): void {
+  apply(event: DomainEvent & { metadata?: { effectiveDate?: string } }): void {
     const e = event as OrganisationEvent;
+    const on = event.metadata?.effectiveDate ?? null;
     switch (e.type) {
       case 'BranchEstablished':
-        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', lastRating: null });
+        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, closedOn: null, lastRating: null });
         return;
       case 'BranchRenamed':
         this.update(e.data.branchId, { name: e.data.name });
@@ -34,13 +38,13 @@ export class BranchReplica {
         this.update(e.data.branchId, { parentUnitId: e.data.toUnitId });
         return;
       case 'BranchDissolved':
-        this.update(e.data.branchId, { status: 'closed' });
+        this.update(e.data.branchId, { status: 'closed', closedOn: on });
         return;
       case 'BranchesMerged':
-        for (const id of e.data.sourceBranchIds) this.update(id, { status: 'closed' });
+        for (const id of e.data.sourceBranchIds) this.update(id, { status: 'closed', closedOn: on });
         return;
       case 'BranchSplit':
-        this.update(e.data.sourceBranchId, { status: 'closed' });
+        this.update(e.data.sourceBranchId, { status: 'closed', closedOn: on });
         return;
       default:
         return;
@@ -54,6 +58,11 @@ export class BranchReplica {
 
   get(branchId: string): ReplicaBranch | undefined {
     return this.branches.get(branchId);
+  }
+
+  /** The branches still open. */
+  active(): ReplicaBranch[] {
+    return [...this.branches.values()].filter((b) => b.status === 'active');
   }
 
   statusOf(branchId: string): BranchStatusFact {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventStore, RecordedEvent, Subscription } from '@register/event-sourcing';
-import { MemberStatus, OfficerRole, PersonalData, PersonnelEvent } from '@register/contracts';
-import { foldDiacritics, searchKey } from '@register/text';
+import { AppointmentMethod, DepartureCause, MemberStatus, OfficerRole, OfficerSource, PersonalData, PersonnelEvent } from '@register/contracts';
+import { foldDiacritics, normaliseName, searchKey } from '@register/text';
 import { IN_UNION } from '../domain/facts';
 import { PERSONNEL_STORE } from './tokens';
 
@@ -14,6 +14,20 @@ export interface DirectoryMember {
   gender: string | null;
   admittedOn: string;
   key: string;
+  /** The name in lower case with its diacritics, for queries typed with them. */
+  exact: string;
+}
+
+export interface PostRow {
+  branchId: string;
+  memberId: string;
+  role: OfficerRole;
+  method: AppointmentMethod;
+  source: OfficerSource;
+  startsOn: string;
+  congressDeadline: string | null;
+  endsOn: string | null;
+  cause: DepartureCause | null;
 }
 
 export interface DirectoryQuery {
@@ -30,7 +44,8 @@ export interface DirectoryQuery {
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
   private readonly members = new Map<string, DirectoryMember>();
-  private readonly officers = new Map<string, Array<{ memberId: string; role: OfficerRole; startsOn: string }>>();
+  /** Every post ever held, per branch, oldest first (the careers and the vacancies read it). */
+  private readonly posts = new Map<string, PostRow[]>();
   private subscription?: Subscription;
   private position = 0;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
@@ -60,15 +75,19 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
           gender: p?.gender ?? null,
           admittedOn: e.data.admittedOn,
           key: searchKey(p?.fullName),
+          exact: exactKey(p?.fullName),
         });
         break;
       }
       case 'MemberPersonalDataCorrected': {
         const m = this.members.get(e.data.memberId);
         const p = plain(e.data.personal);
-        if (m) this.members.set(m.id, { ...m, fullName: p?.fullName ?? null, dateOfBirth: p?.dateOfBirth ?? null, gender: p?.gender ?? null, key: searchKey(p?.fullName) });
+        if (m) this.members.set(m.id, { ...m, fullName: p?.fullName ?? null, dateOfBirth: p?.dateOfBirth ?? null, gender: p?.gender ?? null, key: searchKey(p?.fullName), exact: exactKey(p?.fullName) });
         break;
       }
+      case 'MemberPersonalDataErased':
+        this.patch(e.data.memberId, () => ({ fullName: null, dateOfBirth: null, gender: null, key: '', exact: '' }));
+        break;
       case 'MemberTransferred':
         this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status }));
         break;
@@ -76,15 +95,15 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
         this.patch(e.data.memberId, () => ({ status: e.data.status }));
         break;
       case 'OfficerAppointed': {
-        const list = this.officers.get(e.data.branchId) ?? [];
-        this.officers.set(e.data.branchId, [...list, { memberId: e.data.memberId, role: e.data.role, startsOn: e.data.startsOn }]);
+        const { branchId, memberId, role, method, source, startsOn, congressDeadline } = e.data;
+        this.posts.set(branchId, [...(this.posts.get(branchId) ?? []), { branchId, memberId, role, method, source, startsOn, congressDeadline: congressDeadline ?? null, endsOn: null, cause: null }]);
         break;
       }
       case 'OfficerDeparted': {
-        const list = this.officers.get(e.data.branchId) ?? [];
-        this.officers.set(
+        const list = this.posts.get(e.data.branchId) ?? [];
+        this.posts.set(
           e.data.branchId,
-          list.filter((o) => !(o.memberId === e.data.memberId && o.role === e.data.role)),
+          list.map((p) => (p.memberId === e.data.memberId && p.role === e.data.role && p.endsOn === null ? { ...p, endsOn: e.data.endsOn, cause: e.data.cause } : p)),
         );
         break;
       }
@@ -93,6 +112,11 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     }
     this.position = Math.max(this.position, event.position);
     this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(), false) : true));
+  }
+
+  private patch(memberId: string, change: (m: DirectoryMember) => Partial<DirectoryMember>) {
+    const m = this.members.get(memberId);
+    if (m) this.members.set(memberId, { ...m, ...change(m) });
   }
 
   /** Members in the union whose home branch this is (unassigned, came-of-age and left excluded). */
@@ -104,15 +128,41 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     return this.membersOf(branchId).length;
   }
 
-  officersOf(branchId: string): Array<{ memberId: string; role: OfficerRole }> {
-    return this.officers.get(branchId) ?? [];
+  /** The posts held now in a branch. */
+  officersOf(branchId: string): PostRow[] {
+    return (this.posts.get(branchId) ?? []).filter((p) => p.endsOn === null);
   }
 
-  /** The directory, sorted by folded name then id: `q` matches with or without diacritics. */
+  /** Every post of a branch, held now or before. */
+  postsOf(branchId: string): PostRow[] {
+    return this.posts.get(branchId) ?? [];
+  }
+
+  /** One member's career as an officer: every post, in any branch, oldest first. */
+  careerOf(memberId: string): PostRow[] {
+    return [...this.posts.values()].flat().filter((p) => p.memberId === memberId).sort((a, b) => a.startsOn.localeCompare(b.startsOn));
+  }
+
+  /** Every post held now, in every branch. */
+  currentPosts(): PostRow[] {
+    return [...this.posts.values()].flat().filter((p) => p.endsOn === null);
+  }
+
+  member(memberId: string): DirectoryMember | undefined {
+    return this.members.get(memberId);
+  }
+
+  /**
+   * The directory, sorted by folded name then id. `q` typed without diacritics matches any
+   * accented form ("thi huong" finds Hương and Hường); typed with them, it matches them exactly.
+   */
   search(query: DirectoryQuery): DirectoryMember[] {
-    const q = query.q ? foldDiacritics(query.q) : undefined;
+    const folded = query.q ? foldDiacritics(query.q) : undefined;
+    const exact = query.q ? exactKey(query.q) : undefined;
+    const accented = exact !== undefined && exact !== folded;
+    const matches = (m: DirectoryMember) => !folded || (accented ? m.exact.includes(exact!) : m.key.includes(folded));
     return [...this.members.values()]
-      .filter((m) => (!query.branchId || m.branchId === query.branchId) && (!query.status || m.status === query.status) && (!q || m.key.includes(q)))
+      .filter((m) => (!query.branchId || m.branchId === query.branchId) && (!query.status || m.status === query.status) && matches(m))
       .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   }
 
@@ -130,6 +180,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     await this.waitFor(await this.store.headPosition(), timeoutMs);
   }
 }
+
+const exactKey = (name: string | undefined | null) => normaliseName(name ?? '').toLocaleLowerCase('vi');
 
 export const sortKey = (m: DirectoryMember) => `${m.key}\u0000${m.id}`;
 

@@ -2,6 +2,9 @@ import { Decider } from '@register/event-sourcing';
 import { MemberEvent, MemberStatus, PersonalData } from '@register/contracts';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
 import { ChangeMemberStatus, decideStatusChange, ExtendStay, MarkUnassigned } from '../members/change-status';
+import { decideErasure, EraseMemberPersonalData } from '../members/erase-personal-data';
+import { decidePartyIntroduction, IntroduceToParty, RecordPartyOutcome } from '../members/party-introduction';
+import { decideResidentialAffiliation, SetResidentialAffiliation } from '../members/residential-affiliation';
 import { decideTransfer, TransferMember } from '../members/transfer-member';
 import { MemberFacts } from './facts';
 
@@ -15,6 +18,11 @@ export interface Member {
   /** null when never given or shredded. */
   personal: PersonalData | null;
   stayUntil: string | null;
+  /** Where the member lives and also takes part, when not the home branch. */
+  residentialBranchId: string | null;
+  party: { status: 'none' | 'introduced' | 'admitted' | 'not-admitted'; since: string | null };
+  /** The member asked for their personal data to be erased (its key is shredded). */
+  erased: boolean;
   /** Every branch the member belonged to, oldest first, with the day they joined it. */
   branches: Array<{ branchId: string; since: string; cause: string }>;
   version: number;
@@ -28,6 +36,9 @@ export const noMember = (): Member => ({
   admittedOn: '',
   personal: null,
   stayUntil: null,
+  erased: false,
+  residentialBranchId: null,
+  party: { status: 'none', since: null },
   branches: [],
   version: -1,
 });
@@ -50,11 +61,14 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
         version,
       };
     case 'MemberPersonalDataCorrected':
-      return { ...s, personal: plain(e.data.personal), version };
+      return { ...s, personal: s.erased ? null : plain(e.data.personal), version };
+    case 'MemberPersonalDataErased':
+      return { ...s, personal: null, erased: true, version };
     case 'MemberTransferred':
       return {
         ...s,
         branchId: e.data.toBranchId,
+        residentialBranchId: s.residentialBranchId === e.data.toBranchId ? null : s.residentialBranchId,
         status: s.status === 'unassigned' ? 'active' : s.status,
         branches: [...s.branches, { branchId: e.data.toBranchId, since: e.data.transferredOn, cause: e.data.cause }],
         version,
@@ -63,10 +77,16 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
       return { ...s, status: e.data.status, version };
     case 'MemberStayExtended':
       return { ...s, stayUntil: e.data.until, version };
+    case 'MemberResidentialAffiliationSet':
+      return { ...s, residentialBranchId: e.data.branchId, version };
+    case 'MemberIntroducedToParty':
+      return { ...s, party: { status: 'introduced', since: e.data.introducedOn }, version };
+    case 'MemberPartyOutcomeRecorded':
+      return { ...s, party: { status: e.data.outcome, since: e.data.decidedOn }, version };
   }
 }
 
-export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned;
+export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation;
 
 export const memberDecider: Decider<MemberCommand, MemberEvent, Member> = {
   initialState: noMember,
@@ -80,6 +100,13 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, Member> = {
       case 'ExtendStay':
       case 'MarkUnassigned':
         return decideStatusChange(c, s);
+      case 'EraseMemberPersonalData':
+        return decideErasure(c, s);
+      case 'IntroduceToParty':
+      case 'RecordPartyOutcome':
+        return decidePartyIntroduction(c, s);
+      case 'SetResidentialAffiliation':
+        return decideResidentialAffiliation(c, s);
     }
   },
   evolve: evolveMember,

@@ -1,5 +1,5 @@
 import { ConflictError, RuleViolation } from '@register/event-sourcing';
-import { Decision, MemberEvent, PersonalData } from '@register/contracts';
+import { Consent, Decision, MemberEvent, PersonalData } from '@register/contracts';
 import { ageOn } from '../domain/dates';
 import { BranchStatusFact } from '../domain/facts';
 import { Member } from '../domain/member';
@@ -15,6 +15,7 @@ export type AdmitMember = {
   admittedOn: string;
   decision?: Decision;
   introducerId?: string;
+  consent?: Consent;
 };
 
 export const ADMISSION_MIN_AGE = 16;
@@ -27,6 +28,7 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   if (age < ADMISSION_MIN_AGE || age > ADMISSION_MAX_AGE) {
     throw new RuleViolation('admission-age', `a member is admitted aged ${ADMISSION_MIN_AGE} to ${ADMISSION_MAX_AGE}; this applicant is ${age} on ${c.admittedOn}`, { age });
   }
+  if (c.consent && c.consent.purposes.length === 0) throw new RuleViolation('consent-needs-a-purpose', 'consent is given for named purposes');
   if (c.introducerId === c.memberId) throw new RuleViolation('introducer-is-applicant', 'an applicant cannot introduce themselves');
   return [
     {
@@ -37,6 +39,7 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
         admittedOn: c.admittedOn,
         ...(c.decision ? { decision: c.decision } : {}),
         ...(c.introducerId ? { introducerId: c.introducerId } : {}),
+        ...(c.consent ? { consent: c.consent } : {}),
         personal: c.personal,
       },
     },

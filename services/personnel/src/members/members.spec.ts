@@ -37,6 +37,13 @@ describe('admission', () => {
   it('refuses a second admission of the same id', () => spec.given([admitted()]).when(admit()).thenThrows(ConflictError, (e) => e.rule === 'member-id-taken'));
   it('refuses a branch the replica does not know', () => spec.given([]).when(admit({ branchStatus: 'unknown' })).thenThrows(RuleViolation, rule('branch-unknown')));
   it('refuses a closed branch', () => spec.given([]).when(admit({ branchStatus: 'closed' })).thenThrows(RuleViolation, rule('branch-not-active')));
+  it('records consent to the processing of personal data with its purposes', () =>
+    spec
+      .given([])
+      .when(admit({ consent: { givenOn: '2020-03-20', purposes: ['membership-register'] } }))
+      .then([{ type: 'MemberAdmitted', data: { memberId: 'm1', branchId: 'b1', admittedOn: '2020-03-26', consent: { givenOn: '2020-03-20', purposes: ['membership-register'] }, personal: huong } }]));
+  it('refuses consent without a purpose', () =>
+    spec.given([]).when(admit({ consent: { givenOn: '2020-03-20', purposes: [] } })).thenThrows(RuleViolation, rule('consent-needs-a-purpose')));
   it('refuses an applicant introducing themselves', () => spec.given([]).when(admit({ introducerId: 'm1' })).thenThrows(RuleViolation, rule('introducer-is-applicant')));
 });
 
@@ -118,5 +125,60 @@ describe('status changes', () => {
     spec.given([admitted()]).when(unassign).then([status('m1', 'unassigned', 'active', '2025-07-01')]);
     spec.given([admitted(), status('m1', 'unassigned', 'active', '2025-07-01')]).when(unassign).thenNothingHappens();
     spec.given([admitted()]).when({ ...unassign, fromBranchId: 'b9' }).thenNothingHappens();
+  });
+});
+
+describe('erasure of personal data', () => {
+  const erase = { type: 'EraseMemberPersonalData' as const, memberId: 'm1', on: '2026-02-01' };
+  it('records the erasure once; the member keeps their history without personal data', () => {
+    spec.given([admitted()]).when(erase).then([{ type: 'MemberPersonalDataErased', data: { memberId: 'm1', erasedOn: '2026-02-01' } }]);
+    spec.given([admitted(), { type: 'MemberPersonalDataErased', data: { memberId: 'm1', erasedOn: '2026-02-01' } }]).when(erase).thenNothingHappens();
+    const s = [admitted(), { type: 'MemberPersonalDataErased', data: { memberId: 'm1', erasedOn: '2026-02-01' } } as MemberEvent].reduce(memberDecider.evolve, memberDecider.initialState());
+    expect(s).toMatchObject({ exists: true, personal: null, erased: true, branchId: 'b1' });
+  });
+  it('404s an unknown member', () => spec.given([]).when(erase).thenThrows(NotFoundError));
+});
+
+describe('introduction to the Party', () => {
+  const introduce = { type: 'IntroduceToParty' as const, memberId: 'm1', on: '2025-05-19' };
+  const introduced: MemberEvent = { type: 'MemberIntroducedToParty', data: { memberId: 'm1', introducedOn: '2025-05-19' } };
+  const outcome = (o: 'admitted' | 'not-admitted', on = '2025-12-22') => ({ type: 'RecordPartyOutcome' as const, memberId: 'm1', outcome: o, on });
+
+  it('introduces an active member, then records that the Party admitted them', () => {
+    spec.given([admitted()]).when(introduce).then([introduced]);
+    spec.given([admitted(), introduced]).when(outcome('admitted')).then([{ type: 'MemberPartyOutcomeRecorded', data: { memberId: 'm1', outcome: 'admitted', decidedOn: '2025-12-22' } }]);
+  });
+  it('refuses a second introduction while one is pending (409), and one after admission (422)', () => {
+    spec.given([admitted(), introduced]).when(introduce).thenThrows(ConflictError, (e) => e.rule === 'introduction-open');
+    spec
+      .given([admitted(), introduced, { type: 'MemberPartyOutcomeRecorded', data: { memberId: 'm1', outcome: 'admitted', decidedOn: '2025-12-22' } }])
+      .when(introduce)
+      .thenThrows(RuleViolation, rule('already-party-member'));
+  });
+  it('may introduce again after a refusal', () =>
+    spec.given([admitted(), introduced, { type: 'MemberPartyOutcomeRecorded', data: { memberId: 'm1', outcome: 'not-admitted', decidedOn: '2025-12-22' } }]).when({ ...introduce, on: '2026-05-19' }).then([
+      { type: 'MemberIntroducedToParty', data: { memberId: 'm1', introducedOn: '2026-05-19' } },
+    ]));
+  it('refuses an outcome without an introduction, or dated before it', () => {
+    spec.given([admitted()]).when(outcome('admitted')).thenThrows(RuleViolation, rule('no-open-introduction'));
+    spec.given([admitted(), introduced]).when(outcome('admitted', '2025-01-01')).thenThrows(RuleViolation, rule('outcome-before-introduction'));
+  });
+  it('refuses to introduce a member who left', () =>
+    spec.given([admitted(), status('m1', 'left', 'active', '2024-01-01')]).when(introduce).thenThrows(RuleViolation, rule('member-not-active')));
+});
+
+describe('residential affiliation', () => {
+  const affiliate = (branchId: string | null, branchStatus: 'active' | 'closed' | 'unknown' = 'active') => ({ type: 'SetResidentialAffiliation' as const, memberId: 'm1', branchId, branchStatus, on: '2025-01-01' });
+  it('a member working elsewhere also takes part where they live; the affiliation can end', () => {
+    spec.given([admitted()]).when(affiliate('b7')).then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: 'b7', since: '2025-01-01' } }]);
+    spec
+      .given([admitted(), { type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: 'b7', since: '2025-01-01' } }])
+      .when(affiliate(null))
+      .then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: null, since: '2025-01-01' } }]);
+  });
+  it('refuses the home branch, or a closed or unknown branch', () => {
+    spec.given([admitted()]).when(affiliate('b1')).thenThrows(RuleViolation, rule('affiliation-is-home-branch'));
+    spec.given([admitted()]).when(affiliate('b7', 'closed')).thenThrows(RuleViolation, rule('branch-not-active'));
+    spec.given([admitted()]).when(affiliate('b7', 'unknown')).thenThrows(RuleViolation, rule('branch-unknown'));
   });
 });

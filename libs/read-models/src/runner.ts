@@ -1,0 +1,365 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { Batch } from './batch';
+import { liveTarget, Target } from './naming';
+import { AnyProjection, checkOperation, Operation, ProjectionError, ProjectionReader } from './projection';
+import { ReadStore } from './read-store';
+import { LeaseLost, ProjectionState, ProjectionStates } from './state';
+import { CopyWriter, versionMismatch } from './writer';
+
+/** What a runner reads: a service's log (an EventStore, or any source with the same paging and subscription). */
+export type EventSource = Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>;
+
+export interface RunnerOptions {
+  /** Which copy to write: the live one (default) or a rebuild's shadow. */
+  target?: Target;
+  /** Lease owner; stable per process. */
+  owner?: string;
+  leaseMs?: number;
+  /** Events per read of the log. */
+  pageSize?: number;
+  /** A batch is written when it holds this many events... */
+  maxBatchEvents?: number;
+  /** ...or touches this many documents (bounds the journal and one round's bulk writes). */
+  maxBatchDocuments?: number;
+  /** Wait after a failure before starting again from the checkpoint. */
+  retryMs?: number;
+  /** How often a standby runner tries to take the lease over. */
+  claimEveryMs?: number;
+  /** Upper bound on the live wait for new events when the log cannot notify (PGlite in another instance). */
+  pollMs?: number;
+  /** The stored copy was written by another version of the projection; default: fail until rebuilt. */
+  onVersionChange?: (runner: ProjectionRunner, stored: ProjectionState) => Promise<void>;
+  onProgress?: (progress: { position: number; events: number }) => void;
+  logger?: Pick<Console, 'log' | 'warn' | 'error'>;
+}
+
+export type RunnerStatus = 'idle' | 'standby' | 'catching-up' | 'live' | 'failed' | 'stopped';
+
+const DEFAULTS = { leaseMs: 30_000, pageSize: 1000, maxBatchEvents: 50_000, maxBatchDocuments: 5_000, retryMs: 1000, claimEveryMs: 2000, pollMs: 200 };
+
+/**
+ * Runs one projection from its checkpoint: catches up by pages (reading the next page while it
+ * processes one, writing a batch while it builds the next), then follows the log live. One runner
+ * writes a copy at a time (CopyWriter's lease); a runner that cannot take it stands by and serves
+ * `waitFor` from the stored checkpoint. A failure (store away, handler error) is logged and the
+ * runner starts again from the checkpoint after `retryMs`.
+ */
+export class ProjectionRunner {
+  readonly target: Target;
+  readonly writer: CopyWriter;
+  private readonly states: ProjectionStates;
+  private readonly options: typeof DEFAULTS & RunnerOptions;
+  private readonly changes = new EventEmitter().setMaxListeners(0);
+  private status_: RunnerStatus = 'idle';
+  private position_ = 0;
+  private events_ = 0;
+  private caughtUp = false;
+  private lastError?: Error;
+  private stopping = false;
+  private interrupted?: 'lost' | 'asked';
+  private writing: Promise<void> = Promise.resolve();
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    readonly source: EventSource,
+    readonly store: ReadStore,
+    readonly projection: AnyProjection,
+    options: RunnerOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.target = options.target ?? liveTarget(projection);
+    const owner = options.owner ?? `${hostname()}#${process.pid}`;
+    this.writer = new CopyWriter(store, projection, this.target, { owner, leaseMs: this.options.leaseMs, onInterrupt: (r) => this.interrupt(r), logger: this.options.logger });
+    this.states = this.writer.states;
+  }
+
+  get position(): number {
+    return this.position_;
+  }
+  get status(): RunnerStatus {
+    return this.status_;
+  }
+  /** Events read so far by this runner (for progress and benchmarks). */
+  get events(): number {
+    return this.events_;
+  }
+  get error(): Error | undefined {
+    return this.lastError;
+  }
+
+  /** Runs in the background until `stop`: takes the lease (or stands by), recovers, catches up, follows. */
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run().finally(() => (this.loop = undefined));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.setStatus('stopped');
+  }
+
+  /** Catches up to the head of the log (or `until`) once, holding the lease, then lets it go (unless `keepLease`). */
+  async runOnce(until?: number, keepLease = false): Promise<{ position: number; events: number }> {
+    if (!(await this.writer.acquire())) throw new LeaseLost(this.target.state, this.writer.owner);
+    try {
+      await this.prepare();
+      this.setStatus('catching-up');
+      await this.catchUp(until);
+      return { position: this.position_, events: this.events_ };
+    } finally {
+      await this.writing.catch(() => undefined);
+      if (keepLease) this.writer.pause();
+      else await this.writer.release();
+      this.setStatus('idle');
+    }
+  }
+
+  /**
+   * Resolves true once the copy has applied every event up to `minPosition` (api.md's minPosition),
+   * false after `timeoutMs`. A standby runner watches the stored checkpoint of the active one.
+   */
+  async waitFor(minPosition: number, timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.writes()) this.setPosition(Math.max(this.position_, (await this.states.load(this.target.state))?.position ?? 0));
+      if (this.position_ >= minPosition) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await this.nextPosition(this.writes() ? left : Math.min(left, 100));
+    }
+  }
+
+  /** Throws unless the copy can serve reads: caught up once (or another process writes it), not failed. */
+  async assertReady(): Promise<void> {
+    if (this.status_ === 'failed') throw this.lastError ?? new Error('failed');
+    if (this.status_ === 'standby') return void (await this.states.load(this.target.state));
+    if (!this.caughtUp) throw new Error(`${this.projection.name} is catching up (at ${this.position_})`);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      this.interrupted = undefined;
+      this.writing = Promise.resolve();
+      try {
+        if (!(await this.writer.acquire())) {
+          this.setStatus('standby');
+          await this.pause(this.options.claimEveryMs);
+          continue;
+        }
+        await this.prepare();
+        this.setStatus('catching-up');
+        await this.catchUp();
+        if (this.interrupted || this.stopping) continue;
+        this.caughtUp = true;
+        this.setStatus('live');
+        await this.follow();
+      } catch (error) {
+        if (this.stopping || error instanceof LeaseLost) continue;
+        this.lastError = error as Error;
+        this.setStatus('failed');
+        this.options.logger?.error(`read model ${this.target.state}: ${(error as Error).stack ?? error}`);
+        await this.pause(this.options.retryMs);
+      } finally {
+        await this.writing.catch(() => undefined);
+        if (this.stopping || this.interrupted) await this.writer.release();
+        else this.writer.pause();
+      }
+      if (this.interrupted === 'asked') await this.pause(this.options.claimEveryMs);
+    }
+  }
+
+  /** Makes the copy consistent (CopyWriter.prepare), handles a version change, and sets the start position. */
+  private async prepare(): Promise<void> {
+    let state = await this.writer.prepare();
+    while (state.version !== this.projection.version) {
+      if (!this.options.onVersionChange) throw versionMismatch(this.projection, state);
+      await this.options.onVersionChange(this, state);
+      state = await this.writer.prepare();
+    }
+    this.setPosition(state.position);
+  }
+
+  /** Reads pages (the next one while this one is processed) and writes a batch while the next is built. */
+  private async catchUp(until?: number): Promise<void> {
+    const { pageSize } = this.options;
+    let batch = this.newBatch(this.position_);
+    let next = this.source.readAll(this.position_, pageSize);
+    try {
+      for (;;) {
+        const page = await next;
+        const more = page.length === pageSize && (until === undefined || page[page.length - 1].position < until);
+        if (more) next = this.source.readAll(page[page.length - 1].position, pageSize);
+        for (const event of page) {
+          if (until !== undefined && event.position > until) break;
+          const pending = this.process(batch, event);
+          if (pending) await pending;
+        }
+        this.options.onProgress?.({ position: batch.lastPos, events: this.events_ });
+        if (!more || batch.full) batch = await this.handOver(batch);
+        if (!more || this.interrupted || this.stopping) break;
+      }
+    } finally {
+      next.catch(() => undefined);
+    }
+    await this.writing;
+  }
+
+  /** Follows the log live; a burst is written as it arrives, a lone event at once. */
+  private async follow(): Promise<void> {
+    let batch = this.newBatch(this.position_);
+    let busy = false;
+    let scheduled = false;
+    let failure: unknown;
+    const ended = new Promise<void>((resolve) => (this.wake = resolve));
+    const fail = (error: unknown) => {
+      failure ??= error;
+      this.wake?.();
+    };
+    const take = () => {
+      const taken = batch;
+      batch = this.newBatch(taken.lastPos);
+      return taken;
+    };
+    const subscription = this.source.subscribe(
+      this.position_,
+      async (event) => {
+        if (failure) throw failure;
+        busy = true;
+        try {
+          const pending = this.process(batch, event);
+          if (pending) await pending;
+        } finally {
+          busy = false;
+        }
+        if (batch.full) {
+          await this.writing;
+          this.enqueue(take()).catch(fail);
+        } else if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            if (!busy && batch.events > 0) this.enqueue(take()).catch(fail);
+          });
+        }
+      },
+      { batchSize: this.options.pageSize, pollMs: this.options.pollMs },
+    );
+    subscription.done.then(() => undefined, fail);
+    if (this.stopping || this.interrupted) this.wake?.();
+    await ended;
+    await subscription.stop();
+    await this.writing;
+    if (failure) throw failure;
+  }
+
+  /** Applies one event's operations to the batch; a promise only when the handler returned one. */
+  private process(batch: Batch, event: RecordedEvent): Promise<void> | undefined {
+    this.events_++;
+    const handler = this.projection.handlerFor(event.type);
+    if (!handler) {
+      batch.advance(event.position);
+      return undefined;
+    }
+    let result;
+    try {
+      result = handler(event, this.readerFor(batch));
+    } catch (error) {
+      throw new ProjectionError(this.projection.name, event, (error as Error).message);
+    }
+    if (result && typeof (result as Promise<unknown>).then === 'function') {
+      return (result as Promise<Operation | Operation[] | undefined>).then(
+        (ops) => this.addAll(batch, event, ops),
+        (error) => {
+          throw new ProjectionError(this.projection.name, event, (error as Error).message);
+        },
+      );
+    }
+    this.addAll(batch, event, result as Operation | Operation[] | undefined);
+    return undefined;
+  }
+
+  private addAll(batch: Batch, event: RecordedEvent, ops: Operation | readonly Operation[] | undefined | void) {
+    for (const operation of Array.isArray(ops) ? ops : ops ? [ops] : []) {
+      const problem = checkOperation(this.projection, operation);
+      if (problem) throw new ProjectionError(this.projection.name, event, problem);
+      batch.add(operation, event.position);
+    }
+    batch.advance(event.position);
+  }
+
+  private readerFor(batch: Batch): ProjectionReader {
+    return {
+      read: async (collection, id) => {
+        if (!Object.hasOwn(this.projection.collections, collection)) throw new Error(`unknown collection ${collection}`);
+        await this.writing; // the documents must be as of the batch's start
+        return batch.view(collection, id, () => this.store.findOne(this.target.collection(collection), { _id: id }));
+      },
+    };
+  }
+
+  private newBatch(from: number): Batch {
+    return new Batch(from, { maxEvents: this.options.maxBatchEvents, maxDocuments: this.options.maxBatchDocuments }, this.target.collection);
+  }
+
+  /** Queues the batch's write behind the one in flight (at most one), and starts a new batch. */
+  private async handOver(batch: Batch): Promise<Batch> {
+    await this.writing;
+    this.enqueue(batch).catch(() => undefined); // its failure surfaces through `writing`
+    return this.newBatch(batch.lastPos);
+  }
+
+  private enqueue(batch: Batch): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      await this.writer.write(batch);
+      this.setPosition(batch.lastPos);
+    });
+    return this.writing;
+  }
+
+  private writes(): boolean {
+    return this.status_ === 'catching-up' || this.status_ === 'live';
+  }
+
+  private nextPosition(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.changes.off('position', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.changes.on('position', done);
+    });
+  }
+
+  private setPosition(position: number) {
+    if (position === this.position_) return;
+    this.position_ = position;
+    this.changes.emit('position', position);
+  }
+
+  private setStatus(status: RunnerStatus) {
+    this.status_ = status;
+    if (status === 'live' || status === 'catching-up') this.lastError = undefined;
+  }
+
+  private interrupt(reason: 'lost' | 'asked') {
+    this.interrupted = reason;
+    this.wake?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { find as mingoFind, Query } from 'mingo';
+import { applyWrite } from '../apply';
+import { cloneValue, compareIds, Doc, isPlainObject } from '../document';
+import { CollectionSpec } from '../projection';
+import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
+import { applyUpdate, Update } from '../updater';
+
+/**
+ * The embedded read store: documents in memory with MongoDB's query (mingo) and update semantics,
+ * rebuilt from the log at every start (its checkpoints start at 0). Single process, so the guard
+ * is always checked (it is free). Secondary indexes are accepted and ignored: queries scan, which
+ * is fine for the few thousand documents of an embedded register. Results are copies.
+ */
+export class MemoryReadStore implements ReadStore {
+  readonly kind = 'memory' as const;
+  private readonly collections = new Map<string, Map<string, Doc>>();
+  private readonly journals = new Map<string, Round[]>();
+
+  async write(collection: string, ops: readonly WriteOp[]): Promise<{ applied: number }> {
+    const docs = this.docs(collection);
+    let applied = 0;
+    for (const op of ops) {
+      const result = applyWrite(docs.get(op._id), op);
+      if (!result.applied) continue;
+      applied++;
+      if (result.doc) docs.set(op._id, result.doc);
+      else docs.delete(op._id);
+    }
+    return { applied };
+  }
+
+  async find(collection: string, filter: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc[]> {
+    const byId = this.byId(collection, filter);
+    const source = byId ? (byId.doc ? [byId.doc] : []) : [...(this.collections.get(collection)?.values() ?? [])];
+    let cursor = mingoFind(source, filter, options.fields);
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return (cursor.all() as Doc[]).map(cloneValue);
+  }
+
+  async findOne(collection: string, filter: Record<string, unknown>): Promise<Doc | undefined> {
+    const byId = this.byId(collection, filter);
+    if (byId) return byId.doc && cloneValue(byId.doc);
+    return (await this.find(collection, filter, { limit: 1 }))[0];
+  }
+
+  async count(collection: string, filter: Record<string, unknown> = {}): Promise<number> {
+    if (Object.keys(filter).length === 0) return this.collections.get(collection)?.size ?? 0;
+    const query = new Query(filter);
+    let n = 0;
+    for (const doc of this.collections.get(collection)?.values() ?? []) if (query.test(doc)) n++;
+    return n;
+  }
+
+  async *scan(collection: string): AsyncIterable<Doc> {
+    const docs = this.collections.get(collection);
+    if (!docs) return;
+    for (const id of [...docs.keys()].sort(compareIds)) {
+      const doc = docs.get(id);
+      if (doc) yield cloneValue(doc);
+    }
+  }
+
+  async updateOne(collection: string, filter: Record<string, unknown>, update: Update, upsert: boolean): Promise<UpdateOutcome> {
+    const id = filter._id;
+    if (typeof id !== 'string') throw new Error('updateOne needs the _id in its filter');
+    const docs = this.docs(collection);
+    const doc = docs.get(id);
+    if (doc) {
+      if (!new Query(filter).test(doc)) return 'none'; // an upsert would meet a duplicate _id: none either
+      applyUpdate(doc, update, false);
+      return 'matched';
+    }
+    if (!upsert) return 'none';
+    const created: Doc = { _id: id, ...equalities(filter) };
+    applyUpdate(created, update, true);
+    docs.set(id, created);
+    return 'inserted';
+  }
+
+  async deleteOne(collection: string, id: string): Promise<void> {
+    this.collections.get(collection)?.delete(id);
+  }
+
+  async ensureCollection(collection: string, _spec: CollectionSpec): Promise<void> {
+    this.docs(collection);
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    this.collections.delete(collection);
+  }
+
+  async renameCollection(from: string, to: string): Promise<void> {
+    this.collections.set(to, this.collections.get(from) ?? new Map());
+    this.collections.delete(from);
+  }
+
+  async listCollections(): Promise<string[]> {
+    return [...this.collections.keys()];
+  }
+
+  /** Kept by reference: nothing changes a batch's rounds once planned. */
+  async saveJournal(name: string, rounds: Round[]): Promise<number> {
+    this.journals.set(name, rounds);
+    return 1;
+  }
+
+  async loadJournal(name: string): Promise<Round[]> {
+    return this.journals.get(name) ?? [];
+  }
+
+  async close(): Promise<void> {
+    this.collections.clear();
+  }
+
+  private docs(collection: string): Map<string, Doc> {
+    let docs = this.collections.get(collection);
+    if (!docs) this.collections.set(collection, (docs = new Map()));
+    return docs;
+  }
+
+  /** `{ _id: 'x' }` is answered by key, as MongoDB answers it by its index. */
+  private byId(collection: string, filter: Record<string, unknown>): { doc: Doc | undefined } | undefined {
+    const keys = Object.keys(filter);
+    if (keys.length !== 1 || keys[0] !== '_id' || typeof filter._id !== 'string') return undefined;
+    return { doc: this.collections.get(collection)?.get(filter._id) };
+  }
+}
+
+/** What an upsert copies from its filter into the new document, as MongoDB does: plain field equalities. */
+function equalities(filter: Record<string, unknown>): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith('$') || k === '_id' || k.includes('.')) continue;
+    if (isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$'))) continue;
+    out[k] = cloneValue(v);
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Batch } from './batch';
+import { Lease } from './lease';
+import { shadowTarget, Target } from './naming';
+import { AnyProjection, ProjectionError } from './projection';
+import { ReadStore, Round } from './read-store';
+import { LeaseLost, ProjectionState, ProjectionStates } from './state';
+
+export interface CopyWriterOptions {
+  owner: string;
+  leaseMs: number;
+  onInterrupt?: (reason: 'lost' | 'asked') => void;
+  logger?: Pick<Console, 'warn'>;
+}
+
+/**
+ * Writes one copy of a projection (live or shadow) while holding its lease. The protocol that
+ * makes a batch crash-safe without transactions:
+ *   1. journal: the batch's planned writes, then `pending: {to, chunks}` in the state document;
+ *   2. the writes, round by round (bulk, unordered: one write per document per round);
+ *   3. `position: to`, pending removed.
+ * A writer that takes over first replays a pending journal with the guard (each write skipped
+ * where the document's `_pos` shows it applied). So once `prepare` has run, the documents are
+ * exactly "every event up to the checkpoint": handlers' reads and merged writes rely on that.
+ */
+export class CopyWriter {
+  readonly states: ProjectionStates;
+  private readonly lease: Lease;
+  private highWater = 0;
+
+  constructor(
+    readonly store: ReadStore,
+    readonly projection: AnyProjection,
+    readonly target: Target,
+    private readonly options: CopyWriterOptions,
+  ) {
+    this.states = new ProjectionStates(store);
+    this.lease = new Lease(this.states, target.state, { owner: options.owner, ttlMs: options.leaseMs, version: projection.version, onInterrupt: options.onInterrupt });
+  }
+
+  get owner(): string {
+    return this.options.owner;
+  }
+
+  acquire(): Promise<boolean> {
+    return this.lease.acquire();
+  }
+
+  /** Takes the lease from whoever holds it, asking them to step aside, within `waitMs`. */
+  async takeOver(waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      await this.states.ask(this.target.state, this.owner, this.options.leaseMs * 2);
+      if (await this.lease.acquire()) return;
+      if (Date.now() > deadline) {
+        await this.states.stopAsking(this.target.state, this.owner);
+        throw new LeaseLost(this.target.state, this.owner);
+      }
+      await sleep(Math.min(250, this.options.leaseMs / 6));
+    }
+  }
+
+  /**
+   * Makes the copy consistent and says where to resume: finishes an interrupted switch-in or batch,
+   * and creates collections. A copy stored by another version of the projection is refused unless
+   * `anyVersion` (a rebuild holds the live copy whatever wrote it).
+   */
+  async prepare(anyVersion = false): Promise<ProjectionState> {
+    let state = (await this.states.load(this.target.state))!;
+    if (state.switching) state = await this.finishSwitch(state.switching);
+    if (state.version !== this.projection.version && !anyVersion) {
+      if (state.position > 0 || state.highWater > 0 || state.pending) return state;
+      await this.lease.save({ version: this.projection.version });
+      state.version = this.projection.version;
+    }
+    for (const [name, spec] of Object.entries(this.projection.collections)) await this.store.ensureCollection(this.target.collection(name), spec);
+    this.highWater = state.highWater;
+    if (state.pending) state.position = await this.recover(state);
+    if (this.highWater > state.position) {
+      this.options.logger?.warn(`read model ${this.target.state}: checkpoint ${state.position} is behind what was written (${this.highWater}); resuming there`);
+      await this.lease.save({ position: (state.position = this.highWater) });
+    }
+    return state;
+  }
+
+  /** Steps 1 to 3 above for one batch; a batch with no writes only moves the checkpoint. */
+  async write(batch: Batch): Promise<void> {
+    if (batch.lastPos <= batch.from) return;
+    const rounds = batch.rounds();
+    const highWater = Math.max(this.highWater, batch.lastPos);
+    if (rounds.length > 0) {
+      this.lease.assertFresh();
+      const chunks = await this.store.saveJournal(this.target.state, rounds);
+      await this.lease.save({ pending: { to: batch.lastPos, chunks }, highWater });
+      for (const round of rounds) await this.writeRound(round, false);
+      await this.lease.save({ position: batch.lastPos, highWater }, ['pending']);
+    } else {
+      await this.lease.save({ position: batch.lastPos, highWater });
+    }
+    this.highWater = highWater;
+  }
+
+  /**
+   * Makes the shadow copy (caught up to `position`) the live one. This writer must hold the live
+   * copy. The intent is recorded first, so that a crash halfway is finished by the next `prepare`.
+   */
+  async switchIn(position: number): Promise<void> {
+    const switching = { position, version: this.projection.version };
+    await this.lease.save({ switching });
+    await this.finishSwitch(switching);
+  }
+
+  /** Empties the copy: drops its collections and sets its checkpoint to 0 (a rebuild's shadow, before it starts). */
+  async reset(): Promise<void> {
+    for (const name of Object.keys(this.projection.collections)) await this.store.dropCollection(this.target.collection(name));
+    await this.lease.save({ position: 0, highWater: 0, version: this.projection.version }, ['pending', 'switching']);
+    this.highWater = 0;
+  }
+
+  async release(): Promise<void> {
+    await this.lease.release();
+    await this.states.stopAsking(this.target.state, this.owner).catch(() => undefined);
+  }
+
+  /** Keeps the lease but stops renewing it (a retry follows shortly). */
+  pause(): void {
+    this.lease.stopTimer();
+  }
+
+  private async finishSwitch(switching: NonNullable<ProjectionState['switching']>): Promise<ProjectionState> {
+    const shadow = shadowTarget(this.projection);
+    const existing = new Set(await this.store.listCollections());
+    for (const name of Object.keys(this.projection.collections)) {
+      if (existing.has(shadow.collection(name))) await this.store.renameCollection(shadow.collection(name), this.target.collection(name));
+    }
+    const { position, version } = switching;
+    await this.lease.save({ position, highWater: position, version }, ['switching', 'pending']);
+    await this.states.remove(shadow.state);
+    return (await this.states.load(this.target.state))!;
+  }
+
+  /** Finishes the batch a crash interrupted: its journal again, each write skipped where already applied. */
+  private async recover(state: ProjectionState): Promise<number> {
+    const { to, chunks } = state.pending!;
+    for (const round of await this.store.loadJournal(this.target.state, chunks)) await this.writeRound(round, true);
+    this.highWater = Math.max(this.highWater, to);
+    await this.lease.save({ position: to, highWater: this.highWater }, ['pending']);
+    return to;
+  }
+
+  private async writeRound(round: Round, guarded: boolean): Promise<void> {
+    this.lease.assertFresh();
+    await Promise.all(round.map(({ collection, ops }) => this.store.write(collection, ops, guarded)));
+  }
+}
+
+/** The copy was stored by another version of the projection. */
+export function versionMismatch(projection: AnyProjection, state: ProjectionState): ProjectionError {
+  return new ProjectionError(projection.name, undefined, `stored by version ${state.version}, this is version ${projection.version}: rebuild it`);
+}

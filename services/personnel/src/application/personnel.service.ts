@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandContext, CommandHandler, CommandResult, EventStore, NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { branchOfficersStream, memberStream, MemberEvent, BranchOfficersEvent } from '@register/contracts';
+import { AsOf } from '@register/service-kit';
+import { BranchOfficers, branchOfficersDecider, OfficersCommand, postsOn } from '../domain/branch-officers';
+import { Member, MemberCommand, memberDecider, memberFacts } from '../domain/member';
+import { AppointOfficer } from '../officers/appoint-officer';
+import { BranchReplica } from './branch-replica';
+import { PersonnelDirectory } from './personnel-directory';
+import { KeyVault } from '../personal-data/sealing';
+import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_STORE } from './tokens';
+
+export interface CommandAnswer {
+  id: string;
+  /** The aggregate's stream revision after the command: its ETag. */
+  version: number;
+  /** Global log position of the change; pass it as `minPosition` to read your own write. */
+  position: number;
+  duplicate?: boolean;
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+const answer = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+
+/** The write side of the personnel service (one stream per member, one per branch's officers) and its reads of one aggregate. */
+@Injectable()
+export class PersonnelService {
+  constructor(
+    @Inject(PERSONNEL_STORE) private readonly store: EventStore,
+    @Inject(PERSONNEL_COMMANDS) private readonly handler: CommandHandler,
+    private readonly replica: BranchReplica,
+    private readonly directory: PersonnelDirectory,
+    @Inject(PERSONNEL_KEYS) private readonly keys: KeyVault | null,
+  ) {}
+
+  /** Records the erasure, then destroys the member's key: the log keeps its events, the personal data becomes unreadable. */
+  async erasePersonalData(memberId: string, context: CommandContext): Promise<CommandAnswer> {
+    const on = context.effectiveDate ?? today();
+    const result = await this.onMember({ type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
+    await this.keys?.shred(memberId);
+    return result;
+  }
+
+  async onMember(command: MemberCommand, context: CommandContext): Promise<CommandAnswer> {
+    return answer(command.memberId, await this.handler.handle(memberDecider, memberStream(command.memberId), command, context));
+  }
+
+  async onOfficers(command: OfficersCommand, context: CommandContext): Promise<CommandAnswer> {
+    return answer(command.memberId, await this.handler.handle(branchOfficersDecider, branchOfficersStream(command.branchId), command, context));
+  }
+
+  /** An appointment, with the facts it needs gathered first: the member's stream, the replica's branch, the member count. */
+  async appoint(request: Omit<AppointOfficer, 'type' | 'branch' | 'member'>, context: CommandContext): Promise<CommandAnswer> {
+    const { state } = await this.handler.load(memberDecider, memberStream(request.memberId));
+    await this.directory.caughtUp(1000);
+    const branch = this.replica.get(request.branchId);
+    const command: AppointOfficer = {
+      type: 'AppointOfficer',
+      ...request,
+      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null },
+      member: memberFacts(state),
+    };
+    return this.onOfficers(command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
+  }
+
+  branchStatus(branchId: string) {
+    return this.replica.statusOf(branchId);
+  }
+
+  /** One member now or as of a date (effective dates) or an instant (what was recorded by then). */
+  async member(memberId: string, asOf?: AsOf): Promise<{ member: Member; events: RecordedEvent[] }> {
+    const events = await this.eventsAsOf(memberStream(memberId), asOf);
+    const member = events.reduce((s, e) => memberDecider.evolve(s, e as unknown as MemberEvent), memberDecider.initialState());
+    if (!member.exists) throw new NotFoundError('member', memberId);
+    return { member, events };
+  }
+
+  /** A branch's officers now or as of a date or instant, with the full history of its posts. */
+  async officers(branchId: string, asOf?: AsOf): Promise<{ state: BranchOfficers; posts: BranchOfficers['history'] }> {
+    const events = await this.eventsAsOf(branchOfficersStream(branchId), asOf?.kind === 'instant' ? asOf : undefined);
+    if (events.length === 0 && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
+    const state = events.reduce((s, e) => branchOfficersDecider.evolve(s, e as unknown as BranchOfficersEvent), branchOfficersDecider.initialState());
+    return { state, posts: asOf?.kind === 'date' ? postsOn(state, asOf.date) : state.current };
+  }
+
+  private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
+    if (asOf?.kind === 'instant') return this.store.readStream(streamId, { recordedUpTo: asOf.instant });
+    const events = await this.store.readStream(streamId);
+    return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
+  }
+}

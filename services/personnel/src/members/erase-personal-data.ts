@@ -1,0 +1,16 @@
+import { NotFoundError } from '@register/event-sourcing';
+import { MemberEvent } from '@register/contracts';
+import { Member } from '../domain/member';
+
+/**
+ * A deletion request (Law 91/2025/QH15): the fact that the data was erased is recorded, then the
+ * member's key is shredded, so the log keeps every event but no one can read the personal data.
+ * Erasing twice records nothing new.
+ */
+export type EraseMemberPersonalData = { type: 'EraseMemberPersonalData'; memberId: string; on: string };
+
+export function decideErasure(c: EraseMemberPersonalData, s: Member): MemberEvent[] {
+  if (!s.exists) throw new NotFoundError('member', c.memberId);
+  if (s.erased) return [];
+  return [{ type: 'MemberPersonalDataErased', data: { memberId: s.memberId, erasedOn: c.on } }];
+}

@@ -1,0 +1,176 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandContext } from '@register/event-sourcing';
+import { Command, newEntityId, paginate, parseAsOf, ParseIdPipe, RegisterRequest } from '@register/service-kit';
+import { PersonnelDirectory, sortKey } from '../application/personnel-directory';
+import { PersonnelService, today } from '../application/personnel.service';
+import { PERSONNEL_READ_LOG } from '../application/tokens';
+import { Member } from '../domain/member';
+import { PersonalDataReadLog } from '../personal-data/read-log';
+import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
+
+type Reply = { header(name: string, value: string): unknown };
+
+export const memberView = (m: Member) => ({
+  id: m.memberId,
+  branchId: m.branchId,
+  status: m.status,
+  fullName: m.personal?.fullName ?? null,
+  dateOfBirth: m.personal?.dateOfBirth ?? null,
+  gender: m.personal?.gender ?? null,
+  ethnicity: m.personal?.ethnicity ?? null,
+  phone: m.personal?.phone ?? null,
+  nationalId: m.personal?.nationalId ?? null,
+  personalDataErased: m.erased || m.personal === null,
+  admittedOn: m.admittedOn,
+  stayUntil: m.stayUntil,
+  residentialBranchId: m.residentialBranchId,
+  party: m.party,
+  branches: m.branches,
+  version: m.version,
+});
+
+/** Members (đoàn viên): admission, the directory, transfers and status changes. */
+@ApiTags('members')
+@Controller('members')
+export class MembersController {
+  constructor(
+    private readonly personnel: PersonnelService,
+    private readonly directory: PersonnelDirectory,
+    @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
+  ) {}
+
+  /** Logs that the caller was shown these members' personal data. */
+  private logRead(req: RegisterRequest, endpoint: string, memberIds: string[]) {
+    const purpose = req.headers['x-purpose'];
+    return this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose: (Array.isArray(purpose) ? purpose[0] : purpose) ?? null, endpoint, memberIds });
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch' })
+  admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
+    const memberId = newEntityId(ctx, body.id);
+    const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
+    const personal = { fullName, dateOfBirth, gender, ...(ethnicity ? { ethnicity } : {}), ...(phone ? { phone } : {}), ...(nationalId ? { nationalId } : {}) };
+    const command = {
+      type: 'AdmitMember' as const,
+      memberId,
+      branchId: body.branchId,
+      branchStatus: this.personnel.branchStatus(body.branchId),
+      personal,
+      admittedOn: body.admittedOn,
+      ...(ctx.decision ? { decision: ctx.decision } : {}),
+      ...(body.introducerId ? { introducerId: body.introducerId } : {}),
+      ...(body.consent ? { consent: { givenOn: body.consent.givenOn, purposes: body.consent.purposes } } : {}),
+    };
+    return this.personnel.onMember(command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.admittedOn });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The member directory: q (with or without diacritics), branchId, status; paged' })
+  async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest) {
+    if (query.minPosition !== undefined) await this.directory.waitFor(query.minPosition);
+    const found = this.directory.search(query);
+    const page = paginate(found, sortKey, query.limit ?? 50, query.cursor);
+    await this.logRead(req, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m.id));
+    return {
+      items: page.items.map((m) => ({ id: m.id, branchId: m.branchId, status: m.status, fullName: m.fullName, dateOfBirth: m.dateOfBirth, gender: m.gender, admittedOn: m.admittedOn })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Get(':id')
+  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
+    const { member } = await this.personnel.member(id, parseAsOf(asOf));
+    if (member.personal) await this.logRead(req, 'GET /members/{id}', [id]);
+    reply.header('etag', `"${member.version}"`);
+    return memberView(member);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Every change to the member, oldest first, with actor, reason, decision, effective and recorded times' })
+  async history(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest) {
+    const { member, events } = await this.personnel.member(id);
+    if (member.personal) await this.logRead(req, 'GET /members/{id}/history', [id]);
+    return {
+      items: events.map((e) => ({
+        type: e.type,
+        revision: e.revision,
+        position: e.position,
+        data: e.data,
+        actor: e.metadata.actor,
+        reason: e.metadata.reason,
+        decision: e.metadata.decision ?? null,
+        effectiveDate: e.metadata.effectiveDate,
+        recordedAt: e.recordedAt,
+      })),
+    };
+  }
+
+  @Get(':id/personal-data-reads')
+  @ApiOperation({ summary: "Who read this member's personal data, when, through what and for what purpose (newest first)" })
+  async personalDataReads(@Param('id', ParseIdPipe) id: string) {
+    await this.personnel.member(id);
+    return { items: await this.reads.readsOf(id) };
+  }
+
+  @Get(':id/career')
+  @ApiOperation({ summary: "A member's career as an officer: every post, branch, source and dates, oldest first" })
+  async career(@Param('id', ParseIdPipe) id: string) {
+    await this.personnel.member(id);
+    return { memberId: id, posts: this.directory.careerOf(id) };
+  }
+
+  @Post(':id/personal-data-erasure')
+  @ApiOperation({ summary: "Erase a member's personal data on request (crypto-shredding): the history stays, the name, birth date and contacts become unreadable" })
+  erase(@Param('id', ParseIdPipe) id: string, @Body() _body: EraseRequest, @Command() ctx: CommandContext) {
+    return this.personnel.erasePersonalData(id, ctx);
+  }
+
+  @Post(':id/party-introductions')
+  @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate' })
+  introduce(@Param('id', ParseIdPipe) id: string, @Body() _body: PartyIntroductionRequest, @Command() ctx: CommandContext) {
+    const on = ctx.effectiveDate ?? today();
+    return this.personnel.onMember({ type: 'IntroduceToParty', memberId: id, on }, { ...ctx, effectiveDate: on });
+  }
+
+  @Post(':id/party-introduction-outcomes')
+  @ApiOperation({ summary: 'Record whether the Party admitted the introduced member' })
+  partyOutcome(@Param('id', ParseIdPipe) id: string, @Body() body: PartyOutcomeRequest, @Command() ctx: CommandContext) {
+    const on = ctx.effectiveDate ?? today();
+    return this.personnel.onMember({ type: 'RecordPartyOutcome', memberId: id, outcome: body.outcome, on }, { ...ctx, effectiveDate: on });
+  }
+
+  @Post(':id/residential-affiliations')
+  @ApiOperation({ summary: 'Set (or end, with null) the branch where the member lives and also takes part' })
+  affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
+    const on = ctx.effectiveDate ?? today();
+    const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId);
+    return this.personnel.onMember({ type: 'SetResidentialAffiliation', memberId: id, branchId: body.branchId, branchStatus, on }, { ...ctx, effectiveDate: on });
+  }
+
+  @Post(':id/transfers')
+  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate' })
+  transfer(@Param('id', ParseIdPipe) id: string, @Body() body: TransferRequest, @Command() ctx: CommandContext) {
+    const on = ctx.effectiveDate ?? today();
+    const command = {
+      type: 'TransferMember' as const,
+      memberId: id,
+      toBranchId: body.toBranchId,
+      toBranchStatus: this.personnel.branchStatus(body.toBranchId),
+      transferredOn: on,
+      duesSettledUpTo: body.duesSettledUpTo,
+      cause: 'transfer' as const,
+    };
+    return this.personnel.onMember(command, { ...ctx, effectiveDate: on });
+  }
+
+  @Post(':id/status-changes')
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate' })
+  changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
+    const on = ctx.effectiveDate ?? today();
+    const command =
+      body.status === 'stay-on' ? { type: 'ExtendStay' as const, memberId: id, on } : { type: 'ChangeMemberStatus' as const, memberId: id, status: body.status, on };
+    return this.personnel.onMember(command, { ...ctx, effectiveDate: on });
+  }
+}

@@ -1,0 +1,139 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
+import { CommandRequest, IsCalendarDate, IsRegisterId, IsRegisterName } from '@register/service-kit';
+
+export class ConsentDto {
+  @ApiProperty({ example: '2025-03-20' })
+  @IsCalendarDate()
+  givenOn!: string;
+
+  @ApiProperty({ example: ['membership-register', 'union-activities'] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  purposes!: string[];
+}
+
+/** POST /members: an admission (kết nạp), confirmed by the decision in `decisionRef`. */
+export class AdmitMemberRequest extends CommandRequest {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsRegisterId()
+  id?: string;
+
+  @ApiProperty()
+  @IsRegisterId()
+  branchId!: string;
+
+  @ApiProperty({ example: 'Lò Thị Hương' })
+  @IsRegisterName()
+  fullName!: string;
+
+  @ApiProperty({ example: '2004-05-10' })
+  @IsCalendarDate()
+  dateOfBirth!: string;
+
+  @ApiProperty({ enum: GENDERS })
+  @IsIn(GENDERS)
+  gender!: Gender;
+
+  @ApiPropertyOptional({ example: 'Thái' })
+  @IsOptional()
+  @IsRegisterName(50)
+  ethnicity?: string;
+
+  @ApiPropertyOptional({ example: '0912 345 678' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 .-]{5,19}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+
+  @ApiPropertyOptional({ description: 'Căn cước công dân: 12 digits (or a 9-digit old card)' })
+  @IsOptional()
+  @Matches(/^(\d{9}|\d{12})$/, { message: 'nationalId must be 9 or 12 digits' })
+  nationalId?: string;
+
+  @ApiProperty({ example: '2025-03-26' })
+  @IsCalendarDate()
+  admittedOn!: string;
+
+  @ApiPropertyOptional({ type: () => ConsentDto, description: 'Consent to the processing of personal data, and its purposes' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConsentDto)
+  consent?: ConsentDto;
+
+  @ApiPropertyOptional({ description: 'The member who introduced the applicant' })
+  @IsOptional()
+  @IsRegisterId()
+  introducerId?: string;
+}
+
+export class EraseRequest extends CommandRequest {}
+
+export class PartyIntroductionRequest extends CommandRequest {}
+
+export class PartyOutcomeRequest extends CommandRequest {
+  @ApiProperty({ enum: ['admitted', 'not-admitted'] })
+  @IsIn(['admitted', 'not-admitted'])
+  outcome!: 'admitted' | 'not-admitted';
+}
+
+export class ResidentialAffiliationRequest extends CommandRequest {
+  @ApiProperty({ nullable: true, description: 'The branch where the member lives and also takes part; null ends the affiliation' })
+  @ValidateIf((_, v) => v !== null)
+  @IsRegisterId()
+  branchId!: string | null;
+}
+
+export class TransferRequest extends CommandRequest {
+  @ApiProperty()
+  @IsRegisterId()
+  toBranchId!: string;
+
+  @ApiProperty({ description: 'Dues are settled up to this day; at least into the month of the transfer (effectiveDate).' })
+  @IsCalendarDate()
+  duesSettledUpTo!: string;
+}
+
+export const STATUS_CHANGES = ['away-work', 'away-study', 'active', 'came-of-age', 'stay-on', 'left'] as const;
+export type StatusChange = (typeof STATUS_CHANGES)[number];
+
+export class StatusChangeRequest extends CommandRequest {
+  @ApiProperty({ enum: STATUS_CHANGES, description: 'away for work or study; active (back); came-of-age; stay-on (past 30, on request, up to 35); left' })
+  @IsIn(STATUS_CHANGES)
+  status!: StatusChange;
+}
+
+/** GET /members */
+export class MemberDirectoryQuery {
+  @IsOptional()
+  @IsRegisterName(100)
+  q?: string;
+
+  @IsOptional()
+  @IsRegisterId()
+  branchId?: string;
+
+  @IsOptional()
+  @IsIn(MEMBER_STATUSES)
+  status?: MemberStatus;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @IsOptional()
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}

@@ -1,0 +1,22 @@
+import { ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { MemberEvent } from '@register/contracts';
+import { Member } from '../domain/member';
+
+/** Giới thiệu đoàn viên ưu tú cho Đảng: an outstanding member in the union is introduced; the Party then admits them or not. */
+export type IntroduceToParty = { type: 'IntroduceToParty'; memberId: string; on: string };
+export type RecordPartyOutcome = { type: 'RecordPartyOutcome'; memberId: string; outcome: 'admitted' | 'not-admitted'; on: string };
+
+export function decidePartyIntroduction(c: IntroduceToParty | RecordPartyOutcome, s: Member): MemberEvent[] {
+  if (!s.exists) throw new NotFoundError('member', c.memberId);
+  if (c.type === 'IntroduceToParty') {
+    if (s.status !== 'active' && s.status !== 'away-work' && s.status !== 'away-study') {
+      throw new RuleViolation('member-not-active', `member ${s.memberId} is ${s.status}: only a member of a branch is introduced to the Party`);
+    }
+    if (s.party.status === 'admitted') throw new RuleViolation('already-party-member', `member ${s.memberId} was admitted to the Party on ${s.party.since}`);
+    if (s.party.status === 'introduced') throw new ConflictError('introduction-open', `member ${s.memberId} was introduced on ${s.party.since}; its outcome is pending`);
+    return [{ type: 'MemberIntroducedToParty', data: { memberId: s.memberId, introducedOn: c.on } }];
+  }
+  if (s.party.status !== 'introduced') throw new RuleViolation('no-open-introduction', `member ${s.memberId} has no pending introduction to the Party`);
+  if (c.on < s.party.since!) throw new RuleViolation('outcome-before-introduction', `the member was introduced on ${s.party.since}`);
+  return [{ type: 'MemberPartyOutcomeRecorded', data: { memberId: s.memberId, outcome: c.outcome, decidedOn: c.on } }];
+}

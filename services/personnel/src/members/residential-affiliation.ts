@@ -1,0 +1,19 @@
+import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { MemberEvent } from '@register/contracts';
+import { BranchStatusFact, IN_UNION } from '../domain/facts';
+import { Member } from '../domain/member';
+import { checkBranch } from './admit-member';
+
+/** One home branch, and a residential affiliation where the member lives when it differs (null ends it). */
+export type SetResidentialAffiliation = { type: 'SetResidentialAffiliation'; memberId: string; branchId: string | null; branchStatus: BranchStatusFact; on: string };
+
+export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Member): MemberEvent[] {
+  if (!s.exists) throw new NotFoundError('member', c.memberId);
+  if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (c.branchId === s.residentialBranchId) return [];
+  if (c.branchId !== null) {
+    if (c.branchId === s.branchId) throw new RuleViolation('affiliation-is-home-branch', `branch ${c.branchId} is already the member's home branch`);
+    checkBranch(c.branchId, c.branchStatus);
+  }
+  return [{ type: 'MemberResidentialAffiliationSet', data: { memberId: s.memberId, branchId: c.branchId, since: c.on } }];
+}

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { APPOINTMENT_METHODS, AppointmentMethod, OFFICER_ROLES, OFFICER_SOURCES, OfficerRole, OfficerSource } from '@register/contracts';
+import { CommandRequest, IsCalendarDate, IsRegisterId } from '@register/service-kit';
+
+export class AppointOfficerRequest extends CommandRequest {
+  @ApiProperty()
+  @IsRegisterId()
+  memberId!: string;
+
+  @ApiProperty({ enum: OFFICER_ROLES })
+  @IsIn(OFFICER_ROLES)
+  role!: OfficerRole;
+
+  @ApiProperty({ enum: APPOINTMENT_METHODS, description: 'elected at a congress, appointed by the level above, or interim (lâm thời) until a congress' })
+  @IsIn(APPOINTMENT_METHODS)
+  method!: AppointmentMethod;
+
+  @ApiProperty({ enum: OFFICER_SOURCES })
+  @IsIn(OFFICER_SOURCES)
+  source!: OfficerSource;
+
+  @ApiProperty({ example: '2025-07-01' })
+  @IsCalendarDate()
+  startsOn!: string;
+
+  @ApiPropertyOptional({ description: 'Interim officers: the congress is held by this date (at most 6 months on; 6 months when absent)' })
+  @IsOptional()
+  @IsCalendarDate()
+  congressDeadline?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsCalendarDate()
+  termEndsOn?: string;
+}
+
+export const HTTP_DEPARTURE_CAUSES = ['resigned', 'relieved', 'term-ended'] as const;
+
+export class DepartOfficerRequest extends CommandRequest {
+  @ApiProperty()
+  @IsRegisterId()
+  memberId!: string;
+
+  @ApiProperty({ example: '2025-12-31' })
+  @IsCalendarDate()
+  endsOn!: string;
+
+  @ApiProperty({ enum: HTTP_DEPARTURE_CAUSES })
+  @IsIn(HTTP_DEPARTURE_CAUSES)
+  cause!: (typeof HTTP_DEPARTURE_CAUSES)[number];
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
+import { huong } from '../domain/fixtures';
+import { InMemoryKeyVault, isSealed, sealPersonal, unsealPersonal } from './sealing';
+import { ShreddingEventStore } from './shredding-event-store';
+
+/** Just enough of a store to see what is written at rest. */
+function memoryStore() {
+  const rows: RecordedEvent[] = [];
+  const store = {
+    async append(streamId: string, events: EventToAppend[]) {
+      for (const e of events) rows.push({ ...e, streamId, revision: rows.filter((r) => r.streamId === streamId).length, position: rows.length + 1, recordedAt: new Date().toISOString() });
+      return { revision: rows.length - 1, position: rows.length };
+    },
+    async readStream(streamId: string) {
+      return rows.filter((r) => r.streamId === streamId);
+    },
+    async readAll(after: number) {
+      return rows.filter((r) => r.position > after);
+    },
+  } as unknown as EventStore;
+  return { rows, store };
+}
+
+const admittedEvent = (memberId: string): EventToAppend => ({
+  eventId: `e-${memberId}`,
+  type: 'MemberAdmitted',
+  schemaVersion: 1,
+  data: { memberId, branchId: 'b1', admittedOn: '2020-03-26', personal: huong },
+  metadata: { actor: 't', reason: 'r', effectiveDate: '2020-03-26', correlationId: 'c' },
+});
+
+describe('crypto-shredding of personal data', () => {
+  it('seals with AES-256-GCM under the member key and opens again; a wrong key or key id fails', () => {
+    const key = randomBytes(32);
+    const sealed = sealPersonal('m1', huong, key);
+    expect(isSealed(sealed)).toBe(true);
+    expect(JSON.stringify(sealed)).not.toContain('Hương');
+    expect(unsealPersonal(sealed, key)).toEqual(huong);
+    expect(() => unsealPersonal(sealed, randomBytes(32))).toThrow();
+    expect(() => unsealPersonal({ ...sealed, keyId: 'm2' }, key)).toThrow();
+  });
+
+  it('the store keeps personal data sealed at rest, readable while the key exists, null once it is shredded; other members are untouched', async () => {
+    const { rows, store: raw } = memoryStore();
+    const vault = new InMemoryKeyVault();
+    const store = new ShreddingEventStore(raw, vault);
+    await store.append('member-m1', [admittedEvent('m1')], 'no_stream');
+    await store.append('member-m2', [admittedEvent('m2')], 'no_stream');
+    expect(JSON.stringify(rows)).not.toContain('Hương');
+    expect(((await store.readStream('member-m1'))[0].data as { personal: unknown }).personal).toEqual(huong);
+
+    await vault.shred('m1');
+    const [erased] = await store.readStream('member-m1');
+    expect(erased.data).toEqual({ memberId: 'm1', branchId: 'b1', admittedOn: '2020-03-26', personal: null });
+    expect(erased.metadata).toEqual(rows[0].metadata);
+    expect(((await store.readAll(0, 10))[1].data as { personal: unknown }).personal).toEqual(huong);
+  });
+
+  it('nothing new is sealed for a shredded member: their personal data is written as null', async () => {
+    const { rows, store: raw } = memoryStore();
+    const vault = new InMemoryKeyVault();
+    await vault.shred('m1');
+    await new ShreddingEventStore(raw, vault).append('member-m1', [admittedEvent('m1')], 'no_stream');
+    expect((rows[0].data as { personal: unknown }).personal).toBeNull();
+  });
+});

@@ -1,0 +1,80 @@
+import { DecisionRef } from '@register/event-sourcing';
+import { OrganisationEvent } from '@register/contracts';
+import { MemberCommand } from '../domain/member';
+import { DepartOfficer } from '../officers/depart-officer';
+
+/** An organisation event as the consumer hands it over: its id and when it takes effect matter. */
+export interface OrganisationFact {
+  eventId: string;
+  type: string;
+  data: unknown;
+  metadata: { effectiveDate: string; reason?: string; decision?: DecisionRef; correlationId?: string };
+}
+
+/** What the reactions need to know of the people of a branch (personnel's own projection). */
+export interface PeopleView {
+  membersOf(branchId: string): string[];
+  officersOf(branchId: string): Array<{ memberId: string }>;
+}
+
+export type PlannedCommand =
+  | { aggregate: 'member'; memberId: string; command: MemberCommand; commandId: string }
+  | { aggregate: 'branch-officers'; branchId: string; command: DepartOfficer; commandId: string };
+
+/** `personnel.org-reactions:<eventId>:<memberId>`: a redelivered event appends nothing twice. */
+export const reactionCommandId = (eventId: string, memberId: string, what?: 'departure') =>
+  `personnel.org-reactions:${eventId}:${memberId}${what ? `:${what}` : ''}`;
+
+/**
+ * What personnel does when the structure changes, as commands (pure; the application runs them):
+ * - merger: the members of each absorbed branch move to the successor (cause 'merger'), and its
+ *   officers leave their posts on the effective date; the successor's own officers stay, and a new
+ *   successor starts with every post vacant (nothing to do: it has no officers' stream yet);
+ * - split: the members move by the split's lists; a member on no list becomes unassigned; the
+ *   source's officers leave their posts;
+ * - dissolution: the members become unassigned (and appear in the unassigned report); officers leave.
+ */
+export function planReactions(fact: OrganisationFact, people: PeopleView): PlannedCommand[] {
+  const e = { type: fact.type, data: fact.data } as OrganisationEvent;
+  const on = fact.metadata.effectiveDate;
+  const moveTo = (memberId: string, fromBranchId: string, toBranchId: string, cause: 'merger' | 'split'): PlannedCommand => ({
+    aggregate: 'member',
+    memberId,
+    commandId: reactionCommandId(fact.eventId, memberId),
+    command: { type: 'TransferMember', memberId, fromBranchId, toBranchId, toBranchStatus: 'active', transferredOn: on, duesSettledUpTo: on, cause },
+  });
+  const unassign = (memberId: string, fromBranchId: string): PlannedCommand => ({
+    aggregate: 'member',
+    memberId,
+    commandId: reactionCommandId(fact.eventId, memberId),
+    command: { type: 'MarkUnassigned', memberId, fromBranchId, on },
+  });
+  const departures = (branchId: string, cause: 'merger' | 'split' | 'dissolution'): PlannedCommand[] =>
+    [...new Set(people.officersOf(branchId).map((o) => o.memberId))].map((memberId) => ({
+      aggregate: 'branch-officers',
+      branchId,
+      commandId: reactionCommandId(fact.eventId, memberId, 'departure'),
+      command: { type: 'DepartOfficer', branchId, memberId, endsOn: on, cause, ifHeld: true },
+    }));
+
+  switch (e.type) {
+    case 'BranchesMerged':
+      return e.data.sourceBranchIds.flatMap((source) => [
+        ...people.membersOf(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
+        ...departures(source, 'merger'),
+      ]);
+    case 'BranchSplit': {
+      const listed = new Map(e.data.parts.flatMap((p) => p.memberIds.map((m) => [m, p.branchId] as const)));
+      const current = people.membersOf(e.data.sourceBranchId);
+      return [
+        ...[...listed].map(([m, to]) => moveTo(m, e.data.sourceBranchId, to, 'split')),
+        ...current.filter((m) => !listed.has(m)).map((m) => unassign(m, e.data.sourceBranchId)),
+        ...departures(e.data.sourceBranchId, 'split'),
+      ];
+    }
+    case 'BranchDissolved':
+      return [...people.membersOf(e.data.branchId).map((m) => unassign(m, e.data.branchId)), ...departures(e.data.branchId, 'dissolution')];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Read and write throughput and latency through the gateway (authentication, rate limit,
+ * authorisation against the tree, validation, the organisation service in the same process), beside
+ * a bare Fastify handler serving the same document, in the same run.
+ *
+ * - reads: GET /api/v1/branches/{id} with a bearer token  vs  bare GET /doc answering the same JSON and ETag.
+ * - writes: POST /api/v1/branches/{id}/renames by a unit officer (scope check, one event appended to
+ *   the PGlite log)  vs  bare POST /doc that parses the same body and answers the same shape.
+ * Keep-alive HTTP over loopback; C concurrent clients; rounds of the two contenders alternate.
+ *
+ * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { mintToken } from '@register/auth';
+import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
+import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { AuthService } from '../../services/gateway/src/security/auth.service';
+import { OrganisationModule } from '../../services/organisation/src/organisation.module';
+import { environment, percentile, printTable, round, writeResults } from './bench-util';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function call(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Tally {
+  latencies: number[];
+  ops: number;
+  seconds: number;
+  errors: number;
+}
+
+/** C clients, each one request in flight, for `seconds`. */
+async function load(seconds: number, op: (i: number) => Promise<boolean>, tally: Tally) {
+  const start = performance.now();
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() - start < seconds * 1000) {
+        const t0 = performance.now();
+        const ok = await op(i++);
+        tally.latencies.push(performance.now() - t0);
+        tally.ops++;
+        if (!ok) tally.errors++;
+      }
+    }),
+  );
+  tally.seconds += (performance.now() - start) / 1000;
+}
+
+const summary = (name: string, t: Tally) => {
+  const sorted = [...t.latencies].sort((a, b) => a - b);
+  return { name, ops: t.ops, errors: t.errors, opsPerSec: round(t.ops / t.seconds, 1), p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3) };
+};
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'register-gateway-bench-'));
+  process.env.REGISTER_RELAY = 'off';
+  process.env.REGISTER_RATE_PER_SEC = '1000000000';
+  process.env.REGISTER_RATE_BURST = '1000000000';
+  const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
+  const app = await createHttpApp(rootModuleOf(config, [OrganisationModule, GatewayModule]), { title: 'bench', logger: false });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const secret = app.get(AuthService).localSecret!;
+  const admin = { authorization: `Bearer ${await mintToken(secret, { sub: 'admin', roles: ['central-admin'] })}` };
+  const officer = { authorization: `Bearer ${await mintToken(secret, { sub: 'officer', roles: ['unit-officer'], scopeUnitId: 'qp' })}` };
+  const why = { reason: 'khởi tạo', effectiveDate: '2025-01-01' };
+  for (const u of [
+    { id: 'tw', kind: 'central', name: 'Trung ương Đoàn' },
+    { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw' },
+    { id: 'qp', kind: 'district', name: 'Huyện đoàn Quế Phong', parentId: 'na' },
+    { id: 'xa-1', kind: 'grassroots', name: 'Đoàn xã Tiền Phong', parentId: 'qp' },
+  ]) {
+    const r = await call(port, 'POST', '/api/v1/units', admin, JSON.stringify({ ...u, ...why }));
+    if (r.status !== 201) throw new Error(r.text);
+  }
+  for (let k = 0; k < 200; k++) {
+    const r = await call(port, 'POST', '/api/v1/branches', admin, JSON.stringify({ id: `b-${k}`, parentUnitId: 'xa-1', name: `Chi đoàn bản ${k}`, area: { kind: 'village', name: `Bản ${k}` }, ...why }));
+    if (r.status !== 201) throw new Error(r.text);
+  }
+  const doc = await call(port, 'GET', '/api/v1/branches/b-1', admin);
+  const document = JSON.parse(doc.text);
+
+  const bare = Fastify({ bodyLimit: 256 * 1024 });
+  bare.get('/doc', async (_req, reply) => reply.header('etag', '"1"').send(document));
+  bare.post('/doc', async (req, reply) => reply.code(201).send({ id: (req.body as { name?: string }).name ? 'b-1' : 'x', version: 2, position: 1 }));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const barePort = (bare.server.address() as { port: number }).port;
+
+  const tallies = Object.fromEntries(['gateway read', 'bare read', 'gateway write', 'bare write', 'app /health/live (Nest, no auth, no store)'].map((n) => [n, { latencies: [], ops: 0, seconds: 0, errors: 0 } as Tally]));
+  const gwRead = async (i: number) => (await call(port, 'GET', `/api/v1/branches/b-${i % 200}`, officer)).status === 200;
+  const bareRead = async () => (await call(barePort, 'GET', '/doc', officer)).status === 200;
+  let n = 0;
+  const gwWrite = async (i: number) => (await call(port, 'POST', `/api/v1/branches/b-${i % 200}/renames`, officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
+  const bareWrite = async (i: number) => (await call(barePort, 'POST', '/doc', officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
+
+  const appHealth = async () => (await call(port, 'GET', '/health/live', {})).status === 200;
+  await load(1, gwRead, { latencies: [], ops: 0, seconds: 0, errors: 0 }); // warm-up
+  await load(1, bareRead, { latencies: [], ops: 0, seconds: 0, errors: 0 });
+  for (let r = 0; r < ROUNDS; r++) {
+    await load(SECONDS, gwRead, tallies['gateway read']);
+    await load(SECONDS, bareRead, tallies['bare read']);
+    await load(SECONDS, gwWrite, tallies['gateway write']);
+    await load(SECONDS, bareWrite, tallies['bare write']);
+    await load(SECONDS, appHealth, tallies['app /health/live (Nest, no auth, no store)']);
+  }
+  const rows = Object.entries(tallies).map(([name, t]) => summary(name, t));
+  printTable(['contender', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms'], rows.map((s) => [s.name, s.ops, s.errors, s.opsPerSec, s.p50, s.p99]), `gateway vs bare Fastify (${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds)`);
+  const ratio = {
+    readThroughput: round(rows[0].opsPerSec / rows[1].opsPerSec, 3),
+    readP99: round(rows[0].p99 / rows[1].p99, 3),
+    writeThroughput: round(rows[2].opsPerSec / rows[3].opsPerSec, 3),
+    writeP99: round(rows[2].p99 / rows[3].p99, 3),
+  };
+  console.log(`\nratios gateway/bare: ${JSON.stringify(ratio)}  (target: reads ≥ 0.5× bare throughput)`);
+  console.log(`results: ${writeResults('gateway', { environment: environment(), concurrency: CONCURRENCY, rounds: ROUNDS, secondsPerRound: SECONDS, rows, ratio })}`);
+  await bare.close();
+  await app.close();
+  agent.destroy();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { ApiKeyStore, jose, RateLimiter, rateLimitFromEnv } from '@register/auth';
+import { Gateway, isProblem, seedTree, startGateway } from './gateway-app';
+
+
+describe('gateway: authentication, API keys, rate limits', () => {
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    await seedTree(gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })));
+  });
+  afterAll(async () => gw?.close());
+
+  it('answers 401 problem+json without credentials, with bad ones, expired or foreign-signed tokens', async () => {
+    const { SignJWT: Sign } = await jose();
+    const foreign = await new Sign({ roles: ['central-admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer('union-register').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another'));
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","roles":["central-admin"],"iss":"union-register"}').toString('base64url')}.`;
+    const expired = await gw.token({ sub: 'x', roles: ['central-admin'], ttlSeconds: -10 });
+    const noRole = await gw.token({ sub: 'x', roles: [] });
+    const cases: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer' },
+      { authorization: 'Basic YWRtaW46YWRtaW4=' },
+      { authorization: 'Bearer not.a.jwt' },
+      { authorization: `Bearer ${foreign}` },
+      { authorization: `Bearer ${unsigned}` },
+      { authorization: `Bearer ${expired}` },
+      { authorization: `Bearer ${noRole}` },
+      { 'x-api-key': 'urk_nothing' },
+    ];
+    for (const headers of cases) {
+      const r = await gw.api(headers).get('/units/tw');
+      expect([r.status, isProblem(r)]).toEqual([401, true]);
+      expect(r.headers['www-authenticate']).toContain('Bearer');
+    }
+  });
+
+  it('passes correlation ids in and out, and records them on the events', async () => {
+    const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    const mine = await admin.get('/units/tw', { 'x-correlation-id': 'req-42.a' });
+    expect(mine.headers['x-correlation-id']).toBe('req-42.a');
+    const fresh = await admin.get('/units/tw', { 'x-correlation-id': 'bad id with spaces' });
+    expect(fresh.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const before = await gw.head();
+    expect((await admin.post('/units/xa-2/renames', { name: 'Đoàn xã Thông Thụ Mới', reason: 'đổi tên' }, { 'x-correlation-id': 'corr-rename-1' })).status).toBe(201);
+    const [event] = await gw.store.readAll(before, 10);
+    expect(event.metadata).toMatchObject({ actor: 'admin', correlationId: 'corr-rename-1' });
+  });
+
+  it('keeps health and metrics public', async () => {
+    expect((await gw.inject({ method: 'GET', url: '/health/live' })).status).toBe(200);
+    expect((await gw.inject({ method: 'GET', url: '/metrics' })).status).toBe(200);
+  });
+
+  it('keeps the generated local signing key under DATA_DIR', () => {
+    expect(gw.auth.localSecret!.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('accepts API keys, stored hashed, until revoked', async () => {
+    const { id, key } = gw.auth.apiKeys.create({ name: 'national-app', roles: ['system-integrator'], allow: ['branch.rename'] });
+    const stored = JSON.stringify(gw.auth.apiKeys.list());
+    expect(stored).not.toContain(key.split('.')[1]);
+    const system = gw.api({ 'x-api-key': key });
+    expect((await system.get('/units/tw')).status).toBe(200);
+    const before = await gw.head();
+    const denied = await system.post('/units', { kind: 'grassroots', name: 'Đoàn xã Mới', parentId: 'qp', reason: 'x' });
+    expect([denied.status, isProblem(denied), await gw.head()]).toEqual([403, true, before]);
+    const renamed = await system.post('/branches/b-3/renames', { name: 'Chi đoàn bản Na Sành Mới', reason: 'đổi tên' });
+    expect(renamed.status).toBe(201);
+    const audit = await gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] })).get('/audit/entities/branch/b-3/history');
+    expect(audit.body.changes.at(-1)).toMatchObject({ type: 'BranchRenamed', actor: 'system:national-app', reason: 'đổi tên' });
+    expect(gw.auth.apiKeys.revoke(id)).toBe(true);
+    expect((await system.get('/units/tw')).status).toBe(401);
+    const reopened = new ApiKeyStore((gw.auth.apiKeys as unknown as { file: string }).file);
+    expect(reopened.verify(key)).toBeUndefined();
+    expect(existsSync((gw.auth.apiKeys as unknown as { file: string }).file)).toBe(true);
+  });
+
+  it('limits each caller with a token bucket: 429 problem+json with Retry-After', async () => {
+    const limiter = gw.app.get(RateLimiter);
+    limiter.configure({ ratePerSecond: 1, burst: 3 });
+    try {
+      const caller = gw.api(await gw.bearer({ sub: 'busy', roles: ['auditor'] }));
+      const statuses: number[] = [];
+      let limited;
+      for (let i = 0; i < 5; i++) {
+        const r = await caller.get('/units/tw');
+        statuses.push(r.status);
+        if (r.status === 429) limited = r;
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(isProblem(limited!)).toBe(true);
+      expect(Number(limited!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      const other = gw.api(await gw.bearer({ sub: 'calm', roles: ['auditor'] }));
+      expect((await other.get('/units/tw')).status).toBe(200);
+    } finally {
+      limiter.configure(rateLimitFromEnv());
+    }
+  });
+});

@@ -1,0 +1,235 @@
+import { Principal, Role, ROUTE_POLICIES } from '@register/auth';
+import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
+
+type Api = ReturnType<Gateway['api']>;
+interface Case {
+  path: string;
+  body: Record<string, unknown>;
+}
+/** For one write action: a request inside the caller's scope and one outside it; `setup` (as admin) makes fresh targets. */
+type Scenario = (admin: Api, n: string, who: Caller, out: Outside) => Promise<{ inside: Case; outside: Case[] }>;
+/** A fresh unit and branch under Thanh Hóa for each case, so that what an unscoped caller may change there leaves the fixture alone. */
+interface Outside {
+  unit: string;
+  branch: string;
+}
+
+interface Caller {
+  name: string;
+  roles: Role[];
+  scopeUnitId?: string;
+  scopeBranchId?: string;
+  allow?: string[];
+  apiKey?: boolean;
+}
+
+const unitIn = async (admin: Api, id: string, parentId: string) => {
+  const r = await admin.post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id}`, parentId, ...why() });
+  if (r.status !== 201) throw new Error(`${id}: ${r.raw}`);
+  return id;
+};
+const branchIn = async (admin: Api, id: string, parentUnitId: string) => {
+  const r = await admin.post('/branches', { id, parentUnitId, name: `Chi đoàn ${id}`, ...why() });
+  if (r.status !== 201) throw new Error(`${id}: ${r.raw}`);
+  return id;
+};
+
+/** Every write endpoint of organisation; the test checks that this list covers the route table. */
+const scenarios: Record<string, Scenario> = {
+  'unit.establish': async (_a, n, _w, out) => ({
+    inside: { path: '/units', body: { id: `u-${n}`, kind: 'grassroots', name: `Đoàn xã ${n}`, parentId: 'xa-1', ...why() } },
+    outside: [
+      { path: '/units', body: { kind: 'grassroots', name: `Đoàn xã ngoài ${n}`, parentId: out.unit, ...why() } },
+      { path: '/units', body: { kind: 'central', name: `Trung ương ${n}`, ...why() } },
+    ],
+  }),
+  'unit.move': async (a, n, _w, out) => {
+    const u = await unitIn(a, `mv-${n}`, 'xa-1');
+    return {
+      inside: { path: `/units/${u}/moves`, body: { toParentId: 'xa-2', ...why() } },
+      outside: [
+        { path: `/units/${u}/moves`, body: { toParentId: 'th', ...why() } },
+        { path: `/units/${out.unit}/moves`, body: { toParentId: 'qp', ...why() } },
+      ],
+    };
+  },
+  'unit.rename': async (a, n, _w, out) => {
+    const u = await unitIn(a, `rn-${n}`, 'xa-1');
+    return { inside: { path: `/units/${u}/renames`, body: { name: `Đoàn xã mới ${n}`, ...why() } }, outside: [{ path: `/units/${out.unit}/renames`, body: { name: `Đoàn xã khác ${n}`, ...why() } }] };
+  },
+  'unit.dissolve': async (a, n, _w, out) => {
+    const u = await unitIn(a, `ds-${n}`, 'xa-1');
+    return { inside: { path: `/units/${u}/dissolution`, body: why() }, outside: [{ path: `/units/${out.unit}/dissolution`, body: why() }] };
+  },
+  'branch.establish': async (_a, n, _w, out) => ({
+    inside: { path: '/branches', body: { parentUnitId: 'xa-1', name: `Chi đoàn mới ${n}`, ...why() } },
+    outside: [{ path: '/branches', body: { parentUnitId: out.unit, name: `Chi đoàn ngoài ${n}`, ...why() } }],
+  }),
+  'branch.move': async (a, n, _w, out) => {
+    const b = await branchIn(a, `bm-${n}`, 'xa-1');
+    return {
+      inside: { path: `/branches/${b}/moves`, body: { toUnitId: 'xa-2', ...why() } },
+      outside: [
+        { path: `/branches/${b}/moves`, body: { toUnitId: out.unit, ...why() } },
+        { path: `/branches/${out.branch}/moves`, body: { toUnitId: 'xa-1', ...why() } },
+      ],
+    };
+  },
+  'branch.rename': async (a, n, who, out) => {
+    const b = who.scopeBranchId ?? (await branchIn(a, `br-${n}`, 'xa-1'));
+    return {
+      inside: { path: `/branches/${b}/renames`, body: { name: `Chi đoàn đổi tên ${n}`, ...why() } },
+      outside: [{ path: `/branches/${out.branch}/renames`, body: { name: `Chi đoàn khác ${n}`, ...why() } }, ...(who.scopeBranchId ? [{ path: '/branches/b-2/renames', body: { name: `Chi đoàn bên ${n}`, ...why() } }] : [])],
+    };
+  },
+  'branch.dissolve': async (a, n, _w, out) => {
+    const b = await branchIn(a, `bd-${n}`, 'xa-1');
+    return { inside: { path: `/branches/${b}/dissolution`, body: why() }, outside: [{ path: `/branches/${out.branch}/dissolution`, body: why() }] };
+  },
+  'branch.merge': async (a, n, _w, out) => {
+    const s1 = await branchIn(a, `mg1-${n}`, 'xa-1');
+    const s2 = await branchIn(a, `mg2-${n}`, 'xa-1');
+    const s3 = await branchIn(a, `mg3-${n}`, 'xa-1');
+    return {
+      inside: { path: '/branch-mergers', body: { sourceBranchIds: [s1], into: { branchId: s2 }, ...why() } },
+      outside: [
+        { path: '/branch-mergers', body: { sourceBranchIds: [s3, out.branch], into: { name: `Chi đoàn hợp nhất ${n}` }, ...why() } },
+        { path: '/branch-mergers', body: { sourceBranchIds: [s3], into: { branchId: out.branch }, ...why() } },
+        { path: '/branch-mergers', body: { sourceBranchIds: [s3], into: { name: `Chi đoàn hợp nhất ngoài ${n}`, parentUnitId: out.unit }, ...why() } },
+      ],
+    };
+  },
+  'branch.split': async (a, n, _w, out) => {
+    const b = await branchIn(a, `sp-${n}`, 'xa-1');
+    const parts = (parent?: string) => [
+      { name: `Chi đoàn tách A ${n}`, memberIds: [], ...(parent ? { parentUnitId: parent } : {}) },
+      { name: `Chi đoàn tách B ${n}`, memberIds: [] },
+    ];
+    return {
+      inside: { path: '/branch-splits', body: { sourceBranchId: b, parts: parts(), ...why() } },
+      outside: [
+        { path: '/branch-splits', body: { sourceBranchId: out.branch, parts: parts(), ...why() } },
+        { path: '/branch-splits', body: { sourceBranchId: b, parts: parts(out.unit), ...why() } },
+      ],
+    };
+  },
+};
+
+const callers: Caller[] = [
+  { name: 'central-admin', roles: ['central-admin'] },
+  { name: 'unit-officer', roles: ['unit-officer'], scopeUnitId: 'qp' },
+  { name: 'branch-secretary', roles: ['branch-secretary'], scopeBranchId: 'b-1' },
+  { name: 'auditor', roles: ['auditor'] },
+  { name: 'system-integrator (key, scope qp, may establish and rename branches)', roles: ['system-integrator'], scopeUnitId: 'qp', allow: ['branch.establish', 'branch.rename'], apiKey: true },
+  { name: 'system-integrator (token, no scope, may do anything)', roles: ['system-integrator'], allow: ['*'] },
+  { name: 'unit-officer without a scope', roles: ['unit-officer'] },
+];
+
+/** The expected answer inside the caller's scope: 'ok' (the service decides: 2xx, or 409/422) or 403. */
+function expectedInside(c: Caller, action: string): 'ok' | 403 {
+  if (c.roles.includes('central-admin')) return 'ok';
+  if (c.roles.includes('unit-officer')) return c.scopeUnitId ? 'ok' : 403;
+  if (c.roles.includes('branch-secretary')) return action === 'branch.rename' ? 'ok' : 403;
+  if (c.roles.includes('system-integrator')) return c.allow?.includes('*') || c.allow?.includes(action) ? 'ok' : 403;
+  return 403;
+}
+function expectedOutside(c: Caller, action: string): 'ok' | 403 {
+  if (c.roles.includes('central-admin')) return 'ok';
+  if (c.roles.includes('system-integrator') && !c.scopeUnitId) return expectedInside(c, action);
+  return 403;
+}
+
+describe('gateway: the authorisation matrix (every role × every organisation write × inside/outside scope)', () => {
+  let gw: Gateway;
+  let admin: Api;
+  const apis = new Map<string, Api>();
+  const writes = ROUTE_POLICIES.filter((p) => p.method !== 'GET');
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    await seedTree(admin);
+    for (const c of callers) {
+      if (c.apiKey) {
+        apis.set(c.name, gw.api({ 'x-api-key': gw.auth.apiKeys.create({ name: 'matrix', roles: c.roles, scopeUnitId: c.scopeUnitId, allow: c.allow }).key }));
+      } else {
+        apis.set(c.name, gw.api(await gw.bearer({ sub: c.name.replace(/\W+/g, '-'), roles: c.roles, scopeUnitId: c.scopeUnitId, scopeBranchId: c.scopeBranchId, allow: c.allow })));
+      }
+    }
+  });
+  afterAll(async () => gw?.close());
+
+  it('has a scenario for every write in the route table', () => {
+    expect(writes.map((p) => p.action).sort()).toEqual(Object.keys(scenarios).sort());
+  });
+
+  const rows: string[] = [];
+  afterAll(() => console.log(`authorisation matrix\n${rows.join('\n')}`));
+
+  for (const c of callers) {
+    for (const action of Object.keys(scenarios)) {
+      it(`${c.name} × ${action}`, async () => {
+        const n = `${callers.indexOf(c)}-${action.replace('.', '-')}`;
+        const out = { unit: await unitIn(admin, `out-${n}`, 'th'), branch: '' };
+        out.branch = await branchIn(admin, `outb-${n}`, out.unit);
+        const { inside, outside } = await scenarios[action](admin, n, c, out);
+        const api = apis.get(c.name)!;
+        for (const o of outside) {
+          const before = await gw.head();
+          const r = await api.post(o.path, o.body);
+          const want = expectedOutside(c, action);
+          rows.push(`${c.name} | ${action} | outside ${o.path} | ${r.status}`);
+          if (want === 403) {
+            expect([o.path, r.status, isProblem(r)]).toEqual([o.path, 403, true]);
+            expect(await gw.head()).toBe(before);
+          } else {
+            expect([o.path, r.status < 500 && r.status !== 401 && r.status !== 403]).toEqual([o.path, true]);
+          }
+        }
+        const before = await gw.head();
+        const r = await api.post(inside.path, inside.body);
+        rows.push(`${c.name} | ${action} | inside ${inside.path} | ${r.status}`);
+        if (expectedInside(c, action) === 403) {
+          expect([r.status, isProblem(r)]).toEqual([403, true]);
+          expect(await gw.head()).toBe(before);
+        } else {
+          expect([inside.path, r.status, r.raw]).toEqual([inside.path, expect.any(Number), expect.any(String)]);
+          expect([201, 200, 409, 422]).toContain(r.status);
+          if (r.status === 201) {
+            expect(await gw.head()).toBeGreaterThan(before);
+            const events = await gw.store.readAll(before, 100);
+            const who = c.apiKey ? 'system:matrix' : c.name.replace(/\W+/g, '-');
+            expect(events.every((e) => e.metadata.actor === who)).toBe(true);
+          }
+        }
+      });
+    }
+  }
+
+  it('lets auditors and central administrators read the audit log, and nobody else', async () => {
+    for (const c of callers) {
+      const r = await apis.get(c.name)!.get('/audit/events?limit=5');
+      const allowed = c.roles.includes('central-admin') || c.roles.includes('auditor');
+      expect([c.name, r.status]).toEqual([c.name, allowed ? 200 : 403]);
+    }
+    const auditor = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
+    const page1 = await auditor.get('/audit/events?type=UnitEstablished&limit=3');
+    expect(page1.body.items).toHaveLength(3);
+    expect(page1.body.items.every((e: { type: string }) => e.type === 'UnitEstablished')).toBe(true);
+    const page2 = await auditor.get(`/audit/events?type=UnitEstablished&limit=3&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items[0].position).toBeGreaterThan(page1.body.items[2].position);
+    const byActor = await auditor.get('/audit/events?actor=unit-officer&limit=500');
+    expect(byActor.body.items.length).toBeGreaterThan(0);
+    expect(byActor.body.items.every((e: { actor: string }) => e.actor === 'unit-officer')).toBe(true);
+    const future = await auditor.get('/audit/events?from=2999-01-01T00:00:00Z');
+    expect(future.body.items).toEqual([]);
+    const history = await auditor.get('/audit/entities/unit/qp/history');
+    expect(history.status).toBe(200);
+    expect(history.body.changes[0]).toMatchObject({ type: 'UnitEstablished', actor: 'admin', reason: 'khởi tạo', effectiveDate: '2025-01-01' });
+    expect(typeof history.body.changes[0].recordedAt).toBe('string');
+    expect((await auditor.get('/audit/entities/unit/nope/history')).status).toBe(404);
+    expect((await auditor.get('/audit/entities/member/x/history')).status).toBe(400);
+  });
+});
+
+export type { Principal };

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { EventStore } from '@register/event-sourcing';
+import { branchOfficersStream } from '@register/contracts';
+import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
+import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
+import { PersonnelModule } from '../../services/personnel/src/personnel.module';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
+import { servers, uniqueName } from '../support/servers';
+
+/**
+ * The personnel service over HTTP on the real PostgreSQL event store (schema `personnel` of the test
+ * database, shared between runs: every id here is unique to the run). Organisation's events are fed
+ * to the service's replica through its reaction handler, as the Kafka consumer will.
+ */
+describe('personnel over HTTP on PostgreSQL', () => {
+  let app: NestFastifyApplication;
+  let base: string;
+  let store: EventStore;
+  let reactions: OrganisationReactions;
+  const run = uniqueName('p');
+
+  const post = async (path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ reason: 'kiểm thử', ...body }) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const get = async (path: string) => {
+    const res = await fetch(`${base}/api/v1${path}`);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items: Array<Record<string, unknown>> } };
+  };
+  const orgEvent = (type: string, data: unknown, effectiveDate = '2025-01-01') =>
+    reactions.handle({ eventId: randomUUID(), type, data, metadata: { effectiveDate, reason: 'test', correlationId: randomUUID() } });
+  const establish = (branchId: string) => orgEvent('BranchEstablished', { branchId, parentUnitId: `${run}-u`, name: `Chi đoàn ${branchId}`, area: null, predecessorIds: [] });
+  const admit = async (memberId: string, branchId: string, fullName = `Lò Văn ${memberId}`) => {
+    const r = await post('/members', { id: memberId, branchId, fullName, dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26', decisionRef: { number: '12-QĐ/ĐTN' }, consent: { givenOn: '2020-03-20', purposes: ['membership-register'] } });
+    expect(r.status).toBe(201);
+    return r.body;
+  };
+  const appoint = (branchId: string, memberId: string, role = 'secretary') =>
+    post(`/branches/${branchId}/officer-appointments`, { memberId, role, method: 'appointed', source: 'teacher', startsOn: '2024-01-15' });
+
+  beforeAll(async () => {
+    const config = loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'postgres', REGISTER_PG_URL: servers.postgresUrl, PORT: '0' });
+    app = await createHttpApp(rootModuleOf(config, [PersonnelModule]), { title: 'personnel test', logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    store = app.get(PERSONNEL_STORE);
+    reactions = app.get(OrganisationReactions);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('50 concurrent appointments of different members as secretary of one branch: one 201, 49 × 409, one OfficerAppointed', async () => {
+    const branchId = `${run}-race`;
+    await establish(branchId);
+    const members = Array.from({ length: 50 }, (_, i) => `${run}-race-m${i}`);
+    await Promise.all(members.map((m) => admit(m, branchId)));
+    const answers = await Promise.all(members.map((m) => appoint(branchId, m)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect(new Set(answers.filter((a) => a.status === 409).map((a) => a.body.rule))).toEqual(new Set(['secretary-post-taken']));
+    const log = await store.readStream(branchOfficersStream(branchId));
+    expect(log.map((e) => e.type)).toEqual(['OfficerAppointed']);
+    const winner = answers.find((a) => a.status === 201)!.body.id;
+    const officers = await get(`/branches/${branchId}/officers`);
+    expect(officers.body.items.map((o) => [o.memberId, o.role])).toEqual([[winner, 'secretary']]);
+  });
+
+  it('a member marked away cannot be appointed: 422 naming the rule member-away', async () => {
+    const branchId = `${run}-away`;
+    await establish(branchId);
+    await admit(`${run}-away-m1`, branchId);
+    const away = await post(`/members/${run}-away-m1/status-changes`, { status: 'away-work', effectiveDate: '2024-01-01' });
+    expect(away.status).toBe(201);
+    const refused = await appoint(branchId, `${run}-away-m1`);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ status: 422, rule: 'member-away', type: '/api/v1/problems/rule/member-away' });
+    expect(String(refused.body.detail)).toContain('away');
+    const vacant = await get('/personnel-reports/vacancies');
+    expect(vacant.body.items.find((v) => v.branchId === branchId)).toMatchObject({ vacantSince: '2025-01-01', everHadSecretary: false });
+    const awayReport = await get('/personnel-reports/members-away');
+    expect(awayReport.body.items.map((m) => m.id)).toContain(`${run}-away-m1`);
+  });
+
+  it('refuses an admission outside 16–30 (422 admission-age) and an unknown branch (422 branch-unknown)', async () => {
+    const branchId = `${run}-adm`;
+    await establish(branchId);
+    const old = await post('/members', { branchId, fullName: 'Hà Văn Già', dateOfBirth: '1990-01-01', gender: 'male', admittedOn: '2025-01-01' });
+    expect(old).toMatchObject({ status: 422, body: { rule: 'admission-age' } });
+    const nowhere = await post('/members', { branchId: `${run}-nowhere`, fullName: 'Hà Văn Trẻ', dateOfBirth: '2005-01-01', gender: 'male', admittedOn: '2025-01-01' });
+    expect(nowhere).toMatchObject({ status: 422, body: { rule: 'branch-unknown' } });
+  });
+
+  it('finds members with or without diacritics, by branch, with paging', async () => {
+    const branchId = `${run}-dir`;
+    await establish(branchId);
+    await admit(`${run}-dir-1`, branchId, 'Lò Thị Hương');
+    await admit(`${run}-dir-2`, branchId, 'Vi Văn Đức');
+    const last = await admit(`${run}-dir-3`, branchId, 'Lương Thị Hường');
+    const folded = await get(`/members?branchId=${branchId}&q=thi%20huong&minPosition=${last.position}`);
+    expect(folded.body.items.map((m) => m.fullName)).toEqual(['Lò Thị Hương', 'Lương Thị Hường']);
+    const exact = await get(`/members?branchId=${branchId}&q=${encodeURIComponent('thị hường')}`);
+    expect(exact.body.items.map((m) => m.fullName)).toEqual(['Lương Thị Hường']);
+    const accented = await get(`/members?branchId=${branchId}&q=${encodeURIComponent('Đức')}`);
+    expect(accented.body.items.map((m) => m.id)).toEqual([`${run}-dir-2`]);
+    const page1 = await get(`/members?branchId=${branchId}&limit=2`);
+    expect(page1.body.items).toHaveLength(2);
+    const page2 = await get(`/members?branchId=${branchId}&limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items).toHaveLength(1);
+    expect(page2.body.nextCursor).toBeNull();
+  });
+
+  it('a merger end to end: three branches with secretaries merge into an existing one; one secretary stays, the others end on the effective date, all members move with history', async () => {
+    const target = `${run}-mg-t`;
+    const sources = [1, 2, 3].map((i) => `${run}-mg-s${i}`);
+    for (const b of [target, ...sources]) await establish(b);
+    const membersOf: Record<string, string[]> = {};
+    for (const b of [target, ...sources]) {
+      membersOf[b] = [`${b}-a`, `${b}-b`];
+      for (const m of membersOf[b]) await admit(m, b);
+      expect((await appoint(b, membersOf[b][0])).status).toBe(201);
+    }
+    await orgEvent('BranchesMerged', { mergerId: `${run}-mg`, sourceBranchIds: sources, intoBranchId: target, intoNewBranch: false }, '2025-07-01');
+
+    const now = await get(`/branches/${target}/officers`);
+    expect(now.body.items.filter((o) => o.role === 'secretary').map((o) => o.memberId)).toEqual([membersOf[target][0]]);
+    for (const s of sources) {
+      expect((await get(`/branches/${s}/officers`)).body.items).toEqual([]);
+      const before = await get(`/branches/${s}/officers?asOf=2025-06-30`);
+      expect(before.body.items.map((o) => o.memberId)).toEqual([membersOf[s][0]]);
+      const log = await store.readStream(branchOfficersStream(s));
+      expect(log[log.length - 1]).toMatchObject({ type: 'OfficerDeparted', data: { endsOn: '2025-07-01', cause: 'merger' } });
+    }
+    const career = await get(`/members/${membersOf[sources[0]][0]}/career`);
+    expect(career.body.posts).toEqual([expect.objectContaining({ branchId: sources[0], role: 'secretary', source: 'teacher', startsOn: '2024-01-15', endsOn: '2025-07-01', cause: 'merger' })]);
+    const vacant = await get('/personnel-reports/vacancies');
+    expect(vacant.body.items.map((v) => v.branchId)).not.toContain(target);
+    for (const m of sources.flatMap((s) => membersOf[s])) {
+      const member = await get(`/members/${m}`);
+      expect(member.body.branchId).toBe(target);
+      expect(member.body.branches).toEqual([
+        { branchId: m.replace(/-[ab]$/, ''), since: '2020-03-26', cause: 'admission' },
+        { branchId: target, since: '2025-07-01', cause: 'merger' },
+      ]);
+      const history = await get(`/members/${m}/history`);
+      expect(history.body.items.map((e) => e.type)).toEqual(['MemberAdmitted', 'MemberTransferred']);
+      expect(history.body.items[1]).toMatchObject({ actor: 'personnel.org-reactions', effectiveDate: '2025-07-01' });
+    }
+    // The dissolution of a branch nobody belongs to changes nothing.
+    const head = await store.headPosition();
+    await reactions.handle({
+      eventId: 'unused',
+      type: 'BranchDissolved',
+      data: { branchId: `${run}-never-established` },
+      metadata: { effectiveDate: '2025-07-02' },
+    });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('erases one member\'s personal data on request: sealed at rest, unreadable after, history kept, others untouched', async () => {
+    const branchId = `${run}-er`;
+    await establish(branchId);
+    await admit(`${run}-er-1`, branchId, 'Lò Thị Xóa');
+    await admit(`${run}-er-2`, branchId, 'Lò Thị Giữ');
+    const sql = new Client({ connectionString: servers.postgresUrl });
+    await sql.connect();
+    try {
+      const atRest = await sql.query(`select data from personnel.events where stream_id = $1`, [`member-${run}-er-1`]);
+      expect(JSON.stringify(atRest.rows[0].data)).not.toContain('Xóa');
+      expect(atRest.rows[0].data.personal).toMatchObject({ sealed: 'aes-256-gcm/v1', keyId: `${run}-er-1` });
+    } finally {
+      await sql.end();
+    }
+    expect((await get(`/members/${run}-er-1`)).body.fullName).toBe('Lò Thị Xóa');
+    const erased = await post(`/members/${run}-er-1/personal-data-erasure`, { reason: 'yêu cầu xóa dữ liệu cá nhân' });
+    expect(erased.status).toBe(201);
+    const after = await get(`/members/${run}-er-1`);
+    expect(after.body).toMatchObject({ fullName: null, dateOfBirth: null, personalDataErased: true, branchId, status: 'active' });
+    const history = await get(`/members/${run}-er-1/history`);
+    expect(history.body.items.map((e) => e.type)).toEqual(['MemberAdmitted', 'MemberPersonalDataErased']);
+    expect((history.body.items[0].data as { personal: unknown }).personal).toBeNull();
+    expect((await get(`/members/${run}-er-2`)).body.fullName).toBe('Lò Thị Giữ');
+    const found = await get(`/members?branchId=${branchId}&q=lo%20thi&minPosition=${erased.body.position}`);
+    expect(found.body.items.map((m) => m.id)).toEqual([`${run}-er-2`]);
+  });
+
+  it('logs every read of personal data with actor, endpoint and purpose', async () => {
+    const branchId = `${run}-rl`;
+    await establish(branchId);
+    await admit(`${run}-rl-m`, branchId, 'Quang Thị Đọc');
+    await fetch(`${base}/api/v1/members/${run}-rl-m`, { headers: { 'x-purpose': 'party-admission-review' } });
+    const reads = await get(`/members/${run}-rl-m/personal-data-reads`);
+    expect(reads.body.items[0]).toMatchObject({ actor: 'anonymous', endpoint: 'GET /members/{id}', purpose: 'party-admission-review', memberIds: [`${run}-rl-m`] });
+  });
+
+  it('an admission retried with the same Idempotency-Key answers the first result and appends once', async () => {
+    const branchId = `${run}-idem`;
+    await establish(branchId);
+    const body = { branchId, fullName: 'Mùa A Sử', dateOfBirth: '2003-02-01', gender: 'male', admittedOn: '2024-03-26' };
+    const first = await post('/members', body, { 'idempotency-key': `${run}-k1` });
+    const again = await post('/members', body, { 'idempotency-key': `${run}-k1` });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id: first.body.id, version: 0, duplicate: true });
+    expect(await store.readStream(`member-${first.body.id}`)).toHaveLength(1);
+    const other = await post('/members', { ...body, fullName: 'Mùa A Páo' }, { 'idempotency-key': `${run}-k1` });
+    expect(other).toMatchObject({ status: 422, body: { rule: 'idempotency-key-reused' } });
+  });
+
+  it('If-Match: a write against a stale ETag is refused with 409', async () => {
+    const branchId = `${run}-etag`;
+    await establish(branchId);
+    await admit(`${run}-etag-m`, branchId);
+    const res = await fetch(`${base}/api/v1/members/${run}-etag-m`);
+    expect(res.headers.get('etag')).toBe('"0"');
+    expect((await post(`/members/${run}-etag-m/status-changes`, { status: 'away-study', effectiveDate: '2024-09-01' }, { 'if-match': '"0"' })).status).toBe(201);
+    const stale = await post(`/members/${run}-etag-m/status-changes`, { status: 'active', effectiveDate: '2025-06-01' }, { 'if-match': '"0"' });
+    expect(stale).toMatchObject({ status: 409, body: { rule: 'expected-revision' } });
+  });
+
+  it('a redelivered organisation event appends nothing (command id per event and member)', async () => {
+    const from = `${run}-rd-s`;
+    const to = `${run}-rd-t`;
+    await establish(from);
+    await establish(to);
+    await admit(`${run}-rd-m`, from);
+    const merged = { eventId: randomUUID(), type: 'BranchesMerged', data: { mergerId: 'x', sourceBranchIds: [from], intoBranchId: to, intoNewBranch: false }, metadata: { effectiveDate: '2025-07-01' } };
+    const first = await reactions.handle(merged);
+    expect(first.map((r) => r.duplicate)).toEqual([false]);
+    const again = await reactions.handle(merged);
+    expect(again.every((r) => r.duplicate || r.events.length === 0)).toBe(true);
+    const member = await get(`/members/${run}-rd-m`);
+    expect(member.body.version).toBe(1);
+  });
+});
