@@ -11,6 +11,9 @@ import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
+import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
+import { PersonnelModule } from '../../services/personnel/src/personnel.module';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 
 export interface Reply {
   status: number;
@@ -48,7 +51,7 @@ export async function startGateway() {
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
   const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, GatewayModule]), new FastifyAdapter({ bodyLimit: 256 * 1024, frameworkErrors: problemForFrameworkError }), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, GatewayModule]), new FastifyAdapter({ bodyLimit: 256 * 1024, frameworkErrors: problemForFrameworkError }), { logger: false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
@@ -57,6 +60,16 @@ export async function startGateway() {
   await fastify.ready();
   const auth = app.get(AuthService);
   const store = app.get<EventStore>(ORGANISATION_STORE);
+  const personnelStore = app.get<EventStore>(PERSONNEL_STORE);
+  // The relay is off here: personnel learns organisation's events by this hand-over, as its consumer would.
+  const reactions = app.get(OrganisationReactions);
+  let handedOver = 0;
+  const syncPersonnel = async () => {
+    for (let page = await store.readAll(handedOver, 500); page.length > 0; page = await store.readAll(handedOver, 500)) {
+      for (const e of page) await reactions.handle(e);
+      handedOver = page[page.length - 1].position;
+    }
+  };
 
   const inject = async (r: InjectRequest): Promise<Reply> => {
     const res = await fastify.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload as string });
@@ -79,11 +92,15 @@ export async function startGateway() {
     app,
     auth,
     store,
+    personnelStore,
+    syncPersonnel,
     inject,
     token,
     bearer,
     api,
-    head: () => store.headPosition(),
+    head: async () => (await store.headPosition()) + (await personnelStore.headPosition()),
+    /** Both logs' heads: a refused call must append to neither. */
+    heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}`,
     close: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

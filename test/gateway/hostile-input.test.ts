@@ -45,6 +45,11 @@ function validBodies(): Array<{ path: string; body: Record<string, unknown> }> {
     { path: '/branch-mergers', body: { sourceBranchIds: ['b-1'], into: { branchId: 'b-2' }, ...why() } },
     { path: '/branch-splits', body: { sourceBranchId: 'b-3', parts: [{ name: 'A', memberIds: [] }, { name: 'B', memberIds: [] }], ...why() } },
     { path: '/units/xa-2/dissolution', body: why() },
+    { path: '/members', body: { id: 'm-1', branchId: 'b-1', fullName: 'Lò Văn Thắng', dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26', consent: { givenOn: '2020-03-20', purposes: ['membership-register'] }, ...why() } },
+    { path: '/members/m-1/transfers', body: { toBranchId: 'b-2', duesSettledUpTo: '2025-01-31', ...why() } },
+    { path: '/members/m-1/status-changes', body: { status: 'away-work', ...why() } },
+    { path: '/branches/b-1/officer-appointments', body: { memberId: 'm-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() } },
+    { path: '/branches/b-1/officer-departures', body: { memberId: 'm-1', endsOn: '2025-03-01', cause: 'resigned', ...why() } },
   ];
 }
 

@@ -1,7 +1,10 @@
 import { Principal, Role } from './roles';
 
-/** What a write touches in the tree: a unit, a branch, or the top of the tree (no parent). */
-export type Target = { kind: 'unit' | 'branch'; id: string; strictlyInside?: boolean } | { kind: 'root' };
+/**
+ * What a write touches in the tree: a unit, a branch, a member (checked where their home branch
+ * is now), or the top of the tree (no parent).
+ */
+export type Target = { kind: 'unit' | 'branch'; id: string; strictlyInside?: boolean } | { kind: 'member'; id: string } | { kind: 'root' };
 
 /**
  * The port authorisation needs from the organisation service: where a unit or branch sits in the
@@ -10,6 +13,8 @@ export type Target = { kind: 'unit' | 'branch'; id: string; strictlyInside?: boo
  */
 export interface ScopeResolver {
   ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined>;
+  /** The member's home branch now (from personnel); undefined when unknown or not a member. */
+  branchOfMember?(memberId: string): Promise<string | undefined>;
 }
 
 export const SCOPE_RESOLVER = Symbol('SCOPE_RESOLVER');
@@ -47,6 +52,7 @@ function idAt(value: unknown, field: string): string | undefined {
 }
 const unit = (id: string | undefined, strictlyInside = false): Target[] => (id === undefined ? [] : [{ kind: 'unit', id, strictlyInside }]);
 const branch = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'branch', id }]);
+const member = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'member', id }]);
 const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
 const body = (r: RouteRequest) => obj(r.body);
 
@@ -86,6 +92,22 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
       return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...parts];
     },
   },
+  // members (personnel): admissions and transfers are the level above's; a branch secretary
+  // records what happens in their own branch (away and back, introductions to the Party).
+  { method: 'POST', path: '/members', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(idAt(body(r).branchId, 'branchId')) },
+  { method: 'POST', path: '/members/:id/transfers', action: 'member.transfer', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).toBranchId, 'toBranchId'))] },
+  { method: 'POST', path: '/members/:id/status-changes', action: 'member.change-status', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  {
+    method: 'POST', path: '/members/:id/residential-affiliations', action: 'member.affiliate', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
+    targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).branchId ?? undefined, 'branchId'))],
+  },
+  { method: 'POST', path: '/members/:id/party-introductions', action: 'member.introduce-to-party', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  { method: 'POST', path: '/members/:id/party-introduction-outcomes', action: 'member.record-party-outcome', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  // Erasure under the personal-data law: an officer of the level above, never a system key.
+  { method: 'POST', path: '/members/:id/personal-data-erasure', action: 'member.erase-personal-data', roles: ['unit-officer'], targets: (r) => member(pathId(r)) },
+  // branch officers (personnel)
+  { method: 'POST', path: '/branches/:id/officer-appointments', action: 'officer.appoint', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  { method: 'POST', path: '/branches/:id/officer-departures', action: 'officer.depart', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
@@ -116,19 +138,30 @@ export async function authorise(principal: Principal, method: string, path: stri
   const roles = principal.roles.filter((r) => policy.roles.includes(r));
   if (roles.length === 0) return deny(`${policy.action} is not allowed to ${principal.roles.join(', ')}`);
   if (!policy.targets) return { allowed: true };
-  const targets = policy.targets(request);
+  const targets = await resolveMembers(policy.targets(request), scopes);
   const chains = new Map<Target, string[] | undefined>();
-  for (const t of targets) if (t.kind !== 'root') chains.set(t, await scopes.ancestry(t));
+  for (const t of targets) if (t.kind === 'unit' || t.kind === 'branch') chains.set(t, await scopes.ancestry(t));
   for (const role of roles) {
     if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true };
   }
   return deny(`${policy.action} reaches outside the caller's scope`);
 }
 
+/** A member is where their home branch is now; one the register does not know stays unplaced (no scoped role reaches it). */
+async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise<Target[]> {
+  return Promise.all(
+    targets.map(async (t): Promise<Target> => {
+      if (t.kind !== 'member') return t;
+      const branchId = await scopes.branchOfMember?.(t.id);
+      return branchId ? { kind: 'branch', id: branchId } : t;
+    }),
+  );
+}
+
 function roleAllows(role: Role, p: Principal, policy: RoutePolicy, targets: Target[], chains: Map<Target, string[] | undefined>): boolean {
   const inSubtree = (scopeUnitId: string) =>
     targets.every((t) => {
-      if (t.kind === 'root') return false;
+      if (t.kind === 'root' || t.kind === 'member') return false;
       const chain = chains.get(t);
       if (!chain) return false;
       const i = chain.indexOf(scopeUnitId);

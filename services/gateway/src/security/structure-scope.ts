@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { SCOPE_RESOLVER, ScopeResolver } from '@register/auth';
 import { StructureService } from '../../../organisation/src/application/structure.service';
+import { PersonnelDirectory } from '../../../personnel/src/application/personnel-directory';
 
 /**
  * Where a unit or branch sits in the tree now, from the organisation service in this process.
@@ -12,6 +13,7 @@ import { StructureService } from '../../../organisation/src/application/structur
 export class StructureScopeResolver implements ScopeResolver {
   private delegate?: ScopeResolver;
   private structure?: StructureService;
+  private personnel?: PersonnelDirectory;
 
   constructor(private readonly modules: ModuleRef) {}
 
@@ -28,6 +30,21 @@ export class StructureScopeResolver implements ScopeResolver {
       unitId = s.units.get(unitId)?.parentId;
     }
     return chain.length > 0 ? chain : undefined;
+  }
+
+  async branchOfMember(memberId: string): Promise<string | undefined> {
+    const delegate = this.resolveDelegate();
+    if (delegate) return delegate.branchOfMember?.(memberId);
+    this.personnel ??= this.find(PersonnelDirectory);
+    return this.personnel?.member(memberId)?.branchId;
+  }
+
+  private find<T>(token: abstract new (...args: never[]) => T): T | undefined {
+    try {
+      return this.modules.get(token, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   private resolveDelegate(): ScopeResolver | undefined {
