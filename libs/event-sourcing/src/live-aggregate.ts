@@ -14,6 +14,8 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
   private state: S;
   private revision = -1;
   private queue: Promise<unknown> = Promise.resolve();
+  /** A catch-up for readers, queued and not yet started: readers who arrive meanwhile share it. */
+  private pendingRead?: Promise<void>;
   private readonly handler: CommandHandler;
 
   constructor(
@@ -34,9 +36,22 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
     return run;
   }
 
-  /** The current state, caught up with the log; read it, never change it. */
+  /**
+   * The current state, caught up with the log; read it, never change it. Concurrent readers share
+   * one catch-up that starts after they asked (so each sees what was committed before it asked),
+   * instead of queueing one round trip each: reads would otherwise serialise on the store.
+   */
   async current(): Promise<{ state: S; revision: number }> {
-    await (this.queue = this.queue.then(() => this.catchUp()));
+    if (!this.pendingRead) {
+      const read = this.queue.then(() => {
+        this.pendingRead = undefined;
+        return this.catchUp();
+      });
+      this.pendingRead = read;
+      // A failed catch-up fails its readers, not the commands and reads queued after it.
+      this.queue = read.catch(() => undefined);
+    }
+    await this.pendingRead;
     return { state: this.state, revision: this.revision };
   }
 
