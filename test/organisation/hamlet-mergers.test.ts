@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +8,11 @@ import { join } from 'node:path';
 import { eventsTopic, InProcessBus } from '@register/messaging';
 import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
 import { EventStore } from '@register/event-sourcing';
+import { ReadModelQueries, RebuildReport, rebuildShadowDiff } from '@register/read-models';
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
+import { organisationProjections } from '../../services/organisation/src/projections';
 import { httpClient } from '../support/http';
 import { servers, uniqueName } from '../support/servers';
 
@@ -19,7 +22,11 @@ import { servers, uniqueName } from '../support/servers';
  */
 type Setup = 'distributed' | 'embedded';
 
-/** Distributed: a fresh PostgreSQL database and the Kafka relay. Embedded: PGlite in a temp folder and the in-process bus. */
+/**
+ * Distributed: a fresh PostgreSQL database, the Kafka relay and read models in a fresh database on
+ * the MongoDB-compatible server (FerretDB). Embedded: PGlite in a temp folder, the in-process bus
+ * and the in-memory read store.
+ */
 async function configFor(setup: Setup) {
   if (setup === 'embedded') return loadConfig({ REGISTER_MODE: 'embedded', DATA_DIR: mkdtempSync(join(tmpdir(), 'register-')) });
   const database = uniqueName('org_e2e');
@@ -32,7 +39,7 @@ async function configFor(setup: Setup) {
     EVENT_STORE: 'postgres',
     REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    REGISTER_MONGO_URL: servers.mongoUrl,
+    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
   });
 }
 
@@ -44,8 +51,12 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
   /** Events seen on the in-process bus (embedded) — what other services would consume. */
   const onBus: Array<{ eventId: string }> = [];
 
+  let config: Awaited<ReturnType<typeof configFor>> | undefined;
+  const readModelDb = () => /^mongodb:\/\/[^/]+\/([^?]*)/.exec(config!.mongoUrl)![1] + '_organisation';
+
   beforeAll(async () => {
-    app = await createHttpApp(rootModuleOf(await configFor(setup), [OrganisationModule]), { title: 'test', logger: false });
+    config = await configFor(setup);
+    app = await createHttpApp(rootModuleOf(config, [OrganisationModule]), { title: 'test', logger: false });
     if (setup === 'embedded') {
       const bus = app.get(InProcessBus);
       bus.subscribe(eventsTopic('organisation'), 'test', async (message) => void onBus.push(JSON.parse(message.value)));
@@ -56,20 +67,37 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
 
   afterAll(async () => {
     await app?.close();
+    if (config?.mode === 'distributed') {
+      const mongo = await mongoose.createConnection(config.mongoUrl, { dbName: readModelDb() }).asPromise();
+      await mongo.dropDatabase();
+      await mongo.close();
+    }
   });
+
+  /**
+   * Reads of today come from the read models, which follow the log: each passes the position of
+   * the last write as `minPosition` (api.md), so that it sees every write before it.
+   */
+  let written = 0;
+  const post = async (path: string, body: unknown) => {
+    const answer = await api.post(path, body);
+    if (typeof answer.body?.position === 'number') written = Math.max(written, answer.body.position);
+    return answer;
+  };
+  const fresh = (path: string) => `${path}${path.includes('?') ? '&' : '?'}minPosition=${written}`;
 
   const communes = Array.from({ length: 12 }, (_, i) => `xa-${i + 1}`);
   const hamlets = Array.from({ length: 150 }, (_, i) => `ban-${i + 1}`);
 
   it('builds the district: 12 commune unions, 150 hamlet branches', async () => {
-    expect((await api.post('/units', { id: 'tw', kind: 'central', name: 'Trung ương Đoàn', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
-    expect((await api.post('/units', { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
-    expect((await api.post('/units', { id: 'qp', kind: 'district', name: 'Huyện đoàn Quế Phong', parentId: 'na', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    expect((await post('/units', { id: 'tw', kind: 'central', name: 'Trung ương Đoàn', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    expect((await post('/units', { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+    expect((await post('/units', { id: 'qp', kind: 'district', name: 'Huyện đoàn Quế Phong', parentId: 'na', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
     for (const [i, id] of communes.entries()) {
-      expect((await api.post('/units', { id, kind: 'grassroots', name: `Đoàn xã số ${i + 1}`, parentId: 'qp', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
+      expect((await post('/units', { id, kind: 'grassroots', name: `Đoàn xã số ${i + 1}`, parentId: 'qp', ...why('khởi tạo', '2024-01-01') })).status).toBe(201);
     }
     for (const [i, id] of hamlets.entries()) {
-      const answer = await api.post('/branches', {
+      const answer = await post('/branches', {
         id,
         parentUnitId: communes[i % 12],
         name: `Chi đoàn bản Thông Thụ ${i + 1}`,
@@ -78,23 +106,23 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
       });
       expect(answer.status).toBe(201);
     }
-    const tree = await api.get('/units/qp/tree');
+    const tree = await api.get(fresh('/units/qp/tree'));
     expect(tree.body.counts).toEqual({ units: 12, branches: 150, residentialBranches: 150 });
   });
 
   it('refuses what the rules forbid, with a 422 naming the rule, and changes nothing', async () => {
-    const before = (await api.get('/units/qp/tree')).body.counts;
-    const itself = await api.post('/branch-mergers', { sourceBranchIds: ['ban-1'], into: { branchId: 'ban-1' }, ...why('x', '2025-06-01') });
+    const before = (await api.get(fresh('/units/qp/tree'))).body.counts;
+    const itself = await post('/branch-mergers', { sourceBranchIds: ['ban-1'], into: { branchId: 'ban-1' }, ...why('x', '2025-06-01') });
     expect([itself.status, itself.body.rule]).toEqual([422, 'merge-into-itself']);
-    const cycle = await api.post('/units/qp/moves', { toParentId: 'xa-1', ...why('x', '2025-06-01') });
+    const cycle = await post('/units/qp/moves', { toParentId: 'xa-1', ...why('x', '2025-06-01') });
     expect([cycle.status, cycle.body.rule]).toEqual([422, 'unit-move-into-own-subtree']);
-    const parent = await api.post('/units/qp/dissolution', why('x', '2025-06-01'));
+    const parent = await post('/units/qp/dissolution', why('x', '2025-06-01'));
     expect([parent.status, parent.body.rule]).toEqual([422, 'unit-has-active-children']);
     expect(parent.headers.get('content-type')).toContain('application/problem+json');
-    const dryRun = await api.post('/branch-mergers', { sourceBranchIds: ['ban-13', 'ban-25'], into: { name: 'Chi đoàn bản mới', area: { kind: 'village', name: 'Mới' } }, dryRun: true, ...why('x', '2025-06-01') });
+    const dryRun = await post('/branch-mergers', { sourceBranchIds: ['ban-13', 'ban-25'], into: { name: 'Chi đoàn bản mới', area: { kind: 'village', name: 'Mới' } }, dryRun: true, ...why('x', '2025-06-01') });
     expect(dryRun.status).toBe(200);
     expect(dryRun.body).toMatchObject({ dryRun: true, branchesClosed: [{ id: 'ban-13' }, { id: 'ban-25' }], membersMoving: [{ count: 0 }, { count: 0 }] });
-    expect((await api.get('/units/qp/tree')).body.counts).toEqual(before);
+    expect((await api.get(fresh('/units/qp/tree'))).body.counts).toEqual(before);
   });
 
   it('merges hamlets until 139 branches remain; each successor shows its predecessors', async () => {
@@ -102,35 +130,35 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     const successors: Array<{ id: string; predecessors: string[] }> = [];
     for (let k = 0; k < 6; k++) {
       const [target, source] = [`ban-${1 + k}`, `ban-${13 + k}`]; // the same commune: indexes equal modulo 12
-      const answer = await api.post('/branch-mergers', { sourceBranchIds: [source], into: { branchId: target }, ...why('Sáp nhập bản', '2025-06-01') });
+      const answer = await post('/branch-mergers', { sourceBranchIds: [source], into: { branchId: target }, ...why('Sáp nhập bản', '2025-06-01') });
       expect(answer.status).toBe(201);
       successors.push({ id: target, predecessors: [source] });
     }
     for (let k = 0; k < 5; k++) {
       const sources = [`ban-${100 + k}`, `ban-${112 + k}`];
-      const answer = await api.post('/branch-mergers', { sourceBranchIds: sources, into: { name: `Chi đoàn bản hợp nhất ${k + 1}`, area: { kind: 'village', name: `Hợp nhất ${k + 1}` } }, ...why('Hợp nhất bản', '2025-06-01') });
+      const answer = await post('/branch-mergers', { sourceBranchIds: sources, into: { name: `Chi đoàn bản hợp nhất ${k + 1}`, area: { kind: 'village', name: `Hợp nhất ${k + 1}` } }, ...why('Hợp nhất bản', '2025-06-01') });
       expect(answer.status).toBe(201);
       successors.push({ id: answer.body.id, predecessors: sources });
     }
-    const listed = await api.get('/branches?parentUnitId=qp&limit=500');
+    const listed = await api.get(fresh('/branches?parentUnitId=qp&limit=500'));
     expect(listed.body.items).toHaveLength(139);
     expect(listed.body.items.every((b: { status: string }) => b.status === 'active')).toBe(true);
     for (const s of successors) expect((await api.get(`/branches/${s.id}`)).body.predecessorIds).toEqual(s.predecessors);
     const gone = await api.get('/branches/ban-13');
     expect(gone.body).toMatchObject({ status: 'merged', successorIds: ['ban-1'], closedOn: '2025-06-01' });
-    expect((await api.get('/branches?q=thong%20thu%2013&status=any')).body.items.map((b: { id: string }) => b.id)).toContain('ban-13');
+    expect((await api.get(fresh('/branches?q=thong%20thu%2013&status=any'))).body.items.map((b: { id: string }) => b.id)).toContain('ban-13');
   });
 
   it('still shows 150 branches in the tree as of the day before the mergers', async () => {
     expect((await api.get('/units/qp/tree?asOf=2025-05-31')).body.counts.branches).toBe(150);
-    expect((await api.get('/units/qp/tree')).body.counts.branches).toBe(139);
+    expect((await api.get(fresh('/units/qp/tree'))).body.counts.branches).toBe(139);
     expect((await api.get('/branches?parentUnitId=qp&limit=500&asOf=2025-05-31')).body.items).toHaveLength(150);
   });
 
   it('abolishes the district: its communes move under the province; today has no district, last year does', async () => {
-    for (const id of communes) expect((await api.post(`/units/${id}/moves`, { toParentId: 'na', ...why('Kết thúc hoạt động cấp huyện', '2025-07-01') })).status).toBe(201);
-    expect((await api.post('/units/qp/dissolution', why('Kết thúc hoạt động Huyện đoàn', '2025-07-01'))).status).toBe(201);
-    const today = await api.get('/units/na/tree');
+    for (const id of communes) expect((await post(`/units/${id}/moves`, { toParentId: 'na', ...why('Kết thúc hoạt động cấp huyện', '2025-07-01') })).status).toBe(201);
+    expect((await post('/units/qp/dissolution', why('Kết thúc hoạt động Huyện đoàn', '2025-07-01'))).status).toBe(201);
+    const today = await api.get(fresh('/units/na/tree'));
     expect(today.body.children.map((c: { id: string }) => c.id).sort()).toEqual([...communes].sort());
     expect(today.body.counts.branches).toBe(139);
     const lastYear = await api.get('/units/na/tree?asOf=2024-12-31');
@@ -140,12 +168,64 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     expect((await api.get('/units/qp?asOf=2024-12-31')).body.status).toBe('active');
   });
 
+  it('serves today from the read models: subtrees follow the moves, pages, search with or without diacritics, lineage', async () => {
+    const underProvince = await api.get(fresh('/branches?parentUnitId=na&limit=500'));
+    expect(underProvince.body.items).toHaveLength(139);
+    expect(ids(await api.get(fresh('/branches?parentUnitId=qp')))).toEqual([]);
+    expect(ids(await api.get(fresh('/branches?parentUnitId=qp&status=any&limit=500')))).toHaveLength(0);
+    expect(ids(await api.get(fresh('/branches?parentUnitId=xa-1&limit=500')))).toContain('ban-1');
+    const paged: string[] = [];
+    for (let cursor = ''; ; ) {
+      const page = await api.get(fresh(`/branches?parentUnitId=na&limit=50${cursor && `&cursor=${cursor}`}`));
+      paged.push(...ids(page));
+      if (!page.body.nextCursor) break;
+      cursor = page.body.nextCursor;
+    }
+    expect(paged).toEqual(ids(underProvince));
+    expect(ids(await api.get(fresh('/branches?q=thong%20thu%2077')))).toEqual(['ban-77']);
+    expect(ids(await api.get(fresh(`/branches?q=${encodeURIComponent('Thông Thụ 77')}`)))).toEqual(['ban-77']);
+    // Personnel has published nobody here: no branch has members or a secretary yet.
+    expect(ids(await api.get(fresh('/branches?hasMembers=false&limit=500')))).toHaveLength(139);
+    expect(ids(await api.get(fresh('/branches?hasSecretary=true')))).toEqual([]);
+    const combined = ids(await api.get(fresh(`/branches?q=${encodeURIComponent('hợp nhất 1')}`)));
+    expect(combined).toHaveLength(1);
+    expect((await api.get(fresh(`/branches/${combined[0]}/lineage`))).body.predecessors.map((b: { id: string }) => b.id)).toEqual(['ban-100', 'ban-112']);
+    expect((await api.get(fresh('/branches/ban-13/lineage'))).body.successors.map((b: { id: string }) => b.id)).toEqual(['ban-1']);
+    // The read models answer what the fold of the log answers.
+    const everything = '2099-12-31';
+    for (const path of ['/branches?parentUnitId=na&limit=500', '/branches?status=any&limit=500', `/branches?q=${encodeURIComponent('bản')}&limit=30`]) {
+      expect((await api.get(fresh(path))).body).toEqual((await api.get(`${path}&asOf=${everything}`)).body);
+    }
+    for (const path of ['/units/tw/tree?includeClosed=true', '/units/na/tree', '/units/na/tree?depth=1', `/branches/${combined[0]}/lineage`]) {
+      expect((await api.get(fresh(path))).body).toEqual((await api.get(`${path}${path.includes('?') ? '&' : '?'}asOf=${everything}`)).body);
+    }
+  });
+
   it('published every change of its log for the other services (Kafka, or the in-process bus)', async () => {
     const logged = new Set((await app.get<EventStore>(ORGANISATION_STORE).readStream(STRUCTURE_STREAM)).map((e) => e.eventId));
     expect(logged.size).toBeGreaterThan(170);
     const published = setup === 'embedded' ? await waitFor(logged, () => onBus.map((e) => e.eventId)) : await readKafka(logged);
     expect([...logged].filter((id) => !published.has(id))).toEqual([]);
   });
+
+  it('rebuilds every organisation read model in a shadow copy: 0 differences from the live one', async () => {
+    const readModels = app.get(ReadModelQueries);
+    expect(await readModels.waitFor(written, 10_000)).toBe(true);
+    const reports: RebuildReport[] = [];
+    for (const projection of organisationProjections) reports.push(await rebuildShadowDiff(app.get<EventStore>(ORGANISATION_STORE), readModels.store, projection));
+    console.log(`shadow diff (${setup}, ${readModels.store.kind}): ${reports.map((r) => `${r.projection}: ${r.events} events, ${JSON.stringify(r.documents)}, ${r.diff?.differences} differences`).join('; ')}`);
+    expect(reports.map((r) => [r.projection, r.diff?.differences])).toEqual(organisationProjections.map((p) => [p.name, 0]));
+    expect(reports.map((r) => r.documents)).toEqual([
+      { branches: 155, units: 15 },
+      { units: 15, branches: 155 },
+    ]);
+    // The live copies still follow the log afterwards.
+    const renamed = await post('/branches/ban-77/renames', { name: 'Chi đoàn bản Thông Thụ Bảy Bảy', ...why('đổi tên', '2025-08-01') });
+    expect(renamed.status).toBe(201);
+    expect(ids(await api.get(fresh('/branches?q=thong%20thu%20bay')))).toEqual(['ban-77']);
+  });
+
+  const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((b) => b.id);
 
   async function waitFor(wanted: Set<string>, seen: () => string[]) {
     const deadline = Date.now() + 30_000;

@@ -1,15 +1,19 @@
 import { Module } from '@nestjs/common';
-import { EventSchemas } from '@register/event-sourcing';
-import { ORGANISATION_SCHEMA_VERSIONS } from '@register/contracts';
-import { relayProviders, serviceEventStoreProviders } from '@register/service-kit';
+import { ReadModelsModule } from '@register/read-models';
+import { relayProviders } from '@register/service-kit';
+import { OrganisationLogModule } from './application/organisation-log.module';
+import { organisationSchemas } from './application/schemas';
 import { StructureService } from './application/structure.service';
-import { ORGANISATION_COMMANDS, ORGANISATION_STORE } from './application/tokens';
+import { ORGANISATION_STORE } from './application/tokens';
 import { BranchesController } from './branches/branches.controller';
+import { DirectoryReads } from './directory/directory-read-model';
 import { PeopleReplica } from './people/people-replica';
+import { organisationProjections } from './projections';
 import { ReorganisationController } from './reorganisation/reorganisation.controller';
+import { TreeReads } from './tree/tree-read-model';
 import { UnitsController } from './units/units.controller';
 
-export const organisationSchemas = new EventSchemas(ORGANISATION_SCHEMA_VERSIONS);
+export { organisationSchemas };
 
 /**
  * The union's structure: units (central, provincial, district, grassroots) and branches (chi đoàn)
@@ -18,8 +22,9 @@ export const organisationSchemas = new EventSchemas(ORGANISATION_SCHEMA_VERSIONS
  * alone (main.ts) or beside the others in the embedded start.
  */
 @Module({
+  imports: [OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
   controllers: [UnitsController, BranchesController, ReorganisationController],
-  providers: [...serviceEventStoreProviders('organisation', organisationSchemas, ORGANISATION_STORE, ORGANISATION_COMMANDS), StructureService, PeopleReplica, ...relayProviders('organisation', ORGANISATION_STORE)],
-  exports: [StructureService, PeopleReplica, ORGANISATION_STORE],
+  providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, ...relayProviders('organisation', ORGANISATION_STORE)],
+  exports: [StructureService, PeopleReplica, OrganisationLogModule],
 })
 export class OrganisationModule {}

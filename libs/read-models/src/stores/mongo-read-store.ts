@@ -125,7 +125,8 @@ export class MongoReadStore implements ReadStore {
     const exists = (await this.db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0;
     if (!exists) await this.db.createCollection(collection).catch(ignoreCode(48)); // 48: created meanwhile
     for (const index of spec.indexes ?? []) {
-      await this.db.collection(collection).createIndex(index.key, { unique: index.unique, ...(index.name ? { name: index.name } : {}) });
+      // An absent option must stay absent: the driver would send `unique: null`, which FerretDB refuses.
+      await this.db.collection(collection).createIndex(index.key, { ...(index.unique !== undefined ? { unique: index.unique } : {}), ...(index.name ? { name: index.name } : {}) });
     }
   }
 

@@ -4,9 +4,11 @@ import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { Command, newEntityId, paginate, parseAsOf, ParseIdPipe } from '@register/service-kit';
 import { StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
-import { lineageOf, searchBranches } from '../directory/directory-query';
+import { directoryKey, lineageOf, searchBranches } from '../directory/directory-query';
+import { DirectoryReads } from '../directory/directory-read-model';
+import { foldDiacritics } from '@register/text';
 import { noRevision } from '../units/units.controller';
-import { BranchDirectoryQuery, DissolveBranchRequest, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
+import { BranchDirectoryQuery, DissolveBranchRequest, ReadModelQuery, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
 
 type Reply = { header(name: string, value: string): unknown };
 
@@ -14,7 +16,10 @@ type Reply = { header(name: string, value: string): unknown };
 @ApiTags('branches')
 @Controller('branches')
 export class BranchesController {
-  constructor(private readonly structure: StructureService) {}
+  constructor(
+    private readonly structure: StructureService,
+    private readonly directory: DirectoryReads,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Establish a branch; a residential branch names its area' })
@@ -25,11 +30,16 @@ export class BranchesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The branch directory: parentUnitId (whole subtree), q (with or without diacritics), hasSecretary, hasMembers, status, asOf' })
+  @ApiOperation({
+    summary: 'The branch directory: parentUnitId (whole subtree), q (with or without diacritics), hasSecretary, hasMembers, status, asOf; minPosition waits for the read model',
+  })
   async list(@Query() query: BranchDirectoryQuery) {
-    const s = await this.structure.structure(parseAsOf(query.asOf));
+    const asOf = parseAsOf(query.asOf);
+    // Today: the branch-directory read model. asOf: history, folded from the log.
+    if (!asOf) return this.directory.list(query);
+    const s = await this.structure.structure(asOf);
     const found = searchBranches(s, query);
-    const page = paginate(found, (b) => `${b.name}\u0000${b.id}`, query.limit ?? 50, query.cursor);
+    const page = paginate(found, (b) => directoryKey(foldDiacritics(b.name), b.id), query.limit ?? 50, query.cursor);
     return { items: page.items.map(branchView), nextCursor: page.nextCursor };
   }
 
@@ -43,9 +53,11 @@ export class BranchesController {
   }
 
   @Get(':id/lineage')
-  @ApiOperation({ summary: 'Every predecessor and successor of a branch, through mergers and splits' })
-  async lineage(@Param('id', ParseIdPipe) id: string) {
-    const s = await this.structure.structure();
+  @ApiOperation({ summary: 'Every predecessor and successor of a branch, through mergers and splits (today from the read model; asOf folded from the log)' })
+  async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery) {
+    const asOf = parseAsOf(query.asOf);
+    if (!asOf) return this.directory.lineage(id, query.minPosition);
+    const s = await this.structure.structure(asOf);
     if (!s.branches.has(id)) throw new NotFoundError('branch', id);
     const { predecessors, successors } = lineageOf(s, id);
     return { branch: branchView(s.branches.get(id)!), predecessors: predecessors.map(branchView), successors: successors.map(branchView) };

@@ -100,3 +100,15 @@ export class BranchDirectoryQuery {
   @Min(0)
   minPosition?: number;
 }
+
+/** A read of today's read model (`minPosition`: wait until it has caught up with a command's position) or of history (`asOf`). */
+export class ReadModelQuery {
+  @IsOptional()
+  asOf?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}

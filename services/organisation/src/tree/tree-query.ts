@@ -1,5 +1,6 @@
 import { NotFoundError } from '@register/event-sourcing';
 import { Branch, Structure, Unit } from '../domain/structure';
+import { TreeBranchDoc, TreeUnitDoc } from './unit-tree.projection';
 
 export interface TreeNode {
   id: string;
@@ -45,3 +46,33 @@ function build(s: Structure, unit: Unit, includeClosed: boolean, depth: number):
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'vi');
+
+/** A unit's subtree as the `unit-tree` read model holds it: the unit, and the units and branches below it to show. */
+export interface StoredSubtree {
+  root: TreeUnitDoc;
+  units: TreeUnitDoc[];
+  branches: TreeBranchDoc[];
+}
+
+/**
+ * The same tree as `treeOf`, assembled from read-model documents: the counts are the stored
+ * subtree counts, so only the levels shown are read (`depth` below the root).
+ */
+export function treeFromDocs({ root, units, branches }: StoredSubtree, includeClosed = false, depth = Infinity): TreeNode {
+  if (!includeClosed && root.status !== 'active') throw new NotFoundError('unit', root._id);
+  const shown = <T extends { status: string }>(x: T) => includeClosed || x.status === 'active';
+  const childUnits = new Map<string, TreeUnitDoc[]>();
+  for (const u of units) if (u.parentId && shown(u)) (childUnits.get(u.parentId) ?? childUnits.set(u.parentId, []).get(u.parentId)!).push(u);
+  const branchesOf = new Map<string, TreeBranchDoc[]>();
+  for (const b of branches) if (shown(b)) (branchesOf.get(b.parentUnitId) ?? branchesOf.set(b.parentUnitId, []).get(b.parentUnitId)!).push(b);
+  const node = (u: TreeUnitDoc, left: number): TreeNode => ({
+    id: u._id,
+    kind: u.kind,
+    name: u.name,
+    status: u.status,
+    counts: { units: u.counts.units, branches: u.counts.branches, residentialBranches: u.counts.residentialBranches },
+    children: left > 0 ? (childUnits.get(u._id) ?? []).sort(byName).map((c) => node(c, left - 1)) : [],
+    branches: left > 0 ? (branchesOf.get(u._id) ?? []).sort(byName).map((b) => ({ id: b._id, name: b.name, area: b.area, status: b.status })) : [],
+  });
+  return node(root, depth);
+}

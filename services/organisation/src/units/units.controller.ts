@@ -5,7 +5,8 @@ import { Command, newEntityId, parseAsOf, ParseIdPipe } from '@register/service-
 import { StructureService } from '../application/structure.service';
 import { ancestry, unitView } from '../application/views';
 import { treeOf } from '../tree/tree-query';
-import { DissolveUnitRequest, EstablishUnitRequest, MoveUnitRequest, RenameUnitRequest } from './units.dto';
+import { TreeReads } from '../tree/tree-read-model';
+import { DissolveUnitRequest, EstablishUnitRequest, MoveUnitRequest, RenameUnitRequest, TreeQuery } from './units.dto';
 
 type Reply = { header(name: string, value: string): unknown };
 
@@ -13,7 +14,10 @@ type Reply = { header(name: string, value: string): unknown };
 @ApiTags('units')
 @Controller('units')
 export class UnitsController {
-  constructor(private readonly structure: StructureService) {}
+  constructor(
+    private readonly structure: StructureService,
+    private readonly trees: TreeReads,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Establish a union unit' })
@@ -32,11 +36,13 @@ export class UnitsController {
   }
 
   @Get(':id/tree')
-  @ApiOperation({ summary: 'The subtree with counts; closed units and branches only with includeClosed=true' })
-  async tree(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf?: string, @Query('includeClosed') includeClosed?: string, @Query('depth') depth?: string) {
-    const s = await this.structure.structure(parseAsOf(asOf));
-    const levels = depth === undefined ? Infinity : Math.max(0, Math.min(20, Number(depth) || 0));
-    return treeOf(s, id, includeClosed === 'true', levels);
+  @ApiOperation({ summary: 'The subtree with counts; closed units and branches only with includeClosed=true; today from the read model (minPosition waits for it), asOf folded from the log' })
+  async tree(@Param('id', ParseIdPipe) id: string, @Query() query: TreeQuery) {
+    const asOf = parseAsOf(query.asOf);
+    const levels = query.depth === undefined ? Infinity : Math.max(0, Math.min(20, Number(query.depth) || 0));
+    const includeClosed = query.includeClosed === 'true';
+    if (!asOf) return this.trees.tree(id, { includeClosed, depth: levels, minPosition: query.minPosition });
+    return treeOf(await this.structure.structure(asOf), id, includeClosed, levels);
   }
 
   @Post(':id/moves')

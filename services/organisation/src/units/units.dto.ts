@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Min, ValidateIf } from 'class-validator';
 import { UNIT_KINDS, UnitKind } from '@register/contracts';
 import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
 
@@ -36,3 +37,21 @@ export class RenameUnitRequest extends CommandRequest {
 }
 
 export class DissolveUnitRequest extends CommandRequest {}
+
+/** GET /units/{id}/tree: today (minPosition waits for the read model) or as of a date or instant. */
+export class TreeQuery {
+  @IsOptional()
+  asOf?: string;
+
+  @IsOptional()
+  includeClosed?: string;
+
+  @IsOptional()
+  depth?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}

@@ -1,0 +1,123 @@
+/**
+ * For the projections' specifications: runs a projection over given facts into an embedded read
+ * store, and plays random but valid reorganisations through the decider, so that the read models
+ * can be compared with the fold of the same facts.
+ */
+import { OrganisationEvent, ResidentialArea, STRUCTURE_STREAM } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { AnyProjection, CollectionQueries, liveTarget, MemoryReadStore, ProjectionRunner } from '@register/read-models';
+import { structureDecider, StructureCommand } from '../domain/decider';
+import { emptyStructure, evolveStructure, Structure } from '../domain/structure';
+
+/** A fact with the day it took effect. */
+export type Dated = OrganisationEvent & { on?: string };
+
+/** The facts as the log would record them: positions 1, 2, …; effective dates default to 2025-01-01. */
+export function recorded(events: Dated[]): RecordedEvent[] {
+  return events.map(({ on, ...e }, i) => ({
+    eventId: `e${i + 1}`,
+    type: e.type,
+    schemaVersion: 1,
+    data: e.data,
+    metadata: { actor: 'spec', reason: 'spec', effectiveDate: on ?? '2025-01-01', correlationId: `c${i + 1}` },
+    streamId: STRUCTURE_STREAM,
+    revision: i,
+    position: i + 1,
+    recordedAt: '2025-01-01T00:00:00.000Z',
+  }));
+}
+
+/** Runs `projection` over the facts into a fresh MemoryReadStore; `maxBatchEvents: 1` writes each event alone. */
+export async function project(projection: AnyProjection, events: Dated[], options: { maxBatchEvents?: number; pageSize?: number } = {}) {
+  const log = recorded(events);
+  const source = {
+    readAll: async (after: number, limit: number) => log.filter((e) => e.position > after).slice(0, limit),
+    headPosition: async () => log.length,
+    subscribe: () => {
+      throw new Error('runOnce only');
+    },
+  };
+  const store = new MemoryReadStore();
+  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', ...options });
+  await runner.runOnce();
+  const collection = (name: string) => new CollectionQueries(store, liveTarget(projection).collection(name));
+  return { store, runner, collection, docs: async (name: string) => collection(name).find({}, { sort: { _id: 1 } }) };
+}
+
+/** A small deterministic random source (mulberry32). */
+export function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)], chance: (p: number) => next() < p };
+}
+
+const HAMLETS = ['Thông Thụ', 'Na Ca', 'Huồi Mới', 'Pà Cọ', 'Đồng Mới', 'Mường Hin', 'Cắm Muộn', 'Tà Sỏi', 'Châu Kim', 'Quang Phong', 'Nậm Giải', 'Hạnh Dịch'];
+
+/**
+ * A province tree (central → 2 provinces → 3 districts → 8 communes, two with a school union
+ * below them) and its branches, then `steps` random commands — moves of units and branches,
+ * renames, mergers of both kinds, splits, dissolutions — each kept only if the decider accepts
+ * it. Returns the facts and the structure they fold to.
+ */
+export function randomReorganisation(seed: number, steps = 120): { events: Dated[]; structure: Structure } {
+  const r = random(seed);
+  const events: Dated[] = [];
+  let s = emptyStructure();
+  let day = 0;
+  let n = 0;
+  const run = (command: StructureCommand) => {
+    let produced: OrganisationEvent[];
+    try {
+      produced = structureDecider.decide(command, s);
+    } catch {
+      return;
+    }
+    const on = new Date(Date.UTC(2024, 0, 1 + day++)).toISOString().slice(0, 10);
+    for (const e of produced) {
+      s = evolveStructure(s, { ...e, metadata: { effectiveDate: on } } as never);
+      events.push({ ...e, on });
+    }
+  };
+  const area = (): ResidentialArea | null => (r.chance(0.8) ? { kind: r.pick(['hamlet', 'village', 'residential-group'] as const), name: `${r.pick(HAMLETS)} ${++n}` } : null);
+  run({ type: 'EstablishUnit', unitId: 'tw', kind: 'central', name: 'Trung ương Đoàn', parentId: null });
+  for (const p of ['na', 'th']) run({ type: 'EstablishUnit', unitId: p, kind: 'province', name: `Tỉnh đoàn ${p}`, parentId: 'tw' });
+  for (const [d, p] of [['qp', 'na'], ['qc', 'na'], ['bt', 'th']]) run({ type: 'EstablishUnit', unitId: d, kind: 'district', name: `Huyện đoàn ${d}`, parentId: p });
+  for (let i = 1; i <= 8; i++) run({ type: 'EstablishUnit', unitId: `x${i}`, kind: 'grassroots', name: `Đoàn xã ${r.pick(HAMLETS)} ${i}`, parentId: r.pick(['qp', 'qc', 'bt']) });
+  for (const [school, commune] of [['s1', 'x1'], ['s2', 'x5']]) run({ type: 'EstablishUnit', unitId: school, kind: 'grassroots', name: `Đoàn trường ${school}`, parentId: commune });
+  for (let i = 1; i <= 30; i++) {
+    const a = area();
+    run({ type: 'EstablishBranch', branchId: `b${i}`, parentUnitId: r.pick([...s.units.keys()].filter((u) => s.units.get(u)!.kind === 'grassroots')), name: `Chi đoàn ${a?.name ?? `cơ quan ${i}`}`, area: a });
+  }
+  const active = <T extends { status: string }>(m: Map<string, T>) => [...m.entries()].filter(([, x]) => x.status === 'active').map(([id]) => id);
+  for (let k = 0; k < steps; k++) {
+    const units = active(s.units);
+    const branches = active(s.branches);
+    const what = r.next();
+    if (what < 0.15) run({ type: 'MoveUnit', unitId: r.pick(units), toParentId: r.pick(units) });
+    else if (what < 0.3) run({ type: 'MoveBranch', branchId: r.pick(branches), toUnitId: r.pick(units) });
+    else if (what < 0.4) {
+      const a = r.chance(0.5) ? area() : undefined;
+      run({ type: 'RenameBranch', branchId: r.pick(branches), name: `Chi đoàn ${a?.name ?? `${r.pick(HAMLETS)} ${++n}`}`, area: a });
+    } else if (what < 0.45) run({ type: 'RenameUnit', unitId: r.pick(units), name: `Đoàn ${r.pick(HAMLETS)} ${++n}` });
+    else if (what < 0.6) run({ type: 'MergeBranches', mergerId: `m${k}`, sourceBranchIds: [r.pick(branches)], into: { branchId: r.pick(branches) } });
+    else if (what < 0.72) {
+      const a = area();
+      run({ type: 'MergeBranches', mergerId: `m${k}`, sourceBranchIds: [r.pick(branches), r.pick(branches)], into: { newBranchId: `n${k}`, name: `Chi đoàn hợp nhất ${++n}`, area: a, parentUnitId: r.chance(0.3) ? r.pick(units) : undefined } });
+    } else if (what < 0.82) {
+      const parts = [1, 2].map((p) => ({ branchId: `p${k}-${p}`, name: `Chi đoàn tách ${++n}`, area: area(), memberIds: [], parentUnitId: r.chance(0.3) ? r.pick(units) : undefined }));
+      run({ type: 'SplitBranch', splitId: `s${k}`, sourceBranchId: r.pick(branches), parts });
+    } else if (what < 0.9) run({ type: 'DissolveBranch', branchId: r.pick(branches) });
+    else if (what < 0.95) run({ type: 'DissolveUnit', unitId: r.pick(units) });
+    else {
+      const a = area();
+      run({ type: 'EstablishBranch', branchId: `e${k}`, parentUnitId: r.pick(units), name: `Chi đoàn mới ${a?.name ?? ++n}`, area: a });
+    }
+  }
+  return { events, structure: s };
+}

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@register/event-sourcing';
+import { decodeCursor, encodeCursor, ValidationFailed } from '@register/service-kit';
+import { CollectionQueries, Doc, ReadModelQueries } from '@register/read-models';
+import { searchPattern } from '@register/text';
+import { PeopleReplica } from '../people/people-replica';
+import { branchDirectoryProjection, DirectoryBranchDoc } from './branch-directory.projection';
+import { BranchPeople, DirectoryFilter, directoryKey } from './directory-query';
+
+export interface DirectoryRequest extends DirectoryFilter {
+  limit?: number;
+  cursor?: string;
+  /** Wait until the read model has applied the log up to here (a command's `position`). */
+  minPosition?: number;
+}
+
+/** A directory document as the API shows a branch (the fields and order of branchView). */
+export const directoryView = (d: DirectoryBranchDoc) => ({
+  id: d._id,
+  parentUnitId: d.parentUnitId,
+  name: d.name,
+  area: d.area,
+  status: d.status,
+  predecessorIds: d.predecessorIds,
+  successorIds: d.successorIds,
+  establishedOn: d.establishedOn,
+  closedOn: d.closedOn ?? null,
+  version: d.version,
+});
+
+/** The store query of a directory filter; the people filters are not in it (see `pageDirectory`). */
+export function directoryFilter(filter: DirectoryFilter): Record<string, unknown> {
+  const status = filter.status ?? 'active';
+  return {
+    ...(status === 'any' ? {} : { status }),
+    ...(filter.parentUnitId ? { ancestorIds: filter.parentUnitId } : {}),
+    ...(filter.q ? { search: { $regex: searchPattern(filter.q) } } : {}),
+  };
+}
+
+const SORT = { sortName: 1, _id: 1 } as const;
+/** The directory's cursor: the last (sortName, _id) served, as the `asOf` directory encodes it (directoryKey). */
+const encode = (d: Doc) => encodeCursor(directoryKey(String(d.sortName), String(d._id)));
+function decode(cursor: string | undefined): [string, string] | undefined {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  const parts = key.split('\u0000');
+  if (parts.length !== 2) throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be a nextCursor this API returned' }]);
+  return parts as [string, string];
+}
+
+/**
+ * One page of the directory, keyset-paged on (sortName, _id). What the organisation knows of
+ * each branch's people (hasMembers, hasSecretary) lives in PeopleReplica, fed by personnel's
+ * events, not in this service's log: those filters are applied to the documents as they are read,
+ * in chunks, until the page is full.
+ */
+export async function pageDirectory(branches: CollectionQueries, request: DirectoryRequest, people: BranchPeople) {
+  const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
+  const keep = (d: Doc) =>
+    (request.hasMembers === undefined || people.memberCount(String(d._id)) > 0 === request.hasMembers) &&
+    (request.hasSecretary === undefined || people.hasSecretary(String(d._id)) === request.hasSecretary);
+  const peopleFiltered = request.hasMembers !== undefined || request.hasSecretary !== undefined;
+  const chunk = peopleFiltered ? 500 : limit + 1;
+  const filter = directoryFilter(request);
+  const found: Doc[] = [];
+  let after = decode(request.cursor);
+  for (;;) {
+    const keyset = after && { $or: [{ sortName: { $gt: after[0] } }, { sortName: after[0], _id: { $gt: after[1] } }] };
+    const docs = await branches.find(keyset ? { $and: [filter, keyset] } : filter, { sort: SORT, limit: chunk });
+    for (const d of docs) if (keep(d) && found.push(d) > limit) break;
+    const last = docs[docs.length - 1];
+    if (found.length > limit || docs.length < chunk || !last) break;
+    after = [String(last.sortName), String(last._id)];
+  }
+  const items = found.slice(0, limit);
+  return { items: (items as unknown as DirectoryBranchDoc[]).map(directoryView), nextCursor: found.length > limit ? encode(items[items.length - 1]) : null };
+}
+
+/** The directory's reads of today: the `branch-directory` read model, waited for up to `minPosition`. */
+@Injectable()
+export class DirectoryReads {
+  constructor(
+    private readonly readModels: ReadModelQueries,
+    private readonly people: PeopleReplica,
+  ) {}
+
+  async list(request: DirectoryRequest) {
+    const model = await this.readModels.of(branchDirectoryProjection).require(request.minPosition);
+    return pageDirectory(model.collection('branches'), request, this.people);
+  }
+
+  /** Every predecessor and successor of a branch, transitively, in the order lineageOf gives them. */
+  async lineage(branchId: string, minPosition?: number) {
+    const branches = (await this.readModels.of(branchDirectoryProjection).require(minPosition)).collection('branches');
+    const cache = new Map<string, DirectoryBranchDoc | undefined>();
+    const get = async (id: string) => {
+      if (!cache.has(id)) cache.set(id, (await branches.get(id)) as DirectoryBranchDoc | undefined);
+      return cache.get(id);
+    };
+    const branch = await get(branchId);
+    if (!branch) throw new NotFoundError('branch', branchId);
+    const walk = async (from: DirectoryBranchDoc, next: (b: DirectoryBranchDoc) => string[], seen: Set<string>): Promise<DirectoryBranchDoc[]> => {
+      const out: DirectoryBranchDoc[] = [];
+      for (const id of next(from)) {
+        const found = seen.has(id) ? undefined : await get(id);
+        if (!found) continue;
+        seen.add(id);
+        out.push(found, ...(await walk(found, next, seen)));
+      }
+      return out;
+    };
+    const predecessors = await walk(branch, (b) => b.predecessorIds, new Set());
+    const successors = await walk(branch, (b) => b.successorIds, new Set());
+    return { branch: directoryView(branch), predecessors: predecessors.map(directoryView), successors: successors.map(directoryView) };
+  }
+}
