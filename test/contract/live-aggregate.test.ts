@@ -3,8 +3,9 @@ import { openPgliteEventStore, openPostgresEventStore } from '@register/event-st
 import { branchMeeting } from '../../libs/event-sourcing/src/example/branch-meeting';
 import { servers, uniqueName } from '../support/servers';
 
+let lastSchema = '';
 const stores: Array<[string, () => Promise<EventStore>]> = [
-  ['PostgreSQL', () => openPostgresEventStore(servers.postgresUrl, uniqueName('live'))],
+  ['PostgreSQL', () => openPostgresEventStore(servers.postgresUrl, (lastSchema = uniqueName('live')))],
   ['PGlite', () => openPgliteEventStore()],
 ];
 
@@ -21,11 +22,15 @@ function counting(store: EventStore) {
 
 describe.each(stores)('LiveAggregate on %s', (_name, open) => {
   let store: EventStore;
+  let schema = '';
+  /** PostgreSQL: a second connection to the same log, as another process would have; PGlite has one. */
+  const open2 = async () => (_name === 'PostgreSQL' ? openPostgresEventStore(servers.postgresUrl, schema) : store);
   const ctx = { actor: 'test:admin', reason: 'sinh hoạt chi đoàn' };
   const schedule = (meetingId: string) => ({ type: 'ScheduleMeeting' as const, meetingId, branchId: 'b1', on: '2026-03-26', topic: 'Thành lập Đoàn' });
 
   beforeAll(async () => {
     store = await open();
+    schema = lastSchema;
   });
   afterAll(() => store.close());
 
@@ -49,6 +54,25 @@ describe.each(stores)('LiveAggregate on %s', (_name, open) => {
     await elsewhere.execute(schedule(id), ctx);
     await slow;
     expect((await here.current()).revision).toBe(0);
+  });
+
+  it('learns soon of an append by another store instance (another process), without a read per request', async () => {
+    const id = uniqueName('m');
+    const other = await open2();
+    try {
+      const { wrapped, counter } = counting(store);
+      const here = new LiveAggregate(wrapped, id, branchMeeting);
+      expect((await here.current()).revision).toBe(-1);
+      counter.reads = 0;
+      for (let i = 0; i < 20; i++) await here.current();
+      expect(counter.reads).toBe(0);
+      await new LiveAggregate(other, id, branchMeeting).execute(schedule(id), ctx);
+      const until = Date.now() + 3000;
+      while ((await here.current()).revision < 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect((await here.current()).revision).toBe(0);
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   it('keeps serving after a failed catch-up', async () => {

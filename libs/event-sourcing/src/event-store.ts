@@ -66,6 +66,12 @@ export interface EventStore {
   findCommand(commandId: string): Promise<CommandRecord | undefined>;
   /** Position of the last event in the global log (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Optional: calls `listener` whenever the log may have moved (an append through this instance, or
+   * another process's, where the store can tell). Lets in-memory folds skip a round trip per read;
+   * a store without it is simply read each time.
+   */
+  watch?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

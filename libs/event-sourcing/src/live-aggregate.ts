@@ -16,6 +16,10 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
   private queue: Promise<unknown> = Promise.resolve();
   /** A catch-up for readers, queued and not yet started: readers who arrive meanwhile share it. */
   private pendingRead?: Promise<void>;
+  /** With a store that tells when its log moved: whether it may have since the last catch-up. */
+  private stale = true;
+  private caughtUpAt = 0;
+  private readonly watched: boolean;
   private readonly handler: CommandHandler;
 
   constructor(
@@ -24,9 +28,13 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
     private readonly decider: Decider<C, E, S>,
     handler?: CommandHandler,
     private readonly maxRetries = 5,
+    /** Even unwarned (a lost LISTEN connection), readers catch up at least this often. */
+    private readonly maxStaleMs = 1000,
   ) {
     this.state = decider.initialState();
     this.handler = handler ?? new CommandHandler(store);
+    const stop = store.watch?.(() => (this.stale = true));
+    this.watched = stop !== undefined;
   }
 
   /** Runs the command after every command queued before it. */
@@ -42,6 +50,7 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
    * instead of queueing one round trip each: reads would otherwise serialise on the store.
    */
   async current(): Promise<{ state: S; revision: number }> {
+    if (this.watched && !this.stale && Date.now() - this.caughtUpAt < this.maxStaleMs) return { state: this.state, revision: this.revision };
     if (!this.pendingRead) {
       const read = this.queue.then(() => {
         this.pendingRead = undefined;
@@ -95,10 +104,20 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
   }
 
   private async catchUp() {
-    const events = await this.store.readStream(this.streamId, { fromRevision: this.revision + 1 });
+    // Cleared before the read: a notice that arrives during it marks the state stale again.
+    this.stale = false;
+    const started = Date.now();
+    let events: RecordedEvent[];
+    try {
+      events = await this.store.readStream(this.streamId, { fromRevision: this.revision + 1 });
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
     for (const event of events) {
       this.state = this.decider.evolve(this.state, event as unknown as E);
       this.revision = event.revision;
     }
+    this.caughtUpAt = started;
   }
 }

@@ -67,6 +67,9 @@ export class UpcastingEventStore implements EventStore {
   headPosition() {
     return this.inner.headPosition();
   }
+  get watch() {
+    return this.inner.watch?.bind(this.inner);
+  }
   close() {
     return this.inner.close();
   }

@@ -88,19 +88,22 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
-    this.unlisten ??= this.sql.listen?.(`${this.schema}_appended`, () => this.appended.emit('appended'));
     return catchUpSubscription(
       {
         readAll: (from, limit) => this.readAll(from, limit),
-        onAppended: (listener) => {
-          this.appended.on('appended', listener);
-          return () => this.appended.off('appended', listener);
-        },
+        onAppended: (listener) => this.watch(listener),
       },
       after,
       handler,
       options,
     );
+  }
+
+  /** Appends through this instance, and on PostgreSQL every other process's (LISTEN/NOTIFY). */
+  watch(listener: () => void): () => void {
+    this.unlisten ??= this.sql.listen?.(`${this.schema}_appended`, () => this.appended.emit('appended'));
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
   }
 
   async findCommand(commandId: string): Promise<CommandRecord | undefined> {
