@@ -5,7 +5,7 @@
  */
 import { OrganisationEvent, ResidentialArea, STRUCTURE_STREAM } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
-import { AnyProjection, CollectionQueries, liveTarget, MemoryReadStore, ProjectionRunner } from '@register/read-models';
+import { AnyProjection, CollectionQueries, liveTarget, MemoryReadStore, ProjectionRunner, ReadStore } from '@register/read-models';
 import { structureDecider, StructureCommand } from '../domain/decider';
 import { emptyStructure, evolveStructure, Structure } from '../domain/structure';
 
@@ -27,8 +27,8 @@ export function recorded(events: Dated[]): RecordedEvent[] {
   }));
 }
 
-/** Runs `projection` over the facts into a fresh MemoryReadStore; `maxBatchEvents: 1` writes each event alone. */
-export async function project(projection: AnyProjection, events: Dated[], options: { maxBatchEvents?: number; pageSize?: number } = {}) {
+/** Runs `projection` over the facts into a store (default: a fresh MemoryReadStore); `maxBatchEvents: 1` writes each event alone. */
+export async function project(projection: AnyProjection, events: Dated[], options: { maxBatchEvents?: number; pageSize?: number; store?: ReadStore } = {}) {
   const log = recorded(events);
   const source = {
     readAll: async (after: number, limit: number) => log.filter((e) => e.position > after).slice(0, limit),
@@ -37,12 +37,22 @@ export async function project(projection: AnyProjection, events: Dated[], option
       throw new Error('runOnce only');
     },
   };
-  const store = new MemoryReadStore();
-  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', ...options });
+  const { store = new MemoryReadStore(), ...runnerOptions } = options;
+  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', ...runnerOptions });
   await runner.runOnce();
   const collection = (name: string) => new CollectionQueries(store, liveTarget(projection).collection(name));
   return { store, runner, collection, docs: async (name: string) => collection(name).find({}, { sort: { _id: 1 } }) };
 }
+
+/** The structure the facts fold to, as the write side and `asOf` reads fold it. */
+export function foldFacts(events: Dated[]): Structure {
+  let s = emptyStructure();
+  for (const { on, ...e } of events) s = evolveStructure(s, { ...e, metadata: { effectiveDate: on ?? '2025-01-01' } } as never);
+  return s;
+}
+
+/** The facts cut at a few points of their history (40 %, 70 %, all), to compare read models with folds along the way. */
+export const prefixes = (events: Dated[]) => [0.4, 0.7, 1].map((f) => events.slice(0, Math.round(events.length * f)));
 
 /** A small deterministic random source (mulberry32). */
 export function random(seed: number) {

@@ -90,28 +90,32 @@ export class DirectoryReads {
     return pageDirectory(model.collection('branches'), request, this.people);
   }
 
-  /** Every predecessor and successor of a branch, transitively, in the order lineageOf gives them. */
+  /** Every predecessor and successor of a branch, transitively. */
   async lineage(branchId: string, minPosition?: number) {
-    const branches = (await this.readModels.of(branchDirectoryProjection).require(minPosition)).collection('branches');
-    const cache = new Map<string, DirectoryBranchDoc | undefined>();
-    const get = async (id: string) => {
-      if (!cache.has(id)) cache.set(id, (await branches.get(id)) as DirectoryBranchDoc | undefined);
-      return cache.get(id);
-    };
-    const branch = await get(branchId);
-    if (!branch) throw new NotFoundError('branch', branchId);
-    const walk = async (from: DirectoryBranchDoc, next: (b: DirectoryBranchDoc) => string[], seen: Set<string>): Promise<DirectoryBranchDoc[]> => {
-      const out: DirectoryBranchDoc[] = [];
-      for (const id of next(from)) {
-        const found = seen.has(id) ? undefined : await get(id);
-        if (!found) continue;
-        seen.add(id);
-        out.push(found, ...(await walk(found, next, seen)));
-      }
-      return out;
-    };
-    const predecessors = await walk(branch, (b) => b.predecessorIds, new Set());
-    const successors = await walk(branch, (b) => b.successorIds, new Set());
-    return { branch: directoryView(branch), predecessors: predecessors.map(directoryView), successors: successors.map(directoryView) };
+    return readLineage((await this.readModels.of(branchDirectoryProjection).require(minPosition)).collection('branches'), branchId);
   }
+}
+
+/** A branch's lineage from the directory: its predecessors and successors, transitively, in the order lineageOf gives them. */
+export async function readLineage(branches: CollectionQueries, branchId: string) {
+  const cache = new Map<string, DirectoryBranchDoc | undefined>();
+  const get = async (id: string) => {
+    if (!cache.has(id)) cache.set(id, (await branches.get(id)) as DirectoryBranchDoc | undefined);
+    return cache.get(id);
+  };
+  const branch = await get(branchId);
+  if (!branch) throw new NotFoundError('branch', branchId);
+  const walk = async (from: DirectoryBranchDoc, next: (b: DirectoryBranchDoc) => string[], seen: Set<string>): Promise<DirectoryBranchDoc[]> => {
+    const out: DirectoryBranchDoc[] = [];
+    for (const id of next(from)) {
+      const found = seen.has(id) ? undefined : await get(id);
+      if (!found) continue;
+      seen.add(id);
+      out.push(found, ...(await walk(found, next, seen)));
+    }
+    return out;
+  };
+  const predecessors = await walk(branch, (b) => b.predecessorIds, new Set());
+  const successors = await walk(branch, (b) => b.successorIds, new Set());
+  return { branch: directoryView(branch), predecessors: predecessors.map(directoryView), successors: successors.map(directoryView) };
 }
