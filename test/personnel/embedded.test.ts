@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
+import { connectConsumers, createHttpApp, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 
@@ -14,6 +14,9 @@ describe('personnel on PGlite (embedded start)', () => {
   beforeAll(async () => {
     const config = loadConfig({ REGISTER_MODE: 'embedded', DATA_DIR: dataDir });
     app = await createHttpApp(rootModuleOf(config, [PersonnelModule]), { title: 'personnel embedded test', logger: false });
+    // As the embedded start does: the relay publishes to the in-process bus once it is open.
+    connectConsumers(app, config);
+    await startConsumers(app, config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, RegisterConfig } from './config';
+import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
 import { HealthController, Readiness } from './health';
 import { InProcessBusModule } from './relay.module';
@@ -61,10 +62,12 @@ export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknow
   return RegisterRootModule;
 }
 
-/** Starts one service as its own process (distributed mode). */
-export async function runService(name: string, features: Array<Type<unknown> | DynamicModule>, defaultPort: number) {
+/** Starts one service as its own process (distributed mode), with its Kafka consumer group if it has one. */
+export async function runService(name: string, features: Array<Type<unknown> | DynamicModule>, defaultPort: number, consumers?: ConsumerGroupSpec) {
   const config = loadConfig({ REGISTER_MODE: 'distributed', PORT: String(defaultPort), ...process.env });
   const app = await createHttpApp(rootModuleOf(config, features), { title: `Union Register: ${name}` });
+  connectConsumers(app, config, consumers);
+  await startConsumers(app, config);
   await listen(app, config.port, name);
   return app;
 }

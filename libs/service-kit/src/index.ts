@@ -11,3 +11,4 @@ export * from './as-of';
 export * from './fields';
 export * from './paging';
 export * from './relay.module';
+export * from './consumers';

@@ -1,5 +1,4 @@
-import { InProcessBus, InProcessServer } from '@register/messaging';
-import { createHttpApp, listen, loadConfig, rootModuleOf } from '@register/service-kit';
+import { connectConsumers, createHttpApp, listen, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { EvaluationModule } from '../../evaluation/src/evaluation.module';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { OrganisationModule } from '../../organisation/src/organisation.module';
@@ -16,10 +15,8 @@ async function main() {
     title: 'Union Register',
   });
   // Consumers of every service listen on the in-process bus; relays may publish once they do.
-  const bus = app.get(InProcessBus);
-  app.connectMicroservice({ strategy: new InProcessServer(bus, { group: 'embedded' }) }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  bus.open();
+  connectConsumers(app, config);
+  await startConsumers(app, config);
   await listen(app, config.port, 'register');
   console.log(`Union Register (embedded) is up: http://127.0.0.1:${config.port}/api/v1  docs: http://127.0.0.1:${config.port}/api/docs  data: ${config.dataDir}`);
 }

@@ -8,6 +8,7 @@ import { ORGANISATION_STORE } from './application/tokens';
 import { BranchesController } from './branches/branches.controller';
 import { DirectoryReads } from './directory/directory-read-model';
 import { PeopleReplica } from './people/people-replica';
+import { PeopleSyncConsumer } from './people/people-sync.consumer';
 import { organisationProjections } from './projections';
 import { ReorganisationController } from './reorganisation/reorganisation.controller';
 import { TreeReads } from './tree/tree-read-model';
@@ -23,7 +24,7 @@ export { organisationSchemas };
  */
 @Module({
   imports: [OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
-  controllers: [UnitsController, BranchesController, ReorganisationController],
+  controllers: [UnitsController, BranchesController, ReorganisationController, PeopleSyncConsumer],
   providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, ...relayProviders('organisation', ORGANISATION_STORE)],
   exports: [StructureService, PeopleReplica, OrganisationLogModule],
 })

@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
 import { CommandHandler, EventSchemas, EventStore } from '@register/event-sourcing';
 import { PERSONNEL_SCHEMA_VERSIONS } from '@register/contracts';
-import { EventStoreConnections } from '@register/service-kit';
+import { EventStoreConnections, relayProviders } from '@register/service-kit';
 import { BranchReplica } from './application/branch-replica';
 import { PersonnelDirectory } from './application/personnel-directory';
 import { PersonnelService } from './application/personnel.service';
-import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_READ_LOG, PERSONNEL_STORE } from './application/tokens';
+import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_STORE } from './application/tokens';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from './personal-data/read-log';
 import { MembersController } from './members/members.controller';
 import { OfficersController } from './officers/officers.controller';
 import { KeyVault, SqlKeyVault } from './personal-data/sealing';
 import { ShreddingEventStore } from './personal-data/shredding-event-store';
+import { BranchSyncConsumer } from './reactions/branch-sync.consumer';
 import { OrganisationReactions } from './reactions/organisation-reactions.service';
 import { PersonnelReportsController } from './reports/personnel-reports.controller';
 
@@ -30,13 +31,11 @@ const personnelStoreProviders = [
       return sql ? SqlKeyVault.open(sql, 'personnel') : null;
     },
   },
+  { provide: PERSONNEL_LOG, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open('personnel', personnelSchemas) },
   {
     provide: PERSONNEL_STORE,
-    inject: [EventStoreConnections, PERSONNEL_KEYS],
-    useFactory: async (c: EventStoreConnections, keys: KeyVault | null): Promise<EventStore> => {
-      const store = await c.open('personnel', personnelSchemas);
-      return keys ? new ShreddingEventStore(store, keys) : store;
-    },
+    inject: [PERSONNEL_LOG, PERSONNEL_KEYS],
+    useFactory: (log: EventStore, keys: KeyVault | null): EventStore => (keys ? new ShreddingEventStore(log, keys) : log),
   },
   { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE], useFactory: (store: EventStore) => new CommandHandler(store, personnelSchemas) },
   {
@@ -54,11 +53,12 @@ const personnelStoreProviders = [
  * One folder per capability below this one; this module gathers them, so that the service runs
  * alone (main.ts) or beside the others in the embedded start.
  * Streams: `member-<id>` per member, `branch-officers-<branchId>` per branch (see libs/contracts/src/personnel.ts).
- * The branch replica is fed by organisation's events through OrganisationReactions.handle (the consumer is wired by the messaging layer).
+ * The branch replica is fed by organisation's events: BranchSyncConsumer → OrganisationReactions.handle
+ * (group `personnel.branch-sync` on Kafka, or the in-process bus). The relay publishes the sealed log.
  */
 @Module({
-  controllers: [MembersController, OfficersController, PersonnelReportsController],
-  providers: [...personnelStoreProviders, BranchReplica, PersonnelDirectory, PersonnelService, OrganisationReactions],
+  controllers: [MembersController, OfficersController, PersonnelReportsController, BranchSyncConsumer],
+  providers: [...personnelStoreProviders, BranchReplica, PersonnelDirectory, PersonnelService, OrganisationReactions, ...relayProviders('personnel', PERSONNEL_LOG)],
   exports: [PersonnelService, PersonnelDirectory, BranchReplica, OrganisationReactions, PERSONNEL_STORE],
 })
 export class PersonnelModule {}

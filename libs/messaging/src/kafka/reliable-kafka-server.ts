@@ -20,6 +20,12 @@ export interface ReliableKafkaOptions {
   /** Longest the broker holds a fetch when there is nothing new; data is returned as soon as it arrives. */
   maxWaitTimeInMs?: number;
   logLevel?: string;
+  /**
+   * false for a group whose handlers keep their state in memory (a replica rebuilt at each start):
+   * its offsets are never committed, so every start, and every partition it is given, is read from
+   * the beginning of the topic. Redeliveries are harmless, the handlers being idempotent.
+   */
+  commitOffsets?: boolean;
 }
 
 /**
@@ -50,7 +56,7 @@ export class ReliableKafkaServer extends ServerKafka {
         retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10, restartOnFailure: async () => true },
       },
       subscribe: { fromBeginning: true }, // a new group starts with the whole history of the topic
-      run: { autoCommit: true, partitionsConsumedConcurrently: reliable.partitionsConsumedConcurrently ?? 3 },
+      run: { autoCommit: reliable.commitOffsets ?? true, partitionsConsumedConcurrently: reliable.partitionsConsumedConcurrently ?? 3 },
       producer: IDEMPOTENT_PRODUCER,
     });
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...reliable.delivery };

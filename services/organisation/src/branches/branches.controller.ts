@@ -7,6 +7,7 @@ import { ancestry, branchView } from '../application/views';
 import { directoryKey, lineageOf, searchBranches } from '../directory/directory-query';
 import { DirectoryReads } from '../directory/directory-read-model';
 import { foldDiacritics } from '@register/text';
+import { PeopleReplica } from '../people/people-replica';
 import { noRevision } from '../units/units.controller';
 import { BranchDirectoryQuery, DissolveBranchRequest, ReadModelQuery, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
 
@@ -18,6 +19,7 @@ type Reply = { header(name: string, value: string): unknown };
 export class BranchesController {
   constructor(
     private readonly structure: StructureService,
+    private readonly people: PeopleReplica,
     private readonly directory: DirectoryReads,
   ) {}
 
@@ -38,7 +40,8 @@ export class BranchesController {
     // Today: the branch-directory read model. asOf: history, folded from the log.
     if (!asOf) return this.directory.list(query);
     const s = await this.structure.structure(asOf);
-    const found = searchBranches(s, query);
+    // hasMembers/hasSecretary: the people as personnel's events tell them now, even for an asOf read.
+    const found = searchBranches(s, query, this.people);
     const page = paginate(found, (b) => directoryKey(foldDiacritics(b.name), b.id), query.limit ?? 50, query.cursor);
     return { items: page.items.map(branchView), nextCursor: page.nextCursor };
   }

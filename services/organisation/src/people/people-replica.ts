@@ -21,8 +21,8 @@ export interface PeopleFacts extends BranchPeople {
 
 /**
  * The organisation service's replica of members, officers and ratings per branch. It is fed only by
- * personnel's and evaluation's published events, never by their databases; until those services
- * publish, it knows nobody and every figure is zero.
+ * personnel's and evaluation's published events, never by their databases (personnel's through
+ * PeopleSyncConsumer); until those services publish, it knows nobody and every figure is zero.
  */
 @Injectable()
 export class PeopleReplica implements PeopleFacts {
@@ -46,7 +46,7 @@ export class PeopleReplica implements PeopleFacts {
     return this.ratings.get(branchId) ?? [];
   }
 
-  /** Replica updates, called by the consumers of personnel's and evaluation's topics. */
+  /** Replica updates, called by the consumers of personnel's (personnel-events.ts) and evaluation's topics. */
   setMember(branchId: string | null, memberId: string) {
     for (const set of this.members.values()) set.delete(memberId);
     if (branchId) (this.members.get(branchId) ?? this.members.set(branchId, new Set()).get(branchId)!).add(memberId);

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult } from '@register/event-sourcing';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandContext, CommandHandler, CommandResult, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { branchOfficersStream, memberStream } from '@register/contracts';
 import { branchOfficersDecider } from '../domain/branch-officers';
 import { memberDecider } from '../domain/member';
@@ -13,10 +13,12 @@ export const REACTIONS_ACTOR = 'personnel.org-reactions';
 /**
  * Runs personnel's reactions to one organisation event: updates the branch replica, then carries out
  * the planned commands, each under its own command id so that a redelivered event changes nothing.
- * The consumer of `register.organisation.events` (wired by the messaging layer) calls `handle`.
+ * BranchSyncConsumer (Kafka or the in-process bus) calls `handle` for each event of `register.organisation.events`.
  */
 @Injectable()
 export class OrganisationReactions {
+  private readonly logger = new Logger('OrganisationReactions');
+
   constructor(
     private readonly replica: BranchReplica,
     private readonly directory: PersonnelDirectory,
@@ -28,8 +30,22 @@ export class OrganisationReactions {
     if (!['BranchesMerged', 'BranchSplit', 'BranchDissolved'].includes(fact.type)) return [];
     await this.directory.caughtUp();
     const results: CommandResult[] = [];
-    for (const planned of planReactions(fact, this.directory)) results.push(await this.run(planned, fact));
+    for (const planned of planReactions(fact, this.directory)) {
+      const result = await this.run(planned, fact).catch((error: unknown) => this.refused(error, planned, fact));
+      if (result) results.push(result);
+    }
     return results;
+  }
+
+  /**
+   * A rule that refuses one reaction (say, a member admitted after the merger's effective date) will
+   * refuse it again on every retry: it is logged and the other reactions go on. Anything else (the
+   * database away) is thrown, for the transport to retry and then dead-letter.
+   */
+  private refused(error: unknown, planned: PlannedCommand, fact: OrganisationFact): undefined {
+    if (!(error instanceof RuleViolation || error instanceof ConflictError)) throw error;
+    this.logger.warn(`${fact.type} ${fact.eventId}: ${planned.command.type} ${planned.commandId} refused (${error.rule}): ${error.message}`);
+    return undefined;
   }
 
   private run(planned: PlannedCommand, fact: OrganisationFact): Promise<CommandResult> {

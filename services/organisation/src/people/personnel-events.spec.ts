@@ -1,0 +1,26 @@
+import { applyPersonnelEvent } from './personnel-events';
+import { PeopleReplica } from './people-replica';
+
+const event = (type: string, data: Record<string, unknown>) => ({ type, data });
+
+describe("organisation's replica of personnel", () => {
+  it('counts members by branch through admissions, transfers and status changes', () => {
+    const people = new PeopleReplica();
+    for (const [m, b] of [['m1', 'b1'], ['m2', 'b1'], ['m3', 'b2']]) applyPersonnelEvent(people, event('MemberAdmitted', { memberId: m, branchId: b, personal: null }));
+    applyPersonnelEvent(people, event('MemberTransferred', { memberId: 'm2', fromBranchId: 'b1', toBranchId: 'b2', cause: 'merger' }));
+    applyPersonnelEvent(people, event('MemberStatusChanged', { memberId: 'm3', branchId: 'b2', status: 'away-work', previousStatus: 'active' }));
+    expect([people.memberCount('b1'), people.memberCount('b2')]).toEqual([1, 2]);
+    applyPersonnelEvent(people, event('MemberStatusChanged', { memberId: 'm1', branchId: 'b1', status: 'unassigned', previousStatus: 'active' }));
+    applyPersonnelEvent(people, event('MemberStatusChanged', { memberId: 'm3', branchId: 'b2', status: 'left', previousStatus: 'away-work' }));
+    expect([people.memberCount('b1'), people.membersOf('b2')]).toEqual([0, ['m2']]);
+  });
+
+  it('knows who holds the posts: appointed, then departed', () => {
+    const people = new PeopleReplica();
+    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm1', role: 'secretary' }));
+    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm2', role: 'deputy-secretary' }));
+    expect(people.hasSecretary('b1')).toBe(true);
+    applyPersonnelEvent(people, event('OfficerDeparted', { branchId: 'b1', memberId: 'm1', role: 'secretary', cause: 'merger' }));
+    expect([people.hasSecretary('b1'), people.officersOf('b1')]).toEqual([false, [{ memberId: 'm2', role: 'deputy-secretary' }]]);
+  });
+});
