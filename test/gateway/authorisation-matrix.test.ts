@@ -289,7 +289,33 @@ describe('gateway: the authorisation matrix (every role × every organisation an
     expect(history.body.changes[0]).toMatchObject({ type: 'UnitEstablished', actor: 'admin', reason: 'khởi tạo', effectiveDate: '2025-01-01' });
     expect(typeof history.body.changes[0].recordedAt).toBe('string');
     expect((await auditor.get('/audit/entities/unit/nope/history')).status).toBe(404);
-    expect((await auditor.get('/audit/entities/member/x/history')).status).toBe(400);
+    expect((await auditor.get('/audit/entities/member/x/history')).status).toBe(404);
+    expect((await auditor.get('/audit/entities/course/x/history')).status).toBe(400);
+  });
+
+  it("pages auditors through every service's log: each event once, and one member's history from personnel", async () => {
+    const auditor = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
+    await memberIn(admin, 'audit-m1', 'b-2');
+    await memberIn(admin, 'audit-m2', 'b-2');
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    for (let pages = 0; cursor !== null && pages < 1000; pages++) {
+      const r = await auditor.get(`/audit/events?limit=37${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(r.status).toBe(200);
+      for (const e of r.body.items as Array<{ service: string; position: number }>) seen.push(`${e.service}:${e.position}`);
+      cursor = r.body.nextCursor;
+    }
+    const all = async (store: Gateway['store'], service: string) => (await store.readAll(0, 100_000)).map((e) => `${service}:${e.position}`);
+    const expected = [...(await all(gw.store, 'organisation')), ...(await all(gw.personnelStore, 'personnel'))];
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(expected.sort());
+    expect(seen.some((k) => k.startsWith('personnel:'))).toBe(true);
+    const personnelOnly = await auditor.get('/audit/events?service=personnel&type=MemberAdmitted&limit=2');
+    expect(personnelOnly.body.items.map((e: { service: string; type: string }) => [e.service, e.type])).toEqual([['personnel', 'MemberAdmitted'], ['personnel', 'MemberAdmitted']]);
+    const memberId = personnelOnly.body.items[0].data.memberId ?? personnelOnly.body.items[0].streamId.replace(/^member-/, '');
+    const history = await auditor.get(`/audit/entities/member/${memberId}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.changes[0]).toMatchObject({ service: 'personnel', type: 'MemberAdmitted', actor: expect.any(String), reason: expect.any(String) });
   });
 });
 

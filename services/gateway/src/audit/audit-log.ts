@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
 import { ORGANISATION_STORE } from '../../../organisation/src/application/tokens';
+import { PERSONNEL_STORE } from '../../../personnel/src/application/tokens';
 
 /**
- * The logs the audit API reads. Today the organisation service's (in this process); each service
- * that gets a log adds its token here (or, distributed, the gateway reads them over the services' APIs).
+ * The logs the audit API reads: every service's that runs in this process. Each service that gets
+ * a log adds its token here. Positions are per service (each owns its log), so the audit API pages
+ * each log by its own position.
  */
 @Injectable()
 export class AuditLogs {
@@ -13,7 +15,10 @@ export class AuditLogs {
 
   constructor(private readonly modules: ModuleRef) {}
 
-  private static readonly TOKENS: Array<[string, symbol]> = [['organisation', ORGANISATION_STORE]];
+  static readonly TOKENS: Array<[string, symbol]> = [
+    ['organisation', ORGANISATION_STORE],
+    ['personnel', PERSONNEL_STORE],
+  ];
 
   all(): Array<[string, EventStore]> {
     for (const [name, token] of AuditLogs.TOKENS) {
@@ -27,8 +32,8 @@ export class AuditLogs {
     return [...this.stores];
   }
 
-  organisation(): EventStore | undefined {
-    return this.all().find(([name]) => name === 'organisation')?.[1];
+  of(service: string): EventStore | undefined {
+    return this.all().find(([name]) => name === service)?.[1];
   }
 }
 

@@ -1,15 +1,28 @@
 import { Controller, Get, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { STRUCTURE_STREAM } from '@register/contracts';
-import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { branchOfficersStream, memberStream, STRUCTURE_STREAM } from '@register/contracts';
+import { EventStore, NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 
 const BATCH = 500;
-/** A page scans at most this many events; a sparse filter answers with a cursor to go on from. */
+/** A page scans at most this many events per log; a sparse filter answers with a cursor to go on from. */
 const SCAN_LIMIT = 50_000;
 
-/** The log for auditors (and central administrators): filtered, paged by position; and one entity's history. */
+type AuditItem = ReturnType<typeof auditView>;
+interface Scan {
+  service: string;
+  items: AuditItem[];
+  /** The last position read: where the log goes on from once every item found is answered. */
+  end: number;
+  start: number;
+  exhausted: boolean;
+}
+
+/** `organisation:12,personnel:4` ⇄ positions per log. */
+const parseCursor = (cursor?: string) => new Map((cursor ? cursor.split(',') : []).map((p) => [p.split(':')[0], Number(p.split(':')[1])]));
+
+/** The logs for auditors (and central administrators): filtered, paged by position; and one entity's history. */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
@@ -17,58 +30,96 @@ export class AuditController {
   constructor(private readonly logs: AuditLogs) {}
 
   @Get('events')
-  @ApiOperation({ summary: 'The log: filter by streamId, type, actor, recorded time (from, to), afterPosition; paged by position' })
+  @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
   async events(@Query() q: AuditEventsQuery) {
-    const store = this.logs.organisation();
-    if (!store) throw new ServiceUnavailableException('no event log is reachable from this gateway');
+    const logs = this.logs.all().filter(([service]) => !q.service || service === q.service);
+    if (logs.length === 0) throw new ServiceUnavailableException(`no event log${q.service ? ` of ${q.service}` : ''} is reachable from this gateway`);
     const limit = q.limit ?? 50;
-    const from = q.from ? Date.parse(q.from) : undefined;
-    const to = q.to ? Date.parse(q.to) : undefined;
-    const matches = (e: RecordedEvent) => {
-      if (q.streamId !== undefined && e.streamId !== q.streamId) return false;
-      if (q.type !== undefined && e.type !== q.type) return false;
-      if (q.actor !== undefined && e.metadata.actor !== q.actor) return false;
-      const at = Date.parse(e.recordedAt);
-      if (from !== undefined && at < from) return false;
-      if (to !== undefined && at >= to) return false;
-      return true;
-    };
-    let after = Math.max(q.afterPosition ?? 0, q.cursor ? Number(q.cursor) : 0);
-    const items: ReturnType<typeof auditView>[] = [];
-    let scanned = 0;
-    let exhausted = false;
-    while (items.length < limit && scanned < SCAN_LIMIT) {
-      const batch = await store.readAll(after, BATCH);
-      if (batch.length === 0) {
-        exhausted = true;
-        break;
-      }
-      for (const e of batch) {
-        after = e.position;
-        scanned++;
-        if (matches(e)) items.push(auditView('organisation', e));
-        if (items.length >= limit) break;
-      }
-      if (batch.length < BATCH && items.length < limit) {
-        exhausted = true;
-        break;
-      }
-    }
-    return { items, nextCursor: exhausted ? null : String(after), headPosition: await store.headPosition() };
+    const cursor = parseCursor(q.cursor);
+    const scans = await Promise.all(logs.map(([service, store]) => scan(service, store, Math.max(q.service ? (q.afterPosition ?? 0) : 0, cursor.get(service) ?? 0), limit, matcher(q))));
+    const taken = mergeByRecordedTime(scans, limit);
+    const items = taken.flatMap((t) => t.item);
+    const next = scans.map((s, i) => {
+      const count = taken.filter((t) => t.from === i).length;
+      const all = count === s.items.length;
+      return { service: s.service, at: all ? s.end : count > 0 ? s.items[count - 1].position : s.start, done: all && s.exhausted };
+    });
+    const nextCursor = next.every((n) => n.done) ? null : next.map((n) => `${n.service}:${n.at}`).join(',');
+    const heads = Object.fromEntries(await Promise.all(logs.map(async ([service, store]) => [service, await store.headPosition()] as const)));
+    return { items, nextCursor, headPositions: heads, ...(logs.length === 1 ? { headPosition: heads[logs[0][0]] } : {}) };
   }
 
   @Get('entities/:type/:id/history')
-  @ApiOperation({ summary: 'Every change to one unit or branch, oldest first, with actor, reason, decision, effective and recorded times' })
+  @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
   async history(@Param() params: EntityParams) {
-    const store = this.logs.organisation();
-    if (!store) throw new ServiceUnavailableException('no event log is reachable from this gateway');
-    const key = params.type === 'unit' ? 'unitId' : 'branchId';
-    const needle = JSON.stringify(params.id);
-    const events = (await store.readStream(STRUCTURE_STREAM)).filter((e) => {
-      const data = e.data as Record<string, unknown>;
-      return data[key] === params.id || JSON.stringify(e.data).includes(needle);
-    });
-    if (events.length === 0) throw new NotFoundError(params.type, params.id);
-    return { type: params.type, id: params.id, changes: events.map((e) => auditView('organisation', e)) };
+    const changes: AuditItem[] = [];
+    const organisation = this.logs.of('organisation');
+    const personnel = this.logs.of('personnel');
+    if (params.type !== 'member') {
+      if (!organisation) throw new ServiceUnavailableException('the organisation log is not reachable from this gateway');
+      const key = params.type === 'unit' ? 'unitId' : 'branchId';
+      const needle = JSON.stringify(params.id);
+      const facts = (await organisation.readStream(STRUCTURE_STREAM)).filter((e) => (e.data as Record<string, unknown>)[key] === params.id || JSON.stringify(e.data).includes(needle));
+      changes.push(...facts.map((e) => auditView('organisation', e)));
+    }
+    if (params.type === 'branch' && personnel) changes.push(...(await personnel.readStream(branchOfficersStream(params.id))).map((e) => auditView('personnel', e)));
+    if (params.type === 'member') {
+      if (!personnel) throw new ServiceUnavailableException('the personnel log is not reachable from this gateway');
+      changes.push(...(await personnel.readStream(memberStream(params.id))).map((e) => auditView('personnel', e)));
+    }
+    if (changes.length === 0) throw new NotFoundError(params.type, params.id);
+    changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);
+    return { type: params.type, id: params.id, changes };
   }
+}
+
+/**
+ * Logs merge by recording time; positions alone order events within one log. Each log's items are
+ * taken as a prefix, in position order, so that its cursor never passes an item not yet answered.
+ */
+function mergeByRecordedTime(scans: Scan[], limit: number): Array<{ item: AuditItem; from: number }> {
+  const heads = scans.map(() => 0);
+  const out: Array<{ item: AuditItem; from: number }> = [];
+  while (out.length < limit) {
+    let best = -1;
+    scans.forEach((s, i) => {
+      const candidate = s.items[heads[i]];
+      if (candidate && (best < 0 || candidate.recordedAt < scans[best].items[heads[best]].recordedAt)) best = i;
+    });
+    if (best < 0) break;
+    out.push({ item: scans[best].items[heads[best]++], from: best });
+  }
+  return out;
+}
+
+function matcher(q: AuditEventsQuery) {
+  const from = q.from ? Date.parse(q.from) : undefined;
+  const to = q.to ? Date.parse(q.to) : undefined;
+  return (e: RecordedEvent) => {
+    if (q.streamId !== undefined && e.streamId !== q.streamId) return false;
+    if (q.type !== undefined && e.type !== q.type) return false;
+    if (q.actor !== undefined && e.metadata.actor !== q.actor) return false;
+    const at = Date.parse(e.recordedAt);
+    if (from !== undefined && at < from) return false;
+    if (to !== undefined && at >= to) return false;
+    return true;
+  };
+}
+
+/** Up to `limit` matching events of one log after `start`, reading at most SCAN_LIMIT. */
+async function scan(service: string, store: EventStore, start: number, limit: number, matches: (e: RecordedEvent) => boolean): Promise<Scan> {
+  const items: AuditItem[] = [];
+  let end = start;
+  let scanned = 0;
+  while (items.length < limit && scanned < SCAN_LIMIT) {
+    const batch = await store.readAll(end, BATCH);
+    for (const e of batch) {
+      end = e.position;
+      scanned++;
+      if (matches(e)) items.push(auditView(service, e));
+      if (items.length >= limit) break;
+    }
+    if (batch.length < BATCH && items.length < limit) return { service, items, end, start, exhausted: true };
+  }
+  return { service, items, end, start, exhausted: false };
 }

@@ -3,19 +3,27 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsRegisterId } from '@register/service-kit';
 
-/** GET /audit/events: filters over the log, paged by global position. */
+/** A position per log: `organisation:120,personnel:45`. */
+const CURSOR = /^[a-z]{1,30}:\d{1,15}(,[a-z]{1,30}:\d{1,15}){0,9}$/;
+
+export const AUDITED_SERVICES = ['organisation', 'personnel'] as const;
+export type AuditedService = (typeof AUDITED_SERVICES)[number];
+
+/** GET /audit/events: filters over the logs, each paged by its own position. */
 export class AuditEventsQuery {
+  @ApiPropertyOptional({ enum: AUDITED_SERVICES, description: 'Only this service\'s log (afterPosition is a position in it); all logs by default' })
+  @IsOptional() @IsIn(AUDITED_SERVICES) service?: AuditedService;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) streamId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}$/, { message: 'type must be an event type like BranchMerged' }) type?: string;
   @ApiPropertyOptional({ description: 'The authenticated actor recorded on the event' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
   @ApiPropertyOptional({ description: 'Recorded at or after this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
   @ApiPropertyOptional({ description: 'Recorded before this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) to?: string;
-  @ApiPropertyOptional({ description: 'Only events after this global position' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterPosition?: number;
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor this API returned' }) cursor?: string;
+  @ApiPropertyOptional({ description: 'Only events after this position of the service\'s log (with service)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterPosition?: number;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @Matches(CURSOR, { message: 'cursor must be a nextCursor this API returned' }) cursor?: string;
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
-export const AUDITED_ENTITY_TYPES = ['unit', 'branch'] as const;
+export const AUDITED_ENTITY_TYPES = ['unit', 'branch', 'member'] as const;
 
 export class EntityParams {
   @IsIn(AUDITED_ENTITY_TYPES) type!: (typeof AUDITED_ENTITY_TYPES)[number];
