@@ -10,6 +10,7 @@ import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
 import { EventStore } from '@register/event-sourcing';
 import { ReadModelQueries, RebuildReport, rebuildShadowDiff } from '@register/read-models';
 import { STRUCTURE_STREAM } from '@register/contracts';
+import { runRebuildCli } from '../../libs/read-models/src/cli/rebuild';
 import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { organisationProjections } from '../../services/organisation/src/projections';
@@ -223,6 +224,14 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     const renamed = await post('/branches/ban-77/renames', { name: 'Chi đoàn bản Thông Thụ Bảy Bảy', ...why('đổi tên', '2025-08-01') });
     expect(renamed.status).toBe(201);
     expect(ids(await api.get(fresh('/branches?q=thong%20thu%20bay')))).toEqual(['ban-77']);
+  });
+
+  (setup === 'distributed' ? it : it.skip)('the rebuild CLI finds the organisation projections and reports 0 differences', async () => {
+    const lines: string[] = [];
+    const code = await runRebuildCli(['--service', 'organisation', '--mode', 'shadow-diff', '--pg', config!.postgresUrl, '--mongo', config!.mongoUrl], (line) => lines.push(line));
+    console.log(lines.join('\n'));
+    expect(code).toBe(0);
+    expect(lines.filter((l) => /^(branch-directory|unit-tree) +shadow-diff/.test(l)).map((l) => l.trim().split(/ +/).pop())).toEqual(['0', '0']);
   });
 
   const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((b) => b.id);
