@@ -214,7 +214,7 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     expect(await readModels.waitFor(written, 10_000)).toBe(true);
     const reports: RebuildReport[] = [];
     for (const projection of organisationProjections) reports.push(await rebuildShadowDiff(app.get<EventStore>(ORGANISATION_STORE), readModels.store, projection));
-    console.log(`shadow diff (${setup}, ${readModels.store.kind}): ${reports.map((r) => `${r.projection} at position ${r.position}, ${JSON.stringify(r.documents)}, ${r.diff?.differences} differences`).join('; ')}`);
+    console.log(`shadow diff (${setup}, ${readModels.store.kind}): ${reports.map((r) => `${r.projection}: ${r.events} events to position ${r.position}, ${JSON.stringify(r.documents)}, ${r.diff?.differences} differences`).join('; ')}`);
     expect(reports.map((r) => [r.projection, r.diff?.differences])).toEqual(organisationProjections.map((p) => [p.name, 0]));
     expect(reports.map((r) => r.documents)).toEqual([
       { branches: 155, units: 15 },

@@ -32,6 +32,7 @@ export interface RebuildOptions {
 export interface RebuildReport {
   projection: string;
   mode: 'live' | 'shadow-diff';
+  /** Events read to build the copy: the shadow phase and the final catch-up together. */
   events: number;
   /** The position the rebuilt copy reached. */
   position: number;
@@ -50,14 +51,14 @@ export async function rebuildLive(source: EventSource, store: ReadStore, project
   const started = Date.now();
   const shadow = await startShadow(store, projection, options);
   try {
-    await shadowRunner(source, store, projection, options, 'shadow').runOnce(undefined, true);
+    const built = await shadowRunner(source, store, projection, options, 'shadow').runOnce(undefined, true);
     const live = writerOf(store, projection, 'live', options);
     await live.takeOver(options.takeOverMs ?? 3 * leaseMs(options));
     try {
       const final = await shadowRunner(source, store, projection, options, 'final').runOnce(undefined, true);
       const documents = await countDocuments(store, projection, shadowTarget(projection).collection);
       await live.switchIn(final.position);
-      return { projection: projection.name, mode: 'live', events: final.events, position: final.position, seconds: (Date.now() - started) / 1000, documents };
+      return { projection: projection.name, mode: 'live', events: built.events + final.events, position: final.position, seconds: (Date.now() - started) / 1000, documents };
     } finally {
       await live.release();
     }
@@ -77,7 +78,7 @@ export async function rebuildShadowDiff(source: EventSource, store: ReadStore, p
   const shadow = await startShadow(store, projection, options);
   try {
     const livePosition = (await shadow.states.load(projection.name))?.position ?? 0;
-    await shadowRunner(source, store, projection, options, 'shadow').runOnce(livePosition, true);
+    const built = await shadowRunner(source, store, projection, options, 'shadow').runOnce(livePosition, true);
     const live = writerOf(store, projection, 'live', options);
     await live.takeOver(options.takeOverMs ?? 3 * leaseMs(options));
     try {
@@ -91,7 +92,7 @@ export async function rebuildShadowDiff(source: EventSource, store: ReadStore, p
       }
       const documents = Object.fromEntries(collections.map((c, i) => [Object.keys(projection.collections)[i], c.rebuilt]));
       const differences = collections.reduce((n, c) => n + c.missing + c.extra + c.different, 0);
-      return { projection: projection.name, mode: 'shadow-diff', events: final.events, position: final.position, seconds: (Date.now() - started) / 1000, documents, diff: { differences, collections } };
+      return { projection: projection.name, mode: 'shadow-diff', events: built.events + final.events, position: final.position, seconds: (Date.now() - started) / 1000, documents, diff: { differences, collections } };
     } finally {
       await live.release();
     }
