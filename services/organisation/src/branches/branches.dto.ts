@@ -59,31 +59,38 @@ const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : val
 
 /** Query of the branch directory (GET /branches). */
 export class BranchDirectoryQuery {
+  @ApiPropertyOptional({ description: 'Every branch in this unit\'s subtree' })
   @IsOptional()
   @IsRegisterId()
   parentUnitId?: string;
 
+  @ApiPropertyOptional({ description: 'Name or area name, with or without Vietnamese diacritics ("thong thu" finds "Thông Thụ")' })
   @IsOptional()
   @IsRegisterName(100)
   q?: string;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
   hasSecretary?: boolean;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
   hasMembers?: boolean;
 
+  @ApiPropertyOptional({ enum: ['active', 'merged', 'split', 'dissolved', 'any'], default: 'active' })
   @IsOptional()
   @IsIn(['active', 'merged', 'split', 'dissolved', 'any'])
   status?: 'active' | 'merged' | 'split' | 'dissolved' | 'any';
 
+  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
   @IsOptional()
   asOf?: string;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -91,9 +98,11 @@ export class BranchDirectoryQuery {
   @Max(500)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   cursor?: string;
 
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -103,9 +112,11 @@ export class BranchDirectoryQuery {
 
 /** A read of today's read model (`minPosition`: wait until it has caught up with a command's position) or of history (`asOf`). */
 export class ReadModelQuery {
+  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
   @IsOptional()
   asOf?: string;
 
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -40,15 +40,19 @@ export class DissolveUnitRequest extends CommandRequest {}
 
 /** GET /units/{id}/tree: today (minPosition waits for the read model) or as of a date or instant. */
 export class TreeQuery {
+  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
   @IsOptional()
   asOf?: string;
 
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Show dissolved units and closed branches too' })
   @IsOptional()
   includeClosed?: string;
 
+  @ApiPropertyOptional({ description: 'Levels shown below the unit (0–20); counts always cover the whole subtree' })
   @IsOptional()
   depth?: string;
 
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
