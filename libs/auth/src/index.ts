@@ -5,3 +5,4 @@ export * from './jwt';
 export * from './api-keys';
 export * from './rate-limit';
 export * from './policy';
+export * from './internal-actor';

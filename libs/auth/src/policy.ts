@@ -120,6 +120,33 @@ export function policyOf(method: string, path: string): RoutePolicy | undefined 
   return byRoute.get(`${method.toUpperCase()} ${path}`);
 }
 
+const patterns = ROUTE_POLICIES.map((p) => ({
+  policy: p,
+  names: [...p.path.matchAll(/:(\w+)/g)].map((m) => m[1]),
+  regex: new RegExp(`^${p.path.replace(/:\w+/g, '([^/]+)')}$`),
+}));
+
+/**
+ * For a gateway that forwards requests it does not route itself: the declared route of a concrete
+ * path (`/units/xa-1/moves` → `/units/:id/moves`) with its parameters, when the table has one.
+ */
+export function matchRoute(method: string, path: string): { route: string; params: Record<string, string> } | undefined {
+  const verb = method.toUpperCase();
+  for (const { policy, names, regex } of patterns) {
+    if (policy.method !== verb) continue;
+    const m = regex.exec(path);
+    if (!m) continue;
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+    } catch {
+      return undefined;
+    }
+    return { route: policy.path, params };
+  }
+  return undefined;
+}
+
 export type Decision = { allowed: true } | { allowed: false; status: 403; detail: string };
 
 const deny = (detail: string): Decision => ({ allowed: false, status: 403, detail });

@@ -6,6 +6,7 @@ import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
 import { HealthController, Readiness } from './health';
+import { InternalCallersModule } from './internal-callers';
 import { InProcessBusModule } from './relay.module';
 import { ProblemDetailsFilter } from './problem-details';
 import { registerValidationPipe } from './validation';
@@ -65,7 +66,9 @@ export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknow
 /** Starts one service as its own process (distributed mode), with its Kafka consumer group if it has one. */
 export async function runService(name: string, features: Array<Type<unknown> | DynamicModule>, defaultPort: number, consumers?: ConsumerGroupSpec) {
   const config = loadConfig({ REGISTER_MODE: 'distributed', PORT: String(defaultPort), ...process.env });
-  const app = await createHttpApp(rootModuleOf(config, features), { title: `Union Register: ${name}` });
+  // Behind the gateway, a service takes its callers from the gateway's signed header only.
+  const callers = name === 'gateway' ? [] : [InternalCallersModule];
+  const app = await createHttpApp(rootModuleOf(config, [...callers, ...features]), { title: `Union Register: ${name}` });
   connectConsumers(app, config, consumers);
   await startConsumers(app, config);
   await listen(app, config.port, name);

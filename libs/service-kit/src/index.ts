@@ -12,3 +12,4 @@ export * from './fields';
 export * from './paging';
 export * from './relay.module';
 export * from './consumers';
+export * from './internal-callers';

@@ -1,4 +1,6 @@
 import { runService } from '@register/service-kit';
 import { GatewayModule } from './gateway.module';
+import { GatewayProxyModule } from './proxy/proxy.module';
 
-void runService('gateway', [GatewayModule], 3000);
+// GatewayModule's own routes (audit) first; everything else goes on to the owning service.
+void runService('gateway', [GatewayModule, GatewayProxyModule], 3000);

@@ -1,39 +1,48 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { ORGANISATION_SCHEMA_VERSIONS, PERSONNEL_SCHEMA_VERSIONS } from '@register/contracts';
+import { EventSchemas, EventStore, RecordedEvent } from '@register/event-sourcing';
+import { EventStoreConnections, REGISTER_CONFIG, RegisterConfig } from '@register/service-kit';
 import { ORGANISATION_STORE } from '../../../organisation/src/application/tokens';
 import { PERSONNEL_STORE } from '../../../personnel/src/application/tokens';
 
 /**
- * The logs the audit API reads: every service's that runs in this process. Each service that gets
- * a log adds its token here. Positions are per service (each owns its log), so the audit API pages
- * each log by its own position.
+ * The logs the audit API reads: every service's. In one process, the services' own stores; in the
+ * distributed register, the gateway opens each service's log read-only through the same event-store
+ * settings (the log is the register's record, which auditors read whole; no service's read models
+ * are touched). Positions are per service (each owns its log), so the audit API pages each log by
+ * its own position. Each service that gets a log adds itself here.
  */
 @Injectable()
 export class AuditLogs {
   private readonly stores = new Map<string, EventStore>();
 
-  constructor(private readonly modules: ModuleRef) {}
+  constructor(
+    private readonly modules: ModuleRef,
+    private readonly connections: EventStoreConnections,
+    @Inject(REGISTER_CONFIG) private readonly config: RegisterConfig,
+  ) {}
 
-  static readonly TOKENS: Array<[string, symbol]> = [
-    ['organisation', ORGANISATION_STORE],
-    ['personnel', PERSONNEL_STORE],
+  static readonly SERVICES: Array<[string, symbol, Record<string, number>]> = [
+    ['organisation', ORGANISATION_STORE, ORGANISATION_SCHEMA_VERSIONS],
+    ['personnel', PERSONNEL_STORE, PERSONNEL_SCHEMA_VERSIONS],
   ];
 
-  all(): Array<[string, EventStore]> {
-    for (const [name, token] of AuditLogs.TOKENS) {
+  async all(): Promise<Array<[string, EventStore]>> {
+    for (const [name, token, versions] of AuditLogs.SERVICES) {
       if (this.stores.has(name)) continue;
       try {
         this.stores.set(name, this.modules.get<EventStore>(token, { strict: false }));
       } catch {
-        // that service does not run in this process
+        // That service does not run in this process: distributed, its log is opened here.
+        if (this.config.mode === 'distributed') this.stores.set(name, await this.connections.open(name, new EventSchemas(versions)));
       }
     }
     return [...this.stores];
   }
 
-  of(service: string): EventStore | undefined {
-    return this.all().find(([name]) => name === service)?.[1];
+  async of(service: string): Promise<EventStore | undefined> {
+    return (await this.all()).find(([name]) => name === service)?.[1];
   }
 }
 

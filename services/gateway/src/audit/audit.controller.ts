@@ -32,7 +32,7 @@ export class AuditController {
   @Get('events')
   @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
   async events(@Query() q: AuditEventsQuery) {
-    const logs = this.logs.all().filter(([service]) => !q.service || service === q.service);
+    const logs = (await this.logs.all()).filter(([service]) => !q.service || service === q.service);
     if (logs.length === 0) throw new ServiceUnavailableException(`no event log${q.service ? ` of ${q.service}` : ''} is reachable from this gateway`);
     const limit = q.limit ?? 50;
     const cursor = parseCursor(q.cursor);
@@ -53,8 +53,8 @@ export class AuditController {
   @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
   async history(@Param() params: EntityParams) {
     const changes: AuditItem[] = [];
-    const organisation = this.logs.of('organisation');
-    const personnel = this.logs.of('personnel');
+    const organisation = await this.logs.of('organisation');
+    const personnel = await this.logs.of('personnel');
     if (params.type !== 'member') {
       if (!organisation) throw new ServiceUnavailableException('the organisation log is not reachable from this gateway');
       const key = params.type === 'unit' ? 'unitId' : 'branchId';

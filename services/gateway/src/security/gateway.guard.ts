@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CanActivate, ExecutionContext, ForbiddenException, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { authorise, MalformedTarget, Principal, RateLimiter } from '@register/auth';
+import { authorise, MalformedTarget, matchRoute, Principal, RateLimiter } from '@register/auth';
 import { API_PREFIX, ValidationFailed } from '@register/service-kit';
 import { AuthService } from './auth.service';
 import { StructureScopeResolver } from './structure-scope';
@@ -108,10 +108,18 @@ export class GatewayGuard implements CanActivate {
 
     if (WRITES.has(request.method)) refuseUnsafeBody(request);
 
-    const path = route.startsWith(PREFIX) ? route.slice(PREFIX.length) || '/' : route;
+    let path = route.startsWith(PREFIX) ? route.slice(PREFIX.length) || '/' : route;
+    let params = request.params ?? {};
+    if (path.endsWith('*')) {
+      // Forwarded to a service (distributed gateway): the route table names the route and its ids.
+      const actual = request.url.split('?')[0].slice(PREFIX.length);
+      const matched = matchRoute(request.method, actual);
+      path = matched?.route ?? actual;
+      params = matched?.params ?? {};
+    }
     let decision;
     try {
-      decision = await authorise(principal, request.method, path, { params: request.params ?? {}, body: request.body }, this.scopes);
+      decision = await authorise(principal, request.method, path, { params, body: request.body }, this.scopes);
     } catch (error) {
       if (error instanceof MalformedTarget) throw new ValidationFailed([{ field: error.field, rule: 'id', message: error.message }]);
       throw error;

@@ -1,0 +1,38 @@
+/** The services the distributed gateway forwards to, and where each listens inside the cluster. */
+export type ServiceName = 'organisation' | 'personnel' | 'training' | 'evaluation';
+
+const DEFAULT_URLS: Record<ServiceName, string> = {
+  organisation: 'http://127.0.0.1:3101',
+  personnel: 'http://127.0.0.1:3102',
+  training: 'http://127.0.0.1:3103',
+  evaluation: 'http://127.0.0.1:3104',
+};
+
+export function serviceUrls(env: NodeJS.ProcessEnv = process.env): Record<ServiceName, string> {
+  return {
+    organisation: env.ORGANISATION_URL ?? DEFAULT_URLS.organisation,
+    personnel: env.PERSONNEL_URL ?? DEFAULT_URLS.personnel,
+    training: env.TRAINING_URL ?? DEFAULT_URLS.training,
+    evaluation: env.EVALUATION_URL ?? DEFAULT_URLS.evaluation,
+  };
+}
+
+/** Branch officers live in personnel although their paths sit under /branches/{id}. */
+const PERSONNEL_UNDER_BRANCHES = /^\/branches\/[^/]+\/(officer-appointments|officer-departures|officers)$/;
+
+const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
+  units: 'organisation',
+  branches: 'organisation',
+  'branch-mergers': 'organisation',
+  'branch-splits': 'organisation',
+  members: 'personnel',
+  'personnel-reports': 'personnel',
+  'training-courses': 'training',
+  ratings: 'evaluation',
+};
+
+/** The service that owns a path below /api/v1, or undefined for one no service serves. */
+export function owningService(path: string): ServiceName | undefined {
+  if (PERSONNEL_UNDER_BRANCHES.test(path)) return 'personnel';
+  return BY_FIRST_SEGMENT[path.split('/')[1] ?? ''];
+}

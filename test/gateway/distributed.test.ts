@@ -1,0 +1,165 @@
+import { Client } from 'pg';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { actorHeaders, mintToken, MintOptions } from '@register/auth';
+import { EventStore } from '@register/event-sourcing';
+import { createHttpApp, InternalCallersModule, loadConfig, RegisterConfig, rootModuleOf } from '@register/service-kit';
+import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
+import { AuthService } from '../../services/gateway/src/security/auth.service';
+import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
+import { OrganisationModule } from '../../services/organisation/src/organisation.module';
+import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
+import { PersonnelModule } from '../../services/personnel/src/personnel.module';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
+import { httpClient } from '../support/http';
+import { servers, uniqueName } from '../support/servers';
+import { seedTree, why } from './gateway-app';
+
+/**
+ * The distributed gateway on the real servers: organisation, personnel and the gateway as three
+ * apps on their own ports, on a fresh PostgreSQL database. The gateway authenticates, authorises
+ * against the tree it asks organisation (and personnel, for members) about, and forwards over HTTP
+ * with the caller signed into a header; the services trust nothing else.
+ */
+describe('gateway (distributed): HTTP to the services, the caller signed in', () => {
+  const secret = 'test-internal-secret-0123456789';
+  let config: RegisterConfig;
+  let organisation: NestFastifyApplication;
+  let personnel: NestFastifyApplication;
+  let gateway: NestFastifyApplication;
+  let gw: Awaited<ReturnType<typeof httpClient>>;
+  let direct: Awaited<ReturnType<typeof httpClient>>;
+  let orgStore: EventStore;
+  let personnelStore: EventStore;
+  let token: (o: MintOptions) => Promise<Record<string, string>>;
+  const heads = async () => `${await orgStore.headPosition()}/${await personnelStore.headPosition()}`;
+  /** Personnel learns organisation's events as its consumer would (the bus is not this test's subject). */
+  let handedOver = 0;
+  const syncPersonnel = async (reactions: OrganisationReactions) => {
+    for (let page = await orgStore.readAll(handedOver, 500); page.length > 0; page = await orgStore.readAll(handedOver, 500)) {
+      for (const e of page) await reactions.handle(e);
+      handedOver = page[page.length - 1].position;
+    }
+  };
+
+  beforeAll(async () => {
+    process.env.REGISTER_INTERNAL_SECRET = secret;
+    process.env.REGISTER_RELAY = 'off';
+    const database = uniqueName('gw_dist');
+    const admin = new Client({ connectionString: servers.postgresUrl });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    await admin.end();
+    config = loadConfig({
+      REGISTER_MODE: 'distributed',
+      EVENT_STORE: 'postgres',
+      REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
+      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'register-gw-')),
+    });
+    organisation = await createHttpApp(rootModuleOf(config, [InternalCallersModule, OrganisationModule]), { title: 'organisation', logger: false });
+    direct = await httpClient(organisation);
+    personnel = await createHttpApp(rootModuleOf(config, [InternalCallersModule, PersonnelModule]), { title: 'personnel', logger: false });
+    await personnel.listen(0, '127.0.0.1');
+    process.env.ORGANISATION_URL = (await organisation.getUrl()).replace('[::1]', '127.0.0.1');
+    process.env.PERSONNEL_URL = (await personnel.getUrl()).replace('[::1]', '127.0.0.1');
+    gateway = await createHttpApp(rootModuleOf(config, [GatewayModule, GatewayProxyModule]), { title: 'gateway', logger: false });
+    gw = await httpClient(gateway);
+    orgStore = organisation.get(ORGANISATION_STORE);
+    personnelStore = personnel.get(PERSONNEL_STORE);
+    const auth = gateway.get(AuthService);
+    token = async (o) => ({ authorization: `Bearer ${await mintToken(auth.localSecret!, o)}` });
+    await seedTree({ post: async (path: string, body: unknown) => {
+      const r = await gw.post(path, body, await token({ sub: 'admin', roles: ['central-admin'] }));
+      return { status: r.status, raw: JSON.stringify(r.body) };
+    } } as never);
+    await syncPersonnel(personnel.get(OrganisationReactions));
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await personnel?.close();
+    await organisation?.close();
+    delete process.env.REGISTER_RELAY;
+  });
+
+  it('forwards a unit officer\'s write inside their subtree, recording them and the correlation id', async () => {
+    const before = await orgStore.headPosition();
+    const r = await gw.post('/branches', { parentUnitId: 'xa-1', name: 'Chi đoàn bản Hua Na', ...why() }, { ...(await token({ sub: 'can-bo-qp', roles: ['unit-officer'], scopeUnitId: 'qp' })), 'x-correlation-id': 'corr-dist-1' });
+    expect(r.status).toBe(201);
+    expect(r.headers.get('x-correlation-id')).toBe('corr-dist-1');
+    const [event] = await orgStore.readAll(before, 10);
+    expect(event.metadata).toMatchObject({ actor: 'can-bo-qp', correlationId: 'corr-dist-1', reason: 'thử nghiệm' });
+  });
+
+  it('refuses a write outside the caller\'s subtree with 403, appending nothing', async () => {
+    const before = await heads();
+    const r = await gw.post('/branches', { parentUnitId: 'xa-9', name: 'Chi đoàn ngoài', ...why() }, await token({ sub: 'can-bo-qp', roles: ['unit-officer'], scopeUnitId: 'qp' }));
+    expect([r.status, r.headers.get('content-type')]).toEqual([403, expect.stringMatching(/^application\/problem\+json/)]);
+    const moveOut = await gw.post('/units/xa-1/moves', { toParentId: 'th', ...why() }, await token({ sub: 'can-bo-qp', roles: ['unit-officer'], scopeUnitId: 'qp' }));
+    expect(moveOut.status).toBe(403);
+    expect(await heads()).toBe(before);
+  });
+
+  it('passes the services\' answers through: ETag, If-Match conflicts, validation problems, 404', async () => {
+    const admin = await token({ sub: 'admin', roles: ['central-admin'] });
+    const got = await gw.get('/branches/b-2', admin);
+    expect(got.status).toBe(200);
+    const etag = got.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+"$/);
+    expect((await gw.post('/branches/b-2/renames', { name: 'Chi đoàn bản Pục Mới', ...why() }, { ...admin, 'if-match': etag })).status).toBe(201);
+    expect((await gw.post('/branches/b-2/renames', { name: 'Chi đoàn bản Pục Cũ', ...why() }, { ...admin, 'if-match': etag })).status).toBe(409);
+    const bad = await gw.post('/branches', { parentUnitId: 'xa-1', name: 'Chi đoàn X', colour: 'đỏ', ...why() }, admin);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(bad.body.errors)).toContain('colour');
+    expect((await gw.get('/branches/khong-co', admin)).status).toBe(404);
+    expect((await gw.get('/khong-co-gi', admin)).status).toBe(404);
+  });
+
+  it('appends once for one Idempotency-Key sent twice', async () => {
+    const admin = { ...(await token({ sub: 'admin', roles: ['central-admin'] })), 'idempotency-key': uniqueName('k') };
+    const body = { parentUnitId: 'xa-2', name: 'Chi đoàn bản Đỏn', ...why() };
+    const first = await gw.post('/branches', body, admin);
+    const before = await orgStore.headPosition();
+    const again = await gw.post('/branches', body, admin);
+    expect([first.status, again.body.id]).toEqual([201, first.body.id]);
+    expect(await orgStore.headPosition()).toBe(before);
+  });
+
+  it('checks a member\'s writes where the member\'s branch is now, asking personnel', async () => {
+    const admin = await token({ sub: 'admin', roles: ['central-admin'] });
+    const admitted = await gw.post('/members', { id: 'm-dist-1', branchId: 'b-1', fullName: 'Lữ Thị Mai', dateOfBirth: '2001-04-30', gender: 'female', admittedOn: '2021-03-26', consent: { givenOn: '2021-03-01', purposes: ['membership-register'] }, ...why() }, admin);
+    expect(admitted.status).toBe(201);
+    const before = await heads();
+    const otherSecretary = await gw.post('/members/m-dist-1/status-changes', { status: 'away-work', ...why() }, await token({ sub: 'bt-b3', roles: ['branch-secretary'], scopeBranchId: 'b-3' }));
+    expect(otherSecretary.status).toBe(403);
+    expect(await heads()).toBe(before);
+    const ownSecretary = await gw.post('/members/m-dist-1/status-changes', { status: 'away-work', ...why() }, await token({ sub: 'bt-b1', roles: ['branch-secretary'], scopeBranchId: 'b-1' }));
+    expect(ownSecretary.status).toBe(201);
+    const [event] = await personnelStore.readAll(Number(before.split('/')[1]), 10);
+    expect(event.metadata.actor).toBe('bt-b1');
+  });
+
+  it('reads every service\'s log for auditors', async () => {
+    const r = await gw.get('/audit/events?limit=500', await token({ sub: 'kiem-toan', roles: ['auditor'] }));
+    expect(r.status).toBe(200);
+    const services = new Set((r.body.items as Array<{ service: string }>).map((e) => e.service));
+    expect([...services].sort()).toEqual(['organisation', 'personnel']);
+  });
+
+  it('leaves the services deaf to anyone but the gateway', async () => {
+    const body = { parentUnitId: 'xa-1', name: 'Chi đoàn đi tắt', ...why() };
+    expect((await direct.post('/branches', body)).status).toBe(401);
+    const forged = actorHeaders('not-the-secret-at-all-000', { id: 'admin', roles: ['central-admin'], via: 'jwt' });
+    expect((await direct.post('/branches', body, forged)).status).toBe(401);
+    expect((await direct.get('/branches/b-1')).status).toBe(401);
+    expect((await direct.get('/branches/b-1', actorHeaders(secret, { id: 'system:gateway', roles: ['auditor'], via: 'api-key' }))).status).toBe(200);
+    const health = await fetch(`${process.env.ORGANISATION_URL}/health/live`);
+    expect(health.status).toBe(200);
+  });
+});
