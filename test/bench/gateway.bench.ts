@@ -6,7 +6,10 @@
  * - reads: GET /api/v1/branches/{id} with a bearer token  vs  bare GET /doc answering the same JSON and ETag.
  * - writes: POST /api/v1/branches/{id}/renames by a unit officer (scope check, one event appended to
  *   the PGlite log)  vs  bare POST /doc that parses the same body and answers the same shape.
- * Keep-alive HTTP over loopback; C concurrent clients; rounds of the two contenders alternate.
+ * - distributed: the same through the distributed gateway, which forwards over HTTP to an
+ *   organisation service (caller signed into a header, scope asked of organisation per write).
+ *   Both run in this one process here, so each request costs two HTTP hops on one event loop.
+ * Keep-alive HTTP over loopback; C concurrent clients; rounds of the contenders alternate.
  *
  * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS)
  */
@@ -17,8 +20,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { mintToken } from '@register/auth';
-import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
+import { createHttpApp, InternalCallersModule, loadConfig, rootModuleOf } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { environment, percentile, printTable, round, writeResults } from './bench-util';
@@ -97,6 +101,29 @@ async function main() {
     const r = await call(port, 'POST', '/api/v1/branches', admin, JSON.stringify({ id: `b-${k}`, parentUnitId: 'xa-1', name: `Chi đoàn bản ${k}`, area: { kind: 'village', name: `Bản ${k}` }, ...why }));
     if (r.status !== 201) throw new Error(r.text);
   }
+  // The distributed set: an organisation service that answers only the gateway, and the gateway.
+  process.env.REGISTER_INTERNAL_SECRET ??= 'bench-internal-secret-0123456789';
+  const backendDir = mkdtempSync(join(tmpdir(), 'register-gateway-bench-org-'));
+  const backend = await createHttpApp(rootModuleOf(loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: backendDir }), [InternalCallersModule, OrganisationModule]), { title: 'bench org', logger: false });
+  await backend.listen(0, '127.0.0.1');
+  process.env.ORGANISATION_URL = `http://127.0.0.1:${(backend.getHttpServer().address() as { port: number }).port}`;
+  const front = await createHttpApp(rootModuleOf(loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'pglite', DATA_DIR: dataDir }), [GatewayModule, GatewayProxyModule]), { title: 'bench gateway', logger: false });
+  await front.listen(0, '127.0.0.1');
+  const frontPort = (front.getHttpServer().address() as { port: number }).port;
+  for (const u of [
+    { id: 'tw', kind: 'central', name: 'Trung ương Đoàn' },
+    { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw' },
+    { id: 'qp', kind: 'district', name: 'Huyện đoàn Quế Phong', parentId: 'na' },
+    { id: 'xa-1', kind: 'grassroots', name: 'Đoàn xã Tiền Phong', parentId: 'qp' },
+  ]) {
+    const r = await call(frontPort, 'POST', '/api/v1/units', admin, JSON.stringify({ ...u, ...why }));
+    if (r.status !== 201) throw new Error(r.text);
+  }
+  for (let k = 0; k < 200; k++) {
+    const r = await call(frontPort, 'POST', '/api/v1/branches', admin, JSON.stringify({ id: `b-${k}`, parentUnitId: 'xa-1', name: `Chi đoàn bản ${k}`, area: { kind: 'village', name: `Bản ${k}` }, ...why }));
+    if (r.status !== 201) throw new Error(r.text);
+  }
+
   const doc = await call(port, 'GET', '/api/v1/branches/b-1', admin);
   const document = JSON.parse(doc.text);
 
@@ -106,13 +133,15 @@ async function main() {
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const barePort = (bare.server.address() as { port: number }).port;
 
-  const tallies = Object.fromEntries(['gateway read', 'bare read', 'gateway write', 'bare write', 'app /health/live (Nest, no auth, no store)'].map((n) => [n, { latencies: [], ops: 0, seconds: 0, errors: 0 } as Tally]));
+  const tallies = Object.fromEntries(['gateway read', 'bare read', 'gateway write', 'bare write', 'app /health/live (Nest, no auth, no store)', 'distributed gateway read', 'distributed gateway write'].map((n) => [n, { latencies: [], ops: 0, seconds: 0, errors: 0 } as Tally]));
   const gwRead = async (i: number) => (await call(port, 'GET', `/api/v1/branches/b-${i % 200}`, officer)).status === 200;
   const bareRead = async () => (await call(barePort, 'GET', '/doc', officer)).status === 200;
   let n = 0;
   const gwWrite = async (i: number) => (await call(port, 'POST', `/api/v1/branches/b-${i % 200}/renames`, officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
   const bareWrite = async (i: number) => (await call(barePort, 'POST', '/doc', officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
 
+  const distRead = async (i: number) => (await call(frontPort, 'GET', `/api/v1/branches/b-${i % 200}`, officer)).status === 200;
+  const distWrite = async (i: number) => (await call(frontPort, 'POST', `/api/v1/branches/b-${i % 200}/renames`, officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
   const appHealth = async () => (await call(port, 'GET', '/health/live', {})).status === 200;
   await load(1, gwRead, { latencies: [], ops: 0, seconds: 0, errors: 0 }); // warm-up
   await load(1, bareRead, { latencies: [], ops: 0, seconds: 0, errors: 0 });
@@ -122,6 +151,8 @@ async function main() {
     await load(SECONDS, gwWrite, tallies['gateway write']);
     await load(SECONDS, bareWrite, tallies['bare write']);
     await load(SECONDS, appHealth, tallies['app /health/live (Nest, no auth, no store)']);
+    await load(SECONDS, distRead, tallies['distributed gateway read']);
+    await load(SECONDS, distWrite, tallies['distributed gateway write']);
   }
   const rows = Object.entries(tallies).map(([name, t]) => summary(name, t));
   printTable(['contender', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms'], rows.map((s) => [s.name, s.ops, s.errors, s.opsPerSec, s.p50, s.p99]), `gateway vs bare Fastify (${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds)`);
@@ -130,11 +161,17 @@ async function main() {
     readP99: round(rows[0].p99 / rows[1].p99, 3),
     writeThroughput: round(rows[2].opsPerSec / rows[3].opsPerSec, 3),
     writeP99: round(rows[2].p99 / rows[3].p99, 3),
+    distributedReadThroughput: round(rows[5].opsPerSec / rows[1].opsPerSec, 3),
+    distributedReadP99: round(rows[5].p99 / rows[1].p99, 3),
+    distributedWriteThroughput: round(rows[6].opsPerSec / rows[3].opsPerSec, 3),
   };
   console.log(`\nratios gateway/bare: ${JSON.stringify(ratio)}  (target: reads ≥ 0.5× bare throughput)`);
   console.log(`results: ${writeResults('gateway', { environment: environment(), concurrency: CONCURRENCY, rounds: ROUNDS, secondsPerRound: SECONDS, rows, ratio })}`);
   await bare.close();
+  await front.close();
+  await backend.close();
   await app.close();
+  rmSync(backendDir, { recursive: true, force: true });
   agent.destroy();
   rmSync(dataDir, { recursive: true, force: true });
 }
