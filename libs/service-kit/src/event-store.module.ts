@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { CommandHandler, EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
 import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
 import { RegisterConfig } from './config';
+import { Readiness } from './health';
 import { REGISTER_CONFIG } from './tokens';
 
 /**
@@ -17,7 +18,10 @@ export class EventStoreConnections implements OnApplicationShutdown {
   private client?: Promise<SqlClient>;
   private readonly opened: EventStore[] = [];
 
-  constructor(@Inject(REGISTER_CONFIG) private readonly config: RegisterConfig) {}
+  constructor(
+    @Inject(REGISTER_CONFIG) private readonly config: RegisterConfig,
+    @Optional() private readonly readiness?: Readiness,
+  ) {}
 
   /** The SQL client the logs live on (PostgreSQL or PGlite); undefined on EventStoreDB. */
   async sqlClient(): Promise<SqlClient | undefined> {
@@ -29,6 +33,8 @@ export class EventStoreConnections implements OnApplicationShutdown {
   async open(service: string, schemas: EventSchemas): Promise<EventStore> {
     const store = await this.openRaw(service);
     this.opened.push(store);
+    // Ready only while the log answers: a process that cannot append should not take requests.
+    this.readiness?.add(`event-log:${service}`, async () => void (await store.headPosition()));
     return new UpcastingEventStore(store, schemas);
   }
 

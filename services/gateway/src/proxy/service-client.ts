@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { actorHeaders, Principal } from '@register/auth';
+import { Readiness } from '@register/service-kit';
 import { serviceUrls, ServiceName } from './service-routes';
 
 export interface ServiceAnswer {
@@ -23,7 +24,13 @@ export class ServiceClient implements OnApplicationShutdown {
   private readonly urls = serviceUrls();
   private readonly secret: string;
 
-  constructor() {
+  constructor(@Optional() readiness?: Readiness) {
+    for (const service of Object.keys(this.urls) as ServiceName[]) {
+      readiness?.add(`service:${service}`, async () => {
+        const answer = await this.call(service, 'GET', '/health/live', undefined, {});
+        if (answer.status !== 200) throw new Error(`health/live answered ${answer.status}`);
+      });
+    }
     const secret = process.env.REGISTER_INTERNAL_SECRET;
     if (!secret || secret.length < 16) throw new Error('REGISTER_INTERNAL_SECRET (16 characters or more, the same in the gateway and every service) is required in distributed mode');
     this.secret = secret;
