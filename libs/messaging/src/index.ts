@@ -15,7 +15,7 @@ export * from './in-process/server';
 export * from './idempotency/sql-transactions';
 export * from './idempotency/processed-events';
 export * from './idempotency/reaction-context';
-export * from './idempotency/stream-progress';
+export * from './idempotency/seen-events';
 export * from './nest/keep-handler-errors.filter';
 export * from './nest/consumer-app';
 export * from './nest/relay-host';

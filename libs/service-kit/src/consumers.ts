@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { CustomTransportStrategy } from '@nestjs/microservices';
-import { InProcessBus, InProcessServer, KeepHandlerErrors, ReliableKafkaServer } from '@register/messaging';
+import { InProcessBus, InProcessServer, ReliableKafkaServer } from '@register/messaging';
 import { RegisterConfig } from './config';
 
 /** One service's consumer group; its @EventPattern controllers sit in the service's module. */
@@ -20,12 +20,14 @@ export const EMBEDDED_GROUP = 'embedded';
  * - distributed: a ReliableKafkaServer for the service's one group. Nest binds every handler of an
  *   app to every server of it, which is why a service process has one group only;
  * - embedded: one InProcessServer over the process's bus, for the handlers of every module.
- * Errors go back to the transport unchanged (retries, then the dead letter), not to the HTTP filter.
+ * No filter is inherited from the HTTP app (problem+json means nothing to a transport); consumer
+ * controllers carry @UseFilters(KeepHandlerErrors), as a hybrid app's microservice takes no global
+ * filter once connected.
  */
 export function connectConsumers(app: INestApplication, config: RegisterConfig, spec?: ConsumerGroupSpec): void {
   const strategy = consumerStrategy(app, config, spec);
   if (!strategy) return;
-  app.connectMicroservice({ strategy }, { inheritAppConfig: false }).useGlobalFilters(new KeepHandlerErrors());
+  app.connectMicroservice({ strategy }, { inheritAppConfig: false });
 }
 
 /** Starts the consumers; call before `listen`. The in-process bus opens only once its subscribers are there (it keeps no history). */

@@ -23,15 +23,17 @@ export const personnelSchemas = new EventSchemas(PERSONNEL_SCHEMA_VERSIONS);
  * EventStoreDB there is no key table yet and the log is written unsealed.
  */
 const personnelStoreProviders = [
+  { provide: PERSONNEL_LOG, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open('personnel', personnelSchemas) },
+  // The tables beside the log wait for it (PERSONNEL_LOG injected, unused): Nest builds providers
+  // concurrently, and two `create schema if not exists` racing on a fresh database, one fails.
   {
     provide: PERSONNEL_KEYS,
-    inject: [EventStoreConnections],
+    inject: [EventStoreConnections, PERSONNEL_LOG],
     useFactory: async (c: EventStoreConnections): Promise<KeyVault | null> => {
       const sql = await c.sqlClient();
       return sql ? SqlKeyVault.open(sql, 'personnel') : null;
     },
   },
-  { provide: PERSONNEL_LOG, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open('personnel', personnelSchemas) },
   {
     provide: PERSONNEL_STORE,
     inject: [PERSONNEL_LOG, PERSONNEL_KEYS],
@@ -40,7 +42,7 @@ const personnelStoreProviders = [
   { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE], useFactory: (store: EventStore) => new CommandHandler(store, personnelSchemas) },
   {
     provide: PERSONNEL_READ_LOG,
-    inject: [EventStoreConnections],
+    inject: [EventStoreConnections, PERSONNEL_LOG],
     useFactory: async (c: EventStoreConnections): Promise<PersonalDataReadLog> => {
       const sql = await c.sqlClient();
       return sql ? SqlReadLog.open(sql, 'personnel') : new InMemoryReadLog();

@@ -1,7 +1,7 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RecordedEvent } from '@register/event-sourcing';
-import { eventsTopic, StreamProgress } from '@register/messaging';
+import { eventsTopic, KeepHandlerErrors, SeenEvents } from '@register/messaging';
 import { ConsumerGroupSpec } from '@register/service-kit';
 import { applyPersonnelEvent } from './personnel-events';
 import { PeopleReplica } from './people-replica';
@@ -14,19 +14,20 @@ export const PEOPLE_SYNC: ConsumerGroupSpec = { group: 'organisation.people-sync
 
 /**
  * Personnel's events, from Kafka (distributed) or the in-process bus (embedded): the same handler.
- * Idempotent by stream revision: a redelivered admission must not put a member back into the branch
- * they have since left.
+ * Idempotent by event id: a redelivered admission must not put a member back into the branch they
+ * have since left.
  */
 @Controller()
+@UseFilters(KeepHandlerErrors) // the real error reaches the transport, and so the dead letter
 export class PeopleSyncConsumer {
-  private readonly progress = new StreamProgress();
+  private readonly applied = new SeenEvents();
 
   constructor(private readonly people: PeopleReplica) {}
 
   @EventPattern(eventsTopic('personnel'))
   onPersonnelEvent(@Payload() event: RecordedEvent): void {
-    if (this.progress.seen(event)) return;
+    if (this.applied.seen(event)) return;
     applyPersonnelEvent(this.people, event);
-    this.progress.record(event);
+    this.applied.record(event);
   }
 }

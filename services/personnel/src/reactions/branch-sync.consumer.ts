@@ -1,7 +1,7 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RecordedEvent } from '@register/event-sourcing';
-import { eventsTopic, StreamProgress } from '@register/messaging';
+import { eventsTopic, KeepHandlerErrors, SeenEvents } from '@register/messaging';
 import { ConsumerGroupSpec } from '@register/service-kit';
 import { OrganisationReactions } from './organisation-reactions.service';
 
@@ -14,19 +14,20 @@ export const BRANCH_SYNC: ConsumerGroupSpec = { group: 'personnel.branch-sync', 
 
 /**
  * Organisation's events, from Kafka (distributed) or the in-process bus (embedded): the same handler.
- * Organisation's structure is one stream, so StreamProgress turns any redelivery into a no-op before
- * it can set the replica back; a failed attempt is not recorded and runs again in full.
+ * A redelivered event (a rebalance, a retry after a crash) is skipped by its id before it can set
+ * the replica back; a failed attempt is not recorded, and runs again in full.
  */
 @Controller()
+@UseFilters(KeepHandlerErrors) // the real error reaches the transport, and so the dead letter
 export class BranchSyncConsumer {
-  private readonly progress = new StreamProgress();
+  private readonly applied = new SeenEvents();
 
   constructor(private readonly reactions: OrganisationReactions) {}
 
   @EventPattern(eventsTopic('organisation'))
   async onOrganisationEvent(@Payload() event: RecordedEvent): Promise<void> {
-    if (this.progress.seen(event)) return;
+    if (this.applied.seen(event)) return;
     await this.reactions.handle(event);
-    this.progress.record(event);
+    this.applied.record(event);
   }
 }
