@@ -5,6 +5,7 @@ import { Batch } from './batch';
 import { liveTarget, Target } from './naming';
 import { AnyProjection, checkOperation, Operation, ProjectionError, ProjectionReader } from './projection';
 import { ReadStore } from './read-store';
+import { oneWritePerDocument } from './same-document';
 import { LeaseLost, ProjectionState, ProjectionStates } from './state';
 import { CopyWriter, versionMismatch } from './writer';
 
@@ -259,6 +260,9 @@ export class ProjectionRunner {
 
   /** Applies one event's operations to the batch; a promise only when the handler returned one. */
   private process(batch: Batch, event: RecordedEvent): Promise<void> | undefined {
+    // At-least-once sources (a redelivery, an overlapping page) may hand an event over again: it is
+    // already in the batch or behind the checkpoint, and applying it twice would count it twice.
+    if (event.position <= batch.lastPos) return undefined;
     this.events_++;
     const handler = this.projection.handlerFor(event.type);
     if (!handler) {
@@ -279,17 +283,29 @@ export class ProjectionRunner {
         },
       );
     }
-    this.addAll(batch, event, result as Operation | Operation[] | undefined);
-    return undefined;
+    return this.addAll(batch, event, result as Operation | Operation[] | undefined);
   }
 
-  private addAll(batch: Batch, event: RecordedEvent, ops: Operation | readonly Operation[] | undefined | void) {
-    for (const operation of Array.isArray(ops) ? ops : ops ? [ops] : []) {
+  /** Adds an event's operations (folded to one per document, see same-document.ts) and moves past the event. */
+  private addAll(batch: Batch, event: RecordedEvent, ops: Operation | readonly Operation[] | undefined | void): Promise<void> | undefined {
+    const list = Array.isArray(ops) ? (ops as readonly Operation[]) : ops ? [ops as Operation] : [];
+    for (const operation of list) {
       const problem = checkOperation(this.projection, operation);
       if (problem) throw new ProjectionError(this.projection.name, event, problem);
-      batch.add(operation, event.position);
     }
-    batch.advance(event.position);
+    const add = (folded: readonly Operation[]) => {
+      for (const operation of folded) batch.add(operation, event.position);
+      batch.advance(event.position);
+    };
+    const reader = this.readerFor(batch);
+    const folded = oneWritePerDocument(list, event.position, (collection, id) => reader.read(collection, id));
+    if (!Array.isArray(folded)) {
+      return (folded as Promise<Operation[]>).then(add, (error) => {
+        throw new ProjectionError(this.projection.name, event, (error as Error).message);
+      });
+    }
+    add(folded);
+    return undefined;
   }
 
   private readerFor(batch: Batch): ProjectionReader {

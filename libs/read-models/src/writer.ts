@@ -73,8 +73,14 @@ export class CopyWriter {
       await this.lease.save({ version: this.projection.version });
       state.version = this.projection.version;
     }
+    if (state.position === 0 && !state.highWater && !state.pending) {
+      // Checkpoint 0 means "no event in the documents", and no batch was ever started under this
+      // state (each records its highWater before writing). Documents found here are left from a
+      // lost or hand-reset state document; replaying onto them would count every event twice.
+      for (const name of Object.keys(this.projection.collections)) await this.store.dropCollection(this.target.collection(name));
+    }
     for (const [name, spec] of Object.entries(this.projection.collections)) await this.store.ensureCollection(this.target.collection(name), spec);
-    this.highWater = state.highWater;
+    this.highWater = state.highWater ?? 0;
     if (state.pending) state.position = await this.recover(state);
     if (this.highWater > state.position) {
       this.options.logger?.warn(`read model ${this.target.state}: checkpoint ${state.position} is behind what was written (${this.highWater}); resuming there`);

@@ -8,6 +8,7 @@ import { Update } from '../updater';
 type AnyBulkOp = mongo.AnyBulkWriteOperation<mongo.Document>;
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
+const INVALID_NAMESPACE = 73;
 /** Journal chunk size in characters: far below the 16 MB document limit even for 3-byte UTF-8. */
 const JOURNAL_CHUNK = 2_000_000;
 /** Writes per bulkWrite call: FerretDB runs a bulk statement by statement, so huge calls gain nothing. */
@@ -134,14 +135,42 @@ export class MongoReadStore implements ReadStore {
     await this.db.collection(collection).drop().catch(ignoreCode(NAMESPACE_NOT_FOUND));
   }
 
-  /** FerretDB v1 has no `dropTarget`: there the target is dropped first, and is missing for a moment. */
+  /**
+   * FerretDB v1 has no `dropTarget`: there the target is dropped first, and is missing for a moment.
+   * Nor does it rename a collection whose name holds a dot (it splits `db.collection` at every dot,
+   * and ours are `<projection>.<collection>`): then the documents are copied and the source dropped
+   * last, so that a switch-in interrupted halfway is finished by doing it again.
+   */
   async renameCollection(from: string, to: string): Promise<void> {
     if (this.kind === 'mongodb') {
       await this.db.renameCollection(from, to, { dropTarget: true });
       return;
     }
     await this.dropCollection(to);
-    await this.db.renameCollection(from, to);
+    try {
+      await this.db.renameCollection(from, to);
+    } catch (error) {
+      if ((error as { code?: number }).code !== INVALID_NAMESPACE) throw error;
+      await this.copyCollection(from, to);
+    }
+  }
+
+  private async copyCollection(from: string, to: string): Promise<void> {
+    const source = this.db.collection(from);
+    const target = this.db.collection(to);
+    await this.db.createCollection(to).catch(ignoreCode(48));
+    for (const index of await source.listIndexes().toArray()) {
+      if (index.name !== '_id_') await target.createIndex(index.key, { name: index.name, ...(index.unique ? { unique: true } : {}) });
+    }
+    let chunk: mongo.Document[] = [];
+    for await (const doc of source.find({}).batchSize(BULK_CHUNK)) {
+      chunk.push(doc);
+      if (chunk.length < BULK_CHUNK) continue;
+      await target.insertMany(chunk, { ordered: false });
+      chunk = [];
+    }
+    if (chunk.length) await target.insertMany(chunk, { ordered: false });
+    await this.dropCollection(from);
   }
 
   async listCollections(): Promise<string[]> {
