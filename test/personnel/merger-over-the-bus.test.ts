@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import mongoose from 'mongoose';
 import { Client } from 'pg';
+import { EventStore } from '@register/event-sourcing';
 import { connectConsumers, ConsumerGroupSpec, createHttpApp, loadConfig, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { PEOPLE_SYNC } from '../../services/organisation/src/people/people-sync.consumer';
+import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.consumer';
 import { Answer, httpClient } from '../support/http';
@@ -74,6 +76,8 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
   const membersOf = Object.fromEntries(branches.map((b) => [b, [`${b}-a`, `${b}-b`]]));
   const secretaryOf = (b: string) => membersOf[b][0];
   const commune = id('xa');
+  /** Organisation's log position of the last branch established: the directory (a read model) is read at or after it. */
+  let orgPosition = 0;
 
   beforeAll(async () => {
     if (setup === 'embedded') {
@@ -109,6 +113,7 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
     for (const [i, branchId] of branches.entries()) {
       const answer = await org.post('/branches', { id: branchId, parentUnitId: commune, name: `Chi đoàn bản Na Lịn ${i + 1}`, area: { kind: 'village', name: `Na Lịn ${i + 1}` }, ...why('2019-01-01') });
       expect(answer.status).toBe(201);
+      orgPosition = answer.body.position;
     }
     // Personnel's vacancies report lists the active branches of its replica: a branch is known once it shows there.
     const known = await eventually(
@@ -139,9 +144,9 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
     );
     expect(plan.body.membersMoving).toEqual(sources.map((s) => ({ fromBranchId: s, toBranchId: target, count: 2 })));
     expect(plan.body.officerConflicts).toEqual([{ branchId: target, role: 'secretary', holders: branches.map((b) => ({ memberId: secretaryOf(b), fromBranchId: b })) }]);
-    const withSecretary = await org.get(`/branches?parentUnitId=${commune}&hasSecretary=true`);
+    const withSecretary = await org.get(`/branches?parentUnitId=${commune}&hasSecretary=true&minPosition=${orgPosition}`);
     expect(withSecretary.body.items.map((b: { id: string }) => b.id).sort()).toEqual([...branches].sort());
-    expect((await org.get(`/branches?parentUnitId=${commune}&hasMembers=false`)).body.items).toEqual([]);
+    expect((await org.get(`/branches?parentUnitId=${commune}&hasMembers=false&minPosition=${orgPosition}`)).body.items).toEqual([]);
   });
 
   it('merges the three branches into the fourth; personnel moves the members and ends the absorbed posts on the effective date', async () => {
@@ -177,7 +182,9 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
 
   it("organisation then sees all eight members and the one secretary in the successor, from personnel's events", async () => {
     const newcomer = id('n');
-    expect((await org.post('/branches', { id: newcomer, parentUnitId: commune, name: 'Chi đoàn bản Na Lịn mới', area: { kind: 'village', name: 'Na Lịn mới' }, ...why('2025-08-01') })).status).toBe(201);
+    const established = await org.post('/branches', { id: newcomer, parentUnitId: commune, name: 'Chi đoàn bản Na Lịn mới', area: { kind: 'village', name: 'Na Lịn mới' }, ...why('2025-08-01') });
+    expect(established.status).toBe(201);
+    const seen = `minPosition=${established.body.position}`; // the directory is a read model: read our own write
     const plan = await eventually(
       () => org.post('/branch-mergers', { sourceBranchIds: [target], into: { branchId: newcomer }, dryRun: true, ...why('2025-09-01') }),
       (a) => a.status === 200 && a.body.membersMoving[0]?.count === 8,
@@ -185,11 +192,28 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
     );
     expect(plan.body.officerConflicts).toEqual([]);
     const withSecretary = await eventually(
-      () => org.get(`/branches?parentUnitId=${commune}&hasSecretary=true`),
+      () => org.get(`/branches?parentUnitId=${commune}&hasSecretary=true&${seen}`),
       (a) => a.body.items.length === 1,
       'the absorbed secretaries to leave the directory',
     );
     expect(withSecretary.body.items.map((b: { id: string }) => b.id)).toEqual([target]);
-    expect((await org.get(`/branches?parentUnitId=${commune}&hasMembers=false`)).body.items.map((b: { id: string }) => b.id)).toEqual([newcomer]);
+    expect((await org.get(`/branches?parentUnitId=${commune}&hasMembers=false&${seen}`)).body.items.map((b: { id: string }) => b.id)).toEqual([newcomer]);
+  });
+
+  it('personnel restarted rebuilds its replica from the events and appends nothing twice', async () => {
+    const headBefore = await apps[apps.length - 1].get<EventStore>(PERSONNEL_STORE).headPosition();
+    // Distributed: a new personnel process in the same group. Embedded: the whole process, same data folder.
+    const closing = apps.pop()!;
+    await closing.close();
+    const again = setup === 'embedded' ? await startApp(config, [OrganisationModule, PersonnelModule]) : await startApp(config, [PersonnelModule], perRun(BRANCH_SYNC));
+    apps.push(again.app);
+    per = again.api;
+    if (setup === 'embedded') org = again.api;
+    // The newcomer was established after the merger: once known, the merger has been replayed too.
+    await eventually(() => per.get('/personnel-reports/vacancies'), (a) => a.body.items?.some((v: { branchId: string }) => v.branchId === id('n')), 'the replica to be rebuilt');
+    expect(await again.app.get<EventStore>(PERSONNEL_STORE).headPosition()).toBe(headBefore);
+    const late = { fullName: 'Lò Thị Muộn', dateOfBirth: '2005-05-10', gender: 'female', admittedOn: '2025-09-02', reason: 'kết nạp' };
+    expect((await per.post('/members', { id: id('late'), branchId: target, ...late })).status).toBe(201);
+    expect((await per.post('/members', { id: id('late2'), branchId: sources[0], ...late })).body.rule).toBe('branch-not-active');
   });
 });

@@ -38,7 +38,23 @@ async function publisherFor(config: RegisterConfig, service: string, bus: InProc
   return new KafkaEventPublisher(kafka);
 }
 
+/**
+ * The embedded start's relay checkpoints, in memory: the in-process bus keeps no history and the
+ * consumers on it keep their replicas in memory, so at each start the relay publishes the whole log
+ * again and the replicas are whole again (handlers skip what they applied; reactions append nothing twice).
+ */
+class EveryStartFromTheBeginning implements CheckpointStore {
+  private readonly positions = new Map<string, number>();
+  async load(name: string): Promise<number> {
+    return this.positions.get(name) ?? 0;
+  }
+  async save(name: string, position: number): Promise<void> {
+    this.positions.set(name, position);
+  }
+}
+
 async function checkpointsFor(config: RegisterConfig, connections: EventStoreConnections, service: string): Promise<CheckpointStore> {
+  if (config.mode === 'embedded') return new EveryStartFromTheBeginning();
   const sql = await connections.sqlClient();
   return sql ? SqlCheckpointStore.open(sql, service) : new MongoCheckpointStore(config);
 }
