@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import mongoose from 'mongoose';
 import { Client } from 'pg';
 import { EventStore } from '@register/event-sourcing';
+import { ReadModelQueries, RebuildReport, rebuildShadowDiff } from '@register/read-models';
 import { branchOfficersStream } from '@register/contracts';
 import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
 import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
+import { personnelProjections } from '../../services/personnel/src/projections';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 import { servers, uniqueName } from '../support/servers';
 
 /**
  * The personnel service over HTTP on the real PostgreSQL event store (schema `personnel` of the test
  * database, shared between runs: every id here is unique to the run). Organisation's events are fed
- * to the service's replica through its reaction handler, as the Kafka consumer will.
+ * to the service's replica through its reaction handler, as the Kafka consumer will. Its read models
+ * live in a database of this run on the MongoDB-compatible server (FerretDB), built from the whole
+ * shared log at start; reads of today pass `minPosition` (the log's head after the writes).
  */
 describe('personnel over HTTP on PostgreSQL', () => {
   let app: NestFastifyApplication;
@@ -20,6 +25,7 @@ describe('personnel over HTTP on PostgreSQL', () => {
   let store: EventStore;
   let reactions: OrganisationReactions;
   const run = uniqueName('p');
+  const readModelDb = `${run}_personnel`;
 
   const post = async (path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ reason: 'kiểm thử', ...body }) });
@@ -29,6 +35,8 @@ describe('personnel over HTTP on PostgreSQL', () => {
     const res = await fetch(`${base}/api/v1${path}`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items: Array<Record<string, unknown>> } };
   };
+  /** A read of today, after every write so far: the read models are waited for up to the log's head. */
+  const fresh = async (path: string) => get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await store.headPosition()}`);
   const orgEvent = (type: string, data: unknown, effectiveDate = '2025-01-01') =>
     reactions.handle({ eventId: randomUUID(), type, data, metadata: { effectiveDate, reason: 'test', correlationId: randomUUID() } });
   const establish = (branchId: string) => orgEvent('BranchEstablished', { branchId, parentUnitId: `${run}-u`, name: `Chi đoàn ${branchId}`, area: null, predecessorIds: [] });
@@ -41,7 +49,7 @@ describe('personnel over HTTP on PostgreSQL', () => {
     post(`/branches/${branchId}/officer-appointments`, { memberId, role, method: 'appointed', source: 'teacher', startsOn: '2024-01-15' });
 
   beforeAll(async () => {
-    const config = loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'postgres', REGISTER_PG_URL: servers.postgresUrl, PORT: '0' });
+    const config = loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'postgres', REGISTER_PG_URL: servers.postgresUrl, REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${run}`, PORT: '0' });
     app = await createHttpApp(rootModuleOf(config, [PersonnelModule]), { title: 'personnel test', logger: false });
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -51,6 +59,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
 
   afterAll(async () => {
     await app?.close();
+    const mongo = await mongoose.createConnection(`${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${run}`, { dbName: readModelDb }).asPromise();
+    await mongo.dropDatabase();
+    await mongo.close();
   });
 
   it('50 concurrent appointments of different members as secretary of one branch: one 201, 49 × 409, one OfficerAppointed', async () => {
@@ -66,8 +77,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     const log = await store.readStream(branchOfficersStream(branchId));
     expect(log.map((e) => e.type)).toEqual(['OfficerAppointed']);
     const winner = answers.find((a) => a.status === 201)!.body.id;
-    const officers = await get(`/branches/${branchId}/officers`);
+    const officers = await fresh(`/branches/${branchId}/officers`);
     expect(officers.body.items.map((o) => [o.memberId, o.role])).toEqual([[winner, 'secretary']]);
+    expect(officers.body).toMatchObject({ hasSecretary: true, version: 0 });
   });
 
   it('a member marked away cannot be appointed: 422 naming the rule member-away', async () => {
@@ -80,9 +92,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ status: 422, rule: 'member-away', type: '/api/v1/problems/rule/member-away' });
     expect(String(refused.body.detail)).toContain('away');
-    const vacant = await get('/personnel-reports/vacancies');
+    const vacant = await fresh('/personnel-reports/vacancies');
     expect(vacant.body.items.find((v) => v.branchId === branchId)).toMatchObject({ vacantSince: '2025-01-01', everHadSecretary: false });
-    const awayReport = await get('/personnel-reports/members-away');
+    const awayReport = await fresh('/personnel-reports/members-away');
     expect(awayReport.body.items.map((m) => m.id)).toContain(`${run}-away-m1`);
   });
 
@@ -126,19 +138,22 @@ describe('personnel over HTTP on PostgreSQL', () => {
     }
     await orgEvent('BranchesMerged', { mergerId: `${run}-mg`, sourceBranchIds: sources, intoBranchId: target, intoNewBranch: false }, '2025-07-01');
 
-    const now = await get(`/branches/${target}/officers`);
+    const now = await fresh(`/branches/${target}/officers`);
     expect(now.body.items.filter((o) => o.role === 'secretary').map((o) => o.memberId)).toEqual([membersOf[target][0]]);
     for (const s of sources) {
-      expect((await get(`/branches/${s}/officers`)).body.items).toEqual([]);
+      expect((await fresh(`/branches/${s}/officers`)).body.items).toEqual([]);
       const before = await get(`/branches/${s}/officers?asOf=2025-06-30`);
       expect(before.body.items.map((o) => o.memberId)).toEqual([membersOf[s][0]]);
       const log = await store.readStream(branchOfficersStream(s));
       expect(log[log.length - 1]).toMatchObject({ type: 'OfficerDeparted', data: { endsOn: '2025-07-01', cause: 'merger' } });
     }
-    const career = await get(`/members/${membersOf[sources[0]][0]}/career`);
+    const career = await fresh(`/members/${membersOf[sources[0]][0]}/career`);
     expect(career.body.posts).toEqual([expect.objectContaining({ branchId: sources[0], role: 'secretary', source: 'teacher', startsOn: '2024-01-15', endsOn: '2025-07-01', cause: 'merger' })]);
-    const vacant = await get('/personnel-reports/vacancies');
+    const vacant = await fresh('/personnel-reports/vacancies');
     expect(vacant.body.items.map((v) => v.branchId)).not.toContain(target);
+    expect(vacant.body.items.filter((v) => sources.includes(String(v.branchId)))).toEqual([]); // closed by the merger
+    const bySource = await fresh('/personnel-reports/secretaries-by-source');
+    expect((bySource.body.counts as Record<string, number>).teacher).toBeGreaterThanOrEqual(2);
     for (const m of sources.flatMap((s) => membersOf[s])) {
       const member = await get(`/members/${m}`);
       expect(member.body.branchId).toBe(target);
@@ -236,4 +251,46 @@ describe('personnel over HTTP on PostgreSQL', () => {
     const member = await get(`/members/${run}-rd-m`);
     expect(member.body.version).toBe(1);
   });
+
+  it('reports of today from the read models: an interim secretary past the congress deadline, sources, a dissolved branch\'s members unassigned', async () => {
+    const branchId = `${run}-rep`;
+    await establish(branchId);
+    await admit(`${run}-rep-1`, branchId, 'Sầm Văn Lâm');
+    await admit(`${run}-rep-2`, branchId, 'Sầm Thị Thời');
+    const interim = await post(`/branches/${branchId}/officer-appointments`, { memberId: `${run}-rep-1`, role: 'secretary', method: 'interim', source: 'commune-police', startsOn: '2024-01-15', congressDeadline: '2024-07-15' });
+    expect(interim.status).toBe(201);
+    const before = (await get(`/personnel-reports/secretaries-by-source?minPosition=${interim.body.position}`)).body.counts as Record<string, number>;
+    const overdue = await get(`/personnel-reports/overdue-interim-officers?asOf=2024-08-01&minPosition=${interim.body.position}`);
+    expect(overdue.body.items.filter((o) => o.branchId === branchId)).toEqual([expect.objectContaining({ memberId: `${run}-rep-1`, method: 'interim', congressDeadline: '2024-07-15', source: 'commune-police' })]);
+    expect((await get(`/personnel-reports/overdue-interim-officers?asOf=2024-07-01&minPosition=${interim.body.position}`)).body.items.filter((o) => o.branchId === branchId)).toEqual([]);
+    await orgEvent('BranchDissolved', { branchId }, '2025-09-01');
+    const unassigned = await fresh('/personnel-reports/unassigned-members');
+    expect(unassigned.body.items.filter((m) => m.lastBranchId === branchId).map((m) => m.fullName).sort()).toEqual(['Sầm Thị Thời', 'Sầm Văn Lâm']);
+    const after = (await fresh('/personnel-reports/secretaries-by-source')).body.counts as Record<string, number>;
+    expect(after['commune-police']).toBe(before['commune-police'] - 1);
+    expect((await fresh('/personnel-reports/overdue-interim-officers?asOf=2024-08-01')).body.items.filter((o) => o.branchId === branchId)).toEqual([]);
+    expect((await fresh(`/members/${run}-rep-1/career`)).body.posts).toEqual([expect.objectContaining({ branchId, method: 'interim', endsOn: '2025-09-01', cause: 'dissolution' })]);
+  });
+
+  it('answers 503 for a minPosition the read models cannot reach, and 404 for a branch nobody knows', async () => {
+    const behind = await get(`/members?minPosition=${(await store.headPosition()) + 1000}`);
+    expect(behind.status).toBe(503);
+    expect((await fresh(`/branches/${run}-unknown/officers`)).status).toBe(404);
+  }, 20_000);
+
+  it("rebuilds every personnel read model in a shadow copy from the whole log: 0 differences from the live one (erased members' names dropped in both)", async () => {
+    const readModels = app.get(ReadModelQueries);
+    expect(await readModels.waitFor(await store.headPosition(), 10_000)).toBe(true);
+    // Side by side: each waits for its live writer to step aside at its next lease renewal.
+    const reports: RebuildReport[] = await Promise.all(personnelProjections.map((projection) => rebuildShadowDiff(store, readModels.store, projection)));
+    console.log(`shadow diff (personnel, ${readModels.store.kind}): ${reports.map((r) => `${r.projection}: ${r.events} events to position ${r.position}, ${JSON.stringify(r.documents)}, ${r.diff?.differences} differences`).join('; ')}`);
+    expect(reports.map((r) => [r.projection, r.diff?.differences])).toEqual(personnelProjections.map((p) => [p.name, 0]));
+    const erased = await readModels.of(personnelProjections[0]).collection('members').get(`${run}-er-1`);
+    expect(erased).toMatchObject({ fullName: null, dateOfBirth: null, search: '', erased: true });
+    // The live copies still follow the log afterwards.
+    const branchId = `${run}-after`;
+    await establish(branchId);
+    const last = await admit(`${run}-after-1`, branchId, 'Lò Văn Sau');
+    expect((await get(`/members?q=lo%20van%20sau&branchId=${branchId}&minPosition=${last.position}`)).body.items.map((m) => m.id)).toEqual([`${run}-after-1`]);
+  }, 60_000);
 });

@@ -1,51 +1,40 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EventStore, RecordedEvent, Subscription } from '@register/event-sourcing';
-import { AppointmentMethod, DepartureCause, MemberStatus, OfficerRole, OfficerSource, PersonalData, PersonnelEvent } from '@register/contracts';
-import { foldDiacritics, normaliseName, searchKey } from '@register/text';
+import { MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
+import { ReadModelBehind } from '@register/read-models';
 import { IN_UNION } from '../domain/facts';
 import { PERSONNEL_STORE } from './tokens';
 
-export interface DirectoryMember {
+/** What the write side knows of a member besides their stream: no personal data. */
+export interface ViewMember {
   id: string;
   branchId: string;
   status: MemberStatus;
-  fullName: string | null;
-  dateOfBirth: string | null;
-  gender: string | null;
-  admittedOn: string;
-  key: string;
-  /** The name in lower case with its diacritics, for queries typed with them. */
-  exact: string;
 }
 
-export interface PostRow {
+/** A post held now. */
+export interface HeldPost {
   branchId: string;
   memberId: string;
   role: OfficerRole;
-  method: AppointmentMethod;
-  source: OfficerSource;
-  startsOn: string;
-  congressDeadline: string | null;
-  endsOn: string | null;
-  cause: DepartureCause | null;
-}
-
-export interface DirectoryQuery {
-  q?: string;
-  branchId?: string;
-  status?: MemberStatus;
 }
 
 /**
- * The read side, for now: an in-memory projection fed by a catch-up subscription to personnel's own
- * log (members by branch, current officers per branch, the member directory). Reads may lag the
- * log by a moment; `waitFor(position)` serves `minPosition`.
+ * The write side's view of personnel's own log, in this process: each member's branch and status,
+ * and the posts held now per branch. Only what commands need and no reader sees: the member count
+ * of the one-deputy rule (appointments), the members and officers of a branch that merges, splits
+ * or is dissolved (OrganisationReactions), a member's branch for the gateway's scope check. The
+ * reads of the API come from the read models (member-directory, officer-posts, personnel-reports).
+ *
+ * Why not the read models: a rule must be decided on the whole log as it stands, not on a copy
+ * that may lag or whose store (MongoDB) may be away. Before a decision, `caughtUp` waits until
+ * this view has applied everything the log held when asked, and refuses (503, or a retry of the
+ * reaction) rather than decide on a stale view.
  */
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
-  private readonly members = new Map<string, DirectoryMember>();
-  /** Every post ever held, per branch, oldest first (the careers and the vacancies read it). */
-  private readonly posts = new Map<string, PostRow[]>();
+  private readonly members = new Map<string, ViewMember>();
+  private readonly posts = new Map<string, HeldPost[]>();
   private subscription?: Subscription;
   private position = 0;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
@@ -60,33 +49,12 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     await this.subscription?.stop();
   }
 
-  /** Folds one event of the personnel log (exposed for tests and rebuilds). */
+  /** Folds one event of the personnel log (exposed for tests). */
   apply(event: RecordedEvent): void {
     const e = event as unknown as PersonnelEvent;
     switch (e.type) {
-      case 'MemberAdmitted': {
-        const p = plain(e.data.personal);
-        this.members.set(e.data.memberId, {
-          id: e.data.memberId,
-          branchId: e.data.branchId,
-          status: 'active',
-          fullName: p?.fullName ?? null,
-          dateOfBirth: p?.dateOfBirth ?? null,
-          gender: p?.gender ?? null,
-          admittedOn: e.data.admittedOn,
-          key: searchKey(p?.fullName),
-          exact: exactKey(p?.fullName),
-        });
-        break;
-      }
-      case 'MemberPersonalDataCorrected': {
-        const m = this.members.get(e.data.memberId);
-        const p = plain(e.data.personal);
-        if (m) this.members.set(m.id, { ...m, fullName: p?.fullName ?? null, dateOfBirth: p?.dateOfBirth ?? null, gender: p?.gender ?? null, key: searchKey(p?.fullName), exact: exactKey(p?.fullName) });
-        break;
-      }
-      case 'MemberPersonalDataErased':
-        this.patch(e.data.memberId, () => ({ fullName: null, dateOfBirth: null, gender: null, key: '', exact: '' }));
+      case 'MemberAdmitted':
+        this.members.set(e.data.memberId, { id: e.data.memberId, branchId: e.data.branchId, status: 'active' });
         break;
       case 'MemberTransferred':
         this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status }));
@@ -95,16 +63,13 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
         this.patch(e.data.memberId, () => ({ status: e.data.status }));
         break;
       case 'OfficerAppointed': {
-        const { branchId, memberId, role, method, source, startsOn, congressDeadline } = e.data;
-        this.posts.set(branchId, [...(this.posts.get(branchId) ?? []), { branchId, memberId, role, method, source, startsOn, congressDeadline: congressDeadline ?? null, endsOn: null, cause: null }]);
+        const { branchId, memberId, role } = e.data;
+        this.posts.set(branchId, [...(this.posts.get(branchId) ?? []), { branchId, memberId, role }]);
         break;
       }
       case 'OfficerDeparted': {
-        const list = this.posts.get(e.data.branchId) ?? [];
-        this.posts.set(
-          e.data.branchId,
-          list.map((p) => (p.memberId === e.data.memberId && p.role === e.data.role && p.endsOn === null ? { ...p, endsOn: e.data.endsOn, cause: e.data.cause } : p)),
-        );
+        const { branchId, memberId, role } = e.data;
+        this.posts.set(branchId, (this.posts.get(branchId) ?? []).filter((p) => !(p.memberId === memberId && p.role === role)));
         break;
       }
       default:
@@ -114,7 +79,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(), false) : true));
   }
 
-  private patch(memberId: string, change: (m: DirectoryMember) => Partial<DirectoryMember>) {
+  private patch(memberId: string, change: (m: ViewMember) => Partial<ViewMember>) {
     const m = this.members.get(memberId);
     if (m) this.members.set(memberId, { ...m, ...change(m) });
   }
@@ -129,60 +94,30 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The posts held now in a branch. */
-  officersOf(branchId: string): PostRow[] {
-    return (this.posts.get(branchId) ?? []).filter((p) => p.endsOn === null);
-  }
-
-  /** Every post of a branch, held now or before. */
-  postsOf(branchId: string): PostRow[] {
+  officersOf(branchId: string): HeldPost[] {
     return this.posts.get(branchId) ?? [];
   }
 
-  /** One member's career as an officer: every post, in any branch, oldest first. */
-  careerOf(memberId: string): PostRow[] {
-    return [...this.posts.values()].flat().filter((p) => p.memberId === memberId).sort((a, b) => a.startsOn.localeCompare(b.startsOn));
-  }
-
-  /** Every post held now, in every branch. */
-  currentPosts(): PostRow[] {
-    return [...this.posts.values()].flat().filter((p) => p.endsOn === null);
-  }
-
-  member(memberId: string): DirectoryMember | undefined {
+  member(memberId: string): ViewMember | undefined {
     return this.members.get(memberId);
   }
 
-  /**
-   * The directory, sorted by folded name then id. `q` typed without diacritics matches any
-   * accented form ("thi huong" finds Hương and Hường); typed with them, it matches them exactly.
-   */
-  search(query: DirectoryQuery): DirectoryMember[] {
-    const folded = query.q ? foldDiacritics(query.q) : undefined;
-    const exact = query.q ? exactKey(query.q) : undefined;
-    const accented = exact !== undefined && exact !== folded;
-    const matches = (m: DirectoryMember) => !folded || (accented ? m.exact.includes(exact!) : m.key.includes(folded));
-    return [...this.members.values()]
-      .filter((m) => (!query.branchId || m.branchId === query.branchId) && (!query.status || m.status === query.status) && matches(m))
-      .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-  }
-
-  /** Resolves once the projection has applied the event at `position`, or after `timeoutMs`. */
-  waitFor(position: number, timeoutMs = 2000): Promise<void> {
-    if (position <= this.position) return Promise.resolve();
+  /** True once the view has applied the event at `position`; false after `timeoutMs`. */
+  waitFor(position: number, timeoutMs = 2000): Promise<boolean> {
+    if (position <= this.position) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.waiters.push({ position, resolve: () => (clearTimeout(timer), resolve()) });
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = { position, resolve: () => (clearTimeout(timer), resolve(true)) };
+      this.waiters.push(waiter);
     });
   }
 
-  /** Resolves once everything the log held when called has been applied. */
+  /** Resolves once everything the log held when called has been applied; a ReadModelBehind (503) if not within `timeoutMs`. */
   async caughtUp(timeoutMs = 5000): Promise<void> {
-    await this.waitFor(await this.store.headPosition(), timeoutMs);
+    const head = await this.store.headPosition();
+    if (!(await this.waitFor(head, timeoutMs))) throw new ReadModelBehind('personnel write-side view', head, this.position);
   }
 }
-
-const exactKey = (name: string | undefined | null) => normaliseName(name ?? '').toLocaleLowerCase('vi');
-
-export const sortKey = (m: DirectoryMember) => `${m.key}\u0000${m.id}`;
-
-const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, paginate, parseAsOf, ParseIdPipe, RegisterRequest } from '@register/service-kit';
-import { PersonnelDirectory, sortKey } from '../application/personnel-directory';
+import { Command, newEntityId, parseAsOf, ParseIdPipe, RegisterRequest } from '@register/service-kit';
 import { PersonnelService, today } from '../application/personnel.service';
+import { ReadModelQuery } from '../application/read-query';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
+import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
+import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -36,7 +38,8 @@ export const memberView = (m: Member) => ({
 export class MembersController {
   constructor(
     private readonly personnel: PersonnelService,
-    private readonly directory: PersonnelDirectory,
+    private readonly directory: MemberDirectoryReads,
+    private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
@@ -67,16 +70,11 @@ export class MembersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The member directory: q (with or without diacritics), branchId, status; paged' })
+  @ApiOperation({ summary: 'The member directory: q (with or without diacritics), branchId, status; paged; today from the read model (minPosition waits for it)' })
   async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest) {
-    if (query.minPosition !== undefined) await this.directory.waitFor(query.minPosition);
-    const found = this.directory.search(query);
-    const page = paginate(found, sortKey, query.limit ?? 50, query.cursor);
-    await this.logRead(req, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m.id));
-    return {
-      items: page.items.map((m) => ({ id: m.id, branchId: m.branchId, status: m.status, fullName: m.fullName, dateOfBirth: m.dateOfBirth, gender: m.gender, admittedOn: m.admittedOn })),
-      nextCursor: page.nextCursor,
-    };
+    const page = await this.directory.list(query);
+    await this.logRead(req, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m._id));
+    return { items: page.items.map(memberListView), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -115,10 +113,10 @@ export class MembersController {
   }
 
   @Get(':id/career')
-  @ApiOperation({ summary: "A member's career as an officer: every post, branch, source and dates, oldest first" })
-  async career(@Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: "A member's career as an officer: every post, branch, source and dates, oldest first; from the read model (minPosition waits for it)" })
+  async career(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery) {
     await this.personnel.member(id);
-    return { memberId: id, posts: this.directory.careerOf(id) };
+    return { memberId: id, posts: await this.posts.career(id, query.minPosition) };
   }
 
   @Post(':id/personal-data-erasure')

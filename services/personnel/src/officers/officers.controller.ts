@@ -1,8 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '@register/event-sourcing';
-import { Command, parseAsOf, ParseIdPipe } from '@register/service-kit';
+import { CommandContext, NotFoundError } from '@register/event-sourcing';
+import { AsOf, Command, parseAsOf, ParseIdPipe } from '@register/service-kit';
+import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
+import { ReadModelOrHistoryQuery } from '../application/read-query';
+import { OfficerPostsReads } from './officer-posts.read-model';
 import { AppointOfficerRequest, DepartOfficerRequest } from './officers.dto';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -11,7 +14,11 @@ type Reply = { header(name: string, value: string): unknown };
 @ApiTags('officers')
 @Controller('branches/:id')
 export class OfficersController {
-  constructor(private readonly personnel: PersonnelService) {}
+  constructor(
+    private readonly personnel: PersonnelService,
+    private readonly posts: OfficerPostsReads,
+    private readonly replica: BranchReplica,
+  ) {}
 
   @Post('officer-appointments')
   @ApiOperation({ summary: 'Appoint or record the election of a secretary or deputy: 409 if the post is taken, 422 if the member is not eligible' })
@@ -31,13 +38,17 @@ export class OfficersController {
   }
 
   @Get('officers')
-  @ApiOperation({ summary: "The branch's officers now, or asOf a date (who held a post that day) or an instant (what was recorded by then)" })
-  async officers(@Param('id', ParseIdPipe) branchId: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const { state, posts } = await this.personnel.officers(branchId, parseAsOf(asOf));
-    reply.header('etag', `"${state.version}"`);
+  @ApiOperation({
+    summary:
+      "The branch's officers now (from the read model; minPosition waits for it), or asOf a date (who held a post that day) or an instant (what was recorded by then), rebuilt from the log",
+  })
+  async officers(@Param('id', ParseIdPipe) branchId: string, @Query() query: ReadModelOrHistoryQuery, @Res({ passthrough: true }) reply: Reply) {
+    const asOf = parseAsOf(query.asOf);
+    const { version, posts } = asOf ? await this.folded(branchId, asOf) : await this.now(branchId, query.minPosition);
+    reply.header('etag', `"${version}"`);
     return {
       branchId,
-      asOf: asOf ?? null,
+      asOf: query.asOf ?? null,
       hasSecretary: posts.some((p) => p.role === 'secretary'),
       items: posts.map((p) => ({
         memberId: p.memberId,
@@ -49,7 +60,19 @@ export class OfficersController {
         congressDeadline: p.congressDeadline ?? null,
         termEndsOn: p.termEndsOn ?? null,
       })),
-      version: state.version,
+      version,
     };
+  }
+
+  /** Today: the branch's document in `officer-posts` (its version is the officers' stream revision it reflects: the ETag). */
+  private async now(branchId: string, minPosition: number | undefined) {
+    const doc = await this.posts.branch(branchId, minPosition);
+    if (!doc && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
+    return { version: doc?.version ?? -1, posts: doc?.officers ?? [] };
+  }
+
+  private async folded(branchId: string, asOf: AsOf) {
+    const { state, posts } = await this.personnel.officers(branchId, asOf);
+    return { version: state.version, posts };
   }
 }

@@ -2,9 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isCalendarDate, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
-import { PersonnelDirectory } from '../application/personnel-directory';
 import { today } from '../application/personnel.service';
-import { overdueInterimOfficers, secretariesBySource, vacancies } from './personnel-reports';
+import { ReadModelOrHistoryQuery, ReadModelQuery } from '../application/read-query';
+import { MemberDirectoryReads } from '../members/member-directory.read-model';
+import { OfficerPostsReads } from '../officers/officer-posts.read-model';
+import { PersonnelReportReads } from './personnel-reports';
 
 const dateParam = (value: string | undefined, field: string) => {
   if (value === undefined) return today();
@@ -12,43 +14,49 @@ const dateParam = (value: string | undefined, field: string) => {
   return value;
 };
 
-/** Personnel's read models for districts and provinces: vacancies, overdue interim officers, secretaries by source, members away, unassigned members. */
+/**
+ * Personnel's reports for districts and provinces: vacancies, overdue interim officers, secretaries
+ * by source, members away, unassigned members. Each reads today's read models (`minPosition` waits
+ * for them); the open branches come from the branch replica (organisation's events).
+ */
 @ApiTags('personnel reports')
 @Controller('personnel-reports')
 export class PersonnelReportsController {
   constructor(
-    private readonly directory: PersonnelDirectory,
+    private readonly members: MemberDirectoryReads,
+    private readonly posts: OfficerPostsReads,
+    private readonly reports: PersonnelReportReads,
     private readonly replica: BranchReplica,
   ) {}
 
   @Get('vacancies')
   @ApiOperation({ summary: 'Open branches without a secretary, and since when' })
-  vacancies() {
-    return { items: vacancies(this.replica.active(), (b) => this.directory.postsOf(b)) };
+  async vacancies(@Query() query: ReadModelQuery) {
+    return { items: await this.posts.vacancies(this.replica.active(), query.minPosition) };
   }
 
   @Get('overdue-interim-officers')
   @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
-  overdue(@Query('asOf') asOf?: string) {
-    return { items: overdueInterimOfficers(this.directory.currentPosts(), dateParam(asOf, 'asOf')) };
+  async overdue(@Query() query: ReadModelOrHistoryQuery) {
+    return { items: await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf'), query.minPosition) };
   }
 
   @Get('secretaries-by-source')
   @ApiOperation({ summary: 'Secretaries in post by source (civil servant, teacher, demobilised soldier, …)' })
-  bySource() {
-    return { counts: secretariesBySource(this.directory.currentPosts()) };
+  async bySource(@Query() query: ReadModelQuery) {
+    return { counts: await this.reports.secretariesBySource(query.minPosition) };
   }
 
   @Get('members-away')
   @ApiOperation({ summary: 'Members away for work or study' })
-  away() {
-    const items = [...this.directory.search({ status: 'away-work' }), ...this.directory.search({ status: 'away-study' })];
-    return { items: items.map((m) => ({ id: m.id, branchId: m.branchId, status: m.status, fullName: m.fullName })) };
+  async away(@Query() query: ReadModelQuery) {
+    const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition);
+    return { items: items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName })) };
   }
 
   @Get('unassigned-members')
   @ApiOperation({ summary: 'Members whose branch was dissolved and who wait for a new one' })
-  unassigned() {
-    return { items: this.directory.search({ status: 'unassigned' }).map((m) => ({ id: m.id, lastBranchId: m.branchId, fullName: m.fullName })) };
+  async unassigned(@Query() query: ReadModelQuery) {
+    return { items: (await this.members.withStatus(['unassigned'], query.minPosition)).map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName })) };
   }
 }

@@ -1,42 +1,41 @@
-import { ReplicaBranch } from '../application/branch-replica';
-import { PostRow } from '../application/personnel-directory';
-import { overdueInterimOfficers, secretariesBySource, vacancies } from './personnel-reports';
+import { OfficerAppointed, OfficerDeparted, OfficerRole } from '@register/contracts';
+import { project } from '../application/projection-testing';
+import { overdueInterimOfficers, secretariesBySource } from './personnel-reports';
+import { personnelReportsProjection } from './personnel-reports.projection';
 
-const branch = (branchId: string, establishedOn = '2020-01-01'): ReplicaBranch => ({ branchId, parentUnitId: 'u', name: branchId, status: 'active', establishedOn, closedOn: null, lastRating: null });
-const post = (over: Partial<PostRow>): PostRow => ({
-  branchId: 'b1',
-  memberId: 'm1',
-  role: 'secretary',
-  method: 'appointed',
-  source: 'teacher',
-  startsOn: '2024-01-01',
-  congressDeadline: null,
-  endsOn: null,
-  cause: null,
-  ...over,
+const appoint = (branchId: string, memberId: string, over: Partial<OfficerAppointed['data']> = {}): OfficerAppointed => ({
+  type: 'OfficerAppointed',
+  data: { branchId, memberId, role: 'secretary', method: 'appointed', startsOn: '2025-01-01', source: 'teacher', ...over },
 });
+const depart = (branchId: string, memberId: string, role: OfficerRole = 'secretary'): OfficerDeparted => ({ type: 'OfficerDeparted', data: { branchId, memberId, role, endsOn: '2025-06-01', cause: 'resigned' } });
 
-describe('personnel reports', () => {
-  it('lists branches without a secretary since the last post ended, or since they were established', () => {
-    const posts: Record<string, PostRow[]> = {
-      b1: [post({})],
-      b2: [post({ branchId: 'b2', endsOn: '2025-03-01', cause: 'resigned' }), post({ branchId: 'b2', memberId: 'm9', role: 'deputy-secretary' })],
-      b3: [],
-    };
-    expect(vacancies([branch('b1'), branch('b2'), branch('b3', '2025-07-01')], (b) => posts[b] ?? [])).toEqual([
-      { branchId: 'b2', name: 'b2', parentUnitId: 'u', vacantSince: '2025-03-01', everHadSecretary: true },
-      { branchId: 'b3', name: 'b3', parentUnitId: 'u', vacantSince: '2025-07-01', everHadSecretary: false },
+describe('personnel-reports projection', () => {
+  it('keeps the posts held now and finds interim officers past their congress deadline', async () => {
+    const { collection, docs } = await project(personnelReportsProjection, [
+      appoint('b1', 'm1', { method: 'interim', congressDeadline: '2026-01-01' }),
+      appoint('b2', 'm2', { method: 'interim', congressDeadline: '2026-06-01' }),
+      appoint('b3', 'm3', { method: 'interim', congressDeadline: '2025-12-01' }),
+      appoint('b4', 'm4'),
+      depart('b3', 'm3'),
     ]);
+    expect((await docs('posts')).map((p) => p._id)).toEqual(['b1|secretary|m1', 'b2|secretary|m2', 'b4|secretary|m4']);
+    expect(await overdueInterimOfficers(collection('posts'), '2026-03-01')).toEqual([
+      { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'interim', source: 'teacher', startsOn: '2025-01-01', congressDeadline: '2026-01-01', endsOn: null, cause: null },
+    ]);
+    expect(await overdueInterimOfficers(collection('posts'), '2025-12-31')).toEqual([]);
   });
 
-  it('finds interim officers past their congress deadline', () => {
-    const late = post({ method: 'interim', congressDeadline: '2026-01-01' });
-    const onTime = post({ branchId: 'b2', method: 'interim', congressDeadline: '2026-06-01' });
-    expect(overdueInterimOfficers([late, onTime, post({ branchId: 'b3' })], '2026-03-01')).toEqual([late]);
-  });
-
-  it('counts secretaries in post by source', () => {
-    const counts = secretariesBySource([post({}), post({ branchId: 'b2', source: 'militia' }), post({ branchId: 'b3', source: 'teacher' }), post({ branchId: 'b4', role: 'deputy-secretary' })]);
-    expect(counts).toMatchObject({ teacher: 2, militia: 1, 'commune-police': 0 });
+  it('counts secretaries in post by source; deputies do not count, departures do', async () => {
+    const { collection } = await project(personnelReportsProjection, [
+      appoint('b1', 'm1'),
+      appoint('b2', 'm2', { source: 'militia' }),
+      appoint('b3', 'm3'),
+      appoint('b4', 'm4', { role: 'deputy-secretary', source: 'commune-police' }),
+      depart('b3', 'm3'),
+      appoint('b3', 'm5', { source: 'militia' }),
+      depart('b4', 'm4', 'deputy-secretary'),
+      depart('b9', 'm9'),
+    ]);
+    expect(await secretariesBySource(collection('sources'))).toMatchObject({ teacher: 1, militia: 2, 'commune-police': 0, other: 0 });
   });
 });

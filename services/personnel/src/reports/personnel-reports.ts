@@ -1,33 +1,35 @@
+import { Injectable } from '@nestjs/common';
 import { OFFICER_SOURCES, OfficerSource } from '@register/contracts';
-import { ReplicaBranch } from '../application/branch-replica';
-import { PostRow } from '../application/personnel-directory';
+import { CollectionQueries, ReadModelQueries } from '@register/read-models';
+import { PostInOfficeDoc, personnelReportsProjection, SourceCountDoc } from './personnel-reports.projection';
 
-/**
- * Branches without a secretary, and since when: the day the last secretary's post ended, or the
- * branch's establishment when it never had one (null when the replica does not know that date).
- */
-export function vacancies(branches: ReplicaBranch[], postsOf: (branchId: string) => PostRow[]) {
-  return branches
-    .map((b) => {
-      const secretaries = postsOf(b.branchId).filter((p) => p.role === 'secretary');
-      if (secretaries.some((p) => p.endsOn === null)) return undefined;
-      const lastEnd = secretaries.map((p) => p.endsOn!).sort().pop();
-      return { branchId: b.branchId, name: b.name, parentUnitId: b.parentUnitId, vacantSince: lastEnd ?? b.establishedOn, everHadSecretary: secretaries.length > 0 };
-    })
-    .filter((v): v is NonNullable<typeof v> => v !== undefined)
-    .sort((a, b) => (a.vacantSince ?? '').localeCompare(b.vacantSince ?? '') || a.branchId.localeCompare(b.branchId));
-}
-
-/** Interim officers (lâm thời) still in post whose congress deadline has passed by `on`. */
-export function overdueInterimOfficers(current: PostRow[], on: string) {
-  return current
-    .filter((p) => p.method === 'interim' && p.endsOn === null && p.congressDeadline !== null && p.congressDeadline < on)
-    .sort((a, b) => a.congressDeadline!.localeCompare(b.congressDeadline!) || a.branchId.localeCompare(b.branchId));
+/** Interim officers (lâm thời) still in post whose congress deadline has passed by `on`, earliest deadline first. */
+export async function overdueInterimOfficers(posts: CollectionQueries, on: string) {
+  const docs = (await posts.find({ method: 'interim', congressDeadline: { $ne: null, $lt: on } }, { sort: { congressDeadline: 1, branchId: 1, _id: 1 } })) as unknown as PostInOfficeDoc[];
+  return docs.map((p) => ({ branchId: p.branchId, memberId: p.memberId, role: p.role, method: p.method, source: p.source, startsOn: p.startsOn, congressDeadline: p.congressDeadline, endsOn: null, cause: null }));
 }
 
 /** How many secretaries in post come from each source: districts see which sources work. */
-export function secretariesBySource(current: PostRow[], inScope: (branchId: string) => boolean = () => true): Record<OfficerSource, number> {
+export async function secretariesBySource(sources: CollectionQueries): Promise<Record<OfficerSource, number>> {
   const counts = Object.fromEntries(OFFICER_SOURCES.map((s) => [s, 0])) as Record<OfficerSource, number>;
-  for (const p of current) if (p.role === 'secretary' && p.endsOn === null && inScope(p.branchId)) counts[p.source]++;
+  for (const d of (await sources.find({})) as unknown as SourceCountDoc[]) if (Object.hasOwn(counts, d._id)) counts[d._id] = d.secretaries;
   return counts;
+}
+
+/** The reports' own read model (`personnel-reports`), waited for up to `minPosition`. */
+@Injectable()
+export class PersonnelReportReads {
+  constructor(private readonly readModels: ReadModelQueries) {}
+
+  private async model(minPosition?: number) {
+    return this.readModels.of(personnelReportsProjection).require(minPosition);
+  }
+
+  async overdueInterimOfficers(on: string, minPosition?: number) {
+    return overdueInterimOfficers((await this.model(minPosition)).collection('posts'), on);
+  }
+
+  async secretariesBySource(minPosition?: number) {
+    return secretariesBySource((await this.model(minPosition)).collection('sources'));
+  }
 }

@@ -1,0 +1,53 @@
+import { Module } from '@nestjs/common';
+import { CommandHandler, EventStore } from '@register/event-sourcing';
+import { EventStoreConnections } from '@register/service-kit';
+import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
+import { KeyVault, SqlKeyVault } from '../personal-data/sealing';
+import { ShreddingEventStore } from '../personal-data/shredding-event-store';
+import { personnelSchemas } from './schemas';
+import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_STORE } from './tokens';
+
+/**
+ * Like serviceEventStoreProviders('personnel', …), with members' personal data sealed at rest under
+ * per-member keys (crypto-shredding). The key table lives in the service's SQL schema; on
+ * EventStoreDB there is no key table yet and the log is written unsealed.
+ */
+const personnelStoreProviders = [
+  { provide: PERSONNEL_LOG, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open('personnel', personnelSchemas) },
+  // The tables beside the log wait for it (PERSONNEL_LOG injected, unused): Nest builds providers
+  // concurrently, and two `create schema if not exists` racing on a fresh database, one fails.
+  {
+    provide: PERSONNEL_KEYS,
+    inject: [EventStoreConnections, PERSONNEL_LOG],
+    useFactory: async (c: EventStoreConnections): Promise<KeyVault | null> => {
+      const sql = await c.sqlClient();
+      return sql ? SqlKeyVault.open(sql, 'personnel') : null;
+    },
+  },
+  {
+    provide: PERSONNEL_STORE,
+    inject: [PERSONNEL_LOG, PERSONNEL_KEYS],
+    useFactory: (log: EventStore, keys: KeyVault | null): EventStore => (keys ? new ShreddingEventStore(log, keys) : log),
+  },
+  { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE], useFactory: (store: EventStore) => new CommandHandler(store, personnelSchemas) },
+  {
+    provide: PERSONNEL_READ_LOG,
+    inject: [EventStoreConnections, PERSONNEL_LOG],
+    useFactory: async (c: EventStoreConnections): Promise<PersonalDataReadLog> => {
+      const sql = await c.sqlClient();
+      return sql ? SqlReadLog.open(sql, 'personnel') : new InMemoryReadLog();
+    },
+  },
+];
+
+/**
+ * The personnel service's log (personal data sealed: PERSONNEL_STORE opens it, PERSONNEL_LOG is it
+ * as stored), its command handler and the tables beside it, in a module of their own so that both
+ * the service and its read models (ReadModelsModule follows PERSONNEL_STORE, the unsealing
+ * instance: the member directory needs names, and drops them on erasure) import them.
+ */
+@Module({
+  providers: personnelStoreProviders,
+  exports: [PERSONNEL_LOG, PERSONNEL_KEYS, PERSONNEL_STORE, PERSONNEL_COMMANDS, PERSONNEL_READ_LOG],
+})
+export class PersonnelLogModule {}

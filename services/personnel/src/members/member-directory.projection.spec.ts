@@ -1,0 +1,94 @@
+import { PersonnelEvent } from '@register/contracts';
+import { ValidationFailed } from '@register/service-kit';
+import { admitted } from '../domain/fixtures';
+import { Dated, project } from '../application/projection-testing';
+import { memberDirectoryProjection } from './member-directory.projection';
+import { memberFilter, pageMembers } from './member-directory.read-model';
+
+const people: Dated[] = [
+  admitted('m1', 'b1', { fullName: 'Lò Thị Hương', dateOfBirth: '2000-01-01', gender: 'female' }),
+  admitted('m2', 'b1', { fullName: 'Lương Thị Hường', dateOfBirth: '2001-01-01', gender: 'female' }),
+  admitted('m3', 'b2', { fullName: 'Vi Văn Đức', dateOfBirth: '2002-01-01', gender: 'male' }, '2021-03-26'),
+];
+const directory = async (events: Dated[]) => {
+  const p = await project(memberDirectoryProjection, events);
+  const members = p.collection('members');
+  return { ...p, members, ids: async (request: Parameters<typeof pageMembers>[1]) => (await pageMembers(members, request)).items.map((m) => m._id) };
+};
+const erased = (memberId: string): PersonnelEvent => ({ type: 'MemberPersonalDataErased', data: { memberId, erasedOn: '2025-03-01' } });
+
+describe('member-directory projection', () => {
+  it('keeps each member with the name folded for search, the branch and the status', async () => {
+    const { members } = await directory(people);
+    expect(await members.get('m3')).toEqual({
+      _id: 'm3',
+      branchId: 'b2',
+      status: 'active',
+      away: false,
+      fullName: 'Vi Văn Đức',
+      dateOfBirth: '2002-01-01',
+      gender: 'male',
+      admittedOn: '2021-03-26',
+      erased: false,
+      search: 'vi van duc',
+      exact: 'vi văn đức',
+      sortName: 'vi van duc',
+    });
+  });
+
+  it('finds names typed without diacritics in every accented form, and typed with them exactly', async () => {
+    const { ids } = await directory(people);
+    expect(await ids({ q: 'thi huong' })).toEqual(['m1', 'm2']);
+    expect(await ids({ q: 'Thị Hường' })).toEqual(['m2']);
+    expect(await ids({ q: 'THỊ HƯƠNG' })).toEqual(['m1']);
+    expect(await ids({ q: 'duc' })).toEqual(['m3']);
+    expect(await ids({ q: 'DUC', branchId: 'b1' })).toEqual([]);
+    expect(await ids({ q: 'thi (huong' })).toEqual([]);
+    expect(memberFilter({ q: '  ' })).toEqual({});
+  });
+
+  it('pages in the order of the folded name, then id', async () => {
+    const { members } = await directory(people);
+    const first = await pageMembers(members, { limit: 2 });
+    expect(first.items.map((m) => m._id)).toEqual(['m1', 'm2']);
+    const second = await pageMembers(members, { limit: 2, cursor: first.nextCursor! });
+    expect([second.items.map((m) => m._id), second.nextCursor]).toEqual([['m3'], null]);
+    await expect(pageMembers(members, { cursor: 'eA' })).rejects.toBeInstanceOf(ValidationFailed);
+  });
+
+  it('follows transfers and status changes: away, unassigned, back in a branch', async () => {
+    const { ids, members } = await directory([
+      ...people,
+      { type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'away-work', previousStatus: 'active', changedOn: '2025-01-01' } },
+      { type: 'MemberStatusChanged', data: { memberId: 'm3', branchId: 'b2', status: 'unassigned', previousStatus: 'active', changedOn: '2025-02-01' } },
+      { type: 'MemberTransferred', data: { memberId: 'm2', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } },
+    ]);
+    expect(await members.get('m1')).toMatchObject({ status: 'away-work', away: true, branchId: 'b1' });
+    expect(await ids({ status: 'unassigned' })).toEqual(['m3']);
+    expect(await ids({ branchId: 'b2' })).toEqual(['m2', 'm3']);
+    const back = await directory([
+      ...people,
+      { type: 'MemberStatusChanged', data: { memberId: 'm3', branchId: 'b2', status: 'unassigned', previousStatus: 'active', changedOn: '2025-02-01' } },
+      { type: 'MemberTransferred', data: { memberId: 'm3', fromBranchId: 'b2', toBranchId: 'b9', transferredOn: '2025-03-01', duesSettledUpTo: '2025-03-01', cause: 'transfer' } },
+    ]);
+    expect(await back.members.get('m3')).toMatchObject({ status: 'active', branchId: 'b9' });
+  });
+
+  it('drops the name of a member whose personal data is erased, and ignores later corrections', async () => {
+    const { ids, members } = await directory([...people, erased('m1'), { type: 'MemberPersonalDataCorrected', data: { memberId: 'm1', personal: { fullName: 'Lò Thị Hương', dateOfBirth: '2000-01-01', gender: 'female' } } }]);
+    expect(await members.get('m1')).toMatchObject({ fullName: null, dateOfBirth: null, gender: null, search: '', exact: '', sortName: '', erased: true, branchId: 'b1' });
+    expect(await ids({ q: 'huong' })).toEqual(['m2']);
+  });
+
+  it('a rebuild after the key was shredded (the admission reads personal: null) writes what the live copy holds', async () => {
+    const live = await directory([...people, erased('m1')]);
+    const shredded = people.map((e) => (e.type === 'MemberAdmitted' && e.data.memberId === 'm1' ? { ...e, data: { ...e.data, personal: null } } : e));
+    const rebuilt = await directory([...shredded, erased('m1')]);
+    expect(await rebuilt.stored('members')).toEqual(await live.stored('members'));
+  });
+
+  it('corrects the name of a member not erased', async () => {
+    const { members } = await directory([...people, { type: 'MemberPersonalDataCorrected', data: { memberId: 'm2', personal: { fullName: 'Lương Thị Hoa', dateOfBirth: '2001-01-01', gender: 'female' } } }]);
+    expect(await members.get('m2')).toMatchObject({ fullName: 'Lương Thị Hoa', search: 'luong thi hoa', exact: 'lương thị hoa' });
+  });
+});

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { CollectionQueries, ReadModelQueries } from '@register/read-models';
+import { ReplicaBranch } from '../application/branch-replica';
+import { BranchPostsDoc, CareerDoc, careerPosts, officerPostsProjection } from './officer-posts.projection';
+
+/**
+ * Branches without a secretary, and since when: the day the last secretary's post ended, or the
+ * branch's establishment when it never had one (null when the replica does not know that date).
+ * The branches come from the replica (organisation's events): a branch nobody was ever appointed
+ * to has no document in personnel's read models.
+ */
+export async function vacancies(branches: ReplicaBranch[], posts: CollectionQueries) {
+  const docs = new Map<string, BranchPostsDoc>();
+  for (let i = 0; i < branches.length; i += 500) {
+    const ids = branches.slice(i, i + 500).map((b) => b.branchId);
+    for (const d of (await posts.find({ _id: { $in: ids } })) as unknown as BranchPostsDoc[]) docs.set(d._id, d);
+  }
+  return branches
+    .filter((b) => !docs.get(b.branchId)?.hasSecretary)
+    .map((b) => {
+      const d = docs.get(b.branchId);
+      return { branchId: b.branchId, name: b.name, parentUnitId: b.parentUnitId, vacantSince: d?.vacantSince ?? b.establishedOn, everHadSecretary: d?.everHadSecretary ?? false };
+    })
+    .sort((a, b) => (a.vacantSince ?? '').localeCompare(b.vacantSince ?? '') || a.branchId.localeCompare(b.branchId));
+}
+
+/** Today's officers, careers and vacancies: the `officer-posts` read model, waited for up to `minPosition`. */
+@Injectable()
+export class OfficerPostsReads {
+  constructor(private readonly readModels: ReadModelQueries) {}
+
+  private async model(minPosition?: number) {
+    return this.readModels.of(officerPostsProjection).require(minPosition);
+  }
+
+  /** A branch's posts held now; undefined when nobody was ever appointed to it. */
+  async branch(branchId: string, minPosition?: number): Promise<BranchPostsDoc | undefined> {
+    return (await (await this.model(minPosition)).collection('branches').get(branchId)) as BranchPostsDoc | undefined;
+  }
+
+  async career(memberId: string, minPosition?: number) {
+    return careerPosts((await (await this.model(minPosition)).collection('careers').get(memberId)) as CareerDoc | undefined);
+  }
+
+  async vacancies(branches: ReplicaBranch[], minPosition?: number) {
+    return vacancies(branches, (await this.model(minPosition)).collection('branches'));
+  }
+}

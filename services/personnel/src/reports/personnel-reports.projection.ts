@@ -1,0 +1,51 @@
+import { AppointmentMethod, OfficerRole, OfficerSource, PersonnelEvent } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { defineProjection, op } from '@register/read-models';
+
+type C = 'posts' | 'sources';
+
+/** `personnel-reports.posts`: one per post held now, in every branch (`<branchId>|<role>|<memberId>`): the overdue interim officers are a query on it. */
+export interface PostInOfficeDoc {
+  _id: string;
+  branchId: string;
+  memberId: string;
+  role: OfficerRole;
+  method: AppointmentMethod;
+  source: OfficerSource;
+  startsOn: string;
+  /** Interim officers: the day by which a congress must be held; null for the others. */
+  congressDeadline: string | null;
+}
+
+/** `personnel-reports.sources`: one per source (civil servant, teacher, …): how many secretaries from it are in post. */
+export interface SourceCountDoc {
+  _id: OfficerSource;
+  secretaries: number;
+}
+
+type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent, { type: T }>>;
+
+export const postKey = (branchId: string, role: OfficerRole, memberId: string) => `${branchId}|${role}|${memberId}`;
+
+/** What the district and provincial reports need beyond the members and each branch's posts: the posts in office across branches, and secretaries counted by source. */
+export const personnelReportsProjection = defineProjection<PersonnelEvent, C>({
+  name: 'personnel-reports',
+  version: 1,
+  collections: {
+    posts: { indexes: [{ key: { method: 1, congressDeadline: 1 } }] },
+    sources: {},
+  },
+  handlers: {
+    OfficerAppointed: (e: E<'OfficerAppointed'>) => {
+      const { branchId, memberId, role, method, source, startsOn } = e.data;
+      const doc: Omit<PostInOfficeDoc, '_id'> = { branchId, memberId, role, method, source, startsOn, congressDeadline: e.data.congressDeadline ?? null };
+      return [op.replace<C>('posts', postKey(branchId, role, memberId), doc), ...(role === 'secretary' ? [op.upsert<C>('sources', source, { $inc: { secretaries: 1 } })] : [])];
+    },
+    OfficerDeparted: async (e: E<'OfficerDeparted'>, reader) => {
+      const key = postKey(e.data.branchId, e.data.role, e.data.memberId);
+      const post = (await reader.read('posts', key)) as PostInOfficeDoc | undefined;
+      if (!post) return [];
+      return [op.delete<C>('posts', key), ...(post.role === 'secretary' ? [op.update<C>('sources', post.source, { $inc: { secretaries: -1 } })] : [])];
+    },
+  },
+});
