@@ -131,6 +131,7 @@ export class MemberDirectoryQuery {
   @IsOptional()
   cursor?: string;
 
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
