@@ -25,7 +25,11 @@ export function planned(operation: Operation, pos: number): PlannedWrite {
   if ('delete' in operation) return { kind: 'delete', pos };
   if ('replace' in operation) return { kind: 'replace', pos, upsert: operation.upsert ?? true, doc: withoutId(operation.replace) };
   const write: PlannedWrite = { kind: 'update', pos, upsert: operation.upsert ?? false, fields: new Map(), prefixes: new Set() };
-  for (const [op, path, value] of entries(operation.update)) addField(write, path, { op, value: listOp(op) ? eachOf(value) : value });
+  // plain loops, not a generator: this runs for every operation of every event of a rebuild
+  for (const op in operation.update) {
+    const fields = operation.update[op as UpdateOperator]!;
+    for (const path in fields) addField(write, path, { op: op as UpdateOperator, value: listOp(op as UpdateOperator) ? eachOf(fields[path]) : fields[path] });
+  }
   return write;
 }
 
@@ -128,17 +132,18 @@ function addField(write: Extract<PlannedWrite, { kind: 'update' }>, path: string
   for (const p of strictPrefixes(path)) write.prefixes.add(p);
 }
 
-function strictPrefixes(path: string): string[] {
-  const keys = segments(path);
-  if (keys.length === 1) return [];
-  return keys.slice(0, -1).map((_, i) => keys.slice(0, i + 1).join('.'));
-}
+const NO_PREFIXES: string[] = [];
+const prefixCache = new Map<string, string[]>();
 
-function* entries(update: Update): Generator<[UpdateOperator, string, unknown]> {
-  for (const op of Object.keys(update) as UpdateOperator[]) {
-    const fields = update[op]!;
-    for (const path of Object.keys(fields)) yield [op, path, fields[path]];
+/** `a.b.c` → ['a', 'a.b'], cached as segments() is: projections reuse a handful of paths. */
+function strictPrefixes(path: string): string[] {
+  let prefixes = prefixCache.get(path);
+  if (!prefixes) {
+    const keys = segments(path);
+    prefixes = keys.length === 1 ? NO_PREFIXES : keys.slice(0, -1).map((_, i) => keys.slice(0, i + 1).join('.'));
+    if (prefixCache.size < 10_000) prefixCache.set(path, prefixes);
   }
+  return prefixes;
 }
 
 const listOp = (op: UpdateOperator) => op === '$push' || op === '$addToSet';

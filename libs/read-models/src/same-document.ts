@@ -14,13 +14,12 @@ import { Operation } from './projection';
  * `read` gives the document with the batch's earlier writes (the handlers' reader).
  */
 export function oneWritePerDocument(ops: readonly Operation[], pos: number, read: (collection: string, id: string) => Promise<Doc | undefined>): Operation[] | Promise<Operation[]> {
-  if (ops.length < 2) return ops as Operation[];
+  if (ops.length < 2 || allDistinct(ops)) return ops as Operation[];
   const byDocument = new Map<string, Operation[]>();
   for (const o of ops) {
     const key = `${o.collection}\u0000${o._id}`;
     byDocument.set(key, [...(byDocument.get(key) ?? []), o]);
   }
-  if (byDocument.size === ops.length) return ops as Operation[];
   return Promise.all(
     [...byDocument.values()].map(async (same) => {
       if (same.length === 1) return same[0];
@@ -35,4 +34,12 @@ export function oneWritePerDocument(ops: readonly Operation[], pos: number, read
       return { collection, _id, replace: rest, upsert: true };
     }),
   );
+}
+
+/** The usual case, without building keys: a handler returns a handful of operations. */
+function allDistinct(ops: readonly Operation[]): boolean {
+  for (let i = 1; i < ops.length; i++) {
+    for (let j = 0; j < i; j++) if (ops[i]._id === ops[j]._id && ops[i].collection === ops[j].collection) return false;
+  }
+  return true;
 }
