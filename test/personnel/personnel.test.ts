@@ -266,6 +266,7 @@ describe('personnel over HTTP on PostgreSQL', () => {
     await orgEvent('BranchDissolved', { branchId }, '2025-09-01');
     const unassigned = await fresh('/personnel-reports/unassigned-members');
     expect(unassigned.body.items.filter((m) => m.lastBranchId === branchId).map((m) => m.fullName).sort()).toEqual(['Sầm Thị Thời', 'Sầm Văn Lâm']);
+    expect((await get(`/members/${run}-rep-2/personal-data-reads`)).body.items.map((r) => r.endpoint)).toContain('GET /personnel-reports/unassigned-members');
     const after = (await fresh('/personnel-reports/secretaries-by-source')).body.counts as Record<string, number>;
     expect(after['commune-police']).toBe(before['commune-police'] - 1);
     expect((await fresh('/personnel-reports/overdue-interim-officers?asOf=2024-08-01')).body.items.filter((o) => o.branchId === branchId)).toEqual([]);

@@ -1,11 +1,13 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { isCalendarDate, ValidationFailed } from '@register/service-kit';
+import { isCalendarDate, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { today } from '../application/personnel.service';
 import { ReadModelOrHistoryQuery, ReadModelQuery } from '../application/read-query';
+import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
+import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PersonnelReportReads } from './personnel-reports';
 
 const dateParam = (value: string | undefined, field: string) => {
@@ -27,7 +29,16 @@ export class PersonnelReportsController {
     private readonly posts: OfficerPostsReads,
     private readonly reports: PersonnelReportReads,
     private readonly replica: BranchReplica,
+    @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
+
+  /** The member lists show names: every read of them is logged, as the members' endpoints do. */
+  private async logRead(req: RegisterRequest, endpoint: string, members: Array<{ _id: string; fullName: string | null }>) {
+    const memberIds = members.filter((m) => m.fullName !== null).map((m) => m._id);
+    if (memberIds.length === 0) return;
+    const purpose = req.headers['x-purpose'];
+    await this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose: (Array.isArray(purpose) ? purpose[0] : purpose) ?? null, endpoint, memberIds });
+  }
 
   @Get('vacancies')
   @ApiOperation({ summary: 'Open branches without a secretary, and since when' })
@@ -49,14 +60,17 @@ export class PersonnelReportsController {
 
   @Get('members-away')
   @ApiOperation({ summary: 'Members away for work or study' })
-  async away(@Query() query: ReadModelQuery) {
+  async away(@Query() query: ReadModelQuery, @Req() req: RegisterRequest) {
     const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition);
+    await this.logRead(req, 'GET /personnel-reports/members-away', items);
     return { items: items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName })) };
   }
 
   @Get('unassigned-members')
   @ApiOperation({ summary: 'Members whose branch was dissolved and who wait for a new one' })
-  async unassigned(@Query() query: ReadModelQuery) {
-    return { items: (await this.members.withStatus(['unassigned'], query.minPosition)).map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName })) };
+  async unassigned(@Query() query: ReadModelQuery, @Req() req: RegisterRequest) {
+    const items = await this.members.withStatus(['unassigned'], query.minPosition);
+    await this.logRead(req, 'GET /personnel-reports/unassigned-members', items);
+    return { items: items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName })) };
   }
 }
