@@ -59,6 +59,7 @@ describe('a runner process killed mid-batch on FerretDB', () => {
     mongo = await openMongo(database);
   });
   afterEach(async () => {
+    for (const f of fixtures) await f.stop(); // before the drop, or a runner still writing creates the database again
     await mongo.connection.db!.dropDatabase();
     await mongo.close();
   });
