@@ -8,11 +8,12 @@
  *   the PGlite log)  vs  bare POST /doc that parses the same body and answers the same shape.
  * - distributed: the same through the distributed gateway, which forwards over HTTP to an
  *   organisation service (caller signed into a header, scope asked of organisation per write).
- *   Both run in this one process here, so each request costs two HTTP hops on one event loop.
+ *   The service runs in a child process, as in the cluster (the two share this machine's cores).
  * Keep-alive HTTP over loopback; C concurrent clients; rounds of the contenders alternate.
  *
  * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS)
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { mintToken } from '@register/auth';
-import { createHttpApp, InternalCallersModule, loadConfig, rootModuleOf } from '@register/service-kit';
+import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -104,9 +105,16 @@ async function main() {
   // The distributed set: an organisation service that answers only the gateway, and the gateway.
   process.env.REGISTER_INTERNAL_SECRET ??= 'bench-internal-secret-0123456789';
   const backendDir = mkdtempSync(join(tmpdir(), 'register-gateway-bench-org-'));
-  const backend = await createHttpApp(rootModuleOf(loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: backendDir }), [InternalCallersModule, OrganisationModule]), { title: 'bench org', logger: false });
-  await backend.listen(0, '127.0.0.1');
-  process.env.ORGANISATION_URL = `http://127.0.0.1:${(backend.getHttpServer().address() as { port: number }).port}`;
+  const backend = fork(join(__dirname, 'fixtures', 'organisation-service.js'), [], {
+    execArgv: ['-r', join(__dirname, '..', '..', '..', 'scripts', 'paths.js')],
+    env: { ...process.env, DATA_DIR: backendDir },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const backendPort = await new Promise<number>((resolve, reject) => {
+    backend.once('message', (m: { port: number }) => resolve(m.port));
+    backend.once('exit', (code) => reject(new Error(`the organisation service exited (${code})`)));
+  });
+  process.env.ORGANISATION_URL = `http://127.0.0.1:${backendPort}`;
   const front = await createHttpApp(rootModuleOf(loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'pglite', DATA_DIR: dataDir }), [GatewayModule, GatewayProxyModule]), { title: 'bench gateway', logger: false });
   await front.listen(0, '127.0.0.1');
   const frontPort = (front.getHttpServer().address() as { port: number }).port;
@@ -169,7 +177,8 @@ async function main() {
   console.log(`results: ${writeResults('gateway', { environment: environment(), concurrency: CONCURRENCY, rounds: ROUNDS, secondsPerRound: SECONDS, rows, ratio })}`);
   await bare.close();
   await front.close();
-  await backend.close();
+  backend.disconnect();
+  await new Promise((resolve) => backend.once('exit', resolve));
   await app.close();
   rmSync(backendDir, { recursive: true, force: true });
   agent.destroy();
