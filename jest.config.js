@@ -6,11 +6,12 @@ const common = {
   moduleNameMapper: { '^@register/(.*)$': '<rootDir>/libs/$1/src' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // @fastify/static (behind the OpenAPI UI) requires content-disposition 3, which is ESM only;
-    // Node 20 loads it natively, jest's module system does not, so jest compiles that one package.
-    'node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } }],
+    // @fastify/static (behind the OpenAPI UI) requires content-disposition 3, and libs/auth requires
+    // jose 6: both ESM only. Node 20.19+ loads them natively (require(esm)), jest's module system
+    // does not, so jest compiles those two packages to CommonJS.
+    'node_modules/(content-disposition|jose)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
 };
 module.exports = {
   // Integration tests wait on real servers; a project-level testTimeout is ignored by jest.
