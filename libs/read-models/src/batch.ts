@@ -4,17 +4,65 @@ import { cloneValue, Doc } from './document';
 import { Operation } from './projection';
 import { Round, WriteOp } from './read-store';
 
-interface DocPlan {
-  collection: string;
-  _id: string;
-  /** Usually one write; more when an operation could not be merged into the previous one. */
+/** What a batch knows of one document: its planned writes, and its view once a handler read it. */
+interface Entry {
+  /** Usually one write; more when an operation could not be merged into the previous one. Empty: only read. */
   writes: PlannedWrite[];
+  /** True once `view` holds the document as of `from` with the batch's writes so far (undefined: absent). */
+  viewed: boolean;
+  view: Doc | undefined;
 }
 
 export interface BatchLimits {
   maxEvents: number;
   maxDocuments: number;
 }
+
+/**
+ * Documents as they stand after the batches handed over so far (the store's state once their writes
+ * land), kept by the runner across batches so that a handler's read need not go to the store, nor
+ * wait for the write in flight. A batch takes a document from it (no copy) and gives back what it
+ * knows at the end. Bounded: the oldest entries are dropped. Only valid while one writer holds
+ * the copy and its writes succeed: the runner starts a new one whenever it (re)starts from a checkpoint.
+ */
+export class DocumentCache {
+  private readonly docs = new Map<string, Map<string, Doc | undefined>>();
+  private size = 0;
+
+  constructor(readonly maxDocuments: number) {}
+
+  /** `found` false: not known here. */
+  take(collection: string, id: string): { found: boolean; doc: Doc | undefined } {
+    const docs = this.docs.get(collection);
+    if (!docs || !docs.has(id)) return NOT_FOUND;
+    return { found: true, doc: docs.get(id) };
+  }
+
+  set(collection: string, id: string, doc: Doc | undefined): void {
+    if (this.maxDocuments <= 0) return;
+    let docs = this.docs.get(collection);
+    if (!docs) this.docs.set(collection, (docs = new Map()));
+    if (docs.has(id)) docs.delete(id); // to the back of the eviction order
+    else this.size++;
+    docs.set(id, doc);
+    while (this.size > this.maxDocuments) this.evictOne();
+  }
+
+  forget(collection: string, id: string): void {
+    if (this.docs.get(collection)?.delete(id)) this.size--;
+  }
+
+  private evictOne(): void {
+    // the oldest entry of the fullest collection: close enough to least recently written
+    let fullest: Map<string, Doc | undefined> | undefined;
+    for (const docs of this.docs.values()) if (!fullest || docs.size > fullest.size) fullest = docs;
+    const oldest = fullest!.keys().next().value as string;
+    fullest!.delete(oldest);
+    this.size--;
+  }
+}
+
+const NOT_FOUND = { found: false, doc: undefined } as const;
 
 /**
  * The events read since the checkpoint `from`, as writes planned per document: operations on the
@@ -25,30 +73,35 @@ export interface BatchLimits {
 export class Batch {
   events = 0;
   lastPos: number;
-  private readonly plans = new Map<string, DocPlan>();
-  private readonly views = new Map<string, Doc | undefined>();
+  /** Documents with planned writes. */
+  private documents = 0;
+  private readonly entries = new Map<string, Map<string, Entry>>();
 
   constructor(
     readonly from: number,
     private readonly limits: BatchLimits,
     private readonly physical: (collection: string) => string,
+    /** Documents as of `from`, when the runner keeps them (see DocumentCache). */
+    readonly cache?: DocumentCache,
   ) {
     this.lastPos = from;
   }
 
   add(operation: Operation, pos: number): void {
-    const key = `${operation.collection}\u0000${operation._id}`;
+    const entry = this.entry(operation.collection, operation._id);
     const write = planned(operation, pos);
-    if (this.views.has(key)) this.views.set(key, applyWrite(this.views.get(key), toWriteOp(operation._id, write)).doc);
-    const plan = this.plans.get(key);
-    if (!plan) {
-      this.plans.set(key, { collection: operation.collection, _id: operation._id, writes: [write] });
+    // the handler's operation as a write (applyWrite copies what it keeps)
+    if (entry.viewed) entry.view = applyWrite(entry.view, asWriteOp(operation, pos)).doc;
+    const writes = entry.writes;
+    if (writes.length === 0) {
+      writes.push(write);
+      this.documents++;
       return;
     }
-    const last = plan.writes.length - 1;
-    const merged = merge(plan.writes[last], write);
-    if (merged) plan.writes[last] = merged;
-    else plan.writes.push(write);
+    const last = writes.length - 1;
+    const merged = merge(writes[last], write);
+    if (merged) writes[last] = merged;
+    else writes.push(write);
   }
 
   /** The event at `pos` is done, whether or not it changed anything: the checkpoint moves past it. */
@@ -58,32 +111,107 @@ export class Batch {
   }
 
   get full(): boolean {
-    return this.events >= this.limits.maxEvents || this.plans.size >= this.limits.maxDocuments;
+    return this.events >= this.limits.maxEvents || this.documents >= this.limits.maxDocuments;
   }
 
   /** The document as the store has it (`load`: as of `from`) with this batch's writes so far. */
   async view(collection: string, id: string, load: () => Promise<Doc | undefined>): Promise<Doc | undefined> {
-    const key = `${collection}\u0000${id}`;
-    if (!this.views.has(key)) {
-      let doc = await load();
-      for (const write of this.plans.get(key)?.writes ?? []) doc = applyWrite(doc, toWriteOp(id, write)).doc;
-      this.views.set(key, doc);
+    return this.viewNow(collection, id) ?? this.loadView(collection, id, await load());
+  }
+
+  /**
+   * The view when the batch or the cache knows the document (a copy, in a one-element array so
+   * that an absent document is told from an unknown one), undefined when it must be loaded.
+   */
+  known(collection: string, id: string): [Doc | undefined] | undefined {
+    const entry = this.entries.get(collection)?.get(id);
+    if (entry?.viewed) return [cloneValue(entry.view)];
+    const cached = this.cache?.take(collection, id);
+    if (!cached?.found) return undefined;
+    return [cloneValue(this.loadView(collection, id, cached.doc, entry))];
+  }
+
+  /** The view after `load` (the store's document as of `from`, owned by the batch from now on); a copy. */
+  loaded(collection: string, id: string, doc: Doc | undefined): Doc | undefined {
+    const entry = this.entries.get(collection)?.get(id);
+    if (entry?.viewed) return cloneValue(entry.view); // loaded meanwhile by another read
+    return cloneValue(this.loadView(collection, id, doc, entry));
+  }
+
+  /**
+   * Gives the cache what the batch knows of its documents as they will be once it is written: the
+   * views, and documents whose first write does not depend on what was there (replace, delete);
+   * forgets the others. Call once the batch is complete, before its write.
+   */
+  handOver(): void {
+    const cache = this.cache;
+    if (!cache) return;
+    for (const [collection, docs] of this.entries) {
+      for (const [id, entry] of docs) {
+        if (entry.viewed) {
+          cache.set(collection, id, entry.view);
+          continue;
+        }
+        const cached = cache.take(collection, id); // as of `from`: the writes apply to it
+        if (!cached.found && !independent(entry.writes[0])) {
+          cache.forget(collection, id);
+          continue;
+        }
+        let doc = cached.doc;
+        for (const write of entry.writes) doc = applyWrite(doc, toWriteOp(id, write)).doc;
+        cache.set(collection, id, doc);
+      }
     }
-    return cloneValue(this.views.get(key));
   }
 
   /** The writes in rounds: a document's k-th write goes in round k, so a round has one write per document. */
   rounds(): Round[] {
     const rounds: Array<Map<string, WriteOp[]>> = [];
-    for (const plan of this.plans.values()) {
-      plan.writes.forEach((write, k) => {
-        const round = (rounds[k] ??= new Map());
-        const physical = this.physical(plan.collection);
-        let ops = round.get(physical);
-        if (!ops) round.set(physical, (ops = []));
-        ops.push(toWriteOp(plan._id, write));
-      });
+    for (const [collection, docs] of this.entries) {
+      const physical = this.physical(collection);
+      for (const [id, entry] of docs) {
+        const writes = entry.writes;
+        for (let k = 0; k < writes.length; k++) {
+          const round = (rounds[k] ??= new Map());
+          let ops = round.get(physical);
+          if (!ops) round.set(physical, (ops = []));
+          ops.push(toWriteOp(id, writes[k]));
+        }
+      }
     }
     return rounds.map((round) => [...round].map(([collection, ops]) => ({ collection, ops })));
   }
+
+  private viewNow(collection: string, id: string): Promise<Doc | undefined> | undefined {
+    const known = this.known(collection, id);
+    return known && Promise.resolve(known[0]);
+  }
+
+  private loadView(collection: string, id: string, doc: Doc | undefined, entry = this.entries.get(collection)?.get(id)): Doc | undefined {
+    const target = entry ?? this.entry(collection, id);
+    for (const write of target.writes) doc = applyWrite(doc, toWriteOp(id, write)).doc;
+    target.viewed = true;
+    target.view = doc;
+    return doc;
+  }
+
+  private entry(collection: string, id: string): Entry {
+    let docs = this.entries.get(collection);
+    if (!docs) this.entries.set(collection, (docs = new Map()));
+    let entry = docs.get(id);
+    if (!entry) docs.set(id, (entry = { writes: [], viewed: false, view: undefined }));
+    return entry;
+  }
+}
+
+/** A write whose result does not depend on the document before it. */
+function independent(write: PlannedWrite): boolean {
+  return write.kind === 'delete' || (write.kind === 'replace' && write.upsert);
+}
+
+/** An operation as the write it is on its own (the defaults of `planned`), for views. */
+function asWriteOp(operation: Operation, pos: number): WriteOp {
+  if ('delete' in operation) return { _id: operation._id, pos, delete: true };
+  if ('replace' in operation) return { _id: operation._id, pos, replace: operation.replace, upsert: operation.upsert ?? true };
+  return { _id: operation._id, pos, update: operation.update, upsert: operation.upsert ?? false };
 }

@@ -24,13 +24,31 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** A deep copy of JSON-like values (and Dates), so that a stored document never shares state with a handler's. */
 export function cloneValue<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(cloneValue) as T;
-  if (v instanceof Date) return new Date(v.getTime()) as T;
-  if (!isPlainObject(v)) return v; // BSON values (ObjectId, Decimal128...) are immutable
+  return typeof v === 'object' && v !== null ? (cloneObject(v) as T) : v;
+}
+
+/**
+ * cloneValue of an object: plain loops that copy primitives inline (no call per array item: a
+ * document's arrays of names or ids are copied on every handler read, and grow with the history).
+ */
+function cloneObject(v: object): unknown {
+  if (Array.isArray(v)) {
+    const n = v.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const x: unknown = v[i];
+      out[i] = typeof x === 'object' && x !== null ? cloneObject(x) : x;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v instanceof Date ? new Date(v.getTime()) : v; // BSON values (ObjectId, Decimal128...) are immutable
   const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = cloneValue(v[k]);
-  return out as T;
+  for (const k in v) {
+    const x: unknown = (v as Record<string, unknown>)[k];
+    out[k] = typeof x === 'object' && x !== null ? cloneObject(x) : x;
+  }
+  return out;
 }
 
 /** MongoDB equality: deep, and field order counts for embedded documents (as in $addToSet). */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
-import { Batch } from './batch';
+import { Batch, DocumentCache } from './batch';
 import { liveTarget, Target } from './naming';
 import { AnyProjection, checkOperation, Operation, ProjectionError, ProjectionReader } from './projection';
 import { ReadStore } from './read-store';
@@ -24,6 +24,11 @@ export interface RunnerOptions {
   maxBatchEvents?: number;
   /** ...or touches this many documents (bounds the journal and one round's bulk writes). */
   maxBatchDocuments?: number;
+  /**
+   * Documents kept in memory across batches as they stand after the batches written so far, so that
+   * handlers' reads of them need neither the store nor the write in flight (default 100 000; 0: none).
+   */
+  cacheDocuments?: number;
   /** Wait after a failure before starting again from the checkpoint. */
   retryMs?: number;
   /** How often a standby runner tries to take the lease over. */
@@ -38,7 +43,7 @@ export interface RunnerOptions {
 
 export type RunnerStatus = 'idle' | 'standby' | 'catching-up' | 'live' | 'failed' | 'stopped';
 
-const DEFAULTS = { leaseMs: 30_000, pageSize: 1000, maxBatchEvents: 50_000, maxBatchDocuments: 5_000, retryMs: 1000, claimEveryMs: 2000, pollMs: 200 };
+const DEFAULTS = { leaseMs: 30_000, pageSize: 1000, maxBatchEvents: 50_000, maxBatchDocuments: 5_000, retryMs: 1000, cacheDocuments: 100_000, claimEveryMs: 2000, pollMs: 200 };
 
 /**
  * Runs one projection from its checkpoint: catches up by pages (reading the next page while it
@@ -61,6 +66,9 @@ export class ProjectionRunner {
   private stopping = false;
   private interrupted?: 'lost' | 'asked';
   private writing: Promise<void> = Promise.resolve();
+  /** Valid from a `prepare` on, while this runner writes (see DocumentCache). */
+  private cache = new DocumentCache(0);
+  private reader?: { batch: Batch; reader: ProjectionReader };
   private loop?: Promise<void>;
   private wake?: () => void;
 
@@ -176,6 +184,7 @@ export class ProjectionRunner {
 
   /** Makes the copy consistent (CopyWriter.prepare), handles a version change, and sets the start position. */
   private async prepare(): Promise<void> {
+    this.cache = new DocumentCache(0); // whatever was known is void until the copy is consistent again
     let state = await this.writer.prepare();
     while (state.version !== this.projection.version) {
       if (!this.options.onVersionChange) throw versionMismatch(this.projection, state);
@@ -183,6 +192,7 @@ export class ProjectionRunner {
       state = await this.writer.prepare();
     }
     this.setPosition(state.position);
+    this.cache = new DocumentCache(this.options.cacheDocuments);
   }
 
   /** Reads pages (the next one while this one is processed) and writes a batch while the next is built. */
@@ -309,17 +319,23 @@ export class ProjectionRunner {
   }
 
   private readerFor(batch: Batch): ProjectionReader {
-    return {
-      read: async (collection, id) => {
-        if (!Object.hasOwn(this.projection.collections, collection)) throw new Error(`unknown collection ${collection}`);
-        await this.writing; // the documents must be as of the batch's start
-        return batch.view(collection, id, () => this.store.findOne(this.target.collection(collection), { _id: id }));
+    if (this.reader?.batch === batch) return this.reader.reader;
+    const reader: ProjectionReader = {
+      read: (collection, id) => {
+        if (!Object.hasOwn(this.projection.collections, collection)) return Promise.reject(new Error(`unknown collection ${collection}`));
+        const known = batch.known(collection, id); // in the batch, or in the cache
+        if (known) return Promise.resolve(known[0]);
+        return this.writing // the documents must be as of the batch's start
+          .then(() => this.store.findOne(this.target.collection(collection), { _id: id }))
+          .then((doc) => batch.loaded(collection, id, doc));
       },
     };
+    this.reader = { batch, reader };
+    return reader;
   }
 
   private newBatch(from: number): Batch {
-    return new Batch(from, { maxEvents: this.options.maxBatchEvents, maxDocuments: this.options.maxBatchDocuments }, this.target.collection);
+    return new Batch(from, { maxEvents: this.options.maxBatchEvents, maxDocuments: this.options.maxBatchDocuments }, this.target.collection, this.cache);
   }
 
   /** Queues the batch's write behind the one in flight (at most one), and starts a new batch. */
@@ -330,6 +346,7 @@ export class ProjectionRunner {
   }
 
   private enqueue(batch: Batch): Promise<void> {
+    batch.handOver(); // complete: the cache now stands after it
     this.writing = this.writing.then(async () => {
       await this.writer.write(batch);
       this.setPosition(batch.lastPos);
