@@ -1,6 +1,6 @@
 import { applyWrite } from './apply';
 import { merge, planned, PlannedWrite, toWriteOp } from './coalesce';
-import { cloneValue, Doc } from './document';
+import { cloneValue, Doc, POS } from './document';
 import { Operation } from './projection';
 import { Round, WriteOp } from './read-store';
 
@@ -11,6 +11,8 @@ interface Entry {
   /** True once `view` holds the document as of `from` with the batch's writes so far (undefined: absent). */
   viewed: boolean;
   view: Doc | undefined;
+  /** Known absent as of `from` (loaded as such, or the cache says so). */
+  absent: boolean;
 }
 
 export interface BatchLimits {
@@ -29,12 +31,21 @@ export class DocumentCache {
   private readonly docs = new Map<string, Map<string, Doc | undefined>>();
   private size = 0;
 
-  constructor(readonly maxDocuments: number) {}
+  /**
+   * `complete`: the cache knows every document (the copy was empty when it started, at checkpoint
+   * 0): one it does not hold is absent. Until it drops or forgets one.
+   */
+  constructor(
+    readonly maxDocuments: number,
+    private complete = false,
+  ) {
+    if (maxDocuments <= 0) this.complete = false;
+  }
 
   /** `found` false: not known here. */
   take(collection: string, id: string): { found: boolean; doc: Doc | undefined } {
     const docs = this.docs.get(collection);
-    if (!docs || !docs.has(id)) return NOT_FOUND;
+    if (!docs || !docs.has(id)) return this.complete ? ABSENT : NOT_FOUND;
     return { found: true, doc: docs.get(id) };
   }
 
@@ -49,6 +60,7 @@ export class DocumentCache {
   }
 
   forget(collection: string, id: string): void {
+    this.complete = false;
     if (this.docs.get(collection)?.delete(id)) this.size--;
   }
 
@@ -59,10 +71,12 @@ export class DocumentCache {
     const oldest = fullest!.keys().next().value as string;
     fullest!.delete(oldest);
     this.size--;
+    this.complete = false;
   }
 }
 
 const NOT_FOUND = { found: false, doc: undefined } as const;
+const ABSENT = { found: true, doc: undefined } as const;
 
 /**
  * The events read since the checkpoint `from`, as writes planned per document: operations on the
@@ -76,6 +90,8 @@ export class Batch {
   /** Documents with planned writes. */
   private documents = 0;
   private readonly entries = new Map<string, Map<string, Entry>>();
+  /** Planned by handOver: documents absent as of `from` are written once, as they end (an insert). */
+  private planned?: Round[];
 
   constructor(
     readonly from: number,
@@ -146,40 +162,41 @@ export class Batch {
   handOver(): void {
     const cache = this.cache;
     if (!cache) return;
+    const rounds = new Rounds(this.physical);
     for (const [collection, docs] of this.entries) {
       for (const [id, entry] of docs) {
-        if (entry.viewed) {
-          cache.set(collection, id, entry.view);
-          continue;
+        let doc: Doc | undefined;
+        let absent = entry.absent;
+        if (entry.viewed) doc = entry.view;
+        else {
+          const cached = cache.take(collection, id); // as of `from`: the writes apply to it
+          if (!cached.found && !independent(entry.writes[0])) {
+            cache.forget(collection, id);
+            rounds.addAll(collection, id, entry.writes);
+            continue;
+          }
+          absent = cached.found && cached.doc === undefined;
+          doc = cached.doc;
+          for (const write of entry.writes) doc = applyWrite(doc, toWriteOp(id, write)).doc;
         }
-        const cached = cache.take(collection, id); // as of `from`: the writes apply to it
-        if (!cached.found && !independent(entry.writes[0])) {
-          cache.forget(collection, id);
-          continue;
-        }
-        let doc = cached.doc;
-        for (const write of entry.writes) doc = applyWrite(doc, toWriteOp(id, write)).doc;
         cache.set(collection, id, doc);
+        if (!absent || entry.writes.length === 0) rounds.addAll(collection, id, entry.writes);
+        else if (doc) {
+          // absent before, so one write of the document as it ends stands for all of them
+          const { _id: _ignored, [POS]: pos, ...rest } = cloneValue(doc);
+          rounds.add(0, collection, { _id: id, pos: pos as number, replace: rest, upsert: true, insert: true });
+        } // absent before and after: nothing to write
       }
     }
+    this.planned = rounds.done();
   }
 
   /** The writes in rounds: a document's k-th write goes in round k, so a round has one write per document. */
   rounds(): Round[] {
-    const rounds: Array<Map<string, WriteOp[]>> = [];
-    for (const [collection, docs] of this.entries) {
-      const physical = this.physical(collection);
-      for (const [id, entry] of docs) {
-        const writes = entry.writes;
-        for (let k = 0; k < writes.length; k++) {
-          const round = (rounds[k] ??= new Map());
-          let ops = round.get(physical);
-          if (!ops) round.set(physical, (ops = []));
-          ops.push(toWriteOp(id, writes[k]));
-        }
-      }
-    }
-    return rounds.map((round) => [...round].map(([collection, ops]) => ({ collection, ops })));
+    if (this.planned) return this.planned;
+    const rounds = new Rounds(this.physical);
+    for (const [collection, docs] of this.entries) for (const [id, entry] of docs) rounds.addAll(collection, id, entry.writes);
+    return rounds.done();
   }
 
   private viewNow(collection: string, id: string): Promise<Doc | undefined> | undefined {
@@ -189,6 +206,7 @@ export class Batch {
 
   private loadView(collection: string, id: string, doc: Doc | undefined, entry = this.entries.get(collection)?.get(id)): Doc | undefined {
     const target = entry ?? this.entry(collection, id);
+    target.absent = doc === undefined;
     for (const write of target.writes) doc = applyWrite(doc, toWriteOp(id, write)).doc;
     target.viewed = true;
     target.view = doc;
@@ -199,8 +217,31 @@ export class Batch {
     let docs = this.entries.get(collection);
     if (!docs) this.entries.set(collection, (docs = new Map()));
     let entry = docs.get(id);
-    if (!entry) docs.set(id, (entry = { writes: [], viewed: false, view: undefined }));
+    if (!entry) docs.set(id, (entry = { writes: [], viewed: false, view: undefined, absent: false }));
     return entry;
+  }
+}
+
+/** Writes sorted into rounds, per physical collection. */
+class Rounds {
+  private readonly rounds: Array<Map<string, WriteOp[]>> = [];
+
+  constructor(private readonly physical: (collection: string) => string) {}
+
+  addAll(collection: string, id: string, writes: readonly PlannedWrite[]): void {
+    for (let k = 0; k < writes.length; k++) this.add(k, collection, toWriteOp(id, writes[k]));
+  }
+
+  add(k: number, collection: string, op: WriteOp): void {
+    const round = (this.rounds[k] ??= new Map());
+    const physical = this.physical(collection);
+    let ops = round.get(physical);
+    if (!ops) round.set(physical, (ops = []));
+    ops.push(op);
+  }
+
+  done(): Round[] {
+    return this.rounds.map((round) => [...round].map(([collection, ops]) => ({ collection, ops })));
   }
 }
 

@@ -5,11 +5,12 @@ import { Update } from './updater';
 /**
  * One write to one document at the position `pos` of the event(s) it stands for. Stores stamp
  * `_pos = pos` on the document. A store applies a write only if the document's `_pos < pos`
- * (the guard): see `ReadStore.write` for when it is checked.
+ * (the guard): see `ReadStore.write` for when it is checked. `insert`: the document was absent
+ * before the batch (a store may insert it rather than look it up; guarded, it is a replace).
  */
 export type WriteOp =
   | { _id: string; pos: number; update: Update; upsert: boolean }
-  | { _id: string; pos: number; replace: Doc; upsert: boolean }
+  | { _id: string; pos: number; replace: Doc; upsert: boolean; insert?: true }
   | { _id: string; pos: number; delete: true };
 
 /** One round of a batch: at most one write per document, so a round may be applied in any order. */

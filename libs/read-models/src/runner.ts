@@ -192,7 +192,8 @@ export class ProjectionRunner {
       state = await this.writer.prepare();
     }
     this.setPosition(state.position);
-    this.cache = new DocumentCache(this.options.cacheDocuments);
+    // at checkpoint 0 the copy is empty (prepare's invariant): the cache knows every document
+    this.cache = new DocumentCache(this.options.cacheDocuments, state.position === 0);
   }
 
   /** Reads pages (the next one while this one is processed) and writes a batch while the next is built. */
