@@ -293,6 +293,30 @@ describe('gateway: the authorisation matrix (every role × every organisation an
     expect((await auditor.get('/audit/entities/course/x/history')).status).toBe(400);
   });
 
+  it("reads members' personal data only within the caller's scope (auditors everywhere, system keys with member.read)", async () => {
+    const inside = await memberIn(admin, 'read-in', 'b-1');
+    const outside = await memberIn(admin, 'read-out', 'b-9');
+    const reads = {
+      inside: [`/members/${inside}`, `/members/${inside}/history`, `/members/${inside}/career`, '/members?branchId=b-1'],
+      outside: [`/members/${outside}`, `/members/${outside}/history`, '/members?branchId=b-9', '/members'],
+    };
+    const wantInside = (c: Caller) => (c.roles.includes('central-admin') || c.roles.includes('auditor') || (c.roles.includes('unit-officer') && c.scopeUnitId) || c.roles.includes('branch-secretary') || c.allow?.includes('*') ? 200 : 403);
+    const wantOutside = (c: Caller) => (c.roles.includes('central-admin') || c.roles.includes('auditor') || (c.allow?.includes('*') && !c.scopeUnitId) ? 200 : 403);
+    for (const c of callers) {
+      const api = apis.get(c.name)!;
+      for (const path of reads.inside) {
+        const r = await api.get(path);
+        rows.push(`${c.name} | member.read | inside ${path} | ${r.status}`);
+        expect([c.name, path, r.status]).toEqual([c.name, path, wantInside(c)]);
+      }
+      for (const path of reads.outside) {
+        const r = await api.get(path);
+        rows.push(`${c.name} | member.read | outside ${path} | ${r.status}`);
+        expect([c.name, path, r.status, r.status === 403 ? isProblem(r) : true]).toEqual([c.name, path, wantOutside(c), true]);
+      }
+    }
+  });
+
   it("pages auditors through every service's log: each event once, and one member's history from personnel", async () => {
     const auditor = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
     await memberIn(admin, 'audit-m1', 'b-2');

@@ -22,6 +22,7 @@ export const SCOPE_RESOLVER = Symbol('SCOPE_RESOLVER');
 export interface RouteRequest {
   params: Record<string, string | undefined>;
   body: unknown;
+  query?: unknown;
 }
 
 export interface RoutePolicy {
@@ -55,6 +56,7 @@ const branch = (id: string | undefined): Target[] => (id === undefined ? [] : [{
 const member = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'member', id }]);
 const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
 const body = (r: RouteRequest) => obj(r.body);
+const query = (r: RouteRequest) => obj(r.query);
 
 /** Reads need any role; these are the exceptions and every write, with how to find what it touches. */
 export const ROUTE_POLICIES: RoutePolicy[] = [
@@ -108,6 +110,15 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // branch officers (personnel)
   { method: 'POST', path: '/branches/:id/officer-appointments', action: 'officer.appoint', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
   { method: 'POST', path: '/branches/:id/officer-departures', action: 'officer.depart', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  // reads of members' personal data (Law 91/2025): within the caller's scope; auditors read all;
+  // a system key needs member.read. A list without branchId spans the whole register.
+  ...['/members/:id', '/members/:id/history', '/members/:id/career', '/members/:id/personal-data-reads'].map(
+    (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'], targets: (r) => member(pathId(r)) }),
+  ),
+  {
+    method: 'GET', path: '/members', action: 'member.read', roles: ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'],
+    targets: (r) => (query(r).branchId === undefined ? [{ kind: 'root' }] : branch(idAt(query(r).branchId, 'branchId'))),
+  },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
@@ -204,6 +215,8 @@ function roleAllows(role: Role, p: Principal, policy: RoutePolicy, targets: Targ
       if (!allow.includes('*') && !allow.includes(policy.action)) return false;
       return p.scopeUnitId === undefined || inSubtree(p.scopeUnitId);
     }
+    case 'auditor':
+      return policy.method === 'GET'; // reads everything, changes nothing
     default:
       return false;
   }

@@ -10,6 +10,7 @@ interface GatewayRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
+  query?: unknown;
   body?: unknown;
   routeOptions?: { url?: string };
   ip?: string;
@@ -119,7 +120,7 @@ export class GatewayGuard implements CanActivate {
     }
     let decision;
     try {
-      decision = await authorise(principal, request.method, path, { params, body: request.body }, this.scopes);
+      decision = await authorise(principal, request.method, path, { params, body: request.body, query: request.query }, this.scopes);
     } catch (error) {
       if (error instanceof MalformedTarget) throw new ValidationFailed([{ field: error.field, rule: 'id', message: error.message }]);
       throw error;
