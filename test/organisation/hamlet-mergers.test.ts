@@ -226,7 +226,8 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     expect(ids(await api.get(fresh('/branches?q=thong%20thu%20bay')))).toEqual(['ban-77']);
   });
 
-  (setup === 'distributed' ? it : it.skip)('the rebuild CLI finds the organisation projections and reports 0 differences', async () => {
+  // The CLI rebuilds from PostgreSQL into MongoDB: it belongs to the distributed setup only.
+  if (setup === 'distributed') it('the rebuild CLI finds the organisation projections and reports 0 differences', async () => {
     const lines: string[] = [];
     const code = await runRebuildCli(['--service', 'organisation', '--mode', 'shadow-diff', '--pg', config!.postgresUrl, '--mongo', config!.mongoUrl], (line) => lines.push(line));
     console.log(lines.join('\n'));
