@@ -178,7 +178,9 @@ export async function authorise(principal: Principal, method: string, path: stri
   if (!policy.targets) return { allowed: true };
   const targets = await resolveMembers(policy.targets(request), scopes);
   const chains = new Map<Target, string[] | undefined>();
-  for (const t of targets) if (t.kind === 'unit' || t.kind === 'branch') chains.set(t, await scopes.ancestry(t));
+  // One look-up per target, at once: distributed, each is a call to the organisation service.
+  const placed = targets.filter((t): t is Extract<Target, { kind: 'unit' | 'branch' }> => t.kind === 'unit' || t.kind === 'branch');
+  (await Promise.all(placed.map((t) => scopes.ancestry(t)))).forEach((chain, i) => chains.set(placed[i], chain));
   for (const role of roles) {
     if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true };
   }

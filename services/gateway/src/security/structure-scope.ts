@@ -39,31 +39,22 @@ export class StructureScopeResolver implements ScopeResolver {
     return this.personnel?.member(memberId)?.branchId;
   }
 
-  private find<T>(token: abstract new (...args: never[]) => T): T | undefined {
-    try {
-      return this.modules.get(token, { strict: false });
-    } catch {
-      return undefined;
-    }
-  }
-
   private resolveDelegate(): ScopeResolver | undefined {
-    if (this.delegate) return this.delegate;
-    try {
-      this.delegate = this.modules.get<ScopeResolver>(SCOPE_RESOLVER, { strict: false });
-    } catch {
-      return undefined;
-    }
+    this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
     return this.delegate;
   }
 
   private resolveStructure(): StructureService | undefined {
-    if (this.structure) return this.structure;
+    this.structure ??= this.find(StructureService);
+    return this.structure;
+  }
+
+  /** A provider of another module of this process, or undefined where that service does not run here. */
+  private find<T>(token: symbol | (abstract new (...args: never[]) => T)): T | undefined {
     try {
-      this.structure = this.modules.get(StructureService, { strict: false });
+      return this.modules.get<T>(token as never, { strict: false });
     } catch {
       return undefined;
     }
-    return this.structure;
   }
 }
