@@ -16,7 +16,7 @@ import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 import { httpClient } from '../support/http';
 import { servers, uniqueName } from '../support/servers';
-import { seedTree, why } from './gateway-app';
+import { handOver, seedTree, why } from './gateway-app';
 
 /**
  * The distributed gateway on the real servers: organisation, personnel and the gateway as three
@@ -36,14 +36,6 @@ describe('gateway (distributed): HTTP to the services, the caller signed in', ()
   let personnelStore: EventStore;
   let token: (o: MintOptions) => Promise<Record<string, string>>;
   const heads = async () => `${await orgStore.headPosition()}/${await personnelStore.headPosition()}`;
-  /** Personnel learns organisation's events as its consumer would (the bus is not this test's subject). */
-  let handedOver = 0;
-  const syncPersonnel = async (reactions: OrganisationReactions) => {
-    for (let page = await orgStore.readAll(handedOver, 500); page.length > 0; page = await orgStore.readAll(handedOver, 500)) {
-      for (const e of page) await reactions.handle(e);
-      handedOver = page[page.length - 1].position;
-    }
-  };
 
   beforeAll(async () => {
     process.env.REGISTER_INTERNAL_SECRET = secret;
@@ -77,7 +69,8 @@ describe('gateway (distributed): HTTP to the services, the caller signed in', ()
       const r = await gw.post(path, body, await token({ sub: 'admin', roles: ['central-admin'] }));
       return { status: r.status, raw: JSON.stringify(r.body) };
     } } as never);
-    await syncPersonnel(personnel.get(OrganisationReactions));
+    // Personnel learns organisation's events as its consumer would (the bus is not this test's subject).
+    await handOver(orgStore, personnel.get(OrganisationReactions))();
   });
 
   afterAll(async () => {

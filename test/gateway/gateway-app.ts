@@ -62,14 +62,7 @@ export async function startGateway() {
   const store = app.get<EventStore>(ORGANISATION_STORE);
   const personnelStore = app.get<EventStore>(PERSONNEL_STORE);
   // The relay is off here: personnel learns organisation's events by this hand-over, as its consumer would.
-  const reactions = app.get(OrganisationReactions);
-  let handedOver = 0;
-  const syncPersonnel = async () => {
-    for (let page = await store.readAll(handedOver, 500); page.length > 0; page = await store.readAll(handedOver, 500)) {
-      for (const e of page) await reactions.handle(e);
-      handedOver = page[page.length - 1].position;
-    }
-  };
+  const syncPersonnel = handOver(store, app.get(OrganisationReactions));
 
   const inject = async (r: InjectRequest): Promise<Reply> => {
     const res = await fastify.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload as string });
@@ -109,6 +102,17 @@ export async function startGateway() {
 }
 
 export type Gateway = Awaited<ReturnType<typeof startGateway>>;
+
+/** Hands organisation's new events to personnel's reactions, in log order, as personnel's consumer would. */
+export function handOver(organisationLog: EventStore, reactions: OrganisationReactions) {
+  let handedOver = 0;
+  return async () => {
+    for (let page = await organisationLog.readAll(handedOver, 500); page.length > 0; page = await organisationLog.readAll(handedOver, 500)) {
+      for (const e of page) await reactions.handle(e);
+      handedOver = page[page.length - 1].position;
+    }
+  };
+}
 
 export const why = (reason = 'thử nghiệm', effectiveDate = '2025-01-01') => ({ reason, effectiveDate });
 
