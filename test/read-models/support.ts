@@ -9,7 +9,7 @@ import { AnyProjection, canonical, Doc, EventSource, liveTarget, MemoryReadStore
 import { servers } from '../support/servers';
 
 /** Small batches and pages, so that a few thousand events make many batches with several rounds each. */
-export const SMALL_BATCHES: RunnerOptions = { pageSize: 100, maxBatchEvents: 250, maxBatchDocuments: 60, leaseMs: 5000, retryMs: 100, claimEveryMs: 200, pollMs: 100 };
+export const SMALL_BATCHES: RunnerOptions = { initialLoad: false, pageSize: 100, maxBatchEvents: 250, maxBatchDocuments: 60, leaseMs: 5000, retryMs: 100, claimEveryMs: 200, pollMs: 100 };
 
 export function openLog(schema: string): Promise<SqlEventStore> {
   return openPostgresEventStore(servers.postgresUrl, schema);

@@ -1,4 +1,5 @@
 import { cloneValue, Doc, POS } from './document';
+import { Operation } from './projection';
 import { WriteOp } from './read-store';
 import { applyUpdate } from './updater';
 
@@ -17,4 +18,11 @@ export function applyWrite(doc: Doc | undefined, op: WriteOp): { doc: Doc | unde
   applyUpdate(target, op.update, doc === undefined);
   target[POS] = op.pos;
   return { doc: target, applied: true };
+}
+
+/** An operation as the write it is on its own (the defaults of coalesce's `planned`): for views and folds. */
+export function writeOf(operation: Operation, pos: number): WriteOp {
+  if ('delete' in operation) return { _id: operation._id, pos, delete: true };
+  if ('replace' in operation) return { _id: operation._id, pos, replace: operation.replace, upsert: operation.upsert ?? true };
+  return { _id: operation._id, pos, update: operation.update, upsert: operation.upsert ?? false };
 }

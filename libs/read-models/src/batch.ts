@@ -1,4 +1,4 @@
-import { applyWrite } from './apply';
+import { applyWrite, writeOf } from './apply';
 import { merge, planned, PlannedWrite, toWriteOp } from './coalesce';
 import { cloneValue, Doc, POS } from './document';
 import { Operation } from './projection';
@@ -107,7 +107,7 @@ export class Batch {
     const entry = this.entry(operation.collection, operation._id);
     const write = planned(operation, pos);
     // the handler's operation as a write (applyWrite copies what it keeps)
-    if (entry.viewed) entry.view = applyWrite(entry.view, asWriteOp(operation, pos)).doc;
+    if (entry.viewed) entry.view = applyWrite(entry.view, writeOf(operation, pos)).doc;
     const writes = entry.writes;
     if (writes.length === 0) {
       writes.push(write);
@@ -248,11 +248,4 @@ class Rounds {
 /** A write whose result does not depend on the document before it. */
 function independent(write: PlannedWrite): boolean {
   return write.kind === 'delete' || (write.kind === 'replace' && write.upsert);
-}
-
-/** An operation as the write it is on its own (the defaults of `planned`), for views. */
-function asWriteOp(operation: Operation, pos: number): WriteOp {
-  if ('delete' in operation) return { _id: operation._id, pos, delete: true };
-  if ('replace' in operation) return { _id: operation._id, pos, replace: operation.replace, upsert: operation.upsert ?? true };
-  return { _id: operation._id, pos, update: operation.update, upsert: operation.upsert ?? false };
 }

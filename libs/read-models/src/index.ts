@@ -9,6 +9,8 @@ export * from './stores/memory-read-store';
 export * from './stores/mongo-read-store';
 export * from './apply';
 export * from './batch';
+export * from './initial-load';
+export * from './handle';
 export * from './coalesce';
 export * from './writer';
 export * from './lease';

@@ -41,6 +41,8 @@ export interface ReadStore {
    * free there), FerretDB does not (a filter other than `{_id}` scans the collection).
    */
   write(collection: string, ops: readonly WriteOp[], guarded: boolean): Promise<{ applied: number }>;
+  /** Inserts documents known to be absent (an initial load into an empty copy), in bulk; each keeps its `_id` and `_pos`. */
+  insert(collection: string, docs: Iterable<Doc>): Promise<void>;
   find(collection: string, filter?: Record<string, unknown>, options?: FindOptions): Promise<Doc[]>;
   findOne(collection: string, filter: Record<string, unknown>): Promise<Doc | undefined>;
   count(collection: string, filter?: Record<string, unknown>): Promise<number>;

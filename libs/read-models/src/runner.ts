@@ -3,9 +3,11 @@ import { hostname } from 'node:os';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
 import { Batch, DocumentCache } from './batch';
 import { liveTarget, Target } from './naming';
-import { AnyProjection, checkOperation, Operation, ProjectionError, ProjectionReader } from './projection';
+import { operationsOf } from './handle';
+import { InitialLoad, privateWorkingSet } from './initial-load';
+import { AnyProjection, Operation, ProjectionReader } from './projection';
 import { ReadStore } from './read-store';
-import { oneWritePerDocument } from './same-document';
+import { MemoryReadStore } from './stores/memory-read-store';
 import { LeaseLost, ProjectionState, ProjectionStates } from './state';
 import { CopyWriter, versionMismatch } from './writer';
 
@@ -29,6 +31,12 @@ export interface RunnerOptions {
    * handlers' reads of them need neither the store nor the write in flight (default 100 000, none on the memory store; 0: none).
    */
   cacheDocuments?: number;
+  /**
+   * A copy built from nothing folds up to this many documents in memory and inserts them once
+   * (initial-load.ts) before going on in batches (default 500 000; unbounded on the memory store,
+   * where the documents are built in place; false: batches from the start).
+   */
+  initialLoad?: number | false;
   /** Wait after a failure before starting again from the checkpoint. */
   retryMs?: number;
   /** How often a standby runner tries to take the lease over. */
@@ -198,6 +206,7 @@ export class ProjectionRunner {
 
   /** Reads pages (the next one while this one is processed) and writes a batch while the next is built. */
   private async catchUp(until?: number): Promise<void> {
+    if (this.position_ === 0 && this.options.initialLoad !== false && (await this.loadInitial(until))) return;
     const { pageSize } = this.options;
     let batch = this.newBatch(this.position_);
     let next = this.source.readAll(this.position_, pageSize);
@@ -219,6 +228,39 @@ export class ProjectionRunner {
       next.catch(() => undefined);
     }
     await this.writing;
+  }
+
+  /**
+   * From checkpoint 0 (an empty copy): folds pages into an InitialLoad until the end, `until`, or
+   * its document bound, then saves it. True when nothing is left to catch up (or the run was stopped).
+   */
+  private async loadInitial(until?: number): Promise<boolean> {
+    const { pageSize } = this.options;
+    const memory = this.store instanceof MemoryReadStore ? this.store : undefined;
+    const workingSet = memory ? (c: string) => memory.documentsOf(this.target.collection(c)) : privateWorkingSet();
+    const load = new InitialLoad(this.projection, workingSet, memory ? Infinity : (this.options.initialLoad as number | undefined) ?? 500_000);
+    let next = this.source.readAll(0, pageSize);
+    let more = true;
+    try {
+      while (more && !load.full && !this.interrupted && !this.stopping) {
+        const page = await next;
+        more = page.length === pageSize && (until === undefined || page[page.length - 1].position < until);
+        if (more) next = this.source.readAll(page[page.length - 1].position, pageSize);
+        for (const event of page) {
+          if (until !== undefined && event.position > until) break;
+          if (event.position > load.lastPos) this.events_++;
+          const pending = load.process(event);
+          if (pending) await pending;
+        }
+        this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
+      }
+    } finally {
+      next.catch(() => undefined);
+    }
+    if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
+    await this.writer.writeInitial(load, memory !== undefined);
+    this.setPosition(load.lastPos);
+    return !more;
   }
 
   /** Follows the log live; a burst is written as it arrives, a lone event at once. */
@@ -269,53 +311,19 @@ export class ProjectionRunner {
     if (failure) throw failure;
   }
 
-  /** Applies one event's operations to the batch; a promise only when the handler returned one. */
+  /** Applies one event's operations to the batch; a promise only when the handler (or a read) returned one. */
   private process(batch: Batch, event: RecordedEvent): Promise<void> | undefined {
     // At-least-once sources (a redelivery, an overlapping page) may hand an event over again: it is
     // already in the batch or behind the checkpoint, and applying it twice would count it twice.
     if (event.position <= batch.lastPos) return undefined;
     this.events_++;
-    const handler = this.projection.handlerFor(event.type);
-    if (!handler) {
-      batch.advance(event.position);
-      return undefined;
-    }
-    let result;
-    try {
-      result = handler(event, this.readerFor(batch));
-    } catch (error) {
-      throw new ProjectionError(this.projection.name, event, (error as Error).message);
-    }
-    if (result && typeof (result as Promise<unknown>).then === 'function') {
-      return (result as Promise<Operation | Operation[] | undefined>).then(
-        (ops) => this.addAll(batch, event, ops),
-        (error) => {
-          throw new ProjectionError(this.projection.name, event, (error as Error).message);
-        },
-      );
-    }
-    return this.addAll(batch, event, result as Operation | Operation[] | undefined);
-  }
-
-  /** Adds an event's operations (folded to one per document, see same-document.ts) and moves past the event. */
-  private addAll(batch: Batch, event: RecordedEvent, ops: Operation | readonly Operation[] | undefined | void): Promise<void> | undefined {
-    const list = Array.isArray(ops) ? (ops as readonly Operation[]) : ops ? [ops as Operation] : [];
-    for (const operation of list) {
-      const problem = checkOperation(this.projection, operation);
-      if (problem) throw new ProjectionError(this.projection.name, event, problem);
-    }
-    const add = (folded: readonly Operation[]) => {
+    const ops = operationsOf(this.projection, event, this.readerFor(batch));
+    const add = (folded: readonly Operation[] = []) => {
       for (const operation of folded) batch.add(operation, event.position);
       batch.advance(event.position);
     };
-    const reader = this.readerFor(batch);
-    const folded = oneWritePerDocument(list, event.position, (collection, id) => reader.read(collection, id));
-    if (!Array.isArray(folded)) {
-      return (folded as Promise<Operation[]>).then(add, (error) => {
-        throw new ProjectionError(this.projection.name, event, (error as Error).message);
-      });
-    }
-    add(folded);
+    if (ops && !Array.isArray(ops)) return (ops as Promise<readonly Operation[]>).then(add);
+    add(ops as readonly Operation[] | undefined);
     return undefined;
   }
 

@@ -40,10 +40,10 @@ const units = defineProjection({
 describe('an event writing one document twice', () => {
   const log = [event(1, 'Added', { id: 'a' }), event(2, 'Added', { id: 'b' }), event(3, 'Added', { id: 'c' }), event(4, 'Merged', { ids: ['a', 'b'] })];
 
-  it('applies both writes (folded into one), whatever the batch boundaries', async () => {
-    for (const maxBatchEvents of [1, 2, 100]) {
+  it('applies both writes (folded into one), whatever the batch boundaries, and in an initial load', async () => {
+    for (const options of [{ maxBatchEvents: 1, initialLoad: false as const }, { maxBatchEvents: 2, initialLoad: false as const }, { maxBatchEvents: 100, initialLoad: false as const }, {}]) {
       const store = new MemoryReadStore();
-      await new ProjectionRunner(source(log), store, units, { owner: 't', maxBatchEvents, pageSize: 2 }).runOnce();
+      await new ProjectionRunner(source(log), store, units, { owner: 't', pageSize: 2, ...options }).runOnce();
       expect(await store.findOne('units.units', { _id: 'u' })).toEqual({ _id: 'u', n: 1, ids: ['c'], _pos: 4 });
     }
   });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Batch } from './batch';
+import { InitialLoad } from './initial-load';
 import { Lease } from './lease';
 import { shadowTarget, Target } from './naming';
 import { AnyProjection, ProjectionError } from './projection';
@@ -104,6 +105,23 @@ export class CopyWriter {
       await this.lease.save({ position: batch.lastPos, highWater });
     }
     this.highWater = highWater;
+  }
+
+  /**
+   * Saves an initial load (initial-load.ts) into a copy at checkpoint 0: inserts its documents
+   * (none to write when they were built in the store itself), then moves the checkpoint. A crash
+   * before the checkpoint leaves the copy at 0, which the next `prepare` empties.
+   */
+  async writeInitial(load: InitialLoad, inPlace: boolean): Promise<void> {
+    if (load.lastPos === 0) return;
+    if (!inPlace) {
+      for (const [collection, docs] of load.collections()) {
+        this.lease.assertFresh();
+        await this.store.insert(this.target.collection(collection), docs.values());
+      }
+    }
+    this.highWater = Math.max(this.highWater, load.lastPos);
+    await this.lease.save({ position: load.lastPos, highWater: this.highWater });
   }
 
   /**

@@ -29,6 +29,19 @@ export class MemoryReadStore implements ReadStore {
     return { applied };
   }
 
+  async insert(collection: string, docs: Iterable<Doc>): Promise<void> {
+    const target = this.docs(collection);
+    for (const doc of docs) target.set(doc._id as string, cloneValue(doc));
+  }
+
+  /**
+   * The collection's own map, for an initial load that builds a copy in place (initial-load.ts):
+   * no copy of the documents at the end. Nothing else may hold on to it.
+   */
+  documentsOf(collection: string): Map<string, Doc> {
+    return this.docs(collection);
+  }
+
   async find(collection: string, filter: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc[]> {
     const byId = this.byId(collection, filter);
     const source = byId ? (byId.doc ? [byId.doc] : []) : [...(this.collections.get(collection)?.values() ?? [])];

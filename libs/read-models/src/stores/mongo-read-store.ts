@@ -53,6 +53,26 @@ export class MongoReadStore implements ReadStore {
     return { applied: todo.length };
   }
 
+  /** Two calls in flight: the server converts one chunk while the next is encoded and sent. */
+  async insert(collection: string, docs: Iterable<Doc>): Promise<void> {
+    const target = this.db.collection(collection);
+    const inFlight = new Set<Promise<unknown>>();
+    let chunk: Doc[] = [];
+    const send = async () => {
+      const sent = target.insertMany(chunk, { ordered: false });
+      chunk = [];
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent)).catch(() => undefined);
+      if (inFlight.size >= 2) await Promise.race(inFlight);
+    };
+    for (const doc of docs) {
+      chunk.push(doc);
+      if (chunk.length === BULK_CHUNK) await send();
+    }
+    if (chunk.length) await send();
+    await Promise.all(inFlight);
+  }
+
   /** MongoDB: the guard in the filter; a duplicate _id on upsert is a write already applied. */
   private async writeFiltered(collection: string, ops: readonly WriteOp[]): Promise<{ applied: number }> {
     let applied = 0;

@@ -27,7 +27,7 @@ export function recorded(events: Dated[]): RecordedEvent[] {
   }));
 }
 
-/** Runs `projection` over the facts into a store (default: a fresh MemoryReadStore); `maxBatchEvents: 1` writes each event alone. */
+/** Runs `projection` over the facts into a store (default: a fresh MemoryReadStore); `maxBatchEvents: 1` writes each event alone, in batches. */
 export async function project(projection: AnyProjection, events: Dated[], options: { maxBatchEvents?: number; pageSize?: number; store?: ReadStore } = {}) {
   const log = recorded(events);
   const source = {
@@ -38,7 +38,8 @@ export async function project(projection: AnyProjection, events: Dated[], option
     },
   };
   const { store = new MemoryReadStore(), ...runnerOptions } = options;
-  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', ...runnerOptions });
+  // a batch size asks for the batched path: without it the run is an initial load (initial-load.ts)
+  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', initialLoad: runnerOptions.maxBatchEvents ? false : undefined, ...runnerOptions });
   await runner.runOnce();
   const collection = (name: string) => new CollectionQueries(store, liveTarget(projection).collection(name));
   return { store, runner, collection, docs: async (name: string) => collection(name).find({}, { sort: { _id: 1 } }) };

@@ -29,7 +29,7 @@ export function recorded(events: Dated[]): RecordedEvent[] {
   });
 }
 
-/** Runs `projection` over the facts into a fresh MemoryReadStore; `maxBatchEvents: 1` writes each event alone. */
+/** Runs `projection` over the facts into a fresh MemoryReadStore; `maxBatchEvents: 1` writes each event alone, in batches. */
 export async function project(projection: AnyProjection, events: Dated[], options: { maxBatchEvents?: number } = {}) {
   const log = recorded(events);
   const source = {
@@ -40,7 +40,8 @@ export async function project(projection: AnyProjection, events: Dated[], option
     },
   };
   const store = new MemoryReadStore();
-  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', ...options });
+  // a batch size asks for the batched path: without it the run is an initial load (initial-load.ts)
+  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', initialLoad: options.maxBatchEvents ? false : undefined, ...options });
   await runner.runOnce();
   const collection = (name: string) => new CollectionQueries(store, liveTarget(projection).collection(name));
   return {

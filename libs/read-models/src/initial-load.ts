@@ -1,0 +1,78 @@
+import { RecordedEvent } from '@register/event-sourcing';
+import { applyWrite, writeOf } from './apply';
+import { cloneValue, Doc } from './document';
+import { operationsOf } from './handle';
+import { AnyProjection, Operation, ProjectionReader } from './projection';
+
+/** Where an initial load keeps the documents it builds, per collection of the projection. */
+export type WorkingSet = (collection: string) => Map<string, Doc>;
+
+/** Private maps, for a store the documents are written to at the end. */
+export function privateWorkingSet(): WorkingSet {
+  const collections = new Map<string, Map<string, Doc>>();
+  return (collection) => {
+    let docs = collections.get(collection);
+    if (!docs) collections.set(collection, (docs = new Map()));
+    return docs;
+  };
+}
+
+/**
+ * A copy built from nothing (checkpoint 0: the copy is empty) folds the events into documents in
+ * memory, each event's writes applied at once, and the store receives each document once, as it
+ * ends, in bulk inserts. The batched path (batch.ts) instead plans, merges, journals and writes
+ * rounds, which a rebuild does not need: until the load is saved the checkpoint stays at 0, and a
+ * copy at checkpoint 0 is emptied by the next writer (CopyWriter.prepare), so a load interrupted
+ * anywhere, even halfway through its inserts, is simply started again. On the memory store the
+ * working set is the store's own collection: nothing is copied at the end.
+ * Bounded by `maxDocuments`: once the working set holds that many, the runner writes it and goes
+ * on in batches from there.
+ */
+export class InitialLoad {
+  events = 0;
+  lastPos = 0;
+  private documents = 0;
+  readonly reader: ProjectionReader = {
+    read: (collection, id) => {
+      if (!Object.hasOwn(this.projection.collections, collection)) return Promise.reject(new Error(`unknown collection ${collection}`));
+      return Promise.resolve(cloneValue(this.workingSet(collection).get(id))); // handlers may change what they read
+    },
+  };
+
+  constructor(
+    private readonly projection: AnyProjection,
+    private readonly workingSet: WorkingSet,
+    private readonly maxDocuments = Infinity,
+  ) {}
+
+  get full(): boolean {
+    return this.documents >= this.maxDocuments;
+  }
+
+  /** Folds one event in; a promise only when the handler (or a read) returned one. */
+  process(event: RecordedEvent): Promise<void> | undefined {
+    if (event.position <= this.lastPos) return undefined; // redelivered (see ProjectionRunner.process)
+    const ops = operationsOf(this.projection, event, this.reader);
+    if (ops && !Array.isArray(ops)) return (ops as Promise<readonly Operation[]>).then((folded) => this.apply(event.position, folded));
+    this.apply(event.position, ops as readonly Operation[] | undefined);
+    return undefined;
+  }
+
+  /** The documents built, per collection of the projection. */
+  collections(): Array<[string, Map<string, Doc>]> {
+    return Object.keys(this.projection.collections).map((c) => [c, this.workingSet(c)]);
+  }
+
+  private apply(pos: number, ops: readonly Operation[] = []): void {
+    for (const operation of ops) {
+      const docs = this.workingSet(operation.collection);
+      const before = docs.get(operation._id);
+      const { doc } = applyWrite(before, writeOf(operation, pos));
+      if (doc) docs.set(operation._id, doc);
+      else docs.delete(operation._id);
+      this.documents += (doc ? 1 : 0) - (before ? 1 : 0);
+    }
+    this.lastPos = pos;
+    this.events++;
+  }
+}
