@@ -2,7 +2,7 @@
  * Issue 5's acceptance for projections: the same events given twice, or a runner interrupted or
  * killed in the middle of a batch and started again, end with exactly the documents of one clean
  * run. On the real MongoDB-compatible server (FerretDB) and on the embedded memory store, from the
- * real PostgreSQL log. "Exactly": every document of every collection, `_pos` included, compared
+ * real PostgreSQL log. Both ways a copy is written: an initial load from nothing, and batches. "Exactly": every document of every collection, `_pos` included, compared
  * with a clean run into a fresh memory store with default batches (so the stores agree too).
  */
 import { SqlEventStore } from '@register/event-store';
@@ -117,6 +117,23 @@ describe.each(kinds)('on the $name', (kind) => {
     }
   });
 
+  it('builds from nothing in one initial load read ahead on a worker (pages of 50), bounded to 400 documents and then batched where the store is not memory, exactly what one clean run builds', async () => {
+    const result = await new ProjectionRunner(log, store, branchDirectory, { owner: 'test', pageSize: 50, initialLoad: 400 }).runOnce();
+    expect(result).toEqual({ position: head, events: EVENTS });
+    expect(await snapshot(store, branchDirectory)).toEqual(reference);
+  });
+
+  it('an initial load that fails halfway (the log away for a moment), retried by the runner, ends as one clean run', async () => {
+    const runner = new ProjectionRunner(failingOnce(log, 4), store, branchDirectory, { ...SMALL_BATCHES, initialLoad: undefined, owner: 'test' });
+    runner.start();
+    try {
+      await until('the runner to reach the head despite the failure', async () => runner.position >= head, 120_000);
+    } finally {
+      await runner.stop();
+    }
+    expect(await snapshot(store, branchDirectory)).toEqual(reference);
+  });
+
   it('interrupted halfway through three batches, and retried by the runner, ends as one clean run', async () => {
     const flaky = interruptingStore(store, [3, 8, 14]);
     const runner = new ProjectionRunner(log, flaky, branchDirectory, { ...SMALL_BATCHES, owner: 'test' });
@@ -131,3 +148,44 @@ describe.each(kinds)('on the $name', (kind) => {
     expect((await state()).pending).toBeUndefined();
   });
 });
+
+it('an initial load into FerretDB interrupted halfway through its inserts, retried by the runner, ends as one clean run', async () => {
+  const store = await openMongo(uniqueName('rm_idem_load'));
+  try {
+    let failures = 0;
+    const flaky = Object.create(store) as ReadStore;
+    flaky.insert = async (collection, docs) => {
+      const all = [...docs];
+      if (failures++ === 0 && all.length >= 2) {
+        await store.insert(collection, all.slice(0, Math.ceil(all.length / 2)));
+        throw new Error(`interrupted on purpose halfway through inserting ${all.length} documents into ${collection}`);
+      }
+      return store.insert(collection, all);
+    };
+    const runner = new ProjectionRunner(log, flaky, branchDirectory, { ...SMALL_BATCHES, initialLoad: undefined, owner: 'test' });
+    runner.start();
+    try {
+      await until('the runner to reach the head despite the interruption', async () => runner.position >= head, 120_000);
+    } finally {
+      await runner.stop();
+    }
+    expect(failures).toBeGreaterThan(1);
+    expect(await snapshot(store, branchDirectory)).toEqual(reference);
+  } finally {
+    await store.connection.db!.dropDatabase();
+    await store.close();
+  }
+});
+
+/** The log, whose `failAt`-th page read fails once (a connection lost in the middle of a catch-up). */
+function failingOnce(inner: SqlEventStore, failAt: number): Parameters<typeof cleanRun>[0] {
+  let reads = 0;
+  return {
+    readAll: async (after, limit) => {
+      if (++reads === failAt) throw new Error('the log is away, on purpose');
+      return inner.readAll(after, limit);
+    },
+    subscribe: (after, handler, options) => inner.subscribe(after, handler, options),
+    headPosition: () => inner.headPosition(),
+  };
+}

@@ -72,6 +72,12 @@ export interface EventStore {
    * a store without it is simply read each time.
    */
   watch?(listener: () => void): () => void;
+  /**
+   * Optional: the log after `after` in pages (as readAll gives them, up to `until`), read ahead on
+   * another thread where the store can: a long catch-up (a rebuild) then works on one page while
+   * the next ones are read and decoded beside it. Stopping the iteration stops the reading.
+   */
+  readPages?(after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]>;
   close(): Promise<void>;
 }
 

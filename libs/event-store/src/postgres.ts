@@ -1,4 +1,5 @@
 import { Client, Pool, PoolConfig } from 'pg';
+import { readAheadPages } from './read-ahead';
 import { SqlClient, SqlEventStore } from './sql-event-store';
 
 /** node-postgres behind the SqlClient shape: a pool for work, a dedicated client for LISTEN. */
@@ -16,6 +17,7 @@ export function postgresClient(config: PoolConfig): SqlClient {
       await client.query(`listen ${channel}`);
       return () => client.end();
     },
+    ...(config.connectionString ? { readAhead: (schema: string, after: number, pageSize: number, until?: number) => readAheadPages(config.connectionString!, schema, after, pageSize, until) } : {}),
   };
 }
 

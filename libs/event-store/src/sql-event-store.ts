@@ -25,6 +25,8 @@ export interface SqlClient {
   close(): Promise<void>;
   /** Calls `listener` when another process appended (PostgreSQL LISTEN); absent on PGlite. */
   listen?(channel: string, listener: () => void): Promise<() => Promise<void>>;
+  /** Pages of `<schema>.events` read ahead on another thread (node-postgres: its own connection); absent on PGlite. */
+  readAhead?(schema: string, after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]>;
 }
 
 interface EventRow {
@@ -46,10 +48,15 @@ export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
   private unlisten?: Promise<() => Promise<void>>;
 
+  readonly readPages?: (after: number, pageSize: number, until?: number) => AsyncIterable<RecordedEvent[]>;
+
   private constructor(
     private readonly sql: SqlClient,
     private readonly schema: string,
-  ) {}
+  ) {
+    const readAhead = sql.readAhead;
+    if (readAhead) this.readPages = (after, pageSize, until) => readAhead(schema, after, pageSize, until);
+  }
 
   static async open(sql: SqlClient, schema = 'register'): Promise<SqlEventStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);

@@ -32,10 +32,11 @@ export class InitialLoad {
   events = 0;
   lastPos = 0;
   private documents = 0;
+  private readonly maps = new Map<string, Map<string, Doc>>();
   readonly reader: ProjectionReader = {
     read: (collection, id) => {
       if (!Object.hasOwn(this.projection.collections, collection)) return Promise.reject(new Error(`unknown collection ${collection}`));
-      return Promise.resolve(cloneValue(this.workingSet(collection).get(id))); // handlers may change what they read
+      return Promise.resolve(cloneValue(this.docsOf(collection).get(id))); // handlers may change what they read
     },
   };
 
@@ -60,12 +61,19 @@ export class InitialLoad {
 
   /** The documents built, per collection of the projection. */
   collections(): Array<[string, Map<string, Doc>]> {
-    return Object.keys(this.projection.collections).map((c) => [c, this.workingSet(c)]);
+    return Object.keys(this.projection.collections).map((c) => [c, this.docsOf(c)]);
+  }
+
+  /** The working set's map, looked up once per collection (a physical name is built on each lookup). */
+  private docsOf(collection: string): Map<string, Doc> {
+    let docs = this.maps.get(collection);
+    if (!docs) this.maps.set(collection, (docs = this.workingSet(collection)));
+    return docs;
   }
 
   private apply(pos: number, ops: readonly Operation[] = []): void {
     for (const operation of ops) {
-      const docs = this.workingSet(operation.collection);
+      const docs = this.docsOf(operation.collection);
       const before = docs.get(operation._id);
       const { doc } = applyWrite(before, writeOf(operation, pos));
       if (doc) docs.set(operation._id, doc);

@@ -12,7 +12,7 @@ import { LeaseLost, ProjectionState, ProjectionStates } from './state';
 import { CopyWriter, versionMismatch } from './writer';
 
 /** What a runner reads: a service's log (an EventStore, or any source with the same paging and subscription). */
-export type EventSource = Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>;
+export type EventSource = Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition' | 'readPages'>;
 
 export interface RunnerOptions {
   /** Which copy to write: the live one (default) or a rebuild's shadow. */
@@ -50,6 +50,9 @@ export interface RunnerOptions {
 }
 
 export type RunnerStatus = 'idle' | 'standby' | 'catching-up' | 'live' | 'failed' | 'stopped';
+
+/** A log shorter than this many pages is read on this thread: a worker's start would cost more than it saves. */
+const READ_AHEAD_PAGES = 20;
 
 const DEFAULTS = { leaseMs: 30_000, pageSize: 1000, maxBatchEvents: 50_000, maxBatchDocuments: 5_000, retryMs: 1000, claimEveryMs: 2000, pollMs: 200 };
 
@@ -235,32 +238,37 @@ export class ProjectionRunner {
    * its document bound, then saves it. True when nothing is left to catch up (or the run was stopped).
    */
   private async loadInitial(until?: number): Promise<boolean> {
-    const { pageSize } = this.options;
     const memory = this.store instanceof MemoryReadStore ? this.store : undefined;
     const workingSet = memory ? (c: string) => memory.documentsOf(this.target.collection(c)) : privateWorkingSet();
     const load = new InitialLoad(this.projection, workingSet, memory ? Infinity : (this.options.initialLoad as number | undefined) ?? 500_000);
-    let next = this.source.readAll(0, pageSize);
-    let more = true;
-    try {
-      while (more && !load.full && !this.interrupted && !this.stopping) {
-        const page = await next;
-        more = page.length === pageSize && (until === undefined || page[page.length - 1].position < until);
-        if (more) next = this.source.readAll(page[page.length - 1].position, pageSize);
-        for (const event of page) {
-          if (until !== undefined && event.position > until) break;
-          if (event.position > load.lastPos) this.events_++;
-          const pending = load.process(event);
-          if (pending) await pending;
-        }
-        this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
+    let ended = true;
+    for await (const page of await this.pagesFrom(0, until)) {
+      for (const event of page) {
+        if (event.position > load.lastPos) this.events_++;
+        const pending = load.process(event);
+        if (pending) await pending;
       }
-    } finally {
-      next.catch(() => undefined);
+      this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
+      if (load.full || this.interrupted || this.stopping) {
+        ended = false;
+        break;
+      }
     }
     if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
     await this.writer.writeInitial(load, memory !== undefined);
     this.setPosition(load.lastPos);
-    return !more;
+    if (!ended) this.cache = knowing(load, this.cacheSize()); // batches follow: they start from what the load wrote
+    return ended;
+  }
+
+  /**
+   * The log after `after` up to `until`, in pages: read ahead on another thread when the source can
+   * and the log is long enough to be worth a thread; else each page read while the last is processed.
+   */
+  private async pagesFrom(after: number, until?: number): Promise<AsyncIterable<RecordedEvent[]>> {
+    const { pageSize } = this.options;
+    if (this.source.readPages && (until ?? (await this.source.headPosition())) - after > pageSize * READ_AHEAD_PAGES) return this.source.readPages(after, pageSize, until);
+    return prefetched(this.source, after, pageSize, until);
   }
 
   /** Follows the log live; a burst is written as it arrives, a lone event at once. */
@@ -409,4 +417,27 @@ export class ProjectionRunner {
       };
     });
   }
+}
+
+/** Pages of `source` after `after` up to `until`, the next one read while the caller works on this one. */
+async function* prefetched(source: EventSource, after: number, pageSize: number, until?: number): AsyncGenerator<RecordedEvent[]> {
+  let next = source.readAll(after, pageSize);
+  try {
+    for (;;) {
+      const page = await next;
+      const more = page.length === pageSize && (until === undefined || page[page.length - 1].position < until);
+      if (more) next = source.readAll(page[page.length - 1].position, pageSize);
+      yield until === undefined || more ? page : page.filter((e) => e.position <= until);
+      if (!more) return;
+    }
+  } finally {
+    next.catch(() => undefined);
+  }
+}
+
+/** A cache of the documents an initial load wrote: all of them (complete) unless they outnumber its bound. */
+function knowing(load: InitialLoad, size: number): DocumentCache {
+  const cache = new DocumentCache(size, true);
+  for (const [collection, docs] of load.collections()) for (const [id, doc] of docs) cache.set(collection, id, doc);
+  return cache;
 }

@@ -1,0 +1,68 @@
+import { RecordedEvent } from '@register/event-sourcing';
+import { openPostgresEventStore, postgresClient, SqlEventStore } from '@register/event-store';
+import { anEvent } from '../support/events';
+import { servers, uniqueName } from '../support/servers';
+
+/** Everything `readPages` yields, flattened, and the page sizes. */
+async function collect(pages: AsyncIterable<RecordedEvent[]>) {
+  const events: RecordedEvent[] = [];
+  const sizes: number[] = [];
+  for await (const page of pages) {
+    events.push(...page);
+    sizes.push(page.length);
+  }
+  return { events, sizes };
+}
+
+describe('reading the PostgreSQL log ahead on a worker thread (readPages)', () => {
+  let log: SqlEventStore;
+  let all: RecordedEvent[];
+
+  beforeAll(async () => {
+    log = await openPostgresEventStore(servers.postgresUrl, uniqueName('ahead'));
+    for (let k = 0; k < 7; k++) {
+      const events = Array.from({ length: 50 }, (_, i) =>
+        anEvent(k % 2 ? 'MemberJoined' : 'BranchRenamed', { branchId: `b-${k}`, name: `Chi đoàn thôn Nà Hẩu ${i} — "ngoặc" \\ ✓`, members: [i, null, { nested: true }] }, 1 + (k % 3)),
+      );
+      await log.append(`stream-${k}`, events, 'no_stream');
+    }
+    all = await log.readAll(0, 10_000);
+  });
+  afterAll(() => log.close());
+
+  it('gives exactly the events readAll gives, in the same pages', async () => {
+    const { events, sizes } = await collect(log.readPages!(0, 100));
+    expect(events).toEqual(all);
+    expect(events.map((e) => Object.keys(e))).toEqual(all.map((e) => Object.keys(e)));
+    expect(sizes).toEqual([100, 100, 100, 50]);
+  });
+
+  it('starts after `after` and stops at `until`', async () => {
+    const after = all[41].position;
+    const until = all[260].position;
+    const { events } = await collect(log.readPages!(after, 64, until));
+    expect(events).toEqual(all.slice(42, 261));
+  });
+
+  it('stops reading, and ends its worker, when the reader stops early', async () => {
+    let pages = 0;
+    for await (const _page of log.readPages!(0, 10)) if (++pages === 2) break;
+    expect(pages).toBe(2);
+    // the worker held a connection of its own (its query is the one with data::text): none is left behind
+    const sql = postgresClient({ connectionString: servers.postgresUrl });
+    const idle = async () => (await sql.query<{ n: string }>(`select count(*) as n from pg_stat_activity where query like '%data::text as data%' and pid <> pg_backend_pid()`)).rows[0].n;
+    for (let i = 0; i < 50 && (await idle()) !== '0'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await idle()).toBe('0');
+    await sql.close();
+  });
+
+  it('fails the reader when the log cannot be read', async () => {
+    const sql = postgresClient({ connectionString: servers.postgresUrl });
+    const gone = uniqueName('ahead_dropped');
+    const store = await openPostgresEventStore(servers.postgresUrl, gone);
+    await sql.exec(`drop schema ${gone} cascade`);
+    await expect(collect(store.readPages!(0, 10))).rejects.toThrow(/does not exist/);
+    await store.close();
+    await sql.close();
+  });
+});
