@@ -62,7 +62,7 @@ function decode(page: string): RecordedEvent[] {
  * exactly as SqlEventStore's toRecorded does (same timestamp parser), and passes the page on as
  * one JSON text (see `decode`): jsonb arrives as text and goes into it unparsed.
  */
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-var-requires */
+/* eslint-disable @typescript-eslint/no-require-imports */
 function readAheadWorker(): void {
   const { parentPort, workerData } = require('node:worker_threads');
   const job = workerData as Job;

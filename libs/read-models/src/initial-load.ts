@@ -1,6 +1,9 @@
 import { RecordedEvent } from '@register/event-sourcing';
 import { applyWrite, writeOf } from './apply';
 import { cloneValue, Doc } from './document';
+
+/** Under tests a handler that changes a document it read fails there, rather than corrupting a load later. */
+const FROZEN_READS = process.env.NODE_ENV === 'test';
 import { operationsOf } from './handle';
 import { AnyProjection, Operation, ProjectionReader } from './projection';
 
@@ -36,7 +39,8 @@ export class InitialLoad {
   readonly reader: ProjectionReader = {
     read: (collection, id) => {
       if (!Object.hasOwn(this.projection.collections, collection)) return Promise.reject(new Error(`unknown collection ${collection}`));
-      return Promise.resolve(cloneValue(this.docsOf(collection).get(id))); // handlers may change what they read
+      const doc = this.docsOf(collection).get(id);
+      return Promise.resolve(FROZEN_READS ? frozenCopy(doc) : doc); // read-only (ProjectionReader): no copy for each read
     },
   };
 
@@ -83,4 +87,16 @@ export class InitialLoad {
     this.lastPos = pos;
     this.events++;
   }
+}
+
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(cloneValue(value));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -19,7 +19,11 @@ export type Operations<C extends string = string> = Operation<C> | ReadonlyArray
 
 /** Read access to the projection's own documents, as its earlier events left them (see docs/read-models.md). */
 export interface ProjectionReader<C extends string = string> {
-  /** A copy of the document, or undefined. Includes the effects of earlier events of the same batch. */
+  /**
+   * The document, or undefined, with the effects of every earlier event. Read-only: a handler
+   * says what changes through its operations, never by changing what it read (an initial load
+   * hands out its own documents, not copies; under tests they are frozen, so a change throws).
+   */
   read(collection: C, id: string): Promise<Doc | undefined>;
 }
 

@@ -1,6 +1,6 @@
 import { applyWrite } from './apply';
 import { planned, toWriteOp } from './coalesce';
-import { Doc, POS } from './document';
+import { cloneValue, Doc, POS } from './document';
 import { Operation } from './projection';
 
 /**
@@ -24,7 +24,7 @@ export function oneWritePerDocument(ops: readonly Operation[], pos: number, read
     [...byDocument.values()].map(async (same) => {
       if (same.length === 1) return same[0];
       const { collection, _id } = same[0];
-      let doc = await read(collection, _id);
+      let doc = cloneValue(await read(collection, _id)); // changed below: what a reader gives is read-only
       for (const o of same) {
         if (doc) delete doc[POS]; // each operation applies after the previous one, not against the guard
         doc = applyWrite(doc, toWriteOp(_id, planned(o, pos))).doc;
