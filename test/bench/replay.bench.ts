@@ -9,10 +9,13 @@
  * one after the other, doing nothing with the events. Measured right before and right after each
  * rebuild; the baseline is the mean of the two, so that load from elsewhere hits both sides alike.
  * The rebuild: a ProjectionRunner from position 0 into an empty copy (what rebuildLive does into
- * its shadow copy, before the switch-in), default batches, into the embedded memory store and into
- * FerretDB. FerretDB v1 on SQLite writes a bulk statement by statement and answers each handler
- * read with a round trip, so it rebuilds REPLAY_FERRET_EVENTS (default 100,000: the first events
- * of the same log) rather than the million; the output says so.
+ * its shadow copy, before the switch-in), default options, into the embedded memory store and into
+ * FerretDB: an initial load (libs/read-models/src/initial-load.ts), the log read ahead on a worker
+ * thread, the documents folded in memory and, on FerretDB, inserted once each at the end.
+ * FerretDB's ceiling: the same documents inserted with plain insertMany calls into a scratch
+ * collection, timed; a rebuild can be no faster than inserting what it builds, so the output
+ * gives the ratio a rebuild that did nothing but those inserts would reach.
+ * REPLAY_FERRET_EVENTS (default: all) rebuilds only the first events of the log into FerretDB.
  *
  * Run: npm run bench:replay   (env REGISTER_PG_URL, REGISTER_MONGO_URL, REPLAY_EVENTS, REPLAY_FERRET_EVENTS)
  */
@@ -25,7 +28,7 @@ import { environment, printTable, round, writeResults } from './bench-util';
 const PG_URL = process.env.REGISTER_PG_URL ?? 'postgres://register:register@127.0.0.1:55432/register_test';
 const MONGO_URL = process.env.REGISTER_MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
 const EVENTS = Number(process.env.REPLAY_EVENTS ?? 1_000_000);
-const FERRET_EVENTS = Math.min(EVENTS, Number(process.env.REPLAY_FERRET_EVENTS ?? 100_000));
+const FERRET_EVENTS = Math.min(EVENTS, Number(process.env.REPLAY_FERRET_EVENTS ?? EVENTS));
 const PAGE = 1000; // the runner's default page size
 const PER_APPEND = 5000;
 const TARGET = 0.7;
@@ -50,6 +53,20 @@ async function plainRead(log: SqlEventStore, until: number): Promise<Timed> {
     after = page[page.length - 1].position;
   }
   return timed(events, performance.now() - t0);
+}
+
+/** FerretDB's own insert rate for the documents a rebuild wrote: plain insertMany calls of the rebuilt copy into a scratch collection. */
+async function insertCeiling(from: MemoryReadStore, into: MongoReadStore): Promise<{ documents: number; seconds: number; docsPerSec: number }> {
+  const t0 = performance.now();
+  let documents = 0;
+  for (const c of Object.keys(branchDirectory.collections)) {
+    const docs = from.documentsOf(`${branchDirectory.name}.${c}`);
+    await into.insert(`ceiling.${c}`, docs.values());
+    documents += docs.size;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  for (const c of Object.keys(branchDirectory.collections)) await into.dropCollection(`ceiling.${c}`);
+  return { documents, seconds: round(seconds, 2), docsPerSec: Math.round(documents / seconds) };
 }
 
 async function rebuild(log: SqlEventStore, store: ReadStore, until: number): Promise<Timed & { documents: Record<string, number> }> {
@@ -106,10 +123,13 @@ async function main(): Promise<void> {
     const fill = timed(EVENTS, performance.now() - t0);
     console.log(`log filled in ${fill.seconds} s (${fill.eventsPerSec.toLocaleString('en-US')} events/s, ${PER_APPEND} events per append)`);
 
-    const memory = await compare('memory', log, new MemoryReadStore(), head);
+    const memoryStore = new MemoryReadStore();
+    const memory = await compare('memory', log, memoryStore, head);
     mongo = await MongoReadStore.connect(MONGO_URL, database);
     const ferretUntil = await positionOf(log, FERRET_EVENTS);
     const ferret = await compare(mongo.kind, log, mongo, ferretUntil);
+    const ceiling = FERRET_EVENTS === EVENTS ? await insertCeiling(memoryStore, mongo) : undefined;
+    await memoryStore.close();
 
     const rows = [memory, ferret].map((c) => [
       c.store,
@@ -132,7 +152,16 @@ async function main(): Promise<void> {
       const projected = round(EVENTS / ferret.rebuild.eventsPerSec, 0);
       console.log(`FerretDB rebuilt the first ${FERRET_EVENTS.toLocaleString('en-US')} events only (REPLAY_FERRET_EVENTS); at its rate ${EVENTS.toLocaleString('en-US')} would take about ${projected} s (not measured)`);
     } else console.log(`Time to rebuild ${ferret.rebuild.events.toLocaleString('en-US')} events into ${ferret.store}: ${ferret.rebuild.seconds} s`);
-    const file = writeResults('replay', { environment: environment(), events: EVENTS, ferretEvents: FERRET_EVENTS, page: PAGE, perAppend: PER_APPEND, target: TARGET, fill, results: { memory, ferret } });
+    let ceilingRatio: number | undefined;
+    if (ceiling) {
+      const baseline = (ferret.plainBefore.eventsPerSec + ferret.plainAfter.eventsPerSec) / 2;
+      ceilingRatio = round(EVENTS / ceiling.seconds / baseline, 3);
+      console.log(
+        `${ferret.store}'s own insert rate for the ${ceiling.documents.toLocaleString('en-US')} documents rebuilt (plain insertMany, same run): ${ceiling.docsPerSec.toLocaleString('en-US')} documents/s, ${ceiling.seconds} s. ` +
+          `A rebuild that did nothing but insert them would reach ${ceilingRatio}× the plain read: the ceiling on this server; the rebuild reached ${round(ferret.ratio / ceilingRatio, 2)} of it.`,
+      );
+    }
+    const file = writeResults('replay', { environment: environment(), events: EVENTS, ferretEvents: FERRET_EVENTS, page: PAGE, perAppend: PER_APPEND, target: TARGET, fill, results: { memory, ferret }, ferretInsertCeiling: ceiling && { ...ceiling, ratio: ceilingRatio } });
     console.log(`\n${round((performance.now() - started) / 1000, 1)} s in all; figures in ${file}`);
   } finally {
     if (mongo) {

@@ -59,7 +59,7 @@ function decode(page: string): RecordedEvent[] {
 /**
  * The worker, as source text (evaluated, so that it runs the same from the compiled build and under
  * ts-jest). Plain JavaScript only: no imports, no closure over this module. It decodes each row
- * exactly as SqlEventStore's toRecorded does (same timestamp parser), and passes the page on as
+ * exactly as SqlEventStore's toRecorded does (the contract test compares them), and passes the page on as
  * one JSON text (see `decode`): jsonb arrives as text and goes into it unparsed.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -67,7 +67,6 @@ function readAheadWorker(): void {
   const { parentPort, workerData } = require('node:worker_threads');
   const job = workerData as Job;
   const pg = require(job.pgPath);
-  const timestamptz = pg.types.getTypeParser(1184);
   const raw = (value: string) => value;
   const client = new pg.Client({ connectionString: job.connectionString, types: { getTypeParser: () => raw } });
   let credits = job.depth;
@@ -76,11 +75,13 @@ function readAheadWorker(): void {
     credits++;
     resume?.();
   });
-  const sql = `select position, event_id, stream_id, revision, type, schema_version, data::text as data, metadata::text as metadata, recorded_at
+  // recorded_at is stored to the millisecond (sql-schema.ts), so this text is what toISOString gives
+  const sql = `select position, event_id, stream_id, revision, type, schema_version, data::text as data, metadata::text as metadata,
+      to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
     from ${job.schema}.events where position > $1 order by position limit $2`;
+  // numbers and uuids as PostgreSQL prints them are JSON already; text is quoted
   const encode = (r: Record<string, string>) =>
-    `[${JSON.stringify(r.event_id)},${JSON.stringify(r.stream_id)},${Number(r.revision)},${Number(r.position)},${JSON.stringify(r.type)},` +
-    `${Number(r.schema_version)},${r.data},${r.metadata},"${new Date(timestamptz(r.recorded_at)).toISOString()}"]`;
+    `["${r.event_id}",${JSON.stringify(r.stream_id)},${r.revision},${r.position},${JSON.stringify(r.type)},${r.schema_version},${r.data},${r.metadata},"${r.recorded_at}"]`;
   (async () => {
     await client.connect();
     let after = job.after;
