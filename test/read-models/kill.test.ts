@@ -2,7 +2,8 @@
  * A runner SIGKILLed in the middle of a batch, on the real MongoDB-compatible server: the process
  * dies with half of a bulk write applied, its lease held and its batch pending; a new process
  * (another owner, so it must wait for the lease to expire) finishes that batch from the journal
- * and carries on. Then kills at random moments. Either way the documents end exactly as one clean
+ * and carries on. An initial load killed halfway through its inserts starts again from empty
+ * documents. Then kills at random moments. Either way the documents end exactly as one clean
  * run leaves them. The runner runs compiled in a child process, as a service would.
  */
 import { execFileSync } from 'node:child_process';
@@ -87,6 +88,28 @@ describe('a runner process killed mid-batch on FerretDB', () => {
     await runnerProcess(database).start();
     await until('the restarted runner to reach the head', caughtUp, 180_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(LEASE_MS / 2); // it had to wait for the dead process's lease
+    expect(await snapshot(mongo, branchDirectory)).toEqual(reference);
+  });
+
+  it('an initial load SIGKILLed halfway through its inserts, and restarted: starts again from empty documents and ends as one clean run', async () => {
+    const load = { runner: { ...SMALL_BATCHES, initialLoad: undefined, leaseMs: LEASE_MS } };
+    const first = runnerProcess(database, { ...load, freezeAtInsert: true });
+    const starting = first.start();
+    const frozen = new Promise<{ collection: string; written: number }>((resolve) =>
+      first.child!.on('message', (m: { frozen?: { collection: string; written: number } }) => m.frozen && resolve(m.frozen)),
+    );
+    await starting;
+    const at = await frozen;
+    await first.kill();
+
+    // The wreck: documents half inserted, the checkpoint still at 0, the lease still held.
+    const wreck = (await state())!;
+    expect(wreck.position).toBe(0);
+    expect(wreck.owner).toMatch(/^fixture#/);
+    expect(await mongo.count(at.collection)).toBe(at.written);
+
+    await runnerProcess(database, load).start();
+    await until('the restarted runner to reach the head', caughtUp, 180_000);
     expect(await snapshot(mongo, branchDirectory)).toEqual(reference);
   });
 
