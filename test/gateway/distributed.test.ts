@@ -1,22 +1,7 @@
-import { Client } from 'pg';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { actorHeaders, mintToken, MintOptions } from '@register/auth';
-import { EventStore } from '@register/event-sourcing';
-import { createHttpApp, InternalCallersModule, loadConfig, RegisterConfig, rootModuleOf } from '@register/service-kit';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
-import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
-import { AuthService } from '../../services/gateway/src/security/auth.service';
-import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
-import { OrganisationModule } from '../../services/organisation/src/organisation.module';
-import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
-import { PersonnelModule } from '../../services/personnel/src/personnel.module';
-import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
-import { httpClient } from '../support/http';
-import { servers, uniqueName } from '../support/servers';
-import { handOver, seedTree, why } from './gateway-app';
+import { actorHeaders } from '@register/auth';
+import { uniqueName } from '../support/servers';
+import { Distributed, startDistributed } from './distributed-app';
+import { why } from './gateway-app';
 
 /**
  * The distributed gateway on the real servers: organisation, personnel and the gateway as three
@@ -26,59 +11,20 @@ import { handOver, seedTree, why } from './gateway-app';
  */
 describe('gateway (distributed): HTTP to the services, the caller signed in', () => {
   const secret = 'test-internal-secret-0123456789';
-  let config: RegisterConfig;
-  let organisation: NestFastifyApplication;
-  let personnel: NestFastifyApplication;
-  let gateway: NestFastifyApplication;
-  let gw: Awaited<ReturnType<typeof httpClient>>;
-  let direct: Awaited<ReturnType<typeof httpClient>>;
-  let orgStore: EventStore;
-  let personnelStore: EventStore;
-  let token: (o: MintOptions) => Promise<Record<string, string>>;
-  const heads = async () => `${await orgStore.headPosition()}/${await personnelStore.headPosition()}`;
+  let d: Distributed;
+  let gw: Distributed['gw'];
+  let direct: Distributed['direct'];
+  let orgStore: Distributed['orgStore'];
+  let personnelStore: Distributed['personnelStore'];
+  let token: Distributed['token'];
+  let heads: Distributed['heads'];
 
   beforeAll(async () => {
-    process.env.REGISTER_INTERNAL_SECRET = secret;
-    process.env.REGISTER_RELAY = 'off';
-    const database = uniqueName('gw_dist');
-    const admin = new Client({ connectionString: servers.postgresUrl });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    config = loadConfig({
-      REGISTER_MODE: 'distributed',
-      EVENT_STORE: 'postgres',
-      REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-      REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'register-gw-')),
-    });
-    organisation = await createHttpApp(rootModuleOf(config, [InternalCallersModule, OrganisationModule]), { title: 'organisation', logger: false });
-    direct = await httpClient(organisation);
-    personnel = await createHttpApp(rootModuleOf(config, [InternalCallersModule, PersonnelModule]), { title: 'personnel', logger: false });
-    await personnel.listen(0, '127.0.0.1');
-    process.env.ORGANISATION_URL = (await organisation.getUrl()).replace('[::1]', '127.0.0.1');
-    process.env.PERSONNEL_URL = (await personnel.getUrl()).replace('[::1]', '127.0.0.1');
-    gateway = await createHttpApp(rootModuleOf(config, [GatewayModule, GatewayProxyModule]), { title: 'gateway', logger: false });
-    gw = await httpClient(gateway);
-    orgStore = organisation.get(ORGANISATION_STORE);
-    personnelStore = personnel.get(PERSONNEL_STORE);
-    const auth = gateway.get(AuthService);
-    token = async (o) => ({ authorization: `Bearer ${await mintToken(auth.localSecret!, o)}` });
-    await seedTree({ post: async (path: string, body: unknown) => {
-      const r = await gw.post(path, body, await token({ sub: 'admin', roles: ['central-admin'] }));
-      return { status: r.status, raw: JSON.stringify(r.body) };
-    } } as never);
-    // Personnel learns organisation's events as its consumer would (the bus is not this test's subject).
-    await handOver(orgStore, personnel.get(OrganisationReactions))();
+    d = await startDistributed(secret);
+    ({ gw, direct, orgStore, personnelStore, token, heads } = d);
   });
 
-  afterAll(async () => {
-    await gateway?.close();
-    await personnel?.close();
-    await organisation?.close();
-    delete process.env.REGISTER_RELAY;
-  });
+  afterAll(async () => d?.close());
 
   it('forwards a unit officer\'s write inside their subtree, recording them and the correlation id', async () => {
     const before = await orgStore.headPosition();

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, Module, UnauthorizedException } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { actorFromHeaders } from '@register/auth';
+import { ACTOR_HEADER, ACTOR_SIGNATURE_HEADER, actorFromHeaders, Principal } from '@register/auth';
 import { RegisterRequest } from './command-context';
 
 const PUBLIC = /^\/(health\/|metrics|api\/docs|api\/openapi\.json)/;
@@ -14,6 +14,13 @@ const PUBLIC = /^\/(health\/|metrics|api\/docs|api\/openapi\.json)/;
 @Injectable()
 export class InternalCallerGuard implements CanActivate {
   private readonly secret: string;
+  /**
+   * Headers already verified: the gateway sends one signed header per caller, so the HMAC and
+   * the JSON of each caller are checked once. Keyed by payload and signature together; a valid
+   * pair stays valid (same secret), anything else misses and is checked in full.
+   */
+  private readonly verified = new Map<string, Principal>();
+  private static readonly VERIFIED_SIZE = 10_000;
 
   constructor() {
     const secret = process.env.REGISTER_INTERNAL_SECRET;
@@ -25,10 +32,24 @@ export class InternalCallerGuard implements CanActivate {
     if (context.getType() !== 'http') return true; // bus consumers are not callers
     const request = context.switchToHttp().getRequest<RegisterRequest>();
     if (PUBLIC.test(request.url)) return true;
-    const actor = actorFromHeaders(this.secret, request.headers);
+    const actor = this.actorOf(request.headers);
     if (!actor) throw new UnauthorizedException('this service answers the gateway only: call it through the gateway');
     request.actor = actor;
     return true;
+  }
+
+  private actorOf(headers: RegisterRequest['headers']): Principal | undefined {
+    const payload = headers[ACTOR_HEADER];
+    const signature = headers[ACTOR_SIGNATURE_HEADER];
+    const key = typeof payload === 'string' && typeof signature === 'string' ? `${signature}.${payload}` : undefined;
+    const hit = key === undefined ? undefined : this.verified.get(key);
+    if (hit) return hit;
+    const actor = actorFromHeaders(this.secret, headers);
+    if (actor && key !== undefined) {
+      if (this.verified.size >= InternalCallerGuard.VERIFIED_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(key, actor);
+    }
+    return actor;
   }
 }
 

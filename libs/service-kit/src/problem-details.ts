@@ -69,9 +69,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
   catch(error: unknown, host: ArgumentsHost) {
-    const problem = toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    const reply = host.switchToHttp().getResponse();
-    reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+    sendProblem(host.switchToHttp().getResponse(), error, this.logger);
   }
+}
+
+interface ProblemReply {
+  status(code: number): ProblemReply;
+  header(name: string, value: string): ProblemReply;
+  send(body: string): unknown;
+}
+
+/** Answers an error as problem+json; also for routes outside Nest's pipeline (the gateway's forwarding route). */
+export function sendProblem(reply: ProblemReply, error: unknown, logger: Pick<Logger, 'error'>) {
+  const problem = toProblem(error);
+  if (problem.status >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
 }

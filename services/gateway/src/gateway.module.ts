@@ -4,6 +4,7 @@ import { RateLimiter, rateLimitFromEnv } from '@register/auth';
 import { AuditController } from './audit/audit.controller';
 import { AuditLogs } from './audit/audit-log';
 import { AuthService } from './security/auth.service';
+import { GatewayAccess } from './security/gateway-access';
 import { GatewayGuard } from './security/gateway.guard';
 import { StructureScopeResolver } from './security/structure-scope';
 
@@ -16,11 +17,12 @@ import { StructureScopeResolver } from './security/structure-scope';
   controllers: [AuditController],
   providers: [
     AuthService,
+    GatewayAccess,
     StructureScopeResolver,
     AuditLogs,
     { provide: RateLimiter, useFactory: () => new RateLimiter(rateLimitFromEnv()) },
     { provide: APP_GUARD, useClass: GatewayGuard },
   ],
-  exports: [AuthService, RateLimiter],
+  exports: [AuthService, RateLimiter, GatewayAccess],
 })
 export class GatewayModule {}

@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
 import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Pool } from 'undici';
 import { actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
 import { serviceUrls, ServiceName } from './service-routes';
@@ -10,6 +10,10 @@ export interface ServiceAnswer {
   body: Buffer;
 }
 
+/** How many reads may wait on one connection to a service (see ServiceClient.poolFor). */
+const READ_PIPELINING = 4;
+const MIN_POSITION = /[?&]minPosition=/;
+
 /** The gateway itself, when it reads a service to authorise a caller. */
 const GATEWAY: Principal = { id: 'system:gateway', roles: ['auditor'], via: 'api-key' };
 
@@ -19,10 +23,19 @@ const GATEWAY: Principal = { id: 'system:gateway', roles: ['auditor'], via: 'api
  */
 @Injectable()
 export class ServiceClient implements OnApplicationShutdown {
-  /** Kept-alive connections to each service: a new TCP connection per call would double the cost. */
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  /**
+   * undici's pools of kept-alive connections to each service: node:http's client costs more CPU
+   * per call, and CPU is what a forwarded read spends. Two pools per service, see poolFor.
+   */
+  private readonly pools = new Map<string, Pool>();
   private readonly urls = serviceUrls();
   private readonly secret: string;
+  /**
+   * Signed actor headers per principal object: TokenVerifier hands out one object per cached
+   * token, so a caller's header is serialised and signed once rather than per request.
+   * Principals are never changed once authenticated, so the signature stays true to the object.
+   */
+  private readonly signed = new WeakMap<Principal, Record<string, string>>();
 
   constructor(@Optional() readiness?: Readiness) {
     for (const service of Object.keys(this.urls) as ServiceName[]) {
@@ -37,23 +50,14 @@ export class ServiceClient implements OnApplicationShutdown {
   }
 
   async call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string): Promise<ServiceAnswer> {
-    const target = new URL(url, this.urls[service]);
-    const all: Record<string, string> = { ...headers, ...actorHeaders(this.secret, caller ?? GATEWAY) };
-    if (body !== undefined) all['content-length'] = String(Buffer.byteLength(body));
-    return new Promise((resolve, reject) => {
-      const req = request({ host: target.hostname, port: target.port, method, path: target.pathname + target.search, headers: all, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const answer = await this.poolFor(service, method, url).request({ method: method as 'GET', path: url, headers: { ...headers, ...this.actorOf(caller ?? GATEWAY) }, body });
+    const chunks: Buffer[] = [];
+    for await (const chunk of answer.body) chunks.push(chunk as Buffer);
+    return { status: answer.statusCode, headers: answer.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
   }
 
-  onApplicationShutdown() {
-    this.agent.destroy();
+  async onApplicationShutdown() {
+    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
   }
 
   /** A JSON read as the gateway itself; undefined on 404. */
@@ -62,5 +66,26 @@ export class ServiceClient implements OnApplicationShutdown {
     if (answer.status === 404) return undefined;
     if (answer.status !== 200) throw new Error(`${service} answered ${answer.status} to GET ${url}`);
     return JSON.parse(answer.body.toString('utf8')) as T;
+  }
+
+  /**
+   * Reads go pipelined, up to READ_PIPELINING on a connection: on this VM most of a forwarded
+   * read's CPU was the write that wakes the service's process, and requests sent while the service
+   * is awake cost far less (measured: 0.28x to 0.5x the bare handler). A read behind a slow one
+   * on its connection waits for it, so only reads that answer at once go there: GETs without
+   * minPosition (which waits for a read model). Commands never queue behind another request.
+   */
+  private poolFor(service: ServiceName, method: string, url: string): Pool {
+    const pipelined = method === 'GET' && !MIN_POSITION.test(url);
+    const key = `${service}:${pipelined ? 'reads' : 'commands'}`;
+    let pool = this.pools.get(key);
+    if (!pool) this.pools.set(key, (pool = new Pool(new URL(this.urls[service]).origin, { connections: 128, pipelining: pipelined ? READ_PIPELINING : 1 })));
+    return pool;
+  }
+
+  private actorOf(principal: Principal): Record<string, string> {
+    let headers = this.signed.get(principal);
+    if (!headers) this.signed.set(principal, (headers = actorHeaders(this.secret, principal)));
+    return headers;
   }
 }

@@ -1,0 +1,71 @@
+import { Client } from 'pg';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintToken, MintOptions } from '@register/auth';
+import { EventStore } from '@register/event-sourcing';
+import { createHttpApp, InternalCallersModule, loadConfig, rootModuleOf } from '@register/service-kit';
+import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
+import { AuthService } from '../../services/gateway/src/security/auth.service';
+import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
+import { OrganisationModule } from '../../services/organisation/src/organisation.module';
+import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
+import { PersonnelModule } from '../../services/personnel/src/personnel.module';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
+import { httpClient } from '../support/http';
+import { servers, uniqueName } from '../support/servers';
+import { handOver, seedTree } from './gateway-app';
+
+/**
+ * The distributed register on the real servers: organisation, personnel and the gateway as three
+ * apps on their own ports, on a fresh PostgreSQL database, the tree seeded through the gateway.
+ */
+export async function startDistributed(secret: string) {
+  process.env.REGISTER_INTERNAL_SECRET = secret;
+  process.env.REGISTER_RELAY = 'off';
+  const database = uniqueName('gw_dist');
+  const pg = new Client({ connectionString: servers.postgresUrl });
+  await pg.connect();
+  await pg.query(`create database ${database}`);
+  await pg.end();
+  const config = loadConfig({
+    REGISTER_MODE: 'distributed',
+    EVENT_STORE: 'postgres',
+    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
+    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'register-gw-')),
+  });
+  const organisation = await createHttpApp(rootModuleOf(config, [InternalCallersModule, OrganisationModule]), { title: 'organisation', logger: false });
+  const direct = await httpClient(organisation);
+  const personnel = await createHttpApp(rootModuleOf(config, [InternalCallersModule, PersonnelModule]), { title: 'personnel', logger: false });
+  await personnel.listen(0, '127.0.0.1');
+  process.env.ORGANISATION_URL = (await organisation.getUrl()).replace('[::1]', '127.0.0.1');
+  process.env.PERSONNEL_URL = (await personnel.getUrl()).replace('[::1]', '127.0.0.1');
+  const gateway = await createHttpApp(rootModuleOf(config, [GatewayModule, GatewayProxyModule]), { title: 'gateway', logger: false });
+  const gw = await httpClient(gateway);
+  const orgStore = organisation.get<EventStore>(ORGANISATION_STORE);
+  const personnelStore = personnel.get<EventStore>(PERSONNEL_STORE);
+  const auth = gateway.get(AuthService);
+  const token = async (o: MintOptions) => ({ authorization: `Bearer ${await mintToken(auth.localSecret!, o)}` });
+  const admin = await token({ sub: 'admin', roles: ['central-admin'] });
+  await seedTree({ post: async (path: string, body: unknown) => {
+    const r = await gw.post(path, body, admin);
+    return { status: r.status, raw: JSON.stringify(r.body) };
+  } } as never);
+  // Personnel learns organisation's events as its consumer would (the bus is not this test's subject).
+  await handOver(orgStore, personnel.get(OrganisationReactions))();
+  return {
+    organisation, personnel, gateway, gw, direct, orgStore, personnelStore, auth, token,
+    heads: async () => `${await orgStore.headPosition()}/${await personnelStore.headPosition()}`,
+    close: async () => {
+      await gateway.close();
+      await personnel.close();
+      await organisation.close();
+      delete process.env.REGISTER_RELAY;
+    },
+  };
+}
+
+export type Distributed = Awaited<ReturnType<typeof startDistributed>>;
