@@ -9,12 +9,17 @@
  * - distributed: the same through the distributed gateway, which forwards over HTTP to an
  *   organisation service (caller signed into a header, scope asked of organisation per write).
  *   The service runs in a child process, as in the cluster (the two share this machine's cores).
+ *   The gateway forwards from a plain Fastify route (proxy/forwarding-route.ts: GatewayAccess, then
+ *   undici), not a Nest controller, and pipelines reads to the service (ServiceClient.poolFor):
+ *   on a 2-core VM the write that wakes the service's process was most of a read's CPU.
  * Keep-alive HTTP over loopback; C concurrent clients; rounds of the contenders alternate.
+ * CPU columns: µs of CPU per request in this process (clients, gateways, bare handler) and in the
+ * organisation service's process, which tell more than ops/s when another load shares the machine.
  *
  * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS)
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,11 +56,29 @@ interface Tally {
   ops: number;
   seconds: number;
   errors: number;
+  /** CPU µs spent by this process and by the service's child process. */
+  cpu: number;
+  serviceCpu: number;
 }
+
+const tally = (): Tally => ({ latencies: [], ops: 0, seconds: 0, errors: 0, cpu: 0, serviceCpu: 0 });
+
+/** CPU µs a process has used so far (Linux /proc; 0 where there is none). */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime + stime, in 100 Hz ticks
+  } catch {
+    return 0;
+  }
+}
+let servicePid: number | undefined;
 
 /** C clients, each one request in flight, for `seconds`. */
 async function load(seconds: number, op: (i: number) => Promise<boolean>, tally: Tally) {
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  const service0 = cpuOf(servicePid);
   let i = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -69,11 +92,15 @@ async function load(seconds: number, op: (i: number) => Promise<boolean>, tally:
     }),
   );
   tally.seconds += (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  tally.cpu += cpu.user + cpu.system;
+  tally.serviceCpu += cpuOf(servicePid) - service0;
 }
 
 const summary = (name: string, t: Tally) => {
   const sorted = [...t.latencies].sort((a, b) => a - b);
-  return { name, ops: t.ops, errors: t.errors, opsPerSec: round(t.ops / t.seconds, 1), p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3) };
+  const perOp = (us: number) => round(us / Math.max(1, t.ops), 0);
+  return { name, ops: t.ops, errors: t.errors, opsPerSec: round(t.ops / t.seconds, 1), p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3), cpuUsPerOp: perOp(t.cpu), serviceCpuUsPerOp: perOp(t.serviceCpu) };
 };
 
 async function main() {
@@ -110,6 +137,7 @@ async function main() {
     env: { ...process.env, DATA_DIR: backendDir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  servicePid = backend.pid;
   const backendPort = await new Promise<number>((resolve, reject) => {
     backend.once('message', (m: { port: number }) => resolve(m.port));
     backend.once('exit', (code) => reject(new Error(`the organisation service exited (${code})`)));
@@ -141,7 +169,7 @@ async function main() {
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const barePort = (bare.server.address() as { port: number }).port;
 
-  const tallies = Object.fromEntries(['gateway read', 'bare read', 'gateway write', 'bare write', 'app /health/live (Nest, no auth, no store)', 'distributed gateway read', 'distributed gateway write'].map((n) => [n, { latencies: [], ops: 0, seconds: 0, errors: 0 } as Tally]));
+  const tallies = Object.fromEntries(['gateway read', 'bare read', 'gateway write', 'bare write', 'app /health/live (Nest, no auth, no store)', 'distributed gateway read', 'distributed gateway write'].map((n) => [n, tally()]));
   const gwRead = async (i: number) => (await call(port, 'GET', `/api/v1/branches/b-${i % 200}`, officer)).status === 200;
   const bareRead = async () => (await call(barePort, 'GET', '/doc', officer)).status === 200;
   let n = 0;
@@ -151,8 +179,9 @@ async function main() {
   const distRead = async (i: number) => (await call(frontPort, 'GET', `/api/v1/branches/b-${i % 200}`, officer)).status === 200;
   const distWrite = async (i: number) => (await call(frontPort, 'POST', `/api/v1/branches/b-${i % 200}/renames`, officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
   const appHealth = async () => (await call(port, 'GET', '/health/live', {})).status === 200;
-  await load(1, gwRead, { latencies: [], ops: 0, seconds: 0, errors: 0 }); // warm-up
-  await load(1, bareRead, { latencies: [], ops: 0, seconds: 0, errors: 0 });
+  await load(1, gwRead, tally()); // warm-up
+  await load(1, bareRead, tally());
+  await load(1, distRead, tally());
   for (let r = 0; r < ROUNDS; r++) {
     await load(SECONDS, gwRead, tallies['gateway read']);
     await load(SECONDS, bareRead, tallies['bare read']);
@@ -163,7 +192,7 @@ async function main() {
     await load(SECONDS, distWrite, tallies['distributed gateway write']);
   }
   const rows = Object.entries(tallies).map(([name, t]) => summary(name, t));
-  printTable(['contender', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms'], rows.map((s) => [s.name, s.ops, s.errors, s.opsPerSec, s.p50, s.p99]), `gateway vs bare Fastify (${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds)`);
+  printTable(['contender', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms', 'cpu µs/op', 'service cpu µs/op'], rows.map((s) => [s.name, s.ops, s.errors, s.opsPerSec, s.p50, s.p99, s.cpuUsPerOp, s.serviceCpuUsPerOp]), `gateway vs bare Fastify (${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds)`);
   const ratio = {
     readThroughput: round(rows[0].opsPerSec / rows[1].opsPerSec, 3),
     readP99: round(rows[0].p99 / rows[1].p99, 3),

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { Pool } from 'undici';
+import { Dispatcher, Pool } from 'undici';
 import { actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
 import { serviceUrls, ServiceName } from './service-routes';
@@ -49,11 +49,9 @@ export class ServiceClient implements OnApplicationShutdown {
     this.secret = secret;
   }
 
-  async call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string): Promise<ServiceAnswer> {
-    const answer = await this.poolFor(service, method, url).request({ method: method as 'GET', path: url, headers: { ...headers, ...this.actorOf(caller ?? GATEWAY) }, body });
-    const chunks: Buffer[] = [];
-    for await (const chunk of answer.body) chunks.push(chunk as Buffer);
-    return { status: answer.statusCode, headers: answer.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
+  call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string): Promise<ServiceAnswer> {
+    const options = { method: method as 'GET', path: url, headers: { ...headers, ...this.actorOf(caller ?? GATEWAY) }, body };
+    return new Promise((resolve, reject) => this.poolFor(service, method, url).dispatch(options, collect(resolve, reject)));
   }
 
   async onApplicationShutdown() {
@@ -88,4 +86,25 @@ export class ServiceClient implements OnApplicationShutdown {
     if (!headers) this.signed.set(principal, (headers = actorHeaders(this.secret, principal)));
     return headers;
   }
+}
+
+/**
+ * A dispatch handler that gathers the answer into a buffer: undici's request() would wrap every
+ * answer in a stream first, a cost per forwarded request for bodies of a few hundred bytes.
+ */
+function collect(resolve: (answer: ServiceAnswer) => void, reject: (error: Error) => void): Dispatcher.DispatchHandler {
+  let status = 502;
+  let headers: ServiceAnswer['headers'] = {};
+  const chunks: Buffer[] = [];
+  return {
+    // undici treats a handler without onRequestStart as one of its older interface.
+    onRequestStart: () => undefined,
+    onResponseStart: (_controller, statusCode, responseHeaders) => {
+      status = statusCode;
+      headers = responseHeaders;
+    },
+    onResponseData: (_controller, chunk) => void chunks.push(chunk),
+    onResponseEnd: () => resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }),
+    onResponseError: (_controller, error) => reject(error),
+  };
 }
