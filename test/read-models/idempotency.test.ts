@@ -96,11 +96,14 @@ describe.each(kinds)('on the $name', (kind) => {
     expect(await snapshot(store, branchDirectory)).toEqual(reference);
   });
 
-  it('is unchanged when, following the log live, every new event is delivered twice', async () => {
+  it.each([
+    ['caught up in batches', false as const],
+    ['built by an initial load', undefined],
+  ])('is unchanged when, following the log live (%s), every new event is delivered twice', async (_how, initialLoad) => {
     const own = await openLog(uniqueName('rm_idem_live'));
     try {
       await appendWorkload(own, { events: 500, branches: 20 });
-      const runner = new ProjectionRunner(duplicatingSource(own), store, branchDirectory, { ...SMALL_BATCHES, owner: 'test' });
+      const runner = new ProjectionRunner(duplicatingSource(own), store, branchDirectory, { ...SMALL_BATCHES, initialLoad, owner: 'test' });
       runner.start();
       try {
         await until('the runner to follow the log live', () => runner.status === 'live', 120_000);

@@ -257,7 +257,8 @@ export class ProjectionRunner {
     if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
     await this.writer.writeInitial(load, memory !== undefined);
     this.setPosition(load.lastPos);
-    if (!ended) this.cache = knowing(load, this.cacheSize()); // batches follow: they start from what the load wrote
+    // what follows (batches, or the live follow) starts from what the load wrote, not from the empty copy
+    this.cache = knowing(load, this.cacheSize());
     return ended;
   }
 
