@@ -133,7 +133,8 @@ async function main() {
   process.env.REGISTER_INTERNAL_SECRET ??= 'bench-internal-secret-0123456789';
   const backendDir = mkdtempSync(join(tmpdir(), 'register-gateway-bench-org-'));
   const backend = fork(join(__dirname, 'fixtures', 'organisation-service.js'), [], {
-    execArgv: ['-r', join(__dirname, '..', '..', '..', 'scripts', 'paths.js')],
+    // as the image runs a service (deploy/docker/Dockerfile)
+    execArgv: ['--max-semi-space-size=64', '-r', join(__dirname, '..', '..', '..', 'scripts', 'paths.js')],
     env: { ...process.env, DATA_DIR: backendDir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

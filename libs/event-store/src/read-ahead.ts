@@ -43,15 +43,36 @@ export async function* readAheadPages(connectionString: string, schema: string, 
   }
 }
 
-type Row = [string, string, number, number, string, number, unknown, RecordedEvent['metadata'], string];
+type Row = [string, string, number, number, string, number, unknown, string, string];
 
-/** A page as the worker encodes it: rows as arrays (parsed faster than objects, and no key repeated), made events here. */
+/**
+ * A page as the worker encodes it: rows as arrays (parsed faster than objects, and no key
+ * repeated), made events here. `metadata` stays JSON text until it is first read: a projection
+ * that never reads it (most handlers use only `data`) never pays for parsing it. It is an own,
+ * enumerable property, so spreading or serialising an event sees it as readAll's events have it.
+ */
 function decode(page: string): RecordedEvent[] {
   const rows = JSON.parse(page) as Row[];
   const events = new Array<RecordedEvent>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const [eventId, streamId, revision, position, type, schemaVersion, data, metadata, recordedAt] = rows[i];
-    events[i] = { eventId, streamId, revision, position, type, schemaVersion, data, metadata, recordedAt };
+    const [eventId, streamId, revision, position, type, schemaVersion, data, metadataText, recordedAt] = rows[i];
+    let metadata: RecordedEvent['metadata'] | undefined;
+    events[i] = {
+      eventId,
+      streamId,
+      revision,
+      position,
+      type,
+      schemaVersion,
+      data,
+      get metadata() {
+        return (metadata ??= JSON.parse(metadataText) as RecordedEvent['metadata']);
+      },
+      set metadata(value) {
+        metadata = value;
+      },
+      recordedAt,
+    };
   }
   return events;
 }
@@ -79,9 +100,9 @@ function readAheadWorker(): void {
   const sql = `select position, event_id, stream_id, revision, type, schema_version, data::text as data, metadata::text as metadata,
       to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
     from ${job.schema}.events where position > $1 order by position limit $2`;
-  // numbers and uuids as PostgreSQL prints them are JSON already; text is quoted
+  // numbers and uuids as PostgreSQL prints them are JSON already; text is quoted, metadata too (see decode)
   const encode = (r: Record<string, string>) =>
-    `["${r.event_id}",${JSON.stringify(r.stream_id)},${r.revision},${r.position},${JSON.stringify(r.type)},${r.schema_version},${r.data},${r.metadata},"${r.recorded_at}"]`;
+    `["${r.event_id}",${JSON.stringify(r.stream_id)},${r.revision},${r.position},${JSON.stringify(r.type)},${r.schema_version},${r.data},${JSON.stringify(r.metadata)},"${r.recorded_at}"]`;
   (async () => {
     await client.connect();
     let after = job.after;

@@ -17,7 +17,10 @@ export function operationsOf(projection: AnyProjection, event: RecordedEvent, re
   try {
     const result = handler(event, reader);
     if (result && typeof (result as Promise<unknown>).then === 'function') {
-      return (result as Promise<Operations>).then((ops) => checked(projection, event, ops, reader)).catch(failed);
+      return (result as Promise<Operations>).then((ops) => {
+        const list = checked(projection, event, ops, reader);
+        return Array.isArray(list) ? list : list.catch(failed);
+      }, failed);
     }
     const ops = checked(projection, event, result as Operations, reader);
     return Array.isArray(ops) ? ops : (ops as Promise<Operation[]>).catch(failed);

@@ -4,6 +4,7 @@ import { cloneValue, Doc } from './document';
 
 /** Under tests a handler that changes a document it read fails there, rather than corrupting a load later. */
 const FROZEN_READS = process.env.NODE_ENV === 'test';
+const ABSENT: Promise<undefined> = Promise.resolve(undefined);
 import { operationsOf } from './handle';
 import { AnyProjection, Operation, ProjectionReader } from './projection';
 
@@ -40,6 +41,7 @@ export class InitialLoad {
     read: (collection, id) => {
       if (!Object.hasOwn(this.projection.collections, collection)) return Promise.reject(new Error(`unknown collection ${collection}`));
       const doc = this.docsOf(collection).get(id);
+      if (!doc) return ABSENT;
       return Promise.resolve(FROZEN_READS ? frozenCopy(doc) : doc); // read-only (ProjectionReader): no copy for each read
     },
   };

@@ -107,15 +107,35 @@ export function checkOperation(projection: AnyProjection, operation: Operation):
 
 function checkUpdate(update: Update): string | undefined {
   const seen: string[] = [];
-  for (const operator of Object.keys(update)) {
-    if (!(UPDATE_OPERATORS as readonly string[]).includes(operator)) return `unsupported update operator ${operator}`;
-    for (const path of Object.keys(update[operator as keyof Update]!)) {
-      const keys = segments(path);
-      if (keys[0] === '_id' || keys[0] === POS) return `${path} may not be updated`;
-      if (keys.some((k) => k === '' || k.startsWith('$'))) return `bad field path ${path}`;
-      if (seen.some((s) => s === path || s.startsWith(`${path}.`) || path.startsWith(`${s}.`))) return `conflicting paths at ${path}`;
+  for (const operator in update) {
+    if (!OPERATORS.has(operator)) return `unsupported update operator ${operator}`;
+    for (const path in update[operator as keyof Update]!) {
+      const problem = pathProblem(path);
+      if (problem) return problem;
+      for (const s of seen) if (overlap(s, path)) return `conflicting paths at ${path}`;
       seen.push(path);
     }
   }
   return undefined;
+}
+
+const OPERATORS = new Set<string>(UPDATE_OPERATORS);
+const pathProblems = new Map<string, string | undefined>();
+
+/** What is wrong with a field path on its own, cached: projections reuse a handful of paths for every event. */
+function pathProblem(path: string): string | undefined {
+  if (pathProblems.has(path)) return pathProblems.get(path);
+  const keys = segments(path);
+  let problem: string | undefined;
+  if (keys[0] === '_id' || keys[0] === POS) problem = `${path} may not be updated`;
+  else if (keys.some((k) => k === '' || k.startsWith('$'))) problem = `bad field path ${path}`;
+  if (pathProblems.size < 10_000) pathProblems.set(path, problem);
+  return problem;
+}
+
+/** The same field, or one inside the other (`a` and `a.b`). */
+function overlap(a: string, b: string): boolean {
+  if (a.length === b.length) return a === b;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.charCodeAt(short.length) === 46 /* . */ && long.startsWith(short);
 }
