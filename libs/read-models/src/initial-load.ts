@@ -1,12 +1,12 @@
 import { RecordedEvent } from '@register/event-sourcing';
 import { applyWrite, writeOf } from './apply';
 import { cloneValue, Doc } from './document';
+import { operationsOf } from './handle';
+import { AnyProjection, Operation, ProjectionReader } from './projection';
 
 /** Under tests a handler that changes a document it read fails there, rather than corrupting a load later. */
 const FROZEN_READS = process.env.NODE_ENV === 'test';
 const ABSENT: Promise<undefined> = Promise.resolve(undefined);
-import { operationsOf } from './handle';
-import { AnyProjection, Operation, ProjectionReader } from './projection';
 
 /** Where an initial load keeps the documents it builds, per collection of the projection. */
 export type WorkingSet = (collection: string) => Map<string, Doc>;
