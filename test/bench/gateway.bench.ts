@@ -16,7 +16,9 @@
  * CPU columns: µs of CPU per request in this process (clients, gateways, bare handler) and in the
  * organisation service's process, which tell more than ops/s when another load shares the machine.
  *
- * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS)
+ * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS; BENCH_ONLY, a
+ * regular expression of contender names, runs only those, e.g. to profile one of them;
+ * BENCH_SERVICE_NODE_ARGS, node options for the organisation service's process, e.g. --cpu-prof)
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { environment, percentile, printTable, round, writeResults } from './benc
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -134,7 +137,7 @@ async function main() {
   const backendDir = mkdtempSync(join(tmpdir(), 'register-gateway-bench-org-'));
   const backend = fork(join(__dirname, 'fixtures', 'organisation-service.js'), [], {
     // as the image runs a service (deploy/docker/Dockerfile)
-    execArgv: ['--max-semi-space-size=64', '-r', join(__dirname, '..', '..', '..', 'scripts', 'paths.js')],
+    execArgv: ['--max-semi-space-size=64', '-r', join(__dirname, '..', '..', '..', 'scripts', 'paths.js'), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, DATA_DIR: backendDir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -180,17 +183,21 @@ async function main() {
   const distRead = async (i: number) => (await call(frontPort, 'GET', `/api/v1/branches/b-${i % 200}`, officer)).status === 200;
   const distWrite = async (i: number) => (await call(frontPort, 'POST', `/api/v1/branches/b-${i % 200}/renames`, officer, JSON.stringify({ name: `Chi đoàn bản ${i % 200} lần ${n++}`, reason: 'đổi tên' }))).status === 201;
   const appHealth = async () => (await call(port, 'GET', '/health/live', {})).status === 200;
-  await load(1, gwRead, tally()); // warm-up
-  await load(1, bareRead, tally());
-  await load(1, distRead, tally());
+  const runs = (name: string) => !ONLY || ONLY.test(name);
+  if (runs('gateway read')) await load(1, gwRead, tally()); // warm-up
+  if (runs('bare read')) await load(1, bareRead, tally());
+  if (runs('distributed gateway read')) await load(1, distRead, tally());
+  const contenders: Array<[string, (i: number) => Promise<boolean>]> = [
+    ['gateway read', gwRead],
+    ['bare read', bareRead],
+    ['gateway write', gwWrite],
+    ['bare write', bareWrite],
+    ['app /health/live (Nest, no auth, no store)', appHealth],
+    ['distributed gateway read', distRead],
+    ['distributed gateway write', distWrite],
+  ];
   for (let r = 0; r < ROUNDS; r++) {
-    await load(SECONDS, gwRead, tallies['gateway read']);
-    await load(SECONDS, bareRead, tallies['bare read']);
-    await load(SECONDS, gwWrite, tallies['gateway write']);
-    await load(SECONDS, bareWrite, tallies['bare write']);
-    await load(SECONDS, appHealth, tallies['app /health/live (Nest, no auth, no store)']);
-    await load(SECONDS, distRead, tallies['distributed gateway read']);
-    await load(SECONDS, distWrite, tallies['distributed gateway write']);
+    for (const [name, op] of contenders) if (runs(name)) await load(SECONDS, op, tallies[name]);
   }
   const rows = Object.entries(tallies).map(([name, t]) => summary(name, t));
   printTable(['contender', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms', 'cpu µs/op', 'service cpu µs/op'], rows.map((s) => [s.name, s.ops, s.errors, s.opsPerSec, s.p50, s.p99, s.cpuUsPerOp, s.serviceCpuUsPerOp]), `gateway vs bare Fastify (${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds)`);
