@@ -1,0 +1,68 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { readConnections, ServiceClient } from './service-client';
+
+describe('ServiceClient', () => {
+  let server: Server;
+  const sockets = new Set<unknown>();
+  let seen: string[] = [];
+  const envBefore = { ...process.env };
+
+  beforeAll(async () => {
+    server = createServer((request: IncomingMessage, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      // Answers a little later, so that the reads of one burst overlap.
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: request.url })), 5);
+    });
+    server.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env.ORGANISATION_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.env.REGISTER_INTERNAL_SECRET = 'service-client-spec-secret-0123456789';
+  });
+
+  afterAll(async () => {
+    process.env = envBefore;
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  beforeEach(() => {
+    sockets.clear();
+    seen = [];
+  });
+
+  it('sends reads over two connections by default, each answer to its own read', async () => {
+    const client = new ServiceClient();
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => client.read<{ url: string }>('organisation', `/api/v1/branches/b-${i}`)));
+      expect(answers.map((a) => a?.url)).toEqual(Array.from({ length: 20 }, (_, i) => `/api/v1/branches/b-${i}`));
+      expect(sockets.size).toBe(2);
+    } finally {
+      await client.onApplicationShutdown();
+    }
+  });
+
+  it('keeps reads that may be slow (asOf, minPosition) and commands off the pipelined connections', async () => {
+    const client = new ServiceClient();
+    try {
+      await client.read('organisation', '/api/v1/branches/b-1');
+      expect(sockets.size).toBe(1);
+      await Promise.all([
+        client.read('organisation', '/api/v1/branches/b-1?asOf=2025-01-01'),
+        client.read('organisation', '/api/v1/branches?minPosition=3'),
+        client.call('organisation', 'POST', '/api/v1/branches/b-1/renames', undefined, { 'content-type': 'application/json' }, '{}'),
+      ]);
+      // Three more connections, one each: none of them queued behind another request.
+      expect(sockets.size).toBe(4);
+      expect(seen).toHaveLength(4);
+    } finally {
+      await client.onApplicationShutdown();
+    }
+  });
+
+  it('reads REGISTER_SERVICE_READ_CONNECTIONS, a positive whole number, else 2', () => {
+    expect(readConnections({})).toBe(2);
+    expect(readConnections({ REGISTER_SERVICE_READ_CONNECTIONS: '6' })).toBe(6);
+    expect(readConnections({ REGISTER_SERVICE_READ_CONNECTIONS: '0' })).toBe(2);
+    expect(readConnections({ REGISTER_SERVICE_READ_CONNECTIONS: 'many' })).toBe(2);
+  });
+});
