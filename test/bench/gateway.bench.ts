@@ -18,10 +18,13 @@
  *
  * Run: npm run bench:gateway  (BENCH_SECONDS per round, BENCH_CONCURRENCY, BENCH_ROUNDS; BENCH_ONLY, a
  * regular expression of contender names, runs only those, e.g. to profile one of them;
- * BENCH_SERVICE_NODE_ARGS, node options for the organisation service's process, e.g. --cpu-prof)
+ * BENCH_SERVICE_NODE_ARGS, node options for the organisation service's process, e.g. --cpu-prof;
+ * BENCH_PROFILE, a regular expression of contender names: CPU profiles of this process during
+ * their rounds only, written to the temporary folder as gateway-bench-<name>-<round>.cpuprofile)
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,9 +199,20 @@ async function main() {
     ['distributed gateway read', distRead],
     ['distributed gateway write', distWrite],
   ];
+  const profiled = process.env.BENCH_PROFILE ? new RegExp(process.env.BENCH_PROFILE) : undefined;
+  const session = profiled ? new Session() : undefined;
+  session?.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session!.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  if (session) await post('Profiler.enable');
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, op] of contenders) if (runs(name)) await load(SECONDS, op, tallies[name]);
+    for (const [name, op] of contenders) {
+      if (!runs(name)) continue;
+      if (profiled?.test(name)) await post('Profiler.start');
+      await load(SECONDS, op, tallies[name]);
+      if (profiled?.test(name)) writeFileSync(join(tmpdir(), `gateway-bench-${name.replace(/\W+/g, '-')}-${r}.cpuprofile`), JSON.stringify(((await post('Profiler.stop')) as { profile: unknown }).profile));
+    }
   }
+  session?.disconnect();
   const rows = Object.entries(tallies).map(([name, t]) => summary(name, t));
   printTable(['contender', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms', 'cpu µs/op', 'service cpu µs/op'], rows.map((s) => [s.name, s.ops, s.errors, s.opsPerSec, s.p50, s.p99, s.cpuUsPerOp, s.serviceCpuUsPerOp]), `gateway vs bare Fastify (${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds)`);
   const ratio = {
