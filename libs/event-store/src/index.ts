@@ -4,3 +4,4 @@ export * from './pglite';
 export * from './eventstoredb';
 export { APPEND_LOCK_KEY } from './sql-schema';
 export * from './sql-checkpoints';
+export { READ_AHEAD_APPLICATION } from './read-ahead';

@@ -12,16 +12,17 @@ interface Job {
   pageSize: number;
   until: number | null;
   depth: number;
+  application: string;
 }
 
 /**
  * The log from `after` in pages of `pageSize` (up to `until`), as `SqlEventStore.readAll` gives
- * them, read and decoded on a worker thread with its own connection: the reader's thread only
- * parses one JSON text per page. For long catch-ups (a rebuild folds on one core while the log is
- * decoded on the other); ends early, and ends the worker, when the caller stops iterating.
+ * them, read on a worker thread with its own connection, pages ahead: the reader's thread only
+ * parses one JSON text per page. For long catch-ups (a rebuild folds while the next pages are
+ * queried); ends early, and ends the worker, when the caller stops iterating.
  */
 export async function* readAheadPages(connectionString: string, schema: string, after: number, pageSize: number, until?: number): AsyncGenerator<RecordedEvent[]> {
-  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, depth: DEPTH };
+  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, depth: DEPTH, application: READ_AHEAD_APPLICATION };
   const worker = new Worker(`(${readAheadWorker.toString()})()`, { eval: true, workerData: job });
   const ready: Array<string | null> = [];
   let failure: Error | undefined;
@@ -43,45 +44,38 @@ export async function* readAheadPages(connectionString: string, schema: string, 
   }
 }
 
-type Row = [string, string, number, number, string, number, unknown, string, string];
+type Row = [string, string, number, number, string, number, unknown, RecordedEvent['metadata'], string];
 
 /**
- * A page as the worker encodes it: rows as arrays (parsed faster than objects, and no key
- * repeated), made events here. `metadata` stays JSON text until it is first read: a projection
- * that never reads it (most handlers use only `data`) never pays for parsing it. It is an own,
- * enumerable property, so spreading or serialising an event sees it as readAll's events have it.
+ * A page as PostgreSQL encodes it for the worker: rows as arrays (parsed faster than objects, and
+ * no key repeated), made plain events here, with the fields in readAll's order. Measured against keeping
+ * `metadata` as text parsed on first read: the accessor that needs made each event cost more to
+ * build and to read than parsing the metadata with the rest (a 1M-event rebuild, docs/read-models.md).
  */
 function decode(page: string): RecordedEvent[] {
   const rows = JSON.parse(page) as Row[];
   const events = new Array<RecordedEvent>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const [eventId, streamId, revision, position, type, schemaVersion, data, metadataText, recordedAt] = rows[i];
-    let metadata: RecordedEvent['metadata'] | undefined;
-    events[i] = {
-      eventId,
-      streamId,
-      revision,
-      position,
-      type,
-      schemaVersion,
-      data,
-      get metadata() {
-        return (metadata ??= JSON.parse(metadataText) as RecordedEvent['metadata']);
-      },
-      set metadata(value) {
-        metadata = value;
-      },
-      recordedAt,
-    };
+    const row = rows[i];
+    events[i] = { eventId: row[0], streamId: row[1], revision: row[2], position: row[3], type: row[4], schemaVersion: row[5], data: row[6], metadata: row[7], recordedAt: row[8] };
   }
   return events;
 }
 
+/** How the worker's connection is named in pg_stat_activity (the contract test looks for it). */
+export const READ_AHEAD_APPLICATION = 'register-read-ahead';
+
 /**
  * The worker, as source text (evaluated, so that it runs the same from the compiled build and under
- * ts-jest). Plain JavaScript only: no imports, no closure over this module. It decodes each row
- * exactly as SqlEventStore's toRecorded does (the contract test compares them), and passes the page on as
- * one JSON text (see `decode`): jsonb arrives as text and goes into it unparsed.
+ * ts-jest). Plain JavaScript only: no imports, no closure over this module.
+ *
+ * PostgreSQL builds each page's JSON text itself (json_agg of one array per row, see `decode`) and
+ * the worker passes it on as it came: the page is one field of one row. Building the rows in the
+ * worker instead (pg's row parsing, a template string per row) cost about 10 µs of the worker's
+ * CPU per event, on a 2-core machine where a rebuild's fold, the worker and PostgreSQL share the
+ * cores (docs/read-models.md). Each value is what SqlEventStore's toRecorded gives (the contract
+ * test compares them): recorded_at is stored to the millisecond (sql-schema.ts), so to_char's text
+ * is what toISOString gives; jsonb goes into the array as it is.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 function readAheadWorker(): void {
@@ -89,33 +83,30 @@ function readAheadWorker(): void {
   const job = workerData as Job;
   const pg = require(job.pgPath);
   const raw = (value: string) => value;
-  const client = new pg.Client({ connectionString: job.connectionString, types: { getTypeParser: () => raw } });
+  const client = new pg.Client({ connectionString: job.connectionString, application_name: job.application, types: { getTypeParser: () => raw } });
   let credits = job.depth;
   let resume: (() => void) | undefined;
   parentPort.on('message', () => {
     credits++;
     resume?.();
   });
-  // recorded_at is stored to the millisecond (sql-schema.ts), so this text is what toISOString gives
-  const sql = `select position, event_id, stream_id, revision, type, schema_version, data::text as data, metadata::text as metadata,
-      to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
-    from ${job.schema}.events where position > $1 order by position limit $2`;
-  // numbers and uuids as PostgreSQL prints them are JSON already; text is quoted, metadata too (see decode)
-  const encode = (r: Record<string, string>) =>
-    `["${r.event_id}",${JSON.stringify(r.stream_id)},${r.revision},${r.position},${JSON.stringify(r.type)},${r.schema_version},${r.data},${JSON.stringify(r.metadata)},"${r.recorded_at}"]`;
+  const sql = `select count(*) as n, max(position) as last,
+      coalesce(json_agg(json_build_array(event_id, stream_id, revision, position, type, schema_version, data, metadata,
+        to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by position), '[]') as page
+    from (select * from ${job.schema}.events where position > $1 and ($3::bigint is null or position <= $3) order by position limit $2) page`;
   (async () => {
     await client.connect();
     let after = job.after;
     for (;;) {
       while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
-      const { rows } = await client.query(sql, [after, job.pageSize]);
-      const kept = job.until === null ? rows : rows.filter((r: Record<string, string>) => Number(r.position) <= job.until!);
-      if (kept.length > 0) {
+      const { rows } = await client.query(sql, [after, job.pageSize, job.until]);
+      const { n, last, page } = rows[0] as { n: string; last: string | null; page: string };
+      if (Number(n) > 0) {
         credits--;
-        parentPort.postMessage(`[${kept.map(encode).join(',')}]`);
-        after = Number(kept[kept.length - 1].position);
+        parentPort.postMessage(page);
+        after = Number(last);
       }
-      if (rows.length < job.pageSize || kept.length < rows.length || (job.until !== null && after >= job.until)) break;
+      if (Number(n) < job.pageSize || (job.until !== null && after >= job.until)) break;
     }
     parentPort.postMessage(null);
     await client.end();

@@ -82,8 +82,8 @@ export class InitialLoad {
       const docs = this.docsOf(operation.collection);
       const before = docs.get(operation._id);
       const { doc } = applyWrite(before, writeOf(operation, pos));
-      if (doc) docs.set(operation._id, doc);
-      else docs.delete(operation._id);
+      if (doc && doc !== before) docs.set(operation._id, doc); // an update changes `before` in place: already there
+      else if (!doc && before) docs.delete(operation._id);
       this.documents += (doc ? 1 : 0) - (before ? 1 : 0);
     }
     this.lastPos = pos;
