@@ -243,11 +243,7 @@ export class ProjectionRunner {
     const load = new InitialLoad(this.projection, workingSet, memory ? Infinity : (this.options.initialLoad as number | undefined) ?? 500_000);
     let ended = true;
     for await (const page of await this.pagesFrom(0, until)) {
-      for (const event of page) {
-        if (event.position > load.lastPos) this.events_++;
-        const pending = load.process(event);
-        if (pending) await pending;
-      }
+      this.events_ += await load.fold(page);
       this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
       if (load.full || this.interrupted || this.stopping) {
         ended = false;
