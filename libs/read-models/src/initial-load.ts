@@ -33,7 +33,6 @@ export function privateWorkingSet(): WorkingSet {
  * on in batches from there.
  */
 export class InitialLoad {
-  events = 0;
   lastPos = 0;
   private documents = 0;
   /** The working set's map of each collection, looked up once (a physical name is built on each lookup); no prototype: only the projection's names are found. */
@@ -95,7 +94,6 @@ export class InitialLoad {
       this.documents += (doc ? 1 : 0) - (before ? 1 : 0);
     }
     this.lastPos = pos;
-    this.events++;
   }
 }
 
