@@ -17,6 +17,9 @@ function counting(store: EventStore) {
     counter.reads++;
     return store.readStream(...args);
   };
+  // watched through the store itself: called on the wrapper, watch would open a LISTEN connection
+  // of the wrapper's own, which store.close() never ends (jest then did not exit)
+  if (store.watch) wrapped.watch = (listener) => store.watch!(listener);
   return { wrapped, counter };
 }
 
