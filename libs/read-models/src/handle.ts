@@ -11,22 +11,25 @@ import { oneWritePerDocument } from './same-document';
 export function operationsOf(projection: AnyProjection, event: RecordedEvent, reader: ProjectionReader): readonly Operation[] | Promise<readonly Operation[]> | undefined {
   const handler = projection.handlerFor(event.type);
   if (!handler) return undefined;
-  const failed = (error: unknown) => {
+  const failed = (error: unknown): never => {
     throw error instanceof ProjectionError ? error : new ProjectionError(projection.name, event, (error as Error).message);
   };
-  try {
-    const result = handler(event, reader);
-    if (result && typeof (result as Promise<unknown>).then === 'function') {
-      return (result as Promise<Operations>).then((ops) => {
-        const list = checked(projection, event, ops, reader);
-        return Array.isArray(list) ? list : list.catch(failed);
-      }, failed);
+  // the handler's answer, checked: the same step whether the handler answered at once or later
+  const finish = (ops: Operations): readonly Operation[] | Promise<readonly Operation[]> => {
+    try {
+      const list = checked(projection, event, ops, reader);
+      return Array.isArray(list) ? list : (list as Promise<Operation[]>).catch(failed);
+    } catch (error) {
+      return failed(error);
     }
-    const ops = checked(projection, event, result as Operations, reader);
-    return Array.isArray(ops) ? ops : (ops as Promise<Operation[]>).catch(failed);
+  };
+  let result: Operations | Promise<Operations>;
+  try {
+    result = handler(event, reader);
   } catch (error) {
     return failed(error);
   }
+  return result && typeof (result as Promise<unknown>).then === 'function' ? (result as Promise<Operations>).then(finish, failed) : finish(result as Operations);
 }
 
 function checked(projection: AnyProjection, event: RecordedEvent, ops: Operations, reader: ProjectionReader): Operation[] | Promise<Operation[]> {
