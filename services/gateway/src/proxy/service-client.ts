@@ -2,13 +2,11 @@ import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Dispatcher, Pool } from 'undici';
 import { actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
+import { PipelinedReads } from './pipelined-reads';
+import { ServiceAnswer } from './response-parser';
 import { serviceUrls, ServiceName } from './service-routes';
 
-export interface ServiceAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+export type { ServiceAnswer } from './response-parser';
 
 /** How many reads may wait on one connection to a service (see ServiceClient.poolFor). */
 const READ_PIPELINING = 4;
@@ -34,10 +32,11 @@ const GATEWAY: Principal = { id: 'system:gateway', roles: ['auditor'], via: 'api
 @Injectable()
 export class ServiceClient implements OnApplicationShutdown {
   /**
-   * undici's pools of kept-alive connections to each service: node:http's client costs more CPU
-   * per call, and CPU is what a forwarded read spends. Two pools per service, see poolFor.
+   * undici's pools of kept-alive connections to each service, for commands and slow reads
+   * (node:http's client costs more CPU per call), and the pipelined reads, see readsOf.
    */
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<ServiceName, Pool>();
+  private readonly reads = new Map<ServiceName, PipelinedReads>();
   private readonly urls = serviceUrls();
   private readonly readConnections = readConnections();
   private readonly secret: string;
@@ -60,12 +59,16 @@ export class ServiceClient implements OnApplicationShutdown {
     this.secret = secret;
   }
 
+  /** `headers` is taken over: the actor's are added to it. */
   call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string): Promise<ServiceAnswer> {
-    const options = { method: method as 'GET', path: url, headers: { ...headers, ...this.actorOf(caller ?? GATEWAY) }, body };
-    return new Promise((resolve, reject) => this.poolFor(service, method, url).dispatch(options, collect(resolve, reject)));
+    const all = Object.assign(headers, this.actorOf(caller ?? GATEWAY));
+    if (method === 'GET' && !SLOW_READ.test(url)) return this.readsOf(service).get(url, all);
+    const options = { method: method as 'GET', path: url, headers: all, body };
+    return new Promise((resolve, reject) => this.poolFor(service).dispatch(options, collect(resolve, reject)));
   }
 
   async onApplicationShutdown() {
+    for (const reads of this.reads.values()) reads.close();
     await Promise.all([...this.pools.values()].map((p) => p.destroy()));
   }
 
@@ -82,27 +85,23 @@ export class ServiceClient implements OnApplicationShutdown {
    * 2-core VM the largest single cost of a forwarded read (16-20% of the gateway process's CPU) was
    * the write that wakes the service's sleeping process; requests sent while it is awake cost far
    * less. bench:gateway, distributed reads: about 0.3x the bare handler unpipelined, 0.4x to 0.5x
-   * with 4 reads to a connection (2, 8 or 16 did worse). Reads then still spread over many
-   * connections: undici gives a read to the first connection that has nothing waiting, and a
-   * connection idle before it waits for the next turn of the event loop before it writes (its
-   * check of an idle keep-alive socket). With two connections at most, reads mostly join a
-   * connection that is already busy and go out at once, and the service reads several per
-   * wake-up: 0.04-0.07x more of the bare handler, in the same run, and 30-40 µs less CPU per read
-   * (four connections did no better than 128). More reads than the connections take wait in the
-   * pool, as they would in the service's single thread. A read behind a slow one on its
-   * connection waits for it, so only reads that answer at once go there: GETs without minPosition
-   * (which waits for a read model) or asOf (which folds the log). Commands never queue behind
-   * another request.
+   * with 4 reads to a connection (2, 8 or 16 did worse). With two connections at most, reads
+   * mostly join a connection that is already busy, and the service reads several per wake-up
+   * (four connections did no better than 128). More reads than the connections take wait, as
+   * they would in the service's single thread. A read behind a slow one on its connection waits
+   * for it, so only reads that answer at once go there: GETs without minPosition (which waits for
+   * a read model) or asOf (which folds the log). PipelinedReads says why it is not undici.
    */
-  private poolFor(service: ServiceName, method: string, url: string): Pool {
-    const pipelined = method === 'GET' && !SLOW_READ.test(url);
-    const key = `${service}:${pipelined ? 'reads' : 'commands'}`;
-    let pool = this.pools.get(key);
-    if (!pool) {
-      const origin = new URL(this.urls[service]).origin;
-      pool = new Pool(origin, pipelined ? { connections: this.readConnections, pipelining: READ_PIPELINING } : { connections: 128, pipelining: 1 });
-      this.pools.set(key, pool);
-    }
+  private readsOf(service: ServiceName): PipelinedReads {
+    let reads = this.reads.get(service);
+    if (!reads) this.reads.set(service, (reads = new PipelinedReads(new URL(this.urls[service]), this.readConnections, READ_PIPELINING)));
+    return reads;
+  }
+
+  /** Commands and slow reads: undici, a connection each, so that none queues behind another request. */
+  private poolFor(service: ServiceName): Pool {
+    let pool = this.pools.get(service);
+    if (!pool) this.pools.set(service, (pool = new Pool(new URL(this.urls[service]).origin, { connections: 128, pipelining: 1 })));
     return pool;
   }
 
