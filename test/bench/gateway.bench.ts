@@ -10,9 +10,11 @@
  *   organisation service (caller signed into a header, scope asked of organisation per write).
  *   The service runs in a child process, as in the cluster (the two share this machine's cores).
  *   The gateway forwards from a plain Fastify route (proxy/forwarding-route.ts: GatewayAccess, then
- *   undici), not a Nest controller, and pipelines reads to the service (ServiceClient.poolFor):
- *   on a 2-core VM the write that wakes the service's process was most of a read's CPU.
- * Keep-alive HTTP over loopback; C concurrent clients; rounds of the contenders alternate.
+ *   the hop), not a Nest controller, and pipelines reads to the service over connections of its own
+ *   (proxy/pipelined-reads.ts): on a 2-core VM the write that wakes the service's process was most
+ *   of a read's CPU, and undici's own JavaScript most of the rest of the hop.
+ * Keep-alive HTTP over loopback; C concurrent clients; rounds of the contenders alternate, each
+ * once both processes are quiet.
  * CPU columns: µs of CPU per request in this process (clients, gateways, bare handler) and in the
  * organisation service's process, which tell more than ops/s when another load shares the machine.
  *
@@ -79,6 +81,21 @@ function cpuOf(pid: number | undefined): number {
   }
 }
 let servicePid: number | undefined;
+
+/**
+ * Waits until this process and the service have been quiet for a moment (under 5% of a core over
+ * 200 ms), at most 15 s: work a write round leaves behind (projections catching up with the log)
+ * would otherwise run in the next contender's round and count against it. Returns the ms waited.
+ */
+async function quiet(): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < 15_000) {
+    const before = cpuOf(process.pid) + cpuOf(servicePid);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (cpuOf(process.pid) + cpuOf(servicePid) - before < 10_000) break;
+  }
+  return performance.now() - start;
+}
 
 /** C clients, each one request in flight, for `seconds`. */
 async function load(seconds: number, op: (i: number) => Promise<boolean>, tally: Tally) {
@@ -207,6 +224,8 @@ async function main() {
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, op] of contenders) {
       if (!runs(name)) continue;
+      const waited = await quiet();
+      if (waited > 1000) console.log(`waited ${Math.round(waited)} ms for the machine to go quiet before ${name}`);
       if (profiled?.test(name)) await post('Profiler.start');
       await load(SECONDS, op, tallies[name]);
       if (profiled?.test(name)) writeFileSync(join(tmpdir(), `gateway-bench-${name.replace(/\W+/g, '-')}-${r}.cpuprofile`), JSON.stringify(((await post('Profiler.stop')) as { profile: unknown }).profile));
