@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { actorHeaders } from '@register/auth';
 import { uniqueName } from '../support/servers';
 import { Distributed, startDistributed } from './distributed-app';
@@ -100,5 +101,42 @@ describe('gateway (distributed): HTTP to the services, the caller signed in', ()
     expect((await direct.get('/branches/b-1', actorHeaders(secret, { id: 'system:gateway', roles: ['auditor'], via: 'api-key' }))).status).toBe(200);
     const health = await fetch(`${process.env.ORGANISATION_URL}/health/live`);
     expect(health.status).toBe(200);
+  });
+
+  it('answers hostile reads, raw bytes included, with a 4xx problem+json, never a 5xx', async () => {
+    const admin = await token({ sub: 'admin', roles: ['central-admin'] });
+    const { port } = new URL(await d.gateway.getUrl());
+    const raw = (head: Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        const chunks: Buffer[] = [];
+        socket.on('data', (c) => chunks.push(c)).on('error', reject).on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        socket.write(head);
+      });
+    const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+    const get = (path: Array<string | number[]>, extra = '') => bytes('GET ', ...path, ` HTTP/1.1\r\nhost: gw\r\nauthorization: ${admin.authorization}\r\nconnection: close\r\n${extra}\r\n`);
+    const requests = [
+      get(['/api/v1/branches/', [0xc3, 0x28]]),
+      get(['/api/v1/branches/', [0xff, 0xfe], '/lineage']),
+      get(['/api/v1/units/', [0xed, 0xa0, 0x80], '/tree']),
+      get(['/api/v1/branches/%00']),
+      get(['/api/v1/branches/%C3%28']),
+      get(['/api/v1/branches/b-1?limit=', [0xe2, 0x82]]),
+      get(['/api/v1/branches?cursor=%27%20OR%201%3D1']),
+      get(['/api/v1/branches/', 'a'.repeat(8000)]),
+      get(['/api/v1/members/', '..%2F..%2Funits']),
+      get(['/api/v1/branches/b-1'], 'accept: \xe1\xba\xa1\r\nif-match: "\xff"\r\n'),
+      get(['/api/v1/branches/b-1'], `x-correlation-id: ${'\xc3'.repeat(300)}\r\n`),
+    ];
+    const wrong: string[] = [];
+    for (const request of requests) {
+      const answer = await raw(request);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+      const problem = /\r\ncontent-type: application\/problem\+json/i.test(answer);
+      if (!(status < 500) || (status >= 400 && !problem)) wrong.push(`${request.toString('latin1').split('\r\n')[0].slice(0, 80)} → ${answer.slice(0, 300)}`);
+    }
+    expect(wrong).toEqual([]);
+    // and the connections still serve
+    expect((await gw.get('/branches/b-1', admin)).status).toBe(200);
   });
 });

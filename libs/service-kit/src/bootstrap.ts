@@ -2,16 +2,19 @@ import { DynamicModule, Global, INestApplication, Logger, Module, Type } from '@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerClientError } from './client-error';
 import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
 import { HealthController, Readiness } from './health';
 import { InternalCallersModule } from './internal-callers';
 import { InProcessBusModule } from './relay.module';
-import { ProblemDetailsFilter } from './problem-details';
+import { ProblemDetailsFilter, sendProblem } from './problem-details';
 import { registerValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
+const frameworkLogger = new Logger('Problem');
 
 /** Health, readiness and metrics: every process of the register has them. */
 @Global()
@@ -29,7 +32,14 @@ export interface HttpAppOptions {
 export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
   // No Nest middleware anywhere in the register: without skipMiddie, @fastify/middie's hook would
   // run on every request for nothing (a few per cent of a forwarded read's CPU in the gateway).
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 256 * 1024, skipMiddie: true });
+  // Requests refused before any route (unparsable HTTP, a path that does not decode, a path
+  // segment beyond the router's length) are answered with problem+json too, not Fastify's JSON.
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    skipMiddie: true,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, error, frameworkLogger),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: options.logger === false ? false : ['error', 'warn', 'log'] });
   configureHttpApp(app, options);
   return app;

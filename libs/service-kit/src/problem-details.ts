@@ -60,7 +60,7 @@ export function toProblem(error: unknown): Problem {
   return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The register could not complete the request; it has been logged.' };
 }
 
-function slugOf(status: number): string {
+export function slugOf(status: number): string {
   return (HttpStatus[status] ?? `status-${status}`).toLowerCase().replace(/_/g, '-');
 }
 
