@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, Module, UnauthorizedException } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ACTOR_HEADER, ACTOR_SIGNATURE_HEADER, actorFromHeaders, Principal } from '@register/auth';
+import { ACTOR_HEADER, ACTOR_SIGNATURE_HEADER, actorFromHeaders, Principal, SignedActor } from '@register/auth';
 import { RegisterRequest } from './command-context';
 
 const PUBLIC = /^\/(health\/|metrics|api\/docs|api\/openapi\.json)/;
@@ -17,9 +17,9 @@ export class InternalCallerGuard implements CanActivate {
   /**
    * Headers already verified: the gateway sends one signed header per caller, so the HMAC and
    * the JSON of each caller are checked once. Keyed by payload and signature together; a valid
-   * pair stays valid (same secret), anything else misses and is checked in full.
+   * pair stays valid (same secret) until its expiry, anything else misses and is checked in full.
    */
-  private readonly verified = new Map<string, Principal>();
+  private readonly verified = new Map<string, SignedActor>();
   private static readonly VERIFIED_SIZE = 10_000;
 
   constructor() {
@@ -42,14 +42,16 @@ export class InternalCallerGuard implements CanActivate {
     const payload = headers[ACTOR_HEADER];
     const signature = headers[ACTOR_SIGNATURE_HEADER];
     const key = typeof payload === 'string' && typeof signature === 'string' ? `${signature}.${payload}` : undefined;
+    const now = Date.now();
     const hit = key === undefined ? undefined : this.verified.get(key);
-    if (hit) return hit;
-    const actor = actorFromHeaders(this.secret, headers);
+    if (hit && hit.expiresAt > now) return hit.principal;
+    if (hit) this.verified.delete(key!);
+    const actor = actorFromHeaders(this.secret, headers, now);
     if (actor && key !== undefined) {
       if (this.verified.size >= InternalCallerGuard.VERIFIED_SIZE) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(key, actor);
     }
-    return actor;
+    return actor?.principal;
   }
 }
 

@@ -1,16 +1,19 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { ACTOR_HEADER_LIFETIME_MS } from '@register/auth';
 import { readConnections, ServiceClient } from './service-client';
 
 describe('ServiceClient', () => {
   let server: Server;
   const sockets = new Set<unknown>();
   let seen: string[] = [];
+  let actors: string[] = [];
   const envBefore = { ...process.env };
 
   beforeAll(async () => {
     server = createServer((request: IncomingMessage, response) => {
       seen.push(`${request.method} ${request.url}`);
+      actors.push(String(request.headers['x-register-actor']));
       // Answers a little later, so that the reads of one burst overlap.
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: request.url })), 5);
     });
@@ -28,6 +31,7 @@ describe('ServiceClient', () => {
   beforeEach(() => {
     sockets.clear();
     seen = [];
+    actors = [];
   });
 
   it('sends reads over two connections by default, each answer to its own read', async () => {
@@ -55,6 +59,23 @@ describe('ServiceClient', () => {
       expect(sockets.size).toBe(4);
       expect(seen).toHaveLength(4);
     } finally {
+      await client.onApplicationShutdown();
+    }
+  });
+
+  it('signs a caller once, and again once half the signature\'s lifetime has passed', async () => {
+    const client = new ServiceClient();
+    const caller = { id: 'can-bo-qp', roles: ['unit-officer' as const], scopeUnitId: 'qp', via: 'jwt' as const };
+    const t0 = Date.now();
+    try {
+      for (const at of [t0, t0 + 1000, t0 + ACTOR_HEADER_LIFETIME_MS / 2 + 1]) {
+        jest.spyOn(Date, 'now').mockReturnValue(at);
+        await client.call('organisation', 'GET', '/api/v1/branches/b-1', caller, {});
+      }
+      expect(actors[0]).toBe(actors[1]);
+      expect(actors[2]).not.toBe(actors[1]);
+    } finally {
+      jest.restoreAllMocks();
       await client.onApplicationShutdown();
     }
   });

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Dispatcher, Pool } from 'undici';
-import { actorHeaders, Principal } from '@register/auth';
+import { ACTOR_HEADER_LIFETIME_MS, actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
 import { PipelinedReads } from './pipelined-reads';
 import { ServiceAnswer } from './response-parser';
@@ -42,10 +42,11 @@ export class ServiceClient implements OnApplicationShutdown {
   private readonly secret: string;
   /**
    * Signed actor headers per principal object: TokenVerifier hands out one object per cached
-   * token, so a caller's header is serialised and signed once rather than per request.
-   * Principals are never changed once authenticated, so the signature stays true to the object.
+   * token, so a caller's header is serialised and signed once rather than per request, and again
+   * once half its lifetime has passed. Principals are never changed once authenticated, so the
+   * signature stays true to the object.
    */
-  private readonly signed = new WeakMap<Principal, Record<string, string>>();
+  private readonly signed = new WeakMap<Principal, { headers: Record<string, string>; renewAt: number }>();
 
   constructor(@Optional() readiness?: Readiness) {
     for (const service of Object.keys(this.urls) as ServiceName[]) {
@@ -106,9 +107,10 @@ export class ServiceClient implements OnApplicationShutdown {
   }
 
   private actorOf(principal: Principal): Record<string, string> {
-    let headers = this.signed.get(principal);
-    if (!headers) this.signed.set(principal, (headers = actorHeaders(this.secret, principal)));
-    return headers;
+    const now = Date.now();
+    let signed = this.signed.get(principal);
+    if (!signed || signed.renewAt <= now) this.signed.set(principal, (signed = { headers: actorHeaders(this.secret, principal, now), renewAt: now + ACTOR_HEADER_LIFETIME_MS / 2 }));
+    return signed.headers;
   }
 }
 
