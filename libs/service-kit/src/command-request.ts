@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -55,6 +55,7 @@ export class CommandRequest {
 
   @ApiPropertyOptional({ type: DecisionRefDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => DecisionRefDto)
   decisionRef?: DecisionRefDto;

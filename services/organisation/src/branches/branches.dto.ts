@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { AREA_KINDS, AreaKind } from '@register/contracts';
 import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
 
@@ -30,6 +30,7 @@ export class EstablishBranchRequest extends CommandRequest {
 
   @ApiPropertyOptional({ type: AreaDto, description: 'The residential area of a residential branch.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AreaDto)
   area?: AreaDto;
@@ -48,6 +49,7 @@ export class RenameBranchRequest extends CommandRequest {
 
   @ApiPropertyOptional({ type: AreaDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AreaDto)
   area?: AreaDto;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
 import { AreaDto } from '../branches/branches.dto';
 
@@ -18,6 +18,7 @@ export class MergerTargetDto {
 
   @ApiPropertyOptional({ type: AreaDto })
   @ValidateIf((o) => o.branchId === undefined && o.area !== undefined)
+  @IsObject()
   @ValidateNested()
   @Type(() => AreaDto)
   area?: AreaDto;
@@ -42,6 +43,7 @@ export class BranchMergerRequest extends CommandRequest {
   sourceBranchIds!: string[];
 
   @ApiProperty({ type: MergerTargetDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => MergerTargetDto)
   into!: MergerTargetDto;
@@ -64,6 +66,7 @@ export class SplitPartDto {
 
   @ApiPropertyOptional({ type: AreaDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AreaDto)
   area?: AreaDto;
