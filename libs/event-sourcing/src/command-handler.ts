@@ -113,13 +113,21 @@ export class CommandHandler {
     };
   }
 
-  private async earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
-    if (!context.commandId) return undefined;
-    const record = await this.store.findCommand(context.commandId);
-    if (!record) return undefined;
-    assertSameRequest(record, context);
-    return { streamId: record.streamId, revision: record.revision, position: record.position, events: [], duplicate: true };
+  private earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
+    return earlierAnswer(this.store, context);
   }
+}
+
+/**
+ * The answer a command with this id was given before, if it ran: a retry gets it again. The same
+ * id with another request (another fingerprint) is refused, not answered with the first's result.
+ */
+export async function earlierAnswer(store: Pick<EventStore, 'findCommand'>, context: CommandContext): Promise<CommandResult | undefined> {
+  if (!context.commandId) return undefined;
+  const record = await store.findCommand(context.commandId);
+  if (!record) return undefined;
+  assertSameRequest(record, context);
+  return { streamId: record.streamId, revision: record.revision, position: record.position, events: [], duplicate: true };
 }
 
 function assertSameRequest(record: CommandRecord, context: CommandContext) {

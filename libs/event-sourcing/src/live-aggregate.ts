@@ -1,7 +1,7 @@
 import { Decider } from './decider';
 import { DomainEvent, RecordedEvent } from './envelope';
 import { EventStore } from './event-store';
-import { CommandContext, CommandHandler, CommandResult } from './command-handler';
+import { CommandContext, CommandHandler, CommandResult, earlierAnswer } from './command-handler';
 import { WrongExpectedRevisionError } from './errors';
 
 /**
@@ -80,9 +80,8 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
     }
   }
 
-  private async earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
-    const earlier = context.commandId ? await this.store.findCommand(context.commandId) : undefined;
-    return earlier && { streamId: earlier.streamId, revision: earlier.revision, position: earlier.position, events: [], duplicate: true };
+  private earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
+    return earlierAnswer(this.store, context);
   }
 
   private async decideAndAppend(command: C, context: CommandContext): Promise<CommandResult> {
