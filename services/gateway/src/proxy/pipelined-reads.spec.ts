@@ -98,6 +98,16 @@ describe('PipelinedReads', () => {
     expect(seen).toEqual([]);
   });
 
+  it('fails the reads in flight when closed, and sends none of them again', async () => {
+    const hanging = reads.get('/hang', {});
+    await sleep(20);
+    reads.close();
+    await expect(hanging).rejects.toThrow(/shutting down/);
+    await sleep(20);
+    expect(seen).toEqual(['/hang']);
+    await expect(reads.get('/b-1', {})).rejects.toThrow(/shutting down/);
+  });
+
   it('fails reads when no service listens', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

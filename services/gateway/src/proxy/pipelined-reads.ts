@@ -30,12 +30,13 @@ interface Read {
  * bench:gateway, two thirds of that in its own JavaScript (request objects, header checks, its
  * handler chain, its wasm parser's callbacks). Here a request is one string written at once, and
  * an answer one search for its head and a few string splits: our services answer with
- * content-length or chunked bodies only (response-parser.ts). Distributed reads went from
- * 0.42-0.47x the bare handler to about 0.6x, the gateway's CPU per read from about 410 to 280 µs.
+ * content-length or chunked bodies only (response-parser.ts). In bench:gateway distributed reads
+ * went from 0.42-0.50x the bare handler to 0.52-0.65x, the gateway's CPU per read from about 410
+ * to 280-350 µs.
  * Writing the requests of one turn of the event loop together, in one system call, measured no
  * better, and was dropped.
  *
- * Only GETs come here, reads that answer at once (ServiceClient.poolFor): a read whose connection
+ * Only GETs come here, reads that answer at once (ServiceClient.readsOf): a read whose connection
  * closes before its answer is sent once more on another, as undici would not but may safely do
  * for a GET.
  */
@@ -43,6 +44,7 @@ export class PipelinedReads {
   private readonly connections = new Set<ReadConnection>();
   private readonly waiting: Read[] = [];
   private readonly host: string;
+  private shut = false;
 
   constructor(
     private readonly origin: URL,
@@ -64,11 +66,13 @@ export class PipelinedReads {
   }
 
   close() {
+    this.shut = true;
     for (const connection of this.connections) connection.destroy();
     for (const read of this.waiting.splice(0)) read.reject(new Error('the gateway is shutting down'));
   }
 
   private send(read: Read) {
+    if (this.shut) return read.reject(new Error('the gateway is shutting down'));
     const connection = this.leastBusy();
     if (connection) connection.send(read);
     else this.waiting.push(read);
