@@ -1,4 +1,5 @@
 import { EventHandler, SubscribeOptions, Subscription } from './event-store';
+import { deepFreeze } from './deep-freeze';
 import { RecordedEvent } from './envelope';
 
 /** What a catch-up subscription needs from a store: paged reads and a signal that something was appended. */
@@ -60,3 +61,47 @@ export function catchUpSubscription(source: GlobalLogSource, after: number, hand
     },
   };
 }
+
+/**
+ * One source for all the live subscriptions of a store: subscribers woken by one append ask for
+ * the same page at once, and share one read of it instead of making one each (in the embedded
+ * register four reads of the log per append, one per projection and reaction, were most of a
+ * write's PGlite time). A read is shared only with those who ask before the next append notice:
+ * one woken by a later notice may be waiting for an event the read began too early to see, so it
+ * starts a read of its own. Only reads in flight are shared, so nothing is kept. Pages are shared,
+ * not copied: subscribers read events and never change them (under tests they are frozen, so one
+ * that tried would fail there).
+ */
+export function sharedLogSource(source: GlobalLogSource): GlobalLogSource {
+  let notices = 0;
+  const listeners = new Set<() => void>();
+  // Counted before any subscriber hears of it: a read started after this line sees the append.
+  source.onAppended(() => {
+    notices++;
+    for (const listener of [...listeners]) listener();
+  });
+  const inFlight = new Map<number, { notices: number; limit: number; page: Promise<RecordedEvent[]> }>();
+  const read = (after: number, limit: number) => {
+    const entry = { notices, limit, page: source.readAll(after, limit).then(FROZEN_PAGES ? deepFreeze : (page) => page) };
+    inFlight.set(after, entry);
+    const forget = () => void (inFlight.get(after) === entry && inFlight.delete(after));
+    entry.page.then(forget, forget);
+    return entry.page;
+  };
+  return {
+    readAll(after, limit) {
+      const shared = inFlight.get(after);
+      if (!shared || shared.notices !== notices) return read(after, limit);
+      // Subscribers page differently (the relay by 500, a projection by 1,000): a shorter page is
+      // the start of a longer one, and a longer one is needed only if the shared one came back full.
+      if (limit <= shared.limit) return shared.page.then((page) => (page.length > limit ? page.slice(0, limit) : page));
+      return shared.page.then((page) => (page.length < shared.limit ? page : read(after, limit)));
+    },
+    onAppended(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+const FROZEN_PAGES = process.env.NODE_ENV === 'test';

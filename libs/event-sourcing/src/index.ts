@@ -3,6 +3,7 @@ export * from './errors';
 export * from './decider';
 export * from './event-store';
 export * from './catch-up-subscription';
+export * from './deep-freeze';
 export * from './upcasting';
 export * from './command-handler';
 export * from './testing/decider-specification';

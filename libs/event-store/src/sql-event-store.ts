@@ -9,8 +9,10 @@ import {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  GlobalLogSource,
   ReadStreamOptions,
   RecordedEvent,
+  sharedLogSource,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
@@ -47,6 +49,7 @@ const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, 
 export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
   private unlisten?: Promise<() => Promise<void>>;
+  private live?: GlobalLogSource;
 
   readonly readPages?: (after: number, pageSize: number, until?: number) => AsyncIterable<RecordedEvent[]>;
 
@@ -95,15 +98,9 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
-    return catchUpSubscription(
-      {
-        readAll: (from, limit) => this.readAll(from, limit),
-        onAppended: (listener) => this.watch(listener),
-      },
-      after,
-      handler,
-      options,
-    );
+    // One source for every subscription of this store, so that those woken together read together.
+    this.live ??= sharedLogSource({ readAll: (from, limit) => this.readAll(from, limit), onAppended: (listener) => this.watch(listener) });
+    return catchUpSubscription(this.live, after, handler, options);
   }
 
   /** Appends through this instance, and on PostgreSQL every other process's (LISTEN/NOTIFY). */

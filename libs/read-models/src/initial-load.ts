@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@register/event-sourcing';
+import { deepFreeze, RecordedEvent } from '@register/event-sourcing';
 import { applyWrite, writeOf } from './apply';
 import { cloneValue, Doc } from './document';
 import { operationsOf } from './handle';
@@ -99,12 +99,4 @@ export class InitialLoad {
 
 function frozenCopy<T>(value: T): T {
   return deepFreeze(cloneValue(value));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-    Object.freeze(value);
-  }
-  return value;
 }
