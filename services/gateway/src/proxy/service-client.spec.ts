@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { BadGatewayException, Logger } from '@nestjs/common';
 import { ACTOR_HEADER_LIFETIME_MS } from '@register/auth';
 import { readConnections, ServiceClient } from './service-client';
 
@@ -74,6 +75,31 @@ describe('ServiceClient', () => {
       }
       expect(actors[0]).toBe(actors[1]);
       expect(actors[2]).not.toBe(actors[1]);
+    } finally {
+      jest.restoreAllMocks();
+      await client.onApplicationShutdown();
+    }
+  });
+
+  it('fails with a 502 that does not name the service\'s address when the service cannot be reached, reads and commands alike', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const dead = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const live = process.env.ORGANISATION_URL;
+    process.env.ORGANISATION_URL = dead;
+    const client = new ServiceClient();
+    process.env.ORGANISATION_URL = live;
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const attempts = [() => client.call('organisation', 'GET', '/api/v1/branches/b-1', undefined, {}), () => client.call('organisation', 'POST', '/api/v1/branches', undefined, { 'content-type': 'application/json' }, '{}')];
+      for (const attempt of attempts) {
+        const error = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(BadGatewayException);
+        expect((error as BadGatewayException).getStatus()).toBe(502);
+        expect((error as Error).message).not.toContain(dead.split('//')[1]);
+      }
+      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^organisation did not answer GET \/api\/v1\/branches\/b-1: .*ECONNREFUSED/));
     } finally {
       jest.restoreAllMocks();
       await client.onApplicationShutdown();

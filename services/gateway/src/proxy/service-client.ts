@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { BadGatewayException, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Dispatcher, Pool } from 'undici';
 import { ACTOR_HEADER_LIFETIME_MS, actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
@@ -40,6 +40,7 @@ export class ServiceClient implements OnApplicationShutdown {
   private readonly urls = serviceUrls();
   private readonly readConnections = readConnections();
   private readonly secret: string;
+  private readonly logger = new Logger('ServiceClient');
   /**
    * Signed actor headers per principal object: TokenVerifier hands out one object per cached
    * token, so a caller's header is serialised and signed once rather than per request, and again
@@ -60,12 +61,18 @@ export class ServiceClient implements OnApplicationShutdown {
     this.secret = secret;
   }
 
-  /** `headers` is taken over: the actor's are added to it. */
+  /**
+   * The service's answer, whatever its status; a 502 problem when it gave none (unreachable, closed
+   * the connection, too slow), whose cause is logged here and not told the caller: it names the
+   * cluster's addresses. `headers` is taken over: the actor's are added to it.
+   */
   call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string): Promise<ServiceAnswer> {
     const all = Object.assign(headers, this.actorOf(caller ?? GATEWAY));
-    if (method === 'GET' && !SLOW_READ.test(url)) return this.readsOf(service).get(url, all);
-    const options = { method: method as 'GET', path: url, headers: all, body };
-    return new Promise((resolve, reject) => this.poolFor(service).dispatch(options, collect(resolve, reject)));
+    const answer = method === 'GET' && !SLOW_READ.test(url) ? this.readsOf(service).get(url, all) : this.dispatch(service, { method: method as 'GET', path: url, headers: all, body });
+    return answer.catch((error: Error) => {
+      this.logger.error(`${service} did not answer ${method} ${url.split('?')[0]}: ${error.message}`);
+      throw new BadGatewayException(`the ${service} service did not answer; try again`);
+    });
   }
 
   async onApplicationShutdown() {
@@ -97,6 +104,10 @@ export class ServiceClient implements OnApplicationShutdown {
     let reads = this.reads.get(service);
     if (!reads) this.reads.set(service, (reads = new PipelinedReads(new URL(this.urls[service]), this.readConnections, READ_PIPELINING)));
     return reads;
+  }
+
+  private dispatch(service: ServiceName, options: Dispatcher.DispatchOptions): Promise<ServiceAnswer> {
+    return new Promise((resolve, reject) => this.poolFor(service).dispatch(options, collect(resolve, reject)));
   }
 
   /** Commands and slow reads: undici, a connection each, so that none queues behind another request. */
