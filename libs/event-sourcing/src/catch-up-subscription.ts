@@ -82,7 +82,8 @@ export function sharedLogSource(source: GlobalLogSource): GlobalLogSource {
   });
   const inFlight = new Map<number, { notices: number; limit: number; page: Promise<RecordedEvent[]> }>();
   const read = (after: number, limit: number) => {
-    const entry = { notices, limit, page: source.readAll(after, limit).then(FROZEN_PAGES ? deepFreeze : (page) => page) };
+    const page = source.readAll(after, limit);
+    const entry = { notices, limit, page: FROZEN_PAGES ? page.then(deepFreeze) : page };
     inFlight.set(after, entry);
     const forget = () => void (inFlight.get(after) === entry && inFlight.delete(after));
     entry.page.then(forget, forget);

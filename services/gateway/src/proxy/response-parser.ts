@@ -25,11 +25,6 @@ export class ResponseParser {
 
   constructor(private readonly onAnswer: (answer: ServiceAnswer) => void) {}
 
-  /** True once any byte of an answer not yet complete has arrived. */
-  get started(): boolean {
-    return this.answer !== undefined || this.buffered.length > 0;
-  }
-
   push(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     while (this.step());

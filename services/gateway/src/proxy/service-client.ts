@@ -8,7 +8,7 @@ import { serviceUrls, ServiceName } from './service-routes';
 
 export type { ServiceAnswer } from './response-parser';
 
-/** How many reads may wait on one connection to a service (see ServiceClient.poolFor). */
+/** How many reads may wait on one connection to a service (see ServiceClient.readsOf). */
 const READ_PIPELINING = 4;
 /** Reads that may take a while: minPosition waits for a read model, asOf folds the log. */
 const SLOW_READ = /[?&](minPosition|asOf)=/;
