@@ -21,11 +21,14 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PORT="${MONGO_PORT:-27017}" HOST=127.0.0.1
 URL="mongodb://$HOST:$PORT/"
 ROOT="${REGISTER_SERVERS_DIR:-$HOME/.cache/union-register}/ferretdb"
-# The binary's name carries a hash of this script and main.go: editing either (version, patches) rebuilds.
-BIN="$ROOT/bin/ferretdb-$FDB_VERSION-$(cat "${BASH_SOURCE[0]}" "$HERE/ferretdb/main.go" | sha256sum | cut -c1-10)"
+# The binary's name carries a hash of the version, build() (its patches) and main.go: editing any
+# of them rebuilds; editing how the server is started or waited for does not.
+BIN="$ROOT/bin/ferretdb-$FDB_VERSION-$({ echo "$FDB_VERSION"; sed -n '/^build() {/,/^}/p' "${BASH_SOURCE[0]}"; cat "$HERE/ferretdb/main.go"; } | sha256sum | cut -c1-10)"
 RUN="$ROOT/port-$PORT"  # per port, so a test instance can run beside the dev one
 DATA="$RUN/data" PIDF="$RUN/ferretdb.pid" LOG="$RUN/ferretdb.log"
-TIMEOUT="${FERRETDB_START_TIMEOUT:-30}"
+# A fresh CI machine starts this right after the build, beside a JVM warming up: 30 s was not
+# always enough there, so wait longer and say every few seconds what is still missing.
+TIMEOUT="${FERRETDB_START_TIMEOUT:-180}"
 export PATH="$PATH:/usr/local/go/bin" GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0
 
 build() {  # once; later runs reuse the binary. ~1.5 min on 2 cores from empty Go caches, seconds warm.
@@ -61,7 +64,14 @@ pid_alive() {  # the pid file names a live process that really is our binary (no
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "ferretdb-"
 }
 pings() { "$BIN" ping "$URL" 2>/dev/null; }
+PING_ERR=""
+pings_why() { PING_ERR=$("$BIN" ping "$URL" 2>&1 >/dev/null | tail -n 1); [[ -z $PING_ERR ]]; }
 tcp_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
+# What the start still waits for, in words (empty once it answers): the port first, then a real ping.
+waiting_for() {
+  tcp_open || { echo "port $PORT not open yet"; return; }
+  pings_why || echo "port open, MongoDB ping fails: ${PING_ERR:-no answer}"
+}
 
 up() {
   build
@@ -76,15 +86,22 @@ up() {
   # setsid+nohup: detach from this shell and terminal so the server outlives the caller.
   setsid nohup "$BIN" serve "$HOST:$PORT" "$DATA" >>"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDF"
-  local deadline=$((SECONDS + TIMEOUT))
-  until tcp_open && pings; do  # cheap TCP poll first, then a real MongoDB ping
-    if ! pid_alive || ((SECONDS >= deadline)); then
-      echo "ferretdb: did not answer within ${TIMEOUT}s; last log lines ($LOG):" >&2
+  local t0=$SECONDS deadline=$((SECONDS + TIMEOUT)) told=$SECONDS why
+  until why=$(waiting_for); [[ -z $why ]]; do
+    if ! pid_alive; then
+      echo "ferretdb: the server exited before it answered; last log lines ($LOG):" >&2
+      tail -n 20 "$LOG" >&2; rm -f "$PIDF"; exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "ferretdb: did not answer within ${TIMEOUT}s ($why); last log lines ($LOG):" >&2
       tail -n 20 "$LOG" >&2; down >/dev/null; exit 1
     fi
-    sleep 0.2
+    if ((SECONDS - told >= 5)); then
+      told=$SECONDS; echo "ferretdb: waiting ($((SECONDS - t0))s): $why; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    fi
+    sleep 0.3
   done
-  echo "ferretdb: up (pid $(<"$PIDF"), data $DATA, log $LOG)"
+  echo "ferretdb: up in $((SECONDS - t0))s (pid $(<"$PIDF"), data $DATA, log $LOG)"
   echo "$URL"
 }
 
