@@ -27,6 +27,8 @@ export interface PeopleFacts extends BranchPeople {
 @Injectable()
 export class PeopleReplica implements PeopleFacts {
   private readonly members = new Map<string, Set<string>>();
+  /** Each member's branch, so that a member's move costs the same whatever the number of branches. */
+  private readonly branchOf = new Map<string, string>();
   private readonly officers = new Map<string, OfficerFact[]>();
   private readonly ratings = new Map<string, RatingFact[]>();
 
@@ -48,8 +50,14 @@ export class PeopleReplica implements PeopleFacts {
 
   /** Replica updates, called by the consumers of personnel's (personnel-events.ts) and evaluation's topics. */
   setMember(branchId: string | null, memberId: string) {
-    for (const set of this.members.values()) set.delete(memberId);
-    if (branchId) (this.members.get(branchId) ?? this.members.set(branchId, new Set()).get(branchId)!).add(memberId);
+    const before = this.branchOf.get(memberId);
+    if (before !== undefined) this.members.get(before)?.delete(memberId);
+    if (!branchId) {
+      this.branchOf.delete(memberId);
+      return;
+    }
+    this.branchOf.set(memberId, branchId);
+    (this.members.get(branchId) ?? this.members.set(branchId, new Set()).get(branchId)!).add(memberId);
   }
   setOfficers(branchId: string, officers: OfficerFact[]) {
     this.officers.set(branchId, officers);
