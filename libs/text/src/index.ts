@@ -1,1 +1,2 @@
 export * from './vietnamese';
+export * from './look-alike';

@@ -1,0 +1,73 @@
+import { invisibleCharacters, likenessOf, looksAlike, nameCharacterProblem, skeleton } from './look-alike';
+
+const original = 'Chi đoàn thôn Đồng Văn';
+const alike = (a: string, b: string) => looksAlike(likenessOf(a), likenessOf(b));
+
+describe('names that hide something', () => {
+  it.each([
+    ['a zero-width space', 'Chi đoàn\u200b thôn Đồng Văn'],
+    ['a zero-width joiner', 'Chi đoàn thôn Đồng\u200d Văn'],
+    ['a zero-width non-joiner', 'Chi\u200c đoàn thôn Đồng Văn'],
+    ['a word joiner', 'Chi đoàn thôn\u2060 Đồng Văn'],
+    ['a byte-order mark', '\ufeffChi đoàn thôn Đồng Văn'],
+    ['a soft hyphen', 'Chi đoàn thôn Đồng\u00ad Văn'],
+    ['bidi isolates', '\u2067Chi đoàn thôn Đồng Văn\u2069'],
+    ['an RTL override', '\u202eChi đoàn thôn Đồng Văn\u202c'],
+    ['a right-to-left mark', 'Chi đoàn thôn Đồng Văn\u200f'],
+    ['a Hangul filler', 'Chi đoàn thôn\u3164Đồng Văn'],
+    ['a variation selector', 'Chi đoàn thôn Đồng Văn\ufe0f'],
+  ])('refuses %s', (_, name) => {
+    expect(nameCharacterProblem(name)).toMatch(/invisible or bidi/);
+  });
+
+  it('names the invisible characters it found', () => {
+    expect(invisibleCharacters('a\u200bb\u200bc\u202e')).toEqual(['U+200B', 'U+202E']);
+    expect(invisibleCharacters(original)).toEqual([]);
+  });
+
+  it('requires a letter, and refuses a mark that follows none', () => {
+    expect(nameCharacterProblem('\u0301\u0300\u0323')).toBe('has a combining mark that follows no letter');
+    expect(nameCharacterProblem('Chi đoàn \u0301thôn')).toBe('has a combining mark that follows no letter');
+    expect(nameCharacterProblem('123 - 45')).toBe('has no letter');
+    expect(nameCharacterProblem('123', false)).toBeUndefined();
+  });
+
+  it('accepts Vietnamese names as people write them, precomposed or not', () => {
+    for (const name of [original, 'Chi đoàn bản Huồi Mới', "Chi đoàn H'Mông", 'Lò Thị Hương', 'Tổ dân phố số 10', 'Tho\u0302ng Thu\u0323']) {
+      expect(nameCharacterProblem(name)).toBeUndefined();
+    }
+  });
+});
+
+describe('names that look alike (TR39 skeleton)', () => {
+  it('takes a Cyrillic or Greek letter for the Latin one it imitates', () => {
+    expect(alike(original, '\u0421hi đoàn thôn Đồng Văn')).toBe(true); // Cyrillic С
+    expect(alike(original, 'Chi đ\u043eàn thôn Đồng Văn')).toBe(true); // Cyrillic о
+    expect(alike(original, 'Chi đoàn thôn Đồng Văn'.replace('i', '\u0456'))).toBe(true); // Ukrainian і
+    expect(alike('Chi đoàn Il', 'Chi đoàn ll')).toBe(true);
+  });
+
+  it('ignores case, as the register always has', () => {
+    expect(alike(original, 'CHI ĐOÀN THÔN ĐỒNG VĂN')).toBe(true);
+    expect(alike('Chi đoàn bản Mai', 'chi đoàn bản mai')).toBe(true);
+  });
+
+  it('treats a caron typed for a breve as the same name', () => {
+    expect(alike('Chi đoàn thôn Đồng Văn', 'Chi đoàn thôn Đồng V\u01cen')).toBe(true);
+  });
+
+  it('keeps names that differ only in Vietnamese diacritics apart', () => {
+    expect(alike(original, 'Chi đoàn thôn Đông Văn')).toBe(false);
+    expect(alike(original, 'Chi đoàn thôn Đồng Vân')).toBe(false);
+    expect(alike(original, 'Chi đoàn thôn Dồng Văn')).toBe(false);
+  });
+
+  it('gives every Vietnamese letter a skeleton of its own', () => {
+    const tones = ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
+    const letters = ['d', 'đ'];
+    for (const vowel of 'aăâeêioôơuưy') for (const tone of tones) letters.push((vowel + tone).normalize('NFC'));
+    const skeletons = new Set(letters.map((l) => likenessOf(l).anyCase));
+    expect(skeletons.size).toBe(letters.length);
+    expect(new Set(letters.map((l) => skeleton(l.toUpperCase()))).size).toBe(letters.length);
+  });
+});

@@ -1,0 +1,66 @@
+import unhomoglyph from 'unhomoglyph';
+
+/**
+ * Names that must not hide anything: a branch named "Chi đoàn thôn Đồng Văn" with a zero-width
+ * space inside, a Cyrillic "С" or an RTL override looks like the original on every screen, so it
+ * must be refused or recognised as the same name.
+ */
+
+/**
+ * Invisible characters: format characters (Cf: zero-width space and joiners, word joiner, BOM,
+ * soft hyphen, every bidi control) and the rest of Unicode's default-ignorables (combining
+ * grapheme joiner, variation selectors, Hangul fillers), which render as nothing.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** A combining mark with no letter before it: a floating accent, or a name made of marks only. */
+const STRAY_MARK = /(^|[^\p{L}\p{M}])\p{M}/u;
+
+/** The invisible characters of a text, as U+XXXX, each once (empty when there are none). */
+export function invisibleCharacters(text: string): string[] {
+  const found = new Set(Array.from(text.matchAll(INVISIBLE), ([c]) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+  return [...found];
+}
+
+/** Why a name is not acceptable as written, or undefined when it is. `needsLetter`: a name, not a search. */
+export function nameCharacterProblem(text: string, needsLetter = true): string | undefined {
+  const invisible = invisibleCharacters(text);
+  if (invisible.length) return `contains invisible or bidi control characters (${invisible.slice(0, 5).join(', ')})`;
+  if (STRAY_MARK.test(text)) return 'has a combining mark that follows no letter';
+  if (needsLetter && !/\p{L}/u.test(text)) return 'has no letter';
+  return undefined;
+}
+
+/**
+ * Unicode TR39's skeleton: NFD, every character mapped to its prototype by confusables.txt (the
+ * mapping unhomoglyph ships), NFD again. Two texts that look alike have the same skeleton. It is a
+ * key for comparison, never shown.
+ *
+ * Vietnamese diacritics survive it: confusables.txt maps a combining mark only onto a mark that
+ * looks the same (caron → breve, U+0340 → grave), never one of the five tone marks, the breve,
+ * circumflex or horn onto another; đ becomes d + U+0335 (a stroke), still apart from d. So
+ * "Đồng" and "Đông" keep different skeletons (look-alike.spec.ts checks every Vietnamese letter).
+ */
+export function skeleton(text: string): string {
+  return unhomoglyph(text.normalize('NFD')).normalize('NFD');
+}
+
+/** What a name is compared by: its skeleton, and the skeleton of its lower case. */
+export interface NameLikeness {
+  asTyped: string;
+  anyCase: string;
+}
+
+export function likenessOf(name: string): NameLikeness {
+  const nfc = name.normalize('NFC');
+  return { asTyped: skeleton(nfc), anyCase: skeleton(nfc.toLocaleLowerCase('vi')) };
+}
+
+/**
+ * Two names a reader would take for one: equal ignoring case, or confusable as typed. Both are
+ * needed: the lower case of "Il" is "il", apart from "ll", while their skeletons are equal; and
+ * "M" has no prototype while "m" has one ("rn"), so "Mai" and "mai" meet only in lower case.
+ */
+export function looksAlike(a: NameLikeness, b: NameLikeness): boolean {
+  return a.asTyped === b.asTyped || a.anyCase === b.anyCase;
+}
