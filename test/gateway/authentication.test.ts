@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { ApiKeyStore, jose, RateLimiter, rateLimitFromEnv } from '@register/auth';
-import { Gateway, isProblem, seedTree, startGateway } from './gateway-app';
+import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
 
+/** A token signed with the gateway's local key, with claims exactly as given (none added). */
+async function signed(gw: Gateway, claims: Record<string, unknown>) {
+  const { SignJWT } = await jose();
+  return `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(gw.auth.localSecret!))}`;
+}
+const now = () => Math.floor(Date.now() / 1000);
 
 describe('gateway: authentication, API keys, rate limits', () => {
   let gw: Gateway;
@@ -36,13 +42,43 @@ describe('gateway: authentication, API keys, rate limits', () => {
     }
   });
 
+  it('answers 401, not an unscoped read, to a token whose scope or permission claims are malformed (issue 14, hole 3)', async () => {
+    const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    await gw.syncPersonnel();
+    const admitted = await admin.post('/members', {
+      id: 'm-claims-1', branchId: 'b-9', fullName: 'Hà Văn Khải', dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26',
+      consent: { givenOn: '2020-03-20', purposes: ['membership-register'] }, ...why('kết nạp'),
+    });
+    expect(admitted.status).toBe(201);
+    const integrator = (claims: Record<string, unknown>) => signed(gw, { sub: 'app', roles: ['system-integrator'], allow: ['member.read'], iss: 'union-register', iat: now(), exp: now() + 600, ...claims });
+    const read = async (claims: Record<string, unknown>) => (await gw.api({ authorization: await integrator(claims) }).get('/members/m-claims-1')).status;
+    expect(await read({ scope_unit: 'qp' })).toBe(403);
+    expect(await read({})).toBe(200);
+    const malformed: Record<string, unknown>[] = [
+      { scope_unit: ['qp'] }, { scope_unit: '' }, { scope_unit: 'q'.repeat(101) }, { scope_unit: 7 }, { scope_unit: null }, { scope_unit: { id: 'qp' } },
+      { scope_unit: "qp' OR 1=1" }, { scope_branch: ['b-1'] }, { scope_branch: '' }, { scope_branch: 3 },
+      { allow: 'member.read' }, { allow: ['member.read', 7] }, { allow: ['member.read', ''] },
+      { roles: 'system-integrator' }, { roles: ['system-integrator', { admin: true }] }, { role: ['central-admin'] },
+    ];
+    for (const claims of malformed) expect([JSON.stringify(claims), await read(claims)]).toEqual([JSON.stringify(claims), 401]);
+  });
+
+  it('refuses an API key whose stored scope is malformed', async () => {
+    const file = (gw.auth.apiKeys as unknown as { keys: Map<string, { scopeUnitId?: unknown }> }).keys;
+    const { id, key } = gw.auth.apiKeys.create({ name: 'scoped-app', allow: ['member.read'], scopeUnitId: 'qp' });
+    expect((await gw.api({ 'x-api-key': key }).get('/units/tw')).status).toBe(200);
+    file.get(id)!.scopeUnitId = ['qp'];
+    expect((await gw.api({ 'x-api-key': key }).get('/units/tw')).status).toBe(401);
+    expect(() => gw.auth.apiKeys.create({ name: 'bad', scopeUnitId: '' })).toThrow(/scope/);
+  });
+
   it('passes correlation ids in and out, and records them on the events', async () => {
     const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
     const mine = await admin.get('/units/tw', { 'x-correlation-id': 'req-42.a' });
     expect(mine.headers['x-correlation-id']).toBe('req-42.a');
     const fresh = await admin.get('/units/tw', { 'x-correlation-id': 'bad id with spaces' });
     expect(fresh.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const before = await gw.head();
+    const before = await gw.store.headPosition();
     expect((await admin.post('/units/xa-2/renames', { name: 'Đoàn xã Thông Thụ Mới', reason: 'đổi tên' }, { 'x-correlation-id': 'corr-rename-1' })).status).toBe(201);
     const [event] = await gw.store.readAll(before, 10);
     expect(event.metadata).toMatchObject({ actor: 'admin', correlationId: 'corr-rename-1' });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { allowClaim, rolesClaim, scopeClaim } from './claims';
 import { authDir } from './keys';
 import { Principal, Role } from './roles';
 
@@ -47,6 +48,7 @@ export class ApiKeyStore {
 
   /** Issues a key; the answer is the only time the key is shown. */
   create(request: NewApiKey): { id: string; key: string } {
+    scopeClaim(request.scopeUnitId, 'scope');
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const salt = randomBytes(16).toString('hex');
@@ -85,7 +87,7 @@ export class ApiKeyStore {
     const expected = Buffer.from(key.hash, 'hex');
     const actual = hashOf(key.salt, m[2]);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { id: `system:${key.name}`, roles: key.roles, scopeUnitId: key.scopeUnitId, allow: key.allow, via: 'api-key', keyId: key.id };
+    return principalOf(key);
   }
 
   private save() {
@@ -94,5 +96,15 @@ export class ApiKeyStore {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify([...this.keys.values()], null, 2), { mode: 0o600 });
     renameSync(tmp, this.file);
+  }
+}
+
+/** The caller a stored key stands for; undefined when what is stored is malformed (a hand-edited file): never an unscoped caller. */
+function principalOf(key: StoredApiKey): Principal | undefined {
+  try {
+    const scopeUnitId = scopeClaim(key.scopeUnitId, 'scope');
+    return { id: `system:${key.name}`, roles: rolesClaim(key.roles), scopeUnitId, allow: allowClaim(key.allow) ?? [], via: 'api-key', keyId: key.id };
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 export * from './roles';
 export * from './jose-loader';
 export * from './keys';
+export * from './claims';
 export * from './jwt';
 export * from './api-keys';
 export * from './rate-limit';

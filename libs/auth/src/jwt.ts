@@ -1,5 +1,6 @@
 import { jose } from './jose-loader';
-import { isRole, Principal, Role } from './roles';
+import { InvalidCredentials, principalFromClaims } from './claims';
+import { Principal, Role } from './roles';
 
 export interface TokenVerifierOptions {
   /** HS256 secret (local signing: embedded start, tests, the mint-token command). */
@@ -10,26 +11,7 @@ export interface TokenVerifierOptions {
   audience?: string;
 }
 
-export class InvalidCredentials extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidCredentials';
-  }
-}
-
 export const LOCAL_ISSUER = 'union-register';
-
-/** Claims we read: sub; roles (array) or role; scope_unit; scope_branch; allow. */
-export function principalFromClaims(payload: Record<string, unknown>): Principal {
-  const sub = payload.sub;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new InvalidCredentials('the token names no subject');
-  const raw = Array.isArray(payload.roles) ? payload.roles : payload.role !== undefined ? [payload.role] : [];
-  const roles = raw.filter(isRole) as Role[];
-  if (roles.length === 0) throw new InvalidCredentials('the token grants no role of this register');
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 100 ? v : undefined);
-  const allow = Array.isArray(payload.allow) ? payload.allow.filter((a): a is string => typeof a === 'string') : undefined;
-  return { id: sub, roles, scopeUnitId: str(payload.scope_unit), scopeBranchId: str(payload.scope_branch), allow, via: 'jwt' };
-}
 
 /** Verifies bearer tokens with jose: HS256 against the local secret, or against the provider's JWKS. */
 export class TokenVerifier {
