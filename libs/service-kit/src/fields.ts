@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { applyDecorators, Injectable, PipeTransform } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, Matches, MaxLength, ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { CommandContext } from '@register/event-sourcing';
-import { normaliseName } from '@register/text';
+import { nameCharacterProblem, normaliseName } from '@register/text';
 import { ValidationFailed } from './problem-details';
 
 /** Opaque ids: what we generate (UUIDs) and what an importing system may bring. */
@@ -15,9 +15,11 @@ export function IsRegisterId(options: ValidationOptions = {}) {
 
 /**
  * A name as people write it, in Vietnamese with diacritics: stored in NFC with single spaces.
- * Control characters and U+FFFD (what broken UTF-8 decodes to) are refused, not stored.
+ * Control characters and U+FFFD (what broken UTF-8 decodes to) are refused, not stored; so are
+ * invisible and bidi characters and a name without a letter (rule `name-characters`), which
+ * would let a name pass for another. `search`: a query, which may be digits only.
  */
-export function IsRegisterName(max = 200) {
+export function IsRegisterName(max = 200, { search = false } = {}) {
   return applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? normaliseName(value) : value)),
     IsString(),
@@ -25,7 +27,20 @@ export function IsRegisterName(max = 200) {
     MaxLength(max),
     // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     Matches(/^[^\u0000-\u001f\u007f\ufffd]+$/u, { message: '$property must be text without control characters or broken UTF-8' }),
+    NameCharacters(!search),
   );
+}
+
+/** Nothing invisible, no bidi control, no floating mark, and (for a name) at least one letter. */
+function NameCharacters(needsLetter: boolean) {
+  const problem = (value: unknown) => (typeof value === 'string' ? nameCharacterProblem(value, needsLetter) : undefined);
+  return ValidateBy({
+    name: 'name-characters',
+    validator: {
+      validate: (value) => problem(value) === undefined,
+      defaultMessage: (args) => `${args?.property} ${problem(args?.value) ?? 'has characters a name cannot have'}`,
+    },
+  });
 }
 
 /** Validates an id in the path: a bad one is a 400 naming the parameter, never a lookup. */

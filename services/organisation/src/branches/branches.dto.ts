@@ -68,7 +68,7 @@ export class BranchDirectoryQuery {
 
   @ApiPropertyOptional({ description: 'Name or area name, with or without Vietnamese diacritics ("thong thu" finds "Thông Thụ")' })
   @IsOptional()
-  @IsRegisterName(100)
+  @IsRegisterName(100, { search: true })
   q?: string;
 
   @ApiPropertyOptional({ type: Boolean })

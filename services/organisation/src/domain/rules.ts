@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { UnitKind } from '@register/contracts';
+import { likenessOf, looksAlike } from '@register/text';
 import { Branch, Structure, Unit } from './structure';
 
 /** The unit addressed by a command: 404 when unknown. */
@@ -51,12 +52,17 @@ export function checkKindOrder(parent: Unit, childKind: UnitKind) {
   if (!ok) throw new RuleViolation('unit-kind-order', `a ${childKind} unit cannot be placed under a ${parent.kind} unit (${parent.name})`);
 }
 
-/** Two active branches of one unit with the same name are almost surely one branch entered twice. */
+/**
+ * Two active branches of one unit with the same name are almost surely one branch entered twice.
+ * "The same" as a reader sees it: ignoring case, and with look-alike letters (a Cyrillic "С" for
+ * "C") taken as the letter they imitate. Stored names are compared as they are, so the rule also
+ * holds against branches named before it was written.
+ */
 export function checkBranchNameFree(s: Structure, parentUnitId: string, name: string, exceptIds: string[] = []) {
-  const wanted = name.toLocaleLowerCase('vi');
+  const wanted = likenessOf(name);
   for (const id of s.branchesOf.get(parentUnitId) ?? []) {
     const b = s.branches.get(id)!;
-    if (b.status === 'active' && !exceptIds.includes(id) && b.name.toLocaleLowerCase('vi') === wanted) {
+    if (b.status === 'active' && !exceptIds.includes(id) && looksAlike(likenessOf(b.name), wanted)) {
       throw new ConflictError('branch-name-taken', `unit ${parentUnitId} already has an active branch named "${b.name}" (${id})`, { branchId: id });
     }
   }

@@ -1,7 +1,8 @@
 import { ConflictError, RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent, ResidentialArea } from '@register/contracts';
 import { Structure } from '../domain/structure';
-import { activeBranch, activeUnit } from '../domain/rules';
+import { likenessOf, looksAlike, NameLikeness } from '@register/text';
+import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
 
 export interface SplitPart {
   branchId: string;
@@ -27,13 +28,15 @@ export function decideSplit(c: SplitBranch, s: Structure): OrganisationEvent[] {
   const known = new Set(c.knownMemberIds ?? []);
   const strangers = known.size ? listed.filter((m) => !known.has(m)) : [];
   if (strangers.length) throw new RuleViolation('split-member-not-in-branch', `members ${strangers.slice(0, 10).join(', ')} are not members of branch ${source.name}`);
-  const names = new Set<string>();
+  const named: NameLikeness[] = [];
   for (const part of c.parts) {
     if (s.branches.has(part.branchId)) throw new ConflictError('branch-id-taken', `branch ${part.branchId} already exists`);
-    activeUnit(s, part.parentUnitId ?? source.parentUnitId, 'parent-unit');
-    const key = part.name.toLocaleLowerCase('vi');
-    if (names.has(key)) throw new RuleViolation('split-parts-share-a-name', `two successors are both named "${part.name}"`);
-    names.add(key);
+    const parentUnitId = part.parentUnitId ?? source.parentUnitId;
+    activeUnit(s, parentUnitId, 'parent-unit');
+    checkBranchNameFree(s, parentUnitId, part.name, [source.id]);
+    const likeness = likenessOf(part.name);
+    if (named.some((other) => looksAlike(other, likeness))) throw new RuleViolation('split-parts-share-a-name', `two successors are both named "${part.name}"`);
+    named.push(likeness);
   }
   return [
     ...c.parts.map(

@@ -111,7 +111,7 @@ export class StatusChangeRequest extends CommandRequest {
 /** GET /members */
 export class MemberDirectoryQuery {
   @IsOptional()
-  @IsRegisterName(100)
+  @IsRegisterName(100, { search: true })
   q?: string;
 
   @IsOptional()
