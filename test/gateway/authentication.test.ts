@@ -1,5 +1,11 @@
-import { existsSync } from 'node:fs';
-import { ApiKeyStore, jose, RateLimiter, rateLimitFromEnv } from '@register/auth';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiKeyStore, InvalidCredentials, jose, RateLimiter, rateLimitFromEnv, tokenVerifierFromEnv } from '@register/auth';
+import { RegisterConfig } from '@register/service-kit';
+import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
 
 /** A token signed with the gateway's local key, with claims exactly as given (none added). */
@@ -61,6 +67,33 @@ describe('gateway: authentication, API keys, rate limits', () => {
       { roles: 'system-integrator' }, { roles: ['system-integrator', { admin: true }] }, { role: ['central-admin'] },
     ];
     for (const claims of malformed) expect([JSON.stringify(claims), await read(claims)]).toEqual([JSON.stringify(claims), 401]);
+  });
+
+  it('requires exp, caps a token\'s lifetime at 24 h, refuses an iat in the future and an audience it was not given (issue 14, hole 10)', async () => {
+    const status = async (claims: Record<string, unknown>) =>
+      (await gw.api({ authorization: await signed(gw, { sub: 'x', roles: ['auditor'], iss: 'union-register', ...claims }) }).get('/units/tw')).status;
+    const hour = 3600;
+    expect(await status({ iat: now(), exp: now() + hour })).toBe(200);
+    expect(await status({ exp: now() + hour })).toBe(200);
+    expect(await status({ iat: now() + 30, exp: now() + hour })).toBe(200);
+    expect(await status({ iat: now() - 23 * hour, exp: now() + hour })).toBe(200);
+    const refused: Record<string, unknown>[] = [
+      { iat: now() },
+      {},
+      { iat: now(), exp: Date.UTC(2200, 0, 1) / 1000 },
+      { exp: now() + 25 * hour },
+      { iat: now() - 24 * hour, exp: now() + hour },
+      { iat: now() + 365 * 24 * hour, exp: now() + 365 * 24 * hour + hour },
+      { iat: now() + 120, exp: now() + hour },
+      { iat: now(), exp: now() + hour, aud: 'another-application' },
+      { iat: now(), exp: now() + hour, iss: 'someone-else' },
+    ];
+    for (const claims of refused) expect([JSON.stringify(claims), await status(claims)]).toEqual([JSON.stringify(claims), 401]);
+  });
+
+  it('mints tokens the register accepts, and refuses to mint one it would not', async () => {
+    expect((await gw.api(await gw.bearer({ sub: 'x', roles: ['auditor'], ttlSeconds: 24 * 3600 })).get('/units/tw')).status).toBe(200);
+    await expect(gw.token({ sub: 'x', roles: ['auditor'], ttlSeconds: 7 * 24 * 3600 })).rejects.toThrow(/REGISTER_TOKEN_MAX_LIFETIME/);
   });
 
   it('refuses an API key whose stored scope is malformed', async () => {
@@ -132,6 +165,48 @@ describe('gateway: authentication, API keys, rate limits', () => {
       expect((await other.get('/units/tw')).status).toBe(200);
     } finally {
       limiter.configure(rateLimitFromEnv());
+    }
+  });
+});
+
+describe('gateway: tokens of an OIDC provider (JWKS)', () => {
+  let server: Server;
+  let jwksUrl: string;
+  let sign: (claims: Record<string, unknown>) => Promise<string>;
+
+  beforeAll(async () => {
+    const { generateKeyPair, exportJWK, SignJWT } = await jose();
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+    sign = (claims) => new SignJWT({ roles: ['auditor'], ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('nguoi-dung').setIssuedAt().setExpirationTime('1h').sign(privateKey);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('will not start without an issuer and an audience to check (issue 14, hole 10)', () => {
+    expect(() => tokenVerifierFromEnv(undefined, { REGISTER_JWKS_URL: jwksUrl })).toThrow(/REGISTER_JWT_ISSUER and REGISTER_JWT_AUDIENCE/);
+    expect(() => tokenVerifierFromEnv(undefined, { REGISTER_JWKS_URL: jwksUrl, REGISTER_JWT_ISSUER: 'https://id.example' })).toThrow(/REGISTER_JWT_AUDIENCE/);
+    const dataDir = mkdtempSync(join(tmpdir(), 'register-jwks-'));
+    const before = { ...process.env };
+    Object.assign(process.env, { REGISTER_JWKS_URL: jwksUrl, REGISTER_JWT_ISSUER: '', REGISTER_JWT_AUDIENCE: '' });
+    try {
+      expect(() => new AuthService({ dataDir } as RegisterConfig)).toThrow(/REGISTER_JWT_ISSUER/);
+    } finally {
+      for (const name of ['REGISTER_JWKS_URL', 'REGISTER_JWT_ISSUER', 'REGISTER_JWT_AUDIENCE']) {
+        if (before[name] === undefined) delete process.env[name];
+        else process.env[name] = before[name];
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts the provider\'s tokens for this register only: its issuer, its audience', async () => {
+    const verifier = tokenVerifierFromEnv(undefined, { REGISTER_JWKS_URL: jwksUrl, REGISTER_JWT_ISSUER: 'https://id.example', REGISTER_JWT_AUDIENCE: 'union-register-api' });
+    expect(await verifier.verify(await sign({ iss: 'https://id.example', aud: 'union-register-api' }))).toMatchObject({ id: 'nguoi-dung', roles: ['auditor'] });
+    for (const claims of [{ iss: 'https://id.example', aud: 'another-app' }, { iss: 'https://id.example' }, { iss: 'https://other.example', aud: 'union-register-api' }]) {
+      await expect(verifier.verify(await sign(claims))).rejects.toBeInstanceOf(InvalidCredentials);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { ApiKeyStore } from './api-keys';
-import { parseTtl } from './cli/mint-token';
+import { parseTtl } from './token-lifetime';
 import { authorise, ScopeResolver } from './policy';
 import { RateLimiter } from './rate-limit';
 import { Principal } from './roles';

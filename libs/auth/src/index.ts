@@ -3,6 +3,7 @@ export * from './jose-loader';
 export * from './keys';
 export * from './claims';
 export * from './jwt';
+export * from './token-lifetime';
 export * from './api-keys';
 export * from './rate-limit';
 export * from './policy';

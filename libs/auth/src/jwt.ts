@@ -1,14 +1,28 @@
 import { jose } from './jose-loader';
 import { InvalidCredentials, principalFromClaims } from './claims';
 import { Principal, Role } from './roles';
+import { DEFAULT_MAX_TOKEN_LIFETIME, lifetimeProblem, maxTokenLifetime } from './token-lifetime';
 
 export interface TokenVerifierOptions {
   /** HS256 secret (local signing: embedded start, tests, the mint-token command). */
   secret?: string;
-  /** An OIDC provider's JWKS (production). */
+  /** An OIDC provider's JWKS (production): issuer and audience are then required. */
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** The longest life (exp − iat) a token may have, in seconds; 24 h when absent. */
+  maxLifetimeSeconds?: number;
+}
+
+/** The verifier as the environment configures it: REGISTER_JWKS_URL, REGISTER_JWT_ISSUER, REGISTER_JWT_AUDIENCE, REGISTER_TOKEN_MAX_LIFETIME. */
+export function tokenVerifierFromEnv(secret: string | undefined, env: NodeJS.ProcessEnv = process.env): TokenVerifier {
+  return new TokenVerifier({
+    secret,
+    jwksUrl: env.REGISTER_JWKS_URL || undefined,
+    issuer: env.REGISTER_JWT_ISSUER || undefined,
+    audience: env.REGISTER_JWT_AUDIENCE || undefined,
+    maxLifetimeSeconds: maxTokenLifetime(env),
+  });
 }
 
 export const LOCAL_ISSUER = 'union-register';
@@ -20,6 +34,10 @@ export class TokenVerifier {
 
   constructor(private readonly options: TokenVerifierOptions) {
     if (!options.secret && !options.jwksUrl) throw new Error('configure REGISTER_JWT_SECRET (or DATA_DIR) or REGISTER_JWKS_URL');
+    // A provider signs tokens for many applications: without both checks, any of them would do here.
+    if (options.jwksUrl && (!options.issuer || !options.audience)) {
+      throw new Error('REGISTER_JWKS_URL needs REGISTER_JWT_ISSUER and REGISTER_JWT_AUDIENCE: the provider\'s tokens for other applications would otherwise be accepted');
+    }
     if (options.secret) this.key = new TextEncoder().encode(options.secret);
   }
 
@@ -34,14 +52,12 @@ export class TokenVerifier {
       this.cache.delete(token);
     }
     const { principal, exp } = await this.verifyUncached(token);
-    if (exp !== undefined) {
-      if (this.cache.size >= TokenVerifier.CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(token, { principal, expiresAt: exp * 1000 });
-    }
+    if (this.cache.size >= TokenVerifier.CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(token, { principal, expiresAt: exp * 1000 });
     return principal;
   }
 
-  private async verifyUncached(token: string): Promise<{ principal: Principal; exp?: number }> {
+  private async verifyUncached(token: string): Promise<{ principal: Principal; exp: number }> {
     if (token.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new InvalidCredentials('the bearer token is not a JWT');
     const { jwtVerify, createRemoteJWKSet, decodeProtectedHeader } = await jose();
     let alg: string | undefined;
@@ -50,21 +66,30 @@ export class TokenVerifier {
     } catch {
       throw new InvalidCredentials('the bearer token is not a JWT');
     }
+    const claims = { requiredClaims: ['exp'], audience: this.options.audience };
     try {
       if (alg === 'HS256' && this.key) {
-        const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.options.issuer ?? LOCAL_ISSUER, audience: this.options.audience });
-        return { principal: principalFromClaims(payload as Record<string, unknown>), exp: payload.exp };
+        const { payload } = await jwtVerify(token, this.key, { ...claims, algorithms: ['HS256'], issuer: this.options.issuer ?? LOCAL_ISSUER });
+        return this.accepted(payload);
       }
       if (this.options.jwksUrl && alg !== 'HS256' && alg !== 'none') {
         this.jwks ??= createRemoteJWKSet(new URL(this.options.jwksUrl));
-        const { payload } = await jwtVerify(token, this.jwks, { issuer: this.options.issuer, audience: this.options.audience });
-        return { principal: principalFromClaims(payload as Record<string, unknown>), exp: payload.exp };
+        return this.accepted((await jwtVerify(token, this.jwks, { ...claims, issuer: this.options.issuer })).payload);
       }
     } catch (error) {
       if (error instanceof InvalidCredentials) throw error;
       throw new InvalidCredentials(`the bearer token was refused: ${(error as { code?: string }).code ?? 'invalid'}`);
     }
     throw new InvalidCredentials('the bearer token is signed with an algorithm this register does not accept');
+  }
+
+  /** The caller of a token whose signature, issuer and audience jose checked: its times and claims are checked here. */
+  private accepted(payload: Record<string, unknown> & { iat?: number; exp?: number; aud?: unknown }): { principal: Principal; exp: number } {
+    const problem = lifetimeProblem(payload, this.options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME);
+    if (problem) throw new InvalidCredentials(problem);
+    // With no audience configured, a token that names one was meant for another application.
+    if (!this.options.audience && payload.aud !== undefined) throw new InvalidCredentials('the token is meant for another audience');
+    return { principal: principalFromClaims(payload), exp: payload.exp! };
   }
 }
 
@@ -80,8 +105,10 @@ export interface MintOptions {
   audience?: string;
 }
 
-/** Signs a token with the local HS256 secret (embedded start, tests, the mint-token command). */
+/** Signs a token with the local HS256 secret (embedded start, tests, the mint-token command); never one the register would refuse for its life. */
 export async function mintToken(secret: string, options: MintOptions): Promise<string> {
+  const ttl = options.ttlSeconds ?? 3600;
+  if (ttl > maxTokenLifetime()) throw new Error(`a token may live at most ${maxTokenLifetime()} s (REGISTER_TOKEN_MAX_LIFETIME)`);
   const { SignJWT } = await jose();
   const claims: Record<string, unknown> = { roles: options.roles };
   if (options.scopeUnitId) claims.scope_unit = options.scopeUnitId;
@@ -92,7 +119,7 @@ export async function mintToken(secret: string, options: MintOptions): Promise<s
     .setSubject(options.sub)
     .setIssuer(options.issuer ?? LOCAL_ISSUER)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + (options.ttlSeconds ?? 3600));
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(secret));
 }

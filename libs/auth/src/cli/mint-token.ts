@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { isRole, localSigningSecret, mintToken, Role } from '../index';
+import { isRole, localSigningSecret, mintToken, parseTtl, Role } from '../index';
 
 /**
  * Mints a bearer token signed with the local key (REGISTER_JWT_SECRET, or the one kept under DATA_DIR).
@@ -34,12 +34,6 @@ async function main() {
     ttlSeconds: parseTtl(values.ttl ?? '1h'),
   });
   process.stdout.write(token + '\n');
-}
-
-export function parseTtl(ttl: string): number {
-  const m = /^(\d+)([smhd]?)$/.exec(ttl);
-  if (!m) throw new Error(`--ttl ${ttl}: write seconds or 30m, 8h, 7d`);
-  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
 }
 
 if (require.main === module) void main();

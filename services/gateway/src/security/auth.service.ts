@@ -1,5 +1,5 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ApiKeyStore, InvalidCredentials, localSigningSecret, Principal, TokenVerifier } from '@register/auth';
+import { ApiKeyStore, InvalidCredentials, localSigningSecret, Principal, TokenVerifier, tokenVerifierFromEnv } from '@register/auth';
 import { REGISTER_CONFIG, RegisterConfig } from '@register/service-kit';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -16,12 +16,7 @@ export class AuthService {
   constructor(@Inject(REGISTER_CONFIG) config: RegisterConfig) {
     const jwksUrl = process.env.REGISTER_JWKS_URL || undefined;
     this.localSecret = !jwksUrl || process.env.REGISTER_JWT_SECRET ? localSigningSecret(config.dataDir) : undefined;
-    this.verifier = new TokenVerifier({
-      secret: this.localSecret,
-      jwksUrl,
-      issuer: process.env.REGISTER_JWT_ISSUER || undefined,
-      audience: process.env.REGISTER_JWT_AUDIENCE || undefined,
-    });
+    this.verifier = tokenVerifierFromEnv(this.localSecret);
     this.apiKeys = ApiKeyStore.inDataDir(config.dataDir);
   }
 
