@@ -53,8 +53,40 @@ describe('crypto-shredding of personal data', () => {
     await vault.shred('m1');
     const [erased] = await store.readStream('member-m1');
     expect(erased.data).toEqual({ memberId: 'm1', branchId: 'b1', admittedOn: '2020-03-26', personal: null });
-    expect(erased.metadata).toEqual(rows[0].metadata);
+    expect(erased.metadata).toEqual({ actor: 't', reason: '[erased]', effectiveDate: '2020-03-26', correlationId: 'c' });
     expect(((await store.readAll(0, 10))[1].data as { personal: unknown }).personal).toEqual(huong);
+  });
+
+  it('seals the free text of a member\'s events (reason, decision\'s number and issuer) with their key; shredding it leaves "[erased]", dates and ids in the clear', async () => {
+    const { rows, store: raw } = memoryStore();
+    const vault = new InMemoryKeyVault();
+    const store = new ShreddingEventStore(raw, vault);
+    const decision = { number: 'QĐ Lò Thị Hương', issuedBy: 'Huyện đoàn, hồ sơ Lò Thị Hương', date: '2020-03-20' };
+    const named = { ...admittedEvent('m1'), data: { ...(admittedEvent('m1').data as object), decision } };
+    await store.append('member-m1', [{ ...named, metadata: { ...named.metadata, reason: 'kết nạp Lò Thị Hương, sinh 2004-05-10', decision } }], 'no_stream');
+    await store.append('member-m2', [admittedEvent('m2')], 'no_stream');
+    expect(JSON.stringify(rows)).not.toMatch(/Hương|2004-05-10/);
+    expect(rows[0].metadata).toMatchObject({ reason: '[sealed]', decision: { number: '[sealed]', issuedBy: '[sealed]', date: '2020-03-20' }, effectiveDate: '2020-03-26', correlationId: 'c', actor: 't' });
+    const [open] = await store.readStream('member-m1');
+    expect(open.metadata).toEqual({ actor: 't', reason: 'kết nạp Lò Thị Hương, sinh 2004-05-10', decision, effectiveDate: '2020-03-26', correlationId: 'c' });
+    expect((open.data as { decision: unknown }).decision).toEqual(decision);
+
+    await vault.shred('m1');
+    const [erased, other] = await store.readAll(0, 10);
+    const marked = { number: '[erased]', issuedBy: '[erased]', date: '2020-03-20' };
+    expect(erased.metadata).toEqual({ actor: 't', reason: '[erased]', decision: marked, effectiveDate: '2020-03-26', correlationId: 'c' });
+    expect((erased.data as { decision: unknown }).decision).toEqual(marked);
+    expect(other.metadata.reason).toBe('r');
+  });
+
+  it('reads events written before free text was sealed as they are; a read-only reader can leave names sealed', async () => {
+    const { rows, store: raw } = memoryStore();
+    const vault = new InMemoryKeyVault();
+    await raw.append('member-m1', [admittedEvent('m1')], 'no_stream');
+    expect((await new ShreddingEventStore(raw, vault).readStream('member-m1'))[0]).toEqual(rows[0]);
+    await new ShreddingEventStore(raw, vault).append('member-m2', [admittedEvent('m2')], 'no_stream');
+    const [, m2] = await new ShreddingEventStore(raw, vault, { openPersonal: false }).readAll(0, 10);
+    expect([m2.metadata.reason, isSealed((m2.data as { personal: unknown }).personal)]).toEqual(['r', true]);
   });
 
   it('nothing new is sealed for a shredded member: their personal data is written as null', async () => {
@@ -63,5 +95,6 @@ describe('crypto-shredding of personal data', () => {
     await vault.shred('m1');
     await new ShreddingEventStore(raw, vault).append('member-m1', [admittedEvent('m1')], 'no_stream');
     expect((rows[0].data as { personal: unknown }).personal).toBeNull();
+    expect(rows[0].metadata.reason).toBe('[erased]');
   });
 });

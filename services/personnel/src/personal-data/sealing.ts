@@ -11,18 +11,27 @@ import { PersonalData, SealedPersonalData } from '@register/contracts';
 export const SEALING = 'aes-256-gcm/v1' as const;
 
 export function sealPersonal(keyId: string, data: PersonalData, key: Buffer): SealedPersonalData {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(keyId, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-  return { sealed: SEALING, keyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  return sealJson(keyId, data, key);
 }
 
 export function unsealPersonal(sealed: SealedPersonalData, key: Buffer): PersonalData {
+  return unsealJson(sealed, key) as PersonalData;
+}
+
+/** Any JSON value sealed under a member's key: personal data, or the free text of their events. */
+export function sealJson(keyId: string, value: unknown, key: Buffer): SealedPersonalData {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(keyId, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return { sealed: SEALING, keyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+}
+
+export function unsealJson(sealed: SealedPersonalData, key: Buffer): unknown {
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
   decipher.setAAD(Buffer.from(sealed.keyId, 'utf8'));
   decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8')) as PersonalData;
+  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8'));
 }
 
 export const isSealed = (value: unknown): value is SealedPersonalData => !!value && typeof value === 'object' && (value as { sealed?: unknown }).sealed === SEALING;
@@ -100,5 +109,39 @@ export class SqlKeyVault implements KeyVault {
       [keyId],
     );
     this.cache.set(keyId, null);
+  }
+}
+
+/**
+ * The key table as another process reads it (the distributed gateway's audit API): it never creates
+ * or shreds a key, and it keeps no live key in memory, so an erasure recorded by the personnel
+ * service is seen at the next read (only shredded keys, which never come back, are remembered).
+ */
+export class SqlKeyReader implements KeyVault {
+  private readonly shredded = new Set<string>();
+  private readonly table: string;
+
+  constructor(
+    private readonly sql: Pick<SqlLike, 'query'>,
+    schema: string,
+  ) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+    this.table = `${schema}.personal_data_keys`;
+  }
+
+  async keyFor(): Promise<Buffer | undefined> {
+    throw new Error('the key table is read only here: nothing is sealed outside the personnel service');
+  }
+
+  async find(keyId: string): Promise<Buffer | undefined> {
+    if (this.shredded.has(keyId)) return undefined;
+    const { rows } = await this.sql.query<{ key: Buffer | Uint8Array | null }>(`select key from ${this.table} where key_id = $1`, [keyId]);
+    if (rows.length === 0) return undefined;
+    if (!rows[0].key) this.shredded.add(keyId);
+    return rows[0].key ? Buffer.from(rows[0].key) : undefined;
+  }
+
+  async shred(): Promise<void> {
+    throw new Error('the key table is read only here: erasure is the personnel service\'s');
   }
 }

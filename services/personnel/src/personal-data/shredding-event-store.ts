@@ -1,19 +1,42 @@
 import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
-import { PersonalData } from '@register/contracts';
-import { isSealed, KeyVault, sealPersonal, unsealPersonal } from './sealing';
+import { PersonalData, SealedPersonalData } from '@register/contracts';
+import { FreeText, openFreeText, sealedTextOf, sealFreeText } from './free-text';
+import { isSealed, KeyVault, sealJson, sealPersonal, unsealJson, unsealPersonal } from './sealing';
 
 type WithPersonal = { memberId: string; personal?: unknown };
-const carriesPersonal = (e: { data: unknown }) => !!e.data && typeof e.data === 'object' && 'personal' in (e.data as object) && 'memberId' in (e.data as object);
+/** The member an event is about: its personal data and free text are sealed with their key. */
+const memberOf = (e: { data: unknown }): string | undefined => {
+  const memberId = e.data && typeof e.data === 'object' ? (e.data as { memberId?: unknown }).memberId : undefined;
+  return typeof memberId === 'string' ? memberId : undefined;
+};
+const carriesPersonal = (e: { data: unknown }) => memberOf(e) !== undefined && 'personal' in (e.data as object);
+
+/** The contents of a sealed value, or undefined when the key is gone (or the value was tampered with). */
+function opened<T>(sealed: SealedPersonalData, key: Buffer | undefined, unseal: (s: SealedPersonalData, k: Buffer) => T): T | undefined {
+  if (!key) return undefined;
+  try {
+    return unseal(sealed, key);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ShreddingOptions {
+  /** False: `personal` stays sealed on read (a reader that needs the reasons, not the names). */
+  openPersonal?: boolean;
+}
 
 /**
- * The personnel log with personal data sealed at rest: on append, every `personal` field is
- * encrypted with its member's key; on read it is opened again, or becomes `null` when the key was
- * shredded. Plain `personal` fields written before sealing existed are read as they are.
+ * The personnel log with what identifies a member sealed at rest: on append, every `personal` field
+ * and the free text of every event about a member (reason, decision; see free-text.ts) are encrypted
+ * with that member's key; on read they are opened again, or read as `null` and "[erased]" once the
+ * key was shredded. What was written before sealing existed is read as it is.
  */
 export class ShreddingEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
     private readonly vault: KeyVault,
+    private readonly options: ShreddingOptions = {},
   ) {}
 
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
@@ -21,19 +44,19 @@ export class ShreddingEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return Promise.all((await this.inner.readStream(streamId, options)).map((e) => this.open(e)));
+    return this.openAll(await this.inner.readStream(streamId, options));
   }
 
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return Promise.all((await this.inner.readAll(after, limit)).map((e) => this.open(e)));
+    return this.openAll(await this.inner.readAll(after, limit));
   }
 
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
-    return this.inner.subscribe(after, async (e) => handler(await this.open(e)), options);
+    return this.inner.subscribe(after, async (e) => handler(await this.open(e, (id) => this.vault.find(id))), options);
   }
 
-  findCommand(commandId: string) {
-    return this.inner.findCommand(commandId);
+  findCommand(command: Parameters<EventStore['findCommand']>[0]) {
+    return this.inner.findCommand(command);
   }
 
   headPosition() {
@@ -45,26 +68,31 @@ export class ShreddingEventStore implements EventStore {
   }
 
   private async seal<E extends EventToAppend>(event: E): Promise<E> {
-    if (!carriesPersonal(event)) return event;
+    const memberId = memberOf(event);
+    if (!memberId) return event;
+    const key = await this.vault.keyFor(memberId);
     const data = event.data as WithPersonal;
-    if (!data.personal || isSealed(data.personal)) return event;
-    const key = await this.vault.keyFor(data.memberId);
-    return { ...event, data: { ...data, personal: key ? sealPersonal(data.memberId, data.personal as PersonalData, key) : null } };
+    const sealed = carriesPersonal(event) && data.personal && !isSealed(data.personal) ? { ...event, data: { ...data, personal: key ? sealPersonal(memberId, data.personal as PersonalData, key) : null } } : event;
+    return sealFreeText(sealed, key && ((text: FreeText) => sealJson(memberId, text, key)));
   }
 
-  private async open<E extends RecordedEvent>(event: E): Promise<E> {
-    if (!carriesPersonal(event)) return event;
-    const data = event.data as WithPersonal;
-    if (!isSealed(data.personal)) return event;
-    const key = await this.vault.find(data.personal.keyId);
-    let personal: PersonalData | null = null;
-    if (key) {
-      try {
-        personal = unsealPersonal(data.personal, key);
-      } catch {
-        personal = null;
-      }
+  /** A page of events, each member's key looked up once. */
+  private openAll<E extends RecordedEvent>(events: E[]): Promise<E[]> {
+    const keys = new Map<string, Promise<Buffer | undefined>>();
+    const find = (keyId: string) => keys.get(keyId) ?? keys.set(keyId, this.vault.find(keyId)).get(keyId)!;
+    return Promise.all(events.map((e) => this.open(e, find)));
+  }
+
+  private async open<E extends RecordedEvent>(event: E, find: (keyId: string) => Promise<Buffer | undefined>): Promise<E> {
+    let out = event;
+    const sealedText = sealedTextOf(out);
+    if (sealedText) {
+      const key = await find(sealedText.keyId);
+      out = openFreeText(out, (sealed) => opened(sealed, key, unsealJson) as FreeText | undefined);
     }
-    return { ...event, data: { ...data, personal } };
+    const data = out.data as WithPersonal;
+    if (this.options.openPersonal === false || !carriesPersonal(out) || !isSealed(data.personal)) return out;
+    const personal = opened(data.personal, await find(data.personal.keyId), unsealPersonal) ?? null;
+    return { ...out, data: { ...data, personal } };
   }
 }
