@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { branchOfficersStream, memberStream, STRUCTURE_STREAM } from '@register/contracts';
 import { EventStore, NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
+import { concerns, streamsOf } from './entity-references';
 
 const BATCH = 500;
 /** A page scans at most this many events per log; a sparse filter answers with a cursor to go on from. */
@@ -52,20 +52,15 @@ export class AuditController {
   @Get('entities/:type/:id/history')
   @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
   async history(@Param() params: EntityParams) {
+    const entity = { type: params.type, id: params.id };
     const changes: AuditItem[] = [];
-    const organisation = await this.logs.of('organisation');
-    const personnel = await this.logs.of('personnel');
-    if (params.type !== 'member') {
-      if (!organisation) throw new ServiceUnavailableException('the organisation log is not reachable from this gateway');
-      const key = params.type === 'unit' ? 'unitId' : 'branchId';
-      const needle = JSON.stringify(params.id);
-      const facts = (await organisation.readStream(STRUCTURE_STREAM)).filter((e) => (e.data as Record<string, unknown>)[key] === params.id || JSON.stringify(e.data).includes(needle));
-      changes.push(...facts.map((e) => auditView('organisation', e)));
-    }
-    if (params.type === 'branch' && personnel) changes.push(...(await personnel.readStream(branchOfficersStream(params.id))).map((e) => auditView('personnel', e)));
-    if (params.type === 'member') {
-      if (!personnel) throw new ServiceUnavailableException('the personnel log is not reachable from this gateway');
-      changes.push(...(await personnel.readStream(memberStream(params.id))).map((e) => auditView('personnel', e)));
+    for (const { service, streamId, own } of streamsOf(entity)) {
+      const log = await this.logs.of(service);
+      // A branch's officers are optional (personnel may not run here); the rest is required.
+      if (!log && own && entity.type === 'branch') continue;
+      if (!log) throw new ServiceUnavailableException(`the ${service} log is not reachable from this gateway`);
+      const events = await log.readStream(streamId);
+      changes.push(...events.filter((e) => concerns(entity, { service, ...e })).map((e) => auditView(service, e)));
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);

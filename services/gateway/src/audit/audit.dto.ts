@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsRegisterId } from '@register/service-kit';
+import { AUDITED_ENTITY_TYPES, AuditedEntityType } from './entity-references';
 
 /** A position per log: `organisation:120,personnel:45`. */
 const CURSOR = /^[a-z]{1,30}:\d{1,15}(,[a-z]{1,30}:\d{1,15}){0,9}$/;
@@ -23,9 +24,7 @@ export class AuditEventsQuery {
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
-export const AUDITED_ENTITY_TYPES = ['unit', 'branch', 'member'] as const;
-
 export class EntityParams {
-  @IsIn(AUDITED_ENTITY_TYPES) type!: (typeof AUDITED_ENTITY_TYPES)[number];
+  @IsIn(AUDITED_ENTITY_TYPES) type!: AuditedEntityType;
   @IsRegisterId() id!: string;
 }

@@ -1,0 +1,59 @@
+import { STRUCTURE_STREAM } from '@register/contracts';
+import { AuditedEntity, AuditedEvent, concerns, streamsOf } from './entity-references';
+
+const org = (type: string, data: unknown): AuditedEvent => ({ service: 'organisation', streamId: STRUCTURE_STREAM, type, data });
+const unit = (id: string): AuditedEntity => ({ type: 'unit', id });
+const branch = (id: string): AuditedEntity => ({ type: 'branch', id });
+const member = (id: string): AuditedEntity => ({ type: 'member', id });
+
+describe('audit entity history: which events concern an entity', () => {
+  it('a branch that borrows a unit\'s id is not in the unit\'s history, nor a unit that borrows a branch\'s id in the branch\'s', () => {
+    const impostorBranch = org('BranchEstablished', { branchId: 'xa-9', parentUnitId: 'xa-1', name: 'Chi đoàn "xa-9"', area: null, predecessorIds: [] });
+    expect([concerns(unit('xa-9'), impostorBranch), concerns(branch('xa-9'), impostorBranch), concerns(unit('xa-1'), impostorBranch)]).toEqual([false, true, true]);
+    const impostorUnit = org('UnitEstablished', { unitId: 'b-9', kind: 'grassroots', name: 'b-9', parentId: 'qp' });
+    expect([concerns(branch('b-9'), impostorUnit), concerns(unit('b-9'), impostorUnit), concerns(unit('qp'), impostorUnit)]).toEqual([false, true, true]);
+  });
+
+  it('names are text, not references: an id inside a name or an id\'s prefix matches nothing', () => {
+    expect(concerns(unit('tw'), org('UnitRenamed', { unitId: 'na', name: 'tw', previousName: '"tw"' }))).toBe(false);
+    expect(concerns(branch('b-1'), org('BranchRenamed', { branchId: 'b-10', name: 'x', previousName: 'y', area: null }))).toBe(false);
+  });
+
+  it('follows every typed reference: moves, mergers, splits, predecessors', () => {
+    const moved = org('UnitMoved', { unitId: 'xa-1', fromParentId: 'qp', toParentId: 'th' });
+    expect(['xa-1', 'qp', 'th', 'na'].map((id) => concerns(unit(id), moved))).toEqual([true, true, true, false]);
+    const branchMoved = org('BranchMoved', { branchId: 'b-1', fromUnitId: 'xa-1', toUnitId: 'xa-2' });
+    expect([concerns(branch('b-1'), branchMoved), concerns(unit('xa-2'), branchMoved), concerns(unit('b-1'), branchMoved), concerns(branch('xa-2'), branchMoved)]).toEqual([true, true, false, false]);
+    const merged = org('BranchesMerged', { mergerId: 'm', sourceBranchIds: ['b-2', 'b-3'], intoBranchId: 'b-1', intoNewBranch: false });
+    expect(['b-1', 'b-2', 'b-3', 'm'].map((id) => concerns(branch(id), merged))).toEqual([true, true, true, false]);
+    expect(concerns(unit('b-2'), merged)).toBe(false);
+    const split = org('BranchSplit', { splitId: 's', sourceBranchId: 'b-1', parts: [{ branchId: 'b-4', memberIds: ['b-5'] }] });
+    expect(['b-1', 'b-4', 'b-5'].map((id) => concerns(branch(id), split))).toEqual([true, true, false]);
+    const successor = org('BranchEstablished', { branchId: 'b-6', parentUnitId: 'xa-1', name: 'n', area: null, predecessorIds: ['b-2'] });
+    expect(concerns(branch('b-2'), successor)).toBe(true);
+    expect(concerns(unit('x'), org('UnitDissolved', { unitId: 'x' }))).toBe(true);
+    expect(concerns(branch('x'), org('BranchDissolved', { branchId: 'x' }))).toBe(true);
+  });
+
+  it('a branch\'s officers and a member\'s life come from their own streams in personnel\'s log, never from the text of others', () => {
+    const appointed: AuditedEvent = { service: 'personnel', streamId: 'branch-officers-b-1', type: 'OfficerAppointed', data: { branchId: 'b-1', memberId: 'xa-9' } };
+    expect([concerns(branch('b-1'), appointed), concerns(member('xa-9'), appointed), concerns(unit('b-1'), appointed)]).toEqual([true, false, false]);
+    const admitted: AuditedEvent = { service: 'personnel', streamId: 'member-m1', type: 'MemberAdmitted', data: { memberId: 'm1', branchId: 'b-1' } };
+    expect([concerns(member('m1'), admitted), concerns(branch('b-1'), admitted)]).toEqual([true, false]);
+    // A stream of that name in another service's log is not the entity's.
+    expect(concerns(member('m1'), { ...admitted, service: 'organisation' })).toBe(false);
+  });
+
+  it('an event whose data lacks some typed fields is matched by those it has; unknown types match nothing', () => {
+    expect(concerns(branch('b-1'), org('BranchesMerged', { intoBranchId: 'b-1' }))).toBe(true);
+    expect(concerns(branch('b-2'), org('BranchSplit', { sourceBranchId: 'b-1' }))).toBe(false);
+    expect(concerns(branch('b-2'), org('BranchesMerged', null))).toBe(false);
+    expect(concerns(unit('b-1'), org('SomethingNew', { unitId: 'b-1' }))).toBe(false);
+  });
+
+  it('reads a unit from the structure, a branch from it and its officers\' stream, a member from theirs', () => {
+    expect(streamsOf(unit('u')).map((s) => s.streamId)).toEqual([STRUCTURE_STREAM]);
+    expect(streamsOf(branch('b')).map((s) => `${s.service}/${s.streamId}`)).toEqual([`organisation/${STRUCTURE_STREAM}`, 'personnel/branch-officers-b']);
+    expect(streamsOf(member('m')).map((s) => `${s.service}/${s.streamId}`)).toEqual(['personnel/member-m']);
+  });
+});

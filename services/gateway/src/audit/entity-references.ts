@@ -1,0 +1,67 @@
+import { branchOfficersStream, memberStream, OrganisationEvent, STRUCTURE_STREAM } from '@register/contracts';
+
+/**
+ * Which events belong to one entity's audit history: those of its own stream, and those whose data
+ * names it in a field typed for its kind (a unit's `parentUnitId`, a merger's `sourceBranchIds`).
+ * Never by text: units and branches share one id space, so a branch may carry a unit's id, and
+ * only the field says which is meant. Pure, over one event, so it can move with the audit API.
+ */
+export const AUDITED_ENTITY_TYPES = ['unit', 'branch', 'member'] as const;
+export type AuditedEntityType = (typeof AUDITED_ENTITY_TYPES)[number];
+export interface AuditedEntity {
+  type: AuditedEntityType;
+  id: string;
+}
+export interface AuditedEvent {
+  service: string;
+  streamId: string;
+  type: string;
+  data: unknown;
+}
+
+type DataOf<T extends OrganisationEvent['type']> = Extract<OrganisationEvent, { type: T }>['data'];
+/** Per organisation event type, the fields of its data (ids or lists of ids) that name one kind of entity. */
+type References = { [T in OrganisationEvent['type']]?: (data: DataOf<T>) => unknown[] };
+
+const UNIT_REFERENCES: References = {
+  UnitEstablished: (d) => [d.unitId, d.parentId],
+  UnitRenamed: (d) => [d.unitId],
+  UnitMoved: (d) => [d.unitId, d.fromParentId, d.toParentId],
+  UnitDissolved: (d) => [d.unitId],
+  BranchEstablished: (d) => [d.parentUnitId],
+  BranchMoved: (d) => [d.fromUnitId, d.toUnitId],
+};
+
+const BRANCH_REFERENCES: References = {
+  BranchEstablished: (d) => [d.branchId, d.predecessorIds],
+  BranchRenamed: (d) => [d.branchId],
+  BranchMoved: (d) => [d.branchId],
+  BranchDissolved: (d) => [d.branchId],
+  BranchesMerged: (d) => [d.sourceBranchIds, d.intoBranchId],
+  BranchSplit: (d) => [d.sourceBranchId, Array.isArray(d.parts) ? d.parts.map((p) => p?.branchId) : []],
+};
+
+/**
+ * The streams an entity's history is read from, by service: the organisation's structure (typed
+ * references pick the entity's events from it) and the streams that are the entity's own.
+ * A member's history is their own stream; their posts are in their career (GET /members/{id}/career).
+ */
+export function streamsOf(entity: AuditedEntity): Array<{ service: string; streamId: string; own: boolean }> {
+  const structure = { service: 'organisation', streamId: STRUCTURE_STREAM, own: false };
+  if (entity.type === 'unit') return [structure];
+  if (entity.type === 'branch') return [structure, { service: 'personnel', streamId: branchOfficersStream(entity.id), own: true }];
+  return [{ service: 'personnel', streamId: memberStream(entity.id), own: true }];
+}
+
+const REFERENCES: Record<AuditedEntityType, References> = { unit: UNIT_REFERENCES, branch: BRANCH_REFERENCES, member: {} };
+
+/** True when the event is part of the entity's history. */
+export function concerns(entity: AuditedEntity, event: AuditedEvent): boolean {
+  const own = streamsOf(entity).some((s) => s.own && s.service === event.service && s.streamId === event.streamId);
+  if (own) return true;
+  if (event.service !== 'organisation') return false;
+  const references = REFERENCES[entity.type][event.type as OrganisationEvent['type']] as ((data: unknown) => unknown[]) | undefined;
+  if (!references || !event.data || typeof event.data !== 'object') return false;
+  // A field missing from an event of another shape names nobody; only exact ids count.
+  return references(event.data).flat().some((id) => id === entity.id);
+}
