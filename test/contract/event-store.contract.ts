@@ -8,7 +8,7 @@ import { uniqueName } from '../support/servers';
  * factory for a fresh store. Global-log assertions look only at this run's streams, so the suite
  * also holds on a shared server (EventStoreDB).
  */
-export function eventStoreContract(name: string, open: () => Promise<EventStore>) {
+export function eventStoreContract(name: string, open: () => Promise<EventStore>, openOnLegacy?: (legacySql: (schema: string) => string) => Promise<EventStore>) {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let prefix: string;
@@ -96,11 +96,44 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
     it('records a command once: a second append under the same command id is refused and changes nothing', async () => {
       const commandId = uniqueName('cmd');
       const appended = await store.append(stream(7), [anEvent()], 'no_stream', { command: { commandId, fingerprint: 'abc' } });
-      expect(await store.findCommand(commandId)).toMatchObject({ commandId, streamId: stream(7), revision: 0, position: appended.position, fingerprint: 'abc' });
+      expect(await store.findCommand({ commandId })).toMatchObject({ commandId, streamId: stream(7), revision: 0, position: appended.position, fingerprint: 'abc' });
       await expect(store.append(stream(7), [anEvent()], 0, { command: { commandId } })).rejects.toBeInstanceOf(DuplicateCommandError);
-      expect(await store.findCommand(uniqueName('unknown'))).toBeUndefined();
+      expect(await store.findCommand({ commandId: uniqueName('unknown') })).toBeUndefined();
       if (name !== 'EventStoreDB') expect((await store.readStream(stream(7))).length).toBe(1); // see the adapter's note on atomicity
     });
+
+    it('keeps each caller\'s command ids apart: the same key from two callers, or a key that spells another caller\'s, names two commands (issue 14, hole 11)', async () => {
+      const alice = uniqueName('alice');
+      await store.append(stream(10), [anEvent()], 'no_stream', { command: { commandId: 'k1', caller: `${alice}:x`, fingerprint: 'first' } });
+      expect(await store.findCommand({ commandId: 'x:k1', caller: alice })).toBeUndefined();
+      expect(await store.findCommand({ commandId: `${alice}:x:k1` })).toBeUndefined();
+      const theirs = await store.append(stream(11), [anEvent()], 'no_stream', { command: { commandId: 'x:k1', caller: alice, fingerprint: 'second' } });
+      expect(await store.findCommand({ commandId: 'x:k1', caller: alice })).toMatchObject({ commandId: 'x:k1', caller: alice, streamId: stream(11), position: theirs.position, fingerprint: 'second' });
+      expect(await store.findCommand({ commandId: 'k1', caller: `${alice}:x` })).toMatchObject({ streamId: stream(10), fingerprint: 'first' });
+      const system = `${alice}:x:k1`;
+      await store.append(stream(12), [anEvent()], 'no_stream', { command: { commandId: system } });
+      expect(await store.findCommand({ commandId: system })).toMatchObject({ streamId: stream(12) });
+      await expect(store.append(stream(12), [anEvent()], 0, { command: { commandId: 'x:k1', caller: alice } })).rejects.toBeInstanceOf(DuplicateCommandError);
+    });
+
+    if (openOnLegacy) {
+      it('upgrades a log whose commands were keyed "<caller>:<key>" in place: the register\'s own ids still match, old fingerprints are dropped', async () => {
+        const legacy = await openOnLegacy(
+          (schema) => `create schema if not exists ${schema};
+            create table ${schema}.commands (command_id text primary key, stream_id text not null, revision bigint not null, position bigint not null, fingerprint text);
+            insert into ${schema}.commands values ('personnel.org-reactions:e1:m2', 'member-m2', 3, 40, null), ('alice:k1', 'member-m9', 0, 41, 'b1946ac92492d2347c6235b4d2611184');`,
+        );
+        try {
+          expect(await legacy.findCommand({ commandId: 'personnel.org-reactions:e1:m2' })).toMatchObject({ streamId: 'member-m2', revision: 3, position: 40 });
+          expect(await legacy.findCommand({ commandId: 'k1', caller: 'alice' })).toBeUndefined();
+          expect((await legacy.findCommand({ commandId: 'alice:k1' }))?.fingerprint).toBeUndefined();
+          await legacy.append(stream(13), [anEvent()], 'no_stream', { command: { commandId: 'k1', caller: 'alice', fingerprint: 'hmac-sha256:ab' } });
+          expect(await legacy.findCommand({ commandId: 'k1', caller: 'alice' })).toMatchObject({ streamId: stream(13), fingerprint: 'hmac-sha256:ab' });
+        } finally {
+          await legacy.close();
+        }
+      });
+    }
 
     it('subscribes from a checkpoint: catches up, then follows live appends', async () => {
       await store.append(stream(8), [anEvent('Old1'), anEvent('Old2')], 'no_stream');

@@ -1,4 +1,9 @@
-import { openPgliteEventStore } from '@register/event-store';
+import { PGlite } from '@electric-sql/pglite';
+import { openPgliteEventStore, pgliteClient, SqlEventStore } from '@register/event-store';
 import { eventStoreContract } from './event-store.contract';
 
-eventStoreContract('PGlite', () => openPgliteEventStore());
+eventStoreContract('PGlite', () => openPgliteEventStore(), async (legacySql) => {
+  const db = await PGlite.create();
+  await db.exec(legacySql('register'));
+  return SqlEventStore.open(pgliteClient(db));
+});

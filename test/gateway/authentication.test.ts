@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -94,6 +95,36 @@ describe('gateway: authentication, API keys, rate limits', () => {
   it('mints tokens the register accepts, and refuses to mint one it would not', async () => {
     expect((await gw.api(await gw.bearer({ sub: 'x', roles: ['auditor'], ttlSeconds: 24 * 3600 })).get('/units/tw')).status).toBe(200);
     await expect(gw.token({ sub: 'x', roles: ['auditor'], ttlSeconds: 7 * 24 * 3600 })).rejects.toThrow(/REGISTER_TOKEN_MAX_LIFETIME/);
+  });
+
+  it('keeps each caller\'s Idempotency-Keys apart, and names no key when one is reused (issue 14, hole 11)', async () => {
+    const aliceX = gw.api(await gw.bearer({ sub: 'alice:x', roles: ['central-admin'] }));
+    const alice = gw.api(await gw.bearer({ sub: 'alice', roles: ['central-admin'] }));
+    const before = await gw.store.headPosition();
+    const first = await aliceX.post('/units/xa-1/renames', { name: 'Đoàn xã Tiền Phong Một', reason: 'đổi tên' }, { 'idempotency-key': 'k1' });
+    const second = await alice.post('/units/xa-2/renames', { name: 'Đoàn xã Thông Thụ Hai', reason: 'đổi tên' }, { 'idempotency-key': 'x:k1' });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect((await gw.store.readAll(before, 10)).map((e) => [e.metadata.actor, (e.data as { name: string }).name])).toEqual([
+      ['alice:x', 'Đoàn xã Tiền Phong Một'],
+      ['alice', 'Đoàn xã Thông Thụ Hai'],
+    ]);
+    const reused = await alice.post('/units/xa-2/renames', { name: 'Đoàn xã Thông Thụ Ba', reason: 'đổi tên' }, { 'idempotency-key': 'x:k1' });
+    expect([reused.status, reused.body.rule]).toEqual([422, 'idempotency-key-reused']);
+    expect(reused.raw).not.toMatch(/alice|k1/);
+    expect(await gw.store.headPosition()).toBe(before + 2);
+  });
+
+  it('keeps keyed fingerprints of requests, not plain hashes of their bodies (issue 14, hole 7)', async () => {
+    const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    const body = { name: 'Đoàn xã Quảng Phú Mới', reason: 'đổi tên' };
+    expect((await admin.post('/units/xa-9/renames', body, { 'idempotency-key': 'fp-1' })).status).toBe(201);
+    const record = await gw.store.findCommand({ commandId: 'fp-1', caller: 'admin' });
+    const plain = createHash('sha256').update(`POST /api/v1/units/xa-9/renames ${JSON.stringify(body)}`).digest('hex');
+    expect(record?.fingerprint).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(record?.fingerprint).not.toContain(plain);
+    const again = await admin.post('/units/xa-9/renames', body, { 'idempotency-key': 'fp-1' });
+    expect(again.status).toBe(201);
+    expect(await gw.store.findCommand({ commandId: 'fp-1', caller: 'admin' })).toEqual(record);
   });
 
   it('refuses an API key whose stored scope is malformed', async () => {

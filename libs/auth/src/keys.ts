@@ -15,12 +15,23 @@ export function localSigningSecret(dataDir: string, env: NodeJS.ProcessEnv = pro
     if (given.length < 32) throw new Error('REGISTER_JWT_SECRET must be at least 32 characters');
     return given;
   }
+  return keptSecret(dataDir, 'jwt-secret');
+}
+
+/** A secret of the register generated once and kept (mode 0600) in DATA_DIR/auth/<name>. */
+export function keptSecret(dataDir: string, name: string): string {
   const dir = authDir(dataDir);
-  const file = join(dir, 'jwt-secret');
+  const file = join(dir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process of the same start made it first: theirs is the one.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
   try {
     chmodSync(file, 0o600);
   } catch {

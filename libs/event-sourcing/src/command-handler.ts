@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Decider, fold } from './decider';
 import { DecisionRef, DomainEvent, EventToAppend, RecordedEvent } from './envelope';
-import { CommandRecord, EventStore } from './event-store';
+import { AppendOptions, CommandRecord, EventStore } from './event-store';
 import { RuleViolation, WrongExpectedRevisionError } from './errors';
 import { EventSchemas } from './upcasting';
 
@@ -14,8 +14,10 @@ export interface CommandContext {
   effectiveDate?: string;
   correlationId?: string;
   causationId?: string;
-  /** A retried command with the same id appends nothing and gets the first answer. */
+  /** A retried command with the same id (from the same caller) appends nothing and gets the first answer. */
   commandId?: string;
+  /** Whose id `commandId` is (an Idempotency-Key's sender); absent for the register's own ids. */
+  caller?: string;
   /** Hash of the request behind `commandId`: the same id with another request is refused. */
   fingerprint?: string;
   /** The revision the caller last saw (HTTP If-Match): no silent retry then. */
@@ -89,8 +91,7 @@ export class CommandHandler {
     }
     const events = decider.decide(command, state).map((e) => this.envelope(e, context));
     if (events.length === 0) return { streamId, revision, position: 0, events, duplicate: false };
-    const command_ = context.commandId ? { commandId: context.commandId, fingerprint: context.fingerprint } : undefined;
-    const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: command_ });
+    const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: commandToRecord(context) });
     return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
   }
 
@@ -124,7 +125,7 @@ export class CommandHandler {
  */
 export async function earlierAnswer(store: Pick<EventStore, 'findCommand'>, context: CommandContext): Promise<CommandResult | undefined> {
   if (!context.commandId) return undefined;
-  const record = await store.findCommand(context.commandId);
+  const record = await store.findCommand({ commandId: context.commandId, caller: context.caller });
   if (!record) return undefined;
   assertSameRequest(record, context);
   return { streamId: record.streamId, revision: record.revision, position: record.position, events: [], duplicate: true };
@@ -132,6 +133,12 @@ export async function earlierAnswer(store: Pick<EventStore, 'findCommand'>, cont
 
 function assertSameRequest(record: CommandRecord, context: CommandContext) {
   if (record.fingerprint && context.fingerprint && record.fingerprint !== context.fingerprint) {
-    throw new RuleViolation('idempotency-key-reused', `the key ${record.commandId} was already used for a different request`);
+    // Names no key: the answer must never show another caller's key or id.
+    throw new RuleViolation('idempotency-key-reused', 'this Idempotency-Key was already used for a different request');
   }
+}
+
+/** What the store records of a command so that its retry appends nothing: its id, its caller, its fingerprint. */
+export function commandToRecord(context: CommandContext): AppendOptions['command'] {
+  return context.commandId ? { commandId: context.commandId, caller: context.caller, fingerprint: context.fingerprint } : undefined;
 }

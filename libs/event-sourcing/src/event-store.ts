@@ -3,8 +3,16 @@ import { EventToAppend, RecordedEvent } from './envelope';
 /** `number`: the revision of the stream's last event; 'no_stream': it must not exist yet; 'any': no check. */
 export type ExpectedRevision = number | 'no_stream' | 'any';
 
-export interface CommandRecord {
+/**
+ * A command id and whose it is. A caller's Idempotency-Key is theirs alone: the same key from two
+ * callers names two commands. The register's own ids (reactions: `<group>:<eventId>`) have no caller.
+ */
+export interface CommandRef {
   commandId: string;
+  caller?: string;
+}
+
+export interface CommandRecord extends CommandRef {
   streamId: string;
   /** Revision of the last event the command appended (-1 when it appended none). */
   revision: number;
@@ -15,7 +23,7 @@ export interface CommandRecord {
 
 export interface AppendOptions {
   /** Record the command so that a retry appends nothing (see CommandHandler). */
-  command?: { commandId: string; fingerprint?: string };
+  command?: CommandRef & { fingerprint?: string };
 }
 
 export interface AppendResult {
@@ -62,8 +70,8 @@ export interface EventStore {
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
   /** Catch up from `after` (exclusive), then follow live, calling `handler` once per event in order. */
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription;
-  /** The command recorded under this id, if any. */
-  findCommand(commandId: string): Promise<CommandRecord | undefined>;
+  /** The command recorded under this id for this caller (none: the register's own ids), if any. */
+  findCommand(command: CommandRef): Promise<CommandRecord | undefined>;
   /** Position of the last event in the global log (0 when empty). */
   headPosition(): Promise<number>;
   /**

@@ -1,7 +1,7 @@
 import { Decider } from './decider';
 import { DomainEvent, RecordedEvent } from './envelope';
 import { EventStore } from './event-store';
-import { CommandContext, CommandHandler, CommandResult, earlierAnswer } from './command-handler';
+import { CommandContext, CommandHandler, CommandResult, commandToRecord, earlierAnswer } from './command-handler';
 import { WrongExpectedRevisionError } from './errors';
 
 /**
@@ -92,8 +92,7 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
       const envelopes = events.map((e) => this.handler.envelope(e, context));
       try {
         const expected = this.revision === -1 ? 'no_stream' : this.revision;
-        const command_ = context.commandId ? { commandId: context.commandId, fingerprint: context.fingerprint } : undefined;
-        const appended = await this.store.append(this.streamId, envelopes, expected, { command: command_ });
+        const appended = await this.store.append(this.streamId, envelopes, expected, { command: commandToRecord(context) });
         await this.catchUp();
         return { streamId: this.streamId, revision: appended.revision, position: appended.position, events: envelopes, duplicate: false };
       } catch (error) {

@@ -1,5 +1,5 @@
 import { DomainEvent, RecordedEvent } from './envelope';
-import { AppendOptions, AppendResult, EventHandler, EventStore, ExpectedRevision, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store';
+import { AppendOptions, AppendResult, CommandRef, EventHandler, EventStore, ExpectedRevision, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store';
 import { EventToAppend } from './envelope';
 
 /** Turns an event of `type` at `fromVersion` into the next version (it may rename the type). */
@@ -61,8 +61,8 @@ export class UpcastingEventStore implements EventStore {
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
     return this.inner.subscribe(after, (e) => handler(this.schemas.upcast(e)), options);
   }
-  findCommand(commandId: string) {
-    return this.inner.findCommand(commandId);
+  findCommand(command: CommandRef) {
+    return this.inner.findCommand(command);
   }
   headPosition() {
     return this.inner.headPosition();

@@ -15,6 +15,7 @@ import {
   AppendOptions,
   AppendResult,
   CommandRecord,
+  CommandRef,
   DuplicateCommandError,
   EventHandler,
   EventStore,
@@ -29,6 +30,14 @@ import {
 
 /** Streams the adapter keeps for itself: one per handled command, to answer retries. */
 const COMMAND_STREAM = 'register_command-';
+
+/**
+ * The stream of a command: the register's own ids as they always were; a caller's key under
+ * `by~<caller>~<key>`, both percent-encoded, so that no caller's key can name another's record
+ * (issue 14, hole 11). Records of callers' keys made before that, under `<caller>:<key>`, are no
+ * longer looked up.
+ */
+const commandStream = ({ commandId, caller }: CommandRef) => COMMAND_STREAM + (caller === undefined ? commandId : `by~${encodeURIComponent(caller)}~${encodeURIComponent(commandId)}`);
 
 type JsonRecorded = { streamId: string; id: string; revision: bigint; type: string; created: Date; data: unknown; metadata: unknown; position?: { commit: bigint } };
 
@@ -119,8 +128,8 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
-  async findCommand(commandId: string): Promise<CommandRecord | undefined> {
-    const [record] = await this.readStream(COMMAND_STREAM + commandId); // read under our prefix
+  async findCommand(command: CommandRef): Promise<CommandRecord | undefined> {
+    const [record] = await this.readStream(commandStream(command)); // read under our prefix
     return record ? (record.data as CommandRecord) : undefined;
   }
 
@@ -151,9 +160,9 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async recordCommand(streamId: string, answer: AppendResult, command: NonNullable<AppendOptions['command']>) {
-    const record: CommandRecord = { commandId: command.commandId, streamId, ...answer, fingerprint: command.fingerprint };
+    const record: CommandRecord = { commandId: command.commandId, caller: command.caller, streamId, ...answer, fingerprint: command.fingerprint };
     try {
-      await this.client.appendToStream(this.prefix + COMMAND_STREAM + command.commandId, jsonEvent({ type: 'CommandHandled', data: record as never }), { expectedRevision: NO_STREAM });
+      await this.client.appendToStream(this.prefix + commandStream(command), jsonEvent({ type: 'CommandHandled', data: record as never }), { expectedRevision: NO_STREAM });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new DuplicateCommandError(command.commandId);
       throw error;

@@ -4,6 +4,7 @@ import {
   AppendResult,
   catchUpSubscription,
   CommandRecord,
+  CommandRef,
   DuplicateCommandError,
   EventHandler,
   EventStore,
@@ -72,8 +73,8 @@ export class SqlEventStore implements EventStore {
     const expectedNumber = expected === 'any' ? -2 : expected === 'no_stream' ? -1 : expected;
     try {
       const { rows } = await this.sql.query<{ out_revision: string; out_position: string }>(
-        `select * from ${this.schema}.append_events($1, $2, $3::jsonb, $4, $5)`,
-        [streamId, expectedNumber, JSON.stringify(events), options.command?.commandId ?? null, options.command?.fingerprint ?? null],
+        `select * from ${this.schema}.append_events($1, $2, $3::jsonb, $4, $5, $6)`,
+        [streamId, expectedNumber, JSON.stringify(events), options.command?.commandId ?? null, options.command?.caller ?? '', options.command?.fingerprint ?? null],
       );
       this.appended.emit('appended');
       return { revision: Number(rows[0].out_revision), position: Number(rows[0].out_position) };
@@ -110,14 +111,15 @@ export class SqlEventStore implements EventStore {
     return () => this.appended.off('appended', listener);
   }
 
-  async findCommand(commandId: string): Promise<CommandRecord | undefined> {
+  async findCommand({ commandId, caller }: CommandRef): Promise<CommandRecord | undefined> {
     const { rows } = await this.sql.query<{ stream_id: string; revision: string; position: string; fingerprint: string | null }>(
-      `select stream_id, revision, position, fingerprint from ${this.schema}.commands where command_id = $1`,
-      [commandId],
+      `select stream_id, revision, position, fingerprint from ${this.schema}.commands where caller = $1 and command_id = $2`,
+      [caller ?? '', commandId],
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { commandId, streamId: row.stream_id, revision: Number(row.revision), position: Number(row.position), fingerprint: row.fingerprint ?? undefined };
+    const record = { commandId, streamId: row.stream_id, revision: Number(row.revision), position: Number(row.position), fingerprint: row.fingerprint ?? undefined };
+    return caller === undefined ? record : { ...record, caller };
   }
 
   async headPosition(): Promise<number> {

@@ -38,16 +38,33 @@ create table if not exists ${schema}.events (
   unique (stream_id, revision)
 );
 
+-- A command is its caller's (caller: who sent the Idempotency-Key; '' for the register's own ids).
 create table if not exists ${schema}.commands (
-  command_id  text primary key,
+  caller      text not null default '',
+  command_id  text not null,
   stream_id   text not null,
   revision    bigint not null,
   position    bigint not null,
-  fingerprint text
+  fingerprint text,
+  constraint commands_pkey primary key (caller, command_id)
 );
 
+-- Upgrade in place, once, a log whose commands were keyed by '<caller>:<key>' in command_id alone
+-- (issue 14, hole 11). Those rows stay, with caller '': the register's own ids in them still match,
+-- callers' keys no longer do (a request now looks up its caller and key apart). Their fingerprints
+-- were unkeyed SHA-256 of the request, enough to confirm a guess of erased data: they are dropped.
+alter table ${schema}.commands add column if not exists caller text not null default '';
+do $upgrade$ begin
+  if (select array_length(conkey, 1) from pg_constraint where conrelid = '${schema}.commands'::regclass and contype = 'p') = 1 then
+    alter table ${schema}.commands drop constraint commands_pkey;
+    alter table ${schema}.commands add constraint commands_pkey primary key (caller, command_id);
+    update ${schema}.commands set fingerprint = null where fingerprint is not null;
+  end if;
+end $upgrade$;
+drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
+
 -- p_expected: -2 any, -1 no stream, n the revision of the stream's last event.
-create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_fingerprint text)
+create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text)
 returns table (out_revision bigint, out_position bigint)
 language plpgsql set search_path = ${schema} as $fn$
 declare
@@ -81,8 +98,8 @@ begin
   last_position := currval('event_position');
   current_revision := current_revision + n;
   if p_command_id is not null then
-    insert into commands (command_id, stream_id, revision, position, fingerprint)
-    values (p_command_id, p_stream, current_revision, last_position, p_fingerprint);
+    insert into commands (caller, command_id, stream_id, revision, position, fingerprint)
+    values (p_caller, p_command_id, p_stream, current_revision, last_position, p_fingerprint);
   end if;
   perform pg_notify('${schema}_appended', last_position::text);
   return query select current_revision, last_position;

@@ -7,6 +7,7 @@ import { answerClientError } from './client-error';
 import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
+import { FingerprintModule } from './fingerprint';
 import { HealthController, Readiness } from './health';
 import { InternalCallersModule } from './internal-callers';
 import { InProcessBusModule } from './relay.module';
@@ -70,7 +71,7 @@ export async function listen(app: INestApplication, port: number, what: string) 
 /** The root module of one process: the shared connections and operations endpoints, plus the given features. */
 export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknown> | DynamicModule>): Type<unknown> {
   const bus = config.mode === 'embedded' ? [InProcessBusModule] : [];
-  @Module({ imports: [EventStoreConnectionsModule.forRoot(config), OperationsModule, ...bus, ...features] })
+  @Module({ imports: [EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...bus, ...features] })
   class RegisterRootModule {}
   return RegisterRootModule;
 }

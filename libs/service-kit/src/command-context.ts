@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
+import { requestFingerprint } from './fingerprint';
 import { ValidationFailed } from './problem-details';
 
 /** The authenticated caller, as the gateway's guard leaves it on the request. */
@@ -18,6 +19,8 @@ export interface RegisterRequest {
   body?: unknown;
   actor?: Actor;
   correlationId?: string;
+  /** The register's key for request fingerprints, left here by FingerprintModule. */
+  fingerprintSecret?: string;
 }
 
 const header = (req: RegisterRequest, name: string) => {
@@ -35,7 +38,8 @@ export function parseRevisionTag(tag: string | undefined): number | undefined {
 
 /**
  * Who, why and how, for a command: the actor from authentication, reason and decision from the
- * body, Idempotency-Key (scoped to the actor) as the command id, If-Match as the expected revision.
+ * body, Idempotency-Key as the command id with the actor as its caller (kept apart: no key of one
+ * caller can spell another's), If-Match as the expected revision.
  */
 export function commandContextOf(req: RegisterRequest): CommandContext {
   const body = (req.body ?? {}) as { reason?: string; decisionRef?: CommandContext['decision']; effectiveDate?: string };
@@ -50,10 +54,14 @@ export function commandContextOf(req: RegisterRequest): CommandContext {
     decision: body.decisionRef,
     effectiveDate: body.effectiveDate,
     correlationId: req.correlationId ?? header(req, 'x-correlation-id') ?? randomUUID(),
-    commandId: key ? `${actor}:${key}` : undefined,
-    fingerprint: key ? createHash('sha256').update(`${req.method} ${req.url.split('?')[0]} ${JSON.stringify(req.body ?? null)}`).digest('hex') : undefined,
+    ...(key ? { commandId: key, caller: actor, fingerprint: fingerprintOf(req) } : {}),
     expectedRevision: parseRevisionTag(header(req, 'if-match')),
   };
+}
+
+function fingerprintOf(req: RegisterRequest): string {
+  if (!req.fingerprintSecret) throw new Error('no fingerprint key on the request: import FingerprintModule (rootModuleOf does)');
+  return requestFingerprint(req.fingerprintSecret, req.method, req.url.split('?')[0], req.body);
 }
 
 /** Controller parameter: the CommandContext of this request. */

@@ -61,6 +61,8 @@ export class ParseIdPipe implements PipeTransform<string, string> {
 export function newEntityId(context: CommandContext, given?: string, part = ''): string {
   if (given) return given;
   if (!context.commandId) return randomUUID();
-  const h = createHash('sha256').update(`${context.commandId}/${part}`).digest('hex');
+  // Under a caller's key, the caller is part of the seed: two callers' same key name two entities.
+  const seed = context.caller === undefined ? context.commandId : JSON.stringify([context.caller, context.commandId]);
+  const h = createHash('sha256').update(`${seed}/${part}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

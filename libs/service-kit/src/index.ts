@@ -7,6 +7,7 @@ export * from './health';
 export * from './bootstrap';
 export * from './command-request';
 export * from './command-context';
+export * from './fingerprint';
 export * from './as-of';
 export * from './fields';
 export * from './paging';
