@@ -148,9 +148,9 @@ describe('gateway: authentication, API keys, rate limits', () => {
     expect(event.metadata).toMatchObject({ actor: 'admin', correlationId: 'corr-rename-1' });
   });
 
-  it('keeps health and metrics public', async () => {
+  it('keeps health public, and the metrics off the API port (METRICS_PORT serves them)', async () => {
     expect((await gw.inject({ method: 'GET', url: '/health/live' })).status).toBe(200);
-    expect((await gw.inject({ method: 'GET', url: '/metrics' })).status).toBe(200);
+    expect((await gw.inject({ method: 'GET', url: '/metrics' })).status).toBe(404);
   });
 
   it('keeps the generated local signing key under DATA_DIR', () => {

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mintToken, MintOptions } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { API_PREFIX, loadConfig, ProblemDetailsFilter, registerValidationPipe, rootModuleOf, toProblem } from '@register/service-kit';
+import { API_PREFIX, HttpLimits, httpAdapter, loadConfig, ProblemDetailsFilter, registerValidationPipe, rootModuleOf } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
@@ -30,34 +29,37 @@ export interface InjectRequest {
   payload?: string | Buffer | object;
 }
 
-/**
- * Fastify answers some malformed URLs itself (a path that is not valid percent-encoded UTF-8, a
- * path parameter longer than maxParamLength) before Nest sees the request, as plain JSON. This
- * turns them into problems. The same option belongs in service-kit's createHttpApp (see the report).
- */
-export function problemForFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  const problem = toProblem(error);
-  reply.code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+export interface GatewayOptions {
+  /** Also listen on a loopback port (url): for what fastify.inject does not go through, such as timeouts. */
+  listen?: boolean;
+  /** Timeouts and the connection cap, over the environment's (REGISTER_HTTP_*). */
+  limits?: Partial<HttpLimits>;
 }
 
 /**
  * The embedded start as the tests need it: organisation + gateway in one app on PGlite under a
- * temporary DATA_DIR, configured like createHttpApp (prefix, problem+json filter, strict
+ * temporary DATA_DIR, on createHttpApp's adapter (timeouts, connection cap, body rules,
+ * problem+json before routing) and configured like it (prefix, problem+json filter, strict
  * validation) but without the Swagger UI, whose static assets Jest cannot load.
  */
-export async function startGateway() {
+export async function startGateway(options: GatewayOptions = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'register-gateway-'));
   process.env.REGISTER_RELAY = 'off';
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
   const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, GatewayModule]), new FastifyAdapter({ bodyLimit: 256 * 1024, frameworkErrors: problemForFrameworkError }), { logger: false });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();
+  let url: string | undefined;
+  if (options.listen) {
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
   const auth = app.get(AuthService);
   const store = app.get<EventStore>(ORGANISATION_STORE);
   const personnelStore = app.get<EventStore>(PERSONNEL_STORE);
@@ -83,6 +85,8 @@ export async function startGateway() {
   });
   return {
     app,
+    /** The loopback address it listens on, with options.listen. */
+    url,
     auth,
     store,
     personnelStore,

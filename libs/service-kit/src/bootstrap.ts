@@ -8,16 +8,19 @@ import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
 import { FingerprintModule } from './fingerprint';
+import { checkBody } from './body-rules';
 import { HealthController, Readiness } from './health';
+import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
+import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
 import { InProcessBusModule } from './relay.module';
-import { ProblemDetailsFilter, sendProblem } from './problem-details';
+import { ProblemDetailsFilter, sendProblem, ValidationFailed } from './problem-details';
 import { registerValidationPipe } from './validation';
 
 export const API_PREFIX = 'api/v1';
 const frameworkLogger = new Logger('Problem');
 
-/** Health, readiness and metrics: every process of the register has them. */
+/** Health and readiness: every process of the register has them (metrics: see listen). */
 @Global()
 @Module({ controllers: [HealthController], providers: [Readiness], exports: [Readiness] })
 export class OperationsModule {}
@@ -27,10 +30,19 @@ export interface HttpAppOptions {
   /** Largest accepted request body; a register command is small. */
   bodyLimit?: number;
   logger?: boolean;
+  /** Timeouts and the connection cap, over those of the environment (REGISTER_HTTP_*; see http-limits.ts). */
+  limits?: Partial<HttpLimits>;
 }
 
-/** A Nest app on Fastify with our conventions: /api/v1, problem+json, strict validation, OpenAPI at /api/docs. */
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+/**
+ * The Fastify adapter of every HTTP app of the register, with our conventions for what arrives
+ * before any route: the timeouts and connection cap of http-limits.ts, problem+json for requests
+ * refused before routing, and the body rules of body-rules.ts (depth, well-formed strings, no NUL)
+ * checked on every request after its body is parsed and before the gateway's access checks, the
+ * forwarding route, validation or a handler see it.
+ */
+export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'> = {}): FastifyAdapter {
+  const limits = httpLimitsFromEnv(process.env, options.limits);
   // No Nest middleware anywhere in the register: without skipMiddie, @fastify/middie's hook would
   // run on every request for nothing (a few per cent of a forwarded read's CPU in the gateway).
   // Requests refused before any route (unparsable HTTP, a path that does not decode, a path
@@ -40,14 +52,29 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     skipMiddie: true,
     clientErrorHandler: answerClientError,
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, error, frameworkLogger),
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: serverOptionsOf(limits),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: options.logger === false ? false : ['error', 'warn', 'log'] });
+  const fastify = adapter.getInstance();
+  applyHttpLimits(fastify.server, limits);
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    const errors = request.body === undefined ? [] : checkBody(request.body);
+    done(errors.length ? new ValidationFailed(errors) : undefined);
+  });
+  return adapter;
+}
+
+/** A Nest app on Fastify with our conventions: /api/v1, problem+json, strict validation, OpenAPI at /api/docs. */
+export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, httpAdapter(options), { logger: options.logger === false ? false : ['error', 'warn', 'log'] });
   configureHttpApp(app, options);
   return app;
 }
 
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions) {
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
   app.enableShutdownHooks();
@@ -63,9 +90,22 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
 }
 
-export async function listen(app: INestApplication, port: number, what: string) {
-  await app.listen(port, '0.0.0.0');
-  new Logger(what).log(`listening on http://127.0.0.1:${port}/api/v1 (OpenAPI UI: /api/docs)`);
+/**
+ * Listens on `host` (the embedded start: loopback unless HOST says otherwise; a distributed
+ * service: every address, as its container needs) and, when METRICS_PORT is set, serves the
+ * Prometheus metrics on that port of their own (on METRICS_HOST, by default the same host): they
+ * are not on the API's port, where anyone who reaches the API would read them.
+ */
+export async function listen(app: INestApplication, port: number, what: string, host = process.env.HOST || '0.0.0.0') {
+  await app.listen(port, host);
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  new Logger(what).log(`listening on http://${shown}:${port}/api/v1 (OpenAPI UI: /api/docs)`);
+  const metrics = process.env.METRICS_PORT;
+  if (metrics) {
+    const server = await startMetricsServer(Number(metrics), process.env.METRICS_HOST || host, httpLimitsFromEnv());
+    app.getHttpServer().once('close', () => server.close());
+    new Logger(what).log(`metrics on http://${process.env.METRICS_HOST || shown}:${metrics}/metrics`);
+  }
 }
 
 /** The root module of one process: the shared connections and operations endpoints, plus the given features. */

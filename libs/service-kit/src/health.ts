@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Injectable, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { startDefaultMetrics } from './metrics';
 
 /** A dependency the process needs to serve (event log, broker, read store): checked for readiness. */
 export type ReadinessCheck = () => Promise<void>;
@@ -32,14 +32,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
 }
 
-let metricsStarted = false;
-
+/**
+ * Liveness and readiness, public on the API's port (probes carry no credentials). The metrics are
+ * not here: they are served on a port of their own (METRICS_PORT, metrics.ts).
+ */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(private readonly readiness: Readiness) {
-    if (!metricsStarted) collectDefaultMetrics();
-    metricsStarted = true;
+    startDefaultMetrics();
   }
 
   @Get('health/live')
@@ -51,10 +52,5 @@ export class HealthController {
   async ready(@Res() reply: { status(n: number): { send(b: unknown): void } }) {
     const report = await this.readiness.report();
     reply.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send(report);
-  }
-
-  @Get('metrics')
-  async metrics(@Res() reply: { header(k: string, v: string): { send(b: unknown): void } }) {
-    reply.header('content-type', register.contentType).send(await register.metrics());
   }
 }

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ACTOR_HEADER, ACTOR_SIGNATURE_HEADER, actorFromHeaders, Principal, SignedActor } from '@register/auth';
 import { RegisterRequest } from './command-context';
 
-const PUBLIC = /^\/(health\/|metrics|api\/docs|api\/openapi\.json)/;
+const PUBLIC = /^\/(health\/|api\/docs|api\/openapi\.json)/;
 
 /**
  * A service of the distributed register answers only the gateway: each request carries the

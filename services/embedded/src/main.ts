@@ -17,8 +17,11 @@ async function main() {
   // Consumers of every service listen on the in-process bus; relays may publish once they do.
   connectConsumers(app, config);
   await startConsumers(app, config);
-  await listen(app, config.port, 'register');
-  console.log(`Union Register (embedded) is up: http://127.0.0.1:${config.port}/api/v1  docs: http://127.0.0.1:${config.port}/api/docs  data: ${config.dataDir}`);
+  // One machine's register: reachable from this machine only, unless HOST says otherwise (e.g. 0.0.0.0).
+  const host = process.env.HOST || '127.0.0.1';
+  await listen(app, config.port, 'register', host);
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  console.log(`Union Register (embedded) is up: http://${shown}:${config.port}/api/v1  docs: http://${shown}:${config.port}/api/docs  data: ${config.dataDir}`);
 }
 
 void main();

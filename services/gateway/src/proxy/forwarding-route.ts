@@ -7,8 +7,11 @@ import { GatewayRequest } from '../security/request-rules';
 import { ServiceClient } from './service-client';
 import { owningService } from './service-routes';
 
-/** What a caller's request carries on to the service, and what the service's answer carries back. */
-const FORWARDED = ['content-type', 'accept', 'idempotency-key', 'if-match'];
+/**
+ * What a caller's request carries on to the service, and what the service's answer carries back.
+ * X-Purpose goes on as the bytes it came in (personnel reads it as UTF-8, personal-data/purpose.ts).
+ */
+const FORWARDED = ['content-type', 'accept', 'idempotency-key', 'if-match', 'x-purpose'];
 const RETURNED = ['content-type', 'etag', 'location', 'retry-after'];
 const PREFIX = `/${API_PREFIX}`;
 

@@ -7,7 +7,8 @@ import { GatewayReply, GatewayRequest, refuseUnsafeBody, TooManyRequests } from 
 import { StructureScopeResolver } from './structure-scope';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-const PUBLIC = new Set(['/health/live', '/health/ready', '/metrics']);
+// Metrics are not on the API's port at all (METRICS_PORT, service-kit's metrics.ts).
+const PUBLIC = new Set(['/health/live', '/health/ready']);
 const PREFIX = `/${API_PREFIX}`;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

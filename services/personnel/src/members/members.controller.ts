@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId, parseAsOf, ParseIdPipe, RegisterRequest } from '@register/service-kit';
 import { PersonnelService, today } from '../application/personnel.service';
@@ -8,6 +8,7 @@ import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
+import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
 
@@ -43,10 +44,9 @@ export class MembersController {
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /** Logs that the caller was shown these members' personal data. */
-  private logRead(req: RegisterRequest, endpoint: string, memberIds: string[]) {
-    const purpose = req.headers['x-purpose'];
-    return this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose: (Array.isArray(purpose) ? purpose[0] : purpose) ?? null, endpoint, memberIds });
+  /** Logs that the caller was shown these members' personal data, for the purpose read (purposeOf) before the data. */
+  private logRead(req: RegisterRequest, purpose: string | null, endpoint: string, memberIds: string[]) {
+    return this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose, endpoint, memberIds });
   }
 
   @Post()
@@ -71,25 +71,31 @@ export class MembersController {
 
   @Get()
   @ApiOperation({ summary: 'The member directory: q (with or without diacritics), branchId, status; paged; today from the read model (minPosition waits for it)' })
+  @ApiHeader(PURPOSE_HEADER)
   async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest) {
+    const purpose = purposeOf(req.headers);
     const page = await this.directory.list(query);
-    await this.logRead(req, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m._id));
+    await this.logRead(req, purpose, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m._id));
     return { items: page.items.map(memberListView), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
+  @ApiHeader(PURPOSE_HEADER)
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
+    const purpose = purposeOf(req.headers);
     const { member } = await this.personnel.member(id, parseAsOf(asOf));
-    if (member.personal) await this.logRead(req, 'GET /members/{id}', [id]);
+    if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}', [id]);
     reply.header('etag', `"${member.version}"`);
     return memberView(member);
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Every change to the member, oldest first, with actor, reason, decision, effective and recorded times' })
+  @ApiHeader(PURPOSE_HEADER)
   async history(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest) {
+    const purpose = purposeOf(req.headers);
     const { member, events } = await this.personnel.member(id);
-    if (member.personal) await this.logRead(req, 'GET /members/{id}/history', [id]);
+    if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}/history', [id]);
     return {
       items: events.map((e) => ({
         type: e.type,

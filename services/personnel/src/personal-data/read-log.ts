@@ -1,7 +1,8 @@
 /**
  * Every read of members' personal data is logged (Decree 356/2025): who read whose data, when,
- * through which endpoint, for what declared purpose (the `X-Purpose` header). Kept beside the
- * event log, not in it: reads are not changes of the register.
+ * through which endpoint, for what declared purpose (the `X-Purpose` header as purposeOf reads it:
+ * UTF-8, at most 200 characters, null when not given). Kept beside the event log, not in it:
+ * reads are not changes of the register.
  */
 export interface PersonalDataRead {
   readAt: string;

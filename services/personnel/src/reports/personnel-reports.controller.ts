@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isCalendarDate, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { today } from '../application/personnel.service';
@@ -8,6 +8,7 @@ import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
+import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonnelReportReads } from './personnel-reports';
 
 const dateParam = (value: string | undefined, field: string) => {
@@ -33,11 +34,10 @@ export class PersonnelReportsController {
   ) {}
 
   /** The member lists show names: every read of them is logged, as the members' endpoints do. */
-  private async logRead(req: RegisterRequest, endpoint: string, members: Array<{ _id: string; fullName: string | null }>) {
+  private async logRead(req: RegisterRequest, purpose: string | null, endpoint: string, members: Array<{ _id: string; fullName: string | null }>) {
     const memberIds = members.filter((m) => m.fullName !== null).map((m) => m._id);
     if (memberIds.length === 0) return;
-    const purpose = req.headers['x-purpose'];
-    await this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose: (Array.isArray(purpose) ? purpose[0] : purpose) ?? null, endpoint, memberIds });
+    await this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose, endpoint, memberIds });
   }
 
   @Get('vacancies')
@@ -60,17 +60,21 @@ export class PersonnelReportsController {
 
   @Get('members-away')
   @ApiOperation({ summary: 'Members away for work or study' })
+  @ApiHeader(PURPOSE_HEADER)
   async away(@Query() query: ReadModelQuery, @Req() req: RegisterRequest) {
+    const purpose = purposeOf(req.headers);
     const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition);
-    await this.logRead(req, 'GET /personnel-reports/members-away', items);
+    await this.logRead(req, purpose, 'GET /personnel-reports/members-away', items);
     return { items: items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName })) };
   }
 
   @Get('unassigned-members')
   @ApiOperation({ summary: 'Members whose branch was dissolved and who wait for a new one' })
+  @ApiHeader(PURPOSE_HEADER)
   async unassigned(@Query() query: ReadModelQuery, @Req() req: RegisterRequest) {
+    const purpose = purposeOf(req.headers);
     const items = await this.members.withStatus(['unassigned'], query.minPosition);
-    await this.logRead(req, 'GET /personnel-reports/unassigned-members', items);
+    await this.logRead(req, purpose, 'GET /personnel-reports/unassigned-members', items);
     return { items: items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName })) };
   }
 }
