@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Decider, fold } from './decider';
-import { DecisionRef, DomainEvent, EventToAppend, RecordedEvent } from './envelope';
+import { Decider, Evolver, foldRecorded } from './decider';
+import { DecisionRef, DomainEvent, EventToAppend } from './envelope';
 import { AppendOptions, CommandRecord, EventStore } from './event-store';
 import { RuleViolation, WrongExpectedRevisionError } from './errors';
 import { EventSchemas } from './upcasting';
@@ -35,6 +35,13 @@ export interface CommandResult {
   duplicate: boolean;
 }
 
+/** Where a command's state comes from: a stream read per command, or a fold kept in memory. */
+export interface StateSource<S> {
+  load(): Promise<{ state: S; revision: number }>;
+  /** Called once the decided events are appended (a fold in memory catches up with them). */
+  appended?(): Promise<void>;
+}
+
 export interface CommandHandlerOptions {
   /** How many times a command is re-decided after losing a race on its stream. */
   maxRetries?: number;
@@ -63,35 +70,45 @@ export class CommandHandler {
   }
 
   async handle<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext): Promise<CommandResult> {
+    return this.run(decider, streamId, command, context, { load: () => this.load(decider, streamId) });
+  }
+
+  /**
+   * The one command path: an earlier answer to the same command id is answered again; otherwise
+   * decide on the state the source gives and append with its revision as the expected one. A lost
+   * race re-decides on a fresh state (unless the caller pinned the revision it saw), and a twin of
+   * this command that won the race has its answer given instead of an error.
+   */
+  async run<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext, source: StateSource<S>, maxRetries = this.maxRetries): Promise<CommandResult> {
     const earlier = await this.earlierAnswer(context);
     if (earlier) return earlier;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(decider, streamId, command, context);
+        return await this.attempt(decider, streamId, command, context, source);
       } catch (error) {
-        // A twin of this command may have won the race: its answer is ours, whatever we decided.
         const twin = await this.earlierAnswer(context);
         if (twin) return twin;
-        const mayRetry = context.expectedRevision === undefined && attempt < this.maxRetries;
+        const mayRetry = context.expectedRevision === undefined && attempt < maxRetries;
         if (!(error instanceof WrongExpectedRevisionError) || !mayRetry) throw error;
       }
     }
   }
 
   /** The state of a stream folded from its events, with its revision (-1 when it does not exist). */
-  async load<E extends DomainEvent, S>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, streamId: string, recordedUpTo?: Date) {
-    const events = (await this.store.readStream(streamId, { recordedUpTo })) as RecordedEvent<E>[];
-    return { state: fold(decider, events as unknown as E[]), revision: events.length ? events[events.length - 1].revision : -1, events };
+  async load<E extends DomainEvent, S>(decider: Evolver<E, S>, streamId: string, recordedUpTo?: Date) {
+    const events = await this.store.readStream(streamId, { recordedUpTo });
+    return { state: foldRecorded(decider, events), revision: events.length ? events[events.length - 1].revision : -1, events };
   }
 
-  private async attempt<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext): Promise<CommandResult> {
-    const { state, revision } = await this.load(decider, streamId);
+  private async attempt<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext, source: StateSource<S>): Promise<CommandResult> {
+    const { state, revision } = await source.load();
     if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
       throw new WrongExpectedRevisionError(streamId, String(context.expectedRevision), String(revision));
     }
     const events = decider.decide(command, state).map((e) => this.envelope(e, context));
     if (events.length === 0) return { streamId, revision, position: 0, events, duplicate: false };
     const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: commandToRecord(context) });
+    await source.appended?.();
     return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
   }
 

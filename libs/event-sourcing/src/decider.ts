@@ -1,4 +1,4 @@
-import { DomainEvent } from './envelope';
+import { DomainEvent, RecordedEvent } from './envelope';
 
 /**
  * An aggregate as a pure decider (after Emmett / J. Chassaing):
@@ -11,6 +11,19 @@ export interface Decider<C, E extends DomainEvent, S> {
   evolve(state: S, event: E): S;
 }
 
-export function fold<E extends DomainEvent, S>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, events: readonly E[]): S {
-  return events.reduce((state, event) => decider.evolve(state, event), decider.initialState());
+/** What folding needs of a decider. */
+export type Evolver<E extends DomainEvent, S> = Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>;
+
+/** The state after these events, from the initial state or from a state already folded. */
+export function fold<E extends DomainEvent, S>(decider: Evolver<E, S>, events: readonly E[], from: S = decider.initialState()): S {
+  return events.reduce((state, event) => decider.evolve(state, event), from);
+}
+
+/**
+ * Folds events read from a store into one aggregate's state. A stream holds the facts of one
+ * aggregate only, so its events are that decider's: the one place where the log's untyped events
+ * are taken as the decider's own (services fold through here, with no casts of their own).
+ */
+export function foldRecorded<E extends DomainEvent, S>(decider: Evolver<E, S>, events: readonly RecordedEvent[], from?: S): S {
+  return fold(decider, events as unknown as readonly E[], from);
 }

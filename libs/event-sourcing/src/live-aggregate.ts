@@ -1,8 +1,7 @@
-import { Decider } from './decider';
+import { Decider, foldRecorded } from './decider';
 import { DomainEvent, RecordedEvent } from './envelope';
 import { EventStore } from './event-store';
-import { CommandContext, CommandHandler, CommandResult, commandToRecord, earlierAnswer } from './command-handler';
-import { WrongExpectedRevisionError } from './errors';
+import { CommandContext, CommandHandler, CommandResult } from './command-handler';
 
 /**
  * One long-lived aggregate kept folded in memory: used where a single stream is the consistency
@@ -65,41 +64,22 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
   }
 
   /** The state as a decider folds an arbitrary selection of past events (for `asOf` reads). */
-  foldFrom(events: RecordedEvent[]): S {
-    return events.reduce((s, e) => this.decider.evolve(s, e as unknown as E), this.decider.initialState());
+  foldFrom(events: readonly RecordedEvent[]): S {
+    return foldRecorded(this.decider, events);
   }
 
-  private async executeNow(command: C, context: CommandContext): Promise<CommandResult> {
-    try {
-      return (await this.earlierAnswer(context)) ?? (await this.decideAndAppend(command, context));
-    } catch (error) {
-      // A twin of this command in another process may have won: its answer is ours.
-      const twin = await this.earlierAnswer(context);
-      if (twin) return twin;
-      throw error;
-    }
+  /** The kernel's one command path, on the state kept here: caught up before deciding and after appending. */
+  private executeNow(command: C, context: CommandContext): Promise<CommandResult> {
+    return this.handler.run(this.decider, this.streamId, command, context, this.source, this.maxRetries);
   }
 
-  private earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
-    return earlierAnswer(this.store, context);
-  }
-
-  private async decideAndAppend(command: C, context: CommandContext): Promise<CommandResult> {
-    for (let attempt = 0; ; attempt++) {
+  private readonly source = {
+    load: async () => {
       await this.catchUp();
-      const events = this.decider.decide(command, this.state);
-      if (events.length === 0) return { streamId: this.streamId, revision: this.revision, position: 0, events: [], duplicate: false };
-      const envelopes = events.map((e) => this.handler.envelope(e, context));
-      try {
-        const expected = this.revision === -1 ? 'no_stream' : this.revision;
-        const appended = await this.store.append(this.streamId, envelopes, expected, { command: commandToRecord(context) });
-        await this.catchUp();
-        return { streamId: this.streamId, revision: appended.revision, position: appended.position, events: envelopes, duplicate: false };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= this.maxRetries) throw error;
-      }
-    }
-  }
+      return { state: this.state, revision: this.revision };
+    },
+    appended: () => this.catchUp(),
+  };
 
   private async catchUp() {
     // Cleared before the read: a notice that arrives during it marks the state stale again.
@@ -112,9 +92,9 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
       this.stale = true;
       throw error;
     }
-    for (const event of events) {
-      this.state = this.decider.evolve(this.state, event as unknown as E);
-      this.revision = event.revision;
+    if (events.length > 0) {
+      this.state = foldRecorded(this.decider, events, this.state);
+      this.revision = events[events.length - 1].revision;
     }
     this.caughtUpAt = started;
   }
