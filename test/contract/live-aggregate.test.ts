@@ -41,7 +41,7 @@ describe.each(stores)('LiveAggregate on %s', (_name, open) => {
     const id = uniqueName('m');
     const { wrapped, counter } = counting(store);
     const live = new LiveAggregate(wrapped, id, branchMeeting);
-    await live.execute(schedule(id), ctx);
+    await live.execute(branchMeeting, schedule(id), ctx);
     counter.reads = 0;
     const answers = await Promise.all(Array.from({ length: 50 }, () => live.current()));
     expect(answers.every((a) => a.revision === 0)).toBe(true);
@@ -54,7 +54,7 @@ describe.each(stores)('LiveAggregate on %s', (_name, open) => {
     const elsewhere = new LiveAggregate(store, id, branchMeeting);
     expect((await here.current()).revision).toBe(-1);
     const slow = Promise.all(Array.from({ length: 10 }, () => here.current()));
-    await elsewhere.execute(schedule(id), ctx);
+    await elsewhere.execute(branchMeeting, schedule(id), ctx);
     await slow;
     expect((await here.current()).revision).toBe(0);
   });
@@ -69,7 +69,7 @@ describe.each(stores)('LiveAggregate on %s', (_name, open) => {
       counter.reads = 0;
       for (let i = 0; i < 20; i++) await here.current();
       expect(counter.reads).toBe(0);
-      await new LiveAggregate(other, id, branchMeeting).execute(schedule(id), ctx);
+      await new LiveAggregate(other, id, branchMeeting).execute(branchMeeting, schedule(id), ctx);
       const until = Date.now() + 3000;
       while ((await here.current()).revision < 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       expect((await here.current()).revision).toBe(0);
@@ -86,7 +86,7 @@ describe.each(stores)('LiveAggregate on %s', (_name, open) => {
     wrapped.readStream = () => Promise.reject(new Error('store away'));
     await expect(live.current()).rejects.toThrow('store away');
     wrapped.readStream = real;
-    await live.execute(schedule(id), ctx);
+    await live.execute(branchMeeting, schedule(id), ctx);
     expect((await live.current()).revision).toBe(0);
   });
 });

@@ -14,6 +14,14 @@ export interface Decider<C, E extends DomainEvent, S> {
 /** What folding needs of a decider. */
 export type Evolver<E extends DomainEvent, S> = Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>;
 
+/**
+ * One capability's decider over an aggregate whose state and evolve live in one place (its domain
+ * folder): the capability brings only its decisions.
+ */
+export function deciderOf<C, E extends DomainEvent, S>(aggregate: Evolver<E, S>, decide: (command: C, state: S) => E[]): Decider<C, E, S> {
+  return { initialState: aggregate.initialState, evolve: aggregate.evolve, decide };
+}
+
 /** The state after these events, from the initial state or from a state already folded. */
 export function fold<E extends DomainEvent, S>(decider: Evolver<E, S>, events: readonly E[], from: S = decider.initialState()): S {
   return events.reduce((state, event) => decider.evolve(state, event), from);

@@ -1,4 +1,4 @@
-import { Decider, foldRecorded } from './decider';
+import { Decider, Evolver, foldRecorded } from './decider';
 import { DomainEvent, RecordedEvent } from './envelope';
 import { EventStore } from './event-store';
 import { CommandContext, CommandHandler, CommandResult } from './command-handler';
@@ -9,7 +9,7 @@ import { CommandContext, CommandHandler, CommandResult } from './command-handler
  * Commands run one at a time in this process; each first catches up with the stream, so a writer in
  * another process is seen, and the append's expected revision settles any race between processes.
  */
-export class LiveAggregate<C, E extends DomainEvent, S> {
+export class LiveAggregate<E extends DomainEvent, S> {
   private state: S;
   private revision = -1;
   private queue: Promise<unknown> = Promise.resolve();
@@ -24,21 +24,22 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
   constructor(
     private readonly store: EventStore,
     readonly streamId: string,
-    private readonly decider: Decider<C, E, S>,
+    /** The aggregate's state and evolve; each command brings its capability's decisions. */
+    private readonly aggregate: Evolver<E, S>,
     handler?: CommandHandler,
     private readonly maxRetries = 5,
     /** Even unwarned (a lost LISTEN connection), readers catch up at least this often. */
     private readonly maxStaleMs = 1000,
   ) {
-    this.state = decider.initialState();
+    this.state = aggregate.initialState();
     this.handler = handler ?? new CommandHandler(store);
     const stop = store.watch?.(() => (this.stale = true));
     this.watched = stop !== undefined;
   }
 
-  /** Runs the command after every command queued before it. */
-  execute(command: C, context: CommandContext): Promise<CommandResult> {
-    const run = this.queue.then(() => this.executeNow(command, context));
+  /** Runs the command, decided by its capability's decider, after every command queued before it. */
+  execute<C>(decider: Pick<Decider<C, E, S>, 'decide'>, command: C, context: CommandContext): Promise<CommandResult> {
+    const run = this.queue.then(() => this.executeNow(decider, command, context));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -65,12 +66,12 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
 
   /** The state as a decider folds an arbitrary selection of past events (for `asOf` reads). */
   foldFrom(events: readonly RecordedEvent[]): S {
-    return foldRecorded(this.decider, events);
+    return foldRecorded(this.aggregate, events);
   }
 
   /** The kernel's one command path, on the state kept here: caught up before deciding and after appending. */
-  private executeNow(command: C, context: CommandContext): Promise<CommandResult> {
-    return this.handler.run(this.decider, this.streamId, command, context, this.source, this.maxRetries);
+  private executeNow<C>(decider: Pick<Decider<C, E, S>, 'decide'>, command: C, context: CommandContext): Promise<CommandResult> {
+    return this.handler.run({ ...this.aggregate, decide: decider.decide }, this.streamId, command, context, this.source, this.maxRetries);
   }
 
   private readonly source = {
@@ -93,7 +94,7 @@ export class LiveAggregate<C, E extends DomainEvent, S> {
       throw error;
     }
     if (events.length > 0) {
-      this.state = foldRecorded(this.decider, events, this.state);
+      this.state = foldRecorded(this.aggregate, events, this.state);
       this.revision = events[events.length - 1].revision;
     }
     this.caughtUpAt = started;

@@ -6,7 +6,7 @@
 import { OrganisationEvent, ResidentialArea, STRUCTURE_STREAM } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { AnyProjection, CollectionQueries, liveTarget, MemoryReadStore, ProjectionRunner, ReadStore } from '@register/read-models';
-import { structureDecider, StructureCommand } from '../domain/decider';
+import { structureDecider, StructureCommand } from '../testing/structure-decider';
 import { emptyStructure, evolveStructure, Structure } from '../domain/structure';
 
 /** A fact with the day it took effect. */

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, EventStore, LiveAggregate } from '@register/event-sourcing';
+import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { AsOf } from '@register/service-kit';
-import { StructureCommand, structureDecider } from '../domain/decider';
-import { Structure, StructureFact } from '../domain/structure';
+import { Structure, structureAggregate, StructureFact } from '../domain/structure';
 import { ORGANISATION_COMMANDS, ORGANISATION_STORE } from './tokens';
 
 export interface CommandAnswer {
@@ -18,14 +17,15 @@ export interface CommandAnswer {
 /** The write side of the organisation service, and the structure as it is or was. */
 @Injectable()
 export class StructureService {
-  private readonly live: LiveAggregate<StructureCommand, StructureFact, Structure>;
+  private readonly live: LiveAggregate<StructureFact, Structure>;
 
   constructor(@Inject(ORGANISATION_STORE) private readonly store: EventStore, @Inject(ORGANISATION_COMMANDS) handler: CommandHandler) {
-    this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureDecider, handler);
+    this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureAggregate, handler);
   }
 
-  async execute(command: StructureCommand, context: CommandContext, entity: { kind: 'unit' | 'branch'; id: string }): Promise<CommandAnswer> {
-    const result = await this.live.execute(command, context);
+  /** Runs a command through its capability's decider on the one live structure. */
+  async execute<C>(decider: Pick<Decider<C, StructureFact, Structure>, 'decide'>, command: C, context: CommandContext, entity: { kind: 'unit' | 'branch'; id: string }): Promise<CommandAnswer> {
+    const result = await this.live.execute(decider, command, context);
     const { state } = await this.live.current();
     const version = (entity.kind === 'unit' ? state.units.get(entity.id) : state.branches.get(entity.id))?.version ?? 0;
     return { id: entity.id, version, position: result.position, ...(result.duplicate ? { duplicate: true } : {}) };
@@ -45,3 +45,6 @@ export class StructureService {
     return events.filter((e) => JSON.stringify(e.data).includes(JSON.stringify(id)));
   }
 }
+
+/** If-Match names the entity's version, checked by the decider; the stream itself may have moved on. */
+export const noRevision = (ctx: CommandContext): CommandContext => ({ ...ctx, expectedRevision: undefined });

@@ -1,6 +1,6 @@
-import { ConflictError } from '@register/event-sourcing';
+import { deciderOf, ConflictError } from '@register/event-sourcing';
 import { OrganisationEvent, ResidentialArea } from '@register/contracts';
-import { Structure } from '../domain/structure';
+import { Structure, structureAggregate } from '../domain/structure';
 import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
 
 export type EstablishBranch = { type: 'EstablishBranch'; branchId: string; parentUnitId: string; name: string; area: ResidentialArea | null };
@@ -8,6 +8,9 @@ export type RenameBranch = { type: 'RenameBranch'; branchId: string; name: strin
 export type MoveBranch = { type: 'MoveBranch'; branchId: string; toUnitId: string; ifVersion?: number };
 export type DissolveBranch = { type: 'DissolveBranch'; branchId: string; ifVersion?: number };
 export type BranchCommand = EstablishBranch | RenameBranch | MoveBranch | DissolveBranch;
+
+/** The BranchCommand decisions over the structure. */
+export const branchDecider = deciderOf(structureAggregate, decideBranch);
 
 export function decideBranch(c: BranchCommand, s: Structure): OrganisationEvent[] {
   switch (c.type) {

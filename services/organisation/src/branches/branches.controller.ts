@@ -2,13 +2,13 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { Command, newEntityId, paginate, parseAsOf, ParseIdPipe } from '@register/service-kit';
-import { StructureService } from '../application/structure.service';
+import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { directoryKey, lineageOf, searchBranches } from '../directory/directory-query';
 import { DirectoryReads } from '../directory/directory-read-model';
 import { foldDiacritics } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
-import { noRevision } from '../units/units.controller';
+import { branchDecider } from './branch-commands';
 import { BranchDirectoryQuery, DissolveBranchRequest, ReadModelQuery, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -28,7 +28,7 @@ export class BranchesController {
   establish(@Body() body: EstablishBranchRequest, @Command() ctx: CommandContext) {
     const branchId = newEntityId(ctx, body.id);
     const command = { type: 'EstablishBranch' as const, branchId, parentUnitId: body.parentUnitId, name: body.name, area: body.area ?? null };
-    return this.structure.execute(command, ctx, { kind: 'branch', id: branchId });
+    return this.structure.execute(branchDecider, command, ctx, { kind: 'branch', id: branchId });
   }
 
   @Get()
@@ -68,17 +68,17 @@ export class BranchesController {
 
   @Post(':id/moves')
   move(@Param('id', ParseIdPipe) id: string, @Body() body: MoveBranchRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute({ type: 'MoveBranch', branchId: id, toUnitId: body.toUnitId, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
+    return this.structure.execute(branchDecider, { type: 'MoveBranch', branchId: id, toUnitId: body.toUnitId, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
   }
 
   @Post(':id/renames')
   rename(@Param('id', ParseIdPipe) id: string, @Body() body: RenameBranchRequest, @Command() ctx: CommandContext) {
     const command = { type: 'RenameBranch' as const, branchId: id, name: body.name, area: body.area, ifVersion: ctx.expectedRevision };
-    return this.structure.execute(command, noRevision(ctx), { kind: 'branch', id });
+    return this.structure.execute(branchDecider, command, noRevision(ctx), { kind: 'branch', id });
   }
 
   @Post(':id/dissolution')
   dissolve(@Param('id', ParseIdPipe) id: string, @Body() _body: DissolveBranchRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute({ type: 'DissolveBranch', branchId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
+    return this.structure.execute(branchDecider, { type: 'DissolveBranch', branchId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
   }
 }

@@ -1,4 +1,5 @@
 import { OrganisationEvent, ResidentialArea, UnitKind } from '@register/contracts';
+import { Evolver } from '@register/event-sourcing';
 
 /** A union unit (Trung ương, Tỉnh đoàn, Huyện đoàn, Đoàn cơ sở) as the structure knows it. */
 export interface Unit {
@@ -42,6 +43,9 @@ export interface Structure {
 }
 
 export const emptyStructure = (): Structure => ({ units: new Map(), branches: new Map(), childUnits: new Map(), branchesOf: new Map() });
+
+/** The organisation's one aggregate, the structure: its state and evolve; each capability brings its decisions. */
+export const structureAggregate: Evolver<StructureFact, Structure> = { initialState: () => emptyStructure(), evolve: (s, e) => evolveStructure(s, e) };
 
 /** An event as evolve sees it: the fact, and when it took effect. */
 export type StructureFact = OrganisationEvent & { metadata?: { effectiveDate?: string } };

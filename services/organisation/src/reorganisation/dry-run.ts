@@ -1,9 +1,7 @@
-import { OrganisationEvent } from '@register/contracts';
-import { structureDecider } from '../domain/decider';
 import { Structure } from '../domain/structure';
 import { PeopleFacts } from '../people/people-replica';
-import { MergeBranches } from './merge-branches';
-import { SplitBranch } from './split-branch';
+import { decideMerge, MergeBranches } from './merge-branches';
+import { decideSplit, SplitBranch } from './split-branch';
 
 export interface ReorganisationPlan {
   dryRun: true;
@@ -21,7 +19,7 @@ export interface ReorganisationPlan {
  * throws the same rule), and changing nothing. People figures come from the replica.
  */
 export function planReorganisation(command: MergeBranches | SplitBranch, s: Structure, people: PeopleFacts): ReorganisationPlan {
-  const events = structureDecider.decide(command, s) as OrganisationEvent[];
+  const events = command.type === 'MergeBranches' ? decideMerge(command, s) : decideSplit(command, s);
   const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
   const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [] };
   for (const e of events) {

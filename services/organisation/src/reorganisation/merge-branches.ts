@@ -1,6 +1,6 @@
-import { ConflictError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent, ResidentialArea } from '@register/contracts';
-import { Structure } from '../domain/structure';
+import { Structure, structureAggregate } from '../domain/structure';
 import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
 
 /**
@@ -13,6 +13,9 @@ export type MergeBranches = {
   sourceBranchIds: string[];
   into: { branchId: string } | { newBranchId: string; name: string; area: ResidentialArea | null; parentUnitId?: string };
 };
+
+/** The MergeBranches decisions over the structure. */
+export const mergeDecider = deciderOf(structureAggregate, decideMerge);
 
 export function decideMerge(c: MergeBranches, s: Structure): OrganisationEvent[] {
   if (c.sourceBranchIds.length === 0) throw new RuleViolation('merge-needs-a-source', 'a merger needs at least one source branch');

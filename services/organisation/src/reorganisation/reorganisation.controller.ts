@@ -5,9 +5,9 @@ import { Command, newEntityId } from '@register/service-kit';
 import { StructureService } from '../application/structure.service';
 import { PeopleReplica } from '../people/people-replica';
 import { planReorganisation } from './dry-run';
-import { MergeBranches } from './merge-branches';
+import { MergeBranches, mergeDecider } from './merge-branches';
 import { BranchMergerRequest, BranchSplitRequest } from './reorganisation.dto';
-import { SplitBranch } from './split-branch';
+import { SplitBranch, splitDecider } from './split-branch';
 
 type Reply = { status(code: number): unknown };
 
@@ -34,7 +34,7 @@ export class ReorganisationController {
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people);
     }
-    return { mergerId, ...(await this.structure.execute(command, ctx, { kind: 'branch', id: target })) };
+    return { mergerId, ...(await this.structure.execute(mergeDecider, command, ctx, { kind: 'branch', id: target })) };
   }
 
   @Post('branch-splits')
@@ -48,7 +48,7 @@ export class ReorganisationController {
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people);
     }
-    const answer = await this.structure.execute(command, ctx, { kind: 'branch', id: body.sourceBranchId });
+    const answer = await this.structure.execute(splitDecider, command, ctx, { kind: 'branch', id: body.sourceBranchId });
     return { splitId, successorIds: parts.map((p) => p.branchId), ...answer };
   }
 }

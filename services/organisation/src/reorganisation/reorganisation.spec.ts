@@ -1,7 +1,7 @@
 import { ConflictError, deciderSpecification, RuleViolation } from '@register/event-sourcing';
 import { fold } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
-import { structureDecider } from '../domain/decider';
+import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, branch } from '../domain/fixtures';
 
 const spec = deciderSpecification(structureDecider);

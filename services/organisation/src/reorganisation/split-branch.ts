@@ -1,6 +1,6 @@
-import { ConflictError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent, ResidentialArea } from '@register/contracts';
-import { Structure } from '../domain/structure';
+import { Structure, structureAggregate } from '../domain/structure';
 import { likenessOf, looksAlike, NameLikeness } from '@register/text';
 import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
 
@@ -19,6 +19,9 @@ export interface SplitPart {
  * source's members; when it knows any, every listed member must be one of them.
  */
 export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds?: string[] };
+
+/** The SplitBranch decisions over the structure. */
+export const splitDecider = deciderOf(structureAggregate, decideSplit);
 
 export function decideSplit(c: SplitBranch, s: Structure): OrganisationEvent[] {
   const source = activeBranch(s, c.sourceBranchId, 'source-branch');

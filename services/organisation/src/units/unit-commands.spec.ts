@@ -1,5 +1,5 @@
 import { ConflictError, deciderSpecification, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
-import { structureDecider } from '../domain/decider';
+import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, unit } from '../domain/fixtures';
 
 const spec = deciderSpecification(structureDecider);

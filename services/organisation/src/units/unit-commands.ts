@@ -1,6 +1,6 @@
-import { ConflictError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent, UnitKind } from '@register/contracts';
-import { Structure } from '../domain/structure';
+import { Structure, structureAggregate } from '../domain/structure';
 import { activeChildren, activeUnit, checkKindOrder, isInSubtree } from '../domain/rules';
 
 export type EstablishUnit = { type: 'EstablishUnit'; unitId: string; kind: UnitKind; name: string; parentId: string | null };
@@ -9,6 +9,9 @@ export type RenameUnit = { type: 'RenameUnit'; unitId: string; name: string; ifV
 export type MoveUnit = { type: 'MoveUnit'; unitId: string; toParentId: string; ifVersion?: number };
 export type DissolveUnit = { type: 'DissolveUnit'; unitId: string; ifVersion?: number };
 export type UnitCommand = EstablishUnit | RenameUnit | MoveUnit | DissolveUnit;
+
+/** The UnitCommand decisions over the structure. */
+export const unitDecider = deciderOf(structureAggregate, decideUnit);
 
 export function decideUnit(c: UnitCommand, s: Structure): OrganisationEvent[] {
   switch (c.type) {

@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId, parseAsOf, ParseIdPipe } from '@register/service-kit';
-import { StructureService } from '../application/structure.service';
+import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, unitView } from '../application/views';
 import { treeOf } from '../tree/tree-query';
 import { TreeReads } from '../tree/tree-read-model';
+import { unitDecider } from './unit-commands';
 import { DissolveUnitRequest, EstablishUnitRequest, MoveUnitRequest, RenameUnitRequest, TreeQuery } from './units.dto';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -23,7 +24,7 @@ export class UnitsController {
   @ApiOperation({ summary: 'Establish a union unit' })
   establish(@Body() body: EstablishUnitRequest, @Command() ctx: CommandContext) {
     const unitId = newEntityId(ctx, body.id);
-    return this.structure.execute({ type: 'EstablishUnit', unitId, kind: body.kind, name: body.name, parentId: body.parentId ?? null }, ctx, { kind: 'unit', id: unitId });
+    return this.structure.execute(unitDecider, { type: 'EstablishUnit', unitId, kind: body.kind, name: body.name, parentId: body.parentId ?? null }, ctx, { kind: 'unit', id: unitId });
   }
 
   @Get(':id')
@@ -48,20 +49,17 @@ export class UnitsController {
   @Post(':id/moves')
   @ApiOperation({ summary: 'Re-parent a unit (e.g. a commune union under the province after the district is abolished)' })
   move(@Param('id', ParseIdPipe) id: string, @Body() body: MoveUnitRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute({ type: 'MoveUnit', unitId: id, toParentId: body.toParentId, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
+    return this.structure.execute(unitDecider, { type: 'MoveUnit', unitId: id, toParentId: body.toParentId, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
   }
 
   @Post(':id/renames')
   rename(@Param('id', ParseIdPipe) id: string, @Body() body: RenameUnitRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute({ type: 'RenameUnit', unitId: id, name: body.name, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
+    return this.structure.execute(unitDecider, { type: 'RenameUnit', unitId: id, name: body.name, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
   }
 
   @Post(':id/dissolution')
   @HttpCode(201)
   dissolve(@Param('id', ParseIdPipe) id: string, @Body() _body: DissolveUnitRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute({ type: 'DissolveUnit', unitId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
+    return this.structure.execute(unitDecider, { type: 'DissolveUnit', unitId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
   }
 }
-
-/** If-Match names the entity's version, checked by the decider; the stream itself may have moved on. */
-export const noRevision = (ctx: CommandContext): CommandContext => ({ ...ctx, expectedRevision: undefined });

@@ -4,13 +4,16 @@ import { BranchCommand, decideBranch } from '../branches/branch-commands';
 import { decideMerge, MergeBranches } from '../reorganisation/merge-branches';
 import { decideSplit, SplitBranch } from '../reorganisation/split-branch';
 import { decideUnit, UnitCommand } from '../units/unit-commands';
-import { emptyStructure, evolveStructure, Structure, StructureFact } from './structure';
+import { Structure, structureAggregate, StructureFact } from '../domain/structure';
 
 export type StructureCommand = UnitCommand | BranchCommand | MergeBranches | SplitBranch;
 
-/** The organisation's one aggregate: each capability decides its own commands over the whole structure. */
+/**
+ * Every structure command in one decider, for specifications and random plays only: the service
+ * runs each capability's own decider (unitDecider, branchDecider, mergeDecider, splitDecider).
+ */
 export const structureDecider: Decider<StructureCommand, StructureFact, Structure> = {
-  initialState: emptyStructure,
+  ...structureAggregate,
   decide(command, state): OrganisationEvent[] {
     switch (command.type) {
       case 'EstablishUnit':
@@ -29,5 +32,4 @@ export const structureDecider: Decider<StructureCommand, StructureFact, Structur
         return decideSplit(command, state);
     }
   },
-  evolve: evolveStructure,
 };
