@@ -1,5 +1,7 @@
 import { Principal, Role, ROUTE_POLICIES } from '@register/auth';
+import { StructureScopeResolver } from '../../services/gateway/src/security/structure-scope';
 import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
+import { rawClient, registerSecurityCases, SecuritySetup } from './security-holes';
 
 type Api = ReturnType<Gateway['api']>;
 interface Case {
@@ -341,6 +343,42 @@ describe('gateway: the authorisation matrix (every role × every organisation an
     expect(history.status).toBe(200);
     expect(history.body.changes[0]).toMatchObject({ service: 'personnel', type: 'MemberAdmitted', actor: expect.any(String), reason: expect.any(String) });
   });
+});
+
+/**
+ * Issue 14 on the embedded gateway: HEAD as GET and every other method refused on every route
+ * (hole 1), the personnel reports' member lists within scope (2), appointments across scope (4),
+ * validation before any look-up (5), and random routes × roles × methods × targets. The same
+ * cases run against the distributed gateway in distributed-security.test.ts.
+ */
+describe('gateway (embedded): HEAD, OPTIONS and unknown methods on every route; random routes × roles × methods × targets', () => {
+  let gw: Gateway;
+  let setup: SecuritySetup;
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    await seedTree(gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })));
+    await gw.syncPersonnel();
+    const scopes = gw.app.get(StructureScopeResolver);
+    const ancestry = jest.spyOn(scopes, 'ancestry');
+    const branchOfMember = jest.spyOn(scopes, 'branchOfMember');
+    await gw.app.listen(0, '127.0.0.1');
+    const base = `${(await gw.app.getUrl()).replace('[::1]', '127.0.0.1')}/api/v1`;
+    let keys = 0;
+    setup = {
+      call: rawClient(base),
+      bearer: gw.bearer,
+      apiKey: (o) => ({ 'x-api-key': gw.auth.apiKeys.create({ name: `security-${keys++}`, ...o }).key }),
+      heads: gw.heads,
+      sync: gw.syncPersonnel,
+      lookups: () => ancestry.mock.calls.length + branchOfMember.mock.calls.length,
+      // gateway-app builds its adapter without createHttpApp's client error handler: Fastify's own 400 answers.
+      problemForUnparsable: false,
+    };
+  });
+  afterAll(async () => gw?.close());
+
+  registerSecurityCases(() => setup, { iterations: Number(process.env.SECURITY_ITERATIONS ?? 600) });
 });
 
 export type { Principal };

@@ -26,23 +26,49 @@ export interface RouteRequest {
 }
 
 export interface RoutePolicy {
+  /** GET also answers HEAD, authorised exactly as the GET; no route names any other method. */
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The route as Nest declares it, below /api/v1 (e.g. `/units/:id/moves`). */
   path: string;
   action: string;
   /** Roles that may perform the action besides central-admin (subject to scope). */
   roles: Role[];
+  /**
+   * A read any authenticated caller may make (OPEN_READS): the union's structure, posts, counts;
+   * none of them shows members' personal data. No allow entry, no scope.
+   */
+  open?: boolean;
   /** The units and branches the command touches; absent fields the validation pipe will refuse are left out. */
   targets?: (request: RouteRequest) => Target[];
 }
 
-/** An id in a body or path that is not an id: refused as input before any lookup. */
+/**
+ * Input the gateway refuses before any look-up: an id in a body, path or query that is not an id,
+ * or a list of ids longer than its DTO accepts (a body with 28,000 ids must not become 28,000
+ * look-ups in the tree).
+ */
 export class MalformedTarget extends Error {
-  constructor(readonly field: string) {
-    super(`${field} must be an id: letters, digits, _ . : - (at most 100)`);
+  constructor(
+    readonly field: string,
+    message = `${field} must be an id: letters, digits, _ . : - (at most 100)`,
+    readonly rule: 'id' | 'arrayMaxSize' = 'id',
+  ) {
+    super(message);
     this.name = 'MalformedTarget';
   }
 }
+
+/**
+ * How many ids of one list a request may name: the DTOs' @ArrayMaxSize (organisation's
+ * reorganisation.dto.ts; test/gateway/openapi-route-policies.test.ts checks that they agree).
+ * Checked before the first look-up, whoever calls.
+ */
+export const TARGET_LIST_LIMITS = {
+  /** BranchMergerRequest.sourceBranchIds */
+  sourceBranchIds: 100,
+  /** BranchSplitRequest.parts */
+  parts: 20,
+} as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -51,14 +77,46 @@ function idAt(value: unknown, field: string): string | undefined {
   if (typeof value !== 'string' || !ID.test(value)) throw new MalformedTarget(field);
   return value;
 }
+/** A list the DTO caps at `max`: refused whole when longer, before any of its ids is looked at. */
+function listAt(value: unknown, field: keyof typeof TARGET_LIST_LIMITS): unknown[] {
+  if (!Array.isArray(value)) return [];
+  const max = TARGET_LIST_LIMITS[field];
+  if (value.length > max) throw new MalformedTarget(field, `${field} must contain no more than ${max} elements`, 'arrayMaxSize');
+  return value;
+}
 const unit = (id: string | undefined, strictlyInside = false): Target[] => (id === undefined ? [] : [{ kind: 'unit', id, strictlyInside }]);
 const branch = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'branch', id }]);
 const member = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'member', id }]);
 const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
 const body = (r: RouteRequest) => obj(r.body);
 const query = (r: RouteRequest) => obj(r.query);
+/** A list of members: one branch's (branchId), or the whole register's (no branchId: central administrators, auditors, unscoped keys). */
+const branchOrRegister = (r: RouteRequest): Target[] => (query(r).branchId === undefined ? [{ kind: 'root' }] : branch(idAt(query(r).branchId, 'branchId')));
 
-/** Reads need any role; these are the exceptions and every write, with how to find what it touches. */
+/** Everyone who may read members' personal data, within their scope; a system key needs member.read. */
+const MEMBER_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];
+
+/**
+ * Reads any authenticated caller may make, explicitly: none shows a member's name, birth date or
+ * contacts (a branch's officers are member ids and posts; the reports are branches and counts).
+ * A read that is not here and not in ROUTE_POLICIES below is refused (deny by default).
+ */
+export const OPEN_READS = [
+  '/units/:id',
+  '/units/:id/tree',
+  '/branches',
+  '/branches/:id',
+  '/branches/:id/lineage',
+  '/branches/:id/officers',
+  '/personnel-reports/vacancies',
+  '/personnel-reports/overdue-interim-officers',
+  '/personnel-reports/secretaries-by-source',
+] as const;
+
+/**
+ * Every route of the API, with who may call it and how to find what it touches. A method and path
+ * not in this table is refused, to every caller (deny by default).
+ */
 export const ROUTE_POLICIES: RoutePolicy[] = [
   // units
   {
@@ -81,7 +139,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
     method: 'POST', path: '/branch-mergers', action: 'branch.merge', roles: ['unit-officer', 'system-integrator'],
     targets: (r) => {
       const b = body(r);
-      const sources = Array.isArray(b.sourceBranchIds) ? b.sourceBranchIds.flatMap((id, i) => branch(idAt(id, `sourceBranchIds.${i}`))) : [];
+      const sources = listAt(b.sourceBranchIds, 'sourceBranchIds').flatMap((id, i) => branch(idAt(id, `sourceBranchIds.${i}`)));
       const into = obj(b.into);
       return [...sources, ...branch(idAt(into.branchId, 'into.branchId')), ...unit(idAt(into.parentUnitId, 'into.parentUnitId'))];
     },
@@ -90,7 +148,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
     method: 'POST', path: '/branch-splits', action: 'branch.split', roles: ['unit-officer', 'system-integrator'],
     targets: (r) => {
       const b = body(r);
-      const parts = Array.isArray(b.parts) ? b.parts.flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `parts.${i}.parentUnitId`))) : [];
+      const parts = listAt(b.parts, 'parts').flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `parts.${i}.parentUnitId`)));
       return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...parts];
     },
   },
@@ -108,83 +166,132 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // Erasure under the personal-data law: an officer of the level above, never a system key.
   { method: 'POST', path: '/members/:id/personal-data-erasure', action: 'member.erase-personal-data', roles: ['unit-officer'], targets: (r) => member(pathId(r)) },
   // branch officers (personnel)
-  { method: 'POST', path: '/branches/:id/officer-appointments', action: 'officer.appoint', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  // The appointee is checked where they are now, as the branch is: a member outside the caller's
+  // subtree is not made an officer inside it, whatever the source (commune-administrative-branch
+  // included); an unknown member is refused the same way, so the answer tells nothing of either.
+  { method: 'POST', path: '/branches/:id/officer-appointments', action: 'officer.appoint', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...branch(pathId(r)), ...member(idAt(body(r).memberId, 'memberId'))] },
   { method: 'POST', path: '/branches/:id/officer-departures', action: 'officer.depart', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
   // reads of members' personal data (Law 91/2025): within the caller's scope; auditors read all;
   // a system key needs member.read. A list without branchId spans the whole register.
-  ...['/members/:id', '/members/:id/history', '/members/:id/career', '/members/:id/personal-data-reads'].map(
-    (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'], targets: (r) => member(pathId(r)) }),
+  ...['/members/:id', '/members/:id/history', '/members/:id/career', '/members/:id/personal-data-reads', '/members/:id/placement'].map(
+    (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: (r) => member(pathId(r)) }),
   ),
-  {
-    method: 'GET', path: '/members', action: 'member.read', roles: ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'],
-    targets: (r) => (query(r).branchId === undefined ? [{ kind: 'root' }] : branch(idAt(query(r).branchId, 'branchId'))),
-  },
+  // The lists show names: one branch's within scope (branchId), the whole register's otherwise.
+  ...['/members', '/personnel-reports/members-away', '/personnel-reports/unassigned-members'].map(
+    (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: branchOrRegister }),
+  ),
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
+  // the structure, posts and counts: any authenticated caller
+  ...OPEN_READS.map((path): RoutePolicy => ({ method: 'GET', path, action: 'register.read', roles: [], open: true })),
 ];
 
-const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const byRoute = new Map(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p]));
 
+/** HEAD is a GET without its body: the same route, authorised exactly as the GET. */
+const verbOf = (method: string) => {
+  const verb = method.toUpperCase();
+  return verb === 'HEAD' ? 'GET' : verb;
+};
+
+/** The policy of a declared route (`/units/:id/moves`); HEAD finds the GET's. */
 export function policyOf(method: string, path: string): RoutePolicy | undefined {
-  return byRoute.get(`${method.toUpperCase()} ${path}`);
+  return byRoute.get(`${verbOf(method)} ${path}`);
 }
 
+/** The methods a declared route answers, for a 405's Allow header: GET brings HEAD. */
+export function methodsOf(path: string): string[] {
+  const methods = ROUTE_POLICIES.filter((p) => p.path === path).map((p) => p.method as string);
+  return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+}
+
+// Static routes before those with parameters, so that `/members/:id` never shadows a fixed path.
 const patterns = ROUTE_POLICIES.map((p) => ({
   policy: p,
   names: [...p.path.matchAll(/:(\w+)/g)].map((m) => m[1]),
   regex: new RegExp(`^${p.path.replace(/:\w+/g, '([^/]+)')}$`),
-}));
+})).sort((a, b) => a.names.length - b.names.length);
 
 /**
  * For a gateway that forwards requests it does not route itself: the declared route of a concrete
- * path (`/units/xa-1/moves` → `/units/:id/moves`) with its parameters, when the table has one.
+ * path (`/units/xa-1/moves` → `/units/:id/moves`) with its parameters, when the table has one for
+ * this method (HEAD: the GET's).
  */
 export function matchRoute(method: string, path: string): { route: string; params: Record<string, string> } | undefined {
-  const verb = method.toUpperCase();
+  const verb = verbOf(method);
+  const found = match(path, (p) => p.method === verb);
+  return found && { route: found.policy.path, params: found.params };
+}
+
+/** The declared route a concrete path is, whatever the method: a request with another method is a 405, not a 404. */
+export function declaredRouteOf(path: string): string | undefined {
+  return match(path, () => true)?.policy.path;
+}
+
+function match(path: string, accept: (p: RoutePolicy) => boolean): { policy: RoutePolicy; params: Record<string, string> } | undefined {
   for (const { policy, names, regex } of patterns) {
-    if (policy.method !== verb) continue;
+    if (!accept(policy)) continue;
     const m = regex.exec(path);
     if (!m) continue;
-    let params: Record<string, string>;
     try {
-      params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+      return { policy, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
     } catch {
       return undefined;
     }
-    return { route: policy.path, params };
   }
   return undefined;
 }
 
-export type Decision = { allowed: true } | { allowed: false; status: 403; detail: string };
+export type Decision =
+  | { allowed: true; policy: RoutePolicy }
+  | { allowed: false; status: 403; detail: string }
+  | { allowed: false; status: 405; detail: string; allow: string[] };
 
 const deny = (detail: string): Decision => ({ allowed: false, status: 403, detail });
 
 /**
- * May this caller do this, here, given the tree as it is now? Reads without a policy need any
- * role; a write without a policy is for central administrators only (deny by default).
+ * May this caller do this, here, given the tree as it is now? Only what ROUTE_POLICIES names is
+ * allowed: another method on a declared route is a 405 (HEAD is the GET), a route the table does
+ * not name a 403, to every caller. A request's ids are checked (MalformedTarget, a 400) before
+ * the first look-up in the tree, each distinct place is looked up once, and a caller whose roles
+ * cannot perform the action at all is refused without any look-up.
  */
 export async function authorise(principal: Principal, method: string, path: string, request: RouteRequest, scopes: ScopeResolver): Promise<Decision> {
   const policy = policyOf(method, path);
   if (!policy) {
-    if (!WRITE.has(method.toUpperCase())) return { allowed: true };
-    return principal.roles.includes('central-admin') ? { allowed: true } : deny(`${method} ${path} is for central administrators only`);
+    const allow = methodsOf(path);
+    if (allow.length > 0) return { allowed: false, status: 405, detail: `${method.toUpperCase()} is not a method of ${path}; it answers ${allow.join(', ')}`, allow };
+    return deny(`no route policy names ${method.toUpperCase()} ${path}: refused`);
   }
-  if (principal.roles.includes('central-admin')) return { allowed: true };
-  const roles = principal.roles.filter((r) => policy.roles.includes(r));
-  if (roles.length === 0) return deny(`${policy.action} is not allowed to ${principal.roles.join(', ')}`);
-  if (!policy.targets) return { allowed: true };
-  const targets = await resolveMembers(policy.targets(request), scopes);
+  if (policy.open || principal.roles.includes('central-admin')) return { allowed: true, policy };
+  const roles = principal.roles.filter((r) => policy.roles.includes(r) && (r !== 'system-integrator' || keyMay(principal, policy.action)));
+  if (roles.length === 0) return deny(`${policy.action} is not allowed to ${principal.roles.join(', ') || 'a caller without a role'}`);
+  // Validation first: every id of the request is checked, and every list capped, before any look-up.
+  const requested = policy.targets ? distinct(policy.targets(request)) : [];
+  if (!policy.targets || (roles.includes('auditor') && policy.method === 'GET')) return { allowed: true, policy };
+  const targets = await resolveMembers(requested, scopes);
   const chains = new Map<Target, string[] | undefined>();
   // One look-up per target, at once: distributed, each is a call to the organisation service.
   const placed = targets.filter((t): t is Extract<Target, { kind: 'unit' | 'branch' }> => t.kind === 'unit' || t.kind === 'branch');
   (await Promise.all(placed.map((t) => scopes.ancestry(t)))).forEach((chain, i) => chains.set(placed[i], chain));
   for (const role of roles) {
-    if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true };
+    if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true, policy };
   }
   return deny(`${policy.action} reaches outside the caller's scope`);
+}
+
+/** A system's key performs only the actions it was given ('*': all its roles allow). */
+const keyMay = (p: Principal, action: string) => (p.allow ?? []).includes('*') || (p.allow ?? []).includes(action);
+
+/** The same place named twice (a merger's sources repeated) is looked up once. */
+function distinct(targets: Target[]): Target[] {
+  const seen = new Map<string, Target>();
+  for (const t of targets) {
+    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.kind === 'unit' && t.strictlyInside ? 'strict' : ''}`;
+    if (!seen.has(key)) seen.set(key, t);
+  }
+  return [...seen.values()];
 }
 
 /** A member is where their home branch is now; one the register does not know stays unplaced (no scoped role reaches it). */
@@ -199,7 +306,9 @@ async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise
 }
 
 function roleAllows(role: Role, p: Principal, policy: RoutePolicy, targets: Target[], chains: Map<Target, string[] | undefined>): boolean {
+  // Nothing to place (a body without the fields the DTO requires) is no place inside the scope.
   const inSubtree = (scopeUnitId: string) =>
+    targets.length > 0 &&
     targets.every((t) => {
       if (t.kind === 'root' || t.kind === 'member') return false;
       const chain = chains.get(t);
@@ -212,11 +321,8 @@ function roleAllows(role: Role, p: Principal, policy: RoutePolicy, targets: Targ
       return p.scopeUnitId !== undefined && inSubtree(p.scopeUnitId);
     case 'branch-secretary':
       return p.scopeBranchId !== undefined && targets.length > 0 && targets.every((t) => t.kind === 'branch' && t.id === p.scopeBranchId);
-    case 'system-integrator': {
-      const allow = p.allow ?? [];
-      if (!allow.includes('*') && !allow.includes(policy.action)) return false;
-      return p.scopeUnitId === undefined || inSubtree(p.scopeUnitId);
-    }
+    case 'system-integrator':
+      return keyMay(p, policy.action) && (p.scopeUnitId === undefined || inSubtree(p.scopeUnitId));
     case 'auditor':
       return policy.method === 'GET'; // reads everything, changes nothing
     default:

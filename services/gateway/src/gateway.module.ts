@@ -7,6 +7,7 @@ import { AuthService } from './security/auth.service';
 import { GatewayAccess } from './security/gateway-access';
 import { GatewayGuard } from './security/gateway.guard';
 import { StructureScopeResolver } from './security/structure-scope';
+import { UnroutedRequests } from './security/unrouted-requests';
 
 /**
  * The REST gateway for people and systems: authentication, authorisation in the union's tree, audit and report queries.
@@ -19,6 +20,7 @@ import { StructureScopeResolver } from './security/structure-scope';
     AuthService,
     GatewayAccess,
     StructureScopeResolver,
+    UnroutedRequests,
     AuditLogs,
     { provide: RateLimiter, useFactory: () => new RateLimiter(rateLimitFromEnv()) },
     { provide: APP_GUARD, useClass: GatewayGuard },

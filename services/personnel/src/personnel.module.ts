@@ -9,6 +9,7 @@ import { personnelSchemas } from './application/schemas';
 import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
 import { MembersController } from './members/members.controller';
+import { MemberPlacementController } from './members/member-placement.controller';
 import { OfficerPostsReads } from './officers/officer-posts.read-model';
 import { OfficersController } from './officers/officers.controller';
 import { personnelProjections } from './projections';
@@ -35,7 +36,7 @@ export { personnelSchemas };
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
-  controllers: [MembersController, OfficersController, PersonnelReportsController, BranchSyncConsumer],
+  controllers: [MembersController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer],
   providers: [BranchReplica, PersonnelDirectory, PersonnelService, OrganisationReactions, MemberDirectoryReads, OfficerPostsReads, PersonnelReportReads, ...relayProviders('personnel', PERSONNEL_LOG)],
   exports: [PersonnelService, PersonnelDirectory, BranchReplica, OrganisationReactions, PersonnelLogModule],
 })

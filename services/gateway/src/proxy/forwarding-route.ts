@@ -61,7 +61,7 @@ export class ForwardingRoute implements OnModuleInit {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const body = request.body === undefined || request.method === 'GET' ? undefined : JSON.stringify(request.body);
+    const body = request.body === undefined || request.method === 'GET' || request.method === 'HEAD' ? undefined : JSON.stringify(request.body);
     const answer = await this.services.call(service, request.method, request.url, request.actor, headers, body);
     reply.status(answer.status);
     for (const name of RETURNED) {

@@ -23,8 +23,9 @@ export class HttpScopeResolver implements ScopeResolver {
     return target.kind === 'unit' ? [found.id, ...up] : up;
   }
 
+  /** From the member's placement, which shows no personal data: GET /members/{id} would log a read of it for every check. */
   async branchOfMember(memberId: string): Promise<string | undefined> {
-    const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}`);
+    const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}/placement`);
     return member?.branchId ?? undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Injectable, Logger } from '@nestjs/common';
-import { authorise, MalformedTarget, matchRoute, Principal, RateLimiter } from '@register/auth';
+import { ForbiddenException, HttpException, HttpStatus, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { authorise, declaredRouteOf, MalformedTarget, matchRoute, policyOf, Principal, RateLimiter } from '@register/auth';
 import { API_PREFIX, ValidationFailed } from '@register/service-kit';
 import { AuthService } from './auth.service';
 import { GatewayReply, GatewayRequest, refuseUnsafeBody, TooManyRequests } from './request-rules';
@@ -8,9 +8,9 @@ import { StructureScopeResolver } from './structure-scope';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 // Metrics are not on the API's port at all (METRICS_PORT, service-kit's metrics.ts).
-const PUBLIC = new Set(['/health/live', '/health/ready']);
+/** What anyone may call, without credentials: outside /api/v1, and no personal data. */
+export const PUBLIC = new Set(['/health/live', '/health/ready']);
 const PREFIX = `/${API_PREFIX}`;
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Who may do what, for every HTTP request: authenticate (401), limit the caller's rate (429),
@@ -42,17 +42,24 @@ export class GatewayAccess {
     this.limit(principal.keyId ? `key:${principal.keyId}` : `sub:${principal.id}`, reply);
     request.actor = principal;
 
-    if (WRITES.has(request.method)) refuseUnsafeBody(request);
     const { path, params } = this.routeOf(request, route);
+    // The route and method before the body: one no route policy names is refused whatever it carries.
+    if (request.method === 'POST' && policyOf('POST', path)) refuseUnsafeBody(request);
     let decision;
     try {
       decision = await authorise(principal, request.method, path, { params, body: request.body, query: request.query }, this.scopes);
     } catch (error) {
-      if (error instanceof MalformedTarget) throw new ValidationFailed([{ field: error.field, rule: 'id', message: error.message }]);
+      if (error instanceof MalformedTarget) throw new ValidationFailed([{ field: error.field, rule: error.rule, message: error.message }]);
       throw error;
     }
-    if (!decision.allowed) throw new ForbiddenException(decision.detail);
-    if (principal.via === 'api-key' && request.method === 'GET' && /^\/members/.test(path)) {
+    if (!decision.allowed) {
+      if (decision.status === 405) {
+        reply.header('allow', decision.allow.join(', '));
+        throw new HttpException(decision.detail, HttpStatus.METHOD_NOT_ALLOWED);
+      }
+      throw new ForbiddenException(decision.detail);
+    }
+    if (principal.via === 'api-key' && decision.policy.action === 'member.read') {
       // Personal data read by another system: kept in the log for the data-protection officer.
       this.logger.log(JSON.stringify({ event: 'personal-data-read', key: principal.keyId, actor: principal.id, url: request.url }));
     }
@@ -78,12 +85,20 @@ export class GatewayAccess {
     }
   }
 
-  /** The declared route below /api/v1 and its ids; a forwarded request's (wildcard) from the route table. */
+  /**
+   * The declared route below /api/v1 and its ids. Nest's routes name theirs; a forwarded request
+   * (the distributed gateway's wildcard) and one no route took (a method Nest does not route, see
+   * UnroutedRequests) are found in the route table: a path the table declares for other methods
+   * only is a 405 in authorise, a path it does not declare at all is a 404.
+   */
   private routeOf(request: GatewayRequest, route: string): { path: string; params: Record<string, string | undefined> } {
     const path = route.startsWith(PREFIX) ? route.slice(PREFIX.length) || '/' : route;
-    if (!path.endsWith('*')) return { path, params: request.params ?? {} };
+    if (request.routeOptions?.url !== undefined && !path.endsWith('*')) return { path, params: request.params ?? {} };
     const actual = request.url.split('?')[0].slice(PREFIX.length);
     const matched = matchRoute(request.method, actual);
-    return { path: matched?.route ?? actual, params: matched?.params ?? {} };
+    if (matched) return { path: matched.route, params: matched.params };
+    const declared = declaredRouteOf(actual);
+    if (declared) return { path: declared, params: {} };
+    throw new NotFoundException(`no resource at ${actual}`);
   }
 }

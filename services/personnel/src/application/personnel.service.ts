@@ -51,7 +51,7 @@ export class PersonnelService {
   }
 
   /** An appointment, with the facts it needs gathered first: the member's stream, the replica's branch, the member count. */
-  async appoint(request: Omit<AppointOfficer, 'type' | 'branch' | 'member'>, context: CommandContext): Promise<CommandAnswer> {
+  async appoint(request: Omit<AppointOfficer, 'type' | 'branch' | 'member' | 'communes'>, context: CommandContext): Promise<CommandAnswer> {
     const { state } = await this.handler.load(memberDecider, memberStream(request.memberId));
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);
@@ -60,6 +60,7 @@ export class PersonnelService {
       ...request,
       branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null },
       member: memberFacts(state),
+      communes: { branch: branch?.parentUnitId ?? null, member: state.exists ? (this.replica.get(state.branchId)?.parentUnitId ?? null) : null },
     };
     return this.onOfficers(command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
   }

@@ -66,11 +66,11 @@ export class MemberDirectoryReads {
     return pageMembers(await this.members(request.minPosition), request);
   }
 
-  /** Every member with one of these statuses, status by status, each in the directory's order. */
-  async withStatus(statuses: MemberStatus[], minPosition?: number): Promise<DirectoryMemberDoc[]> {
+  /** Every member with one of these statuses (of one branch, when given), status by status, each in the directory's order. */
+  async withStatus(statuses: MemberStatus[], minPosition?: number, branchId?: string): Promise<DirectoryMemberDoc[]> {
     const members = await this.members(minPosition);
     const out: DirectoryMemberDoc[] = [];
-    for (const status of statuses) out.push(...((await members.find({ status }, { sort: SORT })) as unknown as DirectoryMemberDoc[]));
+    for (const status of statuses) out.push(...((await members.find({ status, ...(branchId ? { branchId } : {}) }, { sort: SORT })) as unknown as DirectoryMemberDoc[]));
     return out;
   }
 }

@@ -26,6 +26,11 @@ export type AppointOfficer = {
   termEndsOn?: string;
   branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null };
   member: MemberFacts | null;
+  /**
+   * The commune (the grassroots unit a branch sits under, from the replica of organisation's
+   * events) of the branch and of the member's own branch; null where the replica does not know.
+   */
+  communes: { branch: string | null; member: string | null };
 };
 
 export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchOfficersEvent[] {
@@ -35,8 +40,16 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
   if (!m) throw new RuleViolation('member-unknown', `member ${c.memberId} is not in the register`, { memberId: c.memberId });
   if (isAway(m.status)) throw new RuleViolation('member-away', `member ${m.memberId} is away (${m.status}): an absent member is not made an officer`, { memberId: m.memberId });
   if (m.status !== 'active') throw new RuleViolation('member-not-active', `member ${m.memberId} is ${m.status}`, { memberId: m.memberId });
-  if (m.branchId !== c.branchId && c.source !== 'commune-administrative-branch') {
-    throw new RuleViolation('member-not-in-branch', `member ${m.memberId} belongs to branch ${m.branchId}; only a member sent from the commune's administrative branch may lead another branch`);
+  // A branch is led by one of its members; where a hamlet has nobody, a member of the commune's
+  // administrative branch may be sent (source commune-administrative-branch): a branch of the same
+  // commune, never one elsewhere. The refusal names neither the member's branch nor their commune.
+  if (m.branchId !== c.branchId) {
+    if (c.source !== 'commune-administrative-branch') {
+      throw new RuleViolation('member-not-in-branch', `member ${m.memberId} is not a member of branch ${c.branchId}; only a member sent from the commune's administrative branch may lead another branch`, { memberId: m.memberId });
+    }
+    if (c.communes.branch === null || c.communes.branch !== c.communes.member) {
+      throw new RuleViolation('member-not-in-commune', `member ${m.memberId} is not a member of a branch of the commune of branch ${c.branchId}: a member sent from the administrative branch comes from the same commune`, { memberId: m.memberId });
+    }
   }
   if (pastComingOfAge(m.dateOfBirth, m.stayUntil, c.startsOn)) {
     throw new RuleViolation('member-past-coming-of-age', `member ${m.memberId} has reached 30 by ${c.startsOn} and did not ask to stay`);

@@ -7,6 +7,17 @@ const spec = deciderSpecification(branchOfficersDecider);
 const rule = (name: string) => (e: RuleViolation) => e.rule === name;
 const conflict = (name: string) => (e: ConflictError) => e.rule === name;
 
+/** The rule violation a command meets, to read its message and details. */
+function refused(command: ReturnType<typeof appoint>): RuleViolation {
+  try {
+    branchOfficersDecider.decide(command as never, branchOfficersDecider.initialState());
+  } catch (error) {
+    if (error instanceof RuleViolation) return error;
+    throw error;
+  }
+  throw new Error('the command was not refused');
+}
+
 const appoint = (over: Record<string, unknown> = {}) => ({
   type: 'AppointOfficer' as const,
   branchId: 'b1',
@@ -17,6 +28,7 @@ const appoint = (over: Record<string, unknown> = {}) => ({
   startsOn: '2024-03-01',
   branch: { status: 'active' as const, memberCount: 12, lastRating: null },
   member: facts(),
+  communes: { branch: 'xa-1', member: 'xa-1' },
   ...over,
 });
 
@@ -62,13 +74,27 @@ describe('appointments', () => {
     }
   });
 
-  it('refuses a member of another branch', () => spec.given([]).when(appoint({ member: facts({ branchId: 'b2' }) })).thenThrows(RuleViolation, rule('member-not-in-branch')));
+  it('refuses a member of another branch, naming neither that branch nor its commune', () => {
+    spec.given([]).when(appoint({ member: facts({ branchId: 'b2' }) })).thenThrows(RuleViolation, rule('member-not-in-branch'));
+    const refusal = refused(appoint({ member: facts({ branchId: 'b-secret' }), communes: { branch: 'xa-1', member: 'xa-secret' } }));
+    expect([refusal.rule, refusal.message.includes('b-secret'), refusal.message.includes('xa-secret'), JSON.stringify(refusal.details)]).toEqual(['member-not-in-branch', false, false, '{"memberId":"m1"}']);
+  });
 
-  it("accepts a member sent from the commune's administrative branch", () =>
+  it("accepts a member sent from the commune's administrative branch: a branch of the same commune", () =>
     spec
       .given([])
       .when(appoint({ member: facts({ branchId: 'admin' }), source: 'commune-administrative-branch' }))
       .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'commune-administrative-branch' } }]));
+
+  it("refuses a member of another commune (or of a branch the replica does not know) as sent from the administrative branch, naming neither", () => {
+    const sent = (member: string | null, branch: string | null = 'xa-1') =>
+      appoint({ member: facts({ branchId: 'b-elsewhere' }), source: 'commune-administrative-branch', communes: { branch, member } });
+    spec.given([]).when(sent('xa-9')).thenThrows(RuleViolation, rule('member-not-in-commune'));
+    spec.given([]).when(sent(null)).thenThrows(RuleViolation, rule('member-not-in-commune'));
+    spec.given([]).when(sent(null, null)).thenThrows(RuleViolation, rule('member-not-in-commune'));
+    const refusal = refused(sent('xa-9'));
+    expect([refusal.message.includes('b-elsewhere'), refusal.message.includes('xa-9'), JSON.stringify(refusal.details)]).toEqual([false, false, '{"memberId":"m1"}']);
+  });
 
   it('refuses an unknown member', () => spec.given([]).when(appoint({ member: null })).thenThrows(RuleViolation, rule('member-unknown')));
   it('404s an unknown branch, refuses a closed one', () => {

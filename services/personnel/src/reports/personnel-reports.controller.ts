@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { isCalendarDate, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { isCalendarDate, IsRegisterId, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { today } from '../application/personnel.service';
 import { ReadModelOrHistoryQuery, ReadModelQuery } from '../application/read-query';
@@ -16,6 +17,18 @@ const dateParam = (value: string | undefined, field: string) => {
   if (!isCalendarDate(value)) throw new ValidationFailed([{ field, rule: 'isCalendarDate', message: `${field} must be a real date written YYYY-MM-DD` }]);
   return value;
 };
+
+/**
+ * The reports that list members by name read one branch's (`branchId`, which the gateway checks
+ * against the caller's scope as for GET /members) or, without it, the whole register's, which only
+ * central administrators, auditors and unscoped system keys may read.
+ */
+export class MemberReportQuery extends ReadModelQuery {
+  @ApiPropertyOptional({ description: "One branch's members (within the caller's scope); the whole register's when absent (central administrators, auditors)" })
+  @IsOptional()
+  @IsRegisterId()
+  branchId?: string;
+}
 
 /**
  * Personnel's reports for districts and provinces: vacancies, overdue interim officers, secretaries
@@ -59,21 +72,21 @@ export class PersonnelReportsController {
   }
 
   @Get('members-away')
-  @ApiOperation({ summary: 'Members away for work or study' })
+  @ApiOperation({ summary: "Members away for work or study: one branch's (branchId, within the caller's scope) or the whole register's" })
   @ApiHeader(PURPOSE_HEADER)
-  async away(@Query() query: ReadModelQuery, @Req() req: RegisterRequest) {
+  async away(@Query() query: MemberReportQuery, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition);
+    const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/members-away', items);
     return { items: items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName })) };
   }
 
   @Get('unassigned-members')
-  @ApiOperation({ summary: 'Members whose branch was dissolved and who wait for a new one' })
+  @ApiOperation({ summary: "Members whose branch was dissolved and who wait for a new one: one last branch's (branchId, within the caller's scope) or the whole register's" })
   @ApiHeader(PURPOSE_HEADER)
-  async unassigned(@Query() query: ReadModelQuery, @Req() req: RegisterRequest) {
+  async unassigned(@Query() query: MemberReportQuery, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const items = await this.members.withStatus(['unassigned'], query.minPosition);
+    const items = await this.members.withStatus(['unassigned'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/unassigned-members', items);
     return { items: items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName })) };
   }

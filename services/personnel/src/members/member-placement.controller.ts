@@ -1,0 +1,29 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '@register/event-sourcing';
+import { ParseIdPipe } from '@register/service-kit';
+import { PersonnelDirectory } from '../application/personnel-directory';
+
+/**
+ * Where a member belongs now (home branch and status), without any personal data: what the
+ * distributed gateway checks a caller's scope against before a member's read or write. Reading
+ * GET /members/{id} for it would log a read of the member's personal data for every check,
+ * refused requests included. From the write side's view of personnel's log, as the embedded
+ * gateway reads it (PersonnelDirectory); the gateway gives callers the same member.read rule as
+ * GET /members/{id}, since it tells where the member is.
+ */
+@ApiTags('members')
+@Controller('members')
+export class MemberPlacementController {
+  constructor(private readonly directory: PersonnelDirectory) {}
+
+  @Get(':id/placement')
+  @ApiOperation({ summary: "Where a member belongs now: home branch and status, no personal data (what the gateway checks a caller's scope against)" })
+  async placement(@Param('id', ParseIdPipe) id: string) {
+    // A member admitted a moment ago is placed once the view has caught up; a view that lags answers what it knows.
+    await this.directory.caughtUp(2000).catch(() => undefined);
+    const member = this.directory.member(id);
+    if (!member) throw new NotFoundError('member', id);
+    return { id: member.id, branchId: member.branchId, status: member.status };
+  }
+}
