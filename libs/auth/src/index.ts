@@ -7,4 +7,5 @@ export * from './token-lifetime';
 export * from './api-keys';
 export * from './rate-limit';
 export * from './policy';
+export * from './placement';
 export * from './internal-actor';

@@ -6,6 +6,7 @@ import { CommandHandler, EventSchemas, EventStore, UpcastingEventStore } from '@
 import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
 import { RegisterConfig } from './config';
 import { Readiness } from './health';
+import { auditableLogToken } from './internal-log';
 import { REGISTER_CONFIG } from './tokens';
 
 /**
@@ -71,10 +72,11 @@ export class EventStoreConnectionsModule {
   }
 }
 
-/** A service's own log, upcast on read, and the command handler over it. */
+/** A service's own log, upcast on read, the command handler over it, and the log for auditors (the same). */
 export function serviceEventStoreProviders(service: string, schemas: EventSchemas, storeToken: symbol, handlerToken: symbol) {
   return [
     { provide: storeToken, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open(service, schemas) },
     { provide: handlerToken, inject: [storeToken], useFactory: (store: EventStore) => new CommandHandler(store, schemas) },
+    { provide: auditableLogToken(service), useExisting: storeToken },
   ];
 }

@@ -17,3 +17,4 @@ export * from './paging';
 export * from './relay.module';
 export * from './consumers';
 export * from './internal-callers';
+export * from './internal-log';

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Module, UnauthorizedExceptio
 import { APP_GUARD } from '@nestjs/core';
 import { ACTOR_HEADER, ACTOR_SIGNATURE_HEADER, actorFromHeaders, Principal, SignedActor } from '@register/auth';
 import { RegisterRequest } from './command-context';
+import { InternalLogController } from './internal-log';
 
 const PUBLIC = /^\/(health\/|api\/docs|api\/openapi\.json)/;
 
@@ -55,5 +56,6 @@ export class InternalCallerGuard implements CanActivate {
   }
 }
 
-@Module({ providers: [{ provide: APP_GUARD, useClass: InternalCallerGuard }] })
+/** Behind the gateway: callers from its signed header only, and the service's log for the gateway's audit API. */
+@Module({ controllers: [InternalLogController], providers: [{ provide: APP_GUARD, useClass: InternalCallerGuard }] })
 export class InternalCallersModule {}

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { UNIT_PLACEMENT } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
 import { relayProviders } from '@register/service-kit';
 import { OrganisationLogModule } from './application/organisation-log.module';
 import { organisationSchemas } from './application/schemas';
 import { StructureService } from './application/structure.service';
+import { StructurePlacement } from './application/unit-placement';
 import { ORGANISATION_STORE } from './application/tokens';
 import { BranchesController } from './branches/branches.controller';
 import { DirectoryReads } from './directory/directory-read-model';
@@ -25,7 +27,7 @@ export { organisationSchemas };
 @Module({
   imports: [OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
   controllers: [UnitsController, BranchesController, ReorganisationController, PeopleSyncConsumer],
-  providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, ...relayProviders('organisation', ORGANISATION_STORE)],
+  providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, { provide: UNIT_PLACEMENT, useClass: StructurePlacement }, ...relayProviders('organisation', ORGANISATION_STORE)],
   exports: [StructureService, PeopleReplica, OrganisationLogModule],
 })
 export class OrganisationModule {}

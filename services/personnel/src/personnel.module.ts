@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MEMBER_PLACEMENT, MemberPlacement } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
 import { relayProviders } from '@register/service-kit';
 import { BranchReplica } from './application/branch-replica';
@@ -37,7 +38,18 @@ export { personnelSchemas };
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
   controllers: [MembersController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer],
-  providers: [BranchReplica, PersonnelDirectory, PersonnelService, OrganisationReactions, MemberDirectoryReads, OfficerPostsReads, PersonnelReportReads, ...relayProviders('personnel', PERSONNEL_LOG)],
+  providers: [
+    // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
+    { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
+    BranchReplica,
+    PersonnelDirectory,
+    PersonnelService,
+    OrganisationReactions,
+    MemberDirectoryReads,
+    OfficerPostsReads,
+    PersonnelReportReads,
+    ...relayProviders('personnel', PERSONNEL_LOG),
+  ],
   exports: [PersonnelService, PersonnelDirectory, BranchReplica, OrganisationReactions, PersonnelLogModule],
 })
 export class PersonnelModule {}

@@ -1,80 +1,53 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ORGANISATION_SCHEMA_VERSIONS, PERSONNEL_SCHEMA_VERSIONS } from '@register/contracts';
-import { EventSchemas, EventStore, RecordedEvent } from '@register/event-sourcing';
-import { EventStoreConnections, REGISTER_CONFIG, RegisterConfig } from '@register/service-kit';
-import { ORGANISATION_STORE } from '../../../organisation/src/application/tokens';
-import { PERSONNEL_STORE } from '../../../personnel/src/application/tokens';
-import { SqlKeyReader } from '../../../personnel/src/personal-data/sealing';
-import { ShreddingEventStore } from '../../../personnel/src/personal-data/shredding-event-store';
+import { RecordedEvent } from '@register/event-sourcing';
+import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig } from '@register/service-kit';
+
+/** Distributed: a service's log read through that service's own internal endpoint (proxy/). */
+export const REMOTE_LOGS = Symbol('REMOTE_LOGS');
+export type RemoteLogs = (service: string) => AuditableLog;
 
 /**
- * Distributed: personnel's log as stored has members' free text (reasons, decisions) sealed with
- * their keys. Auditors read the reasons, so the gateway opens them through a read-only view of the
- * key table that keeps no live key (an erasure shows at the next read); names stay sealed here.
- */
-async function personnelForAuditors(log: EventStore, connections: EventStoreConnections): Promise<EventStore> {
-  const sql = await connections.sqlClient();
-  return sql ? new ShreddingEventStore(log, new SqlKeyReader(sql, 'personnel'), { openPersonal: false }) : log;
-}
-
-/**
- * The logs the audit API reads: every service's. In one process, the services' own stores; in the
- * distributed register, the gateway opens each service's log read-only through the same event-store
- * settings (the log is the register's record, which auditors read whole; no service's read models
- * are touched). Positions are per service (each owns its log), so the audit API pages each log by
- * its own position. Each service that gets a log adds itself here.
+ * The logs the audit API reads: every service's, as each service gives it to auditors. In one
+ * process, the log its module provides under auditableLogToken; in the distributed register,
+ * through the service's internal endpoint. The gateway opens no service's database. Positions
+ * are per service (each owns its log), so the audit API pages each log by its own position.
  */
 @Injectable()
 export class AuditLogs {
-  private readonly stores = new Map<string, Promise<EventStore | undefined>>();
+  static readonly SERVICES = ['organisation', 'personnel'];
+
+  private remote?: RemoteLogs;
 
   constructor(
     private readonly modules: ModuleRef,
-    private readonly connections: EventStoreConnections,
     @Inject(REGISTER_CONFIG) private readonly config: RegisterConfig,
   ) {}
 
-  /** Each service: its store's token in one process, its schema versions, and how auditors read its log as stored. */
-  static readonly SERVICES: Array<[string, symbol, Record<string, number>, ((log: EventStore, c: EventStoreConnections) => Promise<EventStore>)?]> = [
-    ['organisation', ORGANISATION_STORE, ORGANISATION_SCHEMA_VERSIONS],
-    ['personnel', PERSONNEL_STORE, PERSONNEL_SCHEMA_VERSIONS, personnelForAuditors],
-  ];
-
-  async all(): Promise<Array<[string, EventStore]>> {
-    const found = await Promise.all(AuditLogs.SERVICES.map(async ([name]) => [name, await this.storeOf(name)] as const));
-    return found.filter((f): f is [string, EventStore] => f[1] !== undefined);
+  async all(): Promise<Array<[string, AuditableLog]>> {
+    return AuditLogs.SERVICES.flatMap((name) => {
+      const log = this.logOf(name);
+      return log ? [[name, log] as [string, AuditableLog]] : [];
+    });
   }
 
-  /**
-   * One opening per log, shared by concurrent requests: two audit reads arriving together on a fresh
-   * gateway each opened the log and one of them failed (500). A failed opening is tried again later.
-   */
-  private storeOf(name: string): Promise<EventStore | undefined> {
-    let store = this.stores.get(name);
-    if (!store) {
-      store = this.open(name);
-      // Not found (yet) or failed: the next request asks again.
-      const forget = () => void this.stores.delete(name);
-      store.then((s) => s ?? forget(), forget);
-      this.stores.set(name, store);
-    }
-    return store;
+  private logOf(name: string): AuditableLog | undefined {
+    const here = auditableLogIn(this.modules, name);
+    if (here || this.config.mode !== 'distributed') return here;
+    this.remote ??= this.remoteLogs();
+    return this.remote?.(name);
   }
 
-  private async open(name: string): Promise<EventStore | undefined> {
-    const [, token, versions, forAuditors] = AuditLogs.SERVICES.find(([n]) => n === name)!;
+  /** Provided by the distributed gateway's proxy module, which imports this one (hence not injected). */
+  private remoteLogs(): RemoteLogs | undefined {
     try {
-      return this.modules.get<EventStore>(token, { strict: false });
+      return this.modules.get<RemoteLogs>(REMOTE_LOGS, { strict: false });
     } catch {
-      // That service does not run in this process: distributed, its log is opened here.
-      if (this.config.mode !== 'distributed') return undefined;
+      return undefined;
     }
-    const log = await this.connections.open(name, new EventSchemas(versions));
-    return forAuditors ? forAuditors(log, this.connections) : log;
   }
 
-  async of(service: string): Promise<EventStore | undefined> {
+  async of(service: string): Promise<AuditableLog | undefined> {
     return (await this.all()).find(([name]) => name === service)?.[1];
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EventStore, NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { AuditableLog } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { concerns, streamsOf } from './entity-references';
@@ -102,7 +103,7 @@ function matcher(q: AuditEventsQuery) {
 }
 
 /** Up to `limit` matching events of one log after `start`, reading at most SCAN_LIMIT. */
-async function scan(service: string, store: EventStore, start: number, limit: number, matches: (e: RecordedEvent) => boolean): Promise<Scan> {
+async function scan(service: string, store: AuditableLog, start: number, limit: number, matches: (e: RecordedEvent) => boolean): Promise<Scan> {
   const items: AuditItem[] = [];
   let end = start;
   let scanned = 0;

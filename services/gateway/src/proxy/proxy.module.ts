@@ -1,20 +1,30 @@
 import { Module } from '@nestjs/common';
 import { SCOPE_RESOLVER } from '@register/auth';
+import { REMOTE_LOGS, RemoteLogs } from '../audit/audit-log';
 import { GatewayModule } from '../gateway.module';
 import { ForwardingRoute } from './forwarding-route';
+import { HttpAuditableLog } from './http-auditable-log';
 import { HttpScopeResolver } from './http-scope-resolver';
 import { ServiceClient } from './service-client';
+import { ServiceName } from './service-routes';
 
 /**
  * The distributed gateway's way to the services: HTTP inside the cluster (the simplest path that
  * keeps request/answer semantics: status codes, ETags, problem+json pass through unchanged), and
- * the tree for authorisation read from the organisation service at the moment of each write.
+ * the tree for authorisation read from the organisation service at the moment of each write, and
+ * each service's log for the audit API read through that service's internal endpoint.
  * ForwardingRoute puts a catch-all Fastify route under /api/v1 that GatewayModule's own routes
  * (audit) take precedence over; it imports GatewayModule for the access checks they share.
  */
 @Module({
   imports: [GatewayModule],
-  providers: [ServiceClient, HttpScopeResolver, ForwardingRoute, { provide: SCOPE_RESOLVER, useExisting: HttpScopeResolver }],
-  exports: [SCOPE_RESOLVER],
+  providers: [
+    ServiceClient,
+    HttpScopeResolver,
+    ForwardingRoute,
+    { provide: SCOPE_RESOLVER, useExisting: HttpScopeResolver },
+    { provide: REMOTE_LOGS, inject: [ServiceClient], useFactory: (client: ServiceClient): RemoteLogs => (service) => new HttpAuditableLog(client, service as ServiceName) },
+  ],
+  exports: [SCOPE_RESOLVER, REMOTE_LOGS],
 })
 export class GatewayProxyModule {}

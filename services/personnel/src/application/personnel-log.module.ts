@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CommandHandler, EventStore } from '@register/event-sourcing';
-import { EventStoreConnections } from '@register/service-kit';
+import { auditableLogToken, EventStoreConnections } from '@register/service-kit';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
-import { KeyVault, SqlKeyVault } from '../personal-data/sealing';
+import { KeyVault, SqlKeyReader, SqlKeyVault } from '../personal-data/sealing';
 import { ShreddingEventStore } from '../personal-data/shredding-event-store';
 import { personnelSchemas } from './schemas';
 import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_STORE } from './tokens';
@@ -28,6 +28,16 @@ const personnelStoreProviders = [
     provide: PERSONNEL_STORE,
     inject: [PERSONNEL_LOG, PERSONNEL_KEYS],
     useFactory: (log: EventStore, keys: KeyVault | null): EventStore => (keys ? new ShreddingEventStore(log, keys) : log),
+  },
+  {
+    // Auditors read the reasons and decisions (opened), never the names (still sealed), through a
+    // read-only view of the key table that keeps no live key: an erasure shows at the next read.
+    provide: auditableLogToken('personnel'),
+    inject: [EventStoreConnections, PERSONNEL_LOG, PERSONNEL_KEYS],
+    useFactory: async (c: EventStoreConnections, log: EventStore): Promise<EventStore> => {
+      const sql = await c.sqlClient();
+      return sql ? new ShreddingEventStore(log, new SqlKeyReader(sql, 'personnel'), { openPersonal: false }) : log;
+    },
   },
   { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE], useFactory: (store: EventStore) => new CommandHandler(store, personnelSchemas) },
   {

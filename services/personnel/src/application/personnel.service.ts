@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult, EventStore, NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { branchOfficersStream, memberStream, MemberEvent, BranchOfficersEvent } from '@register/contracts';
+import { CommandContext, CommandHandler, CommandResult, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { branchOfficersStream, memberStream } from '@register/contracts';
 import { AsOf } from '@register/service-kit';
 import { BranchOfficers, branchOfficersDecider, OfficersCommand, postsOn } from '../domain/branch-officers';
 import { Member, MemberCommand, memberDecider, memberFacts } from '../domain/member';
@@ -72,7 +72,7 @@ export class PersonnelService {
   /** One member now or as of a date (effective dates) or an instant (what was recorded by then). */
   async member(memberId: string, asOf?: AsOf): Promise<{ member: Member; events: RecordedEvent[] }> {
     const events = await this.eventsAsOf(memberStream(memberId), asOf);
-    const member = events.reduce((s, e) => memberDecider.evolve(s, e as unknown as MemberEvent), memberDecider.initialState());
+    const member = foldRecorded(memberDecider, events);
     if (!member.exists) throw new NotFoundError('member', memberId);
     return { member, events };
   }
@@ -81,7 +81,7 @@ export class PersonnelService {
   async officers(branchId: string, asOf?: AsOf): Promise<{ state: BranchOfficers; posts: BranchOfficers['history'] }> {
     const events = await this.eventsAsOf(branchOfficersStream(branchId), asOf?.kind === 'instant' ? asOf : undefined);
     if (events.length === 0 && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
-    const state = events.reduce((s, e) => branchOfficersDecider.evolve(s, e as unknown as BranchOfficersEvent), branchOfficersDecider.initialState());
+    const state = foldRecorded(branchOfficersDecider, events);
     return { state, posts: asOf?.kind === 'date' ? postsOn(state, asOf.date) : state.current };
   }
 

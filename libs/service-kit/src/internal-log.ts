@@ -1,0 +1,72 @@
+import { Controller, ForbiddenException, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { RegisterRequest } from './command-context';
+import { ValidationFailed } from './problem-details';
+
+/** What auditors read of a log: pages of it in position order, one stream, its head. */
+export type AuditableLog = Pick<EventStore, 'readAll' | 'readStream' | 'headPosition'>;
+
+/**
+ * The token under which a service's module provides its log as auditors read it (personnel's
+ * with members' free text opened and their personal data still sealed). A port, not an import:
+ * the gateway finds it in the same process (embedded), or reads it through the service's own
+ * internal endpoint below (distributed); it never opens another service's database.
+ */
+export const auditableLogToken = (service: string): symbol => Symbol.for(`union-register.auditable-log.${service}`);
+
+/** The service's log for auditors when that service runs in this process. */
+export function auditableLogIn(modules: ModuleRef, service: string): AuditableLog | undefined {
+  try {
+    return modules.get<AuditableLog>(auditableLogToken(service), { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+const SERVICE = /^[a-z][a-z-]{0,39}$/;
+const STREAM = /^[A-Za-z0-9][A-Za-z0-9_.:~-]{0,199}$/;
+const PAGE_MAX = 1000;
+const READERS = new Set(['auditor', 'central-admin']);
+
+function wholeNumber(field: string, value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d{1,16}$/.test(value) || n > max) throw new ValidationFailed([{ field, rule: 'whole-number', message: `${field} must be a whole number from 0 to ${max}` }]);
+  return n;
+}
+
+/**
+ * A distributed service's log, read by the gateway's audit API on behalf of an auditor (the
+ * caller in the gateway's signed header; InternalCallerGuard has checked it). The gateway's
+ * forwarding route serves no `internal` path, so no caller's request is forwarded here.
+ */
+@ApiExcludeController()
+@Controller('internal/logs/:service')
+export class InternalLogController {
+  constructor(private readonly modules: ModuleRef) {}
+
+  @Get('events')
+  async events(@Param('service') service: string, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
+    return this.logOf(service, request).readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1);
+  }
+
+  @Get('streams/:streamId')
+  async stream(@Param('service') service: string, @Param('streamId') streamId: string, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
+    if (!STREAM.test(streamId)) throw new ValidationFailed([{ field: 'streamId', rule: 'stream-id', message: 'streamId must be a stream id' }]);
+    return this.logOf(service, request).readStream(streamId);
+  }
+
+  @Get('head')
+  async head(@Param('service') service: string, @Req() request: RegisterRequest): Promise<{ headPosition: number }> {
+    return { headPosition: await this.logOf(service, request).headPosition() };
+  }
+
+  private logOf(service: string, request: RegisterRequest): AuditableLog {
+    if (!request.actor?.roles.some((r) => READERS.has(r))) throw new ForbiddenException('the log is read by auditors, through the gateway');
+    const log = SERVICE.test(service) ? auditableLogIn(this.modules, service) : undefined;
+    if (!log) throw new NotFoundException(`this service keeps no log named ${service.slice(0, 40)}`);
+    return log;
+  }
+}
