@@ -3,6 +3,7 @@ import type { MintOptions } from '@register/auth';
 import { MAX_BODY_DEPTH } from '@register/service-kit';
 import { Distributed, startDistributed } from './distributed-app';
 import { Gateway, InjectRequest, isProblem, seedTree, startGateway, why } from './gateway-app';
+import { seededRandom } from '@register/event-sourcing';
 
 const P = '/api/v1';
 const INJECTIONS = [
@@ -55,18 +56,8 @@ function validBodies(): Array<{ path: string; body: Record<string, unknown> }> {
   ];
 }
 
-/** Deterministic pseudo-random choice, so that a failure can be replayed. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 function hostileRequests(count: number, auth: Record<string, string>): Array<{ kind: string; req: InjectRequest }> {
-  const random = rng(20251125);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+  const { pick } = seededRandom(20251125);
   const json = { 'content-type': 'application/json', ...auth };
   const out: Array<{ kind: string; req: InjectRequest }> = [];
   const makers: Array<[string, (i: number) => InjectRequest]> = [

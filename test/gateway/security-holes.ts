@@ -2,6 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { MintOptions, methodsOf, Principal, policyOf, ROUTE_POLICIES, RoutePolicy } from '@register/auth';
 import { why } from './gateway-app';
+import { seededRandom } from '@register/event-sourcing';
 
 /**
  * Issue 14, holes 1, 2, 4 and 5, as cases that run against either gateway: the embedded one
@@ -348,7 +349,7 @@ export function registerSecurityCases(setupOf: () => SecuritySetup, options: { i
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'];
 
     it(`never answers 2xx outside the caller's scope, nor to a method no route names, and HEAD never answers what GET refuses (seed ${seed})`, async () => {
-      const r = seeded(seed);
+      const r = seededRandom(seed);
       const wrong: string[] = [];
       for (let i = 0; i < options.iterations; i++) {
         const c = r.pick(callers);
@@ -392,15 +393,3 @@ function bodyFor(place: string) {
   };
 }
 
-/** mulberry32: a small seeded generator, so that a failing case can be replayed with its seed. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}

@@ -1,5 +1,6 @@
 import { authorise, declaredRouteOf, MalformedTarget, matchRoute, methodsOf, OPEN_READS, policyOf, ROUTE_POLICIES, ScopeResolver, TARGET_LIST_LIMITS } from './policy';
 import { Principal, ROLES } from './roles';
+import { seededRandom } from '@register/event-sourcing';
 
 const tree: Record<string, string[]> = {
   'unit:qp': ['qp', 'na', 'tw'],
@@ -175,18 +176,6 @@ describe('route policies: validation before any look-up', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so that a failing case can be replayed with its seed. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 
 describe('route policies: properties over random callers × routes × methods × targets', () => {
   const seed = Number(process.env.POLICY_SEED ?? 20250714);
@@ -210,7 +199,7 @@ describe('route policies: properties over random callers × routes × methods ×
   };
 
   it(`never allows a method no route names, HEAD differs from GET never, and a scoped caller never reaches outside (seed ${seed})`, async () => {
-    const r = seeded(seed);
+    const r = seededRandom(seed);
     for (let i = 0; i < 3000; i++) {
       const policy = r.pick(ROUTE_POLICIES);
       const method = r.pick(methods);

@@ -7,4 +7,5 @@ export * from './deep-freeze';
 export * from './upcasting';
 export * from './command-handler';
 export * from './testing/decider-specification';
+export * from './testing/seeded-random';
 export * from './live-aggregate';

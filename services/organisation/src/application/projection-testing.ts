@@ -4,7 +4,7 @@
  * can be compared with the fold of the same facts.
  */
 import { OrganisationEvent, ResidentialArea, STRUCTURE_STREAM } from '@register/contracts';
-import { RecordedEvent } from '@register/event-sourcing';
+import { seededRandom, RecordedEvent } from '@register/event-sourcing';
 import { AnyProjection, CollectionQueries, liveTarget, MemoryReadStore, ProjectionRunner, ReadStore } from '@register/read-models';
 import { structureDecider, StructureCommand } from '../testing/structure-decider';
 import { emptyStructure, evolveStructure, Structure } from '../domain/structure';
@@ -55,18 +55,6 @@ export function foldFacts(events: Dated[]): Structure {
 /** The facts cut at a few points of their history (40 %, 70 %, all), to compare read models with folds along the way. */
 export const prefixes = (events: Dated[]) => [0.4, 0.7, 1].map((f) => events.slice(0, Math.round(events.length * f)));
 
-/** A small deterministic random source (mulberry32). */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)], chance: (p: number) => next() < p };
-}
 
 const HAMLETS = ['Thông Thụ', 'Na Ca', 'Huồi Mới', 'Pà Cọ', 'Đồng Mới', 'Mường Hin', 'Cắm Muộn', 'Tà Sỏi', 'Châu Kim', 'Quang Phong', 'Nậm Giải', 'Hạnh Dịch'];
 
@@ -77,7 +65,7 @@ const HAMLETS = ['Thông Thụ', 'Na Ca', 'Huồi Mới', 'Pà Cọ', 'Đồng M
  * it. Returns the facts and the structure they fold to.
  */
 export function randomReorganisation(seed: number, steps = 120): { events: Dated[]; structure: Structure } {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const events: Dated[] = [];
   let s = emptyStructure();
   let day = 0;
