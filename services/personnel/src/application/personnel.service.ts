@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { branchOfficersStream, memberStream } from '@register/contracts';
+import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
 import { AsOf } from '@register/service-kit';
-import { BranchOfficers, branchOfficersDecider, OfficersCommand, postsOn } from '../domain/branch-officers';
-import { Member, MemberCommand, memberDecider, memberFacts } from '../domain/member';
-import { AppointOfficer } from '../officers/appoint-officer';
+import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
+import { Member, memberAggregate, memberFacts } from '../domain/member';
+import { erasureDecider } from '../members/erase-personal-data';
+import { AppointOfficer, appointmentDecider } from '../officers/appoint-officer';
 import { BranchReplica } from './branch-replica';
 import { PersonnelDirectory } from './personnel-directory';
 import { KeyVault } from '../personal-data/sealing';
@@ -37,22 +38,24 @@ export class PersonnelService {
   /** Records the erasure, then destroys the member's key: the log keeps its events, the personal data becomes unreadable. */
   async erasePersonalData(memberId: string, context: CommandContext): Promise<CommandAnswer> {
     const on = context.effectiveDate ?? today();
-    const result = await this.onMember({ type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
+    const result = await this.onMember(erasureDecider, { type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
     await this.keys?.shred(memberId);
     return result;
   }
 
-  async onMember(command: MemberCommand, context: CommandContext): Promise<CommandAnswer> {
-    return answer(command.memberId, await this.handler.handle(memberDecider, memberStream(command.memberId), command, context));
+  /** A command on one member's stream, decided by its capability's decider. */
+  async onMember<C extends { memberId: string }>(decider: Decider<C, MemberEvent, Member>, command: C, context: CommandContext): Promise<CommandAnswer> {
+    return answer(command.memberId, await this.handler.handle(decider, memberStream(command.memberId), command, context));
   }
 
-  async onOfficers(command: OfficersCommand, context: CommandContext): Promise<CommandAnswer> {
-    return answer(command.memberId, await this.handler.handle(branchOfficersDecider, branchOfficersStream(command.branchId), command, context));
+  /** A command on one branch's officers, decided by its capability's decider. */
+  async onOfficers<C extends { memberId: string; branchId: string }>(decider: Decider<C, BranchOfficersEvent, BranchOfficers>, command: C, context: CommandContext): Promise<CommandAnswer> {
+    return answer(command.memberId, await this.handler.handle(decider, branchOfficersStream(command.branchId), command, context));
   }
 
   /** An appointment, with the facts it needs gathered first: the member's stream, the replica's branch, the member count. */
   async appoint(request: Omit<AppointOfficer, 'type' | 'branch' | 'member' | 'communes'>, context: CommandContext): Promise<CommandAnswer> {
-    const { state } = await this.handler.load(memberDecider, memberStream(request.memberId));
+    const { state } = await this.handler.load(memberAggregate, memberStream(request.memberId));
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);
     const command: AppointOfficer = {
@@ -62,7 +65,7 @@ export class PersonnelService {
       member: memberFacts(state),
       communes: { branch: branch?.parentUnitId ?? null, member: state.exists ? (this.replica.get(state.branchId)?.parentUnitId ?? null) : null },
     };
-    return this.onOfficers(command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
+    return this.onOfficers(appointmentDecider, command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
   }
 
   branchStatus(branchId: string) {
@@ -72,7 +75,7 @@ export class PersonnelService {
   /** One member now or as of a date (effective dates) or an instant (what was recorded by then). */
   async member(memberId: string, asOf?: AsOf): Promise<{ member: Member; events: RecordedEvent[] }> {
     const events = await this.eventsAsOf(memberStream(memberId), asOf);
-    const member = foldRecorded(memberDecider, events);
+    const member = foldRecorded(memberAggregate, events);
     if (!member.exists) throw new NotFoundError('member', memberId);
     return { member, events };
   }
@@ -81,7 +84,7 @@ export class PersonnelService {
   async officers(branchId: string, asOf?: AsOf): Promise<{ state: BranchOfficers; posts: BranchOfficers['history'] }> {
     const events = await this.eventsAsOf(branchOfficersStream(branchId), asOf?.kind === 'instant' ? asOf : undefined);
     if (events.length === 0 && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
-    const state = foldRecorded(branchOfficersDecider, events);
+    const state = foldRecorded(branchOfficersAggregate, events);
     return { state, posts: asOf?.kind === 'date' ? postsOn(state, asOf.date) : state.current };
   }
 

@@ -1,7 +1,5 @@
-import { Decider } from '@register/event-sourcing';
+import { Evolver } from '@register/event-sourcing';
 import { AppointmentMethod, BranchOfficersEvent, DepartureCause, OfficerRole, OfficerSource } from '@register/contracts';
-import { AppointOfficer, decideAppointment } from '../officers/appoint-officer';
-import { decideDeparture, DepartOfficer } from '../officers/depart-officer';
 
 export interface Post {
   memberId: string;
@@ -48,17 +46,5 @@ export function evolveOfficers(s: BranchOfficers, e: BranchOfficersEvent): Branc
 /** The posts held on a day: started by then, not yet ended (a post ends at the start of `endsOn`). */
 export const postsOn = (s: BranchOfficers, date: string) => s.history.filter((p) => p.startsOn <= date && (p.endsOn === undefined || p.endsOn > date));
 
-export type OfficersCommand = AppointOfficer | DepartOfficer;
-
-export const branchOfficersDecider: Decider<OfficersCommand, BranchOfficersEvent, BranchOfficers> = {
-  initialState: noOfficers,
-  decide(c, s): BranchOfficersEvent[] {
-    switch (c.type) {
-      case 'AppointOfficer':
-        return decideAppointment(c, s);
-      case 'DepartOfficer':
-        return decideDeparture(c, s);
-    }
-  },
-  evolve: evolveOfficers,
-};
+/** One branch's officers: the aggregate's state and evolve; appointments and departures bring their decisions (officers/). */
+export const branchOfficersAggregate: Evolver<BranchOfficersEvent, BranchOfficers> = { initialState: noOfficers, evolve: evolveOfficers };

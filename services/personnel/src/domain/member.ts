@@ -1,11 +1,5 @@
-import { Decider } from '@register/event-sourcing';
+import { Evolver } from '@register/event-sourcing';
 import { MemberEvent, MemberStatus, PersonalData } from '@register/contracts';
-import { AdmitMember, decideAdmission } from '../members/admit-member';
-import { ChangeMemberStatus, decideStatusChange, ExtendStay, MarkUnassigned } from '../members/change-status';
-import { decideErasure, EraseMemberPersonalData } from '../members/erase-personal-data';
-import { decidePartyIntroduction, IntroduceToParty, RecordPartyOutcome } from '../members/party-introduction';
-import { decideResidentialAffiliation, SetResidentialAffiliation } from '../members/residential-affiliation';
-import { decideTransfer, TransferMember } from '../members/transfer-member';
 import { MemberFacts } from './facts';
 
 /** One member (stream `member-<id>`), folded from its events. */
@@ -86,31 +80,8 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
   }
 }
 
-export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation;
-
-export const memberDecider: Decider<MemberCommand, MemberEvent, Member> = {
-  initialState: noMember,
-  decide(c, s): MemberEvent[] {
-    switch (c.type) {
-      case 'AdmitMember':
-        return decideAdmission(c, s);
-      case 'TransferMember':
-        return decideTransfer(c, s);
-      case 'ChangeMemberStatus':
-      case 'ExtendStay':
-      case 'MarkUnassigned':
-        return decideStatusChange(c, s);
-      case 'EraseMemberPersonalData':
-        return decideErasure(c, s);
-      case 'IntroduceToParty':
-      case 'RecordPartyOutcome':
-        return decidePartyIntroduction(c, s);
-      case 'SetResidentialAffiliation':
-        return decideResidentialAffiliation(c, s);
-    }
-  },
-  evolve: evolveMember,
-};
+/** One member's aggregate: its state and evolve; each capability brings its decisions (members/). */
+export const memberAggregate: Evolver<MemberEvent, Member> = { initialState: noMember, evolve: evolveMember };
 
 /** The facts an appointment needs about a member, from the member's stream. */
 export const memberFacts = (m: Member): MemberFacts | null =>

@@ -1,8 +1,9 @@
-import { ConflictError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { Consent, Decision, MemberEvent, PersonalData } from '@register/contracts';
 import { ageOn } from '../domain/dates';
 import { BranchStatusFact } from '../domain/facts';
-import { Member } from '../domain/member';
+import { Member, memberAggregate } from '../domain/member';
+import { checkBranch } from '../domain/rules';
 
 /** Kết nạp đoàn viên: aged 16 to 30 on the day, into an active branch, confirmed by a decision of the level above. */
 export type AdmitMember = {
@@ -20,6 +21,9 @@ export type AdmitMember = {
 
 export const ADMISSION_MIN_AGE = 16;
 export const ADMISSION_MAX_AGE = 30;
+
+/** The decisions on the admission, over the member's stream. */
+export const admissionDecider = deciderOf(memberAggregate, decideAdmission);
 
 export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   if (s.exists) throw new ConflictError('member-id-taken', `member ${c.memberId} already exists`);
@@ -46,8 +50,3 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   ];
 }
 
-/** The branch a member joins must be one the replica knows and that is still open. */
-export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch') {
-  if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register`, { branchId });
-  if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was merged, split or dissolved`, { branchId });
-}

@@ -1,10 +1,10 @@
-import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { MemberEvent, MemberStatus } from '@register/contracts';
 import { addDays, addYears, ageOn } from '../domain/dates';
 import { IN_UNION, isAway } from '../domain/facts';
-import { Member } from '../domain/member';
+import { Member, memberAggregate } from '../domain/member';
+import { COMING_OF_AGE } from '../domain/rules';
 
-export const COMING_OF_AGE = 30;
 export const STAY_LIMIT = 35;
 
 /** Away for work or study, back (active), coming of age (trưởng thành đoàn), left. */
@@ -13,6 +13,9 @@ export type ChangeMemberStatus = { type: 'ChangeMemberStatus'; memberId: string;
 export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
 /** Their branch was dissolved: the member waits, unassigned, for a new branch (a reaction). */
 export type MarkUnassigned = { type: 'MarkUnassigned'; memberId: string; fromBranchId: string; on: string };
+
+/** The decisions on status changes (away and back, coming of age, stays, unassigned), over the member's stream. */
+export const statusDecider = deciderOf(memberAggregate, decideStatusChange);
 
 export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnassigned, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
@@ -51,8 +54,3 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   }
 }
 
-/** Past coming of age on `on`: 30 or older, and no stay on request that covers the day. */
-export function pastComingOfAge(dateOfBirth: string | null, stayUntil: string | null, on: string): boolean {
-  if (!dateOfBirth || ageOn(dateOfBirth, on) < COMING_OF_AGE) return false;
-  return !(stayUntil && on <= stayUntil);
-}

@@ -9,7 +9,12 @@ import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
+import { admissionDecider } from './admit-member';
+import { statusDecider } from './change-status';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
+import { partyIntroductionDecider } from './party-introduction';
+import { affiliationDecider } from './residential-affiliation';
+import { transferDecider } from './transfer-member';
 import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -66,7 +71,7 @@ export class MembersController {
       ...(body.introducerId ? { introducerId: body.introducerId } : {}),
       ...(body.consent ? { consent: { givenOn: body.consent.givenOn, purposes: body.consent.purposes } } : {}),
     };
-    return this.personnel.onMember(command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.admittedOn });
+    return this.personnel.onMember(admissionDecider, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.admittedOn });
   }
 
   @Get()
@@ -135,14 +140,14 @@ export class MembersController {
   @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate' })
   introduce(@Param('id', ParseIdPipe) id: string, @Body() _body: PartyIntroductionRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? today();
-    return this.personnel.onMember({ type: 'IntroduceToParty', memberId: id, on }, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(partyIntroductionDecider, { type: 'IntroduceToParty', memberId: id, on }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/party-introduction-outcomes')
   @ApiOperation({ summary: 'Record whether the Party admitted the introduced member' })
   partyOutcome(@Param('id', ParseIdPipe) id: string, @Body() body: PartyOutcomeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? today();
-    return this.personnel.onMember({ type: 'RecordPartyOutcome', memberId: id, outcome: body.outcome, on }, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(partyIntroductionDecider, { type: 'RecordPartyOutcome', memberId: id, outcome: body.outcome, on }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/residential-affiliations')
@@ -150,7 +155,7 @@ export class MembersController {
   affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? today();
     const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId);
-    return this.personnel.onMember({ type: 'SetResidentialAffiliation', memberId: id, branchId: body.branchId, branchStatus, on }, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(affiliationDecider, { type: 'SetResidentialAffiliation', memberId: id, branchId: body.branchId, branchStatus, on }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/transfers')
@@ -166,7 +171,7 @@ export class MembersController {
       duesSettledUpTo: body.duesSettledUpTo,
       cause: 'transfer' as const,
     };
-    return this.personnel.onMember(command, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(transferDecider, command, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/status-changes')
@@ -175,6 +180,6 @@ export class MembersController {
     const on = ctx.effectiveDate ?? today();
     const command =
       body.status === 'stay-on' ? { type: 'ExtendStay' as const, memberId: id, on } : { type: 'ChangeMemberStatus' as const, memberId: id, status: body.status, on };
-    return this.personnel.onMember(command, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(statusDecider, command, { ...ctx, effectiveDate: on });
   }
 }

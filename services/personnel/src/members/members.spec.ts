@@ -1,8 +1,8 @@
 import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { MemberEvent, MemberStatus } from '@register/contracts';
 import { admitted, huong } from '../domain/fixtures';
-import { memberDecider } from '../domain/member';
-import { pastComingOfAge } from './change-status';
+import { memberDecider } from '../testing/member-decider';
+import { pastComingOfAge } from '../domain/rules';
 
 const spec = deciderSpecification(memberDecider);
 const rule = (name: string) => (e: RuleViolation) => e.rule === name;

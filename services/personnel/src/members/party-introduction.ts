@@ -1,10 +1,13 @@
-import { ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { MemberEvent } from '@register/contracts';
-import { Member } from '../domain/member';
+import { Member, memberAggregate } from '../domain/member';
 
 /** Giới thiệu đoàn viên ưu tú cho Đảng: an outstanding member in the union is introduced; the Party then admits them or not. */
 export type IntroduceToParty = { type: 'IntroduceToParty'; memberId: string; on: string };
 export type RecordPartyOutcome = { type: 'RecordPartyOutcome'; memberId: string; outcome: 'admitted' | 'not-admitted'; on: string };
+
+/** The decisions on introductions to the Party and their outcomes, over the member's stream. */
+export const partyIntroductionDecider = deciderOf(memberAggregate, decidePartyIntroduction);
 
 export function decidePartyIntroduction(c: IntroduceToParty | RecordPartyOutcome, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);

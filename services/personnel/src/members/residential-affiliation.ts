@@ -1,11 +1,14 @@
-import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { MemberEvent } from '@register/contracts';
 import { BranchStatusFact, IN_UNION } from '../domain/facts';
-import { Member } from '../domain/member';
-import { checkBranch } from './admit-member';
+import { Member, memberAggregate } from '../domain/member';
+import { checkBranch } from '../domain/rules';
 
 /** One home branch, and a residential affiliation where the member lives when it differs (null ends it). */
 export type SetResidentialAffiliation = { type: 'SetResidentialAffiliation'; memberId: string; branchId: string | null; branchStatus: BranchStatusFact; on: string };
+
+/** The decisions on residential affiliations, over the member's stream. */
+export const affiliationDecider = deciderOf(memberAggregate, decideResidentialAffiliation);
 
 export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);

@@ -1,9 +1,9 @@
-import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { MemberEvent, TransferCause } from '@register/contracts';
 import { firstOfMonth } from '../domain/dates';
 import { BranchStatusFact, IN_UNION } from '../domain/facts';
-import { Member } from '../domain/member';
-import { checkBranch } from './admit-member';
+import { Member, memberAggregate } from '../domain/member';
+import { checkBranch } from '../domain/rules';
 
 /**
  * Chuyển sinh hoạt đoàn: to another active branch, dues settled at least into the month of the move.
@@ -20,6 +20,9 @@ export type TransferMember = {
   cause: TransferCause;
   fromBranchId?: string;
 };
+
+/** The decisions on transfers, over the member's stream. */
+export const transferDecider = deciderOf(memberAggregate, decideTransfer);
 
 export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);

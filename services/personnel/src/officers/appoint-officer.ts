@@ -1,9 +1,9 @@
-import { ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { deciderOf, ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { AppointmentMethod, BranchOfficersEvent, OfficerRole, OfficerSource } from '@register/contracts';
 import { addMonths } from '../domain/dates';
 import { BranchStatusFact, GOOD_OR_BETTER, isAway, MemberFacts } from '../domain/facts';
-import { BranchOfficers } from '../domain/branch-officers';
-import { pastComingOfAge } from '../members/change-status';
+import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
+import { pastComingOfAge } from '../domain/rules';
 
 /** Below this many members a branch has a secretary and at most one deputy. */
 export const SMALL_BRANCH = 9;
@@ -32,6 +32,9 @@ export type AppointOfficer = {
    */
   communes: { branch: string | null; member: string | null };
 };
+
+/** The decisions on appointments, over the branch's officers. */
+export const appointmentDecider = deciderOf(branchOfficersAggregate, decideAppointment);
 
 export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchOfficersEvent[] {
   if (c.branch.status === 'unknown') throw new NotFoundError('branch', c.branchId);

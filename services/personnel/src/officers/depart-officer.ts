@@ -1,12 +1,15 @@
-import { RuleViolation } from '@register/event-sourcing';
+import { deciderOf, RuleViolation } from '@register/event-sourcing';
 import { BranchOfficersEvent, DepartureCause } from '@register/contracts';
-import { BranchOfficers } from '../domain/branch-officers';
+import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
 
 /**
  * Resignation, relief, end of term; or a reorganisation ends the posts of an absorbed branch. When a
  * reaction (`ifHeld`) finds the officer already gone, nothing happens.
  */
 export type DepartOfficer = { type: 'DepartOfficer'; branchId: string; memberId: string; endsOn: string; cause: DepartureCause; ifHeld?: boolean };
+
+/** The decisions on departures, over the branch's officers. */
+export const departureDecider = deciderOf(branchOfficersAggregate, decideDeparture);
 
 export function decideDeparture(c: DepartOfficer, s: BranchOfficers): BranchOfficersEvent[] {
   const posts = s.current.filter((p) => p.memberId === c.memberId);

@@ -1,7 +1,8 @@
 import { OfficerAppointed, OfficerDeparted, OfficerRole } from '@register/contracts';
 import { ReplicaBranch } from '../application/branch-replica';
 import { Dated, project, recorded } from '../application/projection-testing';
-import { branchOfficersDecider, BranchOfficers } from '../domain/branch-officers';
+import { BranchOfficers } from '../domain/branch-officers';
+import { branchOfficersDecider } from '../testing/officers-decider';
 import { officerPostsProjection } from './officer-posts.projection';
 import { vacancies } from './officer-posts.read-model';
 

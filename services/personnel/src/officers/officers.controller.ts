@@ -5,6 +5,7 @@ import { AsOf, Command, parseAsOf, ParseIdPipe } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { ReadModelOrHistoryQuery } from '../application/read-query';
+import { departureDecider } from './depart-officer';
 import { OfficerPostsReads } from './officer-posts.read-model';
 import { AppointOfficerRequest, DepartOfficerRequest } from './officers.dto';
 
@@ -34,7 +35,7 @@ export class OfficersController {
   @ApiOperation({ summary: 'An officer resigns, is relieved, or ends the term, on endsOn' })
   depart(@Param('id', ParseIdPipe) branchId: string, @Body() body: DepartOfficerRequest, @Command() ctx: CommandContext) {
     const command = { type: 'DepartOfficer' as const, branchId, memberId: body.memberId, endsOn: body.endsOn, cause: body.cause };
-    return this.personnel.onOfficers(command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.endsOn });
+    return this.personnel.onOfficers(departureDecider, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.endsOn });
   }
 
   @Get('officers')

@@ -1,5 +1,6 @@
 import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { branchOfficersDecider, postsOn } from '../domain/branch-officers';
+import { postsOn } from '../domain/branch-officers';
+import { branchOfficersDecider } from '../testing/officers-decider';
 import { appointed, facts } from '../domain/fixtures';
 import { fold } from '@register/event-sourcing';
 

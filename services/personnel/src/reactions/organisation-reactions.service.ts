@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandContext, CommandHandler, CommandResult, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { branchOfficersStream, memberStream } from '@register/contracts';
-import { branchOfficersDecider } from '../domain/branch-officers';
-import { memberDecider } from '../domain/member';
+import { statusDecider } from '../members/change-status';
+import { transferDecider } from '../members/transfer-member';
+import { departureDecider } from '../officers/depart-officer';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_COMMANDS } from '../application/tokens';
@@ -58,8 +59,8 @@ export class OrganisationReactions {
       causationId: fact.eventId,
       commandId: planned.commandId,
     };
-    return planned.aggregate === 'member'
-      ? this.handler.handle(memberDecider, memberStream(planned.memberId), planned.command, context)
-      : this.handler.handle(branchOfficersDecider, branchOfficersStream(planned.branchId), planned.command, context);
+    if (planned.aggregate === 'branch-officers') return this.handler.handle(departureDecider, branchOfficersStream(planned.branchId), planned.command, context);
+    const stream = memberStream(planned.memberId);
+    return planned.command.type === 'TransferMember' ? this.handler.handle(transferDecider, stream, planned.command, context) : this.handler.handle(statusDecider, stream, planned.command, context);
   }
 }

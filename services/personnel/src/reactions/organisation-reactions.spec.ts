@@ -1,7 +1,7 @@
 import { fold } from '@register/event-sourcing';
-import { branchOfficersDecider } from '../domain/branch-officers';
+import { branchOfficersDecider } from '../testing/officers-decider';
 import { admitted, appointed, huong } from '../domain/fixtures';
-import { memberDecider } from '../domain/member';
+import { memberDecider } from '../testing/member-decider';
 import { BranchReplica } from '../application/branch-replica';
 import { OrganisationFact, PeopleView, planReactions, reactionCommandId } from './organisation-reactions';
 

@@ -1,6 +1,7 @@
 import { DecisionRef } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
-import { MemberCommand } from '../domain/member';
+import { MarkUnassigned } from '../members/change-status';
+import { TransferMember } from '../members/transfer-member';
 import { DepartOfficer } from '../officers/depart-officer';
 
 /** An organisation event as the consumer hands it over: its id and when it takes effect matter. */
@@ -18,7 +19,7 @@ export interface PeopleView {
 }
 
 export type PlannedCommand =
-  | { aggregate: 'member'; memberId: string; command: MemberCommand; commandId: string }
+  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned; commandId: string }
   | { aggregate: 'branch-officers'; branchId: string; command: DepartOfficer; commandId: string };
 
 /** `personnel.org-reactions:<eventId>:<memberId>`: a redelivered event appends nothing twice. */

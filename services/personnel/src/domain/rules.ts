@@ -1,0 +1,19 @@
+// Rules that more than one of personnel's capabilities applies.
+import { RuleViolation } from '@register/event-sourcing';
+import { ageOn } from './dates';
+import { BranchStatusFact } from './facts';
+
+/** The age at which a member comes of age and leaves the union, unless staying on request. */
+export const COMING_OF_AGE = 30;
+
+/** The branch a member joins must be one the replica knows and that is still open. */
+export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch') {
+  if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register`, { branchId });
+  if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was merged, split or dissolved`, { branchId });
+}
+
+/** Past coming of age on `on`: 30 or older, and no stay on request that covers the day. */
+export function pastComingOfAge(dateOfBirth: string | null, stayUntil: string | null, on: string): boolean {
+  if (!dateOfBirth || ageOn(dateOfBirth, on) < COMING_OF_AGE) return false;
+  return !(stayUntil && on <= stayUntil);
+}

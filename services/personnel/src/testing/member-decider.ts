@@ -1,0 +1,38 @@
+import { Decider } from '@register/event-sourcing';
+import { MemberEvent } from '@register/contracts';
+import { Member, memberAggregate } from '../domain/member';
+import { AdmitMember, decideAdmission } from '../members/admit-member';
+import { ChangeMemberStatus, decideStatusChange, ExtendStay, MarkUnassigned } from '../members/change-status';
+import { decideErasure, EraseMemberPersonalData } from '../members/erase-personal-data';
+import { decidePartyIntroduction, IntroduceToParty, RecordPartyOutcome } from '../members/party-introduction';
+import { decideResidentialAffiliation, SetResidentialAffiliation } from '../members/residential-affiliation';
+import { decideTransfer, TransferMember } from '../members/transfer-member';
+
+export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation;
+
+/**
+ * Every member command in one decider, for specifications only: the service runs each
+ * capability's own decider (admissionDecider, transferDecider, statusDecider, …).
+ */
+export const memberDecider: Decider<MemberCommand, MemberEvent, Member> = {
+  ...memberAggregate,
+  decide(c, s): MemberEvent[] {
+    switch (c.type) {
+      case 'AdmitMember':
+        return decideAdmission(c, s);
+      case 'TransferMember':
+        return decideTransfer(c, s);
+      case 'ChangeMemberStatus':
+      case 'ExtendStay':
+      case 'MarkUnassigned':
+        return decideStatusChange(c, s);
+      case 'EraseMemberPersonalData':
+        return decideErasure(c, s);
+      case 'IntroduceToParty':
+      case 'RecordPartyOutcome':
+        return decidePartyIntroduction(c, s);
+      case 'SetResidentialAffiliation':
+        return decideResidentialAffiliation(c, s);
+    }
+  },
+};
