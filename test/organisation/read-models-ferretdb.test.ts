@@ -1,10 +1,10 @@
 import { canonical, MongoReadStore } from '@register/read-models';
-import { paginate } from '@register/service-kit';
+import { nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
 import { foldFacts, prefixes, project, randomReorganisation } from '../../services/organisation/src/application/projection-testing';
 import { branchView } from '../../services/organisation/src/application/views';
 import { branchDirectoryProjection } from '../../services/organisation/src/directory/branch-directory.projection';
-import { directoryKey, DirectoryFilter, searchBranches } from '../../services/organisation/src/directory/directory-query';
+import { DirectoryFilter, searchBranches } from '../../services/organisation/src/directory/directory-query';
 import { pageDirectory } from '../../services/organisation/src/directory/directory-read-model';
 import { treeOf } from '../../services/organisation/src/tree/tree-query';
 import { readTree } from '../../services/organisation/src/tree/tree-read-model';
@@ -51,7 +51,7 @@ describe('organisation read models on FerretDB', () => {
           let foldCursor: string | undefined;
           do {
             const page = await pageDirectory(onServer.collection('branches'), { ...filter, limit: 9, cursor }, { memberCount: () => 0, hasSecretary: () => false });
-            const expected = paginate(folded, (b) => directoryKey(foldDiacritics(b.name), b.id), 9, foldCursor);
+            const expected = paginate(folded, (b) => nameKey(foldDiacritics(b.name), b.id), 9, foldCursor);
             expect(page).toEqual({ items: expected.items.map(branchView), nextCursor: expected.nextCursor });
             cursor = page.nextCursor ?? undefined;
             foldCursor = expected.nextCursor ?? undefined;

@@ -14,6 +14,7 @@ export * from './fingerprint';
 export * from './as-of';
 export * from './fields';
 export * from './paging';
+export * from './read-query';
 export * from './relay.module';
 export * from './consumers';
 export * from './internal-callers';

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, newEntityId, paginate, parseAsOf, ParseIdPipe } from '@register/service-kit';
+import { Command, nameKey, newEntityId, paginate, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
-import { directoryKey, lineageOf, searchBranches } from '../directory/directory-query';
+import { lineageOf, searchBranches } from '../directory/directory-query';
 import { DirectoryReads } from '../directory/directory-read-model';
 import { foldDiacritics } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
 import { branchDecider } from './branch-commands';
-import { BranchDirectoryQuery, DissolveBranchRequest, ReadModelQuery, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
+import { BranchDirectoryQuery, DissolveBranchRequest, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
 
 type Reply = { header(name: string, value: string): unknown };
 
@@ -42,7 +42,7 @@ export class BranchesController {
     const s = await this.structure.structure(asOf);
     // hasMembers/hasSecretary: the people as personnel's events tell them now, even for an asOf read.
     const found = searchBranches(s, query, this.people);
-    const page = paginate(found, (b) => directoryKey(foldDiacritics(b.name), b.id), query.limit ?? 50, query.cursor);
+    const page = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), query.limit ?? 50, query.cursor);
     return { items: page.items.map(branchView), nextCursor: page.nextCursor };
   }
 
@@ -57,7 +57,7 @@ export class BranchesController {
 
   @Get(':id/lineage')
   @ApiOperation({ summary: 'Every predecessor and successor of a branch, through mergers and splits (today from the read model; asOf folded from the log)' })
-  async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery) {
+  async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
     const asOf = parseAsOf(query.asOf);
     if (!asOf) return this.directory.lineage(id, query.minPosition);
     const s = await this.structure.structure(asOf);

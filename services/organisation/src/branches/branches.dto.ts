@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { AREA_KINDS, AreaKind } from '@register/contracts';
-import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
+import { CommandRequest, IsRegisterId, IsRegisterName, PagedHistoryQuery } from '@register/service-kit';
 
 export class AreaDto {
   @ApiProperty({ enum: AREA_KINDS, description: 'thôn → hamlet, bản → village, tổ dân phố → residential-group …' })
@@ -60,7 +60,7 @@ export class DissolveBranchRequest extends CommandRequest {}
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** Query of the branch directory (GET /branches). */
-export class BranchDirectoryQuery {
+export class BranchDirectoryQuery extends PagedHistoryQuery {
   @ApiPropertyOptional({ description: 'Every branch in this unit\'s subtree' })
   @IsOptional()
   @IsRegisterId()
@@ -87,41 +87,4 @@ export class BranchDirectoryQuery {
   @IsOptional()
   @IsIn(['active', 'merged', 'split', 'dissolved', 'any'])
   status?: 'active' | 'merged' | 'split' | 'dissolved' | 'any';
-
-  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
-  @IsOptional()
-  asOf?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  minPosition?: number;
-}
-
-/** A read of today's read model (`minPosition`: wait until it has caught up with a command's position) or of history (`asOf`). */
-export class ReadModelQuery {
-  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
-  @IsOptional()
-  asOf?: string;
-
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  minPosition?: number;
 }

@@ -1,11 +1,11 @@
 import { OrganisationEvent } from '@register/contracts';
-import { paginate } from '@register/service-kit';
+import { nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
 import { Dated, foldFacts, prefixes, project, randomReorganisation } from '../application/projection-testing';
 import { ancestry, branchView } from '../application/views';
 import { aDistrict, branch, unit } from '../domain/fixtures';
 import { branchDirectoryProjection } from './branch-directory.projection';
-import { BranchPeople, directoryKey, DirectoryFilter, lineageOf, noPeopleYet, searchBranches } from './directory-query';
+import { BranchPeople, DirectoryFilter, lineageOf, noPeopleYet, searchBranches } from './directory-query';
 import { directoryView, pageDirectory, readLineage } from './directory-read-model';
 
 const directory = async (events: Dated[]) => {
@@ -134,7 +134,7 @@ async function sameDirectory(events: Dated[]) {
     let cursor: string | undefined;
     do {
       const page = await list({ ...filter, limit: 7, cursor });
-      const expected = paginate(folded, (b) => directoryKey(foldDiacritics(b.name), b.id), 7, foldCursor);
+      const expected = paginate(folded, (b) => nameKey(foldDiacritics(b.name), b.id), 7, foldCursor);
       expect(page).toEqual({ items: expected.items.map(branchView), nextCursor: expected.nextCursor });
       pages.push(...ids(page));
       cursor = page.nextCursor ?? undefined;

@@ -1,4 +1,5 @@
 import { foldDiacritics } from '@register/text';
+import { nameKey } from '@register/service-kit';
 import { Branch, Structure } from '../domain/structure';
 import { isInSubtree } from '../domain/rules';
 
@@ -30,16 +31,11 @@ export function searchBranches(s: Structure, filter: DirectoryFilter, people: Br
     .filter((b) => !q || foldDiacritics(`${b.name} ${b.area?.name ?? ''}`).includes(q))
     .filter((b) => filter.hasMembers === undefined || people.memberCount(b.id) > 0 === filter.hasMembers)
     .filter((b) => filter.hasSecretary === undefined || people.hasSecretary(b.id) === filter.hasSecretary)
-    .map((b) => ({ b, key: directoryKey(foldDiacritics(b.name), b.id) }))
+    // The order of today's read model (BY_NAME) compared as plain strings, so that a cursor pages exactly.
+    .map((b) => ({ b, key: nameKey(foldDiacritics(b.name), b.id) }))
     .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
     .map(({ b }) => b);
 }
-
-/**
- * The directory's order, today's (read model) and `asOf` (fold) alike: the folded name, then the
- * id, compared as plain strings, so that a cursor (the last key served) pages exactly.
- */
-export const directoryKey = (sortName: string, id: string) => `${sortName}\u0000${id}`;
 
 /** The lineage of a branch: every predecessor and successor, transitively, with the facts' dates. */
 export function lineageOf(s: Structure, branchId: string) {

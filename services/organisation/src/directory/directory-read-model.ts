@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@register/event-sourcing';
-import { decodeCursor, encodeCursor, ValidationFailed } from '@register/service-kit';
+import { afterName, BY_NAME, decodeNameCursor, nameCursorOf } from '@register/service-kit';
 import { CollectionQueries, Doc, ReadModelQueries } from '@register/read-models';
 import { searchPattern } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
 import { branchDirectoryProjection, DirectoryBranchDoc } from './branch-directory.projection';
-import { BranchPeople, DirectoryFilter, directoryKey } from './directory-query';
+import { BranchPeople, DirectoryFilter } from './directory-query';
 
 export interface DirectoryRequest extends DirectoryFilter {
   limit?: number;
@@ -38,17 +38,6 @@ export function directoryFilter(filter: DirectoryFilter): Record<string, unknown
   };
 }
 
-const SORT = { sortName: 1, _id: 1 } as const;
-/** The directory's cursor: the last (sortName, _id) served, as the `asOf` directory encodes it (directoryKey). */
-const encode = (d: Doc) => encodeCursor(directoryKey(String(d.sortName), String(d._id)));
-function decode(cursor: string | undefined): [string, string] | undefined {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return undefined;
-  const parts = key.split('\u0000');
-  if (parts.length !== 2) throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be a nextCursor this API returned' }]);
-  return parts as [string, string];
-}
-
 /**
  * One page of the directory, keyset-paged on (sortName, _id). What the organisation knows of
  * each branch's people (hasMembers, hasSecretary) lives in PeopleReplica, fed by personnel's
@@ -64,17 +53,16 @@ export async function pageDirectory(branches: CollectionQueries, request: Direct
   const chunk = peopleFiltered ? 500 : limit + 1;
   const filter = directoryFilter(request);
   const found: Doc[] = [];
-  let after = decode(request.cursor);
+  let after = decodeNameCursor(request.cursor);
   for (;;) {
-    const keyset = after && { $or: [{ sortName: { $gt: after[0] } }, { sortName: after[0], _id: { $gt: after[1] } }] };
-    const docs = await branches.find(keyset ? { $and: [filter, keyset] } : filter, { sort: SORT, limit: chunk });
+    const docs = await branches.find(afterName(filter, after), { sort: BY_NAME, limit: chunk });
     for (const d of docs) if (keep(d) && found.push(d) > limit) break;
     const last = docs[docs.length - 1];
     if (found.length > limit || docs.length < chunk || !last) break;
     after = [String(last.sortName), String(last._id)];
   }
   const items = found.slice(0, limit);
-  return { items: (items as unknown as DirectoryBranchDoc[]).map(directoryView), nextCursor: found.length > limit ? encode(items[items.length - 1]) : null };
+  return { items: (items as unknown as DirectoryBranchDoc[]).map(directoryView), nextCursor: found.length > limit ? nameCursorOf(items[items.length - 1]) : null };
 }
 
 /** The directory's reads of today: the `branch-directory` read model, waited for up to `minPosition`. */

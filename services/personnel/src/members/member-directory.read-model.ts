@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MemberStatus } from '@register/contracts';
-import { CollectionQueries, Doc, ReadModelQueries } from '@register/read-models';
-import { decodeCursor, encodeCursor, ValidationFailed } from '@register/service-kit';
+import { CollectionQueries, ReadModelQueries } from '@register/read-models';
+import { afterName, BY_NAME, decodeNameCursor, nameCursorOf } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
 import { DirectoryMemberDoc, exactKey, memberDirectoryProjection } from './member-directory.projection';
 
@@ -31,26 +31,13 @@ export function memberFilter(request: Pick<MemberDirectoryRequest, 'q' | 'branch
 /** A member as the directory shows them. */
 export const memberListView = (m: DirectoryMemberDoc) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName, dateOfBirth: m.dateOfBirth, gender: m.gender, admittedOn: m.admittedOn });
 
-const SORT = { sortName: 1, _id: 1 } as const;
-/** The cursor: the last (sortName, _id) served, as the directory folded in memory encoded it. */
-const encode = (d: Doc) => encodeCursor(`${String(d.sortName)}\u0000${String(d._id)}`);
-function decode(cursor: string | undefined): [string, string] | undefined {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return undefined;
-  const parts = key.split('\u0000');
-  if (parts.length !== 2) throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be a nextCursor this API returned' }]);
-  return parts as [string, string];
-}
-
 /** One page of the directory, keyset-paged on (sortName, _id). */
 export async function pageMembers(members: CollectionQueries, request: MemberDirectoryRequest) {
   const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
   const filter = memberFilter(request);
-  const after = decode(request.cursor);
-  const keyset = after && { $or: [{ sortName: { $gt: after[0] } }, { sortName: after[0], _id: { $gt: after[1] } }] };
-  const docs = await members.find(keyset ? { $and: [filter, keyset] } : filter, { sort: SORT, limit: limit + 1 });
+  const docs = await members.find(afterName(filter, decodeNameCursor(request.cursor)), { sort: BY_NAME, limit: limit + 1 });
   const items = docs.slice(0, limit) as unknown as DirectoryMemberDoc[];
-  return { items, nextCursor: docs.length > limit ? encode(docs[limit - 1]) : null };
+  return { items, nextCursor: docs.length > limit ? nameCursorOf(docs[limit - 1]) : null };
 }
 
 /** Today's member directory and the member lists of the reports: the `member-directory` read model, waited for up to `minPosition`. */
@@ -70,7 +57,7 @@ export class MemberDirectoryReads {
   async withStatus(statuses: MemberStatus[], minPosition?: number, branchId?: string): Promise<DirectoryMemberDoc[]> {
     const members = await this.members(minPosition);
     const out: DirectoryMemberDoc[] = [];
-    for (const status of statuses) out.push(...((await members.find({ status, ...(branchId ? { branchId } : {}) }, { sort: SORT })) as unknown as DirectoryMemberDoc[]));
+    for (const status of statuses) out.push(...((await members.find({ status, ...(branchId ? { branchId } : {}) }, { sort: BY_NAME })) as unknown as DirectoryMemberDoc[]));
     return out;
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOf, ParseIdPipe, RegisterRequest } from '@register/service-kit';
+import { Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { PersonnelService, today } from '../application/personnel.service';
-import { ReadModelQuery } from '../application/read-query';
+
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';

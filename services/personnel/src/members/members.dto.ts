@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
-import { CommandRequest, IsCalendarDate, IsRegisterId, IsRegisterName } from '@register/service-kit';
+import { CommandRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
 
 export class ConsentDto {
   @ApiProperty({ example: '2025-03-20' })
@@ -109,7 +109,7 @@ export class StatusChangeRequest extends CommandRequest {
 }
 
 /** GET /members */
-export class MemberDirectoryQuery {
+export class MemberDirectoryQuery extends PagedQuery {
   @IsOptional()
   @IsRegisterName(100, { search: true })
   q?: string;
@@ -121,21 +121,4 @@ export class MemberDirectoryQuery {
   @IsOptional()
   @IsIn(MEMBER_STATUSES)
   status?: MemberStatus;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @IsOptional()
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  minPosition?: number;
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, parseAsOf, ParseIdPipe } from '@register/service-kit';
+import { AsOf, Command, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
-import { ReadModelOrHistoryQuery } from '../application/read-query';
+
 import { departureDecider } from './depart-officer';
 import { OfficerPostsReads } from './officer-posts.read-model';
 import { AppointOfficerRequest, DepartOfficerRequest } from './officers.dto';

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { isCalendarDate, IsRegisterId, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { isCalendarDate, IsRegisterId, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { today } from '../application/personnel.service';
-import { ReadModelOrHistoryQuery, ReadModelQuery } from '../application/read-query';
+
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';

@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/**
+ * The query parameters every read of every service shares, once: `minPosition` (wait for the read
+ * model), `asOf` (history, rebuilt from the log), `limit` and `cursor` (keyset paging). A service's
+ * query DTO extends the one that fits and adds its filters.
+ */
+export class ReadModelQuery {
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}
+
+/** Today from the read model (`minPosition`), or history (`asOf`, rebuilt from the log). */
+export class ReadModelOrHistoryQuery extends ReadModelQuery {
+  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
+  @IsOptional()
+  asOf?: string;
+}
+
+/** A page of a list: `limit` items after `cursor` (the nextCursor of the previous page). */
+export class PagedQuery extends ReadModelQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  cursor?: string;
+}
+
+/** A page of a list today or as of a date or instant. */
+export class PagedHistoryQuery extends PagedQuery {
+  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
+  @IsOptional()
+  asOf?: string;
+}
