@@ -17,5 +17,6 @@ export * from './idempotency/processed-events';
 export * from './idempotency/reaction-context';
 export * from './idempotency/seen-events';
 export * from './nest/keep-handler-errors.filter';
+export * from './nest/events-consumer';
 export * from './nest/consumer-app';
 export * from './nest/relay-host';

@@ -21,3 +21,4 @@ export * from './registry';
 export * from './database';
 export * from './nest/read-stores';
 export * from './nest/read-models.module';
+export * from './testing/projection-specification';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsRegisterId } from './fields';
 import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -64,4 +65,12 @@ export class CommandRequest {
   @IsOptional()
   @IsCalendarDate()
   effectiveDate?: string;
+}
+
+/** A command that creates an entity: the caller may bring its id (a system importing its own records). */
+export class CreateRequest extends CommandRequest {
+  @ApiPropertyOptional({ description: 'Give an id only when importing from another system; otherwise the register makes one.' })
+  @IsOptional()
+  @IsRegisterId()
+  id?: string;
 }

@@ -18,4 +18,11 @@ export class SeenEvents {
   record(event: { eventId: string }): void {
     this.done.add(event.eventId);
   }
+
+  /** The consumer's step: an event's effects, once; a redelivery is skipped, a failed attempt runs again in full. */
+  async once(event: { eventId: string }, apply: () => unknown): Promise<void> {
+    if (this.seen(event)) return;
+    await apply();
+    this.record(event);
+  }
 }

@@ -5,45 +5,18 @@
  */
 import { OrganisationEvent, ResidentialArea, STRUCTURE_STREAM } from '@register/contracts';
 import { seededRandom, RecordedEvent } from '@register/event-sourcing';
-import { AnyProjection, CollectionQueries, liveTarget, MemoryReadStore, ProjectionRunner, ReadStore } from '@register/read-models';
+import { AnyProjection, Dated as DatedFact, projectLog, ProjectOptions, recordedFacts } from '@register/read-models';
 import { structureDecider, StructureCommand } from '../testing/structure-decider';
 import { emptyStructure, evolveStructure, Structure } from '../domain/structure';
 
 /** A fact with the day it took effect. */
-export type Dated = OrganisationEvent & { on?: string };
+export type Dated = DatedFact<OrganisationEvent>;
 
-/** The facts as the log would record them: positions 1, 2, …; effective dates default to 2025-01-01. */
-export function recorded(events: Dated[]): RecordedEvent[] {
-  return events.map(({ on, ...e }, i) => ({
-    eventId: `e${i + 1}`,
-    type: e.type,
-    schemaVersion: 1,
-    data: e.data,
-    metadata: { actor: 'spec', reason: 'spec', effectiveDate: on ?? '2025-01-01', correlationId: `c${i + 1}` },
-    streamId: STRUCTURE_STREAM,
-    revision: i,
-    position: i + 1,
-    recordedAt: '2025-01-01T00:00:00.000Z',
-  }));
-}
+/** The facts as the log would record them, all in the structure's one stream. */
+export const recorded = (events: Dated[]): RecordedEvent[] => recordedFacts(events, () => STRUCTURE_STREAM);
 
 /** Runs `projection` over the facts into a store (default: a fresh MemoryReadStore); `maxBatchEvents: 1` writes each event alone, in batches. */
-export async function project(projection: AnyProjection, events: Dated[], options: { maxBatchEvents?: number; pageSize?: number; store?: ReadStore } = {}) {
-  const log = recorded(events);
-  const source = {
-    readAll: async (after: number, limit: number) => log.filter((e) => e.position > after).slice(0, limit),
-    headPosition: async () => log.length,
-    subscribe: () => {
-      throw new Error('runOnce only');
-    },
-  };
-  const { store = new MemoryReadStore(), ...runnerOptions } = options;
-  // a batch size asks for the batched path: without it the run is an initial load (initial-load.ts)
-  const runner = new ProjectionRunner(source, store, projection, { owner: 'spec', initialLoad: runnerOptions.maxBatchEvents ? false : undefined, ...runnerOptions });
-  await runner.runOnce();
-  const collection = (name: string) => new CollectionQueries(store, liveTarget(projection).collection(name));
-  return { store, runner, collection, docs: async (name: string) => collection(name).find({}, { sort: { _id: 1 } }) };
-}
+export const project = (projection: AnyProjection, events: Dated[], options: ProjectOptions = {}) => projectLog(projection, recorded(events), options);
 
 /** The structure the facts fold to, as the write side and `asOf` reads fold it. */
 export function foldFacts(events: Dated[]): Structure {

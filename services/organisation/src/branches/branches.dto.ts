@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { AREA_KINDS, AreaKind } from '@register/contracts';
-import { CommandRequest, IsRegisterId, IsRegisterName, PagedHistoryQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsRegisterId, IsRegisterName, PagedHistoryQuery } from '@register/service-kit';
 
 export class AreaDto {
   @ApiProperty({ enum: AREA_KINDS, description: 'thôn → hamlet, bản → village, tổ dân phố → residential-group …' })
@@ -14,12 +14,7 @@ export class AreaDto {
   name!: string;
 }
 
-export class EstablishBranchRequest extends CommandRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsRegisterId()
-  id?: string;
-
+export class EstablishBranchRequest extends CreateRequest {
   @ApiProperty()
   @IsRegisterId()
   parentUnitId!: string;

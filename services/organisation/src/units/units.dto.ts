@@ -1,14 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { UNIT_KINDS, UnitKind } from '@register/contracts';
-import { CommandRequest, IsRegisterId, IsRegisterName, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsRegisterId, IsRegisterName, ReadModelOrHistoryQuery } from '@register/service-kit';
 
-export class EstablishUnitRequest extends CommandRequest {
-  @ApiPropertyOptional({ description: 'Give an id only when importing from another system; otherwise the register makes one.' })
-  @IsOptional()
-  @IsRegisterId()
-  id?: string;
-
+export class EstablishUnitRequest extends CreateRequest {
   @ApiProperty({ enum: UNIT_KINDS })
   @IsIn(UNIT_KINDS)
   kind!: UnitKind;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
-import { CommandRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
 
 export class ConsentDto {
   @ApiProperty({ example: '2025-03-20' })
@@ -18,12 +18,7 @@ export class ConsentDto {
 }
 
 /** POST /members: an admission (kết nạp), confirmed by the decision in `decisionRef`. */
-export class AdmitMemberRequest extends CommandRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsRegisterId()
-  id?: string;
-
+export class AdmitMemberRequest extends CreateRequest {
   @ApiProperty()
   @IsRegisterId()
   branchId!: string;
