@@ -1,7 +1,7 @@
 import { canonical, MongoReadStore } from '@register/read-models';
 import { nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
-import { foldFacts, prefixes, project, randomReorganisation } from '../../services/organisation/src/application/projection-testing';
+import { foldFacts, prefixes, project, randomReorganisation } from '../../services/organisation/src/testing/projection-testing';
 import { branchView } from '../../services/organisation/src/application/views';
 import { branchDirectoryProjection } from '../../services/organisation/src/directory/branch-directory.projection';
 import { DirectoryFilter, searchBranches } from '../../services/organisation/src/directory/directory-query';

@@ -9,8 +9,10 @@ import { PersonnelService } from './application/personnel.service';
 import { personnelSchemas } from './application/schemas';
 import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
+import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
 import { MembersController } from './members/members.controller';
 import { MemberPlacementController } from './members/member-placement.controller';
+import { AppointOfficerHandler } from './officers/appoint-officer.handler';
 import { OfficerPostsReads } from './officers/officer-posts.read-model';
 import { OfficersController } from './officers/officers.controller';
 import { personnelProjections } from './projections';
@@ -44,6 +46,8 @@ export { personnelSchemas };
     BranchReplica,
     PersonnelDirectory,
     PersonnelService,
+    AppointOfficerHandler,
+    ErasePersonalDataHandler,
     OrganisationReactions,
     MemberDirectoryReads,
     OfficerPostsReads,

@@ -1,18 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
-import { AREA_KINDS, AreaKind } from '@register/contracts';
+import { AreaDto } from '../application/area.dto';
 import { CommandRequest, CreateRequest, IsRegisterId, IsRegisterName, PagedHistoryQuery } from '@register/service-kit';
-
-export class AreaDto {
-  @ApiProperty({ enum: AREA_KINDS, description: 'thôn → hamlet, bản → village, tổ dân phố → residential-group …' })
-  @IsIn(AREA_KINDS)
-  kind!: AreaKind;
-
-  @ApiProperty({ example: 'Thông Thụ' })
-  @IsRegisterName()
-  name!: string;
-}
 
 export class EstablishBranchRequest extends CreateRequest {
   @ApiProperty()

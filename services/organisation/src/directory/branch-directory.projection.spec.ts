@@ -1,11 +1,12 @@
 import { OrganisationEvent } from '@register/contracts';
 import { nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
-import { Dated, foldFacts, prefixes, project, randomReorganisation } from '../application/projection-testing';
+import { Dated, foldFacts, prefixes, project, randomReorganisation } from '../testing/projection-testing';
 import { ancestry, branchView } from '../application/views';
 import { aDistrict, branch, unit } from '../domain/fixtures';
 import { branchDirectoryProjection } from './branch-directory.projection';
-import { BranchPeople, DirectoryFilter, lineageOf, noPeopleYet, searchBranches } from './directory-query';
+import { BranchPeople, noPeopleYet } from '../domain/branch-people';
+import { DirectoryFilter, lineageOf, searchBranches } from './directory-query';
 import { directoryView, pageDirectory, readLineage } from './directory-read-model';
 
 const directory = async (events: Dated[]) => {

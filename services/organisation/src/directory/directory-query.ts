@@ -1,6 +1,7 @@
 import { foldDiacritics } from '@register/text';
 import { nameKey } from '@register/service-kit';
 import { Branch, Structure } from '../domain/structure';
+import { BranchPeople, noPeopleYet } from '../domain/branch-people';
 import { isInSubtree } from '../domain/rules';
 
 export interface DirectoryFilter {
@@ -12,14 +13,6 @@ export interface DirectoryFilter {
   hasMembers?: boolean;
   hasSecretary?: boolean;
 }
-
-/** What the organisation service knows of each branch's people, from personnel's events. */
-export interface BranchPeople {
-  memberCount(branchId: string): number;
-  hasSecretary(branchId: string): boolean;
-}
-
-export const noPeopleYet: BranchPeople = { memberCount: () => 0, hasSecretary: () => false };
 
 /** The branch directory over a structure: used for `asOf` reads, rebuilt from the log. */
 export function searchBranches(s: Structure, filter: DirectoryFilter, people: BranchPeople = noPeopleYet): Branch[] {

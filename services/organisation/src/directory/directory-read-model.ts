@@ -5,7 +5,8 @@ import { CollectionQueries, Doc, ReadModelQueries } from '@register/read-models'
 import { searchPattern } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
 import { branchDirectoryProjection, DirectoryBranchDoc } from './branch-directory.projection';
-import { BranchPeople, DirectoryFilter } from './directory-query';
+import { BranchPeople } from '../domain/branch-people';
+import { DirectoryFilter } from './directory-query';
 
 export interface DirectoryRequest extends DirectoryFilter {
   limit?: number;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BranchPeople } from '../directory/directory-query';
+import { BranchPeople } from '../domain/branch-people';
 
 export interface OfficerFact {
   memberId: string;

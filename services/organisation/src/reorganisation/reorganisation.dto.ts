@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
-import { AreaDto } from '../branches/branches.dto';
+import { AreaDto } from '../application/area.dto';
 
 /** Either an existing branch ({ branchId }) or a new one ({ name, area, parentUnitId? }). */
 export class MergerTargetDto {

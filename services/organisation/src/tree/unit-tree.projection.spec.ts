@@ -1,6 +1,6 @@
 import { NotFoundError } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
-import { Dated, foldFacts, prefixes, project, randomReorganisation } from '../application/projection-testing';
+import { Dated, foldFacts, prefixes, project, randomReorganisation } from '../testing/projection-testing';
 import { aDistrict, branch, unit } from '../domain/fixtures';
 import { treeOf } from './tree-query';
 import { readTree } from './tree-read-model';

@@ -3,13 +3,9 @@ import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, fol
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
 import { AsOf } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
-import { Member, memberAggregate, memberFacts } from '../domain/member';
-import { erasureDecider } from '../members/erase-personal-data';
-import { AppointOfficer, appointmentDecider } from '../officers/appoint-officer';
+import { Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
-import { PersonnelDirectory } from './personnel-directory';
-import { KeyVault } from '../personal-data/sealing';
-import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_STORE } from './tokens';
+import { PERSONNEL_COMMANDS, PERSONNEL_STORE } from './tokens';
 
 export interface CommandAnswer {
   id: string;
@@ -31,17 +27,7 @@ export class PersonnelService {
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
     @Inject(PERSONNEL_COMMANDS) private readonly handler: CommandHandler,
     private readonly replica: BranchReplica,
-    private readonly directory: PersonnelDirectory,
-    @Inject(PERSONNEL_KEYS) private readonly keys: KeyVault | null,
   ) {}
-
-  /** Records the erasure, then destroys the member's key: the log keeps its events, the personal data becomes unreadable. */
-  async erasePersonalData(memberId: string, context: CommandContext): Promise<CommandAnswer> {
-    const on = context.effectiveDate ?? today();
-    const result = await this.onMember(erasureDecider, { type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
-    await this.keys?.shred(memberId);
-    return result;
-  }
 
   /** A command on one member's stream, decided by its capability's decider. */
   async onMember<C extends { memberId: string }>(decider: Decider<C, MemberEvent, Member>, command: C, context: CommandContext): Promise<CommandAnswer> {
@@ -53,19 +39,9 @@ export class PersonnelService {
     return answer(command.memberId, await this.handler.handle(decider, branchOfficersStream(command.branchId), command, context));
   }
 
-  /** An appointment, with the facts it needs gathered first: the member's stream, the replica's branch, the member count. */
-  async appoint(request: Omit<AppointOfficer, 'type' | 'branch' | 'member' | 'communes'>, context: CommandContext): Promise<CommandAnswer> {
-    const { state } = await this.handler.load(memberAggregate, memberStream(request.memberId));
-    await this.directory.caughtUp(1000);
-    const branch = this.replica.get(request.branchId);
-    const command: AppointOfficer = {
-      type: 'AppointOfficer',
-      ...request,
-      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null },
-      member: memberFacts(state),
-      communes: { branch: branch?.parentUnitId ?? null, member: state.exists ? (this.replica.get(state.branchId)?.parentUnitId ?? null) : null },
-    };
-    return this.onOfficers(appointmentDecider, command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
+  /** A member's state now, for decisions on another aggregate (an appointment). */
+  async memberNow(memberId: string): Promise<Member> {
+    return (await this.handler.load(memberAggregate, memberStream(memberId))).state;
   }
 
   branchStatus(branchId: string) {

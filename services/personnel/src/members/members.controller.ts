@@ -11,6 +11,7 @@ import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionDecider } from './admit-member';
 import { statusDecider } from './change-status';
+import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { partyIntroductionDecider } from './party-introduction';
 import { affiliationDecider } from './residential-affiliation';
@@ -44,6 +45,7 @@ export const memberView = (m: Member) => ({
 export class MembersController {
   constructor(
     private readonly personnel: PersonnelService,
+    private readonly erasures: ErasePersonalDataHandler,
     private readonly directory: MemberDirectoryReads,
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
@@ -133,7 +135,7 @@ export class MembersController {
   @Post(':id/personal-data-erasure')
   @ApiOperation({ summary: "Erase a member's personal data on request (crypto-shredding): the history stays, the name, birth date and contacts become unreadable" })
   erase(@Param('id', ParseIdPipe) id: string, @Body() _body: EraseRequest, @Command() ctx: CommandContext) {
-    return this.personnel.erasePersonalData(id, ctx);
+    return this.erasures.handle(id, ctx);
   }
 
   @Post(':id/party-introductions')

@@ -5,6 +5,7 @@ import { AsOf, Command, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 
+import { AppointOfficerHandler } from './appoint-officer.handler';
 import { departureDecider } from './depart-officer';
 import { OfficerPostsReads } from './officer-posts.read-model';
 import { AppointOfficerRequest, DepartOfficerRequest } from './officers.dto';
@@ -17,6 +18,7 @@ type Reply = { header(name: string, value: string): unknown };
 export class OfficersController {
   constructor(
     private readonly personnel: PersonnelService,
+    private readonly appointments: AppointOfficerHandler,
     private readonly posts: OfficerPostsReads,
     private readonly replica: BranchReplica,
   ) {}
@@ -25,7 +27,7 @@ export class OfficersController {
   @ApiOperation({ summary: 'Appoint or record the election of a secretary or deputy: 409 if the post is taken, 422 if the member is not eligible' })
   appoint(@Param('id', ParseIdPipe) branchId: string, @Body() body: AppointOfficerRequest, @Command() ctx: CommandContext) {
     const { memberId, role, method, source, startsOn, congressDeadline, termEndsOn } = body;
-    return this.personnel.appoint(
+    return this.appointments.handle(
       { branchId, memberId, role, method, source, startsOn, ...(congressDeadline ? { congressDeadline } : {}), ...(termEndsOn ? { termEndsOn } : {}) },
       ctx,
     );

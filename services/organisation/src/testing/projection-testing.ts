@@ -6,7 +6,7 @@
 import { OrganisationEvent, ResidentialArea, STRUCTURE_STREAM } from '@register/contracts';
 import { seededRandom, RecordedEvent } from '@register/event-sourcing';
 import { AnyProjection, Dated as DatedFact, projectLog, ProjectOptions, recordedFacts } from '@register/read-models';
-import { structureDecider, StructureCommand } from '../testing/structure-decider';
+import { structureDecider, StructureCommand } from './structure-decider';
 import { emptyStructure, evolveStructure, Structure } from '../domain/structure';
 
 /** A fact with the day it took effect. */

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { CommandContext } from '@register/event-sourcing';
+import { BranchReplica } from '../application/branch-replica';
+import { CommandAnswer, PersonnelService } from '../application/personnel.service';
+import { PersonnelDirectory } from '../application/personnel-directory';
+import { memberFacts } from '../domain/member';
+import { AppointOfficer, appointmentDecider } from './appoint-officer';
+
+export type AppointmentRequest = Omit<AppointOfficer, 'type' | 'branch' | 'member' | 'communes'>;
+
+/**
+ * An appointment, with the facts its decision needs gathered here and nowhere else: the member's
+ * own stream, the branch and the communes from the branch replica (organisation's events), the
+ * branch's member count from personnel's own view.
+ */
+@Injectable()
+export class AppointOfficerHandler {
+  constructor(
+    private readonly personnel: PersonnelService,
+    private readonly replica: BranchReplica,
+    private readonly directory: PersonnelDirectory,
+  ) {}
+
+  async handle(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
+    const member = await this.personnel.memberNow(request.memberId);
+    await this.directory.caughtUp(1000);
+    const branch = this.replica.get(request.branchId);
+    const command: AppointOfficer = {
+      type: 'AppointOfficer',
+      ...request,
+      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null },
+      member: memberFacts(member),
+      communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },
+    };
+    return this.personnel.onOfficers(appointmentDecider, command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
+  }
+}
