@@ -3,7 +3,6 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { PersonnelService, today } from '../application/personnel.service';
-
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';

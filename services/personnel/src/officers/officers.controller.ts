@@ -4,7 +4,6 @@ import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { AsOf, Command, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
-
 import { AppointOfficerHandler } from './appoint-officer.handler';
 import { departureDecider } from './depart-officer';
 import { OfficerPostsReads } from './officer-posts.read-model';

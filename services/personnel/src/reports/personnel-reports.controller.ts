@@ -4,7 +4,6 @@ import { IsOptional } from 'class-validator';
 import { isCalendarDate, IsRegisterId, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { today } from '../application/personnel.service';
-
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
