@@ -10,9 +10,9 @@
  *   organisation service (caller signed into a header, scope asked of organisation per write).
  *   The service runs in a child process, as in the cluster (the two share this machine's cores).
  *   The gateway forwards from a plain Fastify route (proxy/forwarding-route.ts: GatewayAccess, then
- *   the hop), not a Nest controller, and pipelines reads to the service over connections of its own
- *   (proxy/pipelined-reads.ts): on a 2-core VM the write that wakes the service's process was most
- *   of a read's CPU, and undici's own JavaScript most of the rest of the hop.
+ *   the hop), not a Nest controller, and pipelines reads to the service through undici
+ *   (proxy/undici-reads.ts): on a 2-core VM the write that wakes the service's process is most of a
+ *   read's CPU, and reads that join a busy connection share a wake-up.
  * Keep-alive HTTP over loopback; C concurrent clients; rounds of the contenders alternate, each
  * once both processes are quiet.
  * CPU columns: µs of CPU per request in this process (clients, gateways, bare handler) and in the
@@ -167,9 +167,12 @@ async function main() {
     backend.once('exit', (code) => reject(new Error(`the organisation service exited (${code})`)));
   });
   process.env.ORGANISATION_URL = `http://127.0.0.1:${backendPort}`;
-  const front = await createHttpApp(rootModuleOf(loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'pglite', DATA_DIR: dataDir }), [GatewayModule, GatewayProxyModule]), { title: 'bench gateway', logger: false });
-  await front.listen(0, '127.0.0.1');
-  const frontPort = (front.getHttpServer().address() as { port: number }).port;
+  const startFront = async () => {
+    const gateway = await createHttpApp(rootModuleOf(loadConfig({ REGISTER_MODE: 'distributed', EVENT_STORE: 'pglite', DATA_DIR: dataDir }), [GatewayModule, GatewayProxyModule]), { title: 'bench gateway', logger: false });
+    await gateway.listen(0, '127.0.0.1');
+    return { gateway, port: (gateway.getHttpServer().address() as { port: number }).port };
+  };
+  const { gateway: front, port: frontPort } = await startFront();
   for (const u of [
     { id: 'tw', kind: 'central', name: 'Trung ương Đoàn' },
     { id: 'na', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw' },

@@ -2,11 +2,10 @@ import { BadGatewayException, Injectable, Logger, OnApplicationShutdown, Optiona
 import { Dispatcher, Pool } from 'undici';
 import { ACTOR_HEADER_LIFETIME_MS, actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
-import { PipelinedReads } from './pipelined-reads';
-import { ServiceAnswer } from './response-parser';
 import { serviceUrls, ServiceName } from './service-routes';
+import { collect, ServiceAnswer, UndiciReads } from './undici-reads';
 
-export type { ServiceAnswer } from './response-parser';
+export type { ServiceAnswer } from './undici-reads';
 
 /** How many reads may wait on one connection to a service (see ServiceClient.readsOf). */
 const READ_PIPELINING = 4;
@@ -36,7 +35,7 @@ export class ServiceClient implements OnApplicationShutdown {
    * (node:http's client costs more CPU per call), and the pipelined reads, see readsOf.
    */
   private readonly pools = new Map<ServiceName, Pool>();
-  private readonly reads = new Map<ServiceName, PipelinedReads>();
+  private readonly reads = new Map<ServiceName, UndiciReads>();
   private readonly urls = serviceUrls();
   private readonly readConnections = readConnections();
   private readonly secret: string;
@@ -89,20 +88,16 @@ export class ServiceClient implements OnApplicationShutdown {
   }
 
   /**
-   * Reads go pipelined, up to READ_PIPELINING on a connection, over a few connections only. On our
-   * 2-core VM the largest single cost of a forwarded read (16-20% of the gateway process's CPU) was
-   * the write that wakes the service's sleeping process; requests sent while it is awake cost far
-   * less. bench:gateway, distributed reads: about 0.3x the bare handler unpipelined, 0.4x to 0.5x
-   * with 4 reads to a connection (2, 8 or 16 did worse). With two connections at most, reads
-   * mostly join a connection that is already busy, and the service reads several per wake-up
-   * (four connections did no better than 128). More reads than the connections take wait, as
-   * they would in the service's single thread. A read behind a slow one on its connection waits
-   * for it, so only reads that answer at once go there: GETs without minPosition (which waits for
-   * a read model) or asOf (which folds the log). PipelinedReads says why it is not undici.
+   * Reads go pipelined, a few to a connection, over a few connections only: on a small machine the
+   * largest cost of a forwarded read is the write that wakes the service's sleeping process, and
+   * reads that join a busy connection are read several to a wake-up (docs/architecture-notes.md
+   * gives the figures). A read behind a slow one on its connection waits for it, so only reads that
+   * answer at once go there: GETs without minPosition (which waits for a read model) or asOf
+   * (which folds the log).
    */
-  private readsOf(service: ServiceName): PipelinedReads {
+  private readsOf(service: ServiceName): UndiciReads {
     let reads = this.reads.get(service);
-    if (!reads) this.reads.set(service, (reads = new PipelinedReads(new URL(this.urls[service]), this.readConnections, READ_PIPELINING)));
+    if (!reads) this.reads.set(service, (reads = new UndiciReads(new URL(this.urls[service]), this.readConnections, READ_PIPELINING)));
     return reads;
   }
 
@@ -123,25 +118,4 @@ export class ServiceClient implements OnApplicationShutdown {
     if (!signed || signed.renewAt <= now) this.signed.set(principal, (signed = { headers: actorHeaders(this.secret, principal, now), renewAt: now + ACTOR_HEADER_LIFETIME_MS / 2 }));
     return signed.headers;
   }
-}
-
-/**
- * A dispatch handler that gathers the answer into a buffer: undici's request() would wrap every
- * answer in a stream first, a cost per forwarded request for bodies of a few hundred bytes.
- */
-function collect(resolve: (answer: ServiceAnswer) => void, reject: (error: Error) => void): Dispatcher.DispatchHandler {
-  let status = 502;
-  let headers: ServiceAnswer['headers'] = {};
-  const chunks: Buffer[] = [];
-  return {
-    // undici treats a handler without onRequestStart as one of its older interface.
-    onRequestStart: () => undefined,
-    onResponseStart: (_controller, statusCode, responseHeaders) => {
-      status = statusCode;
-      headers = responseHeaders;
-    },
-    onResponseData: (_controller, chunk) => void chunks.push(chunk),
-    onResponseEnd: () => resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }),
-    onResponseError: (_controller, error) => reject(error),
-  };
 }
