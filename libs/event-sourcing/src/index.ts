@@ -9,3 +9,4 @@ export * from './command-handler';
 export * from './testing/decider-specification';
 export * from './testing/seeded-random';
 export * from './live-aggregate';
+export * from './snapshots';

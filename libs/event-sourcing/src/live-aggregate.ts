@@ -2,6 +2,7 @@ import { Decider, Evolver, foldRecorded } from './decider';
 import { DomainEvent, RecordedEvent } from './envelope';
 import { EventStore } from './event-store';
 import { CommandContext, CommandHandler, CommandResult } from './command-handler';
+import { Snapshots } from './snapshots';
 
 /**
  * One long-lived aggregate kept folded in memory: used where a single stream is the consistency
@@ -30,6 +31,8 @@ export class LiveAggregate<E extends DomainEvent, S> {
     private readonly maxRetries = 5,
     /** Even unwarned (a lost LISTEN connection), readers catch up at least this often. */
     private readonly maxStaleMs = 1000,
+    /** The fold's snapshots (by stream revision): a start folds only what came after the last one. */
+    private readonly snapshots?: Snapshots<S>,
   ) {
     this.state = aggregate.initialState();
     this.handler = handler ?? new CommandHandler(store);
@@ -82,7 +85,22 @@ export class LiveAggregate<E extends DomainEvent, S> {
     appended: () => this.catchUp(),
   };
 
+  /** The last snapshot of the fold, when there is one; the fold goes on from its revision. */
+  private restoring?: Promise<void>;
+
+  /** Saves the fold as it stands (on shutdown), so that the next start folds nothing this one did. */
+  async flush(): Promise<void> {
+    await this.queue;
+    if (this.revision >= 0) await this.snapshots?.flush(this.revision, this.state);
+  }
+
   private async catchUp() {
+    // A failed restore (the database away) is tried again by the next catch-up.
+    this.restoring ??= this.restore().catch((error: Error) => {
+      this.restoring = undefined;
+      throw error;
+    });
+    await this.restoring;
     // Cleared before the read: a notice that arrives during it marks the state stale again.
     this.stale = false;
     const started = Date.now();
@@ -96,7 +114,18 @@ export class LiveAggregate<E extends DomainEvent, S> {
     if (events.length > 0) {
       this.state = foldRecorded(this.aggregate, events, this.state);
       this.revision = events[events.length - 1].revision;
+      this.snapshots?.applied(this.revision, this.state, events.length);
     }
     this.caughtUpAt = started;
+  }
+
+  private async restore() {
+    const snapshot = await this.snapshots?.restore();
+    if (!snapshot || snapshot.position <= this.revision) return;
+    // A snapshot ahead of the stream (a log restored from an older backup) is not the fold of this log.
+    const [at] = await this.store.readStream(this.streamId, { fromRevision: snapshot.position, toRevision: snapshot.position });
+    if (!at) return;
+    this.state = snapshot.state;
+    this.revision = snapshot.position;
   }
 }

@@ -5,3 +5,4 @@ export * from './eventstoredb';
 export { APPEND_LOCK_KEY } from './sql-schema';
 export * from './sql-checkpoints';
 export { READ_AHEAD_APPLICATION } from './read-ahead';
+export * from './sql-snapshots';

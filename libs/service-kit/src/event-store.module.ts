@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
-import { CommandHandler, EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
-import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
+import { CommandHandler, EventSchemas, EventStore, SnapshotStore, UpcastingEventStore } from '@register/event-sourcing';
+import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlSnapshotStore } from '@register/event-store';
 import { RegisterConfig } from './config';
 import { Readiness } from './health';
 import { auditableLogToken } from './internal-log';
@@ -29,6 +29,12 @@ export class EventStoreConnections implements OnApplicationShutdown {
     if (this.config.eventStore === 'eventstoredb') return undefined;
     this.client ??= this.connect();
     return { ...(await this.client), close: async () => undefined };
+  }
+
+  /** Where the service's views keep their snapshots, beside its log; undefined on EventStoreDB (the views replay). */
+  async snapshots(service: string): Promise<SnapshotStore | undefined> {
+    const sql = await this.sqlClient();
+    return sql ? SqlSnapshotStore.open(sql, service) : undefined;
   }
 
   async open(service: string, schemas: EventSchemas): Promise<EventStore> {
@@ -70,6 +76,14 @@ export class EventStoreConnectionsModule {
       exports: [REGISTER_CONFIG, EventStoreConnections],
     };
   }
+}
+
+/**
+ * The snapshots of a service's views, beside its log. Opened after the log (`after`): two
+ * `create schema if not exists` racing on a fresh database, one fails.
+ */
+export function snapshotStoreProvider(service: string, token: symbol, after: symbol) {
+  return { provide: token, inject: [EventStoreConnections, after], useFactory: (c: EventStoreConnections) => c.snapshots(service) };
 }
 
 /** A service's own log, upcast on read, the command handler over it, and the log for auditors (the same). */

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate } from '@register/event-sourcing';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { AsOf } from '@register/service-kit';
-import { Structure, structureAggregate, StructureFact } from '../domain/structure';
-import { ORGANISATION_COMMANDS, ORGANISATION_STORE } from './tokens';
+import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
+import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
 
 export interface CommandAnswer {
   id: string;
@@ -16,11 +16,22 @@ export interface CommandAnswer {
 
 /** The write side of the organisation service, and the structure as it is or was. */
 @Injectable()
-export class StructureService {
+export class StructureService implements OnApplicationShutdown {
   private readonly live: LiveAggregate<StructureFact, Structure>;
+  private readonly logger = new Logger('StructureService');
 
-  constructor(@Inject(ORGANISATION_STORE) private readonly store: EventStore, @Inject(ORGANISATION_COMMANDS) handler: CommandHandler) {
-    this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureAggregate, handler);
+  constructor(
+    @Inject(ORGANISATION_STORE) private readonly store: EventStore,
+    @Inject(ORGANISATION_COMMANDS) handler: CommandHandler,
+    @Inject(ORGANISATION_SNAPSHOTS) snapshotStore: SnapshotStore | undefined,
+  ) {
+    // The structure is folded once per process, from its last snapshot on, not from the first event.
+    const snapshots = new Snapshots(snapshotStore, 'organisation.structure@1', structureCodec, undefined, (e) => this.logger.warn(`a snapshot of the structure was not saved: ${e.message}`));
+    this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureAggregate, handler, undefined, undefined, snapshots);
+  }
+
+  async onApplicationShutdown() {
+    await this.live.flush();
   }
 
   /** Runs a command through its capability's decider on the one live structure. */

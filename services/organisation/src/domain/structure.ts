@@ -1,5 +1,5 @@
 import { OrganisationEvent, ResidentialArea, UnitKind } from '@register/contracts';
-import { Evolver } from '@register/event-sourcing';
+import { Evolver, SnapshotCodec } from '@register/event-sourcing';
 
 /** A union unit (Trung ương, Tỉnh đoàn, Huyện đoàn, Đoàn cơ sở) as the structure knows it. */
 export interface Unit {
@@ -43,6 +43,19 @@ export interface Structure {
 }
 
 export const emptyStructure = (): Structure => ({ units: new Map(), branches: new Map(), childUnits: new Map(), branchesOf: new Map() });
+
+type Links = Array<[string, string[]]>;
+const links = (m: Map<string, Set<string>>): Links => [...m].map(([k, v]) => [k, [...v]]);
+const linked = (l: Links) => new Map(l.map(([k, v]) => [k, new Set(v)]));
+
+/** The structure as JSON, for its snapshots (a start then folds only the events after one). */
+export const structureCodec: SnapshotCodec<Structure> = {
+  encode: (s) => ({ units: [...s.units.values()], branches: [...s.branches.values()], childUnits: links(s.childUnits), branchesOf: links(s.branchesOf) }),
+  decode: (json) => {
+    const j = json as { units: Unit[]; branches: Branch[]; childUnits: Links; branchesOf: Links };
+    return { units: new Map(j.units.map((u) => [u.id, u])), branches: new Map(j.branches.map((b) => [b.id, b])), childUnits: linked(j.childUnits), branchesOf: linked(j.branchesOf) };
+  },
+};
 
 /** The organisation's one aggregate, the structure: its state and evolve; each capability brings its decisions. */
 export const structureAggregate: Evolver<StructureFact, Structure> = { initialState: () => emptyStructure(), evolve: (s, e) => evolveStructure(s, e) };

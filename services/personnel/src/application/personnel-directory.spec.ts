@@ -1,4 +1,4 @@
-import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { EventStore, RecordedEvent, Snapshot, SnapshotStore } from '@register/event-sourcing';
 import { PersonnelEvent } from '@register/contracts';
 import { admitted, appointed } from '../domain/fixtures';
 import { PersonnelDirectory } from './personnel-directory';
@@ -32,5 +32,37 @@ describe("the write side's view of personnel's log", () => {
     await expect(directory.caughtUp(10)).resolves.toBeUndefined();
     head.value = position + 1;
     await expect(directory.caughtUp(10)).rejects.toMatchObject({ status: 503 });
+  });
+});
+
+describe("the write side's view resumed from its snapshot", () => {
+  it('folds only what came after the snapshot, and answers as the view that folded everything', async () => {
+    const saved: Array<[string, Snapshot]> = [];
+    const snapshots: SnapshotStore = { load: async (n) => saved.filter(([k]) => k === n).pop()?.[1], save: async (n, s) => void saved.push([n, s]) };
+    const log = [admitted('m1', 'b1'), admitted('m2', 'b1'), appointed('m1'), admitted('m3', 'b2')].map(recorded);
+    const later = recorded({ type: 'MemberTransferred', data: { memberId: 'm2', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } });
+    const subscribedAfter: number[] = [];
+    const store = (events: RecordedEvent[]) =>
+      ({
+        headPosition: async () => events[events.length - 1].position,
+        subscribe: (after: number, handler: (e: RecordedEvent) => void) => {
+          subscribedAfter.push(after);
+          events.filter((e) => e.position > after).forEach(handler);
+          return { stop: async () => undefined, done: new Promise(() => undefined) };
+        },
+      }) as unknown as EventStore;
+
+    const first = new PersonnelDirectory(store(log), snapshots);
+    await first.onModuleInit();
+    await first.onModuleDestroy();
+    const resumed = new PersonnelDirectory(store([...log, later]), snapshots);
+    await resumed.onModuleInit();
+    const whole = new PersonnelDirectory(store([...log, later]));
+    await whole.onModuleInit();
+
+    expect(subscribedAfter).toEqual([0, log[log.length - 1].position, 0]);
+    for (const view of [resumed, whole]) {
+      expect([view.membersOf('b1'), view.membersOf('b2'), view.officersOf('b1').map((p) => p.memberId), view.member('m2')?.branchId]).toEqual([['m1'], ['m3', 'm2'], ['m1'], 'b2']);
+    }
   });
 });

@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { EventStore, RecordedEvent, Subscription } from '@register/event-sourcing';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EventStore, RecordedEvent, SnapshotCodec, SnapshotStore, Snapshots, Subscription } from '@register/event-sourcing';
 import { MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
 import { ReadModelBehind } from '@register/read-models';
 import { IN_UNION } from '../domain/facts';
-import { PERSONNEL_STORE } from './tokens';
+import { PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 /** What the write side knows of a member besides their stream: no personal data. */
 export interface ViewMember {
@@ -19,6 +19,20 @@ export interface HeldPost {
   role: OfficerRole;
 }
 
+interface DirectoryState {
+  members: Map<string, ViewMember>;
+  posts: Map<string, HeldPost[]>;
+}
+
+/** The view as JSON, for its snapshots; the index by branch is rebuilt from the members. */
+const codec: SnapshotCodec<DirectoryState> = {
+  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts] }),
+  decode: (json) => {
+    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]> };
+    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts) };
+  },
+};
+
 /**
  * The write side's view of personnel's own log, in this process: each member's branch and status,
  * and the posts held now per branch. Only what commands need and no reader sees: the member count
@@ -33,20 +47,46 @@ export interface HeldPost {
  */
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
-  private readonly members = new Map<string, ViewMember>();
-  private readonly posts = new Map<string, HeldPost[]>();
+  private members = new Map<string, ViewMember>();
+  private posts = new Map<string, HeldPost[]>();
+  /** branch id → ids of the members whose home branch it is, so that a branch's count costs its own members only. */
+  private readonly byBranch = new Map<string, Set<string>>();
   private subscription?: Subscription;
   private position = 0;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
+  private readonly snapshots: Snapshots<DirectoryState>;
+  private readonly logger = new Logger('PersonnelDirectory');
 
-  constructor(@Inject(PERSONNEL_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(PERSONNEL_STORE) private readonly store: EventStore,
+    @Inject(PERSONNEL_SNAPSHOTS) snapshotStore?: SnapshotStore,
+  ) {
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@1', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+  }
 
-  onModuleInit() {
-    this.subscription = this.store.subscribe(0, (e) => this.apply(e), { pollMs: 100 });
+  /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
+  async onModuleInit() {
+    const snapshot = await this.snapshots.restore();
+    if (snapshot && snapshot.position <= (await this.store.headPosition())) this.resumeFrom(snapshot.position, snapshot.state);
+    this.subscription = this.store.subscribe(this.position, (e) => this.apply(e), { pollMs: 100 });
   }
 
   async onModuleDestroy() {
     await this.subscription?.stop();
+    if (this.position > 0) await this.snapshots.flush(this.position, { members: this.members, posts: this.posts });
+  }
+
+  private resumeFrom(position: number, state: DirectoryState) {
+    this.members = state.members;
+    this.posts = state.posts;
+    for (const m of this.members.values()) this.index(m.id, undefined, m.branchId);
+    this.position = position;
+  }
+
+  private index(memberId: string, from: string | undefined, to: string | undefined) {
+    if (from === to) return;
+    if (from !== undefined) this.byBranch.get(from)?.delete(memberId);
+    if (to !== undefined) (this.byBranch.get(to) ?? this.byBranch.set(to, new Set()).get(to)!).add(memberId);
   }
 
   /** Folds one event of the personnel log (exposed for tests). */
@@ -54,7 +94,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     const e = event as unknown as PersonnelEvent;
     switch (e.type) {
       case 'MemberAdmitted':
-        this.members.set(e.data.memberId, { id: e.data.memberId, branchId: e.data.branchId, status: 'active' });
+        this.put({ id: e.data.memberId, branchId: e.data.branchId, status: 'active' });
         break;
       case 'MemberTransferred':
         this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status }));
@@ -76,17 +116,27 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
         break;
     }
     this.position = Math.max(this.position, event.position);
+    this.snapshots.applied(this.position, { members: this.members, posts: this.posts });
     this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(), false) : true));
+  }
+
+  private put(m: ViewMember) {
+    this.index(m.id, this.members.get(m.id)?.branchId, m.branchId);
+    this.members.set(m.id, m);
   }
 
   private patch(memberId: string, change: (m: ViewMember) => Partial<ViewMember>) {
     const m = this.members.get(memberId);
-    if (m) this.members.set(memberId, { ...m, ...change(m) });
+    if (m) this.put({ ...m, ...change(m) });
   }
 
   /** Members in the union whose home branch this is (unassigned, came-of-age and left excluded). */
   membersOf(branchId: string): string[] {
-    return [...this.members.values()].filter((m) => m.branchId === branchId && IN_UNION.includes(m.status) && m.status !== 'unassigned').map((m) => m.id);
+    const ids = [...(this.byBranch.get(branchId) ?? [])];
+    return ids.filter((id) => {
+      const m = this.members.get(id)!;
+      return IN_UNION.includes(m.status) && m.status !== 'unassigned';
+    });
   }
 
   memberCount(branchId: string): number {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CommandHandler, EventStore } from '@register/event-sourcing';
-import { auditableLogToken, EventStoreConnections } from '@register/service-kit';
+import { auditableLogToken, EventStoreConnections, snapshotStoreProvider } from '@register/service-kit';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
 import { KeyVault, SqlKeyReader, SqlKeyVault } from '../personal-data/sealing';
 import { ShreddingEventStore } from '../personal-data/shredding-event-store';
 import { personnelSchemas } from './schemas';
-import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_STORE } from './tokens';
+import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 /**
  * Like serviceEventStoreProviders('personnel', …), with members' personal data sealed at rest under
@@ -39,6 +39,7 @@ const personnelStoreProviders = [
       return sql ? new ShreddingEventStore(log, new SqlKeyReader(sql, 'personnel'), { openPersonal: false }) : log;
     },
   },
+  snapshotStoreProvider('personnel', PERSONNEL_SNAPSHOTS, PERSONNEL_LOG),
   { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE], useFactory: (store: EventStore) => new CommandHandler(store, personnelSchemas) },
   {
     provide: PERSONNEL_READ_LOG,
@@ -58,6 +59,6 @@ const personnelStoreProviders = [
  */
 @Module({
   providers: personnelStoreProviders,
-  exports: [PERSONNEL_LOG, PERSONNEL_KEYS, PERSONNEL_STORE, PERSONNEL_COMMANDS, PERSONNEL_READ_LOG],
+  exports: [PERSONNEL_LOG, PERSONNEL_KEYS, PERSONNEL_STORE, PERSONNEL_COMMANDS, PERSONNEL_READ_LOG, PERSONNEL_SNAPSHOTS],
 })
 export class PersonnelLogModule {}

@@ -6,3 +6,5 @@ export const PERSONNEL_COMMANDS = Symbol('PERSONNEL_COMMANDS');
 export const PERSONNEL_KEYS = Symbol('PERSONNEL_KEYS');
 /** Who read whose personal data (PersonalDataReadLog). */
 export const PERSONNEL_READ_LOG = Symbol('PERSONNEL_READ_LOG');
+/** The snapshots of the service's views, beside its log (undefined on EventStoreDB). */
+export const PERSONNEL_SNAPSHOTS = Symbol('PERSONNEL_SNAPSHOTS');
