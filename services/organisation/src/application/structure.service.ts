@@ -50,11 +50,6 @@ export class StructureService implements OnApplicationShutdown {
     return this.live.foldFrom(events.filter((e) => e.metadata.effectiveDate <= asOf.date));
   }
 
-  /** The facts of the structure stream that concern one unit or branch, oldest first. */
-  async historyOf(id: string) {
-    const events = await this.store.readStream(STRUCTURE_STREAM);
-    return events.filter((e) => JSON.stringify(e.data).includes(JSON.stringify(id)));
-  }
 }
 
 /** If-Match names the entity's version, checked by the decider; the stream itself may have moved on. */
