@@ -22,6 +22,19 @@ export function deciderOf<C, E extends DomainEvent, S>(aggregate: Evolver<E, S>,
   return { initialState: aggregate.initialState, evolve: aggregate.evolve, decide };
 }
 
+/**
+ * One decider for every command of an aggregate, each routed by its type to its capability's
+ * decisions: for specifications that play several capabilities' commands on one state (a service
+ * runs each capability's own decider).
+ */
+export function routedDecider<C extends { type: string }, E extends DomainEvent, S>(
+  aggregate: Evolver<E, S>,
+  routes: { [T in C['type']]: (command: Extract<C, { type: T }>, state: S) => E[] },
+): Decider<C, E, S> {
+  const route = routes as unknown as Record<string, (command: C, state: S) => E[]>;
+  return deciderOf(aggregate, (command: C, state: S) => route[command.type](command, state));
+}
+
 /** The state after these events, from the initial state or from a state already folded. */
 export function fold<E extends DomainEvent, S>(decider: Evolver<E, S>, events: readonly E[], from: S = decider.initialState()): S {
   return events.reduce((state, event) => decider.evolve(state, event), from);

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { applyDecorators, Injectable, PipeTransform } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
 import { nameCharacterProblem, normaliseName } from '@register/text';
 import { ValidationFailed } from './problem-details';
@@ -65,4 +66,9 @@ export function newEntityId(context: CommandContext, given?: string, part = ''):
   const seed = context.caller === undefined ? context.commandId : JSON.stringify([context.caller, context.commandId]);
   const h = createHash('sha256').update(`${seed}/${part}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A required field that takes one of `values`: declared so in the OpenAPI document and checked. */
+export function OneOf(values: readonly string[]) {
+  return applyDecorators(ApiProperty({ enum: values }), IsIn(values as string[]));
 }

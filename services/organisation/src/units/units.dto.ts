@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, ValidateIf } from 'class-validator';
+import { IsOptional, ValidateIf } from 'class-validator';
 import { UNIT_KINDS, UnitKind } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsRegisterId, IsRegisterName, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsRegisterId, IsRegisterName, OneOf, ReadModelOrHistoryQuery } from '@register/service-kit';
 
 export class EstablishUnitRequest extends CreateRequest {
-  @ApiProperty({ enum: UNIT_KINDS })
-  @IsIn(UNIT_KINDS)
+  @OneOf(UNIT_KINDS)
   kind!: UnitKind;
 
   @ApiProperty({ example: 'Đoàn xã Tiền Phong' })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedQuery } from '@register/service-kit';
 
 export class ConsentDto {
   @ApiProperty({ example: '2025-03-20' })
@@ -31,8 +31,7 @@ export class AdmitMemberRequest extends CreateRequest {
   @IsCalendarDate()
   dateOfBirth!: string;
 
-  @ApiProperty({ enum: GENDERS })
-  @IsIn(GENDERS)
+  @OneOf(GENDERS)
   gender!: Gender;
 
   @ApiPropertyOptional({ example: 'Thái' })

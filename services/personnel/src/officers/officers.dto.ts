@@ -1,23 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { APPOINTMENT_METHODS, AppointmentMethod, OFFICER_ROLES, OFFICER_SOURCES, OfficerRole, OfficerSource } from '@register/contracts';
-import { CommandRequest, IsCalendarDate, IsRegisterId } from '@register/service-kit';
+import { CommandRequest, IsCalendarDate, IsRegisterId, OneOf } from '@register/service-kit';
 
 export class AppointOfficerRequest extends CommandRequest {
   @ApiProperty()
   @IsRegisterId()
   memberId!: string;
 
-  @ApiProperty({ enum: OFFICER_ROLES })
-  @IsIn(OFFICER_ROLES)
+  @OneOf(OFFICER_ROLES)
   role!: OfficerRole;
 
   @ApiProperty({ enum: APPOINTMENT_METHODS, description: 'elected at a congress, appointed by the level above, or interim (lâm thời) until a congress' })
   @IsIn(APPOINTMENT_METHODS)
   method!: AppointmentMethod;
 
-  @ApiProperty({ enum: OFFICER_SOURCES })
-  @IsIn(OFFICER_SOURCES)
+  @OneOf(OFFICER_SOURCES)
   source!: OfficerSource;
 
   @ApiProperty({ example: '2025-07-01' })
@@ -46,7 +44,6 @@ export class DepartOfficerRequest extends CommandRequest {
   @IsCalendarDate()
   endsOn!: string;
 
-  @ApiProperty({ enum: HTTP_DEPARTURE_CAUSES })
-  @IsIn(HTTP_DEPARTURE_CAUSES)
+  @OneOf(HTTP_DEPARTURE_CAUSES)
   cause!: (typeof HTTP_DEPARTURE_CAUSES)[number];
 }

@@ -1,4 +1,4 @@
-import { Decider } from '@register/event-sourcing';
+import { routedDecider } from '@register/event-sourcing';
 import { MemberEvent } from '@register/contracts';
 import { Member, memberAggregate } from '../domain/member';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
@@ -14,25 +14,14 @@ export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | 
  * Every member command in one decider, for specifications only: the service runs each
  * capability's own decider (admissionDecider, transferDecider, statusDecider, …).
  */
-export const memberDecider: Decider<MemberCommand, MemberEvent, Member> = {
-  ...memberAggregate,
-  decide(c, s): MemberEvent[] {
-    switch (c.type) {
-      case 'AdmitMember':
-        return decideAdmission(c, s);
-      case 'TransferMember':
-        return decideTransfer(c, s);
-      case 'ChangeMemberStatus':
-      case 'ExtendStay':
-      case 'MarkUnassigned':
-        return decideStatusChange(c, s);
-      case 'EraseMemberPersonalData':
-        return decideErasure(c, s);
-      case 'IntroduceToParty':
-      case 'RecordPartyOutcome':
-        return decidePartyIntroduction(c, s);
-      case 'SetResidentialAffiliation':
-        return decideResidentialAffiliation(c, s);
-    }
-  },
-};
+export const memberDecider = routedDecider<MemberCommand, MemberEvent, Member>(memberAggregate, {
+  AdmitMember: decideAdmission,
+  TransferMember: decideTransfer,
+  ChangeMemberStatus: decideStatusChange,
+  ExtendStay: decideStatusChange,
+  MarkUnassigned: decideStatusChange,
+  EraseMemberPersonalData: decideErasure,
+  IntroduceToParty: decidePartyIntroduction,
+  RecordPartyOutcome: decidePartyIntroduction,
+  SetResidentialAffiliation: decideResidentialAffiliation,
+});

@@ -1,4 +1,4 @@
-import { Decider } from '@register/event-sourcing';
+import { routedDecider } from '@register/event-sourcing';
 import { BranchOfficersEvent } from '@register/contracts';
 import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
 import { AppointOfficer, decideAppointment } from '../officers/appoint-officer';
@@ -7,14 +7,7 @@ import { decideDeparture, DepartOfficer } from '../officers/depart-officer';
 export type OfficersCommand = AppointOfficer | DepartOfficer;
 
 /** Appointments and departures in one decider, for specifications only: the service runs appointmentDecider and departureDecider. */
-export const branchOfficersDecider: Decider<OfficersCommand, BranchOfficersEvent, BranchOfficers> = {
-  ...branchOfficersAggregate,
-  decide(c, s): BranchOfficersEvent[] {
-    switch (c.type) {
-      case 'AppointOfficer':
-        return decideAppointment(c, s);
-      case 'DepartOfficer':
-        return decideDeparture(c, s);
-    }
-  },
-};
+export const branchOfficersDecider = routedDecider<OfficersCommand, BranchOfficersEvent, BranchOfficers>(branchOfficersAggregate, {
+  AppointOfficer: decideAppointment,
+  DepartOfficer: decideDeparture,
+});
