@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { actorHeaders } from '@register/auth';
+import { actorHeaders, jose } from '@register/auth';
 import { uniqueName } from '../support/servers';
 import { Distributed, startDistributed } from './distributed-app';
 import { why } from './gateway-app';
@@ -138,5 +138,23 @@ describe('gateway (distributed): HTTP to the services, the caller signed in', ()
     expect(wrong).toEqual([]);
     // and the connections still serve
     expect((await gw.get('/branches/b-1', admin)).status).toBe(200);
+  });
+
+  it('answers 401, never an unscoped read, to a token whose scope or permission claims are malformed (issue 14, hole 3)', async () => {
+    const admin = await token({ sub: 'admin', roles: ['central-admin'] });
+    const admitted = await gw.post('/members', { id: 'm-claims-d', branchId: 'b-9', fullName: 'Hà Văn Khải', dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26', ...why('kết nạp') }, admin);
+    expect(admitted.status).toBe(201);
+    const { SignJWT } = await jose();
+    const now = Math.floor(Date.now() / 1000);
+    const read = async (claims: Record<string, unknown>) => {
+      const jwt = await new SignJWT({ sub: 'app', roles: ['system-integrator'], allow: ['member.read'], iss: 'union-register', iat: now, exp: now + 600, ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(d.auth.localSecret!));
+      return (await gw.get('/members/m-claims-d', { authorization: `Bearer ${jwt}` })).status;
+    };
+    expect(await read({ scope_unit: 'qp' })).toBe(403);
+    for (const claims of [{ scope_unit: ['qp'] }, { scope_unit: '' }, { scope_unit: 'q'.repeat(101) }, { scope_unit: 7 }, { scope_branch: 3 }, { allow: 'member.read' }, { roles: 'system-integrator' }, { exp: undefined }]) {
+      expect([JSON.stringify(claims), await read(claims)]).toEqual([JSON.stringify(claims), 401]);
+    }
   });
 });
