@@ -12,6 +12,18 @@ describe('units', () => {
   it('refuses a central committee with a parent', () =>
     spec.given(aDistrict).when({ type: 'EstablishUnit', unitId: 'x', kind: 'central', name: 'x', parentId: 'tw' }).thenThrows(RuleViolation, rule('central-has-no-parent')));
 
+  it('refuses a second central committee, naming the one there is (409)', () =>
+    spec
+      .given(aDistrict)
+      .when({ type: 'EstablishUnit', unitId: 'tw2', kind: 'central', name: 'Trung ương Đoàn 2', parentId: null })
+      .thenThrows(ConflictError, (e) => e.rule === 'central-committee-exists' && e.details.unitId === 'tw' && e.message.includes('Trung ương Đoàn')));
+
+  it('allows a central committee again once the old one is dissolved', () =>
+    spec
+      .given([unit('tw', 'central', null), { type: 'UnitDissolved', data: { unitId: 'tw' } }])
+      .when({ type: 'EstablishUnit', unitId: 'tw2', kind: 'central', name: 'Trung ương Đoàn', parentId: null })
+      .then([unit('tw2', 'central', null, 'Trung ương Đoàn')]));
+
   it('refuses a unit without a parent', () =>
     spec.given([]).when({ type: 'EstablishUnit', unitId: 'na', kind: 'province', name: 'Nghệ An', parentId: null }).thenThrows(RuleViolation, rule('parent-unit-required')));
 

@@ -33,11 +33,18 @@ function establish(c: EstablishUnit, s: Structure): OrganisationEvent[] {
   if (s.units.has(c.unitId)) throw new ConflictError('unit-id-taken', `unit ${c.unitId} already exists`);
   if (c.kind === 'central') {
     if (c.parentId) throw new RuleViolation('central-has-no-parent', 'the central committee is the top of the tree and has no parent');
+    refuseSecondCentral(s);
   } else {
     if (!c.parentId) throw new RuleViolation('parent-unit-required', `a ${c.kind} unit needs a parent unit`);
     checkKindOrder(activeUnit(s, c.parentId, 'parent-unit'), c.kind);
   }
   return [{ type: 'UnitEstablished', data: { unitId: c.unitId, kind: c.kind, name: c.name, parentId: c.parentId } }];
+}
+
+/** The union has one Central Committee: a second top of the tree would split the register in two. */
+function refuseSecondCentral(s: Structure): void {
+  const central = [...s.units.values()].find((u) => u.kind === 'central' && u.status === 'active');
+  if (central) throw new ConflictError('central-committee-exists', `the central committee ${central.name} (${central.id}) already exists`, { unitId: central.id });
 }
 
 function move(c: MoveUnit, s: Structure): OrganisationEvent[] {
