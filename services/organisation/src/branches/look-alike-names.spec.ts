@@ -34,14 +34,14 @@ describe('a branch named like a sibling with look-alike letters', () => {
       .thenThrows(ConflictError, nameTaken));
 
   it('is refused as a part of a split, against siblings and against the other part', () => {
-    const part = (branchId: string, name: string) => ({ branchId, name, area: null, memberIds: [] });
+    const part = (branchId: string, name: string) => ({ branchId, name, area: null, memberIds: [`${branchId}-m`] });
     spec
       .given(withOriginal)
-      .when({ type: 'SplitBranch', splitId: 's', sourceBranchId: 'b1', parts: [part('s1', cyrillicC), part('s2', 'Chi đoàn xóm 2')] })
+      .when({ type: 'SplitBranch', splitId: 's', sourceBranchId: 'b1', parts: [part('s1', cyrillicC), part('s2', 'Chi đoàn xóm 2')], knownMemberIds: ['s1-m', 's2-m'] })
       .thenThrows(ConflictError, nameTaken);
     spec
       .given(withOriginal)
-      .when({ type: 'SplitBranch', splitId: 's', sourceBranchId: 'b1', parts: [part('s1', 'Chi đoàn xóm Mới'), part('s2', 'Chi đoàn xóm Mớі')] })
+      .when({ type: 'SplitBranch', splitId: 's', sourceBranchId: 'b1', parts: [part('s1', 'Chi đoàn xóm Mới'), part('s2', 'Chi đoàn xóm Mớі')], knownMemberIds: ['s1-m', 's2-m'] })
       .thenThrows(RuleViolation, (e) => e.rule === 'split-parts-share-a-name');
   });
 

@@ -1,7 +1,7 @@
 import { Structure } from '../domain/structure';
 import { PeopleFacts } from '../people/people-replica';
 import { decideMerge, MergeBranches } from './merge-branches';
-import { decideSplit, SplitBranch } from './split-branch';
+import { emptySuccessorsOf, membersUnassignedBy, SplitBranch, splitEvents } from './split-branch';
 
 export interface ReorganisationPlan {
   dryRun: true;
@@ -12,19 +12,29 @@ export interface ReorganisationPlan {
   /** Posts that more than one person would hold in a successor: the level above must choose. */
   officerConflicts: Array<{ branchId: string; role: string; holders: Array<{ memberId: string; fromBranchId: string }> }>;
   ratingsCarried: Array<{ fromBranchId: string; toBranchId: string; year: number; scale: string; grade: string }>;
+  /** Splits only: the source's members no part lists. */
+  membersUnassigned?: string[];
+  /** Splits only: successors that would get no member, which the real split refuses (`empty-successor`). */
+  emptySuccessors?: string[];
 }
 
 /**
  * What a merger or split would do, decided exactly as the real command would be (a refused plan
- * throws the same rule), and changing nothing. People figures come from the replica.
+ * throws the same rule), and changing nothing. People figures come from the replica. A split's
+ * empty successors are the exception: the plan lists them, so that they can be filled, where the
+ * real split refuses them.
  */
 export function planReorganisation(command: MergeBranches | SplitBranch, s: Structure, people: PeopleFacts): ReorganisationPlan {
-  const events = command.type === 'MergeBranches' ? decideMerge(command, s) : decideSplit(command, s);
+  const events = command.type === 'MergeBranches' ? decideMerge(command, s) : splitEvents(command, s);
   const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
   const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [] };
   for (const e of events) {
     if (e.type === 'BranchesMerged') planMerger(plan, e.data, s, people);
     if (e.type === 'BranchSplit') planSplit(plan, e.data, s, people);
+  }
+  if (command.type === 'SplitBranch') {
+    plan.membersUnassigned = membersUnassignedBy(command);
+    plan.emptySuccessors = emptySuccessorsOf(command).map((p) => p.branchId);
   }
   return plan;
 }

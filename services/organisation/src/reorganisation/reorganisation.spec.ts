@@ -3,6 +3,9 @@ import { fold } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
 import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, branch } from '../domain/fixtures';
+import { PeopleFacts } from '../people/people-replica';
+import { planReorganisation } from './dry-run';
+import { SplitPart } from './split-branch';
 
 const spec = deciderSpecification(structureDecider);
 const rule = (name: string) => (e: RuleViolation) => e.rule === name;
@@ -82,10 +85,10 @@ describe('splits', () => {
       ]));
 
   it('refuses a split into one part, a member in two parts, a stranger, and a taken id', () => {
-    spec.given(aDistrict).when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0]] }).thenThrows(RuleViolation, rule('split-needs-two-parts'));
+    spec.given(aDistrict).when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0]], knownMemberIds: ['m1'] }).thenThrows(RuleViolation, rule('split-needs-two-parts'));
     spec
       .given(aDistrict)
-      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], memberIds: ['m1'] }] })
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], memberIds: ['m1'] }], knownMemberIds: ['m1', 'm2', 'm3'] })
       .thenThrows(RuleViolation, rule('split-member-in-two-parts'));
     spec
       .given(aDistrict)
@@ -93,7 +96,51 @@ describe('splits', () => {
       .thenThrows(RuleViolation, rule('split-member-not-in-branch'));
     spec
       .given(aDistrict)
-      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], branchId: 'b2' }] })
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], branchId: 'b2' }], knownMemberIds: ['m1', 'm2', 'm3'] })
       .thenThrows(ConflictError, (e) => e.rule === 'branch-id-taken');
+  });
+
+  it('refuses a successor that would get no member (422 empty-successor), naming it', () =>
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts: [parts[0], { ...parts[1], memberIds: [] }], knownMemberIds: ['m1', 'm2'] })
+      .thenThrows(RuleViolation, (e) => e.rule === 'empty-successor' && String(e.details.emptySuccessorIds) === 's2' && e.message.includes('Chi đoàn xóm 2')));
+
+  it('refuses to split a branch with no members known to this service, saying so', () =>
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: [] })
+      .thenThrows(RuleViolation, (e) => e.rule === 'empty-successor' && /no members/.test(e.message)));
+
+  it('accepts a split that leaves some members in no part (the dry run lists them)', () =>
+    spec
+      .given(aDistrict)
+      .when({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: ['m1', 'm2', 'm3', 'm4'] })
+      .then([
+        { type: 'BranchEstablished', data: { branchId: 's1', parentUnitId: 'tp', name: 'Chi đoàn xóm 1', area: null, predecessorIds: ['b1'] } },
+        { type: 'BranchEstablished', data: { branchId: 's2', parentUnitId: 'tp', name: 'Chi đoàn xóm 2', area: null, predecessorIds: ['b1'] } },
+        { type: 'BranchSplit', data: { splitId: 'x', sourceBranchId: 'b1', parts: [{ branchId: 's1', memberIds: ['m1'] }, { branchId: 's2', memberIds: ['m2', 'm3'] }] } },
+      ]));
+});
+
+describe('split dry runs', () => {
+  const part = (branchId: string, memberIds: string[]) => ({ branchId, name: `Chi đoàn ${branchId}`, area: null, memberIds });
+  const people = (members: string[]): PeopleFacts => ({ membersOf: () => members, memberCount: () => members.length, officersOf: () => [], ratingsOf: () => [], hasSecretary: () => false });
+  const plan = (parts: SplitPart[], members: string[]) =>
+    planReorganisation({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: members }, fold(structureDecider, aDistrict), people(members));
+
+  it('lists the members left out of every part and the successors that would get no member', () => {
+    const p = plan([part('s1', ['m1']), part('s2', []), part('s3', [])], ['m1', 'm2', 'm3']);
+    expect({ membersUnassigned: p.membersUnassigned, emptySuccessors: p.emptySuccessors }).toEqual({ membersUnassigned: ['m2', 'm3'], emptySuccessors: ['s2', 's3'] });
+  });
+
+  it('lists nothing for a split that places every member and fills every part', () => {
+    const p = plan([part('s1', ['m1']), part('s2', ['m2'])], ['m1', 'm2']);
+    expect({ membersUnassigned: p.membersUnassigned, emptySuccessors: p.emptySuccessors }).toEqual({ membersUnassigned: [], emptySuccessors: [] });
+  });
+
+  it('lists every part as empty for a branch with no known members, and still refuses what the real run refuses', () => {
+    expect(plan([part('s1', []), part('s2', [])], []).emptySuccessors).toEqual(['s1', 's2']);
+    expect(() => plan([part('s1', ['m9']), part('s2', [])], ['m1'])).toThrow(RuleViolation);
   });
 });

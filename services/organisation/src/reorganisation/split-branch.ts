@@ -18,17 +18,50 @@ export interface SplitPart {
  * given lists. `knownMemberIds` is what this service has learnt from personnel's events about the
  * source's members; when it knows any, every listed member must be one of them.
  */
-export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds?: string[] };
+export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds: string[] };
 
 /** The SplitBranch decisions over the structure. */
 export const splitDecider = deciderOf(structureAggregate, decideSplit);
 
+/** Successors that would get none of the source's known members. */
+export const emptySuccessorsOf = (c: SplitBranch): SplitPart[] => {
+  const known = new Set(c.knownMemberIds);
+  return c.parts.filter((p) => !p.memberIds.some((m) => known.has(m)));
+};
+
+/** The source's known members that no part lists: they stay behind in a closed branch. */
+export const membersUnassignedBy = (c: SplitBranch): string[] => {
+  const listed = new Set(c.parts.flatMap((p) => p.memberIds));
+  return c.knownMemberIds.filter((m) => !listed.has(m));
+};
+
+/** A split whose every successor has members: a branch without members must not exist after a reorganisation. */
 export function decideSplit(c: SplitBranch, s: Structure): OrganisationEvent[] {
+  const events = splitEvents(c, s);
+  const empty = emptySuccessorsOf(c);
+  if (!c.knownMemberIds.length) {
+    const source = s.branches.get(c.sourceBranchId)!;
+    throw new RuleViolation(
+      'empty-successor',
+      `branch ${source.name} has no members known to this service (none, or personnel has not yet published them), so a split would only make empty successors`,
+      { emptySuccessorIds: empty.map((p) => p.branchId) },
+    );
+  }
+  if (empty.length) {
+    throw new RuleViolation('empty-successor', `successor ${empty.map((p) => p.name).join(', ')} would get no member: give it members, or leave it out of the split`, {
+      emptySuccessorIds: empty.map((p) => p.branchId),
+    });
+  }
+  return events;
+}
+
+/** Every rule of a split but the empty successors, which a dry run lists instead of refusing. */
+export function splitEvents(c: SplitBranch, s: Structure): OrganisationEvent[] {
   const source = activeBranch(s, c.sourceBranchId, 'source-branch');
   if (c.parts.length < 2) throw new RuleViolation('split-needs-two-parts', 'a split needs at least two successor branches');
   const listed = c.parts.flatMap((p) => p.memberIds);
   if (new Set(listed).size !== listed.length) throw new RuleViolation('split-member-in-two-parts', 'a member is listed in more than one successor');
-  const known = new Set(c.knownMemberIds ?? []);
+  const known = new Set(c.knownMemberIds);
   const strangers = known.size ? listed.filter((m) => !known.has(m)) : [];
   if (strangers.length) throw new RuleViolation('split-member-not-in-branch', `members ${strangers.slice(0, 10).join(', ')} are not members of branch ${source.name}`);
   const named: NameLikeness[] = [];

@@ -82,8 +82,9 @@ export function randomReorganisation(seed: number, steps = 120): { events: Dated
       const a = area();
       run({ type: 'MergeBranches', mergerId: `m${k}`, sourceBranchIds: [r.pick(branches), r.pick(branches)], into: { newBranchId: `n${k}`, name: `Chi đoàn hợp nhất ${++n}`, area: a, parentUnitId: r.chance(0.3) ? r.pick(units) : undefined } });
     } else if (what < 0.82) {
-      const parts = [1, 2].map((p) => ({ branchId: `p${k}-${p}`, name: `Chi đoàn tách ${++n}`, area: area(), memberIds: [], parentUnitId: r.chance(0.3) ? r.pick(units) : undefined }));
-      run({ type: 'SplitBranch', splitId: `s${k}`, sourceBranchId: r.pick(branches), parts });
+      // each successor gets a member: a split into an empty part is refused
+      const parts = [1, 2].map((p) => ({ branchId: `p${k}-${p}`, name: `Chi đoàn tách ${++n}`, area: area(), memberIds: [`m${k}-${p}`], parentUnitId: r.chance(0.3) ? r.pick(units) : undefined }));
+      run({ type: 'SplitBranch', splitId: `s${k}`, sourceBranchId: r.pick(branches), parts, knownMemberIds: parts.flatMap((p) => p.memberIds) });
     } else if (what < 0.9) run({ type: 'DissolveBranch', branchId: r.pick(branches) });
     else if (what < 0.95) run({ type: 'DissolveUnit', unitId: r.pick(units) });
     else {
