@@ -22,7 +22,10 @@ export class ReorganisationController {
 
   @Post('branch-mergers')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Merge branches into an existing or a new branch; dryRun answers what would happen and changes nothing' })
+  @ApiOperation({
+    summary: 'Merge branches into an existing or a new branch; dryRun answers what would happen and changes nothing',
+    description: '`into` is either `{ branchId }` or `{ name, area?, parentUnitId?, id? }`; both, or neither, is 400 with rule `one-of` on field `into`.',
+  })
   async merge(@Body() body: BranchMergerRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const mergerId = newEntityId(ctx, undefined, 'merger');
     const into: MergeBranches['into'] = body.into.branchId !== undefined
@@ -39,7 +42,12 @@ export class ReorganisationController {
 
   @Post('branch-splits')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Split a branch into successors that divide its members; dryRun changes nothing' })
+  @ApiOperation({
+    summary: 'Split a branch into successors that divide its members; dryRun changes nothing',
+    description:
+      'A branch without members must not exist after a reorganisation: a successor that would get none of the source\'s members (as this service knows them from personnel\'s events) is refused with 422 `empty-successor` (`emptySuccessorIds`), and so is a split of a branch with no known members. ' +
+      'The dry run lists them instead, in `emptySuccessors`, with `membersUnassigned`: the source\'s members that no part lists.',
+  })
   async split(@Body() body: BranchSplitRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const splitId = newEntityId(ctx, undefined, 'split');
     const parts = body.parts.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));

@@ -21,7 +21,7 @@ export class UnitsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Establish a union unit' })
+  @ApiOperation({ summary: 'Establish a union unit', description: 'There is one central committee: a second one, while it is active, is refused with 409 `central-committee-exists` naming it (`unitId`).' })
   establish(@Body() body: EstablishUnitRequest, @Command() ctx: CommandContext) {
     const unitId = newEntityId(ctx, body.id);
     return this.structure.execute(unitDecider, { type: 'EstablishUnit', unitId, kind: body.kind, name: body.name, parentId: body.parentId ?? null }, ctx, { kind: 'unit', id: unitId });
