@@ -39,7 +39,8 @@ describe('personnel over HTTP on PostgreSQL', () => {
   const fresh = async (path: string) => get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await store.headPosition()}`);
   const orgEvent = (type: string, data: unknown, effectiveDate = '2025-01-01') =>
     reactions.handle({ eventId: randomUUID(), type, data, metadata: { effectiveDate, reason: 'test', correlationId: randomUUID() } });
-  const establish = (branchId: string) => orgEvent('BranchEstablished', { branchId, parentUnitId: `${run}-u`, name: `Chi đoàn ${branchId}`, area: null, predecessorIds: [] });
+  /** Established before the members' admission (2020-03-26) and their posts: no post starts before its branch. */
+  const establish = (branchId: string) => orgEvent('BranchEstablished', { branchId, parentUnitId: `${run}-u`, name: `Chi đoàn ${branchId}`, area: null, predecessorIds: [] }, '2020-01-01');
   const admit = async (memberId: string, branchId: string, fullName = `Lò Văn ${memberId}`) => {
     const r = await post('/members', { id: memberId, branchId, fullName, dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26', decisionRef: { number: '12-QĐ/ĐTN' }, consent: { givenOn: '2020-03-20', purposes: ['membership-register'] } });
     expect(r.status).toBe(201);
@@ -273,9 +274,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect((await fresh(`/members/${run}-rep-1/career`)).body.posts).toEqual([expect.objectContaining({ branchId, method: 'interim', endsOn: '2025-09-01', cause: 'dissolution' })]);
   });
 
-  it('answers 503 for a minPosition the read models cannot reach, and 404 for a branch nobody knows', async () => {
-    const behind = await get(`/members?minPosition=${(await store.headPosition()) + 1000}`);
-    expect(behind.status).toBe(503);
+  it('answers 400 at once for a minPosition beyond the log head (no command answered it), and 404 for a branch nobody knows', async () => {
+    const beyond = await get(`/members?minPosition=${(await store.headPosition()) + 1000}`);
+    expect([beyond.status, beyond.body.errors]).toEqual([400, [expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })]]);
     expect((await fresh(`/branches/${run}-unknown/officers`)).status).toBe(404);
   }, 20_000);
 

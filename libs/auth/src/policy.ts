@@ -266,7 +266,8 @@ export async function authorise(principal: Principal, method: string, path: stri
   }
   if (policy.open || principal.roles.includes('central-admin')) return { allowed: true, policy };
   const roles = principal.roles.filter((r) => policy.roles.includes(r) && (r !== 'system-integrator' || keyMay(principal, policy.action)));
-  if (roles.length === 0) return deny(`${policy.action} is not allowed to ${principal.roles.join(', ') || 'a caller without a role'}`);
+  const lacking = lackedPermission(principal, policy);
+  if (roles.length === 0) return deny(lacking ?? `${policy.action} is not allowed to ${principal.roles.join(', ') || 'a caller without a role'}`);
   // Validation first: every id of the request is checked, and every list capped, before any look-up.
   const requested = policy.targets ? distinct(policy.targets(request)) : [];
   if (!policy.targets || (roles.includes('auditor') && policy.method === 'GET')) return { allowed: true, policy };
@@ -278,7 +279,16 @@ export async function authorise(principal: Principal, method: string, path: stri
   for (const role of roles) {
     if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true, policy };
   }
-  return deny(`${policy.action} reaches outside the caller's scope`);
+  return deny([`${policy.action} reaches outside the caller's scope`, ...(lacking ? [lacking] : [])].join('; '));
+}
+
+/**
+ * A system's key (or token) whose role could perform the action but was not given it: the refusal
+ * names the permission to ask for, not the scope, which is not what is wrong.
+ */
+function lackedPermission(p: Principal, policy: RoutePolicy): string | undefined {
+  if (!p.roles.includes('system-integrator') || !policy.roles.includes('system-integrator') || keyMay(p, policy.action)) return undefined;
+  return `this ${p.via === 'api-key' ? 'API key' : 'token'} lacks the permission ${policy.action}`;
 }
 
 /** A system's key performs only the actions it was given ('*': all its roles allow). */

@@ -8,7 +8,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
  * query DTO extends the one that fits and adds its filters.
  */
 export class ReadModelQuery {
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time, 400 (rule `beyond-log-head`) at once if the log does not reach it', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -37,7 +37,7 @@ export class AuditController {
     if (logs.length === 0) throw new ServiceUnavailableException(`no event log${q.service ? ` of ${q.service}` : ''} is reachable from this gateway`);
     const limit = q.limit ?? 50;
     const cursor = parseCursor(q.cursor);
-    const scans = await Promise.all(logs.map(([service, store]) => scan(service, store, Math.max(q.service ? (q.afterPosition ?? 0) : 0, cursor.get(service) ?? 0), limit, matcher(q))));
+    const scans = await Promise.all(logs.map(([service, store]) => scan(service, store, Math.max(q.afterPosition ?? 0, cursor.get(service) ?? 0), limit, matcher(q))));
     const taken = mergeByRecordedTime(scans, limit);
     const items = taken.flatMap((t) => t.item);
     const next = scans.map((s, i) => {

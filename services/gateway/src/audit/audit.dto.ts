@@ -1,11 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { IsRegisterId } from '@register/service-kit';
 import { AUDITED_ENTITY_TYPES, AuditedEntityType } from './entity-references';
 
 /** A position per log: `organisation:120,personnel:45`. */
 const CURSOR = /^[a-z]{1,30}:\d{1,15}(,[a-z]{1,30}:\d{1,15}){0,9}$/;
+
+/** Positions are per service log: a position without the log it belongs to means nothing, and was silently ignored. */
+const NeedsService = () =>
+  ValidateBy({
+    name: 'needs-service',
+    validator: {
+      validate: (_value, args) => (args?.object as { service?: unknown } | undefined)?.service !== undefined,
+      defaultMessage: () => 'afterPosition is a position in one service\'s log: give service too',
+    },
+  });
 
 export const AUDITED_SERVICES = ['organisation', 'personnel'] as const;
 export type AuditedService = (typeof AUDITED_SERVICES)[number];
@@ -19,7 +29,8 @@ export class AuditEventsQuery {
   @ApiPropertyOptional({ description: 'The authenticated actor recorded on the event' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
   @ApiPropertyOptional({ description: 'Recorded at or after this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
   @ApiPropertyOptional({ description: 'Recorded before this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) to?: string;
-  @ApiPropertyOptional({ description: 'Only events after this position of the service\'s log (with service)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) afterPosition?: number;
+  @ApiPropertyOptional({ description: 'Only events after this position of the service\'s log; needs service (400, rule needs-service, without it)' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @NeedsService() afterPosition?: number;
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @Matches(CURSOR, { message: 'cursor must be a nextCursor this API returned' }) cursor?: string;
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }

@@ -1,0 +1,73 @@
+import { Distributed, startDistributed } from './distributed-app';
+import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
+
+/**
+ * Issue 16, point 1 (and point 4's minPosition): answers a new user met that named the wrong thing
+ * or nothing at all. `afterPosition` is a position in one service's log, so it needs `service`; an
+ * API key without a permission is told which; a `minPosition` no command has answered yet (beyond
+ * the log's head) is a 400 at once, not a 503 after the wait.
+ */
+describe('what a new user met (embedded gateway)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  beforeAll(async () => {
+    gw = await startGateway();
+    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    await seedTree(admin);
+  });
+  afterAll(async () => gw?.close());
+
+  it('refuses afterPosition without service on /audit/events with a 400 naming the field', async () => {
+    const auditor = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
+    const r = await auditor.get('/audit/events?afterPosition=3');
+    expect(r.status).toBe(400);
+    expect(isProblem(r)).toBe(true);
+    expect(r.body.errors).toEqual([expect.objectContaining({ field: 'afterPosition', rule: 'needs-service' })]);
+    expect((await auditor.get('/audit/events?service=organisation&afterPosition=3')).status).toBe(200);
+  });
+
+  it('tells an API key which permission it lacks, and a key in its permission but out of its scope that it reaches outside', async () => {
+    const key = (allow: string[]) => gw.api({ 'x-api-key': gw.auth.apiKeys.create({ name: 'ung-dung', roles: ['system-integrator'], scopeUnitId: 'qp', allow }).key });
+    const lacking = await key(['branch.establish']).get('/members?branchId=b-1');
+    expect(lacking.status).toBe(403);
+    expect(lacking.body.detail).toBe('this API key lacks the permission member.read');
+    const outside = await key(['member.read']).get('/members?branchId=b-9');
+    expect(outside.status).toBe(403);
+    expect(outside.body.detail).toBe("member.read reaches outside the caller's scope");
+  });
+
+  it('answers a minPosition beyond the log head with 400 at once, and one a command answered with 200', async () => {
+    const created = await admin.post('/branches', { id: 'b-moi', parentUnitId: 'xa-2', name: 'Chi đoàn bản Mới', area: { kind: 'village', name: 'Mới' }, ...why() });
+    expect(created.status).toBe(201);
+    // Well past the log: without the check this waits 3 s and answers 503.
+    const beyond = await admin.get('/branches?minPosition=999999999');
+    expect(beyond.status).toBe(400);
+    expect(isProblem(beyond)).toBe(true);
+    expect(beyond.body.errors).toEqual([expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })]);
+    const own = await admin.get(`/branches?parentUnitId=xa-2&minPosition=${created.body.position}`);
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((b: { id: string }) => b.id)).toContain('b-moi');
+    expect((await admin.get('/members?minPosition=999999999')).status).toBe(400);
+  });
+});
+
+describe('what a new user met (distributed gateway)', () => {
+  let d: Distributed;
+  beforeAll(async () => {
+    d = await startDistributed('test-internal-secret-0123456789');
+  });
+  afterAll(async () => d?.close());
+
+  it('refuses afterPosition without service, and a minPosition beyond the log head, with 400', async () => {
+    const auditor = await d.token({ sub: 'kiem-toan', roles: ['auditor'] });
+    const after = await d.gw.get('/audit/events?afterPosition=3', auditor);
+    expect(after.status).toBe(400);
+    expect(after.body.errors).toEqual([expect.objectContaining({ field: 'afterPosition', rule: 'needs-service' })]);
+    const admin = await d.token({ sub: 'admin', roles: ['central-admin'] });
+    const beyond = await d.gw.get('/branches?minPosition=999999999', admin);
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.errors).toEqual([expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })]);
+    const head = await d.orgStore.headPosition();
+    expect((await d.gw.get(`/branches?minPosition=${head}`, admin)).status).toBe(200);
+  });
+});
