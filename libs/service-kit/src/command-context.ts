@@ -28,10 +28,13 @@ const header = (req: RegisterRequest, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** An ETag or If-Match value: "12" or W/"12". */
+/**
+ * An ETag or If-Match value: "12" or W/"12". "-1" is the ETag of what has no stream yet (a branch
+ * nobody was appointed to): sent back, it asks that the stream still not exist.
+ */
 export function parseRevisionTag(tag: string | undefined): number | undefined {
   if (tag === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(tag.trim());
+  const m = /^(?:W\/)?"?(-1|\d+)"?$/.exec(tag.trim());
   if (!m) throw new ValidationFailed([{ field: 'If-Match', rule: 'revision-tag', message: 'If-Match must be an ETag this API returned, like "3"' }]);
   return Number(m[1]);
 }

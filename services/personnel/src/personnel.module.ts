@@ -9,7 +9,9 @@ import { PersonnelService } from './application/personnel.service';
 import { personnelSchemas } from './application/schemas';
 import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
+import { AdmitMemberHandler } from './members/admit-member.handler';
 import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
+import { TransferMemberHandler } from './members/transfer-member.handler';
 import { MembersController } from './members/members.controller';
 import { MemberPlacementController } from './members/member-placement.controller';
 import { AppointOfficerHandler } from './officers/appoint-officer.handler';
@@ -48,6 +50,8 @@ export { personnelSchemas };
     PersonnelService,
     AppointOfficerHandler,
     ErasePersonalDataHandler,
+    AdmitMemberHandler,
+    TransferMemberHandler,
     OrganisationReactions,
     MemberDirectoryReads,
     OfficerPostsReads,

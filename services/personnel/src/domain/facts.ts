@@ -8,6 +8,8 @@ export interface MemberFacts {
   memberId: string;
   branchId: string;
   status: MemberStatus;
+  /** The day of the admission: nothing of the member's life in the union starts before it. */
+  admittedOn: string;
   /** null once the personal data was shredded: age rules can no longer be checked. */
   dateOfBirth: string | null;
   stayUntil: string | null;

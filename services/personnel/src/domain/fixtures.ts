@@ -13,6 +13,7 @@ export const facts = (over: Partial<MemberFacts> = {}): MemberFacts => ({
   memberId: 'm1',
   branchId: 'b1',
   status: 'active',
+  admittedOn: '2020-03-26',
   dateOfBirth: '2000-05-10',
   stayUntil: null,
   ...over,

@@ -53,6 +53,15 @@ export class MemberDirectoryReads {
     return pageMembers(await this.members(request.minPosition), request);
   }
 
+  /**
+   * The members of a branch with this name (NFC, case-insensitive, diacritics kept: Hương is not
+   * Hường) and this date of birth whose personal data was not erased: the same person admitted twice?
+   */
+  async namesakes(branchId: string, fullName: string, dateOfBirth: string, minPosition?: number): Promise<string[]> {
+    const docs = await (await this.members(minPosition)).find({ branchId, exact: exactKey(fullName), dateOfBirth, erased: false }, { sort: BY_NAME });
+    return docs.map((d) => String(d._id));
+  }
+
   /** Every member with one of these statuses (of one branch, when given), status by status, each in the directory's order. */
   async withStatus(statuses: MemberStatus[], minPosition?: number, branchId?: string): Promise<DirectoryMemberDoc[]> {
     const members = await this.members(minPosition);

@@ -8,13 +8,13 @@ import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
-import { admissionDecider } from './admit-member';
+import { AdmitMemberHandler } from './admit-member.handler';
 import { statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { partyIntroductionDecider } from './party-introduction';
 import { affiliationDecider } from './residential-affiliation';
-import { transferDecider } from './transfer-member';
+import { TransferMemberHandler } from './transfer-member.handler';
 import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -45,6 +45,8 @@ export class MembersController {
   constructor(
     private readonly personnel: PersonnelService,
     private readonly erasures: ErasePersonalDataHandler,
+    private readonly admissions: AdmitMemberHandler,
+    private readonly transfers: TransferMemberHandler,
     private readonly directory: MemberDirectoryReads,
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
@@ -56,7 +58,7 @@ export class MembersController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch' })
+  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person)' })
   admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
     const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
@@ -72,7 +74,7 @@ export class MembersController {
       ...(body.introducerId ? { introducerId: body.introducerId } : {}),
       ...(body.consent ? { consent: { givenOn: body.consent.givenOn, purposes: body.consent.purposes } } : {}),
     };
-    return this.personnel.onMember(admissionDecider, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.admittedOn });
+    return this.admissions.handle(command, body.namesake === true, ctx);
   }
 
   @Get()
@@ -160,19 +162,9 @@ export class MembersController {
   }
 
   @Post(':id/transfers')
-  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate' })
+  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 member-holds-post while they hold a post in their branch' })
   transfer(@Param('id', ParseIdPipe) id: string, @Body() body: TransferRequest, @Command() ctx: CommandContext) {
-    const on = ctx.effectiveDate ?? today();
-    const command = {
-      type: 'TransferMember' as const,
-      memberId: id,
-      toBranchId: body.toBranchId,
-      toBranchStatus: this.personnel.branchStatus(body.toBranchId),
-      transferredOn: on,
-      duesSettledUpTo: body.duesSettledUpTo,
-      cause: 'transfer' as const,
-    };
-    return this.personnel.onMember(transferDecider, command, { ...ctx, effectiveDate: on });
+    return this.transfers.handle({ memberId: id, toBranchId: body.toBranchId, transferredOn: ctx.effectiveDate ?? today(), duesSettledUpTo: body.duesSettledUpTo }, ctx);
   }
 
   @Post(':id/status-changes')

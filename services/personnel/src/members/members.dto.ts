@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
 import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedQuery } from '@register/service-kit';
 
@@ -59,6 +59,11 @@ export class AdmitMemberRequest extends CreateRequest {
   @ValidateNested()
   @Type(() => ConsentDto)
   consent?: ConsentDto;
+
+  @ApiPropertyOptional({ description: 'the applicant is a different person with the same name and date of birth as a member of the branch (overrides 409 possible-duplicate)' })
+  @IsOptional()
+  @IsBoolean()
+  namesake?: boolean;
 
   @ApiPropertyOptional({ description: 'The member who introduced the applicant' })
   @IsOptional()

@@ -73,6 +73,13 @@ describe('transfer', () => {
   it('refuses a member who left', () =>
     spec.given([admitted(), status('m1', 'left', 'active', '2023-01-01')]).when(transfer()).thenThrows(RuleViolation, rule('member-not-in-union')));
   it('404s an unknown member', () => spec.given([]).when(transfer()).thenThrows(NotFoundError));
+  it('refuses a member who holds a post in the branch they leave (member-holds-post), naming it; a post elsewhere does not hold them', () => {
+    spec.given([admitted()]).when(transfer({ postsHeld: [{ branchId: 'b1', role: 'deputy-secretary' }] })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-holds-post' && e.message.includes('deputy-secretary of branch b1'));
+    spec
+      .given([admitted()])
+      .when(transfer({ postsHeld: [{ branchId: 'b7', role: 'secretary' }] }))
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-30', cause: 'transfer' } }]);
+  });
   it('a merger moves the member once; replayed, it does nothing', () => {
     const merger = transfer({ cause: 'merger', fromBranchId: 'b1', duesSettledUpTo: '2024-06-15' });
     spec

@@ -1,5 +1,5 @@
 import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { MemberEvent, TransferCause } from '@register/contracts';
+import { MemberEvent, OfficerRole, TransferCause } from '@register/contracts';
 import { firstOfMonth } from '../domain/dates';
 import { BranchStatusFact, IN_UNION } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
@@ -19,6 +19,12 @@ export type TransferMember = {
   duesSettledUpTo: string;
   cause: TransferCause;
   fromBranchId?: string;
+  /**
+   * The posts the member holds now (from PersonnelDirectory), gathered for a transfer asked over
+   * HTTP: one held in the branch they leave refuses the move until they leave the post. Absent
+   * for a reorganisation's moves, whose reactions depart the officers themselves.
+   */
+  postsHeld?: Array<{ branchId: string; role: OfficerRole }>;
 };
 
 /** The decisions on transfers, over the member's stream. */
@@ -33,6 +39,11 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     throw new RuleViolation('transfer-to-same-branch', `member ${s.memberId} is already in branch ${c.toBranchId}`);
   }
   checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch');
+  const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
+  if (posts.length > 0) {
+    const named = posts.map((p) => `${p.role} of branch ${p.branchId}`).join(', ');
+    throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named}: record their departure from it before the transfer`, { posts });
+  }
   if (c.transferredOn < s.admittedOn) throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
   if (c.cause === 'transfer' && c.duesSettledUpTo < firstOfMonth(c.transferredOn)) {
     throw new RuleViolation('dues-not-settled', `dues must be settled up to the transfer date (${c.transferredOn}); they are settled up to ${c.duesSettledUpTo}`);

@@ -28,7 +28,7 @@ export class AppointOfficerHandler {
     const command: AppointOfficer = {
       type: 'AppointOfficer',
       ...request,
-      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null },
+      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null, establishedOn: branch?.establishedOn ?? null },
       member: memberFacts(member),
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },
     };

@@ -24,7 +24,8 @@ export type AppointOfficer = {
   startsOn: string;
   congressDeadline?: string;
   termEndsOn?: string;
-  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null };
+  /** establishedOn: the effective date of BranchEstablished in the replica; absent or null when unknown (not checked then). */
+  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null; establishedOn?: string | null };
   member: MemberFacts | null;
   /**
    * The commune (the grassroots unit a branch sits under, from the replica of organisation's
@@ -32,6 +33,17 @@ export type AppointOfficer = {
    */
   communes: { branch: string | null; member: string | null };
 };
+
+/** A post starts neither before the member was admitted nor before the branch existed. */
+function checkStartDate(c: AppointOfficer, m: MemberFacts) {
+  if (c.startsOn < m.admittedOn) {
+    throw new RuleViolation('appointment-before-admission', `the appointment starts on ${c.startsOn}, before member ${m.memberId} was admitted on ${m.admittedOn}`, { memberId: m.memberId });
+  }
+  const established = c.branch.establishedOn;
+  if (established && c.startsOn < established) {
+    throw new RuleViolation('appointment-before-branch', `the appointment starts on ${c.startsOn}, before branch ${c.branchId} was established on ${established}`);
+  }
+}
 
 /** The decisions on appointments, over the branch's officers. */
 export const appointmentDecider = deciderOf(branchOfficersAggregate, decideAppointment);
@@ -54,6 +66,7 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
       throw new RuleViolation('member-not-in-commune', `member ${m.memberId} is not a member of a branch of the commune of branch ${c.branchId}: a member sent from the administrative branch comes from the same commune`, { memberId: m.memberId });
     }
   }
+  checkStartDate(c, m);
   if (pastComingOfAge(m.dateOfBirth, m.stayUntil, c.startsOn)) {
     throw new RuleViolation('member-past-coming-of-age', `member ${m.memberId} has reached 30 by ${c.startsOn} and did not ask to stay`);
   }

@@ -97,6 +97,19 @@ describe('appointments', () => {
     expect([refusal.message.includes('b-elsewhere'), refusal.message.includes('xa-9'), JSON.stringify(refusal.details)]).toEqual([false, false, '{"memberId":"m1"}']);
   });
 
+  it('refuses a post that starts before the member was admitted (appointment-before-admission)', () => {
+    spec.given([]).when(appoint({ startsOn: '2020-03-25' })).thenThrows(RuleViolation, rule('appointment-before-admission'));
+    spec.given([]).when(appoint({ startsOn: '2020-03-26' })).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2020-03-26', source: 'teacher' } }]);
+  });
+
+  it('refuses a post that starts before the branch was established (appointment-before-branch); an unknown date is not checked', () => {
+    const branch = (establishedOn: string | null) => ({ status: 'active' as const, memberCount: 12, lastRating: null, establishedOn });
+    spec.given([]).when(appoint({ branch: branch('2024-03-02') })).thenThrows(RuleViolation, rule('appointment-before-branch'));
+    for (const establishedOn of ['2024-03-01', null]) {
+      spec.given([]).when(appoint({ branch: branch(establishedOn) })).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]);
+    }
+  });
+
   it('refuses an unknown member', () => spec.given([]).when(appoint({ member: null })).thenThrows(RuleViolation, rule('member-unknown')));
   it('404s an unknown branch, refuses a closed one', () => {
     spec.given([]).when(appoint({ branch: { status: 'unknown', memberCount: 0, lastRating: null } })).thenThrows(NotFoundError);
