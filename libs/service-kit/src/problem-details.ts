@@ -80,8 +80,18 @@ interface ProblemReply {
 }
 
 /** Answers an error as problem+json; also for routes outside Nest's pipeline (the gateway's forwarding route). */
-export function sendProblem(reply: ProblemReply, error: unknown, logger: Pick<Logger, 'error'>) {
+export function sendProblem(reply: ProblemReply, error: unknown, logger: Pick<Logger, 'error' | 'warn'>) {
   const problem = toProblem(error);
-  if (problem.status >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (problem.status >= 500) logFailure(error, problem, logger);
   return reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+}
+
+/**
+ * A 502, 503 or 504 thrown on purpose (an HttpException: a read model behind, a service that did
+ * not answer) is the register working as designed, and the client retries: a warning, one line.
+ * Anything else, a 500 included, is a fault: an error with its stack trace.
+ */
+function logFailure(error: unknown, problem: Problem, logger: Pick<Logger, 'error' | 'warn'>) {
+  if (error instanceof HttpException && problem.status !== 500) logger.warn(`${problem.status} ${problem.detail}`);
+  else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
 }

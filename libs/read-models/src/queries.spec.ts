@@ -1,0 +1,65 @@
+import { ArgumentsHost, Logger } from '@nestjs/common';
+import { ProblemDetailsFilter, ValidationFailed } from '@register/service-kit';
+import { defineProjection } from './projection';
+import { liveTarget } from './naming';
+import { MinPositionBeyondLogHead, ProjectionQueries, ReadModelBehind } from './queries';
+import { ProjectionRunner } from './runner';
+import { MemoryReadStore } from './stores/memory-read-store';
+
+const branches = defineProjection({ name: 'branches', version: 1, collections: { branches: {} }, handlers: {} });
+
+/** A read model at position 5 of a log whose head is 8: it reaches what the log holds only if its wait lets it. */
+function queriesAt(position: number, head: number) {
+  const runner = { position, source: { headPosition: jest.fn(async () => head) }, waitFor: jest.fn(async (min: number) => min <= position) };
+  const queries = new ProjectionQueries(branches, new MemoryReadStore(), liveTarget(branches), runner as unknown as ProjectionRunner, 10);
+  return { queries, runner };
+}
+
+describe('a read of today with minPosition', () => {
+  it('refuses a position beyond the log head with a 400 naming minPosition, without waiting', async () => {
+    const { queries, runner } = queriesAt(5, 8);
+    const refusal = await queries.require(999_999_999).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(MinPositionBeyondLogHead);
+    expect(refusal).toBeInstanceOf(ValidationFailed);
+    expect((refusal as ValidationFailed).errors).toEqual([expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })]);
+    expect(runner.waitFor).not.toHaveBeenCalled();
+  });
+
+  it('waits for a position the log holds (a 503 if the copy does not reach it), and reads no head for one it has', async () => {
+    const { queries, runner } = queriesAt(5, 8);
+    await expect(queries.require(8)).rejects.toBeInstanceOf(ReadModelBehind);
+    expect(runner.waitFor).toHaveBeenCalledWith(8, 10);
+    runner.source.headPosition.mockClear();
+    await expect(queries.require(5)).resolves.toBe(queries);
+    await expect(queries.require(undefined)).resolves.toBe(queries);
+    expect(runner.source.headPosition).not.toHaveBeenCalled();
+  });
+});
+
+describe('how the problem filter logs what it answers', () => {
+  const reply = { status: () => reply, header: () => reply, send: () => reply };
+  const host = { switchToHttp: () => ({ getResponse: () => reply }) } as unknown as ArgumentsHost;
+  let warn: jest.SpyInstance;
+  let error: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('logs a read model behind (503, expected: the client retries) as a warning, without a stack trace', () => {
+    new ProblemDetailsFilter().catch(new ReadModelBehind('branches', 12, 9), host);
+    expect(error).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(1);
+    const [line] = warn.mock.calls[0] as [string];
+    expect(line).toContain('503');
+    expect(line).toContain('not yet at 12');
+    expect(line).not.toMatch(/\n\s+at /);
+  });
+
+  it('keeps an unexpected failure (500) an error with its stack trace', () => {
+    new ProblemDetailsFilter().catch(new TypeError('boom'), host);
+    expect(warn).not.toHaveBeenCalled();
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/TypeError: boom\n\s+at /));
+  });
+});
