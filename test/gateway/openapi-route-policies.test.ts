@@ -61,7 +61,7 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
     }
     const steps = [
       await admin.post('/members/oa-m1/status-changes', { status: 'away-study', ...why() }),
-      await admin.post('/branches/b-9/officer-appointments', { memberId: 'oa-m0', role: 'secretary', method: 'interim', source: 'teacher', startsOn: '2024-01-01', ...why() }),
+      await admin.post('/branches/b-9/officer-appointments', { memberId: 'oa-m0', role: 'secretary', method: 'interim', source: 'teacher', startsOn: '2025-01-01', ...why() }), // the day b-9 was established
     ];
     for (const r of steps) if (r.status !== 201) throw new Error(r.raw);
   });
