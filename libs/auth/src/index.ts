@@ -6,6 +6,7 @@ export * from './jwt';
 export * from './token-lifetime';
 export * from './api-keys';
 export * from './rate-limit';
+export * from './route-policies';
 export * from './policy';
 export * from './placement';
 export * from './internal-actor';

@@ -1,4 +1,5 @@
-import { authorise, declaredRouteOf, MalformedTarget, matchRoute, methodsOf, OPEN_READS, policyOf, ROUTE_POLICIES, ScopeResolver, TARGET_LIST_LIMITS } from './policy';
+import { declaredRouteOf, MalformedTarget, matchRoute, methodsOf, OPEN_READS, policyOf, ROUTE_POLICIES, TARGET_LIST_LIMITS } from './route-policies';
+import { authorise, ScopeResolver } from './policy';
 import { Principal, ROLES } from './roles';
 import { seededRandom } from '@register/event-sourcing';
 

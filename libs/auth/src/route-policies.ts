@@ -1,0 +1,232 @@
+// The route table: every route of the API, who may call it, and what in the tree it touches.
+import { Role } from './roles';
+
+/**
+ * What a write touches in the tree: a unit, a branch, a member (checked where their home branch
+ * is now), or the top of the tree (no parent).
+ */
+export type Target = { kind: 'unit' | 'branch'; id: string; strictlyInside?: boolean } | { kind: 'member'; id: string } | { kind: 'root' };
+
+export interface RouteRequest {
+  params: Record<string, string | undefined>;
+  body: unknown;
+  query?: unknown;
+}
+
+export interface RoutePolicy {
+  /** GET also answers HEAD, authorised exactly as the GET; no route names any other method. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The route as Nest declares it, below /api/v1 (e.g. `/units/:id/moves`). */
+  path: string;
+  action: string;
+  /** Roles that may perform the action besides central-admin (subject to scope). */
+  roles: Role[];
+  /**
+   * A read any authenticated caller may make (OPEN_READS): the union's structure, posts, counts;
+   * none of them shows members' personal data. No allow entry, no scope.
+   */
+  open?: boolean;
+  /** The units and branches the command touches; absent fields the validation pipe will refuse are left out. */
+  targets?: (request: RouteRequest) => Target[];
+}
+
+/**
+ * Input the gateway refuses before any look-up: an id in a body, path or query that is not an id,
+ * or a list of ids longer than its DTO accepts (a body with 28,000 ids must not become 28,000
+ * look-ups in the tree).
+ */
+export class MalformedTarget extends Error {
+  constructor(
+    readonly field: string,
+    message = `${field} must be an id: letters, digits, _ . : - (at most 100)`,
+    readonly rule: 'id' | 'arrayMaxSize' = 'id',
+  ) {
+    super(message);
+    this.name = 'MalformedTarget';
+  }
+}
+
+/**
+ * How many ids of one list a request may name: the DTOs' @ArrayMaxSize (organisation's
+ * reorganisation.dto.ts; test/gateway/openapi-route-policies.test.ts checks that they agree).
+ * Checked before the first look-up, whoever calls.
+ */
+export const TARGET_LIST_LIMITS = {
+  /** BranchMergerRequest.sourceBranchIds */
+  sourceBranchIds: 100,
+  /** BranchSplitRequest.parts */
+  parts: 20,
+} as const;
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+function idAt(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !ID.test(value)) throw new MalformedTarget(field);
+  return value;
+}
+/** A list the DTO caps at `max`: refused whole when longer, before any of its ids is looked at. */
+function listAt(value: unknown, field: keyof typeof TARGET_LIST_LIMITS): unknown[] {
+  if (!Array.isArray(value)) return [];
+  const max = TARGET_LIST_LIMITS[field];
+  if (value.length > max) throw new MalformedTarget(field, `${field} must contain no more than ${max} elements`, 'arrayMaxSize');
+  return value;
+}
+const unit = (id: string | undefined, strictlyInside = false): Target[] => (id === undefined ? [] : [{ kind: 'unit', id, strictlyInside }]);
+const branch = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'branch', id }]);
+const member = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'member', id }]);
+const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
+const body = (r: RouteRequest) => obj(r.body);
+const query = (r: RouteRequest) => obj(r.query);
+/** A list of members: one branch's (branchId), or the whole register's (no branchId: central administrators, auditors, unscoped keys). */
+const branchOrRegister = (r: RouteRequest): Target[] => (query(r).branchId === undefined ? [{ kind: 'root' }] : branch(idAt(query(r).branchId, 'branchId')));
+
+/** Everyone who may read members' personal data, within their scope; a system key needs member.read. */
+const MEMBER_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];
+
+/**
+ * Reads any authenticated caller may make, explicitly: none shows a member's name, birth date or
+ * contacts (a branch's officers are member ids and posts; the reports are branches and counts).
+ * A read that is not here and not in ROUTE_POLICIES below is refused (deny by default).
+ */
+export const OPEN_READS = [
+  '/units/:id',
+  '/units/:id/tree',
+  '/branches',
+  '/branches/:id',
+  '/branches/:id/lineage',
+  '/branches/:id/officers',
+  '/personnel-reports/vacancies',
+  '/personnel-reports/overdue-interim-officers',
+  '/personnel-reports/secretaries-by-source',
+] as const;
+
+/**
+ * Every route of the API, with who may call it and how to find what it touches. A method and path
+ * not in this table is refused, to every caller (deny by default).
+ */
+export const ROUTE_POLICIES: RoutePolicy[] = [
+  // units
+  {
+    method: 'POST', path: '/units', action: 'unit.establish', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const parent = body(r).parentId;
+      return parent === undefined || parent === null ? [{ kind: 'root' }] : unit(idAt(parent, 'parentId'));
+    },
+  },
+  { method: 'POST', path: '/units/:id/moves', action: 'unit.move', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...unit(pathId(r), true), ...unit(idAt(body(r).toParentId, 'toParentId'))] },
+  { method: 'POST', path: '/units/:id/renames', action: 'unit.rename', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(pathId(r)) },
+  { method: 'POST', path: '/units/:id/dissolution', action: 'unit.dissolve', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(pathId(r), true) },
+  // branches
+  { method: 'POST', path: '/branches', action: 'branch.establish', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(idAt(body(r).parentUnitId, 'parentUnitId')) },
+  { method: 'POST', path: '/branches/:id/moves', action: 'branch.move', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...branch(pathId(r)), ...unit(idAt(body(r).toUnitId, 'toUnitId'))] },
+  { method: 'POST', path: '/branches/:id/renames', action: 'branch.rename', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  { method: 'POST', path: '/branches/:id/dissolution', action: 'branch.dissolve', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  // reorganisation
+  {
+    method: 'POST', path: '/branch-mergers', action: 'branch.merge', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const b = body(r);
+      const sources = listAt(b.sourceBranchIds, 'sourceBranchIds').flatMap((id, i) => branch(idAt(id, `sourceBranchIds.${i}`)));
+      const into = obj(b.into);
+      return [...sources, ...branch(idAt(into.branchId, 'into.branchId')), ...unit(idAt(into.parentUnitId, 'into.parentUnitId'))];
+    },
+  },
+  {
+    method: 'POST', path: '/branch-splits', action: 'branch.split', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const b = body(r);
+      const parts = listAt(b.parts, 'parts').flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `parts.${i}.parentUnitId`)));
+      return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...parts];
+    },
+  },
+  // members (personnel): admissions and transfers are the level above's; a branch secretary
+  // records what happens in their own branch (away and back, introductions to the Party).
+  { method: 'POST', path: '/members', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(idAt(body(r).branchId, 'branchId')) },
+  { method: 'POST', path: '/members/:id/transfers', action: 'member.transfer', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).toBranchId, 'toBranchId'))] },
+  { method: 'POST', path: '/members/:id/status-changes', action: 'member.change-status', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  {
+    method: 'POST', path: '/members/:id/residential-affiliations', action: 'member.affiliate', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
+    targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).branchId ?? undefined, 'branchId'))],
+  },
+  { method: 'POST', path: '/members/:id/party-introductions', action: 'member.introduce-to-party', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  { method: 'POST', path: '/members/:id/party-introduction-outcomes', action: 'member.record-party-outcome', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  // Erasure under the personal-data law: an officer of the level above, never a system key.
+  { method: 'POST', path: '/members/:id/personal-data-erasure', action: 'member.erase-personal-data', roles: ['unit-officer'], targets: (r) => member(pathId(r)) },
+  // branch officers (personnel)
+  // The appointee is checked where they are now, as the branch is: a member outside the caller's
+  // subtree is not made an officer inside it, whatever the source (commune-administrative-branch
+  // included); an unknown member is refused the same way, so the answer tells nothing of either.
+  { method: 'POST', path: '/branches/:id/officer-appointments', action: 'officer.appoint', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...branch(pathId(r)), ...member(idAt(body(r).memberId, 'memberId'))] },
+  { method: 'POST', path: '/branches/:id/officer-departures', action: 'officer.depart', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(pathId(r)) },
+  // reads of members' personal data (Law 91/2025): within the caller's scope; auditors read all;
+  // a system key needs member.read. A list without branchId spans the whole register.
+  ...['/members/:id', '/members/:id/history', '/members/:id/career', '/members/:id/personal-data-reads', '/members/:id/placement'].map(
+    (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: (r) => member(pathId(r)) }),
+  ),
+  // The lists show names: one branch's within scope (branchId), the whole register's otherwise.
+  ...['/members', '/personnel-reports/members-away', '/personnel-reports/unassigned-members'].map(
+    (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: branchOrRegister }),
+  ),
+  // audit: auditors and central administrators only
+  { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
+  { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
+  // the structure, posts and counts: any authenticated caller
+  ...OPEN_READS.map((path): RoutePolicy => ({ method: 'GET', path, action: 'register.read', roles: [], open: true })),
+];
+
+const byRoute = new Map(ROUTE_POLICIES.map((p) => [`${p.method} ${p.path}`, p]));
+
+/** HEAD is a GET without its body: the same route, authorised exactly as the GET. */
+const verbOf = (method: string) => {
+  const verb = method.toUpperCase();
+  return verb === 'HEAD' ? 'GET' : verb;
+};
+
+/** The policy of a declared route (`/units/:id/moves`); HEAD finds the GET's. */
+export function policyOf(method: string, path: string): RoutePolicy | undefined {
+  return byRoute.get(`${verbOf(method)} ${path}`);
+}
+
+/** The methods a declared route answers, for a 405's Allow header: GET brings HEAD. */
+export function methodsOf(path: string): string[] {
+  const methods = ROUTE_POLICIES.filter((p) => p.path === path).map((p) => p.method as string);
+  return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+}
+
+// Static routes before those with parameters, so that `/members/:id` never shadows a fixed path.
+const patterns = ROUTE_POLICIES.map((p) => ({
+  policy: p,
+  names: [...p.path.matchAll(/:(\w+)/g)].map((m) => m[1]),
+  regex: new RegExp(`^${p.path.replace(/:\w+/g, '([^/]+)')}$`),
+})).sort((a, b) => a.names.length - b.names.length);
+
+/**
+ * For a gateway that forwards requests it does not route itself: the declared route of a concrete
+ * path (`/units/xa-1/moves` → `/units/:id/moves`) with its parameters, when the table has one for
+ * this method (HEAD: the GET's).
+ */
+export function matchRoute(method: string, path: string): { route: string; params: Record<string, string> } | undefined {
+  const verb = verbOf(method);
+  const found = match(path, (p) => p.method === verb);
+  return found && { route: found.policy.path, params: found.params };
+}
+
+/** The declared route a concrete path is, whatever the method: a request with another method is a 405, not a 404. */
+export function declaredRouteOf(path: string): string | undefined {
+  return match(path, () => true)?.policy.path;
+}
+
+function match(path: string, accept: (p: RoutePolicy) => boolean): { policy: RoutePolicy; params: Record<string, string> } | undefined {
+  for (const { policy, names, regex } of patterns) {
+    if (!accept(policy)) continue;
+    const m = regex.exec(path);
+    if (!m) continue;
+    try {
+      return { policy, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
