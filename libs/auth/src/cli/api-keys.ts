@@ -1,37 +1,41 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiKeyStore } from '../api-keys';
 import { isRole, Role } from '../roles';
+import { cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+
+const USAGE = `usage: npm run -s api-keys -- create --name <system> [--allow action]… [--scope-unit id] [--role r] | revoke --id <id> | list
+  Keys are kept hashed in DATA_DIR/auth/api-keys.json (./data when DATA_DIR is unset): give it the
+  DATA_DIR the server was started with. A running server sees a new or revoked key at once.`;
 
 /**
- * API keys for other systems, kept hashed under DATA_DIR/auth/api-keys.json. A running process
- * reads the file at start: restart it after creating or revoking a key from here.
- *   … dist/libs/auth/src/cli/api-keys.js create --name national-app --allow branch.rename [--scope-unit qp] [--role system-integrator]
- *   … dist/libs/auth/src/cli/api-keys.js revoke --id <id>
- *   … dist/libs/auth/src/cli/api-keys.js list
+ * API keys for other systems, kept hashed under DATA_DIR/auth/api-keys.json. A running gateway
+ * re-reads the file when it changes, so no restart is needed.
+ *   npm run -s api-keys -- create --name national-app --allow branch.rename [--scope-unit qp] [--role system-integrator]
+ *   npm run -s api-keys -- revoke --id <id>
+ *   npm run -s api-keys -- list
  */
-function main() {
+export const apiKeysCli = withUsage(USAGE, async ({ argv, env, output }) => {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: { name: { type: 'string' }, id: { type: 'string' }, role: { type: 'string', multiple: true }, allow: { type: 'string', multiple: true }, 'scope-unit': { type: 'string' } },
   });
-  const store = ApiKeyStore.inDataDir(process.env.DATA_DIR ?? join(process.cwd(), 'data'));
+  const store = ApiKeyStore.inDataDir(cliDataDir(env));
   const roles = (values.role ?? ['system-integrator']).flatMap((r) => r.split(','));
   switch (positionals[0]) {
     case 'create':
-      if (!values.name || !roles.every(isRole)) break;
-      console.log(JSON.stringify(store.create({ name: values.name, roles: roles as Role[], allow: values.allow ?? [], scopeUnitId: values['scope-unit'] })));
-      return;
+      if (!values.name || !roles.every(isRole)) throw new UsageError('create needs --name and known roles');
+      output.out(JSON.stringify(store.create({ name: values.name, roles: roles as Role[], allow: values.allow ?? [], scopeUnitId: values['scope-unit'] })));
+      return 0;
     case 'revoke':
-      if (!values.id) break;
-      console.log(store.revoke(values.id) ? 'revoked' : 'no such active key');
-      return;
+      if (!values.id) throw new UsageError('revoke needs --id');
+      output.out(store.revoke(values.id) ? 'revoked' : 'no such active key');
+      return 0;
     case 'list':
-      console.log(JSON.stringify(store.list(), null, 2));
-      return;
+      output.out(JSON.stringify(store.list(), null, 2));
+      return 0;
   }
-  console.error('usage: api-keys create --name <system> [--allow action]… [--scope-unit id] [--role r] | revoke --id <id> | list');
-  process.exit(2);
-}
+  throw new UsageError(`unknown command ${positionals[0] ?? '(none)'}`);
+});
 
-if (require.main === module) main();
+if (require.main === module) runCli(apiKeysCli);

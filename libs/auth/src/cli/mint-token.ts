@@ -1,15 +1,21 @@
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
 import { isRole, localSigningSecret, mintToken, parseTtl, Role } from '../index';
+import { cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+
+const USAGE = `usage: npm run -s token -- --sub <subject> --role <role> [--scope-unit id] [--scope-branch id] [--allow action]… [--ttl 1h|30m|3600]
+  roles: central-admin, unit-officer (with --scope-unit), branch-secretary (with --scope-branch), auditor, system-integrator
+  Signs with REGISTER_JWT_SECRET, else the key kept under DATA_DIR/auth (./data when DATA_DIR is unset):
+  give it the DATA_DIR the server was started with.`;
 
 /**
  * Mints a bearer token signed with the local key (REGISTER_JWT_SECRET, or the one kept under DATA_DIR).
- *   node -r ./scripts/paths.js dist/libs/auth/src/cli/mint-token.js --sub admin --role central-admin --ttl 8h
+ *   npm run -s token -- --sub admin --role central-admin --ttl 8h
  *   … --sub officer-1 --role unit-officer --scope-unit qp
  *   … --sub bt-1 --role branch-secretary --scope-branch ban-7
  */
-async function main() {
+export const mintTokenCli = withUsage(USAGE, async ({ argv, env, output }) => {
   const { values } = parseArgs({
+    args: argv,
     options: {
       sub: { type: 'string' },
       role: { type: 'string', multiple: true },
@@ -20,12 +26,8 @@ async function main() {
     },
   });
   const roles = (values.role ?? []).flatMap((r) => r.split(','));
-  if (!values.sub || roles.length === 0 || !roles.every(isRole)) {
-    console.error('usage: mint-token --sub <subject> --role <central-admin|unit-officer|branch-secretary|auditor|system-integrator> [--scope-unit id] [--scope-branch id] [--allow action] [--ttl 1h|30m|3600]');
-    process.exit(2);
-  }
-  const secret = localSigningSecret(process.env.DATA_DIR ?? join(process.cwd(), 'data'));
-  const token = await mintToken(secret, {
+  if (!values.sub || roles.length === 0 || !roles.every(isRole)) throw new UsageError('--sub and a known --role are required');
+  const token = await mintToken(localSigningSecret(cliDataDir(env), env), {
     sub: values.sub,
     roles: roles as Role[],
     scopeUnitId: values['scope-unit'],
@@ -33,7 +35,8 @@ async function main() {
     allow: values.allow,
     ttlSeconds: parseTtl(values.ttl ?? '1h'),
   });
-  process.stdout.write(token + '\n');
-}
+  output.out(token);
+  return 0;
+});
 
-if (require.main === module) void main();
+if (require.main === module) runCli(mintTokenCli);

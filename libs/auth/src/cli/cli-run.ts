@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+
+/** Where a command-line tool writes, so that its specs can read what it printed. */
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface CliCall {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  output: CliOutput;
+}
+
+/** A tool's whole run: what it prints goes to call.output, the answer is its exit code. */
+export type CliCommand = (call: CliCall) => Promise<number>;
+
+/** Thrown by a tool for arguments it cannot use; printed with the usage, exit code 2. */
+export class UsageError extends Error {}
+
+/** The data folder a server started with the same environment uses (loadConfig's rule): DATA_DIR, else ./data. */
+export const cliDataDir = (env: NodeJS.ProcessEnv) => env.DATA_DIR ?? join(process.cwd(), 'data');
+
+/**
+ * A tool that prints its usage for --help or -h (exit 0), a mistake in the arguments (an unknown
+ * option, a bad --ttl) as one line and the usage (exit 2), and any other failure as its message
+ * (exit 1): never a stack trace.
+ */
+export function withUsage(usage: string, run: CliCommand): CliCommand {
+  return async (call) => {
+    if (call.argv.includes('--help') || call.argv.includes('-h')) {
+      call.output.out(usage);
+      return 0;
+    }
+    try {
+      return await run(call);
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      if (!isArgumentError(e)) {
+        call.output.err(message);
+        return 1;
+      }
+      call.output.err(`${message}\n${usage}`);
+      return 2;
+    }
+  };
+}
+
+/**
+ * node:util parseArgs's own refusals (ERR_PARSE_ARGS_*) and parseTtl's are mistakes in the
+ * arguments. Read by their fields: node's errors need not be instances of this realm's Error.
+ */
+const isArgumentError = (e: unknown) => {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return e instanceof UsageError || String(code).startsWith('ERR_PARSE_ARGS') || String(message).startsWith('--');
+};
+
+/** Runs a tool with this process's arguments and environment, and exits with its code. */
+export function runCli(command: CliCommand) {
+  const output: CliOutput = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
+  void command({ argv: process.argv.slice(2), env: process.env, output }).then((code) => process.exit(code));
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiKeyStore } from '../api-keys';
+import { localSigningSecret } from '../keys';
+import { tokenVerifierFromEnv } from '../jwt';
+import { apiKeysCli } from './api-keys';
+import { CliCommand } from './cli-run';
+import { mintTokenCli } from './mint-token';
+
+/** Runs a tool as its command line would, and keeps what it printed. */
+async function run(command: CliCommand, argv: string[], env: NodeJS.ProcessEnv) {
+  const printed = { out: '', err: '' };
+  const code = await command({ argv, env, output: { out: (t) => (printed.out += t + '\n'), err: (t) => (printed.err += t + '\n') } });
+  return { code, ...printed };
+}
+
+describe('the token and api-keys commands (issue 16, point 5)', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'register-cli-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('signs the token with the key kept under DATA_DIR, the one a server started with that DATA_DIR uses', async () => {
+    const r = await run(mintTokenCli, ['--sub', 'admin', '--role', 'central-admin'], { DATA_DIR: dataDir });
+    expect(r.code).toBe(0);
+    const principal = await tokenVerifierFromEnv(localSigningSecret(dataDir, {}), {}).verify(r.out.trim());
+    expect(principal).toMatchObject({ id: 'admin', roles: ['central-admin'] });
+  });
+
+  it.each([
+    ['token', mintTokenCli],
+    ['api-keys', apiKeysCli],
+  ])('%s --help prints the usage, naming DATA_DIR, and exits 0', async (_name, command) => {
+    const r = await run(command, ['--help'], { DATA_DIR: dataDir });
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(/^usage: npm run -s /);
+    expect(r.out).toContain('DATA_DIR');
+  });
+
+  it('answers an unknown option or a bad --ttl with one line and the usage, exit 2, not a stack trace', async () => {
+    for (const argv of [['--sub', 'a', '--role', 'auditor', '--bogus'], ['--sub', 'a', '--role', 'auditor', '--ttl', 'soon'], ['--sub', 'a']]) {
+      const r = await run(mintTokenCli, argv, { DATA_DIR: dataDir });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('usage:');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    expect((await run(apiKeysCli, ['rotate'], { DATA_DIR: dataDir })).code).toBe(2);
+  });
+
+  it('creates an API key in DATA_DIR that the store there verifies', async () => {
+    const r = await run(apiKeysCli, ['create', '--name', 'national-app', '--allow', 'branch.rename'], { DATA_DIR: dataDir });
+    expect(r.code).toBe(0);
+    const { key } = JSON.parse(r.out) as { key: string };
+    expect(ApiKeyStore.inDataDir(dataDir).verify(key)).toMatchObject({ id: 'system:national-app', via: 'api-key' });
+  });
+});
