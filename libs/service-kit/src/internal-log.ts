@@ -2,11 +2,27 @@ import { Controller, ForbiddenException, Get, NotFoundException, Param, Query, R
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
-import { RegisterRequest } from './command-context';
+import { Actor, RegisterRequest } from './command-context';
 import { ValidationFailed } from './problem-details';
 
-/** What auditors read of a log: pages of it in position order, one stream, its head. */
-export type AuditableLog = Pick<EventStore, 'readAll' | 'readStream' | 'headPosition'>;
+/** Who reads a log for auditors, through which audit endpoint, and why (the raw `X-Purpose` header). */
+export interface LogReader {
+  actor: Actor;
+  endpoint: string;
+  purpose?: string;
+}
+
+/**
+ * What auditors read of a log: pages of it in position order, one stream, its head. A log that
+ * holds personal data gives, for a reader, a view of itself that logs what that reader is shown
+ * (personnel's: the member's personal-data read log); a log without any has no `readFor`.
+ */
+export type AuditableLog = Pick<EventStore, 'readAll' | 'readStream' | 'headPosition'> & {
+  readFor?(reader: LogReader): AuditableLog;
+};
+
+/** The log as this reader is to read it. */
+export const logFor = (log: AuditableLog, reader: LogReader): AuditableLog => log.readFor?.(reader) ?? log;
 
 /**
  * The token under which a service's module provides its log as auditors read it (personnel's
@@ -49,13 +65,13 @@ export class InternalLogController {
 
   @Get('events')
   async events(@Param('service') service: string, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
-    return this.logOf(service, request).readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1);
+    return this.logOf(service, request, 'GET /audit/events').readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1);
   }
 
   @Get('streams/:streamId')
   async stream(@Param('service') service: string, @Param('streamId') streamId: string, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
     if (!STREAM.test(streamId)) throw new ValidationFailed([{ field: 'streamId', rule: 'stream-id', message: 'streamId must be a stream id' }]);
-    return this.logOf(service, request).readStream(streamId);
+    return this.logOf(service, request, 'GET /audit/entities/{type}/{id}/history').readStream(streamId);
   }
 
   @Get('head')
@@ -63,10 +79,17 @@ export class InternalLogController {
     return { headPosition: await this.logOf(service, request).headPosition() };
   }
 
-  private logOf(service: string, request: RegisterRequest): AuditableLog {
-    if (!request.actor?.roles.some((r) => READERS.has(r))) throw new ForbiddenException('the log is read by auditors, through the gateway');
+  /**
+   * The log as the auditor reads it. The gateway serves these reads for its audit API only, so
+   * `endpoint` names the audit endpoint the auditor called; the caller is the auditor and
+   * `X-Purpose` theirs, both forwarded by the gateway (HttpAuditableLog).
+   */
+  private logOf(service: string, request: RegisterRequest, endpoint = ''): AuditableLog {
+    const actor = request.actor;
+    if (!actor?.roles.some((r) => READERS.has(r))) throw new ForbiddenException('the log is read by auditors, through the gateway');
     const log = SERVICE.test(service) ? auditableLogIn(this.modules, service) : undefined;
     if (!log) throw new NotFoundException(`this service keeps no log named ${service.slice(0, 40)}`);
-    return log;
+    const purpose = request.headers['x-purpose'];
+    return endpoint ? logFor(log, { actor, endpoint, purpose: Array.isArray(purpose) ? purpose.join(', ') : purpose }) : log;
   }
 }

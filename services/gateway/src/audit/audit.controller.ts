@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog } from '@register/service-kit';
+import { AuditableLog, logFor, LogReader, RegisterRequest } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { concerns, streamsOf } from './entity-references';
@@ -32,8 +32,9 @@ export class AuditController {
 
   @Get('events')
   @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
-  async events(@Query() q: AuditEventsQuery) {
-    const logs = (await this.logs.all()).filter(([service]) => !q.service || service === q.service);
+  async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest) {
+    const reader = readerOf(request, 'GET /audit/events');
+    const logs = (await this.logs.all()).filter(([service]) => !q.service || service === q.service).map(([service, log]) => [service, logFor(log, reader)] as [string, AuditableLog]);
     if (logs.length === 0) throw new ServiceUnavailableException(`no event log${q.service ? ` of ${q.service}` : ''} is reachable from this gateway`);
     const limit = q.limit ?? 50;
     const cursor = parseCursor(q.cursor);
@@ -52,7 +53,8 @@ export class AuditController {
 
   @Get('entities/:type/:id/history')
   @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
-  async history(@Param() params: EntityParams) {
+  async history(@Param() params: EntityParams, @Req() request: RegisterRequest) {
+    const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');
     const entity = { type: params.type, id: params.id };
     const changes: AuditItem[] = [];
     for (const { service, streamId, own } of streamsOf(entity)) {
@@ -60,13 +62,22 @@ export class AuditController {
       // A branch's officers are optional (personnel may not run here); the rest is required.
       if (!log && own && entity.type === 'branch') continue;
       if (!log) throw new ServiceUnavailableException(`the ${service} log is not reachable from this gateway`);
-      const events = await log.readStream(streamId);
+      const events = await logFor(log, reader).readStream(streamId);
       changes.push(...events.filter((e) => concerns(entity, { service, ...e })).map((e) => auditView(service, e)));
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);
     return { type: params.type, id: params.id, changes };
   }
+}
+
+/**
+ * Who reads, for a log that records reads of personal data (personnel's): the caller GatewayAccess
+ * authenticated, the endpoint's template (as members' reads are logged) and `X-Purpose` as sent.
+ */
+function readerOf(request: RegisterRequest, endpoint: string): LogReader {
+  const purpose = request.headers['x-purpose'];
+  return { actor: request.actor ?? { id: 'anonymous', roles: [] }, endpoint, purpose: Array.isArray(purpose) ? purpose.join(', ') : purpose };
 }
 
 /**

@@ -1,12 +1,13 @@
-import { API_PREFIX, AuditableLog } from '@register/service-kit';
+import { Principal } from '@register/auth';
+import { API_PREFIX, AuditableLog, LogReader } from '@register/service-kit';
 import { RecordedEvent } from '@register/event-sourcing';
 import { ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
 
 /**
- * A service's log read through its own internal endpoint (InternalLogController), as the gateway
- * (an auditor) on behalf of the auditor it has authorised: the distributed gateway opens no
- * service's database.
+ * A service's log read through its own internal endpoint (InternalLogController): as the gateway
+ * (an auditor), or, for a reader, as the auditor it has authorised with their `X-Purpose`, so that
+ * the service logs who read its personal data. The distributed gateway opens no service's database.
  */
 export class HttpAuditableLog implements AuditableLog {
   private readonly base: string;
@@ -14,8 +15,14 @@ export class HttpAuditableLog implements AuditableLog {
   constructor(
     private readonly services: ServiceClient,
     private readonly service: ServiceName,
+    private readonly reader?: LogReader,
   ) {
     this.base = `/${API_PREFIX}/internal/logs/${service}`;
+  }
+
+  /** The reader's actor is the Principal GatewayAccess left on the request (the audit controller passes it). */
+  readFor(reader: LogReader): AuditableLog {
+    return new HttpAuditableLog(this.services, this.service, reader);
   }
 
   readAll(after: number, limit: number): Promise<RecordedEvent[]> {
@@ -31,7 +38,8 @@ export class HttpAuditableLog implements AuditableLog {
   }
 
   private async get<T>(url: string): Promise<T> {
-    const answer = await this.services.read<T>(this.service, url);
+    const purpose = this.reader?.purpose;
+    const answer = await this.services.read<T>(this.service, url, this.reader?.actor as Principal | undefined, purpose === undefined ? {} : { 'x-purpose': purpose });
     if (answer === undefined) throw new Error(`${this.service} keeps no log for auditors`);
     return answer;
   }

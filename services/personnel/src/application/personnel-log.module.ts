@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommandHandler, EventStore } from '@register/event-sourcing';
-import { auditableLogToken, EventStoreConnections, snapshotStoreProvider } from '@register/service-kit';
+import { AuditableLog, auditableLogToken, EventStoreConnections, snapshotStoreProvider } from '@register/service-kit';
+import { ReadLoggingAuditableLog } from '../personal-data/audited-log';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
 import { KeyVault, SqlKeyReader, SqlKeyVault } from '../personal-data/sealing';
 import { ShreddingEventStore } from '../personal-data/shredding-event-store';
@@ -32,11 +33,12 @@ const personnelStoreProviders = [
   {
     // Auditors read the reasons and decisions (opened), never the names (still sealed), through a
     // read-only view of the key table that keeps no live key: an erasure shows at the next read.
+    // Each auditor's read is logged in the read log of the members it shows (ReadLoggingAuditableLog).
     provide: auditableLogToken('personnel'),
-    inject: [EventStoreConnections, PERSONNEL_LOG, PERSONNEL_KEYS],
-    useFactory: async (c: EventStoreConnections, log: EventStore): Promise<EventStore> => {
+    inject: [EventStoreConnections, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_KEYS],
+    useFactory: async (c: EventStoreConnections, log: EventStore, reads: PersonalDataReadLog): Promise<AuditableLog> => {
       const sql = await c.sqlClient();
-      return sql ? new ShreddingEventStore(log, new SqlKeyReader(sql, 'personnel'), { openPersonal: false }) : log;
+      return new ReadLoggingAuditableLog(sql ? new ShreddingEventStore(log, new SqlKeyReader(sql, 'personnel'), { openPersonal: false }) : log, reads);
     },
   },
   snapshotStoreProvider('personnel', PERSONNEL_SNAPSHOTS, PERSONNEL_LOG),

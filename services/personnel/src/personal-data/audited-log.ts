@@ -1,0 +1,56 @@
+import { ReadStreamOptions, RecordedEvent } from '@register/event-sourcing';
+import { AuditableLog, LogReader } from '@register/service-kit';
+import { purposeOf } from './purpose';
+import { PersonalDataReadLog } from './read-log';
+
+const MEMBER_STREAM = /^member-(.+)$/;
+
+/** The members whose events these are: their own streams, and events whose data names a `memberId`. */
+export function membersIn(events: RecordedEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    const own = MEMBER_STREAM.exec(e.streamId)?.[1];
+    if (own) ids.add(own);
+    const named = (e.data as { memberId?: unknown } | null)?.memberId;
+    if (typeof named === 'string') ids.add(named);
+  }
+  return [...ids];
+}
+
+/**
+ * Personnel's log as auditors read it, which logs each read in the personal-data read log of every
+ * member whose events it hands over (their free text is opened for auditors), with the auditor as
+ * actor and the audit endpoint, as `/members/{id}/history` reads are logged. A page of
+ * `/audit/events` is logged as the gateway read it: every member in the events it scanned, filtered
+ * out or not. Without a reader (the log read by the service itself) nothing is logged.
+ */
+export class ReadLoggingAuditableLog implements AuditableLog {
+  constructor(
+    private readonly log: AuditableLog,
+    private readonly reads: PersonalDataReadLog,
+    private readonly reader?: { actor: string; endpoint: string; purpose: string | null },
+  ) {}
+
+  /** The purpose is read (and refused with 400) before any data, as members' reads do. */
+  readFor(reader: LogReader): AuditableLog {
+    const purpose = purposeOf({ 'x-purpose': reader.purpose });
+    return new ReadLoggingAuditableLog(this.log, this.reads, { actor: reader.actor.id, endpoint: reader.endpoint, purpose });
+  }
+
+  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
+    return this.logged(await this.log.readAll(after, limit));
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.logged(await this.log.readStream(streamId, options));
+  }
+
+  headPosition(): Promise<number> {
+    return this.log.headPosition();
+  }
+
+  private async logged(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    if (this.reader) await this.reads.record({ ...this.reader, memberIds: membersIn(events) });
+    return events;
+  }
+}

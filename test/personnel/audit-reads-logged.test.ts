@@ -1,0 +1,74 @@
+import { Distributed, startDistributed } from '../gateway/distributed-app';
+import { Gateway, seedTree, startGateway } from '../gateway/gateway-app';
+
+/**
+ * Issue 16: an auditor's reads of a member's events through the audit API (`/audit/events`, the
+ * member's audit history) are in that member's personal-data read log, with the auditor as actor
+ * and the declared purpose, as `/members/{id}/history` reads are. A read of organisation's log
+ * alone shows no member's events and logs nothing.
+ */
+interface Client {
+  get(path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  post(path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }>;
+}
+interface Read {
+  actor: string;
+  purpose: string | null;
+  endpoint: string;
+}
+
+async function auditorReadsAreLogged(client: Client, admin: Record<string, string>, auditor: Record<string, string>, memberId: string) {
+  const admitted = await client.post(
+    '/members',
+    { id: memberId, branchId: 'b-1', fullName: 'Hà Thị Kiểm', dateOfBirth: '2003-04-05', gender: 'female', admittedOn: '2022-03-26', reason: 'kết nạp', effectiveDate: '2022-03-26' },
+    admin,
+  );
+  expect(admitted.status).toBe(201);
+  const auditorsReads = async () => {
+    const answer = await client.get(`/members/${memberId}/personal-data-reads`, admin);
+    expect(answer.status).toBe(200);
+    return (answer.body as { items: Read[] }).items.filter((r) => r.actor === 'kiem-toan').map((r) => [r.endpoint, r.purpose]);
+  };
+  const read = async (path: string, headers: Record<string, string>) => expect((await client.get(path, headers)).status).toBe(200);
+
+  await read('/audit/events?service=organisation&limit=500', auditor);
+  expect(await auditorsReads()).toEqual([]);
+  await read('/audit/events?service=personnel&limit=500', { ...auditor, 'x-purpose': 'annual audit' });
+  expect(await auditorsReads()).toEqual([['GET /audit/events', 'annual audit']]);
+  await read(`/audit/entities/member/${memberId}/history`, auditor);
+  expect(await auditorsReads()).toEqual([
+    ['GET /audit/entities/{type}/{id}/history', null],
+    ['GET /audit/events', 'annual audit'],
+  ]);
+}
+
+describe("auditors' reads of personal data are logged (embedded gateway)", () => {
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway();
+    await seedTree(gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })));
+  });
+  afterAll(async () => gw?.close());
+
+  it("/audit/events of personnel and a member's audit history are in the member's read log; organisation's log alone is not", async () => {
+    const client: Client = {
+      get: async (path, headers) => gw.api(headers).get(path).then((r) => ({ status: r.status, body: r.body as unknown })),
+      post: async (path, body, headers) => gw.api(headers).post(path, body).then((r) => ({ status: r.status, body: r.body as unknown })),
+    };
+    await gw.syncPersonnel();
+    await auditorReadsAreLogged(client, await gw.bearer({ sub: 'admin', roles: ['central-admin'] }), await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }), 'm-kiem');
+  });
+});
+
+describe("auditors' reads of personal data are logged (distributed gateway)", () => {
+  let d: Distributed;
+  beforeAll(async () => {
+    d = await startDistributed('test-internal-secret-0123456789');
+  });
+  afterAll(async () => d?.close());
+
+  it("/audit/events of personnel and a member's audit history are in the member's read log; organisation's log alone is not", async () => {
+    const client: Client = { get: (path, headers) => d.gw.get(path, headers), post: (path, body, headers) => d.gw.post(path, body, headers) };
+    await auditorReadsAreLogged(client, await d.token({ sub: 'admin', roles: ['central-admin'] }), await d.token({ sub: 'kiem-toan', roles: ['auditor'] }), 'm-kiem-d');
+  });
+});
