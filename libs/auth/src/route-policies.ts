@@ -78,8 +78,16 @@ const member = (id: string | undefined): Target[] => (id === undefined ? [] : [{
 const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
 const body = (r: RouteRequest) => obj(r.body);
 const query = (r: RouteRequest) => obj(r.query);
-/** A list of members: one branch's (branchId), or the whole register's (no branchId: central administrators, auditors, unscoped keys). */
-const branchOrRegister = (r: RouteRequest): Target[] => (query(r).branchId === undefined ? [{ kind: 'root' }] : branch(idAt(query(r).branchId, 'branchId')));
+/**
+ * A list of members: one branch's (branchId), a unit's subtree (unitId), or the whole register's
+ * (neither: central administrators, auditors, unscoped keys). Both given, both must be in scope
+ * (the service then refuses the pair with 400).
+ */
+const branchOrRegister = (r: RouteRequest): Target[] => {
+  const { branchId, unitId } = query(r);
+  if (branchId === undefined && unitId === undefined) return [{ kind: 'root' }];
+  return [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
+};
 
 /** Everyone who may read members' personal data, within their scope; a system key needs member.read. */
 const MEMBER_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];
@@ -164,7 +172,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   ...['/members/:id', '/members/:id/history', '/members/:id/career', '/members/:id/personal-data-reads', '/members/:id/placement'].map(
     (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: (r) => member(pathId(r)) }),
   ),
-  // The lists show names: one branch's within scope (branchId), the whole register's otherwise.
+  // The lists show names: one branch's (branchId) or one unit's subtree (unitId) within scope, the whole register's otherwise.
   ...['/members', '/personnel-reports/members-away', '/personnel-reports/unassigned-members'].map(
     (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: branchOrRegister }),
   ),

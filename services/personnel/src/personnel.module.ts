@@ -9,6 +9,7 @@ import { PersonnelService } from './application/personnel.service';
 import { personnelSchemas } from './application/schemas';
 import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
+import { MemberListAsOf } from './members/member-list-as-of';
 import { AdmitMemberHandler } from './members/admit-member.handler';
 import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
 import { TransferMemberHandler } from './members/transfer-member.handler';
@@ -54,6 +55,7 @@ export { personnelSchemas };
     TransferMemberHandler,
     OrganisationReactions,
     MemberDirectoryReads,
+    MemberListAsOf,
     OfficerPostsReads,
     PersonnelReportReads,
     ...relayProviders('personnel', PERSONNEL_LOG),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvent } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
+import { AsOf } from '@register/service-kit';
 import { BranchStatusFact } from '../domain/facts';
+import { branchesWithin, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
 
 export interface ReplicaBranch {
   branchId: string;
@@ -23,10 +24,14 @@ export interface ReplicaBranch {
 @Injectable()
 export class BranchReplica {
   private readonly branches = new Map<string, ReplicaBranch>();
+  /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
+  private readonly placements: Placement[] = [];
+  private readonly placed = new Set<string>();
 
-  apply(event: DomainEvent & { metadata?: { effectiveDate?: string } }): void {
+  apply(event: ReplicaEvent): void {
     const e = event as OrganisationEvent;
     const on = event.metadata?.effectiveDate ?? null;
+    this.place(event);
     switch (e.type) {
       case 'BranchEstablished':
         this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, closedOn: null, lastRating: null });
@@ -49,6 +54,27 @@ export class BranchReplica {
       default:
         return;
     }
+  }
+
+  /** A replayed event (the topic read again from its start) places nothing twice. */
+  private place(event: ReplicaEvent) {
+    const placement = placementOf(event);
+    if (!placement || (event.eventId !== undefined && this.placed.has(event.eventId))) return;
+    if (event.eventId !== undefined) this.placed.add(event.eventId);
+    this.placements.push(placement);
+  }
+
+  /** Whether organisation's events have established this unit. */
+  knowsUnit(unitId: string): boolean {
+    return this.placements.some((p) => p.kind === 'unit' && p.id === unitId);
+  }
+
+  /**
+   * The branches in a unit's subtree, today or as of a date (by effective dates) or an instant (by
+   * what was recorded): a branch merged or moved after that day still counts under its unit then.
+   */
+  branchesUnder(unitId: string, asOf?: AsOf): string[] {
+    return branchesWithin(this.placements.filter((p) => inForce(p, asOf)), unitId);
   }
 
   /** From evaluation's events, once that service publishes them. */

@@ -8,6 +8,8 @@ import { DirectoryMemberDoc, exactKey, memberDirectoryProjection } from './membe
 export interface MemberDirectoryRequest {
   q?: string;
   branchId?: string;
+  /** The branches of a unit's subtree (unitId). */
+  branchIds?: string[];
   status?: MemberStatus;
   limit?: number;
   cursor?: string;
@@ -21,11 +23,12 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * The store query of a directory request. `q` typed without diacritics matches any accented form
  * ("thi huong" finds Hương and Hường); typed with them, it matches them exactly.
  */
-export function memberFilter(request: Pick<MemberDirectoryRequest, 'q' | 'branchId' | 'status'>): Record<string, unknown> {
+export function memberFilter(request: Pick<MemberDirectoryRequest, 'q' | 'branchId' | 'branchIds' | 'status'>): Record<string, unknown> {
   const folded = request.q ? foldDiacritics(request.q) : '';
   const exact = request.q ? exactKey(request.q) : '';
   const text = !folded ? {} : exact !== folded ? { exact: { $regex: escape(exact) } } : { search: { $regex: escape(folded) } };
-  return { ...(request.branchId ? { branchId: request.branchId } : {}), ...(request.status ? { status: request.status } : {}), ...text };
+  const inBranches = request.branchIds ? { branchId: { $in: request.branchIds } } : {};
+  return { ...inBranches, ...(request.branchId ? { branchId: request.branchId } : {}), ...(request.status ? { status: request.status } : {}), ...text };
 }
 
 /** A member as the directory shows them. */

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { CommandContext, NotFoundError } from '@register/event-sourcing';
+import { AsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService, today } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
@@ -12,6 +13,7 @@ import { AdmitMemberHandler } from './admit-member.handler';
 import { statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
+import { MemberListAsOf } from './member-list-as-of';
 import { partyIntroductionDecider } from './party-introduction';
 import { affiliationDecider } from './residential-affiliation';
 import { TransferMemberHandler } from './transfer-member.handler';
@@ -48,6 +50,8 @@ export class MembersController {
     private readonly admissions: AdmitMemberHandler,
     private readonly transfers: TransferMemberHandler,
     private readonly directory: MemberDirectoryReads,
+    private readonly listAsOf: MemberListAsOf,
+    private readonly replica: BranchReplica,
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
@@ -78,13 +82,28 @@ export class MembersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The member directory: q (with or without diacritics), branchId, status; paged; today from the read model (minPosition waits for it)' })
+  @ApiOperation({
+    summary: "The member directory: q (with or without diacritics), branchId or unitId (the unit's subtree), status; paged; today from the read model (minPosition waits for it), asOf folded from the log",
+  })
   @ApiHeader(PURPOSE_HEADER)
   async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const page = await this.directory.list(query);
+    const asOf = parseAsOf(query.asOf);
+    const request = { ...query, branchIds: this.subtree(query, asOf) };
+    const page = asOf ? await this.listAsOf.list(request, asOf) : await this.directory.list(request);
     await this.logRead(req, purpose, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m._id));
     return { items: page.items.map(memberListView), nextCursor: page.nextCursor };
+  }
+
+  /** The branches of `unitId`'s subtree then (undefined without unitId); branchId and unitId together are refused. */
+  private subtree(query: MemberDirectoryQuery, asOf: AsOf | undefined): string[] | undefined {
+    if (query.unitId === undefined) return undefined;
+    if (query.branchId !== undefined) {
+      const message = 'branchId and unitId cannot be given together: one branch, or a unit\'s subtree';
+      throw new ValidationFailed([{ field: 'branchId', rule: 'one-of', message }, { field: 'unitId', rule: 'one-of', message }]);
+    }
+    if (!this.replica.knowsUnit(query.unitId)) throw new NotFoundError('unit', query.unitId);
+    return this.replica.branchesUnder(query.unitId, asOf);
   }
 
   @Get(':id')

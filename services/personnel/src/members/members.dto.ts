@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery } from '@register/service-kit';
 
 export class ConsentDto {
   @ApiProperty({ example: '2025-03-20' })
@@ -107,15 +107,21 @@ export class StatusChangeRequest extends CommandRequest {
   status!: StatusChange;
 }
 
-/** GET /members */
-export class MemberDirectoryQuery extends PagedQuery {
+/** GET /members: one branch (branchId) or a unit's whole subtree (unitId), not both; today, or as of a date or instant. */
+export class MemberDirectoryQuery extends PagedHistoryQuery {
   @IsOptional()
   @IsRegisterName(100, { search: true })
   q?: string;
 
+  @ApiPropertyOptional({ description: "One branch's members; not with unitId" })
   @IsOptional()
   @IsRegisterId()
   branchId?: string;
+
+  @ApiPropertyOptional({ description: "The members of every branch in the unit's subtree (as it stood on asOf, with asOf); not with branchId" })
+  @IsOptional()
+  @IsRegisterId()
+  unitId?: string;
 
   @IsOptional()
   @IsIn(MEMBER_STATUSES)

@@ -1,0 +1,56 @@
+import { DomainEvent } from '@register/event-sourcing';
+import { OrganisationEvent } from '@register/contracts';
+import { AsOf } from '@register/service-kit';
+
+/** An organisation event as personnel's replica receives it (the bus, or a hand-over in tests). */
+export type ReplicaEvent = DomainEvent & { eventId?: string; metadata?: { effectiveDate?: string }; recordedAt?: Date | string };
+
+/** A unit or branch placed under a parent (established or moved), on its effective date, as recorded then. */
+export interface Placement {
+  kind: 'unit' | 'branch';
+  id: string;
+  parentId: string | null;
+  on: string | null;
+  recordedAt: number | null;
+}
+
+/** The placement an event makes, if it makes one. */
+export function placementOf(event: ReplicaEvent): Placement | undefined {
+  const e = event as OrganisationEvent;
+  const when = { on: event.metadata?.effectiveDate ?? null, recordedAt: event.recordedAt === undefined ? null : new Date(event.recordedAt).getTime() };
+  switch (e.type) {
+    case 'UnitEstablished':
+      return { kind: 'unit', id: e.data.unitId, parentId: e.data.parentId, ...when };
+    case 'UnitMoved':
+      return { kind: 'unit', id: e.data.unitId, parentId: e.data.toParentId, ...when };
+    case 'BranchEstablished':
+      return { kind: 'branch', id: e.data.branchId, parentId: e.data.parentUnitId, ...when };
+    case 'BranchMoved':
+      return { kind: 'branch', id: e.data.branchId, parentId: e.data.toUnitId, ...when };
+    default:
+      return undefined;
+  }
+}
+
+/** Organisation folds its own history the same way: a date keeps what took effect by then, an instant what was recorded by then. */
+export function inForce(p: Placement, asOf?: AsOf): boolean {
+  if (!asOf) return true;
+  if (asOf.kind === 'date') return p.on === null || p.on <= asOf.date;
+  return p.recordedAt === null || p.recordedAt <= asOf.instant.getTime();
+}
+
+/** The branches whose unit is `unitId` or lies under it, after these placements (in the order they happened). */
+export function branchesWithin(placements: Placement[], unitId: string): string[] {
+  const unitParent = new Map<string, string | null>();
+  const branchParent = new Map<string, string>();
+  for (const p of placements) {
+    if (p.kind === 'unit') unitParent.set(p.id, p.parentId);
+    else if (p.parentId !== null) branchParent.set(p.id, p.parentId);
+  }
+  const within = (start: string): boolean => {
+    // The tree has no cycles; the bound only keeps a damaged replica from looping.
+    for (let id: string | null | undefined = start, steps = 0; id && steps <= unitParent.size; id = unitParent.get(id), steps++) if (id === unitId) return true;
+    return false;
+  };
+  return [...branchParent].filter(([, parent]) => within(parent)).map(([id]) => id);
+}
