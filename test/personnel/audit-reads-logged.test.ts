@@ -5,7 +5,8 @@ import { Gateway, seedTree, startGateway } from '../gateway/gateway-app';
  * Issue 16: an auditor's reads of a member's events through the audit API (`/audit/events`, the
  * member's audit history) are in that member's personal-data read log, with the auditor as actor
  * and the declared purpose, as `/members/{id}/history` reads are. A read of organisation's log
- * alone shows no member's events and logs nothing.
+ * alone shows no member's events and logs nothing; an X-Purpose members' reads refuse is refused
+ * here too (400), and nothing is logged.
  */
 interface Client {
   get(path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }>;
@@ -34,6 +35,9 @@ async function auditorReadsAreLogged(client: Client, admin: Record<string, strin
   await read('/audit/events?service=organisation&limit=500', auditor);
   expect(await auditorsReads()).toEqual([]);
   await read('/audit/events?service=personnel&limit=500', { ...auditor, 'x-purpose': 'annual audit' });
+  expect(await auditorsReads()).toEqual([['GET /audit/events', 'annual audit']]);
+  const tooLong = await client.get('/audit/events?service=personnel&limit=500', { ...auditor, 'x-purpose': 'x'.repeat(201) });
+  expect([tooLong.status, (tooLong.body as { errors?: Array<{ field: string; rule: string }> }).errors?.map((e) => [e.field, e.rule])]).toEqual([400, [['X-Purpose', 'maxLength']]]);
   expect(await auditorsReads()).toEqual([['GET /audit/events', 'annual audit']]);
   await read(`/audit/entities/member/${memberId}/history`, auditor);
   expect(await auditorsReads()).toEqual([

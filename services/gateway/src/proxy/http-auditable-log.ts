@@ -1,5 +1,5 @@
 import { Principal } from '@register/auth';
-import { API_PREFIX, AuditableLog, LogReader } from '@register/service-kit';
+import { API_PREFIX, AuditableLog, FieldError, LogReader, ValidationFailed } from '@register/service-kit';
 import { RecordedEvent } from '@register/event-sourcing';
 import { ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
@@ -39,8 +39,11 @@ export class HttpAuditableLog implements AuditableLog {
 
   private async get<T>(url: string): Promise<T> {
     const purpose = this.reader?.purpose;
-    const answer = await this.services.read<T>(this.service, url, this.reader?.actor as Principal | undefined, purpose === undefined ? {} : { 'x-purpose': purpose });
-    if (answer === undefined) throw new Error(`${this.service} keeps no log for auditors`);
-    return answer;
+    const answer = await this.services.call(this.service, 'GET', url, this.reader?.actor as Principal | undefined, { accept: 'application/json', ...(purpose === undefined ? {} : { 'x-purpose': purpose }) });
+    if (answer.status === 404) throw new Error(`${this.service} keeps no log for auditors`);
+    // The auditor's own input refused by the service (X-Purpose): their 400, with its field errors.
+    if (answer.status === 400) throw new ValidationFailed((JSON.parse(answer.body.toString('utf8')) as { errors?: FieldError[] }).errors ?? []);
+    if (answer.status !== 200) throw new Error(`${this.service} answered ${answer.status} to GET ${url}`);
+    return JSON.parse(answer.body.toString('utf8')) as T;
   }
 }

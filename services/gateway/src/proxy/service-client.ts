@@ -79,9 +79,9 @@ export class ServiceClient implements OnApplicationShutdown {
     await Promise.all([...this.pools.values()].map((p) => p.destroy()));
   }
 
-  /** A JSON read as the gateway itself, or as `caller` with its `headers`; undefined on 404. */
-  async read<T>(service: ServiceName, url: string, caller?: Principal, headers: Record<string, string> = {}): Promise<T | undefined> {
-    const answer = await this.call(service, 'GET', url, caller, { ...headers, accept: 'application/json' });
+  /** A JSON read as the gateway itself; undefined on 404. */
+  async read<T>(service: ServiceName, url: string): Promise<T | undefined> {
+    const answer = await this.call(service, 'GET', url, undefined, { accept: 'application/json' });
     if (answer.status === 404) return undefined;
     if (answer.status !== 200) throw new Error(`${service} answered ${answer.status} to GET ${url}`);
     return JSON.parse(answer.body.toString('utf8')) as T;
