@@ -4,8 +4,9 @@ import { Gateway, seedTree, startGateway } from '../gateway/gateway-app';
 /**
  * Issue 16: an auditor's reads of a member's events through the audit API (`/audit/events`, the
  * member's audit history) are in that member's personal-data read log, with the auditor as actor
- * and the declared purpose, as `/members/{id}/history` reads are. A read of organisation's log
- * alone shows no member's events and logs nothing; an X-Purpose members' reads refuse is refused
+ * and the declared purpose, as `/members/{id}/history` reads are: the members in the answer, not
+ * every member whose events the filter passed over. A read of organisation's log alone shows no
+ * member's events and logs nothing; an X-Purpose members' reads refuse is refused
  * here too (400), and nothing is logged.
  */
 interface Client {
@@ -19,12 +20,10 @@ interface Read {
 }
 
 async function auditorReadsAreLogged(client: Client, admin: Record<string, string>, auditor: Record<string, string>, memberId: string) {
-  const admitted = await client.post(
-    '/members',
-    { id: memberId, branchId: 'b-1', fullName: 'Hà Thị Kiểm', dateOfBirth: '2003-04-05', gender: 'female', admittedOn: '2022-03-26', reason: 'kết nạp', effectiveDate: '2022-03-26' },
-    admin,
-  );
-  expect(admitted.status).toBe(201);
+  for (const [id, fullName] of [[memberId, 'Hà Thị Kiểm'], [`${memberId}-2`, 'Lò Văn Khác']]) {
+    const admitted = await client.post('/members', { id, branchId: 'b-1', fullName, dateOfBirth: '2003-04-05', gender: 'female', admittedOn: '2022-03-26', reason: 'kết nạp', effectiveDate: '2022-03-26' }, admin);
+    expect(admitted.status).toBe(201);
+  }
   const auditorsReads = async () => {
     const answer = await client.get(`/members/${memberId}/personal-data-reads`, admin);
     expect(answer.status).toBe(200);
@@ -33,6 +32,9 @@ async function auditorReadsAreLogged(client: Client, admin: Record<string, strin
   const read = async (path: string, headers: Record<string, string>) => expect((await client.get(path, headers)).status).toBe(200);
 
   await read('/audit/events?service=organisation&limit=500', auditor);
+  expect(await auditorsReads()).toEqual([]);
+  // Only the members in the answer: a page filtered to another member's stream does not name this one.
+  await read(`/audit/events?service=personnel&streamId=member-${memberId}-2`, auditor);
   expect(await auditorsReads()).toEqual([]);
   await read('/audit/events?service=personnel&limit=500', { ...auditor, 'x-purpose': 'annual audit' });
   expect(await auditorsReads()).toEqual([['GET /audit/events', 'annual audit']]);

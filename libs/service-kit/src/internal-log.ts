@@ -1,4 +1,4 @@
-import { Controller, ForbiddenException, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
@@ -12,17 +12,28 @@ export interface LogReader {
   purpose?: string;
 }
 
+/** Of an event shown to an auditor, what says whose it is: its stream and its data's `memberId`. */
+export interface ShownEvent {
+  streamId: string;
+  data: unknown;
+}
+
 /**
  * What auditors read of a log: pages of it in position order, one stream, its head. A log that
- * holds personal data gives, for a reader, a view of itself that logs what that reader is shown
- * (personnel's: the member's personal-data read log); a log without any has no `readFor`.
+ * holds personal data gives, for a reader, a view of itself whose `shown` logs the events the
+ * audit API answered that reader with (personnel's: in each member's personal-data read log);
+ * a log without any has no `readFor`.
  */
 export type AuditableLog = Pick<EventStore, 'readAll' | 'readStream' | 'headPosition'> & {
   readFor?(reader: LogReader): AuditableLog;
+  shown?(events: ShownEvent[]): Promise<void>;
 };
 
 /** The log as this reader is to read it. */
 export const logFor = (log: AuditableLog, reader: LogReader): AuditableLog => log.readFor?.(reader) ?? log;
+
+/** The audit endpoints whose answers are logged, as templates (members' reads log theirs so). */
+export const AUDIT_ENDPOINTS = ['GET /audit/events', 'GET /audit/entities/{type}/{id}/history'];
 
 /**
  * The token under which a service's module provides its log as auditors read it (personnel's
@@ -65,13 +76,13 @@ export class InternalLogController {
 
   @Get('events')
   async events(@Param('service') service: string, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
-    return this.logOf(service, request, 'GET /audit/events').readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1);
+    return this.logOf(service, request).readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1);
   }
 
   @Get('streams/:streamId')
   async stream(@Param('service') service: string, @Param('streamId') streamId: string, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
     if (!STREAM.test(streamId)) throw new ValidationFailed([{ field: 'streamId', rule: 'stream-id', message: 'streamId must be a stream id' }]);
-    return this.logOf(service, request, 'GET /audit/entities/{type}/{id}/history').readStream(streamId);
+    return this.logOf(service, request).readStream(streamId);
   }
 
   @Get('head')
@@ -80,9 +91,20 @@ export class InternalLogController {
   }
 
   /**
-   * The log as the auditor reads it. The gateway serves these reads for its audit API only, so
-   * `endpoint` names the audit endpoint the auditor called; the caller is the auditor and
-   * `X-Purpose` theirs, both forwarded by the gateway (HttpAuditableLog).
+   * What the gateway's audit API answered the auditor with (the caller, and their `X-Purpose`),
+   * through which endpoint: the service logs it if it keeps a read log (HttpAuditableLog.shown).
+   */
+  @Post('shown')
+  @HttpCode(204)
+  async shown(@Param('service') service: string, @Body() body: { endpoint?: unknown; events?: unknown }, @Req() request: RegisterRequest): Promise<void> {
+    if (typeof body?.endpoint !== 'string' || !AUDIT_ENDPOINTS.includes(body.endpoint)) throw new ValidationFailed([{ field: 'endpoint', rule: 'enum', message: `endpoint must be one of ${AUDIT_ENDPOINTS.join(', ')}` }]);
+    const events = Array.isArray(body.events) ? body.events.filter((e): e is ShownEvent => typeof e?.streamId === 'string') : [];
+    await this.logOf(service, request, body.endpoint).shown?.(events);
+  }
+
+  /**
+   * The log as the calling auditor reads it, with their `X-Purpose`: a log that keeps a read log
+   * refuses a purpose it would not log (400) before it hands over any event.
    */
   private logOf(service: string, request: RegisterRequest, endpoint = ''): AuditableLog {
     const actor = request.actor;
@@ -90,6 +112,6 @@ export class InternalLogController {
     const log = SERVICE.test(service) ? auditableLogIn(this.modules, service) : undefined;
     if (!log) throw new NotFoundException(`this service keeps no log named ${service.slice(0, 40)}`);
     const purpose = request.headers['x-purpose'];
-    return endpoint ? logFor(log, { actor, endpoint, purpose: Array.isArray(purpose) ? purpose.join(', ') : purpose }) : log;
+    return logFor(log, { actor, endpoint, purpose: Array.isArray(purpose) ? purpose.join(', ') : purpose });
   }
 }

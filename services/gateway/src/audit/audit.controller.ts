@@ -41,6 +41,7 @@ export class AuditController {
     const scans = await Promise.all(logs.map(([service, store]) => scan(service, store, Math.max(q.afterPosition ?? 0, cursor.get(service) ?? 0), limit, matcher(q))));
     const taken = mergeByRecordedTime(scans, limit);
     const items = taken.flatMap((t) => t.item);
+    await Promise.all(logs.map(([, log], i) => log.shown?.(taken.filter((t) => t.from === i).map((t) => t.item))));
     const next = scans.map((s, i) => {
       const count = taken.filter((t) => t.from === i).length;
       const all = count === s.items.length;
@@ -62,8 +63,10 @@ export class AuditController {
       // A branch's officers are optional (personnel may not run here); the rest is required.
       if (!log && own && entity.type === 'branch') continue;
       if (!log) throw new ServiceUnavailableException(`the ${service} log is not reachable from this gateway`);
-      const events = await logFor(log, reader).readStream(streamId);
-      changes.push(...events.filter((e) => concerns(entity, { service, ...e })).map((e) => auditView(service, e)));
+      const view = logFor(log, reader);
+      const events = (await view.readStream(streamId)).filter((e) => concerns(entity, { service, ...e }));
+      await view.shown?.(events);
+      changes.push(...events.map((e) => auditView(service, e)));
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);

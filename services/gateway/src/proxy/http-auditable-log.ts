@@ -1,7 +1,7 @@
 import { Principal } from '@register/auth';
-import { API_PREFIX, AuditableLog, FieldError, LogReader, ValidationFailed } from '@register/service-kit';
+import { API_PREFIX, AuditableLog, FieldError, LogReader, ShownEvent, ValidationFailed } from '@register/service-kit';
 import { RecordedEvent } from '@register/event-sourcing';
-import { ServiceClient } from './service-client';
+import { ServiceAnswer, ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
 
 /**
@@ -37,13 +37,29 @@ export class HttpAuditableLog implements AuditableLog {
     return (await this.get<{ headPosition: number }>(`${this.base}/head`)).headPosition;
   }
 
-  private async get<T>(url: string): Promise<T> {
+  /** Tells the service what its auditor was shown, as the auditor: only whose events they are is sent. */
+  async shown(events: ShownEvent[]): Promise<void> {
+    if (!this.reader) return;
+    const body = JSON.stringify({ endpoint: this.reader.endpoint, events: events.map((e) => ({ streamId: e.streamId, data: { memberId: (e.data as { memberId?: unknown } | null)?.memberId } })) });
+    const answer = await this.services.call(this.service, 'POST', `${this.base}/shown`, this.reader.actor as Principal, { 'content-type': 'application/json', ...this.purposeHeader() }, body);
+    expectOk(answer, `${this.service}: POST ${this.base}/shown`);
+  }
+
+  private purposeHeader(): Record<string, string> {
     const purpose = this.reader?.purpose;
-    const answer = await this.services.call(this.service, 'GET', url, this.reader?.actor as Principal | undefined, { accept: 'application/json', ...(purpose === undefined ? {} : { 'x-purpose': purpose }) });
+    return purpose === undefined ? {} : { 'x-purpose': purpose };
+  }
+
+  private async get<T>(url: string): Promise<T> {
+    const answer = await this.services.call(this.service, 'GET', url, this.reader?.actor as Principal | undefined, { accept: 'application/json', ...this.purposeHeader() });
     if (answer.status === 404) throw new Error(`${this.service} keeps no log for auditors`);
-    // The auditor's own input refused by the service (X-Purpose): their 400, with its field errors.
-    if (answer.status === 400) throw new ValidationFailed((JSON.parse(answer.body.toString('utf8')) as { errors?: FieldError[] }).errors ?? []);
-    if (answer.status !== 200) throw new Error(`${this.service} answered ${answer.status} to GET ${url}`);
+    expectOk(answer, `${this.service}: GET ${url}`);
     return JSON.parse(answer.body.toString('utf8')) as T;
   }
+}
+
+/** A 2xx goes on; the auditor's own input refused by the service (X-Purpose) is their 400, with its field errors. */
+function expectOk(answer: ServiceAnswer, request: string): void {
+  if (answer.status === 400) throw new ValidationFailed((JSON.parse(answer.body.toString('utf8')) as { errors?: FieldError[] }).errors ?? []);
+  if (answer.status < 200 || answer.status >= 300) throw new Error(`${request} answered ${answer.status}`);
 }

@@ -1,12 +1,12 @@
 import { ReadStreamOptions, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, LogReader } from '@register/service-kit';
+import { AuditableLog, LogReader, ShownEvent } from '@register/service-kit';
 import { purposeOf } from './purpose';
 import { PersonalDataReadLog } from './read-log';
 
 const MEMBER_STREAM = /^member-(.+)$/;
 
 /** The members whose events these are: their own streams, and events whose data names a `memberId`. */
-export function membersIn(events: RecordedEvent[]): string[] {
+export function membersIn(events: ShownEvent[]): string[] {
   const ids = new Set<string>();
   for (const e of events) {
     const own = MEMBER_STREAM.exec(e.streamId)?.[1];
@@ -18,11 +18,11 @@ export function membersIn(events: RecordedEvent[]): string[] {
 }
 
 /**
- * Personnel's log as auditors read it, which logs each read in the personal-data read log of every
- * member whose events it hands over (their free text is opened for auditors), with the auditor as
- * actor and the audit endpoint, as `/members/{id}/history` reads are logged. A page of
- * `/audit/events` is logged as the gateway read it: every member in the events it scanned, filtered
- * out or not. Without a reader (the log read by the service itself) nothing is logged.
+ * Personnel's log as auditors read it. What the audit API answered an auditor with is logged in the
+ * personal-data read log of every member whose events it showed (their free text is opened for
+ * auditors), with the auditor as actor and the audit endpoint, as `/members/{id}/history` reads
+ * are logged. The audit API says what it showed (`shown`): it filters what it reads, and a member
+ * whose events it read past and did not show was not read by the auditor.
  */
 export class ReadLoggingAuditableLog implements AuditableLog {
   constructor(
@@ -37,20 +37,20 @@ export class ReadLoggingAuditableLog implements AuditableLog {
     return new ReadLoggingAuditableLog(this.log, this.reads, { actor: reader.actor.id, endpoint: reader.endpoint, purpose });
   }
 
-  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.logged(await this.log.readAll(after, limit));
+  readAll(after: number, limit: number): Promise<RecordedEvent[]> {
+    return this.log.readAll(after, limit);
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.logged(await this.log.readStream(streamId, options));
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.log.readStream(streamId, options);
   }
 
   headPosition(): Promise<number> {
     return this.log.headPosition();
   }
 
-  private async logged(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  /** Without a reader (the service reading its own log) nothing is logged. */
+  async shown(events: ShownEvent[]): Promise<void> {
     if (this.reader) await this.reads.record({ ...this.reader, memberIds: membersIn(events) });
-    return events;
   }
 }
