@@ -39,7 +39,7 @@ export class HttpAuditableLog implements AuditableLog {
 
   /** Tells the service what its auditor was shown, as the auditor: only whose events they are is sent. */
   async shown(events: ShownEvent[]): Promise<void> {
-    if (!this.reader) return;
+    if (!this.reader || events.length === 0) return;
     const body = JSON.stringify({ endpoint: this.reader.endpoint, events: events.map((e) => ({ streamId: e.streamId, data: { memberId: (e.data as { memberId?: unknown } | null)?.memberId } })) });
     const answer = await this.services.call(this.service, 'POST', `${this.base}/shown`, this.reader.actor as Principal, { 'content-type': 'application/json', ...this.purposeHeader() }, body);
     expectOk(answer, `${this.service}: POST ${this.base}/shown`);
