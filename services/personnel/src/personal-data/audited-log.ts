@@ -32,7 +32,7 @@ export class ReadLoggingAuditableLog implements AuditableLog {
   ) {}
 
   /** The purpose is read (and refused with 400) before any data, as members' reads do. */
-  readFor(reader: LogReader): AuditableLog {
+  readFor(reader: LogReader): ReadLoggingAuditableLog {
     const purpose = purposeOf({ 'x-purpose': reader.purpose });
     return new ReadLoggingAuditableLog(this.log, this.reads, { actor: reader.actor.id, endpoint: reader.endpoint, purpose });
   }
