@@ -151,3 +151,20 @@ export async function seedTree(admin: ReturnType<Gateway['api']>) {
 }
 
 export const isProblem = (r: Reply) => String(r.headers['content-type'] ?? '').startsWith('application/problem+json') && typeof r.body?.status === 'number' && typeof r.body?.type === 'string';
+
+/** The embedded start with the seeded tree, and a central administrator's client. */
+export async function startSeeded(options: GatewayOptions = {}) {
+  const gw = await startGateway(options);
+  const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+  await seedTree(admin);
+  return { gw, admin };
+}
+
+/** Sends a write and expects a refusal with `status` as problem+json, both logs unchanged. */
+export async function refusedUnchanged(gw: Gateway, status: number, send: () => Promise<Reply>): Promise<Reply> {
+  const before = await gw.heads();
+  const r = await send();
+  expect({ status: r.status, problem: isProblem(r) }).toEqual({ status, problem: true });
+  expect(await gw.heads()).toBe(before);
+  return r;
+}

@@ -1,5 +1,5 @@
 import { Distributed, startDistributed } from './distributed-app';
-import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
+import { Gateway, isProblem, startSeeded, why } from './gateway-app';
 
 /**
  * Issue 16, point 1 (and point 4's minPosition): answers a new user met that named the wrong thing
@@ -11,9 +11,7 @@ describe('what a new user met (embedded gateway)', () => {
   let gw: Gateway;
   let admin: ReturnType<Gateway['api']>;
   beforeAll(async () => {
-    gw = await startGateway();
-    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
-    await seedTree(admin);
+    ({ gw, admin } = await startSeeded());
   });
   afterAll(async () => gw?.close());
 

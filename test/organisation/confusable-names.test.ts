@@ -1,4 +1,4 @@
-import { Gateway, isProblem, Reply, seedTree, startGateway, why } from '../gateway/gateway-app';
+import { Gateway, refusedUnchanged, Reply, startSeeded, why } from '../gateway/gateway-app';
 
 /**
  * Issue 14, hole 9: names that pass for a sibling's through invisible characters, bidi controls
@@ -21,22 +21,13 @@ describe('names that hide or imitate a sibling (embedded start)', () => {
   let admin: ReturnType<Gateway['api']>;
 
   beforeAll(async () => {
-    gw = await startGateway();
-    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
-    await seedTree(admin);
+    ({ gw, admin } = await startSeeded());
     const r = await admin.post('/branches', { id: 'dv', parentUnitId: 'xa-1', name: ORIGINAL, ...why() });
     expect(r.status).toBe(201);
   }, 60_000);
   afterAll(async () => gw?.close());
 
-  /** Sends a write and expects a refusal with `status`, the logs unchanged. */
-  async function refused(status: number, send: () => Promise<Reply>): Promise<Reply> {
-    const before = await gw.heads();
-    const r = await send();
-    expect({ status: r.status, problem: isProblem(r) }).toEqual({ status, problem: true });
-    expect(await gw.heads()).toBe(before);
-    return r;
-  }
+  const refused = (status: number, send: () => Promise<Reply>) => refusedUnchanged(gw, status, send);
 
   const nameRule = (r: Reply, field: string) => expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule: 'name-characters' })]));
 

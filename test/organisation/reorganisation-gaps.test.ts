@@ -1,7 +1,7 @@
 import { DomainEvent } from '@register/event-sourcing';
 import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
 import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
-import { Gateway, isProblem, Reply, seedTree, startGateway, why } from '../gateway/gateway-app';
+import { Gateway, refusedUnchanged, Reply, startSeeded, why } from '../gateway/gateway-app';
 
 /**
  * Issue 16, gaps found by a new user, against the embedded start: a second central committee, a
@@ -13,9 +13,7 @@ describe('structure gaps: central committee, merger target, empty successors (em
   let admin: ReturnType<Gateway['api']>;
 
   beforeAll(async () => {
-    gw = await startGateway();
-    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
-    await seedTree(admin);
+    ({ gw, admin } = await startSeeded());
     await gw.syncPersonnel();
     for (const [id, fullName, dateOfBirth] of [['m-a', 'Lò Văn An', '2000-01-02'], ['m-b', 'Vi Thị Bình', '2001-03-04'], ['m-c', 'Lương Văn Cường', '2002-05-06']]) {
       const consent = { givenOn: '2020-03-01', purposes: ['membership-register'] };
@@ -28,14 +26,7 @@ describe('structure gaps: central committee, merger target, empty successors (em
   }, 60_000);
   afterAll(async () => gw?.close());
 
-  /** Sends a write and expects a refusal with `status`, the logs unchanged. */
-  async function refused(status: number, send: () => Promise<Reply>): Promise<Reply> {
-    const before = await gw.heads();
-    const r = await send();
-    expect({ status: r.status, problem: isProblem(r) }).toEqual({ status, problem: true });
-    expect(await gw.heads()).toBe(before);
-    return r;
-  }
+  const refused = (status: number, send: () => Promise<Reply>) => refusedUnchanged(gw, status, send);
 
   it('refuses a second central committee (409 central-committee-exists, naming the one there is)', async () => {
     const r = await refused(409, () => admin.post('/units', { kind: 'central', name: 'Trung ương Đoàn thứ hai', ...why() }));

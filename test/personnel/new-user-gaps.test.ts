@@ -1,4 +1,4 @@
-import { Gateway, seedTree, startGateway } from '../gateway/gateway-app';
+import { Gateway, startSeeded } from '../gateway/gateway-app';
 
 /**
  * Issue 16, point 1: gaps in personnel found by trying the register as a new user would, through
@@ -9,9 +9,7 @@ describe('personnel gaps found by a new user (issue 16)', () => {
   let admin: ReturnType<Gateway['api']>;
 
   beforeAll(async () => {
-    gw = await startGateway();
-    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
-    await seedTree(admin);
+    ({ gw, admin } = await startSeeded());
     await gw.syncPersonnel();
   });
 
