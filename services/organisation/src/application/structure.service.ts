@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { AsOf } from '@register/service-kit';
@@ -16,7 +16,7 @@ export interface CommandAnswer {
 
 /** The write side of the organisation service, and the structure as it is or was. */
 @Injectable()
-export class StructureService implements OnApplicationShutdown {
+export class StructureService implements OnModuleDestroy {
   private readonly live: LiveAggregate<StructureFact, Structure>;
   private readonly logger = new Logger('StructureService');
 
@@ -30,7 +30,8 @@ export class StructureService implements OnApplicationShutdown {
     this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureAggregate, handler, undefined, undefined, snapshots);
   }
 
-  async onApplicationShutdown() {
+  /** The last snapshot, while the log's database is still open (it closes at application shutdown). */
+  async onModuleDestroy() {
     await this.live.flush();
   }
 
