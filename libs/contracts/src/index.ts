@@ -1,2 +1,4 @@
 export * from './organisation';
 export * from './personnel';
+export * from './evaluation';
+export * from './training';

@@ -1,0 +1,36 @@
+import { ConflictError, deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { RatingEvent } from '@register/contracts';
+import { changeIdOf } from '../domain/periods';
+import { PendingChange, Rating, ratingAggregate } from '../domain/rating';
+import { isGradeOf } from '../domain/scales';
+
+/** A change of a decided rating, proposed by `actor`: one at a time. */
+export type ProposeRatingChange = { type: 'ProposeRatingChange'; ratingId: string; grade: string; actor: string };
+/** Approval or rejection of a proposed change, by another person than the proposer (four eyes). */
+export type SettleRatingChange = { type: 'SettleRatingChange'; ratingId: string; changeId: string; outcome: 'approval' | 'rejection'; actor: string };
+
+export const proposalDecider = deciderOf(ratingAggregate, decideProposal);
+export const settlementDecider = deciderOf(ratingAggregate, decideSettlement);
+
+export function decideProposal(c: ProposeRatingChange, s: Rating): RatingEvent[] {
+  if (!s.exists) throw new NotFoundError('rating', c.ratingId);
+  if (s.decided === null || s.scale === null) throw new RuleViolation('not-decided', `rating ${c.ratingId} has no decision yet: there is nothing to change`);
+  if (!isGradeOf(s.scale, c.grade)) throw new RuleViolation('grade-not-in-scale', `${c.grade} is not a grade of the ${s.scale} scale this rating uses`);
+  if (c.grade === s.decided) throw new RuleViolation('same-grade', `rating ${c.ratingId} is already ${c.grade}`);
+  if (s.pending) throw new ConflictError('change-pending', `change ${s.pending.changeId} of this rating awaits approval or rejection`, { changeId: s.pending.changeId });
+  return [{ type: 'RatingChangeProposed', data: { ratingId: c.ratingId, changeId: changeIdOf(s.changes + 1, c.ratingId), fromGrade: s.decided, toGrade: c.grade, proposedBy: c.actor } }];
+}
+
+export function decideSettlement(c: SettleRatingChange, s: Rating): RatingEvent[] {
+  const pending = pendingChange(c, s);
+  if (pending.proposedBy === c.actor) throw new RuleViolation('four-eyes', `${c.actor} proposed change ${c.changeId}: another person approves or rejects it`);
+  const { changeId, fromGrade, toGrade, proposedBy } = pending;
+  if (c.outcome === 'approval') return [{ type: 'RatingChangeApproved', data: { ratingId: c.ratingId, changeId, fromGrade, toGrade, proposedBy, approvedBy: c.actor } }];
+  return [{ type: 'RatingChangeRejected', data: { ratingId: c.ratingId, changeId, fromGrade, toGrade, proposedBy, rejectedBy: c.actor } }];
+}
+
+function pendingChange(c: SettleRatingChange, s: Rating): PendingChange {
+  if (s.pending?.changeId === c.changeId) return s.pending;
+  if (s.settled.includes(c.changeId)) throw new ConflictError('change-settled', `change ${c.changeId} was already approved or rejected`);
+  throw new NotFoundError('rating-change', c.changeId);
+}

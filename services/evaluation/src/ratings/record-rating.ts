@@ -1,0 +1,47 @@
+import { ConflictError, deciderOf, RuleViolation } from '@register/event-sourcing';
+import { RatingEvent, RatingPeriod, RatingPlacement, RatingScale, RatingStage, RatingSubject } from '@register/contracts';
+import { periodDays, periodKey, ratingIdOf } from '../domain/periods';
+import { Rating, ratingAggregate } from '../domain/rating';
+import { isGradeOf, scaleInUse } from '../domain/scales';
+
+/** What the register knows of the subject during the period (from organisation's and personnel's events). */
+export interface SubjectFacts {
+  /** Whether it existed on some day of the period; false also when nobody ever published it. */
+  existed: boolean;
+  placement: RatingPlacement;
+}
+
+/**
+ * A self-assessment (by the subject's own branch) or a decision (by the level above) of one
+ * subject for one period. Who may do which is the route table's (libs/auth): the caller reaching
+ * here may.
+ */
+export type RecordRating = {
+  type: 'RecordRating';
+  subjectType: RatingSubject;
+  subjectId: string;
+  year: number;
+  period: RatingPeriod;
+  scale: RatingScale;
+  grade: string;
+  stage: RatingStage;
+  subject: SubjectFacts;
+};
+
+export const ratingIdOfCommand = (c: Pick<RecordRating, 'subjectType' | 'subjectId' | 'year' | 'period'>) => ratingIdOf(c.subjectType, c.subjectId, periodKey(c.year, c.period));
+
+export const recordingDecider = deciderOf(ratingAggregate, decideRecording);
+
+export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
+  const inUse = scaleInUse(c.subjectType, c.year);
+  if (c.scale !== inUse) throw new RuleViolation('scale-not-in-use', `a ${c.subjectType} is rated for ${c.year} on the ${inUse} scale, not ${c.scale}`, { scale: c.scale, inUse });
+  if (!isGradeOf(c.scale, c.grade)) throw new RuleViolation('grade-not-in-scale', `${c.grade} is not a grade of the ${c.scale} scale`);
+  if (!c.subject.existed) {
+    const { from, to } = periodDays(c.year, c.period);
+    throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist between ${from} and ${to}`);
+  }
+  if (s.decided !== null) throw new ConflictError('already-decided', `the ${periodKey(c.year, c.period)} rating of ${c.subjectType} ${c.subjectId} is decided; it changes only through a rating change`);
+  if (c.stage === 'decision' && s.selfAssessed === null) throw new RuleViolation('self-assessment-first', `${c.subjectType} ${c.subjectId} has not assessed itself for ${periodKey(c.year, c.period)}`);
+  const data = { ratingId: ratingIdOfCommand(c), subjectType: c.subjectType, subjectId: c.subjectId, year: c.year, period: c.period, periodKey: periodKey(c.year, c.period), scale: c.scale, grade: c.grade, placement: c.subject.placement };
+  return [c.stage === 'decision' ? { type: 'RatingDecided', data } : { type: 'RatingSelfAssessed', data }];
+}
