@@ -1,0 +1,245 @@
+/**
+ * The verifiable log's core: the hash chain, the RFC 9162 Merkle tree and its proofs, the C2SP
+ * signed-note checkpoints. It imports nothing but `node:crypto`, so that its compiled form is one
+ * file an auditor can read and run with plain Node (`node verifier-core.js BUNDLE` via
+ * verify-bundle.ts). The server builds its chain, checkpoints and proofs with these same functions.
+ */
+import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+
+export type Hash = Buffer;
+
+export const HASH_SIZE = 32;
+/** The hash a log's first event chains from. */
+export const GENESIS: Hash = Buffer.alloc(HASH_SIZE);
+
+const sha256 = (...parts: Buffer[]): Hash => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+export const toHex = (h: Buffer): string => h.toString('hex');
+export const fromHex = (s: string): Hash => Buffer.from(s, 'hex');
+
+/** An event's chain hash: the previous event's hash and the event exactly as stored (its entry text). */
+export const eventHash = (prev: Hash, entry: string): Hash => sha256(prev, Buffer.from(entry, 'utf8'));
+
+/** RFC 9162 §2.1.1: a leaf's hash (here the leaf is an event's chain hash). */
+export const leafHash = (leaf: Buffer): Hash => sha256(LEAF, leaf);
+export const nodeHash = (left: Hash, right: Hash): Hash => sha256(NODE, left, right);
+
+/** The largest power of two smaller than n (n > 1): where RFC 9162 splits a tree. */
+export function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** MTH(D[n]) over leaf hashes (RFC 9162 §2.1.1); the empty tree's is SHA-256 of nothing. */
+export function rootOf(leaves: Hash[], from = 0, to = leaves.length): Hash {
+  const n = to - from;
+  if (n === 0) return sha256();
+  if (n === 1) return leaves[from];
+  const k = splitPoint(n);
+  return nodeHash(rootOf(leaves, from, from + k), rootOf(leaves, from + k, to));
+}
+
+/**
+ * The right edge of a growing tree (a compact range from 0): the roots of its perfect subtrees,
+ * largest first. Appending a leaf and asking the root cost O(log n), so a log's root is kept
+ * without holding its leaves.
+ */
+export class Frontier {
+  private constructor(
+    private readonly nodes: { hash: Hash; height: number }[],
+    private count: number,
+  ) {}
+
+  static empty(): Frontier {
+    return new Frontier([], 0);
+  }
+
+  /** A frontier saved with `toJSON`; its size says how many leaves it covers. */
+  static fromJSON(saved: { size: number; nodes: string[] }): Frontier {
+    const heights = heightsOf(saved.size);
+    if (heights.length !== saved.nodes.length) throw new Error(`a frontier of ${saved.size} leaves has ${heights.length} nodes, not ${saved.nodes.length}`);
+    return new Frontier(saved.nodes.map((h, i) => ({ hash: fromHex(h), height: heights[i] })), saved.size);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  append(leaf: Hash): void {
+    let node = { hash: leaf, height: 0 };
+    while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1].height === node.height) {
+      const left = this.nodes.pop() as { hash: Hash; height: number };
+      node = { hash: nodeHash(left.hash, node.hash), height: node.height + 1 };
+    }
+    this.nodes.push(node);
+    this.count += 1;
+  }
+
+  root(): Hash {
+    if (this.nodes.length === 0) return sha256();
+    let r = this.nodes[this.nodes.length - 1].hash;
+    for (let i = this.nodes.length - 2; i >= 0; i -= 1) r = nodeHash(this.nodes[i].hash, r);
+    return r;
+  }
+
+  toJSON(): { size: number; nodes: string[] } {
+    return { size: this.count, nodes: this.nodes.map((n) => toHex(n.hash)) };
+  }
+}
+
+/** The heights of a compact range's perfect subtrees for n leaves: n's set bits, largest first. */
+function heightsOf(n: number): number[] {
+  const out: number[] = [];
+  for (let h = 52; h >= 0; h -= 1) if (Math.floor(n / 2 ** h) % 2 === 1) out.push(h);
+  return out;
+}
+
+/** RFC 9162 §2.1.3.1: the audit path of leaf m in the tree of the first n leaves. */
+export function inclusionPath(leaves: Hash[], m: number, n = leaves.length, from = 0): Hash[] {
+  if (n <= 1) return [];
+  const k = splitPoint(n);
+  return m < k
+    ? [...inclusionPath(leaves, m, k, from), rootOf(leaves, from + k, from + n)]
+    : [...inclusionPath(leaves, m - k, n - k, from + k), rootOf(leaves, from, from + k)];
+}
+
+/** RFC 9162 §2.1.4.1: the proof that the tree of n leaves extends the tree of its first m. */
+export function consistencyPath(leaves: Hash[], m: number, n = leaves.length): Hash[] {
+  if (m <= 0 || m >= n) return [];
+  return subproof(leaves, m, 0, n, true);
+}
+
+function subproof(leaves: Hash[], m: number, from: number, n: number, whole: boolean): Hash[] {
+  if (m === n) return whole ? [] : [rootOf(leaves, from, from + n)];
+  const k = splitPoint(n);
+  return m <= k
+    ? [...subproof(leaves, m, from, k, whole), rootOf(leaves, from + k, from + n)]
+    : [...subproof(leaves, m - k, from + k, n - k, false), rootOf(leaves, from, from + k)];
+}
+
+const odd = (x: number) => x % 2 === 1;
+const half = (x: number) => Math.floor(x / 2);
+
+/** RFC 9162 §2.1.3.2: does `path` prove leaf `index` (of hash `leaf`) in the tree of `size` with `root`? */
+export function verifyInclusion(leaf: Hash, index: number, size: number, path: Hash[], root: Hash): boolean {
+  if (index >= size || index < 0) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = nodeHash(r, p);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && r.equals(root);
+}
+
+/** RFC 9162 §2.1.4.2: does `path` prove that the tree (second, secondRoot) extends (first, firstRoot)? */
+export function verifyConsistency(first: number, second: number, firstRoot: Hash, secondRoot: Hash, path: Hash[]): boolean {
+  if (first <= 0 || first > second) return false;
+  if (first === second) return path.length === 0 && firstRoot.equals(secondRoot);
+  if (path.length === 0) return false;
+  const nodes = isPowerOfTwo(first) ? [firstRoot, ...path] : path;
+  let fn = first - 1;
+  let sn = second - 1;
+  while (odd(fn)) [fn, sn] = [half(fn), half(sn)];
+  let fr = nodes[0];
+  let sr = nodes[0];
+  for (const c of nodes.slice(1)) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
+/**
+ * A checkpoint (C2SP tlog-checkpoint): the log's origin, its size and its root, as a signed note
+ * (C2SP signed-note) with an Ed25519 signature. The note's text is what is stored and published.
+ */
+export interface Checkpoint {
+  origin: string;
+  size: number;
+  root: Hash;
+}
+
+const ED25519 = 0x01;
+const DASH = '\u2014 ';
+
+export const checkpointBody = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${c.root.toString('base64')}\n`;
+
+/** The signed note's key id: the first 4 bytes of SHA-256(name, newline, algorithm byte, public key). */
+export function keyId(name: string, publicKey: KeyObject): Buffer {
+  return sha256(Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519]), rawPublicKey(publicKey)).subarray(0, 4);
+}
+
+/** The 32 bytes of an Ed25519 public key (the tail of its SPKI DER). */
+export const rawPublicKey = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' }).subarray(-32);
+
+/** A verifier key in the signed-note form `name+keyid+base64(0x01 ‖ key)`: what the register publishes. */
+export function verifierKey(name: string, publicKey: KeyObject): string {
+  return `${name}+${toHex(keyId(name, publicKey))}+${Buffer.concat([Buffer.from([ED25519]), rawPublicKey(publicKey)]).toString('base64')}`;
+}
+
+/** The public key and its name from a published verifier key; throws on any other form. */
+export function parseVerifierKey(text: string): { name: string; publicKey: KeyObject } {
+  const [name, id, ...rest] = text.trim().split('+');
+  const key = rest.join('+');
+  const raw = Buffer.from(key ?? '', 'base64');
+  if (!name || !id || raw.length !== 33 || raw[0] !== ED25519) throw new Error('not an Ed25519 verifier key (name+keyid+key)');
+  const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw.subarray(1)]), format: 'der', type: 'spki' });
+  if (toHex(keyId(name, publicKey)) !== id) throw new Error('the verifier key id does not match its key');
+  return { name, publicKey };
+}
+
+/** Signs a checkpoint with the log's private key; the note's text. */
+export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObject, publicKey: KeyObject): string {
+  const body = checkpointBody(c);
+  const signature = sign(null, Buffer.from(body, 'utf8'), privateKey);
+  return `${body}\n${DASH}${name} ${Buffer.concat([keyId(name, publicKey), signature]).toString('base64')}\n`;
+}
+
+export type NoteVerdict = { ok: true; checkpoint: Checkpoint } | { ok: false; why: string };
+
+/** Reads a signed checkpoint and checks its signature by `name`'s key: the checkpoint, or why not. */
+export function openCheckpoint(note: string, name: string, publicKey: KeyObject): NoteVerdict {
+  const split = note.indexOf('\n\n');
+  if (split < 0) return { ok: false, why: 'not a signed note (no blank line before the signatures)' };
+  const body = note.slice(0, split + 1);
+  const lines = body.split('\n');
+  const size = Number(lines[1]);
+  const root = Buffer.from(lines[2] ?? '', 'base64');
+  if (lines.length !== 4 || !/^\d+$/.test(lines[1] ?? '') || root.length !== HASH_SIZE) return { ok: false, why: 'not a checkpoint (origin, size, root)' };
+  const id = keyId(name, publicKey);
+  const signed = note
+    .slice(split + 2)
+    .split('\n')
+    .filter((l) => l.startsWith(`${DASH}${name} `))
+    .map((l) => Buffer.from(l.slice(DASH.length + name.length + 1), 'base64'))
+    .find((s) => s.length === 68 && s.subarray(0, 4).equals(id));
+  if (!signed) return { ok: false, why: `no signature by ${name}'s key` };
+  if (!verify(null, Buffer.from(body, 'utf8'), publicKey, signed.subarray(4))) return { ok: false, why: 'the signature does not verify' };
+  return { ok: true, checkpoint: { origin: lines[0], size, root } };
+}
