@@ -44,6 +44,14 @@ export type BranchSplit = DomainEvent<
   { splitId: string; sourceBranchId: string; parts: Array<{ branchId: string; memberIds: string[] }> }
 >;
 
+/**
+ * Communes or provinces combine (the 2025 reform): the sources end, merged into `intoUnitId`. The
+ * decision's UnitMoved and BranchMoved events, recorded with it and just before it, carry the
+ * sources' child units and branches to the successor; `intoNewUnit` when a UnitEstablished of the
+ * same decision made it.
+ */
+export type UnitsMerged = DomainEvent<'UnitsMerged', { mergerId: string; sourceUnitIds: string[]; intoUnitId: string; intoNewUnit: boolean }>;
+
 export type OrganisationEvent =
   | UnitEstablished
   | UnitRenamed
@@ -54,7 +62,8 @@ export type OrganisationEvent =
   | BranchMoved
   | BranchDissolved
   | BranchesMerged
-  | BranchSplit;
+  | BranchSplit
+  | UnitsMerged;
 
 export const ORGANISATION_SCHEMA_VERSIONS: Record<OrganisationEvent['type'], number> = {
   UnitEstablished: 1,
@@ -67,4 +76,5 @@ export const ORGANISATION_SCHEMA_VERSIONS: Record<OrganisationEvent['type'], num
   BranchDissolved: 1,
   BranchesMerged: 1,
   BranchSplit: 1,
+  UnitsMerged: 1,
 };

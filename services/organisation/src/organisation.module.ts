@@ -13,6 +13,7 @@ import { PeopleReplica } from './people/people-replica';
 import { PeopleSyncConsumer } from './people/people-sync.consumer';
 import { organisationProjections } from './projections';
 import { ReorganisationController } from './reorganisation/reorganisation.controller';
+import { UnitMergersController } from './reorganisation/unit-mergers.controller';
 import { TreeReads } from './tree/tree-read-model';
 import { UnitsController } from './units/units.controller';
 
@@ -20,13 +21,14 @@ export { organisationSchemas };
 
 /**
  * The union's structure: units (central, provincial, district, grassroots) and branches (chi đoàn)
- * with their residential areas; establishments, moves, mergers, splits, dissolutions.
+ * with their residential areas; establishments, moves, mergers (of branches, communes and
+ * provinces), splits, dissolutions.
  * One folder per capability below this one; this module gathers them, so that the service runs
  * alone (main.ts) or beside the others in the embedded start.
  */
 @Module({
   imports: [OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
-  controllers: [UnitsController, BranchesController, ReorganisationController, PeopleSyncConsumer],
+  controllers: [UnitsController, BranchesController, ReorganisationController, UnitMergersController, PeopleSyncConsumer],
   providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, { provide: UNIT_PLACEMENT, useClass: StructurePlacement }, ...relayProviders('organisation', ORGANISATION_STORE)],
   exports: [StructureService, PeopleReplica, OrganisationLogModule],
 })

@@ -8,6 +8,8 @@ export const unitView = (u: Unit) => ({
   status: u.status,
   establishedOn: u.establishedOn,
   dissolvedOn: u.dissolvedOn ?? null,
+  predecessorIds: u.predecessorIds,
+  successorIds: u.successorIds,
   version: u.version,
 });
 

@@ -3,6 +3,7 @@ import { nameKey } from '@register/service-kit';
 import { Branch, Structure } from '../domain/structure';
 import { BranchPeople, noPeopleYet } from '../domain/branch-people';
 import { isInSubtree } from '../domain/rules';
+import { lineageIn } from '../domain/lineage';
 
 export interface DirectoryFilter {
   /** Every branch in this unit's subtree. */
@@ -32,14 +33,5 @@ export function searchBranches(s: Structure, filter: DirectoryFilter, people: Br
 
 /** The lineage of a branch: every predecessor and successor, transitively, with the facts' dates. */
 export function lineageOf(s: Structure, branchId: string) {
-  const walk = (id: string, next: (b: Branch) => string[], seen = new Set<string>()): Branch[] => {
-    const out: Branch[] = [];
-    for (const n of next(s.branches.get(id)!)) {
-      if (seen.has(n) || !s.branches.has(n)) continue;
-      seen.add(n);
-      out.push(s.branches.get(n)!, ...walk(n, next, seen));
-    }
-    return out;
-  };
-  return { predecessors: walk(branchId, (b) => b.predecessorIds), successors: walk(branchId, (b) => b.successorIds) };
+  return lineageIn(s.branches, branchId);
 }

@@ -15,6 +15,9 @@ export function activeUnit(s: Structure, unitId: string, role = 'unit', ifVersio
   const unit = s.units.get(unitId);
   if (!unit) throw new RuleViolation(`${role}-unknown`, `${role} ${unitId} does not exist`, { unitId });
   checkVersion(`unit-${unitId}`, unit.version, ifVersion);
+  if (unit.status === 'merged') {
+    throw new RuleViolation(`${role}-merged`, `${role} ${unitId} (${unit.name}) was merged into ${unit.successorIds.join(', ')} on ${unit.dissolvedOn}`, { unitId, successorIds: unit.successorIds });
+  }
   if (unit.status !== 'active') throw new RuleViolation(`${role}-dissolved`, `${role} ${unitId} (${unit.name}) was dissolved on ${unit.dissolvedOn}`, { unitId });
   return unit;
 }

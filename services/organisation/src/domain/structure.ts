@@ -7,9 +7,15 @@ export interface Unit {
   kind: UnitKind;
   name: string;
   parentId: string | null;
-  status: 'active' | 'dissolved';
+  /** `merged` is closed, like `dissolved`, but has a successor (a commune or province merger). */
+  status: 'active' | 'dissolved' | 'merged';
   establishedOn: string;
+  /** The day it ended: dissolved, or merged into its successor. */
   dissolvedOn?: string;
+  /** The units merged into it. */
+  predecessorIds: string[];
+  /** The unit it was merged into. */
+  successorIds: string[];
   /** How many changes this unit has seen: its ETag. */
   version: number;
 }
@@ -72,7 +78,7 @@ export function evolveStructure(s: Structure, event: StructureFact): Structure {
   switch (event.type) {
     case 'UnitEstablished': {
       const { unitId, kind, name, parentId } = event.data;
-      s.units.set(unitId, { id: unitId, kind, name, parentId, status: 'active', establishedOn: on, version: 1 });
+      s.units.set(unitId, { id: unitId, kind, name, parentId, status: 'active', establishedOn: on, predecessorIds: [], successorIds: [], version: 1 });
       if (parentId) link(s.childUnits, parentId, unitId);
       return s;
     }
@@ -117,6 +123,18 @@ export function evolveStructure(s: Structure, event: StructureFact): Structure {
     }
     case 'BranchSplit':
       return touchBranch(s, event.data.sourceBranchId, (b) => close(b, 'split', on, event.data.parts.map((p) => p.branchId)));
+    case 'UnitsMerged': {
+      // The sources' children were moved by the decision's UnitMoved and BranchMoved events.
+      const { sourceUnitIds, intoUnitId } = event.data;
+      for (const id of sourceUnitIds) {
+        touchUnit(s, id, (u) => {
+          u.status = 'merged';
+          u.dissolvedOn = on;
+          u.successorIds.push(intoUnitId);
+        });
+      }
+      return touchUnit(s, intoUnitId, (u) => u.predecessorIds.push(...sourceUnitIds.filter((id) => !u.predecessorIds.includes(id))));
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { aDistrict, branch, unit } from '../domain/fixtures';
 import { treeOf } from './tree-query';
 import { readTree } from './tree-read-model';
 import { unitTreeProjection } from './unit-tree.projection';
+import { structureDecider } from '../testing/structure-decider';
 
 const tree = async (events: Dated[]) => {
   const p = await project(unitTreeProjection, events);
@@ -91,6 +92,17 @@ describe('unit-tree projection', () => {
       ['b1', 'active'],
     ]);
     await expect(read('nowhere')).rejects.toThrow(NotFoundError);
+  });
+
+  it('ends merged communes, their branches under the successor, and gives the trees the fold gives', async () => {
+    const before = [...aDistrict, unit('cc', 'grassroots', 'qp', 'Đoàn xã Châu Cường'), branch('b3', 'cc', 'Chi đoàn bản Pà Cọ'), unit('cs', 'grassroots', 'cc', 'Đoàn trường')];
+    const merger = structureDecider.decide({ type: 'MergeUnits', mergerId: 'um', sourceUnitIds: ['cc'], into: { unitId: 'tp' } }, foldFacts(before));
+    const events = [...before, ...merger];
+    const units = Object.fromEntries((await (await project(unitTreeProjection, events)).docs('units')).map((u) => [u._id, u]));
+    expect(units.cc).toMatchObject({ status: 'merged', dissolvedOn: '2025-01-01', childUnitIds: [], branchIds: [] });
+    expect(units.tp).toMatchObject({ childUnitIds: ['cs'], branchIds: ['b1', 'b2', 'b3'], counts: { units: 1, branches: 3, residentialBranches: 3 } });
+    expect(units.qp.counts).toEqual({ units: 2, branches: 3, residentialBranches: 3 });
+    await sameTrees(events);
   });
 
   it.each([1, 2, 3, 4, 5])('gives the trees the fold of the same facts gives (random reorganisation %i)', async (seed) => {

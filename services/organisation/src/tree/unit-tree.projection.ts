@@ -19,8 +19,9 @@ export interface TreeUnitDoc extends PlacedUnit {
   parentId: string | null;
   /** How many units are above it (the top of the tree: 0). */
   depth: number;
-  status: 'active' | 'dissolved';
+  status: 'active' | 'dissolved' | 'merged';
   establishedOn: string;
+  /** The day it ended: dissolved, or merged. */
   dissolvedOn: string | null;
   counts: SubtreeCounts;
 }
@@ -56,6 +57,13 @@ async function closeBranch(reader: ProjectionReader<C>, changes: Changes<C>, id:
   if (!b) return;
   changes.set(B, id, { status });
   if (b.status === 'active') for (const a of b.ancestorIds) changes.inc(U, a, times(weight(b), -1));
+}
+
+async function closeUnit(reader: ProjectionReader<C>, changes: Changes<C>, id: string, status: TreeUnitDoc['status'], closedOn: string) {
+  const u = await unit(reader, id);
+  if (!u) return;
+  changes.set(U, u._id, { status, dissolvedOn: closedOn });
+  if (u.status === 'active') for (const a of u.ancestorIds) changes.inc(U, a, { 'counts.units': -1 });
 }
 
 /**
@@ -110,10 +118,14 @@ export const unitTreeProjection = defineProjection<OrganisationEvent, C>({
       return changes.operations();
     },
     UnitDissolved: async (e: E<'UnitDissolved'>, reader) => {
-      const u = await unit(reader, e.data.unitId);
-      if (!u) return [];
-      const changes = new Changes<C>().set(U, u._id, { status: 'dissolved', dissolvedOn: on(e) });
-      if (u.status === 'active') for (const a of u.ancestorIds) changes.inc(U, a, { 'counts.units': -1 });
+      const changes = new Changes<C>();
+      await closeUnit(reader, changes, e.data.unitId, 'dissolved', on(e));
+      return changes.operations();
+    },
+    // The sources' children moved by the decision's UnitMoved and BranchMoved, just before.
+    UnitsMerged: async (e: E<'UnitsMerged'>, reader) => {
+      const changes = new Changes<C>();
+      for (const id of e.data.sourceUnitIds) await closeUnit(reader, changes, id, 'merged', on(e));
       return changes.operations();
     },
     BranchEstablished: async (e: E<'BranchEstablished'>, reader) => {

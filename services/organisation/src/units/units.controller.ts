@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOf, ParseIdPipe } from '@register/service-kit';
+import { Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, unitView } from '../application/views';
+import { lineageIn } from '../domain/lineage';
 import { treeOf } from '../tree/tree-query';
 import { TreeReads } from '../tree/tree-read-model';
 import { unitDecider } from './unit-commands';
@@ -11,7 +12,7 @@ import { DissolveUnitRequest, EstablishUnitRequest, MoveUnitRequest, RenameUnitR
 
 type Reply = { header(name: string, value: string): unknown };
 
-/** Union units: establish, rename, move, dissolve; read one, or its subtree, now or as of a date. */
+/** Union units: establish, rename, move, dissolve; read one, its subtree or its lineage, now or as of a date. */
 @ApiTags('units')
 @Controller('units')
 export class UnitsController {
@@ -44,6 +45,17 @@ export class UnitsController {
     const includeClosed = query.includeClosed === 'true';
     if (!asOf) return this.trees.tree(id, { includeClosed, depth: levels, minPosition: query.minPosition });
     return treeOf(await this.structure.structure(asOf), id, includeClosed, levels);
+  }
+
+  @Get(':id/lineage')
+  @ApiOperation({ summary: 'Every predecessor and successor of a unit through commune and province mergers, now or as of a date or instant (folded from the log)' })
+  async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
+    // The structure this process folds is current with every write it made: minPosition has nothing to wait for.
+    const s = await this.structure.structure(parseAsOf(query.asOf));
+    const unit = s.units.get(id);
+    if (!unit) throw new NotFoundError('unit', id);
+    const { predecessors, successors } = lineageIn(s.units, id);
+    return { unit: unitView(unit), predecessors: predecessors.map(unitView), successors: successors.map(unitView) };
   }
 
   @Post(':id/moves')
