@@ -77,6 +77,17 @@ const scenarios: Record<string, Scenario> = {
     const u = await unitIn(a, `ds-${n}`, 'xa-1');
     return { inside: { path: `/units/${u}/dissolution`, body: why() }, outside: [{ path: `/units/${out.unit}/dissolution`, body: why() }] };
   },
+  'unit.merge': async (a, n, _w, out) => {
+    const [u1, u2, u3] = [await unitIn(a, `um1-${n}`, 'qp'), await unitIn(a, `um2-${n}`, 'qp'), await unitIn(a, `um3-${n}`, 'qp')];
+    return {
+      inside: { path: '/unit-mergers', body: { sourceUnitIds: [u1], into: { unitId: u2 }, ...why() } },
+      outside: [
+        { path: '/unit-mergers', body: { sourceUnitIds: [u3, out.unit], into: { name: `Đoàn xã hợp nhất ${n}`, kind: 'grassroots', parentId: 'qp' }, ...why() } },
+        { path: '/unit-mergers', body: { sourceUnitIds: [u3], into: { unitId: out.unit }, ...why() } },
+        { path: '/unit-mergers', body: { sourceUnitIds: [u3, u2], into: { name: `Đoàn xã hợp nhất ngoài ${n}`, kind: 'grassroots', parentId: 'th' }, ...why() } },
+      ],
+    };
+  },
   'branch.establish': async (_a, n, _w, out) => ({
     inside: { path: '/branches', body: { parentUnitId: 'xa-1', name: `Chi đoàn mới ${n}`, ...why() } },
     outside: [{ path: '/branches', body: { parentUnitId: out.unit, name: `Chi đoàn ngoài ${n}`, ...why() } }],

@@ -6,6 +6,7 @@ import { API_PREFIX } from '@register/service-kit';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
 import { PUBLIC } from '../../services/gateway/src/security/gateway-access';
 import { BranchMergerRequest, BranchSplitRequest } from '../../services/organisation/src/reorganisation/reorganisation.dto';
+import { UnitMergerRequest } from '../../services/organisation/src/reorganisation/unit-merger.dto';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { Gateway, seedTree, startGateway, why } from './gateway-app';
 
@@ -131,6 +132,6 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       getMetadataStorage()
         .getTargetValidationMetadatas(target as new () => unknown, '', true, false)
         .find((m) => m.propertyName === property && m.name === 'arrayMaxSize')?.constraints[0];
-    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts') }).toEqual(TARGET_LIST_LIMITS);
+    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds') }).toEqual(TARGET_LIST_LIMITS);
   });
 });

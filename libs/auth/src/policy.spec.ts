@@ -6,6 +6,7 @@ import { seededRandom } from '@register/event-sourcing';
 const tree: Record<string, string[]> = {
   'unit:qp': ['qp', 'na', 'tw'],
   'unit:xa-1': ['xa-1', 'qp', 'na', 'tw'],
+  'unit:xa-2': ['xa-2', 'qp', 'na', 'tw'],
   'unit:xa-9': ['xa-9', 'th', 'tw'],
   'branch:b-1': ['xa-1', 'qp', 'na', 'tw'],
   'branch:b-2': ['xa-1', 'qp', 'na', 'tw'],
@@ -77,7 +78,7 @@ describe('route policies: HEAD and methods no route names', () => {
   it('refuses a route no policy names, whatever the method and whoever calls (deny by default)', async () => {
     for (const method of ['GET', 'HEAD', 'POST', 'DELETE']) {
       for (const who of [admin, officer, auditor]) {
-        const d = await ask(who, method, '/unit-mergers', {});
+        const d = await ask(who, method, '/unit-splits', {});
         expect([method, who.id, d.allowed, !d.allowed && d.status]).toEqual([method, who.id, false, 403]);
       }
     }
@@ -238,5 +239,27 @@ describe('route policies: properties over random callers × routes × methods ×
       if (d.allowed && named?.action === 'member.read' && place === 'nobody') expect([why, who.roles.some((x) => x === 'auditor' || x === 'central-admin')]).toEqual([why, true]);
     }
     expect(ROLES.length).toBeGreaterThan(0);
+  });
+});
+
+describe('route policies: unit mergers', () => {
+  const mergeUnits = (who: Principal, sourceUnitIds: unknown[], into: Record<string, unknown>) => ask(who, 'POST', '/unit-mergers', { body: { sourceUnitIds, into } });
+  const commune: Principal = { id: 'c', roles: ['unit-officer'], scopeUnitId: 'xa-1', via: 'jwt' };
+
+  it('lets an officer of a unit above every source merge them, into a unit or under a parent in scope', async () => {
+    expect((await mergeUnits(officer, ['xa-1'], { unitId: 'xa-2' })).allowed).toBe(true);
+    expect((await mergeUnits(officer, ['xa-1', 'xa-2'], { name: 'Đoàn xã mới', kind: 'grassroots', parentId: 'qp' })).allowed).toBe(true);
+  });
+
+  it('refuses (403) a source outside the scope, the caller\'s own unit as a source, and a successor or parent outside the scope', async () => {
+    expect((await mergeUnits(officer, ['xa-1', 'xa-9'], { name: 'x', kind: 'grassroots', parentId: 'qp' })).allowed).toBe(false);
+    expect((await mergeUnits(commune, ['xa-1'], { unitId: 'xa-2' })).allowed).toBe(false);
+    expect((await mergeUnits(officer, ['xa-1'], { unitId: 'xa-9' })).allowed).toBe(false);
+    expect((await mergeUnits(officer, ['xa-1', 'xa-2'], { name: 'x', kind: 'grassroots', parentId: 'th' })).allowed).toBe(false);
+  });
+
+  it('caps the sources at the DTO\'s size and checks every id before a look-up', async () => {
+    await expect(mergeUnits(officer, Array.from({ length: TARGET_LIST_LIMITS.sourceUnitIds + 1 }, () => 'xa-1'), { unitId: 'xa-2' })).rejects.toThrow(MalformedTarget);
+    await expect(mergeUnits(officer, ['xa-1', "' OR 1=1"], { unitId: 'xa-2' })).rejects.toThrow('sourceUnitIds.1');
   });
 });

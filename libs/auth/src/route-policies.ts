@@ -48,7 +48,7 @@ export class MalformedTarget extends Error {
 
 /**
  * How many ids of one list a request may name: the DTOs' @ArrayMaxSize (organisation's
- * reorganisation.dto.ts; test/gateway/openapi-route-policies.test.ts checks that they agree).
+ * reorganisation.dto.ts and unit-merger.dto.ts; test/gateway/openapi-route-policies.test.ts checks that they agree).
  * Checked before the first look-up, whoever calls.
  */
 export const TARGET_LIST_LIMITS = {
@@ -56,6 +56,8 @@ export const TARGET_LIST_LIMITS = {
   sourceBranchIds: 100,
   /** BranchSplitRequest.parts */
   parts: 20,
+  /** UnitMergerRequest.sourceUnitIds */
+  sourceUnitIds: 50,
 } as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
@@ -100,6 +102,7 @@ const MEMBER_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-inte
 export const OPEN_READS = [
   '/units/:id',
   '/units/:id/tree',
+  '/units/:id/lineage',
   '/branches',
   '/branches/:id',
   '/branches/:id/lineage',
@@ -146,6 +149,17 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
       const b = body(r);
       const parts = listAt(b.parts, 'parts').flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `parts.${i}.parentUnitId`)));
       return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...parts];
+    },
+  },
+  // Communes or provinces merge: decided by the level above every source (strictly above: a
+  // commune's officers do not merge their own commune away), inside the caller's scope.
+  {
+    method: 'POST', path: '/unit-mergers', action: 'unit.merge', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => {
+      const b = body(r);
+      const sources = listAt(b.sourceUnitIds, 'sourceUnitIds').flatMap((id, i) => unit(idAt(id, `sourceUnitIds.${i}`), true));
+      const into = obj(b.into);
+      return [...sources, ...unit(idAt(into.unitId, 'into.unitId')), ...unit(idAt(into.parentId, 'into.parentId'))];
     },
   },
   // members (personnel): admissions and transfers are the level above's; a branch secretary

@@ -30,6 +30,7 @@ const UNIT_REFERENCES: References = {
   UnitDissolved: (d) => [d.unitId],
   BranchEstablished: (d) => [d.parentUnitId],
   BranchMoved: (d) => [d.fromUnitId, d.toUnitId],
+  UnitsMerged: (d) => [d.sourceUnitIds, d.intoUnitId],
 };
 
 const BRANCH_REFERENCES: References = {

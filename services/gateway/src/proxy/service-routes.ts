@@ -25,6 +25,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   branches: 'organisation',
   'branch-mergers': 'organisation',
   'branch-splits': 'organisation',
+  'unit-mergers': 'organisation',
   members: 'personnel',
   'personnel-reports': 'personnel',
   'training-courses': 'training',
