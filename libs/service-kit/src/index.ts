@@ -12,6 +12,7 @@ export * from './command-request';
 export * from './command-context';
 export * from './fingerprint';
 export * from './as-of';
+export * from './clock';
 export * from './fields';
 export * from './paging';
 export * from './read-query';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MEMBER_PLACEMENT, MemberPlacement } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
-import { relayProviders } from '@register/service-kit';
+import { ClockModule, relayProviders } from '@register/service-kit';
 import { BranchReplica } from './application/branch-replica';
 import { PersonnelDirectory } from './application/personnel-directory';
 import { PersonnelLogModule } from './application/personnel-log.module';
@@ -39,6 +39,7 @@ export { personnelSchemas };
  */
 @Module({
   imports: [
+    ClockModule,
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],

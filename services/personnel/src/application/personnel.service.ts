@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
-import { AsOf } from '@register/service-kit';
+import { AsOf, Clock } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
 import { Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
@@ -16,8 +16,6 @@ export interface CommandAnswer {
   duplicate?: boolean;
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
-
 const answer = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
 
 /** The write side of the personnel service (one stream per member, one per branch's officers) and its reads of one aggregate. */
@@ -27,7 +25,13 @@ export class PersonnelService {
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
     @Inject(PERSONNEL_COMMANDS) private readonly handler: CommandHandler,
     private readonly replica: BranchReplica,
+    private readonly clock: Clock,
   ) {}
+
+  /** Today, by the application's clock: the default effective date, and the day today's reads answer for. */
+  today(): string {
+    return this.clock.today();
+  }
 
   /** A command on one member's stream, decided by its capability's decider. */
   async onMember<C extends { memberId: string }>(decider: Decider<C, MemberEvent, Member>, command: C, context: CommandContext): Promise<CommandAnswer> {
@@ -48,7 +52,20 @@ export class PersonnelService {
     return this.replica.statusOf(branchId);
   }
 
-  /** One member now or as of a date (effective dates) or an instant (what was recorded by then). */
+  /**
+   * One member as the register shows it today: what took effect by today, a change dated later is
+   * pending (as `asOf` today answers). Its version is the stream's revision, pending changes
+   * included: the ETag that a write's If-Match names, since commands decide on the whole stream.
+   */
+  async memberToday(memberId: string): Promise<Member> {
+    const events = await this.store.readStream(memberStream(memberId));
+    const today = this.clock.today();
+    const member = foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= today));
+    if (!member.exists) throw new NotFoundError('member', memberId);
+    return { ...member, version: events[events.length - 1].revision };
+  }
+
+  /** One member with every change recorded (pending ones too), or as of a date (effective dates) or an instant (what was recorded by then). */
   async member(memberId: string, asOf?: AsOf): Promise<{ member: Member; events: RecordedEvent[] }> {
     const events = await this.eventsAsOf(memberStream(memberId), asOf);
     const member = foldRecorded(memberAggregate, events);

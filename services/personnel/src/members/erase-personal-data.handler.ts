@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
-import { CommandAnswer, PersonnelService, today } from '../application/personnel.service';
+import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_KEYS } from '../application/tokens';
 import { KeyVault } from '../personal-data/sealing';
 import { erasureDecider } from './erase-personal-data';
@@ -14,7 +14,7 @@ export class ErasePersonalDataHandler {
   ) {}
 
   async handle(memberId: string, context: CommandContext): Promise<CommandAnswer> {
-    const on = context.effectiveDate ?? today();
+    const on = context.effectiveDate ?? this.personnel.today();
     const result = await this.personnel.onMember(erasureDecider, { type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
     await this.keys?.shred(memberId);
     return result;

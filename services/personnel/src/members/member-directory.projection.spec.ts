@@ -13,7 +13,7 @@ const people: Dated[] = [
 const directory = async (events: Dated[]) => {
   const p = await project(memberDirectoryProjection, events);
   const members = p.collection('members');
-  return { ...p, members, ids: async (request: Parameters<typeof pageMembers>[1]) => (await pageMembers(members, request)).items.map((m) => m._id) };
+  return { ...p, members, ids: async (request: Parameters<typeof pageMembers>[1]) => (await pageMembers(members, request, '9999-12-31')).items.map((m) => m._id) };
 };
 const erased = (memberId: string): PersonnelEvent => ({ type: 'MemberPersonalDataErased', data: { memberId, erasedOn: '2025-03-01' } });
 
@@ -33,6 +33,8 @@ describe('member-directory projection', () => {
       search: 'vi van duc',
       exact: 'vi văn đức',
       sortName: 'vi van duc',
+      changes: [{ on: '2025-01-01', kind: 'admitted', branchId: 'b2' }],
+      settledOn: '2025-01-01',
     });
   });
 
@@ -49,11 +51,11 @@ describe('member-directory projection', () => {
 
   it('pages in the order of the folded name, then id', async () => {
     const { members } = await directory(people);
-    const first = await pageMembers(members, { limit: 2 });
+    const first = await pageMembers(members, { limit: 2 }, '9999-12-31');
     expect(first.items.map((m) => m._id)).toEqual(['m1', 'm2']);
-    const second = await pageMembers(members, { limit: 2, cursor: first.nextCursor! });
+    const second = await pageMembers(members, { limit: 2, cursor: first.nextCursor! }, '9999-12-31');
     expect([second.items.map((m) => m._id), second.nextCursor]).toEqual([['m3'], null]);
-    await expect(pageMembers(members, { cursor: 'eA' })).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(pageMembers(members, { cursor: 'eA' }, '9999-12-31')).rejects.toBeInstanceOf(ValidationFailed);
   });
 
   it('follows transfers and status changes: away, unassigned, back in a branch', async () => {

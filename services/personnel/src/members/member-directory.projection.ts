@@ -29,6 +29,18 @@ export interface DirectoryMemberDoc {
   exact: string;
   /** The directory's order (then _id): the folded name. */
   sortName: string;
+  /** Each change of branch or status, in log order, with the day it takes effect. */
+  changes: DirectoryChange[];
+  /** The latest day a change takes effect: after it, the fields above are the member's; before it, `memberOn` tells. */
+  settledOn: string;
+}
+
+/** An admission, transfer or status change as the directory keeps it, for the member on a day. */
+export interface DirectoryChange {
+  on: string;
+  kind: 'admitted' | 'transferred' | 'status';
+  branchId?: string;
+  status?: MemberStatus;
 }
 
 type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent, { type: T }>>;
@@ -46,15 +58,44 @@ export function personalFields(p: PersonalData | null) {
 
 const isAway = (s: MemberStatus) => s === 'away-work' || s === 'away-study';
 
+/** What one change does to (branchId, status); a transfer makes an unassigned member active. */
+function applyChange(m: { branchId: string; status: MemberStatus } | null, c: DirectoryChange) {
+  if (c.kind === 'admitted') return { branchId: c.branchId!, status: 'active' as MemberStatus };
+  if (!m) return null;
+  if (c.kind === 'transferred') return { branchId: c.branchId!, status: m.status === 'unassigned' ? ('active' as MemberStatus) : m.status };
+  return { branchId: m.branchId, status: c.status! };
+}
+
+/**
+ * The member as the directory shows them on `date`: the changes in force by then, in log order, as
+ * `asOf` folds the log (null before the admission takes effect). The projection writes every change
+ * when it is recorded, a day later than today included; the read, which knows what today is, keeps
+ * one dated after it pending. Without a pending change the document is the member already.
+ */
+export function memberOn(doc: DirectoryMemberDoc, date: string): DirectoryMemberDoc | null {
+  if (doc.settledOn <= date) return doc;
+  const then = doc.changes.filter((c) => c.on <= date).reduce(applyChange, null);
+  return then && { ...doc, ...then, away: isAway(then.status) };
+}
+
+/** The document's branch and status after one more change, with its change list and settled day. */
+function withChange(m: Pick<DirectoryMemberDoc, 'branchId' | 'status' | 'changes' | 'settledOn'>, change: DirectoryChange) {
+  const after = applyChange(m, change)!;
+  const settledOn = change.on > m.settledOn ? change.on : m.settledOn;
+  return { ...after, away: isAway(after.status), changes: [...(m.changes ?? []), change], settledOn };
+}
+
 /** The member directory: search with or without diacritics, by branch and status; the members away and unassigned. */
 export const memberDirectoryProjection = defineProjection<PersonnelEvent, C>({
   name: 'member-directory',
-  version: 1,
+  // 2: each change's effective day (changes, settledOn), for the member on a day.
+  version: 2,
   collections: {
-    members: { indexes: [{ key: { sortName: 1, _id: 1 } }, { key: { branchId: 1, sortName: 1 } }, { key: { status: 1, sortName: 1 } }] },
+    members: { indexes: [{ key: { sortName: 1, _id: 1 } }, { key: { branchId: 1, sortName: 1 } }, { key: { status: 1, sortName: 1 } }, { key: { settledOn: 1 } }] },
   },
   handlers: {
     MemberAdmitted: (e: E<'MemberAdmitted'>) => {
+      const on = e.metadata.effectiveDate;
       const doc: Omit<DirectoryMemberDoc, '_id'> = {
         branchId: e.data.branchId,
         status: 'active',
@@ -62,6 +103,8 @@ export const memberDirectoryProjection = defineProjection<PersonnelEvent, C>({
         admittedOn: e.data.admittedOn,
         erased: false,
         ...personalFields(plain(e.data.personal)),
+        changes: [{ on, kind: 'admitted', branchId: e.data.branchId }],
+        settledOn: on,
       };
       return op.replace('members', e.data.memberId, doc);
     },
@@ -74,8 +117,12 @@ export const memberDirectoryProjection = defineProjection<PersonnelEvent, C>({
     MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
       const m = (await reader.read('members', e.data.memberId)) as DirectoryMemberDoc | undefined;
       if (!m) return [];
-      return op.update('members', m._id, { $set: { branchId: e.data.toBranchId, ...(m.status === 'unassigned' ? { status: 'active' } : {}) } });
+      return op.update('members', m._id, { $set: withChange(m, { on: e.metadata.effectiveDate, kind: 'transferred', branchId: e.data.toBranchId }) });
     },
-    MemberStatusChanged: (e: E<'MemberStatusChanged'>) => op.update('members', e.data.memberId, { $set: { status: e.data.status, away: isAway(e.data.status) } }),
+    MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
+      const m = (await reader.read('members', e.data.memberId)) as DirectoryMemberDoc | undefined;
+      if (!m) return [];
+      return op.update('members', m._id, { $set: withChange(m, { on: e.metadata.effectiveDate, kind: 'status', status: e.data.status }) });
+    },
   },
 });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MemberStatus } from '@register/contracts';
 import { CollectionQueries, ReadModelQueries } from '@register/read-models';
-import { afterName, BY_NAME, decodeNameCursor, nameCursorOf } from '@register/service-kit';
+import { afterName, BY_NAME, Clock, decodeNameCursor, nameCursorOf } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
-import { DirectoryMemberDoc, exactKey, memberDirectoryProjection } from './member-directory.projection';
+import { DirectoryMemberDoc, exactKey, memberDirectoryProjection, memberOn } from './member-directory.projection';
 
 export interface MemberDirectoryRequest {
   q?: string;
@@ -34,26 +34,55 @@ export function memberFilter(request: Pick<MemberDirectoryRequest, 'q' | 'branch
 /** A member as the directory shows them. */
 export const memberListView = (m: DirectoryMemberDoc) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName, dateOfBirth: m.dateOfBirth, gender: m.gender, admittedOn: m.admittedOn });
 
-/** One page of the directory, keyset-paged on (sortName, _id). */
-export async function pageMembers(members: CollectionQueries, request: MemberDirectoryRequest) {
+/**
+ * The store query of a directory request on `today`: the documents that match and have no change
+ * pending after today, and those with one pending (few), which only `memberOn` can place.
+ */
+function filterOn(request: MemberDirectoryRequest, today: string): Record<string, unknown> {
+  return { $or: [{ ...memberFilter(request), settledOn: { $lte: today } }, { ...memberFilter({ q: request.q }), settledOn: { $gt: today } }] };
+}
+
+/** The member on `today` if they match the request's branch and status then. */
+function shownOn(doc: DirectoryMemberDoc, request: MemberDirectoryRequest, today: string): DirectoryMemberDoc | null {
+  const m = memberOn(doc, today);
+  if (!m || (request.branchId && m.branchId !== request.branchId) || (request.branchIds && !request.branchIds.includes(m.branchId))) return null;
+  return request.status && m.status !== request.status ? null : m;
+}
+
+/**
+ * One page of the directory on `today`, keyset-paged on (sortName, _id): a member whose change is
+ * pending shows as they are today, and the store is read on until the page is full.
+ */
+export async function pageMembers(members: CollectionQueries, request: MemberDirectoryRequest, today: string) {
   const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
-  const filter = memberFilter(request);
-  const docs = await members.find(afterName(filter, decodeNameCursor(request.cursor)), { sort: BY_NAME, limit: limit + 1 });
-  const items = docs.slice(0, limit) as unknown as DirectoryMemberDoc[];
-  return { items, nextCursor: docs.length > limit ? nameCursorOf(docs[limit - 1]) : null };
+  const filter = filterOn(request, today);
+  const items: DirectoryMemberDoc[] = [];
+  for (let after = decodeNameCursor(request.cursor); ; ) {
+    const docs = (await members.find(afterName(filter, after), { sort: BY_NAME, limit: limit + 1 })) as unknown as DirectoryMemberDoc[];
+    for (const doc of docs) {
+      const shown = shownOn(doc, request, today);
+      if (shown && items.push(shown) > limit) break;
+    }
+    if (items.length > limit || docs.length <= limit) break;
+    after = [docs[limit].sortName, docs[limit]._id];
+  }
+  return { items: items.slice(0, limit), nextCursor: items.length > limit ? nameCursorOf(items[limit - 1]) : null };
 }
 
 /** Today's member directory and the member lists of the reports: the `member-directory` read model, waited for up to `minPosition`. */
 @Injectable()
 export class MemberDirectoryReads {
-  constructor(private readonly readModels: ReadModelQueries) {}
+  constructor(
+    private readonly readModels: ReadModelQueries,
+    private readonly clock: Clock,
+  ) {}
 
   private async members(minPosition?: number) {
     return (await this.readModels.of(memberDirectoryProjection).require(minPosition)).collection('members');
   }
 
   async list(request: MemberDirectoryRequest) {
-    return pageMembers(await this.members(request.minPosition), request);
+    return pageMembers(await this.members(request.minPosition), request, this.clock.today());
   }
 
   /**
@@ -65,11 +94,15 @@ export class MemberDirectoryReads {
     return docs.map((d) => String(d._id));
   }
 
-  /** Every member with one of these statuses (of one branch, when given), status by status, each in the directory's order. */
+  /** Every member with one of these statuses today (of one branch, when given), status by status, each in the directory's order. */
   async withStatus(statuses: MemberStatus[], minPosition?: number, branchId?: string): Promise<DirectoryMemberDoc[]> {
     const members = await this.members(minPosition);
+    const today = this.clock.today();
     const out: DirectoryMemberDoc[] = [];
-    for (const status of statuses) out.push(...((await members.find({ status, ...(branchId ? { branchId } : {}) }, { sort: BY_NAME })) as unknown as DirectoryMemberDoc[]));
+    for (const status of statuses) {
+      const docs = (await members.find(filterOn({ status, branchId }, today), { sort: BY_NAME })) as unknown as DirectoryMemberDoc[];
+      out.push(...docs.map((d) => shownOn(d, { status, branchId }, today)).filter((d): d is DirectoryMemberDoc => d !== null));
+    }
     return out;
   }
 }

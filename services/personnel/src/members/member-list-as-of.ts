@@ -22,6 +22,8 @@ function asDirectoryDoc(m: Member): DirectoryMemberDoc {
     _id: m.memberId, branchId: m.branchId, status: m.status, away: m.status === 'away-work' || m.status === 'away-study',
     fullName: name, dateOfBirth: m.personal?.dateOfBirth ?? null, gender: m.personal?.gender ?? null, admittedOn: m.admittedOn,
     erased: m.erased, search: folded, exact: exactKey(name), sortName: folded,
+    // Folded as of then: nothing is pending in it.
+    changes: [], settledOn: '',
   };
 }
 

@@ -3,7 +3,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { AsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
-import { PersonnelService, today } from '../application/personnel.service';
+import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
@@ -110,7 +110,8 @@ export class MembersController {
   @ApiHeader(PURPOSE_HEADER)
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const { member } = await this.personnel.member(id, parseAsOf(asOf));
+    const when = parseAsOf(asOf);
+    const member = when ? (await this.personnel.member(id, when)).member : await this.personnel.memberToday(id);
     if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}', [id]);
     reply.header('etag', `"${member.version}"`);
     return memberView(member);
@@ -161,21 +162,21 @@ export class MembersController {
   @Post(':id/party-introductions')
   @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate' })
   introduce(@Param('id', ParseIdPipe) id: string, @Body() _body: PartyIntroductionRequest, @Command() ctx: CommandContext) {
-    const on = ctx.effectiveDate ?? today();
+    const on = ctx.effectiveDate ?? this.personnel.today();
     return this.personnel.onMember(partyIntroductionDecider, { type: 'IntroduceToParty', memberId: id, on }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/party-introduction-outcomes')
   @ApiOperation({ summary: 'Record whether the Party admitted the introduced member' })
   partyOutcome(@Param('id', ParseIdPipe) id: string, @Body() body: PartyOutcomeRequest, @Command() ctx: CommandContext) {
-    const on = ctx.effectiveDate ?? today();
+    const on = ctx.effectiveDate ?? this.personnel.today();
     return this.personnel.onMember(partyIntroductionDecider, { type: 'RecordPartyOutcome', memberId: id, outcome: body.outcome, on }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/residential-affiliations')
   @ApiOperation({ summary: 'Set (or end, with null) the branch where the member lives and also takes part' })
   affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
-    const on = ctx.effectiveDate ?? today();
+    const on = ctx.effectiveDate ?? this.personnel.today();
     const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId);
     return this.personnel.onMember(affiliationDecider, { type: 'SetResidentialAffiliation', memberId: id, branchId: body.branchId, branchStatus, on }, { ...ctx, effectiveDate: on });
   }
@@ -183,13 +184,13 @@ export class MembersController {
   @Post(':id/transfers')
   @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 member-holds-post while they hold a post in their branch' })
   transfer(@Param('id', ParseIdPipe) id: string, @Body() body: TransferRequest, @Command() ctx: CommandContext) {
-    return this.transfers.handle({ memberId: id, toBranchId: body.toBranchId, transferredOn: ctx.effectiveDate ?? today(), duesSettledUpTo: body.duesSettledUpTo }, ctx);
+    return this.transfers.handle({ memberId: id, toBranchId: body.toBranchId, transferredOn: ctx.effectiveDate ?? this.personnel.today(), duesSettledUpTo: body.duesSettledUpTo }, ctx);
   }
 
   @Post(':id/status-changes')
   @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate' })
   changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
-    const on = ctx.effectiveDate ?? today();
+    const on = ctx.effectiveDate ?? this.personnel.today();
     const command =
       body.status === 'stay-on' ? { type: 'ExtendStay' as const, memberId: id, on } : { type: 'ChangeMemberStatus' as const, memberId: id, status: body.status, on };
     return this.personnel.onMember(statusDecider, command, { ...ctx, effectiveDate: on });

@@ -27,6 +27,10 @@ describe('officer-posts projection', () => {
     expect(await collection('branches').get('b1')).toEqual({
       _id: 'b1',
       officers: [{ branchId: 'b1', memberId: 'm2', role: 'deputy-secretary', method: 'appointed', source: 'teacher', startsOn: '2024-01-01', congressDeadline: null, termEndsOn: null, endsOn: null, cause: null }],
+      posts: [
+        { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'interim', source: 'teacher', startsOn: '2024-01-15', congressDeadline: '2024-07-15', termEndsOn: null, endsOn: '2024-06-01', cause: 'resigned' },
+        { branchId: 'b1', memberId: 'm2', role: 'deputy-secretary', method: 'appointed', source: 'teacher', startsOn: '2024-01-01', congressDeadline: null, termEndsOn: null, endsOn: null, cause: null },
+      ],
       hasSecretary: false,
       everHadSecretary: true,
       lastSecretaryEndedOn: '2024-06-01',

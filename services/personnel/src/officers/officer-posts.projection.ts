@@ -24,7 +24,10 @@ export interface PostRow {
  */
 export interface BranchPostsDoc {
   _id: string;
+  /** The posts not ended (a post starting later included): `held` takes today's from `posts`. */
   officers: PostRow[];
+  /** Every post of the branch, in the order of appointment, with its end once a departure is recorded (a day later than today included). */
+  posts: PostRow[];
   hasSecretary: boolean;
   everHadSecretary: boolean;
   /** The day the last secretary's post ended (the latest end of any secretary's post), or null. */
@@ -45,11 +48,18 @@ type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent,
 
 const holds = (memberId: string, role: OfficerRole) => (p: PostRow) => p.memberId === memberId && p.role === role && p.endsOn === null;
 
-function branchDoc(before: BranchPostsDoc | undefined, officers: PostRow[], lastSecretaryEndedOn: string | null, version: number): Omit<BranchPostsDoc, '_id'> {
+function branchDoc(before: BranchPostsDoc | undefined, officers: PostRow[], posts: PostRow[], lastSecretaryEndedOn: string | null, version: number): Omit<BranchPostsDoc, '_id'> {
   const hasSecretary = officers.some((p) => p.role === 'secretary');
   const everHadSecretary = hasSecretary || (before?.everHadSecretary ?? false);
-  return { officers, hasSecretary, everHadSecretary, lastSecretaryEndedOn, vacantSince: hasSecretary ? null : lastSecretaryEndedOn, version };
+  return { officers, posts, hasSecretary, everHadSecretary, lastSecretaryEndedOn, vacantSince: hasSecretary ? null : lastSecretaryEndedOn, version };
 }
+
+/**
+ * The posts held on `date` (started by then, not yet ended: a post ends at the start of `endsOn`).
+ * The document holds every recorded post, so that a post starting or ending after today is pending
+ * until its day without a write on that day: the read, not the projection, knows what today is.
+ */
+export const heldOn = (doc: Pick<BranchPostsDoc, 'posts'>, date: string): PostRow[] => doc.posts.filter((p) => p.startsOn <= date && (p.endsOn === null || p.endsOn > date));
 
 /**
  * Each branch's officers now (with vacancies: the branches without a secretary and since when),
@@ -59,7 +69,8 @@ function branchDoc(before: BranchPostsDoc | undefined, officers: PostRow[], last
  */
 export const officerPostsProjection = defineProjection<PersonnelEvent, C>({
   name: 'officer-posts',
-  version: 1,
+  // 2: every post of a branch is kept (posts), for the posts held on a day.
+  version: 2,
   collections: {
     branches: { indexes: [{ key: { hasSecretary: 1 } }] },
     careers: {},
@@ -71,7 +82,7 @@ export const officerPostsProjection = defineProjection<PersonnelEvent, C>({
       const branch = (await reader.read('branches', branchId)) as BranchPostsDoc | undefined;
       const career = (await reader.read('careers', memberId)) as CareerDoc | undefined;
       return [
-        op.replace('branches', branchId, branchDoc(branch, [...(branch?.officers ?? []), post], branch?.lastSecretaryEndedOn ?? null, e.revision)),
+        op.replace('branches', branchId, branchDoc(branch, [...(branch?.officers ?? []), post], [...(branch?.posts ?? []), post], branch?.lastSecretaryEndedOn ?? null, e.revision)),
         op.replace('careers', memberId, { posts: [...(career?.posts ?? []), post] }),
       ];
     },
@@ -81,7 +92,8 @@ export const officerPostsProjection = defineProjection<PersonnelEvent, C>({
       const career = (await reader.read('careers', memberId)) as CareerDoc | undefined;
       const held = holds(memberId, role);
       const lastEnd = role === 'secretary' && (branch?.officers ?? []).some(held) ? [branch?.lastSecretaryEndedOn ?? '', endsOn].sort().pop()! : (branch?.lastSecretaryEndedOn ?? null);
-      const ops = [op.replace<C>('branches', branchId, branchDoc(branch, (branch?.officers ?? []).filter((p) => !held(p)), lastEnd, e.revision))];
+      const posts = (branch?.posts ?? []).map((p) => (held(p) ? { ...p, endsOn, cause } : p));
+      const ops = [op.replace<C>('branches', branchId, branchDoc(branch, (branch?.officers ?? []).filter((p) => !held(p)), posts, lastEnd, e.revision))];
       const ended = (p: PostRow) => p.branchId === branchId && held(p);
       if (career?.posts.some(ended)) ops.push(op.replace<C>('careers', memberId, { posts: career.posts.map((p) => (ended(p) ? { ...p, endsOn, cause } : p)) }));
       return ops;

@@ -6,6 +6,7 @@ import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { AppointOfficerHandler } from './appoint-officer.handler';
 import { departureDecider } from './depart-officer';
+import { heldOn } from './officer-posts.projection';
 import { OfficerPostsReads } from './officer-posts.read-model';
 import { AppointOfficerRequest, DepartOfficerRequest } from './officers.dto';
 
@@ -66,11 +67,15 @@ export class OfficersController {
     };
   }
 
-  /** Today: the branch's document in `officer-posts` (its version is the officers' stream revision it reflects: the ETag). */
+  /**
+   * Today: the posts held today in the branch's document in `officer-posts`, as `asOf` today
+   * answers (a post starting or ending later is pending). Its version is the officers' stream
+   * revision the document reflects: the ETag.
+   */
   private async now(branchId: string, minPosition: number | undefined) {
     const doc = await this.posts.branch(branchId, minPosition);
     if (!doc && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
-    return { version: doc?.version ?? -1, posts: doc?.officers ?? [] };
+    return { version: doc?.version ?? -1, posts: doc ? heldOn(doc, this.personnel.today()) : [] };
   }
 
   private async folded(branchId: string, asOf: AsOf) {

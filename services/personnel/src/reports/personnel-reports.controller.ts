@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { isCalendarDate, IsRegisterId, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { Clock, isCalendarDate, IsRegisterId, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
-import { today } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
@@ -11,8 +10,8 @@ import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonnelReportReads } from './personnel-reports';
 
-const dateParam = (value: string | undefined, field: string) => {
-  if (value === undefined) return today();
+const dateParam = (value: string | undefined, field: string, today: string) => {
+  if (value === undefined) return today;
   if (!isCalendarDate(value)) throw new ValidationFailed([{ field, rule: 'isCalendarDate', message: `${field} must be a real date written YYYY-MM-DD` }]);
   return value;
 };
@@ -43,6 +42,7 @@ export class PersonnelReportsController {
     private readonly reports: PersonnelReportReads,
     private readonly replica: BranchReplica,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
+    private readonly clock: Clock,
   ) {}
 
   /** The member lists show names: every read of them is logged, as the members' endpoints do. */
@@ -61,7 +61,7 @@ export class PersonnelReportsController {
   @Get('overdue-interim-officers')
   @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
   async overdue(@Query() query: ReadModelOrHistoryQuery) {
-    return { items: await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf'), query.minPosition) };
+    return { items: await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition) };
   }
 
   @Get('secretaries-by-source')

@@ -1,0 +1,109 @@
+import { Clock } from '@register/service-kit';
+import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
+import { EventStore } from '@register/event-sourcing';
+import { Gateway, startSeeded } from '../gateway/gateway-app';
+
+/**
+ * Issue 16, point 1: a change whose effective date is after today is pending until its day. Today's
+ * answer and the answer `asOf` today agree, and the change shows on its day. "Today" is the
+ * application's Clock, held at 2025-06-01 and moved forward; the seeded branches date from 2025-01-01.
+ */
+describe('future-dated changes are pending until their day (personnel, embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  let clock: Clock;
+  const TODAY = '2025-06-01';
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    clock = gw.app.get(Clock);
+    clock.setTo(TODAY);
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const head = async () => gw.app.get<EventStore>(PERSONNEL_STORE).headPosition();
+  const created = (r: { status: number; raw: string }) => expect(r.status === 201 ? 201 : r.raw).toBe(201);
+  const admit = (id: string, branchId: string, over: Record<string, unknown> = {}) =>
+    admin.post('/members', { id, branchId, fullName: `Lò Văn ${id}`, dateOfBirth: '2000-03-01', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp', ...over });
+  /** GET path today and asOf today: the two answers, with the day the clock says. */
+  const todayAndAsOf = async (path: string) => {
+    const sep = path.includes('?') ? '&' : '?';
+    const now = await admin.get(`${path}${sep}minPosition=${await head()}`);
+    const then = await admin.get(`${path}${sep}asOf=${clock.today()}`);
+    return { now, then };
+  };
+  const memberIn = async (id: string) => {
+    const { now, then } = await todayAndAsOf(`/members/${id}`);
+    expect(now.status).toBe(then.status);
+    return now.status === 200 ? { branchId: now.body.branchId, status: now.body.status, asOf: { branchId: then.body.branchId, status: then.body.status } } : now.status;
+  };
+  const listed = async (query: string) => {
+    const { now, then } = await todayAndAsOf(`/members?${query}`);
+    const ids = (r: { body: { items: Array<{ id: string; status: string; branchId: string }> } }) => r.body.items.map((m) => `${m.id}:${m.branchId}:${m.status}`).sort();
+    expect(ids(now)).toEqual(ids(then));
+    return ids(now);
+  };
+  const officers = async (branchId: string) => {
+    const { now, then } = await todayAndAsOf(`/branches/${branchId}/officers`);
+    const posts = (r: { body: { items: Array<{ memberId: string; role: string }>; hasSecretary: boolean } }) => ({ hasSecretary: r.body.hasSecretary, posts: r.body.items.map((p) => `${p.memberId}:${p.role}`) });
+    expect(posts(now)).toEqual(posts(then));
+    return posts(now);
+  };
+
+  it('an admission dated next year: not a member today nor asOf today; a member from its day', async () => {
+    created(await admit('m-next-year', 'b-3', { admittedOn: '2026-01-10' }));
+    expect(await memberIn('m-next-year')).toBe(404);
+    expect(await listed('branchId=b-3')).toEqual([]);
+    clock.setTo('2026-01-10');
+    expect(await memberIn('m-next-year')).toEqual({ branchId: 'b-3', status: 'active', asOf: { branchId: 'b-3', status: 'active' } });
+    expect(await listed('branchId=b-3')).toEqual(['m-next-year:b-3:active']);
+    clock.setTo(TODAY);
+  });
+
+  it('a coming of age dated next month: active today and asOf today, came-of-age from its day (the status filter too)', async () => {
+    created(await admit('m-of-age', 'b-2', { dateOfBirth: '1995-07-01' }));
+    created(await admin.post('/members/m-of-age/status-changes', { status: 'came-of-age', reason: 'trưởng thành đoàn', effectiveDate: '2025-07-01' }));
+    expect(await memberIn('m-of-age')).toEqual({ branchId: 'b-2', status: 'active', asOf: { branchId: 'b-2', status: 'active' } });
+    expect(await listed('branchId=b-2')).toEqual(['m-of-age:b-2:active']);
+    expect(await listed('status=came-of-age')).toEqual([]);
+    clock.setTo('2025-07-01');
+    expect(await memberIn('m-of-age')).toEqual({ branchId: 'b-2', status: 'came-of-age', asOf: { branchId: 'b-2', status: 'came-of-age' } });
+    expect(await listed('status=came-of-age')).toEqual(['m-of-age:b-2:came-of-age']);
+    clock.setTo(TODAY);
+  });
+
+  it('a transfer dated next month: in the old branch today and asOf today, in the new one from its day', async () => {
+    created(await admit('m-moving', 'b-1'));
+    created(await admin.post('/members/m-moving/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-07-31', reason: 'chuyển sinh hoạt', effectiveDate: '2025-07-15' }));
+    expect(await memberIn('m-moving')).toEqual({ branchId: 'b-1', status: 'active', asOf: { branchId: 'b-1', status: 'active' } });
+    expect(await listed('branchId=b-1')).toContain('m-moving:b-1:active');
+    clock.setTo('2025-07-15');
+    expect(await memberIn('m-moving')).toEqual({ branchId: 'b-2', status: 'active', asOf: { branchId: 'b-2', status: 'active' } });
+    expect(await listed('branchId=b-1')).not.toContain('m-moving:b-1:active');
+    clock.setTo(TODAY);
+  });
+
+  it('an appointment starting next month is not in post today; a departure dated next month leaves the officer in post until then', async () => {
+    created(await admit('m-secretary', 'b-9'));
+    created(await admit('m-deputy', 'b-9', { fullName: 'Hà Thị Xuân' }));
+    const appoint = (memberId: string, role: string, startsOn: string) =>
+      admin.post('/branches/b-9/officer-appointments', { memberId, role, method: 'appointed', source: 'teacher', startsOn, reason: 'chỉ định' });
+    created(await appoint('m-deputy', 'deputy-secretary', '2025-03-01'));
+    created(await appoint('m-secretary', 'secretary', '2025-07-01'));
+    created(await admin.post('/branches/b-9/officer-departures', { memberId: 'm-deputy', endsOn: '2025-07-01', cause: 'relieved', reason: 'miễn nhiệm' }));
+    expect(await officers('b-9')).toEqual({ hasSecretary: false, posts: ['m-deputy:deputy-secretary'] });
+    clock.setTo('2025-07-01');
+    expect(await officers('b-9')).toEqual({ hasSecretary: true, posts: ['m-secretary:secretary'] });
+    clock.setTo(TODAY);
+  });
+
+  it("today's ETag of a member with a pending change is its stream's revision: If-Match with it is accepted", async () => {
+    const r = await admin.get('/members/m-moving');
+    const etag = String(r.headers.etag);
+    created(await admin.post('/members/m-moving/residential-affiliations', { branchId: 'b-3', reason: 'nơi cư trú' }, { 'if-match': etag }));
+  });
+});
