@@ -243,3 +243,144 @@ export function openCheckpoint(note: string, name: string, publicKey: KeyObject)
   if (!verify(null, Buffer.from(body, 'utf8'), publicKey, signed.subarray(4))) return { ok: false, why: 'the signature does not verify' };
   return { ok: true, checkpoint: { origin: lines[0], size, root } };
 }
+
+/** What a verification found wrong, where. `position` is the log's position of the event concerned. */
+export type ProblemKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'gap' | 'checkpoint-signature' | 'checkpoint-not-extending';
+export interface Problem {
+  kind: ProblemKind;
+  position: number | null;
+  detail: string;
+}
+
+/** A stored row of the chain, as a verifier reads it (the database's or a bundle's). */
+export interface ChainRow {
+  position: number;
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+  entry: string;
+}
+
+/** A log's verdict: its problems, the size and root of its chain as it stands. */
+export interface LogVerdict {
+  events: number;
+  headPosition: number;
+  size: number;
+  rootHash: string;
+  problems: Problem[];
+}
+
+/**
+ * Verifies a log read in position order: each event's hash against its entry and predecessor,
+ * the chain's order and completeness, and the signed checkpoints against the roots the chain
+ * gives. Rows are fed one at a time; what is kept per row is its position, index and hashes.
+ */
+export class LogVerifier {
+  private readonly rows: { position: number; seq: number; prev: string; hash: Hash }[] = [];
+  readonly problems: Problem[] = [];
+  private count = 0;
+  private lastPosition = 0;
+
+  feed(row: ChainRow): void {
+    this.count += 1;
+    this.lastPosition = row.position;
+    if (row.seq === null || row.hash === null || row.prevHash === null) {
+      this.problems.push({ kind: 'inserted', position: row.position, detail: 'the event carries no chain hash: it was written around the log' });
+      return;
+    }
+    if (!eventHash(fromHex(row.prevHash), row.entry).equals(fromHex(row.hash))) {
+      this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
+    }
+    this.rows.push({ position: row.position, seq: row.seq, prev: row.prevHash, hash: fromHex(row.hash) });
+  }
+
+  /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
+  finish(checkpoints: string[], keyName: string, publicKey: KeyObject): LogVerdict {
+    const chain = this.chainInOrder();
+    this.findReordered(new Set(chain.map((c) => c.position)));
+    const frontier = Frontier.empty();
+    const roots = new Map<number, Hash>([[0, frontier.root()]]);
+    for (const row of chain) {
+      frontier.append(leafHash(row.hash));
+      roots.set(frontier.size, frontier.root());
+    }
+    this.checkCheckpoints(checkpoints, roots, chain, keyName, publicKey);
+    this.problems.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
+    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems };
+  }
+
+  /** Rows out of the chain's order: those off the longest run of rising indices in position order. */
+  private findReordered(chained: Set<number>): void {
+    const rows = this.rows.filter((r) => chained.has(r.position));
+    const inRun = longestRisingRun(rows.map((r) => r.seq));
+    rows.forEach((r, i) => {
+      if (!inRun[i]) this.problems.push({ kind: 'reordered', position: r.position, detail: `event ${r.seq} of the chain is stored out of its order` });
+    });
+  }
+
+  /** The chain by index: one event per index (others at the same index are inserted), gaps named. */
+  private chainInOrder(): { position: number; hash: Hash }[] {
+    const bySeq = [...this.rows].sort((a, b) => a.seq - b.seq || a.position - b.position);
+    const chain: { position: number; hash: Hash }[] = [];
+    let previous = GENESIS;
+    let expected = 0;
+    for (let i = 0; i < bySeq.length; ) {
+      let j = i;
+      while (j < bySeq.length && bySeq[j].seq === bySeq[i].seq) j += 1;
+      const next = bySeq[j];
+      const rivals = bySeq.slice(i, j);
+      const genuine = rivals.find((r) => next && next.prev === toHex(r.hash)) ?? rivals.find((r) => r.prev === toHex(previous)) ?? rivals[0];
+      for (const r of rivals) if (r !== genuine) this.problems.push({ kind: 'inserted', position: r.position, detail: `a second event claims index ${r.seq} of the chain` });
+      if (genuine.seq > expected) {
+        this.problems.push({ kind: 'deleted', position: genuine.position, detail: `${genuine.seq - expected} event(s) of the chain are missing before this one (index ${expected} to ${genuine.seq - 1})` });
+      } else if (genuine.prev !== toHex(previous)) {
+        this.problems.push({ kind: 'edited', position: chain[chain.length - 1]?.position ?? genuine.position, detail: 'the next event was chained to another hash than this one has' });
+      }
+      chain.push({ position: genuine.position, hash: genuine.hash });
+      previous = genuine.hash;
+      expected = genuine.seq + 1;
+      i = j;
+    }
+    return chain;
+  }
+
+  private checkCheckpoints(notes: string[], roots: Map<number, Hash>, chain: { position: number }[], keyName: string, publicKey: KeyObject): void {
+    let previousHeld = true;
+    for (const note of notes) {
+      const opened = openCheckpoint(note, keyName, publicKey);
+      if (!opened.ok) {
+        this.problems.push({ kind: 'checkpoint-signature', position: null, detail: `checkpoint ${note.split('\n')[1] ?? '?'}: ${opened.why}` });
+        continue;
+      }
+      const { size, root } = opened.checkpoint;
+      const at = chain[size - 1]?.position ?? null;
+      const actual = roots.get(size);
+      if (!actual) this.problems.push({ kind: 'gap', position: chain[chain.length - 1]?.position ?? null, detail: `the chain holds ${chain.length} events, and a signed checkpoint holds ${size}: the log was cut short` });
+      else if (!actual.equals(root)) {
+        const detail = previousHeld ? `checkpoint ${size} does not extend its predecessor: its root is not the log's` : `checkpoint ${size}: its root is not the log's`;
+        this.problems.push({ kind: 'checkpoint-not-extending', position: at, detail });
+      }
+      previousHeld = !!actual?.equals(root);
+    }
+  }
+}
+
+/** Marks the members of one longest strictly rising subsequence (patience sorting, O(n log n)). */
+export function longestRisingRun(values: number[]): boolean[] {
+  const tails: number[] = [];
+  const before = new Int32Array(values.length).fill(-1);
+  values.forEach((v, i) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (values[tails[mid]] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) before[i] = tails[lo - 1];
+    tails[lo] = i;
+  });
+  const inRun = new Array<boolean>(values.length).fill(false);
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = before[i]) inRun[i] = true;
+  return inRun;
+}

@@ -1,0 +1,83 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ChainRow, eventHash, Frontier, GENESIS, leafHash, LogVerifier, longestRisingRun, signCheckpoint, toHex } from './verifier-core';
+
+const keys = generateKeyPairSync('ed25519');
+const NAME = 'union-register';
+
+/** An honest log of n events at positions 10, 20, …, with checkpoints at the given sizes. */
+function honestLog(n: number, checkpointSizes: number[] = []) {
+  const rows: ChainRow[] = [];
+  const notes: string[] = [];
+  const frontier = Frontier.empty();
+  let prev = GENESIS;
+  for (let seq = 0; seq < n; seq += 1) {
+    const entry = JSON.stringify([`event-${seq}`, 'stream', seq, 'BranchEstablished', 1, { name: `Chi đoàn ${seq}` }, {}, '2026-12-02T00:00:00.000Z']);
+    const hash = eventHash(prev, entry);
+    rows.push({ position: (seq + 1) * 10, seq, prevHash: toHex(prev), hash: toHex(hash), entry });
+    frontier.append(leafHash(hash));
+    if (checkpointSizes.includes(seq + 1)) notes.push(signCheckpoint({ origin: 'test', size: seq + 1, root: frontier.root() }, NAME, keys.privateKey, keys.publicKey));
+    prev = hash;
+  }
+  return { rows, notes };
+}
+
+function verify(rows: ChainRow[], notes: string[] = []) {
+  const verifier = new LogVerifier();
+  rows.forEach((r) => verifier.feed(r));
+  return verifier.finish(notes, NAME, keys.publicKey);
+}
+const kinds = (rows: ChainRow[], notes: string[] = []) => verify(rows, notes).problems.map((p) => [p.position, p.kind]);
+
+describe('verifying a log', () => {
+  it('finds nothing wrong in an honest log, and gives its size and root', () => {
+    const { rows, notes } = honestLog(20, [5, 13, 20]);
+    const verdict = verify(rows, notes);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict).toMatchObject({ events: 20, headPosition: 200, size: 20 });
+  });
+
+  it('names an edited event', () => {
+    const { rows, notes } = honestLog(10, [10]);
+    rows[4] = { ...rows[4], entry: rows[4].entry.replace('Chi đoàn 4', 'Chi đoàn 44') };
+    expect(kinds(rows)).toEqual([[50, 'edited']]);
+    expect(kinds(rows, notes)).toEqual([[50, 'edited']]);
+    // Rewriting the hash too breaks the next event's link, and the signed root.
+    rows[4] = { ...rows[4], hash: toHex(eventHash(Buffer.from(rows[4].prevHash as string, 'hex'), rows[4].entry)) };
+    expect(kinds(rows, notes)).toEqual([[50, 'edited'], [100, 'checkpoint-not-extending']]);
+  });
+
+  it('names a deleted event by the position that follows it', () => {
+    const { rows } = honestLog(10);
+    rows.splice(3, 1);
+    expect(kinds(rows)).toEqual([[50, 'deleted']]);
+  });
+
+  it('names an inserted event, forged onto the chain or written around it', () => {
+    const { rows } = honestLog(10);
+    const forgedEntry = rows[3].entry.replace('event-3', 'forged');
+    const forged = { position: 45, seq: 4, prevHash: rows[3].hash, hash: toHex(eventHash(Buffer.from(rows[3].hash as string, 'hex'), forgedEntry)), entry: forgedEntry };
+    expect(kinds([...rows.slice(0, 4), forged, ...rows.slice(4)])).toEqual([[45, 'inserted']]);
+    expect(kinds([...rows.slice(0, 4), { ...forged, seq: null, hash: null, prevHash: null }, ...rows.slice(4)])).toEqual([[45, 'inserted']]);
+  });
+
+  it('names two swapped events', () => {
+    const { rows } = honestLog(10);
+    const [a, b] = [rows[2], rows[6]];
+    rows[2] = { ...b, position: a.position };
+    rows[6] = { ...a, position: b.position };
+    expect(kinds(rows)).toEqual([[30, 'reordered'], [70, 'reordered']]);
+  });
+
+  it('names a checkpoint whose signature fails, one that does not extend its predecessor, and a log cut short', () => {
+    const { rows, notes } = honestLog(12, [4, 8, 12]);
+    const tampered = notes[1].replace(/ (\S+)\n$/, (_, sig: string) => ` ${Buffer.from(sig, 'base64').map((x, i) => (i === 10 ? x ^ 1 : x)).toString('base64')}\n`);
+    expect(kinds(rows, [notes[0], tampered, notes[2]])).toEqual([[null, 'checkpoint-signature']]);
+    expect(kinds(rows, [notes[0], signCheckpoint({ origin: 'test', size: 8, root: Buffer.alloc(32, 7) }, NAME, keys.privateKey, keys.publicKey)])).toEqual([[80, 'checkpoint-not-extending']]);
+    expect(kinds(rows.slice(0, 10), notes)).toEqual([[100, 'gap']]);
+  });
+
+  it('finds the longest rising run', () => {
+    expect(longestRisingRun([0, 1, 6, 3, 4, 5, 2, 7])).toEqual([true, true, false, true, true, true, false, true]);
+    expect(longestRisingRun([])).toEqual([]);
+  });
+});
