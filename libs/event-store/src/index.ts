@@ -6,3 +6,4 @@ export { APPEND_LOCK_KEY } from './sql-schema';
 export * from './sql-checkpoints';
 export { READ_AHEAD_APPLICATION } from './read-ahead';
 export * from './sql-snapshots';
+export * from './sql-log-chain';

@@ -18,6 +18,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '@register/event-sourcing';
+import { SqlLogChain } from './sql-log-chain';
 import { schemaSql } from './sql-schema';
 
 /** The little a SQL event store needs from a driver: node-postgres and PGlite both fit. */
@@ -65,7 +66,14 @@ export class SqlEventStore implements EventStore {
   static async open(sql: SqlClient, schema = 'register'): Promise<SqlEventStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
     await sql.exec(schemaSql(schema));
-    return new SqlEventStore(sql, schema);
+    const store = new SqlEventStore(sql, schema);
+    await store.chain.hashExisting();
+    return store;
+  }
+
+  /** The log's hash chain (sql-schema.ts), for verification, checkpoints and proofs. */
+  get chain(): SqlLogChain {
+    return new SqlLogChain(this.sql, this.schema);
   }
 
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {

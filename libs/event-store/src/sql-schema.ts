@@ -15,6 +15,64 @@
  */
 export const APPEND_LOCK_KEY = 7_360_326; // any constant; 26 March is the union's founding day
 
+/**
+ * THE HASH CHAIN. Each event's `hash` is SHA-256 of the previous event's hash and the event's entry:
+ * its columns as stored (personal data sealed), written as one JSON array by `event_entry`, so that
+ * a verifier hashes exactly the text the database gives (verifier-core.ts). `seq` numbers the chain
+ * from 0 and is the event's leaf index in the log's Merkle tree; positions may skip (a rolled-back
+ * append), the chain does not. The hashes are drawn under the append lock, inside the append.
+ */
+const hashChainSql = (schema: string) => `
+alter table ${schema}.events add column if not exists seq bigint;
+alter table ${schema}.events add column if not exists prev_hash bytea;
+alter table ${schema}.events add column if not exists hash bytea;
+create index if not exists events_unhashed on ${schema}.events (position) where hash is null;
+create index if not exists events_seq on ${schema}.events (seq);
+
+create or replace function ${schema}.event_entry(p_event_id uuid, p_stream text, p_revision bigint, p_type text, p_schema_version int, p_data jsonb, p_metadata jsonb, p_recorded_at timestamptz)
+returns text language sql immutable parallel safe as $entry$
+  select jsonb_build_array(p_event_id::text, p_stream, p_revision, p_type, p_schema_version, p_data, p_metadata,
+    to_char(p_recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
+$entry$;
+
+-- The chain as an aggregate: its first input is the hash to chain from, each next an entry.
+create or replace function ${schema}.chain_step(p_hash bytea, p_entry bytea) returns bytea
+language sql immutable strict parallel safe as $step$ select sha256(p_hash || p_entry) $step$;
+do $chain$ begin
+  if not exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = '${schema}' and p.proname = 'chain') then
+    create aggregate ${schema}.chain(bytea) (sfunc = ${schema}.chain_step, stype = bytea);
+  end if;
+end $chain$;
+
+-- A log written before the chain existed is hashed once, from its first event, under the append
+-- lock; the upgrade is then recorded as an event of its own (p_event), which the chain covers too.
+create or replace function ${schema}.hash_existing_log(p_stream text, p_event jsonb) returns bigint
+language plpgsql set search_path = ${schema} as $upgrade$
+declare
+  hashed bigint;
+begin
+  perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+  if not exists (select 1 from events where hash is null) then return 0; end if;
+  with entries as (
+    select position, row_number() over (order by position) as ord,
+           convert_to(event_entry(event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at), 'UTF8') as entry
+    from events
+  ), hashes as (
+    select position, ord - 1 as seq, chain(link) over (order by ord rows between unbounded preceding and current row) as hash from (
+      select null::bigint as position, 0::bigint as ord, '\\x${'00'.repeat(32)}'::bytea as link
+      union all select position, ord, entry from entries
+    ) links
+  ), chained as (
+    select position, seq, hash, lag(hash) over (order by seq) as prev_hash from hashes
+  )
+  update events e set seq = c.seq, prev_hash = c.prev_hash, hash = c.hash from chained c where e.position = c.position;
+  get diagnostics hashed = row_count;
+  perform append_events(p_stream, -2, jsonb_build_array(p_event || jsonb_build_object('data', coalesce(p_event->'data', '{}'::jsonb) || jsonb_build_object('eventsHashed', hashed))), null, '', null);
+  return hashed;
+end
+$upgrade$;
+`;
+
 export const schemaSql = (schema: string) => `
 create schema if not exists ${schema};
 
@@ -62,6 +120,7 @@ do $upgrade$ begin
   end if;
 end $upgrade$;
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
+${hashChainSql(schema)}
 
 -- p_expected: -2 any, -1 no stream, n the revision of the stream's last event.
 create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text)
@@ -71,6 +130,8 @@ declare
   n bigint := jsonb_array_length(p_events);
   current_revision bigint;
   last_position bigint;
+  head_hash bytea;
+  head_seq bigint;
 begin
   -- One statement claims the stream row and checks the expected revision (plpgsql pays per
   -- statement); a writer that lost the race waits on the row lock, then finds the revision moved.
@@ -91,10 +152,26 @@ begin
       using errcode = 'RG409', detail = coalesce(current_revision, -1)::text;
   end if;
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
-  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
-  select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
-         (e->>'schemaVersion')::int, e->'data', e->'metadata'
-  from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+  -- The chain's head is read under the lock, so each event's hash covers the one committed before it.
+  select hash, seq into head_hash, head_seq from events order by position desc limit 1;
+  with incoming as (
+    select ord, (e->>'eventId')::uuid as event_id, current_revision + ord as revision, e->>'type' as type,
+           (e->>'schemaVersion')::int as schema_version, e->'data' as data, e->'metadata' as metadata,
+           date_trunc('milliseconds', clock_timestamp()) as recorded_at
+    from jsonb_array_elements(p_events) with ordinality as t(e, ord)
+  ), chained as (
+    select ord, hash, lag(hash) over (order by ord) as prev_hash from (
+      select ord, chain(link) over (order by ord rows between unbounded preceding and current row) as hash from (
+        select 0::bigint as ord, coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea) as link
+        union all
+        select ord, convert_to(event_entry(event_id, p_stream, revision, type, schema_version, data, metadata, recorded_at), 'UTF8') from incoming
+      ) links
+    ) hashes
+  )
+  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
+  select nextval('event_position'), i.event_id, p_stream, i.revision, i.type, i.schema_version, i.data, i.metadata, i.recorded_at,
+         coalesce(head_seq, -1) + i.ord, c.prev_hash, c.hash
+  from incoming i join chained c using (ord) order by i.ord;
   last_position := currval('event_position');
   current_revision := current_revision + n;
   if p_command_id is not null then

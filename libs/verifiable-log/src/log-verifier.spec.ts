@@ -60,7 +60,10 @@ describe('verifying a log', () => {
     expect(kinds([...rows.slice(0, 4), { ...forged, seq: null, hash: null, prevHash: null }, ...rows.slice(4)])).toEqual([[45, 'inserted']]);
   });
 
-  it('names two swapped events', () => {
+  it('names two swapped events, side by side or apart', () => {
+    const side = honestLog(6).rows;
+    [side[2], side[3]] = [{ ...side[3], position: side[2].position }, { ...side[2], position: side[3].position }];
+    expect(kinds(side)).toEqual([[30, 'reordered'], [40, 'reordered']]);
     const { rows } = honestLog(10);
     const [a, b] = [rows[2], rows[6]];
     rows[2] = { ...b, position: a.position };

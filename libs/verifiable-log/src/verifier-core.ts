@@ -312,9 +312,15 @@ export class LogVerifier {
   /** Rows out of the chain's order: those off the longest run of rising indices in position order. */
   private findReordered(chained: Set<number>): void {
     const rows = this.rows.filter((r) => chained.has(r.position));
-    const inRun = longestRisingRun(rows.map((r) => r.seq));
+    const moved = longestRisingRun(rows.map((r) => r.seq)).map((inRun) => !inRun);
+    // Of two events that swapped places, the longest run may keep one: the other's place names it.
+    const rank = new Map([...rows].sort((a, b) => a.seq - b.seq).map((r, i) => [r, i]));
     rows.forEach((r, i) => {
-      if (!inRun[i]) this.problems.push({ kind: 'reordered', position: r.position, detail: `event ${r.seq} of the chain is stored out of its order` });
+      const inItsPlace = rows[rank.get(r) as number];
+      if (moved[i] && inItsPlace !== r && rank.get(inItsPlace) === i) moved[rank.get(r) as number] = true;
+    });
+    rows.forEach((r, i) => {
+      if (moved[i]) this.problems.push({ kind: 'reordered', position: r.position, detail: `event ${r.seq} of the chain is stored out of its order` });
     });
   }
 
