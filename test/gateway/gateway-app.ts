@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mintToken, MintOptions } from '@register/auth';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   listen?: boolean;
   /** Timeouts and the connection cap, over the environment's (REGISTER_HTTP_*). */
   limits?: Partial<HttpLimits>;
+  /** More services' modules beside organisation and personnel (the evaluation service, say). */
+  modules?: Array<Type<unknown>>;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function startGateway(options: GatewayOptions = {}) {
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
   const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, ...(options.modules ?? []), GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());

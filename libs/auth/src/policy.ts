@@ -69,7 +69,7 @@ const keyMay = (p: Principal, action: string) => (p.allow ?? []).includes('*') |
 function distinct(targets: Target[]): Target[] {
   const seen = new Map<string, Target>();
   for (const t of targets) {
-    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.kind === 'unit' && t.strictlyInside ? 'strict' : ''}`;
+    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.strictlyInside ? 'strict' : ''}`;
     if (!seen.has(key)) seen.set(key, t);
   }
   return [...seen.values()];
@@ -81,7 +81,7 @@ async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise
     targets.map(async (t): Promise<Target> => {
       if (t.kind !== 'member') return t;
       const branchId = await scopes.branchOfMember?.(t.id);
-      return branchId ? { kind: 'branch', id: branchId } : t;
+      return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside } : t;
     }),
   );
 }
@@ -101,7 +101,8 @@ function roleAllows(role: Role, p: Principal, policy: RoutePolicy, targets: Targ
     case 'unit-officer':
       return p.scopeUnitId !== undefined && inSubtree(p.scopeUnitId);
     case 'branch-secretary':
-      return p.scopeBranchId !== undefined && targets.length > 0 && targets.every((t) => t.kind === 'branch' && t.id === p.scopeBranchId);
+      // Strictly inside: the level above's (a branch's own secretary does not decide its rating).
+      return p.scopeBranchId !== undefined && targets.length > 0 && targets.every((t) => t.kind === 'branch' && t.id === p.scopeBranchId && !t.strictlyInside);
     case 'system-integrator':
       return keyMay(p, policy.action) && (p.scopeUnitId === undefined || inSubtree(p.scopeUnitId));
     case 'auditor':

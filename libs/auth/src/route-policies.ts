@@ -3,9 +3,10 @@ import { Role } from './roles';
 
 /**
  * What a write touches in the tree: a unit, a branch, a member (checked where their home branch
- * is now), or the top of the tree (no parent).
+ * is now), or the top of the tree (no parent). `strictlyInside`: only from above (a unit's own
+ * officers do not reach it; a branch's, or a member's branch's, own secretary does not).
  */
-export type Target = { kind: 'unit' | 'branch'; id: string; strictlyInside?: boolean } | { kind: 'member'; id: string } | { kind: 'root' };
+export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean } | { kind: 'root' };
 
 export interface RouteRequest {
   params: Record<string, string | undefined>;
@@ -90,6 +91,27 @@ const branchOrRegister = (r: RouteRequest): Target[] => {
   if (branchId === undefined && unitId === undefined) return [{ kind: 'root' }];
   return [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
 };
+
+/** Who reads ratings, within their scope (auditors everywhere). */
+const RATING_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];
+
+/**
+ * Whom a rating concerns: a branch, or a member (a member's or an officer's rating), checked where
+ * they are now. `above`: only the level above may act (not the branch's own secretary); a member's
+ * decision is their branch's.
+ */
+function ratingTargets(subjectType: unknown, subjectId: string | undefined, above: boolean): Target[] {
+  if (subjectId === undefined) return [];
+  if (subjectType === 'branch') return [{ kind: 'branch', id: subjectId, strictlyInside: above }];
+  if (subjectType === 'officer') return [{ kind: 'member', id: subjectId, strictlyInside: above }];
+  return subjectType === 'member' ? member(subjectId) : [];
+}
+
+/** A rating's id names its subject (`branch.2020.b-1`: see services/evaluation/src/domain/periods.ts); changes are the level above's. */
+function ratedSubject(ratingId: unknown, field: string): Target[] {
+  const m = /^(branch|member|officer)\.\d{4}(?:-\d{4})?\.(.+)$/.exec(typeof ratingId === 'string' ? ratingId : '');
+  return m ? ratingTargets(m[1], idAt(m[2], field), true) : [];
+}
 
 /** Everyone who may read members' personal data, within their scope; a system key needs member.read. */
 const MEMBER_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];
@@ -190,6 +212,16 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   ...['/members', '/personnel-reports/members-away', '/personnel-reports/unassigned-members'].map(
     (path): RoutePolicy => ({ method: 'GET', path, action: 'member.read', roles: MEMBER_READERS, targets: branchOrRegister }),
   ),
+  // evaluation: a self-assessment by the subject's own branch, a decision (and any change of it, four
+  // eyes) by the level above: strictly above a branch or an officer, so that a branch's secretary
+  // never decides their own branch's rating; a member's branch decides the member's.
+  { method: 'POST', path: '/ratings', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), body(r).stage === 'decision') },
+  { method: 'POST', path: '/rating-changes', action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(body(r).ratingId, 'ratingId') },
+  ...['/rating-changes/:id/approval', '/rating-changes/:id/rejection'].map(
+    (path): RoutePolicy => ({ method: 'POST', path, action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(idAt(r.params.id, 'id')?.replace(/^c\d+\./, ''), 'id') }),
+  ),
+  { method: 'GET', path: '/ratings', action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
+  { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false) },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },

@@ -30,6 +30,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   'personnel-reports': 'personnel',
   'training-courses': 'training',
   ratings: 'evaluation',
+  'rating-changes': 'evaluation',
 };
 
 /** The service that owns a path below /api/v1, or undefined for one no service serves. */

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent } from '@register/event-sourcing';
+import { EvaluationEvent, RatingEvent, ratingStream } from '@register/contracts';
+import { AsOf } from '@register/service-kit';
+import { Rating } from '../domain/rating';
+import { EVALUATION_COMMANDS, EVALUATION_STORE } from './tokens';
+
+export interface CommandAnswer {
+  id: string;
+  /** The aggregate's stream revision after the command: its ETag. */
+  version: number;
+  /** Global log position of the change; pass it as `minPosition` to read your own write. */
+  position: number;
+  duplicate?: boolean;
+}
+
+export const answerOf = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+
+/** The write side of the evaluation service (one stream per rating, commendation, visit) and its reads of one stream. */
+@Injectable()
+export class EvaluationService {
+  constructor(
+    @Inject(EVALUATION_STORE) private readonly store: EventStore,
+    @Inject(EVALUATION_COMMANDS) private readonly handler: CommandHandler,
+  ) {}
+
+  /** A command on one rating's stream; the answer names `id` (the rating, or the change it made). */
+  async onRating<C>(decider: Decider<C, RatingEvent, Rating>, ratingId: string, command: C, context: CommandContext, idOf: (r: CommandResult) => string = () => ratingId): Promise<CommandAnswer> {
+    const result = await this.handler.handle(decider, ratingStream(ratingId), command, context);
+    return answerOf(idOf(result), result);
+  }
+
+  /** A command on a stream of its own (a commendation, a visit). */
+  async onStream<C, S>(decider: Decider<C, EvaluationEvent, S>, streamId: string, id: string, command: C, context: CommandContext): Promise<CommandAnswer> {
+    return answerOf(id, await this.handler.handle(decider, streamId, command, context));
+  }
+
+  /** A stream as of a date (effective dates) or an instant (what was recorded by then), or whole. */
+  async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
+    if (asOf?.kind === 'instant') return this.store.readStream(streamId, { recordedUpTo: asOf.instant });
+    const events = await this.store.readStream(streamId);
+    return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
+  }
+}

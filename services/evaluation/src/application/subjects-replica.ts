@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { OrganisationEvent, PersonnelEvent, RatingSubject } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { Span, SubjectLookup } from '../domain/subjects';
+
+interface BranchFacts extends Span {
+  parentUnitId: string;
+  predecessorIds: string[];
+}
+
+interface Stay extends Span {
+  branchId: string;
+}
+
+/**
+ * Evaluation's replica of the subjects it rates, fed only by organisation's and personnel's
+ * published events (never a call in the write path): which units and branches exist and where,
+ * each branch's life and predecessors (mergers, splits), each member's branches and each officer's
+ * posts, with their dates. No names: evaluation keeps ids only, so an erasure leaves nothing here.
+ * In memory: its consumers read both topics from their beginning at each start.
+ */
+@Injectable()
+export class SubjectsReplica implements SubjectLookup {
+  private readonly units = new Map<string, string | null>();
+  private readonly branches = new Map<string, BranchFacts>();
+  private readonly memberStays = new Map<string, Stay[]>();
+  private readonly posts = new Map<string, Stay[]>();
+
+  applyOrganisation(event: RecordedEvent): void {
+    const e = event as unknown as OrganisationEvent;
+    const on = event.metadata?.effectiveDate ?? null;
+    switch (e.type) {
+      case 'UnitEstablished':
+        this.units.set(e.data.unitId, e.data.parentId);
+        return;
+      case 'UnitMoved':
+        this.units.set(e.data.unitId, e.data.toParentId);
+        return;
+      case 'BranchEstablished':
+        this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds] });
+        return;
+      case 'BranchMoved':
+        this.updateBranch(e.data.branchId, (b) => ({ ...b, parentUnitId: e.data.toUnitId }));
+        return;
+      case 'BranchDissolved':
+        this.updateBranch(e.data.branchId, (b) => ({ ...b, to: on }));
+        return;
+      case 'BranchesMerged':
+        for (const id of e.data.sourceBranchIds) this.updateBranch(id, (b) => ({ ...b, to: on }));
+        this.updateBranch(e.data.intoBranchId, (b) => ({ ...b, predecessorIds: [...new Set([...b.predecessorIds, ...e.data.sourceBranchIds])] }));
+        return;
+      case 'BranchSplit':
+        this.updateBranch(e.data.sourceBranchId, (b) => ({ ...b, to: on }));
+        for (const part of e.data.parts) this.updateBranch(part.branchId, (b) => ({ ...b, predecessorIds: [...new Set([...b.predecessorIds, e.data.sourceBranchId])] }));
+        return;
+      default:
+        return;
+    }
+  }
+
+  applyPersonnel(event: RecordedEvent): void {
+    const e = event as unknown as PersonnelEvent;
+    switch (e.type) {
+      case 'MemberAdmitted':
+        this.memberStays.set(e.data.memberId, [{ branchId: e.data.branchId, from: e.data.admittedOn, to: null }]);
+        return;
+      case 'MemberTransferred':
+        this.endAndStart(this.memberStays, e.data.memberId, e.data.transferredOn, e.data.toBranchId);
+        return;
+      case 'MemberStatusChanged':
+        if (e.data.status === 'left' || e.data.status === 'came-of-age') this.end(this.memberStays, e.data.memberId, e.data.changedOn);
+        else if (e.data.previousStatus === 'left' || e.data.previousStatus === 'came-of-age') this.endAndStart(this.memberStays, e.data.memberId, e.data.changedOn, e.data.branchId);
+        return;
+      case 'OfficerAppointed':
+        this.posts.set(e.data.memberId, [...(this.posts.get(e.data.memberId) ?? []), { branchId: e.data.branchId, from: e.data.startsOn, to: null }]);
+        return;
+      case 'OfficerDeparted':
+        this.end(this.posts, e.data.memberId, e.data.endsOn, e.data.branchId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  spansOf(subjectType: RatingSubject, subjectId: string): Stay[] {
+    if (subjectType === 'branch') {
+      const b = this.branches.get(subjectId);
+      return b ? [{ branchId: subjectId, from: b.from, to: b.to }] : [];
+    }
+    return (subjectType === 'member' ? this.memberStays : this.posts).get(subjectId) ?? [];
+  }
+
+  /** The branch's units now, nearest first, up to the root. */
+  ancestry(branchId: string): string[] {
+    const chain: string[] = [];
+    for (let unit = this.branches.get(branchId)?.parentUnitId ?? null; unit !== null && !chain.includes(unit); unit = this.units.get(unit) ?? null) chain.push(unit);
+    return chain;
+  }
+
+  knowsBranch(branchId: string): boolean {
+    return this.branches.has(branchId);
+  }
+
+  /** Every branch this one descends from through mergers and splits, nearest first. */
+  predecessors(branchId: string): string[] {
+    const found: string[] = [];
+    for (let queue = [...(this.branches.get(branchId)?.predecessorIds ?? [])]; queue.length > 0; ) {
+      const id = queue.shift()!;
+      if (found.includes(id) || id === branchId) continue;
+      found.push(id);
+      queue = [...queue, ...(this.branches.get(id)?.predecessorIds ?? [])];
+    }
+    return found;
+  }
+
+  private updateBranch(branchId: string, change: (b: BranchFacts) => BranchFacts) {
+    const b = this.branches.get(branchId);
+    if (b) this.branches.set(branchId, change(b));
+  }
+
+  /** Ends the open stay (in `branchId`, when given) on `on`. */
+  private end(stays: Map<string, Stay[]>, id: string, on: string, branchId?: string) {
+    const list = stays.get(id);
+    if (!list) return;
+    stays.set(id, list.map((s) => (s.to === null && (branchId === undefined || s.branchId === branchId) ? { ...s, to: on } : s)));
+  }
+
+  private endAndStart(stays: Map<string, Stay[]>, id: string, on: string, branchId: string) {
+    this.end(stays, id, on);
+    stays.set(id, [...(stays.get(id) ?? []), { branchId, from: on, to: null }]);
+  }
+}

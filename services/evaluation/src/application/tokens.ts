@@ -1,0 +1,2 @@
+export const EVALUATION_STORE = Symbol('EVALUATION_STORE');
+export const EVALUATION_COMMANDS = Symbol('EVALUATION_COMMANDS');

@@ -1,0 +1,26 @@
+import { RatingPeriod, RatingPlacement, RatingSubject } from '@register/contracts';
+import { periodDays } from './periods';
+
+/** A stretch of days something existed or held: from `from` (null: unknown, long ago) to `to` (null: still). */
+export interface Span {
+  from: string | null;
+  to: string | null;
+}
+
+/** Whether a span shares a day with the period. */
+export function overlaps(span: Span, year: number, period: RatingPeriod): boolean {
+  const { from, to } = periodDays(year, period);
+  return (span.from === null || span.from <= to) && (span.to === null || span.to >= from);
+}
+
+/** What a rating needs to know of its subject: whether it existed in the period, and where it sat. */
+export interface SubjectLookup {
+  spansOf(subjectType: RatingSubject, subjectId: string): Array<Span & { branchId: string }>;
+  ancestry(branchId: string): string[];
+}
+
+export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod): { existed: boolean; placement: RatingPlacement } {
+  const spans = lookup.spansOf(subjectType, subjectId).filter((s) => overlaps(s, year, period));
+  const branchId = spans[spans.length - 1]?.branchId ?? null;
+  return { existed: spans.length > 0, placement: { branchId, unitIds: branchId ? lookup.ancestry(branchId) : [] } };
+}

@@ -1,0 +1,11 @@
+/**
+ * The evaluation service's read models, registered for the tools that run outside the service
+ * (`npm run rebuild -- --service evaluation`); EvaluationModule runs the same list.
+ */
+import { AnyProjection, registerProjections } from '@register/read-models';
+import { evaluationSchemas } from './application/schemas';
+import { ratingsProjection } from './ratings/ratings.projection';
+
+export const evaluationProjections: AnyProjection[] = [ratingsProjection];
+
+registerProjections('evaluation', evaluationProjections, { schemas: evaluationSchemas });

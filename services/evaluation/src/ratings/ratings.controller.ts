@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RATING_SUBJECTS } from '@register/contracts';
+import { CommandContext } from '@register/event-sourcing';
+import { Command, parseAsOf, ParseIdPipe, ValidationFailed } from '@register/service-kit';
+import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
+import { SubjectsReplica } from '../application/subjects-replica';
+import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
+import { RatingReads, ratingView } from './ratings.read-model';
+import { RecordRatingHandler } from './record-rating.handler';
+
+type Reply = { header(name: string, value: string): unknown };
+
+const CSV_COLUMNS = ['id', 'subjectType', 'subjectId', 'year', 'periodKey', 'scale', 'stage', 'grade', 'selfAssessedGrade', 'decidedGrade', 'branchId'];
+
+/** Yearly ratings (đánh giá, xếp loại): self-assessments, decisions, and the lists and histories they make. */
+@ApiTags('ratings')
+@Controller('ratings')
+export class RatingsController {
+  constructor(
+    private readonly recording: RecordRatingHandler,
+    private readonly reads: RatingReads,
+    private readonly replica: SubjectsReplica,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      "A self-assessment (by the subject's own branch) or a decision (by the level above): 400 for a grade outside its scale, 422 scale-not-in-use, subject-did-not-exist or self-assessment-first, 409 already-decided (a decided rating changes through a rating change)",
+  })
+  record(@Body() body: RecordRatingRequest, @Command() ctx: CommandContext) {
+    const { subjectType, subjectId, year, scale, grade, stage } = body;
+    return this.recording.handle({ subjectType, subjectId, year, period: body.period ?? 'calendar', scale, grade, stage }, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Ratings by unitId (subtree, where the subjects sat when rated), year, subjectType, grade, stage; paged; asOf a date or an instant folds the log; also text/csv' })
+  async list(@Query() query: RatingListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
+    const { unitId, year, subjectType, grade, stage, limit, cursor, minPosition } = query;
+    const page = await this.reads.list({ unitId, year, subjectType, grade, stage }, { limit, cursor, minPosition }, parseAsOf(query.asOf));
+    if (!wantsCsv(accept)) return page;
+    reply.header('content-type', CSV_TYPE);
+    return toCsv(CSV_COLUMNS, page.items);
+  }
+
+  @Get(':subjectType/:subjectId')
+  @ApiOperation({ summary: "One subject's ratings, every period with each stage (self-assessment, decision, changes) and its actors; a branch made by a merger or split shows its predecessors' ratings" })
+  async subject(@Param('subjectType') subjectType: string, @Param('subjectId', ParseIdPipe) subjectId: string, @Query() query: SubjectRatingsQuery, @Res({ passthrough: true }) reply: Reply) {
+    if (!(RATING_SUBJECTS as readonly string[]).includes(subjectType)) {
+      throw new ValidationFailed([{ field: 'subjectType', rule: 'isIn', message: `subjectType must be one of ${RATING_SUBJECTS.join(', ')}` }]);
+    }
+    const asOf = parseAsOf(query.asOf);
+    const rows = await this.reads.ofSubject(subjectType, subjectId, query.year, asOf, query.minPosition);
+    if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
+    const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
+    return { subjectType, subjectId, asOf: query.asOf ?? null, items: rows.map(ratingView), predecessors };
+  }
+
+  private async predecessors(branchId: string, year: number | undefined, asOf: ReturnType<typeof parseAsOf>) {
+    const ids = this.replica.predecessors(branchId);
+    return Promise.all(ids.map(async (id) => ({ branchId: id, items: (await this.reads.ofSubject('branch', id, year, asOf)).map(ratingView) })));
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { CommandContext } from '@register/event-sourcing';
+import { EvaluationService } from '../application/evaluation.service';
+import { SubjectsReplica } from '../application/subjects-replica';
+import { subjectFacts } from '../domain/subjects';
+import { RecordRating, ratingIdOfCommand, recordingDecider } from './record-rating';
+
+export type RecordRatingRequest = Omit<RecordRating, 'type' | 'subject'>;
+
+/** Gathers what the register knows of the subject during the period (the replica of organisation's and personnel's events), then decides. */
+@Injectable()
+export class RecordRatingHandler {
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly replica: SubjectsReplica,
+  ) {}
+
+  handle(request: RecordRatingRequest, context: CommandContext) {
+    const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period);
+    const command: RecordRating = { type: 'RecordRating', ...request, subject };
+    return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), command, context);
+  }
+}

@@ -1,0 +1,14 @@
+import { eventsConsumer } from '@register/messaging';
+import { ConsumerGroupSpec } from '@register/service-kit';
+import { SubjectsReplica } from '../application/subjects-replica';
+
+/**
+ * Evaluation's one consumer group, on organisation's and personnel's topics. In memory like the
+ * replica it feeds: it never commits, so each start reads both topics from their beginning.
+ */
+export const SUBJECT_SYNC: ConsumerGroupSpec = { group: 'evaluation.subject-sync', inMemory: true };
+
+/** Organisation's events into the replica: units, branches, their lives and lineage. */
+export const OrganisationSubjectsConsumer = eventsConsumer('organisation', SubjectsReplica, (replica, event) => replica.applyOrganisation(event));
+/** Personnel's events into the replica: members' branches and officers' posts, with their dates. */
+export const PersonnelSubjectsConsumer = eventsConsumer('personnel', SubjectsReplica, (replica, event) => replica.applyPersonnel(event));
