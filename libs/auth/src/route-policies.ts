@@ -59,6 +59,8 @@ export const TARGET_LIST_LIMITS = {
   parts: 20,
   /** UnitMergerRequest.sourceUnitIds */
   sourceUnitIds: 50,
+  /** Training's EnrolRequest.memberIds (services/training/src/courses/courses.dto.ts MAX_PARTICIPANTS) */
+  memberIds: 500,
 } as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
@@ -112,6 +114,9 @@ function ratedSubject(ratingId: unknown, field: string): Target[] {
   const m = /^(branch|member|officer)\.\d{4}(?:-\d{4})?\.(.+)$/.exec(typeof ratingId === 'string' ? ratingId : '');
   return m ? ratingTargets(m[1], idAt(m[2], field), true) : [];
 }
+
+/** Who reads courses and compliance, within their scope (auditors everywhere). */
+const TRAINING_READERS: Role[] = ['unit-officer', 'system-integrator', 'auditor'];
 
 /** Everyone who may read members' personal data, within their scope; a system key needs member.read. */
 const MEMBER_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];
@@ -222,6 +227,22 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   ),
   { method: 'GET', path: '/ratings', action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
   { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false) },
+  // training: a unit officer runs the courses its subtree organises and enrols its subtree's members.
+  // Which unit organises a course is the training service's fact: for commands on a course (and its
+  // read) the service checks the organiser against the caller's scope (TrainingScope), 403 outside it.
+  { method: 'POST', path: '/training-courses', action: 'training.schedule', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(idAt(body(r).organiserUnitId, 'organiserUnitId')) },
+  {
+    method: 'POST', path: '/training-courses/:id/enrolments', action: 'training.enrol', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => listAt(body(r).memberIds, 'memberIds').flatMap((id, i) => member(idAt(id, `memberIds.${i}`))),
+  },
+  ...['/training-courses/:id/attendance', '/training-courses/:id/completion', '/training-courses/:id/cancellation'].map(
+    (path): RoutePolicy => ({ method: 'POST', path, action: 'training.run', roles: ['unit-officer', 'system-integrator'] }),
+  ),
+  { method: 'GET', path: '/training-courses', action: 'training.read', roles: TRAINING_READERS, targets: (r) => (query(r).organiserUnitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).organiserUnitId, 'organiserUnitId'))) },
+  { method: 'GET', path: '/training-courses/:id', action: 'training.read', roles: TRAINING_READERS },
+  // One member's courses: a branch secretary reads their branch's members (their own record among them).
+  { method: 'GET', path: '/training-records', action: 'training.read', roles: MEMBER_READERS, targets: (r) => member(idAt(query(r).memberId, 'memberId')) },
+  { method: 'GET', path: '/training-compliance', action: 'training.read', roles: TRAINING_READERS, targets: (r) => unit(idAt(query(r).unitId, 'unitId')) },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },

@@ -1,9 +1,35 @@
 import { Module } from '@nestjs/common';
+import { ReadModelsModule } from '@register/read-models';
+import { relayProviders } from '@register/service-kit';
+import { trainingSchemas } from './application/schemas';
+import { TRAINING_STORE } from './application/tokens';
+import { TrainingFacts } from './application/training-facts';
+import { TrainingLogModule } from './application/training-log.module';
+import { TrainingScope } from './application/training-scope';
+import { TrainingService } from './application/training.service';
+import { ComplianceController } from './compliance/compliance.controller';
+import { CourseCommands } from './courses/course-commands.handler';
+import { CoursesController } from './courses/courses.controller';
+import { CoursesReads } from './courses/courses.read-model';
+import { trainingProjections } from './projections';
+import { OrganisationFactsConsumer, PersonnelFactsConsumer } from './reactions/facts-sync.consumer';
+import { TrainingReactions } from './reactions/training-reactions.service';
+
+export { trainingSchemas };
 
 /**
- * Training courses (lớp tập huấn) and topics for union officers: enrolment, attendance, completion; competitions.
+ * Training of union officers: courses (lớp tập huấn, bồi dưỡng) with enrolment, attendance and
+ * completion; yearly compliance of residential-branch secretaries; competitions; mentor assignments.
  * One folder per capability below this one; this module gathers them, so that the service runs
  * alone (main.ts) or beside the others in the embedded start.
+ * Streams: `course-<id>`, `competition-<id>`, `mentor-assignment-<id>` (libs/contracts/src/training.ts).
+ * Other services' facts come from their events only (reactions/: group `training.facts-sync` on
+ * Kafka, or the in-process bus) into TrainingFacts. The relay publishes the log on `register.training.events`.
  */
-@Module({})
+@Module({
+  imports: [TrainingLogModule, ReadModelsModule.forFeature({ service: 'training', projections: trainingProjections, storeToken: TRAINING_STORE, imports: [TrainingLogModule], schemas: trainingSchemas })],
+  controllers: [CoursesController, ComplianceController, OrganisationFactsConsumer, PersonnelFactsConsumer],
+  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, CourseCommands, CoursesReads, ...relayProviders('training', TRAINING_STORE)],
+  exports: [TrainingService, TrainingFacts, TrainingReactions, TrainingLogModule],
+})
 export class TrainingModule {}

@@ -17,6 +17,9 @@ export function serviceUrls(env: NodeJS.ProcessEnv = process.env): Record<Servic
   };
 }
 
+/** A branch's mentors live in training although their path sits under /branches/{id}. */
+const TRAINING_UNDER_BRANCHES = /^\/branches\/[^/]+\/mentors$/;
+
 /** Branch officers live in personnel although their paths sit under /branches/{id}. */
 const PERSONNEL_UNDER_BRANCHES = /^\/branches\/[^/]+\/(officer-appointments|officer-departures|officers)$/;
 
@@ -29,6 +32,10 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   members: 'personnel',
   'personnel-reports': 'personnel',
   'training-courses': 'training',
+  'training-records': 'training',
+  'training-compliance': 'training',
+  competitions: 'training',
+  'mentor-assignments': 'training',
   ratings: 'evaluation',
   'rating-changes': 'evaluation',
 };
@@ -36,5 +43,6 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
 /** The service that owns a path below /api/v1, or undefined for one no service serves. */
 export function owningService(path: string): ServiceName | undefined {
   if (PERSONNEL_UNDER_BRANCHES.test(path)) return 'personnel';
+  if (TRAINING_UNDER_BRANCHES.test(path)) return 'training';
   return BY_FIRST_SEGMENT[path.split('/')[1] ?? ''];
 }

@@ -1,0 +1,84 @@
+/**
+ * The training service's published events (topic `register.training.events`), version 1: courses
+ * for branch officers (lớp tập huấn, bồi dưỡng), competitions (hội thi) and mentor assignments
+ * (phụ trách địa bàn). Evaluation and the reports read them: change a shape only by adding a new
+ * version and an upcaster. Who, why, under which decision, when in force and when recorded travel
+ * in every event's metadata, as for the other services. No event carries a member's name.
+ */
+import { DomainEvent } from '@register/event-sourcing';
+
+export const TRAINING_TOPIC = 'register.training.events';
+export const courseStream = (courseId: string) => `course-${courseId}`;
+export const competitionStream = (competitionId: string) => `competition-${competitionId}`;
+export const mentorAssignmentStream = (assignmentId: string) => `mentor-assignment-${assignmentId}`;
+
+export const COURSE_KINDS = ['skills', 'political-theory', 'mixed'] as const;
+export type CourseKind = (typeof COURSE_KINDS)[number];
+
+/** The post a participant held in their branch on the day of enrolment. */
+export const POSTS_AT_ENROLMENT = ['secretary', 'deputy-secretary', 'none'] as const;
+export type PostAtEnrolment = (typeof POSTS_AT_ENROLMENT)[number];
+
+export const COURSE_OUTCOMES = ['completed', 'not-completed'] as const;
+export type CourseOutcome = (typeof COURSE_OUTCOMES)[number];
+
+export interface Participant {
+  memberId: string;
+  /** The member's branch on the day of enrolment (from personnel's events). */
+  branchId: string;
+  post: PostAtEnrolment;
+}
+
+export interface CourseResult {
+  memberId: string;
+  outcome: CourseOutcome;
+  certificateNo?: string;
+}
+
+export type CourseScheduled = DomainEvent<
+  'CourseScheduled',
+  { courseId: string; organiserUnitId: string; title: string; kind: CourseKind; topics: Array<{ title: string }>; startsOn: string; endsOn: string; location: string | null; partner: string | null }
+>;
+export type ParticipantsEnrolled = DomainEvent<'ParticipantsEnrolled', { courseId: string; participants: Participant[] }>;
+/** One day of the course: who was there (a second record of the same day replaces the first). */
+export type AttendanceRecorded = DomainEvent<'AttendanceRecorded', { courseId: string; on: string; presentMemberIds: string[] }>;
+/** Closes the course: an outcome for every participant. */
+export type CourseCompleted = DomainEvent<'CourseCompleted', { courseId: string; completedOn: string; results: CourseResult[] }>;
+export type CourseCancelled = DomainEvent<'CourseCancelled', { courseId: string; cancelledOn: string }>;
+
+export type CourseEvent = CourseScheduled | ParticipantsEnrolled | AttendanceRecorded | CourseCompleted | CourseCancelled;
+
+export interface Award {
+  memberId: string;
+  award: string;
+}
+
+export type CompetitionAnnounced = DomainEvent<'CompetitionAnnounced', { competitionId: string; organiserUnitId: string; title: string; heldOn: string }>;
+export type CompetitionEntered = DomainEvent<'CompetitionEntered', { competitionId: string; memberIds: string[] }>;
+/** The awards, kept with the competition and published for commendations. */
+export type CompetitionAwarded = DomainEvent<'CompetitionAwarded', { competitionId: string; organiserUnitId: string; heldOn: string; awards: Award[] }>;
+
+export type CompetitionEvent = CompetitionAnnounced | CompetitionEntered | CompetitionAwarded;
+
+export const ASSIGNMENT_END_CAUSES = ['ended', 'merger', 'split', 'dissolution', 'mentor-left'] as const;
+export type AssignmentEndCause = (typeof ASSIGNMENT_END_CAUSES)[number];
+
+export type MentorAssigned = DomainEvent<'MentorAssigned', { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }>;
+export type MentorAssignmentEnded = DomainEvent<'MentorAssignmentEnded', { assignmentId: string; branchId: string; mentorMemberId: string; endsOn: string; cause: AssignmentEndCause }>;
+
+export type MentorAssignmentEvent = MentorAssigned | MentorAssignmentEnded;
+
+export type TrainingEvent = CourseEvent | CompetitionEvent | MentorAssignmentEvent;
+
+export const TRAINING_SCHEMA_VERSIONS: Record<TrainingEvent['type'], number> = {
+  CourseScheduled: 1,
+  ParticipantsEnrolled: 1,
+  AttendanceRecorded: 1,
+  CourseCompleted: 1,
+  CourseCancelled: 1,
+  CompetitionAnnounced: 1,
+  CompetitionEntered: 1,
+  CompetitionAwarded: 1,
+  MentorAssigned: 1,
+  MentorAssignmentEnded: 1,
+};

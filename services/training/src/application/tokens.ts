@@ -1,0 +1,2 @@
+export const TRAINING_STORE = Symbol('TRAINING_STORE');
+export const TRAINING_COMMANDS = Symbol('TRAINING_COMMANDS');

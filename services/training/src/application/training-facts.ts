@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { MemberStatus, OrganisationEvent, PersonnelEvent, PostAtEnrolment } from '@register/contracts';
+import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, When } from '../domain/facts';
+import { MemberFact } from '../domain/rules';
+
+/** Another service's event as a consumer hands it over. */
+export type FactEvent = { type: string; data: unknown; eventId?: string; metadata?: { effectiveDate?: string }; recordedAt?: Date | string };
+
+/** Statuses in which a member is no longer in a branch of the union. */
+const GONE: MemberStatus[] = ['left', 'came-of-age', 'unassigned'];
+
+interface MemberRow {
+  branchId: string;
+  status: MemberStatus;
+  erased: boolean;
+}
+
+/**
+ * Training's replica of organisation's tree and personnel's members and posts, fed only by their
+ * published events (FactsSyncConsumer), never by a call: what enrolment checks, what compliance
+ * counts and where scope is judged. In memory; the consumer replays both topics at each start, and
+ * an event seen twice (by id) is applied once.
+ */
+@Injectable()
+export class TrainingFacts {
+  readonly placements: Placement[] = [];
+  readonly branches = new Map<string, BranchLife>();
+  readonly spells: PostSpell[] = [];
+  private readonly members = new Map<string, MemberRow>();
+  private readonly seen = new Set<string>();
+
+  apply(event: FactEvent): void {
+    if (event.eventId !== undefined) {
+      if (this.seen.has(event.eventId)) return;
+      this.seen.add(event.eventId);
+    }
+    const on = event.metadata?.effectiveDate ?? null;
+    const at = event.recordedAt === undefined ? null : new Date(event.recordedAt).getTime();
+    this.applyOrganisation(event as OrganisationEvent, on, at);
+    this.applyPersonnel(event as PersonnelEvent, at);
+  }
+
+  private applyOrganisation(e: OrganisationEvent, on: string | null, at: number | null) {
+    switch (e.type) {
+      case 'UnitEstablished':
+        return this.placements.push({ kind: 'unit', id: e.data.unitId, parentId: e.data.parentId, on, at });
+      case 'UnitMoved':
+        return this.placements.push({ kind: 'unit', id: e.data.unitId, parentId: e.data.toParentId, on, at });
+      case 'BranchEstablished':
+        this.placements.push({ kind: 'branch', id: e.data.branchId, parentId: e.data.parentUnitId, on, at });
+        return this.branches.set(e.data.branchId, { branchId: e.data.branchId, residential: e.data.area !== null, establishedOn: on, establishedAt: at, closedOn: null, closedAt: null });
+      case 'BranchMoved':
+        return this.placements.push({ kind: 'branch', id: e.data.branchId, parentId: e.data.toUnitId, on, at });
+      case 'BranchRenamed':
+        return this.update(e.data.branchId, { residential: e.data.area !== null });
+      case 'BranchDissolved':
+        return this.close([e.data.branchId], on, at);
+      case 'BranchesMerged':
+        return this.close(e.data.sourceBranchIds.filter((id) => id !== e.data.intoBranchId), on, at);
+      case 'BranchSplit':
+        return this.close([e.data.sourceBranchId], on, at);
+      default:
+        return undefined;
+    }
+  }
+
+  private applyPersonnel(e: PersonnelEvent, at: number | null) {
+    switch (e.type) {
+      case 'MemberAdmitted':
+        return this.members.set(e.data.memberId, { branchId: e.data.branchId, status: 'active', erased: false });
+      case 'MemberTransferred':
+        return this.updateMember(e.data.memberId, { branchId: e.data.toBranchId });
+      case 'MemberStatusChanged':
+        return this.updateMember(e.data.memberId, { status: e.data.status, branchId: e.data.branchId });
+      case 'MemberPersonalDataErased':
+        return this.updateMember(e.data.memberId, { erased: true });
+      case 'OfficerAppointed':
+        return this.spells.push({ branchId: e.data.branchId, memberId: e.data.memberId, role: e.data.role, startsOn: e.data.startsOn, at, endsOn: null, endedAt: null });
+      case 'OfficerDeparted': {
+        const spell = this.spells.find((s) => s.branchId === e.data.branchId && s.memberId === e.data.memberId && s.role === e.data.role && s.endsOn === null);
+        if (spell) Object.assign(spell, { endsOn: e.data.endsOn, endedAt: at });
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private close(branchIds: string[], on: string | null, at: number | null) {
+    for (const id of branchIds) this.update(id, { closedOn: on, closedAt: at });
+  }
+
+  private update(branchId: string, change: Partial<BranchLife>) {
+    const b = this.branches.get(branchId);
+    if (b) this.branches.set(branchId, { ...b, ...change });
+  }
+
+  private updateMember(memberId: string, change: Partial<MemberRow>) {
+    const m = this.members.get(memberId);
+    if (m) this.members.set(memberId, { ...m, ...change });
+  }
+
+  knowsUnit(unitId: string): boolean {
+    return this.placements.some((p) => p.kind === 'unit' && p.id === unitId);
+  }
+
+  branchStatus(branchId: string): 'active' | 'closed' | 'unknown' {
+    const b = this.branches.get(branchId);
+    return !b ? 'unknown' : b.closedOn === null ? 'active' : 'closed';
+  }
+
+  /** A member as enrolment needs them: their branch, whether still in the union, and the post held now. */
+  member(memberId: string): (MemberFact & { post: PostAtEnrolment }) | undefined {
+    const m = this.members.get(memberId);
+    if (!m) return undefined;
+    const posts = this.spells.filter((s) => s.memberId === memberId && s.endsOn === null).map((s) => s.role);
+    const post: PostAtEnrolment = posts.includes('secretary') ? 'secretary' : posts.includes('deputy-secretary') ? 'deputy-secretary' : 'none';
+    return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), post };
+  }
+
+  erased(memberId: string): boolean {
+    return this.members.get(memberId)?.erased ?? false;
+  }
+
+  /** The branches in a unit's subtree today (every placement applied). */
+  branchesUnder(unitId: string): string[] {
+    return branchesWithin(this.placements, unitId);
+  }
+
+  /** The unit and every unit under it, as the tree stands now. */
+  unitsUnder(unitId: string): string[] {
+    const units = [...new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id))];
+    return units.filter((u) => this.unitAncestry(u).includes(unitId));
+  }
+
+  /** The units from this one up to the root, as the tree stands now. */
+  unitAncestry(unitId: string): string[] {
+    return ancestry(this.placements, unitId);
+  }
+
+  /** Today, as a When. */
+  static now(): When {
+    return { date: new Date().toISOString().slice(0, 10) };
+  }
+}

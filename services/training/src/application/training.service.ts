@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandContext, CommandHandler, CommandResult, Decider, DomainEvent, EventStore, foldRecorded, NotFoundError, RecordedEvent, Evolver } from '@register/event-sourcing';
+import { courseStream } from '@register/contracts';
+import { AsOf } from '@register/service-kit';
+import { Course, courseAggregate } from '../domain/course';
+import { TRAINING_COMMANDS, TRAINING_STORE } from './tokens';
+
+export interface CommandAnswer {
+  id: string;
+  /** The aggregate's stream revision after the command: its ETag. */
+  version: number;
+  /** Global log position of the change; pass it as `minPosition` to read your own write. */
+  position: number;
+  duplicate?: boolean;
+}
+
+const answer = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+
+/** The write side of the training service (a stream per course, competition and mentor assignment) and its reads of one aggregate. */
+@Injectable()
+export class TrainingService {
+  constructor(
+    @Inject(TRAINING_STORE) private readonly store: EventStore,
+    @Inject(TRAINING_COMMANDS) private readonly handler: CommandHandler,
+  ) {}
+
+  /** A command on one aggregate's stream, decided by its capability's decider. */
+  async on<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, id: string, command: C, context: CommandContext): Promise<CommandAnswer> {
+    return answer(id, await this.handler.handle(decider, streamId, command, context));
+  }
+
+  /** A course now, or as of a date (effective dates) or an instant (what was recorded by then); 404 when it never existed. */
+  async course(courseId: string, asOf?: AsOf): Promise<Course> {
+    return this.folded(courseAggregate, courseStream(courseId), 'course', courseId, asOf, (s) => s.status !== 'none');
+  }
+
+  async folded<E extends DomainEvent, S>(aggregate: Evolver<E, S>, streamId: string, entity: string, id: string, asOf: AsOf | undefined, exists: (s: S) => boolean): Promise<S> {
+    const state = foldRecorded(aggregate, await this.eventsAsOf(streamId, asOf));
+    if (!exists(state)) throw new NotFoundError(entity, id);
+    return state;
+  }
+
+  private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
+    if (asOf?.kind === 'instant') return this.store.readStream(streamId, { recordedUpTo: asOf.instant });
+    const events = await this.store.readStream(streamId);
+    return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
+  }
+}

@@ -1,0 +1,56 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { NotFoundError } from '@register/event-sourcing';
+import { IsRegisterId, parseAsOf, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { sendList } from '../application/csv';
+import { TrainingFacts } from '../application/training-facts';
+import { CoursesReads } from '../courses/courses.read-model';
+import { When } from '../domain/facts';
+import { compliance, dayOf } from './compliance';
+
+export class ComplianceQuery extends ReadModelQuery {
+  @ApiProperty({ description: "The unit whose subtree's residential branches are counted" })
+  @IsRegisterId()
+  unitId!: string;
+
+  @ApiProperty({ example: 2024 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1930)
+  @Max(2200)
+  year!: number;
+
+  @ApiPropertyOptional({ description: "A date (the structure, posts and outcomes in force that day) or an instant (what was recorded by then); the year's end, or today, when absent" })
+  @IsOptional()
+  asOf?: string;
+}
+
+type Reply = { header(name: string, value: string): unknown };
+
+/** Yearly training of residential-branch secretaries: who held the post in the year, who completed a course. */
+@ApiTags('training')
+@Controller('training-compliance')
+export class ComplianceController {
+  constructor(
+    private readonly facts: TrainingFacts,
+    private readonly courses: CoursesReads,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      "The secretaries of residential branches in the unit's subtree who held the post in the year (from the appointment on), how many completed a course that year, and the untrained by branch; asOf answers for the structure then; text/csv lists the untrained",
+  })
+  async get(@Query() q: ComplianceQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const asOf = parseAsOf(q.asOf);
+    const when: When = !asOf ? TrainingFacts.now() : asOf.kind === 'date' ? { date: asOf.date } : { date: asOf.instant.toISOString().slice(0, 10), until: asOf.instant.getTime() };
+    if (!this.facts.knowsUnit(q.unitId)) throw new NotFoundError('unit', q.unitId);
+    const completed = await this.courses.completedIn(q.year, dayOf(q.year, when), when.until, q.minPosition);
+    const answer = compliance(this.facts, q.unitId, q.year, when, completed);
+    const body = { unitId: q.unitId, year: q.year, asOf: q.asOf ?? null, ...answer };
+    const csv = sendList(req, reply, { items: answer.untrained, nextCursor: null }, ['branchId', 'memberId', 'since']);
+    return typeof csv === 'string' ? csv : body;
+  }
+}

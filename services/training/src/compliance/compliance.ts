@@ -1,0 +1,49 @@
+import { BranchLife, branchesWithin, branchOpenOn, Placement, placementInForce, PostSpell, recordedBy, When } from '../domain/facts';
+
+export interface ComplianceFacts {
+  placements: Placement[];
+  branches: Map<string, BranchLife>;
+  spells: PostSpell[];
+}
+
+export interface Untrained {
+  branchId: string;
+  memberId: string;
+  /** Due since: the appointment, or the year's first day for a secretary already in post. */
+  since: string;
+}
+
+export interface Compliance {
+  secretaries: number;
+  trained: number;
+  rate: number;
+  untrained: Untrained[];
+}
+
+/** The last day the question covers: the year's end, or the asOf day within the year. */
+export const dayOf = (year: number, when: When): string => (when.date < `${year}-12-31` ? when.date : `${year}-12-31`);
+
+/**
+ * The secretaries of the residential branches open in the unit's subtree on the day asked (the
+ * structure then, whatever became of it since), who held the post at any time of the year up to
+ * that day, each counted once; trained when `completed` (a completed course of that year) names them.
+ */
+export function compliance(facts: ComplianceFacts, unitId: string, year: number, when: When, completed: Set<string>): Compliance {
+  const day = { ...when, date: dayOf(year, when) };
+  const yearStart = `${year}-01-01`;
+  const inTree = new Set(branchesWithin(facts.placements.filter((p) => placementInForce(p, day)), unitId));
+  const counted = new Set([...inTree].filter((id) => facts.branches.get(id)?.residential && branchOpenOn(facts.branches.get(id)!, day)));
+  const held = new Map<string, Untrained>();
+  for (const s of facts.spells) {
+    if (s.role !== 'secretary' || !counted.has(s.branchId) || !recordedBy(s.at, day) || s.startsOn > day.date) continue;
+    const ended = s.endsOn !== null && recordedBy(s.endedAt, day) && s.endsOn <= yearStart;
+    if (ended) continue;
+    const since = s.startsOn > yearStart ? s.startsOn : yearStart;
+    const before = held.get(s.memberId);
+    held.set(s.memberId, { branchId: s.branchId, memberId: s.memberId, since: before && before.since < since ? before.since : since });
+  }
+  const all = [...held.values()];
+  const untrained = all.filter((s) => !completed.has(s.memberId)).sort((a, b) => a.branchId.localeCompare(b.branchId) || a.memberId.localeCompare(b.memberId));
+  const trained = all.length - untrained.length;
+  return { secretaries: all.length, trained, rate: all.length === 0 ? 1 : Math.round((trained / all.length) * 10_000) / 10_000, untrained };
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { ReadModelQueries } from '@register/read-models';
+import { decodeCursor, ValidationFailed } from '@register/service-kit';
+import { CourseDoc, coursesProjection, ParticipationDoc } from './courses.projection';
+
+export interface CourseListRequest {
+  /** The organising units (a unit's subtree), or every unit when absent. */
+  organiserUnitIds?: string[];
+  year?: number;
+  limit?: number;
+  cursor?: string;
+  minPosition?: number;
+}
+
+/** A cursor this API did not give is a 400, not a failed parse deeper down. */
+export function checkCursor(cursor: string | undefined): void {
+  if (cursor === undefined || cursor === '') return;
+  try {
+    const decoded = decodeCursor(cursor);
+    const key = decoded === undefined ? undefined : (JSON.parse(decoded) as unknown);
+    if (Array.isArray(key) && key.length === 2 && typeof key[1] === 'string') return;
+  } catch {
+    // refused below
+  }
+  throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be the nextCursor of an earlier page' }]);
+}
+
+/** Courses and participations today: the `training-courses` read model, waited for up to `minPosition`. */
+@Injectable()
+export class CoursesReads {
+  constructor(private readonly readModels: ReadModelQueries) {}
+
+  private model(minPosition?: number) {
+    return this.readModels.of(coursesProjection).require(minPosition);
+  }
+
+  async course(courseId: string, minPosition?: number): Promise<{ course: CourseDoc; participants: ParticipationDoc[] } | undefined> {
+    const model = await this.model(minPosition);
+    const course = (await model.collection('courses').get(courseId)) as CourseDoc | undefined;
+    if (!course) return undefined;
+    const participants = (await model.collection('participations').find({ courseId }, { sort: { memberId: 1 } })) as unknown as ParticipationDoc[];
+    return { course, participants };
+  }
+
+  async list(r: CourseListRequest) {
+    checkCursor(r.cursor);
+    const filter = { ...(r.organiserUnitIds ? { organiserUnitId: { $in: r.organiserUnitIds } } : {}), ...(r.year !== undefined ? { year: r.year } : {}) };
+    return (await this.model(r.minPosition)).collection('courses').page(filter, { sort: { startsOn: 1 }, limit: r.limit, cursor: r.cursor });
+  }
+
+  /** One member's courses, oldest first. */
+  async records(memberId: string, r: Pick<CourseListRequest, 'limit' | 'cursor' | 'minPosition'>) {
+    checkCursor(r.cursor);
+    return (await this.model(r.minPosition)).collection('participations').page({ memberId }, { sort: { courseId: 1 }, limit: r.limit, cursor: r.cursor });
+  }
+
+  /** The members who completed a course of `year`, by `day` (and recorded by `until`, when given). */
+  async completedIn(year: number, day: string, until?: number, minPosition?: number): Promise<Set<string>> {
+    const docs = (await (await this.model(minPosition)).collection('participations').find({ year, outcome: 'completed', cancelled: false })) as unknown as ParticipationDoc[];
+    return new Set(docs.filter((d) => d.completedOn !== null && d.completedOn <= day && (until === undefined || Date.parse(d.completedAt ?? '') <= until)).map((d) => d.memberId));
+  }
+}

@@ -1,0 +1,68 @@
+import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { CourseEvent } from '@register/contracts';
+import { courseDecider } from '../testing/course-decider';
+
+const spec = deciderSpecification(courseDecider);
+const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
+
+const scheduled: CourseEvent = {
+  type: 'CourseScheduled',
+  data: { courseId: 'c1', organiserUnitId: 'qp', title: 'Kỹ năng tổ chức sinh hoạt chi đoàn', kind: 'skills', topics: [{ title: 'Sinh hoạt chi đoàn' }], startsOn: '2024-04-10', endsOn: '2024-04-12', location: null, partner: 'Trung tâm chính trị huyện' },
+};
+const enrolled: CourseEvent = { type: 'ParticipantsEnrolled', data: { courseId: 'c1', participants: [{ memberId: 'm1', branchId: 'b1', post: 'secretary' }, { memberId: 'm2', branchId: 'b2', post: 'deputy-secretary' }] } };
+const completed: CourseEvent = { type: 'CourseCompleted', data: { courseId: 'c1', completedOn: '2024-04-12', results: [{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'not-completed' }] } };
+const member = (memberId: string, post: 'secretary' | 'deputy-secretary' | 'none' = 'none', active = true) => ({ memberId, branchId: 'b3', active, post });
+
+const schedule = (over: Record<string, unknown> = {}) => ({
+  type: 'ScheduleCourse' as const,
+  ...(scheduled.data as Extract<CourseEvent, { type: 'CourseScheduled' }>['data']),
+  organiserKnown: true,
+  ...over,
+});
+
+describe('scheduling a course', () => {
+  it('schedules a course of a known unit, with its topics, days and partner', () => spec.given([]).when(schedule()).then([scheduled]));
+  it('refuses a course that ends before it starts (422 ends-before-start)', () => spec.given([]).when(schedule({ endsOn: '2024-04-09' })).thenThrows(RuleViolation, rule('ends-before-start')));
+  it('refuses an organiser that organisation never established (422 unknown-unit)', () => spec.given([]).when(schedule({ organiserKnown: false })).thenThrows(RuleViolation, rule('unknown-unit')));
+  it('refuses the same course id twice (409)', () => spec.given([scheduled]).when(schedule()).thenThrows(ConflictError, rule('course-exists')));
+});
+
+describe('enrolment', () => {
+  const enrol = (ids: string[], members: Array<ReturnType<typeof member> | undefined> = ids.map((id) => member(id))) => ({ type: 'EnrolParticipants' as const, courseId: 'c1', memberIds: ids, members });
+
+  it('records the post each participant holds on the day of enrolment', () =>
+    spec
+      .given([scheduled])
+      .when(enrol(['m3'], [member('m3', 'secretary')]))
+      .then([{ type: 'ParticipantsEnrolled', data: { courseId: 'c1', participants: [{ memberId: 'm3', branchId: 'b3', post: 'secretary' }] } }]));
+  it('refuses a member enrolled twice (409 already-enrolled)', () => spec.given([scheduled, enrolled]).when(enrol(['m1'])).thenThrows(ConflictError, rule('already-enrolled')));
+  it('refuses whoever is not an active member of the register (422)', () =>
+    spec.given([scheduled]).when(enrol(['m3', 'm4'], [member('m3'), undefined])).thenThrows(RuleViolation, (e) => e.rule === 'not-an-active-member' && JSON.stringify(e.details) === '{"memberIds":["m4"]}'));
+  it('refuses enrolment in a completed course (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-closed')));
+  it('refuses enrolment in a cancelled course (422 course-cancelled)', () =>
+    spec.given([scheduled, { type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01' } }]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-cancelled')));
+  it('answers 404 for a course that does not exist', () => spec.given([]).when(enrol(['m3'])).thenThrows(NotFoundError));
+});
+
+describe('attendance', () => {
+  const attend = (on: string, presentMemberIds = ['m1']) => ({ type: 'RecordAttendance' as const, courseId: 'c1', on, presentMemberIds });
+  it('records who was present on a day of the course', () =>
+    spec.given([scheduled, enrolled]).when(attend('2024-04-11')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-11', presentMemberIds: ['m1'] } }]));
+  it('refuses a day outside the course (422 day-outside-course)', () => spec.given([scheduled, enrolled]).when(attend('2024-04-13')).thenThrows(RuleViolation, rule('day-outside-course')));
+  it('refuses a member who is not enrolled (422 not-enrolled)', () => spec.given([scheduled, enrolled]).when(attend('2024-04-10', ['m9'])).thenThrows(RuleViolation, rule('not-enrolled')));
+});
+
+describe('completion and cancellation', () => {
+  const complete = (results: Array<{ memberId: string; outcome: 'completed' | 'not-completed' }>) => ({ type: 'CompleteCourse' as const, courseId: 'c1', results });
+  it('closes the course with an outcome per participant, on its last day by default', () =>
+    spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'not-completed' }])).then([completed]));
+  it('refuses a completion that leaves a participant without an outcome (422 outcome-missing)', () =>
+    spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }])).thenThrows(RuleViolation, rule('outcome-missing')));
+  it('refuses an outcome for someone not enrolled (422 not-enrolled)', () =>
+    spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'completed' }, { memberId: 'm9', outcome: 'completed' }])).thenThrows(RuleViolation, rule('not-enrolled')));
+  it('completes a course once only (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(complete([])).thenThrows(RuleViolation, rule('course-closed')));
+  it('cancels an open course', () =>
+    spec.given([scheduled]).when({ type: 'CancelCourse', courseId: 'c1', cancelledOn: '2024-04-01' }).then([{ type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01' } }]));
+  it('refuses to cancel a completed course (422 course-closed)', () =>
+    spec.given([scheduled, enrolled, completed]).when({ type: 'CancelCourse', courseId: 'c1', cancelledOn: '2024-05-01' }).thenThrows(RuleViolation, rule('course-closed')));
+});

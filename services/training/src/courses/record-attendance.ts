@@ -1,0 +1,16 @@
+import { deciderOf, RuleViolation } from '@register/event-sourcing';
+import { CourseEvent } from '@register/contracts';
+import { Course, courseAggregate } from '../domain/course';
+import { checkEnrolled, checkOpen } from '../domain/rules';
+
+/** Who was present on one day of the course. */
+export type RecordAttendance = { type: 'RecordAttendance'; courseId: string; on: string; presentMemberIds: string[] };
+
+export const attendanceDecider = deciderOf(courseAggregate, decideAttendance);
+
+export function decideAttendance(c: RecordAttendance, s: Course): CourseEvent[] {
+  checkOpen(s, c.courseId);
+  if (c.on < s.startsOn || c.on > s.endsOn) throw new RuleViolation('day-outside-course', `course ${c.courseId} runs from ${s.startsOn} to ${s.endsOn}; ${c.on} is not one of its days`);
+  checkEnrolled(s, c.presentMemberIds);
+  return [{ type: 'AttendanceRecorded', data: { courseId: c.courseId, on: c.on, presentMemberIds: c.presentMemberIds } }];
+}

@@ -1,0 +1,29 @@
+import { NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { Course } from './course';
+
+/** A course that exists and still takes changes: a completed or cancelled course is closed (422). */
+export function checkOpen(s: Course, courseId: string): void {
+  if (s.status === 'none') throw new NotFoundError('course', courseId);
+  if (s.status === 'closed') throw new RuleViolation('course-closed', `course ${courseId} was completed on ${s.closedOn}: it takes no more changes`);
+  if (s.status === 'cancelled') throw new RuleViolation('course-cancelled', `course ${courseId} was cancelled on ${s.closedOn}`);
+}
+
+/** Ids a command names that are not the course's participants: refused, naming them. */
+export function checkEnrolled(s: Course, memberIds: string[]): void {
+  const strangers = memberIds.filter((id) => !s.participants.some((p) => p.memberId === id));
+  if (strangers.length > 0) throw new RuleViolation('not-enrolled', `not enrolled in course ${s.courseId}: ${strangers.join(', ')}`, { memberIds: strangers });
+}
+
+/** What training knows of a member, from personnel's events. */
+export interface MemberFact {
+  memberId: string;
+  branchId: string;
+  active: boolean;
+}
+
+/** Only members of the register, active, take part (enrolment, competitions, mentoring). */
+export function checkMembers(memberIds: string[], facts: Array<MemberFact | undefined>): MemberFact[] {
+  const missing = memberIds.filter((_, i) => !facts[i]?.active);
+  if (missing.length > 0) throw new RuleViolation('not-an-active-member', `not active members of the register: ${missing.join(', ')}`, { memberIds: missing });
+  return facts as MemberFact[];
+}

@@ -1,0 +1,11 @@
+/**
+ * The training service's read models, registered for the tools that run outside the service
+ * (`npm run rebuild -- --service training`); TrainingModule runs the same list.
+ */
+import { AnyProjection, registerProjections } from '@register/read-models';
+import { trainingSchemas } from './application/schemas';
+import { coursesProjection } from './courses/courses.projection';
+
+export const trainingProjections: AnyProjection[] = [coursesProjection];
+
+registerProjections('training', trainingProjections, { schemas: trainingSchemas });

@@ -1,0 +1,114 @@
+import { admit, appoint, startTraining, TrainingApp, why } from './training-app';
+
+/** A course end to end through the gateway of the embedded start (PGlite, the embedded read store). */
+describe('training courses through the gateway (embedded)', () => {
+  let t: TrainingApp;
+  let course: string;
+
+  beforeAll(async () => {
+    t = await startTraining();
+    await admit(t.admin, 'b-1', ['m-sec', 'm-dep', 'm-x']);
+    await admit(t.admin, 'b-9', ['m-far']);
+    await appoint(t.admin, 'b-1', 'm-sec', 'secretary');
+    await appoint(t.admin, 'b-1', 'm-dep', 'deputy-secretary');
+    await t.sync();
+  });
+  afterAll(async () => t?.gw.close());
+
+  it('schedules a course of a unit with its topics, days, location and partner', async () => {
+    const r = await t.admin.post('/training-courses', {
+      organiserUnitId: 'qp', title: 'Bồi dưỡng bí thư chi đoàn 2025', kind: 'skills', topics: [{ title: 'Kỹ năng tổ chức sinh hoạt chi đoàn' }, { title: 'Hồ sơ, sổ sách chi đoàn' }],
+      startsOn: '2025-04-10', endsOn: '2025-04-12', location: 'Hội trường huyện', partner: 'Trung tâm chính trị huyện Quế Phong', ...why(),
+    });
+    expect(r.status).toBe(201);
+    course = r.body.id;
+    const read = await t.admin.get(`/training-courses/${course}?minPosition=${r.body.position}`);
+    expect(read.status).toBe(200);
+    expect(read.headers.etag).toBe('"0"');
+    expect(read.body).toMatchObject({ id: course, organiserUnitId: 'qp', kind: 'skills', startsOn: '2025-04-10', endsOn: '2025-04-12', year: 2025, partner: 'Trung tâm chính trị huyện Quế Phong', status: 'open', participants: [] });
+  });
+
+  it('refuses a course that ends before it starts (422) and a body without its fields (400 naming each), appending nothing', async () => {
+    const bad = await t.refusedUnchanged(422, () => t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp', kind: 'skills', topics: [], startsOn: '2025-04-10', endsOn: '2025-04-09', ...why() }));
+    expect(bad.body.rule).toBe('ends-before-start');
+    const invalid = await t.refusedUnchanged(400, () => t.admin.post('/training-courses', { organiserUnitId: 'qp', kind: 'cooking', startsOn: '10/04/2025', reason: 'x' }));
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['title', 'kind', 'topics', 'startsOn', 'endsOn']));
+  });
+
+  it('enrols members with the post each holds that day; the same member twice is 409, a stranger 422', async () => {
+    const r = await t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-sec', 'm-dep', 'm-x'], ...why('đăng ký học viên', '2025-04-01') });
+    expect(r.status).toBe(201);
+    const read = await t.admin.get(`/training-courses/${course}?minPosition=${r.body.position}`);
+    expect(read.body.participants.map((p: { memberId: string; post: string; branchId: string }) => [p.memberId, p.post, p.branchId])).toEqual([
+      ['m-dep', 'deputy-secretary', 'b-1'],
+      ['m-sec', 'secretary', 'b-1'],
+      ['m-x', 'none', 'b-1'],
+    ]);
+    const twice = await t.refusedUnchanged(409, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-sec'], ...why() }));
+    expect(twice.body.rule).toBe('already-enrolled');
+    const stranger = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['nobody'], ...why() }));
+    expect(stranger.body.rule).toBe('not-an-active-member');
+    await t.refusedUnchanged(400, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-far', 'm-far'], ...why() }));
+    await t.refusedUnchanged(404, () => t.admin.post('/training-courses/no-such-course/enrolments', { memberIds: ['m-far'], ...why() }));
+  });
+
+  it('records attendance on the days of the course only', async () => {
+    const day1 = await t.admin.post(`/training-courses/${course}/attendance`, { on: '2025-04-10', presentMemberIds: ['m-sec', 'm-dep', 'm-x'], ...why() });
+    const day2 = await t.admin.post(`/training-courses/${course}/attendance`, { on: '2025-04-11', presentMemberIds: ['m-sec'], ...why() });
+    expect([day1.status, day2.status]).toEqual([201, 201]);
+    const outside = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/attendance`, { on: '2025-04-13', presentMemberIds: ['m-sec'], ...why() }));
+    expect(outside.body.rule).toBe('day-outside-course');
+    const read = await t.admin.get(`/training-courses/${course}?minPosition=${day2.body.position}`);
+    expect(read.body.participants.find((p: { memberId: string }) => p.memberId === 'm-sec').attendedOn).toEqual(['2025-04-10', '2025-04-11']);
+    expect(read.body.participants.find((p: { memberId: string }) => p.memberId === 'm-x').attendedOn).toEqual(['2025-04-10']);
+  });
+
+  it('completes with an outcome per participant, after which the course is closed (422) to enrolment', async () => {
+    const missing = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/completion`, { results: [{ memberId: 'm-sec', outcome: 'completed' }], ...why() }));
+    expect(missing.body.rule).toBe('outcome-missing');
+    const read0 = await t.admin.get(`/training-courses/${course}`);
+    const results = [{ memberId: 'm-sec', outcome: 'completed', certificateNo: 'CN-01' }, { memberId: 'm-dep', outcome: 'completed' }, { memberId: 'm-x', outcome: 'not-completed' }];
+    const stale = await t.refusedUnchanged(409, () =>
+      t.admin.post(`/training-courses/${course}/completion`, { results, ...why() }, { 'if-match': `"${Number(JSON.parse(read0.headers.etag as string)) - 1}"` }),
+    );
+    expect(stale.body.status).toBe(409);
+    const complete = () => t.admin.post(`/training-courses/${course}/completion`, { results, ...why() }, { 'if-match': read0.headers.etag as string, 'idempotency-key': 'complete-1' });
+    const done = await complete();
+    expect(done.status).toBe(201);
+    const again = await complete();
+    expect(again.body).toMatchObject({ id: course, position: done.body.position });
+    const closed = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-far'], ...why() }));
+    expect(closed.body.rule).toBe('course-closed');
+    const read = await t.admin.get(`/training-courses/${course}?minPosition=${done.body.position}`);
+    expect(read.body).toMatchObject({ status: 'closed', closedOn: '2025-04-12' });
+    expect(read.body.participants.map((p: { memberId: string; outcome: string }) => [p.memberId, p.outcome])).toEqual([['m-dep', 'completed'], ['m-sec', 'completed'], ['m-x', 'not-completed']]);
+    const record = await t.admin.get(`/training-records?memberId=m-sec&minPosition=${done.body.position}`);
+    expect(record.body.items).toEqual([expect.objectContaining({ courseId: course, post: 'secretary', outcome: 'completed', certificateNo: 'CN-01', attendedOn: ['2025-04-10', '2025-04-11'] })]);
+  });
+
+  it('answers the course as it stood on a date (asOf) and lists courses by unit subtree and year, also as CSV', async () => {
+    const then = await t.admin.get(`/training-courses/${course}?asOf=2025-04-10`);
+    expect(then.body).toMatchObject({ status: 'open', participants: expect.arrayContaining([expect.objectContaining({ memberId: 'm-sec', attendedOn: ['2025-04-10'], outcome: null })]) });
+    const list = await t.admin.get('/training-courses?organiserUnitId=na&year=2025');
+    expect(list.body).toEqual({ items: [expect.objectContaining({ id: course, participants: 3 })], nextCursor: null });
+    expect((await t.admin.get('/training-courses?organiserUnitId=th')).body.items).toEqual([]);
+    const csv = await t.admin.get('/training-courses?year=2025', { accept: 'text/csv' });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.raw.startsWith('\ufeffid,organiserUnitId,title')).toBe(true);
+    expect(csv.raw).toContain('Bồi dưỡng bí thư chi đoàn 2025');
+    await t.refusedUnchanged(400, () => t.admin.get('/training-courses?cursor=%%%'));
+    await t.refusedUnchanged(400, () => t.admin.get('/training-courses?year=abc'));
+  });
+
+  it('cancels an open course with its reason; a cancelled course takes nothing more', async () => {
+    const r = await t.admin.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Lý luận chính trị', kind: 'political-theory', topics: [], startsOn: '2025-09-01', endsOn: '2025-09-02', ...why() });
+    const cancelled = await t.admin.post(`/training-courses/${r.body.id}/cancellation`, { reason: 'bão lũ, hoãn lớp', effectiveDate: '2025-08-20' });
+    expect(cancelled.status).toBe(201);
+    const read = await t.admin.get(`/training-courses/${r.body.id}?minPosition=${cancelled.body.position}`);
+    expect(read.body).toMatchObject({ status: 'cancelled', closedOn: '2025-08-20' });
+    const events = await t.trainingLog.readStream(`course-${r.body.id}`);
+    expect(events[1].metadata).toMatchObject({ actor: 'admin', reason: 'bão lũ, hoãn lớp', effectiveDate: '2025-08-20' });
+    await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${r.body.id}/cancellation`, { reason: 'lần nữa' }));
+    await t.refusedUnchanged(400, () => t.admin.post(`/training-courses/${r.body.id}/cancellation`, {}));
+  });
+});
