@@ -1,0 +1,94 @@
+import { seedTree } from '../gateway/gateway-app';
+import { EvaluationApp, startEvaluation } from './evaluation-app';
+
+jest.setTimeout(60_000);
+
+/** The rules of ratings over HTTP through the embedded gateway, each refusal problem+json with nothing appended. */
+describe('ratings through the gateway (embedded): scales, stages, who may rate, subjects', () => {
+  let app: EvaluationApp;
+  const rate = (over: Record<string, unknown> = {}) => ({ subjectType: 'branch', subjectId: 'b-1', year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', reason: 'Tổng kết năm', ...over });
+  const as = async (sub: string, claims: Record<string, unknown>) => app.gw.api(await app.gw.bearer({ sub, ...claims } as never));
+  /** A refusal: its status, rule and problem+json, and no log moved. */
+  const refused = async (send: () => Promise<{ status: number; body: { rule?: string; errors?: Array<{ field: string; rule: string }> }; headers: Record<string, unknown> }>) => {
+    const before = await app.heads();
+    const r = await send();
+    expect(String(r.headers['content-type'])).toMatch(/^application\/problem\+json/);
+    expect(await app.heads()).toBe(before);
+    return { status: r.status, rule: r.body.rule, errors: r.body.errors?.map((e) => `${e.field}:${e.rule}`) };
+  };
+
+  beforeAll(async () => {
+    app = await startEvaluation();
+    await seedTree(app.admin);
+    await app.sync();
+  });
+  afterAll(() => app?.gw.close());
+
+  it('scales: a four-level grade for 2020 and a classic grade for 2024 are both refused with the rule', async () => {
+    expect(await refused(() => app.admin.post('/ratings', rate({ year: 2020, grade: 'excellent' })))).toMatchObject({ status: 422, rule: 'scale-not-in-use' });
+    expect(await refused(() => app.admin.post('/ratings', rate({ year: 2024, scale: 'branch-classic', grade: 'strong' })))).toMatchObject({ status: 422, rule: 'scale-not-in-use' });
+  });
+
+  it('a grade outside its scale is 400, naming the field and the rule', async () => {
+    expect(await refused(() => app.admin.post('/ratings', rate({ grade: 'strong' })))).toEqual({ status: 400, rule: undefined, errors: ['grade:grade-in-scale'] });
+    expect(await refused(() => app.admin.post('/ratings', rate({ grade: 'superb', year: '2025', stage: 'final' })))).toMatchObject({ status: 400 });
+  });
+
+  it('a subject that did not exist during the period is 422 (b-1 was established in 2025; an unknown branch never was)', async () => {
+    expect(await refused(() => app.admin.post('/ratings', rate({ year: 2022, scale: 'branch-classic', grade: 'good' })))).toMatchObject({ status: 422, rule: 'subject-did-not-exist' });
+    expect(await refused(() => app.admin.post('/ratings', rate({ subjectId: 'b-nowhere' })))).toMatchObject({ status: 422, rule: 'subject-did-not-exist' });
+  });
+
+  it("a branch's secretary assesses their branch but cannot decide its rating (403); the commune decides; a second decision is 409", async () => {
+    const secretary = await as('bt-1', { roles: ['branch-secretary'], scopeBranchId: 'b-1' });
+    const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
+    const otherCommune = await as('xa-2-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-2' });
+    expect((await secretary.post('/ratings', rate())).status).toBe(201);
+    expect(await refused(() => secretary.post('/ratings', rate({ stage: 'decision' })))).toMatchObject({ status: 403 });
+    expect(await refused(() => secretary.post('/ratings', rate({ subjectId: 'b-2' })))).toMatchObject({ status: 403 });
+    expect(await refused(() => otherCommune.post('/ratings', rate({ stage: 'decision' })))).toMatchObject({ status: 403 });
+    expect((await commune.post('/ratings', rate({ stage: 'decision', grade: 'excellent' }))).status).toBe(201);
+    expect(await refused(() => commune.post('/ratings', rate({ stage: 'decision', grade: 'good' })))).toMatchObject({ status: 409, rule: 'already-decided' });
+  });
+
+  it('no decision before the self-assessment (422 self-assessment-first)', async () => {
+    expect(await refused(() => app.admin.post('/ratings', rate({ subjectId: 'b-2', stage: 'decision' })))).toMatchObject({ status: 422, rule: 'self-assessment-first' });
+  });
+
+  it('Idempotency-Key: a retried self-assessment answers the first answer and appends nothing', async () => {
+    const first = await app.admin.post('/ratings', rate({ subjectId: 'b-3' }), { 'idempotency-key': 'tu-danh-gia-b3' });
+    const before = await app.heads();
+    const again = await app.admin.post('/ratings', rate({ subjectId: 'b-3' }), { 'idempotency-key': 'tu-danh-gia-b3' });
+    expect(first.status).toBe(201);
+    expect({ id: again.body.id, position: again.body.position }).toEqual({ id: first.body.id, position: first.body.position });
+    expect(await app.heads()).toBe(before);
+  });
+
+  it("a rating change names the rating's ETag in If-Match: a stale one is 409", async () => {
+    const read = await app.admin.get('/ratings/branch/b-1?year=2025');
+    const etag = String(read.headers.etag);
+    const district = await as('huyen-1', { roles: ['unit-officer'], scopeUnitId: 'qp' });
+    expect(await refused(() => district.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'good', reason: 'Xem lại' }, { 'if-match': '"0"' }))).toMatchObject({ status: 409 });
+    const proposal = await district.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'good', reason: 'Xem lại' }, { 'if-match': etag });
+    expect(proposal.status).toBe(201);
+    expect(proposal.body.id).toBe('c1.branch.2025.b-1');
+  });
+
+  it("a branch's secretary neither proposes nor approves changes of its rating (403); an unknown change is 404", async () => {
+    const secretary = await as('bt-1', { roles: ['branch-secretary'], scopeBranchId: 'b-1' });
+    expect(await refused(() => secretary.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'completed', reason: 'x' }))).toMatchObject({ status: 403 });
+    expect(await refused(() => secretary.post('/rating-changes/c1.branch.2025.b-1/approval', { reason: 'x' }))).toMatchObject({ status: 403 });
+    expect(await refused(() => app.admin.post('/rating-changes/c9.branch.2025.b-1/approval', { reason: 'x' }))).toMatchObject({ status: 404 });
+  });
+
+  it('reads: a list outside the caller\'s scope is 403; a bad asOf or cursor is 400', async () => {
+    const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
+    expect((await commune.get('/ratings?unitId=xa-1')).status).toBe(200);
+    expect((await commune.get('/ratings?unitId=xa-9')).status).toBe(403);
+    expect((await commune.get('/ratings')).status).toBe(403);
+    expect((await commune.get('/ratings/branch/b-9')).status).toBe(403);
+    expect((await app.admin.get('/ratings?asOf=yesterday')).status).toBe(400);
+    expect((await app.admin.get('/ratings?cursor=%7B%7D')).status).toBe(400);
+    expect((await app.admin.get('/ratings/team/b-1')).status).toBe(400);
+  });
+});
