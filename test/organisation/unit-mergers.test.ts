@@ -102,9 +102,15 @@ function scenario(setup: () => Setup) {
   });
 
   it('merges: the sources end with their successor, which lists them; the new commune holds their branches', async () => {
-    const r = await s.post('/unit-mergers', combine(), PROVINCE);
+    const key = { 'idempotency-key': 'sap-nhap-xa-12' };
+    const r = await s.post('/unit-mergers', combine(), PROVINCE, key);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ mergerId: expect.any(String), id: 'xa-12', version: expect.any(Number), position: expect.any(Number) });
+    // The same request again under its key (a retry after a lost answer) is answered again, and appends nothing.
+    const heads = await s.heads();
+    const again = await s.post('/unit-mergers', combine(), PROVINCE, key);
+    expect([again.status, again.body.mergerId, again.body.duplicate]).toEqual([r.status, r.body.mergerId, true]);
+    expect(await s.heads()).toBe(heads);
     await s.sync();
     expect((await s.get('/units/xa-1', ADMIN)).body).toMatchObject({ status: 'merged', dissolvedOn: '2025-07-01', successorIds: ['xa-12'] });
     expect((await s.get('/units/xa-12', ADMIN)).body).toMatchObject({ status: 'active', parentId: 'na', predecessorIds: ['xa-1', 'xa-2'], path: [{ id: 'tw' }, { id: 'na' }] });

@@ -218,4 +218,19 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
     expect((await per.post('/members', { id: id('late'), branchId: target, ...late })).status).toBe(201);
     expect((await per.post('/members', { id: id('late2'), branchId: sources[0], ...late })).body.rule).toBe('branch-not-active');
   });
+
+  it('communes merge: organisation counts their people from personnel\'s events, and personnel lists them under the new commune from organisation\'s', async () => {
+    const other = id('xb');
+    const successor = id('xc');
+    expect((await org.post('/units', { id: other, kind: 'grassroots', name: 'Đoàn xã Châu Bính', parentId: id('na'), ...why('2019-01-01') })).status).toBe(201);
+    const merger = { sourceUnitIds: [commune, other], into: { id: successor, name: 'Đoàn xã Châu Kim mới', kind: 'grassroots', parentId: id('na') }, ...why('2025-10-01') };
+    // The target's eight members and the one admitted after the restart, the target's one secretary.
+    const plan = await eventually(() => org.post('/unit-mergers', { ...merger, dryRun: true }), (a) => a.status === 200 && a.body.following.members === 9, "organisation's replica to count the commune's members");
+    expect(plan.body.following).toEqual({ branches: 2, members: 9, secretaries: 1 });
+    expect((await org.post('/unit-mergers', merger)).status).toBe(201);
+    const listed = await eventually(() => per.get(`/members?unitId=${successor}&limit=50`), (a) => a.status === 200 && a.body.items.length === 9, 'personnel to place the moved branches under the new commune');
+    expect([...new Set(listed.body.items.map((m: { branchId: string }) => m.branchId))]).toEqual([target]);
+    expect((await per.get(`/members?unitId=${commune}&limit=50`)).body.items).toEqual([]);
+    expect((await per.get(`/members?unitId=${commune}&asOf=2025-09-30&limit=50`)).body.items).toHaveLength(9);
+  });
 });
