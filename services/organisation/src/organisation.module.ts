@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UNIT_PLACEMENT } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
-import { relayProviders } from '@register/service-kit';
+import { ClockModule, relayProviders } from '@register/service-kit';
 import { OrganisationLogModule } from './application/organisation-log.module';
 import { organisationSchemas } from './application/schemas';
 import { StructureService } from './application/structure.service';
@@ -27,7 +27,7 @@ export { organisationSchemas };
  * alone (main.ts) or beside the others in the embedded start.
  */
 @Module({
-  imports: [OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
+  imports: [ClockModule, OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
   controllers: [UnitsController, BranchesController, ReorganisationController, UnitMergersController, PeopleSyncConsumer],
   providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, { provide: UNIT_PLACEMENT, useClass: StructurePlacement }, ...relayProviders('organisation', ORGANISATION_STORE)],
   exports: [StructureService, PeopleReplica, OrganisationLogModule],

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
-import { AsOf } from '@register/service-kit';
+import { AsOf, Clock } from '@register/service-kit';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
+import { TodaysStructure } from './todays-structure';
 import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
 
 export interface CommandAnswer {
@@ -19,12 +20,15 @@ export interface CommandAnswer {
 export class StructureService implements OnModuleDestroy {
   private readonly live: LiveAggregate<StructureFact, Structure>;
   private readonly logger = new Logger('StructureService');
+  private readonly todays: TodaysStructure;
 
   constructor(
     @Inject(ORGANISATION_STORE) private readonly store: EventStore,
     @Inject(ORGANISATION_COMMANDS) handler: CommandHandler,
     @Inject(ORGANISATION_SNAPSHOTS) snapshotStore: SnapshotStore | undefined,
+    private readonly clock: Clock,
   ) {
+    this.todays = new TodaysStructure(store);
     // The structure is folded once per process, from its last snapshot on, not from the first event.
     // @2: units carry their predecessors and successors (unit mergers); an @1 snapshot is never read.
     const snapshots = new Snapshots(snapshotStore, 'organisation.structure@2', structureCodec, undefined, (e) => this.logger.warn(`a snapshot of the structure was not saved: ${e.message}`));
@@ -44,7 +48,17 @@ export class StructureService implements OnModuleDestroy {
     return { id: entity.id, version, position: result.position, ...(result.duplicate ? { duplicate: true } : {}) };
   }
 
-  /** The structure now, or as of a date (effective dates) or an instant (what was recorded by then). */
+  /**
+   * The structure as the register shows it today: what took effect by today, as `asOf` today
+   * answers; a change dated later is pending (`pending`: some change is). `live` holds every change
+   * recorded, pending ones too: commands decide on it, and its versions are the ETags If-Match names.
+   */
+  async today(): Promise<{ structure: Structure; live: Structure; pending: boolean }> {
+    const live = (await this.live.current()).state;
+    return { ...(await this.todays.on(this.clock.today(), live)), live };
+  }
+
+  /** The structure with every change recorded (what commands decide on), or as of a date (effective dates) or an instant (what was recorded by then). */
   async structure(asOf?: AsOf): Promise<Structure> {
     if (!asOf) return (await this.live.current()).state;
     if (asOf.kind === 'instant') return this.live.foldFrom(await this.store.readStream(STRUCTURE_STREAM, { recordedUpTo: asOf.instant }));

@@ -37,9 +37,10 @@ export class BranchesController {
   })
   async list(@Query() query: BranchDirectoryQuery) {
     const asOf = parseAsOf(query.asOf);
-    // Today: the branch-directory read model. asOf: history, folded from the log.
-    if (!asOf) return this.directory.list(query);
-    const s = await this.structure.structure(asOf);
+    // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
+    const today = asOf ? undefined : await this.structure.today();
+    if (today && !today.pending) return this.directory.list(query);
+    const s = today?.structure ?? (await this.structure.structure(asOf));
     // hasMembers/hasSecretary: the people as personnel's events tell them now, even for an asOf read.
     const found = searchBranches(s, query, this.people);
     const page = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), query.limit ?? 50, query.cursor);
@@ -48,19 +49,23 @@ export class BranchesController {
 
   @Get(':id')
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const s = await this.structure.structure(parseAsOf(asOf));
+    const when = parseAsOf(asOf);
+    const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();
     const branch = s.branches.get(id);
     if (!branch) throw new NotFoundError('branch', id);
-    reply.header('etag', `"${branch.version}"`);
-    return { ...branchView(branch), path: ancestry(s, branch.parentUnitId) };
+    // Today's version is the recorded one, pending changes included: the ETag a write's If-Match names.
+    const version = live?.branches.get(id)?.version ?? branch.version;
+    reply.header('etag', `"${version}"`);
+    return { ...branchView(branch), version, path: ancestry(s, branch.parentUnitId) };
   }
 
   @Get(':id/lineage')
   @ApiOperation({ summary: 'Every predecessor and successor of a branch, through mergers and splits (today from the read model; asOf folded from the log)' })
   async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
     const asOf = parseAsOf(query.asOf);
-    if (!asOf) return this.directory.lineage(id, query.minPosition);
-    const s = await this.structure.structure(asOf);
+    const today = asOf ? undefined : await this.structure.today();
+    if (today && !today.pending) return this.directory.lineage(id, query.minPosition);
+    const s = today?.structure ?? (await this.structure.structure(asOf));
     if (!s.branches.has(id)) throw new NotFoundError('branch', id);
     const { predecessors, successors } = lineageOf(s, id);
     return { branch: branchView(s.branches.get(id)!), predecessors: predecessors.map(branchView), successors: successors.map(branchView) };

@@ -30,11 +30,14 @@ export class UnitsController {
 
   @Get(':id')
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const s = await this.structure.structure(parseAsOf(asOf));
+    const when = parseAsOf(asOf);
+    const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();
     const unit = s.units.get(id);
     if (!unit) throw new NotFoundError('unit', id);
-    reply.header('etag', `"${unit.version}"`);
-    return { ...unitView(unit), path: ancestry(s, unit.parentId) };
+    // Today's version is the recorded one, pending changes included: the ETag a write's If-Match names.
+    const version = live?.units.get(id)?.version ?? unit.version;
+    reply.header('etag', `"${version}"`);
+    return { ...unitView(unit), version, path: ancestry(s, unit.parentId) };
   }
 
   @Get(':id/tree')
@@ -43,8 +46,10 @@ export class UnitsController {
     const asOf = parseAsOf(query.asOf);
     const levels = query.depth === undefined ? Infinity : Math.max(0, Math.min(20, Number(query.depth) || 0));
     const includeClosed = query.includeClosed === 'true';
-    if (!asOf) return this.trees.tree(id, { includeClosed, depth: levels, minPosition: query.minPosition });
-    return treeOf(await this.structure.structure(asOf), id, includeClosed, levels);
+    // Today: the unit-tree read model, unless a change is pending (then today's fold, as asOf today answers).
+    const today = asOf ? undefined : await this.structure.today();
+    if (today && !today.pending) return this.trees.tree(id, { includeClosed, depth: levels, minPosition: query.minPosition });
+    return treeOf(today?.structure ?? (await this.structure.structure(asOf)), id, includeClosed, levels);
   }
 
   @Get(':id/lineage')
