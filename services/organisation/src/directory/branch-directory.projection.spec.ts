@@ -8,6 +8,7 @@ import { branchDirectoryProjection } from './branch-directory.projection';
 import { BranchPeople, noPeopleYet } from '../domain/branch-people';
 import { DirectoryFilter, lineageOf, searchBranches } from './directory-query';
 import { directoryView, pageDirectory, readLineage } from './directory-read-model';
+import { structureDecider } from '../testing/structure-decider';
 
 const directory = async (events: Dated[]) => {
   const p = await project(branchDirectoryProjection, events);
@@ -65,6 +66,16 @@ describe('branch-directory projection', () => {
     const moved = await directory([...events, { type: 'BranchMoved', data: { branchId: 'b1', fromUnitId: 'tp', toUnitId: 'cp' } }]);
     expect(ids(await moved.list({ parentUnitId: 'qc' }))).toEqual(['b9', 'b1']);
     expect(await moved.branches.get('b1')).toMatchObject({ parentUnitId: 'cp', ancestorIds: ['tw', 'na', 'qc', 'cp'], version: 2 });
+  });
+
+  it('lists a merged commune\'s branches, and its sub-unions\', under the successor, as the fold does', async () => {
+    const events: Dated[] = [...aDistrict, unit('cc', 'grassroots', 'qp', 'Đoàn xã Châu Cường'), branch('b3', 'cc', 'Chi đoàn bản Pà Cọ'), unit('cs', 'grassroots', 'cc', 'Đoàn trường'), branch('b4', 'cs', 'Chi đoàn lớp 9A', null)];
+    const merger = structureDecider.decide({ type: 'MergeUnits', mergerId: 'um', sourceUnitIds: ['cc'], into: { unitId: 'tp' } }, foldFacts(events));
+    const after = await directory([...events, ...merger]);
+    expect(ids(await after.list({ parentUnitId: 'tp' }))).toEqual(['b2', 'b1', 'b3', 'b4']);
+    expect(ids(await after.list({ parentUnitId: 'cc' }))).toEqual([]);
+    expect(await after.branches.get('b4')).toMatchObject({ parentUnitId: 'cs', ancestorIds: ['tw', 'na', 'qp', 'tp', 'cs'] });
+    expect(ids(await after.list({ parentUnitId: 'tp' }))).toEqual(searchBranches(foldFacts([...events, ...merger]), { parentUnitId: 'tp' }).map((b) => b.id));
   });
 
   it('records mergers and splits on both sides; closed branches show with their status', async () => {
