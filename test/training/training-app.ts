@@ -52,10 +52,13 @@ export type { Gateway };
 
 export const why = (reason = 'tập huấn', effectiveDate?: string) => ({ reason, ...(effectiveDate ? { effectiveDate } : {}) });
 
+/** A name from an id: its digits as letters (a name is letters), so that no two members of a branch are namesakes. */
+const nameOf = (id: string) => id.replace(/[^a-z0-9]/gi, '').replace(/\d/g, (d) => 'abcdefghij'[Number(d)]);
+
 /** Admits members into a branch (ids given), each born in 2000, admitted on 2025-02-01. */
 export async function admit(admin: ReturnType<Gateway['api']>, branchId: string, ids: string[]) {
   for (const id of ids) {
-    const r = await admin.post('/members', { id, branchId, fullName: `Lò Văn ${id.replace(/[^a-z0-9]/gi, '')}`.slice(0, 60), dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp', effectiveDate: '2025-02-01' });
+    const r = await admin.post('/members', { id, branchId, fullName: `Lò Văn ${nameOf(id)}`, dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp', effectiveDate: '2025-02-01' });
     if (r.status !== 201) throw new Error(`admit ${id}: ${r.status} ${r.raw}`);
   }
 }

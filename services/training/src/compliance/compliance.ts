@@ -14,6 +14,8 @@ export interface Untrained {
 }
 
 export interface Compliance {
+  /** The residential branches counted: open in the subtree on the day asked. */
+  branches: number;
   secretaries: number;
   trained: number;
   rate: number;
@@ -45,5 +47,5 @@ export function compliance(facts: ComplianceFacts, unitId: string, year: number,
   const all = [...held.values()];
   const untrained = all.filter((s) => !completed.has(s.memberId)).sort((a, b) => a.branchId.localeCompare(b.branchId) || a.memberId.localeCompare(b.memberId));
   const trained = all.length - untrained.length;
-  return { secretaries: all.length, trained, rate: all.length === 0 ? 1 : Math.round((trained / all.length) * 10_000) / 10_000, untrained };
+  return { branches: counted.size, secretaries: all.length, trained, rate: all.length === 0 ? 1 : Math.round((trained / all.length) * 10_000) / 10_000, untrained };
 }

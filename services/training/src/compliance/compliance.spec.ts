@@ -1,0 +1,77 @@
+import { TrainingFacts } from '../application/training-facts';
+import { compliance } from './compliance';
+
+let n = 0;
+const at = (type: string, data: Record<string, unknown>, effectiveDate: string) => ({ eventId: `e${++n}`, type, data, metadata: { effectiveDate }, recordedAt: new Date(`${effectiveDate}T12:00:00Z`).toISOString() });
+const area = { kind: 'hamlet', name: 'Bản' };
+
+/** Given organisation's and personnel's events, when compliance is asked, then this answer. */
+function given(...events: Array<ReturnType<typeof at>>) {
+  const facts = new TrainingFacts();
+  for (const e of [
+    at('UnitEstablished', { unitId: 'na', kind: 'province', name: 'Nghệ An', parentId: null }, '2020-01-01'),
+    at('UnitEstablished', { unitId: 'qp', kind: 'district', name: 'Quế Phong', parentId: 'na' }, '2020-01-01'),
+    at('UnitEstablished', { unitId: 'xa', kind: 'grassroots', name: 'Tiền Phong', parentId: 'qp' }, '2020-01-01'),
+    at('BranchEstablished', { branchId: 'b1', parentUnitId: 'xa', name: 'Bản 1', area, predecessorIds: [] }, '2020-01-01'),
+    at('BranchEstablished', { branchId: 'b2', parentUnitId: 'xa', name: 'Bản 2', area, predecessorIds: [] }, '2020-01-01'),
+    at('BranchEstablished', { branchId: 'sch', parentUnitId: 'xa', name: 'Chi đoàn trường', area: null, predecessorIds: [] }, '2020-01-01'),
+    at('OfficerAppointed', { branchId: 'b1', memberId: 's1', role: 'secretary', startsOn: '2022-01-01' }, '2022-01-01'),
+    at('OfficerAppointed', { branchId: 'b2', memberId: 's2', role: 'secretary', startsOn: '2022-01-01' }, '2022-01-01'),
+    at('OfficerAppointed', { branchId: 'sch', memberId: 's3', role: 'secretary', startsOn: '2022-01-01' }, '2022-01-01'),
+    ...events,
+  ])
+    facts.apply(e);
+  return { when: (unitId: string, year: number, date: string, completed: string[] = [], until?: number) => compliance(facts, unitId, year, { date, until }, new Set(completed)) };
+}
+
+describe('compliance of residential-branch secretaries', () => {
+  it('counts the secretaries of residential branches only, trained when they completed a course that year', () =>
+    expect(given().when('qp', 2024, '2024-12-31', ['s1'])).toEqual({ branches: 2, secretaries: 2, trained: 1, rate: 0.5, untrained: [{ branchId: 'b2', memberId: 's2', since: '2024-01-01' }] }));
+
+  it('makes a secretary appointed in November due from then on', () => {
+    const answer = given(
+      at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2024-11-01', cause: 'resigned' }, '2024-11-01'),
+      at('OfficerAppointed', { branchId: 'b2', memberId: 's4', role: 'secretary', startsOn: '2024-11-10' }, '2024-11-10'),
+    );
+    expect(answer.when('qp', 2024, '2024-12-31', ['s1', 's2']).untrained).toEqual([{ branchId: 'b2', memberId: 's4', since: '2024-11-10' }]);
+    // Before the appointment, the newcomer is not yet due.
+    expect(answer.when('qp', 2024, '2024-10-31', ['s1', 's2'])).toMatchObject({ secretaries: 2, trained: 2, untrained: [] });
+  });
+
+  it('leaves out a secretary whose post ended before the year', () =>
+    expect(given(at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2023-06-01', cause: 'resigned' }, '2023-06-01')).when('qp', 2024, '2024-12-31')).toMatchObject({ secretaries: 1 }));
+
+  it('answers for a unit as it stood then: a district abolished in 2025 still answers for 2024', () => {
+    const abolished = given(
+      at('UnitMoved', { unitId: 'xa', fromParentId: 'qp', toParentId: 'na' }, '2025-07-01'),
+      at('UnitDissolved', { unitId: 'qp' }, '2025-07-01'),
+    );
+    expect(abolished.when('qp', 2024, '2024-12-31', ['s1'])).toMatchObject({ secretaries: 2, trained: 1 });
+    expect(abolished.when('qp', 2025, '2025-12-31')).toMatchObject({ secretaries: 0 });
+    expect(abolished.when('na', 2025, '2025-12-31')).toMatchObject({ secretaries: 2 });
+  });
+
+  it('after a merger counts the successor once, through its secretary', () => {
+    const merged = given(
+      at('BranchesMerged', { mergerId: 'g1', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'b2', intoNewBranch: false }, '2024-09-01'),
+      at('OfficerDeparted', { branchId: 'b1', memberId: 's1', role: 'secretary', endsOn: '2024-09-01', cause: 'merger' }, '2024-09-01'),
+    );
+    expect(merged.when('qp', 2024, '2024-12-31', ['s1', 's2'])).toMatchObject({ branches: 1, secretaries: 1, trained: 1 });
+    expect(merged.when('qp', 2024, '2024-08-31', ['s1', 's2'])).toMatchObject({ secretaries: 2, trained: 2 });
+  });
+
+  it('as of an instant, counts only what had been recorded by then', () => {
+    // In force from 5 January, recorded only on 1 March.
+    const late = given({ ...at('OfficerAppointed', { branchId: 'b1', memberId: 's5', role: 'secretary', startsOn: '2024-01-05' }, '2024-01-05'), recordedAt: '2024-03-01T08:00:00.000Z' });
+    expect(late.when('qp', 2024, '2024-02-15', [], Date.parse('2024-02-15T00:00:00Z')).secretaries).toBe(2);
+    expect(late.when('qp', 2024, '2024-02-15').secretaries).toBe(3);
+  });
+
+  it('applies an event delivered twice once', () => {
+    const facts = new TrainingFacts();
+    const e = at('OfficerAppointed', { branchId: 'b1', memberId: 's1', role: 'secretary', startsOn: '2022-01-01' }, '2022-01-01');
+    facts.apply(e);
+    facts.apply(e);
+    expect(facts.spells).toHaveLength(1);
+  });
+});
