@@ -34,7 +34,7 @@ const HAMLETS = ['Thông Thụ', 'Na Ca', 'Huồi Mới', 'Pà Cọ', 'Đồng M
 /**
  * A province tree (central → 2 provinces → 3 districts → 8 communes, two with a school union
  * below them) and its branches, then `steps` random commands — moves of units and branches,
- * renames, mergers of both kinds, splits, dissolutions — each kept only if the decider accepts
+ * renames, mergers of both kinds, splits, dissolutions, unit mergers — each kept only if the decider accepts
  * it. Returns the facts and the structure they fold to.
  */
 export function randomReorganisation(seed: number, steps = 120): { events: Dated[]; structure: Structure } {
@@ -86,8 +86,11 @@ export function randomReorganisation(seed: number, steps = 120): { events: Dated
       const parts = [1, 2].map((p) => ({ branchId: `p${k}-${p}`, name: `Chi đoàn tách ${++n}`, area: area(), memberIds: [`m${k}-${p}`], parentUnitId: r.chance(0.3) ? r.pick(units) : undefined }));
       run({ type: 'SplitBranch', splitId: `s${k}`, sourceBranchId: r.pick(branches), parts, knownMemberIds: parts.flatMap((p) => p.memberIds) });
     } else if (what < 0.9) run({ type: 'DissolveBranch', branchId: r.pick(branches) });
-    else if (what < 0.95) run({ type: 'DissolveUnit', unitId: r.pick(units) });
-    else {
+    else if (what < 0.93) run({ type: 'DissolveUnit', unitId: r.pick(units) });
+    else if (what < 0.96) {
+      const into = r.chance(0.5) ? { unitId: r.pick(units) } : { newUnitId: `u${k}`, name: `Đoàn xã hợp nhất ${++n}`, kind: 'grassroots' as const, parentId: r.pick(units) };
+      run({ type: 'MergeUnits', mergerId: `um${k}`, sourceUnitIds: [r.pick(units), r.pick(units)].filter((u, i, all) => all.indexOf(u) === i), into });
+    } else {
       const a = area();
       run({ type: 'EstablishBranch', branchId: `e${k}`, parentUnitId: r.pick(units), name: `Chi đoàn mới ${a?.name ?? ++n}`, area: a });
     }
