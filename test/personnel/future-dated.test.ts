@@ -101,6 +101,17 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     clock.setTo(TODAY);
   });
 
+  it("a branch moving to another commune next month: its members are under the old commune's unitId today and asOf today", async () => {
+    created(await admit('m-commune', 'b-2', { fullName: 'Vi Thị Lan' }));
+    created(await admin.post('/branches/b-2/moves', { toUnitId: 'xa-2', reason: 'điều chỉnh địa giới', effectiveDate: '2025-07-01' }));
+    await gw.syncPersonnel();
+    expect(await listed('unitId=xa-1')).toContain('m-commune:b-2:active');
+    expect(await listed('unitId=xa-2')).not.toContain('m-commune:b-2:active');
+    clock.setTo('2025-07-01');
+    expect(await listed('unitId=xa-2')).toContain('m-commune:b-2:active');
+    clock.setTo(TODAY);
+  });
+
   it("today's ETag of a member with a pending change is its stream's revision: If-Match with it is accepted", async () => {
     const r = await admin.get('/members/m-moving');
     const etag = String(r.headers.etag);

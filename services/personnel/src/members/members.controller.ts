@@ -103,7 +103,8 @@ export class MembersController {
       throw new ValidationFailed([{ field: 'branchId', rule: 'one-of', message }, { field: 'unitId', rule: 'one-of', message }]);
     }
     if (!this.replica.knowsUnit(query.unitId)) throw new NotFoundError('unit', query.unitId);
-    return this.replica.branchesUnder(query.unitId, asOf);
+    // Today: the subtree as it stands today (a branch's move dated later is pending), as asOf today answers.
+    return this.replica.branchesUnder(query.unitId, asOf ?? { kind: 'date', date: this.personnel.today() });
   }
 
   @Get(':id')
