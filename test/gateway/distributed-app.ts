@@ -1,3 +1,4 @@
+import { INestApplication, Type } from '@nestjs/common';
 import { Client } from 'pg';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,13 @@ import { handOver, seedTree } from './gateway-app';
  * The distributed register on the real servers: organisation, personnel and the gateway as three
  * apps on their own ports, on a fresh PostgreSQL database, the tree seeded through the gateway.
  */
-export async function startDistributed(secret: string) {
+/** Another service to start beside them (its module), and the variable that tells the gateway its URL. */
+export interface ExtraService {
+  module: Type<unknown>;
+  urlEnv: string;
+}
+
+export async function startDistributed(secret: string, extra: ExtraService[] = []) {
   process.env.REGISTER_INTERNAL_SECRET = secret;
   process.env.REGISTER_RELAY = 'off';
   const database = uniqueName('gw_dist');
@@ -43,6 +50,13 @@ export async function startDistributed(secret: string) {
   await personnel.listen(0, '127.0.0.1');
   process.env.ORGANISATION_URL = (await organisation.getUrl()).replace('[::1]', '127.0.0.1');
   process.env.PERSONNEL_URL = (await personnel.getUrl()).replace('[::1]', '127.0.0.1');
+  const apps: INestApplication[] = [];
+  for (const service of extra) {
+    const app = await createHttpApp(rootModuleOf(config, [InternalCallersModule, service.module]), { title: service.urlEnv, logger: false });
+    await app.listen(0, '127.0.0.1');
+    process.env[service.urlEnv] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    apps.push(app);
+  }
   const gateway = await createHttpApp(rootModuleOf(config, [GatewayModule, GatewayProxyModule]), { title: 'gateway', logger: false });
   const gw = await httpClient(gateway);
   const orgStore = organisation.get<EventStore>(ORGANISATION_STORE);
@@ -57,10 +71,12 @@ export async function startDistributed(secret: string) {
   // Personnel learns organisation's events as its consumer would (the bus is not this test's subject).
   await handOver(orgStore, personnel.get(OrganisationReactions))();
   return {
-    organisation, personnel, gateway, gw, direct, orgStore, personnelStore, auth, token,
+    organisation, personnel, gateway, gw, direct, orgStore, personnelStore, auth, token, apps, admin,
     heads: async () => `${await orgStore.headPosition()}/${await personnelStore.headPosition()}`,
     close: async () => {
       await gateway.close();
+      for (const app of apps) await app.close();
+      for (const service of extra) delete process.env[service.urlEnv];
       await personnel.close();
       await organisation.close();
       delete process.env.REGISTER_RELAY;

@@ -1,0 +1,79 @@
+import { EventStore } from '@register/event-sourcing';
+import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
+import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
+import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
+import { Distributed, startDistributed } from '../gateway/distributed-app';
+import { changeWithFourEyes, Client, decisionCounts, historyOf, rateTheYear, seedQuyChau, Setup } from './quy-chau-scenario';
+
+jest.setTimeout(300_000);
+
+/**
+ * Issue 18's acceptance, distributed: organisation, personnel, evaluation and the gateway as apps
+ * on their own ports, the logs on PostgreSQL, the read models on FerretDB (MongoDB wire). The
+ * gateway forwards over HTTP; evaluation's replica is handed organisation's and personnel's events
+ * from their logs, as its consumer would (the bus is not this test's subject).
+ */
+describe('evaluation (distributed, PostgreSQL + FerretDB): the Quỳ Châu year 2020 through the gateway', () => {
+  let d: Distributed;
+  let setup: Setup;
+  let admin: Client;
+  let branches: Array<{ id: string; commune: string }>;
+  let decided: number;
+
+  beforeAll(async () => {
+    d = await startDistributed('test-internal-secret-evaluation-0123', [{ module: EvaluationModule, urlEnv: 'EVALUATION_URL' }]);
+    const evaluation = d.apps[0];
+    const replica = evaluation.get(SubjectsReplica);
+    const evaluationStore = evaluation.get<EventStore>(EVALUATION_STORE);
+    const handed = { organisation: 0, personnel: 0 };
+    const feed = async (log: EventStore, key: keyof typeof handed, apply: (e: Awaited<ReturnType<EventStore['readAll']>>[number]) => void) => {
+      for (let page = await log.readAll(handed[key], 500); page.length > 0; page = await log.readAll(handed[key], 500)) {
+        page.forEach(apply);
+        handed[key] = page[page.length - 1].position;
+      }
+    };
+    const as = async (o: Parameters<Setup['as']>[0]): Promise<Client> => {
+      const headers = await d.token(o);
+      return { get: (path, extra = {}) => d.gw.get(path, { ...headers, ...extra }), post: (path, body, extra = {}) => d.gw.post(path, body, { ...headers, ...extra }) };
+    };
+    setup = {
+      as,
+      heads: async () => `${await d.heads()}/${await evaluationStore.headPosition()}`,
+      sync: async () => {
+        await feed(d.orgStore, 'organisation', (e) => replica.applyOrganisation(e));
+        await feed(d.personnelStore, 'personnel', (e) => replica.applyPersonnel(e));
+      },
+    };
+    admin = await as({ sub: 'admin', roles: ['central-admin'] });
+    branches = await seedQuyChau(admin, 'na');
+    await setup.sync();
+    decided = await rateTheYear(setup, branches);
+  });
+  afterAll(async () => d?.close());
+
+  it('counts 50/30/4; after the changes with four eyes 51/29/4, asOf an instant before 50/30/4, and the history shows every stage with its actors', async () => {
+    expect(await decisionCounts(admin, `&minPosition=${decided}`)).toEqual({ strong: 50, good: 30, average: 4 });
+    const { before, changed, position, refused } = await changeWithFourEyes(setup, branches);
+    expect(refused).toEqual({ status: 422, rule: 'four-eyes', appended: false });
+    expect(await decisionCounts(admin, `&minPosition=${position}`)).toEqual({ strong: 51, good: 29, average: 4 });
+    expect(await decisionCounts(admin, `&asOf=${encodeURIComponent(before)}`)).toEqual({ strong: 50, good: 30, average: 4 });
+    const history = await historyOf(admin, changed, position);
+    expect(history.steps.map((s: string[]) => s[0])).toEqual(['self-assessment', 'decision', 'change-proposed', 'change-approved']);
+    expect(history.steps.slice(2).map((s: string[]) => s[2])).toEqual(['huyen-1', 'huyen-2']);
+    expect(history.etag).toBe('"3"');
+  });
+
+  it('scales: a four-level grade for 2020 and a classic grade for 2024 are refused with the rule, nothing appended', async () => {
+    const before = await setup.heads();
+    const r2020 = await admin.post('/ratings', { subjectType: 'branch', subjectId: 'qc-x1-b1', year: 2020, scale: 'four-level', grade: 'excellent', stage: 'self-assessment', reason: 'x' });
+    const r2024 = await admin.post('/ratings', { subjectType: 'branch', subjectId: 'qc-x1-b1', year: 2024, scale: 'branch-classic', grade: 'strong', stage: 'self-assessment', reason: 'x' });
+    expect([r2020.status, r2020.body.rule, r2024.status, r2024.body.rule]).toEqual([422, 'scale-not-in-use', 422, 'scale-not-in-use']);
+    expect(await setup.heads()).toBe(before);
+  });
+
+  it("a branch's secretary cannot decide their branch's rating (403)", async () => {
+    const secretary = await setup.as({ sub: 'bt-x', roles: ['branch-secretary'], scopeBranchId: 'qc-x2-b1' });
+    const r = await secretary.post('/ratings', { subjectType: 'branch', subjectId: 'qc-x2-b1', year: 2021, scale: 'branch-classic', grade: 'strong', stage: 'decision', reason: 'x' });
+    expect(r.status).toBe(403);
+  });
+});
