@@ -76,6 +76,33 @@ describe('member-directory projection', () => {
     expect(await back.members.get('m3')).toMatchObject({ status: 'active', branchId: 'b9' });
   });
 
+  it('shows each member on a day as asOf folds them: a change dated later is pending, and a page reads on past those it leaves out', async () => {
+    const { members } = await directory([
+      ...people,
+      { type: 'MemberTransferred', data: { memberId: 'm2', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-07-01', duesSettledUpTo: '2025-07-01', cause: 'transfer' }, on: '2025-07-01' },
+      { type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'came-of-age', previousStatus: 'active', changedOn: '2025-08-01' }, on: '2025-08-01' },
+      { ...admitted('m4', 'b1', { fullName: 'Hà Văn An', dateOfBirth: '2005-01-01', gender: 'male' }, '2026-01-01'), on: '2026-01-01' },
+    ]);
+    const on = async (day: string, request: Parameters<typeof pageMembers>[1]) => (await pageMembers(members, { ...request, limit: 1 }, day)).items.map((m) => `${m._id}:${m.branchId}:${m.status}`);
+    /** Every page of one member, cursor after cursor. */
+    const all = async (day: string, request: Parameters<typeof pageMembers>[1]) => {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await pageMembers(members, { ...request, limit: 1, cursor }, day);
+        out.push(...page.items.map((m) => `${m._id}:${m.branchId}:${m.status}`));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return out;
+    };
+    expect(await all('2025-06-01', { branchId: 'b1' })).toEqual(['m1:b1:active', 'm2:b1:active']);
+    expect(await on('2025-06-01', { branchId: 'b2' })).toEqual(['m3:b2:active']);
+    expect(await all('2025-07-01', { branchId: 'b2' })).toEqual(['m2:b2:active', 'm3:b2:active']);
+    expect(await all('2025-07-01', { status: 'came-of-age' })).toEqual([]);
+    expect(await all('2025-08-01', { status: 'came-of-age' })).toEqual(['m1:b1:came-of-age']);
+    expect(await all('2026-01-01', { branchId: 'b1' })).toEqual(['m4:b1:active', 'm1:b1:came-of-age']);
+  });
+
   it('drops the name of a member whose personal data is erased, and ignores later corrections', async () => {
     const { ids, members } = await directory([...people, erased('m1'), { type: 'MemberPersonalDataCorrected', data: { memberId: 'm1', personal: { fullName: 'Lò Thị Hương', dateOfBirth: '2000-01-01', gender: 'female' } } }]);
     expect(await members.get('m1')).toMatchObject({ fullName: null, dateOfBirth: null, gender: null, search: '', exact: '', sortName: '', erased: true, branchId: 'b1' });
