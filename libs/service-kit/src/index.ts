@@ -20,3 +20,5 @@ export * from './relay.module';
 export * from './consumers';
 export * from './internal-callers';
 export * from './internal-log';
+export * from './log-integrity';
+export * from './internal-log-integrity';

@@ -100,6 +100,11 @@ export class TrainingFacts {
     if (m) this.members.set(memberId, { ...m, ...change });
   }
 
+  /** Whether this event (by id) has been applied: how a test knows the consumers have caught up. */
+  hasSeen(eventId: string): boolean {
+    return this.seen.has(eventId);
+  }
+
   knowsUnit(unitId: string): boolean {
     return this.placements.some((p) => p.kind === 'unit' && p.id === unitId);
   }
