@@ -7,3 +7,4 @@ export * from './sql-checkpoints';
 export { READ_AHEAD_APPLICATION } from './read-ahead';
 export * from './sql-snapshots';
 export * from './sql-log-chain';
+export * from './sql-log-checkpoints';

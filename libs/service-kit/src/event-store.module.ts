@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { CommandHandler, EventSchemas, EventStore, SnapshotStore, UpcastingEventStore } from '@register/event-sourcing';
-import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlSnapshotStore } from '@register/event-store';
+import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
+import { LogIntegrity } from '@register/verifiable-log';
 import { RegisterConfig } from './config';
 import { Readiness } from './health';
 import { auditableLogToken } from './internal-log';
+import { CheckpointedLog, checkpointCadence, logIntegrityToken, logSigner } from './log-integrity';
 import { REGISTER_CONFIG } from './tokens';
 
 /**
@@ -18,6 +20,7 @@ import { REGISTER_CONFIG } from './tokens';
 export class EventStoreConnections implements OnApplicationShutdown {
   private client?: Promise<SqlClient>;
   private readonly opened: EventStore[] = [];
+  private readonly sqlLogs = new Map<string, SqlEventStore>();
 
   constructor(
     @Inject(REGISTER_CONFIG) private readonly config: RegisterConfig,
@@ -50,7 +53,22 @@ export class EventStoreConnections implements OnApplicationShutdown {
     this.client ??= this.connect();
     const shared = await this.client;
     // The stores share one client; it is closed once, at shutdown.
-    return SqlEventStore.open({ ...shared, close: async () => undefined }, service);
+    const store = await SqlEventStore.open({ ...shared, close: async () => undefined }, service);
+    this.sqlLogs.set(service, store);
+    return store;
+  }
+
+  /**
+   * The service's log integrity (its hash chain's signed checkpoints, verification, proofs and
+   * bundles), once its log is open; null on EventStoreDB, whose adapter has no chain to read.
+   */
+  async integrity(service: string): Promise<CheckpointedLog | null> {
+    const store = this.sqlLogs.get(service);
+    const sql = await this.sqlClient();
+    if (!store || !sql) return null;
+    const chain = store.chain;
+    const integrity = new LogIntegrity(service, `union-register/${service}`, chain, await SqlLogCheckpoints.open(sql, service), logSigner(this.config));
+    return new CheckpointedLog(integrity, () => chain.head(), checkpointCadence());
   }
 
   private async connect(): Promise<SqlClient> {
@@ -86,11 +104,17 @@ export function snapshotStoreProvider(service: string, token: symbol, after: sym
   return { provide: token, inject: [EventStoreConnections, after], useFactory: (c: EventStoreConnections) => c.snapshots(service) };
 }
 
-/** A service's own log, upcast on read, the command handler over it, and the log for auditors (the same). */
+/** The log's integrity, checkpointed on its cadence: after the log (`after`), which it reads. */
+export function logIntegrityProvider(service: string, after: symbol) {
+  return { provide: logIntegrityToken(service), inject: [EventStoreConnections, after], useFactory: (c: EventStoreConnections) => c.integrity(service) };
+}
+
+/** A service's own log, upcast on read, the command handler over it, the log for auditors (the same) and its integrity. */
 export function serviceEventStoreProviders(service: string, schemas: EventSchemas, storeToken: symbol, handlerToken: symbol) {
   return [
     { provide: storeToken, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open(service, schemas) },
     { provide: handlerToken, inject: [storeToken], useFactory: (store: EventStore) => new CommandHandler(store, schemas) },
     { provide: auditableLogToken(service), useExisting: storeToken },
+    logIntegrityProvider(service, storeToken),
   ];
 }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ACTOR_HEADER, ACTOR_SIGNATURE_HEADER, actorFromHeaders, Principal, SignedActor } from '@register/auth';
 import { RegisterRequest } from './command-context';
 import { InternalLogController } from './internal-log';
+import { InternalLogIntegrityController } from './internal-log-integrity';
 
 const PUBLIC = /^\/(health\/|api\/docs|api\/openapi\.json)/;
 
@@ -57,5 +58,5 @@ export class InternalCallerGuard implements CanActivate {
 }
 
 /** Behind the gateway: callers from its signed header only, and the service's log for the gateway's audit API. */
-@Module({ controllers: [InternalLogController], providers: [{ provide: APP_GUARD, useClass: InternalCallerGuard }] })
+@Module({ controllers: [InternalLogController, InternalLogIntegrityController], providers: [{ provide: APP_GUARD, useClass: InternalCallerGuard }] })
 export class InternalCallersModule {}

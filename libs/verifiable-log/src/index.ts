@@ -1,1 +1,2 @@
 export * from './verifier-core';
+export * from './log-integrity';

@@ -73,7 +73,7 @@ describe('verifying a log', () => {
 
   it('names a checkpoint whose signature fails, one that does not extend its predecessor, and a log cut short', () => {
     const { rows, notes } = honestLog(12, [4, 8, 12]);
-    const tampered = notes[1].replace(/ (\S+)\n$/, (_, sig: string) => ` ${Buffer.from(sig, 'base64').map((x, i) => (i === 10 ? x ^ 1 : x)).toString('base64')}\n`);
+    const tampered = notes[1].replace(/ (\S+)\n$/, (_, sig: string) => ` ${Buffer.from(Buffer.from(sig, "base64").map((x, i) => (i === 10 ? x ^ 1 : x))).toString("base64")}\n`);
     expect(kinds(rows, [notes[0], tampered, notes[2]])).toEqual([[null, 'checkpoint-signature']]);
     expect(kinds(rows, [notes[0], signCheckpoint({ origin: 'test', size: 8, root: Buffer.alloc(32, 7) }, NAME, keys.privateKey, keys.publicKey)])).toEqual([[80, 'checkpoint-not-extending']]);
     expect(kinds(rows.slice(0, 10), notes)).toEqual([[100, 'gap']]);

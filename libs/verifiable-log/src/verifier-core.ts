@@ -245,7 +245,7 @@ export function openCheckpoint(note: string, name: string, publicKey: KeyObject)
 }
 
 /** What a verification found wrong, where. `position` is the log's position of the event concerned. */
-export type ProblemKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'gap' | 'checkpoint-signature' | 'checkpoint-not-extending';
+export type ProblemKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'gap' | 'checkpoint-signature' | 'checkpoint-not-extending' | 'bad-proof';
 export interface Problem {
   kind: ProblemKind;
   position: number | null;
@@ -281,6 +281,16 @@ export class LogVerifier {
   private count = 0;
   private lastPosition = 0;
 
+  /**
+   * A verifier of the log from leaf `prefix.size` on: the first event read chains from `firstPrev`,
+   * and the roots go on from `prefix`, the compact range of the leaves before it. Without them,
+   * from the log's first event.
+   */
+  constructor(
+    private readonly prefix: Frontier = Frontier.empty(),
+    private readonly firstPrev: Hash = GENESIS,
+  ) {}
+
   feed(row: ChainRow): void {
     this.count += 1;
     this.lastPosition = row.position;
@@ -295,18 +305,18 @@ export class LogVerifier {
   }
 
   /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
-  finish(checkpoints: string[], keyName: string, publicKey: KeyObject): LogVerdict {
+  finish(checkpoints: string[], keyName: string, publicKey: KeyObject): LogVerdict & { roots: Map<number, Hash> } {
     const chain = this.chainInOrder();
     this.findReordered(new Set(chain.map((c) => c.position)));
-    const frontier = Frontier.empty();
-    const roots = new Map<number, Hash>([[0, frontier.root()]]);
+    const frontier = Frontier.fromJSON(this.prefix.toJSON());
+    const roots = new Map<number, Hash>([[frontier.size, frontier.root()]]);
     for (const row of chain) {
       frontier.append(leafHash(row.hash));
       roots.set(frontier.size, frontier.root());
     }
     this.checkCheckpoints(checkpoints, roots, chain, keyName, publicKey);
     this.problems.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
-    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems };
+    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots };
   }
 
   /** Rows out of the chain's order: those off the longest run of rising indices in position order. */
@@ -328,8 +338,8 @@ export class LogVerifier {
   private chainInOrder(): { position: number; hash: Hash }[] {
     const bySeq = [...this.rows].sort((a, b) => a.seq - b.seq || a.position - b.position);
     const chain: { position: number; hash: Hash }[] = [];
-    let previous = GENESIS;
-    let expected = 0;
+    let previous = this.firstPrev;
+    let expected = this.prefix.size;
     for (let i = 0; i < bySeq.length; ) {
       let j = i;
       while (j < bySeq.length && bySeq[j].seq === bySeq[i].seq) j += 1;
@@ -359,14 +369,15 @@ export class LogVerifier {
         continue;
       }
       const { size, root } = opened.checkpoint;
-      const at = chain[size - 1]?.position ?? null;
+      const at = chain[size - 1 - this.prefix.size]?.position ?? null;
       const actual = roots.get(size);
-      if (!actual) this.problems.push({ kind: 'gap', position: chain[chain.length - 1]?.position ?? null, detail: `the chain holds ${chain.length} events, and a signed checkpoint holds ${size}: the log was cut short` });
-      else if (!actual.equals(root)) {
+      if (!actual && size > this.prefix.size) this.problems.push({ kind: 'gap', position: chain[chain.length - 1]?.position ?? null, detail: `the chain holds ${this.prefix.size + chain.length} events, and a signed checkpoint holds ${size}: the log was cut short` });
+      if (!actual) continue;
+      if (!actual.equals(root)) {
         const detail = previousHeld ? `checkpoint ${size} does not extend its predecessor: its root is not the log's` : `checkpoint ${size}: its root is not the log's`;
         this.problems.push({ kind: 'checkpoint-not-extending', position: at, detail });
       }
-      previousHeld = !!actual?.equals(root);
+      previousHeld = actual.equals(root);
     }
   }
 }
@@ -390,3 +401,92 @@ export function longestRisingRun(values: number[]): boolean[] {
   for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = before[i]) inRun[i] = true;
   return inRun;
 }
+
+/**
+ * A bundle (NDJSON, one object a line), as `GET /audit/exports` writes it:
+ *   { type: 'log', service, origin, keyName, publicKey, complete, size }   first
+ *   { type: 'prefix', frontier }     the compact range of the leaves before the first event, if any
+ *   { type: 'event', position, seq, prevHash, hash, entry }   the events as stored, in position order
+ *   { type: 'checkpoint', note }     signed checkpoints within the bundle's range, oldest first
+ *   { type: 'consistency', from, to, proof }   each checkpoint extends the one before it
+ */
+export interface BundleVerdict extends LogVerdict {
+  ok: boolean;
+  service: string;
+  /** Where the key came from: the caller (trusted) or the bundle itself (check it against the published key). */
+  key: 'trusted' | 'from-bundle';
+}
+
+export interface BundleTrust {
+  /** The published verifier key (`name+keyid+key`); without it the bundle's own key is used. */
+  verifierKey?: string;
+  /** A checkpoint the auditor kept from before: the bundle's log must extend it. */
+  checkpoint?: string;
+}
+
+export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVerdict {
+  const items = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const header = items[0];
+  if (header?.type !== 'log') throw new Error('not a register bundle: its first line is not the log header');
+  const bundleKey = parseVerifierKey(String(header.publicKey));
+  const key = trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey;
+  const prefix = items.find((i) => i.type === 'prefix') as { frontier: { size: number; nodes: string[] }; firstPrev: string } | undefined;
+  const events = items.filter((i) => i.type === 'event') as unknown as ChainRow[];
+  const notes = items.filter((i) => i.type === 'checkpoint').map((i) => String(i.note));
+  const verifier = new LogVerifier(prefix ? Frontier.fromJSON(prefix.frontier) : Frontier.empty(), prefix ? fromHex(prefix.firstPrev) : GENESIS);
+  events.forEach((e) => verifier.feed(e));
+  const verdict = verifier.finish(notes, key.name, key.publicKey);
+  const problems = [...verdict.problems];
+  if (trust.verifierKey && toHex(rawPublicKey(bundleKey.publicKey)) !== toHex(rawPublicKey(key.publicKey))) {
+    problems.push({ kind: 'checkpoint-signature', position: null, detail: 'the bundle names another key than the published one' });
+  }
+  if (header.complete === true && verdict.size !== Number(header.size)) {
+    problems.push({ kind: 'gap', position: verdict.headPosition, detail: `the bundle says it holds the whole log of ${String(header.size)} events, and holds ${verdict.size}` });
+  }
+  problems.push(...proofProblems(items, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key));
+  const { roots: _roots, ...rest } = verdict;
+  return { ...rest, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
+}
+
+/** Each consistency proof in the bundle must prove its checkpoint extends the one before. */
+function proofProblems(items: Record<string, unknown>[], notes: string[], key: { name: string; publicKey: KeyObject }): Problem[] {
+  const bySize = new Map<number, Hash>();
+  for (const note of notes) {
+    const opened = openCheckpoint(note, key.name, key.publicKey);
+    if (opened.ok) bySize.set(opened.checkpoint.size, opened.checkpoint.root);
+  }
+  const sizes = [...bySize.keys()].sort((a, b) => a - b);
+  const proofs = items.filter((i) => i.type === 'consistency') as { from: number; to: number; proof: string[] }[];
+  const problems: Problem[] = [];
+  sizes.slice(1).forEach((to, i) => {
+    const from = sizes[i];
+    const proof = proofs.find((p) => p.from === from && p.to === to);
+    const ok = proof && verifyConsistency(from, to, bySize.get(from) as Hash, bySize.get(to) as Hash, proof.proof.map(fromHex));
+    if (!ok) problems.push({ kind: 'bad-proof', position: null, detail: proof ? `the proof that checkpoint ${to} extends checkpoint ${from} does not verify` : `no proof that checkpoint ${to} extends checkpoint ${from}` });
+  });
+  return problems;
+}
+
+/** A checkpoint the auditor trusts must be one the bundle's log passes through. */
+function trustedProblems(note: string | undefined, roots: Map<number, Hash>, key: { name: string; publicKey: KeyObject }): Problem[] {
+  if (!note) return [];
+  const opened = openCheckpoint(note, key.name, key.publicKey);
+  if (!opened.ok) return [{ kind: 'checkpoint-signature', position: null, detail: `the trusted checkpoint: ${opened.why}` }];
+  const root = roots.get(opened.checkpoint.size);
+  if (!root) return [{ kind: 'gap', position: null, detail: `the bundle does not reach the trusted checkpoint's size ${opened.checkpoint.size}` }];
+  return root.equals(opened.checkpoint.root) ? [] : [{ kind: 'checkpoint-not-extending', position: null, detail: `the bundle's log is not the one the trusted checkpoint of ${opened.checkpoint.size} events signed: a forked history` }];
+}
+
+/** `node verifier-core.js [verifier-key] < bundle.ndjson`: the verdict as JSON; exit 1 when not clean. */
+function main(): void {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => (text += chunk));
+  process.stdin.on('end', () => {
+    const verdict = verifyBundle(text.split('\n'), { verifierKey: process.argv[2] });
+    process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+    process.exitCode = verdict.ok ? 0 : 1;
+  });
+}
+
+if (require.main === module) main();

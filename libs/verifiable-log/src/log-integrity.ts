@@ -1,0 +1,169 @@
+import { KeyObject } from 'node:crypto';
+import {
+  ChainRow,
+  consistencyPath,
+  Frontier,
+  fromHex,
+  Hash,
+  inclusionPath,
+  leafHash,
+  LogVerdict,
+  LogVerifier,
+  signCheckpoint,
+  toHex,
+  verifierKey,
+} from './verifier-core';
+
+/** What the log's integrity reads of a log: its chain as stored (SqlLogChain gives it). */
+export interface ChainSource {
+  entries(afterPosition: number, limit: number, toPosition?: number): Promise<ChainRow[]>;
+  hashes(fromSeq: number, limit: number): Promise<{ seq: number; hash: Buffer }[]>;
+  seqAt(position: number): Promise<number | undefined>;
+  head(): Promise<{ size: number; position: number }>;
+}
+
+/** A checkpoint as stored: the signed note, and the frontier that lets the next one go on from it. */
+export interface StoredCheckpoint {
+  size: number;
+  rootHash: string;
+  madeAt: string;
+  note: string;
+  frontier: { size: number; nodes: string[] };
+}
+
+export interface CheckpointStore {
+  all(): Promise<StoredCheckpoint[]>;
+  latest(): Promise<StoredCheckpoint | undefined>;
+  save(checkpoint: Omit<StoredCheckpoint, 'madeAt'>): Promise<void>;
+}
+
+export interface LogSigner {
+  name: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+const PAGE = 5000;
+
+/**
+ * A log's integrity, on the service that owns the log: it signs checkpoints of the chain's Merkle
+ * tree, verifies the whole log, proves an event's inclusion and writes the offline bundle.
+ */
+export class LogIntegrity {
+  private frontier?: Frontier;
+
+  constructor(
+    readonly service: string,
+    readonly origin: string,
+    private readonly chain: ChainSource,
+    private readonly checkpoints: CheckpointStore,
+    private readonly signer: LogSigner,
+  ) {}
+
+  get verifierKey(): string {
+    return verifierKey(this.signer.name, this.signer.publicKey);
+  }
+
+  get keyName(): string {
+    return this.signer.name;
+  }
+
+  /** The checkpoints signed so far, oldest first. */
+  checkpointsMade(): Promise<StoredCheckpoint[]> {
+    return this.checkpoints.all();
+  }
+
+  /** Signs a checkpoint of the chain as it stands, unless the last one already covers it. */
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
+    const last = await this.checkpoints.latest();
+    this.frontier ??= last ? Frontier.fromJSON(last.frontier) : Frontier.empty();
+    if (last && last.size > this.frontier.size) this.frontier = Frontier.fromJSON(last.frontier);
+    for (let page = await this.chain.hashes(this.frontier.size, PAGE); page.length > 0; page = await this.chain.hashes(this.frontier.size, PAGE)) {
+      for (const { seq, hash } of page) {
+        if (seq !== this.frontier.size) throw new Error(`the chain skips from ${this.frontier.size} to ${seq}: not signing it`);
+        this.frontier.append(leafHash(hash));
+      }
+    }
+    if (last && last.size >= this.frontier.size) return undefined;
+    if (this.frontier.size === 0) return undefined;
+    const root = this.frontier.root();
+    const note = signCheckpoint({ origin: this.origin, size: this.frontier.size, root }, this.signer.name, this.signer.privateKey, this.signer.publicKey);
+    const made = { size: this.frontier.size, rootHash: toHex(root), note, frontier: this.frontier.toJSON() };
+    await this.checkpoints.save(made);
+    return { ...made, madeAt: new Date().toISOString() };
+  }
+
+  /** The whole log from its first event, against every stored checkpoint. */
+  async verify(): Promise<LogVerdict> {
+    const verifier = new LogVerifier();
+    for (let after = 0; ; ) {
+      const page = await this.chain.entries(after, PAGE);
+      if (page.length === 0) break;
+      page.forEach((row) => verifier.feed(row));
+      after = page[page.length - 1].position;
+    }
+    const { roots: _roots, ...verdict } = verifier.finish((await this.checkpoints.all()).map((c) => c.note), this.signer.name, this.signer.publicKey);
+    return verdict;
+  }
+
+  /** The proof that the event at `position` is in the newest checkpoint that covers it. */
+  async inclusionProof(position: number) {
+    const seq = await this.chain.seqAt(position);
+    if (seq === undefined) return undefined;
+    const checkpoint = (await this.checkpoints.all()).find((c) => c.size > seq);
+    if (!checkpoint) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
+    const leaves = await this.leaves(checkpoint.size);
+    return {
+      position,
+      leafIndex: seq,
+      eventHash: toHex((await this.chain.hashes(seq, 1))[0].hash),
+      leafHash: toHex(leaves[seq]),
+      treeSize: checkpoint.size,
+      rootHash: checkpoint.rootHash,
+      checkpoint: checkpoint.note,
+      proof: inclusionPath(leaves, seq, checkpoint.size).map(toHex),
+    };
+  }
+
+  /** The bundle of the log from `fromPosition` to `toPosition`, line by line (verifier-core.ts says its form). */
+  async *bundle(fromPosition = 0, toPosition?: number): AsyncIterable<string> {
+    const head = await this.chain.head();
+    const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, toPosition))[0];
+    const firstSeq = first?.seq ?? 0;
+    const all = await this.checkpoints.all();
+    const leaves = await this.leaves(Math.max(firstSeq, ...all.map((c) => c.size), 0));
+    const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= head.position);
+    yield JSON.stringify({ type: 'log', service: this.service, origin: this.origin, keyName: this.signer.name, publicKey: this.verifierKey, complete, size: head.size });
+    if (firstSeq > 0) {
+      const prefix = Frontier.empty();
+      leaves.slice(0, firstSeq).forEach((leaf) => prefix.append(leaf));
+      yield JSON.stringify({ type: 'prefix', frontier: prefix.toJSON(), firstPrev: first.prevHash });
+    }
+    let lastSeq = firstSeq - 1;
+    for (let after = Math.max(fromPosition - 1, 0); ; ) {
+      const page = await this.chain.entries(after, PAGE, toPosition);
+      if (page.length === 0) break;
+      for (const row of page) yield JSON.stringify({ type: 'event', ...row });
+      lastSeq = Math.max(lastSeq, ...page.map((r) => r.seq ?? -1));
+      after = page[page.length - 1].position;
+    }
+    const inRange = all.filter((c) => c.size > firstSeq && c.size <= lastSeq + 1);
+    for (const c of inRange) yield JSON.stringify({ type: 'checkpoint', note: c.note });
+    for (let i = 1; i < inRange.length; i += 1) {
+      const [from, to] = [inRange[i - 1].size, inRange[i].size];
+      yield JSON.stringify({ type: 'consistency', from, to, proof: consistencyPath(leaves, from, to).map(toHex) });
+    }
+  }
+
+  /** The first `size` leaves (the chain's event hashes, leaf-hashed), read in pages. */
+  private async leaves(size: number): Promise<Hash[]> {
+    const out: Hash[] = [];
+    while (out.length < size) {
+      const page = await this.chain.hashes(out.length, Math.min(PAGE, size - out.length));
+      if (page.length === 0) break;
+      page.forEach(({ hash }) => out.push(leafHash(hash)));
+    }
+    return out;
+  }
+}
+
