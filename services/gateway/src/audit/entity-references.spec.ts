@@ -31,6 +31,9 @@ describe('audit entity history: which events concern an entity', () => {
     expect(['b-1', 'b-4', 'b-5'].map((id) => concerns(branch(id), split))).toEqual([true, true, false]);
     const successor = org('BranchEstablished', { branchId: 'b-6', parentUnitId: 'xa-1', name: 'n', area: null, predecessorIds: ['b-2'] });
     expect(concerns(branch('b-2'), successor)).toBe(true);
+    const unitsMerged = org('UnitsMerged', { mergerId: 'um', sourceUnitIds: ['xa-1', 'xa-2'], intoUnitId: 'xa-12', intoNewUnit: true });
+    expect(['xa-1', 'xa-2', 'xa-12', 'um'].map((id) => concerns(unit(id), unitsMerged))).toEqual([true, true, true, false]);
+    expect(concerns(branch('xa-1'), unitsMerged)).toBe(false);
     expect(concerns(unit('x'), org('UnitDissolved', { unitId: 'x' }))).toBe(true);
     expect(concerns(branch('x'), org('BranchDissolved', { branchId: 'x' }))).toBe(true);
   });
