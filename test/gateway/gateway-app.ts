@@ -5,8 +5,11 @@ import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mintToken, MintOptions } from '@register/auth';
-import { EventStore } from '@register/event-sourcing';
+import { EventStore, RecordedEvent } from '@register/event-sourcing';
 import { API_PREFIX, HttpLimits, httpAdapter, loadConfig, ProblemDetailsFilter, registerValidationPipe, rootModuleOf } from '@register/service-kit';
+import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
+import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
+import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
@@ -51,7 +54,7 @@ export async function startGateway(options: GatewayOptions = {}) {
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
   const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, ...(options.modules ?? []), GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, EvaluationModule, ...(options.modules ?? []), GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
@@ -68,6 +71,9 @@ export async function startGateway(options: GatewayOptions = {}) {
   const personnelStore = app.get<EventStore>(PERSONNEL_STORE);
   // The relay is off here: personnel learns organisation's events by this hand-over, as its consumer would.
   const syncPersonnel = handOver(store, app.get(OrganisationReactions));
+  const evaluationStore = app.get<EventStore>(EVALUATION_STORE);
+  // Evaluation's replica learns organisation's and personnel's events the same way.
+  const syncEvaluation = evaluationHandOver(store, personnelStore, app.get(SubjectsReplica), syncPersonnel);
 
   const inject = async (r: InjectRequest): Promise<Reply> => {
     const res = await fastify.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload as string });
@@ -94,13 +100,15 @@ export async function startGateway(options: GatewayOptions = {}) {
     store,
     personnelStore,
     syncPersonnel,
+    evaluationStore,
+    syncEvaluation,
     inject,
     token,
     bearer,
     api,
-    head: async () => (await store.headPosition()) + (await personnelStore.headPosition()),
-    /** Both logs' heads: a refused call must append to neither. */
-    heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}`,
+    head: async () => (await store.headPosition()) + (await personnelStore.headPosition()) + (await evaluationStore.headPosition()),
+    /** Every log's head: a refused call must append to none. */
+    heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}/${await evaluationStore.headPosition()}`,
     close: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -118,6 +126,22 @@ export function handOver(organisationLog: EventStore, reactions: OrganisationRea
       for (const e of page) await reactions.handle(e);
       handedOver = page[page.length - 1].position;
     }
+  };
+}
+
+/** Hands organisation's, then personnel's, new events to evaluation's replica, in log order, as its consumers would. */
+export function evaluationHandOver(organisationLog: EventStore, personnelLog: EventStore, replica: SubjectsReplica, before: () => Promise<void>) {
+  const handed = new Map<EventStore, number>();
+  const feed = async (log: EventStore, apply: (e: RecordedEvent) => void) => {
+    for (let page = await log.readAll(handed.get(log) ?? 0, 500); page.length > 0; page = await log.readAll(handed.get(log) ?? 0, 500)) {
+      page.forEach(apply);
+      handed.set(log, page[page.length - 1].position);
+    }
+  };
+  return async () => {
+    await before();
+    await feed(organisationLog, (e) => replica.applyOrganisation(e));
+    await feed(personnelLog, (e) => replica.applyPersonnel(e));
   };
 }
 
