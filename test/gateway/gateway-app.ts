@@ -40,6 +40,8 @@ export interface GatewayOptions {
   limits?: Partial<HttpLimits>;
   /** More services' modules beside organisation and personnel (the evaluation service, say). */
   modules?: Array<Type<unknown>>;
+  /** Keep the data here and leave it on close, to start again on it (a new temporary folder otherwise). */
+  dataDir?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface GatewayOptions {
  * validation) but without the Swagger UI, whose static assets Jest cannot load.
  */
 export async function startGateway(options: GatewayOptions = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'register-gateway-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'register-gateway-'));
   process.env.REGISTER_RELAY = 'off';
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
@@ -111,7 +113,7 @@ export async function startGateway(options: GatewayOptions = {}) {
     heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}/${await evaluationStore.headPosition()}`,
     close: async () => {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
