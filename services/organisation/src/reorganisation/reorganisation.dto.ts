@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
 import { AreaDto } from '../application/area.dto';
+import { IsOneTarget } from './one-target';
 
 /** Either an existing branch ({ branchId }) or a new one ({ name, area, parentUnitId? }). */
 export class MergerTargetDto {
@@ -34,25 +35,9 @@ export class MergerTargetDto {
   id?: string;
 }
 
-const NEW_BRANCH_FIELDS = ['name', 'area', 'parentUnitId', 'id'] as const;
-
-/** `into` names an existing branch or describes a new one, never both and never neither: a merger must not guess which was meant. */
-export function isOneMergerTarget(into: unknown): boolean {
-  if (typeof into !== 'object' || into === null) return true; // @IsObject answers for that
-  const given = (field: string) => (into as Record<string, unknown>)[field] !== undefined;
-  return given('branchId') ? !NEW_BRANCH_FIELDS.some(given) : given('name');
-}
-
-function IsOneMergerTarget() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'one-of',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be either { branchId } (an existing branch) or { name, area?, parentUnitId?, id? } (a new one), not both and not neither` },
-      validator: { validate: isOneMergerTarget },
-    });
-}
+/** Both, or neither, is 400 with rule `one-of` on `into`. */
+const IsOneMergerTarget = () =>
+  IsOneTarget('branchId', 'name', ['name', 'area', 'parentUnitId', 'id'], '{ branchId } (an existing branch) or { name, area?, parentUnitId?, id? } (a new one)');
 
 export class BranchMergerRequest extends CommandRequest {
   @ApiProperty({ type: [String] })
@@ -62,7 +47,7 @@ export class BranchMergerRequest extends CommandRequest {
   @IsRegisterId({ each: true })
   sourceBranchIds!: string[];
 
-  @ApiProperty({ type: MergerTargetDto, description: 'Either { branchId } or { name, area?, parentUnitId?, id? }: both, or neither, is 400 with rule `one-of`.' })
+  @ApiProperty({ type: MergerTargetDto, example: { branchId: 'b-12' }, description: 'Either { branchId } or { name, area?, parentUnitId?, id? }: both, or neither, is 400 with rule `one-of`.' })
   @IsObject()
   @IsOneMergerTarget()
   @ValidateNested()

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsObject, IsOptional, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import { UNIT_KINDS, UnitKind } from '@register/contracts';
 import { CommandRequest, FieldError, IsRegisterId, IsRegisterName, OneOf } from '@register/service-kit';
+import { IsOneTarget } from './one-target';
 
 /** Either an existing unit ({ unitId }) or a new one ({ name, kind, parentId, id? }). */
 export class UnitMergerTargetDto {
@@ -32,25 +33,9 @@ export class UnitMergerTargetDto {
   id?: string;
 }
 
-const NEW_UNIT_FIELDS = ['name', 'kind', 'parentId', 'id'] as const;
-
-/** `into` names an existing unit or describes a new one, never both and never neither. */
-export function isOneUnitMergerTarget(into: unknown): boolean {
-  if (typeof into !== 'object' || into === null) return true; // @IsObject answers for that
-  const given = (field: string) => (into as Record<string, unknown>)[field] !== undefined;
-  return given('unitId') ? !NEW_UNIT_FIELDS.some(given) : given('name');
-}
-
-function IsOneUnitMergerTarget() {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'one-of',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be either { unitId } (an existing unit) or { name, kind, parentId, id? } (a new one), not both and not neither` },
-      validator: { validate: isOneUnitMergerTarget },
-    });
-}
+/** Both, or neither, is 400 with rule `one-of` on `into`. */
+const IsOneUnitMergerTarget = () =>
+  IsOneTarget('unitId', 'name', ['name', 'kind', 'parentId', 'id'], '{ unitId } (an existing unit) or { name, kind, parentId, id? } (a new one)');
 
 /** At most this many units in one merger (libs/auth's TARGET_LIST_LIMITS.sourceUnitIds agrees). */
 export const MAX_SOURCE_UNITS = 50;
