@@ -37,6 +37,22 @@ describe('a unit\'s subtree in personnel\'s branch replica', () => {
     expect(replica.knowsUnit('xa-9')).toBe(false);
   });
 
+  it('follows a commune merger by its moves: the new commune holds the branches, the old ones held them before', () => {
+    const merger = new BranchReplica();
+    [
+      ...log.slice(0, 5),
+      fact('m1', 'UnitEstablished', { unitId: 'xa-12', kind: 'grassroots', name: 'X12', parentId: 'qp' }, '2025-07-01'),
+      fact('m2', 'BranchMoved', { branchId: 'b-1', fromUnitId: 'xa-1', toUnitId: 'xa-12' }, '2025-07-01'),
+      fact('m3', 'BranchMoved', { branchId: 'b-3', fromUnitId: 'xa-2', toUnitId: 'xa-12' }, '2025-07-01'),
+      fact('m4', 'UnitsMerged', { mergerId: 'um', sourceUnitIds: ['xa-1', 'xa-2'], intoUnitId: 'xa-12', intoNewUnit: true }, '2025-07-01'),
+    ].forEach((e) => merger.apply(e));
+    expect(merger.branchesUnder('xa-12').sort()).toEqual(['b-1', 'b-3']);
+    expect([merger.branchesUnder('xa-1'), merger.branchesUnder('xa-2')]).toEqual([[], []]);
+    expect(merger.branchesUnder('xa-2', { kind: 'date', date: '2025-06-30' })).toEqual(['b-3']);
+    // The commune rules compare branches' communes: both are now the new commune's.
+    expect([merger.get('b-1')?.parentUnitId, merger.get('b-3')?.parentUnitId]).toEqual(['xa-12', 'xa-12']);
+  });
+
   it('stops on a damaged replica whose units form a cycle', () => {
     const cycle = [placementOf(fact('c1', 'UnitMoved', { unitId: 'a', fromParentId: null, toParentId: 'b' }, '2025-01-01'))!, placementOf(fact('c2', 'UnitMoved', { unitId: 'b', fromParentId: null, toParentId: 'a' }, '2025-01-01'))!];
     const branch = placementOf(fact('c3', 'BranchEstablished', { branchId: 'b-x', parentUnitId: 'a', name: 'X', area: null, predecessorIds: [] }, '2025-01-01'))!;
