@@ -246,6 +246,11 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
+  // the logs' proof of integrity: verification reads every log, so auditors (and central administrators)
+  { method: 'POST', path: '/audit/verifications', action: 'audit.read', roles: ['auditor'] },
+  { method: 'GET', path: '/audit/checkpoints', action: 'audit.read', roles: ['auditor'] },
+  { method: 'GET', path: '/audit/logs/:service/events/:position/proof', action: 'audit.read', roles: ['auditor'] },
+  { method: 'GET', path: '/audit/exports', action: 'audit.read', roles: ['auditor'] },
   // the structure, posts and counts: any authenticated caller
   ...OPEN_READS.map((path): RoutePolicy => ({ method: 'GET', path, action: 'register.read', roles: [], open: true })),
 ];

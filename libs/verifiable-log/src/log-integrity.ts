@@ -3,7 +3,6 @@ import {
   ChainRow,
   consistencyPath,
   Frontier,
-  fromHex,
   Hash,
   inclusionPath,
   leafHash,

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { RateLimiter, rateLimitFromEnv } from '@register/auth';
 import { AuditController } from './audit/audit.controller';
 import { AuditLogs } from './audit/audit-log';
+import { LogIntegrities } from './audit/log-integrities';
+import { LogIntegrityController } from './audit/log-integrity.controller';
 import { AuthService } from './security/auth.service';
 import { GatewayAccess } from './security/gateway-access';
 import { GatewayGuard } from './security/gateway.guard';
@@ -15,13 +17,14 @@ import { UnroutedRequests } from './security/unrouted-requests';
  * alone (main.ts) or beside the others in the embedded start.
  */
 @Module({
-  controllers: [AuditController],
+  controllers: [AuditController, LogIntegrityController],
   providers: [
     AuthService,
     GatewayAccess,
     StructureScopeResolver,
     UnroutedRequests,
     AuditLogs,
+    LogIntegrities,
     { provide: RateLimiter, useFactory: () => new RateLimiter(rateLimitFromEnv()) },
     { provide: APP_GUARD, useClass: GatewayGuard },
   ],

@@ -4,6 +4,8 @@ import { REMOTE_LOGS, RemoteLogs } from '../audit/audit-log';
 import { GatewayModule } from '../gateway.module';
 import { ForwardingRoute } from './forwarding-route';
 import { HttpAuditableLog } from './http-auditable-log';
+import { HttpLogIntegrity } from './http-log-integrity';
+import { REMOTE_INTEGRITY, RemoteIntegrity } from '../audit/log-integrities';
 import { HttpScopeResolver } from './http-scope-resolver';
 import { ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
@@ -24,7 +26,8 @@ import { ServiceName } from './service-routes';
     ForwardingRoute,
     { provide: SCOPE_RESOLVER, useExisting: HttpScopeResolver },
     { provide: REMOTE_LOGS, inject: [ServiceClient], useFactory: (client: ServiceClient): RemoteLogs => (service) => new HttpAuditableLog(client, service as ServiceName) },
+    { provide: REMOTE_INTEGRITY, inject: [ServiceClient], useFactory: (client: ServiceClient): RemoteIntegrity => (service, caller) => new HttpLogIntegrity(client, service as ServiceName, caller) },
   ],
-  exports: [SCOPE_RESOLVER, REMOTE_LOGS],
+  exports: [SCOPE_RESOLVER, REMOTE_LOGS, REMOTE_INTEGRITY],
 })
 export class GatewayProxyModule {}

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@register/auth';
+import { ndjson, ProblemResponses, RegisterRequest } from '@register/service-kit';
+import { LogIntegrities } from './log-integrities';
+import { CheckpointsQuery, ExportQuery, ProofParams, VerificationRequest } from './log-integrity.dto';
+
+/** The signature of a signed note: its last line's base64, after the key name. */
+const signatureOf = (note: string) => note.trim().split('\n').pop()?.split(' ').pop() ?? '';
+
+/**
+ * The logs' proof of integrity, for auditors: each service's hash chain and its signed Merkle
+ * checkpoints (docs/verifiable-log.md), verified here, proved event by event, exported for the
+ * offline verifier (`npm run verify -- FILE`).
+ */
+@ApiTags('audit')
+@Controller('audit')
+export class LogIntegrityController {
+  constructor(private readonly integrities: LogIntegrities) {}
+
+  @Post('verifications')
+  @HttpCode(200)
+  @ProblemResponses(503)
+  @ApiOperation({ summary: 'Checks every log from its first event to its head: each event\'s hash, the chain\'s order and completeness, and each signed checkpoint; names the position and kind of each problem' })
+  async verify(@Body() body: VerificationRequest, @Req() request: RegisterRequest) {
+    const ports = this.integrities.all(callerOf(request)).filter(([service]) => !body?.services || body.services.includes(service as never));
+    if (ports.length === 0) throw new ServiceUnavailableException('no verifiable log is reachable from this gateway');
+    const logs = await Promise.all(
+      ports.map(async ([service, port]) => {
+        try {
+          const verdict = await port.verify();
+          return { service, ...verdict, ok: verdict.problems.length === 0 };
+        } catch (error) {
+          return { service, ok: false, error: `the log could not be read: ${(error as Error).message}`, problems: [] };
+        }
+      }),
+    );
+    return { ok: logs.every((l) => l.ok), verifiedAt: new Date().toISOString(), logs };
+  }
+
+  @Get('checkpoints')
+  @ProblemResponses(503)
+  @ApiOperation({ summary: 'The signed heads of each log (size, root hash, time, signature, the signed note) and the public key that verifies them' })
+  async checkpoints(@Query() q: CheckpointsQuery, @Req() request: RegisterRequest) {
+    const ports = this.integrities.all(callerOf(request)).filter(([service]) => !q.service || service === q.service);
+    if (ports.length === 0) throw new ServiceUnavailableException('no verifiable log is reachable from this gateway');
+    const logs = await Promise.all(
+      ports.map(async ([service, port]) => {
+        const { checkpoints, ...log } = await port.checkpoints();
+        return { service, ...log, checkpoints: checkpoints.map((c) => ({ ...c, signature: signatureOf(c.note) })) };
+      }),
+    );
+    return { logs };
+  }
+
+  @Get('logs/:service/events/:position/proof')
+  @ApiParam({ name: 'service', enum: ['organisation', 'personnel', 'training', 'evaluation'] })
+  @ApiParam({ name: 'position', description: 'The event\'s position in that service\'s log' })
+  @ProblemResponses(503)
+  @ApiOperation({ summary: 'The proof that one event is in a signed checkpoint: its leaf index, leaf hash, the checkpoint and the audit path (RFC 9162)' })
+  async proof(@Param() params: ProofParams, @Req() request: RegisterRequest) {
+    const port = this.integrities.of(params.service, callerOf(request));
+    if (!port) throw new ServiceUnavailableException(`the ${params.service} log is not reachable from this gateway`);
+    const proof = await port.proof(params.position);
+    if (!proof) throw new NotFoundException(`no event at position ${params.position} in the ${params.service} log`);
+    return { service: params.service, ...(proof as object) };
+  }
+
+  @Get('exports')
+  @ApiProduces('application/x-ndjson')
+  @ProblemResponses(503)
+  @ApiOperation({ summary: 'A bundle (NDJSON) of one log: its events as stored with their hashes, its checkpoints, the consistency proofs between them and the public key; `npm run verify -- FILE` checks it offline' })
+  async export(@Query() q: ExportQuery, @Req() request: RegisterRequest) {
+    const port = this.integrities.of(q.service, callerOf(request));
+    if (!port) throw new ServiceUnavailableException(`the ${q.service} log is not reachable from this gateway`);
+    const lines: string[] = [];
+    for await (const line of port.bundle(q.fromPosition, q.toPosition)) lines.push(line);
+    return ndjson(
+      (async function* () {
+        yield* lines;
+      })(),
+      `${q.service}-log.ndjson`,
+    );
+  }
+}
+
+const callerOf = (request: RegisterRequest) => request.actor as unknown as Principal;

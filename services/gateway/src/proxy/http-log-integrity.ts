@@ -1,0 +1,58 @@
+import { API_PREFIX, LogIntegrityPort } from '@register/service-kit';
+import { LogVerdict } from '@register/verifiable-log';
+import { ServiceClient } from './service-client';
+import { ServiceName } from './service-routes';
+import { Principal } from '@register/auth';
+
+/**
+ * A service's log integrity through its internal endpoint (InternalLogIntegrityController), as the
+ * auditor who asked: the distributed gateway reads no service's database.
+ */
+export class HttpLogIntegrity implements LogIntegrityPort {
+  private readonly base: string;
+
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly service: ServiceName,
+    private readonly caller?: Principal,
+  ) {
+    this.base = `/${API_PREFIX}/internal/logs/${service}`;
+  }
+
+  as(caller: Principal): HttpLogIntegrity {
+    return new HttpLogIntegrity(this.services, this.service, caller);
+  }
+
+  verify(): Promise<LogVerdict> {
+    return this.json('POST', '/verification');
+  }
+
+  checkpoints() {
+    return this.json<Awaited<ReturnType<LogIntegrityPort['checkpoints']>>>('GET', '/checkpoints');
+  }
+
+  async proof(position: number): Promise<unknown | undefined> {
+    const answer = await this.services.call(this.service, 'GET', `${this.base}/proofs/${position}`, this.caller, { accept: 'application/json' });
+    if (answer.status === 404) return undefined;
+    return this.parse(answer.status, answer.body, 'proofs');
+  }
+
+  async *bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string> {
+    const query = new URLSearchParams();
+    if (fromPosition !== undefined) query.set('fromPosition', String(fromPosition));
+    if (toPosition !== undefined) query.set('toPosition', String(toPosition));
+    const answer = await this.services.call(this.service, 'GET', `${this.base}/bundle?${query}`, this.caller, { accept: 'application/x-ndjson' });
+    if (answer.status !== 200) throw new Error(`${this.service}: the bundle answered ${answer.status}`);
+    for (const line of answer.body.toString('utf8').split('\n')) if (line) yield line;
+  }
+
+  private async json<T>(method: string, path: string): Promise<T> {
+    const answer = await this.services.call(this.service, method, `${this.base}${path}`, this.caller, { accept: 'application/json', 'content-type': 'application/json' }, method === 'POST' ? '{}' : undefined);
+    return this.parse<T>(answer.status, answer.body, path);
+  }
+
+  private parse<T>(status: number, body: Buffer, what: string): T {
+    if (status < 200 || status >= 300) throw new Error(`${this.service}: ${what} answered ${status}`);
+    return JSON.parse(body.toString('utf8')) as T;
+  }
+}

@@ -1,0 +1,174 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { fromHex, leafHash, openCheckpoint, parseVerifierKey, signCheckpoint, verifyBundle, verifyInclusion } from '@register/verifiable-log';
+import { Gateway, startGateway, seedTree } from '../gateway/gateway-app';
+
+process.env.LOG_CHECKPOINT_EVERY_EVENTS = '5';
+process.env.LOG_CHECKPOINT_EVERY_SECONDS = '1';
+
+const MEMBER = (id: string) => ({ id, branchId: 'b-1', fullName: `Vi Thị Hoa ${id}`, dateOfBirth: '2001-02-03', gender: 'female', admittedOn: '2022-03-26', reason: 'kết nạp', effectiveDate: '2022-03-26' });
+
+async function start(dataDir: string) {
+  const gw = await startGateway({ dataDir });
+  return { gw, admin: gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })), auditor: gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] })) };
+}
+
+/** Waits until every log has a checkpoint covering its head (the checkpointer ticks each second). */
+async function checkpointed(auditor: ReturnType<Gateway['api']>, service: string, size: number) {
+  for (let i = 0; i < 40; i += 1) {
+    const r = await auditor.get(`/audit/checkpoints?service=${service}`);
+    const last = r.body.logs[0].checkpoints.at(-1);
+    if (last && last.size >= size) return r.body.logs[0];
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`no checkpoint of ${service} reached ${size}`);
+}
+
+describe('the verifiable log, embedded (PGlite), through the gateway', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'register-verifiable-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('verifies clean, publishes signed checkpoints, proves an event, exports a bundle the offline verifier accepts, also after a shredding', async () => {
+    const { gw, admin, auditor } = await start(dataDir);
+    try {
+      await seedTree(admin);
+      await gw.syncPersonnel();
+      for (const id of ['m-1', 'm-2', 'm-3']) expect((await admin.post('/members', MEMBER(id))).status).toBe(201);
+      expect((await admin.post('/members/m-2/personal-data-erasure', { reason: 'xóa theo yêu cầu' })).status).toBe(201);
+
+      const verified = await auditor.post('/audit/verifications', {});
+      expect(verified.status).toBe(200);
+      expect(verified.body.ok).toBe(true);
+      const personnel = verified.body.logs.find((l: { service: string }) => l.service === 'personnel');
+      expect(personnel).toMatchObject({ ok: true, events: 4, size: 4, problems: [] });
+
+      const log = await checkpointed(auditor, 'personnel', 4);
+      const key = parseVerifierKey(log.publicKey);
+      const newest = log.checkpoints.at(-1);
+      expect(openCheckpoint(newest.note, key.name, key.publicKey)).toMatchObject({ ok: true, checkpoint: { size: 4, origin: 'union-register/personnel' } });
+      expect(newest.signature).toMatch(/^[A-Za-z0-9+/=]{80,}$/);
+
+      const events = (await auditor.get('/audit/events?service=personnel')).body.items;
+      const proof = await auditor.get(`/audit/logs/personnel/events/${events[1].position}/proof`);
+      expect(proof.status).toBe(200);
+      expect(verifyInclusion(fromHex(proof.body.leafHash), proof.body.leafIndex, proof.body.treeSize, proof.body.proof.map(fromHex), fromHex(proof.body.rootHash))).toBe(true);
+      expect(leafHash(fromHex(proof.body.eventHash)).equals(fromHex(proof.body.leafHash))).toBe(true);
+      expect((await auditor.get('/audit/logs/personnel/events/999999/proof')).status).toBe(404);
+
+      const exported = await auditor.get('/audit/exports?service=personnel');
+      expect(exported.status).toBe(200);
+      expect(String(exported.headers['content-type'])).toContain('application/x-ndjson');
+      const bundle = exported.raw.split('\n');
+      expect(verifyBundle(bundle, { verifierKey: log.publicKey })).toMatchObject({ ok: true, size: 4, problems: [] });
+      expect(exported.raw).not.toContain('Vi Thị Hoa');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('names an event edited in the PGlite data folder between two starts, by position and kind', async () => {
+    const before = await start(dataDir);
+    const events = (await before.auditor.get('/audit/events?service=organisation')).body.items;
+    await before.gw.close();
+    const target = events[3].position;
+    const db = await PGlite.create(join(dataDir, 'event-log'));
+    await db.exec(`update organisation.events set data = jsonb_set(data, '{name}', '"Chi đoàn giả"') where position = ${target}`);
+    await db.close();
+    const after = await start(dataDir);
+    try {
+      const verified = await after.auditor.post('/audit/verifications', { services: ['organisation'] });
+      expect(verified.body.ok).toBe(false);
+      expect(verified.body.logs[0].problems).toEqual([expect.objectContaining({ position: target, kind: 'edited' })]);
+      expect((await after.admin.post('/audit/verifications', {})).status).toBe(200);
+      const officer = after.gw.api(await after.gw.bearer({ sub: 'can-bo', roles: ['unit-officer'], unitId: 'qp' } as never));
+      expect((await officer.post('/audit/verifications', {})).status).toBe(403);
+      expect((await after.auditor.post('/audit/verifications', { services: ['nowhere'] })).status).toBe(400);
+    } finally {
+      await after.gw.close();
+    }
+  });
+});
+
+describe('the offline verifier refuses adversarial bundles', () => {
+  let honest: string[];
+  let publicKey: string;
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'register-bundle-'));
+    const { gw, admin, auditor } = await start(dataDir);
+    try {
+      await seedTree(admin);
+      await checkpointed(auditor, 'organisation', 11);
+      for (const id of ['xa-3', 'xa-4', 'xa-5']) await admin.post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id}`, parentId: 'qp', reason: 'thành lập', effectiveDate: '2025-01-01' });
+      const log = await checkpointed(auditor, 'organisation', 14);
+      publicKey = log.publicKey;
+      honest = (await auditor.get('/audit/exports?service=organisation')).raw.split('\n').filter(Boolean);
+    } finally {
+      await gw.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  const lines = (type: string) => honest.map((l) => JSON.parse(l)).filter((i) => i.type === type);
+  const kindsOf = (bundle: string[], trust = {}) => verifyBundle(bundle, { verifierKey: publicKey, ...trust }).problems.map((p) => p.kind);
+
+  it('accepts the honest export, with its checkpoints and the proofs between them', () => {
+    expect(lines('checkpoint').length).toBeGreaterThanOrEqual(2);
+    expect(lines('consistency').length).toBe(lines('checkpoint').length - 1);
+    expect(verifyBundle(honest, { verifierKey: publicKey })).toMatchObject({ ok: true, key: 'trusted' });
+  });
+
+  it('refuses a wrong sibling hash in a proof', () => {
+    const bundle = honest.map((l) => {
+      const item = JSON.parse(l);
+      if (item.type !== 'consistency') return l;
+      item.proof[0] = item.proof[0].replace(/^./, (c: string) => (c === 'a' ? 'b' : 'a'));
+      return JSON.stringify(item);
+    });
+    expect(kindsOf(bundle)).toContain('bad-proof');
+  });
+
+  it('refuses a truncated log presented as complete', () => {
+    const events = honest.filter((l) => JSON.parse(l).type === 'event');
+    const cut = honest.filter((l) => l !== events[events.length - 1] && l !== events[events.length - 2]);
+    expect(kindsOf(cut)).toContain('gap');
+  });
+
+  it('refuses a checkpoint from another key', () => {
+    const other = generateKeyPairSync('ed25519');
+    const bundle = honest.map((l) => {
+      const item = JSON.parse(l);
+      if (item.type !== 'checkpoint') return l;
+      const [origin, size, root] = item.note.split('\n');
+      return JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin, size: Number(size), root: Buffer.from(root, 'base64') }, 'union-register', other.privateKey, other.publicKey) });
+    });
+    expect(kindsOf(bundle)).toContain('checkpoint-signature');
+    // The bundle's own key swapped for the other one is not the published key either.
+    const header = JSON.parse(bundle[0]);
+    expect(kindsOf(bundle, {})).toContain('checkpoint-signature');
+    expect(header.type).toBe('log');
+  });
+
+  it('refuses a forked history that shares a prefix, against the bundle\'s checkpoints and against a checkpoint kept from before', () => {
+    const events = lines('event');
+    const forkAt = events.length - 3;
+    // The fork rewrites the tail and rechains it honestly: every hash checks, the roots do not.
+    const { eventHash, toHex } = jest.requireActual('@register/verifiable-log');
+    let prev = fromHex(events[forkAt - 1].hash);
+    const forked = events.map((e, i) => {
+      if (i < forkAt) return e;
+      const entry = e.entry.replace(/"BranchEstablished"|"UnitEstablished"/, '"UnitRenamed"');
+      const hash = eventHash(prev, entry);
+      const row = { ...e, entry, prevHash: toHex(prev), hash: toHex(hash) };
+      prev = hash;
+      return row;
+    });
+    const bundle = [honest[0], ...forked.map((e) => JSON.stringify(e)), ...honest.filter((l) => ['checkpoint', 'consistency'].includes(JSON.parse(l).type))];
+    expect(kindsOf(bundle)).toContain('checkpoint-not-extending');
+    const kept = lines('checkpoint').at(-1).note;
+    const alone = [honest[0], ...forked.map((e) => JSON.stringify(e))];
+    expect(kindsOf(alone)).toEqual([]);
+    expect(kindsOf(alone, { checkpoint: kept })).toEqual(['checkpoint-not-extending']);
+  });
+});
