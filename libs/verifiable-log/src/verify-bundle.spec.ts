@@ -1,0 +1,43 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { runVerify } from './verify-bundle';
+import { eventHash, Frontier, GENESIS, leafHash, signCheckpoint, toHex, verifierKey } from './verifier-core';
+
+const keys = generateKeyPairSync('ed25519');
+
+/** A bundle of an honest log of n events with one checkpoint at its head. */
+export function honestBundle(n: number): string {
+  const frontier = Frontier.empty();
+  const lines = [JSON.stringify({ type: 'log', service: 'personnel', origin: 'union-register/personnel', keyName: 'union-register', publicKey: verifierKey('union-register', keys.publicKey), complete: true, size: n })];
+  let prev = GENESIS;
+  for (let seq = 0; seq < n; seq += 1) {
+    const entry = JSON.stringify([`e-${seq}`, `member-${seq}`, 0, 'MemberAdmitted', 1, { sealed: 'x' }, {}, '2026-12-02T00:00:00.000Z']);
+    const hash = eventHash(prev, entry);
+    lines.push(JSON.stringify({ type: 'event', position: seq + 1, seq, prevHash: toHex(prev), hash: toHex(hash), entry }));
+    frontier.append(leafHash(hash));
+    prev = hash;
+  }
+  lines.push(JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: 'union-register/personnel', size: n, root: frontier.root() }, 'union-register', keys.privateKey, keys.publicKey) }));
+  return lines.join('\n');
+}
+
+describe('npm run verify', () => {
+  const files: Record<string, string> = { 'good.ndjson': honestBundle(6), 'key.txt': verifierKey('union-register', keys.publicKey) };
+  files['bad.ndjson'] = files['good.ndjson'].replace('e-3\\', 'e-33\\');
+  const read = (f: string) => files[f];
+
+  it('says VERIFIED for an honest bundle, with the key given or the bundle\'s own', () => {
+    expect(runVerify(['good.ndjson', '--key-file', 'key.txt'], read)).toEqual({ output: expect.stringMatching(/^VERIFIED: the personnel log, 6 events[\s\S]*the verifier key given/), code: 0 });
+    expect(runVerify(['good.ndjson'], read).output).toContain("the bundle's own");
+  });
+
+  it('names what is wrong, and exits 1', () => {
+    const { output, code } = runVerify(['bad.ndjson', '--key', files['key.txt']], read);
+    expect(code).toBe(1);
+    expect(output).toMatch(/^NOT VERIFIED[\s\S]*edited at 4: the event as stored does not give its hash/);
+  });
+
+  it('prints its usage for --help (0) and without a file (2)', () => {
+    expect(runVerify(['--help'], read)).toMatchObject({ code: 0, output: expect.stringContaining('npm run verify -- BUNDLE') });
+    expect(runVerify([], read).code).toBe(2);
+  });
+});

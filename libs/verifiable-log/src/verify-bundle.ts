@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { verifyBundle } from './verifier-core';
+
+const USAGE = `npm run verify -- BUNDLE [--key VERIFIER_KEY | --key-file FILE] [--trusted CHECKPOINT_FILE]
+
+Checks a bundle that GET /api/v1/audit/exports answered, with no server and no database:
+every event's hash, the chain's order and completeness, each checkpoint's Ed25519 signature, and
+the consistency proof between each checkpoint and the one before. Give the register's published
+verifier key (GET /api/v1/audit/checkpoints answers it as publicKey); without it the bundle's own
+key is used, and the verdict says so. --trusted names a checkpoint kept from before: the bundle's
+log must pass through it. Exits 0 when clean, 1 with the problems otherwise, 2 on bad usage.`;
+
+/** The verdict for the command line's arguments, and the exit code. */
+export function runVerify(args: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): { output: string; code: number } {
+  if (args.length === 0 || args.includes('--help') || args.includes('-h')) return { output: USAGE, code: args.length === 0 ? 2 : 0 };
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  if (!file) return { output: USAGE, code: 2 };
+  const keyFile = option('--key-file');
+  const trusted = option('--trusted');
+  const verdict = verifyBundle(read(file).split('\n'), { verifierKey: option('--key') ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined });
+  const lines = [
+    `${verdict.ok ? 'VERIFIED' : 'NOT VERIFIED'}: the ${verdict.service} log, ${verdict.events} events (chain size ${verdict.size}, root ${verdict.rootHash})`,
+    verdict.key === 'trusted' ? 'key: the verifier key given' : 'key: the bundle\'s own (give --key to check it against the published one)',
+    ...verdict.problems.map((p) => `  ${p.kind} at ${p.position ?? '-'}: ${p.detail}`),
+  ];
+  return { output: lines.join('\n'), code: verdict.ok ? 0 : 1 };
+}
+
+if (require.main === module) {
+  try {
+    const { output, code } = runVerify(process.argv.slice(2));
+    console.log(output);
+    process.exitCode = code;
+  } catch (error) {
+    console.error(`cannot verify: ${(error as Error).message}`);
+    process.exitCode = 2;
+  }
+}

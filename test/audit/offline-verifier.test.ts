@@ -1,0 +1,44 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { eventHash, Frontier, GENESIS, leafHash, signCheckpoint, toHex, verifierKey } from '@register/verifiable-log';
+
+/**
+ * The verifier's core is one file for plain Node: compiled alone, it requires nothing but
+ * node:crypto, and it checks a bundle read from its standard input.
+ */
+describe('the offline verifier as one file with plain Node', () => {
+  const out = mkdtempSync(join(tmpdir(), 'verifier-core-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const keys = generateKeyPairSync('ed25519');
+  const key = verifierKey('union-register', keys.publicKey);
+
+  function bundle(n: number): string {
+    const frontier = Frontier.empty();
+    const lines = [JSON.stringify({ type: 'log', service: 'organisation', publicKey: key, complete: true, size: n })];
+    let prev = GENESIS;
+    for (let seq = 0; seq < n; seq += 1) {
+      const entry = JSON.stringify([`e-${seq}`, `unit-${seq}`, 0, 'UnitEstablished', 1, { name: `Đoàn xã ${seq}` }, {}, '2026-12-02T00:00:00.000Z']);
+      prev = eventHash(prev, entry);
+      lines.push(JSON.stringify({ type: 'event', position: seq + 1, seq, prevHash: toHex(seq === 0 ? GENESIS : Buffer.from(JSON.parse(lines[lines.length - 1]).hash, 'hex')), hash: toHex(prev), entry }));
+      frontier.append(leafHash(prev));
+    }
+    lines.push(JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: 'union-register/organisation', size: n, root: frontier.root() }, 'union-register', keys.privateKey, keys.publicKey) }));
+    return lines.join('\n');
+  }
+
+  it('compiles to one file that requires node:crypto alone, accepts an honest bundle and refuses an edited one', () => {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--outDir', out, '--module', 'commonjs', '--target', 'ES2022', '--types', 'node', '--strict', join(__dirname, '../../libs/verifiable-log/src/verifier-core.ts')]);
+    expect(readdirSync(out)).toEqual(['verifier-core.js']);
+    const code = readFileSync(join(out, 'verifier-core.js'), 'utf8');
+    expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['node:crypto']);
+    const run = (input: string) => spawnSync(process.execPath, [join(out, 'verifier-core.js'), key], { input, encoding: 'utf8' });
+    const good = run(bundle(9));
+    expect([good.status, JSON.parse(good.stdout).ok]).toEqual([0, true]);
+    const bad = run(bundle(9).replace('Đoàn xã 4', 'Đoàn xã 44'));
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout).problems).toEqual([expect.objectContaining({ kind: 'edited', position: 5 })]);
+  });
+});
