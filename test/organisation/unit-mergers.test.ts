@@ -167,6 +167,15 @@ function scenario(setup: () => Setup) {
     expect(memberIds(await today('/members?unitId=na', PROVINCE))).toEqual(['m-1@b-1', 'm-3@b-3', 'm-9@b-9']);
     expect((await s.get('/units/xa-9?asOf=2025-06-30', ADMIN)).body.parentId).toBe('th');
   });
+
+  it('keeps a merger dated later pending: today the communes are as they are, on its day they are merged', async () => {
+    const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    for (const id of ['xa-f1', 'xa-f2']) expect((await s.post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id}`, parentId: 'na', ...why('khởi tạo') }, ADMIN)).status).toBe(201);
+    const r = await s.post('/unit-mergers', { sourceUnitIds: ['xa-f2'], into: { unitId: 'xa-f1' }, ...why('sáp nhập xã', day) }, ADMIN);
+    expect(r.status).toBe(201);
+    expect((await s.get('/units/xa-f2/lineage', ADMIN)).body).toMatchObject({ unit: { status: 'active' }, successors: [] });
+    expect((await s.get(`/units/xa-f2/lineage?asOf=${day}`, ADMIN)).body).toMatchObject({ unit: { status: 'merged' }, successors: [{ id: 'xa-f1' }] });
+  });
 }
 
 describe('unit mergers through the gateway (embedded)', () => {

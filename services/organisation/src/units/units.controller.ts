@@ -55,8 +55,9 @@ export class UnitsController {
   @Get(':id/lineage')
   @ApiOperation({ summary: 'Every predecessor and successor of a unit through commune and province mergers, now or as of a date or instant (folded from the log)' })
   async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
-    // The structure this process folds is current with every write it made: minPosition has nothing to wait for.
-    const s = await this.structure.structure(parseAsOf(query.asOf));
+    // Folded, never a read model: minPosition has nothing to wait for. Today is what asOf today folds (a merger dated later is pending).
+    const asOf = parseAsOf(query.asOf);
+    const s = asOf ? await this.structure.structure(asOf) : (await this.structure.today()).structure;
     const unit = s.units.get(id);
     if (!unit) throw new NotFoundError('unit', id);
     const { predecessors, successors } = lineageIn(s.units, id);
