@@ -1,4 +1,4 @@
-import { isCalendarDate } from './command-request';
+import { CALENDAR_DATE_PATTERN, isCalendarDate } from './command-request';
 import { ValidationFailed } from './problem-details';
 
 /**
@@ -6,6 +6,12 @@ import { ValidationFailed } from './problem-details';
  * the register knows it now); an instant asks what the register itself had recorded by then.
  */
 export type AsOf = { kind: 'date'; date: string } | { kind: 'instant'; instant: Date };
+
+/** What parseAsOf takes, for the OpenAPI document (empty is the same as absent). */
+export const AS_OF_PROPERTY = {
+  description: 'A date (YYYY-MM-DD: what was in force that day) or an instant with its zone (2025-07-01T08:00:00Z: what had been recorded by then); rebuilt from the log',
+  pattern: `^(${CALENDAR_DATE_PATTERN}(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d))?)?$`,
+};
 
 export function parseAsOf(value: string | undefined): AsOf | undefined {
   if (value === undefined || value === '') return undefined;

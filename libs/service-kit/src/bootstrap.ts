@@ -1,7 +1,6 @@
 import { DynamicModule, Global, INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerClientError } from './client-error';
 import { loadConfig, RegisterConfig } from './config';
@@ -13,6 +12,7 @@ import { HealthController, Readiness } from './health';
 import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
 import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
+import { serveOpenApi } from './openapi';
 import { InProcessBusModule } from './relay.module';
 import { ProblemDetailsFilter, sendProblem, ValidationFailed } from './problem-details';
 import { registerValidationPipe } from './validation';
@@ -78,16 +78,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription('The organisation register of the Ho Chi Minh Communist Youth Union. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  serveOpenApi(app, options.title);
 }
 
 /**

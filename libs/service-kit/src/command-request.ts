@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsRegisterId } from './fields';
+import { describeRule } from './openapi-constraints';
 import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -13,6 +14,14 @@ export function isCalendarDate(value: unknown): value is string {
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1900 && +m[1] <= 2200;
 }
+
+/**
+ * A date isCalendarDate takes, as a pattern for the OpenAPI document: years 1900 to 2200, each
+ * month's days; 29 February, a day only in leap years, is left out of the pattern (the server takes it then).
+ */
+export const CALENDAR_DATE_PATTERN =
+  '(19\\d\\d|2[01]\\d\\d|2200)-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))';
+describeRule('isCalendarDate', () => ({ type: 'string', format: 'date', pattern: `^${CALENDAR_DATE_PATTERN}$` }));
 
 export function IsCalendarDate(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>

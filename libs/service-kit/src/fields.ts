@@ -5,6 +5,7 @@ import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidationO
 import { ApiProperty } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
 import { nameCharacterProblem, normaliseName } from '@register/text';
+import { describeRule } from './openapi-constraints';
 import { ValidationFailed } from './problem-details';
 
 /** Opaque ids: what we generate (UUIDs) and what an importing system may bring. */
@@ -32,11 +33,22 @@ export function IsRegisterName(max = 200, { search = false } = {}) {
   );
 }
 
+/**
+ * What a name may hold, as the OpenAPI document says it: the characters of names in Vietnam's
+ * scripts and their punctuation (Latin with Vietnamese letters, Greek, Cyrillic, CJK), without
+ * control, invisible or bidi characters or combining marks, and for a name a letter. The server
+ * takes more (any letter, a mark that follows one); a client keeps to this.
+ */
+const NAME_CHARACTER = '[ -~\\u00a0-\\u00ac\\u00ae-\\u02ff\\u0370-\\u03ff\\u0400-\\u0482\\u048a-\\u04ff\\u1e00-\\u1eff\\u2010-\\u2027\\u4e00-\\u9fff]';
+const LETTER = '[A-Za-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u1e00-\\u1eff]';
+describeRule('name-characters', ([needsLetter]) => ({ pattern: needsLetter ? `^${NAME_CHARACTER}*${LETTER}${NAME_CHARACTER}*$` : `^${NAME_CHARACTER}*$` }));
+
 /** Nothing invisible, no bidi control, no floating mark, and (for a name) at least one letter. */
 function NameCharacters(needsLetter: boolean) {
   const problem = (value: unknown) => (typeof value === 'string' ? nameCharacterProblem(value, needsLetter) : undefined);
   return ValidateBy({
     name: 'name-characters',
+    constraints: [needsLetter],
     validator: {
       validate: (value) => problem(value) === undefined,
       defaultMessage: (args) => `${args?.property} ${problem(args?.value) ?? 'has characters a name cannot have'}`,

@@ -8,6 +8,8 @@ export * from './http-limits';
 export * from './body-rules';
 export * from './metrics';
 export * from './bootstrap';
+export * from './openapi';
+export { describeRule } from './openapi-constraints';
 export * from './command-request';
 export * from './command-context';
 export * from './fingerprint';

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { AS_OF_PROPERTY } from './as-of';
 
 /**
  * The query parameters every read of every service shares, once: `minPosition` (wait for the read
@@ -18,7 +19,7 @@ export class ReadModelQuery {
 
 /** Today from the read model (`minPosition`), or history (`asOf`, rebuilt from the log). */
 export class ReadModelOrHistoryQuery extends ReadModelQuery {
-  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
+  @ApiPropertyOptional(AS_OF_PROPERTY)
   @IsOptional()
   asOf?: string;
 }
@@ -40,7 +41,7 @@ export class PagedQuery extends ReadModelQuery {
 
 /** A page of a list today or as of a date or instant. */
 export class PagedHistoryQuery extends PagedQuery {
-  @ApiPropertyOptional({ description: 'A date (YYYY-MM-DD: what was in force that day) or an instant (what had been recorded by then); rebuilt from the log' })
+  @ApiPropertyOptional(AS_OF_PROPERTY)
   @IsOptional()
   asOf?: string;
 }

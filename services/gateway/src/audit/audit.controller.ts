@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query, Req, ServiceUnavailableException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, logFor, LogReader, RegisterRequest } from '@register/service-kit';
+import { AuditableLog, logFor, LogReader, ProblemResponses, RegisterRequest } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
-import { concerns, streamsOf } from './entity-references';
+import { AUDITED_ENTITY_TYPES, concerns, streamsOf } from './entity-references';
 
 const BATCH = 500;
 /** A page scans at most this many events per log; a sparse filter answers with a cursor to go on from. */
@@ -25,12 +25,12 @@ const parseCursor = (cursor?: string) => new Map((cursor ? cursor.split(',') : [
 
 /** The logs for auditors (and central administrators): filtered, paged by position; and one entity's history. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly logs: AuditLogs) {}
 
   @Get('events')
+  @ProblemResponses(503)
   @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
   async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest) {
     const reader = readerOf(request, 'GET /audit/events');
@@ -53,6 +53,9 @@ export class AuditController {
   }
 
   @Get('entities/:type/:id/history')
+  @ApiParam({ name: 'type', enum: AUDITED_ENTITY_TYPES })
+  @ApiParam({ name: 'id', description: 'The unit\'s, branch\'s or member\'s id' })
+  @ProblemResponses(503)
   @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
   async history(@Param() params: EntityParams, @Req() request: RegisterRequest) {
     const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');

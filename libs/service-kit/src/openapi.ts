@@ -1,0 +1,159 @@
+import { applyDecorators, INestApplication } from '@nestjs/common';
+import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
+import { ID_PATTERN } from './fields';
+import { declareValidationConstraints } from './openapi-constraints';
+
+/**
+ * The OpenAPI document every HTTP app of the register serves (/api/openapi.json, the UI at
+ * /api/docs), made to tell the truth about what the register answers: see docs/openapi.md.
+ * Controllers declare what only they know (their own problems: @ProblemResponses); what every
+ * route of the register shares (security, the problems of authentication, validation, rate,
+ * commands' headers and refusals, reads' waiting) is added here, once, by `describeRegister`.
+ */
+
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+const PROBLEM_REF = '#/components/schemas/Problem';
+const PREFIX = '/api/v1/';
+
+/** What each problem status means on this API: the text a person reads in the UI. */
+const PROBLEM_MEANINGS: Record<number, string> = {
+  400: 'The request is not valid: `errors` names each field and the rule it broke (`rule`); nothing was written',
+  401: 'No caller: a bearer token or an `X-Api-Key` is missing, expired or not one of this register',
+  403: 'The caller may not do this, or not here (outside the role\'s scope); the problem names the permission',
+  404: 'Nothing with this id (or an entity the request names does not exist)',
+  405: 'The path exists but not with this method: the `Allow` header lists the methods it takes',
+  409: 'The change conflicts with the register as it is now (`rule` says how: someone changed it first, `expected-revision`; an Idempotency-Key reused for another request; a duplicate)',
+  412: 'The entity is no longer at the version `If-Match` named',
+  413: 'The body is larger than the register accepts',
+  415: 'The body is not `application/json`',
+  422: 'A rule of the register refused the change: `rule` names it, other fields say what it saw',
+  429: 'Too many requests from this caller: wait as `Retry-After` says',
+  502: 'The service that owns this route answered with something the gateway could not use',
+  503: 'Not ready: a read model has not caught up with `minPosition` in time, or the owning service is not reachable; retry',
+};
+
+/** The problem responses a route answers beyond those the register adds to every route of its kind. */
+export function ProblemResponses(...statuses: number[]) {
+  return applyDecorators(...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })));
+}
+
+function problemResponse(status: number): ResponseObject {
+  return { description: PROBLEM_MEANINGS[status] ?? 'A problem (RFC 9457)', content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_REF } } } };
+}
+
+/** Builds the document of `app` and serves it with the UI. */
+export function serveOpenApi(app: INestApplication, title: string): OpenAPIObject {
+  declareValidationConstraints();
+  const document = describeRegister(SwaggerModule.createDocument(app, documentBase(title)));
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/openapi.json',
+    // Authorize once and "Try it out" sends the credentials; they survive a reload of the page.
+    swaggerOptions: { persistAuthorization: true },
+  });
+  return document;
+}
+
+export function documentBase(title: string) {
+  return new DocumentBuilder()
+    .setTitle(title)
+    .setDescription(
+      'The organisation register of the Ho Chi Minh Communist Youth Union. Every call under /api/v1 needs a caller: ' +
+        'a bearer token (JWT) or an API key in `X-Api-Key` (Authorize, above). Errors are application/problem+json (RFC 9457): ' +
+        '`errors` lists each field and rule a 400 names, `rule` the register\'s rule a 409 or 422 names.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token minted with `npm run -s token` or taken from the OIDC provider' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A key made with `npm run -s api-keys -- create`' }, 'api-key')
+    .build();
+}
+
+/**
+ * Adds to every operation under /api/v1 what the register does for every route of its kind:
+ * the two ways to authenticate, the problem schema, the statuses every call may get, those of
+ * commands (POST) and of reads, and the id pattern of path parameters (ParseIdPipe's).
+ */
+export function describeRegister(document: OpenAPIObject): OpenAPIObject {
+  // Every body and query is validated with forbidNonWhitelisted (registerValidationPipe): nothing else is taken.
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    if ('type' in schema && schema.type === 'object') schema.additionalProperties = false;
+  }
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...PROBLEM_SCHEMAS } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith(PREFIX)) continue;
+    for (const [method, operation] of operationsOf(item)) describeOperation(method, operation);
+  }
+  return document;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
+
+function operationsOf(item: PathItemObject): Array<[string, OperationObject]> {
+  return METHODS.filter((m) => item[m] !== undefined).map((m) => [m, item[m] as OperationObject]);
+}
+
+function describeOperation(method: string, operation: OperationObject) {
+  operation.security = [{ bearer: [] }, { 'api-key': [] }];
+  const parameters = (operation.parameters ?? []) as ParameterObject[];
+  for (const p of parameters) if (p.in === 'path' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: ID_PATTERN.source };
+  const statuses = [400, 401, 403, 429];
+  // A read that names an entity, in its path or in an `…Id` filter, answers 404 when there is none.
+  if (parameters.some((p) => p.in === 'path' || (p.in === 'query' && /Id$/.test(p.name)))) statuses.push(404);
+  if (parameters.some((p) => p.in === 'query' && p.name === 'minPosition')) statuses.push(503);
+  if (method === 'post') {
+    operation.parameters = [...parameters, ...COMMAND_HEADERS.filter((h) => !parameters.some((p) => p.name === h.name))];
+    statuses.push(404, 409, 413, 415, 422);
+  }
+  // A route with @ProblemResponses and no success declared loses Nest's default one: it is put back.
+  if (!Object.keys(operation.responses).some((s) => s.startsWith('2'))) operation.responses[method === 'post' ? 201 : 200] = { description: '' };
+  for (const status of statuses) operation.responses[status] ??= problemResponse(status);
+}
+
+/** A path parameter declared as a bare string is an id (ParseIdPipe); one with an enum or its own pattern says so itself. */
+function saysOnlyString(schema: ParameterObject['schema']) {
+  return Object.keys(schema ?? {}).every((k) => k === 'type');
+}
+
+/** Every command (commandContextOf) reads these two headers. */
+const COMMAND_HEADERS: ParameterObject[] = [
+  {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description: 'Send the same key to retry a command safely: the first answer is given again, the change is made once. 1 to 200 visible ASCII characters',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+  },
+  {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'The ETag a read gave (`"3"`): the change is refused with 409 (`expected-revision`) if the entity has changed since',
+    schema: { type: 'string', pattern: '^(W/)?"?(-1|\\d{1,15})"?$' },
+  },
+];
+
+const PROBLEM_SCHEMAS = {
+  FieldError: {
+    type: 'object',
+    required: ['field', 'rule', 'message'],
+    properties: {
+      field: { type: 'string', description: 'The field, parameter or header, as the request spelled it (`parts[1].name`)' },
+      rule: { type: 'string', description: 'The rule it broke (`maxLength`, `id`, `beyond-log-head`…)' },
+      message: { type: 'string' },
+    },
+  },
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details; a 409 or 422 may add fields that say what the register saw (e.g. `unitId`)',
+    required: ['type', 'title', 'status'],
+    properties: {
+      type: { type: 'string', example: '/api/v1/problems/validation' },
+      title: { type: 'string' },
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: { type: 'string' },
+      rule: { type: 'string', description: 'The rule of the register that refused the request (409, 422)' },
+      errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' }, description: 'Each field that broke a rule (400)' },
+    },
+    additionalProperties: true,
+  },
+};
