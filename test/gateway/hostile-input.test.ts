@@ -47,6 +47,7 @@ function validBodies(): Array<{ path: string; body: Record<string, unknown> }> {
     { path: '/branches/b-1/renames', body: { name: 'Chi đoàn bản Mường Phú', ...why() } },
     { path: '/branch-mergers', body: { sourceBranchIds: ['b-1'], into: { branchId: 'b-2' }, ...why() } },
     { path: '/branch-splits', body: { sourceBranchId: 'b-3', parts: [{ name: 'A', memberIds: [] }, { name: 'B', memberIds: [] }], ...why() } },
+    { path: '/unit-mergers', body: { sourceUnitIds: ['xa-2'], into: { unitId: 'xa-1' }, dryRun: true, ...why() } },
     { path: '/units/xa-2/dissolution', body: why() },
     { path: '/members', body: { id: 'm-1', branchId: 'b-1', fullName: 'Lò Văn Thắng', dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26', consent: { givenOn: '2020-03-20', purposes: ['membership-register'] }, ...why() } },
     { path: '/members/m-1/transfers', body: { toBranchId: 'b-2', duesSettledUpTo: '2025-01-31', ...why() } },
