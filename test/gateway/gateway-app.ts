@@ -10,11 +10,14 @@ import { API_PREFIX, HttpLimits, httpAdapter, loadConfig, ProblemDetailsFilter, 
 import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
 import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
+import { TRAINING_STORE } from '../../services/training/src/application/tokens';
+import { TrainingReactions } from '../../services/training/src/reactions/training-reactions.service';
+import { TrainingModule } from '../../services/training/src/training.module';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
-import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
+import { PERSONNEL_LOG, PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 
@@ -56,7 +59,7 @@ export async function startGateway(options: GatewayOptions = {}) {
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
   const config = loadConfig({ REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, EvaluationModule, ...(options.modules ?? []), GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleOf(config, [OrganisationModule, PersonnelModule, EvaluationModule, TrainingModule, ...(options.modules ?? []), GatewayModule]), httpAdapter({ limits: options.limits }), { logger: false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
@@ -74,6 +77,9 @@ export async function startGateway(options: GatewayOptions = {}) {
   // The relay is off here: personnel learns organisation's events by this hand-over, as its consumer would.
   const syncPersonnel = handOver(store, app.get(OrganisationReactions));
   const evaluationStore = app.get<EventStore>(EVALUATION_STORE);
+  const trainingStore = app.get<EventStore>(TRAINING_STORE);
+  // Training learns organisation's events and personnel's as published (personal data sealed) the same way.
+  const syncTraining = trainingHandOver(store, app.get<EventStore>(PERSONNEL_LOG), app.get(TrainingReactions), syncPersonnel);
   // Evaluation's replica learns organisation's and personnel's events the same way.
   const syncEvaluation = evaluationHandOver(store, personnelStore, app.get(SubjectsReplica), syncPersonnel);
 
@@ -103,14 +109,16 @@ export async function startGateway(options: GatewayOptions = {}) {
     personnelStore,
     syncPersonnel,
     evaluationStore,
+    trainingStore,
+    syncTraining,
     syncEvaluation,
     inject,
     token,
     bearer,
     api,
-    head: async () => (await store.headPosition()) + (await personnelStore.headPosition()) + (await evaluationStore.headPosition()),
+    head: async () => (await store.headPosition()) + (await personnelStore.headPosition()) + (await evaluationStore.headPosition()) + (await trainingStore.headPosition()),
     /** Every log's head: a refused call must append to none. */
-    heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}/${await evaluationStore.headPosition()}`,
+    heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}/${await evaluationStore.headPosition()}/${await trainingStore.headPosition()}`,
     close: async () => {
       await app.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -144,6 +152,22 @@ export function evaluationHandOver(organisationLog: EventStore, personnelLog: Ev
     await before();
     await feed(organisationLog, (e) => replica.applyOrganisation(e));
     await feed(personnelLog, (e) => replica.applyPersonnel(e));
+  };
+}
+
+/** Hands organisation's, then personnel's (sealed, as published), new events to training's reactions, in log order, as its consumers would. */
+export function trainingHandOver(organisationLog: EventStore, personnelLog: EventStore, reactions: TrainingReactions, before: () => Promise<void>) {
+  const handed = new Map<EventStore, number>();
+  const feed = async (log: EventStore) => {
+    for (let page = await log.readAll(handed.get(log) ?? 0, 500); page.length > 0; page = await log.readAll(handed.get(log) ?? 0, 500)) {
+      for (const e of page) await reactions.handle(e);
+      handed.set(log, page[page.length - 1].position);
+    }
+  };
+  return async () => {
+    await before();
+    await feed(organisationLog);
+    await feed(personnelLog);
   };
 }
 

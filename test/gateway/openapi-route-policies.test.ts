@@ -6,6 +6,7 @@ import { API_PREFIX } from '@register/service-kit';
 import { PUBLIC } from '../../services/gateway/src/security/gateway-access';
 import { BranchMergerRequest, BranchSplitRequest } from '../../services/organisation/src/reorganisation/reorganisation.dto';
 import { UnitMergerRequest } from '../../services/organisation/src/reorganisation/unit-merger.dto';
+import { EnrolRequest } from '../../services/training/src/courses/courses.dto';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { Gateway, seedTree, startGateway, why } from './gateway-app';
 
@@ -41,8 +42,9 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
 
   /** A position is one service's log's (a minPosition beyond that log's head is a 400): each read gets its own service's head. */
   const positionsByService = async () => {
-    const [organisation, personnel, evaluation] = (await gw.heads()).split('/').map(Number);
-    return (route: string) => (/^\/ratings/.test(route) ? evaluation : /^\/(members|personnel-reports)|\/officers$/.test(route) ? personnel : organisation);
+    const [organisation, personnel, evaluation, training] = (await gw.heads()).split('/').map(Number);
+    return (route: string) =>
+      /^\/(training-|competitions|mentor-assignments)|\/mentors$/.test(route) ? training : /^\/ratings/.test(route) ? evaluation : /^\/(members|personnel-reports)|\/officers$/.test(route) ? personnel : organisation;
   };
 
   beforeAll(async () => {
@@ -64,12 +66,17 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       await admin.post('/branches/b-9/officer-appointments', { memberId: 'oa-m0', role: 'secretary', method: 'interim', source: 'teacher', startsOn: '2025-01-01', ...why() }), // the day b-9 was established
     ];
     for (const r of steps) if (r.status !== 201) throw new Error(r.raw);
+    // A course in Thanh Hóa with oa-m0 enrolled, behind training's reads.
+    await gw.syncTraining();
+    const course = await admin.post('/training-courses', { id: 'oa-course', organiserUnitId: 'th', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
+    const enrolled = await admin.post('/training-courses/oa-course/enrolments', { memberIds: ['oa-m0'], ...why() });
+    for (const r of [course, enrolled]) if (r.status !== 201) throw new Error(r.raw);
   });
   afterAll(async () => gw?.close());
 
-  it('builds the document of every service of the embedded start (training has no routes yet; evaluation is in gateway-app)', () => {
-    // When training has, add its module to gateway-app's embedded app so that this walk covers it.
-    expect(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, TrainingModule) ?? []).toEqual([]);
+  it('builds the document of every service of the embedded start (training and evaluation are in gateway-app)', () => {
+    expect(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, TrainingModule)?.length).toBeGreaterThan(0);
+    expect(operationsOf(document).some((o) => o.path === '/api/v1/training-courses/:id/enrolments')).toBe(true);
     expect(operationsOf(document).some((o) => o.path === '/api/v1/ratings')).toBe(true);
     expect(operationsOf(document).length).toBeGreaterThan(30);
   });
@@ -115,10 +122,13 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       const url = route
         .replace('/audit/entities/:type/:id', '/audit/entities/member/oa-m1')
         .replace('/ratings/:subjectType/:subjectId', '/ratings/member/oa-m1')
+        .replace(/^\/training-courses\/:id/, '/training-courses/oa-course')
+        .replace(/^\/training-records$/, '/training-records?memberId=oa-m0')
+        .replace(/^\/training-compliance$/, '/training-compliance?unitId=th&year=2025')
         .replace(/^\/members\/:id/, '/members/oa-m1')
         .replace(/^\/units\/:id/, '/units/xa-9')
         .replace(/:id/g, 'b-9');
-      const r = await admin.get(query.includes('minPosition') ? `${url}?minPosition=${positionOf(route)}` : url);
+      const r = await admin.get(query.includes('minPosition') ? `${url}${url.includes('?') ? '&' : '?'}minPosition=${positionOf(route)}` : url);
       expect([url, r.status]).toEqual([url, 200]);
       if (PERSONAL_FIELDS.test(r.raw) || names.some((n) => r.raw.includes(n))) shows.push(`${method} ${route} ${policyOf(method, route)?.action}`);
     }
@@ -132,6 +142,6 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       getMetadataStorage()
         .getTargetValidationMetadatas(target as new () => unknown, '', true, false)
         .find((m) => m.propertyName === property && m.name === 'arrayMaxSize')?.constraints[0];
-    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds') }).toEqual(TARGET_LIST_LIMITS);
+    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds') }).toEqual(TARGET_LIST_LIMITS);
   });
 });

@@ -1,42 +1,19 @@
-import { EventStore } from '@register/event-sourcing';
-import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
-import { TRAINING_STORE } from '../../services/training/src/application/tokens';
-import { TrainingReactions } from '../../services/training/src/reactions/training-reactions.service';
-import { TrainingModule } from '../../services/training/src/training.module';
 import { Gateway, isProblem, Reply, seedTree, startGateway } from '../gateway/gateway-app';
 
-/** Hands a log's new events, in order, to a consumer's handler, as the bus would (the relay is off in these tests). */
-function handOver(log: EventStore, handle: (e: Awaited<ReturnType<EventStore['readAll']>>[number]) => Promise<unknown>) {
-  let handedOver = 0;
-  return async () => {
-    for (let page = await log.readAll(handedOver, 500); page.length > 0; page = await log.readAll(handedOver, 500)) {
-      for (const e of page) await handle(e);
-      handedOver = page[page.length - 1].position;
-    }
-  };
-}
-
 /**
- * The embedded start with training beside organisation and personnel, the seeded tree, and a
+ * The embedded start (gateway-app: training beside the other services), the seeded tree, and a
  * central administrator. `sync()` hands organisation's events to personnel and training, then
  * personnel's (as published: personal data sealed) to training, as their consumers would.
  */
 export async function startTraining() {
-  const gw = await startGateway({ modules: [TrainingModule] });
+  const gw = await startGateway();
   const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
   await seedTree(admin);
-  const reactions = gw.app.get(TrainingReactions);
-  const trainingLog = gw.app.get<EventStore>(TRAINING_STORE);
-  const fromOrganisation = handOver(gw.store, (e) => reactions.handle(e));
-  const fromPersonnel = handOver(gw.app.get<EventStore>(PERSONNEL_LOG), (e) => reactions.handle(e));
-  const sync = async () => {
-    await gw.syncPersonnel();
-    await fromOrganisation();
-    await fromPersonnel();
-  };
+  const trainingLog = gw.trainingStore;
+  const sync = gw.syncTraining;
   await sync();
-  /** Every log's head: a refused call appends to none. */
-  const heads = async () => `${await gw.heads()}/${await trainingLog.headPosition()}`;
+  /** Every log's head (training's last): a refused call appends to none. */
+  const heads = gw.heads;
   const refusedUnchanged = async (status: number, send: () => Promise<Reply>) => {
     const before = await heads();
     const r = await send();
