@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { EventToAppend } from '@register/event-sourcing';
-import { pgliteClient, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
+import { appendEventsSql, pgliteClient, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
 import { anEvent } from '../support/events';
 import { environment, Measurement, printTable, round, Summary, writeResults } from './bench-util';
 
@@ -21,7 +21,7 @@ const BATCH = 100;
 const PAGE = 500;
 const ROUNDS = 10; // each measurement alternates store and plain SQL in short rounds (AB BA AB ...), never concurrently:
 // a burst of background load then hits both sides about equally
-const TARGETS = { singleAppend: 0.5, batchAppend: 0.5, globalRead: 0.7 } as const;
+const TARGETS = { singleAppend: 0.5, batchAppend: 0.5, globalRead: 0.7, chainedAppend: 0.9 } as const;
 
 interface Plan {
   label: string;
@@ -220,6 +220,25 @@ async function bench(plan: Plan, store: Contender, plain: Contender): Promise<Re
   return { rowsStore, rowsPlain, singleAppend, batchAppend, globalRead };
 }
 
+/**
+ * What the hash chain costs the append: the store as it is against the same store whose append
+ * function inserts without hashing (appendEventsSql's `chained: false`), in the same run.
+ */
+async function chainCost(plan: Plan, chainedSql: SqlClient, unchainedSql: SqlClient, schema: string): Promise<Record<string, Pair>> {
+  const chained = await SqlEventStore.open(chainedSql, `${schema}_chained`);
+  const unchained = await SqlEventStore.open(unchainedSql, `${schema}_unchained`);
+  await unchainedSql.exec(appendEventsSql(`${schema}_unchained`, { chained: false }));
+  const work = new Workload(plan);
+  const [dc, du] = [new Driver(storeContender(chained, chainedSql, `${schema}_chained`), work), new Driver(storeContender(unchained, unchainedSql, `${schema}_unchained`), work)];
+  await warmUp(dc, { ...plan, warmup: { ...plan.warmup, pages: 0 } });
+  await warmUp(du, { ...plan, warmup: { ...plan.warmup, pages: 0 } });
+  const perRound = (n: number) => Math.ceil(n / ROUNDS);
+  const single = await compare('single append, chained', TARGETS.chainedAppend, () => dc.appendOne(), () => du.appendOne(), perRound(plan.singles), plan.roundSeconds);
+  const batch = await compare(`batch of ${BATCH}, chained`, TARGETS.chainedAppend, () => dc.appendBatch(), () => du.appendBatch(), perRound(plan.batches), plan.roundSeconds);
+  await chainedSql.exec(`drop schema if exists ${schema}_chained cascade; drop schema if exists ${schema}_unchained cascade;`);
+  return { chainedSingle: single, chainedBatch: batch };
+}
+
 async function onPostgres(schema: string) {
   const storeSql = postgresClient({ connectionString: PG_URL });
   const plainSql = postgresClient({ connectionString: PG_URL });
@@ -229,7 +248,7 @@ async function onPostgres(schema: string) {
   try {
     const store = await SqlEventStore.open(storeSql, `${schema}_store`);
     const results = await bench(PLANS.postgres, storeContender(store, storeSql, `${schema}_store`), await plainContender(plainSql, `${schema}_plain`));
-    return { server: settings.rows[0], ...results };
+    return { server: settings.rows[0], ...results, ...(await chainCost(PLANS.postgres, storeSql, plainSql, schema)) };
   } finally {
     await plainSql.exec(`drop schema if exists ${schema}_store cascade; drop schema if exists ${schema}_plain cascade;`);
     await Promise.all([storeSql.close(), plainSql.close()]);
@@ -242,7 +261,7 @@ async function onPglite(schema: string) {
   try {
     const store = await SqlEventStore.open(sql, `${schema}_store`);
     const results = await bench(PLANS.pglite, storeContender(store, sql, `${schema}_store`), await plainContender(sql, `${schema}_plain`));
-    return { server: { version: (await sql.query<{ version: string }>('select version()')).rows[0].version, inMemory: true }, ...results };
+    return { server: { version: (await sql.query<{ version: string }>('select version()')).rows[0].version, inMemory: true }, ...results, ...(await chainCost(PLANS.pglite, sql, sql, schema)) };
   } finally {
     await sql.exec(`drop schema if exists ${schema}_store cascade; drop schema if exists ${schema}_plain cascade;`);
     await sql.close();
@@ -265,6 +284,15 @@ function report(results: Record<string, Record<string, unknown>>): void {
     }
   }
   printTable(['database', 'measure', 'store', 'plain SQL', 'ratio', 'target', '', 'store p50/p99 ms', 'plain p50/p99 ms'], rows, 'Event store vs plain SQL on the same database (latency per append / per page)');
+  const chain: (string | number)[][] = [];
+  for (const [db, r] of Object.entries(results)) {
+    for (const [key, label] of [['chainedSingle', 'appends/s, 1 event each'], ['chainedBatch', `events/s, batches of ${BATCH}`]]) {
+      const pair = r[key] as Pair;
+      const figure = (x: Summary) => Math.round(key === 'chainedBatch' ? x.unitsPerSec : x.opsPerSec);
+      chain.push([PLANS[db as keyof typeof PLANS].label, label, figure(pair.store), figure(pair.plain), pair.ratio, `${round((1 - pair.ratio) * 100, 1)}%`, `≤ ${round((1 - pair.target) * 100)}%`, pair.ratio >= pair.target ? 'ok' : 'ABOVE']);
+    }
+  }
+  printTable(['database', 'measure', 'with the hash chain', 'without', 'ratio', 'cost', 'target', ''], chain, 'The hash chain\'s cost to the append (the same store, its append with and without hashing)');
 }
 
 async function main(): Promise<void> {

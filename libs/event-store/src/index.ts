@@ -8,3 +8,4 @@ export { READ_AHEAD_APPLICATION } from './read-ahead';
 export * from './sql-snapshots';
 export * from './sql-log-chain';
 export * from './sql-log-checkpoints';
+export { appendEventsSql } from './sql-schema';

@@ -122,6 +122,44 @@ end $upgrade$;
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
 ${hashChainSql(schema)}
 
+${appendEventsSql(schema)}
+`;
+
+/** The append's insert, hashing each event onto the chain (see hashChainSql). */
+const chainedInsert = `  -- The chain's head is read under the lock, so each event's hash covers the one committed before it.
+  select hash, seq into head_hash, head_seq from events order by position desc limit 1;
+  with incoming as (
+    select ord, (e->>'eventId')::uuid as event_id, current_revision + ord as revision, e->>'type' as type,
+           (e->>'schemaVersion')::int as schema_version, e->'data' as data, e->'metadata' as metadata,
+           date_trunc('milliseconds', clock_timestamp()) as recorded_at
+    from jsonb_array_elements(p_events) with ordinality as t(e, ord)
+  ), chained as (
+    select ord, hash, lag(hash) over (order by ord) as prev_hash from (
+      select ord, chain(link) over (order by ord rows between unbounded preceding and current row) as hash from (
+        select 0::bigint as ord, coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea) as link
+        union all
+        select ord, convert_to(event_entry(event_id, p_stream, revision, type, schema_version, data, metadata, recorded_at), 'UTF8') from incoming
+      ) links
+    ) hashes
+  )
+  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
+  select nextval('event_position'), i.event_id, p_stream, i.revision, i.type, i.schema_version, i.data, i.metadata, i.recorded_at,
+         coalesce(head_seq, -1) + i.ord, c.prev_hash, c.hash
+  from incoming i join chained c using (ord) order by i.ord;
+`;
+
+/** The insert without the chain: only for bench:store, to measure what the chain costs. */
+const plainInsert = `  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
+  select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
+         (e->>'schemaVersion')::int, e->'data', e->'metadata'
+  from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+`;
+
+/**
+ * The append function. `chained: false` is for bench:store alone, which installs it in a schema of
+ * its own to measure the append with and without the hash chain in the same run.
+ */
+export const appendEventsSql = (schema: string, { chained = true } = {}) => `
 -- p_expected: -2 any, -1 no stream, n the revision of the stream's last event.
 create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text)
 returns table (out_revision bigint, out_position bigint)
@@ -152,27 +190,7 @@ begin
       using errcode = 'RG409', detail = coalesce(current_revision, -1)::text;
   end if;
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
-  -- The chain's head is read under the lock, so each event's hash covers the one committed before it.
-  select hash, seq into head_hash, head_seq from events order by position desc limit 1;
-  with incoming as (
-    select ord, (e->>'eventId')::uuid as event_id, current_revision + ord as revision, e->>'type' as type,
-           (e->>'schemaVersion')::int as schema_version, e->'data' as data, e->'metadata' as metadata,
-           date_trunc('milliseconds', clock_timestamp()) as recorded_at
-    from jsonb_array_elements(p_events) with ordinality as t(e, ord)
-  ), chained as (
-    select ord, hash, lag(hash) over (order by ord) as prev_hash from (
-      select ord, chain(link) over (order by ord rows between unbounded preceding and current row) as hash from (
-        select 0::bigint as ord, coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea) as link
-        union all
-        select ord, convert_to(event_entry(event_id, p_stream, revision, type, schema_version, data, metadata, recorded_at), 'UTF8') from incoming
-      ) links
-    ) hashes
-  )
-  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
-  select nextval('event_position'), i.event_id, p_stream, i.revision, i.type, i.schema_version, i.data, i.metadata, i.recorded_at,
-         coalesce(head_seq, -1) + i.ord, c.prev_hash, c.hash
-  from incoming i join chained c using (ord) order by i.ord;
-  last_position := currval('event_position');
+${chained ? chainedInsert : plainInsert}  last_position := currval('event_position');
   current_revision := current_revision + n;
   if p_command_id is not null then
     insert into commands (caller, command_id, stream_id, revision, position, fingerprint)
