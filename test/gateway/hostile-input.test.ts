@@ -54,6 +54,9 @@ function validBodies(): Array<{ path: string; body: Record<string, unknown> }> {
     { path: '/members/m-1/status-changes', body: { status: 'away-work', ...why() } },
     { path: '/branches/b-1/officer-appointments', body: { memberId: 'm-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() } },
     { path: '/branches/b-1/officer-departures', body: { memberId: 'm-1', endsOn: '2025-03-01', cause: 'resigned', ...why() } },
+    { path: '/ratings', body: { subjectType: 'branch', subjectId: 'b-1', year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', ...why() } },
+    { path: '/rating-changes', body: { ratingId: 'branch.2025.b-1', grade: 'excellent', ...why() } },
+    { path: '/rating-changes/c1.branch.2025.b-1/approval', body: why() },
   ];
 }
 
@@ -82,7 +85,7 @@ function hostileRequests(count: number, auth: Record<string, string>): Array<{ k
       return { method: 'POST', url: P + v.path, headers: json, payload: JSON.stringify({ ...v.body, reason: 'x'.repeat(pick([2001, 300_000])) }) };
     }],
     ['huge array', () => ({ method: 'POST', url: `${P}/branch-mergers`, headers: json, payload: JSON.stringify({ sourceBranchIds: Array.from({ length: 5000 }, (_, k) => `b-${k}`), into: { branchId: 'b-2' }, ...why() }) })],
-    ['bad id in path', () => ({ method: pick(['GET', 'POST']), url: `${P}/${pick(['units', 'branches'])}/${pick(BAD_IDS)}${pick(['', '/moves', '/renames', '/tree', '/lineage', '/dissolution'])}`, headers: json, payload: JSON.stringify({ toParentId: 'qp', toUnitId: 'xa-1', ...why() }) })],
+    ['bad id in path', () => ({ method: pick(['GET', 'POST']), url: `${P}/${pick(['units', 'branches', 'rating-changes', 'ratings/branch'])}/${pick(BAD_IDS)}${pick(['', '/moves', '/renames', '/tree', '/lineage', '/dissolution', '/approval', '/rejection'])}`, headers: json, payload: JSON.stringify({ toParentId: 'qp', toUnitId: 'xa-1', ...why() }) })],
     ['injection in an id', () => {
       const v = pick(validBodies());
       const idField = pick(['parentId', 'parentUnitId', 'toParentId', 'toUnitId', 'sourceBranchId', 'id']);
@@ -90,7 +93,7 @@ function hostileRequests(count: number, auth: Record<string, string>): Array<{ k
     }],
     ['injection in an enum', () => ({ method: 'POST', url: `${P}/units`, headers: json, payload: JSON.stringify({ kind: pick(INJECTIONS), name: 'Đoàn xã X', parentId: 'qp', ...why() }) })],
     ['injection in a name with control characters', () => ({ method: 'POST', url: `${P}/branches`, headers: json, payload: JSON.stringify({ parentUnitId: 'xa-1', name: `Chi đoàn ${pick(INJECTIONS)}\u0007`, ...why() }) })],
-    ['injection in the query', () => ({ method: 'GET', url: `${P}/${pick(['branches', 'audit/events'])}?${pick(['limit', 'cursor', 'asOf', 'status', 'hasSecretary', 'afterPosition', 'from', 'type', 'parentUnitId'])}=${encodeQuery(pick(INJECTIONS))}`, headers: auth })],
+    ['injection in the query', () => ({ method: 'GET', url: `${P}/${pick(['branches', 'audit/events', 'ratings', 'ratings/branch/b-1'])}?${pick(['limit', 'cursor', 'asOf', 'status', 'hasSecretary', 'afterPosition', 'from', 'type', 'parentUnitId'])}=${encodeQuery(pick(INJECTIONS))}`, headers: auth })],
     ['impossible date', () => {
       const v = pick(validBodies());
       return { method: 'POST', url: P + v.path, headers: json, payload: JSON.stringify({ ...v.body, effectiveDate: pick(BAD_DATES) }) };
@@ -99,7 +102,7 @@ function hostileRequests(count: number, auth: Record<string, string>): Array<{ k
       const v = pick(validBodies());
       return { method: 'POST', url: P + v.path, headers: json, payload: JSON.stringify({ ...v.body, decisionRef: { number: '1/QĐ', date: pick(BAD_DATES) } }) };
     }],
-    ['impossible asOf', () => ({ method: 'GET', url: `${P}/${pick(['units/qp', 'units/qp/tree', 'branches/b-1', 'branches'])}?asOf=${encodeURIComponent(pick(BAD_DATES.filter((d) => d !== '')))}`, headers: auth })],
+    ['impossible asOf', () => ({ method: 'GET', url: `${P}/${pick(['units/qp', 'units/qp/tree', 'branches/b-1', 'branches', 'ratings', 'ratings/member/m-1'])}?asOf=${encodeURIComponent(pick(BAD_DATES.filter((d) => d !== '')))}`, headers: auth })],
     ['broken UTF-8', () => {
       const v = pick(validBodies());
       const text = JSON.stringify({ ...v.body, name: 'Chi đoàn @@', reason: 'lý do @@' });
