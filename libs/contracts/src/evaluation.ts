@@ -59,9 +59,22 @@ interface RatingFacts {
 
 export type RatingSelfAssessed = DomainEvent<'RatingSelfAssessed', RatingFacts>;
 export type RatingDecided = DomainEvent<'RatingDecided', RatingFacts>;
-export type RatingChangeProposed = DomainEvent<'RatingChangeProposed', { ratingId: string; changeId: string; fromGrade: string; toGrade: string; proposedBy: string }>;
-export type RatingChangeApproved = DomainEvent<'RatingChangeApproved', { ratingId: string; changeId: string; fromGrade: string; toGrade: string; proposedBy: string; approvedBy: string }>;
-export type RatingChangeRejected = DomainEvent<'RatingChangeRejected', { ratingId: string; changeId: string; fromGrade: string; toGrade: string; proposedBy: string; rejectedBy: string }>;
+/** Whose rating a change concerns, so that other services apply it without the rating's earlier events. */
+interface ChangeFacts {
+  ratingId: string;
+  changeId: string;
+  subjectType: RatingSubject;
+  subjectId: string;
+  year: number;
+  scale: RatingScale;
+  fromGrade: string;
+  toGrade: string;
+  proposedBy: string;
+}
+
+export type RatingChangeProposed = DomainEvent<'RatingChangeProposed', ChangeFacts>;
+export type RatingChangeApproved = DomainEvent<'RatingChangeApproved', ChangeFacts & { approvedBy: string }>;
+export type RatingChangeRejected = DomainEvent<'RatingChangeRejected', ChangeFacts & { rejectedBy: string }>;
 
 export type RatingEvent = RatingSelfAssessed | RatingDecided | RatingChangeProposed | RatingChangeApproved | RatingChangeRejected;
 

@@ -10,7 +10,7 @@ import { ORGANISATION_STORE } from './application/tokens';
 import { BranchesController } from './branches/branches.controller';
 import { DirectoryReads } from './directory/directory-read-model';
 import { PeopleReplica } from './people/people-replica';
-import { PeopleSyncConsumer } from './people/people-sync.consumer';
+import { PeopleSyncConsumer, RatingsSyncConsumer } from './people/people-sync.consumer';
 import { organisationProjections } from './projections';
 import { ReorganisationController } from './reorganisation/reorganisation.controller';
 import { UnitMergersController } from './reorganisation/unit-mergers.controller';
@@ -28,7 +28,7 @@ export { organisationSchemas };
  */
 @Module({
   imports: [ClockModule, OrganisationLogModule, ReadModelsModule.forFeature({ service: 'organisation', projections: organisationProjections, storeToken: ORGANISATION_STORE, imports: [OrganisationLogModule], schemas: organisationSchemas })],
-  controllers: [UnitsController, BranchesController, ReorganisationController, UnitMergersController, PeopleSyncConsumer],
+  controllers: [UnitsController, BranchesController, ReorganisationController, UnitMergersController, PeopleSyncConsumer, RatingsSyncConsumer],
   providers: [StructureService, PeopleReplica, DirectoryReads, TreeReads, { provide: UNIT_PLACEMENT, useClass: StructurePlacement }, ...relayProviders('organisation', ORGANISATION_STORE)],
   exports: [StructureService, PeopleReplica, OrganisationLogModule],
 })

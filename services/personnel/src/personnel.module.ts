@@ -19,7 +19,7 @@ import { AppointOfficerHandler } from './officers/appoint-officer.handler';
 import { OfficerPostsReads } from './officers/officer-posts.read-model';
 import { OfficersController } from './officers/officers.controller';
 import { personnelProjections } from './projections';
-import { BranchSyncConsumer } from './reactions/branch-sync.consumer';
+import { BranchRatingsConsumer, BranchSyncConsumer } from './reactions/branch-sync.consumer';
 import { OrganisationReactions } from './reactions/organisation-reactions.service';
 import { PersonnelReportReads } from './reports/personnel-reports';
 import { PersonnelReportsController } from './reports/personnel-reports.controller';
@@ -43,7 +43,7 @@ export { personnelSchemas };
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
-  controllers: [MembersController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer],
+  controllers: [MembersController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer, BranchRatingsConsumer],
   providers: [
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
     { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },

@@ -4,9 +4,9 @@ import { RatingEvent, RatingPeriod, RatingPlacement, RatingScale, RatingSubject 
 /** A change proposed and not yet approved or rejected. */
 export interface PendingChange {
   changeId: string;
+  proposedBy: string;
   fromGrade: string;
   toGrade: string;
-  proposedBy: string;
 }
 
 /** One subject's rating for one period: its self-assessment, its decision, and the change under way. */

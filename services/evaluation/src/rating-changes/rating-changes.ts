@@ -18,16 +18,20 @@ export function decideProposal(c: ProposeRatingChange, s: Rating): RatingEvent[]
   if (!isGradeOf(s.scale, c.grade)) throw new RuleViolation('grade-not-in-scale', `${c.grade} is not a grade of the ${s.scale} scale this rating uses`);
   if (c.grade === s.decided) throw new RuleViolation('same-grade', `rating ${c.ratingId} is already ${c.grade}`);
   if (s.pending) throw new ConflictError('change-pending', `change ${s.pending.changeId} of this rating awaits approval or rejection`, { changeId: s.pending.changeId });
-  return [{ type: 'RatingChangeProposed', data: { ratingId: c.ratingId, changeId: changeIdOf(s.changes + 1, c.ratingId), fromGrade: s.decided, toGrade: c.grade, proposedBy: c.actor } }];
+  const facts = { ratingId: c.ratingId, changeId: changeIdOf(s.changes + 1, c.ratingId), ...subjectOf(s), fromGrade: s.decided, toGrade: c.grade, proposedBy: c.actor };
+  return [{ type: 'RatingChangeProposed', data: facts }];
 }
 
 export function decideSettlement(c: SettleRatingChange, s: Rating): RatingEvent[] {
   const pending = pendingChange(c, s);
   if (pending.proposedBy === c.actor) throw new RuleViolation('four-eyes', `${c.actor} proposed change ${c.changeId}: another person approves or rejects it`);
-  const { changeId, fromGrade, toGrade, proposedBy } = pending;
-  if (c.outcome === 'approval') return [{ type: 'RatingChangeApproved', data: { ratingId: c.ratingId, changeId, fromGrade, toGrade, proposedBy, approvedBy: c.actor } }];
-  return [{ type: 'RatingChangeRejected', data: { ratingId: c.ratingId, changeId, fromGrade, toGrade, proposedBy, rejectedBy: c.actor } }];
+  const facts = { ratingId: c.ratingId, changeId: pending.changeId, ...subjectOf(s), fromGrade: pending.fromGrade, toGrade: pending.toGrade, proposedBy: pending.proposedBy };
+  if (c.outcome === 'approval') return [{ type: 'RatingChangeApproved', data: { ...facts, approvedBy: c.actor } }];
+  return [{ type: 'RatingChangeRejected', data: { ...facts, rejectedBy: c.actor } }];
 }
+
+/** Whose rating, on which scale: carried by each change, for the services that learn of it. */
+const subjectOf = (s: Rating) => ({ subjectType: s.subjectType!, subjectId: s.subjectId, year: s.year, scale: s.scale! });
 
 function pendingChange(c: SettleRatingChange, s: Rating): PendingChange {
   if (s.pending?.changeId === c.changeId) return s.pending;

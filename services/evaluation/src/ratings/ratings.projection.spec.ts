@@ -4,12 +4,13 @@ import { foldRow } from './rating-row';
 import { ratingsProjection } from './ratings.projection';
 
 const placement = { branchId: 'b1', unitIds: ['xa-1', 'qc'] };
+const subject = { subjectType: 'branch' as const, subjectId: 'b1', year: 2020, scale: 'branch-classic' as const };
 const facts = (grade: string) => ({ ratingId: 'branch.2020.b1', subjectType: 'branch' as const, subjectId: 'b1', year: 2020, period: 'calendar' as const, periodKey: '2020', scale: 'branch-classic' as const, grade, placement });
 const events: RatingEvent[] = [
   { type: 'RatingSelfAssessed', data: facts('strong') },
   { type: 'RatingDecided', data: facts('good') },
-  { type: 'RatingChangeProposed', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', fromGrade: 'good', toGrade: 'strong', proposedBy: 'h1' } },
-  { type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', fromGrade: 'good', toGrade: 'strong', proposedBy: 'h1', approvedBy: 'h2' } },
+  { type: 'RatingChangeProposed', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'h1' } },
+  { type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'h1', approvedBy: 'h2' } },
 ];
 const recorded = () => recordedFacts(events, (e) => ratingStream((e.data as { ratingId: string }).ratingId));
 

@@ -6,6 +6,7 @@ import { RecordRating } from './record-rating';
 const spec = deciderSpecification(ratingDecider);
 const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
 const placement = { branchId: 'b1', unitIds: ['xa-1', 'qc'] };
+const subject = { subjectType: 'branch' as const, subjectId: 'b1', year: 2020, scale: 'branch-classic' as const };
 
 const rate = (over: Partial<RecordRating> = {}): RecordRating => ({
   type: 'RecordRating',
@@ -23,7 +24,7 @@ const rate = (over: Partial<RecordRating> = {}): RecordRating => ({
 const facts = (grade: string) => ({ ratingId: 'branch.2020.b1', subjectType: 'branch' as const, subjectId: 'b1', year: 2020, period: 'calendar' as const, periodKey: '2020', scale: 'branch-classic' as const, grade, placement });
 const selfAssessed = (grade = 'strong'): RatingEvent => ({ type: 'RatingSelfAssessed', data: facts(grade) });
 const decided = (grade = 'good'): RatingEvent => ({ type: 'RatingDecided', data: facts(grade) });
-const proposed = (n = 1, by = 'huyen-1', to = 'strong', from = 'good'): RatingEvent => ({ type: 'RatingChangeProposed', data: { ratingId: 'branch.2020.b1', changeId: `c${n}.branch.2020.b1`, fromGrade: from, toGrade: to, proposedBy: by } });
+const proposed = (n = 1, by = 'huyen-1', to = 'strong', from = 'good'): RatingEvent => ({ type: 'RatingChangeProposed', data: { ratingId: 'branch.2020.b1', changeId: `c${n}.branch.2020.b1`, ...subject, fromGrade: from, toGrade: to, proposedBy: by } });
 
 describe('ratings: stages', () => {
   it('a branch assesses itself for the year, on the scale then in use', () => spec.given([]).when(rate()).then([{ type: 'RatingSelfAssessed', data: facts('good') }]));
@@ -78,13 +79,13 @@ describe('rating changes: four eyes', () => {
     spec
       .given([selfAssessed(), decided(), proposed()])
       .when(settle('approval'))
-      .then([{ type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } }]));
+      .then([{ type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } }]));
 
   it('or rejects it', () =>
     spec
       .given([selfAssessed(), decided(), proposed()])
       .when(settle('rejection'))
-      .then([{ type: 'RatingChangeRejected', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', rejectedBy: 'huyen-2' } }]));
+      .then([{ type: 'RatingChangeRejected', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', rejectedBy: 'huyen-2' } }]));
 
   it('the proposer does not approve their own proposal (four-eyes)', () =>
     spec.given([selfAssessed(), decided(), proposed()]).when(settle('approval', 'huyen-1')).thenThrows(RuleViolation, rule('four-eyes')));
@@ -102,7 +103,7 @@ describe('rating changes: four eyes', () => {
   it("a grade outside the rating's scale is refused (grade-not-in-scale)", () => spec.given([selfAssessed(), decided()]).when(propose('excellent')).thenThrows(RuleViolation, rule('grade-not-in-scale')));
 
   it('a settled change is settled once (409 change-settled); the next change is numbered on', () => {
-    const approved: RatingEvent = { type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } };
+    const approved: RatingEvent = { type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } };
     spec.given([selfAssessed(), decided(), proposed(), approved]).when(settle('rejection', 'huyen-3')).thenThrows(ConflictError, rule('change-settled'));
     spec.given([selfAssessed(), decided(), proposed(), approved]).when(propose('good')).then([proposed(2, 'huyen-1', 'good', 'strong')]);
   });

@@ -27,6 +27,8 @@ export class BranchReplica {
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private readonly placements: Placement[] = [];
   private readonly placed = new Set<string>();
+  /** The year of each branch's last rating (lastRating). */
+  private readonly ratingYears = new Map<string, number>();
 
   apply(event: ReplicaEvent): void {
     const e = event as OrganisationEvent;
@@ -77,8 +79,13 @@ export class BranchReplica {
     return branchesWithin(this.placements.filter((p) => inForce(p, asOf)), unitId);
   }
 
-  /** From evaluation's events, once that service publishes them. */
-  recordRating(branchId: string, grade: string) {
+  /**
+   * A branch's decided rating, from evaluation's events: the latest year's counts (a decision on an
+   * earlier year, arriving later, does not replace it; a change of the same year does).
+   */
+  recordRating(branchId: string, grade: string, year: number) {
+    if ((this.ratingYears.get(branchId) ?? -Infinity) > year) return;
+    this.ratingYears.set(branchId, year);
     this.update(branchId, { lastRating: grade });
   }
 
