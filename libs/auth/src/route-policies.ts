@@ -134,6 +134,7 @@ export const OPEN_READS = [
   '/branches/:id',
   '/branches/:id/lineage',
   '/branches/:id/officers',
+  '/branches/:id/mentors',
   '/personnel-reports/vacancies',
   '/personnel-reports/overdue-interim-officers',
   '/personnel-reports/secretaries-by-source',
@@ -243,6 +244,19 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // One member's courses: a branch secretary reads their branch's members (their own record among them).
   { method: 'GET', path: '/training-records', action: 'training.read', roles: MEMBER_READERS, targets: (r) => member(idAt(query(r).memberId, 'memberId')) },
   { method: 'GET', path: '/training-compliance', action: 'training.read', roles: TRAINING_READERS, targets: (r) => unit(idAt(query(r).unitId, 'unitId')) },
+  // competitions: announced by a unit (in scope), entered by its subtree's members; results on the
+  // competition's organiser, which the service checks. Mentors: a branch and a mentor, both in scope;
+  // ending an assignment is checked by the service on the assignment's branch.
+  { method: 'POST', path: '/competitions', action: 'training.competition.announce', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(idAt(body(r).organiserUnitId, 'organiserUnitId')) },
+  {
+    method: 'POST', path: '/competitions/:id/entries', action: 'training.competition.enter', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => listAt(body(r).memberIds, 'memberIds').flatMap((id, i) => member(idAt(id, `memberIds.${i}`))),
+  },
+  { method: 'POST', path: '/competitions/:id/results', action: 'training.competition.award', roles: ['unit-officer', 'system-integrator'] },
+  { method: 'GET', path: '/competitions', action: 'training.read', roles: TRAINING_READERS, targets: (r) => (query(r).organiserUnitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).organiserUnitId, 'organiserUnitId'))) },
+  { method: 'GET', path: '/competitions/:id', action: 'training.read', roles: TRAINING_READERS },
+  { method: 'POST', path: '/mentor-assignments', action: 'training.mentor.assign', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...branch(idAt(body(r).branchId, 'branchId')), ...member(idAt(body(r).mentorMemberId, 'mentorMemberId'))] },
+  { method: 'POST', path: '/mentor-assignments/:id/ending', action: 'training.mentor.end', roles: ['unit-officer', 'system-integrator'] },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },

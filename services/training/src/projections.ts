@@ -4,8 +4,10 @@
  */
 import { AnyProjection, registerProjections } from '@register/read-models';
 import { trainingSchemas } from './application/schemas';
+import { competitionsProjection } from './competitions/competitions.projection';
 import { coursesProjection } from './courses/courses.projection';
+import { mentorsProjection } from './mentors/mentors.projection';
 
-export const trainingProjections: AnyProjection[] = [coursesProjection];
+export const trainingProjections: AnyProjection[] = [coursesProjection, competitionsProjection, mentorsProjection];
 
 registerProjections('training', trainingProjections, { schemas: trainingSchemas });

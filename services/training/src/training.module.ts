@@ -7,10 +7,14 @@ import { TrainingFacts } from './application/training-facts';
 import { TrainingLogModule } from './application/training-log.module';
 import { TrainingScope } from './application/training-scope';
 import { TrainingService } from './application/training.service';
+import { CompetitionCommands } from './competitions/competition-commands.handler';
+import { CompetitionsController } from './competitions/competitions.controller';
 import { ComplianceController } from './compliance/compliance.controller';
 import { CourseCommands } from './courses/course-commands.handler';
 import { CoursesController } from './courses/courses.controller';
 import { CoursesReads } from './courses/courses.read-model';
+import { MentorCommands } from './mentors/mentor-commands.handler';
+import { MentorsController } from './mentors/mentors.controller';
 import { trainingProjections } from './projections';
 import { OrganisationFactsConsumer, PersonnelFactsConsumer } from './reactions/facts-sync.consumer';
 import { TrainingReactions } from './reactions/training-reactions.service';
@@ -28,8 +32,8 @@ export { trainingSchemas };
  */
 @Module({
   imports: [TrainingLogModule, ReadModelsModule.forFeature({ service: 'training', projections: trainingProjections, storeToken: TRAINING_STORE, imports: [TrainingLogModule], schemas: trainingSchemas })],
-  controllers: [CoursesController, ComplianceController, OrganisationFactsConsumer, PersonnelFactsConsumer],
-  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, CourseCommands, CoursesReads, ...relayProviders('training', TRAINING_STORE)],
+  controllers: [CoursesController, ComplianceController, CompetitionsController, MentorsController, OrganisationFactsConsumer, PersonnelFactsConsumer],
+  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, CourseCommands, CoursesReads, CompetitionCommands, MentorCommands, ...relayProviders('training', TRAINING_STORE)],
   exports: [TrainingService, TrainingFacts, TrainingReactions, TrainingLogModule],
 })
 export class TrainingModule {}

@@ -132,6 +132,12 @@ export class TrainingFacts {
     return branchesWithin(this.placements, unitId);
   }
 
+  /** The unit a branch sits under now (its last placement). */
+  branchUnit(branchId: string): string | undefined {
+    for (let i = this.placements.length - 1; i >= 0; i--) if (this.placements[i].kind === 'branch' && this.placements[i].id === branchId) return this.placements[i].parentId ?? undefined;
+    return undefined;
+  }
+
   /** The unit and every unit under it, as the tree stands now. */
   unitsUnder(unitId: string): string[] {
     const units = [...new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id))];

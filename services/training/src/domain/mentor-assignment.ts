@@ -1,0 +1,28 @@
+import { Evolver } from '@register/event-sourcing';
+import { AssignmentEndCause, MentorAssignmentEvent } from '@register/contracts';
+
+/** One mentor assignment (phụ trách địa bàn, stream `mentor-assignment-<id>`): a member guiding a branch from startsOn until it ends. */
+export interface MentorAssignment {
+  assignmentId: string;
+  status: 'none' | 'active' | 'ended';
+  branchId: string;
+  mentorMemberId: string;
+  startsOn: string;
+  endsOn: string | null;
+  cause: AssignmentEndCause | null;
+  version: number;
+}
+
+export const noAssignment = (): MentorAssignment => ({ assignmentId: '', status: 'none', branchId: '', mentorMemberId: '', startsOn: '', endsOn: null, cause: null, version: -1 });
+
+export function evolveAssignment(s: MentorAssignment, e: MentorAssignmentEvent): MentorAssignment {
+  const version = s.version + 1;
+  switch (e.type) {
+    case 'MentorAssigned':
+      return { ...s, ...e.data, status: 'active', cause: null, version };
+    case 'MentorAssignmentEnded':
+      return { ...s, status: 'ended', endsOn: e.data.endsOn, cause: e.data.cause, version };
+  }
+}
+
+export const mentorAssignmentAggregate: Evolver<MentorAssignmentEvent, MentorAssignment> = { initialState: noAssignment, evolve: evolveAssignment };

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { CommandContext } from '@register/event-sourcing';
+import { mentorAssignmentStream } from '@register/contracts';
+import { Actor } from '@register/service-kit';
+import { TrainingFacts } from '../application/training-facts';
+import { TrainingScope } from '../application/training-scope';
+import { CommandAnswer, TrainingService } from '../application/training.service';
+import { mentorAssignmentAggregate } from '../domain/mentor-assignment';
+import { assignmentDecider, endingDecider } from './mentor-decisions';
+
+/** The facts a mentor assignment needs (the branch and the mentor, from organisation's and personnel's events), then the command. */
+@Injectable()
+export class MentorCommands {
+  constructor(
+    private readonly training: TrainingService,
+    private readonly facts: TrainingFacts,
+    private readonly scope: TrainingScope,
+  ) {}
+
+  assign(r: { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }, ctx: CommandContext): Promise<CommandAnswer> {
+    const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId) };
+    return this.training.on(assignmentDecider, mentorAssignmentStream(r.assignmentId), r.assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });
+  }
+
+  /** Ended by the caller: the branch's unit must be in their scope (the gateway cannot know which branch an assignment is of). */
+  async end(assignmentId: string, endsOn: string, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
+    const s = await this.training.folded(mentorAssignmentAggregate, mentorAssignmentStream(assignmentId), 'mentor assignment', assignmentId, undefined, (a) => a.status !== 'none');
+    this.scope.check(actor, this.facts.branchUnit(s.branchId) ?? s.branchId, `mentor assignment ${assignmentId}`);
+    const command = { type: 'EndAssignment' as const, assignmentId, endsOn, cause: 'ended' as const };
+    return this.training.on(endingDecider, mentorAssignmentStream(assignmentId), assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? endsOn });
+  }
+}

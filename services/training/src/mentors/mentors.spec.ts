@@ -1,0 +1,35 @@
+import { ConflictError, deciderSpecification, routedDecider, RuleViolation } from '@register/event-sourcing';
+import { MentorAssignmentEvent } from '@register/contracts';
+import { MentorAssignment, mentorAssignmentAggregate } from '../domain/mentor-assignment';
+import { AssignMentor, decideAssignment, decideEnding, EndAssignment } from './mentor-decisions';
+
+const spec = deciderSpecification(routedDecider<AssignMentor | EndAssignment, MentorAssignmentEvent, MentorAssignment>(mentorAssignmentAggregate, { AssignMentor: decideAssignment, EndAssignment: decideEnding }));
+const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
+const assign = (over: Partial<AssignMentor> = {}): AssignMentor => ({
+  type: 'AssignMentor', assignmentId: 'a1', branchId: 'b1', branchStatus: 'active', mentorMemberId: 'm1', mentor: { memberId: 'm1', branchId: 'b7', active: true }, startsOn: '2025-07-01', endsOn: null, ...over,
+});
+const assigned: MentorAssignmentEvent = { type: 'MentorAssigned', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', startsOn: '2025-07-01', endsOn: null } };
+const end = (endsOn: string, cause: EndAssignment['cause'] = 'ended', ifActive?: boolean): EndAssignment => ({ type: 'EndAssignment', assignmentId: 'a1', endsOn, cause, ...(ifActive ? { ifActive } : {}) });
+
+describe('mentor assignments', () => {
+  it('assigns an active member to guide an open branch', () => spec.given([]).when(assign()).then([assigned]));
+  it('refuses a mentor who is not an active member (422), a closed or unknown branch (422), an end before the start (422)', () => {
+    spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: false } })).thenThrows(RuleViolation, rule('not-an-active-member'));
+    spec.given([]).when(assign({ mentor: undefined })).thenThrows(RuleViolation, rule('not-an-active-member'));
+    spec.given([]).when(assign({ branchStatus: 'closed' })).thenThrows(RuleViolation, rule('branch-closed'));
+    spec.given([]).when(assign({ branchStatus: 'unknown' })).thenThrows(RuleViolation, rule('branch-unknown'));
+    spec.given([]).when(assign({ endsOn: '2025-06-30' })).thenThrows(RuleViolation, rule('ends-before-start'));
+  });
+  it('refuses the same assignment id twice (409)', () => spec.given([assigned]).when(assign()).thenThrows(ConflictError, rule('assignment-exists')));
+  it('ends an assignment, with its cause', () =>
+    spec.given([assigned]).when(end('2025-12-01', 'merger')).then([{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-12-01', cause: 'merger' } }]));
+  it('ends once: again is 422, and a reaction that finds it ended does nothing', () => {
+    const ended: MentorAssignmentEvent = { type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-12-01', cause: 'ended' } };
+    spec.given([assigned, ended]).when(end('2025-12-02')).thenThrows(RuleViolation, rule('assignment-ended'));
+    spec.given([assigned, ended]).when(end('2025-12-02', 'merger', true)).thenNothingHappens();
+  });
+  it('refuses an end before the start, but a merger dated earlier ends it on its first day', () => {
+    spec.given([assigned]).when(end('2025-06-01')).thenThrows(RuleViolation, rule('ends-before-start'));
+    spec.given([assigned]).when(end('2025-06-01', 'merger', true)).then([{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-07-01', cause: 'merger' } }]);
+  });
+});

@@ -1,0 +1,63 @@
+import { admit, startTraining, TrainingApp, why } from './training-app';
+
+/** Competitions and mentor assignments through the gateway of the embedded start. */
+describe('training competitions and mentors through the gateway (embedded)', () => {
+  let t: TrainingApp;
+
+  beforeAll(async () => {
+    t = await startTraining();
+    await admit(t.admin, 'b-1', ['c-1', 'c-2', 'c-3']);
+    await admit(t.admin, 'b-2', ['mentor-1', 'mentor-2']);
+    await t.sync();
+  }, 120_000);
+  afterAll(async () => t?.gw.close());
+
+  it('keeps a competition with its entrants and awards (409 entered twice, 422 award to a non-entrant, 422 results twice)', async () => {
+    const c = await t.admin.post('/competitions', { organiserUnitId: 'qp', title: 'Hội thi Bí thư chi đoàn giỏi 2025', heldOn: '2025-03-20', ...why() });
+    expect(c.status).toBe(201);
+    expect((await t.admin.post(`/competitions/${c.body.id}/entries`, { memberIds: ['c-1', 'c-2'], ...why() })).status).toBe(201);
+    expect((await t.refusedUnchanged(409, () => t.admin.post(`/competitions/${c.body.id}/entries`, { memberIds: ['c-2'], ...why() }))).body.rule).toBe('already-entered');
+    expect((await t.refusedUnchanged(422, () => t.admin.post(`/competitions/${c.body.id}/results`, { awards: [{ memberId: 'c-3', award: 'Giải nhất' }], ...why() }))).body.rule).toBe('not-an-entrant');
+    const results = await t.admin.post(`/competitions/${c.body.id}/results`, { awards: [{ memberId: 'c-1', award: 'Giải nhất' }, { memberId: 'c-2', award: 'Giải khuyến khích' }], ...why() });
+    expect(results.status).toBe(201);
+    expect((await t.refusedUnchanged(422, () => t.admin.post(`/competitions/${c.body.id}/results`, { awards: [], ...why() }))).body.rule).toBe('results-published');
+    const read = await t.admin.get(`/competitions/${c.body.id}?minPosition=${results.body.position}`);
+    expect(read.body).toMatchObject({ id: c.body.id, organiserUnitId: 'qp', status: 'awarded', entrants: ['c-1', 'c-2'], awards: [{ memberId: 'c-1', award: 'Giải nhất' }, { memberId: 'c-2', award: 'Giải khuyến khích' }] });
+    expect(read.headers.etag).toBe('"2"');
+    // Published for commendations: the event carries the awards with the organiser and the day.
+    const published = (await t.trainingLog.readStream(`competition-${c.body.id}`)).pop()!;
+    expect(published).toMatchObject({ type: 'CompetitionAwarded', data: { organiserUnitId: 'qp', heldOn: '2025-03-20', awards: [{ memberId: 'c-1', award: 'Giải nhất' }, { memberId: 'c-2', award: 'Giải khuyến khích' }] } });
+    expect((await t.admin.get('/competitions?organiserUnitId=na&year=2025')).body.items).toEqual([expect.objectContaining({ id: c.body.id })]);
+  });
+
+  it('assigns several mentors to a branch, ends one, and ends the others when the branch is merged away, on the merger’s day', async () => {
+    const a1 = await t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'mentor-1', startsOn: '2025-07-01', ...why() });
+    const a2 = await t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'mentor-2', startsOn: '2025-07-01', ...why() });
+    const a3 = await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-2', startsOn: '2025-07-01', ...why() });
+    expect([a1.status, a2.status, a3.status]).toEqual([201, 201, 201]);
+    expect((await t.refusedUnchanged(422, () => t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'nobody', startsOn: '2025-07-01', ...why() }))).body.rule).toBe('not-an-active-member');
+    const ended = await t.admin.post(`/mentor-assignments/${a2.body.id}/ending`, { endsOn: '2025-09-30', ...why('hết nhiệm vụ') });
+    expect(ended.status).toBe(201);
+    expect((await t.refusedUnchanged(422, () => t.admin.post(`/mentor-assignments/${a2.body.id}/ending`, { endsOn: '2025-10-30', ...why() }))).body.rule).toBe('assignment-ended');
+    const mentors = await t.admin.get(`/branches/b-1/mentors?minPosition=${ended.body.position}`);
+    expect(mentors.body.items.map((m: { mentorMemberId: string; status: string; endsOn: string | null }) => [m.mentorMemberId, m.status, m.endsOn])).toEqual([
+      ['mentor-1', 'active', null],
+      ['mentor-2', 'ended', '2025-09-30'],
+    ]);
+    const merger = await t.admin.post('/branch-mergers', { sourceBranchIds: ['b-1'], into: { branchId: 'b-2' }, ...why('sáp nhập bản', '2025-12-01') });
+    expect(merger.status).toBe(201);
+    await t.sync();
+    await t.sync(); // a second hand-over of the same events appends nothing more
+    const after = await t.admin.get(`/branches/b-1/mentors?minPosition=${await t.trainingLog.headPosition()}`);
+    expect(after.body.items.map((m: { mentorMemberId: string; endsOn: string; cause: string }) => [m.mentorMemberId, m.endsOn, m.cause])).toEqual([
+      ['mentor-1', '2025-12-01', 'merger'],
+      ['mentor-2', '2025-09-30', 'ended'],
+    ]);
+    const endings = (await t.trainingLog.readAll(0, 10_000)).filter((e) => e.type === 'MentorAssignmentEnded');
+    expect(endings.map((e) => [e.metadata.actor, (e.data as { cause: string }).cause])).toEqual([['admin', 'ended'], ['training.org-reactions', 'merger']]);
+    // The successor keeps its own mentor; asOf a day before the merger, b-1 still had mentor-1.
+    expect((await t.admin.get('/branches/b-2/mentors')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-2', status: 'active' })]);
+    expect((await t.admin.get('/branches/b-1/mentors?asOf=2025-11-30')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-1' })]);
+    expect((await t.refusedUnchanged(422, () => t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'mentor-1', startsOn: '2025-12-05', ...why() }))).body.rule).toBe('branch-closed');
+  });
+});
