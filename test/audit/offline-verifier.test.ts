@@ -33,7 +33,7 @@ describe('the offline verifier as one file with plain Node', () => {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--outDir', out, '--module', 'commonjs', '--target', 'ES2022', '--types', 'node', '--strict', join(__dirname, '../../libs/verifiable-log/src/verifier-core.ts')]);
     expect(readdirSync(out)).toEqual(['verifier-core.js']);
     const code = readFileSync(join(out, 'verifier-core.js'), 'utf8');
-    expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['node:crypto']);
+    expect([...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))]).toEqual(['node:crypto']);
     const run = (input: string) => spawnSync(process.execPath, [join(out, 'verifier-core.js'), key], { input, encoding: 'utf8' });
     const good = run(bundle(9));
     expect([good.status, JSON.parse(good.stdout).ok]).toEqual([0, true]);

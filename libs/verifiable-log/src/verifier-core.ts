@@ -4,7 +4,10 @@
  * file an auditor can read and run with plain Node (`node verifier-core.js BUNDLE` via
  * verify-bundle.ts). The server builds its chain, checkpoints and proofs with these same functions.
  */
-import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+const { createHash, createPublicKey, sign, verify } = crypto;
 
 export type Hash = Buffer;
 
@@ -12,7 +15,11 @@ export const HASH_SIZE = 32;
 /** The hash a log's first event chains from. */
 export const GENESIS: Hash = Buffer.alloc(HASH_SIZE);
 
+/** node:crypto's one-shot hash where this Node has it (20.12 and later): much cheaper for small inputs. */
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer }).hash;
+
 const sha256 = (...parts: Buffer[]): Hash => {
+  if (oneShot) return oneShot('sha256', parts.length === 1 ? parts[0] : Buffer.concat(parts), 'buffer');
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest();
@@ -24,7 +31,12 @@ export const toHex = (h: Buffer): string => h.toString('hex');
 export const fromHex = (s: string): Hash => Buffer.from(s, 'hex');
 
 /** An event's chain hash: the previous event's hash and the event exactly as stored (its entry text). */
-export const eventHash = (prev: Hash, entry: string): Hash => sha256(prev, Buffer.from(entry, 'utf8'));
+export function eventHash(prev: Hash, entry: string): Hash {
+  const bytes = Buffer.allocUnsafe(HASH_SIZE + Buffer.byteLength(entry, 'utf8'));
+  prev.copy(bytes, 0);
+  bytes.write(entry, HASH_SIZE, 'utf8');
+  return sha256(bytes);
+}
 
 /** RFC 9162 §2.1.1: a leaf's hash (here the leaf is an event's chain hash). */
 export const leafHash = (leaf: Buffer): Hash => sha256(LEAF, leaf);
@@ -276,7 +288,7 @@ export interface LogVerdict {
  * gives. Rows are fed one at a time; what is kept per row is its position, index and hashes.
  */
 export class LogVerifier {
-  private readonly rows: { position: number; seq: number; prev: string; hash: Hash }[] = [];
+  private readonly rows: { position: number; seq: number; prev: Hash; hash: Hash }[] = [];
   readonly problems: Problem[] = [];
   private count = 0;
   private lastPosition = 0;
@@ -298,29 +310,35 @@ export class LogVerifier {
       this.problems.push({ kind: 'inserted', position: row.position, detail: 'the event carries no chain hash: it was written around the log' });
       return;
     }
-    if (!eventHash(fromHex(row.prevHash), row.entry).equals(fromHex(row.hash))) {
+    const [prev, hash] = [fromHex(row.prevHash), fromHex(row.hash)];
+    if (!eventHash(prev, row.entry).equals(hash)) {
       this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
     }
-    this.rows.push({ position: row.position, seq: row.seq, prev: row.prevHash, hash: fromHex(row.hash) });
+    this.rows.push({ position: row.position, seq: row.seq, prev, hash });
   }
 
   /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
-  finish(checkpoints: string[], keyName: string, publicKey: KeyObject): LogVerdict & { roots: Map<number, Hash> } {
+  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = []): LogVerdict & { roots: Map<number, Hash> } {
     const chain = this.chainInOrder();
-    this.findReordered(new Set(chain.map((c) => c.position)));
+    this.findReordered(chain);
     const frontier = Frontier.fromJSON(this.prefix.toJSON());
+    // Roots are taken where a checkpoint (or the caller) needs one: each costs log n hashes.
+    const wanted = new Set([...checkpoints.map((n) => Number(n.split('\n')[1])), ...alsoAt]);
     const roots = new Map<number, Hash>([[frontier.size, frontier.root()]]);
     for (const row of chain) {
       frontier.append(leafHash(row.hash));
-      roots.set(frontier.size, frontier.root());
+      if (wanted.has(frontier.size)) roots.set(frontier.size, frontier.root());
     }
+    roots.set(frontier.size, frontier.root());
     this.checkCheckpoints(checkpoints, roots, chain, keyName, publicKey);
     this.problems.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
     return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots };
   }
 
   /** Rows out of the chain's order: those off the longest run of rising indices in position order. */
-  private findReordered(chained: Set<number>): void {
+  private findReordered(chain: { position: number }[]): void {
+    if (inOrder(this.rows)) return;
+    const chained = new Set(chain.map((c) => c.position));
     const rows = this.rows.filter((r) => chained.has(r.position));
     const moved = longestRisingRun(rows.map((r) => r.seq)).map((inRun) => !inRun);
     // Of two events that swapped places, the longest run may keep one: the other's place names it.
@@ -336,7 +354,7 @@ export class LogVerifier {
 
   /** The chain by index: one event per index (others at the same index are inserted), gaps named. */
   private chainInOrder(): { position: number; hash: Hash }[] {
-    const bySeq = [...this.rows].sort((a, b) => a.seq - b.seq || a.position - b.position);
+    const bySeq = inOrder(this.rows) ? this.rows : [...this.rows].sort((a, b) => a.seq - b.seq || a.position - b.position);
     const chain: { position: number; hash: Hash }[] = [];
     let previous = this.firstPrev;
     let expected = this.prefix.size;
@@ -344,12 +362,12 @@ export class LogVerifier {
       let j = i;
       while (j < bySeq.length && bySeq[j].seq === bySeq[i].seq) j += 1;
       const next = bySeq[j];
-      const rivals = bySeq.slice(i, j);
-      const genuine = rivals.find((r) => next && next.prev === toHex(r.hash)) ?? rivals.find((r) => r.prev === toHex(previous)) ?? rivals[0];
+      const rivals = j === i + 1 ? [bySeq[i]] : bySeq.slice(i, j);
+      const genuine = rivals.length === 1 ? rivals[0] : (rivals.find((r) => next?.prev.equals(r.hash)) ?? rivals.find((r) => r.prev.equals(previous)) ?? rivals[0]);
       for (const r of rivals) if (r !== genuine) this.problems.push({ kind: 'inserted', position: r.position, detail: `a second event claims index ${r.seq} of the chain` });
       if (genuine.seq > expected) {
         this.problems.push({ kind: 'deleted', position: genuine.position, detail: `${genuine.seq - expected} event(s) of the chain are missing before this one (index ${expected} to ${genuine.seq - 1})` });
-      } else if (genuine.prev !== toHex(previous)) {
+      } else if (!genuine.prev.equals(previous)) {
         this.problems.push({ kind: 'edited', position: chain[chain.length - 1]?.position ?? genuine.position, detail: 'the next event was chained to another hash than this one has' });
       }
       chain.push({ position: genuine.position, hash: genuine.hash });
@@ -380,6 +398,12 @@ export class LogVerifier {
       previousHeld = actual.equals(root);
     }
   }
+}
+
+/** Rows already in the chain's order, each index once: the honest log's case, checked in one pass. */
+function inOrder(rows: { seq: number }[]): boolean {
+  for (let i = 1; i < rows.length; i += 1) if (rows[i].seq <= rows[i - 1].seq) return false;
+  return true;
 }
 
 /** Marks the members of one longest strictly rising subsequence (patience sorting, O(n log n)). */
@@ -435,7 +459,8 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   const notes = items.filter((i) => i.type === 'checkpoint').map((i) => String(i.note));
   const verifier = new LogVerifier(prefix ? Frontier.fromJSON(prefix.frontier) : Frontier.empty(), prefix ? fromHex(prefix.firstPrev) : GENESIS);
   events.forEach((e) => verifier.feed(e));
-  const verdict = verifier.finish(notes, key.name, key.publicKey);
+  const trustedSize = trust.checkpoint ? Number(trust.checkpoint.split('\n')[1]) : undefined;
+  const verdict = verifier.finish(notes, key.name, key.publicKey, trustedSize === undefined ? [] : [trustedSize]);
   const problems = [...verdict.problems];
   if (trust.verifierKey && toHex(rawPublicKey(bundleKey.publicKey)) !== toHex(rawPublicKey(key.publicKey))) {
     problems.push({ kind: 'checkpoint-signature', position: null, detail: 'the bundle names another key than the published one' });
