@@ -72,6 +72,12 @@ describe('future-dated changes are pending until their day (organisation, embedd
     expect(await directory('xa-1')).not.toContain('b-2:Chi đoàn bản Pục Mới');
   });
 
+  it('a change without an effective date takes effect today by the same clock: shown at once', async () => {
+    created(await admin.post('/branches', { id: 'b-today', parentUnitId: 'xa-9', name: 'Chi đoàn thôn Hôm Nay', reason: 'thành lập' }));
+    expect(await branch('b-today')).toEqual({ name: 'Chi đoàn thôn Hôm Nay', parentUnitId: 'xa-9', status: 'active' });
+    expect((await admin.get('/branches/b-today')).body.establishedOn).toBe(TODAY);
+  });
+
   it('a merger dated next month: the source active today and asOf today, merged from its day (lineage too)', async () => {
     created(await admin.post('/branch-mergers', { sourceBranchIds: ['b-1'], into: { branchId: 'b-3' }, ...why('2025-07-01') }));
     expect(await branch('b-1')).toEqual({ name: 'Chi đoàn bản Mường Phú', parentUnitId: 'xa-1', status: 'active' });

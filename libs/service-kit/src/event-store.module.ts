@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { CommandHandler, EventSchemas, EventStore, SnapshotStore, UpcastingEventStore } from '@register/event-sourcing';
 import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
 import { LogIntegrity } from '@register/verifiable-log';
+import { Clock } from './clock';
 import { RegisterConfig } from './config';
 import { Readiness } from './health';
 import { auditableLogToken } from './internal-log';
@@ -109,11 +110,14 @@ export function logIntegrityProvider(service: string, after: symbol) {
   return { provide: logIntegrityToken(service), inject: [EventStoreConnections, after], useFactory: (c: EventStoreConnections) => c.integrity(service) };
 }
 
+/** A service's command handler: a command without an effective date takes today by the application's Clock (ClockModule), else the system's. */
+export const commandHandlerOn = (store: EventStore, schemas: EventSchemas, clock?: Clock) => new CommandHandler(store, schemas, clock ? { clock: () => clock.now() } : {});
+
 /** A service's own log, upcast on read, the command handler over it, the log for auditors (the same) and its integrity. */
 export function serviceEventStoreProviders(service: string, schemas: EventSchemas, storeToken: symbol, handlerToken: symbol) {
   return [
     { provide: storeToken, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open(service, schemas) },
-    { provide: handlerToken, inject: [storeToken], useFactory: (store: EventStore) => new CommandHandler(store, schemas) },
+    { provide: handlerToken, inject: [storeToken, { token: Clock, optional: true }], useFactory: (store: EventStore, clock?: Clock) => commandHandlerOn(store, schemas, clock) },
     { provide: auditableLogToken(service), useExisting: storeToken },
     logIntegrityProvider(service, storeToken),
   ];

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CommandHandler, EventStore } from '@register/event-sourcing';
-import { AuditableLog, auditableLogToken, EventStoreConnections, logIntegrityProvider, snapshotStoreProvider } from '@register/service-kit';
+import { EventStore } from '@register/event-sourcing';
+import { AuditableLog, auditableLogToken, Clock, commandHandlerOn, EventStoreConnections, logIntegrityProvider, snapshotStoreProvider } from '@register/service-kit';
 import { ReadLoggingAuditableLog } from '../personal-data/audited-log';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
 import { KeyVault, SqlKeyReader, SqlKeyVault } from '../personal-data/sealing';
@@ -44,7 +44,7 @@ const personnelStoreProviders = [
   snapshotStoreProvider('personnel', PERSONNEL_SNAPSHOTS, PERSONNEL_LOG),
   // The chain covers the log as stored: sealed personal data, so that shredding a key breaks no hash.
   logIntegrityProvider('personnel', PERSONNEL_LOG),
-  { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE], useFactory: (store: EventStore) => new CommandHandler(store, personnelSchemas) },
+  { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE, { token: Clock, optional: true }], useFactory: (store: EventStore, clock?: Clock) => commandHandlerOn(store, personnelSchemas, clock) },
   {
     provide: PERSONNEL_READ_LOG,
     inject: [EventStoreConnections, PERSONNEL_LOG],
