@@ -5,8 +5,8 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
   with 400 (`beyond-log-head`) at once, so drawn positions above the head of the seeded register
   are lowered to it (SCHEMATHESIS_LOG_HEAD).
 - `cursor` is a `nextCursor` the API gave; a drawn one is not (400 `cursor`): it is left out.
-- Rules across fields (400 `one-of`): `GET /members` takes `branchId` or `unitId`, not both; a
-  merger's `into` names an existing branch or unit, or describes a new one, not both.
+- Rules across query parameters: `GET /members` takes `branchId` or `unitId`, not both (400
+  `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`).
 """
 
 import os
@@ -27,6 +27,8 @@ def map_case(context, case):
         query.pop("cursor", None)
         if "branchId" in query and "unitId" in query:
             query.pop("unitId")
+        if "afterPosition" in query and "service" not in query:
+            query.pop("afterPosition")
         case.query = query
     if isinstance(case.body, dict) and isinstance(case.body.get("into"), dict):
         into = dict(case.body["into"])

@@ -36,6 +36,20 @@ const RULES = new Map<string, Describer>([
   ['isIso8601', () => ({ type: 'string', format: 'date-time' })],
 ]);
 
+/**
+ * `one-of`: an object that either names an existing entity (constraints[0], alone) or describes a
+ * new one (constraints[1] required, constraints[2] optional), never both and never neither.
+ */
+describeRule('one-of', ([existing, required, optional]) => {
+  const fresh = [...(required as string[]), ...(optional as string[])];
+  return {
+    oneOf: [
+      { required: [existing], not: { anyOf: fresh.map((field) => ({ required: [field] })) } },
+      { required, not: { required: [existing] } },
+    ],
+  };
+});
+
 /** How a validator of ours reads as JSON Schema (called beside the validator's definition). */
 export function describeRule(name: string, describe: Describer) {
   RULES.set(name, describe);

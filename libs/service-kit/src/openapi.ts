@@ -1,6 +1,7 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
-import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiQuery, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
+import { AS_OF_PROPERTY } from './as-of';
 import { ID_PATTERN } from './fields';
 import { declareValidationConstraints } from './openapi-constraints';
 
@@ -37,6 +38,9 @@ const PROBLEM_MEANINGS: Record<number, string> = {
 export function ProblemResponses(...statuses: number[]) {
   return applyDecorators(...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })));
 }
+
+/** `asOf` on a read that takes it as a single @Query('asOf') rather than in its query DTO. */
+export const ApiAsOf = () => ApiQuery({ name: 'asOf', required: false, description: AS_OF_PROPERTY.description, schema: { type: 'string', pattern: AS_OF_PROPERTY.pattern } });
 
 function problemResponse(status: number): ResponseObject {
   return { description: PROBLEM_MEANINGS[status] ?? 'A problem (RFC 9457)', content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_REF } } } };

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, nameKey, newEntityId, paginate, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { ApiAsOf, Command, nameKey, newEntityId, paginate, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { lineageOf, searchBranches } from '../directory/directory-query';
@@ -48,6 +48,7 @@ export class BranchesController {
   }
 
   @Get(':id')
+  @ApiAsOf()
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const when = parseAsOf(asOf);
     const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();

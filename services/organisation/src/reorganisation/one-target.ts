@@ -17,6 +17,8 @@ export function IsOneTarget(existing: string, required: string, created: readonl
       name: 'one-of',
       target: target.constructor,
       propertyName,
+      // What the OpenAPI document says of it (service-kit's describeRule('one-of')).
+      constraints: [existing, [required], created.filter((field) => field !== required)],
       options: { message: `${propertyName} must be either ${shapes}, not both and not neither` },
       validator: { validate: (into: unknown) => isOneTarget(into, existing, required, created) },
     });

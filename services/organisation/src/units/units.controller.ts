@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { ApiAsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, unitView } from '../application/views';
 import { lineageIn } from '../domain/lineage';
@@ -29,6 +29,7 @@ export class UnitsController {
   }
 
   @Get(':id')
+  @ApiAsOf()
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const when = parseAsOf(asOf);
     const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();

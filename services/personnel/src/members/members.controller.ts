@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -109,6 +109,7 @@ export class MembersController {
 
   @Get(':id')
   @ApiHeader(PURPOSE_HEADER)
+  @ApiAsOf()
   async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
     const when = parseAsOf(asOf);

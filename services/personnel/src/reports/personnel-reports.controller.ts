@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Clock, isCalendarDate, IsRegisterId, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { Clock, IsCalendarDate, isCalendarDate, IsRegisterId, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
@@ -26,6 +26,14 @@ export class MemberReportQuery extends ReadModelQuery {
   @IsOptional()
   @IsRegisterId()
   branchId?: string;
+}
+
+/** The overdue report is held against a day (asOf), not an instant: a date or nothing. */
+export class OverdueQuery extends ReadModelQuery {
+  @ApiPropertyOptional({ description: 'The day the congress deadlines are held against (YYYY-MM-DD); today when absent' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
 }
 
 /**
@@ -60,7 +68,7 @@ export class PersonnelReportsController {
 
   @Get('overdue-interim-officers')
   @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
-  async overdue(@Query() query: ReadModelOrHistoryQuery) {
+  async overdue(@Query() query: OverdueQuery) {
     return { items: await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition) };
   }
 
