@@ -203,6 +203,23 @@ const scenarios: Record<string, Scenario> = {
       outside: [{ path: '/rating-changes', body: change(out.branch) }, { path: `/rating-changes/c1.branch.2025.${out.branch}/approval`, body: why() }, { path: `/rating-changes/c1.branch.2025.${out.branch}/rejection`, body: why() }],
     };
   },
+  'commendation.issue': async (_a, _n, _w, out) => {
+    await gwRef.syncEvaluation();
+    const commend = (subjectId: string, issuedByUnitId: string) => ({ subjectType: 'branch', subjectId, year: 2025, occasion: 'year-end', title: 'Chi đoàn vững mạnh tiêu biểu', issuedByUnitId, ...why() });
+    return { inside: { path: '/commendations', body: commend('b-1', 'xa-1') }, outside: [{ path: '/commendations', body: commend(out.branch, out.unit) }, { path: '/commendations', body: commend('b-1', out.unit) }] };
+  },
+  'support-visit.record': async (a, n, _w, out) => {
+    const b = await branchIn(a, `sv-${n}`, 'xa-1');
+    const m = await memberIn(a, `sv-m-${n}`, b);
+    const o = await memberIn(a, `sv-o-${n}`, out.branch);
+    for (const [branchId, memberId] of [[b, m], [out.branch, o]]) {
+      const r = await a.post(`/branches/${branchId}/officer-appointments`, { memberId, role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() });
+      if (r.status !== 201) throw new Error(`${memberId}: ${r.raw}`);
+    }
+    await gwRef.syncEvaluation();
+    const visit = (memberId: string, byUnitId: string) => ({ memberId, visitedOn: '2025-03-01', byUnitId, gift: 'Quà Tết', ...why() });
+    return { inside: { path: '/support-visits', body: visit(m, 'xa-1') }, outside: [{ path: '/support-visits', body: visit(o, out.unit) }, { path: '/support-visits', body: visit(m, out.unit) }] };
+  },
 };
 
 const callers: Caller[] = [

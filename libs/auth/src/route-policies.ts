@@ -228,6 +228,15 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   ),
   { method: 'GET', path: '/ratings', action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
   { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false) },
+  // commendations and support visits: decided by a unit above the subject, within the caller's scope
+  {
+    method: 'POST', path: '/commendations', action: 'commendation.issue', roles: ['unit-officer', 'system-integrator'],
+    targets: (r) => [...unit(idAt(body(r).issuedByUnitId, 'issuedByUnitId')), ...ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), false)],
+  },
+  { method: 'POST', path: '/support-visits', action: 'support-visit.record', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...unit(idAt(body(r).byUnitId, 'byUnitId')), ...member(idAt(body(r).memberId, 'memberId'))] },
+  ...['/commendations', '/support-visits'].map(
+    (path): RoutePolicy => ({ method: 'GET', path, action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) }),
+  ),
   // training: a unit officer runs the courses its subtree organises and enrols its subtree's members.
   // Which unit organises a course is the training service's fact: for commands on a course (and its
   // read) the service checks the organiser against the caller's scope (TrainingScope), 403 outside it.

@@ -3,15 +3,18 @@ import { ReadModelsModule } from '@register/read-models';
 import { relayProviders } from '@register/service-kit';
 import { EvaluationLogModule } from './application/evaluation-log.module';
 import { EvaluationService } from './application/evaluation.service';
+import { RecognitionReads } from './application/recognition-reads';
 import { evaluationSchemas } from './application/schemas';
 import { SubjectsReplica } from './application/subjects-replica';
 import { EVALUATION_STORE } from './application/tokens';
+import { CommendationsController } from './commendations/commendations.controller';
 import { evaluationProjections } from './projections';
 import { RatingChangesController } from './rating-changes/rating-changes.controller';
 import { RatingReads } from './ratings/ratings.read-model';
 import { RatingsController } from './ratings/ratings.controller';
 import { RecordRatingHandler } from './ratings/record-rating.handler';
 import { OrganisationSubjectsConsumer, PersonnelSubjectsConsumer } from './reactions/subject-sync.consumer';
+import { SupportVisitsController } from './support-visits/support-visits.controller';
 
 export { evaluationSchemas };
 
@@ -19,14 +22,15 @@ export { evaluationSchemas };
  * Yearly ratings (đánh giá, xếp loại) of branches, members and officers, their changes (four
  * eyes); commendations; support visits. One folder per capability below this one; this module
  * gathers them, so that the service runs alone (main.ts) or beside the others in the embedded start.
- * Streams: `rating-<ratingId>` per subject and period (see libs/contracts/src/evaluation.ts).
+ * Streams: `rating-<ratingId>` per subject and period, `commendation-<id>`, `support-visit-<id>`
+ * (see libs/contracts/src/evaluation.ts).
  * The subjects replica is fed by organisation's and personnel's events (group
  * `evaluation.subject-sync` on Kafka, or the in-process bus). The relay publishes the log.
  */
 @Module({
   imports: [EvaluationLogModule, ReadModelsModule.forFeature({ service: 'evaluation', projections: evaluationProjections, storeToken: EVALUATION_STORE, imports: [EvaluationLogModule], schemas: evaluationSchemas })],
-  controllers: [RatingsController, RatingChangesController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer],
-  providers: [EvaluationService, SubjectsReplica, RecordRatingHandler, RatingReads, ...relayProviders('evaluation', EVALUATION_STORE)],
+  controllers: [RatingsController, RatingChangesController, CommendationsController, SupportVisitsController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer],
+  providers: [EvaluationService, SubjectsReplica, RecordRatingHandler, RatingReads, RecognitionReads, ...relayProviders('evaluation', EVALUATION_STORE)],
   exports: [EvaluationService, SubjectsReplica, EvaluationLogModule],
 })
 export class EvaluationModule {}

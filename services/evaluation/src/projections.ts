@@ -4,8 +4,10 @@
  */
 import { AnyProjection, registerProjections } from '@register/read-models';
 import { evaluationSchemas } from './application/schemas';
+import { commendationsProjection } from './commendations/commendations.projection';
 import { ratingsProjection } from './ratings/ratings.projection';
+import { supportVisitsProjection } from './support-visits/support-visits.projection';
 
-export const evaluationProjections: AnyProjection[] = [ratingsProjection];
+export const evaluationProjections: AnyProjection[] = [ratingsProjection, commendationsProjection, supportVisitsProjection];
 
 registerProjections('evaluation', evaluationProjections, { schemas: evaluationSchemas });

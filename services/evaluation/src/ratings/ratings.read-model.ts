@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ratingStream } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
-import { AsOf, decodeCursor, encodeCursor, Page } from '@register/service-kit';
+import { AsOf, Page } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
+import { afterCursor, pageById, pageOf } from '../application/id-paging';
 import { foldRow, RatingRow } from './rating-row';
 import { ratingsProjection } from './ratings.projection';
 
@@ -46,15 +47,11 @@ export class RatingReads {
 
   /** One page in id order; the cursor is the last id served. */
   async list(f: RatingFilter, page: { limit?: number; cursor?: string; minPosition?: number }, asOf?: AsOf): Promise<Page<ReturnType<typeof ratingView>>> {
-    const limit = page.limit ?? 50;
-    const after = decodeCursor(page.cursor);
     const collection = await this.ratings(page.minPosition);
-    const keyset = after === undefined ? {} : { _id: { $gt: after } };
-    const rows = asOf
-      ? (await this.foldAll((await collection.find({ ...placeFilter(f), ...keyset }, { sort: { _id: 1 } })) as unknown as RatingRow[], asOf)).filter((r) => matches(r, f)).slice(0, limit + 1)
-      : ((await collection.find({ ...placeFilter(f), ...stateFilter(f), ...keyset }, { sort: { _id: 1 }, limit: limit + 1 })) as unknown as RatingRow[]);
-    const items = rows.slice(0, limit);
-    return { items: items.map(ratingView), nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]._id) : null };
+    if (!asOf) return pageById(collection, { ...placeFilter(f), ...stateFilter(f) }, page, ratingView);
+    const limit = page.limit ?? 50;
+    const candidates = (await collection.find(afterCursor(placeFilter(f), page.cursor), { sort: { _id: 1 } })) as unknown as RatingRow[];
+    return pageOf((await this.foldAll(candidates, asOf)).filter((r) => matches(r, f)).slice(0, limit + 1), limit, ratingView);
   }
 
   /** Every rating of one subject, oldest period first, today or as of then. */

@@ -38,6 +38,8 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   'mentor-assignments': 'training',
   ratings: 'evaluation',
   'rating-changes': 'evaluation',
+  commendations: 'evaluation',
+  'support-visits': 'evaluation',
 };
 
 /** The service that owns a path below /api/v1, or undefined for one no service serves. */

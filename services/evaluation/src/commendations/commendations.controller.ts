@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { commendationStream } from '@register/contracts';
+import { CommandContext } from '@register/event-sourcing';
+import { Command, newEntityId } from '@register/service-kit';
+import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
+import { EvaluationService } from '../application/evaluation.service';
+import { RecognitionReads } from '../application/recognition-reads';
+import { SubjectsReplica } from '../application/subjects-replica';
+import { subjectFacts } from '../domain/subjects';
+import { CommendationListQuery, IssueCommendationRequest } from './commendations.dto';
+import { commendationDecider } from './issue-commendation';
+
+type Reply = { header(name: string, value: string): unknown };
+const CSV_COLUMNS = ['id', 'subjectType', 'subjectId', 'year', 'occasion', 'title', 'issuedByUnitId', 'awardRef', 'effectiveDate', 'actor'];
+
+/** Commendations (tuyên dương, khen thưởng): founding day, year-end review, competitions. */
+@ApiTags('commendations')
+@Controller('commendations')
+export class CommendationsController {
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly replica: SubjectsReplica,
+    private readonly reads: RecognitionReads,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Commend a branch, member or officer for a year: 422 subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued' })
+  issue(@Body() body: IssueCommendationRequest, @Command() ctx: CommandContext) {
+    const commendationId = newEntityId(ctx, body.id, 'commendation');
+    const { subjectType, subjectId, year, occasion, title, issuedByUnitId } = body;
+    const subject = subjectFacts(this.replica, subjectType, subjectId, year, 'calendar');
+    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef: body.awardRef ?? null, subject };
+    return this.evaluation.onStream(commendationDecider, commendationStream(commendationId), commendationId, command, ctx);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Commendations by unitId (the subjects in its subtree), year, subjectType, subjectId; paged; also text/csv" })
+  async list(@Query() query: CommendationListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
+    const { unitId, year, subjectType, subjectId, limit, cursor, minPosition } = query;
+    const page = await this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit, cursor, minPosition });
+    if (!wantsCsv(accept)) return page;
+    reply.header('content-type', CSV_TYPE);
+    return toCsv(CSV_COLUMNS, page.items);
+  }
+}

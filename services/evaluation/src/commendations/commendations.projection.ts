@@ -1,0 +1,19 @@
+import { CommendationIssued } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { defineProjection, op } from '@register/read-models';
+import { recordedBy } from '../application/recorded-by';
+
+type C = 'commendations';
+
+/** `commendations.commendations`: one document per commendation, with the units above its subject (the list's unitId). */
+export const commendationsProjection = defineProjection<CommendationIssued, C>({
+  name: 'commendations',
+  version: 1,
+  collections: { commendations: { indexes: [{ key: { unitIds: 1, year: 1 } }, { key: { subjectId: 1 } }] } },
+  handlers: {
+    CommendationIssued: (e: RecordedEvent<CommendationIssued>) => {
+      const { commendationId, placement, ...facts } = e.data;
+      return op.replace<C>('commendations', commendationId, { ...facts, branchId: placement.branchId, unitIds: placement.unitIds, ...recordedBy(e) });
+    },
+  },
+});

@@ -1,0 +1,28 @@
+import { ConflictError, deciderOf, RuleViolation } from '@register/event-sourcing';
+import { SupportVisitRecorded } from '@register/contracts';
+import { Recorded, supportVisitAggregate } from '../domain/recognition';
+import { SubjectFacts } from '../ratings/record-rating';
+
+/**
+ * Thăm hỏi, tặng quà: a unit visits a branch officer in hardship (who visited, when, what was
+ * given). Whether the member held a post that day comes with the command.
+ */
+export type RecordSupportVisit = {
+  type: 'RecordSupportVisit';
+  visitId: string;
+  memberId: string;
+  visitedOn: string;
+  byUnitId: string;
+  gift: string | null;
+  officer: SubjectFacts;
+};
+
+export const supportVisitDecider = deciderOf(supportVisitAggregate, decideSupportVisit);
+
+export function decideSupportVisit(c: RecordSupportVisit, s: Recorded): SupportVisitRecorded[] {
+  if (s.exists) throw new ConflictError('already-recorded', `support visit ${c.visitId} was recorded already`);
+  if (!c.officer.existed) throw new RuleViolation('not-an-officer', `member ${c.memberId} held no post of a branch on ${c.visitedOn}`);
+  if (!c.officer.placement.unitIds.includes(c.byUnitId)) throw new RuleViolation('visitor-not-above', `unit ${c.byUnitId} is not above the branch of member ${c.memberId}`);
+  const { visitId, memberId, visitedOn, byUnitId, gift } = c;
+  return [{ type: 'SupportVisitRecorded', data: { visitId, memberId, visitedOn, byUnitId, gift, placement: c.officer.placement } }];
+}

@@ -1,0 +1,59 @@
+import { Gateway, refusedUnchanged, startSeeded, why } from '../gateway/gateway-app';
+
+jest.setTimeout(60_000);
+
+/** Commendations and support visits over HTTP through the embedded gateway. */
+describe('commendations and support visits (embedded, through the gateway)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  const commend = (over: Record<string, unknown> = {}) => ({ subjectType: 'officer', subjectId: 'cm-1', year: 2025, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qp', awardRef: 'award-2025-1', ...why('Hội thi Bí thư chi đoàn giỏi', '2025-03-26'), ...over });
+  const visit = (over: Record<string, unknown> = {}) => ({ memberId: 'cm-1', visitedOn: '2025-03-01', byUnitId: 'xa-1', gift: 'Quà và 500.000 đồng', reason: 'Gia đình gặp khó khăn sau lũ', ...over });
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    const admitted = await admin.post('/members', {
+      id: 'cm-1', branchId: 'b-1', fullName: 'Lò Thị Mai', dateOfBirth: '1998-04-02', gender: 'female', admittedOn: '2015-03-26', consent: { givenOn: '2015-03-20', purposes: ['membership-register'] }, ...why('kết nạp', '2015-03-26'),
+    });
+    expect(admitted.status).toBe(201);
+    const appointed = await admin.post('/branches/b-1/officer-appointments', { memberId: 'cm-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why('bổ nhiệm', '2025-02-01') });
+    expect(appointed.status).toBe(201);
+    await gw.syncEvaluation();
+  });
+  afterAll(() => gw?.close());
+
+  it('a unit above the officer commends them, citing an award; the list by unit shows it with its actor and decision', async () => {
+    const officer = gw.api(await gw.bearer({ sub: 'huyen-qp', roles: ['unit-officer'], scopeUnitId: 'qp' }));
+    const r = await officer.post('/commendations', { ...commend(), decisionRef: { number: '88/QĐ-HĐQP', date: '2025-03-26' } });
+    expect(r.status).toBe(201);
+    const list = await officer.get(`/commendations?unitId=xa-1&year=2025&minPosition=${r.body.position}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: r.body.id, subjectId: 'cm-1', occasion: 'competition', awardRef: 'award-2025-1', issuedByUnitId: 'qp', actor: 'huyen-qp', decision: { number: '88/QĐ-HĐQP', date: '2025-03-26' }, effectiveDate: '2025-03-26' })]);
+    const csv = await officer.get('/commendations?unitId=xa-1', { accept: 'text/csv' });
+    expect(csv.raw.startsWith('\ufeffid,subjectType')).toBe(true);
+  });
+
+  it('refuses a subject that did not exist that year, an issuer the subject is not under, an unknown occasion and an empty title (400); out of scope 403; nothing appended', async () => {
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ year: 2020 })))).body.rule).toBe('subject-did-not-exist');
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ issuedByUnitId: 'xa-9' })))).body.rule).toBe('issuer-not-above');
+    expect([...new Set((await refusedUnchanged(gw, 400, () => admin.post('/commendations', commend({ occasion: 'birthday', title: '' })))).body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['occasion', 'title']);
+    const commune9 = gw.api(await gw.bearer({ sub: 'xa9', roles: ['unit-officer'], scopeUnitId: 'xa-9' }));
+    await refusedUnchanged(gw, 403, () => commune9.post('/commendations', commend({ issuedByUnitId: 'xa-9' })));
+    expect((await commune9.get('/commendations?unitId=xa-1')).status).toBe(403);
+  });
+
+  it('records a support visit to a secretary in hardship: who visited, when, what was given', async () => {
+    const commune = gw.api(await gw.bearer({ sub: 'xa1-officer', roles: ['unit-officer'], scopeUnitId: 'xa-1' }));
+    const r = await commune.post('/support-visits', visit());
+    expect(r.status).toBe(201);
+    const list = await commune.get(`/support-visits?unitId=xa-1&minPosition=${r.body.position}`);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: r.body.id, memberId: 'cm-1', visitedOn: '2025-03-01', byUnitId: 'xa-1', gift: 'Quà và 500.000 đồng', actor: 'xa1-officer', branchId: 'b-1', year: 2025 })]);
+  });
+
+  it('refuses a visit to a member holding no post that day (422 not-an-officer), by a unit not above (422), out of scope (403)', async () => {
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ visitedOn: '2025-01-15' })))).body.rule).toBe('not-an-officer');
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ byUnitId: 'xa-2' })))).body.rule).toBe('visitor-not-above');
+    const commune9 = gw.api(await gw.bearer({ sub: 'xa9', roles: ['unit-officer'], scopeUnitId: 'xa-9' }));
+    await refusedUnchanged(gw, 403, () => commune9.post('/support-visits', visit({ byUnitId: 'xa-9' })));
+  });
+});
