@@ -60,10 +60,17 @@ describe('officer-posts projection', () => {
 
   it('lists the open branches without a secretary since the last post ended, or since they were established', async () => {
     const { collection } = await project(officerPostsProjection, [appoint('b1', 'm1'), appoint('b2', 'm2'), appoint('b2', 'm9', 'deputy-secretary'), depart('b2', 'm2', '2025-03-01')]);
-    expect(await vacancies([branch('b1'), branch('b2'), branch('b3', '2025-07-01')], collection('branches'))).toEqual([
+    expect(await vacancies([branch('b1'), branch('b2'), branch('b3', '2025-07-01')], collection('branches'), '2025-08-01')).toEqual([
       { branchId: 'b2', name: 'b2', parentUnitId: 'u', vacantSince: '2025-03-01', everHadSecretary: true },
       { branchId: 'b3', name: 'b3', parentUnitId: 'u', vacantSince: '2025-07-01', everHadSecretary: false },
     ]);
+  });
+
+  it('keeps an appointment starting, or a departure dated, after today pending in the vacancies', async () => {
+    const { collection } = await project(officerPostsProjection, [appoint('b1', 'm1'), appoint('b3', 'm3', 'secretary', '2025-07-01'), depart('b1', 'm1', '2025-07-01')]);
+    const vacant = async (today: string) => (await vacancies([branch('b1'), branch('b3')], collection('branches'), today)).map((v) => `${v.branchId}:${v.vacantSince}:${v.everHadSecretary}`);
+    expect(await vacant('2025-06-01')).toEqual(['b3:2020-01-01:false']);
+    expect(await vacant('2025-07-01')).toEqual(['b1:2025-07-01:true']);
   });
 
   it('agrees with the fold of each branch (what asOf reads and the write side see), event by event or in one batch', async () => {

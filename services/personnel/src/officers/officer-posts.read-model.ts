@@ -1,25 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { CollectionQueries, ReadModelQueries } from '@register/read-models';
+import { Clock } from '@register/service-kit';
 import { ReplicaBranch } from '../application/branch-replica';
-import { BranchPostsDoc, CareerDoc, careerPosts, officerPostsProjection } from './officer-posts.projection';
+import { BranchPostsDoc, CareerDoc, careerPosts, heldOn, officerPostsProjection } from './officer-posts.projection';
+
+const secretaries = (d: BranchPostsDoc | undefined) => (d?.posts ?? []).filter((p) => p.role === 'secretary');
+
+/** The day the last secretary's post ended by `today` (a departure dated later is pending), or null. */
+const lastSecretaryEnd = (d: BranchPostsDoc | undefined, today: string) =>
+  secretaries(d).reduce<string | null>((last, p) => (p.endsOn !== null && p.endsOn <= today && (last === null || p.endsOn > last) ? p.endsOn : last), null);
 
 /**
- * Branches without a secretary, and since when: the day the last secretary's post ended, or the
- * branch's establishment when it never had one (null when the replica does not know that date).
+ * Branches without a secretary today, and since when: the day the last secretary's post ended, or
+ * the branch's establishment when it never had one (null when the replica does not know that date).
+ * An appointment starting after today, or a departure dated after it, is pending (heldOn).
  * The branches come from the replica (organisation's events): a branch nobody was ever appointed
  * to has no document in personnel's read models.
  */
-export async function vacancies(branches: ReplicaBranch[], posts: CollectionQueries) {
+export async function vacancies(branches: ReplicaBranch[], posts: CollectionQueries, today: string) {
   const docs = new Map<string, BranchPostsDoc>();
   for (let i = 0; i < branches.length; i += 500) {
     const ids = branches.slice(i, i + 500).map((b) => b.branchId);
     for (const d of (await posts.find({ _id: { $in: ids } })) as unknown as BranchPostsDoc[]) docs.set(d._id, d);
   }
   return branches
-    .filter((b) => !docs.get(b.branchId)?.hasSecretary)
+    .filter((b) => {
+      const d = docs.get(b.branchId);
+      return !d || !heldOn(d, today).some((p) => p.role === 'secretary');
+    })
     .map((b) => {
       const d = docs.get(b.branchId);
-      return { branchId: b.branchId, name: b.name, parentUnitId: b.parentUnitId, vacantSince: d?.vacantSince ?? b.establishedOn, everHadSecretary: d?.everHadSecretary ?? false };
+      const everHadSecretary = secretaries(d).some((p) => p.startsOn <= today);
+      return { branchId: b.branchId, name: b.name, parentUnitId: b.parentUnitId, vacantSince: lastSecretaryEnd(d, today) ?? b.establishedOn, everHadSecretary };
     })
     .sort((a, b) => (a.vacantSince ?? '').localeCompare(b.vacantSince ?? '') || a.branchId.localeCompare(b.branchId));
 }
@@ -27,7 +39,10 @@ export async function vacancies(branches: ReplicaBranch[], posts: CollectionQuer
 /** Today's officers, careers and vacancies: the `officer-posts` read model, waited for up to `minPosition`. */
 @Injectable()
 export class OfficerPostsReads {
-  constructor(private readonly readModels: ReadModelQueries) {}
+  constructor(
+    private readonly readModels: ReadModelQueries,
+    private readonly clock: Clock,
+  ) {}
 
   private async model(minPosition?: number) {
     return this.readModels.of(officerPostsProjection).require(minPosition);
@@ -43,6 +58,6 @@ export class OfficerPostsReads {
   }
 
   async vacancies(branches: ReplicaBranch[], minPosition?: number) {
-    return vacancies(branches, (await this.model(minPosition)).collection('branches'));
+    return vacancies(branches, (await this.model(minPosition)).collection('branches'), this.clock.today());
   }
 }
