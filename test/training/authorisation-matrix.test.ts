@@ -66,6 +66,18 @@ describe('training: the authorisation matrix (every role × every training route
     return id;
   };
 
+  const competition = async (organiserUnitId: string, entrant?: string) => {
+    const r = await t.admin.post('/competitions', { organiserUnitId, title: `Hội thi ${++n}`, heldOn: '2025-03-20', ...why() });
+    if (r.status !== 201) throw new Error(r.raw);
+    if (entrant && (await t.admin.post(`/competitions/${r.body.id}/entries`, { memberIds: [entrant], ...why() })).status !== 201) throw new Error('entry');
+    return r.body.id as string;
+  };
+  const assignment = async (branchId: string, mentorMemberId: string) => {
+    const r = await t.admin.post('/mentor-assignments', { branchId, mentorMemberId, startsOn: '2025-07-01', ...why() });
+    if (r.status !== 201) throw new Error(r.raw);
+    return r.body.id as string;
+  };
+
   /** For each write action: one request inside the caller's scope, and those outside it (fresh fixtures each time). */
   const scenarios: Record<string, () => Promise<{ inside: Case; outside: Case[] }>> = {
     'training.schedule': async () => ({
@@ -87,6 +99,32 @@ describe('training: the authorisation matrix (every role × every training route
         { path: `/training-courses/${await enrolled('th', 'm-in')}/completion`, body: { results: [{ memberId: 'm-in', outcome: 'completed' }], ...why() } },
         { path: `/training-courses/${await course('th')}/cancellation`, body: why() },
       ],
+    }),
+    'training.competition.announce': async () => ({
+      inside: { path: '/competitions', body: { organiserUnitId: 'xa-1', title: 'Hội thi xã', heldOn: '2025-03-20', ...why() } },
+      outside: [{ path: '/competitions', body: { organiserUnitId: 'th', title: 'Hội thi tỉnh khác', heldOn: '2025-03-20', ...why() } }],
+    }),
+    'training.competition.enter': async () => ({
+      inside: { path: `/competitions/${await competition('qp')}/entries`, body: { memberIds: ['m-in'], ...why() } },
+      outside: [
+        { path: `/competitions/${await competition('th')}/entries`, body: { memberIds: ['m-in'], ...why() } },
+        { path: `/competitions/${await competition('qp')}/entries`, body: { memberIds: ['m-out'], ...why() } },
+      ],
+    }),
+    'training.competition.award': async () => ({
+      inside: { path: `/competitions/${await competition('qp', 'm-in')}/results`, body: { awards: [{ memberId: 'm-in', award: 'Giải nhất' }], ...why() } },
+      outside: [{ path: `/competitions/${await competition('th', 'm-out')}/results`, body: { awards: [{ memberId: 'm-out', award: 'Giải nhất' }], ...why() } }],
+    }),
+    'training.mentor.assign': async () => ({
+      inside: { path: '/mentor-assignments', body: { branchId: 'b-1', mentorMemberId: 'm-in', startsOn: '2025-07-01', ...why() } },
+      outside: [
+        { path: '/mentor-assignments', body: { branchId: 'b-9', mentorMemberId: 'm-in', startsOn: '2025-07-01', ...why() } },
+        { path: '/mentor-assignments', body: { branchId: 'b-1', mentorMemberId: 'm-out', startsOn: '2025-07-01', ...why() } },
+      ],
+    }),
+    'training.mentor.end': async () => ({
+      inside: { path: `/mentor-assignments/${await assignment('b-1', 'm-in')}/ending`, body: { endsOn: '2025-09-30', ...why() } },
+      outside: [{ path: `/mentor-assignments/${await assignment('b-9', 'm-out')}/ending`, body: { endsOn: '2025-09-30', ...why() } }],
     }),
   };
 
@@ -143,8 +181,12 @@ describe('training: the authorisation matrix (every role × every training route
 
   it("reads courses and compliance within the caller's scope, a member's record within the member's (auditors everywhere)", async () => {
     const [inCourse, outCourse] = [await enrolled('qp', 'm-in'), await enrolled('th', 'm-out')];
+    const [inCompetition, outCompetition] = [await competition('qp'), await competition('th')];
+    const caughtUp = `minPosition=${await t.trainingLog.headPosition()}`;
     const reads = {
-      course: { inside: `/training-courses/${inCourse}`, outside: `/training-courses/${outCourse}` },
+      competition: { inside: `/competitions/${inCompetition}?${caughtUp}`, outside: `/competitions/${outCompetition}?${caughtUp}` },
+      competitions: { inside: '/competitions?organiserUnitId=qp', outside: '/competitions?organiserUnitId=th' },
+      course: { inside: `/training-courses/${inCourse}?${caughtUp}`, outside: `/training-courses/${outCourse}?${caughtUp}` },
       list: { inside: '/training-courses?organiserUnitId=qp', outside: '/training-courses?organiserUnitId=th' },
       all: { inside: undefined, outside: '/training-courses' },
       compliance: { inside: '/training-compliance?unitId=xa-1&year=2025', outside: '/training-compliance?unitId=th&year=2025' },
@@ -169,6 +211,8 @@ describe('training: the authorisation matrix (every role × every training route
           expect([c.name, path, r.status, r.status === 403 ? isProblem(r) : true]).toEqual([c.name, path, want, true]);
         }
       }
+      // A branch's mentors are member ids and dates, like its officers: any authenticated caller reads them.
+      expect([c.name, (await api.get('/branches/b-9/mentors')).status]).toEqual([c.name, 200]);
     }
   });
 });

@@ -17,11 +17,13 @@ import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.consumer';
 import { TrainingFacts } from '../../services/training/src/application/training-facts';
+import { TRAINING_STORE } from '../../services/training/src/application/tokens';
 import { FACTS_SYNC } from '../../services/training/src/reactions/facts-sync.consumer';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { httpClient } from '../support/http';
 import { servers, uniqueName } from '../support/servers';
 import { expectedFigures, quePhongYear } from './que-phong-scenario';
+import { shadowDiffs } from './shadow-rebuild';
 
 const run = uniqueName('tr');
 const perRun = (spec: ConsumerGroupSpec): ConsumerGroupSpec => ({ ...spec, group: `${spec.group}.${run}` });
@@ -115,5 +117,8 @@ describe('training distributed (PostgreSQL, Kafka, FerretDB) through the gateway
     expect(measured.untrainedListed).toEqual(measured.expectedUntrained);
     expect(measured.newcomer).toEqual(measured.newcomerExpected);
     expect(measured.successorListed).toBe(0);
+    const diffs = await shadowDiffs(training, training.get(TRAINING_STORE));
+    console.log(`shadow rebuild diff (FerretDB): ${JSON.stringify(diffs)}`);
+    expect(Object.values(diffs).map((d) => d.differences)).toEqual([0, 0, 0]);
   }, 900_000);
 });

@@ -100,14 +100,24 @@ export async function quePhongYear(s: ScenarioSetup, branchCount = 139, deputyCo
   measured.newcomer = after.body.untrained.find((u: { memberId: string }) => u.memberId === `${p}new`);
   measured.newcomerExpected = { branchId: b, memberId: `${p}new`, since: '2025-11-10' };
 
-  // Two branches merge.
+  // A competition with awards, and mentors for the two branches about to merge.
   const [absorbed, successor] = [branches[20], branches[21]];
+  const contest = (await ok(s.post('/competitions', { organiserUnitId: district, title: 'Hội thi Bí thư chi đoàn giỏi', heldOn: '2025-03-20', ...why('tổ chức hội thi') }))).id;
+  await ok(s.post(`/competitions/${contest}/entries`, { memberIds: secretaries.slice(0, 10), ...why('đăng ký dự thi') }));
+  await ok(s.post(`/competitions/${contest}/results`, { awards: [{ memberId: secretaries[0], award: 'Giải nhất' }, { memberId: secretaries[1], award: 'Giải nhì' }], ...why('công bố kết quả') }));
+  const mentorOfAbsorbed = (await ok(s.post('/mentor-assignments', { branchId: absorbed, mentorMemberId: deputies[0], startsOn: '2025-07-01', ...why('phân công phụ trách') }))).id;
+  await ok(s.post('/mentor-assignments', { branchId: successor, mentorMemberId: deputies[1], startsOn: '2025-07-01', ...why('phân công phụ trách') }));
+
+  // Two branches merge.
   await ok(s.post('/branch-mergers', { sourceBranchIds: [absorbed], into: { branchId: successor }, ...why('sáp nhập bản', '2025-12-01') }));
   await s.sync();
   const merged = await compliance('2025-12-31');
   measured.afterMerger = figures(merged);
   measured.successorListed = merged.body.untrained.filter((u: { branchId: string }) => u.branchId === successor).length;
   measured.beforeMergerDay = figures(await compliance('2025-11-30'));
+  const mentors = async (branchId: string) => (await s.get(`/branches/${branchId}/mentors`)).body.items.map((m: any) => [m.mentorMemberId.slice(p.length), m.status, m.endsOn, m.cause]);
+  for (let tries = 0; tries < 100 && (await mentors(absorbed))[0]?.[1] !== 'ended'; tries++) await new Promise((r) => setTimeout(r, 100));
+  measured.mentors = { absorbed: await mentors(absorbed), successor: await mentors(successor), assignment: mentorOfAbsorbed.length > 0 };
   return measured;
 }
 
@@ -120,5 +130,6 @@ export function expectedFigures(branchCount = 139, deputyCount = 71) {
     afterAppointment: { branches: branchCount, secretaries: branchCount + 1, trained: branchCount - 5, untrained: 6 },
     afterMerger: { branches: branchCount - 1, secretaries: branchCount, trained: branchCount - 6, untrained: 6 },
     beforeMergerDay: { branches: branchCount, secretaries: branchCount + 1, trained: branchCount - 5, untrained: 6 },
+    mentors: { absorbed: [['d000', 'ended', '2025-12-01', 'merger']], successor: [['d001', 'active', null, null]], assignment: true },
   };
 }

@@ -1,4 +1,5 @@
 import { expectedFigures, quePhongYear } from './que-phong-scenario';
+import { shadowDiffs } from './shadow-rebuild';
 import { startTraining, TrainingApp } from './training-app';
 
 /**
@@ -18,5 +19,8 @@ describe('the Quế Phong year (training compliance, embedded)', () => {
     expect(measured.untrainedListed).toEqual(measured.expectedUntrained);
     expect(measured.newcomer).toEqual(measured.newcomerExpected);
     expect(measured.successorListed).toBe(0);
+    const diffs = await shadowDiffs(t.gw.app, t.trainingLog);
+    console.log(`shadow rebuild diff (embedded store): ${JSON.stringify(diffs)}`);
+    expect(Object.values(diffs).map((d) => d.differences)).toEqual([0, 0, 0]);
   }, 600_000);
 });
