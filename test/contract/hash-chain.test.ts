@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { openPgliteEventStore, openPostgresEventStore, postgresClient, SqlClient, SqlEventStore } from '@register/event-store';
-import { LogVerifier } from '@register/verifiable-log';
+import { openPgliteEventStore, openPostgresEventStore, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints } from '@register/event-store';
+import { LogIntegrity, LogVerifier, signCheckpoint } from '@register/verifiable-log';
 import { anEvent } from '../support/events';
 import { servers, uniqueName } from '../support/servers';
 
@@ -30,7 +30,9 @@ const legacyLog = (schema: string) => `
   select nextval('${schema}.event_position'), gen_random_uuid(), 'branch-1', r, 'BranchRenamed', 1, jsonb_build_object('name', 'Chi đoàn thôn Nà Ca ' || r), '{"actor":"old","reason":"r"}'
   from generate_series(0, 2) r;`;
 
-function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLegacy: () => Promise<{ store: SqlEventStore; sql: (q: string) => Promise<void> }>) {
+type Legacy = { store: SqlEventStore; sql: (q: string) => Promise<void>; client: SqlClient };
+
+function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLegacy: () => Promise<Legacy>) {
   describe(`the hash chain: ${name}`, () => {
     it('chains every event in the append, across concurrent writers, and a verifier finds the log clean', async () => {
       const store = await open();
@@ -81,6 +83,28 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
         await store.close();
       }
     });
+
+    it('names a checkpoint whose stored signature was altered, and one re-signed over another root', async () => {
+      const { store, sql, client } = await openLegacy();
+      try {
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        expect((await integrity.checkpoint())?.size).toBe(4);
+        await store.append('member-a', [anEvent()], 'no_stream');
+        expect((await integrity.checkpoint())?.size).toBe(5);
+        expect((await integrity.verify()).problems).toEqual([]);
+        // The signature's bytes after its key id, changed: the note still names the key.
+        const [stored] = (await integrity.checkpointsMade()).filter((c) => c.size === 4);
+        const blob = Buffer.from(stored.note.trim().split(' ').pop() as string, 'base64');
+        blob[40] ^= 0xff;
+        await sql(`update log_checkpoints set note = '${stored.note.replace(/ \S+\n$/, ` ${blob.toString('base64')}\n`)}' where size = 4`);
+        expect((await integrity.verify()).problems.map((p) => [p.kind, p.detail])).toEqual([['checkpoint-signature', 'checkpoint 4: the signature does not verify']]);
+        const forged = signCheckpoint({ origin: 'test/log', size: 5, root: Buffer.alloc(32, 9) }, 'union-register', keys.privateKey, keys.publicKey);
+        await sql(`update log_checkpoints set note = '${forged}' where size = 5`);
+        expect((await integrity.verify()).problems.map((p) => p.kind)).toEqual(['checkpoint-not-extending', 'checkpoint-signature']);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }
 
@@ -92,7 +116,7 @@ hashChainSuite(
     const admin: SqlClient = postgresClient({ connectionString: servers.postgresUrl, max: 1 });
     await admin.exec(legacyLog(schema));
     const store = await openPostgresEventStore(servers.postgresUrl, schema);
-    return { store, sql: async (q) => void (await admin.exec(`set search_path = ${schema}; ${q}`)) };
+    return { store, client: admin, sql: async (q) => void (await admin.exec(`set search_path = ${schema}; ${q}`)) };
   },
 );
 
@@ -104,6 +128,6 @@ hashChainSuite(
     const client = (store as unknown as { sql: SqlClient }).sql;
     await client.exec(legacyLog('legacy'));
     const upgraded = await SqlEventStore.open(client, 'legacy');
-    return { store: upgraded, sql: async (q) => void (await client.exec(`set search_path = legacy; ${q}`)) };
+    return { store: upgraded, client, sql: async (q) => void (await client.exec(`set search_path = legacy; ${q}`)) };
   },
 );

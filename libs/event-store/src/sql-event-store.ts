@@ -71,6 +71,11 @@ export class SqlEventStore implements EventStore {
     return store;
   }
 
+  /** The SQL schema the log lives in (the service's name). */
+  get schemaName(): string {
+    return this.schema;
+  }
+
   /** The log's hash chain (sql-schema.ts), for verification, checkpoints and proofs. */
   get chain(): SqlLogChain {
     return new SqlLogChain(this.sql, this.schema);
