@@ -27,6 +27,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '@register/event-sourcing';
+import { ChainHead, chainEvents, EMPTY_CHAIN } from './eventstoredb-chain';
 
 /** Streams the adapter keeps for itself: one per handled command, to answer retries. */
 const COMMAND_STREAM = 'register_command-';
@@ -62,11 +63,29 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), prefix);
   }
 
-  async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+  /**
+   * The hash chain, carried in each event's metadata (`chain`): appends of this process chain one
+   * after another (the queue), from the last chained event of the log. EventStoreDB has no
+   * transaction across streams, so two processes writing one service's log would fork it: on
+   * EventStoreDB one process writes each service's log. Not run here (docs/verifiable-log.md).
+   */
+  private chainHead?: Promise<ChainHead>;
+  private appending: Promise<unknown> = Promise.resolve();
+
+  append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    const turn = this.appending.then(() => this.appendChained(streamId, events, expected, options));
+    this.appending = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async appendChained(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions): Promise<AppendResult> {
     const expectedRevision = expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : BigInt(expected);
-    const data = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: { ...e.metadata, schemaVersion: e.schemaVersion } }));
+    this.chainHead ??= this.lastChained();
+    const chained = chainEvents(await this.chainHead, this.prefix + streamId, events);
+    const data = chained.events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: { ...e.metadata, schemaVersion: e.schemaVersion, chain: e.chain } }));
     try {
       const result = await this.client.appendToStream(this.prefix + streamId, data, { expectedRevision });
+      this.chainHead = Promise.resolve(chained.head);
       const answer = { revision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
       if (options.command) await this.recordCommand(streamId, answer, options.command);
       return answer;
@@ -74,6 +93,15 @@ export class EventStoreDbEventStore implements EventStore {
       if (error instanceof WrongExpectedVersionError) throw new WrongExpectedRevisionError(streamId, String(expected), String(error.actualVersion));
       throw error;
     }
+  }
+
+  /** The chain's head: the newest event of this log that carries one (looked for among the last thousand). */
+  private async lastChained(): Promise<ChainHead> {
+    for await (const resolved of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1000 })) {
+      const chain = (this.inLog(resolved)?.metadata as { chain?: ChainHead } | undefined)?.chain;
+      if (chain) return { seq: chain.seq, hash: chain.hash };
+    }
+    return EMPTY_CHAIN;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
