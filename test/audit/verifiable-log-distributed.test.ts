@@ -1,0 +1,58 @@
+import { Client } from 'pg';
+import { REGISTER_CONFIG, RegisterConfig } from '@register/service-kit';
+import { fromHex, parseVerifierKey, verifyBundle, verifyInclusion } from '@register/verifiable-log';
+import { Distributed, startDistributed } from '../gateway/distributed-app';
+
+process.env.LOG_CHECKPOINT_EVERY_EVENTS = '5';
+process.env.LOG_CHECKPOINT_EVERY_SECONDS = '1';
+
+/**
+ * The verifiable log distributed: each service's chain in PostgreSQL, its checkpoints signed with
+ * the key derived from the cluster's secret, read by the gateway through the services' internal
+ * endpoints; an event's row edited with SQL on the real server is named.
+ */
+describe('the verifiable log, distributed (PostgreSQL), through the gateway', () => {
+  let d: Distributed;
+  let auditor: Record<string, string>;
+  beforeAll(async () => {
+    d = await startDistributed('test-internal-secret-verifiable-01');
+    auditor = await d.token({ sub: 'kiem-toan', roles: ['auditor'] });
+  });
+  afterAll(async () => d?.close());
+
+  it('verifies clean, signs checkpoints with one published key, proves an event and exports a bundle that verifies offline', async () => {
+    const verified = await d.gw.post('/audit/verifications', { services: ['organisation', 'personnel'] }, auditor);
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, logs: [{ service: 'organisation', ok: true, events: 11 }, { service: 'personnel', ok: true }] });
+    let log: { publicKey: string; checkpoints: Array<{ size: number }> } | undefined;
+    for (let i = 0; i < 40 && !(log?.checkpoints.at(-1)?.size === 11); i += 1) {
+      await new Promise((done) => setTimeout(done, 250));
+      log = (await d.gw.get('/audit/checkpoints?service=organisation', auditor)).body.logs[0];
+    }
+    expect(log?.checkpoints.at(-1)?.size).toBe(11);
+    expect(parseVerifierKey(log!.publicKey).name).toBe('union-register');
+    const events = (await d.gw.get('/audit/events?service=organisation', auditor)).body.items;
+    const proof = (await d.gw.get(`/audit/logs/organisation/events/${events[2].position}/proof`, auditor)).body;
+    expect(verifyInclusion(fromHex(proof.leafHash), proof.leafIndex, proof.treeSize, proof.proof.map(fromHex), fromHex(proof.rootHash))).toBe(true);
+    const bundle = await fetch(`${await d.gateway.getUrl()}/api/v1/audit/exports?service=organisation`.replace('[::1]', '127.0.0.1'), { headers: auditor });
+    expect(bundle.status).toBe(200);
+    expect(verifyBundle((await bundle.text()).split('\n'), { verifierKey: log!.publicKey })).toMatchObject({ ok: true, size: 11 });
+  });
+
+  it('names an event whose row was edited with SQL on the real server', async () => {
+    const events = (await d.gw.get('/audit/events?service=organisation', auditor)).body.items;
+    const target = events[4].position;
+    const pg = new Client({ connectionString: d.organisation.get<RegisterConfig>(REGISTER_CONFIG, { strict: false }).postgresUrl });
+    await pg.connect();
+    try {
+      await pg.query(`update organisation.events set metadata = jsonb_set(metadata, '{reason}', '"sửa lén"') where position = $1`, [target]);
+    } finally {
+      await pg.end();
+    }
+    const verified = await d.gw.post('/audit/verifications', { services: ['organisation'] }, auditor);
+    expect(verified.body.ok).toBe(false);
+    expect(verified.body.logs[0].problems).toEqual([expect.objectContaining({ position: target, kind: 'edited' })]);
+    const officer = await d.token({ sub: 'can-bo', roles: ['unit-officer'], unitId: 'qp' } as never);
+    expect((await d.gw.post('/audit/verifications', {}, officer)).status).toBe(403);
+  });
+});
