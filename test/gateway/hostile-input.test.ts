@@ -57,6 +57,8 @@ function validBodies(): Array<{ path: string; body: Record<string, unknown> }> {
     { path: '/ratings', body: { subjectType: 'branch', subjectId: 'b-1', year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', ...why() } },
     { path: '/rating-changes', body: { ratingId: 'branch.2025.b-1', grade: 'excellent', ...why() } },
     { path: '/rating-changes/c1.branch.2025.b-1/approval', body: why() },
+    { path: '/commendations', body: { subjectType: 'branch', subjectId: 'b-1', year: 2025, occasion: 'year-end', title: 'Chi đoàn vững mạnh', issuedByUnitId: 'xa-1', ...why() } },
+    { path: '/support-visits', body: { memberId: 'm-1', visitedOn: '2025-03-01', byUnitId: 'xa-1', gift: 'Quà Tết', ...why() } },
   ];
 }
 
@@ -69,7 +71,8 @@ function hostileRequests(count: number, auth: Record<string, string>): Array<{ k
       const v = pick(validBodies());
       const field = pick(Object.keys(v.body));
       // null stands for "absent" in an optional field (effectiveDate, area, parentId…), so it is no wrong type there
-      const wrong = WRONG_VALUES.filter((w) => (typeof w !== 'string' || w === '' || w === ' ') && !(w === null && OPTIONAL.has(field)));
+      // and a boolean is no wrong type for a boolean field (dryRun: true is a dry run)
+      const wrong = WRONG_VALUES.filter((w) => (typeof w !== 'string' || w === '' || w === ' ') && !(w === null && OPTIONAL.has(field)) && typeof w !== typeof v.body[field]);
       return { method: 'POST', url: P + v.path, headers: json, payload: JSON.stringify({ ...v.body, [field]: pick(wrong) }) };
     }],
     ['unknown field', (i) => {

@@ -44,7 +44,7 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
   const positionsByService = async () => {
     const [organisation, personnel, evaluation, training] = (await gw.heads()).split('/').map(Number);
     return (route: string) =>
-      /^\/(training-|competitions|mentor-assignments)|\/mentors$/.test(route) ? training : /^\/ratings/.test(route) ? evaluation : /^\/(members|personnel-reports)|\/officers$/.test(route) ? personnel : organisation;
+      /^\/(training-|competitions|mentor-assignments)|\/mentors$/.test(route) ? training : /^\/(ratings|commendations|support-visits)/.test(route) ? evaluation : /^\/(members|personnel-reports)|\/officers$/.test(route) ? personnel : organisation;
   };
 
   beforeAll(async () => {
