@@ -19,6 +19,7 @@ class PlantTreeRequest extends CommandRequest {
 
 class TreesQuery extends ReadModelQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(9) height?: number;
+  @ApiPropertyOptional() @IsOptional() asOf?: string;
 }
 
 @Controller('trees')
@@ -70,6 +71,7 @@ describe('the OpenAPI document of a register app (serveOpenApi)', () => {
     expect(params.id).toEqual({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$' });
     expect(params.height).toEqual(expect.objectContaining({ type: 'integer', minimum: 1, maximum: 9 }));
     expect(params.minPosition).toEqual(expect.objectContaining({ type: 'integer', minimum: 0 }));
+    expect(params.asOf).toEqual({ type: 'string', pattern: expect.stringContaining('T([01]\\d|2[0-3])') });
     expect(op('/trees', 'post').parameters.map((p: { name: string }) => p.name)).toEqual(['Idempotency-Key', 'If-Match']);
   });
 

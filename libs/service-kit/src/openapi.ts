@@ -99,7 +99,11 @@ function operationsOf(item: PathItemObject): Array<[string, OperationObject]> {
 function describeOperation(method: string, operation: OperationObject) {
   operation.security = [{ bearer: [] }, { 'api-key': [] }];
   const parameters = (operation.parameters ?? []) as ParameterObject[];
-  for (const p of parameters) if (p.in === 'path' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: ID_PATTERN.source };
+  for (const p of parameters) {
+    if (p.in === 'path' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: ID_PATTERN.source };
+    // `asOf` is parseAsOf's (a date or an instant with its zone) unless it says otherwise.
+    if (p.in === 'query' && p.name === 'asOf' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: AS_OF_PROPERTY.pattern };
+  }
   const statuses = [400, 401, 403, 429];
   // A read that names an entity, in its path or in an `…Id` filter, answers 404 when there is none.
   if (parameters.some((p) => p.in === 'path' || (p.in === 'query' && /Id$/.test(p.name)))) statuses.push(404);
@@ -113,7 +117,7 @@ function describeOperation(method: string, operation: OperationObject) {
   for (const status of statuses) operation.responses[status] ??= problemResponse(status);
 }
 
-/** A path parameter declared as a bare string is an id (ParseIdPipe); one with an enum or its own pattern says so itself. */
+/** A parameter declared as a bare string: a path parameter is then an id (ParseIdPipe); one with an enum or its own pattern says so itself. */
 function saysOnlyString(schema: ParameterObject['schema']) {
   return Object.keys(schema ?? {}).every((k) => k === 'type');
 }
