@@ -1,4 +1,5 @@
 import { Gateway, refusedUnchanged, startSeeded, why } from '../gateway/gateway-app';
+import { shadowDiffs } from './shadow-rebuild';
 
 jest.setTimeout(60_000);
 
@@ -55,5 +56,11 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     expect((await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ byUnitId: 'xa-2' })))).body.rule).toBe('visitor-not-above');
     const commune9 = gw.api(await gw.bearer({ sub: 'xa9', roles: ['unit-officer'], scopeUnitId: 'xa-9' }));
     await refusedUnchanged(gw, 403, () => commune9.post('/support-visits', visit({ byUnitId: 'xa-9' })));
+  });
+
+  it('a shadow rebuild of every evaluation projection reports 0 differences', async () => {
+    const diffs = await shadowDiffs(gw.app, gw.evaluationStore);
+    const all = { events: 2, differences: 0 }; // one commendation, one visit: every projection reads the whole log
+    expect(diffs).toEqual({ ratings: all, commendations: all, 'support-visits': all });
   });
 });
