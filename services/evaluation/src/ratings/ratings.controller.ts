@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
 import { Command, parseAsOf, ParseIdPipe, ValidationFailed } from '@register/service-kit';
@@ -44,6 +44,7 @@ export class RatingsController {
   }
 
   @Get(':subjectType/:subjectId')
+  @ApiParam({ name: 'subjectType', enum: RATING_SUBJECTS })
   @ApiOperation({ summary: "One subject's ratings, every period with each stage (self-assessment, decision, changes) and its actors; a branch made by a merger or split shows its predecessors' ratings" })
   async subject(@Param('subjectType') subjectType: string, @Param('subjectId', ParseIdPipe) subjectId: string, @Query() query: SubjectRatingsQuery, @Res({ passthrough: true }) reply: Reply) {
     if (!(RATING_SUBJECTS as readonly string[]).includes(subjectType)) {

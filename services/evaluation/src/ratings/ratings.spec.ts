@@ -1,12 +1,9 @@
-import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { RatingEvent } from '@register/contracts';
+import { ConflictError, deciderSpecification, RuleViolation } from '@register/event-sourcing';
 import { ratingDecider } from '../testing/rating-decider';
+import { placement, facts, selfAssessed, decided, rule } from '../testing/rating-fixtures';
 import { RecordRating } from './record-rating';
 
 const spec = deciderSpecification(ratingDecider);
-const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
-const placement = { branchId: 'b1', unitIds: ['xa-1', 'qc'] };
-const subject = { subjectType: 'branch' as const, subjectId: 'b1', year: 2020, scale: 'branch-classic' as const };
 
 const rate = (over: Partial<RecordRating> = {}): RecordRating => ({
   type: 'RecordRating',
@@ -20,11 +17,6 @@ const rate = (over: Partial<RecordRating> = {}): RecordRating => ({
   subject: { existed: true, placement },
   ...over,
 });
-
-const facts = (grade: string) => ({ ratingId: 'branch.2020.b1', subjectType: 'branch' as const, subjectId: 'b1', year: 2020, period: 'calendar' as const, periodKey: '2020', scale: 'branch-classic' as const, grade, placement });
-const selfAssessed = (grade = 'strong'): RatingEvent => ({ type: 'RatingSelfAssessed', data: facts(grade) });
-const decided = (grade = 'good'): RatingEvent => ({ type: 'RatingDecided', data: facts(grade) });
-const proposed = (n = 1, by = 'huyen-1', to = 'strong', from = 'good'): RatingEvent => ({ type: 'RatingChangeProposed', data: { ratingId: 'branch.2020.b1', changeId: `c${n}.branch.2020.b1`, ...subject, fromGrade: from, toGrade: to, proposedBy: by } });
 
 describe('ratings: stages', () => {
   it('a branch assesses itself for the year, on the scale then in use', () => spec.given([]).when(rate()).then([{ type: 'RatingSelfAssessed', data: facts('good') }]));
@@ -67,46 +59,4 @@ describe('ratings: scales by year', () => {
 describe('ratings: subjects', () => {
   it('a subject that did not exist during the period is not rated (subject-did-not-exist)', () =>
     spec.given([]).when(rate({ subject: { existed: false, placement } })).thenThrows(RuleViolation, rule('subject-did-not-exist')));
-});
-
-describe('rating changes: four eyes', () => {
-  const propose = (grade = 'strong', actor = 'huyen-1') => ({ type: 'ProposeRatingChange' as const, ratingId: 'branch.2020.b1', grade, actor });
-  const settle = (outcome: 'approval' | 'rejection', actor = 'huyen-2', n = 1) => ({ type: 'SettleRatingChange' as const, ratingId: 'branch.2020.b1', changeId: `c${n}.branch.2020.b1`, outcome, actor });
-
-  it('a decided rating changes by a proposal, keeping both grades and the proposer', () => spec.given([selfAssessed(), decided()]).when(propose()).then([proposed()]));
-
-  it('another person approves it', () =>
-    spec
-      .given([selfAssessed(), decided(), proposed()])
-      .when(settle('approval'))
-      .then([{ type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } }]));
-
-  it('or rejects it', () =>
-    spec
-      .given([selfAssessed(), decided(), proposed()])
-      .when(settle('rejection'))
-      .then([{ type: 'RatingChangeRejected', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', rejectedBy: 'huyen-2' } }]));
-
-  it('the proposer does not approve their own proposal (four-eyes)', () =>
-    spec.given([selfAssessed(), decided(), proposed()]).when(settle('approval', 'huyen-1')).thenThrows(RuleViolation, rule('four-eyes')));
-
-  it('nor reject it', () => spec.given([selfAssessed(), decided(), proposed()]).when(settle('rejection', 'huyen-1')).thenThrows(RuleViolation, rule('four-eyes')));
-
-  it('an undecided rating has nothing to change (not-decided)', () => spec.given([selfAssessed()]).when(propose()).thenThrows(RuleViolation, rule('not-decided')));
-
-  it('an unknown rating is 404', () => spec.given([]).when(propose()).thenThrows(NotFoundError));
-
-  it('one change at a time (409 change-pending)', () => spec.given([selfAssessed(), decided(), proposed()]).when(propose('average', 'huyen-3')).thenThrows(ConflictError, rule('change-pending')));
-
-  it('a change to the grade it already has is refused (same-grade)', () => spec.given([selfAssessed(), decided()]).when(propose('good')).thenThrows(RuleViolation, rule('same-grade')));
-
-  it("a grade outside the rating's scale is refused (grade-not-in-scale)", () => spec.given([selfAssessed(), decided()]).when(propose('excellent')).thenThrows(RuleViolation, rule('grade-not-in-scale')));
-
-  it('a settled change is settled once (409 change-settled); the next change is numbered on', () => {
-    const approved: RatingEvent = { type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } };
-    spec.given([selfAssessed(), decided(), proposed(), approved]).when(settle('rejection', 'huyen-3')).thenThrows(ConflictError, rule('change-settled'));
-    spec.given([selfAssessed(), decided(), proposed(), approved]).when(propose('good')).then([proposed(2, 'huyen-1', 'good', 'strong')]);
-  });
-
-  it('an unknown change is 404', () => spec.given([selfAssessed(), decided()]).when(settle('approval', 'huyen-2', 7)).thenThrows(NotFoundError));
 });
