@@ -29,6 +29,8 @@ export interface RoutePolicy {
   open?: boolean;
   /** The units and branches the command touches; absent fields the validation pipe will refuse are left out. */
   targets?: (request: RouteRequest) => Target[];
+  /** An upload: the body is multipart/form-data (a file), not a JSON object; its targets come from the path and query. */
+  multipart?: true;
 }
 
 /**
@@ -201,6 +203,10 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   },
   { method: 'POST', path: '/members/:id/party-introductions', action: 'member.introduce-to-party', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
   { method: 'POST', path: '/members/:id/party-introduction-outcomes', action: 'member.record-party-outcome', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  // Bulk admission into a unit's subtree (each row's branch is looked for there, by id or name); an
+  // import's id begins with its unit's id (`<unitId>:<hex>`), so its progress is read within that scope.
+  { method: 'POST', path: '/member-imports', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], multipart: true, targets: (r) => unit(idAt(query(r).unitId, 'unitId')) },
+  { method: 'GET', path: '/member-imports/:id', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[0-9a-f]{16}$/, ''), 'id')) },
   // Erasure under the personal-data law: an officer of the level above, never a system key.
   { method: 'POST', path: '/members/:id/personal-data-erasure', action: 'member.erase-personal-data', roles: ['unit-officer'], targets: (r) => member(pathId(r)) },
   // branch officers (personnel)
@@ -266,6 +272,8 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   { method: 'GET', path: '/competitions/:id', action: 'training.read', roles: TRAINING_READERS },
   { method: 'POST', path: '/mentor-assignments', action: 'training.mentor.assign', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...branch(idAt(body(r).branchId, 'branchId')), ...member(idAt(body(r).mentorMemberId, 'mentorMemberId'))] },
   { method: 'POST', path: '/mentor-assignments/:id/ending', action: 'training.mentor.end', roles: ['unit-officer', 'system-integrator'] },
+  // reports: figures of a unit's subtree (no names), for its officers and systems within scope, auditors everywhere
+  { method: 'GET', path: '/reports/units/:id/summary', action: 'report.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(pathId(r)) },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerClientError } from './client-error';
@@ -59,6 +60,9 @@ export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'
   });
   const fastify = adapter.getInstance();
   applyHttpLimits(fastify.server, limits);
+  // Uploads (POST /member-imports): the handler reads the parts from the stream, each route with
+  // its own limits; a multipart body sent to a JSON route leaves it without a body (400).
+  void adapter.register(multipart as never, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, parts: 20 } });
   fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const errors = request.body === undefined ? [] : checkBody(request.body);
     done(errors.length ? new ValidationFailed(errors) : undefined);

@@ -8,6 +8,8 @@ import { PersonnelLogModule } from './application/personnel-log.module';
 import { PersonnelService } from './application/personnel.service';
 import { personnelSchemas } from './application/schemas';
 import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
+import { MemberImportsController } from './member-imports/member-imports.controller';
+import { MemberImports } from './member-imports/member-imports.service';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
 import { MemberListAsOf } from './members/member-list-as-of';
 import { AdmitMemberHandler } from './members/admit-member.handler';
@@ -43,7 +45,7 @@ export { personnelSchemas };
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
-  controllers: [MembersController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer, BranchRatingsConsumer],
+  controllers: [MembersController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer, BranchRatingsConsumer],
   providers: [
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
     { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
@@ -53,6 +55,7 @@ export { personnelSchemas };
     AppointOfficerHandler,
     ErasePersonalDataHandler,
     AdmitMemberHandler,
+    MemberImports,
     TransferMemberHandler,
     OrganisationReactions,
     MemberDirectoryReads,

@@ -30,6 +30,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   'branch-splits': 'organisation',
   'unit-mergers': 'organisation',
   members: 'personnel',
+  'member-imports': 'personnel',
   'personnel-reports': 'personnel',
   'training-courses': 'training',
   'training-records': 'training',

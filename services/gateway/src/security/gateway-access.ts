@@ -44,7 +44,8 @@ export class GatewayAccess {
 
     const { path, params } = this.routeOf(request, route);
     // The route and method before the body: one no route policy names is refused whatever it carries.
-    if (request.method === 'POST' && policyOf('POST', path)) refuseUnsafeBody(request);
+    const policy = request.method === 'POST' ? policyOf('POST', path) : undefined;
+    if (policy) refuseUnsafeBody(request, policy.multipart === true);
     let decision;
     try {
       decision = await authorise(principal, request.method, path, { params, body: request.body, query: request.query }, this.scopes);

@@ -25,9 +25,14 @@ const POISON = new Set(['__proto__', 'constructor', 'prototype']);
  * A command's body is a JSON object, sent as application/json. Keys that reach object prototypes
  * are refused at any depth: class-validator's whitelist does not see `constructor`.
  */
-export function refuseUnsafeBody(request: GatewayRequest) {
+export function refuseUnsafeBody(request: GatewayRequest, upload = false) {
   const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const body = request.body;
+  // An upload's parts are read by its handler, with that route's limits.
+  if (upload) {
+    if (type !== 'multipart/form-data') throw new HttpException(`send the file as multipart/form-data, not ${type || 'nothing'}`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    return;
+  }
   if (body === undefined && request.method === 'DELETE') return;
   if (type !== 'application/json') throw new HttpException(`send the command as application/json, not ${type || 'nothing'}`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {

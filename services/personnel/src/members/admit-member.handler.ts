@@ -3,7 +3,26 @@ import { CommandContext, ConflictError, EventStore } from '@register/event-sourc
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { AdmitMember, admissionDecider } from './admit-member';
+import { BranchStatusFact } from '../domain/facts';
 import { MemberDirectoryReads } from './member-directory.read-model';
+import { AdmitMemberRequest } from './members.dto';
+
+/** The admission a request asks for (POST /members, or a row of an import). */
+export function admissionCommand(body: AdmitMemberRequest, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext): AdmitMember {
+  const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
+  const personal = { fullName, dateOfBirth, gender, ...(ethnicity ? { ethnicity } : {}), ...(phone ? { phone } : {}), ...(nationalId ? { nationalId } : {}) };
+  return {
+    type: 'AdmitMember',
+    memberId,
+    branchId: body.branchId,
+    branchStatus,
+    personal,
+    admittedOn: body.admittedOn,
+    ...(ctx.decision ? { decision: ctx.decision } : {}),
+    ...(body.introducerId ? { introducerId: body.introducerId } : {}),
+    ...(body.consent ? { consent: { givenOn: body.consent.givenOn, purposes: body.consent.purposes } } : {}),
+  };
+}
 
 /**
  * An admission, with the one fact the decider cannot have: whether the branch already has a member
@@ -19,21 +38,30 @@ export class AdmitMemberHandler {
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
   ) {}
 
-  /** `namesake`: the caller says the applicant is a different person with the same name and date of birth. */
-  async handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
-    if (!namesake) await this.refuseDuplicate(command);
+  /**
+   * `namesake`: the caller says the applicant is a different person with the same name and date of
+   * birth. `seenAt`: a log position the directory is to be read at, instead of the head now (an
+   * import reads the head once per batch, and checks the batch's own rows against each other).
+   */
+  async handle(command: AdmitMember, namesake: boolean, context: CommandContext, seenAt?: number): Promise<CommandAnswer> {
+    if (!namesake) await this.refuseDuplicate(command, seenAt);
     return this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
   }
 
-  private async refuseDuplicate(c: AdmitMember) {
-    const head = await this.store.headPosition();
+  /** A member of the branch with the applicant's name and date of birth (other than the applicant), as the directory has it at `seenAt` (the head now by default). */
+  async namesakeOf(c: AdmitMember, seenAt?: number): Promise<string | undefined> {
+    const head = seenAt ?? (await this.store.headPosition());
     // The member itself (a retried admission) is answered by the command path, not refused here.
-    const existing = (await this.directory.namesakes(c.branchId, c.personal.fullName, c.personal.dateOfBirth, head)).filter((id) => id !== c.memberId);
-    if (existing.length > 0) {
+    return (await this.directory.namesakes(c.branchId, c.personal.fullName, c.personal.dateOfBirth, head)).find((id) => id !== c.memberId);
+  }
+
+  private async refuseDuplicate(c: AdmitMember, seenAt?: number) {
+    const existing = await this.namesakeOf(c, seenAt);
+    if (existing !== undefined) {
       throw new ConflictError(
         'possible-duplicate',
-        `branch ${c.branchId} already has a member with this name and date of birth (${existing[0]}); if the applicant is a different person, send namesake: true`,
-        { existingMemberId: existing[0] },
+        `branch ${c.branchId} already has a member with this name and date of birth (${existing}); if the applicant is a different person, send namesake: true`,
+        { existingMemberId: existing },
       );
     }
   }

@@ -9,7 +9,7 @@ import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
-import { AdmitMemberHandler } from './admit-member.handler';
+import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
 import { statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
@@ -65,19 +65,7 @@ export class MembersController {
   @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person)' })
   admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
-    const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
-    const personal = { fullName, dateOfBirth, gender, ...(ethnicity ? { ethnicity } : {}), ...(phone ? { phone } : {}), ...(nationalId ? { nationalId } : {}) };
-    const command = {
-      type: 'AdmitMember' as const,
-      memberId,
-      branchId: body.branchId,
-      branchStatus: this.personnel.branchStatus(body.branchId),
-      personal,
-      admittedOn: body.admittedOn,
-      ...(ctx.decision ? { decision: ctx.decision } : {}),
-      ...(body.introducerId ? { introducerId: body.introducerId } : {}),
-      ...(body.consent ? { consent: { givenOn: body.consent.givenOn, purposes: body.consent.purposes } } : {}),
-    };
+    const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId), ctx);
     return this.admissions.handle(command, body.namesake === true, ctx);
   }
 

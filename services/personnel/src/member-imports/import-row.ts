@@ -1,0 +1,50 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { FieldError, flattenValidationErrors } from '@register/service-kit';
+import { AdmitMemberRequest } from '../members/members.dto';
+import { fieldsOf, foldName, ImportField } from './import-columns';
+import { SheetRow } from './spreadsheet';
+
+/** What an import says of one row. */
+export type RowVerdict =
+  | { row: number; verdict: 'valid' | 'admitted' | 'already-admitted'; memberId: string; branchId: string; fullName: string }
+  | { row: number; verdict: 'refused'; fullName: string | null; rule: string; message: string; errors?: FieldError[] };
+
+export const refused = (row: number, fullName: string | null, rule: string, message: string, errors?: FieldError[]): RowVerdict => ({
+  row,
+  verdict: 'refused',
+  fullName,
+  rule,
+  message,
+  ...(errors ? { errors } : {}),
+});
+
+/** Where the import may admit: the branches of its unit's subtree today, by id and by folded name. */
+export interface BranchesInScope {
+  unitId: string;
+  ids: Set<string>;
+  byName: Map<string, string[]>;
+}
+
+/** The branch a row names, by id or by name within the import's unit; a refusal when none or several. */
+function branchOf(named: string | undefined, scope: BranchesInScope): string | { rule: string; message: string } {
+  if (named === undefined) return { rule: 'isNotEmpty', message: 'Chi đoàn / branch is empty' };
+  if (scope.ids.has(named)) return named;
+  const byName = scope.byName.get(foldName(named)) ?? [];
+  if (byName.length === 1) return byName[0];
+  if (byName.length > 1) return { rule: 'ambiguous-branch', message: `${byName.length} branches under ${scope.unitId} are named "${named}": give the branch id (${byName.join(', ')})` };
+  return { rule: 'unknown-branch', message: `no branch "${named}" (by id or name) under unit ${scope.unitId}` };
+}
+
+/** A row checked as POST /members checks its body (the same DTO and rules), its branch resolved; or the refusal. */
+export async function admissionOf(sheetRow: SheetRow, columns: Partial<Record<ImportField, string>>, scope: BranchesInScope, reason: string): Promise<AdmitMemberRequest | RowVerdict> {
+  const fields = fieldsOf(sheetRow.cells, columns);
+  const fullName = fields.fullName ?? null;
+  const branch = branchOf(fields.branch, scope);
+  if (typeof branch !== 'string') return refused(sheetRow.row, fullName, branch.rule, branch.message, [{ field: 'branch', ...branch }]);
+  const { branch: _named, ...personal } = fields;
+  const request = plainToInstance(AdmitMemberRequest, { ...personal, branchId: branch, reason });
+  const errors = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+  if (errors.length > 0) return refused(sheetRow.row, fullName, errors[0].rule, errors.map((e) => e.message).join('; '), errors);
+  return request;
+}

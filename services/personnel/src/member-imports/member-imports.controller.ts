@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { MultipartFile, MultipartValue } from '@fastify/multipart';
+import { CommandContext } from '@register/event-sourcing';
+import { ParseIdPipe, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { MEMBER_IMPORT_FORM, MemberImportQuery } from './member-imports.dto';
+import { MemberImport, MemberImports } from './member-imports.service';
+import { MAX_IMPORT_BYTES } from './spreadsheet';
+
+type Reply = { header(name: string, value: string): unknown };
+type MultipartRequest = RegisterRequest & { isMultipart?: () => boolean; parts?: (options?: object) => AsyncIterableIterator<MultipartFile | MultipartValue> };
+
+/** What the caller sees of an import: everything but whom the service keeps it for. */
+const view = ({ actor: _actor, ...rest }: MemberImport) => rest;
+
+/** Bulk admission (kết nạp hàng loạt) from an .xlsx or .csv file: the import runs in the background, GET shows its progress. */
+@ApiTags('member-imports')
+@Controller('member-imports')
+export class MemberImportsController {
+  constructor(private readonly imports: MemberImports) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(MEMBER_IMPORT_FORM)
+  @ApiOperation({
+    summary:
+      "Admit members from a spreadsheet (multipart: file, reason, dryRun). Columns in Vietnamese or English: Họ và tên / fullName, Ngày sinh / dateOfBirth, Giới tính / gender, Ngày vào Đoàn / admittedOn, Chi đoàn / branch (id or name within unitId's subtree), optional Dân tộc / ethnicity, Số điện thoại / phone, Số CCCD / nationalId. 202 with the import (Location: GET /member-imports/{id}); 415 for a file that is no spreadsheet, 400 for a header without the required columns, 413 beyond 5 MB",
+  })
+  async start(@Query() query: MemberImportQuery, @Req() req: MultipartRequest, @Res({ passthrough: true }) reply: Reply) {
+    const form = await formOf(req);
+    const context: CommandContext = { actor: req.actor?.id ?? 'anonymous', reason: form.reason, correlationId: req.correlationId ?? randomUUID() };
+    const job = await this.imports.start({ file: form.file, unitId: query.unitId, dryRun: form.dryRun, context });
+    reply.header('location', `/api/v1/member-imports/${encodeURIComponent(job.id)}`);
+    return view(job);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: "An import's progress (processed of total, counts) and each row's verdict: valid (dry run), admitted, already-admitted or refused with the rule and the reason" })
+  get(@Param('id', ParseIdPipe) id: string) {
+    return view(this.imports.get(id));
+  }
+}
+
+/** The form's file (the first one, read up to the limit: 413 beyond), reason and dryRun; 400 naming what is missing. */
+async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: string; dryRun: boolean }> {
+  if (!req.isMultipart?.() || !req.parts) throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: 'send the file as multipart/form-data, in a field named file' }]);
+  const fields: Record<string, string> = {};
+  let file: Buffer | undefined;
+  for await (const part of req.parts({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } })) {
+    if (part.type === 'file') file = await part.toBuffer();
+    else fields[part.fieldname] = String(part.value);
+  }
+  const errors = [];
+  if (!file || file.length === 0) errors.push({ field: 'file', rule: 'isNotEmpty', message: 'file must be an .xlsx or .csv file' });
+  const reason = (fields.reason ?? '').trim();
+  if (reason === '' || reason.length > 1000) errors.push({ field: 'reason', rule: 'isNotEmpty', message: 'reason must be given (at most 1000 characters)' });
+  if (fields.dryRun !== undefined && !['true', 'false'].includes(fields.dryRun)) errors.push({ field: 'dryRun', rule: 'isBoolean', message: 'dryRun must be true or false' });
+  if (errors.length > 0 || !file) throw new ValidationFailed(errors);
+  return { file, reason, dryRun: fields.dryRun === 'true' };
+}

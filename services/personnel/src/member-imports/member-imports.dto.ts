@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsRegisterId } from '@register/service-kit';
+
+/** POST /member-imports?unitId=: the unit whose subtree the rows are admitted into (the caller's scope is checked on it). */
+export class MemberImportQuery {
+  @ApiProperty({ description: "The unit whose subtree the import admits into: each row's branch (an id, or a name) is looked for there" })
+  @IsRegisterId()
+  unitId!: string;
+}
+
+/** The multipart form of POST /member-imports, as the OpenAPI document shows it. */
+export const MEMBER_IMPORT_FORM = {
+  schema: {
+    type: 'object',
+    required: ['file', 'reason'],
+    properties: {
+      file: { type: 'string', format: 'binary', description: '.xlsx (first sheet) or .csv (UTF-8), at most 5 MB and 10,000 rows; the first row names the columns' },
+      reason: { type: 'string', description: 'Why these members are admitted; recorded with each admission' },
+      dryRun: { type: 'string', enum: ['true', 'false'], description: "true: each row's verdict, nothing admitted" },
+    },
+  },
+};

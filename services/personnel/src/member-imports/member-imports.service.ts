@@ -1,0 +1,170 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { CommandContext, ConflictError, EventStore, RuleViolation } from '@register/event-sourcing';
+import { newEntityId } from '@register/service-kit';
+import { BranchReplica } from '../application/branch-replica';
+import { PersonnelDirectory } from '../application/personnel-directory';
+import { PersonnelService } from '../application/personnel.service';
+import { PERSONNEL_STORE } from '../application/tokens';
+import { memberAggregate } from '../domain/member';
+import { decideAdmission } from '../members/admit-member';
+import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.handler';
+import { AdmitMemberRequest } from '../members/members.dto';
+import { columnsOf, foldName } from './import-columns';
+import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
+import { readSheet, SheetRow } from './spreadsheet';
+
+/** Rows admitted between two reads of the log's head (one wait for the member directory a batch). */
+const BATCH = 250;
+/** Admissions of one batch under way at once (each its own member stream). */
+const PARALLEL = 8;
+/** Finished imports kept for GET /member-imports/{id}. */
+const KEPT = 200;
+
+export interface MemberImport {
+  id: string;
+  unitId: string;
+  dryRun: boolean;
+  fileSha256: string;
+  status: 'running' | 'finished' | 'failed';
+  total: number;
+  processed: number;
+  counts: { valid: number; admitted: number; alreadyAdmitted: number; refused: number };
+  startedAt: string;
+  finishedAt: string | null;
+  rowsPerSecond: number | null;
+  actor: string;
+  rows: RowVerdict[];
+}
+
+export interface ImportRequest {
+  file: Buffer;
+  unitId: string;
+  dryRun: boolean;
+  context: CommandContext;
+}
+
+/**
+ * Bulk admission from a spreadsheet. The file is read and its header checked before anything
+ * starts (a bad file is a 4xx and admits nobody); the rows are then admitted in the background,
+ * in batches, each through the command path of POST /members (same DTO rules, same decider, the
+ * same duplicate check), as the caller, with the caller's reason. Each row's command id is
+ * (file's SHA-256, row number): the same file imported again is answered from the first
+ * admissions and admits nobody twice. The import's progress is kept in this process's memory
+ * (docs/member-imports.md): the admissions themselves are in the log.
+ */
+@Injectable()
+export class MemberImports {
+  private readonly imports = new Map<string, MemberImport>();
+  private readonly logger = new Logger('MemberImports');
+
+  constructor(
+    private readonly personnel: PersonnelService,
+    private readonly admissions: AdmitMemberHandler,
+    private readonly replica: BranchReplica,
+    private readonly directory: PersonnelDirectory,
+    @Inject(PERSONNEL_STORE) private readonly store: EventStore,
+  ) {}
+
+  get(id: string): MemberImport {
+    const found = this.imports.get(id);
+    if (!found) throw new NotFoundException(`no member import ${id} (imports are kept until the service restarts)`);
+    return found;
+  }
+
+  /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
+  async start(request: ImportRequest): Promise<MemberImport> {
+    const { header, rows } = await readSheet(request.file);
+    const columns = columnsOf(header);
+    const sha = createHash('sha256').update(request.file).digest('hex');
+    // The import's id names its unit, so that the gateway authorises its reads by the unit's scope.
+    const job: MemberImport = {
+      id: `${request.unitId}:${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+      unitId: request.unitId,
+      dryRun: request.dryRun,
+      fileSha256: sha,
+      status: 'running',
+      total: rows.length,
+      processed: 0,
+      counts: { valid: 0, admitted: 0, alreadyAdmitted: 0, refused: 0 },
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      rowsPerSecond: null,
+      actor: request.context.actor,
+      rows: [],
+    };
+    this.keep(job);
+    const scope = this.scopeOf(request.unitId);
+    void this.run(job, rows, (row) => admissionOf(row, columns, scope, request.context.reason), request.context).catch((error: Error) => {
+      this.logger.error(`member import ${job.id} stopped: ${error.message}`);
+      job.status = 'failed';
+      job.finishedAt = new Date().toISOString();
+    });
+    return job;
+  }
+
+  private keep(job: MemberImport) {
+    this.imports.set(job.id, job);
+    if (this.imports.size > KEPT) this.imports.delete(this.imports.keys().next().value as string);
+  }
+
+  private scopeOf(unitId: string): BranchesInScope {
+    const ids = new Set(this.replica.branchesUnder(unitId, { kind: 'date', date: this.personnel.today() }));
+    const byName = new Map<string, string[]>();
+    for (const id of ids) {
+      const name = this.replica.get(id)?.name;
+      if (name !== undefined) byName.set(foldName(name), [...(byName.get(foldName(name)) ?? []), id]);
+    }
+    return { unitId, ids, byName };
+  }
+
+  private async run(job: MemberImport, rows: SheetRow[], check: (row: SheetRow) => Promise<AdmitMemberRequest | RowVerdict>, context: CommandContext) {
+    const started = Date.now();
+    const seen = new Map<string, number>();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const seenAt = await this.store.headPosition();
+      for (let j = i; j < Math.min(i + BATCH, rows.length); j += PARALLEL) {
+        const chunk = rows.slice(j, Math.min(j + PARALLEL, i + BATCH));
+        const checked = await Promise.all(chunk.map(check));
+        // Started in row order: the file's earlier row of a pair is the one `seen` keeps.
+        this.record(job, await Promise.all(chunk.map((row, k) => this.verdict(job, row, checked[k], seen, context, seenAt))));
+      }
+    }
+    job.rows.sort((a, b) => a.row - b.row);
+    job.status = 'finished';
+    job.finishedAt = new Date().toISOString();
+    job.rowsPerSecond = Math.round((rows.length / Math.max(Date.now() - started, 1)) * 1000);
+  }
+
+  private record(job: MemberImport, verdicts: RowVerdict[]) {
+    for (const v of verdicts) {
+      job.rows.push(v);
+      job.processed += 1;
+      if (v.verdict === 'already-admitted') job.counts.alreadyAdmitted += 1;
+      else job.counts[v.verdict] += 1;
+    }
+  }
+
+  /** One row's verdict: refused by the checks, by a namesake in the file or the branch, or by the decider; else valid (dry run) or admitted. */
+  private async verdict(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: Map<string, number>, base: CommandContext, seenAt: number): Promise<RowVerdict> {
+    if (!(checked instanceof AdmitMemberRequest)) return checked;
+    const key = JSON.stringify([checked.branchId, foldName(checked.fullName), checked.dateOfBirth]);
+    const twin = seen.get(key);
+    if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth, branch) as row ${twin}`);
+    seen.set(key, row.row);
+    // The import's own command id for this row: the same file again names the same admissions.
+    const context: CommandContext = { ...base, commandId: `member-import:${job.fileSha256}:${row.row}`, caller: 'member-imports', fingerprint: `${job.fileSha256}:${row.row}` };
+    const command = admissionCommand(checked, newEntityId(context), this.personnel.branchStatus(checked.branchId), context);
+    const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted'): RowVerdict => ({ row: row.row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: checked.fullName });
+    try {
+      if (this.directory.member(command.memberId)) return admitted('already-admitted');
+      if (!job.dryRun) return admitted((await this.admissions.handle(command, false, context, seenAt)).duplicate ? 'already-admitted' : 'admitted');
+      decideAdmission(command, memberAggregate.initialState());
+      const namesake = await this.admissions.namesakeOf(command, seenAt);
+      return namesake === undefined ? admitted('valid') : refused(row.row, checked.fullName, 'possible-duplicate', `branch ${command.branchId} already has a member with this name and date of birth (${namesake})`);
+    } catch (error) {
+      if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row.row, checked.fullName, error.rule, error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { ValidationFailed } from '@register/service-kit';
+
+/** The largest file an import takes (documented in docs/member-imports.md). */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+/** The most rows one import takes. */
+export const MAX_IMPORT_ROWS = 10_000;
+
+/** One data row: its number in the sheet (the header is row 1) and its cells by column name. */
+export interface SheetRow {
+  row: number;
+  cells: Record<string, string>;
+}
+
+/** A file that is neither an .xlsx workbook nor UTF-8 CSV text. */
+export class NotASpreadsheet extends HttpException {
+  constructor(detail: string) {
+    super(detail, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+  }
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** The rows of an .xlsx (first sheet) or a CSV file, as text, the first non-empty row being the header. */
+export async function readSheet(file: Buffer): Promise<{ header: string[]; rows: SheetRow[] }> {
+  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file) : csvTable(file);
+  const first = table.findIndex((r) => r.cells.some((c) => c !== ''));
+  if (first < 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
+  const header = table[first].cells;
+  const rows = table
+    .slice(first + 1)
+    .filter((r) => r.cells.some((c) => c !== ''))
+    .map((r) => ({ row: r.row, cells: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
+  if (rows.length > MAX_IMPORT_ROWS) throw new ValidationFailed([{ field: 'file', rule: 'max-rows', message: `an import takes at most ${MAX_IMPORT_ROWS} rows; this file has ${rows.length}` }]);
+  return { header, rows };
+}
+
+type Table = Array<{ row: number; cells: string[] }>;
+
+async function xlsxTable(file: Buffer): Promise<Table> {
+  const book = new ExcelJS.Workbook();
+  try {
+    await book.xlsx.load(file as unknown as ArrayBuffer);
+  } catch {
+    throw new NotASpreadsheet('the file is a zip archive but not an .xlsx workbook');
+  }
+  const sheet = book.worksheets[0];
+  if (!sheet) throw new NotASpreadsheet('the workbook has no sheet');
+  const table: Table = [];
+  sheet.eachRow({ includeEmpty: false }, (row, number) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellText(cell.value)));
+    table.push({ row: number, cells: Array.from(cells, (c) => c ?? '') });
+  });
+  return table;
+}
+
+/** A cell as text: a date cell as YYYY-MM-DD (Excel keeps dates as UTC midnight), rich text joined, a formula by its result. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((t) => t.text).join('').trim();
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('text' in value) return String(value.text).trim();
+    return '';
+  }
+  return String(value).trim();
+}
+
+function csvTable(file: Buffer): Table {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(file);
+  } catch {
+    throw new NotASpreadsheet('the file is neither an .xlsx workbook nor UTF-8 CSV text');
+  }
+  // eslint-disable-next-line no-control-regex -- NUL and other binary control characters mean the file is not text
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new NotASpreadsheet('the file is neither an .xlsx workbook nor CSV text');
+  const delimiter = [',', ';', '\t'].reduce((best, d) => (count(text, d) > count(text, best) ? d : best), ',');
+  try {
+    const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    return records.map(({ record, info }) => ({ row: info.lines, cells: record }));
+  } catch (error) {
+    throw new ValidationFailed([{ field: 'file', rule: 'csv', message: `the CSV cannot be read: ${(error as Error).message}` }]);
+  }
+}
+
+/** How often a separator appears in the first line: the one that appears most splits the columns. */
+function count(text: string, delimiter: string): number {
+  const line = text.slice(0, text.search(/\r?\n|$/));
+  return line.split(delimiter).length;
+}

@@ -1,0 +1,122 @@
+import { API_PREFIX } from '@register/service-kit';
+import { Gateway, refusedUnchanged, Reply, startSeeded } from '../gateway/gateway-app';
+import { applicant, csvOf, ImportRow, multipartBody, xlsxOf } from '../support/member-import-files';
+
+jest.setTimeout(240_000);
+
+/**
+ * Bulk admission through the gateway, embedded: an officer of Quế Phong district imports an .xlsx
+ * of 1,000 members built with exceljs (Vietnamese header, branches by name and by id), 20 of them
+ * bad; a dry run first, then the real run, then the same file again.
+ */
+describe('member imports (embedded, through the gateway)', () => {
+  let gw: Gateway;
+  let officer: Record<string, string>;
+
+  const upload = (file: Buffer, name: string, fields: Record<string, string>, headers = officer, unitId = 'qp') => {
+    const { payload, contentType } = multipartBody(file, name, fields);
+    return gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=${unitId}`, headers: { ...headers, 'content-type': contentType }, payload });
+  };
+  const progress = (id: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(id)}`, headers: officer });
+  const finished = async (started: Reply): Promise<Reply> => {
+    expect(started.status).toBe(202);
+    for (;;) {
+      const r = await progress(started.body.id);
+      expect(r.status).toBe(200);
+      if (r.body.status !== 'running') return r;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const admissions = async () => (await gw.personnelStore.readAll(0, 100_000)).filter((e) => e.type === 'MemberAdmitted').length;
+
+  /** 980 good rows over the district's three branches (by name, by id), and 20 bad ones, each bad a different way. */
+  const rows: ImportRow[] = [];
+  const bad = new Map<number, string>();
+  for (let n = 0; n < 1000; n++) rows.push(applicant(n, ['Chi đoàn bản Mường Phú', 'b-2', 'chi đoàn bản na sành'][n % 3]));
+  const spoil = (n: number, change: Partial<ImportRow>, rule: string) => {
+    rows[n] = { ...rows[n], ...change };
+    bad.set(n + 2, rule); // row 1 is the header
+  };
+  for (let i = 0; i < 5; i++) spoil(100 + i, { branch: 'Chi đoàn không có' }, 'unknown-branch');
+  for (let i = 0; i < 5; i++) spoil(200 + i, { branch: 'b-9' }, 'unknown-branch'); // Thanh Hóa's: outside the district
+  for (let i = 0; i < 4; i++) spoil(300 + i, { dateOfBirth: '31/02/2001' }, 'isCalendarDate');
+  for (let i = 0; i < 3; i++) spoil(400 + i, { dateOfBirth: '1970-01-01' }, 'admission-age');
+  for (let i = 0; i < 3; i++) spoil(500 + i, { ...rows[10 + i] }, 'possible-duplicate'); // the same person twice in the file
+
+  beforeAll(async () => {
+    const seeded = await startSeeded();
+    gw = seeded.gw;
+    await gw.syncPersonnel();
+    officer = await gw.bearer({ sub: 'qp-officer', roles: ['unit-officer'], scopeUnitId: 'qp' });
+  });
+  afterAll(() => gw?.close());
+
+  it('a dry run answers each row\'s verdict and admits nobody; the real run admits the 980 and names the 20 refused; the same file again admits nobody twice', async () => {
+    const file = await xlsxOf(rows);
+
+    const dry = await finished(await upload(file, 'doan-vien.xlsx', { reason: 'kết nạp đợt 26/3', dryRun: 'true' }));
+    expect(dry.body).toMatchObject({ dryRun: true, status: 'finished', total: 1000, processed: 1000, counts: { valid: 980, refused: 20, admitted: 0 } });
+    expect(await admissions()).toBe(0);
+
+    const real = await finished(await upload(file, 'doan-vien.xlsx', { reason: 'kết nạp đợt 26/3' }));
+    expect(real.body).toMatchObject({ dryRun: false, status: 'finished', total: 1000, counts: { admitted: 980, refused: 20, alreadyAdmitted: 0 } });
+    const refusedRows = real.body.rows.filter((r: { verdict: string }) => r.verdict === 'refused');
+    expect(new Map(refusedRows.map((r: { row: number; rule: string }) => [r.row, r.rule]))).toEqual(bad);
+    for (const r of refusedRows) expect(r).toEqual(expect.objectContaining({ fullName: expect.any(String), message: expect.any(String) }));
+    expect(real.body.rowsPerSecond).toBeGreaterThan(0);
+    expect(await admissions()).toBe(980);
+
+    // Admitted as POST /members admits: the caller, the reason, the branch resolved by name, the name intact.
+    const one = real.body.rows.find((r: { row: number }) => r.row === 2);
+    const member = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${one.memberId}/history`, headers: officer });
+    expect(member.body.items[0]).toMatchObject({ type: 'MemberAdmitted', actor: 'qp-officer', reason: 'kết nạp đợt 26/3', data: { branchId: 'b-1', admittedOn: '2020-03-26' } });
+    expect(one.fullName).toBe(rows[0].fullName);
+
+    const again = await finished(await upload(file, 'doan-vien-lan-2.xlsx', { reason: 'gửi lại' }));
+    expect(again.body.counts).toMatchObject({ admitted: 0, alreadyAdmitted: 980, refused: 20 });
+    expect(await admissions()).toBe(980);
+  });
+
+  it('5,000 rows: the answer is an import resource with progress, not a request held open', async () => {
+    const many = Array.from({ length: 5000 }, (_, n) => applicant(10_000 + n, ['b-1', 'b-2', 'b-3'][n % 3]));
+    const before = await admissions();
+    const t0 = Date.now();
+    const started = await upload(csvOf(many), 'nhieu.csv', { reason: 'kết nạp hàng loạt' });
+    expect(started.status).toBe(202);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(started.body).toMatchObject({ status: 'running', total: 5000 });
+    expect(started.headers.location).toBe(`/api/v1/member-imports/${encodeURIComponent(started.body.id)}`);
+    const done = await finished(started);
+    expect(done.body.counts).toMatchObject({ admitted: 5000, refused: 0 });
+    expect(await admissions()).toBe(before + 5000);
+    console.log(`member import: 5,000 rows in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${done.body.rowsPerSecond} rows/s`);
+  });
+
+  it('a file that is no spreadsheet, has no recognisable header or is over 5 MB is a clear 4xx, and nothing is admitted', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const notSheet = await refusedUnchanged(gw, 415, () => upload(png, 'anh.png', { reason: 'nhầm tệp' }));
+    expect(notSheet.body.detail).toMatch(/neither an \.xlsx workbook nor/);
+    const fakeXlsx = Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(100)]);
+    await refusedUnchanged(gw, 415, () => upload(fakeXlsx, 'hong.xlsx', { reason: 'tệp hỏng' }));
+
+    const noHeader = await refusedUnchanged(gw, 400, () => upload(Buffer.from('Lò Văn A,2000-01-01,Nam,2020-03-26,b-1\r\n'), 'khong-tieu-de.csv', { reason: 'thiếu tiêu đề' }));
+    expect(noHeader.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`)).toEqual(
+      ['fullName', 'dateOfBirth', 'gender', 'admittedOn', 'branch'].map((f) => `file.columns.${f}:header`),
+    );
+
+    const huge = Buffer.concat([csvOf(rows), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
+    const tooLarge = await refusedUnchanged(gw, 413, () => upload(huge, 'qua-lon.csv', { reason: 'quá lớn' }));
+    expect(tooLarge.body.rule).toBe('FST_REQ_FILE_TOO_LARGE');
+
+    const noReason = await refusedUnchanged(gw, 400, () => upload(csvOf(rows.slice(0, 3)), 'a.csv', {}));
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+  });
+
+  it('an officer imports only into their own subtree, and reads only imports of it', async () => {
+    const other = await gw.bearer({ sub: 'th-officer', roles: ['unit-officer'], scopeUnitId: 'th' });
+    await refusedUnchanged(gw, 403, () => upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'ngoài phạm vi' }, other, 'qp'));
+    const mine = await finished(await upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'thử', dryRun: 'true' }));
+    const theirs = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(mine.body.id)}`, headers: other });
+    expect(theirs.status).toBe(403);
+  });
+});
