@@ -1,13 +1,12 @@
-import { Body, Controller, Get, Module, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ApiProperty, ApiPropertyOptional, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OpenAPIObject } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { CommandRequest, IsCalendarDate } from './command-request';
 import { IsRegisterId, IsRegisterName, ParseIdPipe } from './fields';
-import { describeRegister, documentBase, ProblemResponses } from './openapi';
-import { declareValidationConstraints } from './openapi-constraints';
+import { ProblemResponses, serveOpenApi } from './openapi';
 import { ReadModelQuery } from './read-query';
 
 class PlantTreeRequest extends CommandRequest {
@@ -28,6 +27,10 @@ class TreesController {
     return body;
   }
 
+  @Post('counts') @HttpCode(200) @ProblemResponses(503) count() {
+    return { trees: 0 };
+  }
+
   @Get(':id') @ProblemResponses(502) get(@Param('id', ParseIdPipe) id: string, @Query() query: TreesQuery) {
     return { id, query };
   }
@@ -42,8 +45,7 @@ describe('the OpenAPI document of a register app (serveOpenApi)', () => {
   beforeAll(async () => {
     const app = await NestFactory.create(TreesModule, new FastifyAdapter(), { logger: false });
     app.setGlobalPrefix('api/v1');
-    declareValidationConstraints();
-    document = describeRegister(SwaggerModule.createDocument(app, documentBase('Trees')));
+    document = serveOpenApi(app, 'Trees');
     await app.close();
   });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is read freely
@@ -62,6 +64,8 @@ describe('the OpenAPI document of a register app (serveOpenApi)', () => {
   it('lists the problems each kind of route answers, as problem+json with errors and rule', () => {
     expect(Object.keys(op('/trees', 'post').responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '429']);
     expect(Object.keys(op('/trees/{id}', 'get').responses).sort()).toEqual(['200', '400', '401', '403', '404', '429', '502', '503']);
+    // @ProblemResponses keeps the success a handler answers (here @HttpCode(200) on a POST).
+    expect(Object.keys(op('/trees/counts', 'post').responses).filter((s) => s.startsWith('2'))).toEqual(['200']);
     expect(op('/trees/{id}', 'get').responses[400].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
     expect(schema('Problem').properties).toEqual(expect.objectContaining({ rule: expect.anything(), errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' }, description: expect.any(String) } }));
   });

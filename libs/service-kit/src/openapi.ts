@@ -1,4 +1,6 @@
-import { applyDecorators, INestApplication } from '@nestjs/common';
+import { applyDecorators, INestApplication, RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { ApiQuery, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
 import { AS_OF_PROPERTY } from './as-of';
@@ -49,6 +51,7 @@ function problemResponse(status: number): ResponseObject {
 /** Builds the document of `app` and serves it with the UI. */
 export function serveOpenApi(app: INestApplication, title: string): OpenAPIObject {
   declareValidationConstraints();
+  declareSuccessBesideProblems(app);
   const document = describeRegister(SwaggerModule.createDocument(app, documentBase(title)));
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/openapi.json',
@@ -56,6 +59,29 @@ export function serveOpenApi(app: INestApplication, title: string): OpenAPIObjec
     swaggerOptions: { persistAuthorization: true },
   });
   return document;
+}
+
+/** Where @ApiResponse keeps a handler's responses (@nestjs/swagger's DECORATORS.API_RESPONSE, not exported). */
+const API_RESPONSE = 'swagger/apiResponse';
+
+/**
+ * A handler with @ProblemResponses and no success response of its own would lose the one Nest
+ * declares by default: it gets it back, with the status it answers (@HttpCode, else 201 for a
+ * POST and 200 otherwise), whatever the order of its decorators.
+ */
+function declareSuccessBesideProblems(app: INestApplication) {
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const controller of module.controllers.values()) {
+      const prototype = controller.metatype?.prototype as Record<string, unknown> | undefined;
+      for (const name of Object.getOwnPropertyNames(prototype ?? {})) {
+        const handler = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
+        const responses = typeof handler === 'function' ? (Reflect.getMetadata(API_RESPONSE, handler) as Record<string, object> | undefined) : undefined;
+        if (!handler || !responses || Object.keys(responses).some((status) => status.startsWith('2'))) continue;
+        const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST ? 201 : 200);
+        Reflect.defineMetadata(API_RESPONSE, { ...responses, [status]: { description: '' } }, handler);
+      }
+    }
+  }
 }
 
 export function documentBase(title: string) {
@@ -112,8 +138,6 @@ function describeOperation(method: string, operation: OperationObject) {
     operation.parameters = [...parameters, ...COMMAND_HEADERS.filter((h) => !parameters.some((p) => p.name === h.name))];
     statuses.push(404, 409, 413, 415, 422);
   }
-  // A route with @ProblemResponses and no success declared loses Nest's default one: it is put back.
-  if (!Object.keys(operation.responses).some((s) => s.startsWith('2'))) operation.responses[method === 'post' ? 201 : 200] = { description: '' };
   for (const status of statuses) operation.responses[status] ??= problemResponse(status);
 }
 
