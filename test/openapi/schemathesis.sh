@@ -34,9 +34,8 @@ token=$(DATA_DIR=$data_dir node -r ./scripts/paths.js dist/libs/auth/src/cli/min
 curl -sf -XPOST "$base/api/v1/units" -H "authorization: Bearer $token" -H 'content-type: application/json' \
   -d '{"id":"tw","kind":"central","name":"Trung ương Đoàn","reason":"khởi tạo sổ"}' >/dev/null
 
-PYTHONPATH=$here SCHEMATHESIS_HOOKS=schemathesis_hooks SCHEMATHESIS_LOG_HEAD=0 \
+PYTHONPATH=$here SCHEMATHESIS_HOOKS=schemathesis_hooks SCHEMATHESIS_LOG_HEAD=0 SCHEMATHESIS_TOKEN=$token \
   schemathesis --no-color --config-file "$here/schemathesis.toml" run "$base/api/openapi.json" \
-  --header "Authorization: Bearer $token" \
   --checks all \
   --workers 1 \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-5}" \

@@ -14,26 +14,39 @@ import os
 import schemathesis
 
 LOG_HEAD = int(os.environ.get("SCHEMATHESIS_LOG_HEAD", "0"))
-NEW_TARGET_FIELDS = {"branchId": ("name", "area", "parentUnitId", "id"), "unitId": ("name", "kind", "parentId", "id")}
+
+
+def _positive(case):
+    """A case drawn as valid: only those are kept to what the words say (a negative one stays as drawn)."""
+    meta = getattr(case, "meta", None)
+    return meta is None or not meta.generation.mode.is_negative
+
+
+def _position(value):
+    """minPosition as drawn: an int, or its text (the coverage phase sends query values as text)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _keep_to_the_words(query):
+    position = _position(query.get("minPosition"))
+    if position is not None and position > LOG_HEAD:
+        query["minPosition"] = LOG_HEAD
+    query.pop("cursor", None)
+    if "branchId" in query and "unitId" in query:
+        query.pop("unitId")
+    if "afterPosition" in query and "service" not in query:
+        query.pop("afterPosition")
+    return query
 
 
 @schemathesis.hook
-def map_case(context, case):
-    if isinstance(case.query, dict):
-        query = dict(case.query)
-        position = query.get("minPosition")
-        if isinstance(position, int) and not isinstance(position, bool) and position > LOG_HEAD:
-            query["minPosition"] = LOG_HEAD
-        query.pop("cursor", None)
-        if "branchId" in query and "unitId" in query:
-            query.pop("unitId")
-        if "afterPosition" in query and "service" not in query:
-            query.pop("afterPosition")
-        case.query = query
-    if isinstance(case.body, dict) and isinstance(case.body.get("into"), dict):
-        into = dict(case.body["into"])
-        for existing, new_fields in NEW_TARGET_FIELDS.items():
-            if existing in into and any(field in into for field in new_fields):
-                into.pop(existing)
-        case.body = {**case.body, "into": into}
-    return case
+def before_call(context, case, kwargs):
+    """Every phase's requests (examples, coverage, fuzzing, stateful) pass here before they are sent."""
+    if isinstance(case.query, dict) and _positive(case):
+        case.query = _keep_to_the_words(dict(case.query))
