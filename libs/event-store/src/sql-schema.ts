@@ -127,25 +127,23 @@ ${appendEventsSql(schema)}
 
 /** The append's insert, hashing each event onto the chain (see hashChainSql). */
 const chainedInsert = `  -- The chain's head is read under the lock, so each event's hash covers the one committed before it.
+  -- Each hash depends on the one before: a loop of plain expressions draws them (a window aggregate
+  -- over the batch cost more, its step being a function call per event), one INSERT writes them.
   select hash, seq into head_hash, head_seq from events order by position desc limit 1;
-  with incoming as (
-    select ord, (e->>'eventId')::uuid as event_id, current_revision + ord as revision, e->>'type' as type,
-           (e->>'schemaVersion')::int as schema_version, e->'data' as data, e->'metadata' as metadata,
-           date_trunc('milliseconds', clock_timestamp()) as recorded_at
-    from jsonb_array_elements(p_events) with ordinality as t(e, ord)
-  ), chained as (
-    select ord, hash, lag(hash) over (order by ord) as prev_hash from (
-      select ord, chain(link) over (order by ord rows between unbounded preceding and current row) as hash from (
-        select 0::bigint as ord, coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea) as link
-        union all
-        select ord, convert_to(event_entry(event_id, p_stream, revision, type, schema_version, data, metadata, recorded_at), 'UTF8') from incoming
-      ) links
-    ) hashes
-  )
+  prev := coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea);
+  for i in 0 .. n - 1 loop
+    one := p_events->i;
+    recorded := date_trunc('milliseconds', clock_timestamp());
+    prevs[i + 1] := prev;
+    prev := sha256(prev || convert_to(event_entry((one->>'eventId')::uuid, p_stream, current_revision + 1 + i, one->>'type',
+      (one->>'schemaVersion')::int, one->'data', one->'metadata', recorded), 'UTF8'));
+    hashes[i + 1] := prev;
+    recordings[i + 1] := recorded;
+  end loop;
   insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
-  select nextval('event_position'), i.event_id, p_stream, i.revision, i.type, i.schema_version, i.data, i.metadata, i.recorded_at,
-         coalesce(head_seq, -1) + i.ord, c.prev_hash, c.hash
-  from incoming i join chained c using (ord) order by i.ord;
+  select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
+         e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, prevs[ord], hashes[ord]
+  from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
 `;
 
 /** The insert without the chain: only for bench:store, to measure what the chain costs. */
@@ -170,6 +168,12 @@ declare
   last_position bigint;
   head_hash bytea;
   head_seq bigint;
+  one jsonb;
+  recorded timestamptz;
+  prev bytea;
+  prevs bytea[];
+  hashes bytea[];
+  recordings timestamptz[];
 begin
   -- One statement claims the stream row and checks the expected revision (plpgsql pays per
   -- statement); a writer that lost the race waits on the row lock, then finds the revision moved.
