@@ -1,4 +1,4 @@
-import { parseAsOf } from './as-of';
+import { countsAsOf, parseAsOf, parseAsOfKnownAt, recordedBy } from './as-of';
 import { ValidationFailed } from './problem-details';
 
 describe('parseAsOf', () => {
@@ -21,4 +21,59 @@ describe('parseAsOf', () => {
       }
     },
   );
+});
+
+describe('parseAsOfKnownAt: the day in force and the instant the register knew it by', () => {
+  const clock = { today: () => '2026-01-10' };
+  const fieldErrors = (query: { asOf?: string; knownAt?: string }) => {
+    try {
+      parseAsOfKnownAt(query, clock);
+    } catch (error) {
+      return (error as ValidationFailed).errors.map(({ field, rule }) => ({ field, rule }));
+    }
+    return [];
+  };
+
+  it('gives a date asOf its knownAt, and today when only knownAt is given', () => {
+    expect(parseAsOfKnownAt({}, clock)).toBeUndefined();
+    expect(parseAsOfKnownAt({ asOf: '', knownAt: '' }, clock)).toBeUndefined();
+    expect(parseAsOfKnownAt({ asOf: '2025-07-01' }, clock)).toEqual({ kind: 'date', date: '2025-07-01' });
+    expect(parseAsOfKnownAt({ asOf: '2025-07-01', knownAt: '2025-09-01T07:00+07:00' }, clock)).toEqual({ kind: 'date', date: '2025-07-01', knownAt: new Date('2025-09-01T00:00:00Z') });
+    expect(parseAsOfKnownAt({ knownAt: '2025-09-01T00:00:00Z' }, clock)).toEqual({ kind: 'date', date: '2026-01-10', knownAt: new Date('2025-09-01T00:00:00Z') });
+    expect(parseAsOfKnownAt({ asOf: '2025-09-01T00:00:00Z' }, clock)).toEqual({ kind: 'instant', instant: new Date('2025-09-01T00:00:00Z') });
+  });
+
+  it.each(['2025-09-01', '2025-06-31T00:00:00Z', '2025-09-01T12:00:00', 'now'])('refuses knownAt=%s, naming the field and the rule', (knownAt) => {
+    expect(fieldErrors({ asOf: '2025-07-01', knownAt })).toEqual([{ field: 'knownAt', rule: 'known-at' }]);
+  });
+
+  it('refuses knownAt beside an instant asOf, and names both fields when both are wrong', () => {
+    expect(fieldErrors({ asOf: '2025-07-01T00:00:00Z', knownAt: '2025-09-01T00:00:00Z' })).toEqual([{ field: 'knownAt', rule: 'known-at-with-instant' }]);
+    expect(fieldErrors({ asOf: 'yesterday', knownAt: 'now' })).toEqual([{ field: 'asOf', rule: 'as-of' }, { field: 'knownAt', rule: 'known-at' }]);
+  });
+});
+
+describe('countsAsOf and recordedBy', () => {
+  const late = { effectiveDate: '2025-07-01', recordedAt: '2025-09-01T10:00:00Z' };
+  const day = (date: string, knownAt?: string) => ({ kind: 'date' as const, date, ...(knownAt ? { knownAt: new Date(knownAt) } : {}) });
+
+  it('counts a change recorded late only on and after its day, and only once it was known', () => {
+    expect([
+      countsAsOf(day('2025-06-30', '2025-08-01T00:00:00Z'), late),
+      countsAsOf(day('2025-07-02', '2025-08-01T00:00:00Z'), late),
+      countsAsOf(day('2025-06-30', '2025-10-01T00:00:00Z'), late),
+      countsAsOf(day('2025-07-02', '2025-10-01T00:00:00Z'), late),
+    ]).toEqual([false, false, false, true]);
+    expect(countsAsOf(day('2025-07-02'), late)).toBe(true);
+    expect(countsAsOf({ kind: 'instant', instant: new Date('2025-08-01T00:00:00Z') }, late)).toBe(false);
+    expect(countsAsOf(undefined, late)).toBe(true);
+    expect(countsAsOf(day('2025-06-30', '2025-08-01T00:00:00Z'), { effectiveDate: null, recordedAt: null })).toBe(true);
+  });
+
+  it('reads the log up to the instant asked, whichever axis names it', () => {
+    expect(recordedBy(undefined)).toBeUndefined();
+    expect(recordedBy(day('2025-07-01'))).toBeUndefined();
+    expect(recordedBy(day('2025-07-01', '2025-09-01T00:00:00Z'))).toEqual(new Date('2025-09-01T00:00:00Z'));
+    expect(recordedBy({ kind: 'instant', instant: new Date('2025-09-01T00:00:00Z') })).toEqual(new Date('2025-09-01T00:00:00Z'));
+  });
 });

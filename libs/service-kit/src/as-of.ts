@@ -1,23 +1,79 @@
 import { CALENDAR_DATE_PATTERN, isCalendarDate } from './command-request';
-import { ValidationFailed } from './problem-details';
+import { FieldError, ValidationFailed } from './problem-details';
 
 /**
- * `asOf` on reads. A date asks what was in force in the world on that day (by effective dates, as
- * the register knows it now); an instant asks what the register itself had recorded by then.
+ * `asOf` on reads. A date asks what was in force in the world on that day (by effective dates);
+ * an instant asks what the register itself had recorded by then. A date may carry `knownAt`, the
+ * second time axis: in force that day, as the register knew it at that instant (a change recorded
+ * later, even dated earlier, is left out). Without it a date is read as the register knows it now.
  */
-export type AsOf = { kind: 'date'; date: string } | { kind: 'instant'; instant: Date };
+export type AsOf = { kind: 'date'; date: string; knownAt?: Date } | { kind: 'instant'; instant: Date };
+
+/** The time of day and zone after a date's `T`, for the OpenAPI document (as isInstant reads it). */
+const TIME_PATTERN = 'T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)';
 
 /** What parseAsOf takes, for the OpenAPI document (empty is the same as absent). */
 export const AS_OF_PROPERTY = {
   description: 'A date (YYYY-MM-DD: what was in force that day) or an instant with its zone (2025-07-01T08:00:00Z: what had been recorded by then); rebuilt from the log',
-  pattern: `^(${CALENDAR_DATE_PATTERN}(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d))?)?$`,
+  pattern: `^(${CALENDAR_DATE_PATTERN}(${TIME_PATTERN})?)?$`,
 };
 
+/** What parseAsOfKnownAt takes as `knownAt`, for the OpenAPI document (empty is the same as absent). */
+export const KNOWN_AT_PROPERTY = {
+  description:
+    'An instant with its zone (2025-09-01T00:00:00Z): read the day `asOf` names (today without it) as the register knew it then, leaving out what was recorded later, ' +
+    'even a change dated earlier; rebuilt from the log. Not with an instant `asOf` (400, rule `known-at-with-instant`)',
+  pattern: `^(${CALENDAR_DATE_PATTERN}${TIME_PATTERN})?$`,
+};
+
+const AS_OF_ERROR: FieldError = { field: 'asOf', rule: 'as-of', message: 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant with zone' };
+
 export function parseAsOf(value: string | undefined): AsOf | undefined {
+  const asOf = asOfOf(value);
+  if (asOf === null) throw new ValidationFailed([AS_OF_ERROR]);
+  return asOf;
+}
+
+/** A date, an instant, undefined when absent or empty, null when it is neither. */
+function asOfOf(value: string | undefined): AsOf | undefined | null {
   if (value === undefined || value === '') return undefined;
   if (isCalendarDate(value)) return { kind: 'date', date: value };
   if (isInstant(value)) return { kind: 'instant', instant: new Date(value) };
-  throw new ValidationFailed([{ field: 'asOf', rule: 'as-of', message: 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant with zone' }]);
+  return null;
+}
+
+/**
+ * A read's two time axes, `asOf` and `knownAt`. knownAt with a date: in force that day, as recorded
+ * by that instant; without asOf: in force today (the clock's), as recorded by then. With an instant
+ * asOf it is refused: that instant already says what the register had recorded, a second one could
+ * only contradict it.
+ */
+export function parseAsOfKnownAt(query: { asOf?: string; knownAt?: string }, clock: { today(): string }): AsOf | undefined {
+  const asOf = asOfOf(query.asOf);
+  const errors: FieldError[] = asOf === null ? [AS_OF_ERROR] : [];
+  const knownAt = query.knownAt === undefined || query.knownAt === '' ? undefined : isInstant(query.knownAt) ? new Date(query.knownAt) : undefined;
+  if (query.knownAt && !knownAt) errors.push({ field: 'knownAt', rule: 'known-at', message: 'knownAt must be an ISO 8601 instant with zone' });
+  if (knownAt && asOf?.kind === 'instant') {
+    errors.push({ field: 'knownAt', rule: 'known-at-with-instant', message: 'knownAt reads a day (asOf as a date) as known then; an instant asOf already says what had been recorded' });
+  }
+  if (errors.length > 0) throw new ValidationFailed(errors);
+  if (!knownAt) return asOf ?? undefined;
+  return { kind: 'date', date: asOf?.kind === 'date' ? asOf.date : clock.today(), knownAt };
+}
+
+/** The instant up to which recorded changes count for this read (`recordedUpTo`): an instant asOf, or knownAt; none: all of them. */
+export function recordedBy(asOf: AsOf | undefined): Date | undefined {
+  return asOf?.kind === 'instant' ? asOf.instant : asOf?.knownAt;
+}
+
+/**
+ * Whether a change counts for a read as of then: recorded by the instant asked (asOf's or knownAt),
+ * and for a date, in force that day. A change whose date or time is unknown (null) counts.
+ */
+export function countsAsOf(asOf: AsOf | undefined, change: { effectiveDate: string | null; recordedAt: number | string | Date | null }): boolean {
+  const by = recordedBy(asOf);
+  if (by && change.recordedAt !== null && new Date(change.recordedAt).getTime() > by.getTime()) return false;
+  return asOf?.kind !== 'date' || change.effectiveDate === null || change.effectiveDate <= asOf.date;
 }
 
 /**

@@ -3,7 +3,7 @@ import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { ApiQuery, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
-import { AS_OF_PROPERTY } from './as-of';
+import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
 import { ID_PATTERN } from './fields';
 import { declareValidationConstraints } from './openapi-constraints';
 
@@ -41,8 +41,12 @@ export function ProblemResponses(...statuses: number[]) {
   return applyDecorators(...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })));
 }
 
-/** `asOf` on a read that takes it as a single @Query('asOf') rather than in its query DTO. */
-export const ApiAsOf = () => ApiQuery({ name: 'asOf', required: false, description: AS_OF_PROPERTY.description, schema: { type: 'string', pattern: AS_OF_PROPERTY.pattern } });
+/** `asOf` and `knownAt` (parseAsOfKnownAt) on a read that takes them as single @Query params rather than in its query DTO. */
+export const ApiAsOf = () =>
+  applyDecorators(
+    ApiQuery({ name: 'asOf', required: false, description: AS_OF_PROPERTY.description, schema: { type: 'string', pattern: AS_OF_PROPERTY.pattern } }),
+    ApiQuery({ name: 'knownAt', required: false, description: KNOWN_AT_PROPERTY.description, schema: { type: 'string', pattern: KNOWN_AT_PROPERTY.pattern } }),
+  );
 
 function problemResponse(status: number): ResponseObject {
   return { description: PROBLEM_MEANINGS[status] ?? 'A problem (RFC 9457)', content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_REF } } } };
@@ -127,8 +131,9 @@ function describeOperation(method: string, operation: OperationObject) {
   const parameters = (operation.parameters ?? []) as ParameterObject[];
   for (const p of parameters) {
     if (p.in === 'path' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: ID_PATTERN.source };
-    // `asOf` is parseAsOf's (a date or an instant with its zone) unless it says otherwise.
+    // `asOf` and `knownAt` are parseAsOfKnownAt's (a date or an instant; an instant) unless they say otherwise.
     if (p.in === 'query' && p.name === 'asOf' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: AS_OF_PROPERTY.pattern };
+    if (p.in === 'query' && p.name === 'knownAt' && saysOnlyString(p.schema)) p.schema = { type: 'string', pattern: KNOWN_AT_PROPERTY.pattern };
   }
   const statuses = [400, 401, 403, 429];
   // A read that names an entity, in its path or in an `…Id` filter, answers 404 when there is none.

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AS_OF_PROPERTY } from './as-of';
+import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
 
 /**
  * The query parameters every read of every service shares, once: `minPosition` (wait for the read
- * model), `asOf` (history, rebuilt from the log), `limit` and `cursor` (keyset paging). A service's
+ * model), `asOf` and `knownAt` (history, rebuilt from the log: parseAsOfKnownAt), `limit` and `cursor` (keyset paging). A service's
  * query DTO extends the one that fits and adds its filters.
  */
 export class ReadModelQuery {
@@ -22,6 +22,10 @@ export class ReadModelOrHistoryQuery extends ReadModelQuery {
   @ApiPropertyOptional(AS_OF_PROPERTY)
   @IsOptional()
   asOf?: string;
+
+  @ApiPropertyOptional(KNOWN_AT_PROPERTY)
+  @IsOptional()
+  knownAt?: string;
 }
 
 /** A page of a list: `limit` items after `cursor` (the nextCursor of the previous page). */
@@ -44,4 +48,8 @@ export class PagedHistoryQuery extends PagedQuery {
   @ApiPropertyOptional(AS_OF_PROPERTY)
   @IsOptional()
   asOf?: string;
+
+  @ApiPropertyOptional(KNOWN_AT_PROPERTY)
+  @IsOptional()
+  knownAt?: string;
 }
