@@ -6,10 +6,29 @@
 /** Partitions per events topic: enough parallelism for a province's consumers, few enough to keep ordering cheap. */
 export const EVENTS_TOPIC_PARTITIONS = 6;
 
-/** `register.<service>.events`: the one topic a service's relay publishes its log to. */
-export function eventsTopic(service: string): string {
+/**
+ * `register.<service>.events`: the one topic a service's relay publishes its log to. With
+ * REGISTER_KAFKA_NAMESPACE set (test runs that share one broker, e.g. test/faults), it is
+ * `register.<namespace>.<service>.events`, and consumer groups are `<namespace>.<group>`
+ * (kafkaGroup), so one run never reads another's events nor takes its partitions. Unset: unchanged.
+ */
+export function eventsTopic(service: string, env: NodeJS.ProcessEnv = process.env): string {
   if (!/^[a-z][a-z0-9_-]*$/.test(service)) throw new Error(`bad service name for a topic: ${service}`);
-  return `register.${service}.events`;
+  const namespace = kafkaNamespace(env);
+  return namespace ? `register.${namespace}.${service}.events` : `register.${service}.events`;
+}
+
+/** A consumer group's name on the broker: `<namespace>.<group>` under REGISTER_KAFKA_NAMESPACE, else the group. */
+export function kafkaGroup(group: string, env: NodeJS.ProcessEnv = process.env): string {
+  const namespace = kafkaNamespace(env);
+  return namespace ? `${namespace}.${group}` : group;
+}
+
+function kafkaNamespace(env: NodeJS.ProcessEnv): string | undefined {
+  const namespace = env.REGISTER_KAFKA_NAMESPACE;
+  if (!namespace) return undefined;
+  if (!/^[a-z0-9_-]{1,40}$/.test(namespace)) throw new Error(`bad REGISTER_KAFKA_NAMESPACE: ${namespace}`);
+  return namespace;
 }
 
 /** `<topic>.dlq.<consumer-group>`: one dead-letter topic per source topic and consumer group, so a

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { CustomTransportStrategy } from '@nestjs/microservices';
-import { InProcessBus, InProcessServer, ReliableKafkaServer } from '@register/messaging';
+import { InProcessBus, InProcessServer, kafkaGroup, ReliableKafkaServer } from '@register/messaging';
 import { RegisterConfig } from './config';
 
 /** One service's consumer group; its @EventPattern controllers sit in the service's module. */
@@ -39,5 +39,5 @@ export async function startConsumers(app: INestApplication, config: RegisterConf
 function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: ConsumerGroupSpec): CustomTransportStrategy | undefined {
   if (config.mode === 'embedded') return new InProcessServer(app.get(InProcessBus), { group: EMBEDDED_GROUP });
   if (!spec) return undefined;
-  return new ReliableKafkaServer({ brokers: config.kafkaBrokers, group: spec.group, commitOffsets: !spec.inMemory });
+  return new ReliableKafkaServer({ brokers: config.kafkaBrokers, group: kafkaGroup(spec.group), commitOffsets: !spec.inMemory });
 }

@@ -1,0 +1,16 @@
+import { eventsTopic, kafkaGroup } from './topics';
+
+describe('topic and group names', () => {
+  it('are unchanged without REGISTER_KAFKA_NAMESPACE', () => {
+    expect([eventsTopic('personnel', {}), kafkaGroup('personnel.branch-sync', {})]).toEqual(['register.personnel.events', 'personnel.branch-sync']);
+  });
+
+  it('carry the namespace when it is set, so runs sharing a broker keep apart', () => {
+    const env = { REGISTER_KAFKA_NAMESPACE: 'faults-1a2b' };
+    expect([eventsTopic('personnel', env), kafkaGroup('personnel.branch-sync', env)]).toEqual(['register.faults-1a2b.personnel.events', 'faults-1a2b.personnel.branch-sync']);
+  });
+
+  it('refuse a namespace that would make a bad topic name', () => {
+    expect(() => eventsTopic('personnel', { REGISTER_KAFKA_NAMESPACE: 'a b' })).toThrow(/REGISTER_KAFKA_NAMESPACE/);
+  });
+});
