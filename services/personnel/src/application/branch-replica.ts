@@ -27,8 +27,8 @@ export class BranchReplica {
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private readonly placements: Placement[] = [];
   private readonly placed = new Set<string>();
-  /** The year of each branch's last rating (lastRating). */
-  private readonly ratingYears = new Map<string, number>();
+  /** Each branch's last rating and its year, also of branches organisation's events have not established yet. */
+  private readonly ratings = new Map<string, { grade: string; year: number }>();
 
   apply(event: ReplicaEvent): void {
     const e = event as OrganisationEvent;
@@ -36,7 +36,7 @@ export class BranchReplica {
     this.place(event);
     switch (e.type) {
       case 'BranchEstablished':
-        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, closedOn: null, lastRating: null });
+        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, closedOn: null, lastRating: this.ratings.get(e.data.branchId)?.grade ?? null });
         return;
       case 'BranchRenamed':
         this.update(e.data.branchId, { name: e.data.name });
@@ -81,11 +81,12 @@ export class BranchReplica {
 
   /**
    * A branch's decided rating, from evaluation's events: the latest year's counts (a decision on an
-   * earlier year, arriving later, does not replace it; a change of the same year does).
+   * earlier year, arriving later, does not replace it; a change of the same year does). Kept for a
+   * branch not known yet: the two topics are read each at its own pace.
    */
   recordRating(branchId: string, grade: string, year: number) {
-    if ((this.ratingYears.get(branchId) ?? -Infinity) > year) return;
-    this.ratingYears.set(branchId, year);
+    if ((this.ratings.get(branchId)?.year ?? -Infinity) > year) return;
+    this.ratings.set(branchId, { grade, year });
     this.update(branchId, { lastRating: grade });
   }
 

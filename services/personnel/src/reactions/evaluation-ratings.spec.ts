@@ -33,4 +33,11 @@ describe("evaluation's ratings in personnel's branch replica (the direct-electio
     applyEvaluationEvent(r, { type: 'RatingDecided', data: { ...facts(2022, 'weak', 'member') } });
     expect(r.get('b1')?.lastRating).toBeNull();
   });
+
+  it("a rating that arrives before the branch's establishment (each topic read at its own pace) is kept for it", () => {
+    const r = new BranchReplica();
+    applyEvaluationEvent(r, { type: 'RatingDecided', data: facts(2022, 'average') });
+    r.apply(established as never);
+    expect(r.get('b1')?.lastRating).toBe('average');
+  });
 });
