@@ -1,0 +1,212 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { Kafka } from 'kafkajs';
+import { mintToken, MintOptions } from '@register/auth';
+import { ensureTopics, eventsTopic, kafkaConfig } from '@register/messaging';
+import { ROOT, until } from '../messaging/processes';
+import { servers, uniqueName } from '../support/servers';
+
+/** The distributed set's processes: four services behind the gateway. */
+export const SERVICES = ['organisation', 'personnel', 'training', 'evaluation'] as const;
+export type Component = (typeof SERVICES)[number] | 'gateway';
+export const COMPONENTS: Component[] = [...SERVICES, 'gateway'];
+
+const PATHS = join(ROOT, 'scripts/paths.js');
+
+/** A free loopback port, as the kernel hands it out. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** One compiled program of the register as a child process, restartable on the same port and env. */
+export class NodeProcess {
+  child?: ChildProcess;
+  startedAt = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly script: string,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logFile: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Spawns it and waits until /health/ready answers 200. */
+  async start(timeoutMs = 120_000): Promise<void> {
+    const out = openSync(this.logFile, 'a');
+    this.child = spawn(process.execPath, ['--max-semi-space-size=16', '-r', PATHS, join(ROOT, 'dist', this.script)], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', out, out],
+    });
+    this.startedAt = Date.now();
+    const child = this.child;
+    await until(`${this.name} ready on ${this.port}`, async () => {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited (${child.exitCode}) before it was ready; see ${this.logFile}`);
+      return this.ready();
+    }, timeoutMs);
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      const r = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      return r.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.child?.kill(signal);
+  }
+
+  /** A clean stop at the end of a run. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGCONT');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Creates an empty database on the shared PostgreSQL server; the run owns it. */
+async function createDatabase(name: string): Promise<string> {
+  const pg = new Client({ connectionString: servers.postgresUrl });
+  await pg.connect();
+  try {
+    await pg.query(`create database ${name}`);
+  } finally {
+    await pg.end();
+  }
+  return servers.postgresUrl.replace(/\/[^/]+$/, `/${name}`);
+}
+
+/** The run's events topics, before any consumer subscribes to them (a relay creates its own only when it starts). */
+async function createTopics(namespace: string): Promise<void> {
+  const kafka = new Kafka(kafkaConfig({ brokers: servers.kafkaBrokers, clientId: `${namespace}-setup`, logLevel: 'nothing' }));
+  await ensureTopics(kafka, SERVICES.map((s) => ({ topic: eventsTopic(s, { REGISTER_KAFKA_NAMESPACE: namespace }) })));
+}
+
+/** What one run of the distributed set is: its database, Mongo database, Kafka namespace, keys and ports. */
+export interface ClusterConfig {
+  runId: string;
+  pgUrl: string;
+  mongoUrl: string;
+  namespace: string;
+  jwtSecret: string;
+  internalSecret: string;
+  dataDir: string;
+}
+
+/**
+ * The distributed register as separate processes on loopback: organisation, personnel, training,
+ * evaluation and the gateway, on a fresh PostgreSQL database, a fresh FerretDB database and a Kafka
+ * namespace of their own (REGISTER_KAFKA_NAMESPACE), so runs and other tests on the same servers
+ * never see each other's events. Needs the build (`npx tsc -p tsconfig.build.json`).
+ */
+export class Cluster {
+  readonly processes = new Map<Component, NodeProcess>();
+
+  private constructor(readonly config: ClusterConfig) {}
+
+  static async create(): Promise<Cluster> {
+    const runId = uniqueName('faults').replace(/_/g, '-').toLowerCase();
+    const database = runId.replace(/-/g, '_');
+    const config: ClusterConfig = {
+      runId,
+      pgUrl: await createDatabase(database),
+      mongoUrl: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
+      namespace: runId,
+      jwtSecret: randomBytes(32).toString('base64url'),
+      internalSecret: randomBytes(24).toString('base64url'),
+      dataDir: mkdtempSync(join(tmpdir(), 'register-faults-')),
+    };
+    await createTopics(config.namespace);
+    const cluster = new Cluster(config);
+    await cluster.define();
+    return cluster;
+  }
+
+  private async define(): Promise<void> {
+    const ports = new Map<Component, number>();
+    for (const c of COMPONENTS) ports.set(c, await freePort());
+    const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${ports.get(s)}`]));
+    const base = { ...process.env };
+    for (const key of ['METRICS_PORT', 'METRICS_HOST', 'REGISTER_JWKS_URL', 'REGISTER_RELAY']) delete base[key];
+    for (const c of COMPONENTS) {
+      const env: NodeJS.ProcessEnv = {
+        ...base,
+        ...urls,
+        REGISTER_MODE: 'distributed',
+        EVENT_STORE: 'postgres',
+        REGISTER_PG_URL: this.config.pgUrl,
+        REGISTER_MONGO_URL: this.config.mongoUrl,
+        KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+        REGISTER_KAFKA_NAMESPACE: this.config.namespace,
+        REGISTER_KAFKA_LOG: 'nothing',
+        REGISTER_INTERNAL_SECRET: this.config.internalSecret,
+        REGISTER_JWT_SECRET: this.config.jwtSecret,
+        DATA_DIR: this.config.dataDir,
+        HOST: '127.0.0.1',
+        PORT: String(ports.get(c)),
+      };
+      this.processes.set(c, new NodeProcess(c, `services/${c}/src/main.js`, ports.get(c)!, env, join(this.config.dataDir, `${c}.log`)));
+    }
+  }
+
+  get(component: Component): NodeProcess {
+    return this.processes.get(component)!;
+  }
+
+  get gatewayUrl(): string {
+    return `${this.get('gateway').url}/api/v1`;
+  }
+
+  /** Organisation first (it creates its schema and topics), then the others together, then the gateway. */
+  async start(): Promise<void> {
+    await this.get('organisation').start();
+    await Promise.all(SERVICES.filter((s) => s !== 'organisation').map((s) => this.get(s).start()));
+    await this.get('gateway').start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+  }
+
+  /** A bearer token the gateway accepts (signed with the run's REGISTER_JWT_SECRET). */
+  async bearer(options: MintOptions): Promise<string> {
+    return `Bearer ${await mintToken(this.config.jwtSecret, { ttlSeconds: 3600, ...options })}`;
+  }
+
+  /** Every process answers ready. */
+  async allReady(): Promise<boolean> {
+    const states = await Promise.all([...this.processes.values()].map((p) => p.ready()));
+    return states.every(Boolean);
+  }
+}
