@@ -54,7 +54,7 @@ async function ensureTopics(brokers: string[]) {
   const admin = new Kafka({ brokers, logLevel: 0 }).admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());
-  const missing = ['organisation', 'personnel', 'evaluation'].map(eventsTopic).filter((t) => !existing.has(t));
+  const missing = ['organisation', 'personnel', 'evaluation'].map((service) => eventsTopic(service)).filter((t) => !existing.has(t));
   if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: EVENTS_TOPIC_PARTITIONS })), waitForLeaders: true });
   await admin.disconnect();
 }
