@@ -274,6 +274,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   { method: 'POST', path: '/mentor-assignments/:id/ending', action: 'training.mentor.end', roles: ['unit-officer', 'system-integrator'] },
   // reports: figures of a unit's subtree (no names), for its officers and systems within scope, auditors everywhere
   { method: 'GET', path: '/reports/units/:id/summary', action: 'report.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(pathId(r)) },
+  { method: 'GET', path: '/reports/units/:id/secretary-turnover', action: 'report.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(pathId(r)) },
   // audit: auditors and central administrators only
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },

@@ -72,8 +72,21 @@ export const OFFICER_SOURCES = [
 ] as const;
 export type OfficerSource = (typeof OFFICER_SOURCES)[number];
 
-export const DEPARTURE_CAUSES = ['resigned', 'relieved', 'merger', 'split', 'dissolution', 'term-ended'] as const;
+/**
+ * Why an officer left, as asked at departure: the reasons the field reports name (away for work or
+ * study far from home, resigned, relieved, term ended, came of age, moved up to a post above).
+ */
+export const PERSONAL_DEPARTURE_CAUSES = ['away-work', 'away-study', 'resigned', 'relieved', 'term-ended', 'came-of-age', 'moved-up'] as const;
+/** A reorganisation ends the posts of the branches it absorbs (personnel's reactions record them). */
+export const REORGANISATION_DEPARTURE_CAUSES = ['merger', 'split', 'dissolution'] as const;
+/**
+ * Every cause an OfficerDeparted (version 2) carries. `unknown`: the reason was not given, or the
+ * departure was recorded as `resigned` in version 1, when that was the only word for leaving of
+ * one's own accord (away for work or study included): version 1 events are read that way.
+ */
+export const DEPARTURE_CAUSES = [...PERSONAL_DEPARTURE_CAUSES, ...REORGANISATION_DEPARTURE_CAUSES, 'unknown'] as const;
 export type DepartureCause = (typeof DEPARTURE_CAUSES)[number];
+export type PersonalDepartureCause = (typeof PERSONAL_DEPARTURE_CAUSES)[number];
 
 export const TRANSFER_CAUSES = ['transfer', 'merger', 'split'] as const;
 export type TransferCause = (typeof TRANSFER_CAUSES)[number];
@@ -149,5 +162,6 @@ export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> =
   MemberIntroducedToParty: 1,
   MemberPartyOutcomeRecorded: 1,
   OfficerAppointed: 1,
-  OfficerDeparted: 1,
+  // 2: the cause takes the reasons asked at departure; version 1's `resigned` reads as `unknown`.
+  OfficerDeparted: 2,
 };

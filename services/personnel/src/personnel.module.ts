@@ -25,6 +25,7 @@ import { BranchRatingsConsumer, BranchSyncConsumer } from './reactions/branch-sy
 import { OrganisationReactions } from './reactions/organisation-reactions.service';
 import { PersonnelReportReads } from './reports/personnel-reports';
 import { PersonnelReportsController } from './reports/personnel-reports.controller';
+import { SecretaryTurnoverController, SecretaryTurnoverReads } from './reports/secretary-turnover.controller';
 
 export { personnelSchemas };
 
@@ -45,7 +46,7 @@ export { personnelSchemas };
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
-  controllers: [MembersController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, BranchSyncConsumer, BranchRatingsConsumer],
+  controllers: [MembersController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, SecretaryTurnoverController, BranchSyncConsumer, BranchRatingsConsumer],
   providers: [
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
     { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
@@ -62,6 +63,7 @@ export { personnelSchemas };
     MemberListAsOf,
     OfficerPostsReads,
     PersonnelReportReads,
+    SecretaryTurnoverReads,
     ...relayProviders('personnel', PERSONNEL_LOG),
   ],
   exports: [PersonnelService, PersonnelDirectory, BranchReplica, OrganisationReactions, PersonnelLogModule],

@@ -23,6 +23,9 @@ const TRAINING_UNDER_BRANCHES = /^\/branches\/[^/]+\/mentors$/;
 /** Branch officers live in personnel although their paths sit under /branches/{id}. */
 const PERSONNEL_UNDER_BRANCHES = /^\/branches\/[^/]+\/(officer-appointments|officer-departures|officers)$/;
 
+/** Secretary turnover is computed where the posts are kept: personnel (the other reports are the gateway's). */
+const PERSONNEL_REPORTS = /^\/reports\/units\/[^/]+\/secretary-turnover$/;
+
 const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   units: 'organisation',
   branches: 'organisation',
@@ -45,7 +48,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
 
 /** The service that owns a path below /api/v1, or undefined for one no service serves. */
 export function owningService(path: string): ServiceName | undefined {
-  if (PERSONNEL_UNDER_BRANCHES.test(path)) return 'personnel';
+  if (PERSONNEL_UNDER_BRANCHES.test(path) || PERSONNEL_REPORTS.test(path)) return 'personnel';
   if (TRAINING_UNDER_BRANCHES.test(path)) return 'training';
   return BY_FIRST_SEGMENT[path.split('/')[1] ?? ''];
 }

@@ -25,3 +25,10 @@ export function addDays(date: string, days: number): string {
 }
 
 export const firstOfMonth = (date: string) => `${date.slice(0, 7)}-01`;
+
+/** Days from `from` to `to` (0 on the same day; negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  const [fy, fm, fd] = parts(from);
+  const [ty, tm, td] = parts(to);
+  return Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(fy, fm - 1, fd)) / 86_400_000);
+}

@@ -70,7 +70,8 @@ export const heldOn = (doc: Pick<BranchPostsDoc, 'posts'>, date: string): PostRo
 export const officerPostsProjection = defineProjection<PersonnelEvent, C>({
   name: 'officer-posts',
   // 2: every post of a branch is kept (posts), for the posts held on a day.
-  version: 2,
+  // 3: causes as OfficerDeparted 2 reads them (version 1's `resigned` is `unknown`).
+  version: 3,
   collections: {
     branches: { indexes: [{ key: { hasSecretary: 1 } }] },
     careers: {},

@@ -10,6 +10,15 @@ const secretaries = (d: BranchPostsDoc | undefined) => (d?.posts ?? []).filter((
 const lastSecretaryEnd = (d: BranchPostsDoc | undefined, today: string) =>
   secretaries(d).reduce<string | null>((last, p) => (p.endsOn !== null && p.endsOn <= today && (last === null || p.endsOn > last) ? p.endsOn : last), null);
 
+/** The documents of these branches (those nobody was ever appointed to have none), read 500 at a time. */
+export async function branchDocs(branchIds: string[], posts: CollectionQueries): Promise<Map<string, BranchPostsDoc>> {
+  const docs = new Map<string, BranchPostsDoc>();
+  for (let i = 0; i < branchIds.length; i += 500) {
+    for (const d of (await posts.find({ _id: { $in: branchIds.slice(i, i + 500) } })) as unknown as BranchPostsDoc[]) docs.set(d._id, d);
+  }
+  return docs;
+}
+
 /**
  * Branches without a secretary today, and since when: the day the last secretary's post ended, or
  * the branch's establishment when it never had one (null when the replica does not know that date).
@@ -18,11 +27,7 @@ const lastSecretaryEnd = (d: BranchPostsDoc | undefined, today: string) =>
  * to has no document in personnel's read models.
  */
 export async function vacancies(branches: ReplicaBranch[], posts: CollectionQueries, today: string) {
-  const docs = new Map<string, BranchPostsDoc>();
-  for (let i = 0; i < branches.length; i += 500) {
-    const ids = branches.slice(i, i + 500).map((b) => b.branchId);
-    for (const d of (await posts.find({ _id: { $in: ids } })) as unknown as BranchPostsDoc[]) docs.set(d._id, d);
-  }
+  const docs = await branchDocs(branches.map((b) => b.branchId), posts);
   return branches
     .filter((b) => {
       const d = docs.get(b.branchId);
@@ -55,6 +60,11 @@ export class OfficerPostsReads {
 
   async career(memberId: string, minPosition?: number) {
     return careerPosts((await (await this.model(minPosition)).collection('careers').get(memberId)) as CareerDoc | undefined);
+  }
+
+  /** Every post of these branches ever held (the documents by branch id), as the read model stands at `minPosition` or later. */
+  async branches(branchIds: string[], minPosition?: number) {
+    return branchDocs(branchIds, (await this.model(minPosition)).collection('branches'));
   }
 
   async vacancies(branches: ReplicaBranch[], minPosition?: number) {

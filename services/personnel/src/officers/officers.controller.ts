@@ -34,9 +34,9 @@ export class OfficersController {
   }
 
   @Post('officer-departures')
-  @ApiOperation({ summary: 'An officer resigns, is relieved, or ends the term, on endsOn' })
+  @ApiOperation({ summary: 'An officer leaves on endsOn: away for work or study, resigned, relieved, term ended, came of age, moved up (unknown when no cause is given)' })
   depart(@Param('id', ParseIdPipe) branchId: string, @Body() body: DepartOfficerRequest, @Command() ctx: CommandContext) {
-    const command = { type: 'DepartOfficer' as const, branchId, memberId: body.memberId, endsOn: body.endsOn, cause: body.cause };
+    const command = { type: 'DepartOfficer' as const, branchId, memberId: body.memberId, endsOn: body.endsOn, cause: body.cause ?? 'unknown' };
     return this.personnel.onOfficers(departureDecider, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.endsOn });
   }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { APPOINTMENT_METHODS, AppointmentMethod, OFFICER_ROLES, OFFICER_SOURCES, OfficerRole, OfficerSource } from '@register/contracts';
+import { APPOINTMENT_METHODS, AppointmentMethod, OFFICER_ROLES, OFFICER_SOURCES, OfficerRole, OfficerSource, PERSONAL_DEPARTURE_CAUSES, PersonalDepartureCause } from '@register/contracts';
 import { CommandRequest, IsCalendarDate, IsRegisterId, OneOf } from '@register/service-kit';
 
 export class AppointOfficerRequest extends CommandRequest {
@@ -33,8 +33,6 @@ export class AppointOfficerRequest extends CommandRequest {
   termEndsOn?: string;
 }
 
-export const HTTP_DEPARTURE_CAUSES = ['resigned', 'relieved', 'term-ended'] as const;
-
 export class DepartOfficerRequest extends CommandRequest {
   @ApiProperty()
   @IsRegisterId()
@@ -44,6 +42,9 @@ export class DepartOfficerRequest extends CommandRequest {
   @IsCalendarDate()
   endsOn!: string;
 
-  @OneOf(HTTP_DEPARTURE_CAUSES)
-  cause!: (typeof HTTP_DEPARTURE_CAUSES)[number];
+  /** Asked at departure; a client that does not ask yet records `unknown`, which the turnover report counts apart. */
+  @ApiPropertyOptional({ enum: PERSONAL_DEPARTURE_CAUSES, description: 'Why the officer leaves; `unknown` when absent' })
+  @IsOptional()
+  @IsIn(PERSONAL_DEPARTURE_CAUSES)
+  cause?: PersonalDepartureCause;
 }

@@ -164,6 +164,8 @@ describe('departures', () => {
       .given([appointed('m0', 'deputy-secretary')])
       .when(depart({ cause: 'relieved' }))
       .then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'deputy-secretary', endsOn: '2024-12-31', cause: 'relieved' } }]));
+  it.each(['away-work', 'away-study', 'came-of-age', 'moved-up', 'unknown'] as const)('records the cause asked at departure: %s', (cause) =>
+    spec.given([appointed('m0')]).when(depart({ cause })).then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-12-31', cause } }]));
   it('refuses someone who holds no post', () => spec.given([]).when(depart()).thenThrows(RuleViolation, rule('not-an-officer')));
   it('a reaction for someone who holds no post does nothing', () => spec.given([]).when(depart({ ifHeld: true, cause: 'merger' })).thenNothingHappens());
   it('refuses an end before the start', () => spec.given([appointed('m0')]).when(depart({ endsOn: '2023-12-31' })).thenThrows(RuleViolation, rule('ends-before-start')));

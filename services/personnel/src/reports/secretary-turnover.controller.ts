@@ -1,0 +1,59 @@
+import { Controller, Get, Injectable, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '@register/event-sourcing';
+import { IsCalendarDate, ParseIdPipe, ReadModelQuery, ValidationFailed } from '@register/service-kit';
+import { BranchReplica } from '../application/branch-replica';
+import { OfficerPostsReads } from '../officers/officer-posts.read-model';
+import { Period, secretaryTurnover, SecretaryPost } from './secretary-turnover';
+
+/** The period of the report, both days included. */
+export class TurnoverQuery extends ReadModelQuery {
+  @ApiProperty({ example: '2018-01-01', description: 'The first day of the period' })
+  @IsCalendarDate()
+  from!: string;
+
+  @ApiProperty({ example: '2020-12-31', description: 'The last day of the period, not before from' })
+  @IsCalendarDate()
+  to!: string;
+}
+
+/**
+ * The facts of the report: the branches of the unit's subtree as the structure stood on the
+ * period's last day (organisation's events in personnel's replica, by effective date: a district
+ * abolished since still answers), with every secretary's post from `officer-posts`.
+ */
+@Injectable()
+export class SecretaryTurnoverReads {
+  constructor(
+    private readonly replica: BranchReplica,
+    private readonly posts: OfficerPostsReads,
+  ) {}
+
+  async report(unitId: string, period: Period, minPosition?: number) {
+    if (!this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
+    const ids = this.replica.branchesUnder(unitId, { kind: 'date', date: period.to }).sort();
+    const docs = await this.posts.branches(ids, minPosition);
+    const branches = ids.map((branchId) => ({
+      branchId,
+      closedOn: this.replica.get(branchId)?.closedOn ?? null,
+      secretaries: (docs.get(branchId)?.posts ?? []).filter((p) => p.role === 'secretary') as SecretaryPost[],
+    }));
+    return { unitId, ...secretaryTurnover(branches, period) };
+  }
+}
+
+@ApiTags('reports')
+@Controller('reports/units/:id')
+export class SecretaryTurnoverController {
+  constructor(private readonly reads: SecretaryTurnoverReads) {}
+
+  @Get('secretary-turnover')
+  @ApiOperation({
+    summary:
+      "Secretary turnover in a unit's subtree over a period: departures by cause, tenure (average, median), vacancies and how long they lasted, branches whose secretary changed more than once, and the sources of those who stayed longest",
+  })
+  turnover(@Param('id', ParseIdPipe) unitId: string, @Query() query: TurnoverQuery) {
+    if (query.from > query.to) throw new ValidationFailed([{ field: 'to', rule: 'not-before-from', message: `to (${query.to}) must not be before from (${query.from})` }]);
+    return this.reads.report(unitId, { from: query.from, to: query.to }, query.minPosition);
+  }
+}

@@ -1,0 +1,116 @@
+import { DEPARTURE_CAUSES, DepartureCause, OFFICER_SOURCES, OfficerSource, REORGANISATION_DEPARTURE_CAUSES } from '@register/contracts';
+import { addDays, daysBetween } from '../domain/dates';
+
+/** A secretary's post as the officer-posts read model keeps it: it ends at the start of `endsOn`. */
+export interface SecretaryPost {
+  branchId: string;
+  memberId: string;
+  source: OfficerSource;
+  startsOn: string;
+  endsOn: string | null;
+  cause: DepartureCause | null;
+}
+
+/** A branch of the unit's subtree, with every secretary's post it ever had, oldest first. */
+export interface TurnoverBranch {
+  branchId: string;
+  /** The day the branch was merged, split or dissolved, or null. */
+  closedOn: string | null;
+  secretaries: SecretaryPost[];
+}
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+const average = (xs: number[]) => (xs.length === 0 ? null : round(xs.reduce((a, b) => a + b, 0) / xs.length, 1));
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : round((s[mid - 1] + s[mid]) / 2, 1);
+}
+const stats = (days: number[]) => ({ averageDays: average(days), medianDays: median(days) });
+const within = (day: string, p: Period) => day >= p.from && day <= p.to;
+const isReorganisation = (cause: DepartureCause | null) => (REORGANISATION_DEPARTURE_CAUSES as readonly string[]).includes(cause ?? '');
+const endedIn = (p: Period) => (s: SecretaryPost): s is SecretaryPost & { endsOn: string } => s.endsOn !== null && within(s.endsOn, p);
+
+/** Departures in the period by cause (every cause listed, 0 when none), and the tenure of those who left. */
+function departures(branches: TurnoverBranch[], p: Period) {
+  const left = branches.flatMap((b) => b.secretaries.filter(endedIn(p)));
+  const byCause = Object.fromEntries(DEPARTURE_CAUSES.map((c) => [c, 0])) as Record<DepartureCause, number>;
+  for (const s of left) byCause[s.cause ?? 'unknown'] += 1;
+  const tenures = left.map((s) => daysBetween(s.startsOn, s.endsOn));
+  return { departures: { total: left.length, byCause }, tenure: { secretaries: left.length, ...stats(tenures) } };
+}
+
+/**
+ * The gaps after a secretary left and before the next one started (or the branch closed), that
+ * overlap the period. A gap still open on `to` has lasted until then (`vacantUntil` null), and its
+ * days count through `to`; the average and median are of the gaps that ended within the period.
+ */
+function vacancies(branches: TurnoverBranch[], p: Period) {
+  const dayAfter = addDays(p.to, 1);
+  const items = branches.flatMap((b) =>
+    b.secretaries.flatMap((s) => {
+      if (s.endsOn === null || s.endsOn > p.to || (b.closedOn !== null && b.closedOn <= s.endsOn)) return [];
+      const next = b.secretaries.filter((n) => n !== s && n.startsOn >= s.endsOn!).sort((x, y) => x.startsOn.localeCompare(y.startsOn))[0];
+      const ends = [next?.startsOn, b.closedOn].filter((d): d is string => d !== null && d !== undefined).sort()[0];
+      if (ends === s.endsOn || (ends !== undefined && ends <= p.from)) return [];
+      const ended = ends !== undefined && ends <= p.to;
+      const filled = ended && ends === next?.startsOn;
+      return [{ branchId: b.branchId, vacantFrom: s.endsOn, vacantUntil: ended ? ends : null, filled, days: daysBetween(s.endsOn, ended ? ends : dayAfter) }];
+    }),
+  );
+  items.sort((a, b) => a.vacantFrom.localeCompare(b.vacantFrom) || a.branchId.localeCompare(b.branchId));
+  const closed = items.filter((v) => v.vacantUntil !== null);
+  return { total: items.length, ended: closed.length, open: items.length - closed.length, ...stats(closed.map((v) => v.days)), items };
+}
+
+/** Branches whose secretary changed (left, not by a reorganisation) more than once in the period, of the branches open in it. */
+function changedMoreThanOnce(branches: TurnoverBranch[], p: Period) {
+  const open = branches.filter((b) => b.closedOn === null || b.closedOn >= p.from);
+  const many = open.filter((b) => b.secretaries.filter(endedIn(p)).filter((s) => !isReorganisation(s.cause)).length > 1);
+  return { branches: many.length, of: open.length, share: open.length === 0 ? 0 : round(many.length / open.length, 4) };
+}
+
+/**
+ * The secretaries in post at some time in the period who served longest (to their departure, or
+ * through `to` while still in post): the longest quarter (at least one, ties at the cut included),
+ * and their sources: districts compare which sources stay.
+ */
+function longestServing(branches: TurnoverBranch[], p: Period) {
+  const dayAfter = addDays(p.to, 1);
+  const served = branches
+    .flatMap((b) => b.secretaries)
+    .filter((s) => s.startsOn <= p.to && (s.endsOn === null || s.endsOn > p.from))
+    .map((s) => {
+      const until = s.endsOn !== null && s.endsOn <= p.to ? s.endsOn : null;
+      return { branchId: s.branchId, memberId: s.memberId, source: s.source, startsOn: s.startsOn, endsOn: until, days: daysBetween(s.startsOn, until ?? dayAfter) };
+    })
+    .sort((a, b) => b.days - a.days || a.branchId.localeCompare(b.branchId) || a.startsOn.localeCompare(b.startsOn));
+  const cut = served[Math.ceil(served.length / 4) - 1]?.days;
+  const items = served.filter((s) => cut !== undefined && s.days >= cut);
+  const bySource = Object.fromEntries(OFFICER_SOURCES.map((s) => [s, 0])) as Record<OfficerSource, number>;
+  for (const s of items) bySource[s.source] += 1;
+  return { secretaries: items.length, of: served.length, bySource, items };
+}
+
+/**
+ * Secretary turnover (the field reports' worry: secretaries leave to work or study far away, or
+ * resign) in the branches of a unit's subtree over a period, both days included. Pure: the
+ * branches and their secretaries' posts come from the caller.
+ */
+export function secretaryTurnover(branches: TurnoverBranch[], period: Period) {
+  return {
+    from: period.from,
+    to: period.to,
+    branches: branches.length,
+    ...departures(branches, period),
+    vacancies: vacancies(branches, period),
+    changedMoreThanOnce: changedMoreThanOnce(branches, period),
+    longestServing: longestServing(branches, period),
+  };
+}
