@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
-import { AsOf, Clock } from '@register/service-kit';
+import { AsOf, Clock, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
 import { TodaysStructure } from './todays-structure';
 import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
@@ -58,12 +58,19 @@ export class StructureService implements OnModuleDestroy {
     return { ...(await this.todays.on(this.clock.today(), live)), live };
   }
 
-  /** The structure with every change recorded (what commands decide on), or as of a date (effective dates) or an instant (what was recorded by then). */
+  /**
+   * The structure with every change recorded (what commands decide on), or as of a date (effective
+   * dates; with knownAt, of what was recorded by then) or an instant (what was recorded by then).
+   */
   async structure(asOf?: AsOf): Promise<Structure> {
     if (!asOf) return (await this.live.current()).state;
-    if (asOf.kind === 'instant') return this.live.foldFrom(await this.store.readStream(STRUCTURE_STREAM, { recordedUpTo: asOf.instant }));
-    const events = await this.store.readStream(STRUCTURE_STREAM);
-    return this.live.foldFrom(events.filter((e) => e.metadata.effectiveDate <= asOf.date));
+    const events = await this.store.readStream(STRUCTURE_STREAM, { recordedUpTo: recordedBy(asOf) });
+    return this.live.foldFrom(asOf.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events);
+  }
+
+  /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */
+  asOf(query: { asOf?: string; knownAt?: string }): AsOf | undefined {
+    return parseAsOfKnownAt(query, this.clock);
   }
 
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, Command, nameKey, newEntityId, paginate, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { ApiAsOf, Command, nameKey, newEntityId, paginate, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { lineageOf, searchBranches } from '../directory/directory-query';
@@ -36,7 +36,7 @@ export class BranchesController {
     summary: 'The branch directory: parentUnitId (whole subtree), q (with or without diacritics), hasSecretary, hasMembers, status, asOf; minPosition waits for the read model',
   })
   async list(@Query() query: BranchDirectoryQuery) {
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.structure.asOf(query);
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
     if (today && !today.pending) return this.directory.list(query);
@@ -49,8 +49,8 @@ export class BranchesController {
 
   @Get(':id')
   @ApiAsOf()
-  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const when = parseAsOf(asOf);
+  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Query('knownAt') knownAt: string | undefined, @Res({ passthrough: true }) reply: Reply) {
+    const when = this.structure.asOf({ asOf, knownAt });
     const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();
     const branch = s.branches.get(id);
     if (!branch) throw new NotFoundError('branch', id);
@@ -63,7 +63,7 @@ export class BranchesController {
   @Get(':id/lineage')
   @ApiOperation({ summary: 'Every predecessor and successor of a branch, through mergers and splits (today from the read model; asOf folded from the log)' })
   async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.structure.asOf(query);
     const today = asOf ? undefined : await this.structure.today();
     if (today && !today.pending) return this.directory.lineage(id, query.minPosition);
     const s = today?.structure ?? (await this.structure.structure(asOf));

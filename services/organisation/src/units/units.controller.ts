@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, CommandContext } from '@register/event-sourcing';
-import { ApiAsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { ApiAsOf, Command, newEntityId, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, unitView } from '../application/views';
 import { lineageIn } from '../domain/lineage';
@@ -30,8 +30,8 @@ export class UnitsController {
 
   @Get(':id')
   @ApiAsOf()
-  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const when = parseAsOf(asOf);
+  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Query('knownAt') knownAt: string | undefined, @Res({ passthrough: true }) reply: Reply) {
+    const when = this.structure.asOf({ asOf, knownAt });
     const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();
     const unit = s.units.get(id);
     if (!unit) throw new NotFoundError('unit', id);
@@ -44,7 +44,7 @@ export class UnitsController {
   @Get(':id/tree')
   @ApiOperation({ summary: 'The subtree with counts; closed units and branches only with includeClosed=true; today from the read model (minPosition waits for it), asOf folded from the log' })
   async tree(@Param('id', ParseIdPipe) id: string, @Query() query: TreeQuery) {
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.structure.asOf(query);
     const levels = query.depth === undefined ? Infinity : Math.max(0, Math.min(20, Number(query.depth) || 0));
     const includeClosed = query.includeClosed === 'true';
     // Today: the unit-tree read model, unless a change is pending (then today's fold, as asOf today answers).
@@ -57,7 +57,7 @@ export class UnitsController {
   @ApiOperation({ summary: 'Every predecessor and successor of a unit through commune and province mergers, now or as of a date or instant (folded from the log)' })
   async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
     // Folded, never a read model: minPosition has nothing to wait for. Today is what asOf today folds (a merger dated later is pending).
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.structure.asOf(query);
     const s = asOf ? await this.structure.structure(asOf) : (await this.structure.today()).structure;
     const unit = s.units.get(id);
     if (!unit) throw new NotFoundError('unit', id);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
-import { AsOf, Clock } from '@register/service-kit';
+import { AsOf, Clock, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
 import { Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
@@ -31,6 +31,11 @@ export class PersonnelService {
   /** Today, by the application's clock: the default effective date, and the day today's reads answer for. */
   today(): string {
     return this.clock.today();
+  }
+
+  /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */
+  asOf(query: { asOf?: string; knownAt?: string }): AsOf | undefined {
+    return parseAsOfKnownAt(query, this.clock);
   }
 
   /** A command on one member's stream, decided by its capability's decider. */
@@ -65,7 +70,7 @@ export class PersonnelService {
     return { ...member, version: events[events.length - 1].revision };
   }
 
-  /** One member with every change recorded (pending ones too), or as of a date (effective dates) or an instant (what was recorded by then). */
+  /** One member with every change recorded (pending ones too), or as of a date (effective dates; with knownAt, of what was recorded by then) or an instant (what was recorded by then). */
   async member(memberId: string, asOf?: AsOf): Promise<{ member: Member; events: RecordedEvent[] }> {
     const events = await this.eventsAsOf(memberStream(memberId), asOf);
     const member = foldRecorded(memberAggregate, events);
@@ -75,15 +80,15 @@ export class PersonnelService {
 
   /** A branch's officers now or as of a date or instant, with the full history of its posts. */
   async officers(branchId: string, asOf?: AsOf): Promise<{ state: BranchOfficers; posts: BranchOfficers['history'] }> {
-    const events = await this.eventsAsOf(branchOfficersStream(branchId), asOf?.kind === 'instant' ? asOf : undefined);
+    // A date keeps the whole history of the posts (postsOn picks those held that day), of what was recorded by knownAt.
+    const events = await this.store.readStream(branchOfficersStream(branchId), { recordedUpTo: recordedBy(asOf) });
     if (events.length === 0 && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
     const state = foldRecorded(branchOfficersAggregate, events);
     return { state, posts: asOf?.kind === 'date' ? postsOn(state, asOf.date) : state.current };
   }
 
   private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
-    if (asOf?.kind === 'instant') return this.store.readStream(streamId, { recordedUpTo: asOf.instant });
-    const events = await this.store.readStream(streamId);
+    const events = await this.store.readStream(streamId, { recordedUpTo: recordedBy(asOf) });
     return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
   }
 }

@@ -1,6 +1,6 @@
 import { DomainEvent } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
-import { AsOf } from '@register/service-kit';
+import { AsOf, countsAsOf } from '@register/service-kit';
 
 /** An organisation event as personnel's replica receives it (the bus, or a hand-over in tests). */
 export type ReplicaEvent = DomainEvent & { eventId?: string; metadata?: { effectiveDate?: string }; recordedAt?: Date | string };
@@ -32,11 +32,9 @@ export function placementOf(event: ReplicaEvent): Placement | undefined {
   }
 }
 
-/** Organisation folds its own history the same way: a date keeps what took effect by then, an instant what was recorded by then. */
+/** Organisation folds its own history the same way: a date keeps what took effect by then (of what was recorded by knownAt), an instant what was recorded by then. */
 export function inForce(p: Placement, asOf?: AsOf): boolean {
-  if (!asOf) return true;
-  if (asOf.kind === 'date') return p.on === null || p.on <= asOf.date;
-  return p.recordedAt === null || p.recordedAt <= asOf.instant.getTime();
+  return countsAsOf(asOf, { effectiveDate: p.on, recordedAt: p.recordedAt });
 }
 
 /** The branches whose unit is `unitId` or lies under it, after these placements (in the order they happened). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventStore, foldRecorded, RecordedEvent } from '@register/event-sourcing';
 import { memberStream } from '@register/contracts';
-import { AsOf, nameKey, paginate } from '@register/service-kit';
+import { AsOf, countsAsOf, nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { Member, memberAggregate } from '../domain/member';
@@ -11,8 +11,8 @@ import { MemberDirectoryRequest } from './member-directory.read-model';
 const PAGE = 1000;
 const MEMBER_STREAM_PREFIX = memberStream('');
 
-/** Organisation's rule for history: a date keeps what took effect by then, an instant what was recorded by then. */
-const inForce = (e: RecordedEvent, asOf: AsOf) => (asOf.kind === 'date' ? e.metadata.effectiveDate <= asOf.date : new Date(e.recordedAt).getTime() <= asOf.instant.getTime());
+/** Organisation's rule for history: a date keeps what took effect by then (of what was recorded by knownAt), an instant what was recorded by then. */
+const inForce = (e: RecordedEvent, asOf: AsOf) => countsAsOf(asOf, { effectiveDate: e.metadata.effectiveDate, recordedAt: e.recordedAt });
 
 /** A member as of then, in the directory's shape (no name when it cannot be read: erased). */
 function asDirectoryDoc(m: Member): DirectoryMemberDoc {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, newEntityId, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -76,7 +76,7 @@ export class MembersController {
   @ApiHeader(PURPOSE_HEADER)
   async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.personnel.asOf(query);
     const request = { ...query, branchIds: this.subtree(query, asOf) };
     const page = asOf ? await this.listAsOf.list(request, asOf) : await this.directory.list(request);
     await this.logRead(req, purpose, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m._id));
@@ -98,9 +98,9 @@ export class MembersController {
   @Get(':id')
   @ApiHeader(PURPOSE_HEADER)
   @ApiAsOf()
-  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
+  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Query('knownAt') knownAt: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const when = parseAsOf(asOf);
+    const when = this.personnel.asOf({ asOf, knownAt });
     const member = when ? (await this.personnel.member(id, when)).member : await this.personnel.memberToday(id);
     if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}', [id]);
     reply.header('etag', `"${member.version}"`);

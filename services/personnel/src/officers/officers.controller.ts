@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { AsOf, Command, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { AppointOfficerHandler } from './appoint-officer.handler';
@@ -46,7 +46,7 @@ export class OfficersController {
       "The branch's officers now (from the read model; minPosition waits for it), or asOf a date (who held a post that day) or an instant (what was recorded by then), rebuilt from the log",
   })
   async officers(@Param('id', ParseIdPipe) branchId: string, @Query() query: ReadModelOrHistoryQuery, @Res({ passthrough: true }) reply: Reply) {
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.personnel.asOf(query);
     const { version, posts } = asOf ? await this.folded(branchId, asOf) : await this.now(branchId, query.minPosition);
     reply.header('etag', `"${version}"`);
     return {
