@@ -1,3 +1,4 @@
+import { TrainingFacts } from '../../services/training/src/application/training-facts';
 import { admit, appoint, startTraining, TrainingApp, why } from './training-app';
 
 /** A course end to end through the gateway of the embedded start (PGlite, the embedded read store). */
@@ -98,6 +99,18 @@ describe('training courses through the gateway (embedded)', () => {
     expect(csv.raw).toContain('Bồi dưỡng bí thư chi đoàn 2025');
     await t.refusedUnchanged(400, () => t.admin.get('/training-courses?cursor=%%%'));
     await t.refusedUnchanged(400, () => t.admin.get('/training-courses?year=abc'));
+  });
+
+  it("keeps no member's name: an erasure in personnel leaves nothing to drop in training's log or read models", async () => {
+    const names = /Lò Văn|fullName|dateOfBirth/;
+    const erased = await t.admin.post('/members/m-x/personal-data-erasure', { reason: 'yêu cầu xóa dữ liệu' });
+    expect(erased.status).toBe(201);
+    await t.sync();
+    expect(t.gw.app.get(TrainingFacts).erased('m-x')).toBe(true);
+    const reads = [await t.admin.get(`/training-courses/${course}`), await t.admin.get('/training-records?memberId=m-x'), await t.admin.get(`/training-courses/${course}?asOf=2025-04-12`)];
+    expect(reads.map((r) => [r.status, names.test(r.raw)])).toEqual([[200, false], [200, false], [200, false]]);
+    expect(reads[1].body.items).toEqual([expect.objectContaining({ memberId: 'm-x', outcome: 'not-completed' })]);
+    expect(names.test(JSON.stringify(await t.trainingLog.readAll(0, 10_000)))).toBe(false);
   });
 
   it('cancels an open course with its reason; a cancelled course takes nothing more', async () => {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, newEntityId, ParseIdPipe, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { Command, newEntityId, ParseIdPipe, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { ReadModelQueries } from '@register/read-models';
 import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
@@ -26,6 +26,7 @@ export class CompetitionsController {
   ) {}
 
   @Post()
+  @ProblemResponses(409, 422)
   @ApiOperation({ summary: 'Announce a competition of a unit' })
   announce(@Body() b: AnnounceCompetitionRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     const competitionId = newEntityId(ctx, b.id);
@@ -33,12 +34,14 @@ export class CompetitionsController {
   }
 
   @Post(':id/entries')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'Enter active members (409 already-entered, 422 not-an-active-member or results-published)' })
   enter(@Param('id', ParseIdPipe) id: string, @Body() b: EntriesRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.enter(id, b.memberIds, req.actor, ctx);
   }
 
   @Post(':id/results')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'The awards, to entrants only, once (422 not-an-entrant, results-published); published for commendations' })
   results(@Param('id', ParseIdPipe) id: string, @Body() b: ResultsRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.award(id, b.awards.map((a) => ({ memberId: a.memberId, award: a.award })), req.actor, ctx);
@@ -49,6 +52,7 @@ export class CompetitionsController {
   }
 
   @Get()
+  @ProblemResponses(404, 503)
   @ApiOperation({ summary: "Competitions with their entrants and awards, by organising unit (its subtree) and year; paged; also text/csv" })
   async list(@Query() q: CompetitionListQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     checkCursor(q.cursor);
@@ -59,6 +63,7 @@ export class CompetitionsController {
   }
 
   @Get(':id')
+  @ProblemResponses(404, 503)
   @ApiOperation({ summary: 'A competition with its entrants and awards; ETag for If-Match' })
   async get(@Param('id', ParseIdPipe) id: string, @Query() q: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const doc = (await (await this.model(q.minPosition)).collection('competitions').get(id)) as CompetitionDoc | undefined;

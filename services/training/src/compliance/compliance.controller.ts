@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
-import { IsRegisterId, parseAsOf, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { IsRegisterId, parseAsOf, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
@@ -39,6 +39,7 @@ export class ComplianceController {
   ) {}
 
   @Get()
+  @ProblemResponses(404, 503)
   @ApiOperation({
     summary:
       "The secretaries of residential branches in the unit's subtree who held the post in the year (from the appointment on), how many completed a course that year, and the untrained by branch; asOf answers for the structure then; text/csv lists the untrained",

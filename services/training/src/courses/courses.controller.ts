@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOf, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
+import { Command, newEntityId, parseAsOf, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { TrainingService } from '../application/training.service';
@@ -48,6 +48,7 @@ export class CoursesController {
   ) {}
 
   @Post('training-courses')
+  @ProblemResponses(409, 422)
   @ApiOperation({ summary: 'Schedule a course of a unit: topics, days (endsOn on or after startsOn), location and partner' })
   schedule(@Body() b: ScheduleCourseRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     const courseId = newEntityId(ctx, b.id);
@@ -56,18 +57,21 @@ export class CoursesController {
   }
 
   @Post('training-courses/:id/enrolments')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'Enrol members of the register; the post each holds that day is recorded. 409 already-enrolled, 422 course-closed or not-an-active-member' })
   enrol(@Param('id', ParseIdPipe) id: string, @Body() b: EnrolRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.enrol(id, b.memberIds, req.actor, ctx);
   }
 
   @Post('training-courses/:id/attendance')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'Who was present on one day of the course (422 day-outside-course, not-enrolled)' })
   attend(@Param('id', ParseIdPipe) id: string, @Body() b: AttendanceRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.attend(id, b.on, b.presentMemberIds, req.actor, ctx);
   }
 
   @Post('training-courses/:id/completion')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'Close the course with an outcome for every participant (422 outcome-missing, course-closed)' })
   complete(@Param('id', ParseIdPipe) id: string, @Body() b: CompletionRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     const results = b.results.map((r) => ({ memberId: r.memberId, outcome: r.outcome, ...(r.certificateNo ? { certificateNo: r.certificateNo } : {}) }));
@@ -75,12 +79,14 @@ export class CoursesController {
   }
 
   @Post('training-courses/:id/cancellation')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'Cancel a course that has not been completed, with its reason' })
   cancel(@Param('id', ParseIdPipe) id: string, @Body() _b: CancellationRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.cancel(id, req.actor, ctx);
   }
 
   @Get('training-courses')
+  @ProblemResponses(404, 503)
   @ApiOperation({ summary: "Courses, by organising unit (its subtree) and year; paged; also text/csv" })
   async list(@Query() q: CourseListQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
@@ -94,6 +100,7 @@ export class CoursesController {
   }
 
   @Get('training-courses/:id')
+  @ProblemResponses(404, 503)
   @ApiOperation({ summary: 'A course with its participants (post at enrolment, days attended, outcome); asOf folds the log; ETag for If-Match' })
   async get(@Param('id', ParseIdPipe) id: string, @Query() q: ReadModelOrHistoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const asOf = parseAsOf(q.asOf);
@@ -110,6 +117,7 @@ export class CoursesController {
   }
 
   @Get('training-records')
+  @ProblemResponses(503)
   @ApiOperation({ summary: "One member's courses: post at enrolment, days attended, outcome; paged; also text/csv" })
   async records(@Query() q: TrainingRecordsQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const page = await this.reads.records(q.memberId, q);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
-import { Command, newEntityId, parseAsOf, ParseIdPipe, RegisterRequest } from '@register/service-kit';
+import { Command, newEntityId, parseAsOf, ParseIdPipe, ProblemResponses, RegisterRequest } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { MentorCommands } from './mentor-commands.handler';
 import { AssignmentDoc, mentorsProjection } from './mentors.projection';
@@ -19,6 +19,7 @@ export class MentorsController {
   ) {}
 
   @Post('mentor-assignments')
+  @ProblemResponses(409, 422)
   @ApiOperation({ summary: 'Assign an active member to guide a branch (422 not-an-active-member, branch-closed, ends-before-start)' })
   assign(@Body() b: AssignMentorRequest, @Command() ctx: CommandContext) {
     const assignmentId = newEntityId(ctx, b.id);
@@ -26,18 +27,20 @@ export class MentorsController {
   }
 
   @Post('mentor-assignments/:id/ending')
+  @ProblemResponses(404, 409, 422)
   @ApiOperation({ summary: 'End an assignment on endsOn (422 assignment-ended); a merger, split or dissolution of the branch ends it by itself' })
   end(@Param('id', ParseIdPipe) id: string, @Body() b: EndAssignmentRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.end(id, b.endsOn, req.actor, ctx);
   }
 
   @Get('branches/:id/mentors')
+  @ProblemResponses(404, 503)
   @ApiOperation({ summary: "A branch's mentor assignments, current and ended; asOf a date: those in force that day" })
   async mentors(@Param('id', ParseIdPipe) branchId: string, @Query() q: MentorsQuery) {
     if (this.facts.branchStatus(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
     const asOf = parseAsOf(q.asOf);
     const model = await this.readModels.of(mentorsProjection).require(q.minPosition);
-    let docs = (await model.collection('assignments').find({ branchId }, { sort: { startsOn: 1, _id: 1 } })) as unknown as AssignmentDoc[];
+    let docs = (await model.collection('assignments').find({ branchId }, { sort: { startsOn: 1, mentorMemberId: 1, _id: 1 } })) as unknown as AssignmentDoc[];
     if (asOf) {
       const day = asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
       docs = docs.filter((d) => d.startsOn <= day && (d.endsOn === null || d.endsOn > day));
