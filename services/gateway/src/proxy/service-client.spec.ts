@@ -46,7 +46,7 @@ describe('ServiceClient', () => {
     }
   });
 
-  it('keeps reads that may be slow (asOf, minPosition) and commands off the pipelined connections', async () => {
+  it('keeps reads that may be slow (asOf, knownAt, minPosition) and commands off the pipelined connections', async () => {
     const client = new ServiceClient();
     try {
       await client.read('organisation', '/api/v1/branches/b-1');
@@ -54,11 +54,12 @@ describe('ServiceClient', () => {
       await Promise.all([
         client.read('organisation', '/api/v1/branches/b-1?asOf=2025-01-01'),
         client.read('organisation', '/api/v1/branches?minPosition=3'),
+        client.read('organisation', '/api/v1/branches/b-1?knownAt=2025-09-01T00%3A00%3A00Z'),
         client.call('organisation', 'POST', '/api/v1/branches/b-1/renames', undefined, { 'content-type': 'application/json' }, '{}'),
       ]);
-      // Three more connections, one each: none of them queued behind another request.
-      expect(sockets.size).toBe(4);
-      expect(seen).toHaveLength(4);
+      // Four more connections, one each: none of them queued behind another request.
+      expect(sockets.size).toBe(5);
+      expect(seen).toHaveLength(5);
     } finally {
       await client.onApplicationShutdown();
     }

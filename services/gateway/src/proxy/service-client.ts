@@ -9,8 +9,8 @@ export type { ServiceAnswer } from './undici-reads';
 
 /** How many reads may wait on one connection to a service (see ServiceClient.readsOf). */
 const READ_PIPELINING = 4;
-/** Reads that may take a while: minPosition waits for a read model, asOf folds the log. */
-const SLOW_READ = /[?&](minPosition|asOf)=/;
+/** Reads that may take a while: minPosition waits for a read model, asOf and knownAt fold the log. */
+const SLOW_READ = /[?&](minPosition|asOf|knownAt)=/;
 
 /**
  * Connections per service for the pipelined reads (REGISTER_SERVICE_READ_CONNECTIONS, default 2):
@@ -92,8 +92,8 @@ export class ServiceClient implements OnApplicationShutdown {
    * largest cost of a forwarded read is the write that wakes the service's sleeping process, and
    * reads that join a busy connection are read several to a wake-up (docs/architecture-notes.md
    * gives the figures). A read behind a slow one on its connection waits for it, so only reads that
-   * answer at once go there: GETs without minPosition (which waits for a read model) or asOf
-   * (which folds the log).
+   * answer at once go there: GETs without minPosition (which waits for a read model) or asOf and
+   * knownAt (which fold the log).
    */
   private readsOf(service: ServiceName): UndiciReads {
     let reads = this.reads.get(service);
