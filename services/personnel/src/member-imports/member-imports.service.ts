@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CommandContext, ConflictError, EventStore, RuleViolation } from '@register/event-sourcing';
 import { newEntityId } from '@register/service-kit';
@@ -7,16 +8,16 @@ import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { memberAggregate } from '../domain/member';
-import { decideAdmission } from '../members/admit-member';
+import { AdmitMember, decideAdmission } from '../members/admit-member';
 import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.handler';
 import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, foldName } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
 
-/** Rows admitted between two reads of the log's head (one wait for the member directory a batch). */
-const BATCH = 250;
-/** Admissions of one batch under way at once (each its own member stream). */
+/** Rows checked for namesakes with one wait for the member directory and one query. */
+const BATCH = 500;
+/** Admissions under way at once (each its own member stream). */
 const PARALLEL = 8;
 /** Finished imports kept for GET /member-imports/{id}. */
 const KEPT = 200;
@@ -122,13 +123,21 @@ export class MemberImports {
     const started = Date.now();
     const seen = new Map<string, number>();
     for (let i = 0; i < rows.length; i += BATCH) {
-      const seenAt = await this.store.headPosition();
-      for (let j = i; j < Math.min(i + BATCH, rows.length); j += PARALLEL) {
-        const chunk = rows.slice(j, Math.min(j + PARALLEL, i + BATCH));
-        const checked = await Promise.all(chunk.map(check));
-        // Started in row order: the file's earlier row of a pair is the one `seen` keeps.
-        this.record(job, await Promise.all(chunk.map((row, k) => this.verdict(job, row, checked[k], seen, context, seenAt))));
+      // The import yields to the requests waiting (its own answer first): validation and an
+      // in-memory read store are all promise callbacks, which would otherwise starve the server.
+      await setImmediate();
+      const batch = rows.slice(i, i + BATCH);
+      const checked = await Promise.all(batch.map(check));
+      // In row order: of two rows naming the same person, the first is admitted and the second refused.
+      const candidates = batch.map((row, k) => this.candidate(job, row, checked[k], seen, context));
+      const pending = candidates.filter((c): c is Candidate => !('verdict' in c));
+      const namesakes = await this.admissions.namesakesOf(pending.map((c) => c.command));
+      const verdicts: RowVerdict[] = candidates.filter((c): c is RowVerdict => 'verdict' in c);
+      for (let j = 0; j < pending.length; j += PARALLEL) {
+        await setImmediate();
+        verdicts.push(...(await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId))))));
       }
+      this.record(job, verdicts);
     }
     job.rows.sort((a, b) => a.row - b.row);
     job.status = 'finished';
@@ -145,26 +154,41 @@ export class MemberImports {
     }
   }
 
-  /** One row's verdict: refused by the checks, by a namesake in the file or the branch, or by the decider; else valid (dry run) or admitted. */
-  private async verdict(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: Map<string, number>, base: CommandContext, seenAt: number): Promise<RowVerdict> {
+  /** A checked row as the admission it asks for, under the import's own command id for the row; or its refusal as the file's second row for one person. */
+  private candidate(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: Map<string, number>, base: CommandContext): Candidate | RowVerdict {
     if (!(checked instanceof AdmitMemberRequest)) return checked;
     const key = JSON.stringify([checked.branchId, foldName(checked.fullName), checked.dateOfBirth]);
     const twin = seen.get(key);
     if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth, branch) as row ${twin}`);
     seen.set(key, row.row);
-    // The import's own command id for this row: the same file again names the same admissions.
+    // The same file again names the same commands, and so the same members: none is admitted twice.
     const context: CommandContext = { ...base, commandId: `member-import:${job.fileSha256}:${row.row}`, caller: 'member-imports', fingerprint: `${job.fileSha256}:${row.row}` };
     const command = admissionCommand(checked, newEntityId(context), this.personnel.branchStatus(checked.branchId), context);
-    const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted'): RowVerdict => ({ row: row.row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: checked.fullName });
+    return { row: row.row, command, context };
+  }
+
+  /** One row's verdict: refused for a namesake in the branch or by the decider; else valid (dry run), admitted, or already admitted by this file before. */
+  private async verdict(job: MemberImport, c: Candidate, namesake: string | undefined): Promise<RowVerdict> {
+    const { row, command, context } = c;
+    const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted'): RowVerdict => ({ row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: command.personal.fullName });
+    if (this.directory.member(command.memberId)) return admitted('already-admitted');
+    if (namesake !== undefined) return refused(row, command.personal.fullName, 'possible-duplicate', `branch ${command.branchId} already has a member with this name and date of birth (${namesake})`);
     try {
-      if (this.directory.member(command.memberId)) return admitted('already-admitted');
-      if (!job.dryRun) return admitted((await this.admissions.handle(command, false, context, seenAt)).duplicate ? 'already-admitted' : 'admitted');
-      decideAdmission(command, memberAggregate.initialState());
-      const namesake = await this.admissions.namesakeOf(command, seenAt);
-      return namesake === undefined ? admitted('valid') : refused(row.row, checked.fullName, 'possible-duplicate', `branch ${command.branchId} already has a member with this name and date of birth (${namesake})`);
+      if (job.dryRun) {
+        decideAdmission(command, memberAggregate.initialState());
+        return admitted('valid');
+      }
+      // The namesakes were checked for the whole batch above: the admission itself is POST /members's.
+      return admitted((await this.admissions.handle(command, true, context)).duplicate ? 'already-admitted' : 'admitted');
     } catch (error) {
-      if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row.row, checked.fullName, error.rule, error.message);
+      if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row, command.personal.fullName, error.rule, error.message);
       throw error;
     }
   }
+}
+
+interface Candidate {
+  row: number;
+  command: AdmitMember;
+  context: CommandContext;
 }

@@ -4,7 +4,8 @@ import { CommandAnswer, PersonnelService } from '../application/personnel.servic
 import { PERSONNEL_STORE } from '../application/tokens';
 import { AdmitMember, admissionDecider } from './admit-member';
 import { BranchStatusFact } from '../domain/facts';
-import { MemberDirectoryReads } from './member-directory.read-model';
+import { exactKey } from './member-directory.projection';
+import { MemberDirectoryReads, namesakeKey } from './member-directory.read-model';
 import { AdmitMemberRequest } from './members.dto';
 
 /** The admission a request asks for (POST /members, or a row of an import). */
@@ -38,25 +39,27 @@ export class AdmitMemberHandler {
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
   ) {}
 
-  /**
-   * `namesake`: the caller says the applicant is a different person with the same name and date of
-   * birth. `seenAt`: a log position the directory is to be read at, instead of the head now (an
-   * import reads the head once per batch, and checks the batch's own rows against each other).
-   */
-  async handle(command: AdmitMember, namesake: boolean, context: CommandContext, seenAt?: number): Promise<CommandAnswer> {
-    if (!namesake) await this.refuseDuplicate(command, seenAt);
+  /** `namesake`: the caller says the applicant is a different person with the same name and date of birth (or, an import, has checked namesakesOf). */
+  async handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
+    if (!namesake) await this.refuseDuplicate(command);
     return this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
   }
 
-  /** A member of the branch with the applicant's name and date of birth (other than the applicant), as the directory has it at `seenAt` (the head now by default). */
-  async namesakeOf(c: AdmitMember, seenAt?: number): Promise<string | undefined> {
-    const head = seenAt ?? (await this.store.headPosition());
+  /**
+   * For each applicant (by memberId), a member of the branch with their name and date of birth
+   * other than themselves, as the directory has it once caught up with the log's head: one wait and
+   * one query for a whole batch of an import (whose rows are checked against each other apart).
+   */
+  async namesakesOf(commands: AdmitMember[]): Promise<Map<string, string | undefined>> {
+    const head = await this.store.headPosition();
+    const found = await this.directory.namesakesAmong(commands.map((c) => ({ branchId: c.branchId, ...c.personal })), head);
     // The member itself (a retried admission) is answered by the command path, not refused here.
-    return (await this.directory.namesakes(c.branchId, c.personal.fullName, c.personal.dateOfBirth, head)).find((id) => id !== c.memberId);
+    const of = (c: AdmitMember) => (found.get(namesakeKey(c.branchId, exactKey(c.personal.fullName), c.personal.dateOfBirth)) ?? []).find((id) => id !== c.memberId);
+    return new Map(commands.map((c) => [c.memberId, of(c)]));
   }
 
-  private async refuseDuplicate(c: AdmitMember, seenAt?: number) {
-    const existing = await this.namesakeOf(c, seenAt);
+  private async refuseDuplicate(c: AdmitMember) {
+    const existing = (await this.namesakesOf([c])).get(c.memberId);
     if (existing !== undefined) {
       throw new ConflictError(
         'possible-duplicate',
