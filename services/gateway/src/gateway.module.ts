@@ -5,6 +5,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuditLogs } from './audit/audit-log';
 import { LogIntegrities } from './audit/log-integrities';
 import { LogIntegrityController } from './audit/log-integrity.controller';
+import { SummaryReportModule } from './reports/summary/summary-report.module';
 import { AuthService } from './security/auth.service';
 import { GatewayAccess } from './security/gateway-access';
 import { GatewayGuard } from './security/gateway.guard';
@@ -17,6 +18,7 @@ import { UnroutedRequests } from './security/unrouted-requests';
  * alone (main.ts) or beside the others in the embedded start.
  */
 @Module({
+  imports: [SummaryReportModule],
   controllers: [AuditController, LogIntegrityController],
   providers: [
     AuthService,

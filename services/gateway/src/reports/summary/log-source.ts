@@ -1,0 +1,50 @@
+import { catchUpSubscription, RecordedEvent } from '@register/event-sourcing';
+import { EventSource } from '@register/read-models';
+import { AuditableLog } from '@register/service-kit';
+
+/** How often a reporting projection looks for new events when nothing tells it (the log lives in another service). */
+const POLL_MS = 100;
+
+/**
+ * A service's log as a reporting projection reads it: through the port the service gives the
+ * gateway (auditableLogToken in one process, the service's internal log endpoint when
+ * distributed), in position order, never by opening the service's database. New events are found
+ * by polling, and `wake` (a consumer hearing the service's topic) makes the projection look at once.
+ */
+export class ServiceLogSource implements EventSource {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly log: AuditableLog) {}
+
+  readAll(after: number, limit: number): Promise<RecordedEvent[]> {
+    return this.log.readAll(after, limit);
+  }
+
+  headPosition(): Promise<number> {
+    return this.log.headPosition();
+  }
+
+  subscribe: EventSource['subscribe'] = (after, handler, options) => {
+    const source = { readAll: (a: number, l: number) => this.readAll(a, l), onAppended: (listener: () => void) => this.listen(listener) };
+    return catchUpSubscription(source, after, handler, { ...options, pollMs: Math.min(options?.pollMs ?? POLL_MS, POLL_MS) });
+  };
+
+  async *readPages(after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]> {
+    for (let page = await this.readAll(after, pageSize); page.length > 0; page = await this.readAll(after, pageSize)) {
+      const kept = until === undefined ? page : page.filter((e) => e.position <= until);
+      if (kept.length) yield kept;
+      after = page[page.length - 1].position;
+      if (until !== undefined && after >= until) return;
+    }
+  }
+
+  /** New events may be in the log: the subscriptions read at once. */
+  wake(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private listen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}

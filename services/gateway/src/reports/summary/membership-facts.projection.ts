@@ -1,0 +1,90 @@
+import { MemberStatus, PersonnelEvent } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { defineProjection, op, Operation, ProjectionReader } from '@register/read-models';
+import { Timeline } from './timeline';
+
+type C = 'members' | 'branches';
+type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent, { type: T }>>;
+
+/** `report-membership.members`: where a member is and their status, to place the events that name only the member. */
+export interface MemberFactsDoc {
+  _id: string;
+  branchId: string;
+  status: MemberStatus;
+}
+
+/** A secretary in post from a day, with the source the register found them in; null: the post is vacant from that day. */
+export type SecretaryEntry = { memberId: string; source: string } | null;
+
+/**
+ * `report-membership.branches`: one per branch, counted rather than listed so that a province's
+ * summary reads 3,000 documents, not 200,000: members and members away as dated changes, the
+ * year counts (admitted, introduced to the Party, admitted to the Party), the secretary's post.
+ */
+export interface BranchMembershipDoc {
+  _id: string;
+  members?: Timeline<number>;
+  away?: Timeline<number>;
+  admitted?: Record<string, number>;
+  introduced?: Record<string, number>;
+  partyAdmitted?: Record<string, number>;
+  secretaries?: Timeline<SecretaryEntry>;
+}
+
+/** Still a member (counted): neither left nor past the age. */
+const counted = (s: MemberStatus) => s !== 'left' && s !== 'came-of-age';
+const away = (s: MemberStatus) => s === 'away-work' || s === 'away-study';
+const year = (day: string) => day.slice(0, 4);
+
+const member = async (reader: ProjectionReader<C>, id: string) => (await reader.read('members', id)) as MemberFactsDoc | undefined;
+
+/** The changes a member's move between statuses (or branches) makes to one branch's counts on a day. */
+function counts(branchId: string, day: string, sign: 1 | -1, status: MemberStatus): Operation<C>[] {
+  const inc: Record<string, number> = {};
+  if (counted(status)) inc[`members.${day}`] = sign;
+  if (away(status)) inc[`away.${day}`] = sign;
+  return Object.keys(inc).length ? [op.upsert<C>('branches', branchId, { $inc: inc })] : [];
+}
+
+async function yearCount(reader: ProjectionReader<C>, memberId: string, field: string, day: string) {
+  const m = await member(reader, memberId);
+  return m && op.upsert<C>('branches', m.branchId, { $inc: { [`${field}.${year(day)}`]: 1 } });
+}
+
+/** Membership, its year counts and the secretaries' posts per branch, from personnel's events. */
+export const membershipFacts = defineProjection<PersonnelEvent, C>({
+  name: 'report-membership',
+  version: 1,
+  collections: { members: {}, branches: {} },
+  handlers: {
+    MemberAdmitted: (e: E<'MemberAdmitted'>) => [
+      op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active' }),
+      op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${e.data.admittedOn}`]: 1, [`admitted.${year(e.data.admittedOn)}`]: 1 } }),
+    ],
+    MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
+      const m = await member(reader, e.data.memberId);
+      if (!m) return [];
+      const day = e.data.transferredOn;
+      return [...counts(m.branchId, day, -1, m.status), ...counts(e.data.toBranchId, day, 1, m.status), op.update<C>('members', m._id, { $set: { branchId: e.data.toBranchId } })];
+    },
+    MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
+      const m = await member(reader, e.data.memberId);
+      if (!m) return [];
+      const day = e.data.changedOn;
+      return [...counts(m.branchId, day, -1, m.status), ...counts(m.branchId, day, 1, e.data.status), op.update<C>('members', m._id, { $set: { status: e.data.status } })];
+    },
+    MemberIntroducedToParty: (e: E<'MemberIntroducedToParty'>, reader) => yearCount(reader, e.data.memberId, 'introduced', e.data.introducedOn),
+    MemberPartyOutcomeRecorded: (e: E<'MemberPartyOutcomeRecorded'>, reader) =>
+      e.data.outcome === 'admitted' ? yearCount(reader, e.data.memberId, 'partyAdmitted', e.data.decidedOn) : undefined,
+    OfficerAppointed: (e: E<'OfficerAppointed'>) =>
+      e.data.role === 'secretary' ? op.upsert<C>('branches', e.data.branchId, { $set: { [`secretaries.${e.data.startsOn}`]: { memberId: e.data.memberId, source: e.data.source } } }) : undefined,
+    OfficerDeparted: async (e: E<'OfficerDeparted'>, reader) => {
+      if (e.data.role !== 'secretary') return undefined;
+      const branch = (await reader.read('branches', e.data.branchId)) as BranchMembershipDoc | undefined;
+      // A successor already appointed from that very day keeps the post.
+      const sameDay = branch?.secretaries?.[e.data.endsOn];
+      if (sameDay && sameDay.memberId !== e.data.memberId) return undefined;
+      return op.upsert<C>('branches', e.data.branchId, { $set: { [`secretaries.${e.data.endsOn}`]: null } });
+    },
+  },
+});

@@ -1,0 +1,78 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { liveTarget, ProjectionQueries, ProjectionRunner, ReadStore, ReadStores, rebuildOnVersionChange } from '@register/read-models';
+import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig, Readiness } from '@register/service-kit';
+import { REMOTE_LOGS, RemoteLogs } from '../../audit/audit-log';
+import { ServiceLogSource } from './log-source';
+import { REPORTED_SERVICES, REPORTING_PROJECTIONS, REPORTING_STORE, ReportedService } from './reporting-projections';
+
+
+/**
+ * The reporting read model: a runner per service's log, each into the gateway's read store with
+ * its own checkpoint, lease and rebuilds, like every projection. Reports wait on it per service.
+ */
+@Injectable()
+export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly parts = new Map<ReportedService, { runner: ProjectionRunner; queries: ProjectionQueries; source: ServiceLogSource }>();
+  private readonly logger = new Logger('ReportingReadModel');
+  /** Where the documents live (the gateway's read store `reporting`), once started: for rebuilds and diffs. */
+  store?: ReadStore;
+
+  constructor(
+    private readonly modules: ModuleRef,
+    private readonly stores: ReadStores,
+    @Inject(REGISTER_CONFIG) private readonly config: RegisterConfig,
+    @Optional() private readonly readiness?: Readiness,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const store = (this.store = await this.stores.open(REPORTING_STORE));
+    const logger = { log: (m: string) => this.logger.log(m), warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) };
+    for (const service of REPORTED_SERVICES) {
+      const log = this.logOf(service);
+      if (!log) continue;
+      const source = new ServiceLogSource(log);
+      const projection = REPORTING_PROJECTIONS[service];
+      const runner = new ProjectionRunner(source, store, projection, { onVersionChange: rebuildOnVersionChange({ logger }), logger });
+      this.parts.set(service, { runner, source, queries: new ProjectionQueries(projection, store, liveTarget(projection), runner) });
+      this.readiness?.add(`read-model:reporting/${projection.name}`, () => runner.assertReady());
+      runner.start();
+    }
+  }
+
+  /** The service's log as the gateway reads it: in this process (embedded), else through the service's internal endpoint. */
+  private logOf(service: ReportedService): AuditableLog | undefined {
+    const here = auditableLogIn(this.modules, service);
+    if (here || this.config.mode !== 'distributed') return here;
+    try {
+      return this.modules.get<RemoteLogs>(REMOTE_LOGS, { strict: false })(service);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** New events of `service` are published: its projection reads them now rather than at its next poll. */
+  wake(service: string): void {
+    this.parts.get(service as ReportedService)?.source.wake();
+  }
+
+  /** The queries of one service's part, once it caught up to `minPosition` in that service's log (503 or 400 otherwise). */
+  async of(service: ReportedService, minPosition?: number): Promise<ProjectionQueries> {
+    const part = this.parts.get(service);
+    if (!part) throw new Error(`the reporting read model does not follow ${service}'s log here`);
+    return part.queries.require(minPosition);
+  }
+
+  /** The position of each service's log the read model reflects. */
+  positions(): Record<string, number> {
+    return Object.fromEntries([...this.parts].map(([service, part]) => [service, part.runner.position]));
+  }
+
+  runner(service: ReportedService): ProjectionRunner | undefined {
+    return this.parts.get(service)?.runner;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.parts.values()].map((p) => p.runner.stop()));
+  }
+}

@@ -1,0 +1,55 @@
+import { OrganisationEvent } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { defineProjection, op } from '@register/read-models';
+import { effectiveDay, Timeline } from './timeline';
+
+type C = 'units' | 'branches';
+type E<T extends OrganisationEvent['type']> = RecordedEvent<Extract<OrganisationEvent, { type: T }>>;
+
+/** `report-structure.units`: a unit's parent on each day it changed, and the day it ended (dissolved or merged away). */
+export interface UnitFactsDoc {
+  _id: string;
+  kind: string;
+  parents: Timeline<string | null>;
+  endedOn: string | null;
+}
+
+/** `report-structure.branches`: a branch's unit and whether it is residential, on each day they changed; every unit it ever sat in. */
+export interface BranchFactsDoc {
+  _id: string;
+  units: Timeline<string>;
+  residential: Timeline<boolean>;
+  unitIds: string[];
+  endedOn: string | null;
+}
+
+const ended = (collection: C, id: string, day: string) => op.upsert<C>(collection, id, { $set: { endedOn: day } });
+
+/**
+ * The union's structure as it stood on any day, from organisation's events: reports are counted
+ * under the structure of their day, so a district abolished later still answers for its years.
+ */
+export const structureFacts = defineProjection<OrganisationEvent, C>({
+  name: 'report-structure',
+  version: 1,
+  collections: { units: {}, branches: { indexes: [{ key: { unitIds: 1 } }] } },
+  handlers: {
+    UnitEstablished: (e: E<'UnitEstablished'>) =>
+      op.upsert<C>('units', e.data.unitId, { $set: { kind: e.data.kind, [`parents.${effectiveDay(e)}`]: e.data.parentId }, $setOnInsert: { endedOn: null } }),
+    UnitMoved: (e: E<'UnitMoved'>) => op.upsert<C>('units', e.data.unitId, { $set: { [`parents.${effectiveDay(e)}`]: e.data.toParentId } }),
+    UnitDissolved: (e: E<'UnitDissolved'>) => ended('units', e.data.unitId, effectiveDay(e)),
+    UnitsMerged: (e: E<'UnitsMerged'>) => e.data.sourceUnitIds.filter((id) => id !== e.data.intoUnitId).map((id) => ended('units', id, effectiveDay(e))),
+    BranchEstablished: (e: E<'BranchEstablished'>) =>
+      op.upsert<C>('branches', e.data.branchId, {
+        $set: { [`units.${effectiveDay(e)}`]: e.data.parentUnitId, [`residential.${effectiveDay(e)}`]: e.data.area !== null },
+        $addToSet: { unitIds: e.data.parentUnitId },
+        $setOnInsert: { endedOn: null },
+      }),
+    BranchRenamed: (e: E<'BranchRenamed'>) => op.upsert<C>('branches', e.data.branchId, { $set: { [`residential.${effectiveDay(e)}`]: e.data.area !== null } }),
+    BranchMoved: (e: E<'BranchMoved'>) =>
+      op.upsert<C>('branches', e.data.branchId, { $set: { [`units.${effectiveDay(e)}`]: e.data.toUnitId }, $addToSet: { unitIds: e.data.toUnitId } }),
+    BranchDissolved: (e: E<'BranchDissolved'>) => ended('branches', e.data.branchId, effectiveDay(e)),
+    BranchesMerged: (e: E<'BranchesMerged'>) => e.data.sourceBranchIds.filter((id) => id !== e.data.intoBranchId).map((id) => ended('branches', id, effectiveDay(e))),
+    BranchSplit: (e: E<'BranchSplit'>) => ended('branches', e.data.sourceBranchId, effectiveDay(e)),
+  },
+});

@@ -1,0 +1,41 @@
+import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Clock, ProblemResponses } from '@register/service-kit';
+import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
+import { SummaryReadModel } from './summary.read-model';
+import { summaryWorkbook, XLSX_TYPE } from './summary-xlsx';
+
+type Reply = { header(name: string, value: string): unknown };
+
+/** The day a summary counts on: asOf, else the year's last day (today for the year under way). */
+export function reportDay(year: number | undefined, asOf: string | undefined, today: string): { year: number; day: string } {
+  if (asOf) return { year: year ?? Number(asOf.slice(0, 4)), day: asOf };
+  const y = year ?? Number(today.slice(0, 4));
+  const end = `${y}-12-31`;
+  return { year: y, day: end < today ? end : today };
+}
+
+/** District offices' yearly figures, from the events of every service. */
+@ApiTags('reports')
+@Controller('reports/units')
+export class SummaryController {
+  constructor(
+    private readonly reads: SummaryReadModel,
+    @Optional() private readonly clock?: Clock,
+  ) {}
+
+  @Get(':id/summary')
+  @ProblemResponses(404, 503)
+  @ApiProduces('application/json', XLSX_TYPE)
+  @ApiOperation({
+    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year; also .xlsx",
+  })
+  async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
+    const { year, day } = reportDay(query.year, query.asOf, this.clock?.today() ?? new Date().toISOString().slice(0, 10));
+    const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition));
+    if (!accept?.includes(XLSX_TYPE)) return summary;
+    reply.header('content-type', XLSX_TYPE);
+    reply.header('content-disposition', `attachment; filename="summary-${params.id}-${year}.xlsx"`);
+    return summaryWorkbook(summary);
+  }
+}

@@ -1,0 +1,123 @@
+import { BranchEvaluationDoc } from './evaluation-facts.projection';
+import { BranchMembershipDoc } from './membership-facts.projection';
+import { BranchFactsDoc, UnitFactsDoc } from './structure-facts.projection';
+import { Timeline, totalOn, valueOn } from './timeline';
+import { CourseFactsDoc, TraineeDoc } from './training-facts.projection';
+
+/** What the four services' facts say, as the read model gives them for one report. */
+export interface SummaryFacts {
+  /** Every unit: a subtree is found from its root on the day. */
+  units: UnitFactsDoc[];
+  /** Every branch that ever sat in one of the subtree's units. */
+  branches: BranchFactsDoc[];
+  membership: Map<string, BranchMembershipDoc>;
+  evaluation: Map<string, BranchEvaluationDoc>;
+  /** Courses organised by the subtree's units (any year; the summary keeps the year's). */
+  courses: CourseFactsDoc[];
+  trainees: Map<string, TraineeDoc>;
+}
+
+export type GradeCounts = Record<string, Record<string, number>>;
+
+export interface UnitSummary {
+  unitId: string;
+  year: number;
+  asOf: string;
+  branches: { total: number; residential: number; withoutSecretary: number; withoutMembers: number };
+  members: { total: number; admittedInYear: number; away: number };
+  secretaries: { total: number; bySource: Record<string, number> };
+  ratings: { branches: GradeCounts; members: GradeCounts };
+  training: { courses: number; participants: number; secretaries: number; secretariesTrained: number; rate: number };
+  party: { introduced: number; admitted: number };
+  commendations: number;
+}
+
+/** A thing of the structure existed on `day`: begun by then and not ended. */
+const existedOn = (timeline: Timeline<unknown>, endedOn: string | null, day: string) => valueOn(timeline, day) !== undefined && (endedOn === null || endedOn > day);
+
+/** The units under `rootId` (itself included) as the tree stood on `day`; null when the unit did not exist then. */
+export function subtreeOn(units: UnitFactsDoc[], rootId: string, day: string): Set<string> | null {
+  const children = new Map<string, string[]>();
+  let rootExisted = false;
+  for (const u of units) {
+    if (!existedOn(u.parents, u.endedOn, day)) continue;
+    if (u._id === rootId) rootExisted = true;
+    const parent = valueOn(u.parents, day);
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), u._id]);
+  }
+  if (!rootExisted) return null;
+  const found = new Set<string>();
+  for (const queue = [rootId]; queue.length; ) {
+    const id = queue.pop()!;
+    found.add(id);
+    queue.push(...(children.get(id) ?? []).filter((c) => !found.has(c)));
+  }
+  return found;
+}
+
+const add = (counts: Record<string, number>, key: string, n = 1) => void (counts[key] = (counts[key] ?? 0) + n);
+
+function addGrades(into: GradeCounts, from: GradeCounts | undefined) {
+  for (const [scale, grades] of Object.entries(from ?? {})) for (const [grade, n] of Object.entries(grades)) if (n) add((into[scale] ??= {}), grade, n);
+}
+
+/**
+ * The summary of a unit's subtree for a year: structure, membership and posts as they stood on
+ * `day` (the year's end or asOf), the year's counts over the year. Pure.
+ */
+export function summarise(facts: SummaryFacts, unitId: string, year: number, day: string): UnitSummary | null {
+  const subtree = subtreeOn(facts.units, unitId, day);
+  if (!subtree) return null;
+  const y = String(year);
+  const s: UnitSummary = {
+    unitId, year, asOf: day,
+    branches: { total: 0, residential: 0, withoutSecretary: 0, withoutMembers: 0 },
+    members: { total: 0, admittedInYear: 0, away: 0 },
+    secretaries: { total: 0, bySource: {} },
+    ratings: { branches: {}, members: {} },
+    training: { courses: 0, participants: 0, secretaries: 0, secretariesTrained: 0, rate: 0 },
+    party: { introduced: 0, admitted: 0 },
+    commendations: 0,
+  };
+  const secretaryIds: string[] = [];
+  for (const b of facts.branches) {
+    if (!existedOn(b.units, b.endedOn, day) || !subtree.has(valueOn(b.units, day)!)) continue;
+    const m = facts.membership.get(b._id) ?? { _id: b._id };
+    const secretary = valueOn(m.secretaries, day);
+    const members = totalOn(m.members, day);
+    s.branches.total += 1;
+    if (valueOn(b.residential, day)) s.branches.residential += 1;
+    if (!secretary) s.branches.withoutSecretary += 1;
+    if (members <= 0) s.branches.withoutMembers += 1;
+    s.members.total += members;
+    s.members.admittedInYear += m.admitted?.[y] ?? 0;
+    s.members.away += totalOn(m.away, day);
+    s.party.introduced += m.introduced?.[y] ?? 0;
+    s.party.admitted += m.partyAdmitted?.[y] ?? 0;
+    if (secretary) {
+      s.secretaries.total += 1;
+      add(s.secretaries.bySource, secretary.source);
+      secretaryIds.push(secretary.memberId);
+    }
+    const e = facts.evaluation.get(b._id);
+    const rating = e?.ratings?.[y];
+    if (rating) add((s.ratings.branches[rating.scale] ??= {}), rating.grade);
+    addGrades(s.ratings.members, e?.memberRatings?.[y]);
+    s.commendations += e?.commendations?.[y] ?? 0;
+  }
+  s.training = training(facts, subtree, year, secretaryIds);
+  return s;
+}
+
+function training(facts: SummaryFacts, subtree: Set<string>, year: number, secretaryIds: string[]): UnitSummary['training'] {
+  const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && subtree.has(c.organiserUnitId));
+  const prefix = `${year}/`;
+  const trained = secretaryIds.filter((id) => facts.trainees.get(id)?.courses.some((entry) => entry.startsWith(prefix))).length;
+  return {
+    courses: courses.length,
+    participants: courses.reduce((n, c) => n + c.participantIds.length, 0),
+    secretaries: secretaryIds.length,
+    secretariesTrained: trained,
+    rate: secretaryIds.length ? Math.round((trained / secretaryIds.length) * 10_000) / 10_000 : 0,
+  };
+}

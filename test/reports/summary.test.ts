@@ -1,0 +1,111 @@
+import ExcelJS from 'exceljs';
+import { Gateway, startGateway } from '../gateway/gateway-app';
+import { buildQuyChau2020, expectedSummary2020, reorganise2025, Setup } from './quy-chau-summary-scenario';
+import { reportingShadowDiffs } from './shadow-rebuild';
+
+jest.setTimeout(600_000);
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Every sheet of a workbook as rows of cell values (header first). */
+async function sheetsOf(buffer: Buffer) {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(buffer as unknown as ArrayBuffer);
+  return Object.fromEntries(book.worksheets.map((s) => [s.name, s.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1))]));
+}
+
+/** Issue 19's summary, embedded, over HTTP through the gateway: the Quỳ Châu year 2020, then the 2025 reform. */
+describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  let waitFor: string;
+  const positions = async () =>
+    `organisation:${await gw.store.headPosition()},personnel:${await gw.personnelStore.headPosition()},training:${await gw.trainingStore.headPosition()},evaluation:${await gw.evaluationStore.headPosition()}`;
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    const setup: Setup = { as: async (o) => gw.api(await gw.bearer(o)), heads: gw.heads, sync: async () => { await gw.syncTraining(); await gw.syncEvaluation(); } };
+    await buildQuyChau2020(setup, admin);
+    waitFor = await positions();
+  });
+  afterAll(() => gw?.close());
+
+  it('answers exactly the year\'s figures, and names the position of each log it reflects', async () => {
+    const r = await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${waitFor}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ unitId: 'qc', year: 2020, asOf: '2020-12-31', ...expectedSummary2020() });
+    const heads = Object.fromEntries(waitFor.split(',').map((p) => [p.split(':')[0], Number(p.split(':')[1])]));
+    expect(r.body.positions).toEqual(heads);
+  });
+
+  it('as .xlsx: one sheet per section with Vietnamese headers, holding the same figures', async () => {
+    const headers = { ...(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })), accept: XLSX };
+    const res = await gw.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: `/api/v1/reports/units/qc/summary?year=2020&minPosition=${waitFor}`, headers });
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers['content-type'])).toContain(XLSX);
+    const sheets = await sheetsOf(res.rawPayload);
+    expect(Object.keys(sheets)).toEqual(['Thông tin', 'Chi đoàn', 'Đoàn viên', 'Bí thư', 'Xếp loại', 'Tập huấn', 'Giới thiệu Đảng', 'Khen thưởng']);
+    const e = expectedSummary2020();
+    expect(sheets['Chi đoàn']).toEqual([['Chỉ tiêu', 'Trường', 'Số lượng'], ['Tổng số chi đoàn', 'total', 84], ['Chi đoàn khu dân cư', 'residential', 84], ['Chi đoàn chưa có bí thư', 'withoutSecretary', 0], ['Chi đoàn chưa có đoàn viên', 'withoutMembers', 0]]);
+    expect(sheets['Đoàn viên'].slice(1).map((row) => row[2])).toEqual([e.members.total, e.members.admittedInYear, e.members.away]);
+    expect(Object.fromEntries(sheets['Bí thư'].slice(2).map((row) => [row[1], row[2]]))).toEqual(e.secretaries.bySource);
+    expect(sheets['Xếp loại'].slice(1).map((row) => [row[0], row[2], row[4], row[5]])).toEqual([['Chi đoàn', 'branch-classic', 'strong', 50], ['Chi đoàn', 'branch-classic', 'good', 30], ['Chi đoàn', 'branch-classic', 'average', 4]]);
+    expect(Object.fromEntries(sheets['Tập huấn'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.training);
+    expect(Object.fromEntries(sheets['Giới thiệu Đảng'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.party);
+    expect(sheets['Thông tin'][1]).toEqual(['qc', 2020, '2020-12-31']);
+  });
+
+  it('reads within scope: the district\'s officer and an auditor read it, a commune\'s officer is refused the district', async () => {
+    const district = gw.api(await gw.bearer({ sub: 'qc-officer', roles: ['unit-officer'], scopeUnitId: 'qc' }));
+    const auditor = gw.api(await gw.bearer({ sub: 'auditor', roles: ['auditor'] }));
+    const commune = gw.api(await gw.bearer({ sub: 'x1-officer', roles: ['unit-officer'], scopeUnitId: 'qc-x1' }));
+    expect((await district.get('/reports/units/qc/summary?year=2020')).body.members.total).toBe(3100);
+    expect((await auditor.get('/reports/units/qc/summary?year=2020')).status).toBe(200);
+    expect((await commune.get('/reports/units/qc/summary?year=2020')).status).toBe(403);
+    expect((await commune.get('/reports/units/qc-x1/summary?year=2020')).body.branches.total).toBe(7);
+  });
+
+  it('refuses a bad year, asOf or minPosition with a 400 naming each field', async () => {
+    const r = await admin.get('/reports/units/qc/summary?year=abc&asOf=2020-02-30&minPosition=payroll:3');
+    expect(r.status).toBe(400);
+    expect([...new Set(r.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'minPosition', 'year']);
+  });
+
+  it('asOf a day of the year counts the structure then: before the 2020 admissions, 2,100 members', async () => {
+    const r = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-03-01');
+    expect(r.body.members).toEqual({ total: 2100, admittedInYear: 1000, away: 0 });
+  });
+
+  it('a shadow rebuild of each reporting projection reports 0 differences', async () => {
+    const diffs = await reportingShadowDiffs(gw.app);
+    console.log(`shadow diff (reporting, embedded): ${JSON.stringify(diffs)}`);
+    for (const d of Object.values(diffs)) expect(d.differences).toBe(0);
+    expect(Object.keys(diffs).sort()).toEqual(['report-evaluation', 'report-membership', 'report-structure', 'report-training']);
+  });
+
+  describe('after the 2025 reform (district abolished, communes under the province, two communes merged)', () => {
+    beforeAll(async () => {
+      await reorganise2025(admin);
+      await gw.syncEvaluation();
+      waitFor = await positions();
+    });
+
+    it('2020 on the district still answers the same figures', async () => {
+      const r = await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${waitFor}`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject(expectedSummary2020());
+    });
+
+    it('2025 on the province counts the moved communes; the abolished district has no 2025', async () => {
+      const r = await admin.get(`/reports/units/na/summary?year=2025&minPosition=${waitFor}`);
+      expect(r.status).toBe(200);
+      expect(r.body.branches).toEqual({ total: 84, residential: 84, withoutSecretary: 0, withoutMembers: 0 });
+      expect(r.body.members).toEqual({ total: 3100, admittedInYear: 0, away: 0 });
+      expect(r.body.secretaries.total).toBe(84);
+      expect(r.body.ratings).toEqual({ branches: {}, members: {} });
+      expect((await admin.get('/reports/units/qc/summary?year=2025')).status).toBe(404);
+      expect((await admin.get('/reports/units/qc/summary?year=2025&asOf=2025-06-30')).body.branches.total).toBe(84);
+    });
+  });
+});
