@@ -1,0 +1,74 @@
+import { Gateway, isProblem, refusedUnchanged, startSeeded } from '../gateway/gateway-app';
+import { EXPECTED, turnoverYears } from './secretary-turnover-scenario';
+
+/**
+ * Issue 19, point 2: secretary turnover over 2018–2020 in Quỳ Châu, through the embedded gateway:
+ * 20 departures by cause, the vacancies and tenures in days, asked of personnel's report.
+ */
+describe('secretary turnover (issue 19), embedded', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  let district: string;
+  let position: number;
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    ({ district, position } = await turnoverYears({ post: (path, body) => admin.post(path, body), get: (path) => admin.get(path), sync: gw.syncPersonnel, prefix: 't', rootUnitId: 'tw' }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const turnover = (unitId: string, query: string, client = admin) => client.get(`/reports/units/${unitId}/secretary-turnover?${query}&minPosition=${position}`);
+
+  it('answers the departures by cause, the tenures, the vacancies and their days, exactly', async () => {
+    const r = await turnover(district, 'from=2018-01-01&to=2020-12-31');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ unitId: district, from: '2018-01-01', to: '2020-12-31', branches: EXPECTED.branches, departures: EXPECTED.departures, tenure: EXPECTED.tenure, vacancies: EXPECTED.vacancies, changedMoreThanOnce: EXPECTED.changedMoreThanOnce, longestServing: EXPECTED.longestServing });
+    expect(r.body.vacancies.items.map((v: { days: number }) => v.days).sort((a: number, b: number) => a - b)).toEqual(EXPECTED.vacancyDays);
+    expect(r.body.vacancies.items[0]).toEqual({ branchId: 'tb00', vacantFrom: '2018-01-15', vacantUntil: '2018-01-25', filled: true, days: 10 });
+  });
+
+  it('keeps the structure of the period: the commune moved away in 2025 still counts for 2018–2020, not for 2025', async () => {
+    expect((await turnover(district, 'from=2018-01-01&to=2020-12-31')).body.branches).toBe(12);
+    const later = await turnover(district, 'from=2025-01-01&to=2025-12-31');
+    expect([later.status, later.body.branches, later.body.departures.total]).toEqual([200, 6, 0]);
+  });
+
+  it('narrows to the period: 2019 has no departure, only the vacancy opened in December 2018 and filled in January', async () => {
+    const r = await turnover(district, 'from=2019-01-01&to=2019-12-31');
+    expect([r.body.departures.total, r.body.vacancies.items]).toEqual([0, [{ branchId: 'tb11', vacantFrom: '2018-12-15', vacantUntil: '2019-01-05', filled: true, days: 21 }]]);
+    const y2018 = await turnover(district, 'from=2018-01-01&to=2018-12-31');
+    expect([y2018.body.departures.total, y2018.body.departures.byCause['away-work'], y2018.body.vacancies.total]).toEqual([12, 8, 12]);
+  });
+
+  it("answers the district's officers and auditors; refuses an officer of another unit (403) and a branch secretary", async () => {
+    const officer = gw.api(await gw.bearer({ sub: 'qc-officer', roles: ['unit-officer'], scopeUnitId: district }));
+    const auditor = gw.api(await gw.bearer({ sub: 'auditor', roles: ['auditor'] }));
+    const elsewhere = gw.api(await gw.bearer({ sub: 'th-officer', roles: ['unit-officer'], scopeUnitId: 'th' }));
+    const commune = gw.api(await gw.bearer({ sub: 'xa-officer', roles: ['unit-officer'], scopeUnitId: 'txa1' }));
+    const secretary = gw.api(await gw.bearer({ sub: 'sec', roles: ['branch-secretary'], scopeBranchId: 'tb00' }));
+    expect((await turnover(district, 'from=2018-01-01&to=2020-12-31', officer)).status).toBe(200);
+    expect((await turnover(district, 'from=2018-01-01&to=2020-12-31', auditor)).status).toBe(200);
+    for (const client of [elsewhere, commune, secretary]) {
+      const r = await turnover(district, 'from=2018-01-01&to=2020-12-31', client);
+      expect([r.status, isProblem(r)]).toEqual([403, true]);
+    }
+  });
+
+  it.each([
+    ['from=2018-02-30&to=2020-12-31', 'from'],
+    ['from=2018-01-01&to=31/12/2020', 'to'],
+    ['to=2020-12-31', 'from'],
+    ['from=2020-12-31&to=2018-01-01', 'to'],
+  ])('refuses %s with 400 naming %s, writing nothing', async (query, field) => {
+    const r = await refusedUnchanged(gw, 400, () => turnover(district, query));
+    expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('answers 404 for a unit the register does not know', async () => {
+    const r = await turnover('no-such-unit', 'from=2018-01-01&to=2020-12-31');
+    expect([r.status, isProblem(r)]).toEqual([404, true]);
+  });
+});
