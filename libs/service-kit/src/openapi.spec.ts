@@ -4,9 +4,10 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ApiProperty, ApiPropertyOptional, OpenAPIObject } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
+import { KNOWN_AT_PROPERTY } from './as-of';
 import { CommandRequest, IsCalendarDate } from './command-request';
 import { IsRegisterId, IsRegisterName, ParseIdPipe } from './fields';
-import { ProblemResponses, serveOpenApi } from './openapi';
+import { ApiAsOf, ProblemResponses, serveOpenApi } from './openapi';
 import { ReadModelQuery } from './read-query';
 
 class PlantTreeRequest extends CommandRequest {
@@ -19,6 +20,7 @@ class PlantTreeRequest extends CommandRequest {
 class TreesQuery extends ReadModelQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(9) height?: number;
   @ApiPropertyOptional() @IsOptional() asOf?: string;
+  @ApiPropertyOptional() @IsOptional() knownAt?: string;
 }
 
 @Controller('trees')
@@ -33,6 +35,10 @@ class TreesController {
 
   @Get(':id') @ProblemResponses(502) get(@Param('id', ParseIdPipe) id: string, @Query() query: TreesQuery) {
     return { id, query };
+  }
+
+  @Get(':id/rings') @ApiAsOf() rings(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf?: string, @Query('knownAt') knownAt?: string) {
+    return { id, asOf, knownAt };
   }
 }
 
@@ -76,6 +82,10 @@ describe('the OpenAPI document of a register app (serveOpenApi)', () => {
     expect(params.height).toEqual(expect.objectContaining({ type: 'integer', minimum: 1, maximum: 9 }));
     expect(params.minPosition).toEqual(expect.objectContaining({ type: 'integer', minimum: 0 }));
     expect(params.asOf).toEqual({ type: 'string', pattern: expect.stringContaining('T([01]\\d|2[0-3])') });
+    expect(params.knownAt).toEqual({ type: 'string', pattern: KNOWN_AT_PROPERTY.pattern });
+    // A read taking them one by one (@ApiAsOf) declares both axes the same way.
+    const rings = Object.fromEntries(op('/trees/{id}/rings', 'get').parameters.map((p: { name: string; schema: unknown }) => [p.name, p.schema]));
+    expect([rings.asOf, rings.knownAt]).toEqual([{ type: 'string', pattern: params.asOf.pattern }, { type: 'string', pattern: KNOWN_AT_PROPERTY.pattern }]);
     expect(op('/trees', 'post').parameters.map((p: { name: string }) => p.name)).toEqual(['Idempotency-Key', 'If-Match']);
   });
 
