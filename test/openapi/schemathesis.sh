@@ -17,6 +17,9 @@ REGISTER_RATE_PER_SEC=100000 REGISTER_RATE_BURST=100000 PORT=$port DATA_DIR=$dat
   node -r ./scripts/paths.js dist/services/embedded/src/main.js >"$data_dir/server.log" 2>&1 &
 server=$!
 stop() {
+  local status=$?
+  # A failed run shows the server's last words (a crash, a 500's stack trace) before they go.
+  if [ "$status" -ne 0 ]; then echo "--- the embedded start's log, last lines ---"; tail -n 60 "$data_dir/server.log"; fi
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   rm -rf "$data_dir"

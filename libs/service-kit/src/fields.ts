@@ -41,7 +41,11 @@ export function IsRegisterName(max = 200, { search = false } = {}) {
  */
 const NAME_CHARACTER = '[ -~\\u00a0-\\u00ac\\u00ae-\\u02ff\\u0370-\\u03ff\\u0400-\\u0482\\u048a-\\u04ff\\u1e00-\\u1eff\\u2010-\\u2027\\u4e00-\\u9fff]';
 const LETTER = '[A-Za-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u1e00-\\u1eff]';
-describeRule('name-characters', ([needsLetter]) => ({ pattern: needsLetter ? `^${NAME_CHARACTER}*${LETTER}${NAME_CHARACTER}*$` : `^${NAME_CHARACTER}*$` }));
+/** A search takes what a name may hold, in any script: no invisible or bidi character, no combining mark. */
+const SEARCH_CHARACTER =
+  '[^\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufffb' +
+  '\\u0300-\\u036f\\u0483-\\u0489\\u0591-\\u05c7\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06ed\\u0900-\\u0903\\u093a-\\u094f\\u0e31\\u0e34-\\u0e3a\\u0e47-\\u0e4e\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u20d0-\\u20ff\\ufe20-\\ufe2f]';
+describeRule('name-characters', ([needsLetter]) => ({ pattern: needsLetter ? `^${NAME_CHARACTER}*${LETTER}${NAME_CHARACTER}*$` : `^${SEARCH_CHARACTER}*$` }));
 
 /** Nothing invisible, no bidi control, no floating mark, and (for a name) at least one letter. */
 function NameCharacters(needsLetter: boolean) {
