@@ -1,0 +1,144 @@
+/**
+ * The unit summary (GET /reports/units/{id}/summary's read) for a province of 3,000 branches and
+ * 200,000 members, beside a plain query of the same read model in the same run: one find of the
+ * province's branches (`report-structure.branches` by unit), the largest single read the summary
+ * makes. The read model's documents are built directly, as the four reporting projections leave
+ * them (a province of 10 districts, 100 communes, 30 branches each, about 67 members a branch
+ * admitted over ten years, a secretary each, ratings, 50 courses), on each store: the embedded
+ * memory store and FerretDB (MongoDB wire, as distributed).
+ *
+ * Run: npm run bench:reports  (BENCH_STORES=memory,ferretdb; BENCH_ROUNDS; BENCH_OPS per round)
+ */
+import { performance } from 'node:perf_hooks';
+import { Doc, liveTarget, MemoryReadStore, MongoReadStore, ProjectionQueries, ReadStore } from '@register/read-models';
+import { OFFICER_SOURCES } from '@register/contracts';
+import { REPORTED_SERVICES, REPORTING_PROJECTIONS } from '../../services/gateway/src/reports/summary/reporting-projections';
+import { ReportingReadModel } from '../../services/gateway/src/reports/summary/reporting-read-model';
+import { SummaryReadModel } from '../../services/gateway/src/reports/summary/summary.read-model';
+import { subtreeOn } from '../../services/gateway/src/reports/summary/summary';
+import { UnitFactsDoc } from '../../services/gateway/src/reports/summary/structure-facts.projection';
+import { servers, uniqueName } from '../support/servers';
+import { environment, percentile, printTable, round, writeResults } from './bench-util';
+
+const STORES = (process.env.BENCH_STORES ?? 'memory,ferretdb').split(',');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OPS = Number(process.env.BENCH_OPS ?? 30);
+const DISTRICTS = 10;
+const COMMUNES_PER_DISTRICT = 10;
+const BRANCHES_PER_COMMUNE = 30;
+const MEMBERS = 200_000;
+const TARGETS = { p95Ms: 100, ratio: 2 };
+const SINCE = '2015-01-01';
+
+type Docs = Record<string, Record<string, Doc[]>>;
+
+/** The province as the reporting projections leave it, per projection and collection. */
+function province(): Docs {
+  const units: Doc[] = [{ _id: 'tw', kind: 'central', parents: { [SINCE]: null }, endedOn: null }, { _id: 'p', kind: 'province', parents: { [SINCE]: 'tw' }, endedOn: null }];
+  const branches: Doc[] = [];
+  const membership: Doc[] = [];
+  const members: Doc[] = [];
+  const evaluation: Doc[] = [];
+  const trainees: Doc[] = [];
+  let member = 0;
+  for (let d = 0; d < DISTRICTS; d++) {
+    units.push({ _id: `d${d}`, kind: 'district', parents: { [SINCE]: 'p' }, endedOn: null });
+    for (let c = 0; c < COMMUNES_PER_DISTRICT; c++) {
+      const commune = `d${d}-c${c}`;
+      units.push({ _id: commune, kind: 'grassroots', parents: { [SINCE]: `d${d}` }, endedOn: null });
+      for (let b = 0; b < BRANCHES_PER_COMMUNE; b++) {
+        const id = `${commune}-b${b}`;
+        const n = branches.length;
+        const size = Math.floor(MEMBERS / 3000) + (n < MEMBERS % 3000 ? 1 : 0);
+        const deltas: Record<string, number> = {};
+        const admitted: Record<string, number> = {};
+        for (let k = 0; k < size; k++, member++) {
+          const year = 2011 + (k % 10);
+          const day = `${year}-03-26`;
+          deltas[day] = (deltas[day] ?? 0) + 1;
+          admitted[year] = (admitted[year] ?? 0) + 1;
+          members.push({ _id: `m${member}`, branchId: id, status: 'active' });
+        }
+        branches.push({ _id: id, units: { [SINCE]: commune }, residential: { [SINCE]: true }, unitIds: [commune], endedOn: null });
+        const secretary = `m${member - 1}`;
+        membership.push({ _id: id, members: deltas, away: { '2020-06-01': 2 }, admitted, introduced: { 2020: 1 }, partyAdmitted: { 2020: n % 2 }, secretaries: { '2019-09-01': { memberId: secretary, source: OFFICER_SOURCES[n % OFFICER_SOURCES.length] } } });
+        evaluation.push({ _id: id, ratings: { 2020: { scale: 'branch-classic', grade: ['strong', 'good', 'average'][n % 3] } }, memberRatings: { 2020: { 'member-classic': { excellent: 10, good: 40, average: size - 50 } } }, commendations: { 2020: n % 4 === 0 ? 1 : 0 } });
+        if (n % 3 !== 0) trainees.push({ _id: secretary, courses: [`2020/course-${n % 50}`] });
+      }
+    }
+  }
+  const courses = Array.from({ length: 50 }, (_, k) => ({ _id: `course-${k}`, organiserUnitId: `d${k % DISTRICTS}`, year: 2020, cancelled: false, participantIds: trainees.filter((_, t) => t % 50 === k).map((t) => t._id), secretaryIds: [] }));
+  return {
+    organisation: { units, branches },
+    personnel: { members, branches: membership },
+    evaluation: { ratings: [], branches: evaluation },
+    training: { courses, trainees },
+  };
+}
+
+async function load(store: ReadStore, docs: Docs) {
+  for (const service of REPORTED_SERVICES) {
+    const projection = REPORTING_PROJECTIONS[service];
+    const target = liveTarget(projection);
+    for (const [name, spec] of Object.entries(projection.collections)) {
+      await store.ensureCollection(target.collection(name), spec);
+      const all = (docs[service][name] ?? []).map((d) => ({ ...d, _pos: 1 }));
+      for (let i = 0; i < all.length; i += 10_000) await store.insert(target.collection(name), all.slice(i, i + 10_000));
+    }
+  }
+}
+
+/** The summary's read over the store as the gateway has it, without runners (no minPosition is asked). */
+function readModelOver(store: ReadStore) {
+  const queries = Object.fromEntries(REPORTED_SERVICES.map((s) => [s, new ProjectionQueries(REPORTING_PROJECTIONS[s], store, liveTarget(REPORTING_PROJECTIONS[s]), null as never)]));
+  const reporting = { of: async (s: string) => queries[s], positions: () => ({}) } as unknown as ReportingReadModel;
+  return { summary: new SummaryReadModel(reporting), structure: queries.organisation };
+}
+
+async function timed(body: () => Promise<unknown>, latencies: number[]) {
+  for (let i = 0; i < OPS; i++) {
+    const t0 = performance.now();
+    await body();
+    latencies.push(performance.now() - t0);
+  }
+}
+
+async function measure(kind: string, docs: Docs) {
+  const store: ReadStore = kind === 'memory' ? new MemoryReadStore() : await MongoReadStore.connect(servers.mongoUrl, uniqueName('bench_reports'));
+  const t0 = performance.now();
+  await load(store, docs);
+  const loadSeconds = round((performance.now() - t0) / 1000, 1);
+  const { summary, structure } = readModelOver(store);
+  const units = (await structure.collection('units').find()) as unknown as UnitFactsDoc[];
+  const subtree = [...subtreeOn(units, 'p', '2020-12-31')!];
+  const check = await summary.summary('p', 2020, '2020-12-31');
+  if (check.branches.total !== 3000 || check.members.total !== MEMBERS) throw new Error(`wrong summary: ${JSON.stringify(check)}`);
+  const plain = () => structure.collection('branches').find({ unitIds: { $in: subtree } });
+  const report = () => summary.summary('p', 2020, '2020-12-31');
+  await timed(plain, []);
+  await timed(report, []);
+  const latencies = { summary: [] as number[], plain: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    await timed(plain, latencies.plain);
+    await timed(report, latencies.summary);
+  }
+  if (store instanceof MongoReadStore) await store.connection.dropDatabase();
+  await store.close();
+  const p = (xs: number[], q: number) => round(percentile([...xs].sort((a, b) => a - b), q), 2);
+  return { store: kind, loadSeconds, summary: { p50: p(latencies.summary, 50), p95: p(latencies.summary, 95) }, plain: { p50: p(latencies.plain, 50), p95: p(latencies.plain, 95) }, ratio: round(p(latencies.summary, 95) / p(latencies.plain, 95), 2) };
+}
+
+async function main() {
+  const docs = province();
+  const results = [];
+  for (const kind of STORES) results.push(await measure(kind, docs));
+  printTable(
+    ['store', 'summary p50 ms', 'summary p95 ms', 'plain p50 ms', 'plain p95 ms', 'ratio (p95)', 'load s'],
+    results.map((r) => [r.store, r.summary.p50, r.summary.p95, r.plain.p50, r.plain.p95, r.ratio, r.loadSeconds]),
+    `unit summary of a province (3,000 branches, ${MEMBERS.toLocaleString('en-US')} members) vs one find of its branches; targets: p95 <= ${TARGETS.p95Ms} ms, ratio <= ${TARGETS.ratio}`,
+  );
+  const file = writeResults('reports', { environment: environment(), targets: TARGETS, ops: OPS * ROUNDS, results, met: results.map((r) => ({ store: r.store, p95: r.summary.p95 <= TARGETS.p95Ms, ratio: r.ratio <= TARGETS.ratio })) });
+  console.log(`\nwritten to ${file}`);
+}
+
+void main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
