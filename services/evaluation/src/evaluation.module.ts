@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '@register/read-models';
-import { relayProviders } from '@register/service-kit';
+import { ClockModule, relayProviders } from '@register/service-kit';
 import { EvaluationLogModule } from './application/evaluation-log.module';
 import { EvaluationService } from './application/evaluation.service';
 import { RecognitionReads } from './application/recognition-reads';
@@ -28,7 +28,7 @@ export { evaluationSchemas };
  * `evaluation.subject-sync` on Kafka, or the in-process bus). The relay publishes the log.
  */
 @Module({
-  imports: [EvaluationLogModule, ReadModelsModule.forFeature({ service: 'evaluation', projections: evaluationProjections, storeToken: EVALUATION_STORE, imports: [EvaluationLogModule], schemas: evaluationSchemas })],
+  imports: [ClockModule, EvaluationLogModule, ReadModelsModule.forFeature({ service: 'evaluation', projections: evaluationProjections, storeToken: EVALUATION_STORE, imports: [EvaluationLogModule], schemas: evaluationSchemas })],
   controllers: [RatingsController, RatingChangesController, CommendationsController, SupportVisitsController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer],
   providers: [EvaluationService, SubjectsReplica, RecordRatingHandler, RatingReads, RecognitionReads, ...relayProviders('evaluation', EVALUATION_STORE)],
   exports: [EvaluationService, SubjectsReplica, EvaluationLogModule],

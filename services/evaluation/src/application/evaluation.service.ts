@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent } from '@register/event-sourcing';
 import { EvaluationEvent, RatingEvent, ratingStream } from '@register/contracts';
-import { AsOf } from '@register/service-kit';
+import { AsOf, Clock, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Rating } from '../domain/rating';
 import { EVALUATION_COMMANDS, EVALUATION_STORE } from './tokens';
 
@@ -22,6 +22,7 @@ export class EvaluationService {
   constructor(
     @Inject(EVALUATION_STORE) private readonly store: EventStore,
     @Inject(EVALUATION_COMMANDS) private readonly handler: CommandHandler,
+    private readonly clock: Clock,
   ) {}
 
   /** A command on one rating's stream; the answer names `id` (the rating, or the change it made). */
@@ -35,10 +36,14 @@ export class EvaluationService {
     return answerOf(id, await this.handler.handle(decider, streamId, command, context));
   }
 
-  /** A stream as of a date (effective dates) or an instant (what was recorded by then), or whole. */
+  /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */
+  asOf(query: { asOf?: string; knownAt?: string }): AsOf | undefined {
+    return parseAsOfKnownAt(query, this.clock);
+  }
+
+  /** A stream as of a date (effective dates; with knownAt, of what was recorded by then) or an instant (what was recorded by then), or whole. */
   async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
-    if (asOf?.kind === 'instant') return this.store.readStream(streamId, { recordedUpTo: asOf.instant });
-    const events = await this.store.readStream(streamId);
+    const events = await this.store.readStream(streamId, { recordedUpTo: recordedBy(asOf) });
     return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
   }
 }

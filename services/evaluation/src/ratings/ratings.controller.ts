@@ -2,8 +2,9 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { Command, parseAsOf, ParseIdPipe, ValidationFailed } from '@register/service-kit';
+import { AsOf, Command, ParseIdPipe, ValidationFailed } from '@register/service-kit';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
+import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
 import { RatingReads, ratingView } from './ratings.read-model';
@@ -21,6 +22,7 @@ export class RatingsController {
     private readonly recording: RecordRatingHandler,
     private readonly reads: RatingReads,
     private readonly replica: SubjectsReplica,
+    private readonly evaluation: EvaluationService,
   ) {}
 
   @Post()
@@ -37,7 +39,7 @@ export class RatingsController {
   @ApiOperation({ summary: 'Ratings by unitId (subtree, where the subjects sat when rated), year, subjectType, grade, stage; paged; asOf a date or an instant folds the log; also text/csv' })
   async list(@Query() query: RatingListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const { unitId, year, subjectType, grade, stage, limit, cursor, minPosition } = query;
-    const page = await this.reads.list({ unitId, year, subjectType, grade, stage }, { limit, cursor, minPosition }, parseAsOf(query.asOf));
+    const page = await this.reads.list({ unitId, year, subjectType, grade, stage }, { limit, cursor, minPosition }, this.evaluation.asOf(query));
     if (!wantsCsv(accept)) return page;
     reply.header('content-type', CSV_TYPE);
     return toCsv(CSV_COLUMNS, page.items);
@@ -50,14 +52,14 @@ export class RatingsController {
     if (!(RATING_SUBJECTS as readonly string[]).includes(subjectType)) {
       throw new ValidationFailed([{ field: 'subjectType', rule: 'isIn', message: `subjectType must be one of ${RATING_SUBJECTS.join(', ')}` }]);
     }
-    const asOf = parseAsOf(query.asOf);
+    const asOf = this.evaluation.asOf(query);
     const rows = await this.reads.ofSubject(subjectType, subjectId, query.year, asOf, query.minPosition);
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
     const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
     return { subjectType, subjectId, asOf: query.asOf ?? null, items: rows.map(ratingView), predecessors };
   }
 
-  private async predecessors(branchId: string, year: number | undefined, asOf: ReturnType<typeof parseAsOf>) {
+  private async predecessors(branchId: string, year: number | undefined, asOf: AsOf | undefined) {
     const ids = this.replica.predecessors(branchId);
     return Promise.all(ids.map(async (id) => ({ branchId: id, items: (await this.reads.ofSubject('branch', id, year, asOf)).map(ratingView) })));
   }
