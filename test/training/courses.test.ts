@@ -90,6 +90,12 @@ describe('training courses through the gateway (embedded)', () => {
   it('answers the course as it stood on a date (asOf) and lists courses by unit subtree and year, also as CSV', async () => {
     const then = await t.admin.get(`/training-courses/${course}?asOf=2025-04-10`);
     expect(then.body).toMatchObject({ status: 'open', participants: expect.arrayContaining([expect.objectContaining({ memberId: 'm-sec', attendedOn: ['2025-04-10'], outcome: null })]) });
+    // The last day as the register knew it just before the completion was recorded: still open.
+    const completion = (await t.trainingLog.readStream(`course-${course}`)).find((e) => e.type === 'CourseCompleted')!;
+    const knownAt = new Date(new Date(completion.recordedAt).getTime() - 1).toISOString();
+    expect((await t.admin.get(`/training-courses/${course}?asOf=2025-04-12&knownAt=${knownAt}`)).body).toMatchObject({ status: 'open' });
+    expect((await t.admin.get(`/training-courses/${course}?asOf=2025-04-12`)).body).toMatchObject({ status: 'closed' });
+    expect((await t.admin.get(`/training-courses/${course}?asOf=${knownAt}&knownAt=${knownAt}`)).status).toBe(400);
     const list = await t.admin.get('/training-courses?organiserUnitId=na&year=2025');
     expect(list.body).toEqual({ items: [expect.objectContaining({ id: course, participants: 3 })], nextCursor: null });
     expect((await t.admin.get('/training-courses?organiserUnitId=th')).body.items).toEqual([]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandContext, CommandHandler, CommandResult, Decider, DomainEvent, EventStore, foldRecorded, NotFoundError, RecordedEvent, Evolver } from '@register/event-sourcing';
 import { courseStream } from '@register/contracts';
-import { AsOf } from '@register/service-kit';
+import { AsOf, recordedBy } from '@register/service-kit';
 import { Course, courseAggregate } from '../domain/course';
 import { TRAINING_COMMANDS, TRAINING_STORE } from './tokens';
 
@@ -40,9 +40,11 @@ export class TrainingService {
     return state;
   }
 
+  /** A date keeps what took effect by then (as known at `knownAt`, when given); an instant, what was recorded by then. */
   private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
-    if (asOf?.kind === 'instant') return this.store.readStream(streamId, { recordedUpTo: asOf.instant });
-    const events = await this.store.readStream(streamId);
+    const by = recordedBy(asOf);
+    const events = await this.store.readStream(streamId, by ? { recordedUpTo: by } : undefined);
     return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
   }
+
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOf, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
+import { Command, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { TrainingService } from '../application/training.service';
@@ -13,6 +13,7 @@ import { AttendanceRequest, CancellationRequest, CompletionRequest, CourseListQu
 import { sendList } from '../application/csv';
 
 type Reply = { header(name: string, value: string): unknown };
+const TODAY = { today: () => new Date().toISOString().slice(0, 10) };
 
 /** The course as the API shows it, from the read model or folded from the log (asOf). */
 function courseView(c: CourseDoc, participants: ParticipationDoc[]) {
@@ -103,7 +104,7 @@ export class CoursesController {
   @ProblemResponses(404, 503)
   @ApiOperation({ summary: 'A course with its participants (post at enrolment, days attended, outcome); asOf folds the log; ETag for If-Match' })
   async get(@Param('id', ParseIdPipe) id: string, @Query() q: ReadModelOrHistoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const asOf = parseAsOf(q.asOf);
+    const asOf = parseAsOfKnownAt(q, TODAY);
     const view = asOf ? foldedView(await this.training.course(id, asOf)) : await this.now(id, q.minPosition);
     this.scope.check(req.actor, view.organiserUnitId, `course ${id}`);
     reply.header('etag', `"${view.version}"`);
