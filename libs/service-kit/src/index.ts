@@ -24,3 +24,4 @@ export * from './internal-callers';
 export * from './internal-log';
 export * from './log-integrity';
 export * from './internal-log-integrity';
+export * from './csv';

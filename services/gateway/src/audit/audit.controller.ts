@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query, Req, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, logFor, LogReader, ProblemResponses, RegisterRequest } from '@register/service-kit';
+import { AuditableLog, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { AUDITED_ENTITY_TYPES, concerns, streamsOf } from './entity-references';
@@ -11,6 +11,10 @@ const BATCH = 500;
 const SCAN_LIMIT = 50_000;
 
 type AuditItem = ReturnType<typeof auditView>;
+type Reply = { header(name: string, value: string): unknown };
+
+/** The audit events as CSV (Accept: text/csv): the event's data as JSON in one column. */
+const AUDIT_CSV_COLUMNS = ['service', 'position', 'recordedAt', 'type', 'streamId', 'revision', 'actor', 'reason', 'decision', 'effectiveDate', 'correlationId', 'eventId', 'data'];
 interface Scan {
   service: string;
   items: AuditItem[];
@@ -32,12 +36,19 @@ export class AuditController {
   @Get('events')
   @ProblemResponses(503)
   @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
-  async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest) {
+  async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const reader = readerOf(request, 'GET /audit/events');
     const logs = (await this.logs.all()).filter(([service]) => !q.service || service === q.service).map(([service, log]) => [service, logFor(log, reader)] as [string, AuditableLog]);
     if (logs.length === 0) throw new ServiceUnavailableException(`no event log${q.service ? ` of ${q.service}` : ''} is reachable from this gateway`);
-    const limit = q.limit ?? 50;
-    const cursor = parseCursor(q.cursor);
+    if (wantsCsv(request.headers.accept)) return listAnswer({ accept: request.headers.accept, limit: q.limit, cursor: q.cursor }, reply, (limit, cursor) => this.page(logs, q, limit, cursor), AUDIT_CSV_COLUMNS);
+    const page = await this.page(logs, q, q.limit ?? 50, q.cursor);
+    const heads = Object.fromEntries(await Promise.all(logs.map(async ([service, store]) => [service, await store.headPosition()] as const)));
+    return { ...page, headPositions: heads, ...(logs.length === 1 ? { headPosition: heads[logs[0][0]] } : {}) };
+  }
+
+  /** One page of the merged logs after `cursorText`, oldest recorded first, each shown event told to its log. */
+  private async page(logs: Array<[string, AuditableLog]>, q: AuditEventsQuery, limit: number, cursorText: string | undefined) {
+    const cursor = parseCursor(cursorText);
     const scans = await Promise.all(logs.map(([service, store]) => scan(service, store, Math.max(q.afterPosition ?? 0, cursor.get(service) ?? 0), limit, matcher(q))));
     const taken = mergeByRecordedTime(scans, limit);
     const items = taken.flatMap((t) => t.item);
@@ -48,8 +59,7 @@ export class AuditController {
       return { service: s.service, at: all ? s.end : count > 0 ? s.items[count - 1].position : s.start, done: all && s.exhausted };
     });
     const nextCursor = next.every((n) => n.done) ? null : next.map((n) => `${n.service}:${n.at}`).join(',');
-    const heads = Object.fromEntries(await Promise.all(logs.map(async ([service, store]) => [service, await store.headPosition()] as const)));
-    return { items, nextCursor, headPositions: heads, ...(logs.length === 1 ? { headPosition: heads[logs[0][0]] } : {}) };
+    return { items, nextCursor };
   }
 
   @Get('entities/:type/:id/history')

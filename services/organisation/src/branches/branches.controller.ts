@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, Command, nameKey, newEntityId, paginate, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { ApiAsOf, Command, CsvColumn, listAnswer, nameKey, newEntityId, Page, paginate, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { lineageOf, searchBranches } from '../directory/directory-query';
@@ -12,6 +12,19 @@ import { branchDecider } from './branch-commands';
 import { BranchDirectoryQuery, DissolveBranchRequest, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
 
 type Reply = { header(name: string, value: string): unknown };
+type BranchRow = ReturnType<typeof branchView>;
+
+/** The branch list as CSV (Accept: text/csv). */
+const BRANCH_CSV_COLUMNS: Array<CsvColumn<BranchRow>> = [
+  'id',
+  'name',
+  'parentUnitId',
+  'status',
+  ['areaKind', (b) => b.area?.kind],
+  ['areaName', (b) => b.area?.name],
+  'establishedOn',
+  'closedOn',
+];
 
 /** Branches (chi đoàn): establish, rename, move, dissolve; the directory; each branch's lineage. */
 @ApiTags('branches')
@@ -35,16 +48,18 @@ export class BranchesController {
   @ApiOperation({
     summary: 'The branch directory: parentUnitId (whole subtree), q (with or without diacritics), hasSecretary, hasMembers, status, asOf; minPosition waits for the read model',
   })
-  async list(@Query() query: BranchDirectoryQuery) {
+  async list(@Query() query: BranchDirectoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const asOf = this.structure.asOf(query);
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
-    if (today && !today.pending) return this.directory.list(query);
-    const s = today?.structure ?? (await this.structure.structure(asOf));
     // hasMembers/hasSecretary: the people as personnel's events tell them now, even for an asOf read.
-    const found = searchBranches(s, query, this.people);
-    const page = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), query.limit ?? 50, query.cursor);
-    return { items: page.items.map(branchView), nextCursor: page.nextCursor };
+    const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people);
+    const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
+      if (!found) return this.directory.list({ ...query, limit, cursor }) as Promise<Page<BranchRow>>;
+      const p = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), limit, cursor);
+      return { items: p.items.map(branchView), nextCursor: p.nextCursor };
+    };
+    return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, page, BRANCH_CSV_COLUMNS);
   }
 
   @Get(':id')

@@ -45,12 +45,16 @@ export class MemberListAsOf {
   constructor(@Inject(PERSONNEL_STORE) private readonly store: EventStore) {}
 
   async list(request: MemberDirectoryRequest & { branchIds?: string[] }, asOf: AsOf) {
+    return pageOf(await this.matching(request, asOf), request);
+  }
+
+  /** Every member the request asks for as of then, in the directory's order (one fold: a CSV's pages are cut from it). */
+  async matching(request: MemberDirectoryRequest & { branchIds?: string[] }, asOf: AsOf) {
     const branches = request.branchIds ? new Set(request.branchIds) : undefined;
-    const docs = (await this.membersThen(asOf))
+    return (await this.membersThen(asOf))
       .map(asDirectoryDoc)
       .filter((d) => (!request.branchId || d.branchId === request.branchId) && (!branches || branches.has(d.branchId)) && (!request.status || d.status === request.status) && matchesName(d, request.q))
       .sort((a, b) => (nameKey(a.sortName, a._id) < nameKey(b.sortName, b._id) ? -1 : 1));
-    return paginate(docs, (d) => nameKey(d.sortName, d._id), Math.min(Math.max(request.limit ?? 50, 1), 500), request.cursor);
   }
 
   /** Every member admitted by then, as they stood then: one read of the log, one fold per member stream. */
@@ -62,3 +66,7 @@ export class MemberListAsOf {
     return [...streams.values()].map((events) => foldRecorded(memberAggregate, events)).filter((m) => m.exists);
   }
 }
+
+/** One page of members already matched and sorted. */
+export const pageOf = <T extends { sortName: string; _id: string }>(docs: T[], request: Pick<MemberDirectoryRequest, 'limit' | 'cursor'>) =>
+  paginate(docs, (d) => nameKey(d.sortName, d._id), Math.min(Math.max(request.limit ?? 50, 1), 500), request.cursor);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, newEntityId, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -13,13 +13,16 @@ import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
 import { statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
-import { MemberListAsOf } from './member-list-as-of';
+import { MemberListAsOf, pageOf } from './member-list-as-of';
 import { partyIntroductionDecider } from './party-introduction';
 import { affiliationDecider } from './residential-affiliation';
 import { TransferMemberHandler } from './transfer-member.handler';
 import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
 
 type Reply = { header(name: string, value: string): unknown };
+
+/** The member list as CSV (Accept: text/csv). */
+const MEMBER_CSV_COLUMNS = ['id', 'fullName', 'dateOfBirth', 'gender', 'branchId', 'status', 'admittedOn'];
 
 export const memberView = (m: Member) => ({
   id: m.memberId,
@@ -74,13 +77,19 @@ export class MembersController {
     summary: "The member directory: q (with or without diacritics), branchId or unitId (the unit's subtree), status; paged; today from the read model (minPosition waits for it), asOf folded from the log",
   })
   @ApiHeader(PURPOSE_HEADER)
-  async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest) {
+  async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
     const asOf = this.personnel.asOf(query);
     const request = { ...query, branchIds: this.subtree(query, asOf) };
-    const page = asOf ? await this.listAsOf.list(request, asOf) : await this.directory.list(request);
-    await this.logRead(req, purpose, 'GET /members', page.items.filter((m) => m.fullName !== null).map((m) => m._id));
-    return { items: page.items.map(memberListView), nextCursor: page.nextCursor };
+    // asOf folds the log once; a CSV's pages are cut from that fold.
+    const then = asOf ? this.listAsOf.matching(request, asOf) : undefined;
+    const page = async (limit: number, cursor: string | undefined) => {
+      const found = then ? pageOf(await then, { limit, cursor }) : await this.directory.list({ ...request, limit, cursor });
+      // Each page's readers logged as it is served (a CSV page by page).
+      await this.logRead(req, purpose, 'GET /members', found.items.filter((m) => m.fullName !== null).map((m) => m._id));
+      return found;
+    };
+    return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, page, MEMBER_CSV_COLUMNS, memberListView);
   }
 
   /** The branches of `unitId`'s subtree then (undefined without unitId); branchId and unitId together are refused. */

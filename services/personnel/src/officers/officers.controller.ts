@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { AsOf, Command, csvAnswer, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { AppointOfficerHandler } from './appoint-officer.handler';
@@ -11,6 +11,9 @@ import { OfficerPostsReads } from './officer-posts.read-model';
 import { AppointOfficerRequest, DepartOfficerRequest } from './officers.dto';
 
 type Reply = { header(name: string, value: string): unknown };
+
+/** A branch's officers as CSV (Accept: text/csv). */
+const OFFICER_CSV_COLUMNS = ['branchId', 'memberId', 'role', 'method', 'source', 'startsOn', 'endsOn', 'congressDeadline', 'termEndsOn'];
 
 /** A branch's officers: the secretary (bí thư) and deputies; appointments, departures, who held a post when. */
 @ApiTags('officers')
@@ -45,26 +48,22 @@ export class OfficersController {
     summary:
       "The branch's officers now (from the read model; minPosition waits for it), or asOf a date (who held a post that day) or an instant (what was recorded by then), rebuilt from the log",
   })
-  async officers(@Param('id', ParseIdPipe) branchId: string, @Query() query: ReadModelOrHistoryQuery, @Res({ passthrough: true }) reply: Reply) {
+  async officers(@Param('id', ParseIdPipe) branchId: string, @Query() query: ReadModelOrHistoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const asOf = this.personnel.asOf(query);
     const { version, posts } = asOf ? await this.folded(branchId, asOf) : await this.now(branchId, query.minPosition);
     reply.header('etag', `"${version}"`);
-    return {
-      branchId,
-      asOf: query.asOf ?? null,
-      hasSecretary: posts.some((p) => p.role === 'secretary'),
-      items: posts.map((p) => ({
-        memberId: p.memberId,
-        role: p.role,
-        method: p.method,
-        source: p.source,
-        startsOn: p.startsOn,
-        endsOn: p.endsOn ?? null,
-        congressDeadline: p.congressDeadline ?? null,
-        termEndsOn: p.termEndsOn ?? null,
-      })),
-      version,
-    };
+    const items = posts.map((p) => ({
+      memberId: p.memberId,
+      role: p.role,
+      method: p.method,
+      source: p.source,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn ?? null,
+      congressDeadline: p.congressDeadline ?? null,
+      termEndsOn: p.termEndsOn ?? null,
+    }));
+    if (wantsCsv(req.headers.accept)) return csvAnswer(reply, OFFICER_CSV_COLUMNS, items.map((o) => ({ branchId, ...o })));
+    return { branchId, asOf: query.asOf ?? null, hasSecretary: posts.some((p) => p.role === 'secretary'), items, version };
   }
 
   /**

@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Clock, IsCalendarDate, isCalendarDate, IsRegisterId, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { Clock, csvAnswer, IsCalendarDate, isCalendarDate, IsRegisterId, ReadModelQuery, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
@@ -9,6 +9,10 @@ import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonnelReportReads } from './personnel-reports';
+
+type Reply = { header(name: string, value: string): unknown };
+/** The vacancies as CSV (Accept: text/csv). */
+const VACANCY_CSV_COLUMNS = ['branchId', 'name', 'parentUnitId', 'vacantSince', 'everHadSecretary'];
 
 const dateParam = (value: string | undefined, field: string, today: string) => {
   if (value === undefined) return today;
@@ -62,8 +66,9 @@ export class PersonnelReportsController {
 
   @Get('vacancies')
   @ApiOperation({ summary: 'Open branches without a secretary, and since when' })
-  async vacancies(@Query() query: ReadModelQuery) {
-    return { items: await this.posts.vacancies(this.replica.active(), query.minPosition) };
+  async vacancies(@Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const items = await this.posts.vacancies(this.replica.active(), query.minPosition);
+    return wantsCsv(req.headers.accept) ? csvAnswer(reply, VACANCY_CSV_COLUMNS, items) : { items };
   }
 
   @Get('overdue-interim-officers')

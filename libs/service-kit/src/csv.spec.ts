@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import { csvField, csvStream, listAnswer } from './csv';
+import { encodeCursor, Page } from './paging';
+
+/** A list of `total` rows served page by page, made as asked: none of it exists before its page is read. */
+function pagedList(total: number) {
+  const fetched: number[] = [];
+  const fetchPage = async (cursor: string | undefined, size = 500): Promise<Page<{ id: string; fullName: string }>> => {
+    const from = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
+    fetched.push(from);
+    const items = Array.from({ length: Math.min(size, total - from) }, (_, i) => ({ id: `m-${from + i}`, fullName: `Lò Thị Hương ${from + i}` }));
+    return { items, nextCursor: from + size < total ? encodeCursor(String(from + size)) : null };
+  };
+  return { fetched, fetchPage };
+}
+
+const streamOf = (file: { getStream(): Readable }) => file.getStream();
+
+describe('CSV of a list', () => {
+  it('quotes separators, quotes and line breaks, and defuses what a spreadsheet would run', () => {
+    expect(['a,b', 'say "hi"', 'two\r\nlines', '=SUM(A1)', '+1', '-2', '@x', 'Nguyễn Thị Ánh', null, { a: 1 }].map(csvField)).toEqual([
+      '"a,b"',
+      '"say ""hi"""',
+      '"two\r\nlines"',
+      "'=SUM(A1)",
+      "'+1",
+      "'-2",
+      "'@x",
+      'Nguyễn Thị Ánh',
+      '',
+      '"{""a"":1}"',
+    ]);
+  });
+
+  it('streams 100,000 rows page after page, reading a page only when the last one was taken', async () => {
+    const { fetched, fetchPage } = pagedList(100_000);
+    const stream = streamOf(csvStream(['id', 'fullName'], (cursor) => fetchPage(cursor)));
+    const chunks: string[] = [];
+    let most = 0;
+    for await (const chunk of stream) {
+      chunks.push(String(chunk));
+      // Never more than a page or two ahead of what the reader has taken.
+      most = Math.max(most, fetched.length * 500 - (chunks.length - 1) * 500);
+    }
+    expect(fetched).toHaveLength(200);
+    expect(most).toBeLessThanOrEqual(1000);
+    const text = chunks.join('');
+    expect(text.startsWith('\ufeffid,fullName\r\n')).toBe(true);
+    const rows = parse(text, { bom: true, columns: true }) as Array<{ id: string; fullName: string }>;
+    expect(rows).toHaveLength(100_000);
+    expect(rows[99_999]).toEqual({ id: 'm-99999', fullName: 'Lò Thị Hương 99999' });
+  });
+
+  it('pulls nothing past what a slow reader has taken', async () => {
+    const { fetched, fetchPage } = pagedList(100_000);
+    const stream = streamOf(csvStream(['id'], (cursor) => fetchPage(cursor)));
+    const reader = stream[Symbol.asyncIterator]();
+    await reader.next(); // the header
+    await reader.next(); // the first page
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fetched.length).toBeLessThanOrEqual(3);
+    stream.destroy();
+  });
+
+  it('answers JSON without Accept: text/csv, one page with Next-Cursor for a limit, the whole list from the cursor on without one', async () => {
+    const headers: Record<string, string> = {};
+    const reply = { header: (name: string, value: string) => (headers[name] = value) };
+    const { fetchPage } = pagedList(1200);
+    const page = (limit: number, cursor: string | undefined) => fetchPage(cursor, limit);
+    expect(await listAnswer({ accept: 'application/json', limit: 2 }, reply, page, ['id'])).toMatchObject({ items: [{ id: 'm-0' }, { id: 'm-1' }], nextCursor: expect.any(String) });
+    const one = await listAnswer({ accept: 'text/csv', limit: 3 }, reply, page, ['id']);
+    expect(one).toBe('\ufeffid\r\nm-0\r\nm-1\r\nm-2\r\n');
+    expect(headers).toEqual({ 'content-type': 'text/csv; charset=utf-8', 'next-cursor': encodeCursor('3') });
+    const rest = (await listAnswer({ accept: 'text/csv', cursor: encodeCursor('700') }, reply, page, ['id'])) as { getStream(): Readable };
+    const text = (await rest.getStream().toArray()).join('');
+    expect(text.split('\r\n').slice(0, 2)).toEqual(['\ufeffid', 'm-700']);
+    expect(text.trim().split('\r\n')).toHaveLength(1 + 500);
+  });
+});

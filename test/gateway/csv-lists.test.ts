@@ -1,0 +1,89 @@
+import { parse } from 'csv-parse/sync';
+import { API_PREFIX } from '@register/service-kit';
+import { applicant, csvOf, multipartBody } from '../support/member-import-files';
+import { Gateway, startSeeded, why } from './gateway-app';
+
+jest.setTimeout(180_000);
+
+/** A CSV answer's rows by header, after checking it is UTF-8 CSV with a BOM. */
+function rowsOf(r: { status: number; headers: Record<string, unknown>; raw: string }): Array<Record<string, string>> {
+  expect(r.status).toBe(200);
+  expect(String(r.headers['content-type'])).toBe('text/csv; charset=utf-8');
+  expect(r.raw.startsWith('\ufeff')).toBe(true);
+  return parse(r.raw, { bom: true, columns: true }) as Array<Record<string, string>>;
+}
+
+/**
+ * Issue 19, point 3: every list answers Accept: text/csv through the gateway (embedded), UTF-8 with
+ * a BOM, the whole list page after page; names with Vietnamese diacritics come back intact.
+ */
+describe('lists as CSV (embedded, through the gateway)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  const csv = (path: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}${path}`, headers: { ...adminHeaders, accept: 'text/csv' } });
+  let adminHeaders: Record<string, string>;
+  const names = ['Lò Thị Hương', 'Nguyễn Thị Ánh Nguyệt', 'Hà Văn "Tý", con', 'Đặng Ngọc Ẩn', '=Vi Văn Pục'];
+
+  beforeAll(async () => {
+    const seeded = await startSeeded();
+    gw = seeded.gw;
+    admin = seeded.admin;
+    adminHeaders = await gw.bearer({ sub: 'admin', roles: ['central-admin'] });
+    await gw.syncPersonnel();
+    for (const [i, fullName] of names.entries()) {
+      const r = await admin.post('/members', { id: `m-${i}`, branchId: 'b-1', fullName, dateOfBirth: '2001-02-03', gender: 'female', admittedOn: '2020-03-26', ...why() });
+      expect(r.status).toBe(201);
+    }
+    const appointed = await admin.post('/branches/b-1/officer-appointments', { memberId: 'm-0', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() });
+    expect(appointed.status).toBe(201);
+  });
+  afterAll(() => gw?.close());
+
+  const fresh = async (path: string) => `${path}${path.includes('?') ? '&' : '?'}minPosition=${await gw.personnelStore.headPosition()}`;
+
+  it('the member list round-trips Vietnamese names intact (and a name that starts like a formula is defused)', async () => {
+    const rows = rowsOf(await csv(await fresh('/members?branchId=b-1')));
+    expect(Object.keys(rows[0])).toEqual(['id', 'fullName', 'dateOfBirth', 'gender', 'branchId', 'status', 'admittedOn']);
+    expect(rows.map((r) => r.fullName.replace(/^'=/, '=')).sort()).toEqual([...names].sort());
+    expect(rows.find((r) => r.id === 'm-4')?.fullName).toBe("'=Vi Văn Pục");
+  });
+
+  it('branches, officers, vacancies and audit events answer CSV', async () => {
+    const branches = rowsOf(await csv('/branches?parentUnitId=qp'));
+    expect(branches.map((b) => b.name).sort()).toEqual(['Chi đoàn bản Mường Phú', 'Chi đoàn bản Na Sành', 'Chi đoàn bản Pục']);
+    expect(branches.find((b) => b.id === 'b-1')).toMatchObject({ parentUnitId: 'xa-1', areaKind: 'village', areaName: 'Mường Phú', status: 'active' });
+
+    expect(rowsOf(await csv(await fresh('/branches/b-1/officers')))).toEqual([expect.objectContaining({ branchId: 'b-1', memberId: 'm-0', role: 'secretary', source: 'teacher', startsOn: '2025-02-01' })]);
+
+    const vacancies = rowsOf(await csv(await fresh('/personnel-reports/vacancies')));
+    expect(vacancies.map((v) => v.branchId).sort()).toEqual(['b-2', 'b-3', 'b-9']);
+    expect(vacancies.find((v) => v.branchId === 'b-2')).toMatchObject({ name: 'Chi đoàn bản Pục', everHadSecretary: 'false' });
+
+    const events = rowsOf(await csv('/audit/events?service=organisation'));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['UnitEstablished', 'BranchEstablished']));
+    expect(events.find((e) => e.type === 'UnitEstablished')).toMatchObject({ service: 'organisation', actor: 'admin', reason: 'khởi tạo' });
+    expect(JSON.parse(events.find((e) => e.streamId.includes('tw') || e.type === 'UnitEstablished')!.data)).toEqual(expect.objectContaining({ unitId: 'tw' }));
+  });
+
+  it('a list longer than a page streams whole, page after page; with a limit, one page and its Next-Cursor', async () => {
+    const many = Array.from({ length: 1234 }, (_, n) => applicant(50_000 + n, 'b-3'));
+    const { payload, contentType } = multipartBody(csvOf(many), 'many.csv', { reason: 'kết nạp' });
+    const started = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=tw`, headers: { ...adminHeaders, 'content-type': contentType }, payload });
+    expect(started.status).toBe(202);
+    for (;;) {
+      const p = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(started.body.id)}`, headers: adminHeaders });
+      if (p.body.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const whole = rowsOf(await csv(await fresh('/members?branchId=b-3')));
+    expect(whole).toHaveLength(1234);
+    expect(new Set(whole.map((r) => r.id)).size).toBe(1234);
+    expect(whole.map((r) => r.fullName).sort()).toEqual(many.map((m) => m.fullName).sort());
+
+    const first = await csv(await fresh('/members?branchId=b-3&limit=100'));
+    expect(rowsOf(first)).toHaveLength(100);
+    const rest = rowsOf(await csv(await fresh(`/members?branchId=b-3&cursor=${first.headers['next-cursor']}`)));
+    expect(rest).toHaveLength(1134);
+    expect([...rowsOf(first), ...rest].map((r) => r.id)).toEqual(whole.map((r) => r.id));
+  });
+});
