@@ -125,6 +125,7 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
         .replace(/^\/training-courses\/:id/, '/training-courses/oa-course')
         .replace(/^\/training-records$/, '/training-records?memberId=oa-m0')
         .replace(/^\/training-compliance$/, '/training-compliance?unitId=th&year=2025')
+        .replace(/^\/reports\/units\/:id\/secretary-turnover$/, '/reports/units/th/secretary-turnover?from=2020-01-01&to=2025-12-31')
         .replace(/^\/members\/:id/, '/members/oa-m1')
         .replace(/^\/units\/:id/, '/units/xa-9')
         .replace(/:id/g, 'b-9');
