@@ -55,7 +55,7 @@ export class LogIntegrityController {
 
   @Get('logs/:service/events/:position/proof')
   @ApiParam({ name: 'service', enum: ['organisation', 'personnel', 'training', 'evaluation'] })
-  @ApiParam({ name: 'position', description: 'The event\'s position in that service\'s log' })
+  @ApiParam({ name: 'position', description: 'The event\'s position in that service\'s log', schema: { type: 'integer', minimum: 1 } })
   @ProblemResponses(503)
   @ApiOperation({ summary: 'The proof that one event is in a signed checkpoint: its leaf index, leaf hash, the checkpoint and the audit path (RFC 9162)' })
   async proof(@Param() params: ProofParams, @Req() request: RegisterRequest) {

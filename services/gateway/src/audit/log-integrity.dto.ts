@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { VERIFIABLE_SERVICES } from './log-integrities';
 
 type VerifiableService = (typeof VERIFIABLE_SERVICES)[number];
@@ -8,7 +8,7 @@ type VerifiableService = (typeof VERIFIABLE_SERVICES)[number];
 /** POST /audit/verifications: which logs (all by default). */
 export class VerificationRequest {
   @ApiPropertyOptional({ enum: VERIFIABLE_SERVICES, isArray: true, description: 'Only these services\' logs; every log by default' })
-  @IsOptional() @IsArray() @ArrayMaxSize(4) @IsIn(VERIFIABLE_SERVICES, { each: true }) services?: VerifiableService[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @IsIn(VERIFIABLE_SERVICES, { each: true }) services?: VerifiableService[];
 }
 
 /** GET /audit/checkpoints: one service's or all. */
@@ -18,7 +18,7 @@ export class CheckpointsQuery {
 
 /** GET /audit/exports: one service's log, from and to a position. */
 export class ExportQuery {
-  @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
+  @ApiProperty({ enum: VERIFIABLE_SERVICES, description: 'The service whose log is exported' }) @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
   @ApiPropertyOptional({ description: 'The first position exported (the log\'s first by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) fromPosition?: number;
   @ApiPropertyOptional({ description: 'The last position exported (the head by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) toPosition?: number;
 }
