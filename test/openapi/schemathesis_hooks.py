@@ -7,6 +7,9 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
 - `cursor` is a `nextCursor` the API gave; a drawn one is not (400 `cursor`): it is left out.
 - Rules across query parameters: `GET /members` takes `branchId` or `unitId`, not both (400
   `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`).
+- Rules across body fields: a rating's `grade` is one of its `scale`'s grades (400
+  `grade-in-scale`); a unit merger into a new unit names two sources or more (400
+  `merge-needs-two-sources`).
 """
 
 import os
@@ -50,3 +53,22 @@ def before_call(context, case, kwargs):
     """Every phase's requests (examples, coverage, fuzzing, stateful) pass here before they are sent."""
     if isinstance(case.query, dict) and _positive(case):
         case.query = _keep_to_the_words(dict(case.query))
+    if isinstance(case.body, dict) and _positive(case):
+        case.body = _keep_body_to_the_words(case.path, dict(case.body))
+
+
+GRADES = {
+    "four-level": ["excellent", "good", "completed", "not-completed"],
+    "branch-classic": ["strong", "good", "average", "weak"],
+    "member-classic": ["excellent", "good", "average", "weak"],
+}
+
+
+def _keep_body_to_the_words(path, body):
+    if path.endswith("/ratings") and body.get("scale") in GRADES and body.get("grade") not in GRADES[body["scale"]]:
+        body["grade"] = GRADES[body["scale"]][0]
+    sources = body.get("sourceUnitIds")
+    if path.endswith("/unit-mergers") and isinstance(sources, list) and isinstance(body.get("into"), dict) and "name" in body["into"] and len(set(map(str, sources))) < 2:
+        body["sourceUnitIds"] = [*sources, "tw-source-2"] if sources else ["tw-source-1", "tw-source-2"]
+    return body
+
