@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { branchOfficersStream } from '@register/contracts';
 import { Gateway, isProblem, refusedUnchanged, startSeeded } from '../gateway/gateway-app';
 import { EXPECTED, turnoverYears } from './secretary-turnover-scenario';
 
@@ -65,6 +67,31 @@ describe('secretary turnover (issue 19), embedded', () => {
   ])('refuses %s with 400 naming %s, writing nothing', async (query, field) => {
     const r = await refusedUnchanged(gw, 400, () => turnover(district, query));
     expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('records the cause asked at departure, unknown when none is given; refuses one off the list (400 naming cause)', async () => {
+    for (const cause of ['far-away', null, 'merger']) {
+      const r = await refusedUnchanged(gw, 400, () => admin.post('/branches/tb08/officer-departures', { memberId: 'tb08-s1', endsOn: '2021-03-01', cause, reason: 'thôi giữ chức' }));
+      expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['cause']);
+    }
+    const moved = await admin.post('/branches/tb08/officer-departures', { memberId: 'tb08-s1', endsOn: '2021-03-01', cause: 'moved-up', reason: 'lên huyện đoàn' });
+    const silent = await admin.post('/branches/tb09/officer-departures', { memberId: 'tb09-s1', endsOn: '2021-04-01', reason: 'thôi giữ chức' });
+    expect([moved.status, silent.status]).toEqual([201, 201]);
+    position = silent.body.position;
+    const r = await turnover(district, 'from=2021-01-01&to=2021-12-31');
+    expect(r.body.departures).toMatchObject({ total: 2, byCause: { 'moved-up': 1, unknown: 1, resigned: 0 } });
+    expect(r.body.vacancies).toMatchObject({ total: 2, open: 2, items: [{ branchId: 'tb08', vacantFrom: '2021-03-01', vacantUntil: null, days: 306 }, { branchId: 'tb09', days: 275 }] });
+  });
+
+  it('reads a departure stored at version 1 as `resigned` as unknown (the reason was never asked then)', async () => {
+    const stream = branchOfficersStream('tb10');
+    const revision = (await gw.personnelStore.readStream(stream)).length - 1;
+    const { position: at } = await gw.personnelStore.append(stream, [
+      { eventId: randomUUID(), type: 'OfficerDeparted', schemaVersion: 1, data: { branchId: 'tb10', memberId: 'tb10-s1', role: 'secretary', endsOn: '2022-05-01', cause: 'resigned' }, metadata: { actor: 'admin', reason: 'thôi giữ chức', effectiveDate: '2022-05-01', correlationId: randomUUID() } },
+    ], revision);
+    position = at;
+    const r = await turnover(district, 'from=2022-01-01&to=2022-12-31');
+    expect(r.body.departures).toMatchObject({ total: 1, byCause: { unknown: 1, resigned: 0 } });
   });
 
   it('answers 404 for a unit the register does not know', async () => {

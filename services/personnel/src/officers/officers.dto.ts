@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { APPOINTMENT_METHODS, AppointmentMethod, OFFICER_ROLES, OFFICER_SOURCES, OfficerRole, OfficerSource, PERSONAL_DEPARTURE_CAUSES, PersonalDepartureCause } from '@register/contracts';
 import { CommandRequest, IsCalendarDate, IsRegisterId, OneOf } from '@register/service-kit';
 
@@ -44,7 +44,8 @@ export class DepartOfficerRequest extends CommandRequest {
 
   /** Asked at departure; a client that does not ask yet records `unknown`, which the turnover report counts apart. */
   @ApiPropertyOptional({ enum: PERSONAL_DEPARTURE_CAUSES, description: 'Why the officer leaves; `unknown` when absent' })
-  @IsOptional()
+  // Absent is allowed; null or anything else off the list is refused (400).
+  @ValidateIf((o: DepartOfficerRequest) => o.cause !== undefined)
   @IsIn(PERSONAL_DEPARTURE_CAUSES)
   cause?: PersonalDepartureCause;
 }
