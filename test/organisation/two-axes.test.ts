@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Gateway, refusedUnchanged, startSeeded, why } from '../gateway/gateway-app';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Gateway, refusedUnchanged, startGateway, startSeeded, why } from '../gateway/gateway-app';
 
 /**
  * Issue 20, point 5: two time axes. `asOf` (a day) says what was in force in the world, `knownAt`
@@ -75,6 +76,36 @@ describe('two time axes: in force on a day, as the register knew it at an instan
     expect([await inUnit('xa-1', before), await inUnit('xa-2', before), await inUnit('xa-2', after)]).toEqual([['m-1'], [], ['m-1']]);
   });
 
+  it("reads a branch's ratings as known before and after a self-assessment was recorded (knownAt alone: in force today)", async () => {
+    await gw.syncEvaluation();
+    const t0 = new Date().toISOString();
+    await sleep(20);
+    const rated = await admin.post('/ratings', { subjectType: 'branch', subjectId: 'b-3', year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', reason: 'Tổng kết năm' });
+    expect(rated.status === 201 ? 201 : rated.raw).toBe(201);
+    await sleep(20);
+    const t1 = new Date().toISOString();
+    // The rows come from the ratings read model (minPosition: the rating is in it), each folded from the log as known then.
+    const grades = async (path: string, knownAt: string) => (ok(await admin.get(`${path}${path.includes('?') ? '&' : '?'}${q(undefined, knownAt)}&minPosition=${rated.body.position}`)).items as Array<{ grade: string }>).map((r) => r.grade);
+    expect([await grades('/ratings/branch/b-3', t0), await grades('/ratings/branch/b-3', t1)]).toEqual([[], ['good']]);
+    expect([await grades('/ratings?unitId=xa-2', t0), await grades('/ratings?unitId=xa-2', t1)]).toEqual([[], ['good']]);
+  });
+
+  it("reads a branch's mentors and the secretaries' training as known before and after a mentor and a secretary were recorded", async () => {
+    await gw.syncTraining();
+    const t0 = new Date().toISOString();
+    await sleep(20);
+    const mentor = await admin.post('/mentor-assignments', { branchId: 'b-3', mentorMemberId: 'm-1', startsOn: '2025-08-01', reason: 'phân công' });
+    const secretary = await admin.post('/branches/b-3/officer-appointments', { memberId: 'm-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-08-01', reason: 'chỉ định' });
+    for (const r of [mentor, secretary]) expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    await gw.syncTraining();
+    await sleep(20);
+    const t1 = new Date().toISOString();
+    const mentors = async (knownAt: string) => (ok(await admin.get(`/branches/b-3/mentors?${q('2025-09-01', knownAt)}&minPosition=${mentor.body.position}`)).items as Array<{ mentorMemberId: string }>).map((m) => m.mentorMemberId);
+    expect([await mentors(t0), await mentors(t1)]).toEqual([[], ['m-1']]);
+    const secretaries = async (knownAt: string) => ok(await admin.get(`/training-compliance?unitId=xa-2&year=2025&${q('2025-12-31', knownAt)}`)).secretaries;
+    expect([await secretaries(t0), await secretaries(t1)]).toEqual([0, 1]);
+  });
+
   it.each([
     ['/branches/b-1', 'knownAt beside an instant asOf', `asOf=${encodeURIComponent('2025-09-01T00:00:00Z')}&knownAt=${encodeURIComponent('2025-09-01T00:00:00Z')}`, 'known-at-with-instant'],
     ['/branches', 'a knownAt without its zone', `asOf=2025-07-01&knownAt=${encodeURIComponent('2025-09-01T00:00:00')}`, 'known-at'],
@@ -83,5 +114,24 @@ describe('two time axes: in force on a day, as the register knew it at an instan
   ])('refuses on %s %s: 400 naming knownAt and the rule', async (path, _what, query, rule) => {
     const r = await refusedUnchanged(gw, 400, () => admin.get(`${path}?${query}`));
     expect(r.body.errors).toEqual([expect.objectContaining({ field: 'knownAt', rule })]);
+  });
+});
+
+describe('two time axes in the OpenAPI document', () => {
+  let gw: Gateway;
+  afterAll(async () => gw?.close());
+
+  /** Reports held against a day from today's read models (deadlines passed by asOf, a year's summary): a date, not a history. */
+  const DAY_ONLY = ['/api/v1/personnel-reports/overdue-interim-officers', '/api/v1/reports/units/{id}/summary'];
+
+  it('declares knownAt on every read that takes asOf, and the reads that fold their history do take it', async () => {
+    gw = await startGateway();
+    const document = SwaggerModule.createDocument(gw.app, new DocumentBuilder().build());
+    const reads = Object.entries(document.paths).flatMap(([path, item]) => {
+      const names = (item.get?.parameters ?? []).map((p) => ('name' in p ? `${p.in}:${p.name}` : ''));
+      return names.includes('query:asOf') ? [`${path} ${names.includes('query:knownAt') ? 'knownAt' : 'asOf only'}`] : [];
+    });
+    expect(reads.filter((r) => r.endsWith('asOf only') && !DAY_ONLY.includes(r.split(' ')[0]))).toEqual([]);
+    expect(reads.length).toBeGreaterThanOrEqual(14);
   });
 });

@@ -40,6 +40,11 @@ export class TrainingService {
     return state;
   }
 
+  /** An aggregate as the log had recorded it by `instant` (its initial state when it was not yet recorded). */
+  async recordedBy<E extends DomainEvent, S>(aggregate: Evolver<E, S>, streamId: string, instant: Date): Promise<S> {
+    return foldRecorded(aggregate, await this.store.readStream(streamId, { recordedUpTo: instant }));
+  }
+
   /** A date keeps what took effect by then (as known at `knownAt`, when given); an instant, what was recorded by then. */
   private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
     const by = recordedBy(asOf);

@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
-import { IsRegisterId, parseAsOf, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
@@ -25,6 +25,10 @@ export class ComplianceQuery extends ReadModelQuery {
   @ApiPropertyOptional({ description: "A date (the structure, posts and outcomes in force that day) or an instant (what was recorded by then); the year's end, or today, when absent" })
   @IsOptional()
   asOf?: string;
+
+  @ApiPropertyOptional(KNOWN_AT_PROPERTY)
+  @IsOptional()
+  knownAt?: string;
 }
 
 type Reply = { header(name: string, value: string): unknown };
@@ -45,8 +49,9 @@ export class ComplianceController {
       "The secretaries of residential branches in the unit's subtree who held the post in the year (from the appointment on), how many completed a course that year, and the untrained by branch; asOf answers for the structure then; text/csv lists the untrained",
   })
   async get(@Query() q: ComplianceQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const asOf = parseAsOf(q.asOf);
-    const when: When = !asOf ? TrainingFacts.now() : asOf.kind === 'date' ? { date: asOf.date } : { date: asOf.instant.toISOString().slice(0, 10), until: asOf.instant.getTime() };
+    // knownAt: what was recorded by then (`until`), on the day asked (today without asOf).
+    const asOf = parseAsOfKnownAt(q, { today: () => TrainingFacts.now().date });
+    const when: When = !asOf ? TrainingFacts.now() : asOf.kind === 'date' ? { date: asOf.date, until: asOf.knownAt?.getTime() } : { date: asOf.instant.toISOString().slice(0, 10), until: asOf.instant.getTime() };
     if (!this.facts.knowsUnit(q.unitId)) throw new NotFoundError('unit', q.unitId);
     const completed = await this.courses.completedIn(q.year, dayOf(q.year, when), when.until, q.minPosition);
     const answer = compliance(this.facts, q.unitId, q.year, when, completed);
