@@ -65,6 +65,31 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     expect(JSON.parse(events.find((e) => e.streamId.includes('tw') || e.type === 'UnitEstablished')!.data)).toEqual(expect.objectContaining({ unitId: 'tw' }));
   });
 
+  it('ratings, courses (the whole list, or a page and its Next-Cursor for a limit) and training compliance answer CSV', async () => {
+    await gw.syncEvaluation();
+    for (const subjectId of ['b-1', 'b-2']) {
+      const r = await admin.post('/ratings', { subjectType: 'branch', subjectId, year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', ...why() });
+      expect(r.status).toBe(201);
+    }
+    const ratings = rowsOf(await csv(`/ratings?unitId=qp&year=2025&minPosition=${await gw.evaluationStore.headPosition()}`));
+    expect(ratings.map((r) => `${r.subjectId}:${r.stage}:${r.grade}`).sort()).toEqual(['b-1:self-assessment:good', 'b-2:self-assessment:good']);
+
+    await gw.syncTraining();
+    for (let i = 0; i < 12; i++) {
+      const r = await admin.post('/training-courses', { organiserUnitId: 'qp', title: `Bồi dưỡng bí thư chi đoàn, lớp ${i}`, kind: 'skills', topics: [], startsOn: '2025-04-10', endsOn: '2025-04-12', ...why() });
+      expect(r.status).toBe(201);
+    }
+    const head = await gw.trainingStore.headPosition();
+    const courses = rowsOf(await csv(`/training-courses?organiserUnitId=qp&year=2025&minPosition=${head}`));
+    expect(courses.map((c) => c.title).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `Bồi dưỡng bí thư chi đoàn, lớp ${i}`).sort());
+    const page = await csv(`/training-courses?organiserUnitId=qp&year=2025&limit=5&minPosition=${head}`);
+    expect(rowsOf(page)).toHaveLength(5);
+    expect(page.headers['next-cursor']).toEqual(expect.any(String));
+
+    const compliance = rowsOf(await csv('/training-compliance?unitId=qp&year=2025'));
+    expect(compliance).toEqual([expect.objectContaining({ branchId: 'b-1', memberId: 'm-0' })]);
+  });
+
   it('a list longer than a page streams whole, page after page; with a limit, one page and its Next-Cursor', async () => {
     const many = Array.from({ length: 1234 }, (_, n) => applicant(50_000 + n, 'b-3'));
     const { payload, contentType } = multipartBody(csvOf(many), 'many.csv', { reason: 'kết nạp' });

@@ -2,8 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { AsOf, Command, ParseIdPipe, ValidationFailed } from '@register/service-kit';
-import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
+import { AsOf, Command, listAnswer, ParseIdPipe, ValidationFailed } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -39,10 +38,9 @@ export class RatingsController {
   @ApiOperation({ summary: 'Ratings by unitId (subtree, where the subjects sat when rated), year, subjectType, grade, stage; paged; asOf a date or an instant folds the log; also text/csv' })
   async list(@Query() query: RatingListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const { unitId, year, subjectType, grade, stage, limit, cursor, minPosition } = query;
-    const page = await this.reads.list({ unitId, year, subjectType, grade, stage }, { limit, cursor, minPosition }, this.evaluation.asOf(query));
-    if (!wantsCsv(accept)) return page;
-    reply.header('content-type', CSV_TYPE);
-    return toCsv(CSV_COLUMNS, page.items);
+    const asOf = this.evaluation.asOf(query);
+    // As CSV without a limit, the whole list page after page (service-kit's listAnswer).
+    return listAnswer({ accept, limit, cursor }, reply, (size, after) => this.reads.list({ unitId, year, subjectType, grade, stage }, { limit: size, cursor: after, minPosition }, asOf), CSV_COLUMNS);
   }
 
   @Get(':subjectType/:subjectId')

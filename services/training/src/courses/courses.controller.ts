@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
+import { Command, listAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { TrainingService } from '../application/training.service';
@@ -92,12 +92,13 @@ export class CoursesController {
   async list(@Query() q: CourseListQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
     const organiserUnitIds = q.organiserUnitId === undefined ? undefined : this.facts.unitsUnder(q.organiserUnitId);
-    const page = await this.reads.list({ organiserUnitIds, year: q.year, limit: q.limit, cursor: q.cursor, minPosition: q.minPosition });
-    const items = page.items.map((c) => {
-      const { _id, participantIds, ...rest } = c as unknown as CourseDoc;
+    const page = (limit: number, cursor: string | undefined) => this.reads.list({ organiserUnitIds, year: q.year, limit, cursor, minPosition: q.minPosition });
+    const view = (c: unknown) => {
+      const { _id, participantIds, ...rest } = c as CourseDoc;
       return { id: _id, ...rest, participants: participantIds.length };
-    });
-    return sendList(req, reply, { items, nextCursor: page.nextCursor }, ['id', 'organiserUnitId', 'title', 'kind', 'startsOn', 'endsOn', 'status', 'participants']);
+    };
+    // As CSV without a limit, the whole list page after page (service-kit's listAnswer).
+    return listAnswer({ accept: req.headers.accept, limit: q.limit, cursor: q.cursor }, reply, page, ['id', 'organiserUnitId', 'title', 'kind', 'startsOn', 'endsOn', 'status', 'participants'], view);
   }
 
   @Get('training-courses/:id')
