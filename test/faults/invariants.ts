@@ -1,0 +1,152 @@
+import mongoose from 'mongoose';
+import { Client } from 'pg';
+import { readModelDatabase } from '@register/read-models';
+import { until } from '../messaging/processes';
+import { Acknowledged, RegisterClient } from './client';
+import { Cluster, SERVICES } from './cluster';
+import { shadowRebuildDiffs } from './shadow';
+import { Workload } from './workload';
+
+/** One event of a service's log, as the invariants need it. */
+interface LoggedEvent {
+  service: string;
+  position: number;
+  stream: string;
+  type: string;
+  revision: number;
+  data: string;
+  commandId: string | null;
+  causationId: string | null;
+}
+
+export interface Findings {
+  acknowledged: number;
+  /** Acknowledged commands without any event in any log. */
+  lost: Acknowledged[];
+  /** Commands (or reactions) whose events are in a log more than once. */
+  doubled: string[];
+  /** Events behind which there is no command the client sent nor an event that caused them. */
+  orphans: LoggedEvent[];
+  /** Members still in a branch a merger absorbed. */
+  notMoved: string[];
+  /** Projections whose shadow rebuild differs from the live copy (see shadow.ts). */
+  readModelDiffs: string[];
+  verification: { ok: boolean; problems: unknown };
+}
+
+/** Every log of the run, through SQL on the run's own database. */
+export async function readLogs(pgUrl: string): Promise<LoggedEvent[]> {
+  const pg = new Client({ connectionString: pgUrl });
+  await pg.connect();
+  try {
+    const all: LoggedEvent[] = [];
+    for (const service of SERVICES) {
+      const r = await pg.query(`select position, stream_id, revision, type, data::text as data, metadata->>'commandId' as command_id, metadata->>'causationId' as causation_id from ${service}.events order by position`);
+      for (const row of r.rows) all.push({ service, position: Number(row.position), stream: row.stream_id, revision: Number(row.revision), data: row.data, type: row.type, commandId: row.command_id, causationId: row.causation_id });
+    }
+    return all;
+  } finally {
+    await pg.end();
+  }
+}
+
+/** The head position of each service's log. */
+export async function heads(pgUrl: string): Promise<Record<string, number>> {
+  const pg = new Client({ connectionString: pgUrl });
+  await pg.connect();
+  try {
+    const entries = await Promise.all(SERVICES.map(async (s) => [s, Number((await pg.query(`select coalesce(max(position), 0) as head from ${s}.events`)).rows[0].head)] as const));
+    return Object.fromEntries(entries);
+  } finally {
+    await pg.end();
+  }
+}
+
+/** Every live projection of every service has reached its log's head (its `_checkpoints` document). */
+export async function readModelsCaughtUp(cluster: Cluster, heads_?: Record<string, number>): Promise<boolean> {
+  const target = heads_ ?? (await heads(cluster.config.pgUrl));
+  const connection = await mongoose.createConnection(cluster.config.mongoUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  try {
+    for (const service of SERVICES) {
+      const states = await connection.useDb(readModelDatabase(cluster.config.mongoUrl, service)).collection('_checkpoints').find({}).toArray();
+      const live = states.filter((s) => !String(s._id).includes('~'));
+      if (live.length === 0 || live.some((s) => Number(s.position) < target[service])) return false;
+    }
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function waitCaughtUp(cluster: Cluster, timeoutMs = 120_000): Promise<void> {
+  await until('every process ready and every read model at its log head', async () => (await cluster.allReady()) && (await readModelsCaughtUp(cluster).catch(() => false)), timeoutMs);
+}
+
+/**
+ * Groups whose events were appended more than once: the events of one command (or of one reaction to
+ * one event) on one stream are one append, so their revisions follow each other; two appends show as
+ * a gap in the revisions or as the same event (type and data) twice.
+ */
+function repeated(events: LoggedEvent[], by: (e: LoggedEvent) => string | null): string[] {
+  const groups = new Map<string, LoggedEvent[]>();
+  for (const e of events) {
+    const k = by(e);
+    if (k) groups.set(`${k} ${e.service}/${e.stream}`, [...(groups.get(`${k} ${e.service}/${e.stream}`) ?? []), e]);
+  }
+  return [...groups].filter(([, group]) => twice(group)).map(([k, group]) => `${k}: ${group.map((e) => `${e.type}@${e.revision}`).join(' ')}`);
+}
+
+function twice(group: LoggedEvent[]): boolean {
+  const revisions = group.map((e) => e.revision).sort((a, b) => a - b);
+  const gap = revisions.some((r, i) => i > 0 && r !== revisions[i - 1] + 1);
+  const same = new Set(group.map((e) => `${e.type} ${e.data}`)).size < group.length;
+  return gap || same;
+}
+
+/** Log invariants: nothing acknowledged is missing, nothing is there twice, nothing comes from nowhere. */
+export function checkLogs(events: LoggedEvent[], client: RegisterClient) {
+  const keys = new Set(events.map((e) => e.commandId));
+  const lost = client.acknowledged.filter((a) => !keys.has(a.key));
+  const doubled = [...repeated(events.filter((e) => !e.causationId), (e) => e.commandId), ...repeated(events.filter((e) => e.causationId), (e) => e.causationId)];
+  // The register's own events (a log's upgrade, a checkpoint) carry no command id; every other
+  // event comes from a key the client sent, or is a reaction to an event (its causation).
+  const orphans = events.filter((e) => e.commandId && !e.causationId && !client.sentKeys.has(e.commandId));
+  return { lost, doubled, orphans };
+}
+
+/** After every acknowledged merger, no member is left in an absorbed branch (personnel moved each once). */
+async function membersLeftBehind(cluster: Cluster, client: RegisterClient, workload: Workload): Promise<string[]> {
+  const admin = await cluster.bearer({ sub: 'faults-auditor', roles: ['central-admin'] });
+  const left: string[] = [];
+  for (const merger of workload.mergers) {
+    for (const source of merger.sources) {
+      const r = await client.get('check-members', `/members?branchId=${source}&limit=100`, admin);
+      const items = (r.body.items ?? r.body.data ?? []) as Array<{ id: string }>;
+      if (r.status !== 200) left.push(`${source}: GET /members answered ${r.status}`);
+      for (const m of items) left.push(`${m.id} still in ${source}`);
+    }
+  }
+  return left;
+}
+
+async function verification(cluster: Cluster): Promise<Findings['verification']> {
+  const auditor = await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] });
+  // Not through the workload's client: a verification appends nothing, and is no command to account for.
+  const answer = await fetch(`${cluster.gatewayUrl}/audit/verifications`, { method: 'POST', headers: { authorization: auditor, 'content-type': 'application/json' }, body: '{}' });
+  const r = { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+  const logs = (r.body.logs ?? []) as Array<{ service: string; ok: boolean; problems: unknown[] }>;
+  return { ok: r.status === 200 && r.body.ok === true, problems: r.status === 200 ? logs.filter((l) => !l.ok) : r };
+}
+
+/** Every invariant, once everything has recovered and the read models are caught up. */
+export async function checkInvariants(cluster: Cluster, client: RegisterClient, workload: Workload): Promise<Findings> {
+  await waitCaughtUp(cluster);
+  const events = await readLogs(cluster.config.pgUrl);
+  return {
+    acknowledged: client.acknowledged.length,
+    ...checkLogs(events, client),
+    notMoved: await membersLeftBehind(cluster, client, workload),
+    readModelDiffs: await shadowRebuildDiffs(cluster.config.pgUrl, cluster.config.mongoUrl),
+    verification: await verification(cluster),
+  };
+}

@@ -1,0 +1,56 @@
+import { Answer, badAnswers, RegisterClient } from './client';
+import { Cluster } from './cluster';
+import { Fault, FaultRecord, injectAll } from './faults';
+import { checkInvariants, Findings } from './invariants';
+import { Workload, WorkloadLimits } from './workload';
+
+export interface ScenarioOptions {
+  faults: Fault[];
+  limits: WorkloadLimits;
+  /** The stall of a SIGSTOP, in ms (10–30 s). */
+  stall: () => number;
+  /** Log lines as the run goes. */
+  log?: (line: string) => void;
+}
+
+export interface ScenarioResult {
+  runId: string;
+  records: FaultRecord[];
+  findings: Findings;
+  answers: Answer[];
+  bad: Answer[];
+}
+
+/**
+ * One run of the distributed set: started, seeded, then the workload with the faults one at a time
+ * at random moments; the workload stops a few seconds after the last fault has recovered (or at its
+ * own bounds), and the invariants are checked once everything has caught up.
+ */
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const log = options.log ?? (() => undefined);
+  const cluster = await Cluster.create();
+  log(`run ${cluster.config.runId}: starting the distributed set (logs in ${cluster.config.dataDir})`);
+  try {
+    await cluster.start();
+    const client = new RegisterClient(cluster.gatewayUrl, cluster.config.runId);
+    const workload = new Workload(client, {
+      admin: await cluster.bearer({ sub: 'faults-admin', roles: ['central-admin'] }),
+      second: await cluster.bearer({ sub: 'faults-admin-2', roles: ['central-admin'] }),
+    });
+    await workload.seed();
+    log('seeded; workload and faults under way');
+    let running = true;
+    const load = workload.run(options.limits).finally(() => (running = false));
+    const records = await injectAll(cluster, client, options.faults, options.stall, () => running, log);
+    if (options.faults.length > 0) {
+      await new Promise((r) => setTimeout(r, 3000));
+      workload.stop();
+    }
+    await load;
+    log(`workload done: ${client.acknowledged.length} acknowledged, ${client.answers.length} answers; checking the invariants`);
+    const findings = await checkInvariants(cluster, client, workload);
+    return { runId: cluster.config.runId, records, findings, answers: client.answers, bad: badAnswers(client.answers) };
+  } finally {
+    await cluster.stop();
+  }
+}

@@ -1,0 +1,41 @@
+import { Pool } from 'pg';
+import { EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
+import { openPostgresEventStore } from '@register/event-store';
+import { MongoReadStore, readModelDatabase, rebuildShadowDiff } from '@register/read-models';
+import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
+import { SqlKeyReader } from '../../services/personnel/src/personal-data/sealing';
+import { ShreddingEventStore } from '../../services/personnel/src/personal-data/shredding-event-store';
+import { SERVICES } from './cluster';
+
+/**
+ * A shadow rebuild of every projection of every service, diffed against the live copy, as the
+ * rebuild CLI's shadow-diff does, but reading personnel's log as the service reads it: personal data
+ * opened with the member keys (read-only). The CLI reads the log as stored, sealed, and so its
+ * rebuild of personnel's member documents has no names: it differs from every live copy.
+ */
+export async function shadowRebuildDiffs(pgUrl: string, mongoUrl: string): Promise<string[]> {
+  const diffs: string[] = [];
+  const sql = new Pool({ connectionString: pgUrl, max: 2 });
+  try {
+    for (const service of SERVICES) {
+      const list = await loadProjections(parseArgs(['--service', service], {}));
+      const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
+      const stored = new UpcastingEventStore(await openPostgresEventStore(pgUrl, service), schemas);
+      const log: EventStore = service === 'personnel' ? new ShreddingEventStore(stored, new SqlKeyReader(sql, 'personnel')) : stored;
+      const store = await MongoReadStore.connect(mongoUrl, readModelDatabase(mongoUrl, service));
+      try {
+        for (const { projection } of list) {
+          const report = await rebuildShadowDiff(log, store, projection).catch((error: Error) => error);
+          if (report instanceof Error) diffs.push(`${service}/${projection.name}: the shadow rebuild failed: ${report.message.slice(0, 300)}`);
+          else if ((report.diff?.differences ?? 0) > 0) diffs.push(`${service}/${projection.name}: ${report.diff?.differences} differences`);
+        }
+      } finally {
+        await store.close();
+        await stored.close();
+      }
+    }
+  } finally {
+    await sql.end();
+  }
+  return diffs;
+}
