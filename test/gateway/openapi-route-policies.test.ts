@@ -121,6 +121,8 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       const route = path.slice(PREFIX.length);
       const url = route
         .replace('/audit/entities/:type/:id', '/audit/entities/member/oa-m1')
+        .replace('/audit/logs/:service/events/:position/proof', '/audit/logs/personnel/events/1/proof')
+        .replace(/^\/audit\/exports$/, '/audit/exports?service=personnel')
         .replace('/ratings/:subjectType/:subjectId', '/ratings/member/oa-m1')
         .replace(/^\/training-courses\/:id/, '/training-courses/oa-course')
         .replace(/^\/training-records$/, '/training-records?memberId=oa-m0')
