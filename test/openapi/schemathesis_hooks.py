@@ -6,7 +6,8 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
   are lowered to it (SCHEMATHESIS_LOG_HEAD).
 - `cursor` is a `nextCursor` the API gave; a drawn one is not (400 `cursor`): it is left out.
 - Rules across query parameters: `GET /members` takes `branchId` or `unitId`, not both (400
-  `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`).
+  `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`);
+  `knownAt` reads a day, not beside an instant `asOf` (400 `known-at-with-instant`).
 - Rules across body fields: a rating's `grade` is one of its `scale`'s grades (400
   `grade-in-scale`); a unit merger into a new unit names two sources or more (400
   `merge-needs-two-sources`).
@@ -45,6 +46,8 @@ def _keep_to_the_words(query):
         query.pop("unitId")
     if "afterPosition" in query and "service" not in query:
         query.pop("afterPosition")
+    if query.get("knownAt") and "T" in str(query.get("asOf", "")):
+        query.pop("knownAt")
     return query
 
 
