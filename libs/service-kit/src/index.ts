@@ -11,6 +11,7 @@ export * from './bootstrap';
 export * from './openapi';
 export { describeRule } from './openapi-constraints';
 export * from './command-request';
+export * from './command-answer';
 export * from './command-context';
 export * from './fingerprint';
 export * from './as-of';

@@ -1,20 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent } from '@register/event-sourcing';
 import { EvaluationEvent, RatingEvent, ratingStream } from '@register/contracts';
-import { AsOf, Clock, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
+import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Rating } from '../domain/rating';
 import { EVALUATION_COMMANDS, EVALUATION_STORE } from './tokens';
 
-export interface CommandAnswer {
-  id: string;
-  /** The aggregate's stream revision after the command: its ETag. */
-  version: number;
-  /** Global log position of the change; pass it as `minPosition` to read your own write. */
-  position: number;
-  duplicate?: boolean;
-}
+export type { CommandAnswer };
 
-export const answerOf = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+export const answerOf = commandAnswer;
 
 /** The write side of the evaluation service (one stream per rating, commendation, visit) and its reads of one stream. */
 @Injectable()

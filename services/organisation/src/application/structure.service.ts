@@ -1,19 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
-import { AsOf, Clock, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
+import { AsOf, Clock, CommandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
 import { TodaysStructure } from './todays-structure';
 import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
 
-export interface CommandAnswer {
-  id: string;
-  /** The entity's version after the command: its ETag. */
-  version: number;
-  /** Global log position of the change; pass it as `minPosition` to read your own write. */
-  position: number;
-  duplicate?: boolean;
-}
+export type { CommandAnswer };
 
 /** The write side of the organisation service, and the structure as it is or was. */
 @Injectable()

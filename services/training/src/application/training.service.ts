@@ -1,20 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult, Decider, DomainEvent, EventStore, foldRecorded, NotFoundError, RecordedEvent, Evolver } from '@register/event-sourcing';
+import { CommandContext, CommandHandler, Decider, DomainEvent, EventStore, foldRecorded, NotFoundError, RecordedEvent, Evolver } from '@register/event-sourcing';
 import { courseStream } from '@register/contracts';
-import { AsOf, recordedBy } from '@register/service-kit';
+import { AsOf, CommandAnswer, commandAnswer, recordedBy } from '@register/service-kit';
 import { Course, courseAggregate } from '../domain/course';
 import { TRAINING_COMMANDS, TRAINING_STORE } from './tokens';
 
-export interface CommandAnswer {
-  id: string;
-  /** The aggregate's stream revision after the command: its ETag. */
-  version: number;
-  /** Global log position of the change; pass it as `minPosition` to read your own write. */
-  position: number;
-  duplicate?: boolean;
-}
+export type { CommandAnswer };
 
-const answer = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+const answer = commandAnswer;
 
 /** The write side of the training service (a stream per course, competition and mentor assignment) and its reads of one aggregate. */
 @Injectable()
