@@ -73,8 +73,8 @@ export async function introduceToParty(admin: Client) {
 }
 
 /** The whole year 2020 of Quỳ Châu through the API; answers the branches and the last position of each log. */
-export async function buildQuyChau2020(setup: Setup, admin: Client) {
-  const branches = await seedQuyChau(admin);
+export async function buildQuyChau2020(setup: Setup, admin: Client, parent: string | null = null) {
+  const branches = await seedQuyChau(admin, parent);
   await setup.sync();
   await admitMembers(admin, branches);
   const secretaries = await electSecretaries(admin, branches);

@@ -1,0 +1,54 @@
+import { subtreeOn, summarise, SummaryFacts } from './summary';
+import { totalOn, valueOn } from './timeline';
+
+const unit = (_id: string, parents: Record<string, string | null>, endedOn: string | null = null) => ({ _id, kind: 'grassroots', parents, endedOn });
+const branch = (_id: string, units: Record<string, string>, endedOn: string | null = null) => ({ _id, units, residential: { '2015-01-01': true }, unitIds: Object.values(units), endedOn });
+
+/** A district abolished in 2025: its commune x1 moved under the province p, x2 merged into x1. */
+const facts = (): SummaryFacts => ({
+  units: [unit('p', { '2015-01-01': null }), unit('d', { '2015-01-01': 'p' }, '2025-07-01'), unit('x1', { '2015-01-01': 'd', '2025-07-01': 'p' }), unit('x2', { '2015-01-01': 'd' }, '2025-07-01')],
+  branches: [branch('b1', { '2015-01-01': 'x1' }), branch('b2', { '2015-01-01': 'x2', '2025-07-01': 'x1' }), branch('b3', { '2015-01-01': 'x2' }, '2020-06-01')],
+  membership: new Map([
+    ['b1', { _id: 'b1', members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admitted: { 2020: 2 }, introduced: { 2020: 2 }, partyAdmitted: { 2020: 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } }],
+    ['b2', { _id: 'b2', members: { '2018-03-26': 4 }, secretaries: { '2019-09-01': { memberId: 'm2', source: 'militia' }, '2020-10-01': null } }],
+  ]),
+  evaluation: new Map([
+    ['b1', { _id: 'b1', ratings: { 2020: { scale: 'branch-classic', grade: 'strong' } }, memberRatings: { 2020: { 'member-classic': { good: 2, weak: 0 } }, 2023: { 'four-level': { good: 5 } } }, commendations: { 2020: 1 } }],
+    ['b2', { _id: 'b2', ratings: { 2020: { scale: 'branch-classic', grade: 'good' } }, memberRatings: { 2020: { 'member-classic': { good: 1, excellent: 1 } } } }],
+  ]),
+  courses: [{ _id: 'c1', organiserUnitId: 'd', year: 2020, cancelled: false, participantIds: ['m1', 'm3'], secretaryIds: ['m1'] }, { _id: 'c2', organiserUnitId: 'd', year: 2020, cancelled: true, participantIds: ['m2'], secretaryIds: [] }],
+  trainees: new Map([['m1', { _id: 'm1', courses: ['2020/c1'] }]]),
+});
+
+describe('the unit summary (pure)', () => {
+  it('reads a timeline on a day: the latest change not after it, and sums dated changes', () => {
+    expect(valueOn({ '2015-01-01': 'a', '2025-07-01': 'b' }, '2024-12-31')).toBe('a');
+    expect(valueOn({ '2015-01-01': 'a', '2025-07-01': 'b' }, '2025-07-01')).toBe('b');
+    expect(valueOn({ '2015-01-01': 'a' }, '2014-12-31')).toBeUndefined();
+    expect(totalOn({ '2018-03-26': 3, '2020-08-01': -1 }, '2020-07-31')).toBe(3);
+  });
+
+  it('finds the subtree as the tree stood on the day, and none for a unit that had ended', () => {
+    expect(subtreeOn(facts().units, 'd', '2020-12-31')).toEqual(new Set(['d', 'x1', 'x2']));
+    expect(subtreeOn(facts().units, 'p', '2025-12-31')).toEqual(new Set(['p', 'x1']));
+    expect(subtreeOn(facts().units, 'd', '2025-12-31')).toBeNull();
+  });
+
+  it('counts structure, members and posts on the day and the year\'s counts over the year, scales kept apart', () => {
+    expect(summarise(facts(), 'd', 2020, '2020-12-31')).toEqual({
+      unitId: 'd', year: 2020, asOf: '2020-12-31',
+      branches: { total: 2, residential: 2, withoutSecretary: 1, withoutMembers: 0 },
+      members: { total: 8, admittedInYear: 2, away: 1 },
+      secretaries: { total: 1, bySource: { teacher: 1 } },
+      ratings: { branches: { 'branch-classic': { strong: 1, good: 1 } }, members: { 'member-classic': { good: 3, excellent: 1 } } },
+      training: { courses: 1, participants: 2, secretaries: 1, secretariesTrained: 1, rate: 1 },
+      party: { introduced: 2, admitted: 1 },
+      commendations: 1,
+    });
+  });
+
+  it('after the reform, the province counts the moved and merged communes\' branches; a day before the branch closed, three', () => {
+    expect(summarise(facts(), 'p', 2025, '2025-12-31')?.branches.total).toBe(2);
+    expect(summarise(facts(), 'd', 2020, '2020-05-31')?.branches).toEqual({ total: 3, residential: 3, withoutSecretary: 1, withoutMembers: 1 });
+  });
+});

@@ -1,0 +1,76 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { EventStore } from '@register/event-sourcing';
+import { rebuildShadowDiff } from '@register/read-models';
+import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
+import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
+import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
+import { ReportingReadModel } from '../../services/gateway/src/reports/summary/reporting-read-model';
+import { REPORTED_SERVICES, REPORTING_PROJECTIONS } from '../../services/gateway/src/reports/summary/reporting-projections';
+import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
+import { TRAINING_STORE } from '../../services/training/src/application/tokens';
+import { TrainingReactions } from '../../services/training/src/reactions/training-reactions.service';
+import { TrainingModule } from '../../services/training/src/training.module';
+import { Distributed, startDistributed } from '../gateway/distributed-app';
+import { evaluationHandOver, handOver, trainingHandOver } from '../gateway/gateway-app';
+import { buildQuyChau2020, expectedSummary2020, reorganise2025, Setup } from './quy-chau-summary-scenario';
+
+jest.setTimeout(1_200_000);
+
+/**
+ * The summary distributed: organisation, personnel, training, evaluation and the gateway as apps
+ * on their own ports, the logs on PostgreSQL, the reporting read model on FerretDB in the
+ * gateway's own database, fed from each service's log through the service's internal endpoint.
+ * The services' replicas are handed each other's events from the logs, as their consumers would.
+ */
+describe('the unit summary (distributed, PostgreSQL + FerretDB): Quỳ Châu 2020 through the gateway', () => {
+  let d: Distributed;
+  let training: INestApplicationContext;
+  let evaluation: INestApplicationContext;
+  let admin: Awaited<ReturnType<Setup['as']>>;
+  const positions = async () =>
+    `organisation:${await d.orgStore.headPosition()},personnel:${await d.personnelStore.headPosition()},training:${await training.get<EventStore>(TRAINING_STORE).headPosition()},evaluation:${await evaluation.get<EventStore>(EVALUATION_STORE).headPosition()}`;
+
+  beforeAll(async () => {
+    d = await startDistributed('test-internal-secret-reports-0123456', [{ module: TrainingModule, urlEnv: 'TRAINING_URL' }, { module: EvaluationModule, urlEnv: 'EVALUATION_URL' }]);
+    [training, evaluation] = d.apps;
+    const personnelSync = handOver(d.orgStore, d.personnel.get(OrganisationReactions));
+    const trainingSync = trainingHandOver(d.orgStore, d.personnel.get<EventStore>(PERSONNEL_LOG), training.get(TrainingReactions), personnelSync);
+    const evaluationSync = evaluationHandOver(d.orgStore, d.personnelStore, evaluation.get(SubjectsReplica), personnelSync);
+    const as: Setup['as'] = async (o) => {
+      const headers = await d.token(o);
+      return { get: (path, extra = {}) => d.gw.get(path, { ...headers, ...extra }), post: (path, body, extra = {}) => d.gw.post(path, body, { ...headers, ...extra }) };
+    };
+    const setup: Setup = { as, heads: d.heads, sync: async () => { await trainingSync(); await evaluationSync(); } };
+    admin = await as({ sub: 'admin', roles: ['central-admin'] });
+    await buildQuyChau2020(setup, admin, 'na');
+  });
+  afterAll(async () => d?.close());
+
+  it('answers exactly the year\'s figures at the positions asked', async () => {
+    const waitFor = await positions();
+    const r = await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${waitFor}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ unitId: 'qc', year: 2020, asOf: '2020-12-31', ...expectedSummary2020() });
+  });
+
+  it('a shadow rebuild of each reporting projection on FerretDB reports 0 differences', async () => {
+    const reporting = d.gateway.get(ReportingReadModel);
+    for (const service of REPORTED_SERVICES) {
+      const runner = reporting.runner(service)!;
+      expect(await runner.waitFor(await runner.source.headPosition(), 60_000)).toBe(true);
+      const report = await rebuildShadowDiff(runner.source, reporting.store!, REPORTING_PROJECTIONS[service]);
+      console.log(`shadow diff (reporting, FerretDB) ${report.projection}: ${report.events} events, ${report.diff?.differences} differences`);
+      expect(report.diff?.differences).toBe(0);
+    }
+  });
+
+  it('after the 2025 reform: 2020 on the district answers the same; 2025 on the province counts the moved communes', async () => {
+    await reorganise2025(admin);
+    const waitFor = await positions();
+    expect((await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${waitFor}`)).body).toMatchObject(expectedSummary2020());
+    const r = await admin.get(`/reports/units/na/summary?year=2025&minPosition=${waitFor}`);
+    expect(r.body.branches).toEqual({ total: 84, residential: 84, withoutSecretary: 0, withoutMembers: 0 });
+    expect(r.body.members.total).toBe(3100);
+  });
+});
