@@ -52,17 +52,39 @@ function problemResponse(status: number): ResponseObject {
   return { description: PROBLEM_MEANINGS[status] ?? 'A problem (RFC 9457)', content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_REF } } } };
 }
 
-/** Builds the document of `app` and serves it with the UI. */
+/**
+ * What an app adds to its own document each time the document is asked for, when what it serves
+ * is not all its own: the distributed gateway adds the routes of the services it forwards to
+ * (services/gateway/src/proxy/service-documents.ts). An app provides it as a Nest provider.
+ */
+export abstract class OpenApiCompletion {
+  /** The whole document: `own` (the app's, left unchanged) with what the app adds to it. */
+  abstract complete(own: OpenAPIObject): Promise<OpenAPIObject>;
+}
+
+/** Builds the document of `app` and serves it with the UI (completed on each request, if the app provides an OpenApiCompletion). */
 export function serveOpenApi(app: INestApplication, title: string): OpenAPIObject {
   declareValidationConstraints();
   declareSuccessBesideProblems(app);
   const document = describeRegister(SwaggerModule.createDocument(app, documentBase(title)));
+  const completion = completionOf(app);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/openapi.json',
     // Authorize once and "Try it out" sends the credentials; they survive a reload of the page.
     swaggerOptions: { persistAuthorization: true },
+    // The JSON and the UI's own copy (swagger-ui-init.js) both go through it.
+    patchDocumentOnRequest: completion && ((_request: unknown, _reply: unknown, own: OpenAPIObject) => completion.complete(own)),
   });
   return document;
+}
+
+/** The app's OpenApiCompletion, if one of its modules provides it (most apps serve only their own routes); app.get would end the process without one. */
+function completionOf(app: INestApplication): OpenApiCompletion | undefined {
+  for (const module of app.get(ModulesContainer).values()) {
+    const found = module.providers.get(OpenApiCompletion)?.instance;
+    if (found instanceof OpenApiCompletion) return found;
+  }
+  return undefined;
 }
 
 /** Where @ApiResponse keeps a handler's responses (@nestjs/swagger's DECORATORS.API_RESPONSE, not exported). */
