@@ -20,7 +20,9 @@ export interface Fault {
   kind: FaultKind;
 }
 
-export interface FaultRecord extends Fault {
+export interface FaultRecord {
+  target: Fault['target'] | 'embedded';
+  kind: FaultKind;
   startedAt: number;
   /** When the target was running again (restarted, or continued). */
   resumedAt: number;

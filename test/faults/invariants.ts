@@ -34,17 +34,28 @@ export interface Findings {
   verification: { ok: boolean; problems: unknown };
 }
 
-/** Every log of the run, through SQL on the run's own database. */
-export async function readLogs(pgUrl: string): Promise<LoggedEvent[]> {
+/** A SQL connection of either kind (pg's Client, PGlite): only `query`. */
+export interface Sql {
+  query(text: string): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** Every log of the run, through SQL on the run's own database (PostgreSQL, or the embedded start's PGlite). */
+export async function readLogs(sql: Sql): Promise<LoggedEvent[]> {
+  const all: LoggedEvent[] = [];
+  for (const service of SERVICES) {
+    const r = await sql.query(`select position, stream_id, revision, type, data::text as data, metadata->>'commandId' as command_id, metadata->>'causationId' as causation_id from ${service}.events order by position`);
+    for (const row of r.rows) {
+      all.push({ service, position: Number(row.position), stream: String(row.stream_id), revision: Number(row.revision), data: String(row.data), type: String(row.type), commandId: (row.command_id as string) ?? null, causationId: (row.causation_id as string) ?? null });
+    }
+  }
+  return all;
+}
+
+async function readPostgresLogs(pgUrl: string): Promise<LoggedEvent[]> {
   const pg = new Client({ connectionString: pgUrl });
   await pg.connect();
   try {
-    const all: LoggedEvent[] = [];
-    for (const service of SERVICES) {
-      const r = await pg.query(`select position, stream_id, revision, type, data::text as data, metadata->>'commandId' as command_id, metadata->>'causationId' as causation_id from ${service}.events order by position`);
-      for (const row of r.rows) all.push({ service, position: Number(row.position), stream: row.stream_id, revision: Number(row.revision), data: row.data, type: row.type, commandId: row.command_id, causationId: row.causation_id });
-    }
-    return all;
+    return await readLogs(pg);
   } finally {
     await pg.end();
   }
@@ -115,8 +126,7 @@ export function checkLogs(events: LoggedEvent[], client: RegisterClient) {
 }
 
 /** After every acknowledged merger, no member is left in an absorbed branch (personnel moved each once). */
-async function membersLeftBehind(cluster: Cluster, client: RegisterClient, workload: Workload): Promise<string[]> {
-  const admin = await cluster.bearer({ sub: 'faults-auditor', roles: ['central-admin'] });
+export async function membersLeftBehind(client: RegisterClient, admin: string, workload: Workload): Promise<string[]> {
   const left: string[] = [];
   for (const merger of workload.mergers) {
     for (const source of merger.sources) {
@@ -129,10 +139,9 @@ async function membersLeftBehind(cluster: Cluster, client: RegisterClient, workl
   return left;
 }
 
-async function verification(cluster: Cluster): Promise<Findings['verification']> {
-  const auditor = await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] });
+export async function verification(gatewayUrl: string, auditor: string): Promise<Findings['verification']> {
   // Not through the workload's client: a verification appends nothing, and is no command to account for.
-  const answer = await fetch(`${cluster.gatewayUrl}/audit/verifications`, { method: 'POST', headers: { authorization: auditor, 'content-type': 'application/json' }, body: '{}' });
+  const answer = await fetch(`${gatewayUrl}/audit/verifications`, { method: 'POST', headers: { authorization: auditor, 'content-type': 'application/json' }, body: '{}' });
   const r = { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
   const logs = (r.body.logs ?? []) as Array<{ service: string; ok: boolean; problems: unknown[] }>;
   return { ok: r.status === 200 && r.body.ok === true, problems: r.status === 200 ? logs.filter((l) => !l.ok) : r };
@@ -141,12 +150,12 @@ async function verification(cluster: Cluster): Promise<Findings['verification']>
 /** Every invariant, once everything has recovered and the read models are caught up. */
 export async function checkInvariants(cluster: Cluster, client: RegisterClient, workload: Workload): Promise<Findings> {
   await waitCaughtUp(cluster);
-  const events = await readLogs(cluster.config.pgUrl);
+  const events = await readPostgresLogs(cluster.config.pgUrl);
   return {
     acknowledged: client.acknowledged.length,
     ...checkLogs(events, client),
-    notMoved: await membersLeftBehind(cluster, client, workload),
+    notMoved: await membersLeftBehind(client, await cluster.bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload),
     readModelDiffs: await shadowRebuildDiffs(cluster.config.pgUrl, cluster.config.mongoUrl),
-    verification: await verification(cluster),
+    verification: await verification(cluster.gatewayUrl, await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] })),
   };
 }

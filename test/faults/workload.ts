@@ -135,7 +135,7 @@ export class Workload {
     const member = pick([...this.members.keys()]);
     const toBranchId = pick(this.liveBranches());
     if (!member || !toBranchId || this.members.get(member) === toBranchId) return;
-    const r = await this.post('transfer', `/members/${member}/transfers`, { toBranchId, ...why('chuyển sinh hoạt') });
+    const r = await this.post('transfer', `/members/${member}/transfers`, { toBranchId, duesSettledUpTo: today(), ...why('chuyển sinh hoạt') });
     if (ok(r)) this.members.set(member, toBranchId);
   }
 
@@ -178,12 +178,15 @@ export class Workload {
     await this.post('completion', `/training-courses/${id}/completion`, { results: memberIds.map((memberId) => ({ memberId, outcome: 'completed' })), ...why('bế giảng') });
   }
 
-  /** A branch's decided rating for 2025 (one decision a branch: a second is 409). */
+  /** A branch's self-assessment then decided rating for 2025 (one decision a branch: a second is 409). */
   private async rate(): Promise<void> {
     const subjectId = pick(this.liveBranches());
     if (!subjectId) return;
     const grade = pick(['excellent', 'good', 'completed'])!;
-    const r = await this.post('rating', '/ratings', { subjectType: 'branch', subjectId, year: 2025, scale: 'four-level', grade, stage: 'decision', ...why('xếp loại cuối năm') });
+    const rating = { subjectType: 'branch', subjectId, year: 2025, scale: 'four-level', grade };
+    const own = await this.post('self-assessment', '/ratings', { ...rating, stage: 'self-assessment', ...why('tự đánh giá') });
+    if (!ok(own)) return;
+    const r = await this.post('rating', '/ratings', { ...rating, stage: 'decision', ...why('xếp loại cuối năm') });
     if (ok(r) && typeof r.body.id === 'string') this.ratings.push(r.body.id);
   }
 
