@@ -1,0 +1,116 @@
+/**
+ * Sends a province plan through a register's command paths, a group at a time (the commands of a
+ * group concurrently), with a progress bar, and records after each group how far it got in a
+ * checkpoint file: a run that stops (Ctrl-C, a crash) continues where it left off, and a command
+ * it sends twice is answered from its Idempotency-Key the second time.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { SingleBar } from 'cli-progress';
+import { Command, PlanOptions, provincePlan } from './province-plan';
+import { Answer, Register } from './embedded-register';
+
+export interface LoadOptions extends PlanOptions {
+  checkpointFile: string;
+  /** Stop at the first group boundary at or after this fraction of the plan's commands (1 = all). */
+  until?: number;
+  concurrency?: number;
+  progress?: boolean;
+}
+
+export interface LoadResult {
+  commands: number;
+  refused: number;
+  /** Refusals by path shape and status, to read at a glance whether the plan or the register is wrong. */
+  refusals: Record<string, number>;
+  seconds: number;
+  eventsBefore: number;
+  eventsAfter: number;
+  done: number;
+  total: number;
+}
+
+interface Checkpoint {
+  seed: number;
+  factor: number;
+  done: number;
+}
+
+/** How many commands the whole plan holds (the plan is cheap to walk). */
+export function planSize(options: PlanOptions): number {
+  let n = 0;
+  for (const group of provincePlan(options)) n += group.length + group.filter((c) => c.then).length;
+  return n;
+}
+
+export function readCheckpoint(file: string, options: PlanOptions): number {
+  if (!existsSync(file)) return 0;
+  const c = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+  if (c.seed !== options.seed || c.factor !== options.factor) throw new Error(`${file} belongs to seed ${c.seed}, factor ${c.factor}`);
+  return c.done;
+}
+
+export async function loadProvince(register: Register, options: LoadOptions): Promise<LoadResult> {
+  const total = planSize(options);
+  const stopAt = Math.ceil(total * (options.until ?? 1));
+  let done = readCheckpoint(options.checkpointFile, options);
+  const result: LoadResult = { commands: 0, refused: 0, refusals: {}, seconds: 0, eventsBefore: await register.events(), eventsAfter: 0, done, total };
+  const headers = { first: { authorization: await register.bearer('scale-admin') }, second: { authorization: await register.bearer('scale-approver') } };
+  const bar = options.progress === false ? undefined : new SingleBar({ noTTYOutput: true, notTTYSchedule: 10_000, format: 'province {bar} {percentage}% | {value}/{total} commands | {rate}/s | refused {refused} | eta {eta_formatted}' });
+  bar?.start(total, done, { rate: 0, refused: 0 });
+  const t0 = performance.now();
+  let position = 0;
+  for (const group of provincePlan(options)) {
+    const size = group.length + group.filter((c) => c.then).length;
+    if (position >= stopAt) break;
+    position += size;
+    if (position <= done) continue;
+    await inParallel(group, options.concurrency ?? 8, async (c) => {
+      for (const followUp of await sendOne(register, c, headers, options.seed, result)) await sendOne(register, followUp, headers, options.seed, result);
+    });
+    done = position;
+    writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, done } satisfies Checkpoint));
+    bar?.update(done, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
+  }
+  bar?.stop();
+  result.seconds = (performance.now() - t0) / 1000;
+  result.eventsAfter = await register.events();
+  result.done = done;
+  return result;
+}
+
+type Headers = Record<'first' | 'second', Record<string, string>>;
+
+/** Sends one command (retrying while a replica has not yet heard of what it names); answers its follow-up, if any. */
+async function sendOne(register: Register, c: Command, headers: Headers, seed: number, result: LoadResult): Promise<Command[]> {
+  const key = { 'idempotency-key': `scale-${seed}-${c.step}` };
+  let answer: Answer = await register.send(c.method, c.path, c.body, { ...headers[c.actor ?? 'first'], ...key });
+  for (let attempt = 1; attempt <= 10 && lagging(answer); attempt++) {
+    await new Promise((r) => setTimeout(r, 20 * attempt));
+    answer = await register.send(c.method, c.path, c.body, { ...headers[c.actor ?? 'first'], ...key });
+  }
+  result.commands++;
+  if (answer.status >= 300) {
+    result.refused++;
+    const shape = `${answer.status} ${c.path.replace(/\/[a-z]+-[0-9][^/]*/g, '/:id')} ${String((answer.body as { rule?: string } | undefined)?.rule ?? '')}`;
+    result.refusals[shape] = (result.refusals[shape] ?? 0) + 1;
+    if (result.refusals[shape] === 1 && process.env.SCALE_VERBOSE) console.error(`\n${shape}: ${answer.raw.slice(0, 300)}`);
+    return [];
+  }
+  return c.then ? [{ ...c.then(answer.body ?? {}), step: c.step + 0.5 }] : [];
+}
+
+/** A refusal that a moment may cure: a replica that has not yet seen the unit, branch or member (the bus is asynchronous). */
+function lagging(answer: Answer): boolean {
+  if (answer.status === 503) return true;
+  const rule = String((answer.body as { rule?: string } | undefined)?.rule ?? '');
+  return (answer.status === 404 || answer.status === 422) && /not-found|unknown|did-not-exist|not-an-active-member|does not exist/.test(rule + answer.raw);
+}
+
+async function inParallel<T>(items: T[], width: number, body: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await body(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}

@@ -1,0 +1,42 @@
+import { communesOf, provincePlan } from './province-plan';
+
+/** The commands of a plan as text, with the follow-ups the fixed answer `{ id: 'x' }` gives. */
+function commands(seed: number, factor: number): string[] {
+  const out: string[] = [];
+  for (const group of provincePlan({ seed, factor })) for (const c of group) out.push(JSON.stringify([c.step, c.path, c.body, c.then?.({ id: 'x' })]));
+  return out;
+}
+
+describe('the province plan', () => {
+  it('is the same register for the same seed, another for another seed', () => {
+    const a = commands(7, 0.02);
+    expect(commands(7, 0.02)).toEqual(a);
+    expect(commands(8, 0.02)).not.toEqual(a);
+  });
+
+  it('numbers its commands 0, 1, 2… so that each has its own idempotency key', () => {
+    const steps = commands(1, 0.02).map((c) => JSON.parse(c)[0]);
+    expect(steps).toEqual(steps.map((_, i) => i));
+  });
+
+  it('has the shape of ../shared/domain.md at factor 1: ~100 communes, 3,000 branches, ~200,000 members, ~1.5 M commands', () => {
+    const count = { units: 0, branches: 0, members: 0, commands: 0, mergers: 0 };
+    for (const group of provincePlan({ seed: 1, factor: 1 })) {
+      for (const c of group) {
+        count.commands++;
+        if (c.path === '/units') count.units++;
+        if (c.path === '/branches') count.branches++;
+        if (c.path === '/members') count.members++;
+        if (c.path.endsWith('-mergers')) count.mergers++;
+      }
+    }
+    expect(communesOf(1)).toBe(100);
+    expect(count.units).toBe(102);
+    expect(count.branches).toBe(3000);
+    expect(count.members).toBeGreaterThan(190_000);
+    expect(count.members).toBeLessThan(230_000);
+    expect(count.commands).toBeGreaterThan(1_200_000);
+    expect(count.commands).toBeLessThan(1_800_000);
+    expect(count.mergers).toBe(201);
+  });
+});
