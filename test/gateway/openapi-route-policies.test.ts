@@ -8,6 +8,7 @@ import { BranchMergerRequest, BranchSplitRequest } from '../../services/organisa
 import { UnitMergerRequest } from '../../services/organisation/src/reorganisation/unit-merger.dto';
 import { EnrolRequest } from '../../services/training/src/courses/courses.dto';
 import { TrainingModule } from '../../services/training/src/training.module';
+import { multipartBody } from '../support/member-import-files';
 import { Gateway, seedTree, startGateway, why } from './gateway-app';
 
 const PREFIX = `/${API_PREFIX}`;
@@ -39,12 +40,13 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
   let gw: Gateway;
   let document: OpenAPIObject;
   const names = ['Hà Thị Riêng Tư', 'Lục Văn Bí Mật'];
+  let importId = '';
 
   /** A position is one service's log's (a minPosition beyond that log's head is a 400): each read gets its own service's head. */
   const positionsByService = async () => {
     const [organisation, personnel, evaluation, training] = (await gw.heads()).split('/').map(Number);
     return (route: string) =>
-      /^\/(training-|competitions|mentor-assignments)|\/mentors$/.test(route) ? training : /^\/(ratings|commendations|support-visits)/.test(route) ? evaluation : /^\/(members|personnel-reports)|\/officers$/.test(route) ? personnel : organisation;
+      /^\/(training-|competitions|mentor-assignments)|\/mentors$/.test(route) ? training : /^\/(ratings|commendations|support-visits)/.test(route) ? evaluation : /^\/(members|personnel-reports)|\/officers$|\/secretary-turnover$/.test(route) ? personnel : organisation;
   };
 
   beforeAll(async () => {
@@ -71,6 +73,10 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
     const course = await admin.post('/training-courses', { id: 'oa-course', organiserUnitId: 'th', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
     const enrolled = await admin.post('/training-courses/oa-course/enrolments', { memberIds: ['oa-m0'], ...why() });
     for (const r of [course, enrolled]) if (r.status !== 201) throw new Error(r.raw);
+    const upload = multipartBody(Buffer.from(`fullName,dateOfBirth,gender,admittedOn,branch\r\n${names[0]},2002-02-02,female,2022-03-26,b-9\r\n`), 'a.csv', { reason: 'thử', dryRun: 'true' });
+    const imported = await gw.inject({ method: 'POST', url: `${PREFIX}/member-imports?unitId=th`, headers: { ...(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })), 'content-type': upload.contentType }, payload: upload.payload });
+    if (imported.status !== 202) throw new Error(imported.raw);
+    importId = imported.body.id;
   });
   afterAll(async () => gw?.close());
 
@@ -129,6 +135,7 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
         .replace(/^\/training-compliance$/, '/training-compliance?unitId=th&year=2025')
         .replace(/^\/reports\/units\/:id\/secretary-turnover$/, '/reports/units/th/secretary-turnover?from=2020-01-01&to=2025-12-31')
         .replace(/^\/members\/:id/, '/members/oa-m1')
+        .replace(/^\/member-imports\/:id/, `/member-imports/${encodeURIComponent(importId)}`)
         .replace(/^\/units\/:id/, '/units/xa-9')
         .replace(/:id/g, 'b-9');
       const r = await admin.get(query.includes('minPosition') ? `${url}${url.includes('?') ? '&' : '?'}minPosition=${positionOf(route)}` : url);
