@@ -28,7 +28,7 @@ type Components = Record<string, Record<string, unknown>>;
 export function mergeDocuments(own: OpenAPIObject, parts: ServiceDocument[], missing: ServiceName[] = []): OpenAPIObject {
   const merged = structuredClone(own);
   merged.components ??= {};
-  const operationIds = new Set(operationsOf(merged.paths).map((o) => o.operationId));
+  const operationIds = new Set(operationsOf(merged.paths).flatMap((o) => (o.operationId ? [o.operationId] : [])));
   for (const part of parts) addService(merged, part, operationIds);
   if (missing.length > 0) noteMissing(merged, missing);
   return merged;

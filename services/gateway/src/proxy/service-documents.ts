@@ -49,7 +49,7 @@ export class ServiceDocuments extends OpenApiCompletion {
   /** The service's document, or undefined when it gives none in time (ServiceClient logs why). */
   private async documentOf(service: ServiceName): Promise<OpenAPIObject | undefined> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, SERVICE_WAIT_MS)));
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SERVICE_WAIT_MS)));
     try {
       const document = await Promise.race([this.services.read<OpenAPIObject>(service, '/api/openapi.json').catch(() => undefined), late]);
       return typeof document?.paths === 'object' && document.paths !== null ? document : undefined;
