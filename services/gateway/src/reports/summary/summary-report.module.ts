@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReadStoresModule } from '@register/read-models';
+import { ReportWakeConsumer } from './report-wake.consumer';
 import { ReportingReadModel } from './reporting-read-model';
 import { SummaryController } from './summary.controller';
 import { SummaryReadModel } from './summary.read-model';
@@ -7,7 +8,7 @@ import { SummaryReadModel } from './summary.read-model';
 /** The unit summary report and the reporting read model it reads (four projections, one per service's log). */
 @Module({
   imports: [ReadStoresModule],
-  controllers: [SummaryController],
+  controllers: [SummaryController, ReportWakeConsumer],
   providers: [ReportingReadModel, SummaryReadModel],
   exports: [ReportingReadModel],
 })

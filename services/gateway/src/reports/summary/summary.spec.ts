@@ -1,3 +1,5 @@
+import { BranchEvaluationDoc } from './evaluation-facts.projection';
+import { BranchMembershipDoc } from './membership-facts.projection';
 import { subtreeOn, summarise, SummaryFacts } from './summary';
 import { totalOn, valueOn } from './timeline';
 
@@ -8,11 +10,11 @@ const branch = (_id: string, units: Record<string, string>, endedOn: string | nu
 const facts = (): SummaryFacts => ({
   units: [unit('p', { '2015-01-01': null }), unit('d', { '2015-01-01': 'p' }, '2025-07-01'), unit('x1', { '2015-01-01': 'd', '2025-07-01': 'p' }), unit('x2', { '2015-01-01': 'd' }, '2025-07-01')],
   branches: [branch('b1', { '2015-01-01': 'x1' }), branch('b2', { '2015-01-01': 'x2', '2025-07-01': 'x1' }), branch('b3', { '2015-01-01': 'x2' }, '2020-06-01')],
-  membership: new Map([
+  membership: new Map<string, BranchMembershipDoc>([
     ['b1', { _id: 'b1', members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admitted: { 2020: 2 }, introduced: { 2020: 2 }, partyAdmitted: { 2020: 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } }],
     ['b2', { _id: 'b2', members: { '2018-03-26': 4 }, secretaries: { '2019-09-01': { memberId: 'm2', source: 'militia' }, '2020-10-01': null } }],
   ]),
-  evaluation: new Map([
+  evaluation: new Map<string, BranchEvaluationDoc>([
     ['b1', { _id: 'b1', ratings: { 2020: { scale: 'branch-classic', grade: 'strong' } }, memberRatings: { 2020: { 'member-classic': { good: 2, weak: 0 } }, 2023: { 'four-level': { good: 5 } } }, commendations: { 2020: 1 } }],
     ['b2', { _id: 'b2', ratings: { 2020: { scale: 'branch-classic', grade: 'good' } }, memberRatings: { 2020: { 'member-classic': { good: 1, excellent: 1 } } } }],
   ]),
