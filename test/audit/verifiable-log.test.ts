@@ -94,6 +94,7 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
 
 describe('the offline verifier refuses adversarial bundles', () => {
   let honest: string[];
+  let part: string[];
   let publicKey: string;
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'register-bundle-'));
@@ -105,6 +106,7 @@ describe('the offline verifier refuses adversarial bundles', () => {
       const log = await checkpointed(auditor, 'organisation', 14);
       publicKey = log.publicKey;
       honest = (await auditor.get('/audit/exports?service=organisation')).raw.split('\n').filter(Boolean);
+      part = (await auditor.get('/audit/exports?service=organisation&fromPosition=6')).raw.split('\n').filter(Boolean);
     } finally {
       await gw.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -113,10 +115,14 @@ describe('the offline verifier refuses adversarial bundles', () => {
   const lines = (type: string) => honest.map((l) => JSON.parse(l)).filter((i) => i.type === type);
   const kindsOf = (bundle: string[], trust = {}) => verifyBundle(bundle, { verifierKey: publicKey, ...trust }).problems.map((p) => p.kind);
 
-  it('accepts the honest export, with its checkpoints and the proofs between them', () => {
+  it('accepts the honest export, with its checkpoints and the proofs between them, and a part of it from a later position', () => {
     expect(lines('checkpoint').length).toBeGreaterThanOrEqual(2);
     expect(lines('consistency').length).toBe(lines('checkpoint').length - 1);
     expect(verifyBundle(honest, { verifierKey: publicKey })).toMatchObject({ ok: true, key: 'trusted' });
+    expect(verifyBundle(part, { verifierKey: publicKey })).toMatchObject({ ok: true, problems: [] });
+    expect(part.map((l) => JSON.parse(l).type).slice(0, 2)).toEqual(['log', 'prefix']);
+    const forged = part.map((l) => (JSON.parse(l).type === 'prefix' ? l.replace(/"nodes":\["(.)/, (_, c: string) => `"nodes":["${c === '0' ? '1' : '0'}`) : l));
+    expect(verifyBundle(forged, { verifierKey: publicKey }).problems.map((p) => p.kind)).toContain('checkpoint-not-extending');
   });
 
   it('refuses a wrong sibling hash in a proof', () => {
