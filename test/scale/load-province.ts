@@ -63,10 +63,13 @@ export async function loadProvince(register: Register, options: LoadOptions): Pr
   for (const group of provincePlan(options)) {
     const size = group.length + group.filter((c) => c.then).length;
     if (position >= stopAt) break;
+    const start = position;
     position += size;
     if (position <= done) continue;
+    let sent = 0;
     await inParallel(group, options.concurrency ?? 8, async (c) => {
       for (const followUp of await sendOne(register, c, headers, options.seed, result)) await sendOne(register, followUp, headers, options.seed, result);
+      if (++sent % 50 === 0) bar?.update(start + sent, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
     });
     done = position;
     writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, done } satisfies Checkpoint));

@@ -1,0 +1,155 @@
+/**
+ * A province, grown in three stages (10%, 50% and 100% of the chosen size) through the embedded
+ * start's command paths, each figure printed beside its baseline from the same run:
+ * - loading: events/s through the commands, against the raw batch append rate of the same store
+ *   (SqlEventStore on an on-disk PGlite, batches of 100, as bench:store measures it);
+ * - per-event cost of the write path with every projection and replica behind it, at each stage
+ *   (flat when nothing grows with the register's size);
+ * - start-up: the embedded start (services/embedded/src/main.ts, a child process) on the data of
+ *   each stage: time until /health/ready answers, and its resident memory then;
+ * - reads: p95 of today's reads and of asOf reads of a unit five years back, on the last stage.
+ *
+ * Run: SCALE_FACTOR=0.02 SCALE_UNTIL=0.15 npm run bench:scale   (SCALE_SEED, SCALE_DATA_DIR)
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PGlite } from '@electric-sql/pglite';
+import { localSigningSecret, mintToken } from '@register/auth';
+import { pgliteClient, SqlEventStore } from '@register/event-store';
+import { anEvent } from '../support/events';
+import { openEmbedded } from '../scale/embedded-register';
+import { loadProvince, LoadResult } from '../scale/load-province';
+import { environment, percentile, printTable, round, writeResults } from './bench-util';
+
+const FACTOR = Number(process.env.SCALE_FACTOR ?? 0.02);
+const UNTIL = Number(process.env.SCALE_UNTIL ?? 1);
+const SEED = Number(process.env.SCALE_SEED ?? 1);
+const STAGES = [0.1, 0.5, 1];
+const READS_PER_ROUTE = 20;
+
+/** Events/s of SqlEventStore.append in batches of 100 on an on-disk PGlite: what the store alone can take. */
+async function rawBatchRate(seconds = 5): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'scale-raw-'));
+  const sql = pgliteClient(await PGlite.create(dir));
+  try {
+    const store = await SqlEventStore.open(sql, 'raw');
+    let events = 0;
+    const t0 = performance.now();
+    for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
+      await store.append(`unit-${k}`, Array.from({ length: 100 }, () => anEvent('MemberAdmitted', { memberId: `m-${k}`, fullName: 'Nguyễn Thị Minh Anh', admittedOn: '2025-03-26' })), 'no_stream');
+      events += 100;
+    }
+    return events / ((performance.now() - t0) / 1000);
+  } finally {
+    await sql.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  readyMs: number;
+  rssMb: number;
+}
+
+/** Starts the embedded start on `dataDir` as `npm start` would, and waits until it is ready. */
+async function startEmbedded(dataDir: string): Promise<Started> {
+  const port = 41000 + Math.floor(Math.random() * 9000);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', './scripts/paths.js', 'dist/services/embedded/src/main.js'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), REGISTER_RELAY: '' }, stdio: 'ignore' });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the embedded start exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const readyMs = performance.now() - t0;
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { child, port, readyMs, rssMb: rssKb / 1024 };
+}
+
+async function stop(s: Started): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+/** p95 of each read, sent one after the other to the started register. */
+async function reads(s: Started, dataDir: string): Promise<Array<[string, number, number]>> {
+  const token = await mintToken(localSigningSecret(dataDir), { sub: 'scale-reader', roles: ['central-admin'] });
+  const routes: Record<string, string> = {
+    'tree of the province': '/units/p/tree',
+    'branch directory of a commune': '/branches?parentUnitId=c-1',
+    'member list of a commune': '/members?unitId=c-1',
+    "a branch's officers": '/branches/b-1-5/officers',
+    'training compliance': '/training-compliance?unitId=p&year=2025',
+    'ratings of a commune': '/ratings?unitId=c-1&year=2025',
+    'summary of the province': '/reports/units/p/summary?year=2025',
+    'asOf: tree five years back': '/units/c-1/tree?asOf=2021-06-30',
+    'asOf: members five years back': '/members?unitId=c-1&asOf=2021-06-30',
+  };
+  const rows: Array<[string, number, number]> = [];
+  for (const [name, path] of Object.entries(routes)) {
+    const times: number[] = [];
+    let status = 0;
+    for (let i = 0; i < READS_PER_ROUTE; i++) {
+      const t0 = performance.now();
+      const r = await fetch(`http://127.0.0.1:${s.port}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await r.arrayBuffer();
+      times.push(performance.now() - t0);
+      status = r.status;
+    }
+    rows.push([name, status, round(percentile(times.sort((a, b) => a - b), 95), 1)]);
+  }
+  return rows;
+}
+
+interface Stage {
+  fraction: number;
+  load: LoadResult;
+  events: number;
+  eventsPerSec: number;
+  msPerEvent: number;
+  totalEvents: number;
+  readyMs: number;
+  rssMb: number;
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.SCALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'scale-province-')));
+  mkdirSync(dataDir, { recursive: true });
+  console.log(`province at factor ${FACTOR} up to ${UNTIL * 100}% of its commands, seed ${SEED}, data in ${dataDir}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  const raw = await rawBatchRate();
+  const stages: Stage[] = [];
+  let readRows: Array<[string, number, number]> = [];
+  for (const fraction of STAGES) {
+    const register = await openEmbedded(dataDir);
+    const load = await loadProvince(register, { seed: SEED, factor: FACTOR, until: fraction * UNTIL, checkpointFile: join(dataDir, 'scale-checkpoint.json') });
+    await register.close();
+    const events = load.eventsAfter - load.eventsBefore;
+    const started = await startEmbedded(dataDir);
+    if (fraction === 1) readRows = await reads(started, dataDir);
+    await stop(started);
+    stages.push({ fraction, load, events, eventsPerSec: round(events / load.seconds, 1), msPerEvent: round((load.seconds * 1000) / Math.max(1, events), 2), totalEvents: load.eventsAfter, readyMs: round(started.readyMs, 0), rssMb: round(started.rssMb, 0) });
+  }
+  report(raw, stages, readRows);
+  console.log(`\nsaved to ${writeResults('scale', { environment: environment(), factor: FACTOR, until: UNTIL, seed: SEED, rawBatchEventsPerSec: round(raw, 0), stages, reads: readRows })}`);
+}
+
+function report(raw: number, stages: Stage[], readRows: Array<[string, number, number]>): void {
+  printTable(
+    ['stage', 'events in log', 'loaded', 'events/s', 'raw batch events/s', 'ratio', 'ms/event', 'vs 10%', 'refused'],
+    stages.map((s) => [`${s.fraction * 100}%`, s.totalEvents, s.events, s.eventsPerSec, round(raw, 0), round(s.eventsPerSec / raw, 4), s.msPerEvent, round(s.msPerEvent / stages[0].msPerEvent, 2), s.load.refused]),
+    'Loading through the command paths (embedded start, in-process inject) vs the raw batch append of the same store',
+  );
+  printTable(['stage', 'events in log', 'ready (ms)', 'vs 10%', 'RSS (MB)', 'vs 10%'], stages.map((s) => [`${s.fraction * 100}%`, s.totalEvents, s.readyMs, round(s.readyMs / stages[0].readyMs, 2), s.rssMb, round(s.rssMb / stages[0].rssMb, 2)]), 'Start-up of the embedded start on the data of each stage');
+  printTable(['read', 'status', 'p95 (ms)'], readRows, 'Reads on the last stage (target: today ≤ 50 ms, asOf ≤ 200 ms)');
+  const refusals = stages.flatMap((s) => Object.entries(s.load.refusals).map(([k, n]) => [`${s.fraction * 100}%`, k, n] as [string, string, number]));
+  if (refusals.length) printTable(['stage', 'refusal', 'count'], refusals, 'Commands the register refused');
+}
+
+void main();
