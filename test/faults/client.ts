@@ -23,6 +23,8 @@ export interface Acknowledged {
   key: string;
   status: number;
   body: Record<string, unknown>;
+  /** The fault under way when it was sent or answered, if any. */
+  fault?: string;
 }
 
 export interface Reply {
@@ -56,8 +58,9 @@ export class RegisterClient {
   async post(op: string, path: string, body: unknown, authorization: string): Promise<Reply> {
     const key = `${this.runId}.${++this.next}`;
     this.sentKeys.add(key);
+    const fault = this.fault;
     const reply = await this.send(op, 'POST', path, authorization, key, body);
-    if (reply.status >= 200 && reply.status < 300) this.acknowledged.push({ op, path, key, status: reply.status, body: reply.body });
+    if (reply.status >= 200 && reply.status < 300) this.acknowledged.push({ op, path, key, status: reply.status, body: reply.body, fault: fault ?? this.fault });
     return reply;
   }
 

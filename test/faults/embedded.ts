@@ -46,7 +46,7 @@ export async function runEmbeddedScenario(limits: WorkloadLimits, kills: number,
     const verified = await verification(`${embedded.url}/api/v1`, await bearer({ sub: 'faults-auditor', roles: ['auditor'] }));
     await embedded.stop();
     const findings: Findings = { acknowledged: client.acknowledged.length, ...(await logChecks(dataDir, client)), notMoved, readModelDiffs: [], verification: verified };
-    return { runId, records, findings, answers: client.answers, bad: badAnswers(client.answers) };
+    return { runId, records, findings, answers: client.answers, acknowledged: client.acknowledged, bad: badAnswers(client.answers) };
   } finally {
     await embedded.stop();
   }

@@ -24,9 +24,9 @@ export interface FaultRecord {
   target: Fault['target'] | 'embedded';
   kind: FaultKind;
   startedAt: number;
-  /** When the target was running again (restarted, or continued). */
+  /** When the restart was issued (right after the kill), or SIGCONT sent. */
   resumedAt: number;
-  /** From resumedAt until every process is ready and every read model has reached the heads of resumedAt; undefined: not within the limit. */
+  /** From resumedAt until every process is ready and every read model has reached the log heads of that moment; undefined: not within the limit. */
   recoveryMs?: number;
 }
 
@@ -86,12 +86,11 @@ export async function inject(cluster: Cluster, client: RegisterClient, fault: Fa
     signal(cluster, fault.target, 'SIGCONT');
   } else if (isServer(fault.target)) {
     await killServer(fault.target);
-    await startServer(fault.target);
   } else {
     await cluster.get(fault.target).kill();
-    await cluster.get(fault.target).start();
   }
   const resumedAt = Date.now();
+  if (fault.kind === 'SIGKILL') await (isServer(fault.target) ? startServer(fault.target) : cluster.get(fault.target).start());
   const recoveryMs = await recovery(cluster, resumedAt, recoveryLimitMs);
   client.fault = undefined;
   return { ...fault, startedAt, resumedAt, recoveryMs };

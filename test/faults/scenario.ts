@@ -1,4 +1,4 @@
-import { Answer, badAnswers, RegisterClient } from './client';
+import { Acknowledged, Answer, badAnswers, RegisterClient } from './client';
 import { Cluster } from './cluster';
 import { Fault, FaultRecord, injectAll } from './faults';
 import { checkInvariants, Findings } from './invariants';
@@ -18,6 +18,7 @@ export interface ScenarioResult {
   records: FaultRecord[];
   findings: Findings;
   answers: Answer[];
+  acknowledged: Acknowledged[];
   bad: Answer[];
 }
 
@@ -49,7 +50,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     await load;
     log(`workload done: ${client.acknowledged.length} acknowledged, ${client.answers.length} answers; checking the invariants`);
     const findings = await checkInvariants(cluster, client, workload);
-    return { runId: cluster.config.runId, records, findings, answers: client.answers, bad: badAnswers(client.answers) };
+    return { runId: cluster.config.runId, records, findings, answers: client.answers, acknowledged: client.acknowledged, bad: badAnswers(client.answers) };
   } finally {
     await cluster.stop();
   }

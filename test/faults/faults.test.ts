@@ -1,0 +1,39 @@
+import { buildFixtures } from '../messaging/processes';
+import { runProfile } from './matrix';
+import { formatTable, rowsOf } from './table';
+import { ScenarioResult } from './scenario';
+
+jest.setTimeout(20 * 60_000);
+
+/**
+ * The CI profile of the fault matrix (docs/faults.md): the distributed set as separate processes
+ * under a mixed workload, each service and the gateway SIGKILLed once and one service stalled, then
+ * the embedded start SIGKILLed under writes. The shared servers are not touched (`npm run faults`).
+ */
+describe('faults (CI profile): kill anything under load, lose nothing, double nothing', () => {
+  let results: ScenarioResult[];
+
+  beforeAll(async () => {
+    buildFixtures();
+    results = await runProfile('ci', (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`\n${formatTable(results)}\n`);
+  });
+
+  it('injected every fault of the profile: each service and the gateway SIGKILLed, one SIGSTOP, the embedded SIGKILL', () => {
+    const injected = results.flatMap((r) => r.records.map((f) => `${f.target} ${f.kind}`)).sort();
+    expect(injected.filter((f) => f.endsWith('SIGKILL'))).toEqual(['embedded SIGKILL', 'evaluation SIGKILL', 'gateway SIGKILL', 'organisation SIGKILL', 'personnel SIGKILL', 'training SIGKILL']);
+    expect(injected.filter((f) => f.endsWith('SIGSTOP'))).toHaveLength(1);
+  });
+
+  it('lost no acknowledged command, doubled none, answered no 500 and recovered from every fault', () => {
+    const rows = rowsOf(results).map((r) => ({ row: `${r.component} ${r.fault}`, lost: r.lost, doubled: r.doubled, bad5xx: r.bad5xx, unrecovered: r.recoveries.filter((v) => v === undefined).length }));
+    expect(rows.filter((r) => r.lost + r.doubled + r.bad5xx + r.unrecovered > 0)).toEqual([]);
+    expect(results.every((r) => r.acknowledged.length > 0)).toBe(true);
+  });
+
+  it('left no event without a command, every member of an absorbed branch moved, the read models equal their shadow rebuild and the logs verify', () => {
+    expect(results.map((r) => ({ orphans: r.findings.orphans, notMoved: r.findings.notMoved, diffs: r.findings.readModelDiffs, verified: r.findings.verification.ok }))).toEqual(
+      results.map(() => ({ orphans: [], notMoved: [], diffs: [], verified: true })),
+    );
+  });
+});
