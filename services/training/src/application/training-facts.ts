@@ -27,6 +27,8 @@ export class TrainingFacts {
   readonly branches = new Map<string, BranchLife>();
   readonly spells: PostSpell[] = [];
   private readonly members = new Map<string, MemberRow>();
+  /** Each member's posts still held, so that a departure or an enrolment costs the same however many spells history holds. */
+  private readonly openPosts = new Map<string, PostSpell[]>();
   private readonly seen = new Set<string>();
 
   apply(event: FactEvent): void {
@@ -74,11 +76,16 @@ export class TrainingFacts {
         return this.updateMember(e.data.memberId, { status: e.data.status, branchId: e.data.branchId });
       case 'MemberPersonalDataErased':
         return this.updateMember(e.data.memberId, { erased: true });
-      case 'OfficerAppointed':
-        return this.spells.push({ branchId: e.data.branchId, memberId: e.data.memberId, role: e.data.role, startsOn: e.data.startsOn, at, endsOn: null, endedAt: null });
+      case 'OfficerAppointed': {
+        const spell: PostSpell = { branchId: e.data.branchId, memberId: e.data.memberId, role: e.data.role, startsOn: e.data.startsOn, at, endsOn: null, endedAt: null };
+        this.openPosts.set(spell.memberId, [...(this.openPosts.get(spell.memberId) ?? []), spell]);
+        return this.spells.push(spell);
+      }
       case 'OfficerDeparted': {
-        const spell = this.spells.find((s) => s.branchId === e.data.branchId && s.memberId === e.data.memberId && s.role === e.data.role && s.endsOn === null);
+        const open = this.openPosts.get(e.data.memberId) ?? [];
+        const spell = open.find((s) => s.branchId === e.data.branchId && s.role === e.data.role);
         if (spell) Object.assign(spell, { endsOn: e.data.endsOn, endedAt: at });
+        this.openPosts.set(e.data.memberId, open.filter((s) => s !== spell));
         return undefined;
       }
       default:
@@ -118,7 +125,7 @@ export class TrainingFacts {
   member(memberId: string): (MemberFact & { post: PostAtEnrolment }) | undefined {
     const m = this.members.get(memberId);
     if (!m) return undefined;
-    const posts = this.spells.filter((s) => s.memberId === memberId && s.endsOn === null).map((s) => s.role);
+    const posts = (this.openPosts.get(memberId) ?? []).map((s) => s.role);
     const post: PostAtEnrolment = posts.includes('secretary') ? 'secretary' : posts.includes('deputy-secretary') ? 'deputy-secretary' : 'none';
     return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), post };
   }
