@@ -1,52 +1,11 @@
-import { Principal, Role, ROUTE_POLICIES } from '@register/auth';
+import { Principal, ROUTE_POLICIES } from '@register/auth';
 import { StructureScopeResolver } from '../../services/gateway/src/security/structure-scope';
 import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
+import { admitMember, Api, branchIn, Caller, evaluationScenarios, expectedInside, expectedOutside, gatewayCallers, Outside, Scenario, unitIn } from './matrix-cases';
 import { rawClient, registerSecurityCases, SecuritySetup } from './security-holes';
 
-type Api = ReturnType<Gateway['api']>;
-interface Case {
-  path: string;
-  body: Record<string, unknown>;
-}
-/** For one write action: a request inside the caller's scope and one outside it; `setup` (as admin) makes fresh targets. */
-type Scenario = (admin: Api, n: string, who: Caller, out: Outside) => Promise<{ inside: Case; outside: Case[] }>;
-/** A fresh unit and branch under Thanh Hóa for each case, so that what an unscoped caller may change there leaves the fixture alone. */
-interface Outside {
-  unit: string;
-  branch: string;
-}
-
-interface Caller {
-  name: string;
-  roles: Role[];
-  scopeUnitId?: string;
-  scopeBranchId?: string;
-  allow?: string[];
-  apiKey?: boolean;
-}
-
-const unitIn = async (admin: Api, id: string, parentId: string) => {
-  const r = await admin.post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id}`, parentId, ...why() });
-  if (r.status !== 201) throw new Error(`${id}: ${r.raw}`);
-  return id;
-};
-const branchIn = async (admin: Api, id: string, parentUnitId: string) => {
-  const r = await admin.post('/branches', { id, parentUnitId, name: `Chi đoàn ${id}`, ...why() });
-  if (r.status !== 201) throw new Error(`${id}: ${r.raw}`);
-  return id;
-};
-
-let gwRef: Gateway;
-/** A member admitted by the central administrator into a branch personnel has learnt of. */
-const memberIn = async (admin: Api, id: string, branchId: string) => {
-  await gwRef.syncPersonnel();
-  const r = await admin.post('/members', {
-    id, branchId, fullName: `Lò Văn ${id}`, dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2020-03-26',
-    consent: { givenOn: '2020-03-20', purposes: ['membership-register'] }, ...why('kết nạp'),
-  });
-  if (r.status !== 201) throw new Error(`${id}: ${r.raw}`);
-  return id;
-};
+let gwRef!: Gateway;
+const memberIn = (admin: Api, id: string, branchId: string) => admitMember(admin, id, branchId, () => gwRef.syncPersonnel());
 /** A member in b-1 (inside every scoped caller's reach, the branch secretary's own branch) and one outside. */
 const twoMembers = async (a: Api, n: string, out: Outside) => ({ m: await memberIn(a, `m-${n}`, 'b-1'), o: await memberIn(a, `mo-${n}`, out.branch) });
 
@@ -182,76 +141,15 @@ const scenarios: Record<string, Scenario> = {
     const leave = (memberId: string) => ({ memberId, endsOn: '2025-03-01', cause: 'resigned', ...why() });
     return { inside: { path: '/branches/b-1/officer-departures', body: leave(m) }, outside: [{ path: `/branches/${out.branch}/officer-departures`, body: leave(o) }] };
   },
-  // evaluation: the branch's own secretary assesses it; the level above decides and changes (four eyes).
-  'rating.record': async (_a, _n, _w, out) => {
-    await gwRef.syncEvaluation();
-    const rate = (subjectId: string, stage = 'self-assessment') => ({ subjectType: 'branch', subjectId, year: 2025, scale: 'four-level', grade: 'good', stage, ...why() });
-    return { inside: { path: '/ratings', body: rate('b-1') }, outside: [{ path: '/ratings', body: rate(out.branch) }, { path: '/ratings', body: rate(out.branch, 'decision') }] };
-  },
-  'rating.change': async (a, n, _w, out) => {
-    const b = await branchIn(a, `rt-${n}`, 'xa-1');
-    await gwRef.syncEvaluation();
-    for (const id of [b, out.branch]) {
-      for (const stage of ['self-assessment', 'decision']) {
-        const r = await a.post('/ratings', { subjectType: 'branch', subjectId: id, year: 2025, scale: 'four-level', grade: 'good', stage, ...why() });
-        if (r.status !== 201) throw new Error(`${id}: ${r.raw}`);
-      }
-    }
-    const change = (id: string) => ({ ratingId: `branch.2025.${id}`, grade: 'excellent', ...why() });
-    return {
-      inside: { path: '/rating-changes', body: change(b) },
-      outside: [{ path: '/rating-changes', body: change(out.branch) }, { path: `/rating-changes/c1.branch.2025.${out.branch}/approval`, body: why() }, { path: `/rating-changes/c1.branch.2025.${out.branch}/rejection`, body: why() }],
-    };
-  },
-  'commendation.issue': async (_a, _n, _w, out) => {
-    await gwRef.syncEvaluation();
-    const commend = (subjectId: string, issuedByUnitId: string) => ({ subjectType: 'branch', subjectId, year: 2025, occasion: 'year-end', title: 'Chi đoàn vững mạnh tiêu biểu', issuedByUnitId, ...why() });
-    return { inside: { path: '/commendations', body: commend('b-1', 'xa-1') }, outside: [{ path: '/commendations', body: commend(out.branch, out.unit) }, { path: '/commendations', body: commend('b-1', out.unit) }] };
-  },
-  'support-visit.record': async (a, n, _w, out) => {
-    const b = await branchIn(a, `sv-${n}`, 'xa-1');
-    const m = await memberIn(a, `sv-m-${n}`, b);
-    const o = await memberIn(a, `sv-o-${n}`, out.branch);
-    for (const [branchId, memberId] of [[b, m], [out.branch, o]]) {
-      const r = await a.post(`/branches/${branchId}/officer-appointments`, { memberId, role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() });
-      if (r.status !== 201) throw new Error(`${memberId}: ${r.raw}`);
-    }
-    await gwRef.syncEvaluation();
-    const visit = (memberId: string, byUnitId: string) => ({ memberId, visitedOn: '2025-03-01', byUnitId, gift: 'Quà Tết', ...why() });
-    return { inside: { path: '/support-visits', body: visit(m, 'xa-1') }, outside: [{ path: '/support-visits', body: visit(o, out.unit) }, { path: '/support-visits', body: visit(m, out.unit) }] };
-  },
+  ...evaluationScenarios({ evaluation: () => gwRef.syncEvaluation(), personnel: () => gwRef.syncPersonnel() }),
 };
 
-const callers: Caller[] = [
-  { name: 'central-admin', roles: ['central-admin'] },
-  { name: 'unit-officer', roles: ['unit-officer'], scopeUnitId: 'qp' },
-  { name: 'branch-secretary', roles: ['branch-secretary'], scopeBranchId: 'b-1' },
-  { name: 'auditor', roles: ['auditor'] },
-  { name: 'system-integrator (key, scope qp, may establish and rename branches)', roles: ['system-integrator'], scopeUnitId: 'qp', allow: ['branch.establish', 'branch.rename'], apiKey: true },
-  { name: 'system-integrator (token, no scope, may do anything)', roles: ['system-integrator'], allow: ['*'] },
-  { name: 'unit-officer without a scope', roles: ['unit-officer'] },
-];
-
-/** The expected answer inside the caller's scope: 'ok' (the service decides: 2xx, or 409/422) or 403. */
-function expectedInside(c: Caller, action: string): 'ok' | 403 {
-  if (c.roles.includes('central-admin')) return 'ok';
-  const policy = ROUTE_POLICIES.find((p) => p.action === action)!;
-  if (!c.roles.some((r) => policy.roles.includes(r))) return 403;
-  if (c.roles.includes('unit-officer')) return c.scopeUnitId ? 'ok' : 403;
-  if (c.roles.includes('branch-secretary')) return 'ok';
-  if (c.roles.includes('system-integrator')) return c.allow?.includes('*') || c.allow?.includes(action) ? 'ok' : 403;
-  return 403;
-}
-function expectedOutside(c: Caller, action: string): 'ok' | 403 {
-  if (c.roles.includes('central-admin')) return 'ok';
-  if (c.roles.includes('system-integrator') && !c.scopeUnitId) return expectedInside(c, action);
-  return 403;
-}
+const callers = gatewayCallers;
 
 describe('gateway: the authorisation matrix (every role × every organisation and personnel write × inside/outside scope)', () => {
   let gw: Gateway;
-  let admin: Api;
-  const apis = new Map<string, Api>();
+  let admin: ReturnType<Gateway['api']>;
+  const apis = new Map<string, ReturnType<Gateway['api']>>();
   // Training's writes have their matrix beside the training service (test/training/authorisation-matrix.test.ts), which checks it covers them.
   // POST /audit/verifications changes nothing (an auditor's read of every log): its refusals are in test/audit.
   const writes = ROUTE_POLICIES.filter((p) => p.method !== 'GET' && !p.action.startsWith('training.') && p.action !== 'audit.read');

@@ -18,11 +18,11 @@ export interface RawAnswer {
   raw: string;
 }
 
-/** One request, any method, to `base` (…/api/v1); a body is sent as JSON. */
+/** One request, any method, to `base` (…/api/v1); a body is sent as JSON (a string or bytes as they are). */
 export function rawClient(base: string) {
   return (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
     new Promise<RawAnswer>((resolve, reject) => {
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
       const req = httpRequest(
         `${base}${path}`,
         { method, headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }), ...headers } },
