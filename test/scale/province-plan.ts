@@ -128,7 +128,7 @@ class Commune {
       if (!m) return [];
       this.secretaries.set(k, m);
       const source = OFFICER_SOURCES[Math.floor(this.rnd() * OFFICER_SOURCES.length)];
-      return [post(`/branches/${this.branchId(k)}/officer-appointments`, { memberId: m.id, role: 'secretary', method: 'elected', source, startsOn: `${year}-04-01`, ...why('đại hội chi đoàn', `${year}-04-01`) })];
+      return [post(`/branches/${this.branchId(k)}/officer-appointments`, { memberId: m.id, role: 'secretary', method: year === YEARS[0] ? 'elected' : 'appointed', source, startsOn: `${year}-04-01`, ...why(year === YEARS[0] ? 'đại hội chi đoàn' : 'cấp trên chỉ định', `${year}-04-01`) })];
     });
   }
 
