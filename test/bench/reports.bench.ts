@@ -90,7 +90,7 @@ async function load(store: ReadStore, docs: Docs) {
 
 /** The summary's read over the store as the gateway has it, without runners (no minPosition is asked). */
 function readModelOver(store: ReadStore) {
-  const queries = Object.fromEntries(REPORTED_SERVICES.map((s) => [s, new ProjectionQueries(REPORTING_PROJECTIONS[s], store, liveTarget(REPORTING_PROJECTIONS[s]), null as never)]));
+  const queries = Object.fromEntries(REPORTED_SERVICES.map((s) => [s, new ProjectionQueries(REPORTING_PROJECTIONS[s], store, liveTarget(REPORTING_PROJECTIONS[s]), { position: 1 } as never)]));
   const reporting = { of: async (s: string) => queries[s], positions: () => ({}) } as unknown as ReportingReadModel;
   return { summary: new SummaryReadModel(reporting), structure: queries.organisation };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@register/event-sourcing';
-import { Doc } from '@register/read-models';
+import { Doc, ProjectionQueries } from '@register/read-models';
 import { BranchEvaluationDoc } from './evaluation-facts.projection';
 import { BranchMembershipDoc } from './membership-facts.projection';
 import { ReportingReadModel } from './reporting-read-model';
@@ -19,14 +19,26 @@ export type SummaryAnswer = UnitSummary & { positions: Record<string, number> };
 /** Reads what one summary needs from the reporting read model: the subtree's branches, not every member. */
 @Injectable()
 export class SummaryReadModel {
+  /** Every unit, as of the structure's checkpoint: read again only when organisation's log has moved on. */
+  private units?: { position: number; docs: Promise<UnitFactsDoc[]> };
+
   constructor(private readonly reporting: ReportingReadModel) {}
+
+  private unitsOf(structure: ProjectionQueries): Promise<UnitFactsDoc[]> {
+    if (this.units?.position !== structure.position || structure.position === 0) {
+      const docs = structure.collection('units').find().then((found) => as<UnitFactsDoc>(found));
+      docs.catch(() => (this.units = undefined));
+      this.units = { position: structure.position, docs };
+    }
+    return this.units.docs;
+  }
 
   async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}): Promise<SummaryAnswer> {
     const [structure, membership, training, evaluation] = await Promise.all(
       (['organisation', 'personnel', 'training', 'evaluation'] as const).map((s) => this.reporting.of(s, minPositions[s])),
     );
     const positions = this.reporting.positions();
-    const units = as<UnitFactsDoc>(await structure.collection('units').find());
+    const units = await this.unitsOf(structure);
     const subtree = [...(subtreeOn(units, unitId, day) ?? [])];
     if (!subtree.length) throw new NotFoundError('unit', `${unitId} on ${day}`);
     const branches = as<BranchFactsDoc>(await structure.collection('branches').find({ unitIds: { $in: subtree } }));
