@@ -204,9 +204,10 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   { method: 'POST', path: '/members/:id/party-introductions', action: 'member.introduce-to-party', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
   { method: 'POST', path: '/members/:id/party-introduction-outcomes', action: 'member.record-party-outcome', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },
   // Bulk admission into a unit's subtree (each row's branch is looked for there, by id or name); an
-  // import's id begins with its unit's id (`<unitId>:<hex>`), so its progress is read within that scope.
+  // import's id begins with its unit's id (`<unitId>:<hex>`), so its progress (which names the rows'
+  // applicants) is read within that scope, as the member lists are.
   { method: 'POST', path: '/member-imports', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], multipart: true, targets: (r) => unit(idAt(query(r).unitId, 'unitId')) },
-  { method: 'GET', path: '/member-imports/:id', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[0-9a-f]{16}$/, ''), 'id')) },
+  { method: 'GET', path: '/member-imports/:id', action: 'member.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[0-9a-f]{16}$/, ''), 'id')) },
   // Erasure under the personal-data law: an officer of the level above, never a system key.
   { method: 'POST', path: '/members/:id/personal-data-erasure', action: 'member.erase-personal-data', roles: ['unit-officer'], targets: (r) => member(pathId(r)) },
   // branch officers (personnel)

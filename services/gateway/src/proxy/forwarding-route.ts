@@ -1,11 +1,11 @@
-import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException, OnModuleInit, PayloadTooLargeException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { API_PREFIX, sendProblem } from '@register/service-kit';
+import { API_PREFIX, sendProblem, wantsCsv } from '@register/service-kit';
 import { GatewayAccess } from '../security/gateway-access';
 import { GatewayRequest } from '../security/request-rules';
 import { ServiceClient } from './service-client';
-import { owningService } from './service-routes';
+import { owningService, ServiceName } from './service-routes';
 
 /**
  * What a caller's request carries on to the service, and what the service's answer carries back.
@@ -61,8 +61,8 @@ export class ForwardingRoute implements OnModuleInit {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const body = request.body === undefined || request.method === 'GET' || request.method === 'HEAD' ? undefined : JSON.stringify(request.body);
-    const answer = await this.services.call(service, request.method, request.url, request.actor, headers, body);
+    if (request.method === 'GET' && wantsCsv(request.headers.accept)) return this.stream(service, request, reply, headers);
+    const answer = await this.services.call(service, request.method, request.url, request.actor, headers, await bodyOf(request));
     reply.status(answer.status);
     for (const name of RETURNED) {
       const value = answer.headers[name];
@@ -70,4 +70,38 @@ export class ForwardingRoute implements OnModuleInit {
     }
     return reply.send(answer.body);
   }
+
+  /** A list as CSV goes on as the service streams it, page after page: the gateway holds no more than a chunk. */
+  private async stream(service: ServiceName, request: GatewayRequest, reply: FastifyReply, headers: Record<string, string>) {
+    const answer = await this.services.stream(service, request.url, request.actor!, headers);
+    reply.status(answer.status);
+    for (const name of [...RETURNED, 'next-cursor']) {
+      const value = answer.headers[name];
+      if (value !== undefined) reply.header(name, value);
+    }
+    return reply.send(answer.body);
+  }
+}
+
+/** The largest upload the gateway passes on (the import's 5 MB file, and its form around it). */
+const MAX_UPLOAD_BYTES = 5 * 1024 * 1024 + 64 * 1024;
+
+/**
+ * What goes on to the service: the JSON body as parsed and checked; an upload (multipart, which
+ * no parser here has read) as the bytes it came in, up to MAX_UPLOAD_BYTES (413 beyond).
+ */
+async function bodyOf(request: GatewayRequest): Promise<string | Buffer | undefined> {
+  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  const raw = (request as unknown as FastifyRequest).raw;
+  if (request.body === undefined && String(request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of raw) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_UPLOAD_BYTES) throw new PayloadTooLargeException(`an upload takes at most ${MAX_UPLOAD_BYTES} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+  return request.body === undefined ? undefined : JSON.stringify(request.body);
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { BadGatewayException, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Dispatcher, Pool } from 'undici';
 import { ACTOR_HEADER_LIFETIME_MS, actorHeaders, Principal } from '@register/auth';
@@ -65,13 +66,27 @@ export class ServiceClient implements OnApplicationShutdown {
    * the connection, too slow), whose cause is logged here and not told the caller: it names the
    * cluster's addresses. `headers` is taken over: the actor's are added to it.
    */
-  call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string): Promise<ServiceAnswer> {
+  call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string | Buffer): Promise<ServiceAnswer> {
     const all = Object.assign(headers, this.actorOf(caller ?? GATEWAY));
     const answer = method === 'GET' && !SLOW_READ.test(url) ? this.readsOf(service).get(url, all) : this.dispatch(service, { method: method as 'GET', path: url, headers: all, body });
     return answer.catch((error: Error) => {
       this.logger.error(`${service} did not answer ${method} ${url.split('?')[0]}: ${error.message}`);
       throw new BadGatewayException(`the ${service} service did not answer; try again`);
     });
+  }
+
+  /**
+   * A read whose answer goes on to the caller as it arrives (a list as CSV, page after page): the
+   * status and headers, and the body as a stream; a 502 problem when the service gave no answer.
+   */
+  async stream(service: ServiceName, url: string, caller: Principal, headers: Record<string, string>): Promise<{ status: number; headers: ServiceAnswer['headers']; body: Readable }> {
+    try {
+      const answer = await this.poolFor(service).request({ method: 'GET', path: url, headers: Object.assign(headers, this.actorOf(caller)) });
+      return { status: answer.statusCode, headers: answer.headers as ServiceAnswer['headers'], body: answer.body };
+    } catch (error) {
+      this.logger.error(`${service} did not answer GET ${url.split('?')[0]}: ${(error as Error).message}`);
+      throw new BadGatewayException(`the ${service} service did not answer; try again`);
+    }
   }
 
   async onApplicationShutdown() {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CommandContext, ConflictError, EventStore, RuleViolation } from '@register/event-sourcing';
+import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
@@ -15,10 +16,12 @@ import { columnsOf, foldName } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
 
-/** Rows checked for namesakes with one wait for the member directory and one query. */
+/** Rows checked for namesakes in one query. */
 const BATCH = 500;
 /** Admissions under way at once (each its own member stream). */
 const PARALLEL = 8;
+/** How many times an import waits for a lagging member directory (each wait the read model's own) before it fails. */
+const DIRECTORY_WAITS = 30;
 /** Finished imports kept for GET /member-imports/{id}. */
 const KEPT = 200;
 
@@ -34,6 +37,8 @@ export interface MemberImport {
   startedAt: string;
   finishedAt: string | null;
   rowsPerSecond: number | null;
+  /** Why a failed import stopped (the rows verdicted so far stand; importing the file again goes on from them). */
+  failure: string | null;
   actor: string;
   rows: RowVerdict[];
 }
@@ -91,6 +96,7 @@ export class MemberImports {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       rowsPerSecond: null,
+      failure: null,
       actor: request.context.actor,
       rows: [],
     };
@@ -99,6 +105,7 @@ export class MemberImports {
     void this.run(job, rows, (row) => admissionOf(row, columns, scope, request.context.reason), request.context).catch((error: Error) => {
       this.logger.error(`member import ${job.id} stopped: ${error.message}`);
       job.status = 'failed';
+      job.failure = error.message;
       job.finishedAt = new Date().toISOString();
     });
     return job;
@@ -121,6 +128,7 @@ export class MemberImports {
 
   private async run(job: MemberImport, rows: SheetRow[], check: (row: SheetRow) => Promise<AdmitMemberRequest | RowVerdict>, context: CommandContext) {
     const started = Date.now();
+    const seenAt = await this.directoryCaughtUp();
     const seen = new Map<string, number>();
     for (let i = 0; i < rows.length; i += BATCH) {
       // The import yields to the requests waiting (its own answer first): validation and an
@@ -131,7 +139,7 @@ export class MemberImports {
       // In row order: of two rows naming the same person, the first is admitted and the second refused.
       const candidates = batch.map((row, k) => this.candidate(job, row, checked[k], seen, context));
       const pending = candidates.filter((c): c is Candidate => !('verdict' in c));
-      const namesakes = await this.admissions.namesakesOf(pending.map((c) => c.command));
+      const namesakes = await this.admissions.namesakesOf(pending.map((c) => c.command), seenAt);
       const verdicts: RowVerdict[] = candidates.filter((c): c is RowVerdict => 'verdict' in c);
       for (let j = 0; j < pending.length; j += PARALLEL) {
         await setImmediate();
@@ -143,6 +151,23 @@ export class MemberImports {
     job.status = 'finished';
     job.finishedAt = new Date().toISOString();
     job.rowsPerSecond = Math.round((rows.length / Math.max(Date.now() - started, 1)) * 1000);
+  }
+
+  /**
+   * The log's head once the member directory has caught up with it: the members admitted before
+   * the import, against whom its rows are checked (its own rows are checked against each other).
+   * The import runs in the background, so it waits for a directory that lags (503 to a request) longer.
+   */
+  private async directoryCaughtUp(): Promise<number> {
+    const head = await this.store.headPosition();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.admissions.namesakesOf([], head);
+        return head;
+      } catch (error) {
+        if (!(error instanceof ReadModelBehind) || attempt >= DIRECTORY_WAITS) throw error;
+      }
+    }
   }
 
   private record(job: MemberImport, verdicts: RowVerdict[]) {

@@ -47,11 +47,11 @@ export class AdmitMemberHandler {
 
   /**
    * For each applicant (by memberId), a member of the branch with their name and date of birth
-   * other than themselves, as the directory has it once caught up with the log's head: one wait and
-   * one query for a whole batch of an import (whose rows are checked against each other apart).
+   * other than themselves, as the directory has it once caught up with the log's head (or with
+   * `seenAt`: an import waits once, at its start, and checks its own rows against each other).
    */
-  async namesakesOf(commands: AdmitMember[]): Promise<Map<string, string | undefined>> {
-    const head = await this.store.headPosition();
+  async namesakesOf(commands: AdmitMember[], seenAt?: number): Promise<Map<string, string | undefined>> {
+    const head = seenAt ?? (await this.store.headPosition());
     const found = await this.directory.namesakesAmong(commands.map((c) => ({ branchId: c.branchId, ...c.personal })), head);
     // The member itself (a retried admission) is answered by the command path, not refused here.
     const of = (c: AdmitMember) => (found.get(namesakeKey(c.branchId, exactKey(c.personal.fullName), c.personal.dateOfBirth)) ?? []).find((id) => id !== c.memberId);
