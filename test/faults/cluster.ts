@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { cpSync, mkdtempSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,18 @@ export const SERVICES = ['organisation', 'personnel', 'training', 'evaluation'] 
 export type Component = (typeof SERVICES)[number] | 'gateway';
 export const COMPONENTS: Component[] = [...SERVICES, 'gateway'];
 
-const PATHS = join(ROOT, 'scripts/paths.js');
+/**
+ * A copy of the build for one run: the checkout's dist/ is rebuilt by anyone at any time, and a
+ * process restarted after a fault must run the code its peers run, not a build made meanwhile (a
+ * restarted service installs its SQL functions again). Modules are still found in the checkout's
+ * node_modules (NODE_PATH).
+ */
+export function snapshotBuild(dir: string): string {
+  const build = join(dir, 'build');
+  cpSync(join(ROOT, 'dist'), join(build, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'scripts/paths.js'), join(build, 'scripts/paths.js'));
+  return build;
+}
 
 /** A free loopback port, as the kernel hands it out. */
 export async function freePort(): Promise<number> {
@@ -38,6 +49,8 @@ export class NodeProcess {
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
     private readonly logFile: string,
+    /** Where dist/ and scripts/paths.js are (see snapshotBuild). */
+    private readonly build: string,
   ) {}
 
   get url(): string {
@@ -47,9 +60,9 @@ export class NodeProcess {
   /** Spawns it and waits until /health/ready answers 200. */
   async start(timeoutMs = 120_000): Promise<void> {
     const out = openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, ['--max-semi-space-size=16', '-r', PATHS, join(ROOT, 'dist', this.script)], {
+    this.child = spawn(process.execPath, ['--max-semi-space-size=16', '-r', join(this.build, 'scripts/paths.js'), join(this.build, 'dist', this.script)], {
       cwd: ROOT,
-      env: this.env,
+      env: { ...this.env, NODE_PATH: join(ROOT, 'node_modules') },
       stdio: ['ignore', out, out],
     });
     this.startedAt = Date.now();
@@ -128,7 +141,7 @@ export interface ClusterConfig {
  * The distributed register as separate processes on loopback: organisation, personnel, training,
  * evaluation and the gateway, on a fresh PostgreSQL database, a fresh FerretDB database and a Kafka
  * namespace of their own (REGISTER_KAFKA_NAMESPACE), so runs and other tests on the same servers
- * never see each other's events. Needs the build (`npx tsc -p tsconfig.build.json`).
+ * never see each other's events. Needs the build (`npx tsc -p tsconfig.build.json`); runs a copy of it.
  */
 export class Cluster {
   readonly processes = new Map<Component, NodeProcess>();
@@ -157,6 +170,7 @@ export class Cluster {
     const ports = new Map<Component, number>();
     for (const c of COMPONENTS) ports.set(c, await freePort());
     const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${ports.get(s)}`]));
+    const build = snapshotBuild(this.config.dataDir);
     const base = { ...process.env };
     for (const key of ['METRICS_PORT', 'METRICS_HOST', 'REGISTER_JWKS_URL', 'REGISTER_RELAY']) delete base[key];
     for (const c of COMPONENTS) {
@@ -176,7 +190,7 @@ export class Cluster {
         HOST: '127.0.0.1',
         PORT: String(ports.get(c)),
       };
-      this.processes.set(c, new NodeProcess(c, `services/${c}/src/main.js`, ports.get(c)!, env, join(this.config.dataDir, `${c}.log`)));
+      this.processes.set(c, new NodeProcess(c, `services/${c}/src/main.js`, ports.get(c)!, env, join(this.config.dataDir, `${c}.log`), build));
     }
   }
 

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { mintToken, MintOptions } from '@register/auth';
 import { randomBetween, until } from '../messaging/processes';
 import { badAnswers, RegisterClient } from './client';
-import { freePort, NodeProcess } from './cluster';
+import { freePort, NodeProcess, snapshotBuild } from './cluster';
 import { FaultRecord } from './faults';
 import { checkLogs, Findings, membersLeftBehind, readLogs, verification } from './invariants';
 import { ScenarioResult } from './scenario';
@@ -24,7 +24,7 @@ export async function runEmbeddedScenario(limits: WorkloadLimits, kills: number,
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), REGISTER_JWT_SECRET: secret, REGISTER_KAFKA_LOG: 'nothing' };
   for (const key of ['REGISTER_MODE', 'METRICS_PORT', 'EVENT_STORE', 'REGISTER_JWKS_URL']) delete env[key];
-  const embedded = new NodeProcess('embedded', 'services/embedded/src/main.js', port, env, join(dataDir, 'embedded.log'));
+  const embedded = new NodeProcess('embedded', 'services/embedded/src/main.js', port, env, join(dataDir, 'embedded.log'), snapshotBuild(dataDir));
   const bearer = (o: MintOptions) => mintToken(secret, { ttlSeconds: 3600, ...o }).then((t) => `Bearer ${t}`);
   log(`embedded run on ${dataDir}`);
   await embedded.start();

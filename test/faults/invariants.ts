@@ -66,8 +66,10 @@ export async function heads(pgUrl: string): Promise<Record<string, number>> {
   const pg = new Client({ connectionString: pgUrl });
   await pg.connect();
   try {
-    const entries = await Promise.all(SERVICES.map(async (s) => [s, Number((await pg.query(`select coalesce(max(position), 0) as head from ${s}.events`)).rows[0].head)] as const));
-    return Object.fromEntries(entries);
+    const found: Record<string, number> = {};
+    // One query at a time: a pg Client runs one (queued queries are deprecated).
+    for (const s of SERVICES) found[s] = Number((await pg.query(`select coalesce(max(position), 0) as head from ${s}.events`)).rows[0].head);
+    return found;
   } finally {
     await pg.end();
   }
