@@ -45,6 +45,8 @@ export class MemoryReadStore implements ReadStore {
   async find(collection: string, filter: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc[]> {
     const byId = this.byId(collection, filter);
     const byIds = byId ? undefined : this.byIds(collection, filter);
+    // Nothing left to filter, sort or project: mingo would only copy the list.
+    if (byIds && Object.keys(byIds.rest).length === 0 && Object.keys(options).length === 0) return byIds.docs.map(cloneValue);
     const source = byId ? (byId.doc ? [byId.doc] : []) : byIds ? byIds.docs : [...(this.collections.get(collection)?.values() ?? [])];
     let cursor = mingoFind(source, byIds ? byIds.rest : filter, options.fields);
     if (options.sort) cursor = cursor.sort(options.sort);
