@@ -3,7 +3,7 @@ import { StreamableFile } from '@nestjs/common';
 import { Page } from './paging';
 
 /**
- * Lists answer `Accept: text/csv` too (docs/csv.md): UTF-8 with a BOM, so that Excel shows
+ * Lists answer `Accept: text/csv` too (docs/member-imports.md): UTF-8 with a BOM, so that Excel shows
  * Vietnamese right; RFC 4180 fields; CRLF line ends.
  */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';

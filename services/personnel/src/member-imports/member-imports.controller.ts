@@ -3,7 +3,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { CommandContext } from '@register/event-sourcing';
-import { ParseIdPipe, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ParseIdPipe, ProblemResponses, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { MEMBER_IMPORT_FORM, MemberImportQuery } from './member-imports.dto';
 import { MemberImport, MemberImports } from './member-imports.service';
 import { MAX_IMPORT_BYTES } from './spreadsheet';
@@ -22,6 +22,7 @@ export class MemberImportsController {
 
   @Post()
   @HttpCode(202)
+  @ProblemResponses(404, 413, 415)
   @ApiConsumes('multipart/form-data')
   @ApiBody(MEMBER_IMPORT_FORM)
   @ApiOperation({
@@ -37,6 +38,7 @@ export class MemberImportsController {
   }
 
   @Get(':id')
+  @ProblemResponses(404)
   @ApiOperation({ summary: "An import's progress (processed of total, counts) and each row's verdict: valid (dry run), admitted, already-admitted or refused with the rule and the reason" })
   get(@Param('id', ParseIdPipe) id: string) {
     return view(this.imports.get(id));

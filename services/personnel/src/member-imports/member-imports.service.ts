@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { CommandContext, ConflictError, EventStore, RuleViolation } from '@register/event-sourcing';
+import { CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
@@ -80,6 +80,7 @@ export class MemberImports {
 
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
   async start(request: ImportRequest): Promise<MemberImport> {
+    if (!this.replica.knowsUnit(request.unitId)) throw new NotFoundError('unit', request.unitId);
     const { header, rows } = await readSheet(request.file);
     const columns = columnsOf(header);
     const sha = createHash('sha256').update(request.file).digest('hex');
