@@ -67,11 +67,12 @@ async function until(done: () => Promise<boolean>, what: string, timeoutMs = 180
  * Training's consumer SIGKILLed mid-stream and restarted (the messaging library's pattern: the
  * service's compiled main as a child process). Organisation publishes 20 mergers over Kafka while
  * training's process is killed after the first few; restarted, it replays the topics (an in-memory
- * group), and every absorbed branch's mentor assignment ends exactly once: nothing lost, nothing
+ * group; topics and groups are this run's own, REGISTER_KAFKA_NAMESPACE), and every absorbed branch's mentor assignment ends exactly once: nothing lost, nothing
  * applied twice.
  */
 describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
   const run = uniqueName('tk').replace(/_/g, '');
+  const namespace = process.env.REGISTER_KAFKA_NAMESPACE;
   const apps: INestApplication[] = [];
   let training: TrainingProcess;
   let orgLog: EventStore;
@@ -94,9 +95,12 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'register-training-kill-')),
       REGISTER_INTERNAL_SECRET: SECRET,
       PORT: String(PORT),
+      // This run's own topics and consumer groups: two runs on one broker never share training's group.
+      REGISTER_KAFKA_NAMESPACE: run,
     };
     config = loadConfig(env);
     process.env.REGISTER_INTERNAL_SECRET = SECRET;
+    process.env.REGISTER_KAFKA_NAMESPACE = run;
     delete process.env.REGISTER_RELAY;
     // Organisation and personnel publish (relays on); personnel learns the branches by hand-over.
     const organisation = await createHttpApp(rootModuleOf(config, [OrganisationModule]), { title: 'organisation', logger: false });
@@ -124,6 +128,8 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
   afterAll(async () => {
     await training?.kill();
     for (const app of apps.reverse()) await app.close();
+    if (namespace === undefined) delete process.env.REGISTER_KAFKA_NAMESPACE;
+    else process.env.REGISTER_KAFKA_NAMESPACE = namespace;
   });
 
   it('ends every absorbed branch’s mentor assignment exactly once', async () => {
