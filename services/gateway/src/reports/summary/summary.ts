@@ -68,7 +68,6 @@ function addGrades(into: GradeCounts, from: GradeCounts | undefined) {
 export function summarise(facts: SummaryFacts, unitId: string, year: number, day: string): UnitSummary | null {
   const subtree = subtreeOn(facts.units, unitId, day);
   if (!subtree) return null;
-  const y = String(year);
   const s: UnitSummary = {
     unitId, year, asOf: day,
     branches: { total: 0, residential: 0, withoutSecretary: 0, withoutMembers: 0 },
@@ -81,32 +80,37 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
   };
   const secretaryIds: string[] = [];
   for (const b of facts.branches) {
-    if (!existedOn(b.units, b.endedOn, day) || !subtree.has(valueOn(b.units, day)!)) continue;
-    const m = facts.membership.get(b._id) ?? { _id: b._id };
-    const secretary = valueOn(m.secretaries, day);
-    const members = totalOn(m.members, day);
-    s.branches.total += 1;
-    if (valueOn(b.residential, day)) s.branches.residential += 1;
-    if (!secretary) s.branches.withoutSecretary += 1;
-    if (members <= 0) s.branches.withoutMembers += 1;
-    s.members.total += members;
-    s.members.admittedInYear += m.admitted?.[y] ?? 0;
-    s.members.away += totalOn(m.away, day);
-    s.party.introduced += m.introduced?.[y] ?? 0;
-    s.party.admitted += m.partyAdmitted?.[y] ?? 0;
-    if (secretary) {
-      s.secretaries.total += 1;
-      add(s.secretaries.bySource, secretary.source);
-      secretaryIds.push(secretary.memberId);
-    }
-    const e = facts.evaluation.get(b._id);
-    const rating = e?.ratings?.[y];
-    if (rating) add((s.ratings.branches[rating.scale] ??= {}), rating.grade);
-    addGrades(s.ratings.members, e?.memberRatings?.[y]);
-    s.commendations += e?.commendations?.[y] ?? 0;
+    if (existedOn(b.units, b.endedOn, day) && subtree.has(valueOn(b.units, day)!)) countBranch(s, facts, b, day, secretaryIds);
   }
   s.training = training(facts, subtree, year, secretaryIds);
   return s;
+}
+
+/** Adds one branch of the subtree (as it stood on `day`) to the summary; its secretary's id to `secretaryIds`. */
+function countBranch(s: UnitSummary, facts: SummaryFacts, b: BranchFactsDoc, day: string, secretaryIds: string[]) {
+  const y = String(s.year);
+  const m = facts.membership.get(b._id) ?? { _id: b._id };
+  const secretary = valueOn(m.secretaries, day);
+  const members = totalOn(m.members, day);
+  s.branches.total += 1;
+  if (valueOn(b.residential, day)) s.branches.residential += 1;
+  if (!secretary) s.branches.withoutSecretary += 1;
+  if (members <= 0) s.branches.withoutMembers += 1;
+  s.members.total += members;
+  s.members.admittedInYear += m.admitted?.[y] ?? 0;
+  s.members.away += totalOn(m.away, day);
+  s.party.introduced += m.introduced?.[y] ?? 0;
+  s.party.admitted += m.partyAdmitted?.[y] ?? 0;
+  if (secretary) {
+    s.secretaries.total += 1;
+    add(s.secretaries.bySource, secretary.source);
+    secretaryIds.push(secretary.memberId);
+  }
+  const e = facts.evaluation.get(b._id);
+  const rating = e?.ratings?.[y];
+  if (rating) add((s.ratings.branches[rating.scale] ??= {}), rating.grade);
+  addGrades(s.ratings.members, e?.memberRatings?.[y]);
+  s.commendations += e?.commendations?.[y] ?? 0;
 }
 
 function training(facts: SummaryFacts, subtree: Set<string>, year: number, secretaryIds: string[]): UnitSummary['training'] {
