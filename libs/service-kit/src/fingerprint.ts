@@ -33,7 +33,8 @@ export function requestFingerprint(secret: string, method: string, path: string,
   return FINGERPRINT_PREFIX + createHmac('sha256', secret).update(`${method} ${path} ${JSON.stringify(body ?? null)}`).digest('hex');
 }
 
-const FINGERPRINT_SECRET = Symbol('FINGERPRINT_SECRET');
+/** The register's fingerprint key, for other keyed hashes of the services' own (personnel's namesake index). */
+export const FINGERPRINT_SECRET = Symbol('FINGERPRINT_SECRET');
 
 /** Leaves the register's fingerprint key on each request, where the @Command() parameter finds it. */
 @Injectable()
@@ -51,6 +52,8 @@ export class FingerprintModule {
   static forRoot(config: RegisterConfig): DynamicModule {
     return {
       module: FingerprintModule,
+      global: true,
+      exports: [FINGERPRINT_SECRET],
       providers: [
         { provide: FINGERPRINT_SECRET, useFactory: () => fingerprintSecret(config) },
         { provide: APP_INTERCEPTOR, useClass: FingerprintSecretInterceptor },

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { EventStore, RecordedEvent, SnapshotCodec, SnapshotStore, Snapshots, Subscription } from '@register/event-sourcing';
 import { MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
 import { ReadModelBehind } from '@register/read-models';
+import { FINGERPRINT_SECRET } from '@register/service-kit';
 import { IN_UNION } from '../domain/facts';
+import { NamesakeIndex, NamesakeIndexJson } from './namesake-index';
 import { PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 /** What the write side knows of a member besides their stream: no personal data. */
@@ -22,22 +24,25 @@ export interface HeldPost {
 interface DirectoryState {
   members: Map<string, ViewMember>;
   posts: Map<string, HeldPost[]>;
+  namesakes: { toJSON(): NamesakeIndexJson | undefined };
 }
 
-/** The view as JSON, for its snapshots; the index by branch is rebuilt from the members. */
+/** The view as JSON, for its snapshots; the index by branch is rebuilt from the members, the namesakes' from their keyed hashes. */
 const codec: SnapshotCodec<DirectoryState> = {
-  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts] }),
+  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts], namesakes: s.namesakes.toJSON() }),
   decode: (json) => {
-    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]> };
-    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts) };
+    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]>; namesakes?: NamesakeIndexJson };
+    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts), namesakes: { toJSON: () => j.namesakes } };
   },
 };
 
 /**
  * The write side's view of personnel's own log, in this process: each member's branch and status,
- * and the posts held now per branch. Only what commands need and no reader sees: the member count
+ * the posts held now per branch, and who could be the same person (NamesakeIndex: keyed hashes of
+ * name and date of birth, never a name). Only what commands need and no reader sees: the member count
  * of the one-deputy rule (appointments), the members and officers of a branch that merges, splits
- * or is dissolved (OrganisationReactions), a member's branch for the gateway's scope check. The
+ * or is dissolved (OrganisationReactions), a member's branch for the gateway's scope check, the
+ * possible-duplicate check of an admission (AdmitMemberHandler). The
  * reads of the API come from the read models (member-directory, officer-posts, personnel-reports).
  *
  * Why not the read models: a rule must be decided on the whole log as it stands, not on a copy
@@ -56,31 +61,41 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
   private waiters: Array<{ position: number; resolve: () => void }> = [];
   private readonly snapshots: Snapshots<DirectoryState>;
   private readonly logger = new Logger('PersonnelDirectory');
+  readonly namesakes: NamesakeIndex;
 
   constructor(
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
-    @Inject(PERSONNEL_SNAPSHOTS) snapshotStore?: SnapshotStore,
+    @Optional() @Inject(PERSONNEL_SNAPSHOTS) snapshotStore?: SnapshotStore,
+    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
   ) {
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@1', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    this.namesakes = new NamesakeIndex(secret);
+    // @2: with the namesake index; a snapshot of @1 has none, so the view replays the log once.
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@2', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
   async onModuleInit() {
     const snapshot = await this.snapshots.restore();
-    if (snapshot && snapshot.position <= (await this.store.headPosition())) this.resumeFrom(snapshot.position, snapshot.state);
+    const resumable = snapshot && snapshot.position <= (await this.store.headPosition()) && this.namesakes.accepts(snapshot.state.namesakes.toJSON());
+    if (resumable) this.resumeFrom(snapshot.position, snapshot.state);
     this.subscription = this.store.subscribe(this.position, (e) => this.apply(e), { pollMs: 100 });
   }
 
   async onModuleDestroy() {
     await this.subscription?.stop();
-    if (this.position > 0) await this.snapshots.flush(this.position, { members: this.members, posts: this.posts });
+    if (this.position > 0) await this.snapshots.flush(this.position, this.state());
   }
 
   private resumeFrom(position: number, state: DirectoryState) {
     this.members = state.members;
     this.posts = state.posts;
     for (const m of this.members.values()) this.index(m.id, undefined, m.branchId);
+    this.namesakes.restore(state.namesakes.toJSON()!, (id) => this.members.get(id)?.branchId);
     this.position = position;
+  }
+
+  private state(): DirectoryState {
+    return { members: this.members, posts: this.posts, namesakes: this.namesakes };
   }
 
   private index(memberId: string, from: string | undefined, to: string | undefined) {
@@ -95,6 +110,13 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     switch (e.type) {
       case 'MemberAdmitted':
         this.put({ id: e.data.memberId, branchId: e.data.branchId, status: 'active' });
+        this.namesakes.keyed(e.data.memberId, e.data.branchId, e.data.personal);
+        break;
+      case 'MemberPersonalDataCorrected':
+        this.withBranch(e.data.memberId, (branchId) => this.namesakes.keyed(e.data.memberId, branchId, e.data.personal));
+        break;
+      case 'MemberPersonalDataErased':
+        this.withBranch(e.data.memberId, (branchId) => this.namesakes.erased(e.data.memberId, branchId));
         break;
       case 'MemberTransferred':
         this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status }));
@@ -116,13 +138,20 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
         break;
     }
     this.position = Math.max(this.position, event.position);
-    this.snapshots.applied(this.position, { members: this.members, posts: this.posts });
+    this.snapshots.applied(this.position, this.state());
     this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(), false) : true));
   }
 
   private put(m: ViewMember) {
-    this.index(m.id, this.members.get(m.id)?.branchId, m.branchId);
+    const before = this.members.get(m.id)?.branchId;
+    this.index(m.id, before, m.branchId);
+    if (before !== undefined) this.namesakes.moved(m.id, before, m.branchId);
     this.members.set(m.id, m);
+  }
+
+  private withBranch(memberId: string, then: (branchId: string) => void) {
+    const m = this.members.get(memberId);
+    if (m) then(m.branchId);
   }
 
   private patch(memberId: string, change: (m: ViewMember) => Partial<ViewMember>) {
@@ -165,9 +194,9 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Resolves once everything the log held when called has been applied; a ReadModelBehind (503) if not within `timeoutMs`. */
-  async caughtUp(timeoutMs = 5000): Promise<void> {
-    const head = await this.store.headPosition();
+  /** Resolves once everything the log held when called (or up to `upTo`) has been applied; a ReadModelBehind (503) if not within `timeoutMs`. */
+  async caughtUp(timeoutMs = 5000, upTo?: number): Promise<void> {
+    const head = upTo ?? (await this.store.headPosition());
     if (!(await this.waitFor(head, timeoutMs))) throw new ReadModelBehind('personnel write-side view', head, this.position);
   }
 }

@@ -1,12 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, ConflictError, EventStore } from '@register/event-sourcing';
+import { Injectable } from '@nestjs/common';
+import { CommandContext, ConflictError } from '@register/event-sourcing';
+import { PersonnelDirectory } from '../application/personnel-directory';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
-import { PERSONNEL_STORE } from '../application/tokens';
 import { AdmitMember, admissionDecider } from './admit-member';
 import { BranchStatusFact } from '../domain/facts';
-import { exactKey } from './member-directory.projection';
-import { MemberDirectoryReads, namesakeKey } from './member-directory.read-model';
 import { AdmitMemberRequest } from './members.dto';
+
+/** How long an admission waits for the write side's directory to apply the log up to its head (in memory: normally milliseconds). */
+const CATCH_UP_MS = 3000;
 
 /** The admission a request asks for (POST /members, or a row of an import). */
 export function admissionCommand(body: AdmitMemberRequest, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext): AdmitMember {
@@ -27,35 +28,57 @@ export function admissionCommand(body: AdmitMemberRequest, memberId: string, bra
 
 /**
  * An admission, with the one fact the decider cannot have: whether the branch already has a member
- * of the same name and date of birth. Names are sealed in the log and the write side keeps none, so
- * the member directory (read model) is asked, after it has caught up with the log's head (a 503 if
- * it does not in time): an admission just made is seen by the next one.
+ * of the same name and date of birth. The write side's directory answers it, from its namesake index
+ * (keyed hashes, no name) once it has applied the log up to its head: an admission just made is seen
+ * by the next one, and no admission waits on the member directory (read model), whose store may lag.
+ *
+ * Two admissions of one person at once: in this process they take turns (check, then append), so
+ * one is admitted and the other refused. Between processes (distributed, several instances of
+ * personnel) nothing is shared in memory: two admissions of one person sent at the same moment to two
+ * instances can both be admitted. That window is the time of one append; the directory shows both.
  */
 @Injectable()
 export class AdmitMemberHandler {
+  /** The last admission under way per (branch, keyed person): the next one of the same person waits for it. */
+  private readonly inLine = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly personnel: PersonnelService,
-    private readonly directory: MemberDirectoryReads,
-    @Inject(PERSONNEL_STORE) private readonly store: EventStore,
+    private readonly directory: PersonnelDirectory,
   ) {}
 
   /** `namesake`: the caller says the applicant is a different person with the same name and date of birth (or, an import, has checked namesakesOf). */
   async handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
-    if (!namesake) await this.refuseDuplicate(command);
-    return this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
+    const admit = () => this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
+    if (namesake) return admit();
+    const { branchId, personal } = command;
+    return this.oneAtATime(this.directory.namesakes.lockName(branchId, personal.fullName, personal.dateOfBirth), async () => {
+      await this.refuseDuplicate(command);
+      return admit();
+    });
   }
 
   /**
    * For each applicant (by memberId), a member of the branch with their name and date of birth
-   * other than themselves, as the directory has it once caught up with the log's head (or with
-   * `seenAt`: an import waits once, at its start, and checks its own rows against each other).
+   * other than themselves, as the write side's directory has it once it has applied the log up to
+   * its head (or up to `seenAt`: an import waits once, at its start, and checks its own rows against
+   * each other). A ReadModelBehind (503) if the directory does not catch up in time.
    */
   async namesakesOf(commands: AdmitMember[], seenAt?: number): Promise<Map<string, string | undefined>> {
-    const head = seenAt ?? (await this.store.headPosition());
-    const found = await this.directory.namesakesAmong(commands.map((c) => ({ branchId: c.branchId, ...c.personal })), head);
+    await this.directory.caughtUp(CATCH_UP_MS, seenAt);
     // The member itself (a retried admission) is answered by the command path, not refused here.
-    const of = (c: AdmitMember) => (found.get(namesakeKey(c.branchId, exactKey(c.personal.fullName), c.personal.dateOfBirth)) ?? []).find((id) => id !== c.memberId);
+    const of = (c: AdmitMember) => this.directory.namesakes.membersNamed(c.branchId, c.personal.fullName, c.personal.dateOfBirth).find((id) => id !== c.memberId);
     return new Map(commands.map((c) => [c.memberId, of(c)]));
+  }
+
+  private async oneAtATime<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const mine = (this.inLine.get(name) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.inLine.set(name, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.inLine.get(name) === mine) this.inLine.delete(name);
+    }
   }
 
   private async refuseDuplicate(c: AdmitMember) {

@@ -17,9 +17,6 @@ export interface MemberDirectoryRequest {
   minPosition?: number;
 }
 
-/** What makes two members namesakes: branch, name (exactKey) and date of birth. */
-export const namesakeKey = (branchId: string, exact: string, dateOfBirth: string) => JSON.stringify([branchId, exact, dateOfBirth]);
-
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -86,22 +83,6 @@ export class MemberDirectoryReads {
 
   async list(request: MemberDirectoryRequest) {
     return pageMembers(await this.members(request.minPosition), request, this.clock.today());
-  }
-
-  /**
-   * The members of each applicant's branch with their name (NFC, case-insensitive, diacritics kept:
-   * Hương is not Hường) and date of birth whose personal data was not erased (the same person
-   * admitted twice?), by namesakeKey: one query for many applicants (an import's batch).
-   */
-  async namesakesAmong(applicants: Array<{ branchId: string; fullName: string; dateOfBirth: string }>, minPosition?: number): Promise<Map<string, string[]>> {
-    const found = new Map<string, string[]>();
-    const distinct = (values: string[]) => ({ $in: [...new Set(values)] });
-    const filter = { branchId: distinct(applicants.map((a) => a.branchId)), exact: distinct(applicants.map((a) => exactKey(a.fullName))), dateOfBirth: distinct(applicants.map((a) => a.dateOfBirth)), erased: false };
-    for (const d of await (await this.members(minPosition)).find(filter, { sort: BY_NAME })) {
-      const key = namesakeKey(String(d.branchId), String(d.exact), String(d.dateOfBirth));
-      found.set(key, [...(found.get(key) ?? []), String(d._id)]);
-    }
-    return found;
   }
 
   /** Every member with one of these statuses today (of one branch, when given), status by status, each in the directory's order. */

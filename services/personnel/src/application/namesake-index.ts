@@ -1,0 +1,108 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { PersonalData } from '@register/contracts';
+import { exactKey } from '../members/member-directory.projection';
+
+/** A member's person key, or `null` once their personal data was erased (later corrections are then not keyed). */
+type PersonKey = string | null;
+
+/** The index as JSON, for the directory's snapshots: keyed hashes only, never a name. */
+export interface NamesakeIndexJson {
+  /** A keyed hash of a constant: a snapshot taken under another key is not resumed from. */
+  keyCheck: string;
+  persons: Array<[string, PersonKey]>;
+}
+
+const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
+
+/**
+ * Who could be the same person, on the write side: branch → keyed hash of (name as the member
+ * directory matches it, exactKey; date of birth) → member ids. The hash is HMAC-SHA-256 under the
+ * register's fingerprint secret (a random one per process without it), so neither memory nor the
+ * snapshot holds a name, and a guessed name cannot be confirmed without the secret. Erasure drops
+ * the member's key, a correction replaces it, a transfer moves it (the directory re-indexes).
+ */
+export class NamesakeIndex {
+  private readonly secret: string;
+  private persons = new Map<string, PersonKey>();
+  private readonly byKey = new Map<string, Set<string>>();
+
+  constructor(secret?: string) {
+    this.secret = secret ?? randomBytes(32).toString('hex');
+  }
+
+  private hash(text: string): string {
+    return createHmac('sha256', this.secret).update(text).digest('base64url');
+  }
+
+  /** The person key of a name and date of birth. */
+  personOf(fullName: string, dateOfBirth: string): string {
+    return this.hash(JSON.stringify([exactKey(fullName), dateOfBirth]));
+  }
+
+  private slot(branchId: string, person: string) {
+    return `${branchId}\u0000${person}`;
+  }
+
+  /** The personal data of an admission or a correction, as the log opened it (sealed or absent: no key). */
+  keyed(memberId: string, branchId: string, personal: unknown) {
+    if (this.persons.get(memberId) === null) return;
+    const p = plain(personal);
+    this.set(memberId, branchId, p ? this.personOf(p.fullName, p.dateOfBirth) : undefined);
+  }
+
+  erased(memberId: string, branchId: string) {
+    this.set(memberId, branchId, undefined);
+    this.persons.set(memberId, null);
+  }
+
+  /** The member's home branch changed. */
+  moved(memberId: string, from: string, to: string) {
+    const person = this.persons.get(memberId);
+    if (!person || from === to) return;
+    this.byKey.get(this.slot(from, person))?.delete(memberId);
+    this.add(memberId, to, person);
+  }
+
+  private set(memberId: string, branchId: string, person: string | undefined) {
+    const before = this.persons.get(memberId);
+    if (before) this.byKey.get(this.slot(branchId, before))?.delete(memberId);
+    if (person === undefined) this.persons.delete(memberId);
+    else this.add(memberId, branchId, person);
+  }
+
+  private add(memberId: string, branchId: string, person: string) {
+    this.persons.set(memberId, person);
+    const slot = this.slot(branchId, person);
+    (this.byKey.get(slot) ?? this.byKey.set(slot, new Set()).get(slot)!).add(memberId);
+  }
+
+  /** Members of the branch (any status) with this name and date of birth, personal data not erased. */
+  membersNamed(branchId: string, fullName: string, dateOfBirth: string): string[] {
+    return [...(this.byKey.get(this.slot(branchId, this.personOf(fullName, dateOfBirth))) ?? [])];
+  }
+
+  /** A name for serialising the admissions of one person in one branch, that holds no name. */
+  lockName(branchId: string, fullName: string, dateOfBirth: string): string {
+    return this.slot(branchId, this.personOf(fullName, dateOfBirth));
+  }
+
+  toJSON(): NamesakeIndexJson {
+    return { keyCheck: this.hash('personnel.directory namesakes'), persons: [...this.persons] };
+  }
+
+  /** Whether a snapshot's index was taken under this index's key (else the directory replays the log). */
+  accepts(json: NamesakeIndexJson | undefined): boolean {
+    return json?.keyCheck === this.hash('personnel.directory namesakes');
+  }
+
+  /** Resumes from a snapshot's index, given each member's home branch. */
+  restore(json: NamesakeIndexJson, branchOf: (memberId: string) => string | undefined) {
+    this.persons = new Map();
+    this.byKey.clear();
+    for (const [memberId, person] of json.persons) {
+      const branchId = branchOf(memberId);
+      if (person === null) this.persons.set(memberId, null);
+      else if (branchId !== undefined) this.add(memberId, branchId, person);
+    }
+  }
+}
