@@ -1,6 +1,4 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
@@ -16,42 +14,13 @@ import { SubjectsReplica } from '../../services/evaluation/src/application/subje
 import { ORGANISATION_STORE } from '../../services/organisation/src/application/tokens';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { buildFixtures, ROOT, until } from '../messaging/processes';
+import { freePort, ServiceProcess } from './service-process';
 import { httpClient } from '../support/http';
 import { servers, uniqueName } from '../support/servers';
 
 jest.setTimeout(600_000);
 
 const SECRET = 'personnel-ratings-kill-secret';
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Personnel's own process (`node dist/services/personnel/src/main.js`, its consumer group on Kafka); SIGKILL runs no shutdown hook. */
-class PersonnelProcess {
-  private child?: ChildProcess;
-  kills = 0;
-
-  constructor(private readonly env: Record<string, string>, private readonly port: number) {}
-
-  async start() {
-    this.child = fork(join(ROOT, 'dist/services/personnel/src/main.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts/paths.js')], env: { ...process.env, ...this.env, PORT: String(this.port), REGISTER_KAFKA_LOG: 'nothing' }, stdio: 'ignore' });
-    await until('personnel to start', async () => (await fetch(`http://127.0.0.1:${this.port}/health/live`).catch(() => undefined))?.ok ?? false);
-  }
-
-  async kill() {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    this.kills++;
-  }
-}
-
 /** The Kafka partition kafkajs's default partitioner (the relay's) gives a key. */
 const partitionOf = (key: string) => {
   const partitionMetadata = Array.from({ length: EVENTS_TOPIC_PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0 }));
@@ -71,7 +40,7 @@ describe("personnel: its consumer of evaluation's topic SIGKILLed mid-stream and
   const run = uniqueName('pk').replace(/_/g, '');
   const saved = process.env.REGISTER_KAFKA_NAMESPACE;
   const apps: INestApplication[] = [];
-  let personnel: PersonnelProcess;
+  let personnel: ServiceProcess;
   let personnelBase: string;
   let evaluationLog: EventStore;
   let org: Awaited<ReturnType<typeof httpClient>>;
@@ -160,7 +129,7 @@ describe("personnel: its consumer of evaluation's topic SIGKILLed mid-stream and
     }
     const port = await freePort();
     personnelBase = `http://127.0.0.1:${port}/api/v1`;
-    personnel = new PersonnelProcess(env, port);
+    personnel = new ServiceProcess('personnel', env, port);
     await personnel.start();
     const admit = (id: string) =>
       personnelCall('/members', { id: `${id}m`, branchId: id, fullName: 'Lương Văn Bình', dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2019-03-26', reason: 'kết nạp', effectiveDate: '2019-03-26' });
