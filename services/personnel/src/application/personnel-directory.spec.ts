@@ -1,8 +1,9 @@
 import { EventStore, RecordedEvent, Snapshot, SnapshotStore } from '@register/event-sourcing';
 import { PersonnelEvent } from '@register/contracts';
-import { admitted, appointed } from '../domain/fixtures';
+import { admitted, appointed, huong } from '../domain/fixtures';
 import { PersonnelDirectory } from './personnel-directory';
 
+const SECRET = 'a-fingerprint-secret-for-tests';
 let position = 0;
 const recorded = (e: PersonnelEvent): RecordedEvent =>
   ({ ...e, eventId: `e${++position}`, schemaVersion: 1, streamId: 's', revision: 0, position, recordedAt: '', metadata: { actor: 'a', reason: 'r', effectiveDate: '2025-01-01', correlationId: 'c' } }) as RecordedEvent;
@@ -52,10 +53,10 @@ describe("the write side's view resumed from its snapshot", () => {
         },
       }) as unknown as EventStore;
 
-    const first = new PersonnelDirectory(store(log), snapshots);
+    const first = new PersonnelDirectory(store(log), snapshots, SECRET);
     await first.onModuleInit();
     await first.onModuleDestroy();
-    const resumed = new PersonnelDirectory(store([...log, later]), snapshots);
+    const resumed = new PersonnelDirectory(store([...log, later]), snapshots, SECRET);
     await resumed.onModuleInit();
     const whole = new PersonnelDirectory(store([...log, later]));
     await whole.onModuleInit();
@@ -63,6 +64,32 @@ describe("the write side's view resumed from its snapshot", () => {
     expect(subscribedAfter).toEqual([0, log[log.length - 1].position, 0]);
     for (const view of [resumed, whole]) {
       expect([view.membersOf('b1'), view.membersOf('b2'), view.officersOf('b1').map((p) => p.memberId), view.member('m2')?.branchId]).toEqual([['m1'], ['m3', 'm2'], ['m1'], 'b2']);
+      expect([view.namesakes.membersNamed('b1', huong.fullName, huong.dateOfBirth), view.namesakes.membersNamed('b2', huong.fullName, huong.dateOfBirth)]).toEqual([['m1'], ['m3', 'm2']]);
     }
+    expect(JSON.stringify(saved)).not.toContain(huong.fullName);
+    const underAnotherKey = new PersonnelDirectory(store([...log, later]), snapshots, 'another-secret-0123456789');
+    await underAnotherKey.onModuleInit();
+    expect(subscribedAfter.pop()).toBe(0);
+  });
+});
+
+describe("the write side's namesake index", () => {
+  const directory = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore, undefined, SECRET);
+  const named = (branchId: string, fullName = huong.fullName) => directory.namesakes.membersNamed(branchId, fullName, huong.dateOfBirth);
+  const corrected = (memberId: string, fullName: string) => directory.apply(recorded({ type: 'MemberPersonalDataCorrected', data: { memberId, personal: { ...huong, fullName } } }));
+
+  it('finds members by branch, name as the directory matches it (case, spaces; diacritics kept) and date of birth', () => {
+    for (const e of [admitted('n1', 'b1'), admitted('n2', 'b1', { ...huong, fullName: 'Hường' }), admitted('n3', 'b2')]) directory.apply(recorded(e));
+    expect([named('b1'), named('b1', ` ${huong.fullName.toUpperCase()}  `), named('b2')]).toEqual([['n1'], ['n1'], ['n3']]);
+  });
+
+  it('moves a member with a transfer, replaces the key on a correction, drops it on erasure (later corrections too)', () => {
+    directory.apply(recorded({ type: 'MemberTransferred', data: { memberId: 'n1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } }));
+    expect([named('b1'), named('b2')]).toEqual([[], ['n3', 'n1']]);
+    corrected('n3', 'Lò Thị Mai');
+    expect([named('b2'), named('b2', 'Lò Thị Mai')]).toEqual([['n1'], ['n3']]);
+    directory.apply(recorded({ type: 'MemberPersonalDataErased', data: { memberId: 'n1', erasedOn: '2025-01-02' } }));
+    corrected('n1', huong.fullName);
+    expect(named('b2')).toEqual([]);
   });
 });
