@@ -141,12 +141,11 @@ export class MemberImports {
       const candidates = batch.map((row, k) => this.candidate(job, row, checked[k], seen, context));
       const pending = candidates.filter((c): c is Candidate => !('verdict' in c));
       const namesakes = await this.admissions.namesakesOf(pending.map((c) => c.command), seenAt);
-      const verdicts: RowVerdict[] = candidates.filter((c): c is RowVerdict => 'verdict' in c);
+      this.record(job, candidates.filter((c): c is RowVerdict => 'verdict' in c));
       for (let j = 0; j < pending.length; j += PARALLEL) {
         await setImmediate();
-        verdicts.push(...(await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId))))));
+        this.record(job, await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId)))));
       }
-      this.record(job, verdicts);
     }
     job.rows.sort((a, b) => a.row - b.row);
     job.status = 'finished';
