@@ -8,6 +8,8 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
 - Rules across query parameters: `GET /members` takes `branchId` or `unitId`, not both (400
   `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`);
   `knownAt` reads a day, not beside an instant `asOf` (400 `known-at-with-instant`).
+- A member import's `file` is a spreadsheet whose first row names the columns: a drawn one is
+  replaced by a header-only CSV, imported as a dry run.
 - Rules across body fields: a rating's `grade` is one of its `scale`'s grades (400
   `grade-in-scale`); a unit merger into a new unit names two sources or more (400
   `merge-needs-two-sources`).
@@ -68,6 +70,11 @@ GRADES = {
 
 
 def _keep_body_to_the_words(path, body):
+    if path.endswith("/member-imports"):
+        # The file is a spreadsheet whose first row names the columns (415 or 400 otherwise): the
+        # header alone, as a dry run, is a file the words allow.
+        body["file"] = b"fullName,dateOfBirth,gender,admittedOn,branch\r\n"
+        body["dryRun"] = "true"
     if path.endswith("/ratings") and body.get("scale") in GRADES and body.get("grade") not in GRADES[body["scale"]]:
         body["grade"] = GRADES[body["scale"]][0]
     sources = body.get("sourceUnitIds")

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { CommandContext } from '@register/event-sourcing';
 import { ParseIdPipe, ProblemResponses, RegisterRequest, ValidationFailed } from '@register/service-kit';
@@ -23,6 +23,7 @@ export class MemberImportsController {
   @Post()
   @HttpCode(202)
   @ProblemResponses(404, 413, 415)
+  @ApiResponse({ status: 202, description: 'The import, started in the background: GET its Location for the progress and each row\'s verdict' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(MEMBER_IMPORT_FORM)
   @ApiOperation({
