@@ -43,3 +43,32 @@ describe("training's facts: officers' posts", () => {
     expect(large / small).toBeLessThan(5);
   });
 });
+
+/** A province with `communes` communes under it, and the time of one `unitsUnder` per unit. */
+function msPerUnitOfUnitsUnder(communes: number): number {
+  const facts = new TrainingFacts();
+  facts.apply(event('UnitEstablished', { unitId: 'tw', parentId: null }));
+  facts.apply(event('UnitEstablished', { unitId: 'p', parentId: 'tw' }));
+  for (let i = 0; i < communes; i++) facts.apply(event('UnitEstablished', { unitId: `c-${i}`, parentId: 'p' }));
+  const reps = Math.max(3, Math.round(50_000 / communes));
+  const t0 = performance.now();
+  for (let k = 0; k < reps; k++) facts.unitsUnder('p');
+  return (performance.now() - t0) / reps / communes;
+}
+
+describe("training's facts: a unit's subtree", () => {
+  it('lists the unit and the units under it, a moved unit where it went', () => {
+    const facts = new TrainingFacts();
+    for (const [unitId, parentId] of [['tw', null], ['p', 'tw'], ['q', 'tw'], ['c-1', 'p'], ['c-2', 'p']]) facts.apply(event('UnitEstablished', { unitId, parentId }));
+    facts.apply(event('UnitMoved', { unitId: 'c-2', toParentId: 'q' }));
+    expect(facts.unitsUnder('p')).toEqual(['p', 'c-1']);
+    expect(facts.unitsUnder('tw')).toEqual(['tw', 'p', 'q', 'c-1', 'c-2']);
+  });
+
+  it("costs the same per unit for a province's 100 communes and the nation's 3,300 and more (course and competition lists)", () => {
+    msPerUnitOfUnitsUnder(100); // warm-up
+    const province = Math.min(msPerUnitOfUnitsUnder(100), msPerUnitOfUnitsUnder(100), msPerUnitOfUnitsUnder(100));
+    const nation = msPerUnitOfUnitsUnder(5000);
+    expect(nation / province).toBeLessThan(5);
+  });
+});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MemberStatus, OrganisationEvent, PersonnelEvent, PostAtEnrolment } from '@register/contracts';
-import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, When } from '../domain/facts';
+import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, unitsWithin, When } from '../domain/facts';
 import { MemberFact } from '../domain/rules';
 
 /** Another service's event as a consumer hands it over. */
@@ -147,8 +147,7 @@ export class TrainingFacts {
 
   /** The unit and every unit under it, as the tree stands now. */
   unitsUnder(unitId: string): string[] {
-    const units = [...new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id))];
-    return units.filter((u) => this.unitAncestry(u).includes(unitId));
+    return unitsWithin(this.placements, unitId);
   }
 
   /** The units from this one up to the root, as the tree stands now. */

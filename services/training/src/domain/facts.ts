@@ -72,9 +72,27 @@ export function branchesWithin(placements: Placement[], unitId: string): string[
 
 /** The units from `unitId` up to the root, in the tree these placements make. */
 export function ancestry(placements: Placement[], unitId: string): string[] {
+  return chainOf(unitParents(placements), unitId);
+}
+
+/** Each unit's parent as the placements leave it. */
+function unitParents(placements: Placement[]): Map<string, string | null> {
   const parent = new Map<string, string | null>();
   for (const p of placements) if (p.kind === 'unit') parent.set(p.id, p.parentId);
+  return parent;
+}
+
+function chainOf(parent: Map<string, string | null>, unitId: string): string[] {
   const chain: string[] = [];
   for (let id: string | null | undefined = unitId; id && parent.has(id) && chain.length <= parent.size; id = parent.get(id)) chain.push(id);
   return chain;
+}
+
+/**
+ * The unit and every unit under it, as the placements leave the tree. The parents are read once,
+ * so a country's tree costs its placements plus its units' depths, not their product.
+ */
+export function unitsWithin(placements: Placement[], unitId: string): string[] {
+  const parent = unitParents(placements);
+  return [...parent.keys()].filter((u) => chainOf(parent, u).includes(unitId));
 }
