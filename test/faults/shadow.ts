@@ -1,17 +1,14 @@
 import { Pool } from 'pg';
 import { EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
 import { openPostgresEventStore } from '@register/event-store';
-import { MongoReadStore, readModelDatabase, rebuildShadowDiff } from '@register/read-models';
+import { logReaderOf, MongoReadStore, readModelDatabase, rebuildShadowDiff } from '@register/read-models';
 import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
-import { SqlKeyReader } from '../../services/personnel/src/personal-data/sealing';
-import { ShreddingEventStore } from '../../services/personnel/src/personal-data/shredding-event-store';
 import { SERVICES } from './cluster';
 
 /**
  * A shadow rebuild of every projection of every service, diffed against the live copy, as the
- * rebuild CLI's shadow-diff does, but reading personnel's log as the service reads it: personal data
- * opened with the member keys (read-only). The CLI reads the log as stored, sealed, and so its
- * rebuild of personnel's member documents has no names: it differs from every live copy.
+ * rebuild CLI's shadow-diff does (each log read as its service reads it: registerLogReader), in
+ * this process, with each failure or difference named.
  */
 export async function shadowRebuildDiffs(pgUrl: string, mongoUrl: string): Promise<string[]> {
   const diffs: string[] = [];
@@ -21,7 +18,8 @@ export async function shadowRebuildDiffs(pgUrl: string, mongoUrl: string): Promi
       const list = await loadProjections(parseArgs(['--service', service], {}));
       const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
       const stored = new UpcastingEventStore(await openPostgresEventStore(pgUrl, service), schemas);
-      const log: EventStore = service === 'personnel' ? new ShreddingEventStore(stored, new SqlKeyReader(sql, 'personnel')) : stored;
+      const reader = logReaderOf(service);
+      const log: EventStore = reader ? reader(stored, sql) : stored;
       const store = await MongoReadStore.connect(mongoUrl, readModelDatabase(mongoUrl, service));
       try {
         for (const { projection } of list) {

@@ -71,7 +71,7 @@ export async function startDistributed(secret: string, extra: ExtraService[] = [
   // Personnel learns organisation's events as its consumer would (the bus is not this test's subject).
   await handOver(orgStore, personnel.get(OrganisationReactions))();
   return {
-    organisation, personnel, gateway, gw, direct, orgStore, personnelStore, auth, token, apps, admin,
+    organisation, personnel, gateway, gw, direct, orgStore, personnelStore, auth, token, apps, admin, config,
     heads: async () => `${await orgStore.headPosition()}/${await personnelStore.headPosition()}`,
     close: async () => {
       await gateway.close();

@@ -1,4 +1,4 @@
-import { EventSchemas } from '@register/event-sourcing';
+import { EventSchemas, EventStore } from '@register/event-sourcing';
 import { AnyProjection } from './projection';
 
 export interface RegisteredProjection {
@@ -28,4 +28,26 @@ export function registerProjections(service: string, list: AnyProjection[], opti
 /** Registered projections, of one service or of all. */
 export function projections(service?: string): RegisteredProjection[] {
   return [...registered.values()].filter((r) => service === undefined || r.service === service);
+}
+
+/** A SQL connection to the service's database, for what its log reader needs beside the log (a key table). */
+export interface LogReaderSql {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** How a service reads its own log when that is not as stored (personnel: personal data opened with the member keys). */
+export type LogReader = (stored: EventStore, sql: LogReaderSql) => EventStore;
+
+const readers = new Map<string, LogReader>();
+
+/**
+ * Registered beside the service's projections: the rebuild CLI reads the log through it, so that a
+ * rebuild sees the events the service's projections see (a rebuild from sealed events differs).
+ */
+export function registerLogReader(service: string, reader: LogReader): void {
+  readers.set(service, reader);
+}
+
+export function logReaderOf(service: string): LogReader | undefined {
+  return readers.get(service);
 }

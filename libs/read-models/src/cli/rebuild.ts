@@ -13,11 +13,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { Pool } from 'pg';
 import { EventSchemas, UpcastingEventStore } from '@register/event-sourcing';
 import { openPostgresEventStore } from '@register/event-store';
 import { readModelDatabase } from '../database';
 import { rebuildLive, RebuildProgress, RebuildReport, rebuildShadowDiff } from '../rebuild';
-import { projections, RegisteredProjection } from '../registry';
+import { logReaderOf, projections, RegisteredProjection } from '../registry';
 import { MongoReadStore } from '../stores/mongo-read-store';
 import { formatReport } from './report';
 
@@ -85,7 +86,11 @@ export async function runRebuildCli(argv: string[], out: (line: string) => void 
   const args = parseArgs(argv);
   const list = await loadProjections(args);
   const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
-  const log = new UpcastingEventStore(await openPostgresEventStore(args.pg, args.service), schemas);
+  const stored = new UpcastingEventStore(await openPostgresEventStore(args.pg, args.service), schemas);
+  // A service that does not read its log as stored (personnel's sealed personal data) says how it reads it.
+  const reader = logReaderOf(args.service);
+  const sql = reader ? new Pool({ connectionString: args.pg, max: 2 }) : undefined;
+  const log = reader && sql ? reader(stored, sql) : stored;
   const store = await MongoReadStore.connect(args.mongo, args.db ?? readModelDatabase(args.mongo, args.service));
   const reports: RebuildReport[] = [];
   try {
@@ -102,7 +107,8 @@ export async function runRebuildCli(argv: string[], out: (line: string) => void 
     }
   } finally {
     await store.close();
-    await log.close();
+    await stored.close();
+    await sql?.end();
   }
   for (const line of formatReport(reports)) out(line);
   return reports.some((r) => (r.diff?.differences ?? 0) > 0) ? 2 : 0;
