@@ -27,6 +27,8 @@ export class BranchReplica {
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private readonly placements: Placement[] = [];
   private readonly placed = new Set<string>();
+  /** The units placed so far: whether a unit is known costs the same however large the tree. */
+  private readonly units = new Set<string>();
   /** Each branch's last rating and its year, also of branches organisation's events have not established yet. */
   private readonly ratings = new Map<string, { grade: string; year: number }>();
 
@@ -64,11 +66,12 @@ export class BranchReplica {
     if (!placement || (event.eventId !== undefined && this.placed.has(event.eventId))) return;
     if (event.eventId !== undefined) this.placed.add(event.eventId);
     this.placements.push(placement);
+    if (placement.kind === 'unit') this.units.add(placement.id);
   }
 
   /** Whether organisation's events have established this unit. */
   knowsUnit(unitId: string): boolean {
-    return this.placements.some((p) => p.kind === 'unit' && p.id === unitId);
+    return this.units.has(unitId);
   }
 
   /**

@@ -30,6 +30,8 @@ export class TrainingFacts {
   /** Each member's posts still held, so that a departure or an enrolment costs the same however many spells history holds. */
   private readonly openPosts = new Map<string, PostSpell[]>();
   private readonly seen = new Set<string>();
+  /** The units placed so far: whether a unit is known costs the same however large the tree. */
+  private readonly units = new Set<string>();
 
   apply(event: FactEvent): void {
     if (event.eventId !== undefined) {
@@ -45,8 +47,10 @@ export class TrainingFacts {
   private applyOrganisation(e: OrganisationEvent, on: string | null, at: number | null) {
     switch (e.type) {
       case 'UnitEstablished':
+        this.units.add(e.data.unitId);
         return this.placements.push({ kind: 'unit', id: e.data.unitId, parentId: e.data.parentId, on, at });
       case 'UnitMoved':
+        this.units.add(e.data.unitId);
         return this.placements.push({ kind: 'unit', id: e.data.unitId, parentId: e.data.toParentId, on, at });
       case 'BranchEstablished':
         this.placements.push({ kind: 'branch', id: e.data.branchId, parentId: e.data.parentUnitId, on, at });
@@ -113,7 +117,7 @@ export class TrainingFacts {
   }
 
   knowsUnit(unitId: string): boolean {
-    return this.placements.some((p) => p.kind === 'unit' && p.id === unitId);
+    return this.units.has(unitId);
   }
 
   branchStatus(branchId: string): 'active' | 'closed' | 'unknown' {
