@@ -115,6 +115,9 @@ describe('member imports (embedded, through the gateway)', () => {
     const tooLarge = await refusedUnchanged(gw, 413, () => upload(huge, 'qua-lon.csv', { reason: 'quá lớn' }));
     expect(tooLarge.body.rule).toBe('FST_REQ_FILE_TOO_LARGE');
 
+    const noBoundary = await refusedUnchanged(gw, 400, () => gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=qp`, headers: { ...officer, 'content-type': 'multipart/form-data' }, payload: 'x' }));
+    expect(noBoundary.body.errors).toEqual([expect.objectContaining({ field: 'file', rule: 'multipart' })]);
+
     const noReason = await refusedUnchanged(gw, 400, () => upload(csvOf(rows.slice(0, 3)), 'a.csv', {}));
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
   });

@@ -51,9 +51,16 @@ async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: st
   if (!req.isMultipart?.() || !req.parts) throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: 'send the file as multipart/form-data, in a field named file' }]);
   const fields: Record<string, string> = {};
   let file: Buffer | undefined;
-  for await (const part of req.parts({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } })) {
-    if (part.type === 'file') file = await part.toBuffer();
-    else fields[part.fieldname] = String(part.value);
+  try {
+    for await (const part of req.parts({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } })) {
+      if (part.type === 'file') file = await part.toBuffer();
+      else fields[part.fieldname] = String(part.value);
+    }
+  } catch (error) {
+    // The form's own limits answer with their status (413 for a file over the limit); a body the
+    // parser cannot read (no boundary, cut short) is the caller's 400.
+    if (typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+    throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: `the body is not readable multipart/form-data: ${(error as Error).message}` }]);
   }
   const errors = [];
   if (!file || file.length === 0) errors.push({ field: 'file', rule: 'isNotEmpty', message: 'file must be an .xlsx or .csv file' });
