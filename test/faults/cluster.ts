@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, openSync } from 'node:fs';
+import { cpSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,8 +209,10 @@ export class Cluster {
     await this.get('gateway').start();
   }
 
+  /** Stops every process; the run's folder keeps their logs, not the copy of the build. */
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    rmSync(join(this.config.dataDir, 'build'), { recursive: true, force: true });
   }
 
   /** A bearer token the gateway accepts (signed with the run's REGISTER_JWT_SECRET). */

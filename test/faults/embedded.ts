@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,7 @@ export async function runEmbeddedScenario(limits: WorkloadLimits, kills: number,
     return { runId, records, findings, answers: client.answers, acknowledged: client.acknowledged, bad: badAnswers(client.answers) };
   } finally {
     await embedded.stop();
+    rmSync(join(dataDir, 'build'), { recursive: true, force: true });
   }
 }
 
