@@ -11,6 +11,7 @@ export const PURPOSE_HEADER = {
     `Why the caller reads members' personal data (Decree 356/2025), kept in the member's read log (GET /members/{id}/personal-data-reads). ` +
     `Free text of at most ${MAX_PURPOSE_LENGTH} characters, sent as UTF-8 bytes (curl -H 'X-Purpose: xét duyệt kết nạp Đảng' does); ` +
     'no control characters. A value that is not valid UTF-8 (e.g. Latin-1 bytes), longer, or with control characters is refused with 400.',
+  schema: { type: 'string', maxLength: MAX_PURPOSE_LENGTH, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' },
 };
 
 /** C0 and C1 control characters and DEL: nothing a purpose needs, and what garbles a log. */
