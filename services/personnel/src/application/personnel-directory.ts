@@ -7,6 +7,9 @@ import { IN_UNION } from '../domain/facts';
 import { NamesakeIndex, NamesakeIndexJson } from './namesake-index';
 import { PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
+
+/** How long a start waits for the view to read the log before it serves anyway (commands then wait, or 503). */
+const START_CATCH_UP_MS = 120_000;
 /** What the write side knows of a member besides their stream: no personal data. */
 export interface ViewMember {
   id: string;
@@ -79,6 +82,10 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     const resumable = snapshot && snapshot.position <= (await this.store.headPosition()) && this.namesakes.accepts(snapshot.state.namesakes.toJSON());
     if (resumable) this.resumeFrom(snapshot.position, snapshot.state);
     this.subscription = this.store.subscribe(this.position, (e) => this.apply(e), { pollMs: 100 });
+    // The service takes commands once the view has read the log as it stood at start: a replay
+    // (no snapshot, another key) would otherwise answer the first admissions 503.
+    const head = await this.store.headPosition();
+    if (!(await this.waitFor(head, START_CATCH_UP_MS))) this.logger.warn(`the directory is still reading the log (at ${this.position} of ${head}); commands wait for it`);
   }
 
   async onModuleDestroy() {
