@@ -4,6 +4,9 @@
 # Exits non-zero on any failure. Bounded for CI: SCHEMATHESIS_MAX_EXAMPLES cases per operation and
 # phase (default 5), a fixed seed (SCHEMATHESIS_SEED) so that a run is repeatable.
 # Settings: test/openapi/schemathesis.toml; what the schema cannot say: schemathesis_hooks.py.
+# The upload (POST /member-imports, multipart) is left out: a form drawn as invalid often is not
+# once encoded (a wrong type becomes text), which Schemathesis then calls an invalid request
+# accepted. Its refusals of bad forms are in test/personnel/member-imports.test.ts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 here=test/openapi
@@ -40,6 +43,7 @@ curl -sf -XPOST "$base/api/v1/units" -H "authorization: Bearer $token" -H 'conte
 PYTHONPATH=$here SCHEMATHESIS_HOOKS=schemathesis_hooks SCHEMATHESIS_LOG_HEAD=0 SCHEMATHESIS_TOKEN=$token \
   schemathesis --no-color --config-file "$here/schemathesis.toml" run "$base/api/openapi.json" \
   --checks all \
+  --exclude-name 'POST /api/v1/member-imports' \
   --workers 1 \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-5}" \
   --seed "${SCHEMATHESIS_SEED:-1}" \

@@ -161,7 +161,8 @@ function describeOperation(method: string, operation: OperationObject) {
   // A read that names an entity, in its path or in an `…Id` filter, answers 404 when there is none.
   if (parameters.some((p) => p.in === 'path' || (p.in === 'query' && /Id$/.test(p.name)))) statuses.push(404);
   if (parameters.some((p) => p.in === 'query' && p.name === 'minPosition')) statuses.push(503);
-  if (method === 'post') {
+  // A command reads Idempotency-Key and If-Match; the auditors' POSTs (a verification) are reads.
+  if (method === 'post' && !operation.tags?.includes('audit')) {
     operation.parameters = [...parameters, ...COMMAND_HEADERS.filter((h) => !parameters.some((p) => p.name === h.name))];
     statuses.push(404, 409, 413, 415, 422);
   }

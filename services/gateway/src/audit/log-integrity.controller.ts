@@ -20,7 +20,7 @@ export class LogIntegrityController {
 
   @Post('verifications')
   @HttpCode(200)
-  @ProblemResponses(503)
+  @ProblemResponses(415, 503)
   @ApiOperation({ summary: 'Checks every log from its first event to its head: each event\'s hash, the chain\'s order and completeness, and each signed checkpoint; names the position and kind of each problem' })
   async verify(@Body() body: VerificationRequest, @Req() request: RegisterRequest) {
     const ports = this.integrities.all(callerOf(request)).filter(([service]) => !body?.services || body.services.includes(service as never));
@@ -55,7 +55,7 @@ export class LogIntegrityController {
 
   @Get('logs/:service/events/:position/proof')
   @ApiParam({ name: 'service', enum: ['organisation', 'personnel', 'training', 'evaluation'] })
-  @ApiParam({ name: 'position', description: 'The event\'s position in that service\'s log', schema: { type: 'integer', minimum: 1 } })
+  @ApiParam({ name: 'position', description: 'The event\'s position in that service\'s log', schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } })
   @ProblemResponses(503)
   @ApiOperation({ summary: 'The proof that one event is in a signed checkpoint: its leaf index, leaf hash, the checkpoint and the audit path (RFC 9162)' })
   async proof(@Param() params: ProofParams, @Req() request: RegisterRequest) {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
 import { VERIFIABLE_SERVICES } from './log-integrities';
 
 type VerifiableService = (typeof VERIFIABLE_SERVICES)[number];
@@ -8,7 +8,7 @@ type VerifiableService = (typeof VERIFIABLE_SERVICES)[number];
 /** POST /audit/verifications: which logs (all by default). */
 export class VerificationRequest {
   @ApiPropertyOptional({ enum: VERIFIABLE_SERVICES, isArray: true, description: 'Only these services\' logs; every log by default' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @IsIn(VERIFIABLE_SERVICES, { each: true }) services?: VerifiableService[];
+  @ValidateIf((o: VerificationRequest) => o.services !== undefined) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @IsIn(VERIFIABLE_SERVICES, { each: true }) services?: VerifiableService[];
 }
 
 /** GET /audit/checkpoints: one service's or all. */
@@ -19,11 +19,11 @@ export class CheckpointsQuery {
 /** GET /audit/exports: one service's log, from and to a position. */
 export class ExportQuery {
   @ApiProperty({ enum: VERIFIABLE_SERVICES, description: 'The service whose log is exported' }) @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
-  @ApiPropertyOptional({ description: 'The first position exported (the log\'s first by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) fromPosition?: number;
-  @ApiPropertyOptional({ description: 'The last position exported (the head by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) toPosition?: number;
+  @ApiPropertyOptional({ description: 'The first position exported (the log\'s first by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) fromPosition?: number;
+  @ApiPropertyOptional({ description: 'The last position exported (the head by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) toPosition?: number;
 }
 
 export class ProofParams {
   @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
-  @Type(() => Number) @IsInt() @Min(1) position!: number;
+  @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) position!: number;
 }

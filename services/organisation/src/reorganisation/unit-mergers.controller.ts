@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CommandContext } from '@register/event-sourcing';
+import { ConflictError, CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId, ValidationFailed } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { PeopleReplica } from '../people/people-replica';
@@ -53,10 +53,11 @@ export class UnitMergersController {
   @problemResponse(422, 'A rule of the structure refuses the merger (`rule`)')
   async merge(@Body() body: UnitMergerRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const errors = unitMergerFieldErrors(body);
-    if (ctx.expectedRevision !== undefined && body.into.unitId === undefined) {
-      errors.push({ field: 'If-Match', rule: 'if-match-without-target', message: 'If-Match names the version of the unit that absorbs the sources; a new unit has none' });
-    }
     if (errors.length) throw new ValidationFailed(errors);
+    // A new unit has no version yet: If-Match "-1" (none) holds; any other version cannot.
+    if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== -1 && body.into.unitId === undefined) {
+      throw new ConflictError('expected-revision', `If-Match names version ${ctx.expectedRevision}, and the new unit has none yet`);
+    }
     const mergerId = newEntityId(ctx, undefined, 'unit-merger');
     const into: MergeUnits['into'] = body.into.unitId !== undefined
       ? { unitId: body.into.unitId, ifVersion: ctx.expectedRevision }

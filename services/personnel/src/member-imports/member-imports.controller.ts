@@ -46,6 +46,8 @@ export class MemberImportsController {
   }
 }
 
+const FORM_FIELDS = new Set(['reason', 'dryRun']);
+
 /** The form's file (the first one, read up to the limit: 413 beyond), reason and dryRun; 400 naming what is missing. */
 async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: string; dryRun: boolean }> {
   if (!req.isMultipart?.() || !req.parts) throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: 'send the file as multipart/form-data, in a field named file' }]);
@@ -57,12 +59,15 @@ async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: st
       else fields[part.fieldname] = String(part.value);
     }
   } catch (error) {
-    // The form's own limits answer with their status (413 for a file over the limit); a body the
-    // parser cannot read (no boundary, cut short) is the caller's 400.
-    if (typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
-    throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: `the body is not readable multipart/form-data: ${(error as Error).message}` }]);
+    // A file over the limit is 413; too many fields or files, or a body the parser cannot read
+    // (no boundary, cut short), is the caller's 400.
+    const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
+    if (statusCode === 413 && code === 'FST_REQ_FILE_TOO_LARGE') throw error;
+    if (typeof statusCode === 'number' && statusCode !== 413) throw error;
+    throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: `the body is not a form of file, reason and dryRun: ${(error as Error).message}` }]);
   }
   const errors = [];
+  for (const name of Object.keys(fields)) if (!FORM_FIELDS.has(name)) errors.push({ field: name.slice(0, 100), rule: 'unknown-field', message: 'the form holds file, reason and dryRun only' });
   if (!file || file.length === 0) errors.push({ field: 'file', rule: 'isNotEmpty', message: 'file must be an .xlsx or .csv file' });
   const reason = (fields.reason ?? '').trim();
   if (reason === '' || reason.length > 1000) errors.push({ field: 'reason', rule: 'isNotEmpty', message: 'reason must be given (at most 1000 characters)' });

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Clock, ProblemResponses } from '@register/service-kit';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
 import { SummaryReadModel } from './summary.read-model';
@@ -25,6 +25,7 @@ export class SummaryController {
   ) {}
 
   @Get(':id/summary')
+  @ApiParam({ name: 'id', description: "The unit's id" })
   @ProblemResponses(404, 503)
   @ApiProduces('application/json', XLSX_TYPE)
   @ApiOperation({
