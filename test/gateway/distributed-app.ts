@@ -31,6 +31,9 @@ export interface ExtraService {
 export async function startDistributed(secret: string, extra: ExtraService[] = []) {
   process.env.REGISTER_INTERNAL_SECRET = secret;
   process.env.REGISTER_RELAY = 'off';
+  // Scenarios admit thousands through the gateway: its per-caller rate limit is not their subject.
+  process.env.REGISTER_RATE_PER_SEC ??= '100000';
+  process.env.REGISTER_RATE_BURST ??= '100000';
   const database = uniqueName('gw_dist');
   const pg = new Client({ connectionString: servers.postgresUrl });
   await pg.connect();

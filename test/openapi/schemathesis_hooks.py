@@ -69,6 +69,10 @@ def before_call(context, case, kwargs):
         # The summary's minPosition names a position per log (organisation:12,…), each at most its head.
         if case.path.endswith("/summary"):
             case.query.pop("minPosition", None)
+        # A period runs forwards: `to` not before `from` (400 `not-before-from`).
+        span = (case.query.get("from"), case.query.get("to"))
+        if all(isinstance(d, str) for d in span) and span[1] < span[0]:
+            case.query["from"], case.query["to"] = span[1], span[0]
     if isinstance(case.headers, dict) and _positive(case):
         case.headers = _keep_headers_to_the_words(case.path, case.body, dict(case.headers))
         if isinstance(kwargs.get("headers"), dict):
