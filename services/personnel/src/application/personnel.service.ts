@@ -1,22 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
-import { AsOf, Clock, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
+import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
 import { Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
 import { PERSONNEL_COMMANDS, PERSONNEL_STORE } from './tokens';
 
-export interface CommandAnswer {
-  id: string;
-  /** The aggregate's stream revision after the command: its ETag. */
-  version: number;
-  /** Global log position of the change; pass it as `minPosition` to read your own write. */
-  position: number;
-  duplicate?: boolean;
-}
+export type { CommandAnswer };
 
-const answer = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+const answer = commandAnswer;
 
 /** The write side of the personnel service (one stream per member, one per branch's officers) and its reads of one aggregate. */
 @Injectable()
