@@ -88,7 +88,8 @@ up() {
   echo $! >"$PIDF"
   local t0=$SECONDS deadline=$((SECONDS + TIMEOUT)) told=$SECONDS why
   until why=$(waiting_for); [[ -z $why ]]; do
-    if ! pid_alive; then
+    # plain kill -0: until setsid/nohup exec the binary, the cmdline check in pid_alive would miss
+    if ! kill -0 "$(<"$PIDF")" 2>/dev/null; then
       echo "ferretdb: the server exited before it answered; last log lines ($LOG):" >&2
       tail -n 20 "$LOG" >&2; rm -f "$PIDF"; exit 1
     fi
