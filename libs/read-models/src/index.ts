@@ -22,3 +22,4 @@ export * from './database';
 export * from './nest/read-stores';
 export * from './nest/read-models.module';
 export * from './testing/projection-specification';
+export * from './stores/shared-fields-store';
