@@ -3,6 +3,7 @@
 # backend, built natively from the Go module proxy, listening on 127.0.0.1 only.
 #   deploy/dev/ferretdb.sh up|down|status|reset|build
 #   env: MONGO_PORT (27017), REGISTER_SERVERS_DIR (~/.cache/union-register),
+#        FERRETDB_RUN_DIR (REGISTER_SERVERS_DIR/ferretdb/port-MONGO_PORT: data, pid and log),
 #        FERRETDB_POSTGRESQL_URL (optional: use the PostgreSQL backend instead of SQLite)
 # Why ferretdb/main.go embeds the public `ferretdb` package instead of `go install .../cmd/ferretdb`:
 # that binary panics without build/version/*.txt, which only `go generate` writes.
@@ -24,7 +25,7 @@ ROOT="${REGISTER_SERVERS_DIR:-$HOME/.cache/union-register}/ferretdb"
 # The binary's name carries a hash of the version, build() (its patches) and main.go: editing any
 # of them rebuilds; editing how the server is started or waited for does not.
 BIN="$ROOT/bin/ferretdb-$FDB_VERSION-$({ echo "$FDB_VERSION"; sed -n '/^build() {/,/^}/p' "${BASH_SOURCE[0]}"; cat "$HERE/ferretdb/main.go"; } | sha256sum | cut -c1-10)"
-RUN="$ROOT/port-$PORT"  # per port, so a test instance can run beside the dev one
+RUN="${FERRETDB_RUN_DIR:-$ROOT/port-$PORT}"  # per port, so a test instance can run beside the dev one
 DATA="$RUN/data" PIDF="$RUN/ferretdb.pid" LOG="$RUN/ferretdb.log"
 # A fresh CI machine starts this right after the build, beside a JVM warming up: 30 s was not
 # always enough there, so wait longer and say every few seconds what is still missing.

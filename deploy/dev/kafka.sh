@@ -7,7 +7,9 @@
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m),
 #      REGISTER_SERVERS_DIR (~/.cache/union-register), JAVA (java on PATH, 17+),
-#      KAFKA_VERSION (3.9.2; stay on 3.9.x).
+#      KAFKA_VERSION (3.9.2; stay on 3.9.x),
+#      KAFKA_STATE_DIR (REGISTER_SERVERS_DIR/kafka): the broker's data, logs and pid, so that a second
+#      broker (other ports, another state dir) runs beside the dev one and shares its cached jars.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/kafka"
@@ -15,7 +17,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/kafka"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.2}"
 CACHE="${REGISTER_SERVERS_DIR:-$HOME/.cache/union-register}/kafka"
 LIBS="$CACHE/libs-$KAFKA_VERSION"   # versioned: a version bump fetches a fresh set
-DATA="$CACHE/data" LOGS="$CACHE/logs" PIDFILE="$CACHE/kafka.pid" PROPS="$CACHE/server.properties"
+STATE="${KAFKA_STATE_DIR:-$CACHE}"
+DATA="$STATE/data" LOGS="$STATE/logs" PIDFILE="$STATE/kafka.pid" PROPS="$STATE/server.properties"
 PORT="${KAFKA_PORT:-9092}" CTRL_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 BOOTSTRAP="127.0.0.1:$PORT"
 JAVA="${JAVA:-java}"
@@ -82,7 +85,7 @@ show_logs() { tail -n 40 "$LOGS/server.log" "$LOGS/stdout.log" >&2 2>/dev/null |
 up() {
   if is_up; then log "already running (pid $(cat "$PIDFILE"))"; echo "$BOOTSTRAP"; return 0; fi
   if pid_alive; then down; fi   # alive but not listening: a wedged broker, start over
-  port_open "$PORT" && die "port $PORT is taken by something else (not the broker in $CACHE)"
+  port_open "$PORT" && die "port $PORT is taken by something else (not the broker in $STATE)"
   port_open "$CTRL_PORT" && die "controller port $CTRL_PORT is taken by something else"
   fetch_jars
   mkdir -p "$DATA" "$LOGS"
@@ -124,9 +127,9 @@ down() {
   rm -f "$PIDFILE"; log "stopped"
 }
 
-mkdir -p "$CACHE"
-# Changing commands run one at a time per cache dir (parallel test jobs may all call `up`).
-case "${1:-}" in up|down|restart|reset) exec 9>"$CACHE/.lock"; flock 9 ;; esac
+mkdir -p "$CACHE" "$STATE"
+# Changing commands run one at a time per state dir (parallel test jobs may all call `up`).
+case "${1:-}" in up|down|restart|reset) exec 9>"$STATE/.lock"; flock 9 ;; esac
 
 case "${1:-}" in
   up) up ;;

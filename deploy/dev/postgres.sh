@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs a PostgreSQL cluster of our own on loopback for tests and benchmarks, from Debian's packages.
 #   postgres.sh up | down | status | reset
+#   env: PGPORT (55432), REGISTER_PG_DIR (/var/tmp/union-register/postgres: the cluster's directory; its
+#        parent is given to the postgres user), REGISTER_PG_DB (register_test): a second cluster on
+#        another port and directory runs beside the dev one.
 # Idempotent: `up` on a running cluster only checks it and makes sure the test database exists.
 set -euo pipefail
 

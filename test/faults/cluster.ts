@@ -9,7 +9,9 @@ import { Kafka } from 'kafkajs';
 import { mintToken, MintOptions } from '@register/auth';
 import { ensureTopics, eventsTopic, kafkaConfig } from '@register/messaging';
 import { ROOT, until } from '../messaging/processes';
-import { servers, uniqueName } from '../support/servers';
+import { servers as sharedServers, uniqueName } from '../support/servers';
+import { NetworkNamespace } from './netns';
+import type { ServerUrls } from './private-servers';
 
 /** The distributed set's processes: four services behind the gateway. */
 export const SERVICES = ['organisation', 'personnel', 'training', 'evaluation'] as const;
@@ -51,6 +53,8 @@ export class NodeProcess {
     private readonly logFile: string,
     /** Where dist/ and scripts/paths.js are (see snapshotBuild). */
     private readonly build: string,
+    /** A command the program runs under (nsenter into a network namespace), if any. */
+    private readonly prefix: () => string[] = () => [],
   ) {}
 
   get url(): string {
@@ -60,7 +64,8 @@ export class NodeProcess {
   /** Spawns it and waits until /health/ready answers 200. */
   async start(timeoutMs = 120_000): Promise<void> {
     const out = openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, ['--max-semi-space-size=16', '-r', join(this.build, 'scripts/paths.js'), join(this.build, 'dist', this.script)], {
+    const [command, ...args] = [...this.prefix(), process.execPath];
+    this.child = spawn(command, [...args, '--max-semi-space-size=16', '-r', join(this.build, 'scripts/paths.js'), join(this.build, 'dist', this.script)], {
       cwd: ROOT,
       env: { ...this.env, NODE_PATH: join(ROOT, 'node_modules') },
       stdio: ['ignore', out, out],
@@ -108,8 +113,8 @@ export class NodeProcess {
   }
 }
 
-/** Creates an empty database on the shared PostgreSQL server; the run owns it. */
-async function createDatabase(name: string): Promise<string> {
+/** Creates an empty database on the PostgreSQL server; the run owns it. */
+async function createDatabase(servers: ServerUrls, name: string): Promise<string> {
   const pg = new Client({ connectionString: servers.postgresUrl });
   await pg.connect();
   try {
@@ -121,7 +126,7 @@ async function createDatabase(name: string): Promise<string> {
 }
 
 /** The run's events topics, before any consumer subscribes to them (a relay creates its own only when it starts). */
-async function createTopics(namespace: string): Promise<void> {
+async function createTopics(servers: ServerUrls, namespace: string): Promise<void> {
   const kafka = new Kafka(kafkaConfig({ brokers: servers.kafkaBrokers, clientId: `${namespace}-setup`, logLevel: 'nothing' }));
   await ensureTopics(kafka, SERVICES.map((s) => ({ topic: eventsTopic(s, { REGISTER_KAFKA_NAMESPACE: namespace }) })));
 }
@@ -135,7 +140,20 @@ export interface ClusterConfig {
   jwtSecret: string;
   internalSecret: string;
   dataDir: string;
+  servers: ServerUrls;
 }
+
+export interface ClusterOptions {
+  /** The servers of the run (the shared ones of deploy/dev by default). */
+  servers?: ServerUrls;
+  /** The run's folder, if made already (it holds the private servers). */
+  dataDir?: string;
+  /** A service started in a network namespace of its own, so that its Kafka traffic can be cut (netns.ts). */
+  isolated?: Service;
+}
+
+export type Service = (typeof SERVICES)[number];
+const portOf = (url: string) => Number(new URL(url).port);
 
 /**
  * The distributed register as separate processes on loopback: organisation, personnel, training,
@@ -145,25 +163,37 @@ export interface ClusterConfig {
  */
 export class Cluster {
   readonly processes = new Map<Component, NodeProcess>();
+  /** The isolated service's network namespace, if any. */
+  netns?: NetworkNamespace;
 
-  private constructor(readonly config: ClusterConfig) {}
+  private constructor(
+    readonly config: ClusterConfig,
+    private readonly isolated?: Service,
+  ) {}
 
-  static async create(): Promise<Cluster> {
+  static async create(options: ClusterOptions = {}): Promise<Cluster> {
+    const servers = options.servers ?? sharedServers;
     const runId = uniqueName('faults').replace(/_/g, '-').toLowerCase();
     const database = runId.replace(/-/g, '_');
     const config: ClusterConfig = {
       runId,
-      pgUrl: await createDatabase(database),
+      pgUrl: await createDatabase(servers, database),
       mongoUrl: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
       namespace: runId,
       jwtSecret: randomBytes(32).toString('base64url'),
       internalSecret: randomBytes(24).toString('base64url'),
-      dataDir: mkdtempSync(join(tmpdir(), 'register-faults-')),
+      dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'register-faults-')),
+      servers,
     };
-    await createTopics(config.namespace);
-    const cluster = new Cluster(config);
+    await createTopics(servers, config.namespace);
+    const cluster = new Cluster(config, options.isolated);
     await cluster.define();
     return cluster;
+  }
+
+  /** The Kafka port the run's services connect to. */
+  get kafkaPort(): number {
+    return Number(this.config.servers.kafkaBrokers[0].split(':').pop());
   }
 
   private async define(): Promise<void> {
@@ -171,6 +201,7 @@ export class Cluster {
     for (const c of COMPONENTS) ports.set(c, await freePort());
     const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${ports.get(s)}`]));
     const build = snapshotBuild(this.config.dataDir);
+    if (this.isolated) await this.isolate(this.isolated, ports, build);
     const base = { ...process.env };
     for (const key of ['METRICS_PORT', 'METRICS_HOST', 'REGISTER_JWKS_URL', 'REGISTER_RELAY']) delete base[key];
     for (const c of COMPONENTS) {
@@ -181,7 +212,7 @@ export class Cluster {
         EVENT_STORE: 'postgres',
         REGISTER_PG_URL: this.config.pgUrl,
         REGISTER_MONGO_URL: this.config.mongoUrl,
-        KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+        KAFKA_BROKERS: this.config.servers.kafkaBrokers.join(','),
         REGISTER_KAFKA_NAMESPACE: this.config.namespace,
         REGISTER_KAFKA_LOG: 'nothing',
         REGISTER_INTERNAL_SECRET: this.config.internalSecret,
@@ -190,8 +221,17 @@ export class Cluster {
         HOST: '127.0.0.1',
         PORT: String(ports.get(c)),
       };
-      this.processes.set(c, new NodeProcess(c, `services/${c}/src/main.js`, ports.get(c)!, env, join(this.config.dataDir, `${c}.log`), build));
+      const prefix = c === this.isolated ? () => this.netns!.enter : undefined;
+      this.processes.set(c, new NodeProcess(c, `services/${c}/src/main.js`, ports.get(c)!, env, join(this.config.dataDir, `${c}.log`), build, prefix));
     }
+  }
+
+  /** The isolated service's namespace: it reaches the servers and the other processes, and serves its port, through the bridge. */
+  private async isolate(service: Service, ports: Map<Component, number>, build: string): Promise<void> {
+    const { postgresUrl, mongoUrl } = this.config.servers;
+    const peers = COMPONENTS.filter((c) => c !== service).map((c) => ports.get(c)!);
+    this.netns = new NetworkNamespace(join(this.config.dataDir, 'netns'), [portOf(postgresUrl), this.kafkaPort, portOf(mongoUrl), ...peers], [ports.get(service)!]);
+    await this.netns.create(join(build, 'dist/test/faults/netns-entry.js'), join(build, 'scripts/paths.js'), join(this.config.dataDir, 'netns.log'));
   }
 
   get(component: Component): NodeProcess {
@@ -212,6 +252,7 @@ export class Cluster {
   /** Stops every process; the run's folder keeps their logs, not the copy of the build. */
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    await this.netns?.destroy();
     rmSync(join(this.config.dataDir, 'build'), { recursive: true, force: true });
   }
 

@@ -1,23 +1,21 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { randomBetween, ROOT, until } from '../messaging/processes';
+import { randomBetween, until } from '../messaging/processes';
 import { RegisterClient } from './client';
 import { Cluster, Component } from './cluster';
 import { heads, readModelsCaughtUp } from './invariants';
+import { PrivateServers, Server, SERVERS } from './private-servers';
 
-const run = promisify(execFile);
-
-/** The shared servers on loopback (deploy/dev): killed in the full matrix only, as other test runs use them. */
-export type Server = 'postgres' | 'kafka' | 'ferretdb';
-export type FaultKind = 'SIGKILL' | 'SIGSTOP';
+/**
+ * SIGKILL then restart; SIGSTOP then SIGCONT (a stall); a partition: the isolated service's Kafka
+ * traffic held still in its network namespace, then let go (netns.ts).
+ */
+export type FaultKind = 'SIGKILL' | 'SIGSTOP' | 'partition';
 
 export interface Fault {
   target: Component | Server;
   kind: FaultKind;
+  /** Injected right after the workload's next acknowledged branch merger, in the middle of its reactions. */
+  afterMerger?: boolean;
 }
 
 export interface FaultRecord {
@@ -26,52 +24,43 @@ export interface FaultRecord {
   startedAt: number;
   /** When the restart was issued (right after the kill), or SIGCONT sent. */
   resumedAt: number;
+  /** From resumedAt until the restarted process answered ready (its own start). */
+  startMs?: number;
   /** From resumedAt until every process is ready and every read model has reached the log heads of that moment; undefined: not within the limit. */
   recoveryMs?: number;
 }
 
-const SERVERS: Server[] = ['postgres', 'kafka', 'ferretdb'];
 export const isServer = (t: Fault['target']): t is Server => SERVERS.includes(t as Server);
 
-const serversDir = () => process.env.REGISTER_SERVERS_DIR ?? join(homedir(), '.cache/union-register');
-
-/** Where each server's script keeps its pid (deploy/dev/<server>.sh). */
-function serverPid(server: Server): number {
-  const file = {
-    postgres: join(process.env.REGISTER_PG_DIR ?? '/var/tmp/union-register/postgres', 'postmaster.pid'),
-    kafka: join(serversDir(), 'kafka/kafka.pid'),
-    ferretdb: join(serversDir(), `ferretdb/port-${process.env.MONGO_PORT ?? 27017}/ferretdb.pid`),
-  }[server];
-  return Number(readFileSync(file, 'utf8').split('\n')[0].trim());
-}
-
-/** SIGKILL of the server's process, then its script's `up` (which waits until it serves). */
-async function killServer(server: Server): Promise<void> {
-  const pid = serverPid(server);
-  process.kill(pid, 'SIGKILL');
-  await until(`${server} (pid ${pid}) gone`, () => !alive(pid), 60_000);
-}
-
-async function startServer(server: Server): Promise<void> {
-  await run('bash', [join(ROOT, `deploy/dev/${server}.sh`), 'up'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The run's own servers: the shared ones of deploy/dev are never killed. */
+function privateServers(cluster: Cluster): PrivateServers {
+  const servers = cluster.config.servers;
+  if (!(servers instanceof PrivateServers)) throw new Error('a fault of PostgreSQL, Kafka or FerretDB needs the run to have servers of its own');
+  return servers;
 }
 
 function signal(cluster: Cluster, target: Fault['target'], sig: 'SIGSTOP' | 'SIGCONT'): void {
-  if (isServer(target)) process.kill(serverPid(target), sig);
+  if (isServer(target)) privateServers(cluster).signal(target, sig);
   else cluster.get(target).signal(sig);
 }
 
+/** Holds, then lets go: a stall of the process, or the isolated service's Kafka traffic. */
+async function interrupt(cluster: Cluster, fault: Fault, ms: number): Promise<void> {
+  if (fault.kind === 'partition') {
+    if (!cluster.netns) throw new Error(`a partition needs ${fault.target} in a network namespace (ClusterOptions.isolated)`);
+    cluster.netns.partition(cluster.kafkaPort);
+    await sleep(ms);
+    cluster.netns.heal(cluster.kafkaPort);
+    return;
+  }
+  signal(cluster, fault.target, 'SIGSTOP');
+  await sleep(ms);
+  signal(cluster, fault.target, 'SIGCONT');
+}
+
 /**
- * One fault under the running workload: SIGKILL then restart, or SIGSTOP for `stallMs` then SIGCONT.
+ * One fault under the running workload: SIGKILL then restart, or SIGSTOP (a partition) for `stallMs`
+ * then SIGCONT (healed).
  * The client labels the answers given meanwhile with the fault. Recovery is measured from the
  * restart (or SIGCONT) until every process is ready and every read model has reached the log heads
  * of that moment.
@@ -80,20 +69,19 @@ export async function inject(cluster: Cluster, client: RegisterClient, fault: Fa
   const label = `${fault.target} ${fault.kind}`;
   client.fault = label;
   const startedAt = Date.now();
-  if (fault.kind === 'SIGSTOP') {
-    signal(cluster, fault.target, 'SIGSTOP');
-    await sleep(stallMs);
-    signal(cluster, fault.target, 'SIGCONT');
+  if (fault.kind !== 'SIGKILL') {
+    await interrupt(cluster, fault, stallMs);
   } else if (isServer(fault.target)) {
-    await killServer(fault.target);
+    await privateServers(cluster).kill(fault.target);
   } else {
     await cluster.get(fault.target).kill();
   }
   const resumedAt = Date.now();
-  if (fault.kind === 'SIGKILL') await (isServer(fault.target) ? startServer(fault.target) : cluster.get(fault.target).start());
+  if (fault.kind === 'SIGKILL') await (isServer(fault.target) ? privateServers(cluster).up(fault.target) : cluster.get(fault.target).start());
+  const startMs = Date.now() - resumedAt;
   const recoveryMs = await recovery(cluster, resumedAt, recoveryLimitMs);
   client.fault = undefined;
-  return { ...fault, startedAt, resumedAt, recoveryMs };
+  return { target: fault.target, kind: fault.kind, startedAt, resumedAt, startMs, recoveryMs };
 }
 
 async function recovery(cluster: Cluster, resumedAt: number, limitMs: number): Promise<number | undefined> {
@@ -118,17 +106,28 @@ async function retrying<T>(attempt: () => Promise<T>, limitMs: number): Promise<
   }
 }
 
-/** Faults spread over the workload: each waits a random 2–6 s of load first, then the next follows once recovered. */
-export async function injectAll(cluster: Cluster, client: RegisterClient, faults: Fault[], stall: () => number, stillRunning: () => boolean, log: (line: string) => void): Promise<FaultRecord[]> {
+/** What the faults need to know of the workload under way. */
+export interface Load {
+  running: () => boolean;
+  /** Branch mergers acknowledged so far. */
+  mergers: () => number;
+}
+
+/** Faults spread over the workload: each waits a random 2–6 s of load (or the next acknowledged merger) first, then the next follows once recovered. */
+export async function injectAll(cluster: Cluster, client: RegisterClient, faults: Fault[], stall: () => number, load: Load, log: (line: string) => void): Promise<FaultRecord[]> {
   const records: FaultRecord[] = [];
   for (const fault of faults) {
     await sleep(randomBetween(2000, 6000));
-    if (!stillRunning()) {
+    if (fault.afterMerger) {
+      const seen = load.mergers();
+      await until('a branch merger acknowledged', () => load.mergers() > seen || !load.running(), 5 * 60_000);
+    }
+    if (!load.running()) {
       log(`the workload ended before ${fault.target} ${fault.kind}: not injected`);
       continue;
     }
     const record = await inject(cluster, client, fault, stall());
-    log(`${fault.target} ${fault.kind}: recovered in ${record.recoveryMs ?? 'more than the limit of'} ms`);
+    log(`${fault.target} ${fault.kind}${fault.afterMerger ? ' (after a merger)' : ''}: ready in ${record.startMs} ms, recovered in ${record.recoveryMs ?? 'more than the limit of'} ms`);
     records.push(record);
   }
   return records;

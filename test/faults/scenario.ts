@@ -1,5 +1,5 @@
 import { Acknowledged, Answer, badAnswers, RegisterClient } from './client';
-import { Cluster } from './cluster';
+import { Cluster, ClusterOptions } from './cluster';
 import { Fault, FaultRecord, injectAll } from './faults';
 import { checkInvariants, Findings } from './invariants';
 import { Workload, WorkloadLimits } from './workload';
@@ -11,6 +11,8 @@ export interface ScenarioOptions {
   stall: () => number;
   /** Log lines as the run goes. */
   log?: (line: string) => void;
+  /** Its servers and the service in a network namespace, if any (the shared servers and none by default). */
+  cluster?: ClusterOptions;
 }
 
 export interface ScenarioResult {
@@ -29,7 +31,7 @@ export interface ScenarioResult {
  */
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const log = options.log ?? (() => undefined);
-  const cluster = await Cluster.create();
+  const cluster = await Cluster.create(options.cluster);
   log(`run ${cluster.config.runId}: starting the distributed set (logs in ${cluster.config.dataDir})`);
   try {
     await cluster.start();
@@ -42,7 +44,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     log('seeded; workload and faults under way');
     let running = true;
     const load = workload.run(options.limits).finally(() => (running = false));
-    const records = await injectAll(cluster, client, options.faults, options.stall, () => running, log);
+    const records = await injectAll(cluster, client, options.faults, options.stall, { running: () => running, mergers: () => workload.mergers.length }, log);
     if (options.faults.length > 0) {
       await new Promise((r) => setTimeout(r, 3000));
       workload.stop();
