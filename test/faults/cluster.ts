@@ -217,6 +217,8 @@ export class Cluster {
         REGISTER_KAFKA_LOG: 'nothing',
         REGISTER_INTERNAL_SECRET: this.config.internalSecret,
         REGISTER_JWT_SECRET: this.config.jwtSecret,
+        // The same name across a restart: the restarted process takes its read models' leases back at once.
+        REGISTER_INSTANCE_ID: `${this.config.runId}.${c}`,
         DATA_DIR: this.config.dataDir,
         HOST: '127.0.0.1',
         PORT: String(ports.get(c)),

@@ -1,4 +1,16 @@
+import { hostname } from 'node:os';
 import { LeaseLost, ProjectionStates, ProjectionState } from './state';
+
+/**
+ * Who holds a copy's lease unless told: the process's instance name when it has one
+ * (REGISTER_INSTANCE_ID: unique among the live processes that share a read store, the same across
+ * restarts of one instance), else host and pid. Under an instance name, a process started again
+ * after a crash is the same owner and takes its copies back at once, instead of standing by until
+ * its predecessor's lease runs out (up to `leaseMs`).
+ */
+export function leaseOwner(env: NodeJS.ProcessEnv = process.env): string {
+  return env.REGISTER_INSTANCE_ID || `${hostname()}#${process.pid}`;
+}
 
 export interface LeaseOptions {
   owner: string;

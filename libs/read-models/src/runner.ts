@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { hostname } from 'node:os';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
 import { Batch, DocumentCache } from './batch';
 import { liveTarget, Target } from './naming';
 import { operationsOf } from './handle';
 import { InitialLoad, privateWorkingSet } from './initial-load';
+import { leaseOwner } from './lease';
 import { AnyProjection, Operation, ProjectionReader } from './projection';
 import { ReadStore } from './read-store';
 import { MemoryReadStore } from './stores/memory-read-store';
@@ -17,7 +17,7 @@ export type EventSource = Pick<EventStore, 'readAll' | 'subscribe' | 'headPositi
 export interface RunnerOptions {
   /** Which copy to write: the live one (default) or a rebuild's shadow. */
   target?: Target;
-  /** Lease owner; stable per process. */
+  /** Lease owner; stable per process (default: leaseOwner(), the instance name or host and pid). */
   owner?: string;
   leaseMs?: number;
   /** Events per read of the log. */
@@ -91,7 +91,7 @@ export class ProjectionRunner {
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.target = options.target ?? liveTarget(projection);
-    const owner = options.owner ?? `${hostname()}#${process.pid}`;
+    const owner = options.owner ?? leaseOwner();
     this.writer = new CopyWriter(store, projection, this.target, { owner, leaseMs: this.options.leaseMs, onInterrupt: (r) => this.interrupt(r), logger: this.options.logger });
     this.states = this.writer.states;
   }
