@@ -1,5 +1,5 @@
 import { ServerKafka } from '@nestjs/microservices';
-import type { EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
+import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
 import { deadLetterMessageHeaders } from '../dead-letter';
 import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
 import { deadLetterTopic } from '../topics';
@@ -67,6 +67,17 @@ export class ReliableKafkaServer extends ServerKafka {
       beforeRetry: () => payload.heartbeat(),
       deadLetter: (failure) => this.deadLetter(payload, failure),
     });
+  }
+
+  /**
+   * Services start in any order, so a group may start before the service that writes its topic has
+   * created it; subscribing to a topic the broker does not know fails and the group would never
+   * start. The group creates the topics it reads (existing ones are left as they are).
+   */
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    const topics = [...this.messageHandlers.keys()].filter((pattern) => typeof pattern === 'string');
+    if (topics.length > 0) await ensureTopics(this.client as unknown as import('kafkajs').Kafka, topics.map((topic) => ({ topic })));
+    await super.bindEvents(consumer);
   }
 
   protected override registerConsumerEventListeners(): void {
