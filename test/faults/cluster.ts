@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { Kafka } from 'kafkajs';
 import { mintToken, MintOptions } from '@register/auth';
 import { ensureTopics, eventsTopic, kafkaConfig } from '@register/messaging';
-import { ROOT, until } from '../messaging/processes';
+import { buildFixtures, ROOT, until } from '../messaging/processes';
 import { servers as sharedServers, uniqueName } from '../support/servers';
 import { NetworkNamespace } from './netns';
 import type { ServerUrls } from './private-servers';
@@ -29,6 +29,27 @@ export function snapshotBuild(dir: string): string {
   cpSync(join(ROOT, 'dist'), join(build, 'dist'), { recursive: true });
   cpSync(join(ROOT, 'scripts/paths.js'), join(build, 'scripts/paths.js'));
   return build;
+}
+
+/** The newest (max) or oldest (min) modification time of the files under `dirs` whose names end so. */
+function mtimes(dirs: string[], ending: RegExp, pick: (a: number, b: number) => number, start: number): number {
+  let found = start;
+  for (const dir of dirs.filter((d) => existsSync(d))) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && ending.test(entry.name)) found = pick(found, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return found;
+}
+
+/**
+ * Builds (tsc), unless every file of dist/ is newer than every source file it is built from: CI
+ * builds just before the tests, and a second build of the whole tree is a minute on two cores.
+ */
+export function buildUnlessFresh(): void {
+  const sources = mtimes(['libs', 'services', 'test', 'scripts'].map((d) => join(ROOT, d)), /(?<!\.(spec|test))\.ts$/, Math.max, 0);
+  const built = mtimes([join(ROOT, 'dist')], /\.js$/, Math.min, existsSync(join(ROOT, 'dist/test/faults/run-faults.js')) ? Infinity : 0);
+  if (built <= sources) buildFixtures();
 }
 
 /** A free loopback port, as the kernel hands it out. */
@@ -165,6 +186,8 @@ export class Cluster {
   readonly processes = new Map<Component, NodeProcess>();
   /** The isolated service's network namespace, if any. */
   netns?: NetworkNamespace;
+  /** The run's copy of the build (snapshotBuild). */
+  build = '';
 
   private constructor(
     readonly config: ClusterConfig,
@@ -200,7 +223,7 @@ export class Cluster {
     const ports = new Map<Component, number>();
     for (const c of COMPONENTS) ports.set(c, await freePort());
     const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${ports.get(s)}`]));
-    const build = snapshotBuild(this.config.dataDir);
+    const build = (this.build = snapshotBuild(this.config.dataDir));
     if (this.isolated) await this.isolate(this.isolated, ports, build);
     const base = { ...process.env };
     for (const key of ['METRICS_PORT', 'METRICS_HOST', 'REGISTER_JWKS_URL', 'REGISTER_RELAY']) delete base[key];

@@ -1,4 +1,4 @@
-import { buildFixtures } from '../messaging/processes';
+import { buildUnlessFresh } from './cluster';
 import { runProfile } from './matrix';
 import { formatTable, rowsOf } from './table';
 import { ScenarioResult } from './scenario';
@@ -15,7 +15,7 @@ describe('faults (CI profile): kill anything under load, lose nothing, double no
   let results: ScenarioResult[];
 
   beforeAll(async () => {
-    buildFixtures();
+    buildUnlessFresh();
     results = await runProfile('ci', (line) => process.stdout.write(`${line}\n`));
     process.stdout.write(`\n${formatTable(results)}\n`);
   });

@@ -4,7 +4,7 @@ import { readModelDatabase } from '@register/read-models';
 import { until } from '../messaging/processes';
 import { Acknowledged, RegisterClient } from './client';
 import { Cluster, SERVICES } from './cluster';
-import { shadowRebuildDiffs } from './shadow';
+import { shadowRebuildDiffsApart } from './shadow';
 import { Workload } from './workload';
 
 /** One event of a service's log, as the invariants need it. */
@@ -157,7 +157,7 @@ export async function checkInvariants(cluster: Cluster, client: RegisterClient, 
     acknowledged: client.acknowledged.length,
     ...checkLogs(events, client),
     notMoved: await membersLeftBehind(client, await cluster.bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload),
-    readModelDiffs: await shadowRebuildDiffs(cluster.config.pgUrl, cluster.config.mongoUrl),
+    readModelDiffs: await shadowRebuildDiffsApart(cluster.build, cluster.config.pgUrl, cluster.config.mongoUrl),
     verification: await verification(cluster.gatewayUrl, await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] })),
   };
 }

@@ -1,9 +1,21 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
 import { openPostgresEventStore } from '@register/event-store';
 import { logReaderOf, MongoReadStore, readModelDatabase, rebuildShadowDiff } from '@register/read-models';
 import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
+import { ROOT } from '../messaging/processes';
 import { SERVICES } from './cluster';
+
+const run = promisify(execFile);
+
+/** shadowRebuildDiffs in a process of its own, from a copy of the build (see shadow-main.ts). */
+export async function shadowRebuildDiffsApart(build: string, pgUrl: string, mongoUrl: string): Promise<string[]> {
+  const { stdout } = await run(process.execPath, ['-r', join(build, 'scripts/paths.js'), join(build, 'dist/test/faults/shadow-main.js'), pgUrl, mongoUrl], { cwd: ROOT, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') }, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as string[];
+}
 
 /**
  * A shadow rebuild of every projection of every service, diffed against the live copy, as the
