@@ -1,20 +1,20 @@
 /**
  * The unit summary (GET /reports/units/{id}/summary's read) for a province of 3,000 branches and
  * 200,000 members, beside a plain query of the same read model in the same run: one find of the
- * province's branches (`report-structure.branches` by unit), the largest single read the summary
- * makes. The read model's documents are built directly, as the four reporting projections leave
- * them (a province of 10 districts, 100 communes, 30 branches each, about 67 members a branch
- * admitted over ten years, a secretary each, ratings, 50 courses), on each store: the embedded
- * memory store and FerretDB (MongoDB wire, as distributed).
+ * province's branch documents (`report.branches` by the structure's unitIds), the largest read
+ * the summary makes. The read model's documents are built directly, as the four reporting
+ * projections leave them (a province of 10 districts, 100 communes, 30 branches each, about 67
+ * members a branch admitted over ten years, a secretary each, ratings, 50 courses), on each store:
+ * the embedded memory store and FerretDB (MongoDB wire, as distributed).
  *
  * Run: npm run bench:reports  (BENCH_STORES=memory,ferretdb; BENCH_ROUNDS; BENCH_OPS per round)
  */
 import { performance } from 'node:perf_hooks';
 import { Doc, liveTarget, MemoryReadStore, MongoReadStore, ProjectionQueries, ReadStore } from '@register/read-models';
 import { OFFICER_SOURCES } from '@register/contracts';
-import { REPORTED_SERVICES, REPORTING_PROJECTIONS } from '../../services/gateway/src/reports/summary/reporting-projections';
+import { BRANCH_FIELDS, REPORT_BRANCHES, REPORTED_SERVICES, REPORTING_PROJECTIONS, reportingStore } from '../../services/gateway/src/reports/summary/reporting-projections';
 import { ReportingReadModel } from '../../services/gateway/src/reports/summary/reporting-read-model';
-import { SummaryReadModel } from '../../services/gateway/src/reports/summary/summary.read-model';
+import { branchesFilter, SummaryReadModel } from '../../services/gateway/src/reports/summary/summary.read-model';
 import { subtreeOn } from '../../services/gateway/src/reports/summary/summary';
 import { UnitFactsDoc } from '../../services/gateway/src/reports/summary/structure-facts.projection';
 import { servers, uniqueName } from '../support/servers';
@@ -63,36 +63,46 @@ function province(): Docs {
         const secretary = `m${member - 1}`;
         membership.push({ _id: id, members: deltas, away: { '2020-06-01': 2 }, admitted, introduced: { 2020: 1 }, partyAdmitted: { 2020: n % 2 }, secretaries: { '2019-09-01': { memberId: secretary, source: OFFICER_SOURCES[n % OFFICER_SOURCES.length] } } });
         evaluation.push({ _id: id, ratings: { 2020: { scale: 'branch-classic', grade: ['strong', 'good', 'average'][n % 3] } }, memberRatings: { 2020: { 'member-classic': { excellent: 10, good: 40, average: size - 50 } } }, commendations: { 2020: n % 4 === 0 ? 1 : 0 } });
-        if (n % 3 !== 0) trainees.push({ _id: secretary, courses: [`2020/course-${n % 50}`] });
+        if (n % 3 !== 0) trainees.push({ _id: id, trainees: [{ year: 2020, memberId: secretary, courseId: `course-${n % 50}` }] });
       }
     }
   }
-  const courses = Array.from({ length: 50 }, (_, k) => ({ _id: `course-${k}`, organiserUnitId: `d${k % DISTRICTS}`, year: 2020, cancelled: false, participantIds: trainees.filter((_, t) => t % 50 === k).map((t) => t._id), secretaryIds: [] }));
+  const courses = Array.from({ length: 50 }, (_, k) => ({ _id: `course-${k}`, organiserUnitId: `d${k % DISTRICTS}`, year: 2020, cancelled: false, participantIds: trainees.filter((_, t) => t % 50 === k).map((t) => (t.trainees as Array<{ memberId: string }>)[0].memberId), secretaryIds: [] }));
   return {
     organisation: { units, branches },
     personnel: { members, branches: membership },
     evaluation: { ratings: [], branches: evaluation },
-    training: { courses, trainees },
+    training: { courses, branches: trainees },
   };
 }
 
-async function load(store: ReadStore, docs: Docs) {
+/** Each projection's collections; the four `branches` merged into one reporting document per branch, each projection's field its own. */
+async function load(inner: ReadStore, docs: Docs) {
+  const store = reportingStore(inner);
+  const merged = new Map<string, Doc>();
   for (const service of REPORTED_SERVICES) {
     const projection = REPORTING_PROJECTIONS[service];
     const target = liveTarget(projection);
     for (const [name, spec] of Object.entries(projection.collections)) {
       await store.ensureCollection(target.collection(name), spec);
-      const all = (docs[service][name] ?? []).map((d) => ({ ...d, _pos: 1 }));
+      const all: Doc[] = (docs[service][name] ?? []).map((d) => ({ ...d, _pos: 1 }));
+      if (name === 'branches') {
+        for (const { _id, ...own } of all) merged.set(_id as string, { ...(merged.get(_id as string) ?? { _id }), [BRANCH_FIELDS[service]]: own });
+        continue;
+      }
       for (let i = 0; i < all.length; i += 10_000) await store.insert(target.collection(name), all.slice(i, i + 10_000));
     }
   }
+  const all = [...merged.values()];
+  for (let i = 0; i < all.length; i += 1_000) await inner.insert(REPORT_BRANCHES, all.slice(i, i + 1_000));
 }
 
 /** The summary's read over the store as the gateway has it, without runners (no minPosition is asked). */
-function readModelOver(store: ReadStore) {
+function readModelOver(inner: ReadStore) {
+  const store = reportingStore(inner);
   const queries = Object.fromEntries(REPORTED_SERVICES.map((s) => [s, new ProjectionQueries(REPORTING_PROJECTIONS[s], store, liveTarget(REPORTING_PROJECTIONS[s]), { position: 1 } as never)]));
-  const reporting = { of: async (s: string) => queries[s], positions: () => ({}) } as unknown as ReportingReadModel;
-  return { summary: new SummaryReadModel(reporting), structure: queries.organisation };
+  const reporting = { of: async (s: string) => queries[s], positions: () => ({}), store } as unknown as ReportingReadModel;
+  return { summary: new SummaryReadModel(reporting), structure: queries.organisation, store };
 }
 
 async function timed(body: () => Promise<unknown>, latencies: number[]) {
@@ -108,12 +118,12 @@ async function measure(kind: string, docs: Docs) {
   const t0 = performance.now();
   await load(store, docs);
   const loadSeconds = round((performance.now() - t0) / 1000, 1);
-  const { summary, structure } = readModelOver(store);
+  const { summary, structure, store: reporting } = readModelOver(store);
   const units = (await structure.collection('units').find()) as unknown as UnitFactsDoc[];
   const subtree = [...subtreeOn(units, 'p', '2020-12-31')!];
   const check = await summary.summary('p', 2020, '2020-12-31');
-  if (check.branches.total !== 3000 || check.members.total !== MEMBERS) throw new Error(`wrong summary: ${JSON.stringify(check)}`);
-  const plain = () => structure.collection('branches').find({ unitIds: { $in: subtree } });
+  if (check.branches.total !== 3000 || check.members.total !== MEMBERS || check.training.secretariesTrained !== 2000) throw new Error(`wrong summary: ${JSON.stringify(check)}`);
+  const plain = () => reporting.find(REPORT_BRANCHES, branchesFilter(subtree));
   const report = () => summary.summary('p', 2020, '2020-12-31');
   await timed(plain, []);
   await timed(report, []);

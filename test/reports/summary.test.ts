@@ -82,6 +82,9 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     console.log(`shadow diff (reporting, embedded): ${JSON.stringify(diffs)}`);
     for (const d of Object.values(diffs)) expect(d.differences).toBe(0);
     expect(Object.keys(diffs).sort()).toEqual(['report-evaluation', 'report-membership', 'report-structure', 'report-training']);
+    // each projection's own field of the 84 branch documents was rebuilt and compared
+    for (const projection of ['report-structure', 'report-membership', 'report-evaluation']) expect(diffs[projection].documents.branches).toBe(84);
+    expect(diffs['report-training'].documents.branches).toBeGreaterThan(0);
   });
 
   describe('after the 2025 reform (district abolished, communes under the province, two communes merged)', () => {

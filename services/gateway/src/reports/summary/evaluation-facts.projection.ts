@@ -16,8 +16,9 @@ export interface RatingFactsDoc {
 }
 
 /**
- * `report-evaluation.branches`: per branch and year, the branch's decided rating and its members'
- * grades counted by scale then grade (scales are never mixed), and the commendations of the year.
+ * `report-evaluation.branches`, the `evaluation` field of the branch's reporting document: per
+ * year, the branch's decided rating and its members' grades counted by scale then grade (scales
+ * are never mixed), and the commendations of the year.
  */
 export interface BranchEvaluationDoc {
   _id: string;
@@ -40,7 +41,7 @@ function graded(r: Omit<RatingFactsDoc, '_id' | 'grade'>, grade: string, previou
 /** Decided ratings and commendations per branch, from evaluation's events. */
 export const evaluationFacts = defineProjection<EvaluationEvent, C>({
   name: 'report-evaluation',
-  version: 1,
+  version: 2,
   collections: { ratings: {}, branches: {} },
   handlers: {
     RatingDecided: async (e: E<'RatingDecided'>, reader) => {

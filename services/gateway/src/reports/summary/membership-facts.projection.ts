@@ -17,9 +17,9 @@ export interface MemberFactsDoc {
 export type SecretaryEntry = { memberId: string; source: string } | null;
 
 /**
- * `report-membership.branches`: one per branch, counted rather than listed so that a province's
- * summary reads 3,000 documents, not 200,000: members and members away as dated changes, the
- * year counts (admitted, introduced to the Party, admitted to the Party), the secretary's post.
+ * `report-membership.branches`, the `membership` field of the branch's reporting document:
+ * counted rather than listed so that a province's summary reads 3,000 documents, not 200,000:
+ * members and members away as dated changes, the year counts (admitted, introduced to the Party, admitted to the Party), the secretary's post.
  */
 export interface BranchMembershipDoc {
   _id: string;
@@ -54,7 +54,7 @@ async function yearCount(reader: ProjectionReader<C>, memberId: string, field: s
 /** Membership, its year counts and the secretaries' posts per branch, from personnel's events. */
 export const membershipFacts = defineProjection<PersonnelEvent, C>({
   name: 'report-membership',
-  version: 1,
+  version: 2,
   collections: { members: {}, branches: {} },
   handlers: {
     MemberAdmitted: (e: E<'MemberAdmitted'>) => [

@@ -4,12 +4,12 @@ import { liveTarget, ProjectionQueries, ProjectionRunner, ReadStore, ReadStores,
 import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig, Readiness } from '@register/service-kit';
 import { REMOTE_LOGS, RemoteLogs } from '../../audit/audit-log';
 import { ServiceLogSource } from './log-source';
-import { REPORTED_SERVICES, REPORTING_PROJECTIONS, REPORTING_STORE, ReportedService } from './reporting-projections';
-
+import { REPORTED_SERVICES, REPORTING_PROJECTIONS, REPORTING_STORE, ReportedService, reportingStore } from './reporting-projections';
 
 /**
  * The reporting read model: a runner per service's log, each into the gateway's read store with
- * its own checkpoint, lease and rebuilds, like every projection. Reports wait on it per service.
+ * its own checkpoint, lease and rebuilds, like every projection; each writes its own field of the
+ * branches' shared reporting documents (reportingStore). Reports wait on it per service.
  */
 @Injectable()
 export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,7 +26,7 @@ export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const store = (this.store = await this.stores.open(REPORTING_STORE));
+    const store = (this.store = reportingStore(await this.stores.open(REPORTING_STORE)));
     const logger = { log: (m: string) => this.logger.log(m), warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) };
     for (const service of REPORTED_SERVICES) {
       const log = this.logOf(service);

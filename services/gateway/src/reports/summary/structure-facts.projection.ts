@@ -14,7 +14,11 @@ export interface UnitFactsDoc {
   endedOn: string | null;
 }
 
-/** `report-structure.branches`: a branch's unit and whether it is residential, on each day they changed; every unit it ever sat in. */
+/**
+ * `report-structure.branches`, the `structure` field of the branch's reporting document: a
+ * branch's unit and whether it is residential, on each day they changed; every unit it ever sat
+ * in (`unitIds`, indexed: a subtree's branch documents are one find).
+ */
 export interface BranchFactsDoc {
   _id: string;
   units: Timeline<string>;
@@ -31,7 +35,7 @@ const ended = (collection: C, id: string, day: string) => op.upsert<C>(collectio
  */
 export const structureFacts = defineProjection<OrganisationEvent, C>({
   name: 'report-structure',
-  version: 1,
+  version: 2,
   collections: { units: {}, branches: { indexes: [{ key: { unitIds: 1 } }] } },
   handlers: {
     UnitEstablished: (e: E<'UnitEstablished'>) =>

@@ -1,25 +1,31 @@
-import { BranchEvaluationDoc } from './evaluation-facts.projection';
-import { BranchMembershipDoc } from './membership-facts.projection';
-import { subtreeOn, summarise, SummaryFacts } from './summary';
+import { BranchReportDoc, subtreeOn, summarise, SummaryFacts } from './summary';
 import { totalOn, valueOn } from './timeline';
 
 const unit = (_id: string, parents: Record<string, string | null>, endedOn: string | null = null) => ({ _id, kind: 'grassroots', parents, endedOn });
-const branch = (_id: string, units: Record<string, string>, endedOn: string | null = null) => ({ _id, units, residential: { '2015-01-01': true }, unitIds: Object.values(units), endedOn });
+const structure = (units: Record<string, string>, endedOn: string | null = null) => ({ units, residential: { '2015-01-01': true }, unitIds: Object.values(units), endedOn });
 
 /** A district abolished in 2025: its commune x1 moved under the province p, x2 merged into x1. */
 const facts = (): SummaryFacts => ({
   units: [unit('p', { '2015-01-01': null }), unit('d', { '2015-01-01': 'p' }, '2025-07-01'), unit('x1', { '2015-01-01': 'd', '2025-07-01': 'p' }), unit('x2', { '2015-01-01': 'd' }, '2025-07-01')],
-  branches: [branch('b1', { '2015-01-01': 'x1' }), branch('b2', { '2015-01-01': 'x2', '2025-07-01': 'x1' }), branch('b3', { '2015-01-01': 'x2' }, '2020-06-01')],
-  membership: new Map<string, BranchMembershipDoc>([
-    ['b1', { _id: 'b1', members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admitted: { 2020: 2 }, introduced: { 2020: 2 }, partyAdmitted: { 2020: 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } }],
-    ['b2', { _id: 'b2', members: { '2018-03-26': 4 }, secretaries: { '2019-09-01': { memberId: 'm2', source: 'militia' }, '2020-10-01': null } }],
-  ]),
-  evaluation: new Map<string, BranchEvaluationDoc>([
-    ['b1', { _id: 'b1', ratings: { 2020: { scale: 'branch-classic', grade: 'strong' } }, memberRatings: { 2020: { 'member-classic': { good: 2, weak: 0 } }, 2023: { 'four-level': { good: 5 } } }, commendations: { 2020: 1 } }],
-    ['b2', { _id: 'b2', ratings: { 2020: { scale: 'branch-classic', grade: 'good' } }, memberRatings: { 2020: { 'member-classic': { good: 1, excellent: 1 } } } }],
-  ]),
+  branches: [
+    {
+      _id: 'b1',
+      structure: structure({ '2015-01-01': 'x1' }),
+      membership: { members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admitted: { 2020: 2 }, introduced: { 2020: 2 }, partyAdmitted: { 2020: 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } },
+      evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'strong' } }, memberRatings: { 2020: { 'member-classic': { good: 2, weak: 0 } }, 2023: { 'four-level': { good: 5 } } }, commendations: { 2020: 1 } },
+      training: { trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }, { year: 2019, memberId: 'm2', courseId: 'c0' }] },
+    },
+    {
+      _id: 'b2',
+      structure: structure({ '2015-01-01': 'x2', '2025-07-01': 'x1' }),
+      membership: { members: { '2018-03-26': 4 }, secretaries: { '2019-09-01': { memberId: 'm2', source: 'militia' }, '2020-10-01': null } },
+      evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'good' } }, memberRatings: { 2020: { 'member-classic': { good: 1, excellent: 1 } } } },
+    },
+    { _id: 'b3', structure: structure({ '2015-01-01': 'x2' }, '2020-06-01') },
+    // facts of a branch organisation's log does not (yet) name: counted nowhere
+    { _id: 'b4', membership: { members: { '2018-03-26': 9 } } },
+  ] satisfies BranchReportDoc[],
   courses: [{ _id: 'c1', organiserUnitId: 'd', year: 2020, cancelled: false, participantIds: ['m1', 'm3'], secretaryIds: ['m1'] }, { _id: 'c2', organiserUnitId: 'd', year: 2020, cancelled: true, participantIds: ['m2'], secretaryIds: [] }],
-  trainees: new Map([['m1', { _id: 'm1', courses: ['2020/c1'] }]]),
 });
 
 describe('the unit summary (pure)', () => {
@@ -36,7 +42,7 @@ describe('the unit summary (pure)', () => {
     expect(subtreeOn(facts().units, 'd', '2025-12-31')).toBeNull();
   });
 
-  it('counts structure, members and posts on the day and the year\'s counts over the year, scales kept apart', () => {
+  it('counts structure, members and posts on the day and the year\'s counts over the year, scales kept apart, from one document per branch', () => {
     expect(summarise(facts(), 'd', 2020, '2020-12-31')).toEqual({
       unitId: 'd', year: 2020, asOf: '2020-12-31',
       branches: { total: 2, residential: 2, withoutSecretary: 1, withoutMembers: 0 },
@@ -47,6 +53,13 @@ describe('the unit summary (pure)', () => {
       party: { introduced: 2, admitted: 1 },
       commendations: 1,
     });
+  });
+
+  it('counts a secretary trained when a branch document read records them in a course of the year', () => {
+    const trainedIn2019 = summarise({ ...facts(), branches: facts().branches.map((b) => (b._id === 'b1' ? { ...b, training: { trainees: [{ year: 2019, memberId: 'm1', courseId: 'c0' }] } } : b)) }, 'd', 2020, '2020-12-31');
+    expect(trainedIn2019?.training).toMatchObject({ secretaries: 1, secretariesTrained: 0, rate: 0 });
+    const trainedOnAnotherBranch = summarise({ ...facts(), branches: facts().branches.map((b) => (b._id === 'b1' ? { ...b, training: undefined } : b._id === 'b3' ? { ...b, training: { trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }] } } : b)) }, 'd', 2020, '2020-12-31');
+    expect(trainedOnAnotherBranch?.training).toMatchObject({ secretariesTrained: 1, rate: 1 });
   });
 
   it('after the reform, the province counts the moved and merged communes\' branches; a day before the branch closed, three', () => {

@@ -2,19 +2,30 @@ import { BranchEvaluationDoc } from './evaluation-facts.projection';
 import { BranchMembershipDoc } from './membership-facts.projection';
 import { BranchFactsDoc, UnitFactsDoc } from './structure-facts.projection';
 import { Timeline, totalOn, valueOn } from './timeline';
-import { CourseFactsDoc, TraineeDoc } from './training-facts.projection';
+import { BranchTrainingDoc, CourseFactsDoc } from './training-facts.projection';
+
+type Fields<T> = Omit<T, '_id'>;
+
+/**
+ * `report.branches`: one reporting document per branch, each field written by the projection of
+ * one service's log (with its own `_pos`): structure, membership, evaluation, training.
+ */
+export interface BranchReportDoc {
+  _id: string;
+  structure?: Fields<BranchFactsDoc>;
+  membership?: Fields<BranchMembershipDoc>;
+  evaluation?: Fields<BranchEvaluationDoc>;
+  training?: Fields<BranchTrainingDoc>;
+}
 
 /** What the four services' facts say, as the read model gives them for one report. */
 export interface SummaryFacts {
   /** Every unit: a subtree is found from its root on the day. */
   units: UnitFactsDoc[];
-  /** Every branch that ever sat in one of the subtree's units. */
-  branches: BranchFactsDoc[];
-  membership: Map<string, BranchMembershipDoc>;
-  evaluation: Map<string, BranchEvaluationDoc>;
+  /** The reporting documents of every branch that ever sat in one of the subtree's units. */
+  branches: BranchReportDoc[];
   /** Courses organised by the subtree's units (any year; the summary keeps the year's). */
   courses: CourseFactsDoc[];
-  trainees: Map<string, TraineeDoc>;
 }
 
 export type GradeCounts = Record<string, Record<string, number>>;
@@ -80,20 +91,21 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
   };
   const secretaryIds: string[] = [];
   for (const b of facts.branches) {
-    if (existedOn(b.units, b.endedOn, day) && subtree.has(valueOn(b.units, day)!)) countBranch(s, facts, b, day, secretaryIds);
+    const where = b.structure;
+    if (where && existedOn(where.units, where.endedOn, day) && subtree.has(valueOn(where.units, day)!)) countBranch(s, b, day, secretaryIds);
   }
   s.training = training(facts, subtree, year, secretaryIds);
   return s;
 }
 
 /** Adds one branch of the subtree (as it stood on `day`) to the summary; its secretary's id to `secretaryIds`. */
-function countBranch(s: UnitSummary, facts: SummaryFacts, b: BranchFactsDoc, day: string, secretaryIds: string[]) {
+function countBranch(s: UnitSummary, b: BranchReportDoc, day: string, secretaryIds: string[]) {
   const y = String(s.year);
-  const m = facts.membership.get(b._id) ?? { _id: b._id };
+  const m = b.membership ?? {};
   const secretary = valueOn(m.secretaries, day);
   const members = totalOn(m.members, day);
   s.branches.total += 1;
-  if (valueOn(b.residential, day)) s.branches.residential += 1;
+  if (valueOn(b.structure?.residential, day)) s.branches.residential += 1;
   if (!secretary) s.branches.withoutSecretary += 1;
   if (members <= 0) s.branches.withoutMembers += 1;
   s.members.total += members;
@@ -106,17 +118,22 @@ function countBranch(s: UnitSummary, facts: SummaryFacts, b: BranchFactsDoc, day
     add(s.secretaries.bySource, secretary.source);
     secretaryIds.push(secretary.memberId);
   }
-  const e = facts.evaluation.get(b._id);
+  const e = b.evaluation;
   const rating = e?.ratings?.[y];
   if (rating) add((s.ratings.branches[rating.scale] ??= {}), rating.grade);
   addGrades(s.ratings.members, e?.memberRatings?.[y]);
   s.commendations += e?.commendations?.[y] ?? 0;
 }
 
+/**
+ * The year's courses organised in the subtree, and the secretaries who took part in a course of
+ * the year (organised anywhere), found on the branch documents read: training records a
+ * participant on their branch of the day of enrolment.
+ */
 function training(facts: SummaryFacts, subtree: Set<string>, year: number, secretaryIds: string[]): UnitSummary['training'] {
   const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && subtree.has(c.organiserUnitId));
-  const prefix = `${year}/`;
-  const trained = secretaryIds.filter((id) => facts.trainees.get(id)?.courses.some((entry) => entry.startsWith(prefix))).length;
+  const trainees = new Set(facts.branches.flatMap((b) => (b.training?.trainees ?? []).flatMap((t) => (t.year === year ? [t.memberId] : []))));
+  const trained = secretaryIds.filter((id) => trainees.has(id)).length;
   return {
     courses: courses.length,
     participants: courses.reduce((n, c) => n + c.participantIds.length, 0),

@@ -2,10 +2,10 @@ import { CourseEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op, ProjectionReader } from '@register/read-models';
 
-type C = 'courses' | 'trainees';
+type C = 'courses' | 'branches';
 type E<T extends CourseEvent['type']> = RecordedEvent<Extract<CourseEvent, { type: T }>>;
 
-/** `report-training.courses`: a course, the unit that organised it, the year it counts for, who took part. */
+/** `report-training.courses`: a course, the unit that organised it, the year it counts for, who took part and from which branches. */
 export interface CourseFactsDoc {
   _id: string;
   organiserUnitId: string;
@@ -14,27 +14,40 @@ export interface CourseFactsDoc {
   cancelled: boolean;
   participantIds: string[];
   secretaryIds: string[];
+  branchIds?: string[];
+}
+
+/** One member's part in one course, kept on the branch the member was in on enrolment (ids are values, never field names: they may hold dots). */
+export interface TraineeEntry {
+  year: number;
+  memberId: string;
+  courseId: string;
 }
 
 /**
- * `report-training.trainees`: the courses a member took part in, each as `<year>/<courseId>` (a
- * course id may hold dots, so it is a value, never a field name); a cancelled course taken out.
+ * `report-training.branches`, the `training` field of the branch's reporting document: who of the
+ * branch took part in which (not cancelled) course, so that a summary finds its secretaries' training
+ * on the branch documents it reads anyway, with no read per member.
  */
-export interface TraineeDoc {
+export interface BranchTrainingDoc {
   _id: string;
-  courses: string[];
+  trainees?: TraineeEntry[];
 }
-
-/** The entry of one course in a trainee's list. */
-export const traineeEntry = (year: number, courseId: string) => `${year}/${courseId}`;
 
 const course = async (reader: ProjectionReader<C>, id: string) => (await reader.read('courses', id)) as CourseFactsDoc | undefined;
 
-/** Courses and who took part in them, from training's events. */
+/** The participants' entries per branch (their branch on enrolment). */
+function byBranch(courseId: string, year: number, participants: Array<{ memberId: string; branchId: string }>): Map<string, TraineeEntry[]> {
+  const out = new Map<string, TraineeEntry[]>();
+  for (const p of participants) out.set(p.branchId, [...(out.get(p.branchId) ?? []), { year, memberId: p.memberId, courseId }]);
+  return out;
+}
+
+/** Courses and who took part in them, per course and per branch, from training's events. */
 export const trainingFacts = defineProjection<CourseEvent, C>({
   name: 'report-training',
-  version: 1,
-  collections: { courses: { indexes: [{ key: { organiserUnitId: 1 } }] }, trainees: {} },
+  version: 2,
+  collections: { courses: { indexes: [{ key: { organiserUnitId: 1 } }] }, branches: {} },
   handlers: {
     CourseScheduled: (e: E<'CourseScheduled'>) =>
       op.replace<C>('courses', e.data.courseId, { organiserUnitId: e.data.organiserUnitId, year: Number(e.data.endsOn.slice(0, 4)), cancelled: false, participantIds: [], secretaryIds: [] }),
@@ -43,15 +56,16 @@ export const trainingFacts = defineProjection<CourseEvent, C>({
       if (!c) return [];
       const ids = e.data.participants.map((p) => p.memberId);
       const secretaries = e.data.participants.filter((p) => p.post === 'secretary').map((p) => p.memberId);
+      const entries = byBranch(c._id, c.year, e.data.participants);
       return [
-        op.update<C>('courses', c._id, { $addToSet: { participantIds: { $each: ids }, secretaryIds: { $each: secretaries } } }),
-        ...ids.map((id) => op.upsert<C>('trainees', id, { $addToSet: { courses: traineeEntry(c.year, c._id) } })),
+        op.update<C>('courses', c._id, { $addToSet: { participantIds: { $each: ids }, secretaryIds: { $each: secretaries }, branchIds: { $each: [...entries.keys()] } } }),
+        ...[...entries].map(([branchId, each]) => op.upsert<C>('branches', branchId, { $addToSet: { trainees: { $each: each } } })),
       ];
     },
     CourseCancelled: async (e: E<'CourseCancelled'>, reader) => {
       const c = await course(reader, e.data.courseId);
       if (!c) return [];
-      return [op.update<C>('courses', c._id, { $set: { cancelled: true } }), ...c.participantIds.map((id) => op.update<C>('trainees', id, { $pull: { courses: traineeEntry(c.year, c._id) } }))];
+      return [op.update<C>('courses', c._id, { $set: { cancelled: true } }), ...(c.branchIds ?? []).map((id) => op.update<C>('branches', id, { $pull: { trainees: { courseId: c._id } } }))];
     },
   },
 });
