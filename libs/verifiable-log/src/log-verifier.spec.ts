@@ -79,6 +79,49 @@ describe('verifying a log', () => {
     expect(kinds(rows.slice(0, 10), notes)).toEqual([[100, 'gap']]);
   });
 
+  it('reads an entry of many kilobytes and multi-byte text, and finds an edit at its end', () => {
+    const entry = JSON.stringify(['event-0', 'stream', 0, 'BranchEstablished', 1, { name: 'Chi đoàn Đội Cấn '.repeat(600) }, {}, '2026-12-02T00:00:00.000Z']);
+    const hash = eventHash(GENESIS, entry);
+    const { rows } = honestLog(3);
+    const long = { position: 40, seq: 3, prevHash: rows[2].hash, hash: toHex(eventHash(Buffer.from(rows[2].hash as string, 'hex'), entry)), entry };
+    expect(kinds([{ position: 1, seq: 0, prevHash: toHex(GENESIS), hash: toHex(hash), entry }])).toEqual([]);
+    expect(kinds([...rows, long])).toEqual([]);
+    expect(kinds([...rows, { ...long, entry: entry.replace(/Cấn (?=")/, 'Cán ') }])).toEqual([[40, 'edited']]);
+  });
+
+  it('names an event whose hashes are not hashes, and goes on', () => {
+    const { rows } = honestLog(6);
+    const cut = { ...rows[2], hash: (rows[2].hash as string).slice(0, 62) };
+    const notHex = { ...rows[4], prevHash: `${(rows[4].prevHash as string).slice(0, 63)}g` };
+    expect(kinds([rows[0], rows[1], cut, rows[3], notHex, rows[5]])).toEqual([
+      [30, 'edited'],
+      [40, 'deleted'],
+      [50, 'edited'],
+      [60, 'deleted'],
+    ]);
+  });
+
+  it('verifies two logs fed in turns, each on its own', () => {
+    const [a, b] = [honestLog(8), honestLog(8)];
+    b.rows.forEach((r, i) => (b.rows[i] = { ...r, entry: r.entry.replace('Chi', 'Liên') }));
+    const chained = (rows: ChainRow[]) => rows.reduce<{ rows: ChainRow[]; prev: Buffer }>(
+      (acc, r, seq) => {
+        const hash = eventHash(acc.prev, r.entry);
+        acc.rows.push({ ...r, seq, prevHash: toHex(acc.prev), hash: toHex(hash) });
+        return { rows: acc.rows, prev: hash };
+      },
+      { rows: [], prev: GENESIS },
+    ).rows;
+    const [va, vb] = [new LogVerifier(), new LogVerifier()];
+    const other = chained(b.rows);
+    a.rows.forEach((r, i) => {
+      va.feed(r);
+      vb.feed(other[i]);
+    });
+    expect(va.finish([], NAME, keys.publicKey).problems).toEqual([]);
+    expect(vb.finish([], NAME, keys.publicKey).problems).toEqual([]);
+  });
+
   it('finds the longest rising run', () => {
     expect(longestRisingRun([0, 1, 6, 3, 4, 5, 2, 7])).toEqual([true, true, false, true, true, true, false, true]);
     expect(longestRisingRun([])).toEqual([]);

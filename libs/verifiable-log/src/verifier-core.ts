@@ -16,19 +16,29 @@ export const HASH_SIZE = 32;
 export const GENESIS: Hash = Buffer.alloc(HASH_SIZE);
 
 /** node:crypto's one-shot hash where this Node has it (20.12 and later): much cheaper for small inputs. */
-const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer }).hash;
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: Buffer, encoding: 'latin1') => string }).hash;
 
-const sha256 = (...parts: Buffer[]): Hash => {
-  if (oneShot) return oneShot('sha256', parts.length === 1 ? parts[0] : Buffer.concat(parts), 'buffer');
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
+/**
+ * SHA-256 as a binary string (one character per byte, `latin1`): the form the verifier keeps hashes
+ * in. A string result costs far less than a Buffer, which gets memory of its own; of the strings,
+ * binary is the cheapest to make and to write back into the next hash's input.
+ */
+function sha256Binary(data: Buffer): string {
+  return oneShot ? oneShot('sha256', data, 'latin1') : createHash('sha256').update(data).digest('binary'); // latin1's other name
+}
+
+const sha256 = (...parts: Buffer[]): Hash => Buffer.from(sha256Binary(parts.length === 1 ? parts[0] : Buffer.concat(parts)), 'latin1');
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
 export const toHex = (h: Buffer): string => h.toString('hex');
 export const fromHex = (s: string): Hash => Buffer.from(s, 'hex');
+
+/** Is `s` a SHA-256 hash as the log writes it (64 lowercase hex digits)? */
+export const isHexHash = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f]{64}$/.test(s);
+
+/** The input of an inner node's hash, kept from one call to the next (hashing is synchronous): no allocation per hash. */
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE).fill(1, 0, 1); // 0x01 ‖ left ‖ right
 
 /** An event's chain hash: the previous event's hash and the event exactly as stored (its entry text). */
 export function eventHash(prev: Hash, entry: string): Hash {
@@ -38,7 +48,13 @@ export function eventHash(prev: Hash, entry: string): Hash {
   return sha256(bytes);
 }
 
-/** RFC 9162 §2.1.1: a leaf's hash (here the leaf is an event's chain hash). */
+/** An inner node's hash over two binary strings (the tree's own hashes). */
+function nodeHashBinary(left: string, right: string): string {
+  NODE_INPUT.write(left, 1, HASH_SIZE, 'latin1');
+  NODE_INPUT.write(right, 1 + HASH_SIZE, HASH_SIZE, 'latin1');
+  return sha256Binary(NODE_INPUT);
+}
+/** The same over bytes of any length: RFC 9162's test vectors, and proofs an adversary may have cut. */
 export const leafHash = (leaf: Buffer): Hash => sha256(LEAF, leaf);
 export const nodeHash = (left: Hash, right: Hash): Hash => sha256(NODE, left, right);
 
@@ -65,7 +81,7 @@ export function rootOf(leaves: Hash[], from = 0, to = leaves.length): Hash {
  */
 export class Frontier {
   private constructor(
-    private readonly nodes: { hash: Hash; height: number }[],
+    private readonly nodes: { hash: string; height: number }[],
     private count: number,
   ) {}
 
@@ -77,7 +93,8 @@ export class Frontier {
   static fromJSON(saved: { size: number; nodes: string[] }): Frontier {
     const heights = heightsOf(saved.size);
     if (heights.length !== saved.nodes.length) throw new Error(`a frontier of ${saved.size} leaves has ${heights.length} nodes, not ${saved.nodes.length}`);
-    return new Frontier(saved.nodes.map((h, i) => ({ hash: fromHex(h), height: heights[i] })), saved.size);
+    if (!saved.nodes.every(isHexHash)) throw new Error('a frontier node is not a SHA-256 hash in hex');
+    return new Frontier(saved.nodes.map((h, i) => ({ hash: fromHex(h).toString('latin1'), height: heights[i] })), saved.size);
   }
 
   get size(): number {
@@ -85,24 +102,34 @@ export class Frontier {
   }
 
   append(leaf: Hash): void {
-    let node = { hash: leaf, height: 0 };
-    while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1].height === node.height) {
-      const left = this.nodes.pop() as { hash: Hash; height: number };
-      node = { hash: nodeHash(left.hash, node.hash), height: node.height + 1 };
-    }
-    this.nodes.push(node);
-    this.count += 1;
+    this.push(leaf.toString('latin1'));
+  }
+
+  /** Appends a leaf hash given as a binary string (see sha256Binary). */
+  appendBinary(leaf: string): void {
+    this.push(leaf);
   }
 
   root(): Hash {
     if (this.nodes.length === 0) return sha256();
     let r = this.nodes[this.nodes.length - 1].hash;
-    for (let i = this.nodes.length - 2; i >= 0; i -= 1) r = nodeHash(this.nodes[i].hash, r);
-    return r;
+    for (let i = this.nodes.length - 2; i >= 0; i -= 1) r = nodeHashBinary(this.nodes[i].hash, r);
+    return Buffer.from(r, 'latin1');
   }
 
   toJSON(): { size: number; nodes: string[] } {
-    return { size: this.count, nodes: this.nodes.map((n) => toHex(n.hash)) };
+    return { size: this.count, nodes: this.nodes.map((n) => toHex(Buffer.from(n.hash, 'latin1'))) };
+  }
+
+  /** Node hashes are kept as binary strings (see sha256Binary). */
+  private push(leaf: string): void {
+    let node = { hash: leaf, height: 0 };
+    while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1].height === node.height) {
+      const left = this.nodes.pop() as { hash: string; height: number };
+      node = { hash: nodeHashBinary(left.hash, node.hash), height: node.height + 1 };
+    }
+    this.nodes.push(node);
+    this.count += 1;
   }
 }
 
@@ -283,12 +310,58 @@ export interface LogVerdict {
 }
 
 /**
+ * Draws each event's hash and leaf hash from one buffer laid out as 0x00 ‖ previous hash ‖ entry
+ * (UTF-8). The event's hash is SHA-256 of all but the first byte. The stored hash is then written
+ * over the previous one: the first 33 bytes are the leaf's input (RFC 9162: 0x00 ‖ leaf), and they
+ * already hold the next event's previous hash when the chain gives it, so it is not read again.
+ */
+class ChainReader {
+  private bytes = Buffer.alloc(4096);
+  /** The hash (hex) whose bytes follow the 0x00, or null. */
+  private held: string | null = null;
+
+  /** The event's leaf hash (binary), and whether its entry gives its stored hash; null when its hashes are not hashes. */
+  read(prevHash: string, hash: string, entry: string): { leaf: string; gives: boolean } | null {
+    if (prevHash !== this.held && !this.hold(prevHash)) return null;
+    const room = 1 + HASH_SIZE + 3 * entry.length; // UTF-8 takes 3 bytes at most per UTF-16 unit
+    if (this.bytes.length < room) this.bytes = Buffer.concat([this.bytes.subarray(0, 1 + HASH_SIZE), Buffer.alloc(2 * room)]);
+    const end = 1 + HASH_SIZE + this.bytes.write(entry, 1 + HASH_SIZE, 'utf8');
+    const drawn = sha256Binary(this.bytes.subarray(1, end));
+    if (!this.hold(hash)) return null;
+    return { leaf: sha256Binary(this.bytes.subarray(0, 1 + HASH_SIZE)), gives: this.holds(drawn) };
+  }
+
+  /** Writes a hash in hex after the 0x00; anything but 64 hex digits is refused. */
+  private hold(hash: string): boolean {
+    const whole = typeof hash === 'string' && hash.length === 2 * HASH_SIZE && this.bytes.write(hash, 1, HASH_SIZE, 'hex') === HASH_SIZE;
+    this.held = whole ? hash : null;
+    return whole;
+  }
+
+  /** Are the held bytes those of `hash` (binary)? */
+  private holds(hash: string): boolean {
+    for (let i = 0; i < HASH_SIZE; i += 1) if (hash.charCodeAt(i) !== this.bytes[1 + i]) return false;
+    return true;
+  }
+}
+
+/** What the verifier keeps of an event: its place, its index and hashes (hex), its leaf hash (binary). */
+interface Link {
+  position: number;
+  seq: number;
+  prev: string;
+  hash: string;
+  leaf: string;
+}
+
+/**
  * Verifies a log read in position order: each event's hash against its entry and predecessor,
  * the chain's order and completeness, and the signed checkpoints against the roots the chain
  * gives. Rows are fed one at a time; what is kept per row is its position, index and hashes.
  */
 export class LogVerifier {
-  private readonly rows: { position: number; seq: number; prev: Hash; hash: Hash }[] = [];
+  private readonly rows: Link[] = [];
+  private readonly reader = new ChainReader();
   readonly problems: Problem[] = [];
   private count = 0;
   private lastPosition = 0;
@@ -310,11 +383,10 @@ export class LogVerifier {
       this.problems.push({ kind: 'inserted', position: row.position, detail: 'the event carries no chain hash: it was written around the log' });
       return;
     }
-    const [prev, hash] = [fromHex(row.prevHash), fromHex(row.hash)];
-    if (!eventHash(prev, row.entry).equals(hash)) {
-      this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
-    }
-    this.rows.push({ position: row.position, seq: row.seq, prev, hash });
+    const read = this.reader.read(row.prevHash, row.hash, row.entry);
+    if (!read) return void this.problems.push({ kind: 'edited', position: row.position, detail: 'the event\'s chain hashes are not SHA-256 hashes in hex' });
+    if (!read.gives) this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
+    this.rows.push({ position: row.position, seq: row.seq, prev: row.prevHash, hash: row.hash, leaf: read.leaf });
   }
 
   /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
@@ -326,7 +398,7 @@ export class LogVerifier {
     const wanted = new Set([...checkpoints.map((n) => Number(n.split('\n')[1])), ...alsoAt]);
     const roots = new Map<number, Hash>([[frontier.size, frontier.root()]]);
     for (const row of chain) {
-      frontier.append(leafHash(row.hash));
+      frontier.appendBinary(row.leaf);
       if (wanted.has(frontier.size)) roots.set(frontier.size, frontier.root());
     }
     roots.set(frontier.size, frontier.root());
@@ -353,29 +425,34 @@ export class LogVerifier {
   }
 
   /** The chain by index: one event per index (others at the same index are inserted), gaps named. */
-  private chainInOrder(): { position: number; hash: Hash }[] {
+  private chainInOrder(): Link[] {
     const bySeq = inOrder(this.rows) ? this.rows : [...this.rows].sort((a, b) => a.seq - b.seq || a.position - b.position);
-    const chain: { position: number; hash: Hash }[] = [];
-    let previous = this.firstPrev;
+    const chain: Link[] = [];
+    let previous = toHex(this.firstPrev);
     let expected = this.prefix.size;
     for (let i = 0; i < bySeq.length; ) {
       let j = i;
       while (j < bySeq.length && bySeq[j].seq === bySeq[i].seq) j += 1;
       const next = bySeq[j];
-      const rivals = j === i + 1 ? [bySeq[i]] : bySeq.slice(i, j);
-      const genuine = rivals.length === 1 ? rivals[0] : (rivals.find((r) => next?.prev.equals(r.hash)) ?? rivals.find((r) => r.prev.equals(previous)) ?? rivals[0]);
-      for (const r of rivals) if (r !== genuine) this.problems.push({ kind: 'inserted', position: r.position, detail: `a second event claims index ${r.seq} of the chain` });
+      const genuine = j === i + 1 ? bySeq[i] : this.genuineOf(bySeq.slice(i, j), previous, next);
       if (genuine.seq > expected) {
         this.problems.push({ kind: 'deleted', position: genuine.position, detail: `${genuine.seq - expected} event(s) of the chain are missing before this one (index ${expected} to ${genuine.seq - 1})` });
-      } else if (!genuine.prev.equals(previous)) {
+      } else if (genuine.prev !== previous) {
         this.problems.push({ kind: 'edited', position: chain[chain.length - 1]?.position ?? genuine.position, detail: 'the next event was chained to another hash than this one has' });
       }
-      chain.push({ position: genuine.position, hash: genuine.hash });
+      chain.push(genuine);
       previous = genuine.hash;
       expected = genuine.seq + 1;
       i = j;
     }
     return chain;
+  }
+
+  /** Of events claiming one index, the one the chain runs through; the others are inserted. */
+  private genuineOf(rivals: Link[], previous: string, next: Link | undefined): Link {
+    const genuine = rivals.find((r) => next?.prev === r.hash) ?? rivals.find((r) => r.prev === previous) ?? rivals[0];
+    for (const r of rivals) if (r !== genuine) this.problems.push({ kind: 'inserted', position: r.position, detail: `a second event claims index ${r.seq} of the chain` });
+    return genuine;
   }
 
   private checkCheckpoints(notes: string[], roots: Map<number, Hash>, chain: { position: number }[], keyName: string, publicKey: KeyObject): void {
