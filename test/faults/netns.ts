@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { connect, createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
+import { ROOT } from '../messaging/processes';
 
 /** The connections of one port, which a partition holds still (both ways) until it heals. */
 class Gate {
@@ -98,7 +99,8 @@ export class NetworkNamespace {
       await this.listen(createServer((s) => gate.admit(s, () => connect(port, '127.0.0.1'))), join(this.dir, `out-${port}.sock`));
     }
     const out = openSync(log, 'a');
-    this.holder = spawn('unshare', ['--net', '--', process.execPath, '-r', paths, entry, this.dir, this.outbound.join(','), this.inbound.join(',')], { stdio: ['pipe', 'pipe', out] });
+    const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
+    this.holder = spawn('unshare', ['--net', '--', process.execPath, '-r', paths, entry, this.dir, this.outbound.join(','), this.inbound.join(',')], { cwd: ROOT, env, stdio: ['pipe', 'pipe', out] });
     await new Promise<void>((resolve, reject) => {
       this.holder!.once('exit', (code) => reject(new Error(`the network namespace's bridge exited (${code}); see ${log}`)));
       this.holder!.stdout!.once('data', () => resolve());
