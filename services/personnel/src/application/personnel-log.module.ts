@@ -3,7 +3,7 @@ import { EventStore } from '@register/event-sourcing';
 import { AuditableLog, auditableLogToken, Clock, commandHandlerOn, EventStoreConnections, logIntegrityProvider, snapshotStoreProvider } from '@register/service-kit';
 import { ReadLoggingAuditableLog } from '../personal-data/audited-log';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
-import { KeyVault, SqlKeyReader, SqlKeyVault } from '../personal-data/sealing';
+import { KeyVault, readOnlyKeys, SqlKeyVault } from '../personal-data/sealing';
 import { ShreddingEventStore } from '../personal-data/shredding-event-store';
 import { personnelSchemas } from './schemas';
 import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
@@ -32,14 +32,13 @@ const personnelStoreProviders = [
   },
   {
     // Auditors read the reasons and decisions (opened), never the names (still sealed), through a
-    // read-only view of the key table that keeps no live key: an erasure shows at the next read.
+    // read-only view of this service's vault: it shares the vault's cache (a key is read once for the
+    // command, its projections and the gateway's reports), which every erasure here updates at once.
     // Each auditor's read is logged in the read log of the members it shows (ReadLoggingAuditableLog).
     provide: auditableLogToken('personnel'),
-    inject: [EventStoreConnections, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_KEYS],
-    useFactory: async (c: EventStoreConnections, log: EventStore, reads: PersonalDataReadLog): Promise<AuditableLog> => {
-      const sql = await c.sqlClient();
-      return new ReadLoggingAuditableLog(sql ? new ShreddingEventStore(log, new SqlKeyReader(sql, 'personnel'), { openPersonal: false }) : log, reads);
-    },
+    inject: [PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_KEYS],
+    useFactory: (log: EventStore, reads: PersonalDataReadLog, keys: KeyVault | null): AuditableLog =>
+      new ReadLoggingAuditableLog(keys ? new ShreddingEventStore(log, readOnlyKeys(keys), { openPersonal: false }) : log, reads),
   },
   snapshotStoreProvider('personnel', PERSONNEL_SNAPSHOTS, PERSONNEL_LOG),
   // The chain covers the log as stored: sealed personal data, so that shredding a key breaks no hash.

@@ -65,42 +65,54 @@ interface SqlLike {
   exec(sql: string): Promise<unknown>;
 }
 
+/** Keys kept in memory by default: a district's members, a fraction of a province's (32 bytes and a map entry each). */
+const CACHED_KEYS = 100_000;
+
 /**
  * The key table in the service's own database schema, beside (not inside) the log: a row per
  * member; shredding overwrites the key with NULL and keeps the row as a tombstone with its time.
- * Keys are cached in this process; another process that cached a key keeps it until it restarts
- * (a known gap: the lead's messaging layer should broadcast erasures).
+ * The keys last used are cached in this process (a command seals with its member's key, then the
+ * projections open the event with it: one statement in all), and a shredding replaces the cached
+ * key with its tombstone at once. Another process that cached a key keeps it until it restarts or
+ * forgets it (a known gap: the lead's messaging layer should broadcast erasures).
  */
 export class SqlKeyVault implements KeyVault {
+  /** key id → key, or null once shredded; in order of last use, the oldest first. */
   private readonly cache = new Map<string, Buffer | null>();
 
   private constructor(
     private readonly sql: SqlLike,
     private readonly table: string,
+    private readonly cachedKeys: number,
   ) {}
 
-  static async open(sql: SqlLike, schema: string): Promise<SqlKeyVault> {
+  static async open(sql: SqlLike, schema: string, options: { cachedKeys?: number } = {}): Promise<SqlKeyVault> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
     await sql.exec(`create schema if not exists ${schema};
       create table if not exists ${schema}.personal_data_keys (key_id text primary key, key bytea, created_at timestamptz not null default now(), shredded_at timestamptz)`);
-    return new SqlKeyVault(sql, `${schema}.personal_data_keys`);
+    return new SqlKeyVault(sql, `${schema}.personal_data_keys`, options.cachedKeys ?? CACHED_KEYS);
   }
 
   async keyFor(keyId: string): Promise<Buffer | undefined> {
-    const known = this.cache.get(keyId);
+    const known = this.cached(keyId);
     if (known !== undefined) return known ?? undefined;
-    await this.sql.query(`insert into ${this.table} (key_id, key) values ($1, $2) on conflict (key_id) do nothing`, [keyId, randomBytes(32)]);
-    return this.find(keyId);
+    // One statement: the new key if this inserted it, else the row as it stands (a key, or a tombstone).
+    const { rows } = await this.sql.query<{ key: Buffer | Uint8Array | null }>(
+      `with created as (insert into ${this.table} (key_id, key) values ($1, $2) on conflict (key_id) do nothing returning key)
+       select key from created union all select key from ${this.table} where key_id = $1 limit 1`,
+      [keyId, randomBytes(32)],
+    );
+    // Empty only when a concurrent insert of the same key committed after this statement's snapshot.
+    if (rows.length === 0) return this.find(keyId);
+    return this.remember(keyId, rows[0].key);
   }
 
   async find(keyId: string): Promise<Buffer | undefined> {
-    const known = this.cache.get(keyId);
+    const known = this.cached(keyId);
     if (known !== undefined) return known ?? undefined;
     const { rows } = await this.sql.query<{ key: Buffer | Uint8Array | null }>(`select key from ${this.table} where key_id = $1`, [keyId]);
     if (rows.length === 0) return undefined;
-    const key = rows[0].key ? Buffer.from(rows[0].key) : null;
-    this.cache.set(keyId, key);
-    return key ?? undefined;
+    return this.remember(keyId, rows[0].key);
   }
 
   async shred(keyId: string): Promise<void> {
@@ -108,8 +120,36 @@ export class SqlKeyVault implements KeyVault {
       `insert into ${this.table} (key_id, key, shredded_at) values ($1, null, now()) on conflict (key_id) do update set key = null, shredded_at = coalesce(${this.table}.shredded_at, now())`,
       [keyId],
     );
-    this.cache.set(keyId, null);
+    this.remember(keyId, null);
   }
+
+  /** The cached key (null: shredded), moved to the back of the eviction order; undefined when not cached. */
+  private cached(keyId: string): Buffer | null | undefined {
+    const known = this.cache.get(keyId);
+    if (known === undefined) return undefined;
+    this.cache.delete(keyId);
+    this.cache.set(keyId, known);
+    return known;
+  }
+
+  private remember(keyId: string, stored: Buffer | Uint8Array | null | undefined): Buffer | undefined {
+    const key = stored ? Buffer.from(stored) : null;
+    this.cache.delete(keyId);
+    this.cache.set(keyId, key);
+    if (this.cache.size > this.cachedKeys) this.cache.delete(this.cache.keys().next().value!);
+    return key ?? undefined;
+  }
+}
+
+/**
+ * A read-only view of this process's vault (the auditors' log in the service that owns the keys):
+ * it shares the vault's cache, which a shredding updates at once, and never creates or shreds a key.
+ */
+export function readOnlyKeys(vault: KeyVault): KeyVault {
+  const refuse = async (): Promise<never> => {
+    throw new Error('the key table is read only here: keys are created and shredded by the personnel service\'s commands');
+  };
+  return { keyFor: refuse, find: (keyId) => vault.find(keyId), shred: refuse };
 }
 
 /**
