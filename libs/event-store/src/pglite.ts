@@ -1,12 +1,18 @@
 import { PGlite } from '@electric-sql/pglite';
 import { SqlClient, SqlEventStore } from './sql-event-store';
 
-/** PGlite (PostgreSQL compiled to WebAssembly) behind the SqlClient shape: one process, no server. */
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly) behind the SqlClient shape: one process, no server.
+ * Its LISTEN/NOTIFY works within the process and every append is made here, so a subscription is
+ * told of every append and polls only as a safety net.
+ */
 export function pgliteClient(db: PGlite): SqlClient {
   return {
     query: (sql, params) => db.query(sql, params) as never,
     exec: (sql) => db.exec(sql),
     close: () => db.close(),
+    listen: (channel, listener) => db.listen(channel, (payload) => listener(payload)) as Promise<() => Promise<void>>,
+    notifiesEveryAppend: true,
   };
 }
 

@@ -12,7 +12,7 @@ export function postgresClient(config: PoolConfig): SqlClient {
     async listen(channel, listener) {
       const client = new Client(config);
       await client.connect();
-      client.on('notification', () => listener());
+      client.on('notification', (message) => listener(message.payload));
       client.on('error', () => undefined); // a lost LISTEN only slows subscribers to their poll interval
       await client.query(`listen ${channel}`);
       return () => client.end();

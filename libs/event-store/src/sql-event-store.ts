@@ -27,8 +27,13 @@ export interface SqlClient {
   /** Runs a script of several statements. */
   exec(sql: string): Promise<unknown>;
   close(): Promise<void>;
-  /** Calls `listener` when another process appended (PostgreSQL LISTEN); absent on PGlite. */
-  listen?(channel: string, listener: () => void): Promise<() => Promise<void>>;
+  /** Calls `listener` after an append to the database (LISTEN), with the NOTIFY's payload: the log's last position. */
+  listen?(channel: string, listener: (payload?: string) => void): Promise<() => Promise<void>>;
+  /**
+   * True when `listen` hears every append for certain (PGlite: one process, in-process NOTIFY);
+   * subscriptions then poll only as a safety net. A PostgreSQL LISTEN connection can be lost.
+   */
+  notifiesEveryAppend?: boolean;
   /** Pages of `<schema>.events` read ahead on another thread (node-postgres: its own connection); absent on PGlite. */
   readAhead?(schema: string, after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]>;
 }
@@ -45,11 +50,19 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
+/**
+ * How often a subscription looks at a log whose every append it is told of (notifiesEveryAppend):
+ * a safety net only. REGISTER_LOG_SAFETY_POLL_MS sets it (tests that count reads set it long).
+ */
+export const safetyPollMs = (): number => Number(process.env.REGISTER_LOG_SAFETY_POLL_MS) || 5000;
+
 const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
 
 /** The event log on PostgreSQL's SQL, for both node-postgres and PGlite. See sql-schema.ts for ordering. */
 export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
+  /** The last position subscribers were told of: an append is told once, by this store or by the NOTIFY, whichever comes first. */
+  private told = 0;
   private unlisten?: Promise<() => Promise<void>>;
   private live?: GlobalLogSource;
 
@@ -89,8 +102,9 @@ export class SqlEventStore implements EventStore {
         `select * from ${this.schema}.append_events($1, $2, $3::jsonb, $4, $5, $6)`,
         [streamId, expectedNumber, JSON.stringify(events), options.command?.commandId ?? null, options.command?.caller ?? '', options.command?.fingerprint ?? null],
       );
-      this.appended.emit('appended');
-      return { revision: Number(rows[0].out_revision), position: Number(rows[0].out_position) };
+      const position = Number(rows[0].out_position);
+      this.tell(position);
+      return { revision: Number(rows[0].out_revision), position };
     } catch (error) {
       throw this.translate(error, streamId, expected, options.command?.commandId);
     }
@@ -114,14 +128,23 @@ export class SqlEventStore implements EventStore {
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
     // One source for every subscription of this store, so that those woken together read together.
     this.live ??= sharedLogSource({ readAll: (from, limit) => this.readAll(from, limit), onAppended: (listener) => this.watch(listener) });
-    return catchUpSubscription(this.live, after, handler, options);
+    // Told of every append, a subscription need not poll: an idle log is then not read at all.
+    const pollMs = this.sql.notifiesEveryAppend ? Math.max(options?.pollMs ?? 0, safetyPollMs()) : options?.pollMs;
+    return catchUpSubscription(this.live, after, handler, { ...options, pollMs });
   }
 
-  /** Appends through this instance, and on PostgreSQL every other process's (LISTEN/NOTIFY). */
+  /** Appends through this instance, and through any other on the same database (LISTEN/NOTIFY). */
   watch(listener: () => void): () => void {
-    this.unlisten ??= this.sql.listen?.(`${this.schema}_appended`, () => this.appended.emit('appended'));
+    this.unlisten ??= this.sql.listen?.(`${this.schema}_appended`, (payload) => this.tell(payload ? Number(payload) : undefined));
     this.appended.on('appended', listener);
     return () => this.appended.off('appended', listener);
+  }
+
+  /** Wakes the subscribers, unless they were already told of this position (positions commit in order). */
+  private tell(position?: number): void {
+    if (position !== undefined && position <= this.told) return;
+    if (position !== undefined) this.told = position;
+    this.appended.emit('appended');
   }
 
   async findCommand({ commandId, caller }: CommandRef): Promise<CommandRecord | undefined> {

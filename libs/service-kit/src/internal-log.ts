@@ -25,6 +25,8 @@ export interface ShownEvent {
  * a log without any has no `readFor`.
  */
 export type AuditableLog = Pick<EventStore, 'readAll' | 'readStream' | 'headPosition'> & {
+  /** The log in this process: followed as its own subscribers follow it (woken by its appends, sharing their reads of the tail). */
+  subscribe?: EventStore['subscribe'];
   readFor?(reader: LogReader): AuditableLog;
   shown?(events: ShownEvent[]): Promise<void>;
 };

@@ -1,4 +1,4 @@
-import { ReadStreamOptions, RecordedEvent } from '@register/event-sourcing';
+import { EventStore, ReadStreamOptions, RecordedEvent } from '@register/event-sourcing';
 import { AuditableLog, LogReader, ShownEvent } from '@register/service-kit';
 import { purposeOf } from './purpose';
 import { PersonalDataReadLog } from './read-log';
@@ -39,6 +39,11 @@ export class ReadLoggingAuditableLog implements AuditableLog {
 
   readAll(after: number, limit: number): Promise<RecordedEvent[]> {
     return this.log.readAll(after, limit);
+  }
+
+  /** Followed by the service or the gateway's reports, never an auditor: nothing to log. */
+  get subscribe(): EventStore['subscribe'] | undefined {
+    return this.log.subscribe?.bind(this.log);
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

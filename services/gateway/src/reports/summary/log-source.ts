@@ -9,7 +9,8 @@ const POLL_MS = 100;
  * A service's log as a reporting projection reads it: through the port the service gives the
  * gateway (auditableLogToken in one process, the service's internal log endpoint when
  * distributed), in position order, never by opening the service's database. New events are found
- * by polling, and `wake` (a consumer hearing the service's topic) makes the projection look at once.
+ * by polling, and `wake` (a consumer hearing the service's topic) makes the projection look at once;
+ * a log in this process (the embedded start) is followed through its own subscription instead.
  */
 export class ServiceLogSource implements EventSource {
   private readonly listeners = new Set<() => void>();
@@ -25,6 +26,8 @@ export class ServiceLogSource implements EventSource {
   }
 
   subscribe: EventSource['subscribe'] = (after, handler, options) => {
+    // In one process the log is followed as the service follows it: woken by each append, no polling.
+    if (this.log.subscribe) return this.log.subscribe(after, handler, options);
     const source = { readAll: (a: number, l: number) => this.readAll(a, l), onAppended: (listener: () => void) => this.listen(listener) };
     return catchUpSubscription(source, after, handler, { ...options, pollMs: Math.min(options?.pollMs ?? POLL_MS, POLL_MS) });
   };

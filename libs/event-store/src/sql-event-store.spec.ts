@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { EventToAppend, RecordedEvent, Subscription } from '@register/event-sourcing';
+import { pgliteClient } from './pglite';
+import { SqlClient, SqlEventStore } from './sql-event-store';
+
+const event = (i: number): EventToAppend => ({ eventId: randomUUID(), type: 'Happened', schemaVersion: 1, data: { i }, metadata: { actor: 't', reason: 'r', effectiveDate: '2026-12-02', correlationId: 'c' } });
+
+/** One PGlite database, as in the embedded start, counting the tail reads of each log. */
+async function database() {
+  const db = await PGlite.create();
+  const client = pgliteClient(db);
+  const tailReads = new Map<string, number>();
+  const counting: SqlClient = {
+    ...client,
+    close: async () => undefined, // the stores share it; closed once below
+    query: (sql, params) => {
+      const log = /from (\w+)\.events where position > /.exec(sql)?.[1];
+      if (log) tailReads.set(log, (tailReads.get(log) ?? 0) + 1);
+      return client.query(sql, params);
+    },
+  };
+  return { client: counting, reads: (log: string) => tailReads.get(log) ?? 0, reset: () => tailReads.clear(), close: () => db.close() };
+}
+
+/** Subscribers as the embedded start has them on each log: a relay, read-model runners, a write-side view. */
+function follow(store: SqlEventStore, pages: number[], handle: (e: RecordedEvent) => Promise<void> | void = () => undefined) {
+  const seen = pages.map(() => 0);
+  const subscriptions: Subscription[] = pages.map((batchSize, i) =>
+    store.subscribe(0, async (e) => {
+      await handle(e);
+      seen[i] = e.position;
+    }, { batchSize, pollMs: 5 }),
+  );
+  return {
+    async reached(position: number) {
+      while (seen.some((p) => p < position)) await new Promise((resolve) => setImmediate(resolve));
+    },
+    stop: () => Promise.all(subscriptions.map((s) => s.stop())),
+  };
+}
+
+describe('SqlEventStore on PGlite: subscriptions woken by appends', () => {
+  it('does not poll an idle log while another log of the same database takes 100 appends', async () => {
+    const db = await database();
+    const [busy, idle] = await Promise.all([SqlEventStore.open(db.client, 'busy'), SqlEventStore.open(db.client, 'idle')]);
+    const followers = follow(idle, [500, 1000, 1000, 500]);
+    for (let i = 0; i < 100; i++) {
+      await busy.append(`s-${i % 7}`, [event(i)], 'any');
+      await new Promise((resolve) => setTimeout(resolve, 10)); // time in which a poll would read
+    }
+    await followers.stop();
+    // a read each to catch up at start; the safety poll (seconds) may add one each on a slow machine
+    console.log('idle reads', db.reads('idle'));
+    expect(db.reads('idle')).toBeLessThanOrEqual(8);
+    await db.close();
+  });
+
+  it('reads the tail of a busy log once per append for all its subscribers, even when each takes its time', async () => {
+    const db = await database();
+    const store = await SqlEventStore.open(db.client, 'busy');
+    const followers = follow(store, [500, 1000, 1000, 500], () => new Promise((resolve) => setImmediate(resolve)));
+    await followers.reached(0);
+    db.reset();
+    for (let i = 1; i <= 100; i++) {
+      const { position } = await store.append(`s-${i % 7}`, [event(i)], 'any');
+      await followers.reached(position);
+    }
+    await followers.stop();
+    expect(db.reads('busy')).toBeLessThanOrEqual(100 + 4);
+    await db.close();
+  });
+
+  it('wakes its subscribers for an append made through another store on the same log (no poll needed)', async () => {
+    const db = await database();
+    const store = await SqlEventStore.open(db.client, 'shared');
+    const other = await SqlEventStore.open(db.client, 'shared');
+    const followers = follow(store, [500]);
+    await followers.reached(0);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is listening
+    db.reset();
+    const { position } = await other.append('s-1', [event(1)], 'no_stream');
+    await followers.reached(position);
+    await followers.stop();
+    expect(db.reads('shared')).toBeLessThanOrEqual(2);
+    await db.close();
+  });
+});
