@@ -149,15 +149,21 @@ export async function verification(gatewayUrl: string, auditor: string): Promise
   return { ok: r.status === 200 && r.body.ok === true, problems: r.status === 200 ? logs.filter((l) => !l.ok) : r };
 }
 
-/** Every invariant, once everything has recovered and the read models are caught up. */
-export async function checkInvariants(cluster: Cluster, client: RegisterClient, workload: Workload): Promise<Findings> {
-  await waitCaughtUp(cluster);
-  const events = await readPostgresLogs(cluster.config.pgUrl);
+/** Every invariant, once everything has recovered and the read models are caught up; how long each check took goes to `log`. */
+export async function checkInvariants(cluster: Cluster, client: RegisterClient, workload: Workload, log: (line: string) => void = () => undefined): Promise<Findings> {
+  const timed = async <T>(what: string, check: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await check();
+    log(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+  await timed('caught up', () => waitCaughtUp(cluster));
+  const events = await timed('logs read', () => readPostgresLogs(cluster.config.pgUrl));
   return {
     acknowledged: client.acknowledged.length,
     ...checkLogs(events, client),
-    notMoved: await membersLeftBehind(client, await cluster.bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload),
-    readModelDiffs: await shadowRebuildDiffsApart(cluster.build, cluster.config.pgUrl, cluster.config.mongoUrl),
-    verification: await verification(cluster.gatewayUrl, await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] })),
+    notMoved: await timed('absorbed branches', async () => membersLeftBehind(client, await cluster.bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload)),
+    readModelDiffs: await timed('shadow rebuilds', () => shadowRebuildDiffsApart(cluster.build, cluster.config.pgUrl, cluster.config.mongoUrl)),
+    verification: await timed('verification', async () => verification(cluster.gatewayUrl, await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] }))),
   };
 }

@@ -51,7 +51,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     }
     await load;
     log(`workload done: ${client.acknowledged.length} acknowledged, ${client.answers.length} answers; checking the invariants`);
-    const findings = await checkInvariants(cluster, client, workload);
+    const findings = await checkInvariants(cluster, client, workload, log);
     return { runId: cluster.config.runId, records, findings, answers: client.answers, acknowledged: client.acknowledged, bad: badAnswers(client.answers) };
   } finally {
     await cluster.stop();
