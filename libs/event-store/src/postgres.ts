@@ -5,6 +5,9 @@ import { SqlClient, SqlEventStore } from './sql-event-store';
 /** node-postgres behind the SqlClient shape: a pool for work, a dedicated client for LISTEN. */
 export function postgresClient(config: PoolConfig): SqlClient {
   const pool = new Pool({ max: 16, ...config });
+  // An idle connection the server ends (restarted, killed, an administrator) is dropped by the pool,
+  // which then emits 'error': unheard, that ends the process. The next query opens a new connection.
+  pool.on('error', () => undefined);
   return {
     query: (sql, params) => pool.query(sql, params as unknown[]) as never,
     exec: (sql) => pool.query(sql),
