@@ -29,8 +29,10 @@ alter table ${schema}.events add column if not exists hash bytea;
 create index if not exists events_unhashed on ${schema}.events (position) where hash is null;
 create index if not exists events_seq on ${schema}.events (seq);
 
+-- Stable, as to_char is: a SQL function claiming no more than its body holds is inlined into the
+-- statement that calls it (declared immutable, each call ran a function executor of its own).
 create or replace function ${schema}.event_entry(p_event_id uuid, p_stream text, p_revision bigint, p_type text, p_schema_version int, p_data jsonb, p_metadata jsonb, p_recorded_at timestamptz)
-returns text language sql immutable parallel safe as $entry$
+returns text language sql stable parallel safe as $entry$
   select jsonb_build_array(p_event_id::text, p_stream, p_revision, p_type, p_schema_version, p_data, p_metadata,
     to_char(p_recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
 $entry$;
@@ -127,23 +129,35 @@ ${appendEventsSql(schema)}
 
 /** The append's insert, hashing each event onto the chain (see hashChainSql). */
 const chainedInsert = `  -- The chain's head is read under the lock, so each event's hash covers the one committed before it.
-  -- Each hash depends on the one before: a loop of plain expressions draws them (a window aggregate
-  -- over the batch cost more, its step being a function call per event), one INSERT writes them.
-  select hash, seq into head_hash, head_seq from events order by position desc limit 1;
-  prev := coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea);
-  for i in 0 .. n - 1 loop
-    one := p_events->i;
-    recorded := date_trunc('milliseconds', clock_timestamp());
-    prevs[i + 1] := prev;
-    prev := sha256(prev || convert_to(event_entry((one->>'eventId')::uuid, p_stream, current_revision + 1 + i, one->>'type',
-      (one->>'schemaVersion')::int, one->'data', one->'metadata', recorded), 'UTF8'));
-    hashes[i + 1] := prev;
-    recordings[i + 1] := recorded;
-  end loop;
-  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
-  select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
-         e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, prevs[ord], hashes[ord]
-  from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+  if n = 1 then
+    -- One event, the most common append: its hash is drawn inside the INSERT, head read included, so
+    -- the append runs the same single statement as without the chain (plpgsql pays per statement).
+    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
+    select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + 1, e->>'type', (e->>'schemaVersion')::int,
+           e->'data', e->'metadata', ev.at, coalesce(head.seq, -1) + 1, head.hash,
+           sha256(head.hash || convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + 1, e->>'type',
+             (e->>'schemaVersion')::int, e->'data', e->'metadata', ev.at), 'UTF8'))
+    from (select p_events->0 as e, date_trunc('milliseconds', clock_timestamp()) as at) ev,
+         (select coalesce(last.hash, '\\x${'00'.repeat(32)}'::bytea) as hash, last.seq
+            from (select 1) always left join (select hash, seq from events order by position desc limit 1) last on true) head;
+  else
+    -- Several events: their entries are drawn in one statement; each hash depends on the one before,
+    -- so a loop of one plain expression per event chains them (a window aggregate cost more, its step
+    -- being a function call per event), and one INSERT writes them. hashes[0] is the head's.
+    select hash, seq into head_hash, head_seq from events order by position desc limit 1;
+    select array_agg(convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
+             e->'data', e->'metadata', at), 'UTF8') order by ord), array_agg(at order by ord)
+      into entries, recordings
+      from (select e, ord, date_trunc('milliseconds', clock_timestamp()) as at from jsonb_array_elements(p_events) with ordinality as t(e, ord)) ev;
+    hashes[0] := coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea);
+    for i in 1 .. n loop
+      hashes[i] := sha256(hashes[i - 1] || entries[i]);
+    end loop;
+    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
+    select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
+           e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord]
+    from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+  end if;
 `;
 
 /** The insert without the chain: only for bench:store, to measure what the chain costs. */
@@ -168,10 +182,7 @@ declare
   last_position bigint;
   head_hash bytea;
   head_seq bigint;
-  one jsonb;
-  recorded timestamptz;
-  prev bytea;
-  prevs bytea[];
+  entries bytea[];
   hashes bytea[];
   recordings timestamptz[];
 begin
