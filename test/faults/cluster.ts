@@ -65,6 +65,9 @@ export async function freePort(): Promise<number> {
 export class NodeProcess {
   child?: ChildProcess;
   startedAt = 0;
+  /** Exits nobody asked for (a crash), as `<name> exited (<code or signal>)`. */
+  readonly crashes: string[] = [];
+  private stopping = false;
 
   constructor(
     readonly name: string,
@@ -93,6 +96,8 @@ export class NodeProcess {
     });
     this.startedAt = Date.now();
     const child = this.child;
+    this.stopping = false;
+    child.once('exit', (code, signal) => this.stopping || this.crashes.push(`${this.name} exited (${code ?? signal}) at ${new Date().toISOString()}; see ${this.logFile}`));
     await until(`${this.name} ready on ${this.port}`, async () => {
       if (child.exitCode !== null) throw new Error(`${this.name} exited (${child.exitCode}) before it was ready; see ${this.logFile}`);
       return this.ready();
@@ -112,6 +117,7 @@ export class NodeProcess {
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.stopping = true;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -125,6 +131,7 @@ export class NodeProcess {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.stopping = true;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGCONT');
     child.kill('SIGTERM');

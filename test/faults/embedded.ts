@@ -45,7 +45,7 @@ export async function runEmbeddedScenario(limits: WorkloadLimits, kills: number,
     const notMoved = await membersLeftBehind(client, await bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload);
     const verified = await verification(`${embedded.url}/api/v1`, await bearer({ sub: 'faults-auditor', roles: ['auditor'] }));
     await embedded.stop();
-    const findings: Findings = { acknowledged: client.acknowledged.length, ...(await logChecks(dataDir, client)), notMoved, readModelDiffs: [], verification: verified };
+    const findings: Findings = { acknowledged: client.acknowledged.length, ...(await logChecks(dataDir, client)), notMoved, readModelDiffs: [], verification: verified, crashes: embedded.crashes };
     return { runId, records, findings, answers: client.answers, acknowledged: client.acknowledged, bad: badAnswers(client.answers) };
   } finally {
     await embedded.stop();

@@ -32,9 +32,9 @@ describe('faults (CI profile): kill anything under load, lose nothing, double no
     expect(results.every((r) => r.acknowledged.length > 0)).toBe(true);
   });
 
-  it('left no event without a command, every member of an absorbed branch moved, the read models equal their shadow rebuild and the logs verify', () => {
-    expect(results.map((r) => ({ orphans: r.findings.orphans, notMoved: r.findings.notMoved, diffs: r.findings.readModelDiffs, verified: r.findings.verification.ok }))).toEqual(
-      results.map(() => ({ orphans: [], notMoved: [], diffs: [], verified: true })),
+  it('left no event without a command, every member of an absorbed branch moved, the read models equal their shadow rebuild, the logs verify and no process crashed', () => {
+    expect(results.map((r) => ({ orphans: r.findings.orphans, notMoved: r.findings.notMoved, diffs: r.findings.readModelDiffs, verified: r.findings.verification.ok, crashes: r.findings.crashes }))).toEqual(
+      results.map(() => ({ orphans: [], notMoved: [], diffs: [], verified: true, crashes: [] })),
     );
   });
 });

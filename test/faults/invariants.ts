@@ -32,6 +32,8 @@ export interface Findings {
   /** Projections whose shadow rebuild differs from the live copy (see shadow.ts). */
   readModelDiffs: string[];
   verification: { ok: boolean; problems: unknown };
+  /** Processes that exited by themselves (a crash), and checks that could not complete. */
+  crashes?: string[];
 }
 
 /** A SQL connection of either kind (pg's Client, PGlite): only `query`. */

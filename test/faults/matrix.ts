@@ -7,6 +7,7 @@ import { runEmbeddedScenario } from './embedded';
 import { Fault } from './faults';
 import { PrivateServers } from './private-servers';
 import { runScenario, ScenarioOptions, ScenarioResult } from './scenario';
+import { formatTable } from './table';
 import { WorkloadLimits } from './workload';
 
 export type Profile = 'ci' | 'full';
@@ -69,11 +70,19 @@ export async function runProfile(profile: Profile, log: (line: string) => void):
   const plan = planOf(profile);
   const servers = plan.privateServers ? await PrivateServers.start(mkdtempSync(join(tmpdir(), 'register-faults-servers-')), log) : undefined;
   const results: ScenarioResult[] = [];
+  const failures: Error[] = [];
   try {
-    for (const options of plan.distributed) results.push(await runScenario({ ...options, cluster: { ...options.cluster, servers }, log }));
+    for (const options of plan.distributed) {
+      // One run that cannot be carried through does not lose the others' results.
+      await runScenario({ ...options, cluster: { ...options.cluster, servers }, log }).then((r) => results.push(r), (error: Error) => failures.push(error));
+    }
   } finally {
     await servers?.stop();
   }
-  results.push(await runEmbeddedScenario(plan.embedded.limits, plan.embedded.kills, log));
+  await runEmbeddedScenario(plan.embedded.limits, plan.embedded.kills, log).then((r) => results.push(r), (error: Error) => failures.push(error));
+  if (failures.length > 0) {
+    log(`the runs that completed:\n${formatTable(results)}`);
+    throw new AggregateError(failures, `${failures.length} run(s) could not be carried through: ${failures.map((f) => f.message).join('; ')}`);
+  }
   return results;
 }

@@ -51,7 +51,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     }
     await load;
     log(`workload done: ${client.acknowledged.length} acknowledged, ${client.answers.length} answers; checking the invariants`);
-    const findings = await checkInvariants(cluster, client, workload, log);
+    const findings = await checkInvariants(cluster, client, workload, log).catch((error: Error): Findings => {
+      log(`the checks did not complete: ${error.message}`);
+      const failed = `the checks did not complete: ${error.message}`;
+      return { acknowledged: client.acknowledged.length, lost: [], doubled: [], orphans: [], notMoved: [], readModelDiffs: [failed], verification: { ok: false, problems: failed } };
+    });
+    findings.crashes = [...cluster.processes.values()].flatMap((p) => p.crashes);
     return { runId: cluster.config.runId, records, findings, answers: client.answers, acknowledged: client.acknowledged, bad: badAnswers(client.answers) };
   } finally {
     await cluster.stop();

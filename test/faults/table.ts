@@ -73,7 +73,7 @@ export function formatTable(results: ScenarioResult[]): string {
   lines.push('');
   for (const r of results) {
     const f = r.findings;
-    lines.push(`- run ${r.runId}: ${f.acknowledged} acknowledged, ${r.answers.length} answers; orphan events ${f.orphans.length}; members left in absorbed branches ${f.notMoved.length}; read models differing from their shadow rebuild ${f.readModelDiffs.length ? f.readModelDiffs.join('; ') : 0}; log verification ${f.verification.ok ? 'clean' : `NOT clean: ${JSON.stringify(f.verification.problems).slice(0, 300)}`}`);
+    lines.push(`- run ${r.runId}: ${f.acknowledged} acknowledged, ${r.answers.length} answers; orphan events ${f.orphans.length}; members left in absorbed branches ${f.notMoved.length}; read models differing from their shadow rebuild ${f.readModelDiffs.length ? f.readModelDiffs.join('; ') : 0}; log verification ${f.verification.ok ? 'clean' : `NOT clean: ${JSON.stringify(f.verification.problems).slice(0, 300)}`}; crashes ${f.crashes?.length ? f.crashes.join('; ') : 0}`);
   }
   return lines.join('\n');
 }
@@ -82,5 +82,5 @@ export function formatTable(results: ScenarioResult[]): string {
 export function clean(results: ScenarioResult[]): boolean {
   const rows = rowsOf(results);
   const zero = rows.every((r) => r.lost === 0 && r.doubled === 0 && r.bad5xx === 0 && r.recoveries.every((v) => v !== undefined));
-  return zero && results.every((r) => r.findings.orphans.length === 0 && r.findings.notMoved.length === 0 && r.findings.readModelDiffs.length === 0 && r.findings.verification.ok);
+  return zero && results.every((r) => r.findings.orphans.length === 0 && r.findings.notMoved.length === 0 && r.findings.readModelDiffs.length === 0 && r.findings.verification.ok && !r.findings.crashes?.length);
 }
