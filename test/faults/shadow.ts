@@ -19,33 +19,36 @@ export async function shadowRebuildDiffsApart(build: string, pgUrl: string, mong
 
 /**
  * A shadow rebuild of every projection of every service, diffed against the live copy, as the
- * rebuild CLI's shadow-diff does (each log read as its service reads it: registerLogReader), in
- * this process, with each failure or difference named.
+ * rebuild CLI's shadow-diff does (each log read as its service reads it: registerLogReader), the
+ * four services side by side (FerretDB's round trips, not the processor, are what they wait on), with
+ * each failure or difference named.
  */
 export async function shadowRebuildDiffs(pgUrl: string, mongoUrl: string): Promise<string[]> {
-  const diffs: string[] = [];
-  const sql = new Pool({ connectionString: pgUrl, max: 2 });
+  const sql = new Pool({ connectionString: pgUrl, max: 4 });
   try {
-    for (const service of SERVICES) {
-      const list = await loadProjections(parseArgs(['--service', service], {}));
-      const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
-      const stored = new UpcastingEventStore(await openPostgresEventStore(pgUrl, service), schemas);
-      const reader = logReaderOf(service);
-      const log: EventStore = reader ? reader(stored, sql) : stored;
-      const store = await MongoReadStore.connect(mongoUrl, readModelDatabase(mongoUrl, service));
-      try {
-        for (const { projection } of list) {
-          const report = await rebuildShadowDiff(log, store, projection).catch((error: Error) => error);
-          if (report instanceof Error) diffs.push(`${service}/${projection.name}: the shadow rebuild failed: ${report.message.slice(0, 300)}`);
-          else if ((report.diff?.differences ?? 0) > 0) diffs.push(`${service}/${projection.name}: ${report.diff?.differences} differences`);
-        }
-      } finally {
-        await store.close();
-        await stored.close();
-      }
-    }
+    return (await Promise.all(SERVICES.map((service) => serviceDiffs(service, pgUrl, mongoUrl, sql)))).flat();
   } finally {
     await sql.end();
+  }
+}
+
+async function serviceDiffs(service: (typeof SERVICES)[number], pgUrl: string, mongoUrl: string, sql: Pool): Promise<string[]> {
+  const diffs: string[] = [];
+  const list = await loadProjections(parseArgs(['--service', service], {}));
+  const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
+  const stored = new UpcastingEventStore(await openPostgresEventStore(pgUrl, service), schemas);
+  const reader = logReaderOf(service);
+  const log: EventStore = reader ? reader(stored, sql) : stored;
+  const store = await MongoReadStore.connect(mongoUrl, readModelDatabase(mongoUrl, service));
+  try {
+    for (const { projection } of list) {
+      const report = await rebuildShadowDiff(log, store, projection).catch((error: Error) => error);
+      if (report instanceof Error) diffs.push(`${service}/${projection.name}: the shadow rebuild failed: ${report.message.slice(0, 300)}`);
+      else if ((report.diff?.differences ?? 0) > 0) diffs.push(`${service}/${projection.name}: ${report.diff?.differences} differences`);
+    }
+  } finally {
+    await store.close();
+    await stored.close();
   }
   return diffs;
 }
