@@ -93,3 +93,32 @@ describe("the write side's namesake index", () => {
     expect(named('b2')).toEqual([]);
   });
 });
+
+describe("the write side's view when its log is away for a while", () => {
+  it('follows the log again after its subscription failed (PostgreSQL SIGKILLed), from where it was', async () => {
+    const log = [admitted('m1', 'b1'), admitted('m2', 'b1')].map(recorded);
+    const later = recorded(admitted('m3', 'b2'));
+    const subscribedAfter: number[] = [];
+    const store = {
+      headPosition: async () => log[log.length - 1].position,
+      subscribe: (after: number, handler: (e: RecordedEvent) => void) => {
+        subscribedAfter.push(after);
+        if (subscribedAfter.length === 1) {
+          log.filter((e) => e.position > after).forEach(handler);
+          return { stop: async () => undefined, done: Promise.reject(new Error('Connection terminated unexpectedly')) };
+        }
+        [later].filter((e) => e.position > after).forEach(handler);
+        return { stop: async () => undefined, done: new Promise(() => undefined) };
+      },
+    } as unknown as EventStore;
+    const directory = new PersonnelDirectory(store, undefined, SECRET);
+    await directory.onModuleInit();
+    try {
+      expect(await directory.waitFor(later.position, 10_000)).toBe(true);
+      expect(subscribedAfter).toEqual([0, log[log.length - 1].position]);
+      expect(directory.member('m3')).toEqual({ id: 'm3', branchId: 'b2', status: 'active' });
+    } finally {
+      await directory.onModuleDestroy();
+    }
+  });
+});

@@ -10,6 +10,8 @@ import { PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 /** How long a start waits for the view to read the log before it serves anyway (commands then wait, or 503). */
 const START_CATCH_UP_MS = 120_000;
+/** Pause before following the log again after the subscription failed (the database away). */
+const FOLLOW_AGAIN_MS = 1000;
 /** What the write side knows of a member besides their stream: no personal data. */
 export interface ViewMember {
   id: string;
@@ -60,6 +62,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
   /** branch id → ids of the members whose home branch it is, so that a branch's count costs its own members only. */
   private readonly byBranch = new Map<string, Set<string>>();
   private subscription?: Subscription;
+  private stopped = false;
   private position = 0;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
   private readonly snapshots: Snapshots<DirectoryState>;
@@ -81,7 +84,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
     const snapshot = await this.snapshots.restore();
     const resumable = snapshot && snapshot.position <= (await this.store.headPosition()) && this.namesakes.accepts(snapshot.state.namesakes.toJSON());
     if (resumable) this.resumeFrom(snapshot.position, snapshot.state);
-    this.subscription = this.store.subscribe(this.position, (e) => this.apply(e), { pollMs: 100 });
+    this.follow();
     // The service takes commands once the view has read the log as it stood at start: a replay
     // (no snapshot, another key) would otherwise answer the first admissions 503.
     const head = await this.store.headPosition();
@@ -89,8 +92,24 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy() {
+    this.stopped = true;
     await this.subscription?.stop();
     if (this.position > 0) await this.snapshots.flush(this.position, this.state());
+  }
+
+  /**
+   * Follows the log from where the view is. A subscription that fails (PostgreSQL restarted) is
+   * followed again after a pause: unheard, its failure ended the process, and the view stopped.
+   */
+  private follow(): void {
+    if (this.stopped) return;
+    const subscription = this.store.subscribe(this.position, (e) => this.apply(e), { pollMs: 100 });
+    this.subscription = subscription;
+    subscription.done.catch((error: Error) => {
+      if (this.stopped || this.subscription !== subscription) return;
+      this.logger.warn(`the directory stopped reading the log (${error.message}); reading on from ${this.position}`);
+      setTimeout(() => this.follow(), FOLLOW_AGAIN_MS).unref();
+    });
   }
 
   private resumeFrom(position: number, state: DirectoryState) {
