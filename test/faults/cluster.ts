@@ -281,9 +281,14 @@ export class Cluster {
     await this.get('gateway').start();
   }
 
+  /** Stops every process cleanly (they release their read models' leases). */
+  async stopProcesses(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+  }
+
   /** Stops every process; the run's folder keeps their logs, not the copy of the build. */
   async stop(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    await this.stopProcesses();
     await this.netns?.destroy();
     rmSync(join(this.config.dataDir, 'build'), { recursive: true, force: true });
   }

@@ -161,11 +161,16 @@ export async function checkInvariants(cluster: Cluster, client: RegisterClient, 
   };
   await timed('caught up', () => waitCaughtUp(cluster));
   const events = await timed('logs read', () => readPostgresLogs(cluster.config.pgUrl));
+  const notMoved = await timed('absorbed branches', async () => membersLeftBehind(client, await cluster.bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload));
+  const verified = await timed('verification', async () => verification(cluster.gatewayUrl, await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] })));
+  // A shadow rebuild takes each live copy's lease over to diff it: from a running service that waits
+  // for its next renewal (up to 10 s a projection, a minute in all); stopped, the services let them go.
+  await cluster.stopProcesses();
   return {
     acknowledged: client.acknowledged.length,
     ...checkLogs(events, client),
-    notMoved: await timed('absorbed branches', async () => membersLeftBehind(client, await cluster.bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload)),
+    notMoved,
     readModelDiffs: await timed('shadow rebuilds', () => shadowRebuildDiffsApart(cluster.build, cluster.config.pgUrl, cluster.config.mongoUrl)),
-    verification: await timed('verification', async () => verification(cluster.gatewayUrl, await cluster.bearer({ sub: 'faults-auditor', roles: ['auditor'] }))),
+    verification: verified,
   };
 }
