@@ -1,8 +1,7 @@
 /**
  * `node -r scripts/paths.js dist/test/faults/shadow-main.js <pgUrl> <mongoUrl>`: a run's shadow
  * rebuild diffs (shadow.ts) as JSON on the last line of stdout. The checks run it from the run's
- * build in a process of its own: under jest, importing every service's projections compiled them
- * all again (about two minutes of the CI profile).
+ * build in a process of its own, so that jest does not compile every service's projections.
  */
 import { shadowRebuildDiffs } from './shadow';
 
