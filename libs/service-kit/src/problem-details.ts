@@ -29,6 +29,18 @@ export class ValidationFailed extends Error {
 
 export const problemType = (slug: string) => `/api/v1/problems/${slug}`;
 
+/** Socket errors and PostgreSQL's own (57P01-03: shut down, crashed, starting up; class 08: the connection) when the database is away. */
+const AWAY = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/**
+ * The database away (stopped, restarting, the connection cut: PostgreSQL SIGKILLed in the fault
+ * matrix): the request may be sent again, so a 503, not the 500 of something unexpected.
+ */
+function databaseAway(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  return (typeof e?.code === 'string' && AWAY.has(e.code)) || (typeof e?.message === 'string' && e.message.startsWith('Connection terminated'));
+}
+
 /** Maps anything thrown while serving a request to a problem; what we did not expect is a 500 that reveals nothing. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof ValidationFailed) {
@@ -57,6 +69,7 @@ export function toProblem(error: unknown): Problem {
     // Fastify's own refusals: a body that is not JSON, too large, or of another content type.
     return { type: problemType(slugOf(fastify.statusCode)), title: 'The request could not be read', status: fastify.statusCode, detail: fastify.message, rule: fastify.code };
   }
+  if (databaseAway(error)) return { type: problemType('service-unavailable'), title: 'service unavailable', status: 503, detail: 'The register could not reach its database; retry.' };
   return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The register could not complete the request; it has been logged.' };
 }
 
