@@ -1,6 +1,7 @@
 import { ServerKafka } from '@nestjs/microservices';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
 import { deadLetterMessageHeaders } from '../dead-letter';
+import { Backoff, backoffDelay, pause } from '../backoff';
 import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
 import { deadLetterTopic } from '../topics';
 import { ensureTopics } from './admin';
@@ -26,6 +27,8 @@ export interface ReliableKafkaOptions {
    * the beginning of the topic. Redeliveries are harmless, the handlers being idempotent.
    */
   commitOffsets?: boolean;
+  /** Pauses between starts of a consumer that kafkajs gave up on, while the starts fail. */
+  restartBackoff?: Backoff;
 }
 
 /**
@@ -39,10 +42,13 @@ export interface ReliableKafkaOptions {
  * Handlers stay plain `@EventPattern(topic)` methods; they must be idempotent by event id
  * (delivery is at least once).
  */
+const RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 };
+
 export class ReliableKafkaServer extends ServerKafka {
   private readonly policy: DeliveryPolicy;
   private readonly dlqTopicsReady = new Map<string, Promise<void>>();
   private restarting = false;
+  private closed = false;
 
   constructor(private readonly reliable: ReliableKafkaOptions) {
     super({
@@ -114,15 +120,29 @@ export class ReliableKafkaServer extends ServerKafka {
     return ready;
   }
 
-  /** kafkajs stops for good on errors it deems not retriable; a consumer that silently stops is worse than a restart. */
+  override async close(): Promise<void> {
+    this.closed = true;
+    await super.close();
+  }
+
+  /**
+   * kafkajs stops for good on errors it deems not retriable; a consumer that silently stops is worse
+   * than a restart. The start is tried again, with growing pauses, until it runs or the server is
+   * closed: a broker still away at the first try must not leave the service without its reactions.
+   */
   private async restartConsumer(error: Error): Promise<void> {
-    if (this.restarting) return;
+    if (this.restarting || this.closed) return;
     this.restarting = true;
     this.logger.error(`consumer of ${this.reliable.group} stopped (${error.message}); starting it again`);
     try {
-      await this.close();
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      await this.listen((err?: unknown) => err && this.logger.error(`restart failed: ${describeError(err)}`));
+      for (let attempt = 1; !this.closed; attempt += 1) {
+        await super.close().catch(() => undefined); // a half-started client is dropped as it is
+        await pause(backoffDelay(this.reliable.restartBackoff ?? RESTART_BACKOFF, attempt));
+        if (this.closed) return;
+        const failure = await new Promise<unknown>((resolve) => void this.listen((err?: unknown) => resolve(err)));
+        if (!failure) return;
+        this.logger.error(`start ${attempt} of ${this.reliable.group} failed (${describeError(failure)}); trying again`);
+      }
     } finally {
       this.restarting = false;
     }
