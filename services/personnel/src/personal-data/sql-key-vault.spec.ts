@@ -1,21 +1,29 @@
 import { PGlite } from '@electric-sql/pglite';
 import { readOnlyKeys, SqlKeyVault } from './sealing';
 
-/** PGlite behind the vault's SQL shape, counting the statements sent. */
+/**
+ * PGlite behind the vault's SQL shape, counting the statements sent. One database for the file
+ * (starting PGlite is most of this spec's time); each test has a key table of its own.
+ */
+let shared: Promise<PGlite> | undefined;
+let tables = 0;
 async function countingDatabase() {
-  const db = await PGlite.create();
+  const db = await (shared ??= PGlite.create());
+  const table = `personnel_${(tables += 1)}`;
   const sql = {
+    table,
     statements: 0,
     query: <R>(text: string, params?: unknown[]) => (sql.statements++, db.query<R>(text, params)),
     exec: (text: string) => db.exec(text),
   };
-  return { db, sql };
+  return { db: { close: async () => undefined }, sql, table };
 }
+afterAll(async () => (await shared)?.close());
 
 describe('the key table (SqlKeyVault)', () => {
   it('creates a new member\'s key in one statement and reads it no more while it is in use (sealing, then opening for the projections)', async () => {
-    const { db, sql } = await countingDatabase();
-    const vault = await SqlKeyVault.open(sql, 'personnel');
+    const { db, sql, table } = await countingDatabase();
+    const vault = await SqlKeyVault.open(sql, table);
     sql.statements = 0;
     const key = await vault.keyFor('m1');
     expect(sql.statements).toBe(1);
@@ -27,17 +35,17 @@ describe('the key table (SqlKeyVault)', () => {
   });
 
   it('an existing key is read, not replaced: a second vault on the same table gets the same key', async () => {
-    const { db, sql } = await countingDatabase();
-    const first = await SqlKeyVault.open(sql, 'personnel');
+    const { db, sql, table } = await countingDatabase();
+    const first = await SqlKeyVault.open(sql, table);
     const key = await first.keyFor('m1');
-    const second = await SqlKeyVault.open(sql, 'personnel');
+    const second = await SqlKeyVault.open(sql, table);
     expect(await second.keyFor('m1')).toEqual(key);
     await db.close();
   });
 
   it('serves no shredded key from its cache: not to the vault that shredded it, nor to the auditors\' read-only view, nor once the key left the bounded cache', async () => {
-    const { db, sql } = await countingDatabase();
-    const vault = await SqlKeyVault.open(sql, 'personnel', { cachedKeys: 2 });
+    const { db, sql, table } = await countingDatabase();
+    const vault = await SqlKeyVault.open(sql, table, { cachedKeys: 2 });
     const auditors = readOnlyKeys(vault);
     for (const m of ['m1', 'm2', 'm3']) await vault.keyFor(m); // m1 leaves the cache
     expect(await auditors.find('m2')).toBeDefined();
