@@ -20,9 +20,9 @@ describe('faults (CI profile): kill anything under load, lose nothing, double no
     process.stdout.write(`\n${formatTable(results)}\n`);
   });
 
-  it('injected every fault of the profile: personnel SIGKILLed amid a merger, the gateway SIGKILLed, one SIGSTOP, the embedded SIGKILL', () => {
+  it('injected every fault of the profile: each service (personnel amid a merger) and the gateway SIGKILLed once, one SIGSTOP, the embedded SIGKILL', () => {
     const injected = results.flatMap((r) => r.records.map((f) => `${f.target} ${f.kind}`)).sort();
-    expect(injected.filter((f) => f.endsWith('SIGKILL'))).toEqual(['embedded SIGKILL', 'gateway SIGKILL', 'personnel SIGKILL']);
+    expect(injected.filter((f) => f.endsWith('SIGKILL'))).toEqual(['embedded SIGKILL', 'evaluation SIGKILL', 'gateway SIGKILL', 'organisation SIGKILL', 'personnel SIGKILL', 'training SIGKILL']);
     expect(injected.filter((f) => f.endsWith('SIGSTOP'))).toHaveLength(1);
   });
 

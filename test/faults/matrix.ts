@@ -28,7 +28,8 @@ const PARTITIONED = 'personnel';
 
 /**
  * The runs of a profile. ci (within the CI budget, on the servers CI gives): one distributed run with
- * personnel SIGKILLed amid a merger's reactions, the gateway SIGKILLed and one service stalled 10 s,
+ * personnel SIGKILLed amid a merger's reactions, every other service and the gateway SIGKILLed once
+ * and one service stalled 10 s,
  * and one embedded run with one SIGKILL. full (on PostgreSQL, Kafka and FerretDB of its own): every
  * component SIGKILLed twice (one of personnel's amid a merger) and stalled once (10–30 s); then the
  * servers killed and stalled, and personnel cut off from Kafka twice; the embedded start killed three times.
@@ -36,7 +37,8 @@ const PARTITIONED = 'personnel';
 export function planOf(profile: Profile): Plan {
   if (profile === 'ci') {
     const stalled = SERVICES[Math.floor(Math.random() * SERVICES.length)];
-    const faults: Fault[] = [amidMerger, ...shuffle<Fault>([{ target: 'gateway', kind: 'SIGKILL' }, { target: stalled, kind: 'SIGSTOP' }])];
+    const others = kills(1).filter((f) => f.target !== 'personnel');
+    const faults: Fault[] = [amidMerger, ...shuffle<Fault>([...others, { target: stalled, kind: 'SIGSTOP' }])];
     return {
       privateServers: false,
       distributed: [{ faults, limits: { commands: 1500, durationMs: 4 * 60_000, concurrency: 3 }, stall: () => 10_000 }],
