@@ -1,27 +1,11 @@
 import { RecordedEvent } from '@register/event-sourcing';
+import { arrayLog, recordedAt } from './spec-log';
 import { op, defineProjection } from './projection';
-import { EventSource, ProjectionRunner } from './runner';
+import { ProjectionRunner } from './runner';
 import { MemoryReadStore } from './stores/memory-read-store';
 
-const event = (position: number, type: string, data: unknown): RecordedEvent => ({
-  eventId: `e${position}`,
-  streamId: 's',
-  revision: position - 1,
-  position,
-  type,
-  schemaVersion: 1,
-  data,
-  metadata: { actor: 'test', reason: 'spec', effectiveDate: '2026-11-25', correlationId: 'c' },
-  recordedAt: '2026-11-25T00:00:00.000Z',
-});
-
-const source = (events: RecordedEvent[]): EventSource => ({
-  readAll: async (after, limit) => events.filter((e) => e.position > after).slice(0, limit),
-  headPosition: async () => events[events.length - 1]?.position ?? 0,
-  subscribe: () => {
-    throw new Error('not used');
-  },
-});
+const event = (position: number, type: string, data: unknown): RecordedEvent => recordedAt(position, type, data, '2026-11-25');
+const source = arrayLog;
 
 // A merger of two branches of the same unit writes the unit twice in one event; two $pull of one
 // field cannot be one MongoDB update, and both writes carry the event's position.

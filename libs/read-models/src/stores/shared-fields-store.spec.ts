@@ -1,29 +1,13 @@
 import { RecordedEvent } from '@register/event-sourcing';
+import { arrayLog, recordedAt } from '../spec-log';
 import { defineProjection, op } from '../projection';
 import { rebuildLive, rebuildShadowDiff } from '../rebuild';
-import { EventSource, ProjectionRunner } from '../runner';
+import { ProjectionRunner } from '../runner';
 import { MemoryReadStore } from './memory-read-store';
 import { SharedFieldsStore } from './shared-fields-store';
 
-const event = (position: number, type: string, data: unknown): RecordedEvent => ({
-  eventId: `e${position}`,
-  streamId: 's',
-  revision: position - 1,
-  position,
-  type,
-  schemaVersion: 1,
-  data,
-  metadata: { actor: 'test', reason: 'spec', effectiveDate: '2026-12-02', correlationId: 'c' },
-  recordedAt: '2026-12-02T00:00:00.000Z',
-});
-
-const source = (events: RecordedEvent[]): EventSource => ({
-  readAll: async (after, limit) => events.filter((e) => e.position > after).slice(0, limit),
-  headPosition: async () => events[events.length - 1]?.position ?? 0,
-  subscribe: () => {
-    throw new Error('not used');
-  },
-});
+const event = (position: number, type: string, data: unknown): RecordedEvent => recordedAt(position, type, data);
+const source = arrayLog;
 
 type Data = { id: string; n?: number };
 /** Two projections of two logs, each writing its own field of the same branch documents. */
