@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { fromHex, leafHash, openCheckpoint, parseVerifierKey, signCheckpoint, verifyBundle, verifyInclusion } from '@register/verifiable-log';
+import { fromHex, leafOf, openCheckpoint, parseVerifierKey, signCheckpoint, verifyBundle, verifyInclusion } from '@register/verifiable-log';
 import { Gateway, startGateway, seedTree } from '../gateway/gateway-app';
 
 process.env.LOG_CHECKPOINT_EVERY_EVENTS = '5';
@@ -55,7 +55,9 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       const proof = await auditor.get(`/audit/logs/personnel/events/${events[1].position}/proof`);
       expect(proof.status).toBe(200);
       expect(verifyInclusion(fromHex(proof.body.leafHash), proof.body.leafIndex, proof.body.treeSize, proof.body.proof.map(fromHex), fromHex(proof.body.rootHash))).toBe(true);
-      expect(leafHash(fromHex(proof.body.eventHash)).equals(fromHex(proof.body.leafHash))).toBe(true);
+      // A new log is in chain version 2, where the event's hash is its leaf hash (docs/verifiable-log.md).
+      expect(proof.body.chainVersion).toBe(2);
+      expect(leafOf(proof.body.chainVersion, fromHex(proof.body.eventHash)).equals(fromHex(proof.body.leafHash))).toBe(true);
       expect((await auditor.get('/audit/logs/personnel/events/999999/proof')).status).toBe(404);
 
       const exported = await auditor.get('/audit/exports?service=personnel');
@@ -159,13 +161,13 @@ describe('the offline verifier refuses adversarial bundles', () => {
   it('refuses a forked history that shares a prefix, against the bundle\'s checkpoints and against a checkpoint kept from before', () => {
     const events = lines('event');
     const forkAt = events.length - 3;
-    // The fork rewrites the tail and rechains it honestly: every hash checks, the roots do not.
-    const { eventHash, toHex } = jest.requireActual('@register/verifiable-log');
+    // The fork rewrites the tail and rechains it honestly, in each event's chain version: every hash checks, the roots do not.
+    const { chainHash, toHex } = jest.requireActual('@register/verifiable-log');
     let prev = fromHex(events[forkAt - 1].hash);
     const forked = events.map((e, i) => {
       if (i < forkAt) return e;
       const entry = e.entry.replace(/"BranchEstablished"|"UnitEstablished"/, '"UnitRenamed"');
-      const hash = eventHash(prev, entry);
+      const hash = chainHash(e.version ?? 1, prev, entry);
       const row = { ...e, entry, prevHash: toHex(prev), hash: toHex(hash) };
       prev = hash;
       return row;

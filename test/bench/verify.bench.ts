@@ -1,7 +1,8 @@
 /**
  * Whole-log verification against plain SHA-256 of the very same bytes, in the same run, on one
  * core. The log is built in memory as the store keeps it (each event's entry text, its chain hash,
- * a signed checkpoint every 1,000 events); verification is LogVerifier over it: every event's
+ * a signed checkpoint every 1,000 events), in chain version 2 (a new log's) and, for comparison,
+ * in version 1 (a log's events before its switch); verification is LogVerifier over it: every event's
  * hash, the chain's order, the Merkle roots and each checkpoint's signature. The baseline hashes
  * each entry once with SHA-256 and nothing else, the fastest plain way node:crypto offers (one-shot
  * crypto.hash to a string; a Hash object, or a Buffer result, costs more): the least any
@@ -13,7 +14,7 @@
 import * as crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openPgliteEventStore, SqlLogCheckpoints } from '@register/event-store';
-import { ChainRow, eventHash, Frontier, GENESIS, leafHash, LogIntegrity, LogVerifier, signCheckpoint, toHex } from '@register/verifiable-log';
+import { chainHash, ChainRow, ChainVersion, Frontier, genesisOf, leafOf, LogIntegrity, LogVerifier, signCheckpoint, toHex } from '@register/verifiable-log';
 import { anEvent } from '../support/events';
 import { environment, printTable, round, writeResults } from './bench-util';
 
@@ -24,19 +25,19 @@ const TARGETS = { eventsPerSec: 100_000, ratio: 0.5 };
 const keys = crypto.generateKeyPairSync('ed25519');
 
 /** A log as stored: entries in the form event_entry gives (a ~0.5 KB member admission), chained. */
-function buildLog(n: number): { rows: ChainRow[]; notes: string[]; bytes: number } {
+function buildLog(n: number, version: ChainVersion): { rows: ChainRow[]; notes: string[]; bytes: number } {
   const rows: ChainRow[] = [];
   const notes: string[] = [];
   const frontier = Frontier.empty();
-  let prev = GENESIS;
+  let prev = genesisOf(version);
   let bytes = 0;
   for (let seq = 0; seq < n; seq += 1) {
     const e = anEvent('MemberAdmitted', { memberId: `m-${seq}`, branchId: `b-${seq % 3000}`, fullName: { sealed: 'x'.repeat(120) }, admittedOn: '2026-03-26', gender: 'female' });
     const entry = JSON.stringify([e.eventId, `member-${seq}`, 0, e.type, 1, e.data, e.metadata, '2026-12-02T08:00:00.000Z']);
-    const hash = eventHash(prev, entry);
-    rows.push({ position: seq + 1, seq, prevHash: toHex(prev), hash: toHex(hash), entry });
+    const hash = chainHash(version, prev, entry);
+    rows.push({ position: seq + 1, seq, prevHash: toHex(prev), hash: toHex(hash), entry, version });
     bytes += Buffer.byteLength(entry);
-    frontier.append(leafHash(hash));
+    frontier.append(leafOf(version, hash));
     if ((seq + 1) % 1000 === 0) notes.push(signCheckpoint({ origin: 'bench', size: seq + 1, root: frontier.root() }, 'union-register', keys.privateKey, keys.publicKey));
     prev = hash;
   }
@@ -92,21 +93,25 @@ async function fromPglite(n: number) {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const { rows, notes, bytes } = buildLog(EVENTS);
-  console.log(`verify bench: ${EVENTS} events (${round(bytes / EVENTS)} bytes of entry each), ${notes.length} checkpoints, ${ROUNDS} rounds each way`);
-  verifyAll(rows.slice(0, 5000), notes.slice(0, 5));
-  const memory = compare(rows, notes);
+  const v2 = buildLog(EVENTS, 2);
+  console.log(`verify bench: ${EVENTS} events (${round(v2.bytes / EVENTS)} bytes of entry each), ${v2.notes.length} checkpoints, ${ROUNDS} rounds each way`);
+  verifyAll(v2.rows.slice(0, 5000), v2.notes.slice(0, 5));
+  const memory = compare(v2.rows, v2.notes);
   const ratio = round(memory.verifyPerSec / memory.hashPerSec, 3);
+  const v1 = buildLog(EVENTS, 1);
+  const memoryV1 = compare(v1.rows, v1.notes);
+  const ratioV1 = round(memoryV1.verifyPerSec / memoryV1.hashPerSec, 3);
   const db = await fromPglite(DB_EVENTS);
   printTable(
     ['measure', 'ours', 'baseline', 'ratio', 'target', ''],
     [
-      ['whole-log verification, events/s (in memory)', Math.round(memory.verifyPerSec), Math.round(memory.hashPerSec), ratio, `≥ ${TARGETS.ratio}× and ≥ ${TARGETS.eventsPerSec}/s`, ratio >= TARGETS.ratio && memory.verifyPerSec >= TARGETS.eventsPerSec ? 'ok' : 'BELOW'],
-      [`the same read from PGlite (${db.events} events), events/s`, db.eventsPerSec, Math.round(memory.verifyPerSec), round(db.eventsPerSec / memory.verifyPerSec, 3), '-', ''],
+      ['whole-log verification, events/s (in memory, chain v2)', Math.round(memory.verifyPerSec), Math.round(memory.hashPerSec), ratio, `≥ ${TARGETS.ratio}× and ≥ ${TARGETS.eventsPerSec}/s`, ratio >= TARGETS.ratio && memory.verifyPerSec >= TARGETS.eventsPerSec ? 'ok' : 'BELOW'],
+      ['the same log in chain v1 (before its switch), events/s', Math.round(memoryV1.verifyPerSec), Math.round(memoryV1.hashPerSec), ratioV1, '-', ''],
+      [`the v2 log read from PGlite (${db.events} events), events/s`, db.eventsPerSec, Math.round(memory.verifyPerSec), round(db.eventsPerSec / memory.verifyPerSec, 3), '-', ''],
     ],
     'Verification against plain SHA-256 of the same bytes (one core, the same run)',
   );
-  const file = writeResults('verify', { environment: environment(), events: EVENTS, rounds: ROUNDS, memory, ratio, db });
+  const file = writeResults('verify', { environment: environment(), events: EVENTS, rounds: ROUNDS, memory, ratio, memoryV1, ratioV1, db });
   console.log(`\n${round((performance.now() - started) / 1000, 1)} s in all; figures in ${file}`);
 }
 

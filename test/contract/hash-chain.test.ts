@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { openPgliteEventStore, openPostgresEventStore, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints } from '@register/event-store';
-import { LogIntegrity, LogVerifier, signCheckpoint } from '@register/verifiable-log';
+import { openPgliteEventStore, openPostgresEventStore, postgresClient, SqlClient, SqlEventStore, SqlLogChain, SqlLogCheckpoints } from '@register/event-store';
+import { fromHex, GENESIS_V2, leafOf, LogIntegrity, LogVerifier, signCheckpoint, toHex, verifyBundle, verifyInclusion } from '@register/verifiable-log';
+import { schemaSql } from '../../libs/event-store/src/sql-schema';
 import { anEvent } from '../support/events';
 import { servers, uniqueName } from '../support/servers';
 
@@ -31,8 +32,25 @@ const legacyLog = (schema: string) => `
   from generate_series(0, 2) r;`;
 
 type Legacy = { store: SqlEventStore; sql: (q: string) => Promise<void>; client: SqlClient };
+/** Runs on the legacy log's schema before the store opens it. */
+type BeforeOpen = (client: SqlClient, schema: string) => Promise<void>;
 
-function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLegacy: () => Promise<Legacy>) {
+/**
+ * What the release before chain version 2 left: the legacy log hashed in version 1 (its upgrade
+ * recorded), then two appends hashed in version 1, and a checkpoint signed over them.
+ */
+const chainedInVersion1 = (checkpoints: { note?: string }): BeforeOpen => async (client, schema) => {
+  await client.exec(schemaSql(schema));
+  const chain = new SqlLogChain(client, schema);
+  await chain.hashExisting();
+  for (const stream of ['branch-8', 'branch-9']) {
+    await client.query(`select * from ${schema}.append_events($1, -1, $2::jsonb, null, '', null, 1::smallint)`, [stream, JSON.stringify([anEvent('BranchRenamed', { name: `Chi đoàn ${stream}` })])]);
+  }
+  const made = await new LogIntegrity('test', 'test/log', chain, await SqlLogCheckpoints.open(client, schema), { name: 'union-register', ...keys }).checkpoint();
+  checkpoints.note = made?.note;
+};
+
+function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLegacy: (before?: BeforeOpen) => Promise<Legacy>) {
   describe(`the hash chain: ${name}`, () => {
     it('chains every event in the append, across concurrent writers, and a verifier finds the log clean', async () => {
       const store = await open();
@@ -45,22 +63,27 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
         const rows = await store.chain.entries(0, 1000);
         expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i));
         expect(rows[1].prevHash).toBe(rows[0].hash);
+        // A new log starts in chain version 2, recorded by its genesis: no switch event.
+        expect(rows.every((r) => r.version === 2)).toBe(true);
+        expect(rows[0].prevHash).toBe(toHex(GENESIS_V2));
         expect(JSON.parse(rows[0].entry)[5]).toMatchObject({ name: expect.stringContaining('Chi đoàn bản Huồi') });
       } finally {
         await store.close();
       }
     });
 
-    it('hashes a log written before the chain once, from its first event, and records the upgrade as an event', async () => {
+    it('hashes a log written before the chain once, from its first event, and records the upgrade as an event; then switches it to version 2', async () => {
       const { store, sql } = await openLegacy();
       try {
         const rows = await store.chain.entries(0, 100);
-        expect(rows.map((r) => [r.seq, JSON.parse(r.entry)[3]])).toEqual([[0, 'BranchRenamed'], [1, 'BranchRenamed'], [2, 'BranchRenamed'], [3, 'HashChainStarted']]);
+        expect(rows.map((r) => [r.seq, JSON.parse(r.entry)[3], r.version])).toEqual([[0, 'BranchRenamed', 1], [1, 'BranchRenamed', 1], [2, 'BranchRenamed', 1], [3, 'HashChainStarted', 1], [4, 'HashChainUpgraded', 2]]);
         expect(JSON.parse(rows[3].entry)[5]).toEqual({ eventsHashed: 3 });
+        expect(JSON.parse(rows[4].entry).slice(1, 6)).toEqual(['log-integrity', 1, 'HashChainUpgraded', 1, { chainVersion: 2 }]);
         expect((await verdictOf(store)).problems).toEqual([]);
         await store.append('branch-2', [anEvent()], 'no_stream');
         expect(await store.chain.hashExisting()).toBe(0);
-        expect((await verdictOf(store)).size).toBe(5);
+        expect(await store.chain.startVersion2()).toBe(false);
+        expect((await verdictOf(store)).size).toBe(6);
         await sql('select 1');
       } finally {
         await store.close();
@@ -88,19 +111,54 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
       const { store, sql, client } = await openLegacy();
       try {
         const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
-        expect((await integrity.checkpoint())?.size).toBe(4);
-        await store.append('member-a', [anEvent()], 'no_stream');
         expect((await integrity.checkpoint())?.size).toBe(5);
+        await store.append('member-a', [anEvent()], 'no_stream');
+        expect((await integrity.checkpoint())?.size).toBe(6);
         expect((await integrity.verify()).problems).toEqual([]);
         // The signature's bytes after its key id, changed: the note still names the key.
-        const [stored] = (await integrity.checkpointsMade()).filter((c) => c.size === 4);
+        const [stored] = (await integrity.checkpointsMade()).filter((c) => c.size === 5);
         const blob = Buffer.from(stored.note.trim().split(' ').pop() as string, 'base64');
         blob[40] ^= 0xff;
-        await sql(`update log_checkpoints set note = '${stored.note.replace(/ \S+\n$/, ` ${blob.toString('base64')}\n`)}' where size = 4`);
-        expect((await integrity.verify()).problems.map((p) => [p.kind, p.detail])).toEqual([['checkpoint-signature', 'checkpoint 4: the signature does not verify']]);
-        const forged = signCheckpoint({ origin: 'test/log', size: 5, root: Buffer.alloc(32, 9) }, 'union-register', keys.privateKey, keys.publicKey);
-        await sql(`update log_checkpoints set note = '${forged}' where size = 5`);
+        await sql(`update log_checkpoints set note = '${stored.note.replace(/ \S+\n$/, ` ${blob.toString('base64')}\n`)}' where size = 5`);
+        expect((await integrity.verify()).problems.map((p) => [p.kind, p.detail])).toEqual([['checkpoint-signature', 'checkpoint 5: the signature does not verify']]);
+        const forged = signCheckpoint({ origin: 'test/log', size: 6, root: Buffer.alloc(32, 9) }, 'union-register', keys.privateKey, keys.publicKey);
+        await sql(`update log_checkpoints set note = '${forged}' where size = 6`);
         expect((await integrity.verify()).problems.map((p) => p.kind)).toEqual(['checkpoint-not-extending', 'checkpoint-signature']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('switches a log chained in version 1 to version 2 at a recorded event, keeps the hashes before, and proves, exports and verifies the mixed log', async () => {
+      const before: { note?: string } = {};
+      const { store, sql, client } = await openLegacy(chainedInVersion1(before));
+      try {
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        await store.append('branch-10', [anEvent(), anEvent()], 'no_stream');
+        await store.append('branch-11', [anEvent()], 'no_stream');
+        expect((await integrity.checkpoint())?.size).toBe(10);
+        const rows = await store.chain.entries(0, 100);
+        expect(rows.map((r) => r.version)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2]);
+        expect(JSON.parse(rows[6].entry)[3]).toBe('HashChainUpgraded');
+        // The checkpoint signed before the switch still holds: the events before it kept their hashes.
+        const verdict = await integrity.verify();
+        expect(verdict).toMatchObject({ events: 10, size: 10, problems: [] });
+        expect((await integrity.checkpointsMade()).map((c) => c.note)).toEqual([before.note, expect.any(String)]);
+        for (const row of [rows[2], rows[8]]) {
+          const proof = await integrity.inclusionProof(row.position);
+          expect(fromHex(proof?.leafHash as string).equals(leafOf(row.version, fromHex(row.hash as string)))).toBe(true);
+          expect(verifyInclusion(fromHex(proof?.leafHash as string), row.seq as number, proof?.treeSize as number, (proof?.proof ?? []).map(fromHex), fromHex(proof?.rootHash as string))).toBe(true);
+        }
+        const gather = async (from?: number) => {
+          const lines: string[] = [];
+          for await (const line of integrity.bundle(from)) lines.push(line);
+          return lines;
+        };
+        expect(verifyBundle(await gather())).toMatchObject({ ok: true, size: 10, problems: [] });
+        expect(verifyBundle(await gather(rows[8].position))).toMatchObject({ ok: true, problems: [] });
+        // An event of the version-2 part edited in the table: named by position and kind.
+        await sql(`update events set data = '{"name":"Chi đoàn giả"}' where position = ${rows[8].position}`);
+        expect((await integrity.verify()).problems.map((p) => [p.position, p.kind])).toEqual([[rows[8].position, 'edited']]);
       } finally {
         await store.close();
       }
@@ -111,10 +169,11 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
 hashChainSuite(
   'PostgreSQL',
   () => openPostgresEventStore(servers.postgresUrl, uniqueName('chain')),
-  async () => {
+  async (before) => {
     const schema = uniqueName('legacy_chain');
     const admin: SqlClient = postgresClient({ connectionString: servers.postgresUrl, max: 1 });
     await admin.exec(legacyLog(schema));
+    await before?.(admin, schema);
     const store = await openPostgresEventStore(servers.postgresUrl, schema);
     return { store, client: admin, sql: async (q) => void (await admin.exec(`set search_path = ${schema}; ${q}`)) };
   },
@@ -123,10 +182,11 @@ hashChainSuite(
 hashChainSuite(
   'PGlite',
   () => openPgliteEventStore(),
-  async () => {
+  async (before) => {
     const store = await openPgliteEventStore();
     const client = (store as unknown as { sql: SqlClient }).sql;
     await client.exec(legacyLog('legacy'));
+    await before?.(client, 'legacy');
     const upgraded = await SqlEventStore.open(client, 'legacy');
     return { store: upgraded, client, sql: async (q) => void (await client.exec(`set search_path = legacy; ${q}`)) };
   },

@@ -1,19 +1,28 @@
 import { EventToAppend } from '@register/event-sourcing';
-import { eventHash, fromHex, GENESIS, toHex } from '@register/verifiable-log';
+import { chainHash, ChainVersion, fromHex, GENESIS_V2, toHex } from '@register/verifiable-log';
 
-/** The chain's fields an event carries in its metadata on EventStoreDB (no columns to hold them). */
+/**
+ * The chain's fields an event carries in its metadata on EventStoreDB (no columns to hold them).
+ * `version` as on SQL (verifier-core.ts, ChainVersion); absent, 1: the events chained before it.
+ */
 export interface ChainMetadata {
   seq: number;
   prevHash: string;
   hash: string;
+  version?: ChainVersion;
 }
 
 export interface ChainHead {
   seq: number;
   hash: string;
+  version?: ChainVersion;
 }
 
-export const EMPTY_CHAIN: ChainHead = { seq: -1, hash: toHex(GENESIS) };
+/**
+ * An empty log starts in version 2, from its genesis. A log chained in version 1 goes on in it: no
+ * switch is written here (the adapter's log is not verified by the register; see docs/verifiable-log.md).
+ */
+export const EMPTY_CHAIN: ChainHead = { seq: -1, hash: toHex(GENESIS_V2), version: 2 };
 
 /**
  * An event's entry on EventStoreDB: what the server keeps of it before it is written (its id,
@@ -25,11 +34,12 @@ export const eventStoreDbEntry = (streamId: string, e: EventToAppend) => JSON.st
 /** The events with their chain fields in metadata, chained from `head`; and the new head. */
 export function chainEvents(head: ChainHead, streamId: string, events: EventToAppend[]): { events: Array<EventToAppend & { chain: ChainMetadata }>; head: ChainHead } {
   let { seq, hash } = head;
+  const version = head.version ?? 1;
   const chained = events.map((e) => {
-    const next = toHex(eventHash(fromHex(hash), eventStoreDbEntry(streamId, e)));
-    const chain = { seq: seq + 1, prevHash: hash, hash: next };
+    const next = toHex(chainHash(version, fromHex(hash), eventStoreDbEntry(streamId, e)));
+    const chain = { seq: seq + 1, prevHash: hash, hash: next, version };
     [seq, hash] = [chain.seq, next];
     return { ...e, chain };
   });
-  return { events: chained, head: { seq, hash } };
+  return { events: chained, head: { seq, hash, version } };
 }

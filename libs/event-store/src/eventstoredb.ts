@@ -99,7 +99,7 @@ export class EventStoreDbEventStore implements EventStore {
   private async lastChained(): Promise<ChainHead> {
     for await (const resolved of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1000 })) {
       const chain = (this.inLog(resolved)?.metadata as { chain?: ChainHead } | undefined)?.chain;
-      if (chain) return { seq: chain.seq, hash: chain.hash };
+      if (chain) return { seq: chain.seq, hash: chain.hash, version: chain.version ?? 1 };
     }
     return EMPTY_CHAIN;
   }

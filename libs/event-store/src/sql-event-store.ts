@@ -81,6 +81,7 @@ export class SqlEventStore implements EventStore {
     await sql.exec(schemaSql(schema));
     const store = new SqlEventStore(sql, schema);
     await store.chain.hashExisting();
+    await store.chain.startVersion2();
     return store;
   }
 

@@ -15,17 +15,26 @@
  */
 export const APPEND_LOCK_KEY = 7_360_326; // any constant; 26 March is the union's founding day
 
+/** The hashes a log's first event chains from: version 1's (zeros) and version 2's (00…02). */
+const GENESIS_SQL = `'\\x${'00'.repeat(32)}'::bytea`;
+const GENESIS_V2_SQL = `'\\x${'00'.repeat(31)}02'::bytea`;
+
 /**
- * THE HASH CHAIN. Each event's `hash` is SHA-256 of the previous event's hash and the event's entry:
- * its columns as stored (personal data sealed), written as one JSON array by `event_entry`, so that
- * a verifier hashes exactly the text the database gives (verifier-core.ts). `seq` numbers the chain
+ * THE HASH CHAIN. Each event's `hash` chains the previous event's hash and the event's entry: its
+ * columns as stored (personal data sealed), written as one JSON array by `event_entry`, so that a
+ * verifier hashes exactly the text the database gives (verifier-core.ts). `seq` numbers the chain
  * from 0 and is the event's leaf index in the log's Merkle tree; positions may skip (a rolled-back
  * append), the chain does not. The hashes are drawn under the append lock, inside the append.
+ * `chain_version` says how (verifier-core.ts, ChainVersion): 1, SHA-256(prev ‖ entry); 2,
+ * SHA-256(0x00 ‖ prev ‖ entry), the event's RFC 9162 leaf hash itself. A new event takes its head's
+ * version; an empty log starts in 2, from GENESIS_V2; a log in 1 switches once, at a recorded event
+ * (start_chain_version_2), and its events before keep their version-1 hashes.
  */
 const hashChainSql = (schema: string) => `
 alter table ${schema}.events add column if not exists seq bigint;
 alter table ${schema}.events add column if not exists prev_hash bytea;
 alter table ${schema}.events add column if not exists hash bytea;
+alter table ${schema}.events add column if not exists chain_version smallint not null default 1;
 create index if not exists events_unhashed on ${schema}.events (position) where hash is null;
 create index if not exists events_seq on ${schema}.events (seq);
 
@@ -55,13 +64,15 @@ declare
 begin
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
   if not exists (select 1 from events where hash is null) then return 0; end if;
+  -- A chain in version 2 was chained by the append from its start or its switch: never hashed again.
+  if (select chain_version from events where seq is not null order by seq desc limit 1) = 2 then return 0; end if;
   with entries as (
     select position, row_number() over (order by position) as ord,
            convert_to(event_entry(event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at), 'UTF8') as entry
     from events
   ), hashes as (
     select position, ord - 1 as seq, chain(link) over (order by ord rows between unbounded preceding and current row) as hash from (
-      select null::bigint as position, 0::bigint as ord, '\\x${'00'.repeat(32)}'::bytea as link
+      select null::bigint as position, 0::bigint as ord, ${GENESIS_SQL} as link
       union all select position, ord, entry from entries
     ) links
   ), chained as (
@@ -73,6 +84,18 @@ begin
   return hashed;
 end
 $upgrade$;
+
+-- A log in chain version 1 switches to version 2 once, under the append lock: the switch is recorded
+-- as an event of its own (p_event), the first hashed the new way. False when there is nothing to switch.
+create or replace function ${schema}.start_chain_version_2(p_stream text, p_event jsonb) returns boolean
+language plpgsql set search_path = ${schema} as $v2$
+begin
+  perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+  if coalesce((select chain_version from events where seq is not null order by seq desc limit 1), 2) = 2 then return false; end if;
+  perform append_events(p_stream, -2, jsonb_build_array(p_event), null, '', null, 2::smallint);
+  return true;
+end
+$v2$;
 `;
 
 export const schemaSql = (schema: string) => `
@@ -122,6 +145,7 @@ do $upgrade$ begin
   end if;
 end $upgrade$;
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
+drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text);
 ${hashChainSql(schema)}
 
 ${appendEventsSql(schema)}
@@ -129,33 +153,38 @@ ${appendEventsSql(schema)}
 
 /** The append's insert, hashing each event onto the chain (see hashChainSql). */
 const chainedInsert = `  -- The chain's head is read under the lock, so each event's hash covers the one committed before it.
+  -- Version 2 hashes 0x00 ‖ prev ‖ entry (hash_lead is 0x00), version 1 prev ‖ entry (hash_lead empty).
   if n = 1 then
     -- One event, the most common append: its hash is drawn inside the INSERT, head read included, so
     -- the append runs the same single statement as without the chain (plpgsql pays per statement).
-    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
+    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
     select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + 1, e->>'type', (e->>'schemaVersion')::int,
            e->'data', e->'metadata', ev.at, coalesce(head.seq, -1) + 1, head.hash,
-           sha256(head.hash || convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + 1, e->>'type',
-             (e->>'schemaVersion')::int, e->'data', e->'metadata', ev.at), 'UTF8'))
+           sha256(head.hash_lead || head.hash || convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + 1, e->>'type',
+             (e->>'schemaVersion')::int, e->'data', e->'metadata', ev.at), 'UTF8')), head.version
     from (select p_events->0 as e, date_trunc('milliseconds', clock_timestamp()) as at) ev,
-         (select coalesce(last.hash, '\\x${'00'.repeat(32)}'::bytea) as hash, last.seq
-            from (select 1) always left join (select hash, seq from events order by position desc limit 1) last on true) head;
+         (select v.version, last.seq, case when v.version = 2 then '\\x00'::bytea else '\\x'::bytea end as hash_lead,
+                 coalesce(last.hash, case when v.version = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end) as hash
+            from (select 1) always left join (select hash, seq, chain_version from events order by position desc limit 1) last on true,
+                 lateral (select coalesce(p_chain_version, last.chain_version, 2)::smallint as version) v) head;
   else
     -- Several events: their entries are drawn in one statement; each hash depends on the one before,
     -- so a loop of one plain expression per event chains them (a window aggregate cost more, its step
     -- being a function call per event), and one INSERT writes them. hashes[0] is the head's.
-    select hash, seq into head_hash, head_seq from events order by position desc limit 1;
+    select hash, seq, chain_version into head_hash, head_seq, chain_v from events order by position desc limit 1;
+    chain_v := coalesce(p_chain_version, chain_v, 2);
+    hash_lead := case when chain_v = 2 then '\\x00'::bytea else '\\x'::bytea end;
     select array_agg(convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
              e->'data', e->'metadata', at), 'UTF8') order by ord), array_agg(at order by ord)
       into entries, recordings
       from (select e, ord, date_trunc('milliseconds', clock_timestamp()) as at from jsonb_array_elements(p_events) with ordinality as t(e, ord)) ev;
-    hashes[0] := coalesce(head_hash, '\\x${'00'.repeat(32)}'::bytea);
+    hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
     for i in 1 .. n loop
-      hashes[i] := sha256(hashes[i - 1] || entries[i]);
+      hashes[i] := sha256(hash_lead || hashes[i - 1] || entries[i]);
     end loop;
-    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash)
+    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
     select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
-           e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord]
+           e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
     from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
   end if;
 `;
@@ -173,7 +202,9 @@ const plainInsert = `  insert into events (position, event_id, stream_id, revisi
  */
 export const appendEventsSql = (schema: string, { chained = true } = {}) => `
 -- p_expected: -2 any, -1 no stream, n the revision of the stream's last event.
-create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text)
+-- p_chain_version: the chain version to hash in (start_chain_version_2 alone gives it); null, the head's.
+create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text,
+  p_chain_version smallint default null)
 returns table (out_revision bigint, out_position bigint)
 language plpgsql set search_path = ${schema} as $fn$
 declare
@@ -182,6 +213,8 @@ declare
   last_position bigint;
   head_hash bytea;
   head_seq bigint;
+  chain_v smallint;
+  hash_lead bytea;
   entries bytea[];
   hashes bytea[];
   recordings timestamptz[];

@@ -1,11 +1,12 @@
 import { KeyObject } from 'node:crypto';
 import {
   ChainRow,
+  ChainVersion,
   consistencyPath,
   Frontier,
   Hash,
   inclusionPath,
-  leafHash,
+  leafOf,
   LogVerdict,
   LogVerifier,
   signCheckpoint,
@@ -16,7 +17,8 @@ import {
 /** What the log's integrity reads of a log: its chain as stored (SqlLogChain gives it). */
 export interface ChainSource {
   entries(afterPosition: number, limit: number, toPosition?: number): Promise<ChainRow[]>;
-  hashes(fromSeq: number, limit: number): Promise<{ seq: number; hash: Buffer }[]>;
+  /** The stored hashes by index, each with the chain version it was drawn in (absent: 1). */
+  hashes(fromSeq: number, limit: number): Promise<{ seq: number; hash: Buffer; version?: ChainVersion }[]>;
   seqAt(position: number): Promise<number | undefined>;
   head(): Promise<{ size: number; position: number }>;
 }
@@ -78,9 +80,9 @@ export class LogIntegrity {
     this.frontier ??= last ? Frontier.fromJSON(last.frontier) : Frontier.empty();
     if (last && last.size > this.frontier.size) this.frontier = Frontier.fromJSON(last.frontier);
     for (let page = await this.chain.hashes(this.frontier.size, PAGE); page.length > 0; page = await this.chain.hashes(this.frontier.size, PAGE)) {
-      for (const { seq, hash } of page) {
+      for (const { seq, hash, version } of page) {
         if (seq !== this.frontier.size) throw new Error(`the chain skips from ${this.frontier.size} to ${seq}: not signing it`);
-        this.frontier.append(leafHash(hash));
+        this.frontier.append(leafOf(version ?? 1, hash));
       }
     }
     if (last && last.size >= this.frontier.size) return undefined;
@@ -112,10 +114,12 @@ export class LogIntegrity {
     const checkpoint = (await this.checkpoints.all()).find((c) => c.size > seq);
     if (!checkpoint) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
     const leaves = await this.leaves(checkpoint.size);
+    const [stored] = await this.chain.hashes(seq, 1);
     return {
       position,
       leafIndex: seq,
-      eventHash: toHex((await this.chain.hashes(seq, 1))[0].hash),
+      eventHash: toHex(stored.hash),
+      chainVersion: stored.version ?? 1,
       leafHash: toHex(leaves[seq]),
       treeSize: checkpoint.size,
       rootHash: checkpoint.rootHash,
@@ -136,7 +140,8 @@ export class LogIntegrity {
     if (firstSeq > 0) {
       const prefix = Frontier.empty();
       leaves.slice(0, firstSeq).forEach((leaf) => prefix.append(leaf));
-      yield JSON.stringify({ type: 'prefix', frontier: prefix.toJSON(), firstPrev: first.prevHash });
+      const [last] = await this.chain.hashes(firstSeq - 1, 1);
+      yield JSON.stringify({ type: 'prefix', frontier: prefix.toJSON(), firstPrev: first.prevHash, version: last?.version ?? 1 });
     }
     let lastSeq = firstSeq - 1;
     for (let after = Math.max(fromPosition - 1, 0); ; ) {
@@ -154,13 +159,13 @@ export class LogIntegrity {
     }
   }
 
-  /** The first `size` leaves (the chain's event hashes, leaf-hashed), read in pages. */
+  /** The first `size` leaves (each event's leaf hash in its chain version: leafOf), read in pages. */
   private async leaves(size: number): Promise<Hash[]> {
     const out: Hash[] = [];
     while (out.length < size) {
       const page = await this.chain.hashes(out.length, Math.min(PAGE, size - out.length));
       if (page.length === 0) break;
-      page.forEach(({ hash }) => out.push(leafHash(hash)));
+      page.forEach(({ hash, version }) => out.push(leafOf(version ?? 1, hash)));
     }
     return out;
   }

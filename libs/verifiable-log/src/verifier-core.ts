@@ -12,8 +12,21 @@ const { createHash, createPublicKey, sign, verify } = crypto;
 export type Hash = Buffer;
 
 export const HASH_SIZE = 32;
-/** The hash a log's first event chains from. */
+/** The hash a log's first event chains from, in chain version 1. */
 export const GENESIS: Hash = Buffer.alloc(HASH_SIZE);
+/** The hash a log that starts in chain version 2 chains its first event from (00…02): the version, recorded by the chain itself. */
+export const GENESIS_V2: Hash = Buffer.concat([Buffer.alloc(HASH_SIZE - 1), Buffer.from([2])]);
+
+/**
+ * How an event's stored hash is drawn, and what its leaf in the Merkle tree is (docs/verifiable-log.md):
+ *   1: hash = SHA-256(prev ‖ entry); leaf hash = SHA-256(0x00 ‖ hash) (RFC 9162's leaf data is the hash)
+ *   2: hash = SHA-256(0x00 ‖ prev ‖ entry), which is the leaf hash itself (the leaf data is prev ‖ entry)
+ * A log switches from 1 to 2 once, at a recorded event (SWITCH_EVENT), or starts in 2 from GENESIS_V2.
+ */
+export type ChainVersion = 1 | 2;
+
+/** The event that switches a log to chain version 2, itself the first event hashed the new way. */
+export const SWITCH_EVENT = { stream: 'log-integrity', type: 'HashChainUpgraded' } as const;
 
 /** node:crypto's one-shot hash where this Node has it (20.12 and later): much cheaper for small inputs. */
 const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: Buffer, encoding: 'latin1') => string }).hash;
@@ -58,6 +71,22 @@ function nodeHashBinary(left: string, right: string): string {
 export const leafHash = (leaf: Buffer): Hash => sha256(LEAF, leaf);
 export const nodeHash = (left: Hash, right: Hash): Hash => sha256(NODE, left, right);
 
+/** An event's stored hash in the given chain version (see ChainVersion). */
+export function chainHash(version: ChainVersion, prev: Hash, entry: string): Hash {
+  if (version === 1) return eventHash(prev, entry);
+  const bytes = Buffer.allocUnsafe(1 + HASH_SIZE + Buffer.byteLength(entry, 'utf8'));
+  bytes[0] = 0;
+  prev.copy(bytes, 1);
+  bytes.write(entry, 1 + HASH_SIZE, 'utf8');
+  return sha256(bytes);
+}
+
+/** An event's leaf hash in the Merkle tree, from its stored hash: version 2's hash is its leaf hash already. */
+export const leafOf = (version: ChainVersion, hash: Hash): Hash => (version === 2 ? hash : leafHash(hash));
+
+/** The hash the chain's first event chains from, in the version it starts in. */
+export const genesisOf = (version: ChainVersion): Hash => (version === 2 ? GENESIS_V2 : GENESIS);
+
 /** The largest power of two smaller than n (n > 1): where RFC 9162 splits a tree. */
 export function splitPoint(n: number): number {
   let k = 1;
@@ -80,8 +109,9 @@ export function rootOf(leaves: Hash[], from = 0, to = leaves.length): Hash {
  * without holding its leaves.
  */
 export class Frontier {
+  /** The perfect subtrees' roots, largest first; their heights are the set bits of `count`. */
   private constructor(
-    private readonly nodes: { hash: string; height: number }[],
+    private readonly nodes: string[],
     private count: number,
   ) {}
 
@@ -94,7 +124,7 @@ export class Frontier {
     const heights = heightsOf(saved.size);
     if (heights.length !== saved.nodes.length) throw new Error(`a frontier of ${saved.size} leaves has ${heights.length} nodes, not ${saved.nodes.length}`);
     if (!saved.nodes.every(isHexHash)) throw new Error('a frontier node is not a SHA-256 hash in hex');
-    return new Frontier(saved.nodes.map((h, i) => ({ hash: fromHex(h).toString('latin1'), height: heights[i] })), saved.size);
+    return new Frontier(saved.nodes.map((h) => fromHex(h).toString('latin1')), saved.size);
   }
 
   get size(): number {
@@ -112,23 +142,23 @@ export class Frontier {
 
   root(): Hash {
     if (this.nodes.length === 0) return sha256();
-    let r = this.nodes[this.nodes.length - 1].hash;
-    for (let i = this.nodes.length - 2; i >= 0; i -= 1) r = nodeHashBinary(this.nodes[i].hash, r);
+    let r = this.nodes[this.nodes.length - 1];
+    for (let i = this.nodes.length - 2; i >= 0; i -= 1) r = nodeHashBinary(this.nodes[i], r);
     return Buffer.from(r, 'latin1');
   }
 
   toJSON(): { size: number; nodes: string[] } {
-    return { size: this.count, nodes: this.nodes.map((n) => toHex(Buffer.from(n.hash, 'latin1'))) };
+    return { size: this.count, nodes: this.nodes.map((n) => toHex(Buffer.from(n, 'latin1'))) };
   }
 
-  /** Node hashes are kept as binary strings (see sha256Binary). */
+  /**
+   * Node hashes are kept as binary strings (see sha256Binary). The new leaf completes one subtree
+   * per trailing 1-bit of the count before it (its heights need not be kept: no object per node).
+   */
   private push(leaf: string): void {
-    let node = { hash: leaf, height: 0 };
-    while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1].height === node.height) {
-      const left = this.nodes.pop() as { hash: string; height: number };
-      node = { hash: nodeHashBinary(left.hash, node.hash), height: node.height + 1 };
-    }
-    this.nodes.push(node);
+    let hash = leaf;
+    for (let c = this.count; c % 2 === 1; c = (c - 1) / 2) hash = nodeHashBinary(this.nodes.pop() as string, hash);
+    this.nodes.push(hash);
     this.count += 1;
   }
 }
@@ -298,6 +328,8 @@ export interface ChainRow {
   prevHash: string | null;
   hash: string | null;
   entry: string;
+  /** The chain version the row says it was hashed in; absent, 1 (rows and bundles from before version 2). */
+  version?: ChainVersion;
 }
 
 /** A log's verdict: its problems, the size and root of its chain as it stands. */
@@ -311,24 +343,30 @@ export interface LogVerdict {
 
 /**
  * Draws each event's hash and leaf hash from one buffer laid out as 0x00 ‖ previous hash ‖ entry
- * (UTF-8). The event's hash is SHA-256 of all but the first byte. The stored hash is then written
- * over the previous one: the first 33 bytes are the leaf's input (RFC 9162: 0x00 ‖ leaf), and they
- * already hold the next event's previous hash when the chain gives it, so it is not read again.
+ * (UTF-8). Version 2: the event's hash is SHA-256 of the whole buffer, and it is the leaf hash (one
+ * call). Version 1: the event's hash is SHA-256 of all but the first byte; the stored hash is then
+ * written over the previous one, and the first 33 bytes are the leaf's input (0x00 ‖ hash). Either
+ * way the buffer then holds the next event's previous hash when the chain gives it: not read again.
  */
 class ChainReader {
   private bytes = Buffer.alloc(4096);
   /** The hash (hex) whose bytes follow the 0x00, or null. */
   private held: string | null = null;
+  /** Whether the last event read gave its stored hash (a field, not a result object: nothing allocated per event). */
+  gave = false;
 
-  /** The event's leaf hash (binary), and whether its entry gives its stored hash; null when its hashes are not hashes. */
-  read(prevHash: string, hash: string, entry: string): { leaf: string; gives: boolean } | null {
+  /** The event's leaf hash (binary), `gave` saying whether its entry gives its stored hash; null when its hashes are not hashes. */
+  read(prevHash: string, hash: string, entry: string, version: ChainVersion): string | null {
     if (prevHash !== this.held && !this.hold(prevHash)) return null;
     const room = 1 + HASH_SIZE + 3 * entry.length; // UTF-8 takes 3 bytes at most per UTF-16 unit
     if (this.bytes.length < room) this.bytes = Buffer.concat([this.bytes.subarray(0, 1 + HASH_SIZE), Buffer.alloc(2 * room)]);
     const end = 1 + HASH_SIZE + this.bytes.write(entry, 1 + HASH_SIZE, 'utf8');
-    const drawn = sha256Binary(this.bytes.subarray(1, end));
+    const drawn = sha256Binary(this.bytes.subarray(version === 2 ? 0 : 1, end));
     if (!this.hold(hash)) return null;
-    return { leaf: sha256Binary(this.bytes.subarray(0, 1 + HASH_SIZE)), gives: this.holds(drawn) };
+    this.gave = this.holds(drawn);
+    if (version === 1) return sha256Binary(this.bytes.subarray(0, 1 + HASH_SIZE));
+    // The tree's leaf is the stored hash, whether or not the entry gives it.
+    return this.gave ? drawn : this.bytes.toString('latin1', 1, 1 + HASH_SIZE);
   }
 
   /** Writes a hash in hex after the 0x00; anything but 64 hex digits is refused. */
@@ -352,6 +390,9 @@ interface Link {
   prev: string;
   hash: string;
   leaf: string;
+  version: ChainVersion;
+  /** The row is the recorded switch to version 2 (SWITCH_EVENT). */
+  switches: boolean;
 }
 
 /**
@@ -368,12 +409,14 @@ export class LogVerifier {
 
   /**
    * A verifier of the log from leaf `prefix.size` on: the first event read chains from `firstPrev`,
-   * and the roots go on from `prefix`, the compact range of the leaves before it. Without them,
-   * from the log's first event.
+   * in chain version `startVersion` (the version of the leaf before it), and the roots go on from
+   * `prefix`, the compact range of the leaves before it. Without them, from the log's first event,
+   * which chains from the genesis of the version it claims (genesisOf).
    */
   constructor(
     private readonly prefix: Frontier = Frontier.empty(),
-    private readonly firstPrev: Hash = GENESIS,
+    private readonly firstPrev?: Hash,
+    private readonly startVersion: ChainVersion = 1,
   ) {}
 
   feed(row: ChainRow): void {
@@ -383,10 +426,12 @@ export class LogVerifier {
       this.problems.push({ kind: 'inserted', position: row.position, detail: 'the event carries no chain hash: it was written around the log' });
       return;
     }
-    const read = this.reader.read(row.prevHash, row.hash, row.entry);
-    if (!read) return void this.problems.push({ kind: 'edited', position: row.position, detail: 'the event\'s chain hashes are not SHA-256 hashes in hex' });
-    if (!read.gives) this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
-    this.rows.push({ position: row.position, seq: row.seq, prev: row.prevHash, hash: row.hash, leaf: read.leaf });
+    const version = row.version ?? 1;
+    if (version !== 1 && version !== 2) return void this.problems.push({ kind: 'edited', position: row.position, detail: `the event claims chain version ${String(version)}, which does not exist` });
+    const leaf = this.reader.read(row.prevHash, row.hash, row.entry, version);
+    if (leaf === null) return void this.problems.push({ kind: 'edited', position: row.position, detail: 'the event\'s chain hashes are not SHA-256 hashes in hex' });
+    if (!this.reader.gave) this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
+    this.rows.push({ position: row.position, seq: row.seq, prev: row.prevHash, hash: row.hash, leaf, version, switches: version === 2 && isSwitchEntry(row.entry) });
   }
 
   /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
@@ -428,13 +473,16 @@ export class LogVerifier {
   private chainInOrder(): Link[] {
     const bySeq = inOrder(this.rows) ? this.rows : [...this.rows].sort((a, b) => a.seq - b.seq || a.position - b.position);
     const chain: Link[] = [];
-    let previous = toHex(this.firstPrev);
+    const fromStart = this.prefix.size === 0 && !this.firstPrev;
+    let previous = toHex(this.firstPrev ?? genesisOf(bySeq[0]?.version ?? 1));
+    let version = this.startVersion;
     let expected = this.prefix.size;
     for (let i = 0; i < bySeq.length; ) {
       let j = i;
       while (j < bySeq.length && bySeq[j].seq === bySeq[i].seq) j += 1;
       const next = bySeq[j];
       const genuine = j === i + 1 ? bySeq[i] : this.genuineOf(bySeq.slice(i, j), previous, next);
+      version = this.checkVersion(genuine, version, fromStart && chain.length === 0);
       if (genuine.seq > expected) {
         this.problems.push({ kind: 'deleted', position: genuine.position, detail: `${genuine.seq - expected} event(s) of the chain are missing before this one (index ${expected} to ${genuine.seq - 1})` });
       } else if (genuine.prev !== previous) {
@@ -446,6 +494,21 @@ export class LogVerifier {
       i = j;
     }
     return chain;
+  }
+
+  /**
+   * The chain's version after `link`: it may claim version 2 only from the log's first event (which
+   * then chains from GENESIS_V2) or from the recorded switch on; after the switch, only version 2.
+   * A claim against that is an edit of the event's chain fields, whatever its hashes say.
+   */
+  private checkVersion(link: Link, version: ChainVersion, first: boolean): ChainVersion {
+    if (link.version === 2 && version === 1) {
+      if (first || link.switches) return 2;
+      this.problems.push({ kind: 'edited', position: link.position, detail: `event ${link.seq} of the chain claims chain version 2, and the log had not switched to it` });
+    } else if (link.version === 1 && version === 2) {
+      this.problems.push({ kind: 'edited', position: link.position, detail: `event ${link.seq} of the chain claims chain version 1, after the log switched to version 2` });
+    }
+    return version;
   }
 
   /** Of events claiming one index, the one the chain runs through; the others are inserted. */
@@ -474,6 +537,27 @@ export class LogVerifier {
       }
       previousHeld = actual.equals(root);
     }
+  }
+}
+
+const SWITCH_STREAM = `"${SWITCH_EVENT.stream}"`;
+
+/**
+ * Is the entry the recorded switch to version 2 (SWITCH_EVENT, data { chainVersion: 2 })? It is
+ * parsed only when its stream, the array's second item after the event's id, is the switch's: a
+ * look at a few dozen characters per event (searching the whole entry cost a tenth of verification).
+ */
+function isSwitchEntry(entry: string): boolean {
+  const idEnds = entry.indexOf('",', 2);
+  if (idEnds < 0) return false;
+  let at = idEnds + 2;
+  while (entry.charCodeAt(at) === 32) at += 1; // jsonb writes ", " between items, JSON.stringify ","
+  if (!entry.startsWith(SWITCH_STREAM, at)) return false;
+  try {
+    const [, stream, , type, , data] = JSON.parse(entry) as [unknown, unknown, unknown, unknown, unknown, { chainVersion?: unknown } | null];
+    return stream === SWITCH_EVENT.stream && type === SWITCH_EVENT.type && data?.chainVersion === 2;
+  } catch {
+    return false;
   }
 }
 
@@ -506,8 +590,9 @@ export function longestRisingRun(values: number[]): boolean[] {
 /**
  * A bundle (NDJSON, one object a line), as `GET /audit/exports` writes it:
  *   { type: 'log', service, origin, keyName, publicKey, complete, size }   first
- *   { type: 'prefix', frontier }     the compact range of the leaves before the first event, if any
- *   { type: 'event', position, seq, prevHash, hash, entry }   the events as stored, in position order
+ *   { type: 'prefix', frontier, firstPrev, version }   the compact range of the leaves before the
+ *                                    first event, if any, the hash and chain version of the last of them
+ *   { type: 'event', position, seq, prevHash, hash, entry, version }   the events as stored, in position order
  *   { type: 'checkpoint', note }     signed checkpoints within the bundle's range, oldest first
  *   { type: 'consistency', from, to, proof }   each checkpoint extends the one before it
  */
@@ -531,10 +616,11 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   if (header?.type !== 'log') throw new Error('not a register bundle: its first line is not the log header');
   const bundleKey = parseVerifierKey(String(header.publicKey));
   const key = trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey;
-  const prefix = items.find((i) => i.type === 'prefix') as { frontier: { size: number; nodes: string[] }; firstPrev: string } | undefined;
+  const prefix = items.find((i) => i.type === 'prefix') as { frontier: { size: number; nodes: string[] }; firstPrev: string; version?: ChainVersion } | undefined;
   const events = items.filter((i) => i.type === 'event') as unknown as ChainRow[];
   const notes = items.filter((i) => i.type === 'checkpoint').map((i) => String(i.note));
-  const verifier = new LogVerifier(prefix ? Frontier.fromJSON(prefix.frontier) : Frontier.empty(), prefix ? fromHex(prefix.firstPrev) : GENESIS);
+  // A prefix's version is taken on trust as its frontier is: a wrong one changes the leaves, and so the roots the checkpoints sign.
+  const verifier = prefix ? new LogVerifier(Frontier.fromJSON(prefix.frontier), fromHex(prefix.firstPrev), prefix.version === 2 ? 2 : 1) : new LogVerifier();
   events.forEach((e) => verifier.feed(e));
   const trustedSize = trust.checkpoint ? Number(trust.checkpoint.split('\n')[1]) : undefined;
   const verdict = verifier.finish(notes, key.name, key.publicKey, trustedSize === undefined ? [] : [trustedSize]);
