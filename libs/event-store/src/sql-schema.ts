@@ -163,10 +163,10 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
            sha256(head.hash_lead || head.hash || convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + 1, e->>'type',
              (e->>'schemaVersion')::int, e->'data', e->'metadata', ev.at), 'UTF8')), head.version
     from (select p_events->0 as e, date_trunc('milliseconds', clock_timestamp()) as at) ev,
-         (select v.version, last.seq, case when v.version = 2 then '\\x00'::bytea else '\\x'::bytea end as hash_lead,
-                 coalesce(last.hash, case when v.version = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end) as hash
-            from (select 1) always left join (select hash, seq, chain_version from events order by position desc limit 1) last on true,
-                 lateral (select coalesce(p_chain_version, last.chain_version, 2)::smallint as version) v) head;
+         (select coalesce(p_chain_version, last.chain_version, 2)::smallint as version, last.seq,
+                 case when coalesce(p_chain_version, last.chain_version, 2) = 2 then '\\x00'::bytea else '\\x'::bytea end as hash_lead,
+                 coalesce(last.hash, case when coalesce(p_chain_version, last.chain_version, 2) = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end) as hash
+            from (select 1) always left join (select hash, seq, chain_version from events order by position desc limit 1) last on true) head;
   else
     -- Several events: their entries are drawn in one statement; each hash depends on the one before,
     -- so a loop of one plain expression per event chains them (a window aggregate cost more, its step
