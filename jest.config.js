@@ -12,10 +12,12 @@ const common = {
     'node_modules/(content-disposition|jose)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
+  setupFiles: ['<rootDir>/test/support/worker-env.ts'],
 };
 module.exports = {
   // Integration tests wait on real servers; a project-level testTimeout is ignored by jest.
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'] },

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '@register/event-store';
 import { fromHex, leafOf, openCheckpoint, parseVerifierKey, signCheckpoint, verifyBundle, verifyInclusion } from '@register/verifiable-log';
 import { Gateway, startGateway, seedTree } from '../gateway/gateway-app';
 
@@ -76,7 +76,7 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
     const events = (await before.auditor.get('/audit/events?service=organisation')).body.items;
     await before.gw.close();
     const target = events[3].position;
-    const db = await PGlite.create(join(dataDir, 'event-log'));
+    const db = await createPglite(join(dataDir, 'event-log'));
     await db.exec(`update organisation.events set data = jsonb_set(data, '{name}', '"Chi đoàn giả"') where position = ${target}`);
     await db.close();
     const after = await start(dataDir);

@@ -1,6 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
 import { EventStore, LiveAggregate, Snapshots } from '@register/event-sourcing';
-import { openPostgresEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlSnapshotStore } from '@register/event-store';
+import { createPglite, openPostgresEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlSnapshotStore } from '@register/event-store';
 import { branchMeeting, MeetingState } from '../../libs/event-sourcing/src/example/branch-meeting';
 import { servers, uniqueName } from '../support/servers';
 
@@ -14,7 +13,7 @@ const setups: Array<[string, () => Promise<{ store: EventStore; sql: SqlClient; 
     return { store: await openPostgresEventStore(servers.postgresUrl, schema), sql: postgresClient({ connectionString: servers.postgresUrl }), schema };
   }],
   ['PGlite', async () => {
-    const sql = pgliteClient(await PGlite.create());
+    const sql = pgliteClient(await createPglite());
     return { store: await SqlEventStore.open(sql, 'register'), sql, schema: 'register' };
   }],
 ];

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '@register/event-store';
 import { mintToken, MintOptions } from '@register/auth';
 import { randomBetween, until } from '../messaging/processes';
 import { badAnswers, RegisterClient } from './client';
@@ -66,7 +66,7 @@ async function killAndRestart(embedded: NodeProcess, client: RegisterClient): Pr
 }
 
 async function logChecks(dataDir: string, client: RegisterClient) {
-  const db = await PGlite.create(join(dataDir, 'event-log'));
+  const db = await createPglite(join(dataDir, 'event-log'));
   try {
     return checkLogs(await readLogs(db), client);
   } finally {

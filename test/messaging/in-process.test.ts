@@ -1,6 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
-import { PGlite } from '@electric-sql/pglite';
-import { pgliteClient, SqlCheckpointStore, SqlEventStore } from '@register/event-store';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite, pgliteClient, SqlCheckpointStore, SqlEventStore } from '@register/event-store';
 import { eventsTopic, InProcessBus, InProcessEventPublisher, InProcessServer, LogRelay, pgliteTransactions, ProcessedEvents, startConsumer } from '@register/messaging';
 import { anEvent } from '../support/events';
 import { effectsModule, openEffects } from './fixtures/effects';
@@ -23,7 +23,7 @@ describe('in-process transport (embedded start)', () => {
   const apps: INestMicroservice[] = [];
 
   beforeAll(async () => {
-    db = await PGlite.create();
+    db = await createPglite();
     const client = { ...pgliteClient(db), close: async () => undefined };
     store = await SqlEventStore.open(client, schema);
     checkpoints = await SqlCheckpointStore.open(client, schema);

@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite } from './pglite-template';
 import { SqlClient, SqlEventStore } from './sql-event-store';
 
 /**
@@ -18,6 +19,6 @@ export function pgliteClient(db: PGlite): SqlClient {
 
 /** The embedded event store: `dataDir` keeps the log on disk; without it the log lives in memory. */
 export async function openPgliteEventStore(dataDir?: string, schema = 'register'): Promise<SqlEventStore> {
-  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const db = await createPglite(dataDir);
   return SqlEventStore.open(pgliteClient(db), schema);
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import { EventToAppend, RecordedEvent, Subscription } from '@register/event-sourcing';
 import { pgliteClient } from './pglite';
+import { createPglite } from './pglite-template';
 import { SqlClient, SqlEventStore } from './sql-event-store';
 
 const event = (i: number): EventToAppend => ({ eventId: randomUUID(), type: 'Happened', schemaVersion: 1, data: { i }, metadata: { actor: 't', reason: 'r', effectiveDate: '2026-12-02', correlationId: 'c' } });
 
 /** One PGlite database, as in the embedded start, counting the tail reads of each log. */
 async function database() {
-  const db = await PGlite.create();
+  const db = await createPglite();
   const client = pgliteClient(db);
   const tailReads = new Map<string, number>();
   const counting: SqlClient = {

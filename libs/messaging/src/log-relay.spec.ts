@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { RecordedEvent } from '@register/event-sourcing';
-import { pgliteClient, SqlCheckpointStore, SqlEventStore } from '@register/event-store';
+import { createPglite, pgliteClient, SqlCheckpointStore, SqlEventStore } from '@register/event-store';
 import { LogRelay } from './log-relay';
 import { EventPublisher } from './ports';
 
@@ -33,7 +33,7 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
   let checkpoints: SqlCheckpointStore;
 
   beforeEach(async () => {
-    db = await PGlite.create();
+    db = await createPglite();
     const client = { ...pgliteClient(db), close: async () => undefined };
     store = await SqlEventStore.open(client, 'svc');
     checkpoints = await SqlCheckpointStore.open(client, 'svc');

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { PGlite } from '@electric-sql/pglite';
 import { CommandHandler, EventSchemas, EventStore, SnapshotStore, UpcastingEventStore } from '@register/event-sourcing';
-import { EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
+import { createPglite, EventStoreDbEventStore, pgliteClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
 import { LogIntegrity } from '@register/verifiable-log';
 import { Clock } from './clock';
 import { RegisterConfig } from './config';
@@ -76,7 +75,7 @@ export class EventStoreConnections implements OnApplicationShutdown {
     if (this.config.eventStore === 'postgres') return postgresClient({ connectionString: this.config.postgresUrl });
     const dir = join(this.config.dataDir, 'event-log');
     mkdirSync(dir, { recursive: true });
-    return pgliteClient(await PGlite.create(dir));
+    return pgliteClient(await createPglite(dir));
   }
 
   async onApplicationShutdown(): Promise<void> {

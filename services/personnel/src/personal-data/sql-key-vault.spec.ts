@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '@register/event-store';
 import { readOnlyKeys, SqlKeyVault } from './sealing';
 
 /**
@@ -8,7 +9,7 @@ import { readOnlyKeys, SqlKeyVault } from './sealing';
 let shared: Promise<PGlite> | undefined;
 let tables = 0;
 async function countingDatabase() {
-  const db = await (shared ??= PGlite.create());
+  const db = await (shared ??= createPglite());
   const table = `personnel_${(tables += 1)}`;
   const sql = {
     table,

@@ -1,0 +1,44 @@
+import { PGlite } from '@electric-sql/pglite';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * A new PGlite database starts with initdb inside WebAssembly, which costs seconds of CPU. Where
+ * many short-lived databases are made (the test suites start hundreds), `REGISTER_PGLITE_TEMPLATE`
+ * names a folder holding one database made once: a new data folder is a copy of it, and an
+ * in-memory database loads its dump. initdb's output is the same for every database of a PGlite
+ * version, so a copy is the database initdb would have made. Unset, PGlite runs initdb itself.
+ */
+export const PGLITE_TEMPLATE_ENV = 'REGISTER_PGLITE_TEMPLATE';
+
+const DUMP = 'datadir.tar';
+const FOLDER = 'datadir';
+
+/** Opens PGlite on `dataDir` (or in memory), from the template when one is named and the folder is new. */
+export async function createPglite(dataDir?: string): Promise<PGlite> {
+  const template = process.env[PGLITE_TEMPLATE_ENV];
+  if (!template || !existsSync(join(template, DUMP))) return dataDir ? PGlite.create(dataDir) : PGlite.create();
+  if (!dataDir) return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, DUMP))]) });
+  if (isEmptyFolder(dataDir)) cpSync(join(template, FOLDER), dataDir, { recursive: true });
+  return PGlite.create(dataDir);
+}
+
+/** Makes the template under `folder` once: a closed, freshly initialised data folder and its dump. */
+export async function preparePgliteTemplate(folder: string): Promise<string> {
+  if (existsSync(join(folder, DUMP))) return folder;
+  const staging = `${folder}.${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const db = await PGlite.create(join(staging, FOLDER));
+  const dump = await db.dumpDataDir('none');
+  await db.close();
+  writeFileSync(join(staging, DUMP), Buffer.from(await dump.arrayBuffer()));
+  mkdirSync(dirname(folder), { recursive: true });
+  // Another process may have made it meanwhile: theirs serves as well as ours.
+  try { renameSync(staging, folder); } catch { rmSync(staging, { recursive: true, force: true }); }
+  return folder;
+}
+
+function isEmptyFolder(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).length === 0;
+}
