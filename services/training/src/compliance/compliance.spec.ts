@@ -60,6 +60,18 @@ describe('compliance of residential-branch secretaries', () => {
     expect(merged.when('qp', 2024, '2024-08-31', ['s1', 's2'])).toMatchObject({ secretaries: 2, trained: 2 });
   });
 
+  it('after a merger into a new branch counts the new successor, through its secretary', () => {
+    const merged = given(
+      at('BranchEstablished', { branchId: 'bn', parentUnitId: 'xa', name: 'Bản Mới', area, predecessorIds: ['b1', 'b2'] }, '2024-09-01'),
+      at('BranchesMerged', { mergerId: 'g2', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'bn', intoNewBranch: true }, '2024-09-01'),
+      at('OfficerDeparted', { branchId: 'b1', memberId: 's1', role: 'secretary', endsOn: '2024-09-01', cause: 'merger' }, '2024-09-01'),
+      at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2024-09-01', cause: 'merger' }, '2024-09-01'),
+      at('OfficerAppointed', { branchId: 'bn', memberId: 's2', role: 'secretary', startsOn: '2024-09-15' }, '2024-09-15'),
+    );
+    expect(merged.when('qp', 2024, '2024-12-31', ['s1'])).toEqual({ branches: 1, secretaries: 1, trained: 0, rate: 0, untrained: [{ branchId: 'bn', memberId: 's2', since: '2024-09-15' }] });
+    expect(merged.when('qp', 2024, '2024-09-10')).toMatchObject({ branches: 1, secretaries: 0 });
+  });
+
   it('as of an instant, counts only what had been recorded by then', () => {
     // In force from 5 January, recorded only on 1 March.
     const late = given({ ...at('OfficerAppointed', { branchId: 'b1', memberId: 's5', role: 'secretary', startsOn: '2024-01-05' }, '2024-01-05'), recordedAt: '2024-03-01T08:00:00.000Z' });
