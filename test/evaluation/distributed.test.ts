@@ -2,6 +2,12 @@ import { EventStore } from '@register/event-sourcing';
 import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
 import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
+import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
+import { applyEvaluationEvent as intoPeople } from '../../services/organisation/src/people/evaluation-events';
+import { BranchReplica } from '../../services/personnel/src/application/branch-replica';
+import { applyEvaluationEvent as intoBranches } from '../../services/personnel/src/reactions/evaluation-ratings';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
+import { handOver } from '../gateway/gateway-app';
 import { Distributed, startDistributed } from '../gateway/distributed-app';
 import { shadowDiffs } from './shadow-rebuild';
 import { changeWithFourEyes, Client, decisionCounts, historyOf, rateTheYear, seedQuyChau, Setup } from './quy-chau-scenario';
@@ -76,6 +82,40 @@ describe('evaluation (distributed, PostgreSQL + FerretDB): the Quỳ Châu year 
     const secretary = await setup.as({ sub: 'bt-x', roles: ['branch-secretary'], scopeBranchId: 'qc-x2-b1' });
     const r = await secretary.post('/ratings', { subjectType: 'branch', subjectId: 'qc-x2-b1', year: 2021, scale: 'branch-classic', grade: 'strong', stage: 'decision', reason: 'x' });
     expect(r.status).toBe(403);
+  });
+
+  it("direct election and a merger's ratingsCarried follow the decided ratings; the successor shows its predecessors' ratings", async () => {
+    // Personnel learns the Quỳ Châu branches, personnel and organisation evaluation's ratings, as their consumers would.
+    await handOver(d.orgStore, d.personnel.get(OrganisationReactions))();
+    for (const e of await d.apps[0].get<EventStore>(EVALUATION_STORE).readAll(0, 100_000)) {
+      intoBranches(d.personnel.get(BranchReplica), e);
+      intoPeople(d.organisation.get(PeopleReplica), e);
+    }
+    const [strong, average] = [branches[0].id, branches[80].id];
+    const created = (r: { status: number; body: unknown }) => expect([r.status, r.body]).toEqual([201, expect.anything()]);
+    for (const b of [strong, average]) {
+      created(await admin.post('/members', { id: `${b}-m`, branchId: b, fullName: 'Lương Văn An', dateOfBirth: '2000-05-10', gender: 'male', admittedOn: '2019-03-26', consent: { givenOn: '2019-03-20', purposes: ['membership-register'] }, reason: 'kết nạp', effectiveDate: '2019-03-26' }));
+    }
+    const elect = (b: string) => admin.post(`/branches/${b}/officer-appointments`, { memberId: `${b}-m`, role: 'secretary', method: 'elected', source: 'teacher', startsOn: '2021-01-10', reason: 'Đại hội chi đoàn', effectiveDate: '2021-01-10' });
+    const refused = await elect(average);
+    expect([refused.status, refused.body.rule]).toEqual([422, 'direct-election-needs-good-rating']);
+    expect((await elect(strong)).status).toBe(201);
+
+    const [a, b] = [branches[1].id, branches[81].id];
+    const merger = { sourceBranchIds: [a, b], into: { id: 'qc-new', name: 'Chi đoàn bản Hợp Nhất', area: { kind: 'village', name: 'Hợp Nhất' }, parentUnitId: 'qc-x1' }, reason: 'Sáp nhập bản', effectiveDate: '2021-07-01' };
+    const dry = await admin.post('/branch-mergers', { ...merger, dryRun: true });
+    expect([dry.status, dry.body.ratingsCarried]).toEqual([200, [
+      { fromBranchId: a, toBranchId: 'qc-new', year: 2020, scale: 'branch-classic', grade: 'strong' },
+      { fromBranchId: b, toBranchId: 'qc-new', year: 2020, scale: 'branch-classic', grade: 'average' },
+    ]]);
+    created(await admin.post('/branch-mergers', merger));
+    await setup.sync();
+    const successor = await admin.get('/ratings/branch/qc-new');
+    expect(successor.status).toBe(200);
+    expect(successor.body.predecessors.map((p: { branchId: string; items: Array<{ year: number; stage: string; grade: string }> }) => [p.branchId, p.items.map((r) => [r.year, r.stage, r.grade])])).toEqual([
+      [a, [[2020, 'decision', 'strong']]],
+      [b, [[2020, 'decision', 'average']]],
+    ]);
   });
 
   it('a shadow rebuild of every evaluation projection on FerretDB reports 0 differences', async () => {
