@@ -43,6 +43,26 @@ describe('evaluation through the gateway (embedded): the Quỳ Châu year 2020',
       ['change-approved', 'strong', 'huyen-2'],
     ]);
     expect(history.proposal).toMatchObject({ fromGrade: 'good', reason: 'Khiếu nại được chấp nhận', decision: { number: '45/QĐ-HĐQC' } });
+    // The rejected proposal's rating keeps its grade, and its history the proposal and the rejection with their actors.
+    const rejected = await historyOf(app.admin, `branch.2020.${branches[51].id}`, await app.evaluationStore.headPosition());
+    expect(rejected.steps.slice(1)).toEqual([
+      ['decision', 'good', expect.stringMatching(/^xa-qc-x/)],
+      ['change-proposed', 'strong', 'huyen-1'],
+      ['change-rejected', 'strong', 'huyen-2'],
+    ]);
+    expect(rejected.proposal).toMatchObject({ fromGrade: 'good', reason: 'Đề nghị nâng hạng' });
+  });
+
+  it('pages the decisions by nextCursor: 84 ratings in 5 pages of at most 20, each once', async () => {
+    const ids: string[] = [];
+    let pages = 0;
+    for (let cursor: string | null = ''; cursor !== null; pages++) {
+      const r = await app.admin.get(`/ratings?unitId=qc&year=2020&subjectType=branch&stage=decision&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect([r.status, r.body.items.length <= 20]).toEqual([200, true]);
+      ids.push(...r.body.items.map((x: { id: string }) => x.id));
+      cursor = r.body.nextCursor;
+    }
+    expect({ pages, ratings: ids.length, distinct: new Set(ids).size }).toEqual({ pages: 5, ratings: 84, distinct: 84 });
   });
 
   it('the list answers text/csv too', async () => {
