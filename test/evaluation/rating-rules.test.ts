@@ -39,6 +39,16 @@ describe('ratings through the gateway (embedded): scales, stages, who may rate, 
     expect(await refused(() => app.admin.post('/ratings', rate({ subjectId: 'b-nowhere' })))).toMatchObject({ status: 422, rule: 'subject-did-not-exist' });
   });
 
+  it('a branch closed before the year began is not rated (422 subject-did-not-exist); for the year it closed in, it is', async () => {
+    const since = { reason: 'khởi tạo', effectiveDate: '2015-01-01' };
+    expect((await app.admin.post('/branches', { id: 'b-closed', parentUnitId: 'xa-1', name: 'Chi đoàn bản Hủa Na', area: { kind: 'village', name: 'Hủa Na' }, ...since })).status).toBe(201);
+    expect((await app.admin.post('/branches/b-closed/dissolution', { reason: 'giải thể', effectiveDate: '2019-06-30' })).status).toBe(201);
+    await app.sync();
+    const classic = { subjectId: 'b-closed', scale: 'branch-classic', grade: 'good' };
+    expect(await refused(() => app.admin.post('/ratings', rate({ ...classic, year: 2020 })))).toMatchObject({ status: 422, rule: 'subject-did-not-exist' });
+    expect((await app.admin.post('/ratings', rate({ ...classic, year: 2019 }))).status).toBe(201);
+  });
+
   it("a branch's secretary assesses their branch but cannot decide its rating (403); the commune decides; a second decision is 409", async () => {
     const secretary = await as('bt-1', { roles: ['branch-secretary'], scopeBranchId: 'b-1' });
     const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
