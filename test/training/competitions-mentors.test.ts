@@ -1,3 +1,7 @@
+import { EventStore } from '@register/event-sourcing';
+import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
+import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
+import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
 import { admit, startTraining, TrainingApp, why } from './training-app';
 
 /** Competitions and mentor assignments through the gateway of the embedded start. */
@@ -59,5 +63,24 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     expect((await t.admin.get('/branches/b-2/mentors')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-2', status: 'active' })]);
     expect((await t.admin.get('/branches/b-1/mentors?asOf=2025-11-30')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-1' })]);
     expect((await t.refusedUnchanged(422, () => t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'mentor-1', startsOn: '2025-12-05', ...why() }))).body.rule).toBe('branch-closed');
+  });
+
+  it('ends the assignments of a branch split or dissolved, on the effective day, with that cause', async () => {
+    expect((await t.admin.post('/branches', { id: 'b-4', parentUnitId: 'xa-2', name: 'Chi đoàn bản Huồi Mới', area: { kind: 'village', name: 'Huồi Mới' }, ...why('thành lập', '2025-01-01') })).status).toBe(201);
+    await admit(t.admin, 'b-3', ['ns-1', 'ns-2']);
+    await t.sync();
+    // Organisation's people replica learns b-3's members, as its consumer of personnel's topic would: a split divides them.
+    const people = t.gw.app.get(PeopleReplica);
+    for (const e of await t.gw.app.get<EventStore>(PERSONNEL_LOG).readAll(0, 10_000)) applyPersonnelEvent(people, e);
+    for (const [branchId, mentorMemberId] of [['b-3', 'mentor-1'], ['b-4', 'mentor-2']]) {
+      expect((await t.admin.post('/mentor-assignments', { branchId, mentorMemberId, startsOn: '2025-07-01', ...why() })).status).toBe(201);
+    }
+    const split = await t.admin.post('/branch-splits', { sourceBranchId: 'b-3', parts: [{ name: 'Chi đoàn bản Na Sành Trên', memberIds: ['ns-1'] }, { name: 'Chi đoàn bản Na Sành Dưới', memberIds: ['ns-2'] }], ...why('chia tách bản', '2025-10-01') });
+    const dissolved = await t.admin.post('/branches/b-4/dissolution', why('giải thể', '2025-11-01'));
+    expect([split.status, dissolved.status]).toEqual([201, 201]);
+    await t.sync();
+    const head = await t.trainingLog.headPosition();
+    const mentors = async (branchId: string) => (await t.admin.get(`/branches/${branchId}/mentors?minPosition=${head}`)).body.items.map((m: { mentorMemberId: string; status: string; endsOn: string; cause: string }) => [m.mentorMemberId, m.status, m.endsOn, m.cause]);
+    expect({ split: await mentors('b-3'), dissolved: await mentors('b-4') }).toEqual({ split: [['mentor-1', 'ended', '2025-10-01', 'split']], dissolved: [['mentor-2', 'ended', '2025-11-01', 'dissolution']] });
   });
 });
