@@ -63,4 +63,16 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     const all = { events: 2, differences: 0 }; // one commendation, one visit: every projection reads the whole log
     expect(diffs).toEqual({ ratings: all, commendations: all, 'support-visits': all });
   });
+
+  it("rates a member and an officer; after the member's erasure no read of evaluation, nor its log, holds the name", async () => {
+    const rate = (subjectType: string, stage: string) => admin.post('/ratings', { subjectType, subjectId: 'cm-1', year: 2025, scale: 'four-level', grade: 'excellent', stage, reason: 'Tổng kết năm 2025' });
+    for (const subjectType of ['member', 'officer']) expect([(await rate(subjectType, 'self-assessment')).status, (await rate(subjectType, 'decision')).status]).toEqual([201, 201]);
+    expect((await admin.post('/members/cm-1/personal-data-erasure', { reason: 'yêu cầu xóa dữ liệu' })).status).toBe(201);
+    await gw.syncEvaluation();
+    const head = await gw.evaluationStore.headPosition();
+    const reads = await Promise.all(['/ratings/member/cm-1', '/ratings/officer/cm-1', '/ratings?unitId=xa-1', '/commendations?unitId=xa-1', '/support-visits?unitId=xa-1'].map((path) => admin.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${head}`)));
+    expect(reads.map((r) => [r.status, /Lò Thị Mai|fullName/.test(r.raw)])).toEqual(reads.map(() => [200, false]));
+    expect(reads[0].body.items[0]).toMatchObject({ subjectId: 'cm-1', stage: 'decision', grade: 'excellent' });
+    expect(/Lò Thị Mai|fullName/.test(JSON.stringify(await gw.evaluationStore.readAll(0, 10_000)))).toBe(false);
+  });
 });
