@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +9,7 @@ import { mintToken, MintOptions } from '@register/auth';
 import { ensureTopics, eventsTopic, kafkaConfig } from '@register/messaging';
 import { buildFixtures, ROOT, until } from '../messaging/processes';
 import { servers as sharedServers, uniqueName } from '../support/servers';
+import { freePort } from '../support/free-port';
 import { NetworkNamespace } from './netns';
 import type { ServerUrls } from './private-servers';
 
@@ -53,13 +53,7 @@ export function buildUnlessFresh(): void {
 }
 
 /** A free loopback port, as the kernel hands it out. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+export { freePort } from '../support/free-port';
 
 /** One compiled program of the register as a child process, restartable on the same port and env. */
 export class NodeProcess {

@@ -6,15 +6,15 @@ import { createKafka, deadLetterTopic, EventHeaders, ensureTopics, eventsTopic, 
 import { anEvent } from '../support/events';
 import { servers, uniqueName } from '../support/servers';
 import { openEffects } from './fixtures/effects';
-import { buildFixtures, Fixture, kafkaScript, randomBetween, until } from './processes';
+import { buildFixtures, Fixture, PrivateKafka, randomBetween, until } from './processes';
 import { ConsumerConfig } from './fixtures/consumer';
 import { RelayConfig } from './fixtures/relay';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 /**
- * The Kafka backbone against the real broker (deploy/dev/kafka.sh) and the real PostgreSQL
- * (deploy/dev/postgres.sh). Relays and consumers are separate processes, so they can be SIGKILLed.
+ * The Kafka backbone against a real broker (deploy/dev/kafka.sh, a broker of this suite's own, since
+ * it restarts it while other suites use the shared one) and the real PostgreSQL (deploy/dev/postgres.sh). Relays and consumers are separate processes, so they can be SIGKILLed.
  * Every effect lands in `<schema>.effects` with its processed-id row in the same transaction;
  * the assertions count those rows: missing ones, doubles, and order per stream.
  */
@@ -25,41 +25,34 @@ describe('Kafka backbone (real broker, real PostgreSQL)', () => {
   let pool: Pool;
   let store: SqlEventStore;
   let kafka: Kafka;
+  let broker: PrivateKafka;
   const fixtures: Fixture[] = [];
-  const topics: string[] = [];
 
   beforeAll(async () => {
     buildFixtures();
+    broker = await PrivateKafka.start();
     pool = new Pool({ connectionString: servers.postgresUrl, max: 8 });
     store = await SqlEventStore.open(postgresClient({ connectionString: servers.postgresUrl, max: 8 }), schema);
     await openEffects(pgTransactions(pool), schema);
-    kafka = createKafka({ brokers: servers.kafkaBrokers, clientId: 'backbone-test', logLevel: 'nothing' });
+    kafka = createKafka({ brokers: broker.brokers, clientId: 'backbone-test', logLevel: 'nothing' });
   });
 
   afterAll(async () => {
     await Promise.all(fixtures.map((f) => f.stop()));
-    await deleteTopics(topics).catch(() => undefined); // the dev broker should not collect a test run's topics
     await store?.close();
     await pool?.query(`drop schema if exists ${schema} cascade`);
     await pool?.end();
+    await broker?.stop();
   });
 
   const newTopic = async () => {
     const topic = eventsTopic(uniqueName('t').toLowerCase());
     await ensureTopics(kafka, [{ topic }]);
-    topics.push(topic);
     return topic;
   };
-  async function deleteTopics(prefixes: string[]) {
-    const admin = kafka.admin();
-    await admin.connect();
-    const ours = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(p)));
-    if (ours.length) await admin.deleteTopics({ topics: ours });
-    await admin.disconnect();
-  }
-  const relayFor = (topic: string) => track(new Fixture('test/messaging/fixtures/relay.js', { brokers: servers.kafkaBrokers, topic, pgUrl: servers.postgresUrl, schema } satisfies RelayConfig));
+  const relayFor = (topic: string) => track(new Fixture('test/messaging/fixtures/relay.js', { brokers: broker.brokers, topic, pgUrl: servers.postgresUrl, schema } satisfies RelayConfig));
   const consumerFor = (topic: string, group: string, extra: Partial<ConsumerConfig> = {}) =>
-    track(new Fixture('test/messaging/fixtures/consumer.js', { brokers: servers.kafkaBrokers, topic, group, pgUrl: servers.postgresUrl, schema, ...extra } satisfies ConsumerConfig));
+    track(new Fixture('test/messaging/fixtures/consumer.js', { brokers: broker.brokers, topic, group, pgUrl: servers.postgresUrl, schema, ...extra } satisfies ConsumerConfig));
   const track = (f: Fixture) => (fixtures.push(f), f);
 
   /** `writers` concurrent writers append `total` single-event appends to `streams` streams of `prefix`. */
@@ -149,7 +142,7 @@ describe('Kafka backbone (real broker, real PostgreSQL)', () => {
     await pool.query(`delete from ${schema}.poison where event_id = $1`, [poison.eventId]); // the fix is deployed
     const cli = await promisify(execFile)('node', ['-r', './scripts/paths.js', 'dist/libs/messaging/src/cli/dead-letters.js', 'replay', dlq], {
       cwd: process.cwd(),
-      env: { ...process.env, KAFKA_BROKERS: servers.kafkaBrokers.join(',') },
+      env: { ...process.env, KAFKA_BROKERS: broker.brokers.join(',') },
     });
     expect(JSON.parse(cli.stdout)).toEqual({ replayed: 1 });
     await until('the replayed event is applied', async () => (await count(group)) >= 201);
@@ -166,7 +159,7 @@ describe('Kafka backbone (real broker, real PostgreSQL)', () => {
 
     const writing = load(prefix, 3_000, { paceMs: 8 });
     await until('the consumers are busy', async () => (await count(groups[0])) > 300);
-    await kafkaScript('restart');
+    await broker.restart();
     await writing;
 
     await until('both groups applied 3 000 events', async () => (await count(groups[0])) >= 3_000 && (await count(groups[1])) >= 3_000, 120_000);

@@ -1,7 +1,10 @@
 import { ChildProcess, execFile, execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { freePort } from '../support/free-port';
 
 // From test/messaging (ts-jest) or dist/test/messaging (a compiled benchmark): the repository root.
 const up2 = resolve(__dirname, '../..');
@@ -72,9 +75,41 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 
 const run = promisify(execFile);
 
-/** The dev broker's own script: `restart` is a clean stop then a start that waits until it serves. */
-export async function kafkaScript(action: 'up' | 'down' | 'restart'): Promise<void> {
-  await run('bash', [join(ROOT, 'deploy/dev/kafka.sh'), action], { cwd: ROOT });
+/**
+ * The dev broker's own script: `restart` is a clean stop then a start that waits until it serves.
+ * `env` names another broker of the script's (its ports and state folder: PrivateKafka).
+ */
+export async function kafkaScript(action: 'up' | 'down' | 'restart', env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await run('bash', [join(ROOT, 'deploy/dev/kafka.sh'), action], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/**
+ * A broker of a suite's own (deploy/dev/kafka.sh on free loopback ports, its state in a folder of
+ * its own), for a suite that stops and restarts its broker while other suites run on the shared one.
+ */
+export class PrivateKafka {
+  private constructor(private readonly env: NodeJS.ProcessEnv, private readonly state: string) {}
+
+  static async start(): Promise<PrivateKafka> {
+    const state = mkdtempSync(join(tmpdir(), 'register-kafka-'));
+    const env = { ...process.env, KAFKA_PORT: String(await freePort()), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_STATE_DIR: state, KAFKA_HEAP: '256m' };
+    const broker = new PrivateKafka(env, state);
+    await kafkaScript('up', env);
+    return broker;
+  }
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.env.KAFKA_PORT}`];
+  }
+
+  restart(): Promise<void> {
+    return kafkaScript('restart', this.env);
+  }
+
+  async stop(): Promise<void> {
+    await kafkaScript('down', this.env);
+    rmSync(this.state, { recursive: true, force: true });
+  }
 }
 
 export function randomBetween(minMs: number, maxMs: number): number {
