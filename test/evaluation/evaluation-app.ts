@@ -1,4 +1,5 @@
-import { startGateway } from '../gateway/gateway-app';
+import { AwardsReplica } from '../../services/evaluation/src/application/awards-replica';
+import { Gateway, startGateway } from '../gateway/gateway-app';
 
 /**
  * The embedded start (evaluation beside organisation and personnel). The relay is off in these
@@ -12,3 +13,18 @@ export async function startEvaluation() {
 }
 
 export type EvaluationApp = Awaited<ReturnType<typeof startEvaluation>>;
+
+/**
+ * Hands training's new events to evaluation's awards replica, in log order, as its consumer of
+ * training's topic would (the relay is off in the embedded tests): what lets a commendation cite an award.
+ */
+export function trainingToEvaluation(gw: Gateway) {
+  let handed = 0;
+  const replica = gw.app.get(AwardsReplica);
+  return async () => {
+    for (let page = await gw.trainingStore.readAll(handed, 500); page.length > 0; page = await gw.trainingStore.readAll(handed, 500)) {
+      page.forEach((e) => replica.applyTraining(e));
+      handed = page[page.length - 1].position;
+    }
+  };
+}

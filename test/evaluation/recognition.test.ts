@@ -1,4 +1,5 @@
 import { Gateway, refusedUnchanged, startSeeded, why } from '../gateway/gateway-app';
+import { trainingToEvaluation } from './evaluation-app';
 import { shadowDiffs } from './shadow-rebuild';
 
 jest.setTimeout(60_000);
@@ -7,7 +8,18 @@ jest.setTimeout(60_000);
 describe('commendations and support visits (embedded, through the gateway)', () => {
   let gw: Gateway;
   let admin: ReturnType<Gateway['api']>;
-  const commend = (over: Record<string, unknown> = {}) => ({ subjectType: 'officer', subjectId: 'cm-1', year: 2025, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qp', awardRef: 'award-2025-1', ...why('Hội thi Bí thư chi đoàn giỏi', '2025-03-26'), ...over });
+  let awardsToEvaluation: () => Promise<void>;
+  /** Training's competition of 2025: cm-1 won the first prize, cm-2 a consolation prize. */
+  let contest: string;
+  const commend = (over: Record<string, unknown> = {}) => ({ subjectType: 'officer', subjectId: 'cm-1', year: 2025, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qp', awardRef: `${contest}:cm-1`, ...why('Hội thi Bí thư chi đoàn giỏi', '2025-03-26'), ...over });
+  /** A competition of training's, with these members entered and awarded. */
+  const competition = async (title: string, awards: Array<{ memberId: string; award: string }>) => {
+    const c = await admin.post('/competitions', { organiserUnitId: 'qp', title, heldOn: '2025-03-20', ...why('tổ chức hội thi') });
+    expect(c.status).toBe(201);
+    expect((await admin.post(`/competitions/${c.body.id}/entries`, { memberIds: awards.map((a) => a.memberId), ...why('dự thi') })).status).toBe(201);
+    expect((await admin.post(`/competitions/${c.body.id}/results`, { awards, ...why('công bố kết quả') })).status).toBe(201);
+    return c.body.id as string;
+  };
   const visit = (over: Record<string, unknown> = {}) => ({ memberId: 'cm-1', visitedOn: '2025-03-01', byUnitId: 'xa-1', gift: 'Quà và 500.000 đồng', reason: 'Gia đình gặp khó khăn sau lũ', ...over });
 
   beforeAll(async () => {
@@ -19,19 +31,46 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     expect(admitted.status).toBe(201);
     const appointed = await admin.post('/branches/b-1/officer-appointments', { memberId: 'cm-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why('bổ nhiệm', '2025-02-01') });
     expect(appointed.status).toBe(201);
+    const second = await admin.post('/members', {
+      id: 'cm-2', branchId: 'b-1', fullName: 'Vi Văn Hùng', dateOfBirth: '1999-06-12', gender: 'male', admittedOn: '2016-03-26', consent: { givenOn: '2016-03-20', purposes: ['membership-register'] }, ...why('kết nạp', '2016-03-26'),
+    });
+    expect(second.status).toBe(201);
+    await gw.syncTraining();
+    contest = await competition('Hội thi Bí thư chi đoàn giỏi 2025', [{ memberId: 'cm-1', award: 'Giải nhất' }, { memberId: 'cm-2', award: 'Giải khuyến khích' }]);
+    awardsToEvaluation = trainingToEvaluation(gw);
     await gw.syncEvaluation();
+    await awardsToEvaluation();
   });
   afterAll(() => gw?.close());
 
-  it('a unit above the officer commends them, citing an award; the list by unit shows it with its actor and decision', async () => {
+  it("a unit above the officer commends them, citing training's award; the list by unit shows it with the award's text, its actor and decision", async () => {
     const officer = gw.api(await gw.bearer({ sub: 'huyen-qp', roles: ['unit-officer'], scopeUnitId: 'qp' }));
     const r = await officer.post('/commendations', { ...commend(), decisionRef: { number: '88/QĐ-HĐQP', date: '2025-03-26' } });
     expect(r.status).toBe(201);
     const list = await officer.get(`/commendations?unitId=xa-1&year=2025&minPosition=${r.body.position}`);
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ id: r.body.id, subjectId: 'cm-1', occasion: 'competition', awardRef: 'award-2025-1', issuedByUnitId: 'qp', actor: 'huyen-qp', decision: { number: '88/QĐ-HĐQP', date: '2025-03-26' }, effectiveDate: '2025-03-26' })]);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: r.body.id, subjectId: 'cm-1', occasion: 'competition', awardRef: `${contest}:cm-1`, award: 'Giải nhất', issuedByUnitId: 'qp', actor: 'huyen-qp', decision: { number: '88/QĐ-HĐQP', date: '2025-03-26' }, effectiveDate: '2025-03-26' })]);
     const csv = await officer.get('/commendations?unitId=xa-1', { accept: 'text/csv' });
     expect(csv.raw.startsWith('\ufeffid,subjectType')).toBe(true);
+    expect(csv.raw).toContain(`${contest}:cm-1,Giải nhất,`);
+  });
+
+  it("refuses citing another member's award, an award on another occasion, and an award evaluation has not heard of; nothing appended", async () => {
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ subjectType: 'member', subjectId: 'cm-2', awardRef: `${contest}:cm-1` })))).body.rule).toBe('award-of-another-member');
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ subjectType: 'branch', subjectId: 'b-1' })))).body.rule).toBe('award-of-another-member');
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ occasion: 'year-end' })))).body.rule).toBe('award-needs-competition');
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ awardRef: 'award-2025-1' })))).body.rule).toBe('unknown-award');
+  });
+
+  it("an award training published that evaluation has not heard yet: 422 unknown-award, then 201 once training's events reach it", async () => {
+    const later = await competition('Hội thi cán bộ Đoàn cơ sở giỏi 2025', [{ memberId: 'cm-2', award: 'Giải ba' }]);
+    const cite = commend({ subjectType: 'member', subjectId: 'cm-2', awardRef: `${later}:cm-2`, title: 'Cán bộ Đoàn giỏi' });
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', cite))).body).toMatchObject({ rule: 'unknown-award' });
+    await awardsToEvaluation();
+    const r = await admin.post('/commendations', cite);
+    expect(r.status).toBe(201);
+    const list = await admin.get(`/commendations?subjectId=cm-2&minPosition=${r.body.position}`);
+    expect(list.body.items).toEqual([expect.objectContaining({ subjectType: 'member', subjectId: 'cm-2', awardRef: `${later}:cm-2`, award: 'Giải ba' })]);
   });
 
   it('refuses a subject that did not exist that year, an issuer the subject is not under, an unknown occasion and an empty title (400); out of scope 403; nothing appended', async () => {
@@ -60,7 +99,7 @@ describe('commendations and support visits (embedded, through the gateway)', () 
 
   it('a shadow rebuild of every evaluation projection reports 0 differences', async () => {
     const diffs = await shadowDiffs(gw.app, gw.evaluationStore);
-    const all = { events: 2, differences: 0 }; // one commendation, one visit: every projection reads the whole log
+    const all = { events: 3, differences: 0 }; // two commendations, one visit: every projection reads the whole log
     expect(diffs).toEqual({ ratings: all, commendations: all, 'support-visits': all });
   });
 

@@ -84,11 +84,32 @@ export type CommendationOccasion = (typeof COMMENDATION_OCCASIONS)[number];
 export const commendationStream = (commendationId: string) => `commendation-${commendationId}`;
 export const supportVisitStream = (visitId: string) => `support-visit-${visitId}`;
 
-/** Tuyên dương, khen thưởng; `awardRef` cites a competition award from training's events. */
+/**
+ * Tuyên dương, khen thưởng. `awardRef` cites a competition award from training's events,
+ * `<competitionId>:<memberId>` (see `awardRefOf`), and `award` keeps that award's text (version 2;
+ * version 1 took `awardRef` as free text and reads with `award: null`).
+ */
 export type CommendationIssued = DomainEvent<
   'CommendationIssued',
-  { commendationId: string; subjectType: RatingSubject; subjectId: string; year: number; occasion: CommendationOccasion; title: string; issuedByUnitId: string; awardRef: string | null; placement: RatingPlacement }
+  {
+    commendationId: string;
+    subjectType: RatingSubject;
+    subjectId: string;
+    year: number;
+    occasion: CommendationOccasion;
+    title: string;
+    issuedByUnitId: string;
+    awardRef: string | null;
+    award: string | null;
+    placement: RatingPlacement;
+  }
 >;
+
+/**
+ * How evaluation names an award that training published (CompetitionAwarded gives a competition's
+ * awards as `{ memberId, award }`, with no id of their own): the competition and the member.
+ */
+export const awardRefOf = (competitionId: string, memberId: string) => `${competitionId}:${memberId}`;
 /** Thăm hỏi, tặng quà: a visit to a secretary in hardship. */
 export type SupportVisitRecorded = DomainEvent<'SupportVisitRecorded', { visitId: string; memberId: string; visitedOn: string; byUnitId: string; gift: string | null; placement: RatingPlacement }>;
 
@@ -100,6 +121,7 @@ export const EVALUATION_SCHEMA_VERSIONS: Record<EvaluationEvent['type'], number>
   RatingChangeProposed: 1,
   RatingChangeApproved: 1,
   RatingChangeRejected: 1,
-  CommendationIssued: 1,
+  // 2: `award`, the cited award's text from training's events; version 1 reads with `award: null`.
+  CommendationIssued: 2,
   SupportVisitRecorded: 1,
 };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '@register/read-models';
 import { ClockModule, relayProviders } from '@register/service-kit';
 import { EvaluationLogModule } from './application/evaluation-log.module';
+import { AwardsReplica } from './application/awards-replica';
 import { EvaluationService } from './application/evaluation.service';
 import { RecognitionReads } from './application/recognition-reads';
 import { evaluationSchemas } from './application/schemas';
@@ -13,7 +14,7 @@ import { RatingChangesController } from './rating-changes/rating-changes.control
 import { RatingReads } from './ratings/ratings.read-model';
 import { RatingsController } from './ratings/ratings.controller';
 import { RecordRatingHandler } from './ratings/record-rating.handler';
-import { OrganisationSubjectsConsumer, PersonnelSubjectsConsumer } from './reactions/subject-sync.consumer';
+import { OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, TrainingAwardsConsumer } from './reactions/subject-sync.consumer';
 import { SupportVisitsController } from './support-visits/support-visits.controller';
 
 export { evaluationSchemas };
@@ -24,13 +25,13 @@ export { evaluationSchemas };
  * gathers them, so that the service runs alone (main.ts) or beside the others in the embedded start.
  * Streams: `rating-<ratingId>` per subject and period, `commendation-<id>`, `support-visit-<id>`
  * (see libs/contracts/src/evaluation.ts).
- * The subjects replica is fed by organisation's and personnel's events (group
- * `evaluation.subject-sync` on Kafka, or the in-process bus). The relay publishes the log.
+ * The subjects replica is fed by organisation's and personnel's events, the awards replica by
+ * training's (group `evaluation.subject-sync` on Kafka, or the in-process bus). The relay publishes the log.
  */
 @Module({
   imports: [ClockModule, EvaluationLogModule, ReadModelsModule.forFeature({ service: 'evaluation', projections: evaluationProjections, storeToken: EVALUATION_STORE, imports: [EvaluationLogModule], schemas: evaluationSchemas })],
-  controllers: [RatingsController, RatingChangesController, CommendationsController, SupportVisitsController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer],
-  providers: [EvaluationService, SubjectsReplica, RecordRatingHandler, RatingReads, RecognitionReads, ...relayProviders('evaluation', EVALUATION_STORE)],
-  exports: [EvaluationService, SubjectsReplica, EvaluationLogModule],
+  controllers: [RatingsController, RatingChangesController, CommendationsController, SupportVisitsController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, TrainingAwardsConsumer],
+  providers: [EvaluationService, SubjectsReplica, AwardsReplica, RecordRatingHandler, RatingReads, RecognitionReads, ...relayProviders('evaluation', EVALUATION_STORE)],
+  exports: [EvaluationService, SubjectsReplica, AwardsReplica, EvaluationLogModule],
 })
 export class EvaluationModule {}

@@ -4,6 +4,7 @@ import { commendationStream } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId } from '@register/service-kit';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
+import { AwardsReplica } from '../application/awards-replica';
 import { EvaluationService } from '../application/evaluation.service';
 import { RecognitionReads } from '../application/recognition-reads';
 import { SubjectsReplica } from '../application/subjects-replica';
@@ -12,7 +13,7 @@ import { CommendationListQuery, IssueCommendationRequest } from './commendations
 import { commendationDecider } from './issue-commendation';
 
 type Reply = { header(name: string, value: string): unknown };
-const CSV_COLUMNS = ['id', 'subjectType', 'subjectId', 'year', 'occasion', 'title', 'issuedByUnitId', 'awardRef', 'effectiveDate', 'actor'];
+const CSV_COLUMNS = ['id', 'subjectType', 'subjectId', 'year', 'occasion', 'title', 'issuedByUnitId', 'awardRef', 'award', 'effectiveDate', 'actor'];
 
 /** Commendations (tuyên dương, khen thưởng): founding day, year-end review, competitions. */
 @ApiTags('commendations')
@@ -21,16 +22,23 @@ export class CommendationsController {
   constructor(
     private readonly evaluation: EvaluationService,
     private readonly replica: SubjectsReplica,
+    private readonly awards: AwardsReplica,
     private readonly reads: RecognitionReads,
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Commend a branch, member or officer for a year: 422 subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued' })
+  @ApiOperation({
+    summary:
+      "Commend a branch, member or officer for a year: 422 subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued; citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer)",
+  })
   issue(@Body() body: IssueCommendationRequest, @Command() ctx: CommandContext) {
     const commendationId = newEntityId(ctx, body.id, 'commendation');
     const { subjectType, subjectId, year, occasion, title, issuedByUnitId } = body;
     const subject = subjectFacts(this.replica, subjectType, subjectId, year, 'calendar');
-    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef: body.awardRef ?? null, subject };
+    const awardRef = body.awardRef ?? null;
+    // The award as evaluation heard it from training's events (null: not heard): the decider judges it.
+    const award = awardRef === null ? null : this.awards.award(awardRef);
+    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef, award, subject };
     return this.evaluation.onStream(commendationDecider, commendationStream(commendationId), commendationId, command, ctx);
   }
 

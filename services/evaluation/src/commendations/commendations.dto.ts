@@ -29,7 +29,10 @@ export class IssueCommendationRequest extends CreateRequest {
   @IsRegisterId()
   issuedByUnitId!: string;
 
-  @ApiPropertyOptional({ description: "A competition award from training's events, cited (its id)" })
+  @ApiPropertyOptional({
+    description: "A competition award from training's published results, cited as `<competitionId>:<memberId>`: one evaluation has heard of (else 422 unknown-award), given to the subject (a member or officer; else 422 award-of-another-member), with occasion 'competition' (else 422 award-needs-competition). The commendation keeps the award's text as `award`.",
+    example: 'hoi-thi-2025:m-7',
+  })
   @IsOptional()
   @IsRegisterId()
   awardRef?: string;

@@ -8,7 +8,8 @@ type C = 'commendations';
 /** `commendations.commendations`: one document per commendation, with the units above its subject (the list's unitId). */
 export const commendationsProjection = defineProjection<CommendationIssued, C>({
   name: 'commendations',
-  version: 1,
+  // 2: documents keep the cited award's text (`award`, CommendationIssued version 2).
+  version: 2,
   collections: { commendations: { indexes: [{ key: { unitIds: 1, year: 1 } }, { key: { subjectId: 1 } }] } },
   handlers: {
     CommendationIssued: (e: RecordedEvent<CommendationIssued>) => {

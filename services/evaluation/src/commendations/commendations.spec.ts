@@ -7,11 +7,21 @@ const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === 
 describe('commendations', () => {
   const spec = deciderSpecification(commendationDecider);
   const issue = (over: Partial<IssueCommendation> = {}): IssueCommendation => ({
-    type: 'IssueCommendation', commendationId: 'k1', subjectType: 'officer', subjectId: 'm1', year: 2024, occasion: 'founding-day', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'award-7', subject: { existed: true, placement }, ...over,
+    type: 'IssueCommendation', commendationId: 'k1', subjectType: 'officer', subjectId: 'm1', year: 2024, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'hoi-thi-7:m1', award: { memberId: 'm1', award: 'Giải nhất' }, subject: { existed: true, placement }, ...over,
   });
-  const issued = { type: 'CommendationIssued' as const, data: { commendationId: 'k1', subjectType: 'officer' as const, subjectId: 'm1', year: 2024, occasion: 'founding-day' as const, title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'award-7', placement } };
+  const issued = { type: 'CommendationIssued' as const, data: { commendationId: 'k1', subjectType: 'officer' as const, subjectId: 'm1', year: 2024, occasion: 'competition' as const, title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'hoi-thi-7:m1', award: 'Giải nhất', placement } };
+  const uncited = { awardRef: null, award: null };
 
-  it('a unit above the subject commends it for a year, citing a competition award', () => spec.given([]).when(issue()).then([issued]));
+  it('a unit above the subject commends it for a year, citing a competition award: the event keeps the award', () => spec.given([]).when(issue()).then([issued]));
+  it('a member, citing their award', () => spec.given([]).when(issue({ subjectType: 'member' })).then([{ ...issued, data: { ...issued.data, subjectType: 'member' } }]));
+  it('without an award, on any occasion', () =>
+    spec.given([]).when(issue({ occasion: 'founding-day', ...uncited })).then([{ ...issued, data: { ...issued.data, occasion: 'founding-day', awardRef: null, award: null } }]));
+  it('not citing an award evaluation has not heard of from training (unknown-award)', () => spec.given([]).when(issue({ award: null })).thenThrows(RuleViolation, rule('unknown-award')));
+  it("not citing another member's award (award-of-another-member)", () => spec.given([]).when(issue({ subjectId: 'm2' })).thenThrows(RuleViolation, rule('award-of-another-member')));
+  it('not citing an award for a branch (award-of-another-member: awards go to members)', () =>
+    spec.given([]).when(issue({ subjectType: 'branch', subjectId: 'b1' })).thenThrows(RuleViolation, rule('award-of-another-member')));
+  it("an award is cited on the occasion 'competition' only (award-needs-competition)", () =>
+    spec.given([]).when(issue({ occasion: 'year-end' })).thenThrows(RuleViolation, rule('award-needs-competition')));
   it('once (409 already-issued)', () => spec.given([issued]).when(issue()).thenThrows(ConflictError, rule('already-issued')));
   it('not a subject that did not exist that year (subject-did-not-exist)', () => spec.given([]).when(issue({ subject: { existed: false, placement } })).thenThrows(RuleViolation, rule('subject-did-not-exist')));
   it('by a unit the subject belongs to (issuer-not-above)', () => spec.given([]).when(issue({ issuedByUnitId: 'xa-9' })).thenThrows(RuleViolation, rule('issuer-not-above')));

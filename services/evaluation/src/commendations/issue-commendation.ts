@@ -1,11 +1,13 @@
 import { ConflictError, deciderOf, RuleViolation } from '@register/event-sourcing';
 import { CommendationIssued, CommendationOccasion, RatingSubject } from '@register/contracts';
+import { AwardFacts } from '../domain/awards';
 import { commendationAggregate, Recorded } from '../domain/recognition';
 import { SubjectFacts } from '../ratings/record-rating';
 
 /**
  * Tuyên dương, khen thưởng: a unit commends a branch, member or officer for a year, on an
- * occasion; a competition's award may be cited. The facts about the subject come with the command.
+ * occasion; a competition's award may be cited. The facts about the subject, and the cited award
+ * as evaluation heard it from training (`award`: null when not heard), come with the command.
  */
 export type IssueCommendation = {
   type: 'IssueCommendation';
@@ -17,6 +19,7 @@ export type IssueCommendation = {
   title: string;
   issuedByUnitId: string;
   awardRef: string | null;
+  award: AwardFacts | null;
   subject: SubjectFacts;
 };
 
@@ -28,6 +31,17 @@ export function decideCommendation(c: IssueCommendation, s: Recorded): Commendat
   if (!c.subject.placement.unitIds.includes(c.issuedByUnitId)) {
     throw new RuleViolation('issuer-not-above', `unit ${c.issuedByUnitId} is not above ${c.subjectType} ${c.subjectId}: a commendation is issued by a unit the subject belongs to`);
   }
+  const award = c.awardRef === null ? null : citedAward(c, c.awardRef);
   const { commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef } = c;
-  return [{ type: 'CommendationIssued', data: { commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef, placement: c.subject.placement } }];
+  return [{ type: 'CommendationIssued', data: { commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef, award, placement: c.subject.placement } }];
+}
+
+/** A cited award is one training gave to this very member (or officer: a member too), commended for the competition. */
+function citedAward(c: IssueCommendation, awardRef: string): string {
+  if (c.award === null) throw new RuleViolation('unknown-award', `no competition award ${awardRef} is known to evaluation from training's published results`, { awardRef });
+  if (c.occasion !== 'competition') throw new RuleViolation('award-needs-competition', `a commendation citing award ${awardRef} is for the occasion 'competition', not '${c.occasion}'`, { awardRef });
+  if (c.subjectType === 'branch' || c.subjectId !== c.award.memberId) {
+    throw new RuleViolation('award-of-another-member', `award ${awardRef} was given to member ${c.award.memberId}, not to ${c.subjectType} ${c.subjectId}`, { awardRef, memberId: c.award.memberId });
+  }
+  return c.award.award;
 }

@@ -1,10 +1,11 @@
 import { eventsConsumer } from '@register/messaging';
 import { ConsumerGroupSpec } from '@register/service-kit';
+import { AwardsReplica } from '../application/awards-replica';
 import { SubjectsReplica } from '../application/subjects-replica';
 
 /**
- * Evaluation's one consumer group, on organisation's and personnel's topics. In memory like the
- * replica it feeds: it never commits, so each start reads both topics from their beginning.
+ * Evaluation's one consumer group, on organisation's, personnel's and training's topics. In memory like the
+ * replica it feeds: it never commits, so each start reads the topics from their beginning.
  */
 export const SUBJECT_SYNC: ConsumerGroupSpec = { group: 'evaluation.subject-sync', inMemory: true };
 
@@ -12,3 +13,5 @@ export const SUBJECT_SYNC: ConsumerGroupSpec = { group: 'evaluation.subject-sync
 export const OrganisationSubjectsConsumer = eventsConsumer('organisation', SubjectsReplica, (replica, event) => replica.applyOrganisation(event));
 /** Personnel's events into the replica: members' branches and officers' posts, with their dates. */
 export const PersonnelSubjectsConsumer = eventsConsumer('personnel', SubjectsReplica, (replica, event) => replica.applyPersonnel(event));
+/** Training's events into the awards replica: the competition awards a commendation may cite. */
+export const TrainingAwardsConsumer = eventsConsumer('training', AwardsReplica, (replica, event) => replica.applyTraining(event));
