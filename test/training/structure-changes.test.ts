@@ -81,4 +81,56 @@ describe('training after the structure changes (embedded, through the gateway)',
     expect(figures(await compliance('d24', 2025, justBefore))).toMatchObject({ branches: 3, secretaries: 3 });
     expect(figures(await compliance('d24', 2024, justBefore))).toEqual(before2024);
   });
+
+  it("counts a moved branch's secretary under the new parent from the move's day; scope follows the move; the branch keeps its mentor", async () => {
+    const mentor = await ok(t.admin.post('/mentor-assignments', { branchId: 'r-a1', mentorMemberId: 'mentor-b1', startsOn: '2025-08-01', ...why('phân công phụ trách', '2025-08-01') }));
+    // r-a1 (under the commune c24a, now under the province p24) moves to the commune xa-1 of the district qp.
+    await ok(t.admin.post('/branches/r-a1/moves', { toUnitId: 'xa-1', ...why('điều chỉnh địa giới', '2025-09-01') }));
+    await t.sync();
+    const listed = (c: any) => c.untrained.map((u: any) => [u.branchId, u.memberId, u.since]);
+    // The day before the move: under the province, not the district.
+    expect(listed(await compliance('p24', 2025, '2025-08-31'))).toContainEqual(['r-a1', 'sec-a1', '2025-01-01']);
+    expect(figures(await compliance('qp', 2025, '2025-08-31'))).toEqual({ branches: 3, secretaries: 0, trained: 0, untrained: [] });
+    // From the move's day: under the district qp, gone from the province.
+    expect(figures(await compliance('qp', 2025, '2025-09-01'))).toEqual({ branches: 4, secretaries: 1, trained: 0, untrained: [{ branchId: 'r-a1', memberId: 'sec-a1', since: '2025-01-01' }] });
+    const province = await compliance('p24', 2025);
+    expect({ branches: province.branches, listed: listed(province).map(([b]: string[]) => b) }).toEqual({ branches: 2, listed: ['r-a2', 'r-b1'] });
+    // A course of the new district trains them: the district's compliance counts them trained.
+    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Bồi dưỡng bí thư chi đoàn mới chuyển về', kind: 'skills', topics: [], startsOn: '2025-10-06', endsOn: '2025-10-07', ...why('mở lớp', '2025-09-20') }))).id;
+    await ok(t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['sec-a1'], ...why('triệu tập', '2025-09-20') }));
+    await ok(t.admin.post(`/training-courses/${course}/completion`, { results: [{ memberId: 'sec-a1', outcome: 'completed' }], ...why('bế giảng', '2025-10-07') }));
+    expect(figures(await compliance('qp', 2025))).toEqual({ branches: 4, secretaries: 1, trained: 1, untrained: [] });
+    const read = await t.admin.get(`/training-courses/${course}?minPosition=${await t.trainingLog.headPosition()}`);
+    expect(read.body.participants).toEqual([expect.objectContaining({ memberId: 'sec-a1', branchId: 'r-a1', post: 'secretary', outcome: 'completed' })]);
+    // Scope follows the move: the new district's officer enrols the branch's secretary; the province's officer no longer may (403).
+    const officerOf = async (unitId: string) => t.gw.api(await t.gw.bearer({ sub: `officer-${unitId}`, roles: ['unit-officer'], scopeUnitId: unitId }));
+    const [districtOfficer, provinceOfficer] = [await officerOf('qp'), await officerOf('p24')];
+    const ofDistrict = (await ok(districtOfficer.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Sinh hoạt chuyên đề', kind: 'skills', topics: [], startsOn: '2025-11-03', endsOn: '2025-11-03', ...why('mở lớp') }))).id;
+    expect((await districtOfficer.post(`/training-courses/${ofDistrict}/enrolments`, { memberIds: ['sec-a1'], ...why('triệu tập') })).status).toBe(201);
+    const ofProvince = (await ok(provinceOfficer.post('/training-courses', { organiserUnitId: 'p24', title: 'Sinh hoạt chuyên đề', kind: 'skills', topics: [], startsOn: '2025-11-03', endsOn: '2025-11-03', ...why('mở lớp') }))).id;
+    await t.refusedUnchanged(403, () => provinceOfficer.post(`/training-courses/${ofProvince}/enrolments`, { memberIds: ['sec-a1'], ...why('triệu tập') }));
+    // A move closes nothing: the branch keeps its mentor.
+    expect((await t.admin.get('/branches/r-a1/mentors')).body.items).toEqual([expect.objectContaining({ assignmentId: mentor.id, mentorMemberId: 'mentor-b1', status: 'active', endsOn: null })]);
+    expect((await t.trainingLog.readAll(0, 10_000)).filter((e) => e.type === 'MentorAssignmentEnded')).toEqual([]);
+  });
+
+  it('keeps the post a transferred secretary held at enrolment, counts them for the year in the branch they led, and enrols them afterwards with their new branch and no post', async () => {
+    // Personnel refuses to transfer a member holding a post: they leave it first.
+    await ok(t.admin.post('/branches/r-a2/officer-departures', { memberId: 'sec-a2', endsOn: '2025-03-01', cause: 'relieved', ...why('chuyển sinh hoạt', '2025-03-01') }));
+    await ok(t.admin.post('/members/sec-a2/transfers', { toBranchId: 'r-b1', duesSettledUpTo: '2025-03-31', ...why('chuyển sinh hoạt', '2025-03-01') }));
+    await t.sync();
+    const enrolled = (await t.admin.get(`/training-courses/${course2024}?minPosition=${await t.trainingLog.headPosition()}`)).body.participants;
+    expect(enrolled.find((p: any) => p.memberId === 'sec-a2')).toMatchObject({ branchId: 'r-a2', post: 'secretary', outcome: 'completed' });
+    expect((await t.admin.get('/training-records?memberId=sec-a2')).body.items).toEqual([expect.objectContaining({ courseId: course2024, post: 'secretary', outcome: 'completed' })]);
+    // Secretary of r-a2 in January and February 2025: due that year, under r-a2, until trained.
+    expect((await compliance('p24', 2025)).untrained).toContainEqual({ branchId: 'r-a2', memberId: 'sec-a2', since: '2025-01-01' });
+    expect((await compliance('p24', 2025, '2025-02-15')).untrained).toContainEqual({ branchId: 'r-a2', memberId: 'sec-a2', since: '2025-01-01' });
+    // 2024 unchanged: trained as the secretary of r-a2.
+    expect(figures(await compliance('d24', 2024))).toEqual(before2024);
+    // Enrolled after the transfer: their new branch, no post.
+    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'p24', title: 'Lớp cảm tình Đoàn năm 2025', kind: 'political-theory', topics: [], startsOn: '2025-05-05', endsOn: '2025-05-06', ...why('mở lớp', '2025-04-20') }))).id;
+    await ok(t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['sec-a2'], ...why('triệu tập', '2025-04-20') }));
+    const read = await t.admin.get(`/training-courses/${course}?minPosition=${await t.trainingLog.headPosition()}`);
+    expect(read.body.participants).toEqual([expect.objectContaining({ memberId: 'sec-a2', branchId: 'r-b1', post: 'none' })]);
+  });
 });
