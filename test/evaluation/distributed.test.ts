@@ -1,7 +1,10 @@
-import { EventStore } from '@register/event-sourcing';
+// First: this run's own topics and groups, before any module names the topics it consumes.
+import { runKafkaNamespace, workerKafkaNamespace } from '../support/own-kafka-namespace';
+import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { AppliedEvents } from '@register/messaging';
 import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
-import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
+import { OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, SUBJECT_SYNC } from '../../services/evaluation/src/reactions/subject-sync.consumer';
 import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
 import { applyEvaluationEvent as intoPeople } from '../../services/organisation/src/people/evaluation-events';
 import { BranchReplica } from '../../services/personnel/src/application/branch-replica';
@@ -14,13 +17,28 @@ import { changeWithFourEyes, Client, decisionCounts, historyOf, rateTheYear, see
 
 jest.setTimeout(300_000);
 
+/** How long `sync` waits for evaluation's consumers before it fails the suite. */
+const CATCH_UP_MS = 120_000;
+
+/** The events of `log` that `consumer` has not applied yet. */
+async function notApplied(log: EventStore, consumer: AppliedEvents): Promise<RecordedEvent[]> {
+  const missing: RecordedEvent[] = [];
+  for (let from = 0, page = await log.readAll(from, 1000); page.length > 0; page = await log.readAll(from, 1000)) {
+    missing.push(...page.filter((e) => !consumer.hasApplied(e.eventId)));
+    from = page[page.length - 1].position;
+  }
+  return missing;
+}
+
 /**
  * Issue 18's acceptance, distributed: organisation, personnel, evaluation and the gateway as apps
  * on their own ports, the logs on PostgreSQL, the read models on FerretDB (MongoDB wire). The
- * gateway forwards over HTTP; evaluation's replica is handed organisation's and personnel's events
- * from their logs, as its consumer would (the bus is not this test's subject).
+ * gateway forwards over HTTP; organisation's and personnel's relays publish their logs to Kafka and
+ * evaluation's replica learns them only there, through its consumer group as its main.ts connects it
+ * (topics and group this run's own, REGISTER_KAFKA_NAMESPACE). Personnel and organisation are still
+ * handed the events they learn (the branches, the decided ratings) from the logs.
  */
-describe('evaluation (distributed, PostgreSQL + FerretDB): the Quỳ Châu year 2020 through the gateway', () => {
+describe('evaluation (distributed, PostgreSQL + Kafka + FerretDB): the Quỳ Châu year 2020 through the gateway', () => {
   let d: Distributed;
   let setup: Setup;
   let admin: Client;
@@ -28,17 +46,10 @@ describe('evaluation (distributed, PostgreSQL + FerretDB): the Quỳ Châu year 
   let decided: number;
 
   beforeAll(async () => {
-    d = await startDistributed('test-internal-secret-evaluation-0123', [{ module: EvaluationModule, urlEnv: 'EVALUATION_URL' }]);
+    d = await startDistributed('test-internal-secret-evaluation-0123', [{ module: EvaluationModule, urlEnv: 'EVALUATION_URL', consumers: { ...SUBJECT_SYNC, group: `${SUBJECT_SYNC.group}.${runKafkaNamespace}` } }]);
     const evaluation = d.apps[0];
-    const replica = evaluation.get(SubjectsReplica);
     const evaluationStore = evaluation.get<EventStore>(EVALUATION_STORE);
-    const handed = { organisation: 0, personnel: 0 };
-    const feed = async (log: EventStore, key: keyof typeof handed, apply: (e: Awaited<ReturnType<EventStore['readAll']>>[number]) => void) => {
-      for (let page = await log.readAll(handed[key], 500); page.length > 0; page = await log.readAll(handed[key], 500)) {
-        page.forEach(apply);
-        handed[key] = page[page.length - 1].position;
-      }
-    };
+    const [fromOrganisation, fromPersonnel] = [evaluation.get(OrganisationSubjectsConsumer), evaluation.get(PersonnelSubjectsConsumer)];
     const as = async (o: Parameters<Setup['as']>[0]): Promise<Client> => {
       const headers = await d.token(o);
       return { get: (path, extra = {}) => d.gw.get(path, { ...headers, ...extra }), post: (path, body, extra = {}) => d.gw.post(path, body, { ...headers, ...extra }) };
@@ -46,9 +57,17 @@ describe('evaluation (distributed, PostgreSQL + FerretDB): the Quỳ Châu year 
     setup = {
       as,
       heads: async () => `${await d.heads()}/${await evaluationStore.headPosition()}`,
+      // Evaluation has applied every event organisation and personnel have written so far, over Kafka.
       sync: async () => {
-        await feed(d.orgStore, 'organisation', (e) => replica.applyOrganisation(e));
-        await feed(d.personnelStore, 'personnel', (e) => replica.applyPersonnel(e));
+        const deadline = Date.now() + CATCH_UP_MS;
+        for (;;) {
+          const missing = [...(await notApplied(d.orgStore, fromOrganisation)), ...(await notApplied(d.personnelStore, fromPersonnel))];
+          if (missing.length === 0) return;
+          if (Date.now() > deadline) {
+            throw new Error(`evaluation's consumers did not apply ${missing.length} of organisation's and personnel's events within ${CATCH_UP_MS / 1000} s (first: ${missing[0].type} on ${missing[0].streamId})`);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
       },
     };
     admin = await as({ sub: 'admin', roles: ['central-admin'] });
@@ -56,7 +75,11 @@ describe('evaluation (distributed, PostgreSQL + FerretDB): the Quỳ Châu year 
     await setup.sync();
     decided = await rateTheYear(setup, branches);
   });
-  afterAll(async () => d?.close());
+  afterAll(async () => {
+    await d?.close();
+    if (workerKafkaNamespace === undefined) delete process.env.REGISTER_KAFKA_NAMESPACE;
+    else process.env.REGISTER_KAFKA_NAMESPACE = workerKafkaNamespace;
+  });
 
   it('counts 50/30/4; after the changes with four eyes 51/29/4, asOf an instant before 50/30/4, and the history shows every stage with its actors', async () => {
     expect(await decisionCounts(admin, `&minPosition=${decided}`)).toEqual({ strong: 50, good: 30, average: 4 });

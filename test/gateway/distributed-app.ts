@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken, MintOptions } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { createHttpApp, InternalCallersModule, loadConfig, rootModuleOf } from '@register/service-kit';
+import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -26,11 +26,19 @@ import { handOver, seedTree } from './gateway-app';
 export interface ExtraService {
   module: Type<unknown>;
   urlEnv: string;
+  /**
+   * Its consumer group, connected on Kafka as its main.ts connects it (name it per run). With one
+   * given, every service's relay publishes its log; without, relays are off and replicas are handed
+   * events from the logs.
+   */
+  consumers?: ConsumerGroupSpec;
 }
 
 export async function startDistributed(secret: string, extra: ExtraService[] = []) {
   process.env.REGISTER_INTERNAL_SECRET = secret;
-  process.env.REGISTER_RELAY = 'off';
+  const overKafka = extra.some((s) => s.consumers);
+  if (overKafka) delete process.env.REGISTER_RELAY;
+  else process.env.REGISTER_RELAY = 'off';
   // Scenarios admit thousands through the gateway: its per-caller rate limit is not their subject.
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
@@ -56,6 +64,10 @@ export async function startDistributed(secret: string, extra: ExtraService[] = [
   const apps: INestApplication[] = [];
   for (const service of extra) {
     const app = await createHttpApp(rootModuleOf(config, [InternalCallersModule, service.module]), { title: service.urlEnv, logger: false });
+    if (service.consumers) {
+      connectConsumers(app, config, service.consumers);
+      await startConsumers(app, config);
+    }
     await app.listen(0, '127.0.0.1');
     process.env[service.urlEnv] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     apps.push(app);
