@@ -4,7 +4,7 @@ import { EvaluationApp, startEvaluation } from './evaluation-app';
 jest.setTimeout(60_000);
 
 /** The rules of ratings over HTTP through the embedded gateway, each refusal problem+json with nothing appended. */
-describe('ratings through the gateway (embedded): scales, stages, who may rate, subjects', () => {
+describe('ratings through the gateway (embedded): scales, periods, stages, who may rate, subjects', () => {
   let app: EvaluationApp;
   const rate = (over: Record<string, unknown> = {}) => ({ subjectType: 'branch', subjectId: 'b-1', year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', reason: 'Tổng kết năm', ...over });
   const as = async (sub: string, claims: Record<string, unknown>) => app.gw.api(await app.gw.bearer({ sub, ...claims } as never));
@@ -47,6 +47,22 @@ describe('ratings through the gateway (embedded): scales, stages, who may rate, 
     const classic = { subjectId: 'b-closed', scale: 'branch-classic', grade: 'good' };
     expect(await refused(() => app.admin.post('/ratings', rate({ ...classic, year: 2020 })))).toMatchObject({ status: 422, rule: 'subject-did-not-exist' });
     expect((await app.admin.post('/ratings', rate({ ...classic, year: 2019 }))).status).toBe(201);
+  });
+
+  it('periods: a residential branch, and its member, by calendar year only (422 period-not-for-branch); a branch without an area, and its member, by school year', async () => {
+    const since = { reason: 'khởi tạo', effectiveDate: '2015-01-01' };
+    expect((await app.admin.post('/branches', { id: 'b-school', parentUnitId: 'xa-1', name: 'Chi đoàn lớp 12A1 trường THPT Quế Phong', ...since })).status).toBe(201);
+    await app.sync();
+    const admit = (id: string, branchId: string) =>
+      app.admin.post('/members', { id, branchId, fullName: `Lương Văn ${id}`, dateOfBirth: '2007-05-04', gender: 'male', admittedOn: '2025-01-15', consent: { givenOn: '2025-01-10', purposes: ['membership-register'] }, reason: 'kết nạp', effectiveDate: '2025-01-15' });
+    expect([(await admit('hs-1', 'b-school')).status, (await admit('tn-1', 'b-1')).status]).toEqual([201, 201]);
+    await app.sync();
+    const schoolYear = { year: 2025, period: 'school' };
+    expect(await refused(() => app.admin.post('/ratings', rate(schoolYear)))).toMatchObject({ status: 422, rule: 'period-not-for-branch' });
+    expect(await refused(() => app.admin.post('/ratings', rate({ ...schoolYear, subjectType: 'member', subjectId: 'tn-1' })))).toMatchObject({ status: 422, rule: 'period-not-for-branch' });
+    const school = await app.admin.post('/ratings', rate({ ...schoolYear, subjectId: 'b-school' }));
+    const pupil = await app.admin.post('/ratings', rate({ ...schoolYear, subjectType: 'member', subjectId: 'hs-1' }));
+    expect([school.status, school.body.id, pupil.status, pupil.body.id]).toEqual([201, 'branch.2025-2026.b-school', 201, 'member.2025-2026.hs-1']);
   });
 
   it("a branch's secretary assesses their branch but cannot decide its rating (403); the commune decides; a second decision is 409", async () => {

@@ -6,6 +6,8 @@ import { Span, SubjectLookup } from '../domain/subjects';
 interface BranchFacts extends Span {
   parentUnitId: string;
   predecessorIds: string[];
+  /** It has a residential area (thôn, bản, tổ dân phố…), as its latest establishment or renaming gave it. */
+  residential: boolean;
 }
 
 interface Stay extends Span {
@@ -15,6 +17,7 @@ interface Stay extends Span {
 /**
  * Evaluation's replica of the subjects it rates, fed only by organisation's and personnel's
  * published events (never a call in the write path): which units and branches exist and where,
+ * whether a branch is residential,
  * each branch's life and predecessors (mergers, splits), each member's branches and each officer's
  * posts, with their dates. No names: evaluation keeps ids only, so an erasure leaves nothing here.
  * In memory: its consumers read both topics from their beginning at each start.
@@ -37,7 +40,10 @@ export class SubjectsReplica implements SubjectLookup {
         this.units.set(e.data.unitId, e.data.toParentId);
         return;
       case 'BranchEstablished':
-        this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds] });
+        this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds], residential: e.data.area !== null });
+        return;
+      case 'BranchRenamed':
+        this.updateBranch(e.data.branchId, (b) => ({ ...b, residential: e.data.area !== null }));
         return;
       case 'BranchMoved':
         this.updateBranch(e.data.branchId, (b) => ({ ...b, parentUnitId: e.data.toUnitId }));
@@ -95,6 +101,14 @@ export class SubjectsReplica implements SubjectLookup {
     const chain: string[] = [];
     for (let unit = this.branches.get(branchId)?.parentUnitId ?? null; unit !== null && !chain.includes(unit); unit = this.units.get(unit) ?? null) chain.push(unit);
     return chain;
+  }
+
+  /**
+   * Whether the branch is residential (it has an area), as organisation's events say now. The
+   * events tell no other kind: a branch without an area may be a school's, an agency's or an enterprise's.
+   */
+  isResidential(branchId: string): boolean {
+    return this.branches.get(branchId)?.residential ?? false;
   }
 
   knowsBranch(branchId: string): boolean {

@@ -1,4 +1,5 @@
-import { ConflictError, deciderSpecification, RuleViolation } from '@register/event-sourcing';
+import { ConflictError, deciderSpecification, RecordedEvent, RuleViolation } from '@register/event-sourcing';
+import { evaluationSchemas } from '../application/schemas';
 import { commendationDecider, IssueCommendation } from './issue-commendation';
 
 const placement = { branchId: 'b1', unitIds: ['xa-1', 'qc'] };
@@ -25,4 +26,11 @@ describe('commendations', () => {
   it('once (409 already-issued)', () => spec.given([issued]).when(issue()).thenThrows(ConflictError, rule('already-issued')));
   it('not a subject that did not exist that year (subject-did-not-exist)', () => spec.given([]).when(issue({ subject: { existed: false, placement } })).thenThrows(RuleViolation, rule('subject-did-not-exist')));
   it('by a unit the subject belongs to (issuer-not-above)', () => spec.given([]).when(issue({ issuedByUnitId: 'xa-9' })).thenThrows(RuleViolation, rule('issuer-not-above')));
+});
+
+describe('CommendationIssued version 1, read through the schemas', () => {
+  const v1 = { type: 'CommendationIssued', schemaVersion: 1, data: { commendationId: 'k0', subjectType: 'officer', subjectId: 'm1', year: 2024, occasion: 'competition', title: 'Bí thư giỏi', issuedByUnitId: 'qc', awardRef: 'giai-nhat-2024', placement } } as unknown as RecordedEvent;
+  it('keeps its free-text awardRef and reads with no award text (award null)', () =>
+    expect(evaluationSchemas.upcast(v1)).toMatchObject({ schemaVersion: 2, data: { awardRef: 'giai-nhat-2024', award: null } }));
+  it('leaves a version 2 event as it is', () => expect(evaluationSchemas.upcast({ ...v1, schemaVersion: 2, data: { ...(v1.data as object), award: 'Giải nhất' } } as RecordedEvent).data).toMatchObject({ award: 'Giải nhất' }));
 });

@@ -32,7 +32,11 @@ export class RecordRatingRequest extends CommandRequest {
   @Max(2200)
   year!: number;
 
-  @ApiPropertyOptional({ enum: RATING_PERIODS, default: 'calendar' })
+  @ApiPropertyOptional({
+    enum: RATING_PERIODS,
+    default: 'calendar',
+    description: "school: the school year from September of `year` to August. Not for a residential branch nor its members and officers (422 period-not-for-branch); organisation's events tell no other kind of branch",
+  })
   @IsOptional()
   @IsIn(RATING_PERIODS)
   period?: RatingPeriod;

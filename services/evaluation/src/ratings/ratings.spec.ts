@@ -15,6 +15,7 @@ const rate = (over: Partial<RecordRating> = {}): RecordRating => ({
   grade: 'good',
   stage: 'self-assessment',
   subject: { existed: true, placement },
+  residentialBranch: false,
   ...over,
 });
 
@@ -54,6 +55,18 @@ describe('ratings: scales by year', () => {
     spec.given([]).when(rate({ subjectType: 'member', subjectId: 'm1', grade: 'strong' })).thenThrows(RuleViolation, rule('scale-not-in-use')));
 
   it('a grade of another scale is refused (grade-not-in-scale)', () => spec.given([]).when(rate({ grade: 'excellent' })).thenThrows(RuleViolation, rule('grade-not-in-scale')));
+});
+
+describe('ratings: periods', () => {
+  const schoolYear = { year: 2024, period: 'school' as const, scale: 'four-level' as const, grade: 'good', residentialBranch: true };
+  it('a residential branch is rated by calendar year, not school year (period-not-for-branch)', () =>
+    spec.given([]).when(rate(schoolYear)).thenThrows(RuleViolation, rule('period-not-for-branch')));
+  it("a member or an officer follows their branch: not by school year in a residential branch (period-not-for-branch)", () => {
+    spec.given([]).when(rate({ ...schoolYear, subjectType: 'member', subjectId: 'm1' })).thenThrows(RuleViolation, rule('period-not-for-branch'));
+    spec.given([]).when(rate({ ...schoolYear, subjectType: 'officer', subjectId: 'm1' })).thenThrows(RuleViolation, rule('period-not-for-branch'));
+  });
+  it('a residential branch by calendar year', () =>
+    spec.given([]).when(rate({ residentialBranch: true })).then([{ type: 'RatingSelfAssessed', data: facts('good') }]));
 });
 
 describe('ratings: subjects', () => {

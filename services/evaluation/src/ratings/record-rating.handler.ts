@@ -5,9 +5,9 @@ import { SubjectsReplica } from '../application/subjects-replica';
 import { subjectFacts } from '../domain/subjects';
 import { RecordRating, ratingIdOfCommand, recordingDecider } from './record-rating';
 
-export type RecordRatingRequest = Omit<RecordRating, 'type' | 'subject'>;
+export type RecordRatingRequest = Omit<RecordRating, 'type' | 'subject' | 'residentialBranch'>;
 
-/** Gathers what the register knows of the subject during the period (the replica of organisation's and personnel's events), then decides. */
+/** Gathers what the register knows of the subject during the period and of its branch (the replica of organisation's and personnel's events), then decides. */
 @Injectable()
 export class RecordRatingHandler {
   constructor(
@@ -17,7 +17,8 @@ export class RecordRatingHandler {
 
   handle(request: RecordRatingRequest, context: CommandContext) {
     const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period);
-    const command: RecordRating = { type: 'RecordRating', ...request, subject };
+    const residentialBranch = subject.placement.branchId !== null && this.replica.isResidential(subject.placement.branchId);
+    const command: RecordRating = { type: 'RecordRating', ...request, subject, residentialBranch };
     return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), command, context);
   }
 }

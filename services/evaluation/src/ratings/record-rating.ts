@@ -26,6 +26,12 @@ export type RecordRating = {
   grade: string;
   stage: RatingStage;
   subject: SubjectFacts;
+  /**
+   * Whether the branch the subject sat in during the period (the branch itself, or the member's or
+   * officer's) is residential: organisation's events give it an area. They say no more of a
+   * branch's kind: a school branch is not told apart from an agency's or an enterprise's.
+   */
+  residentialBranch: boolean;
 };
 
 export const ratingIdOfCommand = (c: Pick<RecordRating, 'subjectType' | 'subjectId' | 'year' | 'period'>) => ratingIdOf(c.subjectType, c.subjectId, periodKey(c.year, c.period));
@@ -39,6 +45,9 @@ export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
   if (!c.subject.existed) {
     const { from, to } = periodDays(c.year, c.period);
     throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist between ${from} and ${to}`);
+  }
+  if (c.period === 'school' && c.residentialBranch) {
+    throw new RuleViolation('period-not-for-branch', `${c.subjectType} ${c.subjectId} sits in a residential branch (${c.subject.placement.branchId}), rated by calendar year: the school year is for school branches`, { period: c.period });
   }
   if (s.decided !== null) throw new ConflictError('already-decided', `the ${periodKey(c.year, c.period)} rating of ${c.subjectType} ${c.subjectId} is decided; it changes only through a rating change`);
   if (c.stage === 'decision' && s.selfAssessed === null) throw new RuleViolation('self-assessment-first', `${c.subjectType} ${c.subjectId} has not assessed itself for ${periodKey(c.year, c.period)}`);
