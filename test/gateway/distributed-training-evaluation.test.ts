@@ -14,7 +14,7 @@ import { admit, why } from '../training/training-app';
 import { Distributed, startDistributed } from './distributed-app';
 import { evaluationHandOver, handOver, trainingHandOver } from './gateway-app';
 import { hostileRequests } from './hostile-requests';
-import { Api, branchIn, Caller, Case, evaluationScenarios, expectedInside, expectedOutside, gatewayCallers, Outside, unitIn } from './matrix-cases';
+import { Api, branchIn, Caller, Case, evaluationReads, evaluationScenarios, expectedInside, expectedOutside, gatewayCallers, Outside, readsOutside, unitIn } from './matrix-cases';
 import { isProblem, RawAnswer, rawClient } from './security-holes';
 
 const EVALUATION_ROUTE = /^\/(ratings|rating-changes|commendations|support-visits)\b/;
@@ -187,4 +187,22 @@ describe('training and evaluation through the distributed gateway: hostile input
       }
     }
   }, 300_000);
+
+  it('refuses every evaluation read outside the caller’s scope (403 problem+json), for every role; the same reads inside it answer', async () => {
+    const reads = evaluationReads({ unit: 'xa-9', branch: 'b-9', member: 'm-out' });
+    const routes = ROUTE_POLICIES.filter((p) => p.method === 'GET' && EVALUATION_ROUTE.test(p.path)).map((p) => p.path);
+    expect([...new Set(reads.outside.map((r) => r.route))].sort()).toEqual([...routes].sort());
+    expect([...new Set(reads.inside.map((r) => r.route))].sort()).toEqual([...routes].sort());
+    for (const c of gatewayCallers) {
+      const headers = await headersOf(c, 'matrix-reads');
+      for (const { path } of reads.outside) {
+        const r = await get(headers, path);
+        rows.push(`${c.name} | rating.read | outside ${path} | ${r.status}`);
+        expect([c.name, path, r.status, r.status === 403 ? isProblem(r) : true]).toEqual([c.name, path, readsOutside(c), true]);
+      }
+    }
+    // The refusals mean something: the same routes answer within the caller's scope.
+    const officer = await d.token({ sub: 'officer-qp', roles: ['unit-officer'], scopeUnitId: 'qp' });
+    for (const { path } of reads.inside) expect([path, (await get(officer, path)).status]).toEqual([path, 200]);
+  }, 120_000);
 });

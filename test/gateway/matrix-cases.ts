@@ -126,3 +126,39 @@ export function expectedOutside(c: Caller, action: string): 'ok' | 403 {
   if (c.roles.includes('system-integrator') && !c.scopeUnitId) return expectedInside(c, action);
   return 403;
 }
+
+/** An evaluation read: its route in the route table, and the path asked. */
+export interface ReadCase {
+  route: string;
+  path: string;
+}
+
+/**
+ * Every evaluation read (the route table's GETs on ratings, commendations and support visits),
+ * within Quế Phong's reach (xa-1, b-1) and outside it (`out`: a unit and a branch under Thanh Hóa,
+ * and a member there); a list without unitId reads the whole tree.
+ */
+export const evaluationReads = (out: Outside & { member: string }): { inside: ReadCase[]; outside: ReadCase[] } => ({
+  inside: [
+    { route: '/ratings', path: '/ratings?unitId=xa-1' },
+    { route: '/ratings/:subjectType/:subjectId', path: '/ratings/branch/b-1' },
+    { route: '/commendations', path: '/commendations?unitId=xa-1' },
+    { route: '/support-visits', path: '/support-visits?unitId=xa-1' },
+  ],
+  outside: [
+    { route: '/ratings', path: `/ratings?unitId=${out.unit}` },
+    { route: '/ratings', path: '/ratings?year=2025' },
+    { route: '/ratings/:subjectType/:subjectId', path: `/ratings/branch/${out.branch}` },
+    { route: '/ratings/:subjectType/:subjectId', path: `/ratings/member/${out.member}` },
+    { route: '/ratings/:subjectType/:subjectId', path: `/ratings/officer/${out.member}` },
+    { route: '/commendations', path: `/commendations?unitId=${out.unit}` },
+    { route: '/commendations', path: '/commendations' },
+    { route: '/support-visits', path: `/support-visits?unitId=${out.unit}` },
+    { route: '/support-visits', path: '/support-visits' },
+  ],
+});
+
+/** Who reads evaluation outside Quế Phong: the central administrator, auditors and an unscoped system caller allowed everything. */
+export function readsOutside(c: Caller): 200 | 403 {
+  return c.roles.includes('central-admin') || c.roles.includes('auditor') || (c.allow?.includes('*') && !c.scopeUnitId) ? 200 : 403;
+}
