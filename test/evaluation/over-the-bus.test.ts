@@ -13,6 +13,8 @@ import { PEOPLE_SYNC } from '../../services/organisation/src/people/people-sync.
 import { BranchReplica } from '../../services/personnel/src/application/branch-replica';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.consumer';
+import { FACTS_SYNC } from '../../services/training/src/reactions/facts-sync.consumer';
+import { TrainingModule } from '../../services/training/src/training.module';
 import { Answer, httpClient } from '../support/http';
 import { servers, uniqueName } from '../support/servers';
 
@@ -54,7 +56,7 @@ async function ensureTopics(brokers: string[]) {
   const admin = new Kafka({ brokers, logLevel: 0 }).admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());
-  const missing = ['organisation', 'personnel', 'evaluation'].map((service) => eventsTopic(service)).filter((t) => !existing.has(t));
+  const missing = ['organisation', 'personnel', 'evaluation', 'training'].map((service) => eventsTopic(service)).filter((t) => !existing.has(t));
   if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: EVENTS_TOPIC_PARTITIONS })), waitForLeaders: true });
   await admin.disconnect();
 }
@@ -82,6 +84,7 @@ describe.each<Setup>(['distributed', 'embedded'])('evaluation over the bus (%s)'
   let org: Api;
   let per: Api;
   let ev: Api;
+  let tr: Api;
   let personnelApp: INestApplication;
   let dataDir: string | undefined;
   const id = (name: string) => `${run}-${setup[0]}-${name}`;
@@ -92,10 +95,10 @@ describe.each<Setup>(['distributed', 'embedded'])('evaluation over the bus (%s)'
     delete process.env.REGISTER_RELAY;
     if (setup === 'embedded') {
       dataDir = mkdtempSync(join(tmpdir(), 'evaluation-bus-'));
-      const one = await startApp(loadConfig({ REGISTER_MODE: 'embedded', DATA_DIR: dataDir }), [OrganisationModule, PersonnelModule, EvaluationModule]);
+      const one = await startApp(loadConfig({ REGISTER_MODE: 'embedded', DATA_DIR: dataDir }), [OrganisationModule, PersonnelModule, EvaluationModule, TrainingModule]);
       apps.push(one.app);
       personnelApp = one.app;
-      org = per = ev = one.api;
+      org = per = ev = tr = one.api;
       return;
     }
     const config = await distributedConfig();
@@ -103,11 +106,13 @@ describe.each<Setup>(['distributed', 'embedded'])('evaluation over the bus (%s)'
     const organisation = await startApp(config, [OrganisationModule], perRun(PEOPLE_SYNC));
     const personnel = await startApp(config, [PersonnelModule], perRun(BRANCH_SYNC));
     const evaluation = await startApp(config, [EvaluationModule], perRun(SUBJECT_SYNC));
-    apps.push(organisation.app, personnel.app, evaluation.app);
+    const training = await startApp(config, [TrainingModule], perRun(FACTS_SYNC));
+    apps.push(organisation.app, personnel.app, evaluation.app, training.app);
     personnelApp = personnel.app;
     ({ api: org } = organisation);
     ({ api: per } = personnel);
     ({ api: ev } = evaluation);
+    ({ api: tr } = training);
   });
 
   afterAll(async () => {
@@ -148,5 +153,22 @@ describe.each<Setup>(['distributed', 'embedded'])('evaluation over the bus (%s)'
       "organisation's dry run to carry both ratings",
     );
     expect(plan.body.ratingsCarried.map((r: { fromBranchId: string; grade: string }) => [r.fromBranchId, r.grade])).toEqual([[average, 'average'], [strong, 'strong']]);
+  });
+
+  it("evaluation learns training's competition awards from its topic: a commendation citing one, retried while it answers 422 unknown-award, is issued and keeps the award's text", async () => {
+    const winner = `${strong}-b`;
+    const contest = await eventually(
+      () => tr.post('/competitions', { organiserUnitId: id('xa'), title: 'Hội thi Bí thư chi đoàn giỏi', heldOn: '2024-03-20', reason: 'tổ chức hội thi' }),
+      (a: Answer) => a.status === 201,
+      'training to learn the commune',
+    );
+    await eventually(() => tr.post(`/competitions/${contest.body.id}/entries`, { memberIds: [winner], reason: 'dự thi' }), (a: Answer) => a.status === 201, `training to learn ${winner}`);
+    expect((await tr.post(`/competitions/${contest.body.id}/results`, { awards: [{ memberId: winner, award: 'Giải nhì' }], reason: 'công bố kết quả' })).status).toBe(201);
+    const awardRef = `${contest.body.id}:${winner}`;
+    const commend = { subjectType: 'member', subjectId: winner, year: 2024, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: id('xa'), awardRef, reason: 'tuyên dương' };
+    const issued = await eventually(() => ev.post('/commendations', commend), (a: Answer) => a.status === 201 || (a.status === 422 && a.body.rule !== 'unknown-award'), 'evaluation to learn the award');
+    expect(issued.status).toBe(201);
+    const list = await ev.get(`/commendations?subjectId=${winner}&minPosition=${issued.body.position}`);
+    expect(list.body.items).toEqual([expect.objectContaining({ awardRef, award: 'Giải nhì', subjectType: 'member' })]);
   });
 });
