@@ -58,7 +58,7 @@ describe('evaluation: its consumer SIGKILLed mid-stream and restarted', () => {
     const admin = new Kafka({ brokers: servers.kafkaBrokers, logLevel: 0 }).admin();
     await admin.connect();
     const existing = new Set(await admin.listTopics());
-    const missing = ['organisation', 'personnel', 'evaluation'].map((s) => eventsTopic(s)).filter((t) => !existing.has(t));
+    const missing = ['organisation', 'personnel', 'evaluation', 'training'].map((s) => eventsTopic(s)).filter((t) => !existing.has(t));
     if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: EVENTS_TOPIC_PARTITIONS })), waitForLeaders: true });
     await admin.disconnect();
     const config = loadConfig(env);
