@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers are read freely in tests */
 import { INestApplication, Type } from '@nestjs/common';
 import { Client } from 'pg';
 import { mkdtempSync } from 'node:fs';
@@ -74,6 +75,11 @@ describe('training distributed (PostgreSQL, Kafka, FerretDB) through the gateway
   let orgLog: EventStore;
   let personnelLog: EventStore;
   let config: RegisterConfig;
+  // The gateway and the administrator of the Quế Phong year, which the course rules below reuse (its district, branches and members).
+  let gw: Awaited<ReturnType<typeof httpClient>>;
+  let gatewayUrl: string;
+  let admin: Record<string, string>;
+  const prefix = `${run.replace(/_/g, '')}-`;
 
   beforeAll(async () => {
     process.env.REGISTER_INTERNAL_SECRET = 'training-distributed-test-secret';
@@ -105,9 +111,9 @@ describe('training distributed (PostgreSQL, Kafka, FerretDB) through the gateway
   it('runs the Quế Phong year: 139 secretaries, 134 trained and the 5 by branch; a later appointee untrained; 138 branches after a merger', async () => {
     const gateway = await createHttpApp(rootModuleOf(config, [GatewayModule, GatewayProxyModule]), { title: 'gateway', logger: false });
     apps.push(gateway);
-    const gw = await httpClient(gateway);
-    const admin = { authorization: `Bearer ${await mintToken(gateway.get(AuthService).localSecret!, { sub: 'admin', roles: ['central-admin'] })}` };
-    const prefix = `${run.replace(/_/g, '')}-`;
+    gw = await httpClient(gateway);
+    gatewayUrl = `${(await gateway.getUrl()).replace('[::1]', '127.0.0.1')}/api/v1`;
+    admin = { authorization: `Bearer ${await mintToken(gateway.get(AuthService).localSecret!, { sub: 'admin', roles: ['central-admin'] })}` };
     const root = await gw.post('/units', { id: `${prefix}tw`, kind: 'central', name: 'Trung ương Đoàn', reason: 'khởi tạo', effectiveDate: '2025-01-01' }, admin);
     expect(root.status).toBe(201);
     const started = Date.now();
@@ -121,4 +127,54 @@ describe('training distributed (PostgreSQL, Kafka, FerretDB) through the gateway
     console.log(`shadow rebuild diff (FerretDB): ${JSON.stringify(diffs)}`);
     expect(Object.values(diffs).map((d) => d.differences)).toEqual([0, 0, 0]);
   }, 900_000);
+
+  it("keeps the course rules through the distributed gateway: 409 enrolled twice, 409 stale If-Match, an Idempotency-Key replay, 422 into a completed course, a cancellation's reason, CSV", async () => {
+    const log = training.get<EventStore>(TRAINING_STORE);
+    /** A refusal as problem+json with `status` and `rule`, training's log unchanged. */
+    const refused = async (status: number, rule: string | undefined, send: () => Promise<{ status: number; body: any; headers: Headers }>) => {
+      const head = await log.headPosition();
+      const r = await send();
+      expect({ status: r.status, type: r.headers.get('content-type')?.split(';')[0], rule: r.body?.rule }).toEqual({ status, type: 'application/problem+json', rule });
+      expect(await log.headPosition()).toBe(head);
+    };
+    const [district, s0, s1, s2] = [`${prefix}qp`, `${prefix}s000`, `${prefix}s001`, `${prefix}s002`];
+    const course = await gw.post('/training-courses', { organiserUnitId: district, title: 'Bồi dưỡng nghiệp vụ bí thư chi đoàn, khóa bổ sung', kind: 'skills', topics: [{ title: 'Hồ sơ, sổ sách chi đoàn' }], startsOn: '2025-11-17', endsOn: '2025-11-18', partner: 'Trung tâm chính trị huyện Quế Phong', reason: 'mở lớp', effectiveDate: '2025-11-01' }, admin);
+    expect(course.status).toBe(201);
+    const id = course.body.id;
+    expect((await gw.post(`/training-courses/${id}/enrolments`, { memberIds: [s0, s1], reason: 'triệu tập' }, admin)).status).toBe(201);
+    await refused(409, 'already-enrolled', () => gw.post(`/training-courses/${id}/enrolments`, { memberIds: [s0], reason: 'triệu tập lần nữa' }, admin));
+
+    // Completion under If-Match: a stale version is 409 (as embedded); the right one under an Idempotency-Key, replayed, completes once.
+    const read = await gw.get(`/training-courses/${id}?minPosition=${(await log.headPosition())}`, admin);
+    const etag = read.headers.get('etag')!;
+    const results = [{ memberId: s0, outcome: 'completed' }, { memberId: s1, outcome: 'not-completed' }];
+    await refused(409, 'expected-revision', () => gw.post(`/training-courses/${id}/completion`, { results, reason: 'bế giảng' }, { ...admin, 'if-match': `"${Number(JSON.parse(etag)) - 1}"` }));
+    const complete = () => gw.post(`/training-courses/${id}/completion`, { results, reason: 'bế giảng' }, { ...admin, 'if-match': etag, 'idempotency-key': `${prefix}complete` });
+    const done = await complete();
+    expect(done.status).toBe(201);
+    const head = await log.headPosition();
+    const again = await complete();
+    // The replay answers the first completion (the command answer marks it a duplicate) and appends nothing.
+    expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: { ...done.body, duplicate: true } });
+    expect(await log.headPosition()).toBe(head);
+    expect((await log.readStream(`course-${id}`)).filter((e) => e.type === 'CourseCompleted')).toHaveLength(1);
+    await refused(422, 'course-closed', () => gw.post(`/training-courses/${id}/enrolments`, { memberIds: [s2], reason: 'triệu tập muộn' }, admin));
+    const closed = await gw.get(`/training-courses/${id}?minPosition=${done.body.position}`, admin);
+    expect(closed.body).toMatchObject({ status: 'closed', closedOn: '2025-11-18' });
+
+    // A cancellation with its reason, kept in the event's metadata.
+    const other = await gw.post('/training-courses', { organiserUnitId: district, title: 'Tập huấn kỹ năng số cho cán bộ Đoàn', kind: 'skills', topics: [], startsOn: '2025-12-08', endsOn: '2025-12-09', reason: 'mở lớp' }, admin);
+    const cancelled = await gw.post(`/training-courses/${other.body.id}/cancellation`, { reason: 'mưa lũ, hoãn lớp', effectiveDate: '2025-12-01' }, admin);
+    expect(cancelled.status).toBe(201);
+    expect((await gw.get(`/training-courses/${other.body.id}?minPosition=${cancelled.body.position}`, admin)).body).toMatchObject({ status: 'cancelled', closedOn: '2025-12-01' });
+    expect((await log.readStream(`course-${other.body.id}`)).pop()).toMatchObject({ type: 'CourseCancelled', metadata: { actor: 'admin', reason: 'mưa lũ, hoãn lớp', effectiveDate: '2025-12-01' } });
+
+    // The district's courses as CSV: a BOM, the header, the Vietnamese titles intact (quoted where they hold a comma).
+    const csv = await fetch(`${gatewayUrl}/training-courses?organiserUnitId=${district}&year=2025&minPosition=${cancelled.body.position}`, { headers: { ...admin, accept: 'text/csv' } });
+    // The bytes as sent: Response.text() would drop the BOM while decoding.
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csv.arrayBuffer());
+    expect({ status: csv.status, type: csv.headers.get('content-type')?.split(';')[0], start: text.slice(0, 25) }).toEqual({ status: 200, type: 'text/csv', start: '\ufeffid,organiserUnitId,title' });
+    for (const title of ['"Bồi dưỡng cán bộ chi đoàn, lớp 1"', '"Bồi dưỡng nghiệp vụ bí thư chi đoàn, khóa bổ sung"', 'Tập huấn kỹ năng số cho cán bộ Đoàn']) expect(text).toContain(title);
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(1 + 5);
+  }, 120_000);
 });
