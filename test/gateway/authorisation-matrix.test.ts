@@ -1,7 +1,7 @@
 import { Principal, ROUTE_POLICIES } from '@register/auth';
 import { StructureScopeResolver } from '../../services/gateway/src/security/structure-scope';
 import { Gateway, isProblem, seedTree, startGateway, why } from './gateway-app';
-import { admitMember, Api, branchIn, Caller, evaluationScenarios, expectedInside, expectedOutside, gatewayCallers, Outside, Scenario, unitIn } from './matrix-cases';
+import { admitMember, Api, branchIn, Caller, evaluationReads, evaluationScenarios, expectedInside, expectedOutside, gatewayCallers, Outside, readsOutside, Scenario, unitIn } from './matrix-cases';
 import { rawClient, registerSecurityCases, SecuritySetup } from './security-holes';
 
 let gwRef!: Gateway;
@@ -267,6 +267,23 @@ describe('gateway: the authorisation matrix (every role × every organisation an
         expect([c.name, path, r.status, r.status === 403 ? isProblem(r) : true]).toEqual([c.name, path, wantOutside(c), true]);
       }
     }
+  });
+
+  it('refuses every evaluation read outside the caller’s scope (403 problem+json), for every role; the same reads inside it answer', async () => {
+    const reads = evaluationReads({ unit: 'xa-9', branch: 'b-9', member: await memberIn(admin, 'ev-read-out', 'b-9') });
+    const routes = ROUTE_POLICIES.filter((p) => p.method === 'GET' && /^\/(ratings|rating-changes|commendations|support-visits)\b/.test(p.path)).map((p) => p.path);
+    expect([...new Set(reads.outside.map((r) => r.route))].sort()).toEqual([...routes].sort());
+    expect([...new Set(reads.inside.map((r) => r.route))].sort()).toEqual([...routes].sort());
+    for (const c of callers) {
+      for (const { path } of reads.outside) {
+        const r = await apis.get(c.name)!.get(path);
+        rows.push(`${c.name} | rating.read | outside ${path} | ${r.status}`);
+        expect([c.name, path, r.status, r.status === 403 ? isProblem(r) : true]).toEqual([c.name, path, readsOutside(c), true]);
+      }
+    }
+    // The refusals mean something: the same routes answer within the caller's scope.
+    const officer = gw.api(await gw.bearer({ sub: 'officer-qp', roles: ['unit-officer'], scopeUnitId: 'qp' }));
+    for (const { path } of reads.inside) expect([path, (await officer.get(path)).status]).toEqual([path, 200]);
   });
 
   it("pages auditors through every service's log: each event once, and one member's history from personnel", async () => {
