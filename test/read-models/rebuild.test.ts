@@ -59,6 +59,9 @@ const kinds: StoreKind[] = [
   { name: 'memory store', open: async () => new MemoryReadStore(), dispose: (store) => store.close() },
 ];
 
+// The rebuild's own lease: long enough that a FerretDB renewal slowed by a loaded machine (two
+// jest workers and the servers on two cores) does not lapse mid-write; nothing here waits for it to expire.
+const REBUILD_LEASE_MS = 10_000;
 const small = { pageSize: SMALL_BATCHES.pageSize, maxBatchEvents: SMALL_BATCHES.maxBatchEvents, maxBatchDocuments: SMALL_BATCHES.maxBatchDocuments };
 
 describe.each(kinds)('on the $name', (kind) => {
@@ -113,7 +116,7 @@ describe.each(kinds)('on the $name', (kind) => {
   });
 
   it('a shadow rebuild and diff reports 0 differences, while the service runner keeps the live copy', async () => {
-    const report = await rebuildShadowDiff(log, store, branchDirectory, { runner: small, leaseMs: 2000, owner: 'rebuild' });
+    const report = await rebuildShadowDiff(log, store, branchDirectory, { runner: small, leaseMs: REBUILD_LEASE_MS, owner: 'rebuild' });
     expect(report.diff!.differences).toBe(0);
     expect(report.diff!.collections.map((c) => c.collection)).toEqual(Object.keys(branchDirectory.collections).map(liveTarget(branchDirectory).collection));
     expect(report.documents.members).toBeGreaterThan(100);
@@ -129,7 +132,7 @@ describe.each(kinds)('on the $name', (kind) => {
     const before = await store.listCollections();
     // A change made behind the projection's back: the rebuild must replace it with what the log says.
     await store.write(liveTarget(branchDirectory).collection('branches'), [{ _id: 'b00001', pos: 1e12, update: { $set: { name: 'hỏng' } }, upsert: false }], true);
-    const report = await rebuildLive(log, store, branchDirectory, { runner: small, leaseMs: 2000, owner: 'rebuild' });
+    const report = await rebuildLive(log, store, branchDirectory, { runner: small, leaseMs: REBUILD_LEASE_MS, owner: 'rebuild' });
     expect(report.mode).toBe('live');
     expect(report.position).toBe(await log.headPosition());
     expect((await store.findOne(liveTarget(branchDirectory).collection('branches'), { _id: 'b00001' }))?.name).not.toBe('hỏng');
