@@ -26,3 +26,4 @@ export * from './internal-log';
 export * from './log-integrity';
 export * from './internal-log-integrity';
 export * from './csv';
+export * from './snapshot-part';

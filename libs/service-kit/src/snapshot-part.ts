@@ -1,0 +1,23 @@
+/**
+ * A piece of in-memory state that the embedded start keeps across restarts (docs/scale.md): the
+ * read store, a replica fed by the in-process bus, a consumer's applied ids, a write-side view.
+ * The embedded start writes every part's state into one snapshot under DATA_DIR at a quiet moment
+ * (no relay publishing) and at shutdown, and gives it back at the next start before any relay or
+ * subscription runs, so that a start reads the logs' tails only. Distributed services do not use it.
+ */
+export interface SnapshotPart {
+  /** Unique and stable within the process, e.g. `personnel.branch-replica`. */
+  readonly snapshotName: string;
+  /** Bumped when the state's shape changes: a saved part of another version is ignored and the part is fed from the log's start. */
+  readonly snapshotVersion: number;
+  /** The state as data v8.serialize can copy (plain objects, arrays, Maps, Sets, Dates), taken synchronously. */
+  snapshotState(): unknown;
+  /** Called once, before any event reaches the part, with what snapshotState gave. */
+  restoreState(state: unknown): void;
+}
+
+/** Whether a provider or controller instance takes part in the embedded snapshot. */
+export function isSnapshotPart(value: unknown): value is SnapshotPart {
+  const v = value as Partial<SnapshotPart> | null;
+  return !!v && typeof v.snapshotName === 'string' && typeof v.snapshotVersion === 'number' && typeof v.snapshotState === 'function' && typeof v.restoreState === 'function';
+}
