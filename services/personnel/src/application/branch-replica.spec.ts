@@ -1,3 +1,4 @@
+import * as v8 from 'node:v8';
 import { BranchReplica } from './branch-replica';
 import { ReplicaEvent } from './unit-subtree';
 
@@ -44,5 +45,73 @@ describe("personnel's branch replica: known units", () => {
   it("costs the same with a commune's 30 branches or a province's 10,000 (every member list by unit asks): the placements are not scanned", () => {
     // Counted, not timed (speed is measured by benchmarks): the placements read do not grow with the tree.
     expect(placementsReadByKnowsUnit(10_000)).toBe(placementsReadByKnowsUnit(30));
+  });
+});
+
+/** An organisation event on its effective date, recorded a second after the one before. */
+const eventOn = (on: string, type: string, data: Record<string, unknown>) =>
+  ({ type, data, eventId: `e-${n++}`, metadata: { effectiveDate: on }, recordedAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString() }) as unknown as ReplicaEvent;
+
+/** Every answer the replica gives, for these branches and units, today, as of dates and as of an instant. */
+function answers(replica: BranchReplica, instant: Date) {
+  const branches = ['b-1', 'b-2', 'b-3', 'b-4', 'b-5', 'b-6', 'b-x'];
+  const units = ['tw', 'p1', 'p2', 'c-2', 'c-9', 'u-x'];
+  const asOfs = [undefined, { kind: 'date' as const, date: '2024-06-01' }, { kind: 'date' as const, date: '2025-06-01' }, { kind: 'instant' as const, instant }];
+  return {
+    get: branches.map((b) => replica.get(b)),
+    status: branches.map((b) => replica.statusOf(b)),
+    active: replica.active(),
+    knows: units.map((u) => replica.knowsUnit(u)),
+    under: units.map((u) => asOfs.map((asOf) => replica.branchesUnder(u, asOf))),
+  };
+}
+
+describe("personnel's branch replica kept across a restart (the embedded start's snapshot)", () => {
+  it('answers as the replica that read the whole topic, and stays so as the same events follow, a replayed one and early ratings included', () => {
+    // Given a replica fed a tree with moves, renames, closures and ratings (one of a branch not established yet)
+    const original = new BranchReplica();
+    const c2 = eventOn('2024-01-01', 'UnitEstablished', { unitId: 'c-2', parentId: 'p1' });
+    for (const e of [
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'tw', parentId: null }),
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'p1', parentId: 'tw' }),
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'p2', parentId: 'tw' }),
+      c2,
+      eventOn('2024-02-01', 'BranchEstablished', { branchId: 'b-1', parentUnitId: 'c-2', name: 'Bản Na', area: null, predecessorIds: [] }),
+      eventOn('2024-02-01', 'BranchEstablished', { branchId: 'b-2', parentUnitId: 'p2', name: 'Bản Lạ', area: null, predecessorIds: [] }),
+      eventOn('2024-02-01', 'BranchEstablished', { branchId: 'b-3', parentUnitId: 'p1', name: 'Bản Mồng', area: null, predecessorIds: [] }),
+      eventOn('2025-03-01', 'UnitMoved', { unitId: 'c-2', fromParentId: 'p1', toParentId: 'p2' }),
+      eventOn('2025-03-01', 'BranchRenamed', { branchId: 'b-2', name: 'Bản Lạ Mới', previousName: 'Bản Lạ', area: null }),
+      eventOn('2025-04-01', 'BranchMoved', { branchId: 'b-2', fromUnitId: 'p2', toUnitId: 'p1' }),
+      eventOn('2025-05-01', 'BranchDissolved', { branchId: 'b-3' }),
+    ])
+      original.apply(e);
+    original.recordRating('b-4', 'strong', 2024);
+    original.recordRating('b-1', 'good', 2024);
+    const instant = new Date(Date.UTC(2026, 0, 1) + (n - 3) * 1000);
+
+    // When its state goes through v8 and into a fresh replica
+    const restored = new BranchReplica();
+    restored.restoreState(v8.deserialize(v8.serialize(original.snapshotState())));
+
+    // Then it answers every question as the original does
+    expect(answers(restored, instant)).toEqual(answers(original, instant));
+
+    // And both stay equal as the same events follow: the unit's establishment again (read twice), the
+    // branch rated before it was established, a rating of an earlier year, merger and split
+    const events = [
+      c2,
+      eventOn('2025-06-01', 'BranchEstablished', { branchId: 'b-4', parentUnitId: 'p1', name: 'Bản Mới', area: null, predecessorIds: [] }),
+      eventOn('2025-06-01', 'BranchEstablished', { branchId: 'b-5', parentUnitId: 'c-2', name: 'Bản Năm', area: null, predecessorIds: [] }),
+      eventOn('2025-07-01', 'BranchesMerged', { mergerId: 'g-1', sourceBranchIds: ['b-1', 'b-5'], intoBranchId: 'b-6', intoNewBranch: true }),
+      eventOn('2025-07-01', 'BranchEstablished', { branchId: 'b-6', parentUnitId: 'c-2', name: 'Bản Sáu', area: null, predecessorIds: ['b-1', 'b-5'] }),
+      eventOn('2025-08-01', 'BranchSplit', { splitId: 's-1', sourceBranchId: 'b-2', parts: [] }),
+      eventOn('2025-08-01', 'UnitEstablished', { unitId: 'c-9', parentId: 'p2' }),
+    ];
+    for (const replica of [original, restored]) {
+      for (const e of events) replica.apply(e);
+      replica.recordRating('b-1', 'weak', 2023);
+    }
+    expect(answers(restored, instant)).toEqual(answers(original, instant));
+    expect([restored.get('b-4')?.lastRating, restored.get('b-1')?.lastRating, restored.branchesUnder('p1')]).toEqual(['strong', 'good', ['b-2', 'b-3', 'b-4']]);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrganisationEvent } from '@register/contracts';
-import { AsOf } from '@register/service-kit';
+import { AsOf, SnapshotPart } from '@register/service-kit';
 import { BranchStatusFact } from '../domain/facts';
 import { branchesWithin, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
 
@@ -16,21 +16,32 @@ export interface ReplicaBranch {
   lastRating: string | null;
 }
 
+/** The replica as the embedded start's snapshot keeps it; the set of units placed is rebuilt from the placements. */
+interface BranchReplicaState {
+  branches: Map<string, ReplicaBranch>;
+  placements: Placement[];
+  placed: Set<string>;
+  ratings: Map<string, { grade: string; year: number }>;
+}
+
 /**
  * Personnel's own replica of the branches, fed only by organisation's published events (never by a
  * call to the organisation service): what the write path checks a branch against. In memory: the
- * consumer that feeds it replays the organisation topic from its start when the process starts.
+ * consumer that feeds it replays the organisation topic from its start when the process starts,
+ * unless the embedded start gave it back its state (SnapshotPart) and the topic's tail only.
  */
 @Injectable()
-export class BranchReplica {
-  private readonly branches = new Map<string, ReplicaBranch>();
+export class BranchReplica implements SnapshotPart {
+  readonly snapshotName = 'personnel.branch-replica';
+  readonly snapshotVersion = 1;
+  private branches = new Map<string, ReplicaBranch>();
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
-  private readonly placements: Placement[] = [];
-  private readonly placed = new Set<string>();
+  private placements: Placement[] = [];
+  private placed = new Set<string>();
   /** The units placed so far: whether a unit is known costs the same however large the tree. */
-  private readonly units = new Set<string>();
+  private units = new Set<string>();
   /** Each branch's last rating and its year, also of branches organisation's events have not established yet. */
-  private readonly ratings = new Map<string, { grade: string; year: number }>();
+  private ratings = new Map<string, { grade: string; year: number }>();
 
   apply(event: ReplicaEvent): void {
     const e = event as OrganisationEvent;
@@ -104,6 +115,20 @@ export class BranchReplica {
 
   statusOf(branchId: string): BranchStatusFact {
     return this.branches.get(branchId)?.status ?? 'unknown';
+  }
+
+  /** Copies of the containers (their entries are never changed in place), so that later events do not reach a snapshot not yet written. */
+  snapshotState(): BranchReplicaState {
+    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings) };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as BranchReplicaState;
+    this.branches = new Map(s.branches);
+    this.placements = [...s.placements];
+    this.placed = new Set(s.placed);
+    this.ratings = new Map(s.ratings);
+    this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
   }
 
   private update(branchId: string, change: Partial<ReplicaBranch>) {
