@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SnapshotPart } from '@register/service-kit';
 import { BranchPeople } from '../domain/branch-people';
 
 export interface OfficerFact {
@@ -19,18 +20,28 @@ export interface PeopleFacts extends BranchPeople {
   ratingsOf(branchId: string): RatingFact[];
 }
 
+/** The replica as the embedded start's snapshot keeps it; each member's branch is rebuilt from the branches' members. */
+interface PeopleReplicaState {
+  members: Map<string, Set<string>>;
+  officers: Map<string, OfficerFact[]>;
+  ratings: Map<string, RatingFact[]>;
+}
+
 /**
  * The organisation service's replica of members, officers and ratings per branch. It is fed only by
  * personnel's and evaluation's published events, never by their databases (personnel's through
  * PeopleSyncConsumer); until those services publish, it knows nobody and every figure is zero.
+ * The embedded start keeps it across restarts (SnapshotPart).
  */
 @Injectable()
-export class PeopleReplica implements PeopleFacts {
-  private readonly members = new Map<string, Set<string>>();
+export class PeopleReplica implements PeopleFacts, SnapshotPart {
+  readonly snapshotName = 'organisation.people-replica';
+  readonly snapshotVersion = 1;
+  private members = new Map<string, Set<string>>();
   /** Each member's branch, so that a member's move costs the same whatever the number of branches. */
   private readonly branchOf = new Map<string, string>();
-  private readonly officers = new Map<string, OfficerFact[]>();
-  private readonly ratings = new Map<string, RatingFact[]>();
+  private officers = new Map<string, OfficerFact[]>();
+  private ratings = new Map<string, RatingFact[]>();
 
   membersOf(branchId: string): string[] {
     return [...(this.members.get(branchId) ?? [])];
@@ -46,6 +57,20 @@ export class PeopleReplica implements PeopleFacts {
   }
   ratingsOf(branchId: string): RatingFact[] {
     return this.ratings.get(branchId) ?? [];
+  }
+
+  /** Copies: a branch's set of members changes in place, the officers' and ratings' lists are replaced. */
+  snapshotState(): PeopleReplicaState {
+    return { members: new Map([...this.members].map(([b, ids]) => [b, new Set(ids)])), officers: new Map(this.officers), ratings: new Map(this.ratings) };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as PeopleReplicaState;
+    this.members = new Map([...s.members].map(([b, ids]) => [b, new Set(ids)]));
+    this.officers = new Map(s.officers);
+    this.ratings = new Map(s.ratings);
+    this.branchOf.clear();
+    for (const [branchId, ids] of this.members) for (const id of ids) this.branchOf.set(id, branchId);
   }
 
   /** Replica updates, called by the consumers of personnel's (personnel-events.ts) and evaluation's topics. */
