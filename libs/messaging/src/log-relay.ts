@@ -32,6 +32,8 @@ export class LogRelay {
   private wakeReader = () => {};
   private acked = 0;
   private enqueued = 0;
+  private inFlight = false;
+  private publishedCount = 0;
   private saving?: Promise<void>;
 
   constructor(
@@ -50,6 +52,20 @@ export class LogRelay {
   /** Position of the last event the broker acknowledged (the checkpoint may trail it briefly). */
   get publishedUpTo(): number {
     return this.acked;
+  }
+
+  /**
+   * Whether a publish call is under way. In the embedded start the bus resolves a publish once every
+   * handler is done, so while this is false every event up to `publishedUpTo` is fully applied
+   * (the embedded snapshot waits for such a moment).
+   */
+  get publishing(): boolean {
+    return this.inFlight;
+  }
+
+  /** Events acknowledged since this relay started (a start that resumes from a saved position publishes the tail only). */
+  get published(): number {
+    return this.publishedCount;
   }
 
   async start(): Promise<void> {
@@ -108,14 +124,18 @@ export class LogRelay {
   private async publishUntilAcked(batch: RecordedEvent[]): Promise<void> {
     for (let attempt = 1; !this.stopped || attempt === 1; attempt++) {
       try {
+        this.inFlight = true;
         await this.publisher.publish(this.topic, batch);
         this.acked = batch[batch.length - 1].position;
+        this.publishedCount += batch.length;
         this.saveCheckpoint();
         return;
       } catch (error) {
         this.options.onError?.(error);
         if (this.stopped) return;
         await pause(backoffDelay(this.backoff, attempt));
+      } finally {
+        this.inFlight = false;
       }
     }
   }

@@ -14,6 +14,7 @@ import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from 
 import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
 import { serveOpenApi } from './openapi';
+import { EmbeddedSnapshotsModule } from './embedded-snapshot';
 import { InProcessBusModule } from './relay.module';
 import { ProblemDetailsFilter, sendProblem, ValidationFailed } from './problem-details';
 import { registerValidationPipe } from './validation';
@@ -105,8 +106,9 @@ export async function listen(app: INestApplication, port: number, what: string, 
 
 /** The root module of one process: the shared connections and operations endpoints, plus the given features. */
 export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknown> | DynamicModule>): Type<unknown> {
-  const bus = config.mode === 'embedded' ? [InProcessBusModule] : [];
-  @Module({ imports: [EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...bus, ...features] })
+  // The snapshot's module first: its restore (onModuleInit) runs before any other module's hooks.
+  const embedded = config.mode === 'embedded' ? [EmbeddedSnapshotsModule, InProcessBusModule] : [];
+  @Module({ imports: [...embedded, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
   class RegisterRootModule {}
   return RegisterRootModule;
 }

@@ -27,3 +27,4 @@ export * from './log-integrity';
 export * from './internal-log-integrity';
 export * from './csv';
 export * from './snapshot-part';
+export * from './embedded-snapshot';

@@ -4,6 +4,7 @@ import { EventStore } from '@register/event-sourcing';
 import { SqlCheckpointStore } from '@register/event-store';
 import { CheckpointStore, createKafka, ensureTopics, eventsTopic, EventPublisher, InProcessBus, InProcessEventPublisher, KafkaEventPublisher, LogRelay, RelayHost } from '@register/messaging';
 import { RegisterConfig } from './config';
+import { EmbeddedSnapshots } from './embedded-snapshot';
 import { EventStoreConnections } from './event-store.module';
 import { REGISTER_CONFIG } from './tokens';
 
@@ -38,23 +39,10 @@ async function publisherFor(config: RegisterConfig, service: string, bus: InProc
   return new KafkaEventPublisher(kafka);
 }
 
-/**
- * The embedded start's relay checkpoints, in memory: the in-process bus keeps no history and the
- * consumers on it keep their replicas in memory, so at each start the relay publishes the whole log
- * again and the replicas are whole again (handlers skip what they applied; reactions append nothing twice).
- */
-class EveryStartFromTheBeginning implements CheckpointStore {
-  private readonly positions = new Map<string, number>();
-  async load(name: string): Promise<number> {
-    return this.positions.get(name) ?? 0;
-  }
-  async save(name: string, position: number): Promise<void> {
-    this.positions.set(name, position);
-  }
-}
-
-async function checkpointsFor(config: RegisterConfig, connections: EventStoreConnections, service: string): Promise<CheckpointStore> {
-  if (config.mode === 'embedded') return new EveryStartFromTheBeginning();
+async function checkpointsFor(config: RegisterConfig, connections: EventStoreConnections, service: string, snapshots?: EmbeddedSnapshots): Promise<CheckpointStore> {
+  // Embedded: the bus keeps no history and its consumers keep their state in memory, so the relay
+  // resumes where the restored snapshot's consumers stood, or from 0 when nothing was restored.
+  if (config.mode === 'embedded') return snapshots!.checkpointsOf(service);
   const sql = await connections.sqlClient();
   return sql ? SqlCheckpointStore.open(sql, service) : new MongoCheckpointStore(config);
 }
@@ -68,11 +56,16 @@ export function relayProviders(service: string, storeToken: symbol) {
   return [
     {
       provide: token,
-      inject: [REGISTER_CONFIG, EventStoreConnections, storeToken, { token: InProcessBus, optional: true }],
-      useFactory: async (config: RegisterConfig, connections: EventStoreConnections, store: EventStore, bus?: InProcessBus) => {
-        if (process.env.REGISTER_RELAY === 'off') return undefined;
+      inject: [REGISTER_CONFIG, EventStoreConnections, storeToken, { token: InProcessBus, optional: true }, { token: EmbeddedSnapshots, optional: true }],
+      useFactory: async (config: RegisterConfig, connections: EventStoreConnections, store: EventStore, bus?: InProcessBus, snapshots?: EmbeddedSnapshots) => {
+        if (process.env.REGISTER_RELAY === 'off') {
+          snapshots?.addLog(service, store);
+          return undefined;
+        }
         const publisher = await publisherFor(config, service, bus);
-        return new RelayHost(new LogRelay(store, publisher, eventsTopic(service), await checkpointsFor(config, connections, service), 'relay'), publisher);
+        const relay = new LogRelay(store, publisher, eventsTopic(service), await checkpointsFor(config, connections, service, snapshots), 'relay');
+        snapshots?.addLog(service, store, relay);
+        return new RelayHost(relay, publisher);
       },
     },
   ];

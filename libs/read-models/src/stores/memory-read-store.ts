@@ -1,13 +1,15 @@
 import { find as mingoFind, Query } from 'mingo';
 import { applyWrite } from '../apply';
 import { cloneValue, compareIds, Doc, isPlainObject } from '../document';
+import { STATES } from '../naming';
 import { CollectionSpec } from '../projection';
 import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
 import { applyUpdate, Update } from '../updater';
 
 /**
  * The embedded read store: documents in memory with MongoDB's query (mingo) and update semantics,
- * rebuilt from the log at every start (its checkpoints start at 0). Single process, so the guard
+ * kept across restarts by the embedded snapshot (snapshotState/restoreState: its collections and
+ * journals, checkpoints included, so each runner resumes from its own), else rebuilt from the log. Single process, so the guard
  * is always checked (it is free). Secondary indexes are accepted and ignored: queries scan, which
  * is fine for the few thousand documents of an embedded register. Results are copies.
  */
@@ -130,6 +132,28 @@ export class MemoryReadStore implements ReadStore {
     this.collections.clear();
   }
 
+  /** The collections and journals themselves: the snapshot copies them in the same tick. */
+  snapshotState(): MemoryReadStoreState {
+    return { collections: this.collections, journals: this.journals };
+  }
+
+  /**
+   * Before any runner starts. The leases are dropped: they belonged to a process that is gone (the
+   * owner is host and pid), and the store is this process's alone, so its runners need not wait
+   * for them to run out; a pending batch stays, and the next `prepare` finishes it from its journal.
+   */
+  restoreState(state: unknown): void {
+    const { collections, journals } = state as MemoryReadStoreState;
+    this.collections.clear();
+    this.journals.clear();
+    for (const [name, docs] of collections) this.collections.set(name, docs);
+    for (const [name, rounds] of journals) this.journals.set(name, rounds);
+    for (const doc of this.collections.get(STATES)?.values() ?? []) {
+      delete doc.owner;
+      delete doc.until;
+    }
+  }
+
   private docs(collection: string): Map<string, Doc> {
     let docs = this.collections.get(collection);
     if (!docs) this.collections.set(collection, (docs = new Map()));
@@ -157,6 +181,12 @@ export class MemoryReadStore implements ReadStore {
     if (keys.length !== 1 || keys[0] !== '_id' || typeof filter._id !== 'string') return undefined;
     return { doc: this.collections.get(collection)?.get(filter._id) };
   }
+}
+
+/** What the embedded snapshot keeps of a memory store. */
+export interface MemoryReadStoreState {
+  collections: Map<string, Map<string, Doc>>;
+  journals: Map<string, Round[]>;
 }
 
 /** What an upsert copies from its filter into the new document, as MongoDB does: plain field equalities. */
