@@ -1,3 +1,5 @@
+import * as v8 from 'node:v8';
+import { compliance } from '../compliance/compliance';
 import { FactEvent, TrainingFacts } from './training-facts';
 
 let n = 0;
@@ -113,5 +115,71 @@ describe("training's facts: known units", () => {
   it("costs the same with a commune's 30 branches or a province's 10,000: the placements are not scanned", () => {
     // Counted, not timed: the placements read do not grow with the tree (a scan of them read every one).
     expect(placementsReadByKnowsUnit(10_000)).toBe(placementsReadByKnowsUnit(30));
+  });
+});
+
+/** Another service's event on its effective date, recorded a second after the one before. */
+const eventOn = (on: string, type: string, data: Record<string, unknown>): FactEvent => ({ type, data, eventId: `e-${n++}`, metadata: { effectiveDate: on }, recordedAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString() });
+
+/** Every answer the facts give, for these events, units, branches and members, and the compliance counted on them. */
+function answers(facts: TrainingFacts, eventIds: string[]) {
+  const units = ['tw', 'p', 'c-1', 'c-2', 'u-x'];
+  const branches = ['b-1', 'b-2', 'b-3', 'b-x'];
+  const members = ['m-1', 'm-2', 'm-3', 'm-x'];
+  return {
+    seen: eventIds.map((id) => facts.hasSeen(id)),
+    units: units.map((u) => ({ known: facts.knowsUnit(u), branches: facts.branchesUnder(u), units: facts.unitsUnder(u), ancestry: facts.unitAncestry(u) })),
+    branches: branches.map((b) => ({ status: facts.branchStatus(b), unit: facts.branchUnit(b), life: facts.branches.get(b) })),
+    members: members.map((m) => ({ member: facts.member(m), erased: facts.erased(m) })),
+    spells: facts.spells,
+    compliance: [{ date: '2025-06-30' }, { date: '2026-12-31' }].map((when) => compliance(facts, 'tw', 2025, when, new Set(['m-2']))),
+  };
+}
+
+describe("training's facts kept across a restart (the embedded start's snapshot)", () => {
+  it('answer as the facts that read both topics, and stay so as the same events follow, one read twice and a post ending included', () => {
+    // Given facts fed a tree, residential branches, members, posts and an erasure
+    const original = new TrainingFacts();
+    const appointedM1 = eventOn('2025-01-10', 'OfficerAppointed', { memberId: 'm-1', branchId: 'b-1', role: 'secretary', startsOn: '2025-01-10' });
+    const before = [
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'tw', parentId: null }),
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'p', parentId: 'tw' }),
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'c-1', parentId: 'p' }),
+      eventOn('2024-01-01', 'UnitEstablished', { unitId: 'c-2', parentId: 'tw' }),
+      eventOn('2024-02-01', 'BranchEstablished', { branchId: 'b-1', parentUnitId: 'c-1', name: 'Bản Na', area: 'village', predecessorIds: [] }),
+      eventOn('2024-02-01', 'BranchEstablished', { branchId: 'b-2', parentUnitId: 'c-2', name: 'Bản Lạ', area: 'village', predecessorIds: [] }),
+      eventOn('2024-02-01', 'BranchEstablished', { branchId: 'b-3', parentUnitId: 'c-2', name: 'Trường', area: null, predecessorIds: [] }),
+      eventOn('2024-03-01', 'MemberAdmitted', { memberId: 'm-1', branchId: 'b-1' }),
+      eventOn('2024-03-01', 'MemberAdmitted', { memberId: 'm-2', branchId: 'b-2' }),
+      eventOn('2024-03-01', 'MemberAdmitted', { memberId: 'm-3', branchId: 'b-2' }),
+      appointedM1,
+      eventOn('2025-01-10', 'OfficerAppointed', { memberId: 'm-1', branchId: 'b-1', role: 'deputy-secretary', startsOn: '2025-01-10' }),
+      eventOn('2025-02-01', 'OfficerAppointed', { memberId: 'm-2', branchId: 'b-2', role: 'secretary', startsOn: '2025-02-01' }),
+      eventOn('2025-03-01', 'UnitMoved', { unitId: 'c-2', fromParentId: 'tw', toParentId: 'p' }),
+      eventOn('2025-04-01', 'BranchRenamed', { branchId: 'b-3', name: 'Thôn 3', previousName: 'Trường', area: 'village' }),
+      eventOn('2025-05-01', 'MemberPersonalDataErased', { memberId: 'm-3', erasedOn: '2025-05-01' }),
+    ];
+    for (const e of before) original.apply(e);
+
+    // When their state goes through v8 and into fresh facts
+    const restored = new TrainingFacts();
+    restored.restoreState(v8.deserialize(v8.serialize(original.snapshotState())));
+
+    // Then they answer as the original does
+    const later = [
+      appointedM1,
+      eventOn('2025-06-01', 'OfficerDeparted', { memberId: 'm-1', branchId: 'b-1', role: 'secretary', endsOn: '2025-06-01' }),
+      eventOn('2025-06-15', 'MemberTransferred', { memberId: 'm-3', fromBranchId: 'b-2', toBranchId: 'b-3' }),
+      eventOn('2025-07-01', 'MemberStatusChanged', { memberId: 'm-2', branchId: 'b-2', status: 'left', previousStatus: 'active' }),
+      eventOn('2025-08-01', 'BranchesMerged', { mergerId: 'g-1', sourceBranchIds: ['b-2', 'b-3'], intoBranchId: 'b-3', intoNewBranch: false }),
+      eventOn('2025-09-01', 'BranchMoved', { branchId: 'b-3', fromUnitId: 'c-2', toUnitId: 'c-1' }),
+    ];
+    const ids = [...before, ...later].map((e) => e.eventId!);
+    expect(answers(restored, ids)).toEqual(answers(original, ids));
+
+    // And both stay equal as the same events follow: an appointment read again, a post ending (its spell with it), a transfer, a merger
+    for (const facts of [original, restored]) for (const e of later) facts.apply(e);
+    expect(answers(restored, ids)).toEqual(answers(original, ids));
+    expect([restored.member('m-1')?.post, restored.spells.map((s) => s.endsOn)]).toEqual(['deputy-secretary', ['2025-06-01', null, null]]);
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MemberStatus, OrganisationEvent, PersonnelEvent, PostAtEnrolment } from '@register/contracts';
+import { SnapshotPart } from '@register/service-kit';
 import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, unitsWithin, When } from '../domain/facts';
 import { MemberFact } from '../domain/rules';
 
@@ -16,22 +17,38 @@ interface MemberRow {
 }
 
 /**
+ * The facts as the embedded start's snapshot keeps them. A post still held is the same object as its
+ * spell (a departure ends both), so it is kept as the spell's index; the units placed are rebuilt.
+ */
+interface TrainingFactsState {
+  placements: Placement[];
+  branches: Map<string, BranchLife>;
+  spells: PostSpell[];
+  members: Map<string, MemberRow>;
+  openPosts: Map<string, number[]>;
+  seen: Set<string>;
+}
+
+/**
  * Training's replica of organisation's tree and personnel's members and posts, fed only by their
  * published events (FactsSyncConsumer), never by a call: what enrolment checks, what compliance
- * counts and where scope is judged. In memory; the consumer replays both topics at each start, and
+ * counts and where scope is judged. In memory; the consumer replays both topics at each start
+ * (unless the embedded start gave the facts back, SnapshotPart, and the topics' tails only), and
  * an event seen twice (by id) is applied once.
  */
 @Injectable()
-export class TrainingFacts {
-  readonly placements: Placement[] = [];
-  readonly branches = new Map<string, BranchLife>();
-  readonly spells: PostSpell[] = [];
-  private readonly members = new Map<string, MemberRow>();
+export class TrainingFacts implements SnapshotPart {
+  readonly snapshotName = 'training.facts';
+  readonly snapshotVersion = 1;
+  placements: Placement[] = [];
+  branches = new Map<string, BranchLife>();
+  spells: PostSpell[] = [];
+  private members = new Map<string, MemberRow>();
   /** Each member's posts still held, so that a departure or an enrolment costs the same however many spells history holds. */
-  private readonly openPosts = new Map<string, PostSpell[]>();
-  private readonly seen = new Set<string>();
+  private openPosts = new Map<string, PostSpell[]>();
+  private seen = new Set<string>();
   /** The units placed so far: whether a unit is known costs the same however large the tree. */
-  private readonly units = new Set<string>();
+  private units = new Set<string>();
 
   apply(event: FactEvent): void {
     if (event.eventId !== undefined) {
@@ -95,6 +112,30 @@ export class TrainingFacts {
       default:
         return undefined;
     }
+  }
+
+  /** Copies: a spell changes in place when its post ends, the other entries are replaced. */
+  snapshotState(): TrainingFactsState {
+    const indexOf = new Map(this.spells.map((spell, i) => [spell, i]));
+    return {
+      placements: [...this.placements],
+      branches: new Map(this.branches),
+      spells: this.spells.map((spell) => ({ ...spell })),
+      members: new Map(this.members),
+      openPosts: new Map([...this.openPosts].map(([memberId, open]) => [memberId, open.map((spell) => indexOf.get(spell)!)])),
+      seen: new Set(this.seen),
+    };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as TrainingFactsState;
+    this.placements = [...s.placements];
+    this.branches = new Map(s.branches);
+    this.spells = s.spells.map((spell) => ({ ...spell }));
+    this.members = new Map(s.members);
+    this.openPosts = new Map([...s.openPosts].map(([memberId, open]) => [memberId, open.map((i) => this.spells[i])]));
+    this.seen = new Set(s.seen);
+    this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
   }
 
   private close(branchIds: string[], on: string | null, at: number | null) {
