@@ -12,6 +12,13 @@ export interface NamesakeIndexJson {
   persons: Array<[string, PersonKey]>;
 }
 
+/** The whole index, each slot's order included, for the embedded start's snapshot: keyed hashes only. */
+export interface NamesakeIndexData {
+  keyCheck: string;
+  persons: Map<string, PersonKey>;
+  byKey: Map<string, string[]>;
+}
+
 const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
 
 /**
@@ -90,8 +97,20 @@ export class NamesakeIndex {
     return { keyCheck: this.hash('personnel.directory namesakes'), persons: [...this.persons] };
   }
 
+  /** Copies of the index as it stands, the order of each slot's members included. */
+  snapshotData(): NamesakeIndexData {
+    return { keyCheck: this.hash('personnel.directory namesakes'), persons: new Map(this.persons), byKey: new Map([...this.byKey].map(([slot, ids]) => [slot, [...ids]])) };
+  }
+
+  /** Puts back what snapshotData gave (taken under this index's key: `accepts` first). */
+  restoreData(data: NamesakeIndexData) {
+    this.persons = new Map(data.persons);
+    this.byKey.clear();
+    for (const [slot, ids] of data.byKey) this.byKey.set(slot, new Set(ids));
+  }
+
   /** Whether a snapshot's index was taken under this index's key (else the directory replays the log). */
-  accepts(json: NamesakeIndexJson | undefined): boolean {
+  accepts(json: Pick<NamesakeIndexJson, 'keyCheck'> | undefined): boolean {
     return json?.keyCheck === this.hash('personnel.directory namesakes');
   }
 

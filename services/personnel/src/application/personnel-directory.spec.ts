@@ -1,3 +1,4 @@
+import * as v8 from 'node:v8';
 import { EventStore, RecordedEvent, Snapshot, SnapshotStore } from '@register/event-sourcing';
 import { PersonnelEvent } from '@register/contracts';
 import { admitted, appointed, huong } from '../domain/fixtures';
@@ -120,5 +121,100 @@ describe("the write side's view when its log is away for a while", () => {
     } finally {
       await directory.onModuleDestroy();
     }
+  });
+});
+
+/** A log of these events that records from where each subscription reads, and hands it what follows. */
+const logOf = (events: RecordedEvent[], subscribedAfter: number[]) =>
+  ({
+    headPosition: async () => events[events.length - 1].position,
+    subscribe: (after: number, handler: (e: RecordedEvent) => void) => {
+      subscribedAfter.push(after);
+      events.filter((e) => e.position > after).forEach(handler);
+      return { stop: async () => undefined, done: new Promise(() => undefined) };
+    },
+  }) as unknown as EventStore;
+
+const minh = { ...huong, fullName: 'Lò Văn Minh', gender: 'male' as const };
+
+/** Every answer the view gives, for these branches and members, namesakes included. */
+const answers = (view: PersonnelDirectory) => ({
+  branches: ['b1', 'b2', 'bx'].map((b) => ({
+    members: view.membersOf(b),
+    count: view.memberCount(b),
+    officers: view.officersOf(b),
+    huong: view.namesakes.membersNamed(b, huong.fullName, huong.dateOfBirth),
+    minh: view.namesakes.membersNamed(b, minh.fullName, minh.dateOfBirth),
+  })),
+  members: ['m1', 'm2', 'm3', 'm4', 'm5', 'mx'].map((m) => view.member(m)),
+});
+
+describe("the write side's view kept across a restart (the embedded start's snapshot)", () => {
+  const transferred = (memberId: string, fromBranchId: string, toBranchId: string) =>
+    recorded({ type: 'MemberTransferred', data: { memberId, fromBranchId, toBranchId, transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } });
+  const corrected = (memberId: string, personal = minh) => recorded({ type: 'MemberPersonalDataCorrected', data: { memberId, personal } });
+  const given = () => {
+    // Given a view fed admissions (namesakes among them), a transfer into a branch after others joined it, a post, a member away, an erasure
+    const log = [
+      admitted('m1', 'b1'),
+      admitted('m3', 'b2'),
+      admitted('m2', 'b1'),
+      admitted('m4', 'b2', minh),
+      appointed('m1'),
+    ].map(recorded);
+    log.push(transferred('m3', 'b2', 'b1'));
+    log.push(recorded({ type: 'MemberStatusChanged', data: { memberId: 'm2', branchId: 'b1', status: 'away-work', previousStatus: 'active', changedOn: '2025-01-01' } }));
+    log.push(recorded({ type: 'MemberPersonalDataErased', data: { memberId: 'm4', erasedOn: '2025-01-02' } }));
+    const original = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore, undefined, SECRET);
+    for (const e of log) original.apply(e);
+    const later = [
+      corrected('m4'),
+      transferred('m1', 'b1', 'b2'),
+      recorded({ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', endsOn: '2025-02-01', cause: 'resigned' } }),
+      recorded(admitted('m5', 'b2')),
+      corrected('m3'),
+      transferred('m2', 'b1', 'b2'),
+    ];
+    return { original, log, later };
+  };
+
+  it('answers as the view that read the whole log, follows the log from its position, and stays equal on the same later events', async () => {
+    const { original, log, later } = given();
+    // When its state goes through v8 and into a fresh view, which then starts
+    const loaded: string[] = [];
+    const ownSnapshots: SnapshotStore = { load: async (name) => void loaded.push(name), save: async () => undefined };
+    const subscribedAfter: number[] = [];
+    const restored = new PersonnelDirectory(logOf([...log, ...later], subscribedAfter), ownSnapshots, SECRET);
+    restored.restoreState(v8.deserialize(v8.serialize(original.snapshotState())));
+    expect(answers(restored)).toEqual(answers(original));
+    await restored.onModuleInit();
+
+    // Then it read the log after the position it was given back at, and not its own snapshot
+    expect([subscribedAfter, loaded]).toEqual([[log[log.length - 1].position], []]);
+    // And it answers as the original fed the same events
+    for (const e of later) original.apply(e);
+    expect(answers(restored)).toEqual(answers(original));
+    expect(answers(restored).branches[0].members).toEqual(['m3']);
+    expect(answers(restored).branches[1]).toMatchObject({ members: ['m4', 'm1', 'm5', 'm2'], huong: ['m1', 'm5', 'm2'], minh: [] });
+    await restored.onModuleDestroy();
+  });
+
+  it('reads its log from the start when the snapshot was taken under another fingerprint key', async () => {
+    const { original, log, later } = given();
+    const subscribedAfter: number[] = [];
+    const other = new PersonnelDirectory(logOf([...log, ...later], subscribedAfter), undefined, 'another-secret-0123456789');
+    other.restoreState(v8.deserialize(v8.serialize(original.snapshotState())));
+    await other.onModuleInit();
+    expect(subscribedAfter).toEqual([0]);
+    expect(other.namesakes.membersNamed('b2', huong.fullName, huong.dateOfBirth)).toEqual(['m1', 'm5', 'm2']);
+    await other.onModuleDestroy();
+  });
+
+  it('refuses to be given back once it follows its log', async () => {
+    const { original, log } = given();
+    const view = new PersonnelDirectory(logOf(log, []), undefined, SECRET);
+    await view.onModuleInit();
+    expect(() => view.restoreState(original.snapshotState())).toThrow(/before it follows its log/);
+    await view.onModuleDestroy();
   });
 });

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } f
 import { EventStore, RecordedEvent, SnapshotCodec, SnapshotStore, Snapshots, Subscription } from '@register/event-sourcing';
 import { MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
 import { ReadModelBehind } from '@register/read-models';
-import { FINGERPRINT_SECRET } from '@register/service-kit';
+import { FINGERPRINT_SECRET, SnapshotPart } from '@register/service-kit';
 import { IN_UNION } from '../domain/facts';
-import { NamesakeIndex, NamesakeIndexJson } from './namesake-index';
+import { NamesakeIndex, NamesakeIndexData, NamesakeIndexJson } from './namesake-index';
 import { PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 
@@ -32,6 +32,15 @@ interface DirectoryState {
   namesakes: { toJSON(): NamesakeIndexJson | undefined };
 }
 
+/** The view as the embedded start's snapshot keeps it: everything, the order of each branch's members and each namesake's slot included. */
+interface DirectoryPartState {
+  position: number;
+  members: Map<string, ViewMember>;
+  byBranch: Map<string, string[]>;
+  posts: Map<string, HeldPost[]>;
+  namesakes: NamesakeIndexData;
+}
+
 /** The view as JSON, for its snapshots; the index by branch is rebuilt from the members, the namesakes' from their keyed hashes. */
 const codec: SnapshotCodec<DirectoryState> = {
   encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts], namesakes: s.namesakes.toJSON() }),
@@ -54,13 +63,20 @@ const codec: SnapshotCodec<DirectoryState> = {
  * that may lag or whose store (MongoDB) may be away. Before a decision, `caughtUp` waits until
  * this view has applied everything the log held when asked, and refuses (503, or a retry of the
  * reaction) rather than decide on a stale view.
+ *
+ * Embedded, the view is also a part of the start's snapshot (SnapshotPart): given back before the
+ * start, it follows the log from the position it had then, and its own snapshot is not read.
  */
 @Injectable()
-export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
+export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
+  readonly snapshotName = 'personnel.directory';
+  readonly snapshotVersion = 1;
   private members = new Map<string, ViewMember>();
   private posts = new Map<string, HeldPost[]>();
   /** branch id → ids of the members whose home branch it is, so that a branch's count costs its own members only. */
-  private readonly byBranch = new Map<string, Set<string>>();
+  private byBranch = new Map<string, Set<string>>();
+  /** Whether the embedded start gave the view back (restoreState): then it does not read its own snapshot. */
+  private restored = false;
   private subscription?: Subscription;
   private stopped = false;
   private position = 0;
@@ -81,7 +97,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
   async onModuleInit() {
-    const snapshot = await this.snapshots.restore();
+    const snapshot = this.restored ? undefined : await this.snapshots.restore();
     const resumable = snapshot && snapshot.position <= (await this.store.headPosition()) && this.namesakes.accepts(snapshot.state.namesakes.toJSON());
     if (resumable) this.resumeFrom(snapshot.position, snapshot.state);
     this.follow();
@@ -110,6 +126,31 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy {
       this.logger.warn(`the directory stopped reading the log (${error.message}); reading on from ${this.position}`);
       setTimeout(() => this.follow(), FOLLOW_AGAIN_MS).unref();
     });
+  }
+
+  /** Copies (a branch's set of members and the namesakes' slots change in place; members and posts are replaced). */
+  snapshotState(): DirectoryPartState {
+    const byBranch = new Map([...this.byBranch].map(([branchId, ids]) => [branchId, [...ids]]));
+    return { position: this.position, members: new Map(this.members), byBranch, posts: new Map(this.posts), namesakes: this.namesakes.snapshotData() };
+  }
+
+  /**
+   * Before the view follows the log (onModuleInit). A view taken under another fingerprint key is
+   * not given back: the namesakes' hashes would not match, so this view reads its log from the start.
+   */
+  restoreState(state: unknown): void {
+    if (this.subscription || this.position > 0) throw new Error('the personnel directory is restored before it follows its log, not after');
+    const s = state as DirectoryPartState;
+    if (!this.namesakes.accepts(s.namesakes)) {
+      this.logger.warn('the snapshot of the directory was taken under another fingerprint key: the directory reads its log from the start');
+      return;
+    }
+    this.members = new Map(s.members);
+    this.byBranch = new Map([...s.byBranch].map(([branchId, ids]) => [branchId, new Set(ids)]));
+    this.posts = new Map(s.posts);
+    this.namesakes.restoreData(s.namesakes);
+    this.position = s.position;
+    this.restored = true;
   }
 
   private resumeFrom(position: number, state: DirectoryState) {
