@@ -28,3 +28,4 @@ export * from './internal-log-integrity';
 export * from './csv';
 export * from './snapshot-part';
 export * from './embedded-snapshot';
+export * from './embedded-snapshot-file';
