@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OrganisationEvent, PersonnelEvent, RatingSubject } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
+import { SnapshotPart } from '@register/service-kit';
 import { Span, SubjectLookup } from '../domain/subjects';
 
 interface BranchFacts extends Span {
@@ -14,20 +15,31 @@ interface Stay extends Span {
   branchId: string;
 }
 
+/** The replica as the embedded start's snapshot keeps it. */
+interface SubjectsReplicaState {
+  units: Map<string, string | null>;
+  branches: Map<string, BranchFacts>;
+  memberStays: Map<string, Stay[]>;
+  posts: Map<string, Stay[]>;
+}
+
 /**
  * Evaluation's replica of the subjects it rates, fed only by organisation's and personnel's
  * published events (never a call in the write path): which units and branches exist and where,
  * whether a branch is residential,
  * each branch's life and predecessors (mergers, splits), each member's branches and each officer's
  * posts, with their dates. No names: evaluation keeps ids only, so an erasure leaves nothing here.
- * In memory: its consumers read both topics from their beginning at each start.
+ * In memory: its consumers read both topics from their beginning at each start, unless the
+ * embedded start gave the replica back (SnapshotPart) and the topics' tails only.
  */
 @Injectable()
-export class SubjectsReplica implements SubjectLookup {
-  private readonly units = new Map<string, string | null>();
-  private readonly branches = new Map<string, BranchFacts>();
-  private readonly memberStays = new Map<string, Stay[]>();
-  private readonly posts = new Map<string, Stay[]>();
+export class SubjectsReplica implements SubjectLookup, SnapshotPart {
+  readonly snapshotName = 'evaluation.subjects-replica';
+  readonly snapshotVersion = 1;
+  private units = new Map<string, string | null>();
+  private branches = new Map<string, BranchFacts>();
+  private memberStays = new Map<string, Stay[]>();
+  private posts = new Map<string, Stay[]>();
 
   applyOrganisation(event: RecordedEvent): void {
     const e = event as unknown as OrganisationEvent;
@@ -125,6 +137,19 @@ export class SubjectsReplica implements SubjectLookup {
       queue = [...queue, ...(this.branches.get(id)?.predecessorIds ?? [])];
     }
     return found;
+  }
+
+  /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
+  snapshotState(): SubjectsReplicaState {
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts) };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as SubjectsReplicaState;
+    this.units = new Map(s.units);
+    this.branches = new Map(s.branches);
+    this.memberStays = new Map(s.memberStays);
+    this.posts = new Map(s.posts);
   }
 
   private updateBranch(branchId: string, change: (b: BranchFacts) => BranchFacts) {

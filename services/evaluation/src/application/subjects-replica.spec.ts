@@ -1,0 +1,74 @@
+import * as v8 from 'node:v8';
+import { RATING_SUBJECTS } from '@register/contracts';
+import { RecordedEvent } from '@register/event-sourcing';
+import { SubjectsReplica } from './subjects-replica';
+
+let n = 0;
+const event = (on: string, type: string, data: Record<string, unknown>) => ({ type, data, eventId: `e-${n++}`, metadata: { effectiveDate: on } }) as unknown as RecordedEvent;
+const organisation = (on: string, type: string, data: Record<string, unknown>) => ({ topic: 'organisation' as const, event: event(on, type, data) });
+const personnel = (on: string, type: string, data: Record<string, unknown>) => ({ topic: 'personnel' as const, event: event(on, type, data) });
+type Fed = ReturnType<typeof organisation> | ReturnType<typeof personnel>;
+
+/** Each event to the fold of its topic, as the two consumers do. */
+const feed = (replica: SubjectsReplica, events: Fed[]) => {
+  for (const { topic, event: e } of events) {
+    if (topic === 'organisation') replica.applyOrganisation(e);
+    else replica.applyPersonnel(e);
+  }
+};
+
+/** Every answer the replica gives, for these subjects. */
+const answers = (replica: SubjectsReplica) => {
+  const branches = ['b-1', 'b-2', 'b-3', 'b-4', 'b-x'];
+  return {
+    spans: RATING_SUBJECTS.map((type) => ['b-1', 'b-2', 'b-3', 'b-4', 'm-1', 'm-2', 'm-3', 'x'].map((id) => replica.spansOf(type, id))),
+    branches: branches.map((b) => ({ ancestry: replica.ancestry(b), residential: replica.isResidential(b), known: replica.knowsBranch(b), predecessors: replica.predecessors(b) })),
+  };
+};
+
+const branch = (branchId: string, parentUnitId: string, area: string | null, predecessorIds: string[] = []) => ({ branchId, parentUnitId, name: branchId, area, predecessorIds });
+
+describe("evaluation's subjects replica kept across a restart (the embedded start's snapshot)", () => {
+  it('answers as the replica that read both topics, and stays so as the same events follow', () => {
+    // Given a replica fed a tree, branches and their lives, members' stays and officers' posts
+    const original = new SubjectsReplica();
+    feed(original, [
+      organisation('2024-01-01', 'UnitEstablished', { unitId: 'tw', parentId: null }),
+      organisation('2024-01-01', 'UnitEstablished', { unitId: 'p', parentId: 'tw' }),
+      organisation('2024-01-01', 'UnitEstablished', { unitId: 'c-1', parentId: 'p' }),
+      organisation('2024-01-01', 'UnitEstablished', { unitId: 'c-2', parentId: 'tw' }),
+      organisation('2024-02-01', 'BranchEstablished', branch('b-1', 'c-1', 'village')),
+      organisation('2024-02-01', 'BranchEstablished', branch('b-2', 'c-2', null)),
+      organisation('2024-03-01', 'UnitMoved', { unitId: 'c-2', fromParentId: 'tw', toParentId: 'p' }),
+      personnel('2024-03-01', 'MemberAdmitted', { memberId: 'm-1', branchId: 'b-1', admittedOn: '2024-03-01', personal: null }),
+      personnel('2024-03-01', 'MemberAdmitted', { memberId: 'm-2', branchId: 'b-2', admittedOn: '2024-03-01', personal: null }),
+      personnel('2024-04-01', 'MemberTransferred', { memberId: 'm-2', fromBranchId: 'b-2', toBranchId: 'b-1', transferredOn: '2024-04-01', duesSettledUpTo: '2024-04-01', cause: 'transfer' }),
+      personnel('2024-05-01', 'OfficerAppointed', { memberId: 'm-1', branchId: 'b-1', role: 'secretary', method: 'appointed', startsOn: '2024-05-01', source: 'teacher' }),
+      personnel('2024-05-01', 'OfficerAppointed', { memberId: 'm-1', branchId: 'b-2', role: 'deputy-secretary', method: 'appointed', startsOn: '2024-05-01', source: 'teacher' }),
+      organisation('2024-06-01', 'BranchRenamed', { branchId: 'b-2', name: 'Thôn 2', previousName: 'b-2', area: 'village' }),
+    ]);
+
+    // When its state goes through v8 and into a fresh replica
+    const restored = new SubjectsReplica();
+    restored.restoreState(v8.deserialize(v8.serialize(original.snapshotState())));
+
+    // Then it answers as the original does
+    expect(answers(restored)).toEqual(answers(original));
+
+    // And both stay equal as the same events follow: a merger into a new branch, a post ended, a member leaving and coming back, a split
+    const later = [
+      organisation('2025-01-01', 'BranchesMerged', { mergerId: 'g-1', sourceBranchIds: ['b-1', 'b-2'], intoBranchId: 'b-3', intoNewBranch: true }),
+      organisation('2025-01-01', 'BranchEstablished', branch('b-3', 'c-2', 'village', ['b-1', 'b-2'])),
+      personnel('2025-01-01', 'OfficerDeparted', { memberId: 'm-1', branchId: 'b-2', role: 'deputy-secretary', endsOn: '2025-01-01', cause: 'merger' }),
+      personnel('2025-02-01', 'MemberStatusChanged', { memberId: 'm-2', branchId: 'b-1', status: 'left', previousStatus: 'active', changedOn: '2025-02-01' }),
+      personnel('2025-03-01', 'MemberStatusChanged', { memberId: 'm-2', branchId: 'b-3', status: 'active', previousStatus: 'left', changedOn: '2025-03-01' }),
+      organisation('2025-04-01', 'BranchSplit', { splitId: 's-1', sourceBranchId: 'b-3', parts: [{ branchId: 'b-4', memberIds: [] }] }),
+      organisation('2025-04-01', 'BranchEstablished', branch('b-4', 'c-1', null, ['b-3'])),
+      organisation('2025-05-01', 'BranchMoved', { branchId: 'b-4', fromUnitId: 'c-1', toUnitId: 'c-2' }),
+    ];
+    feed(original, later);
+    feed(restored, later);
+    expect(answers(restored)).toEqual(answers(original));
+    expect([restored.predecessors('b-4'), restored.ancestry('b-4'), restored.spansOf('member', 'm-2').length]).toEqual([['b-3', 'b-1', 'b-2'], ['c-2', 'p', 'tw'], 3]);
+  });
+});
