@@ -1,0 +1,126 @@
+/**
+ * The embedded start as it runs (`node dist/services/embedded/src/main.js`, one process, one
+ * context) SIGKILLed: no shutdown snapshot, PGlite's log cut off mid-flight. The next start resumes
+ * from the last snapshot and replays what the dead process wrote after it: its answers include
+ * those writes, and the replicas fed over the bus are whole (personnel still admits to the
+ * branches organisation told it of; the reporting summary counts the new members).
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localSigningSecret, mintToken } from '@register/auth';
+import { readSnapshotFile } from '@register/service-kit';
+import { buildFixtures, ROOT } from '../messaging/processes';
+import { Answer, Register } from '../scale/embedded-register';
+import { loadProvince } from '../scale/load-province';
+
+const PORT = 45_000 + Math.floor(Math.random() * 2_000);
+const base = `http://127.0.0.1:${PORT}`;
+const READS = ['/units/p/tree', '/branches/b-0-1', '/reports/units/p/summary', '/members?branchId=b-0-1&limit=200', '/members?unitId=p&limit=200'];
+
+class EmbeddedProcess {
+  private child?: ChildProcess;
+  output = '';
+
+  constructor(private readonly dataDir: string) {}
+
+  async start(): Promise<void> {
+    // No periodic snapshot: the only ones are those written at a clean stop.
+    const env = { ...process.env, DATA_DIR: this.dataDir, PORT: String(PORT), REGISTER_SNAPSHOT_EVERY_SECONDS: '0', REGISTER_RATE_PER_SEC: '1000000', REGISTER_RATE_BURST: '1000000' };
+    this.output = '';
+    this.child = fork(join(ROOT, 'dist/services/embedded/src/main.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts/paths.js')], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+    await until(async () => (await fetch(`${base}/health/ready`)).ok, 'the embedded start to be ready');
+  }
+
+  stop(signal: 'SIGINT' | 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    return exited;
+  }
+}
+
+async function until(done: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function overHttp(dataDir: string): Register & { get(path: string): Promise<string> } {
+  const bearer = async (sub: string) => `Bearer ${await mintToken(localSigningSecret(dataDir, {}), { sub, roles: ['central-admin'] })}`;
+  return {
+    async send(method, path, body, headers): Promise<Answer> {
+      const res = await fetch(`${base}/api/v1${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const raw = await res.text();
+      return { status: res.status, body: raw ? JSON.parse(raw) : undefined, raw };
+    },
+    bearer,
+    events: async () => 0,
+    close: async () => undefined,
+    async get(path) {
+      const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: await bearer('sigkill-reader'), 'x-purpose': 'snapshot test' } });
+      return `${res.status} ${await res.text()}`;
+    },
+  };
+}
+
+async function admit(register: Register, ids: string[]): Promise<void> {
+  const headers = { authorization: await register.bearer('sigkill-admin') };
+  for (const id of ids) {
+    const body = { id, branchId: 'b-0-1', fullName: `Đoàn Viên ${id}`, dateOfBirth: '2004-06-15', gender: 'male', admittedOn: '2024-03-26', reason: 'kết nạp', effectiveDate: '2024-03-26', decisionRef: { number: `${id}/QĐ-ĐTN` } };
+    const answer = await register.send('POST', '/members', body, headers);
+    if (answer.status !== 201) throw new Error(`admitting ${id}: ${answer.status} ${answer.raw}`);
+  }
+}
+
+describe('the embedded start SIGKILLed after its snapshot', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'embedded-sigkill-'));
+  const work = mkdtempSync(join(tmpdir(), 'embedded-sigkill-work-'));
+  const register = overHttp(dataDir);
+  const embedded = new EmbeddedProcess(dataDir);
+
+  beforeAll(() => buildFixtures(), 300_000);
+  afterAll(async () => {
+    await embedded.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('resumes from the snapshot and replays the writes the dead process made after it', async () => {
+    await embedded.start();
+    const loaded = await loadProvince(register, { seed: 3, factor: 0.02, until: 0.003, progress: false, checkpointFile: join(work, 'plan.json') });
+    expect(loaded.refused).toBe(0);
+    await embedded.stop('SIGINT');
+    const saved = readSnapshotFile(join(dataDir, 'snapshots', 'embedded.v8')).header;
+
+    await embedded.start();
+    expect(embedded.output).toContain(`resumed from the snapshot of ${saved.takenAt}`);
+    await admit(register, ['kill-1', 'kill-2', 'kill-3']);
+    await until(async () => (await register.get('/members?branchId=b-0-1&limit=200')).includes('kill-3'), 'the admissions in the member list');
+    await until(async () => (await register.get('/reports/units/p/summary')) === (await register.get('/reports/units/p/summary')), 'the summary to settle');
+    const before: Record<string, string> = {};
+    for (const path of READS) before[path] = await register.get(path);
+    await embedded.stop('SIGKILL');
+    // the snapshot is still the one of the clean stop: the admissions are after it
+    expect(readSnapshotFile(join(dataDir, 'snapshots', 'embedded.v8')).header.takenAt).toBe(saved.takenAt);
+
+    await embedded.start();
+    expect(embedded.output).toContain(`resumed from the snapshot of ${saved.takenAt}`);
+    const after: Record<string, string> = {};
+    await until(async () => {
+      for (const path of READS) after[path] = await register.get(path);
+      return JSON.stringify(after) === JSON.stringify(before);
+    }, 'the answers of before the kill');
+    expect(after).toEqual(before);
+    expect(after['/members?branchId=b-0-1&limit=200']).toContain('kill-3');
+    await admit(register, ['kill-4']); // the branch replica came back whole
+    await embedded.stop('SIGINT');
+    expect(readFileSync(join(dataDir, 'snapshots', 'embedded.v8')).length).toBeGreaterThan(0);
+  });
+});
