@@ -81,8 +81,9 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (!this.active || this.abandoned) return;
-    await this.taking;
-    await this.snapshot('shutdown');
+    // A failed snapshot must not keep the process from stopping: the next start replays from the last one.
+    await this.taking?.catch(() => undefined);
+    await this.snapshot('shutdown').catch((error) => this.logger.error(`shutdown snapshot failed: ${(error as Error).stack ?? error}`));
   }
 
   /** As if the process died here: no more snapshots, none at shutdown (tests of a crash). */
