@@ -21,8 +21,16 @@ export interface InProcessDeadLetter {
  * Each message is encoded as for Kafka, so handlers see exactly what they would see from the broker.
  */
 export class InProcessBus {
+  /**
+   * The embedded snapshot keeps the dead letters (a SnapshotPart by shape: messaging does not import
+   * service-kit). Before snapshots every start replayed the logs, and so tried each dead letter
+   * again; a start that resumes from a snapshot no longer does, so it sends them back itself.
+   */
+  readonly snapshotName = 'messaging.in-process-bus';
+  readonly snapshotVersion = 1;
   private readonly subscribers = new Map<string, Map<string, BusSubscriber>>();
   readonly deadLetters: InProcessDeadLetter[] = [];
+  private restoredLetters = false;
   private markOpen = () => {};
   private readonly opened = new Promise<void>((resolve) => (this.markOpen = resolve));
 
@@ -33,6 +41,22 @@ export class InProcessBus {
    */
   open(): void {
     this.markOpen();
+    if (this.restoredLetters) void this.retryRestored();
+  }
+
+  snapshotState(): InProcessDeadLetter[] {
+    return this.deadLetters.map((letter) => ({ ...letter, message: { ...letter.message, headers: { ...letter.message.headers } } }));
+  }
+
+  restoreState(state: unknown): void {
+    this.deadLetters.push(...((state as InProcessDeadLetter[] | undefined) ?? []));
+    this.restoredLetters = this.deadLetters.length > 0;
+  }
+
+  /** Each group's restored dead letters, sent back once as a start that replayed the logs would have; a letter that fails again is dead-lettered again. */
+  private async retryRestored(): Promise<void> {
+    this.restoredLetters = false;
+    for (const group of new Set(this.deadLetters.map((l) => l.group))) await this.replay(group);
   }
 
   /** One subscriber per topic and group, as a consumer group has one position per topic. */
