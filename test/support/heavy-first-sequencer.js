@@ -1,0 +1,40 @@
+/**
+ * Runs the longest suites first. With two workers, a long suite that starts last keeps one worker
+ * busy while the other waits: jest orders by the durations it cached, and a fresh checkout (CI) has
+ * none, so it would order by file size. The list holds the suites that took longest in a
+ * fresh-clone run; the rest keep jest's own order after them. Keep it to the slowest few.
+ */
+const Sequencer = require('@jest/test-sequencer').default;
+
+const HEAVY = [
+  'test/reports/distributed.test.ts',
+  'test/messaging/kafka-backbone.test.ts',
+  'test/gateway/distributed-training-evaluation.test.ts',
+  'test/openapi/schemathesis.test.ts',
+  'test/faults/faults.test.ts',
+  'test/gateway/authorisation-matrix.test.ts',
+  'test/reports/summary.test.ts',
+  'test/training/consumer-sigkill.test.ts',
+  'test/organisation/hamlet-mergers.test.ts',
+  'test/personnel/member-imports.test.ts',
+  'test/gateway/hostile-input.test.ts',
+  'test/evaluation/personnel-consumer-kill.test.ts',
+  'test/gateway/member-imports-distributed.test.ts',
+  'test/read-models/idempotency.test.ts',
+  'test/audit/verifiable-log.test.ts',
+  'test/read-models/kill.test.ts',
+];
+
+class HeavyFirstSequencer extends Sequencer {
+  sort(tests) {
+    const ordered = super.sort(tests);
+    const rank = (test) => {
+      const i = HEAVY.findIndex((path) => test.path.endsWith(path));
+      return i < 0 ? HEAVY.length : i;
+    };
+    // Array.prototype.sort is stable: jest's own order is kept within the rest.
+    return [...ordered].sort((a, b) => rank(a) - rank(b));
+  }
+}
+
+module.exports = HeavyFirstSequencer;
