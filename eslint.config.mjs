@@ -68,7 +68,7 @@ const register = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/*.js', 'jest.config.js', 'deploy/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/*.js', 'jest.config.js', 'test/support/*.js', 'deploy/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
