@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DuplicateCommandError, EventStore, RecordedEvent, WrongExpectedRevisionError } from '@register/event-sourcing';
+import { DuplicateCommandError, EventStore, readStreamsOf, RecordedEvent, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { anEvent } from '../support/events';
 import { uniqueName } from '../support/servers';
 
@@ -78,6 +78,17 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       expect((await store.readStream(stream(6), { toRevision: 1 })).map((e) => e.type)).toEqual(['First', 'Second']);
       expect((await store.readStream(stream(6), { fromRevision: 1 })).map((e) => e.type)).toEqual(['Second', 'Third']);
       expect((await store.readStream(stream(6), { recordedUpTo: new Date(Date.now() - 3_600_000) })).length).toBe(0);
+    });
+
+    it('reads many streams at once, in position order, and nothing of the others (readStreamsOf: readStreams where the store has it)', async () => {
+      await store.append(stream('a'), [anEvent('A1')], 'no_stream');
+      await store.append(stream('b'), [anEvent('B1')], 'no_stream');
+      await store.append(stream('c'), [anEvent('C1')], 'no_stream');
+      await store.append(stream('a'), [anEvent('A2')], 0);
+      const events = await readStreamsOf(store, [stream('c'), stream('a'), stream('a'), stream('none')]);
+      expect(events.map((e) => e.type)).toEqual(['A1', 'C1', 'A2']);
+      expect(events.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort((x, y) => x - y));
+      expect(await readStreamsOf(store, [])).toEqual([]);
     });
 
     it('reads the global log forwards in pages, in position order', async () => {

@@ -86,7 +86,21 @@ export interface EventStore {
    * the next ones are read and decoded beside it. Stopping the iteration stops the reading.
    */
   readPages?(after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]>;
+  /**
+   * Optional: every event of these streams, in position order, in one query where the store can
+   * (an `asOf` read of a unit reads its members' streams, not the log). readStreamsOf falls back
+   * to one readStream per stream.
+   */
+  readStreams?(streamIds: readonly string[]): Promise<RecordedEvent[]>;
   close(): Promise<void>;
+}
+
+/** The events of these streams in position order: one query where the store has readStreams, else stream by stream. */
+export async function readStreamsOf(store: EventStore, streamIds: readonly string[]): Promise<RecordedEvent[]> {
+  if (streamIds.length === 0) return [];
+  if (store.readStreams) return store.readStreams(streamIds);
+  const streams = await Promise.all([...new Set(streamIds)].map((id) => store.readStream(id)));
+  return streams.flat().sort((a, b) => a.position - b.position);
 }
 
 /** Thrown by `append` when another command already used this command id. */

@@ -1,5 +1,5 @@
 import { DomainEvent, RecordedEvent } from './envelope';
-import { AppendOptions, AppendResult, CommandRef, EventHandler, EventStore, ExpectedRevision, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store';
+import { AppendOptions, AppendResult, CommandRef, EventHandler, EventStore, ExpectedRevision, ReadStreamOptions, readStreamsOf, SubscribeOptions, Subscription } from './event-store';
 import { EventToAppend } from './envelope';
 
 /** Turns an event of `type` at `fromVersion` into the next version (it may rename the type). */
@@ -57,6 +57,9 @@ export class UpcastingEventStore implements EventStore {
   }
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
     return (await this.inner.readAll(after, limit)).map((e) => this.schemas.upcast(e));
+  }
+  async readStreams(streamIds: readonly string[]): Promise<RecordedEvent[]> {
+    return (await readStreamsOf(this.inner, streamIds)).map((e) => this.schemas.upcast(e));
   }
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
     return this.inner.subscribe(after, (e) => handler(this.schemas.upcast(e)), options);

@@ -56,6 +56,8 @@ interface EventRow {
  */
 export const safetyPollMs = (): number => Number(process.env.REGISTER_LOG_SAFETY_POLL_MS) || 5000;
 
+/** Stream ids per query of readStreams: a long list is read in chunks, so that no one parameter grows without bound. */
+const STREAMS_PER_QUERY = 5000;
 const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
 
 /** The event log on PostgreSQL's SQL, for both node-postgres and PGlite. See sql-schema.ts for ordering. */
@@ -119,6 +121,18 @@ export class SqlEventStore implements EventStore {
       [streamId, options.toRevision ?? null, options.recordedUpTo?.toISOString() ?? null, options.fromRevision ?? 0],
     );
     return rows.map(toRecorded);
+  }
+
+  /** Every event of these streams in position order: one `stream_id = any($1)` query per chunk of ids. */
+  async readStreams(streamIds: readonly string[]): Promise<RecordedEvent[]> {
+    const ids = [...new Set(streamIds)];
+    const events: RecordedEvent[] = [];
+    for (let i = 0; i < ids.length; i += STREAMS_PER_QUERY) {
+      const { rows } = await this.sql.query<EventRow>(`select ${COLUMNS} from ${this.schema}.events where stream_id = any($1::text[]) order by position`, [ids.slice(i, i + STREAMS_PER_QUERY)]);
+      events.push(...rows.map(toRecorded));
+    }
+    // Chunks are each in order; together they are merged by position.
+    return ids.length > STREAMS_PER_QUERY ? events.sort((a, b) => a.position - b.position) : events;
   }
 
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {

@@ -22,6 +22,11 @@ describe("the write side's view of personnel's log", () => {
     expect(directory.member('m1')).toEqual({ id: 'm1', branchId: 'b1', status: 'active' });
   });
 
+  it('keeps every member ever placed in a branch (admitted, transferred in), whoever left it since', () => {
+    directory.apply(recorded({ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'merger' } }));
+    expect([directory.placedIn(['b1']), directory.placedIn(['b2', 'b3']), directory.placedIn(['bx'])]).toEqual([['m1', 'm2', 'm3'], ['m3', 'm1'], []]);
+  });
+
   it('keeps the posts held now', () => {
     directory.apply(recorded(appointed('m1')));
     expect(directory.officersOf('b1').map((p) => p.memberId)).toEqual(['m1']);
@@ -66,6 +71,7 @@ describe("the write side's view resumed from its snapshot", () => {
     for (const view of [resumed, whole]) {
       expect([view.membersOf('b1'), view.membersOf('b2'), view.officersOf('b1').map((p) => p.memberId), view.member('m2')?.branchId]).toEqual([['m1'], ['m3', 'm2'], ['m1'], 'b2']);
       expect([view.namesakes.membersNamed('b1', huong.fullName, huong.dateOfBirth), view.namesakes.membersNamed('b2', huong.fullName, huong.dateOfBirth)]).toEqual([['m1'], ['m3', 'm2']]);
+      expect([view.placedIn(['b1']), view.placedIn(['b2'])]).toEqual([['m1', 'm2'], ['m3', 'm2']]);
     }
     expect(JSON.stringify(saved)).not.toContain(huong.fullName);
     const underAnotherKey = new PersonnelDirectory(store([...log, later]), snapshots, 'another-secret-0123456789');
@@ -145,6 +151,7 @@ const answers = (view: PersonnelDirectory) => ({
     officers: view.officersOf(b),
     huong: view.namesakes.membersNamed(b, huong.fullName, huong.dateOfBirth),
     minh: view.namesakes.membersNamed(b, minh.fullName, minh.dateOfBirth),
+    placed: view.placedIn([b]),
   })),
   members: ['m1', 'm2', 'm3', 'm4', 'm5', 'mx'].map((m) => view.member(m)),
 });
@@ -194,7 +201,7 @@ describe("the write side's view kept across a restart (the embedded start's snap
     // And it answers as the original fed the same events
     for (const e of later) original.apply(e);
     expect(answers(restored)).toEqual(answers(original));
-    expect(answers(restored).branches[0].members).toEqual(['m3']);
+    expect(answers(restored).branches[0]).toMatchObject({ members: ['m3'], placed: ['m1', 'm2', 'm3'] });
     expect(answers(restored).branches[1]).toMatchObject({ members: ['m4', 'm1', 'm5', 'm2'], huong: ['m1', 'm5', 'm2'], minh: [] });
     await restored.onModuleDestroy();
   });

@@ -30,6 +30,7 @@ interface DirectoryState {
   members: Map<string, ViewMember>;
   posts: Map<string, HeldPost[]>;
   namesakes: { toJSON(): NamesakeIndexJson | undefined };
+  placed: Map<string, Set<string>>;
 }
 
 /** The view as the embedded start's snapshot keeps it: everything, the order of each branch's members and each namesake's slot included. */
@@ -39,14 +40,16 @@ interface DirectoryPartState {
   byBranch: Map<string, string[]>;
   posts: Map<string, HeldPost[]>;
   namesakes: NamesakeIndexData;
+  /** @2: branch id → every member ever placed there. */
+  placed: Map<string, string[]>;
 }
 
 /** The view as JSON, for its snapshots; the index by branch is rebuilt from the members, the namesakes' from their keyed hashes. */
 const codec: SnapshotCodec<DirectoryState> = {
-  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts], namesakes: s.namesakes.toJSON() }),
+  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts], namesakes: s.namesakes.toJSON(), placed: [...s.placed].map(([branchId, ids]) => [branchId, [...ids]]) }),
   decode: (json) => {
-    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]>; namesakes?: NamesakeIndexJson };
-    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts), namesakes: { toJSON: () => j.namesakes } };
+    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]>; namesakes?: NamesakeIndexJson; placed: Array<[string, string[]]> };
+    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts), namesakes: { toJSON: () => j.namesakes }, placed: new Map(j.placed.map(([branchId, ids]) => [branchId, new Set(ids)])) };
   },
 };
 
@@ -70,11 +73,19 @@ const codec: SnapshotCodec<DirectoryState> = {
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
-  readonly snapshotVersion = 1;
+  readonly snapshotVersion = 2;
+  /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
+  readonly ownLog = true;
   private members = new Map<string, ViewMember>();
   private posts = new Map<string, HeldPost[]>();
   /** branch id → ids of the members whose home branch it is, so that a branch's count costs its own members only. */
   private byBranch = new Map<string, Set<string>>();
+  /**
+   * branch id → every member ever placed there (admitted, transferred in, moved by a merger or a
+   * split: each is a MemberAdmitted or MemberTransferred), never removed: the candidates of an
+   * `asOf` member list of those branches, whose streams alone are then read (MemberListAsOf).
+   */
+  private placed = new Map<string, Set<string>>();
   /** Whether the embedded start gave the view back (restoreState): then it does not read its own snapshot. */
   private restored = false;
   private subscription?: Subscription;
@@ -92,7 +103,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   ) {
     this.namesakes = new NamesakeIndex(secret);
     // @2: with the namesake index; a snapshot of @1 has none, so the view replays the log once.
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@2', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    // @3: with the members ever placed in each branch, which an older snapshot cannot give.
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@3', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
@@ -131,7 +143,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   /** Copies (a branch's set of members and the namesakes' slots change in place; members and posts are replaced). */
   snapshotState(): DirectoryPartState {
     const byBranch = new Map([...this.byBranch].map(([branchId, ids]) => [branchId, [...ids]]));
-    return { position: this.position, members: new Map(this.members), byBranch, posts: new Map(this.posts), namesakes: this.namesakes.snapshotData() };
+    const placed = new Map([...this.placed].map(([branchId, ids]) => [branchId, [...ids]]));
+    return { position: this.position, members: new Map(this.members), byBranch, posts: new Map(this.posts), namesakes: this.namesakes.snapshotData(), placed };
   }
 
   /**
@@ -148,6 +161,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     this.members = new Map(s.members);
     this.byBranch = new Map([...s.byBranch].map(([branchId, ids]) => [branchId, new Set(ids)]));
     this.posts = new Map(s.posts);
+    this.placed = new Map([...s.placed].map(([branchId, ids]) => [branchId, new Set(ids)]));
     this.namesakes.restoreData(s.namesakes);
     this.position = s.position;
     this.restored = true;
@@ -156,13 +170,14 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   private resumeFrom(position: number, state: DirectoryState) {
     this.members = state.members;
     this.posts = state.posts;
+    this.placed = state.placed;
     for (const m of this.members.values()) this.index(m.id, undefined, m.branchId);
     this.namesakes.restore(state.namesakes.toJSON()!, (id) => this.members.get(id)?.branchId);
     this.position = position;
   }
 
   private state(): DirectoryState {
-    return { members: this.members, posts: this.posts, namesakes: this.namesakes };
+    return { members: this.members, posts: this.posts, namesakes: this.namesakes, placed: this.placed };
   }
 
   private index(memberId: string, from: string | undefined, to: string | undefined) {
@@ -177,6 +192,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     switch (e.type) {
       case 'MemberAdmitted':
         this.put({ id: e.data.memberId, branchId: e.data.branchId, status: 'active' });
+        this.place(e.data.memberId, e.data.branchId);
         this.namesakes.keyed(e.data.memberId, e.data.branchId, e.data.personal);
         break;
       case 'MemberPersonalDataCorrected':
@@ -187,6 +203,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
         break;
       case 'MemberTransferred':
         this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status }));
+        this.place(e.data.memberId, e.data.toBranchId);
         break;
       case 'MemberStatusChanged':
         this.patch(e.data.memberId, () => ({ status: e.data.status }));
@@ -216,6 +233,10 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     this.members.set(m.id, m);
   }
 
+  private place(memberId: string, branchId: string) {
+    (this.placed.get(branchId) ?? this.placed.set(branchId, new Set()).get(branchId)!).add(memberId);
+  }
+
   private withBranch(memberId: string, then: (branchId: string) => void) {
     const m = this.members.get(memberId);
     if (m) then(m.branchId);
@@ -233,6 +254,13 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       const m = this.members.get(id)!;
       return IN_UNION.includes(m.status) && m.status !== 'unassigned';
     });
+  }
+
+  /** Every member ever placed in any of these branches, whatever their branch or status now (the view as far as it has read the log: see caughtUp). */
+  placedIn(branchIds: Iterable<string>): string[] {
+    const ids = new Set<string>();
+    for (const branchId of branchIds) for (const id of this.placed.get(branchId) ?? []) ids.add(id);
+    return [...ids];
   }
 
   memberCount(branchId: string): number {

@@ -1,4 +1,4 @@
-import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
+import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, ReadStreamOptions, readStreamsOf, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
 import { PersonalData, SealedPersonalData } from '@register/contracts';
 import { FreeText, openFreeText, sealedTextOf, sealFreeText } from './free-text';
 import { isSealed, KeyVault, sealJson, sealPersonal, unsealJson, unsealPersonal } from './sealing';
@@ -49,6 +49,10 @@ export class ShreddingEventStore implements EventStore {
 
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
     return this.openAll(await this.inner.readAll(after, limit));
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<RecordedEvent[]> {
+    return this.openAll(await readStreamsOf(this.inner, streamIds));
   }
 
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
