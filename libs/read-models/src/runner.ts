@@ -252,6 +252,8 @@ export class ProjectionRunner {
     }
     if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
     await this.writer.writeInitial(load, memory !== undefined);
+    // the load is done with the memory store's maps: its indexes can be built on them
+    if (memory) for (const c of Object.keys(this.projection.collections)) memory.loaded(this.target.collection(c));
     this.setPosition(load.lastPos);
     // what follows (batches, or the live follow) starts from what the load wrote, not from the empty copy
     this.cache = knowing(load, this.cacheSize());

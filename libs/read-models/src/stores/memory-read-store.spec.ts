@@ -1,5 +1,7 @@
 import { Doc } from '../document';
-import { MemoryReadStore } from './memory-read-store';
+import { CollectionSpec } from '../projection';
+import { FindOptions } from '../read-store';
+import { MemoryReadStore, MemoryReadStoreState } from './memory-read-store';
 
 /** A collection's map that counts its look-ups by key and the times it is walked whole. */
 class CountingMap<K, V> extends Map<K, V> {
@@ -60,5 +62,166 @@ describe('MemoryReadStore.find by a list of ids', () => {
     expect(await big.find('c', { _id: { $in: ids } })).toHaveLength(3000);
     expect(await big.find('c', { _id: { $in: ['b7', 'b9', 'b7'] }, _pos: 1 })).toHaveLength(2);
     expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 3000 + 2, walks: 0 });
+  });
+});
+
+/** A seeded generator: the same sequence of writes on every run. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Values of every kind an equality meets: strings and numbers alike in print, arrays (multikey),
+// null and missing, objects and nested arrays (never keyed), a date.
+const VALUES: unknown[] = ['a', 'b', 'c', 1, '1', 2, true, false, null, undefined, ['a', 'b'], [1, 'c'], [], { x: 1 }, [['a']], [null, 'b'], new Date(0)];
+const LOOKUPS: unknown[] = ['a', 'b', 'c', 1, '1', 2, true, null, { $in: ['a', 1] }, { $in: ['c', true, 'z'] }, { $in: [] }, { $in: ['a', null] }, { $ne: 'a' }, ['a', 'b'], { x: 1 }];
+const INDEXES: CollectionSpec = { indexes: [{ key: { f: 1, g: 1 } }, { key: { g: 1 } }, { key: { h: -1 as const } }] };
+
+describe('MemoryReadStore equality indexes', () => {
+  const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const randomDoc = (random: () => number, id: string): Doc => {
+    const doc: Doc = { _id: id, n: Math.floor(random() * 5) };
+    for (const field of ['f', 'g', 'h']) {
+      const v = pick(random, VALUES);
+      if (v !== undefined) doc[field] = v;
+    }
+    return doc;
+  };
+
+  /** Every read the two stores are compared by: equalities, $in, conjunctions, sorted pages, projections, counts. */
+  async function sameAnswers(indexed: MemoryReadStore, plain: MemoryReadStore, collection: string, random: () => number): Promise<void> {
+    for (let i = 0; i < 8; i++) {
+      const filter: Record<string, unknown> = { [pick(random, ['f', 'g', 'h'])]: pick(random, LOOKUPS) };
+      if (random() < 0.4) filter[pick(random, ['f', 'g', 'h', 'n'])] = pick(random, [...LOOKUPS, 0, 3]);
+      const options = pick<FindOptions>(random, [{}, { sort: { n: 1 } }, { sort: { n: -1, _id: 1 }, skip: 1, limit: 3 }, { limit: 2 }, { fields: { f: 1 } }]);
+      expect(await indexed.find(collection, filter, options)).toEqual(await plain.find(collection, filter, options));
+      expect(await indexed.count(collection, filter)).toBe(await plain.count(collection, filter));
+      expect(await indexed.findOne(collection, filter)).toEqual(await plain.findOne(collection, filter));
+    }
+  }
+
+  it('given random writes on every path, when both stores are read, then the indexed one answers what the unindexed one does', async () => {
+    for (const seed of [1, 2, 3]) {
+      const random = seeded(seed);
+      const indexed = new MemoryReadStore();
+      const plain = new MemoryReadStore();
+      await indexed.ensureCollection('c', INDEXES);
+      await indexed.ensureCollection('shadow', INDEXES);
+      await plain.ensureCollection('c', {});
+      let pos = 1;
+      const saved = new Map<MemoryReadStore, MemoryReadStoreState>();
+      for (let step = 0; step < 100; step++) {
+        // every draw made here, once: each write is then done alike to both stores
+        const id = `d${Math.floor(random() * 25)}`;
+        const kind = Math.floor(random() * 10);
+        const doc = randomDoc(random, id);
+        const value = pick(random, VALUES);
+        const upsert = random() < 0.5;
+        const pushed = pick(random, ['a', 1, { x: 1 }]);
+        const writes: Array<(s: MemoryReadStore) => Promise<unknown> | void> = [
+          (s) => s.write('c', [{ _id: id, pos, replace: doc, upsert: true }]),
+          (s) => s.write('c', [{ _id: id, pos, update: value === undefined ? { $unset: { f: '' } } : { $set: { f: value } }, upsert }]),
+          (s) => s.write('c', [{ _id: id, pos, delete: true }]),
+          (s) => s.insert('c', [doc]),
+          (s) => s.updateOne('c', { _id: id }, value === undefined ? { $unset: { g: '' } } : { $set: { g: value } }, upsert),
+          (s) => s.deleteOne('c', id),
+          async (s) => {
+            // a rebuilt copy switched in, written, and back
+            await s.renameCollection('c', 'shadow');
+            await s.write('shadow', [{ _id: id, pos, replace: doc, upsert: true }]);
+            await s.renameCollection('shadow', 'c');
+          },
+          () => undefined, // an initial load in place: below, in step on both stores
+          (s) => {
+            // a snapshot taken, or an earlier one restored
+            const taken = saved.get(s);
+            if (taken && upsert) return s.restoreState(taken);
+            const { collections, journals } = s.snapshotState();
+            saved.set(s, structuredClone({ collections, journals }));
+          },
+          (s) => s.write('c', [{ _id: id, pos, update: { $set: { h: [pushed, 'a'] } }, upsert: true }]),
+        ];
+        for (const s of [indexed, plain]) await writes[kind](s);
+        if (kind === 7) {
+          // the map changed behind the store while the load holds it, read meanwhile, then done
+          const maps = [indexed, plain].map((s) => s.documentsOf('c'));
+          for (const map of maps) {
+            map.delete(id);
+            map.set(id, structuredClone(doc));
+          }
+          await sameAnswers(indexed, plain, 'c', seeded(pos));
+          for (const map of maps) {
+            const first = map.values().next().value;
+            if (first) first.h = structuredClone(value);
+          }
+          await sameAnswers(indexed, plain, 'c', seeded(pos));
+          for (const s of [indexed, plain]) s.loaded('c');
+        }
+        pos++;
+        await sameAnswers(indexed, plain, 'c', random);
+      }
+    }
+  });
+});
+
+describe('MemoryReadStore indexed reads', () => {
+  async function counted(): Promise<{ store: MemoryReadStore; docs: CountingMap<string, Doc> }> {
+    const store = new MemoryReadStore();
+    const docs = new CountingMap<string, Doc>();
+    (store as unknown as { collections: Map<string, Map<string, Doc>> }).collections.set('members', docs);
+    await store.ensureCollection('members', { indexes: [{ key: { branchId: 1, sortName: 1 } }] });
+    await store.insert('members', Array.from({ length: 3000 }, (_, n) => ({ _id: `m${n}`, branchId: `b${n % 100}`, sortName: `n${n % 7}` })));
+    return { store, docs };
+  }
+
+  it('given a member list by branch, when it is read, then only its branches\' members are visited, not the whole collection', async () => {
+    const { store, docs } = await counted();
+    await store.count('members', { branchId: 'b0' }); // the index is built on first use: one walk
+    docs.gets = docs.walks = 0;
+    const page = await store.find('members', { branchId: { $in: ['b1', 'b2'] }, sortName: { $gte: 'n3' } }, { sort: { sortName: 1, _id: 1 }, limit: 5 });
+    expect(page.map((d) => d._id)).toEqual(['m101', 'm1102', 'm1501', 'm1802', 'm2201']);
+    expect(await store.count('members', { branchId: 'b3' })).toBe(30);
+    expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 60 + 30, walks: 0 });
+  });
+
+  it('given a filter no index answers (null, an operator, an unindexed field), when it is read, then the collection is scanned', async () => {
+    const { store, docs } = await counted();
+    await store.count('members', { branchId: 'b0' }); // the index built
+    docs.walks = 0;
+    await store.count('members', { branchId: null });
+    await store.count('members', { branchId: { $ne: 'b1' } });
+    await store.count('members', { sortName: 'n1' });
+    expect(docs.walks).toBe(3);
+  });
+
+  it('given a document changed in place behind the store (a batch planned on the initial load\'s documents), when its write is refused by the guard, then the index follows the document', async () => {
+    const store = new MemoryReadStore();
+    await store.ensureCollection('t', { indexes: [{ key: { g: 1 } }] });
+    await store.write('t', [{ _id: 'a', pos: 1, replace: { g: 'x' }, upsert: true }]);
+    expect(await store.count('t', { g: 'x' })).toBe(1);
+    const doc = store.documentsOf('t').get('a')!;
+    store.loaded('t');
+    expect(await store.count('t', { g: 'x' })).toBe(1); // read after the load: the index built
+    Object.assign(doc, { g: 'y', _pos: 2 });
+    expect(await store.write('t', [{ _id: 'a', pos: 2, update: { $set: { g: 'y' } }, upsert: false }])).toEqual({ applied: 0 });
+    expect((await store.find('t', { g: 'y' })).map((d) => d._id)).toEqual(['a']);
+    expect(await store.count('t', { g: 'x' })).toBe(0);
+  });
+
+  it('given a shadow copy switched in, when the target is read, then it answers by the copy\'s declared indexes', async () => {
+    const store = new MemoryReadStore();
+    await store.ensureCollection('t', {});
+    await store.ensureCollection('t.shadow', { indexes: [{ key: { g: 1 } }] });
+    await store.insert('t.shadow', [{ _id: 'a', g: 'x' }, { _id: 'b', g: ['x', 'y'] }, { _id: 'c', g: 'y' }]);
+    await store.renameCollection('t.shadow', 't');
+    await store.write('t', [{ _id: 'c', pos: 1, update: { $set: { g: 'x' } }, upsert: false }]);
+    expect((await store.find('t', { g: 'x' })).map((d) => d._id)).toEqual(['a', 'b', 'c']);
+    expect((await store.find('t', { g: 'y' })).map((d) => d._id)).toEqual(['b']);
+    expect(await store.find('t.shadow', { g: 'x' })).toEqual([]);
   });
 });

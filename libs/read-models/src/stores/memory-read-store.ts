@@ -3,6 +3,7 @@ import { applyWrite } from '../apply';
 import { cloneValue, compareIds, Doc, isPlainObject } from '../document';
 import { STATES } from '../naming';
 import { CollectionSpec } from '../projection';
+import { EqualityIndexes, indexedFields } from './equality-index';
 import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
 import { applyUpdate, Update } from '../updater';
 
@@ -10,38 +11,62 @@ import { applyUpdate, Update } from '../updater';
  * The embedded read store: documents in memory with MongoDB's query (mingo) and update semantics,
  * kept across restarts by the embedded snapshot (snapshotState/restoreState: its collections and
  * journals, checkpoints included, so each runner resumes from its own), else rebuilt from the log. Single process, so the guard
- * is always checked (it is free). Secondary indexes are accepted and ignored: queries scan, which
- * is fine for the few thousand documents of an embedded register. Results are copies.
+ * is always checked (it is free). A declared index's first field is an equality index (built on
+ * first use, then kept on every write): a filter with an equality or `$in` on it tests only the
+ * documents looked up, not the whole collection (a district's 30,000 members); other filters scan.
+ * Results are copies.
  */
 export class MemoryReadStore implements ReadStore {
   readonly kind = 'memory' as const;
   private readonly collections = new Map<string, Map<string, Doc>>();
   private readonly journals = new Map<string, Round[]>();
+  /** The fields each collection's declared indexes answer equalities on (ensureCollection). */
+  private readonly indexed = new Map<string, string[]>();
+  /** Built on a collection's first indexed read; dropped when its map changes behind the store's back. */
+  private readonly indexes = new Map<string, EqualityIndexes>();
+  /** Collections whose map an initial load holds (documentsOf): scanned until `loaded`. */
+  private readonly held = new Set<string>();
 
   async write(collection: string, ops: readonly WriteOp[]): Promise<{ applied: number }> {
     const docs = this.docs(collection);
     let applied = 0;
     for (const op of ops) {
       const result = applyWrite(docs.get(op._id), op);
-      if (!result.applied) continue;
-      applied++;
-      if (result.doc) docs.set(op._id, result.doc);
-      else docs.delete(op._id);
+      if (result.applied) {
+        applied++;
+        if (result.doc) docs.set(op._id, result.doc);
+        else docs.delete(op._id);
+      }
+      // even when the guard refuses it: after an initial load in place the runner's cache holds the
+      // map's own documents, and a batch planned on it has already changed the document in place
+      this.track(collection, op._id, docs.get(op._id));
     }
     return { applied };
   }
 
   async insert(collection: string, docs: Iterable<Doc>): Promise<void> {
     const target = this.docs(collection);
-    for (const doc of docs) target.set(doc._id as string, cloneValue(doc));
+    for (const doc of docs) {
+      const copy = cloneValue(doc);
+      target.set(doc._id as string, copy);
+      this.track(collection, doc._id as string, copy);
+    }
   }
 
   /**
    * The collection's own map, for an initial load that builds a copy in place (initial-load.ts):
-   * no copy of the documents at the end. Nothing else may hold on to it.
+   * no copy of the documents at the end. Nothing else may hold on to it. The collection is read by
+   * scanning until the load says it is done (`loaded`): its index could not follow the changes.
    */
   documentsOf(collection: string): Map<string, Doc> {
+    this.indexes.delete(collection);
+    this.held.add(collection);
     return this.docs(collection);
+  }
+
+  /** The initial load that held the collection's map is done with it: indexed reads again. */
+  loaded(collection: string): void {
+    this.held.delete(collection);
   }
 
   async find(collection: string, filter: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc[]> {
@@ -49,7 +74,7 @@ export class MemoryReadStore implements ReadStore {
     const byIds = byId ? undefined : this.byIds(collection, filter);
     // Nothing left to filter, sort or project: mingo would only copy the list.
     if (byIds && Object.keys(byIds.rest).length === 0 && Object.keys(options).length === 0) return byIds.docs.map(cloneValue);
-    const source = byId ? (byId.doc ? [byId.doc] : []) : byIds ? byIds.docs : [...(this.collections.get(collection)?.values() ?? [])];
+    const source = byId ? (byId.doc ? [byId.doc] : []) : byIds ? byIds.docs : [...this.candidates(collection, filter)];
     let cursor = mingoFind(source, byIds ? byIds.rest : filter, options.fields);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
@@ -67,7 +92,7 @@ export class MemoryReadStore implements ReadStore {
     if (Object.keys(filter).length === 0) return this.collections.get(collection)?.size ?? 0;
     const query = new Query(filter);
     let n = 0;
-    for (const doc of this.collections.get(collection)?.values() ?? []) if (query.test(doc)) n++;
+    for (const doc of this.candidates(collection, filter)) if (query.test(doc)) n++;
     return n;
   }
 
@@ -88,30 +113,46 @@ export class MemoryReadStore implements ReadStore {
     if (doc) {
       if (!new Query(filter).test(doc)) return 'none'; // an upsert would meet a duplicate _id: none either
       applyUpdate(doc, update, false);
+      this.track(collection, id, doc);
       return 'matched';
     }
     if (!upsert) return 'none';
     const created: Doc = { _id: id, ...equalities(filter) };
     applyUpdate(created, update, true);
     docs.set(id, created);
+    this.track(collection, id, created);
     return 'inserted';
   }
 
   async deleteOne(collection: string, id: string): Promise<void> {
     this.collections.get(collection)?.delete(id);
+    this.track(collection, id, undefined);
   }
 
-  async ensureCollection(collection: string, _spec: CollectionSpec): Promise<void> {
+  async ensureCollection(collection: string, spec: CollectionSpec): Promise<void> {
     this.docs(collection);
+    const fields = indexedFields(spec.indexes);
+    if (fields.join() === this.indexed.get(collection)?.join()) return;
+    this.indexed.set(collection, fields);
+    this.indexes.delete(collection);
   }
 
+  /** The declared indexes stay: a collection dropped is ensured again under the same name. */
   async dropCollection(collection: string): Promise<void> {
     this.collections.delete(collection);
+    this.indexes.delete(collection);
+    this.held.delete(collection);
   }
 
+  /** A shadow copy switched in: the target takes the copy's documents and declared indexes (its projection version's). */
   async renameCollection(from: string, to: string): Promise<void> {
     this.collections.set(to, this.collections.get(from) ?? new Map());
     this.collections.delete(from);
+    const fields = this.indexed.get(from);
+    if (fields) this.indexed.set(to, fields);
+    for (const name of [from, to]) this.indexes.delete(name);
+    if (this.held.delete(from)) this.held.add(to);
+    else this.held.delete(to);
   }
 
   async listCollections(): Promise<string[]> {
@@ -130,6 +171,8 @@ export class MemoryReadStore implements ReadStore {
 
   async close(): Promise<void> {
     this.collections.clear();
+    this.indexes.clear();
+    this.held.clear();
   }
 
   /** The collections and journals themselves: the snapshot copies them in the same tick. */
@@ -146,12 +189,35 @@ export class MemoryReadStore implements ReadStore {
     const { collections, journals } = state as MemoryReadStoreState;
     this.collections.clear();
     this.journals.clear();
+    this.indexes.clear(); // built again from the restored maps on first use
+    this.held.clear();
     for (const [name, docs] of collections) this.collections.set(name, docs);
     for (const [name, rounds] of journals) this.journals.set(name, rounds);
     for (const doc of this.collections.get(STATES)?.values() ?? []) {
       delete doc.owner;
       delete doc.until;
     }
+  }
+
+  /** The documents that may match the filter: looked up by an index, else all of them (a scan). */
+  private candidates(collection: string, filter: Record<string, unknown>): Iterable<Doc> {
+    const docs = this.collections.get(collection);
+    if (!docs) return [];
+    const ids = this.index(collection, docs)?.candidates(filter);
+    return ids ? ids.map((id) => docs.get(id)!) : docs.values();
+  }
+
+  private index(collection: string, docs: Map<string, Doc>): EqualityIndexes | undefined {
+    const fields = this.indexed.get(collection);
+    if (!fields?.length || this.held.has(collection)) return undefined;
+    let index = this.indexes.get(collection);
+    if (!index) this.indexes.set(collection, (index = new EqualityIndexes(fields, docs)));
+    return index;
+  }
+
+  /** After the store set (or deleted) a document: an index already built follows it. */
+  private track(collection: string, id: string, doc: Doc | undefined): void {
+    this.indexes.get(collection)?.update(id, doc);
   }
 
   private docs(collection: string): Map<string, Doc> {

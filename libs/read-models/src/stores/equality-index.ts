@@ -1,0 +1,106 @@
+import { Doc } from '../document';
+
+/** A value an index keys by: compared by type and value, as MongoDB compares an equality (Map keys do the same). */
+type Key = string | number | boolean;
+const LOOSE = Symbol('loose');
+
+function isKey(v: unknown): v is Key {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v));
+}
+
+/** What a document is indexed under for one field: its scalar, each scalar of its array, LOOSE for what cannot be keyed. */
+function keysOf(v: unknown): Array<Key | typeof LOOSE> {
+  if (v === undefined || v === null) return []; // matches no equality to a scalar; null itself is never looked up
+  if (isKey(v)) return [v];
+  if (!Array.isArray(v)) return [LOOSE]; // an object, a date: kept as a candidate of every look-up rather than reasoned about
+  const keys = new Set<Key | typeof LOOSE>();
+  for (const e of v) if (e !== undefined && e !== null) keys.add(isKey(e) ? e : LOOSE);
+  return [...keys];
+}
+
+/**
+ * The memory store's equality indexes on one collection: for each indexed field, value → ids (each
+ * element of an array, as MongoDB's multikey indexes). A look-up gives candidates, a superset of
+ * the documents the condition matches, in the collection map's order (so that mingo, which then
+ * tests the whole filter, answers exactly what a scan answers, ties in a sort included).
+ */
+export class EqualityIndexes {
+  private readonly byField = new Map<string, Map<Key | typeof LOOSE, Set<string>>>();
+  /** Per document: its place in the map's order (kept when a key is set again, as Map keeps it) and what it is indexed under. */
+  private readonly entries = new Map<string, { seq: number; keys: Array<[string, Key | typeof LOOSE]> }>();
+  private next = 0;
+
+  constructor(fields: readonly string[], docs: Map<string, Doc>) {
+    for (const field of fields) this.byField.set(field, new Map());
+    for (const [id, doc] of docs) this.add(id, doc, this.next++);
+  }
+
+  /** After the collection's map set `id` to `doc` (undefined: deleted it). */
+  update(id: string, doc: Doc | undefined): void {
+    const seq = this.remove(id);
+    if (doc) this.add(id, doc, seq ?? this.next++);
+  }
+
+  /**
+   * The candidate ids for the filter's top-level equalities (`{f: scalar}`, `{f: {$in: [scalars]}}`)
+   * on indexed fields, the fewest of them; undefined when none can be looked up (the caller scans).
+   */
+  candidates(filter: Record<string, unknown>): string[] | undefined {
+    let best: Set<string> | undefined;
+    for (const [field, cond] of Object.entries(filter)) {
+      const index = this.byField.get(field);
+      const values = index && lookedUp(cond);
+      if (!values) continue;
+      const ids = new Set<string>(index.get(LOOSE));
+      for (const v of values) for (const id of index.get(v) ?? []) ids.add(id);
+      if (!best || ids.size < best.size) best = ids;
+    }
+    if (!best) return undefined;
+    return [...best].sort((a, b) => this.entries.get(a)!.seq - this.entries.get(b)!.seq);
+  }
+
+  private add(id: string, doc: Doc, seq: number): void {
+    const keys: Array<[string, Key | typeof LOOSE]> = [];
+    for (const [field, index] of this.byField) {
+      for (const key of keysOf(doc[field])) {
+        let ids = index.get(key);
+        if (!ids) index.set(key, (ids = new Set()));
+        ids.add(id);
+        keys.push([field, key]);
+      }
+    }
+    this.entries.set(id, { seq, keys });
+  }
+
+  private remove(id: string): number | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    for (const [field, key] of entry.keys) {
+      const ids = this.byField.get(field)!.get(key)!;
+      ids.delete(id);
+      if (ids.size === 0) this.byField.get(field)!.delete(key);
+    }
+    this.entries.delete(id);
+    return entry.seq;
+  }
+}
+
+/** The values a condition is an equality to, when all are scalars (null matches missing fields: never looked up). */
+function lookedUp(cond: unknown): Key[] | undefined {
+  if (isKey(cond)) return [cond];
+  if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return undefined;
+  const keys = Object.keys(cond);
+  const values = (cond as Record<string, unknown>).$in;
+  if (keys.length !== 1 || keys[0] !== '$in' || !Array.isArray(values) || !values.every(isKey)) return undefined;
+  return values;
+}
+
+/** The fields a collection's declared indexes can answer an equality on: each index's first field (a compound index's prefix), top-level ones. */
+export function indexedFields(indexes: readonly { key: Record<string, unknown> }[] | undefined): string[] {
+  const fields = new Set<string>();
+  for (const { key } of indexes ?? []) {
+    const first = Object.keys(key)[0];
+    if (first && first !== '_id' && !first.includes('.') && !first.startsWith('$')) fields.add(first);
+  }
+  return [...fields];
+}
