@@ -32,11 +32,16 @@ export interface Register {
   close(): Promise<void>;
 }
 
-export async function openEmbedded(dataDir: string): Promise<Register> {
+/** The register and the Nest application behind it, for tests that look inside. */
+export interface EmbeddedRegister extends Register {
+  app: NestFastifyApplication;
+}
+
+export async function openEmbedded(dataDir: string, title = 'scale'): Promise<EmbeddedRegister> {
   process.env.REGISTER_RATE_PER_SEC ??= '1000000';
   process.env.REGISTER_RATE_BURST ??= '1000000';
   const config = loadConfig({ ...process.env, REGISTER_MODE: 'embedded', EVENT_STORE: 'pglite', DATA_DIR: dataDir });
-  const app: NestFastifyApplication = await createHttpApp(rootModuleOf(config, [OrganisationModule, PersonnelModule, TrainingModule, EvaluationModule, GatewayModule]), { title: 'scale', logger: false });
+  const app: NestFastifyApplication = await createHttpApp(rootModuleOf(config, [OrganisationModule, PersonnelModule, TrainingModule, EvaluationModule, GatewayModule]), { title, logger: false });
   connectConsumers(app, config);
   await startConsumers(app, config);
   await app.init();
@@ -45,6 +50,7 @@ export async function openEmbedded(dataDir: string): Promise<Register> {
   const auth = app.get(AuthService);
   const stores = [ORGANISATION_STORE, PERSONNEL_STORE, EVALUATION_STORE, TRAINING_STORE].map((t) => app.get<EventStore>(t));
   return {
+    app,
     async send(method, path, body, headers) {
       const res = await fastify.inject({ method: method as 'POST', url: `/${API_PREFIX}${path}`, headers: { 'content-type': 'application/json', ...headers }, payload: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.statusCode, body: parse(res.body), raw: res.body };
