@@ -10,3 +10,4 @@ export * from './sql-snapshots';
 export * from './sql-log-chain';
 export * from './sql-log-checkpoints';
 export { appendEventsSql } from './sql-schema';
+export * from './sql-group-snapshots';

@@ -1,13 +1,23 @@
 import { INestApplication } from '@nestjs/common';
+import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
+import { SqlGroupSnapshots } from '@register/event-store';
 import { InProcessBus, InProcessServer, kafkaGroup, ReliableKafkaServer } from '@register/messaging';
 import { RegisterConfig } from './config';
+import { EventStoreConnections } from './event-store.module';
+import { GroupSnapshots } from './group-snapshots';
+import { isSnapshotPart, SnapshotPart } from './snapshot-part';
 
 /** One service's consumer group; its @EventPattern controllers sit in the service's module. */
 export interface ConsumerGroupSpec {
   /** `<service>.<purpose>` (docs/messaging.md), e.g. `personnel.branch-sync`. */
   group: string;
-  /** The handlers keep their state in memory: never commit offsets, so each start reads from the beginning. */
+  /**
+   * The handlers keep their state in memory. With the SnapshotParts they feed and a SQL log, the
+   * state is saved with the offsets it includes (GroupSnapshots) and a start resumes from it; without
+   * (EventStoreDB, REGISTER_GROUP_SNAPSHOTS=off, no part) offsets are never committed and each start
+   * reads the topics from the beginning.
+   */
   inMemory?: boolean;
 }
 
@@ -39,5 +49,35 @@ export async function startConsumers(app: INestApplication, config: RegisterConf
 function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: ConsumerGroupSpec): CustomTransportStrategy | undefined {
   if (config.mode === 'embedded') return new InProcessServer(app.get(InProcessBus), { group: EMBEDDED_GROUP });
   if (!spec) return undefined;
-  return new ReliableKafkaServer({ brokers: config.kafkaBrokers, group: kafkaGroup(spec.group), commitOffsets: !spec.inMemory });
+  const group = kafkaGroup(spec.group);
+  const snapshots = spec.inMemory ? groupSnapshotsOf(app, config, spec.group, group) : undefined;
+  const server = new ReliableKafkaServer({ brokers: config.kafkaBrokers, group, commitOffsets: !spec.inMemory, resumable: snapshots });
+  snapshots?.attach(server);
+  return server;
+}
+
+/** The group's snapshots, when it feeds SnapshotParts and the service's log is in SQL (the table sits beside it). */
+function groupSnapshotsOf(app: INestApplication, config: RegisterConfig, spec: string, group: string): GroupSnapshots | undefined {
+  if (config.eventStore === 'eventstoredb' || process.env.REGISTER_GROUP_SNAPSHOTS === 'off') return undefined;
+  const parts = groupParts(app);
+  if (parts.length === 0) return undefined;
+  const service = spec.slice(0, spec.indexOf('.'));
+  const connections = app.get(EventStoreConnections);
+  let store: Promise<SqlGroupSnapshots> | undefined;
+  const open = async () => {
+    const sql = await connections.sqlClient();
+    return SqlGroupSnapshots.open(sql!, service);
+  };
+  return new GroupSnapshots(group, () => parts, () => (store ??= open()));
+}
+
+/** The app's SnapshotParts that its consumers feed (not those fed from the service's own log). */
+export function groupParts(app: INestApplication): SnapshotPart[] {
+  const discovery = new DiscoveryService(app.get(ModulesContainer));
+  const instances = [...discovery.getProviders(), ...discovery.getControllers()].map((wrapper) => wrapper.instance as unknown);
+  const parts = [...new Set(instances.filter(isSnapshotPart))].filter((part) => !part.ownLog);
+  const names = parts.map((part) => part.snapshotName);
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (twice.length) throw new Error(`snapshot parts named twice: ${twice.join(', ')}`);
+  return parts;
 }

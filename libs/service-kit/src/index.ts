@@ -29,3 +29,4 @@ export * from './csv';
 export * from './snapshot-part';
 export * from './embedded-snapshot';
 export * from './embedded-snapshot-file';
+export * from './group-snapshots';

@@ -3,7 +3,8 @@
  * read store, a replica fed by the in-process bus, a consumer's applied ids, a write-side view.
  * The embedded start writes every part's state into one snapshot under DATA_DIR at a quiet moment
  * (no relay publishing) and at shutdown, and gives it back at the next start before any relay or
- * subscription runs, so that a start reads the logs' tails only. Distributed services do not use it.
+ * subscription runs, so that a start reads the logs' tails only. Distributed, the parts fed by an
+ * in-memory consumer group are kept with the group's offsets (GroupSnapshots, docs/messaging.md).
  */
 export interface SnapshotPart {
   /** Unique and stable within the process, e.g. `personnel.branch-replica`. */
@@ -14,6 +15,8 @@ export interface SnapshotPart {
   snapshotState(): unknown;
   /** Called once, before any event reaches the part, with what snapshotState gave. */
   restoreState(state: unknown): void;
+  /** True for a part fed from the service's own log or store, not by its consumer group: a distributed group's snapshot leaves it out. */
+  readonly ownLog?: boolean;
 }
 
 /** Whether a provider or controller instance takes part in the embedded snapshot. */

@@ -1,4 +1,5 @@
 import { ServerKafka } from '@nestjs/microservices';
+import { Counter, register } from 'prom-client';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
 import { deadLetterMessageHeaders } from '../dead-letter';
 import { Backoff, backoffDelay, pause } from '../backoff';
@@ -23,12 +24,30 @@ export interface ReliableKafkaOptions {
   logLevel?: string;
   /**
    * false for a group whose handlers keep their state in memory (a replica rebuilt at each start):
-   * its offsets are never committed, so every start, and every partition it is given, is read from
-   * the beginning of the topic. Redeliveries are harmless, the handlers being idempotent.
+   * its offsets are never committed, and every start reads each partition from the beginning of the
+   * topic, whatever the group committed before (a partition given to it again: from after the last
+   * message it handled there). Redeliveries are harmless, the handlers being idempotent.
    */
   commitOffsets?: boolean;
   /** Pauses between starts of a consumer that kafkajs gave up on, while the starts fail. */
   restartBackoff?: Backoff;
+  /** A group whose in-memory state is snapshotted with its offsets (service-kit's GroupSnapshots); implies no automatic commit. */
+  resumable?: ResumableGroup;
+}
+
+/** The last offset handled, per `topic:partition`. */
+export type HandledOffsets = Record<string, number>;
+
+/**
+ * The handlers' state kept with the offsets it includes. The server asks it once, before its
+ * consumer first runs, to restore the state; each partition it is given is then read from the
+ * offset after the last one its state includes, or from its beginning. At close, before the
+ * consumer leaves, it may take a last snapshot (`cut`).
+ */
+export interface ResumableGroup {
+  /** The offsets the restored state includes; undefined when nothing was restored (every partition from its beginning). */
+  restore(): Promise<HandledOffsets | undefined>;
+  beforeClose(server: ReliableKafkaServer): Promise<void>;
 }
 
 /**
@@ -44,11 +63,27 @@ export interface ReliableKafkaOptions {
  */
 const RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 };
 
+/** Messages handled (or dead-lettered) by each group: what a start read again shows here. */
+function handledCounter(): Counter<'group'> {
+  const name = 'register_consumer_messages_handled_total';
+  return (register.getSingleMetric(name) as Counter<'group'> | undefined) ?? new Counter({ name, help: 'Messages handled or dead-lettered by the consumer group since the process started', labelNames: ['group'] });
+}
+
 export class ReliableKafkaServer extends ServerKafka {
   private readonly policy: DeliveryPolicy;
   private readonly dlqTopicsReady = new Map<string, Promise<void>>();
   private restarting = false;
   private closed = false;
+  /** Handlers running now; a cut waits for none. */
+  private inFlight = 0;
+  private readonly idle: Array<() => void> = [];
+  private readonly handledUpTo: HandledOffsets = {};
+  /** Messages handled since this start (dead-lettered ones included). */
+  handled = 0;
+  private restored?: Promise<HandledOffsets | undefined>;
+  /** Where a partition this process has not handled is read from: after the restored offset, else its low watermark. */
+  private readonly firstOffsets = new Map<string, string>();
+  private readonly handledMetric: Counter.Internal;
 
   constructor(private readonly reliable: ReliableKafkaOptions) {
     super({
@@ -62,17 +97,91 @@ export class ReliableKafkaServer extends ServerKafka {
         retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10, restartOnFailure: async () => true },
       },
       subscribe: { fromBeginning: true }, // a new group starts with the whole history of the topic
-      run: { autoCommit: reliable.commitOffsets ?? true, partitionsConsumedConcurrently: reliable.partitionsConsumedConcurrently ?? 3 },
+      run: { autoCommit: !reliable.resumable && (reliable.commitOffsets ?? true), partitionsConsumedConcurrently: reliable.partitionsConsumedConcurrently ?? 3 },
       producer: IDEMPOTENT_PRODUCER,
     });
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...reliable.delivery };
+    this.handledMetric = handledCounter().labels({ group: reliable.group });
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
-    await deliver(() => super.handleMessage(payload), this.policy, {
-      beforeRetry: () => payload.heartbeat(),
-      deadLetter: (failure) => this.deadLetter(payload, failure),
+    this.inFlight += 1;
+    try {
+      await deliver(() => super.handleMessage(payload), this.policy, {
+        beforeRetry: () => payload.heartbeat(),
+        deadLetter: (failure) => this.deadLetter(payload, failure),
+      });
+      this.handledUpTo[`${payload.topic}:${payload.partition}`] = Number(payload.message.offset);
+      this.handled += 1;
+      this.handledMetric.inc();
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
+    }
+  }
+
+  /**
+   * A consistent cut: pauses every topic, waits until no handler runs, calls `take` (synchronously,
+   * in that tick) and copies the last handled offset per partition, then resumes. The state `take`
+   * returns includes exactly the messages up to those offsets. Undefined when the consumer is not running.
+   */
+  async cut<T>(take: () => T): Promise<{ state: T; offsets: HandledOffsets } | undefined> {
+    const consumer = this.consumer;
+    if (!consumer) return undefined;
+    const topics = this.topics().map((topic) => ({ topic }));
+    consumer.pause(topics);
+    try {
+      while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+      return { state: take(), offsets: { ...this.handledUpTo } };
+    } finally {
+      consumer.resume(topics);
+    }
+  }
+
+  /** Commits "offset + 1" of each partition to the group, once the state that includes them is saved. */
+  async commit(offsets: HandledOffsets): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    const entries = Object.entries(offsets).map(([key, offset]) => {
+      const at = key.lastIndexOf(':');
+      return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset + 1) };
     });
+    if (entries.length) await consumer.commitOffsets(entries);
+  }
+
+  /** A resumable group, or one that never commits: its state is in memory, so the group's committed offsets do not say where it stands. */
+  private get keepsStateInMemory(): boolean {
+    return !!this.reliable.resumable || this.reliable.commitOffsets === false;
+  }
+
+  private topics(): string[] {
+    return [...this.messageHandlers.keys()].filter((pattern): pattern is string => typeof pattern === 'string');
+  }
+
+  /**
+   * Before the consumer first runs: the state restored (once per process), and where each partition
+   * is first read from: the offset after the restored one, else its low watermark (the whole topic,
+   * whatever the group committed before: snapshots turned off after they were on, or refused).
+   */
+  private async prepareResume(topics: string[]): Promise<void> {
+    const resumable = this.reliable.resumable;
+    if (!this.keepsStateInMemory || this.restored) return;
+    this.restored = resumable ? resumable.restore() : Promise.resolve(undefined);
+    const saved = (await this.restored) ?? {};
+    // The restored state includes these: a partition not handled again keeps its saved offset in the next snapshot.
+    Object.assign(this.handledUpTo, saved);
+    const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        for (const { partition, low } of await admin.fetchTopicOffsets(topic)) {
+          const key = `${topic}:${partition}`;
+          this.firstOffsets.set(key, saved[key] === undefined ? low : String(saved[key] + 1));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**
@@ -81,8 +190,9 @@ export class ReliableKafkaServer extends ServerKafka {
    * start. The group creates the topics it reads (existing ones are left as they are).
    */
   override async bindEvents(consumer: Consumer): Promise<void> {
-    const topics = [...this.messageHandlers.keys()].filter((pattern) => typeof pattern === 'string');
+    const topics = this.topics();
     if (topics.length > 0) await ensureTopics(this.client as unknown as import('kafkajs').Kafka, topics.map((topic) => ({ topic })));
+    await this.prepareResume(topics);
     await super.bindEvents(consumer);
   }
 
@@ -91,6 +201,21 @@ export class ReliableKafkaServer extends ServerKafka {
     const consumer = this.consumer!;
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) void this.restartConsumer(event.payload.error);
+    });
+    // A group whose state is in memory reads each partition it is given from where this process's state stands:
+    // after the last message it handled there, else after the restored offset, else from the
+    // beginning. Not from the group's committed offsets: another process of the group (a rolling
+    // update's old pod) may have committed past what this process's state includes.
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (!this.keepsStateInMemory) return;
+      for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+        for (const partition of partitions as number[]) {
+          const key = `${topic}:${partition}`;
+          const handled = this.handledUpTo[key];
+          const offset = handled === undefined ? this.firstOffsets.get(key) : String(handled + 1);
+          if (offset !== undefined) consumer.seek({ topic, partition, offset });
+        }
+      }
     });
   }
 
@@ -122,6 +247,7 @@ export class ReliableKafkaServer extends ServerKafka {
 
   override async close(): Promise<void> {
     this.closed = true;
+    if (this.reliable.resumable && this.consumer) await this.reliable.resumable.beforeClose(this);
     await super.close();
   }
 

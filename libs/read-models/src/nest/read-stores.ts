@@ -16,6 +16,8 @@ export class ReadStores implements OnApplicationShutdown {
   private readonly memory = new Map<string, MemoryReadStore>();
   readonly snapshotName = 'read-store';
   readonly snapshotVersion = 1;
+  /** Fed by the projections of the service's own log: a distributed consumer group's snapshot leaves it out. */
+  readonly ownLog = true;
 
   constructor(@Inject(REGISTER_CONFIG) private readonly config: RegisterConfig) {}
 

@@ -1,0 +1,123 @@
+import { Logger } from '@nestjs/common';
+import { deserialize, serialize } from 'node:v8';
+import type { GroupSnapshotRow } from '@register/event-store';
+import type { HandledOffsets, ReliableKafkaServer, ResumableGroup } from '@register/messaging';
+import { SnapshotPart } from './snapshot-part';
+
+/** Where a group's snapshot is kept: the service's `group_snapshots` table (SqlGroupSnapshots). */
+export interface GroupSnapshotStore {
+  load(group: string): Promise<GroupSnapshotRow | undefined>;
+  save(group: string, row: Omit<GroupSnapshotRow, 'takenAt'>): Promise<void>;
+}
+
+/**
+ * A distributed service's in-memory consumer group kept across restarts (docs/messaging.md): the
+ * SnapshotParts its handlers feed, saved in one row with the offsets their states include, every
+ * REGISTER_SNAPSHOT_EVERY_SECONDS (60) when something was handled, and at close. Only once the row
+ * is saved are those offsets committed to the group, so the committed offsets never pass the saved
+ * state. At start, all or nothing: every part present in the row with its version, else none is
+ * restored and every partition is read from its beginning.
+ */
+export class GroupSnapshots implements ResumableGroup {
+  private readonly logger: Logger;
+  private server?: ReliableKafkaServer;
+  private timer?: NodeJS.Timeout;
+  private taking?: Promise<boolean>;
+  private handledAtLast = 0;
+  private abandoned = false;
+  /** Whether this start resumed from the saved row, and if not, why. */
+  restored = false;
+  notRestoredBecause?: string;
+
+  constructor(
+    private readonly group: string,
+    private readonly parts: () => SnapshotPart[],
+    private readonly store: () => Promise<GroupSnapshotStore>,
+    private readonly everySeconds = Number(process.env.REGISTER_SNAPSHOT_EVERY_SECONDS ?? 60),
+  ) {
+    this.logger = new Logger(`GroupSnapshots ${group}`);
+  }
+
+  /** The server it snapshots; the periodic snapshot starts with it. */
+  attach(server: ReliableKafkaServer): void {
+    this.server = server;
+  }
+
+  async restore(): Promise<HandledOffsets | undefined> {
+    if (this.everySeconds > 0) this.timer = setInterval(() => void this.periodic(), this.everySeconds * 1000).unref();
+    const row = await (await this.store()).load(this.group);
+    const why = this.refusal(row);
+    if (why) {
+      this.notRestoredBecause = why;
+      this.logger.log(`every partition read from its beginning: ${why}`);
+      return undefined;
+    }
+    const states = deserialize(row!.states) as Record<string, unknown>;
+    // Some parts would hold the row's state and others not: the process cannot go on from here.
+    for (const part of this.parts()) part.restoreState(states[part.snapshotName]);
+    this.restored = true;
+    this.handledAtLast = 0;
+    this.logger.log(`resumed from the snapshot of ${row!.takenAt.toISOString()}: ${this.parts().length} parts, offsets ${JSON.stringify(row!.offsets)}`);
+    return row!.offsets;
+  }
+
+  private refusal(row: GroupSnapshotRow | undefined): string | undefined {
+    if (!row) return 'no snapshot yet';
+    for (const part of this.parts()) {
+      const version = row.versions[part.snapshotName];
+      if (version === undefined) return `the snapshot has no ${part.snapshotName}`;
+      if (version !== part.snapshotVersion) return `the snapshot has ${part.snapshotName} version ${version}, not ${part.snapshotVersion}`;
+    }
+    return undefined;
+  }
+
+  async beforeClose(server: ReliableKafkaServer): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.abandoned) return;
+    this.server = server;
+    await this.taking;
+    await this.snapshot('shutdown');
+  }
+
+  /** As if the process died here: no more snapshots, none at close (tests of a crash). */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.abandoned = true;
+    this.server = undefined;
+  }
+
+  /** Takes a cut of the running consumer and saves it, then commits its offsets. False when nothing was new or no consumer runs. */
+  snapshot(reason = 'requested'): Promise<boolean> {
+    if (this.taking) return this.taking;
+    this.taking = this.take(reason).finally(() => (this.taking = undefined));
+    return this.taking;
+  }
+
+  private async periodic(): Promise<void> {
+    try {
+      await this.snapshot('periodic');
+    } catch (error) {
+      this.logger.warn(`periodic snapshot failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async take(reason: string): Promise<boolean> {
+    const server = this.server;
+    if (!server || this.abandoned || server.handled === this.handledAtLast) return false;
+    const started = performance.now();
+    const parts = this.parts();
+    const handled = server.handled;
+    const cut = await server.cut(() => {
+      const states: Record<string, unknown> = {};
+      for (const part of parts) states[part.snapshotName] = part.snapshotState();
+      return serialize(states); // in the same tick: the parts' live objects are copied before any handler runs again
+    });
+    if (!cut) return false;
+    const versions = Object.fromEntries(parts.map((part) => [part.snapshotName, part.snapshotVersion]));
+    await (await this.store()).save(this.group, { versions, offsets: cut.offsets, states: cut.state });
+    await server.commit(cut.offsets);
+    this.handledAtLast = handled;
+    this.logger.log(`${reason} snapshot: ${parts.length} parts, ${(cut.state.length / 1e6).toFixed(1)} MB, ${server.handled} messages handled since start, ${Math.round(performance.now() - started)} ms`);
+    return true;
+  }
+}
