@@ -6,7 +6,8 @@
  * - per-event cost of the write path with every projection and replica behind it, at each stage
  *   (flat when nothing grows with the register's size);
  * - start-up: the embedded start (services/embedded/src/main.ts, a child process) on the data of
- *   each stage: time until /health/ready answers, and its resident memory then;
+ *   each stage: time until /health/ready answers, and its resident memory then, resumed from the
+ *   snapshot the loader left, and replaying every log (the embedded snapshot off) beside it;
  * - reads: p95 of today's reads and of asOf reads of a unit five years back, on the last stage.
  *
  * Run: SCALE_FACTOR=0.02 SCALE_UNTIL=0.15 npm run bench:scale   (SCALE_SEED, SCALE_DATA_DIR)
@@ -57,10 +58,10 @@ interface Started {
 }
 
 /** Starts the embedded start on `dataDir` as `npm start` would, and waits until it is ready. */
-async function startEmbedded(dataDir: string): Promise<Started> {
+async function startEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
   const port = 41000 + Math.floor(Math.random() * 9000);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', './scripts/paths.js', 'dist/services/embedded/src/main.js'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), REGISTER_RELAY: '' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', './scripts/paths.js', 'dist/services/embedded/src/main.js'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), REGISTER_RELAY: '', ...env }, stdio: 'ignore' });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the embedded start exited with ${child.exitCode}`);
     const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
@@ -117,6 +118,9 @@ interface Stage {
   totalEvents: number;
   readyMs: number;
   rssMb: number;
+  /** The same start with the embedded snapshot off: every log replayed, as every start did before it. */
+  replayReadyMs: number;
+  replayRssMb: number;
 }
 
 async function main(): Promise<void> {
@@ -129,17 +133,20 @@ async function main(): Promise<void> {
   const idle = await startEmbedded(empty);
   await stop(idle);
   rmSync(empty, { recursive: true, force: true });
-  const stages: Stage[] = [{ fraction: 0, load: { commands: 0, refused: 0, refusals: {}, seconds: 0, eventsBefore: 0, eventsAfter: 0, done: 0, total: 0 }, events: 0, eventsPerSec: 0, msPerEvent: 0, totalEvents: 0, readyMs: round(idle.readyMs, 0), rssMb: round(idle.rssMb, 0) }];
+  const stages: Stage[] = [{ fraction: 0, load: { commands: 0, refused: 0, refusals: {}, seconds: 0, eventsBefore: 0, eventsAfter: 0, done: 0, total: 0 }, events: 0, eventsPerSec: 0, msPerEvent: 0, totalEvents: 0, readyMs: round(idle.readyMs, 0), rssMb: round(idle.rssMb, 0), replayReadyMs: round(idle.readyMs, 0), replayRssMb: round(idle.rssMb, 0) }];
   let readRows: Array<[string, number, number]> = [];
   for (const fraction of STAGES) {
     const register = await openEmbedded(dataDir);
     const load = await loadProvince(register, { seed: SEED, factor: FACTOR, until: fraction * UNTIL, checkpointFile: join(dataDir, 'scale-checkpoint.json') });
     await register.close();
     const events = load.eventsAfter - load.eventsBefore;
+    const replay = await startEmbedded(dataDir, { REGISTER_EMBEDDED_SNAPSHOTS: 'off' });
+    await stop(replay);
+    // Resumes from the snapshot the loader's register wrote when it closed.
     const started = await startEmbedded(dataDir);
     if (fraction === 1) readRows = await reads(started, dataDir);
     await stop(started);
-    stages.push({ fraction, load, events, eventsPerSec: round(events / load.seconds, 1), msPerEvent: round((load.seconds * 1000) / Math.max(1, events), 2), totalEvents: load.eventsAfter, readyMs: round(started.readyMs, 0), rssMb: round(started.rssMb, 0) });
+    stages.push({ fraction, load, events, eventsPerSec: round(events / load.seconds, 1), msPerEvent: round((load.seconds * 1000) / Math.max(1, events), 2), totalEvents: load.eventsAfter, readyMs: round(started.readyMs, 0), rssMb: round(started.rssMb, 0), replayReadyMs: round(replay.readyMs, 0), replayRssMb: round(replay.rssMb, 0) });
   }
   report(raw, stages, readRows);
   console.log(`\nsaved to ${writeResults('scale', { environment: environment(), factor: FACTOR, until: UNTIL, seed: SEED, rawBatchEventsPerSec: round(raw, 0), stages, reads: readRows })}`);
@@ -152,7 +159,11 @@ function report(raw: number, stages: Stage[], readRows: Array<[string, number, n
     loaded.map((s) => [`${s.fraction * 100}%`, s.totalEvents, s.events, s.eventsPerSec, round(raw, 0), round(s.eventsPerSec / raw, 4), s.msPerEvent, round(s.msPerEvent / loaded[0].msPerEvent, 2), s.load.refused]),
     'Loading through the command paths (embedded start, in-process inject) vs the raw batch append of the same store',
   );
-  printTable(['stage', 'events in log', 'ready (ms)', 'vs empty', 'RSS (MB)', 'vs empty'], stages.map((s) => [s.fraction ? `${s.fraction * 100}%` : 'empty', s.totalEvents, s.readyMs, round(s.readyMs / stages[0].readyMs, 2), s.rssMb, round(s.rssMb / stages[0].rssMb, 2)]), 'Start-up of the embedded start on the data of each stage, beside the same start on an empty register');
+  printTable(
+    ['stage', 'events in log', 'ready (ms)', 'vs empty', 'RSS (MB)', 'vs empty', 'replaying: ready (ms)', 'RSS (MB)'],
+    stages.map((s) => [s.fraction ? `${s.fraction * 100}%` : 'empty', s.totalEvents, s.readyMs, round(s.readyMs / stages[0].readyMs, 2), s.rssMb, round(s.rssMb / stages[0].rssMb, 2), s.replayReadyMs, s.replayRssMb]),
+    'Start-up of the embedded start on the data of each stage (resumed from its snapshot), beside the same start on an empty register, and the start that replays every log (REGISTER_EMBEDDED_SNAPSHOTS=off)',
+  );
   printTable(['read', 'status', 'p95 (ms)'], readRows, 'Reads on the last stage (target: today ≤ 50 ms, asOf ≤ 200 ms)');
   const refusals = stages.flatMap((s) => Object.entries(s.load.refusals).map(([k, n]) => [`${s.fraction * 100}%`, k, n] as [string, string, number]));
   if (refusals.length) printTable(['stage', 'refusal', 'count'], refusals, 'Commands the register refused');
