@@ -1,7 +1,7 @@
 /**
  * Idempotency for in-memory replicas (the fourth case of docs/messaging.md): the ids of the events
- * whose effects are done. The replica and this memory live and die with the process, and such a
- * consumer reads the topic from its start at each boot, so they stay in step.
+ * whose effects are done. The replica and this memory live and die with the process, or are kept
+ * together in one snapshot (docs/scale.md), so they stay in step.
  * Why ids and not the last revision per stream: one topic may carry streams of the same name from
  * different logs (every test run's `organisation-structure`; a log restored and published anew),
  * whose revisions repeat. The event id is the one key that is unique. The cost is one id per event

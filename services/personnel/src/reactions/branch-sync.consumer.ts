@@ -5,9 +5,10 @@ import { applyEvaluationEvent } from './evaluation-ratings';
 import { OrganisationReactions } from './organisation-reactions.service';
 
 /**
- * Personnel's one consumer group (organisation's and evaluation's topics). In memory: the branch replica lives in the process, so the group
- * never commits and each start reads organisation's topic from its beginning (the reactions' command
- * ids make the replayed mergers append nothing).
+ * Personnel's one consumer group (organisation's and evaluation's topics). In memory: the branch
+ * replica lives in the process, so a start resumes from the group's snapshot (docs/messaging.md,
+ * rule 4), or without one reads organisation's topic from its beginning (the reactions' command ids
+ * make the replayed mergers append nothing).
  */
 export const BRANCH_SYNC: ConsumerGroupSpec = { group: 'personnel.branch-sync', inMemory: true };
 
