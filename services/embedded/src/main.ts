@@ -7,8 +7,8 @@ import { TrainingModule } from '../../training/src/training.module';
 
 /**
  * The one-command start: every service as a module of one process, the event logs in PGlite under
- * DATA_DIR, an in-process bus in place of Kafka and an in-memory read store; a start resumes from the snapshot under DATA_DIR (docs/scale.md),
- * or without one rebuilds it from the logs.
+ * DATA_DIR, an in-process bus in place of Kafka and an in-memory read store. A start resumes from
+ * the snapshot under DATA_DIR (docs/scale.md); without one, it rebuilds everything from the logs.
  */
 async function main() {
   const config = loadConfig({ ...process.env, REGISTER_MODE: 'embedded' });
