@@ -7,7 +7,7 @@ import { EventStore } from '@register/event-sourcing';
 import { CheckpointStore, LogRelay } from '@register/messaging';
 import { RegisterConfig } from './config';
 import { readSnapshotFile, SavedLog, SNAPSHOT_FORMAT, SnapshotFile, SnapshotHeader, writeSnapshotFile } from './embedded-snapshot-file';
-import { isSnapshotPart, SnapshotPart } from './snapshot-part';
+import { isSnapshotPart, partsRefusal, SnapshotPart } from './snapshot-part';
 import { REGISTER_CONFIG } from './tokens';
 
 /** How long a snapshot waits for a moment with no relay publishing before it gives up (a periodic one tries again next time). */
@@ -201,11 +201,8 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
   /** Why the snapshot cannot be used, if it cannot. */
   private async refusal(header: SnapshotHeader): Promise<string | undefined> {
     if (header?.format !== SNAPSHOT_FORMAT) return `the snapshot has format ${header?.format}, not ${SNAPSHOT_FORMAT}`;
-    for (const part of this.parts) {
-      const version = header.versions[part.snapshotName];
-      if (version === undefined) return `the snapshot has no ${part.snapshotName}`;
-      if (version !== part.snapshotVersion) return `the snapshot has ${part.snapshotName} version ${version}, not ${part.snapshotVersion}`;
-    }
+    const refused = partsRefusal(this.parts, header.versions);
+    if (refused) return refused;
     for (const [service, log] of this.logs) {
       const saved = header.logs[service];
       if (!saved) return `the snapshot knows no ${service} log`;

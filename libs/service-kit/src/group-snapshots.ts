@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { deserialize, serialize } from 'node:v8';
 import type { GroupSnapshotRow } from '@register/event-store';
 import type { HandledOffsets, ReliableKafkaServer, ResumableGroup } from '@register/messaging';
-import { SnapshotPart } from './snapshot-part';
+import { partsRefusal, SnapshotPart } from './snapshot-part';
 
 /** Where a group's snapshot is kept: the service's `group_snapshots` table (SqlGroupSnapshots). */
 export interface GroupSnapshotStore {
@@ -63,12 +63,7 @@ export class GroupSnapshots implements ResumableGroup {
 
   private refusal(row: GroupSnapshotRow | undefined): string | undefined {
     if (!row) return 'no snapshot yet';
-    for (const part of this.parts()) {
-      const version = row.versions[part.snapshotName];
-      if (version === undefined) return `the snapshot has no ${part.snapshotName}`;
-      if (version !== part.snapshotVersion) return `the snapshot has ${part.snapshotName} version ${version}, not ${part.snapshotVersion}`;
-    }
-    return undefined;
+    return partsRefusal(this.parts(), row.versions);
   }
 
   async beforeClose(server: ReliableKafkaServer): Promise<void> {

@@ -24,3 +24,13 @@ export function isSnapshotPart(value: unknown): value is SnapshotPart {
   const v = value as Partial<SnapshotPart> | null;
   return !!v && typeof v.snapshotName === 'string' && typeof v.snapshotVersion === 'number' && typeof v.snapshotState === 'function' && typeof v.restoreState === 'function';
 }
+
+/** Why saved states cannot be given back to these parts (all or nothing): one is missing, or saved in another version. */
+export function partsRefusal(parts: readonly SnapshotPart[], versions: Record<string, number>): string | undefined {
+  for (const part of parts) {
+    const version = versions[part.snapshotName];
+    if (version === undefined) return `the snapshot has no ${part.snapshotName}`;
+    if (version !== part.snapshotVersion) return `the snapshot has ${part.snapshotName} version ${version}, not ${part.snapshotVersion}`;
+  }
+  return undefined;
+}
