@@ -122,5 +122,5 @@ describe('the embedded start SIGKILLed after its snapshot', () => {
     await admit(register, ['kill-4']); // the branch replica came back whole
     await embedded.stop('SIGINT');
     expect(readFileSync(join(dataDir, 'snapshots', 'embedded.v8')).length).toBeGreaterThan(0);
-  });
+  }, 600_000); // three starts of the compiled process, each slower while another suite loads the machine
 });
