@@ -6,6 +6,9 @@ import { readSnapshotFile, writeSnapshotFile } from '@register/service-kit';
 import { loadProvince } from '../scale/load-province';
 import { openSnapshotted, SnapshottedRegister } from './embedded-app';
 
+// Each case starts the embedded register two or three times, slower while another suite loads the machine.
+jest.setTimeout(300_000);
+
 /** Reads that cross every service: the read models, the reporting model, and the replicas behind the member and branch answers. */
 const READS = [
   '/units/p/tree',
