@@ -49,15 +49,7 @@ describe("the write side's view resumed from its snapshot", () => {
     const log = [admitted('m1', 'b1'), admitted('m2', 'b1'), appointed('m1'), admitted('m3', 'b2')].map(recorded);
     const later = recorded({ type: 'MemberTransferred', data: { memberId: 'm2', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } });
     const subscribedAfter: number[] = [];
-    const store = (events: RecordedEvent[]) =>
-      ({
-        headPosition: async () => events[events.length - 1].position,
-        subscribe: (after: number, handler: (e: RecordedEvent) => void) => {
-          subscribedAfter.push(after);
-          events.filter((e) => e.position > after).forEach(handler);
-          return { stop: async () => undefined, done: new Promise(() => undefined) };
-        },
-      }) as unknown as EventStore;
+    const store = (events: RecordedEvent[]) => logOf(events, subscribedAfter);
 
     const first = new PersonnelDirectory(store(log), snapshots, SECRET);
     await first.onModuleInit();
