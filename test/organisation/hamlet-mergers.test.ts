@@ -86,18 +86,8 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     return answer;
   };
   const fresh = (path: string) => `${path}${path.includes('?') ? '&' : '?'}minPosition=${written}`;
-  /**
-   * A read of one's own writes, as a client makes it: a read model still behind after the
-   * service's brief wait answers 503 "retry shortly", and the client retries. The unit tree on
-   * FerretDB trails a burst of 165 writes by about 2.6-3 s, the service's wait is 3 s: without the
-   * retry this test failed now and then on a slow machine, whatever the code.
-   */
-  const getFresh = async (path: string) => {
-    for (const deadline = Date.now() + 30_000; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
-      const answer = await api.get(fresh(path));
-      if (answer.status !== 503 || Date.now() > deadline) return answer;
-    }
-  };
+  /** A read of one's own writes: the client retries a 503 "retry shortly" (test/support/http.ts). */
+  const getFresh = (path: string) => api.get(fresh(path));
 
   const communes = Array.from({ length: 12 }, (_, i) => `xa-${i + 1}`);
   const hamlets = Array.from({ length: 150 }, (_, i) => `ban-${i + 1}`);

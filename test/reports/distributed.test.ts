@@ -69,7 +69,7 @@ describe('the unit summary (distributed, PostgreSQL + FerretDB): Quỳ Châu 202
       const runner = reporting.runner(service)!;
       expect(await runner.waitFor(await runner.source.headPosition(), 60_000)).toBe(true);
       const report = await rebuildShadowDiff(runner.source, reporting.store!, REPORTING_PROJECTIONS[service]);
-      console.log(`shadow diff (reporting, FerretDB) ${report.projection}: ${report.events} events, ${report.diff?.differences} differences`);
+      console.log(`shadow diff (reporting, FerretDB) ${report.projection}: ${report.events} events, ${report.diff?.differences} differences`, report.diff?.differences ? JSON.stringify(report.diff.collections) : '');
       expect(report.diff?.differences).toBe(0);
       // the projection's own field of the shared branch documents was rebuilt and compared
       expect(report.documents.branches).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
 import { Command, PlanOptions, provincePlan } from './province-plan';
 import { Answer, Register } from './embedded-register';
+import { inParallel } from '../support/in-parallel';
 
 export interface LoadOptions extends PlanOptions {
   checkpointFile: string;
@@ -108,12 +109,4 @@ function lagging(answer: Answer): boolean {
   if (answer.status === 503) return true;
   const rule = String((answer.body as { rule?: string } | undefined)?.rule ?? '');
   return (answer.status === 404 || answer.status === 422) && /not-found|unknown|did-not-exist|not-an-active-member|does not exist/.test(rule + answer.raw);
-}
-
-async function inParallel<T>(items: T[], width: number, body: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await body(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }

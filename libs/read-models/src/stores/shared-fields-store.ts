@@ -21,8 +21,17 @@ const WRITE_CONCURRENCY = 32;
  * and a write reads and rewrites that field only, so projections of different logs never touch
  * each other's fields. Every other collection (shadow copies, checkpoints, unshared collections)
  * is the inner store's, as is.
+ *
+ * Writes to one shared document are taken one at a time in this process: MongoDB applies a `$set`
+ * of one field atomically, but FerretDB v1 reads, changes and rewrites the whole document, so two
+ * projections' writes of their own fields at once could lose one of them
+ * (test/read-models/shared-fields-concurrent.test.ts). Several processes writing the same shared
+ * documents need MongoDB itself (docs/reports.md).
  */
 export class SharedFieldsStore implements ReadStore {
+  /** The last write queued on each shared document (`collection/_id`), which the next one waits for. */
+  private readonly queued = new Map<string, Promise<unknown>>();
+
   constructor(
     readonly inner: ReadStore,
     private readonly shared: Readonly<Record<string, SharedField>>,
@@ -88,7 +97,7 @@ export class SharedFieldsStore implements ReadStore {
   async deleteOne(collection: string, id: string): Promise<void> {
     const to = this.shared[collection];
     if (!to) return this.inner.deleteOne(collection, id);
-    await this.inner.updateOne(to.collection, { _id: id }, { $unset: { [to.field]: '' } }, false);
+    await this.oneAtATime(to, id, () => this.inner.updateOne(to.collection, { _id: id }, { $unset: { [to.field]: '' } }, false));
   }
 
   async ensureCollection(collection: string, spec: CollectionSpec): Promise<void> {
@@ -145,18 +154,37 @@ export class SharedFieldsStore implements ReadStore {
   }
 
   /** One write to the field, with the field's guard, as the memory store applies a write to a document. */
-  private async writeField(to: SharedField, op: WriteOp): Promise<boolean> {
+  private writeField(to: SharedField, op: WriteOp): Promise<boolean> {
+    return this.oneAtATime(to, op._id, () => this.readAndWriteField(to, op));
+  }
+
+  private async readAndWriteField(to: SharedField, op: WriteOp): Promise<boolean> {
     const before = fieldOf(to.field, await this.inner.findOne(to.collection, { _id: op._id }));
     const { doc, applied } = applyWrite(before, op);
     if (!applied) return false;
-    if (doc) await this.setField(to, doc);
+    if (doc) await this.putField(to, doc);
     else await this.inner.updateOne(to.collection, { _id: op._id }, { $unset: { [to.field]: '' } }, false);
     return true;
   }
 
   private async setField(to: SharedField, doc: Doc): Promise<void> {
+    await this.oneAtATime(to, String(doc._id), () => this.putField(to, doc));
+  }
+
+  private async putField(to: SharedField, doc: Doc): Promise<void> {
     const { _id, ...own } = doc;
     await this.inner.updateOne(to.collection, { _id }, { $set: { [to.field]: own } }, true);
+  }
+
+  /** Runs `write` once every write queued before it on the same shared document has settled. */
+  private oneAtATime<T>(to: SharedField, id: string, write: () => Promise<T>): Promise<T> {
+    const key = `${to.collection}/${id}`;
+    const before = this.queued.get(key);
+    const mine = before ? before.then(write, write) : write();
+    const settled = mine.catch(() => undefined);
+    this.queued.set(key, settled);
+    void settled.then(() => this.queued.get(key) === settled && this.queued.delete(key));
+    return mine;
   }
 }
 
