@@ -1,7 +1,7 @@
 import { ChildProcess, execFile, execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port';
@@ -11,9 +11,40 @@ const up2 = resolve(__dirname, '../..');
 export const ROOT = basename(up2) === 'dist' ? resolve(up2, '..') : up2;
 const PATHS = join(ROOT, 'scripts/paths.js');
 
-/** The fixtures run compiled, as the services do: build once per test file (incremental, a few seconds). */
+/** Written after a build that passed; holds nothing, its modification time is when that build began. */
+const BUILT = join(ROOT, 'dist/.fixtures-built');
+
+/**
+ * The source files whose compiled file is older than they are and than the last build that passed
+ * (tsc does not write again a file whose text did not change, so a touched source stays older than
+ * its output until the next build), and the configurations.
+ */
+function staleSources(): string[] {
+  const built = existsSync(BUILT) ? statSync(BUILT).mtimeMs : 0;
+  const stale = ['tsconfig.json', 'tsconfig.build.json'].filter((f) => statSync(join(ROOT, f)).mtimeMs >= built);
+  for (const dir of ['libs', 'services', 'test', 'scripts']) {
+    for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !/(?<!\.(spec|test|d))\.ts$/.test(entry.name) || entry.parentPath.includes('node_modules')) continue;
+      const source = join(entry.parentPath, entry.name);
+      const output = join(ROOT, 'dist', relative(ROOT, source).replace(/\.ts$/, '.js'));
+      const changed = statSync(source).mtimeMs;
+      if (changed >= built && (!existsSync(output) || statSync(output).mtimeMs <= changed)) stale.push(source);
+    }
+  }
+  return stale;
+}
+
+/**
+ * The fixtures run compiled, as the services do: built when a source changed since its output or
+ * since the last build here. `npm test` builds just before jest, and tsc with nothing to do still
+ * costs some 13 s of CPU for each suite that asks.
+ */
 export function buildFixtures(): void {
+  if (staleSources().length === 0) return;
+  const began = new Date();
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  writeFileSync(BUILT, '');
+  utimesSync(BUILT, began, began);
 }
 
 /** A compiled program under dist/, as a child with IPC; `config` arrives as FIXTURE_CONFIG. */
