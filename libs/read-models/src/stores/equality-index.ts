@@ -19,6 +19,29 @@ function keysOf(v: unknown): Array<Key | typeof LOOSE> {
 }
 
 /**
+ * The value at a field's path (`a.b.c`): what the index keys the document by. An array met before
+ * the last segment makes the value LOOSE (MongoDB would look into each element: a candidate of
+ * every look-up rather than reasoned about); a missing segment or a scalar on the way, no value.
+ */
+function valueAt(doc: Doc, path: readonly string[]): unknown {
+  let v: unknown = doc;
+  for (let i = 0; i < path.length; i++) {
+    if (Array.isArray(v)) return LOOSE_VALUE;
+    if (v === null || typeof v !== 'object') return undefined; // a scalar has no fields: matches no equality below it
+    v = (v as Record<string, unknown>)[path[i]];
+  }
+  return v;
+}
+const LOOSE_VALUE = { loose: true };
+
+/** What `candidates` answers: the ids, and whether they are the answer itself (no document left to test). */
+export interface Candidates {
+  ids: string[];
+  /** The filter was one looked-up equality and every id was keyed by a value: the ids are exactly the matches. */
+  exact: boolean;
+}
+
+/**
  * The memory store's equality indexes on one collection: for each indexed field, value → ids (each
  * element of an array, as MongoDB's multikey indexes). A look-up gives candidates, a superset of
  * the documents the condition matches, in the collection map's order (so that mingo, which then
@@ -26,12 +49,16 @@ function keysOf(v: unknown): Array<Key | typeof LOOSE> {
  */
 export class EqualityIndexes {
   private readonly byField = new Map<string, Map<Key | typeof LOOSE, Set<string>>>();
+  private readonly paths = new Map<string, string[]>();
   /** Per document: its place in the map's order (kept when a key is set again, as Map keeps it) and what it is indexed under. */
   private readonly entries = new Map<string, { seq: number; keys: Array<[string, Key | typeof LOOSE]> }>();
   private next = 0;
 
   constructor(fields: readonly string[], docs: Map<string, Doc>) {
-    for (const field of fields) this.byField.set(field, new Map());
+    for (const field of fields) {
+      this.byField.set(field, new Map());
+      this.paths.set(field, field.split('.'));
+    }
     for (const [id, doc] of docs) this.add(id, doc, this.next++);
   }
 
@@ -45,24 +72,28 @@ export class EqualityIndexes {
    * The candidate ids for the filter's top-level equalities (`{f: scalar}`, `{f: {$in: [scalars]}}`)
    * on indexed fields, the fewest of them; undefined when none can be looked up (the caller scans).
    */
-  candidates(filter: Record<string, unknown>): string[] | undefined {
+  candidates(filter: Record<string, unknown>): Candidates | undefined {
     let best: Set<string> | undefined;
+    let loose = false;
     for (const [field, cond] of Object.entries(filter)) {
       const index = this.byField.get(field);
       const values = index && lookedUp(cond);
       if (!values) continue;
       const ids = new Set<string>(index.get(LOOSE));
+      const looseHere = ids.size > 0;
       for (const v of values) for (const id of index.get(v) ?? []) ids.add(id);
-      if (!best || ids.size < best.size) best = ids;
+      if (!best || ids.size < best.size) [best, loose] = [ids, looseHere];
     }
     if (!best) return undefined;
-    return [...best].sort((a, b) => this.entries.get(a)!.seq - this.entries.get(b)!.seq);
+    const ids = [...best].sort((a, b) => this.entries.get(a)!.seq - this.entries.get(b)!.seq);
+    return { ids, exact: !loose && Object.keys(filter).length === 1 };
   }
 
   private add(id: string, doc: Doc, seq: number): void {
     const keys: Array<[string, Key | typeof LOOSE]> = [];
     for (const [field, index] of this.byField) {
-      for (const key of keysOf(doc[field])) {
+      const value = valueAt(doc, this.paths.get(field)!);
+      for (const key of value === LOOSE_VALUE ? [LOOSE as typeof LOOSE] : keysOf(value)) {
         let ids = index.get(key);
         if (!ids) index.set(key, (ids = new Set()));
         ids.add(id);
@@ -95,12 +126,12 @@ function lookedUp(cond: unknown): Key[] | undefined {
   return values;
 }
 
-/** The fields a collection's declared indexes can answer an equality on: each index's first field (a compound index's prefix), top-level ones. */
+/** The fields a collection's declared indexes can answer an equality on: each index's first field (a compound index's prefix), nested ones by their path. */
 export function indexedFields(indexes: readonly { key: Record<string, unknown> }[] | undefined): string[] {
   const fields = new Set<string>();
   for (const { key } of indexes ?? []) {
     const first = Object.keys(key)[0];
-    if (first && first !== '_id' && !first.includes('.') && !first.startsWith('$')) fields.add(first);
+    if (first && first !== '_id' && !first.startsWith('$') && !first.split('.').some((s) => s === '' || s.startsWith('$') || /^\d+$/.test(s))) fields.add(first);
   }
   return [...fields];
 }

@@ -80,7 +80,9 @@ function seeded(seed: number): () => number {
 // null and missing, objects and nested arrays (never keyed), a date.
 const VALUES: unknown[] = ['a', 'b', 'c', 1, '1', 2, true, false, null, undefined, ['a', 'b'], [1, 'c'], [], { x: 1 }, [['a']], [null, 'b'], new Date(0)];
 const LOOKUPS: unknown[] = ['a', 'b', 'c', 1, '1', 2, true, null, { $in: ['a', 1] }, { $in: ['c', true, 'z'] }, { $in: [] }, { $in: ['a', null] }, { $ne: 'a' }, ['a', 'b'], { x: 1 }];
-const INDEXES: CollectionSpec = { indexes: [{ key: { f: 1, g: 1 } }, { key: { g: 1 } }, { key: { h: -1 as const } }] };
+// A nested field's path meets objects, arrays on the way (never keyed), scalars, nothing.
+const NESTED: unknown[] = [undefined, 'a', null, {}, { u: 'a' }, { u: 1 }, { u: ['a', 'b'] }, { u: null }, [{ u: 'a' }], { u: { x: 1 } }, { u: [['a']] }];
+const INDEXES: CollectionSpec = { indexes: [{ key: { f: 1, g: 1 } }, { key: { g: 1 } }, { key: { h: -1 as const } }, { key: { 's.u': 1 } }] };
 
 describe('MemoryReadStore equality indexes', () => {
   const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)];
@@ -90,15 +92,17 @@ describe('MemoryReadStore equality indexes', () => {
       const v = pick(random, VALUES);
       if (v !== undefined) doc[field] = v;
     }
+    const nested = pick(random, NESTED);
+    if (nested !== undefined) doc.s = nested;
     return doc;
   };
 
   /** Every read the two stores are compared by: equalities, $in, conjunctions, sorted pages, projections, counts. */
   async function sameAnswers(indexed: MemoryReadStore, plain: MemoryReadStore, collection: string, random: () => number): Promise<void> {
     for (let i = 0; i < 8; i++) {
-      const filter: Record<string, unknown> = { [pick(random, ['f', 'g', 'h'])]: pick(random, LOOKUPS) };
-      if (random() < 0.4) filter[pick(random, ['f', 'g', 'h', 'n'])] = pick(random, [...LOOKUPS, 0, 3]);
-      const options = pick<FindOptions>(random, [{}, { sort: { n: 1 } }, { sort: { n: -1, _id: 1 }, skip: 1, limit: 3 }, { limit: 2 }, { fields: { f: 1 } }]);
+      const filter: Record<string, unknown> = { [pick(random, ['f', 'g', 'h', 's.u'])]: pick(random, LOOKUPS) };
+      if (random() < 0.4) filter[pick(random, ['f', 'g', 'h', 'n', 's.u'])] = pick(random, [...LOOKUPS, 0, 3]);
+      const options = pick<FindOptions>(random, [{}, { sort: { n: 1 } }, { sort: { n: -1, _id: 1 }, skip: 1, limit: 3 }, { limit: 2 }, { fields: { f: 1 } }, { readOnly: true }, { readOnly: true, fields: { s: 1 } }]);
       expect(await indexed.find(collection, filter, options)).toEqual(await plain.find(collection, filter, options));
       expect(await indexed.count(collection, filter)).toBe(await plain.count(collection, filter));
       expect(await indexed.findOne(collection, filter)).toEqual(await plain.findOne(collection, filter));
@@ -169,6 +173,21 @@ describe('MemoryReadStore equality indexes', () => {
   });
 });
 
+describe('MemoryReadStore read-only finds', () => {
+  it('given readOnly, when a find answers, then it hands the stored documents, not copies; without it, copies', async () => {
+    const store = new MemoryReadStore();
+    await store.ensureCollection('b', { indexes: [{ key: { 'structure.unitIds': 1 } }] });
+    await store.insert('b', [{ _id: 'b1', structure: { unitIds: ['u1', 'u2'] } }, { _id: 'b2', structure: { unitIds: ['u3'] } }]);
+    const filter = { 'structure.unitIds': { $in: ['u2', 'u3'] } };
+    const [shared, again] = [await store.find('b', filter, { readOnly: true }), await store.find('b', filter, { readOnly: true })];
+    expect(shared.map((d) => d._id)).toEqual(['b1', 'b2']);
+    expect(shared[0]).toBe(again[0]);
+    const copies = await store.find('b', filter);
+    expect(copies).toEqual(shared);
+    expect(copies[0]).not.toBe(shared[0]);
+  });
+});
+
 describe('MemoryReadStore indexed reads', () => {
   async function counted(): Promise<{ store: MemoryReadStore; docs: CountingMap<string, Doc> }> {
     const store = new MemoryReadStore();
@@ -187,6 +206,21 @@ describe('MemoryReadStore indexed reads', () => {
     expect(page.map((d) => d._id)).toEqual(['m101', 'm1102', 'm1501', 'm1802', 'm2201']);
     expect(await store.count('members', { branchId: 'b3' })).toBe(30);
     expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 60 + 30, walks: 0 });
+  });
+
+  it('given a collection shared by projections that each ensure their own index, when either field is read, then both are looked up, nested paths too', async () => {
+    const { store, docs } = await counted();
+    // as SharedFieldsStore ensures the shared collection for each projection: the second adds to the first
+    await store.ensureCollection('members', { indexes: [{ key: { 'structure.unitIds': 1 } }] });
+    await store.ensureCollection('members', {});
+    await store.insert('members', [{ _id: 'x1', structure: { unitIds: ['u1', 'u2'] } }, { _id: 'x2', structure: [{ unitIds: ['u1'] }] }]);
+    await store.count('members', { branchId: 'b0' }); // the index is built on first use: one walk
+    docs.gets = docs.walks = 0;
+    expect(await store.count('members', { branchId: 'b3' })).toBe(30);
+    // x2 reaches the field through an array: a candidate of every look-up, tested, and matched as MongoDB matches it
+    expect((await store.find('members', { 'structure.unitIds': { $in: ['u1', 'u9'] } })).map((d) => d._id)).toEqual(['x1', 'x2']);
+    expect(await store.count('members', { 'structure.unitIds': 'u2' })).toBe(1);
+    expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 30 + 2 + 2, walks: 0 });
   });
 
   it('given a filter no index answers (null, an operator, an unindexed field), when it is read, then the collection is scanned', async () => {

@@ -13,8 +13,9 @@ import { applyUpdate, Update } from '../updater';
  * journals, checkpoints included, so each runner resumes from its own), else rebuilt from the log. Single process, so the guard
  * is always checked (it is free). A declared index's first field is an equality index (built on
  * first use, then kept on every write): a filter with an equality or `$in` on it tests only the
- * documents looked up, not the whole collection (a district's 30,000 members); other filters scan.
- * Results are copies.
+ * documents looked up, not the whole collection (a district's 30,000 members), and a filter of one
+ * such equality, answered exactly by the index, is not tested at all; other filters scan.
+ * Results are copies, unless the caller reads them only (`readOnly`).
  */
 export class MemoryReadStore implements ReadStore {
   readonly kind = 'memory' as const;
@@ -74,12 +75,20 @@ export class MemoryReadStore implements ReadStore {
     const byIds = byId ? undefined : this.byIds(collection, filter);
     // Nothing left to filter, sort or project: mingo would only copy the list.
     if (byIds && Object.keys(byIds.rest).length === 0 && Object.keys(options).length === 0) return byIds.docs.map(cloneValue);
-    const source = byId ? (byId.doc ? [byId.doc] : []) : byIds ? byIds.docs : [...this.candidates(collection, filter)];
-    let cursor = mingoFind(source, byIds ? byIds.rest : filter, options.fields);
+    const copy = options.readOnly && !options.fields ? (doc: Doc) => doc : cloneValue;
+    if (byId || byIds) return this.query(byId ? (byId.doc ? [byId.doc] : []) : byIds!.docs, byIds ? byIds.rest : filter, options).map(copy);
+    const looked = this.lookUp(collection, filter);
+    // The index answered the filter exactly: nothing left to test but what the options ask.
+    if (looked?.exact && !options.sort && !options.skip && !options.limit && !options.fields) return looked.docs.map(copy);
+    return this.query(looked ? looked.docs : [...(this.collections.get(collection)?.values() ?? [])], looked?.exact ? {} : filter, options).map(copy);
+  }
+
+  private query(source: Doc[], filter: Record<string, unknown>, options: FindOptions): Doc[] {
+    let cursor = mingoFind(source, filter, options.fields);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
-    return (cursor.all() as Doc[]).map(cloneValue);
+    return cursor.all() as Doc[];
   }
 
   async findOne(collection: string, filter: Record<string, unknown>): Promise<Doc | undefined> {
@@ -131,8 +140,10 @@ export class MemoryReadStore implements ReadStore {
 
   async ensureCollection(collection: string, spec: CollectionSpec): Promise<void> {
     this.docs(collection);
-    const fields = indexedFields(spec.indexes);
-    if (fields.join() === this.indexed.get(collection)?.join()) return;
+    // Added to, as MongoDB adds indexes: projections sharing a collection (SharedFieldsStore) each ensure their own.
+    const before = this.indexed.get(collection) ?? [];
+    const fields = [...new Set([...before, ...indexedFields(spec.indexes)])];
+    if (fields.length === before.length) return;
     this.indexed.set(collection, fields);
     this.indexes.delete(collection);
   }
@@ -201,10 +212,14 @@ export class MemoryReadStore implements ReadStore {
 
   /** The documents that may match the filter: looked up by an index, else all of them (a scan). */
   private candidates(collection: string, filter: Record<string, unknown>): Iterable<Doc> {
+    return this.lookUp(collection, filter)?.docs ?? this.collections.get(collection)?.values() ?? [];
+  }
+
+  /** The documents an index finds for the filter (`exact`: they are the matches), or undefined: no index answers it. */
+  private lookUp(collection: string, filter: Record<string, unknown>): { docs: Doc[]; exact: boolean } | undefined {
     const docs = this.collections.get(collection);
-    if (!docs) return [];
-    const ids = this.index(collection, docs)?.candidates(filter);
-    return ids ? ids.map((id) => docs.get(id)!) : docs.values();
+    const found = docs && this.index(collection, docs)?.candidates(filter);
+    return found && { docs: found.ids.map((id) => docs.get(id)!), exact: found.exact };
   }
 
   private index(collection: string, docs: Map<string, Doc>): EqualityIndexes | undefined {

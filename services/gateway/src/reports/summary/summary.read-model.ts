@@ -42,7 +42,8 @@ export class SummaryReadModel {
     const subtree = [...(subtreeOn(units, unitId, day) ?? [])];
     if (!subtree.length) throw new NotFoundError('unit', `${unitId} on ${day}`);
     const [branches, courses] = await Promise.all([
-      this.reporting.store!.find(REPORT_BRANCHES, branchesFilter(subtree)),
+      // summarise only reads them: the embedded store need not copy a province's 3,000 documents
+      this.reporting.store!.find(REPORT_BRANCHES, branchesFilter(subtree), { readOnly: true }),
       training.collection('courses').find({ organiserUnitId: { $in: subtree }, year }),
     ]);
     const facts = { units, branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };
