@@ -9,6 +9,7 @@ import { connectConsumers, createHttpApp, loadConfig, rootModuleOf, startConsume
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { buildFixtures, Fixture, ROOT, until } from '../messaging/processes';
 import { httpClient } from '../support/http';
+import { inParallel } from '../support/in-parallel';
 import { servers, uniqueName } from '../support/servers';
 
 jest.setTimeout(300_000);
@@ -77,9 +78,10 @@ describe('evaluation: its consumer SIGKILLed mid-stream and restarted', () => {
     const why = { reason: 'thử nghiệm', effectiveDate: '2015-01-01' };
     expect((await org.post('/units', { id: `${run}-tw`, kind: 'central', name: 'Trung ương Đoàn', ...why })).status).toBe(201);
     expect((await org.post('/units', { id: `${run}-xa`, kind: 'grassroots', name: 'Đoàn xã Châu Hạnh', parentId: `${run}-tw`, ...why })).status).toBe(201);
-    for (const [i, id] of branches.entries()) {
+    // Independent requests, a few at once (as several officers would).
+    await inParallel(branches, 4, async (id, i) => {
       expect((await org.post('/branches', { id, parentUnitId: `${run}-xa`, name: `Chi đoàn bản Số ${i + 1}`, area: { kind: 'village', name: `Số ${i + 1}` }, ...why })).status).toBe(201);
-    }
+    });
     const port = await freePort();
     evaluation = new Fixture('test/evaluation/fixtures/evaluation-service.js', { env, group: `evaluation.subject-sync.${run}`, port });
     await evaluation.start();
@@ -95,7 +97,9 @@ describe('evaluation: its consumer SIGKILLed mid-stream and restarted', () => {
     // A branch the replica does not know yet is refused (422, nothing appended): every branch is accepted in the end.
     const accepted = new Set<string>();
     await until('evaluation to know every branch', async () => {
-      for (const b of branches.filter((x) => !accepted.has(x))) if ((await rate(b)).status === 201) accepted.add(b);
+      await inParallel(branches.filter((x) => !accepted.has(x)), 4, async (b) => {
+        if ((await rate(b)).status === 201) accepted.add(b);
+      });
       return accepted.size === branches.length;
     });
     // Each self-assessment once: a retried request after a refusal appended nothing.
