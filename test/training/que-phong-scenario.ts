@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read freely in tests */
+import { inParallel } from '../support/in-parallel';
 
 /** What the scenario needs of a setup: a central administrator's client through the gateway, and a way to let training catch up. */
 export interface ScenarioSetup {
@@ -11,6 +12,9 @@ export interface ScenarioSetup {
   /** An existing unit to hang the province under (the central committee). */
   rootUnitId: string;
 }
+
+/** Clients sending at once while the district is built. */
+const WIDTH = 8;
 
 const pad = (i: number) => String(i).padStart(3, '0');
 const nameOf = (id: string) => id.replace(/[^a-z0-9]/gi, '').replace(/\d/g, (d) => 'abcdefghij'[Number(d)]);
@@ -43,22 +47,23 @@ export async function quePhongYear(s: ScenarioSetup, branchCount = 139, deputyCo
   const secretaries = branches.map((_, i) => `${p}s${pad(i)}`);
   const deputies = Array.from({ length: deputyCount }, (_, i) => `${p}d${pad(i)}`);
   const notCompleted = secretaries.slice(10, 15);
-  for (const [i, id] of branches.entries()) {
+  // The district's offices send their branches and members a few at a time, as several clients would (the writes are independent).
+  await inParallel(branches, WIDTH, async (id, i) => {
     await ok(s.post('/branches', { id, parentUnitId: communes[i % 2], name: `Chi đoàn bản ${nameOf(`b${pad(i)}`)}`, area: { kind: 'village', name: `Bản ${nameOf(`b${pad(i)}`)}` }, ...why('khởi tạo', '2025-01-01') }));
-  }
+  });
   await s.sync();
   const admit = (id: string, branchId: string) =>
     ok(s.post('/members', { id, branchId, fullName: `Lò Văn ${nameOf(id.slice(p.length))}`, dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-02-01', ...why('kết nạp', '2025-02-01') }));
   const appoint = (branchId: string, memberId: string, role: string, startsOn = '2025-02-01') =>
     ok(s.post(`/branches/${branchId}/officer-appointments`, { memberId, role, method: 'elected', source: 'other', startsOn, ...why('bầu', startsOn) }));
-  for (const [i, b] of branches.entries()) {
+  await inParallel(branches, WIDTH, async (b, i) => {
     await admit(secretaries[i], b);
     await appoint(b, secretaries[i], 'secretary');
     if (i < deputyCount) {
       await admit(deputies[i], b);
       await appoint(b, deputies[i], 'deputy-secretary');
     }
-  }
+  });
   await s.sync();
 
   // 3 courses for every secretary and the deputies, attendance on each of 3 days, then completion.
