@@ -268,11 +268,13 @@ export class Cluster {
     return `${this.get('gateway').url}/api/v1`;
   }
 
-  /** Organisation first (it creates its schema and topics), then the others together, then the gateway. */
+  /**
+   * Organisation first (it creates its schema and topics), then the others and the gateway together:
+   * the gateway answers ready only once every service is live, so it need not start after them.
+   */
   async start(): Promise<void> {
     await this.get('organisation').start();
-    await Promise.all(SERVICES.filter((s) => s !== 'organisation').map((s) => this.get(s).start()));
-    await this.get('gateway').start();
+    await Promise.all(COMPONENTS.filter((c) => c !== 'organisation').map((c) => this.get(c).start()));
   }
 
   /** Stops every process cleanly (they release their read models' leases). */

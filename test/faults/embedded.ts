@@ -34,6 +34,7 @@ export async function runEmbeddedScenario(limits: WorkloadLimits, kills: number,
   const records: FaultRecord[] = [];
   try {
     await workload.seed();
+    log('embedded: seeded; writes and the kill under way');
     const load = workload.run(limits);
     for (let i = 0; i < kills; i++) {
       await sleep(randomBetween(2000, 5000));
@@ -42,6 +43,7 @@ export async function runEmbeddedScenario(limits: WorkloadLimits, kills: number,
     }
     workload.stop();
     await load;
+    log(`embedded: workload done, ${client.acknowledged.length} acknowledged; checking the invariants`);
     const notMoved = await membersLeftBehind(client, await bearer({ sub: 'faults-checker', roles: ['central-admin'] }), workload);
     const verified = await verification(`${embedded.url}/api/v1`, await bearer({ sub: 'faults-auditor', roles: ['auditor'] }));
     await embedded.stop();

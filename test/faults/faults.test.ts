@@ -15,8 +15,12 @@ describe('faults (CI profile): kill anything under load, lose nothing, double no
   let results: ScenarioResult[];
 
   beforeAll(async () => {
+    const started = Date.now();
+    // Each line with the seconds since the start, so that where the time goes can be read off a run.
+    const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
     buildUnlessFresh();
-    results = await runProfile('ci', (line) => process.stdout.write(`${line}\n`));
+    log('built');
+    results = await runProfile('ci', log);
     process.stdout.write(`\n${formatTable(results)}\n`);
   });
 

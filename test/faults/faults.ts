@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBetween, until } from '../messaging/processes';
 import { RegisterClient } from './client';
 import { Cluster, Component } from './cluster';
-import { heads, readModelsCaughtUp } from './invariants';
+import { heads, untilCaughtUp } from './invariants';
 import { PrivateServers, Server, SERVERS } from './private-servers';
 
 /**
@@ -87,7 +87,7 @@ export async function inject(cluster: Cluster, client: RegisterClient, fault: Fa
 async function recovery(cluster: Cluster, resumedAt: number, limitMs: number): Promise<number | undefined> {
   try {
     const target = await retrying(() => heads(cluster.config.pgUrl), limitMs);
-    await until('recovered', async () => (await cluster.allReady()) && (await readModelsCaughtUp(cluster, target).catch(() => false)), limitMs);
+    await untilCaughtUp(cluster, 'recovered', limitMs, target);
     return Date.now() - resumedAt;
   } catch {
     return undefined;

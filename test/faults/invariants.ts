@@ -77,24 +77,43 @@ export async function heads(pgUrl: string): Promise<Record<string, number>> {
   }
 }
 
-/** Every live projection of every service has reached its log's head (its `_checkpoints` document). */
-export async function readModelsCaughtUp(cluster: Cluster, heads_?: Record<string, number>): Promise<boolean> {
-  const target = heads_ ?? (await heads(cluster.config.pgUrl));
-  const connection = await mongoose.createConnection(cluster.config.mongoUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
-  try {
-    for (const service of SERVICES) {
-      const states = await connection.useDb(readModelDatabase(cluster.config.mongoUrl, service)).collection('_checkpoints').find({}).toArray();
-      const live = states.filter((s) => !String(s._id).includes('~'));
-      if (live.length === 0 || live.some((s) => Number(s.position) < target[service])) return false;
+/** Every live projection of every service has reached `target` (its log's head, each service), by its `_checkpoints` document. */
+async function checkpointsReached(connection: mongoose.Connection, mongoUrl: string, target: Record<string, number>): Promise<boolean> {
+  for (const service of SERVICES) {
+    const states = await connection.useDb(readModelDatabase(mongoUrl, service)).collection('_checkpoints').find({}).toArray();
+    const live = states.filter((s) => !String(s._id).includes('~'));
+    if (live.length === 0 || live.some((s) => Number(s.position) < target[service])) return false;
+  }
+  return true;
+}
+
+/**
+ * Polls until every process answers ready and every read model has reached `target` (or, without
+ * one, the log heads as they stand at each poll), on one FerretDB connection for the whole wait
+ * rather than a new one (its handshake and pool) for each poll, ten a second. A failed read (FerretDB restarting, in the full matrix) drops the connection; the next poll opens one.
+ */
+export async function untilCaughtUp(cluster: Cluster, what: string, timeoutMs: number, target?: Record<string, number>): Promise<void> {
+  const { mongoUrl, pgUrl } = cluster.config;
+  let connection: mongoose.Connection | undefined;
+  const reached = async () => {
+    try {
+      connection ??= await mongoose.createConnection(mongoUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
+      return await checkpointsReached(connection, mongoUrl, target ?? (await heads(pgUrl)));
+    } catch {
+      await connection?.close().catch(() => undefined);
+      connection = undefined;
+      return false;
     }
-    return true;
+  };
+  try {
+    await until(what, async () => (await cluster.allReady()) && (await reached()), timeoutMs);
   } finally {
-    await connection.close();
+    await connection?.close().catch(() => undefined);
   }
 }
 
 export async function waitCaughtUp(cluster: Cluster, timeoutMs = 120_000): Promise<void> {
-  await until('every process ready and every read model at its log head', async () => (await cluster.allReady()) && (await readModelsCaughtUp(cluster).catch(() => false)), timeoutMs);
+  await untilCaughtUp(cluster, 'every process ready and every read model at its log head', timeoutMs);
 }
 
 /**

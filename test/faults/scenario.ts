@@ -35,6 +35,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   log(`run ${cluster.config.runId}: starting the distributed set (logs in ${cluster.config.dataDir})`);
   try {
     await cluster.start();
+    log('the distributed set is ready');
     const client = new RegisterClient(cluster.gatewayUrl, cluster.config.runId);
     const workload = new Workload(client, {
       admin: await cluster.bearer({ sub: 'faults-admin', roles: ['central-admin'] }),
