@@ -37,6 +37,11 @@ describe('Kafka backbone (real broker, real PostgreSQL)', () => {
     kafka = createKafka({ brokers: broker.brokers, clientId: 'backbone-test', logLevel: 'nothing' });
   });
 
+  // Each case's relays and consumers are its own (its topic, its groups): stopped when it ends, they do not poll, or reconnect through the broker restart, during the cases that follow.
+  afterEach(async () => {
+    await Promise.all(fixtures.splice(0).map((f) => f.stop()));
+  });
+
   afterAll(async () => {
     await Promise.all(fixtures.map((f) => f.stop()));
     await store?.close();
@@ -111,7 +116,7 @@ describe('Kafka backbone (real broker, real PostgreSQL)', () => {
     expect(victim.kills).toBeGreaterThanOrEqual(2);
     const absorbed = await pool.query(`select consumer, count(*)::int as n from ${schema}.redeliveries where consumer in ($1, $2) group by consumer`, [killed, steady]);
     process.stdout.write(`  relay SIGKILLed ${relay.kills}x, consumer ${victim.kills}x; duplicate deliveries absorbed: ${JSON.stringify(Object.fromEntries(absorbed.rows.map((r) => [r.consumer, r.n])))}\n`);
-  });
+  }, 420_000); // 99 s at load 10, past the suite's 240 s at load 20 (two cores, shared)
 
   it('a poison message goes to <topic>.dlq.<group> after N attempts while the others flow; it is listed, and replayed once cured', async () => {
     const topic = await newTopic();
