@@ -21,6 +21,18 @@ export interface LeaseOptions {
 }
 
 /**
+ * The holders in this process, by lease name: a takeover in the same process (a rebuild beside its
+ * live runner, as embedded) has them look at once instead of at their next renewal, up to a third
+ * of the lease later. A holder of the same name on another store only renews early: harmless.
+ */
+const holders = new Map<string, Set<Lease>>();
+
+/** Asks the holders of `name` in this process to renew now, and so to hear that someone asked for the lease. */
+export function nudgeHolders(name: string): void {
+  for (const lease of holders.get(name) ?? []) void lease.renewNow();
+}
+
+/**
  * One writer per projection copy, across processes: a time-limited lease in the state document,
  * renewed every third of its duration. A write is refused locally once less than a third is left
  * (renewals failing, or the process paused), so that a stalled holder stops before another may
@@ -46,6 +58,9 @@ export class Lease {
     this.expiresAt = started + this.options.ttlMs;
     this.timer ??= setInterval(() => void this.renew(), this.options.ttlMs / 3);
     this.timer.unref();
+    let local = holders.get(this.name);
+    if (!local) holders.set(this.name, (local = new Set()));
+    local.add(this);
     return true;
   }
 
@@ -68,9 +83,29 @@ export class Lease {
   stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    const local = holders.get(this.name);
+    local?.delete(this);
+    if (local?.size === 0) holders.delete(this.name);
   }
 
+  /** A renewal out of turn (nudgeHolders), unless the lease is no longer renewed or one is under way. */
+  renewNow(): Promise<void> {
+    return this.timer && !this.renewing ? this.renew() : Promise.resolve();
+  }
+
+  private renewing = false;
+
   private async renew(): Promise<void> {
+    if (this.renewing) return; // the timer and a nudge at once: one renewal answers both
+    this.renewing = true;
+    try {
+      await this.renewOnce();
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private async renewOnce(): Promise<void> {
     const started = Date.now();
     try {
       const outcome = await this.states.renew(this.name, this.owner, this.options.ttlMs);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Batch } from './batch';
 import { InitialLoad } from './initial-load';
-import { Lease } from './lease';
+import { Lease, nudgeHolders } from './lease';
 import { shadowTarget, Target } from './naming';
 import { AnyProjection, ProjectionError } from './projection';
 import { ReadStore, Round } from './read-store';
@@ -52,6 +52,7 @@ export class CopyWriter {
     const deadline = Date.now() + waitMs;
     for (;;) {
       await this.states.ask(this.target.state, this.owner, this.options.leaseMs * 2);
+      nudgeHolders(this.target.state);
       if (await this.lease.acquire()) return;
       if (Date.now() > deadline) {
         await this.states.stopAsking(this.target.state, this.owner);
