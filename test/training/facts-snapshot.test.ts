@@ -10,6 +10,7 @@ import { OrganisationModule } from '../../services/organisation/src/organisation
 import { buildFixtures, ROOT } from '../messaging/processes';
 import { freePort } from '../support/free-port';
 import { httpClient } from '../support/http';
+import { inParallel } from '../support/in-parallel';
 import { servers, uniqueName } from '../support/servers';
 
 const SECRET = 'training-facts-snapshot-secret';
@@ -75,11 +76,14 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
   let org: Awaited<ReturnType<typeof httpClient>>;
   let units = 0;
 
+  /** `n` more units, 4 requests at once (independent units: the order of the log is not this test's subject). */
   const addUnits = async (n: number) => {
-    for (let i = 0; i < n; i++, units++) {
-      const r = await org.post('/units', { id: `${run}u${units}`, kind: 'grassroots', name: `Đoàn xã ${units}`, parentId: `${run}tw`, reason: 'thành lập', effectiveDate: '2025-01-01' });
+    const numbers = Array.from({ length: n }, (_, i) => units + i);
+    units += n;
+    await inParallel(numbers, 4, async (u) => {
+      const r = await org.post('/units', { id: `${run}u${u}`, kind: 'grassroots', name: `Đoàn xã ${u}`, parentId: `${run}tw`, reason: 'thành lập', effectiveDate: '2025-01-01' });
       if (r.status !== 201) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
-    }
+    });
   };
   const knowsAll = async () => (await Promise.all(Array.from({ length: units }, (_, i) => training.compliance(`${run}u${i}`)))).every((r) => r.status === 200);
   const answers = async () => Promise.all([`${run}tw`, ...Array.from({ length: units }, (_, i) => `${run}u${i}`)].map((id) => training.compliance(id)));
