@@ -11,21 +11,19 @@ const up2 = resolve(__dirname, '../..');
 export const ROOT = basename(up2) === 'dist' ? resolve(up2, '..') : up2;
 const PATHS = join(ROOT, 'scripts/paths.js');
 
-/** Written after a build that passed; holds nothing, its modification time is when that build began. */
-const BUILT = join(ROOT, 'dist/.fixtures-built');
-
 /**
- * The source files whose compiled file is older than they are and than the last build that passed
- * (tsc does not write again a file whose text did not change, so a touched source stays older than
- * its output until the next build), and the configurations.
+ * The sources under `dirs` whose compiled file is older than they are and than the last build of
+ * this project that passed (`stamp`: tsc does not write again a file whose text did not change, so
+ * a touched source stays older than its output until the next build), and the configurations.
  */
-function staleSources(): string[] {
-  const built = existsSync(BUILT) ? statSync(BUILT).mtimeMs : 0;
-  const stale = ['tsconfig.json', 'tsconfig.build.json'].filter((f) => statSync(join(ROOT, f)).mtimeMs >= built);
-  for (const dir of ['libs', 'services', 'test', 'scripts']) {
-    for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !/(?<!\.(spec|test|d))\.ts$/.test(entry.name) || entry.parentPath.includes('node_modules')) continue;
-      const source = join(entry.parentPath, entry.name);
+function staleSources(stamp: string, project: string, dirs: readonly string[]): string[] {
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const stale = [...new Set(['tsconfig.json', 'tsconfig.build.json', project])].filter((f) => statSync(join(ROOT, f)).mtimeMs >= built);
+  for (const dir of dirs) {
+    const full = join(ROOT, dir);
+    const entries = statSync(full).isDirectory() ? readdirSync(full, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [full];
+    for (const source of entries) {
+      if (!/(?<!\.(spec|test|d))\.ts$/.test(source) || source.includes('node_modules')) continue;
       const output = join(ROOT, 'dist', relative(ROOT, source).replace(/\.ts$/, '.js'));
       const changed = statSync(source).mtimeMs;
       if (changed >= built && (!existsSync(output) || statSync(output).mtimeMs <= changed)) stale.push(source);
@@ -35,16 +33,22 @@ function staleSources(): string[] {
 }
 
 /**
- * The fixtures run compiled, as the services do: built when a source changed since its output or
- * since the last build here. `npm test` builds just before jest, and tsc with nothing to do still
- * costs some 13 s of CPU for each suite that asks.
+ * Compiles a TypeScript project into dist/ when one of its sources (under `dirs`) changed since
+ * its output or since its last build here. `npm test` builds just before jest, and tsc with nothing
+ * to do still costs some 13 s of CPU for each suite that asks.
  */
-export function buildFixtures(): void {
-  if (staleSources().length === 0) return;
+export function buildWhenStale(project: string, dirs: readonly string[]): void {
+  const stamp = join(ROOT, 'dist', `.built-${basename(project, '.json')}`);
+  if (staleSources(stamp, project, dirs).length === 0) return;
   const began = new Date();
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  writeFileSync(BUILT, '');
-  utimesSync(BUILT, began, began);
+  execFileSync('npx', ['tsc', '-p', project], { cwd: ROOT, stdio: 'inherit' });
+  writeFileSync(stamp, '');
+  utimesSync(stamp, began, began);
+}
+
+/** The fixtures run compiled, as the services do: the whole build, when a source changed. */
+export function buildFixtures(): void {
+  buildWhenStale('tsconfig.build.json', ['libs', 'services', 'test', 'scripts']);
 }
 
 /** A compiled program under dist/, as a child with IPC; `config` arrives as FIXTURE_CONFIG. */

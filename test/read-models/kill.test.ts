@@ -6,12 +6,9 @@
  * documents. Then kills at random moments. Either way the documents end exactly as one clean
  * run leaves them. The runner runs compiled in a child process, as a service would.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { SqlEventStore } from '@register/event-store';
 import { MongoReadStore, POS, ProjectionState, STATES } from '@register/read-models';
-import { Fixture, randomBetween, ROOT, until } from '../messaging/processes';
+import { buildWhenStale, Fixture, randomBetween, until } from '../messaging/processes';
 import { servers, uniqueName } from '../support/servers';
 import { appendWorkload, branchDirectory } from './branch-directory';
 import { RunnerFixtureConfig } from './fixtures/runner';
@@ -21,29 +18,8 @@ const SCRIPT = 'test/read-models/fixtures/runner.js';
 const LEASE_MS = 3000;
 /** A case's ceiling: each catches up 4,000 events on FerretDB, which a loaded machine (two jest workers and the servers on two cores) slows to minutes. */
 const CASE_MS = 300_000;
-/** What tsconfig.fixtures.json compiles (its `include`, less specs, tests and declarations). */
+/** What tsconfig.fixtures.json compiles (its `include`). */
 const FIXTURE_SOURCES = ['libs', 'test/support', 'test/messaging/fixtures/config.ts', 'test/read-models'];
-
-/**
- * A source of the fixtures whose compiled file under dist/ is missing or older than it. tsc with
- * nothing to do still costs some 15 s of CPU, and `npm test` has just built everything. A touched
- * source that tsc finds unchanged keeps its older output, so it is built again each time: slower, not wrong.
- */
-function staleFixtureSource(): string | undefined {
-  const config = join(ROOT, 'test/read-models/tsconfig.fixtures.json');
-  const sources = FIXTURE_SOURCES.flatMap((path) => {
-    const full = join(ROOT, path);
-    if (!statSync(full).isDirectory()) return [full];
-    return readdirSync(full, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  });
-  const configChanged = Math.max(...[config, join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')].map((f) => statSync(f).mtimeMs));
-  return sources
-    .filter((f) => /(?<!\.(spec|test|d))\.ts$/.test(f) && !f.includes('node_modules'))
-    .find((source) => {
-      const output = join(ROOT, 'dist', relative(ROOT, source).replace(/\.ts$/, '.js'));
-      return !existsSync(output) || statSync(output).mtimeMs < Math.max(statSync(source).mtimeMs, configChanged);
-    });
-}
 
 let log: SqlEventStore;
 let schema: string;
@@ -53,7 +29,7 @@ const fixtures: Fixture[] = [];
 
 beforeAll(async () => {
   // Only the libraries and these fixtures: services/ may be mid-edit by someone else.
-  if (staleFixtureSource()) execFileSync('npx', ['tsc', '-p', join(ROOT, 'test/read-models/tsconfig.fixtures.json')], { cwd: ROOT, stdio: 'inherit' });
+  buildWhenStale('test/read-models/tsconfig.fixtures.json', FIXTURE_SOURCES);
   schema = uniqueName('rm_kill');
   log = await openLog(schema);
   head = await appendWorkload(log, { events: 4000, branches: 40 });
