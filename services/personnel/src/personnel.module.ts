@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MEMBER_PLACEMENT, MemberPlacement } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
 import { ClockModule, relayProviders } from '@register/service-kit';
+import { BranchGate } from './application/branch-gate';
 import { BranchReplica } from './application/branch-replica';
 import { PersonnelDirectory } from './application/personnel-directory';
 import { PersonnelLogModule } from './application/personnel-log.module';
@@ -51,6 +52,7 @@ export { personnelSchemas };
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
     { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
     BranchReplica,
+    BranchGate,
     PersonnelDirectory,
     PersonnelService,
     AppointOfficerHandler,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, ConflictError } from '@register/event-sourcing';
+import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { AdmitMember, admissionDecider } from './admit-member';
@@ -45,10 +46,19 @@ export class AdmitMemberHandler {
   constructor(
     private readonly personnel: PersonnelService,
     private readonly directory: PersonnelDirectory,
+    private readonly gate: BranchGate,
   ) {}
 
-  /** `namesake`: the caller says the applicant is a different person with the same name and date of birth (or, an import, has checked namesakesOf). */
-  async handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
+  /**
+   * `namesake`: the caller says the applicant is a different person with the same name and date of
+   * birth (or, an import, has checked namesakesOf). In the branch's turn (BranchGate), with its
+   * status read again there: a merger arriving meanwhile either refuses it or finds it appended.
+   */
+  handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
+    return this.gate.through([command.branchId], () => this.admitInTurn({ ...command, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context));
+  }
+
+  private async admitInTurn(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
     const admit = () => this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
     if (namesake) return admit();
     const { branchId, personal } = command;

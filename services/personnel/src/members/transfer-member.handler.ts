@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
+import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { TransferMember, transferDecider } from './transfer-member';
 
@@ -16,9 +17,15 @@ export class TransferMemberHandler {
   constructor(
     private readonly personnel: PersonnelService,
     private readonly directory: PersonnelDirectory,
+    private readonly gate: BranchGate,
   ) {}
 
-  async handle(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
+  /** In the target branch's turn (BranchGate): a merger closing it either refuses the transfer or finds it appended. */
+  handle(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
+    return this.gate.through([request.toBranchId], () => this.transferInTurn(request, context));
+  }
+
+  private async transferInTurn(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
     await this.directory.caughtUp(1000);
     const branchId = this.directory.member(request.memberId)?.branchId;
     const postsHeld = branchId ? this.directory.officersOf(branchId).filter((p) => p.memberId === request.memberId) : [];

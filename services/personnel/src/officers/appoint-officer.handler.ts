@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { BranchReplica } from '../application/branch-replica';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
+import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { memberFacts } from '../domain/member';
 import { AppointOfficer, appointmentDecider } from './appoint-officer';
@@ -19,9 +20,15 @@ export class AppointOfficerHandler {
     private readonly personnel: PersonnelService,
     private readonly replica: BranchReplica,
     private readonly directory: PersonnelDirectory,
+    private readonly gate: BranchGate,
   ) {}
 
-  async handle(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
+  /** In the branch's turn (BranchGate): a merger closing it either refuses the appointment or finds it appended, and ends the post. */
+  handle(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
+    return this.gate.through([request.branchId], () => this.appointInTurn(request, context));
+  }
+
+  private async appointInTurn(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
     const member = await this.personnel.memberNow(request.memberId);
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);

@@ -4,10 +4,11 @@ import { branchOfficersStream, memberStream } from '@register/contracts';
 import { statusDecider } from '../members/change-status';
 import { transferDecider } from '../members/transfer-member';
 import { departureDecider } from '../officers/depart-officer';
+import { BranchGate } from '../application/branch-gate';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_COMMANDS } from '../application/tokens';
-import { OrganisationFact, PlannedCommand, planReactions } from './organisation-reactions';
+import { closedBranches, OrganisationFact, PlannedCommand, planReactions } from './organisation-reactions';
 
 export const REACTIONS_ACTOR = 'personnel.org-reactions';
 
@@ -24,11 +25,15 @@ export class OrganisationReactions {
     private readonly replica: BranchReplica,
     private readonly directory: PersonnelDirectory,
     @Inject(PERSONNEL_COMMANDS) private readonly handler: CommandHandler,
+    private readonly gate: BranchGate,
   ) {}
 
   async handle(fact: OrganisationFact): Promise<CommandResult[]> {
     this.replica.apply(fact);
-    if (!['BranchesMerged', 'BranchSplit', 'BranchDissolved'].includes(fact.type)) return [];
+    const closed = closedBranches(fact);
+    if (!closed.length) return [];
+    // The replica now refuses newcomers; those that found the branch open are let finish first, so that the directory lists them.
+    await this.gate.drain(closed);
     await this.directory.caughtUp();
     const results: CommandResult[] = [];
     for (const planned of planReactions(fact, this.directory)) {
@@ -64,3 +69,4 @@ export class OrganisationReactions {
     return planned.command.type === 'TransferMember' ? this.handler.handle(transferDecider, stream, planned.command, context) : this.handler.handle(statusDecider, stream, planned.command, context);
   }
 }
+

@@ -79,3 +79,18 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
       return [];
   }
 }
+
+/** The branches an organisation event closes (a merger's absorbed ones, a split's source, a dissolved one); none for any other event. */
+export function closedBranches(fact: OrganisationFact): string[] {
+  const e = { type: fact.type, data: fact.data } as OrganisationEvent;
+  switch (e.type) {
+    case 'BranchesMerged':
+      return e.data.sourceBranchIds;
+    case 'BranchSplit':
+      return [e.data.sourceBranchId];
+    case 'BranchDissolved':
+      return [e.data.branchId];
+    default:
+      return [];
+  }
+}
