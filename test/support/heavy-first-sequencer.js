@@ -7,22 +7,25 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 const HEAVY = [
-  'test/reports/distributed.test.ts',
-  'test/messaging/kafka-backbone.test.ts',
-  'test/gateway/distributed-training-evaluation.test.ts',
   'test/openapi/schemathesis.test.ts',
   'test/faults/faults.test.ts',
-  'test/gateway/authorisation-matrix.test.ts',
-  'test/reports/summary.test.ts',
-  'test/training/consumer-sigkill.test.ts',
-  'test/organisation/hamlet-mergers.test.ts',
-  'test/personnel/member-imports.test.ts',
-  'test/gateway/hostile-input.test.ts',
-  'test/evaluation/personnel-consumer-kill.test.ts',
+  'test/reports/distributed.test.ts',
+  'test/messaging/kafka-backbone.test.ts',
   'test/gateway/member-imports-distributed.test.ts',
-  'test/read-models/idempotency.test.ts',
-  'test/audit/verifiable-log.test.ts',
   'test/read-models/kill.test.ts',
+  'test/training/consumer-sigkill.test.ts',
+  'test/embedded-snapshot/sigkill.test.ts',
+  'test/training/distributed.test.ts',
+  'test/reports/summary.test.ts',
+  'test/gateway/distributed-training-evaluation.test.ts',
+  'test/embedded-snapshot/embedded-snapshot.test.ts',
+  'test/organisation/hamlet-mergers.test.ts',
+  'test/evaluation/personnel-consumer-kill.test.ts',
+  'test/evaluation/consumer-kill.test.ts',
+  'test/training/facts-snapshot.test.ts',
+  'test/evaluation/over-the-bus.test.ts',
+  'test/read-models/idempotency.test.ts',
+  'test/personnel/member-imports.test.ts',
 ];
 
 class HeavyFirstSequencer extends Sequencer {
