@@ -6,6 +6,7 @@ import { readSnapshotFile, writeSnapshotFile } from '@register/service-kit';
 import { loadProvince } from '../scale/load-province';
 import { inParallel } from '../support/in-parallel';
 import { openSnapshotted, SnapshottedRegister } from './embedded-app';
+import { admitWhenKnown } from './admit';
 
 // Each case starts the embedded register two or three times, slower while another suite loads the machine.
 jest.setTimeout(300_000);
@@ -24,23 +25,7 @@ const READS = [
   '/training-courses',
 ];
 
-/**
- * Members admitted to a branch of commune c-0: personnel must know the branch (from organisation, over the bus), so a
- * refusal naming it unknown is tried again a few times, as the plan's loader does, until the bus has brought it.
- */
-async function admit(register: SnapshottedRegister, ids: string[], branchId = 'b-0-1'): Promise<void> {
-  const headers = { authorization: await register.bearer('snapshot-admin') };
-  for (const id of ids) {
-    const body = { id, branchId, fullName: `Đoàn Viên ${id}`, dateOfBirth: '2004-06-15', gender: 'female', admittedOn: '2024-03-26', reason: 'kết nạp', effectiveDate: '2024-03-26', decisionRef: { number: `${id}/QĐ-ĐTN` } };
-    const headersOnce = { ...headers, 'idempotency-key': `snapshot-admit-${id}` };
-    let answer = await register.send('POST', '/members', body, headersOnce);
-    for (let attempt = 1; attempt <= 10 && answer.status !== 201 && /not-found|unknown|does not exist/.test(answer.raw); attempt++) {
-      await new Promise((r) => setTimeout(r, 20 * attempt));
-      answer = await register.send('POST', '/members', body, headersOnce);
-    }
-    if (answer.status !== 201) throw new Error(`admitting ${id}: ${answer.status} ${answer.raw}`);
-  }
-}
+const admit = (register: SnapshottedRegister, ids: string[], branchId?: string) => admitWhenKnown(register, 'snapshot', ids, branchId);
 
 /**
  * Sixty members over commune c-0's first ten branches, eight admissions at a time as offices would send them. The plan's

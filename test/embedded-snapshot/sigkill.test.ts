@@ -15,6 +15,7 @@ import { buildFixtures, ROOT } from '../messaging/processes';
 import { Answer, Register } from '../scale/embedded-register';
 import { loadProvince } from '../scale/load-province';
 import { inParallel } from '../support/in-parallel';
+import { admitWhenKnown } from './admit';
 
 const PORT = 45_000 + Math.floor(Math.random() * 2_000);
 const base = `http://127.0.0.1:${PORT}`;
@@ -71,20 +72,7 @@ function overHttp(dataDir: string): Register & { get(path: string): Promise<stri
   };
 }
 
-/** Members admitted to a branch of c-0; a refusal naming the branch unknown (the bus has not brought it to personnel yet) is tried again. */
-async function admit(register: Register, ids: string[], branchId = 'b-0-1'): Promise<void> {
-  const headers = { authorization: await register.bearer('sigkill-admin') };
-  for (const id of ids) {
-    const body = { id, branchId, fullName: `Đoàn Viên ${id}`, dateOfBirth: '2004-06-15', gender: 'male', admittedOn: '2024-03-26', reason: 'kết nạp', effectiveDate: '2024-03-26', decisionRef: { number: `${id}/QĐ-ĐTN` } };
-    const headersOnce = { ...headers, 'idempotency-key': `sigkill-admit-${id}` };
-    let answer = await register.send('POST', '/members', body, headersOnce);
-    for (let attempt = 1; attempt <= 10 && answer.status !== 201 && /not-found|unknown|does not exist/.test(answer.raw); attempt++) {
-      await new Promise((r) => setTimeout(r, 20 * attempt));
-      answer = await register.send('POST', '/members', body, headersOnce);
-    }
-    if (answer.status !== 201) throw new Error(`admitting ${id}: ${answer.status} ${answer.raw}`);
-  }
-}
+const admit = (register: Register, ids: string[], branchId?: string) => admitWhenKnown(register, 'sigkill', ids, branchId);
 
 describe('the embedded start SIGKILLed after its snapshot', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'embedded-sigkill-'));
