@@ -10,3 +10,4 @@ export * from './testing/decider-specification';
 export * from './testing/seeded-random';
 export * from './live-aggregate';
 export * from './snapshots';
+export * from './keyed-turns';

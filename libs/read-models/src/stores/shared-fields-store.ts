@@ -1,3 +1,4 @@
+import { KeyedTurns } from '@register/event-sourcing';
 import { applyWrite } from '../apply';
 import { cloneValue, Doc } from '../document';
 import { CollectionSpec } from '../projection';
@@ -29,8 +30,8 @@ const WRITE_CONCURRENCY = 32;
  * documents need MongoDB itself (docs/reports.md).
  */
 export class SharedFieldsStore implements ReadStore {
-  /** The last write queued on each shared document (`collection/_id`), which the next one waits for. */
-  private readonly queued = new Map<string, Promise<unknown>>();
+  /** Writes to one shared document (`collection/_id`), one at a time. */
+  private readonly turns = new KeyedTurns();
 
   constructor(
     readonly inner: ReadStore,
@@ -178,13 +179,7 @@ export class SharedFieldsStore implements ReadStore {
 
   /** Runs `write` once every write queued before it on the same shared document has settled. */
   private oneAtATime<T>(to: SharedField, id: string, write: () => Promise<T>): Promise<T> {
-    const key = `${to.collection}/${id}`;
-    const before = this.queued.get(key);
-    const mine = before ? before.then(write, write) : write();
-    const settled = mine.catch(() => undefined);
-    this.queued.set(key, settled);
-    void settled.then(() => this.queued.get(key) === settled && this.queued.delete(key));
-    return mine;
+    return this.turns.run([`${to.collection}/${id}`], write);
   }
 }
 

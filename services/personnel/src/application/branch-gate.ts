@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KeyedTurns } from '@register/event-sourcing';
 
 /**
  * Turns per branch in this process. A command that puts someone into a branch (an admission, a
@@ -12,21 +13,11 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class BranchGate {
-  /** The last turn queued on each branch, settled or not. */
-  private readonly last = new Map<string, Promise<unknown>>();
+  private readonly turns = new KeyedTurns();
 
-  /** Runs `work` once every turn queued before it on any of these branches has ended; FIFO per branch, so no turn waits on a later one. */
+  /** Runs `work` once every turn queued before it on any of these branches has ended. */
   through<T>(branchIds: readonly string[], work: () => Promise<T>): Promise<T> {
-    const keys = [...new Set(branchIds)];
-    const before = keys.map((k) => this.last.get(k)).filter((p): p is Promise<unknown> => p !== undefined);
-    const mine = before.length ? Promise.all(before).then(() => work()) : work();
-    const settled = mine.then(
-      () => undefined,
-      () => undefined,
-    );
-    for (const k of keys) this.last.set(k, settled);
-    void settled.then(() => keys.forEach((k) => this.last.get(k) === settled && this.last.delete(k)));
-    return mine;
+    return this.turns.run(branchIds, work);
   }
 
   /** Resolves when every turn already queued on these branches has ended (a closing reaction's wait). */

@@ -88,11 +88,6 @@ export class NamesakeIndex {
     return [...(this.byKey.get(this.slot(branchId, this.personOf(fullName, dateOfBirth))) ?? [])];
   }
 
-  /** A name for serialising the admissions of one person in one branch, that holds no name. */
-  lockName(branchId: string, fullName: string, dateOfBirth: string): string {
-    return this.slot(branchId, this.personOf(fullName, dateOfBirth));
-  }
-
   toJSON(): NamesakeIndexJson {
     return { keyCheck: this.hash('personnel.directory namesakes'), persons: [...this.persons] };
   }

@@ -33,16 +33,13 @@ export function admissionCommand(body: AdmitMemberRequest, memberId: string, bra
  * (keyed hashes, no name) once it has applied the log up to its head: an admission just made is seen
  * by the next one, and no admission waits on the member directory (read model), whose store may lag.
  *
- * Two admissions of one person at once: in this process they take turns (check, then append), so
+ * Two admissions of one person at once: in this process they take the branch's turn (check, then append), so
  * one is admitted and the other refused. Between processes (distributed, several instances of
  * personnel) nothing is shared in memory: two admissions of one person sent at the same moment to two
  * instances can both be admitted. That window is the time of one append; the directory shows both.
  */
 @Injectable()
 export class AdmitMemberHandler {
-  /** The last admission under way per (branch, keyed person): the next one of the same person waits for it. */
-  private readonly inLine = new Map<string, Promise<unknown>>();
-
   constructor(
     private readonly personnel: PersonnelService,
     private readonly directory: PersonnelDirectory,
@@ -60,12 +57,9 @@ export class AdmitMemberHandler {
 
   private async admitInTurn(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
     const admit = () => this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
-    if (namesake) return admit();
-    const { branchId, personal } = command;
-    return this.oneAtATime(this.directory.namesakes.lockName(branchId, personal.fullName, personal.dateOfBirth), async () => {
-      await this.refuseDuplicate(command);
-      return admit();
-    });
+    // The branch's turn also makes two admissions of one person take turns: check, then append.
+    if (!namesake) await this.refuseDuplicate(command);
+    return admit();
   }
 
   /**
@@ -79,16 +73,6 @@ export class AdmitMemberHandler {
     // The member itself (a retried admission) is answered by the command path, not refused here.
     const of = (c: AdmitMember) => this.directory.namesakes.membersNamed(c.branchId, c.personal.fullName, c.personal.dateOfBirth).find((id) => id !== c.memberId);
     return new Map(commands.map((c) => [c.memberId, of(c)]));
-  }
-
-  private async oneAtATime<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const mine = (this.inLine.get(name) ?? Promise.resolve()).catch(() => undefined).then(work);
-    this.inLine.set(name, mine);
-    try {
-      return await mine;
-    } finally {
-      if (this.inLine.get(name) === mine) this.inLine.delete(name);
-    }
   }
 
   private async refuseDuplicate(c: AdmitMember) {
