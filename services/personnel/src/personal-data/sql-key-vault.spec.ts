@@ -1,6 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
 import { createPglite } from '@register/event-store';
-import { readOnlyKeys, SqlKeyVault } from './sealing';
+import { huong } from '../domain/fixtures';
+import { readOnlyKeys, SqlKeyReader, SqlKeyVault } from './sealing';
+import { ShreddingEventStore } from './shredding-event-store';
 
 /**
  * PGlite behind the vault's SQL shape, counting the statements sent. One database for the file
@@ -62,6 +65,47 @@ describe('the key table (SqlKeyVault)', () => {
     expect(await auditors.find('m3')).toBeDefined();
     await expect(auditors.keyFor('m7')).rejects.toThrow(/read only/);
     await expect(auditors.shred('m3')).rejects.toThrow(/read only/);
+    await db.close();
+  });
+});
+
+/** A log in memory, paged as readAll pages it: what the personnel log holds at rest. */
+function memoryLog(): EventStore {
+  const rows: RecordedEvent[] = [];
+  return {
+    async append(streamId: string, events: EventToAppend[]) {
+      for (const e of events) rows.push({ ...e, streamId, revision: 0, position: rows.length + 1, recordedAt: '2020-03-26T00:00:00Z' });
+      return { revision: 0, position: rows.length };
+    },
+    async readAll(after: number, limit: number) {
+      return rows.filter((r) => r.position > after).slice(0, limit);
+    },
+  } as unknown as EventStore;
+}
+
+const admission = (memberId: string): EventToAppend => ({
+  eventId: `e-${memberId}`,
+  type: 'MemberAdmitted',
+  schemaVersion: 1,
+  data: { memberId, branchId: 'b1', admittedOn: '2020-03-26', personal: huong },
+  metadata: { actor: 't', reason: `kết nạp ${memberId}`, effectiveDate: '2020-03-26', correlationId: 'c' },
+});
+
+describe('opening a page of the log with keys not in memory (a rebuild, a start from the log)', () => {
+  it('reads the keys of a page of 200 members\' events in one statement, with the rebuild CLI\'s reader and with a vault that has not cached them; a shredded key stays shredded', async () => {
+    const { db, sql, table } = await countingDatabase();
+    const writer = await SqlKeyVault.open(sql, table);
+    const log = memoryLog();
+    const sealing = new ShreddingEventStore(log, writer);
+    for (let m = 0; m < 200; m++) await sealing.append(`member-m${m}`, [admission(`m${m}`)], 'no_stream');
+    await writer.shred('m7');
+    for (const reader of [new SqlKeyReader(sql, table), await SqlKeyVault.open(sql, table)]) {
+      sql.statements = 0;
+      const page = await new ShreddingEventStore(log, reader).readAll(0, 1000);
+      expect(sql.statements).toBe(1); // was one per member: 200
+      expect(page.map((e) => (e.data as { personal: unknown }).personal)).toEqual(Array.from({ length: 200 }, (_, m) => (m === 7 ? null : huong)));
+      expect(page.map((e) => e.metadata.reason)).toEqual(Array.from({ length: 200 }, (_, m) => (m === 7 ? '[erased]' : `kết nạp m${m}`)));
+    }
     await db.close();
   });
 });
