@@ -13,6 +13,7 @@ import { MemberImportsController } from './member-imports/member-imports.control
 import { MemberImports } from './member-imports/member-imports.service';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
 import { MemberListAsOf } from './members/member-list-as-of';
+import { MemberStreams } from './members/member-streams';
 import { AdmitMemberHandler } from './members/admit-member.handler';
 import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
 import { TransferMemberHandler } from './members/transfer-member.handler';
@@ -63,6 +64,7 @@ export { personnelSchemas };
     OrganisationReactions,
     MemberDirectoryReads,
     MemberListAsOf,
+    MemberStreams,
     OfficerPostsReads,
     PersonnelReportReads,
     SecretaryTurnoverReads,

@@ -86,6 +86,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
    * `asOf` member list of those branches, whose streams alone are then read (MemberListAsOf).
    */
   private placed = new Map<string, Set<string>>();
+  /** Told the stream of every event the view applies (MemberStreams forgets what it kept of it). */
+  private readonly appliedListeners: Array<(streamId: string) => void> = [];
   /** Whether the embedded start gave the view back (restoreState): then it does not read its own snapshot. */
   private restored = false;
   private subscription?: Subscription;
@@ -221,6 +223,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       default:
         break;
     }
+    for (const listener of this.appliedListeners) listener(event.streamId);
     this.position = Math.max(this.position, event.position);
     this.snapshots.applied(this.position, this.state());
     this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(), false) : true));
@@ -245,6 +248,11 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   private patch(memberId: string, change: (m: ViewMember) => Partial<ViewMember>) {
     const m = this.members.get(memberId);
     if (m) this.put({ ...m, ...change(m) });
+  }
+
+  /** `listener` hears the stream of each event applied from now on, before a `caughtUp` that waits for it resolves. */
+  onApplied(listener: (streamId: string) => void): void {
+    this.appliedListeners.push(listener);
   }
 
   /** Members in the union whose home branch this is (unassigned, came-of-age and left excluded). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventStore, foldRecorded, readStreamsOf, RecordedEvent } from '@register/event-sourcing';
+import { EventStore, foldRecorded, RecordedEvent } from '@register/event-sourcing';
 import { memberStream } from '@register/contracts';
 import { AsOf, countsAsOf, nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
@@ -8,6 +8,7 @@ import { PERSONNEL_STORE } from '../application/tokens';
 import { Member, memberAggregate } from '../domain/member';
 import { DirectoryMemberDoc, exactKey } from './member-directory.projection';
 import { MemberDirectoryRequest } from './member-directory.read-model';
+import { MemberStreams } from './member-streams';
 
 const PAGE = 1000;
 const MEMBER_STREAM_PREFIX = memberStream('');
@@ -28,6 +29,18 @@ function asDirectoryDoc(m: Member): DirectoryMemberDoc {
   };
 }
 
+/** The request's filters but the name (the name is opened only for the members they keep). */
+const keptBy = (request: MemberDirectoryRequest & { branchIds?: string[] }) => {
+  const branches = request.branchIds ? new Set(request.branchIds) : undefined;
+  return (m: Member) => (!request.branchId || m.branchId === request.branchId) && (!branches || branches.has(m.branchId)) && (!request.status || m.status === request.status);
+};
+
+/** The last event in force that carries `personal` (admitted, corrected): the fold's personal data is that one's (or none once erased). */
+const lastPersonal = (events: RecordedEvent[]) => {
+  for (let i = events.length - 1; i >= 0; i--) if ('personal' in (events[i].data as object)) return i;
+  return -1;
+};
+
 /** The directory's `q`: typed without diacritics it matches any accented form, typed with them exactly. */
 function matchesName(doc: DirectoryMemberDoc, q: string | undefined): boolean {
   if (!q) return true;
@@ -40,15 +53,19 @@ function matchesName(doc: DirectoryMemberDoc, q: string | undefined): boolean {
  * `GET /members?asOf=`: the member list then, folded from personnel's log (the read model knows
  * only today). Each member's stream is folded up to the date or instant, so a member a merger
  * later moved is listed in their old branch; paged in memory with the directory's name cursor.
- * A unit's or a branch's list reads only the streams of the members ever placed in its branches
- * (PersonnelDirectory.placedIn): whoever was there then was placed there by then, so it costs
- * what those members cost, not the log. The whole register's list still reads the whole log.
+ * A unit's or a branch's list folds only the streams of the members ever placed in its branches
+ * (PersonnelDirectory.placedIn): whoever was there then was placed there by then. Those streams
+ * come from MemberStreams (kept as stored, read again only once they change), and are folded with
+ * their personal data sealed; only the members the filters keep have a name opened, one each (the
+ * one in force then): the names are needed to sort, so every member of the list, not of the page.
+ * The whole register's list still reads and opens the whole log.
  */
 @Injectable()
 export class MemberListAsOf {
   constructor(
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
     private readonly directory: PersonnelDirectory,
+    private readonly streams: MemberStreams,
   ) {}
 
   async list(request: MemberDirectoryRequest & { branchIds?: string[] }, asOf: AsOf) {
@@ -57,30 +74,42 @@ export class MemberListAsOf {
 
   /** Every member the request asks for as of then, in the directory's order (one fold: a CSV's pages are cut from it). */
   async matching(request: MemberDirectoryRequest & { branchIds?: string[] }, asOf: AsOf) {
-    const branches = request.branchIds ? new Set(request.branchIds) : undefined;
-    return (await this.membersThen(asOf, request.branchId ? [request.branchId] : request.branchIds))
+    const branchIds = request.branchId ? [request.branchId] : request.branchIds;
+    const members = branchIds ? await this.placedThen(asOf, branchIds, keptBy(request)) : (await this.everyMemberThen(asOf)).filter(keptBy(request));
+    return members
       .map(asDirectoryDoc)
-      .filter((d) => (!request.branchId || d.branchId === request.branchId) && (!branches || branches.has(d.branchId)) && (!request.status || d.status === request.status) && matchesName(d, request.q))
+      .filter((d) => matchesName(d, request.q))
       .sort((a, b) => (nameKey(a.sortName, a._id) < nameKey(b.sortName, b._id) ? -1 : 1));
   }
 
-  /** Every member admitted by then (of these branches' candidates when given), as they stood then: one fold per member stream. */
-  private async membersThen(asOf: AsOf, branchIds: string[] | undefined): Promise<Member[]> {
+  /** The members placed in these branches by then that `kept` keeps, as they stood then: folded sealed, then the kept ones' names opened. */
+  private async placedThen(asOf: AsOf, branchIds: string[], kept: (m: Member) => boolean): Promise<Member[]> {
+    // The directory must have read what the log holds now: a member placed a moment ago (dated back) is a candidate.
+    await this.directory.caughtUp();
+    const listed: Array<{ member: Member; events: RecordedEvent[] }> = [];
+    for (const stream of await this.streams.of(this.directory.placedIn(branchIds).map(memberStream))) {
+      const events = stream.filter((e) => inForce(e, asOf));
+      const member = foldRecorded(memberAggregate, events);
+      if (member.exists && kept(member)) listed.push({ member, events });
+    }
+    // All at once, as the sealing store opens a page of the log: the keys the vault has not cached are asked together, not one after another.
+    return Promise.all(listed.map(async ({ member, events }) => {
+      const last = lastPersonal(events);
+      if (last < 0) return member;
+      // Folded again with the personal data in force opened: evolve decides what of it stays (none once erased).
+      const data = events[last].data as { personal: unknown };
+      events[last] = { ...events[last], data: { ...data, personal: await this.streams.open(data.personal) } };
+      return foldRecorded(memberAggregate, events);
+    }));
+  }
+
+  /** Every member admitted by then, as they stood then: the whole log read and opened, one fold per member stream. */
+  private async everyMemberThen(asOf: AsOf): Promise<Member[]> {
     const streams = new Map<string, RecordedEvent[]>();
     const add = (e: RecordedEvent) => (streams.get(e.streamId) ?? streams.set(e.streamId, []).get(e.streamId)!).push(e);
-    if (branchIds) {
-      // The directory must have read what the log holds now: a member placed a moment ago (dated back) is a candidate.
-      await this.directory.caughtUp();
-      for (const e of await readStreamsOf(this.store, this.directory.placedIn(branchIds).map(memberStream))) if (inForce(e, asOf)) add(e);
-      return this.folded(streams);
-    }
     for (let after = 0, page = await this.store.readAll(after, PAGE); page.length > 0; after = page[page.length - 1].position, page = await this.store.readAll(after, PAGE)) {
       for (const e of page) if (e.streamId.startsWith(MEMBER_STREAM_PREFIX) && inForce(e, asOf)) add(e);
     }
-    return this.folded(streams);
-  }
-
-  private folded(streams: Map<string, RecordedEvent[]>): Member[] {
     return [...streams.values()].map((events) => foldRecorded(memberAggregate, events)).filter((m) => m.exists);
   }
 }

@@ -21,6 +21,11 @@ function opened<T>(sealed: SealedPersonalData, key: Buffer | undefined, unseal: 
   }
 }
 
+/** One sealed `personal` opened with its member's key; null once the key is shredded, as a read of its event gives it. */
+export async function openPersonal(sealed: SealedPersonalData, vault: Pick<KeyVault, 'find'>): Promise<PersonalData | null> {
+  return opened(sealed, await vault.find(sealed.keyId), unsealPersonal) ?? null;
+}
+
 export interface ShreddingOptions {
   /** False: `personal` stays sealed on read (a reader that needs the reasons, not the names). */
   openPersonal?: boolean;
