@@ -1,0 +1,222 @@
+/**
+ * Every projection of every service (the registry the rebuild CLI uses), rebuilt from an embedded
+ * register's logs into the embedded memory store and into FerretDB, each beside that store's own
+ * bulk insert of the same final documents, in the same run (issue 21: a projection rebuilds at
+ * ≥ 0.8× its store's own bulk insert, ratio = bulk insert time / rebuild time).
+ *
+ * The log: the PGlite event logs of an embedded data folder (REBUILD_DATA_DIR, e.g. a copy of a
+ * district grown by `npm run scale:generate`; it is opened read-write, so pass a copy), each service
+ * read as the CLI reads it (upcast, personnel's personal data opened with the member keys).
+ * The rebuild: `rebuildLive` as `npm run rebuild -- --mode live` runs it (a shadow copy built from
+ * position 0 by the runner's initial load, then switched in), timed whole; a proxy of the store
+ * times what it spends inserting (the initial load's writes), counting the rebuilt documents for
+ * the report, and switching in (FerretDB v1 copies the documents: it cannot rename our dotted
+ * collections). Beside it, the plain read of the same log
+ * (readAll pages, nothing done with the events), so that the rest shows the fold.
+ * The baseline: the rebuilt live copy's documents, read back, then inserted with plain insertMany
+ * calls of 1000 (the memory store: its `insert`) into an empty collection of the same indexes in
+ * the same store; only the inserts are timed.
+ *
+ * Run: REBUILD_DATA_DIR=/tmp/rb-district npm run bench:rebuild
+ *   env REGISTER_MONGO_URL (default mongodb://127.0.0.1:27017/), REBUILD_STORES (memory,ferretdb),
+ *   REBUILD_FERRET_EVENTS (FerretDB rebuilds only the first N events of each log), REBUILD_SERVICES.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
+import { createPglite, pgliteClient, SqlClient, SqlEventStore } from '@register/event-store';
+import { AnyProjection, liveTarget, logReaderOf, MemoryReadStore, MongoReadStore, ReadStore, rebuildLive } from '@register/read-models';
+import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
+import { environment, printTable, round, writeResults } from './bench-util';
+
+const DATA_DIR = process.env.REBUILD_DATA_DIR;
+const MONGO_URL = process.env.REGISTER_MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
+const STORES = (process.env.REBUILD_STORES ?? 'memory,ferretdb').split(',');
+const FERRET_EVENTS = Number(process.env.REBUILD_FERRET_EVENTS ?? Infinity);
+const PAGE = 1000;
+const BULK = 1000;
+const TARGET = 0.8;
+
+type Log = Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition' | 'readPages'>;
+
+/** Services that register projections for the rebuild CLI (`services/<name>/src/projections`). */
+function servicesWithProjections(): string[] {
+  if (process.env.REBUILD_SERVICES) return process.env.REBUILD_SERVICES.split(',');
+  const root = join(__dirname, '..', '..', 'services');
+  return readdirSync(root).filter((s) => ['.js', '.ts'].some((ext) => existsSync(join(root, s, 'src', `projections${ext}`))));
+}
+
+/** The log up to its n-th event only: what a rebuild of the first events reads. */
+function firstEvents(log: Log, until: number): Log {
+  return {
+    headPosition: async () => Math.min(until, await log.headPosition()),
+    readAll: async (after, limit) => (await log.readAll(after, limit)).filter((e) => e.position <= until),
+    subscribe: log.subscribe.bind(log),
+  };
+}
+
+async function positionOf(log: Log, n: number): Promise<number> {
+  let after = 0;
+  for (let left = n; left > 0; ) {
+    const page = await log.readAll(after, Math.min(PAGE, left));
+    if (page.length === 0) break;
+    after = page[page.length - 1].position;
+    left -= page.length;
+  }
+  return after;
+}
+
+/** The log read in the runner's pages, nothing done with the events: the floor under any rebuild from it. */
+async function plainRead(log: Log): Promise<{ events: number; seconds: number }> {
+  const head = await log.headPosition();
+  const t0 = performance.now();
+  let after = 0;
+  let events = 0;
+  for (;;) {
+    const page = await log.readAll(after, PAGE);
+    events += page.length;
+    if (page.length < PAGE || page[page.length - 1].position >= head) break;
+    after = page[page.length - 1].position;
+  }
+  return { events, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The store, with the time spent in each of its methods summed (ms); everything else passes through. */
+function timedStore<S extends ReadStore>(store: S): { store: S; spent: Record<string, number> } {
+  const spent: Record<string, number> = {};
+  const proxy = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || typeof key !== 'string') return value;
+      if (key === 'scan') return value.bind(target);
+      return (...args: unknown[]) => {
+        const t0 = performance.now();
+        const add = () => (spent[key] = (spent[key] ?? 0) + performance.now() - t0);
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(result instanceof Promise)) return result; // documentsOf, loaded: synchronous, not timed
+        return result.finally(add);
+      };
+    },
+  });
+  return { store: proxy, spent };
+}
+
+interface Row {
+  service: string;
+  projection: string;
+  store: string;
+  events: number;
+  documents: number;
+  readSeconds: number;
+  rebuildSeconds: number;
+  insertSeconds: number;
+  countSeconds: number;
+  switchInSeconds: number;
+  bulkSeconds: number;
+  ratio: number;
+}
+
+/** Inserts the documents with the store's own bulk insert into empty collections of the same indexes; seconds spent inserting. */
+async function bulkInsert(store: ReadStore, projection: AnyProjection, docs: Map<string, Record<string, unknown>[]>): Promise<number> {
+  const name = (c: string) => `bulk~${projection.name}.${c}`;
+  let ms = 0;
+  for (const [collection, list] of docs) {
+    await store.dropCollection(name(collection));
+    await store.ensureCollection(name(collection), projection.collections[collection]);
+    const t0 = performance.now();
+    for (let i = 0; i < list.length; i += BULK) {
+      const chunk = list.slice(i, i + BULK);
+      if (store instanceof MongoReadStore) await store.connection.db!.collection(name(collection)).insertMany(chunk as never[], { ordered: false });
+      else await store.insert(name(collection), chunk as never[]);
+    }
+    ms += performance.now() - t0;
+    await store.dropCollection(name(collection));
+  }
+  return ms / 1000;
+}
+
+async function measure(service: string, projection: AnyProjection, log: Log, events: { events: number; seconds: number }, raw: ReadStore): Promise<Row> {
+  const { store, spent } = timedStore(raw);
+  const t0 = performance.now();
+  // PGlite answers in the same thread without yielding to timers, so a long read of its log
+  // starves the lease's renewal timer: a lease long enough for the whole rebuild.
+  const report = await rebuildLive(log, store, projection, { owner: 'bench:rebuild', takeOverMs: 5000, leaseMs: 3_600_000 });
+  const rebuildSeconds = (performance.now() - t0) / 1000;
+  const docs = new Map<string, Record<string, unknown>[]>();
+  for (const c of Object.keys(projection.collections)) docs.set(c, await raw.find(liveTarget(projection).collection(c)));
+  const bulkSeconds = await bulkInsert(raw, projection, docs);
+  const documents = [...docs.values()].reduce((n, l) => n + l.length, 0);
+  return {
+    service,
+    projection: projection.name,
+    store: raw.kind,
+    events: report.events,
+    documents,
+    readSeconds: round(events.seconds, 3),
+    rebuildSeconds: round(rebuildSeconds, 3),
+    insertSeconds: round((spent.insert ?? 0) / 1000, 3),
+    countSeconds: round((spent.count ?? 0) / 1000, 3),
+    switchInSeconds: round((spent.renameCollection ?? 0) / 1000, 3),
+    bulkSeconds: round(bulkSeconds, 3),
+    ratio: round(bulkSeconds / rebuildSeconds, 3),
+  };
+}
+
+async function openLog(sql: SqlClient, service: string, schemas: EventSchemas): Promise<Log> {
+  const stored = new UpcastingEventStore(await SqlEventStore.open(sql, service), schemas);
+  const reader = logReaderOf(service);
+  return reader ? reader(stored, sql) : stored;
+}
+
+async function main(): Promise<void> {
+  if (!DATA_DIR) throw new Error('REBUILD_DATA_DIR: an embedded data folder (a copy: its logs are opened read-write)');
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const started = performance.now();
+  console.log(`rebuild bench on ${resolve(DATA_DIR)}; stores ${STORES.join(', ')}${Number.isFinite(FERRET_EVENTS) ? `; FerretDB: the first ${FERRET_EVENTS} events of each log` : ''}; load average ${load()}`);
+  const sql = pgliteClient(await createPglite(join(resolve(DATA_DIR), 'event-log')));
+  const database = `bench_rebuild_${process.pid}`;
+  const ferret = STORES.includes('ferretdb') ? await MongoReadStore.connect(MONGO_URL, database) : undefined;
+  const rows: Row[] = [];
+  try {
+    for (const service of servicesWithProjections()) {
+      const list = await loadProjections(parseArgs(['--service', service]));
+      const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
+      const log = await openLog(sql, service, schemas);
+      const whole = await plainRead(log);
+      const ferretLog = Number.isFinite(FERRET_EVENTS) && FERRET_EVENTS < whole.events ? firstEvents(log, await positionOf(log, FERRET_EVENTS)) : log;
+      const ferretRead = ferretLog === log ? whole : await plainRead(ferretLog);
+      console.log(`${service}: ${whole.events} events, read in ${round(whole.seconds, 2)} s; ${list.length} projection(s)`);
+      for (const { projection } of list) {
+        if (STORES.includes('memory')) {
+          const memory = new MemoryReadStore();
+          rows.push(await measure(service, projection, log, whole, memory));
+          await memory.close();
+          console.log(`  ${projection.name} memory: ${JSON.stringify(rows[rows.length - 1])} (load ${load()})`);
+        }
+        if (ferret) {
+          rows.push(await measure(service, projection, ferretLog, ferretRead, ferret));
+          console.log(`  ${projection.name} ${ferret.kind}: ${JSON.stringify(rows[rows.length - 1])} (load ${load()})`);
+        }
+      }
+    }
+  } finally {
+    if (ferret) {
+      await ferret.connection.db!.dropDatabase();
+      await ferret.close();
+    }
+    await sql.close();
+  }
+  printTable(
+    ['projection', 'store', 'events', 'documents', 'log read s', 'rebuild s', 'of which: insert s', 'count s', 'switch-in s', 'bulk insert s', 'ratio', 'target', ''],
+    rows.map((r) => [`${r.service}/${r.projection}`, r.store, r.events, r.documents, r.readSeconds, r.rebuildSeconds, r.insertSeconds, r.countSeconds, r.switchInSeconds, r.bulkSeconds, r.ratio, `≥ ${TARGET}`, r.ratio >= TARGET ? 'ok' : 'BELOW']),
+    'Rebuild (rebuildLive from the log) vs the same store\'s bulk insert of the same final documents, same run; ratio = bulk insert s / rebuild s',
+  );
+  const file = writeResults('rebuild', { environment: environment(), dataDir: resolve(DATA_DIR), ferretEvents: Number.isFinite(FERRET_EVENTS) ? FERRET_EVENTS : 'all', target: TARGET, loadAverageAtEnd: load(), rows });
+  console.log(`\n${round((performance.now() - started) / 1000, 1)} s in all; load average ${load()}; figures in ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
