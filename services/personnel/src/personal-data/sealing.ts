@@ -128,6 +128,8 @@ class KeyLookups {
 export class SqlKeyVault implements KeyVault {
   /** key id → key, or null once shredded; in order of last use, the oldest first. */
   private readonly cache = new Map<string, Buffer | null>();
+  /** The keys this process shredded, never evicted (erasures are few): see remember. */
+  private readonly shredded = new Set<string>();
   private readonly lookups: KeyLookups;
 
   private constructor(
@@ -172,6 +174,7 @@ export class SqlKeyVault implements KeyVault {
       `insert into ${this.table} (key_id, key, shredded_at) values ($1, null, now()) on conflict (key_id) do update set key = null, shredded_at = coalesce(${this.table}.shredded_at, now())`,
       [keyId],
     );
+    this.shredded.add(keyId);
     this.remember(keyId, null);
   }
 
@@ -184,8 +187,12 @@ export class SqlKeyVault implements KeyVault {
     return known;
   }
 
+  /**
+   * A tombstone never gives way to a key: on a pool a look-up's snapshot can predate a shredding
+   * that commits before its answer arrives, and that key, cached, would open the member's data again.
+   */
   private remember(keyId: string, stored: Buffer | Uint8Array | null | undefined): Buffer | undefined {
-    const key = stored ? Buffer.from(stored) : null;
+    const key = stored && !this.shredded.has(keyId) && this.cache.get(keyId) !== null ? Buffer.from(stored) : null;
     this.cache.delete(keyId);
     this.cache.set(keyId, key);
     if (this.cache.size > this.cachedKeys) this.cache.delete(this.cache.keys().next().value!);

@@ -67,6 +67,32 @@ describe('the key table (SqlKeyVault)', () => {
     await expect(auditors.shred('m3')).rejects.toThrow(/read only/);
     await db.close();
   });
+
+  it('a read that started before a shredding and answers after it (another connection of the pool) does not put the key back in the cache', async () => {
+    const { db, sql, table } = await countingDatabase();
+    await (await SqlKeyVault.open(sql, table)).keyFor('m1');
+    const vault = await SqlKeyVault.open(sql, table); // m1's key not cached here
+    // The key look-up runs now (its snapshot has the key), its answer is held until the shredding has committed.
+    let answer!: () => void;
+    let sent!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const lookupSent = new Promise<void>((resolve) => (sent = resolve));
+    const query = sql.query;
+    sql.query = <R>(text: string, params?: unknown[]) => {
+      const rows = query<R>(text, params);
+      if (!text.startsWith('select key_id')) return rows;
+      sent();
+      return held.then(() => rows);
+    };
+    const reading = vault.find('m1');
+    await lookupSent;
+    await vault.shred('m1');
+    answer();
+    await reading;
+    expect(await vault.find('m1')).toBeUndefined();
+    expect(await vault.keyFor('m1')).toBeUndefined();
+    await db.close();
+  });
 });
 
 /** A log in memory, paged as readAll pages it: what the personnel log holds at rest. */
