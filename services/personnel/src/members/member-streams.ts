@@ -7,10 +7,10 @@ import { isSealed, KeyVault } from '../personal-data/sealing';
 import { openPersonal } from '../personal-data/shredding-event-store';
 
 /**
- * Events kept at most, the least recently read streams dropped first: a large district's member
- * streams are ~50,000 events in all, a province's ~370,000.
+ * Events kept at most, the least recently read streams dropped first: enough for a large
+ * district's member streams, bounded in memory (a sealed event costs about 1.2 KB of heap, docs/scale.md).
  */
-const MAX_EVENTS = 200_000;
+const MAX_EVENTS = 50_000;
 
 /** What a fold as of a date needs of an event: its free text (reason, decision) is left out. */
 const slim = (e: RecordedEvent): RecordedEvent => ({ ...e, metadata: { effectiveDate: e.metadata.effectiveDate } as RecordedEvent['metadata'] });
