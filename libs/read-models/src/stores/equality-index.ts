@@ -1,12 +1,8 @@
 import { Doc } from '../document';
+import { Found, isKey, Key, lookedUp, planOf, RangeOperator } from './index-plan';
 
-/** A value an index keys by: compared by type and value, as MongoDB compares an equality (Map keys do the same). */
-type Key = string | number | boolean;
 const LOOSE = Symbol('loose');
-
-function isKey(v: unknown): v is Key {
-  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v));
-}
+const NONE: ReadonlySet<string> = new Set();
 
 /** What a document is indexed under for one field: its scalar, each scalar of its array, LOOSE for what cannot be keyed. */
 function keysOf(v: unknown): Array<Key | typeof LOOSE> {
@@ -42,14 +38,17 @@ export interface Candidates {
 }
 
 /**
- * The memory store's equality indexes on one collection: for each indexed field, value → ids (each
- * element of an array, as MongoDB's multikey indexes). A look-up gives candidates, a superset of
- * the documents the condition matches, in the collection map's order (so that mingo, which then
- * tests the whole filter, answers exactly what a scan answers, ties in a sort included).
+ * The memory store's indexes on one collection: for each indexed field, value → ids (each element
+ * of an array, as MongoDB's multikey indexes), and, from the first range read on the field, its
+ * string values in order. A look-up gives candidates, a superset of the documents the filter
+ * matches, in the collection map's order (so that mingo, which then tests the whole filter,
+ * answers exactly what a scan answers, ties in a sort included).
  */
 export class EqualityIndexes {
   private readonly byField = new Map<string, Map<Key | typeof LOOSE, Set<string>>>();
   private readonly paths = new Map<string, string[]>();
+  /** A field's string keys in JavaScript's order (mingo's for strings), once a range was read on it; kept as keys come and go. */
+  private readonly ordered = new Map<string, string[]>();
   /** Per document: its place in the map's order (kept when a key is set again, as Map keeps it) and what it is indexed under. */
   private readonly entries = new Map<string, { seq: number; keys: Array<[string, Key | typeof LOOSE]> }>();
   private next = 0;
@@ -69,24 +68,61 @@ export class EqualityIndexes {
   }
 
   /**
-   * The candidate ids for the filter's top-level equalities (`{f: scalar}`, `{f: {$in: [scalars]}}`)
-   * on indexed fields, the fewest of them; undefined when none can be looked up (the caller scans).
+   * The candidate ids of the filter (index-plan.ts: the fewest of a conjunction's look-ups, an
+   * `$or`'s branches joined); undefined when none can be looked up (the caller scans).
    */
   candidates(filter: Record<string, unknown>): Candidates | undefined {
-    let best: Set<string> | undefined;
-    let loose = false;
-    for (const [field, cond] of Object.entries(filter)) {
-      const index = this.byField.get(field);
-      const values = index && lookedUp(cond);
-      if (!values) continue;
-      const ids = new Set<string>(index.get(LOOSE));
-      const looseHere = ids.size > 0;
-      for (const v of values) for (const id of index.get(v) ?? []) ids.add(id);
-      if (!best || ids.size < best.size) [best, loose] = [ids, looseHere];
+    const found = planOf(filter, this);
+    // As many as there are documents (a whole district's branches): a scan tests no more, and sorts nothing.
+    if (!found || found.size >= this.entries.size) return undefined;
+    const union = new Set<string>();
+    for (const ids of found.sets) for (const id of ids) union.add(id);
+    const placed = [...union].map((id) => [this.entries.get(id)!.seq, id] as const).sort((a, b) => a[0] - b[0]);
+    return { ids: placed.map(([, id]) => id), exact: this.answersExactly(filter) };
+  }
+
+  /** Whether the filter is one equality on an indexed field with no unkeyed document: its look-up is its answer. */
+  private answersExactly(filter: Record<string, unknown>): boolean {
+    const fields = Object.keys(filter);
+    const index = fields.length === 1 ? this.byField.get(fields[0]) : undefined;
+    return !!index && !index.has(LOOSE) && lookedUp(filter[fields[0]]) !== undefined;
+  }
+
+  /** Whether the field is indexed. */
+  indexes(field: string): boolean {
+    return this.byField.has(field);
+  }
+
+  /** The documents whose field may equal one of the values: theirs, and the unkeyed ones. */
+  equal(field: string, values: readonly Key[]): Found {
+    const index = this.byField.get(field)!;
+    const sets = [index.get(LOOSE) ?? NONE, ...values.map((v) => index.get(v) ?? NONE)];
+    return { sets, size: sets.reduce((n, ids) => n + ids.size, 0) };
+  }
+
+  /**
+   * The documents whose field may hold a string in the range (one bound: an array's elements may
+   * each meet another): those keyed by one, and the unkeyed ones; mingo compares a string bound
+   * with strings only. Undefined when they would be more than `cap` (another look-up is fewer).
+   */
+  range(field: string, operator: RangeOperator, bound: string, cap: number): Found | undefined {
+    const index = this.byField.get(field)!;
+    const keys = this.orderedKeys(field, index);
+    const [from, to] = operator === '$gt' || operator === '$gte' ? [firstAfter(keys, bound, operator === '$gte'), keys.length] : [0, firstAfter(keys, bound, operator === '$lt')];
+    const sets: ReadonlySet<string>[] = [index.get(LOOSE) ?? NONE];
+    let size = sets[0].size;
+    for (let i = from; i < to && size <= cap; i++) {
+      const ids = index.get(keys[i])!;
+      sets.push(ids);
+      size += ids.size;
     }
-    if (!best) return undefined;
-    const ids = [...best].sort((a, b) => this.entries.get(a)!.seq - this.entries.get(b)!.seq);
-    return { ids, exact: !loose && Object.keys(filter).length === 1 };
+    return size <= cap ? { sets, size } : undefined;
+  }
+
+  private orderedKeys(field: string, index: Map<Key | typeof LOOSE, Set<string>>): string[] {
+    let keys = this.ordered.get(field);
+    if (!keys) this.ordered.set(field, (keys = [...index.keys()].filter((k): k is string => typeof k === 'string').sort()));
+    return keys;
   }
 
   private add(id: string, doc: Doc, seq: number): void {
@@ -95,7 +131,11 @@ export class EqualityIndexes {
       const value = valueAt(doc, this.paths.get(field)!);
       for (const key of value === LOOSE_VALUE ? [LOOSE as typeof LOOSE] : keysOf(value)) {
         let ids = index.get(key);
-        if (!ids) index.set(key, (ids = new Set()));
+        if (!ids) {
+          index.set(key, (ids = new Set()));
+          const order = typeof key === 'string' && this.ordered.get(field);
+          if (order) order.splice(firstAfter(order, key, true), 0, key);
+        }
         ids.add(id);
         keys.push([field, key]);
       }
@@ -109,21 +149,25 @@ export class EqualityIndexes {
     for (const [field, key] of entry.keys) {
       const ids = this.byField.get(field)!.get(key)!;
       ids.delete(id);
-      if (ids.size === 0) this.byField.get(field)!.delete(key);
+      if (ids.size > 0) continue;
+      this.byField.get(field)!.delete(key);
+      const order = typeof key === 'string' && this.ordered.get(field);
+      if (order) order.splice(firstAfter(order, key, true), 1);
     }
     this.entries.delete(id);
     return entry.seq;
   }
 }
 
-/** The values a condition is an equality to, when all are scalars (null matches missing fields: never looked up). */
-function lookedUp(cond: unknown): Key[] | undefined {
-  if (isKey(cond)) return [cond];
-  if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return undefined;
-  const keys = Object.keys(cond);
-  const values = (cond as Record<string, unknown>).$in;
-  if (keys.length !== 1 || keys[0] !== '$in' || !Array.isArray(values) || !values.every(isKey)) return undefined;
-  return values;
+/** The first place in the ordered keys whose key is after the bound (or at it, `orAt`). */
+function firstAfter(keys: readonly string[], bound: string, orAt: boolean): number {
+  let [lo, hi] = [0, keys.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < bound || (!orAt && keys[mid] === bound)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The fields a collection's declared indexes can answer an equality on: each index's first field (a compound index's prefix), nested ones by their path. */

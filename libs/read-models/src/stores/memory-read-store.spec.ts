@@ -78,8 +78,10 @@ function seeded(seed: number): () => number {
 
 // Values of every kind an equality meets: strings and numbers alike in print, arrays (multikey),
 // null and missing, objects and nested arrays (never keyed), a date.
-const VALUES: unknown[] = ['a', 'b', 'c', 1, '1', 2, true, false, null, undefined, ['a', 'b'], [1, 'c'], [], { x: 1 }, [['a']], [null, 'b'], new Date(0)];
+const VALUES: unknown[] = ['a', 'b', 'c', 'b2', '', 1, '1', 2, true, false, null, undefined, ['a', 'b'], [1, 'c'], ['c', 'a'], [], { x: 1 }, [['a']], [null, 'b'], new Date(0)];
 const LOOKUPS: unknown[] = ['a', 'b', 'c', 1, '1', 2, true, null, { $in: ['a', 1] }, { $in: ['c', true, 'z'] }, { $in: [] }, { $in: ['a', null] }, { $ne: 'a' }, ['a', 'b'], { x: 1 }];
+// Ranges with a string bound (looked up in order), one with others beside it, and bounds that are not strings (never looked up).
+const RANGES: unknown[] = [{ $gt: 'a' }, { $gte: 'b' }, { $lt: 'b' }, { $lte: '1' }, { $gt: '', $lt: 'c' }, { $gte: 'a', $lte: 'b' }, { $gt: 'a', $ne: 'b2' }, { $in: ['a', 'c'], $gt: 'a' }, { $gt: 1 }, { $lt: null }, { $lte: new Date(1) }];
 // A nested field's path meets objects, arrays on the way (never keyed), scalars, nothing.
 const NESTED: unknown[] = [undefined, 'a', null, {}, { u: 'a' }, { u: 1 }, { u: ['a', 'b'] }, { u: null }, [{ u: 'a' }], { u: { x: 1 } }, { u: [['a']] }];
 const INDEXES: CollectionSpec = { indexes: [{ key: { f: 1, g: 1 } }, { key: { g: 1 } }, { key: { h: -1 as const } }, { key: { 's.u': 1 } }] };
@@ -97,11 +99,22 @@ describe('MemoryReadStore equality indexes', () => {
     return doc;
   };
 
-  /** Every read the two stores are compared by: equalities, $in, conjunctions, sorted pages, projections, counts. */
+  /** Conditions on fields, joined by `$or` and `$and` (a branch on an unindexed field included), as the directory's reads join them. */
+  const randomFilter = (random: () => number, depth = 0): Record<string, unknown> => {
+    const joined = depth < 2 ? random() : 1;
+    const parts = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomFilter(random, depth + 1));
+    if (joined < 0.2) return { $or: parts() };
+    if (joined < 0.3) return { $and: parts() };
+    const filter: Record<string, unknown> = { [pick(random, ['f', 'g', 'h', 's.u'])]: pick(random, [...LOOKUPS, ...RANGES]) };
+    if (random() < 0.4) filter[pick(random, ['f', 'g', 'h', 'n', 's.u'])] = pick(random, [...LOOKUPS, ...RANGES, 0, 3]);
+    if (depth < 2 && random() < 0.15) filter.$or = parts();
+    return filter;
+  };
+
+  /** Every read the two stores are compared by: equalities, $in, ranges, conjunctions, $or and $and, sorted pages, projections, counts. */
   async function sameAnswers(indexed: MemoryReadStore, plain: MemoryReadStore, collection: string, random: () => number): Promise<void> {
     for (let i = 0; i < 8; i++) {
-      const filter: Record<string, unknown> = { [pick(random, ['f', 'g', 'h', 's.u'])]: pick(random, LOOKUPS) };
-      if (random() < 0.4) filter[pick(random, ['f', 'g', 'h', 'n', 's.u'])] = pick(random, [...LOOKUPS, 0, 3]);
+      const filter = randomFilter(random);
       const options = pick<FindOptions>(random, [{}, { sort: { n: 1 } }, { sort: { n: -1, _id: 1 }, skip: 1, limit: 3 }, { limit: 2 }, { fields: { f: 1 } }, { readOnly: true }, { readOnly: true, fields: { s: 1 } }]);
       expect(await indexed.find(collection, filter, options)).toEqual(await plain.find(collection, filter, options));
       expect(await indexed.count(collection, filter)).toBe(await plain.count(collection, filter));
@@ -223,14 +236,53 @@ describe('MemoryReadStore indexed reads', () => {
     expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 30 + 2 + 2, walks: 0 });
   });
 
-  it('given a filter no index answers (null, an operator, an unindexed field), when it is read, then the collection is scanned', async () => {
+  it('given a filter no index answers (null, an operator, an unindexed field, an $or with such a branch), when it is read, then the collection is scanned', async () => {
     const { store, docs } = await counted();
     await store.count('members', { branchId: 'b0' }); // the index built
     docs.walks = 0;
     await store.count('members', { branchId: null });
     await store.count('members', { branchId: { $ne: 'b1' } });
     await store.count('members', { sortName: 'n1' });
-    expect(docs.walks).toBe(3);
+    await store.count('members', { $or: [{ branchId: 'b1' }, { sortName: 'n1' }] });
+    await store.count('members', { branchId: { $gt: 1 } });
+    expect(docs.walks).toBe(5);
+  });
+
+  it("given the directory's filter (its branches' members settled by today, or with a change pending after it), when a page is read, then only those members and the pending ones are visited", async () => {
+    // 3,000 members in 100 branches, every 500th with a change dated after today (all in b0)
+    const members = Array.from({ length: 3000 }, (_, n) => ({ _id: `m${n}`, branchId: `b${n % 100}`, sortName: `n${n % 7}`, settledOn: n % 500 === 0 ? `2027-0${1 + (n % 9)}-01` : `2019-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}` }));
+    const spec: CollectionSpec = { indexes: [{ key: { sortName: 1, _id: 1 } }, { key: { branchId: 1, sortName: 1 } }, { key: { settledOn: 1 } }] };
+    const [store, plain] = [new MemoryReadStore(), new MemoryReadStore()];
+    const docs = new CountingMap<string, Doc>();
+    (store as unknown as { collections: Map<string, Map<string, Doc>> }).collections.set('members', docs);
+    for (const s of [store, plain]) {
+      await s.ensureCollection('members', s === store ? spec : {});
+      await s.insert('members', members);
+    }
+    const today = '2026-12-03';
+    const directory = { $or: [{ branchId: { $in: ['b1', 'b2'] }, settledOn: { $lte: today } }, { settledOn: { $gt: today } }] };
+    // the next page, as afterName joins it
+    const next = { $and: [directory, { $or: [{ sortName: { $gt: 'n3' } }, { sortName: 'n3', _id: { $gt: 'm1102' } }] }] };
+    const page = { sort: { sortName: 1, _id: 1 }, limit: 51 } as const;
+    await store.count('members', { branchId: 'b0' }); // the index is built on first use: one walk
+    docs.gets = docs.walks = 0;
+    const first = await store.find('members', directory, page);
+    expect(first).toEqual(await plain.find('members', directory, page));
+    expect(first).toHaveLength(51);
+    expect(await store.find('members', next, page)).toEqual(await plain.find('members', next, page));
+    expect(await store.count('members', directory)).toBe(60 + 6);
+    // each read looked its 60 members and 6 pending ones up by key: none walked the 3,000
+    expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 3 * 66, walks: 0 });
+  });
+
+  it('given a filter whose look-up finds as many as there are documents (every branch of a district), when it is read, then the collection is scanned, once', async () => {
+    const { store, docs } = await counted();
+    await store.count('members', { branchId: 'b0' }); // the index built
+    docs.gets = docs.walks = 0;
+    const everyBranch = { branchId: { $in: Array.from({ length: 100 }, (_, n) => `b${n}`) } };
+    expect(await store.count('members', everyBranch)).toBe(3000);
+    expect((await store.find('members', everyBranch, { sort: { sortName: 1, _id: 1 }, limit: 2 })).map((d) => d._id)).toEqual(['m0', 'm1001']);
+    expect({ gets: docs.gets, walks: docs.walks }).toEqual({ gets: 0, walks: 2 });
   });
 
   it('given a document changed in place behind the store (a batch planned on the initial load\'s documents), when its write is refused by the guard, then the index follows the document', async () => {

@@ -11,10 +11,12 @@ import { applyUpdate, Update } from '../updater';
  * The embedded read store: documents in memory with MongoDB's query (mingo) and update semantics,
  * kept across restarts by the embedded snapshot (snapshotState/restoreState: its collections and
  * journals, checkpoints included, so each runner resumes from its own), else rebuilt from the log. Single process, so the guard
- * is always checked (it is free). A declared index's first field is an equality index (built on
- * first use, then kept on every write): a filter with an equality or `$in` on it tests only the
- * documents looked up, not the whole collection (a district's 30,000 members), and a filter of one
- * such equality, answered exactly by the index, is not tested at all; other filters scan.
+ * is always checked (it is free). A declared index's first field is indexed (built on first use,
+ * then kept on every write; its values in order from the first range read on it): a filter with an
+ * equality, `$in` or string range on it, or an `$or` whose every branch has one (the directory's
+ * today), tests only the documents looked up, not the whole collection (a district's 30,000
+ * members), and a filter of one such equality, answered exactly by the index, is not tested at
+ * all; other filters scan.
  * Results are copies, unless the caller reads them only (`readOnly`).
  */
 export class MemoryReadStore implements ReadStore {
