@@ -13,6 +13,7 @@ interface Job {
   until: number | null;
   depth: number;
   application: string;
+  pageJson: string;
 }
 
 /**
@@ -22,7 +23,7 @@ interface Job {
  * queried); ends early, and ends the worker, when the caller stops iterating.
  */
 export async function* readAheadPages(connectionString: string, schema: string, after: number, pageSize: number, until?: number): AsyncGenerator<RecordedEvent[]> {
-  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, depth: DEPTH, application: READ_AHEAD_APPLICATION };
+  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, depth: DEPTH, application: READ_AHEAD_APPLICATION, pageJson: PAGE_JSON };
   const worker = new Worker(`(${readAheadWorker.toString()})()`, { eval: true, workerData: job });
   const ready: Array<string | null> = [];
   let failure: Error | undefined;
@@ -37,22 +38,31 @@ export async function* readAheadPages(connectionString: string, schema: string, 
       const page = ready.shift()!;
       if (page === null) return;
       worker.postMessage('more');
-      yield decode(page);
+      yield decodePage(page);
     }
   } finally {
     await worker.terminate();
   }
 }
 
+/**
+ * A page of `events` rows (aliased `page`) as one JSON text built by PostgreSQL: an array per row in
+ * decodePage's order. Each value is what a row read column by column gives (the contract tests
+ * compare them): recorded_at is stored to the millisecond (sql-schema.ts), so to_char's text is what
+ * toISOString gives; jsonb goes into the array as it is.
+ */
+export const PAGE_JSON = `coalesce(json_agg(json_build_array(event_id, stream_id, revision, position, type, schema_version, data, metadata,
+        to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by position)::text, '[]')`;
+
 type Row = [string, string, number, number, string, number, unknown, RecordedEvent['metadata'], string];
 
 /**
- * A page as PostgreSQL encodes it for the worker: rows as arrays (parsed faster than objects, and
- * no key repeated), made plain events here, with the fields in readAll's order. Measured against keeping
+ * A page as PostgreSQL encodes it (PAGE_JSON, for the worker and SqlEventStore.readAll): rows as
+ * arrays (parsed faster than objects, and no key repeated), made plain events here, with the fields in readAll's order. Measured against keeping
  * `metadata` as text parsed on first read: the accessor that needs made each event cost more to
  * build and to read than parsing the metadata with the rest (a 1M-event rebuild, docs/read-models.md).
  */
-function decode(page: string): RecordedEvent[] {
+export function decodePage(page: string): RecordedEvent[] {
   const rows = JSON.parse(page) as Row[];
   const events = new Array<RecordedEvent>(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -69,13 +79,11 @@ export const READ_AHEAD_APPLICATION = 'register-read-ahead';
  * The worker, as source text (evaluated, so that it runs the same from the compiled build and under
  * ts-jest). Plain JavaScript only: no imports, no closure over this module.
  *
- * PostgreSQL builds each page's JSON text itself (json_agg of one array per row, see `decode`) and
+ * PostgreSQL builds each page's JSON text itself (PAGE_JSON, see `decodePage`) and
  * the worker passes it on as it came: the page is one field of one row. Building the rows in the
  * worker instead (pg's row parsing, a template string per row) cost about 10 µs of the worker's
  * CPU per event, on a 2-core machine where a rebuild's fold, the worker and PostgreSQL share the
- * cores (docs/read-models.md). Each value is what SqlEventStore's toRecorded gives (the contract
- * test compares them): recorded_at is stored to the millisecond (sql-schema.ts), so to_char's text
- * is what toISOString gives; jsonb goes into the array as it is.
+ * cores (docs/read-models.md).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 function readAheadWorker(): void {
@@ -90,9 +98,7 @@ function readAheadWorker(): void {
     credits++;
     resume?.();
   });
-  const sql = `select count(*) as n, max(position) as last,
-      coalesce(json_agg(json_build_array(event_id, stream_id, revision, position, type, schema_version, data, metadata,
-        to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by position), '[]') as page
+  const sql = `select count(*) as n, max(position) as last, ${job.pageJson} as page
     from (select * from ${job.schema}.events where position > $1 and ($3::bigint is null or position <= $3) order by position limit $2) page`;
   (async () => {
     await client.connect();

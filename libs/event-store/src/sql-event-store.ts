@@ -18,6 +18,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '@register/event-sourcing';
+import { decodePage, PAGE_JSON } from './read-ahead';
 import { SqlLogChain } from './sql-log-chain';
 import { schemaSql } from './sql-schema';
 
@@ -135,9 +136,17 @@ export class SqlEventStore implements EventStore {
     return ids.length > STREAMS_PER_QUERY ? events.sort((a, b) => a.position - b.position) : events;
   }
 
+  /**
+   * A page of the log as one JSON text built by the database (PAGE_JSON), parsed once: on PGlite,
+   * decoding the rows column by column (its wire protocol, each jsonb parsed apart) and then making
+   * each row an event cost more than running the query itself (docs/scale.md, bench:rebuild).
+   */
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    const { rows } = await this.sql.query<EventRow>(`select ${COLUMNS} from ${this.schema}.events where position > $1 order by position limit $2`, [after, limit]);
-    return rows.map(toRecorded);
+    const { rows } = await this.sql.query<{ page: string }>(
+      `select ${PAGE_JSON} as page from (select * from ${this.schema}.events where position > $1 order by position limit $2) page`,
+      [after, limit],
+    );
+    return decodePage(rows[0].page);
   }
 
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
