@@ -2,6 +2,7 @@ import * as v8 from 'node:v8';
 import { EventStore, RecordedEvent, Snapshot, SnapshotStore } from '@register/event-sourcing';
 import { PersonnelEvent } from '@register/contracts';
 import { admitted, appointed, huong } from '../domain/fixtures';
+import { InMemoryKeyVault } from '../personal-data/sealing';
 import { PersonnelDirectory } from './personnel-directory';
 
 const SECRET = 'a-fingerprint-secret-for-tests';
@@ -215,5 +216,48 @@ describe("the write side's view kept across a restart (the embedded start's snap
     await view.onModuleInit();
     expect(() => view.restoreState(original.snapshotState())).toThrow(/before it follows its log/);
     await view.onModuleDestroy();
+  });
+});
+
+describe("the write side's view and erasures", () => {
+  /** A vault that records what the view told it. */
+  const vaultTold = () => {
+    const told: string[] = [];
+    const vault = new InMemoryKeyVault();
+    vault.erased = (keyId: string) => void told.push(keyId);
+    return { vault, told };
+  };
+  const erased = (memberId: string) => recorded({ type: 'MemberPersonalDataErased', data: { memberId, erasedOn: '2025-01-01' } });
+
+  it('tells its vault of each erasure it applies (the key a tombstone on this instance, the row shredded if still live)', () => {
+    const { vault, told } = vaultTold();
+    const view = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore, undefined, SECRET, vault);
+    for (const e of [admitted('m1', 'b1'), admitted('m2', 'b1')]) view.apply(recorded(e));
+    view.apply(erased('m2'));
+    view.apply(erased('mx')); // a member the view never saw admitted: their key is shredded all the same
+    expect(told).toEqual(['m2', 'mx']);
+  });
+
+  it('a start from a snapshot (its own, or the embedded start\'s) tells its vault again of every erasure the snapshot holds: a row an erasure left live before a crash is shredded', async () => {
+    const saved: Array<[string, Snapshot]> = [];
+    const snapshots: SnapshotStore = { load: async (n) => saved.filter(([k]) => k === n).pop()?.[1], save: async (n, s) => void saved.push([n, s]) };
+    const log = [recorded(admitted('m1', 'b1')), recorded(admitted('m2', 'b1')), erased('m1'), recorded(admitted('m3', 'b1'))];
+    const first = new PersonnelDirectory(logOf(log, []), snapshots, SECRET, vaultTold().vault);
+    await first.onModuleInit();
+    await first.onModuleDestroy();
+
+    const subscribedAfter: number[] = [];
+    const own = vaultTold();
+    const resumed = new PersonnelDirectory(logOf(log, subscribedAfter), snapshots, SECRET, own.vault);
+    await resumed.onModuleInit();
+    const embedded = vaultTold();
+    const restored = new PersonnelDirectory(logOf(log, subscribedAfter), undefined, SECRET, embedded.vault);
+    restored.restoreState(v8.deserialize(v8.serialize(first.snapshotState())));
+    await restored.onModuleInit();
+
+    expect(subscribedAfter).toEqual([log[log.length - 1].position, log[log.length - 1].position]); // nothing of the log applied again
+    expect([own.told, embedded.told]).toEqual([['m1'], ['m1']]);
+    await resumed.onModuleDestroy();
+    await restored.onModuleDestroy();
   });
 });

@@ -4,8 +4,9 @@ import { MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
 import { ReadModelBehind } from '@register/read-models';
 import { FINGERPRINT_SECRET, SnapshotPart } from '@register/service-kit';
 import { IN_UNION } from '../domain/facts';
+import { KeyVault } from '../personal-data/sealing';
 import { NamesakeIndex, NamesakeIndexData, NamesakeIndexJson } from './namesake-index';
-import { PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
+import { PERSONNEL_KEYS, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 
 /** How long a start waits for the view to read the log before it serves anyway (commands then wait, or 503). */
@@ -31,6 +32,7 @@ interface DirectoryState {
   posts: Map<string, HeldPost[]>;
   namesakes: { toJSON(): NamesakeIndexJson | undefined };
   placed: Map<string, Set<string>>;
+  erased: Set<string>;
 }
 
 /** The view as the embedded start's snapshot keeps it: everything, the order of each branch's members and each namesake's slot included. */
@@ -42,14 +44,16 @@ interface DirectoryPartState {
   namesakes: NamesakeIndexData;
   /** @2: branch id → every member ever placed there. */
   placed: Map<string, string[]>;
+  /** @3: the members whose personal data was erased. */
+  erased: string[];
 }
 
 /** The view as JSON, for its snapshots; the index by branch is rebuilt from the members, the namesakes' from their keyed hashes. */
 const codec: SnapshotCodec<DirectoryState> = {
-  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts], namesakes: s.namesakes.toJSON(), placed: [...s.placed].map(([branchId, ids]) => [branchId, [...ids]]) }),
+  encode: (s) => ({ members: [...s.members.values()], posts: [...s.posts], namesakes: s.namesakes.toJSON(), placed: [...s.placed].map(([branchId, ids]) => [branchId, [...ids]]), erased: [...s.erased] }),
   decode: (json) => {
-    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]>; namesakes?: NamesakeIndexJson; placed: Array<[string, string[]]> };
-    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts), namesakes: { toJSON: () => j.namesakes }, placed: new Map(j.placed.map(([branchId, ids]) => [branchId, new Set(ids)])) };
+    const j = json as { members: ViewMember[]; posts: Array<[string, HeldPost[]]>; namesakes?: NamesakeIndexJson; placed: Array<[string, string[]]>; erased: string[] };
+    return { members: new Map(j.members.map((m) => [m.id, m])), posts: new Map(j.posts), namesakes: { toJSON: () => j.namesakes }, placed: new Map(j.placed.map(([branchId, ids]) => [branchId, new Set(ids)])), erased: new Set(j.erased) };
   },
 };
 
@@ -69,11 +73,17 @@ const codec: SnapshotCodec<DirectoryState> = {
  *
  * Embedded, the view is also a part of the start's snapshot (SnapshotPart): given back before the
  * start, it follows the log from the position it had then, and its own snapshot is not read.
+ *
+ * Erasures: every instance's view applies every MemberPersonalDataErased, and tells its vault
+ * (KeyVault.erased), so that this instance no longer opens the member's key even if another
+ * instance took the erasure, and the key row is shredded (again, idempotently) if the instance that
+ * took it failed to. A start given a snapshot tells the vault of every erasure the snapshot holds
+ * (one statement for the rows still live), so an erasure applied before a crash is not forgotten.
  */
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
-  readonly snapshotVersion = 2;
+  readonly snapshotVersion = 3;
   /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
   readonly ownLog = true;
   private members = new Map<string, ViewMember>();
@@ -86,6 +96,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
    * `asOf` member list of those branches, whose streams alone are then read (MemberListAsOf).
    */
   private placed = new Map<string, Set<string>>();
+  /** The members whose personal data was erased (few). */
+  private erased = new Set<string>();
   /** Told the stream of every event the view applies (MemberStreams forgets what it kept of it). */
   private readonly appliedListeners: Array<(streamId: string) => void> = [];
   /** Whether the embedded start gave the view back (restoreState): then it does not read its own snapshot. */
@@ -102,11 +114,13 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
     @Optional() @Inject(PERSONNEL_SNAPSHOTS) snapshotStore?: SnapshotStore,
     @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
+    @Optional() @Inject(PERSONNEL_KEYS) private readonly keys?: KeyVault | null,
   ) {
     this.namesakes = new NamesakeIndex(secret);
     // @2: with the namesake index; a snapshot of @1 has none, so the view replays the log once.
     // @3: with the members ever placed in each branch, which an older snapshot cannot give.
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@3', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    // @4: with the erased members, so that a start shreds any key row an erasure left live.
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@4', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
@@ -146,7 +160,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   snapshotState(): DirectoryPartState {
     const byBranch = new Map([...this.byBranch].map(([branchId, ids]) => [branchId, [...ids]]));
     const placed = new Map([...this.placed].map(([branchId, ids]) => [branchId, [...ids]]));
-    return { position: this.position, members: new Map(this.members), byBranch, posts: new Map(this.posts), namesakes: this.namesakes.snapshotData(), placed };
+    return { position: this.position, members: new Map(this.members), byBranch, posts: new Map(this.posts), namesakes: this.namesakes.snapshotData(), placed, erased: [...this.erased] };
   }
 
   /**
@@ -165,6 +179,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     this.posts = new Map(s.posts);
     this.placed = new Map([...s.placed].map(([branchId, ids]) => [branchId, new Set(ids)]));
     this.namesakes.restoreData(s.namesakes);
+    this.restoreErased(s.erased);
     this.position = s.position;
     this.restored = true;
   }
@@ -175,11 +190,18 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     this.placed = state.placed;
     for (const m of this.members.values()) this.index(m.id, undefined, m.branchId);
     this.namesakes.restore(state.namesakes.toJSON()!, (id) => this.members.get(id)?.branchId);
+    this.restoreErased(state.erased);
     this.position = position;
   }
 
+  /** The erasures a snapshot holds: each key a tombstone here, and any row still live shredded. */
+  private restoreErased(ids: Iterable<string>) {
+    this.erased = new Set(ids);
+    for (const id of this.erased) this.keys?.erased(id);
+  }
+
   private state(): DirectoryState {
-    return { members: this.members, posts: this.posts, namesakes: this.namesakes, placed: this.placed };
+    return { members: this.members, posts: this.posts, namesakes: this.namesakes, placed: this.placed, erased: this.erased };
   }
 
   private index(memberId: string, from: string | undefined, to: string | undefined) {
@@ -201,6 +223,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
         this.withBranch(e.data.memberId, (branchId) => this.namesakes.keyed(e.data.memberId, branchId, e.data.personal));
         break;
       case 'MemberPersonalDataErased':
+        this.erased.add(e.data.memberId);
+        this.keys?.erased(e.data.memberId);
         this.withBranch(e.data.memberId, (branchId) => this.namesakes.erased(e.data.memberId, branchId));
         break;
       case 'MemberTransferred':

@@ -1,13 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_KEYS } from '../application/tokens';
 import { KeyVault } from '../personal-data/sealing';
 import { erasureDecider } from './erase-personal-data';
 
-/** Records the erasure, then destroys the member's key: the log keeps its events, the personal data becomes unreadable. */
+/**
+ * Records the erasure, then destroys the member's key: the log keeps its events, the personal data
+ * becomes unreadable. The record comes first and is never lost; if the shredding then fails (the
+ * database away), the key is already a tombstone in this process and its row is shredded later: the
+ * vault retries it, and every instance's write-side view shreds it again when it applies the
+ * erasure (KeyVault.erased). The answer is the erasure recorded.
+ */
 @Injectable()
 export class ErasePersonalDataHandler {
+  private readonly logger = new Logger('ErasePersonalData');
+
   constructor(
     private readonly personnel: PersonnelService,
     @Inject(PERSONNEL_KEYS) private readonly keys: KeyVault | null,
@@ -16,7 +24,12 @@ export class ErasePersonalDataHandler {
   async handle(memberId: string, context: CommandContext): Promise<CommandAnswer> {
     const on = context.effectiveDate ?? this.personnel.today();
     const result = await this.personnel.onMember(erasureDecider, { type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
-    await this.keys?.shred(memberId);
+    try {
+      await this.keys?.shred(memberId);
+    } catch (error) {
+      this.keys?.erased(memberId);
+      this.logger.warn(`the erasure of ${memberId} is recorded; its key row was not shredded yet (${(error as Error).message}), and will be`);
+    }
     return result;
   }
 }

@@ -42,7 +42,14 @@ export interface KeyVault {
   keyFor(keyId: string): Promise<Buffer | undefined>;
   /** The key if it still exists. */
   find(keyId: string): Promise<Buffer | undefined>;
+  /** Shreds the key row now (throws if it could not: the shredding is then retried, see erased). */
   shred(keyId: string): Promise<void>;
+  /**
+   * An erasure recorded in the log (the write-side view applied MemberPersonalDataErased, on every
+   * instance): the key is a tombstone in this process at once and for good, and its row is shredded
+   * in the background, retried until done; a row already shredded is left as it is.
+   */
+  erased(keyId: string): void;
 }
 
 /** For unit tests and throwaway runs: keys die with the process. */
@@ -58,6 +65,9 @@ export class InMemoryKeyVault implements KeyVault {
   async shred(keyId: string) {
     this.keys.set(keyId, null);
   }
+  erased(keyId: string) {
+    this.keys.set(keyId, null);
+  }
 }
 
 interface SqlLike {
@@ -70,6 +80,10 @@ const CACHED_KEYS = 100_000;
 
 /** A key row as stored: the key, null once shredded (the tombstone), undefined when there is no row. */
 type StoredKey = Buffer | Uint8Array | null | undefined;
+
+/** The first pause before a failed shredding is tried again, doubled up to SHRED_RETRY_MAX_MS. */
+const SHRED_RETRY_MS = 1000;
+const SHRED_RETRY_MAX_MS = 60_000;
 
 /** Key ids per statement at most (a page of the log names up to a thousand members). */
 const KEYS_PER_STATEMENT = 5000;
@@ -122,8 +136,20 @@ class KeyLookups {
  * member; shredding overwrites the key with NULL and keeps the row as a tombstone with its time.
  * The keys last used are cached in this process (a command seals with its member's key, then the
  * projections open the event with it: one statement in all), and a shredding replaces the cached
- * key with its tombstone at once. Another process that cached a key keeps it until it restarts or
- * forgets it (a known gap: the lead's messaging layer should broadcast erasures).
+ * key with its tombstone at once.
+ *
+ * Several instances of personnel share one database, each with its own cache. An instance that did
+ * not take the erasure learns of it from its write-side view (PersonnelDirectory), which applies
+ * every event of the log in order on every instance and calls `erased`: from then on no path of
+ * that instance (lists as of a date, reads, projections, the auditors' view) opens the key, whether
+ * or not the row is shredded yet. Until its view has applied the erasure, another instance that
+ * cached the key can still open the member's data (the view's lag behind the log, 100 ms polls).
+ *
+ * The erasure is recorded first, then the key row shredded: that shredding can fail (a crash, a
+ * lost connection). `erased` shreds the row again, idempotently (a shredded row is not written),
+ * in one statement for the erasures pending, retried with a growing pause until it succeeds; every
+ * instance's view asks it, and a start that replays or resumes the view asks it again for every
+ * erasure in the log, so a recorded erasure always ends with its key row shredded.
  */
 export class SqlKeyVault implements KeyVault {
   /** key id → key, or null once shredded; in order of last use, the oldest first. */
@@ -131,6 +157,10 @@ export class SqlKeyVault implements KeyVault {
   /** The keys this process shredded, never evicted (erasures are few): see remember. */
   private readonly shredded = new Set<string>();
   private readonly lookups: KeyLookups;
+  /** Erased members whose key row this process has still to shred (see erased). */
+  private readonly toShred = new Set<string>();
+  private shredding?: Promise<void>;
+  private retry?: { timer?: ReturnType<typeof setTimeout>; pauseMs: number };
 
   private constructor(
     private readonly sql: SqlLike,
@@ -169,13 +199,67 @@ export class SqlKeyVault implements KeyVault {
     return this.remember(keyId, stored);
   }
 
+  /** Shreds the key row now; a failure is thrown to the caller, and the row shredded later (erased). */
   async shred(keyId: string): Promise<void> {
-    await this.sql.query(
-      `insert into ${this.table} (key_id, key, shredded_at) values ($1, null, now()) on conflict (key_id) do update set key = null, shredded_at = coalesce(${this.table}.shredded_at, now())`,
-      [keyId],
-    );
+    this.tombstone(keyId);
+    await this.shredPending();
+  }
+
+  erased(keyId: string): void {
+    // This process shredded the row already (the command's shred, then its own view's erased): nothing to write.
+    if (this.shredded.has(keyId) && !this.toShred.has(keyId)) return;
+    this.tombstone(keyId);
+    this.shredPending().catch(() => undefined); // retried: see shredPending
+  }
+
+  /** Final in this process (see remember), and the row pending until shredded. */
+  private tombstone(keyId: string): void {
     this.shredded.add(keyId);
     this.remember(keyId, null);
+    this.toShred.add(keyId);
+  }
+
+  /**
+   * Shreds the rows of the erasures pending, in one statement (those that pile up while it runs go
+   * in the next one). A row already shredded is not written; a member with no row gets a tombstone.
+   * On failure the erasures stay pending and are tried again after a pause.
+   */
+  async shredPending(): Promise<void> {
+    while (this.shredding) await this.shredding.catch(() => undefined);
+    if (this.toShred.size === 0) return;
+    const ids = [...this.toShred];
+    const shredding = this.sql.query(
+      `insert into ${this.table} (key_id, key, shredded_at) select id, null, now() from unnest($1::text[]) as ids(id)
+       on conflict (key_id) do update set key = null, shredded_at = coalesce(${this.table}.shredded_at, now()) where ${this.table}.key is not null`,
+      [ids],
+    );
+    this.shredding = shredding.then(() => undefined).finally(() => (this.shredding = undefined));
+    try {
+      await this.shredding;
+    } catch (error) {
+      this.retryLater();
+      throw error;
+    }
+    for (const id of ids) this.toShred.delete(id);
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = undefined;
+  }
+
+  /** The erasures whose key rows this process has still to shred. */
+  pendingShreds(): string[] {
+    return [...this.toShred];
+  }
+
+  private retryLater(): void {
+    if (this.retry?.timer) return;
+    const pauseMs = this.retry ? Math.min(this.retry.pauseMs * 2, SHRED_RETRY_MAX_MS) : SHRED_RETRY_MS;
+    const retry: { timer?: ReturnType<typeof setTimeout>; pauseMs: number } = { pauseMs };
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.shredPending().catch(() => undefined);
+    }, pauseMs);
+    retry.timer.unref?.();
+    this.retry = retry;
   }
 
   /** The cached key (null: shredded), moved to the back of the eviction order; undefined when not cached. */
@@ -208,7 +292,8 @@ export function readOnlyKeys(vault: KeyVault): KeyVault {
   const refuse = async (): Promise<never> => {
     throw new Error('the key table is read only here: keys are created and shredded by the personnel service\'s commands');
   };
-  return { keyFor: refuse, find: (keyId) => vault.find(keyId), shred: refuse };
+  // erased: nothing here; the vault it views is told of every erasure by the service's write-side view.
+  return { keyFor: refuse, find: (keyId) => vault.find(keyId), shred: refuse, erased: () => undefined };
 }
 
 /**
@@ -238,5 +323,10 @@ export class SqlKeyReader implements KeyVault {
 
   async shred(): Promise<void> {
     throw new Error('the key table is read only here: erasure is the personnel service\'s');
+  }
+
+  /** Remembered as shredded; the row is the personnel service's to shred. */
+  erased(keyId: string): void {
+    this.shredded.add(keyId);
   }
 }

@@ -93,6 +93,28 @@ describe('the key table (SqlKeyVault)', () => {
     expect(await vault.keyFor('m1')).toBeUndefined();
     await db.close();
   });
+
+  it('shreds the rows of erasures told by the write-side view idempotently: a row already shredded keeps its time, a member with no row gets a tombstone, and the erasures that pile up go in one statement', async () => {
+    const { db, sql, table } = await countingDatabase();
+    const erasing = await SqlKeyVault.open(sql, table);
+    for (const m of ['m1', 'm2']) await erasing.keyFor(m);
+    await erasing.shred('m1');
+    const shreddedAt = async (id: string) => (await sql.query<{ at: string | null; live: boolean }>(`select shredded_at::text as at, key is not null as live from ${table}.personal_data_keys where key_id = $1`, [id])).rows[0];
+    const before = await shreddedAt('m1');
+    expect(before.at).not.toBeNull();
+    const other = await SqlKeyVault.open(sql, table); // another instance, its view applying the erasures
+    expect(await other.find('m2')).toBeDefined();
+    sql.statements = 0;
+    for (const m of ['m1', 'm2', 'm3']) other.erased(m);
+    expect(await other.find('m2')).toBeUndefined(); // at once, before any row is written
+    await other.shredPending();
+    expect(sql.statements).toBe(2); // the first erasure alone, the two that piled up behind it together
+    expect(await shreddedAt('m1')).toEqual(before);
+    expect(await shreddedAt('m2')).toMatchObject({ live: false });
+    expect(await shreddedAt('m3')).toMatchObject({ live: false });
+    expect(other.pendingShreds()).toEqual([]);
+    await db.close();
+  });
 });
 
 /** A log in memory, paged as readAll pages it: what the personnel log holds at rest. */
