@@ -12,7 +12,7 @@ export interface SnapshottedRegister extends Register {
   snapshots: EmbeddedSnapshots;
   /** Events every projection runner (the services' and the gateway's reporting) applied since this start. */
   runnerEvents(): number;
-  /** Resolves once every runner is live (caught up with its log). */
+  /** Resolves once every runner is live (caught up with its log) and every relay has published its log up to the head. */
   caughtUp(): Promise<void>;
 }
 
@@ -24,12 +24,24 @@ export async function openSnapshotted(dataDir: string): Promise<SnapshottedRegis
     const reporting = instances.filter((i): i is ReportingReadModel => i instanceof ReportingReadModel).flatMap((r) => [...r['parts'].values()].map((p) => p.runner));
     return [...services, ...reporting];
   };
+  const snapshots = app.get(EmbeddedSnapshots);
   return {
     ...register,
-    snapshots: app.get(EmbeddedSnapshots),
+    snapshots,
     runnerEvents: () => runners().reduce((n, r) => n + r.events, 0),
     caughtUp: async () => {
-      while (!runners().every((r) => r.status === 'live')) await new Promise((r) => setTimeout(r, 20));
+      while (!runners().every((r) => r.status === 'live') || !(await relaysPublishedAll(snapshots))) await new Promise((r) => setTimeout(r, 20));
     },
   };
+}
+
+/**
+ * Whether each relay has published its log up to the head: a runner can be live before the relay
+ * has read the last events (the embedded database yields between statements), and a snapshot then
+ * holds the relay's earlier position, so the next start publishes those events again.
+ */
+async function relaysPublishedAll(snapshots: EmbeddedSnapshots): Promise<boolean> {
+  const logs = [...(snapshots['logs'] as Map<string, { store: { headPosition(): Promise<number> }; relay?: { publishedUpTo: number } }>).values()];
+  for (const { store, relay } of logs) if (relay && relay.publishedUpTo < (await store.headPosition())) return false;
+  return true;
 }
