@@ -107,3 +107,15 @@ export function writeResults(name: string, data: unknown): string {
   writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
   return file;
 }
+
+/** The position of the n-th event of a log, read in pages of `page` (positions need not be contiguous). */
+export async function positionOf(log: { readAll(after: number, limit: number): Promise<{ position: number }[]> }, page: number, n: number): Promise<number> {
+  let after = 0;
+  for (let left = n; left > 0; ) {
+    const events = await log.readAll(after, Math.min(page, left));
+    if (events.length === 0) break;
+    after = events[events.length - 1].position;
+    left -= events.length;
+  }
+  return after;
+}

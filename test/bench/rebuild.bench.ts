@@ -29,7 +29,7 @@ import { EventSchemas, EventStore, UpcastingEventStore } from '@register/event-s
 import { createPglite, pgliteClient, SqlClient, SqlEventStore } from '@register/event-store';
 import { AnyProjection, liveTarget, logReaderOf, MemoryReadStore, MongoReadStore, ReadStore, rebuildLive } from '@register/read-models';
 import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
-import { environment, printTable, round, writeResults } from './bench-util';
+import { environment, positionOf, printTable, round, writeResults } from './bench-util';
 
 const DATA_DIR = process.env.REBUILD_DATA_DIR;
 const MONGO_URL = process.env.REGISTER_MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
@@ -58,16 +58,6 @@ function firstEvents(log: Log, until: number): Log {
   };
 }
 
-async function positionOf(log: Log, n: number): Promise<number> {
-  let after = 0;
-  for (let left = n; left > 0; ) {
-    const page = await log.readAll(after, Math.min(PAGE, left));
-    if (page.length === 0) break;
-    after = page[page.length - 1].position;
-    left -= page.length;
-  }
-  return after;
-}
 
 /** The log read in the runner's pages, nothing done with the events: the floor under any rebuild from it. */
 async function plainRead(log: Log): Promise<{ events: number; seconds: number }> {
@@ -205,7 +195,7 @@ async function main(): Promise<void> {
       const log = await openLog(sql, service, schemas);
       const raw = await rawSelect(sql, service);
       const whole = await plainRead(log);
-      const ferretLog = Number.isFinite(FERRET_EVENTS) && FERRET_EVENTS < whole.events ? firstEvents(log, await positionOf(log, FERRET_EVENTS)) : log;
+      const ferretLog = Number.isFinite(FERRET_EVENTS) && FERRET_EVENTS < whole.events ? firstEvents(log, await positionOf(log, PAGE, FERRET_EVENTS)) : log;
       const ferretRead = ferretLog === log ? whole : await plainRead(ferretLog);
       console.log(`${service}: ${whole.events} events, read in ${round(whole.seconds, 2)} s (a raw select of the same rows, just before: ${round(raw.seconds, 2)} s); ${list.length} projection(s)`);
       for (const { projection } of list) {

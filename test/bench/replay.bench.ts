@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { openPostgresEventStore, postgresClient, SqlEventStore } from '@register/event-store';
 import { MemoryReadStore, MongoReadStore, ProjectionRunner, ReadStore } from '@register/read-models';
 import { appendWorkload, branchDirectory } from '../read-models/branch-directory';
-import { environment, printTable, round, writeResults } from './bench-util';
+import { environment, positionOf, printTable, round, writeResults } from './bench-util';
 
 const PG_URL = process.env.REGISTER_PG_URL ?? 'postgres://register:register@127.0.0.1:55432/register_test';
 const MONGO_URL = process.env.REGISTER_MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
@@ -98,17 +98,6 @@ async function compare(name: string, log: SqlEventStore, store: ReadStore, until
   return { store: name, rebuild: built, plainBefore, plainAfter, ratio: round(built.eventsPerSec / baseline, 3) };
 }
 
-/** The position of the n-th event of the log (positions need not be contiguous). */
-async function positionOf(log: SqlEventStore, n: number): Promise<number> {
-  let after = 0;
-  for (let left = n; left > 0; ) {
-    const page = await log.readAll(after, Math.min(PAGE, left));
-    if (page.length === 0) break;
-    after = page[page.length - 1].position;
-    left -= page.length;
-  }
-  return after;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -126,7 +115,7 @@ async function main(): Promise<void> {
     const memoryStore = new MemoryReadStore();
     const memory = await compare('memory', log, memoryStore, head);
     mongo = await MongoReadStore.connect(MONGO_URL, database);
-    const ferretUntil = await positionOf(log, FERRET_EVENTS);
+    const ferretUntil = await positionOf(log, PAGE, FERRET_EVENTS);
     const ferret = await compare(mongo.kind, log, mongo, ferretUntil);
     const ceiling = FERRET_EVENTS === EVENTS ? await insertCeiling(memoryStore, mongo) : undefined;
     await memoryStore.close();
