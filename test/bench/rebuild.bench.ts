@@ -150,7 +150,7 @@ async function measure(service: string, projection: AnyProjection, log: Log, eve
   const t0 = performance.now();
   // The rebuild's lease as the CLI's (30 s unless REBUILD_LEASE_MS): a read that starved its renewal
   // timer would end in LeaseLost where the writes check the lease (FerretDB; the memory store's
-  // in-place initial load does not). The PGlite client yields once per statement.
+  // in-place initial load does not). On PGlite, readAll yields to the event loop after each full page.
   const report = await rebuildLive(log, store, projection, { owner: 'bench:rebuild', takeOverMs: 5000, leaseMs: LEASE_MS });
   const rebuildSeconds = (performance.now() - t0) / 1000;
   const docs = new Map<string, Record<string, unknown>[]>();
