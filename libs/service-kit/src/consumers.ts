@@ -40,10 +40,18 @@ export function connectConsumers(app: INestApplication, config: RegisterConfig, 
   app.connectMicroservice({ strategy }, { inheritAppConfig: false });
 }
 
-/** Starts the consumers; call before `listen`. The in-process bus opens only once its subscribers are there (it keeps no history). */
+/**
+ * Starts the consumers; call before `listen`. The in-process bus opens only once its subscribers are
+ * there (it keeps no history), and, embedded, once the app is initialised: the snapshot is restored
+ * in the init (EmbeddedSnapshots.onModuleInit), and the bus sends its restored dead letters back
+ * when it opens, so an open before the restore never sent them (the relays, started in the init,
+ * wait for the open to publish).
+ */
 export async function startConsumers(app: INestApplication, config: RegisterConfig): Promise<void> {
   await app.startAllMicroservices();
-  if (config.mode === 'embedded') app.get(InProcessBus).open();
+  if (config.mode !== 'embedded') return;
+  await app.init();
+  app.get(InProcessBus).open();
 }
 
 function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: ConsumerGroupSpec): CustomTransportStrategy | undefined {

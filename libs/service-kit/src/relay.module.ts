@@ -8,9 +8,13 @@ import { EmbeddedSnapshots } from './embedded-snapshot';
 import { EventStoreConnections } from './event-store.module';
 import { REGISTER_CONFIG } from './tokens';
 
-/** The embedded start's broker: one bus per process, shared by every service's relay and consumers. */
+/**
+ * The embedded start's broker: one bus per application, shared by every service's relay and consumers.
+ * Made by a factory, not once at import: an app opened after another in the same process (a restart
+ * in a test) would otherwise inherit the first one's dead letters and find the bus already open.
+ */
 @Global()
-@Module({ providers: [{ provide: InProcessBus, useValue: new InProcessBus() }], exports: [InProcessBus] })
+@Module({ providers: [{ provide: InProcessBus, useFactory: () => new InProcessBus() }], exports: [InProcessBus] })
 export class InProcessBusModule {}
 
 /** Relay checkpoints on MongoDB, for logs kept on EventStoreDB (which has no table to keep them beside the log). */
