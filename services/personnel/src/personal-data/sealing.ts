@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PersonalData, SealedPersonalData } from '@register/contracts';
+import { Backoff, backoffDelay } from '@register/messaging';
 
 /**
  * Crypto-shredding of members' personal data (Law 91/2025/QH15, Decree 356/2025): each member's
@@ -81,9 +82,8 @@ const CACHED_KEYS = 100_000;
 /** A key row as stored: the key, null once shredded (the tombstone), undefined when there is no row. */
 type StoredKey = Buffer | Uint8Array | null | undefined;
 
-/** The first pause before a failed shredding is tried again, doubled up to SHRED_RETRY_MAX_MS. */
-const SHRED_RETRY_MS = 1000;
-const SHRED_RETRY_MAX_MS = 60_000;
+/** The pauses before a failed shredding is tried again: 1 s, doubled up to a minute. */
+const SHRED_RETRY: Backoff = { initialMs: 1000, maxMs: 60_000 };
 
 /** Key ids per statement at most (a page of the log names up to a thousand members). */
 const KEYS_PER_STATEMENT = 5000;
@@ -160,7 +160,7 @@ export class SqlKeyVault implements KeyVault {
   /** Erased members whose key row this process has still to shred (see erased). */
   private readonly toShred = new Set<string>();
   private shredding?: Promise<void>;
-  private retry?: { timer?: ReturnType<typeof setTimeout>; pauseMs: number };
+  private retry?: { timer?: ReturnType<typeof setTimeout>; attempt: number };
 
   private constructor(
     private readonly sql: SqlLike,
@@ -252,12 +252,12 @@ export class SqlKeyVault implements KeyVault {
 
   private retryLater(): void {
     if (this.retry?.timer) return;
-    const pauseMs = this.retry ? Math.min(this.retry.pauseMs * 2, SHRED_RETRY_MAX_MS) : SHRED_RETRY_MS;
-    const retry: { timer?: ReturnType<typeof setTimeout>; pauseMs: number } = { pauseMs };
+    const attempt = (this.retry?.attempt ?? 0) + 1;
+    const retry: { timer?: ReturnType<typeof setTimeout>; attempt: number } = { attempt };
     retry.timer = setTimeout(() => {
       retry.timer = undefined;
       this.shredPending().catch(() => undefined);
-    }, pauseMs);
+    }, backoffDelay(SHRED_RETRY, attempt));
     retry.timer.unref?.();
     this.retry = retry;
   }
