@@ -170,9 +170,13 @@ function scenario(setup: () => Setup) {
 
   it('keeps a merger dated later pending: today the communes are as they are, on its day they are merged', async () => {
     const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    for (const id of ['xa-f1', 'xa-f2']) expect((await s.post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id}`, parentId: 'na', ...why('khởi tạo') }, ADMIN)).status).toBe(201);
+    for (const id of ['xa-f1', 'xa-f2']) {
+      const opened = await s.post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id}`, parentId: 'na', ...why('khởi tạo') }, ADMIN);
+      // ../shared/api.md: a command answers the new id, `revision` and `position`
+      expect(opened).toMatchObject({ status: 201, body: { id, revision: 1, version: 1, position: expect.any(Number) } });
+    }
     const r = await s.post('/unit-mergers', { sourceUnitIds: ['xa-f2'], into: { unitId: 'xa-f1' }, ...why('sáp nhập xã', day) }, ADMIN);
-    expect(r.status).toBe(201);
+    expect(r).toMatchObject({ status: 201, body: { id: 'xa-f1', revision: expect.any(Number), position: expect.any(Number) } });
     expect((await s.get('/units/xa-f2/lineage', ADMIN)).body).toMatchObject({ unit: { status: 'active' }, successors: [] });
     expect((await s.get(`/units/xa-f2/lineage?asOf=${day}`, ADMIN)).body).toMatchObject({ unit: { status: 'merged' }, successors: [{ id: 'xa-f1' }] });
   });

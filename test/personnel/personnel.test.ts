@@ -220,8 +220,10 @@ describe('personnel over HTTP on PostgreSQL', () => {
     const first = await post('/members', body, { 'idempotency-key': `${run}-k1` });
     const again = await post('/members', body, { 'idempotency-key': `${run}-k1` });
     expect(first.status).toBe(201);
+    // ../shared/api.md: a command answers the new id, `revision` and `position`
+    expect(first.body).toMatchObject({ id: expect.any(String), revision: 0, version: 0, position: expect.any(Number) });
     expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ id: first.body.id, version: 0, duplicate: true });
+    expect(again.body).toMatchObject({ id: first.body.id, version: 0, revision: 0, duplicate: true });
     expect(await store.readStream(`member-${first.body.id}`)).toHaveLength(1);
     const other = await post('/members', { ...body, fullName: 'Mùa A Páo' }, { 'idempotency-key': `${run}-k1` });
     expect(other).toMatchObject({ status: 422, body: { rule: 'idempotency-key-reused' } });

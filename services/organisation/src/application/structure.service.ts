@@ -38,7 +38,7 @@ export class StructureService implements OnModuleDestroy {
     const result = await this.live.execute(decider, command, context);
     const { state } = await this.live.current();
     const version = (entity.kind === 'unit' ? state.units.get(entity.id) : state.branches.get(entity.id))?.version ?? 0;
-    return { id: entity.id, version, position: result.position, ...(result.duplicate ? { duplicate: true } : {}) };
+    return { id: entity.id, version, revision: version, position: result.position, ...(result.duplicate ? { duplicate: true } : {}) };
   }
 
   /**

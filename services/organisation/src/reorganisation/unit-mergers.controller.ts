@@ -45,7 +45,7 @@ export class UnitMergersController {
       '409 `branch-name-taken` when two active branches would share a name in the successor (the dry run lists them in `branchNameClashes`).',
   })
   @ApiBody({ type: UnitMergerRequest })
-  @ApiResponse({ status: 201, description: 'Merged: `{ mergerId, id (the successor), version, position }`' })
+  @ApiResponse({ status: 201, description: 'Merged: `{ mergerId, id (the successor), revision (also as version), position }`' })
   @ApiResponse({ status: 200, description: 'Dry run: the plan (events, units closed and moving, branches moving with members, people following, branch name clashes); nothing changed' })
   @problemResponse(400, 'The body breaks a field rule (`errors` names each field)')
   @problemResponse(403, 'A source or the successor lies outside the caller\'s scope')
