@@ -1,19 +1,14 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Clock, ProblemResponses } from '@register/service-kit';
+import { reportDay } from './report-day';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
 import { SummaryReadModel } from './summary.read-model';
 import { summaryWorkbook, XLSX_TYPE } from './summary-xlsx';
 
-type Reply = { header(name: string, value: string): unknown };
+export { reportDay };
 
-/** The day a summary counts on: asOf, else the year's last day (today for the year under way). */
-export function reportDay(year: number | undefined, asOf: string | undefined, today: string): { year: number; day: string } {
-  if (asOf) return { year: year ?? Number(asOf.slice(0, 4)), day: asOf };
-  const y = year ?? Number(today.slice(0, 4));
-  const end = `${y}-12-31`;
-  return { year: y, day: end < today ? end : today };
-}
+type Reply = { header(name: string, value: string): unknown };
 
 /** District offices' yearly figures, from the events of every service. */
 @ApiTags('reports')
@@ -32,8 +27,10 @@ export class SummaryController {
     summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year; also .xlsx",
   })
   async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const { year, day } = reportDay(query.year, query.asOf, this.clock?.today() ?? new Date().toISOString().slice(0, 10));
-    const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition));
+    const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);
+    const { year, day } = reportDay(query.year, query.asOf, today);
+    // the year's default day (asOf absent, or naming that very day) is what the stored rollups hold
+    const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), day === reportDay(year, undefined, today).day);
     if (!accept?.includes(XLSX_TYPE)) return summary;
     reply.header('content-type', XLSX_TYPE);
     reply.header('content-disposition', `attachment; filename="summary-${params.id}-${year}.xlsx"`);

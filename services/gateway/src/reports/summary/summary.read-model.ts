@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { NotFoundError } from '@register/event-sourcing';
 import { Doc, ProjectionQueries } from '@register/read-models';
 import { ReportingReadModel } from './reporting-read-model';
 import { BRANCH_FIELDS, REPORT_BRANCHES } from './reporting-projections';
 import { UnitFactsDoc } from './structure-facts.projection';
 import { BranchReportDoc, subtreeOn, summarise, UnitSummary } from './summary';
+import { SummaryRollupRefresher } from './summary-rollup.refresher';
 import { CourseFactsDoc } from './training-facts.projection';
 
 /** The read store's documents as the projection wrote them. */
@@ -22,7 +23,10 @@ export class SummaryReadModel {
   /** Every unit, as of the structure's checkpoint: read again only when organisation's log has moved on. */
   private units?: { position: number; docs: Promise<UnitFactsDoc[]> };
 
-  constructor(private readonly reporting: ReportingReadModel) {}
+  constructor(
+    private readonly reporting: ReportingReadModel,
+    @Optional() private readonly refresher?: SummaryRollupRefresher,
+  ) {}
 
   private unitsOf(structure: ProjectionQueries): Promise<UnitFactsDoc[]> {
     if (this.units?.position !== structure.position || structure.position === 0) {
@@ -33,7 +37,21 @@ export class SummaryReadModel {
     return this.units.docs;
   }
 
-  async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}): Promise<SummaryAnswer> {
+  /**
+   * The summary: from its stored rollup when `rollup` (the day is the year's default) and the
+   * rollup reflects every position asked (one read by `_id`), else computed live from the read
+   * model (exact as of the projections, and waiting for them as minPosition asks).
+   */
+  async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, rollup = false): Promise<SummaryAnswer> {
+    if (rollup && this.refresher) {
+      const stored = await this.refresher.rollups.read(unitId, year, day);
+      if (stored && Object.entries(minPositions).every(([s, p]) => (stored.positions[s] ?? 0) >= p)) return stored;
+    }
+    return this.live(unitId, year, day, minPositions);
+  }
+
+  /** The summary computed from the reporting read model's documents now. */
+  async live(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}): Promise<SummaryAnswer> {
     const [structure, , training] = await Promise.all(
       (['organisation', 'personnel', 'training', 'evaluation'] as const).map((s) => this.reporting.of(s, minPositions[s])),
     );

@@ -44,7 +44,7 @@ export interface UnitSummary {
 }
 
 /** A thing of the structure existed on `day`: begun by then and not ended. */
-const existedOn = (timeline: Timeline<unknown>, endedOn: string | null, day: string) => valueOn(timeline, day) !== undefined && (endedOn === null || endedOn > day);
+export const existedOn = (timeline: Timeline<unknown>, endedOn: string | null, day: string) => valueOn(timeline, day) !== undefined && (endedOn === null || endedOn > day);
 
 /** The units under `rootId` (itself included) as the tree stood on `day`; null when the unit did not exist then. */
 export function subtreeOn(units: UnitFactsDoc[], rootId: string, day: string): Set<string> | null {

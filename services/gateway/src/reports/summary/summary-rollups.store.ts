@@ -1,0 +1,133 @@
+import { Doc, ProjectionQueries, ReadStore, WriteOp } from '@register/read-models';
+import { REPORT_BRANCHES, REPORTED_SERVICES, ReportedService } from './reporting-projections';
+import { UnitFactsDoc } from './structure-facts.projection';
+import { BranchReportDoc, UnitSummary } from './summary';
+import { rollupId, rollups } from './summary-rollups';
+import { CourseFactsDoc } from './training-facts.projection';
+
+/** The rollups' collection in the reporting read store: one document per unit, year and day, and the `refreshed` note. */
+export const ROLLUPS = 'report.summary-rollups';
+/** Bumped when what a rollup holds changes meaning: documents of another version are not answered. */
+export const ROLLUP_VERSION = 1;
+/** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
+export const REFRESHED = 'refreshed';
+
+export interface RollupDoc {
+  _id: string;
+  version: number;
+  summary: UnitSummary;
+  /** The positions read before the facts of the refresh that last wrote it. */
+  positions: Record<string, number>;
+}
+
+/** Every rollup document there was confirmed by the refresh at `positions`: written by it, or found unchanged. */
+export interface RefreshedDoc {
+  _id: typeof REFRESHED;
+  version: number;
+  positions: Record<string, number>;
+  today: string;
+  at: string;
+}
+
+export interface RefreshOutcome {
+  positions: Record<string, number>;
+  today: string;
+  /** Rollups computed, written (changed since the last write), deleted (no longer computed). */
+  documents: number;
+  written: number;
+  deleted: number;
+  ms: number;
+}
+
+/** What a refresh reads the facts through: the reporting read model (or the benchmark's stand-in for it). */
+export interface ReportingFacts {
+  store?: ReadStore;
+  of(service: ReportedService): Promise<ProjectionQueries>;
+  positions(): Record<string, number>;
+}
+
+const WRITE_CHUNK = 500;
+/** A turn of the event loop: a refresh of a province takes seconds, the reads go on meanwhile. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const as = <T>(docs: Doc[]) => docs as unknown as T[];
+
+/**
+ * Computes every unit's year-end summaries from the reporting read model and stores those that
+ * changed since it last wrote them (after a start: all, once; and those no longer computed are
+ * deleted). One refresher writes at a time (SummaryRollupRefresher's lease).
+ */
+export class SummaryRollups {
+  /** What this process wrote (or found stored, before its first refresh), as JSON: a write only when it changed. */
+  private written?: Map<string, string>;
+  private pos = 0;
+
+  constructor(private readonly reporting: ReportingFacts) {}
+
+  private get store(): ReadStore {
+    if (!this.reporting.store) throw new Error('the reporting read store is not open yet');
+    return this.reporting.store;
+  }
+
+  /** After the lease changed hands: what is stored is not known any more, so the next refresh writes all again. */
+  forget(): void {
+    this.written = undefined;
+  }
+
+  async refresh(today: string, assertFresh: () => void = () => undefined): Promise<RefreshOutcome> {
+    const started = performance.now();
+    const store = this.store;
+    const [structure, , training] = await Promise.all(REPORTED_SERVICES.map((s) => this.reporting.of(s)));
+    const positions = this.reporting.positions();
+    // copies, not the memory store's own documents: the projections change those in place while a refresh yields
+    const [units, branches, courses] = await Promise.all([structure.collection('units').find(), store.find(REPORT_BRANCHES), training.collection('courses').find()]);
+    await store.ensureCollection(ROLLUPS, {});
+    const written = (this.written ??= new Map((await store.find(ROLLUPS, {}, { fields: { _id: 1 } })).filter((d) => d._id !== REFRESHED).map((d) => [d._id as string, ''])));
+    const facts = { units: as<UnitFactsDoc>(units), branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };
+    const pos = (this.pos = Math.max(this.pos + 1, Date.now()));
+    const computed = new Set<string>();
+    let ops: Array<{ op: WriteOp; text: string }> = [];
+    let count = 0;
+    const flush = async () => {
+      if (!ops.length) return;
+      assertFresh();
+      await store.write(ROLLUPS, ops.map((o) => o.op), false);
+      for (const { op, text } of ops) written.set(op._id, text);
+      count += ops.length;
+      ops = [];
+    };
+    for (const rollup of rollups(facts, today)) {
+      computed.add(rollup._id);
+      const text = JSON.stringify(rollup.summary);
+      if (written.get(rollup._id) !== text) ops.push({ op: { _id: rollup._id, pos, replace: { version: ROLLUP_VERSION, summary: rollup.summary, positions }, upsert: true }, text });
+      if (ops.length >= WRITE_CHUNK) await flush();
+      await turn();
+    }
+    await flush();
+    // a day gone by (the year under way counts on today), or a unit found not to exist then after all
+    const gone = [...written.keys()].filter((id) => !computed.has(id));
+    for (const id of gone) {
+      assertFresh();
+      await store.deleteOne(ROLLUPS, id);
+      written.delete(id);
+    }
+    assertFresh();
+    const refreshed: Omit<RefreshedDoc, '_id'> = { version: ROLLUP_VERSION, positions, today, at: new Date().toISOString() };
+    await store.write(ROLLUPS, [{ _id: REFRESHED, pos, replace: refreshed, upsert: true }], false);
+    return { positions, today, documents: computed.size, written: count, deleted: gone.length, ms: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * The stored summary of a unit for a year on `day`, or undefined. Its positions: each service's
+   * the greater of its own (the refresh that wrote it) and the last complete refresh's, which found
+   * every document there current (it wrote, kept or deleted each).
+   */
+  async read(unitId: string, year: number, day: string): Promise<(UnitSummary & { positions: Record<string, number> }) | undefined> {
+    const store = this.reporting.store;
+    if (!store) return undefined;
+    const [doc, refreshed] = (await Promise.all([store.findOne(ROLLUPS, { _id: rollupId(unitId, year, day) }), store.findOne(ROLLUPS, { _id: REFRESHED })])) as [RollupDoc | undefined, RefreshedDoc | undefined];
+    if (!doc || doc.version !== ROLLUP_VERSION) return undefined;
+    const positions = { ...doc.positions };
+    if (refreshed?.version === ROLLUP_VERSION) for (const [s, p] of Object.entries(refreshed.positions)) positions[s] = Math.max(positions[s] ?? 0, p);
+    return { ...doc.summary, positions };
+  }
+}
