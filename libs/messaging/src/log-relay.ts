@@ -35,6 +35,8 @@ export class LogRelay {
   private inFlight = false;
   private publishedCount = 0;
   private saving?: Promise<void>;
+  /** The log's head when this relay started: what a start's readiness waits to see published. */
+  private startHead = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -68,8 +70,17 @@ export class LogRelay {
     return this.publishedCount;
   }
 
+  /**
+   * Throws until every event the log held when this relay started is acknowledged (in the embedded
+   * start: handled by every consumer of the bus), and never again after: later events are lag, not a start.
+   */
+  assertPublishedStart(): void {
+    if (this.acked < this.startHead) throw new Error(`publishing the log as it stood at start (at ${this.acked} of ${this.startHead})`);
+  }
+
   async start(): Promise<void> {
     this.acked = this.enqueued = await this.checkpoints.load(this.name);
+    this.startHead = await this.store.headPosition();
     this.follow();
     this.loop = this.publishLoop();
   }

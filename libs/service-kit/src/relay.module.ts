@@ -6,6 +6,7 @@ import { CheckpointStore, createKafka, ensureTopics, eventsTopic, EventPublisher
 import { RegisterConfig } from './config';
 import { EmbeddedSnapshots } from './embedded-snapshot';
 import { EventStoreConnections } from './event-store.module';
+import { Readiness } from './health';
 import { REGISTER_CONFIG } from './tokens';
 
 /**
@@ -60,8 +61,8 @@ export function relayProviders(service: string, storeToken: symbol) {
   return [
     {
       provide: token,
-      inject: [REGISTER_CONFIG, EventStoreConnections, storeToken, { token: InProcessBus, optional: true }, { token: EmbeddedSnapshots, optional: true }],
-      useFactory: async (config: RegisterConfig, connections: EventStoreConnections, store: EventStore, bus?: InProcessBus, snapshots?: EmbeddedSnapshots) => {
+      inject: [REGISTER_CONFIG, EventStoreConnections, storeToken, { token: InProcessBus, optional: true }, { token: EmbeddedSnapshots, optional: true }, { token: Readiness, optional: true }],
+      useFactory: async (config: RegisterConfig, connections: EventStoreConnections, store: EventStore, bus?: InProcessBus, snapshots?: EmbeddedSnapshots, readiness?: Readiness) => {
         if (process.env.REGISTER_RELAY === 'off') {
           snapshots?.addLog(service, store);
           return undefined;
@@ -69,6 +70,12 @@ export function relayProviders(service: string, storeToken: symbol) {
         const publisher = await publisherFor(config, service, bus);
         const relay = new LogRelay(store, publisher, eventsTopic(service), await checkpointsFor(config, connections, service, snapshots), 'relay');
         snapshots?.addLog(service, store, relay);
+        // Embedded, the process's replicas of other services' logs (personnel's branches...) learn
+        // only through the relays: after a restart they lack the tail a relay publishes again, and a
+        // caller that trusts ready would be refused ("branch unknown"). Ready waits for each relay to
+        // have published, and the bus's consumers handled, the log as it stood at start (docs/faults.md).
+        // Distributed, the relay's lag is Kafka's and the consuming service's, not this service's.
+        if (config.mode === 'embedded') readiness?.add(`relay:${service}`, async () => relay.assertPublishedStart());
         return new RelayHost(relay, publisher);
       },
     },
