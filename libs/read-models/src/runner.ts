@@ -270,11 +270,16 @@ export class ProjectionRunner {
     return prefetched(this.source, after, pageSize, until);
   }
 
-  /** Follows the log live; a burst is written as it arrives, a lone event at once. */
+  /**
+   * Follows the log live; a burst is written as it arrives, a lone event at once. What arrives while
+   * a batch is being written waits for that write and goes out with it as one batch (a batch costs
+   * four round trips: written one event at a time, a tail faster than that fell behind for good).
+   */
   private async follow(): Promise<void> {
     let batch = this.newBatch(this.position_);
     let busy = false;
     let scheduled = false;
+    let inFlight = false;
     let failure: unknown;
     const ended = new Promise<void>((resolve) => (this.wake = resolve));
     const fail = (error: unknown) => {
@@ -285,6 +290,15 @@ export class ProjectionRunner {
       const taken = batch;
       batch = this.newBatch(taken.lastPos);
       return taken;
+    };
+    /** Hands the batch over unless an event is being applied to it or a write is in flight (whose end flushes again). */
+    const flush = () => {
+      if (busy || inFlight || failure || batch.events === 0) return;
+      inFlight = true;
+      this.enqueue(take()).then(() => {
+        inFlight = false;
+        flush();
+      }, fail);
     };
     const subscription = this.source.subscribe(
       this.position_,
@@ -297,14 +311,14 @@ export class ProjectionRunner {
         } finally {
           busy = false;
         }
-        if (batch.full) {
-          await this.writing;
-          this.enqueue(take()).catch(fail);
-        } else if (!scheduled) {
+        // a full batch waits for the write in flight, whose end hands it over: one batch built, one written
+        if (batch.full && inFlight) await this.writing;
+        if (batch.full) flush();
+        else if (!scheduled) {
           scheduled = true;
           setImmediate(() => {
             scheduled = false;
-            if (!busy && batch.events > 0) this.enqueue(take()).catch(fail);
+            flush();
           });
         }
       },
