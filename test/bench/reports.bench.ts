@@ -8,15 +8,24 @@
  * members a branch admitted over ten years, a secretary each, ratings, 50 courses), on each store:
  * the embedded memory store and FerretDB (MongoDB wire, as distributed).
  *
+ * Then the stored year-end summaries (summary rollups): one refresh of every unit's summary for
+ * every year (its duration and how many documents), a second with nothing changed, and the
+ * summary answered from its rollup beside the plain query of that read model (the find of the
+ * rollup document by `_id`), as a ratio. The live rows above are the fallback's figures.
+ *
  * Run: npm run bench:reports  (BENCH_STORES=memory,ferretdb; BENCH_ROUNDS; BENCH_OPS per round)
  */
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { Doc, liveTarget, MemoryReadStore, MongoReadStore, ProjectionQueries, ReadStore } from '@register/read-models';
 import { OFFICER_SOURCES } from '@register/contracts';
 import { BRANCH_FIELDS, REPORT_BRANCHES, REPORTED_SERVICES, REPORTING_PROJECTIONS, reportingStore } from '../../services/gateway/src/reports/summary/reporting-projections';
 import { ReportingReadModel } from '../../services/gateway/src/reports/summary/reporting-read-model';
 import { branchesFilter, SummaryReadModel } from '../../services/gateway/src/reports/summary/summary.read-model';
 import { subtreeOn } from '../../services/gateway/src/reports/summary/summary';
+import { SummaryRollupRefresher } from '../../services/gateway/src/reports/summary/summary-rollup.refresher';
+import { rollupId } from '../../services/gateway/src/reports/summary/summary-rollups';
+import { ROLLUPS, SummaryRollups } from '../../services/gateway/src/reports/summary/summary-rollups.store';
 import { UnitFactsDoc } from '../../services/gateway/src/reports/summary/structure-facts.projection';
 import { servers, uniqueName } from '../support/servers';
 import { environment, percentile, printTable, round, writeResults } from './bench-util';
@@ -103,7 +112,8 @@ function readModelOver(inner: ReadStore) {
   const store = reportingStore(inner);
   const queries = Object.fromEntries(REPORTED_SERVICES.map((s) => [s, new ProjectionQueries(REPORTING_PROJECTIONS[s], store, liveTarget(REPORTING_PROJECTIONS[s]), { position: 1 } as never)]));
   const reporting = { of: async (s: string) => queries[s], positions: () => ({}), store } as unknown as ReportingReadModel;
-  return { summary: new SummaryReadModel(reporting), structure: queries.organisation, store };
+  const rollups = new SummaryRollups(reporting);
+  return { summary: new SummaryReadModel(reporting, { rollups } as SummaryRollupRefresher), rollups, structure: queries.organisation, store };
 }
 
 async function timed(body: () => Promise<unknown>, latencies: number[]) {
@@ -119,7 +129,7 @@ async function measure(kind: string, docs: Docs) {
   const t0 = performance.now();
   await load(store, docs);
   const loadSeconds = round((performance.now() - t0) / 1000, 1);
-  const { summary, structure, store: reporting } = readModelOver(store);
+  const { summary, rollups, structure, store: reporting } = readModelOver(store);
   const units = (await structure.collection('units').find()) as unknown as UnitFactsDoc[];
   const subtree = [...subtreeOn(units, 'p', '2020-12-31')!];
   const check = await summary.summary('p', 2020, '2020-12-31');
@@ -135,10 +145,37 @@ async function measure(kind: string, docs: Docs) {
     await timed(readOnly, latencies.readOnly);
     await timed(report, latencies.summary);
   }
+  const rollup = await measureRollups(rollups, summary, reporting, check);
   if (store instanceof MongoReadStore) await store.connection.dropDatabase();
   await store.close();
   const p = (xs: number[], q: number) => round(percentile([...xs].sort((a, b) => a - b), q), 2);
-  return { store: kind, loadSeconds, summary: { p50: p(latencies.summary, 50), p95: p(latencies.summary, 95) }, plain: { p50: p(latencies.plain, 50), p95: p(latencies.plain, 95) }, readOnly: { p50: p(latencies.readOnly, 50), p95: p(latencies.readOnly, 95) }, ratio: round(p(latencies.summary, 95) / p(latencies.plain, 95), 2) };
+  return { store: kind, loadSeconds, summary: { p50: p(latencies.summary, 50), p95: p(latencies.summary, 95) }, plain: { p50: p(latencies.plain, 50), p95: p(latencies.plain, 95) }, readOnly: { p50: p(latencies.readOnly, 50), p95: p(latencies.readOnly, 95) }, ratio: round(p(latencies.summary, 95) / p(latencies.plain, 95), 2), rollup };
+}
+
+/** One refresh of every rollup, a second with nothing changed, then the province's 2020 summary from its rollup beside the find of that document by `_id`. */
+async function measureRollups(rollups: SummaryRollups, summary: SummaryReadModel, store: ReadStore, live: object) {
+  const today = new Date().toISOString().slice(0, 10);
+  const first = await rollups.refresh(today);
+  const again = await rollups.refresh(today);
+  const fromRollup = () => summary.summary('p', 2020, '2020-12-31', {}, true);
+  const stored = await fromRollup();
+  if (!isDeepStrictEqual({ ...stored, positions: undefined }, { ...live, positions: undefined })) throw new Error(`the rollup differs from the live summary: ${JSON.stringify(stored)}`);
+  const plain = () => store.find(ROLLUPS, { _id: rollupId('p', 2020, '2020-12-31') });
+  await timed(plain, []);
+  await timed(fromRollup, []);
+  const latencies = { summary: [] as number[], plain: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    await timed(plain, latencies.plain);
+    await timed(fromRollup, latencies.summary);
+  }
+  const p = (xs: number[], q: number) => round(percentile([...xs].sort((a, b) => a - b), q), 2);
+  return {
+    refresh: { seconds: round(first.ms / 1000, 1), documents: first.documents, written: first.written },
+    unchanged: { seconds: round(again.ms / 1000, 1), written: again.written },
+    summary: { p50: p(latencies.summary, 50), p95: p(latencies.summary, 95) },
+    plain: { p50: p(latencies.plain, 50), p95: p(latencies.plain, 95) },
+    ratio: round(p(latencies.summary, 95) / p(latencies.plain, 95), 2),
+  };
 }
 
 async function main() {
@@ -150,7 +187,13 @@ async function main() {
     results.map((r) => [r.store, r.summary.p50, r.summary.p95, r.plain.p50, r.plain.p95, r.ratio, `${r.readOnly.p50} / ${r.readOnly.p95}`, r.loadSeconds]),
     `unit summary of a province (3,000 branches, ${MEMBERS.toLocaleString('en-US')} members) vs one find of its branches; targets: p95 <= ${TARGETS.p95Ms} ms, ratio <= ${TARGETS.ratio}`,
   );
-  const file = writeResults('reports', { environment: environment(), targets: TARGETS, ops: OPS * ROUNDS, results, met: results.map((r) => ({ store: r.store, p95: r.summary.p95 <= TARGETS.p95Ms, ratio: r.ratio <= TARGETS.ratio })) });
+  printTable(
+    ['store', 'refresh s', 'rollups', 'written', 'unchanged refresh s', 'summary p50 ms', 'summary p95 ms', 'find by _id p50 ms', 'find by _id p95 ms', 'ratio (p95)'],
+    results.map(({ store, rollup: r }) => [store, r.refresh.seconds, r.refresh.documents, r.refresh.written, r.unchanged.seconds, r.summary.p50, r.summary.p95, r.plain.p50, r.plain.p95, r.ratio]),
+    `the same summary from its stored rollup (every unit, every year) vs one find of that document by _id; targets: p95 <= ${TARGETS.p95Ms} ms, ratio <= ${TARGETS.ratio}`,
+  );
+  const met = results.map((r) => ({ store: r.store, p95: r.summary.p95 <= TARGETS.p95Ms, ratio: r.ratio <= TARGETS.ratio, rollupP95: r.rollup.summary.p95 <= TARGETS.p95Ms, rollupRatio: r.rollup.ratio <= TARGETS.ratio }));
+  const file = writeResults('reports', { environment: environment(), targets: TARGETS, ops: OPS * ROUNDS, results, met });
   console.log(`\nwritten to ${file}`);
 }
 
