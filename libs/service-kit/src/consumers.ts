@@ -6,6 +6,7 @@ import { InProcessBus, InProcessServer, kafkaGroup, ReliableKafkaServer } from '
 import { RegisterConfig } from './config';
 import { EventStoreConnections } from './event-store.module';
 import { GroupSnapshots } from './group-snapshots';
+import { Readiness } from './health';
 import { isSnapshotPart, SnapshotPart } from './snapshot-part';
 
 /** One service's consumer group; its @EventPattern controllers sit in the service's module. */
@@ -61,6 +62,9 @@ function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: 
   const snapshots = spec.inMemory ? groupSnapshotsOf(app, config, spec.group, group) : undefined;
   const server = new ReliableKafkaServer({ brokers: config.kafkaBrokers, group, commitOffsets: !spec.inMemory, resumable: snapshots });
   snapshots?.attach(server);
+  // Not ready before the group has handled what its topics held at start (its lag then): a replica
+  // in memory is empty until it has, and personnel would refuse a branch organisation had long told of.
+  app.get(Readiness, { strict: false }).add(`consumer:${spec.group}`, async () => server.assertCaughtUpWithStart());
   return server;
 }
 

@@ -84,6 +84,11 @@ export class ReliableKafkaServer extends ServerKafka {
   /** Where a partition this process has not handled is read from: after the restored offset, else its low watermark. */
   private readonly firstOffsets = new Map<string, string>();
   private readonly handledMetric: Counter.Internal;
+  /** Per partition, the last offset the topic held at this process's first start that the group had not handled: what readiness waits for. */
+  private startEnds?: Map<string, number>;
+  /** The partitions the group gave this process at its last join. */
+  private assigned?: string[];
+  private caughtUpWithStart = false;
 
   constructor(private readonly reliable: ReliableKafkaOptions) {
     super({
@@ -193,7 +198,49 @@ export class ReliableKafkaServer extends ServerKafka {
     const topics = this.topics();
     if (topics.length > 0) await ensureTopics(this.client as unknown as import('kafkajs').Kafka, topics.map((topic) => ({ topic })));
     await this.prepareResume(topics);
+    await this.noteStartEnds(topics);
     await super.bindEvents(consumer);
+  }
+
+  /**
+   * Throws until this process has handled, in every partition the group gave it, what the topics
+   * held at its first start beyond where the group stood (a replica in memory: the whole topic, or
+   * after its restored offsets); never again after, as later messages are lag, not a start. A
+   * service is not ready before: its replicas would answer as if those events had not happened.
+   */
+  assertCaughtUpWithStart(): void {
+    if (this.caughtUpWithStart) return;
+    if (!this.startEnds || !this.assigned) throw new Error(`${this.reliable.group} has not joined its group yet`);
+    const behind = this.assigned.filter((key) => (this.startEnds!.get(key) ?? -1) > (this.handledUpTo[key] ?? -1));
+    if (behind.length) throw new Error(`${this.reliable.group} is reading what its topics held at start (${behind.map((key) => `${key} at ${this.handledUpTo[key] ?? '-'} of ${this.startEnds!.get(key)}`).join(', ')})`);
+    this.caughtUpWithStart = true;
+  }
+
+  /** Once per process, before its consumer first runs: each partition's last offset, where the group had not handled it (its lag at start). */
+  private async noteStartEnds(topics: string[]): Promise<void> {
+    if (this.startEnds) return;
+    const ends = new Map<string, number>();
+    const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
+    await admin.connect();
+    try {
+      const committed = new Map<string, number>();
+      if (!this.keepsStateInMemory && topics.length > 0) {
+        for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.reliable.group, topics })) {
+          for (const { partition, offset } of partitions) committed.set(`${topic}:${partition}`, Number(offset));
+        }
+      }
+      for (const topic of topics) {
+        for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+          const key = `${topic}:${partition}`;
+          // The first offset this process reads there: after the restored state, or the group's commit (-1: none), or the topic's beginning.
+          const from = this.keepsStateInMemory ? Number(this.firstOffsets.get(key) ?? low) : Math.max(Number(low), committed.get(key) ?? -1);
+          if (Number(high) > from) ends.set(key, Number(high) - 1);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.startEnds = ends;
   }
 
   protected override registerConsumerEventListeners(): void {
@@ -207,6 +254,7 @@ export class ReliableKafkaServer extends ServerKafka {
     // beginning. Not from the group's committed offsets: another process of the group (a rolling
     // update's old pod) may have committed past what this process's state includes.
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => (partitions as number[]).map((partition) => `${topic}:${partition}`));
       if (!this.keepsStateInMemory) return;
       for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
         for (const partition of partitions as number[]) {
