@@ -21,6 +21,15 @@
  *   env REGISTER_MONGO_URL (default mongodb://127.0.0.1:27017/), REBUILD_STORES (memory,ferretdb),
  *   REBUILD_FERRET_EVENTS (FerretDB rebuilds only the first N events of each log), REBUILD_SERVICES,
  *   REBUILD_LEASE_MS (the rebuilds' lease, 30 s: a short one shows that it is renewed during the read).
+ *
+ * REBUILD_MODE=live: instead, each projection's live runner on FerretDB (live-rate.ts), as the
+ * service runs it, from position 0 to the head, timed to its checkpoint, beside FerretDB's bulk
+ * insert of the same final documents; then a steady tail (the log's last events re-fed at fixed
+ * paces through the runner's live path) and its lag. LIVE_PATHS (initial,batches: the catch-up as
+ * a service's first start runs it, its initial load; and in batches, as a runner behind from a
+ * checkpoint above 0 runs it), LIVE_MAX_SECONDS (300: a catch-up stopped there gives a lower bound),
+ * LIVE_TAIL_EVENTS (1000 per pace, at most a fifth of the log), LIVE_TAIL_RATES (100,500 events/s).
+ * Figures in bench-results/live.json.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,6 +39,7 @@ import { createPglite, pgliteClient, SqlClient, SqlEventStore } from '@register/
 import { AnyProjection, liveTarget, logReaderOf, MemoryReadStore, MongoReadStore, ReadStore, rebuildLive } from '@register/read-models';
 import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
 import { environment, positionOf, printTable, round, writeResults } from './bench-util';
+import { LiveResult, measureLive, positionsOf } from './live-rate';
 
 const DATA_DIR = process.env.REBUILD_DATA_DIR;
 const MONGO_URL = process.env.REGISTER_MONGO_URL ?? 'mongodb://127.0.0.1:27017/';
@@ -39,6 +49,15 @@ const PAGE = 1000;
 const LEASE_MS = Number(process.env.REBUILD_LEASE_MS ?? 30_000);
 const BULK = 1000;
 const TARGET = 0.8;
+/** rebuild (default): the table above; live: each projection's live runner on FerretDB (live-rate.ts). */
+const MODE = process.env.REBUILD_MODE ?? 'rebuild';
+/** live: how the catch-up from 0 runs: `initial` as the service runs it (its initial load), `batches` as a runner behind from a checkpoint above 0 does (initialLoad: false). */
+const LIVE_PATHS = (process.env.LIVE_PATHS ?? 'initial,batches').split(',');
+const LIVE_MAX_SECONDS = Number(process.env.LIVE_MAX_SECONDS ?? 300);
+const LIVE_TAIL_EVENTS = Number(process.env.LIVE_TAIL_EVENTS ?? 1000);
+/** The tail: LIVE_TAIL_EVENTS events released at each pace of LIVE_TAIL_RATES (events/s) in turn. */
+const LIVE_TAIL_RATES = (process.env.LIVE_TAIL_RATES ?? '100,500').split(',').map(Number);
+const LIVE_TARGET = 500;
 
 type Log = Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition' | 'readPages'>;
 
@@ -91,9 +110,10 @@ async function rawSelect(sql: SqlClient, service: string): Promise<{ events: num
   return { events, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The store, with the time spent in each of its methods summed (ms); everything else passes through. */
-function timedStore<S extends ReadStore>(store: S): { store: S; spent: Record<string, number> } {
+/** The store, with the time spent in each of its methods summed (ms) and its calls counted; everything else passes through. */
+function timedStore<S extends ReadStore>(store: S): { store: S; spent: Record<string, number>; calls: Record<string, number> } {
   const spent: Record<string, number> = {};
+  const calls: Record<string, number> = {};
   const proxy = new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
@@ -101,6 +121,7 @@ function timedStore<S extends ReadStore>(store: S): { store: S; spent: Record<st
       if (key === 'scan') return value.bind(target);
       return (...args: unknown[]) => {
         const t0 = performance.now();
+        calls[key] = (calls[key] ?? 0) + 1;
         const add = () => (spent[key] = (spent[key] ?? 0) + performance.now() - t0);
         const result = (value as (...a: unknown[]) => unknown).apply(target, args);
         if (!(result instanceof Promise)) return result; // documentsOf, loaded: synchronous, not timed
@@ -108,7 +129,7 @@ function timedStore<S extends ReadStore>(store: S): { store: S; spent: Record<st
       };
     },
   });
-  return { store: proxy, spent };
+  return { store: proxy, spent, calls };
 }
 
 interface Row {
@@ -173,6 +194,64 @@ async function measure(service: string, projection: AnyProjection, log: Log, eve
   };
 }
 
+interface LiveRow extends LiveResult {
+  service: string;
+  projection: string;
+  path: string;
+  readSeconds: number;
+  documents?: number;
+  bulkSeconds?: number;
+  /** Store calls during the catch-up and tail (findOne: a handler's read that missed the batch and the cache). */
+  calls: Record<string, number>;
+  spent: Record<string, number>;
+}
+
+/**
+ * One projection's live runner on FerretDB, each catch-up path in a database of its own; the
+ * baseline (the same final documents bulk inserted, same run) after the first path.
+ */
+async function measureLiveRows(service: string, projection: AnyProjection, log: Log, positions: number[], readSeconds: number): Promise<LiveRow[]> {
+  const rows: LiveRow[] = [];
+  for (const [k, path] of LIVE_PATHS.entries()) {
+    const ferret = await MongoReadStore.connect(MONGO_URL, `bench_live_${process.pid}_${k}`);
+    try {
+      const { store, spent, calls } = timedStore(ferret);
+      const runner = path === 'batches' ? { initialLoad: false as const } : {};
+      const result = await measureLive(log, positions, store, projection, { runner, maxSeconds: LIVE_MAX_SECONDS, tailEvents: LIVE_TAIL_EVENTS, tailRates: LIVE_TAIL_RATES });
+      const row: LiveRow = { service, projection: projection.name, path, readSeconds: round(readSeconds, 3), ...result, calls, spent: Object.fromEntries(Object.entries(spent).map(([m, ms]) => [m, round(ms / 1000, 3)])) };
+      if (k === 0 && result.complete) {
+        const docs = new Map<string, Record<string, unknown>[]>();
+        for (const c of Object.keys(projection.collections)) docs.set(c, await ferret.find(liveTarget(projection).collection(c)));
+        row.documents = [...docs.values()].reduce((n, l) => n + l.length, 0);
+        row.bulkSeconds = round(await bulkInsert(ferret, projection, docs), 3);
+      }
+      rows.push(row);
+    } finally {
+      await ferret.connection.db!.dropDatabase();
+      await ferret.close();
+    }
+  }
+  return rows;
+}
+
+function printLive(rows: LiveRow[]): void {
+  const bulk = new Map(rows.filter((r) => r.bulkSeconds !== undefined).map((r) => [`${r.service}/${r.projection}`, r]));
+  printTable(
+    ['projection', 'path', 'events', 'catch-up s', 'events/s', 'target', '', 'documents', 'bulk insert s', 'bulk docs/s', 'bulk: events/s', 'log read s', 'findOne', 'write calls', ...LIVE_TAIL_RATES.map((r) => `tail ${r}/s: applied ev/s; lag p50/p95/max; ms p95`)],
+    rows.map((r) => {
+      const b = bulk.get(`${r.service}/${r.projection}`);
+      const docsPerSec = b?.bulkSeconds ? round(b.documents! / b.bulkSeconds, 0) : '—';
+      const eventsPerSec = b?.bulkSeconds ? round(r.events / b.bulkSeconds, 0) : '—';
+      return [
+        `${r.service}/${r.projection}`, r.path, r.events, r.seconds, r.rate, `≥ ${LIVE_TARGET}`, r.complete ? (r.rate >= LIVE_TARGET ? 'ok' : 'BELOW') : 'stopped (≥)',
+        b?.documents ?? '—', b?.bulkSeconds ?? '—', docsPerSec, eventsPerSec, r.readSeconds, r.calls.findOne ?? 0, r.calls.write ?? 0,
+        ...LIVE_TAIL_RATES.map((_, k) => (r.tail[k] ? `${r.tail[k].applied}; ${r.tail[k].lagP50}/${r.tail[k].lagP95}/${r.tail[k].lagMax}; ${r.tail[k].msP95} (${r.tail[k].events} ev)` : '—')),
+      ];
+    }),
+    `Live runner on FerretDB from 0 to the head (before the tail's events), timed to the checkpoint; beside it, FerretDB's insertMany of the same final documents, same run ("bulk: events/s": the catch-up's events over the bulk insert's seconds); tail: the last events released at a fixed pace through the runner's live path, lag = released head - checkpoint (events) sampled at each release`,
+  );
+}
+
 async function openLog(sql: SqlClient, service: string, schemas: EventSchemas): Promise<Log> {
   const stored = new UpcastingEventStore(await SqlEventStore.open(sql, service), schemas);
   const reader = logReaderOf(service);
@@ -185,6 +264,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   console.log(`rebuild bench on ${resolve(DATA_DIR)}; stores ${STORES.join(', ')}${Number.isFinite(FERRET_EVENTS) ? `; FerretDB: the first ${FERRET_EVENTS} events of each log` : ''}; load average ${load()}`);
   const sql = pgliteClient(await createPglite(join(resolve(DATA_DIR), 'event-log')));
+  if (MODE === 'live') return void (await mainLive(sql, load, started).finally(() => sql.close()));
   const database = `bench_rebuild_${process.pid}`;
   const ferret = STORES.includes('ferretdb') ? await MongoReadStore.connect(MONGO_URL, database) : undefined;
   const rows: Row[] = [];
@@ -224,6 +304,27 @@ async function main(): Promise<void> {
     'Rebuild (rebuildLive from the log) vs the same store\'s bulk insert of the same final documents, same run; ratio = bulk insert s / rebuild s',
   );
   const file = writeResults('rebuild', { environment: environment(), dataDir: resolve(DATA_DIR), ferretEvents: Number.isFinite(FERRET_EVENTS) ? FERRET_EVENTS : 'all', target: TARGET, loadAverageAtEnd: load(), rows });
+  console.log(`\n${round((performance.now() - started) / 1000, 1)} s in all; load average ${load()}; figures in ${file}`);
+}
+
+async function mainLive(sql: SqlClient, load: () => string, started: number): Promise<void> {
+  console.log(`live mode: paths ${LIVE_PATHS.join(', ')}; catch-up stopped after ${LIVE_MAX_SECONDS} s; tail ${LIVE_TAIL_EVENTS} events at each of ${LIVE_TAIL_RATES.join(', ')} events/s`);
+  const rows: LiveRow[] = [];
+  for (const service of servicesWithProjections()) {
+    const list = await loadProjections(parseArgs(['--service', service]));
+    const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
+    const log = await openLog(sql, service, schemas);
+    const { positions, seconds } = await positionsOf(log, PAGE);
+    console.log(`${service}: ${positions.length} events, read in ${round(seconds, 2)} s; ${list.length} projection(s)`);
+    for (const { projection } of list) {
+      for (const row of await measureLiveRows(service, projection, log, positions, seconds)) {
+        rows.push(row);
+        console.log(`  ${projection.name} ${row.path}: ${JSON.stringify(row)} (load ${load()})`);
+      }
+    }
+  }
+  printLive(rows);
+  const file = writeResults('live', { environment: environment(), dataDir: resolve(DATA_DIR!), paths: LIVE_PATHS, maxSeconds: LIVE_MAX_SECONDS, tail: { events: LIVE_TAIL_EVENTS, rates: LIVE_TAIL_RATES }, target: LIVE_TARGET, loadAverageAtEnd: load(), rows });
   console.log(`\n${round((performance.now() - started) / 1000, 1)} s in all; load average ${load()}; figures in ${file}`);
 }
 
