@@ -7,6 +7,7 @@ import { loadProvince } from '../scale/load-province';
 import { inParallel } from '../support/in-parallel';
 import { openSnapshotted, SnapshottedRegister } from './embedded-app';
 import { admitWhenKnown } from './admit';
+import { settledPaths } from './settled-reads';
 
 // Each case starts the embedded register two or three times, slower while another suite loads the machine.
 jest.setTimeout(300_000);
@@ -41,8 +42,9 @@ async function answers(register: SnapshottedRegister): Promise<Record<string, st
   await register.caughtUp();
   const headers = { authorization: await register.bearer('snapshot-reader'), 'x-purpose': 'snapshot test' };
   const out: Record<string, string> = {};
-  for (const path of READS) {
-    const answer = await register.send('GET', path, undefined, headers);
+  const paths = await settledPaths(register, READS);
+  for (const [i, path] of READS.entries()) {
+    const answer = await register.send('GET', paths[i], undefined, headers);
     out[path] = `${answer.status} ${answer.raw}`;
   }
   return out;
