@@ -90,8 +90,14 @@ export class SummaryRollupRefresher implements OnApplicationBootstrap, BeforeApp
         this.rollups.forget();
         this.last = undefined;
       }
-      // every projection served (caught up once), as the live read requires
-      for (const s of REPORTED_SERVICES) await this.reporting.runner(s)?.assertReady();
+      for (const s of REPORTED_SERVICES) {
+        const runner = this.reporting.runner(s);
+        // every projection served (caught up once), as the live read requires
+        await runner?.assertReady();
+        // a runner standing by (another instance writes the copy) moves only when asked to wait: without
+        // this its position, and so the look below, would stay put while the documents change
+        await runner?.waitFor(0, 0);
+      }
       const today = this.today();
       const positions = this.reporting.positions();
       if (this.last && this.last.today === today && REPORTED_SERVICES.every((s) => positions[s] === this.last!.positions[s])) return;
