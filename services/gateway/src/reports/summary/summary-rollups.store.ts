@@ -60,6 +60,12 @@ export class SummaryRollups {
   /** What this process wrote (or found stored, before its first refresh), as JSON: a write only when it changed. */
   private written?: Map<string, string>;
   private pos = 0;
+  /**
+   * A `refreshed` note whose read ended (or whose write, here) before the rollup reads that use it
+   * began: only such a note vouches for a document read after it. One read beside the document
+   * could be served after a refresh that the document's read came before.
+   */
+  private seen?: RefreshedDoc;
 
   constructor(private readonly reporting: ReportingFacts) {}
 
@@ -113,18 +119,23 @@ export class SummaryRollups {
     assertFresh();
     const refreshed: Omit<RefreshedDoc, '_id'> = { version: ROLLUP_VERSION, positions, today, at: new Date().toISOString() };
     await store.write(ROLLUPS, [{ _id: REFRESHED, pos, replace: refreshed, upsert: true }], false);
+    this.seen = { _id: REFRESHED, ...refreshed };
     return { positions, today, documents: computed.size, written: count, deleted: gone.length, ms: Math.round(performance.now() - started) };
   }
 
   /**
    * The stored summary of a unit for a year on `day`, or undefined. Its positions: each service's
-   * the greater of its own (the refresh that wrote it) and the last complete refresh's, which found
-   * every document there current (it wrote, kept or deleted each).
+   * the greater of its own (the refresh that wrote it) and those of a complete refresh noted before
+   * this read began (`seen`), which found every document there current (it wrote, kept or deleted
+   * each). The note is read again beside the document, for the reads after this one.
    */
   async read(unitId: string, year: number, day: string): Promise<(UnitSummary & { positions: Record<string, number> }) | undefined> {
     const store = this.reporting.store;
     if (!store) return undefined;
-    const [doc, refreshed] = (await Promise.all([store.findOne(ROLLUPS, { _id: rollupId(unitId, year, day) }), store.findOne(ROLLUPS, { _id: REFRESHED })])) as [RollupDoc | undefined, RefreshedDoc | undefined];
+    const refreshed = this.seen;
+    const note = store.findOne(ROLLUPS, { _id: REFRESHED }).then((found) => void (this.seen = found as RefreshedDoc | undefined));
+    const doc = (await store.findOne(ROLLUPS, { _id: rollupId(unitId, year, day) })) as RollupDoc | undefined;
+    await note.catch(() => undefined); // a note not read now is read at the next: this answer does not need it
     if (!doc || doc.version !== ROLLUP_VERSION) return undefined;
     const positions = { ...doc.positions };
     if (refreshed?.version === ROLLUP_VERSION) for (const [s, p] of Object.entries(refreshed.positions)) positions[s] = Math.max(positions[s] ?? 0, p);
