@@ -2,7 +2,7 @@ import { ServerKafka } from '@nestjs/microservices';
 import { Counter, register } from 'prom-client';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
 import { deadLetterMessageHeaders } from '../dead-letter';
-import { Backoff, backoffDelay, pause } from '../backoff';
+import { Backoff, backoffDelay, DEFAULT_BACKOFF, pause } from '../backoff';
 import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
 import { deadLetterTopic } from '../topics';
 import { ensureTopics } from './admin';
@@ -62,6 +62,8 @@ export interface ResumableGroup {
  * (delivery is at least once).
  */
 const RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 };
+/** How often the lag at start is read before readiness gives up waiting for it (pauses of 0.1 s growing to 2 s: about 10 s in all). */
+const START_ENDS_ATTEMPTS = 8;
 
 /** Messages handled (or dead-lettered) by each group: what a start read again shows here. */
 function handledCounter(): Counter<'group'> {
@@ -216,9 +218,26 @@ export class ReliableKafkaServer extends ServerKafka {
     this.caughtUpWithStart = true;
   }
 
-  /** Once per process, before its consumer first runs: each partition's last offset, where the group had not handled it (its lag at start). */
+  /**
+   * Once per process, before its consumer first runs: each partition's last offset, where the group
+   * had not handled it (its lag at start). A topic just created may not have its leader yet (the
+   * broker answers that it does not host the partition): tried again with growing pauses; if the
+   * offsets still cannot be read, readiness does not wait for the lag rather than the group never starting.
+   */
   private async noteStartEnds(topics: string[]): Promise<void> {
-    if (this.startEnds) return;
+    for (let attempt = 1; !this.startEnds; attempt += 1) {
+      try {
+        this.startEnds = await this.readStartEnds(topics);
+      } catch (error) {
+        if (attempt >= START_ENDS_ATTEMPTS) {
+          this.logger.warn(`${this.reliable.group}: its lag at start is not known (${describeError(error)}); ready will not wait for it`);
+          this.startEnds = new Map();
+        } else await pause(backoffDelay(DEFAULT_BACKOFF, attempt));
+      }
+    }
+  }
+
+  private async readStartEnds(topics: string[]): Promise<Map<string, number>> {
     const ends = new Map<string, number>();
     const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
     await admin.connect();
@@ -240,7 +259,7 @@ export class ReliableKafkaServer extends ServerKafka {
     } finally {
       await admin.disconnect();
     }
-    this.startEnds = ends;
+    return ends;
   }
 
   protected override registerConsumerEventListeners(): void {
