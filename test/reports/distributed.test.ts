@@ -13,7 +13,7 @@ import { TrainingReactions } from '../../services/training/src/reactions/trainin
 import { TrainingModule } from '../../services/training/src/training.module';
 import { Distributed, startDistributed } from '../gateway/distributed-app';
 import { evaluationHandOver, handOver, trainingHandOver } from '../gateway/gateway-app';
-import { buildQuyChau2020, expectedSummary2020, reorganise2025, Setup } from './quy-chau-summary-scenario';
+import { buildQuyChau2020, expectedSummary2020, reorganise2025, Setup, summaryAt } from './quy-chau-summary-scenario';
 
 jest.setTimeout(1_200_000);
 
@@ -24,14 +24,6 @@ jest.setTimeout(1_200_000);
  * gateway's own database, fed from each service's log through the service's internal endpoint.
  * The services' replicas are handed each other's events from the logs, as their consumers would.
  */
-/** A summary asked at positions the reporting read model has not reached answers 503 "retry shortly": the caller retries. */
-async function summaryAt(admin: Awaited<ReturnType<Setup['as']>>, path: string) {
-  for (let tries = 0; ; tries++) {
-    const r = await admin.get(path);
-    if (r.status !== 503 || tries === 40) return r;
-  }
-}
-
 describe('the unit summary (distributed, PostgreSQL + FerretDB): Quỳ Châu 2020 through the gateway', () => {
   let d: Distributed;
   let training: INestApplicationContext;

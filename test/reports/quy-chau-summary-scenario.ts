@@ -116,3 +116,11 @@ export function expectedSummary2020(size: Membership = QUY_CHAU_2020) {
     commendations: 0,
   };
 }
+
+/** A summary asked at positions the reporting read model has not reached answers 503 "retry shortly": the caller retries. */
+export async function summaryAt(admin: Awaited<ReturnType<Setup['as']>>, path: string) {
+  for (let tries = 0; ; tries++) {
+    const r = await admin.get(path);
+    if (r.status !== 503 || tries === 40) return r;
+  }
+}

@@ -11,20 +11,12 @@ import { TrainingReactions } from '../../services/training/src/reactions/trainin
 import { TrainingModule } from '../../services/training/src/training.module';
 import { Distributed, startDistributed } from '../gateway/distributed-app';
 import { evaluationHandOver, handOver, trainingHandOver, why } from '../gateway/gateway-app';
-import { buildQuyChau2020, expectedSummary2020, Membership, reorganise2025, Setup } from './quy-chau-summary-scenario';
+import { buildQuyChau2020, expectedSummary2020, Membership, reorganise2025, Setup, summaryAt } from './quy-chau-summary-scenario';
 import { expectEveryRollupLive, positionsOf, untilRefreshed } from './rollup-checks';
 
 jest.setTimeout(1_200_000);
 
 const SIZE: Membership = { members: 300, admittedIn2020: 100 };
-
-/** A summary asked at positions the reporting read model has not reached answers 503 "retry shortly": the caller retries. */
-async function summaryAt(admin: Awaited<ReturnType<Setup['as']>>, path: string) {
-  for (let tries = 0; ; tries++) {
-    const r = await admin.get(path);
-    if (r.status !== 503 || tries === 40) return r;
-  }
-}
 
 /** The stored year-end summaries distributed: the reporting read model and its rollups on FerretDB, in the gateway's own database. */
 describe('summary rollups (distributed, FerretDB): Quỳ Châu', () => {
