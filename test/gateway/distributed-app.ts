@@ -1,11 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
-import { Client } from 'pg';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mintToken, MintOptions } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, rootModuleOf, startConsumers } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -15,7 +11,7 @@ import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 import { httpClient } from '../support/http';
-import { servers, uniqueName } from '../support/servers';
+import { distributedConfig } from '../support/distributed-config';
 import { handOver, seedTree } from './gateway-app';
 
 /**
@@ -42,19 +38,7 @@ export async function startDistributed(secret: string, extra: ExtraService[] = [
   // Scenarios admit thousands through the gateway: its per-caller rate limit is not their subject.
   process.env.REGISTER_RATE_PER_SEC ??= '100000';
   process.env.REGISTER_RATE_BURST ??= '100000';
-  const database = uniqueName('gw_dist');
-  const pg = new Client({ connectionString: servers.postgresUrl });
-  await pg.connect();
-  await pg.query(`create database ${database}`);
-  await pg.end();
-  const config = loadConfig({
-    REGISTER_MODE: 'distributed',
-    EVENT_STORE: 'postgres',
-    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'register-gw-')),
-  });
+  const config = await distributedConfig('gw_dist');
   const organisation = await createHttpApp(rootModuleOf(config, [InternalCallersModule, OrganisationModule]), { title: 'organisation', logger: false });
   const direct = await httpClient(organisation);
   const personnel = await createHttpApp(rootModuleOf(config, [InternalCallersModule, PersonnelModule]), { title: 'personnel', logger: false });

@@ -1,14 +1,11 @@
 import { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RecordedEvent } from '@register/event-sourcing';
 import { createKafka, eventsTopic, KafkaEventPublisher } from '@register/messaging';
-import { connectConsumers, createHttpApp, InternalCallersModule, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { connectConsumers, createHttpApp, InternalCallersModule, rootModuleOf, startConsumers } from '@register/service-kit';
 import { BranchReplica } from '../../services/personnel/src/application/branch-replica';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.consumer';
+import { distributedConfig } from '../support/distributed-config';
 import { servers, uniqueName } from '../support/servers';
 
 jest.setTimeout(180_000);
@@ -49,19 +46,7 @@ describe('personnel distributed: ready once its group has read what the topic he
     await publisher.publish(eventsTopic('organisation'), established);
     await publisher.close();
 
-    const database = uniqueName('personnel_ready');
-    const pg = new Client({ connectionString: servers.postgresUrl });
-    await pg.connect();
-    await pg.query(`create database ${database}`);
-    await pg.end();
-    const config = loadConfig({
-      REGISTER_MODE: 'distributed',
-      EVENT_STORE: 'postgres',
-      REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-      REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'register-personnel-ready-')),
-    });
+    const config = await distributedConfig('personnel_ready');
     const started = await createHttpApp(rootModuleOf(config, [InternalCallersModule, PersonnelModule]), { title: 'personnel', logger: false });
     app = started;
     connectConsumers(started, config, { ...BRANCH_SYNC, group: `${BRANCH_SYNC.group}.${run}` });
