@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { Client } from 'pg';
 import { EVENTS_TOPIC_PARTITIONS, eventsTopic } from '@register/messaging';
 import { connectConsumers, ConsumerGroupSpec, createHttpApp, loadConfig, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
@@ -16,7 +15,8 @@ import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.
 import { FACTS_SYNC } from '../../services/training/src/reactions/facts-sync.consumer';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { Answer, httpClient } from '../support/http';
-import { servers, uniqueName } from '../support/servers';
+import { distributedConfig as sharedDistributedConfig } from '../support/distributed-config';
+import { uniqueName } from '../support/servers';
 
 jest.setTimeout(180_000);
 
@@ -32,20 +32,7 @@ type Api = Awaited<ReturnType<typeof httpClient>>;
 const run = uniqueName('ev');
 const perRun = (spec: ConsumerGroupSpec): ConsumerGroupSpec => ({ ...spec, group: `${spec.group}.${run}` });
 
-async function distributedConfig(): Promise<RegisterConfig> {
-  const database = uniqueName('evaluation_bus');
-  const admin = new Client({ connectionString: servers.postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
-  return loadConfig({
-    REGISTER_MODE: 'distributed',
-    EVENT_STORE: 'postgres',
-    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-  });
-}
+const distributedConfig = () => sharedDistributedConfig('evaluation_bus');
 
 /**
  * The events topics exist before any consumer subscribes, as deploy/kafka/create-topics.sh makes

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,6 +15,7 @@ import { OrganisationModule } from '../../services/organisation/src/organisation
 import { organisationProjections } from '../../services/organisation/src/projections';
 import { httpClient } from '../support/http';
 import { inParallel } from '../support/in-parallel';
+import { distributedConfig } from '../support/distributed-config';
 import { servers, uniqueName } from '../support/servers';
 
 /**
@@ -31,18 +31,7 @@ type Setup = 'distributed' | 'embedded';
  */
 async function configFor(setup: Setup) {
   if (setup === 'embedded') return loadConfig({ REGISTER_MODE: 'embedded', DATA_DIR: mkdtempSync(join(tmpdir(), 'register-')) });
-  const database = uniqueName('org_e2e');
-  const admin = new Client({ connectionString: servers.postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
-  return loadConfig({
-    REGISTER_MODE: 'distributed',
-    EVENT_STORE: 'postgres',
-    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-  });
+  return distributedConfig('org_e2e');
 }
 
 describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mergers and the abolished district', (setup) => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import mongoose from 'mongoose';
-import { Client } from 'pg';
 import { EventStore } from '@register/event-sourcing';
 import { connectConsumers, ConsumerGroupSpec, createHttpApp, loadConfig, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
@@ -12,7 +11,8 @@ import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.consumer';
 import { Answer, httpClient } from '../support/http';
-import { servers, uniqueName } from '../support/servers';
+import { distributedConfig as sharedDistributedConfig } from '../support/distributed-config';
+import { uniqueName } from '../support/servers';
 
 /**
  * Issue 7 item 3, end to end over HTTP: organisation and personnel learn of each other only from
@@ -27,20 +27,7 @@ type Api = Awaited<ReturnType<typeof httpClient>>;
 const run = uniqueName('mb');
 const perRun = (spec: ConsumerGroupSpec): ConsumerGroupSpec => ({ ...spec, group: `${spec.group}.${run}` });
 
-async function distributedConfig(): Promise<RegisterConfig> {
-  const database = uniqueName('merger_bus');
-  const admin = new Client({ connectionString: servers.postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
-  return loadConfig({
-    REGISTER_MODE: 'distributed',
-    EVENT_STORE: 'postgres',
-    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-  });
-}
+const distributedConfig = () => sharedDistributedConfig('merger_bus');
 
 /** One service (or, embedded, every one) as its process would start it: consumers first, then HTTP. */
 async function startApp(config: RegisterConfig, modules: Array<typeof OrganisationModule | typeof PersonnelModule>, consumers?: ConsumerGroupSpec) {

@@ -1,12 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read freely in tests */
 import { INestApplication, Type } from '@nestjs/common';
-import { Client } from 'pg';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mintToken } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, loadConfig, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -22,28 +18,15 @@ import { TRAINING_STORE } from '../../services/training/src/application/tokens';
 import { FACTS_SYNC } from '../../services/training/src/reactions/facts-sync.consumer';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { httpClient } from '../support/http';
-import { servers, uniqueName } from '../support/servers';
+import { distributedConfig as sharedDistributedConfig } from '../support/distributed-config';
+import { uniqueName } from '../support/servers';
 import { expectedFigures, quePhongYear } from './que-phong-scenario';
 import { shadowDiffs } from './shadow-rebuild';
 
 const run = uniqueName('tr');
 const perRun = (spec: ConsumerGroupSpec): ConsumerGroupSpec => ({ ...spec, group: `${spec.group}.${run}` });
 
-async function distributedConfig(): Promise<RegisterConfig> {
-  const database = uniqueName('training_dist');
-  const pg = new Client({ connectionString: servers.postgresUrl });
-  await pg.connect();
-  await pg.query(`create database ${database}`);
-  await pg.end();
-  return loadConfig({
-    REGISTER_MODE: 'distributed',
-    EVENT_STORE: 'postgres',
-    REGISTER_PG_URL: servers.postgresUrl.replace(/\/[^/]+$/, `/${database}`),
-    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-    REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'register-training-')),
-  });
-}
+const distributedConfig = () => sharedDistributedConfig('training_dist');
 
 /** One service as its process starts it: behind the gateway, its relay on, its consumer group on Kafka, then HTTP. */
 async function startService(config: RegisterConfig, module: Type<unknown>, group: ConsumerGroupSpec, urlEnv: string) {
