@@ -1,18 +1,8 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { EventStore } from '@register/event-sourcing';
 import { rebuildShadowDiff } from '@register/read-models';
-import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
-import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
-import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
 import { ReportingReadModel } from '../../services/gateway/src/reports/summary/reporting-read-model';
 import { REPORTED_SERVICES, REPORTING_PROJECTIONS } from '../../services/gateway/src/reports/summary/reporting-projections';
-import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
-import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
-import { TRAINING_STORE } from '../../services/training/src/application/tokens';
-import { TrainingReactions } from '../../services/training/src/reactions/training-reactions.service';
-import { TrainingModule } from '../../services/training/src/training.module';
-import { Distributed, startDistributed } from '../gateway/distributed-app';
-import { evaluationHandOver, handOver, trainingHandOver } from '../gateway/gateway-app';
+import { Distributed } from '../gateway/distributed-app';
+import { startReportingCluster } from './reporting-cluster';
 import { buildQuyChau2020, expectedSummary2020, reorganise2025, Setup, summaryAt } from './quy-chau-summary-scenario';
 
 jest.setTimeout(1_200_000);
@@ -26,24 +16,12 @@ jest.setTimeout(1_200_000);
  */
 describe('the unit summary (distributed, PostgreSQL + FerretDB): Quỳ Châu 2020 through the gateway', () => {
   let d: Distributed;
-  let training: INestApplicationContext;
-  let evaluation: INestApplicationContext;
   let admin: Awaited<ReturnType<Setup['as']>>;
-  const positions = async () =>
-    `organisation:${await d.orgStore.headPosition()},personnel:${await d.personnelStore.headPosition()},training:${await training.get<EventStore>(TRAINING_STORE).headPosition()},evaluation:${await evaluation.get<EventStore>(EVALUATION_STORE).headPosition()}`;
+  let positions: () => Promise<string>;
 
   beforeAll(async () => {
-    d = await startDistributed('test-internal-secret-reports-0123456', [{ module: TrainingModule, urlEnv: 'TRAINING_URL' }, { module: EvaluationModule, urlEnv: 'EVALUATION_URL' }]);
-    [training, evaluation] = d.apps;
-    const personnelSync = handOver(d.orgStore, d.personnel.get(OrganisationReactions));
-    const trainingSync = trainingHandOver(d.orgStore, d.personnel.get<EventStore>(PERSONNEL_LOG), training.get(TrainingReactions), personnelSync);
-    const evaluationSync = evaluationHandOver(d.orgStore, d.personnelStore, evaluation.get(SubjectsReplica), personnelSync);
-    const as: Setup['as'] = async (o) => {
-      const headers = await d.token(o);
-      return { get: (path, extra = {}) => d.gw.get(path, { ...headers, ...extra }), post: (path, body, extra = {}) => d.gw.post(path, body, { ...headers, ...extra }) };
-    };
-    const setup: Setup = { as, heads: d.heads, sync: async () => { await trainingSync(); await evaluationSync(); } };
-    admin = await as({ sub: 'admin', roles: ['central-admin'] });
+    let setup: Setup;
+    ({ d, admin, setup, heads: positions } = await startReportingCluster('test-internal-secret-reports-0123456'));
     await buildQuyChau2020(setup, admin, 'na');
   });
   afterAll(async () => d?.close());

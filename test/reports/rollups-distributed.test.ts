@@ -1,16 +1,7 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { EventStore } from '@register/event-sourcing';
-import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
-import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
-import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
 import { SummaryRollupRefresher } from '../../services/gateway/src/reports/summary/summary-rollup.refresher';
-import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
-import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
-import { TRAINING_STORE } from '../../services/training/src/application/tokens';
-import { TrainingReactions } from '../../services/training/src/reactions/training-reactions.service';
-import { TrainingModule } from '../../services/training/src/training.module';
-import { Distributed, startDistributed } from '../gateway/distributed-app';
-import { evaluationHandOver, handOver, trainingHandOver, why } from '../gateway/gateway-app';
+import { Distributed } from '../gateway/distributed-app';
+import { why } from '../gateway/gateway-app';
+import { startReportingCluster } from './reporting-cluster';
 import { buildQuyChau2020, expectedSummary2020, Membership, reorganise2025, Setup, summaryAt } from './quy-chau-summary-scenario';
 import { expectEveryRollupLive, positionsOf, untilRefreshed } from './rollup-checks';
 
@@ -21,26 +12,15 @@ const SIZE: Membership = { members: 300, admittedIn2020: 100 };
 /** The stored year-end summaries distributed: the reporting read model and its rollups on FerretDB, in the gateway's own database. */
 describe('summary rollups (distributed, FerretDB): Quỳ Châu', () => {
   let d: Distributed;
-  let training: INestApplicationContext;
-  let evaluation: INestApplicationContext;
   let admin: Awaited<ReturnType<Setup['as']>>;
   let today: string;
-  const heads = async () =>
-    `organisation:${await d.orgStore.headPosition()},personnel:${await d.personnelStore.headPosition()},training:${await training.get<EventStore>(TRAINING_STORE).headPosition()},evaluation:${await evaluation.get<EventStore>(EVALUATION_STORE).headPosition()}`;
+  let heads: () => Promise<string>;
 
   beforeAll(async () => {
     process.env.REPORT_ROLLUPS_EVERY_MS = '100';
-    d = await startDistributed('test-internal-secret-rollups-0123456', [{ module: TrainingModule, urlEnv: 'TRAINING_URL' }, { module: EvaluationModule, urlEnv: 'EVALUATION_URL' }]);
-    [training, evaluation] = d.apps;
-    const personnelSync = handOver(d.orgStore, d.personnel.get(OrganisationReactions));
-    const trainingSync = trainingHandOver(d.orgStore, d.personnel.get<EventStore>(PERSONNEL_LOG), training.get(TrainingReactions), personnelSync);
-    const evaluationSync = evaluationHandOver(d.orgStore, d.personnelStore, evaluation.get(SubjectsReplica), personnelSync);
-    const as: Setup['as'] = async (o) => {
-      const headers = await d.token(o);
-      return { get: (path, extra = {}) => d.gw.get(path, { ...headers, ...extra }), post: (path, body, extra = {}) => d.gw.post(path, body, { ...headers, ...extra }) };
-    };
-    const setup: Setup = { as, heads: d.heads, sync: async () => { await trainingSync(); await evaluationSync(); } };
-    admin = await as({ sub: 'admin', roles: ['central-admin'] });
+    let setup: Setup;
+    let evaluationSync: () => Promise<void>;
+    ({ d, admin, setup, heads, evaluationSync } = await startReportingCluster('test-internal-secret-rollups-0123456'));
     await buildQuyChau2020(setup, admin, 'na', SIZE);
     await evaluationSync();
     today = (await untilRefreshed(d.gateway, positionsOf(await heads()))).today;
