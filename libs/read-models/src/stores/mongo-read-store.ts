@@ -4,6 +4,7 @@ import { CollectionSpec } from '../projection';
 import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
 import { JOURNAL } from '../naming';
 import { Update } from '../updater';
+import { CollectionNames } from './mongo-names';
 
 type AnyBulkOp = mongo.AnyBulkWriteOperation<mongo.Document>;
 const DUPLICATE_KEY = 11000;
@@ -29,16 +30,22 @@ export class MongoReadStore implements ReadStore {
   private constructor(
     readonly connection: Connection,
     readonly kind: 'mongodb' | 'ferretdb',
+    private readonly names: CollectionNames,
   ) {}
 
   static async connect(url: string, dbName: string): Promise<MongoReadStore> {
     const connection = await mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 10_000 }).asPromise();
     const info = await connection.db!.admin().command({ buildInfo: 1 });
-    return new MongoReadStore(connection, info.ferretdbVersion ? 'ferretdb' : 'mongodb');
+    return new MongoReadStore(connection, info.ferretdbVersion ? 'ferretdb' : 'mongodb', await CollectionNames.of(connection.db!));
   }
 
   private get db(): mongo.Db {
     return this.connection.db!;
+  }
+
+  /** A collection by its logical name (`<projection>.<collection>`). */
+  private coll(name: string): mongo.Collection {
+    return this.db.collection(this.names.physical(name));
   }
 
   async write(collection: string, ops: readonly WriteOp[], guarded: boolean): Promise<{ applied: number }> {
@@ -48,14 +55,14 @@ export class MongoReadStore implements ReadStore {
       // an insert is a fraction of an update's cost on FerretDB (no lookup); a document that is
       // there after all fails the batch with a duplicate key, and the recovery replaces it guarded
       const chunk = todo.slice(i, i + BULK_CHUNK).map((o) => (!guarded && 'insert' in o && o.insert ? { insertOne: { document: { _id: o._id, ...o.replace, [POS]: o.pos } } } : toBulk(o, { _id: o._id })));
-      await this.db.collection(collection).bulkWrite(chunk as AnyBulkOp[], { ordered: false });
+      await this.coll(collection).bulkWrite(chunk as AnyBulkOp[], { ordered: false });
     }
     return { applied: todo.length };
   }
 
   /** Two calls in flight: the server converts one chunk while the next is encoded and sent. */
   async insert(collection: string, docs: Iterable<Doc>): Promise<void> {
-    const target = this.db.collection(collection);
+    const target = this.coll(collection);
     const inFlight = new Set<Promise<unknown>>();
     let chunk: Doc[] = [];
     const send = async () => {
@@ -79,7 +86,7 @@ export class MongoReadStore implements ReadStore {
     for (let i = 0; i < ops.length; i += BULK_CHUNK) {
       const chunk = ops.slice(i, i + BULK_CHUNK);
       try {
-        const r = await this.db.collection(collection).bulkWrite(chunk.map((o) => toBulk(o, { _id: o._id, [POS]: { $lt: o.pos } })), { ordered: false });
+        const r = await this.coll(collection).bulkWrite(chunk.map((o) => toBulk(o, { _id: o._id, [POS]: { $lt: o.pos } })), { ordered: false });
         applied += r.modifiedCount + r.upsertedCount + r.deletedCount;
       } catch (error) {
         if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
@@ -104,26 +111,37 @@ export class MongoReadStore implements ReadStore {
   }
 
   private async isAhead(collection: string, op: WriteOp): Promise<boolean> {
-    const doc = await this.db.collection(collection).findOne({ _id: op._id as never }, { projection: { [POS]: 1 } });
+    const doc = await this.coll(collection).findOne({ _id: op._id as never }, { projection: { [POS]: 1 } });
     return typeof doc?.[POS] === 'number' && doc[POS] >= op.pos;
   }
 
   async find(collection: string, filter: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc[]> {
-    const cursor = this.db.collection(collection).find(filter, { projection: options.fields, sort: options.sort, skip: options.skip, limit: options.limit });
+    const cursor = this.coll(collection).find(filter, { projection: options.fields, sort: options.sort, skip: options.skip, limit: options.limit });
     return (await cursor.toArray()) as Doc[];
   }
 
   async findOne(collection: string, filter: Record<string, unknown>): Promise<Doc | undefined> {
-    return ((await this.db.collection(collection).findOne(filter)) as Doc | null) ?? undefined;
+    return ((await this.coll(collection).findOne(filter)) as Doc | null) ?? undefined;
   }
 
+  /**
+   * FerretDB v1 counts by reading and decoding every document; with no filter it is asked for the
+   * collection's statistics instead, whose count (SQLite's own, of the table's rows) is exact and
+   * costs a fraction of that.
+   */
   async count(collection: string, filter: Record<string, unknown> = {}): Promise<number> {
-    return this.db.collection(collection).countDocuments(filter);
+    if (this.kind === 'ferretdb' && Object.keys(filter).length === 0) return this.countAll(collection);
+    return this.coll(collection).countDocuments(filter);
+  }
+
+  private async countAll(collection: string): Promise<number> {
+    const [stats] = await this.coll(collection).aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray().catch(ignoreCode(NAMESPACE_NOT_FOUND, []));
+    return stats?.count ?? 0;
   }
 
   async *scan(collection: string): AsyncIterable<Doc> {
     let previous: string | undefined;
-    for await (const doc of this.db.collection(collection).find({}).sort({ _id: 1 }).batchSize(1000)) {
+    for await (const doc of this.coll(collection).find({}).sort({ _id: 1 }).batchSize(1000)) {
       const id = String(doc._id);
       if (previous !== undefined && compareIds(previous, id) >= 0) throw new Error(`${collection}: _id order differs from compareIds at ${id}`);
       previous = id;
@@ -133,7 +151,7 @@ export class MongoReadStore implements ReadStore {
 
   async updateOne(collection: string, filter: Record<string, unknown>, update: Update, upsert: boolean): Promise<UpdateOutcome> {
     try {
-      const r = await this.db.collection(collection).updateOne(filter, update as mongo.UpdateFilter<mongo.Document>, { upsert });
+      const r = await this.coll(collection).updateOne(filter, update as mongo.UpdateFilter<mongo.Document>, { upsert });
       return r.upsertedCount ? 'inserted' : r.matchedCount ? 'matched' : 'none';
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return 'none';
@@ -142,36 +160,36 @@ export class MongoReadStore implements ReadStore {
   }
 
   async deleteOne(collection: string, id: string): Promise<void> {
-    await this.db.collection(collection).deleteOne({ _id: id as never });
+    await this.coll(collection).deleteOne({ _id: id as never });
   }
 
   async ensureCollection(collection: string, spec: CollectionSpec): Promise<void> {
-    const exists = (await this.db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0;
-    if (!exists) await this.db.createCollection(collection).catch(ignoreCode(48)); // 48: created meanwhile
+    const exists = (await this.db.listCollections({ name: this.names.physical(collection) }, { nameOnly: true }).toArray()).length > 0;
+    if (!exists) await this.db.createCollection(this.names.physical(collection)).catch(ignoreCode(48)); // 48: created meanwhile
     for (const index of spec.indexes ?? []) {
       // An absent option must stay absent: the driver would send `unique: null`, which FerretDB refuses.
-      await this.db.collection(collection).createIndex(index.key, { ...(index.unique !== undefined ? { unique: index.unique } : {}), ...(index.name ? { name: index.name } : {}) });
+      await this.coll(collection).createIndex(index.key, { ...(index.unique !== undefined ? { unique: index.unique } : {}), ...(index.name ? { name: index.name } : {}) });
     }
   }
 
   async dropCollection(collection: string): Promise<void> {
-    await this.db.collection(collection).drop().catch(ignoreCode(NAMESPACE_NOT_FOUND));
+    await this.coll(collection).drop().catch(ignoreCode(NAMESPACE_NOT_FOUND));
   }
 
   /**
    * FerretDB v1 has no `dropTarget`: there the target is dropped first, and is missing for a moment.
-   * Nor does it rename a collection whose name holds a dot (it splits `db.collection` at every dot,
-   * and ours are `<projection>.<collection>`): then the documents are copied and the source dropped
-   * last, so that a switch-in interrupted halfway is finished by doing it again.
+   * Nor does it rename a collection whose name holds a dot (it splits `db.collection` at every dot):
+   * in a database whose layout keeps dotted names (mongo-names.ts) the documents are copied and the
+   * source dropped last, so that a switch-in interrupted halfway is finished by doing it again.
    */
   async renameCollection(from: string, to: string): Promise<void> {
     if (this.kind === 'mongodb') {
-      await this.db.renameCollection(from, to, { dropTarget: true });
+      await this.db.renameCollection(this.names.physical(from), this.names.physical(to), { dropTarget: true });
       return;
     }
     await this.dropCollection(to);
     try {
-      await this.db.renameCollection(from, to);
+      await this.db.renameCollection(this.names.physical(from), this.names.physical(to));
     } catch (error) {
       if ((error as { code?: number }).code !== INVALID_NAMESPACE) throw error;
       await this.copyCollection(from, to);
@@ -179,9 +197,9 @@ export class MongoReadStore implements ReadStore {
   }
 
   private async copyCollection(from: string, to: string): Promise<void> {
-    const source = this.db.collection(from);
-    const target = this.db.collection(to);
-    await this.db.createCollection(to).catch(ignoreCode(48));
+    const source = this.coll(from);
+    const target = this.coll(to);
+    await this.db.createCollection(this.names.physical(to)).catch(ignoreCode(48));
     for (const index of await source.listIndexes().toArray()) {
       if (index.name !== '_id_') await target.createIndex(index.key, { name: index.name, ...(index.unique ? { unique: true } : {}) });
     }
@@ -197,7 +215,8 @@ export class MongoReadStore implements ReadStore {
   }
 
   async listCollections(): Promise<string[]> {
-    return (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    const physical = (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    return physical.map((name) => this.names.logical(name)).filter((name): name is string => name !== undefined);
   }
 
   /** EJSON keeps dates and numbers exact; as a string, since MongoDB forbids `$` keys such as `$inc` in stored documents. */
@@ -207,14 +226,14 @@ export class MongoReadStore implements ReadStore {
     const ops = Array.from({ length: chunks }, (_, k) => ({
       replaceOne: { filter: { _id: `${name}#${k}` as never }, replacement: { text: text.slice(k * JOURNAL_CHUNK, (k + 1) * JOURNAL_CHUNK) }, upsert: true },
     }));
-    await this.db.collection(JOURNAL).bulkWrite(ops, { ordered: true });
+    await this.coll(JOURNAL).bulkWrite(ops, { ordered: true });
     return chunks;
   }
 
   async loadJournal(name: string, chunks: number): Promise<Round[]> {
     let text = '';
     for (let k = 0; k < chunks; k++) {
-      const doc = await this.db.collection(JOURNAL).findOne({ _id: `${name}#${k}` as never });
+      const doc = await this.coll(JOURNAL).findOne({ _id: `${name}#${k}` as never });
       if (!doc) throw new Error(`journal chunk ${name}#${k} is missing`);
       text += doc.text as string;
     }
@@ -233,8 +252,9 @@ function toBulk(op: WriteOp, filter: Record<string, unknown>): AnyBulkOp {
   return { updateOne: { filter, update, upsert: op.upsert } };
 }
 
-function ignoreCode(code: number) {
-  return (error: unknown) => {
+function ignoreCode<T = void>(code: number, value?: T) {
+  return (error: unknown): T => {
     if ((error as { code?: number }).code !== code) throw error;
+    return value as T;
   };
 }
