@@ -123,9 +123,27 @@ interface Stage {
   replayRssMb: number;
 }
 
+/**
+ * `SCALE_READS_ONLY=1` with `SCALE_DATA_DIR`: the start-up and the reads on a register already
+ * loaded (a generated district or province), without loading or the stages. Two starts: the first
+ * may replay (a snapshot from another version is refused) and writes the snapshot the second resumes from.
+ */
+async function readsOnly(dataDir: string): Promise<void> {
+  const first = await startEmbedded(dataDir);
+  await stop(first);
+  const started = await startEmbedded(dataDir);
+  const rows = await reads(started, dataDir);
+  await stop(started);
+  printTable(['start', 'ready (ms)', 'RSS (MB)'], [['first', round(first.readyMs, 0), round(first.rssMb, 0)], ['resumed', round(started.readyMs, 0), round(started.rssMb, 0)]], `Start-up on ${dataDir}`);
+  printTable(['read', 'status', 'p95 (ms)'], rows, 'Reads on the resumed start (target: today ≤ 50 ms, asOf ≤ 200 ms)');
+  console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`\nsaved to ${writeResults('scale-reads', { environment: environment(), dataDir, first: { readyMs: first.readyMs, rssMb: first.rssMb }, resumed: { readyMs: started.readyMs, rssMb: started.rssMb }, reads: rows })}`);
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.SCALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'scale-province-')));
   mkdirSync(dataDir, { recursive: true });
+  if (process.env.SCALE_READS_ONLY) return readsOnly(dataDir);
   console.log(`province at factor ${FACTOR} up to ${UNTIL * 100}% of its commands, seed ${SEED}, data in ${dataDir}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   const raw = await rawBatchRate();
   // The baseline of start-up: the same start on an empty register.

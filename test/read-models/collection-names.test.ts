@@ -55,7 +55,7 @@ describe('collection names in a MongoDB-compatible database', () => {
 
   it('a database that already holds dotted collections keeps its names, and what it holds stays readable', async () => {
     const db = uniqueName('names_legacy');
-    await client.db(db).collection('branch-directory.branches').insertMany(docs(4));
+    await client.db(db).collection<{ _id: string }>('branch-directory.branches').insertMany(docs(4));
     const store = await open(db);
 
     expect(await store.count('branch-directory.branches')).toBe(4);
