@@ -30,6 +30,11 @@
  * checkpoint above 0 runs it), LIVE_MAX_SECONDS (300: a catch-up stopped there gives a lower bound),
  * LIVE_TAIL_EVENTS (1000 per pace, at most a fifth of the log), LIVE_TAIL_RATES (100,500 events/s).
  * Figures in bench-results/live.json.
+ *
+ * REBUILD_MODE=growth: instead, the per-event cost of each projection (batches on the memory store)
+ * and of each in-memory replica (fed by its consumers) over a window of the log ending at 10% and
+ * at 100% of it (growth.ts; GROWTH_MIN_WINDOW, GROWTH_MIN_REPEATS, GROWTH_REPEATS, GROWTH_REPEAT_SECONDS). Figures in
+ * bench-results/growth.json.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,6 +44,7 @@ import { createPglite, pgliteClient, SqlClient, SqlEventStore } from '@register/
 import { AnyProjection, liveTarget, logReaderOf, MemoryReadStore, MongoReadStore, ReadStore, rebuildLive } from '@register/read-models';
 import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
 import { environment, positionOf, printTable, round, writeResults } from './bench-util';
+import { GrowthService, mainGrowth } from './growth';
 import { LiveResult, measureLive, positionsOf } from './live-rate';
 
 const DATA_DIR = process.env.REBUILD_DATA_DIR;
@@ -49,7 +55,7 @@ const PAGE = 1000;
 const LEASE_MS = Number(process.env.REBUILD_LEASE_MS ?? 30_000);
 const BULK = 1000;
 const TARGET = 0.8;
-/** rebuild (default): the table above; live: each projection's live runner on FerretDB (live-rate.ts). */
+/** rebuild (default): the table above; live: each projection's live runner on FerretDB (live-rate.ts); growth: per-event cost at 10% and 100% of each log, in memory (growth.ts). */
 const MODE = process.env.REBUILD_MODE ?? 'rebuild';
 /** live: how the catch-up from 0 runs: `initial` as the service runs it (its initial load), `batches` as a runner behind from a checkpoint above 0 does (initialLoad: false). */
 const LIVE_PATHS = (process.env.LIVE_PATHS ?? 'initial,batches').split(',');
@@ -262,9 +268,11 @@ async function main(): Promise<void> {
   if (!DATA_DIR) throw new Error('REBUILD_DATA_DIR: an embedded data folder (a copy: its logs are opened read-write)');
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const started = performance.now();
-  console.log(`rebuild bench on ${resolve(DATA_DIR)}; stores ${STORES.join(', ')}${Number.isFinite(FERRET_EVENTS) ? `; FerretDB: the first ${FERRET_EVENTS} events of each log` : ''}; load average ${load()}`);
+  const stores = MODE === 'growth' ? 'memory' : STORES.join(', ');
+  console.log(`rebuild bench on ${resolve(DATA_DIR)}; stores ${stores}${Number.isFinite(FERRET_EVENTS) && MODE !== 'growth' ? `; FerretDB: the first ${FERRET_EVENTS} events of each log` : ''}; load average ${load()}`);
   const sql = pgliteClient(await createPglite(join(resolve(DATA_DIR), 'event-log')));
   if (MODE === 'live') return void (await mainLive(sql, load, started).finally(() => sql.close()));
+  if (MODE === 'growth') return void (await mainGrowth(growthServices(sql), load, resolve(DATA_DIR), started).finally(() => sql.close()));
   const database = `bench_rebuild_${process.pid}`;
   const ferret = STORES.includes('ferretdb') ? await MongoReadStore.connect(MONGO_URL, database) : undefined;
   const rows: Row[] = [];
@@ -305,6 +313,15 @@ async function main(): Promise<void> {
   );
   const file = writeResults('rebuild', { environment: environment(), dataDir: resolve(DATA_DIR), ferretEvents: Number.isFinite(FERRET_EVENTS) ? FERRET_EVENTS : 'all', target: TARGET, loadAverageAtEnd: load(), rows });
   console.log(`\n${round((performance.now() - started) / 1000, 1)} s in all; load average ${load()}; figures in ${file}`);
+}
+
+/** Each service's log, opened as for a rebuild, and its registered projections. */
+async function* growthServices(sql: SqlClient): AsyncIterable<GrowthService> {
+  for (const service of servicesWithProjections()) {
+    const list = await loadProjections(parseArgs(['--service', service]));
+    const schemas = list.reduce((s, p) => (p.schemas ? s.merge(p.schemas) : s), new EventSchemas());
+    yield { service, log: await openLog(sql, service, schemas), projections: list.map((r) => r.projection) };
+  }
 }
 
 async function mainLive(sql: SqlClient, load: () => string, started: number): Promise<void> {
