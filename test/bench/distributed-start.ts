@@ -228,9 +228,16 @@ async function main(): Promise<void> {
     /** The group's saved offsets (`topic:partition` → last handled), read before a start. */
     const savedOffsets = async (p: Proc): Promise<Record<string, number>> => {
       const schema = p === 'gateway' ? undefined : p;
-      if (!schema) return {};
+      if (!schema) return committedOffsets(p);
       const { rows } = await pg.query<{ offsets: Record<string, number> }>(`select offsets from ${schema}.group_snapshots where group_name = $1`, [`${namespace}.${GROUPS[p].group}`]).catch(() => ({ rows: [] as Array<{ offsets: Record<string, number> }> }));
       return rows[0]?.offsets ?? {};
+    };
+
+    /** A group that commits its offsets to Kafka (the gateway's, which keeps no snapshot): the committed offset is the next to read. */
+    const committedOffsets = async (p: Proc): Promise<Record<string, number>> => {
+      const topics = GROUPS[p].reads.map(topicOf);
+      const found = await kafkaAdmin.fetchOffsets({ groupId: `${namespace}.${GROUPS[p].group}`, topics }).catch(() => []);
+      return Object.fromEntries(found.flatMap((t) => t.partitions.filter((x) => Number(x.offset) >= 0).map((x) => [`${t.topic}:${x.partition}`, Number(x.offset) - 1])));
     };
 
     /** One start of every process: waits until each is ready and caught up, then measures. */
