@@ -11,6 +11,7 @@ import { FingerprintModule } from './fingerprint';
 import { checkBody } from './body-rules';
 import { HealthController, Readiness } from './health';
 import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
+import { closeConnectionsOnClose } from './http-close';
 import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
 import { serveOpenApi } from './openapi';
@@ -61,6 +62,7 @@ export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'
   });
   const fastify = adapter.getInstance();
   applyHttpLimits(fastify.server, limits);
+  closeConnectionsOnClose(fastify, limits.closeGraceMs);
   // Uploads (POST /member-imports): the handler reads the parts from the stream, each route with
   // its own limits; a multipart body sent to a JSON route leaves it without a body (400).
   void adapter.register(multipart as never, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, parts: 20 } });

@@ -6,7 +6,7 @@ import { startMetricsServer } from './metrics';
 describe('httpLimitsFromEnv', () => {
   it('has ~30 s request and idle timeouts, a shorter header timeout and a connection cap by default', () => {
     expect(httpLimitsFromEnv({})).toEqual(DEFAULT_HTTP_LIMITS);
-    expect(DEFAULT_HTTP_LIMITS).toMatchObject({ requestTimeoutMs: 30_000, idleTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 1_000 });
+    expect(DEFAULT_HTTP_LIMITS).toMatchObject({ requestTimeoutMs: 30_000, idleTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 1_000, closeGraceMs: 10_000 });
     expect(checkingIntervalOf(DEFAULT_HTTP_LIMITS)).toBe(1_000);
   });
 

@@ -17,6 +17,8 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** Connections beyond this many at once are closed as they arrive. */
   maxConnections: number;
+  /** On close, requests in flight get this long to be answered before their connections are cut (http-close.ts). */
+  closeGraceMs: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
@@ -27,6 +29,8 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   // (60 s), so that one never sends a request on a connection we are closing.
   keepAliveTimeoutMs: 72_000,
   maxConnections: 1_000,
+  // Within the 30 s a container orchestrator usually waits between its stop signal and a kill.
+  closeGraceMs: 10_000,
 };
 
 const ENV: Record<keyof HttpLimits, string> = {
@@ -35,6 +39,7 @@ const ENV: Record<keyof HttpLimits, string> = {
   idleTimeoutMs: 'REGISTER_HTTP_IDLE_TIMEOUT_MS',
   keepAliveTimeoutMs: 'REGISTER_HTTP_KEEP_ALIVE_TIMEOUT_MS',
   maxConnections: 'REGISTER_HTTP_MAX_CONNECTIONS',
+  closeGraceMs: 'REGISTER_HTTP_CLOSE_GRACE_MS',
 };
 
 /** The limits from the environment (REGISTER_HTTP_*), each a positive whole number; the defaults otherwise. */

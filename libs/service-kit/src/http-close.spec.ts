@@ -1,0 +1,76 @@
+import { connect, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import Fastify, { FastifyInstance } from 'fastify';
+import { closeConnectionsOnClose } from './http-close';
+
+/** A caller's answers on one raw connection: everything the server wrote, as text. */
+function rawCaller(port: number) {
+  const socket: Socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const answered = (status: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (received.includes(`HTTP/1.1 ${status}`) ? resolve() : setTimeout(check, 5));
+      check();
+    });
+  return { socket, answered, closed, received: () => received };
+}
+
+describe('closeConnectionsOnClose', () => {
+  let app: FastifyInstance;
+  let port: number;
+  let release: () => void;
+
+  beforeEach(async () => {
+    // Timeouts far beyond the test's own: a close that waited on them would not end in time.
+    app = Fastify({ keepAliveTimeout: 3_600_000, requestTimeout: 3_600_000, connectionTimeout: 0, bodyLimit: 16 });
+    closeConnectionsOnClose(app, 200);
+    const held = new Promise<void>((resolve) => (release = resolve));
+    app.post('/upload', async () => ({ ok: true }));
+    app.get('/slow', async () => {
+      await held;
+      return { ok: 'slow' };
+    });
+    app.get('/never', () => new Promise(() => undefined));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+  });
+
+  it('ends a connection whose body was refused before it was read', async () => {
+    const caller = rawCaller(port);
+    caller.socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n' + 'x'.repeat(100));
+    await caller.answered(415); // a type no route reads: answered before the body
+    await app.close();
+    await caller.closed;
+  }, 20_000);
+
+  it('ends an idle kept-alive connection', async () => {
+    const caller = rawCaller(port);
+    caller.socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+    await caller.answered(200);
+    await app.close();
+    await caller.closed;
+  }, 20_000);
+
+  it('lets a request in flight be answered, then ends its connection', async () => {
+    const caller = rawCaller(port);
+    caller.socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = app.close();
+    release();
+    await caller.answered(200);
+    await closing;
+    await caller.closed;
+    expect(caller.received()).toContain('{"ok":"slow"}');
+  }, 20_000);
+
+  it('cuts a request that is still unanswered when the grace ends', async () => {
+    const caller = rawCaller(port);
+    caller.socket.write('GET /never HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await app.close();
+    await caller.closed;
+    release();
+  }, 20_000);
+});
