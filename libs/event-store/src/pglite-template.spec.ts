@@ -6,7 +6,8 @@ import { createPglite, PGLITE_TEMPLATE_ENV, preparePgliteTemplate } from './pgli
 describe('PGlite databases made from a template', () => {
   const root = mkdtempSync(join(tmpdir(), 'pglite-template-spec-'));
   const saved = process.env[PGLITE_TEMPLATE_ENV];
-  beforeAll(async () => { process.env[PGLITE_TEMPLATE_ENV] = await preparePgliteTemplate(join(root, 'template')); });
+  // The template jest's global setup made (an initdb costs tens of seconds on a loaded machine), else one of its own.
+  beforeAll(async () => { process.env[PGLITE_TEMPLATE_ENV] = saved || (await preparePgliteTemplate(join(root, 'template'))); });
   afterAll(() => {
     if (saved === undefined) delete process.env[PGLITE_TEMPLATE_ENV]; else process.env[PGLITE_TEMPLATE_ENV] = saved;
     rmSync(root, { recursive: true, force: true });
