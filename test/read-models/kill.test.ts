@@ -127,7 +127,11 @@ describe('a runner process killed mid-batch on FerretDB', () => {
       if ((await state())?.pending) midBatch++;
       await runner.start(); // a new process, a new owner: it waits for the dead one's lease
     }
-    await until('the runner to reach the head after the kills', caughtUp, 180_000);
+    await until('the runner to reach the head after the kills', caughtUp, 180_000).catch(async (error: Error) => {
+      // What the copy's state and the last runner were at the timeout: the one failure seen (under CI's load) said nothing more.
+      const child = runner.child;
+      throw new Error(`${error.message}; head ${head}, state ${JSON.stringify(await state())}, last runner ${child?.exitCode === null && child.signalCode === null ? 'running' : `gone (${child?.exitCode ?? child?.signalCode})`}`);
+    });
     await runner.stop();
     expect(kills).toBeGreaterThan(0);
     expect(await snapshot(mongo, branchDirectory)).toEqual(reference);
