@@ -41,6 +41,8 @@ export function nudgeHolders(name: string): void {
 export class Lease {
   private timer?: NodeJS.Timeout;
   private expiresAt = 0;
+  /** The state document's updates by this lease, one at a time (see inTurn). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly states: ProjectionStates,
@@ -54,7 +56,7 @@ export class Lease {
 
   async acquire(): Promise<boolean> {
     const started = Date.now();
-    if (!(await this.states.claim(this.name, this.owner, this.options.ttlMs, this.options.version))) return false;
+    if (!(await this.inTurn(() => this.states.claim(this.name, this.owner, this.options.ttlMs, this.options.version)))) return false;
     this.expiresAt = started + this.options.ttlMs;
     this.timer ??= setInterval(() => void this.renew(), this.options.ttlMs / 3);
     this.timer.unref();
@@ -70,14 +72,25 @@ export class Lease {
 
   async save(set: Partial<ProjectionState>, unset: Array<keyof ProjectionState> = []): Promise<void> {
     const started = Date.now();
-    await this.states.save(this.name, this.owner, this.options.ttlMs, set, unset);
+    await this.inTurn(() => this.states.save(this.name, this.owner, this.options.ttlMs, set, unset));
     this.expiresAt = started + this.options.ttlMs;
   }
 
   async release(): Promise<void> {
     this.stopTimer();
-    await this.states.release(this.name, this.owner).catch(() => undefined); // it expires anyway
+    await this.inTurn(() => this.states.release(this.name, this.owner)).catch(() => undefined); // it expires anyway
     this.expiresAt = 0;
+  }
+
+  /**
+   * Runs one update of the state document after the previous one ended. FerretDB v1 applies an
+   * update by reading the document and writing it back whole: a renewal beside a checkpoint save
+   * could write the old checkpoint back (test/read-models/lease-one-write-at-a-time.test.ts).
+   */
+  private inTurn<T>(update: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(update, update);
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   stopTimer(): void {
@@ -108,7 +121,7 @@ export class Lease {
   private async renewOnce(): Promise<void> {
     const started = Date.now();
     try {
-      const outcome = await this.states.renew(this.name, this.owner, this.options.ttlMs);
+      const outcome = await this.inTurn(() => this.states.renew(this.name, this.owner, this.options.ttlMs));
       if (outcome === 'lost') return this.interrupt('lost');
       this.expiresAt = started + this.options.ttlMs;
       if (outcome === 'asked') this.interrupt('asked');
