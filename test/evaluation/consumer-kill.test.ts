@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
@@ -8,19 +7,12 @@ import { EVENTS_TOPIC_PARTITIONS, eventsTopic } from '@register/messaging';
 import { connectConsumers, createHttpApp, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { buildFixtures, Fixture, ROOT, until } from '../messaging/processes';
+import { freePort } from '../support/free-port';
 import { httpClient } from '../support/http';
 import { inParallel } from '../support/in-parallel';
 import { servers, uniqueName } from '../support/servers';
 
 jest.setTimeout(300_000);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * Evaluation's consumer SIGKILLed while it reads organisation's topic, twice, and restarted: its

@@ -1,4 +1,3 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { INestApplication } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
@@ -14,54 +13,18 @@ import { OrganisationModule } from '../../services/organisation/src/organisation
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 import { handOver } from '../gateway/gateway-app';
-import { buildFixtures, ROOT } from '../messaging/processes';
+import { buildFixtures } from '../messaging/processes';
 import { freePort } from '../support/free-port';
 import { httpClient } from '../support/http';
 import { inParallel } from '../support/in-parallel';
 import { servers, uniqueName } from '../support/servers';
+import { ServiceChild } from '../support/service-child';
 
 const SECRET = 'training-sigkill-test-secret';
 const BRANCHES = 40;
 const MERGERS = 20;
 const PORT = 43_000 + Math.floor(Math.random() * 2_000);
 const base = `http://127.0.0.1:${PORT}/api/v1`;
-
-/** The training service's own process: `node dist/services/training/src/main.js`, as it runs in production; SIGKILL stops it with no shutdown hook. */
-class TrainingProcess {
-  private child?: ChildProcess;
-  kills = 0;
-
-  constructor(
-    private readonly env: Record<string, string>,
-    private readonly metricsPort: number,
-  ) {}
-
-  async start() {
-    this.child = fork(join(ROOT, 'dist/services/training/src/main.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts/paths.js')], env: { ...process.env, ...this.env, METRICS_PORT: String(this.metricsPort), REGISTER_KAFKA_LOG: 'nothing' }, stdio: 'ignore' });
-    await until(async () => (await fetch(`http://127.0.0.1:${PORT}/health/live`)).ok, 'training to start');
-  }
-
-  async kill() {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    this.kills++;
-  }
-
-  async restart() {
-    await this.kill();
-    await this.start();
-  }
-
-  /** Messages training's consumer group handled since this process started. */
-  async handled(): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('register_consumer_messages_handled_total{'));
-    return line ? Number(line.split(' ').pop()) : 0;
-  }
-}
 
 async function call(method: string, path: string, body?: unknown) {
   const r = await fetch(base + path, { method, headers: { ...actorHeaders(SECRET, { id: 'admin', roles: ['central-admin'] } as never), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -88,7 +51,7 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
   const run = uniqueName('tk').replace(/_/g, '');
   const namespace = process.env.REGISTER_KAFKA_NAMESPACE;
   const apps: INestApplication[] = [];
-  let training: TrainingProcess;
+  let training: ServiceChild;
   let orgLog: EventStore;
   let config: RegisterConfig;
   let org: Awaited<ReturnType<typeof httpClient>>;
@@ -136,12 +99,12 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
     await inParallel([...Array(BRANCHES).keys()], 4, (i) =>
       ok(per.post('/members', { id: `${run}m${i}`, branchId: `${run}b${i}`, fullName: 'Lò Văn Thắng', dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp', effectiveDate: '2025-02-01' })),
     );
-    training = new TrainingProcess(env, await freePort());
+    training = new ServiceChild('training', env, PORT, await freePort());
     await training.start();
   }, 300_000);
 
   afterAll(async () => {
-    await training?.kill();
+    await training?.stop('SIGKILL');
     for (const app of apps.reverse()) await app.close();
     if (namespace === undefined) delete process.env.REGISTER_KAFKA_NAMESPACE;
     else process.env.REGISTER_KAFKA_NAMESPACE = namespace;
@@ -154,7 +117,7 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
     for (let i = 0; i < MERGERS; i++) {
       const r = await org.post('/branch-mergers', { sourceBranchIds: [`${run}b${i}`], into: { branchId: `${run}b${i + MERGERS}` }, reason: 'sáp nhập bản', effectiveDate: '2025-12-01' });
       expect(r.status).toBe(201);
-      if (i === 4) await training.kill();
+      if (i === 4) await training.stop('SIGKILL');
       if (i === 9) await training.start();
     }
     const ended = async () => {

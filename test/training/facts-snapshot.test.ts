@@ -1,4 +1,3 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +6,12 @@ import { Client } from 'pg';
 import { actorHeaders } from '@register/auth';
 import { createHttpApp, loadConfig, rootModuleOf } from '@register/service-kit';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
-import { buildFixtures, ROOT } from '../messaging/processes';
+import { buildFixtures } from '../messaging/processes';
 import { freePort } from '../support/free-port';
 import { httpClient } from '../support/http';
 import { inParallel } from '../support/in-parallel';
 import { servers, uniqueName } from '../support/servers';
+import { ServiceChild } from '../support/service-child';
 
 const SECRET = 'training-facts-snapshot-secret';
 const FIRST = 12;
@@ -25,40 +25,10 @@ async function until(done: () => Promise<boolean>, what: string, timeoutMs = 180
   }
 }
 
-/** Training's compiled main as a child process (as it runs in production), its metrics on a port of their own. */
-class TrainingProcess {
-  private child?: ChildProcess;
-  constructor(
-    private readonly env: Record<string, string>,
-    readonly port: number,
-    private readonly metricsPort: number,
-  ) {}
-
-  async start() {
-    this.child = fork(join(ROOT, 'dist/services/training/src/main.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts/paths.js')], env: { ...process.env, ...this.env, REGISTER_KAFKA_LOG: 'nothing' }, stdio: 'ignore' });
-    await until(async () => (await fetch(`http://127.0.0.1:${this.port}/health/ready`)).ok, 'training to be ready');
-  }
-
-  /** SIGTERM: the shutdown hooks run (the group's last snapshot); SIGKILL: none does. */
-  async stop(signal: 'SIGTERM' | 'SIGKILL') {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill(signal);
-    await exited;
-  }
-
-  /** Messages training's consumer group handled since this process started. */
-  async handled(): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('register_consumer_messages_handled_total{'));
-    return line ? Number(line.split(' ').pop()) : 0;
-  }
-
-  async compliance(unitId: string) {
-    const r = await fetch(`http://127.0.0.1:${this.port}/api/v1/training-compliance?unitId=${unitId}&year=2025`, { headers: actorHeaders(SECRET, { id: 'admin', roles: ['central-admin'] } as never) });
-    return { status: r.status, body: await r.json() };
-  }
+/** Training's answer on compliance, with the register's central administrator. */
+async function compliance(training: ServiceChild, unitId: string) {
+  const r = await fetch(`http://127.0.0.1:${training.port}/api/v1/training-compliance?unitId=${unitId}&year=2025`, { headers: actorHeaders(SECRET, { id: 'admin', roles: ['central-admin'] } as never) });
+  return { status: r.status, body: await r.json() };
 }
 
 /**
@@ -71,7 +41,7 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
   const run = uniqueName('tf').replace(/_/g, '');
   const namespace = process.env.REGISTER_KAFKA_NAMESPACE;
   const apps: INestApplication[] = [];
-  let training: TrainingProcess;
+  let training: ServiceChild;
   let pgUrl: string;
   let org: Awaited<ReturnType<typeof httpClient>>;
   let units = 0;
@@ -85,8 +55,8 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
       if (r.status !== 201) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
     });
   };
-  const knowsAll = async () => (await Promise.all(Array.from({ length: units }, (_, i) => training.compliance(`${run}u${i}`)))).every((r) => r.status === 200);
-  const answers = async () => Promise.all([`${run}tw`, ...Array.from({ length: units }, (_, i) => `${run}u${i}`)].map((id) => training.compliance(id)));
+  const knowsAll = async () => (await Promise.all(Array.from({ length: units }, (_, i) => compliance(training, `${run}u${i}`)))).every((r) => r.status === 200);
+  const answers = async () => Promise.all([`${run}tw`, ...Array.from({ length: units }, (_, i) => `${run}u${i}`)].map((id) => compliance(training, id)));
   const sql = async <T>(text: string): Promise<T[]> => {
     const pg = new Client({ connectionString: pgUrl });
     await pg.connect();
@@ -133,7 +103,7 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
     const r = await org.post('/units', { id: `${run}tw`, kind: 'central', name: 'Trung ương Đoàn', reason: 'khởi tạo', effectiveDate: '2025-01-01' });
     expect(r.status).toBe(201);
     const metricsPort = await freePort();
-    training = new TrainingProcess({ ...env, METRICS_PORT: String(metricsPort) }, port, metricsPort);
+    training = new ServiceChild('training', env, port, metricsPort);
   }, 300_000);
 
   afterAll(async () => {
@@ -145,7 +115,7 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
 
   it('resumes after a clean stop and after a SIGKILL, and reads everything again for a part of another version', async () => {
     await addUnits(FIRST);
-    await training.start();
+    await training.start('ready');
     await until(knowsAll, `training to know the first ${FIRST} units`);
     const before = await answers();
     expect(await training.handled()).toBeGreaterThanOrEqual(FIRST + 1);
@@ -154,7 +124,7 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
     await training.stop('SIGTERM');
     const afterStop = await savedUpTo();
     expect(afterStop).toBeGreaterThan(0);
-    await training.start();
+    await training.start('ready');
     expect(await answers()).toEqual(before);
     await addUnits(1);
     await until(knowsAll, 'training to know one more unit');
@@ -165,7 +135,7 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
     await addUnits(LATER);
     await until(knowsAll, `training to know ${LATER} more units`);
     await training.stop('SIGKILL');
-    await training.start();
+    await training.start('ready');
     await until(knowsAll, 'training to know every unit after the SIGKILL');
     expect(await training.handled()).toBeLessThanOrEqual(LATER);
     const all = await answers();
@@ -173,7 +143,7 @@ describe('training: its in-memory consumer group resumes from a snapshot', () =>
     // A snapshot of another version of every part: nothing restored, the whole topics read again, the same answers.
     await training.stop('SIGKILL');
     await sql(`update training.group_snapshots set versions = (select jsonb_object_agg(key, 0) from jsonb_each(versions))`);
-    await training.start();
+    await training.start('ready');
     await until(knowsAll, 'training to know every unit from the whole topics');
     expect(await training.handled()).toBeGreaterThanOrEqual(1 + FIRST + 1 + LATER);
     expect(await answers()).toEqual(all);
