@@ -71,6 +71,9 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 num.partitions=3
 auto.create.topics.enable=true
+# The controller and the only broker are one process: fencing the broker for a late heartbeat
+# (the JVM starved of CPU under a full test run) only takes every partition offline for a while.
+broker.session.timeout.ms=30000
 EOF
 }
 

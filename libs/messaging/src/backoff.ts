@@ -16,3 +16,15 @@ export function backoffDelay(backoff: Backoff, attempt: number): number {
 export function pause(ms: number): Promise<void> {
   return sleep(ms);
 }
+
+/** `attempt` run until it succeeds, at most `attempts` times, with growing pauses between; the last failure is thrown. */
+export async function retried<T>(attempt: () => Promise<T>, attempts: number, backoff: Backoff = DEFAULT_BACKOFF): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= attempts) throw error;
+      await pause(backoffDelay(backoff, n));
+    }
+  }
+}

@@ -33,4 +33,23 @@ describe('ReliableKafkaServer: a stopped consumer is started again until it runs
     await restart(new Error('crash'));
     expect(starts).toEqual([]);
   });
+
+  it('a first start that fails does not fail the service: it is tried again in the background until it runs', async () => {
+    const server = new ReliableKafkaServer({ brokers: ['127.0.0.1:1'], group: 'first-start-spec', logLevel: 'nothing', restartBackoff: { initialMs: 1, maxMs: 1 } });
+    let starts = 0;
+    const running = new Promise<void>((resolve) => {
+      jest.spyOn(ServerKafkaProto() as unknown as { start(cb: () => void): Promise<void> }, 'start').mockImplementation(async (callback: () => void) => {
+        starts += 1;
+        if (starts <= 2) throw new Error('This server is not the leader for that topic-partition');
+        callback();
+        resolve();
+      });
+    });
+    jest.spyOn(ServerKafkaProto(), 'close').mockResolvedValue(undefined);
+    const outcome = await new Promise((resolve) => void server.listen((error?: unknown) => resolve(error ?? 'started')));
+    expect(outcome).toBe('started');
+    await running;
+    expect(starts).toBe(3);
+    expect(() => server.assertCaughtUpWithStart()).toThrow('has not joined its group yet');
+  });
 });

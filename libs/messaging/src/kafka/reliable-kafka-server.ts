@@ -2,7 +2,7 @@ import { ServerKafka } from '@nestjs/microservices';
 import { Counter, register } from 'prom-client';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
 import { deadLetterMessageHeaders } from '../dead-letter';
-import { Backoff, backoffDelay, DEFAULT_BACKOFF, pause } from '../backoff';
+import { Backoff, backoffDelay, pause, retried } from '../backoff';
 import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
 import { deadLetterTopic } from '../topics';
 import { ensureTopics } from './admin';
@@ -83,6 +83,8 @@ export class ReliableKafkaServer extends ServerKafka {
   /** Messages handled since this start (dead-lettered ones included). */
   handled = 0;
   private restored?: Promise<HandledOffsets | undefined>;
+  /** The restored offsets applied and every partition's first offset known: done once per process. */
+  private resumePrepared = false;
   /** Where a partition this process has not handled is read from: after the restored offset, else its low watermark. */
   private readonly firstOffsets = new Map<string, string>();
   private readonly handledMetric: Counter.Internal;
@@ -172,23 +174,30 @@ export class ReliableKafkaServer extends ServerKafka {
    */
   private async prepareResume(topics: string[]): Promise<void> {
     const resumable = this.reliable.resumable;
-    if (!this.keepsStateInMemory || this.restored) return;
-    this.restored = resumable ? resumable.restore() : Promise.resolve(undefined);
+    if (!this.keepsStateInMemory || this.resumePrepared) return;
+    this.restored ??= resumable ? resumable.restore() : Promise.resolve(undefined);
     const saved = (await this.restored) ?? {};
     // The restored state includes these: a partition not handled again keeps its saved offset in the next snapshot.
     Object.assign(this.handledUpTo, saved);
+    // A leader being elected (a topic just created, a broker fenced under load) answers "not the leader" for a while.
+    const lows = await retried(() => this.lowWatermarks(topics), START_ENDS_ATTEMPTS);
+    for (const [key, low] of lows) this.firstOffsets.set(key, saved[key] === undefined ? low : String(saved[key] + 1));
+    this.resumePrepared = true;
+  }
+
+  /** Each partition's first offset still held, per `topic:partition`. */
+  private async lowWatermarks(topics: string[]): Promise<Map<string, string>> {
+    const lows = new Map<string, string>();
     const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
     await admin.connect();
     try {
       for (const topic of topics) {
-        for (const { partition, low } of await admin.fetchTopicOffsets(topic)) {
-          const key = `${topic}:${partition}`;
-          this.firstOffsets.set(key, saved[key] === undefined ? low : String(saved[key] + 1));
-        }
+        for (const { partition, low } of await admin.fetchTopicOffsets(topic)) lows.set(`${topic}:${partition}`, low);
       }
     } finally {
       await admin.disconnect();
     }
+    return lows;
   }
 
   /**
@@ -225,15 +234,12 @@ export class ReliableKafkaServer extends ServerKafka {
    * offsets still cannot be read, readiness does not wait for the lag rather than the group never starting.
    */
   private async noteStartEnds(topics: string[]): Promise<void> {
-    for (let attempt = 1; !this.startEnds; attempt += 1) {
-      try {
-        this.startEnds = await this.readStartEnds(topics);
-      } catch (error) {
-        if (attempt >= START_ENDS_ATTEMPTS) {
-          this.logger.warn(`${this.reliable.group}: its lag at start is not known (${describeError(error)}); ready will not wait for it`);
-          this.startEnds = new Map();
-        } else await pause(backoffDelay(DEFAULT_BACKOFF, attempt));
-      }
+    if (this.startEnds) return;
+    try {
+      this.startEnds = await retried(() => this.readStartEnds(topics), START_ENDS_ATTEMPTS);
+    } catch (error) {
+      this.logger.warn(`${this.reliable.group}: its lag at start is not known (${describeError(error)}); ready will not wait for it`);
+      this.startEnds = new Map();
     }
   }
 
@@ -312,6 +318,19 @@ export class ReliableKafkaServer extends ServerKafka {
     return ready;
   }
 
+  /**
+   * A first start that fails (the broker away, a partition without its leader for a while) does not
+   * end the process: it is tried again in the background, as after a crash, and readiness says the
+   * group has not joined yet until it has.
+   */
+  override async listen(callback: (error?: unknown) => void): Promise<void> {
+    await super.listen((error?: unknown) => {
+      if (!error || this.restarting || this.closed) return callback(error);
+      void this.restartConsumer(error as Error);
+      callback();
+    });
+  }
+
   override async close(): Promise<void> {
     this.closed = true;
     if (this.reliable.resumable && this.consumer) await this.reliable.resumable.beforeClose(this);
@@ -326,7 +345,7 @@ export class ReliableKafkaServer extends ServerKafka {
   private async restartConsumer(error: Error): Promise<void> {
     if (this.restarting || this.closed) return;
     this.restarting = true;
-    this.logger.error(`consumer of ${this.reliable.group} stopped (${error.message}); starting it again`);
+    this.logger.error(`consumer of ${this.reliable.group} stopped or did not start (${error.message}); starting it again`);
     try {
       for (let attempt = 1; !this.closed; attempt += 1) {
         await super.close().catch(() => undefined); // a half-started client is dropped as it is
