@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { createConnection, Connection } from 'mongoose';
 import { EventStore } from '@register/event-sourcing';
 import { SqlCheckpointStore } from '@register/event-store';
-import { CheckpointStore, createKafka, ensureTopics, eventsTopic, EventPublisher, InProcessBus, InProcessEventPublisher, KafkaEventPublisher, LogRelay, RelayHost } from '@register/messaging';
+import { CheckpointStore, createKafka, eventsTopic, EventPublisher, InProcessBus, InProcessEventPublisher, KafkaEventPublisher, LogRelay, RelayHost } from '@register/messaging';
 import { RegisterConfig } from './config';
 import { EmbeddedSnapshots } from './embedded-snapshot';
 import { EventStoreConnections } from './event-store.module';
@@ -39,9 +39,8 @@ export class MongoCheckpointStore implements CheckpointStore, OnApplicationShutd
 
 async function publisherFor(config: RegisterConfig, service: string, bus: InProcessBus | undefined): Promise<EventPublisher> {
   if (config.mode === 'embedded') return new InProcessEventPublisher(bus!);
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `${service}-relay` });
-  await ensureTopics(kafka, [{ topic: eventsTopic(service) }]); // production topics come from deploy/kafka
-  return new KafkaEventPublisher(kafka);
+  // Its topic is created, if missing, at the first publish: a start does not wait for the broker.
+  return new KafkaEventPublisher(createKafka({ brokers: config.kafkaBrokers, clientId: `${service}-relay` }));
 }
 
 async function checkpointsFor(config: RegisterConfig, connections: EventStoreConnections, service: string, snapshots?: EmbeddedSnapshots): Promise<CheckpointStore> {

@@ -2,6 +2,7 @@ import { CompressionTypes, Kafka, Partitioners, Producer, ProducerConfig } from 
 import { RecordedEvent } from '@register/event-sourcing';
 import { toMessage } from '../codec';
 import { EventPublisher } from '../ports';
+import { ensureTopics } from './admin';
 
 /**
  * Idempotent producer settings: the broker drops a retried batch it already wrote, and one request
@@ -18,12 +19,21 @@ export const IDEMPOTENT_PRODUCER: ProducerConfig = {
   retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 },
 };
 
-/** EventPublisher on Kafka: one send per batch, key = stream id, the envelope as JSON, headers per docs/messaging.md. */
+/**
+ * EventPublisher on Kafka: one send per batch, key = stream id, the envelope as JSON, headers per
+ * docs/messaging.md. Nothing is asked of the broker before the first publish (the connection, the
+ * topic created if it is missing): a service starts and takes writes with the broker away, its
+ * relay publishing once the broker is back.
+ */
 export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
   private connected?: Promise<void>;
+  private readonly topicsReady = new Map<string, Promise<void>>();
 
-  constructor(kafka: Kafka, config: ProducerConfig = {}) {
+  constructor(
+    private readonly kafka: Kafka,
+    config: ProducerConfig = {},
+  ) {
     this.producer = kafka.producer({ ...IDEMPOTENT_PRODUCER, ...config });
   }
 
@@ -34,7 +44,19 @@ export class KafkaEventPublisher implements EventPublisher {
       throw error;
     });
     await this.connected;
+    await this.topicReady(topic);
     await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: events.map(toMessage) });
+  }
+
+  /** The topic created once if missing (production topics come from deploy/kafka); asked again after a failure. */
+  private topicReady(topic: string): Promise<void> {
+    let ready = this.topicsReady.get(topic);
+    if (!ready) {
+      ready = ensureTopics(this.kafka, [{ topic }]);
+      ready.catch(() => this.topicsReady.delete(topic));
+      this.topicsReady.set(topic, ready);
+    }
+    return ready;
   }
 
   async close(): Promise<void> {
