@@ -5,46 +5,27 @@
  * those writes, and the replicas fed over the bus are whole (personnel still admits to the
  * branches organisation told it of; the reporting summary counts the new members).
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localSigningSecret, mintToken } from '@register/auth';
 import { readSnapshotFile } from '@register/service-kit';
-import { buildFixtures, ROOT } from '../messaging/processes';
+import { buildFixtures } from '../messaging/processes';
 import { Answer, Register } from '../scale/embedded-register';
 import { loadProvince } from '../scale/load-province';
+import { freePort } from '../support/free-port';
 import { inParallel } from '../support/in-parallel';
+import { ServiceChild } from '../support/service-child';
 import { admitWhenKnown } from './admit';
 import { settledPaths } from './settled-reads';
 
-const PORT = 45_000 + Math.floor(Math.random() * 2_000);
-const base = `http://127.0.0.1:${PORT}`;
+/** The embedded start's address, on a port found free in beforeAll. */
+let base = '';
 const READS = ['/units/p/tree', '/branches/b-0-1', '/reports/units/p/summary', '/members?branchId=b-0-1&limit=200', '/members?unitId=p&limit=200'];
 
-class EmbeddedProcess {
-  private child?: ChildProcess;
-  output = '';
-
-  constructor(private readonly dataDir: string) {}
-
-  async start(): Promise<void> {
-    // No periodic snapshot: the only ones are those written at a clean stop.
-    const env = { ...process.env, DATA_DIR: this.dataDir, PORT: String(PORT), REGISTER_SNAPSHOT_EVERY_SECONDS: '0', REGISTER_RATE_PER_SEC: '1000000', REGISTER_RATE_BURST: '1000000' };
-    this.output = '';
-    this.child = fork(join(ROOT, 'dist/services/embedded/src/main.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts/paths.js')], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-    await until(async () => (await fetch(`${base}/health/ready`)).ok, 'the embedded start to be ready');
-  }
-
-  stop(signal: 'SIGINT' | 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    return exited;
-  }
+/** The embedded start on `port`; no periodic snapshot: the only ones are those written at a clean stop. */
+function embeddedProcess(dataDir: string, port: number): ServiceChild {
+  return new ServiceChild('embedded', { DATA_DIR: dataDir, REGISTER_SNAPSHOT_EVERY_SECONDS: '0', REGISTER_RATE_PER_SEC: '1000000', REGISTER_RATE_BURST: '1000000' }, port);
 }
 
 async function until(done: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
@@ -79,17 +60,22 @@ describe('the embedded start SIGKILLed after its snapshot', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'embedded-sigkill-'));
   const work = mkdtempSync(join(tmpdir(), 'embedded-sigkill-work-'));
   const register = overHttp(dataDir);
-  const embedded = new EmbeddedProcess(dataDir);
+  let embedded: ServiceChild;
 
-  beforeAll(() => buildFixtures(), 300_000);
+  beforeAll(async () => {
+    buildFixtures();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    embedded = embeddedProcess(dataDir, port);
+  }, 300_000);
   afterAll(async () => {
-    await embedded.stop('SIGKILL');
+    await embedded?.stop('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 
   it('resumes from the snapshot and replays the writes the dead process made after it', async () => {
-    await embedded.start();
+    await embedded.start('ready');
     // The plan's first groups only (up to 0.1% of its commands: the country, the province, commune c-0 and its 30 branches),
     // then sixty members over ten branches, eight at a time. The plan's own first year admits 1,650, which cost most of
     // this suite's CPU (and every replay's) and add nothing to what it checks.
@@ -99,7 +85,7 @@ describe('the embedded start SIGKILLed after its snapshot', () => {
     await embedded.stop('SIGINT');
     const saved = readSnapshotFile(join(dataDir, 'snapshots', 'embedded.v8')).header;
 
-    await embedded.start();
+    await embedded.start('ready');
     expect(embedded.output).toContain(`resumed from the snapshot of ${saved.takenAt}`);
     await admit(register, ['kill-1', 'kill-2', 'kill-3']);
     await until(async () => (await register.get('/members?branchId=b-0-1&limit=200')).includes('kill-3'), 'the admissions in the member list');
@@ -111,7 +97,7 @@ describe('the embedded start SIGKILLed after its snapshot', () => {
     // the snapshot is still the one of the clean stop: the admissions are after it
     expect(readSnapshotFile(join(dataDir, 'snapshots', 'embedded.v8')).header.takenAt).toBe(saved.takenAt);
 
-    await embedded.start();
+    await embedded.start('ready');
     expect(embedded.output).toContain(`resumed from the snapshot of ${saved.takenAt}`);
     const after: Record<string, string> = {};
     await until(async () => {

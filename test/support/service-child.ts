@@ -2,17 +2,17 @@ import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../messaging/processes';
 
-const KEPT_LINES = 200;
+const SHOWN_LINES = 200;
 
 /**
  * A service's compiled main as its own process, as it runs in production (`node
- * dist/services/<service>/src/main.js`). Its output is kept (the last lines) and shown when a start
- * fails: a start that ends with the process gone fails at once, one that never becomes ready says
+ * dist/services/<service>/src/main.js`). The output of its current start is kept (`output`), and its
+ * last lines are shown when a start fails: a start that ends with the process gone fails at once, one that never becomes ready says
  * what readiness answered last. SIGTERM runs the shutdown hooks; SIGKILL runs none.
  */
 export class ServiceChild {
   private child?: ChildProcess;
-  private output: string[] = [];
+  private printed = '';
   kills = 0;
 
   constructor(
@@ -24,7 +24,7 @@ export class ServiceChild {
 
   /** Starts it and waits until `/health/<probe>` answers 200 (`ready`: the consumer group caught up with what its topics held). */
   async start(probe: 'live' | 'ready' = 'live', timeoutMs = 180_000): Promise<void> {
-    this.output = [];
+    this.printed = '';
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.env, PORT: String(this.port), REGISTER_KAFKA_LOG: this.env.REGISTER_KAFKA_LOG ?? 'error' };
     if (this.metricsPort !== undefined) env.METRICS_PORT = String(this.metricsPort);
     const child = fork(join(ROOT, `dist/services/${this.service}/src/main.js`), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts/paths.js')], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
@@ -34,8 +34,12 @@ export class ServiceChild {
   }
 
   private keep(text: string) {
-    this.output.push(...text.split('\n').filter((line) => line.length > 0));
-    if (this.output.length > KEPT_LINES) this.output.splice(0, this.output.length - KEPT_LINES);
+    this.printed += text;
+  }
+
+  /** What the process printed since its last start. */
+  get output(): string {
+    return this.printed;
   }
 
   private async untilAnswers(child: ChildProcess, probe: string, timeoutMs: number) {
@@ -55,10 +59,10 @@ export class ServiceChild {
   }
 
   private failure(what: string): Error {
-    return new Error(`${what}\n--- its last output ---\n${this.output.join('\n')}`);
+    return new Error(`${what}\n--- its last output ---\n${this.printed.split('\n').slice(-SHOWN_LINES).join('\n')}`);
   }
 
-  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGKILL') {
+  async stop(signal: 'SIGTERM' | 'SIGINT' | 'SIGKILL' = 'SIGKILL') {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));

@@ -23,8 +23,8 @@ import { ServiceChild } from '../support/service-child';
 const SECRET = 'training-sigkill-test-secret';
 const BRANCHES = 40;
 const MERGERS = 20;
-const PORT = 43_000 + Math.floor(Math.random() * 2_000);
-const base = `http://127.0.0.1:${PORT}/api/v1`;
+/** Training's API, on a port found free in beforeAll. */
+let base = '';
 
 async function call(method: string, path: string, body?: unknown) {
   const r = await fetch(base + path, { method, headers: { ...actorHeaders(SECRET, { id: 'admin', roles: ['central-admin'] } as never), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -63,6 +63,8 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
     await pg.connect();
     await pg.query(`create database ${database}`);
     await pg.end();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}/api/v1`;
     const env = {
       REGISTER_MODE: 'distributed',
       EVENT_STORE: 'postgres',
@@ -71,7 +73,7 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
       REGISTER_MONGO_URL: `${servers.mongoUrl.replace(/\/[^/]*$/, '')}/${database}`,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'register-training-kill-')),
       REGISTER_INTERNAL_SECRET: SECRET,
-      PORT: String(PORT),
+      PORT: String(port),
       // This run's own topics and consumer groups: two runs on one broker never share training's group.
       REGISTER_KAFKA_NAMESPACE: run,
     };
@@ -99,7 +101,7 @@ describe('training: its consumer SIGKILLed mid-stream and restarted', () => {
     await inParallel([...Array(BRANCHES).keys()], 4, (i) =>
       ok(per.post('/members', { id: `${run}m${i}`, branchId: `${run}b${i}`, fullName: 'Lò Văn Thắng', dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp', effectiveDate: '2025-02-01' })),
     );
-    training = new ServiceChild('training', env, PORT, await freePort());
+    training = new ServiceChild('training', env, port, await freePort());
     await training.start();
   }, 300_000);
 
