@@ -98,3 +98,24 @@ function notReady(names: string[], error: KafkaError): Error {
   const detail = causes(error).filter((e) => !createdElsewhere(e)).map((e) => (e.topic ? `${e.topic}: ${e.type ?? e.message}` : e.message)).join('; ');
   return new Error(`Kafka topics ${names.join(', ')} not ready: ${detail}`, { cause: error });
 }
+
+/**
+ * ensureTopics asked once per topic for its holder (a publisher, a consumer's dead letters): later
+ * calls wait on the same answer; a failure is forgotten, so that the next call asks again.
+ */
+export class TopicsOnce {
+  private readonly ready = new Map<string, Promise<void>>();
+
+  /** `kafka` is read at each first ask: a consumer's client is replaced when it starts again. */
+  constructor(private readonly kafka: () => Kafka) {}
+
+  ensure(spec: TopicSpec): Promise<void> {
+    let ready = this.ready.get(spec.topic);
+    if (!ready) {
+      ready = ensureTopics(this.kafka(), [spec]);
+      ready.catch(() => this.ready.delete(spec.topic));
+      this.ready.set(spec.topic, ready);
+    }
+    return ready;
+  }
+}

@@ -2,7 +2,7 @@ import { CompressionTypes, Kafka, Partitioners, Producer, ProducerConfig } from 
 import { RecordedEvent } from '@register/event-sourcing';
 import { toMessage } from '../codec';
 import { EventPublisher } from '../ports';
-import { ensureTopics } from './admin';
+import { TopicsOnce } from './admin';
 
 /**
  * Idempotent producer settings: the broker drops a retried batch it already wrote, and one request
@@ -28,13 +28,12 @@ export const IDEMPOTENT_PRODUCER: ProducerConfig = {
 export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
   private connected?: Promise<void>;
-  private readonly topicsReady = new Map<string, Promise<void>>();
+  /** Production topics come from deploy/kafka: there this only finds them. */
+  private readonly topics: TopicsOnce;
 
-  constructor(
-    private readonly kafka: Kafka,
-    config: ProducerConfig = {},
-  ) {
+  constructor(kafka: Kafka, config: ProducerConfig = {}) {
     this.producer = kafka.producer({ ...IDEMPOTENT_PRODUCER, ...config });
+    this.topics = new TopicsOnce(() => kafka);
   }
 
   async publish(topic: string, events: RecordedEvent[]): Promise<void> {
@@ -44,19 +43,8 @@ export class KafkaEventPublisher implements EventPublisher {
       throw error;
     });
     await this.connected;
-    await this.topicReady(topic);
+    await this.topics.ensure({ topic });
     await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: events.map(toMessage) });
-  }
-
-  /** The topic created once if missing (production topics come from deploy/kafka); asked again after a failure. */
-  private topicReady(topic: string): Promise<void> {
-    let ready = this.topicsReady.get(topic);
-    if (!ready) {
-      ready = ensureTopics(this.kafka, [{ topic }]);
-      ready.catch(() => this.topicsReady.delete(topic));
-      this.topicsReady.set(topic, ready);
-    }
-    return ready;
   }
 
   async close(): Promise<void> {

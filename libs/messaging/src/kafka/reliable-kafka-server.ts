@@ -5,7 +5,7 @@ import { deadLetterMessageHeaders } from '../dead-letter';
 import { Backoff, backoffDelay, pause, retried } from '../backoff';
 import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
 import { deadLetterTopic } from '../topics';
-import { ensureTopics } from './admin';
+import { ensureTopics, TopicsOnce } from './admin';
 import { kafkaConfig } from './client';
 import { IDEMPOTENT_PRODUCER } from './publisher';
 
@@ -73,7 +73,7 @@ function handledCounter(): Counter<'group'> {
 
 export class ReliableKafkaServer extends ServerKafka {
   private readonly policy: DeliveryPolicy;
-  private readonly dlqTopicsReady = new Map<string, Promise<void>>();
+  private readonly deadLetterTopics = new TopicsOnce(() => this.client as unknown as import('kafkajs').Kafka);
   private restarting = false;
   private closed = false;
   /** Handlers running now; a cut waits for none. */
@@ -294,7 +294,7 @@ export class ReliableKafkaServer extends ServerKafka {
 
   private async deadLetter(payload: EachMessagePayload, failure: Failure): Promise<void> {
     const topic = deadLetterTopic(payload.topic, this.reliable.group);
-    await this.ensureDeadLetterTopic(topic);
+    await this.deadLetterTopics.ensure({ topic, partitions: 1 });
     const message: KafkaMessage = payload.message;
     const headers = deadLetterMessageHeaders(message.headers ?? {}, {
       error: describeError(failure.error),
@@ -306,16 +306,6 @@ export class ReliableKafkaServer extends ServerKafka {
     });
     await this.producer!.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
     this.logger.warn(`dead-lettered ${payload.topic}[${payload.partition}]@${message.offset} to ${topic} after ${failure.attempts} attempts: ${describeError(failure.error)}`);
-  }
-
-  private ensureDeadLetterTopic(topic: string): Promise<void> {
-    let ready = this.dlqTopicsReady.get(topic);
-    if (!ready) {
-      ready = ensureTopics(this.client as unknown as import('kafkajs').Kafka, [{ topic, partitions: 1 }]);
-      ready.catch(() => this.dlqTopicsReady.delete(topic));
-      this.dlqTopicsReady.set(topic, ready);
-    }
-    return ready;
   }
 
   /**
