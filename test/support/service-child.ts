@@ -6,9 +6,10 @@ const SHOWN_LINES = 200;
 
 /**
  * A service's compiled main as its own process, as it runs in production (`node
- * dist/services/<service>/src/main.js`). The output of its current start is kept (`output`), and its
- * last lines are shown when a start fails: a start that ends with the process gone fails at once, one that never becomes ready says
- * what readiness answered last. SIGTERM runs the shutdown hooks; SIGKILL runs none.
+ * dist/services/<service>/src/main.js`). The output of its current start is kept (`output`), and
+ * its last lines are shown when a start fails: a start that ends with the process gone fails at
+ * once, one that never becomes ready says what readiness answered last. SIGTERM runs the shutdown
+ * hooks; SIGKILL runs none.
  */
 export class ServiceChild {
   private child?: ChildProcess;
