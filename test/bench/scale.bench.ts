@@ -24,6 +24,7 @@ import { anEvent } from '../support/events';
 import { openEmbedded } from '../scale/embedded-register';
 import { loadProvince, LoadResult } from '../scale/load-province';
 import { environment, percentile, printTable, round, writeResults } from './bench-util';
+import { freePort } from '../support/free-port';
 
 const FACTOR = Number(process.env.SCALE_FACTOR ?? 0.02);
 const UNTIL = Number(process.env.SCALE_UNTIL ?? 1);
@@ -62,7 +63,7 @@ interface Started {
 
 /** Starts the embedded start on `dataDir` as `npm start` would, and waits until it is ready. */
 async function startEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
-  const port = 41000 + Math.floor(Math.random() * 9000);
+  const port = await freePort();
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', './scripts/paths.js', 'dist/services/embedded/src/main.js'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), REGISTER_RELAY: '', ...env }, stdio: 'ignore' });
   for (;;) {
