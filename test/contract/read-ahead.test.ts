@@ -44,6 +44,15 @@ describe('reading the PostgreSQL log ahead on a worker thread (readPages)', () =
     expect(events).toEqual(all.slice(42, 261));
   });
 
+  it('reads only the types asked, in full pages while there are more, up to `until`', async () => {
+    const joined = all.filter((e) => e.type === 'MemberJoined');
+    const { events, sizes } = await collect(log.readPages!(0, 40, undefined, { types: ['MemberJoined'] }));
+    expect(events).toEqual(joined);
+    expect(sizes).toEqual([40, 40, 40, 30]);
+    const until = all[260].position;
+    expect((await collect(log.readPages!(0, 40, until, { types: ['MemberJoined'] }))).events).toEqual(joined.filter((e) => e.position <= until));
+  });
+
   it('stops reading, and ends its worker, when the reader stops early', async () => {
     let pages = 0;
     for await (const _page of log.readPages!(0, 10)) if (++pages === 2) break;

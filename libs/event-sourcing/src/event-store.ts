@@ -60,14 +60,30 @@ export interface SubscribeOptions {
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
 
 /**
+ * What a reader of the global log needs of it. `types`: the stored event types it handles, a hint
+ * that lets a store skip the others where it reads (SQL: rows of other types are passed over in the
+ * scan, never sent or decoded), or not (a store may ignore it). A filtered page that is not full
+ * means no event of those types up to the head as read then: a reader that moves its position to
+ * the head must take the head before its first page (sql-schema.ts: once a position is visible,
+ * every lower one is), not from the last event it got. Types as stored: a reader of upcast events
+ * asks its upcasting store, which widens them (EventSchemas.storedTypesOf).
+ */
+export interface ReadAllOptions {
+  types?: readonly string[];
+}
+
+/**
  * The port every event-store adapter implements (PostgreSQL, PGlite, EventStoreDB), checked by
  * one contract suite in test/contract. Services only ever see this interface.
  */
 export interface EventStore {
   append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** A page of the global log: events with position > `after`, in position order. */
-  readAll(after: number, limit: number): Promise<RecordedEvent[]>;
+  /**
+   * A page of the global log: events with position > `after`, in position order. With `types`, the
+   * store may leave out events of other types (a filtered page ends before the head: see ReadAllOptions).
+   */
+  readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from `after` (exclusive), then follow live, calling `handler` once per event in order. */
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription;
   /** The command recorded under this id for this caller (none: the register's own ids), if any. */
@@ -85,7 +101,7 @@ export interface EventStore {
    * another thread where the store can: a long catch-up (a rebuild) then works on one page while
    * the next ones are read and decoded beside it. Stopping the iteration stops the reading.
    */
-  readPages?(after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]>;
+  readPages?(after: number, pageSize: number, until?: number, options?: ReadAllOptions): AsyncIterable<RecordedEvent[]>;
   /**
    * Optional: every event of these streams, in position order, in one query where the store can
    * (an `asOf` read of a unit reads its members' streams, not the log). readStreamsOf falls back

@@ -1,5 +1,6 @@
 import { RecordedEvent } from './envelope';
-import { EventSchemas } from './upcasting';
+import { EventStore } from './event-store';
+import { EventSchemas, UpcastingEventStore } from './upcasting';
 
 const stored = (type: string, schemaVersion: number, data: unknown): RecordedEvent => ({
   eventId: 'e1',
@@ -34,5 +35,22 @@ describe('upcasters', () => {
   it('stamps new events with the current version, 1 for undeclared types', () => {
     expect(schemas.versionOf('BranchRegistered')).toBe(3);
     expect(schemas.versionOf('Unknown')).toBe(1);
+  });
+
+  it('given a reader of some types, when it reads through the upcasting store, then the stored types it asks include every type an upcaster starts from', async () => {
+    const asked: Array<readonly string[] | undefined> = [];
+    const log = [stored('BranchEstablished', 1, { name: 'Bản Na Ca' }), { ...stored('MemberAdmitted', 1, {}), position: 2 }];
+    const inner = {
+      readAll: async (_after: number, _limit: number, options?: { types?: readonly string[] }) => {
+        asked.push(options?.types);
+        return log.filter((e) => !options?.types || options.types.includes(e.type));
+      },
+    } as unknown as EventStore;
+    const upcasting = new UpcastingEventStore(inner, schemas);
+    const read = await upcasting.readAll(0, 10, { types: ['BranchRegistered'] });
+    expect(asked[0]).toEqual(['BranchRegistered', 'BranchEstablished']);
+    expect(read.map((e) => e.type)).toEqual(['BranchRegistered']);
+    await upcasting.readAll(0, 10);
+    expect(asked[1]).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { DomainEvent, RecordedEvent } from './envelope';
-import { AppendOptions, AppendResult, CommandRef, EventHandler, EventStore, ExpectedRevision, ReadStreamOptions, readStreamsOf, SubscribeOptions, Subscription } from './event-store';
+import { AppendOptions, AppendResult, CommandRef, EventHandler, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions, readStreamsOf, SubscribeOptions, Subscription } from './event-store';
 import { EventToAppend } from './envelope';
 
 /** Turns an event of `type` at `fromVersion` into the next version (it may rename the type). */
@@ -37,6 +37,14 @@ export class EventSchemas {
     return result;
   }
 
+  /**
+   * The stored types whose events may read as one of `types`: those, and every type an upcaster
+   * starts from (an upcaster may rename a type; reading too many is harmless, too few loses events).
+   */
+  storedTypesOf(types: readonly string[]): string[] {
+    return [...new Set([...types, ...[...this.byKey.values()].map((u) => u.type)])];
+  }
+
   merge(other: EventSchemas): EventSchemas {
     return new EventSchemas({ ...this.current, ...other.current }, [...this.byKey.values(), ...other.byKey.values()]);
   }
@@ -55,8 +63,11 @@ export class UpcastingEventStore implements EventStore {
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(streamId, options)).map((e) => this.schemas.upcast(e));
   }
-  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return (await this.inner.readAll(after, limit)).map((e) => this.schemas.upcast(e));
+  async readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return (await this.inner.readAll(after, limit, this.stored(options))).map((e) => this.schemas.upcast(e));
+  }
+  private stored(options?: ReadAllOptions): ReadAllOptions | undefined {
+    return options?.types ? { ...options, types: this.schemas.storedTypesOf(options.types) } : options;
   }
   async readStreams(streamIds: readonly string[]): Promise<RecordedEvent[]> {
     return (await readStreamsOf(this.inner, streamIds)).map((e) => this.schemas.upcast(e));

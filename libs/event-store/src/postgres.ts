@@ -20,7 +20,7 @@ export function postgresClient(config: PoolConfig): SqlClient {
       await client.query(`listen ${channel}`);
       return () => client.end();
     },
-    ...(config.connectionString ? { readAhead: (schema: string, after: number, pageSize: number, until?: number) => readAheadPages(config.connectionString!, schema, after, pageSize, until) } : {}),
+    ...(config.connectionString ? { readAhead: (schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]) => readAheadPages(config.connectionString!, schema, after, pageSize, until, types) } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ interface Job {
   after: number;
   pageSize: number;
   until: number | null;
+  /** Only events of these types (ReadAllOptions), or all. */
+  types: string[] | null;
   depth: number;
   application: string;
   pageJson: string;
@@ -22,8 +24,8 @@ interface Job {
  * parses one JSON text per page. For long catch-ups (a rebuild folds while the next pages are
  * queried); ends early, and ends the worker, when the caller stops iterating.
  */
-export async function* readAheadPages(connectionString: string, schema: string, after: number, pageSize: number, until?: number): AsyncGenerator<RecordedEvent[]> {
-  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, depth: DEPTH, application: READ_AHEAD_APPLICATION, pageJson: PAGE_JSON };
+export async function* readAheadPages(connectionString: string, schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]): AsyncGenerator<RecordedEvent[]> {
+  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, types: types ? [...types] : null, depth: DEPTH, application: READ_AHEAD_APPLICATION, pageJson: PAGE_JSON };
   const worker = new Worker(`(${readAheadWorker.toString()})()`, { eval: true, workerData: job });
   const ready: Array<string | null> = [];
   let failure: Error | undefined;
@@ -99,13 +101,14 @@ function readAheadWorker(): void {
     resume?.();
   });
   const sql = `select count(*) as n, max(position) as last, ${job.pageJson} as page
-    from (select * from ${job.schema}.events where position > $1 and ($3::bigint is null or position <= $3) order by position limit $2) page`;
+    from (select * from ${job.schema}.events where position > $1 and ($3::bigint is null or position <= $3) ${job.types ? 'and type = any($4::text[])' : ''}
+      order by position limit $2) page`;
   (async () => {
     await client.connect();
     let after = job.after;
     for (;;) {
       while (credits === 0) await new Promise<void>((resolve) => (resume = resolve));
-      const { rows } = await client.query(sql, [after, job.pageSize, job.until]);
+      const { rows } = await client.query(sql, job.types ? [after, job.pageSize, job.until, job.types] : [after, job.pageSize, job.until]);
       const { n, last, page } = rows[0] as { n: string; last: string | null; page: string };
       if (Number(n) > 0) {
         credits--;

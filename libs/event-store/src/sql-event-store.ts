@@ -11,6 +11,7 @@ import {
   EventToAppend,
   ExpectedRevision,
   GlobalLogSource,
+  ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   sharedLogSource,
@@ -43,7 +44,7 @@ export interface SqlClient {
    */
   answersInThread?: boolean;
   /** Pages of `<schema>.events` read ahead on another thread (node-postgres: its own connection); absent on PGlite. */
-  readAhead?(schema: string, after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]>;
+  readAhead?(schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]): AsyncIterable<RecordedEvent[]>;
 }
 
 interface EventRow {
@@ -67,6 +68,8 @@ export const safetyPollMs = (): number => Number(process.env.REGISTER_LOG_SAFETY
 /** Stream ids per query of readStreams: a long list is read in chunks, so that no one parameter grows without bound. */
 const STREAMS_PER_QUERY = 5000;
 const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
+/** A page's condition: after $1, and of the types in $3 when a reader gave them (ReadAllOptions). */
+const PAGE_WHERE = (types: string[] | null) => (types ? 'position > $1 and type = any($3::text[])' : 'position > $1');
 
 /** The event log on PostgreSQL's SQL, for both node-postgres and PGlite. See sql-schema.ts for ordering. */
 export class SqlEventStore implements EventStore {
@@ -76,14 +79,14 @@ export class SqlEventStore implements EventStore {
   private unlisten?: Promise<() => Promise<void>>;
   private live?: GlobalLogSource;
 
-  readonly readPages?: (after: number, pageSize: number, until?: number) => AsyncIterable<RecordedEvent[]>;
+  readonly readPages?: (after: number, pageSize: number, until?: number, options?: ReadAllOptions) => AsyncIterable<RecordedEvent[]>;
 
   private constructor(
     private readonly sql: SqlClient,
     private readonly schema: string,
   ) {
     const readAhead = sql.readAhead;
-    if (readAhead) this.readPages = (after, pageSize, until) => readAhead(schema, after, pageSize, until);
+    if (readAhead) this.readPages = (after, pageSize, until, options) => readAhead(schema, after, pageSize, until, options?.types);
   }
 
   static async open(sql: SqlClient, schema = 'register'): Promise<SqlEventStore> {
@@ -150,24 +153,25 @@ export class SqlEventStore implements EventStore {
    * PostgreSQL, as rows: there the JSON text made a poll that finds nothing twice as dear, and most
    * reads of a live log are such polls.
    */
-  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    const events = this.sql.answersInThread ? await this.readPageAsJson(after, limit) : await this.readPageAsRows(after, limit);
+  async readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const types = options?.types ? [...options.types] : null;
+    const events = this.sql.answersInThread ? await this.readPageAsJson(after, limit, types) : await this.readPageAsRows(after, limit, types);
     // A full page is a long read under way (a catch-up, a rebuild): once per page, not per event, a
     // turn of the loop for timers and I/O. A short page (a tail read after an append) answers as before.
     if (this.sql.answersInThread && events.length === limit) await new Promise((resolve) => setImmediate(resolve));
     return events;
   }
 
-  private async readPageAsJson(after: number, limit: number): Promise<RecordedEvent[]> {
+  private async readPageAsJson(after: number, limit: number, types: string[] | null): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<{ page: string }>(
-      `select ${PAGE_JSON} as page from (select * from ${this.schema}.events where position > $1 order by position limit $2) page`,
-      [after, limit],
+      `select ${PAGE_JSON} as page from (select * from ${this.schema}.events where ${PAGE_WHERE(types)} order by position limit $2) page`,
+      types ? [after, limit, types] : [after, limit],
     );
     return decodePage(rows[0].page);
   }
 
-  private async readPageAsRows(after: number, limit: number): Promise<RecordedEvent[]> {
-    const { rows } = await this.sql.query<EventRow>(`select ${COLUMNS} from ${this.schema}.events where position > $1 order by position limit $2`, [after, limit]);
+  private async readPageAsRows(after: number, limit: number, types: string[] | null): Promise<RecordedEvent[]> {
+    const { rows } = await this.sql.query<EventRow>(`select ${COLUMNS} from ${this.schema}.events where ${PAGE_WHERE(types)} order by position limit $2`, types ? [after, limit, types] : [after, limit]);
     return rows.map(toRecorded);
   }
 

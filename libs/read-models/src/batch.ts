@@ -126,6 +126,11 @@ export class Batch {
     this.events++;
   }
 
+  /** No event of the projection's types up to `pos` is left unread: the checkpoint may move there. */
+  passTo(pos: number): void {
+    if (pos > this.lastPos) this.lastPos = pos;
+  }
+
   get full(): boolean {
     return this.events >= this.limits.maxEvents || this.documents >= this.limits.maxDocuments;
   }

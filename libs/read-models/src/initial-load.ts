@@ -55,6 +55,11 @@ export class InitialLoad {
     for (const collection of Object.keys(projection.collections)) this.maps[collection] = workingSet(collection);
   }
 
+  /** No event of the projection's types up to `pos` is left unread: the checkpoint may move there. */
+  passTo(pos: number): void {
+    if (pos > this.lastPos) this.lastPos = pos;
+  }
+
   get full(): boolean {
     return this.documents >= this.maxDocuments;
   }

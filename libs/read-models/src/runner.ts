@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { EventStore, ReadAllOptions, RecordedEvent } from '@register/event-sourcing';
 import { Batch, DocumentCache } from './batch';
 import { liveTarget, Target } from './naming';
 import { operationsOf } from './handle';
@@ -82,6 +82,8 @@ export class ProjectionRunner {
   private reader?: { batch: Batch; reader: ProjectionReader };
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** What its catch-up reads: the types it handles (ReadAllOptions), the log's others passed over where the store can. */
+  private readonly reading: ReadAllOptions;
 
   constructor(
     readonly source: EventSource,
@@ -94,6 +96,7 @@ export class ProjectionRunner {
     const owner = options.owner ?? leaseOwner();
     this.writer = new CopyWriter(store, projection, this.target, { owner, leaseMs: this.options.leaseMs, onInterrupt: (r) => this.interrupt(r), logger: this.options.logger });
     this.states = this.writer.states;
+    this.reading = { types: Object.keys(projection.handlers).filter((type) => projection.handlerFor(type) !== undefined) };
   }
 
   get position(): number {
@@ -207,22 +210,29 @@ export class ProjectionRunner {
     this.cache = new DocumentCache(this.cacheSize(), state.position === 0);
   }
 
-  /** Reads pages (the next one while this one is processed) and writes a batch while the next is built. */
+  /**
+   * Reads pages (the next one while this one is processed) and writes a batch while the next is
+   * built, up to `until` or the head as it stands first. The pages hold the projection's types only
+   * where the store can filter: the last one read may end before that end, to which the position
+   * then moves (every event before it is visible once it is: ReadAllOptions).
+   */
   private async catchUp(until?: number): Promise<void> {
-    if (this.position_ === 0 && this.options.initialLoad !== false && (await this.loadInitial(until))) return;
+    const end = until ?? (await this.source.headPosition());
+    if (this.position_ === 0 && this.options.initialLoad !== false && (await this.loadInitial(end))) return;
     const { pageSize } = this.options;
     let batch = this.newBatch(this.position_);
-    let next = this.source.readAll(this.position_, pageSize);
+    let next = this.source.readAll(this.position_, pageSize, this.reading);
     try {
       for (;;) {
         const page = await next;
-        const more = page.length === pageSize && (until === undefined || page[page.length - 1].position < until);
-        if (more) next = this.source.readAll(page[page.length - 1].position, pageSize);
+        const more = page.length === pageSize && page[page.length - 1].position < end;
+        if (more) next = this.source.readAll(page[page.length - 1].position, pageSize, this.reading);
         for (const event of page) {
-          if (until !== undefined && event.position > until) break;
+          if (event.position > end) break;
           const pending = this.process(batch, event);
           if (pending) await pending;
         }
+        if (!more) batch.passTo(end);
         this.options.onProgress?.({ position: batch.lastPos, events: this.events_ });
         if (!more || batch.full) batch = await this.handOver(batch);
         if (!more || this.interrupted || this.stopping) break;
@@ -234,10 +244,10 @@ export class ProjectionRunner {
   }
 
   /**
-   * From checkpoint 0 (an empty copy): folds pages into an InitialLoad until the end, `until`, or
-   * its document bound, then saves it. True when nothing is left to catch up (or the run was stopped).
+   * From checkpoint 0 (an empty copy): folds pages into an InitialLoad up to `until` or its
+   * document bound, then saves it. True when nothing is left to catch up (or the run was stopped).
    */
-  private async loadInitial(until?: number): Promise<boolean> {
+  private async loadInitial(until: number): Promise<boolean> {
     const memory = this.store instanceof MemoryReadStore ? this.store : undefined;
     const workingSet = memory ? (c: string) => memory.documentsOf(this.target.collection(c)) : privateWorkingSet();
     const load = new InitialLoad(this.projection, workingSet, memory ? Infinity : (this.options.initialLoad as number | undefined) ?? 500_000);
@@ -251,6 +261,7 @@ export class ProjectionRunner {
       }
     }
     if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
+    if (ended) load.passTo(until); // the pages may have held the projection's types only (see catchUp)
     await this.writer.writeInitial(load, memory !== undefined);
     // the load is done with the memory store's maps: its indexes can be built on them
     if (memory) for (const c of Object.keys(this.projection.collections)) memory.loaded(this.target.collection(c));
@@ -264,10 +275,10 @@ export class ProjectionRunner {
    * The log after `after` up to `until`, in pages: read ahead on another thread when the source can
    * and the log is long enough to be worth a thread; else each page read while the last is processed.
    */
-  private async pagesFrom(after: number, until?: number): Promise<AsyncIterable<RecordedEvent[]>> {
+  private async pagesFrom(after: number, until: number): Promise<AsyncIterable<RecordedEvent[]>> {
     const { pageSize } = this.options;
-    if (this.source.readPages && (until ?? (await this.source.headPosition())) - after > pageSize * READ_AHEAD_PAGES) return this.source.readPages(after, pageSize, until);
-    return prefetched(this.source, after, pageSize, until);
+    if (this.source.readPages && until - after > pageSize * READ_AHEAD_PAGES) return this.source.readPages(after, pageSize, until, this.reading);
+    return prefetched(this.source, after, pageSize, until, this.reading);
   }
 
   /**
@@ -433,14 +444,14 @@ export class ProjectionRunner {
 }
 
 /** Pages of `source` after `after` up to `until`, the next one read while the caller works on this one. */
-async function* prefetched(source: EventSource, after: number, pageSize: number, until?: number): AsyncGenerator<RecordedEvent[]> {
-  let next = source.readAll(after, pageSize);
+async function* prefetched(source: EventSource, after: number, pageSize: number, until: number, options: ReadAllOptions): AsyncGenerator<RecordedEvent[]> {
+  let next = source.readAll(after, pageSize, options);
   try {
     for (;;) {
       const page = await next;
-      const more = page.length === pageSize && (until === undefined || page[page.length - 1].position < until);
-      if (more) next = source.readAll(page[page.length - 1].position, pageSize);
-      yield until === undefined || more ? page : page.filter((e) => e.position <= until);
+      const more = page.length === pageSize && page[page.length - 1].position < until;
+      if (more) next = source.readAll(page[page.length - 1].position, pageSize, options);
+      yield more ? page : page.filter((e) => e.position <= until);
       if (!more) return;
     }
   } finally {

@@ -1,4 +1,4 @@
-import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, ReadStreamOptions, readStreamsOf, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
+import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, readStreamsOf, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
 import { PersonalData, SealedPersonalData } from '@register/contracts';
 import { FreeText, openFreeText, sealedTextOf, sealFreeText } from './free-text';
 import { isSealed, KeyVault, sealJson, sealPersonal, unsealJson, unsealPersonal } from './sealing';
@@ -52,8 +52,8 @@ export class ShreddingEventStore implements EventStore {
     return this.openAll(await this.inner.readStream(streamId, options));
   }
 
-  async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.openAll(await this.inner.readAll(after, limit));
+  async readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.openAll(await this.inner.readAll(after, limit, options));
   }
 
   async readStreams(streamIds: readonly string[]): Promise<RecordedEvent[]> {
