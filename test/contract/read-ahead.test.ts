@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@register/event-sourcing';
+import { EventSchemas, RecordedEvent, UpcastingEventStore } from '@register/event-sourcing';
 import { openPostgresEventStore, postgresClient, READ_AHEAD_APPLICATION, SqlEventStore } from '@register/event-store';
 import { anEvent } from '../support/events';
 import { servers, uniqueName } from '../support/servers';
@@ -51,6 +51,18 @@ describe('reading the PostgreSQL log ahead on a worker thread (readPages)', () =
     expect(sizes).toEqual([40, 40, 40, 30]);
     const until = all[260].position;
     expect((await collect(log.readPages!(0, 40, until, { types: ['MemberJoined'] }))).events).toEqual(joined.filter((e) => e.position <= until));
+  });
+
+  it('reads ahead through the upcasting store the services read by: pages upcast, the types widened with the upcasters\' (before, services never read ahead)', async () => {
+    const schemas = new EventSchemas({ MemberAdmitted: 2 }, [{ type: 'MemberJoined', fromVersion: 1, upcast: (e) => ({ type: 'MemberAdmitted', data: e.data }) }]);
+    const upcasting = new UpcastingEventStore(log, schemas);
+    expect(upcasting.readPages).toBeDefined();
+    const { events } = await collect(upcasting.readPages!(0, 40, undefined, { types: ['MemberAdmitted'] }));
+    const joined = all.filter((e) => e.type === 'MemberJoined');
+    // Every stored MemberJoined may read as MemberAdmitted: all are read; those at version 1 come out upcast.
+    expect(events.map((e) => e.position)).toEqual(joined.map((e) => e.position));
+    expect(events.filter((e) => e.type === 'MemberAdmitted').map((e) => e.position)).toEqual(joined.filter((e) => e.schemaVersion === 1).map((e) => e.position));
+    expect(events.filter((e) => e.type === 'MemberAdmitted').every((e) => e.schemaVersion === 2)).toBe(true);
   });
 
   it('stops reading, and ends its worker, when the reader stops early', async () => {

@@ -84,7 +84,18 @@ export class UpcastingEventStore implements EventStore {
   get watch() {
     return this.inner.watch?.bind(this.inner);
   }
+  /** The inner store's pages read ahead (a long catch-up on PostgreSQL), upcast; none where it has none. */
+  get readPages(): EventStore['readPages'] {
+    const inner = this.inner.readPages?.bind(this.inner);
+    if (!inner) return undefined;
+    return (after, pageSize, until, options) => mapPages(inner(after, pageSize, until, this.stored(options)), (page) => page.map((e) => this.schemas.upcast(e)));
+  }
   close() {
     return this.inner.close();
   }
+}
+
+/** Pages as another reader gives them, each made over by `map`; stopping early stops the reader. */
+export async function* mapPages(pages: AsyncIterable<RecordedEvent[]>, map: (page: RecordedEvent[]) => RecordedEvent[] | Promise<RecordedEvent[]>): AsyncGenerator<RecordedEvent[]> {
+  for await (const page of pages) yield await map(page);
 }

@@ -57,6 +57,25 @@ describe('crypto-shredding of personal data', () => {
     expect(((await store.readAll(0, 10))[1].data as { personal: unknown }).personal).toEqual(huong);
   });
 
+  it('opens the pages a store reads ahead as it opens readAll\'s, passing the types on; a store that reads none ahead gives none', async () => {
+    const { rows, store: raw } = memoryStore();
+    const asked: unknown[] = [];
+    const ahead = Object.assign(raw, {
+      async *readPages(after: number, _size: number, _until?: number, options?: { types?: readonly string[] }) {
+        asked.push(options?.types);
+        yield rows.filter((r) => r.position > after);
+      },
+    });
+    const vault = new InMemoryKeyVault();
+    const store = new ShreddingEventStore(ahead, vault);
+    await store.append('member-m1', [admittedEvent('m1')], 'no_stream');
+    const pages: RecordedEvent[][] = [];
+    for await (const page of store.readPages!(0, 10, undefined, { types: ['MemberAdmitted'] })) pages.push(page);
+    expect((pages[0][0].data as { personal: unknown }).personal).toEqual(huong);
+    expect(asked).toEqual([['MemberAdmitted']]);
+    expect(new ShreddingEventStore(memoryStore().store, vault).readPages).toBeUndefined();
+  });
+
   it('seals the free text of a member\'s events (reason, decision\'s number and issuer) with their key; shredding it leaves "[erased]", dates and ids in the clear', async () => {
     const { rows, store: raw } = memoryStore();
     const vault = new InMemoryKeyVault();

@@ -1,4 +1,4 @@
-import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, readStreamsOf, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
+import { AppendOptions, AppendResult, EventHandler, EventStore, EventToAppend, ExpectedRevision, mapPages, ReadAllOptions, ReadStreamOptions, readStreamsOf, RecordedEvent, SubscribeOptions, Subscription } from '@register/event-sourcing';
 import { PersonalData, SealedPersonalData } from '@register/contracts';
 import { FreeText, openFreeText, sealedTextOf, sealFreeText } from './free-text';
 import { isSealed, KeyVault, sealJson, sealPersonal, unsealJson, unsealPersonal } from './sealing';
@@ -54,6 +54,13 @@ export class ShreddingEventStore implements EventStore {
 
   async readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.openAll(await this.inner.readAll(after, limit, options));
+  }
+
+  /** The inner store's pages read ahead (a long catch-up on PostgreSQL), opened; none where it has none. */
+  get readPages(): EventStore['readPages'] {
+    const inner = this.inner.readPages?.bind(this.inner);
+    if (!inner) return undefined;
+    return (after, pageSize, until, options) => mapPages(inner(after, pageSize, until, options), (page) => this.openAll(page));
   }
 
   async readStreams(streamIds: readonly string[]): Promise<RecordedEvent[]> {
