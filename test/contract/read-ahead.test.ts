@@ -44,11 +44,11 @@ describe('reading the PostgreSQL log ahead on a worker thread (readPages)', () =
     expect(events).toEqual(all.slice(42, 261));
   });
 
-  it('reads only the types asked, in full pages while there are more, up to `until`', async () => {
+  it('reads only the types asked, each page the matches of the next pageSize events of the log, up to `until`', async () => {
     const joined = all.filter((e) => e.type === 'MemberJoined');
     const { events, sizes } = await collect(log.readPages!(0, 40, undefined, { types: ['MemberJoined'] }));
     expect(events).toEqual(joined);
-    expect(sizes).toEqual([40, 40, 40, 30]);
+    expect(sizes.every((n) => n > 0 && n <= 40)).toBe(true);
     const until = all[260].position;
     expect((await collect(log.readPages!(0, 40, until, { types: ['MemberJoined'] }))).events).toEqual(joined.filter((e) => e.position <= until));
   });

@@ -99,7 +99,8 @@ export interface EventStore {
   /**
    * Optional: the log after `after` in pages (as readAll gives them, up to `until`), read ahead on
    * another thread where the store can: a long catch-up (a rebuild) then works on one page while
-   * the next ones are read and decoded beside it. Stopping the iteration stops the reading.
+   * the next ones are read and decoded beside it. Stopping the iteration stops the reading. With
+   * `types`, a page holds at most `pageSize` events and may hold fewer while more follow.
    */
   readPages?(after: number, pageSize: number, until?: number, options?: ReadAllOptions): AsyncIterable<RecordedEvent[]>;
   /**

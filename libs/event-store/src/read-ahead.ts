@@ -25,7 +25,7 @@ interface Job {
  * queried); ends early, and ends the worker, when the caller stops iterating.
  */
 export async function* readAheadPages(connectionString: string, schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]): AsyncGenerator<RecordedEvent[]> {
-  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, types: types ? [...types] : null, depth: DEPTH, application: READ_AHEAD_APPLICATION, pageJson: PAGE_JSON };
+  const job: Job = { pgPath: require.resolve('pg'), connectionString, schema, after, pageSize, until: until ?? null, types: types ? [...types] : null, depth: DEPTH, application: READ_AHEAD_APPLICATION, pageJson: types ? typedPageJson(4) : PAGE_JSON };
   const worker = new Worker(`(${readAheadWorker.toString()})()`, { eval: true, workerData: job });
   const ready: Array<string | null> = [];
   let failure: Error | undefined;
@@ -53,8 +53,11 @@ export async function* readAheadPages(connectionString: string, schema: string, 
  * compare them): recorded_at is stored to the millisecond (sql-schema.ts), so to_char's text is what
  * toISOString gives; jsonb goes into the array as it is.
  */
-export const PAGE_JSON = `coalesce(json_agg(json_build_array(event_id, stream_id, revision, position, type, schema_version, data, metadata,
-        to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by position)::text, '[]')`;
+export const pageJson = (filter?: string) => `coalesce(json_agg(json_build_array(event_id, stream_id, revision, position, type, schema_version, data, metadata,
+        to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by position)${filter ? ` filter (where ${filter})` : ''}::text, '[]')`;
+export const PAGE_JSON = pageJson();
+/** The page of the rows of the types in a query's parameter `$n` (ReadAllOptions), in one pass over the rows walked. */
+export const typedPageJson = (n: number) => pageJson(`type = any($${n}::text[])`);
 
 type Row = [string, string, number, number, string, number, unknown, RecordedEvent['metadata'], string];
 
@@ -100,9 +103,9 @@ function readAheadWorker(): void {
     credits++;
     resume?.();
   });
+  // With types, the page is the rows of those types among the next pageSize of the log (SqlEventStore.readTypedPage).
   const sql = `select count(*) as n, max(position) as last, ${job.pageJson} as page
-    from (select * from ${job.schema}.events where position > $1 and ($3::bigint is null or position <= $3) ${job.types ? 'and type = any($4::text[])' : ''}
-      order by position limit $2) page`;
+    from (select * from ${job.schema}.events where position > $1 and ($3::bigint is null or position <= $3) order by position limit $2) page`;
   (async () => {
     await client.connect();
     let after = job.after;
@@ -111,9 +114,11 @@ function readAheadWorker(): void {
       const { rows } = await client.query(sql, job.types ? [after, job.pageSize, job.until, job.types] : [after, job.pageSize, job.until]);
       const { n, last, page } = rows[0] as { n: string; last: string | null; page: string };
       if (Number(n) > 0) {
-        credits--;
-        parentPort.postMessage(page);
         after = Number(last);
+        if (page !== '[]') {
+          credits--;
+          parentPort.postMessage(page);
+        }
       }
       if (Number(n) < job.pageSize || (job.until !== null && after >= job.until)) break;
     }

@@ -86,3 +86,23 @@ describe('SqlEventStore on PGlite: subscriptions woken by appends', () => {
     await db.close();
   });
 });
+
+describe('SqlEventStore on PGlite: a read of some types', () => {
+  it('walks the log window after window: a rare type across 2,500 events comes in pages of the limit, a short page only at the end', async () => {
+    const db = await database();
+    const store = await SqlEventStore.open(db.client, 'typed');
+    const rare = new Set([10, 1500, 1501, 2400]);
+    const events = Array.from({ length: 2500 }, (_, i) => ({ ...event(i + 1), type: rare.has(i + 1) ? 'Rare' : 'Common' }));
+    for (let i = 0; i < events.length; i += 500) await store.append(`s-${i}`, events.slice(i, i + 500), 'no_stream');
+    const data = (page: RecordedEvent[]) => page.map((e) => (e.data as { i: number }).i);
+    const first = await store.readAll(0, 3, { types: ['Rare'] });
+    expect(data(first)).toEqual([10, 1500, 1501]);
+    expect(data(await store.readAll(first[2].position, 3, { types: ['Rare'] }))).toEqual([2400]);
+    const common = await store.readAll(0, 1000, { types: ['Common'] });
+    expect(common).toHaveLength(1000);
+    expect(common.every((e) => e.type === 'Common')).toBe(true);
+    expect(data(common).slice(8, 11)).toEqual([9, 11, 12]);
+    expect(await store.readAll(0, 10, { types: ['Absent'] })).toEqual([]);
+    await db.close();
+  });
+});
