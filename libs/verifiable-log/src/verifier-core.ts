@@ -259,9 +259,15 @@ const DASH = '\u2014 ';
 
 export const checkpointBody = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${c.root.toString('base64')}\n`;
 
+/** Key ids already drawn, per key and name: exporting the key costs more than checking a signature. */
+const keyIds = new WeakMap<KeyObject, Map<string, Buffer>>();
+
 /** The signed note's key id: the first 4 bytes of SHA-256(name, newline, algorithm byte, public key). */
 export function keyId(name: string, publicKey: KeyObject): Buffer {
-  return sha256(Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519]), rawPublicKey(publicKey)).subarray(0, 4);
+  const known = keyIds.get(publicKey) ?? keyIds.set(publicKey, new Map()).get(publicKey)!;
+  const id = known.get(name) ?? sha256(Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ED25519]), rawPublicKey(publicKey)).subarray(0, 4);
+  known.set(name, id);
+  return Buffer.from(id); // a copy: callers may write into what they get
 }
 
 /** The 32 bytes of an Ed25519 public key (the tail of its SPKI DER). */
