@@ -1,7 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { EventStore, RecordedEvent } from '@register/event-sourcing';
+import { EventStore, ReadAllOptions, RecordedEvent } from '@register/event-sourcing';
 import { Actor, RegisterRequest } from './command-context';
 import { ValidationFailed } from './problem-details';
 
@@ -57,6 +57,19 @@ export function auditableLogIn(modules: ModuleRef, service: string): AuditableLo
 const SERVICE = /^[a-z][a-z-]{0,39}$/;
 const STREAM = /^[A-Za-z0-9][A-Za-z0-9_.:~-]{0,199}$/;
 const PAGE_MAX = 1000;
+/** An event type as the services name them, and how many one read may ask for. */
+const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,79}$/;
+const TYPES_MAX = 100;
+
+/** `types`: event types, comma-separated (ReadAllOptions); absent, every type. 400 on anything else. */
+export function typesQuery(value: string | undefined): ReadAllOptions | undefined {
+  if (value === undefined) return undefined;
+  const types = value === '' ? [] : value.split(',');
+  if (types.length > TYPES_MAX || !types.every((t) => EVENT_TYPE.test(t))) {
+    throw new ValidationFailed([{ field: 'types', rule: 'event-types', message: `types must be at most ${TYPES_MAX} event type names (A-Z, then letters and digits), comma-separated` }]);
+  }
+  return { types };
+}
 const READERS = new Set(['auditor', 'central-admin']);
 
 function wholeNumber(field: string, value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -77,8 +90,15 @@ export class InternalLogController {
   constructor(private readonly modules: ModuleRef) {}
 
   @Get('events')
-  async events(@Param('service') service: string, @Query('after') after: string | undefined, @Query('limit') limit: string | undefined, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
-    return this.logOf(service, request).readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1);
+  async events(
+    @Param('service') service: string,
+    @Query('after') after: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('types') types: string | undefined,
+    @Req() request: RegisterRequest,
+  ): Promise<RecordedEvent[]> {
+    // `types`: the gateway's reporting projections read only what they handle (the service may still send every event).
+    return this.logOf(service, request).readAll(wholeNumber('after', after, 0), wholeNumber('limit', limit, 500, PAGE_MAX) || 1, typesQuery(types));
   }
 
   @Get('streams/:streamId')

@@ -1,6 +1,6 @@
 import { Principal } from '@register/auth';
 import { API_PREFIX, AuditableLog, FieldError, LogReader, ShownEvent, ValidationFailed } from '@register/service-kit';
-import { RecordedEvent } from '@register/event-sourcing';
+import { ReadAllOptions, RecordedEvent } from '@register/event-sourcing';
 import { ServiceAnswer, ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
 
@@ -25,8 +25,9 @@ export class HttpAuditableLog implements AuditableLog {
     return new HttpAuditableLog(this.services, this.service, reader);
   }
 
-  readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.get<RecordedEvent[]>(`${this.base}/events?after=${after}&limit=${limit}`);
+  readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const types = options?.types ? `&types=${options.types.map(encodeURIComponent).join(',')}` : '';
+    return this.get<RecordedEvent[]>(`${this.base}/events?after=${after}&limit=${limit}${types}`);
   }
 
   readStream(streamId: string): Promise<RecordedEvent[]> {

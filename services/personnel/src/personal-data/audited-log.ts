@@ -1,4 +1,4 @@
-import { EventStore, ReadStreamOptions, RecordedEvent } from '@register/event-sourcing';
+import { EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '@register/event-sourcing';
 import { AuditableLog, LogReader, ShownEvent } from '@register/service-kit';
 import { purposeOf } from './purpose';
 import { PersonalDataReadLog } from './read-log';
@@ -37,8 +37,8 @@ export class ReadLoggingAuditableLog implements AuditableLog {
     return new ReadLoggingAuditableLog(this.log, this.reads, { actor: reader.actor.id, endpoint: reader.endpoint, purpose });
   }
 
-  readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.log.readAll(after, limit);
+  readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.log.readAll(after, limit, options);
   }
 
   /** Followed by the service or the gateway's reports, never an auditor: nothing to log. */

@@ -1,4 +1,4 @@
-import { catchUpSubscription, RecordedEvent } from '@register/event-sourcing';
+import { catchUpSubscription, ReadAllOptions, RecordedEvent } from '@register/event-sourcing';
 import { EventSource } from '@register/read-models';
 import { AuditableLog } from '@register/service-kit';
 
@@ -17,8 +17,8 @@ export class ServiceLogSource implements EventSource {
 
   constructor(private readonly log: AuditableLog) {}
 
-  readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.log.readAll(after, limit);
+  readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.log.readAll(after, limit, options);
   }
 
   headPosition(): Promise<number> {
@@ -32,8 +32,8 @@ export class ServiceLogSource implements EventSource {
     return catchUpSubscription(source, after, handler, { ...options, pollMs: Math.min(options?.pollMs ?? POLL_MS, POLL_MS) });
   };
 
-  async *readPages(after: number, pageSize: number, until?: number): AsyncIterable<RecordedEvent[]> {
-    for (let page = await this.readAll(after, pageSize); page.length > 0; page = await this.readAll(after, pageSize)) {
+  async *readPages(after: number, pageSize: number, until?: number, options?: ReadAllOptions): AsyncIterable<RecordedEvent[]> {
+    for (let page = await this.readAll(after, pageSize, options); page.length > 0; page = await this.readAll(after, pageSize, options)) {
       const kept = until === undefined ? page : page.filter((e) => e.position <= until);
       if (kept.length) yield kept;
       after = page[page.length - 1].position;
