@@ -102,6 +102,11 @@ describe('SqlEventStore on PGlite: a read of some types', () => {
     expect(common).toHaveLength(1000);
     expect(common.every((e) => e.type === 'Common')).toBe(true);
     expect(data(common).slice(8, 11)).toEqual([9, 11, 12]);
+    // The next pages go on where this one stopped, through windows sized from the share of matches.
+    const next = await store.readAll(common[999].position, 1000, { types: ['Common'] });
+    const last = await store.readAll(next[999].position, 1000, { types: ['Common'] });
+    expect([...common, ...next, ...last].map((e) => (e.data as { i: number }).i)).toEqual(events.filter((e) => e.type === 'Common').map((e) => (e.data as { i: number }).i));
+    expect(last).toHaveLength(496);
     expect(await store.readAll(0, 10, { types: ['Absent'] })).toEqual([]);
     await db.close();
   });

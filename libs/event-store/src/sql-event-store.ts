@@ -184,13 +184,16 @@ export class SqlEventStore implements EventStore {
    * matches for each page (a bitmap scan and a top-N sort, measured on PGlite: a read of the whole
    * log grew with its square). Instead each query walks the next window of the log in position
    * order, as an unfiltered page does, and builds the JSON of its matching rows only, in the same
-   * pass; windows are walked until the page is full or the log ends (a window's matches beyond the
-   * page are dropped: the next page walks them again). The JSON page on PostgreSQL too: typed reads
-   * are long catch-ups, not the polls that made it dear there (readAll).
+   * pass; windows are walked until the page is full or the log ends. A window's matches beyond the
+   * page are dropped (the next page walks them again), so a window after the first is sized from
+   * the share of matches seen so far: a fixed one made a read of most of the log build nearly every
+   * page twice (1.8× an unfiltered read of personnel's log, against 1.1× sized). The JSON page on
+   * PostgreSQL too: typed reads are long catch-ups, not the polls that made it dear there (readAll).
    */
   private async readTypedPage(after: number, limit: number, types: string[]): Promise<RecordedEvent[]> {
-    const window = Math.max(limit, TYPED_WINDOW);
     const events: RecordedEvent[] = [];
+    let walkedInAll = 0;
+    let window = Math.max(limit, TYPED_WINDOW);
     for (let from = after; ; ) {
       const { rows } = await this.sql.query<{ page: string; walked: string | number; last: string | number | null }>(
         `select ${typedPageJson(3)} as page, count(*) as walked, max(position) as last
@@ -198,9 +201,13 @@ export class SqlEventStore implements EventStore {
         [from, window, types],
       );
       const matches = decodePage(rows[0].page);
+      const walked = Number(rows[0].walked);
       events.push(...(events.length + matches.length > limit ? matches.slice(0, limit - events.length) : matches));
-      if (events.length >= limit || Number(rows[0].walked) < window) return events;
+      if (events.length >= limit || walked < window) return events;
       from = Number(rows[0].last);
+      walkedInAll += walked;
+      // The rows the rest of the page should take at the share seen so far, a quarter more, at most a full window.
+      window = Math.min(Math.max(limit, TYPED_WINDOW), Math.ceil(((limit - events.length) * walkedInAll) / Math.max(events.length, 1) * 1.25) + 32);
     }
   }
 
