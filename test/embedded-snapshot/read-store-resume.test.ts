@@ -68,6 +68,8 @@ it('a runner resumes from a snapshot taken mid-batch: the batch redone from its 
   const resumed = new ProjectionRunner(log, restored, branchDirectory, { ...SMALL_BATCHES, owner: 'the-next-process' });
   const outcome = await resumed.runOnce();
   expect(outcome.position).toBe(head);
-  expect(outcome.events).toBe(head - state.pending!.to); // from the redone batch's end: nothing before it read again
+  // From the redone batch's end: nothing before it read again (the events of the projection's types after it).
+  const after = (await log.readAll(state.pending!.to, head)).filter((e) => branchDirectory.handlerFor(e.type)).length;
+  expect(outcome.events).toBe(after);
   expect(await snapshot(restored, branchDirectory)).toEqual(reference);
 });

@@ -99,8 +99,10 @@ describe('commendations and support visits (embedded, through the gateway)', () 
 
   it('a shadow rebuild of every evaluation projection reports 0 differences', async () => {
     const diffs = await shadowDiffs(gw.app, gw.evaluationStore);
-    const all = { events: 3, differences: 0 }; // two commendations, one visit: every projection reads the whole log
-    expect(diffs).toEqual({ ratings: all, commendations: all, 'support-visits': all });
+    // Two commendations, one visit: each projection reads the events of the types it handles, and
+    // every projection the commendations too (an upcaster starts from CommendationIssued: a read
+    // through the upcasting store asks for every type an upcaster starts from, since one may rename).
+    expect(diffs).toEqual({ ratings: { events: 2, differences: 0 }, commendations: { events: 2, differences: 0 }, 'support-visits': { events: 3, differences: 0 } });
   });
 
   it("rates a member and an officer; after the member's erasure no read of evaluation, nor its log, holds the name", async () => {

@@ -17,12 +17,16 @@ const EVENTS = 3000;
 let log: SqlEventStore;
 let schema: string;
 let head: number;
+/** The events of the types the projection handles: what a catch-up is given (the workload has others). */
+let handled: number;
 let reference: Snapshot;
 
 beforeAll(async () => {
   schema = uniqueName('rm_idem');
   log = await openLog(schema);
   head = await appendWorkload(log, { events: EVENTS, branches: 40 });
+  handled = (await log.readAll(0, EVENTS)).filter((e) => branchDirectory.handlerFor(e.type)).length;
+  expect(handled).toBeLessThan(EVENTS);
   reference = await cleanRun(log, branchDirectory);
 });
 
@@ -87,7 +91,7 @@ describe.each(kinds)('on the $name', (kind) => {
     await run();
     await store.deleteOne(STATES, branchDirectory.name);
     const again = await run();
-    expect(again.events).toBe(EVENTS); // every event really was given a second time
+    expect(again.events).toBe(handled); // every event of its types really was given a second time
     expect(await snapshot(store, branchDirectory)).toEqual(reference);
   });
 
@@ -122,7 +126,7 @@ describe.each(kinds)('on the $name', (kind) => {
 
   it('builds from nothing in one initial load read ahead on a worker (pages of 50), bounded to 400 documents and then batched where the store is not memory, exactly what one clean run builds', async () => {
     const result = await new ProjectionRunner(log, store, branchDirectory, { owner: 'test', pageSize: 50, initialLoad: 400 }).runOnce();
-    expect(result).toEqual({ position: head, events: EVENTS });
+    expect(result).toEqual({ position: head, events: handled });
     expect(await snapshot(store, branchDirectory)).toEqual(reference);
   });
 
