@@ -40,6 +40,7 @@ const COMMAND_STREAM = 'register_command-';
  */
 const commandStream = ({ commandId, caller }: CommandRef) => COMMAND_STREAM + (caller === undefined ? commandId : `by~${encodeURIComponent(caller)}~${encodeURIComponent(commandId)}`);
 
+type AllPosition = { commit: bigint; prepare: bigint };
 type JsonRecorded = { streamId: string; id: string; revision: bigint; type: string; created: Date; data: unknown; metadata: unknown; position?: { commit: bigint } };
 
 /**
@@ -121,17 +122,31 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /**
+   * A page of this service's log: `limit` of its events, fewer only at the end of $all. $all also
+   * holds system events, command records and other services' events (a shared server), so it is
+   * read in chunks from where the last chunk ended until the page is full: a runner takes a short
+   * page for the end of the log and moves its checkpoint to the head it took first (ReadAllOptions).
+   * The types are not asked of the server (the client's readAll has no filter): every event comes.
+   */
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    const fromPosition = after === 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
     const page: RecordedEvent[] = [];
-    // Over-read a little: system events and our command streams are skipped, not counted.
-    for await (const resolved of this.client.readAll({ fromPosition, direction: FORWARDS, maxCount: limit * 2 + 10 })) {
-      const event = this.inLog(resolved);
-      if (!event || event.position <= after) continue;
-      page.push(event);
-      if (page.length === limit) break;
+    const chunk = limit * 2 + 10;
+    let from: AllPosition | undefined = after === 0 ? undefined : { commit: BigInt(after), prepare: BigInt(after) };
+    for (;;) {
+      let read = 0;
+      const start = from;
+      for await (const resolved of this.client.readAll({ fromPosition: from ?? START, direction: FORWARDS, maxCount: chunk })) {
+        read += 1;
+        from = (resolved.event as { position?: AllPosition } | undefined)?.position ?? from;
+        const event = this.inLog(resolved);
+        // A chunk starts at the last one's end, inclusive: the event there is passed over again.
+        if (!event || event.position <= (page.at(-1)?.position ?? after)) continue;
+        page.push(event);
+        if (page.length === limit) return page;
+      }
+      if (read < chunk || from === start) return page; // the end of $all (or a chunk that did not move on)
     }
-    return page;
   }
 
   subscribe(after: number, handler: EventHandler, _options?: SubscribeOptions): Subscription {
