@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DuplicateCommandError, EventStore, readStreamsOf, RecordedEvent, WrongExpectedRevisionError } from '@register/event-sourcing';
+import { appendEach, DuplicateCommandError, EventStore, readStreamsOf, RecordedEvent, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { anEvent } from '../support/events';
 import { uniqueName } from '../support/servers';
 
@@ -66,6 +66,62 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.append(stream(5), [anEvent()], 'no_stream')));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect((await store.readStream(stream(5))).length).toBe(1);
+    });
+
+    it('appends to several streams at once (appendEach: one transaction where the store has appendMany), each at its expected revision, with its command', async () => {
+      await store.append(stream('m1'), [anEvent('MemberAdmitted')], 'no_stream');
+      const commandId = uniqueName('batch');
+      const results = await appendEach(store, [
+        { streamId: stream('m1'), events: [anEvent('MemberRated', { grade: 'good' })], expected: 0 },
+        { streamId: stream('m2'), events: [anEvent('MemberAdmitted'), anEvent('MemberRated', { grade: 'excellent' })], expected: 'no_stream', options: { command: { commandId, fingerprint: 'f' } } },
+        { streamId: stream('m3'), events: [anEvent('MemberAdmitted', { name: 'Lò Thị Ằng' })], expected: 'no_stream' },
+      ]);
+      expect(results.map((r) => r.revision)).toEqual([1, 1, 0]);
+      const events = ours(await store.readAll(0, 100_000));
+      expect(events.map((e) => [e.streamId, e.revision, e.type])).toEqual([
+        [stream('m1'), 0, 'MemberAdmitted'],
+        [stream('m1'), 1, 'MemberRated'],
+        [stream('m2'), 0, 'MemberAdmitted'],
+        [stream('m2'), 1, 'MemberRated'],
+        [stream('m3'), 0, 'MemberAdmitted'],
+      ]);
+      expect(results.map((r) => r.position)).toEqual([events[1].position, events[3].position, events[4].position]);
+      expect(events[4].data).toEqual({ name: 'Lò Thị Ằng' });
+      expect(await store.findCommand({ commandId })).toMatchObject({ streamId: stream('m2'), revision: 1, position: events[3].position, fingerprint: 'f' });
+    });
+
+    it('appends a batch all or none: a stream that moved, or a command already recorded, appends nothing of it (appendMany)', async () => {
+      if (!store.appendMany) return; // appendEach appends item by item there: nothing to check
+      await store.append(stream('n1'), [anEvent()], 'no_stream');
+      const commandId = uniqueName('batch');
+      await store.append(stream('n2'), [anEvent()], 'no_stream', { command: { commandId } });
+      const before = ours(await store.readAll(0, 100_000)).length;
+      await expect(store.appendMany([
+        { streamId: stream('n3'), events: [anEvent()], expected: 'no_stream' },
+        { streamId: stream('n1'), events: [anEvent()], expected: 'no_stream' },
+      ])).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.appendMany([
+        { streamId: stream('n4'), events: [anEvent()], expected: 'no_stream' },
+        { streamId: stream('n1'), events: [anEvent()], expected: 5 },
+      ])).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.appendMany([
+        { streamId: stream('n5'), events: [anEvent()], expected: 'no_stream' },
+        { streamId: stream('n2'), events: [anEvent()], expected: 0, options: { command: { commandId } } },
+      ])).rejects.toBeInstanceOf(DuplicateCommandError);
+      expect(ours(await store.readAll(0, 100_000)).length).toBe(before);
+      for (const n of ['n3', 'n4', 'n5']) expect(await store.readStream(stream(n))).toEqual([]);
+      // and the streams' revisions were left as they were: the next appends at them succeed
+      await store.append(stream('n3'), [anEvent()], 'no_stream');
+      await store.append(stream('n1'), [anEvent()], 0);
+    });
+
+    it('lets exactly one of two batches that create the same stream succeed (appendMany)', async () => {
+      if (!store.appendMany) return;
+      const batch = (k: string) => [{ streamId: stream(`p-${k}`), events: [anEvent()], expected: 'no_stream' as const }, { streamId: stream('p-shared'), events: [anEvent(k)], expected: 'no_stream' as const }];
+      const results = await Promise.allSettled([store.appendMany(batch('A')), store.appendMany(batch('B'))]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await store.readStream(stream('p-shared'))).length).toBe(1);
+      expect((await store.readStream(stream('p-A'))).length + (await store.readStream(stream('p-B'))).length).toBe(1);
     });
 
     it('reads a stream up to a revision, and as of an instant', async () => {

@@ -72,6 +72,24 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
       }
     });
 
+    it('chains the events of multi-stream batches (appendMany) between single appends, and a verifier finds the log clean', async () => {
+      const store = await open();
+      try {
+        await store.append('branch-1', [anEvent('BranchEstablished', { name: 'Chi đoàn bản Pá Khôm' })], 'no_stream');
+        for (let b = 0; b < 3; b += 1) {
+          await store.appendMany(Array.from({ length: 40 }, (_, m) => ({ streamId: `member-${b}-${m}`, events: [anEvent('MemberAdmitted', { fullName: `Vi Thị Ửng ${b}-${m}` }), anEvent('MemberRated')], expected: 'no_stream' as const })));
+          await store.append('branch-1', [anEvent('BranchRenamed', { name: `Chi đoàn bản Pá Khôm ${b}` })], b);
+        }
+        const verdict = await verdictOf(store);
+        expect(verdict).toMatchObject({ events: 244, size: 244, problems: [] });
+        const rows = await store.chain.entries(0, 1000);
+        expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 244 }, (_, i) => i));
+        expect(rows.slice(1).every((r, i) => r.prevHash === rows[i].hash)).toBe(true);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('hashes a log written before the chain once, from its first event, and records the upgrade as an event; then switches it to version 2', async () => {
       const { store, sql } = await openLegacy();
       try {

@@ -26,6 +26,15 @@ export interface AppendOptions {
   command?: CommandRef & { fingerprint?: string };
 }
 
+/** One stream's part of a multi-stream append (EventStore.appendMany). */
+export interface StreamAppend {
+  streamId: string;
+  events: EventToAppend[];
+  /** A revision or a new stream: a batch never appends blind ('any'). */
+  expected: number | 'no_stream';
+  options?: AppendOptions;
+}
+
 export interface AppendResult {
   /** Revision of the last appended event: the stream's new expected revision. */
   revision: number;
@@ -78,6 +87,14 @@ export interface ReadAllOptions {
  */
 export interface EventStore {
   append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Optional: several streams' appends in one transaction, all or none, each stream at its expected
+   * revision (a batch of commands decided together: one statement where the store can). A stream that
+   * moved fails the whole batch with WrongExpectedRevisionError, a command id already recorded with
+   * DuplicateCommandError; neither need name the item (append item by item to learn which).
+   * Results in the order of `appends`. appendEach falls back to one append per stream.
+   */
+  appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
    * A page of the global log: events with position > `after`, in position order. With `types`, the
@@ -118,6 +135,19 @@ export async function readStreamsOf(store: EventStore, streamIds: readonly strin
   if (store.readStreams) return store.readStreams(streamIds);
   const streams = await Promise.all([...new Set(streamIds)].map((id) => store.readStream(id)));
   return streams.flat().sort((a, b) => a.position - b.position);
+}
+
+/**
+ * Several streams' appends: in one transaction where the store has appendMany; else one append per
+ * stream, in order, each atomic alone (a failure leaves the ones before it appended: with command
+ * ids, appending the batch again item by item finds them recorded).
+ */
+export async function appendEach(store: EventStore, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  if (appends.length === 0) return [];
+  if (store.appendMany) return store.appendMany(appends);
+  const results: AppendResult[] = [];
+  for (const a of appends) results.push(await store.append(a.streamId, a.events, a.expected, a.options));
+  return results;
 }
 
 /** Thrown by `append` when another command already used this command id. */

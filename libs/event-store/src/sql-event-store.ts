@@ -15,6 +15,7 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   sharedLogSource,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
@@ -121,6 +122,28 @@ export class SqlEventStore implements EventStore {
       return { revision: Number(rows[0].out_revision), position };
     } catch (error) {
       throw this.translate(error, streamId, expected, options.command?.commandId);
+    }
+  }
+
+  /** One statement (append_streams in sql-schema.ts): every stream claimed, every event chained, all or none. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    assertBatch(appends);
+    const items = appends.map((a) => ({
+      stream: a.streamId,
+      expected: a.expected === 'no_stream' ? -1 : a.expected,
+      events: a.events,
+      commandId: a.options?.command?.commandId,
+      caller: a.options?.command?.caller,
+      fingerprint: a.options?.command?.fingerprint,
+    }));
+    try {
+      const { rows } = await this.sql.query<{ out_stream: string; out_revision: string; out_position: string }>(`select * from ${this.schema}.append_streams($1::jsonb)`, [JSON.stringify(items)]);
+      const byStream = new Map(rows.map((r) => [r.out_stream, { revision: Number(r.out_revision), position: Number(r.out_position) }]));
+      this.tell(Math.max(...[...byStream.values()].map((r) => r.position)));
+      return appends.map((a) => byStream.get(a.streamId)!);
+    } catch (error) {
+      throw this.translate(error, `${appends.length} streams`, 'batch');
     }
   }
 
@@ -255,7 +278,7 @@ export class SqlEventStore implements EventStore {
     await this.sql.close();
   }
 
-  private translate(error: unknown, streamId: string, expected: ExpectedRevision, commandId?: string): unknown {
+  private translate(error: unknown, streamId: string, expected: ExpectedRevision | 'batch', commandId?: string): unknown {
     const e = error as { code?: string; detail?: string; constraint?: string; message?: string };
     if (e.code === 'RG409') return new WrongExpectedRevisionError(streamId, String(expected), e.detail ?? '?');
     if (e.code === '23505' && (e.constraint === 'commands_pkey' || e.message?.includes('commands_pkey'))) {
@@ -266,6 +289,16 @@ export class SqlEventStore implements EventStore {
       return new WrongExpectedRevisionError(streamId, String(expected), 'moved on');
     }
     return error;
+  }
+}
+
+/** What append_streams cannot take: an empty append, or a stream twice (its claim would count once). */
+function assertBatch(appends: readonly StreamAppend[]) {
+  const seen = new Set<string>();
+  for (const a of appends) {
+    if (a.events.length === 0) throw new Error(`appendMany: no events for ${a.streamId}`);
+    if (seen.has(a.streamId)) throw new Error(`appendMany: ${a.streamId} twice in one batch`);
+    seen.add(a.streamId);
   }
 }
 

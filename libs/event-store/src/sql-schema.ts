@@ -149,6 +149,8 @@ drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text,
 ${hashChainSql(schema)}
 
 ${appendEventsSql(schema)}
+
+${appendStreamsSql(schema)}
 `;
 
 /** The append's insert, hashing each event onto the chain (see hashChainSql). */
@@ -247,5 +249,78 @@ ${chained ? chainedInsert : plainInsert}  last_position := currval('event_positi
   perform pg_notify('${schema}_appended', last_position::text);
   return query select current_revision, last_position;
 end
+$fn$;
+`;
+
+/**
+ * Several streams' appends in one statement, all or none (SqlEventStore.appendMany): each stream
+ * claimed at its expected revision (a number, or -1 for a new stream), every event's entry drawn in
+ * one statement and chained in one loop, one INSERT of the events and one of the commands. A call of
+ * append_events per stream in one transaction cost ~4 times as much per event (each call runs its
+ * statements apart; docs/scale.md). A stream that moved answers RG409 for the whole batch, naming no
+ * stream: the caller appends item by item to learn which.
+ */
+const appendStreamsSql = (schema: string) => `
+create or replace function ${schema}.append_streams(p_appends jsonb)
+returns table (out_stream text, out_revision bigint, out_position bigint)
+language plpgsql set search_path = ${schema} as $fn$
+declare
+  wanted int := jsonb_array_length(p_appends);
+  claimed int;
+  total int;
+  head_hash bytea;
+  head_seq bigint;
+  chain_v smallint;
+  hash_lead bytea;
+  entries bytea[];
+  hashes bytea[];
+  recordings timestamptz[];
+begin
+  with a as (select x->>'stream' as stream_id, (x->>'expected')::bigint as expected, jsonb_array_length(x->'events')::bigint as n
+               from jsonb_array_elements(p_appends) as t(x)),
+       moved as (update streams s set revision = s.revision + a.n from a
+                  where a.expected >= 0 and s.stream_id = a.stream_id and s.revision = a.expected returning 1),
+       created as (insert into streams (stream_id, revision) select stream_id, n - 1 from a where expected = -1
+                  on conflict do nothing returning 1)
+  select (select count(*) from moved) + (select count(*) from created) into claimed;
+  if claimed <> wanted then
+    raise exception 'of % streams, % were at their expected revision', wanted, claimed
+      using errcode = 'RG409', detail = 'batch';
+  end if;
+  perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+  select hash, seq, chain_version into head_hash, head_seq, chain_v from events order by position desc limit 1;
+  chain_v := coalesce(chain_v, 2);
+  hash_lead := case when chain_v = 2 then '\\x00'::bytea else '\\x'::bytea end;
+  select array_agg(convert_to(event_entry(eid, stream_id, revision, type, sv, data, md, at), 'UTF8') order by ord), array_agg(at order by ord), count(*)
+    into entries, recordings, total
+    from ${schema}.batch_rows(p_appends) ev;
+  hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
+  for i in 1 .. total loop
+    hashes[i] := sha256(hash_lead || hashes[i - 1] || entries[i]);
+  end loop;
+  return query
+  with inserted as (
+         insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
+         select nextval('event_position'), eid, stream_id, revision, type, sv, data, md, recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
+           from ${schema}.batch_rows(p_appends) ev order by ord
+         returning stream_id, revision, position),
+       last as (select stream_id, max(revision) as revision, max(position) as position from inserted group by stream_id),
+       recorded as (
+         insert into commands (caller, command_id, stream_id, revision, position, fingerprint)
+         select coalesce(x->>'caller', ''), x->>'commandId', last.stream_id, last.revision, last.position, x->>'fingerprint'
+           from jsonb_array_elements(p_appends) as t(x) join last on last.stream_id = x->>'stream'
+          where x->>'commandId' is not null)
+  select last.stream_id, last.revision, last.position from last;
+  perform pg_notify('${schema}_appended', currval('event_position')::text);
+end
+$fn$;
+
+-- The events of a batch in append order (ord from 1), each with its stream's next revision and one recording instant per event.
+create or replace function ${schema}.batch_rows(p_appends jsonb)
+returns table (ord bigint, eid uuid, stream_id text, revision bigint, type text, sv int, data jsonb, md jsonb, at timestamptz)
+language sql as $fn$
+  select row_number() over (order by ao, eo), (e->>'eventId')::uuid, x->>'stream', (x->>'expected')::bigint + eo, e->>'type',
+         (e->>'schemaVersion')::int, e->'data', e->'metadata', date_trunc('milliseconds', clock_timestamp())
+    from jsonb_array_elements(p_appends) with ordinality as t(x, ao), jsonb_array_elements(x->'events') with ordinality as u(e, eo)
 $fn$;
 `;
