@@ -53,4 +53,13 @@ describe('upcasters', () => {
     await upcasting.readAll(0, 10);
     expect(asked[1]).toBeUndefined();
   });
+
+  it('passes a multi-stream append to the inner store whole, where it has one; none where it has none', async () => {
+    const batches: unknown[] = [];
+    const inner = { appendMany: async (appends: unknown[]) => { batches.push(appends); return []; } } as unknown as EventStore;
+    const appends = [{ streamId: 'member-1', events: [], expected: 'no_stream' as const }];
+    await new UpcastingEventStore(inner, schemas).appendMany!(appends);
+    expect(batches).toEqual([appends]);
+    expect(new UpcastingEventStore({} as EventStore, schemas).appendMany).toBeUndefined();
+  });
 });

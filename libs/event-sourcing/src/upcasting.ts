@@ -60,6 +60,10 @@ export class UpcastingEventStore implements EventStore {
   append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
     return this.inner.append(streamId, events, expected, options);
   }
+  /** The inner store's multi-stream append (events are appended as decided: nothing to upcast); none where it has none. */
+  get appendMany(): EventStore['appendMany'] {
+    return this.inner.appendMany?.bind(this.inner);
+  }
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(streamId, options)).map((e) => this.schemas.upcast(e));
   }

@@ -76,6 +76,26 @@ describe('crypto-shredding of personal data', () => {
     expect(new ShreddingEventStore(memoryStore().store, vault).readPages).toBeUndefined();
   });
 
+  it('seals every event of a multi-stream append as append seals it, and passes it on whole; a store without appendMany gives none', async () => {
+    const { rows, store: raw } = memoryStore();
+    const batches: number[] = [];
+    const many = Object.assign(raw, {
+      async appendMany(appends: Array<{ streamId: string; events: EventToAppend[] }>) {
+        batches.push(appends.length);
+        return Promise.all(appends.map((a) => raw.append(a.streamId, a.events, 'no_stream')));
+      },
+    });
+    const vault = new InMemoryKeyVault();
+    const store = new ShreddingEventStore(many, vault);
+    await store.appendMany!([{ streamId: 'member-m1', events: [admittedEvent('m1')], expected: 'no_stream' }, { streamId: 'member-m2', events: [admittedEvent('m2')], expected: 'no_stream' }]);
+    expect(batches).toEqual([2]);
+    expect(JSON.stringify(rows)).not.toContain('Hương');
+    await vault.shred('m1');
+    expect((await store.readStream('member-m1'))[0].data).toMatchObject({ personal: null });
+    expect(((await store.readStream('member-m2'))[0].data as { personal: unknown }).personal).toEqual(huong);
+    expect(new ShreddingEventStore(memoryStore().store, vault).appendMany).toBeUndefined();
+  });
+
   it('seals the free text of a member\'s events (reason, decision\'s number and issuer) with their key; shredding it leaves "[erased]", dates and ids in the clear', async () => {
     const { rows, store: raw } = memoryStore();
     const vault = new InMemoryKeyVault();

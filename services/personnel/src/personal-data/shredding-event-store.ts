@@ -48,6 +48,13 @@ export class ShreddingEventStore implements EventStore {
     return this.inner.append(streamId, await Promise.all(events.map((e) => this.seal(e))), expected, options);
   }
 
+  /** The inner store's multi-stream append, each event sealed as `append` seals it; none where it has none. */
+  get appendMany(): EventStore['appendMany'] {
+    const inner = this.inner.appendMany?.bind(this.inner);
+    if (!inner) return undefined;
+    return async (appends) => inner(await Promise.all(appends.map(async (a) => ({ ...a, events: await Promise.all(a.events.map((e) => this.seal(e))) }))));
+  }
+
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.openAll(await this.inner.readStream(streamId, options));
   }
