@@ -143,7 +143,11 @@ export class CommandHandler {
 export async function earlierAnswer(store: Pick<EventStore, 'findCommand'>, context: CommandContext): Promise<CommandResult | undefined> {
   if (!context.commandId) return undefined;
   const record = await store.findCommand({ commandId: context.commandId, caller: context.caller });
-  if (!record) return undefined;
+  return record ? answerOfRecord(record, context) : undefined;
+}
+
+/** A recorded command's answer to its retry, refused when the retry is another request under the same id. */
+export function answerOfRecord(record: CommandRecord, context: CommandContext): CommandResult {
   assertSameRequest(record, context);
   return { streamId: record.streamId, revision: record.revision, position: record.position, events: [], duplicate: true };
 }

@@ -105,6 +105,8 @@ export interface EventStore {
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription;
   /** The command recorded under this id for this caller (none: the register's own ids), if any. */
   findCommand(command: CommandRef): Promise<CommandRecord | undefined>;
+  /** Optional: the commands recorded under any of these ids for this caller, in one query where the store can (findCommandsOf falls back). */
+  findCommands?(commandIds: readonly string[], caller?: string): Promise<CommandRecord[]>;
   /** Position of the last event in the global log (0 when empty). */
   headPosition(): Promise<number>;
   /**
@@ -148,6 +150,14 @@ export async function appendEach(store: EventStore, appends: readonly StreamAppe
   const results: AppendResult[] = [];
   for (const a of appends) results.push(await store.append(a.streamId, a.events, a.expected, a.options));
   return results;
+}
+
+/** The commands recorded under any of these ids for this caller: one query where the store has findCommands, else one look-up per id. */
+export async function findCommandsOf(store: EventStore, commandIds: readonly string[], caller?: string): Promise<CommandRecord[]> {
+  if (commandIds.length === 0) return [];
+  if (store.findCommands) return store.findCommands(commandIds, caller);
+  const found = await Promise.all(commandIds.map((commandId) => store.findCommand({ commandId, caller })));
+  return found.filter((r): r is CommandRecord => r !== undefined);
 }
 
 /** Thrown by `append` when another command already used this command id. */

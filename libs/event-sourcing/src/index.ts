@@ -6,6 +6,7 @@ export * from './catch-up-subscription';
 export * from './deep-freeze';
 export * from './upcasting';
 export * from './command-handler';
+export * from './batch-commands';
 export * from './testing/decider-specification';
 export * from './testing/seeded-random';
 export * from './live-aggregate';

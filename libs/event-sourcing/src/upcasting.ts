@@ -82,6 +82,9 @@ export class UpcastingEventStore implements EventStore {
   findCommand(command: CommandRef) {
     return this.inner.findCommand(command);
   }
+  get findCommands(): EventStore['findCommands'] {
+    return this.inner.findCommands?.bind(this.inner);
+  }
   headPosition() {
     return this.inner.headPosition();
   }

@@ -267,6 +267,21 @@ export class SqlEventStore implements EventStore {
     return caller === undefined ? record : { ...record, caller };
   }
 
+  async findCommands(commandIds: readonly string[], caller?: string): Promise<CommandRecord[]> {
+    const { rows } = await this.sql.query<{ command_id: string; stream_id: string; revision: string; position: string; fingerprint: string | null }>(
+      `select command_id, stream_id, revision, position, fingerprint from ${this.schema}.commands where caller = $1 and command_id = any($2::text[])`,
+      [caller ?? '', [...commandIds]],
+    );
+    return rows.map((row) => ({
+      commandId: row.command_id,
+      streamId: row.stream_id,
+      revision: Number(row.revision),
+      position: Number(row.position),
+      fingerprint: row.fingerprint ?? undefined,
+      ...(caller === undefined ? {} : { caller }),
+    }));
+  }
+
   async headPosition(): Promise<number> {
     const { rows } = await this.sql.query<{ head: string | null }>(`select max(position) as head from ${this.schema}.events`);
     return Number(rows[0]?.head ?? 0);

@@ -82,6 +82,10 @@ export class ShreddingEventStore implements EventStore {
     return this.inner.findCommand(command);
   }
 
+  get findCommands(): EventStore['findCommands'] {
+    return this.inner.findCommands?.bind(this.inner);
+  }
+
   headPosition() {
     return this.inner.headPosition();
   }
