@@ -63,6 +63,8 @@ export const TARGET_LIST_LIMITS = {
   sourceUnitIds: 50,
   /** Training's EnrolRequest.memberIds (services/training/src/courses/courses.dto.ts MAX_PARTICIPANTS) */
   memberIds: 500,
+  /** Evaluation's RecordRatingsRequest.ratings (services/evaluation/src/rating-batches/rating-batches.dto.ts MAX_RATINGS_PER_BATCH) */
+  ratings: 1000,
 } as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
@@ -229,6 +231,11 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // eyes) by the level above: strictly above a branch or an officer, so that a branch's secretary
   // never decides their own branch's rating; a member's branch decides the member's.
   { method: 'POST', path: '/ratings', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), body(r).stage === 'decision') },
+  // A batch of ratings: every item's subject must be the caller's to rate, as each would be alone.
+  {
+    method: 'POST', path: '/rating-batches', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
+    targets: (r) => listAt(body(r).ratings, 'ratings').flatMap((item, k) => ratingTargets(obj(item).subjectType, idAt(obj(item).subjectId, `ratings.${k}.subjectId`), obj(item).stage === 'decision')),
+  },
   { method: 'POST', path: '/rating-changes', action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(body(r).ratingId, 'ratingId') },
   ...['/rating-changes/:id/approval', '/rating-changes/:id/rejection'].map(
     (path): RoutePolicy => ({ method: 'POST', path, action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(idAt(r.params.id, 'id')?.replace(/^c\d+\./, ''), 'id') }),

@@ -1,4 +1,5 @@
-import { CommandResult } from '@register/event-sourcing';
+import { BatchOutcome, CommandResult } from '@register/event-sourcing';
+import { Problem, toProblem } from './problem-details';
 
 /** What a command answers (201/202): the entity, its version (ETag) and where its events sit. */
 export interface CommandAnswer {
@@ -14,3 +15,22 @@ export interface CommandAnswer {
 
 /** The answer to a command on `id` from the command runner's result. */
 export const commandAnswer = (id: string, r: CommandResult): CommandAnswer => ({ id, version: r.revision, revision: r.revision, position: r.position, ...(r.duplicate ? { duplicate: true } : {}) });
+
+/** One item of a batch of commands: its answer as the single command's (201), or its refusal as a problem (409, 422, 404). */
+export type BatchItemAnswer = { index: number; status: number } & (CommandAnswer | (Problem & { id: string }));
+
+/** What a batch of commands answers (200): each item in the batch's order, how many stood and were refused, and the last position written. */
+export interface BatchAnswer {
+  recorded: number;
+  refused: number;
+  /** The highest position among the items (0 when none was appended): pass it as `minPosition` to read them all. */
+  position: number;
+  items: BatchItemAnswer[];
+}
+
+/** The answer to a batch from runBatch's outcomes; `idOf` names each item's entity. */
+export function batchAnswer(outcomes: readonly BatchOutcome[], idOf: (index: number) => string): BatchAnswer {
+  const items = outcomes.map((o): BatchItemAnswer => (o.result ? { index: o.index, status: 201, ...commandAnswer(idOf(o.index), o.result) } : { index: o.index, ...toProblem(o.refusal), id: idOf(o.index) }));
+  const recorded = outcomes.filter((o) => o.result).length;
+  return { recorded, refused: outcomes.length - recorded, position: Math.max(0, ...outcomes.map((o) => o.result?.position ?? 0)), items };
+}

@@ -12,6 +12,8 @@ import { CommendationsController } from './commendations/commendations.controlle
 import { evaluationProjections } from './projections';
 import { RatingChangesController } from './rating-changes/rating-changes.controller';
 import { RatingReads } from './ratings/ratings.read-model';
+import { RatingBatchesController } from './rating-batches/rating-batches.controller';
+import { RecordRatingsHandler } from './rating-batches/record-ratings.handler';
 import { RatingsController } from './ratings/ratings.controller';
 import { RecordRatingHandler } from './ratings/record-rating.handler';
 import { OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, TrainingAwardsConsumer } from './reactions/subject-sync.consumer';
@@ -30,8 +32,8 @@ export { evaluationSchemas };
  */
 @Module({
   imports: [ClockModule, EvaluationLogModule, ReadModelsModule.forFeature({ service: 'evaluation', projections: evaluationProjections, storeToken: EVALUATION_STORE, imports: [EvaluationLogModule], schemas: evaluationSchemas })],
-  controllers: [RatingsController, RatingChangesController, CommendationsController, SupportVisitsController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, TrainingAwardsConsumer],
-  providers: [EvaluationService, SubjectsReplica, AwardsReplica, RecordRatingHandler, RatingReads, RecognitionReads, ...relayProviders('evaluation', EVALUATION_STORE)],
+  controllers: [RatingsController, RatingBatchesController, RatingChangesController, CommendationsController, SupportVisitsController, OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, TrainingAwardsConsumer],
+  providers: [EvaluationService, SubjectsReplica, AwardsReplica, RecordRatingHandler, RecordRatingsHandler, RatingReads, RecognitionReads, ...relayProviders('evaluation', EVALUATION_STORE)],
   exports: [EvaluationService, SubjectsReplica, AwardsReplica, EvaluationLogModule],
 })
 export class EvaluationModule {}

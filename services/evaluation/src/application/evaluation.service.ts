@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent } from '@register/event-sourcing';
+import { BatchOutcome, CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent, runBatch } from '@register/event-sourcing';
 import { EvaluationEvent, RatingEvent, ratingStream } from '@register/contracts';
 import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Rating } from '../domain/rating';
@@ -22,6 +22,11 @@ export class EvaluationService {
   async onRating<C>(decider: Decider<C, RatingEvent, Rating>, ratingId: string, command: C, context: CommandContext, idOf: (r: CommandResult) => string = () => ratingId): Promise<CommandAnswer> {
     const result = await this.handler.handle(decider, ratingStream(ratingId), command, context);
     return answerOf(idOf(result), result);
+  }
+
+  /** Commands on many ratings decided together and appended in one transaction (runBatch); each rating named once. */
+  onRatings<C>(decider: Decider<C, RatingEvent, Rating>, items: ReadonlyArray<{ ratingId: string; command: C }>, context: CommandContext): Promise<BatchOutcome[]> {
+    return runBatch(this.handler, this.store, decider, items.map((i) => ({ streamId: ratingStream(i.ratingId), command: i.command })), context);
   }
 
   /** A command on a stream of its own (a commendation, a visit). */

@@ -16,9 +16,13 @@ export class RecordRatingHandler {
   ) {}
 
   handle(request: RecordRatingRequest, context: CommandContext) {
+    return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), this.commandOf(request), context);
+  }
+
+  /** The command a request asks for, with what the replica knows of its subject then. */
+  commandOf(request: RecordRatingRequest): RecordRating {
     const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period);
     const residentialBranch = subject.placement.branchId !== null && this.replica.isResidential(subject.placement.branchId);
-    const command: RecordRating = { type: 'RecordRating', ...request, subject, residentialBranch };
-    return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), command, context);
+    return { type: 'RecordRating', ...request, subject, residentialBranch };
   }
 }

@@ -41,6 +41,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   competitions: 'training',
   'mentor-assignments': 'training',
   ratings: 'evaluation',
+  'rating-batches': 'evaluation',
   'rating-changes': 'evaluation',
   commendations: 'evaluation',
   'support-visits': 'evaluation',

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { BatchOutcome, CommandContext, RuleViolation } from '@register/event-sourcing';
+import { BatchAnswer, batchAnswer } from '@register/service-kit';
+import { EvaluationService } from '../application/evaluation.service';
+import { RecordRatingHandler, RecordRatingRequest } from '../ratings/record-rating.handler';
+import { ratingIdOfCommand, recordingDecider } from '../ratings/record-rating';
+
+/**
+ * Many ratings at once (a branch's members for a year, a commune's branches): each item is decided
+ * exactly as POST /ratings decides it, on what the register knows of its subject, and the ratings
+ * that stand are appended together (one transaction: docs/scale.md). An item refused is answered
+ * with its own problem and refuses nothing else; a rating named twice in one batch is refused the
+ * second time (its two stages are two callers' and two batches).
+ */
+@Injectable()
+export class RecordRatingsHandler {
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly single: RecordRatingHandler,
+  ) {}
+
+  async handle(requests: RecordRatingRequest[], context: CommandContext): Promise<BatchAnswer> {
+    const ids = requests.map((r) => ratingIdOfCommand(r));
+    const first = new Map<string, number>();
+    ids.forEach((id, index) => first.has(id) || first.set(id, index));
+    const once = requests.map((r, index) => ({ index, ratingId: ids[index], command: this.single.commandOf(r) })).filter((i) => first.get(i.ratingId) === i.index);
+    const outcomes = await this.evaluation.onRatings(recordingDecider, once, context);
+    const byIndex = new Map<number, BatchOutcome>(outcomes.map((o, k) => [once[k].index, { ...o, index: once[k].index }]));
+    const all = requests.map((_, index): BatchOutcome => byIndex.get(index) ?? { index, streamId: ids[index], refusal: new RuleViolation('rating-twice-in-batch', `rating ${ids[index]} is item ${first.get(ids[index])} of this batch already`) });
+    return batchAnswer(all, (index) => ids[index]);
+  }
+}
