@@ -34,6 +34,7 @@ export interface LoadResult {
 interface Checkpoint {
   seed: number;
   factor: number;
+  ratingBatch?: number;
   done: number;
 }
 
@@ -47,7 +48,9 @@ export function planSize(options: PlanOptions): number {
 export function readCheckpoint(file: string, options: PlanOptions): number {
   if (!existsSync(file)) return 0;
   const c = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
-  if (c.seed !== options.seed || c.factor !== options.factor) throw new Error(`${file} belongs to seed ${c.seed}, factor ${c.factor}`);
+  if (c.seed !== options.seed || c.factor !== options.factor || c.ratingBatch !== options.ratingBatch) {
+    throw new Error(`${file} belongs to seed ${c.seed}, factor ${c.factor}, rating batches of ${c.ratingBatch ?? 'none'}`);
+  }
   return c.done;
 }
 
@@ -73,7 +76,7 @@ export async function loadProvince(register: Register, options: LoadOptions): Pr
       if (++sent % 50 === 0) bar?.update(start + sent, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
     });
     done = position;
-    writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, done } satisfies Checkpoint));
+    writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, ratingBatch: options.ratingBatch, done } satisfies Checkpoint));
     bar?.update(done, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
   }
   bar?.stop();
@@ -95,18 +98,37 @@ async function sendOne(register: Register, c: Command, headers: Headers, seed: n
   }
   result.commands++;
   if (answer.status >= 300) {
-    result.refused++;
-    const shape = `${answer.status} ${c.path.replace(/\/[a-z]+-[0-9][^/]*/g, '/:id')} ${String((answer.body as { rule?: string } | undefined)?.rule ?? '')}`;
-    result.refusals[shape] = (result.refusals[shape] ?? 0) + 1;
-    if (result.refusals[shape] === 1 && process.env.SCALE_VERBOSE) console.error(`\n${shape}: ${answer.raw.slice(0, 300)}`);
+    refuse(result, `${answer.status} ${c.path.replace(/\/[a-z]+-[0-9][^/]*/g, '/:id')} ${String((answer.body as { rule?: string } | undefined)?.rule ?? '')}`, answer.raw);
     return [];
   }
+  for (const item of refusedItems(answer)) refuse(result, `${item.status} ${c.path} ${item.rule ?? ''}`, JSON.stringify(item));
   return c.then ? [{ ...c.then(answer.body ?? {}), step: c.step + 0.5 }] : [];
 }
 
-/** A refusal that a moment may cure: a replica that has not yet seen the unit, branch or member (the bus is asynchronous). */
+/** A refusal counted by its shape (status, path, rule), to read at a glance whether the plan or the register is wrong. */
+function refuse(result: LoadResult, shape: string, raw: string) {
+  result.refused++;
+  result.refusals[shape] = (result.refusals[shape] ?? 0) + 1;
+  if (result.refusals[shape] === 1 && process.env.SCALE_VERBOSE) console.error(`\n${shape}: ${raw.slice(0, 300)}`);
+}
+
+type ItemAnswer = { status: number; rule?: string; detail?: string };
+/** The refused items of a batch's answer (POST /rating-batches); none for a single command's. */
+function refusedItems(answer: Answer): ItemAnswer[] {
+  const items = (answer.body as { items?: ItemAnswer[] } | undefined)?.items;
+  return answer.status === 200 && Array.isArray(items) ? items.filter((i) => i.status >= 300) : [];
+}
+
+const LAGGING = /not-found|unknown|did-not-exist|not-an-active-member|does not exist/;
+
+/**
+ * A refusal that a moment may cure: a replica that has not yet seen the unit, branch or member (the
+ * bus is asynchronous). A batch with such an item is sent again: under its Idempotency-Key, the
+ * items it recorded are answered as before and only the others are decided again.
+ */
 function lagging(answer: Answer): boolean {
   if (answer.status === 503) return true;
+  if (refusedItems(answer).some((i) => LAGGING.test(`${i.rule ?? ''} ${i.detail ?? ''}`))) return true;
   const rule = String((answer.body as { rule?: string } | undefined)?.rule ?? '');
-  return (answer.status === 404 || answer.status === 422) && /not-found|unknown|did-not-exist|not-an-active-member|does not exist/.test(rule + answer.raw);
+  return (answer.status === 404 || answer.status === 422) && LAGGING.test(rule + answer.raw);
 }

@@ -39,4 +39,29 @@ describe('the province plan', () => {
     expect(count.commands).toBeLessThan(1_800_000);
     expect(count.mergers).toBe(201);
   });
+
+  it('with rating batches, sends the same ratings and every other command the same, the ratings in batches of at most the size asked', () => {
+    const flat = (ratingBatch?: number) => {
+      const ratings: unknown[] = [];
+      const others: unknown[] = [];
+      let largest = 0;
+      for (const group of provincePlan({ seed: 5, factor: 0.02, ratingBatch })) {
+        for (const c of group) {
+          if (c.path === '/rating-batches') {
+            const { ratings: items, ...why } = c.body as { ratings: object[] };
+            largest = Math.max(largest, items.length);
+            ratings.push(...items.map((r) => ({ ...r, ...why })));
+          } else if (c.path === '/ratings') ratings.push(c.body);
+          else others.push([c.path, c.body]);
+        }
+      }
+      return { ratings, others, largest };
+    };
+    const single = flat();
+    const batched = flat(250);
+    expect(batched.ratings).toEqual(single.ratings);
+    expect(batched.others).toEqual(single.others);
+    expect(batched.largest).toBe(250);
+    expect(single.ratings.length).toBeGreaterThan(10_000);
+  });
 });

@@ -27,6 +27,12 @@ export interface PlanOptions {
   seed: number;
   /** 1 = ~100 communes; at least 2 communes, so that the commune merger has two sources. */
   factor: number;
+  /**
+   * Ratings per POST /rating-batches (a commune's yearly review as one request per this many
+   * ratings); absent, each rating is a POST /ratings of its own. The same seed gives the same
+   * ratings either way; the commands, and so their steps, differ.
+   */
+  ratingBatch?: number;
 }
 
 export const YEARS = [2021, 2022, 2023, 2024, 2025] as const;
@@ -69,6 +75,7 @@ class Commune {
   constructor(
     readonly index: number,
     private readonly rnd: () => number,
+    private readonly ratingBatch?: number,
   ) {
     this.id = `c-${index}`;
   }
@@ -93,11 +100,11 @@ class Commune {
     yield this.movements(year);
     yield this.returns(year);
     yield* this.course(year);
-    yield range(BRANCHES_PER_COMMUNE).map((k) => this.rating('branch', this.branchId(k), year, 'self-assessment'));
+    yield this.ratings(range(BRANCHES_PER_COMMUNE).map((k) => this.rating('branch', this.branchId(k), year, 'self-assessment')), year);
     // Members are rated from 2023, when the four-level scale made the yearly rating of every member the rule.
     const members = year >= 2023 ? this.rated() : [];
-    yield members.map((m) => this.rating('member', m.id, year, 'self-assessment'));
-    yield [...range(BRANCHES_PER_COMMUNE).map((k) => this.rating('branch', this.branchId(k), year, 'decision')), ...members.map((m) => this.rating('member', m.id, year, 'decision'))];
+    yield this.ratings(members.map((m) => this.rating('member', m.id, year, 'self-assessment')), year);
+    yield this.ratings([...range(BRANCHES_PER_COMMUNE).map((k) => this.rating('branch', this.branchId(k), year, 'decision')), ...members.map((m) => this.rating('member', m.id, year, 'decision'))], year);
     if (year === 2024) yield [this.ratingChange(year)];
   }
 
@@ -186,12 +193,20 @@ class Commune {
     return this.members.filter((m) => m.state !== 'gone');
   }
 
-  private rating(subjectType: 'branch' | 'member', subjectId: string, year: number, stage: string): Omit<Command, 'step'> {
+  private rating(subjectType: 'branch' | 'member', subjectId: string, year: number, stage: string): Record<string, unknown> {
     const classic = year < 2023;
     const scale = classic ? `${subjectType}-classic` : 'four-level';
     const grades = classic ? (subjectType === 'branch' ? ['strong', 'good', 'average', 'weak'] : ['excellent', 'good', 'average', 'weak']) : ['excellent', 'good', 'completed', 'not-completed'];
     const grade = grades[Math.min(3, Math.floor(this.rnd() * this.rnd() * 4))];
-    return post('/ratings', { subjectType, subjectId, year, scale, grade, stage, ...why('tổng kết năm', `${year}-12-20`, `${year}/QĐ-XL`) });
+    return { subjectType, subjectId, year, scale, grade, stage };
+  }
+
+  /** A group of ratings: one POST /ratings each, or POST /rating-batches of ratingBatch at most. */
+  private ratings(ratings: Record<string, unknown>[], year: number): Omit<Command, 'step'>[] {
+    const reasons = why('tổng kết năm', `${year}-12-20`, `${year}/QĐ-XL`);
+    const size = this.ratingBatch;
+    if (!size) return ratings.map((r) => post('/ratings', { ...r, ...reasons }));
+    return range(Math.ceil(ratings.length / size)).map((b) => post('/rating-batches', { ratings: ratings.slice(b * size, (b + 1) * size), ...reasons }));
   }
 
   /** One decided branch rating changed after a complaint: proposed, then approved by a second person. */
@@ -227,7 +242,7 @@ export function* provincePlan(options: PlanOptions): Generator<Command[]> {
   yield numbered([post('/units', { id: 'p', kind: 'province', name: 'Tỉnh đoàn mẫu', parentId: 'tw', ...why('khởi tạo', '2020-12-01') })]);
   const communes = communesOf(options.factor);
   for (let i = 0; i < communes; i++) {
-    for (const group of new Commune(i, random(options.seed * 1_000_003 + i)).groups()) if (group.length > 0) yield numbered(group);
+    for (const group of new Commune(i, random(options.seed * 1_000_003 + i), options.ratingBatch).groups()) if (group.length > 0) yield numbered(group);
   }
   // The one commune merger: the first commune joins the second (2025 reform).
   yield numbered([post('/unit-mergers', { sourceUnitIds: ['c-0'], into: { unitId: 'c-1' }, ...why('sáp nhập xã', '2025-12-31', '1/QĐ-SNX') })]);
