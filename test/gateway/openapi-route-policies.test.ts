@@ -7,6 +7,7 @@ import { PUBLIC } from '../../services/gateway/src/security/gateway-access';
 import { BranchMergerRequest, BranchSplitRequest } from '../../services/organisation/src/reorganisation/reorganisation.dto';
 import { UnitMergerRequest } from '../../services/organisation/src/reorganisation/unit-merger.dto';
 import { EnrolRequest } from '../../services/training/src/courses/courses.dto';
+import { AdmitMembersRequest } from '../../services/personnel/src/admission-batches/admission-batches.dto';
 import { RecordRatingsRequest } from '../../services/evaluation/src/rating-batches/rating-batches.dto';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { multipartBody } from '../support/member-import-files';
@@ -158,6 +159,6 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       getMetadataStorage()
         .getTargetValidationMetadatas(target as new () => unknown, '', true, false)
         .find((m) => m.propertyName === property && m.name === 'arrayMaxSize')?.constraints[0];
-    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds'), ratings: maxOf(RecordRatingsRequest, 'ratings') }).toEqual(TARGET_LIST_LIMITS);
+    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds'), members: maxOf(AdmitMembersRequest, 'members'), ratings: maxOf(RecordRatingsRequest, 'ratings') }).toEqual(TARGET_LIST_LIMITS);
   });
 });

@@ -63,6 +63,8 @@ export const TARGET_LIST_LIMITS = {
   sourceUnitIds: 50,
   /** Training's EnrolRequest.memberIds (services/training/src/courses/courses.dto.ts MAX_PARTICIPANTS) */
   memberIds: 500,
+  /** Personnel's AdmitMembersRequest.members (services/personnel/src/admission-batches/admission-batches.dto.ts MAX_ADMISSIONS_PER_BATCH) */
+  members: 500,
   /** Evaluation's RecordRatingsRequest.ratings (services/evaluation/src/rating-batches/rating-batches.dto.ts MAX_RATINGS_PER_BATCH) */
   ratings: 1000,
 } as const;
@@ -197,6 +199,8 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // members (personnel): admissions and transfers are the level above's; a branch secretary
   // records what happens in their own branch (away and back, introductions to the Party).
   { method: 'POST', path: '/members', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => branch(idAt(body(r).branchId, 'branchId')) },
+  // A batch of admissions: every item's branch must be the caller's to admit into, as each would be alone.
+  { method: 'POST', path: '/admission-batches', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => listAt(body(r).members, 'members').flatMap((item, k) => branch(idAt(obj(item).branchId, `members.${k}.branchId`))) },
   { method: 'POST', path: '/members/:id/transfers', action: 'member.transfer', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).toBranchId, 'toBranchId'))] },
   { method: 'POST', path: '/members/:id/status-changes', action: 'member.change-status', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
   {

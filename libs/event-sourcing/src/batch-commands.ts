@@ -9,6 +9,8 @@ import { appendEach, DuplicateCommandError, EventStore, findCommandsOf, readStre
 export interface BatchItem<C> {
   streamId: string;
   command: C;
+  /** What this item's context has of its own (an admission takes effect on its own day). */
+  context?: Pick<CommandContext, 'effectiveDate'>;
 }
 
 /** What a refused item answers: the rule, and the HTTP status a single command would have had. */
@@ -32,7 +34,7 @@ const isRefusal = (error: unknown): error is Refusal => error instanceof RuleVio
 export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHandler, store: EventStore, decider: Decider<C, E, S>, items: readonly BatchItem<C>[], context: CommandContext): Promise<BatchOutcome[]> {
   assertStreamsOnce(items);
   const batchId = context.commandId ?? `batch:${randomUUID()}`;
-  const contextOf = (index: number): CommandContext => ({ ...context, commandId: `${batchId}#${index}`, correlationId: context.correlationId ?? batchId });
+  const contextOf = (index: number): CommandContext => ({ ...context, ...items[index].context, commandId: `${batchId}#${index}`, correlationId: context.correlationId ?? batchId });
   const outcomes = new Map<number, BatchOutcome>();
   const earlier = await answeredBefore(store, items, contextOf, context.caller);
   for (const o of earlier) outcomes.set(o.index, o);
@@ -98,6 +100,27 @@ async function appendDecided<C, E extends DomainEvent, S>(
     }
   }
   return outcomes;
+}
+
+/**
+ * runBatch for items that may name a stream twice (a request's list): an item naming the stream of
+ * an earlier one is refused by `repeated` (and the earlier decided), the rest run as one batch.
+ * Outcomes in the items' order, indexed as given.
+ */
+export async function runBatchOnce<C, E extends DomainEvent, S>(
+  handler: CommandHandler,
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  items: readonly BatchItem<C>[],
+  context: CommandContext,
+  repeated: (index: number, first: number) => Refusal,
+): Promise<BatchOutcome[]> {
+  const first = new Map<string, number>();
+  items.forEach(({ streamId }, index) => first.has(streamId) || first.set(streamId, index));
+  const once = items.map((item, index) => ({ item, index })).filter(({ item, index }) => first.get(item.streamId) === index);
+  const outcomes = await runBatch(handler, store, decider, once.map((o) => o.item), context);
+  const byIndex = new Map(outcomes.map((o, k) => [once[k].index, { ...o, index: once[k].index }]));
+  return items.map((item, index) => byIndex.get(index) ?? { index, streamId: item.streamId, refusal: repeated(index, first.get(item.streamId)!) });
 }
 
 function assertStreamsOnce(items: readonly BatchItem<unknown>[]) {

@@ -1,3 +1,5 @@
+import { AdmissionBatchesController } from './admission-batches/admission-batches.controller';
+import { AdmitMembersHandler } from './admission-batches/admit-members.handler';
 import { Module } from '@nestjs/common';
 import { MEMBER_PLACEMENT, MemberPlacement } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
@@ -48,7 +50,7 @@ export { personnelSchemas };
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
-  controllers: [MembersController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, SecretaryTurnoverController, BranchSyncConsumer, BranchRatingsConsumer],
+  controllers: [MembersController, AdmissionBatchesController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, SecretaryTurnoverController, BranchSyncConsumer, BranchRatingsConsumer],
   providers: [
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
     { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
@@ -59,6 +61,7 @@ export { personnelSchemas };
     AppointOfficerHandler,
     ErasePersonalDataHandler,
     AdmitMemberHandler,
+    AdmitMembersHandler,
     MemberImports,
     TransferMemberHandler,
     OrganisationReactions,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchOutcome, CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent, runBatch } from '@register/event-sourcing';
+import { BatchOutcome, CommandContext, CommandHandler, CommandResult, Decider, EventStore, RecordedEvent, Refusal, runBatchOnce } from '@register/event-sourcing';
 import { EvaluationEvent, RatingEvent, ratingStream } from '@register/contracts';
 import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Rating } from '../domain/rating';
@@ -24,9 +24,9 @@ export class EvaluationService {
     return answerOf(idOf(result), result);
   }
 
-  /** Commands on many ratings decided together and appended in one transaction (runBatch); each rating named once. */
-  onRatings<C>(decider: Decider<C, RatingEvent, Rating>, items: ReadonlyArray<{ ratingId: string; command: C }>, context: CommandContext): Promise<BatchOutcome[]> {
-    return runBatch(this.handler, this.store, decider, items.map((i) => ({ streamId: ratingStream(i.ratingId), command: i.command })), context);
+  /** Commands on many ratings decided together and appended in one transaction (runBatchOnce); a rating named again is refused by `repeated`. */
+  onRatings<C>(decider: Decider<C, RatingEvent, Rating>, items: ReadonlyArray<{ ratingId: string; command: C }>, context: CommandContext, repeated: (index: number, first: number) => Refusal): Promise<BatchOutcome[]> {
+    return runBatchOnce(this.handler, this.store, decider, items.map((i) => ({ streamId: ratingStream(i.ratingId), command: i.command })), context, repeated);
   }
 
   /** A command on a stream of its own (a commendation, a visit). */

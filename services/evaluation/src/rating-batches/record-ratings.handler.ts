@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BatchOutcome, CommandContext, RuleViolation } from '@register/event-sourcing';
+import { CommandContext, RuleViolation } from '@register/event-sourcing';
 import { BatchAnswer, batchAnswer } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { RecordRatingHandler, RecordRatingRequest } from '../ratings/record-rating.handler';
@@ -21,12 +21,8 @@ export class RecordRatingsHandler {
 
   async handle(requests: RecordRatingRequest[], context: CommandContext): Promise<BatchAnswer> {
     const ids = requests.map((r) => ratingIdOfCommand(r));
-    const first = new Map<string, number>();
-    ids.forEach((id, index) => first.has(id) || first.set(id, index));
-    const once = requests.map((r, index) => ({ index, ratingId: ids[index], command: this.single.commandOf(r) })).filter((i) => first.get(i.ratingId) === i.index);
-    const outcomes = await this.evaluation.onRatings(recordingDecider, once, context);
-    const byIndex = new Map<number, BatchOutcome>(outcomes.map((o, k) => [once[k].index, { ...o, index: once[k].index }]));
-    const all = requests.map((_, index): BatchOutcome => byIndex.get(index) ?? { index, streamId: ids[index], refusal: new RuleViolation('rating-twice-in-batch', `rating ${ids[index]} is item ${first.get(ids[index])} of this batch already`) });
-    return batchAnswer(all, (index) => ids[index]);
+    const items = requests.map((r, index) => ({ ratingId: ids[index], command: this.single.commandOf(r) }));
+    const twice = (index: number, first: number) => new RuleViolation('rating-twice-in-batch', `rating ${ids[index]} is item ${first} of this batch already`);
+    return batchAnswer(await this.evaluation.onRatings(recordingDecider, items, context, twice), (index) => ids[index]);
   }
 }

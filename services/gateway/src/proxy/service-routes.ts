@@ -33,6 +33,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   'branch-splits': 'organisation',
   'unit-mergers': 'organisation',
   members: 'personnel',
+  'admission-batches': 'personnel',
   'member-imports': 'personnel',
   'personnel-reports': 'personnel',
   'training-courses': 'training',

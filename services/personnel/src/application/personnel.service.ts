@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent } from '@register/event-sourcing';
+import { BatchItem, BatchOutcome, CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent, Refusal, runBatchOnce } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
 import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
@@ -34,6 +34,11 @@ export class PersonnelService {
   /** A command on one member's stream, decided by its capability's decider. */
   async onMember<C extends { memberId: string }>(decider: Decider<C, MemberEvent, Member>, command: C, context: CommandContext): Promise<CommandAnswer> {
     return answer(command.memberId, await this.handler.handle(decider, memberStream(command.memberId), command, context));
+  }
+
+  /** Commands on many members decided together and appended in one transaction (runBatchOnce); a member named again is refused by `repeated`. */
+  onMembers<C extends { memberId: string }>(decider: Decider<C, MemberEvent, Member>, items: ReadonlyArray<{ command: C; context?: BatchItem<C>['context'] }>, context: CommandContext, repeated: (index: number, first: number) => Refusal): Promise<BatchOutcome[]> {
+    return runBatchOnce(this.handler, this.store, decider, items.map((i) => ({ streamId: memberStream(i.command.memberId), ...i })), context, repeated);
   }
 
   /** A command on one branch's officers, decided by its capability's decider. */

@@ -11,7 +11,7 @@ import { AdmitMemberRequest } from './members.dto';
 const CATCH_UP_MS = 3000;
 
 /** The admission a request asks for (POST /members, or a row of an import). */
-export function admissionCommand(body: AdmitMemberRequest, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext): AdmitMember {
+export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'decisionRef' | 'effectiveDate'>, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext): AdmitMember {
   const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
   const personal = { fullName, dateOfBirth, gender, ...(ethnicity ? { ethnicity } : {}), ...(phone ? { phone } : {}), ...(nationalId ? { nationalId } : {}) };
   return {
@@ -77,12 +77,30 @@ export class AdmitMemberHandler {
 
   private async refuseDuplicate(c: AdmitMember) {
     const existing = (await this.namesakesOf([c])).get(c.memberId);
-    if (existing !== undefined) {
-      throw new ConflictError(
-        'possible-duplicate',
-        `branch ${c.branchId} already has a member with this name and date of birth (${existing}); if the applicant is a different person, send namesake: true`,
-        { existingMemberId: existing },
-      );
-    }
+    if (existing !== undefined) throw possibleDuplicate(c, existing);
   }
+
+  /**
+   * For each admission of a batch (in the branches' turn), what refuses it as a possible duplicate:
+   * a member of its branch with the same name and date of birth, or an earlier admission of the
+   * batch for the same person; none where the caller says it is a namesake.
+   */
+  async duplicatesIn(commands: AdmitMember[], namesake: readonly boolean[]): Promise<Array<ConflictError | undefined>> {
+    const existing = await this.namesakesOf(commands);
+    const earlier = new Map<string, string>();
+    return commands.map((c, i) => {
+      const person = JSON.stringify([c.branchId, this.directory.namesakes.personOf(c.personal.fullName, c.personal.dateOfBirth)]);
+      const twin = existing.get(c.memberId) ?? earlier.get(person);
+      if (!earlier.has(person)) earlier.set(person, c.memberId);
+      return namesake[i] || twin === undefined || twin === c.memberId ? undefined : possibleDuplicate(c, twin);
+    });
+  }
+}
+
+function possibleDuplicate(c: AdmitMember, existing: string): ConflictError {
+  return new ConflictError(
+    'possible-duplicate',
+    `branch ${c.branchId} already has a member with this name and date of birth (${existing}); if the applicant is a different person, send namesake: true`,
+    { existingMemberId: existing },
+  );
 }
