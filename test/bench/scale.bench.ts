@@ -11,7 +11,8 @@
  * - reads: p95 of today's reads and of asOf reads of a unit five years back, on the last stage.
  *
  * Run: SCALE_FACTOR=0.02 SCALE_UNTIL=0.15 npm run bench:scale   (SCALE_SEED, SCALE_DATA_DIR;
- * SCALE_RATING_BATCH=N sends the ratings as POST /rating-batches of N at most, not one by one)
+ * SCALE_BATCH=N sends admissions and ratings as POST /admission-batches and /rating-batches of N at
+ * most, not one command each)
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,7 +31,7 @@ import { freePort } from '../support/free-port';
 const FACTOR = Number(process.env.SCALE_FACTOR ?? 0.02);
 const UNTIL = Number(process.env.SCALE_UNTIL ?? 1);
 const SEED = Number(process.env.SCALE_SEED ?? 1);
-const RATING_BATCH = process.env.SCALE_RATING_BATCH ? Number(process.env.SCALE_RATING_BATCH) : undefined;
+const BATCH = process.env.SCALE_BATCH ? Number(process.env.SCALE_BATCH) : undefined;
 const STAGES = [0.1, 0.5, 1];
 const READS_PER_ROUTE = 20;
 
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   let readRows: ReadRow[] = [];
   for (const fraction of STAGES) {
     const register = await openEmbedded(dataDir);
-    const load = await loadProvince(register, { seed: SEED, factor: FACTOR, ratingBatch: RATING_BATCH, until: fraction * UNTIL, checkpointFile: join(dataDir, 'scale-checkpoint.json') });
+    const load = await loadProvince(register, { seed: SEED, factor: FACTOR, batch: BATCH, until: fraction * UNTIL, checkpointFile: join(dataDir, 'scale-checkpoint.json') });
     await register.close();
     const events = load.eventsAfter - load.eventsBefore;
     const replay = await startEmbedded(dataDir, { REGISTER_EMBEDDED_SNAPSHOTS: 'off' });

@@ -34,7 +34,7 @@ export interface LoadResult {
 interface Checkpoint {
   seed: number;
   factor: number;
-  ratingBatch?: number;
+  batch?: number;
   done: number;
 }
 
@@ -48,8 +48,8 @@ export function planSize(options: PlanOptions): number {
 export function readCheckpoint(file: string, options: PlanOptions): number {
   if (!existsSync(file)) return 0;
   const c = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
-  if (c.seed !== options.seed || c.factor !== options.factor || c.ratingBatch !== options.ratingBatch) {
-    throw new Error(`${file} belongs to seed ${c.seed}, factor ${c.factor}, rating batches of ${c.ratingBatch ?? 'none'}`);
+  if (c.seed !== options.seed || c.factor !== options.factor || c.batch !== options.batch) {
+    throw new Error(`${file} belongs to seed ${c.seed}, factor ${c.factor}, batches of ${c.batch ?? 'none'}`);
   }
   return c.done;
 }
@@ -76,7 +76,7 @@ export async function loadProvince(register: Register, options: LoadOptions): Pr
       if (++sent % 50 === 0) bar?.update(start + sent, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
     });
     done = position;
-    writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, ratingBatch: options.ratingBatch, done } satisfies Checkpoint));
+    writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, batch: options.batch, done } satisfies Checkpoint));
     bar?.update(done, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
   }
   bar?.stop();
@@ -113,7 +113,7 @@ function refuse(result: LoadResult, shape: string, raw: string) {
 }
 
 type ItemAnswer = { status: number; rule?: string; detail?: string };
-/** The refused items of a batch's answer (POST /rating-batches); none for a single command's. */
+/** The refused items of a batch's answer (POST /admission-batches, /rating-batches); none for a single command's. */
 function refusedItems(answer: Answer): ItemAnswer[] {
   const items = (answer.body as { items?: ItemAnswer[] } | undefined)?.items;
   return answer.status === 200 && Array.isArray(items) ? items.filter((i) => i.status >= 300) : [];

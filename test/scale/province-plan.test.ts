@@ -40,28 +40,36 @@ describe('the province plan', () => {
     expect(count.mergers).toBe(201);
   });
 
-  it('with rating batches, sends the same ratings and every other command the same, the ratings in batches of at most the size asked', () => {
-    const flat = (ratingBatch?: number) => {
+  it('in batches, admits the same members and sends the same ratings and every other command the same, in batches of at most the size asked', () => {
+    const flat = (batch?: number) => {
       const ratings: unknown[] = [];
+      const members: unknown[] = [];
       const others: unknown[] = [];
       let largest = 0;
-      for (const group of provincePlan({ seed: 5, factor: 0.02, ratingBatch })) {
+      for (const group of provincePlan({ seed: 5, factor: 0.02, batch })) {
         for (const c of group) {
           if (c.path === '/rating-batches') {
             const { ratings: items, ...why } = c.body as { ratings: object[] };
             largest = Math.max(largest, items.length);
             ratings.push(...items.map((r) => ({ ...r, ...why })));
+          } else if (c.path === '/admission-batches') {
+            const { members: items, decisionRef, ...why } = c.body as { members: object[]; decisionRef: unknown };
+            largest = Math.max(largest, items.length);
+            members.push(...items.map((m) => ({ ...m, ...why, decisionRef: decisionRef && '(the batch\'s)' })));
           } else if (c.path === '/ratings') ratings.push(c.body);
+          else if (c.path === '/members') members.push({ ...c.body, decisionRef: c.body.decisionRef && '(the batch\'s)' });
           else others.push([c.path, c.body]);
         }
       }
-      return { ratings, others, largest };
+      return { ratings, members, others, largest };
     };
     const single = flat();
     const batched = flat(250);
     expect(batched.ratings).toEqual(single.ratings);
+    expect(batched.members).toEqual(single.members);
     expect(batched.others).toEqual(single.others);
     expect(batched.largest).toBe(250);
     expect(single.ratings.length).toBeGreaterThan(10_000);
+    expect(single.members.length).toBeGreaterThan(4_000);
   });
 });

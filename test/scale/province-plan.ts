@@ -28,11 +28,13 @@ export interface PlanOptions {
   /** 1 = ~100 communes; at least 2 communes, so that the commune merger has two sources. */
   factor: number;
   /**
-   * Ratings per POST /rating-batches (a commune's yearly review as one request per this many
-   * ratings); absent, each rating is a POST /ratings of its own. The same seed gives the same
-   * ratings either way; the commands, and so their steps, differ.
+   * Items per batch: a commune's yearly admissions as POST /admission-batches (one admission
+   * decision per batch, at most 500) and its ratings as POST /rating-batches (at most 1,000), this
+   * many at most; absent, each is a POST /members or POST /ratings of its own (each admission with
+   * a decision number of its own). The same seed gives the same members and ratings either way; the
+   * commands, and so their steps, differ.
    */
-  ratingBatch?: number;
+  batch?: number;
 }
 
 export const YEARS = [2021, 2022, 2023, 2024, 2025] as const;
@@ -75,7 +77,7 @@ class Commune {
   constructor(
     readonly index: number,
     private readonly rnd: () => number,
-    private readonly ratingBatch?: number,
+    private readonly batch?: number,
   ) {
     this.id = `c-${index}`;
   }
@@ -109,14 +111,16 @@ class Commune {
   }
 
   private admissions(year: number, perBranch: number): Omit<Command, 'step'>[] {
-    return range(BRANCHES_PER_COMMUNE).flatMap((k) =>
+    const applicants = range(BRANCHES_PER_COMMUNE).flatMap((k) =>
       range(perBranch).map(() => {
         const m: Member = { id: `m-${this.index}-${this.next++}`, branch: k, born: year - 17 - Math.floor(this.rnd() * 12), state: 'active' };
         this.members.push(m);
         const gender = this.rnd() < 0.5 ? 'female' : 'male';
-        return post('/members', { id: m.id, branchId: this.branchId(k), fullName: `Đoàn Viên ${m.id}`, dateOfBirth: `${m.born}-06-15`, gender, admittedOn: `${year}-03-26`, ...why('kết nạp', `${year}-03-26`, `${this.next}/QĐ-ĐTN`) });
+        return { applicant: { id: m.id, branchId: this.branchId(k), fullName: `Đoàn Viên ${m.id}`, dateOfBirth: `${m.born}-06-15`, gender, admittedOn: `${year}-03-26` }, decision: `${this.next}/QĐ-ĐTN` };
       }),
     );
+    if (!this.batch) return applicants.map(({ applicant, decision }) => post('/members', { ...applicant, ...why('kết nạp', `${year}-03-26`, decision) }));
+    return chunks(applicants, Math.min(this.batch, 500)).map((chunk, b) => post('/admission-batches', { members: chunk.map((a) => a.applicant), ...why('kết nạp', `${year}-03-26`, `${year}-${this.index}-${b + 1}/QĐ-KN`) }));
   }
 
   /** About 15% of secretaries leave each year (term ended, away, resigned). */
@@ -201,12 +205,11 @@ class Commune {
     return { subjectType, subjectId, year, scale, grade, stage };
   }
 
-  /** A group of ratings: one POST /ratings each, or POST /rating-batches of ratingBatch at most. */
+  /** A group of ratings: one POST /ratings each, or POST /rating-batches of `batch` at most. */
   private ratings(ratings: Record<string, unknown>[], year: number): Omit<Command, 'step'>[] {
     const reasons = why('tổng kết năm', `${year}-12-20`, `${year}/QĐ-XL`);
-    const size = this.ratingBatch;
-    if (!size) return ratings.map((r) => post('/ratings', { ...r, ...reasons }));
-    return range(Math.ceil(ratings.length / size)).map((b) => post('/rating-batches', { ratings: ratings.slice(b * size, (b + 1) * size), ...reasons }));
+    if (!this.batch) return ratings.map((r) => post('/ratings', { ...r, ...reasons }));
+    return chunks(ratings, Math.min(this.batch, 1000)).map((chunk) => post('/rating-batches', { ratings: chunk, ...reasons }));
   }
 
   /** One decided branch rating changed after a complaint: proposed, then approved by a second person. */
@@ -228,6 +231,10 @@ function post(path: string, body: Record<string, unknown>): Omit<Command, 'step'
   return { method: 'POST', path, body };
 }
 
+function chunks<T>(items: T[], size: number): T[][] {
+  return range(Math.ceil(items.length / size)).map((b) => items.slice(b * size, (b + 1) * size));
+}
+
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
@@ -242,7 +249,7 @@ export function* provincePlan(options: PlanOptions): Generator<Command[]> {
   yield numbered([post('/units', { id: 'p', kind: 'province', name: 'Tỉnh đoàn mẫu', parentId: 'tw', ...why('khởi tạo', '2020-12-01') })]);
   const communes = communesOf(options.factor);
   for (let i = 0; i < communes; i++) {
-    for (const group of new Commune(i, random(options.seed * 1_000_003 + i), options.ratingBatch).groups()) if (group.length > 0) yield numbered(group);
+    for (const group of new Commune(i, random(options.seed * 1_000_003 + i), options.batch).groups()) if (group.length > 0) yield numbered(group);
   }
   // The one commune merger: the first commune joins the second (2025 reform).
   yield numbered([post('/unit-mergers', { sourceUnitIds: ['c-0'], into: { unitId: 'c-1' }, ...why('sáp nhập xã', '2025-12-31', '1/QĐ-SNX') })]);

@@ -89,19 +89,17 @@ const SHRED_RETRY: Backoff = { initialMs: 1000, maxMs: 60_000 };
 const KEYS_PER_STATEMENT = 5000;
 
 /**
- * The keys asked for in one turn of the event loop, read in one statement. A page of the log asks
- * for each of its members' keys at once (ShreddingEventStore.openAll); read one statement each,
- * they were most of a rebuild of personnel's projections (a district's 50,000 events, 30,000
- * members: 36 s of reading the log on PGlite, against 15 s for evaluation's 150,000 events). A
- * lone look-up is still one statement.
+ * Keys asked for in one turn of the event loop, answered by one statement per chunk (`load`): a
+ * page of the log asks for each of its members' keys at once (ShreddingEventStore.openAll), a batch
+ * of admissions creates each of its members' keys at once (appendMany). One statement each, the
+ * look-ups were most of a rebuild of personnel's projections (a district's 50,000 events, 30,000
+ * members: 36 s of reading the log on PGlite, against 15 s for evaluation's 150,000 events), and the
+ * creations a fifth of a batch of admissions. A lone key is still one statement.
  */
-class KeyLookups {
+class KeysPerTurn {
   private waiting = new Map<string, { promise: Promise<StoredKey>; resolve: (key: StoredKey) => void; reject: (error: unknown) => void }>();
 
-  constructor(
-    private readonly sql: Pick<SqlLike, 'query'>,
-    private readonly table: string,
-  ) {}
+  constructor(private readonly load: (ids: string[]) => Promise<Map<string, StoredKey>>) {}
 
   get(keyId: string): Promise<StoredKey> {
     const asked = this.waiting.get(keyId);
@@ -121,8 +119,7 @@ class KeyLookups {
     for (let i = 0; i < ids.length; i += KEYS_PER_STATEMENT) {
       const chunk = ids.slice(i, i + KEYS_PER_STATEMENT);
       try {
-        const { rows } = await this.sql.query<{ key_id: string; key: Buffer | Uint8Array | null }>(`select key_id, key from ${this.table} where key_id = any($1)`, [chunk]);
-        const found = new Map(rows.map((r) => [r.key_id, r.key]));
+        const found = await this.load(chunk);
         for (const id of chunk) batch.get(id)!.resolve(found.get(id));
       } catch (error) {
         for (const id of chunk) batch.get(id)!.reject(error);
@@ -130,6 +127,27 @@ class KeyLookups {
     }
   }
 }
+
+/** The stored keys of these ids, as KeysPerTurn loads them. */
+const readKeys = (sql: Pick<SqlLike, 'query'>, table: string) => async (ids: string[]) => {
+  const { rows } = await sql.query<{ key_id: string; key: Buffer | Uint8Array | null }>(`select key_id, key from ${table} where key_id = any($1)`, [ids]);
+  return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
+};
+
+/**
+ * A new key for each id without a row, and the row as it stands for the others (a key, or a
+ * tombstone), in one statement. An id is missing from the answer only when a concurrent insert of
+ * it committed after the statement's snapshot: keyFor then reads it.
+ */
+const createKeys = (sql: Pick<SqlLike, 'query'>, table: string) => async (ids: string[]) => {
+  const { rows } = await sql.query<{ key_id: string; key: Buffer | Uint8Array | null }>(
+    `with wanted as (select * from unnest($1::text[], $2::bytea[]) as w(key_id, key)),
+          created as (insert into ${table} (key_id, key) select key_id, key from wanted on conflict (key_id) do nothing returning key_id, key)
+     select key_id, key from created union all select t.key_id, t.key from ${table} t join wanted using (key_id)`,
+    [ids, ids.map(() => randomBytes(32))],
+  );
+  return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
+};
 
 /**
  * The key table in the service's own database schema, beside (not inside) the log: a row per
@@ -156,7 +174,8 @@ export class SqlKeyVault implements KeyVault {
   private readonly cache = new Map<string, Buffer | null>();
   /** The keys this process shredded, never evicted (erasures are few): see remember. */
   private readonly shredded = new Set<string>();
-  private readonly lookups: KeyLookups;
+  private readonly lookups: KeysPerTurn;
+  private readonly creations: KeysPerTurn;
   /** Erased members whose key row this process has still to shred (see erased). */
   private readonly toShred = new Set<string>();
   private shredding?: Promise<void>;
@@ -167,7 +186,8 @@ export class SqlKeyVault implements KeyVault {
     private readonly table: string,
     private readonly cachedKeys: number,
   ) {
-    this.lookups = new KeyLookups(sql, table);
+    this.lookups = new KeysPerTurn(readKeys(sql, table));
+    this.creations = new KeysPerTurn(createKeys(sql, table));
   }
 
   static async open(sql: SqlLike, schema: string, options: { cachedKeys?: number } = {}): Promise<SqlKeyVault> {
@@ -180,15 +200,10 @@ export class SqlKeyVault implements KeyVault {
   async keyFor(keyId: string): Promise<Buffer | undefined> {
     const known = this.cached(keyId);
     if (known !== undefined) return known ?? undefined;
-    // One statement: the new key if this inserted it, else the row as it stands (a key, or a tombstone).
-    const { rows } = await this.sql.query<{ key: Buffer | Uint8Array | null }>(
-      `with created as (insert into ${this.table} (key_id, key) values ($1, $2) on conflict (key_id) do nothing returning key)
-       select key from created union all select key from ${this.table} where key_id = $1 limit 1`,
-      [keyId, randomBytes(32)],
-    );
-    // Empty only when a concurrent insert of the same key committed after this statement's snapshot.
-    if (rows.length === 0) return this.find(keyId);
-    return this.remember(keyId, rows[0].key);
+    // With the other keys asked for in this turn: the new key if this inserted it, else the row as it stands.
+    const stored = await this.creations.get(keyId);
+    if (stored === undefined) return this.find(keyId);
+    return this.remember(keyId, stored);
   }
 
   async find(keyId: string): Promise<Buffer | undefined> {
@@ -303,11 +318,11 @@ export function readOnlyKeys(vault: KeyVault): KeyVault {
  */
 export class SqlKeyReader implements KeyVault {
   private readonly shredded = new Set<string>();
-  private readonly lookups: KeyLookups;
+  private readonly lookups: KeysPerTurn;
 
   constructor(sql: Pick<SqlLike, 'query'>, schema: string) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    this.lookups = new KeyLookups(sql, `${schema}.personal_data_keys`);
+    this.lookups = new KeysPerTurn(readKeys(sql, `${schema}.personal_data_keys`));
   }
 
   async keyFor(): Promise<Buffer | undefined> {

@@ -47,6 +47,23 @@ describe('the key table (SqlKeyVault)', () => {
     await db.close();
   });
 
+  it('creates the keys asked for in one turn (a batch of admissions) in one statement; a key that exists comes back as it is, a shredded one as none', async () => {
+    const { db, sql, table } = await countingDatabase();
+    const other = await SqlKeyVault.open(sql, table);
+    const kept = await other.keyFor('m-kept');
+    await other.keyFor('m-gone');
+    await other.shred('m-gone');
+    const vault = await SqlKeyVault.open(sql, table);
+    sql.statements = 0;
+    const ids = [...Array.from({ length: 300 }, (_, i) => `m-${i}`), 'm-kept', 'm-gone'];
+    const keys = await Promise.all(ids.map((id) => vault.keyFor(id)));
+    expect(sql.statements).toBe(1);
+    expect(new Set(keys.slice(0, 300).map((k) => k!.toString('hex'))).size).toBe(300);
+    expect([keys[300], keys[301]]).toEqual([kept, undefined]);
+    expect(await SqlKeyVault.open(sql, table).then((v) => v.find('m-299'))).toEqual(keys[299]);
+    await db.close();
+  });
+
   it('serves no shredded key from its cache: not to the vault that shredded it, nor to the auditors\' read-only view, nor once the key left the bounded cache', async () => {
     const { db, sql, table } = await countingDatabase();
     const vault = await SqlKeyVault.open(sql, table, { cachedKeys: 2 });
