@@ -11,7 +11,7 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
 - A member import's `file` is a spreadsheet whose first row names the columns: a drawn one is
   replaced by a header-only CSV, imported as a dry run.
 - Rules across body fields: a rating's `grade` is one of its `scale`'s grades (400
-  `grade-in-scale`); a unit merger into a new unit names two sources or more (400
+  `grade-in-scale`), alone or as an item of a batch; a unit merger into a new unit names two sources or more (400
   `merge-needs-two-sources`), describes the new unit whole (name, kind, parentId), and is not
   a merger of a unit into itself (400 `merge-into-itself`).
 """
@@ -96,6 +96,11 @@ def _keep_body_to_the_words(path, body):
         body["dryRun"] = "true"
     if path.endswith("/ratings") and body.get("scale") in GRADES and body.get("grade") not in GRADES[body["scale"]]:
         body["grade"] = GRADES[body["scale"]][0]
+    if path.endswith("/rating-batches") and isinstance(body.get("ratings"), list):
+        # Each item as a rating alone: its grade one of its scale's.
+        for item in body["ratings"]:
+            if isinstance(item, dict) and item.get("scale") in GRADES and item.get("grade") not in GRADES[item["scale"]]:
+                item["grade"] = GRADES[item["scale"]][0]
     into = body.get("into")
     if path.endswith("/unit-mergers") and isinstance(into, dict) and "name" in into and "unitId" not in into:
         # A new unit is described whole: its kind and its parent, beside its name.
