@@ -149,4 +149,16 @@ describe('evaluation (distributed, PostgreSQL + Kafka + FerretDB): the Quỳ Ch�
     const none = { events: 0, differences: 0 };
     expect(diffs).toEqual({ ratings: { events: 84 + 84 + 3 + 1 + 1, differences: 0 }, commendations: none, 'support-visits': none });
   });
+
+  it('takes batches through the gateway to the owning service: admissions to personnel, ratings to evaluation, each item answered; an item outside the caller\'s scope is 403 whole', async () => {
+    const rating = (subjectId: string, grade: string) => ({ subjectType: 'branch', subjectId, year: 2021, scale: 'branch-classic', grade, stage: 'self-assessment' });
+    const rated = await admin.post('/rating-batches', { reason: 'Tổng kết năm 2021', ratings: [rating(branches[2].id, 'strong'), rating(branches[3].id, 'good'), rating('qc-nowhere', 'good')] });
+    expect([rated.status, rated.body.items.map((i: { status: number; rule?: string; id: string }) => [i.status, i.rule ?? i.id])]).toEqual([200, [[201, `branch.2021.${branches[2].id}`], [201, `branch.2021.${branches[3].id}`], [422, 'subject-did-not-exist']]]);
+    const applicant = (n: number, branchId: string) => ({ branchId, fullName: `Lương Thị Ánh ${n}`, dateOfBirth: '2004-08-01', gender: 'female', admittedOn: '2021-03-26' });
+    const admitted = await admin.post('/admission-batches', { reason: 'Quyết định kết nạp 2021', members: [applicant(1, branches[2].id), applicant(1, branches[2].id)] });
+    expect([admitted.status, admitted.body.items.map((i: { status: number; rule?: string }) => [i.status, i.rule ?? null])]).toEqual([200, [[201, null], [409, 'possible-duplicate']]]);
+    const officer = await setup.as({ sub: 'x1-officer', roles: ['unit-officer'], scopeUnitId: 'qc-x1' });
+    const outside = branches.find((b) => b.commune !== 'qc-x1')!.id;
+    expect((await officer.post('/admission-batches', { reason: 'x', members: [applicant(2, branches[2].id), applicant(3, outside)] })).status).toBe(403);
+  });
 });

@@ -77,6 +77,8 @@ describe('ratings in batches (POST /rating-batches, embedded)', () => {
     expect(r.status).toBe(400);
     expect(r.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`)).toEqual(['ratings.1.grade:grade-in-scale', 'ratings.2.subjectId:matches', 'ratings.2.stage:isIn']);
     expect((await app.admin.post('/rating-batches', { ...why, ratings: [] })).body.errors[0]).toMatchObject({ field: 'ratings', rule: 'arrayMinSize' });
+    const nulls = await app.admin.post('/rating-batches', { ...why, decisionRef: { number: '1/QĐ', issuedBy: null }, ratings: [item('m1', { period: null })] });
+    expect([nulls.status, nulls.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`)]).toEqual([400, ['decisionRef.issuedBy:no-null-field', 'ratings.0.period:no-null-field']]);
     const officer = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
     const tooMany = await officer.post('/rating-batches', { ...why, ratings: Array.from({ length: 1001 }, (_, i) => item(`m${i}`)) });
     expect([tooMany.status, tooMany.body.errors?.[0]?.field]).toEqual([400, 'ratings']);

@@ -79,6 +79,9 @@ describe('admissions in batches (POST /admission-batches, embedded)', () => {
     expect(r.status).toBe(400);
     expect(r.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`)).toEqual(['members.1.dateOfBirth:isCalendarDate', 'members.1.gender:isIn', 'members.2.extra:unknown-field', 'members.2.phone:matches']);
     expect((await admin.post('/admission-batches', { ...why, members: [] })).body.errors[0]).toMatchObject({ field: 'members', rule: 'arrayMinSize' });
+    // a field left null (which a single command would refuse by its rule) is refused with the request, each named
+    const nulls = await admin.post('/admission-batches', { ...why, effectiveDate: null, members: [applicant(44, { introducerId: null, branchId: 'b-nowhere' })] });
+    expect([nulls.status, nulls.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`)]).toEqual([400, ['effectiveDate:no-null-field', 'members.0.introducerId:no-null-field']]);
     expect(await gw.heads()).toBe(before);
   });
 });

@@ -88,3 +88,21 @@ export function newEntityId(context: CommandContext, given?: string, part = ''):
 export function OneOf(values: readonly string[]) {
   return applyDecorators(ApiProperty({ enum: values }), IsIn(values as string[]));
 }
+
+/** Every field under `value` that is null, as dotted paths (`members.0.introducerId`). */
+function nullFields(value: unknown, path: string): string[] {
+  if (value === null) return [path];
+  if (typeof value !== 'object') return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => nullFields(inner, path ? `${path}.${key}` : key));
+}
+
+/**
+ * A batch's fields, its own and its items', are left out rather than sent null (400 no-null-field,
+ * each naming its field). An optional field's @IsOptional lets null through: a single command then
+ * answers its refusal as the request's status, but a batch answers each item's inside a 200, where
+ * a request the schema does not allow must be refused whole.
+ */
+export function assertNoNullFields(request: object): void {
+  const fields = nullFields(request, '');
+  if (fields.length > 0) throw new ValidationFailed(fields.map((field) => ({ field, rule: 'no-null-field', message: `${field} must be left out rather than null` })));
+}
