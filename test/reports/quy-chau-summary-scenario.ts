@@ -25,16 +25,25 @@ const created = (r: { status: number; body: unknown }, what: string) => {
 /** How many members, and of them admitted in 2020: the acceptance's 3,100 and 1,000, or fewer where each admission is slow. */
 export type Membership = { members: number; admittedIn2020: number };
 
-/** How many clients admit at once: the register serves several offices together, and 3,100 admissions one after another cost minutes of a test. */
+/** How many clients send at once (the secretaries' elections, the Party introductions): the register serves several offices together. */
 const CLIENTS = 8;
 
-/** The members over the 84 branches (3,100: 2,100 admitted in 2018, 1,000 in 2020), through POST /members. */
+/** Admissions per request: the members come in admission decisions (POST /admission-batches), as a commune admits them. */
+const ADMISSIONS_PER_DECISION = 500;
+
+/** The members over the 84 branches (3,100: 2,100 admitted in 2018, 1,000 in 2020), in admission decisions of 500 at most. */
 export async function admitMembers(admin: Client, branches: Array<{ id: string }>, size: Membership = QUY_CHAU_2020) {
   const ids = Array.from({ length: size.members }, (_, i) => `qc-m${i}`);
-  await inParallel(ids, CLIENTS, async (id, i) => {
-    const admittedOn = i < size.members - size.admittedIn2020 ? '2018-03-26' : '2020-03-26';
-    const body = { id, branchId: branches[i % branches.length].id, fullName: nameOf(i), dateOfBirth: '2000-05-19', gender: i % 2 ? 'female' : 'male', admittedOn, ...why('kết nạp đoàn viên', admittedOn) };
-    created(await admin.post('/members', body), `member ${i}`);
+  const applicants = ids.map((id, i) => ({ id, branchId: branches[i % branches.length].id, fullName: nameOf(i), dateOfBirth: '2000-05-19', gender: i % 2 ? 'female' : 'male', admittedOn: i < size.members - size.admittedIn2020 ? '2018-03-26' : '2020-03-26' }));
+  const decisions: Array<typeof applicants> = [];
+  for (const day of ['2018-03-26', '2020-03-26']) {
+    const that = applicants.filter((a) => a.admittedOn === day);
+    for (let i = 0; i < that.length; i += ADMISSIONS_PER_DECISION) decisions.push(that.slice(i, i + ADMISSIONS_PER_DECISION));
+  }
+  await inParallel(decisions, 2, async (members) => {
+    const r = await admin.post('/admission-batches', { members, ...why('kết nạp đoàn viên', members[0].admittedOn) });
+    const refused = (r.body as { items?: Array<{ status: number }> } | undefined)?.items?.filter((item) => item.status !== 201) ?? [];
+    if (r.status !== 200 || refused.length > 0) throw new Error(`admissions of ${members[0].admittedOn}: ${r.status} ${JSON.stringify(refused.length ? refused.slice(0, 3) : r.body)}`);
   });
   return ids;
 }
