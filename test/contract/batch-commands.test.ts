@@ -1,4 +1,4 @@
-import { CommandContext, CommandHandler, ConflictError, deciderOf, EventStore, RuleViolation, runBatch, StreamAppend } from '@register/event-sourcing';
+import { CommandContext, CommandHandler, ConflictError, deciderOf, EventStore, RuleViolation, runBatch, StreamAppend, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { openPgliteEventStore, openPostgresEventStore } from '@register/event-store';
 import { servers, uniqueName } from '../support/servers';
 
@@ -85,6 +85,15 @@ function batchSuite(name: string, open: () => Promise<EventStore>) {
       const outcomes = await runBatch(new CommandHandler(plain), plain, rating, items, context(id));
       expect(outcomes.map((o) => o.result?.revision)).toEqual([0, 0]);
       expect((await runBatch(new CommandHandler(plain), plain, rating, items, context(id))).map((o) => o.result?.duplicate)).toEqual([true, true]);
+    });
+
+    it('ignores an If-Match revision: a batch names many streams, each decided on the revision it reads', async () => {
+      await handler.handle(rating, `${p}-r`, { grade: 'good', stage: 'self' }, context());
+      // The batch is run again item by item (its one transaction refused), where If-Match would be checked per stream.
+      const refusing: EventStore = Object.assign(Object.create(store) as EventStore, { appendMany: async () => Promise.reject(new WrongExpectedRevisionError('2 streams', 'batch', 'moved')) });
+      const items = [{ streamId: `${p}-r`, command: { grade: 'good', stage: 'decision' } as Grade }, { streamId: `${p}-s`, command: { grade: 'good', stage: 'self' } as Grade }];
+      const outcomes = await runBatch(handler, refusing, rating, items, { ...context(uniqueName('batch')), expectedRevision: 7 });
+      expect(outcomes.map((o) => o.result?.revision ?? o.refusal?.message)).toEqual([1, 0]);
     });
 
     it('refuses a batch that names a stream twice, before reading anything', async () => {

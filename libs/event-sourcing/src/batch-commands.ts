@@ -13,13 +13,13 @@ export interface BatchItem<C> {
   context?: Pick<CommandContext, 'effectiveDate'>;
 }
 
-/** What a refused item answers: the rule, and the HTTP status a single command would have had. */
-export type Refusal = RuleViolation | ConflictError | NotFoundError;
+/** What a refused item answers: the rule, and the HTTP status a single command would have had (a race lost again and again is its 409). */
+export type Refusal = RuleViolation | ConflictError | NotFoundError | WrongExpectedRevisionError;
 
 /** Each item's outcome, in the batch's order: its result (appended, or answered before), or its refusal. */
 export type BatchOutcome = { index: number; streamId: string; result: CommandResult; refusal?: undefined } | { index: number; streamId: string; refusal: Refusal; result?: undefined };
 
-const isRefusal = (error: unknown): error is Refusal => error instanceof RuleViolation || error instanceof ConflictError || error instanceof NotFoundError;
+const isRefusal = (error: unknown): error is Refusal => error instanceof RuleViolation || error instanceof ConflictError || error instanceof NotFoundError || error instanceof WrongExpectedRevisionError;
 
 /**
  * Commands decided together and appended in one transaction (EventStore.appendMany): the streams
@@ -34,7 +34,8 @@ const isRefusal = (error: unknown): error is Refusal => error instanceof RuleVio
 export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHandler, store: EventStore, decider: Decider<C, E, S>, items: readonly BatchItem<C>[], context: CommandContext): Promise<BatchOutcome[]> {
   assertStreamsOnce(items);
   const batchId = context.commandId ?? `batch:${randomUUID()}`;
-  const contextOf = (index: number): CommandContext => ({ ...context, ...items[index].context, commandId: `${batchId}#${index}`, correlationId: context.correlationId ?? batchId });
+  // No If-Match: a batch names many streams, each decided on the revision it reads.
+  const contextOf = (index: number): CommandContext => ({ ...context, ...items[index].context, expectedRevision: undefined, commandId: `${batchId}#${index}`, correlationId: context.correlationId ?? batchId });
   const outcomes = new Map<number, BatchOutcome>();
   const earlier = await answeredBefore(store, items, contextOf, context.caller);
   for (const o of earlier) outcomes.set(o.index, o);
@@ -69,7 +70,11 @@ async function answeredBefore<C>(store: EventStore, items: readonly BatchItem<C>
 /** Each stream's state and revision, from one read of all of them. */
 async function statesOf<E extends DomainEvent, S>(store: EventStore, decider: Decider<unknown, E, S>, streamIds: readonly string[]): Promise<Map<string, { state: S; revision: number }>> {
   const byStream = new Map<string, RecordedEvent[]>();
-  for (const e of await readStreamsOf(store, streamIds)) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+  for (const e of await readStreamsOf(store, streamIds)) {
+    const events = byStream.get(e.streamId);
+    if (events) events.push(e);
+    else byStream.set(e.streamId, [e]);
+  }
   return new Map([...byStream].map(([id, events]) => [id, { state: foldRecorded(decider, events), revision: events[events.length - 1].revision }]));
 }
 

@@ -296,6 +296,9 @@ export class SqlEventStore implements EventStore {
   private translate(error: unknown, streamId: string, expected: ExpectedRevision | 'batch', commandId?: string): unknown {
     const e = error as { code?: string; detail?: string; constraint?: string; message?: string };
     if (e.code === 'RG409') return new WrongExpectedRevisionError(streamId, String(expected), e.detail ?? '?');
+    // Two batches claiming the same streams in another order (PostgreSQL chose one to fail): the
+    // batch lost a race, and its caller runs it again item by item (runBatch).
+    if (e.code === '40P01' && expected === 'batch') return new WrongExpectedRevisionError(streamId, 'batch', 'deadlock');
     if (e.code === '23505' && (e.constraint === 'commands_pkey' || e.message?.includes('commands_pkey'))) {
       return new DuplicateCommandError(commandId ?? "?");
     }
