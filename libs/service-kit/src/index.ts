@@ -12,6 +12,7 @@ export * from './openapi';
 export { describeRule } from './openapi-constraints';
 export * from './command-request';
 export * from './command-answer';
+export * from './batch-answer.doc';
 export * from './command-context';
 export * from './fingerprint';
 export * from './as-of';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
-import { assertNoNullFields, Command } from '@register/service-kit';
+import { assertNoNullFields, BatchAnswerDoc, Command } from '@register/service-kit';
 import { RecordRatingsRequest } from './rating-batches.dto';
 import { RecordRatingsHandler } from './record-ratings.handler';
 
@@ -13,6 +13,7 @@ export class RatingBatchesController {
 
   @Post()
   @HttpCode(200)
+  @ApiOkResponse({ type: BatchAnswerDoc, description: "Each item's outcome, in order" })
   @ApiOperation({
     summary:
       "Many ratings in one request (at most 1,000), each decided as POST /ratings decides it and the ones that stand recorded together. 200 with each item's outcome in order: 201 and the rating's id, revision and position, or the problem a single POST /ratings would have answered (422 with its rule, 409 already-decided); a rating named twice is refused the second time (422 rating-twice-in-batch). The same Idempotency-Key again answers the items recorded the first time (duplicate) and records nothing twice",
