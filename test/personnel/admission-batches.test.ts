@@ -62,6 +62,11 @@ describe('admissions in batches (POST /admission-batches, embedded)', () => {
     expect(again.items.map((i) => [i.status, i.id, i.duplicate ?? null])).toEqual([[201, first.items[0].id, true], [422, first.items[1].id, null], [201, first.items[2].id, true]]);
     expect(await gw.personnelStore.headPosition()).toBe(before);
     expect(first.items[0].id).not.toBe(first.items[2].id);
+    // two namesakes, the second said to be another person: the same batch again answers both, the first not refused for the second
+    const pair = { ...why, members: [applicant(24), applicant(24, { namesake: true })] };
+    const pairKey = { 'idempotency-key': 'ket-nap-dot-3-2025' };
+    expect(((await admin.post('/admission-batches', pair, pairKey)).body as Answer).items.map((i) => i.status)).toEqual([201, 201]);
+    expect(((await admin.post('/admission-batches', pair, pairKey)).body as Answer).items.map((i) => [i.status, i.duplicate])).toEqual([[201, true], [201, true]]);
   });
 
   it("admits into the caller's branches only: a batch naming one branch outside the scope is 403 whole, nothing admitted", async () => {

@@ -92,6 +92,8 @@ export class AdmitMemberHandler {
       const person = JSON.stringify([c.branchId, this.directory.namesakes.personOf(c.personal.fullName, c.personal.dateOfBirth)]);
       const twin = existing.get(c.memberId) ?? earlier.get(person);
       if (!earlier.has(person)) earlier.set(person, c.memberId);
+      // A member admitted already (the same batch again) is answered by the command path, not refused for a namesake admitted since.
+      if (this.directory.member(c.memberId)) return undefined;
       return namesake[i] || twin === undefined || twin === c.memberId ? undefined : possibleDuplicate(c, twin);
     });
   }
