@@ -63,6 +63,9 @@ describe('admissions in batches (POST /admission-batches, embedded)', () => {
     expect(await gw.personnelStore.headPosition()).toBe(before);
     expect(first.items[0].id).not.toBe(first.items[2].id);
     // two namesakes, the second said to be another person: the same batch again answers both, the first not refused for the second
+    // the first of two namesakes refused (for age, on an earlier day): the second is no duplicate of it
+    const young = ((await admin.post('/admission-batches', { ...why, members: [applicant(25, { admittedOn: '2019-03-26' }), applicant(25)] })).body as Answer).items;
+    expect(young.map((i) => [i.status, i.rule ?? null])).toEqual([[422, 'admission-age'], [201, null]]);
     const pair = { ...why, members: [applicant(24), applicant(24, { namesake: true })] };
     const pairKey = { 'idempotency-key': 'ket-nap-dot-3-2025' };
     expect(((await admin.post('/admission-batches', pair, pairKey)).body as Answer).items.map((i) => i.status)).toEqual([201, 201]);

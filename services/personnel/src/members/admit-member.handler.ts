@@ -91,7 +91,8 @@ export class AdmitMemberHandler {
     return commands.map((c, i) => {
       const person = JSON.stringify([c.branchId, this.directory.namesakes.personOf(c.personal.fullName, c.personal.dateOfBirth)]);
       const twin = existing.get(c.memberId) ?? earlier.get(person);
-      if (!earlier.has(person)) earlier.set(person, c.memberId);
+      // The first of the batch for this person, if a new member could be admitted so (one refused, for age say, is no twin).
+      if (!earlier.has(person) && admissible(c)) earlier.set(person, c.memberId);
       // A member admitted already (the same batch again) is answered by the command path, not refused for a namesake admitted since.
       if (this.directory.member(c.memberId)) return undefined;
       return namesake[i] || twin === undefined || twin === c.memberId ? undefined : possibleDuplicate(c, twin);
@@ -105,4 +106,14 @@ function possibleDuplicate(c: AdmitMember, existing: string): ConflictError {
     `branch ${c.branchId} already has a member with this name and date of birth (${existing}); if the applicant is a different person, send namesake: true`,
     { existingMemberId: existing },
   );
+}
+
+/** Whether the decider would admit this applicant as a new member (the batch's own items, checked against each other). */
+function admissible(c: AdmitMember): boolean {
+  try {
+    admissionDecider.decide(c, admissionDecider.initialState());
+    return true;
+  } catch {
+    return false;
+  }
 }
