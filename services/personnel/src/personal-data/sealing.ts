@@ -134,16 +134,27 @@ const readKeys = (sql: Pick<SqlLike, 'query'>, table: string) => async (ids: str
   return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
 };
 
+/** One key, as createKeys makes many: the statement a lone admission sends (unnest's plan cost a lone one more, measured). */
+async function createKey(sql: Pick<SqlLike, 'query'>, table: string, id: string): Promise<Map<string, StoredKey>> {
+  const { rows } = await sql.query<{ key_id: string; key: Buffer | Uint8Array | null }>(
+    `with created as (insert into ${table} (key_id, key) values ($1, $2) on conflict (key_id) do nothing returning key_id, key)
+     select key_id, key from created union all select key_id, key from ${table} where key_id = $1 limit 1`,
+    [id, randomBytes(32)],
+  );
+  return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
+}
+
 /**
  * A new key for each id without a row, and the row as it stands for the others (a key, or a
  * tombstone), in one statement. An id is missing from the answer only when a concurrent insert of
  * it committed after the statement's snapshot: keyFor then reads it.
  */
 const createKeys = (sql: Pick<SqlLike, 'query'>, table: string) => async (ids: string[]) => {
+  if (ids.length === 1) return createKey(sql, table, ids[0]);
   const { rows } = await sql.query<{ key_id: string; key: Buffer | Uint8Array | null }>(
     `with wanted as (select * from unnest($1::text[], $2::bytea[]) as w(key_id, key)),
           created as (insert into ${table} (key_id, key) select key_id, key from wanted on conflict (key_id) do nothing returning key_id, key)
-     select key_id, key from created union all select t.key_id, t.key from ${table} t join wanted using (key_id)`,
+     select key_id, key from created union all select key_id, key from ${table} where key_id = any($1::text[])`,
     [ids, ids.map(() => randomBytes(32))],
   );
   return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
