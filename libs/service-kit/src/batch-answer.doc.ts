@@ -23,7 +23,10 @@ export class BatchItemAnswerDoc {
   @ApiPropertyOptional({ description: "Refused: the problem's type (RFC 9457), as its single command's" })
   type?: string;
 
-  @ApiPropertyOptional({ description: 'Refused: the rule that refused it' })
+  @ApiPropertyOptional({ description: "Refused: the problem's title" })
+  title?: string;
+
+  @ApiPropertyOptional({ description: 'Refused: the rule that refused it; the problem\'s other members (as its single command\'s) beside it' })
   rule?: string;
 
   @ApiPropertyOptional({ description: 'Refused: why, in words' })

@@ -124,6 +124,9 @@ export function documentBase(title: string) {
     .build();
 }
 
+/** Schemas of answers whose objects may hold members the schema does not name: a batch's refused item is a problem with its extensions. */
+const OPEN_SCHEMAS = new Set(['BatchItemAnswerDoc']);
+
 /**
  * Adds to every operation under /api/v1 what the register does for every route of its kind:
  * the two ways to authenticate, the problem schema, the statuses every call may get, those of
@@ -131,8 +134,9 @@ export function documentBase(title: string) {
  */
 export function describeRegister(document: OpenAPIObject): OpenAPIObject {
   // Every body and query is validated with forbidNonWhitelisted (registerValidationPipe): nothing else is taken.
-  for (const schema of Object.values(document.components?.schemas ?? {})) {
-    if ('type' in schema && schema.type === 'object') schema.additionalProperties = false;
+  // Answers that carry a problem's extension members (RFC 9457) are open, as the problem schema is.
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    if ('type' in schema && schema.type === 'object') schema.additionalProperties = OPEN_SCHEMAS.has(name);
   }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...PROBLEM_SCHEMAS } };
   for (const [path, item] of Object.entries(document.paths)) {
