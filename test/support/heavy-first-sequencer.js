@@ -1,6 +1,6 @@
 /**
- * Runs the longest suites first. With two workers, a long suite that starts last keeps one worker
- * busy while the other waits: jest orders by the durations it cached, and a fresh checkout (CI) has
+ * Runs the longest suites first. A long suite that starts last keeps one worker busy while the
+ * others wait: jest orders by the durations it cached, and a fresh checkout (CI) has
  * none, so it would order by file size. The list holds the suites that took longest in a
  * fresh-clone run; the rest keep jest's own order after them. Keep it to the slowest few.
  */
