@@ -96,6 +96,16 @@ function batchSuite(name: string, open: () => Promise<EventStore>) {
       expect(outcomes.map((o) => o.result?.revision ?? o.refusal?.message)).toEqual([1, 0]);
     });
 
+    it('looks for earlier records of its items only when the batch has a key (Idempotency-Key): a batch without one is new', async () => {
+      const lookups: number[] = [];
+      const counting: EventStore = Object.assign(Object.create(store) as EventStore, { findCommands: (ids: readonly string[], caller?: string) => (lookups.push(ids.length), store.findCommands!(ids, caller)) });
+      const items = [{ streamId: `${p}-k`, command: { grade: 'good', stage: 'self' } as Grade }, { streamId: `${p}-l`, command: { grade: 'good', stage: 'self' } as Grade }];
+      expect((await runBatch(handler, counting, rating, items, context())).map((o) => o.result?.revision)).toEqual([0, 0]);
+      expect(lookups).toEqual([]);
+      await runBatch(handler, counting, rating, [{ streamId: `${p}-q`, command: { grade: 'good', stage: 'self' } }], context(uniqueName('batch')));
+      expect(lookups).toEqual([1]);
+    });
+
     it('refuses a batch that names a stream twice, before reading anything', async () => {
       await expect(runBatch(handler, store, rating, [{ streamId: `${p}-z`, command: { grade: 'good', stage: 'self' } }, { streamId: `${p}-z`, command: { grade: 'good', stage: 'decision' } }], context())).rejects.toThrow(/twice/);
     });

@@ -37,7 +37,8 @@ export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHand
   // No If-Match: a batch names many streams, each decided on the revision it reads.
   const contextOf = (index: number): CommandContext => ({ ...context, ...items[index].context, expectedRevision: undefined, commandId: `${batchId}#${index}`, correlationId: context.correlationId ?? batchId });
   const outcomes = new Map<number, BatchOutcome>();
-  const earlier = await answeredBefore(store, items, contextOf, context.caller);
+  // A batch without an Idempotency-Key has a random id: nothing can have been recorded under it.
+  const earlier = context.commandId ? await answeredBefore(store, items, contextOf, context.caller) : [];
   for (const o of earlier) outcomes.set(o.index, o);
   const pending = items.map((item, index) => ({ ...item, index })).filter((i) => !outcomes.has(i.index));
   const states = await statesOf(store, decider, pending.map((i) => i.streamId));
