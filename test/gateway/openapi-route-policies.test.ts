@@ -8,6 +8,7 @@ import { BranchMergerRequest, BranchSplitRequest } from '../../services/organisa
 import { UnitMergerRequest } from '../../services/organisation/src/reorganisation/unit-merger.dto';
 import { EnrolRequest } from '../../services/training/src/courses/courses.dto';
 import { AdmitMembersRequest } from '../../services/personnel/src/admission-batches/admission-batches.dto';
+import { ChangeStatusesRequest } from '../../services/personnel/src/status-change-batches/status-change-batches.dto';
 import { RecordRatingsRequest } from '../../services/evaluation/src/rating-batches/rating-batches.dto';
 import { TrainingModule } from '../../services/training/src/training.module';
 import { multipartBody } from '../support/member-import-files';
@@ -159,6 +160,6 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       getMetadataStorage()
         .getTargetValidationMetadatas(target as new () => unknown, '', true, false)
         .find((m) => m.propertyName === property && m.name === 'arrayMaxSize')?.constraints[0];
-    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds'), members: maxOf(AdmitMembersRequest, 'members'), ratings: maxOf(RecordRatingsRequest, 'ratings') }).toEqual(TARGET_LIST_LIMITS);
+    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds'), members: maxOf(AdmitMembersRequest, 'members'), changes: maxOf(ChangeStatusesRequest, 'changes'), ratings: maxOf(RecordRatingsRequest, 'ratings') }).toEqual(TARGET_LIST_LIMITS);
   });
 });

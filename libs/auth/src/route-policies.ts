@@ -65,6 +65,8 @@ export const TARGET_LIST_LIMITS = {
   memberIds: 500,
   /** Personnel's AdmitMembersRequest.members (services/personnel/src/admission-batches/admission-batches.dto.ts MAX_ADMISSIONS_PER_BATCH) */
   members: 500,
+  /** Personnel's ChangeStatusesRequest.changes (services/personnel/src/status-change-batches/status-change-batches.dto.ts MAX_STATUS_CHANGES_PER_BATCH) */
+  changes: 1000,
   /** Evaluation's RecordRatingsRequest.ratings (services/evaluation/src/rating-batches/rating-batches.dto.ts MAX_RATINGS_PER_BATCH) */
   ratings: 1000,
 } as const;
@@ -203,6 +205,11 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   { method: 'POST', path: '/admission-batches', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], targets: (r) => listAt(body(r).members, 'members').flatMap((item, k) => branch(idAt(obj(item).branchId, `members.${k}.branchId`))) },
   { method: 'POST', path: '/members/:id/transfers', action: 'member.transfer', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).toBranchId, 'toBranchId'))] },
   { method: 'POST', path: '/members/:id/status-changes', action: 'member.change-status', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => member(pathId(r)) },
+  // A batch of status changes (a yearly review): every item's member must be the caller's to change, as each would be alone.
+  {
+    method: 'POST', path: '/status-change-batches', action: 'member.change-status', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
+    targets: (r) => listAt(body(r).changes, 'changes').flatMap((item, k) => member(idAt(obj(item).memberId, `changes.${k}.memberId`))),
+  },
   {
     method: 'POST', path: '/members/:id/residential-affiliations', action: 'member.affiliate', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
     targets: (r) => [...member(pathId(r)), ...branch(idAt(body(r).branchId ?? undefined, 'branchId'))],

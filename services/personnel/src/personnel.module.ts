@@ -30,6 +30,8 @@ import { OrganisationReactions } from './reactions/organisation-reactions.servic
 import { PersonnelReportReads } from './reports/personnel-reports';
 import { PersonnelReportsController } from './reports/personnel-reports.controller';
 import { SecretaryTurnoverController, SecretaryTurnoverReads } from './reports/secretary-turnover.controller';
+import { ChangeStatusesHandler } from './status-change-batches/change-statuses.handler';
+import { StatusChangeBatchesController } from './status-change-batches/status-change-batches.controller';
 
 export { personnelSchemas };
 
@@ -50,7 +52,7 @@ export { personnelSchemas };
     PersonnelLogModule,
     ReadModelsModule.forFeature({ service: 'personnel', projections: personnelProjections, storeToken: PERSONNEL_STORE, imports: [PersonnelLogModule], schemas: personnelSchemas }),
   ],
-  controllers: [MembersController, AdmissionBatchesController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, SecretaryTurnoverController, BranchSyncConsumer, BranchRatingsConsumer],
+  controllers: [MembersController, AdmissionBatchesController, StatusChangeBatchesController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, SecretaryTurnoverController, BranchSyncConsumer, BranchRatingsConsumer],
   providers: [
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
     { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
@@ -62,6 +64,7 @@ export { personnelSchemas };
     ErasePersonalDataHandler,
     AdmitMemberHandler,
     AdmitMembersHandler,
+    ChangeStatusesHandler,
     MemberImports,
     TransferMemberHandler,
     OrganisationReactions,

@@ -34,6 +34,7 @@ const BY_FIRST_SEGMENT: Record<string, ServiceName> = {
   'unit-mergers': 'organisation',
   members: 'personnel',
   'admission-batches': 'personnel',
+  'status-change-batches': 'personnel',
   'member-imports': 'personnel',
   'personnel-reports': 'personnel',
   'training-courses': 'training',

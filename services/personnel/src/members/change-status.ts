@@ -14,6 +14,11 @@ export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
 /** Their branch was dissolved: the member waits, unassigned, for a new branch (a reaction). */
 export type MarkUnassigned = { type: 'MarkUnassigned'; memberId: string; fromBranchId: string; on: string };
 
+/** The command a requested status change is: stay-on is a request to stay, every other a change of status. */
+export function statusChangeCommand(memberId: string, status: ChangeMemberStatus['status'] | 'stay-on', on: string): ChangeMemberStatus | ExtendStay {
+  return status === 'stay-on' ? { type: 'ExtendStay', memberId, on } : { type: 'ChangeMemberStatus', memberId, status, on };
+}
+
 /** The decisions on status changes (away and back, coming of age, stays, unassigned), over the member's stream. */
 export const statusDecider = deciderOf(memberAggregate, decideStatusChange);
 

@@ -10,7 +10,7 @@ import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
-import { statusDecider } from './change-status';
+import { statusChangeCommand, statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { MemberListAsOf, pageOf } from './member-list-as-of';
@@ -190,8 +190,6 @@ export class MembersController {
   @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate' })
   changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
-    const command =
-      body.status === 'stay-on' ? { type: 'ExtendStay' as const, memberId: id, on } : { type: 'ChangeMemberStatus' as const, memberId: id, status: body.status, on };
-    return this.personnel.onMember(statusDecider, command, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(statusDecider, statusChangeCommand(id, body.status, on), { ...ctx, effectiveDate: on });
   }
 }

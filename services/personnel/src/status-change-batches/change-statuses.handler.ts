@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { CommandContext, RuleViolation } from '@register/event-sourcing';
+import { BatchAnswer, batchAnswer } from '@register/service-kit';
+import { PersonnelService } from '../application/personnel.service';
+import { statusChangeCommand, statusDecider } from '../members/change-status';
+import { StatusChangeItem } from './status-change-batches.dto';
+
+/**
+ * Many members' status changes at once (a branch's or a commune's yearly review of who went away,
+ * who came back, who came of age): each decided exactly as POST /members/{id}/status-changes
+ * decides it, on its own day, and the changes that stand appended together (one transaction:
+ * docs/batches.md). A member named twice is refused the second time.
+ */
+@Injectable()
+export class ChangeStatusesHandler {
+  constructor(private readonly personnel: PersonnelService) {}
+
+  async handle(changes: StatusChangeItem[], context: CommandContext): Promise<BatchAnswer> {
+    const items = changes.map((c) => {
+      const on = c.effectiveDate ?? context.effectiveDate ?? this.personnel.today();
+      return { command: statusChangeCommand(c.memberId, c.status, on), context: { effectiveDate: on } };
+    });
+    const twice = (index: number, first: number) => new RuleViolation('member-twice-in-batch', `member ${changes[index].memberId} is item ${first} of this batch already`);
+    return batchAnswer(await this.personnel.onMembers(statusDecider, items, context, twice), (index) => changes[index].memberId);
+  }
+}
