@@ -3,9 +3,9 @@
  *
  *   npm run scale:generate -- --seed 1 --factor 0.02 --data-dir data/scale [--until 0.5] [--batch 500]
  *
- * --batch N: a commune's yearly admissions and ratings sent as POST /admission-batches and
- * /rating-batches of N at most, not one command each (the same members and ratings; other steps,
- * so another checkpoint).
+ * --batch N: a commune's yearly admissions, status changes and ratings sent as
+ * POST /admission-batches, /status-change-batches and /rating-batches of N at most, not one command
+ * each (the same members, changes and ratings; other steps, so another checkpoint).
  *
  * Deterministic from the seed; resumable: run it again with the same arguments and it continues
  * from the checkpoint in the data folder.

@@ -40,10 +40,11 @@ describe('the province plan', () => {
     expect(count.mergers).toBe(201);
   });
 
-  it('in batches, admits the same members and sends the same ratings and every other command the same, in batches of at most the size asked', () => {
+  it('in batches, admits the same members, sends the same ratings and status changes and every other command the same, in batches of at most the size asked', () => {
     const flat = (batch?: number) => {
       const ratings: unknown[] = [];
       const members: unknown[] = [];
+      const changes: unknown[] = [];
       const others: unknown[] = [];
       let largest = 0;
       for (const group of provincePlan({ seed: 5, factor: 0.02, batch })) {
@@ -56,20 +57,28 @@ describe('the province plan', () => {
             const { members: items, decisionRef, ...why } = c.body as { members: object[]; decisionRef: unknown };
             largest = Math.max(largest, items.length);
             members.push(...items.map((m) => ({ ...m, ...why, decisionRef: decisionRef && '(the batch\'s)' })));
+          } else if (c.path === '/status-change-batches') {
+            const items = (c.body as { changes: object[] }).changes;
+            largest = Math.max(largest, items.length);
+            changes.push(...items);
+          } else if (/^\/members\/[^/]+\/status-changes$/.test(c.path)) {
+            changes.push({ memberId: c.path.split('/')[2], status: c.body.status, effectiveDate: c.body.effectiveDate });
           } else if (c.path === '/ratings') ratings.push(c.body);
           else if (c.path === '/members') members.push({ ...c.body, decisionRef: c.body.decisionRef && '(the batch\'s)' });
           else others.push([c.path, c.body]);
         }
       }
-      return { ratings, members, others, largest };
+      return { ratings, members, changes, others, largest };
     };
     const single = flat();
     const batched = flat(250);
     expect(batched.ratings).toEqual(single.ratings);
     expect(batched.members).toEqual(single.members);
+    expect(batched.changes).toEqual(single.changes);
     expect(batched.others).toEqual(single.others);
     expect(batched.largest).toBe(250);
     expect(single.ratings.length).toBeGreaterThan(10_000);
     expect(single.members.length).toBeGreaterThan(4_000);
+    expect(single.changes.length).toBeGreaterThan(1_500);
   });
 });

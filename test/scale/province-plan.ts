@@ -29,9 +29,9 @@ export interface PlanOptions {
   factor: number;
   /**
    * Items per batch: a commune's yearly admissions as POST /admission-batches (one admission
-   * decision per batch, at most 500) and its ratings as POST /rating-batches (at most 1,000), this
-   * many at most; absent, each is a POST /members or POST /ratings of its own (each admission with
-   * a decision number of its own). The same seed gives the same members and ratings either way; the
+   * decision per batch, at most 500), its members' status changes as POST /status-change-batches
+   * and its ratings as POST /rating-batches (at most 1,000 each), this many at most; absent, each
+   * is a command of its own (each admission with a decision number of its own). The same seed gives the same members and ratings either way; the
    * commands, and so their steps, differ.
    */
   batch?: number;
@@ -59,6 +59,14 @@ export function random(seed: number): () => number {
 }
 
 const why = (reason: string, effectiveDate: string, decision?: string) => ({ reason, effectiveDate, ...(decision ? { decisionRef: { number: decision } } : {}) });
+
+/** A member's change of status as the plan makes it: the single command's reason, the batch's item. */
+interface StatusChange {
+  memberId: string;
+  status: 'came-of-age' | 'away-work' | 'active';
+  reason: string;
+  effectiveDate: string;
+}
 
 interface Member {
   id: string;
@@ -150,11 +158,14 @@ class Commune {
   /** Transfers, members going away, coming of age and Party introductions. */
   private movements(year: number): Omit<Command, 'step'>[] {
     const out: Omit<Command, 'step'>[] = [];
+    const changes: StatusChange[] = [];
+    // One at a time, a change keeps its place among the transfers (the plan without batches is as it was).
+    const change = (c: StatusChange) => (this.batch ? changes.push(c) : out.push(...this.statusChanges([c], year)));
     for (const m of this.members) {
       if (m.state === 'gone' || this.isOfficer(m)) continue;
       if (m.born + 30 === year) {
         m.state = 'gone';
-        out.push(post(`/members/${m.id}/status-changes`, { status: 'came-of-age', ...why('trưởng thành đoàn', `${year}-10-15`) }));
+        change({ memberId: m.id, status: 'came-of-age', reason: 'trưởng thành đoàn', effectiveDate: `${year}-10-15` });
         continue;
       }
       const r = this.rnd();
@@ -163,22 +174,27 @@ class Commune {
         out.push(post(`/members/${m.id}/transfers`, { toBranchId: this.branchId(m.branch), duesSettledUpTo: `${year}-05-31`, ...why('chuyển nơi cư trú', `${year}-05-15`) }));
       } else if (m.state === 'active' && r < 0.06) {
         m.state = 'away';
-        out.push(post(`/members/${m.id}/status-changes`, { status: 'away-work', ...why('đi làm ăn xa', `${year}-06-01`) }));
+        change({ memberId: m.id, status: 'away-work', reason: 'đi làm ăn xa', effectiveDate: `${year}-06-01` });
       } else if (m.state === 'active' && r < 0.07) {
         out.push(post(`/members/${m.id}/party-introductions`, why('đoàn viên ưu tú', `${year}-07-01`)));
       }
     }
-    return out;
+    return [...out, ...this.statusChanges(changes, year)];
   }
 
   /** Half of those away come back in the autumn. */
   private returns(year: number): Omit<Command, 'step'>[] {
-    return this.members
-      .filter((m) => m.state === 'away' && this.rnd() < 0.5)
-      .map((m) => {
-        m.state = 'active';
-        return post(`/members/${m.id}/status-changes`, { status: 'active', ...why('trở về địa phương', `${year}-10-01`) });
-      });
+    const back = this.members.filter((m) => m.state === 'away' && this.rnd() < 0.5);
+    for (const m of back) m.state = 'active';
+    return this.statusChanges(back.map((m) => ({ memberId: m.id, status: 'active', reason: 'trở về địa phương', effectiveDate: `${year}-10-01` })), year);
+  }
+
+  /** Status changes: one POST /members/{id}/status-changes each, or the year's review as POST /status-change-batches of `batch` at most. */
+  private statusChanges(changes: StatusChange[], year: number): Omit<Command, 'step'>[] {
+    if (!this.batch) return changes.map(({ memberId, status, reason, effectiveDate }) => post(`/members/${memberId}/status-changes`, { status, ...why(reason, effectiveDate) }));
+    return chunks(changes, Math.min(this.batch, 1000)).map((chunk) =>
+      post('/status-change-batches', { changes: chunk.map(({ memberId, status, effectiveDate }) => ({ memberId, status, effectiveDate })), ...why('rà soát đoàn viên', `${year}-12-01`) }),
+    );
   }
 
   /** The commune's yearly course for its secretaries: scheduled, enrolled, one day's attendance, completed. */
