@@ -23,11 +23,10 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     d.gw.post('/members', { id, branchId: 'b-3', fullName, dateOfBirth: '2003-04-05', gender: 'female', admittedOn: '2025-02-01', reason: 'kết nạp', ...extra }, d.admin);
   const statuses = (answers: Array<{ status: number }>) => answers.map((a) => a.status).sort();
 
-  it('20 admissions of different people into one branch at once: all 201, quickly', async () => {
-    const started = Date.now();
+  // Not timed: how fast is bench:gateway's to say, not an assertion's (a loaded CI machine would fail it).
+  it('20 admissions of different people into one branch at once: all 201', async () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => admit(`m-many-${i}`, `Lường Thị Số ${i}`)));
     expect(statuses(answers)).toEqual(Array(20).fill(201));
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('the same person twice at once: one 201, one 409 possible-duplicate naming the member admitted', async () => {

@@ -80,10 +80,10 @@ describe('member imports (embedded, through the gateway)', () => {
   it('5,000 rows: the answer is an import resource with progress, not a request held open', async () => {
     const many = Array.from({ length: 5000 }, (_, n) => applicant(10_000 + n, ['b-1', 'b-2', 'b-3'][n % 3]));
     const before = await admissions();
-    const t0 = Date.now();
+    const t0 = Date.now(); // for the figure printed below, not asserted
+    // Answered while it runs (status running), not after: no clock needed to tell.
     const started = await upload(csvOf(many), 'nhieu.csv', { reason: 'kết nạp hàng loạt' });
     expect(started.status).toBe(202);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(started.body).toMatchObject({ status: 'running', total: 5000 });
     expect(started.headers.location).toBe(`/api/v1/member-imports/${encodeURIComponent(started.body.id)}`);
     // The progress moves while the import runs: some read sees part of the rows done.
