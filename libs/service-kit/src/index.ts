@@ -13,6 +13,7 @@ export { describeRule } from './openapi-constraints';
 export * from './command-request';
 export * from './command-answer';
 export * from './batch-answer.doc';
+export * from './batch-request';
 export * from './command-context';
 export * from './fingerprint';
 export * from './as-of';

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
-import { assertNoNullFields, BatchAnswerDoc, Command } from '@register/service-kit';
+import { assertNoNullFields, BatchEndpoint, Command } from '@register/service-kit';
 import { RecordRatingsRequest } from './rating-batches.dto';
 import { RecordRatingsHandler } from './record-ratings.handler';
 
@@ -11,13 +11,9 @@ import { RecordRatingsHandler } from './record-ratings.handler';
 export class RatingBatchesController {
   constructor(private readonly recording: RecordRatingsHandler) {}
 
-  @Post()
-  @HttpCode(200)
-  @ApiOkResponse({ type: BatchAnswerDoc, description: "Each item's outcome, in order" })
-  @ApiOperation({
-    summary:
-      "Many ratings in one request (at most 1,000), each decided as POST /ratings decides it and the ones that stand recorded together. 200 with each item's outcome in order: 201 and the rating's id, revision and position, or the problem a single POST /ratings would have answered (422 with its rule, 409 already-decided); a rating named twice is refused the second time (422 rating-twice-in-batch). The same Idempotency-Key again answers the items recorded the first time (duplicate) and records nothing twice",
-  })
+  @BatchEndpoint(
+    "Many ratings in one request (at most 1,000), each decided as POST /ratings decides it and the ones that stand recorded together. 200 with each item's outcome in order: 201 and the rating's id, revision and position, or the problem a single POST /ratings would have answered (422 with its rule, 409 already-decided); a rating named twice is refused the second time (422 rating-twice-in-batch). The same Idempotency-Key again answers the items recorded the first time (duplicate) and records nothing twice",
+  )
   record(@Body() body: RecordRatingsRequest, @Command() ctx: CommandContext) {
     assertNoNullFields(body);
     return this.recording.handle(body.ratings.map((r) => ({ subjectType: r.subjectType, subjectId: r.subjectId, year: r.year, period: r.period ?? 'calendar', scale: r.scale, grade: r.grade, stage: r.stage })), ctx);

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
-import { assertNoNullFields, BatchAnswerDoc, Command } from '@register/service-kit';
+import { assertNoNullFields, BatchEndpoint, Command } from '@register/service-kit';
 import { AdmitMembersRequest } from './admission-batches.dto';
 import { AdmitMembersHandler } from './admit-members.handler';
 
@@ -11,13 +11,9 @@ import { AdmitMembersHandler } from './admit-members.handler';
 export class AdmissionBatchesController {
   constructor(private readonly admissions: AdmitMembersHandler) {}
 
-  @Post()
-  @HttpCode(200)
-  @ApiOkResponse({ type: BatchAnswerDoc, description: "Each item's outcome, in order" })
-  @ApiOperation({
-    summary:
-      "Many admissions in one request (at most 500), each decided as POST /members decides it and the ones that stand recorded together. 200 with each item's outcome in order: 201 and the member's id, revision and position, or the problem a single POST /members would have answered (422 with its rule, 409 possible-duplicate, also against an earlier item of the batch for the same person unless namesake: true); a member id given twice is refused the second time (422 member-twice-in-batch). The same Idempotency-Key again answers the admissions recorded the first time (duplicate) and admits nobody twice",
-  })
+  @BatchEndpoint(
+    "Many admissions in one request (at most 500), each decided as POST /members decides it and the ones that stand recorded together. 200 with each item's outcome in order: 201 and the member's id, revision and position, or the problem a single POST /members would have answered (422 with its rule, 409 possible-duplicate, also against an earlier item of the batch for the same person unless namesake: true); a member id given twice is refused the second time (422 member-twice-in-batch). The same Idempotency-Key again answers the admissions recorded the first time (duplicate) and admits nobody twice",
+  )
   admit(@Body() body: AdmitMembersRequest, @Command() ctx: CommandContext) {
     assertNoNullFields(body);
     return this.admissions.handle(body.members, ctx);

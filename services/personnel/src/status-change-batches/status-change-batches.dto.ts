@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
-import { CommandRequest, IsCalendarDate, IsRegisterId } from '@register/service-kit';
+import { IsIn, IsOptional } from 'class-validator';
+import { BatchItems, CommandRequest, IsCalendarDate, IsRegisterId } from '@register/service-kit';
 import { STATUS_CHANGES, StatusChange } from '../members/members.dto';
 
 /** Changes in one batch at most: a branch's yearly review of its members names tens, a commune's hundreds. */
@@ -24,11 +23,6 @@ export class StatusChangeItem {
 }
 
 export class ChangeStatusesRequest extends CommandRequest {
-  @ApiProperty({ type: [StatusChangeItem], minItems: 1, maxItems: MAX_STATUS_CHANGES_PER_BATCH, description: 'One change per member per batch' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_STATUS_CHANGES_PER_BATCH)
-  @ValidateNested({ each: true })
-  @Type(() => StatusChangeItem)
+  @BatchItems(StatusChangeItem, MAX_STATUS_CHANGES_PER_BATCH, 'One change per member per batch')
   changes!: StatusChangeItem[];
 }
