@@ -1,4 +1,4 @@
-import { SqlClient } from './sql-event-store';
+import { SqlClient } from './sql-client';
 
 /**
  * Named positions in a service's global log (`<schema>.checkpoints`), kept beside the log itself:

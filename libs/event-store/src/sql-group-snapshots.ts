@@ -1,4 +1,4 @@
-import { SqlClient } from './sql-event-store';
+import { SqlClient } from './sql-client';
 
 /** One consumer group's saved state: its parts' states and the offsets they include. */
 export interface GroupSnapshotRow {

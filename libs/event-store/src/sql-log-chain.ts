@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ChainVersion, SWITCH_EVENT } from '@register/verifiable-log';
-import type { SqlClient } from './sql-event-store';
+import type { SqlClient } from './sql-client';
 
 /** One event as the chain holds it: where it sits, its chain fields, and the exact text hashed. */
 export interface ChainedEntry {

@@ -1,4 +1,4 @@
-import type { SqlClient } from './sql-event-store';
+import type { SqlClient } from './sql-client';
 
 /** A signed checkpoint as the log keeps it (the same shape as verifiable-log's StoredCheckpoint). */
 export interface SqlStoredCheckpoint {

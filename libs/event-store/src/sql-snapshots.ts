@@ -1,5 +1,5 @@
 import { Snapshot, SnapshotStore } from '@register/event-sourcing';
-import { SqlClient } from './sql-event-store';
+import { SqlClient } from './sql-client';
 
 /**
  * Snapshots of a service's views (`<schema>.snapshots`), kept beside its log like its checkpoints:
