@@ -11,8 +11,8 @@
  * - reads: p95 of today's reads and of asOf reads of a unit five years back, on the last stage.
  *
  * Run: SCALE_FACTOR=0.02 SCALE_UNTIL=0.15 npm run bench:scale   (SCALE_SEED, SCALE_DATA_DIR;
- * SCALE_BATCH=N sends admissions and ratings as POST /admission-batches and /rating-batches of N at
- * most, not one command each)
+ * SCALE_BATCH=N sends admissions, status changes and ratings as POST /admission-batches,
+ * /status-change-batches and /rating-batches of N at most, not one command each)
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
