@@ -6,6 +6,7 @@ import { createPglite, EventStoreDbEventStore, pgliteClient, postgresClient, Sql
 import { LogIntegrity } from '@register/verifiable-log';
 import { Clock } from './clock';
 import { RegisterConfig } from './config';
+import { lockFolder } from './folder-lock';
 import { Readiness } from './health';
 import { auditableLogToken } from './internal-log';
 import { CheckpointedLog, checkpointCadence, logIntegrityToken, logSigner } from './log-integrity';
@@ -19,6 +20,8 @@ import { REGISTER_CONFIG } from './tokens';
 @Injectable()
 export class EventStoreConnections implements OnApplicationShutdown {
   private client?: Promise<SqlClient>;
+  /** Releases the embedded start's hold on its data folder (PGlite only). */
+  private releaseFolder?: () => void;
   private readonly opened: EventStore[] = [];
   private readonly sqlLogs = new Map<string, SqlEventStore>();
 
@@ -75,12 +78,15 @@ export class EventStoreConnections implements OnApplicationShutdown {
     if (this.config.eventStore === 'postgres') return postgresClient({ connectionString: this.config.postgresUrl });
     const dir = join(this.config.dataDir, 'event-log');
     mkdirSync(dir, { recursive: true });
+    // One process at a time on a PGlite folder: a second would write the same files unseen by the first.
+    this.releaseFolder = lockFolder(this.config.dataDir, `${dir}.lock`);
     return pgliteClient(await createPglite(dir));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.opened.map((s) => s.close()));
     await (await this.client)?.close();
+    this.releaseFolder?.();
   }
 }
 
