@@ -23,9 +23,9 @@ import {
 import { decodePage, PAGE_JSON, typedPageJson } from './read-ahead';
 import { SqlClient } from './sql-client';
 import { SqlLogChain } from './sql-log-chain';
+import { schemaSql } from './sql-schema';
 
 export type { SqlClient } from './sql-client';
-import { schemaSql } from './sql-schema';
 
 interface EventRow {
   position: string | number;
