@@ -8,8 +8,11 @@ export interface EventMessage {
   headers: Record<string, string>;
 }
 
-/** The RecordedEvent envelope as a message: key = stream id (one aggregate stays in one partition, in order). */
-export function toMessage(event: RecordedEvent): EventMessage {
+/**
+ * The RecordedEvent envelope as a message: key = stream id (one aggregate stays in one partition, in
+ * order). `origin`: the id of the first event of the log it comes from (the relay's; AppliedWatermarks).
+ */
+export function toMessage(event: RecordedEvent, origin?: string): EventMessage {
   const headers: Record<string, string> = {
     [EventHeaders.eventId]: event.eventId,
     [EventHeaders.eventType]: event.type,
@@ -21,6 +24,7 @@ export function toMessage(event: RecordedEvent): EventMessage {
     [EventHeaders.recordedAt]: event.recordedAt,
   };
   if (event.metadata.causationId) headers[EventHeaders.causationId] = event.metadata.causationId;
+  if (origin !== undefined) headers[EventHeaders.logOrigin] = origin;
   return { key: event.streamId, value: JSON.stringify(event), headers };
 }
 

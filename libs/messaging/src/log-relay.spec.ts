@@ -7,10 +7,12 @@ import { EventPublisher } from './ports';
 /** A publisher that refuses every third call, as a broker would during a leader change. */
 class FlakyPublisher implements EventPublisher {
   readonly published: RecordedEvent[] = [];
+  readonly origins = new Set<string | undefined>();
   calls = 0;
-  async publish(_topic: string, events: RecordedEvent[]) {
+  async publish(_topic: string, events: RecordedEvent[], origin?: string) {
     if (++this.calls % 3 === 0) throw new Error('not the leader');
     this.published.push(...events);
+    this.origins.add(origin);
   }
   async close() {}
 }
@@ -49,6 +51,7 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
     await relay.stop();
     expect(publisher.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 120 }, (_, i) => i));
     expect(await checkpoints.load('relay')).toBe(120);
+    expect([...publisher.origins]).toEqual([event(0).eventId]); // the log's first event names the log, in every batch
   });
 
   it('starts again from the checkpoint after a stop: nothing skipped, nothing acknowledged republished', async () => {
@@ -65,5 +68,6 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
     await waitFor(() => relay.publishedUpTo === 40);
     await relay.stop();
     expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
+    expect([...second.origins]).toEqual([event(0).eventId]); // a relay resuming mid-log names the same log
   });
 });

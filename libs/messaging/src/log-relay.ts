@@ -37,6 +37,8 @@ export class LogRelay {
   private saving?: Promise<void>;
   /** The log's head when this relay started: what a start's readiness waits to see published. */
   private startHead = 0;
+  /** The id of the log's first event, sent with every event: consumers tell logs apart by it (AppliedWatermarks). */
+  private origin?: string;
 
   constructor(
     private readonly store: EventStore,
@@ -136,7 +138,8 @@ export class LogRelay {
     for (let attempt = 1; !this.stopped || attempt === 1; attempt++) {
       try {
         this.inFlight = true;
-        await this.publisher.publish(this.topic, batch);
+        this.origin ??= (await this.store.readAll(0, 1))[0]?.eventId;
+        await this.publisher.publish(this.topic, batch, this.origin);
         this.acked = batch[batch.length - 1].position;
         this.publishedCount += batch.length;
         this.saveCheckpoint();

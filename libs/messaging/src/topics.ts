@@ -48,6 +48,8 @@ export const EventHeaders = {
   correlationId: 'correlation-id',
   causationId: 'causation-id',
   recordedAt: 'recorded-at',
+  /** The id of the first event of the log that published it: which log a position belongs to. */
+  logOrigin: 'log-origin',
 } as const;
 
 /** Headers a dead letter adds to the original ones. */

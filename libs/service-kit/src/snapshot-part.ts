@@ -1,6 +1,6 @@
 /**
  * A piece of in-memory state that the embedded start keeps across restarts (docs/scale.md): the
- * read store, a replica fed by the in-process bus, a consumer's applied ids, a write-side view.
+ * read store, a replica fed by the in-process bus, what a consumer has applied, a write-side view.
  * The embedded start writes every part's state into one snapshot under DATA_DIR at a quiet moment
  * (no relay publishing) and at shutdown, and gives it back at the next start before any relay or
  * subscription runs, so that a start reads the logs' tails only. Distributed, the parts fed by an

@@ -67,10 +67,10 @@ export class InProcessBus {
     return () => groups.delete(group);
   }
 
-  async publish(topic: string, events: RecordedEvent[]): Promise<void> {
+  async publish(topic: string, events: RecordedEvent[], origin?: string): Promise<void> {
     await this.opened;
     for (const event of events) {
-      const message = toMessage(event);
+      const message = toMessage(event, origin);
       for (const subscriber of [...(this.subscribers.get(topic)?.values() ?? [])]) await subscriber(message);
     }
   }
@@ -88,8 +88,8 @@ export class InProcessBus {
 export class InProcessEventPublisher implements EventPublisher {
   constructor(private readonly bus: InProcessBus) {}
 
-  publish(topic: string, events: RecordedEvent[]): Promise<void> {
-    return this.bus.publish(topic, events);
+  publish(topic: string, events: RecordedEvent[], origin?: string): Promise<void> {
+    return this.bus.publish(topic, events, origin);
   }
 
   async close(): Promise<void> {}

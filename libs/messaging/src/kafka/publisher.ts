@@ -36,7 +36,7 @@ export class KafkaEventPublisher implements EventPublisher {
     this.topics = new TopicsOnce(() => kafka);
   }
 
-  async publish(topic: string, events: RecordedEvent[]): Promise<void> {
+  async publish(topic: string, events: RecordedEvent[], origin?: string): Promise<void> {
     if (events.length === 0) return;
     this.connected ??= this.producer.connect().catch((error) => {
       this.connected = undefined; // try connecting again on the next publish
@@ -44,7 +44,7 @@ export class KafkaEventPublisher implements EventPublisher {
     });
     await this.connected;
     await this.topics.ensure({ topic });
-    await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: events.map(toMessage) });
+    await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: events.map((event) => toMessage(event, origin)) });
   }
 
   async close(): Promise<void> {

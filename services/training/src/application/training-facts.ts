@@ -26,35 +26,30 @@ interface TrainingFactsState {
   spells: PostSpell[];
   members: Map<string, MemberRow>;
   openPosts: Map<string, number[]>;
-  seen: Set<string>;
 }
 
 /**
  * Training's replica of organisation's tree and personnel's members and posts, fed only by their
  * published events (FactsSyncConsumer), never by a call: what enrolment checks, what compliance
  * counts and where scope is judged. In memory; the consumer replays both topics at each start
- * (unless the embedded start gave the facts back, SnapshotPart, and the topics' tails only), and
- * an event seen twice (by id) is applied once.
+ * (unless the embedded start gave the facts back, SnapshotPart, and the topics' tails only); a
+ * redelivered event is skipped by the consumers (eventsConsumer), before it reaches the facts.
  */
 @Injectable()
 export class TrainingFacts implements SnapshotPart {
   readonly snapshotName = 'training.facts';
-  readonly snapshotVersion = 1;
+  /** 2: without the ids of the events seen (the consumers skip a redelivery: eventsConsumer). */
+  readonly snapshotVersion = 2;
   placements: Placement[] = [];
   branches = new Map<string, BranchLife>();
   spells: PostSpell[] = [];
   private members = new Map<string, MemberRow>();
   /** Each member's posts still held, so that a departure or an enrolment costs the same however many spells history holds. */
   private openPosts = new Map<string, PostSpell[]>();
-  private seen = new Set<string>();
   /** The units placed so far: whether a unit is known costs the same however large the tree. */
   private units = new Set<string>();
 
   apply(event: FactEvent): void {
-    if (event.eventId !== undefined) {
-      if (this.seen.has(event.eventId)) return;
-      this.seen.add(event.eventId);
-    }
     const on = event.metadata?.effectiveDate ?? null;
     const at = event.recordedAt === undefined ? null : new Date(event.recordedAt).getTime();
     this.applyOrganisation(event as OrganisationEvent, on, at);
@@ -123,7 +118,6 @@ export class TrainingFacts implements SnapshotPart {
       spells: this.spells.map((spell) => ({ ...spell })),
       members: new Map(this.members),
       openPosts: new Map([...this.openPosts].map(([memberId, open]) => [memberId, open.map((spell) => indexOf.get(spell)!)])),
-      seen: new Set(this.seen),
     };
   }
 
@@ -134,7 +128,6 @@ export class TrainingFacts implements SnapshotPart {
     this.spells = s.spells.map((spell) => ({ ...spell }));
     this.members = new Map(s.members);
     this.openPosts = new Map([...s.openPosts].map(([memberId, open]) => [memberId, open.map((i) => this.spells[i])]));
-    this.seen = new Set(s.seen);
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
   }
 
@@ -150,11 +143,6 @@ export class TrainingFacts implements SnapshotPart {
   private updateMember(memberId: string, change: Partial<MemberRow>) {
     const m = this.members.get(memberId);
     if (m) this.members.set(memberId, { ...m, ...change });
-  }
-
-  /** Whether this event (by id) has been applied: how a test knows the consumers have caught up. */
-  hasSeen(eventId: string): boolean {
-    return this.seen.has(eventId);
   }
 
   knowsUnit(unitId: string): boolean {

@@ -78,12 +78,4 @@ describe('compliance of residential-branch secretaries', () => {
     expect(late.when('qp', 2024, '2024-02-15', [], Date.parse('2024-02-15T00:00:00Z')).secretaries).toBe(2);
     expect(late.when('qp', 2024, '2024-02-15').secretaries).toBe(3);
   });
-
-  it('applies an event delivered twice once', () => {
-    const facts = new TrainingFacts();
-    const e = at('OfficerAppointed', { branchId: 'b1', memberId: 's1', role: 'secretary', startsOn: '2022-01-01' }, '2022-01-01');
-    facts.apply(e);
-    facts.apply(e);
-    expect(facts.spells).toHaveLength(1);
-  });
 });

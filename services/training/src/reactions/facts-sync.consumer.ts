@@ -6,11 +6,11 @@ import { TrainingReactions } from './training-reactions.service';
 /**
  * Training's one consumer group, over organisation's and personnel's topics. In memory like the
  * replica it feeds: it never commits, so each start reads both topics from their beginning (the
- * replica skips an event it has seen, the reactions' command ids append nothing twice).
+ * consumers skip an event applied before, the reactions' command ids append nothing twice).
  */
 export const FACTS_SYNC: ConsumerGroupSpec = { group: 'training.facts-sync', inMemory: true };
 
-const named = (consumer: Type<unknown>, name: string) => Object.defineProperty(consumer, 'name', { value: name }) as Type<unknown>;
+const named = <T>(consumer: Type<T>, name: string) => Object.defineProperty(consumer, 'name', { value: name }) as Type<T>;
 
 /** Organisation's events: the tree, and the reactions to mergers, splits and dissolutions. */
 export const OrganisationFactsConsumer = named(eventsConsumer('organisation', TrainingReactions, (r, event) => r.handle(event)), 'OrganisationFactsConsumer');
