@@ -68,6 +68,8 @@ interface StartFigures {
   caughtUpS?: number;
   rssMb?: number;
   peakMb?: number;
+  /** V8's heap in use (prom-client's nodejs_heap_size_used_bytes) when the RSS is read: what the process holds, without the heap's slack. */
+  heapMb?: number;
   handled?: number;
   expected?: number;
 }
@@ -204,6 +206,15 @@ async function main(): Promise<void> {
         return 0;
       }
     };
+    const heapUsedMb = async (r: Running): Promise<number | undefined> => {
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
+        const line = text.split('\n').find((l) => l.startsWith('nodejs_heap_size_used_bytes '));
+        return line ? Math.round(Number(line.split(' ').pop()) / 2 ** 20) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
     const topicOf = (s: Service) => `register.${namespace}.${s}.events`;
     const relayAt = async (s: Service): Promise<number> => {
       try {
@@ -276,7 +287,7 @@ async function main(): Promise<void> {
         await sleep(POLL_MS);
       }
       await sleep(SETTLE_MS);
-      for (const r of current) Object.assign(figures[r.proc], memoryOf(r.child.pid));
+      for (const r of current) Object.assign(figures[r.proc], memoryOf(r.child.pid), { heapMb: await heapUsedMb(r) });
       const heads2 = await Promise.all(SERVICES.map(async (s) => Number((await pg.query<{ m: string }>(`select coalesce(max(position), 0)::text as m from ${s}.events`)).rows[0].m)));
       say(`${round}: load average during the start ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (1-minute); logs' heads after it ${SERVICES.map((s, i) => `${s} ${heads2[i]}`).join(', ')}`);
       return figures;
@@ -321,8 +332,8 @@ async function main(): Promise<void> {
     say(`verification (POST /audit/verifications): ${verification.status} ok=${verdict.ok} in ${secondsSince(t0)} s ${JSON.stringify(verdict.logs?.map((l) => ({ service: l.service, ok: l.ok, problems: l.problems?.length, error: l.error })))}`);
     await stopAll('restart');
 
-    const cell = (f: StartFigures) => [f.readyS?.toFixed(1) ?? '-', f.caughtUpS?.toFixed(1) ?? '-', `${f.rssMb ?? '-'} (${f.peakMb ?? '-'})`];
-    const header = ['service', 'first: ready s', 'caught up s', 'RSS MB (peak)', 'handled', 'restart: ready s', 'caught up s', 'RSS MB (peak)', 'handled'];
+    const cell = (f: StartFigures) => [f.readyS?.toFixed(1) ?? '-', f.caughtUpS?.toFixed(1) ?? '-', `${f.rssMb ?? '-'} (${f.peakMb ?? '-'})`, String(f.heapMb ?? '-')];
+    const header = ['service', 'first: ready s', 'caught up s', 'RSS MB (peak)', 'heap MB', 'handled', 'restart: ready s', 'caught up s', 'RSS MB (peak)', 'heap MB', 'handled'];
     const rows = PROCS.map((p) => [p, ...cell(first[p]), String(first[p].handled ?? '-'), ...cell(again[p]), String(again[p].handled ?? '-')]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
