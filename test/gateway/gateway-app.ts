@@ -133,8 +133,10 @@ export function handOver(organisationLog: EventStore, reactions: OrganisationRea
   let handedOver = 0;
   return async () => {
     for (let page = await organisationLog.readAll(handedOver, 500); page.length > 0; page = await organisationLog.readAll(handedOver, 500)) {
-      for (const e of page) await reactions.handle(e);
-      handedOver = page[page.length - 1].position;
+      for (const e of page) {
+        await reactions.handle(e);
+        handedOver = e.position; // one by one: a failure mid-page hands over the rest only, as a consumer's watermark would
+      }
     }
   };
 }
@@ -160,8 +162,10 @@ export function trainingHandOver(organisationLog: EventStore, personnelLog: Even
   const handed = new Map<EventStore, number>();
   const feed = async (log: EventStore) => {
     for (let page = await log.readAll(handed.get(log) ?? 0, 500); page.length > 0; page = await log.readAll(handed.get(log) ?? 0, 500)) {
-      for (const e of page) await reactions.handle(e);
-      handed.set(log, page[page.length - 1].position);
+      for (const e of page) {
+        await reactions.handle(e);
+        handed.set(log, e.position); // one by one, as above: training's facts keep no ids of their own
+      }
     }
   };
   return async () => {
