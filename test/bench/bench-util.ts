@@ -1,4 +1,5 @@
 // Small, generic helpers shared by the benchmarks: time a loop, summarise it, print a table, save JSON.
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -118,4 +119,31 @@ export async function positionOf(log: { readAll(after: number, limit: number): P
     left -= events.length;
   }
   return after;
+}
+
+const children = new Set<ChildProcess>();
+let stopsChildren = false;
+
+/**
+ * A child process (a start being measured) that goes with the bench: when the bench is stopped
+ * (SIGINT, SIGTERM) its live children are sent SIGTERM and waited for (up to 30 s: a start writes
+ * its snapshot at shutdown) before it exits. Without it a killed bench left its starts running,
+ * one of them on a data folder the next run opened.
+ */
+export function ownChild(child: ChildProcess): ChildProcess {
+  if (!stopsChildren) {
+    stopsChildren = true;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopChildren().then(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15))));
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stopChildren(): Promise<void> {
+  const live = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = live.map((c) => new Promise<void>((done) => c.once('exit', () => done())));
+  for (const c of live) c.kill('SIGTERM');
+  await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 30_000))]);
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }

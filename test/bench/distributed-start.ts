@@ -37,6 +37,7 @@ import { mintToken } from '@register/auth';
 import { ensureTopics } from '@register/messaging';
 import { copyToPostgres, SERVICES } from '../scale/copy-to-postgres';
 import { freePort } from '../support/free-port';
+import { ownChild } from './bench-util';
 
 type Service = (typeof SERVICES)[number];
 type Proc = Service | 'gateway';
@@ -176,11 +177,13 @@ async function main(): Promise<void> {
       const dataDir = join(work, `dir-${proc}`);
       mkdirSync(dataDir, { recursive: true });
       const out = createWriteStream(join(work, `${proc}.${round}.log`));
-      const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', pathsFile, join(distRoot, `services/${proc}/src/main.js`)], {
-        cwd: work,
-        env: { ...baseEnv, DATA_DIR: dataDir, PORT: String(ports[proc].port), METRICS_PORT: String(ports[proc].metrics) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = ownChild(
+        spawn(process.execPath, ['--max-semi-space-size=64', '-r', pathsFile, join(distRoot, `services/${proc}/src/main.js`)], {
+          cwd: work,
+          env: { ...baseEnv, DATA_DIR: dataDir, PORT: String(ports[proc].port), METRICS_PORT: String(ports[proc].metrics) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
       child.stdout!.pipe(out);
       child.stderr!.pipe(out);
       const r: Running = { proc, child, port: ports[proc].port, metricsPort: ports[proc].metrics, startedAt: Date.now() };

@@ -18,14 +18,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { localSigningSecret, mintToken } from '@register/auth';
 import { pgliteClient, SqlEventStore } from '@register/event-store';
 import { anEvent } from '../support/events';
 import { openEmbedded } from '../scale/embedded-register';
 import { loadProvince, LoadResult } from '../scale/load-province';
-import { environment, percentile, printTable, round, writeResults } from './bench-util';
+import { environment, ownChild, percentile, printTable, round, writeResults } from './bench-util';
 import { freePort } from '../support/free-port';
 
 const FACTOR = Number(process.env.SCALE_FACTOR ?? 0.02);
@@ -69,7 +69,7 @@ interface Started {
 async function startEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', './scripts/paths.js', 'dist/services/embedded/src/main.js'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), REGISTER_RELAY: '', ...env }, stdio: 'ignore' });
+  const child = ownChild(spawn(process.execPath, ['--max-semi-space-size=64', '-r', './scripts/paths.js', 'dist/services/embedded/src/main.js'], { env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), REGISTER_RELAY: '', ...env }, stdio: 'ignore' }));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the embedded start exited with ${child.exitCode}`);
     const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
@@ -128,6 +128,9 @@ interface Stage {
   totalEvents: number;
   readyMs: number;
   rssMb: number;
+  /** The loader's garbage collection during the stage's load (PerformanceObserver 'gc' entries), and its heap in use after it. */
+  gcMs: number;
+  heapMb: number;
   /** The same start with the embedded snapshot off: every log replayed, as every start did before it. */
   replayReadyMs: number;
   replayRssMb: number;
@@ -161,11 +164,14 @@ async function main(): Promise<void> {
   const idle = await startEmbedded(empty);
   await stop(idle);
   rmSync(empty, { recursive: true, force: true });
-  const stages: Stage[] = [{ fraction: 0, load: { commands: 0, refused: 0, refusals: {}, seconds: 0, eventsBefore: 0, eventsAfter: 0, done: 0, total: 0 }, events: 0, eventsPerSec: 0, msPerEvent: 0, totalEvents: 0, readyMs: round(idle.readyMs, 0), rssMb: round(idle.rssMb, 0), replayReadyMs: round(idle.readyMs, 0), replayRssMb: round(idle.rssMb, 0) }];
+  const stages: Stage[] = [{ fraction: 0, load: { commands: 0, refused: 0, refusals: {}, seconds: 0, eventsBefore: 0, eventsAfter: 0, done: 0, total: 0 }, events: 0, eventsPerSec: 0, msPerEvent: 0, totalEvents: 0, readyMs: round(idle.readyMs, 0), rssMb: round(idle.rssMb, 0), gcMs: 0, heapMb: 0, replayReadyMs: round(idle.readyMs, 0), replayRssMb: round(idle.rssMb, 0) }];
   let readRows: ReadRow[] = [];
   for (const fraction of STAGES) {
     const register = await openEmbedded(dataDir);
+    const gcBefore = gcMs.total;
     const load = await loadProvince(register, { seed: SEED, factor: FACTOR, batch: BATCH, until: fraction * UNTIL, checkpointFile: join(dataDir, 'scale-checkpoint.json') });
+    const gcDuring = gcMs.total - gcBefore;
+    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
     await register.close();
     const events = load.eventsAfter - load.eventsBefore;
     // SCALE_REPLAY=off skips the start that replays every log (minutes at a province's size).
@@ -175,11 +181,17 @@ async function main(): Promise<void> {
     const started = await startEmbedded(dataDir);
     if (fraction === 1) readRows = await reads(started, dataDir);
     await stop(started);
-    stages.push({ fraction, load, events, eventsPerSec: round(events / load.seconds, 1), msPerEvent: round((load.seconds * 1000) / Math.max(1, events), 2), totalEvents: load.eventsAfter, readyMs: round(started.readyMs, 0), rssMb: round(started.rssMb, 0), replayReadyMs: round(replay.readyMs, 0), replayRssMb: round(replay.rssMb, 0) });
+    stages.push({ fraction, load, events, eventsPerSec: round(events / load.seconds, 1), msPerEvent: round((load.seconds * 1000) / Math.max(1, events), 2), totalEvents: load.eventsAfter, readyMs: round(started.readyMs, 0), rssMb: round(started.rssMb, 0), gcMs: round(gcDuring, 0), heapMb: round(heapMb, 0), replayReadyMs: round(replay.readyMs, 0), replayRssMb: round(replay.rssMb, 0) });
   }
   report(raw, stages, readRows);
   console.log(`\nsaved to ${writeResults('scale', { environment: environment(), factor: FACTOR, until: UNTIL, seed: SEED, rawBatchEventsPerSec: round(raw, 0), stages, reads: readRows })}`);
 }
+
+/** Milliseconds of garbage collection in this process since the bench started. */
+const gcMs = { total: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs.total += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 
 function report(raw: number, stages: Stage[], readRows: ReadRow[]): void {
   const loaded = stages.filter((s) => s.fraction > 0);
@@ -187,6 +199,11 @@ function report(raw: number, stages: Stage[], readRows: ReadRow[]): void {
     ['stage', 'events in log', 'loaded', 'events/s', 'raw batch events/s', 'ratio', 'ms/event', 'vs 10%', 'refused'],
     loaded.map((s) => [`${s.fraction * 100}%`, s.totalEvents, s.events, s.eventsPerSec, round(raw, 0), round(s.eventsPerSec / raw, 4), s.msPerEvent, loaded[0].msPerEvent ? round(s.msPerEvent / loaded[0].msPerEvent, 2) : '—', s.load.refused]),
     'Loading through the command paths (embedded start, in-process inject) vs the raw batch append of the same store',
+  );
+  printTable(
+    ['stage', 'events in log', 'ms/event', 'GC ms/event', 'GC share', 'other ms/event', 'loader heap MB'],
+    loaded.map((s) => [`${s.fraction * 100}%`, s.totalEvents, s.msPerEvent, round(s.gcMs / Math.max(1, s.events), 3), round(s.gcMs / Math.max(1, s.load.seconds * 1000), 3), round(s.msPerEvent - s.gcMs / Math.max(1, s.events), 3), s.heapMb]),
+    "Where the loader's time goes: its garbage collection during each stage's load (the register's read models and views are in its heap)",
   );
   printTable(
     ['stage', 'events in log', 'ready (ms)', 'vs empty', 'RSS (MB)', 'vs empty', 'replaying: ready (ms)', 'RSS (MB)'],
