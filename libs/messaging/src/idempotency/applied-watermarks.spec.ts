@@ -28,11 +28,19 @@ describe('AppliedWatermarks', () => {
     expect(applied.size.failed).toBe(0);
   });
 
-  it('given a recent event, when it comes on another lane (sent again after the origin header appeared), then it is known by its id', () => {
+  it('given a recent event of no known log, when it comes on a lane (sent again after the origin header appeared), then it is known by its id', () => {
     const applied = new AppliedWatermarks();
-    applied.recordApplied(at(7), ':0');
+    applied.recordApplied(at(7), undefined);
     expect(applied.isApplied(at(7), 'log-a:0')).toBe(true);
     expect(applied.isRecentlyApplied('e7')).toBe(true);
+  });
+
+  it('given events of no known log (no origin header), when another such log brings lower positions, then only their ids decide', () => {
+    const applied = new AppliedWatermarks();
+    applied.recordApplied(at(900, 'a-900'), undefined);
+    expect(applied.isApplied(at(3, 'b-3'), undefined)).toBe(false);
+    expect(applied.isApplied(at(900, 'a-900'), undefined)).toBe(true);
+    expect(applied.size.lanes).toBe(0);
   });
 
   it('holds lanes and a bounded number of ids, however long the log', () => {

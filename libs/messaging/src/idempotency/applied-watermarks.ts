@@ -24,9 +24,10 @@ export const RECENT_APPLIED_IDS = 10_000;
  * replayed): they are kept by id until they are applied. The origin keeps apart two logs that
  * number their events alike (a log rebuilt from nothing, publishing on the same topic).
  *
- * The last RECENT_APPLIED_IDS ids are kept too: they answer `hasApplied` by id alone, and they
- * still recognise an event re-sent on another lane (a batch published before the origin header
- * existed, sent again with it).
+ * The last RECENT_APPLIED_IDS ids are kept too: they answer `hasApplied` by id alone, recognise an
+ * event re-sent on another lane (a batch published before the origin header existed, sent again
+ * with it), and are all there is for an event of no known log (`lane` undefined: a message without
+ * the header, whose position may be another log's; a test's events published by hand).
  */
 export class AppliedWatermarks {
   private through = new Map<string, number>();
@@ -35,9 +36,10 @@ export class AppliedWatermarks {
 
   constructor(private readonly recentLimit = RECENT_APPLIED_IDS) {}
 
-  isApplied(event: PlacedEvent, lane: string): boolean {
+  isApplied(event: PlacedEvent, lane: string | undefined): boolean {
     if (this.failed.has(event.eventId)) return false;
-    return this.recent.has(event.eventId) || event.position <= (this.through.get(lane) ?? 0);
+    if (this.recent.has(event.eventId)) return true;
+    return lane !== undefined && event.position <= (this.through.get(lane) ?? 0);
   }
 
   /** Whether the event is among the recent ones applied: by id alone, for a test waiting on a replica. */
@@ -46,8 +48,8 @@ export class AppliedWatermarks {
   }
 
   /** Call once the event's effects are done. */
-  recordApplied(event: PlacedEvent, lane: string): void {
-    if (event.position > (this.through.get(lane) ?? 0)) this.through.set(lane, event.position);
+  recordApplied(event: PlacedEvent, lane: string | undefined): void {
+    if (lane !== undefined && event.position > (this.through.get(lane) ?? 0)) this.through.set(lane, event.position);
     this.failed.delete(event.eventId);
     this.recent.add(event.eventId);
     if (this.recent.size > this.recentLimit) this.recent.delete(this.recent.values().next().value as string);

@@ -4,15 +4,18 @@ import { EventHeaders } from '../topics';
 
 /**
  * The lane an event came on (AppliedWatermarks): the log that wrote it, by the relay's
- * `log-origin` header (empty for a message sent before the header existed), and the partition (the
- * in-process bus has one, in log order).
+ * `log-origin` header, and the partition (the in-process bus has one, in log order). Undefined
+ * without the header (a message sent before it existed, or by hand): its position may be any log's.
  */
-export function deliveryLane(context: unknown): string {
+export function deliveryLane(context: unknown): string | undefined {
   if (context instanceof KafkaContext) {
-    const origin = context.getMessage().headers?.[EventHeaders.logOrigin];
-    const text = Array.isArray(origin) ? origin[0] : origin;
-    return `${text === undefined ? '' : String(text)}:${context.getPartition()}`;
+    const raw = context.getMessage().headers?.[EventHeaders.logOrigin];
+    const origin = Array.isArray(raw) ? raw[0] : raw;
+    return origin === undefined || origin === null ? undefined : `${String(origin)}:${context.getPartition()}`;
   }
-  if (context instanceof InProcessContext) return `${context.getMessage().headers[EventHeaders.logOrigin] ?? ''}:0`;
-  return ':0';
+  if (context instanceof InProcessContext) {
+    const origin = context.getMessage().headers[EventHeaders.logOrigin];
+    return origin === undefined ? undefined : `${origin}:0`;
+  }
+  return undefined;
 }

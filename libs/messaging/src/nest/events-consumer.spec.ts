@@ -55,6 +55,15 @@ describe('eventsConsumer', () => {
     expect(replica.seen).toEqual([9, 4, 2]);
   });
 
+  it('applies messages without an origin (published by hand, or before the header) by their ids: another log\'s lower positions are new', async () => {
+    const bare = (e: RecordedEvent) => new InProcessContext(['topic', toMessage(e)]);
+    await consumer.onEvent(event(500), bare(event(500)));
+    const otherLog = { ...event(1), eventId: 'other-1' } as RecordedEvent;
+    await consumer.onEvent(otherLog, bare(otherLog));
+    await consumer.onEvent(event(500), bare(event(500)));
+    expect(replica.seen).toEqual([500, 1]);
+  });
+
   it('given an attempt that failed while later events were applied, when it is delivered again, then it runs', async () => {
     replica.failNext = true;
     await expect(consumer.onEvent(event(1), inProcess(event(1)))).rejects.toThrow('replica away');
