@@ -40,6 +40,28 @@ describe('a view\'s snapshots', () => {
     expect(await none.restore()).toBeUndefined();
   });
 
+  it('pause after a snapshot at least costTimes as long as it took: a larger view is snapshotted less often', async () => {
+    const slowStore = new MemoryStore();
+    const save = slowStore.save.bind(slowStore);
+    slowStore.save = async (name, snapshot) => (await new Promise((resolve) => setTimeout(resolve, 40)), save(name, snapshot));
+    const snapshots = new Snapshots(slowStore, 'v@1', codec, { everyEvents: 1, everyMs: 0, costTimes: 100 });
+    snapshots.applied(1, new Set([1]));
+    await snapshots.flush(1, new Set([1])); // the first took ≥ 40 ms: the next is due ≥ 4 s after it began
+    const started = Date.now();
+    for (let p = 2; Date.now() - started < 250; p++) {
+      snapshots.applied(p, new Set([p]));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(slowStore.saved.map(([, s]) => s.position)).toEqual([1]);
+    const fast = new MemoryStore();
+    const cheap = new Snapshots(fast, 'v@1', codec, { everyEvents: 1, everyMs: 0, costTimes: 10 });
+    for (let p = 1; p <= 5; p++) {
+      cheap.applied(p, new Set([p]));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(fast.saved.length).toBeGreaterThanOrEqual(4);
+  });
+
   it('report a failed save and go on', async () => {
     const errors: string[] = [];
     const failing: SnapshotStore = { load: async () => undefined, save: async () => Promise.reject(new Error('database away')) };

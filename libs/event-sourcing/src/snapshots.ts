@@ -28,9 +28,22 @@ export interface SnapshotPolicy {
   everyEvents: number;
   /** … and at least this long (ms): a snapshot costs the size of the view, so it is taken rarely. */
   everyMs: number;
+  /**
+   * … and at least this many times as long as the last snapshot took (encoded and saved). A
+   * snapshot's cost grows with the view while the events between two do not: a fixed pause made
+   * snapshots a share of the work that grew with the register (docs/scale.md). This bounds that
+   * share at 1/costTimes, whatever the view's size.
+   */
+  costTimes?: number;
 }
 
-const DEFAULT_POLICY: SnapshotPolicy = { everyEvents: 1000, everyMs: 10_000 };
+/**
+ * How many times as long as the last snapshot took a snapshotter waits before the next: a bound of
+ * 1/20 on the share of the work spent on snapshots, whatever the size of what is snapshotted.
+ */
+export const SNAPSHOT_COST_TIMES = 20;
+
+const DEFAULT_POLICY: SnapshotPolicy = { everyEvents: 1000, everyMs: 10_000, costTimes: SNAPSHOT_COST_TIMES };
 
 /**
  * A view's snapshots: `restore` on start, `applied` after each event (takes a snapshot now and then,
@@ -42,6 +55,8 @@ export class Snapshots<S> {
   private lastAt = Date.now();
   private saving: Promise<void> = Promise.resolve();
   private lastSaved = -1;
+  /** The pause due after the last snapshot: everyMs, or more for a snapshot that cost more (costTimes). */
+  private pauseMs: number;
 
   constructor(
     private readonly store: SnapshotStore | undefined,
@@ -49,7 +64,9 @@ export class Snapshots<S> {
     private readonly codec: SnapshotCodec<S>,
     private readonly policy: SnapshotPolicy = DEFAULT_POLICY,
     private readonly onError: (error: Error) => void = () => undefined,
-  ) {}
+  ) {
+    this.pauseMs = policy.everyMs;
+  }
 
   async restore(): Promise<Snapshot<S> | undefined> {
     const found = await this.store?.load(this.name);
@@ -61,7 +78,7 @@ export class Snapshots<S> {
   /** After the view applied `count` events up to `position`: a snapshot when enough events and time have passed. */
   applied(position: number, state: S, count = 1): void {
     this.sinceEvents += count;
-    if (!this.store || this.sinceEvents < this.policy.everyEvents || Date.now() - this.lastAt < this.policy.everyMs) return;
+    if (!this.store || this.sinceEvents < this.policy.everyEvents || Date.now() - this.lastAt < this.pauseMs) return;
     this.take(position, state);
   }
 
@@ -72,10 +89,18 @@ export class Snapshots<S> {
   }
 
   private take(position: number, state: S) {
+    const started = performance.now();
     const snapshot = { position, state: this.codec.encode(state) };
+    const encodeMs = performance.now() - started;
     this.sinceEvents = 0;
     this.lastAt = Date.now();
     this.lastSaved = position;
-    this.saving = this.saving.then(() => this.store!.save(this.name, snapshot)).catch((error: Error) => this.onError(error));
+    this.saving = this.saving
+      .then(async () => {
+        const saveStarted = performance.now();
+        await this.store!.save(this.name, snapshot);
+        this.pauseMs = Math.max(this.policy.everyMs, (this.policy.costTimes ?? 0) * (encodeMs + performance.now() - saveStarted));
+      })
+      .catch((error: Error) => this.onError(error));
   }
 }

@@ -15,6 +15,7 @@ export function pgliteClient(db: PGlite): SqlClient {
     listen: (channel, listener) => db.listen(channel, (payload) => listener(payload)) as Promise<() => Promise<void>>,
     notifiesEveryAppend: true,
     answersInThread: true,
+    noAutovacuum: true,
   };
 }
 

@@ -20,6 +20,11 @@ export interface SqlClient {
    * went unrenewed). readAll then takes one turn of the event loop after each full page (more to come).
    */
   answersInThread?: boolean;
+  /**
+   * True when the database runs no autovacuum (PGlite): nothing analyses its tables or reclaims
+   * their dead rows unless the stores do (LogStatistics, SqlSnapshotStore.save).
+   */
+  noAutovacuum?: boolean;
   /** Pages of `<schema>.events` read ahead on another thread (node-postgres: its own connection); absent on PGlite. */
   readAhead?(schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]): AsyncIterable<RecordedEvent[]>;
 }

@@ -20,6 +20,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '@register/event-sourcing';
+import { LogStatistics } from './log-statistics';
 import { decodePage, PAGE_JSON, typedPageJson } from './read-ahead';
 import { SqlClient } from './sql-client';
 import { SqlLogChain } from './sql-log-chain';
@@ -58,6 +59,8 @@ export class SqlEventStore implements EventStore {
   private told = 0;
   private unlisten?: Promise<() => Promise<void>>;
   private live?: GlobalLogSource;
+  /** Kept by the store where the database does not keep them (PGlite). */
+  private statistics?: LogStatistics;
 
   readonly readPages?: (after: number, pageSize: number, until?: number, options?: ReadAllOptions) => AsyncIterable<RecordedEvent[]>;
 
@@ -75,6 +78,7 @@ export class SqlEventStore implements EventStore {
     const store = new SqlEventStore(sql, schema);
     await store.chain.hashExisting();
     await store.chain.startVersion2();
+    if (sql.noAutovacuum) store.statistics = await LogStatistics.open(sql, schema);
     return store;
   }
 
@@ -230,6 +234,7 @@ export class SqlEventStore implements EventStore {
 
   /** Wakes the subscribers, unless they were already told of this position (positions commit in order). */
   private tell(position?: number): void {
+    if (position !== undefined) this.statistics?.grew(position);
     if (position !== undefined && position <= this.told) return;
     if (position !== undefined) this.told = position;
     this.appended.emit('appended');
@@ -269,6 +274,7 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     const stop = await this.unlisten;
     await stop?.();
+    await this.statistics?.settled();
     await this.sql.close();
   }
 
