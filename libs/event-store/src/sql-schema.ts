@@ -121,6 +121,14 @@ create table if not exists ${schema}.events (
   unique (stream_id, revision)
 );
 
+-- The planner never filters on an event's body: analysing it only cost time (a sample of wide jsonb
+-- values read and compared; 605 → 266 ms for a 524k-event log on PGlite, LogStatistics).
+do $stats$ begin
+  if exists (select 1 from pg_attribute where attrelid = '${schema}.events'::regclass and attname in ('data', 'metadata') and attstattarget is distinct from 0) then
+    alter table ${schema}.events alter column data set statistics 0, alter column metadata set statistics 0;
+  end if;
+end $stats$;
+
 -- A command is its caller's (caller: who sent the Idempotency-Key; '' for the register's own ids).
 create table if not exists ${schema}.commands (
   caller      text not null default '',
