@@ -11,4 +11,5 @@ export * from './testing/decider-specification';
 export * from './testing/seeded-random';
 export * from './live-aggregate';
 export * from './snapshots';
+export * from './cost-pacing';
 export * from './keyed-turns';

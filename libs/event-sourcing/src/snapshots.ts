@@ -1,3 +1,5 @@
+import { COST_TIMES, CostPacing } from './cost-pacing';
+
 /**
  * A view folded from a log, saved with the position it was folded to, so that a start resumes
  * from there instead of replaying the log from its first event. The view's name carries the
@@ -29,21 +31,13 @@ export interface SnapshotPolicy {
   /** … and at least this long (ms): a snapshot costs the size of the view, so it is taken rarely. */
   everyMs: number;
   /**
-   * … and at least this many times as long as the last snapshot took (encoded and saved). A
-   * snapshot's cost grows with the view while the events between two do not: a fixed pause made
-   * snapshots a share of the work that grew with the register (docs/scale.md). This bounds that
-   * share at 1/costTimes, whatever the view's size.
+   * … and at least this many times as long as the last snapshot took (encoded and saved): its
+   * cost grows with the view (CostPacing).
    */
   costTimes?: number;
 }
 
-/**
- * How many times as long as the last snapshot took a snapshotter waits before the next: a bound of
- * 1/20 on the share of the work spent on snapshots, whatever the size of what is snapshotted.
- */
-export const SNAPSHOT_COST_TIMES = 20;
-
-const DEFAULT_POLICY: SnapshotPolicy = { everyEvents: 1000, everyMs: 10_000, costTimes: SNAPSHOT_COST_TIMES };
+const DEFAULT_POLICY: SnapshotPolicy = { everyEvents: 1000, everyMs: 10_000, costTimes: COST_TIMES };
 
 /**
  * A view's snapshots: `restore` on start, `applied` after each event (takes a snapshot now and then,
@@ -55,8 +49,7 @@ export class Snapshots<S> {
   private lastAt = Date.now();
   private saving: Promise<void> = Promise.resolve();
   private lastSaved = -1;
-  /** The pause due after the last snapshot: everyMs, or more for a snapshot that cost more (costTimes). */
-  private pauseMs: number;
+  private readonly pacing: CostPacing;
 
   constructor(
     private readonly store: SnapshotStore | undefined,
@@ -65,7 +58,7 @@ export class Snapshots<S> {
     private readonly policy: SnapshotPolicy = DEFAULT_POLICY,
     private readonly onError: (error: Error) => void = () => undefined,
   ) {
-    this.pauseMs = policy.everyMs;
+    this.pacing = new CostPacing(policy.costTimes ?? 0);
   }
 
   async restore(): Promise<Snapshot<S> | undefined> {
@@ -78,7 +71,7 @@ export class Snapshots<S> {
   /** After the view applied `count` events up to `position`: a snapshot when enough events and time have passed. */
   applied(position: number, state: S, count = 1): void {
     this.sinceEvents += count;
-    if (!this.store || this.sinceEvents < this.policy.everyEvents || Date.now() - this.lastAt < this.pauseMs) return;
+    if (!this.store || this.sinceEvents < this.policy.everyEvents || Date.now() - this.lastAt < this.policy.everyMs || !this.pacing.due) return;
     this.take(position, state);
   }
 
@@ -99,7 +92,7 @@ export class Snapshots<S> {
       .then(async () => {
         const saveStarted = performance.now();
         await this.store!.save(this.name, snapshot);
-        this.pauseMs = Math.max(this.policy.everyMs, (this.policy.costTimes ?? 0) * (encodeMs + performance.now() - saveStarted));
+        this.pacing.ran(started, encodeMs + performance.now() - saveStarted);
       })
       .catch((error: Error) => this.onError(error));
   }

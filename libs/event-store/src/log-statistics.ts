@@ -1,3 +1,4 @@
+import { CostPacing } from '@register/event-sourcing';
 import { SqlClient } from './sql-client';
 
 /** When a log's tables are analysed again (LogStatistics). */
@@ -27,8 +28,7 @@ export const DEFAULT_ANALYSE_POLICY: AnalysePolicy = { baseRows: 10_000, share: 
  */
 export class LogStatistics {
   private running?: Promise<void>;
-  /** When the last analysis began (performance.now()) and how long it took. */
-  private last?: { at: number; tookMs: number };
+  private readonly pacing: CostPacing;
 
   private constructor(
     private readonly sql: Pick<SqlClient, 'query' | 'exec'>,
@@ -36,7 +36,9 @@ export class LogStatistics {
     /** The log's head at the last analysis (its rows then, near enough: positions are dense). */
     private analysedAt: number,
     private readonly policy: AnalysePolicy,
-  ) {}
+  ) {
+    this.pacing = new CostPacing(policy.costTimes);
+  }
 
   static async open(sql: Pick<SqlClient, 'query' | 'exec'>, schema: string, policy = DEFAULT_ANALYSE_POLICY): Promise<LogStatistics> {
     const { rows } = await sql.query<{ tuples: number | string; head: number | string | null }>(
@@ -51,12 +53,12 @@ export class LogStatistics {
   /** The log's head is now `head`: its tables are analysed if it grew enough since the last time. */
   grew(head: number): void {
     if (this.running || head - this.analysedAt < this.policy.baseRows + this.policy.share * this.analysedAt) return;
-    if (this.last && performance.now() - this.last.at < this.policy.costTimes * this.last.tookMs) return;
+    if (!this.pacing.due) return;
     const at = performance.now();
     this.running = this.analyse()
       .then(() => {
         this.analysedAt = head;
-        this.last = { at, tookMs: performance.now() - at };
+        this.pacing.ran(at);
       })
       .catch(() => undefined) // tried again at the next append: statistics only steer the planner
       .finally(() => (this.running = undefined));

@@ -3,7 +3,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
-import { EventStore, SNAPSHOT_COST_TIMES } from '@register/event-sourcing';
+import { CostPacing, EventStore } from '@register/event-sourcing';
 import { CheckpointStore, LogRelay } from '@register/messaging';
 import { RegisterConfig } from './config';
 import { readSnapshotFile, SavedLog, SNAPSHOT_FORMAT, SnapshotFile, SnapshotHeader, writeSnapshotFile } from './embedded-snapshot-file';
@@ -38,8 +38,8 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private taking?: Promise<boolean>;
   private lastHeads?: Record<string, number>;
-  /** When the last snapshot began, and how long it took (ms). */
-  private last?: { at: number; tookMs: number };
+  /** Periodic snapshots no more often than their cost allows: it grows with what the register holds. */
+  private readonly pacing = new CostPacing();
   private abandoned = false;
   /** Whether this start resumed from a snapshot, and if not, why (for operators and tests). */
   restored = false;
@@ -107,8 +107,7 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
 
   private async periodic(): Promise<void> {
     try {
-      // Its cost grows with what the register holds while the period does not (SNAPSHOT_COST_TIMES).
-      if (this.last && Date.now() - this.last.at < SNAPSHOT_COST_TIMES * this.last.tookMs) return;
+      if (!this.pacing.due) return;
       const heads = await this.heads();
       if (this.lastHeads && Object.entries(heads).every(([service, head]) => this.lastHeads![service] === head)) return;
       await this.snapshot('periodic');
@@ -140,7 +139,7 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
     header.tookMs = Math.round(performance.now() - started);
     const size = await writeSnapshotFile(this.path, header, bytes);
     this.lastHeads = Object.fromEntries(Object.entries(logs).map(([service, log]) => [service, log.head]));
-    this.last = { at: Date.now() - (performance.now() - started), tookMs: performance.now() - started };
+    this.pacing.ran(started);
     this.logger.log(`${reason} snapshot: ${this.parts.length} parts, ${(size / 1e6).toFixed(1)} MB, ${Math.round(performance.now() - started)} ms`);
     return true;
   }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { deserialize, serialize } from 'node:v8';
 import type { GroupSnapshotRow } from '@register/event-store';
-import { SNAPSHOT_COST_TIMES } from '@register/event-sourcing';
+import { CostPacing } from '@register/event-sourcing';
 import type { HandledOffsets, ReliableKafkaServer, ResumableGroup } from '@register/messaging';
 import { partsRefusal, SnapshotPart } from './snapshot-part';
 
@@ -25,8 +25,8 @@ export class GroupSnapshots implements ResumableGroup {
   private timer?: NodeJS.Timeout;
   private taking?: Promise<boolean>;
   private handledAtLast = 0;
-  /** When the last snapshot began, and how long it took (ms). */
-  private last?: { at: number; tookMs: number };
+  /** Periodic snapshots no more often than their cost allows: it grows with the group's state. */
+  private readonly pacing = new CostPacing();
   private abandoned = false;
   /** Whether this start resumed from the saved row, and if not, why. */
   restored = false;
@@ -92,8 +92,7 @@ export class GroupSnapshots implements ResumableGroup {
   }
 
   private async periodic(): Promise<void> {
-    // A snapshot's cost grows with the group's state while the period does not (SNAPSHOT_COST_TIMES).
-    if (this.last && Date.now() - this.last.at < SNAPSHOT_COST_TIMES * this.last.tookMs) return;
+    if (!this.pacing.due) return;
     try {
       await this.snapshot('periodic');
     } catch (error) {
@@ -117,7 +116,7 @@ export class GroupSnapshots implements ResumableGroup {
     await (await this.store()).save(this.group, { versions, offsets: cut.offsets, states: cut.state });
     await server.commit(cut.offsets);
     this.handledAtLast = handled;
-    this.last = { at: Date.now() - (performance.now() - started), tookMs: performance.now() - started };
+    this.pacing.ran(started);
     this.logger.log(`${reason} snapshot: ${parts.length} parts, ${(cut.state.length / 1e6).toFixed(1)} MB, ${server.handled} messages handled since start, ${Math.round(performance.now() - started)} ms`);
     return true;
   }
