@@ -13,7 +13,7 @@ export interface AnalysePolicy {
 /**
  * A base larger than autovacuum's: below it the walk an unanalysed plan makes is short, while an
  * analysis of a small table reads all of it (analysing every 10% from 1,000 rows made the raw append
- * of bench:scale 2.4 times slower, docs/scale.md).
+ * of bench:scale 27% slower, docs/scale.md).
  */
 export const DEFAULT_ANALYSE_POLICY: AnalysePolicy = { baseRows: 10_000, share: 0.1, costTimes: 20 };
 
