@@ -1,4 +1,4 @@
-import { CostPacing } from '@register/event-sourcing';
+import { COST_TIMES, CostPacing } from '@register/event-sourcing';
 import { SqlClient } from './sql-client';
 
 /** When a log's tables are analysed again (LogStatistics). */
@@ -12,15 +12,15 @@ export interface AnalysePolicy {
 
 /**
  * A base larger than autovacuum's: below it the walk an unanalysed plan makes is short, while an
- * analysis of a small table reads all of it (analysing every 10% from 1,000 rows made the raw append
- * of bench:scale 27% slower, docs/scale.md).
+ * analysis of a small table reads all of it (a smaller base slowed the raw append measurably,
+ * docs/scale.md).
  */
-export const DEFAULT_ANALYSE_POLICY: AnalysePolicy = { baseRows: 10_000, share: 0.1, costTimes: 20 };
+export const DEFAULT_ANALYSE_POLICY: AnalysePolicy = { baseRows: 10_000, share: 0.1, costTimes: COST_TIMES };
 
 /**
  * The planner's statistics of a log's tables, kept as the log grows, for a database that has no
  * autovacuum to keep them (PGlite). Never analysed, a table has no row count, and the planner's
- * guesses can turn a lookup into a walk of the whole log: `stream_id = any(500 ids)` was read by
+ * guesses can turn a lookup into a walk of the whole log: `stream_id = any(a batch's ids)` was read by
  * walking every event in position order (no sort needed) rather than through the stream index,
  * a cost that grew with the log (docs/scale.md, "The loading's growth found"). The schema's tables
  * are analysed at open when they never were, then each time the log has grown enough (the

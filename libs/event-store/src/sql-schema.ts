@@ -121,8 +121,8 @@ create table if not exists ${schema}.events (
   unique (stream_id, revision)
 );
 
--- The planner never filters on an event's body: analysing it only cost time (a sample of wide jsonb
--- values read and compared; 605 → 266 ms for a 524k-event log on PGlite, LogStatistics).
+-- The planner never filters on an event's body: analysing it only cost time, most of an analysis
+-- (a sample of wide jsonb values read and compared; docs/scale.md, "The loading's growth found").
 do $stats$ begin
   if exists (select 1 from pg_attribute where attrelid = '${schema}.events'::regclass and attname in ('data', 'metadata') and attstattarget is distinct from 0) then
     alter table ${schema}.events alter column data set statistics 0, alter column metadata set statistics 0;

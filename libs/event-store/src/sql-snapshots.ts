@@ -38,7 +38,7 @@ export class SqlSnapshotStore implements SnapshotStore {
       [name, snapshot.position, JSON.stringify(snapshot.state)],
     );
     // Each save leaves the state it replaced as dead rows; without autovacuum they were never
-    // reclaimed, and the table grew by a whole state per save (227 MB for one 7 MB state).
+    // reclaimed, and the table grew by a whole state per save.
     if (this.sql.noAutovacuum) await this.sql.exec(`vacuum ${this.schema}.snapshots`);
   }
 }
