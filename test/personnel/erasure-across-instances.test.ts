@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { EventStore, EventToAppend } from '@register/event-sourcing';
 import { openPostgresEventStore } from '@register/event-store';
 import { PersonnelDirectory } from '../../services/personnel/src/application/personnel-directory';
@@ -76,13 +76,19 @@ const nameIn = async (store: EventStore, memberId: string) => {
   const [admitted] = await store.readStream(`member-${memberId}`);
   return { personal: (admitted.data as { personal: unknown }).personal, reason: admitted.metadata.reason };
 };
+/**
+ * A client of its own, ended before it answers: a pool's end() resolves before its connections have
+ * gone, and one still open when afterAll drops the database (with force) was told 57P01 with no one
+ * to hear it (a CI run failed so).
+ */
 const keyRow = async (memberId: string) => {
-  const pool = new Pool({ connectionString: url, max: 1 });
-  pool.on('error', () => undefined);
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
   try {
-    return (await pool.query<{ live: boolean }>('select key is not null as live from personnel.personal_data_keys where key_id = $1', [memberId])).rows[0]?.live;
+    return (await client.query<{ live: boolean }>('select key is not null as live from personnel.personal_data_keys where key_id = $1', [memberId])).rows[0]?.live;
   } finally {
-    await pool.end();
+    await client.end(); // resolves once the socket is closed
   }
 };
 

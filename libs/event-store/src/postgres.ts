@@ -14,10 +14,14 @@ export function postgresClient(config: PoolConfig): SqlClient {
     close: () => pool.end(),
     async listen(channel, listener) {
       const client = new Client(config);
-      await client.connect();
-      client.on('notification', (message) => listener(message.payload));
+      // Heard from the start: an error that arrives with the end of the handshake has a listener too.
       client.on('error', () => undefined); // a lost LISTEN only slows subscribers to their poll interval
-      await client.query(`listen ${channel}`);
+      client.on('notification', (message) => listener(message.payload));
+      await client.connect();
+      await client.query(`listen ${channel}`).catch(async (error: unknown) => {
+        await client.end().catch(() => undefined);
+        throw error;
+      });
       return () => client.end();
     },
     ...(config.connectionString ? { readAhead: (schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]) => readAheadPages(config.connectionString!, schema, after, pageSize, until, types) } : {}),

@@ -111,3 +111,33 @@ describe('SqlEventStore on PGlite: a read of some types', () => {
     await db.close();
   });
 });
+
+describe('SqlEventStore: a LISTEN that cannot start (the database away at that moment)', () => {
+  it('leaves its subscribers to their poll, tries again at the next watch, and closes the database all the same', async () => {
+    const db = await createPglite();
+    const client = pgliteClient(db);
+    let attempts = 0;
+    let closed = false;
+    const failing: SqlClient = {
+      ...client,
+      notifiesEveryAppend: false,
+      close: async () => void (closed = true),
+      listen: (channel, listener) => (++attempts === 1 ? Promise.reject(new Error('connection refused')) : client.listen!(channel, listener)),
+    };
+    try {
+      const store = await SqlEventStore.open(failing, 'register');
+      const seen: number[] = [];
+      const first = store.subscribe(0, (e) => void seen.push(e.position), { pollMs: 5 });
+      await store.append('s-1', [event(1)], 'no_stream');
+      while (seen.length < 1) await new Promise((resolve) => setTimeout(resolve, 5)); // by its poll
+      await new Promise((resolve) => setImmediate(resolve));
+      store.watch(() => undefined); // the LISTEN failed once: this watch starts it again
+      expect(attempts).toBe(2);
+      await first.stop();
+      await store.close();
+      expect(closed).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -227,9 +227,21 @@ export class SqlEventStore implements EventStore {
 
   /** Appends through this instance, and through any other on the same database (LISTEN/NOTIFY). */
   watch(listener: () => void): () => void {
-    this.unlisten ??= this.sql.listen?.(`${this.schema}_appended`, (payload) => this.tell(payload ? Number(payload) : undefined));
+    this.unlisten ??= this.listenForAppends();
     this.appended.on('appended', listener);
     return () => this.appended.off('appended', listener);
+  }
+
+  /**
+   * A LISTEN that cannot start (the database away at that moment) leaves the subscribers to their
+   * poll and is tried again by the next watch: it must not reject unheard, which ends the process,
+   * nor keep close() from closing the database.
+   */
+  private listenForAppends(): Promise<() => Promise<void>> | undefined {
+    return this.sql.listen?.(`${this.schema}_appended`, (payload) => this.tell(payload ? Number(payload) : undefined)).catch(() => {
+      this.unlisten = undefined;
+      return async () => undefined;
+    });
   }
 
   /** Wakes the subscribers, unless they were already told of this position (positions commit in order). */
