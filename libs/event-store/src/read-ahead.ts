@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { RecordedEvent } from '@register/event-sourcing';
+import { ISO_UTC } from './sql-schema';
 
 /** Pages a worker keeps ready ahead of the reader: enough to hide a query, bounded in memory. */
 const DEPTH = 3;
@@ -54,7 +55,7 @@ export async function* readAheadPages(connectionString: string, schema: string, 
  * toISOString gives; jsonb goes into the array as it is.
  */
 export const pageJson = (filter?: string) => `coalesce(json_agg(json_build_array(event_id, stream_id, revision, position, type, schema_version, data, metadata,
-        to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by position)${filter ? ` filter (where ${filter})` : ''}::text, '[]')`;
+        ${ISO_UTC('recorded_at')}) order by position)${filter ? ` filter (where ${filter})` : ''}::text, '[]')`;
 export const PAGE_JSON = pageJson();
 /** The page of the rows of the types in a query's parameter `$n` (ReadAllOptions), in one pass over the rows walked. */
 export const typedPageJson = (n: number) => pageJson(`type = any($${n}::text[])`);

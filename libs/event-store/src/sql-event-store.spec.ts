@@ -87,6 +87,76 @@ describe('SqlEventStore on PGlite: subscriptions woken by appends', () => {
   });
 });
 
+describe('SqlEventStore on PGlite: what it appended, handed to its subscribers', () => {
+  /** A subscriber that also looks at the log every 5 ms, so that it asks again when nothing is new. */
+  const collect = (store: SqlEventStore) => {
+    const seen: RecordedEvent[] = [];
+    const before = process.env.REGISTER_LOG_SAFETY_POLL_MS;
+    process.env.REGISTER_LOG_SAFETY_POLL_MS = '5';
+    const subscription = store.subscribe(0, (e) => void seen.push(e), { batchSize: 500, pollMs: 5 });
+    if (before === undefined) delete process.env.REGISTER_LOG_SAFETY_POLL_MS;
+    else process.env.REGISTER_LOG_SAFETY_POLL_MS = before;
+    const reached = async (position: number) => {
+      const deadline = Date.now() + 10_000;
+      while ((seen.at(-1)?.position ?? 0) < position) {
+        if (Date.now() > deadline) throw new Error(`the subscriber is at ${seen.at(-1)?.position}, not ${position}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    return { seen, reached, stop: () => subscription.stop() };
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it('gives them each event as a read of the log gives it, across a position rolled back, without reading it back', async () => {
+    const db = await database();
+    const store = await SqlEventStore.open(db.client, 'handed');
+    const reader = await SqlEventStore.open(db.client, 'handed'); // no subscribers: reads the log itself
+    const followers = collect(store);
+    try {
+      await store.append('a', [event(1)], 'no_stream');
+      await followers.reached(1);
+      await settle();
+      db.reset();
+      await store.append('a', [event(2), event(3), event(4)], 0);
+      const used = event(5);
+      await store.appendMany([{ streamId: 'b', expected: 'no_stream', events: [used] }, { streamId: 'c', expected: 'no_stream', events: [event(6), event(7)] }]);
+      await expect(store.append('d', [{ ...event(8), eventId: used.eventId }], 'no_stream')).rejects.toThrow(); // takes a position, then rolls back
+      const { position } = await store.append('a', [{ ...event(9), data: { i: 9, at: new Date('2026-12-05T01:02:03Z'), gone: undefined, name: 'Chi đoàn thôn Thông Thụ' } }], 3);
+      await followers.reached(position);
+      await settle(); // polls at the head, answered from what was appended
+      expect(db.reads('handed')).toBe(0);
+      const logged = await reader.readAll(0, 100);
+      expect(logged.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+      expect(followers.seen).toEqual(logged);
+      expect(followers.seen.at(-1)!.data).toEqual({ i: 9, at: '2026-12-05T01:02:03.000Z', name: 'Chi đoàn thôn Thông Thụ' });
+    } finally {
+      await followers.stop();
+      await db.close();
+    }
+  });
+
+  it('gives them every event exactly once, in order, when another store appends to the same log in between', async () => {
+    const db = await database();
+    const store = await SqlEventStore.open(db.client, 'shared');
+    const other = await SqlEventStore.open(db.client, 'shared');
+    const followers = collect(store);
+    try {
+      let last = 0;
+      for (let i = 0; i < 60; i++) {
+        const writer = i % 3 === 2 ? other : store;
+        last = (await (i % 4 === 0 ? writer.appendMany([{ streamId: `m-${i}`, expected: 'no_stream', events: [event(i), event(i)] }]) : Promise.all([writer.append(`s-${i}`, [event(i)], 'no_stream')])))[0].position;
+        if (i % 7 === 0) await followers.reached(last);
+      }
+      await followers.reached(last);
+      await settle();
+      expect(followers.seen).toEqual(await other.readAll(0, 1000));
+    } finally {
+      await followers.stop();
+      await db.close();
+    }
+  });
+});
+
 describe('SqlEventStore on PGlite: a read of some types', () => {
   it('walks the log window after window: a rare type across 2,500 events comes in pages of the limit, a short page only at the end', async () => {
     const db = await database();

@@ -22,6 +22,7 @@ import {
 } from '@register/event-sourcing';
 import { LogStatistics } from './log-statistics';
 import { decodePage, PAGE_JSON, typedPageJson } from './read-ahead';
+import { AppendedRows, AppendedStream, RecentAppends } from './recent-appends';
 import { SqlClient } from './sql-client';
 import { SqlLogChain } from './sql-log-chain';
 import { schemaSql } from './sql-schema';
@@ -55,6 +56,11 @@ const TYPED_WINDOW = 1000;
 /** The event log on PostgreSQL's SQL, for both node-postgres and PGlite. See sql-schema.ts for ordering. */
 export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
+  /** What this store appended last, kept while it has subscribers, so that they need not read it back. */
+  private readonly recent = new RecentAppends();
+  /** Appends of this store under way, and the highest position a NOTIFY told of meanwhile (see heard). */
+  private appending = 0;
+  private heardMeanwhile = 0;
   /** The last position subscribers were told of: an append is told once, by this store or by the NOTIFY, whichever comes first. */
   private told = 0;
   private unlisten?: Promise<() => Promise<void>>;
@@ -95,16 +101,23 @@ export class SqlEventStore implements EventStore {
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const expectedNumber = expected === 'any' ? -2 : expected === 'no_stream' ? -1 : expected;
+    const json = JSON.stringify(events);
+    this.appending++;
     try {
-      const { rows } = await this.sql.query<{ out_revision: string; out_position: string }>(
+      const { rows } = await this.sql.query<AppendRow>(
         `select * from ${this.schema}.append_events($1, $2, $3::jsonb, $4, $5, $6)`,
-        [streamId, expectedNumber, JSON.stringify(events), options.command?.commandId ?? null, options.command?.caller ?? '', options.command?.fingerprint ?? null],
+        [streamId, expectedNumber, json, options.command?.commandId ?? null, options.command?.caller ?? '', options.command?.fingerprint ?? null],
       );
-      const position = Number(rows[0].out_position);
+      const [row] = rows;
+      const revision = Number(row.out_revision);
+      const position = Number(row.out_position);
+      if (this.live) this.recent.add(appendedRows(row), [{ streamId, firstRevision: revision - events.length + 1, events: JSON.parse(json) }]);
       this.tell(position);
-      return { revision: Number(rows[0].out_revision), position };
+      return { revision, position };
     } catch (error) {
       throw this.translate(error, streamId, expected, options.command?.commandId);
+    } finally {
+      this.appendSettled();
     }
   }
 
@@ -120,13 +133,18 @@ export class SqlEventStore implements EventStore {
       caller: a.options?.command?.caller,
       fingerprint: a.options?.command?.fingerprint,
     }));
+    const json = JSON.stringify(items);
+    this.appending++;
     try {
-      const { rows } = await this.sql.query<{ out_stream: string; out_revision: string; out_position: string }>(`select * from ${this.schema}.append_streams($1::jsonb)`, [JSON.stringify(items)]);
-      const byStream = new Map(rows.map((r) => [r.out_stream, { revision: Number(r.out_revision), position: Number(r.out_position) }]));
+      const { rows } = await this.sql.query<AppendRow & { out_stream: string | null }>(`select * from ${this.schema}.append_streams($1::jsonb)`, [json]);
+      const byStream = new Map(rows.filter((r) => r.out_stream !== null).map((r) => [r.out_stream, { revision: Number(r.out_revision), position: Number(r.out_position) }]));
+      if (this.live) this.recent.add(appendedRows(rows.find((r) => r.out_stream === null)), appendedStreams(JSON.parse(json)));
       this.tell(Math.max(...[...byStream.values()].map((r) => r.position)));
       return appends.map((a) => byStream.get(a.streamId)!);
     } catch (error) {
       throw this.translate(error, `${appends.length} streams`, 'batch');
+    } finally {
+      this.appendSettled();
     }
   }
 
@@ -160,6 +178,8 @@ export class SqlEventStore implements EventStore {
    * reads of a live log are such polls.
    */
   async readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const recent = options?.types ? undefined : this.recent.after(after, limit, this.told);
+    if (recent) return recent;
     const events = options?.types
       ? await this.readTypedPage(after, limit, [...options.types])
       : this.sql.answersInThread
@@ -238,10 +258,27 @@ export class SqlEventStore implements EventStore {
    * nor keep close() from closing the database.
    */
   private listenForAppends(): Promise<() => Promise<void>> | undefined {
-    return this.sql.listen?.(`${this.schema}_appended`, (payload) => this.tell(payload ? Number(payload) : undefined)).catch(() => {
+    return this.sql.listen?.(`${this.schema}_appended`, (payload) => this.heard(payload ? Number(payload) : undefined)).catch(() => {
       this.unlisten = undefined;
       return async () => undefined;
     });
+  }
+
+  /**
+   * A NOTIFY. The database tells of an append before its caller has the answer (PGlite, during the
+   * query): while this store appends, the news waits for that append to settle, so that subscribers
+   * woken by it find the events in the recent appends rather than read them back.
+   */
+  private heard(position?: number): void {
+    if (position === undefined || this.appending === 0) return this.tell(position);
+    this.heardMeanwhile = Math.max(this.heardMeanwhile, position);
+  }
+
+  private appendSettled(): void {
+    this.appending--;
+    const heard = this.heardMeanwhile;
+    this.heardMeanwhile = 0;
+    if (heard) this.tell(heard);
   }
 
   /** Wakes the subscribers, unless they were already told of this position (positions commit in order). */
@@ -305,6 +342,24 @@ export class SqlEventStore implements EventStore {
     }
     return error;
   }
+}
+
+/** A row of append_events or append_streams (sql-schema.ts). */
+interface AppendRow {
+  out_revision: string;
+  out_position: string;
+  out_first_seq: string | number | null;
+  out_positions: (string | number)[] | null;
+  out_recorded: string[] | null;
+}
+
+function appendedRows(row: AppendRow | undefined): AppendedRows {
+  return { firstSeq: row?.out_first_seq == null ? null : Number(row.out_first_seq), positions: row?.out_positions ?? null, recorded: row?.out_recorded ?? null };
+}
+
+/** The batch as sent to append_streams, parsed again: each stream's events from its expected revision's next. */
+function appendedStreams(items: { stream: string; expected: number; events: EventToAppend[] }[]): AppendedStream[] {
+  return items.map((item) => ({ streamId: item.stream, firstRevision: item.expected + 1, events: item.events }));
 }
 
 /** What append_streams cannot take: an empty append, or a stream twice (its claim would count once). */

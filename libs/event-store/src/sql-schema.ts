@@ -15,6 +15,9 @@
  */
 export const APPEND_LOCK_KEY = 7_360_326; // any constant; 26 March is the union's founding day
 
+/** A recorded instant as the log gives it (stored to the millisecond): the text toISOString writes. */
+export const ISO_UTC = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** The hashes a log's first event chains from: version 1's (zeros) and version 2's (00…02). */
 const GENESIS_SQL = `'\\x${'00'.repeat(32)}'::bytea`;
 const GENESIS_V2_SQL = `'\\x${'00'.repeat(31)}02'::bytea`;
@@ -43,7 +46,7 @@ create index if not exists events_seq on ${schema}.events (seq);
 create or replace function ${schema}.event_entry(p_event_id uuid, p_stream text, p_revision bigint, p_type text, p_schema_version int, p_data jsonb, p_metadata jsonb, p_recorded_at timestamptz)
 returns text language sql stable parallel safe as $entry$
   select jsonb_build_array(p_event_id::text, p_stream, p_revision, p_type, p_schema_version, p_data, p_metadata,
-    to_char(p_recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
+    ${ISO_UTC('p_recorded_at')})::text
 $entry$;
 
 -- The chain as an aggregate: its first input is the hash to chain from, each next an entry.
@@ -154,6 +157,16 @@ do $upgrade$ begin
 end $upgrade$;
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text);
+-- The appends answer more columns than they did (each event's position, seq and recording, for
+-- the store's recent appends): a function's result cannot be replaced in place, so the older is dropped once.
+do $result$ begin
+  if exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+              where n.nspname = '${schema}' and p.proname in ('append_events', 'append_streams')
+                and pg_get_function_result(p.oid) not like '%out_recorded%') then
+    drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text, smallint);
+    drop function if exists ${schema}.append_streams(jsonb);
+  end if;
+end $result$;
 ${hashChainSql(schema)}
 
 ${appendEventsSql(schema)}
@@ -176,7 +189,8 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
          (select coalesce(p_chain_version, last.chain_version, 2)::smallint as version, last.seq,
                  case when coalesce(p_chain_version, last.chain_version, 2) = 2 then '\\x00'::bytea else '\\x'::bytea end as hash_lead,
                  coalesce(last.hash, case when coalesce(p_chain_version, last.chain_version, 2) = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end) as hash
-            from (select 1) always left join (select hash, seq, chain_version from events order by position desc limit 1) last on true) head;
+            from (select 1) always left join (select hash, seq, chain_version from events order by position desc limit 1) last on true) head
+    returning array[position], seq, array[${ISO_UTC('recorded_at')}] into positions, first_seq, recorded;
   else
     -- Several events: their entries are drawn in one statement; each hash depends on the one before,
     -- so a loop of one plain expression per event chains them (a window aggregate cost more, its step
@@ -192,10 +206,13 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
     for i in 1 .. n loop
       hashes[i] := sha256(hash_lead || hashes[i - 1] || entries[i]);
     end loop;
-    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
-    select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
-           e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
-    from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+    with inserted as (
+      insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
+      select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
+             e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
+      from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord
+      returning position, seq, recorded_at)
+    select array_agg(position order by seq), min(seq), array_agg(${ISO_UTC('recorded_at')} order by seq) into positions, first_seq, recorded from inserted;
   end if;
 `;
 
@@ -215,10 +232,13 @@ export const appendEventsSql = (schema: string, { chained = true } = {}) => `
 -- p_chain_version: the chain version to hash in (start_chain_version_2 alone gives it); null, the head's.
 create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text,
   p_chain_version smallint default null)
-returns table (out_revision bigint, out_position bigint)
+returns table (out_revision bigint, out_position bigint, out_first_seq bigint, out_positions bigint[], out_recorded text[])
 language plpgsql set search_path = ${schema} as $fn$
 declare
   n bigint := jsonb_array_length(p_events);
+  first_seq bigint;
+  positions bigint[];
+  recorded text[];
   current_revision bigint;
   last_position bigint;
   head_hash bytea;
@@ -255,7 +275,7 @@ ${chained ? chainedInsert : plainInsert}  last_position := currval('event_positi
     values (p_caller, p_command_id, p_stream, current_revision, last_position, p_fingerprint);
   end if;
   perform pg_notify('${schema}_appended', last_position::text);
-  return query select current_revision, last_position;
+  return query select current_revision, last_position, first_seq, positions, recorded;
 end
 $fn$;
 `;
@@ -270,7 +290,7 @@ $fn$;
  */
 const appendStreamsSql = (schema: string) => `
 create or replace function ${schema}.append_streams(p_appends jsonb)
-returns table (out_stream text, out_revision bigint, out_position bigint)
+returns table (out_stream text, out_revision bigint, out_position bigint, out_first_seq bigint, out_positions bigint[], out_recorded text[])
 language plpgsql set search_path = ${schema} as $fn$
 declare
   wanted int := jsonb_array_length(p_appends);
@@ -311,14 +331,17 @@ begin
          insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
          select nextval('event_position'), eid, stream_id, revision, type, sv, data, md, recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
            from ${schema}.batch_rows(p_appends) ev order by ord
-         returning stream_id, revision, position),
+         returning stream_id, revision, position, seq, recorded_at),
        last as (select stream_id, max(revision) as revision, max(position) as position from inserted group by stream_id),
        recorded as (
          insert into commands (caller, command_id, stream_id, revision, position, fingerprint)
          select coalesce(x->>'caller', ''), x->>'commandId', last.stream_id, last.revision, last.position, x->>'fingerprint'
            from jsonb_array_elements(p_appends) as t(x) join last on last.stream_id = x->>'stream'
           where x->>'commandId' is not null)
-  select last.stream_id, last.revision, last.position from last;
+  select last.stream_id, last.revision, last.position, null::bigint, null::bigint[], null::text[] from last
+  -- One row more, with no stream: the batch's events in chain order, for the store's recent appends.
+  union all
+  select null, null, null, min(seq), array_agg(position order by seq), array_agg(${ISO_UTC('recorded_at')} order by seq) from inserted;
   perform pg_notify('${schema}_appended', currval('event_position')::text);
 end
 $fn$;

@@ -1,0 +1,73 @@
+import { EventToAppend, RecordedEvent } from '@register/event-sourcing';
+
+/** Events kept: a few batches' worth, so that subscribers a page or two behind are answered too. */
+const KEPT = 5000;
+
+/** What an append function answers besides its revision: its events' chain numbers, positions and recording instants. */
+export interface AppendedRows {
+  firstSeq: number | null;
+  positions: readonly (number | string)[] | null;
+  recorded: readonly string[] | null;
+}
+
+/** One stream's events as appended, with the revision of its first. */
+export interface AppendedStream {
+  streamId: string;
+  firstRevision: number;
+  events: readonly EventToAppend[];
+}
+
+/**
+ * The events this store appended last, as a read of the log would give them, so that its
+ * subscribers' next page is answered without reading back what was just written (on PGlite most of
+ * a subscriber's cost; docs/scale.md). Kept only while provably whole: events are added in the
+ * chain's order (`seq`, which has no gaps, where positions may skip), and an append whose first
+ * event does not follow the last one kept starts the window again. So a subscriber at a position
+ * inside the window gets exactly the events after it; one before the window, or at its end, reads
+ * the log.
+ *
+ * Events come from the appended JSON parsed again, not from the caller's objects: what JSON keeps
+ * (no `undefined`, dates as text) and nothing shared with a caller that might change them. Their
+ * keys keep the caller's order, where a read gives jsonb's; nothing in the register reads an
+ * event's data by key order.
+ */
+export class RecentAppends {
+  private events: RecordedEvent[] = [];
+  private nextSeq = -1;
+
+  constructor(private readonly kept = KEPT) {}
+
+  /** Adds an append's events (streams in the order appended) with what the append function answered. */
+  add(rows: AppendedRows, streams: readonly AppendedStream[]): void {
+    const { firstSeq, positions, recorded } = rows;
+    if (firstSeq === null || !positions || !recorded) return this.forget();
+    const seq = Number(firstSeq);
+    if (seq !== this.nextSeq) this.events = [];
+    let i = 0;
+    for (const { streamId, firstRevision, events } of streams) {
+      events.forEach((e, k) => this.events.push({ ...e, streamId, revision: firstRevision + k, position: Number(positions[i]), recordedAt: recorded[i++] }));
+    }
+    this.nextSeq = seq + i;
+    if (this.events.length > 2 * this.kept) this.events = this.events.slice(-this.kept);
+  }
+
+  /** The events after `position`, at most `limit`, if the window holds all of them up to `head`; else undefined. */
+  after(position: number, limit: number, head: number): RecordedEvent[] | undefined {
+    const events = this.events;
+    const last = events.at(-1);
+    if (!last || head > last.position || position < events[0].position || position > last.position) return undefined;
+    let low = 0;
+    let high = events.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (events[mid].position > position) high = mid;
+      else low = mid + 1;
+    }
+    return events.slice(low, low + limit);
+  }
+
+  forget(): void {
+    this.events = [];
+    this.nextSeq = -1;
+  }
+}
