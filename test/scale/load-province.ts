@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
+import { timeLeft } from '@register/read-models';
 import { Command, PlanOptions, provincePlan } from './province-plan';
 import { Answer, Register } from './embedded-register';
 import { inParallel } from '../support/in-parallel';
@@ -60,9 +61,15 @@ export async function loadProvince(register: Register, options: LoadOptions): Pr
   let done = readCheckpoint(options.checkpointFile, options);
   const result: LoadResult = { commands: 0, refused: 0, refusals: {}, seconds: 0, eventsBefore: await register.events(), eventsAfter: 0, done, total };
   const headers = { first: { authorization: await register.bearer('scale-admin') }, second: { authorization: await register.bearer('scale-approver') } };
-  const bar = options.progress === false ? undefined : new SingleBar({ noTTYOutput: true, notTTYSchedule: 10_000, format: 'province {bar} {percentage}% | {value}/{total} commands | {rate}/s | refused {refused} | eta {eta_formatted}' });
-  bar?.start(total, done, { rate: 0, refused: 0 });
+  const bar = options.progress === false ? undefined : new SingleBar({ noTTYOutput: true, notTTYSchedule: 10_000, format: 'province {bar} {percentage}% | {value}/{total} commands | {rate}/s | refused {refused} | {left} left' });
+  bar?.start(total, done, { rate: 0, refused: 0, left: '…' });
   const t0 = performance.now();
+  const resumedAt = done;
+  // Time left to where this run stops (--until), at this run's own rate.
+  const progress = (value: number) => {
+    const seconds = (performance.now() - t0) / 1000;
+    return { rate: Math.round(result.commands / seconds), refused: result.refused, left: timeLeft(value - resumedAt, stopAt - resumedAt, seconds) };
+  };
   let position = 0;
   for (const group of provincePlan(options)) {
     const size = group.length + group.filter((c) => c.then).length;
@@ -73,11 +80,11 @@ export async function loadProvince(register: Register, options: LoadOptions): Pr
     let sent = 0;
     await inParallel(group, options.concurrency ?? 8, async (c) => {
       for (const followUp of await sendOne(register, c, headers, options.seed, result)) await sendOne(register, followUp, headers, options.seed, result);
-      if (++sent % 50 === 0) bar?.update(start + sent, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
+      if (++sent % 50 === 0) bar?.update(start + sent, progress(start + sent));
     });
     done = position;
     writeFileSync(options.checkpointFile, JSON.stringify({ seed: options.seed, factor: options.factor, batch: options.batch, done } satisfies Checkpoint));
-    bar?.update(done, { rate: Math.round(result.commands / ((performance.now() - t0) / 1000)), refused: result.refused });
+    bar?.update(done, progress(done));
   }
   bar?.stop();
   result.seconds = (performance.now() - t0) / 1000;

@@ -23,3 +23,4 @@ export * from './nest/read-stores';
 export * from './nest/read-models.module';
 export * from './testing/projection-specification';
 export * from './stores/shared-fields-store';
+export * from './cli/time-left';

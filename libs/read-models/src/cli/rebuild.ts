@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { timeLeft } from './time-left';
 import { Pool } from 'pg';
 import { EventSchemas, UpcastingEventStore } from '@register/event-sourcing';
 import { openPostgresEventStore } from '@register/event-store';
@@ -117,18 +118,18 @@ export async function runRebuildCli(argv: string[], out: (line: string) => void 
 /** events done, rate and time left; the bar measures log positions (events are not contiguous in it). */
 function progressBar(head: number) {
   const bar = new SingleBar({
-    format: '{projection} {phase} |{bar}| {percentage}% | {events} events | {rate} ev/s | ETA {eta_formatted}',
+    format: '{projection} {phase} |{bar}| {percentage}% | {events} events | {rate} ev/s | ETA {left}',
     hideCursor: true,
     noTTYOutput: !process.stderr.isTTY,
     notTTYSchedule: 5000,
-    etaBuffer: 50,
   });
   const started = Date.now();
-  bar.start(Math.max(head, 1), 0, { projection: '', phase: 'shadow', events: 0, rate: 0 });
+  bar.start(Math.max(head, 1), 0, { projection: '', phase: 'shadow', events: 0, rate: 0, left: '…' });
   return {
     update: (p: RebuildProgress) => {
-      const rate = Math.round(p.events / Math.max(0.001, (Date.now() - started) / 1000));
-      bar.update(Math.min(p.position, head), { projection: p.projection, phase: p.phase, events: p.events, rate });
+      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      const position = Math.min(p.position, head);
+      bar.update(position, { projection: p.projection, phase: p.phase, events: p.events, rate: Math.round(p.events / seconds), left: timeLeft(position, head, seconds) });
     },
     stop: () => bar.stop(),
   };
