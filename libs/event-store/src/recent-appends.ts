@@ -3,11 +3,16 @@ import { EventToAppend, RecordedEvent } from '@register/event-sourcing';
 /** Events kept: a few batches' worth, so that subscribers a page or two behind are answered too. */
 const KEPT = 5000;
 
-/** What an append function answers besides its revision: its events' chain numbers, positions and recording instants. */
+/**
+ * What an append function answers besides its revision: the chain number and position of its first
+ * event, its last position, and its one recording instant. Its positions are drawn under the append
+ * lock, one after another.
+ */
 export interface AppendedRows {
   firstSeq: number | null;
-  positions: readonly (number | string)[] | null;
-  recorded: readonly string[] | null;
+  firstPosition: number | null;
+  lastPosition: number;
+  recorded: string | null;
 }
 
 /** One stream's events as appended, with the revision of its first. */
@@ -39,15 +44,15 @@ export class RecentAppends {
 
   /** Adds an append's events (streams in the order appended) with what the append function answered. */
   add(rows: AppendedRows, streams: readonly AppendedStream[]): void {
-    const { firstSeq, positions, recorded } = rows;
-    if (firstSeq === null || !positions || !recorded) return this.forget();
-    const seq = Number(firstSeq);
-    if (seq !== this.nextSeq) this.events = [];
-    let i = 0;
+    const { firstSeq, firstPosition, lastPosition, recorded } = rows;
+    const count = streams.reduce((n, s) => n + s.events.length, 0);
+    if (firstSeq === null || firstPosition === null || recorded === null || lastPosition - firstPosition + 1 !== count) return this.forget();
+    if (firstSeq !== this.nextSeq) this.events = [];
+    let position = firstPosition;
     for (const { streamId, firstRevision, events } of streams) {
-      events.forEach((e, k) => this.events.push({ ...e, streamId, revision: firstRevision + k, position: Number(positions[i]), recordedAt: recorded[i++] }));
+      events.forEach((e, k) => this.events.push({ ...e, streamId, revision: firstRevision + k, position: position++, recordedAt: recorded }));
     }
-    this.nextSeq = seq + i;
+    this.nextSeq = firstSeq + count;
     if (this.events.length > 2 * this.kept) this.events = this.events.slice(-this.kept);
   }
 

@@ -111,7 +111,7 @@ export class SqlEventStore implements EventStore {
       const [row] = rows;
       const revision = Number(row.out_revision);
       const position = Number(row.out_position);
-      if (this.live) this.recent.add(appendedRows(row), [{ streamId, firstRevision: revision - events.length + 1, events: JSON.parse(json) }]);
+      if (this.live) this.recent.add(appendedRows(row, position), [{ streamId, firstRevision: revision - events.length + 1, events: JSON.parse(json) }]);
       this.tell(position);
       return { revision, position };
     } catch (error) {
@@ -138,8 +138,9 @@ export class SqlEventStore implements EventStore {
     try {
       const { rows } = await this.sql.query<AppendRow & { out_stream: string | null }>(`select * from ${this.schema}.append_streams($1::jsonb)`, [json]);
       const byStream = new Map(rows.filter((r) => r.out_stream !== null).map((r) => [r.out_stream, { revision: Number(r.out_revision), position: Number(r.out_position) }]));
-      if (this.live) this.recent.add(appendedRows(rows.find((r) => r.out_stream === null)), appendedStreams(JSON.parse(json)));
-      this.tell(Math.max(...[...byStream.values()].map((r) => r.position)));
+      const last = Math.max(...[...byStream.values()].map((r) => r.position));
+      if (this.live) this.recent.add(appendedRows(rows.find((r) => r.out_stream === null), last), appendedStreams(JSON.parse(json)));
+      this.tell(last);
       return appends.map((a) => byStream.get(a.streamId)!);
     } catch (error) {
       throw this.translate(error, `${appends.length} streams`, 'batch');
@@ -349,12 +350,13 @@ interface AppendRow {
   out_revision: string;
   out_position: string;
   out_first_seq: string | number | null;
-  out_positions: (string | number)[] | null;
-  out_recorded: string[] | null;
+  out_first_position: string | number | null;
+  out_recorded: string | null;
 }
 
-function appendedRows(row: AppendRow | undefined): AppendedRows {
-  return { firstSeq: row?.out_first_seq == null ? null : Number(row.out_first_seq), positions: row?.out_positions ?? null, recorded: row?.out_recorded ?? null };
+function appendedRows(row: AppendRow | undefined, lastPosition: number): AppendedRows {
+  const number = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return { firstSeq: number(row?.out_first_seq), firstPosition: number(row?.out_first_position), lastPosition, recorded: row?.out_recorded ?? null };
 }
 
 /** The batch as sent to append_streams, parsed again: each stream's events from its expected revision's next. */

@@ -157,12 +157,12 @@ do $upgrade$ begin
 end $upgrade$;
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text);
--- The appends answer more columns than they did (each event's position, seq and recording, for
--- the store's recent appends): a function's result cannot be replaced in place, so the older is dropped once.
+-- The appends answer more columns than they did (their first position and seq and their recording
+-- instant, for the store's recent appends): a function's result cannot be replaced in place, so the older is dropped once.
 do $result$ begin
   if exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
               where n.nspname = '${schema}' and p.proname in ('append_events', 'append_streams')
-                and pg_get_function_result(p.oid) not like '%out_recorded%') then
+                and pg_get_function_result(p.oid) not like '%out_first_position%') then
     drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text, smallint);
     drop function if exists ${schema}.append_streams(jsonb);
   end if;
@@ -190,7 +190,7 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
                  case when coalesce(p_chain_version, last.chain_version, 2) = 2 then '\\x00'::bytea else '\\x'::bytea end as hash_lead,
                  coalesce(last.hash, case when coalesce(p_chain_version, last.chain_version, 2) = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end) as hash
             from (select 1) always left join (select hash, seq, chain_version from events order by position desc limit 1) last on true) head
-    returning array[position], seq, array[${ISO_UTC('recorded_at')}] into positions, first_seq, recorded;
+    returning position, seq, ${ISO_UTC('recorded_at')} into first_position, first_seq, recorded;
   else
     -- Several events: their entries are drawn in one statement; each hash depends on the one before,
     -- so a loop of one plain expression per event chains them (a window aggregate cost more, its step
@@ -201,7 +201,7 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
     select array_agg(convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
              e->'data', e->'metadata', at), 'UTF8') order by ord), array_agg(at order by ord)
       into entries, recordings
-      from (select e, ord, date_trunc('milliseconds', clock_timestamp()) as at from jsonb_array_elements(p_events) with ordinality as t(e, ord)) ev;
+      from (select e, ord, now_.at from (select date_trunc('milliseconds', clock_timestamp()) as at) now_, jsonb_array_elements(p_events) with ordinality as t(e, ord)) ev;
     hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
     for i in 1 .. n loop
       hashes[i] := sha256(hash_lead || hashes[i - 1] || entries[i]);
@@ -211,16 +211,24 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
       select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
              e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
       from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord
-      returning position, seq, recorded_at)
-    select array_agg(position order by seq), min(seq), array_agg(${ISO_UTC('recorded_at')} order by seq) into positions, first_seq, recorded from inserted;
+      returning position, seq)
+    select min(position), min(seq) into first_position, first_seq from inserted;
+    recorded := ${ISO_UTC('recordings[1]')};
   end if;
 `;
 
-/** The insert without the chain: only for bench:store, to measure what the chain costs. */
-const plainInsert = `  insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
-  select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
-         (e->>'schemaVersion')::int, e->'data', e->'metadata'
-  from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord;
+/**
+ * The insert without the chain: only for bench:store, to measure what the chain costs. It answers the
+ * first position and recording instant as the chained insert does (no seq: the store keeps nothing), so
+ * that the two differ by the chain alone.
+ */
+const plainInsert = `  with inserted as (
+    insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata)
+    select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type',
+           (e->>'schemaVersion')::int, e->'data', e->'metadata'
+    from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord
+    returning position, recorded_at)
+  select min(position), ${ISO_UTC('min(recorded_at)')} into first_position, recorded from inserted;
 `;
 
 /**
@@ -232,13 +240,13 @@ export const appendEventsSql = (schema: string, { chained = true } = {}) => `
 -- p_chain_version: the chain version to hash in (start_chain_version_2 alone gives it); null, the head's.
 create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text,
   p_chain_version smallint default null)
-returns table (out_revision bigint, out_position bigint, out_first_seq bigint, out_positions bigint[], out_recorded text[])
+returns table (out_revision bigint, out_position bigint, out_first_seq bigint, out_first_position bigint, out_recorded text)
 language plpgsql set search_path = ${schema} as $fn$
 declare
   n bigint := jsonb_array_length(p_events);
   first_seq bigint;
-  positions bigint[];
-  recorded text[];
+  first_position bigint;
+  recorded text;
   current_revision bigint;
   last_position bigint;
   head_hash bytea;
@@ -275,7 +283,7 @@ ${chained ? chainedInsert : plainInsert}  last_position := currval('event_positi
     values (p_caller, p_command_id, p_stream, current_revision, last_position, p_fingerprint);
   end if;
   perform pg_notify('${schema}_appended', last_position::text);
-  return query select current_revision, last_position, first_seq, positions, recorded;
+  return query select current_revision, last_position, first_seq, first_position, recorded;
 end
 $fn$;
 `;
@@ -290,7 +298,7 @@ $fn$;
  */
 const appendStreamsSql = (schema: string) => `
 create or replace function ${schema}.append_streams(p_appends jsonb)
-returns table (out_stream text, out_revision bigint, out_position bigint, out_first_seq bigint, out_positions bigint[], out_recorded text[])
+returns table (out_stream text, out_revision bigint, out_position bigint, out_first_seq bigint, out_first_position bigint, out_recorded text)
 language plpgsql set search_path = ${schema} as $fn$
 declare
   wanted int := jsonb_array_length(p_appends);
@@ -338,20 +346,22 @@ begin
          select coalesce(x->>'caller', ''), x->>'commandId', last.stream_id, last.revision, last.position, x->>'fingerprint'
            from jsonb_array_elements(p_appends) as t(x) join last on last.stream_id = x->>'stream'
           where x->>'commandId' is not null)
-  select last.stream_id, last.revision, last.position, null::bigint, null::bigint[], null::text[] from last
-  -- One row more, with no stream: the batch's events in chain order, for the store's recent appends.
+  select last.stream_id, last.revision, last.position, null::bigint, null::bigint, null::text from last
+  -- One row more, with no stream: the batch's first seq and position and its instant, for the store's recent appends.
   union all
-  select null, null, null, min(seq), array_agg(position order by seq), array_agg(${ISO_UTC('recorded_at')} order by seq) from inserted;
+  select null, null, null, min(seq), min(position), ${ISO_UTC('min(recorded_at)')} from inserted;
   perform pg_notify('${schema}_appended', currval('event_position')::text);
 end
 $fn$;
 
--- The events of a batch in append order (ord from 1), each with its stream's next revision and one recording instant per event.
+-- The events of a batch in append order (ord from 1), each with its stream's next revision, and the
+-- batch's one recording instant (as a one-event append has one: what one transaction records).
 create or replace function ${schema}.batch_rows(p_appends jsonb)
 returns table (ord bigint, eid uuid, stream_id text, revision bigint, type text, sv int, data jsonb, md jsonb, at timestamptz)
 language sql as $fn$
   select row_number() over (order by ao, eo), (e->>'eventId')::uuid, x->>'stream', (x->>'expected')::bigint + eo, e->>'type',
-         (e->>'schemaVersion')::int, e->'data', e->'metadata', date_trunc('milliseconds', clock_timestamp())
-    from jsonb_array_elements(p_appends) with ordinality as t(x, ao), jsonb_array_elements(x->'events') with ordinality as u(e, eo)
+         (e->>'schemaVersion')::int, e->'data', e->'metadata', now_.at
+    from (select date_trunc('milliseconds', clock_timestamp()) as at) now_,
+         jsonb_array_elements(p_appends) with ordinality as t(x, ao), jsonb_array_elements(x->'events') with ordinality as u(e, eo)
 $fn$;
 `;
