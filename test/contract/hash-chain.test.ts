@@ -44,7 +44,7 @@ const chainedInVersion1 = (checkpoints: { note?: string }): BeforeOpen => async 
   const chain = new SqlLogChain(client, schema);
   await chain.hashExisting();
   for (const stream of ['branch-8', 'branch-9']) {
-    await client.query(`select * from ${schema}.append_events($1, -1, $2::jsonb, null, '', null, 1::smallint)`, [stream, JSON.stringify([anEvent('BranchRenamed', { name: `Chi đoàn ${stream}` })])]);
+    await client.query(`select * from ${schema}.record_events($1, -1, $2::jsonb, null, '', null, 1::smallint)`, [stream, JSON.stringify([anEvent('BranchRenamed', { name: `Chi đoàn ${stream}` })])]);
   }
   const made = await new LogIntegrity('test', 'test/log', chain, await SqlLogCheckpoints.open(client, schema), { name: 'union-register', ...keys }).checkpoint();
   checkpoints.note = made?.note;

@@ -138,7 +138,7 @@ async function setSequences(db: PgliteLike, pg: Client, schema: string): Promise
     const seq = `${quote(schema)}.${quote(sequence)}`;
     const { rows } = await db.query<{ v: string }>(`select case when is_called then last_value else last_value - 1 end::text as v from ${seq}`);
     let value = Number(rows[0].v);
-    // The columns it numbers: event_position is drawn by append_events, a serial by its column's default.
+    // The columns it numbers: event_position is drawn by record_events, a serial by its column's default.
     const owned = await pg.query<{ t: string; c: string }>(
       `select t.relname as t, a.attname as c from pg_depend d join pg_class t on t.oid = d.refobjid join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
         where d.objid = $1::regclass and d.deptype in ('a', 'i')`,

@@ -9,7 +9,7 @@ export type StatementKind = 'readAll' | 'readStream' | 'append' | 'head' | 'comm
 const KINDS: [StatementKind, RegExp][] = [
   ['readAll', /from (\w+)\.events where position > /],
   ['readStream', /from (\w+)\.events\s+where stream_id = /],
-  ['append', /(\w+)\.append_events\(/],
+  ['append', /(\w+)\.record_(?:events|streams)\(/],
   ['head', /max\(position\) as head from (\w+)\.events/],
   ['command', /from (\w+)\.commands where/],
   ['key', /(\w+)\.personal_data_keys/],

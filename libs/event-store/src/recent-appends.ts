@@ -28,8 +28,9 @@ export interface AppendedStream {
  * a subscriber's cost; docs/scale.md). Kept only while provably whole: events are added in the
  * chain's order (`seq`, which has no gaps, where positions may skip), and an append whose first
  * event does not follow the last one kept starts the window again. So a subscriber at a position
- * inside the window gets exactly the events after it; one before the window, or at its end, reads
- * the log.
+ * inside the window gets exactly the events after it; one before the window reads the log, and so
+ * does one at its end unless the store hears of every append (`answersAtHead`: PGlite). Elsewhere
+ * an append by another process may have been missed (a LISTEN lost), and only the log can tell.
  *
  * Events come from the appended JSON parsed again, not from the caller's objects: what JSON keeps
  * (no `undefined`, dates as text) and nothing shared with a caller that might change them. Their
@@ -40,7 +41,10 @@ export class RecentAppends {
   private events: RecordedEvent[] = [];
   private nextSeq = -1;
 
-  constructor(private readonly kept = KEPT) {}
+  constructor(
+    private readonly answersAtHead: boolean,
+    private readonly kept = KEPT,
+  ) {}
 
   /** Adds an append's events (streams in the order appended) with what the append function answered. */
   add(rows: AppendedRows, streams: readonly AppendedStream[]): void {
@@ -61,6 +65,7 @@ export class RecentAppends {
     const events = this.events;
     const last = events.at(-1);
     if (!last || head > last.position || position < events[0].position || position > last.position) return undefined;
+    if (position === last.position && !this.answersAtHead) return undefined;
     let low = 0;
     let high = events.length;
     while (low < high) {

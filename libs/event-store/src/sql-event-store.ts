@@ -57,7 +57,7 @@ const TYPED_WINDOW = 1000;
 export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
   /** What this store appended last, kept while it has subscribers, so that they need not read it back. */
-  private readonly recent = new RecentAppends();
+  private readonly recent: RecentAppends;
   /** Appends of this store under way, and the highest position a NOTIFY told of meanwhile (see heard). */
   private appending = 0;
   private heardMeanwhile = 0;
@@ -74,6 +74,7 @@ export class SqlEventStore implements EventStore {
     private readonly sql: SqlClient,
     private readonly schema: string,
   ) {
+    this.recent = new RecentAppends(sql.notifiesEveryAppend === true);
     const readAhead = sql.readAhead;
     if (readAhead) this.readPages = (after, pageSize, until, options) => readAhead(schema, after, pageSize, until, options?.types);
   }
@@ -105,7 +106,7 @@ export class SqlEventStore implements EventStore {
     this.appending++;
     try {
       const { rows } = await this.sql.query<AppendRow>(
-        `select * from ${this.schema}.append_events($1, $2, $3::jsonb, $4, $5, $6)`,
+        `select * from ${this.schema}.record_events($1, $2, $3::jsonb, $4, $5, $6)`,
         [streamId, expectedNumber, json, options.command?.commandId ?? null, options.command?.caller ?? '', options.command?.fingerprint ?? null],
       );
       const [row] = rows;
@@ -121,7 +122,7 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  /** One statement (append_streams in sql-schema.ts): every stream claimed, every event chained, all or none. */
+  /** One statement (record_streams in sql-schema.ts): every stream claimed, every event chained, all or none. */
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
     assertBatch(appends);
@@ -136,7 +137,7 @@ export class SqlEventStore implements EventStore {
     const json = JSON.stringify(items);
     this.appending++;
     try {
-      const { rows } = await this.sql.query<AppendRow & { out_stream: string | null }>(`select * from ${this.schema}.append_streams($1::jsonb)`, [json]);
+      const { rows } = await this.sql.query<AppendRow & { out_stream: string | null }>(`select * from ${this.schema}.record_streams($1::jsonb)`, [json]);
       const byStream = new Map(rows.filter((r) => r.out_stream !== null).map((r) => [r.out_stream, { revision: Number(r.out_revision), position: Number(r.out_position) }]));
       const last = Math.max(...[...byStream.values()].map((r) => r.position));
       if (this.live) this.recent.add(appendedRows(rows.find((r) => r.out_stream === null), last), appendedStreams(JSON.parse(json)));
@@ -180,16 +181,16 @@ export class SqlEventStore implements EventStore {
    */
   async readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
     const recent = options?.types ? undefined : this.recent.after(after, limit, this.told);
-    if (recent) return recent;
-    const events = options?.types
-      ? await this.readTypedPage(after, limit, [...options.types])
-      : this.sql.answersInThread
-        ? await this.readPageAsJson(after, limit)
-        : await this.readPageAsRows(after, limit);
+    const events = recent ?? (await this.readPage(after, limit, options));
     // A full page is a long read under way (a catch-up, a rebuild): once per page, not per event, a
     // turn of the loop for timers and I/O. A short page (a tail read after an append) answers as before.
     if (this.sql.answersInThread && events.length === limit) await new Promise((resolve) => setImmediate(resolve));
     return events;
+  }
+
+  private readPage(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (options?.types) return this.readTypedPage(after, limit, [...options.types]);
+    return this.sql.answersInThread ? this.readPageAsJson(after, limit) : this.readPageAsRows(after, limit);
   }
 
   private async readPageAsJson(after: number, limit: number): Promise<RecordedEvent[]> {
@@ -345,7 +346,7 @@ export class SqlEventStore implements EventStore {
   }
 }
 
-/** A row of append_events or append_streams (sql-schema.ts). */
+/** A row of record_events or record_streams (sql-schema.ts). */
 interface AppendRow {
   out_revision: string;
   out_position: string;
@@ -359,12 +360,12 @@ function appendedRows(row: AppendRow | undefined, lastPosition: number): Appende
   return { firstSeq: number(row?.out_first_seq), firstPosition: number(row?.out_first_position), lastPosition, recorded: row?.out_recorded ?? null };
 }
 
-/** The batch as sent to append_streams, parsed again: each stream's events from its expected revision's next. */
+/** The batch as sent to record_streams, parsed again: each stream's events from its expected revision's next. */
 function appendedStreams(items: { stream: string; expected: number; events: EventToAppend[] }[]): AppendedStream[] {
   return items.map((item) => ({ streamId: item.stream, firstRevision: item.expected + 1, events: item.events }));
 }
 
-/** What append_streams cannot take: an empty append, or a stream twice (its claim would count once). */
+/** What record_streams cannot take: an empty append, or a stream twice (its claim would count once). */
 function assertBatch(appends: readonly StreamAppend[]) {
   const seen = new Set<string>();
   for (const a of appends) {

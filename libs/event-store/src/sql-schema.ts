@@ -83,7 +83,7 @@ begin
   )
   update events e set seq = c.seq, prev_hash = c.prev_hash, hash = c.hash from chained c where e.position = c.position;
   get diagnostics hashed = row_count;
-  perform append_events(p_stream, -2, jsonb_build_array(p_event || jsonb_build_object('data', coalesce(p_event->'data', '{}'::jsonb) || jsonb_build_object('eventsHashed', hashed))), null, '', null);
+  perform record_events(p_stream, -2, jsonb_build_array(p_event || jsonb_build_object('data', coalesce(p_event->'data', '{}'::jsonb) || jsonb_build_object('eventsHashed', hashed))), null, '', null);
   return hashed;
 end
 $upgrade$;
@@ -95,7 +95,7 @@ language plpgsql set search_path = ${schema} as $v2$
 begin
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
   if coalesce((select chain_version from events where seq is not null order by seq desc limit 1), 2) = 2 then return false; end if;
-  perform append_events(p_stream, -2, jsonb_build_array(p_event), null, '', null, 2::smallint);
+  perform record_events(p_stream, -2, jsonb_build_array(p_event), null, '', null, 2::smallint);
   return true;
 end
 $v2$;
@@ -157,16 +157,9 @@ do $upgrade$ begin
 end $upgrade$;
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text);
 drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text);
--- The appends answer more columns than they did (their first position and seq and their recording
--- instant, for the store's recent appends): a function's result cannot be replaced in place, so the older is dropped once.
-do $result$ begin
-  if exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-              where n.nspname = '${schema}' and p.proname in ('append_events', 'append_streams')
-                and pg_get_function_result(p.oid) not like '%out_first_position%') then
-    drop function if exists ${schema}.append_events(text, bigint, jsonb, text, text, text, smallint);
-    drop function if exists ${schema}.append_streams(jsonb);
-  end if;
-end $result$;
+-- The appends are record_events and record_streams. append_events and append_streams, their names
+-- before 5 December 2026, answered less, and a function's result cannot be replaced in place: they
+-- are left as they are, so that a process of an older version can still open the log and append.
 ${hashChainSql(schema)}
 
 ${appendEventsSql(schema)}
@@ -196,12 +189,14 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
     -- so a loop of one plain expression per event chains them (a window aggregate cost more, its step
     -- being a function call per event), and one INSERT writes them. hashes[0] is the head's.
     select hash, seq, chain_version into head_hash, head_seq, chain_v from events order by position desc limit 1;
+    -- One recording instant for the append, taken under the lock: one transaction records its events together.
+    appended_at := date_trunc('milliseconds', clock_timestamp());
     chain_v := coalesce(p_chain_version, chain_v, 2);
     hash_lead := case when chain_v = 2 then '\\x00'::bytea else '\\x'::bytea end;
     select array_agg(convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
-             e->'data', e->'metadata', at), 'UTF8') order by ord), array_agg(at order by ord)
-      into entries, recordings
-      from (select e, ord, now_.at from (select date_trunc('milliseconds', clock_timestamp()) as at) now_, jsonb_array_elements(p_events) with ordinality as t(e, ord)) ev;
+             e->'data', e->'metadata', appended_at), 'UTF8') order by ord)
+      into entries
+      from jsonb_array_elements(p_events) with ordinality as t(e, ord);
     hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
     for i in 1 .. n loop
       hashes[i] := sha256(hash_lead || hashes[i - 1] || entries[i]);
@@ -209,11 +204,11 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
     with inserted as (
       insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
       select nextval('event_position'), (e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
-             e->'data', e->'metadata', recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
+             e->'data', e->'metadata', appended_at, coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
       from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord
       returning position, seq)
     select min(position), min(seq) into first_position, first_seq from inserted;
-    recorded := ${ISO_UTC('recordings[1]')};
+    recorded := ${ISO_UTC('appended_at')};
   end if;
 `;
 
@@ -238,7 +233,7 @@ const plainInsert = `  with inserted as (
 export const appendEventsSql = (schema: string, { chained = true } = {}) => `
 -- p_expected: -2 any, -1 no stream, n the revision of the stream's last event.
 -- p_chain_version: the chain version to hash in (start_chain_version_2 alone gives it); null, the head's.
-create or replace function ${schema}.append_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text,
+create or replace function ${schema}.record_events(p_stream text, p_expected bigint, p_events jsonb, p_command_id text, p_caller text, p_fingerprint text,
   p_chain_version smallint default null)
 returns table (out_revision bigint, out_position bigint, out_first_seq bigint, out_first_position bigint, out_recorded text)
 language plpgsql set search_path = ${schema} as $fn$
@@ -255,7 +250,7 @@ declare
   hash_lead bytea;
   entries bytea[];
   hashes bytea[];
-  recordings timestamptz[];
+  appended_at timestamptz;
 begin
   -- One statement claims the stream row and checks the expected revision (plpgsql pays per
   -- statement); a writer that lost the race waits on the row lock, then finds the revision moved.
@@ -292,12 +287,12 @@ $fn$;
  * Several streams' appends in one statement, all or none (SqlEventStore.appendMany): each stream
  * claimed at its expected revision (a number, or -1 for a new stream), every event's entry drawn in
  * one statement and chained in one loop, one INSERT of the events and one of the commands. A call of
- * append_events per stream in one transaction cost ~4 times as much per event (each call runs its
+ * record_events per stream in one transaction cost ~4 times as much per event (each call runs its
  * statements apart; docs/scale.md). A stream that moved answers RG409 for the whole batch, naming no
  * stream: the caller appends item by item to learn which.
  */
 const appendStreamsSql = (schema: string) => `
-create or replace function ${schema}.append_streams(p_appends jsonb)
+create or replace function ${schema}.record_streams(p_appends jsonb)
 returns table (out_stream text, out_revision bigint, out_position bigint, out_first_seq bigint, out_first_position bigint, out_recorded text)
 language plpgsql set search_path = ${schema} as $fn$
 declare
@@ -310,7 +305,7 @@ declare
   hash_lead bytea;
   entries bytea[];
   hashes bytea[];
-  recordings timestamptz[];
+  appended_at timestamptz;
 begin
   with a as (select x->>'stream' as stream_id, (x->>'expected')::bigint as expected, jsonb_array_length(x->'events')::bigint as n
                from jsonb_array_elements(p_appends) as t(x)),
@@ -325,11 +320,12 @@ begin
   end if;
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
   select hash, seq, chain_version into head_hash, head_seq, chain_v from events order by position desc limit 1;
+  appended_at := date_trunc('milliseconds', clock_timestamp());
   chain_v := coalesce(chain_v, 2);
   hash_lead := case when chain_v = 2 then '\\x00'::bytea else '\\x'::bytea end;
-  select array_agg(convert_to(event_entry(eid, stream_id, revision, type, sv, data, md, at), 'UTF8') order by ord), array_agg(at order by ord), count(*)
-    into entries, recordings, total
-    from ${schema}.batch_rows(p_appends) ev;
+  select array_agg(convert_to(event_entry(eid, stream_id, revision, type, sv, data, md, at), 'UTF8') order by ord), count(*)
+    into entries, total
+    from ${schema}.batch_rows(p_appends, appended_at) ev;
   hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
   for i in 1 .. total loop
     hashes[i] := sha256(hash_lead || hashes[i - 1] || entries[i]);
@@ -337,9 +333,9 @@ begin
   return query
   with inserted as (
          insert into events (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at, seq, prev_hash, hash, chain_version)
-         select nextval('event_position'), eid, stream_id, revision, type, sv, data, md, recordings[ord], coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
-           from ${schema}.batch_rows(p_appends) ev order by ord
-         returning stream_id, revision, position, seq, recorded_at),
+         select nextval('event_position'), eid, stream_id, revision, type, sv, data, md, at, coalesce(head_seq, -1) + ord, hashes[ord - 1], hashes[ord], chain_v
+           from ${schema}.batch_rows(p_appends, appended_at) ev order by ord
+         returning stream_id, revision, position, seq),
        last as (select stream_id, max(revision) as revision, max(position) as position from inserted group by stream_id),
        recorded as (
          insert into commands (caller, command_id, stream_id, revision, position, fingerprint)
@@ -349,19 +345,18 @@ begin
   select last.stream_id, last.revision, last.position, null::bigint, null::bigint, null::text from last
   -- One row more, with no stream: the batch's first seq and position and its instant, for the store's recent appends.
   union all
-  select null, null, null, min(seq), min(position), ${ISO_UTC('min(recorded_at)')} from inserted;
+  select null, null, null, min(seq), min(position), ${ISO_UTC('appended_at')} from inserted;
   perform pg_notify('${schema}_appended', currval('event_position')::text);
 end
 $fn$;
 
--- The events of a batch in append order (ord from 1), each with its stream's next revision, and the
--- batch's one recording instant (as a one-event append has one: what one transaction records).
-create or replace function ${schema}.batch_rows(p_appends jsonb)
+-- The events of a batch in append order (ord from 1), each with its stream's next revision and the
+-- batch's recording instant.
+create or replace function ${schema}.batch_rows(p_appends jsonb, p_at timestamptz)
 returns table (ord bigint, eid uuid, stream_id text, revision bigint, type text, sv int, data jsonb, md jsonb, at timestamptz)
 language sql as $fn$
   select row_number() over (order by ao, eo), (e->>'eventId')::uuid, x->>'stream', (x->>'expected')::bigint + eo, e->>'type',
-         (e->>'schemaVersion')::int, e->'data', e->'metadata', now_.at
-    from (select date_trunc('milliseconds', clock_timestamp()) as at) now_,
-         jsonb_array_elements(p_appends) with ordinality as t(x, ao), jsonb_array_elements(x->'events') with ordinality as u(e, eo)
+         (e->>'schemaVersion')::int, e->'data', e->'metadata', p_at
+    from jsonb_array_elements(p_appends) with ordinality as t(x, ao), jsonb_array_elements(x->'events') with ordinality as u(e, eo)
 $fn$;
 `;
