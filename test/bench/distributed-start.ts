@@ -16,14 +16,16 @@
  *   it reads, and its consumer group has handled everything its topics hold beyond where it started
  *   (`register_consumer_messages_handled_total` against the topics' end offsets, after the relays
  *   of those topics are done);
- * - RSS (VmRSS) once all are caught up and 2 s more have passed, and the peak (VmHWM).
+ * - RSS (VmRSS) once all are caught up and 2 s more have passed, and the peak (VmHWM);
+ * - V8's heap in use then, and the most seen by the poll during the start.
  * Then every process gets SIGTERM (the groups' snapshots are written at shutdown) and they start
  * again: the same figures. Last, the gateway verifies every log (POST /audit/verifications), and
  * the database, the topics and the FerretDB databases are dropped.
  *
  * Environment: DIST_START_DATA_DIR (required), REGISTER_PG_URL (a database on the server to create
  * the bench's database from; default the tests'), KAFKA_BROKERS, REGISTER_MONGO_URL (server only),
- * DIST_START_TIMEOUT_S (per start, 900), DIST_START_KEEP=1 (keep the database, topics and copies).
+ * DIST_START_TIMEOUT_S (per start, 900), DIST_START_KEEP=1 (keep the database, topics and copies),
+ * DIST_START_NODE_ARGS (more node options for the services, e.g. a heap limit as a deployment sets it).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,6 +73,8 @@ interface StartFigures {
   peakMb?: number;
   /** V8's heap in use (prom-client's nodejs_heap_size_used_bytes) when the RSS is read: what the process holds, without the heap's slack. */
   heapMb?: number;
+  /** The most heap in use seen by the poll during the start (garbage not yet collected included). */
+  peakHeapMb?: number;
   handled?: number;
   expected?: number;
 }
@@ -173,12 +177,13 @@ async function main(): Promise<void> {
       EVALUATION_URL: `http://127.0.0.1:${ports.evaluation.port}`,
     };
 
+    const nodeArgs = (process.env.DIST_START_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const launch = (proc: Proc, round: string): Running => {
       const dataDir = join(work, `dir-${proc}`);
       mkdirSync(dataDir, { recursive: true });
       const out = createWriteStream(join(work, `${proc}.${round}.log`));
       const child = ownChild(
-        spawn(process.execPath, ['--max-semi-space-size=64', '-r', pathsFile, join(distRoot, `services/${proc}/src/main.js`)], {
+        spawn(process.execPath, ['--max-semi-space-size=64', ...nodeArgs, '-r', pathsFile, join(distRoot, `services/${proc}/src/main.js`)], {
           cwd: work,
           env: { ...baseEnv, DATA_DIR: dataDir, PORT: String(ports[proc].port), METRICS_PORT: String(ports[proc].metrics) },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -198,15 +203,17 @@ async function main(): Promise<void> {
         return false;
       }
     };
-    const handled = async (r: Running): Promise<number> => {
+    /** Messages the process's group has handled, and its heap in use (MB), from one read of its metrics. */
+    const handled = async (r: Running): Promise<{ handled: number; heapMb?: number }> => {
       try {
-        const text = await (await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
-        return text
-          .split('\n')
-          .filter((l) => l.startsWith('register_consumer_messages_handled_total{'))
-          .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+        const lines = (await (await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`, { signal: AbortSignal.timeout(3000) })).text()).split('\n');
+        const heap = lines.find((l) => l.startsWith('nodejs_heap_size_used_bytes '));
+        return {
+          handled: lines.filter((l) => l.startsWith('register_consumer_messages_handled_total{')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0),
+          heapMb: heap ? Math.round(Number(heap.split(' ').pop()) / 2 ** 20) : undefined,
+        };
       } catch {
-        return 0;
+        return { handled: 0 };
       }
     };
     const heapUsedMb = async (r: Running): Promise<number | undefined> => {
@@ -273,6 +280,9 @@ async function main(): Promise<void> {
           current.map(async (r) => {
             const f = figures[r.proc];
             if (f.caughtUpS !== undefined) return;
+            // the metrics answer before the process is ready: the heap is sampled through the catch-up too
+            const { handled: got, heapMb } = await handled(r);
+            if (heapMb !== undefined) f.peakHeapMb = Math.max(f.peakHeapMb ?? 0, heapMb);
             if (f.readyS === undefined && (await ready(r))) f.readyS = secondsSince(r.startedAt);
             if (f.readyS === undefined) return;
             const own = r.proc === 'gateway' || relays[r.proc];
@@ -281,7 +291,6 @@ async function main(): Promise<void> {
             const { reads } = GROUPS[r.proc];
             const sourcesDone = reads.every((s) => relays[s]);
             const expected = reads.reduce((sum, s) => sum + [...ends[s]].reduce((n, [partition, { low, high }]) => n + Math.max(0, high - Math.max(low, (saved[r.proc][`${topicOf(s)}:${partition}`] ?? -1) + 1)), 0), 0);
-            const got = await handled(r);
             f.handled = got;
             f.expected = expected;
             if (own && projected && sourcesDone && got >= expected) f.caughtUpS = secondsSince(r.startedAt);
@@ -335,8 +344,8 @@ async function main(): Promise<void> {
     say(`verification (POST /audit/verifications): ${verification.status} ok=${verdict.ok} in ${secondsSince(t0)} s ${JSON.stringify(verdict.logs?.map((l) => ({ service: l.service, ok: l.ok, problems: l.problems?.length, error: l.error })))}`);
     await stopAll('restart');
 
-    const cell = (f: StartFigures) => [f.readyS?.toFixed(1) ?? '-', f.caughtUpS?.toFixed(1) ?? '-', `${f.rssMb ?? '-'} (${f.peakMb ?? '-'})`, String(f.heapMb ?? '-')];
-    const header = ['service', 'first: ready s', 'caught up s', 'RSS MB (peak)', 'heap MB', 'handled', 'restart: ready s', 'caught up s', 'RSS MB (peak)', 'heap MB', 'handled'];
+    const cell = (f: StartFigures) => [f.readyS?.toFixed(1) ?? '-', f.caughtUpS?.toFixed(1) ?? '-', `${f.rssMb ?? '-'} (${f.peakMb ?? '-'})`, `${f.heapMb ?? '-'} (${f.peakHeapMb ?? '-'})`];
+    const header = ['service', 'first: ready s', 'caught up s', 'RSS MB (peak)', 'heap MB (peak)', 'handled', 'restart: ready s', 'caught up s', 'RSS MB (peak)', 'heap MB (peak)', 'handled'];
     const rows = PROCS.map((p) => [p, ...cell(first[p]), String(first[p].handled ?? '-'), ...cell(again[p]), String(again[p].handled ?? '-')]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

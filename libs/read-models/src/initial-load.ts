@@ -60,6 +60,11 @@ export class InitialLoad {
     if (pos > this.lastPos) this.lastPos = pos;
   }
 
+  /** Documents held. */
+  get size(): number {
+    return this.documents;
+  }
+
   get full(): boolean {
     return this.documents >= this.maxDocuments;
   }

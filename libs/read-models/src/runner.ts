@@ -3,6 +3,7 @@ import { EventStore, ReadAllOptions, RecordedEvent } from '@register/event-sourc
 import { Batch, DocumentCache } from './batch';
 import { liveTarget, Target } from './naming';
 import { operationsOf } from './handle';
+import { heapPassed } from './heap-budget';
 import { InitialLoad, privateWorkingSet } from './initial-load';
 import { leaseOwner } from './lease';
 import { AnyProjection, Operation, ProjectionReader } from './projection';
@@ -37,6 +38,11 @@ export interface RunnerOptions {
    * where the documents are built in place; false: batches from the start).
    */
   initialLoad?: number | false;
+  /**
+   * ...and stops there too once V8's heap in use passes this share of its limit (heap-budget.ts;
+   * default 0.5; not on the memory store, whose documents are the store itself).
+   */
+  initialLoadHeapShare?: number;
   /** Wait after a failure before starting again from the checkpoint. */
   retryMs?: number;
   /** How often a standby runner tries to take the lease over. */
@@ -54,7 +60,7 @@ export type RunnerStatus = 'idle' | 'standby' | 'catching-up' | 'live' | 'failed
 /** A log shorter than this many pages is read on this thread: a worker's start would cost more than it saves. */
 const READ_AHEAD_PAGES = 20;
 
-const DEFAULTS = { leaseMs: 30_000, pageSize: 1000, maxBatchEvents: 50_000, maxBatchDocuments: 5_000, retryMs: 1000, claimEveryMs: 2000, pollMs: 200 };
+const DEFAULTS = { initialLoadHeapShare: 0.5, leaseMs: 30_000, pageSize: 1000, maxBatchEvents: 50_000, maxBatchDocuments: 5_000, retryMs: 1000, claimEveryMs: 2000, pollMs: 200 };
 
 /**
  * Runs one projection from its checkpoint: catches up by pages (reading the next page while it
@@ -255,7 +261,7 @@ export class ProjectionRunner {
     for await (const page of await this.pagesFrom(0, until)) {
       this.events_ += await load.fold(page);
       this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
-      if (load.full || this.interrupted || this.stopping) {
+      if (load.full || (!memory && this.heapPassedDuring(load)) || this.interrupted || this.stopping) {
         ended = false;
         break;
       }
@@ -269,6 +275,14 @@ export class ProjectionRunner {
     // what follows (batches, or the live follow) starts from what the load wrote, not from the empty copy
     this.cache = knowing(load, this.cacheSize());
     return ended;
+  }
+
+  /** The heap's budget is passed (heap-budget.ts): the load is written as it stands, and batches go on from it. */
+  private heapPassedDuring(load: InitialLoad): boolean {
+    const share = this.options.initialLoadHeapShare;
+    if (!heapPassed(share)) return false;
+    this.options.logger?.log(`read model ${this.target.state}: initial load stopped at position ${load.lastPos} with ${load.size} documents (heap in use past ${share} of its limit); batches go on from there`);
+    return true;
   }
 
   /**
