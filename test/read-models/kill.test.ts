@@ -2,8 +2,8 @@
  * A runner SIGKILLed in the middle of a batch, on the real MongoDB-compatible server: the process
  * dies with half of a bulk write applied, its lease held and its batch pending; a new process
  * (another owner, so it must wait for the lease to expire) finishes that batch from the journal
- * and carries on. An initial load killed halfway through its inserts starts again from empty
- * documents. Then kills at random moments. Either way the documents end exactly as one clean
+ * and carries on. An initial load killed halfway through its inserts (its only one, or a later
+ * write-out of a bounded load) starts again from empty documents. Then kills at random moments. Either way the documents end exactly as one clean
  * run leaves them. The runner runs compiled in a child process, as a service would.
  */
 import { SqlEventStore } from '@register/event-store';
@@ -109,6 +109,27 @@ describe('a runner process killed mid-batch on FerretDB', () => {
     expect(wreck.position).toBe(0);
     expect(wreck.owner).toMatch(/^fixture#/);
     expect(await mongo.count(at.collection)).toBe(at.written);
+
+    await runnerProcess(database, load).start();
+    await until('the restarted runner to reach the head', caughtUp, 180_000);
+    expect(await snapshot(mongo, branchDirectory)).toEqual(reference);
+  }, CASE_MS);
+
+  it('an initial load written out every 300 documents, SIGKILLed halfway through a later write-out, and restarted: starts again from empty documents and ends as one clean run', async () => {
+    const load = { runner: { ...SMALL_BATCHES, initialLoad: 300, leaseMs: LEASE_MS } };
+    const first = runnerProcess(database, { ...load, freezeAtInsert: 4 });
+    const starting = first.start();
+    const frozen = new Promise<{ collection: string; written: number }>((resolve) =>
+      first.child!.on('message', (m: { frozen?: { collection: string; written: number } }) => m.frozen && resolve(m.frozen)),
+    );
+    await starting;
+    const at = await frozen;
+    await first.kill();
+
+    // The wreck: earlier write-outs and half of this one stored, the checkpoint still at 0.
+    const wreck = (await state())!;
+    expect(wreck.position).toBe(0);
+    expect(await mongo.count(at.collection)).toBeGreaterThan(at.written);
 
     await runnerProcess(database, load).start();
     await until('the restarted runner to reach the head', caughtUp, 180_000);

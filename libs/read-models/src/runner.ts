@@ -33,14 +33,14 @@ export interface RunnerOptions {
    */
   cacheDocuments?: number;
   /**
-   * A copy built from nothing folds up to this many documents in memory and inserts them once
-   * (initial-load.ts) before going on in batches (default 500 000; unbounded on the memory store,
-   * where the documents are built in place; false: batches from the start).
+   * A copy built from nothing folds the log into documents in memory and inserts each once
+   * (initial-load.ts), writing out what it holds whenever it holds this many (default 500 000;
+   * unbounded on the memory store, where the documents are built in place; false: batches from the start).
    */
   initialLoad?: number | false;
   /**
-   * ...and stops there too once V8's heap in use passes this share of its limit (heap-budget.ts;
-   * default 0.5; not on the memory store, whose documents are the store itself).
+   * ...or once V8's heap in use passes this share of its limit (heap-budget.ts; default 0.5; not on
+   * the memory store, whose documents are the store itself).
    */
   initialLoadHeapShare?: number;
   /** Wait after a failure before starting again from the checkpoint. */
@@ -250,38 +250,36 @@ export class ProjectionRunner {
   }
 
   /**
-   * From checkpoint 0 (an empty copy): folds pages into an InitialLoad up to `until` or its
-   * document bound, then saves it. True when nothing is left to catch up (or the run was stopped).
+   * From checkpoint 0 (an empty copy): folds pages into an InitialLoad up to `until`, written out
+   * whenever it holds too many documents or the heap passes its budget (a spill), then saves it.
+   * True: nothing is left to catch up (or the run was stopped).
    */
   private async loadInitial(until: number): Promise<boolean> {
     const memory = this.store instanceof MemoryReadStore ? this.store : undefined;
     const workingSet = memory ? (c: string) => memory.documentsOf(this.target.collection(c)) : privateWorkingSet();
-    const load = new InitialLoad(this.projection, workingSet, memory ? Infinity : (this.options.initialLoad as number | undefined) ?? 500_000);
-    let ended = true;
+    const bound = memory ? Infinity : ((this.options.initialLoad as number | undefined) ?? 500_000);
+    const load = new InitialLoad(this.projection, workingSet, bound, memory ? undefined : this.writer.spillTarget());
+    let heapCheckFrom = 0;
     for await (const page of await this.pagesFrom(0, until)) {
       this.events_ += await load.fold(page);
       this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
-      if (load.full || (!memory && this.heapPassedDuring(load)) || this.interrupted || this.stopping) {
-        ended = false;
-        break;
-      }
+      if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
+      if (memory) continue;
+      const overBudget = !load.full && load.size >= heapCheckFrom && heapPassed(this.options.initialLoadHeapShare);
+      if (!load.full && !overBudget) continue;
+      const why = load.full ? `${bound} documents held` : `heap in use past ${this.options.initialLoadHeapShare} of its limit`;
+      this.options.logger?.log(`read model ${this.target.state}: initial load writes out its ${load.size} documents at position ${load.lastPos} (${why}) and goes on`);
+      // what was spilled is garbage until the next collection: the heap is asked again once the load holds a quarter of it
+      heapCheckFrom = Math.ceil(load.size / 4);
+      await load.spill();
     }
-    if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
-    if (ended) load.passTo(until); // the pages may have held the projection's types only (see catchUp)
+    load.passTo(until); // the pages may have held the projection's types only (see catchUp)
     await this.writer.writeInitial(load, memory !== undefined);
     // the load is done with the memory store's maps: its indexes can be built on them
     if (memory) for (const c of Object.keys(this.projection.collections)) memory.loaded(this.target.collection(c));
     this.setPosition(load.lastPos);
     // what follows (batches, or the live follow) starts from what the load wrote, not from the empty copy
     this.cache = knowing(load, this.cacheSize());
-    return ended;
-  }
-
-  /** The heap's budget is passed (heap-budget.ts): the load is written as it stands, and batches go on from it. */
-  private heapPassedDuring(load: InitialLoad): boolean {
-    const share = this.options.initialLoadHeapShare;
-    if (!heapPassed(share)) return false;
-    this.options.logger?.log(`read model ${this.target.state}: initial load stopped at position ${load.lastPos} with ${load.size} documents (heap in use past ${share} of its limit); batches go on from there`);
     return true;
   }
 
@@ -473,9 +471,9 @@ async function* prefetched(source: EventSource, after: number, pageSize: number,
   }
 }
 
-/** A cache of the documents an initial load wrote: all of them (complete) unless they outnumber its bound. */
+/** A cache of the documents an initial load holds at its end: all it wrote (complete) unless it spilled or they outnumber its bound. */
 function knowing(load: InitialLoad, size: number): DocumentCache {
-  const cache = new DocumentCache(size, true);
+  const cache = new DocumentCache(size, load.spills === 0);
   for (const [collection, docs] of load.collections()) for (const [id, doc] of docs) cache.set(collection, id, doc);
   return cache;
 }

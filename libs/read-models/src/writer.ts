@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Batch } from './batch';
-import { Doc } from './document';
-import { InitialLoad } from './initial-load';
+import { Doc, POS } from './document';
+import { InitialLoad, SpillTarget } from './initial-load';
 import { Lease, nudgeHolders } from './lease';
 import { shadowTarget, Target } from './naming';
 import { AnyProjection, ProjectionError } from './projection';
-import { ReadStore, Round } from './read-store';
+import { ReadStore, Round, WriteOp } from './read-store';
 import { LeaseLost, ProjectionState, ProjectionStates } from './state';
 
 export interface CopyWriterOptions {
@@ -110,20 +110,38 @@ export class CopyWriter {
   }
 
   /**
-   * Saves an initial load (initial-load.ts) into a copy at checkpoint 0: inserts its documents
+   * Saves an initial load (initial-load.ts) into a copy at checkpoint 0: writes its documents
    * (none to write when they were built in the store itself), then moves the checkpoint. A crash
    * before the checkpoint leaves the copy at 0, which the next `prepare` empties.
    */
   async writeInitial(load: InitialLoad, inPlace: boolean): Promise<void> {
     if (load.lastPos === 0) return;
-    if (!inPlace) {
-      for (const [collection, docs] of load.collections()) {
-        this.lease.assertFresh();
-        await this.store.insert(this.target.collection(collection), inIdOrder(docs));
-      }
-    }
+    if (!inPlace) await load.spill(true);
     this.highWater = Math.max(this.highWater, load.lastPos);
     await this.lease.save({ position: load.lastPos, highWater: this.highWater });
+  }
+
+  /**
+   * Where an initial load writes its documents, at checkpoint 0: straight into the copy, the lease
+   * checked first. What an earlier spill wrote is replaced or deleted by `_id` (unguarded: the
+   * load holds the only newer state of each), the rest inserted.
+   */
+  spillTarget(): SpillTarget {
+    return {
+      read: (collection, id) => this.store.findOne(this.target.collection(collection), { _id: id }),
+      write: async (collection, fresh, changed, deleted) => {
+        this.lease.assertFresh();
+        const physical = this.target.collection(collection);
+        const ops: WriteOp[] = changed.map((doc) => {
+          const { _id, [POS]: pos, ...replace } = doc;
+          return { _id: _id as string, pos: pos as number, replace, upsert: true };
+        });
+        // past every stored document's _pos (a store that checks the guard deletes it)
+        for (const id of deleted) ops.push({ _id: id, pos: Number.MAX_SAFE_INTEGER, delete: true });
+        if (ops.length) await this.store.write(physical, ops, false);
+        if (fresh.length) await this.store.insert(physical, inIdOrder(fresh));
+      },
+    };
   }
 
   /**
@@ -189,6 +207,6 @@ export function versionMismatch(projection: AnyProjection, state: ProjectionStat
  * The documents in the order of their `_id`s, which is the order of the store's `_id` index: each
  * insert lands at the index's end instead of at a random page of it.
  */
-function inIdOrder(docs: Map<string, Doc>): Doc[] {
-  return [...docs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((id) => docs.get(id)!);
+function inIdOrder(docs: Doc[]): Doc[] {
+  return docs.sort((a, b) => ((a._id as string) < (b._id as string) ? -1 : (a._id as string) > (b._id as string) ? 1 : 0));
 }
