@@ -57,6 +57,9 @@ export interface RunnerOptions {
 
 export type RunnerStatus = 'idle' | 'standby' | 'catching-up' | 'live' | 'failed' | 'stopped';
 
+/** Documents a load holds after a spill before the heap's budget is asked again (see loadInitial). */
+const HEAP_RECHECK_FLOOR = 10_000;
+
 /** A log shorter than this many pages is read on this thread: a worker's start would cost more than it saves. */
 const READ_AHEAD_PAGES = 20;
 
@@ -265,12 +268,15 @@ export class ProjectionRunner {
       this.options.onProgress?.({ position: load.lastPos, events: this.events_ });
       if (this.interrupted || this.stopping) return true; // unsaved: the copy stays at 0, and is emptied before its next use
       if (memory) continue;
-      const overBudget = !load.full && load.size >= heapCheckFrom && heapPassed(this.options.initialLoadHeapShare);
+      // a store whose documents live in this heap (the memory store wrapped) frees nothing by a spill
+      const overBudget = !load.full && this.store.kind !== 'memory' && load.size >= heapCheckFrom && heapPassed(this.options.initialLoadHeapShare);
       if (!load.full && !overBudget) continue;
       const why = load.full ? `${bound} documents held` : `heap in use past ${this.options.initialLoadHeapShare} of its limit`;
       this.options.logger?.log(`read model ${this.target.state}: initial load writes out its ${load.size} documents at position ${load.lastPos} (${why}) and goes on`);
-      // what was spilled is garbage until the next collection: the heap is asked again once the load holds a quarter of it
-      heapCheckFrom = Math.ceil(load.size / 4);
+      // What was spilled is garbage until the next collection: the heap is asked again once the load
+      // holds a quarter of it, and never for fewer than a floor's worth, so that a heap kept past the
+      // budget by something else cannot shrink the spills to a page each.
+      heapCheckFrom = Math.max(Math.ceil(load.size / 4), Math.min(bound, HEAP_RECHECK_FLOOR));
       await load.spill();
     }
     load.passTo(until); // the pages may have held the projection's types only (see catchUp)

@@ -8,6 +8,9 @@ import { AnyProjection, ProjectionError } from './projection';
 import { ReadStore, Round, WriteOp } from './read-store';
 import { LeaseLost, ProjectionState, ProjectionStates } from './state';
 
+/** Documents an initial load writes between two checks of its lease. */
+const SPILL_PART = 10_000;
+
 export interface CopyWriterOptions {
   owner: string;
   leaseMs: number;
@@ -130,7 +133,6 @@ export class CopyWriter {
     return {
       read: (collection, id) => this.store.findOne(this.target.collection(collection), { _id: id }),
       write: async (collection, fresh, changed, deleted) => {
-        this.lease.assertFresh();
         const physical = this.target.collection(collection);
         const ops: WriteOp[] = changed.map((doc) => {
           const { _id, [POS]: pos, ...replace } = doc;
@@ -138,8 +140,17 @@ export class CopyWriter {
         });
         // past every stored document's _pos (a store that checks the guard deletes it)
         for (const id of deleted) ops.push({ _id: id, pos: Number.MAX_SAFE_INTEGER, delete: true });
-        if (ops.length) await this.store.write(physical, ops, false);
-        if (fresh.length) await this.store.insert(physical, inIdOrder(fresh));
+        // the lease checked before each part: a writer that lost it stops within one part, rather than
+        // replacing documents in a copy the next owner has emptied and is loading again
+        for (let i = 0; i < ops.length; i += SPILL_PART) {
+          this.lease.assertFresh();
+          await this.store.write(physical, ops.slice(i, i + SPILL_PART), false);
+        }
+        const sorted = inIdOrder(fresh);
+        for (let i = 0; i < sorted.length; i += SPILL_PART) {
+          this.lease.assertFresh();
+          await this.store.insert(physical, sorted.slice(i, i + SPILL_PART));
+        }
       },
     };
   }
