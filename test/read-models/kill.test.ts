@@ -57,6 +57,19 @@ describe('a runner process killed mid-batch on FerretDB', () => {
     return s?.position === head && !s.pending;
   };
 
+  /** A runner process that freezes where `extra` says, SIGKILLed once it says it froze: where it froze. */
+  const killedFrozen = async (extra: Partial<RunnerFixtureConfig>) => {
+    const first = runnerProcess(database, extra);
+    const starting = first.start(); // forks at once: listen before the child can say anything
+    const frozen = new Promise<{ collection: string; written: number }>((resolve) =>
+      first.child!.on('message', (m: { frozen?: { collection: string; written: number } }) => m.frozen && resolve(m.frozen)),
+    );
+    await starting;
+    const at = await frozen;
+    await first.kill();
+    return at;
+  };
+
   beforeEach(async () => {
     database = uniqueName('rm_kill');
     mongo = await openMongo(database);
@@ -95,14 +108,7 @@ describe('a runner process killed mid-batch on FerretDB', () => {
 
   it('an initial load SIGKILLed halfway through its inserts, and restarted: starts again from empty documents and ends as one clean run', async () => {
     const load = { runner: { ...SMALL_BATCHES, initialLoad: undefined, leaseMs: LEASE_MS } };
-    const first = runnerProcess(database, { ...load, freezeAtInsert: true });
-    const starting = first.start();
-    const frozen = new Promise<{ collection: string; written: number }>((resolve) =>
-      first.child!.on('message', (m: { frozen?: { collection: string; written: number } }) => m.frozen && resolve(m.frozen)),
-    );
-    await starting;
-    const at = await frozen;
-    await first.kill();
+    const at = await killedFrozen({ ...load, freezeAtInsert: true });
 
     // The wreck: documents half inserted, the checkpoint still at 0, the lease still held.
     const wreck = (await state())!;
@@ -117,14 +123,7 @@ describe('a runner process killed mid-batch on FerretDB', () => {
 
   it('an initial load written out every 300 documents, SIGKILLed halfway through a later write-out, and restarted: starts again from empty documents and ends as one clean run', async () => {
     const load = { runner: { ...SMALL_BATCHES, initialLoad: 300, leaseMs: LEASE_MS } };
-    const first = runnerProcess(database, { ...load, freezeAtInsert: 4 });
-    const starting = first.start();
-    const frozen = new Promise<{ collection: string; written: number }>((resolve) =>
-      first.child!.on('message', (m: { frozen?: { collection: string; written: number } }) => m.frozen && resolve(m.frozen)),
-    );
-    await starting;
-    const at = await frozen;
-    await first.kill();
+    const at = await killedFrozen({ ...load, freezeAtInsert: 4 });
 
     // The wreck: earlier write-outs and half of this one stored, the checkpoint still at 0.
     const wreck = (await state())!;
