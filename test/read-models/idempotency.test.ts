@@ -6,7 +6,7 @@
  * with a clean run into a fresh memory store with default batches (so the stores agree too).
  */
 import { SqlEventStore } from '@register/event-store';
-import { MemoryReadStore, MongoReadStore, ProjectionRunner, ProjectionState, ReadStore, STATES } from '@register/read-models';
+import { MemoryReadStore, MongoReadStore, ProjectionRunner, ProjectionState, ReadStore, RunnerOptions, STATES } from '@register/read-models';
 import { until } from '../messaging/processes';
 import { uniqueName } from '../support/servers';
 import { appendWorkload, branchDirectory } from './branch-directory';
@@ -124,23 +124,25 @@ describe.each(kinds)('on the $name', (kind) => {
     }
   });
 
-  it('builds from nothing in one initial load read ahead on a worker (pages of 50), written out every 400 documents where the store is not memory, exactly what one clean run builds', async () => {
+  /** One run from nothing in pages of 50, checked against the clean run: what its logger said. */
+  const loadSaying = async (options: RunnerOptions): Promise<string[]> => {
     const said: string[] = [];
     const logger = { log: (line: string) => said.push(line), warn: () => undefined, error: () => undefined };
-    const result = await new ProjectionRunner(log, store, branchDirectory, { owner: 'test', pageSize: 50, initialLoad: 400, logger }).runOnce();
+    const result = await new ProjectionRunner(log, store, branchDirectory, { owner: 'test', pageSize: 50, ...options, logger }).runOnce();
     expect(result).toEqual({ position: head, events: handled });
     expect(await snapshot(store, branchDirectory)).toEqual(reference);
+    return said;
+  };
+
+  it('builds from nothing in one initial load read ahead on a worker (pages of 50), written out every 400 documents where the store is not memory, exactly what one clean run builds', async () => {
+    const said = await loadSaying({ initialLoad: 400 });
     const spills = said.filter((line) => line.includes('(400 documents held)')).length;
     if (kind.name === 'memory store') expect(spills).toBe(0);
     else expect(spills).toBeGreaterThan(1); // documents written out are read back and written again
   });
 
   it("builds from nothing in an initial load written out by the heap's budget (share 0: past it from the first page), exactly what one clean run builds", async () => {
-    const said: string[] = [];
-    const logger = { log: (line: string) => said.push(line), warn: () => undefined, error: () => undefined };
-    const result = await new ProjectionRunner(log, store, branchDirectory, { owner: 'test', pageSize: 50, initialLoadHeapShare: 0, logger }).runOnce();
-    expect(result).toEqual({ position: head, events: handled });
-    expect(await snapshot(store, branchDirectory)).toEqual(reference);
+    const said = await loadSaying({ initialLoadHeapShare: 0 });
     // the memory store's documents are the store itself: no budget there
     const spills = said.filter((line) => line.includes('initial load writes out'));
     if (kind.name === 'memory store') expect(spills).toHaveLength(0);
