@@ -105,7 +105,7 @@ export class InitialLoad {
       if (event.position <= this.lastPos) continue; // redelivered (see ProjectionRunner.process)
       const result = operationsOf(this.projection, event, this.reader);
       const ops = result instanceof Promise ? await result : result;
-      if (this.spills > 0 && ops) await this.readBackTargets(ops);
+      if (this.spills > 0 && ops?.some((op) => this.storedAway(op.collection, op._id))) await this.readBackTargets(ops);
       this.apply(event.position, ops);
       folded++;
     }
@@ -165,7 +165,7 @@ export class InitialLoad {
     return docs.get(id);
   }
 
-  /** An operation on a stored document needs it held, whether or not its handler read it. */
+  /** An operation on a stored document needs it held, whether or not its handler read it (fold awaits this only when one does: no promise per event). */
   private async readBackTargets(ops: readonly Operation[]): Promise<void> {
     for (const op of ops) if (this.storedAway(op.collection, op._id)) await this.fetch(op.collection, op._id);
   }
