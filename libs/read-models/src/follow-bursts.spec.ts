@@ -1,10 +1,13 @@
 import { catchUpSubscription, RecordedEvent } from '@register/event-sourcing';
-import { liveTarget } from './naming';
+import { Batch } from './batch';
+import { liveTarget, STATES } from './naming';
 import { defineProjection, op } from './projection';
-import { Round } from './read-store';
+import { JournalRef, Round } from './read-store';
 import { EventSource, ProjectionRunner } from './runner';
 import { recordedAt } from './spec-log';
+import { ProjectionState } from './state';
 import { MemoryReadStore } from './stores/memory-read-store';
+import { CopyWriter } from './writer';
 
 const counted = defineProjection({
   name: 'counted',
@@ -83,4 +86,110 @@ describe('a live runner whose store is slower than the events', () => {
       await runner.stop();
     }
   }, 60_000);
+});
+
+/** A memory store that keeps a batch's journal in the state document, as the MongoDB store does a small one. */
+class InlineJournalStore extends MemoryReadStore {
+  override async saveJournal(_name: string, rounds: Round[]): Promise<JournalRef> {
+    return { chunks: 0, text: JSON.stringify(rounds) };
+  }
+
+  override async loadJournal(name: string, ref?: JournalRef): Promise<Round[]> {
+    return ref?.text === undefined ? super.loadJournal(name) : (JSON.parse(ref.text) as Round[]);
+  }
+}
+
+/**
+ * A batch costs three saves besides its documents (journal, pending, checkpoint). While events keep
+ * coming, a batch's checkpoint now rides in the next batch's pending save, and a small journal in
+ * the pending itself (on FerretDB each save is a document written alone).
+ */
+describe('a live runner whose batches follow one another', () => {
+  it('given a burst behind a batch in flight, when both are written, then the second batch saves the first one\'s checkpoint, and the last is saved once the events stop', async () => {
+    const store = new InlineJournalStore();
+    const saves: Array<Partial<ProjectionState>> = [];
+    let open: () => void = () => undefined;
+    let gate: Promise<void> | undefined;
+    const updateOne = store.updateOne.bind(store);
+    store.updateOne = async (collection, filter, update, upsert) => {
+      const set = (update as { $set?: Partial<ProjectionState> }).$set;
+      if (collection === STATES && set && ('pending' in set || 'position' in set)) saves.push(set);
+      return updateOne(collection, filter, update, upsert);
+    };
+    let journals = 0;
+    const saveJournal = store.saveJournal.bind(store);
+    store.saveJournal = async (name: string, rounds: Round[]) => {
+      journals++;
+      if (gate) await gate;
+      return saveJournal(name, rounds);
+    };
+    const log = appendableLog();
+    const runner = new ProjectionRunner(log.source, store, counted, { owner: 'live', initialLoad: false, pollMs: 10_000 });
+    runner.start();
+    try {
+      await until(() => runner.status === 'live');
+      saves.length = 0;
+      gate = new Promise((resolve) => (open = resolve));
+      log.append('b0');
+      await until(() => journals === 1); // the first event's batch, held in flight
+      for (let i = 1; i < 5; i++) log.append(`b${i}`);
+      await until(() => runner.events === 5);
+      gate = undefined;
+      open();
+      expect(await runner.waitFor(5, 30_000)).toBe(true);
+      await until(() => saves.some((s) => s.position === 5));
+      const state = (await store.findOne(STATES, { _id: liveTarget(counted).state })) as unknown as ProjectionState;
+      expect(saves.map((s) => [s.position, s.pending?.to])).toEqual([
+        [undefined, 1],
+        [1, 5],
+        [5, undefined],
+      ]);
+      expect([state.position, state.pending]).toEqual([5, undefined]);
+    } finally {
+      await runner.stop();
+    }
+  }, 60_000);
+
+  const threeEvents = (target: ReturnType<typeof liveTarget>) => {
+    const batch = new Batch(0, { maxEvents: 100, maxDocuments: 100 }, target.collection);
+    ['b0', 'b1', 'b0'].forEach((id, i) => {
+      batch.add(op.upsert('branches', id, { $inc: { n: 1 } }), i + 1);
+      batch.advance(i + 1);
+    });
+    batch.handOver();
+    return batch;
+  };
+
+  it('given a store that keeps journals in a collection of their own, when a batch is written with its checkpoint deferred, then the checkpoint is saved at once', async () => {
+    const store = new MemoryReadStore();
+    const target = liveTarget(counted);
+    const writer = new CopyWriter(store, counted, target, { owner: 'p1', leaseMs: 60_000 });
+    expect(await writer.acquire()).toBe(true);
+    await writer.prepare();
+    await writer.write(threeEvents(target), true);
+    expect(writer.committed).toBe(true);
+    expect(((await store.findOne(STATES, { _id: target.state })) as unknown as ProjectionState).position).toBe(3);
+  });
+
+  it('given a batch whose checkpoint was deferred, when the process stops there and a writer takes the copy over, then the batch is replayed once', async () => {
+    const store = new InlineJournalStore();
+    const target = liveTarget(counted);
+    const writer = () => new CopyWriter(store, counted, target, { owner: 'p1', leaseMs: 60_000 });
+    const first = writer();
+    expect(await first.acquire()).toBe(true);
+    await first.prepare();
+    await first.write(threeEvents(target), true);
+    expect(first.committed).toBe(false);
+    const stored = (await store.findOne(STATES, { _id: target.state })) as unknown as ProjectionState;
+    expect([stored.position, stored.pending?.to]).toEqual([0, 3]);
+    // the process ends here, without commit() or release(): a restart under the same owner
+    const restarted = writer();
+    expect(await restarted.acquire()).toBe(true);
+    expect((await restarted.prepare()).position).toBe(3);
+    const docs = await store.find(target.collection('branches'), {}, { sort: { _id: 1 } });
+    expect(docs.map((d) => [d._id, d.n])).toEqual([
+      ['b0', 2],
+      ['b1', 1],
+    ]);
+  });
 });

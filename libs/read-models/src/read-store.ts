@@ -16,6 +16,15 @@ export type WriteOp =
 /** One round of a batch: at most one write per document, so a round may be applied in any order. */
 export type Round = Array<{ collection: string; ops: WriteOp[] }>;
 
+/**
+ * Where a batch's journal was kept: `chunks` documents of the store's journal collection, or, for
+ * a small batch, `text` carried in the state document itself (one write less per batch).
+ */
+export interface JournalRef {
+  chunks: number;
+  text?: string;
+}
+
 export interface FindOptions {
   sort?: Record<string, 1 | -1>;
   skip?: number;
@@ -62,8 +71,11 @@ export interface ReadStore {
   /** Moves `from` to `to`, replacing `to`. */
   renameCollection(from: string, to: string): Promise<void>;
   listCollections(): Promise<string[]>;
-  /** Keeps a batch's planned rounds until the batch is written (the redo journal); returns its size in chunks. */
-  saveJournal(name: string, rounds: Round[]): Promise<number>;
-  loadJournal(name: string, chunks: number): Promise<Round[]>;
+  /**
+   * Keeps a batch's planned rounds until the batch is written (the redo journal); returns where: a
+   * store may hand a small journal back as text for the caller to keep in the state document.
+   */
+  saveJournal(name: string, rounds: Round[]): Promise<JournalRef>;
+  loadJournal(name: string, ref: JournalRef): Promise<Round[]>;
   close(): Promise<void>;
 }

@@ -320,14 +320,22 @@ export class ProjectionRunner {
       batch = this.newBatch(taken.lastPos);
       return taken;
     };
-    /** Hands the batch over unless an event is being applied to it or a write is in flight (whose end flushes again). */
-    const flush = () => {
-      if (busy || inFlight || failure || batch.events === 0) return;
+    const inTurn = (step: Promise<void>) => {
       inFlight = true;
-      this.enqueue(take()).then(() => {
+      step.then(() => {
         inFlight = false;
         flush();
       }, fail);
+    };
+    /**
+     * Hands the batch over unless an event is being applied to it or a write is in flight (whose end
+     * flushes again). A batch's checkpoint is saved with the next batch's journal while events keep
+     * coming (one round trip less each), and on its own once they stop.
+     */
+    const flush = () => {
+      if (busy || inFlight || failure) return;
+      if (batch.events > 0) inTurn(this.enqueue(take(), true));
+      else if (!this.writer.committed) inTurn(this.commitDeferred());
     };
     const subscription = this.source.subscribe(
       this.position_,
@@ -359,6 +367,7 @@ export class ProjectionRunner {
     await subscription.stop();
     await this.writing;
     if (failure) throw failure;
+    await this.commitDeferred();
   }
 
   /** Applies one event's operations to the batch; a promise only when the handler (or a read) returned one. */
@@ -409,12 +418,17 @@ export class ProjectionRunner {
     return this.newBatch(batch.lastPos);
   }
 
-  private enqueue(batch: Batch): Promise<void> {
+  private enqueue(batch: Batch, deferCommit = false): Promise<void> {
     batch.handOver(); // complete: the cache now stands after it
     this.writing = this.writing.then(async () => {
-      await this.writer.write(batch);
-      this.setPosition(batch.lastPos);
+      await this.writer.write(batch, deferCommit);
+      this.setPosition(batch.lastPos); // the documents are written: reads here may see them
     });
+    return this.writing;
+  }
+
+  private commitDeferred(): Promise<void> {
+    this.writing = this.writing.then(() => this.writer.commit());
     return this.writing;
   }
 

@@ -1,4 +1,4 @@
-import { ReadStore } from './read-store';
+import { JournalRef, ReadStore } from './read-store';
 import { STATES } from './naming';
 
 /**
@@ -12,8 +12,8 @@ export interface ProjectionState {
   version: number;
   /** The furthest position a batch ever wrote: a checkpoint set back by hand below it is ignored. */
   highWater: number;
-  /** The batch being written: its end and its journal (see runner.ts). */
-  pending?: { to: number; chunks: number };
+  /** The batch being written: its end and its journal (see writer.ts). */
+  pending?: { to: number } & JournalRef;
   /** A rebuild is switching its shadow copy in (see CopyWriter.switchIn). */
   switching?: { position: number; version: number };
   /** The lease: one writer per projection copy across processes. */

@@ -21,9 +21,10 @@ export interface CopyWriterOptions {
 /**
  * Writes one copy of a projection (live or shadow) while holding its lease. The protocol that
  * makes a batch crash-safe without transactions:
- *   1. journal: the batch's planned writes, then `pending: {to, chunks}` in the state document;
+ *   1. journal: the batch's planned writes, then `pending: {to, chunks}` in the state document
+ *      (a small journal in `pending` itself, as `text`: one save for both);
  *   2. the writes, round by round (bulk, unordered: one write per document per round);
- *   3. `position: to`, pending removed.
+ *   3. `position: to`, pending removed (following live, saved with the next batch's step 1).
  * A writer that takes over first replays a pending journal with the guard (each write skipped
  * where the document's `_pos` shows it applied). So once `prepare` has run, the documents are
  * exactly "every event up to the checkpoint": handlers' reads and merged writes rely on that.
@@ -32,6 +33,8 @@ export class CopyWriter {
   readonly states: ProjectionStates;
   private readonly lease: Lease;
   private highWater = 0;
+  /** The end of the last batch written with `defer` whose checkpoint is not saved yet. */
+  private uncommitted: number | undefined;
 
   constructor(
     readonly store: ReadStore,
@@ -73,6 +76,7 @@ export class CopyWriter {
    */
   async prepare(anyVersion = false): Promise<ProjectionState> {
     let state = (await this.states.load(this.target.state))!;
+    this.uncommitted = undefined;
     if (state.switching) state = await this.finishSwitch(state.switching);
     if (state.version !== this.projection.version && !anyVersion) {
       if (state.position > 0 || state.highWater > 0 || state.pending) return state;
@@ -95,21 +99,46 @@ export class CopyWriter {
     return state;
   }
 
-  /** Steps 1 to 3 above for one batch; a batch with no writes only moves the checkpoint. */
-  async write(batch: Batch): Promise<void> {
+  /**
+   * Steps 1 to 3 above for one batch; a batch with no writes only moves the checkpoint. `defer`, for
+   * a batch whose journal the store kept in the state document: step 3 waits for the next batch's
+   * step 1 (one save moves the checkpoint and journals the next batch) or `commit()`; until then a
+   * crash leaves this batch pending, and its replay is a no-op.
+   */
+  async write(batch: Batch, defer = false): Promise<void> {
     if (batch.lastPos <= batch.from) return;
     const rounds = batch.rounds();
     const highWater = Math.max(this.highWater, batch.lastPos);
     if (rounds.length > 0) {
       this.lease.assertFresh();
-      const chunks = await this.store.saveJournal(this.target.state, rounds);
-      await this.lease.save({ pending: { to: batch.lastPos, chunks }, highWater });
+      const journal = await this.store.saveJournal(this.target.state, rounds);
+      await this.lease.save({ ...this.takeUncommitted(), pending: { to: batch.lastPos, ...journal }, highWater });
       for (const round of rounds) await this.writeRound(round, false);
-      await this.lease.save({ position: batch.lastPos, highWater }, ['pending']);
+      // only a journal in the state document: the next batch's saveJournal may overwrite the journal collection's
+      if (defer && journal.text !== undefined) this.uncommitted = batch.lastPos;
+      else await this.lease.save({ position: batch.lastPos, highWater }, ['pending']);
     } else {
-      await this.lease.save({ position: batch.lastPos, highWater });
+      this.uncommitted = undefined;
+      await this.lease.save({ position: batch.lastPos, highWater }, ['pending']);
     }
     this.highWater = highWater;
+  }
+
+  /** Step 3 of a batch written with `defer`, if no later batch has done it. */
+  async commit(): Promise<void> {
+    const set = this.takeUncommitted();
+    if (set.position !== undefined) await this.lease.save(set, ['pending']);
+  }
+
+  /** Whether a batch written with `defer` still waits for its step 3. */
+  get committed(): boolean {
+    return this.uncommitted === undefined;
+  }
+
+  private takeUncommitted(): { position?: number } {
+    const position = this.uncommitted;
+    this.uncommitted = undefined;
+    return position === undefined ? {} : { position };
   }
 
   /**
@@ -161,6 +190,7 @@ export class CopyWriter {
    */
   async switchIn(position: number): Promise<void> {
     const switching = { position, version: this.projection.version };
+    this.uncommitted = undefined; // the switch sets the checkpoint
     await this.lease.save({ switching });
     await this.finishSwitch(switching);
   }
@@ -170,9 +200,11 @@ export class CopyWriter {
     for (const name of Object.keys(this.projection.collections)) await this.store.dropCollection(this.target.collection(name));
     await this.lease.save({ position: 0, highWater: 0, version: this.projection.version }, ['pending', 'switching']);
     this.highWater = 0;
+    this.uncommitted = undefined;
   }
 
   async release(): Promise<void> {
+    await this.commit().catch(() => undefined); // else the next holder replays a batch already written
     await this.lease.release();
     await this.states.stopAsking(this.target.state, this.owner).catch(() => undefined);
   }
@@ -196,8 +228,8 @@ export class CopyWriter {
 
   /** Finishes the batch a crash interrupted: its journal again, each write skipped where already applied. */
   private async recover(state: ProjectionState): Promise<number> {
-    const { to, chunks } = state.pending!;
-    for (const round of await this.store.loadJournal(this.target.state, chunks)) await this.writeRound(round, true);
+    const { to, ...journal } = state.pending!;
+    for (const round of await this.store.loadJournal(this.target.state, journal)) await this.writeRound(round, true);
     this.highWater = Math.max(this.highWater, to);
     await this.lease.save({ position: to, highWater: this.highWater }, ['pending']);
     return to;

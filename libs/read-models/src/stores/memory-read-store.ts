@@ -4,7 +4,7 @@ import { cloneValue, compareIds, Doc, isPlainObject } from '../document';
 import { STATES } from '../naming';
 import { CollectionSpec } from '../projection';
 import { EqualityIndexes, indexedFields } from './equality-index';
-import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
+import { FindOptions, JournalRef, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
 import { applyUpdate, Update } from '../updater';
 
 /**
@@ -173,9 +173,9 @@ export class MemoryReadStore implements ReadStore {
   }
 
   /** Kept by reference: nothing changes a batch's rounds once planned. */
-  async saveJournal(name: string, rounds: Round[]): Promise<number> {
+  async saveJournal(name: string, rounds: Round[]): Promise<JournalRef> {
     this.journals.set(name, rounds);
-    return 1;
+    return { chunks: 1 };
   }
 
   async loadJournal(name: string): Promise<Round[]> {

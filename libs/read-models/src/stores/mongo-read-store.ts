@@ -1,7 +1,7 @@
 import mongoose, { Connection, mongo } from 'mongoose';
 import { compareIds, Doc, POS } from '../document';
 import { CollectionSpec } from '../projection';
-import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
+import { FindOptions, JournalRef, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
 import { JOURNAL } from '../naming';
 import { Update } from '../updater';
 import { CollectionNames } from './mongo-names';
@@ -12,6 +12,8 @@ const NAMESPACE_NOT_FOUND = 26;
 const INVALID_NAMESPACE = 73;
 /** Journal chunk size in characters: far below the 16 MB document limit even for 3-byte UTF-8. */
 const JOURNAL_CHUNK = 2_000_000;
+/** The largest journal kept in the state document (renewals rewrite it while a batch is pending). */
+const JOURNAL_INLINE = 64_000;
 /** Writes per bulkWrite call: FerretDB runs a bulk statement by statement, so huge calls gain nothing. */
 const BULK_CHUNK = 1000;
 
@@ -220,17 +222,20 @@ export class MongoReadStore implements ReadStore {
   }
 
   /** EJSON keeps dates and numbers exact; as a string, since MongoDB forbids `$` keys such as `$inc` in stored documents. */
-  async saveJournal(name: string, rounds: Round[]): Promise<number> {
+  async saveJournal(name: string, rounds: Round[]): Promise<JournalRef> {
     const text = mongo.BSON.EJSON.stringify(rounds, { relaxed: true });
+    // a small journal rides in the state document's `pending`, saved anyway: FerretDB writes each document alone
+    if (text.length <= JOURNAL_INLINE) return { chunks: 0, text };
     const chunks = Math.max(1, Math.ceil(text.length / JOURNAL_CHUNK));
     const ops = Array.from({ length: chunks }, (_, k) => ({
       replaceOne: { filter: { _id: `${name}#${k}` as never }, replacement: { text: text.slice(k * JOURNAL_CHUNK, (k + 1) * JOURNAL_CHUNK) }, upsert: true },
     }));
     await this.coll(JOURNAL).bulkWrite(ops, { ordered: true });
-    return chunks;
+    return { chunks };
   }
 
-  async loadJournal(name: string, chunks: number): Promise<Round[]> {
+  async loadJournal(name: string, { chunks, text: inline }: JournalRef): Promise<Round[]> {
+    if (inline !== undefined) return mongo.BSON.EJSON.parse(inline, { relaxed: true }) as Round[];
     let text = '';
     for (let k = 0; k < chunks; k++) {
       const doc = await this.coll(JOURNAL).findOne({ _id: `${name}#${k}` as never });

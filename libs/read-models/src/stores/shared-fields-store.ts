@@ -2,7 +2,7 @@ import { KeyedTurns } from '@register/event-sourcing';
 import { applyWrite } from '../apply';
 import { cloneValue, Doc } from '../document';
 import { CollectionSpec } from '../projection';
-import { FindOptions, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
+import { FindOptions, JournalRef, ReadStore, Round, UpdateOutcome, WriteOp } from '../read-store';
 import { Update } from '../updater';
 
 /** Where a projection's collection lives inside a shared one: each document is the `field` of the shared document with the same `_id`. */
@@ -142,12 +142,12 @@ export class SharedFieldsStore implements ReadStore {
     return [...inner, ...Object.entries(this.shared).flatMap(([name, to]) => (present.has(to.collection) && !present.has(name) ? [name] : []))];
   }
 
-  saveJournal(name: string, rounds: Round[]): Promise<number> {
+  saveJournal(name: string, rounds: Round[]): Promise<JournalRef> {
     return this.inner.saveJournal(name, rounds);
   }
 
-  loadJournal(name: string, chunks: number): Promise<Round[]> {
-    return this.inner.loadJournal(name, chunks);
+  loadJournal(name: string, ref: JournalRef): Promise<Round[]> {
+    return this.inner.loadJournal(name, ref);
   }
 
   close(): Promise<void> {
