@@ -1,4 +1,5 @@
-import { Client, Pool, PoolConfig } from 'pg';
+import { Pool, PoolConfig } from 'pg';
+import { listenAgainWhenLost } from './postgres-listen';
 import { readAheadPages } from './read-ahead';
 import { SqlClient, SqlEventStore } from './sql-event-store';
 
@@ -12,18 +13,7 @@ export function postgresClient(config: PoolConfig): SqlClient {
     query: (sql, params) => pool.query(sql, params as unknown[]) as never,
     exec: (sql) => pool.query(sql),
     close: () => pool.end(),
-    async listen(channel, listener) {
-      const client = new Client(config);
-      // Heard from the start: an error that arrives with the end of the handshake has a listener too.
-      client.on('error', () => undefined); // a lost LISTEN only slows subscribers to their poll interval
-      client.on('notification', (message) => listener(message.payload));
-      await client.connect();
-      await client.query(`listen ${channel}`).catch(async (error: unknown) => {
-        await client.end().catch(() => undefined);
-        throw error;
-      });
-      return () => client.end();
-    },
+    listen: (channel, listener) => listenAgainWhenLost(config, channel, listener),
     ...(config.connectionString ? { readAhead: (schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]) => readAheadPages(config.connectionString!, schema, after, pageSize, until, types) } : {}),
   };
 }
