@@ -2,7 +2,7 @@ import { catchUpSubscription, RecordedEvent } from '@register/event-sourcing';
 import { Batch } from './batch';
 import { liveTarget, STATES } from './naming';
 import { defineProjection, op } from './projection';
-import { JournalRef, Round } from './read-store';
+import { JournalRef, Round, WriteOp } from './read-store';
 import { EventSource, ProjectionRunner } from './runner';
 import { recordedAt } from './spec-log';
 import { ProjectionState } from './state';
@@ -150,11 +150,11 @@ describe('a live runner whose batches follow one another', () => {
     }
   }, 60_000);
 
-  const threeEvents = (target: ReturnType<typeof liveTarget>) => {
-    const batch = new Batch(0, { maxEvents: 100, maxDocuments: 100 }, target.collection);
-    ['b0', 'b1', 'b0'].forEach((id, i) => {
-      batch.add(op.upsert('branches', id, { $inc: { n: 1 } }), i + 1);
-      batch.advance(i + 1);
+  const batchOf = (target: ReturnType<typeof liveTarget>, from: number, ids: string[]) => {
+    const batch = new Batch(from, { maxEvents: 100, maxDocuments: 100 }, target.collection);
+    ids.forEach((id, i) => {
+      batch.add(op.upsert('branches', id, { $inc: { n: 1 } }), from + i + 1);
+      batch.advance(from + i + 1);
     });
     batch.handOver();
     return batch;
@@ -166,30 +166,41 @@ describe('a live runner whose batches follow one another', () => {
     const writer = new CopyWriter(store, counted, target, { owner: 'p1', leaseMs: 60_000 });
     expect(await writer.acquire()).toBe(true);
     await writer.prepare();
-    await writer.write(threeEvents(target), true);
+    await writer.write(batchOf(target, 0, ['b0', 'b1', 'b0']), true);
     expect(writer.committed).toBe(true);
     expect(((await store.findOne(STATES, { _id: target.state })) as unknown as ProjectionState).position).toBe(3);
+    await writer.release();
   });
 
-  it('given a batch whose checkpoint was deferred, when the process stops there and a writer takes the copy over, then the batch is replayed once', async () => {
+  it('given a deferred batch and the next one killed halfway through its writes, when a writer takes the copy over, then the journal in the state document finishes it and each event counts once', async () => {
     const store = new InlineJournalStore();
     const target = liveTarget(counted);
     const writer = () => new CopyWriter(store, counted, target, { owner: 'p1', leaseMs: 60_000 });
     const first = writer();
     expect(await first.acquire()).toBe(true);
     await first.prepare();
-    await first.write(threeEvents(target), true);
+    await first.write(batchOf(target, 0, ['b0', 'b1', 'b0']), true);
     expect(first.committed).toBe(false);
+    // the next batch: its first write lands, then the process dies
+    const write = store.write.bind(store);
+    store.write = async (collection: string, ops: readonly WriteOp[]) => {
+      await write(collection, ops.slice(0, 1));
+      throw new Error('killed');
+    };
+    await expect(first.write(batchOf(target, 3, ['b1', 'b2']), true)).rejects.toThrow('killed');
+    first.pause();
+    store.write = write;
     const stored = (await store.findOne(STATES, { _id: target.state })) as unknown as ProjectionState;
-    expect([stored.position, stored.pending?.to]).toEqual([0, 3]);
-    // the process ends here, without commit() or release(): a restart under the same owner
-    const restarted = writer();
+    expect([stored.position, stored.pending?.to, stored.pending?.chunks]).toEqual([3, 5, 0]);
+    const restarted = writer(); // a restart under the same owner
     expect(await restarted.acquire()).toBe(true);
-    expect((await restarted.prepare()).position).toBe(3);
+    expect((await restarted.prepare()).position).toBe(5);
     const docs = await store.find(target.collection('branches'), {}, { sort: { _id: 1 } });
     expect(docs.map((d) => [d._id, d.n])).toEqual([
       ['b0', 2],
-      ['b1', 1],
+      ['b1', 2],
+      ['b2', 1],
     ]);
+    await restarted.release();
   });
 });

@@ -302,7 +302,8 @@ export class ProjectionRunner {
   /**
    * Follows the log live; a burst is written as it arrives, a lone event at once. What arrives while
    * a batch is being written waits for that write and goes out with it as one batch (a batch costs
-   * four round trips: written one event at a time, a tail faster than that fell behind for good).
+   * round trips besides its documents: written one event at a time, a tail faster than that fell
+   * behind for good).
    */
   private async follow(): Promise<void> {
     let batch = this.newBatch(this.position_);

@@ -13,7 +13,7 @@ const INVALID_NAMESPACE = 73;
 /** Journal chunk size in characters: far below the 16 MB document limit even for 3-byte UTF-8. */
 const JOURNAL_CHUNK = 2_000_000;
 /** The largest journal kept in the state document (renewals rewrite it while a batch is pending). */
-const JOURNAL_INLINE = 64_000;
+const JOURNAL_INLINE = 16_000;
 /** Writes per bulkWrite call: FerretDB runs a bulk statement by statement, so huge calls gain nothing. */
 const BULK_CHUNK = 1000;
 
