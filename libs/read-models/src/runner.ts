@@ -166,11 +166,22 @@ export class ProjectionRunner {
     }
   }
 
-  /** Throws unless the copy can serve reads: caught up once (or another process writes it), not failed. */
+  /**
+   * Throws unless the copy can serve reads: caught up once, or written by another process that has
+   * saved a checkpoint (a copy at 0 over a log with events is being built from nothing: its spills
+   * are a copy in the making); not failed.
+   */
   async assertReady(): Promise<void> {
     if (this.status_ === 'failed') throw this.lastError ?? new Error('failed');
-    if (this.status_ === 'standby') return void (await this.states.load(this.target.state));
+    if (this.status_ === 'standby') return this.assertBuiltElsewhere();
     if (!this.caughtUp) throw new Error(`${this.projection.name} is catching up (at ${this.position_})`);
+  }
+
+  private async assertBuiltElsewhere(): Promise<void> {
+    const state = await this.states.load(this.target.state);
+    // a live batch saves its highWater before its writes; an initial load saves nothing until its end
+    if (state?.position || state?.highWater) return;
+    if ((await this.source.headPosition()) > 0) throw new Error(`${this.projection.name} is being built by another process (its checkpoint is at 0)`);
   }
 
   private async run(): Promise<void> {
