@@ -150,6 +150,19 @@ describe('a live runner whose batches follow one another', () => {
     }
   }, 60_000);
 
+  it('given batches written with their checkpoints deferred, when the runner stops, then the stored checkpoint is the last batch\'s and nothing is pending', async () => {
+    const store = new InlineJournalStore();
+    const log = appendableLog();
+    const runner = new ProjectionRunner(log.source, store, counted, { owner: 'live', initialLoad: false, pollMs: 10_000 });
+    runner.start();
+    await until(() => runner.status === 'live');
+    for (let i = 0; i < 30; i++) log.append(`b${i % 4}`);
+    expect(await runner.waitFor(30, 30_000)).toBe(true);
+    await runner.stop();
+    const state = (await store.findOne(STATES, { _id: liveTarget(counted).state })) as unknown as ProjectionState;
+    expect([state.position, state.pending, state.owner]).toEqual([30, undefined, undefined]);
+  }, 60_000);
+
   const batchOf = (target: ReturnType<typeof liveTarget>, from: number, ids: string[]) => {
     const batch = new Batch(from, { maxEvents: 100, maxDocuments: 100 }, target.collection);
     ids.forEach((id, i) => {
