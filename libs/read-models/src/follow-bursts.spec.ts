@@ -41,6 +41,27 @@ async function until(done: () => boolean): Promise<void> {
   }
 }
 
+/** Holds each batch's journal save while held: the batch stays in flight until released. */
+function gatedJournals(store: MemoryReadStore) {
+  const journals: Round[][] = [];
+  let open: () => void = () => undefined;
+  let gate: Promise<void> | undefined;
+  const saveJournal = store.saveJournal.bind(store);
+  store.saveJournal = async (name: string, rounds: Round[]) => {
+    journals.push(rounds);
+    if (gate) await gate;
+    return saveJournal(name, rounds);
+  };
+  return {
+    journals,
+    hold: () => void (gate = new Promise((resolve) => (open = resolve))),
+    release: () => {
+      gate = undefined;
+      open();
+    },
+  };
+}
+
 /**
  * Following live, a runner wrote each event that arrived on its own as a batch of its own, queued
  * behind the write in flight: on FerretDB a batch costs four round trips (~45 ms), so a tail of 50
@@ -50,21 +71,13 @@ async function until(done: () => boolean): Promise<void> {
 describe('a live runner whose store is slower than the events', () => {
   it('given a batch being written, when events arrive one by one meanwhile, then they are written as one batch after it', async () => {
     const store = new MemoryReadStore();
-    const journals: Round[][] = [];
-    let open: () => void = () => undefined;
-    let gate: Promise<void> | undefined;
-    const saveJournal = store.saveJournal.bind(store);
-    store.saveJournal = async (name: string, rounds: Round[]) => {
-      journals.push(rounds);
-      if (gate) await gate;
-      return saveJournal(name, rounds);
-    };
+    const { journals, hold, release } = gatedJournals(store);
     const log = appendableLog();
     const runner = new ProjectionRunner(log.source, store, counted, { owner: 'live', initialLoad: false, pollMs: 10_000 });
     runner.start();
     try {
       await until(() => runner.status === 'live');
-      gate = new Promise((resolve) => (open = resolve));
+      hold();
       log.append('b0');
       await until(() => journals.length === 1); // the first event's batch, held in flight
       for (let i = 1; i < 10; i++) {
@@ -72,8 +85,7 @@ describe('a live runner whose store is slower than the events', () => {
         await until(() => runner.events === i + 1);
         for (let k = 0; k < 5; k++) await new Promise((resolve) => setImmediate(resolve)); // the turns in which a burst is handed over
       }
-      gate = undefined;
-      open();
+      release();
       expect(await runner.waitFor(10, 30_000)).toBe(true);
       expect(journals).toHaveLength(2);
       const docs = await store.find(liveTarget(counted).collection('branches'), {}, { sort: { _id: 1 } });
@@ -108,20 +120,12 @@ describe('a live runner whose batches follow one another', () => {
   it('given a burst behind a batch in flight, when both are written, then the second batch saves the first one\'s checkpoint, and the last is saved once the events stop', async () => {
     const store = new InlineJournalStore();
     const saves: Array<Partial<ProjectionState>> = [];
-    let open: () => void = () => undefined;
-    let gate: Promise<void> | undefined;
+    const { journals, hold, release } = gatedJournals(store);
     const updateOne = store.updateOne.bind(store);
     store.updateOne = async (collection, filter, update, upsert) => {
       const set = (update as { $set?: Partial<ProjectionState> }).$set;
       if (collection === STATES && set && ('pending' in set || 'position' in set)) saves.push(set);
       return updateOne(collection, filter, update, upsert);
-    };
-    let journals = 0;
-    const saveJournal = store.saveJournal.bind(store);
-    store.saveJournal = async (name: string, rounds: Round[]) => {
-      journals++;
-      if (gate) await gate;
-      return saveJournal(name, rounds);
     };
     const log = appendableLog();
     const runner = new ProjectionRunner(log.source, store, counted, { owner: 'live', initialLoad: false, pollMs: 10_000 });
@@ -129,13 +133,12 @@ describe('a live runner whose batches follow one another', () => {
     try {
       await until(() => runner.status === 'live');
       saves.length = 0;
-      gate = new Promise((resolve) => (open = resolve));
+      hold();
       log.append('b0');
-      await until(() => journals === 1); // the first event's batch, held in flight
+      await until(() => journals.length === 1); // the first event's batch, held in flight
       for (let i = 1; i < 5; i++) log.append(`b${i}`);
       await until(() => runner.events === 5);
-      gate = undefined;
-      open();
+      release();
       expect(await runner.waitFor(5, 30_000)).toBe(true);
       await until(() => saves.some((s) => s.position === 5));
       const state = (await store.findOne(STATES, { _id: liveTarget(counted).state })) as unknown as ProjectionState;
