@@ -41,12 +41,21 @@ alter table ${schema}.events add column if not exists chain_version smallint not
 create index if not exists events_unhashed on ${schema}.events (position) where hash is null;
 create index if not exists events_seq on ${schema}.events (seq);
 
--- Stable, as to_char is: a SQL function claiming no more than its body holds is inlined into the
+-- An entry is the text jsonb_build_array(event id as text, stream, revision, type, schema version,
+-- data, metadata, recorded instant as text)::text gives, the chain's first definition. It is written
+-- out piece by piece, the very same bytes (entry-text.spec.ts): building the array copied data and
+-- metadata once more before writing them, two thirds more work (docs/verifiable-log.md). Stable, as
+-- to_json and to_char are: a SQL function claiming no more than its body holds is inlined into the
 -- statement that calls it (declared immutable, each call ran a function executor of its own).
+create or replace function ${schema}.entry_text(p_event_id uuid, p_stream text, p_revision bigint, p_type text, p_schema_version int, p_data jsonb, p_metadata jsonb, p_recorded text)
+returns text language sql stable parallel safe as $entry$
+  select '[' || coalesce('"' || p_event_id::text || '"', 'null') || ', ' || coalesce(to_json(p_stream)::text, 'null') || ', '
+    || coalesce(p_revision::text, 'null') || ', ' || coalesce(to_json(p_type)::text, 'null') || ', ' || coalesce(p_schema_version::text, 'null') || ', '
+    || coalesce(p_data::text, 'null') || ', ' || coalesce(p_metadata::text, 'null') || ', ' || coalesce(to_json(p_recorded)::text, 'null') || ']'
+$entry$;
 create or replace function ${schema}.event_entry(p_event_id uuid, p_stream text, p_revision bigint, p_type text, p_schema_version int, p_data jsonb, p_metadata jsonb, p_recorded_at timestamptz)
 returns text language sql stable parallel safe as $entry$
-  select jsonb_build_array(p_event_id::text, p_stream, p_revision, p_type, p_schema_version, p_data, p_metadata,
-    ${ISO_UTC('p_recorded_at')})::text
+  select ${schema}.entry_text(p_event_id, p_stream, p_revision, p_type, p_schema_version, p_data, p_metadata, ${ISO_UTC('p_recorded_at')})
 $entry$;
 
 -- The chain as an aggregate: its first input is the hash to chain from, each next an entry.
@@ -191,10 +200,11 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
     select hash, seq, chain_version into head_hash, head_seq, chain_v from events order by position desc limit 1;
     -- One recording instant for the append, taken under the lock: one transaction records its events together.
     appended_at := date_trunc('milliseconds', clock_timestamp());
+    recorded := ${ISO_UTC('appended_at')};
     chain_v := coalesce(p_chain_version, chain_v, 2);
     hash_lead := case when chain_v = 2 then '\\x00'::bytea else '\\x'::bytea end;
-    select array_agg(convert_to(event_entry((e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
-             e->'data', e->'metadata', appended_at), 'UTF8') order by ord)
+    select array_agg(convert_to(entry_text((e->>'eventId')::uuid, p_stream, current_revision + ord, e->>'type', (e->>'schemaVersion')::int,
+             e->'data', e->'metadata', recorded), 'UTF8') order by ord)
       into entries
       from jsonb_array_elements(p_events) with ordinality as t(e, ord);
     hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
@@ -208,7 +218,6 @@ const chainedInsert = `  -- The chain's head is read under the lock, so each eve
       from jsonb_array_elements(p_events) with ordinality as t(e, ord) order by ord
       returning position, seq)
     select min(position), min(seq) into first_position, first_seq from inserted;
-    recorded := ${ISO_UTC('appended_at')};
   end if;
 `;
 
@@ -306,6 +315,7 @@ declare
   entries bytea[];
   hashes bytea[];
   appended_at timestamptz;
+  recorded text;
 begin
   with a as (select x->>'stream' as stream_id, (x->>'expected')::bigint as expected, jsonb_array_length(x->'events')::bigint as n
                from jsonb_array_elements(p_appends) as t(x)),
@@ -321,9 +331,10 @@ begin
   perform pg_advisory_xact_lock(${APPEND_LOCK_KEY});
   select hash, seq, chain_version into head_hash, head_seq, chain_v from events order by position desc limit 1;
   appended_at := date_trunc('milliseconds', clock_timestamp());
+  recorded := ${ISO_UTC('appended_at')};
   chain_v := coalesce(chain_v, 2);
   hash_lead := case when chain_v = 2 then '\\x00'::bytea else '\\x'::bytea end;
-  select array_agg(convert_to(event_entry(eid, stream_id, revision, type, sv, data, md, at), 'UTF8') order by ord), count(*)
+  select array_agg(convert_to(entry_text(eid, stream_id, revision, type, sv, data, md, recorded), 'UTF8') order by ord), count(*)
     into entries, total
     from ${schema}.batch_rows(p_appends, appended_at) ev;
   hashes[0] := coalesce(head_hash, case when chain_v = 2 then ${GENESIS_V2_SQL} else ${GENESIS_SQL} end);
@@ -345,7 +356,7 @@ begin
   select last.stream_id, last.revision, last.position, null::bigint, null::bigint, null::text from last
   -- One row more, with no stream: the batch's first seq and position and its instant, for the store's recent appends.
   union all
-  select null, null, null, min(seq), min(position), ${ISO_UTC('appended_at')} from inserted;
+  select null, null, null, min(seq), min(position), recorded from inserted;
   perform pg_notify('${schema}_appended', currval('event_position')::text);
 end
 $fn$;
