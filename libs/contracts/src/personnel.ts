@@ -110,12 +110,12 @@ export type MemberAdmitted = DomainEvent<
   { memberId: string; branchId: string; admittedOn: string; decision?: Decision; introducerId?: string; consent?: Consent; personal: PersonalData | SealedPersonalData | null }
 >;
 export type MemberPersonalDataCorrected = DomainEvent<'MemberPersonalDataCorrected', { memberId: string; personal: PersonalData | SealedPersonalData | null }>;
-/** Chuyển sinh hoạt: dues settled up to `duesSettledUpTo`; a merger or split moves members too. */
+/** Chuyển sinh hoạt: dues settled up to `duesSettledUpTo` (null: the transfer did not say, recorded since 5 December 2026); a merger or split moves members too. */
 /** The member asked for deletion: their key is destroyed, so every `personal` of theirs in the log is unreadable. */
 export type MemberPersonalDataErased = DomainEvent<'MemberPersonalDataErased', { memberId: string; erasedOn: string }>;
 export type MemberTransferred = DomainEvent<
   'MemberTransferred',
-  { memberId: string; fromBranchId: string; toBranchId: string; transferredOn: string; duesSettledUpTo: string; cause: TransferCause }
+  { memberId: string; fromBranchId: string; toBranchId: string; transferredOn: string; duesSettledUpTo: string | null; cause: TransferCause }
 >;
 export type MemberStatusChanged = DomainEvent<
   'MemberStatusChanged',

@@ -93,9 +93,10 @@ export class TransferRequest extends CommandRequest {
   @IsRegisterId()
   toBranchId!: string;
 
-  @ApiProperty({ description: 'Dues are settled up to this day; at least into the month of the transfer (effectiveDate).' })
+  @ApiPropertyOptional({ description: 'Dues are settled up to this day; when given, at least into the month of the transfer (effectiveDate), else 422 dues-not-settled. Absent, the transfer records that it did not say (null).' })
+  @IsOptional()
   @IsCalendarDate()
-  duesSettledUpTo!: string;
+  duesSettledUpTo?: string;
 }
 
 export const STATUS_CHANGES = ['away-work', 'away-study', 'active', 'came-of-age', 'stay-on', 'left'] as const;

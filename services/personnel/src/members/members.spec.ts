@@ -64,6 +64,11 @@ describe('transfer', () => {
       .given([admitted()])
       .when(transfer())
       .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-30', cause: 'transfer' } }]));
+  it('records a transfer that does not say how far dues are settled (api.md names only toBranchId)', () =>
+    spec
+      .given([admitted()])
+      .when(transfer({ duesSettledUpTo: undefined }))
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'transfer' } }]));
   it('refuses unsettled dues', () => spec.given([admitted()]).when(transfer({ duesSettledUpTo: '2024-04-30' })).thenThrows(RuleViolation, rule('dues-not-settled')));
   it('refuses a transfer to the same branch', () => spec.given([admitted()]).when(transfer({ toBranchId: 'b1' })).thenThrows(RuleViolation, rule('transfer-to-same-branch')));
   it('refuses an unknown or closed target', () => {

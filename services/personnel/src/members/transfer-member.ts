@@ -16,7 +16,8 @@ export type TransferMember = {
   toBranchId: string;
   toBranchStatus: BranchStatusFact;
   transferredOn: string;
-  duesSettledUpTo: string;
+  /** Absent when the request did not say: api.md names only `toBranchId`; the rule holds when it is given. */
+  duesSettledUpTo?: string;
   cause: TransferCause;
   fromBranchId?: string;
   /**
@@ -45,13 +46,13 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named}: record their departure from it before the transfer`, { posts });
   }
   if (c.transferredOn < s.admittedOn) throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
-  if (c.cause === 'transfer' && c.duesSettledUpTo < firstOfMonth(c.transferredOn)) {
+  if (c.cause === 'transfer' && c.duesSettledUpTo !== undefined && c.duesSettledUpTo < firstOfMonth(c.transferredOn)) {
     throw new RuleViolation('dues-not-settled', `dues must be settled up to the transfer date (${c.transferredOn}); they are settled up to ${c.duesSettledUpTo}`);
   }
   return [
     {
       type: 'MemberTransferred',
-      data: { memberId: s.memberId, fromBranchId: s.branchId, toBranchId: c.toBranchId, transferredOn: c.transferredOn, duesSettledUpTo: c.duesSettledUpTo, cause: c.cause },
+      data: { memberId: s.memberId, fromBranchId: s.branchId, toBranchId: c.toBranchId, transferredOn: c.transferredOn, duesSettledUpTo: c.duesSettledUpTo ?? null, cause: c.cause },
     },
   ];
 }
