@@ -1,4 +1,4 @@
-import { ConflictError, deciderSpecification, RuleViolation } from '@register/event-sourcing';
+import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, branch, unit } from '../domain/fixtures';
 
@@ -43,4 +43,9 @@ describe('branches', () => {
       .given(aDistrict)
       .when({ type: 'RenameBranch', branchId: 'b1', name: 'Chi đoàn bản Na Ca mới', area: { kind: 'village', name: 'Na Ca' } })
       .then([{ type: 'BranchRenamed', data: { branchId: 'b1', name: 'Chi đoàn bản Na Ca mới', previousName: 'Chi đoàn bản Na Ca', area: { kind: 'village', name: 'Na Ca' } } }]));
+
+  it('answers 404 for an unknown branch addressed by a command, 422 for an unknown unit it names', () => {
+    spec.given(aDistrict).when({ type: 'RenameBranch', branchId: 'nope', name: 'Chi đoàn mới' }).thenThrows(NotFoundError);
+    spec.given(aDistrict).when({ type: 'MoveBranch', branchId: 'b1', toUnitId: 'nowhere' }).thenThrows(RuleViolation, rule('parent-unit-unknown'));
+  });
 });

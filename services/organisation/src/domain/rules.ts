@@ -11,8 +11,14 @@ export function unitOf(s: Structure, unitId: string, ifVersion?: number): Unit {
   return unit;
 }
 
+/**
+ * A unit that a change may touch. Unknown, the unit the command addresses (`role` 'unit', its id in
+ * the path) is 404, as api.md has it for an unknown id; one the command refers to (a parent, a
+ * source) is a refused change, 422.
+ */
 export function activeUnit(s: Structure, unitId: string, role = 'unit', ifVersion?: number): Unit {
   const unit = s.units.get(unitId);
+  if (!unit && role === 'unit') throw new NotFoundError('unit', unitId);
   if (!unit) throw new RuleViolation(`${role}-unknown`, `${role} ${unitId} does not exist`, { unitId });
   checkVersion(`unit-${unitId}`, unit.version, ifVersion);
   if (unit.status === 'merged') {
@@ -29,9 +35,10 @@ export function branchOf(s: Structure, branchId: string, ifVersion?: number): Br
   return branch;
 }
 
-/** A branch that a change may touch: it exists and has not been merged, split or dissolved. */
+/** A branch that a change may touch: it exists and has not been merged, split or dissolved (unknown: as activeUnit). */
 export function activeBranch(s: Structure, branchId: string, role = 'branch', ifVersion?: number): Branch {
   const branch = s.branches.get(branchId);
+  if (!branch && role === 'branch') throw new NotFoundError('branch', branchId);
   if (!branch) throw new RuleViolation(`${role}-unknown`, `${role} ${branchId} does not exist`, { branchId });
   checkVersion(`branch-${branchId}`, branch.version, ifVersion);
   if (branch.status !== 'active') {

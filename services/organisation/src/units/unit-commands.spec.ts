@@ -1,4 +1,4 @@
-import { ConflictError, deciderSpecification, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
+import { ConflictError, deciderSpecification, NotFoundError, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, unit } from '../domain/fixtures';
 
@@ -78,6 +78,6 @@ describe('units', () => {
     spec.given(aDistrict).when({ type: 'RenameUnit', unitId: 'tp', name: 'x', ifVersion: 7 }).thenThrows(WrongExpectedRevisionError));
 
   it('answers 404 for an unknown unit addressed by a command', () =>
-    spec.given(aDistrict).when({ type: 'DissolveUnit', unitId: 'nope' }).thenThrows(RuleViolation, rule('unit-unknown')));
+    spec.given(aDistrict).when({ type: 'DissolveUnit', unitId: 'nope' }).thenThrows(NotFoundError));
 
 });
