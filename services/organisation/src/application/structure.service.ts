@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
+import { MinPositionBeyondLogHead } from '@register/read-models';
 import { AsOf, Clock, CommandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
 import { TodaysStructure } from './todays-structure';
@@ -59,6 +60,17 @@ export class StructureService implements OnModuleDestroy {
     if (!asOf) return (await this.live.current()).state;
     const events = await this.store.readStream(STRUCTURE_STREAM, { recordedUpTo: recordedBy(asOf) });
     return this.live.foldFrom(asOf.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events);
+  }
+
+  /**
+   * A read answered from the fold rather than a read model (a change is pending, or a lineage)
+   * still refuses a `minPosition` beyond the log's head at once (400), as the read models do: the
+   * fold holds every event recorded, so there is nothing to wait for below it.
+   */
+  async checkMinPosition(minPosition: number | undefined): Promise<void> {
+    if (minPosition === undefined || minPosition <= 0) return;
+    const head = await this.store.headPosition();
+    if (minPosition > head) throw new MinPositionBeyondLogHead(minPosition, head);
   }
 
   /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */

@@ -52,6 +52,7 @@ export class BranchesController {
     const asOf = this.structure.asOf(query);
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
+    if (today?.pending) await this.structure.checkMinPosition(query.minPosition);
     // hasMembers/hasSecretary: the people as personnel's events tell them now, even for an asOf read.
     const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people);
     const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
@@ -81,6 +82,7 @@ export class BranchesController {
     const asOf = this.structure.asOf(query);
     const today = asOf ? undefined : await this.structure.today();
     if (today && !today.pending) return this.directory.lineage(id, query.minPosition);
+    if (today) await this.structure.checkMinPosition(query.minPosition);
     const s = today?.structure ?? (await this.structure.structure(asOf));
     if (!s.branches.has(id)) throw new NotFoundError('branch', id);
     const { predecessors, successors } = lineageOf(s, id);
