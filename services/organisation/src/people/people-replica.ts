@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { SnapshotPart } from '@register/service-kit';
+import { Injectable, Optional } from '@nestjs/common';
+import { Clock, SnapshotPart } from '@register/service-kit';
 import { BranchPeople } from '../domain/branch-people';
 
 export interface OfficerFact {
   memberId: string;
   role: 'secretary' | 'deputy-secretary';
+  /** The post's first day: an appointment starting later is not in post yet (docs/effective-dates.md). */
+  startsOn: string;
 }
 
 export interface RatingFact {
@@ -36,12 +38,15 @@ interface PeopleReplicaState {
 @Injectable()
 export class PeopleReplica implements PeopleFacts, SnapshotPart {
   readonly snapshotName = 'organisation.people-replica';
-  readonly snapshotVersion = 1;
+  /** 2: officers carry their first day (an older snapshot would count a post starting later as held). */
+  readonly snapshotVersion = 2;
   private members = new Map<string, Set<string>>();
   /** Each member's branch, so that a member's move costs the same whatever the number of branches. */
   private readonly branchOf = new Map<string, string>();
   private officers = new Map<string, OfficerFact[]>();
   private ratings = new Map<string, RatingFact[]>();
+
+  constructor(@Optional() private readonly clock: Clock = new Clock()) {}
 
   membersOf(branchId: string): string[] {
     return [...(this.members.get(branchId) ?? [])];
@@ -52,8 +57,10 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
   officersOf(branchId: string): OfficerFact[] {
     return this.officers.get(branchId) ?? [];
   }
+  /** A secretary in post today: one appointed from a later day is not, yet. */
   hasSecretary(branchId: string): boolean {
-    return this.officersOf(branchId).some((o) => o.role === 'secretary');
+    const today = this.clock.today();
+    return this.officersOf(branchId).some((o) => o.role === 'secretary' && o.startsOn <= today);
   }
   ratingsOf(branchId: string): RatingFact[] {
     return this.ratings.get(branchId) ?? [];

@@ -1,3 +1,4 @@
+import { Clock } from '@register/service-kit';
 import { applyPersonnelEvent } from './personnel-events';
 import { PeopleReplica } from './people-replica';
 
@@ -17,10 +18,20 @@ describe("organisation's replica of personnel", () => {
 
   it('knows who holds the posts: appointed, then departed', () => {
     const people = new PeopleReplica();
-    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm1', role: 'secretary' }));
-    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm2', role: 'deputy-secretary' }));
+    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm1', role: 'secretary', startsOn: '2024-01-01' }));
+    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm2', role: 'deputy-secretary', startsOn: '2024-01-01' }));
     expect(people.hasSecretary('b1')).toBe(true);
     applyPersonnelEvent(people, event('OfficerDeparted', { branchId: 'b1', memberId: 'm1', role: 'secretary', cause: 'merger' }));
-    expect([people.hasSecretary('b1'), people.officersOf('b1')]).toEqual([false, [{ memberId: 'm2', role: 'deputy-secretary' }]]);
+    expect([people.hasSecretary('b1'), people.officersOf('b1')]).toEqual([false, [{ memberId: 'm2', role: 'deputy-secretary', startsOn: '2024-01-01' }]]);
+  });
+
+  it('does not count a secretary appointed from a later day as in post until that day', () => {
+    const clock = new Clock();
+    clock.setTo('2026-12-05');
+    const people = new PeopleReplica(clock);
+    applyPersonnelEvent(people, event('OfficerAppointed', { branchId: 'b1', memberId: 'm1', role: 'secretary', startsOn: '2030-01-01' }));
+    expect(people.hasSecretary('b1')).toBe(false);
+    clock.setTo('2030-01-01');
+    expect(people.hasSecretary('b1')).toBe(true);
   });
 });

@@ -23,9 +23,9 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent): 
       people.setMember(OUT_OF_BRANCH.includes(e.data.status) ? null : e.data.branchId, e.data.memberId);
       return;
     case 'OfficerAppointed': {
-      const { branchId, memberId, role } = e.data;
+      const { branchId, memberId, role, startsOn } = e.data;
       const others = people.officersOf(branchId).filter((o) => !(o.memberId === memberId && o.role === role));
-      people.setOfficers(branchId, [...others, { memberId, role }]);
+      people.setOfficers(branchId, [...others, { memberId, role, startsOn }]);
       return;
     }
     case 'OfficerDeparted': {
