@@ -80,7 +80,7 @@ export class PersonnelReportsController {
   @Get('secretaries-by-source')
   @ApiOperation({ summary: 'Secretaries in post by source (civil servant, teacher, demobilised soldier, …)' })
   async bySource(@Query() query: ReadModelQuery) {
-    return { counts: await this.reports.secretariesBySource(query.minPosition) };
+    return { counts: await this.reports.secretariesBySource(this.clock.today(), query.minPosition) };
   }
 
   @Get('members-away')

@@ -17,7 +17,7 @@ export interface PostInOfficeDoc {
   congressDeadline: string | null;
 }
 
-/** `personnel-reports.sources`: one per source (civil servant, teacher, …): how many secretaries from it are in post. */
+/** `personnel-reports.sources`: one per source (civil servant, teacher, …): how many secretaries from it were appointed and have not departed, those whose post starts later included. */
 export interface SourceCountDoc {
   _id: OfficerSource;
   secretaries: number;
@@ -32,7 +32,7 @@ export const personnelReportsProjection = defineProjection<PersonnelEvent, C>({
   name: 'personnel-reports',
   version: 1,
   collections: {
-    posts: { indexes: [{ key: { method: 1, congressDeadline: 1 } }] },
+    posts: { indexes: [{ key: { method: 1, congressDeadline: 1 } }, { key: { role: 1, startsOn: 1 } }] },
     sources: {},
   },
   handlers: {

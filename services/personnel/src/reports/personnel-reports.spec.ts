@@ -36,6 +36,12 @@ describe('personnel-reports projection', () => {
       depart('b4', 'm4', 'deputy-secretary'),
       depart('b9', 'm9'),
     ]);
-    expect(await secretariesBySource(collection('sources'))).toMatchObject({ teacher: 1, militia: 2, 'commune-police': 0, other: 0 });
+    expect(await secretariesBySource(collection('sources'), collection('posts'), '2026-12-05')).toMatchObject({ teacher: 1, militia: 2, 'commune-police': 0, other: 0 });
+  });
+
+  it('counts a secretary whose post starts later from that day on, not before', async () => {
+    const { collection } = await project(personnelReportsProjection, [appoint('b1', 'm1'), appoint('b2', 'm2', { startsOn: '2030-01-01' })]);
+    expect(await secretariesBySource(collection('sources'), collection('posts'), '2026-12-05')).toMatchObject({ teacher: 1 });
+    expect(await secretariesBySource(collection('sources'), collection('posts'), '2030-01-01')).toMatchObject({ teacher: 2 });
   });
 });

@@ -9,10 +9,14 @@ export async function overdueInterimOfficers(posts: CollectionQueries, on: strin
   return docs.map((p) => ({ branchId: p.branchId, memberId: p.memberId, role: p.role, method: p.method, source: p.source, startsOn: p.startsOn, congressDeadline: p.congressDeadline, endsOn: null, cause: null }));
 }
 
-/** How many secretaries in post come from each source: districts see which sources work. */
-export async function secretariesBySource(sources: CollectionQueries): Promise<Record<OfficerSource, number>> {
+/**
+ * How many secretaries in post on `today` come from each source: districts see which sources work.
+ * The counts kept include appointments that start later (few): those are taken off.
+ */
+export async function secretariesBySource(sources: CollectionQueries, posts: CollectionQueries, today: string): Promise<Record<OfficerSource, number>> {
   const counts = Object.fromEntries(OFFICER_SOURCES.map((s) => [s, 0])) as Record<OfficerSource, number>;
   for (const d of (await sources.find({})) as unknown as SourceCountDoc[]) if (Object.hasOwn(counts, d._id)) counts[d._id] = d.secretaries;
+  for (const p of (await posts.find({ role: 'secretary', startsOn: { $gt: today } })) as unknown as PostInOfficeDoc[]) if (Object.hasOwn(counts, p.source)) counts[p.source] -= 1;
   return counts;
 }
 
@@ -29,7 +33,8 @@ export class PersonnelReportReads {
     return overdueInterimOfficers((await this.model(minPosition)).collection('posts'), on);
   }
 
-  async secretariesBySource(minPosition?: number) {
-    return secretariesBySource((await this.model(minPosition)).collection('sources'));
+  async secretariesBySource(today: string, minPosition?: number) {
+    const model = await this.model(minPosition);
+    return secretariesBySource(model.collection('sources'), model.collection('posts'), today);
   }
 }
