@@ -13,6 +13,11 @@ describe('Vietnamese names', () => {
     expect(normaliseName('  Bản   Na  Ca ')).toBe('Bản Na Ca');
   });
 
+  it('reads Ð and ð (older encodings\' Đ and đ) and Ɖ, ɖ as Đ and đ, in storage and in search', () => {
+    expect(normaliseName('\u00D0ặng Thị \u00D0ào, Ɖinh ɖức, Lê ð')).toBe('Đặng Thị Đào, Đinh đức, Lê đ');
+    expect(foldDiacritics('\u00D0ặng Thị \u00D0ào ɖức')).toBe('dang thi dao duc');
+  });
+
   it('escapes what a user types before it becomes a pattern', () => {
     expect(new RegExp(searchPattern('thôn (1)')).test('thon (1)')).toBe(true);
   });

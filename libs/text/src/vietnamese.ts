@@ -3,9 +3,17 @@
  * so that "thong thu" finds "Thông Thụ" and "Đoàn" matches "doan".
  */
 
-/** One canonical form for storage and comparison: Unicode NFC, single spaces, trimmed. */
+/**
+ * Letters that stand for Vietnamese Đ/đ in text from older encodings and keyboards: Ð/ð (U+00D0/F0,
+ * the Icelandic eth, which Windows-1258 and VNI conversions give for Đ) and Ɖ/ɖ (U+0189/0256). They
+ * look the same on screen, so a member typed with one is the member typed with Đ.
+ */
+const OTHER_D = /[\u00D0\u0189]/g;
+const OTHER_d = /[\u00F0\u0256]/g;
+
+/** One canonical form for storage and comparison: Unicode NFC, Đ/đ for their look-alikes, single spaces, trimmed. */
 export function normaliseName(name: string): string {
-  return name.normalize('NFC').replace(/\s+/g, ' ').trim();
+  return name.normalize('NFC').replace(OTHER_D, 'Đ').replace(OTHER_d, 'đ').replace(/\s+/g, ' ').trim();
 }
 
 /** Lower case without tone marks or vowel marks; đ becomes d. For search keys only. */
@@ -13,8 +21,8 @@ export function foldDiacritics(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+    .replace(/[đ\u00F0\u0256]/g, 'd')
+    .replace(/[Đ\u00D0\u0189]/g, 'D')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
