@@ -15,12 +15,16 @@ export function isCalendarDate(value: unknown): value is string {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1900 && +m[1] <= 2200;
 }
 
+/** The leap years from 1900 to 2200 (1900, 2100 and 2200 are not), whose 29 February is a day. */
+const LEAP_YEAR = '(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26])|21(0[48]|[2468][048]|[13579][26]))';
+
 /**
- * A date isCalendarDate takes, as a pattern for the OpenAPI document: years 1900 to 2200, each
- * month's days; 29 February, a day only in leap years, is left out of the pattern (the server takes it then).
+ * The dates isCalendarDate takes, as a pattern for the OpenAPI document: years 1900 to 2200, each
+ * month's days, and 29 February of the leap years (a client validating against the document must
+ * not refuse a member born on one; command-request.spec.ts checks every day against isCalendarDate).
  */
 export const CALENDAR_DATE_PATTERN =
-  '(19\\d\\d|2[01]\\d\\d|2200)-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))';
+  `((19\\d\\d|2[01]\\d\\d|2200)-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))|${LEAP_YEAR}-02-29)`;
 describeRule('isCalendarDate', () => ({ type: 'string', format: 'date', pattern: `^${CALENDAR_DATE_PATTERN}$` }));
 
 export function IsCalendarDate(options?: ValidationOptions) {
