@@ -110,6 +110,7 @@ export class StatusChangeRequest extends CommandRequest {
 
 /** GET /members: one branch (branchId) or a unit's whole subtree (unitId), not both; today, or as of a date or instant. */
 export class MemberDirectoryQuery extends PagedHistoryQuery {
+  @ApiPropertyOptional({ description: 'Part of the name, with or without diacritics ("thuy duong" finds "Nguyễn Thị Thùy Dương")', maxLength: 100 })
   @IsOptional()
   @IsRegisterName(100, { search: true })
   q?: string;
@@ -124,6 +125,7 @@ export class MemberDirectoryQuery extends PagedHistoryQuery {
   @IsRegisterId()
   unitId?: string;
 
+  @ApiPropertyOptional({ enum: MEMBER_STATUSES, description: "Only the members of this status (today's, or asOf's)" })
   @IsOptional()
   @IsIn(MEMBER_STATUSES)
   status?: MemberStatus;
