@@ -213,6 +213,24 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(reads.body.items[0]).toMatchObject({ actor: 'anonymous', endpoint: 'GET /members/{id}', purpose: 'party-admission-review', memberIds: [`${run}-rl-m`] });
   });
 
+  it("pages a member's read log as api.md's lists, newest first, naming no other member read with them; CSV too", async () => {
+    const branchId = `${run}-rlp`;
+    await establish(branchId);
+    await admit(`${run}-rlp-a`, branchId, 'Hà Văn Một');
+    const admitted = await admit(`${run}-rlp-b`, branchId, 'Hà Thị Hai');
+    for (const purpose of ['p1', 'p2', 'p3']) await fetch(`${base}/api/v1/members?branchId=${branchId}&minPosition=${admitted.position}`, { headers: { 'x-purpose': purpose } });
+    const first = await get(`/members/${run}-rlp-a/personal-data-reads?limit=2`);
+    expect(first.body.items.map((r) => [r.purpose, r.memberIds, r.othersRead])).toEqual([['p3', [`${run}-rlp-a`], 1], ['p2', [`${run}-rlp-a`], 1]]);
+    const second = await get(`/members/${run}-rlp-a/personal-data-reads?limit=2&cursor=${first.body.nextCursor}`);
+    expect([second.body.items.map((r) => r.purpose), second.body.nextCursor]).toEqual([['p1'], null]);
+    expect((await get(`/members/${run}-rlp-a/personal-data-reads?limit=501`)).status).toBe(400);
+    const csv = await fetch(`${base}/api/v1/members/${run}-rlp-a/personal-data-reads`, { headers: { accept: 'text/csv' } });
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([csv.headers.get('content-type'), bytes.subarray(0, 3).toString('hex'), bytes.toString('utf8', 3).split('\r\n')[0]]).toEqual(['text/csv; charset=utf-8', 'efbbbf', 'readAt,actor,purpose,endpoint,othersRead']);
+    const vacancies = await get('/personnel-reports/vacancies?limit=1');
+    expect(Object.keys(vacancies.body).sort()).toEqual(['items', 'nextCursor']);
+  });
+
   it('an admission retried with the same Idempotency-Key answers the first result and appends once', async () => {
     const branchId = `${run}-idem`;
     await establish(branchId);

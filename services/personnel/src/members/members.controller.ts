@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -23,6 +23,7 @@ type Reply = { header(name: string, value: string): unknown };
 
 /** The member list as CSV (Accept: text/csv). */
 const MEMBER_CSV_COLUMNS = ['id', 'fullName', 'dateOfBirth', 'gender', 'branchId', 'status', 'admittedOn'];
+const READ_LOG_CSV_COLUMNS = ['readAt', 'actor', 'purpose', 'endpoint', 'othersRead'];
 
 export const memberView = (m: Member) => ({
   id: m.memberId,
@@ -140,9 +141,9 @@ export class MembersController {
 
   @Get(':id/personal-data-reads')
   @ApiOperation({ summary: "Who read this member's personal data, when, through what and for what purpose (newest first)" })
-  async personalDataReads(@Param('id', ParseIdPipe) id: string) {
+  async personalDataReads(@Param('id', ParseIdPipe) id: string, @Query() query: PagedQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     await this.personnel.member(id);
-    return { items: await this.reads.readsOf(id) };
+    return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, (limit, cursor) => this.reads.readsOf(id, limit, cursor), READ_LOG_CSV_COLUMNS);
   }
 
   @Get(':id/career')

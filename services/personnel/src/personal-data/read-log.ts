@@ -1,3 +1,5 @@
+import { decodeCursor, encodeCursor, Page, ValidationFailed } from '@register/service-kit';
+
 /**
  * Every read of members' personal data is logged (Decree 356/2025): who read whose data, when,
  * through which endpoint, for what declared purpose (the `X-Purpose` header as purposeOf reads it:
@@ -12,9 +14,27 @@ export interface PersonalDataRead {
   memberIds: string[];
 }
 
+/**
+ * One read as a member's read log shows it: of the members read together, this member alone
+ * (`memberIds`) and how many others (`othersRead`), whose ids the caller may not be allowed to see.
+ */
+export interface MemberRead extends PersonalDataRead {
+  othersRead: number;
+}
+
 export interface PersonalDataReadLog {
   record(read: Omit<PersonalDataRead, 'readAt'>): Promise<void>;
-  readsOf(memberId: string, limit?: number): Promise<PersonalDataRead[]>;
+  /** One member's reads, newest first, `limit` after `cursor` (the nextCursor of the page before). */
+  readsOf(memberId: string, limit?: number, cursor?: string): Promise<Page<MemberRead>>;
+}
+
+const asSeenBy = (memberId: string, read: PersonalDataRead): MemberRead => ({ ...read, memberIds: [memberId], othersRead: read.memberIds.filter((id) => id !== memberId).length });
+
+/** The row number a cursor names (the last row of the page before). */
+function rowAfter(cursor: string | undefined): number | undefined {
+  const key = decodeCursor(cursor);
+  if (key !== undefined && !/^[1-9]\d{0,15}$/.test(key)) throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be a nextCursor this API returned' }]);
+  return key === undefined ? undefined : Number(key);
 }
 
 export class InMemoryReadLog implements PersonalDataReadLog {
@@ -22,8 +42,11 @@ export class InMemoryReadLog implements PersonalDataReadLog {
   async record(read: Omit<PersonalDataRead, 'readAt'>) {
     if (read.memberIds.length) this.reads.push({ ...read, readAt: new Date().toISOString() });
   }
-  async readsOf(memberId: string, limit = 500) {
-    return this.reads.filter((r) => r.memberIds.includes(memberId)).slice(-limit);
+  async readsOf(memberId: string, limit = 50, cursor?: string) {
+    const before = rowAfter(cursor) ?? this.reads.length + 1;
+    const rows = this.reads.map((r, i) => ({ r, n: i + 1 })).filter(({ r, n }) => n < before && r.memberIds.includes(memberId)).reverse();
+    const page = rows.slice(0, limit);
+    return { items: page.map(({ r }) => asSeenBy(memberId, r)), nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].n)) : null };
   }
 }
 
@@ -51,11 +74,14 @@ export class SqlReadLog implements PersonalDataReadLog {
     await this.sql.query(`insert into ${this.table} (actor, purpose, endpoint, member_ids) values ($1, $2, $3, $4)`, [read.actor, read.purpose, read.endpoint, read.memberIds]);
   }
 
-  async readsOf(memberId: string, limit = 500): Promise<PersonalDataRead[]> {
-    const { rows } = await this.sql.query<{ read_at: Date | string; actor: string; purpose: string | null; endpoint: string; member_ids: string[] }>(
-      `select read_at, actor, purpose, endpoint, member_ids from ${this.table} where member_ids @> array[$1]::text[] order by id desc limit $2`,
-      [memberId, limit],
+  async readsOf(memberId: string, limit = 50, cursor?: string): Promise<Page<MemberRead>> {
+    const { rows } = await this.sql.query<{ id: string; read_at: Date | string; actor: string; purpose: string | null; endpoint: string; member_ids: string[] }>(
+      `select id, read_at, actor, purpose, endpoint, member_ids from ${this.table}
+        where member_ids @> array[$1]::text[] and ($3::bigint is null or id < $3) order by id desc limit $2`,
+      [memberId, limit + 1, rowAfter(cursor) ?? null],
     );
-    return rows.map((r) => ({ readAt: new Date(r.read_at).toISOString(), actor: r.actor, purpose: r.purpose, endpoint: r.endpoint, memberIds: r.member_ids }));
+    const page = rows.slice(0, limit);
+    const items = page.map((r) => asSeenBy(memberId, { readAt: new Date(r.read_at).toISOString(), actor: r.actor, purpose: r.purpose, endpoint: r.endpoint, memberIds: r.member_ids }));
+    return { items, nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].id)) : null };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Clock, csvAnswer, IsCalendarDate, isCalendarDate, IsRegisterId, ReadModelQuery, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { Clock, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
@@ -13,6 +13,19 @@ import { PersonnelReportReads } from './personnel-reports';
 type Reply = { header(name: string, value: string): unknown };
 /** The vacancies as CSV (Accept: text/csv). */
 const VACANCY_CSV_COLUMNS = ['branchId', 'name', 'parentUnitId', 'vacantSince', 'everHadSecretary'];
+const OVERDUE_CSV_COLUMNS = ['branchId', 'memberId', 'role', 'method', 'source', 'startsOn', 'congressDeadline'];
+const AWAY_CSV_COLUMNS = ['id', 'branchId', 'status', 'fullName'];
+const UNASSIGNED_CSV_COLUMNS = ['id', 'lastBranchId', 'fullName'];
+
+/**
+ * A report's rows as api.md's lists: `{ items, nextCursor }` for `limit` and `cursor`, CSV for
+ * `Accept: text/csv`. The rows are few (a district's vacancies, a branch's members away) and read
+ * whole; they are paged in the order of `keyOf`, which the cursor names.
+ */
+function reportList<T>(req: RegisterRequest, query: PagedQuery, reply: Reply, rows: T[], keyOf: (row: T) => string, columns: CsvColumn<T>[]) {
+  const sorted = [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, async (limit, cursor) => paginate(sorted, keyOf, limit, cursor), columns);
+}
 
 const dateParam = (value: string | undefined, field: string, today: string) => {
   if (value === undefined) return today;
@@ -25,7 +38,7 @@ const dateParam = (value: string | undefined, field: string, today: string) => {
  * against the caller's scope as for GET /members) or, without it, the whole register's, which only
  * central administrators, auditors and unscoped system keys may read.
  */
-export class MemberReportQuery extends ReadModelQuery {
+export class MemberReportQuery extends PagedQuery {
   @ApiPropertyOptional({ description: "One branch's members (within the caller's scope); the whole register's when absent (central administrators, auditors)" })
   @IsOptional()
   @IsRegisterId()
@@ -33,7 +46,7 @@ export class MemberReportQuery extends ReadModelQuery {
 }
 
 /** The overdue report is held against a day (asOf), not an instant: a date or nothing. */
-export class OverdueQuery extends ReadModelQuery {
+export class OverdueQuery extends PagedQuery {
   @ApiPropertyOptional({ description: 'The day the congress deadlines are held against (YYYY-MM-DD); today when absent' })
   @IsOptional()
   @IsCalendarDate()
@@ -66,40 +79,45 @@ export class PersonnelReportsController {
 
   @Get('vacancies')
   @ApiOperation({ summary: 'Open branches without a secretary, and since when' })
-  async vacancies(@Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+  async vacancies(@Query() query: PagedQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const items = await this.posts.vacancies(this.replica.active(), query.minPosition);
-    return wantsCsv(req.headers.accept) ? csvAnswer(reply, VACANCY_CSV_COLUMNS, items) : { items };
+    return reportList(req, query, reply, items, (v) => `${v.vacantSince ?? ''}\u0000${v.branchId}`, VACANCY_CSV_COLUMNS);
   }
 
   @Get('overdue-interim-officers')
   @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
-  async overdue(@Query() query: OverdueQuery) {
-    return { items: await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition) };
+  async overdue(@Query() query: OverdueQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const items = await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition);
+    return reportList(req, query, reply, items, (p) => `${p.congressDeadline ?? ''}\u0000${p.branchId}\u0000${p.role}\u0000${p.memberId}`, OVERDUE_CSV_COLUMNS);
   }
 
   @Get('secretaries-by-source')
   @ApiOperation({ summary: 'Secretaries in post by source (civil servant, teacher, demobilised soldier, …)' })
-  async bySource(@Query() query: ReadModelQuery) {
-    return { counts: await this.reports.secretariesBySource(this.clock.today(), query.minPosition) };
+  async bySource(@Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const counts = await this.reports.secretariesBySource(this.clock.today(), query.minPosition);
+    if (!wantsCsv(req.headers.accept)) return { counts };
+    return csvAnswer(reply, ['source', 'secretaries'], Object.entries(counts).map(([source, secretaries]) => ({ source, secretaries })));
   }
 
   @Get('members-away')
   @ApiOperation({ summary: "Members away for work or study: one branch's (branchId, within the caller's scope) or the whole register's" })
   @ApiHeader(PURPOSE_HEADER)
-  async away(@Query() query: MemberReportQuery, @Req() req: RegisterRequest) {
+  async away(@Query() query: MemberReportQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
     const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/members-away', items);
-    return { items: items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName })) };
+    const rows = items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName }));
+    return reportList(req, query, reply, rows, (m) => m.id, AWAY_CSV_COLUMNS);
   }
 
   @Get('unassigned-members')
   @ApiOperation({ summary: "Members whose branch was dissolved and who wait for a new one: one last branch's (branchId, within the caller's scope) or the whole register's" })
   @ApiHeader(PURPOSE_HEADER)
-  async unassigned(@Query() query: MemberReportQuery, @Req() req: RegisterRequest) {
+  async unassigned(@Query() query: MemberReportQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
     const items = await this.members.withStatus(['unassigned'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/unassigned-members', items);
-    return { items: items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName })) };
+    const rows = items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName }));
+    return reportList(req, query, reply, rows, (m) => m.id, UNASSIGNED_CSV_COLUMNS);
   }
 }
