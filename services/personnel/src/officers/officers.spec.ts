@@ -169,6 +169,11 @@ describe('departures', () => {
   it('refuses someone who holds no post', () => spec.given([]).when(depart()).thenThrows(RuleViolation, rule('not-an-officer')));
   it('a reaction for someone who holds no post does nothing', () => spec.given([]).when(depart({ ifHeld: true, cause: 'merger' })).thenNothingHappens());
   it('refuses an end before the start', () => spec.given([appointed('m0')]).when(depart({ endsOn: '2023-12-31' })).thenThrows(RuleViolation, rule('ends-before-start')));
+  it('a reorganisation that closes the branch before a post starts ends the post on its first day: never held, not left open', () =>
+    spec
+      .given([appointed('m0')])
+      .when(depart({ endsOn: '2023-12-31', ifHeld: true, cause: 'merger' }))
+      .then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-01-01', cause: 'merger' } }]));
 
   it('knows the officers as of any date', () => {
     const s = fold(branchOfficersDecider, [
