@@ -1,7 +1,8 @@
+import { RuleViolation } from '@register/event-sourcing';
 import { Structure } from '../domain/structure';
 import { PeopleFacts } from '../people/people-replica';
 import { decideMerge, MergeBranches } from './merge-branches';
-import { emptySuccessorsOf, membersUnassignedBy, SplitBranch, splitEvents } from './split-branch';
+import { decideSplit, emptySuccessorsOf, membersUnassignedBy, SplitBranch, splitEvents } from './split-branch';
 
 export interface ReorganisationPlan {
   dryRun: true;
@@ -16,6 +17,8 @@ export interface ReorganisationPlan {
   membersUnassigned?: string[];
   /** Splits only: successors that would get no member, which the real split refuses (`empty-successor`). */
   emptySuccessors?: string[];
+  /** What the real run would answer instead of 201, or null when it would be recorded: the dry run lists what it refuses. */
+  wouldBeRefused: { status: 422; rule: string; detail: string } | null;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface ReorganisationPlan {
 export function planReorganisation(command: MergeBranches | SplitBranch, s: Structure, people: PeopleFacts): ReorganisationPlan {
   const events = command.type === 'MergeBranches' ? decideMerge(command, s) : splitEvents(command, s);
   const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
-  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [] };
+  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [], wouldBeRefused: null };
   for (const e of events) {
     if (e.type === 'BranchesMerged') planMerger(plan, e.data, s, people);
     if (e.type === 'BranchSplit') planSplit(plan, e.data, s, people);
@@ -35,8 +38,20 @@ export function planReorganisation(command: MergeBranches | SplitBranch, s: Stru
   if (command.type === 'SplitBranch') {
     plan.membersUnassigned = membersUnassignedBy(command);
     plan.emptySuccessors = emptySuccessorsOf(command).map((p) => p.branchId);
+    plan.wouldBeRefused = refusalOf(() => decideSplit(command, s));
   }
   return plan;
+}
+
+/** The refusal a decision throws (the rules a dry run lists rather than throws), or null. */
+function refusalOf(decide: () => unknown): ReorganisationPlan['wouldBeRefused'] {
+  try {
+    decide();
+    return null;
+  } catch (error) {
+    if (error instanceof RuleViolation) return { status: 422, rule: error.rule, detail: error.message };
+    throw error;
+  }
 }
 
 function planMerger(plan: ReorganisationPlan, merged: { sourceBranchIds: string[]; intoBranchId: string; intoNewBranch: boolean }, s: Structure, people: PeopleFacts) {

@@ -46,7 +46,7 @@ export class ReorganisationController {
     summary: 'Split a branch into successors that divide its members; dryRun changes nothing',
     description:
       'A branch without members must not exist after a reorganisation: a successor that would get none of the source\'s members (as this service knows them from personnel\'s events) is refused with 422 `empty-successor` (`emptySuccessorIds`), and so is a split of a branch with no known members. ' +
-      'The dry run lists them instead, in `emptySuccessors`, with `membersUnassigned`: the source\'s members that no part lists.',
+      'The dry run lists them instead, in `emptySuccessors`, with `membersUnassigned`: the source\'s members that no part lists; `wouldBeRefused` then gives the 422 the real run would answer (null when it would be recorded).',
   })
   async split(@Body() body: BranchSplitRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const splitId = newEntityId(ctx, undefined, 'split');

@@ -132,11 +132,12 @@ describe('split dry runs', () => {
   it('lists the members left out of every part and the successors that would get no member', () => {
     const p = plan([part('s1', ['m1']), part('s2', []), part('s3', [])], ['m1', 'm2', 'm3']);
     expect({ membersUnassigned: p.membersUnassigned, emptySuccessors: p.emptySuccessors }).toEqual({ membersUnassigned: ['m2', 'm3'], emptySuccessors: ['s2', 's3'] });
+    expect(p.wouldBeRefused).toEqual({ status: 422, rule: 'empty-successor', detail: expect.stringContaining('Chi đoàn s2') });
   });
 
   it('lists nothing for a split that places every member and fills every part', () => {
     const p = plan([part('s1', ['m1']), part('s2', ['m2'])], ['m1', 'm2']);
-    expect({ membersUnassigned: p.membersUnassigned, emptySuccessors: p.emptySuccessors }).toEqual({ membersUnassigned: [], emptySuccessors: [] });
+    expect({ membersUnassigned: p.membersUnassigned, emptySuccessors: p.emptySuccessors, wouldBeRefused: p.wouldBeRefused }).toEqual({ membersUnassigned: [], emptySuccessors: [], wouldBeRefused: null });
   });
 
   it('lists every part as empty for a branch with no known members, and still refuses what the real run refuses', () => {
