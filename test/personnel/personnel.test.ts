@@ -231,6 +231,22 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(Object.keys(vacancies.body).sort()).toEqual(['items', 'nextCursor']);
   });
 
+  it('refuses a second member with a national ID number already in the register, in any branch, namesake or not (409, the holder unnamed)', async () => {
+    const [one, two] = [`${run}-nid-1`, `${run}-nid-2`];
+    await establish(one);
+    await establish(two);
+    // The log outlives a run: numbers of this run's own.
+    const [taken, free] = [1, 2].map((k) => `${(Date.now() * 10 + k) % 1e12}`.padStart(12, '0'));
+    const person = { fullName: 'Đặng Thị Đào', dateOfBirth: '2001-04-12', gender: 'female', admittedOn: '2020-03-26', nationalId: taken };
+    expect((await post('/members', { id: `${run}-nid-a`, branchId: one, ...person })).status).toBe(201);
+    const again = await post('/members', { branchId: two, ...person, fullName: 'Đặng Thị Đào Hoa', namesake: true });
+    expect(again).toMatchObject({ status: 409, body: { rule: 'national-id-taken' } });
+    expect(JSON.stringify(again.body)).not.toContain(`${run}-nid-a`);
+    const items = [{ branchId: two, ...person, dateOfBirth: '2001-04-13' }, { branchId: two, ...person, fullName: 'Đặng Văn Khác', nationalId: free }, { branchId: one, ...person, fullName: 'Đặng Văn Nữa', nationalId: free }];
+    const batch = await post('/admission-batches', { members: items });
+    expect((batch.body.items as Array<{ status: number; rule?: string }>).map((i) => [i.status, i.rule])).toEqual([[409, 'national-id-taken'], [201, undefined], [409, 'national-id-taken']]);
+  });
+
   it('an admission retried with the same Idempotency-Key answers the first result and appends once', async () => {
     const branchId = `${run}-idem`;
     await establish(branchId);

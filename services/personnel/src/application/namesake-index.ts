@@ -10,6 +10,8 @@ export interface NamesakeIndexJson {
   /** A keyed hash of a constant: a snapshot taken under another key is not resumed from. */
   keyCheck: string;
   persons: Array<[string, PersonKey]>;
+  /** Each member's keyed national ID number (absent before 5 December 2026). */
+  nationalIds?: Array<[string, string]>;
 }
 
 /** The whole index, each slot's order included, for the embedded start's snapshot: keyed hashes only. */
@@ -17,6 +19,7 @@ export interface NamesakeIndexData {
   keyCheck: string;
   persons: Map<string, PersonKey>;
   byKey: Map<string, string[]>;
+  nationalIds: Map<string, string>;
 }
 
 const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
@@ -32,6 +35,12 @@ export class NamesakeIndex {
   private readonly secret: string;
   private persons = new Map<string, PersonKey>();
   private readonly byKey = new Map<string, Set<string>>();
+  /**
+   * member id → keyed hash of their national ID number (căn cước công dân), and back: one number
+   * is one person, whatever the branch, so a second member with it is the same person entered twice.
+   */
+  private nationalIds = new Map<string, string>();
+  private readonly holders = new Map<string, string>();
 
   constructor(secret?: string) {
     this.secret = secret ?? randomBytes(32).toString('hex');
@@ -55,11 +64,34 @@ export class NamesakeIndex {
     if (this.persons.get(memberId) === null) return;
     const p = plain(personal);
     this.set(memberId, branchId, p ? this.personOf(p.fullName, p.dateOfBirth) : undefined);
+    // A correction without the number (or sealed data this process cannot open) keeps what was known.
+    if (p?.nationalId) this.setNationalId(memberId, this.nationalIdKey(p.nationalId));
   }
 
   erased(memberId: string, branchId: string) {
     this.set(memberId, branchId, undefined);
     this.persons.set(memberId, null);
+    this.setNationalId(memberId, undefined);
+  }
+
+  /** The member (personal data not erased) who has this national ID number, if any. */
+  holderOf(nationalId: string): string | undefined {
+    return this.holders.get(this.nationalIdKey(nationalId));
+  }
+
+  nationalIdKey(nationalId: string): string {
+    return this.hash(JSON.stringify(['national-id', nationalId.trim()]));
+  }
+
+  private setNationalId(memberId: string, key: string | undefined) {
+    const before = this.nationalIds.get(memberId);
+    if (before !== undefined && this.holders.get(before) === memberId) this.holders.delete(before);
+    if (key === undefined) {
+      this.nationalIds.delete(memberId);
+      return;
+    }
+    this.nationalIds.set(memberId, key);
+    if (!this.holders.has(key)) this.holders.set(key, memberId);
   }
 
   /** The member's home branch changed. */
@@ -89,12 +121,12 @@ export class NamesakeIndex {
   }
 
   toJSON(): NamesakeIndexJson {
-    return { keyCheck: this.hash('personnel.directory namesakes'), persons: [...this.persons] };
+    return { keyCheck: this.hash('personnel.directory namesakes'), persons: [...this.persons], nationalIds: [...this.nationalIds] };
   }
 
   /** Copies of the index as it stands, the order of each slot's members included. */
   snapshotData(): NamesakeIndexData {
-    return { keyCheck: this.hash('personnel.directory namesakes'), persons: new Map(this.persons), byKey: new Map([...this.byKey].map(([slot, ids]) => [slot, [...ids]])) };
+    return { keyCheck: this.hash('personnel.directory namesakes'), persons: new Map(this.persons), byKey: new Map([...this.byKey].map(([slot, ids]) => [slot, [...ids]])), nationalIds: new Map(this.nationalIds) };
   }
 
   /** Puts back what snapshotData gave (taken under this index's key: `accepts` first). */
@@ -102,6 +134,13 @@ export class NamesakeIndex {
     this.persons = new Map(data.persons);
     this.byKey.clear();
     for (const [slot, ids] of data.byKey) this.byKey.set(slot, new Set(ids));
+    this.restoreNationalIds(data.nationalIds);
+  }
+
+  private restoreNationalIds(entries: Iterable<[string, string]>) {
+    this.nationalIds = new Map();
+    this.holders.clear();
+    for (const [memberId, key] of entries) this.setNationalId(memberId, key);
   }
 
   /** Whether a snapshot's index was taken under this index's key (else the directory replays the log). */
@@ -118,5 +157,6 @@ export class NamesakeIndex {
       if (person === null) this.persons.set(memberId, null);
       else if (branchId !== undefined) this.add(memberId, branchId, person);
     }
+    this.restoreNationalIds(json.nationalIds ?? []);
   }
 }

@@ -92,6 +92,17 @@ describe("the write side's namesake index", () => {
     corrected('n1', huong.fullName);
     expect(named('b2')).toEqual([]);
   });
+
+  it('knows who has a national ID number, in any branch; a correction without it keeps it, one with another replaces it, an erasure drops it', () => {
+    directory.apply(recorded(admitted('p1', 'b1', { ...huong, nationalId: '040095000105' })));
+    expect([directory.namesakes.holderOf('040095000105'), directory.namesakes.holderOf('040095000106')]).toEqual(['p1', undefined]);
+    corrected('p1', 'Lò Thị Hương Mai');
+    expect(directory.namesakes.holderOf('040095000105')).toBe('p1');
+    directory.apply(recorded({ type: 'MemberPersonalDataCorrected', data: { memberId: 'p1', personal: { ...huong, nationalId: '040095000106' } } }));
+    expect([directory.namesakes.holderOf('040095000105'), directory.namesakes.holderOf('040095000106')]).toEqual([undefined, 'p1']);
+    directory.apply(recorded({ type: 'MemberPersonalDataErased', data: { memberId: 'p1', erasedOn: '2025-01-02' } }));
+    expect(directory.namesakes.holderOf('040095000106')).toBeUndefined();
+  });
 });
 
 describe("the write side's view when its log is away for a while", () => {
@@ -147,6 +158,7 @@ const answers = (view: PersonnelDirectory) => ({
     placed: view.placedIn([b]),
   })),
   members: ['m1', 'm2', 'm3', 'm4', 'm5', 'mx'].map((m) => view.member(m)),
+  nationalIds: ['040095000105', '001203000007', '001203000008'].map((n) => view.namesakes.holderOf(n)),
 });
 
 describe("the write side's view kept across a restart (the embedded start's snapshot)", () => {
@@ -156,7 +168,7 @@ describe("the write side's view kept across a restart (the embedded start's snap
   const given = () => {
     // Given a view fed admissions (namesakes among them), a transfer into a branch after others joined it, a post, a member away, an erasure
     const log = [
-      admitted('m1', 'b1'),
+      admitted('m1', 'b1', { ...huong, nationalId: '040095000105' }),
       admitted('m3', 'b2'),
       admitted('m2', 'b1'),
       admitted('m4', 'b2', minh),
@@ -171,7 +183,7 @@ describe("the write side's view kept across a restart (the embedded start's snap
       corrected('m4'),
       transferred('m1', 'b1', 'b2'),
       recorded({ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', endsOn: '2025-02-01', cause: 'resigned' } }),
-      recorded(admitted('m5', 'b2')),
+      recorded(admitted('m5', 'b2', { ...huong, nationalId: '001203000007' })),
       corrected('m3'),
       transferred('m2', 'b1', 'b2'),
     ];

@@ -83,7 +83,7 @@ const codec: SnapshotCodec<DirectoryState> = {
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
-  readonly snapshotVersion = 3;
+  readonly snapshotVersion = 4;
   /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
   readonly ownLog = true;
   private members = new Map<string, ViewMember>();
@@ -120,7 +120,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     // @2: with the namesake index; a snapshot of @1 has none, so the view replays the log once.
     // @3: with the members ever placed in each branch, which an older snapshot cannot give.
     // @4: with the erased members, so that a start shreds any key row an erasure left live.
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@4', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    // @5: with the members' national ID numbers (keyed), which an older snapshot cannot give.
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@5', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */

@@ -59,7 +59,21 @@ export class AdmitMemberHandler {
     const admit = () => this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
     // The branch's turn also makes two admissions of one person take turns: check, then append.
     if (!namesake) await this.refuseDuplicate(command);
+    else await this.directory.caughtUp(CATCH_UP_MS);
+    const holder = this.holderOfNationalId(command);
+    if (holder !== undefined) throw nationalIdTaken();
     return admit();
+  }
+
+  /**
+   * Another member with the applicant's national ID number: one number is one person, in any
+   * branch, so a namesake's `namesake: true` does not pass it. (Two admissions with one number in
+   * two branches at the same moment take different turns: the window of one append, as above.)
+   */
+  private holderOfNationalId(c: AdmitMember): string | undefined {
+    const id = c.personal.nationalId;
+    const holder = id ? this.directory.namesakes.holderOf(id) : undefined;
+    return holder === c.memberId ? undefined : holder;
   }
 
   /**
@@ -88,16 +102,26 @@ export class AdmitMemberHandler {
   async duplicatesIn(commands: AdmitMember[], namesake: readonly boolean[]): Promise<Array<ConflictError | undefined>> {
     const existing = await this.namesakesOf(commands);
     const earlier = new Map<string, string>();
+    const numbers = new Map<string, string>();
     return commands.map((c, i) => {
+      const number = c.personal.nationalId;
+      const numberTaken = number !== undefined && (this.holderOfNationalId(c) !== undefined || (numbers.get(number) ?? c.memberId) !== c.memberId);
+      if (number !== undefined && !numbers.has(number) && admissible(c)) numbers.set(number, c.memberId);
       const person = JSON.stringify([c.branchId, this.directory.namesakes.personOf(c.personal.fullName, c.personal.dateOfBirth)]);
       const twin = existing.get(c.memberId) ?? earlier.get(person);
       // The first of the batch for this person, if a new member could be admitted so (one refused, for age say, is no twin).
       if (!earlier.has(person) && admissible(c)) earlier.set(person, c.memberId);
       // A member admitted already (the same batch again) is answered by the command path, not refused for a namesake admitted since.
       if (this.directory.member(c.memberId)) return undefined;
+      if (numberTaken) return nationalIdTaken();
       return namesake[i] || twin === undefined || twin === c.memberId ? undefined : possibleDuplicate(c, twin);
     });
   }
+}
+
+/** The holder is not named: the caller may not be allowed to see a member of another branch. */
+function nationalIdTaken(): ConflictError {
+  return new ConflictError('national-id-taken', 'another member of the register has this national ID number (nationalId): the applicant is most likely a member already');
 }
 
 function possibleDuplicate(c: AdmitMember, existing: string): ConflictError {
