@@ -52,6 +52,19 @@ export class ScheduleCourseRequest extends CreateRequest {
   partner?: string;
 }
 
+/**
+ * Items of a list that name a member (results, awards) name each member once: two outcomes for one
+ * participant would leave the last standing and lose the other's certificate without a word.
+ * An item without a member id is left to the item's own rules, not counted as a repeat.
+ */
+export function EachMemberOnce() {
+  const memberOf = (item: unknown) => {
+    const id = (item as { memberId?: unknown } | null)?.memberId;
+    return typeof id === 'string' ? id : Symbol('no member');
+  };
+  return ArrayUnique(memberOf, { message: ({ property }) => `${property} must name each member once` });
+}
+
 /** A list of distinct member ids, at most MAX_PARTICIPANTS. */
 function MemberIds(min = 0) {
   return applyDecorators(ApiProperty({ type: [String], maxItems: MAX_PARTICIPANTS }), IsArray(), ArrayMinSize(min), ArrayMaxSize(MAX_PARTICIPANTS), ArrayUnique(), IsRegisterId({ each: true }));
@@ -91,6 +104,7 @@ export class CompletionRequest extends CommandRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PARTICIPANTS)
+  @EachMemberOnce()
   @ValidateNested({ each: true })
   @Type(() => ResultDto)
   results!: ResultDto[];
