@@ -22,7 +22,7 @@ export const trainingCallers: Array<{ name: string; roles: Role[]; scopeUnitId?:
 export function trainingFixtures(admin: Api) {
   const counter = { n: 0 };
   const course = async (organiserUnitId: string) => {
-    const r = await admin.post('/training-courses', { organiserUnitId, title: `Lớp ${++counter.n}`, kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why('mở lớp', '2025-05-01') });
+    const r = await admin.post('/training-courses', { organiserUnitId, title: `Lớp ${++counter.n}`, kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why('mở lớp', '2025-05-01') });
     if (r.status !== 201) throw new Error(r.raw);
     return r.body.id as string;
   };
@@ -51,8 +51,8 @@ export function trainingScenarios(fixtures: ReturnType<typeof trainingFixtures>)
   const { course, enrolled, competition, assignment } = fixtures;
   return {
     'training.schedule': async () => ({
-      inside: { path: '/training-courses', body: { organiserUnitId: 'xa-1', title: 'Lớp xã', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } },
-      outside: [{ path: '/training-courses', body: { organiserUnitId: 'th', title: 'Lớp tỉnh khác', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } }],
+      inside: { path: '/training-courses', body: { organiserUnitId: 'xa-1', title: 'Lớp xã', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } },
+      outside: [{ path: '/training-courses', body: { organiserUnitId: 'th', title: 'Lớp tỉnh khác', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } }],
     }),
     'training.enrol': async () => ({
       inside: { path: `/training-courses/${await course('qp')}/enrolments`, body: { memberIds: ['m-in'], ...why() } },

@@ -26,8 +26,9 @@ export class ScheduleCourseRequest extends CreateRequest {
   @OneOf(COURSE_KINDS)
   kind!: CourseKind;
 
-  @ApiProperty({ type: [TopicDto] })
+  @ApiProperty({ type: [TopicDto], description: 'What the course teaches (chuyên đề): at least one' })
   @IsArray()
+  @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => TopicDto)
