@@ -30,7 +30,7 @@ export class SupportVisitsController {
     const posts = this.replica.spansOf('officer', body.memberId).filter((p) => (p.from === null || p.from <= body.visitedOn) && (p.to === null || p.to >= body.visitedOn));
     const branchId = posts[posts.length - 1]?.branchId ?? null;
     const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestry(branchId) : [] } };
-    const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, gift: body.gift ?? null, officer };
+    const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, gift: body.gift ?? null, officer, today: this.evaluation.today() };
     return this.evaluation.onStream(supportVisitDecider, supportVisitStream(visitId), visitId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.visitedOn });
   }
 
