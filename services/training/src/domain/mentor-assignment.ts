@@ -25,4 +25,13 @@ export function evolveAssignment(s: MentorAssignment, e: MentorAssignmentEvent):
   }
 }
 
+/**
+ * The assignment's status on a day, from its end alone: it runs until (not including) endsOn, so it
+ * is ended once that day has come, whether the end was set at the start or recorded later, and still
+ * active before it (an ending recorded ahead of its day).
+ */
+export function statusOn(a: Pick<MentorAssignment, 'endsOn'>, day: string): 'active' | 'ended' {
+  return a.endsOn !== null && a.endsOn <= day ? 'ended' : 'active';
+}
+
 export const mentorAssignmentAggregate: Evolver<MentorAssignmentEvent, MentorAssignment> = { initialState: noAssignment, evolve: evolveAssignment };

@@ -1,6 +1,6 @@
 import { ConflictError, deciderSpecification, routedDecider, RuleViolation } from '@register/event-sourcing';
 import { MentorAssignmentEvent } from '@register/contracts';
-import { MentorAssignment, mentorAssignmentAggregate } from '../domain/mentor-assignment';
+import { evolveAssignment, MentorAssignment, mentorAssignmentAggregate, noAssignment, statusOn } from '../domain/mentor-assignment';
 import { AssignMentor, decideAssignment, decideEnding, EndAssignment } from './mentor-decisions';
 
 const spec = deciderSpecification(routedDecider<AssignMentor | EndAssignment, MentorAssignmentEvent, MentorAssignment>(mentorAssignmentAggregate, { AssignMentor: decideAssignment, EndAssignment: decideEnding }));
@@ -31,5 +31,19 @@ describe('mentor assignments', () => {
   it('refuses an end before the start, but a merger dated earlier ends it on its first day', () => {
     spec.given([assigned]).when(end('2025-06-01')).thenThrows(RuleViolation, rule('ends-before-start'));
     spec.given([assigned]).when(end('2025-06-01', 'merger', true)).then([{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-07-01', cause: 'merger' } }]);
+  });
+});
+
+describe("a mentor assignment's status on a day", () => {
+  const set = (endsOn: string | null) => ({ endsOn });
+  it('is active from its start while its end has not come, open-ended or not', () => {
+    expect(statusOn(set(null), '2026-12-05')).toBe('active');
+    expect(statusOn(set('2026-12-06'), '2026-12-05')).toBe('active');
+  });
+  it('is ended on and after its endsOn, though no ending was recorded (the log still says active)', () => {
+    const lapsed = evolveAssignment(noAssignment(), assigned);
+    expect(lapsed.status).toBe('active');
+    expect(statusOn({ ...lapsed, endsOn: '2025-12-31' }, '2026-12-05')).toBe('ended');
+    expect(statusOn(set('2026-12-05'), '2026-12-05')).toBe('ended');
   });
 });
