@@ -13,7 +13,7 @@ const spec = deciderSpecification(
 const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
 const announced: CompetitionEvent = { type: 'CompetitionAnnounced', data: { competitionId: 'k1', organiserUnitId: 'qp', title: 'Hội thi Bí thư chi đoàn giỏi', heldOn: '2025-03-20' } };
 const entered: CompetitionEvent = { type: 'CompetitionEntered', data: { competitionId: 'k1', memberIds: ['m1', 'm2'] } };
-const member = (memberId: string, active = true) => ({ memberId, branchId: 'b1', active });
+const member = (memberId: string, active = true) => ({ memberId, branchId: 'b1', active, away: false });
 const enter = (ids: string[], members = ids.map((id) => member(id))) => ({ type: 'EnterCompetition' as const, competitionId: 'k1', memberIds: ids, members });
 const award = (awards: Array<{ memberId: string; award: string }>, today = '2025-03-20') => ({ type: 'AwardCompetition' as const, competitionId: 'k1', awards, today });
 

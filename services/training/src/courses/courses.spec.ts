@@ -13,7 +13,7 @@ const enrolled: CourseEvent = { type: 'ParticipantsEnrolled', data: { courseId: 
 const completed: CourseEvent = { type: 'CourseCompleted', data: { courseId: 'c1', completedOn: '2024-04-12', results: [{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'not-completed' }] } };
 /** The day the commands below are recorded, after the course, unless a test says otherwise. */
 const TODAY = '2024-06-01';
-const member = (memberId: string, post: 'secretary' | 'deputy-secretary' | 'none' = 'none', active = true) => ({ memberId, branchId: 'b3', active, post });
+const member = (memberId: string, post: 'secretary' | 'deputy-secretary' | 'none' = 'none', active = true) => ({ memberId, branchId: 'b3', active, away: false, post });
 
 const schedule = (over: Record<string, unknown> = {}) => ({
   type: 'ScheduleCourse' as const,

@@ -25,6 +25,8 @@ export function decideAssignment(c: AssignMentor, s: MentorAssignment): MentorAs
   if (c.branchStatus === 'unknown') throw new RuleViolation('branch-unknown', `branch ${c.branchId} is not known to the register`);
   if (c.branchStatus === 'closed') throw new RuleViolation('branch-closed', `branch ${c.branchId} is closed`);
   checkMembers([c.mentorMemberId], [c.mentor]);
+  // A mentor guides the branch where it lives, as personnel makes no absent member an officer.
+  if (c.mentor?.away) throw new RuleViolation('member-away', `member ${c.mentorMemberId} is away for work or study: an absent member does not guide a branch`, { memberId: c.mentorMemberId });
   if (c.endsOn !== null && c.endsOn < c.startsOn) throw new RuleViolation('ends-before-start', `an assignment cannot end (${c.endsOn}) before it starts (${c.startsOn})`);
   return [{ type: 'MentorAssigned', data: { assignmentId: c.assignmentId, branchId: c.branchId, mentorMemberId: c.mentorMemberId, startsOn: c.startsOn, endsOn: c.endsOn } }];
 }

@@ -6,7 +6,7 @@ import { AssignMentor, decideAssignment, decideEnding, EndAssignment } from './m
 const spec = deciderSpecification(routedDecider<AssignMentor | EndAssignment, MentorAssignmentEvent, MentorAssignment>(mentorAssignmentAggregate, { AssignMentor: decideAssignment, EndAssignment: decideEnding }));
 const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
 const assign = (over: Partial<AssignMentor> = {}): AssignMentor => ({
-  type: 'AssignMentor', assignmentId: 'a1', branchId: 'b1', branchStatus: 'active', mentorMemberId: 'm1', mentor: { memberId: 'm1', branchId: 'b7', active: true }, startsOn: '2025-07-01', endsOn: null, ...over,
+  type: 'AssignMentor', assignmentId: 'a1', branchId: 'b1', branchStatus: 'active', mentorMemberId: 'm1', mentor: { memberId: 'm1', branchId: 'b7', active: true, away: false }, startsOn: '2025-07-01', endsOn: null, ...over,
 });
 const assigned: MentorAssignmentEvent = { type: 'MentorAssigned', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', startsOn: '2025-07-01', endsOn: null } };
 const end = (endsOn: string, cause: EndAssignment['cause'] = 'ended', ifActive?: boolean): EndAssignment => ({ type: 'EndAssignment', assignmentId: 'a1', endsOn, cause, ...(ifActive ? { ifActive } : {}) });
@@ -14,12 +14,14 @@ const end = (endsOn: string, cause: EndAssignment['cause'] = 'ended', ifActive?:
 describe('mentor assignments', () => {
   it('assigns an active member to guide an open branch', () => spec.given([]).when(assign()).then([assigned]));
   it('refuses a mentor who is not an active member (422), a closed or unknown branch (422), an end before the start (422)', () => {
-    spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: false } })).thenThrows(RuleViolation, rule('not-an-active-member'));
+    spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: false, away: false } })).thenThrows(RuleViolation, rule('not-an-active-member'));
     spec.given([]).when(assign({ mentor: undefined })).thenThrows(RuleViolation, rule('not-an-active-member'));
     spec.given([]).when(assign({ branchStatus: 'closed' })).thenThrows(RuleViolation, rule('branch-closed'));
     spec.given([]).when(assign({ branchStatus: 'unknown' })).thenThrows(RuleViolation, rule('branch-unknown'));
     spec.given([]).when(assign({ endsOn: '2025-06-30' })).thenThrows(RuleViolation, rule('ends-before-start'));
   });
+  it('refuses a mentor away for work or study (422 member-away)', () =>
+    spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: true, away: true } })).thenThrows(RuleViolation, rule('member-away')));
   it('refuses the same assignment id twice (409)', () => spec.given([assigned]).when(assign()).thenThrows(ConflictError, rule('assignment-exists')));
   it('ends an assignment, with its cause', () =>
     spec.given([assigned]).when(end('2025-12-01', 'merger')).then([{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-12-01', cause: 'merger' } }]));
