@@ -34,4 +34,12 @@ export function statusOn(a: Pick<MentorAssignment, 'endsOn'>, day: string): 'act
   return a.endsOn !== null && a.endsOn <= day ? 'ended' : 'active';
 }
 
+/** A mentor's time with a branch: from startsOn until (not including) endsOn, open-ended without it. */
+export type Period = Pick<MentorAssignment, 'startsOn' | 'endsOn'>;
+
+/** Two periods share a day. */
+export function overlap(a: Period, b: Period): boolean {
+  return (b.endsOn === null || a.startsOn < b.endsOn) && (a.endsOn === null || b.startsOn < a.endsOn);
+}
+
 export const mentorAssignmentAggregate: Evolver<MentorAssignmentEvent, MentorAssignment> = { initialState: noAssignment, evolve: evolveAssignment };

@@ -25,7 +25,7 @@ export class MentorsController {
 
   @Post('mentor-assignments')
   @ProblemResponses(409, 422)
-  @ApiOperation({ summary: 'Assign an active member to guide a branch (422 not-an-active-member, member-away, branch-closed, ends-before-start)' })
+  @ApiOperation({ summary: 'Assign an active member to guide a branch (422 not-an-active-member, member-away, branch-closed, ends-before-start; 409 already-assigned: the same mentor for days already covered)' })
   assign(@Body() b: AssignMentorRequest, @Command() ctx: CommandContext) {
     const assignmentId = newEntityId(ctx, b.id);
     return this.commands.assign({ assignmentId, branchId: b.branchId, mentorMemberId: b.mentorMemberId, startsOn: b.startsOn, endsOn: b.endsOn ?? null }, ctx);

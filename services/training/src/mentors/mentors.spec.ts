@@ -6,7 +6,7 @@ import { AssignMentor, decideAssignment, decideEnding, EndAssignment } from './m
 const spec = deciderSpecification(routedDecider<AssignMentor | EndAssignment, MentorAssignmentEvent, MentorAssignment>(mentorAssignmentAggregate, { AssignMentor: decideAssignment, EndAssignment: decideEnding }));
 const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
 const assign = (over: Partial<AssignMentor> = {}): AssignMentor => ({
-  type: 'AssignMentor', assignmentId: 'a1', branchId: 'b1', branchStatus: 'active', mentorMemberId: 'm1', mentor: { memberId: 'm1', branchId: 'b7', active: true, away: false }, startsOn: '2025-07-01', endsOn: null, ...over,
+  type: 'AssignMentor', assignmentId: 'a1', branchId: 'b1', branchStatus: 'active', mentorMemberId: 'm1', mentor: { memberId: 'm1', branchId: 'b7', active: true, away: false }, startsOn: '2025-07-01', endsOn: null, sameMentor: [], ...over,
 });
 const assigned: MentorAssignmentEvent = { type: 'MentorAssigned', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', startsOn: '2025-07-01', endsOn: null } };
 const end = (endsOn: string, cause: EndAssignment['cause'] = 'ended', ifActive?: boolean): EndAssignment => ({ type: 'EndAssignment', assignmentId: 'a1', endsOn, cause, ...(ifActive ? { ifActive } : {}) });
@@ -22,6 +22,14 @@ describe('mentor assignments', () => {
   });
   it('refuses a mentor away for work or study (422 member-away)', () =>
     spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: true, away: true } })).thenThrows(RuleViolation, rule('member-away')));
+  it('refuses the same mentor for the same branch in an overlapping period (409 already-assigned), not in one after it', () => {
+    const earlier = (endsOn: string | null) => [{ assignmentId: 'a0', startsOn: '2025-01-01', endsOn }];
+    spec.given([]).when(assign({ sameMentor: earlier(null) })).thenThrows(ConflictError, (e) => e.rule === 'already-assigned' && JSON.stringify(e.details) === '{"assignmentIds":["a0"]}');
+    spec.given([]).when(assign({ sameMentor: earlier('2025-07-02') })).thenThrows(ConflictError, rule('already-assigned'));
+    spec.given([]).when(assign({ startsOn: '2024-06-01', endsOn: '2025-01-02', sameMentor: earlier('2025-03-01') })).thenThrows(ConflictError, rule('already-assigned'));
+    spec.given([]).when(assign({ sameMentor: earlier('2025-07-01') })).then([assigned]);
+    spec.given([]).when(assign({ startsOn: '2024-06-01', endsOn: '2025-01-01', sameMentor: earlier(null) })).then([{ ...assigned, data: { ...assigned.data, startsOn: '2024-06-01', endsOn: '2025-01-01' } } as MentorAssignmentEvent]);
+  });
   it('refuses the same assignment id twice (409)', () => spec.given([assigned]).when(assign()).thenThrows(ConflictError, rule('assignment-exists')));
   it('ends an assignment, with its cause', () =>
     spec.given([assigned]).when(end('2025-12-01', 'merger')).then([{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-12-01', cause: 'merger' } }]));
