@@ -24,7 +24,7 @@ export class SupportVisitsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 not-an-officer (no post that day) or visitor-not-above, 409 already-recorded' })
+  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day) or visitor-not-above, 409 already-recorded' })
   record(@Body() body: RecordSupportVisitRequest, @Command() ctx: CommandContext) {
     const visitId = newEntityId(ctx, body.id, 'support-visit');
     const posts = this.replica.spansOf('officer', body.memberId).filter((p) => (p.from === null || p.from <= body.visitedOn) && (p.to === null || p.to >= body.visitedOn));
