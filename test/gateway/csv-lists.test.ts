@@ -76,7 +76,7 @@ describe('lists as CSV (embedded, through the gateway)', () => {
 
     await gw.syncTraining();
     for (let i = 0; i < 12; i++) {
-      const r = await admin.post('/training-courses', { organiserUnitId: 'qp', title: `Bồi dưỡng bí thư chi đoàn, lớp ${i}`, kind: 'skills', topics: [], startsOn: '2025-04-10', endsOn: '2025-04-12', ...why() });
+      const r = await admin.post('/training-courses', { organiserUnitId: 'qp', title: `Bồi dưỡng bí thư chi đoàn, lớp ${i}`, kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-04-10', endsOn: '2025-04-12', ...why() });
       expect(r.status).toBe(201);
     }
     const head = await gw.trainingStore.headPosition();

@@ -89,7 +89,7 @@ describe('training and evaluation through the distributed gateway: hostile input
   };
 
   it('answers 1 200 malformed or hostile training requests with a problem+json 4xx, appending nothing', async () => {
-    const created = await admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
+    const created = await admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
     expect(created.status).toBe(201);
     expect((await admin.post(`/training-courses/${created.body.id}/enrolments`, { memberIds: ['m-1'], ...why() })).status).toBe(201);
     const before = await heads();

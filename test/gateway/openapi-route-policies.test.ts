@@ -73,7 +73,7 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
     for (const r of steps) if (r.status !== 201) throw new Error(r.raw);
     // A course in Thanh Hóa with oa-m0 enrolled, behind training's reads.
     await gw.syncTraining();
-    const course = await admin.post('/training-courses', { id: 'oa-course', organiserUnitId: 'th', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
+    const course = await admin.post('/training-courses', { id: 'oa-course', organiserUnitId: 'th', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
     const enrolled = await admin.post('/training-courses/oa-course/enrolments', { memberIds: ['oa-m0'], ...why() });
     const competition = await admin.post('/competitions', { id: 'oa-competition', organiserUnitId: 'th', title: 'Bí thư chi đoàn giỏi', heldOn: '2025-06-01', ...why() });
     for (const r of [course, enrolled, competition]) if (r.status !== 201) throw new Error(r.raw);

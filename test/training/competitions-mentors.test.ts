@@ -83,4 +83,14 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     const mentors = async (branchId: string) => (await t.admin.get(`/branches/${branchId}/mentors?minPosition=${head}`)).body.items.map((m: { mentorMemberId: string; status: string; endsOn: string; cause: string }) => [m.mentorMemberId, m.status, m.endsOn, m.cause]);
     expect({ split: await mentors('b-3'), dissolved: await mentors('b-4') }).toEqual({ split: [['mentor-1', 'ended', '2025-10-01', 'split']], dissolved: [['mentor-2', 'ended', '2025-11-01', 'dissolution']] });
   });
+
+  it("reads an assignment whose endsOn has passed as ended today, though no ending was recorded, and active on a day it ran; refuses the mentor twice for days already covered (409)", async () => {
+    const a = await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-01-01', endsOn: '2025-06-30', ...why() });
+    expect(a.status).toBe(201);
+    const statusOf = async (query: string) => (await t.admin.get(`/branches/b-2/mentors?minPosition=${a.body.position}${query}`)).body.items.find((m: { assignmentId: string }) => m.assignmentId === a.body.id)?.status;
+    expect({ today: await statusOf(''), then: await statusOf('&asOf=2025-03-01'), after: await statusOf('&asOf=2025-06-30') }).toEqual({ today: 'ended', then: 'active', after: undefined });
+    // The same mentor for the same branch on days already covered is a duplicate; from the day it ended, a new assignment.
+    expect((await t.refusedUnchanged(409, () => t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-01', ...why() }))).body.rule).toBe('already-assigned');
+    expect((await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-30', endsOn: '2025-12-31', ...why() })).status).toBe(201);
+  });
 });

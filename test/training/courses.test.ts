@@ -30,7 +30,7 @@ describe('training courses through the gateway (embedded)', () => {
   });
 
   it('refuses a course that ends before it starts (422) and a body without its fields (400 naming each), appending nothing', async () => {
-    const bad = await t.refusedUnchanged(422, () => t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp', kind: 'skills', topics: [], startsOn: '2025-04-10', endsOn: '2025-04-09', ...why() }));
+    const bad = await t.refusedUnchanged(422, () => t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-04-10', endsOn: '2025-04-09', ...why() }));
     expect(bad.body.rule).toBe('ends-before-start');
     const invalid = await t.refusedUnchanged(400, () => t.admin.post('/training-courses', { organiserUnitId: 'qp', kind: 'cooking', startsOn: '10/04/2025', reason: 'x' }));
     expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['title', 'kind', 'topics', 'startsOn', 'endsOn']));
@@ -120,7 +120,7 @@ describe('training courses through the gateway (embedded)', () => {
   });
 
   it('cancels an open course with its reason; a cancelled course takes nothing more', async () => {
-    const r = await t.admin.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Lý luận chính trị', kind: 'political-theory', topics: [], startsOn: '2025-09-01', endsOn: '2025-09-02', ...why() });
+    const r = await t.admin.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Lý luận chính trị', kind: 'political-theory', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-09-01', endsOn: '2025-09-02', ...why() });
     const cancelled = await t.admin.post(`/training-courses/${r.body.id}/cancellation`, { reason: 'bão lũ, hoãn lớp', effectiveDate: '2025-08-20' });
     expect(cancelled.status).toBe(201);
     const read = await t.admin.get(`/training-courses/${r.body.id}?minPosition=${cancelled.body.position}`);

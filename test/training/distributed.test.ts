@@ -149,7 +149,7 @@ describe('training distributed (PostgreSQL, Kafka, FerretDB) through the gateway
     expect(closed.body).toMatchObject({ status: 'closed', closedOn: '2025-11-18' });
 
     // A cancellation with its reason, kept in the event's metadata.
-    const other = await gw.post('/training-courses', { organiserUnitId: district, title: 'Tập huấn kỹ năng số cho cán bộ Đoàn', kind: 'skills', topics: [], startsOn: '2025-12-08', endsOn: '2025-12-09', reason: 'mở lớp' }, admin);
+    const other = await gw.post('/training-courses', { organiserUnitId: district, title: 'Tập huấn kỹ năng số cho cán bộ Đoàn', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-12-08', endsOn: '2025-12-09', reason: 'mở lớp' }, admin);
     const cancelled = await gw.post(`/training-courses/${other.body.id}/cancellation`, { reason: 'mưa lũ, hoãn lớp', effectiveDate: '2025-12-01' }, admin);
     expect(cancelled.status).toBe(201);
     expect((await gw.get(`/training-courses/${other.body.id}?minPosition=${cancelled.body.position}`, admin)).body).toMatchObject({ status: 'cancelled', closedOn: '2025-12-01' });

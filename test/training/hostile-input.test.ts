@@ -15,7 +15,7 @@ describe('training: 1 200 malformed or hostile requests', () => {
     t = await startTraining();
     await admit(t.admin, 'b-1', ['m-1', 'm-2']);
     await t.sync();
-    const r = await t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
+    const r = await t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp bồi dưỡng', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
     course = r.body.id;
     await t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-1'], ...why() });
   }, 120_000);

@@ -73,8 +73,9 @@ export function hostileRequests(count: number, course: string): Array<{ kind: st
         { method: 'POST', path: `/training-courses/${course}/enrolments`, body: { memberIds: ['m-1', 'm-1'], ...why() } },
         { method: 'POST', path: `/training-courses/${course}/enrolments`, body: { memberIds: [], ...why() } },
         { method: 'POST', path: `/training-courses/${course}/completion`, body: { results: [{ memberId: 'm-1', outcome: 'passed' }], ...why() } },
+        { method: 'POST', path: `/training-courses/${course}/completion`, body: { results: [{ memberId: 'm-1', outcome: 'completed' }, { memberId: 'm-1', outcome: 'not-completed' }], ...why() } },
         { method: 'POST', path: '/training-courses', body: { ...validBodies(course)[0].body, kind: pick(['cooking', 'SKILLS', '', 7]) } },
-        { method: 'POST', path: '/training-courses', body: { ...validBodies(course)[0].body, topics: pick([[{}], [{ title: '' }], [{ title: '\u202e' }], 'topic', [{ title: 'x'.repeat(500) }]]) } },
+        { method: 'POST', path: '/training-courses', body: { ...validBodies(course)[0].body, topics: pick([[], [{}], [{ title: '' }], [{ title: '\u202e' }], 'topic', [{ title: 'x'.repeat(500) }]]) } },
       ])],
     ['an array or a scalar for the body', () => ({ method: 'POST', path: pick(validBodies(course)).path, raw: pick(['[]', '[{"reason":"x"}]', '"x"', '42', 'null', '{"reason":']) })],
     ['hostile query', () => {

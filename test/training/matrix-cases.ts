@@ -22,7 +22,7 @@ export const trainingCallers: Array<{ name: string; roles: Role[]; scopeUnitId?:
 export function trainingFixtures(admin: Api) {
   const counter = { n: 0 };
   const course = async (organiserUnitId: string) => {
-    const r = await admin.post('/training-courses', { organiserUnitId, title: `Lớp ${++counter.n}`, kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why('mở lớp', '2025-05-01') });
+    const r = await admin.post('/training-courses', { organiserUnitId, title: `Lớp ${++counter.n}`, kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why('mở lớp', '2025-05-01') });
     if (r.status !== 201) throw new Error(r.raw);
     return r.body.id as string;
   };
@@ -38,21 +38,32 @@ export function trainingFixtures(admin: Api) {
     if (entrant && (await admin.post(`/competitions/${r.body.id}/entries`, { memberIds: [entrant], ...why() })).status !== 201) throw new Error('entry');
     return r.body.id as string;
   };
-  const assignment = async (branchId: string, mentorMemberId: string) => {
-    const r = await admin.post('/mentor-assignments', { branchId, mentorMemberId, startsOn: '2025-07-01', ...why() });
-    if (r.status !== 201) throw new Error(r.raw);
-    return r.body.id as string;
+  /**
+   * Each assignment its own day from 2025-07-01 on (until the next, not included), so that one
+   * mentor's assignments to one branch never overlap (409 already-assigned), ended or not.
+   */
+  const days = { n: 0 };
+  const period = () => {
+    const day = (k: number) => new Date(Date.UTC(2025, 6, 1 + k)).toISOString().slice(0, 10);
+    days.n += 2;
+    return { startsOn: day(days.n), endsOn: day(days.n + 1) };
   };
-  return { course, enrolled, competition, assignment };
+  const assignment = async (branchId: string, mentorMemberId: string) => {
+    const { startsOn, endsOn } = period();
+    const r = await admin.post('/mentor-assignments', { branchId, mentorMemberId, startsOn, endsOn, ...why() });
+    if (r.status !== 201) throw new Error(r.raw);
+    return { id: r.body.id as string, startsOn };
+  };
+  return { course, enrolled, competition, assignment, period };
 }
 
 /** For each training write action: one request inside the caller's scope, and those outside it (fresh fixtures each time). */
 export function trainingScenarios(fixtures: ReturnType<typeof trainingFixtures>): Record<string, () => Promise<{ inside: Case; outside: Case[] }>> {
-  const { course, enrolled, competition, assignment } = fixtures;
+  const { course, enrolled, competition, assignment, period } = fixtures;
   return {
     'training.schedule': async () => ({
-      inside: { path: '/training-courses', body: { organiserUnitId: 'xa-1', title: 'Lớp xã', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } },
-      outside: [{ path: '/training-courses', body: { organiserUnitId: 'th', title: 'Lớp tỉnh khác', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } }],
+      inside: { path: '/training-courses', body: { organiserUnitId: 'xa-1', title: 'Lớp xã', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } },
+      outside: [{ path: '/training-courses', body: { organiserUnitId: 'th', title: 'Lớp tỉnh khác', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() } }],
     }),
     'training.enrol': async () => ({
       inside: { path: `/training-courses/${await course('qp')}/enrolments`, body: { memberIds: ['m-in'], ...why() } },
@@ -86,15 +97,19 @@ export function trainingScenarios(fixtures: ReturnType<typeof trainingFixtures>)
       outside: [{ path: `/competitions/${await competition('th', 'm-out')}/results`, body: { awards: [{ memberId: 'm-out', award: 'Giải nhất' }], ...why() } }],
     }),
     'training.mentor.assign': async () => ({
-      inside: { path: '/mentor-assignments', body: { branchId: 'b-1', mentorMemberId: 'm-in', startsOn: '2025-07-01', ...why() } },
+      inside: { path: '/mentor-assignments', body: { branchId: 'b-1', mentorMemberId: 'm-in', ...period(), ...why() } },
       outside: [
-        { path: '/mentor-assignments', body: { branchId: 'b-9', mentorMemberId: 'm-in', startsOn: '2025-07-01', ...why() } },
-        { path: '/mentor-assignments', body: { branchId: 'b-1', mentorMemberId: 'm-out', startsOn: '2025-07-01', ...why() } },
+        { path: '/mentor-assignments', body: { branchId: 'b-9', mentorMemberId: 'm-in', ...period(), ...why() } },
+        { path: '/mentor-assignments', body: { branchId: 'b-1', mentorMemberId: 'm-out', ...period(), ...why() } },
       ],
     }),
-    'training.mentor.end': async () => ({
-      inside: { path: `/mentor-assignments/${await assignment('b-1', 'm-in')}/ending`, body: { endsOn: '2025-09-30', ...why() } },
-      outside: [{ path: `/mentor-assignments/${await assignment('b-9', 'm-out')}/ending`, body: { endsOn: '2025-09-30', ...why() } }],
-    }),
+    'training.mentor.end': async () => {
+      // Ended on its first day: an ending never stretches an assignment over the next one's day.
+      const [inside, outside] = [await assignment('b-1', 'm-in'), await assignment('b-9', 'm-out')];
+      return {
+        inside: { path: `/mentor-assignments/${inside.id}/ending`, body: { endsOn: inside.startsOn, ...why() } },
+        outside: [{ path: `/mentor-assignments/${outside.id}/ending`, body: { endsOn: outside.startsOn, ...why() } }],
+      };
+    },
   };
 }

@@ -96,7 +96,7 @@ describe('training after the structure changes (embedded, through the gateway)',
     const province = await compliance('p24', 2025);
     expect({ branches: province.branches, listed: listed(province).map(([b]: string[]) => b) }).toEqual({ branches: 2, listed: ['r-a2', 'r-b1'] });
     // A course of the new district trains them: the district's compliance counts them trained.
-    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Bồi dưỡng bí thư chi đoàn mới chuyển về', kind: 'skills', topics: [], startsOn: '2025-10-06', endsOn: '2025-10-07', ...why('mở lớp', '2025-09-20') }))).id;
+    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Bồi dưỡng bí thư chi đoàn mới chuyển về', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-10-06', endsOn: '2025-10-07', ...why('mở lớp', '2025-09-20') }))).id;
     await ok(t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['sec-a1'], ...why('triệu tập', '2025-09-20') }));
     await ok(t.admin.post(`/training-courses/${course}/completion`, { results: [{ memberId: 'sec-a1', outcome: 'completed' }], ...why('bế giảng', '2025-10-07') }));
     expect(figures(await compliance('qp', 2025))).toEqual({ branches: 4, secretaries: 1, trained: 1, untrained: [] });
@@ -105,9 +105,9 @@ describe('training after the structure changes (embedded, through the gateway)',
     // Scope follows the move: the new district's officer enrols the branch's secretary; the province's officer no longer may (403).
     const officerOf = async (unitId: string) => t.gw.api(await t.gw.bearer({ sub: `officer-${unitId}`, roles: ['unit-officer'], scopeUnitId: unitId }));
     const [districtOfficer, provinceOfficer] = [await officerOf('qp'), await officerOf('p24')];
-    const ofDistrict = (await ok(districtOfficer.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Sinh hoạt chuyên đề', kind: 'skills', topics: [], startsOn: '2025-11-03', endsOn: '2025-11-03', ...why('mở lớp') }))).id;
+    const ofDistrict = (await ok(districtOfficer.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Sinh hoạt chuyên đề', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-11-03', endsOn: '2025-11-03', ...why('mở lớp') }))).id;
     expect((await districtOfficer.post(`/training-courses/${ofDistrict}/enrolments`, { memberIds: ['sec-a1'], ...why('triệu tập') })).status).toBe(201);
-    const ofProvince = (await ok(provinceOfficer.post('/training-courses', { organiserUnitId: 'p24', title: 'Sinh hoạt chuyên đề', kind: 'skills', topics: [], startsOn: '2025-11-03', endsOn: '2025-11-03', ...why('mở lớp') }))).id;
+    const ofProvince = (await ok(provinceOfficer.post('/training-courses', { organiserUnitId: 'p24', title: 'Sinh hoạt chuyên đề', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-11-03', endsOn: '2025-11-03', ...why('mở lớp') }))).id;
     await t.refusedUnchanged(403, () => provinceOfficer.post(`/training-courses/${ofProvince}/enrolments`, { memberIds: ['sec-a1'], ...why('triệu tập') }));
     // A move closes nothing: the branch keeps its mentor.
     expect((await t.admin.get('/branches/r-a1/mentors')).body.items).toEqual([expect.objectContaining({ assignmentId: mentor.id, mentorMemberId: 'mentor-b1', status: 'active', endsOn: null })]);
@@ -128,7 +128,7 @@ describe('training after the structure changes (embedded, through the gateway)',
     // 2024 unchanged: trained as the secretary of r-a2.
     expect(figures(await compliance('d24', 2024))).toEqual(before2024);
     // Enrolled after the transfer: their new branch, no post.
-    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'p24', title: 'Lớp cảm tình Đoàn năm 2025', kind: 'political-theory', topics: [], startsOn: '2025-05-05', endsOn: '2025-05-06', ...why('mở lớp', '2025-04-20') }))).id;
+    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'p24', title: 'Lớp cảm tình Đoàn năm 2025', kind: 'political-theory', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-05-05', endsOn: '2025-05-06', ...why('mở lớp', '2025-04-20') }))).id;
     await ok(t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['sec-a2'], ...why('triệu tập', '2025-04-20') }));
     const read = await t.admin.get(`/training-courses/${course}?minPosition=${await t.trainingLog.headPosition()}`);
     expect(read.body.participants).toEqual([expect.objectContaining({ memberId: 'sec-a2', branchId: 'r-b1', post: 'none' })]);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '@register/read-models';
-import { relayProviders } from '@register/service-kit';
+import { ClockModule, relayProviders } from '@register/service-kit';
 import { trainingSchemas } from './application/schemas';
 import { TRAINING_STORE } from './application/tokens';
 import { TrainingFacts } from './application/training-facts';
@@ -31,7 +31,7 @@ export { trainingSchemas };
  * Kafka, or the in-process bus) into TrainingFacts. The relay publishes the log on `register.training.events`.
  */
 @Module({
-  imports: [TrainingLogModule, ReadModelsModule.forFeature({ service: 'training', projections: trainingProjections, storeToken: TRAINING_STORE, imports: [TrainingLogModule], schemas: trainingSchemas })],
+  imports: [ClockModule, TrainingLogModule, ReadModelsModule.forFeature({ service: 'training', projections: trainingProjections, storeToken: TRAINING_STORE, imports: [TrainingLogModule], schemas: trainingSchemas })],
   controllers: [CoursesController, ComplianceController, CompetitionsController, MentorsController, OrganisationFactsConsumer, PersonnelFactsConsumer],
   providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, CourseCommands, CoursesReads, CompetitionCommands, MentorCommands, ...relayProviders('training', TRAINING_STORE)],
   exports: [TrainingService, TrainingFacts, TrainingReactions, TrainingLogModule],

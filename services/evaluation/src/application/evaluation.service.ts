@@ -34,6 +34,11 @@ export class EvaluationService {
     return answerOf(id, await this.handler.handle(decider, streamId, command, context));
   }
 
+  /** Today by this service's clock: the day a command is recorded, which facts it records may not be after. */
+  today(): string {
+    return this.clock.today();
+  }
+
   /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */
   asOf(query: { asOf?: string; knownAt?: string }): AsOf | undefined {
     return parseAsOfKnownAt(query, this.clock);

@@ -27,7 +27,7 @@ export class RatingsController {
   @Post()
   @ApiOperation({
     summary:
-      "A self-assessment (by the subject's own branch) or a decision (by the level above): 400 for a grade outside its scale, 422 scale-not-in-use, subject-did-not-exist, period-not-for-branch (a school year for a residential branch or its member) or self-assessment-first, 409 already-decided (a decided rating changes through a rating change)",
+      "A self-assessment (by the subject's own branch) or a decision (by the level above): 400 for a grade outside its scale, 422 year-not-come, scale-not-in-use, subject-did-not-exist, period-not-for-branch (a school year for a residential branch or its member) or self-assessment-first, 409 already-decided (a decided rating changes through a rating change)",
   })
   record(@Body() body: RecordRatingRequest, @Command() ctx: CommandContext) {
     const { subjectType, subjectId, year, scale, grade, stage } = body;

@@ -16,6 +16,7 @@ const rate = (over: Partial<RecordRating> = {}): RecordRating => ({
   stage: 'self-assessment',
   subject: { existed: true, placement },
   residentialBranch: false,
+  today: '2025-06-01',
   ...over,
 });
 
@@ -32,6 +33,14 @@ describe('ratings: stages', () => {
   it('a self-assessment after the decision is refused too', () => spec.given([selfAssessed(), decided()]).when(rate()).thenThrows(ConflictError, rule('already-decided')));
 
   it('a self-assessment may be made again before the decision', () => spec.given([selfAssessed('weak')]).when(rate()).then([{ type: 'RatingSelfAssessed', data: facts('good') }]));
+
+  it('a year that has not come is not rated, by the subject or the level above (422 year-not-come)', () => {
+    spec.given([]).when(rate({ year: 2026, scale: 'four-level', grade: 'good', today: '2025-12-31' })).thenThrows(RuleViolation, rule('year-not-come'));
+    spec.given([selfAssessed()]).when(rate({ stage: 'decision', today: '2019-12-31' })).thenThrows(RuleViolation, rule('year-not-come'));
+  });
+
+  it('the year under way may be assessed already', () =>
+    spec.given([]).when(rate({ year: 2020, today: '2020-01-01' })).then([{ type: 'RatingSelfAssessed', data: facts('good') }]));
 
   it('a school year is its own period, keyed 2024-2025', () =>
     spec

@@ -5,7 +5,7 @@ import { SubjectsReplica } from '../application/subjects-replica';
 import { subjectFacts } from '../domain/subjects';
 import { RecordRating, ratingIdOfCommand, recordingDecider } from './record-rating';
 
-export type RecordRatingRequest = Omit<RecordRating, 'type' | 'subject' | 'residentialBranch'>;
+export type RecordRatingRequest = Omit<RecordRating, 'type' | 'subject' | 'residentialBranch' | 'today'>;
 
 /** Gathers what the register knows of the subject during the period and of its branch (the replica of organisation's and personnel's events), then decides. */
 @Injectable()
@@ -19,10 +19,10 @@ export class RecordRatingHandler {
     return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), this.commandOf(request), context);
   }
 
-  /** The command a request asks for, with what the replica knows of its subject then. */
+  /** The command a request asks for, with what the replica knows of its subject then, on today's date. */
   commandOf(request: RecordRatingRequest): RecordRating {
     const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period);
     const residentialBranch = subject.placement.branchId !== null && this.replica.isResidential(subject.placement.branchId);
-    return { type: 'RecordRating', ...request, subject, residentialBranch };
+    return { type: 'RecordRating', ...request, subject, residentialBranch, today: this.evaluation.today() };
   }
 }

@@ -32,13 +32,19 @@ export type RecordRating = {
    * branch's kind: a school branch is not told apart from an agency's or an enterprise's.
    */
   residentialBranch: boolean;
+  /** The day the command is recorded (the service's clock): a year still to come is not rated. */
+  today: string;
 };
+
+const yearOf = (day: string) => Number(day.slice(0, 4));
 
 export const ratingIdOfCommand = (c: Pick<RecordRating, 'subjectType' | 'subjectId' | 'year' | 'period'>) => ratingIdOf(c.subjectType, c.subjectId, periodKey(c.year, c.period));
 
 export const recordingDecider = deciderOf(ratingAggregate, decideRecording);
 
 export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
+  // A rating judges a year's work: one that has not begun has none to judge, by the subject or the level above.
+  if (c.year > yearOf(c.today)) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is rated once it has begun`, { year: c.year });
   const inUse = scaleInUse(c.subjectType, c.year);
   if (c.scale !== inUse) throw new RuleViolation('scale-not-in-use', `a ${c.subjectType} is rated for ${c.year} on the ${inUse} scale, not ${c.scale}`, { scale: c.scale, inUse });
   if (!isGradeOf(c.scale, c.grade)) throw new RuleViolation('grade-not-in-scale', `${c.grade} is not a grade of the ${c.scale} scale`);

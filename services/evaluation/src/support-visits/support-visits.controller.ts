@@ -24,13 +24,13 @@ export class SupportVisitsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 not-an-officer (no post that day) or visitor-not-above, 409 already-recorded' })
+  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day) or visitor-not-above, 409 already-recorded' })
   record(@Body() body: RecordSupportVisitRequest, @Command() ctx: CommandContext) {
     const visitId = newEntityId(ctx, body.id, 'support-visit');
     const posts = this.replica.spansOf('officer', body.memberId).filter((p) => (p.from === null || p.from <= body.visitedOn) && (p.to === null || p.to >= body.visitedOn));
     const branchId = posts[posts.length - 1]?.branchId ?? null;
     const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestry(branchId) : [] } };
-    const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, gift: body.gift ?? null, officer };
+    const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, gift: body.gift ?? null, officer, today: this.evaluation.today() };
     return this.evaluation.onStream(supportVisitDecider, supportVisitStream(visitId), visitId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.visitedOn });
   }
 

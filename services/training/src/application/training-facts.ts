@@ -9,6 +9,7 @@ export type FactEvent = { type: string; data: unknown; eventId?: string; metadat
 
 /** Statuses in which a member is no longer in a branch of the union. */
 const GONE: MemberStatus[] = ['left', 'came-of-age', 'unassigned'];
+const AWAY: MemberStatus[] = ['away-work', 'away-study'];
 
 interface MemberRow {
   branchId: string;
@@ -160,7 +161,7 @@ export class TrainingFacts implements SnapshotPart {
     if (!m) return undefined;
     const posts = (this.openPosts.get(memberId) ?? []).map((s) => s.role);
     const post: PostAtEnrolment = posts.includes('secretary') ? 'secretary' : posts.includes('deputy-secretary') ? 'deputy-secretary' : 'none';
-    return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), post };
+    return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), away: AWAY.includes(m.status), post };
   }
 
   erased(memberId: string): boolean {

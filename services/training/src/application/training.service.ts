@@ -22,6 +22,11 @@ export class TrainingService {
     return answer(id, await this.handler.handle(decider, streamId, command, context));
   }
 
+  /** The position of the last event in the log: what the service's own views must have reached for a command that reads them. */
+  headPosition(): Promise<number> {
+    return this.store.headPosition();
+  }
+
   /** A course now, or as of a date (effective dates) or an instant (what was recorded by then); 404 when it never existed. */
   async course(courseId: string, asOf?: AsOf): Promise<Course> {
     return this.folded(courseAggregate, courseStream(courseId), 'course', courseId, asOf, (s) => s.status !== 'none');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { Award, competitionStream } from '@register/contracts';
-import { Actor } from '@register/service-kit';
+import { Actor, Clock } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { CommandAnswer, TrainingService } from '../application/training.service';
@@ -15,6 +15,7 @@ export class CompetitionCommands {
     private readonly training: TrainingService,
     private readonly facts: TrainingFacts,
     private readonly scope: TrainingScope,
+    private readonly clock: Clock,
   ) {}
 
   announce(r: { competitionId: string; organiserUnitId: string; title: string; heldOn: string }, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
@@ -31,7 +32,7 @@ export class CompetitionCommands {
 
   async award(competitionId: string, awards: Award[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     await this.inScope(competitionId, actor);
-    return this.training.on(awardDecider, competitionStream(competitionId), competitionId, { type: 'AwardCompetition' as const, competitionId, awards }, ctx);
+    return this.training.on(awardDecider, competitionStream(competitionId), competitionId, { type: 'AwardCompetition' as const, competitionId, awards, today: this.clock.today() }, ctx);
   }
 
   async inScope(competitionId: string, actor: Actor | undefined) {

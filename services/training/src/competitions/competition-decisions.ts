@@ -5,7 +5,8 @@ import { checkMembers, MemberFact } from '../domain/rules';
 
 export type AnnounceCompetition = { type: 'AnnounceCompetition'; competitionId: string; organiserUnitId: string; organiserKnown: boolean; title: string; heldOn: string };
 export type EnterCompetition = { type: 'EnterCompetition'; competitionId: string; memberIds: string[]; members: Array<MemberFact | undefined> };
-export type AwardCompetition = { type: 'AwardCompetition'; competitionId: string; awards: Award[] };
+/** The results; `today` is the day the command is recorded (the service's clock). */
+export type AwardCompetition = { type: 'AwardCompetition'; competitionId: string; awards: Award[]; today: string };
 
 export const announcementDecider = deciderOf(competitionAggregate, decideAnnouncement);
 export const entryDecider = deciderOf(competitionAggregate, decideEntry);
@@ -29,6 +30,8 @@ export function decideEntry(c: EnterCompetition, s: Competition): CompetitionEve
 /** The awards go to entrants, once: they are kept with the competition and published for commendations. */
 export function decideAwards(c: AwardCompetition, s: Competition): CompetitionEvent[] {
   checkNotDecided(s, c.competitionId);
+  // Awards are won on the day: a competition still to be held has no results, and once published they take no change.
+  if (s.heldOn > c.today) throw new RuleViolation('competition-not-held', `competition ${c.competitionId} is held on ${s.heldOn} (today is ${c.today}): its results come after it`);
   const strangers = c.awards.map((a) => a.memberId).filter((id) => !s.entrants.includes(id));
   if (strangers.length > 0) throw new RuleViolation('not-an-entrant', `not entered in competition ${c.competitionId}: ${strangers.join(', ')}`, { memberIds: strangers });
   return [{ type: 'CompetitionAwarded', data: { competitionId: c.competitionId, organiserUnitId: s.organiserUnitId, heldOn: s.heldOn, awards: c.awards } }];

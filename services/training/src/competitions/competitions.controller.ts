@@ -42,7 +42,7 @@ export class CompetitionsController {
 
   @Post(':id/results')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'The awards, to entrants only, once (422 not-an-entrant, results-published); published for commendations' })
+  @ApiOperation({ summary: 'The awards, to entrants only, one per member (400), once, after the competition (422 not-an-entrant, results-published, competition-not-held); published for commendations' })
   results(@Param('id', ParseIdPipe) id: string, @Body() b: ResultsRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.award(id, b.awards.map((a) => ({ memberId: a.memberId, award: a.award })), req.actor, ctx);
   }

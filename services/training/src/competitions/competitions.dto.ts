@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_PARTICIPANTS } from '../courses/courses.dto';
+import { EachMemberOnce, MAX_PARTICIPANTS } from '../courses/courses.dto';
 
 export class AnnounceCompetitionRequest extends CreateRequest {
   @ApiProperty()
@@ -43,6 +43,7 @@ export class ResultsRequest extends CommandRequest {
   @ApiProperty({ type: [AwardDto], maxItems: MAX_PARTICIPANTS })
   @IsArray()
   @ArrayMaxSize(MAX_PARTICIPANTS)
+  @EachMemberOnce()
   @ValidateNested({ each: true })
   @Type(() => AwardDto)
   awards!: AwardDto[];

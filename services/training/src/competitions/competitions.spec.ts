@@ -13,9 +13,9 @@ const spec = deciderSpecification(
 const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === name;
 const announced: CompetitionEvent = { type: 'CompetitionAnnounced', data: { competitionId: 'k1', organiserUnitId: 'qp', title: 'Hội thi Bí thư chi đoàn giỏi', heldOn: '2025-03-20' } };
 const entered: CompetitionEvent = { type: 'CompetitionEntered', data: { competitionId: 'k1', memberIds: ['m1', 'm2'] } };
-const member = (memberId: string, active = true) => ({ memberId, branchId: 'b1', active });
+const member = (memberId: string, active = true) => ({ memberId, branchId: 'b1', active, away: false });
 const enter = (ids: string[], members = ids.map((id) => member(id))) => ({ type: 'EnterCompetition' as const, competitionId: 'k1', memberIds: ids, members });
-const award = (awards: Array<{ memberId: string; award: string }>) => ({ type: 'AwardCompetition' as const, competitionId: 'k1', awards });
+const award = (awards: Array<{ memberId: string; award: string }>, today = '2025-03-20') => ({ type: 'AwardCompetition' as const, competitionId: 'k1', awards, today });
 
 describe('competitions', () => {
   it('announces a competition of a known unit', () =>
@@ -35,5 +35,7 @@ describe('competitions', () => {
     spec.given([announced, entered, awarded]).when(award([])).thenThrows(RuleViolation, rule('results-published'));
     spec.given([announced, entered, awarded]).when(enter(['m3'])).thenThrows(RuleViolation, rule('results-published'));
   });
+  it('publishes no results before the competition is held (422 competition-not-held)', () =>
+    spec.given([announced, entered]).when(award([{ memberId: 'm1', award: 'Giải nhất' }], '2025-03-19')).thenThrows(RuleViolation, rule('competition-not-held')));
   it('answers 404 for a competition that does not exist', () => spec.given([]).when(enter(['m1'])).thenThrows(NotFoundError));
 });

@@ -3,13 +3,18 @@ import { CourseEvent, CourseResult } from '@register/contracts';
 import { Course, courseAggregate } from '../domain/course';
 import { checkEnrolled, checkOpen } from '../domain/rules';
 
-/** Closes the course with an outcome for every participant, on `completedOn` (the course's last day when absent). */
-export type CompleteCourse = { type: 'CompleteCourse'; courseId: string; results: CourseResult[]; completedOn?: string };
+/**
+ * Closes the course with an outcome for every participant, on `completedOn` (the course's last day
+ * when absent). `today` is the day the command is recorded (the service's clock).
+ */
+export type CompleteCourse = { type: 'CompleteCourse'; courseId: string; results: CourseResult[]; completedOn?: string; today: string };
 
 export const completionDecider = deciderOf(courseAggregate, decideCompletion);
 
 export function decideCompletion(c: CompleteCourse, s: Course): CourseEvent[] {
   checkOpen(s, c.courseId);
+  // Outcomes are judged on what was taught: a course that has not begun has none to give, and once closed it could not be corrected.
+  if (s.startsOn > c.today) throw new RuleViolation('course-not-begun', `course ${c.courseId} begins on ${s.startsOn} (today is ${c.today}): it cannot be completed before it has begun`);
   checkEnrolled(s, c.results.map((r) => r.memberId));
   const missing = s.participants.filter((p) => !c.results.some((r) => r.memberId === p.memberId)).map((p) => p.memberId);
   if (missing.length > 0) throw new RuleViolation('outcome-missing', `every participant needs an outcome; missing: ${missing.join(', ')}`, { memberIds: missing });

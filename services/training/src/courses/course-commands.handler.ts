@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { courseStream, CourseResult } from '@register/contracts';
-import { Actor } from '@register/service-kit';
+import { Actor, Clock } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { CommandAnswer, TrainingService } from '../application/training.service';
@@ -34,6 +34,7 @@ export class CourseCommands {
     private readonly training: TrainingService,
     private readonly facts: TrainingFacts,
     private readonly scope: TrainingScope,
+    private readonly clock: Clock,
   ) {}
 
   schedule(r: ScheduleRequest, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
@@ -50,7 +51,7 @@ export class CourseCommands {
 
   async attend(courseId: string, on: string, presentMemberIds: string[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     await this.inScope(courseId, actor);
-    const command = { type: 'RecordAttendance' as const, courseId, on, presentMemberIds };
+    const command = { type: 'RecordAttendance' as const, courseId, on, presentMemberIds, today: this.clock.today() };
     return this.training.on(attendanceDecider, courseStream(courseId), courseId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? on });
   }
 
@@ -58,13 +59,13 @@ export class CourseCommands {
   async complete(courseId: string, results: CourseResult[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     const course = await this.inScope(courseId, actor);
     const completedOn = ctx.effectiveDate ?? course.endsOn;
-    const command = { type: 'CompleteCourse' as const, courseId, results, completedOn };
+    const command = { type: 'CompleteCourse' as const, courseId, results, completedOn, today: this.clock.today() };
     return this.training.on(completionDecider, courseStream(courseId), courseId, command, { ...ctx, effectiveDate: completedOn });
   }
 
   async cancel(courseId: string, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     await this.inScope(courseId, actor);
-    const cancelledOn = ctx.effectiveDate ?? new Date().toISOString().slice(0, 10);
+    const cancelledOn = ctx.effectiveDate ?? this.clock.today();
     return this.training.on(cancellationDecider, courseStream(courseId), courseId, { type: 'CancelCourse' as const, courseId, cancelledOn }, { ...ctx, effectiveDate: cancelledOn });
   }
 

@@ -66,14 +66,14 @@ export class CoursesController {
 
   @Post('training-courses/:id/attendance')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'Who was present on one day of the course (422 day-outside-course, not-enrolled)' })
+  @ApiOperation({ summary: 'Who was present on one day of the course (422 day-outside-course, day-not-come, not-enrolled)' })
   attend(@Param('id', ParseIdPipe) id: string, @Body() b: AttendanceRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.attend(id, b.on, b.presentMemberIds, req.actor, ctx);
   }
 
   @Post('training-courses/:id/completion')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'Close the course with an outcome for every participant (422 outcome-missing, course-closed)' })
+  @ApiOperation({ summary: 'Close the course with one outcome for every participant (400 a member named twice; 422 outcome-missing, course-not-begun, course-closed)' })
   complete(@Param('id', ParseIdPipe) id: string, @Body() b: CompletionRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     const results = b.results.map((r) => ({ memberId: r.memberId, outcome: r.outcome, ...(r.certificateNo ? { certificateNo: r.certificateNo } : {}) }));
     return this.commands.complete(id, results, req.actor, ctx);

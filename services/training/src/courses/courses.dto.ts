@@ -26,8 +26,9 @@ export class ScheduleCourseRequest extends CreateRequest {
   @OneOf(COURSE_KINDS)
   kind!: CourseKind;
 
-  @ApiProperty({ type: [TopicDto] })
+  @ApiProperty({ type: [TopicDto], description: 'What the course teaches (chuyên đề): at least one' })
   @IsArray()
+  @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => TopicDto)
@@ -50,6 +51,19 @@ export class ScheduleCourseRequest extends CreateRequest {
   @IsOptional()
   @IsRegisterName()
   partner?: string;
+}
+
+/**
+ * Items of a list that name a member (results, awards) name each member once: two outcomes for one
+ * participant would leave the last standing and lose the other's certificate without a word.
+ * An item without a member id is left to the item's own rules, not counted as a repeat.
+ */
+export function EachMemberOnce() {
+  const memberOf = (item: unknown) => {
+    const id = (item as { memberId?: unknown } | null)?.memberId;
+    return typeof id === 'string' ? id : Symbol('no member');
+  };
+  return ArrayUnique(memberOf, { message: ({ property }) => `${property} must name each member once` });
 }
 
 /** A list of distinct member ids, at most MAX_PARTICIPANTS. */
@@ -91,6 +105,7 @@ export class CompletionRequest extends CommandRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PARTICIPANTS)
+  @EachMemberOnce()
   @ValidateNested({ each: true })
   @Type(() => ResultDto)
   results!: ResultDto[];

@@ -11,7 +11,9 @@ const scheduled: CourseEvent = {
 };
 const enrolled: CourseEvent = { type: 'ParticipantsEnrolled', data: { courseId: 'c1', participants: [{ memberId: 'm1', branchId: 'b1', post: 'secretary' }, { memberId: 'm2', branchId: 'b2', post: 'deputy-secretary' }] } };
 const completed: CourseEvent = { type: 'CourseCompleted', data: { courseId: 'c1', completedOn: '2024-04-12', results: [{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'not-completed' }] } };
-const member = (memberId: string, post: 'secretary' | 'deputy-secretary' | 'none' = 'none', active = true) => ({ memberId, branchId: 'b3', active, post });
+/** The day the commands below are recorded, after the course, unless a test says otherwise. */
+const TODAY = '2024-06-01';
+const member = (memberId: string, post: 'secretary' | 'deputy-secretary' | 'none' = 'none', active = true) => ({ memberId, branchId: 'b3', active, away: false, post });
 
 const schedule = (over: Record<string, unknown> = {}) => ({
   type: 'ScheduleCourse' as const,
@@ -45,21 +47,28 @@ describe('enrolment', () => {
 });
 
 describe('attendance', () => {
-  const attend = (on: string, presentMemberIds = ['m1']) => ({ type: 'RecordAttendance' as const, courseId: 'c1', on, presentMemberIds });
+  const attend = (on: string, presentMemberIds = ['m1'], today = TODAY) => ({ type: 'RecordAttendance' as const, courseId: 'c1', on, presentMemberIds, today });
   it('records who was present on a day of the course', () =>
     spec.given([scheduled, enrolled]).when(attend('2024-04-11')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-11', presentMemberIds: ['m1'] } }]));
   it('refuses a day outside the course (422 day-outside-course)', () => spec.given([scheduled, enrolled]).when(attend('2024-04-13')).thenThrows(RuleViolation, rule('day-outside-course')));
   it('refuses a member who is not enrolled (422 not-enrolled)', () => spec.given([scheduled, enrolled]).when(attend('2024-04-10', ['m9'])).thenThrows(RuleViolation, rule('not-enrolled')));
+  it('records the day the course is on, as it happens', () =>
+    spec.given([scheduled, enrolled]).when(attend('2024-04-10', ['m1'], '2024-04-10')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-10', presentMemberIds: ['m1'] } }]));
+  it('refuses a day of the course that has not come yet (422 day-not-come)', () =>
+    spec.given([scheduled, enrolled]).when(attend('2024-04-11', ['m1'], '2024-04-10')).thenThrows(RuleViolation, rule('day-not-come')));
 });
 
 describe('completion and cancellation', () => {
-  const complete = (results: Array<{ memberId: string; outcome: 'completed' | 'not-completed' }>) => ({ type: 'CompleteCourse' as const, courseId: 'c1', results });
+  const complete = (results: Array<{ memberId: string; outcome: 'completed' | 'not-completed' }>, today = TODAY) => ({ type: 'CompleteCourse' as const, courseId: 'c1', results, today });
+  const both = [{ memberId: 'm1', outcome: 'completed' as const }, { memberId: 'm2', outcome: 'not-completed' as const }];
   it('closes the course with an outcome per participant, on its last day by default', () =>
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'not-completed' }])).then([completed]));
   it('refuses a completion that leaves a participant without an outcome (422 outcome-missing)', () =>
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }])).thenThrows(RuleViolation, rule('outcome-missing')));
   it('refuses an outcome for someone not enrolled (422 not-enrolled)', () =>
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'completed' }, { memberId: 'm9', outcome: 'completed' }])).thenThrows(RuleViolation, rule('not-enrolled')));
+  it('refuses to complete a course that has not begun (422 course-not-begun)', () => spec.given([scheduled, enrolled]).when(complete(both, '2024-04-09')).thenThrows(RuleViolation, rule('course-not-begun')));
+  it('completes a course that has begun, on its last day by default', () => spec.given([scheduled, enrolled]).when(complete(both, '2024-04-10')).then([completed]));
   it('completes a course once only (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(complete([])).thenThrows(RuleViolation, rule('course-closed')));
   it('cancels an open course', () =>
     spec.given([scheduled]).when({ type: 'CancelCourse', courseId: 'c1', cancelledOn: '2024-04-01' }).then([{ type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01' } }]));

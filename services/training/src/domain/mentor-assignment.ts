@@ -25,4 +25,21 @@ export function evolveAssignment(s: MentorAssignment, e: MentorAssignmentEvent):
   }
 }
 
+/**
+ * The assignment's status on a day, from its end alone: it runs until (not including) endsOn, so it
+ * is ended once that day has come, whether the end was set at the start or recorded later, and still
+ * active before it (an ending recorded ahead of its day).
+ */
+export function statusOn(a: Pick<MentorAssignment, 'endsOn'>, day: string): 'active' | 'ended' {
+  return a.endsOn !== null && a.endsOn <= day ? 'ended' : 'active';
+}
+
+/** A mentor's time with a branch: from startsOn until (not including) endsOn, open-ended without it. */
+export type Period = Pick<MentorAssignment, 'startsOn' | 'endsOn'>;
+
+/** Two periods share a day. */
+export function overlap(a: Period, b: Period): boolean {
+  return (b.endsOn === null || a.startsOn < b.endsOn) && (a.endsOn === null || b.startsOn < a.endsOn);
+}
+
 export const mentorAssignmentAggregate: Evolver<MentorAssignmentEvent, MentorAssignment> = { initialState: noAssignment, evolve: evolveAssignment };

@@ -19,6 +19,8 @@ export interface MemberFact {
   memberId: string;
   branchId: string;
   active: boolean;
+  /** Away for work or study (đi làm ăn xa, đi học xa): still in the union, but not there to guide a branch. */
+  away: boolean;
 }
 
 /** Only members of the register, active, take part (enrolment, competitions, mentoring). */

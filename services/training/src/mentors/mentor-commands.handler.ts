@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
+import { ReadModelQueries } from '@register/read-models';
 import { mentorAssignmentStream } from '@register/contracts';
 import { Actor } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
@@ -7,19 +8,35 @@ import { TrainingScope } from '../application/training-scope';
 import { CommandAnswer, TrainingService } from '../application/training.service';
 import { mentorAssignmentAggregate } from '../domain/mentor-assignment';
 import { assignmentDecider, endingDecider } from './mentor-decisions';
+import { AssignmentDoc, mentorsProjection } from './mentors.projection';
 
-/** The facts a mentor assignment needs (the branch and the mentor, from organisation's and personnel's events), then the command. */
+/**
+ * The facts a mentor assignment needs (the branch and the mentor, from organisation's and personnel's
+ * events; the mentor's other assignments to the branch, from the service's own view), then the command.
+ */
 @Injectable()
 export class MentorCommands {
   constructor(
     private readonly training: TrainingService,
     private readonly facts: TrainingFacts,
     private readonly scope: TrainingScope,
+    private readonly readModels: ReadModelQueries,
   ) {}
 
-  assign(r: { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }, ctx: CommandContext): Promise<CommandAnswer> {
-    const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId) };
+  async assign(r: { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }, ctx: CommandContext): Promise<CommandAnswer> {
+    const sameMentor = await this.assignmentsOf(r.branchId, r.mentorMemberId);
+    const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId), sameMentor };
     return this.training.on(assignmentDecider, mentorAssignmentStream(r.assignmentId), r.assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });
+  }
+
+  /**
+   * The mentor's assignments to the branch, from the view caught up with the log (so that a request
+   * sees every assignment answered before it; two sent at the same instant may still both pass).
+   */
+  private async assignmentsOf(branchId: string, mentorMemberId: string) {
+    const model = await this.readModels.of(mentorsProjection).require(await this.training.headPosition());
+    const docs = (await model.collection('assignments').find({ branchId, mentorMemberId })) as unknown as AssignmentDoc[];
+    return docs.map((d) => ({ assignmentId: d._id, startsOn: d.startsOn, endsOn: d.endsOn }));
   }
 
   /** Ended by the caller: the branch's unit must be in their scope (the gateway cannot know which branch an assignment is of). */

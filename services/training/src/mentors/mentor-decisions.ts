@@ -1,6 +1,6 @@
 import { ConflictError, deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { AssignmentEndCause, MentorAssignmentEvent } from '@register/contracts';
-import { MentorAssignment, mentorAssignmentAggregate } from '../domain/mentor-assignment';
+import { MentorAssignment, mentorAssignmentAggregate, overlap, Period } from '../domain/mentor-assignment';
 import { checkMembers, MemberFact } from '../domain/rules';
 
 /** A member (a commune committee member) assigned to guide a branch; several mentors may guide one branch. */
@@ -13,6 +13,8 @@ export type AssignMentor = {
   mentor: MemberFact | undefined;
   startsOn: string;
   endsOn: string | null;
+  /** The branch's other assignments of this mentor, from the service's own view of them. */
+  sameMentor: Array<Period & { assignmentId: string }>;
 };
 /** An assignment ends: on its own (`ended`), or because the branch merged, split or dissolved. `ifActive`: a reaction finds it ended already and does nothing. */
 export type EndAssignment = { type: 'EndAssignment'; assignmentId: string; endsOn: string; cause: AssignmentEndCause; ifActive?: boolean };
@@ -25,7 +27,12 @@ export function decideAssignment(c: AssignMentor, s: MentorAssignment): MentorAs
   if (c.branchStatus === 'unknown') throw new RuleViolation('branch-unknown', `branch ${c.branchId} is not known to the register`);
   if (c.branchStatus === 'closed') throw new RuleViolation('branch-closed', `branch ${c.branchId} is closed`);
   checkMembers([c.mentorMemberId], [c.mentor]);
+  // A mentor guides the branch where it lives, as personnel makes no absent member an officer.
+  if (c.mentor?.away) throw new RuleViolation('member-away', `member ${c.mentorMemberId} is away for work or study: an absent member does not guide a branch`, { memberId: c.mentorMemberId });
   if (c.endsOn !== null && c.endsOn < c.startsOn) throw new RuleViolation('ends-before-start', `an assignment cannot end (${c.endsOn}) before it starts (${c.startsOn})`);
+  // One mentor guides a branch once at a time: a second assignment for days already covered is a duplicate.
+  const twice = c.sameMentor.filter((a) => overlap(a, c)).map((a) => a.assignmentId);
+  if (twice.length > 0) throw new ConflictError('already-assigned', `member ${c.mentorMemberId} already guides branch ${c.branchId} in that period: ${twice.join(', ')}`, { assignmentIds: twice });
   return [{ type: 'MentorAssigned', data: { assignmentId: c.assignmentId, branchId: c.branchId, mentorMemberId: c.mentorMemberId, startsOn: c.startsOn, endsOn: c.endsOn } }];
 }
 

@@ -2,11 +2,11 @@ import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
-import { Command, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest } from '@register/service-kit';
+import { Clock, Command, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest } from '@register/service-kit';
 import { mentorAssignmentStream } from '@register/contracts';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingService } from '../application/training.service';
-import { MentorAssignment, mentorAssignmentAggregate } from '../domain/mentor-assignment';
+import { MentorAssignment, mentorAssignmentAggregate, statusOn } from '../domain/mentor-assignment';
 import { MentorCommands } from './mentor-commands.handler';
 import { AssignmentDoc, mentorsProjection } from './mentors.projection';
 import { AssignMentorRequest, EndAssignmentRequest, MentorsQuery } from './mentors.dto';
@@ -20,11 +20,12 @@ export class MentorsController {
     private readonly readModels: ReadModelQueries,
     private readonly facts: TrainingFacts,
     private readonly training: TrainingService,
+    private readonly clock: Clock,
   ) {}
 
   @Post('mentor-assignments')
   @ProblemResponses(409, 422)
-  @ApiOperation({ summary: 'Assign an active member to guide a branch (422 not-an-active-member, branch-closed, ends-before-start)' })
+  @ApiOperation({ summary: 'Assign an active member to guide a branch (422 not-an-active-member, member-away, branch-closed, ends-before-start; 409 already-assigned: the same mentor for days already covered)' })
   assign(@Body() b: AssignMentorRequest, @Command() ctx: CommandContext) {
     const assignmentId = newEntityId(ctx, b.id);
     return this.commands.assign({ assignmentId, branchId: b.branchId, mentorMemberId: b.mentorMemberId, startsOn: b.startsOn, endsOn: b.endsOn ?? null }, ctx);
@@ -39,20 +40,21 @@ export class MentorsController {
 
   @Get('branches/:id/mentors')
   @ProblemResponses(404, 503)
-  @ApiOperation({ summary: "A branch's mentor assignments, current and ended; asOf a date: those in force that day" })
+  @ApiOperation({ summary: "A branch's mentor assignments, current and ended, each with its status today (ended once its endsOn has come); asOf a date: those in force that day" })
   async mentors(@Param('id', ParseIdPipe) branchId: string, @Query() q: MentorsQuery) {
     if (this.facts.branchStatus(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
-    const asOf = parseAsOfKnownAt(q, { today: () => TrainingFacts.now().date });
+    const asOf = parseAsOfKnownAt(q, this.clock);
     const model = await this.readModels.of(mentorsProjection).require(q.minPosition);
     let docs = (await model.collection('assignments').find({ branchId }, { sort: { startsOn: 1, mentorMemberId: 1, _id: 1 } })) as unknown as AssignmentDoc[];
+    const day = !asOf ? this.clock.today() : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
     if (asOf) {
       const by = recordedBy(asOf);
       // An instant asOf or knownAt: each assignment as the log had recorded it by then (the read model holds only today's).
       if (by) docs = await this.asRecorded(docs, by);
-      const day = asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
       docs = docs.filter((d) => d.startsOn <= day && (d.endsOn === null || d.endsOn > day));
     }
-    return { branchId, asOf: q.asOf ?? null, items: docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest })) };
+    // Without asOf every assignment, current and ended; each one's status is the day's (today's without asOf).
+    return { branchId, asOf: q.asOf ?? null, items: docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) })) };
   }
 
   private async asRecorded(docs: AssignmentDoc[], by: Date): Promise<AssignmentDoc[]> {

@@ -7,7 +7,7 @@ export class AssignMentorRequest extends CreateRequest {
   @IsRegisterId()
   branchId!: string;
 
-  @ApiProperty({ description: 'An active member, usually of the commune union’s executive committee' })
+  @ApiProperty({ description: 'An active member, not away, usually of the commune union’s executive committee; not one already guiding the branch in that period (409 already-assigned)' })
   @IsRegisterId()
   mentorMemberId!: string;
 
