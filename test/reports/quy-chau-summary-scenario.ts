@@ -119,7 +119,9 @@ export function expectedSummary2020(size: Membership = QUY_CHAU_2020) {
     branches: { total: q.branches, residential: q.branches, withoutSecretary: 0, withoutMembers: 0 },
     members: { total: size.members, admittedInYear: size.admittedIn2020, away: 0 },
     secretaries: { total: q.branches, bySource: expectedSources(q.branches) },
-    ratings: { branches: { 'branch-classic': { strong: q.strong, good: q.good, average: q.average } }, members: {} },
+    // api.md: flat { grade: n }; the per-scale detail beside it
+    ratings: { branches: { strong: q.strong, good: q.good, average: q.average }, members: {} },
+    ratingsByScale: { branches: { 'branch-classic': { strong: q.strong, good: q.good, average: q.average } }, members: {} },
     training: { courses: q.courses, participants: q.secretariesTrained, secretaries: q.branches, secretariesTrained: q.secretariesTrained, rate: Math.round((q.secretariesTrained / q.branches) * 10_000) / 10_000 },
     party: { introduced: q.introduced, admitted: q.partyAdmitted },
     commendations: 0,

@@ -48,10 +48,22 @@ describe('the unit summary (pure)', () => {
       branches: { total: 2, residential: 2, withoutSecretary: 1, withoutMembers: 0 },
       members: { total: 8, admittedInYear: 2, away: 1 },
       secretaries: { total: 1, bySource: { teacher: 1 } },
-      ratings: { branches: { 'branch-classic': { strong: 1, good: 1 } }, members: { 'member-classic': { good: 3, excellent: 1 } } },
+      ratings: { branches: { strong: 1, good: 1 }, members: { good: 3, excellent: 1 } },
+      ratingsByScale: { branches: { 'branch-classic': { strong: 1, good: 1 } }, members: { 'member-classic': { good: 3, excellent: 1 } } },
       training: { courses: 1, participants: 2, secretaries: 1, secretariesTrained: 1, rate: 1 },
       party: { introduced: 2, admitted: 1 },
       commendations: 1,
+    });
+  });
+
+  it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {
+    const mixed = facts();
+    mixed.branches[1].evaluation = { ratings: { 2020: { scale: 'four-level', grade: 'good' } }, memberRatings: { 2020: { 'four-level': { good: 2, completed: 1 } } } };
+    const s = summarise(mixed, 'd', 2020, '2020-12-31')!;
+    expect(s.ratings).toEqual({ branches: { strong: 1, good: 1 }, members: { good: 4, completed: 1 } });
+    expect(s.ratingsByScale).toEqual({
+      branches: { 'branch-classic': { strong: 1 }, 'four-level': { good: 1 } },
+      members: { 'member-classic': { good: 2 }, 'four-level': { good: 2, completed: 1 } },
     });
   });
 

@@ -28,7 +28,10 @@ export interface SummaryFacts {
   courses: CourseFactsDoc[];
 }
 
-export type GradeCounts = Record<string, Record<string, number>>;
+/** Decided ratings by grade (api.md's `ratings { branches: { grade: n }, members: { grade: n } }`). */
+export type Grades = Record<string, number>;
+/** Decided ratings by scale, then grade: the detail behind `ratings`. */
+export type GradeCounts = Record<string, Grades>;
 
 export interface UnitSummary {
   unitId: string;
@@ -37,7 +40,10 @@ export interface UnitSummary {
   branches: { total: number; residential: number; withoutSecretary: number; withoutMembers: number };
   members: { total: number; admittedInYear: number; away: number };
   secretaries: { total: number; bySource: Record<string, number> };
-  ratings: { branches: GradeCounts; members: GradeCounts };
+  /** The contract's flat counts: grades of one name add up across scales (a year uses one scale per subject kind anyway). */
+  ratings: { branches: Grades; members: Grades };
+  /** The same decisions per scale, then grade: added beside the contract's `ratings`, not inside it. */
+  ratingsByScale: { branches: GradeCounts; members: GradeCounts };
   training: { courses: number; participants: number; secretaries: number; secretariesTrained: number; rate: number };
   party: { introduced: number; admitted: number };
   commendations: number;
@@ -72,6 +78,13 @@ function addGrades(into: GradeCounts, from: GradeCounts | undefined) {
   for (const [scale, grades] of Object.entries(from ?? {})) for (const [grade, n] of Object.entries(grades)) if (n) add((into[scale] ??= {}), grade, n);
 }
 
+/** The per-scale counts as the contract's flat `{ grade: n }`: a grade's counts add up over scales. */
+export function flatGrades(byScale: GradeCounts): Grades {
+  const flat: Grades = {};
+  for (const grades of Object.values(byScale)) for (const [grade, n] of Object.entries(grades)) add(flat, grade, n);
+  return flat;
+}
+
 /**
  * The summary of a unit's subtree for a year: structure, membership and posts as they stood on
  * `day` (the year's end or asOf), the year's counts over the year. Pure.
@@ -85,6 +98,7 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
     members: { total: 0, admittedInYear: 0, away: 0 },
     secretaries: { total: 0, bySource: {} },
     ratings: { branches: {}, members: {} },
+    ratingsByScale: { branches: {}, members: {} },
     training: { courses: 0, participants: 0, secretaries: 0, secretariesTrained: 0, rate: 0 },
     party: { introduced: 0, admitted: 0 },
     commendations: 0,
@@ -94,6 +108,7 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
     const where = b.structure;
     if (where && existedOn(where.units, where.endedOn, day) && subtree.has(valueOn(where.units, day)!)) countBranch(s, b, day, secretaryIds);
   }
+  s.ratings = { branches: flatGrades(s.ratingsByScale.branches), members: flatGrades(s.ratingsByScale.members) };
   s.training = training(facts, subtree, year, secretaryIds);
   return s;
 }
@@ -120,8 +135,8 @@ function countBranch(s: UnitSummary, b: BranchReportDoc, day: string, secretaryI
   }
   const e = b.evaluation;
   const rating = e?.ratings?.[y];
-  if (rating) add((s.ratings.branches[rating.scale] ??= {}), rating.grade);
-  addGrades(s.ratings.members, e?.memberRatings?.[y]);
+  if (rating) add((s.ratingsByScale.branches[rating.scale] ??= {}), rating.grade);
+  addGrades(s.ratingsByScale.members, e?.memberRatings?.[y]);
   s.commendations += e?.commendations?.[y] ?? 0;
 }
 
