@@ -73,6 +73,13 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect([...new Set(r.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'minPosition', 'year']);
   });
 
+  it('asOf an instant, or knownAt: parsed as every read parses them, then refused with 400 rule recorded-time-not-kept (no recording times kept), never a wrong 200', async () => {
+    const instant = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01T08:00:00Z');
+    expect([instant.status, instant.body.errors]).toEqual([400, [expect.objectContaining({ field: 'asOf', rule: 'recorded-time-not-kept' })]]);
+    const knownAt = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01&knownAt=2021-01-01T00:00:00Z');
+    expect([knownAt.status, knownAt.body.errors]).toEqual([400, [expect.objectContaining({ field: 'knownAt', rule: 'recorded-time-not-kept' })]]);
+  });
+
   it('asOf a day of the year counts the structure then: before the 2020 admissions, 2,100 members', async () => {
     const r = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-03-01');
     expect(r.body.members).toEqual({ total: 2100, admittedInYear: 1000, away: 0 });

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Clock, ProblemResponses } from '@register/service-kit';
-import { reportDay } from './report-day';
+import { Clock, parseAsOfKnownAt, ProblemResponses } from '@register/service-kit';
+import { dayAsked, reportDay } from './report-day';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
 import { SummaryReadModel } from './summary.read-model';
 import { summaryWorkbook, XLSX_TYPE } from './summary-xlsx';
@@ -28,7 +28,7 @@ export class SummaryController {
   })
   async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);
-    const { year, day } = reportDay(query.year, query.asOf, today);
+    const { year, day } = reportDay(query.year, dayAsked(parseAsOfKnownAt(query, { today: () => today })), today);
     // the year's default day (asOf absent, or naming that very day) is what the stored rollups hold
     const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), day === reportDay(year, undefined, today).day);
     if (!accept?.includes(XLSX_TYPE)) return summary;
