@@ -35,7 +35,7 @@ export class AuditController {
 
   @Get('events')
   @ProblemResponses(503)
-  @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
+  @ApiOperation({ summary: "Every service's log (organisation, personnel, training, evaluation): filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
   async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const reader = readerOf(request, 'GET /audit/events');
     const logs = (await this.logs.all()).filter(([service]) => !q.service || service === q.service).map(([service, log]) => [service, logFor(log, reader)] as [string, AuditableLog]);
@@ -64,9 +64,12 @@ export class AuditController {
 
   @Get('entities/:type/:id/history')
   @ApiParam({ name: 'type', enum: AUDITED_ENTITY_TYPES })
-  @ApiParam({ name: 'id', description: 'The unit\'s, branch\'s or member\'s id' })
+  @ApiParam({ name: 'id', description: 'The entity\'s id: a unit\'s, branch\'s, member\'s (personnel), course\'s, competition\'s, mentor assignment\'s (training), rating\'s, commendation\'s or support visit\'s (evaluation)' })
   @ProblemResponses(503)
-  @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
+  @ApiOperation({
+    summary:
+      'Every change to one unit, branch (its structure and its officers), member, course, competition, mentor assignment, rating, commendation or support visit, oldest first, with actor, reason, decision, effective and recorded times',
+  })
   async history(@Param() params: EntityParams, @Req() request: RegisterRequest) {
     const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');
     const entity = { type: params.type, id: params.id };
