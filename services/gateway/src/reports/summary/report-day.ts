@@ -17,7 +17,7 @@ export function dayAsked(asOf: AsOf | undefined): string | undefined {
   if (asOf?.kind === 'instant' || asOf?.knownAt) {
     const field = asOf.kind === 'instant' ? 'asOf' : 'knownAt';
     throw new ValidationFailed([
-      { field, rule: 'recorded-time-not-kept', message: `${field}: the summary is counted by effective dates and its read model keeps no recording times, so it cannot say what the register had recorded by an instant; give asOf as a date (YYYY-MM-DD)` },
+      { field, rule: 'recorded-time-not-kept', message: `the summary is counted by effective dates and its read model keeps no recording times, so it cannot say what the register had recorded by an instant; give asOf as a date (YYYY-MM-DD)` },
     ]);
   }
   return asOf?.date;
