@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPglite } from '@register/event-store';
+import { API_PREFIX } from '@register/service-kit';
 import { fromHex, leafOf, openCheckpoint, parseVerifierKey, signCheckpoint, verifyBundle, verifyInclusion } from '@register/verifiable-log';
 import { Gateway, startGateway, seedTree } from '../gateway/gateway-app';
 
@@ -88,6 +89,19 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       const officer = after.gw.api(await after.gw.bearer({ sub: 'can-bo', roles: ['unit-officer'], unitId: 'qp' } as never));
       expect((await officer.post('/audit/verifications', {})).status).toBe(403);
       expect((await after.auditor.post('/audit/verifications', { services: ['nowhere'] })).status).toBe(400);
+      // the verification takes no required input: an empty POST runs as {} does
+      const url = `/${API_PREFIX}/audit/verifications`;
+      const headers = await after.gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] });
+      const bare = await after.gw.inject({ method: 'POST', url, headers });
+      expect([bare.status, bare.body.logs?.map((l: { service: string }) => l.service)]).toEqual([200, expect.arrayContaining(['organisation', 'personnel'])]);
+      expect((await after.gw.inject({ method: 'POST', url, headers: { ...headers, 'content-type': 'application/json' }, payload: '' })).status).toBe(200);
+      // a command that needs a body still refuses an empty one, naming it
+      const adminHeaders = await after.gw.bearer({ sub: 'admin', roles: ['central-admin'] });
+      const noMember = await after.gw.inject({ method: 'POST', url: `/${API_PREFIX}/members`, headers: { ...adminHeaders, 'content-type': 'application/json' }, payload: '' });
+      expect([noMember.status, noMember.body.errors]).toEqual([400, [expect.objectContaining({ field: '(body)', rule: 'object' })]]);
+      // an export's range runs forwards
+      const backwards = await after.auditor.get('/audit/exports?service=personnel&fromPosition=12&toPosition=10');
+      expect([backwards.status, backwards.body.errors]).toEqual([400, [expect.objectContaining({ field: 'toPosition', rule: 'from-after-to' })]]);
     } finally {
       await after.gw.close();
     }

@@ -242,7 +242,9 @@ describe('gateway: the authorisation matrix (every role × every organisation an
     expect(typeof history.body.changes[0].recordedAt).toBe('string');
     expect((await auditor.get('/audit/entities/unit/nope/history')).status).toBe(404);
     expect((await auditor.get('/audit/entities/member/x/history')).status).toBe(404);
-    expect((await auditor.get('/audit/entities/course/x/history')).status).toBe(400);
+    // training's and evaluation's entities have histories too (an unknown one is 404); an unknown kind is 400
+    expect((await auditor.get('/audit/entities/course/x/history')).status).toBe(404);
+    expect((await auditor.get('/audit/entities/payslip/x/history')).status).toBe(400);
   });
 
   it("reads members' personal data only within the caller's scope (auditors everywhere, system keys with member.read)", async () => {
@@ -299,7 +301,7 @@ describe('gateway: the authorisation matrix (every role × every organisation an
       cursor = r.body.nextCursor;
     }
     const all = async (store: Gateway['store'], service: string) => (await store.readAll(0, 100_000)).map((e) => `${service}:${e.position}`);
-    const expected = [...(await all(gw.store, 'organisation')), ...(await all(gw.personnelStore, 'personnel'))];
+    const expected = [...(await all(gw.store, 'organisation')), ...(await all(gw.personnelStore, 'personnel')), ...(await all(gw.trainingStore, 'training')), ...(await all(gw.evaluationStore, 'evaluation'))];
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(expected.sort());
     expect(seen.some((k) => k.startsWith('personnel:'))).toBe(true);

@@ -90,6 +90,18 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     expect(compliance).toEqual([expect.objectContaining({ branchId: 'b-1', memberId: 'm-0' })]);
   });
 
+  it('the reports answer text/csv too, one row per figure (section, measure, key, value), never JSON', async () => {
+    const turnover = rowsOf(await csv(await fresh('/reports/units/qp/secretary-turnover?from=2025-01-01&to=2025-12-31')));
+    expect(turnover).toContainEqual({ section: 'from', measure: '', key: '', value: '2025-01-01' });
+    expect(turnover).toContainEqual({ section: 'departures', measure: 'byCause', key: 'away-work', value: '0' });
+    expect(turnover).toContainEqual({ section: 'longestServing', measure: 'items', key: '0.memberId', value: 'm-0' });
+    const positions = `organisation:${await gw.store.headPosition()},personnel:${await gw.personnelStore.headPosition()}`;
+    const summary = rowsOf(await csv(`/reports/units/qp/summary?year=2025&minPosition=${positions}`));
+    expect(summary).toContainEqual({ section: 'unitId', measure: '', key: '', value: 'qp' });
+    expect(summary).toContainEqual({ section: 'secretaries', measure: 'bySource', key: 'teacher', value: '1' });
+    expect(summary.map((r) => r.section)).toEqual(expect.arrayContaining(['branches', 'members', 'training', 'party', 'commendations', 'positions']));
+  });
+
   it('a list longer than a page streams whole, page after page; with a limit, one page and its Next-Cursor', async () => {
     const many = Array.from({ length: 1234 }, (_, n) => applicant(50_000 + n, 'b-3'));
     const { payload, contentType } = multipartBody(csvOf(many), 'many.csv', { reason: 'kết nạp' });

@@ -90,6 +90,11 @@ describe('gateway (distributed): HTTP to the services, the caller signed in', ()
     expect(r.status).toBe(200);
     const services = new Set((r.body.items as Array<{ service: string }>).map((e) => e.service));
     expect([...services].sort()).toEqual(['organisation', 'personnel']);
+    // training and evaluation do not run here: their logs are named as unavailable, the others still answer
+    expect(r.body.unavailableLogs).toEqual(['training', 'evaluation']);
+    expect(r.headers.get('unavailable-logs')).toBe('training,evaluation');
+    const training = await gw.get('/audit/events?service=training', await token({ sub: 'kiem-toan', roles: ['auditor'] }));
+    expect(training.status).toBe(503);
   });
 
   it('leaves the services deaf to anyone but the gateway', async () => {

@@ -61,14 +61,16 @@ export async function electSecretaries(admin: Client, branches: Array<{ id: stri
 export const expectedSources = (branches: number) =>
   Array.from({ length: branches }, (_, b) => OFFICER_SOURCES[b % OFFICER_SOURCES.length]).reduce<Record<string, number>>((n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }), {});
 
-/** Two courses of the district in 2020, attended by 80 of the secretaries (40 each). */
+/** Two courses of the district in 2020, attended and completed by 80 of the secretaries (40 each): trained means completed (api.md). */
 export async function trainSecretaries(admin: Client, secretaries: string[]) {
   let position = 0;
   for (const c of [0, 1]) {
     const course = { id: `qc-course-${c + 1}`, organiserUnitId: 'qc', title: `Lớp bồi dưỡng bí thư chi đoàn khóa ${c + 1}`, kind: 'skills', topics: [{ title: 'Nghiệp vụ công tác Đoàn' }], startsOn: `2020-0${6 + c}-10`, endsOn: `2020-0${6 + c}-12`, ...why('kế hoạch tập huấn 2020', '2020-05-01') };
     created(await admin.post('/training-courses', course), course.id);
     const memberIds = secretaries.slice(c * 40, c * 40 + 40);
-    position = created(await admin.post(`/training-courses/${course.id}/enrolments`, { memberIds, ...why('triệu tập học viên', `2020-0${6 + c}-01`) }), `enrolment ${c}`).position;
+    created(await admin.post(`/training-courses/${course.id}/enrolments`, { memberIds, ...why('triệu tập học viên', `2020-0${6 + c}-01`) }), `enrolment ${c}`);
+    const results = memberIds.map((memberId) => ({ memberId, outcome: 'completed' }));
+    position = created(await admin.post(`/training-courses/${course.id}/completion`, { results, ...why('bế giảng lớp', course.endsOn) }), `completion ${c}`).position;
   }
   return position;
 }
@@ -119,7 +121,9 @@ export function expectedSummary2020(size: Membership = QUY_CHAU_2020) {
     branches: { total: q.branches, residential: q.branches, withoutSecretary: 0, withoutMembers: 0 },
     members: { total: size.members, admittedInYear: size.admittedIn2020, away: 0 },
     secretaries: { total: q.branches, bySource: expectedSources(q.branches) },
-    ratings: { branches: { 'branch-classic': { strong: q.strong, good: q.good, average: q.average } }, members: {} },
+    // api.md: flat { grade: n }; the per-scale detail beside it
+    ratings: { branches: { strong: q.strong, good: q.good, average: q.average }, members: {} },
+    ratingsByScale: { branches: { 'branch-classic': { strong: q.strong, good: q.good, average: q.average } }, members: {} },
     training: { courses: q.courses, participants: q.secretariesTrained, secretaries: q.branches, secretariesTrained: q.secretariesTrained, rate: Math.round((q.secretariesTrained / q.branches) * 10_000) / 10_000 },
     party: { introduced: q.introduced, admitted: q.partyAdmitted },
     commendations: 0,

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { Gateway, startGateway } from '../gateway/gateway-app';
+import { Gateway, startGateway, why } from '../gateway/gateway-app';
 import { buildQuyChau2020, expectedSummary2020, reorganise2025, Setup } from './quy-chau-summary-scenario';
 import { reportingShadowDiffs } from './shadow-rebuild';
 
@@ -73,6 +73,13 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect([...new Set(r.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'minPosition', 'year']);
   });
 
+  it('asOf an instant, or knownAt: parsed as every read parses them, then refused with 400 rule recorded-time-not-kept (no recording times kept), never a wrong 200', async () => {
+    const instant = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01T08:00:00Z');
+    expect([instant.status, instant.body.errors]).toEqual([400, [expect.objectContaining({ field: 'asOf', rule: 'recorded-time-not-kept' })]]);
+    const knownAt = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01&knownAt=2021-01-01T00:00:00Z');
+    expect([knownAt.status, knownAt.body.errors]).toEqual([400, [expect.objectContaining({ field: 'knownAt', rule: 'recorded-time-not-kept' })]]);
+  });
+
   it('asOf a day of the year counts the structure then: before the 2020 admissions, 2,100 members', async () => {
     const r = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-03-01');
     expect(r.body.members).toEqual({ total: 2100, admittedInYear: 1000, away: 0 });
@@ -86,6 +93,32 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     // each projection's own field of the 84 branch documents was rebuilt and compared
     for (const projection of ['report-structure', 'report-membership', 'report-evaluation']) expect(diffs[projection].documents.branches).toBe(84);
     expect(diffs['report-training'].documents.branches).toBeGreaterThan(0);
+  });
+
+  it('training figures agree with GET /training-compliance: enrolled but not completed, or completed after the day, is not trained', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const next = Number(today.slice(0, 4)) + 1;
+    const course = async (id: string, startsOn: string, endsOn: string, results: Array<{ memberId: string; outcome: string }>) => {
+      const scheduled = await admin.post('/training-courses', { id, organiserUnitId: 'qc', title: `Lớp ${id}`, kind: 'skills', topics: [{ title: 'Nghiệp vụ' }], startsOn, endsOn, ...why('kế hoạch tập huấn', '2021-01-05') });
+      expect(scheduled.status).toBe(201);
+      expect((await admin.post(`/training-courses/${id}/enrolments`, { memberIds: results.map((r) => r.memberId), ...why('triệu tập học viên', '2021-05-01') })).status).toBe(201);
+      const done = await admin.post(`/training-courses/${id}/completion`, { results, ...why('bế giảng lớp', endsOn) });
+      expect(done.status).toBe(201);
+    };
+    // 2021: the secretary of qc-m1's branch took part and did not complete
+    await course('qc-2021', '2021-05-10', '2021-05-12', [{ memberId: 'qc-m0', outcome: 'completed' }, { memberId: 'qc-m1', outcome: 'not-completed' }]);
+    // next year's course, its completion dated on its last day: not training as of today
+    await course(`qc-${next}`, `${next}-01-10`, `${next}-01-12`, [{ memberId: 'qc-m2', outcome: 'completed' }]);
+    await gw.syncTraining();
+    waitFor = await positions();
+    for (const [year, trained] of [[2021, 1], [next, 0]]) {
+      const summary = await admin.get(`/reports/units/qc/summary?year=${year}&minPosition=${waitFor}`);
+      const compliance = await admin.get(`/training-compliance?unitId=qc&year=${year}&minPosition=${await gw.trainingStore.headPosition()}`);
+      expect([summary.status, compliance.status]).toEqual([200, 200]);
+      const { secretaries, trained: complianceTrained, rate } = compliance.body;
+      expect({ year, ...summary.body.training }).toMatchObject({ year, secretaries, secretariesTrained: complianceTrained, rate });
+      expect({ year, trained: summary.body.training.secretariesTrained, secretaries: summary.body.training.secretaries }).toEqual({ year, trained, secretaries: 84 });
+    }
   });
 
   describe('after the 2025 reform (district abolished, communes under the province, two communes merged)', () => {

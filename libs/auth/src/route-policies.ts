@@ -31,6 +31,8 @@ export interface RoutePolicy {
   targets?: (request: RouteRequest) => Target[];
   /** An upload: the body is multipart/form-data (a file), not a JSON object; its targets come from the path and query. */
   multipart?: true;
+  /** A POST that takes no required input: sent with no body at all (or an empty JSON one), it runs as with `{}`. */
+  bodyOptional?: true;
 }
 
 /**
@@ -298,7 +300,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   { method: 'GET', path: '/audit/events', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/entities/:type/:id/history', action: 'audit.read', roles: ['auditor'] },
   // the logs' proof of integrity: verification reads every log, so auditors (and central administrators)
-  { method: 'POST', path: '/audit/verifications', action: 'audit.read', roles: ['auditor'] },
+  { method: 'POST', path: '/audit/verifications', action: 'audit.read', roles: ['auditor'], bodyOptional: true },
   { method: 'GET', path: '/audit/checkpoints', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/logs/:service/events/:position/proof', action: 'audit.read', roles: ['auditor'] },
   { method: 'GET', path: '/audit/exports', action: 'audit.read', roles: ['auditor'] },

@@ -82,3 +82,35 @@ export const TRAINING_SCHEMA_VERSIONS: Record<TrainingEvent['type'], number> = {
   MentorAssigned: 1,
   MentorAssignmentEnded: 1,
 };
+
+/**
+ * Secretaries' training in a year (api.md: GET /training-compliance, and the unit summary's
+ * `training`): one definition, applied by training to its own read models and by the gateway's
+ * reports to theirs, so that the two answers agree. The question covers the year up to a day (the
+ * asOf day within the year, else the year's last day); a secretary counts when they held the post
+ * at some time of it, and is trained by a course of that year (its last day's year) completed, not
+ * cancelled, by that day (and recorded by `until`, epoch ms, when asked as of an instant).
+ */
+export const trainingDayOf = (year: number, date: string): string => (date < `${year}-12-31` ? date : `${year}-12-31`);
+
+/** A post from `startsOn` until (not including) `endsOn` was held at some time of `year` up to `day`. */
+export const heldInYear = (post: { startsOn: string; endsOn: string | null }, year: number, day: string): boolean =>
+  post.startsOn <= day && (post.endsOn === null || post.endsOn > `${year}-01-01`);
+
+/** One participant's outcome of one course, as either side keeps it. */
+export interface CourseCompletionFact {
+  /** The course's year (of its last day). */
+  year: number;
+  outcome: CourseOutcome | null;
+  completedOn: string | null;
+  /** When the outcome was recorded, epoch ms. */
+  recordedAt: number | null;
+  cancelled: boolean;
+}
+
+/** Trained: a completed outcome of a course of `year`, in force by `day` and recorded by `until`. Enrolment alone, or `not-completed`, is not. */
+export const completedInYear = (c: CourseCompletionFact, year: number, day: string, until?: number): boolean =>
+  c.year === year && c.outcome === 'completed' && !c.cancelled && c.completedOn !== null && c.completedOn <= day && (until === undefined || (c.recordedAt !== null && c.recordedAt <= until));
+
+/** The trained share, to four decimals; 1 when there is nobody to train. */
+export const trainedRate = (trained: number, secretaries: number): number => (secretaries === 0 ? 1 : Math.round((trained / secretaries) * 10_000) / 10_000);

@@ -2,7 +2,7 @@ import { DynamicModule, Global, INestApplication, Logger, Module, Type } from '@
 import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answerClientError } from './client-error';
 import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
@@ -38,6 +38,29 @@ export interface HttpAppOptions {
 }
 
 /**
+ * Nest's adapter, with one change to its JSON parser: an `application/json` request with an empty
+ * body has no body (undefined) instead of Fastify's 400 FST_ERR_CTP_EMPTY_JSON_BODY before any
+ * route. What a route makes of no body is then the route's rule: the gateway refuses a command
+ * without one (400, `(body)` `object`), and lets a command that takes no required input
+ * (POST /audit/verifications) run as with `{}`.
+ */
+class RegisterFastifyAdapter extends FastifyAdapter {
+  override registerParserMiddleware(prefix?: string, rawBody?: boolean) {
+    super.registerParserMiddleware(prefix, rawBody);
+    emptyJsonIsNoBody(this.getInstance<FastifyInstance>());
+  }
+}
+
+/** Fastify's own JSON parser (prototype poisoning refused as before), an empty body aside. */
+export function emptyJsonIsNoBody(fastify: FastifyInstance) {
+  const { bodyLimit, onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
+  const parse = fastify.getDefaultJsonParser(onProtoPoisoning || 'error', onConstructorPoisoning || 'error');
+  if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
+  // the default parser takes the Buffer too (Nest's own registration hands it one)
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) => (body.length === 0 ? done(null, undefined) : parse(request, body as unknown as string, done)));
+}
+
+/**
  * The Fastify adapter of every HTTP app of the register, with our conventions for what arrives
  * before any route: the timeouts and connection cap of http-limits.ts, problem+json for requests
  * refused before routing, and the body rules of body-rules.ts (depth, well-formed strings, no NUL)
@@ -50,7 +73,7 @@ export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'
   // run on every request for nothing (a few per cent of a forwarded read's CPU in the gateway).
   // Requests refused before any route (unparsable HTTP, a path that does not decode, a path
   // segment beyond the router's length) are answered with problem+json too, not Fastify's JSON.
-  const adapter = new FastifyAdapter({
+  const adapter = new RegisterFastifyAdapter({
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     skipMiddie: true,
     clientErrorHandler: answerClientError,

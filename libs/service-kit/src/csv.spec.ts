@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { csvField, csvStream, listAnswer } from './csv';
+import { csvAnswer, csvField, csvStream, listAnswer, REPORT_CSV_COLUMNS, reportRows } from './csv';
 import { encodeCursor, Page } from './paging';
 
 /** A list of `total` rows served page by page, made as asked: none of it exists before its page is read. */
@@ -76,5 +76,23 @@ describe('CSV of a list', () => {
     const text = (await rest.getStream().toArray()).join('');
     expect(text.split('\r\n').slice(0, 2)).toEqual(['\ufeffid', 'm-700']);
     expect(text.trim().split('\r\n')).toHaveLength(1 + 500);
+  });
+});
+
+describe('CSV of a nested report', () => {
+  it('is one row per figure: section, measure, key (the rest of the path), value', () => {
+    const report = { unitId: 'qc', branches: { total: 84 }, secretaries: { bySource: { teacher: 9 } }, ratingsByScale: { members: { 'member-classic': { good: 3 } } }, empty: {}, vacancies: { items: [{ branchId: 'b1', vacantUntil: null }] } };
+    expect(reportRows(report)).toEqual([
+      { section: 'unitId', measure: '', key: '', value: 'qc' },
+      { section: 'branches', measure: 'total', key: '', value: 84 },
+      { section: 'secretaries', measure: 'bySource', key: 'teacher', value: 9 },
+      { section: 'ratingsByScale', measure: 'members', key: 'member-classic.good', value: 3 },
+      { section: 'vacancies', measure: 'items', key: '0.branchId', value: 'b1' },
+      { section: 'vacancies', measure: 'items', key: '0.vacantUntil', value: null },
+    ]);
+    const headers: Record<string, string> = {};
+    const text = csvAnswer({ header: (n: string, v: string) => (headers[n] = v) }, REPORT_CSV_COLUMNS, reportRows({ branches: { total: 84 } }));
+    expect(headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(text).toBe('\ufeffsection,measure,key,value\r\nbranches,total,,84\r\n');
   });
 });

@@ -86,3 +86,35 @@ export function csvAnswer<T>(reply: { header(name: string, value: string): unkno
   reply.header('content-type', CSV_CONTENT_TYPE);
   return toCsv(columns, items);
 }
+
+/** One figure of a nested report, for its CSV: the answer's JSON path split into columns. */
+export interface ReportRow {
+  /** The answer's top field (`branches`, `training`, `unitId`). */
+  section: string;
+  /** The field below it (`total`, `bySource`), empty for a top-level figure. */
+  measure: string;
+  /** The rest of the path, joined by dots (a source, a grade, `0.branchId` in a list); empty when none. */
+  key: string;
+  value: unknown;
+}
+
+/** The columns of a report as CSV (Accept: text/csv): one row per figure. */
+export const REPORT_CSV_COLUMNS: Array<keyof ReportRow> = ['section', 'measure', 'key', 'value'];
+
+/**
+ * A report that is no list (nested objects of figures) as flat rows: every leaf value with its path,
+ * in the answer's order. An empty object or list has no figure, so no row; null is an empty value.
+ */
+export function reportRows(report: object): ReportRow[] {
+  const rows: ReportRow[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
+      return;
+    }
+    const [section, measure = '', ...rest] = path;
+    rows.push({ section, measure, key: rest.join('.'), value });
+  };
+  walk(report, []);
+  return rows;
+}

@@ -3,6 +3,14 @@ import { ModuleRef } from '@nestjs/core';
 import { RecordedEvent } from '@register/event-sourcing';
 import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig } from '@register/service-kit';
 
+/**
+ * The logs the audit API reads: each service's (training's and evaluation's too: api.md's "the
+ * log"). Their personal data stays as each service gives it to auditors (personnel's sealed;
+ * training's and evaluation's events carry member ids, no names).
+ */
+export const AUDITED_SERVICES = ['organisation', 'personnel', 'training', 'evaluation'] as const;
+export type AuditedService = (typeof AUDITED_SERVICES)[number];
+
 /** Distributed: a service's log read through that service's own internal endpoint (proxy/). */
 export const REMOTE_LOGS = Symbol('REMOTE_LOGS');
 export type RemoteLogs = (service: string) => AuditableLog;
@@ -15,7 +23,8 @@ export type RemoteLogs = (service: string) => AuditableLog;
  */
 @Injectable()
 export class AuditLogs {
-  static readonly SERVICES = ['organisation', 'personnel'];
+  /** Every service's log: the four the verifications, checkpoints and exports cover. */
+  static readonly SERVICES: readonly string[] = AUDITED_SERVICES;
 
   private remote?: RemoteLogs;
 

@@ -35,15 +35,19 @@ export class AuditController {
 
   @Get('events')
   @ProblemResponses(503)
-  @ApiOperation({ summary: "Every service's log: filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
+  @ApiOperation({ summary: "Every service's log (organisation, personnel, training, evaluation): filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
   async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const reader = readerOf(request, 'GET /audit/events');
-    const logs = (await this.logs.all()).filter(([service]) => !q.service || service === q.service).map(([service, log]) => [service, logFor(log, reader)] as [string, AuditableLog]);
+    const named = (await this.logs.all()).filter(([service]) => !q.service || service === q.service).map(([service, log]) => [service, logFor(log, reader)] as [string, AuditableLog]);
+    const { logs, unavailable } = await reachable(named);
     if (logs.length === 0) throw new ServiceUnavailableException(`no event log${q.service ? ` of ${q.service}` : ''} is reachable from this gateway`);
+    // a log that could not be read is named, never passed over in silence (its events come once it answers: the cursor holds no position of it)
+    if (unavailable.length > 0) reply.header('unavailable-logs', unavailable.join(','));
     if (wantsCsv(request.headers.accept)) return listAnswer({ accept: request.headers.accept, limit: q.limit, cursor: q.cursor }, reply, (limit, cursor) => this.page(logs, q, limit, cursor), AUDIT_CSV_COLUMNS);
     const page = await this.page(logs, q, q.limit ?? 50, q.cursor);
+    // the heads after the page: no item of it lies beyond them
     const heads = Object.fromEntries(await Promise.all(logs.map(async ([service, store]) => [service, await store.headPosition()] as const)));
-    return { ...page, headPositions: heads, ...(logs.length === 1 ? { headPosition: heads[logs[0][0]] } : {}) };
+    return { ...page, headPositions: heads, ...(logs.length === 1 ? { headPosition: heads[logs[0][0]] } : {}), ...(unavailable.length ? { unavailableLogs: unavailable } : {}) };
   }
 
   /** One page of the merged logs after `cursorText`, oldest recorded first, each shown event told to its log. */
@@ -64,9 +68,12 @@ export class AuditController {
 
   @Get('entities/:type/:id/history')
   @ApiParam({ name: 'type', enum: AUDITED_ENTITY_TYPES })
-  @ApiParam({ name: 'id', description: 'The unit\'s, branch\'s or member\'s id' })
+  @ApiParam({ name: 'id', description: 'The entity\'s id: a unit\'s, branch\'s, member\'s (personnel), course\'s, competition\'s, mentor assignment\'s (training), rating\'s, commendation\'s or support visit\'s (evaluation)' })
   @ProblemResponses(503)
-  @ApiOperation({ summary: "Every change to one unit, branch (its structure and its officers) or member, oldest first, with actor, reason, decision, effective and recorded times" })
+  @ApiOperation({
+    summary:
+      'Every change to one unit, branch (its structure and its officers), member, course, competition, mentor assignment, rating, commendation or support visit, oldest first, with actor, reason, decision, effective and recorded times',
+  })
   async history(@Param() params: EntityParams, @Req() request: RegisterRequest) {
     const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');
     const entity = { type: params.type, id: params.id };
@@ -85,6 +92,18 @@ export class AuditController {
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);
     return { type: params.type, id: params.id, changes };
   }
+}
+
+/**
+ * The logs that answer now, and the names of those that do not: a service not
+ * running (a distributed register without training, say) leaves the other logs readable.
+ */
+async function reachable(logs: Array<[string, AuditableLog]>) {
+  const probed = await Promise.all(logs.map(async ([service, log]) => ({ service, log, answers: await log.headPosition().then(() => true, () => false) })));
+  return {
+    logs: probed.filter((p) => p.answers).map((p) => [p.service, p.log] as [string, AuditableLog]),
+    unavailable: probed.filter((p) => !p.answers).map((p) => p.service),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { IsRegisterId } from '@register/service-kit';
+import { AUDITED_SERVICES, AuditedService } from './audit-log';
 import { AUDITED_ENTITY_TYPES, AuditedEntityType } from './entity-references';
 
 /** A position per log: `organisation:120,personnel:45`. */
@@ -17,8 +18,6 @@ const NeedsService = () =>
     },
   });
 
-export const AUDITED_SERVICES = ['organisation', 'personnel'] as const;
-export type AuditedService = (typeof AUDITED_SERVICES)[number];
 
 /** GET /audit/events: filters over the logs, each paged by its own position. */
 export class AuditEventsQuery {

@@ -60,3 +60,21 @@ describe('audit entity history: which events concern an entity', () => {
     expect(streamsOf(member('m')).map((s) => `${s.service}/${s.streamId}`)).toEqual(['personnel/member-m']);
   });
 });
+
+describe('audit entity history: what training and evaluation keep', () => {
+  it('reads each from its own stream of its service\'s log, named as the service names it', () => {
+    expect(streamsOf({ type: 'course', id: 'c-1' })).toEqual([{ service: 'training', streamId: 'course-c-1', own: true }]);
+    expect(streamsOf({ type: 'competition', id: 'k-1' })).toEqual([{ service: 'training', streamId: 'competition-k-1', own: true }]);
+    expect(streamsOf({ type: 'mentor-assignment', id: 'a-1' })).toEqual([{ service: 'training', streamId: 'mentor-assignment-a-1', own: true }]);
+    expect(streamsOf({ type: 'rating', id: 'branch.2020.b1' })).toEqual([{ service: 'evaluation', streamId: 'rating-branch.2020.b1', own: true }]);
+    expect(streamsOf({ type: 'commendation', id: 'k-2' })).toEqual([{ service: 'evaluation', streamId: 'commendation-k-2', own: true }]);
+    expect(streamsOf({ type: 'support-visit', id: 'v-1' })).toEqual([{ service: 'evaluation', streamId: 'support-visit-v-1', own: true }]);
+  });
+
+  it('an event of the entity\'s own stream concerns it; the same stream id in another log, or organisation\'s events, do not', () => {
+    const course = { type: 'course', id: 'c-1' } as AuditedEntity;
+    expect(concerns(course, { service: 'training', streamId: 'course-c-1', type: 'CourseScheduled', data: {} })).toBe(true);
+    expect(concerns(course, { service: 'evaluation', streamId: 'course-c-1', type: 'CourseScheduled', data: {} })).toBe(false);
+    expect(concerns(course, org('BranchEstablished', { branchId: 'c-1', parentUnitId: 'c-1', name: 'n', area: null, predecessorIds: [] }))).toBe(false);
+  });
+});

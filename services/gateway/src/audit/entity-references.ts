@@ -1,4 +1,15 @@
-import { branchOfficersStream, memberStream, OrganisationEvent, STRUCTURE_STREAM } from '@register/contracts';
+import {
+  branchOfficersStream,
+  commendationStream,
+  competitionStream,
+  courseStream,
+  memberStream,
+  mentorAssignmentStream,
+  OrganisationEvent,
+  ratingStream,
+  STRUCTURE_STREAM,
+  supportVisitStream,
+} from '@register/contracts';
 
 /**
  * Which events belong to one entity's audit history: those of its own stream, and those whose data
@@ -6,7 +17,21 @@ import { branchOfficersStream, memberStream, OrganisationEvent, STRUCTURE_STREAM
  * Never by text: units and branches share one id space, so a branch may carry a unit's id, and
  * only the field says which is meant. Pure, over one event, so it can move with the audit API.
  */
-export const AUDITED_ENTITY_TYPES = ['unit', 'branch', 'member'] as const;
+/**
+ * What training and evaluation keep, each entity one stream of its service's log, named as that
+ * service names it (libs/contracts): its history is that stream.
+ */
+const OWN_STREAMS = {
+  course: { service: 'training', streamOf: courseStream },
+  competition: { service: 'training', streamOf: competitionStream },
+  'mentor-assignment': { service: 'training', streamOf: mentorAssignmentStream },
+  rating: { service: 'evaluation', streamOf: ratingStream },
+  commendation: { service: 'evaluation', streamOf: commendationStream },
+  'support-visit': { service: 'evaluation', streamOf: supportVisitStream },
+} as const;
+type OwnStreamType = keyof typeof OWN_STREAMS;
+
+export const AUDITED_ENTITY_TYPES = ['unit', 'branch', 'member', ...(Object.keys(OWN_STREAMS) as OwnStreamType[])] as const;
 export type AuditedEntityType = (typeof AUDITED_ENTITY_TYPES)[number];
 export interface AuditedEntity {
   type: AuditedEntityType;
@@ -48,20 +73,25 @@ const BRANCH_REFERENCES: References = {
  * A member's history is their own stream; their posts are in their career (GET /members/{id}/career).
  */
 export function streamsOf(entity: AuditedEntity): Array<{ service: string; streamId: string; own: boolean }> {
+  if (entity.type in OWN_STREAMS) {
+    const { service, streamOf } = OWN_STREAMS[entity.type as OwnStreamType];
+    return [{ service, streamId: streamOf(entity.id), own: true }];
+  }
   const structure = { service: 'organisation', streamId: STRUCTURE_STREAM, own: false };
   if (entity.type === 'unit') return [structure];
   if (entity.type === 'branch') return [structure, { service: 'personnel', streamId: branchOfficersStream(entity.id), own: true }];
   return [{ service: 'personnel', streamId: memberStream(entity.id), own: true }];
 }
 
-const REFERENCES: Record<AuditedEntityType, References> = { unit: UNIT_REFERENCES, branch: BRANCH_REFERENCES, member: {} };
+/** Organisation's events that name an entity of a kind; the other kinds are their own stream alone. */
+const REFERENCES: Partial<Record<AuditedEntityType, References>> = { unit: UNIT_REFERENCES, branch: BRANCH_REFERENCES };
 
 /** True when the event is part of the entity's history. */
 export function concerns(entity: AuditedEntity, event: AuditedEvent): boolean {
   const own = streamsOf(entity).some((s) => s.own && s.service === event.service && s.streamId === event.streamId);
   if (own) return true;
   if (event.service !== 'organisation') return false;
-  const references = REFERENCES[entity.type][event.type as OrganisationEvent['type']] as ((data: unknown) => unknown[]) | undefined;
+  const references = REFERENCES[entity.type]?.[event.type as OrganisationEvent['type']] as ((data: unknown) => unknown[]) | undefined;
   if (!references || !event.data || typeof event.data !== 'object') return false;
   // A field missing from an event of another shape names nobody; only exact ids count.
   return references(event.data).flat().some((id) => id === entity.id);

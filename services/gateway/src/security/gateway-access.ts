@@ -45,7 +45,7 @@ export class GatewayAccess {
     const { path, params } = this.routeOf(request, route);
     // The route and method before the body: one no route policy names is refused whatever it carries.
     const policy = request.method === 'POST' ? policyOf('POST', path) : undefined;
-    if (policy) refuseUnsafeBody(request, policy.multipart === true);
+    if (policy) refuseUnsafeBody(request, policy);
     let decision;
     try {
       decision = await authorise(principal, request.method, path, { params, body: request.body, query: request.query }, this.scopes);

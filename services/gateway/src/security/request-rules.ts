@@ -23,13 +23,19 @@ const POISON = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * A command's body is a JSON object, sent as application/json. Keys that reach object prototypes
- * are refused at any depth: class-validator's whitelist does not see `constructor`.
+ * are refused at any depth: class-validator's whitelist does not see `constructor`. A command that
+ * takes no required input (`bodyOptional`) may come with no body at all, or an empty JSON one: it
+ * runs as with `{}`, since refusing it would ask the caller for a body that says nothing.
  */
-export function refuseUnsafeBody(request: GatewayRequest, upload = false) {
+export function refuseUnsafeBody(request: GatewayRequest, policy: { multipart?: true; bodyOptional?: true } = {}) {
   const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const body = request.body;
+  if (policy.bodyOptional && body === undefined && (type === '' || type === 'application/json')) {
+    request.body = {};
+    return;
+  }
   // An upload's parts are read by its handler, with that route's limits.
-  if (upload) {
+  if (policy.multipart) {
     if (type !== 'multipart/form-data') throw new HttpException(`send the file as multipart/form-data, not ${type || 'nothing'}`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     return;
   }

@@ -1,10 +1,12 @@
-import { Controller, Get, Injectable, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Injectable, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@register/event-sourcing';
-import { IsCalendarDate, ParseIdPipe, ReadModelQuery, ValidationFailed } from '@register/service-kit';
+import { CSV_CONTENT_TYPE, csvAnswer, IsCalendarDate, ParseIdPipe, ReadModelQuery, RegisterRequest, REPORT_CSV_COLUMNS, reportRows, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { Period, secretaryTurnover, SecretaryPost } from './secretary-turnover';
+
+type Reply = { header(name: string, value: string): unknown };
 
 /** The period of the report, both days included. */
 export class TurnoverQuery extends ReadModelQuery {
@@ -48,12 +50,15 @@ export class SecretaryTurnoverController {
   constructor(private readonly reads: SecretaryTurnoverReads) {}
 
   @Get('secretary-turnover')
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @ApiOperation({
     summary:
-      "Secretary turnover in a unit's subtree over a period: departures by cause, tenure (average, median), vacancies and how long they lasted, branches whose secretary changed more than once, and the sources of those who stayed longest",
+      "Secretary turnover in a unit's subtree over a period: departures by cause, tenure (average, median), vacancies and how long they lasted, branches whose secretary changed more than once, and the sources of those who stayed longest; text/csv: one row per figure (section, measure, key, value)",
   })
-  turnover(@Param('id', ParseIdPipe) unitId: string, @Query() query: TurnoverQuery) {
+  async turnover(@Param('id', ParseIdPipe) unitId: string, @Query() query: TurnoverQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     if (query.from > query.to) throw new ValidationFailed([{ field: 'to', rule: 'not-before-from', message: `to (${query.to}) must not be before from (${query.from})` }]);
-    return this.reads.report(unitId, { from: query.from, to: query.to }, query.minPosition);
+    const report = await this.reads.report(unitId, { from: query.from, to: query.to }, query.minPosition);
+    // CSV (api.md: lists and reports): the nested report as one row per figure (docs/reports.md)
+    return wantsCsv(req.headers.accept) ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(report)) : report;
   }
 }

@@ -1,3 +1,4 @@
+import { heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
 import { BranchLife, branchesWithin, branchOpenOn, Placement, placementInForce, PostSpell, recordedBy, When } from '../domain/facts';
 
 export interface ComplianceFacts {
@@ -22,8 +23,8 @@ export interface Compliance {
   untrained: Untrained[];
 }
 
-/** The last day the question covers: the year's end, or the asOf day within the year. */
-export const dayOf = (year: number, when: When): string => (when.date < `${year}-12-31` ? when.date : `${year}-12-31`);
+/** The last day the question covers: the year's end, or the asOf day within the year (the definition the unit summary shares). */
+export const dayOf = (year: number, when: When): string => trainingDayOf(year, when.date);
 
 /**
  * The secretaries of the residential branches open in the unit's subtree on the day asked (the
@@ -37,9 +38,9 @@ export function compliance(facts: ComplianceFacts, unitId: string, year: number,
   const counted = new Set([...inTree].filter((id) => facts.branches.get(id)?.residential && branchOpenOn(facts.branches.get(id)!, day)));
   const held = new Map<string, Untrained>();
   for (const s of facts.spells) {
-    if (s.role !== 'secretary' || !counted.has(s.branchId) || !recordedBy(s.at, day) || s.startsOn > day.date) continue;
-    const ended = s.endsOn !== null && recordedBy(s.endedAt, day) && s.endsOn <= yearStart;
-    if (ended) continue;
+    if (s.role !== 'secretary' || !counted.has(s.branchId) || !recordedBy(s.at, day)) continue;
+    // an end not yet recorded by the instant asked leaves the post open
+    if (!heldInYear({ startsOn: s.startsOn, endsOn: recordedBy(s.endedAt, day) ? s.endsOn : null }, year, day.date)) continue;
     const since = s.startsOn > yearStart ? s.startsOn : yearStart;
     const before = held.get(s.memberId);
     held.set(s.memberId, { branchId: s.branchId, memberId: s.memberId, since: before && before.since < since ? before.since : since });
@@ -47,5 +48,5 @@ export function compliance(facts: ComplianceFacts, unitId: string, year: number,
   const all = [...held.values()];
   const untrained = all.filter((s) => !completed.has(s.memberId)).sort((a, b) => a.branchId.localeCompare(b.branchId) || a.memberId.localeCompare(b.memberId));
   const trained = all.length - untrained.length;
-  return { branches: counted.size, secretaries: all.length, trained, rate: all.length === 0 ? 1 : Math.round((trained / all.length) * 10_000) / 10_000, untrained };
+  return { branches: counted.size, secretaries: all.length, trained, rate: trainedRate(trained, all.length), untrained };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { completedInYear } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
 import { decodeCursor, ValidationFailed } from '@register/service-kit';
 import { CourseDoc, coursesProjection, ParticipationDoc } from './courses.projection';
@@ -57,6 +58,7 @@ export class CoursesReads {
   /** The members who completed a course of `year`, by `day` (and recorded by `until`, when given). */
   async completedIn(year: number, day: string, until?: number, minPosition?: number): Promise<Set<string>> {
     const docs = (await (await this.model(minPosition)).collection('participations').find({ year, outcome: 'completed', cancelled: false })) as unknown as ParticipationDoc[];
-    return new Set(docs.filter((d) => d.completedOn !== null && d.completedOn <= day && (until === undefined || Date.parse(d.completedAt ?? '') <= until)).map((d) => d.memberId));
+    const counts = (d: ParticipationDoc) => completedInYear({ ...d, recordedAt: d.completedAt ? Date.parse(d.completedAt) : null }, year, day, until);
+    return new Set(docs.filter(counts).map((d) => d.memberId));
   }
 }

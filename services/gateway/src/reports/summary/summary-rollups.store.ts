@@ -7,8 +7,11 @@ import { CourseFactsDoc } from './training-facts.projection';
 
 /** The rollups' collection in the reporting read store: one document per unit, year and day, and the `refreshed` note. */
 export const ROLLUPS = 'report.summary-rollups';
-/** Bumped when what a rollup holds changes meaning: documents of another version are not answered. */
-export const ROLLUP_VERSION = 1;
+/**
+ * Bumped when what a rollup holds changes meaning: documents of another version are not answered.
+ * 2: `ratings` became the contract's flat `{ grade: n }`, the per-scale detail moved to `ratingsByScale`.
+ */
+export const ROLLUP_VERSION = 2;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
 export const REFRESHED = 'refreshed';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Clock, ProblemResponses } from '@register/service-kit';
-import { reportDay } from './report-day';
+import { Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, reportRows, wantsCsv } from '@register/service-kit';
+import { dayAsked, reportDay } from './report-day';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
 import { SummaryReadModel } from './summary.read-model';
 import { summaryWorkbook, XLSX_TYPE } from './summary-xlsx';
@@ -22,16 +22,17 @@ export class SummaryController {
   @Get(':id/summary')
   @ApiParam({ name: 'id', description: "The unit's id" })
   @ProblemResponses(404, 503)
-  @ApiProduces('application/json', XLSX_TYPE)
+  @ApiProduces('application/json', XLSX_TYPE, CSV_CONTENT_TYPE)
   @ApiOperation({
-    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year; also .xlsx",
+    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year; also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
   })
   async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);
-    const { year, day } = reportDay(query.year, query.asOf, today);
+    const { year, day } = reportDay(query.year, dayAsked(parseAsOfKnownAt(query, { today: () => today })), today);
     // the year's default day (asOf absent, or naming that very day) is what the stored rollups hold
     const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), day === reportDay(year, undefined, today).day);
-    if (!accept?.includes(XLSX_TYPE)) return summary;
+    // CSV (api.md: lists and reports): the nested answer as one row per figure (docs/reports.md)
+    if (!accept?.includes(XLSX_TYPE)) return wantsCsv(accept) ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(summary)) : summary;
     reply.header('content-type', XLSX_TYPE);
     reply.header('content-disposition', `attachment; filename="summary-${params.id}-${year}.xlsx"`);
     return summaryWorkbook(summary);

@@ -1,10 +1,31 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsRegisterId } from '@register/service-kit';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { AS_OF_PROPERTY, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt } from '@register/service-kit';
 
 /** `organisation:12,personnel:40`: a position in each named service's log. */
 export const MIN_POSITIONS = /^(organisation|personnel|training|evaluation):\d{1,15}(,(organisation|personnel|training|evaluation):\d{1,15}){0,3}$/;
+
+/**
+ * asOf and knownAt as every read takes them (service-kit's parseAsOfKnownAt, the rules `as-of` and
+ * `known-at`), checked with the other fields so that one 400 names every bad one.
+ */
+const ParsesAs = (field: 'asOf' | 'knownAt', rule: string, message: string) =>
+  ValidateBy({
+    name: rule,
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          parseAsOfKnownAt({ [field]: value }, { today: () => '1970-01-01' });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => message,
+    },
+  });
 
 export class SummaryParams {
   @IsRegisterId() id!: string;
@@ -15,8 +36,16 @@ export class SummaryQuery {
   @ApiPropertyOptional({ description: 'The year the counts cover (admitted, rated, trained, introduced); default: the year of asOf, else this year', minimum: 1945, maximum: 2200 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1945) @Max(2200) year?: number;
 
-  @ApiPropertyOptional({ description: 'The day the structure, membership and posts are counted on; default: the last day of the year (or today, for this year)', format: 'date' })
-  @IsOptional() @IsCalendarDate() asOf?: string;
+  @ApiPropertyOptional({
+    ...AS_OF_PROPERTY,
+    description:
+      'The day the structure, membership and posts are counted on (YYYY-MM-DD); default: the last day of the year (or today, for this year). ' +
+      'An instant (what the register had recorded by then) is refused with 400, rule `recorded-time-not-kept`: the reporting read model keeps effective dates, not recording times',
+  })
+  @IsOptional() @ParsesAs('asOf', 'as-of', 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant with zone') asOf?: string;
+
+  @ApiPropertyOptional({ ...KNOWN_AT_PROPERTY, description: 'The day as the register knew it at this instant: refused with 400, rule `recorded-time-not-kept` (the reporting read model keeps effective dates, not recording times)' })
+  @IsOptional() @ParsesAs('knownAt', 'known-at', 'knownAt must be an ISO 8601 instant with zone') knownAt?: string;
 
   @ApiPropertyOptional({ description: 'Wait (briefly) until the report reflects these positions of the services\' logs, e.g. `organisation:12,personnel:40`; 503 if it does not catch up in time', example: 'organisation:12,personnel:40' })
   @IsOptional() @IsString() @Matches(MIN_POSITIONS, { message: 'minPosition must be service:position pairs, e.g. organisation:12,personnel:40 (services: organisation, personnel, training, evaluation)' })

@@ -13,7 +13,7 @@ const facts = (): SummaryFacts => ({
       structure: structure({ '2015-01-01': 'x1' }),
       membership: { members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admitted: { 2020: 2 }, introduced: { 2020: 2 }, partyAdmitted: { 2020: 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } },
       evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'strong' } }, memberRatings: { 2020: { 'member-classic': { good: 2, weak: 0 } }, 2023: { 'four-level': { good: 5 } } }, commendations: { 2020: 1 } },
-      training: { trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }, { year: 2019, memberId: 'm2', courseId: 'c0' }] },
+      training: { trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }, { year: 2019, memberId: 'm2', courseId: 'c0' }], completions: [{ year: 2020, memberId: 'm1', courseId: 'c1', completedOn: '2020-06-12', recordedAt: '2020-06-12T09:00:00.000Z' }] },
     },
     {
       _id: 'b2',
@@ -48,18 +48,54 @@ describe('the unit summary (pure)', () => {
       branches: { total: 2, residential: 2, withoutSecretary: 1, withoutMembers: 0 },
       members: { total: 8, admittedInYear: 2, away: 1 },
       secretaries: { total: 1, bySource: { teacher: 1 } },
-      ratings: { branches: { 'branch-classic': { strong: 1, good: 1 } }, members: { 'member-classic': { good: 3, excellent: 1 } } },
-      training: { courses: 1, participants: 2, secretaries: 1, secretariesTrained: 1, rate: 1 },
+      ratings: { branches: { strong: 1, good: 1 }, members: { good: 3, excellent: 1 } },
+      ratingsByScale: { branches: { 'branch-classic': { strong: 1, good: 1 } }, members: { 'member-classic': { good: 3, excellent: 1 } } },
+      // m2 held b2's post until October: a secretary of the year, as training-compliance counts them
+      training: { courses: 1, participants: 2, secretaries: 2, secretariesTrained: 1, rate: 0.5 },
       party: { introduced: 2, admitted: 1 },
       commendations: 1,
     });
   });
 
-  it('counts a secretary trained when a branch document read records them in a course of the year', () => {
-    const trainedIn2019 = summarise({ ...facts(), branches: facts().branches.map((b) => (b._id === 'b1' ? { ...b, training: { trainees: [{ year: 2019, memberId: 'm1', courseId: 'c0' }] } } : b)) }, 'd', 2020, '2020-12-31');
-    expect(trainedIn2019?.training).toMatchObject({ secretaries: 1, secretariesTrained: 0, rate: 0 });
-    const trainedOnAnotherBranch = summarise({ ...facts(), branches: facts().branches.map((b) => (b._id === 'b1' ? { ...b, training: undefined } : b._id === 'b3' ? { ...b, training: { trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }] } } : b)) }, 'd', 2020, '2020-12-31');
-    expect(trainedOnAnotherBranch?.training).toMatchObject({ secretariesTrained: 1, rate: 1 });
+  it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {
+    const mixed = facts();
+    mixed.branches[1].evaluation = { ratings: { 2020: { scale: 'four-level', grade: 'good' } }, memberRatings: { 2020: { 'four-level': { good: 2, completed: 1 } } } };
+    const s = summarise(mixed, 'd', 2020, '2020-12-31')!;
+    expect(s.ratings).toEqual({ branches: { strong: 1, good: 1 }, members: { good: 4, completed: 1 } });
+    expect(s.ratingsByScale).toEqual({
+      branches: { 'branch-classic': { strong: 1 }, 'four-level': { good: 1 } },
+      members: { 'member-classic': { good: 2 }, 'four-level': { good: 2, completed: 1 } },
+    });
+  });
+
+  const withTraining = (training: BranchReportDoc['training'], on = 'b1') => ({ ...facts(), branches: facts().branches.map((b) => (b._id === on ? { ...b, training } : b._id === 'b1' ? { ...b, training: undefined } : b)) });
+  const completion = (year: number, completedOn: string) => ({ year, memberId: 'm1', courseId: 'c1', completedOn, recordedAt: `${completedOn}T09:00:00.000Z` });
+
+  it('counts a secretary trained when a branch document read records a course of the year they completed', () => {
+    const trainedIn2019 = summarise(withTraining({ completions: [completion(2019, '2019-06-12')] }), 'd', 2020, '2020-12-31');
+    expect(trainedIn2019?.training).toMatchObject({ secretaries: 2, secretariesTrained: 0, rate: 0 });
+    const trainedOnAnotherBranch = summarise(withTraining({ completions: [completion(2020, '2020-06-12')] }, 'b3'), 'd', 2020, '2020-12-31');
+    expect(trainedOnAnotherBranch?.training).toMatchObject({ secretariesTrained: 1, rate: 0.5 });
+  });
+
+  it('agrees with training-compliance: enrolled without completing is not trained, nor a completion after the day asked', () => {
+    // enrolled in a course of the year, outcome not-completed: a trainee entry, no completion
+    const notCompleted = summarise(withTraining({ trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }] }), 'd', 2020, '2020-12-31');
+    expect(notCompleted?.training).toMatchObject({ secretaries: 2, secretariesTrained: 0, rate: 0 });
+    // completed on 12 June: not yet trained on 1 June, trained on 30 June
+    expect(summarise(withTraining({ completions: [completion(2020, '2020-06-12')] }), 'd', 2020, '2020-06-01')?.training.secretariesTrained).toBe(0);
+    expect(summarise(withTraining({ completions: [completion(2020, '2020-06-12')] }), 'd', 2020, '2020-06-30')?.training.secretariesTrained).toBe(1);
+    // a course of the next year, completed: not training of this year
+    expect(summarise(withTraining({ completions: [completion(2021, '2021-01-12')] }), 'd', 2020, '2020-12-31')?.training.secretariesTrained).toBe(0);
+  });
+
+  it('counts as secretaries of the year those of residential branches who held the post at some time of it up to the day, each once', () => {
+    // on 1 June both m1 and m2 were in post; a day in 2019 before m1's appointment counts nobody
+    expect(summarise(facts(), 'd', 2020, '2020-06-01')?.training).toMatchObject({ secretaries: 2 });
+    const notResidential = { ...facts(), branches: facts().branches.map((b) => (b._id === 'b2' ? { ...b, structure: { ...b.structure!, residential: { '2015-01-01': false } } } : b)) };
+    expect(summarise(notResidential, 'd', 2020, '2020-12-31')?.training).toMatchObject({ secretaries: 1, secretariesTrained: 1, rate: 1 });
+    // a year with no secretary in post: compliance's rate of 1 (nobody left untrained)
+    expect(summarise(facts(), 'd', 2019, '2019-06-30')?.training).toMatchObject({ secretaries: 0, secretariesTrained: 0, rate: 1 });
   });
 
   it('after the reform, the province counts the moved and merged communes\' branches; a day before the branch closed, three', () => {

@@ -1,7 +1,8 @@
+import { completedInYear, heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
 import { BranchEvaluationDoc } from './evaluation-facts.projection';
 import { BranchMembershipDoc } from './membership-facts.projection';
 import { BranchFactsDoc, UnitFactsDoc } from './structure-facts.projection';
-import { Timeline, totalOn, valueOn } from './timeline';
+import { spellsOf, Timeline, totalOn, valueOn } from './timeline';
 import { BranchTrainingDoc, CourseFactsDoc } from './training-facts.projection';
 
 type Fields<T> = Omit<T, '_id'>;
@@ -28,7 +29,10 @@ export interface SummaryFacts {
   courses: CourseFactsDoc[];
 }
 
-export type GradeCounts = Record<string, Record<string, number>>;
+/** Decided ratings by grade (api.md's `ratings { branches: { grade: n }, members: { grade: n } }`). */
+export type Grades = Record<string, number>;
+/** Decided ratings by scale, then grade: the detail behind `ratings`. */
+export type GradeCounts = Record<string, Grades>;
 
 export interface UnitSummary {
   unitId: string;
@@ -37,7 +41,10 @@ export interface UnitSummary {
   branches: { total: number; residential: number; withoutSecretary: number; withoutMembers: number };
   members: { total: number; admittedInYear: number; away: number };
   secretaries: { total: number; bySource: Record<string, number> };
-  ratings: { branches: GradeCounts; members: GradeCounts };
+  /** The contract's flat counts: grades of one name add up across scales (a year uses one scale per subject kind anyway). */
+  ratings: { branches: Grades; members: Grades };
+  /** The same decisions per scale, then grade: added beside the contract's `ratings`, not inside it. */
+  ratingsByScale: { branches: GradeCounts; members: GradeCounts };
   training: { courses: number; participants: number; secretaries: number; secretariesTrained: number; rate: number };
   party: { introduced: number; admitted: number };
   commendations: number;
@@ -72,6 +79,13 @@ function addGrades(into: GradeCounts, from: GradeCounts | undefined) {
   for (const [scale, grades] of Object.entries(from ?? {})) for (const [grade, n] of Object.entries(grades)) if (n) add((into[scale] ??= {}), grade, n);
 }
 
+/** The per-scale counts as the contract's flat `{ grade: n }`: a grade's counts add up over scales. */
+export function flatGrades(byScale: GradeCounts): Grades {
+  const flat: Grades = {};
+  for (const grades of Object.values(byScale)) for (const [grade, n] of Object.entries(grades)) add(flat, grade, n);
+  return flat;
+}
+
 /**
  * The summary of a unit's subtree for a year: structure, membership and posts as they stood on
  * `day` (the year's end or asOf), the year's counts over the year. Pure.
@@ -85,21 +99,26 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
     members: { total: 0, admittedInYear: 0, away: 0 },
     secretaries: { total: 0, bySource: {} },
     ratings: { branches: {}, members: {} },
+    ratingsByScale: { branches: {}, members: {} },
     training: { courses: 0, participants: 0, secretaries: 0, secretariesTrained: 0, rate: 0 },
     party: { introduced: 0, admitted: 0 },
     commendations: 0,
   };
-  const secretaryIds: string[] = [];
+  const counted: BranchReportDoc[] = [];
   for (const b of facts.branches) {
     const where = b.structure;
-    if (where && existedOn(where.units, where.endedOn, day) && subtree.has(valueOn(where.units, day)!)) countBranch(s, b, day, secretaryIds);
+    if (where && existedOn(where.units, where.endedOn, day) && subtree.has(valueOn(where.units, day)!)) {
+      countBranch(s, b, day);
+      counted.push(b);
+    }
   }
-  s.training = training(facts, subtree, year, secretaryIds);
+  s.ratings = { branches: flatGrades(s.ratingsByScale.branches), members: flatGrades(s.ratingsByScale.members) };
+  s.training = training(facts, counted, subtree, year, day);
   return s;
 }
 
-/** Adds one branch of the subtree (as it stood on `day`) to the summary; its secretary's id to `secretaryIds`. */
-function countBranch(s: UnitSummary, b: BranchReportDoc, day: string, secretaryIds: string[]) {
+/** Adds one branch of the subtree (as it stood on `day`) to the summary. */
+function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
   const y = String(s.year);
   const m = b.membership ?? {};
   const secretary = valueOn(m.secretaries, day);
@@ -116,29 +135,41 @@ function countBranch(s: UnitSummary, b: BranchReportDoc, day: string, secretaryI
   if (secretary) {
     s.secretaries.total += 1;
     add(s.secretaries.bySource, secretary.source);
-    secretaryIds.push(secretary.memberId);
   }
   const e = b.evaluation;
   const rating = e?.ratings?.[y];
-  if (rating) add((s.ratings.branches[rating.scale] ??= {}), rating.grade);
-  addGrades(s.ratings.members, e?.memberRatings?.[y]);
+  if (rating) add((s.ratingsByScale.branches[rating.scale] ??= {}), rating.grade);
+  addGrades(s.ratingsByScale.members, e?.memberRatings?.[y]);
   s.commendations += e?.commendations?.[y] ?? 0;
 }
 
 /**
- * The year's courses organised in the subtree, and the secretaries who took part in a course of
- * the year (organised anywhere), found on the branch documents read: training records a
- * participant on their branch of the day of enrolment.
+ * The year's courses organised in the subtree, and the secretaries' training as GET
+ * /training-compliance counts it (one definition, @register/contracts): the secretaries of the
+ * subtree's residential branches who held the post at some time of the year up to the day (each
+ * once), trained when they completed a course of that year by that day (enrolment alone, or
+ * `not-completed`, is not training). Completions are found on the branch documents read: training
+ * records a participant on their branch of the day of enrolment.
  */
-function training(facts: SummaryFacts, subtree: Set<string>, year: number, secretaryIds: string[]): UnitSummary['training'] {
+function training(facts: SummaryFacts, counted: BranchReportDoc[], subtree: Set<string>, year: number, day: string): UnitSummary['training'] {
   const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && subtree.has(c.organiserUnitId));
-  const trainees = new Set(facts.branches.flatMap((b) => (b.training?.trainees ?? []).flatMap((t) => (t.year === year ? [t.memberId] : []))));
-  const trained = secretaryIds.filter((id) => trainees.has(id)).length;
+  const until = trainingDayOf(year, day);
+  const secretaries = new Set(
+    counted
+      .filter((b) => valueOn(b.structure?.residential, day))
+      .flatMap((b) => spellsOf(b.membership?.secretaries).filter((p) => heldInYear(p, year, until)).map((p) => p.value.memberId)),
+  );
+  const trained = new Set(
+    facts.branches.flatMap((b) =>
+      (b.training?.completions ?? []).filter((c) => completedInYear({ ...c, outcome: 'completed', recordedAt: Date.parse(c.recordedAt), cancelled: false }, year, until)).map((c) => c.memberId),
+    ),
+  );
+  const secretariesTrained = [...secretaries].filter((id) => trained.has(id)).length;
   return {
     courses: courses.length,
     participants: courses.reduce((n, c) => n + c.participantIds.length, 0),
-    secretaries: secretaryIds.length,
-    secretariesTrained: trained,
-    rate: secretaryIds.length ? Math.round((trained / secretaryIds.length) * 10_000) / 10_000 : 0,
+    secretaries: secretaries.size,
+    secretariesTrained,
+    rate: trainedRate(secretariesTrained, secretaries.size),
   };
 }

@@ -21,3 +21,12 @@ export function totalOn(deltas: Timeline<number> | undefined, day: string): numb
 /** The day an event took effect: the command's effective date, kept in its metadata. */
 export const effectiveDay = (event: { metadata: { effectiveDate?: string }; recordedAt: string | Date }): string =>
   event.metadata.effectiveDate ?? new Date(event.recordedAt).toISOString().slice(0, 10);
+
+/** The spells of a timeline: each value from its day until (not including) the next change; empty (null) values are gaps. */
+export function spellsOf<T>(timeline: Timeline<T | null> | undefined): Array<{ value: T; startsOn: string; endsOn: string | null }> {
+  const days = Object.keys(timeline ?? {}).sort();
+  return days.flatMap((day, i) => {
+    const value = timeline![day];
+    return value === null || value === undefined ? [] : [{ value, startsOn: day, endsOn: days[i + 1] ?? null }];
+  });
+}

@@ -1,0 +1,16 @@
+import Fastify from 'fastify';
+import { emptyJsonIsNoBody } from './bootstrap';
+
+describe('the JSON parser of every app', () => {
+  it('reads an empty application/json body as no body (the route decides), parses the rest as Fastify does, poisoning refused', async () => {
+    const fastify = Fastify();
+    emptyJsonIsNoBody(fastify);
+    fastify.post('/', async (request) => ({ body: request.body ?? 'none' }));
+    const send = (payload: string) => fastify.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, payload });
+    expect((await send('')).json()).toEqual({ body: 'none' });
+    expect((await send('{"a":1}')).json()).toEqual({ body: { a: 1 } });
+    expect((await send('{"__proto__":{"x":1}}')).statusCode).toBe(400);
+    expect((await send('{')).statusCode).toBe(400);
+    await fastify.close();
+  });
+});
