@@ -122,6 +122,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(accented.body.items.map((m) => m.id)).toEqual([`${run}-dir-2`]);
     const page1 = await get(`/members?branchId=${branchId}&limit=2`);
     expect(page1.body.items).toHaveLength(2);
+    // The cursor names no one (it would travel in URLs, into access logs): sealed, it shows no sort name.
+    expect(Buffer.from(String(page1.body.nextCursor), 'base64url').toString('latin1')).not.toMatch(/huong|duc|lo thi/);
+    expect((await get(`/members?branchId=${branchId}&limit=2&cursor=${Buffer.from('lo thi huong\u0000x').toString('base64url')}`)).status).toBe(400);
     const page2 = await get(`/members?branchId=${branchId}&limit=2&cursor=${page1.body.nextCursor}`);
     expect(page2.body.items).toHaveLength(1);
     expect(page2.body.nextCursor).toBeNull();

@@ -20,6 +20,7 @@ export * from './as-of';
 export * from './clock';
 export * from './fields';
 export * from './paging';
+export * from './sealed-cursors';
 export * from './read-query';
 export * from './relay.module';
 export * from './consumers';

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, FINGERPRINT_SECRET, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -58,7 +58,12 @@ export class MembersController {
     private readonly replica: BranchReplica,
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
-  ) {}
+    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
+  ) {
+    this.cursors = new SealedCursors(secret);
+  }
+
+  private readonly cursors: SealedCursors;
 
   /** Logs that the caller was shown these members' personal data, for the purpose read (purposeOf) before the data. */
   private logRead(req: RegisterRequest, purpose: string | null, endpoint: string, memberIds: string[]) {
@@ -84,11 +89,13 @@ export class MembersController {
     const request = { ...query, branchIds: this.subtree(query, asOf) };
     // asOf folds the log once; a CSV's pages are cut from that fold.
     const then = asOf ? this.listAsOf.matching(request, asOf) : undefined;
-    const page = async (limit: number, cursor: string | undefined) => {
+    const page = async (limit: number, sealed: string | undefined) => {
+      // The cursor names the last member's sort name: sealed for the URL (SealedCursors).
+      const cursor = this.cursors.open(sealed);
       const found = then ? pageOf(await then, { limit, cursor }) : await this.directory.list({ ...request, limit, cursor });
       // Each page's readers logged as it is served (a CSV page by page).
       await this.logRead(req, purpose, 'GET /members', found.items.filter((m) => m.fullName !== null).map((m) => m._id));
-      return found;
+      return { ...found, nextCursor: this.cursors.seal(found.nextCursor) };
     };
     return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, page, MEMBER_CSV_COLUMNS, memberListView);
   }

@@ -1,0 +1,24 @@
+import { SealedCursors } from './sealed-cursors';
+
+describe('sealed list cursors', () => {
+  const cursor = Buffer.from('nguyen thi thuy duong\u0000m-17').toString('base64url');
+
+  it('hide what they carry, differ each time, and open to the cursor sealed, in another instance under the same secret', () => {
+    const [a, b] = [new SealedCursors('a-fingerprint-secret'), new SealedCursors('a-fingerprint-secret')];
+    const sealed = a.seal(cursor)!;
+    expect(Buffer.from(sealed, 'base64url').toString('latin1')).not.toContain('thuy');
+    expect(sealed).not.toContain(cursor);
+    expect(a.seal(cursor)).not.toBe(sealed);
+    expect(b.open(sealed)).toBe(cursor);
+    expect([a.seal(null), a.open(undefined), a.open('')]).toEqual([null, undefined, undefined]);
+  });
+
+  it('refuse an altered cursor, one sealed under another secret, and a plain one (400, rule cursor)', () => {
+    const sealed = new SealedCursors('a-fingerprint-secret').seal(cursor)!;
+    const bytes = Buffer.from(sealed, 'base64url');
+    bytes[bytes.length - 20] ^= 1;
+    const other = new SealedCursors('another-secret-entirely');
+    for (const bad of [bytes.toString('base64url'), cursor, 'not a cursor!', 'AAAA']) expect(() => other.open(bad)).toThrow('cursor');
+    expect(() => other.open(sealed)).toThrow('cursor');
+  });
+});
