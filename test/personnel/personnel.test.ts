@@ -38,7 +38,7 @@ describe('personnel over HTTP on PostgreSQL', () => {
   /** A read of today, after every write so far: the read models are waited for up to the log's head. */
   const fresh = async (path: string) => get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await store.headPosition()}`);
   const orgEvent = (type: string, data: unknown, effectiveDate = '2025-01-01') =>
-    reactions.handle({ eventId: randomUUID(), type, data, metadata: { effectiveDate, reason: 'test', correlationId: randomUUID() } });
+    reactions.handle({ eventId: randomUUID(), type, data, metadata: { actor: 'user:can-bo-huyen', effectiveDate, reason: 'test', correlationId: randomUUID() } });
   /** Established before the members' admission (2020-03-26) and their posts: no post starts before its branch. */
   const establish = (branchId: string) => orgEvent('BranchEstablished', { branchId, parentUnitId: `${run}-u`, name: `Chi đoàn ${branchId}`, area: null, predecessorIds: [] }, '2020-01-01');
   const admit = async (memberId: string, branchId: string, fullName = `Lò Văn ${memberId}`) => {
@@ -167,7 +167,7 @@ describe('personnel over HTTP on PostgreSQL', () => {
       ]);
       const history = await get(`/members/${m}/history`);
       expect(history.body.items.map((e) => e.type)).toEqual(['MemberAdmitted', 'MemberTransferred']);
-      expect(history.body.items[1]).toMatchObject({ actor: 'personnel.org-reactions', effectiveDate: '2025-07-01' });
+      expect(history.body.items[1]).toMatchObject({ actor: 'personnel.org-reactions', onBehalfOf: 'user:can-bo-huyen', effectiveDate: '2025-07-01' });
     }
     // The dissolution of a branch nobody belongs to changes nothing.
     const head = await store.headPosition();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Decider, Evolver, foldRecorded } from './decider';
-import { DecisionRef, DomainEvent, EventToAppend } from './envelope';
+import { DecisionRef, DomainEvent, EventMetadata, EventToAppend } from './envelope';
 import { AppendOptions, CommandRecord, EventStore } from './event-store';
 import { RuleViolation, WrongExpectedRevisionError } from './errors';
 import { EventSchemas } from './upcasting';
@@ -14,6 +14,8 @@ export interface CommandContext {
   effectiveDate?: string;
   correlationId?: string;
   causationId?: string;
+  /** A reaction's: whose change caused it (EventMetadata.onBehalfOf). */
+  onBehalfOf?: string;
   /** A retried command with the same id (from the same caller) appends nothing and gets the first answer. */
   commandId?: string;
   /** Whose id `commandId` is (an Idempotency-Key's sender); absent for the register's own ids. */
@@ -126,6 +128,7 @@ export class CommandHandler {
         effectiveDate: context.effectiveDate ?? this.clock().toISOString().slice(0, 10),
         correlationId: context.correlationId ?? context.commandId ?? this.newId(),
         ...(context.causationId ? { causationId: context.causationId } : {}),
+        ...(context.onBehalfOf ? { onBehalfOf: context.onBehalfOf } : {}),
         ...(context.commandId ? { commandId: context.commandId } : {}),
       },
     };
@@ -162,4 +165,20 @@ function assertSameRequest(record: CommandRecord, context: CommandContext) {
 /** What the store records of a command so that its retry appends nothing: its id, its caller, its fingerprint. */
 export function commandToRecord(context: CommandContext): AppendOptions['command'] {
   return context.commandId ? { commandId: context.commandId, caller: context.caller, fingerprint: context.fingerprint } : undefined;
+}
+
+/**
+ * What a reaction's command carries of the event that caused it: the event's id, its correlation
+ * and decision, and the person behind it (`onBehalfOf`: the causing event's own, else its actor), so
+ * that an auditor sees who started a chain of reactions without following causation ids.
+ */
+export function causedBy(event: { eventId: string; metadata?: Partial<EventMetadata> }): Pick<CommandContext, 'causationId' | 'correlationId' | 'decision' | 'onBehalfOf'> {
+  const m = event.metadata ?? {};
+  const person = m.onBehalfOf ?? m.actor;
+  return {
+    causationId: event.eventId,
+    ...(m.correlationId ? { correlationId: m.correlationId } : {}),
+    ...(m.decision ? { decision: m.decision } : {}),
+    ...(person ? { onBehalfOf: person } : {}),
+  };
 }

@@ -15,6 +15,12 @@ export interface EventMetadata {
   effectiveDate: string;
   correlationId: string;
   causationId?: string;
+  /**
+   * A reaction's events (a member moved by a merger): the person whose change caused them, carried
+   * from the causing event, so that an auditor sees who started it without following causationId.
+   * `actor` stays the service that acted.
+   */
+  onBehalfOf?: string;
   /** The command that produced the event, for idempotent retries. */
   commandId?: string;
 }

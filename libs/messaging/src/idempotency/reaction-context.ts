@@ -1,4 +1,4 @@
-import { CommandContext, RecordedEvent } from '@register/event-sourcing';
+import { causedBy, CommandContext, RecordedEvent } from '@register/event-sourcing';
 
 /**
  * The command context for a reaction of `group` to another service's event. Its command id is
@@ -11,8 +11,6 @@ export function reactionContext(group: string, event: RecordedEvent, reason = `r
     actor: `service:${group}`,
     reason,
     effectiveDate: event.metadata.effectiveDate,
-    correlationId: event.metadata.correlationId,
-    causationId: event.eventId,
-    ...(event.metadata.decision ? { decision: event.metadata.decision } : {}),
+    ...causedBy(event),
   };
 }

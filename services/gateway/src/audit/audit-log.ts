@@ -78,6 +78,7 @@ export function auditView(service: string, e: RecordedEvent) {
     recordedAt: e.recordedAt,
     correlationId: e.metadata.correlationId,
     causationId: e.metadata.causationId ?? null,
+    onBehalfOf: e.metadata.onBehalfOf ?? null,
     data: e.data,
   };
 }

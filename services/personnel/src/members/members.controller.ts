@@ -138,6 +138,7 @@ export class MembersController {
         position: e.position,
         data: e.data,
         actor: e.metadata.actor,
+        onBehalfOf: e.metadata.onBehalfOf ?? null,
         reason: e.metadata.reason,
         decision: e.metadata.decision ?? null,
         effectiveDate: e.metadata.effectiveDate,

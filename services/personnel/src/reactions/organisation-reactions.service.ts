@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandContext, CommandHandler, CommandResult, ConflictError, RuleViolation } from '@register/event-sourcing';
+import { causedBy, CommandContext, CommandHandler, CommandResult, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { branchOfficersStream, memberStream } from '@register/contracts';
 import { statusDecider } from '../members/change-status';
 import { transferDecider } from '../members/transfer-member';
@@ -58,10 +58,8 @@ export class OrganisationReactions {
     const context: CommandContext = {
       actor: REACTIONS_ACTOR,
       reason: `${fact.type} ${fact.eventId}${fact.metadata.reason ? `: ${fact.metadata.reason}` : ''}`,
-      ...(fact.metadata.decision ? { decision: fact.metadata.decision } : {}),
       effectiveDate: fact.metadata.effectiveDate,
-      ...(fact.metadata.correlationId ? { correlationId: fact.metadata.correlationId } : {}),
-      causationId: fact.eventId,
+      ...causedBy(fact),
       commandId: planned.commandId,
     };
     if (planned.aggregate === 'branch-officers') return this.handler.handle(departureDecider, branchOfficersStream(planned.branchId), planned.command, context);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandContext, CommandHandler, ConflictError, EventStore, RuleViolation } from '@register/event-sourcing';
+import { causedBy, CommandContext, CommandHandler, ConflictError, EventMetadata, EventStore, RuleViolation } from '@register/event-sourcing';
 import { AssignmentEndCause, mentorAssignmentStream, OrganisationEvent } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
 import { TRAINING_COMMANDS, TRAINING_STORE } from '../application/tokens';
@@ -52,14 +52,12 @@ export class TrainingReactions {
   }
 
   private end(assignmentId: string, endsOn: string, cause: AssignmentEndCause, event: FactEvent & { eventId: string }) {
-    const meta = (event.metadata ?? {}) as { reason?: string; decision?: CommandContext['decision']; correlationId?: string };
+    const meta = (event.metadata ?? {}) as { reason?: string };
     const context: CommandContext = {
       actor: REACTIONS_ACTOR,
       reason: `${event.type} ${event.eventId}${meta.reason ? `: ${meta.reason}` : ''}`,
-      ...(meta.decision ? { decision: meta.decision } : {}),
       effectiveDate: endsOn,
-      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
-      causationId: event.eventId,
+      ...causedBy(event as { eventId: string; metadata?: Partial<EventMetadata> }),
       commandId: `${event.eventId}:${assignmentId}`,
     };
     return this.handler.handle(endingDecider, mentorAssignmentStream(assignmentId), { type: 'EndAssignment', assignmentId, endsOn, cause, ifActive: true }, context);
