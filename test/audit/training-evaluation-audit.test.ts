@@ -22,7 +22,7 @@ describe('the audit log covers training and evaluation (embedded gateway)', () =
     const member = await admin.post('/members', { id: 'm-1', branchId: 'b-1', fullName: 'Vi Thị Hoa Ban', dateOfBirth: '2001-02-03', gender: 'female', admittedOn: '2022-03-26', ...why('kết nạp', '2022-03-26') });
     expect(member.status).toBe(201);
     await gw.syncTraining();
-    const course = await admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp bồi dưỡng bí thư', kind: 'skills', topics: [], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
+    const course = await admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp bồi dưỡng bí thư', kind: 'skills', topics: [{ title: 'Nghiệp vụ công tác Đoàn' }], startsOn: '2025-05-10', endsOn: '2025-05-11', ...why() });
     expect(course.status).toBe(201);
     courseId = course.body.id;
     expect((await admin.post(`/training-courses/${courseId}/enrolments`, { memberIds: ['m-1'], ...why() })).status).toBe(201);

@@ -5,15 +5,20 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
   with 400 (`beyond-log-head`) at once, so drawn positions above the head of the seeded register
   are lowered to it (SCHEMATHESIS_LOG_HEAD).
 - `cursor` is a `nextCursor` the API gave; a drawn one is not (400 `cursor`): it is left out.
+- No string of a body holds the NUL character (400 `no-nul-character`, every route, as the
+  document's description says): the coverage phase draws some despite `allow-x00 = false`.
 - Rules across query parameters: `GET /members` takes `branchId` or `unitId`, not both (400
   `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`);
-  `knownAt` reads a day, not beside an instant `asOf` (400 `known-at-with-instant`).
+  `knownAt` reads a day, not beside an instant `asOf` (400 `known-at-with-instant`); an export's
+  `toPosition` is not before its `fromPosition` (400 `from-after-to`).
 - A member import's `file` is a spreadsheet whose first row names the columns: a drawn one is
   replaced by a header-only CSV, imported as a dry run.
 - Rules across body fields: a rating's `grade` is one of its `scale`'s grades (400
   `grade-in-scale`), alone or as an item of a batch; a unit merger into a new unit names two sources or more (400
   `merge-needs-two-sources`), describes the new unit whole (name, kind, parentId), and is not
-  a merger of a unit into itself (400 `merge-into-itself`).
+  a merger of a unit into itself (400 `merge-into-itself`); a course's completion names each member
+  once in `results`, and a competition's results each member once in `awards` (400 `arrayUnique`:
+  uniqueness by one field of the items, which `uniqueItems` cannot say).
 """
 
 import os
@@ -51,6 +56,10 @@ def _keep_to_the_words(query):
         query.pop("afterPosition")
     if query.get("knownAt") and "T" in str(query.get("asOf", "")):
         query.pop("knownAt")
+    # An export's range runs forwards: toPosition not before fromPosition (400 `from-after-to`).
+    span = (_position(query.get("fromPosition")), _position(query.get("toPosition")))
+    if None not in span and span[1] < span[0]:
+        query["fromPosition"], query["toPosition"] = query["toPosition"], query["fromPosition"]
     return query
 
 
@@ -78,7 +87,7 @@ def before_call(context, case, kwargs):
         if isinstance(kwargs.get("headers"), dict):
             _keep_headers_to_the_words(case.path, case.body, kwargs["headers"])
     if isinstance(case.body, dict) and _positive(case):
-        case.body = _keep_body_to_the_words(case.path, dict(case.body))
+        case.body = _keep_body_to_the_words(case.path, _without_nul(dict(case.body)))
 
 
 GRADES = {
@@ -101,6 +110,9 @@ def _keep_body_to_the_words(path, body):
         for item in body["ratings"]:
             if isinstance(item, dict) and item.get("scale") in GRADES and item.get("grade") not in GRADES[item["scale"]]:
                 item["grade"] = GRADES[item["scale"]][0]
+    for key, route in (("results", "/completion"), ("awards", "/results")):
+        if path.endswith(route) and isinstance(body.get(key), list):
+            body[key] = _each_member_once(body[key])
     into = body.get("into")
     if path.endswith("/unit-mergers") and isinstance(into, dict) and "name" in into and "unitId" not in into:
         # A new unit is described whole: its kind and its parent, beside its name.
@@ -115,3 +127,28 @@ def _keep_body_to_the_words(path, body):
         body["sourceUnitIds"] = [*sources, "tw-source-2"] if sources else ["tw-source-1", "tw-source-2"]
     return body
 
+
+
+def _each_member_once(items):
+    """The items with the first of each memberId kept (items without a string memberId stay as drawn)."""
+    seen = set()
+    kept = []
+    for item in items:
+        member = item.get("memberId") if isinstance(item, dict) else None
+        if isinstance(member, str):
+            if member in seen:
+                continue
+            seen.add(member)
+        kept.append(item)
+    return kept
+
+
+def _without_nul(value):
+    """The body with every NUL taken out of its strings and keys."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, wantsCsv } from '@register/service-kit';
+import { AuditableLog, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { AUDITED_ENTITY_TYPES, concerns, streamsOf } from './entity-references';
@@ -99,7 +99,13 @@ export class AuditController {
  * running (a distributed register without training, say) leaves the other logs readable.
  */
 async function reachable(logs: Array<[string, AuditableLog]>) {
-  const probed = await Promise.all(logs.map(async ([service, log]) => ({ service, log, answers: await log.headPosition().then(() => true, () => false) })));
+  // A log that refuses the request itself (a 4xx: an X-Purpose too long, say) answers: the refusal is the caller's to see.
+  const answered = (error: unknown) => {
+    const status = (error as { getStatus?: () => number }).getStatus?.();
+    if (error instanceof ValidationFailed || (status !== undefined && status < 500)) throw error;
+    return false;
+  };
+  const probed = await Promise.all(logs.map(async ([service, log]) => ({ service, log, answers: await log.headPosition().then(() => true, answered) })));
   return {
     logs: probed.filter((p) => p.answers).map((p) => [p.service, p.log] as [string, AuditableLog]),
     unavailable: probed.filter((p) => !p.answers).map((p) => p.service),

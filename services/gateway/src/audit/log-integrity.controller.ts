@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@register/auth';
 import { ndjson, ProblemResponses, RegisterRequest } from '@register/service-kit';
 import { LogIntegrities } from './log-integrities';
@@ -21,6 +21,8 @@ export class LogIntegrityController {
   @Post('verifications')
   @HttpCode(200)
   @ProblemResponses(415, 503)
+  // No input is required: an empty POST checks every log, as `{}` does.
+  @ApiBody({ type: VerificationRequest, required: false })
   @ApiOperation({ summary: 'Checks every log from its first event to its head: each event\'s hash, the chain\'s order and completeness, and each signed checkpoint; names the position and kind of each problem' })
   async verify(@Body() body: VerificationRequest, @Req() request: RegisterRequest) {
     const ports = this.integrities.all(callerOf(request)).filter(([service]) => !body?.services || body.services.includes(service as never));

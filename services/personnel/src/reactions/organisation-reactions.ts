@@ -9,7 +9,7 @@ export interface OrganisationFact {
   eventId: string;
   type: string;
   data: unknown;
-  metadata: { effectiveDate: string; reason?: string; decision?: DecisionRef; correlationId?: string };
+  metadata: { effectiveDate: string; reason?: string; decision?: DecisionRef; correlationId?: string; actor?: string; onBehalfOf?: string };
 }
 
 /** What the reactions need to know of the people of a branch (personnel's own projection). */
