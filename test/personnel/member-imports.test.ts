@@ -122,6 +122,19 @@ describe('member imports (embedded, through the gateway)', () => {
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
   });
 
+  it('one national ID number is one member: a second row with it, or a number a member holds, is refused in the dry run and the real run alike', async () => {
+    const person = (n: number, branch: string, nationalId: string) => ({ ...applicant(5000 + n, branch), nationalId });
+    const file = (list: Array<ReturnType<typeof person>>) =>
+      Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch,nationalId\r\n${list.map((r) => [r.fullName, r.dateOfBirth, r.gender, r.admittedOn, r.branch, r.nationalId].join(',')).join('\r\n')}\r\n`);
+    const held = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/members`, headers: officer, payload: { branchId: 'b-2', fullName: 'Lò Văn Có Số', dateOfBirth: '2000-01-02', gender: 'male', admittedOn: '2020-03-26', nationalId: '038200000004', reason: 'kết nạp' } });
+    expect(held.status).toBe(201);
+    const rows = file([person(1, 'b-1', '038200000001'), person(2, 'b-2', '038200000001'), person(3, 'b-1', '038200000004'), person(4, 'b-2', '038200000005')]);
+    const verdicts = (r: Reply) => (r.body.rows as Array<{ row: number; verdict: string; rule?: string }>).map((v) => [v.row, v.verdict, v.rule ?? null]);
+    const expected = (admitted: string) => [[2, admitted, null], [3, 'refused', 'national-id-taken'], [4, 'refused', 'national-id-taken'], [5, admitted, null]];
+    expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'thử', dryRun: 'true' })))).toEqual(expected('valid'));
+    expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' })))).toEqual(expected('admitted'));
+  });
+
   it('an officer imports only into their own subtree, and reads only imports of it', async () => {
     const other = await gw.bearer({ sub: 'th-officer', roles: ['unit-officer'], scopeUnitId: 'th' });
     await refusedUnchanged(gw, 403, () => upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'ngoài phạm vi' }, other, 'qp'));

@@ -10,7 +10,7 @@ import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { memberAggregate } from '../domain/member';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
-import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.handler';
+import { admissionCommand, AdmitMemberHandler, nationalIdTaken } from '../members/admit-member.handler';
 import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, foldName } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
@@ -185,7 +185,12 @@ export class MemberImports {
     const key = JSON.stringify([checked.branchId, foldName(checked.fullName), checked.dateOfBirth]);
     const twin = seen.get(key);
     if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth, branch) as row ${twin}`);
+    // One national ID number is one person, in any branch: a second row with it is refused, not raced (rows run in parallel).
+    const number = checked.nationalId ? JSON.stringify(['national-id', checked.nationalId]) : undefined;
+    const holderRow = number === undefined ? undefined : seen.get(number);
+    if (holderRow !== undefined) return refused(row.row, checked.fullName, 'national-id-taken', `the same national ID number (nationalId) as row ${holderRow}`);
     seen.set(key, row.row);
+    if (number !== undefined) seen.set(number, row.row);
     // The same file again names the same commands, and so the same members: none is admitted twice.
     const context: CommandContext = { ...base, commandId: `member-import:${job.fileSha256}:${row.row}`, caller: 'member-imports', fingerprint: `${job.fileSha256}:${row.row}` };
     const command = admissionCommand(checked, newEntityId(context), this.personnel.branchStatus(checked.branchId), context);
@@ -200,6 +205,8 @@ export class MemberImports {
     if (namesake !== undefined) return refused(row, command.personal.fullName, 'possible-duplicate', `branch ${command.branchId} already has a member with this name and date of birth (${namesake})`);
     try {
       if (job.dryRun) {
+        // As the real run will find it: a number another member holds (the real run refuses it in the admission's turn).
+        if (this.admissions.holderOfNationalId(command) !== undefined) throw nationalIdTaken();
         decideAdmission(command, memberAggregate.initialState());
         return admitted('valid');
       }

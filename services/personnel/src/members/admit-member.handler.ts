@@ -70,7 +70,7 @@ export class AdmitMemberHandler {
    * branch, so a namesake's `namesake: true` does not pass it. (Two admissions with one number in
    * two branches at the same moment take different turns: the window of one append, as above.)
    */
-  private holderOfNationalId(c: AdmitMember): string | undefined {
+  holderOfNationalId(c: AdmitMember): string | undefined {
     const id = c.personal.nationalId;
     const holder = id ? this.directory.namesakes.holderOf(id) : undefined;
     return holder === c.memberId ? undefined : holder;
@@ -120,7 +120,7 @@ export class AdmitMemberHandler {
 }
 
 /** The holder is not named: the caller may not be allowed to see a member of another branch. */
-function nationalIdTaken(): ConflictError {
+export function nationalIdTaken(): ConflictError {
   return new ConflictError('national-id-taken', 'another member of the register has this national ID number (nationalId): the applicant is most likely a member already');
 }
 
