@@ -9,9 +9,13 @@ const SOURCE_NAMES: Record<string, string> = {
   'public-body-cadre': 'Viên chức', 'commune-police': 'Công an xã', militia: 'Dân quân', 'business-member': 'Đoàn viên doanh nghiệp',
   'commune-administrative-branch': 'Chi đoàn khối hành chính xã', other: 'Khác',
 };
-const GRADE_NAMES: Record<string, string> = {
-  excellent: 'Xuất sắc', strong: 'Vững mạnh', good: 'Khá', average: 'Trung bình', weak: 'Yếu', completed: 'Hoàn thành', 'not-completed': 'Không hoàn thành',
+/** Each scale's own words: `good` is "Khá" on the classic scales and "Hoàn thành tốt nhiệm vụ" on the four-level one. */
+const GRADE_NAMES: Record<string, Record<string, string>> = {
+  'four-level': { excellent: 'Hoàn thành xuất sắc nhiệm vụ', good: 'Hoàn thành tốt nhiệm vụ', completed: 'Hoàn thành nhiệm vụ', 'not-completed': 'Không hoàn thành nhiệm vụ' },
+  'branch-classic': { strong: 'Vững mạnh', good: 'Khá', average: 'Trung bình', weak: 'Yếu' },
+  'member-classic': { excellent: 'Xuất sắc', good: 'Khá', average: 'Trung bình', weak: 'Yếu' },
 };
+export const gradeName = (scale: string, grade: string): string => GRADE_NAMES[scale]?.[grade] ?? grade;
 const SCALE_NAMES: Record<string, string> = { 'four-level': 'Bốn mức', 'branch-classic': 'Chi đoàn (trước 2023)', 'member-classic': 'Đoàn viên (trước 2023)' };
 
 /** One section: a sheet with its Vietnamese headers and its rows. */
@@ -22,7 +26,7 @@ const figures = (rows: Array<[string, string, number]>) => ({ headers: ['Chỉ t
 
 function ratingRows(subject: string, counts: GradeCounts): Array<Array<string | number>> {
   return Object.entries(counts).flatMap(([scale, grades]) =>
-    Object.entries(grades).map(([grade, n]) => [subject, SCALE_NAMES[scale] ?? scale, scale, GRADE_NAMES[grade] ?? grade, grade, n]),
+    Object.entries(grades).map(([grade, n]) => [subject, SCALE_NAMES[scale] ?? scale, scale, gradeName(scale, grade), grade, n]),
   );
 }
 
