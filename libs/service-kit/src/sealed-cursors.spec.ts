@@ -1,4 +1,4 @@
-import { SealedCursors } from './sealed-cursors';
+import { SealedCursors, sealedPages } from './sealed-cursors';
 
 describe('sealed list cursors', () => {
   const cursor = Buffer.from('nguyen thi thuy duong\u0000m-17').toString('base64url');
@@ -20,5 +20,16 @@ describe('sealed list cursors', () => {
     const other = new SealedCursors('another-secret-entirely');
     for (const bad of [bytes.toString('base64url'), cursor, 'not a cursor!', 'AAAA']) expect(() => other.open(bad)).toThrow('cursor');
     expect(() => other.open(sealed)).toThrow('cursor');
+  });
+
+  it('seal the pages of a list: the reader sees its own cursors, the caller sealed ones, and a made-up one is refused', async () => {
+    const cursors = new SealedCursors('a-fingerprint-secret');
+    const seen: Array<string | undefined> = [];
+    const read = sealedPages(cursors, async (limit, cursor) => (seen.push(cursor), { items: [cursor ?? 'first'], nextCursor: cursor ? null : 'm-2' }));
+    const first = await read(1, undefined);
+    expect(first.nextCursor).not.toBe('m-2');
+    expect(await read(1, first.nextCursor!)).toEqual({ items: ['m-2'], nextCursor: null });
+    expect(seen).toEqual([undefined, 'm-2']);
+    await expect(read(1, Buffer.from('m-2').toString('base64url'))).rejects.toThrow('cursor');
   });
 });

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import type { Page } from './paging';
 import { ValidationFailed } from './problem-details';
 
 const IV = 12;
@@ -39,4 +40,12 @@ export class SealedCursors {
       throw refused();
     }
   }
+}
+
+/** A list's page reader with sealed cursors: the cursor given is opened before the page is read, the next one sealed. */
+export function sealedPages<T>(cursors: SealedCursors, fetchPage: (limit: number, cursor: string | undefined) => Promise<Page<T>>) {
+  return async (limit: number, sealed: string | undefined): Promise<Page<T>> => {
+    const page = await fetchPage(limit, cursors.open(sealed));
+    return { ...page, nextCursor: cursors.seal(page.nextCursor) };
+  };
 }

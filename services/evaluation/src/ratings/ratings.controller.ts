@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { AsOf, Command, listAnswer, ParseIdPipe, ValidationFailed } from '@register/service-kit';
+import { AsOf, Command, FINGERPRINT_SECRET, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -22,7 +22,13 @@ export class RatingsController {
     private readonly reads: RatingReads,
     private readonly replica: SubjectsReplica,
     private readonly evaluation: EvaluationService,
-  ) {}
+    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
+  ) {
+    this.cursors = new SealedCursors(secret);
+  }
+
+  /** A cursor the API did not give is refused (400), and what it names stays out of URLs. */
+  private readonly cursors: SealedCursors;
 
   @Post()
   @ApiOperation({
@@ -40,7 +46,8 @@ export class RatingsController {
     const { unitId, year, subjectType, grade, stage, limit, cursor, minPosition } = query;
     const asOf = this.evaluation.asOf(query);
     // As CSV without a limit, the whole list page after page (service-kit's listAnswer).
-    return listAnswer({ accept, limit, cursor }, reply, (size, after) => this.reads.list({ unitId, year, subjectType, grade, stage }, { limit: size, cursor: after, minPosition }, asOf), CSV_COLUMNS);
+    const page = sealedPages(this.cursors, (size, after) => this.reads.list({ unitId, year, subjectType, grade, stage }, { limit: size, cursor: after, minPosition }, asOf));
+    return listAnswer({ accept, limit, cursor }, reply, page, CSV_COLUMNS);
   }
 
   @Get(':subjectType/:subjectId')

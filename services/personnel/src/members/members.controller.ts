@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, FINGERPRINT_SECRET, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, FINGERPRINT_SECRET, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -89,14 +89,13 @@ export class MembersController {
     const request = { ...query, branchIds: this.subtree(query, asOf) };
     // asOf folds the log once; a CSV's pages are cut from that fold.
     const then = asOf ? this.listAsOf.matching(request, asOf) : undefined;
-    const page = async (limit: number, sealed: string | undefined) => {
-      // The cursor names the last member's sort name: sealed for the URL (SealedCursors).
-      const cursor = this.cursors.open(sealed);
+    // The cursor names the last member's sort name: sealed for the URL (SealedCursors).
+    const page = sealedPages(this.cursors, async (limit: number, cursor: string | undefined) => {
       const found = then ? pageOf(await then, { limit, cursor }) : await this.directory.list({ ...request, limit, cursor });
       // Each page's readers logged as it is served (a CSV page by page).
       await this.logRead(req, purpose, 'GET /members', found.items.filter((m) => m.fullName !== null).map((m) => m._id));
-      return { ...found, nextCursor: this.cursors.seal(found.nextCursor) };
-    };
+      return found;
+    });
     return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, page, MEMBER_CSV_COLUMNS, memberListView);
   }
 

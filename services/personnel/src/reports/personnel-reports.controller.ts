@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Clock, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { Clock, csvAnswer, CsvColumn, FINGERPRINT_SECRET, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
@@ -20,11 +20,12 @@ const UNASSIGNED_CSV_COLUMNS = ['id', 'lastBranchId', 'fullName'];
 /**
  * A report's rows as api.md's lists: `{ items, nextCursor }` for `limit` and `cursor`, CSV for
  * `Accept: text/csv`. The rows are few (a district's vacancies, a branch's members away) and read
- * whole; they are paged in the order of `keyOf`, which the cursor names.
+ * whole; they are paged in the order of `keyOf`, which the cursor names, sealed (a member's id or a
+ * day is no one's business in a URL, and a cursor the API did not give is refused).
  */
-function reportList<T>(req: RegisterRequest, query: PagedQuery, reply: Reply, rows: T[], keyOf: (row: T) => string, columns: CsvColumn<T>[]) {
+function reportList<T>(cursors: SealedCursors, req: RegisterRequest, query: PagedQuery, reply: Reply, rows: T[], keyOf: (row: T) => string, columns: CsvColumn<T>[]) {
   const sorted = [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, async (limit, cursor) => paginate(sorted, keyOf, limit, cursor), columns);
+  return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, sealedPages(cursors, async (limit, cursor) => paginate(sorted, keyOf, limit, cursor)), columns);
 }
 
 const dateParam = (value: string | undefined, field: string, today: string) => {
@@ -68,7 +69,12 @@ export class PersonnelReportsController {
     private readonly replica: BranchReplica,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
     private readonly clock: Clock,
-  ) {}
+    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
+  ) {
+    this.cursors = new SealedCursors(secret);
+  }
+
+  private readonly cursors: SealedCursors;
 
   /** The member lists show names: every read of them is logged, as the members' endpoints do. */
   private async logRead(req: RegisterRequest, purpose: string | null, endpoint: string, members: Array<{ _id: string; fullName: string | null }>) {
@@ -81,14 +87,14 @@ export class PersonnelReportsController {
   @ApiOperation({ summary: 'Open branches without a secretary, and since when' })
   async vacancies(@Query() query: PagedQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const items = await this.posts.vacancies(this.replica.active(), query.minPosition);
-    return reportList(req, query, reply, items, (v) => `${v.vacantSince ?? ''}\u0000${v.branchId}`, VACANCY_CSV_COLUMNS);
+    return reportList(this.cursors, req, query, reply, items, (v) => `${v.vacantSince ?? ''}\u0000${v.branchId}`, VACANCY_CSV_COLUMNS);
   }
 
   @Get('overdue-interim-officers')
   @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
   async overdue(@Query() query: OverdueQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const items = await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition);
-    return reportList(req, query, reply, items, (p) => `${p.congressDeadline ?? ''}\u0000${p.branchId}\u0000${p.role}\u0000${p.memberId}`, OVERDUE_CSV_COLUMNS);
+    return reportList(this.cursors, req, query, reply, items, (p) => `${p.congressDeadline ?? ''}\u0000${p.branchId}\u0000${p.role}\u0000${p.memberId}`, OVERDUE_CSV_COLUMNS);
   }
 
   @Get('secretaries-by-source')
@@ -107,7 +113,7 @@ export class PersonnelReportsController {
     const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/members-away', items);
     const rows = items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName }));
-    return reportList(req, query, reply, rows, (m) => m.id, AWAY_CSV_COLUMNS);
+    return reportList(this.cursors, req, query, reply, rows, (m) => m.id, AWAY_CSV_COLUMNS);
   }
 
   @Get('unassigned-members')
@@ -118,6 +124,6 @@ export class PersonnelReportsController {
     const items = await this.members.withStatus(['unassigned'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/unassigned-members', items);
     const rows = items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName }));
-    return reportList(req, query, reply, rows, (m) => m.id, UNASSIGNED_CSV_COLUMNS);
+    return reportList(this.cursors, req, query, reply, rows, (m) => m.id, UNASSIGNED_CSV_COLUMNS);
   }
 }
