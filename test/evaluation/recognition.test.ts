@@ -53,6 +53,8 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     const csv = await officer.get('/commendations?unitId=xa-1', { accept: 'text/csv' });
     expect(csv.raw.startsWith('\ufeffid,subjectType')).toBe(true);
     expect(csv.raw).toContain(`${contest}:cm-1,Giải nhất,`);
+    // A cursor is one the API gave: a made-up one is refused, for commendations as for support visits.
+    for (const list of ['/commendations', '/support-visits']) expect((await officer.get(`${list}?unitId=xa-1&cursor=${Buffer.from('foo').toString('base64url')}`)).status).toBe(400);
   });
 
   it("refuses citing another member's award, an award on another occasion, and an award evaluation has not heard of; nothing appended", async () => {

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Optional, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commendationStream } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId } from '@register/service-kit';
+import { Command, FINGERPRINT_SECRET, newEntityId, SealedCursors } from '@register/service-kit';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
 import { AwardsReplica } from '../application/awards-replica';
 import { EvaluationService } from '../application/evaluation.service';
@@ -24,7 +24,13 @@ export class CommendationsController {
     private readonly replica: SubjectsReplica,
     private readonly awards: AwardsReplica,
     private readonly reads: RecognitionReads,
-  ) {}
+    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
+  ) {
+    this.cursors = new SealedCursors(secret);
+  }
+
+  /** A cursor the API did not give is refused (400), as on the other lists. */
+  private readonly cursors: SealedCursors;
 
   @Post()
   @ApiOperation({
@@ -46,7 +52,8 @@ export class CommendationsController {
   @ApiOperation({ summary: "Commendations by unitId (the subjects in its subtree), year, subjectType, subjectId; paged; also text/csv" })
   async list(@Query() query: CommendationListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const { unitId, year, subjectType, subjectId, limit, cursor, minPosition } = query;
-    const page = await this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit, cursor, minPosition });
+    const found = await this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit, cursor: this.cursors.open(cursor), minPosition });
+    const page = { ...found, nextCursor: this.cursors.seal(found.nextCursor) };
     if (!wantsCsv(accept)) return page;
     reply.header('content-type', CSV_TYPE);
     return toCsv(CSV_COLUMNS, page.items);
