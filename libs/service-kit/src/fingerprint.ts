@@ -3,6 +3,7 @@ import { CallHandler, DynamicModule, ExecutionContext, Inject, Injectable, Modul
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { keptSecret } from '@register/auth';
 import { RegisterConfig } from './config';
+import { SealedCursors } from './sealed-cursors';
 
 /**
  * Fingerprints of requests sent with an Idempotency-Key are kept beside the command, so that the
@@ -53,9 +54,11 @@ export class FingerprintModule {
     return {
       module: FingerprintModule,
       global: true,
-      exports: [FINGERPRINT_SECRET],
+      exports: [FINGERPRINT_SECRET, SealedCursors],
       providers: [
         { provide: FINGERPRINT_SECRET, useFactory: () => fingerprintSecret(config) },
+        // List cursors sealed under a key drawn from the same secret: the same in every process.
+        { provide: SealedCursors, useFactory: (secret: string) => new SealedCursors(secret), inject: [FINGERPRINT_SECRET] },
         { provide: APP_INTERCEPTOR, useClass: FingerprintSecretInterceptor },
       ],
     };

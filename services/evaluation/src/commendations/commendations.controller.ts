@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Inject, Optional, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commendationStream } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { Command, FINGERPRINT_SECRET, newEntityId, SealedCursors } from '@register/service-kit';
+import { Command, newEntityId, SealedCursors } from '@register/service-kit';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
 import { AwardsReplica } from '../application/awards-replica';
 import { EvaluationService } from '../application/evaluation.service';
@@ -24,13 +24,8 @@ export class CommendationsController {
     private readonly replica: SubjectsReplica,
     private readonly awards: AwardsReplica,
     private readonly reads: RecognitionReads,
-    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
-  ) {
-    this.cursors = new SealedCursors(secret);
-  }
-
-  /** A cursor the API did not give is refused (400), as on the other lists. */
-  private readonly cursors: SealedCursors;
+    private readonly cursors: SealedCursors,
+  ) {}
 
   @Post()
   @ApiOperation({

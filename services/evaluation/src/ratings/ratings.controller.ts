@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { AsOf, Command, FINGERPRINT_SECRET, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
+import { AsOf, Command, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -22,13 +22,8 @@ export class RatingsController {
     private readonly reads: RatingReads,
     private readonly replica: SubjectsReplica,
     private readonly evaluation: EvaluationService,
-    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
-  ) {
-    this.cursors = new SealedCursors(secret);
-  }
-
-  /** A cursor the API did not give is refused (400), and what it names stays out of URLs. */
-  private readonly cursors: SealedCursors;
+    private readonly cursors: SealedCursors,
+  ) {}
 
   @Post()
   @ApiOperation({

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Inject, Optional, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { supportVisitStream } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
-import { Command, FINGERPRINT_SECRET, newEntityId, SealedCursors } from '@register/service-kit';
+import { Command, newEntityId, SealedCursors } from '@register/service-kit';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
 import { EvaluationService } from '../application/evaluation.service';
 import { RecognitionReads } from '../application/recognition-reads';
@@ -21,13 +21,8 @@ export class SupportVisitsController {
     private readonly evaluation: EvaluationService,
     private readonly replica: SubjectsReplica,
     private readonly reads: RecognitionReads,
-    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
-  ) {
-    this.cursors = new SealedCursors(secret);
-  }
-
-  /** A cursor the API did not give is refused (400), as on the other lists. */
-  private readonly cursors: SealedCursors;
+    private readonly cursors: SealedCursors,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day) or visitor-not-above, 409 already-recorded' })

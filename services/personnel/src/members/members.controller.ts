@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Inject, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, FINGERPRINT_SECRET, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -58,12 +58,8 @@ export class MembersController {
     private readonly replica: BranchReplica,
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
-    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
-  ) {
-    this.cursors = new SealedCursors(secret);
-  }
-
-  private readonly cursors: SealedCursors;
+    private readonly cursors: SealedCursors,
+  ) {}
 
   /** Logs that the caller was shown these members' personal data, for the purpose read (purposeOf) before the data. */
   private logRead(req: RegisterRequest, purpose: string | null, endpoint: string, memberIds: string[]) {

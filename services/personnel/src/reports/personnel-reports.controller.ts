@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Optional, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Clock, csvAnswer, CsvColumn, FINGERPRINT_SECRET, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { Clock, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
@@ -69,12 +69,8 @@ export class PersonnelReportsController {
     private readonly replica: BranchReplica,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
     private readonly clock: Clock,
-    @Optional() @Inject(FINGERPRINT_SECRET) secret?: string,
-  ) {
-    this.cursors = new SealedCursors(secret);
-  }
-
-  private readonly cursors: SealedCursors;
+    private readonly cursors: SealedCursors,
+  ) {}
 
   /** The member lists show names: every read of them is logged, as the members' endpoints do. */
   private async logRead(req: RegisterRequest, purpose: string | null, endpoint: string, members: Array<{ _id: string; fullName: string | null }>) {
