@@ -46,6 +46,7 @@ function overHttp(dataDir: string): Register & { get(path: string): Promise<stri
     },
     bearer,
     events: async () => 0,
+    settled: async () => undefined,
     close: async () => undefined,
     async get(path) {
       const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: await bearer('sigkill-reader'), 'x-purpose': 'snapshot test' } });

@@ -6,7 +6,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mintToken } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { API_PREFIX, connectConsumers, createHttpApp, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { API_PREFIX, connectConsumers, createHttpApp, EmbeddedSnapshots, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
@@ -29,6 +29,8 @@ export interface Register {
   bearer(sub: string): Promise<string>;
   /** Events in every service's log. */
   events(): Promise<number>;
+  /** Resolves once every relay has published its log's head and the bus's consumers have handled it (reactions included). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export async function openEmbedded(dataDir: string, title = 'scale'): Promise<Em
     },
     bearer: async (sub) => `Bearer ${await mintToken(auth.localSecret!, { sub, roles: ['central-admin'] })}`,
     events: async () => (await Promise.all(stores.map((s) => s.headPosition()))).reduce((a, b) => a + b, 0),
+    settled: async () => {
+      while (!(await app.get(EmbeddedSnapshots).relaysCaughtUp())) await new Promise((resolve) => setTimeout(resolve, 10));
+    },
     close: () => app.close(),
   };
 }

@@ -87,6 +87,8 @@ export async function loadProvince(register: Register, options: LoadOptions): Pr
     bar?.update(done, progress(done));
   }
   bar?.stop();
+  // The reactions to the last commands (members moved by a merger...) are part of the load.
+  await register.settled();
   result.seconds = (performance.now() - t0) / 1000;
   result.eventsAfter = await register.events();
   result.done = done;

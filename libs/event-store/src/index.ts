@@ -1,6 +1,7 @@
 export * from './sql-event-store';
 export * from './postgres';
 export * from './pglite';
+export { pgliteThreadClient } from './pglite-thread';
 export * from './pglite-template';
 export * from './eventstoredb';
 export { APPEND_LOCK_KEY } from './sql-schema';

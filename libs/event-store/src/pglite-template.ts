@@ -14,13 +14,26 @@ export const PGLITE_TEMPLATE_ENV = 'REGISTER_PGLITE_TEMPLATE';
 const DUMP = 'datadir.tar';
 const FOLDER = 'datadir';
 
+/** How to open PGlite: on a data folder, in memory from a dump, or in memory from initdb. */
+export interface PgliteOpening {
+  dataDir?: string;
+  dump?: Uint8Array;
+}
+
 /** Opens PGlite on `dataDir` (or in memory), from the template when one is named and the folder is new. */
 export async function createPglite(dataDir?: string): Promise<PGlite> {
+  const opening = pgliteOpening(dataDir);
+  if (opening.dataDir) return PGlite.create(opening.dataDir);
+  return opening.dump ? PGlite.create({ loadDataDir: new Blob([opening.dump]) }) : PGlite.create();
+}
+
+/** What createPglite opens, the template's copy made (a new folder) or read (in memory). */
+export function pgliteOpening(dataDir?: string): PgliteOpening {
   const template = process.env[PGLITE_TEMPLATE_ENV];
-  if (!template || !existsSync(join(template, DUMP))) return dataDir ? PGlite.create(dataDir) : PGlite.create();
-  if (!dataDir) return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, DUMP))]) });
+  if (!template || !existsSync(join(template, DUMP))) return { dataDir };
+  if (!dataDir) return { dump: readFileSync(join(template, DUMP)) };
   if (isEmptyFolder(dataDir)) cpSync(join(template, FOLDER), dataDir, { recursive: true });
-  return PGlite.create(dataDir);
+  return { dataDir };
 }
 
 /** Makes the template under `folder` once: a closed, freshly initialised data folder and its dump. */

@@ -25,6 +25,11 @@ export interface SqlClient {
    * their dead rows unless the stores do (LogStatistics, SqlSnapshotStore.save).
    */
   noAutovacuum?: boolean;
+  /**
+   * True when a page of the log is better read as one JSON text built by the database (PGlite, in
+   * thread or not: one string crosses to JavaScript or between threads, not a row object per event).
+   */
+  pagesAsJson?: boolean;
   /** Pages of `<schema>.events` read ahead on another thread (node-postgres: its own connection); absent on PGlite. */
   readAhead?(schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]): AsyncIterable<RecordedEvent[]>;
 }

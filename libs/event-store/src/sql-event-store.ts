@@ -190,7 +190,7 @@ export class SqlEventStore implements EventStore {
 
   private readPage(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
     if (options?.types) return this.readTypedPage(after, limit, [...options.types]);
-    return this.sql.answersInThread ? this.readPageAsJson(after, limit) : this.readPageAsRows(after, limit);
+    return this.sql.pagesAsJson ? this.readPageAsJson(after, limit) : this.readPageAsRows(after, limit);
   }
 
   private async readPageAsJson(after: number, limit: number): Promise<RecordedEvent[]> {

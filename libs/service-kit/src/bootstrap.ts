@@ -1,4 +1,4 @@
-import { DynamicModule, Global, INestApplication, Logger, Module, Type } from '@nestjs/common';
+import { DynamicModule, Global, INestApplication, Logger, Module, OnModuleDestroy, Optional, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,7 +15,7 @@ import { closeConnectionsOnClose } from './http-close';
 import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
 import { serveOpenApi } from './openapi';
-import { EmbeddedSnapshotsModule } from './embedded-snapshot';
+import { EmbeddedSnapshots, EmbeddedSnapshotsModule } from './embedded-snapshot';
 import { InProcessBusModule } from './relay.module';
 import { ProblemDetailsFilter, sendProblem, ValidationFailed } from './problem-details';
 import { registerValidationPipe } from './validation';
@@ -134,7 +134,14 @@ export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknow
   // The snapshot's module first: its restore (onModuleInit) runs before any other module's hooks.
   const embedded = config.mode === 'embedded' ? [EmbeddedSnapshotsModule, InProcessBusModule] : [];
   @Module({ imports: [...embedded, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
-  class RegisterRootModule {}
+  class RegisterRootModule implements OnModuleDestroy {
+    constructor(@Optional() private readonly snapshots?: EmbeddedSnapshots) {}
+
+    /** The root module stops first (Nest stops modules nearest the root first): embedded, the relays stop before any view. */
+    async onModuleDestroy(): Promise<void> {
+      await this.snapshots?.stopRelays();
+    }
+  }
   return RegisterRootModule;
 }
 

@@ -88,6 +88,24 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
     await this.snapshot('shutdown').catch((error) => this.logger.error(`shutdown snapshot failed: ${(error as Error).stack ?? error}`));
   }
 
+  /**
+   * Stops every relay, each once the events it is handing the in-process bus are handled. The
+   * first thing a stop does (the root module's onModuleDestroy): a reaction still under way needs
+   * the views it waits for (personnel's write-side view), which stop with their own modules.
+   */
+  async stopRelays(): Promise<void> {
+    await Promise.all([...this.logs.values()].map((log) => log.relay?.stop()));
+  }
+
+  /** True when every relay has published its log's head and no publish is under way: every event so far handled by the bus's consumers. */
+  async relaysCaughtUp(): Promise<boolean> {
+    for (const log of this.logs.values()) {
+      if (!log.relay) continue;
+      if (log.relay.publishing || log.relay.publishedUpTo < (await log.store.headPosition())) return false;
+    }
+    return ![...this.logs.values()].some((log) => log.relay?.publishing);
+  }
+
   /** As if the process died here: no more snapshots, none at shutdown (tests of a crash). */
   abandon(): void {
     this.abandoned = true;
