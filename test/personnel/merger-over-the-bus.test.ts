@@ -201,6 +201,19 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
     expect((await org.get(`/branches?parentUnitId=${commune}&hasMembers=false&${seen}`)).body.items.map((b: { id: string }) => b.id)).toEqual([newcomer]);
   });
 
+  it('as of a past day, hasSecretary and hasMembers answer with the people of that day', async () => {
+    const ids = async (query: string) => (await org.get(`/branches?parentUnitId=${commune}&${query}`)).body.items.map((b: { id: string }) => b.id).sort();
+    // The day before the merger: four branches, each with its two members and its secretary.
+    expect(await ids('hasSecretary=true&asOf=2025-06-30')).toEqual([...branches].sort());
+    expect(await ids('hasMembers=false&asOf=2025-06-30')).toEqual([]);
+    // Before the posts began (15 January 2024), and before the admissions (26 March 2020).
+    expect(await ids('hasSecretary=true&asOf=2024-01-14')).toEqual([]);
+    expect(await ids('hasMembers=true&asOf=2024-01-14')).toEqual([...branches].sort());
+    expect(await ids('hasMembers=false&asOf=2020-03-25')).toEqual([...branches].sort());
+    // The merger's day: the successor alone is active, with all eight members and its own secretary.
+    expect(await ids('hasSecretary=true&hasMembers=true&asOf=2025-07-01')).toEqual([target]);
+  });
+
   it('personnel restarted rebuilds its replica from the events and appends nothing twice', async () => {
     const headBefore = await apps[apps.length - 1].get<EventStore>(PERSONNEL_STORE).headPosition();
     // Distributed: a new personnel process in the same group. Embedded: the whole process, same data folder.

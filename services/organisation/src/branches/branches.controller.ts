@@ -53,8 +53,8 @@ export class BranchesController {
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
     if (today?.pending) await this.structure.checkMinPosition(query.minPosition);
-    // hasMembers/hasSecretary: the people as personnel's events tell them now, even for an asOf read.
-    const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people);
+    // hasMembers/hasSecretary: the people of that day (as known then, with knownAt), as personnel's events told them.
+    const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people.on(asOf));
     const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
       if (!found) return this.directory.list({ ...query, limit, cursor }) as Promise<Page<BranchRow>>;
       const p = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), limit, cursor);

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Clock, SnapshotPart } from '@register/service-kit';
+import { AsOf, Clock, SnapshotPart } from '@register/service-kit';
 import { BranchPeople } from '../domain/branch-people';
+import { PeopleHistory, PeopleHistoryState } from './people-history';
 
 export interface OfficerFact {
   memberId: string;
@@ -27,6 +28,7 @@ interface PeopleReplicaState {
   members: Map<string, Set<string>>;
   officers: Map<string, OfficerFact[]>;
   ratings: Map<string, RatingFact[]>;
+  history: PeopleHistoryState;
 }
 
 /**
@@ -38,8 +40,10 @@ interface PeopleReplicaState {
 @Injectable()
 export class PeopleReplica implements PeopleFacts, SnapshotPart {
   readonly snapshotName = 'organisation.people-replica';
-  /** 2: officers carry their first day (an older snapshot would count a post starting later as held). */
-  readonly snapshotVersion = 2;
+  /** 2: officers carry their first day (an older snapshot would count a post starting later as held). 3: the history. */
+  readonly snapshotVersion = 3;
+  /** The people day by day, for reads as of a past day. */
+  readonly history = new PeopleHistory();
   private members = new Map<string, Set<string>>();
   /** Each member's branch, so that a member's move costs the same whatever the number of branches. */
   private readonly branchOf = new Map<string, string>();
@@ -66,9 +70,16 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
     return this.ratings.get(branchId) ?? [];
   }
 
+  /** The branches' people as of a read's date (with knownAt, as recorded by then) or instant (as recorded by then, on its day); today's without one. */
+  on(asOf: AsOf | undefined): BranchPeople {
+    if (!asOf) return this;
+    if (asOf.kind === 'instant') return this.history.on(asOf.instant.toISOString().slice(0, 10), asOf.instant.getTime());
+    return this.history.on(asOf.date, asOf.knownAt?.getTime());
+  }
+
   /** Copies: a branch's set of members changes in place, the officers' and ratings' lists are replaced. */
   snapshotState(): PeopleReplicaState {
-    return { members: new Map([...this.members].map(([b, ids]) => [b, new Set(ids)])), officers: new Map(this.officers), ratings: new Map(this.ratings) };
+    return { members: new Map([...this.members].map(([b, ids]) => [b, new Set(ids)])), officers: new Map(this.officers), ratings: new Map(this.ratings), history: this.history.state() };
   }
 
   restoreState(state: unknown): void {
@@ -76,6 +87,7 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
     this.members = new Map([...s.members].map(([b, ids]) => [b, new Set(ids)]));
     this.officers = new Map(s.officers);
     this.ratings = new Map(s.ratings);
+    this.history.restore(s.history);
     this.branchOf.clear();
     for (const [branchId, ids] of this.members) for (const id of ids) this.branchOf.set(id, branchId);
   }

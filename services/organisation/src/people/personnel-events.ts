@@ -1,4 +1,4 @@
-import { DomainEvent } from '@register/event-sourcing';
+import { DomainEvent, RecordedEvent } from '@register/event-sourcing';
 import { MemberStatus, PersonnelEvent } from '@register/contracts';
 import { PeopleReplica } from './people-replica';
 
@@ -7,33 +7,53 @@ const OUT_OF_BRANCH: MemberStatus[] = ['left', 'came-of-age', 'unassigned'];
 
 /**
  * Folds one of personnel's published events into organisation's replica of who is in which branch
- * and who holds its posts. Personal data is never needed (it arrives sealed anyway).
+ * and who holds its posts, today and day by day (PeopleHistory, with the day each fact took effect
+ * and when it was recorded). Personal data is never needed (it arrives sealed anyway).
  */
-export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent): void {
+export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | RecordedEvent): void {
   const e = event as PersonnelEvent;
+  const recorded = recordedMs(event);
   switch (e.type) {
     case 'MemberAdmitted':
       people.setMember(e.data.branchId, e.data.memberId);
+      people.history.place(e.data.memberId, e.data.branchId, dayOf(event, e.data.admittedOn), recorded);
       return;
     case 'MemberTransferred':
       people.setMember(e.data.toBranchId, e.data.memberId);
+      people.history.place(e.data.memberId, e.data.toBranchId, dayOf(event, e.data.transferredOn), recorded);
       return;
-    case 'MemberStatusChanged':
+    case 'MemberStatusChanged': {
       // Away for work or study is still a member of the branch.
-      people.setMember(OUT_OF_BRANCH.includes(e.data.status) ? null : e.data.branchId, e.data.memberId);
+      const branchId = OUT_OF_BRANCH.includes(e.data.status) ? null : e.data.branchId;
+      people.setMember(branchId, e.data.memberId);
+      people.history.place(e.data.memberId, branchId, dayOf(event, e.data.changedOn), recorded);
       return;
+    }
     case 'OfficerAppointed': {
       const { branchId, memberId, role, startsOn } = e.data;
       const others = people.officersOf(branchId).filter((o) => !(o.memberId === memberId && o.role === role));
       people.setOfficers(branchId, [...others, { memberId, role, startsOn }]);
+      people.history.appoint(branchId, memberId, role, dayOf(event, startsOn), recorded);
       return;
     }
     case 'OfficerDeparted': {
       const { branchId, memberId, role } = e.data;
       people.setOfficers(branchId, people.officersOf(branchId).filter((o) => !(o.memberId === memberId && o.role === role)));
+      people.history.depart(branchId, memberId, role, dayOf(event, e.data.endsOn), recorded);
       return;
     }
     default:
       return;
   }
+}
+
+/** When the register recorded the event (ms); one without a recording time (a test's) counts as known always. */
+function recordedMs(event: DomainEvent | RecordedEvent): number {
+  return 'recordedAt' in event && event.recordedAt ? new Date(event.recordedAt).getTime() : 0;
+}
+
+/** The fact's own day; else the day it took effect; else it counts from the beginning. */
+function dayOf(event: DomainEvent | RecordedEvent, day: string | undefined): string {
+  const effective = 'metadata' in event ? (event.metadata as { effectiveDate?: string } | undefined)?.effectiveDate : undefined;
+  return day ?? effective ?? '0000-01-01';
 }

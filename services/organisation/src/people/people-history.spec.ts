@@ -1,0 +1,68 @@
+import * as v8 from 'node:v8';
+import { RecordedEvent } from '@register/event-sourcing';
+import { applyPersonnelEvent } from './personnel-events';
+import { PeopleReplica } from './people-replica';
+
+let position = 0;
+/** A personnel event as the consumer gets it: the fact's own day in its data, recorded at `recordedAt`. */
+const recorded = (type: string, data: Record<string, unknown>, recordedAt: string): RecordedEvent => ({
+  eventId: `e${++position}`, streamId: `s${position}`, revision: 0, position, type, schemaVersion: 1, data,
+  metadata: { actor: 'a', reason: 'r', effectiveDate: '1900-01-01', correlationId: 'c' }, recordedAt,
+});
+const date = (day: string, knownAt?: string) => ({ kind: 'date' as const, date: day, ...(knownAt ? { knownAt: new Date(knownAt) } : {}) });
+const on = (people: PeopleReplica, day: string, knownAt?: string) => ({
+  b1: { members: people.on(date(day, knownAt)).memberCount('b1'), secretary: people.on(date(day, knownAt)).hasSecretary('b1') },
+  b2: { members: people.on(date(day, knownAt)).memberCount('b2'), secretary: people.on(date(day, knownAt)).hasSecretary('b2') },
+});
+
+/** A branch's people through five years: admitted, a secretary appointed and gone, members moved and gone, one fact recorded late. */
+function history(): PeopleReplica {
+  const people = new PeopleReplica();
+  for (const e of [
+    recorded('MemberAdmitted', { memberId: 'm1', branchId: 'b1', admittedOn: '2021-03-01', personal: null }, '2021-03-02T08:00:00Z'),
+    recorded('MemberAdmitted', { memberId: 'm2', branchId: 'b1', admittedOn: '2021-03-01', personal: null }, '2021-03-02T08:00:00Z'),
+    recorded('OfficerAppointed', { branchId: 'b1', memberId: 'm1', role: 'secretary', startsOn: '2022-01-01' }, '2021-12-20T08:00:00Z'),
+    recorded('MemberTransferred', { memberId: 'm2', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2023-06-01', cause: 'transfer' }, '2023-06-01T08:00:00Z'),
+    recorded('OfficerDeparted', { branchId: 'b1', memberId: 'm1', role: 'secretary', endsOn: '2024-01-01', cause: 'resigned' }, '2024-01-02T08:00:00Z'),
+    // m1 left the union on 1 March 2025, which the register learned only on 1 September 2025.
+    recorded('MemberStatusChanged', { memberId: 'm1', branchId: 'b1', status: 'left', previousStatus: 'active', changedOn: '2025-03-01' }, '2025-09-01T08:00:00Z'),
+  ]) applyPersonnelEvent(people, e);
+  return people;
+}
+
+describe("organisation's people, day by day (hasMembers and hasSecretary as of a past day)", () => {
+  it('answers each day with the people of that day, whatever today holds', () => {
+    const people = history();
+    expect(on(people, '2021-01-01')).toEqual({ b1: { members: 0, secretary: false }, b2: { members: 0, secretary: false } });
+    expect(on(people, '2022-01-01')).toEqual({ b1: { members: 2, secretary: true }, b2: { members: 0, secretary: false } });
+    expect(on(people, '2023-06-01')).toEqual({ b1: { members: 1, secretary: true }, b2: { members: 1, secretary: false } });
+    expect(on(people, '2024-01-01')).toEqual({ b1: { members: 1, secretary: false }, b2: { members: 1, secretary: false } });
+    expect(on(people, '2025-03-01')).toEqual({ b1: { members: 0, secretary: false }, b2: { members: 1, secretary: false } });
+    // Today's answers are the replica's own, unchanged.
+    expect([people.memberCount('b1'), people.memberCount('b2'), people.hasSecretary('b1')]).toEqual([0, 1, false]);
+  });
+
+  it('answers as the register knew it at knownAt: a fact recorded late is not yet known', () => {
+    const people = history();
+    expect(on(people, '2025-07-01', '2025-08-01T00:00:00Z').b1.members).toBe(1);
+    expect(on(people, '2025-07-01', '2025-10-01T00:00:00Z').b1.members).toBe(0);
+    // A departure known from 2 January 2024: as known on 1 January 2024, the secretary is still in post that day.
+    expect(on(people, '2024-01-01', '2024-01-01T12:00:00Z').b1.secretary).toBe(true);
+    // The appointment itself was recorded on 20 December 2021.
+    expect(on(people, '2022-06-01', '2021-12-01T00:00:00Z').b1.secretary).toBe(false);
+  });
+
+  it('an instant reads what was recorded by then, on its day', () => {
+    const people = history();
+    const instant = (at: string) => people.on({ kind: 'instant', instant: new Date(at) });
+    expect(instant('2025-08-01T00:00:00Z').memberCount('b1')).toBe(1);
+    expect(instant('2025-09-02T00:00:00Z').memberCount('b1')).toBe(0);
+  });
+
+  it('is kept by the snapshot, and answers after a restore as before', () => {
+    const people = history();
+    const restored = new PeopleReplica();
+    restored.restoreState(v8.deserialize(v8.serialize(people.snapshotState())));
+    for (const [day, knownAt] of [['2022-01-01'], ['2023-06-01'], ['2024-01-01', '2024-01-01T12:00:00Z'], ['2025-07-01', '2025-08-01T00:00:00Z'], ['2025-07-01']]) expect(on(restored, day, knownAt)).toEqual(on(people, day, knownAt));
+  });
+});

@@ -1,0 +1,91 @@
+import { BranchPeople } from '../domain/branch-people';
+
+/** A member placed in a branch (or out of every branch: `null`) from `day`, as recorded at `recorded` (ms). */
+interface Placement {
+  day: string;
+  recorded: number;
+  branchId: string | null;
+}
+
+/** A post held from `startsOn`; `endsOn` (the first day no longer held) once its departure is recorded. */
+interface Post {
+  memberId: string;
+  role: string;
+  startsOn: string;
+  recorded: number;
+  endsOn?: string;
+  endRecorded?: number;
+}
+
+/** What PeopleHistory keeps, for the snapshot (Maps and arrays: what node:v8 serialises). */
+export interface PeopleHistoryState {
+  placements: Map<string, Placement[]>;
+  posts: Map<string, Post[]>;
+}
+
+/**
+ * Who was in which branch and who held its posts, day by day, as each fact was recorded: so that a
+ * read as of a past day (and as known at an instant, knownAt) answers hasMembers and hasSecretary
+ * with the people of then, not of today. Facts are kept in the order they were recorded; a member's
+ * placement on a day is the last one recorded for the latest day not after it.
+ */
+export class PeopleHistory {
+  private placements = new Map<string, Placement[]>();
+  /** Every member ever placed in each branch: the ones a branch's count on any day can include. */
+  private placedIn = new Map<string, Set<string>>();
+  private posts = new Map<string, Post[]>();
+
+  place(memberId: string, branchId: string | null, day: string, recorded: number): void {
+    const list = this.placements.get(memberId) ?? this.placements.set(memberId, []).get(memberId)!;
+    list.push({ day, recorded, branchId });
+    if (branchId) (this.placedIn.get(branchId) ?? this.placedIn.set(branchId, new Set()).get(branchId)!).add(memberId);
+  }
+
+  appoint(branchId: string, memberId: string, role: string, startsOn: string, recorded: number): void {
+    const list = this.posts.get(branchId) ?? this.posts.set(branchId, []).get(branchId)!;
+    list.push({ memberId, role, startsOn, recorded });
+  }
+
+  /** Ends the member's latest post of that role in the branch whose end is not yet recorded. */
+  depart(branchId: string, memberId: string, role: string, endsOn: string, recorded: number): void {
+    const post = this.posts.get(branchId)?.findLast((p) => p.memberId === memberId && p.role === role && p.endsOn === undefined);
+    if (!post) return;
+    post.endsOn = endsOn;
+    post.endRecorded = recorded;
+  }
+
+  /** The branches' people on `day`, of the facts recorded by `knownAt` (all of them without it). */
+  on(day: string, knownAt = Number.POSITIVE_INFINITY): BranchPeople {
+    const branchOf = (memberId: string) => placementOn(this.placements.get(memberId) ?? [], day, knownAt);
+    return {
+      memberCount: (branchId) => [...(this.placedIn.get(branchId) ?? [])].filter((m) => branchOf(m) === branchId).length,
+      hasSecretary: (branchId) => (this.posts.get(branchId) ?? []).some((p) => p.role === 'secretary' && heldOn(p, day, knownAt)),
+    };
+  }
+
+  state(): PeopleHistoryState {
+    return {
+      placements: new Map([...this.placements].map(([m, list]) => [m, [...list]])),
+      posts: new Map([...this.posts].map(([b, list]) => [b, list.map((p) => ({ ...p }))])),
+    };
+  }
+
+  restore(state: PeopleHistoryState): void {
+    this.placements = new Map([...state.placements].map(([m, list]) => [m, [...list]]));
+    this.posts = new Map([...state.posts].map(([b, list]) => [b, list.map((p) => ({ ...p }))]));
+    this.placedIn = new Map();
+    for (const [memberId, list] of this.placements) for (const p of list) if (p.branchId) (this.placedIn.get(p.branchId) ?? this.placedIn.set(p.branchId, new Set()).get(p.branchId)!).add(memberId);
+  }
+}
+
+function placementOn(list: readonly Placement[], day: string, knownAt: number): string | null {
+  let found: Placement | undefined;
+  for (const p of list) if (p.day <= day && p.recorded <= knownAt && (!found || p.day >= found.day)) found = p;
+  return found?.branchId ?? null;
+}
+
+function heldOn(p: Post, day: string, knownAt: number): boolean {
+  if (p.recorded > knownAt || p.startsOn > day) return false;
+  const ended = p.endsOn !== undefined && p.endRecorded! <= knownAt && p.endsOn <= day;
+  return !ended;
+}
