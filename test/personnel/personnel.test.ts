@@ -37,6 +37,17 @@ describe('personnel over HTTP on PostgreSQL', () => {
   };
   /** A read of today, after every write so far: the read models are waited for up to the log's head. */
   const fresh = async (path: string) => get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await store.headPosition()}`);
+  /** A report list of today, every page of it: the shared log holds earlier runs' members too. */
+  const freshList = async (path: string) => {
+    const first = await fresh(`${path}${path.includes('?') ? '&' : '?'}limit=500`);
+    const items = [...first.body.items];
+    for (let cursor = first.body.nextCursor; cursor; ) {
+      const next = await get(`${path}${path.includes('?') ? '&' : '?'}limit=500&cursor=${encodeURIComponent(String(cursor))}`);
+      items.push(...next.body.items);
+      cursor = next.body.nextCursor;
+    }
+    return { status: first.status, body: { ...first.body, items } };
+  };
   const orgEvent = (type: string, data: unknown, effectiveDate = '2025-01-01') =>
     reactions.handle({ eventId: randomUUID(), type, data, metadata: { actor: 'user:can-bo-huyen', effectiveDate, reason: 'test', correlationId: randomUUID() } });
   /** Established before the members' admission (2020-03-26) and their posts: no post starts before its branch. */
@@ -93,9 +104,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ status: 422, rule: 'member-away', type: '/api/v1/problems/rule/member-away' });
     expect(String(refused.body.detail)).toContain('away');
-    const vacant = await fresh('/personnel-reports/vacancies');
+    const vacant = await freshList('/personnel-reports/vacancies');
     expect(vacant.body.items.find((v) => v.branchId === branchId)).toMatchObject({ vacantSince: '2020-01-01', everHadSecretary: false });
-    const awayReport = await fresh('/personnel-reports/members-away');
+    const awayReport = await freshList('/personnel-reports/members-away');
     expect(awayReport.body.items.map((m) => m.id)).toContain(`${run}-away-m1`);
   });
 
@@ -153,7 +164,7 @@ describe('personnel over HTTP on PostgreSQL', () => {
     }
     const career = await fresh(`/members/${membersOf[sources[0]][0]}/career`);
     expect(career.body.posts).toEqual([expect.objectContaining({ branchId: sources[0], role: 'secretary', source: 'teacher', startsOn: '2024-01-15', endsOn: '2025-07-01', cause: 'merger' })]);
-    const vacant = await fresh('/personnel-reports/vacancies');
+    const vacant = await freshList('/personnel-reports/vacancies');
     expect(vacant.body.items.map((v) => v.branchId)).not.toContain(target);
     expect(vacant.body.items.filter((v) => sources.includes(String(v.branchId)))).toEqual([]); // closed by the merger
     const bySource = await fresh('/personnel-reports/secretaries-by-source');
@@ -304,12 +315,12 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(overdue.body.items.filter((o) => o.branchId === branchId)).toEqual([expect.objectContaining({ memberId: `${run}-rep-1`, method: 'interim', congressDeadline: '2024-07-15', source: 'commune-police' })]);
     expect((await get(`/personnel-reports/overdue-interim-officers?asOf=2024-07-01&minPosition=${interim.body.position}`)).body.items.filter((o) => o.branchId === branchId)).toEqual([]);
     await orgEvent('BranchDissolved', { branchId }, '2025-09-01');
-    const unassigned = await fresh('/personnel-reports/unassigned-members');
+    const unassigned = await freshList('/personnel-reports/unassigned-members');
     expect(unassigned.body.items.filter((m) => m.lastBranchId === branchId).map((m) => m.fullName).sort()).toEqual(['Sầm Thị Thời', 'Sầm Văn Lâm']);
     expect((await get(`/members/${run}-rep-2/personal-data-reads`)).body.items.map((r) => r.endpoint)).toContain('GET /personnel-reports/unassigned-members');
     const after = (await fresh('/personnel-reports/secretaries-by-source')).body.counts as Record<string, number>;
     expect(after['commune-police']).toBe(before['commune-police'] - 1);
-    expect((await fresh('/personnel-reports/overdue-interim-officers?asOf=2024-08-01')).body.items.filter((o) => o.branchId === branchId)).toEqual([]);
+    expect((await freshList('/personnel-reports/overdue-interim-officers?asOf=2024-08-01')).body.items.filter((o) => o.branchId === branchId)).toEqual([]);
     expect((await fresh(`/members/${run}-rep-1/career`)).body.posts).toEqual([expect.objectContaining({ branchId, method: 'interim', endsOn: '2025-09-01', cause: 'dissolution' })]);
   });
 

@@ -19,6 +19,7 @@ describe('the work of one admission in the embedded start', () => {
   const count = new StatementCount();
   beforeAll(async () => {
     process.env.REGISTER_LOG_SAFETY_POLL_MS = '600000'; // so that every read counted is one an append caused
+    process.env.REGISTER_PGLITE_THREAD = 'off'; // the count wraps PGlite's query on this thread; the statements are the same on a worker thread
     count.install();
     dataDir = mkdtempSync(join(tmpdir(), 'scale-statements-'));
     register = await openEmbedded(dataDir);
@@ -27,6 +28,7 @@ describe('the work of one admission in the embedded start', () => {
     await register.close();
     count.uninstall();
     delete process.env.REGISTER_LOG_SAFETY_POLL_MS;
+    delete process.env.REGISTER_PGLITE_THREAD;
     rmSync(dataDir, { recursive: true, force: true });
   });
 
