@@ -1,4 +1,6 @@
 import { Clock } from '@register/service-kit';
+import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
+import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
 import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
 import { EventStore } from '@register/event-sourcing';
 import { Gateway, startSeeded } from '../gateway/gateway-app';
@@ -98,6 +100,29 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect(await officers('b-9')).toEqual({ hasSecretary: false, posts: ['m-deputy:deputy-secretary'] });
     clock.setTo('2025-07-01');
     expect(await officers('b-9')).toEqual({ hasSecretary: true, posts: ['m-secretary:secretary'] });
+    clock.setTo(TODAY);
+  });
+
+  it("the branch directory's hasSecretary and hasMembers today: a departure and a leaving dated next month are not applied yet", async () => {
+    created(await admit('m-leaving', 'b-3', { fullName: 'Lò Thị Lả' }));
+    created(await admin.post('/branches/b-3/officer-appointments', { memberId: 'm-leaving', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-03-01', reason: 'chỉ định' }));
+    created(await admin.post('/branches/b-3/officer-departures', { memberId: 'm-leaving', endsOn: '2025-07-01', cause: 'resigned', reason: 'thôi giữ chức' }));
+    created(await admin.post('/members/m-leaving/status-changes', { status: 'left', reason: 'ra khỏi Đoàn', effectiveDate: '2025-07-01' }));
+    // The relay is off in this app: organisation's people replica is handed personnel's log once, as its consumer would be.
+    const people = gw.app.get(PeopleReplica);
+    for (const e of await gw.personnelStore.readAll(0, 100_000)) applyPersonnelEvent(people, e);
+    const listed = async (filter: string) => {
+      // Organisation's directory: its own log's positions, not personnel's (todayAndAsOf's minPosition).
+      const [now, then] = [await admin.get(`/branches?${filter}`), await admin.get(`/branches?${filter}&asOf=${clock.today()}`)];
+      const ids = (r: { body: { items: Array<{ id: string }> } }) => r.body.items.map((b) => b.id).filter((id) => id === 'b-3');
+      expect(ids(now)).toEqual(ids(then));
+      return ids(now);
+    };
+    expect(await listed('hasSecretary=true')).toEqual(['b-3']);
+    expect(await listed('hasMembers=true')).toEqual(['b-3']);
+    clock.setTo('2025-07-01');
+    expect(await listed('hasSecretary=true')).toEqual([]);
+    expect(await listed('hasMembers=true')).toEqual([]);
     clock.setTo(TODAY);
   });
 

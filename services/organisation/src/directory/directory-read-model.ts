@@ -76,7 +76,7 @@ export class DirectoryReads {
 
   async list(request: DirectoryRequest) {
     const model = await this.readModels.of(branchDirectoryProjection).require(request.minPosition);
-    return pageDirectory(model.collection('branches'), request, this.people);
+    return pageDirectory(model.collection('branches'), request, this.people.on(undefined));
   }
 
   /** Every predecessor and successor of a branch, transitively. */

@@ -1,5 +1,6 @@
 import * as v8 from 'node:v8';
 import { RecordedEvent } from '@register/event-sourcing';
+import { Clock } from '@register/service-kit';
 import { applyPersonnelEvent } from './personnel-events';
 import { PeopleReplica } from './people-replica';
 
@@ -16,8 +17,8 @@ const on = (people: PeopleReplica, day: string, knownAt?: string) => ({
 });
 
 /** A branch's people through five years: admitted, a secretary appointed and gone, members moved and gone, one fact recorded late. */
-function history(): PeopleReplica {
-  const people = new PeopleReplica();
+function history(clock = new Clock()): PeopleReplica {
+  const people = new PeopleReplica(clock);
   for (const e of [
     recorded('MemberAdmitted', { memberId: 'm1', branchId: 'b1', admittedOn: '2021-03-01', personal: null }, '2021-03-02T08:00:00Z'),
     recorded('MemberAdmitted', { memberId: 'm2', branchId: 'b1', admittedOn: '2021-03-01', personal: null }, '2021-03-02T08:00:00Z'),
@@ -52,11 +53,24 @@ describe("organisation's people, day by day (hasMembers and hasSecretary as of a
     expect(on(people, '2022-06-01', '2021-12-01T00:00:00Z').b1.secretary).toBe(false);
   });
 
-  it('an instant reads what was recorded by then, on its day', () => {
+  it('an instant reads everything recorded by then, whatever its date, as every read of an instant does', () => {
     const people = history();
     const instant = (at: string) => people.on({ kind: 'instant', instant: new Date(at) });
     expect(instant('2025-08-01T00:00:00Z').memberCount('b1')).toBe(1);
     expect(instant('2025-09-02T00:00:00Z').memberCount('b1')).toBe(0);
+    // Recorded on 20 December 2021, the post starting on 1 January 2022 counts at once; and its end, recorded on 2 January 2024.
+    expect([instant('2021-12-21T00:00:00Z').hasSecretary('b1'), instant('2024-01-03T00:00:00Z').hasSecretary('b1')]).toEqual([true, false]);
+  });
+
+  it("today's answer (no asOf) is the answer as of today: a departure, leaving or transfer dated later is not applied yet", () => {
+    const clock = new Clock();
+    clock.setTo('2023-12-31');
+    const people = history(clock);
+    const today = people.on(undefined);
+    // Recorded by now (the replica holds everything), but dated later: m2's move (2023-06-01) is in force, m1's departure (2024-01-01) is not.
+    expect([today.memberCount('b1'), today.memberCount('b2'), today.hasSecretary('b1')]).toEqual([1, 1, true]);
+    clock.setTo('2024-01-01');
+    expect(people.on(undefined).hasSecretary('b1')).toBe(false);
   });
 
   it('is kept by the snapshot, and answers after a restore as before', () => {

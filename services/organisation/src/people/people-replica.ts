@@ -23,6 +23,9 @@ export interface PeopleFacts extends BranchPeople {
   ratingsOf(branchId: string): RatingFact[];
 }
 
+/** A day after every effective date: an instant's read counts every change recorded by then. */
+const WHATEVER_ITS_DATE = '9999-12-31';
+
 /** The replica as the embedded start's snapshot keeps it; each member's branch is rebuilt from the branches' members. */
 interface PeopleReplicaState {
   members: Map<string, Set<string>>;
@@ -70,10 +73,15 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
     return this.ratings.get(branchId) ?? [];
   }
 
-  /** The branches' people as of a read's date (with knownAt, as recorded by then) or instant (as recorded by then, on its day); today's without one. */
+  /**
+   * The branches' people for the directory's filters: today's (what is in force today: a departure,
+   * leaving or transfer dated later is not yet), as of a read's date (with knownAt, as recorded by
+   * then), or as of an instant (everything recorded by then, whatever its date, as every read of an
+   * instant answers).
+   */
   on(asOf: AsOf | undefined): BranchPeople {
-    if (!asOf) return this;
-    if (asOf.kind === 'instant') return this.history.on(asOf.instant.toISOString().slice(0, 10), asOf.instant.getTime());
+    if (!asOf) return this.history.on(this.clock.today());
+    if (asOf.kind === 'instant') return this.history.on(WHATEVER_ITS_DATE, asOf.instant.getTime());
     return this.history.on(asOf.date, asOf.knownAt?.getTime());
   }
 
