@@ -60,6 +60,20 @@ describe('personnel gaps found by a new user (issue 16)', () => {
     expectCreated(await transfer());
   });
 
+  it('refuses the leaving of a member holding a post in their branch (422 member-holds-post), alone or in a batch, until they leave it; nothing is recorded', async () => {
+    expectCreated(await admit('m-leaver', 'b-2', { fullName: 'Lương Thị Mai' }));
+    expectCreated(await appoint('b-2', 'm-leaver', { role: 'deputy-secretary' }));
+    const heads = await gw.heads();
+    const leave = () => admin.post('/members/m-leaver/status-changes', { status: 'left', reason: 'ra khỏi Đoàn', effectiveDate: '2025-06-10' });
+    const refused = await leave();
+    expect([refused.status, refused.body?.rule, refused.body?.posts]).toEqual([422, 'member-holds-post', [{ branchId: 'b-2', role: 'deputy-secretary' }]]);
+    const batch = await admin.post('/status-change-batches', { reason: 'rà soát đoàn viên', changes: [{ memberId: 'm-leaver', status: 'left', effectiveDate: '2025-06-10' }] });
+    expect(JSON.stringify(batch.body)).toContain('member-holds-post');
+    expect(await gw.heads()).toBe(heads);
+    expectCreated(await admin.post('/branches/b-2/officer-departures', { memberId: 'm-leaver', endsOn: '2025-06-10', cause: 'resigned', reason: 'thôi giữ chức' }));
+    expectCreated(await leave());
+  });
+
   it('answers 409 possible-duplicate for the same name and date of birth in one branch, naming the member; namesake: true admits a different person', async () => {
     const hương = { fullName: 'Lò Thị Hương', dateOfBirth: '2004-05-10', gender: 'female' };
     expectCreated(await admit('m-dup-1', 'b-3', hương));

@@ -305,6 +305,13 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     return this.posts.get(branchId) ?? [];
   }
 
+  /** The posts a member holds now in their branch, once the view has applied what the log held (a decision's fact: member-holds-post). */
+  async postsHeldBy(memberId: string): Promise<Array<{ branchId: string; role: OfficerRole }>> {
+    await this.caughtUp(1000);
+    const branchId = this.members.get(memberId)?.branchId;
+    return branchId ? this.officersOf(branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role })) : [];
+  }
+
   member(memberId: string): ViewMember | undefined {
     return this.members.get(memberId);
   }

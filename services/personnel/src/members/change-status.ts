@@ -1,5 +1,5 @@
 import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { MemberEvent, MemberStatus } from '@register/contracts';
+import { MemberEvent, MemberStatus, OfficerRole } from '@register/contracts';
 import { addDays, addYears, ageOn } from '../domain/dates';
 import { IN_UNION, isAway } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
@@ -7,16 +7,26 @@ import { COMING_OF_AGE } from '../domain/rules';
 
 export const STAY_LIMIT = 35;
 
-/** Away for work or study, back (active), coming of age (trưởng thành đoàn), left. */
-export type ChangeMemberStatus = { type: 'ChangeMemberStatus'; memberId: string; status: 'active' | 'away-work' | 'away-study' | 'came-of-age' | 'left'; on: string };
+/**
+ * Away for work or study, back (active), coming of age (trưởng thành đoàn), left. `postsHeld`: the
+ * posts the member holds now (PersonnelDirectory), gathered for a leaving: one held in their branch
+ * refuses it until they leave the post, as a transfer is (an officer who came of age stays in post).
+ */
+export type ChangeMemberStatus = {
+  type: 'ChangeMemberStatus';
+  memberId: string;
+  status: 'active' | 'away-work' | 'away-study' | 'came-of-age' | 'left';
+  on: string;
+  postsHeld?: Array<{ branchId: string; role: OfficerRole }>;
+};
 /** A member of 30 or nearly so stays in the union on request, up to 35. */
 export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
 /** Their branch was dissolved: the member waits, unassigned, for a new branch (a reaction). */
 export type MarkUnassigned = { type: 'MarkUnassigned'; memberId: string; fromBranchId: string; on: string };
 
 /** The command a requested status change is: stay-on is a request to stay, every other a change of status. */
-export function statusChangeCommand(memberId: string, status: ChangeMemberStatus['status'] | 'stay-on', on: string): ChangeMemberStatus | ExtendStay {
-  return status === 'stay-on' ? { type: 'ExtendStay', memberId, on } : { type: 'ChangeMemberStatus', memberId, status, on };
+export function statusChangeCommand(memberId: string, status: ChangeMemberStatus['status'] | 'stay-on', on: string, postsHeld?: ChangeMemberStatus['postsHeld']): ChangeMemberStatus | ExtendStay {
+  return status === 'stay-on' ? { type: 'ExtendStay', memberId, on } : { type: 'ChangeMemberStatus', memberId, status, on, ...(postsHeld ? { postsHeld } : {}) };
 }
 
 /** The decisions on status changes (away and back, coming of age, stays, unassigned), over the member's stream. */
@@ -54,8 +64,14 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
         throw new RuleViolation('not-yet-of-age', `a member comes of age at ${COMING_OF_AGE}; this one is ${ageOn(dob, c.on)} on ${c.on}`);
       }
       return changed('came-of-age');
-    case 'left':
+    case 'left': {
+      const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
+      if (posts.length > 0) {
+        const named = posts.map((p) => `${p.role} of branch ${p.branchId}`).join(', ');
+        throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named}: record their departure from it before they leave the union`, { posts });
+      }
       return changed('left');
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
+import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
@@ -59,6 +60,7 @@ export class MembersController {
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
     private readonly cursors: SealedCursors,
+    private readonly officers: PersonnelDirectory,
   ) {}
 
   /** Logs that the caller was shown these members' personal data, for the purpose read (purposeOf) before the data. */
@@ -191,9 +193,10 @@ export class MembersController {
   }
 
   @Post(':id/status-changes')
-  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate' })
-  changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving while they hold a post in their branch' })
+  async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
-    return this.personnel.onMember(statusDecider, statusChangeCommand(id, body.status, on), { ...ctx, effectiveDate: on });
+    const postsHeld = body.status === 'left' ? await this.officers.postsHeldBy(id) : undefined;
+    return this.personnel.onMember(statusDecider, statusChangeCommand(id, body.status, on, postsHeld), { ...ctx, effectiveDate: on });
   }
 }

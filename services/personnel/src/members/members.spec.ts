@@ -119,6 +119,12 @@ describe('status changes', () => {
     spec.given([admitted()]).when(change('left')).then([status('m1', 'left', 'active', '2024-06-01')]);
     spec.given([admitted(), status('m1', 'left', 'active', '2024-06-01')]).when(change('away-work')).thenThrows(RuleViolation, rule('member-not-in-union'));
   });
+  it('refuses the leaving of a member who holds a post in their branch until they leave it; coming of age keeps the post', () => {
+    const holding = { postsHeld: [{ branchId: 'b1', role: 'secretary' as const }] };
+    spec.given([admitted()]).when({ ...change('left'), ...holding }).thenThrows(RuleViolation, rule('member-holds-post'));
+    spec.given([admitted()]).when({ ...change('left'), postsHeld: [{ branchId: 'b9', role: 'secretary' as const }] }).then([status('m1', 'left', 'active', '2024-06-01')]);
+    spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), ...holding }).then([status('m1', 'came-of-age', 'active', '2030-05-10')]);
+  });
   it('refuses a change dated before admission', () => spec.given([admitted()]).when(change('left', '2019-01-01')).thenThrows(RuleViolation, rule('status-change-before-admission')));
   it('lets a member of 30 stay on request until the day before 35', () =>
     spec.given([admitted()]).when({ type: 'ExtendStay', memberId: 'm1', on: '2030-04-01' }).then([{ type: 'MemberStayExtended', data: { memberId: 'm1', requestedOn: '2030-04-01', until: '2035-05-09' } }]));

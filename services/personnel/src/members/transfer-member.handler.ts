@@ -26,16 +26,8 @@ export class TransferMemberHandler {
   }
 
   private async transferInTurn(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
-    await this.directory.caughtUp(1000);
-    const branchId = this.directory.member(request.memberId)?.branchId;
-    const postsHeld = branchId ? this.directory.officersOf(branchId).filter((p) => p.memberId === request.memberId) : [];
-    const command: TransferMember = {
-      type: 'TransferMember',
-      ...request,
-      toBranchStatus: this.personnel.branchStatus(request.toBranchId),
-      cause: 'transfer',
-      postsHeld: postsHeld.map((p) => ({ branchId: p.branchId, role: p.role })),
-    };
+    const postsHeld = await this.directory.postsHeldBy(request.memberId);
+    const command: TransferMember = { type: 'TransferMember', ...request, toBranchStatus: this.personnel.branchStatus(request.toBranchId), cause: 'transfer', postsHeld };
     return this.personnel.onMember(transferDecider, command, { ...context, effectiveDate: request.transferredOn });
   }
 }

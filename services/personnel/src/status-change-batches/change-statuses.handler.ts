@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, RuleViolation } from '@register/event-sourcing';
 import { BatchAnswer, batchAnswer } from '@register/service-kit';
+import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { statusChangeCommand, statusDecider } from '../members/change-status';
 import { StatusChangeItem } from './status-change-batches.dto';
@@ -13,13 +14,19 @@ import { StatusChangeItem } from './status-change-batches.dto';
  */
 @Injectable()
 export class ChangeStatusesHandler {
-  constructor(private readonly personnel: PersonnelService) {}
+  constructor(
+    private readonly personnel: PersonnelService,
+    private readonly directory: PersonnelDirectory,
+  ) {}
 
   async handle(changes: StatusChangeItem[], context: CommandContext): Promise<BatchAnswer> {
-    const items = changes.map((c) => {
-      const on = c.effectiveDate ?? context.effectiveDate ?? this.personnel.today();
-      return { command: statusChangeCommand(c.memberId, c.status, on), context: { effectiveDate: on } };
-    });
+    const items = await Promise.all(
+      changes.map(async (c) => {
+        const on = c.effectiveDate ?? context.effectiveDate ?? this.personnel.today();
+        const postsHeld = c.status === 'left' ? await this.directory.postsHeldBy(c.memberId) : undefined;
+        return { command: statusChangeCommand(c.memberId, c.status, on, postsHeld), context: { effectiveDate: on } };
+      }),
+    );
     const twice = (index: number, first: number) => new RuleViolation('member-twice-in-batch', `member ${changes[index].memberId} is item ${first} of this batch already`);
     return batchAnswer(await this.personnel.onMembers(statusDecider, items, context, twice), (index) => changes[index].memberId);
   }
