@@ -20,8 +20,10 @@ describe('the data folder lock of the embedded start', () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
       writeFileSync(lock, String(other.pid));
-      expect(() => lockFolder(dir, lock)).toThrow(FolderInUseError);
-      expect(() => lockFolder(dir, lock)).toThrow(`in use by another register process (pid ${other.pid})`);
+      expect(() => lockFolder(dir, lock, 0)).toThrow(FolderInUseError);
+      const started = Date.now();
+      expect(() => lockFolder(dir, lock, 300)).toThrow(`in use by another register process (pid ${other.pid})`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
       expect(readFileSync(lock, 'utf8')).toBe(String(other.pid));
     } finally {
       other.kill('SIGKILL');
@@ -29,6 +31,24 @@ describe('the data folder lock of the embedded start', () => {
     }
     // That process is gone (as after a SIGKILL): its lock is taken over.
     const release = lockFolder(dir, lock);
+    expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+    release();
+  });
+
+  it('takes over the lock of a process that has ended but is not yet reaped (a zombie)', async () => {
+    // Node reaps its children on its event loop: blocked here, the child that ends stays a zombie.
+    const ended = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => ended.once('spawn', r));
+    writeFileSync(lock, String(ended.pid));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    lockFolder(dir, lock, 0)();
+  });
+
+  it('waits for a holder that is going away (a process just killed) rather than refusing at once', async () => {
+    const going = spawn(process.execPath, ['-e', 'setTimeout(() => process.exit(0), 300)']);
+    await new Promise((r) => going.once('spawn', r));
+    writeFileSync(lock, String(going.pid));
+    const release = lockFolder(dir, lock, 10_000);
     expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
     release();
   });

@@ -10,9 +10,11 @@ export class FolderInUseError extends Error {
 /**
  * Takes `lockFile` for this process: created atomically with our pid in it. A lock left by a process
  * that no longer runs (a SIGKILL leaves one) is taken over, and so is one of this process's own (a
- * start that did not close, in the same process). Returns the release.
+ * start that did not close, in the same process). A holder still there is waited for up to
+ * `waitMs`: a process just killed takes a moment to go (a supervisor restarting at once met it), and
+ * one that has ended but is not yet reaped by its parent (a zombie) holds nothing. Returns the release.
  */
-export function lockFolder(folder: string, lockFile: string): () => void {
+export function lockFolder(folder: string, lockFile: string, waitMs = 3000): () => void {
   for (;;) {
     try {
       const fd = openSync(lockFile, 'wx');
@@ -23,16 +25,35 @@ export function lockFolder(folder: string, lockFile: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(lockFile, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) throw new FolderInUseError(folder, holder, lockFile);
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && stillRunning(holder, waitMs)) throw new FolderInUseError(folder, holder, lockFile);
     rmSync(lockFile, { force: true });
   }
+}
+
+function stillRunning(pid: number, waitMs: number): boolean {
+  const deadline = Date.now() + waitMs;
+  while (isRunning(pid)) {
+    if (Date.now() >= deadline) return true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  return false;
 }
 
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** Linux: the state after the command's closing parenthesis in /proc/<pid>/stat; elsewhere, never known a zombie. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
