@@ -12,6 +12,7 @@ import { checkBody } from './body-rules';
 import { HealthController, Readiness } from './health';
 import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
 import { closeConnectionsOnClose } from './http-close';
+import { ShutdownGate } from './shutdown-gate';
 import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
 import { serveOpenApi } from './openapi';
@@ -25,7 +26,7 @@ const frameworkLogger = new Logger('Problem');
 
 /** Health and readiness: every process of the register has them (metrics: see listen). */
 @Global()
-@Module({ controllers: [HealthController], providers: [Readiness], exports: [Readiness] })
+@Module({ controllers: [HealthController], providers: [Readiness, ShutdownGate], exports: [Readiness, ShutdownGate] })
 export class OperationsModule {}
 
 export interface HttpAppOptions {
@@ -108,6 +109,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(registerValidationPipe());
   app.enableShutdownHooks();
+  app.get(ShutdownGate).install((app as NestFastifyApplication).getHttpAdapter().getInstance());
   serveOpenApi(app, options.title);
 }
 
@@ -135,10 +137,17 @@ export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknow
   const embedded = config.mode === 'embedded' ? [EmbeddedSnapshotsModule, InProcessBusModule] : [];
   @Module({ imports: [...embedded, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
   class RegisterRootModule implements OnModuleDestroy {
-    constructor(@Optional() private readonly snapshots?: EmbeddedSnapshots) {}
+    constructor(
+      private readonly gate: ShutdownGate,
+      @Optional() private readonly snapshots?: EmbeddedSnapshots,
+    ) {}
 
-    /** The root module stops first (Nest stops modules nearest the root first): embedded, the relays stop before any view. */
+    /**
+     * The root module stops first (Nest stops the modules nearest the root first): no new request,
+     * those under way answered, then (embedded) the relays, all before any view stops.
+     */
     async onModuleDestroy(): Promise<void> {
+      await this.gate.close(httpLimitsFromEnv().closeGraceMs);
       await this.snapshots?.stopRelays();
     }
   }

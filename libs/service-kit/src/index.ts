@@ -33,3 +33,4 @@ export * from './snapshot-part';
 export * from './embedded-snapshot';
 export * from './embedded-snapshot-file';
 export * from './group-snapshots';
+export * from './shutdown-gate';
