@@ -97,6 +97,17 @@ export const trainingDayOf = (year: number, date: string): string => (date < `${
 export const heldInYear = (post: { startsOn: string; endsOn: string | null }, year: number, day: string): boolean =>
   post.startsOn <= day && (post.endsOn === null || post.endsOn > `${year}-01-01`);
 
+/**
+ * A branch closed (merged, split, dissolved) in the year, by the day: its secretaries of the year
+ * held the post in that year, and are counted where the branch stood on its last day open
+ * (`dayBefore(closedOn)`), though it is no longer open on the day.
+ */
+export const closedInYear = (closedOn: string | null | undefined, year: number, day: string): closedOn is string =>
+  closedOn !== null && closedOn !== undefined && closedOn > `${year}-01-01` && closedOn <= day;
+
+/** The calendar day before `date` (YYYY-MM-DD, UTC days). */
+export const dayBefore = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
 /** One participant's outcome of one course, as either side keeps it. */
 export interface CourseCompletionFact {
   /** The course's year (of its last day). */

@@ -51,16 +51,18 @@ describe('compliance of residential-branch secretaries', () => {
     expect(abolished.when('na', 2025, '2025-12-31')).toMatchObject({ secretaries: 2 });
   });
 
-  it('after a merger counts the successor once, through its secretary', () => {
+  it('after a merger counts the successor once, and the absorbed branch\'s secretary, who held the post that year', () => {
     const merged = given(
       at('BranchesMerged', { mergerId: 'g1', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'b2', intoNewBranch: false }, '2024-09-01'),
       at('OfficerDeparted', { branchId: 'b1', memberId: 's1', role: 'secretary', endsOn: '2024-09-01', cause: 'merger' }, '2024-09-01'),
     );
-    expect(merged.when('qp', 2024, '2024-12-31', ['s1', 's2'])).toMatchObject({ branches: 1, secretaries: 1, trained: 1 });
-    expect(merged.when('qp', 2024, '2024-08-31', ['s1', 's2'])).toMatchObject({ secretaries: 2, trained: 2 });
+    expect(merged.when('qp', 2024, '2024-12-31', ['s2'])).toEqual({ branches: 1, secretaries: 2, trained: 1, rate: 0.5, untrained: [{ branchId: 'b1', memberId: 's1', since: '2024-01-01' }] });
+    expect(merged.when('qp', 2024, '2024-08-31', ['s1', 's2'])).toMatchObject({ branches: 2, secretaries: 2, trained: 2 });
+    // The year after, the absorbed branch and its secretary are gone.
+    expect(merged.when('qp', 2025, '2025-12-31')).toMatchObject({ branches: 1, secretaries: 1, trained: 0 });
   });
 
-  it('after a merger into a new branch counts the new successor, through its secretary', () => {
+  it('after a merger into a new branch counts the new successor, and the absorbed branches\' secretaries of the year', () => {
     const merged = given(
       at('BranchEstablished', { branchId: 'bn', parentUnitId: 'xa', name: 'Bản Mới', area, predecessorIds: ['b1', 'b2'] }, '2024-09-01'),
       at('BranchesMerged', { mergerId: 'g2', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'bn', intoNewBranch: true }, '2024-09-01'),
@@ -68,8 +70,10 @@ describe('compliance of residential-branch secretaries', () => {
       at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2024-09-01', cause: 'merger' }, '2024-09-01'),
       at('OfficerAppointed', { branchId: 'bn', memberId: 's2', role: 'secretary', startsOn: '2024-09-15' }, '2024-09-15'),
     );
-    expect(merged.when('qp', 2024, '2024-12-31', ['s1'])).toEqual({ branches: 1, secretaries: 1, trained: 0, rate: 0, untrained: [{ branchId: 'bn', memberId: 's2', since: '2024-09-15' }] });
-    expect(merged.when('qp', 2024, '2024-09-10')).toMatchObject({ branches: 1, secretaries: 0 });
+    expect(merged.when('qp', 2024, '2024-12-31', ['s1'])).toEqual({ branches: 1, secretaries: 2, trained: 1, rate: 0.5, untrained: [{ branchId: 'bn', memberId: 's2', since: '2024-01-01' }] });
+    expect(merged.when('qp', 2024, '2024-09-10')).toMatchObject({ branches: 1, secretaries: 2 });
+    // A branch closed after the day asked is still open then: counted once, as open.
+    expect(merged.when('qp', 2024, '2024-08-31')).toMatchObject({ branches: 2, secretaries: 2 });
   });
 
   it('as of an instant, counts only what had been recorded by then', () => {

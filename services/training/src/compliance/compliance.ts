@@ -1,4 +1,4 @@
-import { heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
+import { closedInYear, dayBefore, heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
 import { BranchLife, branchesWithin, branchOpenOn, Placement, placementInForce, PostSpell, recordedBy, When } from '../domain/facts';
 
 export interface ComplianceFacts {
@@ -28,17 +28,24 @@ export const dayOf = (year: number, when: When): string => trainingDayOf(year, w
 
 /**
  * The secretaries of the residential branches open in the unit's subtree on the day asked (the
- * structure then, whatever became of it since), who held the post at any time of the year up to
- * that day, each counted once; trained when `completed` (a completed course of that year) names them.
+ * structure then, whatever became of it since), and of those closed in the year by then where they
+ * stood in it on their last day open (a merger's absorbed branches), who held the post at any time
+ * of the year up to that day, each counted once; trained when `completed` (a completed course of
+ * that year) names them.
  */
 export function compliance(facts: ComplianceFacts, unitId: string, year: number, when: When, completed: Set<string>): Compliance {
   const day = { ...when, date: dayOf(year, when) };
   const yearStart = `${year}-01-01`;
-  const inTree = new Set(branchesWithin(facts.placements.filter((p) => placementInForce(p, day)), unitId));
-  const counted = new Set([...inTree].filter((id) => facts.branches.get(id)?.residential && branchOpenOn(facts.branches.get(id)!, day)));
+  const trees = new Map<string, Set<string>>();
+  const inTreeOn = (date: string) => trees.get(date) ?? trees.set(date, new Set(branchesWithin(facts.placements.filter((p) => placementInForce(p, { ...day, date })), unitId))).get(date)!;
+  const counted = new Set([...inTreeOn(day.date)].filter((id) => facts.branches.get(id)?.residential && branchOpenOn(facts.branches.get(id)!, day)));
+  const closedHere = [...facts.branches.values()].filter(
+    (b) => b.residential && closedInYear(b.closedOn, year, day.date) && recordedBy(b.closedAt, day) && inTreeOn(dayBefore(b.closedOn)).has(b.branchId),
+  );
+  const secretariesOf = new Set([...counted, ...closedHere.map((b) => b.branchId)]);
   const held = new Map<string, Untrained>();
   for (const s of facts.spells) {
-    if (s.role !== 'secretary' || !counted.has(s.branchId) || !recordedBy(s.at, day)) continue;
+    if (s.role !== 'secretary' || !secretariesOf.has(s.branchId) || !recordedBy(s.at, day)) continue;
     // an end not yet recorded by the instant asked leaves the post open
     if (!heldInYear({ startsOn: s.startsOn, endsOn: recordedBy(s.endedAt, day) ? s.endsOn : null }, year, day.date)) continue;
     const since = s.startsOn > yearStart ? s.startsOn : yearStart;

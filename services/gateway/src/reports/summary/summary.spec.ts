@@ -57,6 +57,16 @@ describe('the unit summary (pure)', () => {
     });
   });
 
+  it('counts the secretary of a branch closed during the year in that year\'s training (as training-compliance does), not in the branches of the day', () => {
+    const closedMidYear = facts();
+    closedMidYear.branches[2] = { ...closedMidYear.branches[2], membership: { secretaries: { '2019-01-01': { memberId: 'm5', source: 'teacher' } } } };
+    const s2020 = summarise(closedMidYear, 'd', 2020, '2020-12-31')!;
+    expect([s2020.branches.total, s2020.training.secretaries]).toEqual([2, 3]);
+    // Before its closure (1 June) the branch is open and counted once; the year after, it is gone.
+    expect(summarise(closedMidYear, 'd', 2020, '2020-05-31')!.training.secretaries).toBe(3);
+    expect(summarise(closedMidYear, 'd', 2021, '2021-12-31')!.training.secretaries).toBe(1);
+  });
+
   it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {
     const mixed = facts();
     mixed.branches[1].evaluation = { ratings: { 2020: { scale: 'four-level', grade: 'good' } }, memberRatings: { 2020: { 'four-level': { good: 2, completed: 1 } } } };

@@ -1,4 +1,4 @@
-import { completedInYear, heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
+import { closedInYear, completedInYear, dayBefore, heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
 import { BranchEvaluationDoc } from './evaluation-facts.projection';
 import { BranchMembershipDoc } from './membership-facts.projection';
 import { BranchFactsDoc, UnitFactsDoc } from './structure-facts.projection';
@@ -146,17 +146,21 @@ function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
 /**
  * The year's courses organised in the subtree, and the secretaries' training as GET
  * /training-compliance counts it (one definition, @register/contracts): the secretaries of the
- * subtree's residential branches who held the post at some time of the year up to the day (each
- * once), trained when they completed a course of that year by that day (enrolment alone, or
+ * subtree's residential branches (and of those closed in the year, where they stood on their last
+ * day open) who held the post at some time of the year up to the day (each once), trained when they completed a course of that year by that day (enrolment alone, or
  * `not-completed`, is not training). Completions are found on the branch documents read: training
  * records a participant on their branch of the day of enrolment.
  */
 function training(facts: SummaryFacts, counted: BranchReportDoc[], subtree: Set<string>, year: number, day: string): UnitSummary['training'] {
   const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && subtree.has(c.organiserUnitId));
   const until = trainingDayOf(year, day);
+  // The branches closed in the year by then, counted where they stood on their last day open (as compliance counts them).
+  const closed = facts.branches.filter((b) => {
+    const endedOn = b.structure?.endedOn;
+    return closedInYear(endedOn, year, until) && subtree.has(valueOn(b.structure?.units, dayBefore(endedOn))!) && valueOn(b.structure?.residential, dayBefore(endedOn));
+  });
   const secretaries = new Set(
-    counted
-      .filter((b) => valueOn(b.structure?.residential, day))
+    [...counted.filter((b) => valueOn(b.structure?.residential, day)), ...closed]
       .flatMap((b) => spellsOf(b.membership?.secretaries).filter((p) => heldInYear(p, year, until)).map((p) => p.value.memberId)),
   );
   const trained = new Set(
