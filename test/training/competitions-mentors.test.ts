@@ -59,9 +59,10 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     ]);
     const endings = (await t.trainingLog.readAll(0, 10_000)).filter((e) => e.type === 'MentorAssignmentEnded');
     expect(endings.map((e) => [e.metadata.actor, (e.data as { cause: string }).cause])).toEqual([['admin', 'ended'], ['training.org-reactions', 'merger']]);
-    // The successor keeps its own mentor; asOf a day before the merger, b-1 still had mentor-1.
+    // The successor keeps its own mentor; asOf a day before the merger, b-1 still had mentor-1 (mentor-2's assignment had ended).
     expect((await t.admin.get('/branches/b-2/mentors')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-2', status: 'active' })]);
-    expect((await t.admin.get('/branches/b-1/mentors?asOf=2025-11-30')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-1' })]);
+    const before = (await t.admin.get('/branches/b-1/mentors?asOf=2025-11-30')).body.items.map((m: { mentorMemberId: string; status: string }) => [m.mentorMemberId, m.status]);
+    expect(before).toEqual([['mentor-1', 'active'], ['mentor-2', 'ended']]);
     expect((await t.refusedUnchanged(422, () => t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'mentor-1', startsOn: '2025-12-05', ...why() }))).body.rule).toBe('branch-closed');
   });
 
@@ -88,7 +89,13 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     const a = await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-01-01', endsOn: '2025-06-30', ...why() });
     expect(a.status).toBe(201);
     const statusOf = async (query: string) => (await t.admin.get(`/branches/b-2/mentors?minPosition=${a.body.position}${query}`)).body.items.find((m: { assignmentId: string }) => m.assignmentId === a.body.id)?.status;
-    expect({ today: await statusOf(''), then: await statusOf('&asOf=2025-03-01'), after: await statusOf('&asOf=2025-06-30') }).toEqual({ today: 'ended', then: 'active', after: undefined });
+    expect({ before: await statusOf('&asOf=2024-12-31'), then: await statusOf('&asOf=2025-03-01'), after: await statusOf('&asOf=2025-06-30'), today: await statusOf(''), todayAsOf: await statusOf(`&asOf=${new Date().toISOString().slice(0, 10)}`) }).toEqual({
+      before: undefined,
+      then: 'active',
+      after: 'ended',
+      today: 'ended',
+      todayAsOf: 'ended',
+    });
     // The same mentor for the same branch on days already covered is a duplicate; from the day it ended, a new assignment.
     expect((await t.refusedUnchanged(409, () => t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-01', ...why() }))).body.rule).toBe('already-assigned');
     expect((await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-30', endsOn: '2025-12-31', ...why() })).status).toBe(201);

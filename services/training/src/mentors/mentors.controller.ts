@@ -40,20 +40,18 @@ export class MentorsController {
 
   @Get('branches/:id/mentors')
   @ProblemResponses(404, 503)
-  @ApiOperation({ summary: "A branch's mentor assignments, current and ended, each with its status today (ended once its endsOn has come); asOf a date: those in force that day" })
+  @ApiOperation({ summary: "A branch's mentor assignments begun by the day (today, or asOf), current and ended, each with its status that day (ended once its endsOn has come); one starting later is pending until its day" })
   async mentors(@Param('id', ParseIdPipe) branchId: string, @Query() q: MentorsQuery) {
     if (this.facts.branchStatus(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
     const asOf = parseAsOfKnownAt(q, this.clock);
     const model = await this.readModels.of(mentorsProjection).require(q.minPosition);
     let docs = (await model.collection('assignments').find({ branchId }, { sort: { startsOn: 1, mentorMemberId: 1, _id: 1 } })) as unknown as AssignmentDoc[];
     const day = !asOf ? this.clock.today() : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
-    if (asOf) {
-      const by = recordedBy(asOf);
-      // An instant asOf or knownAt: each assignment as the log had recorded it by then (the read model holds only today's).
-      if (by) docs = await this.asRecorded(docs, by);
-      docs = docs.filter((d) => d.startsOn <= day && (d.endsOn === null || d.endsOn > day));
-    }
-    // Without asOf every assignment, current and ended; each one's status is the day's (today's without asOf).
+    // An instant asOf or knownAt: each assignment as the log had recorded it by then (the read model holds only today's).
+    const by = recordedBy(asOf);
+    if (by) docs = await this.asRecorded(docs, by);
+    // Today's answer is the answer asOf today (docs/effective-dates.md): every assignment begun by the day, its status that day's.
+    docs = docs.filter((d) => d.startsOn <= day);
     return { branchId, asOf: q.asOf ?? null, items: docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) })) };
   }
 
