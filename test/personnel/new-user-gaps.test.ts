@@ -28,6 +28,8 @@ describe('personnel gaps found by a new user (issue 16)', () => {
     expectCreated(await admit('m-etag-2', 'b-3', { fullName: 'Vi Văn Khăm' }));
     const officers = await admin.get('/branches/b-3/officers');
     expect([officers.status, officers.headers.etag]).toEqual([200, '"-1"']);
+    // An empty asOf is no asOf: the answer says null, not "".
+    expect((await admin.get('/branches/b-3/officers?asOf=')).body.asOf).toBeNull();
     const etag = String(officers.headers.etag);
     expectCreated(await appoint('b-3', 'm-etag-1', {}, { 'if-match': etag }));
     const stale = await appoint('b-3', 'm-etag-2', { role: 'deputy-secretary' }, { 'if-match': etag });

@@ -56,7 +56,7 @@ export class RatingsController {
     const rows = await this.reads.ofSubject(subjectType, subjectId, query.year, asOf, query.minPosition);
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
     const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
-    return { subjectType, subjectId, asOf: query.asOf ?? null, items: rows.map(ratingView), predecessors };
+    return { subjectType, subjectId, asOf: query.asOf || null, items: rows.map(ratingView), predecessors };
   }
 
   private async predecessors(branchId: string, year: number | undefined, asOf: AsOf | undefined) {

@@ -63,7 +63,7 @@ export class OfficersController {
       termEndsOn: p.termEndsOn ?? null,
     }));
     if (wantsCsv(req.headers.accept)) return csvAnswer(reply, OFFICER_CSV_COLUMNS, items.map((o) => ({ branchId, ...o })));
-    return { branchId, asOf: query.asOf ?? null, hasSecretary: posts.some((p) => p.role === 'secretary'), items, version };
+    return { branchId, asOf: query.asOf || null, hasSecretary: posts.some((p) => p.role === 'secretary'), items, version };
   }
 
   /**

@@ -55,7 +55,7 @@ export class ComplianceController {
     if (!this.facts.knowsUnit(q.unitId)) throw new NotFoundError('unit', q.unitId);
     const completed = await this.courses.completedIn(q.year, dayOf(q.year, when), when.until, q.minPosition);
     const answer = compliance(this.facts, q.unitId, q.year, when, completed);
-    const body = { unitId: q.unitId, year: q.year, asOf: q.asOf ?? null, ...answer };
+    const body = { unitId: q.unitId, year: q.year, asOf: q.asOf || null, ...answer };
     const csv = sendList(req, reply, { items: answer.untrained, nextCursor: null }, ['branchId', 'memberId', 'since']);
     return typeof csv === 'string' ? csv : body;
   }

@@ -52,7 +52,7 @@ export class MentorsController {
     if (by) docs = await this.asRecorded(docs, by);
     // Today's answer is the answer asOf today (docs/effective-dates.md): every assignment begun by the day, its status that day's.
     docs = docs.filter((d) => d.startsOn <= day);
-    return { branchId, asOf: q.asOf ?? null, items: docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) })) };
+    return { branchId, asOf: q.asOf || null, items: docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) })) };
   }
 
   private async asRecorded(docs: AssignmentDoc[], by: Date): Promise<AssignmentDoc[]> {
