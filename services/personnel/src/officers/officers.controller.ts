@@ -77,7 +77,10 @@ export class OfficersController {
     return { version: doc?.version ?? -1, posts: doc ? heldOn(doc, this.personnel.today()) : [] };
   }
 
+  /** As of a day (or an instant): 404 for a branch personnel has never heard of, or one established after that day, as the branch read answers. */
   private async folded(branchId: string, asOf: AsOf) {
+    const branch = this.replica.get(branchId);
+    if (!branch || (asOf.kind === 'date' && branch.establishedOn !== null && asOf.date < branch.establishedOn)) throw new NotFoundError('branch', branchId);
     const { state, posts } = await this.personnel.officers(branchId, asOf);
     return { version: state.version, posts };
   }
