@@ -50,7 +50,7 @@ describe('organisation read models on FerretDB', () => {
           let cursor: string | undefined;
           let foldCursor: string | undefined;
           do {
-            const page = await pageDirectory(onServer.collection('branches'), { ...filter, limit: 9, cursor }, { memberCount: () => 0, hasSecretary: () => false });
+            const page = await pageDirectory(onServer.collection('branches'), { ...filter, limit: 9, cursor }, { hasMembers: () => false, hasSecretary: () => false });
             const expected = paginate(folded, (b) => nameKey(foldDiacritics(b.name), b.id), 9, foldCursor);
             expect(page).toEqual({ items: expected.items.map(branchView), nextCursor: expected.nextCursor });
             cursor = page.nextCursor ?? undefined;

@@ -5,7 +5,7 @@ import { Dated, foldFacts, prefixes, project, randomReorganisation } from '../te
 import { ancestry, branchView } from '../application/views';
 import { aDistrict, branch, unit } from '../domain/fixtures';
 import { branchDirectoryProjection } from './branch-directory.projection';
-import { BranchPeople, noPeopleYet } from '../domain/branch-people';
+import { DirectoryPeople, nobodyYet } from '../domain/branch-people';
 import { DirectoryFilter, lineageOf, searchBranches } from './directory-query';
 import { directoryView, pageDirectory, readLineage } from './directory-read-model';
 import { structureDecider } from '../testing/structure-decider';
@@ -13,7 +13,7 @@ import { structureDecider } from '../testing/structure-decider';
 const directory = async (events: Dated[]) => {
   const p = await project(branchDirectoryProjection, events);
   const branches = p.collection('branches');
-  return { ...p, branches, list: (request: Parameters<typeof pageDirectory>[1], people: BranchPeople = noPeopleYet) => pageDirectory(branches, request, people) };
+  return { ...p, branches, list: (request: Parameters<typeof pageDirectory>[1], people: DirectoryPeople = nobodyYet) => pageDirectory(branches, request, people) };
 };
 const ids = (page: { items: Array<{ id: string }> }) => page.items.map((b) => b.id);
 const thongThu = branch('b3', 'tp', 'Chi đoàn thôn Thông Thụ', { kind: 'hamlet', name: 'Thông Thụ' });
@@ -103,7 +103,7 @@ describe('branch-directory projection', () => {
   it('filters by members and secretary from what the organisation knows of people, page by page', async () => {
     const many = Array.from({ length: 40 }, (_, i) => branch(`h${i}`, 'tp', `Chi đoàn bản ${String(i).padStart(2, '0')}`));
     const { list } = await directory([...aDistrict, ...many]);
-    const people: BranchPeople = { memberCount: (id) => (Number(id.slice(1)) % 3 === 0 ? 5 : 0), hasSecretary: (id) => id === 'h9' };
+    const people: DirectoryPeople = { hasMembers: (id) => Number(id.slice(1)) % 3 === 0, hasSecretary: (id) => id === 'h9' };
     const pages: string[] = [];
     for (let cursor: string | undefined, k = 0; k < 20; k++) {
       const page = await list({ hasMembers: true, limit: 4, cursor }, people);

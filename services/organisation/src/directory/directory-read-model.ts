@@ -5,7 +5,7 @@ import { CollectionQueries, Doc, ReadModelQueries } from '@register/read-models'
 import { searchPattern } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
 import { branchDirectoryProjection, DirectoryBranchDoc } from './branch-directory.projection';
-import { BranchPeople } from '../domain/branch-people';
+import { DirectoryPeople } from '../domain/branch-people';
 import { DirectoryFilter } from './directory-query';
 
 export interface DirectoryRequest extends DirectoryFilter {
@@ -45,10 +45,10 @@ export function directoryFilter(filter: DirectoryFilter): Record<string, unknown
  * events, not in this service's log: those filters are applied to the documents as they are read,
  * in chunks, until the page is full.
  */
-export async function pageDirectory(branches: CollectionQueries, request: DirectoryRequest, people: BranchPeople) {
+export async function pageDirectory(branches: CollectionQueries, request: DirectoryRequest, people: DirectoryPeople) {
   const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
   const keep = (d: Doc) =>
-    (request.hasMembers === undefined || people.memberCount(String(d._id)) > 0 === request.hasMembers) &&
+    (request.hasMembers === undefined || people.hasMembers(String(d._id)) === request.hasMembers) &&
     (request.hasSecretary === undefined || people.hasSecretary(String(d._id)) === request.hasSecretary);
   const peopleFiltered = request.hasMembers !== undefined || request.hasSecretary !== undefined;
   const chunk = peopleFiltered ? 500 : limit + 1;

@@ -4,4 +4,10 @@ export interface BranchPeople {
   hasSecretary(branchId: string): boolean;
 }
 
-export const noPeopleYet: BranchPeople = { memberCount: () => 0, hasSecretary: () => false };
+/** What the branch directory's filters ask of a branch's people (hasMembers=, hasSecretary=) on a day. */
+export interface DirectoryPeople {
+  hasMembers(branchId: string): boolean;
+  hasSecretary(branchId: string): boolean;
+}
+
+export const nobodyYet: DirectoryPeople = { hasMembers: () => false, hasSecretary: () => false };

@@ -73,6 +73,16 @@ describe("organisation's people, day by day (hasMembers and hasSecretary as of a
     expect(people.on(undefined).hasSecretary('b1')).toBe(false);
   });
 
+  it("answers the directory's hasMembers as the count does, day by day and as known then", () => {
+    const people = history();
+    for (const day of ['2021-01-01', '2021-03-01', '2023-05-31', '2023-06-01', '2025-02-28', '2025-03-01']) {
+      for (const knownAt of [undefined, '2025-08-01T00:00:00Z']) {
+        const view = people.on(date(day, knownAt));
+        for (const b of ['b1', 'b2', 'bx']) expect(view.hasMembers(b)).toBe(view.memberCount(b) > 0);
+      }
+    }
+  });
+
   it('is kept by the snapshot, and answers after a restore as before', () => {
     const people = history();
     const restored = new PeopleReplica();

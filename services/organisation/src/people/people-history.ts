@@ -1,4 +1,4 @@
-import { BranchPeople } from '../domain/branch-people';
+import { BranchPeople, DirectoryPeople } from '../domain/branch-people';
 
 /** A member placed in a branch (or out of every branch: `null`) from `day`, as recorded at `recorded` (ms). */
 interface Placement {
@@ -55,10 +55,16 @@ export class PeopleHistory {
   }
 
   /** The branches' people on `day`, of the facts recorded by `knownAt` (all of them without it). */
-  on(day: string, knownAt = Number.POSITIVE_INFINITY): BranchPeople {
+  on(day: string, knownAt = Number.POSITIVE_INFINITY): BranchPeople & DirectoryPeople {
     const branchOf = (memberId: string) => placementOn(this.placements.get(memberId) ?? [], day, knownAt);
+    const placedIn = (branchId: string) => this.placedIn.get(branchId) ?? new Set<string>();
     return {
-      memberCount: (branchId) => [...(this.placedIn.get(branchId) ?? [])].filter((m) => branchOf(m) === branchId).length,
+      memberCount: (branchId) => [...placedIn(branchId)].filter((m) => branchOf(m) === branchId).length,
+      // The directory asks only whether: the first member found there answers (a branch with members is most branches).
+      hasMembers: (branchId) => {
+        for (const m of placedIn(branchId)) if (branchOf(m) === branchId) return true;
+        return false;
+      },
       hasSecretary: (branchId) => (this.posts.get(branchId) ?? []).some((p) => p.role === 'secretary' && heldOn(p, day, knownAt)),
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AsOf, Clock, SnapshotPart } from '@register/service-kit';
-import { BranchPeople } from '../domain/branch-people';
+import { BranchPeople, DirectoryPeople } from '../domain/branch-people';
 import { PeopleHistory, PeopleHistoryState } from './people-history';
 
 export interface OfficerFact {
@@ -79,7 +79,7 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
    * then), or as of an instant (everything recorded by then, whatever its date, as every read of an
    * instant answers).
    */
-  on(asOf: AsOf | undefined): BranchPeople {
+  on(asOf: AsOf | undefined): BranchPeople & DirectoryPeople {
     if (!asOf) return this.history.on(this.clock.today());
     if (asOf.kind === 'instant') return this.history.on(WHATEVER_ITS_DATE, asOf.instant.getTime());
     return this.history.on(asOf.date, asOf.knownAt?.getTime());
