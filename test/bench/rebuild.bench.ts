@@ -40,7 +40,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventSchemas, EventStore, UpcastingEventStore } from '@register/event-sourcing';
-import { createPglite, pgliteClient, SqlClient, SqlEventStore } from '@register/event-store';
+import { createPglite, pgliteClient, pgliteThreadClient, SqlClient, SqlEventStore } from '@register/event-store';
 import { AnyProjection, liveTarget, logReaderOf, MemoryReadStore, MongoReadStore, ReadStore, rebuildLive } from '@register/read-models';
 import { loadProjections, parseArgs } from '../../libs/read-models/src/cli/rebuild';
 import { environment, positionOf, printTable, round, writeResults } from './bench-util';
@@ -270,7 +270,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const stores = MODE === 'growth' ? 'memory' : STORES.join(', ');
   console.log(`rebuild bench on ${resolve(DATA_DIR)}; stores ${stores}${Number.isFinite(FERRET_EVENTS) && MODE !== 'growth' ? `; FerretDB: the first ${FERRET_EVENTS} events of each log` : ''}; load average ${load()}`);
-  const sql = pgliteClient(await createPglite(join(resolve(DATA_DIR), 'event-log')));
+  // The log as the embedded start opens it: PGlite on a thread of its own unless REGISTER_PGLITE_THREAD=off.
+  const folder = join(resolve(DATA_DIR), 'event-log');
+  const sql = process.env.REGISTER_PGLITE_THREAD === 'off' ? pgliteClient(await createPglite(folder)) : await pgliteThreadClient(folder);
   if (MODE === 'live') return void (await mainLive(sql, load, started).finally(() => sql.close()));
   if (MODE === 'growth') return void (await mainGrowth(growthServices(sql), load, resolve(DATA_DIR), started).finally(() => sql.close()));
   const database = `bench_rebuild_${process.pid}`;
