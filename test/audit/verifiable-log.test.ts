@@ -111,6 +111,7 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
 describe('the offline verifier refuses adversarial bundles', () => {
   let honest: string[];
   let part: string[];
+  let range: string[];
   let publicKey: string;
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'register-bundle-'));
@@ -123,6 +124,7 @@ describe('the offline verifier refuses adversarial bundles', () => {
       publicKey = log.publicKey;
       honest = (await auditor.get('/audit/exports?service=organisation')).raw.split('\n').filter(Boolean);
       part = (await auditor.get('/audit/exports?service=organisation&fromPosition=6')).raw.split('\n').filter(Boolean);
+      range = (await auditor.get('/audit/exports?service=organisation&fromPosition=6&toPosition=8')).raw.split('\n').filter(Boolean);
     } finally {
       await gw.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -139,6 +141,32 @@ describe('the offline verifier refuses adversarial bundles', () => {
     expect(part.map((l) => JSON.parse(l).type).slice(0, 2)).toEqual(['log', 'prefix']);
     const forged = part.map((l) => (JSON.parse(l).type === 'prefix' ? l.replace(/"nodes":\["(.)/, (_, c: string) => `"nodes":["${c === '0' ? '1' : '0'}`) : l));
     expect(verifyBundle(forged, { verifierKey: publicKey }).problems.map((p) => p.kind)).toContain('checkpoint-not-extending');
+  });
+
+  it('ties a range that ends between two checkpoints to the signed one after it, and refuses what nothing signed covers', () => {
+    // Given a range export of positions 6 to 8: no checkpoint of the log falls inside it
+    const items = range.map((l) => JSON.parse(l));
+    expect(items.filter((i) => i.type === 'event').map((i) => i.position)).toEqual([6, 7, 8]);
+    expect(items.filter((i) => i.type === 'checkpoint')).toEqual([]);
+    // Then it carries the checkpoint after it with the proof that its last event is in it, and verifies
+    expect(items.find((i) => i.type === 'covering')).toMatchObject({ leafIndex: 7, proof: expect.any(Array) });
+    expect(verifyBundle(range, { verifierKey: publicKey })).toMatchObject({ ok: true, problems: [] });
+    // A range rewritten and rechained honestly, with the same proof: the proof fails
+    const { chainHash, toHex } = jest.requireActual('@register/verifiable-log');
+    const [first] = items.filter((i) => i.type === 'event');
+    let prev = fromHex(first.prevHash);
+    const rechained = items.map((i) => {
+      if (i.type !== 'event') return JSON.stringify(i);
+      const entry = i.entry.replace(/"UnitEstablished"|"BranchEstablished"/, '"UnitRenamed"');
+      const hash = chainHash(i.version ?? 1, prev, entry);
+      const row = { ...i, entry, prevHash: toHex(prev), hash: toHex(hash) };
+      prev = hash;
+      return JSON.stringify(row);
+    });
+    expect(kindsOf(rechained)).toEqual(['bad-proof']);
+    // Without the covering checkpoint, or with no event at all, nothing signed covers the bundle
+    expect(kindsOf(rechained.filter((l) => JSON.parse(l).type !== 'covering'))).toEqual(['unsigned']);
+    expect(kindsOf([range[0]])).toEqual(['unsigned']);
   });
 
   it('refuses a wrong sibling hash in a proof', () => {
@@ -189,8 +217,9 @@ describe('the offline verifier refuses adversarial bundles', () => {
     const bundle = [honest[0], ...forked.map((e) => JSON.stringify(e)), ...honest.filter((l) => ['checkpoint', 'consistency'].includes(JSON.parse(l).type))];
     expect(kindsOf(bundle)).toContain('checkpoint-not-extending');
     const kept = lines('checkpoint').at(-1).note;
+    // Stripped of its checkpoints, the fork chains clean but nothing signed covers it: not verified.
     const alone = [honest[0], ...forked.map((e) => JSON.stringify(e))];
-    expect(kindsOf(alone)).toEqual([]);
-    expect(kindsOf(alone, { checkpoint: kept })).toEqual(['checkpoint-not-extending']);
+    expect(kindsOf(alone)).toEqual(['unsigned']);
+    expect(kindsOf(alone, { checkpoint: kept })).toEqual(['checkpoint-not-extending', 'unsigned']);
   });
 });

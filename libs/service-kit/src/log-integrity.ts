@@ -120,7 +120,9 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
     return this.integrity.inclusionProof(position);
   }
 
-  bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string> {
-    return this.integrity.bundle(fromPosition, toPosition);
+  /** The bundle, the log's head signed first (if it grew since the last checkpoint): every event an export holds is then under a signed root. */
+  async *bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string> {
+    await this.checkpointNow();
+    yield* this.integrity.bundle(fromPosition, toPosition);
   }
 }

@@ -157,6 +157,9 @@ export class LogIntegrity {
       const [from, to] = [inRange[i - 1].size, inRange[i].size];
       yield JSON.stringify({ type: 'consistency', from, to, proof: consistencyPath(leaves, from, to).map(toHex) });
     }
+    // A range that ends between two checkpoints: the one after it, and the proof that its last leaf is in it.
+    const covering = inRange.at(-1)?.size === lastSeq + 1 ? undefined : all.find((c) => c.size > lastSeq);
+    if (covering && lastSeq >= firstSeq) yield JSON.stringify({ type: 'covering', note: covering.note, leafIndex: lastSeq, proof: inclusionPath(leaves, lastSeq, covering.size).map(toHex) });
   }
 
   /** The first `size` leaves (each event's leaf hash in its chain version: leafOf), read in pages. */

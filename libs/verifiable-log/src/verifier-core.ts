@@ -320,7 +320,8 @@ export function openCheckpoint(note: string, name: string, publicKey: KeyObject)
 }
 
 /** What a verification found wrong, where. `position` is the log's position of the event concerned. */
-export type ProblemKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'gap' | 'checkpoint-signature' | 'checkpoint-not-extending' | 'bad-proof';
+/** `unsigned`: a bundle's events that no signed checkpoint in it covers (nothing ties them to the register's signed roots). */
+export type ProblemKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'gap' | 'checkpoint-signature' | 'checkpoint-not-extending' | 'bad-proof' | 'unsigned';
 export interface Problem {
   kind: ProblemKind;
   position: number | null;
@@ -441,7 +442,7 @@ export class LogVerifier {
   }
 
   /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
-  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = []): LogVerdict & { roots: Map<number, Hash> } {
+  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = []): LogVerdict & { roots: Map<number, Hash>; lastLeaf?: Hash } {
     const chain = this.chainInOrder();
     this.findReordered(chain);
     const frontier = Frontier.fromJSON(this.prefix.toJSON());
@@ -455,7 +456,8 @@ export class LogVerifier {
     roots.set(frontier.size, frontier.root());
     this.checkCheckpoints(checkpoints, roots, chain, keyName, publicKey);
     this.problems.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
-    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots };
+    const last = chain[chain.length - 1];
+    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots, lastLeaf: last ? Buffer.from(last.leaf, 'latin1') : undefined };
   }
 
   /** Rows out of the chain's order: those off the longest run of rising indices in position order. */
@@ -601,6 +603,9 @@ export function longestRisingRun(values: number[]): boolean[] {
  *   { type: 'event', position, seq, prevHash, hash, entry, version }   the events as stored, in position order
  *   { type: 'checkpoint', note }     signed checkpoints within the bundle's range, oldest first
  *   { type: 'consistency', from, to, proof }   each checkpoint extends the one before it
+ *   { type: 'covering', note, leafIndex, proof }   a range that ends between two checkpoints: the
+ *                                    signed one after it, and the inclusion proof of its last leaf
+ * Every event must be under a signed root (coverageProblems), else the bundle is not verified.
  */
 export interface BundleVerdict extends LogVerdict {
   ok: boolean;
@@ -637,8 +642,8 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   if (header.complete === true && verdict.size !== Number(header.size)) {
     problems.push({ kind: 'gap', position: verdict.headPosition, detail: `the bundle says it holds the whole log of ${String(header.size)} events, and holds ${verdict.size}` });
   }
-  problems.push(...proofProblems(items, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key));
-  const { roots: _roots, ...rest } = verdict;
+  problems.push(...proofProblems(items, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key), ...coverageProblems(items, notes, verdict, key));
+  const { roots: _roots, lastLeaf: _lastLeaf, ...rest } = verdict;
   return { ...rest, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
 }
 
@@ -659,6 +664,32 @@ function proofProblems(items: Record<string, unknown>[], notes: string[], key: {
     if (!ok) problems.push({ kind: 'bad-proof', position: null, detail: proof ? `the proof that checkpoint ${to} extends checkpoint ${from} does not verify` : `no proof that checkpoint ${to} extends checkpoint ${from}` });
   });
   return problems;
+}
+
+/**
+ * Every event of the bundle must be tied to a signed root: a checkpoint in it whose root its events
+ * give, at or after its last event, or (a range that ends between two checkpoints) the signed
+ * checkpoint after it with the proof that the range's last leaf is in it. That leaf is the chain's
+ * hash there, which covers every event before it. A bundle whose checkpoints were taken out, or
+ * whose events run past the last one, is not verified: it could have been rewritten and rechained.
+ */
+function coverageProblems(items: Record<string, unknown>[], notes: string[], verdict: { size: number; headPosition: number; events: number; roots: Map<number, Hash>; lastLeaf?: Hash }, key: { name: string; publicKey: KeyObject }): Problem[] {
+  let covered = 0;
+  for (const note of notes) {
+    const opened = openCheckpoint(note, key.name, key.publicKey);
+    if (opened.ok && verdict.roots.get(opened.checkpoint.size)?.equals(opened.checkpoint.root)) covered = Math.max(covered, opened.checkpoint.size);
+  }
+  if (verdict.events > 0 && covered >= verdict.size) return [];
+  const covering = items.find((i) => i.type === 'covering') as { note?: unknown; leafIndex?: unknown; proof?: unknown } | undefined;
+  if (covering && verdict.lastLeaf) {
+    const opened = openCheckpoint(String(covering.note), key.name, key.publicKey);
+    const path = Array.isArray(covering.proof) && covering.proof.every(isHexHash) ? (covering.proof as string[]).map(fromHex) : undefined;
+    const proves = opened.ok && path && covering.leafIndex === verdict.size - 1 && opened.checkpoint.size >= verdict.size && verifyInclusion(verdict.lastLeaf, verdict.size - 1, opened.checkpoint.size, path, opened.checkpoint.root);
+    if (proves) return [];
+    return [{ kind: 'bad-proof', position: verdict.headPosition, detail: opened.ok ? 'the proof that the last event is in the signed checkpoint after it does not verify' : `the checkpoint after the last event: ${opened.why}` }];
+  }
+  const what = verdict.events === 0 ? 'the bundle holds no event' : `events ${covered + 1} to ${verdict.size} of the chain (to position ${verdict.headPosition})`;
+  return [{ kind: 'unsigned', position: verdict.events === 0 ? null : verdict.headPosition, detail: `${what}: no signed checkpoint in the bundle covers them, so nothing ties them to the register's signed roots` }];
 }
 
 /** A checkpoint the auditor trusts must be one the bundle's log passes through. */
