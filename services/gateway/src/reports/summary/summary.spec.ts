@@ -67,6 +67,25 @@ describe('the unit summary (pure)', () => {
     expect(summarise(closedMidYear, 'd', 2021, '2021-12-31')!.training.secretaries).toBe(1);
   });
 
+  it("counts the year's admissions, ratings and courses of branches and units closed before the day (a commune merged on 31 December), not their day figures", () => {
+    const closing = facts();
+    closing.branches[2] = { ...closing.branches[2], membership: { members: { '2018-03-26': 5, '2020-05-31': -5 }, admitted: { 2020: 3 } }, evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'good' } } } };
+    // x2 itself closes on the year's last day (its branch b2 moves to x1 that day), with a course it organised that year
+    closing.units = closing.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-12-31' } : u));
+    closing.branches[1] = { ...closing.branches[1], structure: structure({ '2015-01-01': 'x2', '2020-12-31': 'x1' }) };
+    closing.courses.push({ _id: 'c3', organiserUnitId: 'x2', year: 2020, cancelled: false, participantIds: ['m9'], secretaryIds: [] });
+    const s = summarise(closing, 'd', 2020, '2020-12-31')!;
+    expect({ branches: s.branches.total, members: s.members.total, admitted: s.members.admittedInYear, ratings: s.ratings.branches, courses: s.training.courses }).toEqual({
+      branches: 2, // b1, and b2 under x1 now; b3, closed on 31 May, is gone from the day's figures
+      members: 4 + 4,
+      admitted: 2 + 3, // b3's three admissions of the year stay the year's
+      ratings: { strong: 1, good: 2 },
+      courses: 2, // x2's course, though x2 closed on the day
+    });
+    // Closed after the day asked: counted on the day as it stood, once.
+    expect(summarise(closing, 'd', 2020, '2020-12-30')!).toMatchObject({ branches: { total: 2 }, members: { admittedInYear: 5 }, training: { courses: 2 } });
+  });
+
   it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {
     const mixed = facts();
     mixed.branches[1].evaluation = { ratings: { 2020: { scale: 'four-level', grade: 'good' } }, memberRatings: { 2020: { 'four-level': { good: 2, completed: 1 } } } };

@@ -112,14 +112,34 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
       counted.push(b);
     }
   }
+  const closed = closedSince(facts, unitId, year, day);
+  for (const b of closed.branches) countYear(s, b);
   s.ratings = { branches: flatGrades(s.ratingsByScale.branches), members: flatGrades(s.ratingsByScale.members) };
-  s.training = training(facts, counted, subtree, year, day);
+  s.training = training(facts, counted, closed, new Set([...subtree, ...closed.units]), year, day);
   return s;
+}
+
+/**
+ * The branches and units closed since the year began, by the day, that stood in the unit's subtree
+ * on their last day open (a commune merged on 31 December, its hamlets merged in the year): not in
+ * the day's figures, but what happened in them that year is the year's (its admissions, ratings,
+ * courses, secretaries). Each is placed by the subtree of its own last day.
+ */
+function closedSince(facts: SummaryFacts, unitId: string, year: number, day: string): { branches: BranchReportDoc[]; units: string[] } {
+  const subtrees = new Map<string, Set<string> | null>();
+  const subtreeOnDay = (d: string) => subtrees.get(d) ?? subtrees.set(d, subtreeOn(facts.units, unitId, d)).get(d) ?? null;
+  const branches = facts.branches.filter((b) => {
+    const endedOn = b.structure?.endedOn;
+    if (!closedInYear(endedOn, year, day)) return false;
+    const last = dayBefore(endedOn);
+    return subtreeOnDay(last)?.has(valueOn(b.structure?.units, last)!) ?? false;
+  });
+  const units = facts.units.filter((u) => closedInYear(u.endedOn, year, day) && (subtreeOnDay(dayBefore(u.endedOn)!)?.has(u._id) ?? false)).map((u) => u._id);
+  return { branches, units };
 }
 
 /** Adds one branch of the subtree (as it stood on `day`) to the summary. */
 function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
-  const y = String(s.year);
   const m = b.membership ?? {};
   const secretary = valueOn(m.secretaries, day);
   const members = totalOn(m.members, day);
@@ -128,14 +148,21 @@ function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
   if (!secretary) s.branches.withoutSecretary += 1;
   if (members <= 0) s.branches.withoutMembers += 1;
   s.members.total += members;
-  s.members.admittedInYear += m.admitted?.[y] ?? 0;
   s.members.away += totalOn(m.away, day);
-  s.party.introduced += m.introduced?.[y] ?? 0;
-  s.party.admitted += m.partyAdmitted?.[y] ?? 0;
   if (secretary) {
     s.secretaries.total += 1;
     add(s.secretaries.bySource, secretary.source);
   }
+  countYear(s, b);
+}
+
+/** A branch's counts of the year: admissions, Party introductions and admissions, ratings, commendations. */
+function countYear(s: UnitSummary, b: BranchReportDoc) {
+  const y = String(s.year);
+  const m = b.membership ?? {};
+  s.members.admittedInYear += m.admitted?.[y] ?? 0;
+  s.party.introduced += m.introduced?.[y] ?? 0;
+  s.party.admitted += m.partyAdmitted?.[y] ?? 0;
   const e = b.evaluation;
   const rating = e?.ratings?.[y];
   if (rating) add((s.ratingsByScale.branches[rating.scale] ??= {}), rating.grade);
@@ -151,16 +178,13 @@ function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
  * `not-completed`, is not training). Completions are found on the branch documents read: training
  * records a participant on their branch of the day of enrolment.
  */
-function training(facts: SummaryFacts, counted: BranchReportDoc[], subtree: Set<string>, year: number, day: string): UnitSummary['training'] {
-  const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && subtree.has(c.organiserUnitId));
+function training(facts: SummaryFacts, counted: BranchReportDoc[], closed: { branches: BranchReportDoc[] }, organisers: Set<string>, year: number, day: string): UnitSummary['training'] {
+  const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && organisers.has(c.organiserUnitId));
   const until = trainingDayOf(year, day);
   // The branches closed in the year by then, counted where they stood on their last day open (as compliance counts them).
-  const closed = facts.branches.filter((b) => {
-    const endedOn = b.structure?.endedOn;
-    return closedInYear(endedOn, year, until) && subtree.has(valueOn(b.structure?.units, dayBefore(endedOn))!) && valueOn(b.structure?.residential, dayBefore(endedOn));
-  });
+  const closedResidential = closed.branches.filter((b) => closedInYear(b.structure?.endedOn, year, until) && valueOn(b.structure?.residential, dayBefore(b.structure!.endedOn!)));
   const secretaries = new Set(
-    [...counted.filter((b) => valueOn(b.structure?.residential, day)), ...closed]
+    [...counted.filter((b) => valueOn(b.structure?.residential, day)), ...closedResidential]
       .flatMap((b) => spellsOf(b.membership?.secretaries).filter((p) => heldInYear(p, year, until)).map((p) => p.value.memberId)),
   );
   const trained = new Set(
