@@ -39,6 +39,16 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     expect((await admit('m-twin-c', 'Quàng Thị Đôi', { namesake: true })).status).toBe(201);
   });
 
+  it('the same name typed with the other tone placement (Hoà and Hòa, Thuý and Thúy) is the same name: 409, and a search with diacritics finds both ways', async () => {
+    expect((await admit('m-tone-a', 'Lò Thuý Hoà')).status).toBe(201);
+    const again = await admit('m-tone-b', 'Lò Thúy Hòa');
+    expect([again.status, again.body.rule, again.body.existingMemberId]).toEqual([409, 'possible-duplicate', 'm-tone-a']);
+    for (const q of ['Thúy Hòa', 'Thuý Hoà']) {
+      const found = await d.gw.get(`/members?branchId=b-3&q=${encodeURIComponent(q)}&minPosition=${await d.personnelStore.headPosition()}`, { ...d.admin, 'x-purpose': 'namesake check' });
+      expect(found.body.items.map((m: { id: string }) => m.id)).toEqual(['m-tone-a']);
+    }
+  });
+
   it('after the erasure of a member, their name and date of birth admit again without 409', async () => {
     expect((await admit('m-erased', 'Cầm Thị Xoá')).status).toBe(201);
     expect((await admit('m-erased-2', 'Cầm Thị Xoá')).body.rule).toBe('possible-duplicate');
@@ -53,7 +63,7 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     await before.onModuleInit();
     await before.caughtUp();
     await before.onModuleDestroy();
-    const saved = await snapshots.load('personnel.directory@5');
+    const saved = await snapshots.load('personnel.directory@6');
     const json = JSON.stringify(saved);
     for (const name of ['Quàng', 'quàng', 'Đôi', 'Xoá', 'Lường', '2003-04-05']) expect(json).not.toContain(name);
 

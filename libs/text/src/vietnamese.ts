@@ -16,6 +16,29 @@ export function normaliseName(name: string): string {
   return name.normalize('NFC').replace(OTHER_D, 'Đ').replace(OTHER_d, 'đ').replace(/\s+/g, ' ').trim();
 }
 
+/** In NFD, a word's end: o or u, then a, e or y carrying one of the five tone marks (grave, acute, tilde, hook above, dot below). */
+const NEW_PLACEMENT = /([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])$/u;
+
+/**
+ * One tone placement for comparison: Vietnamese writes hòa and hoà, thúy and thuý, khỏe and khoẻ for
+ * the same syllable (the old and the new placement, both common in typed names). In a word ending
+ * in oa, oe or uy (no final consonant), the comparison keys take the old one, the tone on the first
+ * vowel; qu + y is left alone (its u belongs to the consonant: quý either way). Names are stored as typed.
+ */
+export function canonicalTones(text: string): string {
+  return text.normalize('NFD').replace(/[\p{L}\p{M}]+/gu, toneOnFirstVowel).normalize('NFC');
+}
+
+function toneOnFirstVowel(word: string): string {
+  const m = NEW_PLACEMENT.exec(word);
+  if (!m) return word;
+  const [, first, second, tone] = m;
+  const pair = `${first}${second}`.toLowerCase();
+  const before = word.slice(0, m.index);
+  if (!['oa', 'oe', 'uy'].includes(pair) || (pair === 'uy' && /[qQ]$/.test(before))) return word;
+  return `${before}${first}${tone}${second}`;
+}
+
 /** Lower case without tone marks or vowel marks; đ becomes d. For search keys only. */
 export function foldDiacritics(text: string): string {
   return text

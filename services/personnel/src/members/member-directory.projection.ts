@@ -1,7 +1,7 @@
 import { MemberStatus, PersonalData, PersonnelEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op } from '@register/read-models';
-import { foldDiacritics, normaliseName } from '@register/text';
+import { canonicalTones, foldDiacritics, normaliseName } from '@register/text';
 
 type C = 'members';
 
@@ -48,7 +48,7 @@ type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent,
 const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
 
 /** What a query typed with diacritics is compared with: NFC, single spaces, lower case. */
-export const exactKey = (name: string | undefined | null) => normaliseName(name ?? '').toLocaleLowerCase('vi');
+export const exactKey = (name: string | undefined | null) => canonicalTones(normaliseName(name ?? '')).toLocaleLowerCase('vi');
 
 /** The personal fields of the document and their search keys (all null / empty without a readable name). */
 export function personalFields(p: PersonalData | null) {
@@ -88,8 +88,8 @@ function withChange(m: Pick<DirectoryMemberDoc, 'branchId' | 'status' | 'changes
 /** The member directory: search with or without diacritics, by branch and status; the members away and unassigned. */
 export const memberDirectoryProjection = defineProjection<PersonnelEvent, C>({
   name: 'member-directory',
-  // 2: each change's effective day (changes, settledOn), for the member on a day.
-  version: 2,
+  // 2: each change's effective day (changes, settledOn), for the member on a day. 3: `exact` with one tone placement (canonicalTones).
+  version: 3,
   collections: {
     members: { indexes: [{ key: { sortName: 1, _id: 1 } }, { key: { branchId: 1, sortName: 1 } }, { key: { status: 1, sortName: 1 } }, { key: { settledOn: 1 } }] },
   },
