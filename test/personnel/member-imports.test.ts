@@ -135,6 +135,22 @@ describe('member imports (embedded, through the gateway)', () => {
     expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' })))).toEqual(expected('admitted'));
   });
 
+  it('records the decision that authorises an import with each admission; a decisionRef that is not a decision is 400 naming its field, and nothing is admitted', async () => {
+    const one = (n: number) => applicant(7000 + n, 'b-1');
+    const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${[one(1)].map((r) => [r.fullName, r.dateOfBirth, r.gender, r.admittedOn, r.branch].join(',')).join('\r\n')}\r\n`);
+    const before = await admissions();
+    const bad = await upload(file, 'qd.csv', { reason: 'kết nạp', decisionRef: JSON.stringify({ issuedBy: 'Ban Thường vụ' }) });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('decisionRef.number');
+    expect((await upload(file, 'qd.csv', { reason: 'kết nạp', decisionRef: 'số 12' })).body.errors?.[0]).toMatchObject({ field: 'decisionRef', rule: 'isObject' });
+    expect(await admissions()).toBe(before);
+    const decision = { number: '12-QĐ/ĐTN', issuedBy: 'Ban Thường vụ Huyện đoàn Quế Phong', date: '2025-03-20' };
+    const done = await finished(await upload(file, 'qd.csv', { reason: 'kết nạp đợt 3', decisionRef: JSON.stringify(decision) }));
+    expect(done.body.counts.admitted).toBe(1);
+    const admitted = (await gw.personnelStore.readAll(0, 100_000)).filter((e) => e.type === 'MemberAdmitted').at(-1)!;
+    expect(admitted.metadata).toMatchObject({ reason: 'kết nạp đợt 3', decision });
+  });
+
   it('an officer imports only into their own subtree, and reads only imports of it', async () => {
     const other = await gw.bearer({ sub: 'th-officer', roles: ['unit-officer'], scopeUnitId: 'th' });
     await refusedUnchanged(gw, 403, () => upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'ngoài phạm vi' }, other, 'qp'));

@@ -3,7 +3,9 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { CommandContext } from '@register/event-sourcing';
-import { ParseIdPipe, ProblemResponses, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DecisionRefDto, ParseIdPipe, ProblemResponses, RegisterRequest, ValidationFailed } from '@register/service-kit';
 import { MEMBER_IMPORT_FORM, MemberImportQuery } from './member-imports.dto';
 import { MemberImport, MemberImports } from './member-imports.service';
 import { MAX_IMPORT_BYTES } from './spreadsheet';
@@ -28,11 +30,11 @@ export class MemberImportsController {
   @ApiBody(MEMBER_IMPORT_FORM)
   @ApiOperation({
     summary:
-      "Admit members from a spreadsheet (multipart: file, reason, dryRun). Columns in Vietnamese or English: Họ và tên / fullName, Ngày sinh / dateOfBirth, Giới tính / gender, Ngày vào Đoàn / admittedOn, Chi đoàn / branch (id or name within unitId's subtree), optional Dân tộc / ethnicity, Số điện thoại / phone, Số CCCD / nationalId. 202 with the import (Location: GET /member-imports/{id}); 415 for a file that is no spreadsheet, 400 for a header without the required columns, 413 beyond 5 MB",
+      "Admit members from a spreadsheet (multipart: file, reason, decisionRef as JSON text, dryRun). Columns in Vietnamese or English: Họ và tên / fullName, Ngày sinh / dateOfBirth, Giới tính / gender, Ngày vào Đoàn / admittedOn, Chi đoàn / branch (id or name within unitId's subtree), optional Dân tộc / ethnicity, Số điện thoại / phone, Số CCCD / nationalId. 202 with the import (Location: GET /member-imports/{id}); 415 for a file that is no spreadsheet, 400 for a header without the required columns, 413 beyond 5 MB",
   })
   async start(@Query() query: MemberImportQuery, @Req() req: MultipartRequest, @Res({ passthrough: true }) reply: Reply) {
     const form = await formOf(req);
-    const context: CommandContext = { actor: req.actor?.id ?? 'anonymous', reason: form.reason, correlationId: req.correlationId ?? randomUUID() };
+    const context: CommandContext = { actor: req.actor?.id ?? 'anonymous', reason: form.reason, ...(form.decision ? { decision: form.decision } : {}), correlationId: req.correlationId ?? randomUUID() };
     const job = await this.imports.start({ file: form.file, unitId: query.unitId, dryRun: form.dryRun, context });
     reply.header('location', `/api/v1/member-imports/${encodeURIComponent(job.id)}`);
     return view(job);
@@ -46,10 +48,11 @@ export class MemberImportsController {
   }
 }
 
-const FORM_FIELDS = new Set(['reason', 'dryRun']);
+const FORM_FIELDS = new Set(['reason', 'dryRun', 'decisionRef']);
+type FieldError = { field: string; rule: string; message: string };
 
-/** The form's file (the first one, read up to the limit: 413 beyond), reason and dryRun; 400 naming what is missing. */
-async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: string; dryRun: boolean }> {
+/** The form's file (the first one, read up to the limit: 413 beyond), reason, decisionRef and dryRun; 400 naming what is missing. */
+async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: string; dryRun: boolean; decision?: DecisionRefDto }> {
   if (!req.isMultipart?.() || !req.parts) throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: 'send the file as multipart/form-data, in a field named file' }]);
   const fields: Record<string, string> = {};
   let file: Buffer | undefined;
@@ -66,12 +69,33 @@ async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: st
     if (typeof statusCode === 'number' && statusCode !== 413) throw error;
     throw new ValidationFailed([{ field: 'file', rule: 'multipart', message: `the body is not a form of file, reason and dryRun: ${(error as Error).message}` }]);
   }
-  const errors = [];
-  for (const name of Object.keys(fields)) if (!FORM_FIELDS.has(name)) errors.push({ field: name.slice(0, 100), rule: 'unknown-field', message: 'the form holds file, reason and dryRun only' });
+  const errors: FieldError[] = [];
+  for (const name of Object.keys(fields)) if (!FORM_FIELDS.has(name)) errors.push({ field: name.slice(0, 100), rule: 'unknown-field', message: 'the form holds file, reason, decisionRef and dryRun only' });
+  const decision = decisionOf(fields.decisionRef, errors);
   if (!file || file.length === 0) errors.push({ field: 'file', rule: 'isNotEmpty', message: 'file must be an .xlsx or .csv file' });
   const reason = (fields.reason ?? '').trim();
   if (reason === '' || reason.length > 1000) errors.push({ field: 'reason', rule: 'isNotEmpty', message: 'reason must be given (at most 1000 characters)' });
   if (fields.dryRun !== undefined && !['true', 'false'].includes(fields.dryRun)) errors.push({ field: 'dryRun', rule: 'isBoolean', message: 'dryRun must be true or false' });
   if (errors.length > 0 || !file) throw new ValidationFailed(errors);
-  return { file, reason, dryRun: fields.dryRun === 'true' };
+  return { file, reason, dryRun: fields.dryRun === 'true', ...(decision ? { decision } : {}) };
+}
+
+/** The form's decisionRef, JSON text checked as every command's decisionRef; its errors named `decisionRef.<field>`. */
+function decisionOf(text: string | undefined, errors: FieldError[]): DecisionRefDto | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    errors.push({ field: 'decisionRef', rule: 'isObject', message: 'decisionRef must be a JSON object: {"number": "…", "issuedBy": "…", "date": "YYYY-MM-DD"}' });
+    return undefined;
+  }
+  const decision = plainToInstance(DecisionRefDto, value);
+  for (const e of validateSync(decision, { whitelist: true, forbidNonWhitelisted: true })) {
+    for (const [rule, message] of Object.entries(e.constraints ?? {})) errors.push({ field: `decisionRef.${e.property}`, rule, message });
+  }
+  return { ...decision };
 }
