@@ -236,6 +236,9 @@ describe('gateway: the authorisation matrix (every role × every organisation an
     expect(byActor.body.items.every((e: { actor: string }) => e.actor === 'unit-officer')).toBe(true);
     const future = await auditor.get('/audit/events?from=2999-01-01T00:00:00Z');
     expect(future.body.items).toEqual([]);
+    // A time range that runs backwards is no range: 400 naming to and the rule, as the exports' positions.
+    const backwards = await auditor.get('/audit/events?from=2026-12-06T00:00:00Z&to=2026-12-01T00:00:00Z');
+    expect([backwards.status, backwards.body.errors]).toEqual([400, [expect.objectContaining({ field: 'to', rule: 'from-after-to' })]]);
     const history = await auditor.get('/audit/entities/unit/qp/history');
     expect(history.status).toBe(200);
     expect(history.body.changes[0]).toMatchObject({ type: 'UnitEstablished', actor: 'admin', reason: 'khởi tạo', effectiveDate: '2025-01-01' });

@@ -19,6 +19,19 @@ const NeedsService = () =>
   });
 
 
+/** A time range runs forwards: `to` before `from` is no range (an empty 200 would say nothing was recorded then). */
+const NotBeforeFrom = () =>
+  ValidateBy({
+    name: 'from-after-to',
+    validator: {
+      validate: (to, args) => {
+        const from = (args?.object as { from?: unknown } | undefined)?.from;
+        return typeof from !== 'string' || typeof to !== 'string' || !(Date.parse(to) < Date.parse(from));
+      },
+      defaultMessage: (args) => `to (${args?.value}) must not be before from (${(args?.object as { from?: unknown }).from})`,
+    },
+  });
+
 /** GET /audit/events: filters over the logs, each paged by its own position. */
 export class AuditEventsQuery {
   @ApiPropertyOptional({ enum: AUDITED_SERVICES, description: 'Only this service\'s log (afterPosition is a position in it); all logs by default' })
@@ -27,7 +40,8 @@ export class AuditEventsQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}$/, { message: 'type must be an event type like BranchMerged' }) type?: string;
   @ApiPropertyOptional({ description: 'The authenticated actor recorded on the event' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
   @ApiPropertyOptional({ description: 'Recorded at or after this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
-  @ApiPropertyOptional({ description: 'Recorded before this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) to?: string;
+  @ApiPropertyOptional({ description: 'Recorded before this instant (a date alone is its midnight, UTC); not before from (400, rule from-after-to)' })
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @NotBeforeFrom() to?: string;
   @ApiPropertyOptional({ description: 'Only events after this position of the service\'s log; needs service (400, rule needs-service, without it)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @NeedsService() afterPosition?: number;
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @Matches(CURSOR, { message: 'cursor must be a nextCursor this API returned' }) cursor?: string;
