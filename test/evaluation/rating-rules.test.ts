@@ -110,6 +110,8 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
   it('reads: a list outside the caller\'s scope is 403; a bad asOf or cursor is 400', async () => {
     const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
     expect((await commune.get('/ratings?unitId=xa-1')).status).toBe(200);
+    // A unit the register has never named is 404, as on /members and /training-compliance.
+    expect((await app.admin.get('/ratings?unitId=nowhere')).status).toBe(404);
     expect((await commune.get('/ratings?unitId=xa-9')).status).toBe(403);
     expect((await commune.get('/ratings')).status).toBe(403);
     expect((await commune.get('/ratings/branch/b-9')).status).toBe(403);

@@ -123,6 +123,11 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return this.branches.get(branchId)?.residential ?? false;
   }
 
+  /** A unit organisation's events have named (established, whatever became of it since). */
+  knowsUnit(unitId: string): boolean {
+    return this.units.has(unitId);
+  }
+
   knowsBranch(branchId: string): boolean {
     return this.branches.has(branchId);
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
-import { CommandContext } from '@register/event-sourcing';
+import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { AsOf, Command, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
@@ -39,6 +39,8 @@ export class RatingsController {
   @ApiOperation({ summary: 'Ratings by unitId (subtree, where the subjects sat when rated), year, subjectType, grade, stage; paged; asOf a date or an instant folds the log; also text/csv' })
   async list(@Query() query: RatingListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const { unitId, year, subjectType, grade, stage, limit, cursor, minPosition } = query;
+    // An id the register has never named is 404, as on every other read by unit.
+    if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
     const asOf = this.evaluation.asOf(query);
     // As CSV without a limit, the whole list page after page (service-kit's listAnswer).
     const page = sealedPages(this.cursors, (size, after) => this.reads.list({ unitId, year, subjectType, grade, stage }, { limit: size, cursor: after, minPosition }, asOf));
