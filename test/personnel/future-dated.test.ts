@@ -59,6 +59,8 @@ describe('future-dated changes are pending until their day (personnel, embedded)
   it('an admission dated next year: not a member today nor asOf today; a member from its day', async () => {
     created(await admit('m-next-year', 'b-3', { admittedOn: '2026-01-10' }));
     expect(await memberIn('m-next-year')).toBe(404);
+    // The 404 says why: admitted from a later day, not unknown.
+    expect((await admin.get('/members/m-next-year')).body.detail).toBe('member m-next-year is admitted from 2026-01-10: not a member before that day (read it with asOf=2026-01-10)');
     expect(await listed('branchId=b-3')).toEqual([]);
     clock.setTo('2026-01-10');
     expect(await memberIn('m-next-year')).toEqual({ branchId: 'b-3', status: 'active', asOf: { branchId: 'b-3', status: 'active' } });

@@ -36,8 +36,9 @@ export class ConflictError extends Error {
 
 /** The addressed aggregate does not exist. HTTP 404. */
 export class NotFoundError extends Error {
-  constructor(readonly entity: string, readonly id: string) {
-    super(`${entity} ${id} does not exist`);
+  /** `detail`, when there is more to say than that it does not exist (an entity that exists from a later day). */
+  constructor(readonly entity: string, readonly id: string, detail?: string) {
+    super(detail ?? `${entity} ${id} does not exist`);
     this.name = 'NotFoundError';
   }
 }

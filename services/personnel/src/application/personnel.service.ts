@@ -64,6 +64,11 @@ export class PersonnelService {
     const events = await this.store.readStream(memberStream(memberId));
     const today = this.clock.today();
     const member = foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= today));
+    if (!member.exists && events.length > 0) {
+      // Recorded, with an admission dated later: say so, rather than that no such member exists.
+      const from = events[0].metadata.effectiveDate;
+      throw new NotFoundError('member', memberId, `member ${memberId} is admitted from ${from}: not a member before that day (read it with asOf=${from})`);
+    }
     if (!member.exists) throw new NotFoundError('member', memberId);
     return { ...member, version: events[events.length - 1].revision };
   }
