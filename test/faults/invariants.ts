@@ -170,8 +170,8 @@ export async function verification(gatewayUrl: string, auditor: string): Promise
   return { ok: r.status === 200 && r.body.ok === true, problems: r.status === 200 ? logs.filter((l) => !l.ok) : r };
 }
 
-/** The findings of `check` once they are none, or as they stand after `limitMs`. */
-async function settled<T>(check: () => Promise<T[]>, limitMs: number): Promise<T[]> {
+/** The findings of `check` once they are none, or as they stand after `limitMs` (reactions and read models follow the log, not the answer). */
+export async function settled<T>(check: () => Promise<T[]>, limitMs: number): Promise<T[]> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const found = await check();
