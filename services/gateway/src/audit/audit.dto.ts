@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, 
 import { IsRegisterId } from '@register/service-kit';
 import { AUDITED_SERVICES, AuditedService } from './audit-log';
 import { AUDITED_ENTITY_TYPES, AuditedEntityType } from './entity-references';
+import { RunsForwards } from './runs-forwards';
 
 /** A position per log: `organisation:120,personnel:45`. */
 const CURSOR = /^[a-z]{1,30}:\d{1,15}(,[a-z]{1,30}:\d{1,15}){0,9}$/;
@@ -19,18 +20,8 @@ const NeedsService = () =>
   });
 
 
-/** A time range runs forwards: `to` before `from` is no range (an empty 200 would say nothing was recorded then). */
-const NotBeforeFrom = () =>
-  ValidateBy({
-    name: 'from-after-to',
-    validator: {
-      validate: (to, args) => {
-        const from = (args?.object as { from?: unknown } | undefined)?.from;
-        return typeof from !== 'string' || typeof to !== 'string' || !(Date.parse(to) < Date.parse(from));
-      },
-      defaultMessage: (args) => `to (${args?.value}) must not be before from (${(args?.object as { from?: unknown }).from})`,
-    },
-  });
+/** An instant's time, or undefined for what is no instant (its own rule names it). */
+const instantTime = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : undefined);
 
 /** GET /audit/events: filters over the logs, each paged by its own position. */
 export class AuditEventsQuery {
@@ -41,7 +32,7 @@ export class AuditEventsQuery {
   @ApiPropertyOptional({ description: 'The authenticated actor recorded on the event' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
   @ApiPropertyOptional({ description: 'Recorded at or after this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
   @ApiPropertyOptional({ description: 'Recorded before this instant (a date alone is its midnight, UTC); not before from (400, rule from-after-to)' })
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @NotBeforeFrom() to?: string;
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @RunsForwards('from', instantTime) to?: string;
   @ApiPropertyOptional({ description: 'Only events after this position of the service\'s log; needs service (400, rule needs-service, without it)' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @NeedsService() afterPosition?: number;
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @Matches(CURSOR, { message: 'cursor must be a nextCursor this API returned' }) cursor?: string;
