@@ -49,6 +49,16 @@ describe('PGlite on a thread', () => {
     }
   });
 
+  it('refuses a parameter it cannot send, and goes on answering', async () => {
+    const sql = await pgliteThreadClient();
+    try {
+      await expect(sql.query('select $1::text as t', [() => 1])).rejects.toThrow('cannot be sent');
+      expect((await sql.query('select $1::text as t', ['Thùy Dương'])).rows).toEqual([{ t: 'Thùy Dương' }]);
+    } finally {
+      await sql.close();
+    }
+  });
+
   it('refuses statements once closed, and does not keep the process alive', async () => {
     const sql = await pgliteThreadClient();
     await sql.close();

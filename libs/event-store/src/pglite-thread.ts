@@ -61,7 +61,12 @@ class PgliteThread {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...payload, id });
+      try {
+        this.worker.postMessage({ ...payload, id });
+      } catch (error) {
+        // A parameter the thread cannot be sent (a function, a symbol): refused here, and nothing left waiting.
+        this.receive({ id, error: { message: `a statement's parameters cannot be sent to the PGlite thread: ${(error as Error).message}` } });
+      }
     });
   }
 
