@@ -127,7 +127,10 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
  */
 function closedSince(facts: SummaryFacts, unitId: string, year: number, day: string): { branches: BranchReportDoc[]; units: string[] } {
   const subtrees = new Map<string, Set<string> | null>();
-  const subtreeOnDay = (d: string) => subtrees.get(d) ?? subtrees.set(d, subtreeOn(facts.units, unitId, d)).get(d) ?? null;
+  const subtreeOnDay = (d: string) => {
+    if (!subtrees.has(d)) subtrees.set(d, subtreeOn(facts.units, unitId, d));
+    return subtrees.get(d) ?? null;
+  };
   const branches = facts.branches.filter((b) => {
     const endedOn = b.structure?.endedOn;
     if (!closedInYear(endedOn, year, day)) return false;
@@ -174,8 +177,8 @@ function countYear(s: UnitSummary, b: BranchReportDoc) {
  * The year's courses organised in the subtree, and the secretaries' training as GET
  * /training-compliance counts it (one definition, @register/contracts): the secretaries of the
  * subtree's residential branches (and of those closed in the year, where they stood on their last
- * day open) who held the post at some time of the year up to the day (each once), trained when they completed a course of that year by that day (enrolment alone, or
- * `not-completed`, is not training). Completions are found on the branch documents read: training
+ * day open) who held the post at some time of the year up to the day (each once), trained when
+ * they completed a course of that year by that day (enrolment alone, or `not-completed`, is not training). Completions are found on the branch documents read: training
  * records a participant on their branch of the day of enrolment.
  */
 function training(facts: SummaryFacts, counted: BranchReportDoc[], closed: { branches: BranchReportDoc[] }, organisers: Set<string>, year: number, day: string): UnitSummary['training'] {
