@@ -621,8 +621,11 @@ export interface BundleTrust {
   checkpoint?: string;
 }
 
+/** A bundle that cannot be read at all (a line that is not JSON: a file cut short or damaged), naming the line. */
+export class UnreadableBundle extends Error {}
+
 export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVerdict {
-  const items = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const items = lines.flatMap((l, i) => (l.trim() === '' ? [] : [parseLine(l, i + 1)]));
   const header = items[0];
   if (header?.type !== 'log') throw new Error('not a register bundle: its first line is not the log header');
   const bundleKey = parseVerifierKey(String(header.publicKey));
@@ -645,6 +648,14 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   problems.push(...proofProblems(items, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key), ...coverageProblems(items, notes, verdict, key));
   const { roots: _roots, lastLeaf: _lastLeaf, ...rest } = verdict;
   return { ...rest, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
+}
+
+function parseLine(line: string, number: number): Record<string, unknown> {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch (error) {
+    throw new UnreadableBundle(`line ${number} is not JSON (${(error as Error).message}): the file is cut short or damaged`);
+  }
 }
 
 /** Each consistency proof in the bundle must prove its checkpoint extends the one before. */

@@ -36,6 +36,13 @@ describe('npm run verify', () => {
     expect(output).toMatch(/^NOT VERIFIED[\s\S]*edited at 4: the event as stored does not give its hash/);
   });
 
+  it('says a bundle cut mid-line is not verified (1), naming the line, not a wrong use of the command (2)', () => {
+    const cut = files['good.ndjson'].slice(0, files['good.ndjson'].indexOf('\n', 200) + 40);
+    const { output, code } = runVerify(['cut.ndjson', '--key-file', 'key.txt'], (f) => (f === 'cut.ndjson' ? cut : read(f)));
+    expect(code).toBe(1);
+    expect(output).toMatch(/^NOT VERIFIED: the bundle cannot be read: line \d+ is not JSON/);
+  });
+
   it('prints its usage for --help (0) and without a file (2)', () => {
     expect(runVerify(['--help'], read)).toMatchObject({ code: 0, output: expect.stringContaining('npm run verify -- BUNDLE') });
     expect(runVerify([], read).code).toBe(2);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { verifyBundle } from './verifier-core';
+import { UnreadableBundle, verifyBundle } from './verifier-core';
 
 const USAGE = `npm run verify -- BUNDLE [--key VERIFIER_KEY | --key-file FILE] [--trusted CHECKPOINT_FILE]
 
@@ -21,7 +21,15 @@ export function runVerify(args: string[], read: (file: string) => string = (f) =
   if (!file) return { output: USAGE, code: 2 };
   const keyFile = option('--key-file');
   const trusted = option('--trusted');
-  const verdict = verifyBundle(read(file).split('\n'), { verifierKey: option('--key') ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined });
+  const trust = { verifierKey: option('--key') ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined };
+  let verdict;
+  try {
+    verdict = verifyBundle(read(file).split('\n'), trust);
+  } catch (error) {
+    // A damaged bundle is a bundle not verified (1), not a wrong use of the command (2).
+    if (error instanceof UnreadableBundle) return { output: `NOT VERIFIED: the bundle cannot be read: ${error.message}`, code: 1 };
+    throw error;
+  }
   const lines = [
     `${verdict.ok ? 'VERIFIED' : 'NOT VERIFIED'}: the ${verdict.service} log, ${verdict.events} events (chain size ${verdict.size}, root ${verdict.rootHash})`,
     verdict.key === 'trusted' ? 'key: the verifier key given' : 'key: the bundle\'s own (give --key to check it against the published one)',
