@@ -90,6 +90,25 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     expect(compliance).toEqual([expect.objectContaining({ branchId: 'b-1', memberId: 'm-0' })]);
   });
 
+  it("one entity's history, one subject's ratings and a branch's mentors answer CSV too", async () => {
+    const history = rowsOf(await csv('/audit/entities/branch/b-1/history'));
+    expect(Object.keys(history[0])).toEqual(['service', 'position', 'recordedAt', 'type', 'streamId', 'revision', 'actor', 'reason', 'decision', 'effectiveDate', 'correlationId', 'eventId', 'data']);
+    expect(history.map((h) => h.type)).toEqual(expect.arrayContaining(['BranchEstablished', 'OfficerAppointed']));
+    expect(history.find((h) => h.type === 'BranchEstablished')).toMatchObject({ service: 'organisation', actor: 'admin', reason: 'khởi tạo' });
+
+    await gw.syncEvaluation();
+    const rated = await admin.post('/ratings', { subjectType: 'member', subjectId: 'm-1', year: 2025, scale: 'four-level', grade: 'excellent', stage: 'self-assessment', ...why() });
+    expect(rated.status).toBe(201);
+    const ratings = rowsOf(await csv(`/ratings/member/m-1?minPosition=${await gw.evaluationStore.headPosition()}`));
+    expect(ratings).toEqual([expect.objectContaining({ subjectType: 'member', subjectId: 'm-1', year: '2025', stage: 'self-assessment', grade: 'excellent' })]);
+
+    await gw.syncTraining();
+    const assigned = await admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'm-2', startsOn: '2025-01-01', ...why() });
+    expect(assigned.status).toBe(201);
+    const mentors = rowsOf(await csv(`/branches/b-1/mentors?minPosition=${await gw.trainingStore.headPosition()}`));
+    expect(mentors).toEqual([{ assignmentId: assigned.body.id, mentorMemberId: 'm-2', startsOn: '2025-01-01', endsOn: '', status: 'active', cause: '' }]);
+  });
+
   it('the reports answer text/csv too, one row per figure (section, measure, key, value), never JSON', async () => {
     const turnover = rowsOf(await csv(await fresh('/reports/units/qp/secretary-turnover?from=2025-01-01&to=2025-12-31')));
     expect(turnover).toContainEqual({ section: 'from', measure: '', key: '', value: '2025-01-01' });

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
+import { AsOf, Command, CSV_CONTENT_TYPE, listAnswer, ParseIdPipe, SealedCursors, sealedPages, toCsv, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -49,8 +49,14 @@ export class RatingsController {
 
   @Get(':subjectType/:subjectId')
   @ApiParam({ name: 'subjectType', enum: RATING_SUBJECTS })
-  @ApiOperation({ summary: "One subject's ratings, every period with each stage (self-assessment, decision, changes) and its actors; a branch made by a merger or split shows its predecessors' ratings" })
-  async subject(@Param('subjectType') subjectType: string, @Param('subjectId', ParseIdPipe) subjectId: string, @Query() query: SubjectRatingsQuery, @Res({ passthrough: true }) reply: Reply) {
+  @ApiOperation({ summary: "One subject's ratings, every period with each stage (self-assessment, decision, changes) and its actors; a branch made by a merger or split shows its predecessors' ratings; also text/csv (the predecessors' rows after the subject's own)" })
+  async subject(
+    @Param('subjectType') subjectType: string,
+    @Param('subjectId', ParseIdPipe) subjectId: string,
+    @Query() query: SubjectRatingsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: Reply,
+  ) {
     if (!(RATING_SUBJECTS as readonly string[]).includes(subjectType)) {
       throw new ValidationFailed([{ field: 'subjectType', rule: 'isIn', message: `subjectType must be one of ${RATING_SUBJECTS.join(', ')}` }]);
     }
@@ -58,7 +64,10 @@ export class RatingsController {
     const rows = await this.reads.ofSubject(subjectType, subjectId, query.year, asOf, query.minPosition);
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
     const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
-    return { subjectType, subjectId, asOf: query.asOf || null, items: rows.map(ratingView), predecessors };
+    const items = rows.map(ratingView);
+    if (!wantsCsv(accept)) return { subjectType, subjectId, asOf: query.asOf || null, items, predecessors };
+    reply.header('content-type', CSV_CONTENT_TYPE);
+    return toCsv(CSV_COLUMNS, [...items, ...predecessors.flatMap((p) => p.items)]);
   }
 
   private async predecessors(branchId: string, year: number | undefined, asOf: AsOf | undefined) {

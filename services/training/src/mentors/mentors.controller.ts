@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
-import { Clock, Command, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest } from '@register/service-kit';
+import { Clock, Command, CSV_CONTENT_TYPE, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, toCsv, wantsCsv } from '@register/service-kit';
 import { mentorAssignmentStream } from '@register/contracts';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingService } from '../application/training.service';
@@ -10,6 +10,10 @@ import { MentorAssignment, mentorAssignmentAggregate, statusOn } from '../domain
 import { MentorCommands } from './mentor-commands.handler';
 import { AssignmentDoc, mentorsProjection } from './mentors.projection';
 import { AssignMentorRequest, EndAssignmentRequest, MentorsQuery } from './mentors.dto';
+
+type Reply = { header(name: string, value: string): unknown };
+
+const CSV_COLUMNS = ['assignmentId', 'mentorMemberId', 'startsOn', 'endsOn', 'status', 'cause'];
 
 /** Mentors (phụ trách địa bàn): a committee member assigned to guide a branch, for a time; several per branch. */
 @ApiTags('training')
@@ -40,8 +44,8 @@ export class MentorsController {
 
   @Get('branches/:id/mentors')
   @ProblemResponses(404, 503)
-  @ApiOperation({ summary: "A branch's mentor assignments begun by the day (today, or asOf), current and ended, each with its status that day (ended once its endsOn has come); one starting later is pending until its day" })
-  async mentors(@Param('id', ParseIdPipe) branchId: string, @Query() q: MentorsQuery) {
+  @ApiOperation({ summary: "A branch's mentor assignments begun by the day (today, or asOf), current and ended, each with its status that day (ended once its endsOn has come); one starting later is pending until its day; also text/csv" })
+  async mentors(@Param('id', ParseIdPipe) branchId: string, @Query() q: MentorsQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     if (this.facts.branchStatus(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
     const asOf = parseAsOfKnownAt(q, this.clock);
     const model = await this.readModels.of(mentorsProjection).require(q.minPosition);
@@ -52,7 +56,10 @@ export class MentorsController {
     if (by) docs = await this.asRecorded(docs, by);
     // Today's answer is the answer asOf today (docs/effective-dates.md): every assignment begun by the day, its status that day's.
     docs = docs.filter((d) => d.startsOn <= day);
-    return { branchId, asOf: q.asOf || null, items: docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) })) };
+    const items = docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) }));
+    if (!wantsCsv(accept)) return { branchId, asOf: q.asOf || null, items };
+    reply.header('content-type', CSV_CONTENT_TYPE);
+    return toCsv(CSV_COLUMNS, items);
   }
 
   private async asRecorded(docs: AssignmentDoc[], by: Date): Promise<AssignmentDoc[]> {
