@@ -61,18 +61,20 @@ function province(): Docs {
         const n = branches.length;
         const size = Math.floor(MEMBERS / 3000) + (n < MEMBERS % 3000 ? 1 : 0);
         const deltas: Record<string, number> = {};
-        const admitted: Record<string, number> = {};
+        const admissions: Record<string, number> = {};
         for (let k = 0; k < size; k++, member++) {
           const year = 2011 + (k % 10);
           const day = `${year}-03-26`;
           deltas[day] = (deltas[day] ?? 0) + 1;
-          admitted[year] = (admitted[year] ?? 0) + 1;
+          admissions[day] = (admissions[day] ?? 0) + 1;
           members.push({ _id: `m${member}`, branchId: id, status: 'active' });
         }
         branches.push({ _id: id, units: { [SINCE]: commune }, residential: { [SINCE]: true }, unitIds: [commune], endedOn: null });
         const secretary = `m${member - 1}`;
-        membership.push({ _id: id, members: deltas, away: { '2020-06-01': 2 }, admitted, introduced: { 2020: 1 }, partyAdmitted: { 2020: n % 2 }, secretaries: { '2019-09-01': { memberId: secretary, source: OFFICER_SOURCES[n % OFFICER_SOURCES.length] } } });
-        evaluation.push({ _id: id, ratings: { 2020: { scale: 'branch-classic', grade: ['strong', 'good', 'average'][n % 3] } }, memberRatings: { 2020: { 'member-classic': { excellent: 10, good: 40, average: size - 50 } } }, commendations: { 2020: n % 4 === 0 ? 1 : 0 } });
+        membership.push({ _id: id, members: deltas, away: { '2020-06-01': 2 }, admissions, introductions: { '2020-05-19': 1 }, partyAdmissions: { '2020-11-07': n % 2 }, secretaries: { '2019-09-01': { memberId: secretary, source: OFFICER_SOURCES[n % OFFICER_SOURCES.length] } } });
+        const decided = (k: number) => ({ '2021-01-15': k });
+        const decisions = { 2020: { branch: { 'branch-classic': { [['strong', 'good', 'average'][n % 3]]: decided(1) } }, member: { 'member-classic': { excellent: decided(10), good: decided(40), average: decided(size - 50) } } } };
+        evaluation.push({ _id: id, decisions, commended: { 2020: { '2020-12-20': n % 4 === 0 ? 1 : 0 } } });
         if (n % 3 !== 0) trainees.push({ _id: id, trainees: [{ year: 2020, memberId: secretary, courseId: `course-${n % 50}` }] });
       }
     }
@@ -157,7 +159,7 @@ async function measureRollups(rollups: SummaryRollups, summary: SummaryReadModel
   const today = new Date().toISOString().slice(0, 10);
   const first = await rollups.refresh(today);
   const again = await rollups.refresh(today);
-  const fromRollup = () => summary.summary('p', 2020, '2020-12-31', {}, true);
+  const fromRollup = () => summary.summary('p', 2020, '2020-12-31', {});
   const stored = await fromRollup();
   if (!isDeepStrictEqual({ ...stored, positions: undefined }, { ...live, positions: undefined })) throw new Error(`the rollup differs from the live summary: ${JSON.stringify(stored)}`);
   const plain = () => store.find(ROLLUPS, { _id: rollupId('p', 2020, '2020-12-31') });

@@ -80,9 +80,14 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect([knownAt.status, knownAt.body.errors]).toEqual([400, [expect.objectContaining({ field: 'knownAt', rule: 'recorded-time-not-kept' })]]);
   });
 
-  it('asOf a day of the year counts the structure then: before the 2020 admissions, 2,100 members', async () => {
-    const r = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-03-01');
-    expect(r.body.members).toEqual({ total: 2100, admittedInYear: 1000, away: 0 });
+  it("asOf a day counts what stood then: before the 2020 admissions 2,100 members and none admitted yet; the year's ratings as decided by that day", async () => {
+    const march = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-03-01');
+    expect(march.body.members).toEqual({ total: 2100, admittedInYear: 0, away: 0 });
+    // the 2020 decisions took effect the day they were recorded (no effectiveDate): not yet decided at the year's end
+    const yearEnd = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-12-31');
+    expect([yearEnd.body.members.admittedInYear, yearEnd.body.ratings.branches, yearEnd.body.party]).toEqual([1000, {}, expectedSummary2020().party]);
+    const now = await admin.get('/reports/units/qc/summary?year=2020');
+    expect(now.body.ratings.branches).toEqual(expectedSummary2020().ratings.branches);
   });
 
   it('a shadow rebuild of each reporting projection reports 0 differences', async () => {

@@ -15,33 +15,36 @@ export interface RatingFactsDoc {
   grade: string;
 }
 
+/** Counts by the day they took effect: a count as of a day adds the entries up to it. */
+export type DayCounts = Record<string, number>;
+
 /**
  * `report-evaluation.branches`, the `evaluation` field of the branch's reporting document: per
- * year, the branch's decided rating and its members' grades counted by scale then grade (scales
- * are never mixed), and the commendations of the year.
+ * rated year, the decided grades of the branch and of its members by subject kind, scale, grade
+ * and the day each took effect (a decision +1; an approved change -1 on the old grade, +1 on the
+ * new, on its own day), and the commendations per year by the day they were issued. Ratings of a
+ * year are often decided in the next, so a summary as of a day counts what was in force that day.
  */
 export interface BranchEvaluationDoc {
   _id: string;
-  ratings?: Record<string, { scale: string; grade: string }>;
-  memberRatings?: Record<string, Record<string, Record<string, number>>>;
-  commendations?: Record<string, number>;
+  decisions?: Record<string, Partial<Record<'branch' | 'member', Record<string, Record<string, DayCounts>>>>>;
+  commended?: Record<string, DayCounts>;
 }
 
 /** The branch a rating counts in: the branch itself, or the member's branch when rated. */
 const branchOf = (d: { subjectType: string; subjectId: string; placement: { branchId: string | null } }) => (d.subjectType === 'branch' ? d.subjectId : d.placement.branchId);
 
-/** What moving a rating to `grade` (from `previous`, if any) does to its branch's document. */
-function graded(r: Omit<RatingFactsDoc, '_id' | 'grade'>, grade: string, previous: string | undefined): Operation<C> | undefined {
-  if (r.subjectType === 'branch') return op.upsert<C>('branches', r.branchId, { $set: { [`ratings.${r.year}`]: { scale: r.scale, grade } } });
-  if (r.subjectType !== 'member' || previous === grade) return undefined;
-  const key = `memberRatings.${r.year}.${r.scale}`;
-  return op.upsert<C>('branches', r.branchId, { $inc: { [`${key}.${grade}`]: 1, ...(previous ? { [`${key}.${previous}`]: -1 } : {}) } });
+/** What moving a rating to `grade` (from `previous`, if any) on day `on` does to its branch's document. */
+function graded(r: Omit<RatingFactsDoc, '_id' | 'grade'>, grade: string, previous: string | undefined, on: string): Operation<C> | undefined {
+  if ((r.subjectType !== 'member' && r.subjectType !== 'branch') || previous === grade) return undefined;
+  const key = `decisions.${r.year}.${r.subjectType}.${r.scale}`;
+  return op.upsert<C>('branches', r.branchId, { $inc: { [`${key}.${grade}.${on}`]: 1, ...(previous ? { [`${key}.${previous}.${on}`]: -1 } : {}) } });
 }
 
 /** Decided ratings and commendations per branch, from evaluation's events. */
 export const evaluationFacts = defineProjection<EvaluationEvent, C>({
   name: 'report-evaluation',
-  version: 2,
+  version: 3,
   collections: { ratings: {}, branches: {} },
   handlers: {
     RatingDecided: async (e: E<'RatingDecided'>, reader) => {
@@ -49,16 +52,16 @@ export const evaluationFacts = defineProjection<EvaluationEvent, C>({
       if (!branchId || e.data.subjectType === 'officer') return undefined;
       const before = (await reader.read('ratings', e.data.ratingId)) as RatingFactsDoc | undefined;
       const facts = { subjectType: e.data.subjectType, branchId, year: e.data.year, scale: e.data.scale };
-      return [op.replace<C>('ratings', e.data.ratingId, { ...facts, grade: e.data.grade }), graded(facts, e.data.grade, before?.grade)].filter((o) => o !== undefined);
+      return [op.replace<C>('ratings', e.data.ratingId, { ...facts, grade: e.data.grade }), graded(facts, e.data.grade, before?.grade, e.metadata.effectiveDate)].filter((o) => o !== undefined);
     },
     RatingChangeApproved: async (e: E<'RatingChangeApproved'>, reader) => {
       const before = (await reader.read('ratings', e.data.ratingId)) as RatingFactsDoc | undefined;
       if (!before) return undefined;
-      return [op.update<C>('ratings', before._id, { $set: { grade: e.data.toGrade } }), graded(before, e.data.toGrade, before.grade)].filter((o) => o !== undefined);
+      return [op.update<C>('ratings', before._id, { $set: { grade: e.data.toGrade } }), graded(before, e.data.toGrade, before.grade, e.metadata.effectiveDate)].filter((o) => o !== undefined);
     },
     CommendationIssued: (e: E<'CommendationIssued'>) => {
       const branchId = branchOf(e.data);
-      return branchId ? op.upsert<C>('branches', branchId, { $inc: { [`commendations.${e.data.year}`]: 1 } }) : undefined;
+      return branchId ? op.upsert<C>('branches', branchId, { $inc: { [`commended.${e.data.year}.${e.metadata.effectiveDate}`]: 1 } }) : undefined;
     },
   },
 });

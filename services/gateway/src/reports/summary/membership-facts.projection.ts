@@ -19,22 +19,22 @@ export type SecretaryEntry = { memberId: string; source: string } | null;
 /**
  * `report-membership.branches`, the `membership` field of the branch's reporting document:
  * counted rather than listed so that a province's summary reads 3,000 documents, not 200,000:
- * members and members away as dated changes, the year counts (admitted, introduced to the Party, admitted to the Party), the secretary's post.
+ * members and members away as dated changes, the admissions, introductions to the Party and Party admissions by day, the secretary's post.
  */
 export interface BranchMembershipDoc {
   _id: string;
   members?: Timeline<number>;
   away?: Timeline<number>;
-  admitted?: Record<string, number>;
-  introduced?: Record<string, number>;
-  partyAdmitted?: Record<string, number>;
+  /** Admissions, introductions to the Party and Party admissions counted by their day: a year's count is taken up to the report's day. */
+  admissions?: Record<string, number>;
+  introductions?: Record<string, number>;
+  partyAdmissions?: Record<string, number>;
   secretaries?: Timeline<SecretaryEntry>;
 }
 
 /** Still a member (counted): neither left nor past the age. */
 const counted = (s: MemberStatus) => s !== 'left' && s !== 'came-of-age';
 const away = (s: MemberStatus) => s === 'away-work' || s === 'away-study';
-const year = (day: string) => day.slice(0, 4);
 
 const member = async (reader: ProjectionReader<C>, id: string) => (await reader.read('members', id)) as MemberFactsDoc | undefined;
 
@@ -46,20 +46,20 @@ function counts(branchId: string, day: string, sign: 1 | -1, status: MemberStatu
   return Object.keys(inc).length ? [op.upsert<C>('branches', branchId, { $inc: inc })] : [];
 }
 
-async function yearCount(reader: ProjectionReader<C>, memberId: string, field: string, day: string) {
+async function dayCount(reader: ProjectionReader<C>, memberId: string, field: 'introductions' | 'partyAdmissions', day: string) {
   const m = await member(reader, memberId);
-  return m && op.upsert<C>('branches', m.branchId, { $inc: { [`${field}.${year(day)}`]: 1 } });
+  return m && op.upsert<C>('branches', m.branchId, { $inc: { [`${field}.${day}`]: 1 } });
 }
 
 /** Membership, its year counts and the secretaries' posts per branch, from personnel's events. */
 export const membershipFacts = defineProjection<PersonnelEvent, C>({
   name: 'report-membership',
-  version: 2,
+  version: 3,
   collections: { members: {}, branches: {} },
   handlers: {
     MemberAdmitted: (e: E<'MemberAdmitted'>) => [
       op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active' }),
-      op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${e.data.admittedOn}`]: 1, [`admitted.${year(e.data.admittedOn)}`]: 1 } }),
+      op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${e.data.admittedOn}`]: 1, [`admissions.${e.data.admittedOn}`]: 1 } }),
     ],
     MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
       const m = await member(reader, e.data.memberId);
@@ -73,9 +73,9 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       const day = e.data.changedOn;
       return [...counts(m.branchId, day, -1, m.status), ...counts(m.branchId, day, 1, e.data.status), op.update<C>('members', m._id, { $set: { status: e.data.status } })];
     },
-    MemberIntroducedToParty: (e: E<'MemberIntroducedToParty'>, reader) => yearCount(reader, e.data.memberId, 'introduced', e.data.introducedOn),
+    MemberIntroducedToParty: (e: E<'MemberIntroducedToParty'>, reader) => dayCount(reader, e.data.memberId, 'introductions', e.data.introducedOn),
     MemberPartyOutcomeRecorded: (e: E<'MemberPartyOutcomeRecorded'>, reader) =>
-      e.data.outcome === 'admitted' ? yearCount(reader, e.data.memberId, 'partyAdmitted', e.data.decidedOn) : undefined,
+      e.data.outcome === 'admitted' ? dayCount(reader, e.data.memberId, 'partyAdmissions', e.data.decidedOn) : undefined,
     OfficerAppointed: (e: E<'OfficerAppointed'>) =>
       e.data.role === 'secretary' ? op.upsert<C>('branches', e.data.branchId, { $set: { [`secretaries.${e.data.startsOn}`]: { memberId: e.data.memberId, source: e.data.source } } }) : undefined,
     OfficerDeparted: async (e: E<'OfficerDeparted'>, reader) => {

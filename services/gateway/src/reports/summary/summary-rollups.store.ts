@@ -11,8 +11,9 @@ export const ROLLUPS = 'report.summary-rollups';
  * Bumped when what a rollup holds changes meaning: documents of another version are not answered.
  * 2: `ratings` became the contract's flat `{ grade: n }`, the per-scale detail moved to `ratingsByScale`.
  * 3: the year's counts and training include branches and units closed in the year before the day.
+ * 4: admissions and Party counts up to the day; ratings of both periods of a year, each by its day.
  */
-export const ROLLUP_VERSION = 3;
+export const ROLLUP_VERSION = 4;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
 export const REFRESHED = 'refreshed';
 

@@ -24,13 +24,14 @@ export class SummaryController {
   @ProblemResponses(404, 503)
   @ApiProduces('application/json', XLSX_TYPE, CSV_CONTENT_TYPE)
   @ApiOperation({
-    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year; also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
+    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year up to that day, the year's ratings and commendations as decided by asOf (without it: as known now); also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
   })
   async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);
-    const { year, day } = reportDay(query.year, dayAsked(parseAsOfKnownAt(query, { today: () => today })), today);
-    // the year's default day (asOf absent, or naming that very day) is what the stored rollups hold
-    const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), day === reportDay(year, undefined, today).day);
+    const asOf = dayAsked(parseAsOfKnownAt(query, { today: () => today }));
+    const { year, day } = reportDay(query.year, asOf, today);
+    // without asOf: the stored rollups (the year's default day, its ratings as known now); with it, the year's decisions as decided by then
+    const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), asOf);
     // CSV (api.md: lists and reports): the nested answer as one row per figure (docs/reports.md)
     if (!accept?.includes(XLSX_TYPE)) return wantsCsv(accept) ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(summary)) : summary;
     reply.header('content-type', XLSX_TYPE);

@@ -38,20 +38,21 @@ export class SummaryReadModel {
   }
 
   /**
-   * The summary: from its stored rollup when `rollup` (the day is the year's default) and the
-   * rollup reflects every position asked (one read by `_id`), else computed live from the read
-   * model (exact as of the projections, and waiting for them as minPosition asks).
+   * The summary: from its stored rollup when no asOf was asked (the day is the year's default, and
+   * the year's ratings count as known now) and the rollup reflects every position asked (one read
+   * by `_id`), else computed live from the read model (exact as of the projections, and waiting for
+   * them as minPosition asks), with the year's decisions counted as decided by `asOf`.
    */
-  async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, rollup = false): Promise<SummaryAnswer> {
-    if (rollup && this.refresher) {
+  async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, asOf?: string): Promise<SummaryAnswer> {
+    if (!asOf && this.refresher) {
       const stored = await this.refresher.rollups.read(unitId, year, day);
       if (stored && Object.entries(minPositions).every(([s, p]) => (stored.positions[s] ?? 0) >= p)) return stored;
     }
-    return this.live(unitId, year, day, minPositions);
+    return this.live(unitId, year, day, minPositions, asOf);
   }
 
-  /** The summary computed from the reporting read model's documents now. */
-  async live(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}): Promise<SummaryAnswer> {
+  /** The summary computed from the reporting read model's documents now; the year's decisions as decided by `decidedBy` (else all). */
+  async live(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, decidedBy?: string): Promise<SummaryAnswer> {
     const [structure, , training] = await Promise.all(
       (['organisation', 'personnel', 'training', 'evaluation'] as const).map((s) => this.reporting.of(s, minPositions[s])),
     );
@@ -65,6 +66,6 @@ export class SummaryReadModel {
       training.collection('courses').find({ organiserUnitId: { $in: subtree }, year }),
     ]);
     const facts = { units, branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };
-    return { ...summarise(facts, unitId, year, day)!, positions };
+    return { ...summarise(facts, unitId, year, day, decidedBy)!, positions };
   }
 }

@@ -11,15 +11,19 @@ const facts = (): SummaryFacts => ({
     {
       _id: 'b1',
       structure: structure({ '2015-01-01': 'x1' }),
-      membership: { members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admitted: { 2020: 2 }, introduced: { 2020: 2 }, partyAdmitted: { 2020: 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } },
-      evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'strong' } }, memberRatings: { 2020: { 'member-classic': { good: 2, weak: 0 } }, 2023: { 'four-level': { good: 5 } } }, commendations: { 2020: 1 } },
+      membership: { members: { '2018-03-26': 3, '2020-03-26': 2, '2020-08-01': -1 }, away: { '2020-05-01': 1 }, admissions: { '2020-03-26': 2 }, introductions: { '2020-04-10': 2 }, partyAdmissions: { '2020-09-01': 1 }, secretaries: { '2019-09-01': { memberId: 'm1', source: 'teacher' } } },
+      evaluation: {
+        // the year's ratings decided in January of the next, as they usually are
+        decisions: { 2020: { branch: { 'branch-classic': { strong: { '2021-01-15': 1 } } }, member: { 'member-classic': { good: { '2021-01-15': 2 }, weak: { '2021-01-15': 0 } } } }, 2023: { member: { 'four-level': { good: { '2024-01-10': 5 } } } } },
+        commended: { 2020: { '2020-12-20': 1 } },
+      },
       training: { trainees: [{ year: 2020, memberId: 'm1', courseId: 'c1' }, { year: 2019, memberId: 'm2', courseId: 'c0' }], completions: [{ year: 2020, memberId: 'm1', courseId: 'c1', completedOn: '2020-06-12', recordedAt: '2020-06-12T09:00:00.000Z' }] },
     },
     {
       _id: 'b2',
       structure: structure({ '2015-01-01': 'x2', '2025-07-01': 'x1' }),
       membership: { members: { '2018-03-26': 4 }, secretaries: { '2019-09-01': { memberId: 'm2', source: 'militia' }, '2020-10-01': null } },
-      evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'good' } }, memberRatings: { 2020: { 'member-classic': { good: 1, excellent: 1 } } } },
+      evaluation: { decisions: { 2020: { branch: { 'branch-classic': { good: { '2021-01-15': 1 } } }, member: { 'member-classic': { good: { '2021-01-15': 1 }, excellent: { '2021-01-15': 1 } } } } } },
     },
     { _id: 'b3', structure: structure({ '2015-01-01': 'x2' }, '2020-06-01') },
     // facts of a branch organisation's log does not (yet) name: counted nowhere
@@ -69,7 +73,7 @@ describe('the unit summary (pure)', () => {
 
   it("counts the year's admissions, ratings and courses of branches and units closed before the day (a commune merged on 31 December), not their day figures", () => {
     const closing = facts();
-    closing.branches[2] = { ...closing.branches[2], membership: { members: { '2018-03-26': 5, '2020-05-31': -5 }, admitted: { 2020: 3 } }, evaluation: { ratings: { 2020: { scale: 'branch-classic', grade: 'good' } } } };
+    closing.branches[2] = { ...closing.branches[2], membership: { members: { '2018-03-26': 5, '2020-05-31': -5 }, admissions: { '2020-02-01': 3 } }, evaluation: { decisions: { 2020: { branch: { 'branch-classic': { good: { '2020-05-20': 1 } } } } } } };
     // x2 itself closes on the year's last day (its branch b2 moves to x1 that day), with a course it organised that year
     closing.units = closing.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-12-31' } : u));
     closing.branches[1] = { ...closing.branches[1], structure: structure({ '2015-01-01': 'x2', '2020-12-31': 'x1' }) };
@@ -88,13 +92,43 @@ describe('the unit summary (pure)', () => {
 
   it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {
     const mixed = facts();
-    mixed.branches[1].evaluation = { ratings: { 2020: { scale: 'four-level', grade: 'good' } }, memberRatings: { 2020: { 'four-level': { good: 2, completed: 1 } } } };
+    mixed.branches[1].evaluation = { decisions: { 2020: { branch: { 'four-level': { good: { '2021-01-15': 1 } } }, member: { 'four-level': { good: { '2021-01-15': 2 }, completed: { '2021-01-15': 1 } } } } } };
     const s = summarise(mixed, 'd', 2020, '2020-12-31')!;
     expect(s.ratings).toEqual({ branches: { strong: 1, good: 1 }, members: { good: 4, completed: 1 } });
     expect(s.ratingsByScale).toEqual({
       branches: { 'branch-classic': { strong: 1 }, 'four-level': { good: 1 } },
       members: { 'member-classic': { good: 2 }, 'four-level': { good: 2, completed: 1 } },
     });
+  });
+
+  it("counts the year's ratings and commendations as decided by asOf, each change on its own day; without asOf, as the register knows them now", () => {
+    const changed = facts();
+    // b2's decision of 15 January changed from good to excellent on 1 March (approved then)
+    changed.branches[1].evaluation = { decisions: { 2020: { branch: { 'branch-classic': { good: { '2021-01-15': 1, '2021-03-01': -1 }, excellent: { '2021-03-01': 1 } } } } } };
+    const ratings = (decidedBy?: string) => summarise(changed, 'd', 2020, '2020-12-31', decidedBy)!.ratings.branches;
+    expect(ratings('2020-12-31')).toEqual({});
+    expect(ratings('2021-02-01')).toEqual({ strong: 1, good: 1 });
+    expect(ratings('2021-03-01')).toEqual({ strong: 1, excellent: 1 });
+    expect(ratings()).toEqual({ strong: 1, excellent: 1 });
+    expect(summarise(changed, 'd', 2020, '2020-12-31', '2020-12-19')!.commendations).toBe(0);
+    expect(summarise(changed, 'd', 2020, '2020-12-31', '2020-12-20')!.commendations).toBe(1);
+  });
+
+  it("counts both decisions of a subject rated for two periods of one year (a school branch's calendar and school years)", () => {
+    const twice = facts();
+    twice.branches[1].evaluation = { decisions: { 2020: { branch: { 'four-level': { good: { '2020-12-20': 1 }, excellent: { '2020-06-10': 1 } } } } } };
+    expect(summarise(twice, 'd', 2020, '2020-12-31')!.ratingsByScale.branches).toEqual({ 'branch-classic': { strong: 1 }, 'four-level': { good: 1, excellent: 1 } });
+  });
+
+  it("counts the year's admissions and Party introductions up to the day asked, none of a year that had not begun", () => {
+    const counts = (day: string, year = 2020) => {
+      const s = summarise(facts(), 'd', year, day)!;
+      return [s.members.admittedInYear, s.party.introduced, s.party.admitted];
+    };
+    expect(counts('2020-03-25')).toEqual([0, 0, 0]);
+    expect(counts('2020-04-10')).toEqual([2, 2, 0]);
+    expect(counts('2020-12-31')).toEqual([2, 2, 1]);
+    expect(counts('2019-12-31')).toEqual([0, 0, 0]);
   });
 
   const withTraining = (training: BranchReportDoc['training'], on = 'b1') => ({ ...facts(), branches: facts().branches.map((b) => (b._id === on ? { ...b, training } : b._id === 'b1' ? { ...b, training: undefined } : b)) });

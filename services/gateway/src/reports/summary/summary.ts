@@ -1,5 +1,5 @@
 import { closedInYear, completedInYear, dayBefore, heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
-import { BranchEvaluationDoc } from './evaluation-facts.projection';
+import { BranchEvaluationDoc, DayCounts } from './evaluation-facts.projection';
 import { BranchMembershipDoc } from './membership-facts.projection';
 import { BranchFactsDoc, UnitFactsDoc } from './structure-facts.projection';
 import { spellsOf, Timeline, totalOn, valueOn } from './timeline';
@@ -75,8 +75,21 @@ export function subtreeOn(units: UnitFactsDoc[], rootId: string, day: string): S
 
 const add = (counts: Record<string, number>, key: string, n = 1) => void (counts[key] = (counts[key] ?? 0) + n);
 
-function addGrades(into: GradeCounts, from: GradeCounts | undefined) {
-  for (const [scale, grades] of Object.entries(from ?? {})) for (const [grade, n] of Object.entries(grades)) if (n) add((into[scale] ??= {}), grade, n);
+/** The counts of the days from `from` to `to` (both included). */
+function countDays(counts: DayCounts | undefined, from: string, to: string): number {
+  let n = 0;
+  for (const [day, k] of Object.entries(counts ?? {})) if (day >= from && day <= to) n += k;
+  return n;
+}
+
+/** Decided grades by scale, as they stood on `by` (each day's decisions and changes up to it). */
+function addGrades(into: GradeCounts, from: Record<string, Record<string, DayCounts>> | undefined, by: string) {
+  for (const [scale, grades] of Object.entries(from ?? {})) {
+    for (const [grade, days] of Object.entries(grades)) {
+      const n = countDays(days, '', by);
+      if (n) add((into[scale] ??= {}), grade, n);
+    }
+  }
 }
 
 /** The per-scale counts as the contract's flat `{ grade: n }`: a grade's counts add up over scales. */
@@ -86,11 +99,16 @@ export function flatGrades(byScale: GradeCounts): Grades {
   return flat;
 }
 
+/** The last day of all: no cut-off. */
+const EVER = '9999-12-31';
+
 /**
  * The summary of a unit's subtree for a year: structure, membership and posts as they stood on
- * `day` (the year's end or asOf), the year's counts over the year. Pure.
+ * `day` (the year's end or asOf), the year's counts over the year up to `day`. The year's ratings
+ * and commendations, often decided in the next year, count as decided by `decidedBy` (asOf, when
+ * asked), else as the register knows them now. Pure.
  */
-export function summarise(facts: SummaryFacts, unitId: string, year: number, day: string): UnitSummary | null {
+export function summarise(facts: SummaryFacts, unitId: string, year: number, day: string, decidedBy = EVER): UnitSummary | null {
   const subtree = subtreeOn(facts.units, unitId, day);
   if (!subtree) return null;
   const s: UnitSummary = {
@@ -105,15 +123,16 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
     commendations: 0,
   };
   const counted: BranchReportDoc[] = [];
+  const by = { day, decidedBy };
   for (const b of facts.branches) {
     const where = b.structure;
     if (where && existedOn(where.units, where.endedOn, day) && subtree.has(valueOn(where.units, day)!)) {
-      countBranch(s, b, day);
+      countBranch(s, b, by);
       counted.push(b);
     }
   }
   const closed = closedSince(facts, unitId, year, day);
-  for (const b of closed.branches) countYear(s, b);
+  for (const b of closed.branches) countYear(s, b, by);
   s.ratings = { branches: flatGrades(s.ratingsByScale.branches), members: flatGrades(s.ratingsByScale.members) };
   s.training = training(facts, counted, closed, new Set([...subtree, ...closed.units]), year, day);
   return s;
@@ -141,8 +160,15 @@ function closedSince(facts: SummaryFacts, unitId: string, year: number, day: str
   return { branches, units };
 }
 
+/** Where the year's counts stop: the report's day for what is dated in the year, `decidedBy` for ratings and commendations. */
+interface CountsBy {
+  day: string;
+  decidedBy: string;
+}
+
 /** Adds one branch of the subtree (as it stood on `day`) to the summary. */
-function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
+function countBranch(s: UnitSummary, b: BranchReportDoc, by: CountsBy) {
+  const day = by.day;
   const m = b.membership ?? {};
   const secretary = valueOn(m.secretaries, day);
   const members = totalOn(m.members, day);
@@ -156,21 +182,21 @@ function countBranch(s: UnitSummary, b: BranchReportDoc, day: string) {
     s.secretaries.total += 1;
     add(s.secretaries.bySource, secretary.source);
   }
-  countYear(s, b);
+  countYear(s, b, by);
 }
 
-/** A branch's counts of the year: admissions, Party introductions and admissions, ratings, commendations. */
-function countYear(s: UnitSummary, b: BranchReportDoc) {
+/** A branch's counts of the year: admissions, Party introductions and admissions (up to the day), ratings and commendations (as decided by `decidedBy`). */
+function countYear(s: UnitSummary, b: BranchReportDoc, by: CountsBy) {
   const y = String(s.year);
+  const [from, to] = [`${y}-01-01`, by.day < `${y}-12-31` ? by.day : `${y}-12-31`];
   const m = b.membership ?? {};
-  s.members.admittedInYear += m.admitted?.[y] ?? 0;
-  s.party.introduced += m.introduced?.[y] ?? 0;
-  s.party.admitted += m.partyAdmitted?.[y] ?? 0;
-  const e = b.evaluation;
-  const rating = e?.ratings?.[y];
-  if (rating) add((s.ratingsByScale.branches[rating.scale] ??= {}), rating.grade);
-  addGrades(s.ratingsByScale.members, e?.memberRatings?.[y]);
-  s.commendations += e?.commendations?.[y] ?? 0;
+  s.members.admittedInYear += countDays(m.admissions, from, to);
+  s.party.introduced += countDays(m.introductions, from, to);
+  s.party.admitted += countDays(m.partyAdmissions, from, to);
+  const decided = b.evaluation?.decisions?.[y];
+  addGrades(s.ratingsByScale.branches, decided?.branch, by.decidedBy);
+  addGrades(s.ratingsByScale.members, decided?.member, by.decidedBy);
+  s.commendations += countDays(b.evaluation?.commended?.[y], '', by.decidedBy);
 }
 
 /**
