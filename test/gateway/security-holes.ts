@@ -380,6 +380,41 @@ export function registerSecurityCases(setupOf: () => SecuritySetup, options: { i
       expect(wrong).toEqual([]);
     });
   });
+
+  describe('a change dated later moves nobody out of or into a scope before its day (found by a black-box probe)', () => {
+    const later = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    let qp: ReturnType<typeof as>;
+    let th: ReturnType<typeof as>;
+    beforeAll(async () => {
+      qp = as(callers[0].headers);
+      th = as(callers[1].headers);
+      const a = as(admin);
+      const admitted = await a.post('/members', { id: 'sh-leaving', branchId: 'b-1', fullName: 'Lò Văn Sắp Chuyển', dateOfBirth: '2002-01-02', gender: 'male', admittedOn: '2022-03-26', ...why('kết nạp') });
+      const transferred = await a.post('/members/sh-leaving/transfers', { toBranchId: 'b-9', ...why('chuyển sinh hoạt', later) });
+      const opened = await a.post('/branches', { id: 'sh-bd-moving', parentUnitId: 'xa-1', name: 'Chi đoàn sắp chuyển', ...why('khởi tạo') });
+      const moved = await a.post('/branches/sh-bd-moving/moves', { toUnitId: 'xa-9', ...why('điều chỉnh địa giới', later) });
+      expect([admitted.status, transferred.status, opened.status, moved.status]).toEqual([201, 201, 201, 201]);
+      await s.sync();
+    });
+
+    it('a member transferred from a later day stays with the branch they are in: its officers read and change them, the other side reaches them only then', async () => {
+      expect((await qp.get('/members/sh-leaving')).status).toBe(200);
+      expect((await qp.post('/members/sh-leaving/status-changes', { status: 'away-work', ...why('đi làm ăn xa') })).status).toBe(201);
+      const before = await s.heads();
+      const refused = [await th.get('/members/sh-leaving'), await th.post('/members/sh-leaving/status-changes', { status: 'active', ...why('trở về') })];
+      expect(refused.map((r) => r.status)).toEqual([403, 403]);
+      for (const r of refused) expect(r.raw).not.toContain('Sắp Chuyển');
+      expect(await s.heads()).toBe(before);
+    });
+
+    it('a branch moved from a later day stays under its unit: the unit it goes to neither lists nor admits its members before then', async () => {
+      expect((await qp.get('/members?branchId=sh-bd-moving')).status).toBe(200);
+      const before = await s.heads();
+      const admit = { branchId: 'sh-bd-moving', fullName: 'Vi Văn Đến Sớm', dateOfBirth: '2003-04-05', gender: 'male', admittedOn: '2026-03-26', ...why('kết nạp') };
+      expect([(await th.get('/members?branchId=sh-bd-moving')).status, (await th.post('/members', admit)).status]).toEqual([403, 403]);
+      expect(await s.heads()).toBe(before);
+    });
+  });
 }
 
 /** Every field a write's policy reads, the same place in each. */

@@ -1,7 +1,7 @@
 import { AdmissionBatchesController } from './admission-batches/admission-batches.controller';
 import { AdmitMembersHandler } from './admission-batches/admit-members.handler';
 import { Module } from '@nestjs/common';
-import { MEMBER_PLACEMENT, MemberPlacement } from '@register/auth';
+import { MEMBER_PLACEMENT } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
 import { ClockModule, relayProviders } from '@register/service-kit';
 import { BranchGate } from './application/branch-gate';
@@ -12,6 +12,7 @@ import { PersonnelService } from './application/personnel.service';
 import { personnelSchemas } from './application/schemas';
 import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
 import { MemberImportsController } from './member-imports/member-imports.controller';
+import { MemberPlacementToday } from './members/member-placement';
 import { MemberImports } from './member-imports/member-imports.service';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
 import { MemberListAsOf } from './members/member-list-as-of';
@@ -55,7 +56,8 @@ export { personnelSchemas };
   controllers: [MembersController, AdmissionBatchesController, StatusChangeBatchesController, MemberImportsController, MemberPlacementController, OfficersController, PersonnelReportsController, SecretaryTurnoverController, BranchSyncConsumer, BranchRatingsConsumer],
   providers: [
     // Where a member sits now, for authorisation (a port: the gateway imports nothing of personnel).
-    { provide: MEMBER_PLACEMENT, inject: [PersonnelDirectory], useFactory: (d: PersonnelDirectory): MemberPlacement => ({ branchOfMember: async (id) => d.member(id)?.branchId }) },
+    MemberPlacementToday,
+    { provide: MEMBER_PLACEMENT, useExisting: MemberPlacementToday },
     BranchReplica,
     BranchGate,
     PersonnelDirectory,

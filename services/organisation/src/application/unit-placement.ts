@@ -1,20 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { UnitPlacement } from '@register/auth';
+import { Structure } from '../domain/structure';
 import { StructureService } from './structure.service';
 
-/** Where a unit or branch sits in the tree now, for authorisation: unit ids from its own unit up to the root. */
+/**
+ * Where a unit or branch sits in the tree today, for authorisation: unit ids from its own unit up
+ * to the root, in the structure in force today (as GET /branches/{id} and the tree answer). A move
+ * recorded today and dated next month leaves the branch where it is: the unit it stands under keeps
+ * it until that day, and the unit it goes to reaches it only then. A unit or branch established
+ * with a later date is placed where it was recorded (it sits nowhere else).
+ */
 @Injectable()
 export class StructurePlacement implements UnitPlacement {
   constructor(private readonly structure: StructureService) {}
 
   async ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined> {
-    const s = await this.structure.structure();
-    let unitId: string | null | undefined = target.kind === 'unit' ? (s.units.has(target.id) ? target.id : undefined) : s.branches.get(target.id)?.parentUnitId;
-    const chain: string[] = [];
-    while (unitId && chain.length < 64 && !chain.includes(unitId)) {
-      chain.push(unitId);
-      unitId = s.units.get(unitId)?.parentId;
-    }
-    return chain.length > 0 ? chain : undefined;
+    const { structure: today, live } = await this.structure.today();
+    return chainOf(today, target) ?? chainOf(live, target);
   }
+}
+
+function chainOf(s: Structure, target: { kind: 'unit' | 'branch'; id: string }): string[] | undefined {
+  let unitId: string | null | undefined = target.kind === 'unit' ? (s.units.has(target.id) ? target.id : undefined) : s.branches.get(target.id)?.parentUnitId;
+  const chain: string[] = [];
+  while (unitId && chain.length < 64 && !chain.includes(unitId)) {
+    chain.push(unitId);
+    unitId = s.units.get(unitId)?.parentId;
+  }
+  return chain.length > 0 ? chain : undefined;
 }

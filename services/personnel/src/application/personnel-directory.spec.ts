@@ -8,7 +8,9 @@ import { PersonnelDirectory } from './personnel-directory';
 const SECRET = 'a-fingerprint-secret-for-tests';
 let position = 0;
 const recorded = (e: PersonnelEvent): RecordedEvent =>
-  ({ ...e, eventId: `e${++position}`, schemaVersion: 1, streamId: 's', revision: 0, position, recordedAt: '', metadata: { actor: 'a', reason: 'r', effectiveDate: '2025-01-01', correlationId: 'c' } }) as RecordedEvent;
+  ({ ...e, eventId: `e${++position}`, schemaVersion: 1, streamId: 's', revision: 0, position, recordedAt: '2025-01-01T08:00:00.000Z', metadata: { actor: 'a', reason: 'r', effectiveDate: '2025-01-01', correlationId: 'c' } }) as RecordedEvent;
+/** The same recorded on 1 January and taking effect on `day`. */
+const dated = (e: PersonnelEvent, day: string): RecordedEvent => ({ ...recorded(e), metadata: { ...recorded(e).metadata, effectiveDate: day } });
 
 describe("the write side's view of personnel's log", () => {
   const head = { value: 0 };
@@ -21,6 +23,18 @@ describe("the write side's view of personnel's log", () => {
     expect(directory.membersOf('b1')).toEqual(['m1', 'm3']);
     expect(directory.memberCount('b2')).toBe(0);
     expect(directory.member('m1')).toEqual({ id: 'm1', branchId: 'b1', status: 'active' });
+  });
+
+  it('marks a member whose branch or status changes on a day later than it was recorded, until the latest such day', () => {
+    const d = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore);
+    d.apply(recorded(admitted('f1', 'b1')));
+    d.apply(dated({ type: 'MemberTransferred', data: { memberId: 'f1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-03-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } }, '2025-03-01'));
+    expect(d.member('f1')).toEqual({ id: 'f1', branchId: 'b2', status: 'active', settledOn: '2025-03-01' });
+    // a change of that very day, or backdated, leaves the later day standing
+    d.apply(recorded({ type: 'MemberStatusChanged', data: { memberId: 'f1', branchId: 'b2', status: 'away-work', previousStatus: 'active', changedOn: '2025-01-01' } }));
+    expect(d.member('f1')?.settledOn).toBe('2025-03-01');
+    d.apply(dated({ type: 'MemberStatusChanged', data: { memberId: 'f1', branchId: 'b2', status: 'active', previousStatus: 'away-work', changedOn: '2025-06-01' } }, '2025-06-01'));
+    expect(d.member('f1')?.settledOn).toBe('2025-06-01');
   });
 
   it('keeps every member ever placed in a branch (admitted, transferred in), whoever left it since', () => {

@@ -18,6 +18,12 @@ export interface ViewMember {
   id: string;
   branchId: string;
   status: MemberStatus;
+  /**
+   * The latest effective date of a change to the member's branch or status recorded ahead of its
+   * day (a transfer dated next month): until then the branch and status here are not yet today's.
+   * Absent for the usual member, whose changes all took effect when recorded or before.
+   */
+  settledOn?: string;
 }
 
 /** A post held now. */
@@ -57,6 +63,13 @@ const codec: SnapshotCodec<DirectoryState> = {
   },
 };
 
+/** `settledOn` after `event`: its effective date when it was recorded ahead of that day, else the member's as it was. */
+function ahead(event: RecordedEvent, before?: ViewMember): Pick<ViewMember, 'settledOn'> {
+  const on = event.metadata.effectiveDate;
+  const later = on > event.recordedAt.slice(0, 10) && !(before?.settledOn && before.settledOn >= on) ? on : before?.settledOn;
+  return later ? { settledOn: later } : {};
+}
+
 /**
  * The write side's view of personnel's own log, in this process: each member's branch and status,
  * the posts held now per branch, and who could be the same person (NamesakeIndex: keyed hashes of
@@ -83,8 +96,8 @@ const codec: SnapshotCodec<DirectoryState> = {
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
-  /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). */
-  readonly snapshotVersion = 5;
+  /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). 6: members' `settledOn`. */
+  readonly snapshotVersion = 6;
   /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
   readonly ownLog = true;
   private members = new Map<string, ViewMember>();
@@ -123,7 +136,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     // @4: with the erased members, so that a start shreds any key row an erasure left live.
     // @5: with the members' national ID numbers (keyed), which an older snapshot cannot give.
     // @6: the namesakes' keys with one tone placement (hòa and hoà): an older snapshot's keys would not match.
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@6', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@7', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
@@ -218,7 +231,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     const e = event as unknown as PersonnelEvent;
     switch (e.type) {
       case 'MemberAdmitted':
-        this.put({ id: e.data.memberId, branchId: e.data.branchId, status: 'active' });
+        this.put({ id: e.data.memberId, branchId: e.data.branchId, status: 'active', ...ahead(event) });
         this.place(e.data.memberId, e.data.branchId);
         this.namesakes.keyed(e.data.memberId, e.data.branchId, e.data.personal);
         break;
@@ -231,11 +244,11 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
         this.withBranch(e.data.memberId, (branchId) => this.namesakes.erased(e.data.memberId, branchId));
         break;
       case 'MemberTransferred':
-        this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status }));
+        this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status, ...ahead(event, m) }));
         this.place(e.data.memberId, e.data.toBranchId);
         break;
       case 'MemberStatusChanged':
-        this.patch(e.data.memberId, () => ({ status: e.data.status }));
+        this.patch(e.data.memberId, (m) => ({ status: e.data.status, ...ahead(event, m) }));
         break;
       case 'OfficerAppointed': {
         const { branchId, memberId, role } = e.data;

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@register/event-sourcing';
 import { ParseIdPipe } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
+import { MemberPlacementToday } from './member-placement';
 
 /**
  * Where a member belongs now (home branch and status), without any personal data: what the
@@ -15,15 +16,18 @@ import { PersonnelDirectory } from '../application/personnel-directory';
 @ApiTags('members')
 @Controller('members')
 export class MemberPlacementController {
-  constructor(private readonly directory: PersonnelDirectory) {}
+  constructor(
+    private readonly directory: PersonnelDirectory,
+    private readonly today: MemberPlacementToday,
+  ) {}
 
   @Get(':id/placement')
-  @ApiOperation({ summary: "Where a member belongs now: home branch and status, no personal data (what the gateway checks a caller's scope against)" })
+  @ApiOperation({ summary: "Where a member belongs today (a transfer or status change dated later is not yet in force): home branch and status, no personal data (what the gateway checks a caller's scope against)" })
   async placement(@Param('id', ParseIdPipe) id: string) {
     // A member admitted a moment ago is placed once the view has caught up; a view that lags answers what it knows.
     await this.directory.caughtUp(2000).catch(() => undefined);
-    const member = this.directory.member(id);
+    const member = await this.today.placement(id);
     if (!member) throw new NotFoundError('member', id);
-    return { id: member.id, branchId: member.branchId, status: member.status };
+    return member;
   }
 }
