@@ -135,6 +135,21 @@ describe('member imports (embedded, through the gateway)', () => {
     expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' })))).toEqual(expected('admitted'));
   });
 
+  it("an erased member's name is no longer shown in the import that admitted them (found by a black-box probe)", async () => {
+    const one = applicant(8000, 'b-1');
+    const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${[one.fullName, one.dateOfBirth, one.gender, one.admittedOn, one.branch].join(',')}\r\n`);
+    const done = await finished(await upload(file, 'mot.csv', { reason: 'kết nạp' }));
+    const row = done.body.rows[0];
+    expect([row.verdict, row.fullName]).toEqual(['admitted', one.fullName]);
+    const erased = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/members/${row.memberId}/personal-data-erasure`, headers: officer, payload: { reason: 'yêu cầu xóa dữ liệu' } });
+    expect(erased.status).toBe(201);
+    // the directory learns of the erasure from the log, a moment after the command's answer
+    for (let tries = 0; tries < 50 && (await progress(done.body.id)).body.rows[0].fullName !== null; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = await progress(done.body.id);
+    expect(after.body.rows[0]).toMatchObject({ row: 2, verdict: 'admitted', memberId: row.memberId, fullName: null });
+    expect(after.raw).not.toContain(one.fullName);
+  });
+
   it('records the decision that authorises an import with each admission; a decisionRef that is not a decision is 400 naming its field, and nothing is admitted', async () => {
     const one = (n: number) => applicant(7000 + n, 'b-1');
     const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${[one(1)].map((r) => [r.fullName, r.dateOfBirth, r.gender, r.admittedOn, r.branch].join(',')).join('\r\n')}\r\n`);

@@ -331,6 +331,11 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     return this.members.get(memberId);
   }
 
+  /** Whether the member's personal data was erased (as far as the view has read the log). */
+  isErased(memberId: string): boolean {
+    return this.erased.has(memberId);
+  }
+
   /** True once the view has applied the event at `position`; false after `timeoutMs`. */
   waitFor(position: number, timeoutMs = 2000): Promise<boolean> {
     if (position <= this.position) return Promise.resolve(true);

@@ -7,7 +7,7 @@ import { SheetRow } from './spreadsheet';
 
 /** What an import says of one row. */
 export type RowVerdict =
-  | { row: number; verdict: 'valid' | 'admitted' | 'already-admitted'; memberId: string; branchId: string; fullName: string }
+  | { row: number; verdict: 'valid' | 'admitted' | 'already-admitted'; memberId: string; branchId: string; fullName: string | null }
   | { row: number; verdict: 'refused'; fullName: string | null; rule: string; message: string; errors?: FieldError[] };
 
 export const refused = (row: number, fullName: string | null, rule: string, message: string, errors?: FieldError[]): RowVerdict => ({

@@ -73,10 +73,12 @@ export class MemberImports {
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
   ) {}
 
+  /** An import's progress; the name of a row's member whose personal data was erased since is not shown. */
   get(id: string): MemberImport {
     const found = this.imports.get(id);
     if (!found) throw new NotFoundException(`no member import ${id} (imports are kept until the service restarts)`);
-    return found;
+    const erased = (r: RowVerdict) => 'memberId' in r && this.directory.isErased(r.memberId);
+    return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? { ...r, fullName: null } : r)) } : found;
   }
 
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
