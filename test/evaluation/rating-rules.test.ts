@@ -95,9 +95,14 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     const etag = String(read.headers.etag);
     const district = await as('huyen-1', { roles: ['unit-officer'], scopeUnitId: 'qp' });
     expect(await refused(() => district.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'good', reason: 'Xem lại' }, { 'if-match': '"0"' }))).toMatchObject({ status: 409 });
-    const proposal = await district.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'good', reason: 'Xem lại' }, { 'if-match': etag });
+    const proposal = await district.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'good', reason: 'Xem lại' }, { 'if-match': etag, 'idempotency-key': 'de-nghi-b1' });
     expect(proposal.status).toBe(201);
     expect(proposal.body.id).toBe('c1.branch.2025.b-1');
+    // a retry answers the change the first proposed (it answered the rating's id: found by a black-box probe)
+    const before = await app.heads();
+    const retried = await district.post('/rating-changes', { ratingId: 'branch.2025.b-1', grade: 'good', reason: 'Xem lại' }, { 'if-match': etag, 'idempotency-key': 'de-nghi-b1' });
+    expect([retried.status, retried.body.id, retried.body.position]).toEqual([201, 'c1.branch.2025.b-1', proposal.body.position]);
+    expect(await app.heads()).toBe(before);
   });
 
   it("a branch's secretary neither proposes nor approves changes of its rating (403); an unknown change is 404", async () => {

@@ -19,9 +19,16 @@ export class EvaluationService {
   ) {}
 
   /** A command on one rating's stream; the answer names `id` (the rating, or the change it made). */
-  async onRating<C>(decider: Decider<C, RatingEvent, Rating>, ratingId: string, command: C, context: CommandContext, idOf: (r: CommandResult) => string = () => ratingId): Promise<CommandAnswer> {
+  async onRating<C>(decider: Decider<C, RatingEvent, Rating>, ratingId: string, command: C, context: CommandContext, idOf: (r: CommandResult) => string | Promise<string> = () => ratingId): Promise<CommandAnswer> {
     const result = await this.handler.handle(decider, ratingStream(ratingId), command, context);
-    return answerOf(idOf(result), result);
+    return answerOf(await idOf(result), result);
+  }
+
+  /** The events a command appended: its own, or for a retry answered from its record (a duplicate), those the first run appended (ending at its revision). */
+  async appendedBy(ratingId: string, result: CommandResult): Promise<RecordedEvent[]> {
+    if (!result.duplicate) return result.events as RecordedEvent[];
+    const events = await this.store.readStream(ratingStream(ratingId), { fromRevision: result.revision });
+    return events.filter((e) => e.revision === result.revision);
   }
 
   /** Commands on many ratings decided together and appended in one transaction (runBatchOnce); a rating named again is refused by `repeated`. */

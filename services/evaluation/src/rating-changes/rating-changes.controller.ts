@@ -18,7 +18,8 @@ export class RatingChangesController {
   propose(@Body() body: ProposeRatingChangeRequest, @Command() ctx: CommandContext) {
     if (!parseRatingId(body.ratingId)) throw new NotFoundError('rating', body.ratingId);
     const command = { type: 'ProposeRatingChange' as const, ratingId: body.ratingId, grade: body.grade, actor: ctx.actor };
-    return this.evaluation.onRating(proposalDecider, body.ratingId, command, ctx, (r) => proposedId(r.events[0]?.data, body.ratingId));
+    // a retry with the same Idempotency-Key answers the change the first run proposed
+    return this.evaluation.onRating(proposalDecider, body.ratingId, command, ctx, async (r) => proposedId((await this.evaluation.appendedBy(body.ratingId, r))[0]?.data, body.ratingId));
   }
 
   @Post(':id/approval')
