@@ -22,7 +22,7 @@ const answers = (replica: SubjectsReplica) => {
   const branches = ['b-1', 'b-2', 'b-3', 'b-4', 'b-x'];
   return {
     spans: RATING_SUBJECTS.map((type) => ['b-1', 'b-2', 'b-3', 'b-4', 'm-1', 'm-2', 'm-3', 'x'].map((id) => replica.spansOf(type, id))),
-    branches: branches.map((b) => ({ ancestry: replica.ancestry(b), residential: replica.isResidential(b), known: replica.knowsBranch(b), predecessors: replica.predecessors(b) })),
+    branches: branches.map((b) => ({ ancestry: replica.ancestry(b), residential: replica.isResidential(b), known: replica.knowsBranch(b), predecessors: replica.predecessors(b), successorSince: replica.successorSince(b) })),
   };
 };
 
@@ -70,5 +70,16 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     feed(restored, later);
     expect(answers(restored)).toEqual(answers(original));
     expect([restored.predecessors('b-4'), restored.ancestry('b-4'), restored.spansOf('member', 'm-2').length]).toEqual([['b-3', 'b-1', 'b-2'], ['c-2', 'p', 'tw'], 3]);
+    expect(['b-1', 'b-3', 'b-4'].map((b) => restored.successorSince(b))).toEqual([null, '2025-01-01', '2025-04-01']);
+  });
+
+  it('tells a branch made by a merger from one that absorbed others (which keeps its own cycle)', () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      organisation('2020-01-01', 'BranchEstablished', branch('a-1', 'c-1', 'hamlet')),
+      organisation('2020-01-01', 'BranchEstablished', branch('a-2', 'c-1', 'hamlet')),
+      organisation('2024-07-01', 'BranchesMerged', { mergerId: 'g-2', sourceBranchIds: ['a-2'], intoBranchId: 'a-1', intoNewBranch: false }),
+    ]);
+    expect([replica.successorSince('a-1'), replica.predecessors('a-1')]).toEqual([null, ['a-2']]);
   });
 });

@@ -128,6 +128,17 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return this.units.has(unitId);
   }
 
+  /**
+   * The day the branch was established as the successor of a merger or split (a predecessor closed
+   * the day it began), else null: a branch that absorbed others (sáp nhập into it) keeps its own
+   * cycle, and so null.
+   */
+  successorSince(branchId: string): string | null {
+    const b = this.branches.get(branchId);
+    if (!b?.from) return null;
+    return b.predecessorIds.some((p) => this.branches.get(p)?.to === b.from) ? b.from : null;
+  }
+
   knowsBranch(branchId: string): boolean {
     return this.branches.has(branchId);
   }

@@ -17,10 +17,13 @@ export function overlaps(span: Span, year: number, period: RatingPeriod): boolea
 export interface SubjectLookup {
   spansOf(subjectType: RatingSubject, subjectId: string): Array<Span & { branchId: string }>;
   ancestry(branchId: string): string[];
+  /** The day a branch was established as the successor of a merger or split, else null. */
+  successorSince(branchId: string): string | null;
 }
 
-export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod): { existed: boolean; placement: RatingPlacement } {
+export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod): { existed: boolean; placement: RatingPlacement; successorSince: string | null } {
   const spans = lookup.spansOf(subjectType, subjectId).filter((s) => overlaps(s, year, period));
   const branchId = spans[spans.length - 1]?.branchId ?? null;
-  return { existed: spans.length > 0, placement: { branchId, unitIds: branchId ? lookup.ancestry(branchId) : [] } };
+  const successorSince = subjectType === 'branch' ? lookup.successorSince(subjectId) : null;
+  return { existed: spans.length > 0, placement: { branchId, unitIds: branchId ? lookup.ancestry(branchId) : [] }, successorSince };
 }

@@ -28,7 +28,7 @@ export class RatingsController {
   @Post()
   @ApiOperation({
     summary:
-      "A self-assessment (by the subject's own branch) or a decision (by the level above): 400 for a grade outside its scale, 422 year-not-come, scale-not-in-use, subject-did-not-exist, period-not-for-branch (a school year for a residential branch or its member) or self-assessment-first, 409 already-decided (a decided rating changes through a rating change)",
+      "A self-assessment (by the subject's own branch) or a decision (by the level above): 400 for a grade outside its scale, 422 year-not-come, scale-not-in-use, subject-did-not-exist, successor-rated-next-cycle (a branch made by a merger or split during the period: rated from its next cycle), period-not-for-branch (a school year for a residential branch or its member) or self-assessment-first, 409 already-decided (a decided rating changes through a rating change)",
   })
   record(@Body() body: RecordRatingRequest, @Command() ctx: CommandContext) {
     const { subjectType, subjectId, year, scale, grade, stage } = body;

@@ -81,4 +81,15 @@ describe('ratings: periods', () => {
 describe('ratings: subjects', () => {
   it('a subject that did not exist during the period is not rated (subject-did-not-exist)', () =>
     spec.given([]).when(rate({ subject: { existed: false, placement } })).thenThrows(RuleViolation, rule('subject-did-not-exist')));
+
+  it('a branch made by a merger or split during the year is rated from the next cycle on (successor-rated-next-cycle)', () =>
+    spec.given([]).when(rate({ subject: { existed: true, placement, successorSince: '2020-09-01' } })).thenThrows(RuleViolation, rule('successor-rated-next-cycle')));
+
+  it('… and for the next year, or a year it began on its first day, as any branch', () => {
+    spec.given([]).when(rate({ year: 2021, subject: { existed: true, placement, successorSince: '2020-09-01' } })).then([{ type: 'RatingSelfAssessed', data: { ...facts('good'), year: 2021, periodKey: '2021', ratingId: 'branch.2021.b1' } }]);
+    spec.given([]).when(rate({ subject: { existed: true, placement, successorSince: '2020-01-01' } })).then([{ type: 'RatingSelfAssessed', data: facts('good') }]);
+  });
+
+  it('a member of such a branch is rated for that year as any member', () =>
+    spec.given([]).when(rate({ subjectType: 'member', subjectId: 'm1', scale: 'member-classic', subject: { existed: true, placement, successorSince: null } })).then([{ type: 'RatingSelfAssessed', data: { ...facts('good'), subjectType: 'member', subjectId: 'm1', scale: 'member-classic', ratingId: 'member.2020.m1' } }]));
 });

@@ -9,6 +9,8 @@ export interface SubjectFacts {
   /** Whether it existed on some day of the period; false also when nobody ever published it. */
   existed: boolean;
   placement: RatingPlacement;
+  /** A branch established as the successor of a merger or split: the day it was (absent or null otherwise). */
+  successorSince?: string | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
     const { from, to } = periodDays(c.year, c.period);
     throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist between ${from} and ${to}`);
   }
+  checkSuccessorCycle(c);
   if (c.period === 'school' && c.residentialBranch) {
     throw new RuleViolation('period-not-for-branch', `${c.subjectType} ${c.subjectId} sits in a residential branch (${c.subject.placement.branchId}), rated by calendar year: the school year is for school branches`, { period: c.period });
   }
@@ -59,4 +62,14 @@ export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
   if (c.stage === 'decision' && s.selfAssessed === null) throw new RuleViolation('self-assessment-first', `${c.subjectType} ${c.subjectId} has not assessed itself for ${periodKey(c.year, c.period)}`);
   const data = { ratingId: ratingIdOfCommand(c), subjectType: c.subjectType, subjectId: c.subjectId, year: c.year, period: c.period, periodKey: periodKey(c.year, c.period), scale: c.scale, grade: c.grade, placement: c.subject.placement };
   return [c.stage === 'decision' ? { type: 'RatingDecided', data } : { type: 'RatingSelfAssessed', data }];
+}
+
+/** A branch made by a merger or split is rated from the next cycle on: the predecessors' ratings stand for the one it began in (domain.md). */
+function checkSuccessorCycle(c: RecordRating): void {
+  const since = c.subjectType === 'branch' ? c.subject.successorSince : null;
+  if (!since) return;
+  const { from, to } = periodDays(c.year, c.period);
+  if (from < since && since <= to) {
+    throw new RuleViolation('successor-rated-next-cycle', `branch ${c.subjectId} was made by a merger or split on ${since}: it is rated from its next cycle on, its predecessors' ratings stand for ${periodKey(c.year, c.period)}`, { since });
+  }
 }
