@@ -107,6 +107,18 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     expect(diffs).toEqual({ ratings: { events: 2, differences: 0 }, commendations: { events: 2, differences: 0 }, 'support-visits': { events: 3, differences: 0 } });
   });
 
+  it('the same commendation or visit recorded twice, or an award the unit commended already, is 409; a unit never named lists 404 (found by a black-box probe)', async () => {
+    expect((await refusedUnchanged(gw, 409, () => admin.post('/commendations', commend({ title: 'Giải nhất, khen lần nữa' })))).body.rule).toBe('already-issued');
+    const yearEnd = commend({ occasion: 'year-end', awardRef: undefined, title: 'Bí thư chi đoàn hoàn thành xuất sắc nhiệm vụ' });
+    expect((await admin.post('/commendations', yearEnd)).status).toBe(201);
+    // typed again by another clerk: other spacing, case and tone placement (xuất sắc, hoàn / hoàn)
+    expect((await refusedUnchanged(gw, 409, () => admin.post('/commendations', { ...yearEnd, title: '  bí thư chi đoàn  hoàn thành xuất sắc nhiệm vụ' }))).body.rule).toBe('already-issued');
+    // another occasion, or another year's, is another commendation
+    expect((await admin.post('/commendations', { ...yearEnd, occasion: 'founding-day' })).status).toBe(201);
+    expect((await refusedUnchanged(gw, 409, () => admin.post('/support-visits', visit({ gift: 'Quà khác' })))).body.rule).toBe('already-recorded');
+    expect([(await admin.get('/commendations?unitId=nowhere')).status, (await admin.get('/support-visits?unitId=nowhere')).status]).toEqual([404, 404]);
+  });
+
   it("rates a member and an officer; after the member's erasure no read of evaluation, nor its log, holds the name", async () => {
     const rate = (subjectType: string, stage: string) => admin.post('/ratings', { subjectType, subjectId: 'cm-1', year: 2025, scale: 'four-level', grade: 'excellent', stage, reason: 'Tổng kết năm 2025' });
     for (const subjectType of ['member', 'officer']) expect([(await rate(subjectType, 'self-assessment')).status, (await rate(subjectType, 'decision')).status]).toEqual([201, 201]);

@@ -80,7 +80,21 @@ export function newEntityId(context: CommandContext, given?: string, part = ''):
   if (!context.commandId) return randomUUID();
   // Under a caller's key, the caller is part of the seed: two callers' same key name two entities.
   const seed = context.caller === undefined ? context.commandId : JSON.stringify([context.caller, context.commandId]);
-  const h = createHash('sha256').update(`${seed}/${part}`).digest('hex');
+  return uuidOf(`${seed}/${part}`);
+}
+
+/**
+ * The id of an entity that is one by what it says (a commendation: its subject, year, occasion,
+ * title and issuer), unless the caller gives one: the same thing recorded twice, by any caller
+ * or key, names one stream, and the second is refused as a conflict there, even when both race.
+ */
+export function naturalEntityId(given: string | undefined, part: string, key: unknown[]): string {
+  return given || uuidOf(`${part}/${JSON.stringify(key)}`);
+}
+
+/** A name-based UUID (version 5's layout over SHA-256). */
+function uuidOf(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

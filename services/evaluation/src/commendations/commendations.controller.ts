@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commendationStream } from '@register/contracts';
-import { CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, SealedCursors } from '@register/service-kit';
+import { CommandContext, NotFoundError } from '@register/event-sourcing';
+import { Command, naturalEntityId, SealedCursors } from '@register/service-kit';
+import { canonicalTones, normaliseName } from '@register/text';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
 import { AwardsReplica } from '../application/awards-replica';
 import { EvaluationService } from '../application/evaluation.service';
@@ -13,6 +14,8 @@ import { CommendationListQuery, IssueCommendationRequest } from './commendations
 import { commendationDecider } from './issue-commendation';
 
 type Reply = { header(name: string, value: string): unknown };
+/** A title as two clerks type it: spacing, case and tone placement (hoà, hòa) aside. */
+const titleKey = (title: string) => canonicalTones(normaliseName(title)).toLowerCase();
 const CSV_COLUMNS = ['id', 'subjectType', 'subjectId', 'year', 'occasion', 'title', 'issuedByUnitId', 'awardRef', 'award', 'effectiveDate', 'actor'];
 
 /** Commendations (tuyên dương, khen thưởng): founding day, year-end review, competitions. */
@@ -30,11 +33,13 @@ export class CommendationsController {
   @Post()
   @ApiOperation({
     summary:
-      "Commend a branch, member or officer for a year: 422 subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued; citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer)",
+      "Commend a branch, member or officer for a year: 422 subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer)",
   })
   issue(@Body() body: IssueCommendationRequest, @Command() ctx: CommandContext) {
-    const commendationId = newEntityId(ctx, body.id, 'commendation');
     const { subjectType, subjectId, year, occasion, title, issuedByUnitId } = body;
+    // One unit commends one award once; any other commendation is one by its subject, year, occasion and title.
+    const what = body.awardRef ? ['award', body.awardRef] : [subjectType, subjectId, year, occasion, titleKey(title)];
+    const commendationId = naturalEntityId(body.id, 'commendation', [issuedByUnitId, ...what]);
     const subject = subjectFacts(this.replica, subjectType, subjectId, year, 'calendar');
     const awardRef = body.awardRef ?? null;
     // The award as evaluation heard it from training's events (null: not heard): the decider judges it.
@@ -47,6 +52,8 @@ export class CommendationsController {
   @ApiOperation({ summary: "Commendations by unitId (the subjects in its subtree), year, subjectType, subjectId; paged; also text/csv" })
   async list(@Query() query: CommendationListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const { unitId, year, subjectType, subjectId, limit, cursor, minPosition } = query;
+    // An id the register has never named is 404, as on /ratings and every other read by unit.
+    if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
     const found = await this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit, cursor: this.cursors.open(cursor), minPosition });
     const page = { ...found, nextCursor: this.cursors.seal(found.nextCursor) };
     if (!wantsCsv(accept)) return page;

@@ -26,12 +26,13 @@ export type IssueCommendation = {
 export const commendationDecider = deciderOf(commendationAggregate, decideCommendation);
 
 export function decideCommendation(c: IssueCommendation, s: Recorded): CommendationIssued[] {
-  if (s.exists) throw new ConflictError('already-issued', `commendation ${c.commendationId} was issued already`);
   if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
   if (!c.subject.placement.unitIds.includes(c.issuedByUnitId)) {
     throw new RuleViolation('issuer-not-above', `unit ${c.issuedByUnitId} is not above ${c.subjectType} ${c.subjectId}: a commendation is issued by a unit the subject belongs to`);
   }
   const award = c.awardRef === null ? null : citedAward(c, c.awardRef);
+  // After the rules: a commendation that could not be issued is refused for what is wrong with it.
+  if (s.exists) throw new ConflictError('already-issued', `commendation ${c.commendationId} was issued already (the same id, or the same ${c.awardRef ? 'award' : 'subject, year, occasion and title'} from unit ${c.issuedByUnitId})`);
   const { commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef } = c;
   return [{ type: 'CommendationIssued', data: { commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef, award, placement: c.subject.placement } }];
 }

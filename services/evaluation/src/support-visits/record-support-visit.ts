@@ -22,11 +22,11 @@ export type RecordSupportVisit = {
 export const supportVisitDecider = deciderOf(supportVisitAggregate, decideSupportVisit);
 
 export function decideSupportVisit(c: RecordSupportVisit, s: Recorded): SupportVisitRecorded[] {
-  if (s.exists) throw new ConflictError('already-recorded', `support visit ${c.visitId} was recorded already`);
   // A visit is recorded once made: one planned for a later day is not yet a fact of the register.
   if (c.visitedOn > c.today) throw new RuleViolation('day-not-come', `${c.visitedOn} has not come yet (today is ${c.today}): a visit is recorded once made`);
   if (!c.officer.existed) throw new RuleViolation('not-an-officer', `member ${c.memberId} held no post of a branch on ${c.visitedOn}`);
   if (!c.officer.placement.unitIds.includes(c.byUnitId)) throw new RuleViolation('visitor-not-above', `unit ${c.byUnitId} is not above the branch of member ${c.memberId}`);
+  if (s.exists) throw new ConflictError('already-recorded', `support visit ${c.visitId} was recorded already (the same id, or unit ${c.byUnitId}'s visit to member ${c.memberId} on ${c.visitedOn})`);
   const { visitId, memberId, visitedOn, byUnitId, gift } = c;
   return [{ type: 'SupportVisitRecorded', data: { visitId, memberId, visitedOn, byUnitId, gift, placement: c.officer.placement } }];
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { supportVisitStream } from '@register/contracts';
-import { CommandContext } from '@register/event-sourcing';
-import { Command, newEntityId, SealedCursors } from '@register/service-kit';
+import { CommandContext, NotFoundError } from '@register/event-sourcing';
+import { Command, naturalEntityId, SealedCursors } from '@register/service-kit';
 import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
 import { EvaluationService } from '../application/evaluation.service';
 import { RecognitionReads } from '../application/recognition-reads';
@@ -25,9 +25,10 @@ export class SupportVisitsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day) or visitor-not-above, 409 already-recorded' })
+  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day) or visitor-not-above, 409 already-recorded (an id already used, or the same unit visiting the same officer that day)' })
   record(@Body() body: RecordSupportVisitRequest, @Command() ctx: CommandContext) {
-    const visitId = newEntityId(ctx, body.id, 'support-visit');
+    // One visit of a unit to an officer on a day: recorded twice, it is refused the second time.
+    const visitId = naturalEntityId(body.id, 'support-visit', [body.byUnitId, body.memberId, body.visitedOn]);
     const posts = this.replica.spansOf('officer', body.memberId).filter((p) => (p.from === null || p.from <= body.visitedOn) && (p.to === null || p.to >= body.visitedOn));
     const branchId = posts[posts.length - 1]?.branchId ?? null;
     const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestry(branchId) : [] } };
@@ -39,6 +40,8 @@ export class SupportVisitsController {
   @ApiOperation({ summary: "Support visits by unitId (officers of branches in its subtree), year, memberId; paged; also text/csv" })
   async list(@Query() query: SupportVisitListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const { unitId, year, memberId, limit, cursor, minPosition } = query;
+    // An id the register has never named is 404, as on /ratings and every other read by unit.
+    if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
     const found = await this.reads.visits({ unitId, year, memberId }, { limit, cursor: this.cursors.open(cursor), minPosition });
     const page = { ...found, nextCursor: this.cursors.seal(found.nextCursor) };
     if (!wantsCsv(accept)) return page;
