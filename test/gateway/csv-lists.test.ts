@@ -41,8 +41,13 @@ describe('lists as CSV (embedded, through the gateway)', () => {
 
   const fresh = async (path: string) => `${path}${path.includes('?') ? '&' : '?'}minPosition=${await gw.personnelStore.headPosition()}`;
 
-  it('the member list round-trips Vietnamese names intact (and a name that starts like a formula is defused)', async () => {
-    const rows = rowsOf(await csv(await fresh('/members?branchId=b-1')));
+  it('the member list round-trips Vietnamese names intact (and a name that starts like a formula is defused), and no one keeps a copy of it', async () => {
+    const answer = await csv(await fresh('/members?branchId=b-1'));
+    // personal data: neither a browser nor a proxy may cache it, nor sniff it into something else
+    expect([answer.headers['cache-control'], answer.headers['x-content-type-options']]).toEqual(['no-store', 'nosniff']);
+    const json = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/m-0`, headers: adminHeaders });
+    expect([json.status, json.headers['cache-control']]).toEqual([200, 'no-store']);
+    const rows = rowsOf(answer);
     expect(Object.keys(rows[0])).toEqual(['id', 'fullName', 'dateOfBirth', 'gender', 'branchId', 'status', 'admittedOn']);
     expect(rows.map((r) => r.fullName.replace(/^'=/, '=')).sort()).toEqual([...names].sort());
     expect(rows.find((r) => r.id === 'm-4')?.fullName).toBe("'=Vi Văn Pục");

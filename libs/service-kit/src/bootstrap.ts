@@ -12,6 +12,7 @@ import { checkBody } from './body-rules';
 import { HealthController, Readiness } from './health';
 import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
 import { closeConnectionsOnClose } from './http-close';
+import { installApiHeaders } from './response-headers';
 import { ShutdownGate } from './shutdown-gate';
 import { startMetricsServer } from './metrics';
 import { InternalCallersModule } from './internal-callers';
@@ -87,6 +88,7 @@ export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'
   const fastify = adapter.getInstance();
   applyHttpLimits(fastify.server, limits);
   closeConnectionsOnClose(fastify, limits.closeGraceMs);
+  installApiHeaders(fastify, API_PREFIX);
   // Uploads (POST /member-imports): the handler reads the parts from the stream, each route with
   // its own limits; a multipart body sent to a JSON route leaves it without a body (400).
   void adapter.register(multipart as never, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, parts: 20 } });
