@@ -407,6 +407,13 @@ export function registerSecurityCases(setupOf: () => SecuritySetup, options: { i
       expect(await s.heads()).toBe(before);
     });
 
+    it("a roster of a day to come (which names the members arriving then) is the register's to read, not a scoped caller's; a past day's is the unit's own", async () => {
+      expect([(await th.get(`/members?branchId=b-9&asOf=${later}`)).status, (await qp.get(`/members?branchId=b-1&asOf=${later}`)).status]).toEqual([403, 403]);
+      const byAdmin = await as(admin).get(`/members?branchId=b-9&asOf=${later}`);
+      expect([byAdmin.status, byAdmin.raw.includes('Sắp Chuyển')]).toEqual([200, true]);
+      expect((await qp.get('/members?branchId=b-1&asOf=2025-06-01')).status).toBe(200);
+    });
+
     it('a branch moved from a later day stays under its unit: the unit it goes to neither lists nor admits its members before then', async () => {
       expect((await qp.get('/members?branchId=sh-bd-moving')).status).toBe(200);
       const before = await s.heads();

@@ -12,6 +12,8 @@ export interface RouteRequest {
   params: Record<string, string | undefined>;
   body: unknown;
   query?: unknown;
+  /** Today (YYYY-MM-DD), by the register's clock: a read of a day to come is placed by it. */
+  today?: string;
 }
 
 export interface RoutePolicy {
@@ -99,10 +101,15 @@ const query = (r: RouteRequest) => obj(r.query);
  * (the service then refuses the pair with 400).
  */
 const branchOrRegister = (r: RouteRequest): Target[] => {
-  const { branchId, unitId } = query(r);
-  if (branchId === undefined && unitId === undefined) return [{ kind: 'root' }];
+  const { branchId, unitId, asOf } = query(r);
+  // A roster of a day to come names members who are not there yet (a transfer dated next month):
+  // the register's to read, as the member's own read places them where they are today.
+  if ((branchId === undefined && unitId === undefined) || isLaterDay(asOf, r.today)) return [{ kind: 'root' }];
   return [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
 };
+
+/** `asOf` (a day, or an instant) falls after `today`. */
+const isLaterDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && asOf.slice(0, 10) > today;
 
 /** Who reads ratings, within their scope (auditors everywhere). */
 const RATING_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];

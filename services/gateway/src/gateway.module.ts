@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { RateLimiter, rateLimitFromEnv } from '@register/auth';
+import { ClockModule } from '@register/service-kit';
 import { AuditController } from './audit/audit.controller';
 import { AuditLogs } from './audit/audit-log';
 import { LogIntegrities } from './audit/log-integrities';
@@ -18,7 +19,7 @@ import { UnroutedRequests } from './security/unrouted-requests';
  * alone (main.ts) or beside the others in the embedded start.
  */
 @Module({
-  imports: [SummaryReportModule],
+  imports: [ClockModule, SummaryReportModule],
   controllers: [AuditController, LogIntegrityController],
   providers: [
     AuthService,

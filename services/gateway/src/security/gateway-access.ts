@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException, HttpException, HttpStatus, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { authorise, declaredRouteOf, MalformedTarget, matchRoute, policyOf, Principal, RateLimiter } from '@register/auth';
-import { API_PREFIX, ValidationFailed } from '@register/service-kit';
+import { API_PREFIX, Clock, ValidationFailed } from '@register/service-kit';
 import { AuthService } from './auth.service';
 import { GatewayReply, GatewayRequest, refuseUnsafeBody, TooManyRequests } from './request-rules';
 import { StructureScopeResolver } from './structure-scope';
@@ -27,6 +27,7 @@ export class GatewayAccess {
     private readonly auth: AuthService,
     private readonly scopes: StructureScopeResolver,
     private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
   ) {}
 
   async admit(request: GatewayRequest, reply: GatewayReply): Promise<void> {
@@ -48,7 +49,7 @@ export class GatewayAccess {
     if (policy) refuseUnsafeBody(request, policy);
     let decision;
     try {
-      decision = await authorise(principal, request.method, path, { params, body: request.body, query: request.query }, this.scopes);
+      decision = await authorise(principal, request.method, path, { params, body: request.body, query: request.query, today: this.clock.today() }, this.scopes);
     } catch (error) {
       if (error instanceof MalformedTarget) throw new ValidationFailed([{ field: error.field, rule: error.rule, message: error.message }]);
       throw error;
