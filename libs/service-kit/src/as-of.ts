@@ -84,3 +84,13 @@ function isInstant(value: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/.exec(value);
   return match !== null && isCalendarDate(match[1]) && !Number.isNaN(Date.parse(value));
 }
+
+/**
+ * A yearly report's year has begun by the day it is read for (asOf, else today): the figures of a
+ * year to come, or of a year after the day asked, would be zeros presented as an answer.
+ */
+export function checkYearBegun(year: number, day: string): void {
+  if (year > Number(day.slice(0, 4))) {
+    throw new ValidationFailed([{ field: 'year', rule: 'year-not-come', message: `${year} has not begun by ${day}: a year is reported on from its first day` }]);
+  }
+}

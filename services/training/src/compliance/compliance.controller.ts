@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
-import { IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { checkYearBegun, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
@@ -52,6 +52,7 @@ export class ComplianceController {
     // knownAt: what was recorded by then (`until`), on the day asked (today without asOf).
     const asOf = parseAsOfKnownAt(q, { today: () => TrainingFacts.now().date });
     const when: When = !asOf ? TrainingFacts.now() : asOf.kind === 'date' ? { date: asOf.date, until: asOf.knownAt?.getTime() } : { date: asOf.instant.toISOString().slice(0, 10), until: asOf.instant.getTime() };
+    checkYearBegun(q.year, when.date);
     if (!this.facts.knowsUnit(q.unitId)) throw new NotFoundError('unit', q.unitId);
     const completed = await this.courses.completedIn(q.year, dayOf(q.year, when), when.until, q.minPosition);
     const answer = compliance(this.facts, q.unitId, q.year, when, completed);

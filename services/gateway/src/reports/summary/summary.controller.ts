@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, reportRows, wantsCsv } from '@register/service-kit';
+import { checkYearBegun, Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, reportRows, wantsCsv } from '@register/service-kit';
 import { dayAsked, reportDay } from './report-day';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
 import { SummaryReadModel } from './summary.read-model';
@@ -30,6 +30,7 @@ export class SummaryController {
     const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);
     const asOf = dayAsked(parseAsOfKnownAt(query, { today: () => today }));
     const { year, day } = reportDay(query.year, asOf, today);
+    checkYearBegun(year, day);
     // without asOf: the stored rollups (the year's default day, its ratings as known now); with it, the year's decisions as decided by then
     const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), asOf);
     // CSV (api.md: lists and reports): the nested answer as one row per figure (docs/reports.md)
