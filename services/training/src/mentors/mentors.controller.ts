@@ -37,7 +37,7 @@ export class MentorsController {
 
   @Post('mentor-assignments/:id/ending')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'End an assignment on endsOn (422 assignment-ended); a merger, split or dissolution of the branch ends it by itself' })
+  @ApiOperation({ summary: 'End an assignment on endsOn (422 assignment-ended, ends-before-start, or ends-after-planned-end: an ending shortens an assignment, never lengthens it); a merger, split or dissolution of the branch ends it by itself' })
   end(@Param('id', ParseIdPipe) id: string, @Body() b: EndAssignmentRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.end(id, b.endsOn, req.actor, ctx);
   }
