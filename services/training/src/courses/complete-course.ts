@@ -18,6 +18,10 @@ export function decideCompletion(c: CompleteCourse, s: Course): CourseEvent[] {
   checkEnrolled(s, c.results.map((r) => r.memberId));
   const missing = s.participants.filter((p) => !c.results.some((r) => r.memberId === p.memberId)).map((p) => p.memberId);
   if (missing.length > 0) throw new RuleViolation('outcome-missing', `every participant needs an outcome; missing: ${missing.join(', ')}`, { memberIds: missing });
+  // A certificate is one person's: the same number given twice is a slip of the pen, not two certificates.
+  const numbers = c.results.flatMap((r) => (r.certificateNo ? [r.certificateNo.trim()] : []));
+  const repeated = numbers.find((n, i) => numbers.indexOf(n) !== i);
+  if (repeated !== undefined) throw new RuleViolation('certificate-no-repeated', `certificate number ${repeated} is given to more than one participant`, { certificateNo: repeated });
   const completedOn = c.completedOn ?? s.endsOn;
   if (completedOn < s.startsOn) throw new RuleViolation('completed-before-start', `course ${c.courseId} starts on ${s.startsOn}; it cannot be completed on ${completedOn}`);
   return [{ type: 'CourseCompleted', data: { courseId: c.courseId, completedOn, results: c.results } }];

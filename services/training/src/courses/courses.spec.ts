@@ -65,6 +65,10 @@ describe('completion and cancellation', () => {
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'not-completed' }])).then([completed]));
   it('refuses a completion that leaves a participant without an outcome (422 outcome-missing)', () =>
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }])).thenThrows(RuleViolation, rule('outcome-missing')));
+  it('refuses one certificate number for two participants (422 certificate-no-repeated)', () => {
+    const certified = (a: string, b: string) => complete([{ memberId: 'm1', outcome: 'completed', certificateNo: a }, { memberId: 'm2', outcome: 'completed', certificateNo: b }] as never);
+    spec.given([scheduled, enrolled]).when(certified('QP-2024-001', ' QP-2024-001')).thenThrows(RuleViolation, rule('certificate-no-repeated'));
+  });
   it('refuses an outcome for someone not enrolled (422 not-enrolled)', () =>
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'completed' }, { memberId: 'm9', outcome: 'completed' }])).thenThrows(RuleViolation, rule('not-enrolled')));
   it('refuses to complete a course that has not begun (422 course-not-begun)', () => spec.given([scheduled, enrolled]).when(complete(both, '2024-04-09')).thenThrows(RuleViolation, rule('course-not-begun')));
