@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ApiKeyStore } from '../api-keys';
 import { isRole, Role } from '../roles';
-import { cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+import { checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s api-keys -- create --name <system> [--allow action]… [--scope-unit id] [--role r] | revoke --id <id> | list
   Keys are kept hashed in DATA_DIR/auth/api-keys.json (./data when DATA_DIR is unset): give it the
@@ -25,6 +25,7 @@ export const apiKeysCli = withUsage(USAGE, async ({ argv, env, output }) => {
   switch (positionals[0]) {
     case 'create':
       if (!values.name || !roles.every(isRole)) throw new UsageError('create needs --name and known roles');
+      checkScopeOfRoles(roles, { unit: values['scope-unit'] });
       output.out(JSON.stringify(store.create({ name: values.name, roles: roles as Role[], allow: values.allow ?? [], scopeUnitId: values['scope-unit'] })));
       return 0;
     case 'revoke':

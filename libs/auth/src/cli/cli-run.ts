@@ -60,3 +60,14 @@ export function runCli(command: CliCommand) {
   const output: CliOutput = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
   void command({ argv: process.argv.slice(2), env: process.env, output }).then((code) => process.exit(code));
 }
+
+/**
+ * A credential whose scope does not fit its roles is refused when it is made, not found useless
+ * (or wider than meant) at its first request: a unit officer needs a unit, a branch secretary a
+ * branch; a central administrator or an auditor reads everywhere, so a scope given them would be ignored.
+ */
+export function checkScopeOfRoles(roles: string[], scope: { unit?: string; branch?: string }): void {
+  if (roles.includes('unit-officer') && !scope.unit) throw new UsageError('--role unit-officer needs --scope-unit');
+  if (roles.includes('branch-secretary') && !scope.branch) throw new UsageError('--role branch-secretary needs --scope-branch');
+  if ((scope.unit || scope.branch) && roles.every((r) => r === 'central-admin' || r === 'auditor')) throw new UsageError(`--role ${roles.join(',')} reads and acts everywhere: it takes no --scope-unit or --scope-branch`);
+}

@@ -47,6 +47,15 @@ describe('the token and api-keys commands (issue 16, point 5)', () => {
     expect((await run(apiKeysCli, ['rotate'], { DATA_DIR: dataDir })).code).toBe(2);
   });
 
+  it('refuses a credential whose scope does not fit its roles, when it is made (exit 2): an officer without a unit, a secretary without a branch, an auditor with a scope', async () => {
+    for (const argv of [['--sub', 'o', '--role', 'unit-officer'], ['--sub', 'b', '--role', 'branch-secretary'], ['--sub', 'k', '--role', 'auditor', '--scope-unit', 'ca']]) {
+      const r = await run(mintTokenCli, argv, { DATA_DIR: dataDir });
+      expect([argv.join(' '), r.code, r.out]).toEqual([argv.join(' '), 2, '']);
+    }
+    expect((await run(apiKeysCli, ['create', '--name', 'x', '--role', 'unit-officer'], { DATA_DIR: dataDir })).code).toBe(2);
+    expect((await run(mintTokenCli, ['--sub', 'o', '--role', 'unit-officer', '--scope-unit', 'qp'], { DATA_DIR: dataDir })).code).toBe(0);
+  });
+
   it('creates an API key in DATA_DIR that the store there verifies', async () => {
     const r = await run(apiKeysCli, ['create', '--name', 'national-app', '--allow', 'branch.rename'], { DATA_DIR: dataDir });
     expect(r.code).toBe(0);

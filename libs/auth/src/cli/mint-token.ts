@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isRole, localSigningSecret, mintToken, parseTtl, Role } from '../index';
-import { cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+import { checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s token -- --sub <subject> --role <role> [--scope-unit id] [--scope-branch id] [--allow action]… [--ttl 1h|30m|3600]
   roles: central-admin, unit-officer (with --scope-unit), branch-secretary (with --scope-branch), auditor, system-integrator
@@ -27,6 +27,7 @@ export const mintTokenCli = withUsage(USAGE, async ({ argv, env, output }) => {
   });
   const roles = (values.role ?? []).flatMap((r) => r.split(','));
   if (!values.sub || roles.length === 0 || !roles.every(isRole)) throw new UsageError('--sub and a known --role are required');
+  checkScopeOfRoles(roles, { unit: values['scope-unit'], branch: values['scope-branch'] });
   const token = await mintToken(localSigningSecret(cliDataDir(env), env), {
     sub: values.sub,
     roles: roles as Role[],

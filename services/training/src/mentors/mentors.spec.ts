@@ -44,7 +44,7 @@ describe('mentor assignments', () => {
   });
   it('an ending shortens a planned assignment, never lengthens it (422 ends-after-planned-end); a merger after the planned end ends it on that day', () => {
     const planned: MentorAssignmentEvent = { ...assigned, data: { ...assigned.data, endsOn: '2025-12-31' } } as MentorAssignmentEvent;
-    const endedOn = (endsOn: string, cause: EndAssignment['cause']) => [{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn, cause } }];
+    const endedOn = (endsOn: string, cause: EndAssignment['cause']): MentorAssignmentEvent[] => [{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn, cause } }];
     spec.given([planned]).when(end('2026-01-30')).thenThrows(RuleViolation, rule('ends-after-planned-end'));
     spec.given([planned]).when(end('2025-10-01')).then(endedOn('2025-10-01', 'ended'));
     spec.given([planned]).when(end('2025-12-31')).then(endedOn('2025-12-31', 'ended'));
