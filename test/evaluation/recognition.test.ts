@@ -17,7 +17,7 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     const c = await admin.post('/competitions', { organiserUnitId: 'qp', title, heldOn: '2025-03-20', ...why('tổ chức hội thi') });
     expect(c.status).toBe(201);
     expect((await admin.post(`/competitions/${c.body.id}/entries`, { memberIds: awards.map((a) => a.memberId), ...why('dự thi') })).status).toBe(201);
-    expect((await admin.post(`/competitions/${c.body.id}/results`, { awards, ...why('công bố kết quả') })).status).toBe(201);
+    expect((await admin.post(`/competitions/${c.body.id}/results`, { awards, ...why('công bố kết quả', '2025-03-20') })).status).toBe(201);
     return c.body.id as string;
   };
   const visit = (over: Record<string, unknown> = {}) => ({ memberId: 'cm-1', visitedOn: '2025-03-01', byUnitId: 'xa-1', gift: 'Quà và 500.000 đồng', reason: 'Gia đình gặp khó khăn sau lũ', ...over });

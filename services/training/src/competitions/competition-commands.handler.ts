@@ -26,13 +26,13 @@ export class CompetitionCommands {
 
   async enter(competitionId: string, memberIds: string[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     await this.inScope(competitionId, actor);
-    const command = { type: 'EnterCompetition' as const, competitionId, memberIds, members: memberIds.map((id) => this.facts.member(id)) };
+    const command = { type: 'EnterCompetition' as const, competitionId, memberIds, members: memberIds.map((id) => this.facts.member(id)), on: ctx.effectiveDate };
     return this.training.on(entryDecider, competitionStream(competitionId), competitionId, command, ctx);
   }
 
   async award(competitionId: string, awards: Award[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     await this.inScope(competitionId, actor);
-    return this.training.on(awardDecider, competitionStream(competitionId), competitionId, { type: 'AwardCompetition' as const, competitionId, awards, today: this.clock.today() }, ctx);
+    return this.training.on(awardDecider, competitionStream(competitionId), competitionId, { type: 'AwardCompetition' as const, competitionId, awards, today: this.clock.today(), on: ctx.effectiveDate }, ctx);
   }
 
   async inScope(competitionId: string, actor: Actor | undefined) {

@@ -35,14 +35,14 @@ export class CompetitionsController {
 
   @Post(':id/entries')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'Enter active members (409 already-entered, 422 not-an-active-member or results-published)' })
+  @ApiOperation({ summary: 'Enter active members (409 already-entered, 422 not-an-active-member, results-published, or entry-after-competition: an effectiveDate after the day it was held)' })
   enter(@Param('id', ParseIdPipe) id: string, @Body() b: EntriesRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.enter(id, b.memberIds, req.actor, ctx);
   }
 
   @Post(':id/results')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'The awards, to entrants only, one per member (400), once, after the competition (422 not-an-entrant, results-published, competition-not-held); published for commendations' })
+  @ApiOperation({ summary: 'The awards, to entrants only, one per member (400), once, after the competition (422 not-an-entrant, results-published, competition-not-held, results-before-competition: an effectiveDate before the day it was held); published for commendations' })
   results(@Param('id', ParseIdPipe) id: string, @Body() b: ResultsRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     return this.commands.award(id, b.awards.map((a) => ({ memberId: a.memberId, award: a.award })), req.actor, ctx);
   }

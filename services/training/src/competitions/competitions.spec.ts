@@ -37,5 +37,10 @@ describe('competitions', () => {
   });
   it('publishes no results before the competition is held (422 competition-not-held)', () =>
     spec.given([announced, entered]).when(award([{ memberId: 'm1', award: 'Giải nhất' }], '2025-03-19')).thenThrows(RuleViolation, rule('competition-not-held')));
+  it('takes no entry dated after the day it was held (422 entry-after-competition), nor results dated before it (422 results-before-competition); an entry recorded late without a date is taken', () => {
+    spec.given([announced]).when({ ...enter(['m1']), on: '2025-03-21' }).thenThrows(RuleViolation, rule('entry-after-competition'));
+    spec.given([announced]).when({ ...enter(['m1']), on: '2025-03-20' }).then([{ type: 'CompetitionEntered', data: { competitionId: 'k1', memberIds: ['m1'] } }]);
+    spec.given([announced, entered]).when({ ...award([{ memberId: 'm1', award: 'Giải nhất' }], '2025-04-01'), on: '2025-03-19' }).thenThrows(RuleViolation, rule('results-before-competition'));
+  });
   it('answers 404 for a competition that does not exist', () => spec.given([]).when(enter(['m1'])).thenThrows(NotFoundError));
 });
