@@ -73,8 +73,12 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
   const held = s.current.find((p) => p.memberId === m.memberId);
   if (held) throw new ConflictError('member-already-officer', `member ${m.memberId} already holds the post of ${held.role}`);
   if (c.role === 'secretary') {
-    const secretary = s.current.find((p) => p.role === 'secretary');
-    if (secretary) throw new ConflictError('secretary-post-taken', `branch ${c.branchId} already has a secretary (${secretary.memberId}) since ${secretary.startsOn}`);
+    // One secretary at a time: a post held on or after the new one's first day takes it, its departure dated later included.
+    const secretary = s.current.find((p) => p.role === 'secretary') ?? s.history.find((p) => p.role === 'secretary' && p.endsOn !== undefined && p.endsOn > c.startsOn);
+    if (secretary) {
+      const until = secretary.endsOn ? ` until ${secretary.endsOn}` : '';
+      throw new ConflictError('secretary-post-taken', `branch ${c.branchId} already has a secretary (${secretary.memberId}) from ${secretary.startsOn}${until}: the post is free from ${secretary.endsOn ?? 'their departure'}`);
+    }
     if (c.method === 'elected' && c.branch.lastRating !== null && !GOOD_OR_BETTER.includes(c.branch.lastRating)) {
       throw new RuleViolation('direct-election-needs-good-rating', `the secretary is elected directly only in a branch rated good or better; its last rating is ${c.branch.lastRating}`);
     }

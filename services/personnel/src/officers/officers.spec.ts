@@ -49,6 +49,12 @@ describe('appointments', () => {
       .when(appoint())
       .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]));
 
+  it('… from the day of the departure, not before: a successor starting while the leaver still holds it is 409 secretary-post-taken', () => {
+    const leaving = (endsOn: string) => [appointed('m0'), { type: 'OfficerDeparted' as const, data: { branchId: 'b1', memberId: 'm0', role: 'secretary' as const, endsOn, cause: 'away-work' as const } }];
+    spec.given(leaving('2024-06-30')).when(appoint()).thenThrows(ConflictError, conflict('secretary-post-taken'));
+    spec.given(leaving('2024-03-01')).when(appoint()).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]);
+  });
+
   it('a member holds one post at a time', () =>
     spec.given([appointed('m1', 'deputy-secretary')]).when(appoint()).thenThrows(ConflictError, conflict('member-already-officer')));
 
