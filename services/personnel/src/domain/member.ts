@@ -17,6 +17,8 @@ export interface Member {
   party: { status: 'none' | 'introduced' | 'admitted' | 'not-admitted'; since: string | null };
   /** The member asked for their personal data to be erased (its key is shredded). */
   erased: boolean;
+  /** The day the member's present status took effect (the admission's, for one never changed). */
+  statusSince: string;
   /** Every branch the member belonged to, oldest first, with the day they joined it. */
   branches: Array<{ branchId: string; since: string; cause: string }>;
   version: number;
@@ -28,6 +30,7 @@ export const noMember = (): Member => ({
   branchId: '',
   status: 'active',
   admittedOn: '',
+  statusSince: '',
   personal: null,
   stayUntil: null,
   erased: false,
@@ -50,6 +53,7 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
         branchId: e.data.branchId,
         status: 'active',
         admittedOn: e.data.admittedOn,
+        statusSince: e.data.admittedOn,
         personal: plain(e.data.personal),
         branches: [{ branchId: e.data.branchId, since: e.data.admittedOn, cause: 'admission' }],
         version,
@@ -68,7 +72,7 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
         version,
       };
     case 'MemberStatusChanged':
-      return { ...s, status: e.data.status, version };
+      return { ...s, status: e.data.status, statusSince: e.data.changedOn, version };
     case 'MemberStayExtended':
       return { ...s, stayUntil: e.data.until, version };
     case 'MemberResidentialAffiliationSet':

@@ -34,15 +34,21 @@ export const statusDecider = deciderOf(memberAggregate, decideStatusChange);
 
 export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnassigned, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
-  const changed = (status: MemberStatus): MemberEvent[] => [
-    { type: 'MemberStatusChanged', data: { memberId: s.memberId, branchId: s.branchId, status, previousStatus: s.status, changedOn: c.on } },
+  const changed = (status: MemberStatus, on = c.on): MemberEvent[] => [
+    { type: 'MemberStatusChanged', data: { memberId: s.memberId, branchId: s.branchId, status, previousStatus: s.status, changedOn: on } },
   ];
   if (c.type === 'MarkUnassigned') {
     if (s.branchId !== c.fromBranchId || s.status === 'unassigned' || !IN_UNION.includes(s.status)) return [];
-    return changed('unassigned');
+    // A dissolution dated before the member's last change leaves them unassigned from that change's day.
+    const latest = [c.on, s.statusSince, s.branches[s.branches.length - 1]?.since ?? ''].sort().pop()!;
+    return changed('unassigned', latest);
   }
   if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
   if (c.on < s.admittedOn) throw new RuleViolation('status-change-before-admission', `the member was admitted on ${s.admittedOn}`);
+  // Status changes take effect in the order they are recorded: one dated before the last would be folded after it.
+  if (c.type === 'ChangeMemberStatus' && c.status !== s.status && c.on < s.statusSince) {
+    throw new RuleViolation('dated-before-last-status-change', `member ${s.memberId} has been ${s.status} since ${s.statusSince}: a status change is dated on or after the last one`, { since: s.statusSince });
+  }
   const dob = s.personal?.dateOfBirth;
   if (c.type === 'ExtendStay') {
     if (dob && ageOn(dob, c.on) >= STAY_LIMIT) throw new RuleViolation('stay-beyond-35', `a member may stay in the union up to ${STAY_LIMIT}`);

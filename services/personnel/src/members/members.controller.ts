@@ -187,13 +187,13 @@ export class MembersController {
   }
 
   @Post(':id/transfers')
-  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 member-holds-post while they hold a post in their branch' })
+  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 member-holds-post while they hold a post in their branch, dated-before-last-transfer for a date before they arrived in their branch' })
   transfer(@Param('id', ParseIdPipe) id: string, @Body() body: TransferRequest, @Command() ctx: CommandContext) {
     return this.transfers.handle({ memberId: id, toBranchId: body.toBranchId, transferredOn: ctx.effectiveDate ?? this.personnel.today(), duesSettledUpTo: body.duesSettledUpTo }, ctx);
   }
 
   @Post(':id/status-changes')
-  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving while they hold a post in their branch' })
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving while they hold a post in their branch, dated-before-last-status-change for a date before their present status took effect' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
     const postsHeld = body.status === 'left' ? await this.officers.postsHeldBy(id) : undefined;

@@ -93,6 +93,14 @@ describe('transfer', () => {
       .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-15', cause: 'merger' } }]);
     spec.given([admitted(), { type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-15', cause: 'merger' } }]).when(merger).thenNothingHappens();
   });
+  it('refuses a transfer dated before the member arrived in their branch (dated-before-last-transfer); a reorganisation dated so moves them on the day they arrived', () => {
+    const arrived = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'transfer' as const } };
+    spec.given([admitted(), arrived]).when(transfer({ toBranchId: 'b3', transferredOn: '2024-01-01', duesSettledUpTo: undefined })).thenThrows(RuleViolation, rule('dated-before-last-transfer'));
+    spec
+      .given([admitted(), arrived])
+      .when(transfer({ toBranchId: 'b3', transferredOn: '2024-01-01', cause: 'merger', fromBranchId: 'b2', duesSettledUpTo: undefined }))
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b2', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'merger' } }]);
+  });
   it('an unassigned member becomes active again in the new branch', () => {
     const s = memberDecider.evolve(memberDecider.evolve(memberDecider.initialState(), admitted()), status('m1', 'unassigned', 'active', '2024-01-01'));
     const after = memberDecider.evolve(s, memberDecider.decide(transfer(), s)[0]);
@@ -124,6 +132,10 @@ describe('status changes', () => {
     spec.given([admitted()]).when({ ...change('left'), ...holding }).thenThrows(RuleViolation, rule('member-holds-post'));
     spec.given([admitted()]).when({ ...change('left'), postsHeld: [{ branchId: 'b9', role: 'secretary' as const }] }).then([status('m1', 'left', 'active', '2024-06-01')]);
     spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), ...holding }).then([status('m1', 'came-of-age', 'active', '2030-05-10')]);
+  });
+  it('refuses a change dated before the last one (dated-before-last-status-change): it would be folded after it', () => {
+    spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2021-06-01')).thenThrows(RuleViolation, rule('dated-before-last-status-change'));
+    spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2022-01-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'active', previousStatus: 'away-work', changedOn: '2022-01-01' } }]);
   });
   it('refuses a change dated before admission', () => spec.given([admitted()]).when(change('left', '2019-01-01')).thenThrows(RuleViolation, rule('status-change-before-admission')));
   it('lets a member of 30 stay on request until the day before 35', () =>
