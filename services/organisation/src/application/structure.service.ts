@@ -3,6 +3,7 @@ import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, Sna
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { MinPositionBeyondLogHead } from '@register/read-models';
 import { AsOf, Clock, CommandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
+import { dated } from '../domain/dated-changes';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
 import { TodaysStructure } from './todays-structure';
 import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
@@ -36,10 +37,15 @@ export class StructureService implements OnModuleDestroy {
 
   /** Runs a command through its capability's decider on the one live structure. */
   async execute<C>(decider: Pick<Decider<C, StructureFact, Structure>, 'decide'>, command: C, context: CommandContext, entity: { kind: 'unit' | 'branch'; id: string }): Promise<CommandAnswer> {
-    const result = await this.live.execute(decider, command, context);
+    const result = await this.live.execute(dated(decider, this.dayOf(context)), command, context);
     const { state } = await this.live.current();
     const version = (entity.kind === 'unit' ? state.units.get(entity.id) : state.branches.get(entity.id))?.version ?? 0;
     return { id: entity.id, version, revision: version, position: result.position, ...(result.duplicate ? { duplicate: true } : {}) };
+  }
+
+  /** The day a command takes effect: its effectiveDate, else today (as the command handler records it). */
+  dayOf(context: CommandContext): string {
+    return context.effectiveDate ?? this.clock.today();
   }
 
   /**

@@ -10,6 +10,8 @@ export interface Unit {
   /** `merged` is closed, like `dissolved`, but has a successor (a commune or province merger). */
   status: 'active' | 'dissolved' | 'merged';
   establishedOn: string;
+  /** The latest day a rename or move of it took effect (none yet: absent). */
+  changedOn?: string;
   /** The day it ended: dissolved, or merged into its successor. */
   dissolvedOn?: string;
   /** The units merged into it. */
@@ -30,6 +32,8 @@ export interface Branch {
   predecessorIds: string[];
   successorIds: string[];
   establishedOn: string;
+  /** The latest day a rename or move of it took effect (none yet: absent). */
+  changedOn?: string;
   closedOn?: string;
   version: number;
 }
@@ -83,9 +87,13 @@ export function evolveStructure(s: Structure, event: StructureFact): Structure {
       return s;
     }
     case 'UnitRenamed':
-      return touchUnit(s, event.data.unitId, (u) => (u.name = event.data.name));
+      return touchUnit(s, event.data.unitId, (u) => {
+        u.name = event.data.name;
+        u.changedOn = latest(u.changedOn, on);
+      });
     case 'UnitMoved':
       return touchUnit(s, event.data.unitId, (u) => {
+        u.changedOn = latest(u.changedOn, on);
         if (u.parentId) s.childUnits.get(u.parentId)?.delete(u.id);
         u.parentId = event.data.toParentId;
         link(s.childUnits, event.data.toParentId, u.id);
@@ -103,11 +111,13 @@ export function evolveStructure(s: Structure, event: StructureFact): Structure {
     }
     case 'BranchRenamed':
       return touchBranch(s, event.data.branchId, (b) => {
+        b.changedOn = latest(b.changedOn, on);
         b.name = event.data.name;
         b.area = event.data.area;
       });
     case 'BranchMoved':
       return touchBranch(s, event.data.branchId, (b) => {
+        b.changedOn = latest(b.changedOn, on);
         s.branchesOf.get(b.parentUnitId)?.delete(b.id);
         b.parentUnitId = event.data.toUnitId;
         link(s.branchesOf, b.parentUnitId, b.id);
@@ -137,6 +147,8 @@ export function evolveStructure(s: Structure, event: StructureFact): Structure {
     }
   }
 }
+
+const latest = (a: string | undefined, b: string) => (a !== undefined && a > b ? a : b);
 
 function close(b: Branch, status: Branch['status'], on: string, successorIds: string[] = []) {
   b.status = status;

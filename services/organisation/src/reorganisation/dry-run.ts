@@ -1,4 +1,5 @@
 import { RuleViolation } from '@register/event-sourcing';
+import { checkDated } from '../domain/dated-changes';
 import { Structure } from '../domain/structure';
 import { PeopleFacts } from '../people/people-replica';
 import { decideMerge, MergeBranches } from './merge-branches';
@@ -27,8 +28,10 @@ export interface ReorganisationPlan {
  * empty successors are the exception: the plan lists them, so that they can be filled, where the
  * real split refuses them.
  */
-export function planReorganisation(command: MergeBranches | SplitBranch, s: Structure, people: PeopleFacts): ReorganisationPlan {
+export function planReorganisation(command: MergeBranches | SplitBranch, s: Structure, people: PeopleFacts, on: string): ReorganisationPlan {
   const events = command.type === 'MergeBranches' ? decideMerge(command, s) : splitEvents(command, s);
+  // dated as the real run will be: one that concerns a branch before it existed is refused the same way
+  checkDated(events, s, on);
   const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
   const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [], wouldBeRefused: null };
   for (const e of events) {

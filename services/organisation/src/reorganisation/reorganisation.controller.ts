@@ -35,7 +35,7 @@ export class ReorganisationController {
     const target = 'newBranchId' in into ? into.newBranchId : body.into.branchId!;
     if (body.dryRun) {
       reply.status(200);
-      return planReorganisation(command, await this.structure.structure(), this.people);
+      return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
     return { mergerId, ...(await this.structure.execute(mergeDecider, command, ctx, { kind: 'branch', id: target })) };
   }
@@ -54,7 +54,7 @@ export class ReorganisationController {
     const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId: body.sourceBranchId, parts, knownMemberIds: this.people.membersOf(body.sourceBranchId) };
     if (body.dryRun) {
       reply.status(200);
-      return planReorganisation(command, await this.structure.structure(), this.people);
+      return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
     const answer = await this.structure.execute(splitDecider, command, ctx, { kind: 'branch', id: body.sourceBranchId });
     return { splitId, successorIds: parts.map((p) => p.branchId), ...answer };

@@ -127,7 +127,7 @@ describe('split dry runs', () => {
   const part = (branchId: string, memberIds: string[]) => ({ branchId, name: `Chi đoàn ${branchId}`, area: null, memberIds });
   const people = (members: string[]): PeopleFacts => ({ membersOf: () => members, memberCount: () => members.length, officersOf: () => [], ratingsOf: () => [], hasSecretary: () => false });
   const plan = (parts: SplitPart[], members: string[]) =>
-    planReorganisation({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: members }, fold(structureDecider, aDistrict), people(members));
+    planReorganisation({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: members }, fold(structureDecider, aDistrict), people(members), '2025-01-01');
 
   it('lists the members left out of every part and the successors that would get no member', () => {
     const p = plan([part('s1', ['m1']), part('s2', []), part('s3', [])], ['m1', 'm2', 'm3']);

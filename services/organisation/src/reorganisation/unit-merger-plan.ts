@@ -1,3 +1,4 @@
+import { checkDated } from '../domain/dated-changes';
 import { Structure } from '../domain/structure';
 import { BranchPeople } from '../domain/branch-people';
 import { isInSubtree } from '../domain/rules';
@@ -24,8 +25,10 @@ export interface UnitMergerPlan {
  * same rule) and changing nothing; but branch names that would clash are listed, so that they can
  * be renamed first, where the real merger refuses them. People figures come from the replica.
  */
-export function planUnitMerger(command: MergeUnits, s: Structure, people: BranchPeople): UnitMergerPlan {
+export function planUnitMerger(command: MergeUnits, s: Structure, people: BranchPeople, on: string): UnitMergerPlan {
   const events = unitMergeEvents(command, s);
+  // dated as the real run will be: one that concerns a unit before it existed is refused the same way
+  checkDated(events, s, on);
   const plan: UnitMergerPlan = {
     dryRun: true,
     events: events.map((e) => e.type),

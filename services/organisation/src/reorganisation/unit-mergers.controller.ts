@@ -65,7 +65,7 @@ export class UnitMergersController {
     const command: MergeUnits = { type: 'MergeUnits', mergerId, sourceUnitIds: body.sourceUnitIds, into };
     if (body.dryRun) {
       reply.status(200);
-      return planUnitMerger(command, await this.structure.structure(), this.people);
+      return planUnitMerger(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
     const target = 'unitId' in into ? into.unitId : into.newUnitId;
     return { mergerId, ...(await this.structure.execute(unitMergeDecider, command, noRevision(ctx), { kind: 'unit', id: target })) };

@@ -131,7 +131,7 @@ describe('unit merger dry run', () => {
 
   it('answers what would move, with members, and changes nothing', () => {
     const s = fold(structureDecider, twoCommunes);
-    const plan = planUnitMerger(merge(['cc'], { unitId: 'tp' }), s, people);
+    const plan = planUnitMerger(merge(['cc'], { unitId: 'tp' }), s, people, '2025-01-01');
     expect(plan).toEqual({
       dryRun: true,
       events: ['UnitMoved', 'BranchMoved', 'UnitsMerged'],
@@ -148,13 +148,13 @@ describe('unit merger dry run', () => {
 
   it('lists the branch names that would clash, where the real merger refuses them', () => {
     const s = fold(structureDecider, [...twoCommunes, branch('b4', 'cc', 'Chi đoàn bản Na Ca')]);
-    const plan = planUnitMerger(merge(['cc', 'tp'], { newUnitId: 'n', name: 'Đoàn xã mới', kind: 'grassroots', parentId: 'qp' }), s, people);
+    const plan = planUnitMerger(merge(['cc', 'tp'], { newUnitId: 'n', name: 'Đoàn xã mới', kind: 'grassroots', parentId: 'qp' }), s, people, '2025-01-01');
     expect(plan.unitOpened).toEqual({ id: 'n', name: 'Đoàn xã mới', kind: 'grassroots', parentId: 'qp' });
     expect(plan.branchNameClashes).toEqual([{ name: 'Chi đoàn bản Na Ca', branchIds: ['b4', 'b1'] }]);
     expect(plan.following).toEqual({ branches: 4, members: 14, secretaries: 1 });
   });
 
   it('throws the rule the real merger would refuse with', () => {
-    expect(() => planUnitMerger(merge(['tw'], { unitId: 'na' }), fold(structureDecider, twoCommunes), people)).toThrow(RuleViolation);
+    expect(() => planUnitMerger(merge(['tw'], { unitId: 'na' }), fold(structureDecider, twoCommunes), people, '2025-01-01')).toThrow(RuleViolation);
   });
 });
