@@ -261,6 +261,19 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect((batch.body.items as Array<{ status: number; rule?: string }>).map((i) => [i.status, i.rule])).toEqual([[409, 'national-id-taken'], [201, undefined], [409, 'national-id-taken']]);
   });
 
+  it('two admissions of one national ID number into two branches at the same moment: one is admitted, the other 409 (found by a black-box probe)', async () => {
+    const [one, two] = [`${run}-nidr-1`, `${run}-nidr-2`];
+    await establish(one);
+    await establish(two);
+    const number = `${(Date.now() * 10 + 7) % 1e12}`.padStart(12, '0');
+    for (let round = 0; round < 3; round++) {
+      const nationalId = `${(Number(number) + round) % 1e12}`.padStart(12, '0');
+      const person = (branchId: string, fullName: string) => ({ branchId, fullName, dateOfBirth: '2002-02-02', gender: 'male', admittedOn: '2021-03-26', nationalId });
+      const answers = await Promise.all([post('/members', person(one, `Hà Văn Đua ${round}`)), post('/members', person(two, `Hà Văn Chạy ${round}`))]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    }
+  });
+
   it('an admission retried with the same Idempotency-Key answers the first result and appends once', async () => {
     const branchId = `${run}-idem`;
     await establish(branchId);

@@ -25,7 +25,7 @@ export class AdmitMembersHandler {
 
   handle(requests: AdmissionItem[], context: CommandContext): Promise<BatchAnswer> {
     const ids = requests.map((r, index) => newEntityId(context, r.id, `admission-${index}`));
-    return this.gate.through([...new Set(requests.map((r) => r.branchId))], async () => {
+    return this.gate.through(BranchGate.admissionTurns(requests), async () => {
       // In the branches' turn, with their status read there (as a single admission reads it).
       const commands = requests.map((r, index) => admissionCommand(r, ids[index], this.personnel.branchStatus(r.branchId), context));
       const duplicates = await this.admissions.duplicatesIn(commands, requests.map((r) => r.namesake === true));

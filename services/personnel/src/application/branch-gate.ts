@@ -20,6 +20,14 @@ export class BranchGate {
     return this.turns.run(branchIds, work);
   }
 
+  /**
+   * The turns an admission takes: its branch's, and its national ID number's, so that two admissions
+   * of one number into two branches take turns too (check, then append), and the second is refused.
+   */
+  static admissionTurns(admissions: ReadonlyArray<{ branchId: string; nationalId?: string | null }>): string[] {
+    return [...new Set(admissions.flatMap((a) => [a.branchId, ...(a.nationalId ? [`national-id:${a.nationalId}`] : [])]))];
+  }
+
   /** Resolves when every turn already queued on these branches has ended (a closing reaction's wait). */
   drain(branchIds: readonly string[]): Promise<void> {
     return this.through(branchIds, async () => undefined);

@@ -33,8 +33,8 @@ export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'deci
  * (keyed hashes, no name) once it has applied the log up to its head: an admission just made is seen
  * by the next one, and no admission waits on the member directory (read model), whose store may lag.
  *
- * Two admissions of one person at once: in this process they take the branch's turn (check, then append), so
- * one is admitted and the other refused. Between processes (distributed, several instances of
+ * Two admissions of one person at once: in this process they take the branch's turn, and two with one
+ * national ID number that number's turn (check, then append), so one is admitted and the other refused. Between processes (distributed, several instances of
  * personnel) nothing is shared in memory: two admissions of one person sent at the same moment to two
  * instances can both be admitted. That window is the time of one append; the directory shows both.
  */
@@ -52,7 +52,8 @@ export class AdmitMemberHandler {
    * status read again there: a merger arriving meanwhile either refuses it or finds it appended.
    */
   handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
-    return this.gate.through([command.branchId], () => this.admitInTurn({ ...command, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context));
+    const turns = BranchGate.admissionTurns([{ branchId: command.branchId, nationalId: command.personal.nationalId }]);
+    return this.gate.through(turns, () => this.admitInTurn({ ...command, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context));
   }
 
   private async admitInTurn(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
@@ -68,7 +69,7 @@ export class AdmitMemberHandler {
   /**
    * Another member with the applicant's national ID number: one number is one person, in any
    * branch, so a namesake's `namesake: true` does not pass it. (Two admissions with one number in
-   * two branches at the same moment take different turns: the window of one append, as above.)
+   * two branches at the same moment take the number's turn: BranchGate.admissionTurns.)
    */
   holderOfNationalId(c: AdmitMember): string | undefined {
     const id = c.personal.nationalId;
