@@ -13,3 +13,4 @@ export * from './live-aggregate';
 export * from './snapshots';
 export * from './cost-pacing';
 export * from './keyed-turns';
+export * from './canonical-json';

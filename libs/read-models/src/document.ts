@@ -1,3 +1,5 @@
+import { canonicalJson } from '@register/event-sourcing';
+
 /** A read-model document. `_id` is the natural key (a string); `_pos` is the runner's bookkeeping. */
 export type Doc = Record<string, unknown>;
 
@@ -67,18 +69,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Equality for diffs: like sameValue but field order does not count (stores may order fields differently). */
-export function canonical(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v instanceof Date) return { $date: v.toISOString() };
-  if (!isPlainObject(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
-  return out;
-}
+export const canonical = (v: unknown): string => canonicalJson(v);
 
 /** The order MongoDB sorts string `_id`s in (binary UTF-8), which JavaScript's `<` does not follow for every character. */
 export function compareIds(a: string, b: string): number {

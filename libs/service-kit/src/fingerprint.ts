@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { canonicalJson } from '@register/event-sourcing';
 import { CallHandler, DynamicModule, ExecutionContext, Inject, Injectable, Module, NestInterceptor } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { keptSecret } from '@register/auth';
@@ -29,9 +30,9 @@ export function fingerprintSecret(config: Pick<RegisterConfig, 'mode' | 'dataDir
   return keptSecret(config.dataDir, 'fingerprint-secret');
 }
 
-/** The keyed fingerprint of a request: method, path and body. */
+/** The keyed fingerprint of a request: method, path and body (its fields in any order: a retry's client may serialise them anew). */
 export function requestFingerprint(secret: string, method: string, path: string, body: unknown): string {
-  return FINGERPRINT_PREFIX + createHmac('sha256', secret).update(`${method} ${path} ${JSON.stringify(body ?? null)}`).digest('hex');
+  return FINGERPRINT_PREFIX + createHmac('sha256', secret).update(`${method} ${path} ${canonicalJson(body ?? null)}`).digest('hex');
 }
 
 /** The register's fingerprint key, for other keyed hashes of the services' own (personnel's namesake index). */
