@@ -101,6 +101,12 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     expect(history.map((h) => h.type)).toEqual(expect.arrayContaining(['BranchEstablished', 'OfficerAppointed']));
     expect(history.find((h) => h.type === 'BranchEstablished')).toMatchObject({ service: 'organisation', actor: 'admin', reason: 'khởi tạo' });
 
+    const memberHistory = rowsOf(await csv('/members/m-0/history'));
+    expect(memberHistory.map((h) => h.type)).toEqual(['MemberAdmitted']);
+    expect(rowsOf(await csv(await fresh('/members/m-0/career')))).toEqual([expect.objectContaining({ branchId: 'b-1', role: 'secretary', source: 'teacher', startsOn: '2025-02-01', endsOn: '' })]);
+    // a branch or unit the register never named is 404, not an empty list
+    expect([(await csv('/members?branchId=nowhere')).status, (await csv('/branches?parentUnitId=nowhere')).status]).toEqual([404, 404]);
+
     await gw.syncEvaluation();
     const rated = await admin.post('/ratings', { subjectType: 'member', subjectId: 'm-1', year: 2025, scale: 'four-level', grade: 'excellent', stage: 'self-assessment', ...why() });
     expect(rated.status).toBe(201);

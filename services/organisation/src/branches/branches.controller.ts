@@ -50,6 +50,8 @@ export class BranchesController {
   })
   async list(@Query() query: BranchDirectoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const asOf = this.structure.asOf(query);
+    // A unit the register has never named is 404 (not an empty list), as on every read by unit.
+    if (query.parentUnitId !== undefined && !(await this.structure.structure()).units.has(query.parentUnitId)) throw new NotFoundError('unit', query.parentUnitId);
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
     if (today?.pending) await this.structure.checkMinPosition(query.minPosition);

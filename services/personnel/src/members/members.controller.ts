@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, CSV_CONTENT_TYPE, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, toCsv, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
@@ -25,6 +25,17 @@ type Reply = { header(name: string, value: string): unknown };
 /** The member list as CSV (Accept: text/csv). */
 const MEMBER_CSV_COLUMNS = ['id', 'fullName', 'dateOfBirth', 'gender', 'branchId', 'status', 'admittedOn'];
 const READ_LOG_CSV_COLUMNS = ['readAt', 'actor', 'purpose', 'endpoint', 'othersRead'];
+
+/** One member's history and career as CSV (Accept: text/csv): the rows of the JSON answer, data as JSON in one column. */
+const HISTORY_CSV_COLUMNS = ['type', 'revision', 'position', 'effectiveDate', 'recordedAt', 'actor', 'onBehalfOf', 'reason', 'decision', 'data'];
+const CAREER_CSV_COLUMNS = ['branchId', 'role', 'method', 'source', 'startsOn', 'endsOn', 'cause', 'termEndsOn', 'congressDeadline'];
+
+/** The answer as JSON, or its rows as CSV when the caller asks for text/csv. */
+function csvOr<T extends object>(req: RegisterRequest, reply: Reply, answer: unknown, rows: T[], columns: string[]) {
+  if (!wantsCsv(req.headers.accept)) return answer;
+  reply.header('content-type', CSV_CONTENT_TYPE);
+  return toCsv(columns, rows);
+}
 
 export const memberView = (m: Member) => ({
   id: m.memberId,
@@ -99,6 +110,8 @@ export class MembersController {
 
   /** The branches of `unitId`'s subtree then (undefined without unitId); branchId and unitId together are refused. */
   private subtree(query: MemberDirectoryQuery, asOf: AsOf | undefined): string[] | undefined {
+    // A branch the register has never named is 404, as a unit is (not an empty list).
+    if (query.branchId !== undefined && this.personnel.branchStatus(query.branchId) === 'unknown') throw new NotFoundError('branch', query.branchId);
     if (query.unitId === undefined) return undefined;
     if (query.branchId !== undefined) {
       const message = 'branchId and unitId cannot be given together: one branch, or a unit\'s subtree';
@@ -124,11 +137,11 @@ export class MembersController {
   @Get(':id/history')
   @ApiOperation({ summary: 'Every change to the member, oldest first, with actor, reason, decision, effective and recorded times' })
   @ApiHeader(PURPOSE_HEADER)
-  async history(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest) {
+  async history(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
     const { member, events } = await this.personnel.member(id);
     if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}/history', [id]);
-    return {
+    const answer = {
       items: events.map((e) => ({
         type: e.type,
         revision: e.revision,
@@ -142,6 +155,7 @@ export class MembersController {
         recordedAt: e.recordedAt,
       })),
     };
+    return csvOr(req, reply, answer, answer.items, HISTORY_CSV_COLUMNS);
   }
 
   @Get(':id/personal-data-reads')
@@ -153,9 +167,10 @@ export class MembersController {
 
   @Get(':id/career')
   @ApiOperation({ summary: "A member's career as an officer: every post, branch, source and dates, oldest first; from the read model (minPosition waits for it)" })
-  async career(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery) {
+  async career(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     await this.personnel.member(id);
-    return { memberId: id, posts: await this.posts.career(id, query.minPosition) };
+    const posts = await this.posts.career(id, query.minPosition);
+    return csvOr(req, reply, { memberId: id, posts }, posts, CAREER_CSV_COLUMNS);
   }
 
   @Post(':id/personal-data-erasure')
