@@ -1,3 +1,4 @@
+import { canonicalTones } from './vietnamese';
 import unhomoglyph from 'unhomoglyph';
 
 /**
@@ -52,7 +53,8 @@ export interface NameLikeness {
 }
 
 export function likenessOf(name: string): NameLikeness {
-  const nfc = name.normalize('NFC');
+  // One tone placement (hoà and hòa are one name), as the register compares members' names.
+  const nfc = canonicalTones(name.normalize('NFC'));
   return { asTyped: skeleton(nfc), anyCase: skeleton(nfc.toLocaleLowerCase('vi')) };
 }
 
