@@ -1,4 +1,6 @@
-import { CALENDAR_DATE_PATTERN, isCalendarDate } from './command-request';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CALENDAR_DATE_PATTERN, CommandRequest, isCalendarDate } from './command-request';
 
 describe('the calendar date pattern of the OpenAPI document', () => {
   it('takes exactly the dates the server takes, 29 February of leap years included', () => {
@@ -15,5 +17,15 @@ describe('the calendar date pattern of the OpenAPI document', () => {
     expect(differ).toEqual([]);
     expect(['2024-02-29', '2000-02-29'].map((d) => pattern.test(d))).toEqual([true, true]);
     expect(['2023-02-29', '1900-02-29', '2100-02-29'].map((d) => pattern.test(d))).toEqual([false, false, false]);
+  });
+});
+
+describe('a reason and a decision number a reader can see (found by a black-box probe)', () => {
+  const errorsOf = (body: object) => validateSync(plainToInstance(CommandRequest, body)).flatMap((e) => [e, ...(e.children ?? [])].map((c) => `${c.property}:${Object.keys(c.constraints ?? {}).join(',')}`));
+  it('refuses a reason of a zero-width space or blanks, and a decision number of blanks; takes Vietnamese text', () => {
+    expect(errorsOf({ reason: '\u200b' })).toEqual(['reason:hasVisibleText']);
+    expect(errorsOf({ reason: ' \u00a0 ' }).join()).toContain('reason:');
+    expect(errorsOf({ reason: 'x', decisionRef: { number: '   ' } }).join()).toContain('number:hasVisibleText');
+    expect(errorsOf({ reason: 'Sáp nhập thôn', decisionRef: { number: '125-QĐ/HĐTN' } })).toEqual([]);
   });
 });

@@ -38,12 +38,28 @@ export function IsCalendarDate(options?: ValidationOptions) {
     });
 }
 
+/** Something a reader sees: a letter, digit, punctuation or symbol (a zero-width space or blanks alone are not a reason). */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** Text a reader can see (VISIBLE): checked, not declared as a pattern (JSON Schema's regular expressions have no Unicode classes). */
+export function HasVisibleText(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'hasVisibleText',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must hold a letter, digit or sign, not only blanks or invisible characters`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && VISIBLE.test(v) },
+    });
+}
+
 /** The decision that authorises a change: number, issuing body, date. */
 export class DecisionRefDto {
   @ApiProperty({ example: '125-QĐ/HĐTN' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @HasVisibleText()
   number!: string;
 
   @ApiPropertyOptional({ example: 'Ban Thường vụ Huyện đoàn Quế Phong' })
@@ -65,6 +81,7 @@ export class CommandRequest {
   @IsNotEmpty()
   @MaxLength(2000)
   @Matches(/\S/, { message: 'reason must not be blank' })
+  @HasVisibleText()
   reason!: string;
 
   @ApiPropertyOptional({ type: DecisionRefDto })
