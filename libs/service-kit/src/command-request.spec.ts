@@ -23,9 +23,10 @@ describe('the calendar date pattern of the OpenAPI document', () => {
 describe('a reason and a decision number a reader can see (found by a black-box probe)', () => {
   const errorsOf = (body: object) => validateSync(plainToInstance(CommandRequest, body)).flatMap((e) => [e, ...(e.children ?? [])].map((c) => `${c.property}:${Object.keys(c.constraints ?? {}).join(',')}`));
   it('refuses a reason of a zero-width space or blanks, and a decision number of blanks; takes Vietnamese text', () => {
-    expect(errorsOf({ reason: '\u200b' })).toEqual(['reason:hasVisibleText']);
+    expect(errorsOf({ reason: '\u200b' })).toEqual(['reason:matches']);
+    expect(errorsOf({ reason: '\u008f\u0015' })).toEqual(['reason:matches']);
     expect(errorsOf({ reason: ' \u00a0 ' }).join()).toContain('reason:');
-    expect(errorsOf({ reason: 'x', decisionRef: { number: '   ' } }).join()).toContain('number:hasVisibleText');
+    expect(errorsOf({ reason: 'x', decisionRef: { number: '   ' } }).join()).toContain('number:matches');
     expect(errorsOf({ reason: 'Sáp nhập thôn', decisionRef: { number: '125-QĐ/HĐTN' } })).toEqual([]);
   });
 });

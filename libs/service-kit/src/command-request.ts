@@ -38,20 +38,13 @@ export function IsCalendarDate(options?: ValidationOptions) {
     });
 }
 
-/** Something a reader sees: a letter, digit, punctuation or symbol (a zero-width space or blanks alone are not a reason). */
-const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
-
-/** Text a reader can see (VISIBLE): checked, not declared as a pattern (JSON Schema's regular expressions have no Unicode classes). */
-export function HasVisibleText(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'hasVisibleText',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must hold a letter, digit or sign, not only blanks or invisible characters`, ...options },
-      validator: { validate: (v: unknown) => typeof v === 'string' && VISIBLE.test(v) },
-    });
-}
+/**
+ * Something a reader sees: one character that is not a space, a control or an invisible format
+ * character (a zero-width space alone is not a reason). Written without Unicode classes, so that the
+ * OpenAPI document can declare the same pattern (JSON Schema's regular expressions have none).
+ */
+// eslint-disable-next-line no-control-regex -- the controls are what the class leaves out
+export const VISIBLE_TEXT = /[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/u;
 
 /** The decision that authorises a change: number, issuing body, date. */
 export class DecisionRefDto {
@@ -59,7 +52,7 @@ export class DecisionRefDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
-  @HasVisibleText()
+  @Matches(VISIBLE_TEXT, { message: 'decisionRef.number must hold a character a reader sees, not only blanks or invisible characters' })
   number!: string;
 
   @ApiPropertyOptional({ example: 'Ban Thường vụ Huyện đoàn Quế Phong' })
@@ -80,8 +73,7 @@ export class CommandRequest {
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
-  @Matches(/\S/, { message: 'reason must not be blank' })
-  @HasVisibleText()
+  @Matches(VISIBLE_TEXT, { message: 'reason must hold a character a reader sees, not only blanks or invisible characters' })
   reason!: string;
 
   @ApiPropertyOptional({ type: DecisionRefDto })

@@ -78,17 +78,6 @@ export function checkBranchNameFree(s: Structure, parentUnitId: string, name: st
   }
 }
 
-/** Two active units under one parent with the same name (as a reader sees it) are one unit entered twice, as branches are. */
-export function checkUnitNameFree(s: Structure, parentId: string, name: string, exceptIds: string[] = []) {
-  const wanted = likenessOf(name);
-  for (const id of s.childUnits.get(parentId) ?? []) {
-    const u = s.units.get(id)!;
-    if (u.status === 'active' && !exceptIds.includes(id) && looksAlike(likenessOf(u.name), wanted)) {
-      throw new ConflictError('unit-name-taken', `unit ${parentId} already has an active unit named "${u.name}" (${id})`, { unitId: id });
-    }
-  }
-}
-
 export function activeChildren(s: Structure, unitId: string): { units: Unit[]; branches: Branch[] } {
   const units = [...(s.childUnits.get(unitId) ?? [])].map((id) => s.units.get(id)!).filter((u) => u.status === 'active');
   const branches = [...(s.branchesOf.get(unitId) ?? [])].map((id) => s.branches.get(id)!).filter((b) => b.status === 'active');

@@ -1,7 +1,7 @@
 import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent, UnitKind } from '@register/contracts';
 import { Structure, structureAggregate } from '../domain/structure';
-import { activeChildren, activeUnit, checkKindOrder, checkUnitNameFree, isInSubtree } from '../domain/rules';
+import { activeChildren, activeUnit, checkKindOrder, isInSubtree } from '../domain/rules';
 
 export type EstablishUnit = { type: 'EstablishUnit'; unitId: string; kind: UnitKind; name: string; parentId: string | null };
 export type RenameUnit = { type: 'RenameUnit'; unitId: string; name: string; ifVersion?: number };
@@ -20,7 +20,6 @@ export function decideUnit(c: UnitCommand, s: Structure): OrganisationEvent[] {
     case 'RenameUnit': {
       const unit = activeUnit(s, c.unitId, 'unit', c.ifVersion);
       if (unit.name === c.name) return [];
-      if (unit.parentId) checkUnitNameFree(s, unit.parentId, c.name, [unit.id]);
       return [{ type: 'UnitRenamed', data: { unitId: c.unitId, name: c.name, previousName: unit.name } }];
     }
     case 'MoveUnit':
@@ -38,7 +37,6 @@ function establish(c: EstablishUnit, s: Structure): OrganisationEvent[] {
   } else {
     if (!c.parentId) throw new RuleViolation('parent-unit-required', `a ${c.kind} unit needs a parent unit`);
     checkKindOrder(activeUnit(s, c.parentId, 'parent-unit'), c.kind);
-    checkUnitNameFree(s, c.parentId, c.name);
   }
   return [{ type: 'UnitEstablished', data: { unitId: c.unitId, kind: c.kind, name: c.name, parentId: c.parentId } }];
 }
@@ -57,7 +55,6 @@ function move(c: MoveUnit, s: Structure): OrganisationEvent[] {
     throw new RuleViolation('unit-move-into-own-subtree', `unit ${unit.name} cannot move under ${target.name}, which is itself or lies below it`);
   }
   checkKindOrder(target, unit.kind);
-  checkUnitNameFree(s, target.id, unit.name);
   return [{ type: 'UnitMoved', data: { unitId: unit.id, fromParentId: unit.parentId, toParentId: target.id } }];
 }
 
