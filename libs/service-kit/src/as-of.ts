@@ -1,3 +1,4 @@
+import { RuleViolation } from '@register/event-sourcing';
 import { CALENDAR_DATE_PATTERN, isCalendarDate } from './command-request';
 import { FieldError, ValidationFailed } from './problem-details';
 
@@ -90,7 +91,6 @@ function isInstant(value: string): boolean {
  * year to come, or of a year after the day asked, would be zeros presented as an answer.
  */
 export function checkYearBegun(year: number, day: string): void {
-  if (year > Number(day.slice(0, 4))) {
-    throw new ValidationFailed([{ field: 'year', rule: 'year-not-come', message: `${year} has not begun by ${day}: a year is reported on from its first day` }]);
-  }
+  // A rule of the register (422, as a rating of a year to come is), not malformed input: the year is well formed.
+  if (year > Number(day.slice(0, 4))) throw new RuleViolation('year-not-come', `${year} has not begun by ${day}: a year is reported on from its first day`, { field: 'year', year, day });
 }

@@ -43,7 +43,7 @@ export class ComplianceController {
   ) {}
 
   @Get()
-  @ProblemResponses(404, 503)
+  @ProblemResponses(404, 422, 503)
   @ApiOperation({
     summary:
       "The secretaries of residential branches in the unit's subtree who held the post in the year (from the appointment on), how many completed a course that year, and the untrained by branch; asOf answers for the structure then; text/csv lists the untrained",

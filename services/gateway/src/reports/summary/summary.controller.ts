@@ -21,7 +21,7 @@ export class SummaryController {
 
   @Get(':id/summary')
   @ApiParam({ name: 'id', description: "The unit's id" })
-  @ProblemResponses(404, 503)
+  @ProblemResponses(404, 422, 503)
   @ApiProduces('application/json', XLSX_TYPE, CSV_CONTENT_TYPE)
   @ApiOperation({
     summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year up to that day, the year's ratings and commendations as decided by asOf (without it: as known now); also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
