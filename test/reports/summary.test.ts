@@ -93,7 +93,8 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     // the 2020 decisions took effect the day they were recorded (no effectiveDate): not yet decided at the year's end
     const yearEnd = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-12-31');
     expect([yearEnd.body.members.admittedInYear, yearEnd.body.ratings.branches, yearEnd.body.party]).toEqual([1000, {}, expectedSummary2020().party]);
-    const now = await admin.get('/reports/units/qc/summary?year=2020');
+    // at the positions of the year's writes: a stored rollup of an earlier refresh may answer otherwise
+    const now = await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${waitFor}`);
     expect(now.body.ratings.branches).toEqual(expectedSummary2020().ratings.branches);
   });
 
