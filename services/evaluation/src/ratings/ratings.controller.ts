@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS } from '@register/contracts';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, CSV_CONTENT_TYPE, listAnswer, ParseIdPipe, SealedCursors, sealedPages, toCsv, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AsOf, Command, csvAnswer, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -65,9 +65,7 @@ export class RatingsController {
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
     const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
     const items = rows.map(ratingView);
-    if (!wantsCsv(accept)) return { subjectType, subjectId, asOf: query.asOf || null, items, predecessors };
-    reply.header('content-type', CSV_CONTENT_TYPE);
-    return toCsv(CSV_COLUMNS, [...items, ...predecessors.flatMap((p) => p.items)]);
+    return wantsCsv(accept) ? csvAnswer(reply, CSV_COLUMNS, [...items, ...predecessors.flatMap((p) => p.items)]) : { subjectType, subjectId, asOf: query.asOf || null, items, predecessors };
   }
 
   private async predecessors(branchId: string, year: number | undefined, asOf: AsOf | undefined) {

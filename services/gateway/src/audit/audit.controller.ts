@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, CSV_CONTENT_TYPE, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, toCsv, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { AUDITED_ENTITY_TYPES, concerns, streamsOf } from './entity-references';
@@ -90,10 +90,8 @@ export class AuditController {
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);
-    if (!wantsCsv(request.headers.accept)) return { type: params.type, id: params.id, changes };
-    // the same columns as the events' CSV: an auditor's sheet of one entity reads like the log's
-    reply.header('content-type', CSV_CONTENT_TYPE);
-    return toCsv(AUDIT_CSV_COLUMNS, changes);
+    // as CSV, the events' columns: an auditor's sheet of one entity reads like the log's
+    return wantsCsv(request.headers.accept) ? csvAnswer(reply, AUDIT_CSV_COLUMNS, changes) : { type: params.type, id: params.id, changes };
   }
 }
 

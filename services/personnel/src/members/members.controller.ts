@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, CSV_CONTENT_TYPE, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, toCsv, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
@@ -29,13 +29,6 @@ const READ_LOG_CSV_COLUMNS = ['readAt', 'actor', 'purpose', 'endpoint', 'othersR
 /** One member's history and career as CSV (Accept: text/csv): the rows of the JSON answer, data as JSON in one column. */
 const HISTORY_CSV_COLUMNS = ['type', 'revision', 'position', 'effectiveDate', 'recordedAt', 'actor', 'onBehalfOf', 'reason', 'decision', 'data'];
 const CAREER_CSV_COLUMNS = ['branchId', 'role', 'method', 'source', 'startsOn', 'endsOn', 'cause', 'termEndsOn', 'congressDeadline'];
-
-/** The answer as JSON, or its rows as CSV when the caller asks for text/csv. */
-function csvOr<T extends object>(req: RegisterRequest, reply: Reply, answer: unknown, rows: T[], columns: string[]) {
-  if (!wantsCsv(req.headers.accept)) return answer;
-  reply.header('content-type', CSV_CONTENT_TYPE);
-  return toCsv(columns, rows);
-}
 
 export const memberView = (m: Member) => ({
   id: m.memberId,
@@ -155,7 +148,7 @@ export class MembersController {
         recordedAt: e.recordedAt,
       })),
     };
-    return csvOr(req, reply, answer, answer.items, HISTORY_CSV_COLUMNS);
+    return wantsCsv(req.headers.accept) ? csvAnswer(reply, HISTORY_CSV_COLUMNS, answer.items) : answer;
   }
 
   @Get(':id/personal-data-reads')
@@ -170,7 +163,7 @@ export class MembersController {
   async career(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     await this.personnel.member(id);
     const posts = await this.posts.career(id, query.minPosition);
-    return csvOr(req, reply, { memberId: id, posts }, posts, CAREER_CSV_COLUMNS);
+    return wantsCsv(req.headers.accept) ? csvAnswer(reply, CAREER_CSV_COLUMNS, posts) : { memberId: id, posts };
   }
 
   @Post(':id/personal-data-erasure')

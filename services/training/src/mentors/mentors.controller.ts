@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@n
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
-import { Clock, Command, CSV_CONTENT_TYPE, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, toCsv, wantsCsv } from '@register/service-kit';
+import { Clock, Command, csvAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { mentorAssignmentStream } from '@register/contracts';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingService } from '../application/training.service';
@@ -57,9 +57,7 @@ export class MentorsController {
     // Today's answer is the answer asOf today (docs/effective-dates.md): every assignment begun by the day, its status that day's.
     docs = docs.filter((d) => d.startsOn <= day);
     const items = docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) }));
-    if (!wantsCsv(accept)) return { branchId, asOf: q.asOf || null, items };
-    reply.header('content-type', CSV_CONTENT_TYPE);
-    return toCsv(CSV_COLUMNS, items);
+    return wantsCsv(accept) ? csvAnswer(reply, CSV_COLUMNS, items) : { branchId, asOf: q.asOf || null, items };
   }
 
   private async asRecorded(docs: AssignmentDoc[], by: Date): Promise<AssignmentDoc[]> {
