@@ -144,4 +144,20 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     const etag = String(r.headers.etag);
     created(await admin.post('/members/m-moving/residential-affiliations', { branchId: 'b-3', reason: 'nơi cư trú' }, { 'if-match': etag }));
   });
+
+  it('an appointment is checked against the member on its first day: away then, or arriving later, is refused; active then and now is appointed', async () => {
+    created(await admit('m-was-away', 'b-2', { fullName: 'Lương Văn Tâm' }));
+    created(await admin.post('/members/m-was-away/status-changes', { status: 'away-work', reason: 'đi làm ăn xa', effectiveDate: '2025-03-01' }));
+    created(await admin.post('/members/m-was-away/status-changes', { status: 'active', reason: 'trở về', effectiveDate: '2025-05-01' }));
+    const appoint = (memberId: string, startsOn: string) =>
+      admin.post('/branches/b-2/officer-appointments', { memberId, role: 'deputy-secretary', method: 'appointed', source: 'militia', startsOn, reason: 'chỉ định' });
+    const away = await appoint('m-was-away', '2025-04-01');
+    expect([away.status, away.body.rule, away.body.detail]).toEqual([422, 'member-away', 'member m-was-away is away (away-work) on 2025-04-01: an absent member is not made an officer']);
+    created(await admit('m-arrived', 'b-1', { fullName: 'Vi Văn Đức' }));
+    created(await admin.post('/members/m-arrived/transfers', { toBranchId: 'b-2', reason: 'chuyển sinh hoạt', effectiveDate: '2025-04-15' }));
+    const before = await appoint('m-arrived', '2025-04-01');
+    expect([before.status, before.body.rule]).toEqual([422, 'member-not-in-branch']);
+    expect((await officers('b-2')).posts).toEqual([]);
+    created(await appoint('m-was-away', '2025-05-01'));
+  });
 });

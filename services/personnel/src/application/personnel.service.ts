@@ -51,6 +51,12 @@ export class PersonnelService {
     return (await this.handler.load(memberAggregate, memberStream(memberId))).state;
   }
 
+  /** A member on a day: what took effect by then, of everything recorded now. */
+  async memberOn(memberId: string, date: string): Promise<Member> {
+    const events = await this.store.readStream(memberStream(memberId));
+    return foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= date));
+  }
+
   branchStatus(branchId: string) {
     return this.replica.statusOf(branchId);
   }

@@ -30,6 +30,7 @@ export class AppointOfficerHandler {
 
   private async appointInTurn(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
     const member = await this.personnel.memberNow(request.memberId);
+    const onStart = await this.personnel.memberOn(request.memberId, request.startsOn);
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);
     const command: AppointOfficer = {
@@ -37,6 +38,7 @@ export class AppointOfficerHandler {
       ...request,
       branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null, establishedOn: branch?.establishedOn ?? null },
       member: memberFacts(member),
+      memberOnStart: onStart.exists ? { branchId: onStart.branchId, status: onStart.status, commune: this.replica.get(onStart.branchId)?.parentUnitId ?? null } : null,
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },
     };
     return this.personnel.onOfficers(appointmentDecider, command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });

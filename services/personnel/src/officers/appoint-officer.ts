@@ -28,6 +28,12 @@ export type AppointOfficer = {
   branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null; establishedOn?: string | null };
   member: MemberFacts | null;
   /**
+   * The member on the post's first day (what took effect by then, as recorded now): the post needs
+   * them active and in the branch then as well as now. null when not admitted by then (the
+   * admission's own rule answers); absent when not gathered (not checked).
+   */
+  memberOnStart?: (Pick<MemberFacts, 'branchId' | 'status'> & { commune: string | null }) | null;
+  /**
    * The commune (the grassroots unit a branch sits under, from the replica of organisation's
    * events) of the branch and of the member's own branch; null where the replica does not know.
    */
@@ -45,6 +51,26 @@ function checkStartDate(c: AppointOfficer, m: MemberFacts) {
   }
 }
 
+/**
+ * The member is active and a member of the branch (or sent from the commune's administrative
+ * branch); `when` names the day checked, empty for the member as recorded now.
+ */
+function checkMemberMayLead(c: AppointOfficer, m: Pick<MemberFacts, 'memberId' | 'branchId' | 'status'>, memberCommune: string | null, when: string) {
+  if (isAway(m.status)) throw new RuleViolation('member-away', `member ${m.memberId} is away (${m.status})${when}: an absent member is not made an officer`, { memberId: m.memberId });
+  if (m.status !== 'active') throw new RuleViolation('member-not-active', `member ${m.memberId} is ${m.status}${when}`, { memberId: m.memberId });
+  // A branch is led by one of its members; where a hamlet has nobody, a member of the commune's
+  // administrative branch may be sent (source commune-administrative-branch): a branch of the same
+  // commune, never one elsewhere. The refusal names neither the member's branch nor their commune.
+  if (m.branchId !== c.branchId) {
+    if (c.source !== 'commune-administrative-branch') {
+      throw new RuleViolation('member-not-in-branch', `member ${m.memberId} is not a member of branch ${c.branchId}${when}; only a member sent from the commune's administrative branch may lead another branch`, { memberId: m.memberId });
+    }
+    if (c.communes.branch === null || c.communes.branch !== memberCommune) {
+      throw new RuleViolation('member-not-in-commune', `member ${m.memberId} is not a member of a branch of the commune of branch ${c.branchId}${when}: a member sent from the administrative branch comes from the same commune`, { memberId: m.memberId });
+    }
+  }
+}
+
 /** The decisions on appointments, over the branch's officers. */
 export const appointmentDecider = deciderOf(branchOfficersAggregate, decideAppointment);
 
@@ -53,19 +79,8 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
   if (c.branch.status === 'closed') throw new RuleViolation('branch-not-active', `branch ${c.branchId} was merged, split or dissolved`);
   const m = c.member;
   if (!m) throw new RuleViolation('member-unknown', `member ${c.memberId} is not in the register`, { memberId: c.memberId });
-  if (isAway(m.status)) throw new RuleViolation('member-away', `member ${m.memberId} is away (${m.status}): an absent member is not made an officer`, { memberId: m.memberId });
-  if (m.status !== 'active') throw new RuleViolation('member-not-active', `member ${m.memberId} is ${m.status}`, { memberId: m.memberId });
-  // A branch is led by one of its members; where a hamlet has nobody, a member of the commune's
-  // administrative branch may be sent (source commune-administrative-branch): a branch of the same
-  // commune, never one elsewhere. The refusal names neither the member's branch nor their commune.
-  if (m.branchId !== c.branchId) {
-    if (c.source !== 'commune-administrative-branch') {
-      throw new RuleViolation('member-not-in-branch', `member ${m.memberId} is not a member of branch ${c.branchId}; only a member sent from the commune's administrative branch may lead another branch`, { memberId: m.memberId });
-    }
-    if (c.communes.branch === null || c.communes.branch !== c.communes.member) {
-      throw new RuleViolation('member-not-in-commune', `member ${m.memberId} is not a member of a branch of the commune of branch ${c.branchId}: a member sent from the administrative branch comes from the same commune`, { memberId: m.memberId });
-    }
-  }
+  checkMemberMayLead(c, m, c.communes.member, '');
+  if (c.memberOnStart) checkMemberMayLead(c, { ...c.memberOnStart, memberId: m.memberId }, c.memberOnStart.commune, ` on ${c.startsOn}`);
   checkStartDate(c, m);
   if (pastComingOfAge(m.dateOfBirth, m.stayUntil, c.startsOn)) {
     throw new RuleViolation('member-past-coming-of-age', `member ${m.memberId} has reached 30 by ${c.startsOn} and did not ask to stay`);

@@ -75,6 +75,16 @@ describe('appointments', () => {
     spec.given([]).when(appoint({ member: facts({ status: 'away-study' }) })).thenThrows(RuleViolation, rule('member-away'));
   });
 
+  it('checks the member on the post\'s first day too: away, not yet in the branch or of another commune then is refused, naming the day', () => {
+    const onStart = (over: Record<string, unknown>) => ({ memberOnStart: { branchId: 'b1', status: 'active', commune: 'xa-1', ...over } });
+    expect(refused(appoint(onStart({ status: 'away-work' }))).message).toContain('on 2024-03-01');
+    spec.given([]).when(appoint(onStart({ status: 'away-work' }))).thenThrows(RuleViolation, rule('member-away'));
+    spec.given([]).when(appoint(onStart({ status: 'left' }))).thenThrows(RuleViolation, rule('member-not-active'));
+    spec.given([]).when(appoint(onStart({ branchId: 'b2' }))).thenThrows(RuleViolation, rule('member-not-in-branch'));
+    spec.given([]).when(appoint({ source: 'commune-administrative-branch', ...onStart({ branchId: 'b9', commune: 'xa-2' }) })).thenThrows(RuleViolation, rule('member-not-in-commune'));
+    spec.given([]).when(appoint(onStart({}))).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]);
+  });
+
   it('refuses a member who left, came of age or is unassigned', () => {
     for (const status of ['left', 'came-of-age', 'unassigned'] as const) {
       spec.given([]).when(appoint({ member: facts({ status }) })).thenThrows(RuleViolation, rule('member-not-active'));
