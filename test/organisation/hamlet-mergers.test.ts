@@ -153,6 +153,9 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
 
   it('abolishes the district: its communes move under the province; today has no district, last year does', async () => {
     for (const id of communes) expect((await post(`/units/${id}/moves`, { toParentId: 'na', ...why('Kết thúc hoạt động cấp huyện', '2025-07-01') })).status).toBe(201);
+    // Dated before the communes moved, it would leave them under a dissolved district for a month.
+    const early = await post('/units/qp/dissolution', why('Kết thúc hoạt động Huyện đoàn', '2025-06-01'));
+    expect([early.status, early.body.rule, early.body.activeUnitIds?.length]).toEqual([422, 'unit-has-active-children', 12]);
     expect((await post('/units/qp/dissolution', why('Kết thúc hoạt động Huyện đoàn', '2025-07-01'))).status).toBe(201);
     const today = await getFresh('/units/na/tree');
     expect(today.body.children.map((c: { id: string }) => c.id).sort()).toEqual([...communes].sort());

@@ -4,6 +4,7 @@ import { STRUCTURE_STREAM } from '@register/contracts';
 import { MinPositionBeyondLogHead } from '@register/read-models';
 import { AsOf, Clock, CommandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { dated } from '../domain/dated-changes';
+import { activeChildren } from '../domain/rules';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
 import { TodaysStructure } from './todays-structure';
 import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
@@ -66,6 +67,12 @@ export class StructureService implements OnModuleDestroy {
     if (!asOf) return (await this.live.current()).state;
     const events = await this.store.readStream(STRUCTURE_STREAM, { recordedUpTo: recordedBy(asOf) });
     return this.live.foldFrom(asOf.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events);
+  }
+
+  /** The units and branches open under a unit on a day, in the structure in force then (as recorded now). */
+  async openUnder(unitId: string, on: string): Promise<{ on: string; unitIds: string[]; branchIds: string[] }> {
+    const children = activeChildren(await this.structure({ kind: 'date', date: on }), unitId);
+    return { on, unitIds: children.units.map((u) => u.id), branchIds: children.branches.map((b) => b.id) };
   }
 
   /**

@@ -71,6 +71,12 @@ describe('units', () => {
       .when({ type: 'DissolveUnit', unitId: 'qp' })
       .then([{ type: 'UnitDissolved', data: { unitId: 'qp' } }]));
 
+  it('… once they had moved away by its day: a commune still under it then makes a dissolution dated that day unit-has-active-children', () => {
+    const movedLater = [...aDistrict, { type: 'UnitMoved' as const, data: { unitId: 'tp', fromParentId: 'qp', toParentId: 'na' } }];
+    spec.given(movedLater).when({ type: 'DissolveUnit', unitId: 'qp', openOnTheDay: { on: '2024-01-01', unitIds: ['tp'], branchIds: [] } }).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'unit-has-active-children' && e.message.includes('on 2024-01-01'));
+    spec.given(movedLater).when({ type: 'DissolveUnit', unitId: 'qp', openOnTheDay: { on: '2025-01-01', unitIds: [], branchIds: [] } }).then([{ type: 'UnitDissolved', data: { unitId: 'qp' } }]);
+  });
+
   it('refuses to change a dissolved unit', () =>
     spec
       .given([...aDistrict, unit('qc', 'district', 'na'), { type: 'UnitDissolved', data: { unitId: 'qc' } }])

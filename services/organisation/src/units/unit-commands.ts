@@ -7,7 +7,12 @@ export type EstablishUnit = { type: 'EstablishUnit'; unitId: string; kind: UnitK
 export type RenameUnit = { type: 'RenameUnit'; unitId: string; name: string; ifVersion?: number };
 /** E.g. a commune union moves under the province when its district union is abolished (2025). */
 export type MoveUnit = { type: 'MoveUnit'; unitId: string; toParentId: string; ifVersion?: number };
-export type DissolveUnit = { type: 'DissolveUnit'; unitId: string; ifVersion?: number };
+/**
+ * Giải thể. `openOnTheDay`: the units and branches under it that were still open on the
+ * dissolution's day (the structure in force then, as recorded now): a child closed or moved away
+ * only later was still under it then. Absent when not gathered.
+ */
+export type DissolveUnit = { type: 'DissolveUnit'; unitId: string; ifVersion?: number; openOnTheDay?: { on: string; unitIds: string[]; branchIds: string[] } };
 export type UnitCommand = EstablishUnit | RenameUnit | MoveUnit | DissolveUnit;
 
 /** The UnitCommand decisions over the structure. */
@@ -66,6 +71,14 @@ function dissolve(c: DissolveUnit, s: Structure): OrganisationEvent[] {
       'unit-has-active-children',
       `unit ${unit.name} still has ${children.units.length} active unit(s) and ${children.branches.length} active branch(es): move, merge or dissolve them first`,
       { activeUnitIds: children.units.map((u) => u.id).slice(0, 20), activeBranchIds: children.branches.map((b) => b.id).slice(0, 20) },
+    );
+  }
+  const then = c.openOnTheDay;
+  if (then && (then.unitIds.length || then.branchIds.length)) {
+    throw new RuleViolation(
+      'unit-has-active-children',
+      `unit ${unit.name} still had ${then.unitIds.length} active unit(s) and ${then.branchIds.length} active branch(es) on ${then.on}, the day of the dissolution: date it on or after the day the last of them closed or moved away`,
+      { activeUnitIds: then.unitIds.slice(0, 20), activeBranchIds: then.branchIds.slice(0, 20) },
     );
   }
   return [{ type: 'UnitDissolved', data: { unitId: unit.id } }];

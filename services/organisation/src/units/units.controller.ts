@@ -80,7 +80,8 @@ export class UnitsController {
 
   @Post(':id/dissolution')
   @HttpCode(201)
-  dissolve(@Param('id', ParseIdPipe) id: string, @Body() _body: DissolveUnitRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute(unitDecider, { type: 'DissolveUnit', unitId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'unit', id });
+  async dissolve(@Param('id', ParseIdPipe) id: string, @Body() _body: DissolveUnitRequest, @Command() ctx: CommandContext) {
+    const openOnTheDay = await this.structure.openUnder(id, this.structure.dayOf(ctx));
+    return this.structure.execute(unitDecider, { type: 'DissolveUnit', unitId: id, ifVersion: ctx.expectedRevision, openOnTheDay }, noRevision(ctx), { kind: 'unit', id });
   }
 }
