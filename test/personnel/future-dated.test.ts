@@ -160,4 +160,12 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect((await officers('b-2')).posts).toEqual([]);
     created(await appoint('m-was-away', '2025-05-01'));
   });
+
+  it('an admission dated before its admittedOn is refused (it would list the member before they were admitted), and nothing is written', async () => {
+    const before = await head();
+    const early = await admit('m-early', 'b-1', { admittedOn: '2025-03-26', effectiveDate: '2025-03-01' });
+    expect([early.status, early.body.rule]).toEqual([422, 'effective-before-admission']);
+    expect(await head()).toBe(before);
+    expect((await admin.get('/members/m-early')).status).toBe(404);
+  });
 });

@@ -21,6 +21,7 @@ export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'deci
     branchStatus,
     personal,
     admittedOn: body.admittedOn,
+    ...(ctx.effectiveDate ? { effectiveOn: ctx.effectiveDate } : {}),
     ...(ctx.decision ? { decision: ctx.decision } : {}),
     ...(body.introducerId ? { introducerId: body.introducerId } : {}),
     ...(body.consent ? { consent: { givenOn: body.consent.givenOn, purposes: body.consent.purposes } } : {}),

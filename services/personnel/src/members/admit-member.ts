@@ -14,6 +14,8 @@ export type AdmitMember = {
   branchStatus: BranchStatusFact;
   personal: PersonalData;
   admittedOn: string;
+  /** The request's effectiveDate, when given (the admission takes effect on admittedOn otherwise). */
+  effectiveOn?: string;
   decision?: Decision;
   introducerId?: string;
   consent?: Consent;
@@ -31,6 +33,10 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   const age = ageOn(c.personal.dateOfBirth, c.admittedOn);
   if (age < ADMISSION_MIN_AGE || age > ADMISSION_MAX_AGE) {
     throw new RuleViolation('admission-age', `a member is admitted aged ${ADMISSION_MIN_AGE} to ${ADMISSION_MAX_AGE}; this applicant is ${age} on ${c.admittedOn}`, { age });
+  }
+  if (c.effectiveOn !== undefined && c.effectiveOn < c.admittedOn) {
+    // Taking effect earlier would list the member in the rosters of days before their admission.
+    throw new RuleViolation('effective-before-admission', `the admission is dated ${c.effectiveOn}, before the member is admitted on ${c.admittedOn}: leave effectiveDate out or date it on or after admittedOn`);
   }
   if (c.consent && c.consent.purposes.length === 0) throw new RuleViolation('consent-needs-a-purpose', 'consent is given for named purposes');
   if (c.introducerId === c.memberId) throw new RuleViolation('introducer-is-applicant', 'an applicant cannot introduce themselves');

@@ -44,6 +44,11 @@ describe('admission', () => {
       .then([{ type: 'MemberAdmitted', data: { memberId: 'm1', branchId: 'b1', admittedOn: '2020-03-26', consent: { givenOn: '2020-03-20', purposes: ['membership-register'] }, personal: huong } }]));
   it('refuses consent without a purpose', () =>
     spec.given([]).when(admit({ consent: { givenOn: '2020-03-20', purposes: [] } })).thenThrows(RuleViolation, rule('consent-needs-a-purpose')));
+  it('takes effect on admittedOn or later, never before it (effective-before-admission)', () => {
+    spec.given([]).when(admit({ admittedOn: '2020-03-26', effectiveOn: '2020-03-25' })).thenThrows(RuleViolation, rule('effective-before-admission'));
+    spec.given([]).when(admit({ admittedOn: '2020-03-26', effectiveOn: '2020-03-26' })).then([admitted('m1', 'b1', huong, '2020-03-26')]);
+    spec.given([]).when(admit({ admittedOn: '2020-03-26', effectiveOn: '2025-01-01' })).then([admitted('m1', 'b1', huong, '2020-03-26')]);
+  });
   it('refuses an applicant introducing themselves', () => spec.given([]).when(admit({ introducerId: 'm1' })).thenThrows(RuleViolation, rule('introducer-is-applicant')));
 });
 
