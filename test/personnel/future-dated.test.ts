@@ -168,4 +168,20 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect(await head()).toBe(before);
     expect((await admin.get('/members/m-early')).status).toBe(404);
   });
+
+  it('a merger recorded late moves a member whose admission into the closed branch is dated later, on the day of that admission', async () => {
+    for (const [id, name] of [['b-pend-1', 'Chi đoàn bản Na Hiêng'], ['b-pend-2', 'Chi đoàn bản Na Ca']]) {
+      created(await admin.post('/branches', { id, parentUnitId: 'xa-1', name, area: { kind: 'village', name: name.slice(13) }, reason: 'thành lập', effectiveDate: '2025-01-01' }));
+    }
+    await gw.syncPersonnel();
+    created(await admit('m-pend-now', 'b-pend-1', { fullName: 'Lò Văn Hiêng' }));
+    created(await admit('m-pend-later', 'b-pend-1', { fullName: 'Lò Thị Út', admittedOn: '2025-09-01' }));
+    const merger = await admin.post('/branch-mergers', { sourceBranchIds: ['b-pend-1'], into: { branchId: 'b-pend-2' }, reason: 'sáp nhập bản', effectiveDate: '2025-05-01' });
+    created(merger);
+    await gw.syncPersonnel();
+    const branchOn = async (id: string, day: string) => (await admin.get(`/members/${id}?asOf=${day}`)).body.branchId;
+    expect(await branchOn('m-pend-now', '2025-05-01')).toBe('b-pend-2');
+    expect([await branchOn('m-pend-later', '2025-09-01'), await branchOn('m-pend-later', '2025-10-01')]).toEqual(['b-pend-2', 'b-pend-2']);
+    expect((await admin.get('/members?branchId=b-pend-1&asOf=2025-10-01')).body.items).toEqual([]);
+  });
 });

@@ -45,14 +45,15 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     const named = posts.map((p) => `${p.role} of branch ${p.branchId}`).join(', ');
     throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named}: record their departure from it before the transfer`, { posts });
   }
-  if (c.transferredOn < s.admittedOn) throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
+  if (c.transferredOn < s.admittedOn && c.cause === 'transfer') throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
   // Changes of branch take effect in the order they are recorded: one dated before the last would
   // be folded after it, and name as the branch left one the member was not in then.
   const arrived = s.branches[s.branches.length - 1]?.since ?? s.admittedOn;
   if (c.transferredOn < arrived && c.cause === 'transfer') {
     throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} has been in branch ${s.branchId} since ${arrived}: a transfer is dated on or after the member's last one`, { since: arrived });
   }
-  // A reorganisation dated before the member arrived moves them on the day they did.
+  // A reorganisation dated before the member arrived (a transfer in or an admission, recorded
+  // before it and dated after it) moves them on the day they did.
   const transferredOn = c.transferredOn < arrived ? arrived : c.transferredOn;
   if (c.cause === 'transfer' && c.duesSettledUpTo !== undefined && c.duesSettledUpTo < firstOfMonth(transferredOn)) {
     throw new RuleViolation('dues-not-settled', `dues must be settled up to the transfer date (${c.transferredOn}); they are settled up to ${c.duesSettledUpTo}`);
