@@ -14,12 +14,13 @@ export interface TreeNode {
 }
 
 /**
- * A unit's subtree with counts. Closed units and branches are left out unless asked for, so the
- * tree of today has no abolished district while the tree of last year still shows it.
+ * A unit's subtree with counts. Closed units and branches below it are left out unless asked for,
+ * so the tree of today has no abolished district while the tree of last year still shows it. A
+ * closed unit asked for itself is shown, with its status: its id is known (404 is for unknown ids).
  */
 export function treeOf(s: Structure, unitId: string, includeClosed = false, depth = Infinity): TreeNode {
   const unit = s.units.get(unitId);
-  if (!unit || (!includeClosed && unit.status !== 'active')) throw new NotFoundError('unit', unitId);
+  if (!unit) throw new NotFoundError('unit', unitId);
   return build(s, unit, includeClosed, depth);
 }
 
@@ -59,7 +60,6 @@ export interface StoredSubtree {
  * subtree counts, so only the levels shown are read (`depth` below the root).
  */
 export function treeFromDocs({ root, units, branches }: StoredSubtree, includeClosed = false, depth = Infinity): TreeNode {
-  if (!includeClosed && root.status !== 'active') throw new NotFoundError('unit', root._id);
   const shown = <T extends { status: string }>(x: T) => includeClosed || x.status === 'active';
   const childUnits = new Map<string, TreeUnitDoc[]>();
   for (const u of units) if (u.parentId && shown(u)) (childUnits.get(u.parentId) ?? childUnits.set(u.parentId, []).get(u.parentId)!).push(u);

@@ -42,7 +42,7 @@ export class UnitsController {
   }
 
   @Get(':id/tree')
-  @ApiOperation({ summary: 'The subtree with counts; closed units and branches only with includeClosed=true; today from the read model (minPosition waits for it), asOf folded from the log' })
+  @ApiOperation({ summary: 'The subtree with counts; closed units and branches below it only with includeClosed=true (a closed unit asked for itself is shown with its status); today from the read model (minPosition waits for it), asOf folded from the log' })
   async tree(@Param('id', ParseIdPipe) id: string, @Query() query: TreeQuery) {
     const asOf = this.structure.asOf(query);
     const levels = query.depth === undefined ? Infinity : Math.max(0, Math.min(20, Number(query.depth) || 0));
