@@ -1,4 +1,6 @@
 import Fastify from 'fastify';
+import { createServer } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import { ShutdownGate } from './shutdown-gate';
 
 describe('the shutdown gate: the first step of a stop', () => {
@@ -41,5 +43,44 @@ describe('the shutdown gate: the first step of a stop', () => {
     const started = Date.now();
     await gate.close(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('closes at once after requests answered through inject (the loaders and tests use it)', async () => {
+    const fastify = Fastify();
+    const gate = new ShutdownGate();
+    gate.install(fastify);
+    fastify.get('/quick', async () => ({ quick: true }));
+    await fastify.ready();
+    for (let i = 0; i < 5; i++) expect((await fastify.inject({ method: 'GET', url: '/quick' })).statusCode).toBe(200);
+    const started = Date.now();
+    await gate.close(5_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await fastify.close();
+  });
+
+  it('closes at once after a request cut by the request timeout (408) or by its client: neither reaches onResponse', async () => {
+    // Node checks request timeouts every connectionsCheckingInterval (30 s by default).
+    const fastify = Fastify({ serverFactory: (handler) => createServer({ requestTimeout: 300, connectionsCheckingInterval: 50 }, handler) });
+    const gate = new ShutdownGate();
+    gate.install(fastify);
+    fastify.post('/slow-body', async () => ({ ok: true }));
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const port = (fastify.server.address() as AddressInfo).port;
+    // A body that never finishes arriving: the server answers 408 after the request timeout.
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /slow-body HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"a":'));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('close', () => resolve(text));
+    });
+    try {
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      const started = Date.now();
+      await gate.close(2_000);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      fastify.server.closeAllConnections();
+      await fastify.close();
+    }
   });
 });

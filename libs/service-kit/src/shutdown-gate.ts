@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { problemType } from './problem-details';
-
-const COUNTED = Symbol('counted by the shutdown gate');
 
 /**
  * The first step of a stop (the root module's onModuleDestroy): no new request is taken (503
@@ -19,18 +17,22 @@ export class ShutdownGate {
 
   /** Counts the app's requests and turns new ones away once closed (configureHttpApp). */
   install(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', (request, reply, done) => {
+    fastify.addHook('onRequest', (_request, reply, done) => {
       if (this.closed) {
         reply.status(503).header('connection', 'close').header('retry-after', '5').header('content-type', 'application/problem+json; charset=utf-8');
         reply.send(JSON.stringify({ type: problemType('stopping'), title: 'The register is stopping', status: 503, detail: 'this process is stopping; send the request again in a few seconds' }));
         return;
       }
       this.inFlight++;
-      (request as FastifyRequest & { [COUNTED]?: true })[COUNTED] = true;
-      done();
-    });
-    fastify.addHook('onResponse', (request, _reply, done) => {
-      if ((request as FastifyRequest & { [COUNTED]?: true })[COUNTED] && --this.inFlight === 0) this.drained?.();
+      // Released when the response ends or its connection does: a request cut by Node's request
+      // timeout (its 408 written by the server) or by the client never reaches onResponse, and
+      // counted for ever, it made every later stop wait the whole grace.
+      let released = false;
+      reply.raw.once('close', () => {
+        if (released) return;
+        released = true;
+        if (--this.inFlight === 0) this.drained?.();
+      });
       done();
     });
   }
