@@ -78,7 +78,7 @@ export class TokenVerifier {
       }
     } catch (error) {
       if (error instanceof InvalidCredentials) throw error;
-      throw new InvalidCredentials(`the bearer token was refused: ${(error as { code?: string }).code ?? 'invalid'}`);
+      throw new InvalidCredentials(refusalOf(error as { code?: string; claim?: string; reason?: string }));
     }
     throw new InvalidCredentials('the bearer token is signed with an algorithm this register does not accept');
   }
@@ -122,4 +122,14 @@ export async function mintToken(secret: string, options: MintOptions): Promise<s
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttl);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(secret));
+}
+
+/** jose's refusal in words, its code kept for a reader who searches for it. */
+function refusalOf(error: { code?: string; claim?: string; reason?: string }): string {
+  const code = error.code ?? 'invalid';
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return `the bearer token's signature does not verify with this register's key: it was signed with another key (a token minted with another DATA_DIR or secret?) (${code})`;
+  if (code === 'ERR_JWT_EXPIRED') return `the bearer token has expired: mint a new one (${code})`;
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && error.claim && error.reason === 'missing') return `the bearer token has no "${error.claim}" claim, which the register requires (${code})`;
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && error.claim) return `the bearer token's "${error.claim}" claim is refused (${error.reason ?? 'check_failed'}) (${code})`;
+  return `the bearer token was refused: ${code}`;
 }

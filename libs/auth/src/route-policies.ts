@@ -324,6 +324,9 @@ const verbOf = (method: string) => {
 };
 
 /** The policy of a declared route (`/units/:id/moves`); HEAD finds the GET's. */
+/** Every action a route names: what `allow` of a token or an API key may list. */
+export const KNOWN_ACTIONS: readonly string[] = [...new Set(ROUTE_POLICIES.map((p) => p.action))].sort();
+
 export function policyOf(method: string, path: string): RoutePolicy | undefined {
   return byRoute.get(`${verbOf(method)} ${path}`);
 }

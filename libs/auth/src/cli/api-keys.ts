@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ApiKeyStore } from '../api-keys';
 import { isRole, Role } from '../roles';
-import { checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+import { KNOWN_ACTIONS } from '../route-policies';
+import { checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s api-keys -- create --name <system> [--allow action]… [--scope-unit id] [--role r] | revoke --id <id> | list
   Keys are kept hashed in DATA_DIR/auth/api-keys.json (./data when DATA_DIR is unset): give it the
-  DATA_DIR the server was started with. A running server sees a new or revoked key at once.`;
+  DATA_DIR the server was started with. A running server sees a new or revoked key at once.
+  actions for --allow: ${KNOWN_ACTIONS.join(', ')}`;
 
 /**
  * API keys for other systems, kept hashed under DATA_DIR/auth/api-keys.json. A running gateway
@@ -26,11 +28,16 @@ export const apiKeysCli = withUsage(USAGE, async ({ argv, env, output }) => {
     case 'create':
       if (!values.name || !roles.every(isRole)) throw new UsageError('create needs --name and known roles');
       checkScopeOfRoles(roles, { unit: values['scope-unit'] });
+      checkAllowed(values.allow, KNOWN_ACTIONS);
       output.out(JSON.stringify(store.create({ name: values.name, roles: roles as Role[], allow: values.allow ?? [], scopeUnitId: values['scope-unit'] })));
       return 0;
     case 'revoke':
       if (!values.id) throw new UsageError('revoke needs --id');
-      output.out(store.revoke(values.id) ? 'revoked' : 'no such active key');
+      if (!store.revoke(values.id)) {
+        output.err(`no active key has id ${values.id}`);
+        return 1;
+      }
+      output.out('revoked');
       return 0;
     case 'list':
       output.out(JSON.stringify(store.list(), null, 2));

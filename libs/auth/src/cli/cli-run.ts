@@ -71,3 +71,9 @@ export function checkScopeOfRoles(roles: string[], scope: { unit?: string; branc
   if (roles.includes('branch-secretary') && !scope.branch) throw new UsageError('--role branch-secretary needs --scope-branch');
   if ((scope.unit || scope.branch) && roles.every((r) => r === 'central-admin' || r === 'auditor')) throw new UsageError(`--role ${roles.join(',')} reads and acts everywhere: it takes no --scope-unit or --scope-branch`);
 }
+
+/** `--allow` names actions of the route table: an unknown one would give a key or token that can never use it. */
+export function checkAllowed(allow: string[] | undefined, known: readonly string[]): void {
+  const unknown = (allow ?? []).filter((a) => !known.includes(a));
+  if (unknown.length) throw new UsageError(`unknown --allow action(s): ${unknown.join(', ')}; the actions are: ${known.join(', ')}`);
+}

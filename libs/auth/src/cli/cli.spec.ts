@@ -27,6 +27,24 @@ describe('the token and api-keys commands (issue 16, point 5)', () => {
     expect(principal).toMatchObject({ id: 'admin', roles: ['central-admin'] });
   });
 
+  it('says when it makes a new signing key (a DATA_DIR other than the server\'s is the usual cause), once', async () => {
+    const first = await run(mintTokenCli, ['--sub', 'admin', '--role', 'central-admin'], { DATA_DIR: dataDir });
+    expect([first.code, first.err]).toEqual([0, expect.stringContaining('no signing key was kept in')]);
+    const second = await run(mintTokenCli, ['--sub', 'admin', '--role', 'central-admin'], { DATA_DIR: dataDir });
+    expect([second.code, second.err]).toEqual([0, '']);
+  });
+
+  it('refuses an --allow action no route names (exit 2, listing the actions), and a revoke of no key exits 1', async () => {
+    const token = await run(mintTokenCli, ['--sub', 'a', '--role', 'system-integrator', '--allow', 'foo.bar'], { DATA_DIR: dataDir });
+    expect([token.code, token.err]).toEqual([2, expect.stringContaining('unknown --allow action(s): foo.bar; the actions are: ')]);
+    expect(token.err).toContain('member.read');
+    const key = await run(apiKeysCli, ['create', '--name', 'x', '--allow', 'member.read', '--allow', 'foo.bar'], { DATA_DIR: dataDir });
+    expect(key.code).toBe(2);
+    expect((await run(apiKeysCli, ['create', '--name', 'x', '--allow', 'member.read'], { DATA_DIR: dataDir })).code).toBe(0);
+    const revoke = await run(apiKeysCli, ['revoke', '--id', 'no-such-key'], { DATA_DIR: dataDir });
+    expect([revoke.code, revoke.err]).toEqual([1, 'no active key has id no-such-key\n']);
+  });
+
   it.each([
     ['token', mintTokenCli],
     ['api-keys', apiKeysCli],

@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isRole, localSigningSecret, mintToken, parseTtl, Role } from '../index';
-import { checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+import { authDir, isRole, KNOWN_ACTIONS, localSigningSecret, mintToken, parseTtl, Role } from '../index';
+import { checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s token -- --sub <subject> --role <role> [--scope-unit id] [--scope-branch id] [--allow action]… [--ttl 1h|30m|3600]
   roles: central-admin, unit-officer (with --scope-unit), branch-secretary (with --scope-branch), auditor, system-integrator
   Signs with REGISTER_JWT_SECRET, else the key kept under DATA_DIR/auth (./data when DATA_DIR is unset):
-  give it the DATA_DIR the server was started with.`;
+  give it the DATA_DIR the server was started with.
+  actions for --allow: ${KNOWN_ACTIONS.join(', ')}`;
 
 /**
  * Mints a bearer token signed with the local key (REGISTER_JWT_SECRET, or the one kept under DATA_DIR).
@@ -28,7 +31,15 @@ export const mintTokenCli = withUsage(USAGE, async ({ argv, env, output }) => {
   const roles = (values.role ?? []).flatMap((r) => r.split(','));
   if (!values.sub || roles.length === 0 || !roles.every(isRole)) throw new UsageError('--sub and a known --role are required');
   checkScopeOfRoles(roles, { unit: values['scope-unit'], branch: values['scope-branch'] });
-  const token = await mintToken(localSigningSecret(cliDataDir(env), env), {
+  checkAllowed(values.allow, KNOWN_ACTIONS);
+  const dataDir = cliDataDir(env);
+  const keyFile = join(authDir(dataDir), 'jwt-secret');
+  if (!env.REGISTER_JWT_SECRET && !existsSync(keyFile)) {
+    // The usual cause: a DATA_DIR other than the server's (or none). Said, not refused: minting
+    // before the first start is fine, since the server then takes this key.
+    output.err(`no signing key was kept in ${keyFile}: a new one is made there; a server started with another DATA_DIR (or REGISTER_JWT_SECRET) will refuse this token`);
+  }
+  const token = await mintToken(localSigningSecret(dataDir, env), {
     sub: values.sub,
     roles: roles as Role[],
     scopeUnitId: values['scope-unit'],

@@ -1,0 +1,22 @@
+import { mintToken, TokenVerifier } from './jwt';
+
+const A = 'a'.repeat(48);
+const B = 'b'.repeat(48);
+
+describe('the token verifier says why it refuses, in words', () => {
+  it('a token signed with another key: names the likely cause (another DATA_DIR or secret)', async () => {
+    const token = await mintToken(B, { sub: 'admin', roles: ['central-admin'] });
+    await expect(new TokenVerifier({ secret: A }).verify(token)).rejects.toThrow(/signed with another key \(a token minted with another DATA_DIR or secret\?\)/);
+  });
+
+  it('a token without exp: names the claim', async () => {
+    const { SignJWT } = await import('jose');
+    const token = await new SignJWT({ roles: ['central-admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setIssuer('union-register').setIssuedAt().sign(new TextEncoder().encode(A));
+    await expect(new TokenVerifier({ secret: A }).verify(token)).rejects.toThrow('the bearer token has no "exp" claim, which the register requires');
+  });
+
+  it('a token signed with the key is accepted', async () => {
+    const token = await mintToken(A, { sub: 'admin', roles: ['central-admin'] });
+    await expect(new TokenVerifier({ secret: A }).verify(token)).resolves.toMatchObject({ id: 'admin', roles: ['central-admin'] });
+  });
+});
