@@ -45,6 +45,8 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       expect(verified.body.ok).toBe(true);
       const personnel = verified.body.logs.find((l: { service: string }) => l.service === 'personnel');
       expect(personnel).toMatchObject({ ok: true, events: 4, size: 4, problems: [] });
+      // What the contract names, and nothing of the verifier's workings (a Buffer leaked here once).
+      expect(Object.keys(personnel).sort()).toEqual(['events', 'headPosition', 'ok', 'problems', 'rootHash', 'service', 'size']);
 
       const log = await checkpointed(auditor, 'personnel', 4);
       const key = parseVerifierKey(log.publicKey);

@@ -103,7 +103,7 @@ export class LogIntegrity {
       page.forEach((row) => verifier.feed(row));
       after = page[page.length - 1].position;
     }
-    const { roots: _roots, ...verdict } = verifier.finish((await this.checkpoints.all()).map((c) => c.note), this.signer.name, this.signer.publicKey);
+    const { roots: _roots, lastLeaf: _lastLeaf, ...verdict } = verifier.finish((await this.checkpoints.all()).map((c) => c.note), this.signer.name, this.signer.publicKey);
     return verdict;
   }
 
