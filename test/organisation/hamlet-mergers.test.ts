@@ -149,6 +149,11 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     expect((await api.get('/units/qp/tree?asOf=2025-05-31')).body.counts.branches).toBe(150);
     expect((await getFresh('/units/qp/tree')).body.counts.branches).toBe(139);
     expect((await api.get('/branches?parentUnitId=qp&limit=500&asOf=2025-05-31')).body.items).toHaveLength(150);
+    // A cursor the API never returned is 400 on the folded path too, not an empty last page.
+    for (const cursor of ['garbage', 'eyJ4IjoxfQ']) {
+      const r = await api.get(`/branches?parentUnitId=qp&asOf=2025-05-31&cursor=${cursor}`);
+      expect([r.status, r.body.errors?.[0]?.field]).toEqual([400, 'cursor']);
+    }
   });
 
   it('abolishes the district: its communes move under the province; today has no district, last year does', async () => {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, Command, CsvColumn, listAnswer, nameKey, newEntityId, Page, paginate, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
+import { ApiAsOf, Command, CsvColumn, decodeNameCursor, listAnswer, nameKey, newEntityId, Page, paginate, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { lineageOf, searchBranches } from '../directory/directory-query';
@@ -59,6 +59,7 @@ export class BranchesController {
     const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people.on(asOf));
     const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
       if (!found) return this.directory.list({ ...query, limit, cursor }) as Promise<Page<BranchRow>>;
+      decodeNameCursor(cursor); // the read model's cursor format: anything else is 400, not an empty page
       const p = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), limit, cursor);
       return { items: p.items.map(branchView), nextCursor: p.nextCursor };
     };
