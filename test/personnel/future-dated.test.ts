@@ -159,6 +159,9 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect([before.status, before.body.rule]).toEqual([422, 'member-not-in-branch']);
     expect((await officers('b-2')).posts).toEqual([]);
     created(await appoint('m-was-away', '2025-05-01'));
+    // The member's audit history holds their post as well as their own changes.
+    const history = await admin.get('/audit/entities/member/m-was-away/history');
+    expect(history.body.changes.map((c: { type: string }) => c.type)).toEqual(['MemberAdmitted', 'MemberStatusChanged', 'MemberStatusChanged', 'OfficerAppointed']);
   });
 
   it('an admission dated before its admittedOn is refused (it would list the member before they were admitted), and nothing is written', async () => {

@@ -4,7 +4,7 @@ import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
-import { AUDITED_ENTITY_TYPES, concerns, streamsOf } from './entity-references';
+import { AUDITED_ENTITY_TYPES, concerns, officerStreamsOf, streamsOf } from './entity-references';
 
 const BATCH = 500;
 /** A page scans at most this many events per log; a sparse filter answers with a cursor to go on from. */
@@ -72,21 +72,27 @@ export class AuditController {
   @ProblemResponses(503)
   @ApiOperation({
     summary:
-      'Every change to one unit, branch (its structure and its officers), member, course, competition, mentor assignment, rating, commendation or support visit, oldest first, with actor, reason, decision, effective and recorded times',
+      'Every change to one unit, branch (its structure and its officers), member (and the posts they held), course, competition, mentor assignment, rating, commendation or support visit, oldest first, with actor, reason, decision, effective and recorded times',
   })
   async history(@Param() params: EntityParams, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');
     const entity = { type: params.type, id: params.id };
     const changes: AuditItem[] = [];
+    const read = async (service: string, streamId: string) => {
+      const view = logFor((await this.logs.of(service))!, reader);
+      const events = (await view.readStream(streamId)).filter((e) => concerns(entity, { service, ...e }));
+      await view.shown?.(events);
+      changes.push(...events.map((e) => auditView(service, e)));
+      return events;
+    };
     for (const { service, streamId, own } of streamsOf(entity)) {
       const log = await this.logs.of(service);
       // A branch's officers are optional (personnel may not run here); the rest is required.
       if (!log && own && entity.type === 'branch') continue;
       if (!log) throw new ServiceUnavailableException(`the ${service} log is not reachable from this gateway`);
-      const view = logFor(log, reader);
-      const events = (await view.readStream(streamId)).filter((e) => concerns(entity, { service, ...e }));
-      await view.shown?.(events);
-      changes.push(...events.map((e) => auditView(service, e)));
+      const events = await read(service, streamId);
+      // A member's posts: the officers' streams of the branches their own events name.
+      if (entity.type === 'member') for (const officers of officerStreamsOf(events)) await read(service, officers);
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);

@@ -1,5 +1,6 @@
 import { STRUCTURE_STREAM } from '@register/contracts';
-import { AuditedEntity, AuditedEvent, concerns, streamsOf } from './entity-references';
+import { branchOfficersStream } from '@register/contracts';
+import { AuditedEntity, AuditedEvent, concerns, officerStreamsOf, streamsOf } from './entity-references';
 
 const org = (type: string, data: unknown): AuditedEvent => ({ service: 'organisation', streamId: STRUCTURE_STREAM, type, data });
 const unit = (id: string): AuditedEntity => ({ type: 'unit', id });
@@ -40,7 +41,8 @@ describe('audit entity history: which events concern an entity', () => {
 
   it('a branch\'s officers and a member\'s life come from their own streams in personnel\'s log, never from the text of others', () => {
     const appointed: AuditedEvent = { service: 'personnel', streamId: 'branch-officers-b-1', type: 'OfficerAppointed', data: { branchId: 'b-1', memberId: 'xa-9' } };
-    expect([concerns(branch('b-1'), appointed), concerns(member('xa-9'), appointed), concerns(unit('b-1'), appointed)]).toEqual([true, false, false]);
+    // The appointment names member xa-9 in its typed memberId field: it is in their history (their post), not in unit b-1's.
+    expect([concerns(branch('b-1'), appointed), concerns(member('xa-9'), appointed), concerns(unit('b-1'), appointed)]).toEqual([true, true, false]);
     const admitted: AuditedEvent = { service: 'personnel', streamId: 'member-m1', type: 'MemberAdmitted', data: { memberId: 'm1', branchId: 'b-1' } };
     expect([concerns(member('m1'), admitted), concerns(branch('b-1'), admitted)]).toEqual([true, false]);
     // A stream of that name in another service's log is not the entity's.
@@ -76,5 +78,16 @@ describe('audit entity history: what training and evaluation keep', () => {
     expect(concerns(course, { service: 'training', streamId: 'course-c-1', type: 'CourseScheduled', data: {} })).toBe(true);
     expect(concerns(course, { service: 'evaluation', streamId: 'course-c-1', type: 'CourseScheduled', data: {} })).toBe(false);
     expect(concerns(course, org('BranchEstablished', { branchId: 'c-1', parentUnitId: 'c-1', name: 'n', area: null, predecessorIds: [] }))).toBe(false);
+  });
+
+  it("a member's posts: the officers' streams of every branch they were placed in, their own events there only", () => {
+    const own = [
+      { type: 'MemberAdmitted', data: { memberId: 'm-1', branchId: 'b-1' } },
+      { type: 'MemberStatusChanged', data: { memberId: 'm-1', status: 'away-work' } },
+      { type: 'MemberTransferred', data: { memberId: 'm-1', fromBranchId: 'b-1', toBranchId: 'b-2' } },
+    ];
+    expect(officerStreamsOf(own)).toEqual([branchOfficersStream('b-1'), branchOfficersStream('b-2')]);
+    const post = (memberId: string): AuditedEvent => ({ service: 'personnel', streamId: branchOfficersStream('b-1'), type: 'OfficerAppointed', data: { branchId: 'b-1', memberId, role: 'secretary' } });
+    expect([concerns(member('m-1'), post('m-1')), concerns(member('m-1'), post('m-2')), concerns(member('b-1'), post('m-1'))]).toEqual([true, false, false]);
   });
 });

@@ -70,7 +70,8 @@ const BRANCH_REFERENCES: References = {
 /**
  * The streams an entity's history is read from, by service: the organisation's structure (typed
  * references pick the entity's events from it) and the streams that are the entity's own.
- * A member's history is their own stream; their posts are in their career (GET /members/{id}/career).
+ * A member's history is their own stream, and their appointments and departures from the officers'
+ * streams of the branches they belonged to (officerStreamsOf, once their own stream is read).
  */
 export function streamsOf(entity: AuditedEntity): Array<{ service: string; streamId: string; own: boolean }> {
   if (entity.type in OWN_STREAMS) {
@@ -86,10 +87,26 @@ export function streamsOf(entity: AuditedEntity): Array<{ service: string; strea
 /** Organisation's events that name an entity of a kind; the other kinds are their own stream alone. */
 const REFERENCES: Partial<Record<AuditedEntityType, References>> = { unit: UNIT_REFERENCES, branch: BRANCH_REFERENCES };
 
+/** The officers' streams of every branch a member's own events place them in: their posts are there. */
+export function officerStreamsOf(memberEvents: Array<{ type: string; data: unknown }>): string[] {
+  const branches = new Set<string>();
+  for (const e of memberEvents) {
+    const d = (e.data ?? {}) as { branchId?: unknown; toBranchId?: unknown };
+    if (e.type === 'MemberAdmitted' && typeof d.branchId === 'string') branches.add(d.branchId);
+    if (e.type === 'MemberTransferred' && typeof d.toBranchId === 'string') branches.add(d.toBranchId);
+  }
+  return [...branches].map(branchOfficersStream);
+}
+
+const OFFICERS_STREAM_PREFIX = branchOfficersStream('');
+
 /** True when the event is part of the entity's history. */
 export function concerns(entity: AuditedEntity, event: AuditedEvent): boolean {
   const own = streamsOf(entity).some((s) => s.own && s.service === event.service && s.streamId === event.streamId);
   if (own) return true;
+  if (entity.type === 'member' && event.service === 'personnel' && event.streamId.startsWith(OFFICERS_STREAM_PREFIX)) {
+    return (event.data as { memberId?: unknown } | null)?.memberId === entity.id;
+  }
   if (event.service !== 'organisation') return false;
   const references = REFERENCES[entity.type]?.[event.type as OrganisationEvent['type']] as ((data: unknown) => unknown[]) | undefined;
   if (!references || !event.data || typeof event.data !== 'object') return false;
