@@ -59,7 +59,7 @@ describe("organisation: its consumer of evaluation's topic SIGKILLed mid-stream 
   const carried = async () => {
     let wrong = 0;
     await inParallel(pairs, 4, async ([a, b], i) => {
-      const r = await orgCall('/branch-mergers', { sourceBranchIds: [a, b], into: { id: `${run}n${i}`, name: `Chi đoàn bản Hợp Số ${i + 1}`, parentUnitId: `${run}xa` }, dryRun: true, reason: 'Sáp nhập bản', effectiveDate: '2021-07-01' });
+      const r = await orgCall('/branch-mergers', { sourceBranchIds: [a, b], into: { id: `${run}n${i}`, name: `Chi đoàn bản Hợp Số ${i + 1}`, area: { kind: 'village', name: `Hợp Số ${i + 1}` }, parentUnitId: `${run}xa` }, dryRun: true, reason: 'Sáp nhập bản', effectiveDate: '2021-07-01' });
       if (r.status !== 200) return void wrong++;
       const listed = (r.body.ratingsCarried as Array<{ fromBranchId: string; year: number; grade: string }>).map((x) => `${x.fromBranchId}:${x.year}:${x.grade}`).sort();
       if (JSON.stringify(listed) !== JSON.stringify([a, b].map((x) => `${x}:2020:${finalGrade(x)}`).sort())) wrong++;

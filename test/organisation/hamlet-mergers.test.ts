@@ -110,6 +110,8 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     const before = (await getFresh('/units/qp/tree')).body.counts;
     const itself = await post('/branch-mergers', { sourceBranchIds: ['ban-1'], into: { branchId: 'ban-1' }, ...why('x', '2025-06-01') });
     expect([itself.status, itself.body.rule]).toEqual([422, 'merge-into-itself']);
+    const noArea = await post('/branch-mergers', { sourceBranchIds: ['ban-13', 'ban-25'], into: { name: 'Chi đoàn bản mới' }, ...why('x', '2025-06-01') });
+    expect([noArea.status, noArea.body.rule]).toEqual([422, 'successor-area-required']);
     const cycle = await post('/units/qp/moves', { toParentId: 'xa-1', ...why('x', '2025-06-01') });
     expect([cycle.status, cycle.body.rule]).toEqual([422, 'unit-move-into-own-subtree']);
     const parent = await post('/units/qp/dissolution', why('x', '2025-06-01'));

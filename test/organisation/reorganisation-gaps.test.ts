@@ -41,7 +41,7 @@ describe('structure gaps: central committee, merger target, empty successors (em
   });
 
   it('still merges into an existing branch, and into a new one', async () => {
-    const cases: Array<[string[], object]> = [[['b-3'], { branchId: 'b-2' }], [['b-2', 'b-3'], { name: 'Chi đoàn hợp nhất Na Sành', parentUnitId: 'xa-2' }]];
+    const cases: Array<[string[], object]> = [[['b-3'], { branchId: 'b-2' }], [['b-2', 'b-3'], { name: 'Chi đoàn hợp nhất Na Sành', area: { kind: 'village', name: 'Na Sành' }, parentUnitId: 'xa-2' }]];
     for (const [sourceBranchIds, into] of cases) {
       const r = await admin.post('/branch-mergers', { sourceBranchIds, into, dryRun: true, ...why() });
       expect([r.status, r.body.events]).toEqual([200, expect.arrayContaining(['BranchesMerged'])]);

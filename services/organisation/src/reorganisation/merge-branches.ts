@@ -33,6 +33,11 @@ export function decideMerge(c: MergeBranches, s: Structure): OrganisationEvent[]
   const parentUnitId = c.into.parentUnitId ?? sources[0].parentUnitId;
   activeUnit(s, parentUnitId, 'parent-unit');
   checkBranchNameFree(s, parentUnitId, c.into.name, c.sourceBranchIds);
+  // Hamlets combined are a hamlet: without an area the successor would drop out of the residential
+  // counts, the summary and the secretaries' training compliance.
+  if (!c.into.area && sources.every((b) => b.area)) {
+    throw new RuleViolation('successor-area-required', 'residential branches combine into a residential branch: give into.area (the merged hamlet or residential group)');
+  }
   return [
     { type: 'BranchEstablished', data: { branchId: c.into.newBranchId, parentUnitId, name: c.into.name, area: c.into.area, predecessorIds: c.sourceBranchIds } },
     { type: 'BranchesMerged', data: { mergerId: c.mergerId, sourceBranchIds: c.sourceBranchIds, intoBranchId: c.into.newBranchId, intoNewBranch: true } },

@@ -30,11 +30,17 @@ describe('mergers', () => {
   it('lets the new branch take the name of one of its sources', () =>
     spec
       .given(threeHamlets)
-      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { newBranchId: 'n1', name: 'Chi đoàn bản Na Ca', area: null } })
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { newBranchId: 'n1', name: 'Chi đoàn bản Na Ca', area: { kind: 'village', name: 'Na Ca' } } })
       .then([
-        { type: 'BranchEstablished', data: { branchId: 'n1', parentUnitId: 'tp', name: 'Chi đoàn bản Na Ca', area: null, predecessorIds: ['b1', 'b2'] } },
+        { type: 'BranchEstablished', data: { branchId: 'n1', parentUnitId: 'tp', name: 'Chi đoàn bản Na Ca', area: { kind: 'village', name: 'Na Ca' }, predecessorIds: ['b1', 'b2'] } },
         { type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'n1', intoNewBranch: true } },
       ]));
+
+  it('refuses to combine residential branches into a new one without an area (successor-area-required): it would drop out of the residential counts', () =>
+    spec
+      .given(threeHamlets)
+      .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { newBranchId: 'n1', name: 'Chi đoàn bản Na Ca', area: null } })
+      .thenThrows(RuleViolation, rule('successor-area-required')));
 
   it('refuses to merge a branch into itself', () =>
     spec.given(threeHamlets).when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b1', 'b2'], into: { branchId: 'b1' } }).thenThrows(RuleViolation, rule('merge-into-itself')));
