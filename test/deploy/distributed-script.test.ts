@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { localSigningSecret, mintToken } from '@register/auth';
+import { freePort } from '../support/free-port';
+import { uniqueName } from '../support/servers';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+
+/**
+ * deploy/dev/distributed.sh, as the README has a user run it: `up` starts the five processes on the
+ * dev servers and waits until each is ready, a second `up` finds them running, the register answers
+ * a write and a read through the gateway (a member through personnel, which learns the branch from
+ * organisation's events over Kafka), and `down` stops them all.
+ */
+describe('deploy/dev/distributed.sh: the distributed register on this machine without Docker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'register-dist-script-'));
+  let env: NodeJS.ProcessEnv;
+  const script = (command: string) => run('bash', [join(root, 'deploy/dev/distributed.sh'), command], { env, cwd: root, timeout: 180_000 });
+
+  beforeAll(async () => {
+    // Five ports in a row from one the OS found free (the gateway's, then the services').
+    env = { ...process.env, REGISTER_DIST_DIR: dir, REGISTER_DIST_NAME: uniqueName('dist_script').toLowerCase(), REGISTER_DIST_PORT: String(await freePort()) };
+  });
+
+  afterAll(async () => {
+    await script('down').catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('up, up again, a member admitted and read through the gateway, status, down', async () => {
+    const up = await script('up');
+    expect(up.stdout).toContain('Union Register (distributed) is up');
+    expect((await script('up')).stdout).toMatch(/gateway: running \(pid \d+\)/);
+
+    const token = await mintToken(localSigningSecret(dir, { REGISTER_JWT_SECRET: readFileSync(join(dir, 'secrets/jwt'), 'utf8') }), { sub: 'admin', roles: ['central-admin'] });
+    const base = `http://127.0.0.1:${env.REGISTER_DIST_PORT}/api/v1`;
+    const send = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: r.status, body: await r.json() };
+    };
+    for (const unit of [{ id: 'tw', kind: 'central', name: 'Trung ương Đoàn' }, { id: 'na', kind: 'province', parentId: 'tw', name: 'Tỉnh đoàn Nghệ An' }, { id: 'tp', kind: 'grassroots', parentId: 'na', name: 'Đoàn xã Tiền Phong' }]) {
+      expect((await send('POST', '/units', { ...unit, reason: 'khởi tạo' })).status).toBe(201);
+    }
+    expect((await send('POST', '/branches', { id: 'b1', parentUnitId: 'tp', name: 'Chi đoàn bản Na Ca', area: { kind: 'village', name: 'Na Ca' }, reason: 'khởi tạo' })).status).toBe(201);
+    // Personnel learns of the branch from organisation's events: retried until it has.
+    let admitted = { status: 0, body: {} as Record<string, unknown> };
+    for (let i = 0; i < 60 && admitted.status !== 201; i++) {
+      admitted = await send('POST', '/members', { id: 'm1', branchId: 'b1', fullName: 'Lò Thị Hương', dateOfBirth: '2003-05-10', gender: 'female', admittedOn: '2021-03-26', reason: 'kết nạp' });
+      if (admitted.status !== 201) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(admitted.status).toBe(201);
+    const listed = await send('GET', `/members?branchId=b1&minPosition=${admitted.body.position}`);
+    expect(listed.body.items.map((m: { fullName: string }) => m.fullName)).toEqual(['Lò Thị Hương']);
+
+    expect((await script('status')).stdout.match(/: running/g)).toHaveLength(5);
+    await script('down');
+    expect((await script('status')).stdout.match(/: not running/g)).toHaveLength(5);
+  }, 300_000);
+});
