@@ -3,7 +3,7 @@ import { MemberEvent, MemberStatus, OfficerRole } from '@register/contracts';
 import { addDays, addYears, ageOn } from '../domain/dates';
 import { IN_UNION, isAway } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
-import { COMING_OF_AGE } from '../domain/rules';
+import { COMING_OF_AGE, pastComingOfAge } from '../domain/rules';
 
 export const STAY_LIMIT = 35;
 
@@ -64,6 +64,10 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
       return changed(c.status);
     case 'active':
       if (!isAway(s.status)) throw new RuleViolation('member-not-away', `member ${s.memberId} is ${s.status}, not away`);
+      // One who came of age while away does not come back as an active member.
+      if (pastComingOfAge(dob ?? null, s.stayUntil, c.on)) {
+        throw new RuleViolation('member-past-coming-of-age', `member ${s.memberId} is ${ageOn(dob!, c.on)} on ${c.on}, past coming of age${s.stayUntil ? ` and the stay (until ${s.stayUntil})` : ' with no stay asked'}: record came-of-age, or a stay first`);
+      }
       return changed('active');
     case 'came-of-age':
       if (dob && ageOn(dob, c.on) < COMING_OF_AGE) {

@@ -128,6 +128,14 @@ describe('status changes', () => {
     spec.given([admitted()]).when(change('away-work')).then([status('m1', 'away-work', 'active', '2024-06-01')]);
     spec.given([admitted(), status('m1', 'away-work', 'active', '2024-06-01')]).when(change('active', '2024-09-01')).then([status('m1', 'active', 'away-work', '2024-09-01')]);
   });
+  it('does not bring back as active a member who came of age while away (member-past-coming-of-age); a stay lets them back until it ends', () => {
+    const away = status('m1', 'away-work', 'active', '2029-06-01');
+    spec.given([admitted(), away]).when(change('active', '2030-05-10')).thenThrows(RuleViolation, rule('member-past-coming-of-age'));
+    spec.given([admitted(), away]).when(change('active', '2030-05-09')).then([status('m1', 'active', 'away-work', '2030-05-09')]);
+    const stay = { type: 'MemberStayExtended' as const, data: { memberId: 'm1', requestedOn: '2030-04-01', until: '2035-05-09' } };
+    spec.given([admitted(), away, stay]).when(change('active', '2031-01-01')).then([status('m1', 'active', 'away-work', '2031-01-01')]);
+    spec.given([admitted(), away, stay]).when(change('active', '2035-05-10')).thenThrows(RuleViolation, rule('member-past-coming-of-age'));
+  });
   it('marks a member away for study', () => spec.given([admitted()]).when(change('away-study')).then([status('m1', 'away-study', 'active', '2024-06-01')]));
   it('refuses "back" for a member who is not away (unassigned)', () =>
     spec.given([admitted(), status('m1', 'unassigned', 'active', '2024-01-01')]).when(change('active')).thenThrows(RuleViolation, rule('member-not-away')));
