@@ -49,6 +49,11 @@ describe('training courses through the gateway (embedded)', () => {
     expect(twice.body.rule).toBe('already-enrolled');
     const stranger = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['nobody'], ...why() }));
     expect(stranger.body.rule).toBe('not-an-active-member');
+    // A member admitted only after the course's last day (2025-04-12) took no part in it.
+    expect((await t.admin.post('/members', { id: 'm-late', branchId: 'b-1', fullName: 'Lò Văn Muộn', dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-05-01', reason: 'kết nạp' })).status).toBe(201);
+    await t.sync();
+    const late = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-late'], ...why() }));
+    expect(late.body.rule).toBe('admitted-after-course');
     await t.refusedUnchanged(400, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['m-far', 'm-far'], ...why() }));
     await t.refusedUnchanged(404, () => t.admin.post('/training-courses/no-such-course/enrolments', { memberIds: ['m-far'], ...why() }));
   });

@@ -15,6 +15,8 @@ interface MemberRow {
   branchId: string;
   status: MemberStatus;
   erased: boolean;
+  /** Absent for members a snapshot of before 6 December 2026 restored: not checked then. */
+  admittedOn?: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export class TrainingFacts implements SnapshotPart {
   private applyPersonnel(e: PersonnelEvent, at: number | null) {
     switch (e.type) {
       case 'MemberAdmitted':
-        return this.members.set(e.data.memberId, { branchId: e.data.branchId, status: 'active', erased: false });
+        return this.members.set(e.data.memberId, { branchId: e.data.branchId, status: 'active', erased: false, admittedOn: e.data.admittedOn });
       case 'MemberTransferred':
         return this.updateMember(e.data.memberId, { branchId: e.data.toBranchId });
       case 'MemberStatusChanged':
@@ -161,7 +163,7 @@ export class TrainingFacts implements SnapshotPart {
     if (!m) return undefined;
     const posts = (this.openPosts.get(memberId) ?? []).map((s) => s.role);
     const post: PostAtEnrolment = posts.includes('secretary') ? 'secretary' : posts.includes('deputy-secretary') ? 'deputy-secretary' : 'none';
-    return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), away: AWAY.includes(m.status), post };
+    return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), away: AWAY.includes(m.status), post, ...(m.admittedOn ? { admittedOn: m.admittedOn } : {}) };
   }
 
   erased(memberId: string): boolean {

@@ -43,6 +43,14 @@ describe('enrolment', () => {
   it('refuses enrolment in a completed course (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-closed')));
   it('refuses enrolment in a cancelled course (422 course-cancelled)', () =>
     spec.given([scheduled, { type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01' } }]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-cancelled')));
+  it('refuses a member admitted only after the course ended (422 admitted-after-course); admitted by its last day, or not known, is enrolled', () => {
+    const admitted = (memberId: string, admittedOn: string) => ({ ...member(memberId), admittedOn });
+    spec.given([scheduled]).when(enrol(['m3'], [admitted('m3', '2024-04-13')])).thenThrows(RuleViolation, rule('admitted-after-course'));
+    spec
+      .given([scheduled])
+      .when(enrol(['m3', 'm4'], [admitted('m3', '2024-04-12'), member('m4')]))
+      .then([{ type: 'ParticipantsEnrolled', data: { courseId: 'c1', participants: [{ memberId: 'm3', branchId: 'b3', post: 'none' }, { memberId: 'm4', branchId: 'b3', post: 'none' }] } }]);
+  });
   it('answers 404 for a course that does not exist', () => spec.given([]).when(enrol(['m3'])).thenThrows(NotFoundError));
 });
 

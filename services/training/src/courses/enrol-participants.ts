@@ -1,7 +1,7 @@
 import { ConflictError, deciderOf } from '@register/event-sourcing';
 import { CourseEvent, PostAtEnrolment } from '@register/contracts';
 import { Course, courseAggregate, isEnrolled } from '../domain/course';
-import { checkMembers, checkOpen, MemberFact } from '../domain/rules';
+import { checkAdmittedBy, checkMembers, checkOpen, MemberFact } from '../domain/rules';
 
 /** Enrolment of members; each one's facts (branch, post held that day) as training knows them from personnel's events. */
 export type EnrolParticipants = {
@@ -18,6 +18,7 @@ export function decideEnrolment(c: EnrolParticipants, s: Course): CourseEvent[] 
   const twice = c.memberIds.filter((id) => isEnrolled(s, id));
   if (twice.length > 0) throw new ConflictError('already-enrolled', `already enrolled in course ${c.courseId}: ${twice.join(', ')}`, { memberIds: twice });
   checkMembers(c.memberIds, c.members);
+  checkAdmittedBy(c.memberIds, c.members, s.endsOn, `course ${c.courseId}`);
   const participants = c.members.map((m) => ({ memberId: m!.memberId, branchId: m!.branchId, post: m!.post }));
   return [{ type: 'ParticipantsEnrolled', data: { courseId: c.courseId, participants } }];
 }

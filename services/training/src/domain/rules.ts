@@ -21,6 +21,16 @@ export interface MemberFact {
   active: boolean;
   /** Away for work or study (đi làm ăn xa, đi học xa): still in the union, but not there to guide a branch. */
   away: boolean;
+  /** The day of the admission, when training learnt it. */
+  admittedOn?: string;
+}
+
+/** Members admitted only after `day` (a course's last day): they took no part in it. */
+export function checkAdmittedBy(memberIds: string[], facts: Array<MemberFact | undefined>, day: string, what: string): void {
+  const later = facts.filter((m): m is MemberFact => m?.admittedOn !== undefined && m.admittedOn > day);
+  if (later.length > 0) {
+    throw new RuleViolation('admitted-after-course', `admitted to the union only after ${what} ended on ${day}: ${later.map((m) => `${m.memberId} (${m.admittedOn})`).join(', ')}`, { memberIds: later.map((m) => m.memberId) });
+  }
 }
 
 /** Only members of the register, active, take part (enrolment, competitions, mentoring). */
