@@ -68,8 +68,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   return args;
 }
 
+export const REBUILD_USAGE = `usage: npm run rebuild -- --service <name> [--projection all|<name>] [--mode live|shadow-diff] [--pg <url>] [--mongo <url>] [--db <name>] [--require <module>]... [--ignore-pos] [--keep-shadow]
+  For the distributed set: a service's log in PostgreSQL (--pg, else REGISTER_PG_URL) and its read models in MongoDB (--mongo, else
+  REGISTER_MONGO_URL); give the deployment's own, the defaults are the dev servers'. The embedded start builds its read models itself.`;
+
 function fail(message: string): never {
-  throw new Error(`${message}\nusage: rebuild --service <name> [--projection all|<name>] [--mode live|shadow-diff] [--pg <url>] [--mongo <url>] [--db <name>] [--require <module>]... [--ignore-pos] [--keep-shadow]`);
+  throw new Error(`${message}\n${REBUILD_USAGE}`);
 }
 
 /** Loads the modules that register the service's projections. */
@@ -135,7 +139,9 @@ function progressBar(head: number) {
   };
 }
 
-if (require.main === module) {
+if (require.main === module && ['--help', '-h'].includes(process.argv[2] ?? '')) {
+  console.log(REBUILD_USAGE);
+} else if (require.main === module) {
   runRebuildCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {
