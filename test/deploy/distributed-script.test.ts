@@ -40,7 +40,8 @@ describe('deploy/dev/distributed.sh: the distributed register on this machine wi
     const base = `http://127.0.0.1:${env.REGISTER_DIST_PORT}/api/v1`;
     const send = async (method: string, path: string, body?: unknown) => {
       const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: r.status, body: await r.json() };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answers' shapes are checked by the expectations
+      return { status: r.status, body: (await r.json()) as Record<string, any> };
     };
     for (const unit of [{ id: 'tw', kind: 'central', name: 'Trung ương Đoàn' }, { id: 'na', kind: 'province', parentId: 'tw', name: 'Tỉnh đoàn Nghệ An' }, { id: 'tp', kind: 'grassroots', parentId: 'na', name: 'Đoàn xã Tiền Phong' }]) {
       expect((await send('POST', '/units', { ...unit, reason: 'khởi tạo' })).status).toBe(201);

@@ -1,5 +1,6 @@
 import { Gateway, startGateway, why } from '../gateway/gateway-app';
 import { SummaryRollupRefresher } from '../../services/gateway/src/reports/summary/summary-rollup.refresher';
+import { SummaryReadModel } from '../../services/gateway/src/reports/summary/summary.read-model';
 import { buildQuyChau2020, expectedSummary2020, Membership, reorganise2025, Setup } from './quy-chau-summary-scenario';
 import { expectEveryRollupLive, positionsOf, untilRefreshed } from './rollup-checks';
 
@@ -58,6 +59,25 @@ describe('summary rollups (embedded, memory store): Quỳ Châu', () => {
     }
   });
 
+  it('rollups left behind (their refresher stopped, as when a service it waits for is away): past REPORT_ROLLUPS_STALE_MS the summary is computed live', async () => {
+    const refresher = gw.app.get(SummaryRollupRefresher);
+    await refresher.stop();
+    try {
+      const year = Number(today.slice(0, 4));
+      const reads = gw.app.get(SummaryReadModel);
+      const before = { body: await reads.live('qc-x3', year, `${year}-12-31`, { personnel: await gw.personnelStore.headPosition() }) };
+      const admitted = await admin.post('/members', { id: 'qc-stale', branchId: 'qc-x3-b1', fullName: 'Lò Văn Chậm', dateOfBirth: '2004-06-19', gender: 'male', admittedOn: today, ...why('kết nạp đoàn viên', today) });
+      expect(admitted.status).toBe(201);
+      await reads.live('qc-x3', year, `${year}-12-31`, { personnel: admitted.body.position }); // the reporting projection has the admission
+      process.env.REPORT_ROLLUPS_STALE_MS = '0';
+      const after = await admin.get(`/reports/units/qc-x3/summary?year=${year}`);
+      expect([after.body.members.total, after.body.positions.personnel >= admitted.body.position]).toEqual([before.body.members.total + 1, true]);
+    } finally {
+      delete process.env.REPORT_ROLLUPS_STALE_MS;
+      refresher.start();
+    }
+  });
+
   describe('after the 2025 reform (district abolished, communes under the province, two communes merged)', () => {
     beforeAll(async () => {
       await reorganise2025(admin);
@@ -70,8 +90,8 @@ describe('summary rollups (embedded, memory store): Quỳ Châu', () => {
       expect(compared).toBeGreaterThan(0);
       const refresher = gw.app.get(SummaryRollupRefresher);
       const year = Number(today.slice(0, 4));
-      // the late admission and the moved communes, from the rollups; the district has no 2025 any more
-      expect((await admin.get(`/reports/units/na/summary?year=${year}`)).body.members.total).toBe(SIZE.members + 1);
+      // the two late admissions and the moved communes, from the rollups; the district has no 2025 any more
+      expect((await admin.get(`/reports/units/na/summary?year=${year}`)).body.members.total).toBe(SIZE.members + 2);
       expect((await refresher.rollups.read('na', 2025, '2025-12-31'))?.branches.total).toBe(84);
       expect(await refresher.rollups.read('qc', 2025, '2025-12-31')).toBeUndefined();
       expect((await admin.get('/reports/units/qc/summary?year=2025')).status).toBe(404);

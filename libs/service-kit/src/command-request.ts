@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsRegisterId } from './fields';
 import { describeRule } from './openapi-constraints';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateNested, ValidationArguments, ValidationOptions } from 'class-validator';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -33,7 +33,7 @@ export function IsCalendarDate(options?: ValidationOptions) {
       name: 'isCalendarDate',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a real date written YYYY-MM-DD`, ...options },
+      options: { message: (a: ValidationArguments) => (a.value === undefined || a.value === '' ? `${propertyName} is required: a date written YYYY-MM-DD` : `${propertyName} must be a real date written YYYY-MM-DD`), ...options },
       validator: { validate: isCalendarDate },
     });
 }

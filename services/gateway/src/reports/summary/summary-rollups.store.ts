@@ -129,6 +129,19 @@ export class SummaryRollups {
   }
 
   /**
+   * True when the rollups have fallen behind: a reporting projection moved past the last complete
+   * refresh noted, and that refresh is older than `staleMs`. The refresher stops when a service it
+   * must wait for does not answer (distributed: its log is read over HTTP); the rollups would then
+   * hold the moment that service went away, for every service, as long as it stays away.
+   */
+  behind(current: Record<string, number>, now: number, staleMs: number): boolean {
+    const seen = this.seen;
+    if (!seen || seen.version !== ROLLUP_VERSION) return false;
+    const moved = Object.entries(current).some(([s, p]) => p > (seen.positions[s] ?? 0));
+    return moved && now - Date.parse(seen.at) > staleMs;
+  }
+
+  /**
    * The stored summary of a unit for a year on `day`, or undefined. Its positions: each service's
    * the greater of its own (the refresh that wrote it) and those of a complete refresh noted before
    * this read began (`seen`), which found every document there current (it wrote, kept or deleted

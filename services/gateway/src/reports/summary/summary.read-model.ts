@@ -8,6 +8,12 @@ import { BranchReportDoc, subtreeOn, summarise, UnitSummary } from './summary';
 import { SummaryRollupRefresher } from './summary-rollup.refresher';
 import { CourseFactsDoc } from './training-facts.projection';
 
+/** How old the last refresh may be, once the reporting projections moved past it, before a summary is computed live instead (REPORT_ROLLUPS_STALE_MS; 30 s). */
+export function rollupsStaleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.REPORT_ROLLUPS_STALE_MS);
+  return Number.isFinite(ms) && ms >= 0 && env.REPORT_ROLLUPS_STALE_MS !== '' && env.REPORT_ROLLUPS_STALE_MS !== undefined ? ms : 30_000;
+}
+
 /** The read store's documents as the projection wrote them. */
 const as = <T>(docs: Doc[]) => docs as unknown as T[];
 
@@ -46,7 +52,8 @@ export class SummaryReadModel {
   async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, asOf?: string): Promise<SummaryAnswer> {
     if (!asOf && this.refresher) {
       const stored = await this.refresher.rollups.read(unitId, year, day);
-      if (stored && Object.entries(minPositions).every(([s, p]) => (stored.positions[s] ?? 0) >= p)) return stored;
+      const behind = this.refresher.rollups.behind(this.reporting.positions(), Date.now(), rollupsStaleMs());
+      if (stored && !behind && Object.entries(minPositions).every(([s, p]) => (stored.positions[s] ?? 0) >= p)) return stored;
     }
     return this.live(unitId, year, day, minPositions, asOf);
   }
