@@ -12,8 +12,9 @@ export const ROLLUPS = 'report.summary-rollups';
  * 2: `ratings` became the contract's flat `{ grade: n }`, the per-scale detail moved to `ratingsByScale`.
  * 3: the year's counts and training include branches and units closed in the year before the day.
  * 4: admissions and Party counts up to the day; ratings of both periods of a year, each by its day.
+ * 5: the year's courses begun by the day (training-facts @4 knows their first day).
  */
-export const ROLLUP_VERSION = 4;
+export const ROLLUP_VERSION = 5;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
 export const REFRESHED = 'refreshed';
 

@@ -71,6 +71,13 @@ describe('the unit summary (pure)', () => {
     expect(summarise(closedMidYear, 'd', 2021, '2021-12-31')!.training.secretaries).toBe(1);
   });
 
+  it('counts the courses of the year begun by the day: as of June, not the course of October', () => {
+    const withDays = facts();
+    withDays.courses = [{ ...withDays.courses[0], startsOn: '2020-10-01' }, withDays.courses[1]];
+    expect(summarise(withDays, 'd', 2020, '2020-06-30')!.training).toMatchObject({ courses: 0, participants: 0 });
+    expect(summarise(withDays, 'd', 2020, '2020-10-01')!.training).toMatchObject({ courses: 1, participants: 2 });
+  });
+
   it("counts the year's admissions, ratings and courses of branches and units closed before the day (a commune merged on 31 December), not their day figures", () => {
     const closing = facts();
     closing.branches[2] = { ...closing.branches[2], membership: { members: { '2018-03-26': 5, '2020-05-31': -5 }, admissions: { '2020-02-01': 3 } }, evaluation: { decisions: { 2020: { branch: { 'branch-classic': { good: { '2020-05-20': 1 } } } } } } };

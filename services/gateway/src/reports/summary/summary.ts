@@ -208,7 +208,8 @@ function countYear(s: UnitSummary, b: BranchReportDoc, by: CountsBy) {
  * records a participant on their branch of the day of enrolment.
  */
 function training(facts: SummaryFacts, counted: BranchReportDoc[], closed: { branches: BranchReportDoc[] }, organisers: Set<string>, year: number, day: string): UnitSummary['training'] {
-  const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && organisers.has(c.organiserUnitId));
+  // the year's courses begun by the day (a summary as of June does not count a course of October)
+  const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && organisers.has(c.organiserUnitId) && (c.startsOn === undefined || c.startsOn <= day));
   const until = trainingDayOf(year, day);
   // The branches closed in the year by then, counted where they stood on their last day open (as compliance counts them).
   const closedResidential = closed.branches.filter((b) => closedInYear(b.structure?.endedOn, year, until) && valueOn(b.structure?.residential, dayBefore(b.structure!.endedOn!)));

@@ -11,6 +11,8 @@ export interface CourseFactsDoc {
   organiserUnitId: string;
   /** The calendar year of the course's last day (as training counts it). */
   year: number;
+  /** Its first day: a summary as of an earlier day does not count it (@4). */
+  startsOn?: string;
   cancelled: boolean;
   participantIds: string[];
   secretaryIds: string[];
@@ -75,11 +77,11 @@ async function completionsByBranch(reader: ProjectionReader<C>, c: CourseFactsDo
 export const trainingFacts = defineProjection<CourseEvent, C>({
   name: 'report-training',
   // 3: completions (trained means completed, not enrolled)
-  version: 3,
+  version: 4,
   collections: { courses: { indexes: [{ key: { organiserUnitId: 1 } }] }, branches: {} },
   handlers: {
     CourseScheduled: (e: E<'CourseScheduled'>) =>
-      op.replace<C>('courses', e.data.courseId, { organiserUnitId: e.data.organiserUnitId, year: Number(e.data.endsOn.slice(0, 4)), cancelled: false, participantIds: [], secretaryIds: [] }),
+      op.replace<C>('courses', e.data.courseId, { organiserUnitId: e.data.organiserUnitId, year: Number(e.data.endsOn.slice(0, 4)), startsOn: e.data.startsOn, cancelled: false, participantIds: [], secretaryIds: [] }),
     ParticipantsEnrolled: async (e: E<'ParticipantsEnrolled'>, reader) => {
       const c = await course(reader, e.data.courseId);
       if (!c) return [];
