@@ -6,13 +6,13 @@ import { startMetricsServer } from './metrics';
 describe('httpLimitsFromEnv', () => {
   it('has ~30 s request and idle timeouts, a shorter header timeout and a connection cap by default', () => {
     expect(httpLimitsFromEnv({})).toEqual(DEFAULT_HTTP_LIMITS);
-    expect(DEFAULT_HTTP_LIMITS).toMatchObject({ requestTimeoutMs: 30_000, idleTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 1_000, closeGraceMs: 10_000 });
+    expect(DEFAULT_HTTP_LIMITS).toMatchObject({ requestTimeoutMs: 30_000, idleTimeoutMs: 35_000, headersTimeoutMs: 10_000, maxConnections: 1_000, closeGraceMs: 10_000 });
     expect(checkingIntervalOf(DEFAULT_HTTP_LIMITS)).toBe(1_000);
   });
 
   it('takes each from REGISTER_HTTP_*, then from what the caller gives, and refuses nonsense', () => {
     const env = { REGISTER_HTTP_HEADERS_TIMEOUT_MS: '500', REGISTER_HTTP_REQUEST_TIMEOUT_MS: '1000', REGISTER_HTTP_MAX_CONNECTIONS: '80' };
-    expect(httpLimitsFromEnv(env)).toMatchObject({ headersTimeoutMs: 500, requestTimeoutMs: 1_000, maxConnections: 80, idleTimeoutMs: 30_000 });
+    expect(httpLimitsFromEnv(env)).toMatchObject({ headersTimeoutMs: 500, requestTimeoutMs: 1_000, maxConnections: 80, idleTimeoutMs: 35_000 });
     expect(httpLimitsFromEnv(env, { maxConnections: 5 }).maxConnections).toBe(5);
     expect(checkingIntervalOf(httpLimitsFromEnv(env))).toBe(50);
     // Node refuses a header timeout beyond the request's
@@ -24,7 +24,7 @@ describe('httpLimitsFromEnv', () => {
     const limits = httpLimitsFromEnv({ REGISTER_HTTP_MAX_CONNECTIONS: '7' });
     const server = createServer(serverOptionsOf(limits));
     applyHttpLimits(server, limits);
-    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout, server.maxConnections, server.timeout]).toEqual([10_000, 30_000, 72_000, 7, 30_000]);
+    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout, server.maxConnections, server.timeout]).toEqual([10_000, 30_000, 72_000, 7, 35_000]);
   });
 });
 

@@ -24,7 +24,9 @@ export interface HttpLimits {
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  idleTimeoutMs: 30_000,
+  // Longer than the request's: a body that stops arriving is answered 408 by the request timeout,
+  // rather than its connection closed in silence at the same moment.
+  idleTimeoutMs: 35_000,
   // Fastify's default: longer than the idle timeouts of the usual load balancers in front
   // (60 s), so that one never sends a request on a connection we are closing.
   keepAliveTimeoutMs: 72_000,
