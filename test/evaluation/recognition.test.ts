@@ -77,6 +77,8 @@ describe('commendations and support visits (embedded, through the gateway)', () 
 
   it('refuses a subject that did not exist that year, an issuer the subject is not under, an unknown occasion and an empty title (400); out of scope 403; nothing appended', async () => {
     expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ year: 2020 })))).body.rule).toBe('subject-did-not-exist');
+    const nextYear = Number(new Date().toISOString().slice(0, 4)) + 1;
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ year: nextYear, awardRef: undefined, occasion: 'founding-day' })))).body.rule).toBe('year-not-come');
     expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ issuedByUnitId: 'xa-9' })))).body.rule).toBe('issuer-not-above');
     expect([...new Set((await refusedUnchanged(gw, 400, () => admin.post('/commendations', commend({ occasion: 'birthday', title: '' })))).body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['occasion', 'title']);
     const commune9 = gw.api(await gw.bearer({ sub: 'xa9', roles: ['unit-officer'], scopeUnitId: 'xa-9' }));

@@ -21,6 +21,11 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     expect(c.status).toBe(201);
     expect((await t.admin.post(`/competitions/${c.body.id}/entries`, { memberIds: ['c-1', 'c-2'], ...why() })).status).toBe(201);
     expect((await t.refusedUnchanged(409, () => t.admin.post(`/competitions/${c.body.id}/entries`, { memberIds: ['c-2'], ...why() }))).body.rule).toBe('already-entered');
+    // Admitted after the day it was held (and, as a mentor, after the assignment's first day): no part in either.
+    expect((await t.admin.post('/members', { id: 'c-late', branchId: 'b-1', fullName: 'Lò Văn Sau', dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-06-01', reason: 'kết nạp' })).status).toBe(201);
+    await t.sync();
+    expect((await t.refusedUnchanged(422, () => t.admin.post(`/competitions/${c.body.id}/entries`, { memberIds: ['c-late'], ...why() }))).body.rule).toBe('admitted-after-competition');
+    expect((await t.refusedUnchanged(422, () => t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'c-late', startsOn: '2025-05-01', ...why() }))).body.rule).toBe('admitted-after-start');
     expect((await t.refusedUnchanged(422, () => t.admin.post(`/competitions/${c.body.id}/results`, { awards: [{ memberId: 'c-3', award: 'Giải nhất' }], ...why() }))).body.rule).toBe('not-an-entrant');
     const results = await t.admin.post(`/competitions/${c.body.id}/results`, { awards: [{ memberId: 'c-1', award: 'Giải nhất' }, { memberId: 'c-2', award: 'Giải khuyến khích' }], ...why() });
     expect(results.status).toBe(201);
@@ -86,7 +91,7 @@ describe('training competitions and mentors through the gateway (embedded)', () 
   });
 
   it("reads an assignment whose endsOn has passed as ended today, though no ending was recorded, and active on a day it ran; refuses the mentor twice for days already covered (409)", async () => {
-    const a = await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-01-01', endsOn: '2025-06-30', ...why() });
+    const a = await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-02-01', endsOn: '2025-06-30', ...why() });
     expect(a.status).toBe(201);
     const statusOf = async (query: string) => (await t.admin.get(`/branches/b-2/mentors?minPosition=${a.body.position}${query}`)).body.items.find((m: { assignmentId: string }) => m.assignmentId === a.body.id)?.status;
     expect({ before: await statusOf('&asOf=2024-12-31'), then: await statusOf('&asOf=2025-03-01'), after: await statusOf('&asOf=2025-06-30'), today: await statusOf(''), todayAsOf: await statusOf(`&asOf=${new Date().toISOString().slice(0, 10)}`) }).toEqual({

@@ -8,7 +8,7 @@ const rule = (name: string) => (e: RuleViolation | ConflictError) => e.rule === 
 describe('commendations', () => {
   const spec = deciderSpecification(commendationDecider);
   const issue = (over: Partial<IssueCommendation> = {}): IssueCommendation => ({
-    type: 'IssueCommendation', commendationId: 'k1', subjectType: 'officer', subjectId: 'm1', year: 2024, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'hoi-thi-7:m1', award: { memberId: 'm1', award: 'Giải nhất' }, subject: { existed: true, placement }, ...over,
+    type: 'IssueCommendation', commendationId: 'k1', subjectType: 'officer', subjectId: 'm1', year: 2024, occasion: 'competition', title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'hoi-thi-7:m1', award: { memberId: 'm1', award: 'Giải nhất' }, subject: { existed: true, placement }, today: '2025-01-15', ...over,
   });
   const issued = { type: 'CommendationIssued' as const, data: { commendationId: 'k1', subjectType: 'officer' as const, subjectId: 'm1', year: 2024, occasion: 'competition' as const, title: 'Bí thư chi đoàn giỏi', issuedByUnitId: 'qc', awardRef: 'hoi-thi-7:m1', award: 'Giải nhất', placement } };
   const uncited = { awardRef: null, award: null };
@@ -17,6 +17,10 @@ describe('commendations', () => {
   it('a member, citing their award', () => spec.given([]).when(issue({ subjectType: 'member' })).then([{ ...issued, data: { ...issued.data, subjectType: 'member' } }]));
   it('without an award, on any occasion', () =>
     spec.given([]).when(issue({ occasion: 'founding-day', ...uncited })).then([{ ...issued, data: { ...issued.data, occasion: 'founding-day', awardRef: null, award: null } }]));
+  it('not for a year that has not begun (year-not-come), as ratings', () => {
+    spec.given([]).when(issue({ year: 2026, ...uncited, occasion: 'founding-day' })).thenThrows(RuleViolation, rule('year-not-come'));
+    spec.given([]).when(issue({ year: 2025, ...uncited, occasion: 'founding-day' })).then([{ ...issued, data: { ...issued.data, year: 2025, occasion: 'founding-day', awardRef: null, award: null } }]);
+  });
   it('not citing an award evaluation has not heard of from training (unknown-award)', () => spec.given([]).when(issue({ award: null })).thenThrows(RuleViolation, rule('unknown-award')));
   it("not citing another member's award (award-of-another-member)", () => spec.given([]).when(issue({ subjectId: 'm2' })).thenThrows(RuleViolation, rule('award-of-another-member')));
   it('not citing an award for a branch (award-of-another-member: awards go to members)', () =>

@@ -21,11 +21,14 @@ export type IssueCommendation = {
   awardRef: string | null;
   award: AwardFacts | null;
   subject: SubjectFacts;
+  /** The day the command is decided: a year is commended once it has begun, as it is rated. */
+  today: string;
 };
 
 export const commendationDecider = deciderOf(commendationAggregate, decideCommendation);
 
 export function decideCommendation(c: IssueCommendation, s: Recorded): CommendationIssued[] {
+  if (c.year > Number(c.today.slice(0, 4))) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is commended once it has begun`, { year: c.year });
   if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
   if (!c.subject.placement.unitIds.includes(c.issuedByUnitId)) {
     throw new RuleViolation('issuer-not-above', `unit ${c.issuedByUnitId} is not above ${c.subjectType} ${c.subjectId}: a commendation is issued by a unit the subject belongs to`);

@@ -1,7 +1,7 @@
 import { ConflictError, deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { Award, CompetitionEvent } from '@register/contracts';
 import { Competition, competitionAggregate } from '../domain/competition';
-import { checkMembers, MemberFact } from '../domain/rules';
+import { checkAdmittedBy, checkMembers, MemberFact } from '../domain/rules';
 
 export type AnnounceCompetition = { type: 'AnnounceCompetition'; competitionId: string; organiserUnitId: string; organiserKnown: boolean; title: string; heldOn: string };
 /** `on`: the effective date the caller gave (absent: the entry is recorded without one, late or not). */
@@ -25,6 +25,7 @@ export function decideEntry(c: EnterCompetition, s: Competition): CompetitionEve
   const twice = c.memberIds.filter((id) => s.entrants.includes(id));
   if (twice.length > 0) throw new ConflictError('already-entered', `already entered in competition ${c.competitionId}: ${twice.join(', ')}`, { memberIds: twice });
   checkMembers(c.memberIds, c.members);
+  checkAdmittedBy(c.members, s.heldOn, 'admitted-after-competition', `competition ${c.competitionId} was held`);
   if (c.on !== undefined && c.on > s.heldOn) throw new RuleViolation('entry-after-competition', `competition ${c.competitionId} was held on ${s.heldOn}: nobody enters it on ${c.on}`, { heldOn: s.heldOn });
   return [{ type: 'CompetitionEntered', data: { competitionId: c.competitionId, memberIds: c.memberIds } }];
 }

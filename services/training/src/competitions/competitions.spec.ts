@@ -42,5 +42,11 @@ describe('competitions', () => {
     spec.given([announced]).when({ ...enter(['m1']), on: '2025-03-20' }).then([{ type: 'CompetitionEntered', data: { competitionId: 'k1', memberIds: ['m1'] } }]);
     spec.given([announced, entered]).when({ ...award([{ memberId: 'm1', award: 'Giải nhất' }], '2025-04-01'), on: '2025-03-19' }).thenThrows(RuleViolation, rule('results-before-competition'));
   });
+  it('refuses an entrant admitted only after the day it was held (422 admitted-after-competition)', () => {
+    const heldOn = (announced.data as { heldOn: string }).heldOn;
+    const admitted = (on: string) => ({ ...member('m5'), admittedOn: on });
+    spec.given([announced]).when(enter(['m5'], [admitted('2099-01-01')])).thenThrows(RuleViolation, rule('admitted-after-competition'));
+    spec.given([announced]).when(enter(['m5'], [admitted(heldOn)])).then([{ type: 'CompetitionEntered', data: { competitionId: 'k1', memberIds: ['m5'] } }]);
+  });
   it('answers 404 for a competition that does not exist', () => spec.given([]).when(enter(['m1'])).thenThrows(NotFoundError));
 });

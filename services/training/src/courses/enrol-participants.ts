@@ -18,7 +18,7 @@ export function decideEnrolment(c: EnrolParticipants, s: Course): CourseEvent[] 
   const twice = c.memberIds.filter((id) => isEnrolled(s, id));
   if (twice.length > 0) throw new ConflictError('already-enrolled', `already enrolled in course ${c.courseId}: ${twice.join(', ')}`, { memberIds: twice });
   checkMembers(c.memberIds, c.members);
-  checkAdmittedBy(c.memberIds, c.members, s.endsOn, `course ${c.courseId}`);
+  checkAdmittedBy(c.members, s.endsOn, 'admitted-after-course', `course ${c.courseId} ended`);
   const participants = c.members.map((m) => ({ memberId: m!.memberId, branchId: m!.branchId, post: m!.post }));
   return [{ type: 'ParticipantsEnrolled', data: { courseId: c.courseId, participants } }];
 }

@@ -25,11 +25,11 @@ export interface MemberFact {
   admittedOn?: string;
 }
 
-/** Members admitted only after `day` (a course's last day): they took no part in it. */
-export function checkAdmittedBy(memberIds: string[], facts: Array<MemberFact | undefined>, day: string, what: string): void {
+/** Members admitted only after `day` (a course's last day, a competition's, an assignment's first): they had no part in it then. */
+export function checkAdmittedBy(facts: Array<MemberFact | undefined>, day: string, rule: string, what: string): void {
   const later = facts.filter((m): m is MemberFact => m?.admittedOn !== undefined && m.admittedOn > day);
   if (later.length > 0) {
-    throw new RuleViolation('admitted-after-course', `admitted to the union only after ${what} ended on ${day}: ${later.map((m) => `${m.memberId} (${m.admittedOn})`).join(', ')}`, { memberIds: later.map((m) => m.memberId) });
+    throw new RuleViolation(rule, `admitted to the union only after ${what} (${day}): ${later.map((m) => `${m.memberId} (${m.admittedOn})`).join(', ')}`, { memberIds: later.map((m) => m.memberId) });
   }
 }
 

@@ -1,7 +1,7 @@
 import { ConflictError, deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { AssignmentEndCause, MentorAssignmentEvent } from '@register/contracts';
 import { MentorAssignment, mentorAssignmentAggregate, overlap, Period } from '../domain/mentor-assignment';
-import { checkMembers, MemberFact } from '../domain/rules';
+import { checkAdmittedBy, checkMembers, MemberFact } from '../domain/rules';
 
 /** A member (a commune committee member) assigned to guide a branch; several mentors may guide one branch. */
 export type AssignMentor = {
@@ -27,6 +27,7 @@ export function decideAssignment(c: AssignMentor, s: MentorAssignment): MentorAs
   if (c.branchStatus === 'unknown') throw new RuleViolation('branch-unknown', `branch ${c.branchId} is not known to the register`);
   if (c.branchStatus === 'closed') throw new RuleViolation('branch-closed', `branch ${c.branchId} is closed`);
   checkMembers([c.mentorMemberId], [c.mentor]);
+  checkAdmittedBy([c.mentor], c.startsOn, 'admitted-after-start', 'the assignment starts');
   // A mentor guides the branch where it lives, as personnel makes no absent member an officer.
   if (c.mentor?.away) throw new RuleViolation('member-away', `member ${c.mentorMemberId} is away for work or study: an absent member does not guide a branch`, { memberId: c.mentorMemberId });
   if (c.endsOn !== null && c.endsOn < c.startsOn) throw new RuleViolation('ends-before-start', `an assignment cannot end (${c.endsOn}) before it starts (${c.startsOn})`);

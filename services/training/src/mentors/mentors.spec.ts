@@ -20,6 +20,10 @@ describe('mentor assignments', () => {
     spec.given([]).when(assign({ branchStatus: 'unknown' })).thenThrows(RuleViolation, rule('branch-unknown'));
     spec.given([]).when(assign({ endsOn: '2025-06-30' })).thenThrows(RuleViolation, rule('ends-before-start'));
   });
+  it('refuses a mentor admitted only after the assignment starts (422 admitted-after-start)', () => {
+    spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: true, away: false, admittedOn: '2025-07-02' } })).thenThrows(RuleViolation, rule('admitted-after-start'));
+    spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: true, away: false, admittedOn: '2025-07-01' } })).then([assigned]);
+  });
   it('refuses a mentor away for work or study (422 member-away)', () =>
     spec.given([]).when(assign({ mentor: { memberId: 'm1', branchId: 'b7', active: true, away: true } })).thenThrows(RuleViolation, rule('member-away')));
   it('refuses the same mentor for the same branch in an overlapping period (409 already-assigned), not in one after it', () => {
