@@ -29,6 +29,15 @@ describe('training courses through the gateway (embedded)', () => {
     expect(read.body).toMatchObject({ id: course, organiserUnitId: 'qp', kind: 'skills', startsOn: '2025-04-10', endsOn: '2025-04-12', year: 2025, partner: 'Trung tâm chính trị huyện Quế Phong', status: 'open', participants: [] });
   });
 
+  it('refuses a course of a unit dissolved by its first day (422 organiser-closed)', async () => {
+    expect((await t.admin.post('/units', { id: 'xa-closed', kind: 'grassroots', parentId: 'qp', name: 'Đoàn xã Giải Thể', ...why('thành lập', '2024-01-01') })).status).toBe(201);
+    expect((await t.admin.post('/units/xa-closed/dissolution', why('giải thể', '2025-06-01'))).status).toBe(201);
+    await t.sync();
+    const course = (startsOn: string) => ({ organiserUnitId: 'xa-closed', title: 'Lớp của xã đã giải thể', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn, endsOn: startsOn, ...why() });
+    expect((await t.refusedUnchanged(422, () => t.admin.post('/training-courses', course('2025-07-01')))).body.rule).toBe('organiser-closed');
+    expect((await t.admin.post('/training-courses', course('2024-05-01'))).status).toBe(201);
+  });
+
   it('refuses a course that ends before it starts (422) and a body without its fields (400 naming each), appending nothing', async () => {
     const bad = await t.refusedUnchanged(422, () => t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp', kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn: '2025-04-10', endsOn: '2025-04-09', ...why() }));
     expect(bad.body.rule).toBe('ends-before-start');

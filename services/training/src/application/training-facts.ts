@@ -29,6 +29,8 @@ interface TrainingFactsState {
   spells: PostSpell[];
   members: Map<string, MemberRow>;
   openPosts: Map<string, number[]>;
+  /** Absent in a snapshot of before 6 December 2026: the units closed since are known from then on. */
+  unitsClosed?: Map<string, string>;
 }
 
 /**
@@ -51,6 +53,8 @@ export class TrainingFacts implements SnapshotPart {
   private openPosts = new Map<string, PostSpell[]>();
   /** The units placed so far: whether a unit is known costs the same however large the tree. */
   private units = new Set<string>();
+  /** Units dissolved or merged away, with the day. */
+  private unitsClosed = new Map<string, string>();
 
   apply(event: FactEvent): void {
     const on = event.metadata?.effectiveDate ?? null;
@@ -80,6 +84,12 @@ export class TrainingFacts implements SnapshotPart {
         return this.close(e.data.sourceBranchIds.filter((id) => id !== e.data.intoBranchId), on, at);
       case 'BranchSplit':
         return this.close([e.data.sourceBranchId], on, at);
+      case 'UnitDissolved':
+        if (on) this.unitsClosed.set(e.data.unitId, on);
+        return undefined;
+      case 'UnitsMerged':
+        for (const id of e.data.sourceUnitIds) if (id !== e.data.intoUnitId && on) this.unitsClosed.set(id, on);
+        return undefined;
       default:
         return undefined;
     }
@@ -121,6 +131,7 @@ export class TrainingFacts implements SnapshotPart {
       spells: this.spells.map((spell) => ({ ...spell })),
       members: new Map(this.members),
       openPosts: new Map([...this.openPosts].map(([memberId, open]) => [memberId, open.map((spell) => indexOf.get(spell)!)])),
+      unitsClosed: new Map(this.unitsClosed),
     };
   }
 
@@ -132,6 +143,7 @@ export class TrainingFacts implements SnapshotPart {
     this.members = new Map(s.members);
     this.openPosts = new Map([...s.openPosts].map(([memberId, open]) => [memberId, open.map((i) => this.spells[i])]));
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
+    this.unitsClosed = new Map(s.unitsClosed ?? []);
   }
 
   private close(branchIds: string[], on: string | null, at: number | null) {
@@ -150,6 +162,11 @@ export class TrainingFacts implements SnapshotPart {
 
   knowsUnit(unitId: string): boolean {
     return this.units.has(unitId);
+  }
+
+  /** The day a unit was dissolved or merged into another, or null while open (or not known). */
+  unitClosedOn(unitId: string): string | null {
+    return this.unitsClosed.get(unitId) ?? null;
   }
 
   branchStatus(branchId: string): 'active' | 'closed' | 'unknown' {

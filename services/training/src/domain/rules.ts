@@ -39,3 +39,10 @@ export function checkMembers(memberIds: string[], facts: Array<MemberFact | unde
   if (missing.length > 0) throw new RuleViolation('not-an-active-member', `not active members of the register: ${missing.join(', ')}`, { memberIds: missing });
   return facts as MemberFact[];
 }
+
+/** A unit dissolved or merged away organises nothing from that day on: its successor does. */
+export function checkOrganiserOpen(unitId: string, closedOn: string | null | undefined, day: string, what: string): void {
+  if (closedOn && day >= closedOn) {
+    throw new RuleViolation('organiser-closed', `unit ${unitId} was dissolved or merged into another on ${closedOn}: it organises no ${what} on ${day} (its successor does)`, { closedOn });
+  }
+}
