@@ -144,4 +144,17 @@ describe('training courses through the gateway (embedded)', () => {
     await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${r.body.id}/cancellation`, { reason: 'lần nữa' }));
     await t.refusedUnchanged(400, () => t.admin.post(`/training-courses/${r.body.id}/cancellation`, {}));
   });
+
+  it('a course entered late records the post each held on the enrolment\'s day, not today\'s', async () => {
+    await admit(t.admin, 'b-2', ['m-was']);
+    await appoint(t.admin, 'b-2', 'm-was', 'secretary', '2025-02-01');
+    expect((await t.admin.post('/branches/b-2/officer-departures', { memberId: 'm-was', endsOn: '2025-03-01', cause: 'resigned', ...why('thôi giữ chức') })).status).toBe(201);
+    await t.sync();
+    const late = await t.admin.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Lớp ghi lùi ngày', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2025-02-10', endsOn: '2025-02-11', ...why() });
+    expect(late.status).toBe(201);
+    const r = await t.admin.post(`/training-courses/${late.body.id}/enrolments`, { memberIds: ['m-was', 'm-x'], ...why('đăng ký', '2025-02-05') });
+    expect(r.status).toBe(201);
+    const read = await t.admin.get(`/training-courses/${late.body.id}?minPosition=${r.body.position}`);
+    expect(read.body.participants.map((p: { memberId: string; post: string; branchId: string }) => [p.memberId, p.post, p.branchId])).toEqual([['m-was', 'secretary', 'b-2'], ['m-x', 'none', 'b-1']]);
+  });
 });

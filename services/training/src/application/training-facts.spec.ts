@@ -56,6 +56,21 @@ describe("training's facts: officers' posts", () => {
     expect(facts.member('m-1')?.post).toBe('none');
   });
 
+  it('an enrolment dated on a past day sees the post held that day, in its branch; without a day, the post held now', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'm4', branchId: 'b1' }));
+    facts.apply(event('OfficerAppointed', { memberId: 'm4', branchId: 'b1', role: 'secretary', startsOn: '2024-08-01' }));
+    facts.apply(event('OfficerDeparted', { memberId: 'm4', branchId: 'b1', role: 'secretary', endsOn: '2025-07-01' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm4', fromBranchId: 'b1', toBranchId: 'b12' }));
+    facts.apply(event('OfficerAppointed', { memberId: 'm4', branchId: 'b12', role: 'deputy-secretary', startsOn: '2025-07-01' }));
+    const seen = (on?: string) => { const m = facts.member('m4', on)!; return [m.post, m.branchId]; };
+    expect([seen('2024-10-01'), seen('2025-07-01'), seen('2024-01-01'), seen()]).toEqual([['secretary', 'b1'], ['deputy-secretary', 'b12'], ['none', 'b12'], ['deputy-secretary', 'b12']]);
+    // The same after a snapshot's restore.
+    const restored = new TrainingFacts();
+    restored.restoreState(v8.deserialize(v8.serialize(facts.snapshotState())));
+    expect(restored.member('m4', '2024-10-01')).toMatchObject({ post: 'secretary', branchId: 'b1' });
+  });
+
   it('costs the same per officer event with 100 or 10,000 past spells: no past spell is read (a scan of every spell ever read them all)', () => {
     // Counted, not timed (speed is measured by benchmarks): the spells read do not grow with history.
     const small = spellsReadByOfficerEvents(100);

@@ -55,6 +55,8 @@ export class TrainingFacts implements SnapshotPart {
   private units = new Set<string>();
   /** Units dissolved or merged away, with the day. */
   private unitsClosed = new Map<string, string>();
+  /** Each officer's spells (the same objects as `spells`), for the post held on a past day. */
+  private spellsOf = new Map<string, PostSpell[]>();
 
   apply(event: FactEvent): void {
     const on = event.metadata?.effectiveDate ?? null;
@@ -108,6 +110,7 @@ export class TrainingFacts implements SnapshotPart {
       case 'OfficerAppointed': {
         const spell: PostSpell = { branchId: e.data.branchId, memberId: e.data.memberId, role: e.data.role, startsOn: e.data.startsOn, at, endsOn: null, endedAt: null };
         this.openPosts.set(spell.memberId, [...(this.openPosts.get(spell.memberId) ?? []), spell]);
+        this.spellsOf.set(spell.memberId, [...(this.spellsOf.get(spell.memberId) ?? []), spell]);
         return this.spells.push(spell);
       }
       case 'OfficerDeparted': {
@@ -144,6 +147,8 @@ export class TrainingFacts implements SnapshotPart {
     this.openPosts = new Map([...s.openPosts].map(([memberId, open]) => [memberId, open.map((i) => this.spells[i])]));
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
     this.unitsClosed = new Map(s.unitsClosed ?? []);
+    this.spellsOf = new Map();
+    for (const spell of this.spells) this.spellsOf.set(spell.memberId, [...(this.spellsOf.get(spell.memberId) ?? []), spell]);
   }
 
   private close(branchIds: string[], on: string | null, at: number | null) {
@@ -175,12 +180,19 @@ export class TrainingFacts implements SnapshotPart {
   }
 
   /** A member as enrolment needs them: their branch, whether still in the union, and the post held now. */
-  member(memberId: string): (MemberFact & { post: PostAtEnrolment }) | undefined {
+  /**
+   * A member as enrolment needs them: their branch, whether still in the union, and the post held
+   * now, or on `on` (the enrolment's day, when recorded late): then the post held that day, and its
+   * branch (a member holding none is placed in their branch of today: training keeps no transfers).
+   */
+  member(memberId: string, on?: string): (MemberFact & { post: PostAtEnrolment }) | undefined {
     const m = this.members.get(memberId);
     if (!m) return undefined;
-    const posts = (this.openPosts.get(memberId) ?? []).map((s) => s.role);
+    const held = on === undefined ? (this.openPosts.get(memberId) ?? []) : (this.spellsOf.get(memberId) ?? []).filter((s) => s.startsOn <= on && (s.endsOn === null || s.endsOn > on));
+    const posts = held.map((s) => s.role);
     const post: PostAtEnrolment = posts.includes('secretary') ? 'secretary' : posts.includes('deputy-secretary') ? 'deputy-secretary' : 'none';
-    return { memberId, branchId: m.branchId, active: !GONE.includes(m.status), away: AWAY.includes(m.status), post, ...(m.admittedOn ? { admittedOn: m.admittedOn } : {}) };
+    const branchId = on === undefined ? m.branchId : (held.find((s) => s.role === post)?.branchId ?? m.branchId);
+    return { memberId, branchId, active: !GONE.includes(m.status), away: AWAY.includes(m.status), post, ...(m.admittedOn ? { admittedOn: m.admittedOn } : {}) };
   }
 
   erased(memberId: string): boolean {

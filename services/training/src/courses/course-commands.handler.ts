@@ -45,7 +45,8 @@ export class CourseCommands {
 
   async enrol(courseId: string, memberIds: string[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     await this.inScope(courseId, actor);
-    const command = { type: 'EnrolParticipants' as const, courseId, memberIds, members: memberIds.map((id) => this.facts.member(id)) };
+    // The post each holds on the enrolment's day: a course entered late records the posts of then.
+    const command = { type: 'EnrolParticipants' as const, courseId, memberIds, members: memberIds.map((id) => this.facts.member(id, ctx.effectiveDate)) };
     return this.training.on(enrolmentDecider, courseStream(courseId), courseId, command, ctx);
   }
 
