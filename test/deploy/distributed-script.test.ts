@@ -4,10 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { localSigningSecret, mintToken } from '@register/auth';
-import { freePort } from '../support/free-port';
+import { createServer } from 'node:net';
 import { uniqueName } from '../support/servers';
 
 const run = promisify(execFile);
+
+/**
+ * Five free ports in a row (the gateway's, then the services'), below the range the OS hands out
+ * for port 0 (32768 on): the other suites' servers take theirs there, so none can take one of these
+ * between this check and the script's start.
+ */
+async function fivePortsFree(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    const all = await Promise.all([0, 1, 2, 3, 4].map((k) => free(base + k)));
+    if (all.every(Boolean)) return base;
+  }
+}
 const root = join(__dirname, '..', '..');
 
 /**
@@ -22,8 +40,7 @@ describe('deploy/dev/distributed.sh: the distributed register on this machine wi
   const script = (command: string) => run('bash', [join(root, 'deploy/dev/distributed.sh'), command], { env, cwd: root, timeout: 180_000 });
 
   beforeAll(async () => {
-    // Five ports in a row from one the OS found free (the gateway's, then the services').
-    env = { ...process.env, REGISTER_DIST_DIR: dir, REGISTER_DIST_NAME: uniqueName('dist_script').toLowerCase(), REGISTER_DIST_PORT: String(await freePort()) };
+    env = { ...process.env, REGISTER_DIST_DIR: dir, REGISTER_DIST_NAME: uniqueName('dist_script').toLowerCase(), REGISTER_DIST_PORT: String(await fivePortsFree()) };
   });
 
   afterAll(async () => {
