@@ -46,15 +46,10 @@ export class PersonnelService {
     return answer(command.memberId, await this.handler.handle(decider, branchOfficersStream(command.branchId), command, context));
   }
 
-  /** A member's state now, for decisions on another aggregate (an appointment). */
-  async memberNow(memberId: string): Promise<Member> {
-    return (await this.handler.load(memberAggregate, memberStream(memberId))).state;
-  }
-
-  /** A member on a day: what took effect by then, of everything recorded now. */
-  async memberOn(memberId: string, date: string): Promise<Member> {
-    const events = await this.store.readStream(memberStream(memberId));
-    return foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= date));
+  /** A member now (every change recorded: what an appointment decides on) and on a day (what took effect by then), from one read of their stream. */
+  async memberNowAndOn(memberId: string, date: string): Promise<{ now: Member; onDay: Member }> {
+    const { state, events } = await this.handler.load(memberAggregate, memberStream(memberId));
+    return { now: state, onDay: foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= date)) };
   }
 
   branchStatus(branchId: string) {

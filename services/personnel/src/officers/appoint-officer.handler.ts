@@ -29,8 +29,7 @@ export class AppointOfficerHandler {
   }
 
   private async appointInTurn(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
-    const member = await this.personnel.memberNow(request.memberId);
-    const onStart = await this.personnel.memberOn(request.memberId, request.startsOn);
+    const { now: member, onDay: onStart } = await this.personnel.memberNowAndOn(request.memberId, request.startsOn);
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);
     const command: AppointOfficer = {

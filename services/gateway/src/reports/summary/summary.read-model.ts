@@ -10,8 +10,8 @@ import { CourseFactsDoc } from './training-facts.projection';
 
 /** How old the last refresh may be, once the reporting projections moved past it, before a summary is computed live instead (REPORT_ROLLUPS_STALE_MS; 30 s). */
 export function rollupsStaleMs(env: NodeJS.ProcessEnv = process.env): number {
-  const ms = Number(env.REPORT_ROLLUPS_STALE_MS);
-  return Number.isFinite(ms) && ms >= 0 && env.REPORT_ROLLUPS_STALE_MS !== '' && env.REPORT_ROLLUPS_STALE_MS !== undefined ? ms : 30_000;
+  const ms = env.REPORT_ROLLUPS_STALE_MS ? Number(env.REPORT_ROLLUPS_STALE_MS) : NaN;
+  return Number.isFinite(ms) && ms >= 0 ? ms : 30_000;
 }
 
 /** The read store's documents as the projection wrote them. */
