@@ -157,4 +157,19 @@ describe('training courses through the gateway (embedded)', () => {
     const read = await t.admin.get(`/training-courses/${late.body.id}?minPosition=${r.body.position}`);
     expect(read.body.participants.map((p: { memberId: string; post: string; branchId: string }) => [p.memberId, p.post, p.branchId])).toEqual([['m-was', 'secretary', 'b-2'], ['m-x', 'none', 'b-1']]);
   });
+
+  it('a course entered late places a member holding no post in their branch of the enrolment\'s day, and takes one who has left since', async () => {
+    await admit(t.admin, 'b-2', ['m-moved', 'm-gone']);
+    expect((await t.admin.post('/members/m-moved/transfers', { toBranchId: 'b-1', ...why('chuyển sinh hoạt', '2025-03-01') })).status).toBe(201);
+    expect((await t.admin.post('/members/m-gone/status-changes', { status: 'left', ...why('ra khỏi đoàn', '2025-03-01') })).status).toBe(201);
+    await t.sync();
+    const late = await t.admin.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Lớp tháng hai', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2025-02-20', endsOn: '2025-02-21', ...why() });
+    const r = await t.admin.post(`/training-courses/${late.body.id}/enrolments`, { memberIds: ['m-moved', 'm-gone'], ...why('đăng ký', '2025-02-10') });
+    expect(r.status).toBe(201);
+    const read = await t.admin.get(`/training-courses/${late.body.id}?minPosition=${r.body.position}`);
+    expect(read.body.participants.map((p: { memberId: string; branchId: string }) => [p.memberId, p.branchId])).toEqual([['m-gone', 'b-2'], ['m-moved', 'b-2']]);
+    // Today they are in b-1, or gone.
+    const now = await t.admin.post('/training-courses', { organiserUnitId: 'xa-1', title: 'Lớp hôm nay', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2026-12-20', endsOn: '2026-12-21', ...why() });
+    expect((await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${now.body.id}/enrolments`, { memberIds: ['m-gone'], ...why() }))).body.rule).toBe('not-an-active-member');
+  });
 });

@@ -61,14 +61,39 @@ describe("training's facts: officers' posts", () => {
     facts.apply(event('MemberAdmitted', { memberId: 'm4', branchId: 'b1' }));
     facts.apply(event('OfficerAppointed', { memberId: 'm4', branchId: 'b1', role: 'secretary', startsOn: '2024-08-01' }));
     facts.apply(event('OfficerDeparted', { memberId: 'm4', branchId: 'b1', role: 'secretary', endsOn: '2025-07-01' }));
-    facts.apply(event('MemberTransferred', { memberId: 'm4', fromBranchId: 'b1', toBranchId: 'b12' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm4', fromBranchId: 'b1', toBranchId: 'b12', transferredOn: '2025-07-01' }));
     facts.apply(event('OfficerAppointed', { memberId: 'm4', branchId: 'b12', role: 'deputy-secretary', startsOn: '2025-07-01' }));
     const seen = (on?: string) => { const m = facts.member('m4', on)!; return [m.post, m.branchId]; };
-    expect([seen('2024-10-01'), seen('2025-07-01'), seen('2024-01-01'), seen()]).toEqual([['secretary', 'b1'], ['deputy-secretary', 'b12'], ['none', 'b12'], ['deputy-secretary', 'b12']]);
+    expect([seen('2024-10-01'), seen('2025-07-01'), seen('2024-01-01'), seen()]).toEqual([['secretary', 'b1'], ['deputy-secretary', 'b12'], ['none', 'b1'], ['deputy-secretary', 'b12']]);
     // The same after a snapshot's restore.
     const restored = new TrainingFacts();
     restored.restoreState(v8.deserialize(v8.serialize(facts.snapshotState())));
     expect(restored.member('m4', '2024-10-01')).toMatchObject({ post: 'secretary', branchId: 'b1' });
+  });
+
+  it('a member holding no post is placed on a past day in the branch and status of that day, changes applied by their days, not their recording', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'm5', branchId: 'b1', admittedOn: '2023-03-26' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm5', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-01' }));
+    facts.apply(event('MemberStatusChanged', { memberId: 'm5', branchId: 'b2', status: 'left', previousStatus: 'active', changedOn: '2025-09-01' }));
+    // Recorded last, dated between the two.
+    facts.apply(event('MemberStatusChanged', { memberId: 'm5', branchId: 'b2', status: 'away-work', previousStatus: 'active', changedOn: '2025-02-01' }));
+    const seen = (on?: string) => { const m = facts.member('m5', on)!; return [m.branchId, m.active, m.away]; };
+    expect([seen('2023-05-01'), seen('2024-06-01'), seen('2025-03-01'), seen('2025-10-01'), seen()]).toEqual([
+      ['b1', true, false],
+      ['b2', true, false],
+      ['b2', true, true],
+      ['b2', false, false],
+      ['b2', true, true], // today's status is the one recorded last, as personnel's own fold has it
+    ]);
+    const restored = new TrainingFacts();
+    restored.restoreState(v8.deserialize(v8.serialize(facts.snapshotState())));
+    expect(restored.member('m5', '2023-05-01')).toMatchObject({ branchId: 'b1', active: true });
+    // A snapshot written before the changes were kept restores without them: today's branch, as before.
+    const { changes: _, ...older } = facts.snapshotState();
+    const old = new TrainingFacts();
+    old.restoreState(v8.deserialize(v8.serialize(older)));
+    expect(old.member('m5', '2023-05-01')?.branchId).toBe('b2');
   });
 
   it('costs the same per officer event with 100 or 10,000 past spells: no past spell is read (a scan of every spell ever read them all)', () => {

@@ -31,6 +31,16 @@ interface TrainingFactsState {
   openPosts: Map<string, number[]>;
   /** Absent in a snapshot of before 6 December 2026: the units closed since are known from then on. */
   unitsClosed?: Map<string, string>;
+  /** Absent in a snapshot of before 6 December 2026: changes since are known from then on. */
+  changes?: Map<string, MemberChange[]>;
+}
+
+/** Where a member stood from a day on: after an admission, a transfer or a status change. */
+interface MemberChange {
+  on: string;
+  branchId: string;
+  /** Absent for a transfer, which leaves the status as it was. */
+  status?: MemberStatus;
 }
 
 /**
@@ -57,6 +67,8 @@ export class TrainingFacts implements SnapshotPart {
   private unitsClosed = new Map<string, string>();
   /** Each officer's spells (the same objects as `spells`), for the post held on a past day. */
   private spellsOf = new Map<string, PostSpell[]>();
+  /** The branch and status changes of members who had one, their admission first: where they stood on a past day. */
+  private changes = new Map<string, MemberChange[]>();
 
   apply(event: FactEvent): void {
     const on = event.metadata?.effectiveDate ?? null;
@@ -102,8 +114,10 @@ export class TrainingFacts implements SnapshotPart {
       case 'MemberAdmitted':
         return this.members.set(e.data.memberId, { branchId: e.data.branchId, status: 'active', erased: false, admittedOn: e.data.admittedOn });
       case 'MemberTransferred':
+        this.recordChange(e.data.memberId, { on: e.data.transferredOn, branchId: e.data.toBranchId });
         return this.updateMember(e.data.memberId, { branchId: e.data.toBranchId });
       case 'MemberStatusChanged':
+        this.recordChange(e.data.memberId, { on: e.data.changedOn, branchId: e.data.branchId, status: e.data.status });
         return this.updateMember(e.data.memberId, { status: e.data.status, branchId: e.data.branchId });
       case 'MemberPersonalDataErased':
         return this.updateMember(e.data.memberId, { erased: true });
@@ -135,6 +149,7 @@ export class TrainingFacts implements SnapshotPart {
       members: new Map(this.members),
       openPosts: new Map([...this.openPosts].map(([memberId, open]) => [memberId, open.map((spell) => indexOf.get(spell)!)])),
       unitsClosed: new Map(this.unitsClosed),
+      changes: new Map([...this.changes].map(([memberId, list]) => [memberId, [...list]])),
     };
   }
 
@@ -147,6 +162,7 @@ export class TrainingFacts implements SnapshotPart {
     this.openPosts = new Map([...s.openPosts].map(([memberId, open]) => [memberId, open.map((i) => this.spells[i])]));
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
     this.unitsClosed = new Map(s.unitsClosed ?? []);
+    this.changes = new Map([...(s.changes ?? [])].map(([memberId, list]) => [memberId, [...list]]));
     this.spellsOf = new Map();
     for (const spell of this.spells) this.spellsOf.set(spell.memberId, [...(this.spellsOf.get(spell.memberId) ?? []), spell]);
   }
@@ -158,6 +174,29 @@ export class TrainingFacts implements SnapshotPart {
   private update(branchId: string, change: Partial<BranchLife>) {
     const b = this.branches.get(branchId);
     if (b) this.branches.set(branchId, { ...b, ...change });
+  }
+
+  /** A member's first change also keeps where their admission put them, so that the days before it are known. */
+  private recordChange(memberId: string, change: MemberChange) {
+    const m = this.members.get(memberId);
+    if (!m) return;
+    const list = this.changes.get(memberId) ?? [{ on: m.admittedOn ?? '', branchId: m.branchId, status: m.status }];
+    list.push(change);
+    this.changes.set(memberId, list);
+  }
+
+  /** The member's branch and status on `on`: their changes dated by then, in the order of their days. */
+  private standingOn(m: MemberRow, memberId: string, on: string): Pick<MemberRow, 'branchId' | 'status'> {
+    const list = this.changes.get(memberId);
+    if (!list) return m;
+    const standing = { branchId: list[0].branchId, status: list[0].status ?? m.status };
+    // Stable: changes of one day apply in the order recorded.
+    for (const c of [...list].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))) {
+      if (c.on > on) break;
+      standing.branchId = c.branchId;
+      if (c.status) standing.status = c.status;
+    }
+    return standing;
   }
 
   private updateMember(memberId: string, change: Partial<MemberRow>) {
@@ -179,15 +218,15 @@ export class TrainingFacts implements SnapshotPart {
     return !b ? 'unknown' : b.closedOn === null ? 'active' : 'closed';
   }
 
-  /** A member as enrolment needs them: their branch, whether still in the union, and the post held now. */
   /**
    * A member as enrolment needs them: their branch, whether still in the union, and the post held
-   * now, or on `on` (the enrolment's day, when recorded late): then the post held that day, and its
-   * branch (a member holding none is placed in their branch of today: training keeps no transfers).
+   * now, or on `on` (the enrolment's day, when recorded late): then the post held that day and its
+   * branch, or for a member holding none the branch and status of that day.
    */
   member(memberId: string, on?: string): (MemberFact & { post: PostAtEnrolment }) | undefined {
-    const m = this.members.get(memberId);
-    if (!m) return undefined;
+    const now = this.members.get(memberId);
+    if (!now) return undefined;
+    const m = on === undefined ? now : { ...now, ...this.standingOn(now, memberId, on) };
     const held = on === undefined ? (this.openPosts.get(memberId) ?? []) : (this.spellsOf.get(memberId) ?? []).filter((s) => s.startsOn <= on && (s.endsOn === null || s.endsOn > on));
     const posts = held.map((s) => s.role);
     const post: PostAtEnrolment = posts.includes('secretary') ? 'secretary' : posts.includes('deputy-secretary') ? 'deputy-secretary' : 'none';
