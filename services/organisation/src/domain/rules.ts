@@ -84,6 +84,14 @@ export function activeChildren(s: Structure, unitId: string): { units: Unit[]; b
   return { units, branches };
 }
 
+/** A unit's child units and branches open on `day` and since: active now, or closed after that day. Without a day, the active ones. */
+export function childrenOpenOn(s: Structure, unitId: string, day: string | undefined): { units: Unit[]; branches: Branch[] } {
+  const open = (status: string, closedOn: string | undefined) => status === 'active' || (day !== undefined && closedOn !== undefined && closedOn > day);
+  const units = [...(s.childUnits.get(unitId) ?? [])].map((id) => s.units.get(id)!).filter((u) => open(u.status, u.dissolvedOn));
+  const branches = [...(s.branchesOf.get(unitId) ?? [])].map((id) => s.branches.get(id)!).filter((b) => open(b.status, b.closedOn));
+  return { units, branches };
+}
+
 /** True when `candidate` is `unitId` itself or lies below it. */
 export function isInSubtree(s: Structure, unitId: string, candidate: string): boolean {
   for (let at: string | null = candidate; at; at = s.units.get(at)?.parentId ?? null) {

@@ -2,7 +2,7 @@ import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcin
 import { OrganisationEvent, UnitKind } from '@register/contracts';
 import { likenessOf, looksAlike, NameLikeness } from '@register/text';
 import { Structure, structureAggregate, Unit } from '../domain/structure';
-import { activeChildren, activeUnit, checkKindOrder, isInSubtree } from '../domain/rules';
+import { activeChildren, activeUnit, checkKindOrder, childrenOpenOn, isInSubtree } from '../domain/rules';
 
 /**
  * Communes (grassroots unions) or provinces combine (the 2025 reform): into an existing unit of
@@ -15,6 +15,12 @@ export type MergeUnits = {
   mergerId: string;
   sourceUnitIds: string[];
   into: { unitId: string; ifVersion?: number } | { newUnitId: string; name: string; kind: UnitKind; parentId: string };
+  /**
+   * The day it takes effect. A merger recorded late also moves the sources' children closed since
+   * (branches merged after that day were under the successor until they closed); without it, the
+   * active children alone.
+   */
+  on?: string;
 };
 
 /** What may merge: communes and provinces. Districts were abolished, not merged; the central committee is one. */
@@ -42,7 +48,7 @@ export function unitMergeEvents(c: MergeUnits, s: Structure): OrganisationEvent[
   const intoUnitId = 'unitId' in c.into ? c.into.unitId : c.into.newUnitId;
   const established = 'unitId' in c.into ? checkExistingTarget(c.into, s, sources, kind) : establishTarget(c.into, s, sources, kind);
   const moves = sources.flatMap((source): OrganisationEvent[] => {
-    const { units, branches } = activeChildren(s, source.id);
+    const { units, branches } = childrenOpenOn(s, source.id, c.on);
     return [
       ...units.map((u): OrganisationEvent => ({ type: 'UnitMoved', data: { unitId: u.id, fromParentId: source.id, toParentId: intoUnitId } })),
       ...branches.map((b): OrganisationEvent => ({ type: 'BranchMoved', data: { branchId: b.id, fromUnitId: source.id, toUnitId: intoUnitId } })),

@@ -62,7 +62,7 @@ export class UnitMergersController {
     const into: MergeUnits['into'] = body.into.unitId !== undefined
       ? { unitId: body.into.unitId, ifVersion: ctx.expectedRevision }
       : { newUnitId: newEntityId(ctx, body.into.id, 'successor'), name: body.into.name!, kind: body.into.kind!, parentId: body.into.parentId! };
-    const command: MergeUnits = { type: 'MergeUnits', mergerId, sourceUnitIds: body.sourceUnitIds, into };
+    const command: MergeUnits = { type: 'MergeUnits', mergerId, sourceUnitIds: body.sourceUnitIds, into, on: this.structure.dayOf(ctx) };
     if (body.dryRun) {
       reply.status(200);
       return planUnitMerger(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));

@@ -62,6 +62,27 @@ describe('unit mergers', () => {
         merged(['th'], 'na'),
       ]));
 
+  it('recorded late, also moves the branches merged since its day: they were under the successor until they closed', () => {
+    const dated = (e: OrganisationEvent, effectiveDate: string) => ({ ...e, metadata: { effectiveDate } }) as unknown as OrganisationEvent;
+    const since = [
+      ...twoCommunes,
+      dated(branch('b12', 'tp', 'Chi đoàn bản Mới'), '2026-12-05'),
+      dated({ type: 'BranchesMerged', data: { mergerId: 'bm1', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'b12', intoNewBranch: true } }, '2026-12-05'),
+      dated({ type: 'BranchDissolved', data: { branchId: 'b3' } }, '2025-03-01'),
+    ];
+    const moves = (on?: string) =>
+      spec.given(since).when({ ...merge(['tp'], { unitId: 'cc' }), ...(on ? { on } : {}) });
+    moves('2025-07-01').then([
+      { type: 'BranchMoved', data: { branchId: 'b1', fromUnitId: 'tp', toUnitId: 'cc' } },
+      { type: 'BranchMoved', data: { branchId: 'b2', fromUnitId: 'tp', toUnitId: 'cc' } },
+      { type: 'BranchMoved', data: { branchId: 'b12', fromUnitId: 'tp', toUnitId: 'cc' } },
+      merged(['tp'], 'cc'),
+    ]);
+    // On its day, or without one, the branches closed by then stay where they closed.
+    moves('2026-12-05').then([{ type: 'BranchMoved', data: { branchId: 'b12', fromUnitId: 'tp', toUnitId: 'cc' } }, merged(['tp'], 'cc')]);
+    moves().then([{ type: 'BranchMoved', data: { branchId: 'b12', fromUnitId: 'tp', toUnitId: 'cc' } }, merged(['tp'], 'cc')]);
+  });
+
   it('ends the sources as merged, with the successor in their lineage and they in its', () => {
     const events = [...twoCommunes, { type: 'BranchMoved', data: { branchId: 'b3', fromUnitId: 'cc', toUnitId: 'tp' } }, merged(['cc'], 'tp')] as OrganisationEvent[];
     const s = fold(structureDecider, events.map((e) => ({ ...e, metadata: { effectiveDate: '2025-07-01' } })));

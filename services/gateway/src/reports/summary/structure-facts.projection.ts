@@ -1,6 +1,6 @@
 import { OrganisationEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
-import { defineProjection, op } from '@register/read-models';
+import { defineProjection, op, ProjectionReader } from '@register/read-models';
 import { effectiveDay, Timeline } from './timeline';
 
 type C = 'units' | 'branches';
@@ -27,6 +27,17 @@ export interface BranchFactsDoc {
   endedOn: string | null;
 }
 
+/**
+ * A move's day, or the day its thing came to be when the move is dated before it (a merger
+ * recorded late moves a branch established since): recorded after the establishment, the move is
+ * the later word from that day on.
+ */
+async function moveDay(reader: ProjectionReader<C>, collection: C, id: string, day: string, timeline: 'units' | 'parents'): Promise<string> {
+  const doc = (await reader.read(collection, id)) as Record<string, Record<string, unknown> | undefined> | undefined;
+  const first = Object.keys(doc?.[timeline] ?? {}).sort()[0];
+  return first !== undefined && first > day ? first : day;
+}
+
 const ended = (collection: C, id: string, day: string) => op.upsert<C>(collection, id, { $set: { endedOn: day } });
 
 /**
@@ -35,12 +46,16 @@ const ended = (collection: C, id: string, day: string) => op.upsert<C>(collectio
  */
 export const structureFacts = defineProjection<OrganisationEvent, C>({
   name: 'report-structure',
-  version: 2,
+  // 3: a move dated before its thing was established takes effect from the establishment
+  version: 3,
   collections: { units: {}, branches: { indexes: [{ key: { unitIds: 1 } }] } },
   handlers: {
     UnitEstablished: (e: E<'UnitEstablished'>) =>
       op.upsert<C>('units', e.data.unitId, { $set: { kind: e.data.kind, [`parents.${effectiveDay(e)}`]: e.data.parentId }, $setOnInsert: { endedOn: null } }),
-    UnitMoved: (e: E<'UnitMoved'>) => op.upsert<C>('units', e.data.unitId, { $set: { [`parents.${effectiveDay(e)}`]: e.data.toParentId } }),
+    UnitMoved: async (e: E<'UnitMoved'>, reader) => {
+      const day = await moveDay(reader, 'units', e.data.unitId, effectiveDay(e), 'parents');
+      return op.upsert<C>('units', e.data.unitId, { $set: { [`parents.${day}`]: e.data.toParentId } });
+    },
     UnitDissolved: (e: E<'UnitDissolved'>) => ended('units', e.data.unitId, effectiveDay(e)),
     UnitsMerged: (e: E<'UnitsMerged'>) => e.data.sourceUnitIds.filter((id) => id !== e.data.intoUnitId).map((id) => ended('units', id, effectiveDay(e))),
     BranchEstablished: (e: E<'BranchEstablished'>) =>
@@ -50,8 +65,10 @@ export const structureFacts = defineProjection<OrganisationEvent, C>({
         $setOnInsert: { endedOn: null },
       }),
     BranchRenamed: (e: E<'BranchRenamed'>) => op.upsert<C>('branches', e.data.branchId, { $set: { [`residential.${effectiveDay(e)}`]: e.data.area !== null } }),
-    BranchMoved: (e: E<'BranchMoved'>) =>
-      op.upsert<C>('branches', e.data.branchId, { $set: { [`units.${effectiveDay(e)}`]: e.data.toUnitId }, $addToSet: { unitIds: e.data.toUnitId } }),
+    BranchMoved: async (e: E<'BranchMoved'>, reader) => {
+      const day = await moveDay(reader, 'branches', e.data.branchId, effectiveDay(e), 'units');
+      return op.upsert<C>('branches', e.data.branchId, { $set: { [`units.${day}`]: e.data.toUnitId }, $addToSet: { unitIds: e.data.toUnitId } });
+    },
     BranchDissolved: (e: E<'BranchDissolved'>) => ended('branches', e.data.branchId, effectiveDay(e)),
     BranchesMerged: (e: E<'BranchesMerged'>) => e.data.sourceBranchIds.filter((id) => id !== e.data.intoBranchId).map((id) => ended('branches', id, effectiveDay(e))),
     BranchSplit: (e: E<'BranchSplit'>) => ended('branches', e.data.sourceBranchId, effectiveDay(e)),

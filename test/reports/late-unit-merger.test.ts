@@ -1,0 +1,75 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers are read freely in tests */
+import { Gateway, startSeeded, why } from '../gateway/gateway-app';
+
+jest.setTimeout(120_000);
+
+const treeBranches = (node: any): string[] => [...node.branches.map((b: { id: string }) => b.id), ...node.children.flatMap(treeBranches)].sort();
+
+/**
+ * Communes c-1 (k-1, k-2) and c-2 (k-3), in force from 2024; the hamlets k-1 and k-2 merge on
+ * 1 September into a new k-12; then the communes' merger into c-12, dated 1 June, is recorded late. The
+ * branches under c-1 on that day (k-1, k-2, closed since) and the one made under it since (k-12)
+ * all come under c-12, and the summary counts every member once (a black-box probe found k-1 and
+ * k-2 left under the closed commune, and k-12 dropped from the summary).
+ */
+describe('a commune merger recorded late, after a hamlet merger in one of its communes (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  const positions = async () =>
+    `organisation:${await gw.store.headPosition()},personnel:${await gw.personnelStore.headPosition()},training:${await gw.trainingStore.headPosition()},evaluation:${await gw.evaluationStore.headPosition()}`;
+  const post = async (path: string, body: unknown) => {
+    const r = await admin.post(path, body);
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.raw}`);
+    return r;
+  };
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    for (const id of ['c-1', 'c-2']) await post('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id === 'c-1' ? 'Minh Khương' : 'Phù Lưu'}`, parentId: 'na', ...why('thành lập', '2024-01-01') });
+    for (const [id, parentUnitId, name] of [['k-1', 'c-1', 'Thôn Nà Pồng'], ['k-2', 'c-1', 'Thôn Khuổi Hon'], ['k-3', 'c-2', 'Thôn Bản Vàng']]) {
+      await post('/branches', { id, parentUnitId, name: `Chi đoàn ${name}`, area: { kind: 'hamlet', name }, ...why('thành lập', '2024-01-01') });
+    }
+    await gw.syncPersonnel();
+    let n = 0;
+    for (const branchId of ['k-1', 'k-2', 'k-3']) {
+      for (const given of ['Hương', 'Sành', 'Phú']) {
+        n += 1;
+        await post('/members', { id: `m-${n}`, branchId, fullName: `Hoàng Thị ${given} ${branchId.toUpperCase()}`, dateOfBirth: '2001-04-02', gender: 'female', admittedOn: '2024-02-01', ...why('kết nạp', '2024-02-01') });
+      }
+    }
+    await gw.syncPersonnel();
+    await post('/branch-mergers', { sourceBranchIds: ['k-1', 'k-2'], into: { id: 'k-12', name: 'Chi đoàn thôn Nà Pồng mới', area: { kind: 'hamlet', name: 'Nà Pồng mới' }, parentUnitId: 'c-1' }, ...why('sáp nhập thôn', '2024-09-01') });
+    await gw.syncPersonnel();
+    await post('/unit-mergers', { sourceUnitIds: ['c-1', 'c-2'], into: { id: 'c-12', name: 'Đoàn xã Minh Khương mới', kind: 'grassroots', parentId: 'na' }, ...why('sáp nhập xã, ghi muộn', '2024-06-01') });
+    await gw.syncPersonnel();
+    await gw.syncTraining();
+    await gw.syncEvaluation();
+  });
+  afterAll(() => gw?.close());
+
+  it('places the branches under the successor from its day: those closed since, and the one made since', async () => {
+    const ofSuccessor = async (asOf?: string) => {
+      const r = await admin.get(`/units/c-12/tree${asOf ? `?asOf=${asOf}` : ''}`);
+      expect(r.status).toBe(200);
+      return treeBranches(r.body);
+    };
+    expect(await ofSuccessor('2024-07-01')).toEqual(['k-1', 'k-2', 'k-3']);
+    expect(await ofSuccessor()).toEqual(expect.arrayContaining(['k-12', 'k-3']));
+    const commune = await admin.get('/units/c-1/tree?asOf=2024-07-01&includeClosed=true');
+    expect([commune.body.status, treeBranches(commune.body)]).toEqual(['merged', []]);
+    const members = await admin.get('/members?unitId=c-12&asOf=2024-07-01&limit=500');
+    expect(members.body.items).toHaveLength(9);
+  });
+
+  it('the summary counts every member and branch once, today and as of a day between the two mergers', async () => {
+    const minPosition = await positions();
+    const today = await admin.get(`/reports/units/c-12/summary?year=2024&minPosition=${minPosition}`);
+    expect(today.status).toBe(200);
+    expect({ branches: today.body.branches.total, members: today.body.members.total }).toEqual({ branches: 2, members: 9 });
+    const between = await admin.get(`/reports/units/c-12/summary?year=2024&asOf=2024-07-01&minPosition=${minPosition}`);
+    expect({ branches: between.body.branches.total, members: between.body.members.total }).toEqual({ branches: 3, members: 9 });
+    const province = await admin.get(`/reports/units/na/summary?year=2025&minPosition=${minPosition}`);
+    const listed = await admin.get('/members?unitId=na&limit=500');
+    expect(province.body.members.total).toBe(listed.body.items.length);
+  });
+});
