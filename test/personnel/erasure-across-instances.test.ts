@@ -7,6 +7,7 @@ import { huong } from '../../services/personnel/src/domain/fixtures';
 import { ErasePersonalDataHandler } from '../../services/personnel/src/members/erase-personal-data.handler';
 import { readOnlyKeys, SqlKeyVault } from '../../services/personnel/src/personal-data/sealing';
 import { ShreddingEventStore } from '../../services/personnel/src/personal-data/shredding-event-store';
+import { InMemoryReadLog } from '../../services/personnel/src/personal-data/read-log';
 import { servers, uniqueName } from '../support/servers';
 
 /**
@@ -150,7 +151,7 @@ describe('an erasure taken by one instance, on another instance of personnel sha
       onMember: async () => (await a.store.append('member-m3', [erasure('m3')], 0), recorded),
     };
     a.faults.failShredding = 1;
-    const handler = new ErasePersonalDataHandler(personnel as never, a.vault);
+    const handler = new ErasePersonalDataHandler(personnel as never, a.vault, new InMemoryReadLog());
     await expect(handler.handle('m3', { actor: 't', correlationId: 'c' } as never)).resolves.toBe(recorded);
     expect(await a.vault.find('m3')).toBeUndefined();
     await a.vault.shredPending();

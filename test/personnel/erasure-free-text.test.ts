@@ -57,12 +57,18 @@ async function admitTransferErase(client: Client, callers: Callers, memberId: st
   expect(admitted.status).toBe(201);
   const moved = await client.post(`/members/${memberId}/transfers`, { toBranchId: 'b-2', duesSettledUpTo: '2025-01-31', reason: named('chuyển sinh hoạt cho'), effectiveDate: '2025-01-10' }, callers.admin);
   expect(moved.status).toBe(201);
+  // A read whose declared purpose names the member: the purpose is erased with them.
+  expect((await client.get(`/members/${memberId}`, { ...callers.admin, 'x-purpose': `verify Vi Thi Rieng ${BORN}` })).status).toBe(200);
+  const purposes = async () => (JSON.parse((await client.get(`/members/${memberId}/personal-data-reads`, callers.admin)).text) as { items: Array<{ purpose: string | null }> }).items.map((r) => r.purpose);
+  expect(await purposes()).toContain(`verify Vi Thi Rieng ${BORN}`);
   const before = await answersAbout(client, callers, memberId);
   // Present before: the history and both audit reads show the reason and the decision.
   for (const text of before.slice(1)) expect([text.includes(NAME), text.includes(BORN)]).toEqual([true, true]);
   const erased = await client.post(`/members/${memberId}/personal-data-erasure`, { reason: named('xóa dữ liệu theo yêu cầu của') }, callers.admin);
   expect(erased.status).toBe(201);
   const after = await answersAbout(client, callers, memberId);
+  expect((await purposes()).filter((p) => p !== null && p !== '[erased]')).toEqual([]);
+  expect(await purposes()).toContain('[erased]');
   for (const text of after) expect([text.includes(NAME), text.includes(BORN)]).toEqual([false, false]);
   const history = JSON.parse(after[1]) as { items: Array<{ type: string; reason: string; decision: unknown; effectiveDate: string; actor: string }> };
   expect(history.items.map((e) => [e.type, e.reason, e.effectiveDate, e.actor])).toEqual([

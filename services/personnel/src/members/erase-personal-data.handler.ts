@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
-import { PERSONNEL_KEYS } from '../application/tokens';
+import { PERSONNEL_KEYS, PERSONNEL_READ_LOG } from '../application/tokens';
 import { KeyVault } from '../personal-data/sealing';
+import { PersonalDataReadLog } from '../personal-data/read-log';
 import { erasureDecider } from './erase-personal-data';
 
 /**
@@ -10,7 +11,9 @@ import { erasureDecider } from './erase-personal-data';
  * becomes unreadable. The record comes first and is never lost; if the shredding then fails (the
  * database away), the key is already a tombstone in this process and its row is shredded later: the
  * vault retries it, and every instance's write-side view shreds it again when it applies the
- * erasure (KeyVault.erased). The answer is the erasure recorded.
+ * erasure (KeyVault.erased). The purposes declared for reads of the member are erased too; if
+ * that fails, the member's read log still shows them erased (withPurposesErased). The answer is the
+ * erasure recorded.
  */
 @Injectable()
 export class ErasePersonalDataHandler {
@@ -19,17 +22,19 @@ export class ErasePersonalDataHandler {
   constructor(
     private readonly personnel: PersonnelService,
     @Inject(PERSONNEL_KEYS) private readonly keys: KeyVault | null,
+    @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
   async handle(memberId: string, context: CommandContext): Promise<CommandAnswer> {
     const on = context.effectiveDate ?? this.personnel.today();
-    const result = await this.personnel.onMember(erasureDecider, { type: 'EraseMemberPersonalData', memberId, on }, { ...context, effectiveDate: on });
+    const result = await this.personnel.onMember(erasureDecider, { type: 'EraseMemberPersonalData', memberId, on, today: this.personnel.today() }, { ...context, effectiveDate: on });
     try {
       await this.keys?.shred(memberId);
     } catch (error) {
       this.keys?.erased(memberId);
       this.logger.warn(`the erasure of ${memberId} is recorded; its key row was not shredded yet (${(error as Error).message}), and will be`);
     }
+    await this.reads.erasePurposes(memberId).catch((error: Error) => this.logger.warn(`the purposes of reads of ${memberId} were not erased (${error.message}); its read log masks them`));
     return result;
   }
 }

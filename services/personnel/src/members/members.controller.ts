@@ -8,7 +8,7 @@ import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
-import { PersonalDataReadLog } from '../personal-data/read-log';
+import { PersonalDataReadLog, withPurposesErased } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
 import { statusChangeCommand, statusDecider } from './change-status';
@@ -154,8 +154,12 @@ export class MembersController {
   @Get(':id/personal-data-reads')
   @ApiOperation({ summary: "Who read this member's personal data, when, through what and for what purpose (newest first)" })
   async personalDataReads(@Param('id', ParseIdPipe) id: string, @Query() query: PagedQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    await this.personnel.member(id);
-    return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, (limit, cursor) => this.reads.readsOf(id, limit, cursor), READ_LOG_CSV_COLUMNS);
+    const { member } = await this.personnel.member(id);
+    const reads = async (limit: number, cursor?: string) => {
+      const page = await this.reads.readsOf(id, limit, cursor);
+      return member.erased ? withPurposesErased(page) : page;
+    };
+    return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, reads, READ_LOG_CSV_COLUMNS);
   }
 
   @Get(':id/career')
@@ -167,7 +171,13 @@ export class MembersController {
   }
 
   @Post(':id/personal-data-erasure')
-  @ApiOperation({ summary: "Erase a member's personal data on request (crypto-shredding): the history stays, the name, birth date and contacts become unreadable" })
+  @ApiOperation({
+    summary: "Erase a member's personal data on request (crypto-shredding): the history stays, the name, birth date and contacts become unreadable",
+    description:
+      'The free text of every event about the member (reasons, decision numbers and issuers), the erasure\'s own included, is sealed with the same key and reads "[erased]" after; so does the free text of commands about the member recorded after the erasure, and the purposes declared for reads of their data (`/members/{id}/personal-data-reads`). ' +
+      'Actors, dates and ids stay. Free text about the member kept by other services (a commendation\'s title, a support visit\'s gift) is not erased. ' +
+      'Refusals: 422 `erasure-dated-later` (it takes effect when recorded: effectiveDate is today or earlier), `effective-before-admission`. Erasing again records nothing.',
+  })
   erase(@Param('id', ParseIdPipe) id: string, @Body() _body: EraseRequest, @Command() ctx: CommandContext) {
     return this.erasures.handle(id, ctx);
   }

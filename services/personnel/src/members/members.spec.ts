@@ -179,7 +179,7 @@ describe('status changes', () => {
 });
 
 describe('erasure of personal data', () => {
-  const erase = { type: 'EraseMemberPersonalData' as const, memberId: 'm1', on: '2026-02-01' };
+  const erase = { type: 'EraseMemberPersonalData' as const, memberId: 'm1', on: '2026-02-01', today: '2026-02-01' };
   it('records the erasure once; the member keeps their history without personal data', () => {
     spec.given([admitted()]).when(erase).then([{ type: 'MemberPersonalDataErased', data: { memberId: 'm1', erasedOn: '2026-02-01' } }]);
     spec.given([admitted(), { type: 'MemberPersonalDataErased', data: { memberId: 'm1', erasedOn: '2026-02-01' } }]).when(erase).thenNothingHappens();
@@ -187,6 +187,10 @@ describe('erasure of personal data', () => {
     expect(s).toMatchObject({ exists: true, personal: null, erased: true, branchId: 'b1' });
   });
   it('404s an unknown member', () => spec.given([]).when(erase).thenThrows(NotFoundError));
+  it('refuses a day after today (it takes effect when recorded) or before the admission', () => {
+    spec.given([admitted()]).when({ ...erase, on: '2026-02-02' }).thenThrows(RuleViolation, (e) => e.rule === 'erasure-dated-later');
+    spec.given([admitted()]).when({ ...erase, on: '2010-01-01' }).thenThrows(RuleViolation, (e) => e.rule === 'effective-before-admission');
+  });
 });
 
 describe('introduction to the Party', () => {

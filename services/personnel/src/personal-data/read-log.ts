@@ -26,7 +26,15 @@ export interface PersonalDataReadLog {
   record(read: Omit<PersonalDataRead, 'readAt'>): Promise<void>;
   /** One member's reads, newest first, `limit` after `cursor` (the nextCursor of the page before). */
   readsOf(memberId: string, limit?: number, cursor?: string): Promise<Page<MemberRead>>;
+  /** Overwrites the declared purpose of every read of the member with ERASED_PURPOSE: a purpose often names whom it is about. */
+  erasePurposes(memberId: string): Promise<void>;
 }
+
+/** What a read's purpose reads once a member it concerns is erased. */
+export const ERASED_PURPOSE = '[erased]';
+
+/** A member's reads as shown once they are erased: whatever was still recorded with a purpose (a read racing the erasure) is masked too. */
+export const withPurposesErased = (page: Page<MemberRead>): Page<MemberRead> => ({ ...page, items: page.items.map((r) => (r.purpose === null ? r : { ...r, purpose: ERASED_PURPOSE })) });
 
 const asSeenBy = (memberId: string, read: PersonalDataRead): MemberRead => ({ ...read, memberIds: [memberId], othersRead: read.memberIds.filter((id) => id !== memberId).length });
 
@@ -47,6 +55,9 @@ export class InMemoryReadLog implements PersonalDataReadLog {
     const rows = this.reads.map((r, i) => ({ r, n: i + 1 })).filter(({ r, n }) => n < before && r.memberIds.includes(memberId)).reverse();
     const page = rows.slice(0, limit);
     return { items: page.map(({ r }) => asSeenBy(memberId, r)), nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].n)) : null };
+  }
+  async erasePurposes(memberId: string) {
+    for (const r of this.reads) if (r.memberIds.includes(memberId) && r.purpose !== null) r.purpose = ERASED_PURPOSE;
   }
 }
 
@@ -83,5 +94,9 @@ export class SqlReadLog implements PersonalDataReadLog {
     const page = rows.slice(0, limit);
     const items = page.map((r) => asSeenBy(memberId, { readAt: new Date(r.read_at).toISOString(), actor: r.actor, purpose: r.purpose, endpoint: r.endpoint, memberIds: r.member_ids }));
     return { items, nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].id)) : null };
+  }
+
+  async erasePurposes(memberId: string) {
+    await this.sql.query(`update ${this.table} set purpose = $2 where member_ids @> array[$1]::text[] and purpose is distinct from $2 and purpose is not null`, [memberId, ERASED_PURPOSE]);
   }
 }
