@@ -120,6 +120,8 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     expect((await commune.get('/ratings?unitId=xa-9')).status).toBe(403);
     expect((await commune.get('/ratings')).status).toBe(403);
     expect((await commune.get('/ratings/branch/b-9')).status).toBe(403);
+    // A subject the register never named is 404 (was an empty 200; found by a black-box probe); a known one without ratings is 200.
+    expect([(await app.admin.get('/ratings/branch/nowhere')).status, (await app.admin.get('/ratings/member/nobody')).status, (await app.admin.get('/ratings/branch/b-9')).status]).toEqual([404, 404, 200]);
     expect((await app.admin.get('/ratings?asOf=yesterday')).status).toBe(400);
     expect((await app.admin.get('/ratings?cursor=%7B%7D')).status).toBe(400);
     expect((await app.admin.get('/ratings/team/b-1')).status).toBe(400);

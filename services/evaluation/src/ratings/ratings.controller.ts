@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { RATING_SUBJECTS } from '@register/contracts';
+import { RATING_SUBJECTS, RatingSubject } from '@register/contracts';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { AsOf, Command, csvAnswer, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
@@ -62,6 +62,8 @@ export class RatingsController {
     }
     const asOf = this.evaluation.asOf(query);
     const rows = await this.reads.ofSubject(subjectType, subjectId, query.year, asOf, query.minPosition);
+    // A subject the register never named is 404, as every read by id (an empty 200 said nothing of the typo).
+    if (rows.length === 0 && this.replica.spansOf(subjectType as RatingSubject, subjectId).length === 0) throw new NotFoundError(subjectType, subjectId);
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
     const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
     const items = rows.map(ratingView);
