@@ -1,6 +1,6 @@
 import { reportDay } from './report-day';
 import { UnitFactsDoc } from './structure-facts.projection';
-import { BranchReportDoc, existedOn, summarise, SummaryFacts, UnitSummary } from './summary';
+import { BranchReportDoc, existedOn, summarise, SummaryFacts, UnitSummary, unitsClosedInYear } from './summary';
 import { valueOn } from './timeline';
 import { CourseFactsDoc } from './training-facts.projection';
 
@@ -58,8 +58,10 @@ export function* rollups(facts: SummaryFacts, today: string): Generator<Rollup> 
       const parent = valueOn(u.parents, day);
       if (parent) push(children, parent, u);
     }
+    // Closed in the year, they are not in any subtree of the day: summarise places them where they stood on their last day.
+    const closed = unitsClosedInYear(facts.units, year, day);
     for (const root of existing) {
-      const units = descendants(root, children);
+      const units = [...descendants(root, children), ...closed];
       const seen = new Set<string>();
       const branches: BranchReportDoc[] = [];
       for (const u of units) {

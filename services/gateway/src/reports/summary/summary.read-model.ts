@@ -4,7 +4,7 @@ import { Doc, ProjectionQueries } from '@register/read-models';
 import { ReportingReadModel } from './reporting-read-model';
 import { BRANCH_FIELDS, REPORT_BRANCHES } from './reporting-projections';
 import { UnitFactsDoc } from './structure-facts.projection';
-import { BranchReportDoc, subtreeOn, summarise, UnitSummary } from './summary';
+import { BranchReportDoc, subtreeOn, summarise, UnitSummary, unitsClosedInYear } from './summary';
 import { SummaryRollupRefresher } from './summary-rollup.refresher';
 import { CourseFactsDoc } from './training-facts.projection';
 
@@ -70,7 +70,8 @@ export class SummaryReadModel {
     const [branches, courses] = await Promise.all([
       // summarise only reads them: the embedded store need not copy a province's 3,000 documents
       this.reporting.store!.find(REPORT_BRANCHES, branchesFilter(subtree), { readOnly: true }),
-      training.collection('courses').find({ organiserUnitId: { $in: subtree }, year }),
+      // and those of the units closed in the year: counted where the unit stood on its last day open
+      training.collection('courses').find({ organiserUnitId: { $in: [...subtree, ...unitsClosedInYear(units, year, day).map((u) => u._id)] }, year }),
     ]);
     const facts = { units, branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };
     return { ...summarise(facts, unitId, year, day, decidedBy)!, positions };

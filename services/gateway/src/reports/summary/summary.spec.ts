@@ -1,4 +1,5 @@
 import { BranchReportDoc, subtreeOn, summarise, SummaryFacts } from './summary';
+import { rollupId, rollups } from './summary-rollups';
 import { totalOn, valueOn } from './timeline';
 
 const unit = (_id: string, parents: Record<string, string | null>, endedOn: string | null = null) => ({ _id, kind: 'grassroots', parents, endedOn });
@@ -95,6 +96,17 @@ describe('the unit summary (pure)', () => {
     });
     // Closed after the day asked: counted on the day as it stood, once.
     expect(summarise(closing, 'd', 2020, '2020-12-30')!).toMatchObject({ branches: { total: 2 }, members: { admittedInYear: 5 }, training: { courses: 2 } });
+  });
+
+  it("the year-end rollups count a course of a unit closed in the year where it stood, as the live summary does (they left it out: found by a black-box probe)", () => {
+    const closing = facts();
+    closing.units = closing.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-11-01' } : u));
+    closing.courses.push({ _id: 'c3', organiserUnitId: 'x2', year: 2020, cancelled: false, participantIds: ['m9'], secretaryIds: [] });
+    const stored = new Map([...rollups(closing, '2021-06-01')].map((r) => [r._id, r.summary]));
+    for (const unitId of ['p', 'd']) {
+      expect([unitId, stored.get(rollupId(unitId, 2020, '2020-12-31'))?.training.courses]).toEqual([unitId, summarise(closing, unitId, 2020, '2020-12-31')!.training.courses]);
+      expect(stored.get(rollupId(unitId, 2020, '2020-12-31'))?.training.courses).toBe(2);
+    }
   });
 
   it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {

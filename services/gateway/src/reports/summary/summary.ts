@@ -160,6 +160,12 @@ function closedSince(facts: SummaryFacts, unitId: string, year: number, day: str
   return { branches, units };
 }
 
+/**
+ * The units closed in the year by the day, wherever they stood: what a unit's summary must be
+ * given beside its subtree of the day, for closedSince to place them (and the courses they organised).
+ */
+export const unitsClosedInYear = (units: UnitFactsDoc[], year: number, day: string): UnitFactsDoc[] => units.filter((u) => closedInYear(u.endedOn, year, day));
+
 /** Where the year's counts stop: the report's day for what is dated in the year, `decidedBy` for ratings and commendations. */
 interface CountsBy {
   day: string;
