@@ -126,4 +126,21 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     expect((await app.admin.get('/ratings?cursor=%7B%7D')).status).toBe(400);
     expect((await app.admin.get('/ratings/team/b-1')).status).toBe(400);
   });
+
+  it("a branch moved to another commune: its ratings and commendations are in the new commune's lists too, and stay in the old one's (they stayed only where they were recorded; found by a black-box probe)", async () => {
+    const since = { reason: 'khởi tạo', effectiveDate: '2015-01-01' };
+    expect((await app.admin.post('/branches', { id: 'b-moving', parentUnitId: 'xa-2', name: 'Chi đoàn bản Na Hu', area: { kind: 'village', name: 'Na Hu' }, ...since })).status).toBe(201);
+    await app.sync();
+    const rated = await app.admin.post('/ratings', rate({ subjectId: 'b-moving', grade: 'excellent' }));
+    expect([rated.status, rated.body.rule]).toEqual([201, undefined]);
+    const commended = await app.admin.post('/commendations', { subjectType: 'branch', subjectId: 'b-moving', year: 2025, occasion: 'year-end', title: 'Chi đoàn vững mạnh tiêu biểu', issuedByUnitId: 'xa-2', reason: 'Tổng kết năm' });
+    expect([commended.status, commended.body.rule]).toEqual([201, undefined]);
+    expect((await app.admin.post('/branches/b-moving/moves', { toUnitId: 'xa-1', reason: 'điều chỉnh địa giới', effectiveDate: '2025-01-01' })).status).toBe(201);
+    await app.sync();
+    const listed = async (path: string) => ((await app.admin.get(`${path}&minPosition=${commended.body.position}`)).body.items as Array<{ subjectId: string }>).filter((r) => r.subjectId === 'b-moving').length;
+    expect([await listed('/ratings?unitId=xa-1&year=2025'), await listed('/ratings?unitId=xa-2&year=2025')]).toEqual([1, 1]);
+    expect([await listed('/commendations?unitId=xa-1&year=2025'), await listed('/commendations?unitId=xa-2&year=2025')]).toEqual([1, 1]);
+    const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
+    expect(((await commune.get('/ratings?unitId=xa-1&year=2025')).body.items as Array<{ subjectId: string }>).map((r) => r.subjectId)).toContain('b-moving');
+  });
 });

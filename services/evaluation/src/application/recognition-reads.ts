@@ -4,6 +4,8 @@ import { Page } from '@register/service-kit';
 import { commendationsProjection } from '../commendations/commendations.projection';
 import { supportVisitsProjection } from '../support-visits/support-visits.projection';
 import { pageById } from './id-paging';
+import { SubjectsReplica } from './subjects-replica';
+import { underUnit } from './unit-filter';
 
 type Row = { _id: string } & Record<string, unknown>;
 const view = ({ _id, ...row }: Row) => ({ id: _id, ...row });
@@ -13,15 +15,22 @@ const given = (filter: Record<string, unknown>) => Object.fromEntries(Object.ent
 /** The lists of commendations and support visits, from their read models (waited for up to minPosition), in id order. */
 @Injectable()
 export class RecognitionReads {
-  constructor(private readonly readModels: ReadModelQueries) {}
+  constructor(
+    private readonly readModels: ReadModelQueries,
+    private readonly replica: SubjectsReplica,
+  ) {}
+
+  private underUnit(unitId: string | undefined) {
+    return underUnit(unitId, unitId === undefined ? [] : this.replica.branchesMovedUnder(unitId));
+  }
 
   async commendations(f: { unitId?: string; year?: number; subjectType?: string; subjectId?: string }, page: { limit?: number; cursor?: string; minPosition?: number }): Promise<Page<Record<string, unknown>>> {
     const collection = (await this.readModels.of(commendationsProjection).require(page.minPosition)).collection('commendations');
-    return pageById<Row, Record<string, unknown>>(collection, given({ unitIds: f.unitId, year: f.year, subjectType: f.subjectType, subjectId: f.subjectId }), page, view);
+    return pageById<Row, Record<string, unknown>>(collection, { ...this.underUnit(f.unitId), ...given({ year: f.year, subjectType: f.subjectType, subjectId: f.subjectId }) }, page, view);
   }
 
   async visits(f: { unitId?: string; year?: number; memberId?: string }, page: { limit?: number; cursor?: string; minPosition?: number }): Promise<Page<Record<string, unknown>>> {
     const collection = (await this.readModels.of(supportVisitsProjection).require(page.minPosition)).collection('visits');
-    return pageById<Row, Record<string, unknown>>(collection, given({ unitIds: f.unitId, year: f.year, memberId: f.memberId }), page, view);
+    return pageById<Row, Record<string, unknown>>(collection, { ...this.underUnit(f.unitId), ...given({ year: f.year, memberId: f.memberId }) }, page, view);
   }
 }

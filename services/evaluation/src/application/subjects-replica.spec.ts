@@ -82,4 +82,24 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     ]);
     expect([replica.successorSince('a-1'), replica.predecessors('a-1')]).toEqual([null, ['a-2']]);
   });
+
+  it('names the branches moved under a unit since, by their own move or their commune\'s, and keeps them across a snapshot', () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      organisation('2020-01-01', 'UnitEstablished', { unitId: 'p', kind: 'province', name: 'p', parentId: null }),
+      ...['c-1', 'c-2', 'c-3'].map((id) => organisation('2020-01-01', 'UnitEstablished', { unitId: id, kind: 'grassroots', name: id, parentId: 'p' })),
+      organisation('2020-01-01', 'BranchEstablished', branch('a-1', 'c-1', 'hamlet')),
+      organisation('2020-01-01', 'BranchEstablished', branch('a-2', 'c-2', 'hamlet')),
+      organisation('2020-01-01', 'BranchEstablished', branch('a-3', 'c-3', 'hamlet')),
+    ]);
+    expect(replica.branchesMovedUnder('c-1')).toEqual([]);
+    feed(replica, [
+      organisation('2025-07-01', 'BranchMoved', { branchId: 'a-2', fromUnitId: 'c-2', toUnitId: 'c-1' }),
+      organisation('2025-07-01', 'UnitMoved', { unitId: 'c-3', fromParentId: 'p', toParentId: 'c-1' }),
+    ]);
+    const restored = new SubjectsReplica();
+    restored.restoreState(v8.deserialize(v8.serialize(replica.snapshotState())));
+    for (const r of [replica, restored]) expect([r.branchesMovedUnder('c-1'), r.branchesMovedUnder('c-2'), r.branchesMovedUnder('p')]).toEqual([['a-2', 'a-3'], [], ['a-2', 'a-3']]);
+  });
 });
+

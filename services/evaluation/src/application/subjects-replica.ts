@@ -21,6 +21,8 @@ interface SubjectsReplicaState {
   branches: Map<string, BranchFacts>;
   memberStays: Map<string, Stay[]>;
   posts: Map<string, Stay[]>;
+  /** Absent in a snapshot of before 6 December 2026: moves from then on are known. */
+  reparented?: Set<string>;
 }
 
 /**
@@ -38,6 +40,8 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   readonly snapshotVersion = 1;
   private units = new Map<string, string | null>();
   private branches = new Map<string, BranchFacts>();
+  /** The units and branches ever moved (a move, or a merger's): a rating placed before has another ancestry now. */
+  private reparented = new Set<string>();
   private memberStays = new Map<string, Stay[]>();
   private posts = new Map<string, Stay[]>();
 
@@ -50,6 +54,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
         return;
       case 'UnitMoved':
         this.units.set(e.data.unitId, e.data.toParentId);
+        this.reparented.add(e.data.unitId);
         return;
       case 'BranchEstablished':
         this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds], residential: e.data.area !== null });
@@ -59,6 +64,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
         return;
       case 'BranchMoved':
         this.updateBranch(e.data.branchId, (b) => ({ ...b, parentUnitId: e.data.toUnitId }));
+        this.reparented.add(e.data.branchId);
         return;
       case 'BranchDissolved':
         this.updateBranch(e.data.branchId, (b) => ({ ...b, to: on }));
@@ -139,6 +145,20 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return b.predecessorIds.some((p) => this.branches.get(p)?.to === b.from) ? b.from : null;
   }
 
+  /**
+   * The branches under the unit now that were moved there, or under a unit moved there, since: what
+   * a list by unit must add to the documents placed under it when they were recorded.
+   */
+  branchesMovedUnder(unitId: string): string[] {
+    if (this.reparented.size === 0) return [];
+    const found: string[] = [];
+    for (const branchId of this.branches.keys()) {
+      const chain = this.ancestry(branchId);
+      if (chain.includes(unitId) && (this.reparented.has(branchId) || chain.some((u) => this.reparented.has(u)))) found.push(branchId);
+    }
+    return found;
+  }
+
   knowsBranch(branchId: string): boolean {
     return this.branches.has(branchId);
   }
@@ -157,7 +177,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
   snapshotState(): SubjectsReplicaState {
-    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts) };
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented) };
   }
 
   restoreState(state: unknown): void {
@@ -166,6 +186,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.branches = new Map(s.branches);
     this.memberStays = new Map(s.memberStays);
     this.posts = new Map(s.posts);
+    this.reparented = new Set(s.reparented ?? []);
   }
 
   private updateBranch(branchId: string, change: (b: BranchFacts) => BranchFacts) {

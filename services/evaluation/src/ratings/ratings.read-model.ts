@@ -4,6 +4,8 @@ import { ReadModelQueries } from '@register/read-models';
 import { AsOf, Page } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { afterCursor, pageById, pageOf } from '../application/id-paging';
+import { SubjectsReplica } from '../application/subjects-replica';
+import { underUnit } from '../application/unit-filter';
 import { foldRow, RatingRow } from './rating-row';
 import { ratingsProjection } from './ratings.projection';
 
@@ -20,8 +22,8 @@ export interface RatingFilter {
 export const ratingView = ({ _id, ...row }: RatingRow) => ({ id: _id, ...row });
 
 /** What never changes in a rating once made (where, when, whom): the candidates of a read of history. */
-const placeFilter = (f: RatingFilter) => ({
-  ...(f.unitId !== undefined ? { unitIds: f.unitId } : {}),
+const placeFilter = (f: RatingFilter, movedIn: string[] = []) => ({
+  ...underUnit(f.unitId, movedIn),
   ...(f.year !== undefined ? { year: f.year } : {}),
   ...(f.subjectType !== undefined ? { subjectType: f.subjectType } : {}),
   ...(f.subjectId !== undefined ? { subjectId: f.subjectId } : {}),
@@ -39,6 +41,7 @@ export class RatingReads {
   constructor(
     private readonly readModels: ReadModelQueries,
     private readonly evaluation: EvaluationService,
+    private readonly replica: SubjectsReplica,
   ) {}
 
   private async ratings(minPosition?: number) {
@@ -48,9 +51,10 @@ export class RatingReads {
   /** One page in id order; the cursor is the last id served. */
   async list(f: RatingFilter, page: { limit?: number; cursor?: string; minPosition?: number }, asOf?: AsOf): Promise<Page<ReturnType<typeof ratingView>>> {
     const collection = await this.ratings(page.minPosition);
-    if (!asOf) return pageById(collection, { ...placeFilter(f), ...stateFilter(f) }, page, ratingView);
+    const movedIn = f.unitId === undefined ? [] : this.replica.branchesMovedUnder(f.unitId);
+    if (!asOf) return pageById(collection, { ...placeFilter(f, movedIn), ...stateFilter(f) }, page, ratingView);
     const limit = page.limit ?? 50;
-    const candidates = (await collection.find(afterCursor(placeFilter(f), page.cursor), { sort: { _id: 1 } })) as unknown as RatingRow[];
+    const candidates = (await collection.find(afterCursor(placeFilter(f, movedIn), page.cursor), { sort: { _id: 1 } })) as unknown as RatingRow[];
     return pageOf((await this.foldAll(candidates, asOf)).filter((r) => matches(r, f)).slice(0, limit + 1), limit, ratingView);
   }
 
