@@ -97,6 +97,21 @@ describe('OpenAPI document of the distributed gateway', () => {
     expect(ids.length - new Set(ids).size).toBe(0);
   });
 
+  it("declares the body of every command's 201 and every list's 200 (api.md's id, revision, position; items, nextCursor), and a real answer holds it (the bodies were undeclared; found by a black-box probe)", async () => {
+    const content = (o: OperationObject, status: string) => Object.keys((o.responses[status] as { content?: Record<string, unknown> } | undefined)?.content ?? {});
+    const undeclared = [...operationsOf(document)].filter(([key, o]) => key.startsWith('POST') && o.responses['201'] && content(o, '201').length === 0).map(([key]) => key);
+    expect(undeclared).toEqual([]);
+    const lists = [...operationsOf(document)].filter(([key, o]) => key.startsWith('GET') && (o.parameters as Array<{ name: string }> | undefined)?.some((p) => p.name === 'cursor'));
+    expect(lists.length).toBeGreaterThan(10);
+    for (const [key, o] of lists) expect([key, content(o, '200')]).toEqual([key, expect.arrayContaining(['application/json', 'text/csv'])]);
+    const schemas = document.components?.schemas as Record<string, { required?: string[] }>;
+    const admin = { ...(await d.token({ sub: 'admin', roles: ['central-admin'] })), 'content-type': 'application/json' };
+    const made = await fetch(`${base}/api/v1/units`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'oa-p', kind: 'province', parentId: 'tw', name: 'Tỉnh đoàn Điện Biên', reason: 'khởi tạo' }) });
+    const listed = await fetch(`${base}/api/v1/branches?limit=5`, { headers: admin });
+    expect(Object.keys(await made.json())).toEqual(expect.arrayContaining([...(schemas.CommandAnswer.required ?? []), 'id', 'revision']));
+    expect(Object.keys(await listed.json())).toEqual(expect.arrayContaining(schemas.ListAnswer.required ?? []));
+  });
+
   it('gives the Swagger UI the same whole document', async () => {
     const init = await (await fetch(`${base}/api/docs/swagger-ui-init.js`)).text();
     for (const path of ['/api/v1/branches', '/api/v1/members', '/api/v1/audit/events']) expect(init).toContain(`"${path}"`);

@@ -81,6 +81,8 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
     const imported = await gw.inject({ method: 'POST', url: `${PREFIX}/member-imports?unitId=th`, headers: { ...(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })), 'content-type': upload.contentType }, payload: upload.payload });
     if (imported.status !== 202) throw new Error(imported.raw);
     importId = imported.body.id;
+    // Evaluation learns the members rated by id (a subject it never heard of is 404).
+    await gw.syncEvaluation();
   });
   afterAll(async () => gw?.close());
 

@@ -171,6 +171,23 @@ function describeOperation(method: string, operation: OperationObject) {
     statuses.push(404, 409, 413, 415, 422);
   }
   for (const status of statuses) operation.responses[status] ??= problemResponse(status);
+  describeSuccess(method, operation, parameters);
+}
+
+/**
+ * The answers api.md's conventions give every operation of a kind, where the operation declares
+ * no body of its own: a command's 201 (its id, revision and position), a list's 200 (`{ items,
+ * nextCursor }`, or CSV with `Accept: text/csv`).
+ */
+function describeSuccess(method: string, operation: OperationObject, parameters: ParameterObject[]) {
+  const bare = (status: string) => {
+    const r = operation.responses[status] as ResponseObject | undefined;
+    return r !== undefined && !('$ref' in r) && r.content === undefined ? r : undefined;
+  };
+  const created = method === 'post' ? bare('201') : undefined;
+  if (created) created.content = { 'application/json': { schema: { $ref: '#/components/schemas/CommandAnswer' } } };
+  const listed = method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'cursor') ? bare('200') : undefined;
+  if (listed) listed.content = { 'application/json': { schema: { $ref: '#/components/schemas/ListAnswer' } }, 'text/csv': { schema: { type: 'string', description: 'UTF-8 with a BOM, one row per item (Accept: text/csv)' } } };
 }
 
 /** A parameter declared as a bare string: a path parameter is then an id (ParseIdPipe); one with an enum or its own pattern says so itself. */
@@ -197,6 +214,28 @@ const COMMAND_HEADERS: ParameterObject[] = [
 ];
 
 const PROBLEM_SCHEMAS = {
+  CommandAnswer: {
+    type: 'object',
+    description: 'A command answers once its events are appended. Some add what they made (`mergerId`, an import\'s `importId`…).',
+    required: ['position'],
+    properties: {
+      id: { type: 'string', description: 'The entity the command made or changed' },
+      revision: { type: 'integer', description: 'Its stream\'s revision after the command: the ETag a later If-Match names' },
+      version: { type: 'integer', description: 'The same as `revision` where the entity counts its own changes' },
+      position: { type: 'integer', minimum: 0, description: 'The position of the last event appended in the service\'s log: `minPosition` of a read waits for it (0: nothing was appended, the command changed nothing)' },
+      duplicate: { type: 'boolean', description: 'The first answer, given again to a retry with the same Idempotency-Key' },
+    },
+    additionalProperties: true,
+  },
+  ListAnswer: {
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    properties: {
+      items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      nextCursor: { type: 'string', nullable: true, description: 'Give it as `cursor` for the next page; null on the last' },
+    },
+    additionalProperties: true,
+  },
   FieldError: {
     type: 'object',
     required: ['field', 'rule', 'message'],
