@@ -108,8 +108,8 @@ describe('OpenAPI document of the distributed gateway', () => {
     const admin = { ...(await d.token({ sub: 'admin', roles: ['central-admin'] })), 'content-type': 'application/json' };
     const made = await fetch(`${base}/api/v1/units`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'oa-p', kind: 'province', parentId: 'tw', name: 'Tỉnh đoàn Điện Biên', reason: 'khởi tạo' }) });
     const listed = await fetch(`${base}/api/v1/branches?limit=5`, { headers: admin });
-    expect(Object.keys(await made.json())).toEqual(expect.arrayContaining([...(schemas.CommandAnswer.required ?? []), 'id', 'revision']));
-    expect(Object.keys(await listed.json())).toEqual(expect.arrayContaining(schemas.ListAnswer.required ?? []));
+    expect(Object.keys((await made.json()) as object)).toEqual(expect.arrayContaining([...(schemas.CommandAnswer.required ?? []), 'id', 'revision']));
+    expect(Object.keys((await listed.json()) as object)).toEqual(expect.arrayContaining(schemas.ListAnswer.required ?? []));
   });
 
   it('gives the Swagger UI the same whole document', async () => {
