@@ -241,7 +241,7 @@ const PROBLEM_SCHEMAS = {
     required: ['field', 'rule', 'message'],
     properties: {
       field: { type: 'string', description: 'The field, parameter or header, as the request spelled it (`parts[1].name`)' },
-      rule: { type: 'string', description: 'The rule it broke (`maxLength`, `id`, `beyond-log-head`…)' },
+      rule: { type: 'string', description: 'The rule it broke: `required` for a field absent or null, whatever its other rules; else `maxLength`, `id`, `beyond-log-head`…' },
       message: { type: 'string' },
     },
   },

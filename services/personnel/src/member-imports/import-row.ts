@@ -44,7 +44,7 @@ export async function admissionOf(sheetRow: SheetRow, columns: Partial<Record<Im
   if (typeof branch !== 'string') return refused(sheetRow.row, fullName, branch.rule, branch.message, [{ field: 'branch', ...branch }]);
   const { branch: _named, ...personal } = fields;
   const request = plainToInstance(AdmitMemberRequest, { ...personal, branchId: branch, reason });
-  const errors = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+  const errors = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } }));
   if (errors.length > 0) return refused(sheetRow.row, fullName, errors[0].rule, errors.map((e) => e.message).join('; '), errors);
   return request;
 }

@@ -16,6 +16,6 @@ describe('a completion body', () => {
     expect(await brokenRules(CompletionRequest, { results: [{ memberId: 'm1', outcome: 'completed', certificateNo: 'CN-1' }, { memberId: 'm1', outcome: 'completed', certificateNo: 'CN-2' }], ...why })).toEqual(['results:arrayUnique']));
   it('leaves items without a member id, or that are no objects, to their own rules (no repeat, no 500)', async () => {
     expect(await brokenRules(CompletionRequest, { results: [{ outcome: 'completed' }, { outcome: 'completed' }], ...why })).not.toContain('results:arrayUnique');
-    expect(await brokenRules(CompletionRequest, { results: [null, 'm1'], ...why })).toEqual(['results.0:nestedValidation', 'results.1:nestedValidation']);
+    expect(await brokenRules(CompletionRequest, { results: [null, 'm1'], ...why })).toEqual(['results.0:required', 'results.1:nestedValidation']);
   });
 });
