@@ -143,6 +143,8 @@ describe.each<Setup>(['distributed', 'embedded'])('a merger reaches personnel ov
     );
     expect(plan.body.membersMoving).toEqual(sources.map((s) => ({ fromBranchId: s, toBranchId: target, count: 2 })));
     expect(plan.body.officerConflicts).toEqual([{ branchId: target, role: 'secretary', holders: branches.map((b) => ({ memberId: secretaryOf(b), fromBranchId: b })) }]);
+    // The absorbed branches' posts end with the merger; the target's stays (the dry run said nothing of it: found by a black-box probe).
+    expect(plan.body.postsEnding).toEqual(sources.map((b) => ({ branchId: b, memberId: secretaryOf(b), role: 'secretary' })));
     const withSecretary = await org.get(`/branches?parentUnitId=${commune}&hasSecretary=true&minPosition=${orgPosition}`);
     expect(withSecretary.body.items.map((b: { id: string }) => b.id).sort()).toEqual([...branches].sort());
     expect((await org.get(`/branches?parentUnitId=${commune}&hasMembers=false&minPosition=${orgPosition}`)).body.items).toEqual([]);

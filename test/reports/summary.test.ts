@@ -152,7 +152,10 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
       expect(r.body.members).toEqual({ total: 3100, admittedInYear: 0, away: 0 });
       expect(r.body.secretaries.total).toBe(84);
       expect(r.body.ratings).toEqual({ branches: {}, members: {} });
-      expect((await admin.get(`/reports/units/qc/summary?year=2025&minPosition=${waitFor}`)).status).toBe(404);
+      const closed = await admin.get(`/reports/units/qc/summary?year=2025&minPosition=${waitFor}`);
+      // The 404 says when it closed and what to ask instead ("does not exist" misled: found by a black-box probe).
+      expect([closed.status, closed.body.detail]).toEqual([404, expect.stringContaining('closed on 2025-07-01')]);
+      expect(closed.body.detail).toContain('asOf=2025-06-30');
       expect((await admin.get('/reports/units/qc/summary?year=2025&asOf=2025-06-30')).body.branches.total).toBe(84);
     });
   });

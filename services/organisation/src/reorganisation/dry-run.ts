@@ -13,6 +13,12 @@ export interface ReorganisationPlan {
   membersMoving: Array<{ fromBranchId: string; toBranchId: string; count: number }>;
   /** Posts that more than one person would hold in a successor: the level above must choose. */
   officerConflicts: Array<{ branchId: string; role: string; holders: Array<{ memberId: string; fromBranchId: string }> }>;
+  /**
+   * The posts of the branches that close, which end on the effective date (personnel ends them; the
+   * successor's officers are then appointed, interim where none is elected). Mentor assignments of
+   * those branches end too, in training.
+   */
+  postsEnding: Array<{ branchId: string; memberId: string; role: string }>;
   ratingsCarried: Array<{ fromBranchId: string; toBranchId: string; year: number; scale: string; grade: string }>;
   /** Splits only: the source's members no part lists. */
   membersUnassigned?: string[];
@@ -33,7 +39,7 @@ export function planReorganisation(command: MergeBranches | SplitBranch, s: Stru
   // dated as the real run will be: one that concerns a branch before it existed is refused the same way
   checkDated(events, s, on);
   const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
-  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], ratingsCarried: [], wouldBeRefused: null };
+  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], postsEnding: [], ratingsCarried: [], wouldBeRefused: null };
   for (const e of events) {
     if (e.type === 'BranchesMerged') planMerger(plan, e.data, s, people);
     if (e.type === 'BranchSplit') planSplit(plan, e.data, s, people);
@@ -65,12 +71,19 @@ function planMerger(plan: ReorganisationPlan, merged: { sourceBranchIds: string[
     people.officersOf(from).filter((o) => o.role === 'secretary').map((o) => ({ memberId: o.memberId, fromBranchId: from })),
   );
   if (holders.length > 1) plan.officerConflicts.push({ branchId: to, role: 'secretary', holders });
+  plan.postsEnding = postsOf(merged.sourceBranchIds.filter((id) => id !== to), people);
   plan.ratingsCarried = merged.sourceBranchIds.flatMap((from) => people.ratingsOf(from).map((r) => ({ fromBranchId: from, toBranchId: to, ...r })));
 }
 
 function planSplit(plan: ReorganisationPlan, split: { sourceBranchId: string; parts: Array<{ branchId: string; memberIds: string[] }> }, s: Structure, people: PeopleFacts) {
   const from = split.sourceBranchId;
   plan.branchesClosed = [{ id: from, name: s.branches.get(from)!.name }];
+  plan.postsEnding = postsOf([from], people);
   plan.membersMoving = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.length }));
   plan.ratingsCarried = split.parts.flatMap((p) => people.ratingsOf(from).map((r) => ({ fromBranchId: from, toBranchId: p.branchId, ...r })));
+}
+
+/** The posts held in these branches, as the replica knows them. */
+function postsOf(branchIds: string[], people: PeopleFacts): ReorganisationPlan['postsEnding'] {
+  return branchIds.flatMap((branchId) => people.officersOf(branchId).map((o) => ({ branchId, memberId: o.memberId, role: o.role })));
 }

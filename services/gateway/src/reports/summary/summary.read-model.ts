@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { dayBefore } from '@register/contracts';
 import { NotFoundError } from '@register/event-sourcing';
 import { Doc, ProjectionQueries } from '@register/read-models';
 import { ReportingReadModel } from './reporting-read-model';
@@ -66,7 +67,7 @@ export class SummaryReadModel {
     const positions = this.reporting.positions();
     const units = await this.unitsOf(structure);
     const subtree = [...(subtreeOn(units, unitId, day) ?? [])];
-    if (!subtree.length) throw new NotFoundError('unit', `${unitId} on ${day}`);
+    if (!subtree.length) throw notThereOn(units, unitId, day);
     const [branches, courses] = await Promise.all([
       // summarise only reads them: the embedded store need not copy a province's 3,000 documents
       this.reporting.store!.find(REPORT_BRANCHES, branchesFilter(subtree), { readOnly: true }),
@@ -76,4 +77,15 @@ export class SummaryReadModel {
     const facts = { units, branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };
     return { ...summarise(facts, unitId, year, day, decidedBy)!, positions };
   }
+}
+
+/** Why a unit has no summary on the day: it closed before it (say when, and what to ask), began after it, or is not known. */
+function notThereOn(units: UnitFactsDoc[], unitId: string, day: string): NotFoundError {
+  const unit = units.find((u) => u._id === unitId);
+  const begun = Object.keys(unit?.parents ?? {}).sort()[0];
+  if (unit?.endedOn && unit.endedOn <= day) {
+    return new NotFoundError('unit', unitId, `unit ${unitId} closed on ${unit.endedOn} (dissolved or merged), before ${day}: ask its summary with asOf=${dayBefore(unit.endedOn)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
+  }
+  if (begun !== undefined && begun > day) return new NotFoundError('unit', unitId, `unit ${unitId} was established on ${begun}, after ${day}`);
+  return new NotFoundError('unit', `${unitId} on ${day}`);
 }
