@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId } from '@register/service-kit';
 import { StructureService } from '../application/structure.service';
@@ -26,6 +26,8 @@ export class ReorganisationController {
     summary: 'Merge branches into an existing or a new branch; dryRun answers what would happen and changes nothing',
     description: '`into` is either `{ branchId }` or `{ name, area?, parentUnitId?, id? }`; both, or neither, is 400 with rule `one-of` on field `into`.',
   })
+  @ApiResponse({ status: 201, description: 'Merged: `{ mergerId, id (the successor), revision, position }`' })
+  @ApiResponse({ status: 200, description: 'Dry run: the plan (events, branches closed and opened, members moving, officer conflicts, posts ending, ratings carried); nothing changed' })
   async merge(@Body() body: BranchMergerRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const mergerId = newEntityId(ctx, undefined, 'merger');
     const into: MergeBranches['into'] = body.into.branchId !== undefined
@@ -48,6 +50,8 @@ export class ReorganisationController {
       'A branch without members must not exist after a reorganisation: a successor that would get none of the source\'s members (as this service knows them from personnel\'s events) is refused with 422 `empty-successor` (`emptySuccessorIds`), and so is a split of a branch with no known members. ' +
       'The dry run lists them instead, in `emptySuccessors`, with `membersUnassigned`: the source\'s members that no part lists; `wouldBeRefused` then gives the 422 the real run would answer (null when it would be recorded).',
   })
+  @ApiResponse({ status: 201, description: 'Split: `{ splitId, successorIds, id, revision, position }`' })
+  @ApiResponse({ status: 200, description: 'Dry run: the plan (as a merger\'s, with membersUnassigned, emptySuccessors and wouldBeRefused); nothing changed' })
   async split(@Body() body: BranchSplitRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const splitId = newEntityId(ctx, undefined, 'split');
     const parts = body.parts.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));
