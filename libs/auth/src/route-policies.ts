@@ -327,6 +327,13 @@ const verbOf = (method: string) => {
 /** Every action a route names: what `allow` of a token or an API key may list. */
 export const KNOWN_ACTIONS: readonly string[] = [...new Set(ROUTE_POLICIES.map((p) => p.action))].sort();
 
+/** The roles that may perform an action on some route (central administrators may do every one; an open read, any caller). */
+export function rolesOfAction(action: string): Role[] | 'any' {
+  const policies = ROUTE_POLICIES.filter((p) => p.action === action);
+  if (policies.some((p) => p.open)) return 'any';
+  return [...new Set<Role>(['central-admin', ...policies.flatMap((p) => p.roles)])];
+}
+
 export function policyOf(method: string, path: string): RoutePolicy | undefined {
   return byRoute.get(`${verbOf(method)} ${path}`);
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ApiKeyStore } from '../api-keys';
 import { isRole, Role } from '../roles';
 import { KNOWN_ACTIONS } from '../route-policies';
-import { checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+import { checkActionsOfRoles, checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s api-keys -- create --name <system> [--allow action]… [--scope-unit id] [--role r] | revoke --id <id> | list
   Keys are kept hashed in DATA_DIR/auth/api-keys.json (./data when DATA_DIR is unset): give it the
@@ -29,6 +29,7 @@ export const apiKeysCli = withUsage(USAGE, async ({ argv, env, output }) => {
       if (!values.name || !roles.every(isRole)) throw new UsageError('create needs --name and known roles');
       checkScopeOfRoles(roles, { unit: values['scope-unit'] });
       checkAllowed(values.allow, KNOWN_ACTIONS);
+      checkActionsOfRoles(values.allow ?? [], roles);
       output.out(JSON.stringify(store.create({ name: values.name, roles: roles as Role[], allow: values.allow ?? [], scopeUnitId: values['scope-unit'] })));
       return 0;
     case 'revoke':
@@ -47,3 +48,4 @@ export const apiKeysCli = withUsage(USAGE, async ({ argv, env, output }) => {
 });
 
 if (require.main === module) runCli(apiKeysCli);
+

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { rolesOfAction } from '../route-policies';
 
 /** Where a command-line tool writes, so that its specs can read what it printed. */
 export interface CliOutput {
@@ -76,4 +77,15 @@ export function checkScopeOfRoles(roles: string[], scope: { unit?: string; branc
 export function checkAllowed(allow: string[] | undefined, known: readonly string[]): void {
   const unknown = (allow ?? []).filter((a) => !known.includes(a));
   if (unknown.length) throw new UsageError(`unknown --allow action(s): ${unknown.join(', ')}; the actions are: ${known.join(', ')}`);
+}
+
+/** An --allow action none of the key's roles may perform would make a credential refused it every time (403): refused when made. */
+export function checkActionsOfRoles(allow: string[], roles: string[]): void {
+  const unusable = allow.filter((action) => {
+    const may = rolesOfAction(action);
+    return may !== 'any' && !roles.some((r) => (may as string[]).includes(r));
+  });
+  if (unusable.length) {
+    throw new UsageError(`--allow ${unusable.join(', ')}: no route lets a ${roles.join(', ')} caller do ${unusable.length > 1 ? 'them' : 'it'} (${unusable.map((a) => `${a}: ${(rolesOfAction(a) as string[]).join(', ')}`).join('; ')})`);
+  }
 }

@@ -41,6 +41,9 @@ describe('the token and api-keys commands (issue 16, point 5)', () => {
     const key = await run(apiKeysCli, ['create', '--name', 'x', '--allow', 'member.read', '--allow', 'foo.bar'], { DATA_DIR: dataDir });
     expect(key.code).toBe(2);
     expect((await run(apiKeysCli, ['create', '--name', 'x', '--allow', 'member.read'], { DATA_DIR: dataDir })).code).toBe(0);
+    // An action the key's role may never perform made a key refused it every time (found by a black-box probe).
+    const unusable = await run(apiKeysCli, ['create', '--name', 'x', '--allow', 'member.erase-personal-data'], { DATA_DIR: dataDir });
+    expect([unusable.code, unusable.err]).toEqual([2, expect.stringContaining('--allow member.erase-personal-data: no route lets a system-integrator caller do it')]);
     const revoke = await run(apiKeysCli, ['revoke', '--id', 'no-such-key'], { DATA_DIR: dataDir });
     expect([revoke.code, revoke.err]).toEqual([1, 'no active key has id no-such-key\n']);
   });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authDir, isRole, KNOWN_ACTIONS, localSigningSecret, mintToken, parseTtl, Role } from '../index';
-import { checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
+import { checkActionsOfRoles, checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s token -- --sub <subject> --role <role> [--scope-unit id] [--scope-branch id] [--allow action]… [--ttl 1h|30m|3600]
   roles: central-admin, unit-officer (with --scope-unit), branch-secretary (with --scope-branch), auditor, system-integrator
@@ -32,6 +32,7 @@ export const mintTokenCli = withUsage(USAGE, async ({ argv, env, output }) => {
   if (!values.sub || roles.length === 0 || !roles.every(isRole)) throw new UsageError('--sub and a known --role are required');
   checkScopeOfRoles(roles, { unit: values['scope-unit'], branch: values['scope-branch'] });
   checkAllowed(values.allow, KNOWN_ACTIONS);
+  checkActionsOfRoles(values.allow ?? [], roles);
   const dataDir = cliDataDir(env);
   const keyFile = join(authDir(dataDir), 'jwt-secret');
   if (!env.REGISTER_JWT_SECRET && !existsSync(keyFile)) {
