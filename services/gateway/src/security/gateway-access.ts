@@ -63,7 +63,7 @@ export class GatewayAccess {
     }
     if (principal.via === 'api-key' && decision.policy.action === 'member.read') {
       // Personal data read by another system: kept in the log for the data-protection officer.
-      this.logger.log(JSON.stringify({ event: 'personal-data-read', key: principal.keyId, actor: principal.id, url: request.url }));
+      this.logger.log(JSON.stringify({ event: 'personal-data-read', key: principal.keyId, actor: principal.id, url: withoutSearchText(request.url) }));
     }
   }
 
@@ -103,4 +103,17 @@ export class GatewayAccess {
     if (declared) return { path: declared, params: {} };
     throw new NotFoundException(`no resource at ${actual}`);
   }
+}
+
+/**
+ * The URL as the process log may keep it: a search text (`q`) is a name, which an erasure could
+ * not reach in a log file, so it is written as "[redacted]"; ids and filters stay.
+ */
+export function withoutSearchText(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  if (!query.has('q')) return url;
+  query.set('q', '[redacted]');
+  return `${url.slice(0, at)}?${query.toString()}`;
 }
