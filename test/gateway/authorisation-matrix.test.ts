@@ -276,6 +276,8 @@ describe('gateway: the authorisation matrix (every role × every organisation an
 
   it('refuses every evaluation read outside the caller’s scope (403 problem+json), for every role; the same reads inside it answer', async () => {
     const reads = evaluationReads({ unit: 'xa-9', branch: 'b-9', member: await memberIn(admin, 'ev-read-out', 'b-9') });
+    // Evaluation learns the member (a subject it never heard of is 404).
+    await gwRef.syncEvaluation();
     const routes = ROUTE_POLICIES.filter((p) => p.method === 'GET' && /^\/(ratings|rating-changes|commendations|support-visits)\b/.test(p.path)).map((p) => p.path);
     expect([...new Set(reads.outside.map((r) => r.route))].sort()).toEqual([...routes].sort());
     expect([...new Set(reads.inside.map((r) => r.route))].sort()).toEqual([...routes].sort());

@@ -162,6 +162,6 @@ describe('gateway: every route of the OpenAPI document has a route policy', () =
       getMetadataStorage()
         .getTargetValidationMetadatas(target as new () => unknown, '', true, false)
         .find((m) => m.propertyName === property && m.name === 'arrayMaxSize')?.constraints[0];
-    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds'), members: maxOf(AdmitMembersRequest, 'members'), changes: maxOf(ChangeStatusesRequest, 'changes'), ratings: maxOf(RecordRatingsRequest, 'ratings') }).toEqual(TARGET_LIST_LIMITS);
+    expect({ sourceBranchIds: maxOf(BranchMergerRequest, 'sourceBranchIds'), parts: maxOf(BranchSplitRequest, 'parts'), into: maxOf(BranchSplitRequest, 'into'), sourceUnitIds: maxOf(UnitMergerRequest, 'sourceUnitIds'), memberIds: maxOf(EnrolRequest, 'memberIds'), members: maxOf(AdmitMembersRequest, 'members'), changes: maxOf(ChangeStatusesRequest, 'changes'), ratings: maxOf(RecordRatingsRequest, 'ratings') }).toEqual(TARGET_LIST_LIMITS);
   });
 });

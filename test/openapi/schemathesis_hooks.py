@@ -113,6 +113,12 @@ def _keep_body_to_the_words(path, body):
     for key, route in (("results", "/completion"), ("awards", "/results")):
         if path.endswith(route) and isinstance(body.get(key), list):
             body[key] = _each_member_once(body[key])
+    if path.endswith("/branch-splits"):
+        # api.md's words stand for the DTO's (sourceBranchIds for sourceBranchId, into for parts): one of each pair (400 `one-of`).
+        if "sourceBranchId" in body:
+            body.pop("sourceBranchIds", None)
+        if "parts" in body:
+            body.pop("into", None)
     into = body.get("into")
     if path.endswith("/unit-mergers") and isinstance(into, dict) and "name" in into and "unitId" not in into:
         # A new unit is described whole: its kind and its parent, beside its name.

@@ -67,6 +67,18 @@ describe('structure gaps: central committee, merger target, empty successors (em
     expect(r.body.rule).toBe('empty-successor');
   });
 
+  it("takes a split in api.md's words (sourceBranchIds of the one branch, into its parts); both words for one thing is 400 one-of; scope is checked on either", async () => {
+    const parts = [{ id: 'ap-1', name: 'Chi đoàn ap-1', memberIds: ['m-a'] }, { id: 'ap-2', name: 'Chi đoàn ap-2', memberIds: ['m-b', 'm-c'] }];
+    const dry = await admin.post('/branch-splits', { sourceBranchIds: ['b-1'], into: parts, dryRun: true, ...why() });
+    expect([dry.status, dry.body.branchesClosed, dry.body.membersMoving.map((m: { toBranchId: string; count: number }) => [m.toBranchId, m.count])]).toEqual([200, [{ id: 'b-1', name: expect.any(String) }], [['ap-1', 1], ['ap-2', 2]]]);
+    const both = await refused(400, () => admin.post('/branch-splits', { sourceBranchId: 'b-1', sourceBranchIds: ['b-1'], parts, into: parts, dryRun: true, ...why() }));
+    expect(both.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`).sort()).toEqual(['into:one-of', 'sourceBranchIds:one-of']);
+    const neither = await refused(400, () => admin.post('/branch-splits', { dryRun: true, ...why() }));
+    expect(neither.body.errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`).sort()).toEqual(['parts:required', 'sourceBranchId:required']);
+    const otherCommune = gw.api(await gw.bearer({ sub: 'xa-2-officer', roles: ['unit-officer'], scopeUnitId: 'xa-2' }));
+    expect((await refused(403, () => otherCommune.post('/branch-splits', { sourceBranchIds: ['b-1'], into: parts, dryRun: true, ...why() }))).status).toBe(403);
+  });
+
   it('real run: splits when every successor gets members, even if some member is left out', async () => {
     const r = await split([{ id: 'sp-1', memberIds: ['m-a'] }, { id: 'sp-2', memberIds: ['m-b'] }]);
     expect([r.status, r.body.successorIds]).toEqual([201, ['sp-1', 'sp-2']]);

@@ -63,6 +63,8 @@ export const TARGET_LIST_LIMITS = {
   sourceBranchIds: 100,
   /** BranchSplitRequest.parts */
   parts: 20,
+  /** BranchSplitRequest.into (api.md's word for parts) */
+  into: 20,
   /** UnitMergerRequest.sourceUnitIds */
   sourceUnitIds: 50,
   /** Training's EnrolRequest.memberIds (services/training/src/courses/courses.dto.ts MAX_PARTICIPANTS) */
@@ -192,8 +194,10 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
     method: 'POST', path: '/branch-splits', action: 'branch.split', roles: ['unit-officer', 'system-integrator'],
     targets: (r) => {
       const b = body(r);
-      const parts = listAt(b.parts, 'parts').flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `parts.${i}.parentUnitId`)));
-      return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...parts];
+      // api.md's words stand for the DTO's (sourceBranchIds for sourceBranchId, into for parts): both are scoped.
+      const parts = (['parts', 'into'] as const).flatMap((key) => listAt(b[key], key).flatMap((p, i) => unit(idAt(obj(p).parentUnitId, `${key}.${i}.parentUnitId`))));
+      const sources = listAt(b.sourceBranchIds, 'sourceBranchIds').flatMap((id, i) => branch(idAt(id, `sourceBranchIds.${i}`)));
+      return [...branch(idAt(b.sourceBranchId, 'sourceBranchId')), ...sources, ...parts];
     },
   },
   // Communes or provinces merge: decided by the level above every source (strictly above: a

@@ -63,7 +63,9 @@ export class RatingsController {
     const asOf = this.evaluation.asOf(query);
     const rows = await this.reads.ofSubject(subjectType, subjectId, query.year, asOf, query.minPosition);
     // A subject the register never named is 404, as every read by id (an empty 200 said nothing of the typo).
-    if (rows.length === 0 && this.replica.spansOf(subjectType as RatingSubject, subjectId).length === 0) throw new NotFoundError(subjectType, subjectId);
+    // An officer is a member in a post: a member who never held one has no officer ratings, and is known.
+    const known = (type: RatingSubject) => this.replica.spansOf(type, subjectId).length > 0;
+    if (rows.length === 0 && !known(subjectType as RatingSubject) && !(subjectType === 'officer' && known('member'))) throw new NotFoundError(subjectType, subjectId);
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);
     const predecessors = subjectType === 'branch' ? await this.predecessors(subjectId, query.year, asOf) : [];
     const items = rows.map(ratingView);

@@ -6,7 +6,7 @@ import { StructureService } from '../application/structure.service';
 import { PeopleReplica } from '../people/people-replica';
 import { planReorganisation } from './dry-run';
 import { MergeBranches, mergeDecider } from './merge-branches';
-import { BranchMergerRequest, BranchSplitRequest } from './reorganisation.dto';
+import { BranchMergerRequest, BranchSplitRequest, splitOf } from './reorganisation.dto';
 import { SplitBranch, splitDecider } from './split-branch';
 
 type Reply = { status(code: number): unknown };
@@ -53,14 +53,15 @@ export class ReorganisationController {
   @ApiResponse({ status: 201, description: 'Split: `{ splitId, successorIds, id, revision, position }`' })
   @ApiResponse({ status: 200, description: 'Dry run: the plan (as a merger\'s, with membersUnassigned, emptySuccessors and wouldBeRefused); nothing changed' })
   async split(@Body() body: BranchSplitRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
+    const { sourceBranchId, parts: asked } = splitOf(body);
     const splitId = newEntityId(ctx, undefined, 'split');
-    const parts = body.parts.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));
-    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId: body.sourceBranchId, parts, knownMemberIds: this.people.membersOf(body.sourceBranchId) };
+    const parts = asked.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));
+    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId, parts, knownMemberIds: this.people.membersOf(sourceBranchId) };
     if (body.dryRun) {
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
-    const answer = await this.structure.execute(splitDecider, command, ctx, { kind: 'branch', id: body.sourceBranchId });
+    const answer = await this.structure.execute(splitDecider, command, ctx, { kind: 'branch', id: sourceBranchId });
     return { splitId, successorIds: parts.map((p) => p.branchId), ...answer };
   }
 }

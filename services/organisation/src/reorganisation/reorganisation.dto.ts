@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
-import { CommandRequest, IsRegisterId, IsRegisterName } from '@register/service-kit';
+import { CommandRequest, IsRegisterId, IsRegisterName, ValidationFailed } from '@register/service-kit';
 import { AreaDto } from '../application/area.dto';
 import { IsOneTarget } from './one-target';
 
@@ -90,20 +90,49 @@ export class SplitPartDto {
 }
 
 export class BranchSplitRequest extends CommandRequest {
-  @ApiProperty()
+  @ApiProperty({ description: 'The branch split. `sourceBranchIds` with this one id may stand for it (api.md writes a reorganisation so); not both' })
+  @ValidateIf((o: BranchSplitRequest) => o.sourceBranchIds === undefined)
   @IsRegisterId()
-  sourceBranchId!: string;
+  sourceBranchId?: string;
 
-  @ApiProperty({ type: [SplitPartDto] })
+  @ApiPropertyOptional({ type: [String], description: "api.md's form of `sourceBranchId`: a list of the one branch split" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1)
+  @IsRegisterId({ each: true })
+  sourceBranchIds?: string[];
+
+  @ApiProperty({ type: [SplitPartDto], description: 'The successors, two or more, each with the members it takes. `into` may stand for it (api.md); not both' })
+  @ValidateIf((o: BranchSplitRequest) => o.into === undefined)
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => SplitPartDto)
-  parts!: SplitPartDto[];
+  parts?: SplitPartDto[];
+
+  @ApiPropertyOptional({ type: [SplitPartDto], description: "api.md's word for `parts`: the successors a split goes into, two or more" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SplitPartDto)
+  into?: SplitPartDto[];
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean;
+}
+
+/** The split as one shape: the source and the parts, whichever words the request used; both words for one thing is 400 `one-of`. */
+export function splitOf(body: BranchSplitRequest): { sourceBranchId: string; parts: SplitPartDto[] } {
+  const errors = [
+    ...(body.sourceBranchId !== undefined && body.sourceBranchIds !== undefined ? [{ field: 'sourceBranchIds', rule: 'one-of', message: 'give sourceBranchId or sourceBranchIds, not both' }] : []),
+    ...(body.parts !== undefined && body.into !== undefined ? [{ field: 'into', rule: 'one-of', message: 'give parts or into, not both' }] : []),
+  ];
+  if (errors.length) throw new ValidationFailed(errors);
+  return { sourceBranchId: (body.sourceBranchId ?? body.sourceBranchIds?.[0])!, parts: (body.parts ?? body.into)! };
 }
