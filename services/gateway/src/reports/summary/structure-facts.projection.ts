@@ -12,6 +12,8 @@ export interface UnitFactsDoc {
   kind: string;
   parents: Timeline<string | null>;
   endedOn: string | null;
+  /** The unit it was merged into (absent: dissolved, or still open). */
+  successorId?: string;
 }
 
 /**
@@ -46,8 +48,8 @@ const ended = (collection: C, id: string, day: string) => op.upsert<C>(collectio
  */
 export const structureFacts = defineProjection<OrganisationEvent, C>({
   name: 'report-structure',
-  // 3: a move dated before its thing was established takes effect from the establishment
-  version: 3,
+  // 3: a move dated before its thing was established takes effect from the establishment; 4: a merged unit's successor
+  version: 4,
   collections: { units: {}, branches: { indexes: [{ key: { unitIds: 1 } }] } },
   handlers: {
     UnitEstablished: (e: E<'UnitEstablished'>) =>
@@ -57,7 +59,8 @@ export const structureFacts = defineProjection<OrganisationEvent, C>({
       return op.upsert<C>('units', e.data.unitId, { $set: { [`parents.${day}`]: e.data.toParentId } });
     },
     UnitDissolved: (e: E<'UnitDissolved'>) => ended('units', e.data.unitId, effectiveDay(e)),
-    UnitsMerged: (e: E<'UnitsMerged'>) => e.data.sourceUnitIds.filter((id) => id !== e.data.intoUnitId).map((id) => ended('units', id, effectiveDay(e))),
+    UnitsMerged: (e: E<'UnitsMerged'>) =>
+      e.data.sourceUnitIds.filter((id) => id !== e.data.intoUnitId).map((id) => op.upsert<C>('units', id, { $set: { endedOn: effectiveDay(e), successorId: e.data.intoUnitId } })),
     BranchEstablished: (e: E<'BranchEstablished'>) =>
       op.upsert<C>('branches', e.data.branchId, {
         $set: { [`units.${effectiveDay(e)}`]: e.data.parentUnitId, [`residential.${effectiveDay(e)}`]: e.data.area !== null },

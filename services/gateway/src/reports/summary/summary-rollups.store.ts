@@ -14,7 +14,7 @@ export const ROLLUPS = 'report.summary-rollups';
  * 4: admissions and Party counts up to the day; ratings of both periods of a year, each by its day.
  * 5: the year's courses begun by the day (training-facts @4 knows their first day).
  * 6: a move dated before its branch or unit was established takes effect from the establishment (report-structure @3);
- *    the courses of units closed in the year are counted where the unit stood on its last day open.
+ *    the courses of units closed in the year are counted, a merged unit's under its successor (report-structure @4).
  */
 export const ROLLUP_VERSION = 6;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */

@@ -109,6 +109,19 @@ describe('the unit summary (pure)', () => {
     }
   });
 
+  it("counts the year of a unit merged away under its successor open on the day, once (a commune's course vanished from its successor and the successor's province: found by a black-box probe)", () => {
+    const merged = facts();
+    merged.units = merged.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-07-01', successorId: 'x1' } : u));
+    merged.courses.push({ _id: 'c3', organiserUnitId: 'x2', year: 2020, cancelled: false, participantIds: ['m9'], secretaryIds: [] });
+    const courses = (unitId: string) => summarise(merged, unitId, 2020, '2020-12-31')!.training.courses;
+    expect([courses('x1'), courses('d'), courses('p')]).toEqual([1, 2, 2]);
+    // Dissolved (no successor): where it stood on its last day open.
+    const dissolved = facts();
+    dissolved.units = dissolved.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-07-01' } : u));
+    dissolved.courses.push({ _id: 'c3', organiserUnitId: 'x2', year: 2020, cancelled: false, participantIds: ['m9'], secretaryIds: [] });
+    expect([summarise(dissolved, 'x1', 2020, '2020-12-31')!.training.courses, summarise(dissolved, 'd', 2020, '2020-12-31')!.training.courses]).toEqual([0, 2]);
+  });
+
   it('answers ratings as the contract\'s flat { grade: n }, grades of one name added across scales, the per-scale detail beside them', () => {
     const mixed = facts();
     mixed.branches[1].evaluation = { decisions: { 2020: { branch: { 'four-level': { good: { '2021-01-15': 1 } } }, member: { 'four-level': { good: { '2021-01-15': 2 }, completed: { '2021-01-15': 1 } } } } } };

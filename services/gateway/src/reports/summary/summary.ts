@@ -156,8 +156,32 @@ function closedSince(facts: SummaryFacts, unitId: string, year: number, day: str
     const last = dayBefore(endedOn);
     return subtreeOnDay(last)?.has(valueOn(b.structure?.units, last)!) ?? false;
   });
-  const units = facts.units.filter((u) => closedInYear(u.endedOn, year, day) && (subtreeOnDay(dayBefore(u.endedOn)!)?.has(u._id) ?? false)).map((u) => u._id);
+  const placed = placeOfClosed(facts.units, day);
+  const units = facts.units
+    .filter((u) => closedInYear(u.endedOn, year, day))
+    .filter((u) => {
+      const successor = placed(u);
+      return successor !== undefined ? (subtreeOnDay(day)?.has(successor) ?? false) : (subtreeOnDay(dayBefore(u.endedOn!)!)?.has(u._id) ?? false);
+    })
+    .map((u) => u._id);
   return { branches, units };
+}
+
+/**
+ * Where a unit merged away stands on the day: its successor (or the successor's, if that merged
+ * too) open then, which took over its branches and so its year (its courses count there, as its
+ * branches' figures do); undefined for a unit dissolved, whose year counts where it stood on its last day.
+ */
+function placeOfClosed(units: UnitFactsDoc[], day: string): (u: UnitFactsDoc) => string | undefined {
+  const byId = new Map(units.map((u) => [u._id, u]));
+  return (u) => {
+    const seen = new Set<string>();
+    for (let at = byId.get(u.successorId ?? ''); at && !seen.has(at._id); at = byId.get(at.successorId ?? '')) {
+      seen.add(at._id);
+      if (existedOn(at.parents, at.endedOn, day)) return at._id;
+    }
+    return undefined;
+  };
 }
 
 /**
