@@ -1,9 +1,9 @@
 """Schemathesis hooks of test/openapi/schemathesis.sh: what the document states in words but a
 JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
 
-- `minPosition` is a position of the log the route reads: one beyond the log's head is refused
-  with 400 (`beyond-log-head`) at once, so drawn positions above the head of the seeded register
-  are lowered to it (SCHEMATHESIS_LOG_HEAD).
+- `minPosition` is a position of the log the route reads: one beyond the log's head is read as the
+  head; drawn positions above the head of the seeded register are lowered to it
+  (SCHEMATHESIS_LOG_HEAD), so that each case asks what the words of the document say.
 - `cursor` is a `nextCursor` the API gave; a drawn one is not (400 `cursor`): it is left out.
 - No string of a body holds the NUL character (400 `no-nul-character`, every route, as the
   document's description says): the coverage phase draws some despite `allow-x00 = false`.

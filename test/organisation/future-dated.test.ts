@@ -87,12 +87,12 @@ describe('future-dated changes are pending until their day (organisation, embedd
     expect((await agreed('/branches/b-3/lineage')).body.predecessors.map((b: { id: string }) => b.id)).toEqual(['b-1']);
   });
 
-  it('while a change is pending, reads answered from the fold refuse a minPosition beyond the log head with 400, as the read models do', async () => {
+  it('while a change is pending, reads answered from the fold take a minPosition beyond the log head (another log\'s) as the read models do: nothing to wait for', async () => {
     created(await admin.post('/branches/b-3/renames', { name: 'Chi đoàn bản Na Sành mới', ...why('2030-01-01') }));
     const beyond = (await gw.store.headPosition()) + 1000;
     for (const path of ['/branches', '/units/xa-2/tree', '/units/xa-2/lineage', '/branches/b-3/lineage']) {
       const r = await admin.get(`${path}?minPosition=${beyond}`);
-      expect({ path, status: r.status, errors: r.body.errors }).toEqual({ path, status: 400, errors: [expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })] });
+      expect({ path, status: r.status }).toEqual({ path, status: 200 });
     }
     expect((await admin.get(`/units/xa-2/tree?minPosition=${await gw.store.headPosition()}`)).status).toBe(200);
   });

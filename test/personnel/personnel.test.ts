@@ -340,9 +340,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect((await fresh(`/members/${run}-rep-1/career`)).body.posts).toEqual([expect.objectContaining({ branchId, method: 'interim', endsOn: '2025-09-01', cause: 'dissolution' })]);
   });
 
-  it('answers 400 at once for a minPosition beyond the log head (no command answered it), and 404 for a branch nobody knows', async () => {
+  it("answers a minPosition beyond the log head (another log's position) with what the log holds, and 404 for a branch nobody knows", async () => {
     const beyond = await get(`/members?minPosition=${(await store.headPosition()) + 1000}`);
-    expect([beyond.status, beyond.body.errors]).toEqual([400, [expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })]]);
+    expect(beyond.status).toBe(200);
     expect((await fresh(`/branches/${run}-unknown/officers`)).status).toBe(404);
   }, 20_000);
 

@@ -74,6 +74,12 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     }
   });
 
+  it("takes a bare minPosition (a command's position, its service unnamed): every log up to it or its head", async () => {
+    const bare = Math.max(...waitFor.split(',').map((p) => Number(p.split(':')[1])));
+    const r = await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${bare}`);
+    expect([r.status, r.body.members?.total]).toEqual([200, expectedSummary2020().members.total]);
+  });
+
   it('refuses a bad year, asOf or minPosition with a 400 naming each field', async () => {
     const r = await admin.get('/reports/units/qc/summary?year=abc&asOf=2020-02-30&minPosition=payroll:3');
     expect(r.status).toBe(400);

@@ -58,6 +58,8 @@ describe('training courses through the gateway (embedded)', () => {
     expect(twice.body.rule).toBe('already-enrolled');
     const stranger = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/enrolments`, { memberIds: ['nobody'], ...why() }));
     expect(stranger.body.rule).toBe('not-an-active-member');
+    // A member the register never named has no training records: 404 (was an empty 200; found by a black-box probe).
+    expect((await t.admin.get('/training-records?memberId=nobody')).status).toBe(404);
     // A member admitted only after the course's last day (2025-04-12) took no part in it.
     expect((await t.admin.post('/members', { id: 'm-late', branchId: 'b-1', fullName: 'Lò Văn Muộn', dateOfBirth: '2000-01-01', gender: 'male', admittedOn: '2025-05-01', reason: 'kết nạp' })).status).toBe(201);
     await t.sync();

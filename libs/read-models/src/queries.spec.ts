@@ -1,8 +1,8 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
-import { ProblemDetailsFilter, ValidationFailed } from '@register/service-kit';
+import { ProblemDetailsFilter } from '@register/service-kit';
 import { defineProjection } from './projection';
 import { liveTarget } from './naming';
-import { MinPositionBeyondLogHead, ProjectionQueries, ReadModelBehind } from './queries';
+import { ProjectionQueries, ReadModelBehind } from './queries';
 import { ProjectionRunner } from './runner';
 import { MemoryReadStore } from './stores/memory-read-store';
 
@@ -16,13 +16,13 @@ function queriesAt(position: number, head: number) {
 }
 
 describe('a read of today with minPosition', () => {
-  it('refuses a position beyond the log head with a 400 naming minPosition, without waiting', async () => {
-    const { queries, runner } = queriesAt(5, 8);
-    const refusal = await queries.require(999_999_999).catch((e: unknown) => e);
-    expect(refusal).toBeInstanceOf(MinPositionBeyondLogHead);
-    expect(refusal).toBeInstanceOf(ValidationFailed);
-    expect((refusal as ValidationFailed).errors).toEqual([expect.objectContaining({ field: 'minPosition', rule: 'beyond-log-head' })]);
-    expect(runner.waitFor).not.toHaveBeenCalled();
+  it("takes a position beyond this log's head for another log's (positions are per log): waits for the head, at once when the copy has it", async () => {
+    const caughtUp = queriesAt(8, 8);
+    await expect(caughtUp.queries.require(999_999_999)).resolves.toBe(caughtUp.queries);
+    expect(caughtUp.runner.waitFor).toHaveBeenCalledWith(8, 10);
+    const behind = queriesAt(5, 8);
+    await expect(behind.queries.require(999_999_999)).rejects.toBeInstanceOf(ReadModelBehind);
+    expect(behind.runner.waitFor).toHaveBeenCalledWith(8, 10);
   });
 
   it('waits for a position the log holds (a 503 if the copy does not reach it), and reads no head for one it has', async () => {

@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ValidationFailed } from '@register/service-kit';
 import { Doc, POS } from './document';
 import { Target } from './naming';
 import { AnyProjection, Projection } from './projection';
@@ -10,16 +9,6 @@ import { ProjectionRunner } from './runner';
 export class ReadModelBehind extends HttpException {
   constructor(projection: string, minPosition: number, position: number) {
     super(`the read model ${projection} is at position ${position}, not yet at ${minPosition}; retry shortly`, HttpStatus.SERVICE_UNAVAILABLE);
-  }
-}
-
-/**
- * A `minPosition` the log does not reach yet: no command answered it, so no wait would see it
- * (HTTP 400 at once, rather than a 503 after the wait).
- */
-export class MinPositionBeyondLogHead extends ValidationFailed {
-  constructor(minPosition: number, head: number) {
-    super([{ field: 'minPosition', rule: 'beyond-log-head', message: `the log holds events up to position ${head}; minPosition (${minPosition}) must not exceed the position a command answered` }]);
   }
 }
 
@@ -102,15 +91,15 @@ export class ProjectionQueries<C extends string = string> {
 
   /**
    * Like waitFor, but a read model still behind is a ReadModelBehind (503) rather than a stale
-   * answer, and a position beyond the log's head a MinPositionBeyondLogHead (400) without waiting.
+   * answer. Positions are per log, and a client passes on the one a command of any service
+   * answered: one beyond this log's head is another log's, so the read waits for all this log
+   * holds (its head) instead, at once if it has it (it was a 400 that broke such clients).
    */
   async require(minPosition: number | undefined, timeoutMs = this.defaultWaitMs): Promise<this> {
+    let wanted = minPosition;
     // The head is read only when the copy is not there yet: reads of one's own write cost nothing more.
-    if (minPosition !== undefined && minPosition > this.runner.position) {
-      const head = await this.runner.source.headPosition();
-      if (minPosition > head) throw new MinPositionBeyondLogHead(minPosition, head);
-    }
-    if (!(await this.waitFor(minPosition, timeoutMs))) throw new ReadModelBehind(this.projection.name, minPosition!, this.runner.position);
+    if (wanted !== undefined && wanted > this.runner.position) wanted = Math.min(wanted, await this.runner.source.headPosition());
+    if (!(await this.waitFor(wanted, timeoutMs))) throw new ReadModelBehind(this.projection.name, wanted!, this.runner.position);
     return this;
   }
 }

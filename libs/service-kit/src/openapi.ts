@@ -222,7 +222,7 @@ const PROBLEM_SCHEMAS = {
       id: { type: 'string', description: 'The entity the command made or changed' },
       revision: { type: 'integer', description: 'Its stream\'s revision after the command: the ETag a later If-Match names' },
       version: { type: 'integer', description: 'The same as `revision` where the entity counts its own changes' },
-      position: { type: 'integer', minimum: 0, description: 'The position of the last event appended in the service\'s log: `minPosition` of a read waits for it (0: nothing was appended, the command changed nothing)' },
+      position: { type: 'integer', minimum: 0, description: 'The position of the last event appended in the service\'s log (each service counts its own): `minPosition` of a read waits for it (0: nothing was appended, the command changed nothing)' },
       duplicate: { type: 'boolean', description: 'The first answer, given again to a retry with the same Idempotency-Key' },
     },
     additionalProperties: true,
@@ -241,7 +241,7 @@ const PROBLEM_SCHEMAS = {
     required: ['field', 'rule', 'message'],
     properties: {
       field: { type: 'string', description: 'The field, parameter or header, as the request spelled it (`parts[1].name`)' },
-      rule: { type: 'string', description: 'The rule it broke: `required` for a field absent or null, whatever its other rules; else `maxLength`, `id`, `beyond-log-head`…' },
+      rule: { type: 'string', description: 'The rule it broke: `required` for a field absent or null, whatever its other rules; else `maxLength`, `id`, `cursor`…' },
       message: { type: 'string' },
     },
   },

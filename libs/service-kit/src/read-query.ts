@@ -9,7 +9,7 @@ import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
  * query DTO extends the one that fits and adds its filters.
  */
 export class ReadModelQuery {
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time, 400 (rule `beyond-log-head`) at once if the log does not reach it', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time. Positions are per service log: one beyond this log\'s head (another service\'s) is read as this log\'s head', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

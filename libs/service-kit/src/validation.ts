@@ -12,8 +12,13 @@ function presenceFirst(error: ValidationError, field: string): Record<string, st
   const constraints = error.constraints ?? {};
   if (Object.keys(constraints).length > 0 && (error.value === undefined || error.value === null) && !('whitelistValidation' in constraints)) return { [REQUIRED_RULE]: `${field} is required` };
   for (const rule of ['isDefined', 'isNotEmpty']) if (rule in constraints) return { [rule]: constraints[rule] };
-  return constraints;
+  // A value of the wrong type breaks its range and length rules too ("2024" as text: not above 2200, not below 1950): its type is what to say.
+  const type = TYPE_RULES.find((rule) => rule in constraints);
+  return type ? { [type]: constraints[type] } : constraints;
 }
+
+/** class-validator's rules of a value's type. */
+const TYPE_RULES = ['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject'];
 
 /**
  * Field paths like `area.kind` or `sourceBranchIds.1`, one entry per broken rule (a missing field:

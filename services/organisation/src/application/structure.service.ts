@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
-import { MinPositionBeyondLogHead } from '@register/read-models';
 import { AsOf, Clock, CommandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { dated } from '../domain/dated-changes';
 import { activeChildren } from '../domain/rules';
@@ -73,17 +72,6 @@ export class StructureService implements OnModuleDestroy {
   async openUnder(unitId: string, on: string): Promise<{ on: string; unitIds: string[]; branchIds: string[] }> {
     const children = activeChildren(await this.structure({ kind: 'date', date: on }), unitId);
     return { on, unitIds: children.units.map((u) => u.id), branchIds: children.branches.map((b) => b.id) };
-  }
-
-  /**
-   * A read answered from the fold rather than a read model (a change is pending, or a lineage)
-   * still refuses a `minPosition` beyond the log's head at once (400), as the read models do: the
-   * fold holds every event recorded, so there is nothing to wait for below it.
-   */
-  async checkMinPosition(minPosition: number | undefined): Promise<void> {
-    if (minPosition === undefined || minPosition <= 0) return;
-    const head = await this.store.headPosition();
-    if (minPosition > head) throw new MinPositionBeyondLogHead(minPosition, head);
   }
 
   /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */

@@ -54,7 +54,6 @@ export class BranchesController {
     if (query.parentUnitId !== undefined && !(await this.structure.structure()).units.has(query.parentUnitId)) throw new NotFoundError('unit', query.parentUnitId);
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
-    if (today?.pending) await this.structure.checkMinPosition(query.minPosition);
     // hasMembers/hasSecretary: the people of that day (as known then, with knownAt), as personnel's events told them.
     const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people.on(asOf));
     const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
@@ -85,7 +84,6 @@ export class BranchesController {
     const asOf = this.structure.asOf(query);
     const today = asOf ? undefined : await this.structure.today();
     if (today && !today.pending) return this.directory.lineage(id, query.minPosition);
-    if (today) await this.structure.checkMinPosition(query.minPosition);
     const s = today?.structure ?? (await this.structure.structure(asOf));
     if (!s.branches.has(id)) throw new NotFoundError('branch', id);
     const { predecessors, successors } = lineageOf(s, id);

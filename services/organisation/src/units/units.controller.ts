@@ -50,7 +50,6 @@ export class UnitsController {
     // Today: the unit-tree read model, unless a change is pending (then today's fold, as asOf today answers).
     const today = asOf ? undefined : await this.structure.today();
     if (today && !today.pending) return this.trees.tree(id, { includeClosed, depth: levels, minPosition: query.minPosition });
-    if (today) await this.structure.checkMinPosition(query.minPosition);
     return treeOf(today?.structure ?? (await this.structure.structure(asOf)), id, includeClosed, levels);
   }
 
@@ -59,7 +58,6 @@ export class UnitsController {
   async lineage(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
     // Folded, never a read model: minPosition has nothing to wait for. Today is what asOf today folds (a merger dated later is pending).
     const asOf = this.structure.asOf(query);
-    if (!asOf) await this.structure.checkMinPosition(query.minPosition);
     const s = asOf ? await this.structure.structure(asOf) : (await this.structure.today()).structure;
     const unit = s.units.get(id);
     if (!unit) throw new NotFoundError('unit', id);

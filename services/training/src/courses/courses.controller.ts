@@ -123,6 +123,8 @@ export class CoursesController {
   @ApiOperation({ summary: "One member's courses: post at enrolment, days attended, outcome; paged; also text/csv" })
   async records(@Query() q: TrainingRecordsQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const page = await this.reads.records(q.memberId, q);
+    // A member the register never named is 404, as every read by id (an empty list said nothing of the typo).
+    if (page.items.length === 0 && this.facts.member(q.memberId) === undefined) throw new NotFoundError('member', q.memberId);
     const items = (page.items as unknown as ParticipationDoc[]).map(({ _id: _key, ...p }) => ({ ...p, attendedOn: [...p.attendedOn].sort() }));
     return sendList(req, reply, { items, nextCursor: page.nextCursor }, ['courseId', 'memberId', 'branchId', 'post', 'year', 'outcome', 'completedOn']);
   }

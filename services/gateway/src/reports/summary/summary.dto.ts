@@ -3,8 +3,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { AS_OF_PROPERTY, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt } from '@register/service-kit';
 
-/** `organisation:12,personnel:40`: a position in each named service's log. */
-export const MIN_POSITIONS = /^(organisation|personnel|training|evaluation):\d{1,15}(,(organisation|personnel|training|evaluation):\d{1,15}){0,3}$/;
+/** `organisation:12,personnel:40`: a position in each named service's log; or a bare position, as a command answered it. */
+export const MIN_POSITIONS = /^(\d{1,15}|(organisation|personnel|training|evaluation):\d{1,15}(,(organisation|personnel|training|evaluation):\d{1,15}){0,3})$/;
+
+const REPORTED_SERVICES = ['organisation', 'personnel', 'training', 'evaluation'] as const;
 
 /**
  * asOf and knownAt as every read takes them (service-kit's parseAsOfKnownAt, the rules `as-of` and
@@ -47,12 +49,19 @@ export class SummaryQuery {
   @ApiPropertyOptional({ ...KNOWN_AT_PROPERTY, description: 'The day as the register knew it at this instant: refused with 400, rule `recorded-time-not-kept` (the reporting read model keeps effective dates, not recording times)' })
   @IsOptional() @ParsesAs('knownAt', 'known-at', 'knownAt must be an ISO 8601 instant with zone') knownAt?: string;
 
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the report reflects these positions of the services\' logs, e.g. `organisation:12,personnel:40`; 503 if it does not catch up in time', example: 'organisation:12,personnel:40' })
-  @IsOptional() @IsString() @Matches(MIN_POSITIONS, { message: 'minPosition must be service:position pairs, e.g. organisation:12,personnel:40 (services: organisation, personnel, training, evaluation)' })
+  @ApiPropertyOptional({
+    description:
+      "Wait (briefly) until the report reflects these positions of the services' logs, e.g. `organisation:12,personnel:40`; or a bare position a command answered (`40`), whose service is not named: " +
+      'then each log up to that position or its head, whichever is less. 503 if it does not catch up in time',
+    example: 'organisation:12,personnel:40',
+  })
+  @IsOptional() @IsString() @Matches(MIN_POSITIONS, { message: 'minPosition must be a position (40) or service:position pairs, e.g. organisation:12,personnel:40 (services: organisation, personnel, training, evaluation)' })
   minPosition?: string;
 }
 
 /** The positions a caller waits for, per service. */
 export function minPositionsOf(text: string | undefined): Record<string, number> {
+  // A bare position is some service's: every log waits for it, or for its own head (ProjectionQueries.require).
+  if (text !== undefined && /^\d+$/.test(text)) return Object.fromEntries(REPORTED_SERVICES.map((service) => [service, Number(text)]));
   return Object.fromEntries((text ? text.split(',') : []).map((pair) => pair.split(':')).map(([service, n]) => [service, Number(n)]));
 }
