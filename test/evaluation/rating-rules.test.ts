@@ -142,5 +142,9 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     expect([await listed('/commendations?unitId=xa-1&year=2025'), await listed('/commendations?unitId=xa-2&year=2025')]).toEqual([1, 1]);
     const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
     expect(((await commune.get('/ratings?unitId=xa-1&year=2025')).body.items as Array<{ subjectId: string }>).map((r) => r.subjectId)).toContain('b-moving');
+    // Entered late, a commendation is issued by a unit above the subject on its day (it was checked against today's tree; found by a black-box probe).
+    const late = (issuedByUnitId: string, id: string) => app.admin.post('/commendations', { id, subjectType: 'branch', subjectId: 'b-moving', year: 2024, occasion: 'year-end', title: 'Chi đoàn xuất sắc 2024', issuedByUnitId, reason: 'Tổng kết năm 2024', effectiveDate: '2024-12-20' });
+    expect((await late('xa-2', 'cm-late-old')).status).toBe(201);
+    expect(await refused(() => late('xa-1', 'cm-late-new'))).toMatchObject({ status: 422, rule: 'issuer-not-above' });
   });
 });

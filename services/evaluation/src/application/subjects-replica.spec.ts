@@ -101,5 +101,32 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     restored.restoreState(v8.deserialize(v8.serialize(replica.snapshotState())));
     for (const r of [replica, restored]) expect([r.branchesMovedUnder('c-1'), r.branchesMovedUnder('c-2'), r.branchesMovedUnder('p')]).toEqual([['a-2', 'a-3'], [], ['a-2', 'a-3']]);
   });
+
+  it("answers a branch's units on a past day as recorded now, a move recorded late included, and keeps them across a snapshot", () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      organisation('2024-01-01', 'UnitEstablished', { unitId: 'tw', kind: 'central', name: 'tw', parentId: null }),
+      ...['p1', 'p2'].map((id) => organisation('2024-01-01', 'UnitEstablished', { unitId: id, kind: 'province', name: id, parentId: 'tw' })),
+      organisation('2024-01-01', 'UnitEstablished', { unitId: 'cA', kind: 'grassroots', name: 'cA', parentId: 'p1' }),
+      organisation('2024-01-01', 'BranchEstablished', branch('bA', 'cA', 'hamlet')),
+      organisation('2025-11-01', 'BranchEstablished', branch('bNew', 'cA', 'hamlet')),
+      // recorded later, dated earlier: cA's branches go to cAB under p2 from 1 July 2025
+      organisation('2025-07-01', 'UnitEstablished', { unitId: 'cAB', kind: 'grassroots', name: 'cAB', parentId: 'p2' }),
+      organisation('2025-07-01', 'BranchMoved', { branchId: 'bA', fromUnitId: 'cA', toUnitId: 'cAB' }),
+      organisation('2025-07-01', 'BranchMoved', { branchId: 'bNew', fromUnitId: 'cA', toUnitId: 'cAB' }),
+    ]);
+    const restored = new SubjectsReplica();
+    restored.restoreState(v8.deserialize(v8.serialize(replica.snapshotState())));
+    for (const r of [replica, restored]) {
+      expect([r.ancestryOn('bA', '2025-03-26'), r.ancestryOn('bA', '2025-08-01'), r.ancestry('bA')]).toEqual([['cA', 'p1', 'tw'], ['cAB', 'p2', 'tw'], ['cAB', 'p2', 'tw']]);
+      // made after the merger's day under the closed commune: under the successor from its first day
+      expect(r.ancestryOn('bNew', '2025-12-01')).toEqual(['cAB', 'p2', 'tw']);
+    }
+    // A snapshot written before the places were kept: today's places, as before.
+    const { placements: _, ...older } = replica.snapshotState();
+    const old = new SubjectsReplica();
+    old.restoreState(v8.deserialize(v8.serialize(older)));
+    expect(old.ancestryOn('bA', '2025-03-26')).toEqual(['cAB', 'p2', 'tw']);
+  });
 });
 

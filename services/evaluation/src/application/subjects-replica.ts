@@ -23,6 +23,21 @@ interface SubjectsReplicaState {
   posts: Map<string, Stay[]>;
   /** Absent in a snapshot of before 6 December 2026: moves from then on are known. */
   reparented?: Set<string>;
+  /** Absent in a snapshot of before 6 December 2026: the places then known stand from the beginning. */
+  placements?: Map<string, Placed[]>;
+}
+
+/** Where a unit or branch sat from a day on (null: from its beginning, as far as the replica knows). */
+interface Placed {
+  on: string | null;
+  parentId: string | null;
+}
+
+/** The place on `day`: of those in force by then, the latest day's, the later recorded on a tie; before them all, the first. */
+function placeOn(placed: Placed[], day: string): Placed | undefined {
+  let found: Placed | undefined;
+  for (const p of placed) if ((p.on === null || p.on <= day) && (found === undefined || (p.on ?? '') >= (found.on ?? ''))) found = p;
+  return found ?? placed[0];
 }
 
 /**
@@ -42,6 +57,8 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   private branches = new Map<string, BranchFacts>();
   /** The units and branches ever moved (a move, or a merger's): a rating placed before has another ancestry now. */
   private reparented = new Set<string>();
+  /** Each unit's and branch's places with their days (keyed `unit:` and `branch:`): where a subject sat on a past day. */
+  private placements = new Map<string, Placed[]>();
   private memberStays = new Map<string, Stay[]>();
   private posts = new Map<string, Stay[]>();
 
@@ -51,12 +68,15 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     switch (e.type) {
       case 'UnitEstablished':
         this.units.set(e.data.unitId, e.data.parentId);
+        this.place(`unit:${e.data.unitId}`, on, e.data.parentId);
         return;
       case 'UnitMoved':
         this.units.set(e.data.unitId, e.data.toParentId);
         this.reparented.add(e.data.unitId);
+        this.place(`unit:${e.data.unitId}`, on, e.data.toParentId);
         return;
       case 'BranchEstablished':
+        this.place(`branch:${e.data.branchId}`, on, e.data.parentUnitId);
         this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds], residential: e.data.area !== null });
         return;
       case 'BranchRenamed':
@@ -65,6 +85,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       case 'BranchMoved':
         this.updateBranch(e.data.branchId, (b) => ({ ...b, parentUnitId: e.data.toUnitId }));
         this.reparented.add(e.data.branchId);
+        this.place(`branch:${e.data.branchId}`, on, e.data.toUnitId);
         return;
       case 'BranchDissolved':
         this.updateBranch(e.data.branchId, (b) => ({ ...b, to: on }));
@@ -146,6 +167,22 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   }
 
   /**
+   * The branch's units on `day`, nearest first, up to the root: where it sat then, as recorded now
+   * (a commendation or support visit entered late is checked against the tree of its day).
+   */
+  ancestryOn(branchId: string, day: string): string[] {
+    const chain: string[] = [];
+    const placed = this.placements.get(`branch:${branchId}`);
+    if (!placed) return this.ancestry(branchId);
+    for (let unit = placeOn(placed, day)?.parentId ?? null; unit !== null && !chain.includes(unit); ) {
+      chain.push(unit);
+      const up = this.placements.get(`unit:${unit}`);
+      unit = up ? (placeOn(up, day)?.parentId ?? null) : (this.units.get(unit) ?? null);
+    }
+    return chain;
+  }
+
+  /**
    * The branches under the unit now that were moved there, or under a unit moved there, since: what
    * a list by unit must add to the documents placed under it when they were recorded.
    */
@@ -177,7 +214,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
   snapshotState(): SubjectsReplicaState {
-    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented) };
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])) };
   }
 
   restoreState(state: unknown): void {
@@ -187,6 +224,15 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.memberStays = new Map(s.memberStays);
     this.posts = new Map(s.posts);
     this.reparented = new Set(s.reparented ?? []);
+    this.placements = new Map([...(s.placements ?? [])].map(([k, v]) => [k, [...v]]));
+  }
+
+  /** A place from a day on; a move dated before the thing's first place (a merger recorded late, of a branch made since) stands from that first day. */
+  private place(key: string, on: string | null, parentId: string | null) {
+    const placed = this.placements.get(key) ?? [];
+    const first = placed[0]?.on ?? null;
+    placed.push({ on: on !== null && first !== null && on < first ? first : on, parentId });
+    this.placements.set(key, placed);
   }
 
   private updateBranch(branchId: string, change: (b: BranchFacts) => BranchFacts) {

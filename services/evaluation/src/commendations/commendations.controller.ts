@@ -40,7 +40,8 @@ export class CommendationsController {
     // One unit commends one award once; any other commendation is one by its subject, year, occasion and title.
     const what = body.awardRef ? ['award', body.awardRef] : [subjectType, subjectId, year, occasion, titleKey(title)];
     const commendationId = naturalEntityId(body.id, 'commendation', [issuedByUnitId, ...what]);
-    const subject = subjectFacts(this.replica, subjectType, subjectId, year, 'calendar');
+    // The units above the subject on the commendation's day may issue it (entered late, the tree of that day).
+    const subject = subjectFacts(this.replica, subjectType, subjectId, year, 'calendar', ctx.effectiveDate ?? this.evaluation.today());
     const awardRef = body.awardRef ?? null;
     // The award as evaluation heard it from training's events (null: not heard): the decider judges it.
     const award = awardRef === null ? null : this.awards.award(awardRef);

@@ -17,13 +17,20 @@ export function overlaps(span: Span, year: number, period: RatingPeriod): boolea
 export interface SubjectLookup {
   spansOf(subjectType: RatingSubject, subjectId: string): Array<Span & { branchId: string }>;
   ancestry(branchId: string): string[];
+  /** The branch's units on a day, as recorded now. */
+  ancestryOn(branchId: string, day: string): string[];
   /** The day a branch was established as the successor of a merger or split, else null. */
   successorSince(branchId: string): string | null;
 }
 
-export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod): { existed: boolean; placement: RatingPlacement; successorSince: string | null } {
+/**
+ * The subject's facts for a period; its place is the units above its branch now, or on `day` when
+ * given (a commendation's effective day: the units above the subject then are the ones that may issue it).
+ */
+export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod, day?: string): { existed: boolean; placement: RatingPlacement; successorSince: string | null } {
   const spans = lookup.spansOf(subjectType, subjectId).filter((s) => overlaps(s, year, period));
   const branchId = spans[spans.length - 1]?.branchId ?? null;
   const successorSince = subjectType === 'branch' ? lookup.successorSince(subjectId) : null;
-  return { existed: spans.length > 0, placement: { branchId, unitIds: branchId ? lookup.ancestry(branchId) : [] }, successorSince };
+  const unitIds = !branchId ? [] : day === undefined ? lookup.ancestry(branchId) : lookup.ancestryOn(branchId, day);
+  return { existed: spans.length > 0, placement: { branchId, unitIds }, successorSince };
 }

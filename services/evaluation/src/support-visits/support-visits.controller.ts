@@ -31,7 +31,8 @@ export class SupportVisitsController {
     const visitId = naturalEntityId(body.id, 'support-visit', [body.byUnitId, body.memberId, body.visitedOn]);
     const posts = this.replica.spansOf('officer', body.memberId).filter((p) => (p.from === null || p.from <= body.visitedOn) && (p.to === null || p.to >= body.visitedOn));
     const branchId = posts[posts.length - 1]?.branchId ?? null;
-    const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestry(branchId) : [] } };
+    // The units above the officer's branch on the day of the visit (entered late, the tree of that day).
+    const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestryOn(branchId, body.visitedOn) : [] } };
     const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, gift: body.gift ?? null, officer, today: this.evaluation.today() };
     return this.evaluation.onStream(supportVisitDecider, supportVisitStream(visitId), visitId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.visitedOn });
   }
