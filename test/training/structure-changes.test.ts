@@ -133,4 +133,20 @@ describe('training after the structure changes (embedded, through the gateway)',
     const read = await t.admin.get(`/training-courses/${course}?minPosition=${await t.trainingLog.headPosition()}`);
     expect(read.body.participants).toEqual([expect.objectContaining({ memberId: 'sec-a2', branchId: 'r-b1', post: 'none' })]);
   });
+
+  it("a commune merged into another: its courses are listed under the successor and its province, and the successor's officer reads them (found by a black-box probe)", async () => {
+    await ok(t.admin.post('/units', { id: 'cm-old', kind: 'grassroots', name: 'Đoàn xã Pa Vây Sử', parentId: 'p24', ...why('thành lập', '2024-01-01') }));
+    await ok(t.admin.post('/units', { id: 'p-other', kind: 'province', name: 'Tỉnh đoàn Điện Biên', parentId: 'tw', ...why('thành lập', '2024-01-01') }));
+    await ok(t.admin.post('/units', { id: 'cm-new', kind: 'grassroots', name: 'Đoàn xã Mường Tè', parentId: 'p-other', ...why('thành lập', '2024-01-01') }));
+    await t.sync();
+    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'cm-old', title: 'Lớp bồi dưỡng bí thư xã Pa Vây Sử', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2025-03-10', endsOn: '2025-03-11', ...why('mở lớp', '2025-03-01') }))).id;
+    await ok(t.admin.post('/unit-mergers', { sourceUnitIds: ['cm-old'], into: { unitId: 'cm-new' }, ...why('sáp nhập xã', '2025-07-01') }));
+    await t.sync();
+    const listed = async (unitId: string) => (await t.admin.get(`/training-courses?organiserUnitId=${unitId}&minPosition=${await t.trainingLog.headPosition()}`)).body.items.map((c: any) => c.id);
+    expect([await listed('cm-new'), await listed('p-other'), await listed('cm-old')]).toEqual([[course], expect.arrayContaining([course]), [course]]);
+    const successor = t.gw.api(await t.gw.bearer({ sub: 'cm-new-officer', roles: ['unit-officer'], scopeUnitId: 'cm-new' }));
+    const old = t.gw.api(await t.gw.bearer({ sub: 'cm-old-officer', roles: ['unit-officer'], scopeUnitId: 'cm-old' }));
+    expect([(await successor.get(`/training-courses/${course}`)).status, (await old.get(`/training-courses/${course}`)).status]).toEqual([200, 200]);
+  });
 });
+

@@ -96,6 +96,20 @@ describe("training's facts: officers' posts", () => {
     expect(old.member('m5', '2023-05-01')?.branchId).toBe('b2');
   });
 
+  it("a unit merged away: its successor's subtree and ancestry take it in, the old ones keep it (its courses' readers and lists follow the merger)", () => {
+    const facts = new TrainingFacts();
+    const unit = (unitId: string, parentId: string | null) => event('UnitEstablished', { unitId, kind: 'grassroots', name: unitId, parentId });
+    for (const e of [unit('tw', null), unit('p1', 'tw'), unit('p2', 'tw'), unit('cA', 'p1'), unit('cAB', 'p2')]) facts.apply(e);
+    facts.apply(event('UnitsMerged', { mergerId: 'um', sourceUnitIds: ['cA'], intoUnitId: 'cAB', intoNewUnit: false }));
+    facts.apply(event('UnitsMerged', { mergerId: 'um2', sourceUnitIds: ['p1'], intoUnitId: 'p2', intoNewUnit: false }));
+    const restored = new TrainingFacts();
+    restored.restoreState(v8.deserialize(v8.serialize(facts.snapshotState())));
+    for (const f of [facts, restored]) {
+      expect([f.unitsUnder('cAB').sort(), f.unitsUnder('p2').sort(), f.unitsUnder('p1').sort()]).toEqual([['cA', 'cAB'], ['cA', 'cAB', 'p1', 'p2'], ['cA', 'p1']]);
+      expect(f.unitAncestry('cA').sort()).toEqual(['cA', 'cAB', 'p1', 'p2', 'tw']);
+    }
+  });
+
   it('costs the same per officer event with 100 or 10,000 past spells: no past spell is read (a scan of every spell ever read them all)', () => {
     // Counted, not timed (speed is measured by benchmarks): the spells read do not grow with history.
     const small = spellsReadByOfficerEvents(100);

@@ -33,6 +33,8 @@ interface TrainingFactsState {
   unitsClosed?: Map<string, string>;
   /** Absent in a snapshot of before 6 December 2026: changes since are known from then on. */
   changes?: Map<string, MemberChange[]>;
+  /** Absent in a snapshot of before 6 December 2026: mergers since are known from then on. */
+  successorOf?: Map<string, string>;
 }
 
 /** Where a member stood from a day on: after an admission, a transfer or a status change. */
@@ -65,6 +67,8 @@ export class TrainingFacts implements SnapshotPart {
   private units = new Set<string>();
   /** Units dissolved or merged away, with the day. */
   private unitsClosed = new Map<string, string>();
+  /** Each unit merged away, with the unit it was merged into: its courses are its successor's history too. */
+  private successorOf = new Map<string, string>();
   /** Each officer's spells (the same objects as `spells`), for the post held on a past day. */
   private spellsOf = new Map<string, PostSpell[]>();
   /** The branch and status changes of members who had one, their admission first: where they stood on a past day. */
@@ -102,7 +106,10 @@ export class TrainingFacts implements SnapshotPart {
         if (on) this.unitsClosed.set(e.data.unitId, on);
         return undefined;
       case 'UnitsMerged':
-        for (const id of e.data.sourceUnitIds) if (id !== e.data.intoUnitId && on) this.unitsClosed.set(id, on);
+        for (const id of e.data.sourceUnitIds.filter((u) => u !== e.data.intoUnitId)) {
+          if (on) this.unitsClosed.set(id, on);
+          this.successorOf.set(id, e.data.intoUnitId);
+        }
         return undefined;
       default:
         return undefined;
@@ -150,6 +157,7 @@ export class TrainingFacts implements SnapshotPart {
       openPosts: new Map([...this.openPosts].map(([memberId, open]) => [memberId, open.map((spell) => indexOf.get(spell)!)])),
       unitsClosed: new Map(this.unitsClosed),
       changes: new Map([...this.changes].map(([memberId, list]) => [memberId, [...list]])),
+      successorOf: new Map(this.successorOf),
     };
   }
 
@@ -163,6 +171,7 @@ export class TrainingFacts implements SnapshotPart {
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
     this.unitsClosed = new Map(s.unitsClosed ?? []);
     this.changes = new Map([...(s.changes ?? [])].map(([memberId, list]) => [memberId, [...list]]));
+    this.successorOf = new Map(s.successorOf ?? []);
     this.spellsOf = new Map();
     for (const spell of this.spells) this.spellsOf.set(spell.memberId, [...(this.spellsOf.get(spell.memberId) ?? []), spell]);
   }
@@ -249,14 +258,41 @@ export class TrainingFacts implements SnapshotPart {
     return undefined;
   }
 
-  /** The unit and every unit under it, as the tree stands now. */
+  /**
+   * The unit and every unit under it, as the tree stands now, with the units merged into any of
+   * them (and theirs): a commune that took over another's branches takes over its courses' history.
+   */
   unitsUnder(unitId: string): string[] {
-    return unitsWithin(this.placements, unitId);
+    const found = new Set(unitsWithin(this.placements, unitId));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [merged, into] of this.successorOf) {
+        if (!found.has(into) || found.has(merged)) continue;
+        for (const u of unitsWithin(this.placements, merged)) found.add(u);
+        found.add(merged);
+        grew = true;
+      }
+    }
+    return [...found];
   }
 
-  /** The units from this one up to the root, as the tree stands now. */
+  /**
+   * The units from this one up to the root, as the tree stands now, and for a unit merged away
+   * (or under one) its successor's too: the officers of both the old and the new structure may
+   * act on, and read, what it organised.
+   */
   unitAncestry(unitId: string): string[] {
-    return ancestry(this.placements, unitId);
+    const chain: string[] = [];
+    const queue = [unitId];
+    while (queue.length > 0) {
+      for (const u of ancestry(this.placements, queue.shift()!)) {
+        if (chain.includes(u)) continue;
+        chain.push(u);
+        const into = this.successorOf.get(u);
+        if (into !== undefined) queue.push(into);
+      }
+    }
+    return chain;
   }
 
   /** Today, as a When. */
