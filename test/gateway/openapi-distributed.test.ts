@@ -97,10 +97,15 @@ describe('OpenAPI document of the distributed gateway', () => {
     expect(ids.length - new Set(ids).size).toBe(0);
   });
 
-  it("declares the body of every command's 201 and every list's 200 (api.md's id, revision, position; items, nextCursor), and a real answer holds it (the bodies were undeclared; found by a black-box probe)", async () => {
+  it("declares the body of every success answer (a command's id, revision, position; a list's items, nextCursor; other media types offered), and a real answer holds it (the bodies were undeclared; found by black-box probes)", async () => {
     const content = (o: OperationObject, status: string) => Object.keys((o.responses[status] as { content?: Record<string, unknown> } | undefined)?.content ?? {});
-    const undeclared = [...operationsOf(document)].filter(([key, o]) => key.startsWith('POST') && o.responses['201'] && content(o, '201').length === 0).map(([key]) => key);
+    const undeclared = [...operationsOf(document)].flatMap(([key, o]) => Object.keys(o.responses).filter((status) => status.startsWith('2') && content(o, status).length === 0).map((status) => `${key} ${status}`));
     expect(undeclared).toEqual([]);
+    // The other media types a read offers (Accept) are declared beside JSON.
+    const operations = operationsOf(document);
+    expect(content(operations.get('GET /api/v1/reports/units/{id}/summary')!, '200')).toEqual(expect.arrayContaining(['application/json', 'text/csv; charset=utf-8', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']));
+    expect(content(operations.get('GET /api/v1/audit/exports')!, '200')).toEqual(['application/x-ndjson']);
+    expect(content(operations.get('GET /api/v1/branches/{id}/officers')!, '200')).toEqual(['application/json', 'text/csv; charset=utf-8']);
     const lists = [...operationsOf(document)].filter(([key, o]) => key.startsWith('GET') && (o.parameters as Array<{ name: string }> | undefined)?.some((p) => p.name === 'cursor'));
     expect(lists.length).toBeGreaterThan(10);
     for (const [key, o] of lists) expect([key, content(o, '200')]).toEqual([key, expect.arrayContaining(['application/json', 'text/csv'])]);

@@ -101,13 +101,29 @@ function declareSuccessBesideProblems(app: INestApplication) {
       const prototype = controller.metatype?.prototype as Record<string, unknown> | undefined;
       for (const name of Object.getOwnPropertyNames(prototype ?? {})) {
         const handler = Object.getOwnPropertyDescriptor(prototype, name)?.value as object | undefined;
-        const responses = typeof handler === 'function' ? (Reflect.getMetadata(API_RESPONSE, handler) as Record<string, object> | undefined) : undefined;
-        if (!handler || !responses || Object.keys(responses).some((status) => status.startsWith('2'))) continue;
+        if (typeof handler !== 'function') continue;
         const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST ? 201 : 200);
-        Reflect.defineMetadata(API_RESPONSE, { ...responses, [status]: { description: '' } }, handler);
+        const responses = Reflect.getMetadata(API_RESPONSE, handler) as Record<string, object> | undefined;
+        if (responses && !Object.keys(responses).some((s) => s.startsWith('2'))) Reflect.defineMetadata(API_RESPONSE, { ...responses, [status]: { description: '' } }, handler);
+        carryProduces(handler, status);
       }
     }
   }
+}
+
+/** Where @ApiProduces keeps a handler's media types (@nestjs/swagger's DECORATORS.API_PRODUCES). */
+const API_PRODUCES = 'swagger/apiProduces';
+/** A response's media types, carried to describeSuccess (Nest drops @ApiProduces for a response without a schema). */
+const PRODUCES = 'x-produces';
+
+/** The media types a handler declares with @ApiProduces, kept on its success response for describeSuccess. */
+function carryProduces(handler: object, status: number) {
+  const produces = Reflect.getMetadata(API_PRODUCES, handler) as string[] | undefined;
+  if (!produces?.length) return;
+  const responses = (Reflect.getMetadata(API_RESPONSE, handler) as Record<string, Record<string, unknown>> | undefined) ?? {};
+  const success = responses[status] ?? { description: '' };
+  if (success.type !== undefined || success.schema !== undefined) return;
+  Reflect.defineMetadata(API_RESPONSE, { ...responses, [status]: { ...success, [PRODUCES]: produces } }, handler);
 }
 
 export function documentBase(title: string) {
@@ -177,18 +193,40 @@ function describeOperation(method: string, operation: OperationObject) {
 /**
  * The answers api.md's conventions give every operation of a kind, where the operation declares
  * no body of its own: a command's 201 (its id, revision and position), a list's 200 (`{ items,
- * nextCursor }`, or CSV with `Accept: text/csv`).
+ * nextCursor }`, or CSV with `Accept: text/csv`), any other read's or POST's a JSON object, in
+ * the media types its handler declares with @ApiProduces (CSV, a workbook, NDJSON).
  */
 function describeSuccess(method: string, operation: OperationObject, parameters: ParameterObject[]) {
   const bare = (status: string) => {
-    const r = operation.responses[status] as ResponseObject | undefined;
+    const r = operation.responses[status] as (ResponseObject & { [PRODUCES]?: string[] }) | undefined;
     return r !== undefined && !('$ref' in r) && r.content === undefined ? r : undefined;
   };
   const created = method === 'post' ? bare('201') : undefined;
   if (created) created.content = { 'application/json': { schema: { $ref: '#/components/schemas/CommandAnswer' } } };
-  const listed = method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'cursor') ? bare('200') : undefined;
-  if (listed) listed.content = { 'application/json': { schema: { $ref: '#/components/schemas/ListAnswer' } }, 'text/csv': { schema: { type: 'string', description: 'UTF-8 with a BOM, one row per item (Accept: text/csv)' } } };
+  if (method === 'post') {
+    // A dry run's plan (200), an import under way (202), an auditor's verification: each an object its operation describes in words.
+    for (const status of ['200', '202']) {
+      const other = bare(status);
+      if (other) other.content = { 'application/json': { schema: { type: 'object', additionalProperties: true } } };
+    }
+  }
+  if (method !== 'get') return;
+  const read = bare('200');
+  if (!read) return;
+  const listed = parameters.some((p) => p.in === 'query' && p.name === 'cursor');
+  const json = { schema: listed ? { $ref: '#/components/schemas/ListAnswer' } : { type: 'object', additionalProperties: true } };
+  const produces = read[PRODUCES] ?? (listed ? ['application/json', CSV_MEDIA_TYPE] : ['application/json']);
+  delete read[PRODUCES];
+  read.content = Object.fromEntries(produces.map((type) => [type, type === 'application/json' ? json : { schema: { type: 'string', description: OTHER_MEDIA[type.split(';')[0]] ?? type } }]));
 }
+
+const CSV_MEDIA_TYPE = 'text/csv';
+/** What a read's answer is in each other media type it offers (Accept). */
+const OTHER_MEDIA: Record<string, string> = {
+  [CSV_MEDIA_TYPE]: 'UTF-8 with a BOM, one row per item (Accept: text/csv)',
+  'application/x-ndjson': 'One JSON object per line',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'An Excel workbook (Accept: this type)',
+};
 
 /** A parameter declared as a bare string: a path parameter is then an id (ParseIdPipe); one with an enum or its own pattern says so itself. */
 function saysOnlyString(schema: ParameterObject['schema']) {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS, RatingSubject } from '@register/contracts';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, csvAnswer, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -47,6 +47,7 @@ export class RatingsController {
     return listAnswer({ accept, limit, cursor }, reply, page, CSV_COLUMNS);
   }
 
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @Get(':subjectType/:subjectId')
   @ApiParam({ name: 'subjectType', enum: RATING_SUBJECTS })
   @ApiOperation({ summary: "One subject's ratings, every period with each stage (self-assessment, decision, changes) and its actors; a branch made by a merger or split shows its predecessors' ratings; also text/csv (the predecessors' rows after the subject's own)" })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { ApiAsOf, AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
@@ -127,6 +127,7 @@ export class MembersController {
     return memberView(member);
   }
 
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @Get(':id/history')
   @ApiOperation({ summary: 'Every change to the member, oldest first, with actor, reason, decision, effective and recorded times' })
   @ApiHeader(PURPOSE_HEADER)
@@ -162,6 +163,7 @@ export class MembersController {
     return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, reads, READ_LOG_CSV_COLUMNS);
   }
 
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @Get(':id/career')
   @ApiOperation({ summary: "A member's career as an officer: every post, branch, source and dates, oldest first; from the read model (minPosition waits for it)" })
   async career(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, Command, csvAnswer, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest, wantsCsv } from '@register/service-kit';
+import { AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelService } from '../application/personnel.service';
 import { AppointOfficerHandler } from './appoint-officer.handler';
@@ -43,6 +43,7 @@ export class OfficersController {
     return this.personnel.onOfficers(departureDecider, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.endsOn });
   }
 
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @Get('officers')
   @ApiOperation({
     summary:

@@ -1,9 +1,9 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
-import { checkYearBegun, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { checkYearBegun, CSV_CONTENT_TYPE, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
@@ -42,6 +42,7 @@ export class ComplianceController {
     private readonly courses: CoursesReads,
   ) {}
 
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @Get()
   @ProblemResponses(404, 422, 503)
   @ApiOperation({

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
-import { Clock, Command, csvAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, wantsCsv } from '@register/service-kit';
+import { Clock, Command, CSV_CONTENT_TYPE, csvAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { mentorAssignmentStream } from '@register/contracts';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingService } from '../application/training.service';
@@ -42,6 +42,7 @@ export class MentorsController {
     return this.commands.end(id, b.endsOn, req.actor, ctx);
   }
 
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @Get('branches/:id/mentors')
   @ProblemResponses(404, 503)
   @ApiOperation({ summary: "A branch's mentor assignments begun by the day (today, or asOf), current and ended, each with its status that day (ended once its endsOn has come); one starting later is pending until its day; also text/csv" })
