@@ -149,6 +149,10 @@ function scenario(setup: () => Setup) {
     expect(memberIds(await s.get('/members?unitId=xa-2&asOf=2025-06-30', ADMIN))).toEqual(['m-3@b-3']);
     expect((await today('/members?branchId=b-3', SUCCESSOR)).status).toBe(200);
     expect((await today('/members?branchId=b-3', COMMUNE_2)).status).toBe(403);
+    // The successor takes over the merged communes' history: their past rosters are its to read too, and still theirs (it was 403; found by a black-box probe).
+    expect(memberIds(await s.get('/members?unitId=xa-2&asOf=2025-06-30', SUCCESSOR))).toEqual(['m-3@b-3']);
+    expect(memberIds(await s.get('/members?unitId=xa-2&asOf=2025-06-30', COMMUNE_2))).toEqual(['m-3@b-3']);
+    expect((await s.get('/members?unitId=xa-9&asOf=2025-06-30', SUCCESSOR)).status).toBe(403);
   });
 
   it('lets the commune rules see the new commune: a member of the former other commune may now be sent from the administrative branch', async () => {

@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ScopeResolver } from '@register/auth';
 import { ServiceClient } from './service-client';
 
-interface Placed {
+interface Unit {
   id: string;
+  status?: string;
+  successorIds?: string[];
+}
+
+interface Placed extends Unit {
   /** Units from the top of the tree down to the parent (organisation's views). */
-  path: Array<{ id: string }>;
+  path: Unit[];
 }
 
 /**
@@ -16,11 +21,18 @@ interface Placed {
 export class HttpScopeResolver implements ScopeResolver {
   constructor(private readonly services: ServiceClient) {}
 
-  async ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined> {
+  /** As organisation's StructurePlacement answers it: the units up to the root, then for a unit merged away on that way its successor's. */
+  async ancestry(target: { kind: 'unit' | 'branch'; id: string }, seen = new Set<string>()): Promise<string[] | undefined> {
     const found = await this.services.read<Placed>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}`);
     if (!found) return undefined;
-    const up = found.path.map((u) => u.id).reverse();
-    return target.kind === 'unit' ? [found.id, ...up] : up;
+    const own = [...(target.kind === 'unit' ? [found] : []), ...[...found.path].reverse()];
+    const chain = own.map((u) => u.id);
+    for (const id of chain) seen.add(id);
+    for (const successor of own.filter((u) => u.status === 'merged').flatMap((u) => u.successorIds ?? [])) {
+      if (seen.has(successor) || seen.size >= 64) continue;
+      for (const id of (await this.ancestry({ kind: 'unit', id: successor }, seen)) ?? []) if (!chain.includes(id)) chain.push(id);
+    }
+    return chain;
   }
 
   /** From the member's placement, which shows no personal data: GET /members/{id} would log a read of it for every check. */

@@ -8,7 +8,8 @@ import { StructureService } from './structure.service';
  * to the root, in the structure in force today (as GET /branches/{id} and the tree answer). A move
  * recorded today and dated next month leaves the branch where it is: the unit it stands under keeps
  * it until that day, and the unit it goes to reaches it only then. A unit or branch established
- * with a later date is placed where it was recorded (it sits nowhere else).
+ * with a later date is placed where it was recorded (it sits nowhere else). A unit merged away is
+ * also placed under its successor (chainOf).
  */
 @Injectable()
 export class StructurePlacement implements UnitPlacement {
@@ -20,12 +21,22 @@ export class StructurePlacement implements UnitPlacement {
   }
 }
 
+/**
+ * The units from the target's own up to the root, then, for a unit merged away on that way, its
+ * successor's: the unit that took over its branches takes over its history too, so the
+ * successor's officers reach what the merged unit kept (its past rosters, ratings, summaries), and
+ * the old unit's officers still do.
+ */
 function chainOf(s: Structure, target: { kind: 'unit' | 'branch'; id: string }): string[] | undefined {
-  let unitId: string | null | undefined = target.kind === 'unit' ? (s.units.has(target.id) ? target.id : undefined) : s.branches.get(target.id)?.parentUnitId;
+  const start = target.kind === 'unit' ? (s.units.has(target.id) ? target.id : undefined) : s.branches.get(target.id)?.parentUnitId;
   const chain: string[] = [];
-  while (unitId && chain.length < 64 && !chain.includes(unitId)) {
-    chain.push(unitId);
-    unitId = s.units.get(unitId)?.parentId;
+  for (const queue = start ? [start] : []; queue.length > 0; ) {
+    for (let unitId: string | null | undefined = queue.shift(); unitId && chain.length < 64 && !chain.includes(unitId); ) {
+      chain.push(unitId);
+      const unit = s.units.get(unitId);
+      if (unit?.status === 'merged') queue.push(...unit.successorIds);
+      unitId = unit?.parentId;
+    }
   }
   return chain.length > 0 ? chain : undefined;
 }

@@ -26,13 +26,13 @@ export const branchView = (b: Branch) => ({
   version: b.version,
 });
 
-/** The chain of units from the top of the tree down to `unitId`. */
-export function ancestry(s: Structure, unitId: string | null): Array<{ id: string; kind: string; name: string }> {
+/** The chain of units from the top of the tree down to `unitId`; a unit merged away names its successor (`successorIds`). */
+export function ancestry(s: Structure, unitId: string | null): Array<{ id: string; kind: string; name: string; status: Unit['status']; successorIds: string[] }> {
   const chain = [];
   for (let at = unitId; at; at = s.units.get(at)?.parentId ?? null) {
     const u = s.units.get(at);
     if (!u) break;
-    chain.unshift({ id: u.id, kind: u.kind, name: u.name });
+    chain.unshift({ id: u.id, kind: u.kind, name: u.name, status: u.status, successorIds: u.successorIds });
   }
   return chain;
 }
