@@ -115,6 +115,15 @@ describe('the unit summary (pure)', () => {
     merged.courses.push({ _id: 'c3', organiserUnitId: 'x2', year: 2020, cancelled: false, participantIds: ['m9'], secretaryIds: [] });
     const courses = (unitId: string) => summarise(merged, unitId, 2020, '2020-12-31')!.training.courses;
     expect([courses('x1'), courses('d'), courses('p')]).toEqual([1, 2, 2]);
+    // The year-end rollups agree, x2's successor given to every unit's (a unit not given it would count x2 where it stood).
+    const stored = new Map([...rollups(merged, '2021-06-01')].map((r) => [r._id, r.summary.training.courses]));
+    expect(['x1', 'd', 'p'].map((u) => stored.get(rollupId(u, 2020, '2020-12-31')))).toEqual([1, 2, 2]);
+    // Merged into a unit of another subtree: counted there, in the rollups as in the live answer (not also where it stood).
+    const across = facts();
+    across.units = [...across.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-07-01', successorId: 'y' } : u)), unit('y', { '2015-01-01': 'p' })];
+    across.courses.push({ _id: 'c3', organiserUnitId: 'x2', year: 2020, cancelled: false, participantIds: ['m9'], secretaryIds: [] });
+    const rolled = new Map([...rollups(across, '2021-06-01')].map((r) => [r._id, r.summary.training.courses]));
+    expect(['d', 'y', 'p'].map((u) => [summarise(across, u, 2020, '2020-12-31')!.training.courses, rolled.get(rollupId(u, 2020, '2020-12-31'))])).toEqual([[1, 1], [1, 1], [2, 2]]);
     // Dissolved (no successor): where it stood on its last day open.
     const dissolved = facts();
     dissolved.units = dissolved.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-07-01' } : u));

@@ -185,10 +185,19 @@ function placeOfClosed(units: UnitFactsDoc[], day: string): (u: UnitFactsDoc) =>
 }
 
 /**
- * The units closed in the year by the day, wherever they stood: what a unit's summary must be
- * given beside its subtree of the day, for closedSince to place them (and the courses they organised).
+ * The units closed in the year by the day, wherever they stood, and the units they were merged
+ * into: what a unit's summary must be given beside its subtree of the day, for closedSince to place
+ * them (and the courses they organised).
  */
-export const unitsClosedInYear = (units: UnitFactsDoc[], year: number, day: string): UnitFactsDoc[] => units.filter((u) => closedInYear(u.endedOn, year, day));
+export function unitsClosedInYear(units: UnitFactsDoc[], year: number, day: string): UnitFactsDoc[] {
+  const byId = new Map(units.map((u) => [u._id, u]));
+  const found = new Map(units.filter((u) => closedInYear(u.endedOn, year, day)).map((u) => [u._id, u]));
+  // With their successors: a summary not given the one a closed unit went to would place it where it stood.
+  for (const u of [...found.values()]) {
+    for (let at = byId.get(u.successorId ?? ''); at && !found.has(at._id); at = byId.get(at.successorId ?? '')) found.set(at._id, at);
+  }
+  return [...found.values()];
+}
 
 /** Where the year's counts stop: the report's day for what is dated in the year, `decidedBy` for ratings and commendations. */
 interface CountsBy {
