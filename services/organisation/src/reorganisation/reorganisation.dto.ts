@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
@@ -89,6 +90,9 @@ export class SplitPartDto {
   memberIds!: string[];
 }
 
+/** A split's parts, under either of its words: two to twenty, each a part. */
+const AreSplitParts = () => applyDecorators(IsArray(), ArrayMinSize(2), ArrayMaxSize(20), ValidateNested({ each: true }), Type(() => SplitPartDto));
+
 export class BranchSplitRequest extends CommandRequest {
   @ApiProperty({ description: 'The branch split. `sourceBranchIds` with this one id may stand for it (api.md writes a reorganisation so); not both' })
   @ValidateIf((o: BranchSplitRequest) => o.sourceBranchIds === undefined)
@@ -105,20 +109,12 @@ export class BranchSplitRequest extends CommandRequest {
 
   @ApiProperty({ type: [SplitPartDto], description: 'The successors, two or more, each with the members it takes. `into` may stand for it (api.md); not both' })
   @ValidateIf((o: BranchSplitRequest) => o.into === undefined)
-  @IsArray()
-  @ArrayMinSize(2)
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => SplitPartDto)
+  @AreSplitParts()
   parts?: SplitPartDto[];
 
   @ApiPropertyOptional({ type: [SplitPartDto], description: "api.md's word for `parts`: the successors a split goes into, two or more" })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(2)
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => SplitPartDto)
+  @AreSplitParts()
   into?: SplitPartDto[];
 
   @ApiPropertyOptional()
