@@ -59,6 +59,8 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   private reparented = new Set<string>();
   /** Each unit's and branch's places with their days (keyed `unit:` and `branch:`): where a subject sat on a past day. */
   private placements = new Map<string, Placed[]>();
+  /** The tree's children, built on a read after the tree changed (treeNow); undefined once it changes. */
+  private tree?: { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> };
   private memberStays = new Map<string, Stay[]>();
   private posts = new Map<string, Stay[]>();
 
@@ -188,12 +190,38 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
    */
   branchesMovedUnder(unitId: string): string[] {
     if (this.reparented.size === 0) return [];
+    const { childUnits, branchesOf } = this.treeNow();
     const found: string[] = [];
-    for (const branchId of this.branches.keys()) {
-      const chain = this.ancestry(branchId);
-      if (chain.includes(unitId) && (this.reparented.has(branchId) || chain.some((u) => this.reparented.has(u)))) found.push(branchId);
+    // Walks the unit's subtree only (a commune's list costs a commune), knowing whether a unit on the way down, or above it, was moved.
+    const stack: Array<[string, boolean]> = [[unitId, this.unitAncestry(unitId).some((u) => this.reparented.has(u))]];
+    for (const seen = new Set<string>(); stack.length > 0; ) {
+      const [unit, movedAbove] = stack.pop()!;
+      if (seen.has(unit)) continue;
+      seen.add(unit);
+      const moved = movedAbove || this.reparented.has(unit);
+      for (const branchId of branchesOf.get(unit) ?? []) if (moved || this.reparented.has(branchId)) found.push(branchId);
+      for (const child of childUnits.get(unit) ?? []) stack.push([child, moved]);
     }
     return found;
+  }
+
+  /** The unit and the units above it, now. */
+  private unitAncestry(unitId: string): string[] {
+    const chain: string[] = [];
+    for (let unit: string | null = unitId; unit !== null && !chain.includes(unit); unit = this.units.get(unit) ?? null) chain.push(unit);
+    return chain;
+  }
+
+  /** Each unit's child units and branches now, built once after the tree last changed (reads by unit walk it). */
+  private treeNow(): { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> } {
+    if (this.tree) return this.tree;
+    const childUnits = new Map<string, string[]>();
+    const branchesOf = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, id: string) => map.set(key, [...(map.get(key) ?? []), id]);
+    for (const [unit, parent] of this.units) if (parent !== null) add(childUnits, parent, unit);
+    for (const [branchId, b] of this.branches) add(branchesOf, b.parentUnitId, branchId);
+    this.tree = { childUnits, branchesOf };
+    return this.tree;
   }
 
   knowsBranch(branchId: string): boolean {
@@ -225,10 +253,12 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.posts = new Map(s.posts);
     this.reparented = new Set(s.reparented ?? []);
     this.placements = new Map([...(s.placements ?? [])].map(([k, v]) => [k, [...v]]));
+    this.tree = undefined;
   }
 
   /** A place from a day on; a move dated before the thing's first place (a merger recorded late, of a branch made since) stands from that first day. */
   private place(key: string, on: string | null, parentId: string | null) {
+    this.tree = undefined;
     const placed = this.placements.get(key) ?? [];
     const first = placed[0]?.on ?? null;
     placed.push({ on: on !== null && first !== null && on < first ? first : on, parentId });
