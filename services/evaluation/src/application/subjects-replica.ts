@@ -139,9 +139,8 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** The branch's units now, nearest first, up to the root. */
   ancestry(branchId: string): string[] {
-    const chain: string[] = [];
-    for (let unit = this.branches.get(branchId)?.parentUnitId ?? null; unit !== null && !chain.includes(unit); unit = this.units.get(unit) ?? null) chain.push(unit);
-    return chain;
+    const parent = this.branches.get(branchId)?.parentUnitId;
+    return parent === undefined ? [] : this.unitAncestry(parent);
   }
 
   /**
@@ -217,7 +216,11 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     if (this.tree) return this.tree;
     const childUnits = new Map<string, string[]>();
     const branchesOf = new Map<string, string[]>();
-    const add = (map: Map<string, string[]>, key: string, id: string) => map.set(key, [...(map.get(key) ?? []), id]);
+    const add = (map: Map<string, string[]>, key: string, id: string) => {
+      const list = map.get(key);
+      if (list) list.push(id);
+      else map.set(key, [id]);
+    };
     for (const [unit, parent] of this.units) if (parent !== null) add(childUnits, parent, unit);
     for (const [branchId, b] of this.branches) add(branchesOf, b.parentUnitId, branchId);
     this.tree = { childUnits, branchesOf };
