@@ -117,6 +117,15 @@ export type MemberTransferred = DomainEvent<
   'MemberTransferred',
   { memberId: string; fromBranchId: string; toBranchId: string; transferredOn: string; duesSettledUpTo: string | null; cause: TransferCause }
 >;
+/**
+ * A merger or split recorded after the member had already left the closing branch: from `movedOn`
+ * until `until` (the day of their later change of branch, recorded before it) they belonged to
+ * `toBranchId`, not to the closed `fromBranchId`. Where they are since `until` does not change.
+ */
+export type MemberMovedForPeriod = DomainEvent<
+  'MemberMovedForPeriod',
+  { memberId: string; fromBranchId: string; toBranchId: string; movedOn: string; until: string; cause: 'merger' | 'split' }
+>;
 export type MemberStatusChanged = DomainEvent<
   'MemberStatusChanged',
   { memberId: string; branchId: string; status: MemberStatus; previousStatus: MemberStatus; changedOn: string }
@@ -130,7 +139,7 @@ export type MemberResidentialAffiliationSet = DomainEvent<'MemberResidentialAffi
 export type MemberIntroducedToParty = DomainEvent<'MemberIntroducedToParty', { memberId: string; introducedOn: string }>;
 export type MemberPartyOutcomeRecorded = DomainEvent<'MemberPartyOutcomeRecorded', { memberId: string; outcome: 'admitted' | 'not-admitted'; decidedOn: string }>;
 
-export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
+export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberMovedForPeriod | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
 
 export type OfficerAppointed = DomainEvent<
   'OfficerAppointed',
@@ -156,6 +165,7 @@ export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> =
   MemberPersonalDataCorrected: 1,
   MemberPersonalDataErased: 1,
   MemberTransferred: 1,
+  MemberMovedForPeriod: 1,
   MemberStatusChanged: 1,
   MemberStayExtended: 1,
   MemberResidentialAffiliationSet: 1,

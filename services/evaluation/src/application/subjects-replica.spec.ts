@@ -131,5 +131,19 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     old.restoreState(v8.deserialize(v8.serialize(older)));
     expect(old.ancestryOn('bA', '2025-03-26')).toEqual(['cAB', 'p2', 'tw']);
   });
+
+  it("a merger recorded late cuts a member's stay in the closed branch: the days between are the successor's, where they went after stays", () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      personnel('2025-02-01', 'MemberAdmitted', { memberId: 'm-9', branchId: 'b-1', admittedOn: '2025-02-01' }),
+      personnel('2025-09-01', 'MemberTransferred', { memberId: 'm-9', fromBranchId: 'b-1', toBranchId: 'b-2', transferredOn: '2025-09-01' }),
+      personnel('2025-07-01', 'MemberMovedForPeriod', { memberId: 'm-9', fromBranchId: 'b-1', toBranchId: 'b-3', movedOn: '2025-07-01', until: '2025-09-01', cause: 'merger' }),
+    ]);
+    expect(replica.spansOf('member', 'm-9')).toEqual([
+      { branchId: 'b-1', from: '2025-02-01', to: '2025-07-01' },
+      { branchId: 'b-3', from: '2025-07-01', to: '2025-09-01' },
+      { branchId: 'b-2', from: '2025-09-01', to: null },
+    ]);
+  });
 });
 

@@ -114,6 +114,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       case 'MemberTransferred':
         this.endAndStart(this.memberStays, e.data.memberId, e.data.transferredOn, e.data.toBranchId);
         return;
+      case 'MemberMovedForPeriod':
+        this.restate(e.data.memberId, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, e.data.until);
+        return;
       case 'MemberStatusChanged':
         if (e.data.status === 'left' || e.data.status === 'came-of-age') this.end(this.memberStays, e.data.memberId, e.data.changedOn);
         else if (e.data.previousStatus === 'left' || e.data.previousStatus === 'came-of-age') this.endAndStart(this.memberStays, e.data.memberId, e.data.changedOn, e.data.branchId);
@@ -278,6 +281,18 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     const list = stays.get(id);
     if (!list) return;
     stays.set(id, list.map((s) => (s.to === null && (branchId === undefined || s.branchId === branchId) ? { ...s, to: on } : s)));
+  }
+
+  /** A past period restated (a merger recorded late): the stay in `from` covering it is cut, the period is in `to`. */
+  private restate(memberId: string, from: string, to: string, movedOn: string, until: string) {
+    const list = this.memberStays.get(memberId);
+    if (!list) return;
+    this.memberStays.set(memberId, list.flatMap((s) => {
+      const began = s.from ?? '';
+      if (s.branchId !== from || s.to !== until || began >= until) return [s];
+      const start = began > movedOn ? began : movedOn;
+      return [...(began < start ? [{ ...s, to: start }] : []), { branchId: to, from: start, to: until }];
+    }));
   }
 
   private endAndStart(stays: Map<string, Stay[]>, id: string, on: string, branchId: string) {

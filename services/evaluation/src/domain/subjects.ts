@@ -25,11 +25,14 @@ export interface SubjectLookup {
 
 /**
  * The subject's facts for a period; its place is the units above its branch now, or on `day` when
- * given (a commendation's effective day: the units above the subject then are the ones that may issue it).
+ * given (a commendation's effective day: the branch the subject was in then, and the units above it
+ * then, are the ones that may issue it).
  */
 export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod, day?: string): { existed: boolean; placement: RatingPlacement; successorSince: string | null } {
   const spans = lookup.spansOf(subjectType, subjectId).filter((s) => overlaps(s, year, period));
-  const branchId = spans[spans.length - 1]?.branchId ?? null;
+  // On a day, the branch the subject was in that day (a member who moved in the year); else the year's last.
+  const held = day === undefined ? undefined : spans.find((s) => (s.from === null || s.from <= day) && (s.to === null || s.to > day));
+  const branchId = (held ?? spans[spans.length - 1])?.branchId ?? null;
   const successorSince = subjectType === 'branch' ? lookup.successorSince(subjectId) : null;
   const unitIds = !branchId ? [] : day === undefined ? lookup.ancestry(branchId) : lookup.ancestryOn(branchId, day);
   return { existed: spans.length > 0, placement: { branchId, unitIds }, successorSince };

@@ -34,4 +34,15 @@ describe("organisation's replica of personnel", () => {
     clock.setTo('2030-01-01');
     expect(people.hasSecretary('b1')).toBe(true);
   });
+
+  it('a merger recorded late places a member who left the branch since in the successor for the days between; today stays', () => {
+    const people = new PeopleReplica();
+    const dated = (type: string, data: Record<string, unknown>, on: string) => ({ type, data, metadata: { effectiveDate: on } });
+    applyPersonnelEvent(people, dated('MemberAdmitted', { memberId: 'm1', branchId: 'b1', admittedOn: '2025-02-01', personal: null }, '2025-02-01'));
+    applyPersonnelEvent(people, dated('MemberTransferred', { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-09-01', cause: 'transfer' }, '2025-09-01'));
+    applyPersonnelEvent(people, dated('MemberMovedForPeriod', { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', movedOn: '2025-07-01', until: '2025-09-01', cause: 'merger' }, '2025-07-01'));
+    const on = (day: string) => ['b1', 'b2', 'b3'].map((b) => people.history.on(day).memberCount(b));
+    expect([on('2025-06-30'), on('2025-08-01'), on('2025-09-01')]).toEqual([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
+    expect([people.memberCount('b2'), people.memberCount('b3')]).toEqual([1, 0]);
+  });
 });

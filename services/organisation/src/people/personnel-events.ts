@@ -22,6 +22,10 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | 
       people.setMember(e.data.toBranchId, e.data.memberId);
       people.history.place(e.data.memberId, e.data.toBranchId, dayOf(event, e.data.transferredOn), recorded);
       return;
+    case 'MemberMovedForPeriod':
+      // A past period (a merger recorded late): where the member is today does not change.
+      people.history.place(e.data.memberId, e.data.toBranchId, dayOf(event, e.data.movedOn), recorded);
+      return;
     case 'MemberStatusChanged': {
       // Away for work or study is still a member of the branch.
       const branchId = OUT_OF_BRANCH.includes(e.data.status) ? null : e.data.branchId;

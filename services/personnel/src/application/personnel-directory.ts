@@ -247,6 +247,9 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
         this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status, ...ahead(event, m) }));
         this.place(e.data.memberId, e.data.toBranchId);
         break;
+      case 'MemberMovedForPeriod':
+        this.place(e.data.memberId, e.data.toBranchId);
+        break;
       case 'MemberStatusChanged':
         this.patch(e.data.memberId, (m) => ({ status: e.data.status, ...ahead(event, m) }));
         break;
@@ -309,6 +312,12 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     const ids = new Set<string>();
     for (const branchId of branchIds) for (const id of this.placed.get(branchId) ?? []) ids.add(id);
     return [...ids];
+  }
+
+  /** Members once placed in the branch whose home branch it is no longer: a reorganisation recorded late may restate their past. */
+  formerMembersOf(branchId: string): string[] {
+    const home = this.byBranch.get(branchId);
+    return [...(this.placed.get(branchId) ?? [])].filter((id) => !home?.has(id));
   }
 
   memberCount(branchId: string): number {

@@ -71,6 +71,10 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
         branches: [...s.branches, { branchId: e.data.toBranchId, since: e.data.transferredOn, cause: e.data.cause }],
         version,
       };
+    case 'MemberMovedForPeriod': {
+      const branches = withStayFrom(s.branches, { branchId: e.data.toBranchId, since: e.data.movedOn, cause: e.data.cause });
+      return { ...s, branchId: branches[branches.length - 1].branchId, branches, version };
+    }
     case 'MemberStatusChanged':
       return { ...s, status: e.data.status, statusSince: e.data.changedOn, version };
     case 'MemberStayExtended':
@@ -82,6 +86,16 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
     case 'MemberPartyOutcomeRecorded':
       return { ...s, party: { status: e.data.outcome, since: e.data.decidedOn }, version };
   }
+}
+
+/**
+ * The branches with a stay inserted by its day, after the stays that began by then: a period
+ * recorded late ends where the member's next stay (already recorded) begins. Folded up to a day
+ * before that next stay, the inserted one is the last, and so the member's branch then.
+ */
+function withStayFrom(branches: Member['branches'], stay: Member['branches'][number]): Member['branches'] {
+  const at = branches.findIndex((b) => b.since > stay.since);
+  return at < 0 ? [...branches, stay] : [...branches.slice(0, at), stay, ...branches.slice(at)];
 }
 
 /** One member's aggregate: its state and evolve; each capability brings its decisions (members/). */

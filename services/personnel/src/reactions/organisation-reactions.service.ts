@@ -3,6 +3,7 @@ import { causedBy, CommandContext, CommandHandler, CommandResult, ConflictError,
 import { branchOfficersStream, memberStream } from '@register/contracts';
 import { statusDecider } from '../members/change-status';
 import { transferDecider } from '../members/transfer-member';
+import { periodMoveDecider } from '../members/move-for-period';
 import { departureDecider } from '../officers/depart-officer';
 import { BranchGate } from '../application/branch-gate';
 import { BranchReplica } from '../application/branch-replica';
@@ -64,7 +65,14 @@ export class OrganisationReactions {
     };
     if (planned.aggregate === 'branch-officers') return this.handler.handle(departureDecider, branchOfficersStream(planned.branchId), planned.command, context);
     const stream = memberStream(planned.memberId);
-    return planned.command.type === 'TransferMember' ? this.handler.handle(transferDecider, stream, planned.command, context) : this.handler.handle(statusDecider, stream, planned.command, context);
+    switch (planned.command.type) {
+      case 'TransferMember':
+        return this.handler.handle(transferDecider, stream, planned.command, context);
+      case 'MoveMemberForPeriod':
+        return this.handler.handle(periodMoveDecider, stream, planned.command, context);
+      default:
+        return this.handler.handle(statusDecider, stream, planned.command, context);
+    }
   }
 }
 

@@ -5,8 +5,9 @@ import { memberDecider } from '../testing/member-decider';
 import { BranchReplica } from '../application/branch-replica';
 import { OrganisationFact, PeopleView, planReactions, reactionCommandId } from './organisation-reactions';
 
-const people = (members: Record<string, string[]>, officers: Record<string, string[]>): PeopleView => ({
+const people = (members: Record<string, string[]>, officers: Record<string, string[]>, former: Record<string, string[]> = {}): PeopleView => ({
   membersOf: (b) => members[b] ?? [],
+  formerMembersOf: (b) => former[b] ?? [],
   officersOf: (b) => (officers[b] ?? []).map((memberId) => ({ memberId })),
 });
 const fact = (type: string, data: unknown, eventId = 'e1'): OrganisationFact => ({ eventId, type, data, metadata: { effectiveDate: '2025-07-01', reason: 'sáp nhập thôn' } });
@@ -30,6 +31,24 @@ describe('reactions to organisation events', () => {
       })),
     );
     expect(moves.map((p) => p.commandId)).toEqual(['m2', 'm3', 'm4'].map((m) => `personnel.org-reactions:e1:${m}`));
+  });
+
+  it('a merger restates the past of the members who left an absorbed branch: the decider finds whether they left after its day', () => {
+    const plans = planReactions(threeIntoOne, people({ b2: ['m2'] }, {}, { b2: ['m5'], b1: ['m6'] }));
+    expect(plans.map((p) => p.command)).toEqual([
+      expect.objectContaining({ type: 'TransferMember', memberId: 'm2' }),
+      { type: 'MoveMemberForPeriod', memberId: 'm5', fromBranchId: 'b2', toBranchId: 'b1', on: '2025-07-01', cause: 'merger' },
+    ]);
+    expect(plans[1].commandId).toBe(reactionCommandId('e1', 'm5'));
+  });
+
+  it("a split restates the past of a listed member who has left the branch since; those still in it move", () => {
+    const split = fact('BranchSplit', { splitId: 's1', sourceBranchId: 'b2', parts: [{ branchId: 'n1', memberIds: ['m2', 'm5'] }] });
+    const plans = planReactions(split, people({ b2: ['m2'] }, {}, { b2: ['m5'] }));
+    expect(plans.map((p) => [p.command.type, p.command.memberId, 'toBranchId' in p.command ? p.command.toBranchId : null])).toEqual([
+      ['TransferMember', 'm2', 'n1'],
+      ['MoveMemberForPeriod', 'm5', 'n1'],
+    ]);
   });
 
   it("a merger ends the absorbed branches' officers on the effective date; the successor's stay", () => {

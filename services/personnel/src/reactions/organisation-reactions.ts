@@ -1,6 +1,7 @@
 import { DecisionRef } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
 import { MarkUnassigned } from '../members/change-status';
+import { MoveMemberForPeriod } from '../members/move-for-period';
 import { TransferMember } from '../members/transfer-member';
 import { DepartOfficer } from '../officers/depart-officer';
 
@@ -15,11 +16,13 @@ export interface OrganisationFact {
 /** What the reactions need to know of the people of a branch (personnel's own projection). */
 export interface PeopleView {
   membersOf(branchId: string): string[];
+  /** Members once placed in the branch who have left it since (their past may be restated). */
+  formerMembersOf(branchId: string): string[];
   officersOf(branchId: string): Array<{ memberId: string }>;
 }
 
 export type PlannedCommand =
-  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned; commandId: string }
+  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned | MoveMemberForPeriod; commandId: string }
   | { aggregate: 'branch-officers'; branchId: string; command: DepartOfficer; commandId: string };
 
 /** `personnel.org-reactions:<eventId>:<memberId>`: a redelivered event appends nothing twice. */
@@ -34,6 +37,8 @@ export const reactionCommandId = (eventId: string, memberId: string, what?: 'dep
  * - split: the members move by the split's lists; a member on no list becomes unassigned; the
  *   source's officers leave their posts;
  * - dissolution: the members become unassigned (and appear in the unassigned report); officers leave.
+ * A merger or split recorded late also restates the past of the members who left the branch after
+ * its day (MoveMemberForPeriod): until they left, they belonged to the successor or their part.
  */
 export function planReactions(fact: OrganisationFact, people: PeopleView): PlannedCommand[] {
   const e = { type: fact.type, data: fact.data } as OrganisationEvent;
@@ -43,6 +48,12 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
     memberId,
     commandId: reactionCommandId(fact.eventId, memberId),
     command: { type: 'TransferMember', memberId, fromBranchId, toBranchId, toBranchStatus: 'active', transferredOn: on, duesSettledUpTo: on, cause },
+  });
+  const movePeriod = (memberId: string, fromBranchId: string, toBranchId: string, cause: 'merger' | 'split'): PlannedCommand => ({
+    aggregate: 'member',
+    memberId,
+    commandId: reactionCommandId(fact.eventId, memberId),
+    command: { type: 'MoveMemberForPeriod', memberId, fromBranchId, toBranchId, on, cause },
   });
   const unassign = (memberId: string, fromBranchId: string): PlannedCommand => ({
     aggregate: 'member',
@@ -62,13 +73,15 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
     case 'BranchesMerged':
       return e.data.sourceBranchIds.flatMap((source) => [
         ...people.membersOf(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
+        ...people.formerMembersOf(source).map((m) => movePeriod(m, source, e.data.intoBranchId, 'merger')),
         ...departures(source, 'merger'),
       ]);
     case 'BranchSplit': {
       const listed = new Map(e.data.parts.flatMap((p) => p.memberIds.map((m) => [m, p.branchId] as const)));
       const current = people.membersOf(e.data.sourceBranchId);
+      const former = new Set(people.formerMembersOf(e.data.sourceBranchId));
       return [
-        ...[...listed].map(([m, to]) => moveTo(m, e.data.sourceBranchId, to, 'split')),
+        ...[...listed].map(([m, to]) => (former.has(m) ? movePeriod : moveTo)(m, e.data.sourceBranchId, to, 'split')),
         ...current.filter((m) => !listed.has(m)).map((m) => unassign(m, e.data.sourceBranchId)),
         ...departures(e.data.sourceBranchId, 'split'),
       ];

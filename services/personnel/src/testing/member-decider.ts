@@ -7,8 +7,9 @@ import { decideErasure, EraseMemberPersonalData } from '../members/erase-persona
 import { decidePartyIntroduction, IntroduceToParty, RecordPartyOutcome } from '../members/party-introduction';
 import { decideResidentialAffiliation, SetResidentialAffiliation } from '../members/residential-affiliation';
 import { decideTransfer, TransferMember } from '../members/transfer-member';
+import { decidePeriodMove, MoveMemberForPeriod } from '../members/move-for-period';
 
-export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation;
+export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation | MoveMemberForPeriod;
 
 /**
  * Every member command in one decider, for specifications only: the service runs each
@@ -24,4 +25,5 @@ export const memberDecider = routedDecider<MemberCommand, MemberEvent, Member>(m
   IntroduceToParty: decidePartyIntroduction,
   RecordPartyOutcome: decidePartyIntroduction,
   SetResidentialAffiliation: decideResidentialAffiliation,
+  MoveMemberForPeriod: decidePeriodMove,
 });

@@ -233,4 +233,12 @@ describe("training's facts kept across a restart (the embedded start's snapshot)
     expect(answers(restored)).toEqual(answers(original));
     expect([restored.member('m-1')?.post, restored.spells.map((s) => s.endsOn)]).toEqual(['deputy-secretary', ['2025-06-01', null, null]]);
   });
+
+  it('a merger recorded late places a member who left the branch since in the successor for the days between', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'm6', branchId: 'b1', admittedOn: '2025-02-01' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm6', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-09-01' }));
+    facts.apply(event('MemberMovedForPeriod', { memberId: 'm6', fromBranchId: 'b1', toBranchId: 'b3', movedOn: '2025-07-01', until: '2025-09-01', cause: 'merger' }));
+    expect(['2025-06-30', '2025-08-01', '2025-09-01', undefined].map((on) => facts.member('m6', on)?.branchId)).toEqual(['b1', 'b3', 'b2', 'b2']);
+  });
 });

@@ -123,6 +123,9 @@ export class TrainingFacts implements SnapshotPart {
       case 'MemberTransferred':
         this.recordChange(e.data.memberId, { on: e.data.transferredOn, branchId: e.data.toBranchId });
         return this.updateMember(e.data.memberId, { branchId: e.data.toBranchId });
+      case 'MemberMovedForPeriod':
+        // A past period (a merger recorded late): standingOn orders changes by day; today's branch stays.
+        return this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
       case 'MemberStatusChanged':
         this.recordChange(e.data.memberId, { on: e.data.changedOn, branchId: e.data.branchId, status: e.data.status });
         return this.updateMember(e.data.memberId, { status: e.data.status, branchId: e.data.branchId });

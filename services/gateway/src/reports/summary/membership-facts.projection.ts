@@ -67,6 +67,13 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       const day = e.data.transferredOn;
       return [...counts(m.branchId, day, -1, m.status), ...counts(e.data.toBranchId, day, 1, m.status), op.update<C>('members', m._id, { $set: { branchId: e.data.toBranchId } })];
     },
+    // A past period (a merger recorded late): counted in the successor, not the closed branch, until the member's later move; today's branch stays.
+    MemberMovedForPeriod: async (e: E<'MemberMovedForPeriod'>, reader) => {
+      const m = await member(reader, e.data.memberId);
+      if (!m) return [];
+      const { fromBranchId: from, toBranchId: to, movedOn, until } = e.data;
+      return [...counts(from, movedOn, -1, m.status), ...counts(to, movedOn, 1, m.status), ...counts(to, until, -1, m.status), ...counts(from, until, 1, m.status)];
+    },
     MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];

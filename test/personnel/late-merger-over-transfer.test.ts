@@ -1,0 +1,85 @@
+import { Gateway, startSeeded, why } from '../gateway/gateway-app';
+
+/**
+ * A branch merger recorded late, over a member's later transfer out (embedded, through HTTP).
+ * Mường Phú's branch (b-1, commune xa-1) merged into Na Sành's (b-3, commune xa-2) on 1 July 2025,
+ * but the merger was recorded only after member m-1 had been transferred from b-1 to Pục's branch
+ * (b-2, xa-1) on 1 September. From 1 July to 1 September m-1 belonged to b-3, not to the closed
+ * b-1; before 6 December 2026 every service kept them in b-1 for those months.
+ */
+describe('a merger recorded late, of a branch a member left after its day (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  let mergedAt: number;
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    const admit = (id: string, fullName: string) => admin.post('/members', { id, branchId: 'b-1', fullName, dateOfBirth: '2001-04-02', gender: 'female', admittedOn: '2025-02-01', reason: 'kết nạp' });
+    for (const [id, name] of [['m-1', 'Lô Thị Mai'], ['m-2', 'Vi Văn Hùng'], ['m-3', 'Lang Thị Hoà']]) expect((await admit(id, name)).status).toBe(201);
+    const moved = await admin.post('/members/m-1/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-09-01', ...why('chuyển sinh hoạt', '2025-09-01') });
+    expect(moved.status === 201 ? 201 : moved.raw).toBe(201);
+    // m-3 left b-1 before the merger's day: the merger has nothing to say of them.
+    const early = await admin.post('/members/m-3/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-06-01', ...why('chuyển sinh hoạt', '2025-06-01') });
+    expect(early.status === 201 ? 201 : early.raw).toBe(201);
+    const merged = await admin.post('/branch-mergers', { sourceBranchIds: ['b-1'], into: { branchId: 'b-3' }, ...why('sáp nhập bản', '2025-07-01') });
+    expect(merged.status === 201 ? 201 : merged.raw).toBe(201);
+    mergedAt = merged.body.position;
+    await gw.syncPersonnel();
+    await gw.syncEvaluation();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const ids = async (path: string) => {
+    const r = await admin.get(path);
+    expect(r.status === 200 ? 200 : r.raw).toBe(200);
+    return (r.body.items as Array<{ id: string }>).map((m) => m.id).sort();
+  };
+
+  it("restates the member's past: in the successor from the merger until the transfer out, where they went since", async () => {
+    const m = await admin.get('/members/m-1');
+    expect(m.status).toBe(200);
+    expect(m.body.branchId).toBe('b-2');
+    expect(m.body.branches.map((b: { branchId: string; since: string }) => `${b.branchId}@${b.since}`)).toEqual(['b-1@2025-02-01', 'b-3@2025-07-01', 'b-2@2025-09-01']);
+    const early = await admin.get('/members/m-3');
+    expect(early.body.branches.map((b: { branchId: string }) => b.branchId)).toEqual(['b-1', 'b-2']);
+    expect(mergedAt).toBeGreaterThan(0);
+  });
+
+  it('lists the member in the successor on the days between, in the closed branch on none of them', async () => {
+    expect(await ids('/members?branchId=b-3&asOf=2025-08-01')).toEqual(['m-1', 'm-2']);
+    expect(await ids('/members?branchId=b-1&asOf=2025-08-01')).toEqual([]);
+    expect(await ids('/members?branchId=b-1&asOf=2025-06-30')).toEqual(['m-1', 'm-2']);
+    expect(await ids('/members?branchId=b-2&asOf=2025-09-01')).toEqual(['m-1', 'm-3']);
+    expect(await ids('/members?unitId=xa-2&asOf=2025-08-01')).toEqual(['m-1', 'm-2']);
+    expect(await ids('/members?unitId=xa-1&asOf=2025-08-01')).toEqual(['m-3']);
+  });
+
+  it("checks a commendation of the member dated in those months against the successor's commune", async () => {
+    const commend = (issuedByUnitId: string) =>
+      admin.post('/commendations', { subjectType: 'member', subjectId: 'm-1', year: 2025, occasion: 'other', title: 'Đoàn viên tiêu biểu', issuedByUnitId, reason: 'Tuyên dương', effectiveDate: '2025-08-01' });
+    const bySuccessor = await commend('xa-2');
+    expect(bySuccessor.status === 201 ? 201 : bySuccessor.raw).toBe(201);
+    const byOldCommune = await commend('xa-1');
+    expect(byOldCommune.status).toBe(422);
+  });
+
+  it("counts the member in the successor's commune in the summary of a day between", async () => {
+    const total = async (unitId: string, asOf: string) => {
+      const r = await admin.get(`/reports/units/${unitId}/summary?year=2025&asOf=${asOf}`);
+      expect(r.status === 200 ? 200 : r.raw).toBe(200);
+      return r.body.members.total;
+    };
+    expect([await total('xa-2', '2025-08-01'), await total('xa-1', '2025-08-01')]).toEqual([2, 1]);
+    expect([await total('xa-2', '2025-09-01'), await total('xa-1', '2025-09-01')]).toEqual([1, 2]);
+  });
+
+  it('restates nothing twice when the merger is handed over again', async () => {
+    const head = await gw.personnelStore.headPosition();
+    await gw.syncPersonnel();
+    expect(await gw.personnelStore.headPosition()).toBe(head);
+  });
+});
