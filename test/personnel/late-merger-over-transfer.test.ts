@@ -1,3 +1,6 @@
+import { DomainEvent } from '@register/event-sourcing';
+import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
+import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
 import { Gateway, startSeeded, why } from '../gateway/gateway-app';
 
 /**
@@ -11,6 +14,7 @@ describe('a merger recorded late, of a branch a member left after its day (embed
   let gw: Gateway;
   let admin: ReturnType<Gateway['api']>;
   let mergedAt: number;
+  let plan: Record<string, unknown>;
 
   beforeAll(async () => {
     ({ gw, admin } = await startSeeded());
@@ -22,6 +26,11 @@ describe('a merger recorded late, of a branch a member left after its day (embed
     // m-3 left b-1 before the merger's day: the merger has nothing to say of them.
     const early = await admin.post('/members/m-3/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-06-01', ...why('chuyển sinh hoạt', '2025-06-01') });
     expect(early.status === 201 ? 201 : early.raw).toBe(201);
+    // Organisation learns personnel's events by this hand-over here, as its consumer would.
+    for (const e of await gw.personnelStore.readAll(0, 500)) applyPersonnelEvent(gw.app.get(PeopleReplica), e as DomainEvent);
+    const dryRun = await admin.post('/branch-mergers', { sourceBranchIds: ['b-1'], into: { branchId: 'b-3' }, dryRun: true, ...why('sáp nhập bản', '2025-07-01') });
+    expect(dryRun.status === 200 ? 200 : dryRun.raw).toBe(200);
+    plan = dryRun.body;
     const merged = await admin.post('/branch-mergers', { sourceBranchIds: ['b-1'], into: { branchId: 'b-3' }, ...why('sáp nhập bản', '2025-07-01') });
     expect(merged.status === 201 ? 201 : merged.raw).toBe(201);
     mergedAt = merged.body.position;
@@ -47,6 +56,13 @@ describe('a merger recorded late, of a branch a member left after its day (embed
     const early = await admin.get('/members/m-3');
     expect(early.body.branches.map((b: { branchId: string }) => b.branchId)).toEqual(['b-1', 'b-2']);
     expect(mergedAt).toBeGreaterThan(0);
+  });
+
+  it('says so in the dry run: one member moving now, one whose past is restated', () => {
+    expect({ moving: plan.membersMoving, restated: plan.formerMembersRestated }).toEqual({
+      moving: [{ fromBranchId: 'b-1', toBranchId: 'b-3', count: 1 }], // m-2; m-3 left before the merger's day
+      restated: [{ fromBranchId: 'b-1', toBranchId: 'b-3', count: 1 }],
+    });
   });
 
   it('lists the member in the successor on the days between, in the closed branch on none of them', async () => {

@@ -54,6 +54,18 @@ export class PeopleHistory {
     post.endRecorded = recorded;
   }
 
+  /**
+   * The members who were in the branch on `day` or later and have left it for another branch since
+   * (a placement there dated after `day` follows their stay): a merger recorded late restates their
+   * days between (personnel's MemberMovedForPeriod). One who left the union stays where they were.
+   */
+  leftSince(branchId: string, day: string): string[] {
+    return [...(this.placedIn.get(branchId) ?? [])].filter((memberId) => {
+      const byDay = [...(this.placements.get(memberId) ?? [])].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+      return byDay.some((p, i) => p.branchId === branchId && i + 1 < byDay.length && byDay[i + 1].day > day && ![branchId, null].includes(byDay[i + 1].branchId));
+    });
+  }
+
   /** The branches' people on `day`, of the facts recorded by `knownAt` (all of them without it). */
   on(day: string, knownAt = Number.POSITIVE_INFINITY): BranchPeople & DirectoryPeople {
     const branchOf = (memberId: string) => placementOn(this.placements.get(memberId) ?? [], day, knownAt);

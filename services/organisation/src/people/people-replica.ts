@@ -21,6 +21,8 @@ export interface PeopleFacts extends BranchPeople {
   membersOf(branchId: string): string[];
   officersOf(branchId: string): OfficerFact[];
   ratingsOf(branchId: string): RatingFact[];
+  /** Members in the branch on the day or later who have left it since (PeopleHistory.leftSince). */
+  leftSince(branchId: string, day: string): string[];
 }
 
 /** A day after every effective date: an instant's read counts every change recorded by then. */
@@ -71,6 +73,10 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
   }
   ratingsOf(branchId: string): RatingFact[] {
     return this.ratings.get(branchId) ?? [];
+  }
+
+  leftSince(branchId: string, day: string): string[] {
+    return this.history.leftSince(branchId, day);
   }
 
   /**

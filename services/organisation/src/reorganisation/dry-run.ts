@@ -11,6 +11,12 @@ export interface ReorganisationPlan {
   branchesClosed: Array<{ id: string; name: string }>;
   branchesOpened: Array<{ id: string; name: string; predecessorIds: string[] }>;
   membersMoving: Array<{ fromBranchId: string; toBranchId: string; count: number }>;
+  /**
+   * Members who were in a closing branch on the effective date or later and have moved to another
+   * branch since (a change recorded late): they stay where they went, and the days between are
+   * restated in the successor (or the part that lists them).
+   */
+  formerMembersRestated: Array<{ fromBranchId: string; toBranchId: string; count: number }>;
   /** Posts that more than one person would hold in a successor: the level above must choose. */
   officerConflicts: Array<{ branchId: string; role: string; holders: Array<{ memberId: string; fromBranchId: string }> }>;
   /**
@@ -39,10 +45,10 @@ export function planReorganisation(command: MergeBranches | SplitBranch, s: Stru
   // dated as the real run will be: one that concerns a branch before it existed is refused the same way
   checkDated(events, s, on);
   const opened = events.flatMap((e) => (e.type === 'BranchEstablished' ? [{ id: e.data.branchId, name: e.data.name, predecessorIds: e.data.predecessorIds }] : []));
-  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], officerConflicts: [], postsEnding: [], ratingsCarried: [], wouldBeRefused: null };
+  const plan: ReorganisationPlan = { dryRun: true, events: events.map((e) => e.type), branchesClosed: [], branchesOpened: opened, membersMoving: [], formerMembersRestated: [], officerConflicts: [], postsEnding: [], ratingsCarried: [], wouldBeRefused: null };
   for (const e of events) {
-    if (e.type === 'BranchesMerged') planMerger(plan, e.data, s, people);
-    if (e.type === 'BranchSplit') planSplit(plan, e.data, s, people);
+    if (e.type === 'BranchesMerged') planMerger(plan, e.data, s, people, on);
+    if (e.type === 'BranchSplit') planSplit(plan, e.data, s, people, on);
   }
   if (command.type === 'SplitBranch') {
     plan.membersUnassigned = membersUnassignedBy(command);
@@ -63,10 +69,11 @@ function refusalOf(decide: () => unknown): ReorganisationPlan['wouldBeRefused'] 
   }
 }
 
-function planMerger(plan: ReorganisationPlan, merged: { sourceBranchIds: string[]; intoBranchId: string; intoNewBranch: boolean }, s: Structure, people: PeopleFacts) {
+function planMerger(plan: ReorganisationPlan, merged: { sourceBranchIds: string[]; intoBranchId: string; intoNewBranch: boolean }, s: Structure, people: PeopleFacts, on: string) {
   const to = merged.intoBranchId;
   plan.branchesClosed = merged.sourceBranchIds.map((id) => ({ id, name: s.branches.get(id)!.name }));
   plan.membersMoving = merged.sourceBranchIds.map((id) => ({ fromBranchId: id, toBranchId: to, count: people.memberCount(id) }));
+  plan.formerMembersRestated = merged.sourceBranchIds.map((id) => ({ fromBranchId: id, toBranchId: to, count: people.leftSince(id, on).length }));
   const holders = [...(merged.intoNewBranch ? [] : [to]), ...merged.sourceBranchIds].flatMap((from) =>
     people.officersOf(from).filter((o) => o.role === 'secretary').map((o) => ({ memberId: o.memberId, fromBranchId: from })),
   );
@@ -75,8 +82,10 @@ function planMerger(plan: ReorganisationPlan, merged: { sourceBranchIds: string[
   plan.ratingsCarried = merged.sourceBranchIds.flatMap((from) => people.ratingsOf(from).map((r) => ({ fromBranchId: from, toBranchId: to, ...r })));
 }
 
-function planSplit(plan: ReorganisationPlan, split: { sourceBranchId: string; parts: Array<{ branchId: string; memberIds: string[] }> }, s: Structure, people: PeopleFacts) {
+function planSplit(plan: ReorganisationPlan, split: { sourceBranchId: string; parts: Array<{ branchId: string; memberIds: string[] }> }, s: Structure, people: PeopleFacts, on: string) {
   const from = split.sourceBranchId;
+  const left = new Set(people.leftSince(from, on));
+  plan.formerMembersRestated = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.filter((m) => left.has(m)).length }));
   plan.branchesClosed = [{ id: from, name: s.branches.get(from)!.name }];
   plan.postsEnding = postsOf([from], people);
   plan.membersMoving = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.length }));

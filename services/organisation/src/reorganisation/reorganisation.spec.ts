@@ -131,7 +131,7 @@ describe('splits', () => {
 
 describe('split dry runs', () => {
   const part = (branchId: string, memberIds: string[]) => ({ branchId, name: `Chi đoàn ${branchId}`, area: null, memberIds });
-  const people = (members: string[]): PeopleFacts => ({ membersOf: () => members, memberCount: () => members.length, officersOf: () => [], ratingsOf: () => [], hasSecretary: () => false });
+  const people = (members: string[]): PeopleFacts => ({ membersOf: () => members, memberCount: () => members.length, officersOf: () => [], ratingsOf: () => [], hasSecretary: () => false, leftSince: () => [] });
   const plan = (parts: SplitPart[], members: string[]) =>
     planReorganisation({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: members }, fold(structureDecider, aDistrict), people(members), '2025-01-01');
 
