@@ -16,7 +16,8 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | 
   switch (e.type) {
     case 'MemberAdmitted':
       people.setMember(e.data.branchId, e.data.memberId);
-      people.history.place(e.data.memberId, e.data.branchId, dayOf(event, e.data.admittedOn), recorded);
+      // An admission recorded ahead places the member from its effective date, as personnel's reads do.
+      people.history.place(e.data.memberId, e.data.branchId, laterOf(dayOf(event, e.data.admittedOn), dayOf(event, undefined)), recorded);
       return;
     case 'MemberTransferred':
       people.setMember(e.data.toBranchId, e.data.memberId);
@@ -57,6 +58,8 @@ function recordedMs(event: DomainEvent | RecordedEvent): number {
 }
 
 /** The fact's own day; else the day it took effect; else it counts from the beginning. */
+const laterOf = (a: string, b: string) => (a > b ? a : b);
+
 function dayOf(event: DomainEvent | RecordedEvent, day: string | undefined): string {
   const effective = 'metadata' in event ? (event.metadata as { effectiveDate?: string } | undefined)?.effectiveDate : undefined;
   return day ?? effective ?? '0000-01-01';

@@ -51,16 +51,26 @@ async function dayCount(reader: ProjectionReader<C>, memberId: string, field: 'i
   return m && op.upsert<C>('branches', m.branchId, { $inc: { [`${field}.${day}`]: 1 } });
 }
 
+/**
+ * The day an admission takes effect: its effective date when later than `admittedOn` (an admission
+ * recorded ahead), as personnel's reads place the member; they are not a member, nor admitted, before.
+ */
+const admissionInForce = (e: E<'MemberAdmitted'>) => (e.metadata.effectiveDate > e.data.admittedOn ? e.metadata.effectiveDate : e.data.admittedOn);
+
 /** Membership, its year counts and the secretaries' posts per branch, from personnel's events. */
 export const membershipFacts = defineProjection<PersonnelEvent, C>({
   name: 'report-membership',
-  version: 3,
+  // 4: an admission counts from its effective date when later than admittedOn.
+  version: 4,
   collections: { members: {}, branches: {} },
   handlers: {
-    MemberAdmitted: (e: E<'MemberAdmitted'>) => [
-      op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active' }),
-      op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${e.data.admittedOn}`]: 1, [`admissions.${e.data.admittedOn}`]: 1 } }),
-    ],
+    MemberAdmitted: (e: E<'MemberAdmitted'>) => {
+      const day = admissionInForce(e);
+      return [
+        op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active' }),
+        op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${day}`]: 1, [`admissions.${day}`]: 1 } }),
+      ];
+    },
     MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
