@@ -108,6 +108,27 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       await after.gw.close();
     }
   });
+
+  it('answers 409 log-damaged, not a proof that does not hold, for an event past a row deleted between two starts', async () => {
+    const before = await start(dataDir);
+    const events = (await before.auditor.get('/audit/events?service=organisation')).body.items;
+    const proved = await before.auditor.get(`/audit/logs/organisation/events/${events[6].position}/proof`);
+    expect([proved.status, proved.body.checkpoint === null]).toEqual([200, false]);
+    await before.gw.close();
+    const db = await createPglite(join(dataDir, 'event-log'));
+    await db.exec(`delete from organisation.events where position = ${events[4].position}`);
+    await db.close();
+    const after = await start(dataDir);
+    try {
+      const proof = await after.auditor.get(`/audit/logs/organisation/events/${events[6].position}/proof`);
+      expect([proof.status, proof.body.rule]).toEqual([409, 'log-damaged']);
+      expect(proof.body.detail).toContain('POST /audit/verifications');
+      const verified = await after.auditor.post('/audit/verifications', { services: ['organisation'] });
+      expect(verified.body.logs[0].problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'deleted' })]));
+    } finally {
+      await after.gw.close();
+    }
+  });
 });
 
 describe('the offline verifier refuses adversarial bundles', () => {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { openPgliteEventStore, openPostgresEventStore, postgresClient, SqlClient, SqlEventStore, SqlLogChain, SqlLogCheckpoints } from '@register/event-store';
-import { fromHex, GENESIS_V2, leafOf, LogIntegrity, LogVerifier, signCheckpoint, toHex, verifyBundle, verifyInclusion } from '@register/verifiable-log';
+import { fromHex, GENESIS_V2, leafOf, LogDamaged, LogIntegrity, LogVerifier, signCheckpoint, toHex, verifyBundle, verifyInclusion } from '@register/verifiable-log';
 import { schemaSql } from '../../libs/event-store/src/sql-schema';
 import { anEvent } from '../support/events';
 import { servers, uniqueName } from '../support/servers';
@@ -141,7 +141,44 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
         expect((await integrity.verify()).problems.map((p) => [p.kind, p.detail])).toEqual([['checkpoint-signature', 'checkpoint 5: the signature does not verify']]);
         const forged = signCheckpoint({ origin: 'test/log', size: 6, root: Buffer.alloc(32, 9) }, 'union-register', keys.privateKey, keys.publicKey);
         await sql(`update log_checkpoints set note = '${forged}' where size = 6`);
-        expect((await integrity.verify()).problems.map((p) => p.kind)).toEqual(['checkpoint-not-extending', 'checkpoint-signature']);
+        // The note now holds another root than the stored column (the column was left as it was).
+        expect((await integrity.verify()).problems.map((p) => p.kind)).toEqual(['checkpoint-not-extending', 'checkpoint-signature', 'checkpoint-signature']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("names a stored root that is not its signed note's, and serves the note's root (a black-box probe changed the column unnoticed)", async () => {
+      const { store, sql, client } = await openLegacy();
+      try {
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        const made = await integrity.checkpoint();
+        await sql(`update log_checkpoints set root_hash = repeat('ab', 32) where size = 5`);
+        expect((await integrity.verify()).problems.map((p) => [p.kind, p.detail])).toEqual([['checkpoint-signature', expect.stringContaining(`checkpoint 5: its stored root ${'ab'.repeat(32)} is not the root its signed note holds (${made?.rootHash})`)]]);
+        expect((await integrity.checkpointsMade()).map((c) => c.rootHash)).toEqual([made?.rootHash]);
+        const [first] = await store.chain.entries(0, 1);
+        expect((await integrity.inclusionProof(first.position))?.rootHash).toBe(made?.rootHash);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('gives no proof past a row deleted from the stored log: LogDamaged, where it gave a proof that did not hold', async () => {
+      const { store, sql, client } = await openLegacy();
+      try {
+        for (let i = 0; i < 6; i += 1) await store.append(`member-${i}`, [anEvent('MemberAdmitted', { fullName: `Lò Văn ${i}` })], 'no_stream');
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        const made = await integrity.checkpoint();
+        const rows = await store.chain.entries(0, 100);
+        const proved = await integrity.inclusionProof(rows[2].position);
+        expect(verifyInclusion(fromHex(proved!.leafHash!), proved!.leafIndex, proved!.treeSize!, proved!.proof.map(fromHex), fromHex(made!.rootHash))).toBe(true);
+        await sql(`delete from events where position = ${rows[6].position}`);
+        await expect(integrity.inclusionProof(rows[8].position)).rejects.toThrow(LogDamaged);
+        await expect(integrity.inclusionProof(rows[2].position)).rejects.toThrow(LogDamaged);
+        // The export still carries the damaged log, for the offline verifier to name the gap.
+        const lines: string[] = [];
+        for await (const line of integrity.bundle()) lines.push(line);
+        expect(verifyBundle(lines).problems.map((p) => p.kind)).toContain('deleted');
       } finally {
         await store.close();
       }

@@ -2,7 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, hkdfSync } from 'node:cr
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { keptSecret } from '@register/auth';
-import { LogIntegrity, LogSigner, LogVerdict, StoredCheckpoint } from '@register/verifiable-log';
+import { ConflictError } from '@register/event-sourcing';
+import { LogDamaged, LogIntegrity, LogSigner, LogVerdict, StoredCheckpoint } from '@register/verifiable-log';
 import { RegisterConfig } from './config';
 
 /** The name the register signs its checkpoints under (the signed note's key name). */
@@ -116,8 +117,14 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
     return { origin: this.integrity.origin, keyName: this.integrity.keyName, publicKey: this.integrity.verifierKey, checkpoints: all.map(({ frontier: _f, ...c }) => c) };
   }
 
-  proof(position: number) {
-    return this.integrity.inclusionProof(position);
+  /** 409 log-damaged where the stored log gives no proof that holds (a row deleted, an edit): verification says what. */
+  async proof(position: number) {
+    try {
+      return await this.integrity.inclusionProof(position);
+    } catch (error) {
+      if (error instanceof LogDamaged) throw new ConflictError('log-damaged', `${error.message}: POST /audit/verifications names what is wrong`);
+      throw error;
+    }
   }
 
   /** The bundle, the log's head signed first (if it grew since the last checkpoint): every event an export holds is then under a signed root. */

@@ -9,10 +9,16 @@ import {
   leafOf,
   LogVerdict,
   LogVerifier,
+  openCheckpoint,
+  Problem,
   signCheckpoint,
   toHex,
   verifierKey,
+  verifyInclusion,
 } from './verifier-core';
+
+/** The stored log does not hold together where a proof was asked: verification names what is wrong. */
+export class LogDamaged extends Error {}
 
 /** What the log's integrity reads of a log: its chain as stored (SqlLogChain gives it). */
 export interface ChainSource {
@@ -69,9 +75,18 @@ export class LogIntegrity {
     return this.signer.name;
   }
 
-  /** The checkpoints signed so far, oldest first. */
-  checkpointsMade(): Promise<StoredCheckpoint[]> {
-    return this.checkpoints.all();
+  /**
+   * The checkpoints signed so far, oldest first, each root as its signed note holds it: the stored
+   * root column is the database's copy, which verification compares with the note (storedRootProblems).
+   */
+  async checkpointsMade(): Promise<StoredCheckpoint[]> {
+    return (await this.checkpoints.all()).map((c) => ({ ...c, rootHash: this.signedRoot(c) ?? c.rootHash }));
+  }
+
+  /** The root a checkpoint's note holds, when the note opens with the log's key. */
+  private signedRoot(c: StoredCheckpoint): string | undefined {
+    const opened = openCheckpoint(c.note, this.signer.name, this.signer.publicKey);
+    return opened.ok ? toHex(opened.checkpoint.root) : undefined;
   }
 
   /** Signs a checkpoint of the chain as it stands, unless the last one already covers it. */
@@ -103,18 +118,34 @@ export class LogIntegrity {
       page.forEach((row) => verifier.feed(row));
       after = page[page.length - 1].position;
     }
-    const { roots: _roots, lastLeaf: _lastLeaf, ...verdict } = verifier.finish((await this.checkpoints.all()).map((c) => c.note), this.signer.name, this.signer.publicKey);
-    return verdict;
+    const stored = await this.checkpoints.all();
+    const { roots: _roots, lastLeaf: _lastLeaf, ...verdict } = verifier.finish(stored.map((c) => c.note), this.signer.name, this.signer.publicKey);
+    const problems = [...verdict.problems, ...this.storedRootProblems(stored)];
+    return { ...verdict, problems };
+  }
+
+  /** Stored checkpoints whose root column (what the API served before it read the note) is not their signed note's. */
+  private storedRootProblems(stored: StoredCheckpoint[]): Problem[] {
+    return stored.flatMap((c) => {
+      const signed = this.signedRoot(c);
+      if (signed === undefined || signed === c.rootHash) return [];
+      return [{ kind: 'checkpoint-signature' as const, position: null, detail: `checkpoint ${c.size}: its stored root ${c.rootHash} is not the root its signed note holds (${signed})` }];
+    });
   }
 
   /** The proof that the event at `position` is in the newest checkpoint that covers it. */
   async inclusionProof(position: number) {
     const seq = await this.chain.seqAt(position);
     if (seq === undefined) return undefined;
-    const checkpoint = (await this.checkpoints.all()).find((c) => c.size > seq);
+    const checkpoint = (await this.checkpointsMade()).find((c) => c.size > seq);
     if (!checkpoint) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
     const leaves = await this.leaves(checkpoint.size);
     const [stored] = await this.chain.hashes(seq, 1);
+    // A proof is given only when it holds: a log damaged around the event (a row deleted, an edit) would give one that does not.
+    const proof = leaves.length < checkpoint.size ? null : inclusionPath(leaves, seq, checkpoint.size);
+    if (!proof || !verifyInclusion(leaves[seq], seq, checkpoint.size, proof, Buffer.from(checkpoint.rootHash, 'hex'))) {
+      throw new LogDamaged(`the stored chain does not reach checkpoint ${checkpoint.size}'s signed root from the event at position ${position} (index ${seq})`);
+    }
     return {
       position,
       leafIndex: seq,
@@ -124,7 +155,7 @@ export class LogIntegrity {
       treeSize: checkpoint.size,
       rootHash: checkpoint.rootHash,
       checkpoint: checkpoint.note,
-      proof: inclusionPath(leaves, seq, checkpoint.size).map(toHex),
+      proof: proof.map(toHex),
     };
   }
 
@@ -153,22 +184,26 @@ export class LogIntegrity {
     }
     const inRange = all.filter((c) => c.size > firstSeq && c.size <= lastSeq + 1);
     for (const c of inRange) yield JSON.stringify({ type: 'checkpoint', note: c.note });
-    for (let i = 1; i < inRange.length; i += 1) {
+    // Proofs are drawn from the chain as stored: where it skips an index (a row deleted), none is drawn past it, and the verifier names the gap.
+    for (let i = 1; i < inRange.length && inRange[i].size <= leaves.length; i += 1) {
       const [from, to] = [inRange[i - 1].size, inRange[i].size];
       yield JSON.stringify({ type: 'consistency', from, to, proof: consistencyPath(leaves, from, to).map(toHex) });
     }
     // A range that ends between two checkpoints: the one after it, and the proof that its last leaf is in it.
     const covering = inRange.at(-1)?.size === lastSeq + 1 ? undefined : all.find((c) => c.size > lastSeq);
-    if (covering && lastSeq >= firstSeq) yield JSON.stringify({ type: 'covering', note: covering.note, leafIndex: lastSeq, proof: inclusionPath(leaves, lastSeq, covering.size).map(toHex) });
+    if (covering && lastSeq >= firstSeq && covering.size <= leaves.length) yield JSON.stringify({ type: 'covering', note: covering.note, leafIndex: lastSeq, proof: inclusionPath(leaves, lastSeq, covering.size).map(toHex) });
   }
 
-  /** The first `size` leaves (each event's leaf hash in its chain version: leafOf), read in pages. */
+  /** The first `size` leaves (each event's leaf hash in its chain version: leafOf), read in pages; they stop where the chain skips an index. */
   private async leaves(size: number): Promise<Hash[]> {
     const out: Hash[] = [];
     while (out.length < size) {
       const page = await this.chain.hashes(out.length, Math.min(PAGE, size - out.length));
+      for (const { seq, hash, version } of page) {
+        if (seq !== out.length) return out;
+        out.push(leafOf(version ?? 1, hash));
+      }
       if (page.length === 0) break;
-      page.forEach(({ hash, version }) => out.push(leafOf(version ?? 1, hash)));
     }
     return out;
   }

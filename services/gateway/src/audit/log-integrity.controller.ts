@@ -58,8 +58,11 @@ export class LogIntegrityController {
   @Get('logs/:service/events/:position/proof')
   @ApiParam({ name: 'service', enum: ['organisation', 'personnel', 'training', 'evaluation'] })
   @ApiParam({ name: 'position', description: 'The event\'s position in that service\'s log', schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } })
-  @ProblemResponses(503)
-  @ApiOperation({ summary: 'The proof that one event is in a signed checkpoint: its leaf index, leaf hash, the checkpoint and the audit path (RFC 9162)' })
+  @ProblemResponses(409, 503)
+  @ApiOperation({
+    summary: 'The proof that one event is in a signed checkpoint: its leaf index, leaf hash, the checkpoint and the audit path (RFC 9162)',
+    description: 'A proof is given only when it holds against the checkpoint\'s signed root: where the stored log does not reach it (a row deleted or edited), 409 log-damaged, and POST /audit/verifications names what is wrong.',
+  })
   async proof(@Param() params: ProofParams, @Req() request: RegisterRequest) {
     const port = this.integrities.of(params.service, callerOf(request));
     if (!port) throw new ServiceUnavailableException(`the ${params.service} log is not reachable from this gateway`);

@@ -1,3 +1,4 @@
+import { ConflictError } from '@register/event-sourcing';
 import { API_PREFIX, LogIntegrityPort } from '@register/service-kit';
 import { LogVerdict } from '@register/verifiable-log';
 import { ServiceClient } from './service-client';
@@ -34,6 +35,10 @@ export class HttpLogIntegrity implements LogIntegrityPort {
   async proof(position: number): Promise<unknown | undefined> {
     const answer = await this.services.call(this.service, 'GET', `${this.base}/proofs/${position}`, this.caller, { accept: 'application/json' });
     if (answer.status === 404) return undefined;
+    if (answer.status === 409) {
+      const problem = JSON.parse(answer.body.toString('utf8')) as { rule?: string; detail?: string };
+      throw new ConflictError(problem.rule ?? 'log-damaged', problem.detail ?? `the ${this.service} log gives no proof that holds`);
+    }
     return this.parse(answer.status, answer.body, 'proofs');
   }
 
