@@ -26,7 +26,6 @@ describe('reactions to organisation events', () => {
         toBranchId: 'b1',
         toBranchStatus: 'active',
         transferredOn: '2025-07-01',
-        duesSettledUpTo: '2025-07-01',
         cause: 'merger',
       })),
     );
@@ -70,7 +69,7 @@ describe('reactions to organisation events', () => {
     const split = fact('BranchSplit', { splitId: 's1', sourceBranchId: 'b2', parts: [{ branchId: 'n1', memberIds: ['m2'] }, { branchId: 'n2', memberIds: [] }] });
     const plans = planReactions(split, view);
     expect(plans.map((p) => p.command)).toEqual([
-      { type: 'TransferMember', memberId: 'm2', fromBranchId: 'b2', toBranchId: 'n1', toBranchStatus: 'active', transferredOn: '2025-07-01', duesSettledUpTo: '2025-07-01', cause: 'split' },
+      { type: 'TransferMember', memberId: 'm2', fromBranchId: 'b2', toBranchId: 'n1', toBranchStatus: 'active', transferredOn: '2025-07-01', cause: 'split' },
       { type: 'MarkUnassigned', memberId: 'm3', fromBranchId: 'b2', on: '2025-07-01' },
       { type: 'DepartOfficer', branchId: 'b2', memberId: 'm2', endsOn: '2025-07-01', cause: 'split', ifHeld: true },
     ]);

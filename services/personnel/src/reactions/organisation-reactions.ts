@@ -43,11 +43,12 @@ export const reactionCommandId = (eventId: string, memberId: string, what?: 'dep
 export function planReactions(fact: OrganisationFact, people: PeopleView): PlannedCommand[] {
   const e = { type: fact.type, data: fact.data } as OrganisationEvent;
   const on = fact.metadata.effectiveDate;
+  // Nobody said anything of the members' dues: the move records null, as a transfer that did not say does.
   const moveTo = (memberId: string, fromBranchId: string, toBranchId: string, cause: 'merger' | 'split'): PlannedCommand => ({
     aggregate: 'member',
     memberId,
     commandId: reactionCommandId(fact.eventId, memberId),
-    command: { type: 'TransferMember', memberId, fromBranchId, toBranchId, toBranchStatus: 'active', transferredOn: on, duesSettledUpTo: on, cause },
+    command: { type: 'TransferMember', memberId, fromBranchId, toBranchId, toBranchStatus: 'active', transferredOn: on, cause },
   });
   const movePeriod = (memberId: string, fromBranchId: string, toBranchId: string, cause: 'merger' | 'split'): PlannedCommand => ({
     aggregate: 'member',
