@@ -53,7 +53,7 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect(sheets['Xếp loại'].slice(1).map((row) => [row[0], row[2], row[4], row[5]])).toEqual([['Chi đoàn', 'branch-classic', 'strong', 50], ['Chi đoàn', 'branch-classic', 'good', 30], ['Chi đoàn', 'branch-classic', 'average', 4]]);
     expect(Object.fromEntries(sheets['Tập huấn'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.training);
     expect(Object.fromEntries(sheets['Giới thiệu Đảng'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.party);
-    expect(sheets['Thông tin'][1]).toEqual(['qc', 2020, '2020-12-31']);
+    expect(sheets['Thông tin'][1]).toEqual(['qc', 2020, '2020-12-31', 'mọi quyết định đã ghi đến nay']);
   });
 
   it('reads within scope: the district\'s officer and an auditor read it, a commune\'s officer is refused the district', async () => {

@@ -24,7 +24,7 @@ export class SummaryController {
   @ProblemResponses(404, 422, 503)
   @ApiProduces('application/json', XLSX_TYPE, CSV_CONTENT_TYPE)
   @ApiOperation({
-    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year up to that day, the year's ratings and commendations as decided by asOf (without it: as known now); also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
+    summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year up to that day, the year's ratings and commendations as decided by asOf (without it: as known now, every decision recorded so far, and `decisionsAsOf` is null); also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
   })
   async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);

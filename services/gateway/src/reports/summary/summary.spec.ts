@@ -47,9 +47,15 @@ describe('the unit summary (pure)', () => {
     expect(subtreeOn(facts().units, 'd', '2025-12-31')).toBeNull();
   });
 
+  it('says up to which day the year\'s decisions count: the asOf asked, or null for every decision recorded (a probe read asOf 2025-12-31 beside ratings of 2026)', () => {
+    const asked = summarise(facts(), 'd', 2020, '2020-12-31', '2020-12-31')!;
+    const known = summarise(facts(), 'd', 2020, '2020-12-31')!;
+    expect([asked.decisionsAsOf, asked.ratings.branches, known.decisionsAsOf, known.ratings.branches]).toEqual(['2020-12-31', {}, null, expect.objectContaining({ strong: 1 })]);
+  });
+
   it('counts structure, members and posts on the day and the year\'s counts over the year, scales kept apart, from one document per branch', () => {
     expect(summarise(facts(), 'd', 2020, '2020-12-31')).toEqual({
-      unitId: 'd', year: 2020, asOf: '2020-12-31',
+      unitId: 'd', year: 2020, asOf: '2020-12-31', decisionsAsOf: null,
       branches: { total: 2, residential: 2, withoutSecretary: 1, withoutMembers: 0 },
       members: { total: 8, admittedInYear: 2, away: 1 },
       secretaries: { total: 1, bySource: { teacher: 1 } },

@@ -38,6 +38,11 @@ export interface UnitSummary {
   unitId: string;
   year: number;
   asOf: string;
+  /**
+   * The day up to which the year's ratings and commendations are counted: `asOf` when asked; null
+   * without it, every decision recorded so far whatever its day (a year is usually rated in the next).
+   */
+  decisionsAsOf: string | null;
   branches: { total: number; residential: number; withoutSecretary: number; withoutMembers: number };
   members: { total: number; admittedInYear: number; away: number };
   secretaries: { total: number; bySource: Record<string, number> };
@@ -112,7 +117,7 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
   const subtree = subtreeOn(facts.units, unitId, day);
   if (!subtree) return null;
   const s: UnitSummary = {
-    unitId, year, asOf: day,
+    unitId, year, asOf: day, decisionsAsOf: decidedBy === EVER ? null : decidedBy,
     branches: { total: 0, residential: 0, withoutSecretary: 0, withoutMembers: 0 },
     members: { total: 0, admittedInYear: 0, away: 0 },
     secretaries: { total: 0, bySource: {} },
