@@ -14,7 +14,8 @@ import { AwardFacts } from '../domain/awards';
 @Injectable()
 export class AwardsReplica implements SnapshotPart {
   readonly snapshotName = 'evaluation.awards-replica';
-  readonly snapshotVersion = 1;
+  /** 2: each award keeps its competition's day, which a commendation's year is checked against. */
+  readonly snapshotVersion = 2;
   private awards = new Map<string, AwardFacts>();
 
   applyTraining(event: RecordedEvent): void {
@@ -22,7 +23,7 @@ export class AwardsReplica implements SnapshotPart {
     if (e.type !== 'CompetitionAwarded') return;
     const given = new Map<string, string[]>();
     for (const a of e.data.awards) given.set(a.memberId, [...(given.get(a.memberId) ?? []), a.award]);
-    for (const [memberId, texts] of given) this.awards.set(awardRefOf(e.data.competitionId, memberId), { memberId, award: texts.join('; ') });
+    for (const [memberId, texts] of given) this.awards.set(awardRefOf(e.data.competitionId, memberId), { memberId, award: texts.join('; '), heldOn: e.data.heldOn });
   }
 
   /** A copy of the map: its entries are replaced, never changed in place. */

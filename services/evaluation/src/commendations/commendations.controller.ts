@@ -33,7 +33,7 @@ export class CommendationsController {
   @Post()
   @ApiOperation({
     summary:
-      "Commend a branch, member or officer for a year: 422 year-not-come, subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer)",
+      "Commend a branch, member or officer for a year: 422 year-not-come, subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer), award-of-another-year (the year is the competition's)",
   })
   issue(@Body() body: IssueCommendationRequest, @Command() ctx: CommandContext) {
     const { subjectType, subjectId, year, occasion, title, issuedByUnitId } = body;

@@ -22,6 +22,10 @@ describe('commendations', () => {
     spec.given([]).when(issue({ year: 2025, ...uncited, occasion: 'founding-day' })).then([{ ...issued, data: { ...issued.data, year: 2025, occasion: 'founding-day', awardRef: null, award: null } }]);
   });
   it('not citing an award evaluation has not heard of from training (unknown-award)', () => spec.given([]).when(issue({ award: null })).thenThrows(RuleViolation, rule('unknown-award')));
+  it("for the year of the cited award's competition (award-of-another-year); an award kept without its day is not checked", () => {
+    spec.given([]).when(issue({ award: { memberId: 'm1', award: 'Giải nhất', heldOn: '2025-10-15' } })).thenThrows(RuleViolation, rule('award-of-another-year'));
+    spec.given([]).when(issue({ award: { memberId: 'm1', award: 'Giải nhất', heldOn: '2024-10-15' } })).then([issued]);
+  });
   it("not citing another member's award (award-of-another-member)", () => spec.given([]).when(issue({ subjectId: 'm2' })).thenThrows(RuleViolation, rule('award-of-another-member')));
   it('not citing an award for a branch (award-of-another-member: awards go to members)', () =>
     spec.given([]).when(issue({ subjectType: 'branch', subjectId: 'b1' })).thenThrows(RuleViolation, rule('award-of-another-member')));

@@ -47,5 +47,9 @@ function citedAward(c: IssueCommendation, awardRef: string): string {
   if (c.subjectType === 'branch' || c.subjectId !== c.award.memberId) {
     throw new RuleViolation('award-of-another-member', `award ${awardRef} was given to member ${c.award.memberId}, not to ${c.subjectType} ${c.subjectId}`, { awardRef, memberId: c.award.memberId });
   }
+  const awardYear = c.award.heldOn ? Number(c.award.heldOn.slice(0, 4)) : c.year;
+  if (awardYear !== c.year) {
+    throw new RuleViolation('award-of-another-year', `award ${awardRef} was given at a competition held on ${c.award.heldOn}: a commendation citing it is for ${awardYear}, not ${c.year}`, { awardRef, year: awardYear });
+  }
   return c.award.award;
 }

@@ -2,4 +2,6 @@
 export interface AwardFacts {
   memberId: string;
   award: string;
+  /** The day the competition was held (absent in a replica's snapshot from before it was kept). */
+  heldOn?: string;
 }
