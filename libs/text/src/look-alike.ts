@@ -17,6 +17,9 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 /** A combining mark with no letter before it: a floating accent, or a name made of marks only. */
 const STRAY_MARK = /(^|[^\p{L}\p{M}])\p{M}/u;
 
+/** Emoji and pictographs, private-use and unassigned code points: nothing a person's or a branch's name is written with. */
+const NOT_OF_A_NAME = /[\p{Extended_Pictographic}\p{Co}\p{Cn}]/u;
+
 /** The invisible characters of a text, as U+XXXX, each once (empty when there are none). */
 export function invisibleCharacters(text: string): string[] {
   const found = new Set(Array.from(text.matchAll(INVISIBLE), ([c]) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
@@ -29,6 +32,7 @@ export function nameCharacterProblem(text: string, needsLetter = true): string |
   if (invisible.length) return `contains invisible or bidi control characters (${invisible.slice(0, 5).join(', ')})`;
   if (STRAY_MARK.test(text)) return 'has a combining mark that follows no letter';
   if (needsLetter && !/\p{L}/u.test(text)) return 'has no letter';
+  if (needsLetter && NOT_OF_A_NAME.test(text)) return 'contains an emoji, a pictograph or a character no script writes';
   return undefined;
 }
 
