@@ -97,7 +97,7 @@ describe('lists as CSV (embedded, through the gateway)', () => {
 
   it("one entity's history, one subject's ratings and a branch's mentors answer CSV too", async () => {
     const history = rowsOf(await csv('/audit/entities/branch/b-1/history'));
-    expect(Object.keys(history[0])).toEqual(['service', 'position', 'recordedAt', 'type', 'streamId', 'revision', 'actor', 'reason', 'decision', 'effectiveDate', 'correlationId', 'eventId', 'data']);
+    expect(Object.keys(history[0])).toEqual(['service', 'position', 'recordedAt', 'type', 'streamId', 'revision', 'actor', 'onBehalfOf', 'reason', 'decision', 'effectiveDate', 'correlationId', 'causationId', 'eventId', 'data']);
     expect(history.map((h) => h.type)).toEqual(expect.arrayContaining(['BranchEstablished', 'OfficerAppointed']));
     expect(history.find((h) => h.type === 'BranchEstablished')).toMatchObject({ service: 'organisation', actor: 'admin', reason: 'khởi tạo' });
 

@@ -93,6 +93,14 @@ describe('a merger recorded late, of a branch a member left after its day (embed
     expect([await total('xa-2', '2025-09-01'), await total('xa-1', '2025-09-01')]).toEqual([1, 2]);
   });
 
+  it("lets an auditor find the restatement among what the merger's recorder caused (onBehalfOf), with its reason", async () => {
+    const audit = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
+    const merger = (await audit.get('/audit/events?service=organisation&type=BranchesMerged')).body.items[0];
+    const caused = await audit.get(`/audit/events?service=personnel&onBehalfOf=${encodeURIComponent(merger.actor)}`);
+    expect(caused.body.items.map((e: { type: string; streamId: string }) => `${e.type} ${e.streamId}`)).toEqual(['MemberTransferred member-m-2', 'MemberMovedForPeriod member-m-1']);
+    expect(caused.body.items[1]).toMatchObject({ actor: 'personnel.org-reactions', effectiveDate: '2025-07-01', reason: expect.stringContaining('sáp nhập bản') });
+  });
+
   it('restates nothing twice when the merger is handed over again', async () => {
     const head = await gw.personnelStore.headPosition();
     await gw.syncPersonnel();

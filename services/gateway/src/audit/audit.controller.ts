@@ -14,7 +14,7 @@ type AuditItem = ReturnType<typeof auditView>;
 type Reply = { header(name: string, value: string): unknown };
 
 /** The audit events as CSV (Accept: text/csv): the event's data as JSON in one column. */
-const AUDIT_CSV_COLUMNS = ['service', 'position', 'recordedAt', 'type', 'streamId', 'revision', 'actor', 'reason', 'decision', 'effectiveDate', 'correlationId', 'eventId', 'data'];
+const AUDIT_CSV_COLUMNS = ['service', 'position', 'recordedAt', 'type', 'streamId', 'revision', 'actor', 'onBehalfOf', 'reason', 'decision', 'effectiveDate', 'correlationId', 'causationId', 'eventId', 'data'];
 interface Scan {
   service: string;
   items: AuditItem[];
@@ -35,7 +35,7 @@ export class AuditController {
 
   @Get('events')
   @ProblemResponses(503)
-  @ApiOperation({ summary: "Every service's log (organisation, personnel, training, evaluation): filter by service, streamId, type, actor, recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
+  @ApiOperation({ summary: "Every service's log (organisation, personnel, training, evaluation): filter by service, streamId, type, actor, onBehalfOf (the reactions a person's change caused, such as a merger's member moves), recorded time (from, to), afterPosition; paged by a cursor of positions, oldest recorded first" })
   async events(@Query() q: AuditEventsQuery, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const reader = readerOf(request, 'GET /audit/events');
     const named = (await this.logs.all()).filter(([service]) => !q.service || service === q.service).map(([service, log]) => [service, logFor(log, reader)] as [string, AuditableLog]);
@@ -154,6 +154,7 @@ function matcher(q: AuditEventsQuery) {
     if (q.streamId !== undefined && e.streamId !== q.streamId) return false;
     if (q.type !== undefined && e.type !== q.type) return false;
     if (q.actor !== undefined && e.metadata.actor !== q.actor) return false;
+    if (q.onBehalfOf !== undefined && e.metadata.onBehalfOf !== q.onBehalfOf) return false;
     const at = Date.parse(e.recordedAt);
     if (from !== undefined && at < from) return false;
     if (to !== undefined && at >= to) return false;

@@ -29,7 +29,8 @@ export class AuditEventsQuery {
   @IsOptional() @IsIn(AUDITED_SERVICES) service?: AuditedService;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) streamId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}$/, { message: 'type must be an event type like BranchMerged' }) type?: string;
-  @ApiPropertyOptional({ description: 'The authenticated actor recorded on the event' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
+  @ApiPropertyOptional({ description: "The authenticated actor recorded on the event (a service's reactions are recorded by the service, on behalf of the person: see onBehalfOf)" }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
+  @ApiPropertyOptional({ description: 'Whose change the event carries out: the person a reaction acted for (a merger\'s member moves are on behalf of who recorded the merger)' }) @IsOptional() @IsString() @MaxLength(200) onBehalfOf?: string;
   @ApiPropertyOptional({ description: 'Recorded at or after this instant' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
   @ApiPropertyOptional({ description: 'Recorded before this instant (a date alone is its midnight, UTC); not before from (400, rule from-after-to)' })
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @RunsForwards('from', instantTime) to?: string;
