@@ -66,8 +66,9 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     expect(endings.map((e) => [e.metadata.actor, (e.data as { cause: string }).cause])).toEqual([['admin', 'ended'], ['training.org-reactions', 'merger']]);
     // The successor keeps its own mentor; asOf a day before the merger, b-1 still had mentor-1 (mentor-2's assignment had ended).
     expect((await t.admin.get('/branches/b-2/mentors')).body.items).toEqual([expect.objectContaining({ mentorMemberId: 'mentor-2', status: 'active' })]);
-    const before = (await t.admin.get('/branches/b-1/mentors?asOf=2025-11-30')).body.items.map((m: { mentorMemberId: string; status: string }) => [m.mentorMemberId, m.status]);
-    expect(before).toEqual([['mentor-1', 'active'], ['mentor-2', 'ended']]);
+    const before = (await t.admin.get('/branches/b-1/mentors?asOf=2025-11-30')).body.items.map((m: { mentorMemberId: string; status: string; endsOn: string; cause: string }) => [m.mentorMemberId, m.status, m.endsOn, m.cause]);
+    // mentor-1's end (the merger's, on 1 December) is to come that day: its day shows, no cause (a probe read "active" beside "merger").
+    expect(before).toEqual([['mentor-1', 'active', '2025-12-01', null], ['mentor-2', 'ended', '2025-09-30', 'ended']]);
     expect((await t.refusedUnchanged(422, () => t.admin.post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'mentor-1', startsOn: '2025-12-05', ...why() }))).body.rule).toBe('branch-closed');
   });
 

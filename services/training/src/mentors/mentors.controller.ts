@@ -57,7 +57,11 @@ export class MentorsController {
     if (by) docs = await this.asRecorded(docs, by);
     // Today's answer is the answer asOf today (docs/effective-dates.md): every assignment begun by the day, its status that day's.
     docs = docs.filter((d) => d.startsOn <= day);
-    const items = docs.map(({ _id, branchId: _b, version: _v, ...rest }) => ({ assignmentId: _id, ...rest, status: statusOn(rest, day) }));
+    // The end's cause belongs to an assignment ended that day; one still active then shows its end day to come, no cause.
+    const items = docs.map(({ _id, branchId: _b, version: _v, ...rest }) => {
+      const status = statusOn(rest, day);
+      return { assignmentId: _id, ...rest, status, cause: status === 'ended' ? rest.cause : null };
+    });
     return wantsCsv(accept) ? csvAnswer(reply, CSV_COLUMNS, items) : { branchId, asOf: q.asOf || null, items };
   }
 
