@@ -7,7 +7,11 @@ describe('parseRevisionTag (If-Match)', () => {
     expect(parseRevisionTag(undefined)).toBeUndefined();
   });
 
+  it('takes * (RFC 9110: any current representation) as asking no revision', () => {
+    expect([parseRevisionTag('*'), parseRevisionTag(' * ')]).toEqual([undefined, undefined]);
+  });
+
   it('refuses what no ETag of the API looks like with a 400', () => {
-    for (const tag of ['"-2"', '"abc"', '"1.5"', '*', '"-0"']) expect(() => parseRevisionTag(tag)).toThrow(ValidationFailed);
+    for (const tag of ['"-2"', '"abc"', '"1.5"', '**', '"-0"']) expect(() => parseRevisionTag(tag)).toThrow(ValidationFailed);
   });
 });

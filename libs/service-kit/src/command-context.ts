@@ -29,11 +29,13 @@ const header = (req: RegisterRequest, name: string) => {
 };
 
 /**
- * An ETag or If-Match value: "12" or W/"12". "-1" is the ETag of what has no stream yet (a branch
- * nobody was appointed to): sent back, it asks that the stream still not exist.
+ * An ETag or If-Match value: "12" or W/"12" (a proxy that compresses weakens the register's strong
+ * ETags). "-1" is the ETag of what has no stream yet (a branch nobody was appointed to): sent back,
+ * it asks that the stream still not exist. `*` (RFC 9110: any current representation) asks for no
+ * revision: the command's own rules already refuse an entity that does not exist.
  */
 export function parseRevisionTag(tag: string | undefined): number | undefined {
-  if (tag === undefined) return undefined;
+  if (tag === undefined || tag.trim() === '*') return undefined;
   const m = /^(?:W\/)?"?(-1|\d+)"?$/.exec(tag.trim());
   if (!m) throw new ValidationFailed([{ field: 'If-Match', rule: 'revision-tag', message: 'If-Match must be an ETag this API returned, like "3"' }]);
   return Number(m[1]);
