@@ -31,6 +31,9 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   if (s.exists) throw new ConflictError('member-id-taken', `member ${c.memberId} already exists`);
   checkBranch(c.branchId, c.branchStatus);
   const age = ageOn(c.personal.dateOfBirth, c.admittedOn);
+  if (c.personal.dateOfBirth > c.admittedOn) {
+    throw new RuleViolation('admission-age', `the applicant is born on ${c.personal.dateOfBirth}, after the admission on ${c.admittedOn}: check dateOfBirth and admittedOn`, { dateOfBirth: c.personal.dateOfBirth });
+  }
   if (age < ADMISSION_MIN_AGE || age > ADMISSION_MAX_AGE) {
     throw new RuleViolation('admission-age', `a member is admitted aged ${ADMISSION_MIN_AGE} to ${ADMISSION_MAX_AGE}; this applicant is ${age} on ${c.admittedOn}`, { age });
   }

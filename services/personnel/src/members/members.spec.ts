@@ -32,6 +32,8 @@ describe('admission', () => {
     spec.given([]).when(admit({ admittedOn: '2031-05-09' })).then([admitted('m1', 'b1', huong, '2031-05-09')]);
   });
 
+  it('refuses an applicant born after the admission day, saying so rather than giving a negative age', () =>
+    spec.given([]).when(admit({ admittedOn: '2020-03-26', personal: { ...huong, dateOfBirth: '2030-01-01' } })).thenThrows(RuleViolation, (e) => e.rule === 'admission-age' && e.message.includes('born on 2030-01-01, after the admission')));
   it('refuses an applicant under 16', () => spec.given([]).when(admit({ admittedOn: '2016-05-09' })).thenThrows(RuleViolation, rule('admission-age')));
   it('refuses an applicant over 30', () => spec.given([]).when(admit({ admittedOn: '2031-05-10' })).thenThrows(RuleViolation, rule('admission-age')));
   it('refuses a second admission of the same id', () => spec.given([admitted()]).when(admit()).thenThrows(ConflictError, (e) => e.rule === 'member-id-taken'));
