@@ -24,6 +24,6 @@ export class TrainingScope {
       throw new ForbiddenException(`${what}: the caller has no unit to act in`);
     }
     if (this.facts.unitAncestry(organiserUnitId).includes(actor.scopeUnitId)) return;
-    throw new ForbiddenException(`${what} is organised by unit ${organiserUnitId}, outside the caller's scope (${actor.scopeUnitId})`);
+    throw new ForbiddenException(`${what} is organised outside the caller's scope (${actor.scopeUnitId})`);
   }
 }
