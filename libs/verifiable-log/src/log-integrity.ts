@@ -119,7 +119,7 @@ export class LogIntegrity {
       after = page[page.length - 1].position;
     }
     const stored = await this.checkpoints.all();
-    const { roots: _roots, lastLeaf: _lastLeaf, ...verdict } = verifier.finish(stored.map((c) => c.note), this.signer.name, this.signer.publicKey);
+    const { roots: _roots, lastLeaf: _lastLeaf, ...verdict } = verifier.finish(stored.map((c) => c.note), this.signer.name, this.signer.publicKey, [], this.origin);
     const problems = [...verdict.problems, ...this.storedRootProblems(stored)];
     return { ...verdict, problems };
   }

@@ -36,6 +36,18 @@ describe('verifying a log', () => {
     expect(verdict).toMatchObject({ events: 20, headPosition: 200, size: 20 });
   });
 
+  it("words a first checkpoint whose root is not the log's without a predecessor, and names a checkpoint of another log as such (a probe read both as not extending)", () => {
+    const { rows, notes } = honestLog(10, [4, 10]);
+    const forged = signCheckpoint({ origin: 'test', size: 4, root: Buffer.alloc(32, 7) }, NAME, keys.privateKey, keys.publicKey);
+    expect(verify(rows, [forged, notes[1]]).problems.map((p) => p.detail)).toEqual(["checkpoint 4 (the first): its root is not the log's"]);
+    const foreign = signCheckpoint({ origin: 'another/log', size: 4, root: Buffer.alloc(32, 7) }, NAME, keys.privateKey, keys.publicKey);
+    const verifier = new LogVerifier();
+    rows.forEach((r) => verifier.feed(r));
+    expect(verifier.finish([foreign, notes[1]], NAME, keys.publicKey, [], 'test').problems.map((p) => [p.kind, p.detail])).toEqual([
+      ['checkpoint-signature', 'checkpoint 4 is signed for another log (another/log), not this one (test)'],
+    ]);
+  });
+
   it('names an edited event', () => {
     const { rows, notes } = honestLog(10, [10]);
     rows[4] = { ...rows[4], entry: rows[4].entry.replace('Chi đoàn 4', 'Chi đoàn 44') };

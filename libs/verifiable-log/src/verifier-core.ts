@@ -442,7 +442,7 @@ export class LogVerifier {
   }
 
   /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
-  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = []): LogVerdict & { roots: Map<number, Hash>; lastLeaf?: Hash } {
+  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = [], origin?: string): LogVerdict & { roots: Map<number, Hash>; lastLeaf?: Hash } {
     const chain = this.chainInOrder();
     this.findReordered(chain);
     const frontier = Frontier.fromJSON(this.prefix.toJSON());
@@ -454,7 +454,7 @@ export class LogVerifier {
       if (wanted.has(frontier.size)) roots.set(frontier.size, frontier.root());
     }
     roots.set(frontier.size, frontier.root());
-    this.checkCheckpoints(checkpoints, roots, chain, keyName, publicKey);
+    this.checkCheckpoints(checkpoints, roots, chain, { name: keyName, publicKey, origin });
     this.problems.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
     const last = chain[chain.length - 1];
     return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots, lastLeaf: last ? Buffer.from(last.leaf, 'latin1') : undefined };
@@ -526,21 +526,26 @@ export class LogVerifier {
     return genuine;
   }
 
-  private checkCheckpoints(notes: string[], roots: Map<number, Hash>, chain: { position: number }[], keyName: string, publicKey: KeyObject): void {
-    let previousHeld = true;
+  /** Each checkpoint's signature, log (its origin, when the log's is known) and root against the chain's; `previousHeld` is undefined before the first. */
+  private checkCheckpoints(notes: string[], roots: Map<number, Hash>, chain: { position: number }[], log: { name: string; publicKey: KeyObject; origin?: string }): void {
+    let previousHeld: boolean | undefined;
     for (const note of notes) {
-      const opened = openCheckpoint(note, keyName, publicKey);
+      const opened = openCheckpoint(note, log.name, log.publicKey);
       if (!opened.ok) {
         this.problems.push({ kind: 'checkpoint-signature', position: null, detail: `checkpoint ${note.split('\n')[1] ?? '?'}: ${opened.why}` });
         continue;
       }
-      const { size, root } = opened.checkpoint;
+      const { size, root, origin } = opened.checkpoint;
+      if (log.origin !== undefined && origin !== log.origin) {
+        this.problems.push({ kind: 'checkpoint-signature', position: null, detail: `checkpoint ${size} is signed for another log (${origin}), not this one (${log.origin})` });
+        continue;
+      }
       const at = chain[size - 1 - this.prefix.size]?.position ?? null;
       const actual = roots.get(size);
       if (!actual && size > this.prefix.size) this.problems.push({ kind: 'gap', position: chain[chain.length - 1]?.position ?? null, detail: `the chain holds ${this.prefix.size + chain.length} events, and a signed checkpoint holds ${size}: the log was cut short` });
       if (!actual) continue;
       if (!actual.equals(root)) {
-        const detail = previousHeld ? `checkpoint ${size} does not extend its predecessor: its root is not the log's` : `checkpoint ${size}: its root is not the log's`;
+        const detail = previousHeld ? `checkpoint ${size} does not extend its predecessor: its root is not the log's` : `checkpoint ${size}${previousHeld === undefined ? ' (the first)' : ''}: its root is not the log's`;
         this.problems.push({ kind: 'checkpoint-not-extending', position: at, detail });
       }
       previousHeld = actual.equals(root);
@@ -637,7 +642,7 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   const verifier = prefix ? new LogVerifier(Frontier.fromJSON(prefix.frontier), fromHex(prefix.firstPrev), prefix.version === 2 ? 2 : 1) : new LogVerifier();
   events.forEach((e) => verifier.feed(e));
   const trustedSize = trust.checkpoint ? Number(trust.checkpoint.split('\n')[1]) : undefined;
-  const verdict = verifier.finish(notes, key.name, key.publicKey, trustedSize === undefined ? [] : [trustedSize]);
+  const verdict = verifier.finish(notes, key.name, key.publicKey, trustedSize === undefined ? [] : [trustedSize], typeof header.origin === 'string' ? header.origin : undefined);
   const problems = [...verdict.problems];
   if (trust.verifierKey && toHex(rawPublicKey(bundleKey.publicKey)) !== toHex(rawPublicKey(key.publicKey))) {
     problems.push({ kind: 'checkpoint-signature', position: null, detail: 'the bundle names another key than the published one' });
