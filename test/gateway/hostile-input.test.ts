@@ -177,6 +177,8 @@ function hostileBodies(): Array<{ what: string; path: string; payload: string; n
     { what: 'a lone surrogate in a key', path: '/branches', payload: JSON.stringify({ ...branch, ['x\ud800']: 1 }), names: '(key):well-formed-unicode' },
     { what: 'NUL in a reason', path: '/branches', payload: JSON.stringify({ ...branch, reason: 'thành\u0000lập' }), names: 'reason:no-nul-character' },
     { what: "NUL in a member's full name", path: '/members', payload: JSON.stringify({ ...member, fullName: 'Lò Thị\u0000Hoa' }), names: 'fullName:no-nul-character' },
+    { what: 'a __proto__ key', path: '/members', payload: `{"__proto__":{"isAdmin":true},${JSON.stringify(member).slice(1)}`, names: '(key):forbidden-key' },
+    { what: 'a constructor.prototype key', path: '/branches', payload: `{"constructor":{"prototype":{"x":1}},${JSON.stringify(branch).slice(1)}`, names: '(key):forbidden-key' },
   ];
 }
 

@@ -59,7 +59,28 @@ export function emptyJsonIsNoBody(fastify: FastifyInstance) {
   const parse = fastify.getDefaultJsonParser(onProtoPoisoning || 'error', onConstructorPoisoning || 'error');
   if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
   // the default parser takes the Buffer too (Nest's own registration hands it one)
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) => (body.length === 0 ? done(null, undefined) : parse(request, body as unknown as string, done)));
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) =>
+    body.length === 0 ? done(null, undefined) : parse(request, body as unknown as string, (error, parsed) => done(poisoningNamed(error, body), parsed)),
+  );
+}
+
+/**
+ * Prototype poisoning (`__proto__`, `constructor.prototype` keys), refused by Fastify's parser as
+ * "not valid JSON" with no field (its error drops the reason): a body that is JSON after all was
+ * refused for such a key, and is refused as a 400 that names the key and the rule instead.
+ */
+function poisoningNamed(error: Error | null, body: Buffer): Error | null {
+  if ((error as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY' || !isJson(body)) return error;
+  return new ValidationFailed([{ field: '(key)', rule: 'forbidden-key', message: 'a body may not hold a key __proto__, nor constructor.prototype' }]);
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
