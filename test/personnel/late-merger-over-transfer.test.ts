@@ -8,7 +8,9 @@ import { Gateway, startSeeded, why } from '../gateway/gateway-app';
  * Mường Phú's branch (b-1, commune xa-1) merged into Na Sành's (b-3, commune xa-2) on 1 July 2025,
  * but the merger was recorded only after member m-1 had been transferred from b-1 to Pục's branch
  * (b-2, xa-1) on 1 September. From 1 July to 1 September m-1 belonged to b-3, not to the closed
- * b-1; before 6 December 2026 every service kept them in b-1 for those months.
+ * b-1; before 6 December 2026 every service kept them in b-1 for those months. And m-4 came into
+ * b-1 from b-9 on 1 August, also recorded before the merger: the merger moves them on their
+ * arrival, and a read of a day before it keeps them in b-9 (a probe found them in b-3 from 1 July).
  */
 describe('a merger recorded late, of a branch a member left after its day (embedded)', () => {
   let gw: Gateway;
@@ -21,6 +23,10 @@ describe('a merger recorded late, of a branch a member left after its day (embed
     await gw.syncPersonnel();
     const admit = (id: string, fullName: string) => admin.post('/members', { id, branchId: 'b-1', fullName, dateOfBirth: '2001-04-02', gender: 'female', admittedOn: '2025-02-01', reason: 'kết nạp' });
     for (const [id, name] of [['m-1', 'Lô Thị Mai'], ['m-2', 'Vi Văn Hùng'], ['m-3', 'Lang Thị Hoà']]) expect((await admit(id, name)).status).toBe(201);
+    const fromAfar = await admin.post('/members', { id: 'm-4', branchId: 'b-9', fullName: 'Hà Thị Thu', dateOfBirth: '2002-05-06', gender: 'female', admittedOn: '2025-02-01', reason: 'kết nạp' });
+    expect(fromAfar.status === 201 ? 201 : fromAfar.raw).toBe(201);
+    const arrives = await admin.post('/members/m-4/transfers', { toBranchId: 'b-1', duesSettledUpTo: '2025-08-01', ...why('chuyển sinh hoạt', '2025-08-01') });
+    expect(arrives.status === 201 ? 201 : arrives.raw).toBe(201);
     const moved = await admin.post('/members/m-1/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-09-01', ...why('chuyển sinh hoạt', '2025-09-01') });
     expect(moved.status === 201 ? 201 : moved.raw).toBe(201);
     // m-3 left b-1 before the merger's day: the merger has nothing to say of them.
@@ -58,19 +64,27 @@ describe('a merger recorded late, of a branch a member left after its day (embed
     expect(mergedAt).toBeGreaterThan(0);
   });
 
+  it('moves a member who arrived after the merger\'s day on their arrival: a day before it, they are where they were', async () => {
+    const on = async (day: string) => (await admin.get(`/members/m-4?asOf=${day}`)).body.branchId;
+    expect([await on('2025-07-15'), await on('2025-08-01')]).toEqual(['b-9', 'b-3']);
+    expect(await ids('/members?branchId=b-9&asOf=2025-07-15')).toEqual(['m-4']);
+    const history = (await admin.get('/members/m-4/history')).body.items.map((e: { type: string; effectiveDate: string }) => `${e.type} ${e.effectiveDate}`);
+    expect(history).toEqual(['MemberAdmitted 2025-02-01', 'MemberTransferred 2025-08-01', 'MemberTransferred 2025-08-01']);
+  });
+
   it('says so in the dry run: one member moving now, one whose past is restated', () => {
     expect({ moving: plan.membersMoving, restated: plan.formerMembersRestated }).toEqual({
-      moving: [{ fromBranchId: 'b-1', toBranchId: 'b-3', count: 1 }], // m-2; m-3 left before the merger's day
+      moving: [{ fromBranchId: 'b-1', toBranchId: 'b-3', count: 2 }], // m-2 and m-4; m-3 left before the merger's day
       restated: [{ fromBranchId: 'b-1', toBranchId: 'b-3', count: 1 }],
     });
   });
 
   it('lists the member in the successor on the days between, in the closed branch on none of them', async () => {
-    expect(await ids('/members?branchId=b-3&asOf=2025-08-01')).toEqual(['m-1', 'm-2']);
+    expect(await ids('/members?branchId=b-3&asOf=2025-08-01')).toEqual(['m-1', 'm-2', 'm-4']);
     expect(await ids('/members?branchId=b-1&asOf=2025-08-01')).toEqual([]);
     expect(await ids('/members?branchId=b-1&asOf=2025-06-30')).toEqual(['m-1', 'm-2']);
     expect(await ids('/members?branchId=b-2&asOf=2025-09-01')).toEqual(['m-1', 'm-3']);
-    expect(await ids('/members?unitId=xa-2&asOf=2025-08-01')).toEqual(['m-1', 'm-2']);
+    expect(await ids('/members?unitId=xa-2&asOf=2025-08-01')).toEqual(['m-1', 'm-2', 'm-4']);
     expect(await ids('/members?unitId=xa-1&asOf=2025-08-01')).toEqual(['m-3']);
   });
 
@@ -89,16 +103,17 @@ describe('a merger recorded late, of a branch a member left after its day (embed
       expect(r.status === 200 ? 200 : r.raw).toBe(200);
       return r.body.members.total;
     };
-    expect([await total('xa-2', '2025-08-01'), await total('xa-1', '2025-08-01')]).toEqual([2, 1]);
-    expect([await total('xa-2', '2025-09-01'), await total('xa-1', '2025-09-01')]).toEqual([1, 2]);
+    expect([await total('xa-2', '2025-07-15'), await total('xa-1', '2025-07-15'), await total('xa-9', '2025-07-15')]).toEqual([2, 1, 1]);
+    expect([await total('xa-2', '2025-08-01'), await total('xa-1', '2025-08-01'), await total('xa-9', '2025-08-01')]).toEqual([3, 1, 0]);
+    expect([await total('xa-2', '2025-09-01'), await total('xa-1', '2025-09-01')]).toEqual([2, 2]);
   });
 
   it("lets an auditor find the restatement among what the merger's recorder caused (onBehalfOf), with its reason", async () => {
     const audit = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
     const merger = (await audit.get('/audit/events?service=organisation&type=BranchesMerged')).body.items[0];
     const caused = await audit.get(`/audit/events?service=personnel&onBehalfOf=${encodeURIComponent(merger.actor)}`);
-    expect(caused.body.items.map((e: { type: string; streamId: string }) => `${e.type} ${e.streamId}`)).toEqual(['MemberTransferred member-m-2', 'MemberMovedForPeriod member-m-1']);
-    expect(caused.body.items[1]).toMatchObject({ actor: 'personnel.org-reactions', effectiveDate: '2025-07-01', reason: expect.stringContaining('sáp nhập bản') });
+    expect(caused.body.items.map((e: { type: string; streamId: string }) => `${e.type} ${e.streamId}`)).toEqual(['MemberTransferred member-m-2', 'MemberTransferred member-m-4', 'MemberMovedForPeriod member-m-1']);
+    expect(caused.body.items[2]).toMatchObject({ actor: 'personnel.org-reactions', effectiveDate: '2025-07-01', reason: expect.stringContaining('sáp nhập bản') });
   });
 
   it('restates nothing twice when the merger is handed over again', async () => {

@@ -125,7 +125,7 @@ export class CommandHandler {
         actor: context.actor,
         reason: context.reason,
         ...(context.decision ? { decision: context.decision } : {}),
-        effectiveDate: context.effectiveDate ?? this.clock().toISOString().slice(0, 10),
+        effectiveDate: event.effectiveOn ?? context.effectiveDate ?? this.clock().toISOString().slice(0, 10),
         correlationId: context.correlationId ?? context.commandId ?? this.newId(),
         ...(context.causationId ? { causationId: context.causationId } : {}),
         ...(context.onBehalfOf ? { onBehalfOf: context.onBehalfOf } : {}),

@@ -29,6 +29,12 @@ export interface EventMetadata {
 export interface DomainEvent<T extends string = string, D = unknown> {
   type: T;
   data: D;
+  /**
+   * The day the fact takes effect, when the decision moved it from the command's (a reorganisation
+   * recorded late and dated before the member arrived moves them on their arrival): the envelope's
+   * effective date. Not stored in the data.
+   */
+  effectiveOn?: string;
 }
 
 /** A fact ready to be appended: the kernel has given it an id, a schema version and metadata. */

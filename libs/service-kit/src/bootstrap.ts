@@ -71,7 +71,9 @@ export function emptyJsonIsNoBody(fastify: FastifyInstance) {
  */
 function poisoningNamed(error: Error | null, body: Buffer): Error | null {
   if ((error as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY' || !isJson(body)) return error;
-  return new ValidationFailed([{ field: '(key)', rule: 'forbidden-key', message: 'a body may not hold a key __proto__, nor constructor.prototype' }]);
+  const refused = new ValidationFailed([{ field: '(key)', rule: 'forbidden-key', message: 'a body may not hold a key __proto__, nor constructor.prototype' }]);
+  // A 400 for Fastify's own error handler too, where no problem filter runs.
+  return Object.assign(refused, { statusCode: 400 });
 }
 
 function isJson(body: Buffer): boolean {

@@ -3,7 +3,7 @@ import { BatchItem, BatchOutcome, CommandContext, CommandHandler, Decider, Event
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
 import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
-import { Member, memberAggregate } from '../domain/member';
+import { dayInForce, Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
 import { PERSONNEL_COMMANDS, PERSONNEL_STORE } from './tokens';
 
@@ -49,7 +49,7 @@ export class PersonnelService {
   /** A member now (every change recorded: what an appointment decides on) and on a day (what took effect by then), from one read of their stream. */
   async memberNowAndOn(memberId: string, date: string): Promise<{ now: Member; onDay: Member }> {
     const { state, events } = await this.handler.load(memberAggregate, memberStream(memberId));
-    return { now: state, onDay: foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= date)) };
+    return { now: state, onDay: foldRecorded(memberAggregate, events.filter((e) => dayInForce(e) <= date)) };
   }
 
   branchStatus(branchId: string) {
@@ -64,7 +64,7 @@ export class PersonnelService {
   async memberToday(memberId: string): Promise<Member> {
     const events = await this.store.readStream(memberStream(memberId));
     const today = this.clock.today();
-    const member = foldRecorded(memberAggregate, events.filter((e) => e.metadata.effectiveDate <= today));
+    const member = foldRecorded(memberAggregate, events.filter((e) => dayInForce(e) <= today));
     if (!member.exists && events.length > 0) {
       // Recorded, with an admission dated later: say so, rather than that no such member exists.
       const from = events[0].metadata.effectiveDate;
@@ -93,6 +93,6 @@ export class PersonnelService {
 
   private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
     const events = await this.store.readStream(streamId, { recordedUpTo: recordedBy(asOf) });
-    return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
+    return asOf?.kind === 'date' ? events.filter((e) => dayInForce(e) <= asOf.date) : events;
   }
 }

@@ -98,6 +98,22 @@ function withStayFrom(branches: Member['branches'], stay: Member['branches'][num
   return at < 0 ? [...branches, stay] : [...branches.slice(0, at), stay, ...branches.slice(at)];
 }
 
+/** The field of a member event that says its own day, where a decision may move it past the command's (dayInForce). */
+const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferred: 'transferredOn', MemberMovedForPeriod: 'movedOn', MemberStatusChanged: 'changedOn' };
+
+/**
+ * The day a member event takes effect: its effective date, or its own day when that is later. A
+ * reorganisation recorded late and dated before the member arrived (a transfer in, recorded first)
+ * moves them on their arrival: the event says so in its data, while events recorded before 6
+ * December 2026 carry the reorganisation's day as their effective date. Folded `asOf` a day between,
+ * such a move would have taken the member out of the branch they were in.
+ */
+export function dayInForce(e: { type: string; data: unknown; metadata: { effectiveDate: string } }): string {
+  const field = OWN_DAY[e.type as MemberEvent['type']];
+  const own = field ? (e.data as Record<string, unknown>)[field] : undefined;
+  return typeof own === 'string' && own > e.metadata.effectiveDate ? own : e.metadata.effectiveDate;
+}
+
 /** One member's aggregate: its state and evolve; each capability brings its decisions (members/). */
 export const memberAggregate: Evolver<MemberEvent, Member> = { initialState: noMember, evolve: evolveMember };
 

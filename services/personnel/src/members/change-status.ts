@@ -41,7 +41,7 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
     if (s.branchId !== c.fromBranchId || s.status === 'unassigned' || !IN_UNION.includes(s.status)) return [];
     // A dissolution dated before the member's last change leaves them unassigned from that change's day.
     const latest = [c.on, s.statusSince, s.branches[s.branches.length - 1]?.since ?? ''].sort().pop()!;
-    return changed('unassigned', latest);
+    return changed('unassigned', latest).map((e) => (latest !== c.on ? { ...e, effectiveOn: latest } : e));
   }
   if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
   if (c.on < s.admittedOn) throw new RuleViolation('status-change-before-admission', `the member was admitted on ${s.admittedOn}`);

@@ -5,7 +5,7 @@ import { AsOf, countsAsOf, nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics } from '@register/text';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_STORE } from '../application/tokens';
-import { Member, memberAggregate } from '../domain/member';
+import { dayInForce, Member, memberAggregate } from '../domain/member';
 import { DirectoryMemberDoc, exactKey } from './member-directory.projection';
 import { MemberDirectoryRequest } from './member-directory.read-model';
 import { MemberStreams } from './member-streams';
@@ -14,7 +14,7 @@ const PAGE = 1000;
 const MEMBER_STREAM_PREFIX = memberStream('');
 
 /** Organisation's rule for history: a date keeps what took effect by then (of what was recorded by knownAt), an instant what was recorded by then. */
-const inForce = (e: RecordedEvent, asOf: AsOf) => countsAsOf(asOf, { effectiveDate: e.metadata.effectiveDate, recordedAt: e.recordedAt });
+const inForce = (e: RecordedEvent, asOf: AsOf) => countsAsOf(asOf, { effectiveDate: dayInForce(e), recordedAt: e.recordedAt });
 
 /** A member as of then, in the directory's shape (no name when it cannot be read: erased). */
 function asDirectoryDoc(m: Member): DirectoryMemberDoc {

@@ -106,13 +106,14 @@ describe('transfer', () => {
     spec
       .given([admitted(), arrived])
       .when(transfer({ toBranchId: 'b3', transferredOn: '2024-01-01', cause: 'merger', fromBranchId: 'b2', duesSettledUpTo: undefined }))
-      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b2', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'merger' } }]);
+      // effectiveOn: the event takes effect on the day they arrived, so a fold of a day between keeps them where they were.
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b2', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'merger' }, effectiveOn: '2024-06-15' }]);
   });
   it('a merger dated before a pending admission (recorded before it, dated after it) moves the member on the day they are admitted; a transfer so dated is refused', () => {
     spec
       .given([admitted()])
       .when(transfer({ toBranchId: 'b3', transferredOn: '2020-01-01', cause: 'merger', fromBranchId: 'b1', duesSettledUpTo: undefined }))
-      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2020-03-26', duesSettledUpTo: null, cause: 'merger' } }]);
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2020-03-26', duesSettledUpTo: null, cause: 'merger' }, effectiveOn: '2020-03-26' }]);
     spec.given([admitted()]).when(transfer({ toBranchId: 'b3', transferredOn: '2020-01-01', duesSettledUpTo: undefined })).thenThrows(RuleViolation, rule('transfer-before-admission'));
   });
   it('an unassigned member becomes active again in the new branch', () => {

@@ -1,7 +1,7 @@
 import { deciderSpecification, foldRecorded, RecordedEvent } from '@register/event-sourcing';
 import { MemberEvent } from '@register/contracts';
 import { admitted } from '../domain/fixtures';
-import { memberAggregate } from '../domain/member';
+import { dayInForce, memberAggregate } from '../domain/member';
 import { memberDecider } from '../testing/member-decider';
 
 const spec = deciderSpecification(memberDecider);
@@ -10,9 +10,11 @@ const transferred = (from: string, to: string, on: string, cause: 'transfer' | '
   data: { memberId: 'm1', fromBranchId: from, toBranchId: to, transferredOn: on, duesSettledUpTo: on, cause },
 });
 const merged = { type: 'MoveMemberForPeriod' as const, memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', on: '2025-07-01', cause: 'merger' as const };
+/** The merger's day is 1 July: a period that starts later (the member arrived later) takes effect on its own day. */
 const period = (movedOn: string, until: string): MemberEvent => ({
   type: 'MemberMovedForPeriod',
   data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', movedOn, until, cause: 'merger' },
+  ...(movedOn !== '2025-07-01' ? { effectiveOn: movedOn } : {}),
 });
 
 /** The member as a read `asOf` a day gives them: the events in force by then, folded in the order recorded. */
@@ -49,5 +51,16 @@ describe('a merger recorded late, of a branch the member left after its day', ()
     expect(['2025-06-30', '2025-07-01', '2025-08-31', '2025-09-01', '2026-01-01'].map((d) => branchOn(events, d))).toEqual(['b1', 'b3', 'b3', 'x1', 'x1']);
     const now = foldRecorded(memberAggregate, events.map((x) => ({ ...x.e, metadata: { effectiveDate: x.on } }) as unknown as RecordedEvent));
     expect(now.branches.map((b) => [b.branchId, b.since])).toEqual([['b1', '2020-03-26'], ['b3', '2025-07-01'], ['x1', '2025-09-01']]);
+  });
+});
+
+describe('the day a member event takes effect (dayInForce)', () => {
+  it("is the event's own day when a decision moved it later than the command's: events recorded before 6 December 2026 carry the merger's day as their effective date", () => {
+    const recorded = (type: string, data: Record<string, unknown>, effectiveDate: string) => ({ type, data, metadata: { effectiveDate } });
+    expect(dayInForce(recorded('MemberTransferred', { transferredOn: '2025-08-01' }, '2025-07-01'))).toBe('2025-08-01');
+    expect(dayInForce(recorded('MemberStatusChanged', { changedOn: '2025-08-01' }, '2025-06-15'))).toBe('2025-08-01');
+    expect(dayInForce(recorded('MemberTransferred', { transferredOn: '2025-08-01' }, '2025-08-01'))).toBe('2025-08-01');
+    // An admission recorded ahead takes effect on its effective date, later than admittedOn.
+    expect(dayInForce(recorded('MemberAdmitted', { admittedOn: '2025-02-01' }, '2025-03-01'))).toBe('2025-03-01');
   });
 });

@@ -27,7 +27,8 @@ export function decidePeriodMove(c: MoveMemberForPeriod, s: Member): MemberEvent
     if (stay.branchId !== c.fromBranchId || !next) return [];
     const movedOn = stay.since > c.on ? stay.since : c.on;
     if (movedOn >= next.since || alreadyMoved(s, c.toBranchId, movedOn)) return [];
-    return [{ type: 'MemberMovedForPeriod' as const, data: { memberId: s.memberId, fromBranchId: c.fromBranchId, toBranchId: c.toBranchId, movedOn, until: next.since, cause: c.cause } }];
+    const data = { memberId: s.memberId, fromBranchId: c.fromBranchId, toBranchId: c.toBranchId, movedOn, until: next.since, cause: c.cause };
+    return [{ type: 'MemberMovedForPeriod' as const, data, ...(movedOn !== c.on ? { effectiveOn: movedOn } : {}) }];
   });
 }
 

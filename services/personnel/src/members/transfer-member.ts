@@ -62,6 +62,7 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     {
       type: 'MemberTransferred',
       data: { memberId: s.memberId, fromBranchId: s.branchId, toBranchId: c.toBranchId, transferredOn, duesSettledUpTo: c.duesSettledUpTo ?? null, cause: c.cause },
+      ...(transferredOn !== c.transferredOn ? { effectiveOn: transferredOn } : {}),
     },
   ];
 }
