@@ -122,3 +122,59 @@ describe('a merger recorded late, of a branch a member left after its day (embed
     expect(await gw.personnelStore.headPosition()).toBe(head);
   });
 });
+
+/**
+ * A split recorded late: Pục's branch (b-2) split on 1 July 2025 into p-1 and p-2, recorded after
+ * s-3 had moved from b-2 to b-9 on 1 August. s-3 was a member of b-2 on the split's day: the split
+ * lists them, and personnel restates their July in p-2 (it was refused as not a member of b-2).
+ */
+describe('a split recorded late, of a branch a member left after its day (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    for (const [id, name] of [['s-1', 'Lò Văn Sáng'], ['s-2', 'Lò Thị Sen'], ['s-3', 'Lò Văn Sơn']]) {
+      const r = await admin.post('/members', { id, branchId: 'b-2', fullName: name, dateOfBirth: '2001-04-02', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    }
+    const moved = await admin.post('/members/s-3/transfers', { toBranchId: 'b-9', duesSettledUpTo: '2025-08-01', ...why('chuyển sinh hoạt', '2025-08-01') });
+    expect(moved.status === 201 ? 201 : moved.raw).toBe(201);
+    for (const e of await gw.personnelStore.readAll(0, 500)) applyPersonnelEvent(gw.app.get(PeopleReplica), e as DomainEvent);
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const split = (p2: string[], dryRun = false) =>
+    admin.post('/branch-splits', {
+      sourceBranchId: 'b-2',
+      parts: [
+        { id: 'p-1', name: 'Chi đoàn bản Pục Trên', memberIds: ['s-1'] },
+        { id: 'p-2', name: 'Chi đoàn bản Pục Dưới', memberIds: p2 },
+      ],
+      ...(dryRun ? { dryRun } : {}),
+      ...why('chia tách bản', '2025-07-01'),
+    });
+
+  it('refuses a split that leaves out a member of its day who has moved since, naming them; the dry run lists them', async () => {
+    const before = await gw.heads();
+    const refused = await split(['s-2']);
+    expect([refused.status, refused.body.rule, refused.body.memberIds]).toEqual([422, 'split-former-member-unlisted', ['s-3']]);
+    const plan = await split(['s-2'], true);
+    expect([plan.status, plan.body.formerMembersUnlisted, plan.body.wouldBeRefused?.rule]).toEqual([200, ['s-3'], 'split-former-member-unlisted']);
+    expect(await gw.heads()).toBe(before);
+  });
+
+  it('takes them in the part that lists them, and restates their days between there', async () => {
+    const plan = await split(['s-2', 's-3'], true);
+    expect([plan.body.membersMoving.map((m: { count: number }) => m.count), plan.body.formerMembersRestated.map((m: { count: number }) => m.count)]).toEqual([[1, 1], [0, 1]]);
+    const done = await split(['s-2', 's-3']);
+    expect(done.status === 201 ? 201 : done.raw).toBe(201);
+    await gw.syncPersonnel();
+    const on = async (day: string) => (await admin.get(`/members/s-3?asOf=${day}`)).body.branchId;
+    expect([await on('2025-06-30'), await on('2025-07-15'), await on('2025-08-01')]).toEqual(['b-2', 'p-2', 'b-9']);
+  });
+});

@@ -3,7 +3,7 @@ import { checkDated } from '../domain/dated-changes';
 import { Structure } from '../domain/structure';
 import { PeopleFacts } from '../people/people-replica';
 import { decideMerge, MergeBranches } from './merge-branches';
-import { decideSplit, emptySuccessorsOf, membersUnassignedBy, SplitBranch, splitEvents } from './split-branch';
+import { decideSplit, emptySuccessorsOf, formerMembersUnlistedBy, membersUnassignedBy, SplitBranch, splitEvents } from './split-branch';
 
 export interface ReorganisationPlan {
   dryRun: true;
@@ -28,6 +28,8 @@ export interface ReorganisationPlan {
   ratingsCarried: Array<{ fromBranchId: string; toBranchId: string; year: number; scale: string; grade: string }>;
   /** Splits only: the source's members no part lists. */
   membersUnassigned?: string[];
+  /** Splits only: members of the split's day who have moved since and no part lists, which the real split refuses (`split-former-member-unlisted`). */
+  formerMembersUnlisted?: string[];
   /** Splits only: successors that would get no member, which the real split refuses (`empty-successor`). */
   emptySuccessors?: string[];
   /** What the real run would answer instead of 201, or null when it would be recorded: the dry run lists what it refuses. */
@@ -52,6 +54,7 @@ export function planReorganisation(command: MergeBranches | SplitBranch, s: Stru
   }
   if (command.type === 'SplitBranch') {
     plan.membersUnassigned = membersUnassignedBy(command);
+    plan.formerMembersUnlisted = formerMembersUnlistedBy(command);
     plan.emptySuccessors = emptySuccessorsOf(command).map((p) => p.branchId);
     plan.wouldBeRefused = refusalOf(() => decideSplit(command, s));
   }
@@ -88,7 +91,7 @@ function planSplit(plan: ReorganisationPlan, split: { sourceBranchId: string; pa
   plan.formerMembersRestated = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.filter((m) => left.has(m)).length }));
   plan.branchesClosed = [{ id: from, name: s.branches.get(from)!.name }];
   plan.postsEnding = postsOf([from], people);
-  plan.membersMoving = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.length }));
+  plan.membersMoving = split.parts.map((p) => ({ fromBranchId: from, toBranchId: p.branchId, count: p.memberIds.filter((m) => !left.has(m)).length }));
   plan.ratingsCarried = split.parts.flatMap((p) => people.ratingsOf(from).map((r) => ({ fromBranchId: from, toBranchId: p.branchId, ...r })));
 }
 

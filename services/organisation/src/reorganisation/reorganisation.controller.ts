@@ -48,7 +48,8 @@ export class ReorganisationController {
     summary: 'Split a branch into successors that divide its members; dryRun changes nothing',
     description:
       'A branch without members must not exist after a reorganisation: a successor that would get none of the source\'s members (as this service knows them from personnel\'s events) is refused with 422 `empty-successor` (`emptySuccessorIds`), and so is a split of a branch with no known members. ' +
-      'The dry run lists them instead, in `emptySuccessors`, with `membersUnassigned`: the source\'s members that no part lists; `wouldBeRefused` then gives the 422 the real run would answer (null when it would be recorded).',
+      'The dry run lists them instead, in `emptySuccessors`, with `membersUnassigned`: the source\'s members that no part lists; `wouldBeRefused` then gives the 422 the real run would answer (null when it would be recorded). ' +
+      'A split recorded late: members in the branch on its day who have moved to another branch since may be listed (their days between are restated in their part), and must be: 422 `split-former-member-unlisted` (`memberIds`; the dry run lists them in `formerMembersUnlisted`).',
   })
   @ApiResponse({ status: 201, description: 'Split: `{ splitId, successorIds, id, revision, position }`' })
   @ApiResponse({ status: 200, description: 'Dry run: the plan (as a merger\'s, with membersUnassigned, emptySuccessors and wouldBeRefused); nothing changed' })
@@ -56,7 +57,8 @@ export class ReorganisationController {
     const { sourceBranchId, parts: asked } = splitOf(body);
     const splitId = newEntityId(ctx, undefined, 'split');
     const parts = asked.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));
-    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId, parts, knownMemberIds: this.people.membersOf(sourceBranchId) };
+    const formerMemberIds = this.people.leftSince(sourceBranchId, this.structure.dayOf(ctx));
+    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId, parts, knownMemberIds: this.people.membersOf(sourceBranchId), formerMemberIds };
     if (body.dryRun) {
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));

@@ -5,7 +5,7 @@ import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, branch } from '../domain/fixtures';
 import { PeopleFacts } from '../people/people-replica';
 import { planReorganisation } from './dry-run';
-import { SplitPart } from './split-branch';
+import { decideSplit, SplitBranch, SplitPart } from './split-branch';
 
 const spec = deciderSpecification(structureDecider);
 const rule = (name: string) => (e: RuleViolation) => e.rule === name;
@@ -127,6 +127,17 @@ describe('splits', () => {
         { type: 'BranchEstablished', data: { branchId: 's2', parentUnitId: 'tp', name: 'Chi đoàn xóm 2', area: null, predecessorIds: ['b1'] } },
         { type: 'BranchSplit', data: { splitId: 'x', sourceBranchId: 'b1', parts: [{ branchId: 's1', memberIds: ['m1'] }, { branchId: 's2', memberIds: ['m2', 'm3'] }] } },
       ]));
+});
+
+describe('a split recorded late, of a branch members left after its day', () => {
+  const spec = deciderSpecification(structureDecider);
+  const part = (branchId: string, memberIds: string[]) => ({ branchId, name: `Chi đoàn ${branchId}`, area: null, memberIds });
+  const split = (parts: SplitPart[]): SplitBranch => ({ type: 'SplitBranch', splitId: 'x', sourceBranchId: 'b1', parts, knownMemberIds: ['m1', 'm2'], formerMemberIds: ['m9'] });
+  it('takes a member who has moved since in the part that lists them', () => {
+    expect(decideSplit(split([part('n1', ['m1']), part('n2', ['m2', 'm9'])]), fold(structureDecider, aDistrict)).map((e) => e.type)).toContain('BranchSplit');
+  });
+  it('refuses one no part lists, naming them (split-former-member-unlisted): they would stay in the closed branch', () =>
+    spec.given(aDistrict).when(split([part('n1', ['m1']), part('n2', ['m2'])])).thenThrows(RuleViolation, (e) => e.rule === 'split-former-member-unlisted' && (e.details as { memberIds: string[] }).memberIds[0] === 'm9'));
 });
 
 describe('split dry runs', () => {

@@ -16,9 +16,18 @@ export interface SplitPart {
 /**
  * Chia tách: one branch closes and two or more new branches succeed it, its members divided by the
  * given lists. `knownMemberIds` is what this service has learnt from personnel's events about the
- * source's members; when it knows any, every listed member must be one of them.
+ * source's members; when it knows any, every listed member must be one of them, or one of
+ * `formerMemberIds`: those in the branch on the split's day or since who have moved to another
+ * branch since (a split recorded late). Each of those must be listed: personnel restates their
+ * days between in their part, where otherwise they would stay in the closed branch.
  */
-export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds: string[] };
+export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds: string[]; formerMemberIds?: string[] };
+
+/** Members of the split's day who have moved since and no part lists (the split refuses them: `split-former-member-unlisted`). */
+export const formerMembersUnlistedBy = (c: SplitBranch): string[] => {
+  const listed = new Set(c.parts.flatMap((p) => p.memberIds));
+  return (c.formerMemberIds ?? []).filter((m) => !listed.has(m));
+};
 
 /** The SplitBranch decisions over the structure. */
 export const splitDecider = deciderOf(structureAggregate, decideSplit);
@@ -47,6 +56,10 @@ export function decideSplit(c: SplitBranch, s: Structure): OrganisationEvent[] {
       { emptySuccessorIds: empty.map((p) => p.branchId) },
     );
   }
+  const unlisted = formerMembersUnlistedBy(c);
+  if (unlisted.length) {
+    throw new RuleViolation('split-former-member-unlisted', `members ${unlisted.slice(0, 10).join(', ')} were in the branch on the split's day and have moved to another branch since: list each in the part they belonged to`, { memberIds: unlisted });
+  }
   if (empty.length) {
     throw new RuleViolation('empty-successor', `successor ${empty.map((p) => p.name).join(', ')} would get no member: give it members, or leave it out of the split`, {
       emptySuccessorIds: empty.map((p) => p.branchId),
@@ -61,7 +74,7 @@ export function splitEvents(c: SplitBranch, s: Structure): OrganisationEvent[] {
   if (c.parts.length < 2) throw new RuleViolation('split-needs-two-parts', 'a split needs at least two successor branches');
   const listed = c.parts.flatMap((p) => p.memberIds);
   if (new Set(listed).size !== listed.length) throw new RuleViolation('split-member-in-two-parts', 'a member is listed in more than one successor');
-  const known = new Set(c.knownMemberIds);
+  const known = new Set([...c.knownMemberIds, ...(c.formerMemberIds ?? [])]);
   const strangers = known.size ? listed.filter((m) => !known.has(m)) : [];
   if (strangers.length) throw new RuleViolation('split-member-not-in-branch', `members ${strangers.slice(0, 10).join(', ')} are not members of branch ${source.name}`);
   const named: NameLikeness[] = [];
