@@ -15,6 +15,35 @@ export function rollupsStaleMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(ms) && ms >= 0 ? ms : 30_000;
 }
 
+/** Live answers kept for the summaries' monotonic reads (LatestAnswers): a province's units, a few years each. */
+const LATEST_ANSWERS = 2_000;
+
+/** Whether positions `a` reach every position of `b`. */
+const reaches = (a: Record<string, number>, b: Record<string, number>) => Object.entries(b).every(([s, p]) => (a[s] ?? 0) >= p);
+
+/**
+ * The newest live answer of each summary asked without asOf, so that a read after a fresher one
+ * (a minPosition read computed live, the rollup not yet refreshed) does not answer an older
+ * rollup: a client that read its own write would see it vanish. Per process, bounded.
+ */
+class LatestAnswers {
+  private readonly answers = new Map<string, SummaryAnswer>();
+
+  keep(key: string, answer: SummaryAnswer): void {
+    const held = this.answers.get(key);
+    if (held && !reaches(answer.positions, held.positions)) return;
+    this.answers.delete(key);
+    this.answers.set(key, answer);
+    if (this.answers.size > LATEST_ANSWERS) this.answers.delete(this.answers.keys().next().value as string);
+  }
+
+  /** The kept answer when it is newer than `stored` (or there is none). */
+  newerThan(key: string, stored: SummaryAnswer | undefined): SummaryAnswer | undefined {
+    const held = this.answers.get(key);
+    return held && (!stored || (reaches(held.positions, stored.positions) && !reaches(stored.positions, held.positions))) ? held : undefined;
+  }
+}
+
 /** The read store's documents as the projection wrote them. */
 const as = <T>(docs: Doc[]) => docs as unknown as T[];
 
@@ -29,6 +58,7 @@ export const branchesFilter = (unitIds: string[]) => ({ [`${BRANCH_FIELDS.organi
 export class SummaryReadModel {
   /** Every unit, as of the structure's checkpoint: read again only when organisation's log has moved on. */
   private units?: { position: number; docs: Promise<UnitFactsDoc[]> };
+  private readonly latest = new LatestAnswers();
 
   constructor(
     private readonly reporting: ReportingReadModel,
@@ -51,12 +81,17 @@ export class SummaryReadModel {
    * them as minPosition asks), with the year's decisions counted as decided by `asOf`.
    */
   async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, asOf?: string): Promise<SummaryAnswer> {
-    if (!asOf && this.refresher) {
+    if (asOf) return this.live(unitId, year, day, minPositions, asOf);
+    const key = `${unitId}/${year}/${day}`;
+    if (this.refresher) {
       const stored = await this.refresher.rollups.read(unitId, year, day);
       const behind = this.refresher.rollups.behind(this.reporting.positions(), Date.now(), rollupsStaleMs());
-      if (stored && !behind && Object.entries(minPositions).every(([s, p]) => (stored.positions[s] ?? 0) >= p)) return stored;
+      const answer = stored && !behind ? (this.latest.newerThan(key, stored) ?? stored) : undefined;
+      if (answer && reaches(answer.positions, minPositions)) return answer;
     }
-    return this.live(unitId, year, day, minPositions, asOf);
+    const computed = await this.live(unitId, year, day, minPositions);
+    this.latest.keep(key, computed);
+    return computed;
   }
 
   /** The summary computed from the reporting read model's documents now; the year's decisions as decided by `decidedBy` (else all). */
