@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { EventStore, RecordedEvent, SnapshotCodec, SnapshotStore, Snapshots, Subscription } from '@register/event-sourcing';
-import { MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
+import { EventStore, foldRecorded, RecordedEvent, SnapshotCodec, SnapshotStore, Snapshots, Subscription } from '@register/event-sourcing';
+import { branchOfficersStream, MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
 import { ReadModelBehind } from '@register/read-models';
 import { FINGERPRINT_SECRET, SnapshotPart } from '@register/service-kit';
+import { branchOfficersAggregate } from '../domain/branch-officers';
 import { IN_UNION } from '../domain/facts';
 import { KeyVault } from '../personal-data/sealing';
 import { NamesakeIndex, NamesakeIndexData, NamesakeIndexJson } from './namesake-index';
@@ -330,10 +331,19 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   }
 
   /** The posts a member holds now in their branch, once the view has applied what the log held (a decision's fact: member-holds-post). */
-  async postsHeldBy(memberId: string): Promise<Array<{ branchId: string; role: OfficerRole }>> {
+  /**
+   * The posts the member holds in their branch now; with `from` (a change's day), those held on that
+   * day or later, read from the branch's officers (a departure recorded already, dated after the
+   * change, leaves the post held on the change's day: a transfer or a leaving dated then would make
+   * an officer of a member of another branch, or of none).
+   */
+  async postsHeldBy(memberId: string, from?: string): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
     await this.caughtUp(1000);
     const branchId = this.members.get(memberId)?.branchId;
-    return branchId ? this.officersOf(branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role })) : [];
+    if (!branchId) return [];
+    if (from === undefined) return this.officersOf(branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role }));
+    const officers = foldRecorded(branchOfficersAggregate, await this.store.readStream(branchOfficersStream(branchId)));
+    return officers.history.filter((p) => p.memberId === memberId && (p.endsOn === undefined || p.endsOn > from)).map((p) => ({ branchId, role: p.role, ...(p.endsOn ? { until: p.endsOn } : {}) }));
   }
 
   member(memberId: string): ViewMember | undefined {

@@ -17,7 +17,7 @@ export type ChangeMemberStatus = {
   memberId: string;
   status: 'active' | 'away-work' | 'away-study' | 'came-of-age' | 'left';
   on: string;
-  postsHeld?: Array<{ branchId: string; role: OfficerRole }>;
+  postsHeld?: Array<{ branchId: string; role: OfficerRole; until?: string }>;
 };
 /** A member of 30 or nearly so stays in the union on request, up to 35. */
 export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
@@ -77,8 +77,8 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
     case 'left': {
       const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
       if (posts.length > 0) {
-        const named = posts.map((p) => `${p.role} of branch ${p.branchId}`).join(', ');
-        throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named}: record their departure from it before they leave the union`, { posts });
+        const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
+        throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.on}: date their leaving on or after the departure from it`, { posts });
       }
       return changed('left');
     }

@@ -216,7 +216,7 @@ export class MembersController {
   @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving while they hold a post in their branch, dated-before-last-status-change for a date before their present status took effect' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
-    const postsHeld = body.status === 'left' ? await this.officers.postsHeldBy(id) : undefined;
+    const postsHeld = body.status === 'left' ? await this.officers.postsHeldBy(id, on) : undefined;
     return this.personnel.onMember(statusDecider, statusChangeCommand(id, body.status, on, postsHeld), { ...ctx, effectiveDate: on });
   }
 }

@@ -25,7 +25,7 @@ export type TransferMember = {
    * HTTP: one held in the branch they leave refuses the move until they leave the post. Absent
    * for a reorganisation's moves, whose reactions depart the officers themselves.
    */
-  postsHeld?: Array<{ branchId: string; role: OfficerRole }>;
+  postsHeld?: Array<{ branchId: string; role: OfficerRole; until?: string }>;
 };
 
 /** The decisions on transfers, over the member's stream. */
@@ -42,8 +42,8 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
   checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch');
   const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
   if (posts.length > 0) {
-    const named = posts.map((p) => `${p.role} of branch ${p.branchId}`).join(', ');
-    throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named}: record their departure from it before the transfer`, { posts });
+    const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
+    throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.transferredOn}: record their departure from it, and date the transfer on or after it`, { posts });
   }
   if (c.transferredOn < s.admittedOn && c.cause === 'transfer') throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
   // Changes of branch take effect in the order they are recorded: one dated before the last would

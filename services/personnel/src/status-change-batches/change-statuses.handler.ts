@@ -23,7 +23,7 @@ export class ChangeStatusesHandler {
     const items = await Promise.all(
       changes.map(async (c) => {
         const on = c.effectiveDate ?? context.effectiveDate ?? this.personnel.today();
-        const postsHeld = c.status === 'left' ? await this.directory.postsHeldBy(c.memberId) : undefined;
+        const postsHeld = c.status === 'left' ? await this.directory.postsHeldBy(c.memberId, on) : undefined;
         return { command: statusChangeCommand(c.memberId, c.status, on, postsHeld), context: { effectiveDate: on } };
       }),
     );

@@ -1,0 +1,56 @@
+import { Gateway, refusedUnchanged, startSeeded, why } from '../gateway/gateway-app';
+
+/**
+ * A member's transfer or leaving is checked against the posts they hold on its own day, not only
+ * today (a black-box probe): with a departure recorded already and dated later, a transfer or a
+ * leaving dated before it made the branch's secretary a member of another branch, or of none,
+ * for the days between.
+ */
+describe('a change dated inside a post it would leave behind (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    for (const [id, name] of [['m-sec', 'Lò Văn Thắng'], ['m-dep', 'Lò Thị Hạnh'], ['m-other', 'Vi Văn Lực'], ['m-four', 'Vi Thị Mơ']]) {
+      const r = await admin.post('/members', { id, branchId: 'b-1', fullName: name, dateOfBirth: '2000-03-01', gender: 'male', admittedOn: '2025-01-02', reason: 'kết nạp' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    }
+    for (const [memberId, role] of [['m-sec', 'secretary'], ['m-dep', 'deputy-secretary']]) {
+      const r = await admin.post('/branches/b-1/officer-appointments', { memberId, role, method: 'appointed', source: 'teacher', startsOn: '2025-01-10', reason: 'chỉ định' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    }
+    for (const [memberId, endsOn] of [['m-sec', '2025-07-01'], ['m-dep', '2025-12-01']]) {
+      const r = await admin.post('/branches/b-1/officer-departures', { memberId, endsOn, cause: 'resigned', reason: 'thôi giữ chức' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('refuses a transfer dated before the departure already recorded, naming the post and its end; one dated on it is taken', async () => {
+    const early = await refusedUnchanged(gw, 422, () => admin.post('/members/m-sec/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-06-30', ...why('chuyển sinh hoạt', '2025-06-10') }));
+    expect([early.body.rule, early.body.detail]).toEqual(['member-holds-post', expect.stringContaining('secretary of branch b-1 until 2025-07-01 on 2025-06-10')]);
+    const onTheDay = await admin.post('/members/m-sec/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-07-01', ...why('chuyển sinh hoạt', '2025-07-01') });
+    expect(onTheDay.status === 201 ? 201 : onTheDay.raw).toBe(201);
+  });
+
+  it('refuses a leaving dated inside the post, and takes one dated on its end', async () => {
+    const early = await refusedUnchanged(gw, 422, () => admin.post('/members/m-dep/status-changes', { status: 'left', ...why('ra khỏi Đoàn', '2025-10-01') }));
+    expect(early.body.rule).toBe('member-holds-post');
+    const before = await gw.heads();
+    const batch = await admin.post('/status-change-batches', { changes: [{ memberId: 'm-dep', status: 'left', effectiveDate: '2025-10-01' }], ...why('rà soát đoàn viên') });
+    expect(JSON.stringify(batch.body)).toContain('member-holds-post');
+    expect(await gw.heads()).toBe(before);
+    const onTheDay = await admin.post('/members/m-dep/status-changes', { status: 'left', ...why('ra khỏi Đoàn', '2025-12-01') });
+    expect(onTheDay.status === 201 ? 201 : onTheDay.raw).toBe(201);
+  });
+
+  it('moves a member who never held a post whatever the day', async () => {
+    const r = await admin.post('/members/m-other/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-03-31', ...why('chuyển sinh hoạt', '2025-03-01') });
+    expect(r.status === 201 ? 201 : r.raw).toBe(201);
+  });
+});
