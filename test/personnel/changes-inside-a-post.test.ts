@@ -49,6 +49,15 @@ describe('a change dated inside a post it would leave behind (embedded)', () => 
     expect(onTheDay.status === 201 ? 201 : onTheDay.raw).toBe(201);
   });
 
+  it('refuses marking away, for work or study, a member holding a post on that day or from a later one (domain.md: an away member is not an officer)', async () => {
+    const appointed = await admin.post('/branches/b-1/officer-appointments', { memberId: 'm-four', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-09-01', reason: 'chỉ định' });
+    expect(appointed.status === 201 ? 201 : appointed.raw).toBe(201);
+    for (const [status, on] of [['away-work', '2025-08-01'], ['away-study', '2025-10-01']]) {
+      const r = await refusedUnchanged(gw, 422, () => admin.post('/members/m-four/status-changes', { status, ...why('đi làm ăn xa', on) }));
+      expect([r.body.rule, r.body.detail]).toEqual(['member-holds-post', expect.stringContaining(`cause ${status}`)]);
+    }
+  });
+
   it('moves a member who never held a post whatever the day', async () => {
     const r = await admin.post('/members/m-other/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-03-31', ...why('chuyển sinh hoạt', '2025-03-01') });
     expect(r.status === 201 ? 201 : r.raw).toBe(201);

@@ -19,6 +19,9 @@ export type ChangeMemberStatus = {
   on: string;
   postsHeld?: Array<{ branchId: string; role: OfficerRole; until?: string }>;
 };
+/** The statuses a member holding a post cannot take on a day they hold it (their departure comes first): the posts are gathered for them. */
+export const LEAVES_POSTS: readonly string[] = ['away-work', 'away-study', 'left'];
+
 /** A member of 30 or nearly so stays in the union on request, up to 35. */
 export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
 /** Their branch was dissolved: the member waits, unassigned, for a new branch (a reaction). */
@@ -61,6 +64,8 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
     case 'away-work':
     case 'away-study':
       if (s.status === 'unassigned') throw new RuleViolation('member-unassigned', 'an unassigned member is first transferred to a branch');
+      // A member away for work or study is not an officer (domain.md): their departure comes first, with that cause.
+      refuseHeldPosts(c, s, `record their departure from it (cause ${c.status}) dated on or before ${c.on}`);
       return changed(c.status);
     case 'active':
       if (!isAway(s.status)) throw new RuleViolation('member-not-away', `member ${s.memberId} is ${s.status}, not away`);
@@ -74,14 +79,16 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
         throw new RuleViolation('not-yet-of-age', `a member comes of age at ${COMING_OF_AGE}; this one is ${ageOn(dob, c.on)} on ${c.on}`);
       }
       return changed('came-of-age');
-    case 'left': {
-      const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
-      if (posts.length > 0) {
-        const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
-        throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.on}: date their leaving on or after the departure from it`, { posts });
-      }
+    case 'left':
+      refuseHeldPosts(c, s, 'date their leaving on or after the departure from it');
       return changed('left');
-    }
   }
 }
 
+/** 422 member-holds-post when the member holds a post in their branch on the change's day or later (`postsHeld`, gathered for that day). */
+function refuseHeldPosts(c: ChangeMemberStatus, s: Member, what: string): void {
+  const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
+  if (!posts.length) return;
+  const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
+  throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.on}: ${what}`, { posts });
+}

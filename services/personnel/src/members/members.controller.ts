@@ -11,7 +11,7 @@ import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog, withPurposesErased } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
-import { statusChangeCommand, statusDecider } from './change-status';
+import { LEAVES_POSTS, statusChangeCommand, statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { MemberListAsOf, pageOf } from './member-list-as-of';
@@ -213,10 +213,10 @@ export class MembersController {
   }
 
   @Post(':id/status-changes')
-  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving while they hold a post in their branch, dated-before-last-status-change for a date before their present status took effect' })
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving or going away while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
-    const postsHeld = body.status === 'left' ? await this.officers.postsHeldBy(id, on) : undefined;
+    const postsHeld = LEAVES_POSTS.includes(body.status) ? await this.officers.postsHeldBy(id, on) : undefined;
     return this.personnel.onMember(statusDecider, statusChangeCommand(id, body.status, on, postsHeld), { ...ctx, effectiveDate: on });
   }
 }

@@ -3,7 +3,7 @@ import { CommandContext, RuleViolation } from '@register/event-sourcing';
 import { BatchAnswer, batchAnswer } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
-import { statusChangeCommand, statusDecider } from '../members/change-status';
+import { LEAVES_POSTS, statusChangeCommand, statusDecider } from '../members/change-status';
 import { StatusChangeItem } from './status-change-batches.dto';
 
 /**
@@ -23,7 +23,7 @@ export class ChangeStatusesHandler {
     const items = await Promise.all(
       changes.map(async (c) => {
         const on = c.effectiveDate ?? context.effectiveDate ?? this.personnel.today();
-        const postsHeld = c.status === 'left' ? await this.directory.postsHeldBy(c.memberId, on) : undefined;
+        const postsHeld = LEAVES_POSTS.includes(c.status) ? await this.directory.postsHeldBy(c.memberId, on) : undefined;
         return { command: statusChangeCommand(c.memberId, c.status, on, postsHeld), context: { effectiveDate: on } };
       }),
     );
