@@ -131,6 +131,11 @@ const scenarios: Record<string, Scenario> = {
     const { m, o } = await twoMembers(a, n, out);
     return { inside: { path: `/members/${m}/personal-data-erasure`, body: why('yêu cầu xóa dữ liệu') }, outside: [{ path: `/members/${o}/personal-data-erasure`, body: why('yêu cầu xóa dữ liệu') }] };
   },
+  'member.correct-personal-data': async (a, n, _w, out) => {
+    const { m, o } = await twoMembers(a, n, out);
+    const body = { fullName: `Vi Thị Sửa ${n}`, ...why('sửa họ tên') };
+    return { inside: { path: `/members/${m}/personal-data-corrections`, body }, outside: [{ path: `/members/${o}/personal-data-corrections`, body }] };
+  },
   'officer.appoint': async (a, n, _w, out) => {
     const { m, o } = await twoMembers(a, n, out);
     const post = (memberId: string) => ({ memberId, role: 'deputy-secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() });

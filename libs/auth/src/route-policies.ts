@@ -234,6 +234,8 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // applicants) is read within that scope, as the member lists are.
   { method: 'POST', path: '/member-imports', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], multipart: true, targets: (r) => unit(idAt(query(r).unitId, 'unitId')) },
   { method: 'GET', path: '/member-imports/:id', action: 'member.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[0-9a-f]{16}$/, ''), 'id')) },
+  // Corrections of personal data: the officers who admit, and the systems that keep members' records.
+  { method: 'POST', path: '/members/:id/personal-data-corrections', action: 'member.correct-personal-data', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },
   // Erasure under the personal-data law: an officer of the level above, never a system key.
   { method: 'POST', path: '/members/:id/personal-data-erasure', action: 'member.erase-personal-data', roles: ['unit-officer'], targets: (r) => member(pathId(r)) },
   // branch officers (personnel)

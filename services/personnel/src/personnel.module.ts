@@ -19,6 +19,7 @@ import { MemberListAsOf } from './members/member-list-as-of';
 import { MemberStreams } from './members/member-streams';
 import { AdmitMemberHandler } from './members/admit-member.handler';
 import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
+import { CorrectPersonalDataHandler } from './members/correct-personal-data.handler';
 import { TransferMemberHandler } from './members/transfer-member.handler';
 import { MembersController } from './members/members.controller';
 import { MemberPlacementController } from './members/member-placement.controller';
@@ -64,6 +65,7 @@ export { personnelSchemas };
     PersonnelService,
     AppointOfficerHandler,
     ErasePersonalDataHandler,
+    CorrectPersonalDataHandler,
     AdmitMemberHandler,
     AdmitMembersHandler,
     ChangeStatusesHandler,

@@ -98,6 +98,9 @@ function withStayFrom(branches: Member['branches'], stay: Member['branches'][num
   return at < 0 ? [...branches, stay] : [...branches.slice(0, at), stay, ...branches.slice(at)];
 }
 
+/** Before every day: what is in force on all of them. */
+const EVERY_DAY = '0000-01-01';
+
 /** The field of a member event that says its own day, where a decision may move it past the command's (dayInForce). */
 const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferred: 'transferredOn', MemberMovedForPeriod: 'movedOn', MemberStatusChanged: 'changedOn' };
 
@@ -109,6 +112,8 @@ const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferre
  * such a move would have taken the member out of the branch they were in.
  */
 export function dayInForce(e: { type: string; data: unknown; metadata: { effectiveDate: string } }): string {
+  // A correction fixes the record: the name was always the corrected one, on every day (knownAt reads what was held before).
+  if (e.type === 'MemberPersonalDataCorrected') return EVERY_DAY;
   const field = OWN_DAY[e.type as MemberEvent['type']];
   const own = field ? (e.data as Record<string, unknown>)[field] : undefined;
   return typeof own === 'string' && own > e.metadata.effectiveDate ? own : e.metadata.effectiveDate;

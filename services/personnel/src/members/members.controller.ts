@@ -13,12 +13,13 @@ import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
 import { LEAVES_POSTS, statusChangeCommand, statusDecider } from './change-status';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
+import { CorrectPersonalDataHandler } from './correct-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
 import { MemberListAsOf, pageOf } from './member-list-as-of';
 import { partyIntroductionDecider } from './party-introduction';
 import { affiliationDecider } from './residential-affiliation';
 import { TransferMemberHandler } from './transfer-member.handler';
-import { AdmitMemberRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
+import { AdmitMemberRequest, CorrectPersonalDataRequest, EraseRequest, MemberDirectoryQuery, PartyIntroductionRequest, PartyOutcomeRequest, ResidentialAffiliationRequest, StatusChangeRequest, TransferRequest } from './members.dto';
 
 type Reply = { header(name: string, value: string): unknown };
 
@@ -56,6 +57,7 @@ export class MembersController {
   constructor(
     private readonly personnel: PersonnelService,
     private readonly erasures: ErasePersonalDataHandler,
+    private readonly corrections: CorrectPersonalDataHandler,
     private readonly admissions: AdmitMemberHandler,
     private readonly transfers: TransferMemberHandler,
     private readonly directory: MemberDirectoryReads,
@@ -170,6 +172,20 @@ export class MembersController {
     await this.personnel.member(id);
     const posts = await this.posts.career(id, query.minPosition);
     return wantsCsv(req.headers.accept) ? csvAnswer(reply, CAREER_CSV_COLUMNS, posts) : { memberId: id, posts };
+  }
+
+  @Post(':id/personal-data-corrections')
+  @ApiOperation({
+    summary: "Correct a member's personal data (a misspelt name, a wrong birth date): the fields given replace those held, sealed with the member's key as at admission",
+    description:
+      'At least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId (400 `at-least-one`). Refusals: 422 `personal-data-erased` (erased on request: nothing to correct), `admission-age` (a birth date that puts the admission outside 16 to 30), `personal-data-incomplete` (a member holding no data gives fullName, dateOfBirth and gender); 409 `national-id-taken`. ' +
+      'The same values again record nothing (201, position 0). The history keeps the correction with who made it and why; reads show the corrected data, and `asOf` a day before it the data held then.',
+  })
+  correct(@Param('id', ParseIdPipe) id: string, @Body() body: CorrectPersonalDataRequest, @Command() ctx: CommandContext) {
+    const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
+    const changes = Object.fromEntries(Object.entries({ fullName, dateOfBirth, gender, ethnicity, phone, nationalId }).filter(([, v]) => v !== undefined));
+    if (!Object.keys(changes).length) throw new ValidationFailed([{ field: '(body)', rule: 'at-least-one', message: 'give at least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId' }]);
+    return this.corrections.handle(id, changes, ctx);
   }
 
   @Post(':id/personal-data-erasure')

@@ -73,6 +73,39 @@ export class AdmitMemberRequest extends CreateRequest {
 
 export class EraseRequest extends CommandRequest {}
 
+/** POST /members/{id}/personal-data-corrections: the fields given replace those held (at least one). */
+export class CorrectPersonalDataRequest extends CommandRequest {
+  @ApiPropertyOptional({ example: 'Lò Thị Hương' })
+  @IsOptional()
+  @IsRegisterName()
+  fullName?: string;
+
+  @ApiPropertyOptional({ example: '2004-05-10' })
+  @IsOptional()
+  @IsCalendarDate()
+  dateOfBirth?: string;
+
+  @ApiPropertyOptional({ enum: GENDERS })
+  @IsOptional()
+  @IsIn(GENDERS)
+  gender?: Gender;
+
+  @ApiPropertyOptional({ example: 'Thái' })
+  @IsOptional()
+  @IsRegisterName(50)
+  ethnicity?: string;
+
+  @ApiPropertyOptional({ example: '0912 345 678' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 .-]{5,19}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+
+  @ApiPropertyOptional({ description: 'Căn cước công dân: 12 digits (or a 9-digit old card)' })
+  @IsOptional()
+  @Matches(/^(\d{9}|\d{12})$/, { message: 'nationalId must be 9 or 12 digits' })
+  nationalId?: string;
+}
+
 export class PartyIntroductionRequest extends CommandRequest {}
 
 export class PartyOutcomeRequest extends CommandRequest {

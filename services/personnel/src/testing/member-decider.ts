@@ -8,8 +8,9 @@ import { decidePartyIntroduction, IntroduceToParty, RecordPartyOutcome } from '.
 import { decideResidentialAffiliation, SetResidentialAffiliation } from '../members/residential-affiliation';
 import { decideTransfer, TransferMember } from '../members/transfer-member';
 import { decidePeriodMove, MoveMemberForPeriod } from '../members/move-for-period';
+import { CorrectPersonalData, decideCorrection } from '../members/correct-personal-data';
 
-export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation | MoveMemberForPeriod;
+export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation | MoveMemberForPeriod | CorrectPersonalData;
 
 /**
  * Every member command in one decider, for specifications only: the service runs each
@@ -26,4 +27,5 @@ export const memberDecider = routedDecider<MemberCommand, MemberEvent, Member>(m
   RecordPartyOutcome: decidePartyIntroduction,
   SetResidentialAffiliation: decideResidentialAffiliation,
   MoveMemberForPeriod: decidePeriodMove,
+  CorrectPersonalData: decideCorrection,
 });

@@ -1,0 +1,18 @@
+import { deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { admitted, huong } from '../domain/fixtures';
+import { memberDecider } from '../testing/member-decider';
+
+const spec = deciderSpecification(memberDecider);
+const correct = (changes: Record<string, unknown>) => ({ type: 'CorrectPersonalData' as const, memberId: 'm1', changes });
+const rule = (name: string) => (e: RuleViolation) => e.rule === name;
+
+describe('correcting personal data', () => {
+  it('replaces the fields given and keeps the rest', () =>
+    spec.given([admitted()]).when(correct({ fullName: 'Lò Thị Hường' })).then([{ type: 'MemberPersonalDataCorrected', data: { memberId: 'm1', personal: { ...huong, fullName: 'Lò Thị Hường' } } }]));
+  it('records nothing for the values held already', () => spec.given([admitted()]).when(correct({ fullName: huong.fullName })).then([]));
+  it('keeps the admission age rule for a corrected birth date (admission-age)', () => spec.given([admitted()]).when(correct({ dateOfBirth: '2012-01-01' })).thenThrows(RuleViolation, rule('admission-age')));
+  it('refuses an erased member (personal-data-erased) and an unknown one', () => {
+    spec.given([admitted(), { type: 'MemberPersonalDataErased', data: { memberId: 'm1', erasedOn: '2025-01-01' } }]).when(correct({ fullName: 'Lò Thị Hương' })).thenThrows(RuleViolation, rule('personal-data-erased'));
+    spec.given([]).when(correct({ fullName: 'Lò Thị Hương' })).thenThrows(NotFoundError);
+  });
+});
