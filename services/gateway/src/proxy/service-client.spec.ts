@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { BadGatewayException, Logger } from '@nestjs/common';
+import { BadGatewayException, GatewayTimeoutException, Logger } from '@nestjs/common';
 import { ACTOR_HEADER_LIFETIME_MS } from '@register/auth';
 import { readConnections, ServiceClient } from './service-client';
 
@@ -16,6 +16,8 @@ describe('ServiceClient', () => {
       seen.push(`${request.method} ${request.url}`);
       actors.push(String(request.headers['x-register-actor']));
       // Answers a little later, so that the reads of one burst overlap.
+      // Answers a little later, so that the reads of one burst overlap; /stalled never (a service stopped).
+      if (request.url?.includes('/stalled')) return;
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: request.url })), 5);
     });
     server.on('connection', (socket) => sockets.add(socket));
@@ -61,6 +63,21 @@ describe('ServiceClient', () => {
       expect(sockets.size).toBe(5);
       expect(seen).toHaveLength(5);
     } finally {
+      await client.onApplicationShutdown();
+    }
+  });
+
+  it('answers a command its service does not answer in time with a 504 that says to retry with the same Idempotency-Key (it was left to the caller\'s connection closing)', async () => {
+    process.env.REGISTER_SERVICE_TIMEOUT_MS = '200';
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const client = new ServiceClient();
+    try {
+      const refused = client.call('organisation', 'POST', '/api/v1/stalled/renames', undefined, { 'content-type': 'application/json' }, '{}');
+      await expect(refused).rejects.toThrow(GatewayTimeoutException);
+      await expect(refused).rejects.toThrow(/same Idempotency-Key/);
+    } finally {
+      delete process.env.REGISTER_SERVICE_TIMEOUT_MS;
+      jest.restoreAllMocks();
       await client.onApplicationShutdown();
     }
   });

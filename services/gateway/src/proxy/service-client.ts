@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { BadGatewayException, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { BadGatewayException, GatewayTimeoutException, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Dispatcher, Pool } from 'undici';
 import { ACTOR_HEADER_LIFETIME_MS, actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
@@ -22,6 +22,18 @@ export function readConnections(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n > 0 ? n : 2;
 }
 
+/**
+ * How long a command or a slow read may wait for its service's answer (REGISTER_SERVICE_TIMEOUT_MS,
+ * 25 s): less than the gateway's own request timeout, so that its caller gets a 504 problem rather
+ * than a connection closed without a word (a service stopped in the middle, a probe found).
+ */
+export function serviceTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.REGISTER_SERVICE_TIMEOUT_MS ?? 25_000);
+  return Number.isFinite(ms) && ms > 0 ? ms : 25_000;
+}
+
+const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 /** The gateway itself, when it reads a service to authorise a caller. */
 const GATEWAY: Principal = { id: 'system:gateway', roles: ['auditor'], via: 'api-key' };
 
@@ -39,6 +51,7 @@ export class ServiceClient implements OnApplicationShutdown {
   private readonly reads = new Map<ServiceName, UndiciReads>();
   private readonly urls = serviceUrls();
   private readonly readConnections = readConnections();
+  private readonly timeoutMs = serviceTimeoutMs();
   private readonly secret: string;
   private readonly logger = new Logger('ServiceClient');
   /**
@@ -69,8 +82,11 @@ export class ServiceClient implements OnApplicationShutdown {
   call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string | Buffer): Promise<ServiceAnswer> {
     const all = Object.assign(headers, this.actorOf(caller ?? GATEWAY));
     const answer = method === 'GET' && !SLOW_READ.test(url) ? this.readsOf(service).get(url, all) : this.dispatch(service, { method: method as 'GET', path: url, headers: all, body });
-    return answer.catch((error: Error) => {
+    return answer.catch((error: Error & { code?: string }) => {
       this.logger.error(`${service} did not answer ${method} ${url.split('?')[0]}: ${error.message}`);
+      if (TIMED_OUT.has(error.code ?? '') && method !== 'GET') {
+        throw new GatewayTimeoutException(`the ${service} service did not answer in time: the change may have been recorded; send it again with the same Idempotency-Key to get its answer`);
+      }
       throw new BadGatewayException(`the ${service} service did not answer; try again`);
     });
   }
@@ -123,7 +139,7 @@ export class ServiceClient implements OnApplicationShutdown {
   /** Commands and slow reads: undici, a connection each, so that none queues behind another request. */
   private poolFor(service: ServiceName): Pool {
     let pool = this.pools.get(service);
-    if (!pool) this.pools.set(service, (pool = new Pool(new URL(this.urls[service]).origin, { connections: 128, pipelining: 1 })));
+    if (!pool) this.pools.set(service, (pool = new Pool(new URL(this.urls[service]).origin, { connections: 128, pipelining: 1, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs })));
     return pool;
   }
 
