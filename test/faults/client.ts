@@ -32,13 +32,15 @@ export interface Reply {
   body: Record<string, unknown>;
 }
 
-/** 502/503 (a service or the gateway's upstream away), or no answer at all: the same command is sent again. */
-const RETRIED = new Set([0, 502, 503]);
+/** 502/503 (a service or the gateway's upstream away), 504 (a service that stopped answering), or no answer at all: the same command is sent again. */
+const RETRIED = new Set([0, 502, 503, 504]);
+/** The answers a fault may give, as problem+json. */
+export const FAULT_STATUSES = new Set([502, 503, 504]);
 const PROBLEM_JSON = 'application/problem+json';
 
 /**
  * The workload's HTTP client: every POST carries a unique Idempotency-Key and is sent again with the
- * same key while the register answers 502/503 or not at all (for at most `retryForMs`). Every
+ * same key while the register answers 502/503/504 or not at all (for at most `retryForMs`). Every
  * answer and every acknowledged command is recorded.
  */
 export class RegisterClient {
@@ -110,7 +112,7 @@ function parse(text: string): Record<string, unknown> {
   }
 }
 
-/** Answers that break the rule for faults: any 5xx but 502/503, or a 502/503 that is not problem+json. */
+/** Answers that break the rule for faults: any 5xx but 502/503/504, or one of those that is not problem+json. */
 export function badAnswers(answers: readonly Answer[]): Answer[] {
-  return answers.filter((a) => (a.status >= 500 && a.status !== 502 && a.status !== 503) || ((a.status === 502 || a.status === 503) && !a.problem));
+  return answers.filter((a) => a.status >= 500 && (!FAULT_STATUSES.has(a.status) || !a.problem));
 }

@@ -1,3 +1,4 @@
+import { FAULT_STATUSES } from './client';
 import { ScenarioResult } from './scenario';
 
 /** One row of the closing table: a component and a fault, over every run. */
@@ -45,7 +46,7 @@ export function rowsOf(results: ScenarioResult[]): Row[] {
     for (const d of r.findings.doubled) row(faultOf.get(d.split(' ')[0])).doubled++;
     for (const a of r.answers) {
       if (r.bad.includes(a)) row(a.fault).bad5xx++;
-      else if (a.status === 502 || a.status === 503) row(a.fault).unavailable++;
+      else if (FAULT_STATUSES.has(a.status)) row(a.fault).unavailable++;
     }
   }
   return [...rows.values()].sort((a, b) => (a.component === BETWEEN ? 1 : b.component === BETWEEN ? -1 : `${a.component} ${a.fault}`.localeCompare(`${b.component} ${b.fault}`)));
