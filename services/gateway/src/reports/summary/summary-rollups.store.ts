@@ -15,7 +15,8 @@ export const ROLLUPS = 'report.summary-rollups';
  * 5: the year's courses begun by the day (training-facts @4 knows their first day).
  * 6: a move dated before its branch or unit was established takes effect from the establishment (report-structure @3);
  *    the courses of units closed in the year are counted, a merged unit's under its successor (report-structure @4).
- * 7: an admission recorded ahead counts from its effective date (report-membership @4); `decisionsAsOf` (null in a rollup).
+ * 7: an admission recorded ahead counts from its effective date (report-membership @4); `decisionsAsOf` (null in a rollup);
+ *    a branch closed before a unit above it merged away counts under that unit's successor.
  */
 export const ROLLUP_VERSION = 7;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */

@@ -103,11 +103,12 @@ export class SummaryReadModel {
     const units = await this.unitsOf(structure);
     const subtree = [...(subtreeOn(units, unitId, day) ?? [])];
     if (!subtree.length) throw notThereOn(units, unitId, day);
+    // Those of the units closed in the year too: counted where the unit stood on its last day open, or under its successor.
+    const closed = unitsClosedInYear(units, year, day).map((u) => u._id);
     const [branches, courses] = await Promise.all([
       // summarise only reads them: the embedded store need not copy a province's 3,000 documents
-      this.reporting.store!.find(REPORT_BRANCHES, branchesFilter(subtree), { readOnly: true }),
-      // and those of the units closed in the year: counted where the unit stood on its last day open
-      training.collection('courses').find({ organiserUnitId: { $in: [...subtree, ...unitsClosedInYear(units, year, day).map((u) => u._id)] }, year }),
+      this.reporting.store!.find(REPORT_BRANCHES, branchesFilter([...subtree, ...closed]), { readOnly: true }),
+      training.collection('courses').find({ organiserUnitId: { $in: [...subtree, ...closed] }, year }),
     ]);
     const facts = { units, branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };
     return { ...summarise(facts, unitId, year, day, decidedBy)!, positions };

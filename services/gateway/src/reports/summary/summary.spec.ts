@@ -115,6 +115,22 @@ describe('the unit summary (pure)', () => {
     }
   });
 
+  it("counts a branch closed before its province merged away under the province's successor, as the lists do (a probe: a merged province's successor lost 4 of 8 branch ratings)", () => {
+    const rated = (grade: string) => ({ decisions: { 2020: { branch: { 'branch-classic': { [grade]: { '2021-01-15': 1 } } } } } });
+    const merged: SummaryFacts = {
+      units: [unit('tw', { '2015-01-01': null }), unit('pa', { '2015-01-01': 'tw' }), { ...unit('pb', { '2015-01-01': 'tw' }, '2020-07-01'), successorId: 'pa' }, unit('cb', { '2015-01-01': 'pb', '2020-07-01': 'pa' })],
+      branches: [
+        { _id: 'bx', structure: structure({ '2015-01-01': 'cb' }, '2020-04-01'), evaluation: rated('good') },
+        { _id: 'by', structure: structure({ '2015-01-01': 'cb' }), evaluation: rated('strong') },
+      ],
+      courses: [],
+    };
+    const grades = (unitId: string) => summarise(merged, unitId, 2020, '2020-12-31')!.ratings.branches;
+    expect([grades('pa'), grades('tw'), grades('cb')]).toEqual([{ good: 1, strong: 1 }, { good: 1, strong: 1 }, { good: 1, strong: 1 }]);
+    const stored = new Map([...rollups(merged, '2021-06-01')].map((r) => [r._id, r.summary.ratings.branches]));
+    expect(['pa', 'tw', 'cb'].map((u) => stored.get(rollupId(u, 2020, '2020-12-31')))).toEqual([{ good: 1, strong: 1 }, { good: 1, strong: 1 }, { good: 1, strong: 1 }]);
+  });
+
   it("counts the year of a unit merged away under its successor open on the day, once (a commune's course vanished from its successor and the successor's province: found by a black-box probe)", () => {
     const merged = facts();
     merged.units = merged.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-07-01', successorId: 'x1' } : u));

@@ -155,13 +155,22 @@ function closedSince(facts: SummaryFacts, unitId: string, year: number, day: str
     if (!subtrees.has(d)) subtrees.set(d, subtreeOn(facts.units, unitId, d));
     return subtrees.get(d) ?? null;
   };
+  const placed = placeOfClosed(facts.units, day);
+  const byId = new Map(facts.units.map((u) => [u._id, u]));
+  // A unit above it then merged away in the year since: the branch's year is the successor's, where the unit's went.
+  const mergedInto = (unitId: string) => {
+    const u = byId.get(unitId);
+    const successor = u && closedInYear(u.endedOn, year, day) ? placed(u) : undefined;
+    return successor !== undefined && (subtreeOnDay(day)?.has(successor) ?? false);
+  };
   const branches = facts.branches.filter((b) => {
     const endedOn = b.structure?.endedOn;
     if (!closedInYear(endedOn, year, day)) return false;
     const last = dayBefore(endedOn);
-    return subtreeOnDay(last)?.has(valueOn(b.structure?.units, last)!) ?? false;
+    const unitId = valueOn(b.structure?.units, last)!;
+    if (subtreeOnDay(last)?.has(unitId)) return true;
+    return ancestorsOn(byId, unitId, last).some(mergedInto);
   });
-  const placed = placeOfClosed(facts.units, day);
   const units = facts.units
     .filter((u) => closedInYear(u.endedOn, year, day))
     .filter((u) => {
@@ -170,6 +179,13 @@ function closedSince(facts: SummaryFacts, unitId: string, year: number, day: str
     })
     .map((u) => u._id);
   return { branches, units };
+}
+
+/** A unit and the units above it on a day, nearest first. */
+function ancestorsOn(byId: Map<string, UnitFactsDoc>, unitId: string, day: string): string[] {
+  const out: string[] = [];
+  for (let at: string | null | undefined = unitId; at && !out.includes(at); at = valueOn(byId.get(at)?.parents, day)) out.push(at);
+  return out;
 }
 
 /**
