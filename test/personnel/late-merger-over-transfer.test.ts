@@ -178,3 +178,42 @@ describe('a split recorded late, of a branch a member left after its day (embedd
     expect([await on('2025-06-30'), await on('2025-07-15'), await on('2025-08-01')]).toEqual(['b-2', 'p-2', 'b-9']);
   });
 });
+
+/**
+ * A dissolution recorded late: b-1 dissolved on 15 June 2025, recorded after d-1 had moved from
+ * b-1 to b-3 on 1 August. From 15 June to 1 August d-1 was unassigned, as b-1's other members
+ * were (a probe found them active in the dissolved branch, with no entry in their history).
+ */
+describe('a dissolution recorded late, of a branch a member left after its day (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    for (const [id, name] of [['d-1', 'Lương Văn Đức'], ['d-2', 'Lương Thị Duyên']]) {
+      const r = await admin.post('/members', { id, branchId: 'b-1', fullName: name, dateOfBirth: '2001-04-02', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    }
+    const moved = await admin.post('/members/d-1/transfers', { toBranchId: 'b-3', duesSettledUpTo: '2025-08-01', ...why('chuyển sinh hoạt', '2025-08-01') });
+    expect(moved.status === 201 ? 201 : moved.raw).toBe(201);
+    const dissolved = await admin.post('/branches/b-1/dissolution', why('giải thể chi đoàn', '2025-06-15'));
+    expect(dissolved.status === 201 ? 201 : dissolved.raw).toBe(201);
+    await gw.syncPersonnel();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('restates the member who left since as unassigned on the days between, as the others are from its day', async () => {
+    const standing = async (id: string, day: string) => {
+      const m = (await admin.get(`/members/${id}?asOf=${day}`)).body;
+      return `${m.branchId}:${m.status}`;
+    };
+    expect([await standing('d-1', '2025-06-14'), await standing('d-1', '2025-07-01'), await standing('d-1', '2025-08-01')]).toEqual(['b-1:active', 'b-1:unassigned', 'b-3:active']);
+    expect(await standing('d-2', '2025-07-01')).toBe('b-1:unassigned');
+    const history = (await admin.get('/members/d-1/history')).body.items.map((e: { type: string; effectiveDate: string }) => `${e.type} ${e.effectiveDate}`);
+    expect(history).toEqual(['MemberAdmitted 2025-02-01', 'MemberTransferred 2025-08-01', 'MemberUnassignedForPeriod 2025-06-15']);
+  });
+});

@@ -126,6 +126,12 @@ export type MemberMovedForPeriod = DomainEvent<
   'MemberMovedForPeriod',
   { memberId: string; fromBranchId: string; toBranchId: string; movedOn: string; until: string; cause: 'merger' | 'split' }
 >;
+/**
+ * A dissolution recorded after the member had already left the dissolved branch: from `on` until
+ * `until` (the day of their later change of branch, recorded before it) they were unassigned, where
+ * the branch's other members were. Where they are since `until` does not change.
+ */
+export type MemberUnassignedForPeriod = DomainEvent<'MemberUnassignedForPeriod', { memberId: string; fromBranchId: string; on: string; until: string }>;
 export type MemberStatusChanged = DomainEvent<
   'MemberStatusChanged',
   { memberId: string; branchId: string; status: MemberStatus; previousStatus: MemberStatus; changedOn: string }
@@ -139,7 +145,7 @@ export type MemberResidentialAffiliationSet = DomainEvent<'MemberResidentialAffi
 export type MemberIntroducedToParty = DomainEvent<'MemberIntroducedToParty', { memberId: string; introducedOn: string }>;
 export type MemberPartyOutcomeRecorded = DomainEvent<'MemberPartyOutcomeRecorded', { memberId: string; outcome: 'admitted' | 'not-admitted'; decidedOn: string }>;
 
-export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberMovedForPeriod | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
+export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberMovedForPeriod | MemberUnassignedForPeriod | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
 
 export type OfficerAppointed = DomainEvent<
   'OfficerAppointed',
@@ -166,6 +172,7 @@ export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> =
   MemberPersonalDataErased: 1,
   MemberTransferred: 1,
   MemberMovedForPeriod: 1,
+  MemberUnassignedForPeriod: 1,
   MemberStatusChanged: 1,
   MemberStayExtended: 1,
   MemberResidentialAffiliationSet: 1,

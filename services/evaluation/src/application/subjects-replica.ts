@@ -117,6 +117,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       case 'MemberMovedForPeriod':
         this.restate(e.data.memberId, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, e.data.until);
         return;
+      case 'MemberUnassignedForPeriod':
+        this.restate(e.data.memberId, e.data.fromBranchId, null, e.data.on, e.data.until);
+        return;
       case 'MemberStatusChanged':
         if (e.data.status === 'left' || e.data.status === 'came-of-age') this.end(this.memberStays, e.data.memberId, e.data.changedOn);
         else if (e.data.previousStatus === 'left' || e.data.previousStatus === 'came-of-age') this.endAndStart(this.memberStays, e.data.memberId, e.data.changedOn, e.data.branchId);
@@ -283,15 +286,15 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     stays.set(id, list.map((s) => (s.to === null && (branchId === undefined || s.branchId === branchId) ? { ...s, to: on } : s)));
   }
 
-  /** A past period restated (a merger recorded late): the stay in `from` covering it is cut, the period is in `to`. */
-  private restate(memberId: string, from: string, to: string, movedOn: string, until: string) {
+  /** A past period restated (a merger recorded late): the stay in `from` covering it is cut, the period is in `to` (null: in no branch, a dissolution's). */
+  private restate(memberId: string, from: string, to: string | null, movedOn: string, until: string) {
     const list = this.memberStays.get(memberId);
     if (!list) return;
     this.memberStays.set(memberId, list.flatMap((s) => {
       const began = s.from ?? '';
       if (s.branchId !== from || s.to !== until || began >= until) return [s];
       const start = began > movedOn ? began : movedOn;
-      return [...(began < start ? [{ ...s, to: start }] : []), { branchId: to, from: start, to: until }];
+      return [...(began < start ? [{ ...s, to: start }] : []), ...(to ? [{ branchId: to, from: start, to: until }] : [])];
     }));
   }
 

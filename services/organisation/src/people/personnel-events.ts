@@ -27,6 +27,10 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | 
       // A past period (a merger recorded late): where the member is today does not change.
       people.history.place(e.data.memberId, e.data.toBranchId, dayOf(event, e.data.movedOn), recorded);
       return;
+    case 'MemberUnassignedForPeriod':
+      // A past period (a dissolution recorded late): out of every branch from its day; today does not change.
+      people.history.place(e.data.memberId, null, dayOf(event, e.data.on), recorded);
+      return;
     case 'MemberStatusChanged': {
       // Away for work or study is still a member of the branch.
       const branchId = OUT_OF_BRANCH.includes(e.data.status) ? null : e.data.branchId;

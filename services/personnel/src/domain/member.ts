@@ -75,6 +75,12 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
       const branches = withStayFrom(s.branches, { branchId: e.data.toBranchId, since: e.data.movedOn, cause: e.data.cause });
       return { ...s, branchId: branches[branches.length - 1].branchId, branches, version };
     }
+    case 'MemberUnassignedForPeriod': {
+      // Folded up to a day in the period, the member is still in the dissolved branch: unassigned then. Folded later, they have moved on.
+      const stay = s.branches[s.branches.length - 1];
+      const inPeriod = s.branchId === e.data.fromBranchId && (stay?.since ?? '') < e.data.until;
+      return inPeriod ? { ...s, status: 'unassigned', statusSince: e.data.on, version } : { ...s, version };
+    }
     case 'MemberStatusChanged':
       return { ...s, status: e.data.status, statusSince: e.data.changedOn, version };
     case 'MemberStayExtended':
@@ -102,7 +108,7 @@ function withStayFrom(branches: Member['branches'], stay: Member['branches'][num
 const EVERY_DAY = '0000-01-01';
 
 /** The field of a member event that says its own day, where a decision may move it past the command's (dayInForce). */
-const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferred: 'transferredOn', MemberMovedForPeriod: 'movedOn', MemberStatusChanged: 'changedOn' };
+const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferred: 'transferredOn', MemberMovedForPeriod: 'movedOn', MemberUnassignedForPeriod: 'on', MemberStatusChanged: 'changedOn' };
 
 /**
  * The day a member event takes effect: its effective date, or its own day when that is later. A

@@ -64,3 +64,29 @@ describe('the day a member event takes effect (dayInForce)', () => {
     expect(dayInForce(recorded('MemberAdmitted', { admittedOn: '2025-02-01' }, '2025-03-01'))).toBe('2025-03-01');
   });
 });
+
+describe('a dissolution recorded late, of a branch the member left after its day', () => {
+  const dissolved = { type: 'UnassignForPeriod' as const, memberId: 'm1', fromBranchId: 'b1', on: '2025-06-15' };
+  const unassigned = (on: string, until: string): MemberEvent => ({ type: 'MemberUnassignedForPeriod', data: { memberId: 'm1', fromBranchId: 'b1', on, until }, ...(on !== '2025-06-15' ? { effectiveOn: on } : {}) });
+
+  it('restates the days between as unassigned, as the branch\'s other members were', () =>
+    spec.given([admitted('m1', 'b1', undefined, '2020-03-26'), transferred('b1', 'x1', '2025-08-01')]).when(dissolved).then([unassigned('2025-06-15', '2025-08-01')]));
+
+  it('restates nothing for a member who left before it, or is still in the branch', () => {
+    spec.given([admitted('m1', 'b1', undefined, '2020-03-26'), transferred('b1', 'x1', '2025-06-01')]).when(dissolved).then([]);
+    spec.given([admitted('m1', 'b1', undefined, '2020-03-26')]).when(dissolved).then([]);
+  });
+
+  it('folds the member unassigned on the days between, and where they went after', () => {
+    const events = [
+      { e: admitted('m1', 'b1', undefined, '2020-03-26'), on: '2020-03-26' },
+      { e: transferred('b1', 'x1', '2025-08-01'), on: '2025-08-01' },
+      { e: unassigned('2025-06-15', '2025-08-01'), on: '2025-06-15' },
+    ];
+    const standing = (day: string) => {
+      const m = foldRecorded(memberAggregate, events.filter((x) => x.on <= day).map((x) => ({ ...x.e, metadata: { effectiveDate: x.on } }) as unknown as RecordedEvent));
+      return `${m.branchId}:${m.status}`;
+    };
+    expect(['2025-06-14', '2025-06-15', '2025-07-31', '2025-08-01'].map(standing)).toEqual(['b1:active', 'b1:unassigned', 'b1:unassigned', 'x1:active']);
+  });
+});

@@ -3,7 +3,7 @@ import { causedBy, CommandContext, CommandHandler, CommandResult, ConflictError,
 import { branchOfficersStream, memberStream } from '@register/contracts';
 import { statusDecider } from '../members/change-status';
 import { transferDecider } from '../members/transfer-member';
-import { periodMoveDecider } from '../members/move-for-period';
+import { periodMoveDecider, periodUnassignDecider } from '../members/move-for-period';
 import { departureDecider } from '../officers/depart-officer';
 import { BranchGate } from '../application/branch-gate';
 import { BranchReplica } from '../application/branch-replica';
@@ -70,6 +70,8 @@ export class OrganisationReactions {
         return this.handler.handle(transferDecider, stream, planned.command, context);
       case 'MoveMemberForPeriod':
         return this.handler.handle(periodMoveDecider, stream, planned.command, context);
+      case 'UnassignForPeriod':
+        return this.handler.handle(periodUnassignDecider, stream, planned.command, context);
       default:
         return this.handler.handle(statusDecider, stream, planned.command, context);
     }

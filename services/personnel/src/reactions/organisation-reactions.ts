@@ -1,7 +1,7 @@
 import { DecisionRef } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
 import { MarkUnassigned } from '../members/change-status';
-import { MoveMemberForPeriod } from '../members/move-for-period';
+import { MoveMemberForPeriod, UnassignForPeriod } from '../members/move-for-period';
 import { TransferMember } from '../members/transfer-member';
 import { DepartOfficer } from '../officers/depart-officer';
 
@@ -22,7 +22,7 @@ export interface PeopleView {
 }
 
 export type PlannedCommand =
-  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned | MoveMemberForPeriod; commandId: string }
+  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned | MoveMemberForPeriod | UnassignForPeriod; commandId: string }
   | { aggregate: 'branch-officers'; branchId: string; command: DepartOfficer; commandId: string };
 
 /** `personnel.org-reactions:<eventId>:<memberId>`: a redelivered event appends nothing twice. */
@@ -56,6 +56,12 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
     commandId: reactionCommandId(fact.eventId, memberId),
     command: { type: 'MoveMemberForPeriod', memberId, fromBranchId, toBranchId, on, cause },
   });
+  const unassignPeriod = (memberId: string, fromBranchId: string): PlannedCommand => ({
+    aggregate: 'member',
+    memberId,
+    commandId: reactionCommandId(fact.eventId, memberId),
+    command: { type: 'UnassignForPeriod', memberId, fromBranchId, on },
+  });
   const unassign = (memberId: string, fromBranchId: string): PlannedCommand => ({
     aggregate: 'member',
     memberId,
@@ -88,7 +94,11 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
       ];
     }
     case 'BranchDissolved':
-      return [...people.membersOf(e.data.branchId).map((m) => unassign(m, e.data.branchId)), ...departures(e.data.branchId, 'dissolution')];
+      return [
+        ...people.membersOf(e.data.branchId).map((m) => unassign(m, e.data.branchId)),
+        ...people.formerMembersOf(e.data.branchId).map((m) => unassignPeriod(m, e.data.branchId)),
+        ...departures(e.data.branchId, 'dissolution'),
+      ];
     default:
       return [];
   }

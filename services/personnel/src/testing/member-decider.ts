@@ -7,10 +7,10 @@ import { decideErasure, EraseMemberPersonalData } from '../members/erase-persona
 import { decidePartyIntroduction, IntroduceToParty, RecordPartyOutcome } from '../members/party-introduction';
 import { decideResidentialAffiliation, SetResidentialAffiliation } from '../members/residential-affiliation';
 import { decideTransfer, TransferMember } from '../members/transfer-member';
-import { decidePeriodMove, MoveMemberForPeriod } from '../members/move-for-period';
+import { decidePeriodMove, decidePeriodUnassign, MoveMemberForPeriod, UnassignForPeriod } from '../members/move-for-period';
 import { CorrectPersonalData, decideCorrection } from '../members/correct-personal-data';
 
-export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation | MoveMemberForPeriod | CorrectPersonalData;
+export type MemberCommand = AdmitMember | TransferMember | ChangeMemberStatus | ExtendStay | MarkUnassigned | EraseMemberPersonalData | IntroduceToParty | RecordPartyOutcome | SetResidentialAffiliation | MoveMemberForPeriod | UnassignForPeriod | CorrectPersonalData;
 
 /**
  * Every member command in one decider, for specifications only: the service runs each
@@ -27,5 +27,6 @@ export const memberDecider = routedDecider<MemberCommand, MemberEvent, Member>(m
   RecordPartyOutcome: decidePartyIntroduction,
   SetResidentialAffiliation: decideResidentialAffiliation,
   MoveMemberForPeriod: decidePeriodMove,
+  UnassignForPeriod: decidePeriodUnassign,
   CorrectPersonalData: decideCorrection,
 });

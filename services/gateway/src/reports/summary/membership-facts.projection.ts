@@ -84,6 +84,12 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       const { fromBranchId: from, toBranchId: to, movedOn, until } = e.data;
       return [...counts(from, movedOn, -1, m.status), ...counts(to, movedOn, 1, m.status), ...counts(to, until, -1, m.status), ...counts(from, until, 1, m.status)];
     },
+    // A past period (a dissolution recorded late): counted nowhere, as the branch's other members, until the member's later move.
+    MemberUnassignedForPeriod: async (e: E<'MemberUnassignedForPeriod'>, reader) => {
+      const m = await member(reader, e.data.memberId);
+      if (!m) return [];
+      return [...counts(e.data.fromBranchId, e.data.on, -1, m.status), ...counts(e.data.fromBranchId, e.data.until, 1, m.status)];
+    },
     MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
