@@ -58,7 +58,7 @@ export class OrganisationReactions {
   private run(planned: PlannedCommand, fact: OrganisationFact): Promise<CommandResult> {
     const context: CommandContext = {
       actor: REACTIONS_ACTOR,
-      reason: `${fact.type} ${fact.eventId}${fact.metadata.reason ? `: ${fact.metadata.reason}` : ''}`,
+      reason: `${fact.type} ${decisionIdOf(fact)}${fact.metadata.reason ? `: ${fact.metadata.reason}` : ''}`,
       effectiveDate: fact.metadata.effectiveDate,
       ...causedBy(fact),
       commandId: planned.commandId,
@@ -78,3 +78,13 @@ export class OrganisationReactions {
   }
 }
 
+/**
+ * The reorganisation's own id, as its command answered it (`mergerId`, `splitId`; a dissolution's
+ * branch): an auditor goes from that answer to the members' history by it. The event's id stays in
+ * each reaction's `causationId`.
+ */
+function decisionIdOf(fact: OrganisationFact): string {
+  const data = (fact.data ?? {}) as { mergerId?: unknown; splitId?: unknown };
+  const id = data.mergerId ?? data.splitId;
+  return typeof id === 'string' ? id : fact.eventId;
+}
