@@ -14,6 +14,8 @@ export interface Member {
   stayUntil: string | null;
   /** Where the member lives and also takes part, when not the home branch. */
   residentialBranchId: string | null;
+  /** The day the last residential affiliation (or its end) took effect; null when none was ever set. */
+  residentialSince: string | null;
   party: { status: 'none' | 'introduced' | 'admitted' | 'not-admitted'; since: string | null };
   /** The member asked for their personal data to be erased (its key is shredded). */
   erased: boolean;
@@ -35,6 +37,7 @@ export const noMember = (): Member => ({
   stayUntil: null,
   erased: false,
   residentialBranchId: null,
+  residentialSince: null,
   party: { status: 'none', since: null },
   branches: [],
   version: -1,
@@ -86,7 +89,7 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
     case 'MemberStayExtended':
       return { ...s, stayUntil: e.data.until, version };
     case 'MemberResidentialAffiliationSet':
-      return { ...s, residentialBranchId: e.data.branchId, version };
+      return { ...s, residentialBranchId: e.data.branchId, residentialSince: e.data.since, version };
     case 'MemberIntroducedToParty':
       return { ...s, party: { status: 'introduced', since: e.data.introducedOn }, version };
     case 'MemberPartyOutcomeRecorded':

@@ -215,7 +215,7 @@ export class MembersController {
   }
 
   @Post(':id/residential-affiliations')
-  @ApiOperation({ summary: 'Set (or end, with null) the branch where the member lives and also takes part' })
+  @ApiOperation({ summary: 'Set (or end, with null) the branch where the member lives and also takes part; 422 dated-before-last-affiliation for a date before the last change of it' })
   affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
     const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId);

@@ -233,6 +233,11 @@ describe('residential affiliation', () => {
       .when(affiliate(null))
       .then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: null, since: '2025-01-01' } }]);
   });
+  it('refuses a change dated before the last one, which would be folded after it and be today\'s (a probe found the earlier one shown today)', () => {
+    const set = { type: 'MemberResidentialAffiliationSet' as const, data: { memberId: 'm1', branchId: 'b7', since: '2025-01-01' } };
+    spec.given([admitted(), set]).when({ ...affiliate('b8'), on: '2024-06-01' }).thenThrows(RuleViolation, rule('dated-before-last-affiliation'));
+    spec.given([admitted(), set]).when({ ...affiliate('b8'), on: '2025-01-01' }).then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: 'b8', since: '2025-01-01' } }]);
+  });
   it('refuses the home branch, or a closed or unknown branch', () => {
     spec.given([admitted()]).when(affiliate('b1')).thenThrows(RuleViolation, rule('affiliation-is-home-branch'));
     spec.given([admitted()]).when(affiliate('b7', 'closed')).thenThrows(RuleViolation, rule('branch-not-active'));

@@ -14,6 +14,10 @@ export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Me
   if (!s.exists) throw new NotFoundError('member', c.memberId);
   if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
   if (c.branchId === s.residentialBranchId) return [];
+  // Affiliations take effect in the order they are recorded: one dated before the last would be folded after it, and be today's.
+  if (s.residentialSince !== null && c.on < s.residentialSince) {
+    throw new RuleViolation('dated-before-last-affiliation', `member ${s.memberId}'s residential affiliation was last set on ${s.residentialSince}: a change is dated on or after it`, { since: s.residentialSince });
+  }
   if (c.branchId !== null) {
     if (c.branchId === s.branchId) throw new RuleViolation('affiliation-is-home-branch', `branch ${c.branchId} is already the member's home branch`);
     checkBranch(c.branchId, c.branchStatus);
