@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { NotFoundError } from '@register/event-sourcing';
 import { Clock, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
@@ -47,7 +48,22 @@ export class MemberReportQuery extends PagedQuery {
 }
 
 /** The overdue report is held against a day (asOf), not an instant: a date or nothing. */
-export class OverdueQuery extends PagedQuery {
+/** A report of one unit's subtree (its branches today), or of the whole register without it. */
+export class UnitReportQuery extends PagedQuery {
+  @ApiPropertyOptional({ description: "Only the branches in this unit's subtree today (the whole register's without it)" })
+  @IsOptional()
+  @IsRegisterId()
+  unitId?: string;
+}
+
+export class UnitCountsQuery extends ReadModelQuery {
+  @ApiPropertyOptional({ description: "Only the secretaries of the branches in this unit's subtree today (the whole register's without it)" })
+  @IsOptional()
+  @IsRegisterId()
+  unitId?: string;
+}
+
+export class OverdueQuery extends UnitReportQuery {
   @ApiPropertyOptional({ description: 'The day the congress deadlines are held against (YYYY-MM-DD); today when absent' })
   @IsOptional()
   @IsCalendarDate()
@@ -81,24 +97,34 @@ export class PersonnelReportsController {
 
   @Get('vacancies')
   @ApiOperation({ summary: 'Open branches without a secretary, and since when' })
-  async vacancies(@Query() query: PagedQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const items = await this.posts.vacancies(this.replica.active(), query.minPosition);
+  async vacancies(@Query() query: UnitReportQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const within = this.branchesOf(query.unitId);
+    const items = (await this.posts.vacancies(this.replica.active(), query.minPosition)).filter((v) => !within || within.has(v.branchId));
     return reportList(this.cursors, req, query, reply, items, (v) => `${v.vacantSince ?? ''}\u0000${v.branchId}`, VACANCY_CSV_COLUMNS);
   }
 
   @Get('overdue-interim-officers')
   @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
   async overdue(@Query() query: OverdueQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const items = await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition);
+    const within = this.branchesOf(query.unitId);
+    const items = (await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition)).filter((p) => !within || within.has(p.branchId));
     return reportList(this.cursors, req, query, reply, items, (p) => `${p.congressDeadline ?? ''}\u0000${p.branchId}\u0000${p.role}\u0000${p.memberId}`, OVERDUE_CSV_COLUMNS);
   }
 
   @Get('secretaries-by-source')
   @ApiOperation({ summary: 'Secretaries in post by source (civil servant, teacher, demobilised soldier, …)' })
-  async bySource(@Query() query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const counts = await this.reports.secretariesBySource(this.clock.today(), query.minPosition);
+  async bySource(@Query() query: UnitCountsQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const within = this.branchesOf(query.unitId);
+    const counts = await this.reports.secretariesBySource(this.clock.today(), query.minPosition, within && [...within]);
     if (!wantsCsv(req.headers.accept)) return { counts };
     return csvAnswer(reply, ['source', 'secretaries'], Object.entries(counts).map(([source, secretaries]) => ({ source, secretaries })));
+  }
+
+  /** The branches of a unit's subtree today; undefined for the whole register. A unit the replica does not know is 404. */
+  private branchesOf(unitId: string | undefined): Set<string> | undefined {
+    if (unitId === undefined) return undefined;
+    if (!this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
+    return new Set(this.replica.branchesUnder(unitId, { kind: 'date', date: this.clock.today() }));
   }
 
   @Get('members-away')

@@ -13,8 +13,13 @@ export async function overdueInterimOfficers(posts: CollectionQueries, on: strin
  * How many secretaries in post on `today` come from each source: districts see which sources work.
  * The counts kept include appointments that start later (few): those are taken off.
  */
-export async function secretariesBySource(sources: CollectionQueries, posts: CollectionQueries, today: string): Promise<Record<OfficerSource, number>> {
+export async function secretariesBySource(sources: CollectionQueries, posts: CollectionQueries, today: string, branchIds?: readonly string[]): Promise<Record<OfficerSource, number>> {
   const counts = Object.fromEntries(OFFICER_SOURCES.map((s) => [s, 0])) as Record<OfficerSource, number>;
+  if (branchIds) {
+    // A unit's: its branches' secretaries in post (the whole register's come counted already, below).
+    for (const p of (await posts.find({ role: 'secretary', branchId: { $in: [...branchIds] } })) as unknown as PostInOfficeDoc[]) if (p.startsOn <= today && Object.hasOwn(counts, p.source)) counts[p.source] += 1;
+    return counts;
+  }
   for (const d of (await sources.find({})) as unknown as SourceCountDoc[]) if (Object.hasOwn(counts, d._id)) counts[d._id] = d.secretaries;
   for (const p of (await posts.find({ role: 'secretary', startsOn: { $gt: today } })) as unknown as PostInOfficeDoc[]) if (Object.hasOwn(counts, p.source)) counts[p.source] -= 1;
   return counts;
@@ -33,8 +38,8 @@ export class PersonnelReportReads {
     return overdueInterimOfficers((await this.model(minPosition)).collection('posts'), on);
   }
 
-  async secretariesBySource(today: string, minPosition?: number) {
+  async secretariesBySource(today: string, minPosition?: number, branchIds?: readonly string[]) {
     const model = await this.model(minPosition);
-    return secretariesBySource(model.collection('sources'), model.collection('posts'), today);
+    return secretariesBySource(model.collection('sources'), model.collection('posts'), today, branchIds);
   }
 }
