@@ -10,6 +10,12 @@ const branch = (branchId: string, secretaries: SecretaryPost[], closedOn: string
 const period = { from: '2018-01-01', to: '2020-12-31' };
 
 describe('secretary turnover', () => {
+  it('joins a re-election (the term ended, the same member appointed from that day) to the term before it: no departure, the tenure whole', () => {
+    const reElected = branch('b1', [post('b1', 'm1', '2015-01-01', '2019-01-01', 'term-ended', 'teacher'), post('b1', 'm1', '2019-01-01', '2020-06-01', 'away-work', 'teacher')]);
+    const report = secretaryTurnover([reElected], period);
+    expect([report.departures.total, report.departures.byCause['term-ended'], report.tenure.averageDays, report.vacancies.total]).toEqual([1, 0, 1978, 1]); // the one vacancy after they went away
+  });
+
   describe('given a branch whose secretary left twice in the period, each replaced after a gap', () => {
     const b1 = branch('b1', [
       post('b1', 'm1', '2015-01-01', '2018-03-01', 'away-work', 'teacher'),

@@ -99,11 +99,27 @@ function longestServing(branches: TurnoverBranch[], p: Period) {
 }
 
 /**
+ * A branch's posts with each re-election joined to the term before it: the register records one as
+ * the end of the term and the same member's appointment from that very day, which is no turnover
+ * (a probe found it counted as a departure, and the secretary's tenure cut at the election).
+ */
+function withReElections(b: TurnoverBranch): TurnoverBranch {
+  const spells: SecretaryPost[] = [];
+  for (const s of [...b.secretaries].sort((x, y) => x.startsOn.localeCompare(y.startsOn))) {
+    const before = spells.findIndex((p) => p.memberId === s.memberId && p.endsOn === s.startsOn);
+    if (before < 0) spells.push(s);
+    else spells[before] = { ...s, startsOn: spells[before].startsOn, source: spells[before].source };
+  }
+  return { ...b, secretaries: spells };
+}
+
+/**
  * Secretary turnover (the field reports' worry: secretaries leave to work or study far away, or
  * resign) in the branches of a unit's subtree over a period, both days included. Pure: the
  * branches and their secretaries' posts come from the caller.
  */
 export function secretaryTurnover(branches: TurnoverBranch[], period: Period) {
+  branches = branches.map(withReElections);
   return {
     from: period.from,
     to: period.to,
