@@ -39,6 +39,8 @@ export class OfficersController {
   @Post('officer-departures')
   @ApiOperation({ summary: 'An officer leaves on endsOn: away for work or study, resigned, relieved, term ended, came of age, moved up (unknown when no cause is given)' })
   depart(@Param('id', ParseIdPipe) branchId: string, @Body() body: DepartOfficerRequest, @Command() ctx: CommandContext) {
+    // A branch the register does not know is 404, as an appointment to it is (it was 422 not-an-officer).
+    if (this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
     const command = { type: 'DepartOfficer' as const, branchId, memberId: body.memberId, endsOn: body.endsOn, cause: body.cause ?? 'unknown' };
     return this.personnel.onOfficers(departureDecider, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.endsOn });
   }
