@@ -31,7 +31,7 @@ describe('what a new user met (embedded gateway)', () => {
     expect(lacking.body.detail).toBe('this API key lacks the permission member.read');
     const outside = await key(['member.read']).get('/members?branchId=b-9');
     expect(outside.status).toBe(403);
-    expect(outside.body.detail).toBe("member.read reaches outside the caller's scope");
+    expect(outside.body.detail).toBe("GET /members (member.read) reaches outside the caller's scope");
   });
 
   it("answers a minPosition beyond this log's head (another log's position) at once, with all this log holds, and one a command answered with 200", async () => {

@@ -129,11 +129,11 @@ describe('route policies: what a refusal names', () => {
     expect(await members({ ...narrowKey, via: 'jwt', keyId: undefined }, 'b-1')).toEqual({ allowed: false, status: 403, detail: 'this token lacks the permission member.read' });
     // A key that also holds a role in scope elsewhere: the scope refusal, and the permission it lacks.
     const twoRoles: Principal = { ...narrowKey, roles: ['system-integrator', 'branch-secretary'], scopeBranchId: 'b-2' };
-    expect(await members(twoRoles, 'b-1')).toEqual({ allowed: false, status: 403, detail: "member.read reaches outside the caller's scope; this API key lacks the permission member.read" });
+    expect(await members(twoRoles, 'b-1')).toEqual({ allowed: false, status: 403, detail: "GET /members (member.read) reaches outside the caller's scope; this API key lacks the permission member.read" });
   });
 
   it('keeps out-of-scope refusals as they are, and a role that cannot act at all refused by name', async () => {
-    expect(await members(scopedKey, 'b-9')).toEqual({ allowed: false, status: 403, detail: "member.read reaches outside the caller's scope" });
+    expect(await members(scopedKey, 'b-9')).toEqual({ allowed: false, status: 403, detail: "GET /members (member.read) reaches outside the caller's scope" });
     expect((await members(scopedKey, 'b-1')).allowed).toBe(true);
     expect(await ask(secretary, 'POST', '/branches', { body: { parentUnitId: 'xa-1' } })).toEqual({ allowed: false, status: 403, detail: 'branch.establish is not allowed to branch-secretary' });
   });
@@ -146,7 +146,7 @@ describe('route policies: appointments checked where the member is', () => {
     expect((await appoint(officer, 'b-1', 'm-1')).allowed).toBe(true);
     const outside = await appoint(officer, 'b-1', 'm-9');
     const unknown = await appoint(officer, 'b-1', 'm-nobody');
-    expect(outside).toEqual({ allowed: false, status: 403, detail: "officer.appoint reaches outside the caller's scope" });
+    expect(outside).toEqual({ allowed: false, status: 403, detail: "POST /branches/:id/officer-appointments (officer.appoint) reaches outside the caller's scope" });
     expect(unknown).toEqual(outside);
     expect(JSON.stringify(outside)).not.toMatch(/b-9|xa-9|th\b/);
     expect((await appoint(admin, 'b-1', 'm-9')).allowed).toBe(true); // the service's rules decide (commune-administrative-branch: same commune)

@@ -50,7 +50,8 @@ export async function authorise(principal: Principal, method: string, path: stri
   for (const role of roles) {
     if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true, policy };
   }
-  return deny([`${policy.action} reaches outside the caller's scope`, ...(lacking ? [lacking] : [])].join('; '));
+  // The route first: an action's name (rating.read) may be shared by routes a caller would not guess (support visits).
+  return deny([`${policy.method} ${policy.path} (${policy.action}) reaches outside the caller's scope`, ...(lacking ? [lacking] : [])].join('; '));
 }
 
 /**
