@@ -36,10 +36,10 @@ export function IsRegisterName(max = 200, { search = false } = {}) {
 /**
  * What a name may hold, as the OpenAPI document says it: the characters of names in Vietnam's
  * scripts and their punctuation (Latin with Vietnamese letters, Greek, Cyrillic, CJK), without
- * control, invisible or bidi characters or combining marks, and for a name a letter. The server
+ * control, invisible or bidi characters, combining marks or pictographs (© and ®), and for a name a letter. The server
  * takes more (any letter, a mark that follows one); a client keeps to this.
  */
-const NAME_CHARACTER = '[ -~\\u00a0-\\u00ac\\u00ae-\\u02ff\\u0370-\\u03ff\\u0400-\\u0482\\u048a-\\u04ff\\u1e00-\\u1eff\\u2010-\\u2027\\u4e00-\\u9fff]';
+const NAME_CHARACTER = '[ -~\\u00a0-\\u00a8\\u00aa-\\u00ac\\u00af-\\u02ff\\u0370-\\u0377\\u037a-\\u037f\\u0384-\\u038a\\u038c\\u038e-\\u03a1\\u03a3-\\u03ff\\u0400-\\u0482\\u048a-\\u04ff\\u1e00-\\u1eff\\u2010-\\u2027\\u4e00-\\u9fff]';
 const LETTER = '[A-Za-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u1e00-\\u1eff]';
 /** A search takes what a name may hold, in any script: no invisible or bidi character, no combining mark. */
 const SEARCH_CHARACTER =

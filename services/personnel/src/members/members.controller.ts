@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CommandContext, NotFoundError } from '@register/event-sourcing';
+import { CommandContext, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ApiAsOf, AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
@@ -178,13 +178,14 @@ export class MembersController {
   @ApiOperation({
     summary: "Correct a member's personal data (a misspelt name, a wrong birth date): the fields given replace those held, sealed with the member's key as at admission",
     description:
-      'At least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId (400 `at-least-one`). Refusals: 422 `personal-data-erased` (erased on request: nothing to correct), `admission-age` (a birth date that puts the admission outside 16 to 30), `personal-data-incomplete` (a member holding no data gives fullName, dateOfBirth and gender); 409 `national-id-taken`. ' +
+      'At least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId (422 `nothing-to-correct`). Refusals: 422 `personal-data-erased` (erased on request: nothing to correct), `admission-age` (a birth date that puts the admission outside 16 to 30), `personal-data-incomplete` (a member holding no data gives fullName, dateOfBirth and gender); 409 `national-id-taken`. ' +
       'The same values again record nothing (201, position 0). The history keeps the correction with who made it and why; reads show the corrected data, and `asOf` a day before it the data held then.',
   })
   correct(@Param('id', ParseIdPipe) id: string, @Body() body: CorrectPersonalDataRequest, @Command() ctx: CommandContext) {
     const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
     const changes = Object.fromEntries(Object.entries({ fullName, dateOfBirth, gender, ethnicity, phone, nationalId }).filter(([, v]) => v !== undefined));
-    if (!Object.keys(changes).length) throw new ValidationFailed([{ field: '(body)', rule: 'at-least-one', message: 'give at least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId' }]);
+    // Well formed, and nothing asked: a rule of the command (422), as the document's schema cannot say "one of these".
+    if (!Object.keys(changes).length) throw new RuleViolation('nothing-to-correct', 'give at least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId');
     return this.corrections.handle(id, changes, ctx);
   }
 
