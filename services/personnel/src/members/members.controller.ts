@@ -85,6 +85,9 @@ export class MembersController {
   @Get()
   @ApiOperation({
     summary: "The member directory: q (with or without diacritics), branchId or unitId (the unit's subtree), status; paged; today from the read model (minPosition waits for it), asOf folded from the log",
+    description:
+      'Every status is listed unless `status` is given: members who left or came of age stay in their last branch, and those of a dissolved branch stay there `unassigned` until they are transferred. ' +
+      "The unit summary's `members.total` counts only members in an open branch who have not left or come of age: compare it with this list filtered by status.",
   })
   @ApiHeader(PURPOSE_HEADER)
   async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
