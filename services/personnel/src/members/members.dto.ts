@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
@@ -73,38 +73,11 @@ export class AdmitMemberRequest extends CreateRequest {
 
 export class EraseRequest extends CommandRequest {}
 
-/** POST /members/{id}/personal-data-corrections: the fields given replace those held (at least one). */
-export class CorrectPersonalDataRequest extends CommandRequest {
-  @ApiPropertyOptional({ example: 'Lò Thị Hương' })
-  @IsOptional()
-  @IsRegisterName()
-  fullName?: string;
-
-  @ApiPropertyOptional({ example: '2004-05-10' })
-  @IsOptional()
-  @IsCalendarDate()
-  dateOfBirth?: string;
-
-  @ApiPropertyOptional({ enum: GENDERS })
-  @IsOptional()
-  @IsIn(GENDERS)
-  gender?: Gender;
-
-  @ApiPropertyOptional({ example: 'Thái' })
-  @IsOptional()
-  @IsRegisterName(50)
-  ethnicity?: string;
-
-  @ApiPropertyOptional({ example: '0912 345 678' })
-  @IsOptional()
-  @Matches(/^\+?[0-9][0-9 .-]{5,19}$/, { message: 'phone must be a phone number' })
-  phone?: string;
-
-  @ApiPropertyOptional({ description: 'Căn cước công dân: 12 digits (or a 9-digit old card)' })
-  @IsOptional()
-  @Matches(/^(\d{9}|\d{12})$/, { message: 'nationalId must be 9 or 12 digits' })
-  nationalId?: string;
-}
+/** POST /members/{id}/personal-data-corrections: the fields given replace those held (at least one), each as at admission. */
+export class CorrectPersonalDataRequest extends IntersectionType(
+  CommandRequest,
+  PartialType(PickType(AdmitMemberRequest, ['fullName', 'dateOfBirth', 'gender', 'ethnicity', 'phone', 'nationalId'] as const)),
+) {}
 
 export class PartyIntroductionRequest extends CommandRequest {}
 
