@@ -3,7 +3,7 @@ import { EventStore, foldRecorded, RecordedEvent, SnapshotCodec, SnapshotStore, 
 import { branchOfficersStream, MemberStatus, OfficerRole, PersonnelEvent } from '@register/contracts';
 import { ReadModelBehind } from '@register/read-models';
 import { FINGERPRINT_SECRET, SnapshotPart } from '@register/service-kit';
-import { branchOfficersAggregate } from '../domain/branch-officers';
+import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
 import { IN_UNION } from '../domain/facts';
 import { KeyVault } from '../personal-data/sealing';
 import { NamesakeIndex, NamesakeIndexData, NamesakeIndexJson } from './namesake-index';
@@ -94,6 +94,9 @@ function ahead(event: RecordedEvent, before?: ViewMember): Pick<ViewMember, 'set
  * took it failed to. A start given a snapshot tells the vault of every erasure the snapshot holds
  * (one statement for the rows still live), so an erasure applied before a crash is not forgotten.
  */
+/** The branches' officers read for one batch of commands, by branch (PersonnelDirectory.postsHeldBy). */
+export type OfficersReads = Map<string, Promise<BranchOfficers>>;
+
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
@@ -337,12 +340,14 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
    * change, leaves the post held on the change's day: a transfer or a leaving dated then would make
    * an officer of a member of another branch, or of none).
    */
-  async postsHeldBy(memberId: string, from?: string): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
+  async postsHeldBy(memberId: string, from?: string, read: OfficersReads = new Map()): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
     await this.caughtUp(1000);
     const branchId = this.members.get(memberId)?.branchId;
     if (!branchId) return [];
     if (from === undefined) return this.officersOf(branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role }));
-    const officers = foldRecorded(branchOfficersAggregate, await this.store.readStream(branchOfficersStream(branchId)));
+    // A batch's members share branches: each branch's officers are read once for the batch (`read`).
+    if (!read.has(branchId)) read.set(branchId, this.store.readStream(branchOfficersStream(branchId)).then((events) => foldRecorded(branchOfficersAggregate, events)));
+    const officers = await read.get(branchId)!;
     return officers.history.filter((p) => p.memberId === memberId && (p.endsOn === undefined || p.endsOn > from)).map((p) => ({ branchId, role: p.role, ...(p.endsOn ? { until: p.endsOn } : {}) }));
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, RuleViolation } from '@register/event-sourcing';
 import { BatchAnswer, batchAnswer } from '@register/service-kit';
-import { PersonnelDirectory } from '../application/personnel-directory';
+import { OfficersReads, PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { LEAVES_POSTS, statusChangeCommand, statusDecider } from '../members/change-status';
 import { StatusChangeItem } from './status-change-batches.dto';
@@ -20,10 +20,11 @@ export class ChangeStatusesHandler {
   ) {}
 
   async handle(changes: StatusChangeItem[], context: CommandContext): Promise<BatchAnswer> {
+    const officers: OfficersReads = new Map();
     const items = await Promise.all(
       changes.map(async (c) => {
         const on = c.effectiveDate ?? context.effectiveDate ?? this.personnel.today();
-        const postsHeld = LEAVES_POSTS.includes(c.status) ? await this.directory.postsHeldBy(c.memberId, on) : undefined;
+        const postsHeld = LEAVES_POSTS.includes(c.status) ? await this.directory.postsHeldBy(c.memberId, on, officers) : undefined;
         return { command: statusChangeCommand(c.memberId, c.status, on, postsHeld), context: { effectiveDate: on } };
       }),
     );
