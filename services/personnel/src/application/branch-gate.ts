@@ -25,7 +25,12 @@ export class BranchGate {
    * of one number into two branches take turns too (check, then append), and the second is refused.
    */
   static admissionTurns(admissions: ReadonlyArray<{ branchId: string; nationalId?: string | null }>): string[] {
-    return [...new Set(admissions.flatMap((a) => [a.branchId, ...(a.nationalId ? [`national-id:${a.nationalId}`] : [])]))];
+    return [...new Set(admissions.flatMap((a) => [a.branchId, ...(a.nationalId ? [BranchGate.nationalIdTurn(a.nationalId)] : [])]))];
+  }
+
+  /** The turn of one national ID number: two writes of it (an admission, a correction) take turns. */
+  static nationalIdTurn(nationalId: string): string {
+    return `national-id:${nationalId}`;
   }
 
   /** Resolves when every turn already queued on these branches has ended (a closing reaction's wait). */

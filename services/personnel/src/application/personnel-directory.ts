@@ -71,6 +71,9 @@ function ahead(event: RecordedEvent, before?: ViewMember): Pick<ViewMember, 'set
   return later ? { settledOn: later } : {};
 }
 
+/** The branches' officers read for one batch of commands, by branch (PersonnelDirectory.postsHeldBy). */
+export type OfficersReads = Map<string, Promise<BranchOfficers>>;
+
 /**
  * The write side's view of personnel's own log, in this process: each member's branch and status,
  * the posts held now per branch, and who could be the same person (NamesakeIndex: keyed hashes of
@@ -94,9 +97,6 @@ function ahead(event: RecordedEvent, before?: ViewMember): Pick<ViewMember, 'set
  * took it failed to. A start given a snapshot tells the vault of every erasure the snapshot holds
  * (one statement for the rows still live), so an erasure applied before a crash is not forgotten.
  */
-/** The branches' officers read for one batch of commands, by branch (PersonnelDirectory.postsHeldBy). */
-export type OfficersReads = Map<string, Promise<BranchOfficers>>;
-
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
@@ -333,9 +333,9 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     return this.posts.get(branchId) ?? [];
   }
 
-  /** The posts a member holds now in their branch, once the view has applied what the log held (a decision's fact: member-holds-post). */
   /**
-   * The posts the member holds in their branch now; with `from` (a change's day), those held on that
+   * The posts the member holds in their branch now, once the view has applied what the log held (a
+   * decision's fact: member-holds-post); with `from` (a change's day), those held on that
    * day or later, read from the branch's officers (a departure recorded already, dated after the
    * change, leaves the post held on the change's day: a transfer or a leaving dated then would make
    * an officer of a member of another branch, or of none).

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CommandContext, ConflictError } from '@register/event-sourcing';
+import { CommandContext } from '@register/event-sourcing';
 import { PersonalData } from '@register/contracts';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
+import { nationalIdTaken } from './admit-member.handler';
 import { correctionDecider } from './correct-personal-data';
 
 /**
@@ -20,12 +21,12 @@ export class CorrectPersonalDataHandler {
   ) {}
 
   handle(memberId: string, changes: Partial<PersonalData>, context: CommandContext): Promise<CommandAnswer> {
-    const turns = changes.nationalId ? [`national-id:${changes.nationalId}`] : [];
+    const turns = changes.nationalId ? [BranchGate.nationalIdTurn(changes.nationalId)] : [];
     return this.gate.through(turns, async () => {
       if (changes.nationalId) {
         await this.directory.caughtUp();
         const holder = this.directory.namesakes.holderOf(changes.nationalId);
-        if (holder !== undefined && holder !== memberId) throw new ConflictError('national-id-taken', 'the national ID number is held by another member of the register');
+        if (holder !== undefined && holder !== memberId) throw nationalIdTaken();
       }
       return this.personnel.onMember(correctionDecider, { type: 'CorrectPersonalData', memberId, changes }, { ...context, effectiveDate: context.effectiveDate ?? this.personnel.today() });
     });
