@@ -119,6 +119,9 @@ export async function startGateway(options: GatewayOptions = {}) {
     head: async () => (await store.headPosition()) + (await personnelStore.headPosition()) + (await evaluationStore.headPosition()) + (await trainingStore.headPosition()),
     /** Every log's head: a refused call must append to none. */
     heads: async () => `${await store.headPosition()}/${await personnelStore.headPosition()}/${await evaluationStore.headPosition()}/${await trainingStore.headPosition()}`,
+    /** Every log's head as a summary's `minPosition` names them (organisation:12,personnel:40,...). */
+    minPositions: async () =>
+      `organisation:${await store.headPosition()},personnel:${await personnelStore.headPosition()},training:${await trainingStore.headPosition()},evaluation:${await evaluationStore.headPosition()}`,
     close: async () => {
       await app.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

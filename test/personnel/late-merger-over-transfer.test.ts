@@ -98,8 +98,9 @@ describe('a merger recorded late, of a branch a member left after its day (embed
   });
 
   it("counts the member in the successor's commune in the summary of a day between", async () => {
+    const minPosition = await gw.minPositions();
     const total = async (unitId: string, asOf: string) => {
-      const r = await admin.get(`/reports/units/${unitId}/summary?year=2025&asOf=${asOf}`);
+      const r = await admin.get(`/reports/units/${unitId}/summary?year=2025&asOf=${asOf}&minPosition=${minPosition}`);
       expect(r.status === 200 ? 200 : r.raw).toBe(200);
       return r.body.members.total;
     };

@@ -15,8 +15,7 @@ const treeBranches = (node: any): string[] => [...node.branches.map((b: { id: st
 describe('a commune merger recorded late, after a hamlet merger in one of its communes (embedded)', () => {
   let gw: Gateway;
   let admin: ReturnType<Gateway['api']>;
-  const positions = async () =>
-    `organisation:${await gw.store.headPosition()},personnel:${await gw.personnelStore.headPosition()},training:${await gw.trainingStore.headPosition()},evaluation:${await gw.evaluationStore.headPosition()}`;
+  const positions = () => gw.minPositions();
   const post = async (path: string, body: unknown) => {
     const r = await admin.post(path, body);
     if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.raw}`);

@@ -19,8 +19,7 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
   let gw: Gateway;
   let admin: ReturnType<Gateway['api']>;
   let waitFor: string;
-  const positions = async () =>
-    `organisation:${await gw.store.headPosition()},personnel:${await gw.personnelStore.headPosition()},training:${await gw.trainingStore.headPosition()},evaluation:${await gw.evaluationStore.headPosition()}`;
+  const positions = () => gw.minPositions();
 
   beforeAll(async () => {
     gw = await startGateway();
