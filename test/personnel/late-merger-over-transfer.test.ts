@@ -217,4 +217,17 @@ describe('a dissolution recorded late, of a branch a member left after its day (
     const history = (await admin.get('/members/d-1/history')).body.items.map((e: { type: string; effectiveDate: string }) => `${e.type} ${e.effectiveDate}`);
     expect(history).toEqual(['MemberAdmitted 2025-02-01', 'MemberTransferred 2025-08-01', 'MemberUnassignedForPeriod 2025-06-15']);
   });
+
+  it('training takes them as no active member on those days: a course of July does not enrol them, one of August does', async () => {
+    await gw.syncTraining();
+    const enrol = async (startsOn: string) => {
+      const course = await admin.post('/training-courses', { organiserUnitId: 'qp', title: `Lớp bồi dưỡng ${startsOn}`, kind: 'skills', topics: [{ title: 'Kỹ năng sinh hoạt chi đoàn' }], startsOn, endsOn: startsOn, ...why('mở lớp', startsOn) });
+      expect(course.status === 201 ? 201 : course.raw).toBe(201);
+      return admin.post(`/training-courses/${course.body.id}/enrolments`, { memberIds: ['d-1'], ...why('đăng ký học viên', startsOn) });
+    };
+    const july = await enrol('2025-07-01');
+    expect([july.status, july.body.rule]).toEqual([422, 'not-an-active-member']);
+    const august = await enrol('2025-08-05');
+    expect(august.status === 201 ? 201 : august.raw).toBe(201);
+  });
 });

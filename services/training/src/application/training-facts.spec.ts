@@ -241,4 +241,21 @@ describe("training's facts kept across a restart (the embedded start's snapshot)
     facts.apply(event('MemberMovedForPeriod', { memberId: 'm6', fromBranchId: 'b1', toBranchId: 'b3', movedOn: '2025-07-01', until: '2025-09-01', cause: 'merger' }));
     expect(['2025-06-30', '2025-08-01', '2025-09-01', undefined].map((on) => facts.member('m6', on)?.branchId)).toEqual(['b1', 'b3', 'b2', 'b2']);
   });
+
+  it('a dissolution recorded late leaves a member who left the branch since unassigned for the days between', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'm7', branchId: 'b1', admittedOn: '2025-02-01' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm7', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-09-01' }));
+    facts.apply(event('MemberUnassignedForPeriod', { memberId: 'm7', fromBranchId: 'b1', on: '2025-07-01', until: '2025-09-01' }));
+    const standing = (on?: string) => facts.member('m7', on) && { branchId: facts.member('m7', on)!.branchId, active: facts.member('m7', on)!.active };
+    expect(['2025-06-30', '2025-08-01', '2025-09-01', undefined].map(standing)).toEqual([
+      { branchId: 'b1', active: true },
+      { branchId: 'b1', active: false },
+      { branchId: 'b2', active: true },
+      { branchId: 'b2', active: true },
+    ]);
+    const restored = new TrainingFacts();
+    restored.restoreState(facts.snapshotState());
+    expect(restored.member('m7', '2025-08-01')?.active).toBe(false);
+  });
 });

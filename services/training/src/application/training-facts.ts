@@ -35,6 +35,14 @@ interface TrainingFactsState {
   changes?: Map<string, MemberChange[]>;
   /** Absent in a snapshot of before 6 December 2026: mergers since are known from then on. */
   successorOf?: Map<string, string>;
+  /** Absent in a snapshot of before 7 December 2026: dissolutions recorded late since are known from then on. */
+  unassignedPeriods?: Map<string, Period[]>;
+}
+
+/** Days a member was unassigned after a dissolution recorded late: from `on`, up to (not including) `until`. */
+interface Period {
+  on: string;
+  until: string;
 }
 
 /** Where a member stood from a day on: after an admission, a transfer or a status change. */
@@ -73,6 +81,11 @@ export class TrainingFacts implements SnapshotPart {
   private spellsOf = new Map<string, PostSpell[]>();
   /** The branch and status changes of members who had one, their admission first: where they stood on a past day. */
   private changes = new Map<string, MemberChange[]>();
+  /**
+   * Kept beside the changes, not among them: a period ends at the member's later move, which (a
+   * transfer) carries no status to return to.
+   */
+  private unassignedPeriods = new Map<string, Period[]>();
 
   apply(event: FactEvent): void {
     const on = event.metadata?.effectiveDate ?? null;
@@ -126,6 +139,10 @@ export class TrainingFacts implements SnapshotPart {
       case 'MemberMovedForPeriod':
         // A past period (a merger recorded late): standingOn orders changes by day; today's branch stays.
         return this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
+      case 'MemberUnassignedForPeriod': {
+        const periods = this.unassignedPeriods.get(e.data.memberId) ?? [];
+        return void this.unassignedPeriods.set(e.data.memberId, [...periods, { on: e.data.on, until: e.data.until }]);
+      }
       case 'MemberStatusChanged':
         this.recordChange(e.data.memberId, { on: e.data.changedOn, branchId: e.data.branchId, status: e.data.status });
         return this.updateMember(e.data.memberId, { status: e.data.status, branchId: e.data.branchId });
@@ -161,6 +178,7 @@ export class TrainingFacts implements SnapshotPart {
       unitsClosed: new Map(this.unitsClosed),
       changes: new Map([...this.changes].map(([memberId, list]) => [memberId, [...list]])),
       successorOf: new Map(this.successorOf),
+      unassignedPeriods: new Map([...this.unassignedPeriods].map(([memberId, list]) => [memberId, [...list]])),
     };
   }
 
@@ -175,6 +193,7 @@ export class TrainingFacts implements SnapshotPart {
     this.unitsClosed = new Map(s.unitsClosed ?? []);
     this.changes = new Map([...(s.changes ?? [])].map(([memberId, list]) => [memberId, [...list]]));
     this.successorOf = new Map(s.successorOf ?? []);
+    this.unassignedPeriods = new Map([...(s.unassignedPeriods ?? [])].map(([memberId, list]) => [memberId, [...list]]));
     this.spellsOf = new Map();
     for (const spell of this.spells) this.spellsOf.set(spell.memberId, [...(this.spellsOf.get(spell.memberId) ?? []), spell]);
   }
@@ -199,6 +218,12 @@ export class TrainingFacts implements SnapshotPart {
 
   /** The member's branch and status on `on`: their changes dated by then, in the order of their days. */
   private standingOn(m: MemberRow, memberId: string, on: string): Pick<MemberRow, 'branchId' | 'status'> {
+    const standing = this.changedBy(m, memberId, on);
+    const unassigned = (this.unassignedPeriods.get(memberId) ?? []).some((p) => p.on <= on && on < p.until);
+    return unassigned ? { ...standing, status: 'unassigned' } : standing;
+  }
+
+  private changedBy(m: MemberRow, memberId: string, on: string): Pick<MemberRow, 'branchId' | 'status'> {
     const list = this.changes.get(memberId);
     if (!list) return m;
     const standing = { branchId: list[0].branchId, status: list[0].status ?? m.status };
