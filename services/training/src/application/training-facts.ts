@@ -35,7 +35,7 @@ interface TrainingFactsState {
   changes?: Map<string, MemberChange[]>;
   /** Absent in a snapshot of before 6 December 2026: mergers since are known from then on. */
   successorOf?: Map<string, string>;
-  /** Absent in a snapshot of before 7 December 2026: dissolutions recorded late since are known from then on. */
+  /** Absent in a snapshot written before training placed them (6 December 2026, later): dissolutions recorded late since are known from then on. */
   unassignedPeriods?: Map<string, Period[]>;
 }
 
