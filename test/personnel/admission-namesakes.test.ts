@@ -49,6 +49,17 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     }
   });
 
+  it('the same name with a Cyrillic letter or a typographic apostrophe is the same name: 409 (a black-box probe admitted both); a full-width letter is refused', async () => {
+    expect((await admit('m-look-a', 'Nguyễn Văn An')).status).toBe(201);
+    const cyrillic = await admit('m-look-b', 'Nguyễn Văn \u0410n');
+    expect([cyrillic.status, cyrillic.body.rule, cyrillic.body.existingMemberId]).toEqual([409, 'possible-duplicate', 'm-look-a']);
+    expect((await admit('m-look-c', "Ksor H'Bơ Khăp")).status).toBe(201);
+    const curly = await admit('m-look-d', 'Ksor H’Bơ Khăp');
+    expect([curly.status, curly.body.rule, curly.body.existingMemberId]).toEqual([409, 'possible-duplicate', 'm-look-c']);
+    const wide = await admit('m-look-e', 'Ｎguyễn Văn Bảy');
+    expect([wide.status, JSON.stringify(wide.body)]).toEqual([400, expect.stringContaining('full-width')]);
+  });
+
   it('after the erasure of a member, their name and date of birth admit again without 409', async () => {
     expect((await admit('m-erased', 'Cầm Thị Xoá')).status).toBe(201);
     expect((await admit('m-erased-2', 'Cầm Thị Xoá')).body.rule).toBe('possible-duplicate');
@@ -63,7 +74,7 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     await before.onModuleInit();
     await before.caughtUp();
     await before.onModuleDestroy();
-    const saved = await snapshots.load('personnel.directory@7');
+    const saved = await snapshots.load('personnel.directory@8');
     const json = JSON.stringify(saved);
     for (const name of ['Quàng', 'quàng', 'Đôi', 'Xoá', 'Lường', '2003-04-05']) expect(json).not.toContain(name);
 

@@ -1,4 +1,4 @@
-import { canonicalTones } from './vietnamese';
+import { canonicalTones, normaliseName } from './vietnamese';
 import unhomoglyph from 'unhomoglyph';
 
 /**
@@ -17,6 +17,15 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 /** A combining mark with no letter before it: a floating accent, or a name made of marks only. */
 const STRAY_MARK = /(^|[^\p{L}\p{M}])\p{M}/u;
 
+/** The full-width and half-width forms of East Asian typesetting: a Latin letter typed in one ("Ｎguyễn") looks like the letter, and is not it. */
+const WIDTH_FORM = /[\uFF01-\uFFEE]/u;
+
+/**
+ * In NFD, one letter carrying two tone marks (grave, acute, tilde, hook above, dot below) or one
+ * mark twice: no Vietnamese letter is written so ("Hoà̀"). A breve over ê (Ê Đê) is still a letter.
+ */
+const STACKED_MARKS = /\p{L}\p{M}*(?:[\u0300\u0301\u0303\u0309\u0323]\p{M}*[\u0300\u0301\u0303\u0309\u0323]|(\p{M})\1)/u;
+
 /** Emoji and pictographs, private-use and unassigned code points: nothing a person's or a branch's name is written with. */
 const NOT_OF_A_NAME = /[\p{Extended_Pictographic}\p{Co}\p{Cn}]/u;
 
@@ -33,6 +42,8 @@ export function nameCharacterProblem(text: string, needsLetter = true): string |
   if (STRAY_MARK.test(text)) return 'has a combining mark that follows no letter';
   if (needsLetter && !/\p{L}/u.test(text)) return 'has no letter';
   if (needsLetter && NOT_OF_A_NAME.test(text)) return 'contains an emoji, a pictograph or a character no script writes';
+  if (needsLetter && WIDTH_FORM.test(text)) return 'contains a full-width or half-width form (type the ordinary letter)';
+  if (needsLetter && STACKED_MARKS.test(text.normalize('NFD'))) return 'has a letter with two tone marks, or one mark twice';
   return undefined;
 }
 
@@ -54,6 +65,16 @@ export function skeleton(text: string): string {
 export interface NameLikeness {
   asTyped: string;
   anyCase: string;
+}
+
+/**
+ * The key two members' names are held the same person by (with their date of birth): one tone
+ * placement and the skeleton of the lower case, so that a Cyrillic "А", a full-width "Ｎ" or a
+ * typographic apostrophe ("H’Bơ") does not make a second record of one person.
+ */
+export function namesakeKey(name: string): string {
+  // NFKC first: confusables.txt leaves compatibility forms (full-width letters, ligatures) to it.
+  return likenessOf(normaliseName(name).normalize('NFKC')).anyCase;
 }
 
 export function likenessOf(name: string): NameLikeness {

@@ -15,6 +15,9 @@ describe('Vietnamese names', () => {
 
   it('reads Ð and ð (older encodings\' Đ and đ) and Ɖ, ɖ as Đ and đ, in storage and in search', () => {
     expect(normaliseName('\u00D0ặng Thị \u00D0ào, Ɖinh ɖức, Lê ð')).toBe('Đặng Thị Đào, Đinh đức, Lê đ');
+    // The apostrophe of Ê Đê and Gia Rai names as keyboards type it (found by a black-box probe)
+    expect(['Ksor H’Bơ', 'Ksor H‘Bơ', 'Ksor HʼBơ', 'Ksor H`Bơ'].map(normaliseName)).toEqual(Array(4).fill("Ksor H'Bơ"));
+    expect(foldDiacritics('H’Bơ')).toBe("h'bo");
     expect(foldDiacritics('\u00D0ặng Thị \u00D0ào ɖức')).toBe('dang thi dao duc');
   });
 

@@ -11,9 +11,16 @@
 const OTHER_D = /[\u00D0\u0189]/g;
 const OTHER_d = /[\u00F0\u0256]/g;
 
-/** One canonical form for storage and comparison: Unicode NFC, Đ/đ for their look-alikes, single spaces, trimmed. */
+/**
+ * Apostrophes as word processors and phone keyboards type them (’ ‘ ʼ ʻ ′ and the backtick), for
+ * the one in Ê Đê and Gia Rai names (H'Hen Niê, Ksor H'Bơ): stored as the plain apostrophe, so that
+ * one name is one text.
+ */
+const OTHER_APOSTROPHE = /[\u2018\u2019\u02BC\u02BB\u2032`]/g;
+
+/** One canonical form for storage and comparison: Unicode NFC, Đ/đ and the apostrophe for their look-alikes, single spaces, trimmed. */
 export function normaliseName(name: string): string {
-  return name.normalize('NFC').replace(OTHER_D, 'Đ').replace(OTHER_d, 'đ').replace(/\s+/g, ' ').trim();
+  return name.normalize('NFC').replace(OTHER_D, 'Đ').replace(OTHER_d, 'đ').replace(OTHER_APOSTROPHE, "'").replace(/\s+/g, ' ').trim();
 }
 
 /** In NFD, a word's end: o or u, then a, e or y carrying one of the five tone marks (grave, acute, tilde, hook above, dot below). */
@@ -46,6 +53,7 @@ export function foldDiacritics(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[đ\u00F0\u0256]/g, 'd')
     .replace(/[Đ\u00D0\u0189]/g, 'D')
+    .replace(OTHER_APOSTROPHE, "'")
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();

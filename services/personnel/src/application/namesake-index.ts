@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { PersonalData } from '@register/contracts';
-import { exactKey } from '../members/member-directory.projection';
+import { namesakeKey } from '@register/text';
 
 /** A member's person key, or `null` once their personal data was erased (later corrections are then not keyed). */
 type PersonKey = string | null;
@@ -22,11 +22,15 @@ export interface NamesakeIndexData {
   nationalIds: Map<string, string>;
 }
 
+/** Changed with the keys' form (the skeleton since 6 December 2026): a snapshot of older keys is then not resumed from. */
+const KEY_CHECK = 'personnel.directory namesakes, skeleton keys';
+
 const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
 
 /**
- * Who could be the same person, on the write side: branch → keyed hash of (name as the member
- * directory matches it, exactKey; date of birth) → member ids. The hash is HMAC-SHA-256 under the
+ * Who could be the same person, on the write side: branch → keyed hash of (name as namesakeKey
+ * compares it: one tone placement, the
+ * skeleton of its lower case; date of birth) → member ids. The hash is HMAC-SHA-256 under the
  * register's fingerprint secret (a random one per process without it), so neither memory nor the
  * snapshot holds a name, and a guessed name cannot be confirmed without the secret. Erasure drops
  * the member's key, a correction replaces it, a transfer moves it (the directory re-indexes).
@@ -52,7 +56,7 @@ export class NamesakeIndex {
 
   /** The person key of a name and date of birth. */
   personOf(fullName: string, dateOfBirth: string): string {
-    return this.hash(JSON.stringify([exactKey(fullName), dateOfBirth]));
+    return this.hash(JSON.stringify([namesakeKey(fullName), dateOfBirth]));
   }
 
   private slot(branchId: string, person: string) {
@@ -121,12 +125,12 @@ export class NamesakeIndex {
   }
 
   toJSON(): NamesakeIndexJson {
-    return { keyCheck: this.hash('personnel.directory namesakes'), persons: [...this.persons], nationalIds: [...this.nationalIds] };
+    return { keyCheck: this.hash(KEY_CHECK), persons: [...this.persons], nationalIds: [...this.nationalIds] };
   }
 
   /** Copies of the index as it stands, the order of each slot's members included. */
   snapshotData(): NamesakeIndexData {
-    return { keyCheck: this.hash('personnel.directory namesakes'), persons: new Map(this.persons), byKey: new Map([...this.byKey].map(([slot, ids]) => [slot, [...ids]])), nationalIds: new Map(this.nationalIds) };
+    return { keyCheck: this.hash(KEY_CHECK), persons: new Map(this.persons), byKey: new Map([...this.byKey].map(([slot, ids]) => [slot, [...ids]])), nationalIds: new Map(this.nationalIds) };
   }
 
   /** Puts back what snapshotData gave (taken under this index's key: `accepts` first). */
@@ -145,7 +149,7 @@ export class NamesakeIndex {
 
   /** Whether a snapshot's index was taken under this index's key (else the directory replays the log). */
   accepts(json: Pick<NamesakeIndexJson, 'keyCheck'> | undefined): boolean {
-    return json?.keyCheck === this.hash('personnel.directory namesakes');
+    return json?.keyCheck === this.hash(KEY_CHECK);
   }
 
   /** Resumes from a snapshot's index, given each member's home branch. */

@@ -140,7 +140,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     // @4: with the erased members, so that a start shreds any key row an erasure left live.
     // @5: with the members' national ID numbers (keyed), which an older snapshot cannot give.
     // @6: the namesakes' keys with one tone placement (hòa and hoà): an older snapshot's keys would not match.
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@7', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    // @8: the namesakes' keys by their skeleton (a Cyrillic "А" is the Latin one).
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@8', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
+import { namesakeKey } from '@register/text';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
@@ -13,7 +14,6 @@ import { AdmitMember, decideAdmission } from '../members/admit-member';
 import { admissionCommand, AdmitMemberHandler, nationalIdTaken } from '../members/admit-member.handler';
 import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, foldName } from './import-columns';
-import { exactKey } from '../members/member-directory.projection';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
 
@@ -185,8 +185,8 @@ export class MemberImports {
   /** A checked row as the admission it asks for, under the import's own command id for the row; or its refusal as the file's second row for one person. */
   private candidate(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: Map<string, number>, base: CommandContext): Candidate | RowVerdict {
     if (!(checked instanceof AdmitMemberRequest)) return checked;
-    // The namesake check's own key (one tone placement, Đ for its look-alikes), as against the register.
-    const key = JSON.stringify([checked.branchId, exactKey(checked.fullName), checked.dateOfBirth]);
+    // The namesake check's own key (one tone placement, the skeleton), as against the register.
+    const key = JSON.stringify([checked.branchId, namesakeKey(checked.fullName), checked.dateOfBirth]);
     const twin = seen.get(key);
     if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth, branch) as row ${twin}`);
     // One national ID number is one person, in any branch: a second row with it is refused, not raced (rows run in parallel).
