@@ -10,7 +10,8 @@ export const STAY_LIMIT = 35;
 /**
  * Away for work or study, back (active), coming of age (trưởng thành đoàn), left. `postsHeld`: the
  * posts the member holds now (PersonnelDirectory), gathered for a leaving: one held in their branch
- * refuses it until they leave the post, as a transfer is (an officer who came of age stays in post).
+ * refuses it until they leave the post, as a transfer is. Coming of age too: an officer stays in the
+ * union while in post, and comes of age once the post ends.
  */
 export type ChangeMemberStatus = {
   type: 'ChangeMemberStatus';
@@ -20,7 +21,7 @@ export type ChangeMemberStatus = {
   postsHeld?: Array<{ branchId: string; role: OfficerRole; until?: string }>;
 };
 /** The statuses a member holding a post cannot take on a day they hold it (their departure comes first): the posts are gathered for them. */
-export const LEAVES_POSTS: readonly string[] = ['away-work', 'away-study', 'left'];
+export const LEAVES_POSTS: readonly string[] = ['away-work', 'away-study', 'came-of-age', 'left'];
 
 /** A member of 30 or nearly so stays in the union on request, up to 35. */
 export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
@@ -78,6 +79,8 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
       if (dob && ageOn(dob, c.on) < COMING_OF_AGE) {
         throw new RuleViolation('not-yet-of-age', `a member comes of age at ${COMING_OF_AGE}; this one is ${ageOn(dob, c.on)} on ${c.on}`);
       }
+      // Elected officers stay while in post (domain.md); a secretary out of the union would be counted as one and not as a member.
+      refuseHeldPosts(c, s, 'an officer stays in the union while in post: date their coming of age on or after the departure from it');
       return changed('came-of-age');
     case 'left':
       refuseHeldPosts(c, s, 'date their leaving on or after the departure from it');

@@ -233,7 +233,7 @@ export class MembersController {
   }
 
   @Post(':id/status-changes')
-  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving or going away while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect' })
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving, going away or coming of age while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
     const postsHeld = LEAVES_POSTS.includes(body.status) ? await this.officers.postsHeldBy(id, on) : undefined;

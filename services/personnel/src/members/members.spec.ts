@@ -150,11 +150,12 @@ describe('status changes', () => {
     spec.given([admitted()]).when(change('left')).then([status('m1', 'left', 'active', '2024-06-01')]);
     spec.given([admitted(), status('m1', 'left', 'active', '2024-06-01')]).when(change('away-work')).thenThrows(RuleViolation, rule('member-not-in-union'));
   });
-  it('refuses the leaving of a member who holds a post in their branch until they leave it; coming of age keeps the post', () => {
+  it('refuses the leaving or the coming of age of a member who holds a post in their branch until they leave it (officers stay in the union while in post)', () => {
     const holding = { postsHeld: [{ branchId: 'b1', role: 'secretary' as const }] };
     spec.given([admitted()]).when({ ...change('left'), ...holding }).thenThrows(RuleViolation, rule('member-holds-post'));
     spec.given([admitted()]).when({ ...change('left'), postsHeld: [{ branchId: 'b9', role: 'secretary' as const }] }).then([status('m1', 'left', 'active', '2024-06-01')]);
-    spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), ...holding }).then([status('m1', 'came-of-age', 'active', '2030-05-10')]);
+    spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), ...holding }).thenThrows(RuleViolation, rule('member-holds-post'));
+    spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), postsHeld: [] }).then([status('m1', 'came-of-age', 'active', '2030-05-10')]);
   });
   it('refuses a change dated before the last one (dated-before-last-status-change): it would be folded after it', () => {
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2021-06-01')).thenThrows(RuleViolation, rule('dated-before-last-status-change'));
