@@ -182,7 +182,7 @@ export class MembersController {
     summary: "Correct a member's personal data (a misspelt name, a wrong birth date): the fields given replace those held, sealed with the member's key as at admission",
     description:
       'At least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId (422 `nothing-to-correct`). Refusals: 422 `personal-data-erased` (erased on request: nothing to correct), `admission-age` (a birth date that puts the admission outside 16 to 30), `personal-data-incomplete` (a member holding no data gives fullName, dateOfBirth and gender); 409 `national-id-taken`. ' +
-      'The same values again record nothing (201, position 0). The history keeps the correction with who made it and why; reads show the corrected data, and `asOf` a day before it the data held then.',
+      'The same values again record nothing (201, position 0). The history keeps the correction with who made it and why; reads of every day (`asOf` too) show the corrected data, and `knownAt` an instant before it the data held then; its `effectiveDate` is kept in the history, not used to date the data.',
   })
   correct(@Param('id', ParseIdPipe) id: string, @Body() body: CorrectPersonalDataRequest, @Command() ctx: CommandContext) {
     const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
