@@ -12,6 +12,7 @@ jest.setTimeout(240_000);
 describe('member imports (embedded, through the gateway)', () => {
   let gw: Gateway;
   let officer: Record<string, string>;
+  let admin: Awaited<ReturnType<typeof startSeeded>>['admin'];
 
   const upload = (file: Buffer, name: string, fields: Record<string, string>, headers = officer, unitId = 'qp') => {
     const { payload, contentType } = multipartBody(file, name, fields);
@@ -46,6 +47,7 @@ describe('member imports (embedded, through the gateway)', () => {
   beforeAll(async () => {
     const seeded = await startSeeded();
     gw = seeded.gw;
+    admin = seeded.admin;
     await gw.syncPersonnel();
     officer = await gw.bearer({ sub: 'qp-officer', roles: ['unit-officer'], scopeUnitId: 'qp' });
   });
@@ -133,6 +135,17 @@ describe('member imports (embedded, through the gateway)', () => {
     const expected = (admitted: string) => [[2, admitted, null], [3, 'refused', 'national-id-taken'], [4, 'refused', 'national-id-taken'], [5, admitted, null]];
     expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'thử', dryRun: 'true' })))).toEqual(expected('valid'));
     expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' })))).toEqual(expected('admitted'));
+  });
+
+  it('a branch named with the other tone placement of two branches\' names is ambiguous, not silently one of them (found by a black-box probe)', async () => {
+    for (const [id, parentUnitId, name] of [['b-hoa-1', 'xa-1', 'Chi đoàn bản Hòa Bình'], ['b-hoa-2', 'xa-2', 'Chi đoàn bản Hoà Bình']]) {
+      const r = await admin.post('/branches', { id, parentUnitId, name, area: { kind: 'village', name: name.slice('Chi đoàn bản '.length) }, reason: 'thành lập', effectiveDate: '2025-01-01' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+    }
+    await gw.syncPersonnel();
+    const file = csvOf([applicant(9100, 'Chi đoàn bản Hoà Bình'), applicant(9101, 'Chi đoàn bản Hòa Bình'), applicant(9102, 'b-hoa-2')]);
+    const verdicts = (r: Reply) => (r.body.rows as Array<{ row: number; verdict: string; rule?: string }>).map((v) => [v.row, v.verdict, v.rule ?? null]);
+    expect(verdicts(await finished(await upload(file, 'hoa-binh.csv', { reason: 'thử', dryRun: 'true' })))).toEqual([[2, 'refused', 'ambiguous-branch'], [3, 'refused', 'ambiguous-branch'], [4, 'valid', null]]);
   });
 
   it("an erased member's name is no longer shown in the import that admitted them (found by a black-box probe)", async () => {

@@ -62,4 +62,3 @@ export function fieldsOf(cells: Record<string, string>, columns: Partial<Record<
   return out;
 }
 
-export const foldName = fold;

@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { FieldError, flattenValidationErrors } from '@register/service-kit';
+import { namesakeKey } from '@register/text';
 import { AdmitMemberRequest } from '../members/members.dto';
-import { fieldsOf, foldName, ImportField } from './import-columns';
+import { fieldsOf, ImportField } from './import-columns';
 import { SheetRow } from './spreadsheet';
 
 /** What an import says of one row. */
@@ -19,7 +20,11 @@ export const refused = (row: number, fullName: string | null, rule: string, mess
   ...(errors ? { errors } : {}),
 });
 
-/** Where the import may admit: the branches of its unit's subtree today, by id and by folded name. */
+/**
+ * Where the import may admit: the branches of its unit's subtree today, by id and by name as the
+ * register compares names (namesakeKey: one tone placement, look-alikes as one), so that "Hòa Bình"
+ * typed for a "Hoà Bình" of another commune is ambiguous, not silently the other branch.
+ */
 export interface BranchesInScope {
   unitId: string;
   ids: Set<string>;
@@ -30,9 +35,9 @@ export interface BranchesInScope {
 function branchOf(named: string | undefined, scope: BranchesInScope): string | { rule: string; message: string } {
   if (named === undefined) return { rule: 'isNotEmpty', message: 'Chi đoàn / branch is empty' };
   if (scope.ids.has(named)) return named;
-  const byName = scope.byName.get(foldName(named)) ?? [];
+  const byName = scope.byName.get(namesakeKey(named)) ?? [];
   if (byName.length === 1) return byName[0];
-  if (byName.length > 1) return { rule: 'ambiguous-branch', message: `${byName.length} branches under ${scope.unitId} are named "${named}": give the branch id (${byName.join(', ')})` };
+  if (byName.length > 1) return { rule: 'ambiguous-branch', message: `${byName.length} branches under ${scope.unitId} are named "${named}" (or alike: one tone placement, case, look-alike letters): give the branch id (${byName.join(', ')})` };
   return { rule: 'unknown-branch', message: `no branch "${named}" (by id or name) under unit ${scope.unitId}` };
 }
 

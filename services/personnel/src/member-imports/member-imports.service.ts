@@ -13,7 +13,7 @@ import { memberAggregate } from '../domain/member';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
 import { admissionCommand, AdmitMemberHandler, nationalIdTaken } from '../members/admit-member.handler';
 import { AdmitMemberRequest } from '../members/members.dto';
-import { columnsOf, foldName } from './import-columns';
+import { columnsOf } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
 
@@ -125,7 +125,7 @@ export class MemberImports {
     const byName = new Map<string, string[]>();
     for (const id of ids) {
       const name = this.replica.get(id)?.name;
-      if (name !== undefined) byName.set(foldName(name), [...(byName.get(foldName(name)) ?? []), id]);
+      if (name !== undefined) byName.set(namesakeKey(name), [...(byName.get(namesakeKey(name)) ?? []), id]);
     }
     return { unitId, ids, byName };
   }
