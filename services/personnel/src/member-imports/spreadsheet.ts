@@ -81,8 +81,10 @@ function csvTable(file: Buffer): Table {
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new NotASpreadsheet('the file is neither an .xlsx workbook nor CSV text');
   const delimiter = [',', ';', '\t'].reduce((best, d) => (count(text, d) > count(text, best) ? d : best), ',');
   try {
-    const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-    return records.map(({ record, info }) => ({ row: info.lines, cells: record }));
+    // A record is a row of the sheet, as a spreadsheet opens the file: one whose cell spans lines is
+    // one row, an empty line is a row too (readSheet leaves it out). Its line count misnumbered them.
+    const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
+    return records.map((cells, i) => ({ row: i + 1, cells }));
   } catch (error) {
     throw new ValidationFailed([{ field: 'file', rule: 'csv', message: `the CSV cannot be read: ${(error as Error).message}` }]);
   }
