@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { checkYearBegun, Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, reportRows, wantsCsv } from '@register/service-kit';
 import { dayAsked, reportDay } from './report-day';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
+import { inGradeOrder } from './summary';
 import { SummaryReadModel } from './summary.read-model';
 import { summaryWorkbook, XLSX_TYPE } from './summary-xlsx';
 
@@ -32,7 +33,7 @@ export class SummaryController {
     const { year, day } = reportDay(query.year, asOf, today);
     checkYearBegun(year, day);
     // without asOf: the stored rollups (the year's default day, its ratings as known now); with it, the year's decisions as decided by then
-    const summary = await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), asOf);
+    const summary = inGradeOrder(await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), asOf));
     // CSV (api.md: lists and reports): the nested answer as one row per figure (docs/reports.md)
     if (!accept?.includes(XLSX_TYPE)) return wantsCsv(accept) ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(summary)) : summary;
     reply.header('content-type', XLSX_TYPE);

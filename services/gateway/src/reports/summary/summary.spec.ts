@@ -1,4 +1,4 @@
-import { BranchReportDoc, subtreeOn, summarise, SummaryFacts } from './summary';
+import { BranchReportDoc, inGradeOrder, subtreeOn, summarise, SummaryFacts, UnitSummary } from './summary';
 import { rollupId, rollups } from './summary-rollups';
 import { totalOn, valueOn } from './timeline';
 
@@ -227,5 +227,17 @@ describe('the unit summary (pure)', () => {
   it('after the reform, the province counts the moved and merged communes\' branches; a day before the branch closed, three', () => {
     expect(summarise(facts(), 'p', 2025, '2025-12-31')?.branches.total).toBe(2);
     expect(summarise(facts(), 'd', 2020, '2020-05-31')?.branches).toEqual({ total: 3, residential: 3, withoutSecretary: 1, withoutMembers: 1 });
+  });
+});
+
+describe('the summary in grade order', () => {
+  it('lists grades best first and the scales in their order, whatever order the decisions came in (found by a black-box probe)', () => {
+    const s = { ratings: { branches: { good: 2, completed: 4, 'not-completed': 1, excellent: 4 }, members: { weak: 1, strong: 2 } }, ratingsByScale: { branches: { 'branch-classic': { weak: 1, strong: 2 }, 'four-level': { completed: 4, excellent: 4 } }, members: {} } } as unknown as UnitSummary;
+    const ordered = inGradeOrder(s);
+    expect(Object.keys(ordered.ratings.branches)).toEqual(['excellent', 'good', 'completed', 'not-completed']);
+    expect(Object.keys(ordered.ratings.members)).toEqual(['strong', 'weak']);
+    expect(Object.keys(ordered.ratingsByScale.branches)).toEqual(['four-level', 'branch-classic']);
+    expect(Object.keys(ordered.ratingsByScale.branches['four-level'])).toEqual(['excellent', 'completed']);
+    expect(ordered.ratings.branches).toEqual(s.ratings.branches);
   });
 });

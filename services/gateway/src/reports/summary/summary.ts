@@ -1,4 +1,4 @@
-import { closedInYear, completedInYear, dayBefore, heldInYear, trainedRate, trainingDayOf } from '@register/contracts';
+import { closedInYear, completedInYear, dayBefore, heldInYear, RATING_SCALES, SCALE_NAMES, trainedRate, trainingDayOf } from '@register/contracts';
 import { BranchEvaluationDoc, DayCounts } from './evaluation-facts.projection';
 import { BranchMembershipDoc } from './membership-facts.projection';
 import { BranchFactsDoc, UnitFactsDoc } from './structure-facts.projection';
@@ -102,6 +102,28 @@ export function flatGrades(byScale: GradeCounts): Grades {
   const flat: Grades = {};
   for (const grades of Object.values(byScale)) for (const [grade, n] of Object.entries(grades)) add(flat, grade, n);
   return flat;
+}
+
+/** Every grade from best to worst, over the scales: the order a report lists them in. */
+const GRADE_RANK = ['excellent', 'strong', 'good', 'completed', 'average', 'not-completed', 'weak'];
+
+const ranked = <T>(counts: Record<string, T>, order: readonly string[]): Record<string, T> => {
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
+};
+
+/**
+ * The summary with its grades in the scale's order (best first) and the scales in theirs, whatever
+ * order the decisions came in: the CSV and the workbook list them so (a probe read "good,
+ * completed, not-completed, excellent"). A live answer and a stored rollup alike.
+ */
+export function inGradeOrder(s: UnitSummary): UnitSummary {
+  const byScale = (counts: GradeCounts) => ranked(Object.fromEntries(Object.entries(counts).map(([scale, g]) => [scale, ranked(g, RATING_SCALES[scale as keyof typeof RATING_SCALES] ?? GRADE_RANK)])), SCALE_NAMES);
+  return {
+    ...s,
+    ratings: { branches: ranked(s.ratings.branches, GRADE_RANK), members: ranked(s.ratings.members, GRADE_RANK) },
+    ratingsByScale: { branches: byScale(s.ratingsByScale.branches), members: byScale(s.ratingsByScale.members) },
+  };
 }
 
 /** The last day of all: no cut-off. */
