@@ -76,4 +76,16 @@ describe('a commune merger recorded late, after a hamlet merger in one of its co
     // c-2's course of March, counted where c-2 stood on its last day open (it was left out once c-2 closed)
     expect(province.body.training.courses).toBe(1);
   });
+
+  it("training compliance answers the merged commune's year as its summary does: 404 after its merger, naming the day to ask", async () => {
+    const training = `&minPosition=${await gw.trainingStore.headPosition()}`;
+    const merged = await admin.get(`/training-compliance?unitId=c-1&year=2024${training}`);
+    const summary = await admin.get(`/reports/units/c-1/summary?year=2024&minPosition=${await positions()}`);
+    expect([merged.status, summary.status]).toEqual([404, 404]);
+    expect(merged.body.detail).toContain('asOf=2024-05-31');
+    const before = await admin.get(`/training-compliance?unitId=c-1&year=2024&asOf=2024-05-31${training}`);
+    expect([before.status, before.body.branches]).toEqual([200, 2]);
+    const notYet = await admin.get(`/training-compliance?unitId=c-12&year=2023&asOf=2023-12-31${training}`);
+    expect([notYet.status, notYet.body.detail]).toEqual([404, expect.stringContaining('established on 2024-06-01')]);
+  });
 });

@@ -31,6 +31,8 @@ interface TrainingFactsState {
   openPosts: Map<string, number[]>;
   /** Absent in a snapshot of before 6 December 2026: the units closed since are known from then on. */
   unitsClosed?: Map<string, string>;
+  /** Absent in a snapshot written before compliance asked it (6 December 2026, later): a closure known from then on is taken as recorded. */
+  unitsClosedAt?: Map<string, number | null>;
   /** Absent in a snapshot of before 6 December 2026: changes since are known from then on. */
   changes?: Map<string, MemberChange[]>;
   /** Absent in a snapshot of before 6 December 2026: mergers since are known from then on. */
@@ -75,8 +77,10 @@ export class TrainingFacts implements SnapshotPart {
   private units = new Set<string>();
   /** Units dissolved or merged away, with the day. */
   private unitsClosed = new Map<string, string>();
+  /** When each closure was recorded: a read as of an earlier instant does not know it. */
+  private unitsClosedAt = new Map<string, number | null>();
   /** Each unit merged away, with the unit it was merged into: its courses are its successor's history too. */
-  private successorOf = new Map<string, string>();
+  private successors = new Map<string, string>();
   /** Each officer's spells (the same objects as `spells`), for the post held on a past day. */
   private spellsOf = new Map<string, PostSpell[]>();
   /** The branch and status changes of members who had one, their admission first: where they stood on a past day. */
@@ -116,12 +120,12 @@ export class TrainingFacts implements SnapshotPart {
       case 'BranchSplit':
         return this.close([e.data.sourceBranchId], on, at);
       case 'UnitDissolved':
-        if (on) this.unitsClosed.set(e.data.unitId, on);
+        if (on) this.closeUnit(e.data.unitId, on, at);
         return undefined;
       case 'UnitsMerged':
         for (const id of e.data.sourceUnitIds.filter((u) => u !== e.data.intoUnitId)) {
-          if (on) this.unitsClosed.set(id, on);
-          this.successorOf.set(id, e.data.intoUnitId);
+          if (on) this.closeUnit(id, on, at);
+          this.successors.set(id, e.data.intoUnitId);
         }
         return undefined;
       default:
@@ -176,8 +180,9 @@ export class TrainingFacts implements SnapshotPart {
       members: new Map(this.members),
       openPosts: new Map([...this.openPosts].map(([memberId, open]) => [memberId, open.map((spell) => indexOf.get(spell)!)])),
       unitsClosed: new Map(this.unitsClosed),
+      unitsClosedAt: new Map(this.unitsClosedAt),
       changes: new Map([...this.changes].map(([memberId, list]) => [memberId, [...list]])),
-      successorOf: new Map(this.successorOf),
+      successorOf: new Map(this.successors),
       unassignedPeriods: new Map([...this.unassignedPeriods].map(([memberId, list]) => [memberId, [...list]])),
     };
   }
@@ -191,8 +196,9 @@ export class TrainingFacts implements SnapshotPart {
     this.openPosts = new Map([...s.openPosts].map(([memberId, open]) => [memberId, open.map((i) => this.spells[i])]));
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
     this.unitsClosed = new Map(s.unitsClosed ?? []);
+    this.unitsClosedAt = new Map(s.unitsClosedAt ?? []);
     this.changes = new Map([...(s.changes ?? [])].map(([memberId, list]) => [memberId, [...list]]));
-    this.successorOf = new Map(s.successorOf ?? []);
+    this.successors = new Map(s.successorOf ?? []);
     this.unassignedPeriods = new Map([...(s.unassignedPeriods ?? [])].map(([memberId, list]) => [memberId, [...list]]));
     this.spellsOf = new Map();
     for (const spell of this.spells) this.spellsOf.set(spell.memberId, [...(this.spellsOf.get(spell.memberId) ?? []), spell]);
@@ -250,6 +256,27 @@ export class TrainingFacts implements SnapshotPart {
     return this.unitsClosed.get(unitId) ?? null;
   }
 
+  /** The day a unit was dissolved or merged into another and when that was recorded (null: not known), or undefined while open. */
+  unitClosure(unitId: string): { on: string; at: number | null } | undefined {
+    const on = this.unitsClosed.get(unitId);
+    return on === undefined ? undefined : { on, at: this.unitsClosedAt.get(unitId) ?? null };
+  }
+
+  private closeUnit(unitId: string, on: string, at: number | null) {
+    this.unitsClosed.set(unitId, on);
+    this.unitsClosedAt.set(unitId, at);
+  }
+
+  /** The unit a unit merged away was merged into, if it was. */
+  successorOf(unitId: string): string | undefined {
+    return this.successors.get(unitId);
+  }
+
+  /** The day a unit took effect (its first placement), or undefined when not known. */
+  unitEstablishedOn(unitId: string): string | null | undefined {
+    return this.placements.find((p) => p.kind === 'unit' && p.id === unitId)?.on;
+  }
+
   branchStatus(branchId: string): 'active' | 'closed' | 'unknown' {
     const b = this.branches.get(branchId);
     return !b ? 'unknown' : b.closedOn === null ? 'active' : 'closed';
@@ -294,7 +321,7 @@ export class TrainingFacts implements SnapshotPart {
     const found = new Set(unitsWithin(this.placements, unitId));
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [merged, into] of this.successorOf) {
+      for (const [merged, into] of this.successors) {
         if (!found.has(into) || found.has(merged)) continue;
         for (const u of unitsWithin(this.placements, merged)) found.add(u);
         found.add(merged);
@@ -316,7 +343,7 @@ export class TrainingFacts implements SnapshotPart {
       for (const u of ancestry(this.placements, queue.shift()!)) {
         if (chain.includes(u)) continue;
         chain.push(u);
-        const into = this.successorOf.get(u);
+        const into = this.successors.get(u);
         if (into !== undefined) queue.push(into);
       }
     }

@@ -2,12 +2,13 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { dayBefore } from '@register/contracts';
 import { NotFoundError } from '@register/event-sourcing';
 import { checkYearBegun, CSV_CONTENT_TYPE, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
-import { When } from '../domain/facts';
+import { recordedBy, When } from '../domain/facts';
 import { compliance, dayOf } from './compliance';
 
 export class ComplianceQuery extends ReadModelQuery {
@@ -55,10 +56,25 @@ export class ComplianceController {
     const when: When = !asOf ? TrainingFacts.now() : asOf.kind === 'date' ? { date: asOf.date, until: asOf.knownAt?.getTime() } : { date: asOf.instant.toISOString().slice(0, 10), until: asOf.instant.getTime() };
     checkYearBegun(q.year, when.date);
     if (!this.facts.knowsUnit(q.unitId)) throw new NotFoundError('unit', q.unitId);
+    checkUnitOpen(this.facts, q.unitId, { ...when, date: dayOf(q.year, when) });
     const completed = await this.courses.completedIn(q.year, dayOf(q.year, when), when.until, q.minPosition);
     const answer = compliance(this.facts, q.unitId, q.year, when, completed);
     const body = { unitId: q.unitId, year: q.year, asOf: q.asOf || null, ...answer };
     const csv = sendList(req, reply, { items: answer.untrained, nextCursor: null }, ['branchId', 'memberId', 'since']);
     return typeof csv === 'string' ? csv : body;
+  }
+}
+
+/**
+ * A unit's year is asked of it while it stands: one established after the day asked, or closed by
+ * then (its branches and their secretaries went to its successor), is 404 as its summary is (a
+ * probe read a rate of 1 for a commune not yet made, and part of a year for one merged away).
+ */
+function checkUnitOpen(facts: TrainingFacts, unitId: string, day: When): void {
+  const established = facts.unitEstablishedOn(unitId);
+  if (established && established > day.date) throw new NotFoundError('unit', unitId, `unit ${unitId} was established on ${established}, after ${day.date}`);
+  const closed = facts.unitClosure(unitId);
+  if (closed && closed.on <= day.date && recordedBy(closed.at, day)) {
+    throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed.on} (dissolved or merged), before ${day.date}: ask its compliance with asOf=${dayBefore(closed.on)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
   }
 }

@@ -76,6 +76,27 @@ describe('compliance of residential-branch secretaries', () => {
     expect(merged.when('qp', 2024, '2024-08-31')).toMatchObject({ branches: 2, secretaries: 2 });
   });
 
+  it("after a commune merger counts the closed communes' year in the successor: a branch merged away before it too (found by a black-box probe)", () => {
+    const merged = given(
+      at('UnitEstablished', { unitId: 'xb', kind: 'grassroots', name: 'Hạnh Dịch', parentId: 'qp' }, '2020-01-01'),
+      at('BranchEstablished', { branchId: 'b3', parentUnitId: 'xb', name: 'Bản 3', area, predecessorIds: [] }, '2020-01-01'),
+      at('OfficerAppointed', { branchId: 'b3', memberId: 's5', role: 'secretary', startsOn: '2022-01-01' }, '2022-01-01'),
+      at('BranchesMerged', { mergerId: 'g3', sourceBranchIds: ['b1', 'b2'], intoBranchId: 'b1', intoNewBranch: false }, '2024-07-01'),
+      at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2024-07-01', cause: 'merger' }, '2024-07-01'),
+      at('UnitEstablished', { unitId: 'xn', kind: 'grassroots', name: 'Tiền Phong mới', parentId: 'qp' }, '2024-11-01'),
+      at('BranchMoved', { branchId: 'b1', fromUnitId: 'xa', toUnitId: 'xn' }, '2024-11-01'),
+      at('BranchMoved', { branchId: 'sch', fromUnitId: 'xa', toUnitId: 'xn' }, '2024-11-01'),
+      at('BranchMoved', { branchId: 'b3', fromUnitId: 'xb', toUnitId: 'xn' }, '2024-11-01'),
+      at('UnitsMerged', { mergerId: 'u1', sourceUnitIds: ['xa', 'xb'], intoUnitId: 'xn', intoNewUnit: true }, '2024-11-01'),
+    );
+    const ids = (a: ReturnType<typeof merged.when>) => ({ secretaries: a.secretaries, untrained: a.untrained.map((u) => `${u.memberId}@${u.branchId}`) });
+    expect(ids(merged.when('xn', 2024, '2024-12-31', ['s1']))).toEqual({ secretaries: 3, untrained: ['s2@b2', 's5@b3'] });
+    expect(ids(merged.when('qp', 2024, '2024-12-31', ['s1']))).toEqual({ secretaries: 3, untrained: ['s2@b2', 's5@b3'] });
+    expect(ids(merged.when('xa', 2024, '2024-10-31', ['s1']))).toEqual({ secretaries: 2, untrained: ['s2@b2'] });
+    // The year after, the successor alone
+    expect(ids(merged.when('xn', 2025, '2025-12-31', ['s1']))).toEqual({ secretaries: 2, untrained: ['s5@b3'] });
+  });
+
   it('as of an instant, counts only what had been recorded by then', () => {
     // In force from 5 January, recorded only on 1 March.
     const late = given({ ...at('OfficerAppointed', { branchId: 'b1', memberId: 's5', role: 'secretary', startsOn: '2024-01-05' }, '2024-01-05'), recordedAt: '2024-03-01T08:00:00.000Z' });

@@ -5,6 +5,10 @@ export interface ComplianceFacts {
   placements: Placement[];
   branches: Map<string, BranchLife>;
   spells: PostSpell[];
+  /** The day a unit was dissolved or merged into another, or null while open. */
+  unitClosedOn(unitId: string): string | null;
+  /** Where a unit merged away went: the unit it was merged into (one step). */
+  successorOf(unitId: string): string | undefined;
 }
 
 export interface Untrained {
@@ -39,8 +43,9 @@ export function compliance(facts: ComplianceFacts, unitId: string, year: number,
   const trees = new Map<string, Set<string>>();
   const inTreeOn = (date: string) => trees.get(date) ?? trees.set(date, new Set(branchesWithin(facts.placements.filter((p) => placementInForce(p, { ...day, date })), unitId))).get(date)!;
   const counted = new Set([...inTreeOn(day.date)].filter((id) => facts.branches.get(id)?.residential && branchOpenOn(facts.branches.get(id)!, day)));
+  const successorHere = mergedIntoSubtree(facts, unitId, year, day);
   const closedHere = [...facts.branches.values()].filter(
-    (b) => b.residential && closedInYear(b.closedOn, year, day.date) && recordedBy(b.closedAt, day) && inTreeOn(dayBefore(b.closedOn)).has(b.branchId),
+    (b) => b.residential && closedInYear(b.closedOn, year, day.date) && recordedBy(b.closedAt, day) && (inTreeOn(dayBefore(b.closedOn)).has(b.branchId) || successorHere(b.branchId, dayBefore(b.closedOn)!)),
   );
   const secretariesOf = new Set([...counted, ...closedHere.map((b) => b.branchId)]);
   const held = new Map<string, Untrained>();
@@ -56,4 +61,41 @@ export function compliance(facts: ComplianceFacts, unitId: string, year: number,
   const untrained = all.filter((s) => !completed.has(s.memberId)).sort((a, b) => a.branchId.localeCompare(b.branchId) || a.memberId.localeCompare(b.memberId));
   const trained = all.length - untrained.length;
   return { branches: counted.size, secretaries: all.length, trained, rate: trainedRate(trained, all.length), untrained };
+}
+
+/** Each unit's and branch's parent on a day, as the placements in force then say. */
+function parentsOn(placements: Placement[], when: When): Map<string, string | null> {
+  const parents = new Map<string, string | null>();
+  for (const p of placements) if (placementInForce(p, when)) parents.set(`${p.kind}:${p.id}`, p.parentId);
+  return parents;
+}
+
+/**
+ * Whether a branch closed in the year stood, on its last day, under a unit that merged away in the
+ * year into what is now `unitId`'s subtree: its secretaries' year is the successor's then, as the
+ * unit summary counts it (a probe found a commune merger splitting the year's compliance between
+ * the closed commune and its successor).
+ */
+function mergedIntoSubtree(facts: ComplianceFacts, unitId: string, year: number, day: When): (branchId: string, lastDay: string) => boolean {
+  const today = parentsOn(facts.placements, day);
+  const within = (id: string | undefined) => {
+    for (let at: string | null | undefined = id, steps = 0; at && steps <= today.size; at = today.get(`unit:${at}`), steps++) if (at === unitId) return true;
+    return false;
+  };
+  const successorOn = (id: string) => {
+    let at = facts.successorOf(id);
+    for (let steps = 0; at && steps < 64; steps++) {
+      const closed = facts.unitClosedOn(at);
+      if (closed === null || closed > day.date) return at;
+      at = facts.successorOf(at);
+    }
+    return undefined;
+  };
+  return (branchId, lastDay) => {
+    const then = parentsOn(facts.placements, { ...day, date: lastDay });
+    for (let at = then.get(`branch:${branchId}`), steps = 0; at && steps <= then.size; at = then.get(`unit:${at}`), steps++) {
+      if (closedInYear(facts.unitClosedOn(at), year, day.date) && facts.successorOf(at) !== undefined && within(successorOn(at))) return true;
+    }
+    return false;
+  };
 }
