@@ -134,6 +134,9 @@ describe('member imports (embedded, through the gateway)', () => {
     const verdicts = (r: Reply) => (r.body.rows as Array<{ row: number; verdict: string; rule?: string }>).map((v) => [v.row, v.verdict, v.rule ?? null]);
     const expected = (admitted: string) => [[2, admitted, null], [3, 'refused', 'national-id-taken'], [4, 'refused', 'national-id-taken'], [5, admitted, null]];
     expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'thử', dryRun: 'true' })))).toEqual(expected('valid'));
+    // The dry run told the caller that 038200000004 is a member's: the holder's read log says so (found by a black-box probe).
+    const reads = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${held.body.id}/personal-data-reads`, headers: officer });
+    expect((reads.body.items as Array<{ endpoint: string; purpose: string }>).filter((r) => r.purpose.includes('national-id-taken')).map((r) => r.endpoint)).toEqual(['POST /member-imports']);
     expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' })))).toEqual(expected('admitted'));
   });
 

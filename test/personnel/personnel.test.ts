@@ -259,6 +259,9 @@ describe('personnel over HTTP on PostgreSQL', () => {
     const items = [{ branchId: two, ...person, dateOfBirth: '2001-04-13' }, { branchId: two, ...person, fullName: 'Đặng Văn Khác', nationalId: free }, { branchId: one, ...person, fullName: 'Đặng Văn Nữa', nationalId: free }];
     const batch = await post('/admission-batches', { members: items });
     expect((batch.body.items as Array<{ status: number; rule?: string }>).map((i) => [i.status, i.rule])).toEqual([[409, 'national-id-taken'], [201, undefined], [409, 'national-id-taken']]);
+    // Each refusal told the caller the number is a member's: the holder's read log says who asked and through what (found by a black-box probe).
+    const reads = (await get(`/members/${run}-nid-a/personal-data-reads`)).body.items as Array<{ endpoint: string; purpose: string }>;
+    expect(reads.filter((r) => r.purpose === 'national ID number matched (national-id-taken)').map((r) => r.endpoint).sort()).toEqual(['POST /admission-batches', 'POST /members']);
   });
 
   it('two admissions of one national ID number into two branches at the same moment: one is admitted, the other 409 (found by a black-box probe)', async () => {

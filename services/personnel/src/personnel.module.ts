@@ -18,6 +18,7 @@ import { MemberDirectoryReads } from './members/member-directory.read-model';
 import { MemberListAsOf } from './members/member-list-as-of';
 import { MemberStreams } from './members/member-streams';
 import { AdmitMemberHandler } from './members/admit-member.handler';
+import { NationalIdMatches } from './personal-data/national-id-matches';
 import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
 import { CorrectPersonalDataHandler } from './members/correct-personal-data.handler';
 import { TransferMemberHandler } from './members/transfer-member.handler';
@@ -67,6 +68,7 @@ export { personnelSchemas };
     ErasePersonalDataHandler,
     CorrectPersonalDataHandler,
     AdmitMemberHandler,
+    NationalIdMatches,
     AdmitMembersHandler,
     ChangeStatusesHandler,
     MemberImports,

@@ -11,7 +11,7 @@ import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { memberAggregate } from '../domain/member';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
-import { admissionCommand, AdmitMemberHandler, nationalIdTaken } from '../members/admit-member.handler';
+import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.handler';
 import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
@@ -210,7 +210,8 @@ export class MemberImports {
     try {
       if (job.dryRun) {
         // As the real run will find it: a number another member holds (the real run refuses it in the admission's turn).
-        if (this.admissions.holderOfNationalId(command) !== undefined) throw nationalIdTaken();
+        const holder = this.admissions.holderOfNationalId(command);
+        if (holder !== undefined) throw await this.admissions.numberHeld(holder, context);
         decideAdmission(command, memberAggregate.initialState());
         return admitted('valid');
       }

@@ -6,6 +6,7 @@ import { CommandAnswer, PersonnelService } from '../application/personnel.servic
 import { AdmitMember, admissionDecider } from './admit-member';
 import { BranchStatusFact } from '../domain/facts';
 import { AdmitMemberRequest } from './members.dto';
+import { NationalIdMatches, nationalIdTaken } from '../personal-data/national-id-matches';
 
 /** How long an admission waits for the write side's directory to apply the log up to its head (in memory: normally milliseconds). */
 const CATCH_UP_MS = 3000;
@@ -45,6 +46,7 @@ export class AdmitMemberHandler {
     private readonly personnel: PersonnelService,
     private readonly directory: PersonnelDirectory,
     private readonly gate: BranchGate,
+    private readonly matches: NationalIdMatches,
   ) {}
 
   /**
@@ -63,7 +65,7 @@ export class AdmitMemberHandler {
     if (!namesake) await this.refuseDuplicate(command);
     else await this.directory.caughtUp(CATCH_UP_MS);
     const holder = this.holderOfNationalId(command);
-    if (holder !== undefined) throw nationalIdTaken();
+    if (holder !== undefined) throw await this.matches.refusal(holder, context, 'POST /members');
     return admit();
   }
 
@@ -72,6 +74,11 @@ export class AdmitMemberHandler {
    * branch, so a namesake's `namesake: true` does not pass it. (Two admissions with one number in
    * two branches at the same moment take the number's turn: BranchGate.admissionTurns.)
    */
+  /** The refusal of a number `holder` holds, logged as a read of the holder's data (an import's dry run asks it too). */
+  numberHeld(holder: string, context: Pick<CommandContext, 'actor'>): Promise<ConflictError> {
+    return this.matches.refusal(holder, context, 'POST /member-imports');
+  }
+
   holderOfNationalId(c: AdmitMember): string | undefined {
     const id = c.personal.nationalId;
     const holder = id ? this.directory.namesakes.holderOf(id) : undefined;
@@ -101,13 +108,16 @@ export class AdmitMemberHandler {
    * a member of its branch with the same name and date of birth, or an earlier admission of the
    * batch for the same person; none where the caller says it is a namesake.
    */
-  async duplicatesIn(commands: AdmitMember[], namesake: readonly boolean[]): Promise<Array<ConflictError | undefined>> {
+  async duplicatesIn(commands: AdmitMember[], namesake: readonly boolean[], context: Pick<CommandContext, 'actor'>): Promise<Array<ConflictError | undefined>> {
     const existing = await this.namesakesOf(commands);
     const earlier = new Map<string, string>();
     const numbers = new Map<string, string>();
-    return commands.map((c, i) => {
+    const held = new Map<string, string>();
+    const refusals = commands.map((c, i) => {
       const number = c.personal.nationalId;
-      const numberTaken = number !== undefined && (this.holderOfNationalId(c) !== undefined || (numbers.get(number) ?? c.memberId) !== c.memberId);
+      const holder = this.holderOfNationalId(c);
+      if (holder !== undefined && !this.directory.member(c.memberId)) held.set(c.memberId, holder);
+      const numberTaken = number !== undefined && (holder !== undefined || (numbers.get(number) ?? c.memberId) !== c.memberId);
       if (number !== undefined && !numbers.has(number) && admissible(c)) numbers.set(number, c.memberId);
       const person = JSON.stringify([c.branchId, this.directory.namesakes.personOf(c.personal.fullName, c.personal.dateOfBirth)]);
       const twin = existing.get(c.memberId) ?? earlier.get(person);
@@ -118,13 +128,11 @@ export class AdmitMemberHandler {
       if (numberTaken) return nationalIdTaken();
       return namesake[i] || twin === undefined || twin === c.memberId ? undefined : possibleDuplicate(c, twin);
     });
+    for (const holder of held.values()) await this.matches.refusal(holder, context, 'POST /admission-batches');
+    return refusals;
   }
 }
 
-/** The holder is not named: the caller may not be allowed to see a member of another branch. */
-export function nationalIdTaken(): ConflictError {
-  return new ConflictError('national-id-taken', 'another member of the register has this national ID number (nationalId): the applicant is most likely a member already');
-}
 
 function possibleDuplicate(c: AdmitMember, existing: string): ConflictError {
   return new ConflictError(

@@ -4,7 +4,7 @@ import { PersonalData } from '@register/contracts';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
-import { nationalIdTaken } from './admit-member.handler';
+import { NationalIdMatches } from '../personal-data/national-id-matches';
 import { correctionDecider } from './correct-personal-data';
 
 /**
@@ -18,6 +18,7 @@ export class CorrectPersonalDataHandler {
     private readonly personnel: PersonnelService,
     private readonly directory: PersonnelDirectory,
     private readonly gate: BranchGate,
+    private readonly matches: NationalIdMatches,
   ) {}
 
   handle(memberId: string, changes: Partial<PersonalData>, context: CommandContext): Promise<CommandAnswer> {
@@ -26,7 +27,7 @@ export class CorrectPersonalDataHandler {
       if (changes.nationalId) {
         await this.directory.caughtUp();
         const holder = this.directory.namesakes.holderOf(changes.nationalId);
-        if (holder !== undefined && holder !== memberId) throw nationalIdTaken();
+        if (holder !== undefined && holder !== memberId) throw await this.matches.refusal(holder, context, 'POST /members/{id}/personal-data-corrections');
       }
       return this.personnel.onMember(correctionDecider, { type: 'CorrectPersonalData', memberId, changes }, { ...context, effectiveDate: context.effectiveDate ?? this.personnel.today() });
     });
