@@ -137,7 +137,13 @@ describe('member imports (embedded, through the gateway)', () => {
     // The dry run told the caller that 038200000004 is a member's: the holder's read log says so (found by a black-box probe).
     const reads = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${held.body.id}/personal-data-reads`, headers: officer });
     expect((reads.body.items as Array<{ endpoint: string; purpose: string }>).filter((r) => r.purpose.includes('national-id-taken')).map((r) => r.endpoint)).toEqual(['POST /member-imports']);
-    expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' })))).toEqual(expected('admitted'));
+    const real = await finished(await upload(rows, 'so.csv', { reason: 'kết nạp đợt 2' }));
+    expect(verdicts(real)).toEqual(expected('admitted'));
+    // The import's rows showed the admitted member's name: logged as a read once, however often the caller polled (found by a black-box probe).
+    await progress(real.body.id);
+    const admitted = (real.body.rows as Array<{ memberId?: string }>)[0].memberId!;
+    const shown = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${admitted}/personal-data-reads`, headers: officer });
+    expect((shown.body.items as Array<{ endpoint: string; actor: string }>).filter((r) => r.endpoint === 'GET /member-imports/{id}').map((r) => r.actor)).toEqual(['qp-officer']);
   });
 
   it('a branch named with the other tone placement of two branches\' names is ambiguous, not silently one of them (found by a black-box probe)', async () => {

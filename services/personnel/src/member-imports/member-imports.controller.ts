@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { CommandContext } from '@register/event-sourcing';
 import { plainToInstance } from 'class-transformer';
@@ -9,6 +9,9 @@ import { DecisionRefDto, ParseIdPipe, ProblemResponses, RegisterRequest, Validat
 import { MEMBER_IMPORT_FORM, MemberImportQuery } from './member-imports.dto';
 import { MemberImport, MemberImports } from './member-imports.service';
 import { MAX_IMPORT_BYTES } from './spreadsheet';
+import { PERSONNEL_READ_LOG } from '../application/tokens';
+import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
+import { PersonalDataReadLog } from '../personal-data/read-log';
 
 type Reply = { header(name: string, value: string): unknown };
 type MultipartRequest = RegisterRequest & { isMultipart?: () => boolean; parts?: (options?: object) => AsyncIterableIterator<MultipartFile | MultipartValue> };
@@ -20,7 +23,13 @@ const view = ({ actor: _actor, ...rest }: MemberImport) => rest;
 @ApiTags('member-imports')
 @Controller('member-imports')
 export class MemberImportsController {
-  constructor(private readonly imports: MemberImports) {}
+  constructor(
+    private readonly imports: MemberImports,
+    @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
+  ) {}
+
+  /** For each import and caller, how many of its rows were logged as read already. */
+  private readonly logged = new Map<string, number>();
 
   @Post()
   @HttpCode(202)
@@ -43,8 +52,19 @@ export class MemberImportsController {
   @Get(':id')
   @ProblemResponses(404)
   @ApiOperation({ summary: "An import's progress (processed of total, counts) and each row's verdict: valid (dry run), admitted, already-admitted or refused with the rule and the reason" })
-  get(@Param('id', ParseIdPipe) id: string) {
-    return view(this.imports.get(id));
+  @ApiHeader(PURPOSE_HEADER)
+  async get(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest) {
+    const purpose = purposeOf(req.headers);
+    const job = this.imports.get(id);
+    const actor = req.actor?.id ?? 'anonymous';
+    // The rows name the members admitted: a read of their personal data, logged as a list's is (a
+    // probe found it unlogged). Once per caller and row: a caller polls the progress.
+    const key = `${job.id}\u0000${actor}`;
+    const from = this.logged.get(key) ?? 0;
+    const memberIds = job.rows.slice(from).flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName ? [r.memberId] : []));
+    if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
+    this.logged.set(key, job.rows.length);
+    return view(job);
   }
 }
 
