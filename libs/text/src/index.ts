@@ -1,2 +1,3 @@
 export * from './vietnamese';
 export * from './look-alike';
+export * from './collation';

@@ -6,7 +6,7 @@ import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { lineageOf, searchBranches } from '../directory/directory-query';
 import { DirectoryReads } from '../directory/directory-read-model';
-import { foldDiacritics } from '@register/text';
+import { sortKey } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
 import { branchDecider } from './branch-commands';
 import { BranchDirectoryQuery, DissolveBranchRequest, EstablishBranchRequest, MoveBranchRequest, RenameBranchRequest } from './branches.dto';
@@ -59,7 +59,7 @@ export class BranchesController {
     const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
       if (!found) return this.directory.list({ ...query, limit, cursor }) as Promise<Page<BranchRow>>;
       decodeNameCursor(cursor); // the read model's cursor format: anything else is 400, not an empty page
-      const p = paginate(found, (b) => nameKey(foldDiacritics(b.name), b.id), limit, cursor);
+      const p = paginate(found, (b) => nameKey(sortKey(b.name), b.id), limit, cursor);
       return { items: p.items.map(branchView), nextCursor: p.nextCursor };
     };
     return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, page, BRANCH_CSV_COLUMNS);

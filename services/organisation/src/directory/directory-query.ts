@@ -1,4 +1,4 @@
-import { foldDiacritics } from '@register/text';
+import { foldDiacritics, sortKey } from '@register/text';
 import { nameKey } from '@register/service-kit';
 import { Branch, Structure } from '../domain/structure';
 import { DirectoryPeople, nobodyYet } from '../domain/branch-people';
@@ -26,7 +26,7 @@ export function searchBranches(s: Structure, filter: DirectoryFilter, people: Di
     .filter((b) => filter.hasMembers === undefined || people.hasMembers(b.id) === filter.hasMembers)
     .filter((b) => filter.hasSecretary === undefined || people.hasSecretary(b.id) === filter.hasSecretary)
     // The order of today's read model (BY_NAME) compared as plain strings, so that a cursor pages exactly.
-    .map((b) => ({ b, key: nameKey(foldDiacritics(b.name), b.id) }))
+    .map((b) => ({ b, key: nameKey(sortKey(b.name), b.id) }))
     .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
     .map(({ b }) => b);
 }

@@ -1,7 +1,7 @@
 import { MemberStatus, PersonalData, PersonnelEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op } from '@register/read-models';
-import { canonicalTones, foldDiacritics, normaliseName } from '@register/text';
+import { canonicalTones, foldDiacritics, normaliseName, sortKey } from '@register/text';
 
 type C = 'members';
 
@@ -53,7 +53,7 @@ export const exactKey = (name: string | undefined | null) => canonicalTones(norm
 /** The personal fields of the document and their search keys (all null / empty without a readable name). */
 export function personalFields(p: PersonalData | null) {
   const folded = foldDiacritics(p?.fullName ?? '');
-  return { fullName: p?.fullName ?? null, dateOfBirth: p?.dateOfBirth ?? null, gender: p?.gender ?? null, search: folded, exact: exactKey(p?.fullName), sortName: folded };
+  return { fullName: p?.fullName ?? null, dateOfBirth: p?.dateOfBirth ?? null, gender: p?.gender ?? null, search: folded, exact: exactKey(p?.fullName), sortName: sortKey(p?.fullName ?? '') };
 }
 
 const isAway = (s: MemberStatus) => s === 'away-work' || s === 'away-study';
@@ -89,7 +89,8 @@ function withChange(m: Pick<DirectoryMemberDoc, 'branchId' | 'status' | 'changes
 export const memberDirectoryProjection = defineProjection<PersonnelEvent, C>({
   name: 'member-directory',
   // 2: each change's effective day (changes, settledOn), for the member on a day. 3: `exact` with one tone placement (canonicalTones).
-  version: 3,
+  // 4: `sortName` in the Vietnamese alphabet's order (sortKey), where it was the folded name (Đ sorted as D).
+  version: 4,
   collections: {
     members: { indexes: [{ key: { sortName: 1, _id: 1 } }, { key: { branchId: 1, sortName: 1 } }, { key: { status: 1, sortName: 1 } }, { key: { settledOn: 1 } }] },
   },

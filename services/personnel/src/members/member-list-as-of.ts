@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventStore, foldRecorded, RecordedEvent } from '@register/event-sourcing';
 import { memberStream } from '@register/contracts';
 import { AsOf, countsAsOf, nameKey, paginate } from '@register/service-kit';
-import { foldDiacritics } from '@register/text';
+import { foldDiacritics, sortKey } from '@register/text';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { dayInForce, Member, memberAggregate } from '../domain/member';
@@ -23,7 +23,7 @@ function asDirectoryDoc(m: Member): DirectoryMemberDoc {
   return {
     _id: m.memberId, branchId: m.branchId, status: m.status, away: m.status === 'away-work' || m.status === 'away-study',
     fullName: name, dateOfBirth: m.personal?.dateOfBirth ?? null, gender: m.personal?.gender ?? null, admittedOn: m.admittedOn,
-    erased: m.erased, search: folded, exact: exactKey(name), sortName: folded,
+    erased: m.erased, search: folded, exact: exactKey(name), sortName: sortKey(name ?? ''),
     // Folded as of then: nothing is pending in it.
     changes: [], settledOn: '',
   };

@@ -1,0 +1,39 @@
+import { sortKey } from './collation';
+
+const sorted = (names: string[]) => [...names].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+
+describe('the Vietnamese alphabet order of names', () => {
+  it('puts the letters with marks after their base letter, as the alphabet does (found by a black-box probe)', () => {
+    expect(sorted(['Đặng Văn A', 'Dương Văn B', 'Đỗ Văn C', 'Đoàn Văn D', 'Dũng Văn E'])).toEqual(['Dũng Văn E', 'Dương Văn B', 'Đặng Văn A', 'Đoàn Văn D', 'Đỗ Văn C']);
+    expect(sorted(['Ân Văn Bình', 'Anh Thị Bích', 'Âu Minh Uyên', 'Ăn Thị Một'])).toEqual(['Anh Thị Bích', 'Ăn Thị Một', 'Ân Văn Bình', 'Âu Minh Uyên']);
+    expect(sorted(['Ước', 'Uyên', 'Ưng', 'Út'])).toEqual(['Út', 'Uyên', 'Ưng', 'Ước']);
+    expect(sorted(['Ơn', 'Ông', 'Oanh'])).toEqual(['Oanh', 'Ông', 'Ơn']);
+  });
+
+  it('compares letters first, then tones in the dictionary order, then case', () => {
+    expect(sorted(['Mạ', 'Má', 'Mã', 'Mả', 'Mà', 'Ma'])).toEqual(['Ma', 'Mà', 'Mả', 'Mã', 'Má', 'Mạ']);
+    expect(sorted(['Lê Án', 'Lê An Bình', 'Lê An'])).toEqual(['Lê An', 'Lê Án', 'Lê An Bình']);
+    expect(sorted(['lan', 'Lan'])).toEqual(['lan', 'Lan']);
+  });
+
+  it('is the same key for the same name in NFC and NFD, and sorts shorter names first', () => {
+    expect(sortKey('Nguye\u0302\u0303n')).toBe(sortKey('Nguyễn'));
+    expect(sorted(['Nguyễn Văn An', 'Nguyễn', 'Nguyễn Văn'])).toEqual(['Nguyễn', 'Nguyễn Văn', 'Nguyễn Văn An']);
+  });
+
+  it('keeps digits before letters and numbers of one digit in order', () => {
+    expect(sorted(['Tổ 3', 'Tổ 1', 'Tổ A'])).toEqual(['Tổ 1', 'Tổ 3', 'Tổ A']);
+  });
+
+  it('never holds the code unit the paging cursor separates with (U+0000)', () => {
+    for (const name of ['Nguyễn Văn An', "H'Hen Niê", 'Tổ 10', 'Lò Văn 𠀀']) expect(sortKey(name)).not.toContain('\u0000');
+  });
+});
+
+describe('sortKey on any text', () => {
+  it('leaves punctuation out of the letters, and takes any code point without failing', () => {
+    expect(sorted(["H'Hen Niê", 'Hà Văn', 'Hoa'])).toEqual(['Hà Văn', "H'Hen Niê", 'Hoa']);
+    for (const text of ['\u{10FFFF}', '\ud7ff', '한', 'Ꭰ', '🙂', '']) expect(typeof sortKey(text)).toBe('string');
+    expect(sortKey('\u{10FFFF}')).toBe(`\u007f\u{10FFFF}\u00010\u00010`);
+  });
+});

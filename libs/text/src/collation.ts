@@ -1,0 +1,53 @@
+/**
+ * The order of the Vietnamese alphabet for lists sorted by name: A Ă Â B C D Đ E Ê G H I K L M N
+ * O Ô Ơ P Q R S T U Ư V X Y (F, J, W, Z of foreign names in the Latin order), the letters first and
+ * the tones after (a name is compared by its letters; two names with the same letters by their
+ * tones, in the dictionary's order: none, huyền, hỏi, ngã, sắc, nặng), case last. So every Dương
+ * comes before every Đặng, Anh before Ân, Uyên before Ước.
+ *
+ * `sortKey` is that order as a text compared code unit by code unit, as MongoDB, FerretDB and
+ * JavaScript compare strings: stored beside a name, a list sorts and pages on it.
+ */
+
+/** Each base letter with its vowel mark (breve, circumflex, horn) or stroke, in the alphabet's order. */
+const ALPHABET = ['a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ', 'p', 'q', 'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z'];
+/** The tone marks in the dictionary's order (none first): huyền, hỏi, ngã, sắc, nặng. */
+const TONES = ['\u0300', '\u0309', '\u0303', '\u0301', '\u0323'];
+/** Past the letters' ranks (0x41 on): any other character follows this, then itself. */
+const OTHER = '\u007f';
+const LETTER_BASE = 0x41;
+const LEVEL_SEPARATOR = '\u0001';
+
+const RANK = new Map(ALPHABET.map((letter, i) => [letter, String.fromCharCode(LETTER_BASE + i)]));
+
+/** A letter as NFD writes it, with its tone taken off: the letter (with its vowel mark) and its tone's rank (0: none). */
+function split(cluster: string): { letter: string; tone: number } {
+  let tone = 0;
+  let letter = '';
+  for (const ch of cluster) {
+    const t = TONES.indexOf(ch);
+    if (t >= 0) tone = t + 1;
+    else letter += ch;
+  }
+  return { letter: letter.normalize('NFC'), tone };
+}
+
+/**
+ * The sort key of a name: the letters' ranks (spaces lowest, digits before letters, punctuation
+ * left out, any other character after the letters by its code point), then the tones, then the
+ * case. Keys of two names compare as the names do in the Vietnamese alphabet.
+ */
+export function sortKey(name: string): string {
+  let letters = '';
+  let tones = '';
+  let cases = '';
+  for (const cluster of name.normalize('NFC').normalize('NFD').match(/\P{M}\p{M}*/gu) ?? []) {
+    const lower = cluster.toLocaleLowerCase('vi');
+    const { letter, tone } = split(lower);
+    if (/^\p{P}$/u.test(letter)) continue;
+    letters += RANK.get(letter) ?? (/^\s$/u.test(letter) ? ' ' : /^\d$/u.test(letter) ? letter : `${OTHER}${letter}`);
+    tones += String.fromCharCode(0x30 + tone);
+    cases += cluster === lower ? '0' : '1';
+  }
+  return `${letters}${LEVEL_SEPARATOR}${tones}${LEVEL_SEPARATOR}${cases}`;
+}
