@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { allowClaim, rolesClaim, scopeClaim } from './claims';
+import { allowClaim, rolesClaim, scopeClaim, SYSTEM_PREFIX } from './claims';
 import { authDir } from './keys';
 import { Principal, Role } from './roles';
 
@@ -134,7 +134,7 @@ function fileVersion(file: string): string {
 function principalOf(key: StoredApiKey): Principal | undefined {
   try {
     const scopeUnitId = scopeClaim(key.scopeUnitId, 'scope');
-    return { id: `system:${key.name}`, roles: rolesClaim(key.roles), scopeUnitId, allow: allowClaim(key.allow) ?? [], via: 'api-key', keyId: key.id };
+    return { id: `${SYSTEM_PREFIX}${key.name}`, roles: rolesClaim(key.roles), scopeUnitId, allow: allowClaim(key.allow) ?? [], via: 'api-key', keyId: key.id };
   } catch {
     return undefined;
   }

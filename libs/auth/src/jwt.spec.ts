@@ -19,4 +19,9 @@ describe('the token verifier says why it refuses, in words', () => {
     const token = await mintToken(A, { sub: 'admin', roles: ['central-admin'] });
     await expect(new TokenVerifier({ secret: A }).verify(token)).resolves.toMatchObject({ id: 'admin', roles: ['central-admin'] });
   });
+
+  it("a person's token whose subject is a system's (system:…): refused, naming the reserved prefix (a probe's token was logged as an API key's system)", async () => {
+    const token = await mintToken(A, { sub: 'system:hr-sync', roles: ['system-integrator'] });
+    await expect(new TokenVerifier({ secret: A }).verify(token)).rejects.toThrow(/may not begin with "system:"/);
+  });
 });
