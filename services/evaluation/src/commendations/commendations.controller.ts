@@ -33,7 +33,7 @@ export class CommendationsController {
   @Post()
   @ApiOperation({
     summary:
-      "Commend a branch, member or officer for a year: 422 year-not-come, subject-did-not-exist or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer), award-of-another-year (the year is the competition's)",
+      "Commend a branch, member or officer for a year: 422 year-not-come, subject-did-not-exist, issuer-unknown (no such unit) or issuer-not-above (the issuing unit is one the subject belongs to), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer), award-of-another-year (the year is the competition's)",
   })
   issue(@Body() body: IssueCommendationRequest, @Command() ctx: CommandContext) {
     const { subjectType, subjectId, year, occasion, title, issuedByUnitId } = body;
@@ -45,7 +45,8 @@ export class CommendationsController {
     const awardRef = body.awardRef ?? null;
     // The award as evaluation heard it from training's events (null: not heard): the decider judges it.
     const award = awardRef === null ? null : this.awards.award(awardRef);
-    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, awardRef, award, subject, today: this.evaluation.today() };
+    const issuerKnown = this.replica.knowsUnit(issuedByUnitId);
+    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, issuerKnown, awardRef, award, subject, today: this.evaluation.today() };
     return this.evaluation.onStream(commendationDecider, commendationStream(commendationId), commendationId, command, ctx);
   }
 

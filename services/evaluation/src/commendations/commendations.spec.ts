@@ -21,6 +21,8 @@ describe('commendations', () => {
     spec.given([]).when(issue({ year: 2026, ...uncited, occasion: 'founding-day' })).thenThrows(RuleViolation, rule('year-not-come'));
     spec.given([]).when(issue({ year: 2025, ...uncited, occasion: 'founding-day' })).then([{ ...issued, data: { ...issued.data, year: 2025, occasion: 'founding-day', awardRef: null, award: null } }]);
   });
+  it('not from a unit the register does not know (issuer-unknown), rather than one "not above" (found by a black-box probe)', () =>
+    spec.given([]).when(issue({ issuedByUnitId: 'nowhere', issuerKnown: false })).thenThrows(RuleViolation, (e) => e.rule === 'issuer-unknown' && e.message.includes('nowhere')));
   it('not citing an award evaluation has not heard of from training (unknown-award)', () => spec.given([]).when(issue({ award: null })).thenThrows(RuleViolation, rule('unknown-award')));
   it("for the year of the cited award's competition (award-of-another-year); an award kept without its day is not checked", () => {
     spec.given([]).when(issue({ award: { memberId: 'm1', award: 'Giải nhất', heldOn: '2025-10-15' } })).thenThrows(RuleViolation, rule('award-of-another-year'));

@@ -18,6 +18,8 @@ export type IssueCommendation = {
   occasion: CommendationOccasion;
   title: string;
   issuedByUnitId: string;
+  /** Whether the register knows the issuing unit (evaluation's replica); absent: not checked. */
+  issuerKnown?: boolean;
   awardRef: string | null;
   award: AwardFacts | null;
   subject: SubjectFacts;
@@ -30,6 +32,7 @@ export const commendationDecider = deciderOf(commendationAggregate, decideCommen
 export function decideCommendation(c: IssueCommendation, s: Recorded): CommendationIssued[] {
   if (c.year > Number(c.today.slice(0, 4))) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is commended once it has begun`, { year: c.year });
   if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
+  if (c.issuerKnown === false) throw new RuleViolation('issuer-unknown', `unit ${c.issuedByUnitId} (issuedByUnitId) is not known to the register`, { unitId: c.issuedByUnitId });
   if (!c.subject.placement.unitIds.includes(c.issuedByUnitId)) {
     throw new RuleViolation('issuer-not-above', `unit ${c.issuedByUnitId} is not above ${c.subjectType} ${c.subjectId}: a commendation is issued by a unit the subject belongs to`);
   }
