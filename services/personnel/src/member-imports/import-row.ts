@@ -49,7 +49,12 @@ export async function admissionOf(sheetRow: SheetRow, columns: Partial<Record<Im
   if (typeof branch !== 'string') return refused(sheetRow.row, fullName, branch.rule, branch.message, [{ field: 'branch', ...branch }]);
   const { branch: _named, ...personal } = fields;
   const request = plainToInstance(AdmitMemberRequest, { ...personal, branchId: branch, reason });
-  const errors = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } }));
+  const errors = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } })).map(sheetDates);
   if (errors.length > 0) return refused(sheetRow.row, fullName, errors[0].rule, errors.map((e) => e.message).join('; '), errors);
   return request;
+}
+
+/** A sheet's dates may also be written DD/MM/YYYY (isoDate turns them round): the message says so, as POST /members's need not. */
+function sheetDates(e: FieldError): FieldError {
+  return e.rule === 'isCalendarDate' ? { ...e, message: e.message.replace('written YYYY-MM-DD', 'written YYYY-MM-DD or DD/MM/YYYY') } : e;
 }

@@ -1,0 +1,13 @@
+import { columnsOf } from './import-columns';
+import { admissionOf, BranchesInScope } from './import-row';
+
+const scope: BranchesInScope = { unitId: 'qp', ids: new Set(['b-1']), byName: new Map() };
+const header = ['Họ và tên', 'Ngày sinh', 'Giới tính', 'Ngày vào Đoàn', 'Chi đoàn'];
+
+describe('a row of an import', () => {
+  it('refuses a date that does not exist, naming both forms a sheet may write (found by a black-box probe)', async () => {
+    const cells = { 'Họ và tên': 'Lò Thị Mai', 'Ngày sinh': '31/02/2003', 'Giới tính': 'Nữ', 'Ngày vào Đoàn': '26/03/2020', 'Chi đoàn': 'b-1' };
+    const verdict = await admissionOf({ row: 2, cells }, columnsOf(header), scope, 'kết nạp');
+    expect(verdict).toMatchObject({ verdict: 'refused', rule: 'isCalendarDate', message: expect.stringContaining('written YYYY-MM-DD or DD/MM/YYYY') });
+  });
+});
