@@ -6,7 +6,7 @@ import { createPglite, EventStoreDbEventStore, pgliteClient, pgliteThreadClient,
 import { LogIntegrity } from '@register/verifiable-log';
 import { Clock } from './clock';
 import { RegisterConfig } from './config';
-import { lockFolder } from './folder-lock';
+import { eventLogLock, lockFolder } from './folder-lock';
 import { Readiness } from './health';
 import { auditableLogToken } from './internal-log';
 import { CheckpointedLog, checkpointCadence, logIntegrityToken, logSigner } from './log-integrity';
@@ -79,7 +79,7 @@ export class EventStoreConnections implements OnApplicationShutdown {
     const dir = join(this.config.dataDir, 'event-log');
     mkdirSync(dir, { recursive: true });
     // One process at a time on a PGlite folder: a second would write the same files unseen by the first.
-    this.releaseFolder = lockFolder(this.config.dataDir, `${dir}.lock`);
+    this.releaseFolder = lockFolder(this.config.dataDir, eventLogLock(this.config.dataDir));
     return process.env.REGISTER_PGLITE_THREAD === 'off' ? pgliteClient(await createPglite(dir)) : pgliteThreadClient(dir);
   }
 

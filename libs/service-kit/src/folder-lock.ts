@@ -1,4 +1,5 @@
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Another live process holds the folder: two PGlite instances on one data folder would corrupt it. */
 export class FolderInUseError extends Error {
@@ -55,5 +56,24 @@ function isZombie(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
   } catch {
     return false;
+  }
+}
+
+/** The lock of a data folder's embedded event log (PGlite's folder `event-log`). */
+export const eventLogLock = (dataDir: string) => `${join(dataDir, 'event-log')}.lock`;
+
+/**
+ * Takes the data folder before anything starts: a second start on it says who holds it and ends
+ * (exit code 1), where the error came up through Nest's start with a page of stack trace after it.
+ * The event store takes the same lock again later (its own process's: taken over).
+ */
+export function claimDataDirOrExit(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    lockFolder(dataDir, eventLogLock(dataDir));
+  } catch (error) {
+    if (!(error instanceof FolderInUseError)) throw error;
+    console.error(error.message);
+    process.exit(1);
   }
 }

@@ -34,3 +34,4 @@ export * from './embedded-snapshot';
 export * from './embedded-snapshot-file';
 export * from './group-snapshots';
 export * from './shutdown-gate';
+export * from './folder-lock';

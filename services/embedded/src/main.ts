@@ -1,4 +1,4 @@
-import { connectConsumers, createHttpApp, listen, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { claimDataDirOrExit, connectConsumers, createHttpApp, listen, loadConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { EvaluationModule } from '../../evaluation/src/evaluation.module';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { OrganisationModule } from '../../organisation/src/organisation.module';
@@ -12,6 +12,7 @@ import { TrainingModule } from '../../training/src/training.module';
  */
 async function main() {
   const config = loadConfig({ ...process.env, REGISTER_MODE: 'embedded' });
+  if (config.eventStore !== 'postgres') claimDataDirOrExit(config.dataDir);
   const app = await createHttpApp(rootModuleOf(config, [OrganisationModule, PersonnelModule, TrainingModule, EvaluationModule, GatewayModule]), {
     title: 'Union Register',
   });
