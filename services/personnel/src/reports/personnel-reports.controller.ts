@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { sortKey } from '@register/text';
 import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
@@ -28,6 +29,9 @@ function reportList<T>(cursors: SealedCursors, req: RegisterRequest, query: Page
   const sorted = [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   return listAnswer({ accept: req.headers.accept, limit: query.limit, cursor: query.cursor }, reply, sealedPages(cursors, async (limit, cursor) => paginate(sorted, keyOf, limit, cursor)), columns);
 }
+
+/** Members listed by branch, then in the alphabet's order (docs/names.md), then id: as a branch's list reads (they came by member id). */
+const byBranchAndName = (branchId: string, fullName: string | null, id: string) => `${branchId}\u0000${sortKey(fullName ?? '')}\u0000${id}`;
 
 const dateParam = (value: string | undefined, field: string, today: string) => {
   if (value === undefined) return today;
@@ -135,7 +139,7 @@ export class PersonnelReportsController {
     const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/members-away', items);
     const rows = items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName }));
-    return reportList(this.cursors, req, query, reply, rows, (m) => m.id, AWAY_CSV_COLUMNS);
+    return reportList(this.cursors, req, query, reply, rows, (m) => byBranchAndName(m.branchId, m.fullName, m.id), AWAY_CSV_COLUMNS);
   }
 
   @Get('unassigned-members')
@@ -146,6 +150,6 @@ export class PersonnelReportsController {
     const items = await this.members.withStatus(['unassigned'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/unassigned-members', items);
     const rows = items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName }));
-    return reportList(this.cursors, req, query, reply, rows, (m) => m.id, UNASSIGNED_CSV_COLUMNS);
+    return reportList(this.cursors, req, query, reply, rows, (m) => byBranchAndName(m.lastBranchId, m.fullName, m.id), UNASSIGNED_CSV_COLUMNS);
   }
 }
