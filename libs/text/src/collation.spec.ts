@@ -21,8 +21,19 @@ describe('the Vietnamese alphabet order of names', () => {
     expect(sorted(['Nguyễn Văn An', 'Nguyễn', 'Nguyễn Văn'])).toEqual(['Nguyễn', 'Nguyễn Văn', 'Nguyễn Văn An']);
   });
 
-  it('keeps digits before letters and numbers of one digit in order', () => {
-    expect(sorted(['Tổ 3', 'Tổ 1', 'Tổ A'])).toEqual(['Tổ 1', 'Tổ 3', 'Tổ A']);
+  it('keeps numbers before letters and in the order of their values (found by a second probe)', () => {
+    expect(sorted(['Tổ 3', 'Tổ 10', 'Tổ 1', 'Tổ A', 'Tổ 2', 'Tổ 02b'])).toEqual(['Tổ 1', 'Tổ 2', 'Tổ 02b', 'Tổ 3', 'Tổ 10', 'Tổ A']);
+  });
+
+  it('reads one tone placement: Hoà beside Hòa, Thuỷ beside Thủy, in the tones\' order (found by a second probe)', () => {
+    const order = sorted(['Nguyễn Thị Thuý', 'Nguyễn Thị Thủy', 'Nguyễn Thị Thúy', 'Nguyễn Thị Thuỷ', 'Nguyễn Thị Hoà', 'Nguyễn Thị Hoả', 'Nguyễn Thị Hòa']);
+    expect(order.slice(0, 3).map((n) => sortKey(n))).toEqual([sortKey('Nguyễn Thị Hòa'), sortKey('Nguyễn Thị Hòa'), sortKey('Nguyễn Thị Hỏa')]);
+    expect(order.slice(3).map((n) => sortKey(n))).toEqual([sortKey('Nguyễn Thị Thủy'), sortKey('Nguyễn Thị Thủy'), sortKey('Nguyễn Thị Thúy'), sortKey('Nguyễn Thị Thúy')]);
+  });
+
+  it('puts a letter with a mark the alphabet has not after its letter: Ê Đê ê̆ after ê, ö after o (found by a second probe)', () => {
+    expect(sorted(['Hê̆n', 'Hên', 'Hêg', 'Hi'])).toEqual(['Hêg', 'Hên', 'Hê̆n', 'Hi']);
+    expect(sorted(['Zara', 'Öztürk', 'Oanh', 'Ông'])).toEqual(['Oanh', 'Öztürk', 'Ông', 'Zara']);
   });
 
   it('never holds the code unit the paging cursor separates with (U+0000)', () => {

@@ -1,3 +1,5 @@
+import { canonicalTones } from './vietnamese';
+
 /**
  * The order of the Vietnamese alphabet for lists sorted by name: A Ă Â B C D Đ E Ê G H I K L M N
  * O Ô Ơ P Q R S T U Ư V X Y (F, J, W, Z of foreign names in the Latin order), the letters first and
@@ -33,21 +35,51 @@ function split(cluster: string): { letter: string; tone: number } {
 }
 
 /**
- * The sort key of a name: the letters' ranks (spaces lowest, digits before letters, punctuation
- * left out, any other character after the letters by its code point), then the tones, then the
- * case. Keys of two names compare as the names do in the Vietnamese alphabet.
+ * A letter's rank; one with a mark the alphabet has not (Ê Đê's ê̆, a foreign ö) ranks after its
+ * letter, before the next: its letter's rank, then each further mark past every rank.
+ */
+function rankOf(letter: string): string | undefined {
+  const known = RANK.get(letter);
+  if (known !== undefined) return known;
+  const marks: string[] = [];
+  for (let base = letter.normalize('NFD'); /\p{M}$/u.test(base); ) {
+    marks.unshift(base.slice(-1));
+    base = base.slice(0, -1);
+    const rank = RANK.get(base.normalize('NFC'));
+    if (rank !== undefined) return `${rank}${marks.map((m) => `${OTHER}${m}`).join('')}`;
+  }
+  return undefined;
+}
+
+/**
+ * The sort key of a name: the letters' ranks (spaces lowest, numbers before letters and by their
+ * value, punctuation left out, any other character after the letters by its code point), then the
+ * tones, then the case. The name is read with one tone placement (Hoà as Hòa, Thuỷ as Thủy), as the
+ * register compares names. Keys of two names compare as the names do in the Vietnamese alphabet.
  */
 export function sortKey(name: string): string {
   let letters = '';
   let tones = '';
   let cases = '';
-  for (const cluster of name.normalize('NFC').normalize('NFD').match(/\P{M}\p{M}*/gu) ?? []) {
+  let digits = '';
+  // A number by its value: its length first (at most 9 digits counted), then its digits.
+  const number = () => {
+    if (digits) letters += `${String.fromCharCode(0x30 + Math.min(digits.replace(/^0+(?=\d)/u, '').length, 9))}${digits.replace(/^0+(?=\d)/u, '')}`;
+    digits = '';
+  };
+  for (const cluster of canonicalTones(name.normalize('NFC')).normalize('NFD').match(/\P{M}\p{M}*/gu) ?? []) {
     const lower = cluster.toLocaleLowerCase('vi');
     const { letter, tone } = split(lower);
     if (/^\p{P}$/u.test(letter)) continue;
-    letters += RANK.get(letter) ?? (/^\s$/u.test(letter) ? ' ' : /^\d$/u.test(letter) ? letter : `${OTHER}${letter}`);
+    if (/^\d$/u.test(letter)) {
+      digits += letter;
+      continue;
+    }
+    number();
+    letters += rankOf(letter) ?? (/^\s$/u.test(letter) ? ' ' : `${OTHER}${letter}`);
     tones += String.fromCharCode(0x30 + tone);
     cases += cluster === lower ? '0' : '1';
   }
+  number();
   return `${letters}${LEVEL_SEPARATOR}${tones}${LEVEL_SEPARATOR}${cases}`;
 }

@@ -58,8 +58,27 @@ export function nameCharacterProblem(text: string, needsLetter = true): string |
  * "Đồng" and "Đông" keep different skeletons (look-alike.spec.ts checks every Vietnamese letter).
  */
 export function skeleton(text: string): string {
-  return unhomoglyph(text.normalize('NFD')).normalize('NFD');
+  // Digits stay digits: "Khu phố 11" and "Khu phố II" are two residential groups (confusables.txt takes 1 and I for l).
+  return text
+    .normalize('NFD')
+    .split(/(\d+)/u)
+    .map((part, i) => (i % 2 === 1 ? part : unhomoglyph(part)))
+    .join('')
+    .normalize('NFD');
 }
+
+/**
+ * Letters of other scripts that imitate Latin ones (Cyrillic "Т", Greek "ο", Cherokee "Ꭺ") as the
+ * Latin letters, and compatibility forms (full-width "Ｎ") as the ordinary ones, in NFC: the letters
+ * a reader sees, before tones or case are compared. Latin letters, digits and marks stay as they
+ * are: their case is folded after (the skeleton of a capital I is l, of a small one i).
+ */
+const asSeen = (text: string) =>
+  text
+    .normalize('NFKC')
+    .normalize('NFD')
+    .replace(/[^\p{Script=Latin}\p{M}\p{N}\p{Z}\p{P}]/gu, (ch) => unhomoglyph(ch))
+    .normalize('NFC');
 
 /** What a name is compared by: its skeleton, and the skeleton of its lower case. */
 export interface NameLikeness {
@@ -68,19 +87,22 @@ export interface NameLikeness {
 }
 
 /**
- * The key two members' names are held the same person by (with their date of birth): one tone
- * placement and the skeleton of the lower case, so that a Cyrillic "А", a full-width "Ｎ" or a
- * typographic apostrophe ("H’Bơ") does not make a second record of one person.
+ * The key two members' names are held the same person by (with their date of birth): look-alikes
+ * (NFKC, then TR39's skeleton) as the letters they imitate, one tone placement, lower case, so that
+ * a Cyrillic "А" or "Т", a full-width "Ｎ" or a typographic apostrophe ("H’Bơ") does not make a
+ * second record of one person. Import rows name branches by the same key.
  */
 export function namesakeKey(name: string): string {
-  // NFKC first: confusables.txt leaves compatibility forms (full-width letters, ligatures) to it.
-  return likenessOf(normaliseName(name).normalize('NFKC')).anyCase;
+  // Not the skeleton of the lower case: within Latin it takes "Kim" for "Kirn" (rn) and "Il" for "ll", two people.
+  return canonicalTones(asSeen(normaliseName(name))).toLocaleLowerCase('vi');
 }
 
 export function likenessOf(name: string): NameLikeness {
-  // One tone placement (hoà and hòa are one name), as the register compares members' names.
-  const nfc = canonicalTones(name.normalize('NFC'));
-  return { asTyped: skeleton(nfc), anyCase: skeleton(nfc.toLocaleLowerCase('vi')) };
+  // Look-alikes first, so that a Greek ο in "Hοà" is an o when the tone's placement is read, and a
+  // Cyrillic capital (Н, В, Т) is a Latin one before the case is folded (a probe found both passing);
+  // then one tone placement (hoà and hòa are one name), as the register compares members' names.
+  const seen = canonicalTones(asSeen(name));
+  return { asTyped: skeleton(seen), anyCase: skeleton(seen.toLocaleLowerCase('vi')) };
 }
 
 /**

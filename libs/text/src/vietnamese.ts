@@ -12,11 +12,11 @@ const OTHER_D = /[\u00D0\u0189]/g;
 const OTHER_d = /[\u00F0\u0256]/g;
 
 /**
- * Apostrophes as word processors and phone keyboards type them (’ ‘ ʼ ʻ ′ and the backtick), for
+ * Apostrophes as word processors and phone keyboards type them (’ ‘ ʼ ʻ ʹ ′, the acute ´ and the backtick), for
  * the one in Ê Đê and Gia Rai names (H'Hen Niê, Ksor H'Bơ): stored as the plain apostrophe, so that
  * one name is one text.
  */
-const OTHER_APOSTROPHE = /[\u2018\u2019\u02BC\u02BB\u2032`]/g;
+const OTHER_APOSTROPHE = /[\u2018\u2019\u02BC\u02BB\u02B9\u2032\u00B4`]/g;
 
 /** One canonical form for storage and comparison: Unicode NFC, Đ/đ and the apostrophe for their look-alikes, single spaces, trimmed. */
 export function normaliseName(name: string): string {

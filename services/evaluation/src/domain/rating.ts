@@ -7,6 +7,8 @@ export interface PendingChange {
   proposedBy: string;
   fromGrade: string;
   toGrade: string;
+  /** The day the proposal took effect ('' when not known). */
+  proposedOn: string;
 }
 
 /** One subject's rating for one period: its self-assessment, its decision, and the change under way. */
@@ -22,6 +24,8 @@ export interface Rating {
   selfAssessed: string | null;
   /** The grade decided, as changed since by approved changes. */
   decided: string | null;
+  /** The day that grade took effect: the decision's, or the last approved change's ('' when not known). */
+  decidedOn: string;
   pending: PendingChange | null;
   /** How many changes were ever proposed: the next change's number. */
   changes: number;
@@ -40,10 +44,14 @@ export const noRating = (): Rating => ({
   placement: { branchId: null, unitIds: [] },
   selfAssessed: null,
   decided: null,
+  decidedOn: '',
   pending: null,
   changes: 0,
   settled: [],
 });
+
+/** The day an event took effect, as recorded in its metadata ('' for an event given without it). */
+const dayOf = (e: RatingEvent): string => (e as { metadata?: { effectiveDate?: string } }).metadata?.effectiveDate ?? '';
 
 export function evolveRating(s: Rating, e: RatingEvent): Rating {
   switch (e.type) {
@@ -51,12 +59,12 @@ export function evolveRating(s: Rating, e: RatingEvent): Rating {
     case 'RatingDecided': {
       const { ratingId, subjectType, subjectId, year, period, scale, placement, grade } = e.data;
       const base = { ...s, exists: true, ratingId, subjectType, subjectId, year, period, scale, placement };
-      return e.type === 'RatingSelfAssessed' ? { ...base, selfAssessed: grade } : { ...base, decided: grade };
+      return e.type === 'RatingSelfAssessed' ? { ...base, selfAssessed: grade } : { ...base, decided: grade, decidedOn: dayOf(e) };
     }
     case 'RatingChangeProposed':
-      return { ...s, changes: s.changes + 1, pending: { changeId: e.data.changeId, fromGrade: e.data.fromGrade, toGrade: e.data.toGrade, proposedBy: e.data.proposedBy } };
+      return { ...s, changes: s.changes + 1, pending: { changeId: e.data.changeId, fromGrade: e.data.fromGrade, toGrade: e.data.toGrade, proposedBy: e.data.proposedBy, proposedOn: dayOf(e) } };
     case 'RatingChangeApproved':
-      return { ...s, decided: e.data.toGrade, pending: null, settled: [...s.settled, e.data.changeId] };
+      return { ...s, decided: e.data.toGrade, decidedOn: dayOf(e), pending: null, settled: [...s.settled, e.data.changeId] };
     case 'RatingChangeRejected':
       return { ...s, pending: null, settled: [...s.settled, e.data.changeId] };
     default:

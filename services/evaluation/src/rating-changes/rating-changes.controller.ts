@@ -17,7 +17,7 @@ export class RatingChangesController {
   @ApiOperation({ summary: 'Propose a change of a decided rating (If-Match: the rating\'s ETag): 404 unknown rating, 409 change-pending, 422 not-decided, same-grade or grade-not-in-scale. Answers the change\'s id' })
   propose(@Body() body: ProposeRatingChangeRequest, @Command() ctx: CommandContext) {
     if (!parseRatingId(body.ratingId)) throw new NotFoundError('rating', body.ratingId);
-    const command = { type: 'ProposeRatingChange' as const, ratingId: body.ratingId, grade: body.grade, actor: ctx.actor };
+    const command = { type: 'ProposeRatingChange' as const, ratingId: body.ratingId, grade: body.grade, actor: ctx.actor, on: ctx.effectiveDate ?? this.evaluation.today() };
     // a retry with the same Idempotency-Key answers the change the first run proposed
     return this.evaluation.onRating(proposalDecider, body.ratingId, command, ctx, async (r) => proposedId((await this.evaluation.appendedBy(body.ratingId, r))[0]?.data, body.ratingId));
   }
@@ -37,7 +37,7 @@ export class RatingChangesController {
   private settle(changeId: string, outcome: 'approval' | 'rejection', ctx: CommandContext) {
     const ratingId = ratingIdOfChange(changeId);
     if (!ratingId || !parseRatingId(ratingId)) throw new NotFoundError('rating-change', changeId);
-    return this.evaluation.onRating(settlementDecider, ratingId, { type: 'SettleRatingChange' as const, ratingId, changeId, outcome, actor: ctx.actor }, ctx, () => changeId);
+    return this.evaluation.onRating(settlementDecider, ratingId, { type: 'SettleRatingChange' as const, ratingId, changeId, outcome, actor: ctx.actor, on: ctx.effectiveDate ?? this.evaluation.today() }, ctx, () => changeId);
   }
 }
 

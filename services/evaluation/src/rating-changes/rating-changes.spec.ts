@@ -28,6 +28,19 @@ describe('rating changes: four eyes', () => {
 
   it('nor reject it', () => spec.given([selfAssessed(), decided(), proposed()]).when(settle('rejection', 'huyen-1')).thenThrows(RuleViolation, rule('four-eyes')));
 
+  it('a change takes effect after the grade it changes, and is settled after it was proposed (found by a black-box probe: a report counted -1)', () => {
+    const on = (e: RatingEvent, effectiveDate: string) => ({ ...e, metadata: { effectiveDate } }) as unknown as RatingEvent;
+    const given = [selfAssessed(), on(decided(), '2026-12-05')];
+    spec.given(given).when({ ...propose(), on: '2026-12-04' }).thenThrows(RuleViolation, (e) => e.rule === 'change-before-decision' && e.message.includes('2026-12-05'));
+    spec.given(given).when({ ...propose(), on: '2026-12-05' }).then([proposed()]);
+    const pending = [...given, on(proposed(), '2026-12-06')];
+    spec.given(pending).when({ ...settle('approval'), on: '2026-12-01' }).thenThrows(RuleViolation, (e) => e.rule === 'settled-before-proposal' && e.message.includes('2026-12-06'));
+    spec.given(pending).when({ ...settle('rejection'), on: '2026-12-05' }).thenThrows(RuleViolation, rule('settled-before-proposal'));
+    spec.given([...pending, on({ type: 'RatingChangeApproved', data: { ratingId: 'branch.2020.b1', changeId: 'c1.branch.2020.b1', ...subject, fromGrade: 'good', toGrade: 'strong', proposedBy: 'huyen-1', approvedBy: 'huyen-2' } } as RatingEvent, '2026-12-07')])
+      .when({ ...propose('average', 'huyen-3'), on: '2026-12-06' })
+      .thenThrows(RuleViolation, rule('change-before-decision'));
+  });
+
   it('an undecided rating has nothing to change (not-decided)', () => spec.given([selfAssessed()]).when(propose()).thenThrows(RuleViolation, rule('not-decided')));
 
   it('an unknown rating is 404', () => spec.given([]).when(propose()).thenThrows(NotFoundError));

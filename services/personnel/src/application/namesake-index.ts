@@ -22,8 +22,8 @@ export interface NamesakeIndexData {
   nationalIds: Map<string, string>;
 }
 
-/** Changed with the keys' form (the skeleton since 6 December 2026): a snapshot of older keys is then not resumed from. */
-const KEY_CHECK = 'personnel.directory namesakes, skeleton keys';
+/** Changed with the keys' form (look-alikes as the letters seen since 6 December 2026): a snapshot of older keys is then not resumed from. */
+const KEY_CHECK = 'personnel.directory namesakes, keys of the letters seen';
 
 const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
 

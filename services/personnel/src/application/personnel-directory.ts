@@ -140,7 +140,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     // @4: with the erased members, so that a start shreds any key row an erasure left live.
     // @5: with the members' national ID numbers (keyed), which an older snapshot cannot give.
     // @6: the namesakes' keys with one tone placement (hòa and hoà): an older snapshot's keys would not match.
-    // @8: the namesakes' keys by their skeleton (a Cyrillic "А" is the Latin one).
+    // @8: the namesakes' keys of the letters seen (a Cyrillic "А" is the Latin one: namesakeKey).
     this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@8', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 

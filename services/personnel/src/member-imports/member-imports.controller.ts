@@ -28,8 +28,8 @@ export class MemberImportsController {
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /** For each import and caller, how many of its rows were logged as read already. */
-  private readonly logged = new Map<string, number>();
+  /** For each run of an import (a real run after a dry run of the same file keeps its id) and caller, the members it was logged as reading. */
+  private readonly logged = new WeakMap<MemberImport, Map<string, Set<string>>>();
 
   @Post()
   @HttpCode(202)
@@ -59,11 +59,13 @@ export class MemberImportsController {
     const actor = req.actor?.id ?? 'anonymous';
     // The rows name the members admitted: a read of their personal data, logged as a list's is (a
     // probe found it unlogged). Once per caller and row: a caller polls the progress.
-    const key = `${job.id}\u0000${actor}`;
-    const from = this.logged.get(key) ?? 0;
-    const memberIds = job.rows.slice(from).flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName ? [r.memberId] : []));
+    // Rows come in as they are decided, not in their order: each is remembered by its member.
+    const byActor = this.logged.get(job) ?? new Map<string, Set<string>>();
+    const seen = byActor.get(actor) ?? new Set<string>();
+    const memberIds = job.rows.flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName && !seen.has(r.memberId) ? [r.memberId] : []));
     if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
-    this.logged.set(key, job.rows.length);
+    for (const id of memberIds) seen.add(id);
+    this.logged.set(job, byActor.set(actor, seen));
     return view(job);
   }
 }

@@ -216,7 +216,7 @@ export class MemberImports {
         return admitted('valid');
       }
       // The namesakes were checked for the whole batch above: the admission itself is POST /members's.
-      return admitted((await this.admissions.handle(command, true, context)).duplicate ? 'already-admitted' : 'admitted');
+      return admitted((await this.admissions.handle(command, true, context, 'POST /member-imports')).duplicate ? 'already-admitted' : 'admitted');
     } catch (error) {
       if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row, command.personal.fullName, error.rule, error.message);
       throw error;

@@ -54,18 +54,19 @@ export class AdmitMemberHandler {
    * birth (or, an import, has checked namesakesOf). In the branch's turn (BranchGate), with its
    * status read again there: a merger arriving meanwhile either refuses it or finds it appended.
    */
-  handle(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
+  /** `via`: the path it came by, for the read log a number held by another member writes. */
+  handle(command: AdmitMember, namesake: boolean, context: CommandContext, via = 'POST /members'): Promise<CommandAnswer> {
     const turns = BranchGate.admissionTurns([{ branchId: command.branchId, nationalId: command.personal.nationalId }]);
-    return this.gate.through(turns, () => this.admitInTurn({ ...command, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context));
+    return this.gate.through(turns, () => this.admitInTurn({ ...command, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context, via));
   }
 
-  private async admitInTurn(command: AdmitMember, namesake: boolean, context: CommandContext): Promise<CommandAnswer> {
+  private async admitInTurn(command: AdmitMember, namesake: boolean, context: CommandContext, via: string): Promise<CommandAnswer> {
     const admit = () => this.personnel.onMember(admissionDecider, command, { ...context, effectiveDate: context.effectiveDate ?? command.admittedOn });
     // The branch's turn also makes two admissions of one person take turns: check, then append.
     if (!namesake) await this.refuseDuplicate(command);
     else await this.directory.caughtUp(CATCH_UP_MS);
     const holder = this.holderOfNationalId(command);
-    if (holder !== undefined) throw await this.matches.refusal(holder, context, 'POST /members');
+    if (holder !== undefined) throw await this.matches.refusal(holder, context, via);
     return admit();
   }
 

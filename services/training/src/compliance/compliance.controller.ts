@@ -75,6 +75,6 @@ function checkUnitOpen(facts: TrainingFacts, unitId: string, day: When): void {
   if (established && established > day.date) throw new NotFoundError('unit', unitId, `unit ${unitId} was established on ${established}, after ${day.date}`);
   const closed = facts.unitClosure(unitId);
   if (closed && closed.on <= day.date && recordedBy(closed.at, day)) {
-    throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed.on} (dissolved or merged), before ${day.date}: ask its compliance with asOf=${dayBefore(closed.on)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
+    throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed.on} (dissolved or merged), on or before ${day.date}: ask its compliance with asOf=${dayBefore(closed.on)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
   }
 }

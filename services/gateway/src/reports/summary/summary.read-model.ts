@@ -120,7 +120,7 @@ function notThereOn(units: UnitFactsDoc[], unitId: string, day: string): NotFoun
   const unit = units.find((u) => u._id === unitId);
   const begun = Object.keys(unit?.parents ?? {}).sort()[0];
   if (unit?.endedOn && unit.endedOn <= day) {
-    return new NotFoundError('unit', unitId, `unit ${unitId} closed on ${unit.endedOn} (dissolved or merged), before ${day}: ask its summary with asOf=${dayBefore(unit.endedOn)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
+    return new NotFoundError('unit', unitId, `unit ${unitId} closed on ${unit.endedOn} (dissolved or merged), on or before ${day}: ask its summary with asOf=${dayBefore(unit.endedOn)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
   }
   if (begun !== undefined && begun > day) return new NotFoundError('unit', unitId, `unit ${unitId} was established on ${begun}, after ${day}`);
   return new NotFoundError('unit', `${unitId} on ${day}`);
