@@ -17,8 +17,9 @@ export const ROLLUPS = 'report.summary-rollups';
  *    the courses of units closed in the year are counted, a merged unit's under its successor (report-structure @4).
  * 7: an admission recorded ahead counts from its effective date (report-membership @4); `decisionsAsOf` (null in a rollup);
  *    a branch closed before a unit above it merged away counts under that unit's successor.
+ * 8: each unit once in a rollup's facts: a merger's successor's own courses were counted twice.
  */
-export const ROLLUP_VERSION = 7;
+export const ROLLUP_VERSION = 8;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
 export const REFRESHED = 'refreshed';
 

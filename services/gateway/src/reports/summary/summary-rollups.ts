@@ -61,7 +61,8 @@ export function* rollups(facts: SummaryFacts, today: string): Generator<Rollup> 
     // Closed in the year, they are not in any subtree of the day: summarise places them where they stood on their last day.
     const closed = unitsClosedInYear(facts.units, year, day);
     for (const root of existing) {
-      const units = [...descendants(root, children), ...closed];
+      // Each unit once: the closed units come with their successors, which may be in the subtree already (a probe read a merged-into commune's courses twice).
+      const units = [...new Map([...descendants(root, children), ...closed].map((u) => [u._id, u])).values()];
       const seen = new Set<string>();
       const branches: BranchReportDoc[] = [];
       for (const u of units) {

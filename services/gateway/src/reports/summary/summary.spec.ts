@@ -140,6 +140,10 @@ describe('the unit summary (pure)', () => {
     // The year-end rollups agree, x2's successor given to every unit's (a unit not given it would count x2 where it stood).
     const stored = new Map([...rollups(merged, '2021-06-01')].map((r) => [r._id, r.summary.training.courses]));
     expect(['x1', 'd', 'p'].map((u) => stored.get(rollupId(u, 2020, '2020-12-31')))).toEqual([1, 2, 2]);
+    // The successor's own course once, though the closed unit brings its successor along (a probe read it twice in the rollups).
+    merged.courses.push({ _id: 'c4', organiserUnitId: 'x1', year: 2020, cancelled: false, participantIds: ['m8'], secretaryIds: [] });
+    const withOwn = new Map([...rollups(merged, '2021-06-01')].map((r) => [r._id, r.summary.training.courses]));
+    expect(['x1', 'd', 'p'].map((u) => [courses(u), withOwn.get(rollupId(u, 2020, '2020-12-31'))])).toEqual([[2, 2], [3, 3], [3, 3]]);
     // Merged into a unit of another subtree: counted there, in the rollups as in the live answer (not also where it stood).
     const across = facts();
     across.units = [...across.units.map((u) => (u._id === 'x2' ? { ...u, endedOn: '2020-07-01', successorId: 'y' } : u)), unit('y', { '2015-01-01': 'p' })];
