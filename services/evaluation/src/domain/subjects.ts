@@ -28,10 +28,19 @@ export interface SubjectLookup {
  * given (a commendation's effective day: the branch the subject was in then, and the units above it
  * then, are the ones that may issue it).
  */
-export function subjectFacts(lookup: SubjectLookup, subjectType: RatingSubject, subjectId: string, year: number, period: RatingPeriod, day?: string): { existed: boolean; placement: RatingPlacement; successorSince: string | null } {
+export function subjectFacts(
+  lookup: SubjectLookup,
+  subjectType: RatingSubject,
+  subjectId: string,
+  year: number,
+  period: RatingPeriod,
+  day?: string,
+  /** The day whose branch is taken, the units above it read as now (a rating's: its day within the period). */
+  branchDay = day,
+): { existed: boolean; placement: RatingPlacement; successorSince: string | null } {
   const spans = lookup.spansOf(subjectType, subjectId).filter((s) => overlaps(s, year, period));
   // On a day, the branch the subject was in that day (a member who moved in the year); else the year's last.
-  const held = day === undefined ? undefined : spans.find((s) => (s.from === null || s.from <= day) && (s.to === null || s.to > day));
+  const held = branchDay === undefined ? undefined : spans.find((s) => (s.from === null || s.from <= branchDay) && (s.to === null || s.to > branchDay));
   const branchId = (held ?? spans[spans.length - 1])?.branchId ?? null;
   const successorSince = subjectType === 'branch' ? lookup.successorSince(subjectId) : null;
   const unitIds = !branchId ? [] : day === undefined ? lookup.ancestry(branchId) : lookup.ancestryOn(branchId, day);

@@ -21,7 +21,7 @@ export class RecordRatingsHandler {
 
   async handle(requests: RecordRatingRequest[], context: CommandContext): Promise<BatchAnswer> {
     const ids = requests.map((r) => ratingIdOfCommand(r));
-    const items = requests.map((r, index) => ({ ratingId: ids[index], command: this.single.commandOf(r) }));
+    const items = requests.map((r, index) => ({ ratingId: ids[index], command: this.single.commandOf(r, context.effectiveDate) }));
     const twice = (index: number, first: number) => new RuleViolation('rating-twice-in-batch', `rating ${ids[index]} is item ${first} of this batch already`);
     return batchAnswer(await this.evaluation.onRatings(recordingDecider, items, context, twice), (index) => ids[index]);
   }

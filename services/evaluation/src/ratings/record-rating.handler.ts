@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
+import { periodDays } from '../domain/periods';
 import { subjectFacts } from '../domain/subjects';
 import { RecordRating, ratingIdOfCommand, recordingDecider } from './record-rating';
 
@@ -16,12 +17,19 @@ export class RecordRatingHandler {
   ) {}
 
   handle(request: RecordRatingRequest, context: CommandContext) {
-    return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), this.commandOf(request), context);
+    return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), this.commandOf(request, context.effectiveDate), context);
   }
 
-  /** The command a request asks for, with what the replica knows of its subject then, on today's date. */
-  commandOf(request: RecordRatingRequest): RecordRating {
-    const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period);
+  /**
+   * The command a request asks for, with what the replica knows of its subject, on today's date:
+   * the subject's branch on the rating's day (its effectiveDate, today without one), or the
+   * period's last day once it is past: a member whose move later in the year is recorded ahead is
+   * rated by the branch they are in (a probe found the rating in the commune they had not joined).
+   */
+  commandOf(request: RecordRatingRequest, effectiveDate?: string): RecordRating {
+    const { to } = periodDays(request.year, request.period);
+    const day = effectiveDate ?? this.evaluation.today();
+    const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period, undefined, day < to ? day : to);
     const residentialBranch = subject.placement.branchId !== null && this.replica.isResidential(subject.placement.branchId);
     return { type: 'RecordRating', ...request, subject, residentialBranch, today: this.evaluation.today() };
   }
