@@ -4,7 +4,7 @@ import { defineProjection, op } from '@register/read-models';
 
 type C = 'posts' | 'sources';
 
-/** `personnel-reports.posts`: one per post held now, in every branch (`<branchId>|<role>|<memberId>`): the overdue interim officers are a query on it. */
+/** `personnel-reports.posts`: one per post held now or ending later (a departure recorded ahead), in every branch (`<branchId>|<role>|<memberId>`): the overdue interim officers are a query on it. */
 export interface PostInOfficeDoc {
   _id: string;
   branchId: string;
@@ -15,6 +15,11 @@ export interface PostInOfficeDoc {
   startsOn: string;
   /** Interim officers: the day by which a congress must be held; null for the others. */
   congressDeadline: string | null;
+  /**
+   * A departure recorded ahead: the post ends on this day and is held until then (absent: held).
+   * Such a post's secretary is already off the source counts: the reads add them back until then.
+   */
+  endsOn?: string;
 }
 
 /** `personnel-reports.sources`: one per source (civil servant, teacher, …): how many secretaries from it were appointed and have not departed, those whose post starts later included. */
@@ -30,7 +35,8 @@ export const postKey = (branchId: string, role: OfficerRole, memberId: string) =
 /** What the district and provincial reports need beyond the members and each branch's posts: the posts in office across branches, and secretaries counted by source. */
 export const personnelReportsProjection = defineProjection<PersonnelEvent, C>({
   name: 'personnel-reports',
-  version: 1,
+  // 2: a post whose departure is recorded ahead is kept, with its `endsOn`, until then (a probe saw its secretary dropped at once).
+  version: 2,
   collections: {
     posts: { indexes: [{ key: { method: 1, congressDeadline: 1 } }, { key: { role: 1, startsOn: 1 } }] },
     sources: {},
@@ -45,7 +51,10 @@ export const personnelReportsProjection = defineProjection<PersonnelEvent, C>({
       const key = postKey(e.data.branchId, e.data.role, e.data.memberId);
       const post = (await reader.read('posts', key)) as PostInOfficeDoc | undefined;
       if (!post) return [];
-      return [op.delete<C>('posts', key), ...(post.role === 'secretary' ? [op.update<C>('sources', post.source, { $inc: { secretaries: -1 } })] : [])];
+      const uncounted = post.role === 'secretary' && post.endsOn === undefined ? [op.update<C>('sources', post.source, { $inc: { secretaries: -1 } })] : [];
+      // Recorded ahead of its day (its effective date is that day): held until then, the doc of the few such departures kept.
+      if (e.data.endsOn > String(e.recordedAt).slice(0, 10)) return [op.update<C>('posts', key, { $set: { endsOn: e.data.endsOn } }), ...uncounted];
+      return [op.delete<C>('posts', key), ...uncounted];
     },
   },
 });

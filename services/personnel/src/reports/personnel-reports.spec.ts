@@ -7,7 +7,8 @@ const appoint = (branchId: string, memberId: string, over: Partial<OfficerAppoin
   type: 'OfficerAppointed',
   data: { branchId, memberId, role: 'secretary', method: 'appointed', startsOn: '2025-01-01', source: 'teacher', ...over },
 });
-const depart = (branchId: string, memberId: string, role: OfficerRole = 'secretary'): OfficerDeparted => ({ type: 'OfficerDeparted', data: { branchId, memberId, role, endsOn: '2025-06-01', cause: 'resigned' } });
+/** A departure recorded after its day (the spec's log records everything on 1 January 2025), or on `endsOn` one recorded ahead. */
+const depart = (branchId: string, memberId: string, role: OfficerRole = 'secretary', endsOn = '2024-12-01'): OfficerDeparted => ({ type: 'OfficerDeparted', data: { branchId, memberId, role, endsOn, cause: 'resigned' } });
 
 describe('personnel-reports projection', () => {
   it('keeps the posts held now and finds interim officers past their congress deadline', async () => {
@@ -43,5 +44,20 @@ describe('personnel-reports projection', () => {
     const { collection } = await project(personnelReportsProjection, [appoint('b1', 'm1'), appoint('b2', 'm2', { startsOn: '2030-01-01' })]);
     expect(await secretariesBySource(collection('sources'), collection('posts'), '2026-12-05')).toMatchObject({ teacher: 1 });
     expect(await secretariesBySource(collection('sources'), collection('posts'), '2030-01-01')).toMatchObject({ teacher: 2 });
+  });
+
+  it('keeps a secretary whose departure is recorded ahead in post until its day, in the counts and the overdue interim officers (a probe saw them dropped at once)', async () => {
+    const { collection } = await project(personnelReportsProjection, [
+      appoint('b1', 'm1', { source: 'militia' }),
+      appoint('b2', 'm2', { source: 'militia', method: 'interim', congressDeadline: '2025-06-01' }),
+      depart('b1', 'm1', 'secretary', '2026-12-28'),
+      depart('b2', 'm2', 'secretary', '2026-12-28'),
+    ]);
+    for (const [day, held] of [['2026-12-06', 2], ['2026-12-28', 0]] as const) {
+      expect([day, (await secretariesBySource(collection('sources'), collection('posts'), day)).militia]).toEqual([day, held]);
+      expect([day, (await secretariesBySource(collection('sources'), collection('posts'), day, ['b1', 'b2'])).militia]).toEqual([day, held]);
+    }
+    expect((await overdueInterimOfficers(collection('posts'), '2026-12-06')).map((p) => p.memberId)).toEqual(['m2']);
+    expect(await overdueInterimOfficers(collection('posts'), '2026-12-29')).toEqual([]);
   });
 });

@@ -5,9 +5,13 @@ import { PostInOfficeDoc, personnelReportsProjection, SourceCountDoc } from './p
 
 /** Interim officers (lâm thời) still in post whose congress deadline has passed by `on`, earliest deadline first. */
 export async function overdueInterimOfficers(posts: CollectionQueries, on: string) {
-  const docs = (await posts.find({ method: 'interim', congressDeadline: { $ne: null, $lt: on } }, { sort: { congressDeadline: 1, branchId: 1, _id: 1 } })) as unknown as PostInOfficeDoc[];
+  const found = (await posts.find({ method: 'interim', congressDeadline: { $ne: null, $lt: on } }, { sort: { congressDeadline: 1, branchId: 1, _id: 1 } })) as unknown as PostInOfficeDoc[];
+  const docs = found.filter((p) => p.endsOn === undefined || p.endsOn > on);
   return docs.map((p) => ({ branchId: p.branchId, memberId: p.memberId, role: p.role, method: p.method, source: p.source, startsOn: p.startsOn, congressDeadline: p.congressDeadline, endsOn: null, cause: null }));
 }
+
+/** In post on the day: begun, and not ended by a departure recorded ahead. */
+const heldOn = (p: PostInOfficeDoc, day: string) => p.startsOn <= day && (p.endsOn === undefined || p.endsOn > day);
 
 /**
  * How many secretaries in post on `today` come from each source: districts see which sources work.
@@ -17,11 +21,13 @@ export async function secretariesBySource(sources: CollectionQueries, posts: Col
   const counts = Object.fromEntries(OFFICER_SOURCES.map((s) => [s, 0])) as Record<OfficerSource, number>;
   if (branchIds) {
     // A unit's: its branches' secretaries in post (the whole register's come counted already, below).
-    for (const p of (await posts.find({ role: 'secretary', branchId: { $in: [...branchIds] } })) as unknown as PostInOfficeDoc[]) if (p.startsOn <= today && Object.hasOwn(counts, p.source)) counts[p.source] += 1;
+    for (const p of (await posts.find({ role: 'secretary', branchId: { $in: [...branchIds] } })) as unknown as PostInOfficeDoc[]) if (heldOn(p, today) && Object.hasOwn(counts, p.source)) counts[p.source] += 1;
     return counts;
   }
   for (const d of (await sources.find({})) as unknown as SourceCountDoc[]) if (Object.hasOwn(counts, d._id)) counts[d._id] = d.secretaries;
-  for (const p of (await posts.find({ role: 'secretary', startsOn: { $gt: today } })) as unknown as PostInOfficeDoc[]) if (Object.hasOwn(counts, p.source)) counts[p.source] -= 1;
+  for (const p of (await posts.find({ role: 'secretary', startsOn: { $gt: today } })) as unknown as PostInOfficeDoc[]) if (p.endsOn === undefined && Object.hasOwn(counts, p.source)) counts[p.source] -= 1;
+  // Departures recorded ahead took their secretaries off the counts: until their day they are in post.
+  for (const p of (await posts.find({ role: 'secretary', endsOn: { $gt: today } })) as unknown as PostInOfficeDoc[]) if (p.startsOn <= today && Object.hasOwn(counts, p.source)) counts[p.source] += 1;
   return counts;
 }
 
