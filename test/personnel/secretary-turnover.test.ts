@@ -94,6 +94,17 @@ describe('secretary turnover (issue 19), embedded', () => {
     expect(r.body.departures).toMatchObject({ total: 1, byCause: { unknown: 1, resigned: 0 } });
   });
 
+  it('answers 404 for a unit closed by the period\'s end, naming the day to ask, as its summary does (a probe read zeros)', async () => {
+    expect((await admin.post('/units', { id: 't-closing', kind: 'grassroots', name: 'Đoàn xã Sắp Giải Thể', parentId: 'qp', reason: 'thành lập', effectiveDate: '2020-01-01' })).status).toBe(201);
+    const dissolved = await admin.post('/units/t-closing/dissolution', { reason: 'giải thể', effectiveDate: '2024-06-01' });
+    expect(dissolved.status === 201 ? 201 : dissolved.raw).toBe(201);
+    await gw.syncPersonnel();
+    const after = await turnover('t-closing', 'from=2024-01-01&to=2024-12-31');
+    expect([after.status, after.body.detail]).toEqual([404, expect.stringContaining('closed on 2024-06-01')]);
+    expect(after.body.detail).toContain('to=2024-05-31');
+    expect((await turnover('t-closing', 'from=2024-01-01&to=2024-05-31')).status).toBe(200);
+  });
+
   it('answers 404 for a unit the register does not know', async () => {
     const r = await turnover('no-such-unit', 'from=2018-01-01&to=2020-12-31');
     expect([r.status, isProblem(r)]).toEqual([404, true]);

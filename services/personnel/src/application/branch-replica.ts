@@ -22,6 +22,8 @@ interface BranchReplicaState {
   placements: Placement[];
   placed: Set<string>;
   ratings: Map<string, { grade: string; year: number }>;
+  /** Absent in a snapshot written before the replica kept them (6 December 2026): closures since are known. */
+  unitsClosed?: Map<string, string>;
 }
 
 /**
@@ -42,6 +44,8 @@ export class BranchReplica implements SnapshotPart {
   private units = new Set<string>();
   /** Each branch's last rating and its year, also of branches organisation's events have not established yet. */
   private ratings = new Map<string, { grade: string; year: number }>();
+  /** Units dissolved or merged away, with the day: a report of a period past it is asked of what was there. */
+  private unitsClosed = new Map<string, string>();
 
   apply(event: ReplicaEvent): void {
     const e = event as OrganisationEvent;
@@ -66,6 +70,12 @@ export class BranchReplica implements SnapshotPart {
       case 'BranchSplit':
         this.update(e.data.sourceBranchId, { status: 'closed', closedOn: on });
         return;
+      case 'UnitDissolved':
+        if (on) this.unitsClosed.set(e.data.unitId, on);
+        return;
+      case 'UnitsMerged':
+        for (const id of e.data.sourceUnitIds) if (id !== e.data.intoUnitId && on) this.unitsClosed.set(id, on);
+        return;
       default:
         return;
     }
@@ -78,6 +88,11 @@ export class BranchReplica implements SnapshotPart {
     if (event.eventId !== undefined) this.placed.add(event.eventId);
     this.placements.push(placement);
     if (placement.kind === 'unit') this.units.add(placement.id);
+  }
+
+  /** The day a unit was dissolved or merged into another, or null while open. */
+  unitClosedOn(unitId: string): string | null {
+    return this.unitsClosed.get(unitId) ?? null;
   }
 
   /** Whether organisation's events have established this unit. */
@@ -119,7 +134,7 @@ export class BranchReplica implements SnapshotPart {
 
   /** Copies of the containers (their entries are never changed in place), so that later events do not reach a snapshot not yet written. */
   snapshotState(): BranchReplicaState {
-    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings) };
+    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings), unitsClosed: new Map(this.unitsClosed) };
   }
 
   restoreState(state: unknown): void {
@@ -128,6 +143,7 @@ export class BranchReplica implements SnapshotPart {
     this.placements = [...s.placements];
     this.placed = new Set(s.placed);
     this.ratings = new Map(s.ratings);
+    this.unitsClosed = new Map(s.unitsClosed ?? []);
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
   }
 

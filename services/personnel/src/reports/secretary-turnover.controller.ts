@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { dayBefore } from '@register/contracts';
 import { NotFoundError } from '@register/event-sourcing';
 import { CSV_CONTENT_TYPE, csvAnswer, IsCalendarDate, ParseIdPipe, ReadModelQuery, RegisterRequest, REPORT_CSV_COLUMNS, reportRows, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
@@ -33,6 +34,11 @@ export class SecretaryTurnoverReads {
 
   async report(unitId: string, period: Period, minPosition?: number) {
     if (!this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
+    // Its branches are those of the period's last day: a unit closed by then has none, and answers 404 as its summary does.
+    const closed = this.replica.unitClosedOn(unitId);
+    if (closed && closed <= period.to) {
+      throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed} (dissolved or merged), on or before ${period.to}: ask its turnover with to=${dayBefore(closed)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
+    }
     const ids = this.replica.branchesUnder(unitId, { kind: 'date', date: period.to }).sort();
     const docs = await this.posts.branches(ids, minPosition);
     const branches = ids.map((branchId) => ({
