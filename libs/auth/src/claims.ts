@@ -47,12 +47,15 @@ export function rolesClaim(roles: unknown, role?: unknown): Role[] {
 /** The prefix of every API key's caller id (api-keys.ts): reserved, no bearer token's subject. */
 export const SYSTEM_PREFIX = 'system:';
 
+/** Whether a subject would read as a system's in the logs: system: in any case, with any colon NFKC makes one. */
+export const namesSystem = (sub: string) => /^system\s*:/iu.test(sub.normalize('NFKC'));
+
 /** Claims we read: sub; roles (array) or role; scope_unit; scope_branch; allow. */
 export function principalFromClaims(payload: Record<string, unknown>): Principal {
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new InvalidCredentials('the token names no subject');
   // `system:` names an API key's caller in every log: a person's token may not pass for one.
-  if (sub.startsWith(SYSTEM_PREFIX)) throw new InvalidCredentials(`the token's subject may not begin with "${SYSTEM_PREFIX}", which names a system's API key`);
+  if (namesSystem(sub)) throw new InvalidCredentials(`the token's subject may not begin with "${SYSTEM_PREFIX}", which names a system's API key`);
   return {
     id: sub,
     roles: rolesClaim(payload.roles, payload.role),

@@ -26,7 +26,9 @@ export function lockFolder(folder: string, lockFile: string, waitMs = 3000): () 
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(lockFile, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && stillRunning(holder, waitMs)) throw new FolderInUseError(folder, holder, lockFile);
+    // Our own (the start claimed it before the event store): kept, never let go for another to take.
+    if (holder === process.pid) return () => rmSync(lockFile, { force: true });
+    if (Number.isInteger(holder) && holder > 0 && stillRunning(holder, waitMs)) throw new FolderInUseError(folder, holder, lockFile);
     rmSync(lockFile, { force: true });
   }
 }

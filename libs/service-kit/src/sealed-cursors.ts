@@ -30,7 +30,7 @@ export class SealedCursors {
 
   open(cursor: string | undefined): string | undefined {
     if (cursor === undefined || cursor === '') return undefined;
-    const bytes = /^[A-Za-z0-9_-]{1,1000}$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
+    const bytes = /^[A-Za-z0-9_-]{1,6000}$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
     if (bytes.length <= IV + TAG) throw refused();
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV));

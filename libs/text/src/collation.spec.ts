@@ -45,6 +45,14 @@ describe('sortKey on any text', () => {
   it('leaves punctuation out of the letters, and takes any code point without failing', () => {
     expect(sorted(["H'Hen Niê", 'Hà Văn', 'Hoa'])).toEqual(['Hà Văn', "H'Hen Niê", 'Hoa']);
     for (const text of ['\u{10FFFF}', '\ud7ff', '한', 'Ꭰ', '🙂', '']) expect(typeof sortKey(text)).toBe('string');
-    expect(sortKey('\u{10FFFF}')).toBe(`\u007f\u{10FFFF}\u00010\u00010`);
+    expect(sortKey('\u{10FFFF}')).toBe('\u007f10ffff\u00010\u00010');
+  });
+
+  it('ends a number at punctuation (lớp 10/1 … 10/10), orders numbers of any length, and writes other characters so that UTF-16 and UTF-8 order them alike (found in review)', () => {
+    expect(sorted(['Lớp 10/10', 'Lớp 11/1', 'Lớp 10/2', 'Lớp 10/1'])).toEqual(['Lớp 10/1', 'Lớp 10/2', 'Lớp 10/10', 'Lớp 11/1']);
+    expect(sorted(['Tổ 1000000000', 'Tổ 999999999'])).toEqual(['Tổ 999999999', 'Tổ 1000000000']);
+    // U+FB01 (ﬁ) before U+20000 by code point, as MongoDB compares; in UTF-16 code units it would come after
+    expect(sortKey('𠀀') > sortKey('\ufb01')).toBe(true);
+    expect(sortKey('a\u0000b')).not.toContain('\u0000');
   });
 });

@@ -35,6 +35,13 @@ function split(cluster: string): { letter: string; tone: number } {
 }
 
 /**
+ * Any other character after every letter, by its code points written out (six hex digits each):
+ * the same order in JavaScript's UTF-16 comparison and MongoDB's UTF-8 one, and no control
+ * character in the key.
+ */
+const other = (text: string) => `${OTHER}${[...text].map((ch) => ch.codePointAt(0)!.toString(16).padStart(6, '0')).join('')}`;
+
+/**
  * A letter's rank; one with a mark the alphabet has not (Ê Đê's ê̆, a foreign ö) ranks after its
  * letter, before the next: its letter's rank, then each further mark past every rank.
  */
@@ -46,7 +53,7 @@ function rankOf(letter: string): string | undefined {
     marks.unshift(base.slice(-1));
     base = base.slice(0, -1);
     const rank = RANK.get(base.normalize('NFC'));
-    if (rank !== undefined) return `${rank}${marks.map((m) => `${OTHER}${m}`).join('')}`;
+    if (rank !== undefined) return `${rank}${marks.map(other).join('')}`;
   }
   return undefined;
 }
@@ -64,19 +71,24 @@ export function sortKey(name: string): string {
   let digits = '';
   // A number by its value: its length first (at most 9 digits counted), then its digits.
   const number = () => {
-    if (digits) letters += `${String.fromCharCode(0x30 + Math.min(digits.replace(/^0+(?=\d)/u, '').length, 9))}${digits.replace(/^0+(?=\d)/u, '')}`;
+    const value = digits.replace(/^0+(?=\d)/u, '');
+    if (digits) letters += `${String(Math.min(value.length, 99)).padStart(2, '0')}${value}`;
     digits = '';
   };
   for (const cluster of canonicalTones(name.normalize('NFC')).normalize('NFD').match(/\P{M}\p{M}*/gu) ?? []) {
     const lower = cluster.toLocaleLowerCase('vi');
     const { letter, tone } = split(lower);
-    if (/^\p{P}$/u.test(letter)) continue;
+    // Punctuation ends a number (lớp 10/1 is 10, then 1) and counts for nothing else.
+    if (/^\p{P}$/u.test(letter)) {
+      number();
+      continue;
+    }
     if (/^\d$/u.test(letter)) {
       digits += letter;
       continue;
     }
     number();
-    letters += rankOf(letter) ?? (/^\s$/u.test(letter) ? ' ' : `${OTHER}${letter}`);
+    letters += rankOf(letter) ?? (/^\s$/u.test(letter) ? ' ' : other(letter));
     tones += String.fromCharCode(0x30 + tone);
     cases += cluster === lower ? '0' : '1';
   }

@@ -70,6 +70,11 @@ describe("members' namesake key", () => {
     expect(alike('Chi đoàn Khu phố II', 'Chi đoàn Khu phố ll')).toBe(true);
   });
 
+  it('reads a Cyrillic or Greek capital that looks like I as I, in a name typed in capitals (found in review)', () => {
+    expect(namesakeKey('NGUYỄN THỊ L\u0406NH')).toBe(namesakeKey('Nguyễn Thị Linh'));
+    expect(namesakeKey('NGUYỄN THỊ L\u0399NH')).toBe(namesakeKey('Nguyễn Thị Linh'));
+  });
+
   it('keeps two people apart whose Latin letters differ, however alike they look (Kim and Kirn; found by a second probe)', () => {
     expect(namesakeKey('Vũ Thị Kim')).not.toBe(namesakeKey('Vũ Thị Kirn'));
   });

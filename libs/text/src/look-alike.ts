@@ -67,6 +67,12 @@ export function skeleton(text: string): string {
     .normalize('NFD');
 }
 
+/** The Latin letter a letter of another script imitates: confusables.txt gives l for the capitals that look like I (Cyrillic І, Greek Ι), which a capital reads as I. */
+const imitated = (ch: string) => {
+  const latin = unhomoglyph(ch);
+  return latin === 'l' && /\p{Lu}/u.test(ch) ? 'I' : latin;
+};
+
 /**
  * Letters of other scripts that imitate Latin ones (Cyrillic "Т", Greek "ο", Cherokee "Ꭺ") as the
  * Latin letters, and compatibility forms (full-width "Ｎ") as the ordinary ones, in NFC: the letters
@@ -77,7 +83,7 @@ const asSeen = (text: string) =>
   text
     .normalize('NFKC')
     .normalize('NFD')
-    .replace(/[^\p{Script=Latin}\p{M}\p{N}\p{Z}\p{P}]/gu, (ch) => unhomoglyph(ch))
+    .replace(/[^\p{Script=Latin}\p{M}\p{N}\p{Z}\p{P}]/gu, imitated)
     .normalize('NFC');
 
 /** What a name is compared by: its skeleton, and the skeleton of its lower case. */

@@ -12,7 +12,7 @@ import { TrainingModule } from '../../training/src/training.module';
  */
 async function main() {
   const config = loadConfig({ ...process.env, REGISTER_MODE: 'embedded' });
-  if (config.eventStore !== 'postgres') claimDataDirOrExit(config.dataDir);
+  if (config.eventStore === 'pglite') claimDataDirOrExit(config.dataDir);
   const app = await createHttpApp(rootModuleOf(config, [OrganisationModule, PersonnelModule, TrainingModule, EvaluationModule, GatewayModule]), {
     title: 'Union Register',
   });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { authDir, isRole, KNOWN_ACTIONS, localSigningSecret, mintToken, parseTtl, Role, ROLES } from '../index';
+import { authDir, isRole, KNOWN_ACTIONS, localSigningSecret, mintToken, namesSystem, parseTtl, Role, ROLES, SYSTEM_PREFIX } from '../index';
 import { checkActionsOfRoles, checkAllowed, checkScopeOfRoles, cliDataDir, runCli, UsageError, withUsage } from './cli-run';
 
 const USAGE = `usage: npm run -s token -- --sub <subject> --role <role> [--scope-unit id] [--scope-branch id] [--allow action]… [--ttl 1h|30m|3600]
@@ -30,6 +30,7 @@ export const mintTokenCli = withUsage(USAGE, async ({ argv, env, output }) => {
   });
   const roles = (values.role ?? []).flatMap((r) => r.split(','));
   if (!values.sub || roles.length === 0) throw new UsageError('--sub and a known --role are required');
+  if (namesSystem(values.sub)) throw new UsageError(`--sub may not begin with "${SYSTEM_PREFIX}": it names a system's API key (npm run api-keys)`);
   const unknown = roles.filter((r) => !isRole(r));
   if (unknown.length) throw new UsageError(`unknown --role ${unknown.join(', ')}: the roles are ${ROLES.join(', ')}`);
   checkScopeOfRoles(roles, { unit: values['scope-unit'], branch: values['scope-branch'] });

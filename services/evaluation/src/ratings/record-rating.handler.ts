@@ -27,9 +27,10 @@ export class RecordRatingHandler {
    * rated by the branch they are in (a probe found the rating in the commune they had not joined).
    */
   commandOf(request: RecordRatingRequest, effectiveDate?: string): RecordRating {
-    const { to } = periodDays(request.year, request.period);
+    const { from, to } = periodDays(request.year, request.period);
     const day = effectiveDate ?? this.evaluation.today();
-    const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period, undefined, day < to ? day : to);
+    const within = day < from ? from : day > to ? to : day;
+    const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period, undefined, within);
     const residentialBranch = subject.placement.branchId !== null && this.replica.isResidential(subject.placement.branchId);
     return { type: 'RecordRating', ...request, subject, residentialBranch, today: this.evaluation.today() };
   }

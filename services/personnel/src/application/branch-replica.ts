@@ -35,7 +35,8 @@ interface BranchReplicaState {
 @Injectable()
 export class BranchReplica implements SnapshotPart {
   readonly snapshotName = 'personnel.branch-replica';
-  readonly snapshotVersion = 1;
+  /** 2: with the units closed (secretary turnover's 404): an older snapshot is not resumed from (one replay). */
+  readonly snapshotVersion = 2;
   private branches = new Map<string, ReplicaBranch>();
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private placements: Placement[] = [];

@@ -28,8 +28,8 @@ export class MemberImportsController {
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /** For each run of an import (a real run after a dry run of the same file keeps its id) and caller, the members it was logged as reading. */
-  private readonly logged = new WeakMap<MemberImport, Map<string, Set<string>>>();
+  /** For each run of an import and caller, the members it was logged as reading (imports are kept in memory until a restart, and so are these). */
+  private readonly logged = new Map<string, Set<string>>();
 
   @Post()
   @HttpCode(202)
@@ -59,13 +59,15 @@ export class MemberImportsController {
     const actor = req.actor?.id ?? 'anonymous';
     // The rows name the members admitted: a read of their personal data, logged as a list's is (a
     // probe found it unlogged). Once per caller and row: a caller polls the progress.
-    // Rows come in as they are decided, not in their order: each is remembered by its member.
-    const byActor = this.logged.get(job) ?? new Map<string, Set<string>>();
-    const seen = byActor.get(actor) ?? new Set<string>();
+    // Rows come in as they are decided, not in their order: each is remembered by its member, per
+    // run (a real run after a dry run keeps the id; startedAt tells them apart) and caller, and
+    // marked before the log is written (two polls at once log it once).
+    const run = `${job.id}\u0000${job.startedAt}\u0000${actor}`;
+    const seen = this.logged.get(run) ?? new Set<string>();
     const memberIds = job.rows.flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName && !seen.has(r.memberId) ? [r.memberId] : []));
+    for (const memberId of memberIds) seen.add(memberId);
+    this.logged.set(run, seen);
     if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
-    for (const id of memberIds) seen.add(id);
-    this.logged.set(job, byActor.set(actor, seen));
     return view(job);
   }
 }

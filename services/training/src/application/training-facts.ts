@@ -65,8 +65,12 @@ interface MemberChange {
 @Injectable()
 export class TrainingFacts implements SnapshotPart {
   readonly snapshotName = 'training.facts';
-  /** 2: without the ids of the events seen (the consumers skip a redelivery: eventsConsumer). */
-  readonly snapshotVersion = 2;
+  /**
+   * 2: without the ids of the events seen (the consumers skip a redelivery: eventsConsumer).
+   * 3: with the unassigned periods and when each unit's closure was recorded: an older snapshot
+   * would never learn those of the events before it, so it is not resumed from (one replay).
+   */
+  readonly snapshotVersion = 3;
   placements: Placement[] = [];
   branches = new Map<string, BranchLife>();
   spells: PostSpell[] = [];
