@@ -14,7 +14,7 @@ export class RatingChangesController {
   constructor(private readonly evaluation: EvaluationService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Propose a change of a decided rating (If-Match: the rating\'s ETag): 404 unknown rating, 409 change-pending, 422 not-decided, same-grade or grade-not-in-scale. Answers the change\'s id' })
+  @ApiOperation({ summary: 'Propose a change of a decided rating (If-Match: the rating\'s ETag): 404 unknown rating, 409 change-pending, 422 not-decided, same-grade, grade-not-in-scale or change-before-decision (effectiveDate before the grade it changes took effect). Answers the change\'s id' })
   propose(@Body() body: ProposeRatingChangeRequest, @Command() ctx: CommandContext) {
     if (!parseRatingId(body.ratingId)) throw new NotFoundError('rating', body.ratingId);
     const command = { type: 'ProposeRatingChange' as const, ratingId: body.ratingId, grade: body.grade, actor: ctx.actor, on: ctx.effectiveDate ?? this.evaluation.today() };
@@ -23,13 +23,13 @@ export class RatingChangesController {
   }
 
   @Post(':id/approval')
-  @ApiOperation({ summary: 'Approve a proposed change, by another person than its proposer (422 four-eyes); 409 change-settled' })
+  @ApiOperation({ summary: 'Approve a proposed change, by another person than its proposer (422 four-eyes), on or after the day it was proposed (422 settled-before-proposal); 409 change-settled' })
   approve(@Param('id', ParseIdPipe) changeId: string, @Body() _body: SettleRatingChangeRequest, @Command() ctx: CommandContext) {
     return this.settle(changeId, 'approval', ctx);
   }
 
   @Post(':id/rejection')
-  @ApiOperation({ summary: 'Reject a proposed change, by another person than its proposer (422 four-eyes); 409 change-settled' })
+  @ApiOperation({ summary: 'Reject a proposed change, by another person than its proposer (422 four-eyes), on or after the day it was proposed (422 settled-before-proposal); 409 change-settled' })
   reject(@Param('id', ParseIdPipe) changeId: string, @Body() _body: SettleRatingChangeRequest, @Command() ctx: CommandContext) {
     return this.settle(changeId, 'rejection', ctx);
   }

@@ -59,7 +59,7 @@ export class SecretaryTurnoverController {
   @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @ApiOperation({
     summary:
-      "Secretary turnover in a unit's subtree over a period: departures by cause, tenure (average, median), vacancies and how long they lasted, branches whose secretary changed more than once, and the sources of those who stayed longest; text/csv: one row per figure (section, measure, key, value)",
+      "Secretary turnover in a unit's subtree over a period: departures by cause, tenure (average, median), vacancies and how long they lasted, branches whose secretary changed more than once, and the sources of those who stayed longest (the branches of the subtree on `to`; a unit closed by then is 404 naming the day to ask); text/csv: one row per figure (section, measure, key, value)",
   })
   async turnover(@Param('id', ParseIdPipe) unitId: string, @Query() query: TurnoverQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     if (query.from > query.to) throw new ValidationFailed([{ field: 'to', rule: 'not-before-from', message: `to (${query.to}) must not be before from (${query.from})` }]);

@@ -48,7 +48,7 @@ export class ComplianceController {
   @ProblemResponses(404, 422, 503)
   @ApiOperation({
     summary:
-      "The secretaries of residential branches in the unit's subtree who held the post in the year (from the appointment on), how many completed a course that year, and the untrained by branch; asOf answers for the structure then; text/csv lists the untrained",
+      "The secretaries of residential branches in the unit's subtree who held the post in the year (from the appointment on), how many completed a course that year, and the untrained by branch; asOf answers for the structure then (a branch closed in the year under a commune merged away since counts in its successor; a unit closed by the day asked, or established after it, is 404 naming the day to ask); text/csv lists the untrained",
   })
   async get(@Query() q: ComplianceQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     // knownAt: what was recorded by then (`until`), on the day asked (today without asOf).
