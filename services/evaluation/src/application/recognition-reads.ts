@@ -21,7 +21,7 @@ export class RecognitionReads {
   ) {}
 
   private underUnit(unitId: string | undefined) {
-    return underUnit(unitId, unitId === undefined ? [] : this.replica.branchesMovedUnder(unitId));
+    return underUnit(unitId, unitId === undefined ? [] : this.replica.branchesMovedUnder(unitId), unitId === undefined ? [] : this.replica.unitsMergedInto(unitId));
   }
 
   async commendations(f: { unitId?: string; year?: number; subjectType?: string; subjectId?: string }, page: { limit?: number; cursor?: string; minPosition?: number }): Promise<Page<Record<string, unknown>>> {

@@ -25,6 +25,8 @@ interface SubjectsReplicaState {
   reparented?: Set<string>;
   /** Absent in a snapshot of before 6 December 2026: the places then known stand from the beginning. */
   placements?: Map<string, Placed[]>;
+  /** Each unit merged away, with the unit it went into (snapshot version 2 on). */
+  mergedInto?: Map<string, string>;
 }
 
 /** Where a unit or branch sat from a day on (null: from its beginning, as far as the replica knows). */
@@ -52,8 +54,11 @@ function placeOn(placed: Placed[], day: string): Placed | undefined {
 @Injectable()
 export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   readonly snapshotName = 'evaluation.subjects-replica';
-  readonly snapshotVersion = 1;
+  /** 2: with the units merged away (their lists are their successors' too): an older snapshot is replayed. */
+  readonly snapshotVersion = 2;
   private units = new Map<string, string | null>();
+  /** Each unit merged away, with the unit it went into. */
+  private mergedInto = new Map<string, string>();
   private branches = new Map<string, BranchFacts>();
   /** The units and branches ever moved (a move, or a merger's): a rating placed before has another ancestry now. */
   private reparented = new Set<string>();
@@ -99,6 +104,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       case 'BranchSplit':
         this.updateBranch(e.data.sourceBranchId, (b) => ({ ...b, to: on }));
         for (const part of e.data.parts) this.updateBranch(part.branchId, (b) => ({ ...b, predecessorIds: [...new Set([...b.predecessorIds, e.data.sourceBranchId])] }));
+        return;
+      case 'UnitsMerged':
+        for (const id of e.data.sourceUnitIds) if (id !== e.data.intoUnitId) this.mergedInto.set(id, e.data.intoUnitId);
         return;
       default:
         return;
@@ -210,6 +218,21 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return found;
   }
 
+  /**
+   * The units merged into this one, and those merged into them: a successor's lists hold what was
+   * placed under them (a branch closed before its commune merged away: a probe found the
+   * successor's ratings list short of what its summary counts).
+   */
+  unitsMergedInto(unitId: string): string[] {
+    const found: string[] = [];
+    for (let frontier = [unitId]; frontier.length > 0; ) {
+      const next = [...this.mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from)).map(([from]) => from);
+      found.push(...next);
+      frontier = next;
+    }
+    return found;
+  }
+
   /** The unit and the units above it, now. */
   private unitAncestry(unitId: string): string[] {
     const chain: string[] = [];
@@ -251,7 +274,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
   snapshotState(): SubjectsReplicaState {
-    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])) };
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto) };
   }
 
   restoreState(state: unknown): void {
@@ -262,6 +285,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.posts = new Map(s.posts);
     this.reparented = new Set(s.reparented ?? []);
     this.placements = new Map([...(s.placements ?? [])].map(([k, v]) => [k, [...v]]));
+    this.mergedInto = new Map(s.mergedInto ?? []);
     this.tree = undefined;
   }
 

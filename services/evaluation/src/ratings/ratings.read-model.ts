@@ -22,8 +22,8 @@ export interface RatingFilter {
 export const ratingView = ({ _id, ...row }: RatingRow) => ({ id: _id, ...row });
 
 /** What never changes in a rating once made (where, when, whom): the candidates of a read of history. */
-const placeFilter = (f: RatingFilter, movedIn: string[] = []) => ({
-  ...underUnit(f.unitId, movedIn),
+const placeFilter = (f: RatingFilter, movedIn: string[] = [], mergedIn: string[] = []) => ({
+  ...underUnit(f.unitId, movedIn, mergedIn),
   ...(f.year !== undefined ? { year: f.year } : {}),
   ...(f.subjectType !== undefined ? { subjectType: f.subjectType } : {}),
   ...(f.subjectId !== undefined ? { subjectId: f.subjectId } : {}),
@@ -52,9 +52,10 @@ export class RatingReads {
   async list(f: RatingFilter, page: { limit?: number; cursor?: string; minPosition?: number }, asOf?: AsOf): Promise<Page<ReturnType<typeof ratingView>>> {
     const collection = await this.ratings(page.minPosition);
     const movedIn = f.unitId === undefined ? [] : this.replica.branchesMovedUnder(f.unitId);
-    if (!asOf) return pageById(collection, { ...placeFilter(f, movedIn), ...stateFilter(f) }, page, ratingView);
+    const mergedIn = f.unitId === undefined ? [] : this.replica.unitsMergedInto(f.unitId);
+    if (!asOf) return pageById(collection, { ...placeFilter(f, movedIn, mergedIn), ...stateFilter(f) }, page, ratingView);
     const limit = page.limit ?? 50;
-    const candidates = (await collection.find(afterCursor(placeFilter(f, movedIn), page.cursor), { sort: { _id: 1 } })) as unknown as RatingRow[];
+    const candidates = (await collection.find(afterCursor(placeFilter(f, movedIn, mergedIn), page.cursor), { sort: { _id: 1 } })) as unknown as RatingRow[];
     return pageOf((await this.foldAll(candidates, asOf)).filter((r) => matches(r, f)).slice(0, limit + 1), limit, ratingView);
   }
 
