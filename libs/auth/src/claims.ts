@@ -1,3 +1,4 @@
+import { skeleton } from '@register/text';
 import { isRole, Principal, Role } from './roles';
 
 export class InvalidCredentials extends Error {
@@ -47,13 +48,15 @@ export function rolesClaim(roles: unknown, role?: unknown): Role[] {
 /** The prefix of every API key's caller id (api-keys.ts): reserved, no bearer token's subject. */
 export const SYSTEM_PREFIX = 'system:';
 
-/** Whether a subject would read as a system's in the logs: system: in any case, with any colon NFKC makes one. */
-export const namesSystem = (sub: string) => /^system\s*:/iu.test(sub.normalize('NFKC'));
+/** Whether a subject would read as a system's in the logs: system: in any case, look-alike letters (Cyrillic ѕ) or width, spaces and invisible characters aside. */
+export const namesSystem = (sub: string) => skeleton(sub.normalize('NFKC').replace(/[\p{Cf}\p{Z}\s]/gu, '').toLowerCase()).startsWith(skeleton(SYSTEM_PREFIX));
 
 /** Claims we read: sub; roles (array) or role; scope_unit; scope_branch; allow. */
 export function principalFromClaims(payload: Record<string, unknown>): Principal {
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new InvalidCredentials('the token names no subject');
+  // A subject is an identifier: shown in every log as it is, it must not hide characters or spaces.
+  if (/[\p{Cf}\p{Cc}]/u.test(sub) || sub !== sub.trim()) throw new InvalidCredentials("the token's subject holds invisible characters or spaces at its ends");
   // `system:` names an API key's caller in every log: a person's token may not pass for one.
   if (namesSystem(sub)) throw new InvalidCredentials(`the token's subject may not begin with "${SYSTEM_PREFIX}", which names a system's API key`);
   return {

@@ -14,6 +14,9 @@ import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 
 type Reply = { header(name: string, value: string): unknown };
+
+/** How long a caller's polls of an import's progress count as one read of the members it shows. */
+const RELOG_AFTER_MS = 60_000;
 type MultipartRequest = RegisterRequest & { isMultipart?: () => boolean; parts?: (options?: object) => AsyncIterableIterator<MultipartFile | MultipartValue> };
 
 /** What the caller sees of an import: everything but whom the service keeps it for. */
@@ -28,8 +31,8 @@ export class MemberImportsController {
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /** For each run of an import and caller, the members it was logged as reading (imports are kept in memory until a restart, and so are these). */
-  private readonly logged = new Map<string, Set<string>>();
+  /** For each run of an import, caller and purpose, the members logged as read, and since when (kept in memory until a restart, as the imports are). */
+  private readonly logged = new Map<string, { since: number; members: Set<string> }>();
 
   @Post()
   @HttpCode(202)
@@ -58,15 +61,17 @@ export class MemberImportsController {
     const job = this.imports.get(id);
     const actor = req.actor?.id ?? 'anonymous';
     // The rows name the members admitted: a read of their personal data, logged as a list's is (a
-    // probe found it unlogged). Once per caller and row: a caller polls the progress.
-    // Rows come in as they are decided, not in their order: each is remembered by its member, per
-    // run (a real run after a dry run keeps the id; startedAt tells them apart) and caller, and
-    // marked before the log is written (two polls at once log it once).
-    const run = `${job.id}\u0000${job.startedAt}\u0000${actor}`;
-    const seen = this.logged.get(run) ?? new Set<string>();
+    // probe found it unlogged). Rows come in as they are decided, not in their order: each is remembered by its member, per
+    // run (a real run after a dry run keeps the id; startedAt tells them apart), caller and purpose,
+    // for a minute (a caller polls the progress; a read later, or for another purpose, is logged
+    // again), and marked before the log is written (two polls at once log it once).
+    const run = `${job.id}\u0000${job.startedAt}\u0000${actor}\u0000${purpose ?? ''}`;
+    const now = Date.now();
+    const logged = this.logged.get(run);
+    const seen = logged && now - logged.since < RELOG_AFTER_MS ? logged.members : new Set<string>();
+    if (seen !== logged?.members) this.logged.set(run, { since: now, members: seen });
     const memberIds = job.rows.flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName && !seen.has(r.memberId) ? [r.memberId] : []));
     for (const memberId of memberIds) seen.add(memberId);
-    this.logged.set(run, seen);
     if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
     return view(job);
   }

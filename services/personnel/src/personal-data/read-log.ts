@@ -57,7 +57,13 @@ export class InMemoryReadLog implements PersonalDataReadLog {
     return { items: page.map(({ r }) => asSeenBy(memberId, r)), nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].n)) : null };
   }
   async erasePurposes(memberId: string) {
-    for (const r of this.reads) if (r.memberIds.includes(memberId) && r.purpose !== null) r.purpose = ERASED_PURPOSE;
+    const split = this.reads.flatMap((r): PersonalDataRead[] => {
+      if (!r.memberIds.includes(memberId) || r.purpose === null) return [r];
+      if (r.memberIds.length === 1) return [{ ...r, purpose: ERASED_PURPOSE }];
+      // A read of several: the others keep their purpose, the erased member's part of it is an entry of its own.
+      return [{ ...r, memberIds: [memberId], purpose: ERASED_PURPOSE }, { ...r, memberIds: r.memberIds.filter((id) => id !== memberId) }];
+    });
+    this.reads.splice(0, this.reads.length, ...split);
   }
 }
 
@@ -96,7 +102,20 @@ export class SqlReadLog implements PersonalDataReadLog {
     return { items, nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].id)) : null };
   }
 
+  /**
+   * A read of the member alone loses its purpose; a read of several is split: the others keep
+   * theirs, and the member's part becomes an entry of its own, `[erased]` (one erasure wiped the
+   * purposes of everyone read with them: found by a black-box probe).
+   */
   async erasePurposes(memberId: string) {
-    await this.sql.query(`update ${this.table} set purpose = $2 where member_ids @> array[$1]::text[] and purpose is distinct from $2 and purpose is not null`, [memberId, ERASED_PURPOSE]);
+    await this.sql.query(
+      `with shared as (
+         update ${this.table} set member_ids = array_remove(member_ids, $1)
+          where member_ids @> array[$1]::text[] and cardinality(member_ids) > 1 and purpose is not null
+          returning read_at, actor, endpoint)
+       insert into ${this.table} (read_at, actor, purpose, endpoint, member_ids) select read_at, actor, $2, endpoint, array[$1]::text[] from shared`,
+      [memberId, ERASED_PURPOSE],
+    );
+    await this.sql.query(`update ${this.table} set purpose = $2 where member_ids = array[$1]::text[] and purpose is distinct from $2 and purpose is not null`, [memberId, ERASED_PURPOSE]);
   }
 }
