@@ -105,6 +105,30 @@ describe('secretary turnover (issue 19), embedded', () => {
     expect((await turnover('t-closing', 'from=2024-01-01&to=2024-05-31')).status).toBe(200);
   });
 
+  it("counts in a commune's successor the departures of a hamlet it closed before it merged away (found by a black-box probe)", async () => {
+    const ok = async (path: string, body: Record<string, unknown>) => {
+      const r = await admin.post(path, body);
+      if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.raw}`);
+      return r.body;
+    };
+    for (const id of ['t-c1', 't-c2']) await ok('/units', { id, kind: 'grassroots', name: `Đoàn xã ${id === 't-c1' ? 'Châu Bình' : 'Châu Thuận'}`, parentId: 'qp', reason: 'thành lập', effectiveDate: '2020-01-01' });
+    for (const [id, parentUnitId, place] of [['t-k1', 't-c1', 'Bản Lìn'], ['t-k2', 't-c1', 'Bản Mới'], ['t-k3', 't-c2', 'Bản Hạt']]) {
+      await ok('/branches', { id, parentUnitId, name: `Chi đoàn ${place}`, area: { kind: 'village', name: place }, reason: 'thành lập', effectiveDate: '2020-01-01' });
+    }
+    await gw.syncPersonnel();
+    await ok('/members', { id: 't-k1-sec', branchId: 't-k1', fullName: 'Lữ Văn Bình', dateOfBirth: '1998-02-02', gender: 'male', admittedOn: '2020-03-26', reason: 'kết nạp' });
+    await ok('/branches/t-k1/officer-appointments', { memberId: 't-k1-sec', role: 'secretary', method: 'elected', source: 'other', startsOn: '2021-01-10', reason: 'bầu', effectiveDate: '2021-01-10' });
+    await ok('/branches/t-k1/officer-departures', { memberId: 't-k1-sec', endsOn: '2024-02-01', cause: 'resigned', reason: 'xin thôi', effectiveDate: '2024-02-01' });
+    await ok('/branch-mergers', { sourceBranchIds: ['t-k1'], into: { branchId: 't-k2' }, reason: 'sáp nhập bản', effectiveDate: '2024-03-01' });
+    await ok('/unit-mergers', { sourceUnitIds: ['t-c1'], into: { unitId: 't-c2' }, reason: 'sáp nhập xã', effectiveDate: '2024-06-01' });
+    await gw.syncPersonnel();
+    const at = `&minPosition=${await gw.personnelStore.headPosition()}`;
+    const successor = await admin.get(`/reports/units/t-c2/secretary-turnover?from=2024-01-01&to=2024-12-31${at}`);
+    expect([successor.status, successor.body.departures?.total, successor.body.departures?.byCause?.resigned]).toEqual([200, 1, 1]);
+    const before = await admin.get(`/reports/units/t-c1/secretary-turnover?from=2024-01-01&to=2024-05-31${at}`);
+    expect([before.status, before.body.departures?.total]).toEqual([200, 1]);
+  });
+
   it('answers 404 for a unit the register does not know', async () => {
     const r = await turnover('no-such-unit', 'from=2018-01-01&to=2020-12-31');
     expect([r.status, isProblem(r)]).toEqual([404, true]);

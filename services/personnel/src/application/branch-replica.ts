@@ -24,6 +24,8 @@ interface BranchReplicaState {
   ratings: Map<string, { grade: string; year: number }>;
   /** Absent in a snapshot written before the replica kept them (6 December 2026): closures since are known. */
   unitsClosed?: Map<string, string>;
+  /** As unitsClosed: each unit merged away, with the unit it went into. */
+  mergedInto?: Map<string, string>;
 }
 
 /**
@@ -35,7 +37,7 @@ interface BranchReplicaState {
 @Injectable()
 export class BranchReplica implements SnapshotPart {
   readonly snapshotName = 'personnel.branch-replica';
-  /** 2: with the units closed (secretary turnover's 404): an older snapshot is not resumed from (one replay). */
+  /** 2: with the units closed and merged away (secretary turnover's 404, a successor's history): an older snapshot is not resumed from (one replay). */
   readonly snapshotVersion = 2;
   private branches = new Map<string, ReplicaBranch>();
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
@@ -47,6 +49,8 @@ export class BranchReplica implements SnapshotPart {
   private ratings = new Map<string, { grade: string; year: number }>();
   /** Units dissolved or merged away, with the day: a report of a period past it is asked of what was there. */
   private unitsClosed = new Map<string, string>();
+  /** Each unit merged away, with the unit it went into: a successor's reports hold its history. */
+  private mergedInto = new Map<string, string>();
 
   apply(event: ReplicaEvent): void {
     const e = event as OrganisationEvent;
@@ -75,7 +79,10 @@ export class BranchReplica implements SnapshotPart {
         if (on) this.unitsClosed.set(e.data.unitId, on);
         return;
       case 'UnitsMerged':
-        for (const id of e.data.sourceUnitIds) if (id !== e.data.intoUnitId && on) this.unitsClosed.set(id, on);
+        for (const id of e.data.sourceUnitIds.filter((u) => u !== e.data.intoUnitId)) {
+          if (on) this.unitsClosed.set(id, on);
+          this.mergedInto.set(id, e.data.intoUnitId);
+        }
         return;
       default:
         return;
@@ -94,6 +101,17 @@ export class BranchReplica implements SnapshotPart {
   /** The day a unit was dissolved or merged into another, or null while open. */
   unitClosedOn(unitId: string): string | null {
     return this.unitsClosed.get(unitId) ?? null;
+  }
+
+  /** The units merged into this one, and those merged into them. */
+  unitsMergedInto(unitId: string): string[] {
+    const found: string[] = [];
+    for (let frontier = [unitId]; frontier.length > 0; ) {
+      const next = [...this.mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from)).map(([from]) => from);
+      found.push(...next);
+      frontier = next;
+    }
+    return found;
   }
 
   /** Whether organisation's events have established this unit. */
@@ -135,7 +153,7 @@ export class BranchReplica implements SnapshotPart {
 
   /** Copies of the containers (their entries are never changed in place), so that later events do not reach a snapshot not yet written. */
   snapshotState(): BranchReplicaState {
-    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings), unitsClosed: new Map(this.unitsClosed) };
+    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings), unitsClosed: new Map(this.unitsClosed), mergedInto: new Map(this.mergedInto) };
   }
 
   restoreState(state: unknown): void {
@@ -145,6 +163,7 @@ export class BranchReplica implements SnapshotPart {
     this.placed = new Set(s.placed);
     this.ratings = new Map(s.ratings);
     this.unitsClosed = new Map(s.unitsClosed ?? []);
+    this.mergedInto = new Map(s.mergedInto ?? []);
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
   }
 

@@ -39,7 +39,9 @@ export class SecretaryTurnoverReads {
     if (closed && closed <= period.to) {
       throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed} (dissolved or merged), on or before ${period.to}: ask its turnover with to=${dayBefore(closed)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
     }
-    const ids = this.replica.branchesUnder(unitId, { kind: 'date', date: period.to }).sort();
+    // With the branches of the units merged into it (a hamlet they closed before included), as its summary and compliance count them (a probe found them lost).
+    const units = [unitId, ...this.replica.unitsMergedInto(unitId)];
+    const ids = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].sort();
     const docs = await this.posts.branches(ids, minPosition);
     const branches = ids.map((branchId) => ({
       branchId,
