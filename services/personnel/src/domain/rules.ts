@@ -8,7 +8,8 @@ export const COMING_OF_AGE = 30;
 
 /** The branch a member joins must be one the replica knows and that is still open. */
 export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch') {
-  if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register`, { branchId });
+  // Personnel learns of a branch from organisation's events, a moment after it is established (a probe's batch sent at once was refused so).
+  if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register (one established a moment ago may not have reached members' records yet: send the command again in a few seconds)`, { branchId });
   if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was merged, split or dissolved`, { branchId });
 }
 
