@@ -78,3 +78,18 @@ export const ORGANISATION_SCHEMA_VERSIONS: Record<OrganisationEvent['type'], num
   BranchSplit: 1,
   UnitsMerged: 1,
 };
+
+/**
+ * The units merged into `unitId`, and those merged into them, from each merged unit's successor
+ * (UnitsMerged, as a service's replica keeps it): a successor's lists and reports hold what was
+ * placed under them.
+ */
+export function unitsMergedInto(mergedInto: ReadonlyMap<string, string>, unitId: string): string[] {
+  const found: string[] = [];
+  for (let frontier = [unitId]; frontier.length > 0; ) {
+    const next = [...mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from)).map(([from]) => from);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}

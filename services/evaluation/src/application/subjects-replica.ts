@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrganisationEvent, PersonnelEvent, RatingSubject } from '@register/contracts';
+import { OrganisationEvent, PersonnelEvent, RatingSubject, unitsMergedInto } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { SnapshotPart } from '@register/service-kit';
 import { Span, SubjectLookup } from '../domain/subjects';
@@ -224,13 +224,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
    * successor's ratings list short of what its summary counts).
    */
   unitsMergedInto(unitId: string): string[] {
-    const found: string[] = [];
-    for (let frontier = [unitId]; frontier.length > 0; ) {
-      const next = [...this.mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from)).map(([from]) => from);
-      found.push(...next);
-      frontier = next;
-    }
-    return found;
+    return unitsMergedInto(this.mergedInto, unitId);
   }
 
   /** The unit and the units above it, now. */

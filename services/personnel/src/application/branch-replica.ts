@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrganisationEvent } from '@register/contracts';
+import { OrganisationEvent, unitsMergedInto } from '@register/contracts';
 import { AsOf, SnapshotPart } from '@register/service-kit';
 import { BranchStatusFact } from '../domain/facts';
 import { branchesWithin, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
@@ -105,13 +105,7 @@ export class BranchReplica implements SnapshotPart {
 
   /** The units merged into this one, and those merged into them. */
   unitsMergedInto(unitId: string): string[] {
-    const found: string[] = [];
-    for (let frontier = [unitId]; frontier.length > 0; ) {
-      const next = [...this.mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from)).map(([from]) => from);
-      found.push(...next);
-      frontier = next;
-    }
-    return found;
+    return unitsMergedInto(this.mergedInto, unitId);
   }
 
   /** Whether organisation's events have established this unit. */
