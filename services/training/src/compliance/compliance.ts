@@ -91,11 +91,14 @@ function mergedIntoSubtree(facts: ComplianceFacts, unitId: string, year: number,
     }
     return undefined;
   };
+  // The units merged away in the year into the subtree, found once: most reads have none, and then no branch's past is walked.
+  const units = new Set(facts.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
+  const merged = new Set([...units].filter((u) => closedInYear(facts.unitClosedOn(u), year, day.date) && facts.successorOf(u) !== undefined && within(successorOn(u))));
+  const trees = new Map<string, Map<string, string | null>>();
   return (branchId, lastDay) => {
-    const then = parentsOn(facts.placements, { ...day, date: lastDay });
-    for (let at = then.get(`branch:${branchId}`), steps = 0; at && steps <= then.size; at = then.get(`unit:${at}`), steps++) {
-      if (closedInYear(facts.unitClosedOn(at), year, day.date) && facts.successorOf(at) !== undefined && within(successorOn(at))) return true;
-    }
+    if (merged.size === 0) return false;
+    const then = trees.get(lastDay) ?? trees.set(lastDay, parentsOn(facts.placements, { ...day, date: lastDay })).get(lastDay)!;
+    for (let at = then.get(`branch:${branchId}`), steps = 0; at && steps <= then.size; at = then.get(`unit:${at}`), steps++) if (merged.has(at)) return true;
     return false;
   };
 }
