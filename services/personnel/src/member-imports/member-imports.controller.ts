@@ -12,11 +12,10 @@ import { MAX_IMPORT_BYTES } from './spreadsheet';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonalDataReadLog } from '../personal-data/read-log';
+import { RepeatedReads } from '../personal-data/repeated-reads';
 
 type Reply = { header(name: string, value: string): unknown };
 
-/** How long a caller's polls of an import's progress count as one read of the members it shows. */
-const RELOG_AFTER_MS = 60_000;
 type MultipartRequest = RegisterRequest & { isMultipart?: () => boolean; parts?: (options?: object) => AsyncIterableIterator<MultipartFile | MultipartValue> };
 
 /** What the caller sees of an import: everything but whom the service keeps it for. */
@@ -31,8 +30,8 @@ export class MemberImportsController {
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /** For each run of an import, caller and purpose, the members logged as read, and since when (kept in memory until a restart, as the imports are). */
-  private readonly logged = new Map<string, { since: number; members: Set<string> }>();
+  /** Polls of an import's progress, logged once a minute per member (kept in memory until a restart, as the imports are). */
+  private readonly repeated = new RepeatedReads();
 
   @Post()
   @HttpCode(202)
@@ -60,18 +59,10 @@ export class MemberImportsController {
     const purpose = purposeOf(req.headers);
     const job = this.imports.get(id);
     const actor = req.actor?.id ?? 'anonymous';
-    // The rows name the members admitted: a read of their personal data, logged as a list's is (a
-    // probe found it unlogged). Rows come in as they are decided, not in their order: each is remembered by its member, per
-    // run (a real run after a dry run keeps the id; startedAt tells them apart), caller and purpose,
-    // for a minute (a caller polls the progress; a read later, or for another purpose, is logged
-    // again), and marked before the log is written (two polls at once log it once).
-    const run = `${job.id}\u0000${job.startedAt}\u0000${actor}\u0000${purpose ?? ''}`;
-    const now = Date.now();
-    const logged = this.logged.get(run);
-    const seen = logged && now - logged.since < RELOG_AFTER_MS ? logged.members : new Set<string>();
-    if (seen !== logged?.members) this.logged.set(run, { since: now, members: seen });
-    const memberIds = job.rows.flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName && !seen.has(r.memberId) ? [r.memberId] : []));
-    for (const memberId of memberIds) seen.add(memberId);
+    // The rows name the members admitted: a read of their data, logged as a list's is (a probe found
+    // it unlogged); a run after a dry run of the same file keeps its id, its start tells them apart.
+    const shown = job.rows.flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName ? [r.memberId] : []));
+    const memberIds = this.repeated.unlogged(`${job.id}\u0000${job.startedAt}`, actor, purpose, shown);
     if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
     return view(job);
   }
