@@ -9,6 +9,7 @@ import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers
 import { EventStoreConnectionsModule } from './event-store.module';
 import { FingerprintModule } from './fingerprint';
 import { checkBody } from './body-rules';
+import { duplicateKeys } from './duplicate-keys';
 import { HealthController, Readiness } from './health';
 import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
 import { closeConnectionsOnClose } from './http-close';
@@ -60,8 +61,14 @@ export function emptyJsonIsNoBody(fastify: FastifyInstance) {
   if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
   // the default parser takes the Buffer too (Nest's own registration hands it one)
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) =>
-    body.length === 0 ? done(null, undefined) : parse(request, body as unknown as string, (error, parsed) => done(poisoningNamed(error, body), parsed)),
+    body.length === 0 ? done(null, undefined) : parse(request, body as unknown as string, (error, parsed) => done(poisoningNamed(error, body) ?? duplicatesNamed(body), parsed)),
   );
+}
+
+/** A body that gives a key twice in one object is refused, naming each such key (rule `duplicate-key`). */
+function duplicatesNamed(body: Buffer): Error | null {
+  const errors = duplicateKeys(body.toString('utf8'));
+  return errors.length ? Object.assign(new ValidationFailed(errors), { statusCode: 400 }) : null;
 }
 
 /**
