@@ -7,7 +7,8 @@ import { Gateway, seedTree, startGateway } from '../gateway/gateway-app';
  * and the declared purpose, as `/members/{id}/history` reads are: the members in the answer, not
  * every member whose events the filter passed over. A read of organisation's log alone shows no
  * member's events and logs nothing; an X-Purpose members' reads refuse is refused
- * here too (400), and nothing is logged.
+ * here too (400), and nothing is logged. A secretary's audit history (their stream and their
+ * branch's officers) is one read, logged once.
  */
 interface Client {
   get(path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }>;
@@ -41,6 +42,9 @@ async function auditorReadsAreLogged(client: Client, admin: Record<string, strin
   const tooLong = await client.get('/audit/events?service=personnel&limit=500', { ...auditor, 'x-purpose': 'x'.repeat(201) });
   expect([tooLong.status, (tooLong.body as { errors?: Array<{ field: string; rule: string }> }).errors?.map((e) => [e.field, e.rule])]).toEqual([400, [['X-Purpose', 'maxLength']]]);
   expect(await auditorsReads()).toEqual([['GET /audit/events', 'annual audit']]);
+  // A secretary's history reads their own stream and their branch's officers: one read, logged once.
+  const appointed = await client.post('/branches/b-1/officer-appointments', { memberId, role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2023-01-10', reason: 'chỉ định' }, admin);
+  expect(appointed.status).toBe(201);
   await read(`/audit/entities/member/${memberId}/history`, auditor);
   expect(await auditorsReads()).toEqual([
     ['GET /audit/entities/{type}/{id}/history', null],

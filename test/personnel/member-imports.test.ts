@@ -133,7 +133,8 @@ describe('member imports (embedded, through the gateway)', () => {
     const rows = file([person(1, 'b-1', '038200000001'), person(2, 'b-2', '038200000001'), person(3, 'b-1', '038200000004'), person(4, 'b-2', '038200000005')]);
     const verdicts = (r: Reply) => (r.body.rows as Array<{ row: number; verdict: string; rule?: string }>).map((v) => [v.row, v.verdict, v.rule ?? null]);
     const expected = (admitted: string) => [[2, admitted, null], [3, 'refused', 'national-id-taken'], [4, 'refused', 'national-id-taken'], [5, admitted, null]];
-    expect(verdicts(await finished(await upload(rows, 'so.csv', { reason: 'thử', dryRun: 'true' })))).toEqual(expected('valid'));
+    const dry = await finished(await upload(rows, 'so.csv', { reason: 'thử', dryRun: 'true' }));
+    expect(verdicts(dry)).toEqual(expected('valid'));
     // The dry run told the caller that 038200000004 is a member's: the holder's read log says so (found by a black-box probe).
     const reads = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${held.body.id}/personal-data-reads`, headers: officer });
     expect((reads.body.items as Array<{ endpoint: string; purpose: string }>).filter((r) => r.purpose.includes('national-id-taken')).map((r) => r.endpoint)).toEqual(['POST /member-imports']);
@@ -144,6 +145,11 @@ describe('member imports (embedded, through the gateway)', () => {
     const admitted = (real.body.rows as Array<{ memberId?: string }>)[0].memberId!;
     const shown = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${admitted}/personal-data-reads`, headers: officer });
     expect((shown.body.items as Array<{ endpoint: string; actor: string }>).filter((r) => r.endpoint === 'GET /member-imports/{id}').map((r) => r.actor)).toEqual(['qp-officer']);
+    // The dry run's rows name the same members, by the ids the real run gave them: reading it now is a read of their data too.
+    const dryNow = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(dry.body.id)}`, headers: { ...officer, 'x-purpose': 'đối chiếu' } });
+    expect([dryNow.status, dryNow.body.dryRun]).toEqual([200, true]);
+    const again = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${admitted}/personal-data-reads`, headers: officer });
+    expect((again.body.items as Array<{ endpoint: string; purpose: string | null }>).filter((r) => r.endpoint === 'GET /member-imports/{id}').map((r) => r.purpose)).toEqual(['đối chiếu', null]);
   });
 
   it('a branch named with the other tone placement of two branches\' names is ambiguous, not silently one of them (found by a black-box probe)', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, ShownEvent, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { AUDITED_ENTITY_TYPES, concerns, officerStreamsOf, streamsOf } from './entity-references';
@@ -78,10 +78,14 @@ export class AuditController {
     const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');
     const entity = { type: params.type, id: params.id };
     const changes: AuditItem[] = [];
+    // What each log showed, told to it once for the whole answer: a member's own stream and their
+    // branches' officers streams name them in one read, logged once (two entries before).
+    const shown = new Map<string, { view: AuditableLog; events: ShownEvent[] }>();
     const read = async (service: string, streamId: string) => {
-      const view = logFor((await this.logs.of(service))!, reader);
-      const events = (await view.readStream(streamId)).filter((e) => concerns(entity, { service, ...e }));
-      await view.shown?.(events);
+      const told = shown.get(service) ?? { view: logFor((await this.logs.of(service))!, reader), events: [] };
+      shown.set(service, told);
+      const events = (await told.view.readStream(streamId)).filter((e) => concerns(entity, { service, ...e }));
+      told.events.push(...events);
       changes.push(...events.map((e) => auditView(service, e)));
       return events;
     };
@@ -95,6 +99,7 @@ export class AuditController {
       if (entity.type === 'member') for (const officers of officerStreamsOf(events)) await read(service, officers);
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
+    await Promise.all([...shown.values()].map(({ view, events }) => view.shown?.(events)));
     changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.service.localeCompare(b.service) || a.position - b.position);
     // as CSV, the events' columns: an auditor's sheet of one entity reads like the log's
     return wantsCsv(request.headers.accept) ? csvAnswer(reply, AUDIT_CSV_COLUMNS, changes) : { type: params.type, id: params.id, changes };

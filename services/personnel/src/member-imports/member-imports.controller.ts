@@ -59,10 +59,9 @@ export class MemberImportsController {
     const purpose = purposeOf(req.headers);
     const job = this.imports.get(id);
     const actor = req.actor?.id ?? 'anonymous';
-    // The rows name the members admitted: a read of their data, logged as a list's is (a probe found
+    // The rows name registered members: a read of their data, logged as a list's is (a probe found
     // it unlogged); a run after a dry run of the same file keeps its id, its start tells them apart.
-    const shown = job.rows.flatMap((r) => (r.verdict !== 'refused' && r.verdict !== 'valid' && r.fullName ? [r.memberId] : []));
-    const memberIds = this.repeated.unlogged(`${job.id}\u0000${job.startedAt}`, actor, purpose, shown);
+    const memberIds = this.repeated.unlogged(`${job.id}\u0000${job.startedAt}`, actor, purpose, this.imports.membersShown(job));
     if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
     return view(job);
   }

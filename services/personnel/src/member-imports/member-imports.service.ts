@@ -81,6 +81,15 @@ export class MemberImports {
     return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? { ...r, fullName: null } : r)) } : found;
   }
 
+  /**
+   * The registered members an import's rows name: those it admitted or found admitted, and a dry
+   * run's valid rows whose member was admitted since (the real run keeps the dry run's ids).
+   */
+  membersShown(job: MemberImport): string[] {
+    const registered = (r: RowVerdict) => r.verdict === 'admitted' || r.verdict === 'already-admitted' || (r.verdict === 'valid' && this.directory.member(r.memberId) !== undefined);
+    return job.rows.flatMap((r) => (r.verdict !== 'refused' && r.fullName && registered(r) ? [r.memberId] : []));
+  }
+
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
   async start(request: ImportRequest): Promise<MemberImport> {
     if (!this.replica.knowsUnit(request.unitId)) throw new NotFoundError('unit', request.unitId);
