@@ -76,6 +76,9 @@ describe('the unit summary (pure)', () => {
     // Before its closure (1 June) the branch is open and counted once; the year after, it is gone.
     expect(summarise(closedMidYear, 'd', 2020, '2020-05-31')!.training.secretaries).toBe(3);
     expect(summarise(closedMidYear, 'd', 2021, '2021-12-31')!.training.secretaries).toBe(1);
+    // The year asked again on a later day: the branch closed after the year was open in it, its secretary counts (a probe found them dropped).
+    expect(summarise(closedMidYear, 'd', 2019, '2021-03-01')!.training).toMatchObject({ secretaries: 3, secretariesTrained: 0, rate: 0 });
+    expect(summarise(closedMidYear, 'd', 2019, '2019-12-31')!.training.secretaries).toBe(3);
   });
 
   it('counts the courses of the year begun by the day: as of June, not the course of October', () => {

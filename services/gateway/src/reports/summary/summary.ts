@@ -293,8 +293,11 @@ function training(facts: SummaryFacts, counted: BranchReportDoc[], closed: { bra
   // the year's courses begun by the day (a summary as of June does not count a course of October)
   const courses = facts.courses.filter((c) => c.year === year && !c.cancelled && organisers.has(c.organiserUnitId) && (c.startsOn === undefined || c.startsOn <= day));
   const until = trainingDayOf(year, day);
-  // The branches closed in the year by then, counted where they stood on their last day open (as compliance counts them).
-  const closedResidential = closed.branches.filter((b) => closedInYear(b.structure?.endedOn, year, until) && valueOn(b.structure?.residential, dayBefore(b.structure!.endedOn!)));
+  // The branches closed since the year began, counted where they stood on their last day open (as
+  // compliance counts them): one closed after the year (a summary of 2023 as of March 2025) was
+  // open in it, and its secretaries held the post then (a probe found them dropped, the rate 1 for
+  // a commune none of whose secretaries was trained).
+  const closedResidential = closed.branches.filter((b) => valueOn(b.structure?.residential, dayBefore(b.structure!.endedOn!)));
   const secretaries = new Set(
     [...counted.filter((b) => valueOn(b.structure?.residential, day)), ...closedResidential]
       .flatMap((b) => spellsOf(b.membership?.secretaries).filter((p) => heldInYear(p, year, until)).map((p) => p.value.memberId)),
