@@ -150,6 +150,36 @@ describe('training after the structure changes (embedded, through the gateway)',
     const successor = t.gw.api(await t.gw.bearer({ sub: 'cm-new-officer', roles: ['unit-officer'], scopeUnitId: 'cm-new' }));
     const old = t.gw.api(await t.gw.bearer({ sub: 'cm-old-officer', roles: ['unit-officer'], scopeUnitId: 'cm-old' }));
     expect([(await successor.get(`/training-courses/${course}`)).status, (await old.get(`/training-courses/${course}`)).status]).toEqual([200, 200]);
+    // Its steps are the successor's now: the merged commune's officer reads it, and no longer runs it (a probe saw it complete the course).
+    const cancel = { ...why('hoãn lớp') };
+    expect((await old.post(`/training-courses/${course}/cancellation`, cancel)).status).toBe(403);
+    expect((await successor.post(`/training-courses/${course}/cancellation`, cancel)).status).toBe(201);
+  });
+
+  it("a dissolved commune's officer no longer reaches its members left unassigned, nor their course; the district above does (found by a black-box probe)", async () => {
+    await ok(t.admin.post('/units', { id: 'cd-gone', kind: 'grassroots', name: 'Đoàn xã Nậm Ban', parentId: 'p24', ...why('thành lập', '2024-01-01') }));
+    await ok(t.admin.post('/branches', { id: 'r-gone', parentUnitId: 'cd-gone', name: 'Chi đoàn bản Nậm Ban', area: { kind: 'village', name: 'Nậm Ban' }, ...why('thành lập', '2024-01-01') }));
+    await t.sync();
+    await ok(t.admin.post('/members', { id: 'm-gone', branchId: 'r-gone', fullName: 'Lò Văn Bản', dateOfBirth: '2001-05-01', gender: 'male', admittedOn: '2024-01-15', ...why('kết nạp', '2024-01-15') }));
+    const course = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'cd-gone', title: 'Lớp bồi dưỡng xã Nậm Ban', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2025-03-10', endsOn: '2025-03-11', ...why('mở lớp', '2025-03-01') }))).id;
+    await ok(t.admin.post('/branches/r-gone/dissolution', why('giải thể chi đoàn', '2025-06-30')));
+    await ok(t.admin.post('/units/cd-gone/dissolution', why('giải thể xã', '2025-07-01')));
+    await t.sync();
+    const gone = t.gw.api(await t.gw.bearer({ sub: 'cd-gone-officer', roles: ['unit-officer'], scopeUnitId: 'cd-gone' }));
+    const secretary = t.gw.api(await t.gw.bearer({ sub: 'r-gone-secretary', roles: ['branch-secretary'], scopeBranchId: 'r-gone' }));
+    const above = t.gw.api(await t.gw.bearer({ sub: 'p24-officer', roles: ['unit-officer'], scopeUnitId: 'p24' }));
+    const statuses = async (api: typeof gone) => [
+      (await api.get('/members/m-gone')).status,
+      (await api.get('/members?unitId=cd-gone')).status,
+      (await api.post('/members/m-gone/personal-data-corrections', { phone: '0912345678', ...why('cập nhật') })).status,
+    ];
+    expect(await statuses(gone)).toEqual([403, 403, 403]);
+    expect((await secretary.get('/members/m-gone')).status).toBe(403);
+    expect(await statuses(above)).toEqual([200, 200, 201]);
+    // Its past is still its officers' to read.
+    expect((await gone.get('/members?unitId=cd-gone&asOf=2025-03-01')).status).toBe(200);
+    expect((await gone.post(`/training-courses/${course}/cancellation`, why('hoãn lớp'))).status).toBe(403);
+    expect((await above.post(`/training-courses/${course}/cancellation`, why('hoãn lớp'))).status).toBe(201);
   });
 });
 

@@ -6,7 +6,7 @@ import { ScopeResolver } from './policy';
  * personnel places members in their branches. The gateway finds them in the same process
  * (embedded); distributed, it asks the services over HTTP instead. No service imports another.
  */
-export type UnitPlacement = Pick<ScopeResolver, 'ancestry'>;
+export type UnitPlacement = Pick<ScopeResolver, 'ancestry' | 'openUnitOf'>;
 export type MemberPlacement = Required<Pick<ScopeResolver, 'branchOfMember'>>;
 
 export const UNIT_PLACEMENT = Symbol.for('union-register.unit-placement');

@@ -263,3 +263,49 @@ describe('route policies: unit mergers', () => {
     await expect(mergeUnits(officer, ['xa-1', "' OR 1=1"], { unitId: 'xa-2' })).rejects.toThrow('sourceUnitIds.1');
   });
 });
+
+describe('places closed by today: writes, reads of today and members go to the open unit above (a black-box probe)', () => {
+  // xa-d was dissolved with its branch b-d, whose members were left unassigned; xa-m merged into xa-1.
+  const closedTree: Record<string, string[]> = {
+    ...tree,
+    'unit:xa-d': ['xa-d', 'qp', 'na', 'tw'],
+    'branch:b-d': ['xa-d', 'qp', 'na', 'tw'],
+    'unit:xa-m': ['xa-m', 'qp', 'na', 'tw', 'xa-1'],
+  };
+  const open: Record<string, string | null> = { 'branch:b-d': 'qp', 'unit:xa-d': 'qp', 'unit:xa-m': 'xa-1' };
+  const scopes: ScopeResolver = {
+    ancestry: async (t) => closedTree[`${t.kind}:${t.id}`],
+    branchOfMember: async (id) => ({ ...members, 'm-d': 'b-d' })[id],
+    openUnitOf: async (t) => open[`${t.kind}:${t.id}`],
+  };
+  const dissolvedOfficer: Principal = { id: 'd', roles: ['unit-officer'], scopeUnitId: 'xa-d', via: 'jwt' };
+  const dissolvedSecretary: Principal = { id: 'ds', roles: ['branch-secretary'], scopeBranchId: 'b-d', via: 'jwt' };
+  const mergedOfficer: Principal = { id: 'm', roles: ['unit-officer'], scopeUnitId: 'xa-m', via: 'jwt' };
+  const successorOfficer: Principal = { id: 's1', roles: ['unit-officer'], scopeUnitId: 'xa-1', via: 'jwt' };
+  const allowed = async (p: Principal, method: string, path: string, request: { params?: Record<string, string>; body?: unknown; query?: unknown }, today?: string) =>
+    (await authorise(p, method, path, { params: request.params ?? {}, body: request.body, query: request.query, today }, scopes)).allowed;
+
+  it("a dissolved unit's officers and a dissolved branch's secretary no longer reach its members left unassigned; the unit above does", async () => {
+    for (const who of [dissolvedOfficer, dissolvedSecretary]) {
+      expect(await allowed(who, 'GET', '/members/:id', { params: { id: 'm-d' } })).toBe(false);
+      expect(await allowed(who, 'POST', '/members/:id/status-changes', { params: { id: 'm-d' }, body: { status: 'left' } })).toBe(false);
+    }
+    expect(await allowed(officer, 'GET', '/members/:id', { params: { id: 'm-d' } })).toBe(true);
+    expect(await allowed(officer, 'POST', '/members/:id/status-changes', { params: { id: 'm-d' }, body: { status: 'left' } })).toBe(true);
+  });
+
+  it("today's roster of a closed unit is the open unit's above it; a roster of the past stays its officers'", async () => {
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d' } }, '2026-12-06')).toBe(false);
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-06' } }, '2026-12-06')).toBe(false);
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2025-06-30' } }, '2026-12-06')).toBe(true);
+    expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m', asOf: '2025-06-30' } }, '2026-12-06')).toBe(true);
+    expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m' } }, '2026-12-06')).toBe(false);
+    expect(await allowed(successorOfficer, 'GET', '/members', { query: { unitId: 'xa-m' } }, '2026-12-06')).toBe(true);
+  });
+
+  it("a write on a merged unit's place is its successor's: the merged unit's officers are refused", async () => {
+    const course = { organiserUnitId: 'xa-m', title: 'x', kind: 'skills', startsOn: '2026-12-10', endsOn: '2026-12-11', reason: 'x' };
+    expect(await allowed(mergedOfficer, 'POST', '/training-courses', { body: course })).toBe(false);
+    expect(await allowed(successorOfficer, 'POST', '/training-courses', { body: course })).toBe(true);
+  });
+});

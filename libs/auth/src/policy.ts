@@ -10,6 +10,12 @@ export interface ScopeResolver {
   ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined>;
   /** The member's home branch now (from personnel); undefined when unknown or not a member. */
   branchOfMember?(memberId: string): Promise<string | undefined>;
+  /**
+   * For a unit or branch closed by today (dissolved, merged, split), the nearest unit open today
+   * that holds what it held: a merged unit's successor, a dissolved one's parent (or theirs);
+   * null when no open unit does; undefined when the target is open today, or not known.
+   */
+  openUnitOf?(target: { kind: 'unit' | 'branch'; id: string }): Promise<string | null | undefined>;
 }
 
 export const SCOPE_RESOLVER = Symbol('SCOPE_RESOLVER');
@@ -42,7 +48,7 @@ export async function authorise(principal: Principal, method: string, path: stri
   // Validation first: every id of the request is checked, and every list capped, before any look-up.
   const requested = policy.targets ? distinct(policy.targets(request)) : [];
   if (!policy.targets || (roles.includes('auditor') && policy.method === 'GET')) return { allowed: true, policy };
-  const targets = await resolveMembers(requested, scopes);
+  const targets = await placeToday(await resolveMembers(requested, scopes), scopes, policy.method !== 'GET');
   const chains = new Map<Target, string[] | undefined>();
   // One look-up per target, at once: distributed, each is a call to the organisation service.
   const placed = targets.filter((t): t is Extract<Target, { kind: 'unit' | 'branch' }> => t.kind === 'unit' || t.kind === 'branch');
@@ -82,7 +88,30 @@ async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise
     targets.map(async (t): Promise<Target> => {
       if (t.kind !== 'member') return t;
       const branchId = await scopes.branchOfMember?.(t.id);
-      return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside } : t;
+      return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside, present: true } : t;
+    }),
+  );
+}
+
+/**
+ * A write's targets, today's reads', and every member's, where they are today: a branch or unit
+ * closed by today is the nearest open unit's that holds what it held (a merged unit's successor, a
+ * dissolved one's parent). The officers of a dissolved commune, and a dissolved branch's secretary,
+ * then no longer reach its members left unassigned, nor finish a course it organised; the unit
+ * above does (a black-box probe found them keeping every power, writes included). Reads of the past
+ * keep the closed place (its officers read its rosters as they were).
+ */
+async function placeToday(targets: Target[], scopes: ScopeResolver, write: boolean): Promise<Target[]> {
+  if (!scopes.openUnitOf) return targets;
+  return Promise.all(
+    targets.map(async (t): Promise<Target> => {
+      if ((t.kind !== 'unit' && t.kind !== 'branch') || !(write || t.present)) return t;
+      const open = await scopes.openUnitOf!({ kind: t.kind, id: t.id });
+      if (open === undefined) return t;
+      // Nothing open holds it: the register's alone (central administrators, unscoped keys).
+      if (open === null) return { kind: 'root' };
+      // A branch's place is taken over by a unit above it: its officers are above the branch, so reach it.
+      return { kind: 'unit', id: open, strictlyInside: t.kind === 'unit' && t.strictlyInside };
     }),
   );
 }

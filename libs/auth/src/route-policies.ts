@@ -5,8 +5,10 @@ import { Role } from './roles';
  * What a write touches in the tree: a unit, a branch, a member (checked where their home branch
  * is now), or the top of the tree (no parent). `strictlyInside`: only from above (a unit's own
  * officers do not reach it; a branch's, or a member's branch's, own secretary does not).
+ * `present`: a read of today, placed as a write's targets are (see authorise: a place closed by
+ * today is the open unit's that took it over).
  */
-export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean } | { kind: 'root' };
+export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean } | { kind: 'root' };
 
 export interface RouteRequest {
   params: Record<string, string | undefined>;
@@ -107,8 +109,14 @@ const branchOrRegister = (r: RouteRequest): Target[] => {
   // A roster of a day to come names members who are not there yet (a transfer dated next month):
   // the register's to read, as the member's own read places them where they are today.
   if ((branchId === undefined && unitId === undefined) || isLaterDay(asOf, r.today)) return [{ kind: 'root' }];
-  return [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
+  const targets = [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
+  // Today's roster of a unit or branch closed by today (the unassigned members of a dissolved
+  // commune) is the open unit's above it, as those members are; a roster of the past stays theirs.
+  return isEarlierDay(asOf, r.today) ? targets : targets.map((t) => ({ ...t, present: true }));
 };
+
+/** `asOf` (a day, or an instant) falls before `today`. */
+const isEarlierDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && asOf.slice(0, 10) < today;
 
 /** `asOf` (a day, or an instant) falls after `today`. */
 const isLaterDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && asOf.slice(0, 10) > today;

@@ -24,6 +24,9 @@ describe('checkBody: what no command body may hold', () => {
     expect(rules({ decisionRef: { number: '1/\ud800QĐ' } })).toEqual(['decisionRef.number:well-formed-unicode']);
     expect(rules({ sourceBranchIds: ['b-1', 'b-\udfff'] })).toEqual(['sourceBranchIds.1:well-formed-unicode']);
     expect(rules({ reason: 'a\u0000b' })).toEqual(['reason:no-nul-character']);
+    expect(rules({ reason: 'lý do\u0007\u001b[31m đỏ' })).toEqual(['reason:no-control-character']);
+    expect(rules({ decisionRef: { issuedBy: 'BTV\u0085' } })).toEqual(['decisionRef.issuedBy:no-control-character']);
+    expect(rules({ reason: 'dòng một\r\ndòng hai\tcột' })).toEqual([]);
     expect(rules({ area: { ['k\ud800']: 1 } })).toEqual(['area.(key):well-formed-unicode']);
     expect(rules('\ud800')).toEqual(['(body):well-formed-unicode']);
   });

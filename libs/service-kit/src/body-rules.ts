@@ -14,7 +14,9 @@ export const MAX_BODY_DEPTH = 16;
  * - a string (value or key) that is not well-formed UTF-16, i.e. holds a lone surrogate such as
  *   \ud800 (rule `well-formed-unicode`): it has no UTF-8 form, so the event log (PostgreSQL JSON)
  *   refused it with a 500, and a sealed field (a member's name) came back as U+FFFD;
- * - a string holding U+0000 (rule `no-nul-character`), which PostgreSQL's JSON refuses too.
+ * - a string holding U+0000 (rule `no-nul-character`), which PostgreSQL's JSON refuses too;
+ * - a string holding another control character but tab, line feed and carriage return (rule
+ *   `no-control-character`).
  * Walks the parsed body once, without recursion deeper than the limit. `undefined` and bodies that
  * are not objects or arrays pass: other rules answer them.
  */
@@ -63,5 +65,18 @@ function checkString(value: string, field: string): FieldError[] {
     return [{ field, rule: 'well-formed-unicode', message: `${field} holds a lone surrogate (not a character): send text as well-formed UTF-8` }];
   }
   if (value.includes('\u0000')) return [{ field, rule: 'no-nul-character', message: `${field} holds the NUL character (U+0000)` }];
+  const control = CONTROL.exec(value)?.[0];
+  if (control !== undefined) {
+    const code = `U+${control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return [{ field, rule: 'no-control-character', message: `${field} holds the control character ${code}: only tab, line feed and carriage return may stand in text` }];
+  }
   return [];
 }
+
+/**
+ * C0 and C1 control characters but tab, line feed and carriage return: a reason holding ESC [31m
+ * recolours an auditor's terminal when the log is read or exported, and is kept in the signed log
+ * for good (a probe sent BEL and ESC in a reason). Names refuse them by their own pattern already.
+ */
+// eslint-disable-next-line no-control-regex -- the controls are what it finds
+const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;

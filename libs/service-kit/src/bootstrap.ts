@@ -60,9 +60,27 @@ export function emptyJsonIsNoBody(fastify: FastifyInstance) {
   const parse = fastify.getDefaultJsonParser(onProtoPoisoning || 'error', onConstructorPoisoning || 'error');
   if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
   // the default parser takes the Buffer too (Nest's own registration hands it one)
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) =>
-    body.length === 0 ? done(null, undefined) : parse(request, body as unknown as string, (error, parsed) => done(poisoningNamed(error, body) ?? duplicatesNamed(body), parsed)),
-  );
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) => {
+    if (body.length === 0) return done(null, undefined);
+    const refused = notUtf8(body);
+    if (refused) return done(refused, undefined);
+    parse(request, body as unknown as string, (error, parsed) => done(poisoningNamed(error, body) ?? duplicatesNamed(body), parsed));
+  });
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A body that is not UTF-8 (Latin-1 or Windows-1258 text) is refused, not read with its bytes
+ * replaced by U+FFFD and kept so in the signed log (a probe's "lý do" was stored "l� do").
+ */
+function notUtf8(body: Buffer): Error | undefined {
+  try {
+    UTF8.decode(body);
+    return undefined;
+  } catch {
+    return Object.assign(new ValidationFailed([{ field: '(body)', rule: 'utf-8', message: 'the body is not UTF-8 text: send JSON encoded as UTF-8' }]), { statusCode: 400 });
+  }
 }
 
 /** A body that gives a key twice in one object is refused, naming each such key (rule `duplicate-key`). */

@@ -35,6 +35,20 @@ export class HttpScopeResolver implements ScopeResolver {
     return chain;
   }
 
+  /** As organisation's StructurePlacement answers it, from the same view: the nearest unit open today that holds what a closed unit or branch held. */
+  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, hops = 0): Promise<string | null | undefined> {
+    const found = await this.services.read<Placed>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}`);
+    if (!found || found.status === undefined || found.status === 'active') return undefined;
+    for (const u of [...(target.kind === 'unit' ? [found] : []), ...[...found.path].reverse()]) {
+      if (u.status === undefined || u.status === 'active') return u.id;
+      if (u.status !== 'merged') continue;
+      const successor = u.successorIds?.[0];
+      if (!successor || hops >= 16) return null;
+      return (await this.openUnitOf({ kind: 'unit', id: successor }, hops + 1)) ?? successor;
+    }
+    return null;
+  }
+
   /** From the member's placement, which shows no personal data: GET /members/{id} would log a read of it for every check. */
   async branchOfMember(memberId: string): Promise<string | undefined> {
     const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}/placement`);

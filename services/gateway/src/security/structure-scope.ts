@@ -22,6 +22,13 @@ export class StructureScopeResolver implements ScopeResolver {
     return this.units?.ancestry(target);
   }
 
+  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }): Promise<string | null | undefined> {
+    this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
+    if (this.delegate) return this.delegate.openUnitOf?.(target);
+    this.units ??= this.find<UnitPlacement>(UNIT_PLACEMENT);
+    return this.units?.openUnitOf?.(target);
+  }
+
   async branchOfMember(memberId: string): Promise<string | undefined> {
     this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
     if (this.delegate) return this.delegate.branchOfMember?.(memberId);

@@ -19,6 +19,26 @@ export class StructurePlacement implements UnitPlacement {
     const { structure: today, live } = await this.structure.today();
     return chainOf(today, target) ?? chainOf(live, target);
   }
+
+  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }): Promise<string | null | undefined> {
+    return openUnitIn((await this.structure.today()).structure, target);
+  }
+}
+
+/** The nearest unit open in `s` that holds what a closed unit or branch held (undefined: it is open, or not in `s`). */
+export function openUnitIn(s: Structure, target: { kind: 'unit' | 'branch'; id: string }): string | null | undefined {
+  const branch = target.kind === 'branch' ? s.branches.get(target.id) : undefined;
+  const closed = target.kind === 'branch' ? branch !== undefined && branch.status !== 'active' : s.units.get(target.id)?.status !== undefined && s.units.get(target.id)?.status !== 'active';
+  if (!closed) return undefined;
+  const seen = new Set<string>();
+  for (let unitId: string | null | undefined = branch ? branch.parentUnitId : target.id; unitId && !seen.has(unitId); ) {
+    seen.add(unitId);
+    const unit = s.units.get(unitId);
+    if (!unit) return null;
+    if (unit.status === 'active') return unit.id;
+    unitId = unit.status === 'merged' ? unit.successorIds[0] : unit.parentId;
+  }
+  return null;
 }
 
 /**

@@ -276,6 +276,21 @@ export class TrainingFacts implements SnapshotPart {
     return this.successors.get(unitId);
   }
 
+  /**
+   * The unit open on `today` that holds what a unit closed by then held: its successor (merged) or
+   * its parent (dissolved), or theirs; undefined while it is open (or not known), null when none is.
+   */
+  openUnitOf(unitId: string, today: string): string | null | undefined {
+    const closedBy = (id: string) => (this.unitsClosed.get(id) ?? '9999-12-31') <= today;
+    if (!closedBy(unitId)) return undefined;
+    const seen = new Set<string>();
+    for (let at: string | undefined = unitId; at !== undefined && !seen.has(at); at = this.successors.get(at) ?? ancestry(this.placements, at)[1]) {
+      seen.add(at);
+      if (!closedBy(at)) return at;
+    }
+    return null;
+  }
+
   /** The day a unit took effect (its first placement), or undefined when not known. */
   unitEstablishedOn(unitId: string): string | null | undefined {
     return this.placements.find((p) => p.kind === 'unit' && p.id === unitId)?.on;

@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
-import { Actor } from '@register/service-kit';
+import { Actor, Clock } from '@register/service-kit';
 import { TrainingFacts } from './training-facts';
 
 /**
@@ -13,7 +13,24 @@ const UNSCOPED = ['system-integrator', 'auditor'];
 
 @Injectable()
 export class TrainingScope {
-  constructor(private readonly facts: TrainingFacts) {}
+  constructor(
+    private readonly facts: TrainingFacts,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * A command on what a unit organised (a course's enrolments, attendance, completion; a
+   * competition's entries and results): once that unit is closed, the unit open today that took it
+   * over acts for it, and the closed unit's officers keep reads only (a black-box probe saw a merged
+   * commune's officer complete its course for members now the successor's).
+   */
+  checkCommand(actor: Actor | undefined, organiserUnitId: string, what: string): void {
+    const open = this.facts.openUnitOf(organiserUnitId, this.clock.today());
+    if (open === null && actor?.scopeUnitId !== undefined && !actor.roles.includes('central-admin')) {
+      throw new ForbiddenException(`${what} was organised by ${organiserUnitId}, closed with no open unit to take it over: the register's administrators act for it`);
+    }
+    this.check(actor, open ?? organiserUnitId, open ? `${what} (organised by ${organiserUnitId}, closed: now ${open}'s)` : what);
+  }
 
   check(actor: Actor | undefined, organiserUnitId: string, what: string): void {
     if (!actor || actor.roles.includes('central-admin')) return;

@@ -37,7 +37,7 @@ export class CompetitionCommands {
 
   async inScope(competitionId: string, actor: Actor | undefined) {
     const s = await this.training.folded(competitionAggregate, competitionStream(competitionId), 'competition', competitionId, undefined, (c) => c.status !== 'none');
-    this.scope.check(actor, s.organiserUnitId, `competition ${competitionId}`);
+    this.scope.checkCommand(actor, s.organiserUnitId, `competition ${competitionId}`);
     return s;
   }
 }

@@ -73,7 +73,7 @@ export class CourseCommands {
   /** The course (404 when unknown), checked against the caller's scope before anything is decided. */
   private async inScope(courseId: string, actor: Actor | undefined) {
     const course = await this.training.course(courseId);
-    this.scope.check(actor, course.organiserUnitId, `course ${courseId}`);
+    this.scope.checkCommand(actor, course.organiserUnitId, `course ${courseId}`);
     return course;
   }
 }
