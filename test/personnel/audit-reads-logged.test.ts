@@ -43,7 +43,7 @@ async function auditorReadsAreLogged(client: Client, admin: Record<string, strin
   expect([tooLong.status, (tooLong.body as { errors?: Array<{ field: string; rule: string }> }).errors?.map((e) => [e.field, e.rule])]).toEqual([400, [['X-Purpose', 'maxLength']]]);
   expect(await auditorsReads()).toEqual([['GET /audit/events', 'annual audit']]);
   // A secretary's history reads their own stream and their branch's officers: one read, logged once.
-  const appointed = await client.post('/branches/b-1/officer-appointments', { memberId, role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2023-01-10', reason: 'chỉ định' }, admin);
+  const appointed = await client.post('/branches/b-1/officer-appointments', { memberId, role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', reason: 'chỉ định' }, admin);
   expect(appointed.status).toBe(201);
   await read(`/audit/entities/member/${memberId}/history`, auditor);
   expect(await auditorsReads()).toEqual([

@@ -146,10 +146,10 @@ describe('member imports (embedded, through the gateway)', () => {
     const shown = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${admitted}/personal-data-reads`, headers: officer });
     expect((shown.body.items as Array<{ endpoint: string; actor: string }>).filter((r) => r.endpoint === 'GET /member-imports/{id}').map((r) => r.actor)).toEqual(['qp-officer']);
     // The dry run's rows name the same members, by the ids the real run gave them: reading it now is a read of their data too.
-    const dryNow = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(dry.body.id)}`, headers: { ...officer, 'x-purpose': 'đối chiếu' } });
+    const dryNow = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(dry.body.id)}`, headers: { ...officer, 'x-purpose': 'doi chieu' } });
     expect([dryNow.status, dryNow.body.dryRun]).toEqual([200, true]);
     const again = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${admitted}/personal-data-reads`, headers: officer });
-    expect((again.body.items as Array<{ endpoint: string; purpose: string | null }>).filter((r) => r.endpoint === 'GET /member-imports/{id}').map((r) => r.purpose)).toEqual(['đối chiếu', null]);
+    expect((again.body.items as Array<{ endpoint: string; purpose: string | null }>).filter((r) => r.endpoint === 'GET /member-imports/{id}').map((r) => r.purpose)).toEqual(['doi chieu', null]);
   });
 
   it('a branch named with the other tone placement of two branches\' names is ambiguous, not silently one of them (found by a black-box probe)', async () => {

@@ -85,7 +85,13 @@ function notUtf8(body: Buffer): Error | undefined {
 
 /** A body that gives a key twice in one object is refused, naming each such key (rule `duplicate-key`). */
 function duplicatesNamed(body: Buffer): Error | null {
-  const errors = duplicateKeys(body.toString('utf8'));
+  let errors: ReturnType<typeof duplicateKeys>;
+  try {
+    errors = duplicateKeys(body.toString('utf8'));
+  } catch {
+    // Nested beyond the scanner's stack: the body rules refuse it by its depth (max-depth).
+    return null;
+  }
   return errors.length ? Object.assign(new ValidationFailed(errors), { statusCode: 400 }) : null;
 }
 

@@ -20,6 +20,15 @@ describe('duplicateKeys: a key given twice in one object', () => {
     expect(named('{"a":1,"\\u0061":2}')).toEqual(['a:duplicate-key']);
   });
 
+  it('leaves a body nested beyond its stack to the depth rule (the parser answers max-depth after)', async () => {
+    const fastify = Fastify();
+    emptyJsonIsNoBody(fastify);
+    fastify.post('/', async (request) => ({ parsed: request.body !== undefined }));
+    const deep = '{"reason":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}';
+    expect((await fastify.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, payload: deep })).json()).toEqual({ parsed: true });
+    await fastify.close();
+  });
+
   it('is refused by the JSON parser of every app with a 400 naming the field and the rule', async () => {
     const fastify = Fastify();
     emptyJsonIsNoBody(fastify);
