@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
-import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, RegisterRequest, ShownEvent, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, ReadModelQuery, RegisterRequest, ShownEvent, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
 import { AUDITED_ENTITY_TYPES, concerns, officerStreamsOf, streamsOf } from './entity-references';
@@ -74,7 +74,7 @@ export class AuditController {
     summary:
       'Every change to one unit, branch (its structure and its officers), member (and the posts they held), course, competition, mentor assignment, rating, commendation or support visit, oldest first, with actor, reason, decision, effective and recorded times',
   })
-  async history(@Param() params: EntityParams, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+  async history(@Param() params: EntityParams, @Query() _query: ReadModelQuery, @Req() request: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const reader = readerOf(request, 'GET /audit/entities/{type}/{id}/history');
     const entity = { type: params.type, id: params.id };
     const changes: AuditItem[] = [];

@@ -1,4 +1,4 @@
-import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { ConflictError, deciderSpecification, NotFoundError, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { structureDecider } from '../testing/structure-decider';
 import { aDistrict, branch, unit } from '../domain/fixtures';
 
@@ -17,6 +17,14 @@ describe('branches', () => {
       .given(aDistrict)
       .when({ type: 'EstablishBranch', branchId: 'b3', parentUnitId: 'tp', name: 'chi đoàn bản na ca', area: null })
       .thenThrows(ConflictError, (e) => e.rule === 'branch-name-taken'));
+
+  it('checks If-Match against the parent unit as read (its ETag), the new branch having no version yet (a probe was refused against a revision no read gives)', () => {
+    spec
+      .given(aDistrict)
+      .when({ type: 'EstablishBranch', branchId: 'b3', parentUnitId: 'tp', name: 'Chi đoàn thôn Thông Thụ', area: null, parentIfVersion: 1 })
+      .then([branch('b3', 'tp', 'Chi đoàn thôn Thông Thụ', null)]);
+    spec.given(aDistrict).when({ type: 'EstablishBranch', branchId: 'b3', parentUnitId: 'tp', name: 'Chi đoàn thôn Thông Thụ', area: null, parentIfVersion: 7 }).thenThrows(WrongExpectedRevisionError);
+  });
 
   it('refuses a branch under a dissolved unit', () =>
     spec

@@ -3,7 +3,8 @@ import { OrganisationEvent, ResidentialArea } from '@register/contracts';
 import { Structure, structureAggregate } from '../domain/structure';
 import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
 
-export type EstablishBranch = { type: 'EstablishBranch'; branchId: string; parentUnitId: string; name: string; area: ResidentialArea | null };
+/** `parentIfVersion`: If-Match, the version of the parent unit as read (GET /units/{id}'s ETag). */
+export type EstablishBranch = { type: 'EstablishBranch'; branchId: string; parentUnitId: string; name: string; area: ResidentialArea | null; parentIfVersion?: number };
 export type RenameBranch = { type: 'RenameBranch'; branchId: string; name: string; area?: ResidentialArea | null; ifVersion?: number };
 export type MoveBranch = { type: 'MoveBranch'; branchId: string; toUnitId: string; ifVersion?: number };
 export type DissolveBranch = { type: 'DissolveBranch'; branchId: string; ifVersion?: number };
@@ -16,7 +17,7 @@ export function decideBranch(c: BranchCommand, s: Structure): OrganisationEvent[
   switch (c.type) {
     case 'EstablishBranch': {
       if (s.branches.has(c.branchId)) throw new ConflictError('branch-id-taken', `branch ${c.branchId} already exists`);
-      activeUnit(s, c.parentUnitId, 'parent-unit');
+      activeUnit(s, c.parentUnitId, 'parent-unit', c.parentIfVersion);
       checkBranchNameFree(s, c.parentUnitId, c.name);
       return [{ type: 'BranchEstablished', data: { branchId: c.branchId, parentUnitId: c.parentUnitId, name: c.name, area: c.area, predecessorIds: [] } }];
     }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { ApiAsOf, Command, CsvColumn, decodeNameCursor, listAnswer, nameKey, newEntityId, Page, paginate, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
+import { Command, CsvColumn, decodeNameCursor, listAnswer, nameKey, newEntityId, Page, paginate, ParseIdPipe, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, branchView } from '../application/views';
 import { lineageOf, searchBranches } from '../directory/directory-query';
@@ -40,8 +40,9 @@ export class BranchesController {
   @ApiOperation({ summary: 'Establish a branch; a residential branch names its area' })
   establish(@Body() body: EstablishBranchRequest, @Command() ctx: CommandContext) {
     const branchId = newEntityId(ctx, body.id);
-    const command = { type: 'EstablishBranch' as const, branchId, parentUnitId: body.parentUnitId, name: body.name, area: body.area ?? null };
-    return this.structure.execute(branchDecider, command, ctx, { kind: 'branch', id: branchId });
+    // If-Match names the parent unit as read: the new branch has no version yet.
+    const command = { type: 'EstablishBranch' as const, branchId, parentUnitId: body.parentUnitId, name: body.name, area: body.area ?? null, parentIfVersion: ctx.expectedRevision };
+    return this.structure.execute(branchDecider, command, noRevision(ctx), { kind: 'branch', id: branchId });
   }
 
   @Get()
@@ -66,9 +67,8 @@ export class BranchesController {
   }
 
   @Get(':id')
-  @ApiAsOf()
-  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Query('knownAt') knownAt: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const when = this.structure.asOf({ asOf, knownAt });
+  async get(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery, @Res({ passthrough: true }) reply: Reply) {
+    const when = this.structure.asOf(query);
     const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();
     const branch = s.branches.get(id);
     if (!branch) throw new NotFoundError('branch', id);

@@ -11,7 +11,8 @@ export type MergeBranches = {
   type: 'MergeBranches';
   mergerId: string;
   sourceBranchIds: string[];
-  into: { branchId: string } | { newBranchId: string; name: string; area: ResidentialArea | null; parentUnitId?: string };
+  /** `ifVersion`: If-Match, the version of the branch merged into as read (GET /branches/{id}'s ETag). */
+  into: { branchId: string; ifVersion?: number } | { newBranchId: string; name: string; area: ResidentialArea | null; parentUnitId?: string };
 };
 
 /** The MergeBranches decisions over the structure. */
@@ -25,7 +26,7 @@ export function decideMerge(c: MergeBranches, s: Structure): OrganisationEvent[]
   }
   const sources = c.sourceBranchIds.map((id) => activeBranch(s, id, 'source-branch'));
   if ('branchId' in c.into) {
-    activeBranch(s, c.into.branchId, 'target-branch');
+    activeBranch(s, c.into.branchId, 'target-branch', c.into.ifVersion);
     return [{ type: 'BranchesMerged', data: { mergerId: c.mergerId, sourceBranchIds: c.sourceBranchIds, intoBranchId: c.into.branchId, intoNewBranch: false } }];
   }
   if (c.sourceBranchIds.length < 2) throw new RuleViolation('merge-needs-two-sources', 'combining into a new branch needs at least two source branches');

@@ -2,9 +2,10 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId } from '@register/service-kit';
-import { StructureService } from '../application/structure.service';
+import { noRevision, StructureService } from '../application/structure.service';
 import { PeopleReplica } from '../people/people-replica';
 import { planReorganisation } from './dry-run';
+import { checkIfMatchOnNew } from './if-match-on-new';
 import { MergeBranches, mergeDecider } from './merge-branches';
 import { BranchMergerRequest, BranchSplitRequest, splitOf } from './reorganisation.dto';
 import { SplitBranch, splitDecider } from './split-branch';
@@ -30,8 +31,10 @@ export class ReorganisationController {
   @ApiResponse({ status: 200, description: 'Dry run: the plan (events, branches closed and opened, members moving, officer conflicts, posts ending, ratings carried); nothing changed' })
   async merge(@Body() body: BranchMergerRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const mergerId = newEntityId(ctx, undefined, 'merger');
+    // If-Match names the branch merged into, as read; a new one has no version yet to name.
+    if (body.into.branchId === undefined) checkIfMatchOnNew(ctx, 'branch');
     const into: MergeBranches['into'] = body.into.branchId !== undefined
-      ? { branchId: body.into.branchId }
+      ? { branchId: body.into.branchId, ifVersion: ctx.expectedRevision }
       : { newBranchId: newEntityId(ctx, body.into.id, 'successor'), name: body.into.name!, area: body.into.area ?? null, parentUnitId: body.into.parentUnitId };
     const command: MergeBranches = { type: 'MergeBranches', mergerId, sourceBranchIds: body.sourceBranchIds, into };
     const target = 'newBranchId' in into ? into.newBranchId : body.into.branchId!;
@@ -39,7 +42,7 @@ export class ReorganisationController {
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
-    return { mergerId, ...(await this.structure.execute(mergeDecider, command, ctx, { kind: 'branch', id: target })) };
+    return { mergerId, ...(await this.structure.execute(mergeDecider, command, noRevision(ctx), { kind: 'branch', id: target })) };
   }
 
   @Post('branch-splits')
@@ -58,12 +61,12 @@ export class ReorganisationController {
     const splitId = newEntityId(ctx, undefined, 'split');
     const parts = asked.map((p, i) => ({ branchId: newEntityId(ctx, p.id, `part-${i}`), name: p.name, area: p.area ?? null, parentUnitId: p.parentUnitId, memberIds: p.memberIds }));
     const formerMemberIds = this.people.leftSince(sourceBranchId, this.structure.dayOf(ctx));
-    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId, parts, knownMemberIds: this.people.membersOf(sourceBranchId), formerMemberIds };
+    const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId, parts, knownMemberIds: this.people.membersOf(sourceBranchId), formerMemberIds, ifVersion: ctx.expectedRevision };
     if (body.dryRun) {
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
-    const answer = await this.structure.execute(splitDecider, command, ctx, { kind: 'branch', id: sourceBranchId });
+    const answer = await this.structure.execute(splitDecider, command, noRevision(ctx), { kind: 'branch', id: sourceBranchId });
     return { splitId, successorIds: parts.map((p) => p.branchId), ...answer };
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError, deciderSpecification, RuleViolation } from '@register/event-sourcing';
+import { ConflictError, deciderSpecification, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { fold } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
 import { structureDecider } from '../testing/structure-decider';
@@ -17,6 +17,13 @@ describe('mergers', () => {
       .given(threeHamlets)
       .when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b2', 'b3'], into: { branchId: 'b1' } })
       .then([{ type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b2', 'b3'], intoBranchId: 'b1', intoNewBranch: false } }]));
+
+  it('checks If-Match against the branch merged into, as read (its ETag)', () => {
+    spec.given(threeHamlets).when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b2'], into: { branchId: 'b1', ifVersion: 1 } }).then([
+      { type: 'BranchesMerged', data: { mergerId: 'm1', sourceBranchIds: ['b2'], intoBranchId: 'b1', intoNewBranch: false } },
+    ]);
+    spec.given(threeHamlets).when({ type: 'MergeBranches', mergerId: 'm1', sourceBranchIds: ['b2'], into: { branchId: 'b1', ifVersion: 4 } }).thenThrows(WrongExpectedRevisionError);
+  });
 
   it('combines branches into a new branch that lists its predecessors', () =>
     spec

@@ -21,7 +21,8 @@ export interface SplitPart {
  * branch since (a split recorded late). Each of those must be listed: personnel restates their
  * days between in their part, where otherwise they would stay in the closed branch.
  */
-export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds: string[]; formerMemberIds?: string[] };
+/** `ifVersion`: If-Match, the version of the branch split as read (GET /branches/{id}'s ETag). */
+export type SplitBranch = { type: 'SplitBranch'; splitId: string; sourceBranchId: string; parts: SplitPart[]; knownMemberIds: string[]; formerMemberIds?: string[]; ifVersion?: number };
 
 /** Members of the split's day who have moved since and no part lists (the split refuses them: `split-former-member-unlisted`). */
 export const formerMembersUnlistedBy = (c: SplitBranch): string[] => {
@@ -70,7 +71,7 @@ export function decideSplit(c: SplitBranch, s: Structure): OrganisationEvent[] {
 
 /** Every rule of a split but the empty successors, which a dry run lists instead of refusing. */
 export function splitEvents(c: SplitBranch, s: Structure): OrganisationEvent[] {
-  const source = activeBranch(s, c.sourceBranchId, 'source-branch');
+  const source = activeBranch(s, c.sourceBranchId, 'source-branch', c.ifVersion);
   if (c.parts.length < 2) throw new RuleViolation('split-needs-two-parts', 'a split needs at least two successor branches');
   const listed = c.parts.flatMap((p) => p.memberIds);
   if (new Set(listed).size !== listed.length) throw new RuleViolation('split-member-in-two-parts', 'a member is listed in more than one successor');

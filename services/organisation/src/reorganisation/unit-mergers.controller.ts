@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ConflictError, CommandContext } from '@register/event-sourcing';
+import { CommandContext } from '@register/event-sourcing';
 import { Command, newEntityId, ValidationFailed } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { PeopleReplica } from '../people/people-replica';
+import { checkIfMatchOnNew } from './if-match-on-new';
 import { MergeUnits, unitMergeDecider } from './merge-units';
 import { unitMergerFieldErrors, UnitMergerRequest } from './unit-merger.dto';
 import { planUnitMerger } from './unit-merger-plan';
@@ -54,10 +55,7 @@ export class UnitMergersController {
   async merge(@Body() body: UnitMergerRequest, @Command() ctx: CommandContext, @Res({ passthrough: true }) reply: Reply) {
     const errors = unitMergerFieldErrors(body);
     if (errors.length) throw new ValidationFailed(errors);
-    // A new unit has no version yet: If-Match "-1" (none) holds; any other version cannot.
-    if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== -1 && body.into.unitId === undefined) {
-      throw new ConflictError('expected-revision', `If-Match names version ${ctx.expectedRevision}, and the new unit has none yet`);
-    }
+    if (body.into.unitId === undefined) checkIfMatchOnNew(ctx, 'unit');
     const mergerId = newEntityId(ctx, undefined, 'unit-merger');
     const into: MergeUnits['into'] = body.into.unitId !== undefined
       ? { unitId: body.into.unitId, ifVersion: ctx.expectedRevision }

@@ -3,7 +3,8 @@ import { OrganisationEvent, UnitKind } from '@register/contracts';
 import { Structure, structureAggregate } from '../domain/structure';
 import { activeChildren, activeUnit, checkKindOrder, isInSubtree } from '../domain/rules';
 
-export type EstablishUnit = { type: 'EstablishUnit'; unitId: string; kind: UnitKind; name: string; parentId: string | null };
+/** `parentIfVersion`: If-Match, the version of the parent unit as read (GET /units/{id}'s ETag). */
+export type EstablishUnit = { type: 'EstablishUnit'; unitId: string; kind: UnitKind; name: string; parentId: string | null; parentIfVersion?: number };
 export type RenameUnit = { type: 'RenameUnit'; unitId: string; name: string; ifVersion?: number };
 /** E.g. a commune union moves under the province when its district union is abolished (2025). */
 export type MoveUnit = { type: 'MoveUnit'; unitId: string; toParentId: string; ifVersion?: number };
@@ -41,7 +42,7 @@ function establish(c: EstablishUnit, s: Structure): OrganisationEvent[] {
     refuseSecondCentral(s);
   } else {
     if (!c.parentId) throw new RuleViolation('parent-unit-required', `a ${c.kind} unit needs a parent unit`);
-    checkKindOrder(activeUnit(s, c.parentId, 'parent-unit'), c.kind);
+    checkKindOrder(activeUnit(s, c.parentId, 'parent-unit', c.parentIfVersion), c.kind);
   }
   return [{ type: 'UnitEstablished', data: { unitId: c.unitId, kind: c.kind, name: c.name, parentId: c.parentId } }];
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError, CommandContext } from '@register/event-sourcing';
-import { ApiAsOf, Command, newEntityId, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { Command, newEntityId, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { noRevision, StructureService } from '../application/structure.service';
 import { ancestry, unitView } from '../application/views';
 import { lineageIn } from '../domain/lineage';
@@ -25,13 +25,14 @@ export class UnitsController {
   @ApiOperation({ summary: 'Establish a union unit', description: 'There is one central committee: a second one, while it is active, is refused with 409 `central-committee-exists` naming it (`unitId`).' })
   establish(@Body() body: EstablishUnitRequest, @Command() ctx: CommandContext) {
     const unitId = newEntityId(ctx, body.id);
-    return this.structure.execute(unitDecider, { type: 'EstablishUnit', unitId, kind: body.kind, name: body.name, parentId: body.parentId ?? null }, ctx, { kind: 'unit', id: unitId });
+    // If-Match names the parent unit as read: the new unit has no version yet.
+    const command = { type: 'EstablishUnit' as const, unitId, kind: body.kind, name: body.name, parentId: body.parentId ?? null, parentIfVersion: ctx.expectedRevision };
+    return this.structure.execute(unitDecider, command, noRevision(ctx), { kind: 'unit', id: unitId });
   }
 
   @Get(':id')
-  @ApiAsOf()
-  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Query('knownAt') knownAt: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const when = this.structure.asOf({ asOf, knownAt });
+  async get(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery, @Res({ passthrough: true }) reply: Reply) {
+    const when = this.structure.asOf(query);
     const { structure: s, live } = when ? { structure: await this.structure.structure(when), live: undefined } : await this.structure.today();
     const unit = s.units.get(id);
     if (!unit) throw new NotFoundError('unit', id);

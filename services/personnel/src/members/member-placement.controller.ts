@@ -1,7 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@register/event-sourcing';
-import { ParseIdPipe } from '@register/service-kit';
+import { ParseIdPipe, ReadModelQuery } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { MemberPlacementToday } from './member-placement';
 
@@ -23,7 +23,7 @@ export class MemberPlacementController {
 
   @Get(':id/placement')
   @ApiOperation({ summary: "Where a member belongs today (a transfer or status change dated later is not yet in force): home branch and status, no personal data (what the gateway checks a caller's scope against)" })
-  async placement(@Param('id', ParseIdPipe) id: string) {
+  async placement(@Param('id', ParseIdPipe) id: string, @Query() _query: ReadModelQuery) {
     // A member admitted a moment ago is placed once the view has caught up; a view that lags answers what it knows.
     await this.directory.caughtUp(2000).catch(() => undefined);
     const member = await this.today.placement(id);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { ApiAsOf, AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
@@ -122,10 +122,9 @@ export class MembersController {
 
   @Get(':id')
   @ApiHeader(PURPOSE_HEADER)
-  @ApiAsOf()
-  async get(@Param('id', ParseIdPipe) id: string, @Query('asOf') asOf: string | undefined, @Query('knownAt') knownAt: string | undefined, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
+  async get(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery, @Res({ passthrough: true }) reply: Reply, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const when = this.personnel.asOf({ asOf, knownAt });
+    const when = this.personnel.asOf(query);
     const member = when ? (await this.personnel.member(id, when)).member : await this.personnel.memberToday(id);
     if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}', [id]);
     reply.header('etag', `"${member.version}"`);
@@ -136,7 +135,7 @@ export class MembersController {
   @Get(':id/history')
   @ApiOperation({ summary: 'Every change to the member, oldest first, with actor, reason, decision, effective and recorded times' })
   @ApiHeader(PURPOSE_HEADER)
-  async history(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+  async history(@Param('id', ParseIdPipe) id: string, @Query() _query: ReadModelQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
     const { member, events } = await this.personnel.member(id);
     if (member.personal) await this.logRead(req, purpose, 'GET /members/{id}/history', [id]);
