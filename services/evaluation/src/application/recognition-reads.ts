@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReadModelQueries } from '@register/read-models';
-import { Page } from '@register/service-kit';
+import { Clock, Page } from '@register/service-kit';
 import { commendationsProjection } from '../commendations/commendations.projection';
 import { supportVisitsProjection } from '../support-visits/support-visits.projection';
 import { pageById } from './id-paging';
@@ -18,10 +18,13 @@ export class RecognitionReads {
   constructor(
     private readonly readModels: ReadModelQueries,
     private readonly replica: SubjectsReplica,
+    private readonly clock: Clock,
   ) {}
 
+  /** What stands under the unit today: a move or merger dated later is not its yet. */
   private underUnit(unitId: string | undefined) {
-    return underUnit(unitId, unitId === undefined ? [] : this.replica.branchesMovedUnder(unitId), unitId === undefined ? [] : this.replica.unitsMergedInto(unitId));
+    const today = this.clock.today();
+    return underUnit(unitId, unitId === undefined ? [] : this.replica.branchesMovedUnder(unitId, today), unitId === undefined ? [] : this.replica.unitsMergedInto(unitId, today));
   }
 
   async commendations(f: { unitId?: string; year?: number; subjectType?: string; subjectId?: string }, page: { limit?: number; cursor?: string; minPosition?: number }): Promise<Page<Record<string, unknown>>> {

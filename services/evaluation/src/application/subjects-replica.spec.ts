@@ -92,7 +92,7 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
       organisation('2020-01-01', 'BranchEstablished', branch('a-2', 'c-2', 'hamlet')),
       organisation('2020-01-01', 'BranchEstablished', branch('a-3', 'c-3', 'hamlet')),
     ]);
-    expect(replica.branchesMovedUnder('c-1')).toEqual([]);
+    expect(replica.branchesMovedUnder('c-1', '2026-01-01')).toEqual([]);
     feed(replica, [
       organisation('2025-07-01', 'BranchMoved', { branchId: 'a-2', fromUnitId: 'c-2', toUnitId: 'c-1' }),
       organisation('2025-07-01', 'UnitMoved', { unitId: 'c-3', fromParentId: 'p', toParentId: 'c-1' }),
@@ -101,8 +101,22 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     restored.restoreState(v8.deserialize(v8.serialize(replica.snapshotState())));
     const sorted = (ids: string[]) => [...ids].sort();
     for (const r of [replica, restored]) {
-      expect([sorted(r.branchesMovedUnder('c-1')), r.branchesMovedUnder('c-2'), sorted(r.branchesMovedUnder('p')), r.branchesMovedUnder('c-3')]).toEqual([['a-2', 'a-3'], [], ['a-2', 'a-3'], ['a-3']]);
+      expect([sorted(r.branchesMovedUnder('c-1', '2026-01-01')), r.branchesMovedUnder('c-2', '2026-01-01'), sorted(r.branchesMovedUnder('p', '2026-01-01')), r.branchesMovedUnder('c-3', '2026-01-01')]).toEqual([['a-2', 'a-3'], [], ['a-2', 'a-3'], ['a-3']]);
+      // Before the moves took effect they are where they were (a probe saw a move dated later listed at once).
+      expect([r.branchesMovedUnder('c-1', '2025-06-30'), r.branchesMovedUnder('c-2', '2025-06-30')]).toEqual([[], ['a-2']]);
     }
+  });
+
+  it('names the units merged into a unit from the day the merger took effect, and keeps the days across a snapshot', () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      organisation('2020-01-01', 'UnitEstablished', { unitId: 'p', kind: 'province', name: 'p', parentId: null }),
+      ...['c-1', 'c-2'].map((id) => organisation('2020-01-01', 'UnitEstablished', { unitId: id, kind: 'grassroots', name: id, parentId: 'p' })),
+      organisation('2027-01-01', 'UnitsMerged', { mergerId: 'um', sourceUnitIds: ['c-2'], intoUnitId: 'c-1', intoNewUnit: false }),
+    ]);
+    const restored = new SubjectsReplica();
+    restored.restoreState(v8.deserialize(v8.serialize(replica.snapshotState())));
+    for (const r of [replica, restored]) expect([r.unitsMergedInto('c-1', '2026-12-06'), r.unitsMergedInto('c-1', '2027-01-01')]).toEqual([[], ['c-2']]);
   });
 
   it("answers a branch's units on a past day as recorded now, a move recorded late included, and keeps them across a snapshot", () => {

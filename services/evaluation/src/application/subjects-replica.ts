@@ -27,6 +27,8 @@ interface SubjectsReplicaState {
   placements?: Map<string, Placed[]>;
   /** Each unit merged away, with the unit it went into (snapshot version 2 on). */
   mergedInto?: Map<string, string>;
+  /** The day each merger took effect (absent in a snapshot of before 6 December 2026, later: those mergers count as in force). */
+  mergedOn?: Map<string, string | null>;
 }
 
 /** Where a unit or branch sat from a day on (null: from its beginning, as far as the replica knows). */
@@ -54,18 +56,22 @@ function placeOn(placed: Placed[], day: string): Placed | undefined {
 @Injectable()
 export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   readonly snapshotName = 'evaluation.subjects-replica';
-  /** 2: with the units merged away (their lists are their successors' too): an older snapshot is replayed. */
-  readonly snapshotVersion = 2;
+  /**
+   * 2: with the units merged away (their lists are their successors' too); 3: with the day each
+   * merger took effect (a merger dated later is not the successor's yet). An older snapshot is replayed.
+   */
+  readonly snapshotVersion = 3;
   private units = new Map<string, string | null>();
-  /** Each unit merged away, with the unit it went into. */
+  /** Each unit merged away, with the unit it went into, and the day that took effect. */
   private mergedInto = new Map<string, string>();
+  private mergedOn = new Map<string, string | null>();
   private branches = new Map<string, BranchFacts>();
   /** The units and branches ever moved (a move, or a merger's): a rating placed before has another ancestry now. */
   private reparented = new Set<string>();
   /** Each unit's and branch's places with their days (keyed `unit:` and `branch:`): where a subject sat on a past day. */
   private placements = new Map<string, Placed[]>();
-  /** The tree's children, built on a read after the tree changed (treeNow); undefined once it changes. */
-  private tree?: { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> };
+  /** The tree's children on a day, built on a read after the tree changed (treeOn); undefined once it changes. */
+  private tree?: { day: string; childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> };
   private memberStays = new Map<string, Stay[]>();
   private posts = new Map<string, Stay[]>();
 
@@ -106,7 +112,11 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
         for (const part of e.data.parts) this.updateBranch(part.branchId, (b) => ({ ...b, predecessorIds: [...new Set([...b.predecessorIds, e.data.sourceBranchId])] }));
         return;
       case 'UnitsMerged':
-        for (const id of e.data.sourceUnitIds) if (id !== e.data.intoUnitId) this.mergedInto.set(id, e.data.intoUnitId);
+        for (const id of e.data.sourceUnitIds) {
+          if (id === e.data.intoUnitId) continue;
+          this.mergedInto.set(id, e.data.intoUnitId);
+          this.mergedOn.set(id, on);
+        }
         return;
       default:
         return;
@@ -198,12 +208,14 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   }
 
   /**
-   * The branches under the unit now that were moved there, or under a unit moved there, since: what
-   * a list by unit must add to the documents placed under it when they were recorded.
+   * The branches under the unit on `day` (today, for today's lists) that were moved there, or under a
+   * unit moved there, since: what a list by unit must add to the documents placed under it when they
+   * were recorded. A move dated later leaves the branch where it is until then (a probe saw the unit
+   * it goes to list its ratings at once).
    */
-  branchesMovedUnder(unitId: string): string[] {
+  branchesMovedUnder(unitId: string, day: string): string[] {
     if (this.reparented.size === 0) return [];
-    const { childUnits, branchesOf } = this.treeNow();
+    const { childUnits, branchesOf } = this.treeOn(day);
     const found: string[] = [];
     // Walks the unit's subtree only (a commune's list costs a commune), knowing whether a unit on the way down, or above it, was moved.
     const stack: Array<[string, boolean]> = [[unitId, this.unitAncestry(unitId).some((u) => this.reparented.has(u))]];
@@ -223,8 +235,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
    * placed under them (a branch closed before its commune merged away: a probe found the
    * successor's ratings list short of what its summary counts).
    */
-  unitsMergedInto(unitId: string): string[] {
-    return unitsMergedInto(this.mergedInto, unitId);
+  unitsMergedInto(unitId: string, day: string): string[] {
+    const inForce = [...this.mergedInto].filter(([from]) => (this.mergedOn.get(from) ?? '') <= day);
+    return unitsMergedInto(new Map(inForce), unitId);
   }
 
   /** The unit and the units above it, now. */
@@ -235,8 +248,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   }
 
   /** Each unit's child units and branches now, built once after the tree last changed (reads by unit walk it). */
-  private treeNow(): { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> } {
-    if (this.tree) return this.tree;
+  /** The tree in force on `day`, from the places with their days (the last place recorded, for what has none). */
+  private treeOn(day: string): { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> } {
+    if (this.tree?.day === day) return this.tree;
     const childUnits = new Map<string, string[]>();
     const branchesOf = new Map<string, string[]>();
     const add = (map: Map<string, string[]>, key: string, id: string) => {
@@ -244,9 +258,19 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       if (list) list.push(id);
       else map.set(key, [id]);
     };
-    for (const [unit, parent] of this.units) if (parent !== null) add(childUnits, parent, unit);
-    for (const [branchId, b] of this.branches) add(branchesOf, b.parentUnitId, branchId);
-    this.tree = { childUnits, branchesOf };
+    const parentOn = (key: string, latest: string | null) => {
+      const placed = this.placements.get(key);
+      return placed ? (placeOn(placed, day)?.parentId ?? null) : latest;
+    };
+    for (const [unit, parent] of this.units) {
+      const on = parentOn(`unit:${unit}`, parent);
+      if (on !== null) add(childUnits, on, unit);
+    }
+    for (const [branchId, b] of this.branches) {
+      const on = parentOn(`branch:${branchId}`, b.parentUnitId);
+      if (on !== null) add(branchesOf, on, branchId);
+    }
+    this.tree = { day, childUnits, branchesOf };
     return this.tree;
   }
 
@@ -268,7 +292,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
   snapshotState(): SubjectsReplicaState {
-    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto) };
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto), mergedOn: new Map(this.mergedOn) };
   }
 
   restoreState(state: unknown): void {
@@ -280,6 +304,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.reparented = new Set(s.reparented ?? []);
     this.placements = new Map([...(s.placements ?? [])].map(([k, v]) => [k, [...v]]));
     this.mergedInto = new Map(s.mergedInto ?? []);
+    this.mergedOn = new Map(s.mergedOn ?? []);
     this.tree = undefined;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ratingStream } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
-import { AsOf, Page } from '@register/service-kit';
+import { AsOf, Clock, Page } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { afterCursor, pageById, pageOf } from '../application/id-paging';
 import { SubjectsReplica } from '../application/subjects-replica';
@@ -42,6 +42,7 @@ export class RatingReads {
     private readonly readModels: ReadModelQueries,
     private readonly evaluation: EvaluationService,
     private readonly replica: SubjectsReplica,
+    private readonly clock: Clock,
   ) {}
 
   private async ratings(minPosition?: number) {
@@ -51,8 +52,10 @@ export class RatingReads {
   /** One page in id order; the cursor is the last id served. */
   async list(f: RatingFilter, page: { limit?: number; cursor?: string; minPosition?: number }, asOf?: AsOf): Promise<Page<ReturnType<typeof ratingView>>> {
     const collection = await this.ratings(page.minPosition);
-    const movedIn = f.unitId === undefined ? [] : this.replica.branchesMovedUnder(f.unitId);
-    const mergedIn = f.unitId === undefined ? [] : this.replica.unitsMergedInto(f.unitId);
+    // Where the unit stands on the day read (today, or asOf's day): a move or merger dated later is not its yet.
+    const day = asOf === undefined ? this.clock.today() : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
+    const movedIn = f.unitId === undefined ? [] : this.replica.branchesMovedUnder(f.unitId, day);
+    const mergedIn = f.unitId === undefined ? [] : this.replica.unitsMergedInto(f.unitId, day);
     if (!asOf) return pageById(collection, { ...placeFilter(f, movedIn, mergedIn), ...stateFilter(f) }, page, ratingView);
     const limit = page.limit ?? 50;
     const candidates = (await collection.find(afterCursor(placeFilter(f, movedIn, mergedIn), page.cursor), { sort: { _id: 1 } })) as unknown as RatingRow[];

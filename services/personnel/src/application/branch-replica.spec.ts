@@ -42,6 +42,14 @@ describe("personnel's branch replica: known units", () => {
     expect([replica.knowsUnit('c-1'), replica.knowsUnit('c-9'), replica.knowsUnit('c-2')]).toEqual([true, true, false]);
   });
 
+  it('names the units merged into a unit from the day the merger took effect (a probe saw one dated later counted at once)', () => {
+    const replica = new BranchReplica();
+    for (const unitId of ['c-1', 'c-2', 'c-3']) replica.apply(event('UnitEstablished', { unitId, parentId: null }));
+    replica.apply({ ...event('UnitsMerged', { mergerId: 'um', sourceUnitIds: ['c-2'], intoUnitId: 'c-1', intoNewUnit: false }), metadata: { effectiveDate: '2027-01-01' } } as ReplicaEvent);
+    replica.apply(event('UnitsMerged', { mergerId: 'um2', sourceUnitIds: ['c-3'], intoUnitId: 'c-1', intoNewUnit: false }));
+    expect([replica.unitsMergedInto('c-1', '2026-12-06'), replica.unitsMergedInto('c-1', '2027-01-01').sort()]).toEqual([['c-3'], ['c-2', 'c-3']]);
+  });
+
   it("costs the same with a commune's 30 branches or a province's 10,000 (every member list by unit asks): the placements are not scanned", () => {
     // Counted, not timed (speed is measured by benchmarks): the placements read do not grow with the tree.
     expect(placementsReadByKnowsUnit(10_000)).toBe(placementsReadByKnowsUnit(30));

@@ -103,9 +103,10 @@ export class BranchReplica implements SnapshotPart {
     return this.unitsClosed.get(unitId) ?? null;
   }
 
-  /** The units merged into this one, and those merged into them. */
-  unitsMergedInto(unitId: string): string[] {
-    return unitsMergedInto(this.mergedInto, unitId);
+  /** The units merged into this one by `day`, and those merged into them (a merger dated later is not its yet). */
+  unitsMergedInto(unitId: string, day: string): string[] {
+    const inForce = [...this.mergedInto].filter(([from]) => (this.unitsClosed.get(from) ?? '') <= day);
+    return unitsMergedInto(new Map(inForce), unitId);
   }
 
   /** Whether organisation's events have established this unit. */

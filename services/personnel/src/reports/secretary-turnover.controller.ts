@@ -40,7 +40,8 @@ export class SecretaryTurnoverReads {
       throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed} (dissolved or merged), on or before ${period.to}: ask its turnover with to=${dayBefore(closed)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
     }
     // With the branches of the units merged into it (a hamlet they closed before included), as its summary and compliance count them (a probe found them lost).
-    const units = [unitId, ...this.replica.unitsMergedInto(unitId)];
+    // Merged by the period's last day: one dated later is not its yet (a probe saw it counted at once).
+    const units = [unitId, ...this.replica.unitsMergedInto(unitId, period.to)];
     const ids = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].sort();
     const docs = await this.posts.branches(ids, minPosition);
     const branches = ids.map((branchId) => ({
