@@ -179,6 +179,7 @@ function hostileBodies(): Array<{ what: string; path: string; payload: string; n
     { what: "NUL in a member's full name", path: '/members', payload: JSON.stringify({ ...member, fullName: 'Lò Thị\u0000Hoa' }), names: 'fullName:no-nul-character' },
     { what: 'a __proto__ key', path: '/members', payload: `{"__proto__":{"isAdmin":true},${JSON.stringify(member).slice(1)}`, names: '(key):forbidden-key' },
     { what: 'a constructor.prototype key', path: '/branches', payload: `{"constructor":{"prototype":{"x":1}},${JSON.stringify(branch).slice(1)}`, names: '(key):forbidden-key' },
+    { what: 'JSON cut short', path: '/branches', payload: JSON.stringify(branch).slice(0, 40), names: '(body):json-syntax' },
     { what: 'ESC and BEL in a reason', path: '/branches', payload: JSON.stringify({ ...branch, reason: 'thành lập\u0007\u001b[31m' }), names: 'reason:no-control-character' },
     { what: 'a reason given twice', path: '/branches', payload: `{"reason":"giải thể",${JSON.stringify(branch).slice(1)}`, names: 'reason:duplicate-key' },
     { what: 'a decision number given twice', path: '/members', payload: JSON.stringify({ ...member, decisionRef: { number: '1/QĐ' } }).replace('"number":"1/QĐ"', '"number":"1/QĐ","number":"2/QĐ"'), names: 'decisionRef.number:duplicate-key' },

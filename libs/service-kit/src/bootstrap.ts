@@ -96,23 +96,30 @@ function duplicatesNamed(body: Buffer): Error | null {
 }
 
 /**
- * Prototype poisoning (`__proto__`, `constructor.prototype` keys), refused by Fastify's parser as
- * "not valid JSON" with no field (its error drops the reason): a body that is JSON after all was
- * refused for such a key, and is refused as a 400 that names the key and the rule instead.
+ * Fastify's "not valid JSON", which names no field (its error drops the reason), as a 400 naming the
+ * field and the rule: a body that is JSON after all was refused for a prototype-poisoning key
+ * (`__proto__`, `constructor.prototype`: `forbidden-key`); another, where its syntax breaks (`json-syntax`).
  */
 function poisoningNamed(error: Error | null, body: Buffer): Error | null {
-  if ((error as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY' || !isJson(body)) return error;
-  const refused = new ValidationFailed([{ field: '(key)', rule: 'forbidden-key', message: 'a body may not hold a key __proto__, nor constructor.prototype' }]);
+  if ((error as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return error;
+  const syntax = syntaxErrorOf(body);
+  const refused = new ValidationFailed([
+    syntax === undefined
+      ? { field: '(key)', rule: 'forbidden-key', message: 'a body may not hold a key __proto__, nor constructor.prototype' }
+      : // Where the JSON breaks, as the parser says it (position, line and column): Fastify's error gave no place.
+        { field: '(body)', rule: 'json-syntax', message: `the body is not JSON: ${syntax}` },
+  ]);
   // A 400 for Fastify's own error handler too, where no problem filter runs.
   return Object.assign(refused, { statusCode: 400 });
 }
 
-function isJson(body: Buffer): boolean {
+/** Why the body is not JSON, as JSON.parse says it; undefined when it is JSON. */
+function syntaxErrorOf(body: Buffer): string | undefined {
   try {
     JSON.parse(body.toString('utf8'));
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

@@ -32,6 +32,12 @@ describe('names that hide something', () => {
     expect(nameCharacterProblem('123', false)).toBeUndefined();
   });
 
+  it('refuses a name a spreadsheet reads as a formula (a probe admitted =HYPERLINK(…)); such characters later in a name stand', () => {
+    for (const name of ['=HYPERLINK("http://x.example","Bấm")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-Lò Văn A', '\tLò Văn A']) expect([name, nameCharacterProblem(name)]).toEqual([name, expect.stringMatching(/spreadsheet formula/)]);
+    expect(nameCharacterProblem('Chi đoàn khu phố 3 - 4')).toBeUndefined();
+    expect(nameCharacterProblem('=x', false)).toBeUndefined();
+  });
+
   it('refuses an emoji, a pictograph, a private-use or unassigned character in a name (a probe admitted "Lương Thị 😀"); a search may hold them', () => {
     for (const name of ['Lương Thị 😀', 'Chi đoàn ©', 'Lò Văn \ue000', 'Lò Văn \u0378']) expect(nameCharacterProblem(name)).toBe('contains an emoji, a pictograph or a character no script writes');
     expect(nameCharacterProblem('😀', false)).toBeUndefined();

@@ -26,6 +26,12 @@ const WIDTH_FORM = /[\uFF01-\uFFEE]/u;
  */
 const STACKED_MARKS = /\p{L}\p{M}*(?:[\u0300\u0301\u0303\u0309\u0323]\p{M}*[\u0300\u0301\u0303\u0309\u0323]|(\p{M})\1)/u;
 
+/**
+ * What spreadsheets read as a formula: `=HYPERLINK(…)` stored as a member's name reaches every
+ * export other systems make of the register (the register's own CSV escapes it; theirs may not).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/u;
+
 /** Emoji and pictographs, private-use and unassigned code points: nothing a person's or a branch's name is written with. */
 const NOT_OF_A_NAME = /[\p{Extended_Pictographic}\p{Co}\p{Cn}]/u;
 
@@ -44,6 +50,7 @@ export function nameCharacterProblem(text: string, needsLetter = true): string |
   if (needsLetter && NOT_OF_A_NAME.test(text)) return 'contains an emoji, a pictograph or a character no script writes';
   if (needsLetter && WIDTH_FORM.test(text)) return 'contains a full-width or half-width form (type the ordinary letter)';
   if (needsLetter && STACKED_MARKS.test(text.normalize('NFD'))) return 'has a letter with two tone marks, or one mark twice';
+  if (needsLetter && FORMULA_START.test(text)) return 'begins with =, +, -, @ or a tab, as a spreadsheet formula does: a name begins with a letter';
   return undefined;
 }
 

@@ -22,7 +22,8 @@ export function decideCorrection(c: CorrectPersonalData, s: Member): MemberEvent
   if (!personal.fullName || !personal.dateOfBirth || !personal.gender) {
     throw new RuleViolation('personal-data-incomplete', `member ${s.memberId} holds no personal data: a correction gives fullName, dateOfBirth and gender`);
   }
-  if (s.personal && Object.entries(c.changes).every(([k, v]) => s.personal![k as keyof PersonalData] === v)) return [];
+  // The same values again, a null for what is not held among them, record nothing (a probe saw phone: null recorded a correction).
+  if (s.personal && Object.entries(c.changes).every(([k, v]) => (s.personal![k as keyof PersonalData] ?? null) === (v ?? null))) return [];
   const age = ageOn(personal.dateOfBirth, s.admittedOn);
   if (c.changes.dateOfBirth !== undefined && (personal.dateOfBirth > s.admittedOn || age < ADMISSION_MIN_AGE || age > ADMISSION_MAX_AGE)) {
     throw new RuleViolation('admission-age', `with the date of birth ${personal.dateOfBirth} the member would have been admitted aged ${personal.dateOfBirth > s.admittedOn ? 'before their birth' : age} on ${s.admittedOn}, outside ${ADMISSION_MIN_AGE} to ${ADMISSION_MAX_AGE}`, { dateOfBirth: personal.dateOfBirth });

@@ -186,6 +186,9 @@ export class MembersController {
   correct(@Param('id', ParseIdPipe) id: string, @Body() body: CorrectPersonalDataRequest, @Command() ctx: CommandContext) {
     const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
     const changes = Object.fromEntries(Object.entries({ fullName, dateOfBirth, gender, ethnicity, phone, nationalId }).filter(([, v]) => v !== undefined));
+    // null clears an optional field (phone, ethnicity, national id); a name, birth date and gender are corrected, never cleared.
+    const cleared = (['fullName', 'dateOfBirth', 'gender'] as const).filter((k) => body[k] === null);
+    if (cleared.length) throw new ValidationFailed(cleared.map((field) => ({ field, rule: 'not-null', message: `${field} cannot be cleared: give the corrected value, or leave it out` })));
     // Well formed, and nothing asked: a rule of the command (422), as the document's schema cannot say "one of these".
     if (!Object.keys(changes).length) throw new RuleViolation('nothing-to-correct', 'give at least one of fullName, dateOfBirth, gender, ethnicity, phone, nationalId');
     return this.corrections.handle(id, changes, ctx);

@@ -38,7 +38,10 @@ export class DepartOfficerRequest extends CommandRequest {
   @IsRegisterId()
   memberId!: string;
 
-  @ApiProperty({ example: '2025-12-31' })
+  @ApiProperty({
+    example: '2026-01-01',
+    description: 'The first day without the post, the day after the last day in office: a secretary in post until 31 December 2025 ends on 2026-01-01. The post is held while the day is before it (tenure and vacancies count so).',
+  })
   @IsCalendarDate()
   endsOn!: string;
 
