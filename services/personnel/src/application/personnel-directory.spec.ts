@@ -37,6 +37,15 @@ describe("the write side's view of personnel's log", () => {
     expect(d.member('f1')?.settledOn).toBe('2025-06-01');
   });
 
+  it("counts a branch's members on a day without those admitted or transferred in after it (a probe's admission typed 2200 lifted the small branch's deputy rule)", () => {
+    const d = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore);
+    d.apply(recorded(admitted('c1', 'b1')));
+    d.apply(dated(admitted('c2', 'b1'), '2200-01-01'));
+    d.apply(recorded(admitted('c3', 'b2')));
+    d.apply(dated({ type: 'MemberTransferred', data: { memberId: 'c3', fromBranchId: 'b2', toBranchId: 'b1', transferredOn: '2025-03-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } }, '2025-03-01'));
+    expect([d.memberCount('b1'), d.memberCountOn('b1', '2025-02-01'), d.memberCountOn('b1', '2025-03-01'), d.memberCountOn('b1', '2200-01-01')]).toEqual([3, 1, 2, 3]);
+  });
+
   it('keeps every member ever placed in a branch (admitted, transferred in), whoever left it since', () => {
     directory.apply(recorded({ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2025-01-01', duesSettledUpTo: '2025-01-01', cause: 'merger' } }));
     expect([directory.placedIn(['b1']), directory.placedIn(['b2', 'b3']), directory.placedIn(['bx'])]).toEqual([['m1', 'm2', 'm3'], ['m3', 'm1'], []]);

@@ -329,6 +329,16 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     return this.membersOf(branchId).length;
   }
 
+  /**
+   * The branch's members on `day`, without those whose admission, transfer in or return takes
+   * effect after it: a rule counting members counts those there then (a probe's admission typed
+   * "2200" made an 8-member branch count 9, and its deputies unlimited). A member leaving after the
+   * day is not counted either: the count never exceeds who was there.
+   */
+  memberCountOn(branchId: string, day: string): number {
+    return this.membersOf(branchId).filter((id) => (this.members.get(id)!.settledOn ?? '') <= day).length;
+  }
+
   /** The posts held now in a branch. */
   officersOf(branchId: string): HeldPost[] {
     return this.posts.get(branchId) ?? [];

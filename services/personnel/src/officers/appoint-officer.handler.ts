@@ -35,7 +35,7 @@ export class AppointOfficerHandler {
     const command: AppointOfficer = {
       type: 'AppointOfficer',
       ...request,
-      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCount(request.branchId), lastRating: branch?.lastRating ?? null, establishedOn: branch?.establishedOn ?? null },
+      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: branch?.lastRating ?? null, establishedOn: branch?.establishedOn ?? null },
       member: memberFacts(member),
       memberOnStart: onStart.exists ? { branchId: onStart.branchId, status: onStart.status, commune: this.replica.get(onStart.branchId)?.parentUnitId ?? null } : null,
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },
