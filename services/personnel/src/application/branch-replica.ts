@@ -109,6 +109,11 @@ export class BranchReplica implements SnapshotPart {
     return unitsMergedInto(new Map(inForce), unitId);
   }
 
+  /** The day a unit was first placed (established), null when from the beginning, undefined when not known. */
+  unitEstablishedOn(unitId: string): string | null | undefined {
+    return this.placements.find((p) => p.kind === 'unit' && p.id === unitId)?.on;
+  }
+
   /** Whether organisation's events have established this unit. */
   knowsUnit(unitId: string): boolean {
     return this.units.has(unitId);

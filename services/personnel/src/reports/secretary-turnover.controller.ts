@@ -39,10 +39,16 @@ export class SecretaryTurnoverReads {
     if (closed && closed <= period.to) {
       throw new NotFoundError('unit', unitId, `unit ${unitId} closed on ${closed} (dissolved or merged), on or before ${period.to}: ask its turnover with to=${dayBefore(closed)} or earlier, or its successor's (GET /units/${unitId}/lineage)`);
     }
+    const established = this.replica.unitEstablishedOn(unitId);
+    if (established && established > period.to) {
+      throw new NotFoundError('unit', unitId, `unit ${unitId} was established on ${established}, after ${period.to}: ask a period that reaches it (its summary answers so too)`);
+    }
     // With the branches of the units merged into it (a hamlet they closed before included), as its summary and compliance count them (a probe found them lost).
     // Merged by the period's last day: one dated later is not its yet (a probe saw it counted at once).
     const units = [unitId, ...this.replica.unitsMergedInto(unitId, period.to)];
-    const ids = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].sort();
+    // Not those closed before the period began: nothing of theirs falls in it (a probe counted 4 branches where the period had 2).
+    const open = (id: string) => (this.replica.get(id)?.closedOn ?? '9999-12-31') > period.from;
+    const ids = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].filter(open).sort();
     const docs = await this.posts.branches(ids, minPosition);
     const branches = ids.map((branchId) => ({
       branchId,
