@@ -107,6 +107,20 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     }
   });
 
+  it('says whether a branch stood by a day, as known at an instant (a merger read before it took effect, or before it was recorded, shows no successor)', () => {
+    const replica = new SubjectsReplica();
+    const established = organisation('2025-03-01', 'BranchEstablished', { ...branch('b-12', 'c-1', 'hamlet'), predecessorIds: ['b-1'] });
+    const recordedAt = Date.parse('2026-12-06T08:26:15.119Z');
+    feed(replica, [{ ...established, event: { ...established.event, recordedAt: new Date(recordedAt).toISOString() } }]);
+    expect([
+      replica.branchStoodBy('b-12', '2025-02-28'),
+      replica.branchStoodBy('b-12', '2025-03-01'),
+      replica.branchStoodBy('b-12', '2025-03-01', new Date(recordedAt - 1)),
+      replica.branchStoodBy('b-12', '2025-03-01', new Date(recordedAt)),
+      replica.branchStoodBy('b-x', '2025-03-01'),
+    ]).toEqual([false, true, false, true, false]);
+  });
+
   it('names the units merged into a unit from the day the merger took effect, and keeps the days across a snapshot', () => {
     const replica = new SubjectsReplica();
     feed(replica, [

@@ -9,6 +9,8 @@ interface BranchFacts extends Span {
   predecessorIds: string[];
   /** It has a residential area (thôn, bản, tổ dân phố…), as its latest establishment or renaming gave it. */
   residential: boolean;
+  /** When its establishment was recorded (absent in a snapshot of version 2). */
+  recordedAt?: string;
 }
 
 interface Stay extends Span {
@@ -90,7 +92,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
         return;
       case 'BranchEstablished':
         this.place(`branch:${e.data.branchId}`, on, e.data.parentUnitId);
-        this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds], residential: e.data.area !== null });
+        this.branches.set(e.data.branchId, { parentUnitId: e.data.parentUnitId, from: on, to: null, predecessorIds: [...e.data.predecessorIds], residential: e.data.area !== null, recordedAt: event.recordedAt });
         return;
       case 'BranchRenamed':
         this.updateBranch(e.data.branchId, (b) => ({ ...b, residential: e.data.area !== null }));
@@ -279,6 +281,18 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   }
 
   /** Every branch this one descends from through mergers and splits, nearest first. */
+  /**
+   * Whether the branch stood by `day`, as the register knew it at `knownAt` (when given): a read on
+   * axes before a merger made it neither shows it nor its predecessors (a probe read them before the
+   * merger was recorded).
+   */
+  branchStoodBy(branchId: string, day: string, knownAt?: Date): boolean {
+    const b = this.branches.get(branchId);
+    if (!b) return false;
+    const recorded = knownAt === undefined || b.recordedAt === undefined || Date.parse(b.recordedAt) <= knownAt.getTime();
+    return recorded && (b.from === null || b.from <= day);
+  }
+
   predecessors(branchId: string): string[] {
     const found: string[] = [];
     for (let queue = [...(this.branches.get(branchId)?.predecessorIds ?? [])]; queue.length > 0; ) {
