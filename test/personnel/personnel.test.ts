@@ -262,6 +262,12 @@ describe('personnel over HTTP on PostgreSQL', () => {
     // Each refusal told the caller the number is a member's: the holder's read log says who asked and through what (found by a black-box probe).
     const reads = (await get(`/members/${run}-nid-a/personal-data-reads`)).body.items as Array<{ endpoint: string; purpose: string }>;
     expect(reads.filter((r) => r.purpose === 'national ID number matched (national-id-taken)').map((r) => r.endpoint).sort()).toEqual(['POST /admission-batches', 'POST /members']);
+    // An admission naming the member's id tells the caller it is a member's too: logged the same way (found by a black-box probe).
+    const sameId = { branchId: two, fullName: 'Đặng Văn Trùng', dateOfBirth: '2001-04-14', gender: 'male', admittedOn: '2020-03-26' };
+    expect(await post('/members', { id: `${run}-nid-a`, ...sameId })).toMatchObject({ status: 409, body: { rule: 'member-id-taken' } });
+    expect(((await post('/admission-batches', { members: [{ id: `${run}-nid-a`, ...sameId }] })).body.items as Array<{ rule?: string }>).map((i) => i.rule)).toEqual(['member-id-taken']);
+    const idReads = (await get(`/members/${run}-nid-a/personal-data-reads`)).body.items as Array<{ endpoint: string; purpose: string }>;
+    expect(idReads.filter((r) => r.purpose === 'member id matched (member-id-taken)').map((r) => r.endpoint).sort()).toEqual(['POST /admission-batches', 'POST /members']);
   });
 
   it('two admissions of one national ID number into two branches at the same moment: one is admitted, the other 409 (found by a black-box probe)', async () => {

@@ -35,6 +35,7 @@ export class AdmitMembersHandler {
       const outcomes = await this.personnel.onMembers(admissionDecider, items, context, twice);
       const byIndex = new Map<number, BatchOutcome>(outcomes.map((o, k) => [admitted[k].index, { ...o, index: admitted[k].index }]));
       const all = commands.map((c, index): BatchOutcome => byIndex.get(index) ?? { index, streamId: c.memberId, refusal: duplicates[index]! });
+      await this.admissions.logIdsTaken(all.map((o) => ({ memberId: commands[o.index].memberId, refusal: o.refusal })), context, 'POST /admission-batches');
       return batchAnswer(all, (index) => ids[index]);
     });
   }

@@ -67,7 +67,15 @@ export class AdmitMemberHandler {
     else await this.directory.caughtUp(CATCH_UP_MS);
     const holder = this.holderOfNationalId(command);
     if (holder !== undefined) throw await this.matches.refusal(holder, context, via);
-    return admit();
+    return admit().catch(async (error: unknown) => {
+      if (idTaken(error)) await this.matches.idMatched([command.memberId], context, via);
+      throw error;
+    });
+  }
+
+  /** The members of a batch's refusals `member-id-taken`, logged as the single admission's are. */
+  async logIdsTaken(refusals: Array<{ memberId: string; refusal?: unknown }>, context: CommandContext, via: string): Promise<void> {
+    await this.matches.idMatched(refusals.filter((o) => idTaken(o.refusal)).map((o) => o.memberId), context, via);
   }
 
   /**
@@ -152,3 +160,5 @@ function admissible(c: AdmitMember): boolean {
     return false;
   }
 }
+
+const idTaken = (error: unknown) => error instanceof ConflictError && error.rule === 'member-id-taken';

@@ -23,4 +23,14 @@ export class NationalIdMatches {
     await this.reads.record({ actor: context.actor, purpose: 'national ID number matched (national-id-taken)', endpoint: via, memberIds: [holder] });
     return nationalIdTaken();
   }
+
+  /**
+   * An admission naming the id of a member who exists (`member-id-taken`), anywhere in the register:
+   * the refusal tells a scoped caller that the id is a member's, which every read out of scope hides
+   * (403 for a known and an unknown id alike). Logged in that member's read log as the national ID
+   * number's match is (a black-box probe found it unlogged).
+   */
+  async idMatched(memberIds: string[], context: Pick<CommandContext, 'actor'>, via: string): Promise<void> {
+    if (memberIds.length) await this.reads.record({ actor: context.actor, purpose: 'member id matched (member-id-taken)', endpoint: via, memberIds });
+  }
 }
