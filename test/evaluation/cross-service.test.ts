@@ -92,5 +92,9 @@ describe("evaluation's decided ratings in personnel and organisation (embedded, 
       ['m-1', [[2022, 'decision', 'good']]],
       ['m-2', [[2022, 'decision', 'strong']]],
     ]);
+    // Asked on a day before the merger made it, or at an instant before it was recorded, the successor did not stand: 404, as its own read (found by a black-box probe).
+    expect((await admin.get('/ratings/branch/m-new?asOf=2023-06-30')).status).toBe(404);
+    expect((await admin.get(`/ratings/branch/m-new?asOf=2023-07-01&knownAt=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).status).toBe(404);
+    expect((await admin.get('/ratings/branch/m-new?asOf=2023-07-01')).status).toBe(200);
   });
 });
