@@ -55,6 +55,14 @@ describe('what a new user met (embedded gateway)', () => {
     expect(merged.status === 201 ? 201 : merged.raw).toBe(201);
   });
 
+  it('answers a list by a unit that did not stand on the day asked with 404 naming it, as its tree does, where it answered an empty list (found by a black-box probe)', async () => {
+    for (const path of ['/branches?parentUnitId=xa-1&asOf=2024-06-01', '/members?unitId=xa-1&asOf=2024-06-01', '/units/xa-1/tree?asOf=2024-06-01', '/branches/b-1/mentors?asOf=2024-06-01']) {
+      const r = await admin.get(path);
+      expect([path, r.status, isProblem(r)]).toEqual([path, 404, true]);
+    }
+    for (const path of ['/branches?parentUnitId=xa-1&asOf=2025-06-01', '/members?unitId=xa-1&asOf=2025-06-01']) expect([path, (await admin.get(path)).status]).toEqual([path, 200]);
+  });
+
   it('tells an API key which permission it lacks, and a key in its permission but out of its scope that it reaches outside', async () => {
     const key = (allow: string[]) => gw.api({ 'x-api-key': gw.auth.apiKeys.create({ name: 'ung-dung', roles: ['system-integrator'], scopeUnitId: 'qp', allow }).key });
     const lacking = await key(['branch.establish']).get('/members?branchId=b-1');

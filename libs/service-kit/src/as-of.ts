@@ -62,6 +62,11 @@ export function parseAsOfKnownAt(query: { asOf?: string; knownAt?: string }, clo
   return { kind: 'date', date: asOf?.kind === 'date' ? asOf.date : clock.today(), knownAt };
 }
 
+/** The day a read is of: a date asOf's, an instant's own (UTC) day, else today. */
+export function asOfDay(asOf: AsOf | undefined, today: string): string {
+  return asOf === undefined ? today : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
+}
+
 /** The instant up to which recorded changes count for this read (`recordedUpTo`): an instant asOf, or knownAt; none: all of them. */
 export function recordedBy(asOf: AsOf | undefined): Date | undefined {
   return asOf?.kind === 'instant' ? asOf.instant : asOf?.knownAt;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ratingStream } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
-import { AsOf, Clock, Page } from '@register/service-kit';
+import { AsOf, asOfDay, Clock, Page } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { afterCursor, pageById, pageOf } from '../application/id-paging';
 import { SubjectsReplica } from '../application/subjects-replica';
@@ -53,7 +53,7 @@ export class RatingReads {
   async list(f: RatingFilter, page: { limit?: number; cursor?: string; minPosition?: number }, asOf?: AsOf): Promise<Page<ReturnType<typeof ratingView>>> {
     const collection = await this.ratings(page.minPosition);
     // Where the unit stands on the day read (today, or asOf's day): a move or merger dated later is not its yet.
-    const day = asOf === undefined ? this.clock.today() : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
+    const day = asOfDay(asOf, this.clock.today());
     const movedIn = f.unitId === undefined ? [] : this.replica.branchesMovedUnder(f.unitId, day);
     const mergedIn = f.unitId === undefined ? [] : this.replica.unitsMergedInto(f.unitId, day);
     if (!asOf) return pageById(collection, { ...placeFilter(f, movedIn, mergedIn), ...stateFilter(f) }, page, ratingView);

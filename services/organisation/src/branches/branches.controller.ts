@@ -56,7 +56,12 @@ export class BranchesController {
     // Today: the branch-directory read model, unless a change is pending (then today's fold, as asOf today). asOf: history, folded from the log.
     const today = asOf ? undefined : await this.structure.today();
     // hasMembers/hasSecretary: the people of that day (as known then, with knownAt), as personnel's events told them.
-    const found = today && !today.pending ? undefined : searchBranches(today?.structure ?? (await this.structure.structure(asOf)), query, this.people.on(asOf));
+    const folded = today?.structure ?? (await this.structure.structure(asOf));
+    // A unit not yet standing on the axes asked is 404, as its tree is (an empty list said it stood, with no branch).
+    if (asOf && query.parentUnitId !== undefined && !folded.units.has(query.parentUnitId)) {
+      throw new NotFoundError('unit', query.parentUnitId, `unit ${query.parentUnitId} did not stand on the day asked, as the register knew it then (GET /units/${query.parentUnitId} says when it was established)`);
+    }
+    const found = today && !today.pending ? undefined : searchBranches(folded, query, this.people.on(asOf));
     const page = async (limit: number, cursor: string | undefined): Promise<Page<BranchRow>> => {
       if (!found) return this.directory.list({ ...query, limit, cursor }) as Promise<Page<BranchRow>>;
       decodeNameCursor(cursor); // the read model's cursor format: anything else is 400, not an empty page

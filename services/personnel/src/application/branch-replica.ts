@@ -114,6 +114,14 @@ export class BranchReplica implements SnapshotPart {
     return this.placements.find((p) => p.kind === 'unit' && p.id === unitId)?.on;
   }
 
+  /** Whether the unit stood by `day`, as the register knew it at `knownAt` (when given): established by then, and recorded. */
+  unitStoodBy(unitId: string, day: string, knownAt?: Date): boolean {
+    const first = this.placements.find((p) => p.kind === 'unit' && p.id === unitId);
+    if (!first) return false;
+    const recorded = knownAt === undefined || first.recordedAt === null || first.recordedAt <= knownAt.getTime();
+    return recorded && (first.on === null || first.on <= day);
+  }
+
   /** Whether organisation's events have established this unit. */
   knowsUnit(unitId: string): boolean {
     return this.units.has(unitId);

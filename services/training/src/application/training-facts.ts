@@ -296,6 +296,14 @@ export class TrainingFacts implements SnapshotPart {
     return this.placements.find((p) => p.kind === 'unit' && p.id === unitId)?.on;
   }
 
+  /** Whether the branch stood by `day`, as the register knew it at `knownAt` (when given). */
+  branchStoodBy(branchId: string, day: string, knownAt?: Date): boolean {
+    const b = this.branches.get(branchId);
+    if (!b) return false;
+    const recorded = knownAt === undefined || b.establishedAt === null || b.establishedAt <= knownAt.getTime();
+    return recorded && (b.establishedOn === null || b.establishedOn <= day);
+  }
+
   branchStatus(branchId: string): 'active' | 'closed' | 'unknown' {
     const b = this.branches.get(branchId);
     return !b ? 'unknown' : b.closedOn === null ? 'active' : 'closed';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@n
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
-import { Clock, Command, CSV_CONTENT_TYPE, csvAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, wantsCsv } from '@register/service-kit';
+import { asOfDay, Clock, Command, CSV_CONTENT_TYPE, csvAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, recordedBy, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { mentorAssignmentStream } from '@register/contracts';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingService } from '../application/training.service';
@@ -51,7 +51,11 @@ export class MentorsController {
     const asOf = parseAsOfKnownAt(q, this.clock);
     const model = await this.readModels.of(mentorsProjection).require(q.minPosition);
     let docs = (await model.collection('assignments').find({ branchId }, { sort: { startsOn: 1, mentorMemberId: 1, _id: 1 } })) as unknown as AssignmentDoc[];
-    const day = !asOf ? this.clock.today() : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
+    const day = asOfDay(asOf, this.clock.today());
+    // A branch not yet standing on the axes asked is 404, as its own read is (an empty list said it stood, unmentored).
+    if (asOf && !this.facts.branchStoodBy(branchId, day, recordedBy(asOf))) {
+      throw new NotFoundError('branch', branchId, `branch ${branchId} did not stand on ${day}, as the register knew it then (GET /branches/${branchId} says when it was established)`);
+    }
     // An instant asOf or knownAt: each assignment as the log had recorded it by then (the read model holds only today's).
     const by = recordedBy(asOf);
     if (by) docs = await this.asRecorded(docs, by);
