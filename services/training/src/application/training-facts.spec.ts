@@ -107,11 +107,22 @@ describe("training's facts: officers' posts", () => {
     for (const f of [facts, restored]) {
       expect([f.unitsUnder('cAB').sort(), f.unitsUnder('p2').sort(), f.unitsUnder('p1').sort()]).toEqual([['cA', 'cAB'], ['cA', 'cAB', 'p1', 'p2'], ['cA', 'p1']]);
       expect(f.unitAncestry('cA').sort()).toEqual(['cA', 'cAB', 'p1', 'p2', 'tw']);
+      // Before the mergers' day, the successors are not theirs yet.
+      expect(f.unitAncestry('cA', '2024-12-31').sort()).toEqual(['cA', 'p1', 'tw']);
       // Who acts for what a closed unit organised, from its day on: the successor open then (p2 for cA, whose successor cAB is open).
       expect([f.openUnitOf('cA', '2024-12-31'), f.openUnitOf('cA', '2025-01-01'), f.openUnitOf('p1', '2025-01-01'), f.openUnitOf('cAB', '2025-01-01')]).toEqual([undefined, 'cAB', 'p2', undefined]);
     }
     facts.apply(event('UnitDissolved', { unitId: 'cAB' }));
     expect([facts.openUnitOf('cAB', '2025-01-01'), facts.openUnitOf('cA', '2025-01-01')]).toEqual(['p2', 'p2']);
+  });
+
+  it('takes a member left unassigned by a dissolution as active again once transferred into a branch, as personnel does (a probe found them refused every course)', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'u1', branchId: 'b1', admittedOn: '2024-01-01' }));
+    facts.apply(event('MemberStatusChanged', { memberId: 'u1', branchId: 'b1', status: 'unassigned', previousStatus: 'active', changedOn: '2025-01-01' }));
+    expect(facts.member('u1')?.active).toBe(false);
+    facts.apply(event('MemberTransferred', { memberId: 'u1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-02-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' }));
+    expect(facts.member('u1')).toMatchObject({ branchId: 'b2', active: true });
   });
 
   it('costs the same per officer event with 100 or 10,000 past spells: no past spell is read (a scan of every spell ever read them all)', () => {

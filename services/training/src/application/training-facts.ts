@@ -69,8 +69,9 @@ export class TrainingFacts implements SnapshotPart {
    * 2: without the ids of the events seen (the consumers skip a redelivery: eventsConsumer).
    * 3: with the unassigned periods and when each unit's closure was recorded: an older snapshot
    * would never learn those of the events before it, so it is not resumed from (one replay).
+   * 4: a member re-homed after a dissolution is active again (an older snapshot kept them unassigned).
    */
-  readonly snapshotVersion = 3;
+  readonly snapshotVersion = 4;
   placements: Placement[] = [];
   branches = new Map<string, BranchLife>();
   spells: PostSpell[] = [];
@@ -141,9 +142,13 @@ export class TrainingFacts implements SnapshotPart {
     switch (e.type) {
       case 'MemberAdmitted':
         return this.members.set(e.data.memberId, { branchId: e.data.branchId, status: 'active', erased: false, admittedOn: e.data.admittedOn });
-      case 'MemberTransferred':
-        this.recordChange(e.data.memberId, { on: e.data.transferredOn, branchId: e.data.toBranchId });
-        return this.updateMember(e.data.memberId, { branchId: e.data.toBranchId });
+      case 'MemberTransferred': {
+        // A member left unassigned by a dissolution is active again in the branch that takes them in,
+        // as personnel has it (a probe found them refused every course after: not-an-active-member).
+        const rehomed = this.members.get(e.data.memberId)?.status === 'unassigned' ? { status: 'active' as const } : {};
+        this.recordChange(e.data.memberId, { on: e.data.transferredOn, branchId: e.data.toBranchId, ...rehomed });
+        return this.updateMember(e.data.memberId, { branchId: e.data.toBranchId, ...rehomed });
+      }
       case 'MemberMovedForPeriod':
         // A past period (a merger recorded late): standingOn orders changes by day; today's branch stays.
         return this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
@@ -360,10 +365,11 @@ export class TrainingFacts implements SnapshotPart {
 
   /**
    * The units from this one up to the root, as the tree stands now, and for a unit merged away
-   * (or under one) its successor's too: the officers of both the old and the new structure may
-   * act on, and read, what it organised.
+   * (or under one) by `day` its successor's too: the officers of both the old and the new structure
+   * may read what it organised. A merger dated after `day` is not the successor's yet (a probe saw
+   * the receiving commune run a course a month before the merger).
    */
-  unitAncestry(unitId: string): string[] {
+  unitAncestry(unitId: string, day = '9999-12-31'): string[] {
     const chain: string[] = [];
     const queue = [unitId];
     while (queue.length > 0) {
@@ -371,7 +377,7 @@ export class TrainingFacts implements SnapshotPart {
         if (chain.includes(u)) continue;
         chain.push(u);
         const into = this.successors.get(u);
-        if (into !== undefined) queue.push(into);
+        if (into !== undefined && (this.unitsClosed.get(u) ?? '') <= day) queue.push(into);
       }
     }
     return chain;

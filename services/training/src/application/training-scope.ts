@@ -40,7 +40,7 @@ export class TrainingScope {
       if (actor.roles.some((r) => UNSCOPED.includes(r))) return;
       throw new ForbiddenException(`${what}: the caller has no unit to act in`);
     }
-    if (this.facts.unitAncestry(organiserUnitId).includes(actor.scopeUnitId)) return;
+    if (this.facts.unitAncestry(organiserUnitId, this.clock.today()).includes(actor.scopeUnitId)) return;
     throw new ForbiddenException(`${what} is organised outside the caller's scope (${actor.scopeUnitId})`);
   }
 }
