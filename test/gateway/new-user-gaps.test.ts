@@ -28,12 +28,15 @@ describe('what a new user met (embedded gateway)', () => {
     await gw.syncPersonnel();
     const admitted = await admin.post('/members', { id: 'm-q', branchId: 'b-1', fullName: 'Lò Thị Hỏi', dateOfBirth: '2001-01-01', gender: 'female', admittedOn: '2025-02-01', ...why('kết nạp', '2025-02-01') });
     expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
-    for (const path of ['/units/xa-1?asof=2025-06-01', '/branches/b-1?asof=2025-06-01', '/members/m-q?asof=2025-06-01', '/members/m-q/history?knownAt=2025-06-01T00:00:00Z', '/audit/entities/branch/b-1/history?asOf=2025-06-01']) {
+    for (const path of ['/units/xa-1?asof=2025-06-01', '/branches/b-1?asof=2025-06-01', '/members/m-q?asof=2025-06-01', '/members/m-q/history?knownAt=2025-06-01T00:00:00Z', '/audit/entities/branch/b-1/history?asOf=2025-06-01', '/members/m-q?constructor=1', '/members?branchId=b-1&toString=x']) {
       const r = await admin.get(path);
-      const field = path.slice(path.indexOf('?') + 1).split('=')[0];
+      const field = path.split(/[?&]/).pop()!.split('=')[0];
       expect([path, r.status, isProblem(r), r.body.errors?.map((e: { field: string }) => e.field)]).toEqual([path, 400, true, [field]]);
     }
     for (const path of ['/units/xa-1?asOf=2025-06-01', '/branches/b-1?asOf=2025-06-01', '/members/m-q?minPosition=0', '/members/m-q/history?minPosition=0']) expect([path, (await admin.get(path)).status]).toEqual([path, 200]);
+    // Free text refuses a bidi override, which shows a reason reversed in an audit view (found by a black-box probe).
+    const reversed = await admin.post('/members/m-q/status-changes', { status: 'away-work', reason: 'đi làm \u202exa', effectiveDate: '2025-03-01' });
+    expect([reversed.status, reversed.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, ['reason']]);
   });
 
   it('takes If-Match on a new branch and on a merger as the ETag of the unit or branch read (found by a black-box probe: it named a revision no read gives)', async () => {

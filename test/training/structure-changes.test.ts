@@ -178,6 +178,8 @@ describe('training after the structure changes (embedded, through the gateway)',
     expect(await statuses(above)).toEqual([200, 200, 201]);
     // Its past is still its officers' to read.
     expect((await gone.get('/members?unitId=cd-gone&asOf=2025-03-01')).status).toBe(200);
+    // A day after its closure is not its to read: it was found reading yesterday's roster.
+    expect([(await gone.get('/members?unitId=cd-gone&asOf=2025-08-01')).status, (await above.get('/members?unitId=cd-gone&asOf=2025-08-01')).status]).toEqual([403, 200]);
     expect((await gone.post(`/training-courses/${course}/cancellation`, why('hoãn lớp'))).status).toBe(403);
     expect((await above.post(`/training-courses/${course}/cancellation`, why('hoãn lớp'))).status).toBe(201);
   });

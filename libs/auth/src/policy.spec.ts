@@ -273,10 +273,11 @@ describe('places closed by today: writes, reads of today and members go to the o
     'unit:xa-m': ['xa-m', 'qp', 'na', 'tw', 'xa-1'],
   };
   const open: Record<string, string | null> = { 'branch:b-d': 'qp', 'unit:xa-d': 'qp', 'unit:xa-m': 'xa-1' };
+  const closedOn: Record<string, string> = { 'branch:b-d': '2025-06-30', 'unit:xa-d': '2025-07-01', 'unit:xa-m': '2025-07-01' };
   const scopes: ScopeResolver = {
     ancestry: async (t) => closedTree[`${t.kind}:${t.id}`],
     branchOfMember: async (id) => ({ ...members, 'm-d': 'b-d' })[id],
-    openUnitOf: async (t) => open[`${t.kind}:${t.id}`],
+    openUnitOf: async (t, day) => (day !== undefined && closedOn[`${t.kind}:${t.id}`] > day ? undefined : open[`${t.kind}:${t.id}`]),
   };
   const dissolvedOfficer: Principal = { id: 'd', roles: ['unit-officer'], scopeUnitId: 'xa-d', via: 'jwt' };
   const dissolvedSecretary: Principal = { id: 'ds', roles: ['branch-secretary'], scopeBranchId: 'b-d', via: 'jwt' };
@@ -298,6 +299,9 @@ describe('places closed by today: writes, reads of today and members go to the o
     expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d' } }, '2026-12-06')).toBe(false);
     expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-06' } }, '2026-12-06')).toBe(false);
     expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2025-06-30' } }, '2026-12-06')).toBe(true);
+    // A day after its closure is not a day it was open: yesterday's roster is refused as today's is (a probe read it).
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-05' } }, '2026-12-06')).toBe(false);
+    expect(await allowed(officer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-05' } }, '2026-12-06')).toBe(true);
     expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m', asOf: '2025-06-30' } }, '2026-12-06')).toBe(true);
     expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m' } }, '2026-12-06')).toBe(false);
     expect(await allowed(successorOfficer, 'GET', '/members', { query: { unitId: 'xa-m' } }, '2026-12-06')).toBe(true);

@@ -11,11 +11,11 @@ export interface ScopeResolver {
   /** The member's home branch now (from personnel); undefined when unknown or not a member. */
   branchOfMember?(memberId: string): Promise<string | undefined>;
   /**
-   * For a unit or branch closed by today (dissolved, merged, split), the nearest unit open today
-   * that holds what it held: a merged unit's successor, a dissolved one's parent (or theirs);
-   * null when no open unit does; undefined when the target is open today, or not known.
+   * For a unit or branch closed by `day` (today when absent: dissolved, merged, split), the nearest
+   * unit open today that holds what it held: a merged unit's successor, a dissolved one's parent (or
+   * theirs); null when no open unit does; undefined when the target was open that day, or is not known.
    */
-  openUnitOf?(target: { kind: 'unit' | 'branch'; id: string }): Promise<string | null | undefined>;
+  openUnitOf?(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string | null | undefined>;
 }
 
 export const SCOPE_RESOLVER = Symbol('SCOPE_RESOLVER');
@@ -98,15 +98,15 @@ async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise
  * closed by today is the nearest open unit's that holds what it held (a merged unit's successor, a
  * dissolved one's parent). The officers of a dissolved commune, and a dissolved branch's secretary,
  * then no longer reach its members left unassigned, nor finish a course it organised; the unit
- * above does (a black-box probe found them keeping every power, writes included). Reads of the past
- * keep the closed place (its officers read its rosters as they were).
+ * above does (a black-box probe found them keeping every power, writes included). A read of a past
+ * day keeps the closed place if it was open that day (its officers read its rosters as they were).
  */
 async function placeToday(targets: Target[], scopes: ScopeResolver, write: boolean): Promise<Target[]> {
   if (!scopes.openUnitOf) return targets;
   return Promise.all(
     targets.map(async (t): Promise<Target> => {
-      if ((t.kind !== 'unit' && t.kind !== 'branch') || !(write || t.present)) return t;
-      const open = await scopes.openUnitOf!({ kind: t.kind, id: t.id });
+      if ((t.kind !== 'unit' && t.kind !== 'branch') || !(write || t.present || t.on !== undefined)) return t;
+      const open = await scopes.openUnitOf!({ kind: t.kind, id: t.id }, t.on);
       if (open === undefined) return t;
       // Nothing open holds it: the register's alone (central administrators, unscoped keys).
       if (open === null) return { kind: 'root' };

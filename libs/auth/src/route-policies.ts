@@ -6,9 +6,10 @@ import { Role } from './roles';
  * is now), or the top of the tree (no parent). `strictlyInside`: only from above (a unit's own
  * officers do not reach it; a branch's, or a member's branch's, own secretary does not).
  * `present`: a read of today, placed as a write's targets are (see authorise: a place closed by
- * today is the open unit's that took it over).
+ * today is the open unit's that took it over); `on`: a read of a past day, placed so when the place
+ * was closed by that day (a roster of a day after the closure is not the closed place's to read).
  */
-export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean } | { kind: 'root' };
+export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean; on?: string } | { kind: 'root' };
 
 export interface RouteRequest {
   params: Record<string, string | undefined>;
@@ -111,8 +112,9 @@ const branchOrRegister = (r: RouteRequest): Target[] => {
   if ((branchId === undefined && unitId === undefined) || isLaterDay(asOf, r.today)) return [{ kind: 'root' }];
   const targets = [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
   // Today's roster of a unit or branch closed by today (the unassigned members of a dissolved
-  // commune) is the open unit's above it, as those members are; a roster of the past stays theirs.
-  return isEarlierDay(asOf, r.today) ? targets : targets.map((t) => ({ ...t, present: true }));
+  // commune) is the open unit's above it, as those members are; a roster of a day it was open stays
+  // theirs, one of a day after its closure does not (a probe read yesterday's, corrections of today included).
+  return targets.map((t) => (isEarlierDay(asOf, r.today) ? { ...t, on: (asOf as string).slice(0, 10) } : { ...t, present: true }));
 };
 
 /** `asOf` (a day, or an instant) falls before `today`. */

@@ -1,4 +1,4 @@
-import { checkBody, MAX_BODY_DEPTH } from './body-rules';
+import { checkBody, checkQuery, MAX_BODY_DEPTH } from './body-rules';
 
 /** `levels` objects, one inside the other. */
 const nested = (levels: number) => JSON.parse('{"a":'.repeat(levels) + '1' + '}'.repeat(levels));
@@ -27,6 +27,9 @@ describe('checkBody: what no command body may hold', () => {
     expect(rules({ reason: 'lý do\u0007\u001b[31m đỏ' })).toEqual(['reason:no-control-character']);
     expect(rules({ decisionRef: { issuedBy: 'BTV\u0085' } })).toEqual(['decisionRef.issuedBy:no-control-character']);
     expect(rules({ reason: 'dòng một\r\ndòng hai\tcột' })).toEqual([]);
+    // Object.prototype's names are no field, and the validator would take them for one (a probe sent ?constructor=1).
+    expect(rules({ reason: 'x', decisionRef: { toString: 'a' } })).toEqual(['decisionRef.toString:unknown-field']);
+    expect(checkQuery({ constructor: '1', asOf: '2025-01-01', valueOf: 'x' }).map((e) => `${e.field}:${e.rule}`)).toEqual(['constructor:unknown-field', 'valueOf:unknown-field']);
     expect(rules({ area: { ['k\ud800']: 1 } })).toEqual(['area.(key):well-formed-unicode']);
     expect(rules('\ud800')).toEqual(['(body):well-formed-unicode']);
   });

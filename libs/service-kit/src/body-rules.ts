@@ -27,6 +27,21 @@ export function checkBody(body: unknown): FieldError[] {
   return errors;
 }
 
+/**
+ * Names of Object.prototype's own members (constructor, toString, valueOf…): no request field has
+ * one, and the validator's check of unknown fields looks names up on a plain object, where these are
+ * always found, so `?constructor=1` passed as a field (a black-box probe). Refused as unknown fields.
+ */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** The query's parameters that no request takes and the validator would let through (see PROTOTYPE_NAMES). */
+export function checkQuery(query: unknown): FieldError[] {
+  if (query === null || typeof query !== 'object') return [];
+  return Object.keys(query)
+    .filter((key) => PROTOTYPE_NAMES.has(key))
+    .map((field) => ({ field, rule: 'unknown-field', message: `${field} is not a field of this request` }));
+}
+
 /** Throws ValidationFailed (400 problem+json) when checkBody finds anything. */
 export function refuseHostileBody(body: unknown) {
   const errors = checkBody(body);
@@ -46,6 +61,10 @@ function walk(node: object, at: string, depth: number, errors: FieldError[]) {
   }
   for (const key of Object.keys(node)) {
     if (errors.length >= MAX_ERRORS) return;
+    if (PROTOTYPE_NAMES.has(key)) {
+      errors.push({ field: at ? `${at}.${key}` : key, rule: 'unknown-field', message: `${at ? `${at}.${key}` : key} is not a field of this request` });
+      continue;
+    }
     const keyErrors = checkString(key, at ? `${at}.(key)` : '(key)');
     if (keyErrors.length) errors.push(...keyErrors);
     else visit((node as Record<string, unknown>)[key], at ? `${at}.${key}` : key, depth, errors);
@@ -76,7 +95,8 @@ function checkString(value: string, field: string): FieldError[] {
 /**
  * C0 and C1 control characters but tab, line feed and carriage return: a reason holding ESC [31m
  * recolours an auditor's terminal when the log is read or exported, and is kept in the signed log
- * for good (a probe sent BEL and ESC in a reason). Names refuse them by their own pattern already.
+ * for good (a probe sent BEL and ESC in a reason). Names refuse them by their own pattern already;
+ * free text refuses bidi controls too (command-request.ts, FREE_TEXT).
  */
 // eslint-disable-next-line no-control-regex -- the controls are what it finds
 const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;

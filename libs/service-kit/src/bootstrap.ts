@@ -8,7 +8,7 @@ import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
 import { FingerprintModule } from './fingerprint';
-import { checkBody } from './body-rules';
+import { checkBody, checkQuery } from './body-rules';
 import { duplicateKeys } from './duplicate-keys';
 import { HealthController, Readiness } from './health';
 import { applyHttpLimits, HttpLimits, httpLimitsFromEnv, serverOptionsOf } from './http-limits';
@@ -154,7 +154,7 @@ export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'
   // its own limits; a multipart body sent to a JSON route leaves it without a body (400).
   void adapter.register(multipart as never, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, parts: 20 } });
   fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
-    const errors = request.body === undefined ? [] : checkBody(request.body);
+    const errors = [...checkQuery(request.query), ...(request.body === undefined ? [] : checkBody(request.body))];
     done(errors.length ? new ValidationFailed(errors) : undefined);
   });
   return adapter;

@@ -46,6 +46,14 @@ export function IsCalendarDate(options?: ValidationOptions) {
 // eslint-disable-next-line no-control-regex -- the controls are what the class leaves out
 export const VISIBLE_TEXT = /[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/u;
 
+/**
+ * Free text auditors read (a reason, a decision's number and issuer) holds no bidi embedding,
+ * override or isolate (U+202E shows "giải thể" reversed in an audit view), no line or paragraph
+ * separator and no non-character (a probe sent them); names refuse them by their own rule.
+ */
+export const FREE_TEXT = /^[^\u2028-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]*$/u;
+const freeText = (field: string) => ({ message: `${field} holds a bidi control, a line or paragraph separator or a non-character (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029, U+FFFE…)` });
+
 /** The decision that authorises a change: number, issuing body, date. */
 export class DecisionRefDto {
   @ApiProperty({ example: '125-QĐ/HĐTN' })
@@ -53,12 +61,14 @@ export class DecisionRefDto {
   @IsNotEmpty()
   @MaxLength(100)
   @Matches(VISIBLE_TEXT, { message: 'decisionRef.number must hold a character a reader sees, not only blanks or invisible characters' })
+  @Matches(FREE_TEXT, freeText('decisionRef.number'))
   number!: string;
 
   @ApiPropertyOptional({ example: 'Ban Thường vụ Huyện đoàn Quế Phong' })
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @Matches(FREE_TEXT, freeText('decisionRef.issuedBy'))
   issuedBy?: string;
 
   @ApiPropertyOptional({ example: '2025-06-30' })
@@ -74,6 +84,7 @@ export class CommandRequest {
   @IsNotEmpty()
   @MaxLength(2000)
   @Matches(VISIBLE_TEXT, { message: 'reason must hold a character a reader sees, not only blanks or invisible characters' })
+  @Matches(FREE_TEXT, freeText('reason'))
   reason!: string;
 
   @ApiPropertyOptional({ type: DecisionRefDto })

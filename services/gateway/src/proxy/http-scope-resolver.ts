@@ -36,15 +36,17 @@ export class HttpScopeResolver implements ScopeResolver {
   }
 
   /** As organisation's StructurePlacement answers it, from the same view: the nearest unit open today that holds what a closed unit or branch held. */
-  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, hops = 0): Promise<string | null | undefined> {
-    const found = await this.services.read<Placed>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}`);
+  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, day?: string, hops = 0): Promise<string | null | undefined> {
+    const found = await this.services.read<Placed & { closedOn?: string | null; dissolvedOn?: string | null }>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}`);
     if (!found || found.status === undefined || found.status === 'active') return undefined;
+    const closedOn = found.closedOn ?? found.dissolvedOn;
+    if (day !== undefined && closedOn && closedOn > day) return undefined;
     for (const u of [...(target.kind === 'unit' ? [found] : []), ...[...found.path].reverse()]) {
       if (u.status === undefined || u.status === 'active') return u.id;
       if (u.status !== 'merged') continue;
       const successor = u.successorIds?.[0];
       if (!successor || hops >= 16) return null;
-      return (await this.openUnitOf({ kind: 'unit', id: successor }, hops + 1)) ?? successor;
+      return (await this.openUnitOf({ kind: 'unit', id: successor }, undefined, hops + 1)) ?? successor;
     }
     return null;
   }

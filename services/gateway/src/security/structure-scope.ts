@@ -22,11 +22,11 @@ export class StructureScopeResolver implements ScopeResolver {
     return this.units?.ancestry(target);
   }
 
-  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }): Promise<string | null | undefined> {
+  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string | null | undefined> {
     this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
-    if (this.delegate) return this.delegate.openUnitOf?.(target);
+    if (this.delegate) return this.delegate.openUnitOf?.(target, day);
     this.units ??= this.find<UnitPlacement>(UNIT_PLACEMENT);
-    return this.units?.openUnitOf?.(target);
+    return this.units?.openUnitOf?.(target, day);
   }
 
   async branchOfMember(memberId: string): Promise<string | undefined> {

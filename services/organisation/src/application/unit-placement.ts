@@ -20,16 +20,20 @@ export class StructurePlacement implements UnitPlacement {
     return chainOf(today, target) ?? chainOf(live, target);
   }
 
-  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }): Promise<string | null | undefined> {
-    return openUnitIn((await this.structure.today()).structure, target);
+  async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string | null | undefined> {
+    return openUnitIn((await this.structure.today()).structure, target, day);
   }
 }
 
-/** The nearest unit open in `s` that holds what a closed unit or branch held (undefined: it is open, or not in `s`). */
-export function openUnitIn(s: Structure, target: { kind: 'unit' | 'branch'; id: string }): string | null | undefined {
+/**
+ * The nearest unit open in `s` that holds what a unit or branch closed by `day` (any day, when
+ * absent) held; undefined when it is open, was still open that day, or is not in `s`.
+ */
+export function openUnitIn(s: Structure, target: { kind: 'unit' | 'branch'; id: string }, day?: string): string | null | undefined {
   const branch = target.kind === 'branch' ? s.branches.get(target.id) : undefined;
-  const closed = target.kind === 'branch' ? branch !== undefined && branch.status !== 'active' : s.units.get(target.id)?.status !== undefined && s.units.get(target.id)?.status !== 'active';
-  if (!closed) return undefined;
+  const unit = target.kind === 'unit' ? s.units.get(target.id) : undefined;
+  const place = branch ? { status: branch.status, closedOn: branch.closedOn } : unit ? { status: unit.status, closedOn: unit.dissolvedOn } : undefined;
+  if (!place || place.status === 'active' || (day !== undefined && place.closedOn !== undefined && place.closedOn > day)) return undefined;
   const seen = new Set<string>();
   for (let unitId: string | null | undefined = branch ? branch.parentUnitId : target.id; unitId && !seen.has(unitId); ) {
     seen.add(unitId);
