@@ -32,6 +32,11 @@ describe('names that hide something', () => {
     expect(nameCharacterProblem('123', false)).toBeUndefined();
   });
 
+  it('refuses a name typed in TCVN3 or VNI and read as Unicode (a probe imported them garbled), and passes every Vietnamese letter', () => {
+    for (const name of ['TrÇn ThÞ Hoa', 'NguyÔn V¨n A', 'Nguyeãn Vaên Höông', 'Lª ThÞ Mai']) expect([name, nameCharacterProblem(name)]).toEqual([name, expect.stringMatching(/TCVN3 or VNI/)]);
+    for (const name of ['Àà Áá Ââ Ãã Èè Éé Êê Ìì Íí Òò Óó Ôô Õõ Ùù Úú Ýý', 'Đặng Thị Ngọc Ánh', 'Ưng Hoàng Phúc', 'H\'Hen Niê']) expect([name, nameCharacterProblem(name)]).toEqual([name, undefined]);
+  });
+
   it('refuses a name a spreadsheet reads as a formula (a probe admitted =HYPERLINK(…)); such characters later in a name stand', () => {
     for (const name of ['=HYPERLINK("http://x.example","Bấm")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-Lò Văn A', '\tLò Văn A']) expect([name, nameCharacterProblem(name)]).toEqual([name, expect.stringMatching(/spreadsheet formula/)]);
     expect(nameCharacterProblem('Chi đoàn khu phố 3 - 4')).toBeUndefined();

@@ -32,6 +32,14 @@ const STACKED_MARKS = /\p{L}\p{M}*(?:[\u0300\u0301\u0303\u0309\u0323]\p{M}*[\u03
  */
 const FORMULA_START = /^[=+\-@\t\r]/u;
 
+/**
+ * Letters and signs of Latin-1 that no Vietnamese name writes (Vietnamese takes only à á â ã è é ê
+ * ì í ò ó ô õ ù ú ý of that block), which text typed in the old TCVN3 (ABC) and VNI encodings shows
+ * when read as Unicode: "TrÇn ThÞ Hoa", "Nguyeãn Vaên Höông" (a probe imported such names as they
+ * were). The acute accent (´) is left to the apostrophe rule.
+ */
+const LEGACY_ENCODING = /[\u00a1-\u00b3\u00b5-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]/u;
+
 /** Emoji and pictographs, private-use and unassigned code points: nothing a person's or a branch's name is written with. */
 const NOT_OF_A_NAME = /[\p{Extended_Pictographic}\p{Co}\p{Cn}]/u;
 
@@ -51,6 +59,8 @@ export function nameCharacterProblem(text: string, needsLetter = true): string |
   if (needsLetter && WIDTH_FORM.test(text)) return 'contains a full-width or half-width form (type the ordinary letter)';
   if (needsLetter && STACKED_MARKS.test(text.normalize('NFD'))) return 'has a letter with two tone marks, or one mark twice';
   if (needsLetter && FORMULA_START.test(text)) return 'begins with =, +, -, @ or a tab, as a spreadsheet formula does: a name begins with a letter';
+  const legacy = LEGACY_ENCODING.exec(text.normalize('NFC'))?.[0];
+  if (needsLetter && legacy !== undefined) return `holds "${legacy}", which Vietnamese does not write: text typed in TCVN3 or VNI (the old ABC and VNI fonts) reads so; convert it to Unicode (Unikey's converter does) and send it again`;
   return undefined;
 }
 

@@ -124,6 +124,14 @@ export class NamesakeIndex {
     return [...(this.byKey.get(this.slot(branchId, this.personOf(fullName, dateOfBirth))) ?? [])];
   }
 
+  /** Members of any of these branches with this name and date of birth (an import's look across its unit). */
+  membersNamedIn(branchIds: Iterable<string>, fullName: string, dateOfBirth: string): string[] {
+    const person = this.personOf(fullName, dateOfBirth);
+    const found: string[] = [];
+    for (const branchId of branchIds) for (const id of this.byKey.get(this.slot(branchId, person)) ?? []) found.push(id);
+    return found;
+  }
+
   toJSON(): NamesakeIndexJson {
     return { keyCheck: this.hash(KEY_CHECK), persons: [...this.persons], nationalIds: [...this.nationalIds] };
   }

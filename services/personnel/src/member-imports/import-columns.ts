@@ -1,4 +1,5 @@
 import { ValidationFailed } from '@register/service-kit';
+import { foldDiacritics } from '@register/text';
 
 /** The fields an admission takes from a row, and how a header may name each, in Vietnamese or English. */
 const COLUMNS = {
@@ -6,7 +7,7 @@ const COLUMNS = {
   dateOfBirth: ['ngày sinh', 'ngày tháng năm sinh', 'dateofbirth', 'date of birth'],
   gender: ['giới tính', 'gender'],
   admittedOn: ['ngày vào đoàn', 'ngày kết nạp', 'admittedon', 'admitted on'],
-  branch: ['chi đoàn', 'branch', 'branchid', 'branch id'],
+  branch: ['chi đoàn', 'tên chi đoàn', 'branch', 'branchid', 'branch id'],
   ethnicity: ['dân tộc', 'ethnicity'],
   phone: ['số điện thoại', 'điện thoại', 'phone'],
   nationalId: ['số cccd', 'cccd', 'căn cước công dân', 'số căn cước', 'nationalid', 'national id'],
@@ -27,12 +28,28 @@ const LABELS: Record<ImportField, string> = {
 
 const fold = (text: string) => text.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
 
+/**
+ * A header cell as the columns are compared: its first line, before a note in brackets ("Họ và tên
+ * (ghi rõ)"), without commas, in lower case and without diacritics ("HO VA TEN", "Ngày, tháng, năm
+ * sinh"): offices write their headers many ways (a probe's were refused).
+ */
+const headerKey = (text: string) => foldDiacritics(fold(text.split(/[\n(]/)[0].replace(/,/g, ' ')));
+const KEYS = Object.fromEntries((Object.keys(COLUMNS) as ImportField[]).map((f) => [f, new Set((COLUMNS[f] as readonly string[]).map(headerKey))])) as Record<ImportField, Set<string>>;
+const fieldOfHeader = (cell: string) => (Object.keys(COLUMNS) as ImportField[]).find((f) => KEYS[f].has(headerKey(cell)));
+
+/** Whether a row names every required column: the header, which may follow a title row or two. */
+export const isHeaderRow = (cells: string[]) => REQUIRED.every((f) => cells.some((c) => fieldOfHeader(c) === f));
+
 /** Which header cell holds each field; 400 naming every required column the header lacks. */
 export function columnsOf(header: string[]): Partial<Record<ImportField, string>> {
   const found: Partial<Record<ImportField, string>> = {};
   for (const cell of header) {
-    const field = (Object.keys(COLUMNS) as ImportField[]).find((f) => (COLUMNS[f] as readonly string[]).includes(fold(cell)));
-    if (field && found[field] === undefined) found[field] = cell;
+    const field = fieldOfHeader(cell);
+    // Two columns for one field: which one holds the list is the officer's to say (the last one was taken silently).
+    if (field && found[field] !== undefined) {
+      throw new ValidationFailed([{ field: `file.columns.${field}`, rule: 'column-twice', message: `two columns name ${LABELS[field]} ("${found[field]}" and "${cell}"): keep one` }]);
+    }
+    if (field) found[field] = cell;
   }
   const missing = REQUIRED.filter((f) => found[f] === undefined);
   if (missing.length > 0) {
@@ -57,8 +74,18 @@ export function fieldsOf(cells: Record<string, string>, columns: Partial<Record<
   for (const [field, column] of Object.entries(columns) as Array<[ImportField, string]>) {
     const value = (cells[column] ?? '').trim();
     if (value === '') continue;
-    out[field] = field === 'dateOfBirth' || field === 'admittedOn' ? isoDate(value) : field === 'gender' ? (GENDER_WORDS[fold(value)] ?? value) : value;
+    out[field] = field === 'dateOfBirth' || field === 'admittedOn' ? isoDate(value) : field === 'gender' ? (GENDER_WORDS[fold(value)] ?? value) : field === 'phone' || field === 'nationalId' ? leadingZero(field, value) : value;
   }
   return out;
+}
+
+/**
+ * A phone or ID number Excel kept as a number lost its leading 0 (912345678 for 0912345678; an
+ * 11-digit CCCD for 12): given back, as every Vietnamese phone number and CCCD begins with 0.
+ */
+function leadingZero(field: 'phone' | 'nationalId', value: string): string {
+  if (!/^[1-9]\d*$/.test(value)) return value;
+  const lengths = field === 'phone' ? [9, 10] : [8, 11];
+  return lengths.includes(value.length) ? `0${value}` : value;
 }
 

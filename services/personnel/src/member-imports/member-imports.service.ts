@@ -13,7 +13,7 @@ import { memberAggregate } from '../domain/member';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
 import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.handler';
 import { AdmitMemberRequest } from '../members/members.dto';
-import { columnsOf } from './import-columns';
+import { columnsOf, isHeaderRow } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
 
@@ -93,7 +93,7 @@ export class MemberImports {
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
   async start(request: ImportRequest): Promise<MemberImport> {
     if (!this.replica.knowsUnit(request.unitId)) throw new NotFoundError('unit', request.unitId);
-    const { header, rows } = await readSheet(request.file);
+    const { header, rows } = await readSheet(request.file, isHeaderRow);
     const columns = columnsOf(header);
     const sha = createHash('sha256').update(request.file).digest('hex');
     // The import's id names its unit, so that the gateway authorises its reads by the unit's scope.
@@ -115,7 +115,7 @@ export class MemberImports {
     };
     this.keep(job);
     const scope = this.scopeOf(request.unitId);
-    void this.run(job, rows, (row) => admissionOf(row, columns, scope, request.context.reason), request.context).catch((error: Error) => {
+    void this.run(job, rows, scope, (row) => admissionOf(row, columns, scope, request.context.reason), request.context).catch((error: Error) => {
       this.logger.error(`member import ${job.id} stopped: ${error.message}`);
       job.status = 'failed';
       job.failure = error.message;
@@ -139,7 +139,7 @@ export class MemberImports {
     return { unitId, ids, byName };
   }
 
-  private async run(job: MemberImport, rows: SheetRow[], check: (row: SheetRow) => Promise<AdmitMemberRequest | RowVerdict>, context: CommandContext) {
+  private async run(job: MemberImport, rows: SheetRow[], scope: BranchesInScope, check: (row: SheetRow) => Promise<AdmitMemberRequest | RowVerdict>, context: CommandContext) {
     const started = Date.now();
     const seenAt = await this.directoryCaughtUp();
     const seen = new Map<string, number>();
@@ -156,7 +156,7 @@ export class MemberImports {
       this.record(job, candidates.filter((c): c is RowVerdict => 'verdict' in c));
       for (let j = 0; j < pending.length; j += PARALLEL) {
         await setImmediate();
-        this.record(job, await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId)))));
+        this.record(job, await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId) ?? this.namesakeInUnit(c.command, scope)))));
       }
     }
     job.rows.sort((a, b) => a.row - b.row);
@@ -194,20 +194,33 @@ export class MemberImports {
   /** A checked row as the admission it asks for, under the import's own command id for the row; or its refusal as the file's second row for one person. */
   private candidate(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: Map<string, number>, base: CommandContext): Candidate | RowVerdict {
     if (!(checked instanceof AdmitMemberRequest)) return checked;
-    // The namesake check's own key (one tone placement, the skeleton), as against the register.
-    const key = JSON.stringify([checked.branchId, namesakeKey(checked.fullName), checked.dateOfBirth]);
+    // The namesake check's own key (one tone placement, the skeleton), as against the register; in
+    // any branch of the file (a probe's file listed one person under two branches, admitted twice).
+    const key = JSON.stringify([namesakeKey(checked.fullName), checked.dateOfBirth]);
     const twin = seen.get(key);
-    if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth, branch) as row ${twin}`);
+    if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth) as row ${twin}: if it is another person, admit them with POST /members and namesake: true`);
     // One national ID number is one person, in any branch: a second row with it is refused, not raced (rows run in parallel).
     const number = checked.nationalId ? JSON.stringify(['national-id', checked.nationalId]) : undefined;
     const holderRow = number === undefined ? undefined : seen.get(number);
     if (holderRow !== undefined) return refused(row.row, checked.fullName, 'national-id-taken', `the same national ID number (nationalId) as row ${holderRow}`);
     seen.set(key, row.row);
     if (number !== undefined) seen.set(number, row.row);
-    // The same file again names the same commands, and so the same members: none is admitted twice.
-    const context: CommandContext = { ...base, commandId: `member-import:${job.fileSha256}:${row.row}`, caller: 'member-imports', fingerprint: `${job.fileSha256}:${row.row}` };
+    // The same file again, into the same unit, names the same commands, and so the same members: none
+    // is admitted twice. The unit is part of it: the file imported under another unit was taken for the
+    // first import's rows, "already admitted" in a branch they were not in (a black-box probe).
+    const context: CommandContext = { ...base, commandId: `member-import:${job.unitId}:${job.fileSha256}:${row.row}`, caller: 'member-imports', fingerprint: `${job.unitId}:${job.fileSha256}:${row.row}` };
     const command = admissionCommand(checked, newEntityId(context), this.personnel.branchStatus(checked.branchId), context);
     return { row: row.row, command, context };
+  }
+
+  /**
+   * A member of another branch of the import's unit with the row's name and date of birth: a list
+   * of last year re-imported names a member who moved since in their old branch (a probe admitted
+   * them again there). A row can say no "namesake"; POST /members can.
+   */
+  private namesakeInUnit(command: AdmitMember, scope: BranchesInScope): string | undefined {
+    const found = this.directory.namesakes.membersNamedIn(scope.ids, command.personal.fullName, command.personal.dateOfBirth).find((id) => id !== command.memberId);
+    return found === undefined ? undefined : `${found}, now in branch ${this.directory.member(found)?.branchId ?? 'unknown'}`;
   }
 
   /** One row's verdict: refused for a namesake in the branch or by the decider; else valid (dry run), admitted, or already admitted by this file before. */
@@ -215,7 +228,7 @@ export class MemberImports {
     const { row, command, context } = c;
     const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted'): RowVerdict => ({ row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: command.personal.fullName });
     if (this.directory.member(command.memberId)) return admitted('already-admitted');
-    if (namesake !== undefined) return refused(row, command.personal.fullName, 'possible-duplicate', `branch ${command.branchId} already has a member with this name and date of birth (${namesake})`);
+    if (namesake !== undefined) return refused(row, command.personal.fullName, 'possible-duplicate', `the unit already has a member with this name and date of birth (${namesake}): if it is another person, admit them with POST /members and namesake: true`);
     try {
       if (job.dryRun) {
         // As the real run will find it: a number another member holds (the real run refuses it in the admission's turn).
@@ -224,8 +237,10 @@ export class MemberImports {
         decideAdmission(command, memberAggregate.initialState());
         return admitted('valid');
       }
-      // The namesakes were checked for the whole batch above: the admission itself is POST /members's.
-      return admitted((await this.admissions.handle(command, true, context, 'POST /member-imports')).duplicate ? 'already-admitted' : 'admitted');
+      // Checked again for namesakes in the branch's turn, as POST /members is: another import or an
+      // admission made meanwhile (the batch's check above saw the register before them) is seen there
+      // (a probe admitted 1,000 people twice with two imports at once).
+      return admitted((await this.admissions.handle(command, false, context, 'POST /member-imports')).duplicate ? 'already-admitted' : 'admitted');
     } catch (error) {
       if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row, command.personal.fullName, error.rule, error.message);
       throw error;

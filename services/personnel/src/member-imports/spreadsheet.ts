@@ -22,12 +22,17 @@ export class NotASpreadsheet extends HttpException {
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** How many of the first rows may be titles above the header. */
+const HEADER_SEARCH = 10;
 
-/** The rows of an .xlsx (first sheet) or a CSV file, as text, the first non-empty row being the header. */
-export async function readSheet(file: Buffer): Promise<{ header: string[]; rows: SheetRow[] }> {
+/** The rows of an .xlsx (its first visible sheet, hidden rows left out) or a CSV file, as text, the first non-empty row being the header. */
+export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[] }> {
   const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file) : csvTable(file);
-  const first = table.findIndex((r) => r.cells.some((c) => c !== ''));
-  if (first < 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
+  const filled = table.flatMap((r, i) => (r.cells.some((c) => c !== '') ? [i] : []));
+  if (filled.length === 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
+  // The header is the first of the first rows that names the columns (a title or two above it are
+  // usual), else the first row, whose missing columns the refusal then names.
+  const first = filled.slice(0, HEADER_SEARCH).find((i) => isHeader(table[i].cells)) ?? filled[0];
   const header = table[first].cells;
   const rows = table
     .slice(first + 1)
@@ -46,10 +51,13 @@ async function xlsxTable(file: Buffer): Promise<Table> {
   } catch {
     throw new NotASpreadsheet('the file is a zip archive but not an .xlsx workbook');
   }
-  const sheet = book.worksheets[0];
-  if (!sheet) throw new NotASpreadsheet('the workbook has no sheet');
+  // The first sheet a reader sees, and the rows a reader sees: a hidden sheet (an old list kept
+  // aside) or hidden rows (people who left) are not the list (a probe had both imported).
+  const sheet = book.worksheets.find((s) => s.state === 'visible' || s.state === undefined);
+  if (!sheet) throw new NotASpreadsheet('the workbook has no visible sheet');
   const table: Table = [];
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
+    if (row.hidden) return;
     const cells: string[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellText(cell.value)));
     table.push({ row: number, cells: Array.from(cells, (c) => c ?? '') });

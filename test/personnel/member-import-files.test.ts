@@ -1,0 +1,81 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers are read freely in tests */
+import ExcelJS from 'exceljs';
+import { API_PREFIX } from '@register/service-kit';
+import { startSeeded } from '../gateway/gateway-app';
+import { applicant, csvOf, multipartBody } from '../support/member-import-files';
+
+/**
+ * Member imports as union offices keep their lists (found by a black-box probe of imports): two
+ * imports at once, the same file under another unit, one person under two branches, a hidden sheet
+ * and hidden rows, a title above the header, headers written without diacritics, a phone that lost
+ * its leading 0, a column given twice.
+ */
+describe('member imports of the files offices keep (embedded, through the gateway)', () => {
+  let gw: Awaited<ReturnType<typeof startSeeded>>['gw'];
+  let officer: Record<string, string>;
+  const upload = (file: Buffer, name: string, fields: Record<string, string>, unitId = 'qp') => {
+    const { payload, contentType } = multipartBody(file, name, fields);
+    return gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=${unitId}`, headers: { ...officer, 'content-type': contentType }, payload });
+  };
+  const finished = async (started: any): Promise<any> => {
+    expect(started.status === 202 ? 202 : started.raw).toBe(202);
+    for (;;) {
+      const r = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(started.body.id)}`, headers: officer });
+      if (r.body.status !== 'running') return r;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const admissions = async () => (await gw.personnelStore.readAll(0, 100_000)).filter((e) => e.type === 'MemberAdmitted').length;
+  const verdicts = (r: any) => (r.body.rows as Array<{ verdict: string; rule?: string }>).map((v) => v.rule ?? v.verdict);
+
+  beforeAll(async () => {
+    ({ gw } = await startSeeded());
+    await gw.syncPersonnel();
+    officer = await gw.bearer({ sub: 'qp-officer', roles: ['unit-officer'], scopeUnitId: 'qp' });
+  });
+  afterAll(() => gw?.close());
+
+  it('admits each person once when two imports of the same people run at once (each admitted twice before)', async () => {
+    const people = Array.from({ length: 40 }, (_, n) => applicant(7000 + n, n % 2 ? 'b-1' : 'b-2'));
+    const before = await admissions();
+    const [one, two] = await Promise.all([upload(csvOf(people), 'a.csv', { reason: 'kết nạp' }), upload(csvOf([...people].reverse()), 'b.csv', { reason: 'kết nạp' })]);
+    const [a, b] = await Promise.all([finished(one), finished(two)]);
+    expect(await admissions()).toBe(before + 40);
+    expect(a.body.counts.admitted + b.body.counts.admitted).toBe(40);
+    expect([...verdicts(a), ...verdicts(b)].filter((v) => v !== 'admitted').every((v) => v === 'possible-duplicate')).toBe(true);
+  });
+
+  it('does not take a file imported again under another unit for its first rows, and refuses one person listed under two branches', async () => {
+    const people = [applicant(7100, 'b-1'), applicant(7101, 'b-2')];
+    const first = await finished(await upload(csvOf(people), 'c.csv', { reason: 'kết nạp' }, 'qp'));
+    expect(verdicts(first)).toEqual(['admitted', 'admitted']);
+    const again = await finished(await upload(csvOf(people), 'c.csv', { reason: 'kết nạp' }, 'xa-1'));
+    expect(verdicts(again)).toEqual(['possible-duplicate', 'possible-duplicate']);
+    const twice = await finished(await upload(csvOf([applicant(7102, 'b-1'), applicant(7102, 'b-3')]), 'd.csv', { reason: 'kết nạp', dryRun: 'true' }));
+    expect(verdicts(twice)).toEqual(['valid', 'possible-duplicate']);
+  });
+
+  it('reads the visible sheet without its hidden rows, finds the header under a title, takes headers without diacritics, and gives a phone its leading 0', async () => {
+    const book = new ExcelJS.Workbook();
+    const old = book.addWorksheet('Cũ');
+    old.state = 'hidden';
+    old.addRow(['Họ và tên', 'Ngày sinh', 'Giới tính', 'Ngày vào Đoàn', 'Chi đoàn']);
+    old.addRow(['Người Danh Sách Cũ', '01/01/2000', 'Nam', '26/03/2019', 'b-1']);
+    const sheet = book.addWorksheet('Danh sách');
+    sheet.addRow(['DANH SÁCH ĐOÀN VIÊN XÃ QUẾ PHONG']);
+    sheet.addRow(['STT', 'HO VA TEN', 'Ngày, tháng, năm sinh', 'Giới tính', 'Ngày vào Đoàn', 'Tên chi đoàn', 'Số điện thoại']);
+    sheet.addRow([1, 'Lò Thị Hiện', '02/02/2001', 'Nữ', '26/03/2020', 'b-1', 912345678]);
+    const left = sheet.addRow([2, 'Lò Văn Đã Chuyển', '03/03/2001', 'Nam', '26/03/2020', 'b-1', '']);
+    left.hidden = true;
+    const done = await finished(await upload(Buffer.from(await book.xlsx.writeBuffer()), 'ds.xlsx', { reason: 'kết nạp' }));
+    expect(done.body.rows.map((r: any) => [r.row, r.verdict, r.fullName])).toEqual([[3, 'admitted', 'Lò Thị Hiện']]);
+    const member = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${done.body.rows[0].memberId}`, headers: officer });
+    expect(member.body.personal?.phone ?? member.body.phone).toBe('0912345678');
+  });
+
+  it('refuses a file naming one field in two columns, rather than taking the last', async () => {
+    const text = '\ufeffHọ và tên,Ngày sinh,Giới tính,Ngày vào Đoàn,Chi đoàn,Chi đoàn\r\nLò Văn Hai Cột,01/01/2001,Nam,26/03/2020,b-1,b-3\r\n';
+    const refused = await upload(Buffer.from(text), 'e.csv', { reason: 'kết nạp' });
+    expect([refused.status, refused.body.errors?.map((e: any) => e.rule)]).toEqual([400, ['column-twice']]);
+  });
+});
