@@ -1,4 +1,4 @@
-import { readSheet } from './spreadsheet';
+import { MAX_UNPACKED_BYTES, readSheet } from './spreadsheet';
 
 describe("an import's rows", () => {
   const csv = (text: string) => Buffer.from(text, 'utf8');
@@ -18,5 +18,16 @@ describe("an import's rows", () => {
       [2, 'A'],
       [4, 'B'],
     ]);
+  });
+});
+
+describe('a workbook that unpacks beyond what an import reads', () => {
+  it('is refused with 413 from its directory, before it is unpacked (a 250 KB file held a gigabyte)', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Đoàn viên').addRows([['Họ và tên', 'Ghi chú'], ['Lò Văn A', 'x'.repeat(MAX_UNPACKED_BYTES + 1024)]]);
+    const file = Buffer.from(await book.xlsx.writeBuffer());
+    expect(file.length).toBeLessThan(MAX_UNPACKED_BYTES / 50);
+    await expect(readSheet(file)).rejects.toMatchObject({ status: 413, message: expect.stringMatching(/unpacks to \d+ MB/) });
   });
 });

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { Open } from 'unzipper';
 import { ValidationFailed } from '@register/service-kit';
 
 /** The largest file an import takes (documented in docs/member-imports.md). */
@@ -44,7 +45,27 @@ export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boo
 
 type Table = Array<{ row: number; cells: string[] }>;
 
+/**
+ * How large a workbook may unpack to. 10,000 rows of a member list unpack to a few megabytes; a
+ * 250 KB file whose one cell held 250 MB of text made the server hold a gigabyte more (a probe).
+ */
+export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+
+/** Refuses, from its directory alone, a workbook that unpacks beyond MAX_UNPACKED_BYTES (413). */
+async function checkUnpackedSize(file: Buffer): Promise<void> {
+  let unpacked: number;
+  try {
+    unpacked = (await Open.buffer(file)).files.reduce((sum, f) => sum + f.uncompressedSize, 0);
+  } catch {
+    throw new NotASpreadsheet('the file is a zip archive but not an .xlsx workbook');
+  }
+  if (unpacked > MAX_UNPACKED_BYTES) {
+    throw new HttpException(`the workbook unpacks to ${Math.round(unpacked / 1024 / 1024)} MB, more than the ${MAX_UNPACKED_BYTES / 1024 / 1024} MB an import reads: a member list of 10,000 rows unpacks to a few`, HttpStatus.PAYLOAD_TOO_LARGE);
+  }
+}
+
 async function xlsxTable(file: Buffer): Promise<Table> {
+  await checkUnpackedSize(file);
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(file as unknown as ArrayBuffer);
