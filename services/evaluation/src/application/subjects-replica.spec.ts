@@ -131,6 +131,16 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     const restored = new SubjectsReplica();
     restored.restoreState(v8.deserialize(v8.serialize(replica.snapshotState())));
     for (const r of [replica, restored]) expect([r.unitsMergedInto('c-1', '2026-12-06'), r.unitsMergedInto('c-1', '2027-01-01')]).toEqual([[], ['c-2']]);
+    // Who holds what a unit held, and when a unit closed, by a day.
+    feed(replica, [organisation('2025-05-01', 'UnitDissolved', { unitId: 'p' })]);
+    expect([replica.withSuccessors(['c-2', 'p'], '2026-12-06'), replica.withSuccessors(['c-2', 'p'], '2027-01-01'), replica.unitClosedBy('c-2', '2026-12-06'), replica.unitClosedBy('c-2', '2027-01-01'), replica.unitClosedBy('p', '2025-05-01'), replica.unitClosedBy('c-1', '2030-01-01')]).toEqual([
+      ['c-2', 'p'],
+      ['c-2', 'p', 'c-1'],
+      undefined,
+      '2027-01-01',
+      '2025-05-01',
+      undefined,
+    ]);
   });
 
   it("answers a branch's units on a past day as recorded now, a move recorded late included, and keeps them across a snapshot", () => {

@@ -31,6 +31,8 @@ interface SubjectsReplicaState {
   mergedInto?: Map<string, string>;
   /** The day each merger took effect (absent in a snapshot of before 6 December 2026, later: those mergers count as in force). */
   mergedOn?: Map<string, string | null>;
+  /** The day each unit was dissolved (absent in an older snapshot: none known). */
+  dissolvedOn?: Map<string, string | null>;
 }
 
 /** Where a unit or branch sat from a day on (null: from its beginning, as far as the replica knows). */
@@ -67,6 +69,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   /** Each unit merged away, with the unit it went into, and the day that took effect. */
   private mergedInto = new Map<string, string>();
   private mergedOn = new Map<string, string | null>();
+  private dissolvedOn = new Map<string, string | null>();
   private branches = new Map<string, BranchFacts>();
   /** The units and branches ever moved (a move, or a merger's): a rating placed before has another ancestry now. */
   private reparented = new Set<string>();
@@ -112,6 +115,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       case 'BranchSplit':
         this.updateBranch(e.data.sourceBranchId, (b) => ({ ...b, to: on }));
         for (const part of e.data.parts) this.updateBranch(part.branchId, (b) => ({ ...b, predecessorIds: [...new Set([...b.predecessorIds, e.data.sourceBranchId])] }));
+        return;
+      case 'UnitDissolved':
+        this.dissolvedOn.set(e.data.unitId, on);
         return;
       case 'UnitsMerged':
         for (const id of e.data.sourceUnitIds) {
@@ -293,6 +299,25 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return recorded && (b.from === null || b.from <= day);
   }
 
+  /** The day a unit was dissolved or merged away, when that was by `day`; undefined while it was open then. */
+  unitClosedBy(unitId: string, day: string): string | undefined {
+    const on = this.dissolvedOn.has(unitId) ? this.dissolvedOn.get(unitId) : this.mergedOn.get(unitId);
+    if (on === undefined && !this.dissolvedOn.has(unitId) && !this.mergedInto.has(unitId)) return undefined;
+    return (on ?? '') <= day ? (on ?? 'an unknown day') : undefined;
+  }
+
+  /** These units and, for each merged away by `day`, the unit it went into (and on): who holds what they held then. */
+  withSuccessors(unitIds: string[], day: string): string[] {
+    const found = [...unitIds];
+    for (const unitId of unitIds) {
+      for (let at = unitId; this.mergedInto.has(at) && (this.mergedOn.get(at) ?? '') <= day && found.length < 128; ) {
+        at = this.mergedInto.get(at)!;
+        if (!found.includes(at)) found.push(at);
+      }
+    }
+    return found;
+  }
+
   predecessors(branchId: string): string[] {
     const found: string[] = [];
     for (let queue = [...(this.branches.get(branchId)?.predecessorIds ?? [])]; queue.length > 0; ) {
@@ -306,7 +331,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
   snapshotState(): SubjectsReplicaState {
-    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto), mergedOn: new Map(this.mergedOn) };
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto), mergedOn: new Map(this.mergedOn), dissolvedOn: new Map(this.dissolvedOn) };
   }
 
   restoreState(state: unknown): void {
@@ -319,6 +344,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.placements = new Map([...(s.placements ?? [])].map(([k, v]) => [k, [...v]]));
     this.mergedInto = new Map(s.mergedInto ?? []);
     this.mergedOn = new Map(s.mergedOn ?? []);
+    this.dissolvedOn = new Map(s.dissolvedOn ?? []);
     this.tree = undefined;
   }
 

@@ -36,6 +36,10 @@ describe('commendations', () => {
   it('once (409 already-issued)', () => spec.given([issued]).when(issue()).thenThrows(ConflictError, rule('already-issued')));
   it('not a subject that did not exist that year (subject-did-not-exist)', () => spec.given([]).when(issue({ subject: { existed: false, placement } })).thenThrows(RuleViolation, rule('subject-did-not-exist')));
   it('by a unit the subject belongs to (issuer-not-above)', () => spec.given([]).when(issue({ issuedByUnitId: 'xa-9' })).thenThrows(RuleViolation, rule('issuer-not-above')));
+  it('by a unit open on its day (issuer-closed), and by the successor of a unit above the subject merged away by then (found by a black-box probe)', () => {
+    spec.given([]).when(issue({ issuerClosedOn: '2025-01-01' })).thenThrows(RuleViolation, rule('issuer-closed'));
+    spec.given([]).when(issue({ issuedByUnitId: 'xa-12', issuers: ['xa-1', 'qc', 'xa-12'] })).then([{ ...issued, data: { ...issued.data, issuedByUnitId: 'xa-12' } }]);
+  });
 });
 
 describe('CommendationIssued version 1, read through the schemas', () => {

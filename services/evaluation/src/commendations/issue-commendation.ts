@@ -20,6 +20,10 @@ export type IssueCommendation = {
   issuedByUnitId: string;
   /** Whether the register knows the issuing unit (evaluation's replica); absent: not checked. */
   issuerKnown?: boolean;
+  /** The day the issuing unit was closed, when that was by the commendation's day. */
+  issuerClosedOn?: string;
+  /** The units that may issue it: those above the subject that day, and the successors of those merged away by then; absent, the subject's units. */
+  issuers?: string[];
   awardRef: string | null;
   award: AwardFacts | null;
   subject: SubjectFacts;
@@ -33,7 +37,9 @@ export function decideCommendation(c: IssueCommendation, s: Recorded): Commendat
   if (c.year > Number(c.today.slice(0, 4))) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is commended once it has begun`, { year: c.year });
   if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
   if (c.issuerKnown === false) throw new RuleViolation('issuer-unknown', `unit ${c.issuedByUnitId} (issuedByUnitId) is not known to the register`, { unitId: c.issuedByUnitId });
-  if (!c.subject.placement.unitIds.includes(c.issuedByUnitId)) {
+  // A body closed by the day issues nothing (a probe recorded commendations of a commune merged away, and of one dissolved).
+  if (c.issuerClosedOn !== undefined) throw new RuleViolation('issuer-closed', `unit ${c.issuedByUnitId} was closed on ${c.issuerClosedOn}: the unit that took it over issues it`, { unitId: c.issuedByUnitId });
+  if (!(c.issuers ?? c.subject.placement.unitIds).includes(c.issuedByUnitId)) {
     throw new RuleViolation('issuer-not-above', `unit ${c.issuedByUnitId} is not above ${c.subjectType} ${c.subjectId}: a commendation is issued by a unit the subject belongs to`);
   }
   const award = c.awardRef === null ? null : citedAward(c, c.awardRef);

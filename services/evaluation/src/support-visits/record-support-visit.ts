@@ -13,6 +13,10 @@ export type RecordSupportVisit = {
   memberId: string;
   visitedOn: string;
   byUnitId: string;
+  /** The day the visiting unit was closed, when that was by the visit's day. */
+  visitorClosedOn?: string;
+  /** The units that may visit: those above the officer's branch that day, and the successors of those merged away by then. */
+  visitors?: string[];
   gift: string | null;
   officer: SubjectFacts;
   /** The day the command is recorded (the service's clock). */
@@ -25,7 +29,8 @@ export function decideSupportVisit(c: RecordSupportVisit, s: Recorded): SupportV
   // A visit is recorded once made: one planned for a later day is not yet a fact of the register.
   if (c.visitedOn > c.today) throw new RuleViolation('day-not-come', `${c.visitedOn} has not come yet (today is ${c.today}): a visit is recorded once made`);
   if (!c.officer.existed) throw new RuleViolation('not-an-officer', `member ${c.memberId} held no post of a branch on ${c.visitedOn}`);
-  if (!c.officer.placement.unitIds.includes(c.byUnitId)) throw new RuleViolation('visitor-not-above', `unit ${c.byUnitId} is not above the branch of member ${c.memberId}`);
+  if (c.visitorClosedOn !== undefined) throw new RuleViolation('visitor-closed', `unit ${c.byUnitId} was closed on ${c.visitorClosedOn}: the unit that took it over visits`, { unitId: c.byUnitId });
+  if (!(c.visitors ?? c.officer.placement.unitIds).includes(c.byUnitId)) throw new RuleViolation('visitor-not-above', `unit ${c.byUnitId} is not above the branch of member ${c.memberId}`);
   if (s.exists) throw new ConflictError('already-recorded', `support visit ${c.visitId} was recorded already (the same id, or unit ${c.byUnitId}'s visit to member ${c.memberId} on ${c.visitedOn})`);
   const { visitId, memberId, visitedOn, byUnitId, gift } = c;
   return [{ type: 'SupportVisitRecorded', data: { visitId, memberId, visitedOn, byUnitId, gift, placement: c.officer.placement } }];
