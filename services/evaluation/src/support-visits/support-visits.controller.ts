@@ -25,7 +25,7 @@ export class SupportVisitsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day), visitor-closed (the visiting unit was closed by the day of the visit) or visitor-not-above (a unit above the officer's branch that day, or the successor of one merged away), 409 already-recorded (an id already used, or the same unit visiting the same officer that day)' })
+  @ApiOperation({ summary: "Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day), visitor-closed (the visiting unit was closed by the day of the visit) or visitor-not-above (a unit above the officer's branch that day, or the successor of one merged away), 409 already-recorded (an id already used, or the same unit visiting the same officer that day)" })
   record(@Body() body: RecordSupportVisitRequest, @Command() ctx: CommandContext) {
     // One visit of a unit to an officer on a day: recorded twice, it is refused the second time.
     const visitId = naturalEntityId(body.id, 'support-visit', [body.byUnitId, body.memberId, body.visitedOn]);
