@@ -73,6 +73,15 @@ describe('member imports of the files offices keep (embedded, through the gatewa
     expect(member.body.personal?.phone ?? member.body.phone).toBe('0912345678');
   });
 
+  it('refuses an import into a unit closed by today (every row was refused before)', async () => {
+    const admin = gw.api(await gw.bearer({ sub: 'admin', roles: ['central-admin'] }));
+    expect((await admin.post('/units', { id: 'xa-import-gone', kind: 'grassroots', name: 'Đoàn xã Đã Giải Thể', parentId: 'qp', reason: 'thành lập', effectiveDate: '2025-01-01' })).status).toBe(201);
+    expect((await admin.post('/units/xa-import-gone/dissolution', { reason: 'giải thể', effectiveDate: '2025-06-01' })).status).toBe(201);
+    await gw.syncPersonnel();
+    const refused = await upload(csvOf([applicant(7300, 'b-1')]), 'f.csv', { reason: 'kết nạp' }, 'xa-import-gone');
+    expect([refused.status, refused.body.rule]).toEqual([422, 'unit-closed']);
+  });
+
   it('refuses a file naming one field in two columns, rather than taking the last', async () => {
     const text = '\ufeffHọ và tên,Ngày sinh,Giới tính,Ngày vào Đoàn,Chi đoàn,Chi đoàn\r\nLò Văn Hai Cột,01/01/2001,Nam,26/03/2020,b-1,b-3\r\n';
     const refused = await upload(Buffer.from(text), 'e.csv', { reason: 'kết nạp' });

@@ -93,6 +93,11 @@ export class MemberImports {
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
   async start(request: ImportRequest): Promise<MemberImport> {
     if (!this.replica.knowsUnit(request.unitId)) throw new NotFoundError('unit', request.unitId);
+    // A unit closed by today admits nobody: its subtree is empty, every row would be refused (a probe's were).
+    const closed = this.replica.unitClosedOn(request.unitId);
+    if (closed !== null && closed <= this.personnel.today()) {
+      throw new RuleViolation('unit-closed', `unit ${request.unitId} was closed on ${closed} (dissolved or merged): import into the unit that took over its branches (GET /units/${request.unitId}/lineage)`, { unitId: request.unitId });
+    }
     const { header, rows } = await readSheet(request.file, isHeaderRow);
     const columns = columnsOf(header);
     const sha = createHash('sha256').update(request.file).digest('hex');
