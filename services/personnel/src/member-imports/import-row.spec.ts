@@ -10,4 +10,11 @@ describe('a row of an import', () => {
     const verdict = await admissionOf({ row: 2, cells }, columnsOf(header), scope, 'kết nạp');
     expect(verdict).toMatchObject({ verdict: 'refused', rule: 'isCalendarDate', message: expect.stringContaining('written YYYY-MM-DD or DD/MM/YYYY') });
   });
+
+  it("names every fault of the row at once, a wrong branch's with the others, by the sheet's own columns (found by a black-box probe)", async () => {
+    const cells = { 'Họ và tên': 'Lò Thị Mai', 'Ngày sinh': '31/02/2003', 'Giới tính': 'Gái', 'Ngày vào Đoàn': '26/03/2020', 'Chi đoàn': 'Chi đoàn không có' };
+    const verdict = (await admissionOf({ row: 2, cells }, columnsOf(header), scope, 'kết nạp')) as { rule: string; message: string; errors: Array<{ field: string }> };
+    expect([verdict.rule, verdict.errors.map((e) => e.field).sort()]).toEqual(['unknown-branch', ['branch', 'dateOfBirth', 'gender']]);
+    expect(verdict.message).toMatch(/dateOfBirth \(column "Ngày sinh"\).*gender \(column "Giới tính"\).*Nam, Nữ or Khác/);
+  });
 });

@@ -46,15 +46,23 @@ export async function admissionOf(sheetRow: SheetRow, columns: Partial<Record<Im
   const fields = fieldsOf(sheetRow.cells, columns);
   const fullName = fields.fullName ?? null;
   const branch = branchOf(fields.branch, scope);
-  if (typeof branch !== 'string') return refused(sheetRow.row, fullName, branch.rule, branch.message, [{ field: 'branch', ...branch }]);
   const { branch: _named, ...personal } = fields;
-  const request = plainToInstance(AdmitMemberRequest, { ...personal, branchId: branch, reason });
-  const errors = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } })).map(sheetDates);
+  const request = plainToInstance(AdmitMemberRequest, { ...personal, branchId: typeof branch === 'string' ? branch : 'unresolved', reason });
+  const found = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } }));
+  // Every fault of the row at once, the branch's among them (a wrong branch hid the others), each named by the sheet's own column.
+  const errors = [...(typeof branch === 'string' ? [] : [{ field: 'branch', ...branch }]), ...found.filter((e) => e.field !== 'branchId')].map((e) => inSheetTerms(e, columns));
   if (errors.length > 0) return refused(sheetRow.row, fullName, errors[0].rule, errors.map((e) => e.message).join('; '), errors);
   return request;
 }
 
-/** A sheet's dates may also be written DD/MM/YYYY (isoDate turns them round): the message says so, as POST /members's need not. */
-function sheetDates(e: FieldError): FieldError {
-  return e.rule === 'isCalendarDate' ? { ...e, message: e.message.replace('written YYYY-MM-DD', 'written YYYY-MM-DD or DD/MM/YYYY') } : e;
+/**
+ * A refusal in the sheet's terms: the field named with its column as the header writes it ("Ngày
+ * sinh"), dates that may be DD/MM/YYYY, genders as an office writes them (Nam, Nữ, Khác).
+ */
+function inSheetTerms(e: FieldError, columns: Partial<Record<ImportField, string>>): FieldError {
+  const column = columns[e.field as ImportField];
+  let message = column ? e.message.replace(new RegExp(`\\b${e.field}\\b`), `${e.field} (column "${column}")`) : e.message;
+  if (e.rule === 'isCalendarDate') message = message.replace('written YYYY-MM-DD', 'written YYYY-MM-DD or DD/MM/YYYY');
+  if (e.field === 'gender' && e.rule === 'isIn') message = `${message} (in the sheet: Nam, Nữ or Khác)`;
+  return { ...e, message };
 }
