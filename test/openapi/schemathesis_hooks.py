@@ -6,7 +6,9 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
   (SCHEMATHESIS_LOG_HEAD), so that each case asks what the words of the document say.
 - `cursor` is a `nextCursor` the API gave; a drawn one is not (400 `cursor`): it is left out.
 - No string of a body holds the NUL character (400 `no-nul-character`, every route, as the
-  document's description says): the coverage phase draws some despite `allow-x00 = false`.
+  document's description says): the coverage phase draws some despite `allow-x00 = false`. Nor
+  another C0 or C1 control character but tab, line feed and carriage return (400
+  `no-control-character`, every route, as the README says).
 - Rules across query parameters: `GET /members` takes `branchId` or `unitId`, not both (400
   `one-of`); `afterPosition` on `GET /audit/events` needs `service` (400 `needs-service`);
   `knownAt` reads a day, not beside an instant `asOf` (400 `known-at-with-instant`); an export's
@@ -20,8 +22,8 @@ JSON Schema cannot (see docs/openapi.md, "What the schema cannot say").
   once in `results`, and a competition's results each member once in `awards` (400 `arrayUnique`:
   uniqueness by one field of the items, which `uniqueItems` cannot say).
 """
-
 import os
+import re
 
 import schemathesis
 
@@ -149,10 +151,13 @@ def _each_member_once(items):
     return kept
 
 
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _without_nul(value):
-    """The body with every NUL taken out of its strings and keys."""
+    """The body with every NUL, and every other control character but tab, LF and CR, taken out of its strings and keys."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return CONTROLS.sub("", value)
     if isinstance(value, list):
         return [_without_nul(v) for v in value]
     if isinstance(value, dict):
