@@ -18,3 +18,10 @@ describe('a request that met the database away', () => {
     expect(toProblem(pgError('syntax error at or near "selec"', '42601'))).toMatchObject({ status: 500 });
   });
 });
+
+describe("Fastify's own refusals", () => {
+  it('name the limits of a body too large (its own words named none: found by a black-box probe)', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(toProblem(tooLarge)).toMatchObject({ status: 413, rule: 'FST_ERR_CTP_BODY_TOO_LARGE', detail: expect.stringMatching(/256 KB.*5 MB/) });
+  });
+});

@@ -67,7 +67,9 @@ export function toProblem(error: unknown): Problem {
   const fastify = error as { statusCode?: number; code?: string; message?: string };
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     // Fastify's own refusals: a body that is not JSON, too large, or of another content type.
-    return { type: problemType(slugOf(fastify.statusCode)), title: 'The request could not be read', status: fastify.statusCode, detail: fastify.message, rule: fastify.code };
+    // Too large: the limits say what fits (Fastify's own words named none: a probe).
+    const detail = fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `${fastify.message}: a command's JSON body takes at most 256 KB, a member import's file 5 MB` : fastify.message;
+    return { type: problemType(slugOf(fastify.statusCode)), title: 'The request could not be read', status: fastify.statusCode, detail, rule: fastify.code };
   }
   if (databaseAway(error)) return { type: problemType('service-unavailable'), title: 'service unavailable', status: 503, detail: 'The register could not reach its database; retry.' };
   return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The register could not complete the request; it has been logged.' };
