@@ -22,7 +22,7 @@ describe('lists as CSV (embedded, through the gateway)', () => {
   let admin: ReturnType<Gateway['api']>;
   const csv = (path: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}${path}`, headers: { ...adminHeaders, accept: 'text/csv' } });
   let adminHeaders: Record<string, string>;
-  const names = ['Lò Thị Hương', 'Nguyễn Thị Ánh Nguyệt', 'Hà Văn "Tý", con', 'Đặng Ngọc Ẩn', '=Vi Văn Pục'];
+  const names = ['Lò Thị Hương', 'Nguyễn Thị Ánh Nguyệt', 'Hà Văn "Tý", con', 'Đặng Ngọc Ẩn'];
 
   beforeAll(async () => {
     const seeded = await startSeeded();
@@ -34,6 +34,10 @@ describe('lists as CSV (embedded, through the gateway)', () => {
       const r = await admin.post('/members', { id: `m-${i}`, branchId: 'b-1', fullName, dateOfBirth: '2001-02-03', gender: 'female', admittedOn: '2020-03-26', ...why() });
       expect(r.status).toBe(201);
     }
+    // A name that starts like a formula is no name (refused since 6 December 2026); a reason may, and the CSV defuses it.
+    const formula = { id: 'm-4', branchId: 'b-1', dateOfBirth: '2001-02-03', gender: 'female', admittedOn: '2020-03-26', ...why() };
+    expect((await admin.post('/members', { ...formula, fullName: '=Vi Văn Pục' })).status).toBe(400);
+    expect((await admin.post('/members', { ...formula, fullName: 'Vi Văn Pục', reason: '=HYPERLINK("http://x.example","kết nạp")' })).status).toBe(201);
     const appointed = await admin.post('/branches/b-1/officer-appointments', { memberId: 'm-0', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why() });
     expect(appointed.status).toBe(201);
   });
@@ -49,8 +53,9 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     expect([json.status, json.headers['cache-control']]).toEqual([200, 'no-store']);
     const rows = rowsOf(answer);
     expect(Object.keys(rows[0])).toEqual(['id', 'fullName', 'dateOfBirth', 'gender', 'branchId', 'status', 'admittedOn']);
-    expect(rows.map((r) => r.fullName.replace(/^'=/, '=')).sort()).toEqual([...names].sort());
-    expect(rows.find((r) => r.id === 'm-4')?.fullName).toBe("'=Vi Văn Pục");
+    expect(rows.map((r) => r.fullName).sort()).toEqual([...names, 'Vi Văn Pục'].sort());
+    const events = rowsOf(await csv('/audit/events?service=personnel&streamId=member-m-4'));
+    expect(events.find((e) => e.type === 'MemberAdmitted')?.reason).toBe('\'=HYPERLINK("http://x.example","kết nạp")');
   });
 
   it('branches, officers, vacancies and audit events answer CSV', async () => {
