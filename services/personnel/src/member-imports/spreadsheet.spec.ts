@@ -13,6 +13,16 @@ describe("an import's rows", () => {
     }
   });
 
+  it("take Excel's sep= line for the separator, not the header, and keep Excel's row numbers (found by a black-box probe)", async () => {
+    const { header, rows } = await readSheet(Buffer.from('sep=;\r\nHọ và tên;Chi đoàn\r\nLò Thị A;b-1\r\n'));
+    expect([header, rows]).toEqual([['Họ và tên', 'Chi đoàn'], [{ row: 3, cells: { 'Họ và tên': 'Lò Thị A', 'Chi đoàn': 'b-1' } }]]);
+  });
+
+  it('say what to do with UTF-16 or Windows-1258 text: save it as CSV UTF-8', async () => {
+    await expect(readSheet(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Họ và tên\r\n', 'utf16le')]))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/UTF-16.*CSV UTF-8/) });
+    await expect(readSheet(Buffer.from('H\xf4 t\xean\r\n', 'latin1'))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/CSV UTF-8/) });
+  });
+
   it('count an empty line as a row, and leave it out', async () => {
     expect(await numbered('fullName\r\nA\r\n\r\nB\r\n')).toEqual([
       [2, 'A'],

@@ -99,21 +99,32 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value).trim();
 }
 
+/** What to do with a text file that is not UTF-8: save it again as Excel's "CSV UTF-8". */
+const SAVE_AS_UTF8 = 'save it from Excel as "CSV UTF-8 (Comma delimited)", or send the .xlsx';
+
 function csvTable(file: Buffer): Table {
+  // Excel's "Unicode text" is UTF-16 (a probe's was refused with no word of why).
+  if (file.subarray(0, 2).equals(Buffer.from([0xff, 0xfe])) || file.subarray(0, 2).equals(Buffer.from([0xfe, 0xff]))) {
+    throw new NotASpreadsheet(`the file is UTF-16 text (Excel's "Unicode text"): ${SAVE_AS_UTF8}`);
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(file);
   } catch {
-    throw new NotASpreadsheet('the file is neither an .xlsx workbook nor UTF-8 CSV text');
+    throw new NotASpreadsheet(`the file is neither an .xlsx workbook nor UTF-8 CSV text (Windows-1258 or TCVN3 text reads so): ${SAVE_AS_UTF8}`);
   }
   // eslint-disable-next-line no-control-regex -- NUL and other binary control characters mean the file is not text
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new NotASpreadsheet('the file is neither an .xlsx workbook nor CSV text');
-  const delimiter = [',', ';', '\t'].reduce((best, d) => (count(text, d) > count(text, best) ? d : best), ',');
+  // Excel's first line "sep=;" names the separator, and is no row.
+  const declared = /^sep=(.)\r?\n/i.exec(text);
+  const offset = declared ? 1 : 0;
+  if (declared) text = text.slice(declared[0].length);
+  const delimiter = declared?.[1] ?? [',', ';', '\t'].reduce((best, d) => (count(text, d) > count(text, best) ? d : best), ',');
   try {
     // A record is a row of the sheet, as a spreadsheet opens the file: one whose cell spans lines is
     // one row, an empty line is a row too (readSheet leaves it out). Its line count misnumbered them.
     const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
-    return records.map((cells, i) => ({ row: i + 1, cells }));
+    return records.map((cells, i) => ({ row: i + 1 + offset, cells }));
   } catch (error) {
     throw new ValidationFailed([{ field: 'file', rule: 'csv', message: `the CSV cannot be read: ${(error as Error).message}` }]);
   }
