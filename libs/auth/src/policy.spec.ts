@@ -295,14 +295,16 @@ describe('places closed by today: writes, reads of today and members go to the o
     expect(await allowed(officer, 'POST', '/members/:id/status-changes', { params: { id: 'm-d' }, body: { status: 'left' } })).toBe(true);
   });
 
-  it("today's roster of a closed unit is the open unit's above it; a roster of the past stays its officers'", async () => {
+  it("a roster of a closed unit is the open unit's above it, unless read as known before the closure: its officers read what they knew, not today's corrections", async () => {
     expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d' } }, '2026-12-06')).toBe(false);
     expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-06' } }, '2026-12-06')).toBe(false);
-    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2025-06-30' } }, '2026-12-06')).toBe(true);
-    // A day after its closure is not a day it was open: yesterday's roster is refused as today's is (a probe read it).
+    // A past day, as known now, shows what was corrected since (probes read yesterday's, then a day it was open).
     expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-05' } }, '2026-12-06')).toBe(false);
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2025-06-30' } }, '2026-12-06')).toBe(false);
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2025-06-30', knownAt: '2025-06-30T12:00:00Z' } }, '2026-12-06')).toBe(true);
+    expect(await allowed(dissolvedOfficer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2025-06-30T12:00:00+07:00' } }, '2026-12-06')).toBe(true);
     expect(await allowed(officer, 'GET', '/members', { query: { unitId: 'xa-d', asOf: '2026-12-05' } }, '2026-12-06')).toBe(true);
-    expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m', asOf: '2025-06-30' } }, '2026-12-06')).toBe(true);
+    expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m', asOf: '2025-06-30', knownAt: '2025-06-30T00:00:00Z' } }, '2026-12-06')).toBe(true);
     expect(await allowed(mergedOfficer, 'GET', '/members', { query: { unitId: 'xa-m' } }, '2026-12-06')).toBe(false);
     expect(await allowed(successorOfficer, 'GET', '/members', { query: { unitId: 'xa-m' } }, '2026-12-06')).toBe(true);
   });

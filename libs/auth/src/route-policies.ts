@@ -106,22 +106,31 @@ const query = (r: RouteRequest) => obj(r.query);
  * (the service then refuses the pair with 400).
  */
 const branchOrRegister = (r: RouteRequest): Target[] => {
-  const { branchId, unitId, asOf } = query(r);
+  const { branchId, unitId, asOf, knownAt } = query(r);
   // A roster of a day to come names members who are not there yet (a transfer dated next month):
   // the register's to read, as the member's own read places them where they are today.
   if ((branchId === undefined && unitId === undefined) || isLaterDay(asOf, r.today)) return [{ kind: 'root' }];
   const targets = [...branch(idAt(branchId, 'branchId')), ...unit(idAt(unitId, 'unitId'))];
-  // Today's roster of a unit or branch closed by today (the unassigned members of a dissolved
-  // commune) is the open unit's above it, as those members are; a roster of a day it was open stays
-  // theirs, one of a day after its closure does not (a probe read yesterday's, corrections of today included).
-  return targets.map((t) => (isEarlierDay(asOf, r.today) ? { ...t, on: (asOf as string).slice(0, 10) } : { ...t, present: true }));
+  // A roster of a unit or branch closed by the day the register's knowledge is read at (today, or
+  // knownAt's, or an instant asOf's) is the open unit's that holds its members now: its own officers
+  // read its rosters as known before its closure, not with the names and numbers corrected since
+  // (two probes read them through today's roster, then yesterday's, then one of a day it was open).
+  const knownBy = typeof knownAt === 'string' ? knownAt : typeof asOf === 'string' && asOf.length > 10 ? asOf : undefined;
+  const on = knownBy !== undefined && isEarlierDay(knownBy, r.today) ? dayOfAsOf(knownBy) : r.today;
+  return targets.map((t) => (on === undefined ? { ...t, present: true } : { ...t, on }));
 };
 
 /** `asOf` (a day, or an instant) falls before `today`. */
-const isEarlierDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && asOf.slice(0, 10) < today;
+const isEarlierDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && dayOfAsOf(asOf) < today;
+
+/** The UTC day of `asOf` (a day, or an instant with its zone), as the services read it (asOfDay). */
+const dayOfAsOf = (asOf: string) => {
+  const at = asOf.length > 10 ? Date.parse(asOf) : Number.NaN;
+  return Number.isNaN(at) ? asOf.slice(0, 10) : new Date(at).toISOString().slice(0, 10);
+};
 
 /** `asOf` (a day, or an instant) falls after `today`. */
-const isLaterDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && asOf.slice(0, 10) > today;
+const isLaterDay = (asOf: unknown, today: string | undefined) => typeof asOf === 'string' && today !== undefined && dayOfAsOf(asOf) > today;
 
 /** Who reads ratings, within their scope (auditors everywhere). */
 const RATING_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-integrator', 'auditor'];

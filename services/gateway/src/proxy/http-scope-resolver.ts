@@ -46,7 +46,9 @@ export class HttpScopeResolver implements ScopeResolver {
       if (u.status !== 'merged') continue;
       const successor = u.successorIds?.[0];
       if (!successor || hops >= 16) return null;
-      return (await this.openUnitOf({ kind: 'unit', id: successor }, undefined, hops + 1)) ?? successor;
+      // The successor itself when it is open (undefined); null when nothing open holds it, as organisation's openUnitIn answers.
+      const next = await this.openUnitOf({ kind: 'unit', id: successor }, undefined, hops + 1);
+      return next === undefined ? successor : next;
     }
     return null;
   }
