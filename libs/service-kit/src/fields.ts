@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { CommandContext } from '@register/event-sourcing';
-import { nameCharacterProblem, normaliseName } from '@register/text';
+import { LEGACY_ENCODING, nameCharacterProblem, normaliseName, personNameProblem } from '@register/text';
 import { describeRule } from './openapi-constraints';
 import { ValidationFailed } from './problem-details';
 
@@ -21,7 +21,7 @@ export function IsRegisterId(options: ValidationOptions = {}) {
  * invisible and bidi characters and a name without a letter (rule `name-characters`), which
  * would let a name pass for another. `search`: a query, which may be digits only.
  */
-export function IsRegisterName(max = 200, { search = false } = {}) {
+export function IsRegisterName(max = 200, { search = false, person = false } = {}) {
   return applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? normaliseName(value) : value)),
     IsString(),
@@ -30,11 +30,19 @@ export function IsRegisterName(max = 200, { search = false } = {}) {
     // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     Matches(/^[^\u0000-\u001f\u007f\ufffd]+$/u, { message: '$property must be text without control characters or broken UTF-8' }),
     NameCharacters(!search),
+    ...(person ? [PersonName()] : []),
   );
 }
 
-/** The letters of Latin-1 that Vietnamese writes: a name holding another (TCVN3 or VNI text read as Unicode) is refused. */
-const LATIN1_VIETNAMESE = '\\u00c0-\\u00c3\\u00c8-\\u00ca\\u00cc\\u00cd\\u00d2-\\u00d5\\u00d9\\u00da\\u00dd\\u00e0-\\u00e3\\u00e8-\\u00ea\\u00ec\\u00ed\\u00f2-\\u00f5\\u00f9\\u00fa\\u00fd';
+/** A person's full name: not a spreadsheet formula, nor TCVN3 or VNI text read as Unicode (personNameProblem). */
+function PersonName() {
+  const problem = (value: unknown) => (typeof value === 'string' ? personNameProblem(value) : undefined);
+  return ValidateBy({
+    name: 'person-name',
+    validator: { validate: (value) => problem(value) === undefined, defaultMessage: (args) => `${args?.property} ${problem(args?.value) ?? 'is not a name'}` },
+  });
+}
+describeRule('person-name', () => ({ pattern: `^(?![=+\\-@])[^${LEGACY_ENCODING.source.slice(1, -1)}]*$` }));
 
 /**
  * What a name may hold, as the OpenAPI document says it: the characters of names in Vietnam's
@@ -42,14 +50,13 @@ const LATIN1_VIETNAMESE = '\\u00c0-\\u00c3\\u00c8-\\u00ca\\u00cc\\u00cd\\u00d2-\
  * control, invisible or bidi characters, combining marks or pictographs (© and ®), and for a name a letter. The server
  * takes more (any letter, a mark that follows one); a client keeps to this.
  */
-const NAME_CHARACTER = '[ -~\\u00a0\\u00b4' + LATIN1_VIETNAMESE + '\\u0100-\\u02ff\\u0370-\\u0377\\u037a-\\u037f\\u0384-\\u038a\\u038c\\u038e-\\u03a1\\u03a3-\\u03ff\\u0400-\\u0482\\u048a-\\u04ff\\u1e00-\\u1eff\\u2010-\\u2027\\u4e00-\\u9fff]';
-const LETTER = '[A-Za-z' + LATIN1_VIETNAMESE + '\\u0100-\\u024f\\u1e00-\\u1eff]';
+const NAME_CHARACTER = '[ -~\\u00a0-\\u00a8\\u00aa-\\u00ac\\u00af-\\u02ff\\u0370-\\u0377\\u037a-\\u037f\\u0384-\\u038a\\u038c\\u038e-\\u03a1\\u03a3-\\u03ff\\u0400-\\u0482\\u048a-\\u04ff\\u1e00-\\u1eff\\u2010-\\u2027\\u4e00-\\u9fff]';
+const LETTER = '[A-Za-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u1e00-\\u1eff]';
 /** A search takes what a name may hold, in any script: no invisible or bidi character, no combining mark. */
 const SEARCH_CHARACTER =
   '[^\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufffb' +
   '\\u0300-\\u036f\\u0483-\\u0489\\u0591-\\u05c7\\u0610-\\u061a\\u064b-\\u065f\\u0670\\u06d6-\\u06ed\\u0900-\\u0903\\u093a-\\u094f\\u0e31\\u0e34-\\u0e3a\\u0e47-\\u0e4e\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u20d0-\\u20ff\\ufe20-\\ufe2f]';
-// A name does not begin as a spreadsheet formula does (=, +, -, @).
-describeRule('name-characters', ([needsLetter]) => ({ pattern: needsLetter ? `^(?![=+\\-@])${NAME_CHARACTER}*${LETTER}${NAME_CHARACTER}*$` : `^${SEARCH_CHARACTER}*$` }));
+describeRule('name-characters', ([needsLetter]) => ({ pattern: needsLetter ? `^${NAME_CHARACTER}*${LETTER}${NAME_CHARACTER}*$` : `^${SEARCH_CHARACTER}*$` }));
 
 /** Nothing invisible, no bidi control, no floating mark, and (for a name) at least one letter. */
 function NameCharacters(needsLetter: boolean) {

@@ -1,4 +1,4 @@
-import { invisibleCharacters, likenessOf, looksAlike, nameCharacterProblem, namesakeKey, skeleton } from './look-alike';
+import { invisibleCharacters, likenessOf, looksAlike, nameCharacterProblem, namesakeKey, personNameProblem, skeleton } from './look-alike';
 
 const original = 'Chi đoàn thôn Đồng Văn';
 const alike = (a: string, b: string) => looksAlike(likenessOf(a), likenessOf(b));
@@ -33,14 +33,15 @@ describe('names that hide something', () => {
   });
 
   it('refuses a name typed in TCVN3 or VNI and read as Unicode (a probe imported them garbled), and passes every Vietnamese letter', () => {
-    for (const name of ['TrÇn ThÞ Hoa', 'NguyÔn V¨n A', 'Nguyeãn Vaên Höông', 'Lª ThÞ Mai']) expect([name, nameCharacterProblem(name)]).toEqual([name, expect.stringMatching(/TCVN3 or VNI/)]);
-    for (const name of ['Àà Áá Ââ Ãã Èè Éé Êê Ìì Íí Òò Óó Ôô Õõ Ùù Úú Ýý', 'Đặng Thị Ngọc Ánh', 'Ưng Hoàng Phúc', 'H\'Hen Niê']) expect([name, nameCharacterProblem(name)]).toEqual([name, undefined]);
+    for (const name of ['TrÇn ThÞ Hoa', 'NguyÔn V¨n A', 'Nguyeãn Vaên Höông', 'Lª ThÞ Mai']) expect([name, personNameProblem(name)]).toEqual([name, expect.stringMatching(/TCVN3 or VNI/)]);
+    for (const name of ['Àà Áá Ââ Ãã Èè Éé Êê Ìì Íí Òò Óó Ôô Õõ Ùù Úú Ýý', 'Đặng Thị Ngọc Ánh', 'Ưng Hoàng Phúc', 'H\'Hen Niê', 'Y Ñuê']) expect([name, personNameProblem(name)]).toEqual([name, undefined]);
+    // Only persons' names: a gift or a course may hold × ½ ° (the review found them refused).
+    for (const text of ['Gạo 10 kg × 2 bao', '½ tạ gạo', 'Lớp học 25°C']) expect([text, nameCharacterProblem(text)]).toEqual([text, undefined]);
   });
 
   it('refuses a name a spreadsheet reads as a formula (a probe admitted =HYPERLINK(…)); such characters later in a name stand', () => {
-    for (const name of ['=HYPERLINK("http://x.example","Bấm")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-Lò Văn A', '\tLò Văn A']) expect([name, nameCharacterProblem(name)]).toEqual([name, expect.stringMatching(/spreadsheet formula/)]);
-    expect(nameCharacterProblem('Chi đoàn khu phố 3 - 4')).toBeUndefined();
-    expect(nameCharacterProblem('=x', false)).toBeUndefined();
+    for (const name of ['=HYPERLINK("http://x.example","Bấm")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-Lò Văn A', '\tLò Văn A']) expect([name, personNameProblem(name)]).toEqual([name, expect.stringMatching(/spreadsheet formula/)]);
+    expect(personNameProblem('Lò Văn Ba - Bốn')).toBeUndefined();
   });
 
   it('refuses an emoji, a pictograph, a private-use or unassigned character in a name (a probe admitted "Lương Thị 😀"); a search may hold them', () => {

@@ -36,9 +36,10 @@ const FORMULA_START = /^[=+\-@\t\r]/u;
  * Letters and signs of Latin-1 that no Vietnamese name writes (Vietnamese takes only à á â ã è é ê
  * ì í ò ó ô õ ù ú ý of that block), which text typed in the old TCVN3 (ABC) and VNI encodings shows
  * when read as Unicode: "TrÇn ThÞ Hoa", "Nguyeãn Vaên Höông" (a probe imported such names as they
- * were). The acute accent (´) is left to the apostrophe rule.
+ * were). The acute accent (´) is left to the apostrophe rule; ñ is left too (some Tây Nguyên
+ * languages' Latin spellings write it).
  */
-const LEGACY_ENCODING = /[\u00a1-\u00b3\u00b5-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]/u;
+export const LEGACY_ENCODING = /[\u00a1-\u00b3\u00b5-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d0\u00d6-\u00d8\u00db\u00dc\u00de\u00df\u00e4-\u00e7\u00eb\u00ee-\u00f0\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]/u;
 
 /** Emoji and pictographs, private-use and unassigned code points: nothing a person's or a branch's name is written with. */
 const NOT_OF_A_NAME = /[\p{Extended_Pictographic}\p{Co}\p{Cn}]/u;
@@ -58,9 +59,18 @@ export function nameCharacterProblem(text: string, needsLetter = true): string |
   if (needsLetter && NOT_OF_A_NAME.test(text)) return 'contains an emoji, a pictograph or a character no script writes';
   if (needsLetter && WIDTH_FORM.test(text)) return 'contains a full-width or half-width form (type the ordinary letter)';
   if (needsLetter && STACKED_MARKS.test(text.normalize('NFD'))) return 'has a letter with two tone marks, or one mark twice';
-  if (needsLetter && FORMULA_START.test(text)) return 'begins with =, +, -, @ or a tab, as a spreadsheet formula does: a name begins with a letter';
+  return undefined;
+}
+
+/**
+ * Why a person's full name is not acceptable beyond nameCharacterProblem, or undefined: it begins
+ * as a spreadsheet formula does, or holds a Latin-1 sign or letter no Vietnamese name writes (text
+ * typed in TCVN3 or VNI). Only persons' names: a gift, a title or a place may hold ×, ½ or °.
+ */
+export function personNameProblem(text: string): string | undefined {
+  if (FORMULA_START.test(text)) return 'begins with =, +, -, @ or a tab, as a spreadsheet formula does: a name begins with a letter';
   const legacy = LEGACY_ENCODING.exec(text.normalize('NFC'))?.[0];
-  if (needsLetter && legacy !== undefined) return `holds "${legacy}", which Vietnamese does not write: text typed in TCVN3 or VNI (the old ABC and VNI fonts) reads so; convert it to Unicode (Unikey's converter does) and send it again`;
+  if (legacy !== undefined) return `holds "${legacy}", which no Vietnamese name writes: text typed in TCVN3 or VNI (the old ABC and VNI fonts) reads so; convert it to Unicode (Unikey's converter does) and send it again`;
   return undefined;
 }
 

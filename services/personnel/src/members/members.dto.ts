@@ -24,7 +24,7 @@ export class AdmitMemberRequest extends CreateRequest {
   branchId!: string;
 
   @ApiProperty({ example: 'Lò Thị Hương' })
-  @IsRegisterName()
+  @IsRegisterName(200, { person: true })
   fullName!: string;
 
   @ApiProperty({ example: '2004-05-10' })
