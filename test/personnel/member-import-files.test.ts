@@ -69,6 +69,7 @@ describe('member imports of the files offices keep (embedded, through the gatewa
     left.hidden = true;
     const done = await finished(await upload(Buffer.from(await book.xlsx.writeBuffer()), 'ds.xlsx', { reason: 'kết nạp' }));
     expect(done.body.rows.map((r: any) => [r.row, r.verdict, r.fullName])).toEqual([[3, 'admitted', 'Lò Thị Hiện']]);
+    expect(done.body.hiddenRows).toEqual([4]);
     const member = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${done.body.rows[0].memberId}`, headers: officer });
     expect(member.body.personal?.phone ?? member.body.phone).toBe('0912345678');
   });

@@ -48,7 +48,8 @@ export async function authorise(principal: Principal, method: string, path: stri
   // Validation first: every id of the request is checked, and every list capped, before any look-up.
   const requested = policy.targets ? distinct(policy.targets(request)) : [];
   if (!policy.targets || (roles.includes('auditor') && policy.method === 'GET')) return { allowed: true, policy };
-  const targets = await placeToday(await resolveMembers(requested, scopes), scopes, policy.method !== 'GET');
+  // Members are placed at their branches, and closed places at the open units: many become one (500 enrolled from three branches).
+  const targets = distinct(await placeToday(distinct(await resolveMembers(requested, scopes)), scopes, policy.method !== 'GET'));
   const chains = new Map<Target, string[] | undefined>();
   // One look-up per target, at once: distributed, each is a call to the organisation service.
   const placed = targets.filter((t): t is Extract<Target, { kind: 'unit' | 'branch' }> => t.kind === 'unit' || t.kind === 'branch');
@@ -76,7 +77,7 @@ const keyMay = (p: Principal, action: string) => (p.allow ?? []).includes('*') |
 function distinct(targets: Target[]): Target[] {
   const seen = new Map<string, Target>();
   for (const t of targets) {
-    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.strictlyInside ? 'strict' : ''}`;
+    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.strictlyInside ? 'strict' : ''}:${t.present ? 'present' : (t.on ?? '')}`;
     if (!seen.has(key)) seen.set(key, t);
   }
   return [...seen.values()];

@@ -62,9 +62,10 @@ export function emptyJsonIsNoBody(fastify: FastifyInstance) {
   // the default parser takes the Buffer too (Nest's own registration hands it one)
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body: Buffer, done) => {
     if (body.length === 0) return done(null, undefined);
-    const refused = notUtf8(body);
-    if (refused) return done(refused, undefined);
-    parse(request, body as unknown as string, (error, parsed) => done(poisoningNamed(error, body) ?? duplicatesNamed(body), parsed));
+    // Decoded once, strictly: the parser, the duplicate-key scan and a syntax error's place all read this text.
+    const text = utf8Text(body);
+    if (text instanceof Error) return done(text, undefined);
+    parse(request, text, (error, parsed) => done(poisoningNamed(error, text) ?? duplicatesNamed(text), parsed));
   });
 }
 
@@ -74,23 +75,23 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * A body that is not UTF-8 (Latin-1 or Windows-1258 text) is refused, not read with its bytes
  * replaced by U+FFFD and kept so in the signed log (a probe's "lý do" was stored "l� do").
  */
-function notUtf8(body: Buffer): Error | undefined {
+function utf8Text(body: Buffer): string | Error {
   try {
-    UTF8.decode(body);
-    return undefined;
+    return UTF8.decode(body);
   } catch {
     return Object.assign(new ValidationFailed([{ field: '(body)', rule: 'utf-8', message: 'the body is not UTF-8 text: send JSON encoded as UTF-8' }]), { statusCode: 400 });
   }
 }
 
 /** A body that gives a key twice in one object is refused, naming each such key (rule `duplicate-key`). */
-function duplicatesNamed(body: Buffer): Error | null {
+function duplicatesNamed(text: string): Error | null {
   let errors: ReturnType<typeof duplicateKeys>;
   try {
-    errors = duplicateKeys(body.toString('utf8'));
-  } catch {
+    errors = duplicateKeys(text);
+  } catch (error) {
     // Nested beyond the scanner's stack: the body rules refuse it by its depth (max-depth).
-    return null;
+    if (error instanceof RangeError) return null;
+    throw error;
   }
   return errors.length ? Object.assign(new ValidationFailed(errors), { statusCode: 400 }) : null;
 }
@@ -100,9 +101,9 @@ function duplicatesNamed(body: Buffer): Error | null {
  * field and the rule: a body that is JSON after all was refused for a prototype-poisoning key
  * (`__proto__`, `constructor.prototype`: `forbidden-key`); another, where its syntax breaks (`json-syntax`).
  */
-function poisoningNamed(error: Error | null, body: Buffer): Error | null {
+function poisoningNamed(error: Error | null, text: string): Error | null {
   if ((error as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return error;
-  const syntax = syntaxErrorOf(body);
+  const syntax = syntaxErrorOf(text);
   const refused = new ValidationFailed([
     syntax === undefined
       ? { field: '(key)', rule: 'forbidden-key', message: 'a body may not hold a key __proto__, nor constructor.prototype' }
@@ -114,9 +115,9 @@ function poisoningNamed(error: Error | null, body: Buffer): Error | null {
 }
 
 /** Why the body is not JSON, as JSON.parse says it; undefined when it is JSON. */
-function syntaxErrorOf(body: Buffer): string | undefined {
+function syntaxErrorOf(text: string): string | undefined {
   try {
-    JSON.parse(body.toString('utf8'));
+    JSON.parse(text);
     return undefined;
   } catch (error) {
     return (error as Error).message;

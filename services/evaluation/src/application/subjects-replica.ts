@@ -9,7 +9,7 @@ interface BranchFacts extends Span {
   predecessorIds: string[];
   /** It has a residential area (thôn, bản, tổ dân phố…), as its latest establishment or renaming gave it. */
   residential: boolean;
-  /** When its establishment was recorded (absent in a snapshot of version 2). */
+  /** When its establishment was recorded (absent for a branch established by an event without a recording time). */
   recordedAt?: string;
 }
 
@@ -29,9 +29,9 @@ interface SubjectsReplicaState {
   placements?: Map<string, Placed[]>;
   /** Each unit merged away, with the unit it went into (snapshot version 2 on). */
   mergedInto?: Map<string, string>;
-  /** The day each merger took effect (absent in a snapshot of before 6 December 2026, later: those mergers count as in force). */
+  /** The day each merger took effect (version 4 on). */
   mergedOn?: Map<string, string | null>;
-  /** The day each unit was dissolved (absent in an older snapshot: none known). */
+  /** The day each unit was dissolved (version 4 on). */
   dissolvedOn?: Map<string, string | null>;
 }
 
@@ -61,10 +61,11 @@ function placeOn(placed: Placed[], day: string): Placed | undefined {
 export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   readonly snapshotName = 'evaluation.subjects-replica';
   /**
-   * 2: with the units merged away (their lists are their successors' too); 3: with the day each
-   * merger took effect (a merger dated later is not the successor's yet). An older snapshot is replayed.
+   * 2: with the units merged away (their lists are their successors' too); 4: with the day each
+   * merger and dissolution took effect and when each branch was recorded (a merger dated later is not
+   * the successor's yet; a closed unit issues nothing). An older snapshot is replayed, never restored.
    */
-  readonly snapshotVersion = 3;
+  readonly snapshotVersion = 4;
   private units = new Map<string, string | null>();
   /** Each unit merged away, with the unit it went into, and the day that took effect. */
   private mergedInto = new Map<string, string>();
@@ -75,8 +76,8 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   private reparented = new Set<string>();
   /** Each unit's and branch's places with their days (keyed `unit:` and `branch:`): where a subject sat on a past day. */
   private placements = new Map<string, Placed[]>();
-  /** The tree's children on a day, built on a read after the tree changed (treeOn); undefined once it changes. */
-  private tree?: { day: string; childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> };
+  /** The tree's children on the days read since the tree last changed (treeOn): today's and an asOf list's or two. */
+  private trees = new Map<string, { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> }>();
   private memberStays = new Map<string, Stay[]>();
   private posts = new Map<string, Stay[]>();
 
@@ -258,7 +259,8 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   /** Each unit's child units and branches now, built once after the tree last changed (reads by unit walk it). */
   /** The tree in force on `day`, from the places with their days (the last place recorded, for what has none). */
   private treeOn(day: string): { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> } {
-    if (this.tree?.day === day) return this.tree;
+    const kept = this.trees.get(day);
+    if (kept) return kept;
     const childUnits = new Map<string, string[]>();
     const branchesOf = new Map<string, string[]>();
     const add = (map: Map<string, string[]>, key: string, id: string) => {
@@ -278,8 +280,11 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       const on = parentOn(`branch:${branchId}`, b.parentUnitId);
       if (on !== null) add(branchesOf, on, branchId);
     }
-    this.tree = { day, childUnits, branchesOf };
-    return this.tree;
+    // A few days at most: a new one pushes out the oldest (today's is read again at once if it was).
+    if (this.trees.size >= 4) this.trees.delete(this.trees.keys().next().value as string);
+    const tree = { childUnits, branchesOf };
+    this.trees.set(day, tree);
+    return tree;
   }
 
   knowsBranch(branchId: string): boolean {
@@ -345,12 +350,12 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.mergedInto = new Map(s.mergedInto ?? []);
     this.mergedOn = new Map(s.mergedOn ?? []);
     this.dissolvedOn = new Map(s.dissolvedOn ?? []);
-    this.tree = undefined;
+    this.trees.clear();
   }
 
   /** A place from a day on; a move dated before the thing's first place (a merger recorded late, of a branch made since) stands from that first day. */
   private place(key: string, on: string | null, parentId: string | null) {
-    this.tree = undefined;
+    this.trees.clear();
     const placed = this.placements.get(key) ?? [];
     const first = placed[0]?.on ?? null;
     placed.push({ on: on !== null && first !== null && on < first ? first : on, parentId });

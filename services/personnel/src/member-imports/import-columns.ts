@@ -37,6 +37,9 @@ const headerKey = (text: string) => foldDiacritics(fold(text.split(/[\n(]/)[0].r
 const KEYS = Object.fromEntries((Object.keys(COLUMNS) as ImportField[]).map((f) => [f, new Set((COLUMNS[f] as readonly string[]).map(headerKey))])) as Record<ImportField, Set<string>>;
 const fieldOfHeader = (cell: string) => (Object.keys(COLUMNS) as ImportField[]).find((f) => KEYS[f].has(headerKey(cell)));
 
+/** A header cell with a note: a second line, or words in brackets. */
+const hasNote = (cell: string) => /[\n(]/.test(cell);
+
 /** Whether a row names every required column: the header, which may follow a title row or two. */
 export const isHeaderRow = (cells: string[]) => REQUIRED.every((f) => cells.some((c) => fieldOfHeader(c) === f));
 
@@ -45,11 +48,14 @@ export function columnsOf(header: string[]): Partial<Record<ImportField, string>
   const found: Partial<Record<ImportField, string>> = {};
   for (const cell of header) {
     const field = fieldOfHeader(cell);
-    // Two columns for one field: which one holds the list is the officer's to say (the last one was taken silently).
-    if (field && found[field] !== undefined) {
-      throw new ValidationFailed([{ field: `file.columns.${field}`, rule: 'column-twice', message: `two columns name ${LABELS[field]} ("${found[field]}" and "${cell}"): keep one` }]);
+    if (!field) continue;
+    const before = found[field];
+    // Two columns for one field: the one without a note ("Chi đoàn" beside "Chi đoàn (cũ)") is it;
+    // else which one holds the list is the officer's to say (the last one was taken silently).
+    if (before !== undefined && hasNote(before) === hasNote(cell)) {
+      throw new ValidationFailed([{ field: `file.columns.${field}`, rule: 'column-twice', message: `two columns name ${LABELS[field]} ("${before}" and "${cell}"): keep one` }]);
     }
-    if (field) found[field] = cell;
+    if (before === undefined || hasNote(before)) found[field] = cell;
   }
   const missing = REQUIRED.filter((f) => found[f] === undefined);
   if (missing.length > 0) {

@@ -18,3 +18,11 @@ describe('a row of an import', () => {
     expect(verdict.message).toMatch(/dateOfBirth \(column "Ngày sinh"\).*gender \(column "Giới tính"\).*Nam, Nữ or Khác/);
   });
 });
+
+describe("an import's columns", () => {
+  it('take the column without a note when another names the same field with one, and refuse two alike (found by the review)', () => {
+    expect(columnsOf([...header.slice(0, 4), 'Chi đoàn (cũ)', 'Chi đoàn']).branch).toBe('Chi đoàn');
+    expect(columnsOf([...header, 'Chi đoàn (cũ)']).branch).toBe('Chi đoàn');
+    expect(() => columnsOf([...header, 'CHI ĐOÀN'])).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ rule: 'column-twice' })] }));
+  });
+});

@@ -41,6 +41,8 @@ export interface MemberImport {
   /** Why a failed import stopped (the rows verdicted so far stand; importing the file again goes on from them). */
   failure: string | null;
   actor: string;
+  /** The sheet's rows left out as hidden (a filter, rows hidden by hand), by their numbers: not the list, and said so. */
+  hiddenRows: number[];
   rows: RowVerdict[];
 }
 
@@ -98,7 +100,7 @@ export class MemberImports {
     if (closed !== null && closed <= this.personnel.today()) {
       throw new RuleViolation('unit-closed', `unit ${request.unitId} was closed on ${closed} (dissolved or merged): import into the unit that took over its branches (GET /units/${request.unitId}/lineage)`, { unitId: request.unitId });
     }
-    const { header, rows } = await readSheet(request.file, isHeaderRow);
+    const { header, rows, hiddenRows } = await readSheet(request.file, isHeaderRow);
     const columns = columnsOf(header);
     const sha = createHash('sha256').update(request.file).digest('hex');
     // The import's id names its unit, so that the gateway authorises its reads by the unit's scope.
@@ -116,6 +118,7 @@ export class MemberImports {
       rowsPerSecond: null,
       failure: null,
       actor: request.context.actor,
+      hiddenRows,
       rows: [],
     };
     this.keep(job);

@@ -27,8 +27,9 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const HEADER_SEARCH = 10;
 
 /** The rows of an .xlsx (its first visible sheet, hidden rows left out) or a CSV file, as text, the first non-empty row being the header. */
-export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[] }> {
-  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file) : csvTable(file);
+export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[]; hiddenRows: number[] }> {
+  const hiddenRows: number[] = [];
+  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows) : csvTable(file);
   const filled = table.flatMap((r, i) => (r.cells.some((c) => c !== '') ? [i] : []));
   if (filled.length === 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
   // The header is the first of the first rows that names the columns (a title or two above it are
@@ -40,7 +41,7 @@ export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boo
     .filter((r) => r.cells.some((c) => c !== ''))
     .map((r) => ({ row: r.row, cells: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
   if (rows.length > MAX_IMPORT_ROWS) throw new ValidationFailed([{ field: 'file', rule: 'max-rows', message: `an import takes at most ${MAX_IMPORT_ROWS} rows; this file has ${rows.length}` }]);
-  return { header, rows };
+  return { header, rows, hiddenRows: hiddenRows.filter((n) => n > table[first].row) };
 }
 
 type Table = Array<{ row: number; cells: string[] }>;
@@ -77,7 +78,7 @@ async function checkUnpackedSize(file: Buffer): Promise<void> {
   }
 }
 
-async function xlsxTable(file: Buffer): Promise<Table> {
+async function xlsxTable(file: Buffer, hiddenRows: number[]): Promise<Table> {
   await checkUnpackedSize(file);
   const book = new ExcelJS.Workbook();
   try {
@@ -91,7 +92,7 @@ async function xlsxTable(file: Buffer): Promise<Table> {
   if (!sheet) throw new NotASpreadsheet('the workbook has no visible sheet');
   const table: Table = [];
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
-    if (row.hidden) return;
+    if (row.hidden) return void hiddenRows.push(number);
     const cells: string[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellText(cell.value)));
     table.push({ row: number, cells: Array.from(cells, (c) => c ?? '') });
