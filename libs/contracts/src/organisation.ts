@@ -82,12 +82,12 @@ export const ORGANISATION_SCHEMA_VERSIONS: Record<OrganisationEvent['type'], num
 /**
  * The units merged into `unitId`, and those merged into them, from each merged unit's successor
  * (UnitsMerged, as a service's replica keeps it): a successor's lists and reports hold what was
- * placed under them.
+ * placed under them. `inForce`: which mergers count (those that took effect by a day).
  */
-export function unitsMergedInto(mergedInto: ReadonlyMap<string, string>, unitId: string): string[] {
+export function unitsMergedInto(mergedInto: ReadonlyMap<string, string>, unitId: string, inForce: (mergedUnitId: string) => boolean = () => true): string[] {
   const found: string[] = [];
   for (let frontier = [unitId]; frontier.length > 0; ) {
-    const next = [...mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from)).map(([from]) => from);
+    const next = [...mergedInto].filter(([from, into]) => frontier.includes(into) && from !== unitId && !found.includes(from) && inForce(from)).map(([from]) => from);
     found.push(...next);
     frontier = next;
   }

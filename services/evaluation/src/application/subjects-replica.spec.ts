@@ -113,11 +113,11 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     const recordedAt = Date.parse('2026-12-06T08:26:15.119Z');
     feed(replica, [{ ...established, event: { ...established.event, recordedAt: new Date(recordedAt).toISOString() } }]);
     expect([
-      replica.branchStoodBy('b-12', '2025-02-28'),
-      replica.branchStoodBy('b-12', '2025-03-01'),
-      replica.branchStoodBy('b-12', '2025-03-01', new Date(recordedAt - 1)),
-      replica.branchStoodBy('b-12', '2025-03-01', new Date(recordedAt)),
-      replica.branchStoodBy('b-x', '2025-03-01'),
+      replica.branchStoodBy('b-12', { kind: 'date', date: '2025-02-28' }),
+      replica.branchStoodBy('b-12', { kind: 'date', date: '2025-03-01' }),
+      replica.branchStoodBy('b-12', { kind: 'date', date: '2025-03-01', knownAt: new Date(recordedAt - 1) }),
+      replica.branchStoodBy('b-12', { kind: 'date', date: '2025-03-01', knownAt: new Date(recordedAt) }),
+      replica.branchStoodBy('b-x', { kind: 'date', date: '2025-03-01' }),
     ]).toEqual([false, true, false, true, false]);
   });
 

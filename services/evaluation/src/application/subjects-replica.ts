@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OrganisationEvent, PersonnelEvent, RatingSubject, unitsMergedInto } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
-import { SnapshotPart } from '@register/service-kit';
+import { AsOf, countsAsOf, SnapshotPart } from '@register/service-kit';
 import { Span, SubjectLookup } from '../domain/subjects';
 
 interface BranchFacts extends Span {
@@ -245,8 +245,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
    * successor's ratings list short of what its summary counts).
    */
   unitsMergedInto(unitId: string, day: string): string[] {
-    const inForce = [...this.mergedInto].filter(([from]) => (this.mergedOn.get(from) ?? '') <= day);
-    return unitsMergedInto(new Map(inForce), unitId);
+    return unitsMergedInto(this.mergedInto, unitId, (from) => (this.mergedOn.get(from) ?? '') <= day);
   }
 
   /** The unit and the units above it, now. */
@@ -297,11 +296,9 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
    * axes before a merger made it neither shows it nor its predecessors (a probe read them before the
    * merger was recorded).
    */
-  branchStoodBy(branchId: string, day: string, knownAt?: Date): boolean {
+  branchStoodBy(branchId: string, asOf: AsOf): boolean {
     const b = this.branches.get(branchId);
-    if (!b) return false;
-    const recorded = knownAt === undefined || b.recordedAt === undefined || Date.parse(b.recordedAt) <= knownAt.getTime();
-    return recorded && (b.from === null || b.from <= day);
+    return b !== undefined && countsAsOf(asOf, { effectiveDate: b.from, recordedAt: b.recordedAt ?? null });
   }
 
   /** The day a unit was dissolved or merged away, when that was by `day`; undefined while it was open then. */

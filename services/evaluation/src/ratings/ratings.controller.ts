@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { RATING_SUBJECTS, RatingSubject } from '@register/contracts';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { AsOf, asOfDay, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, ParseIdPipe, recordedBy, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AsOf, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, ParseIdPipe, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RatingListQuery, RecordRatingRequest, SubjectRatingsQuery } from './ratings.dto';
@@ -67,7 +67,7 @@ export class RatingsController {
     // An officer is a member in a post: a member who never held one has no officer ratings, and is known.
     const known = (type: RatingSubject) => this.replica.spansOf(type, subjectId).length > 0;
     if (rows.length === 0 && !known(subjectType as RatingSubject) && !(subjectType === 'officer' && known('member'))) throw new NotFoundError(subjectType, subjectId);
-    if (subjectType === 'branch' && asOf && rows.length === 0 && !this.replica.branchStoodBy(subjectId, asOfDay(asOf, this.evaluation.today()), recordedBy(asOf))) {
+    if (subjectType === 'branch' && asOf && rows.length === 0 && !this.replica.branchStoodBy(subjectId, asOf)) {
       throw new NotFoundError('branch', subjectId, `branch ${subjectId} did not exist on the day asked, as the register knew it then (GET /branches/${subjectId} answers the same)`);
     }
     if (rows.length === 1) reply.header('etag', `"${rows[0].version}"`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrganisationEvent, unitsMergedInto } from '@register/contracts';
-import { AsOf, SnapshotPart } from '@register/service-kit';
+import { AsOf, countsAsOf, SnapshotPart } from '@register/service-kit';
 import { BranchStatusFact } from '../domain/facts';
 import { branchesWithin, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
 
@@ -105,8 +105,7 @@ export class BranchReplica implements SnapshotPart {
 
   /** The units merged into this one by `day`, and those merged into them (a merger dated later is not its yet). */
   unitsMergedInto(unitId: string, day: string): string[] {
-    const inForce = [...this.mergedInto].filter(([from]) => (this.unitsClosed.get(from) ?? '') <= day);
-    return unitsMergedInto(new Map(inForce), unitId);
+    return unitsMergedInto(this.mergedInto, unitId, (from) => (this.unitsClosed.get(from) ?? '') <= day);
   }
 
   /** The day a unit was first placed (established), null when from the beginning, undefined when not known. */
@@ -115,11 +114,9 @@ export class BranchReplica implements SnapshotPart {
   }
 
   /** Whether the unit stood by `day`, as the register knew it at `knownAt` (when given): established by then, and recorded. */
-  unitStoodBy(unitId: string, day: string, knownAt?: Date): boolean {
+  unitStoodBy(unitId: string, asOf: AsOf): boolean {
     const first = this.placements.find((p) => p.kind === 'unit' && p.id === unitId);
-    if (!first) return false;
-    const recorded = knownAt === undefined || first.recordedAt === null || first.recordedAt <= knownAt.getTime();
-    return recorded && (first.on === null || first.on <= day);
+    return first !== undefined && countsAsOf(asOf, { effectiveDate: first.on, recordedAt: first.recordedAt });
   }
 
   /** Whether organisation's events have established this unit. */

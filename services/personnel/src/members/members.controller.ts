@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { AsOf, asOfDay, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelOrHistoryQuery, ReadModelQuery, recordedBy, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { AsOf, asOfDay, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
@@ -118,7 +118,7 @@ export class MembersController {
     if (!this.replica.knowsUnit(query.unitId)) throw new NotFoundError('unit', query.unitId);
     // A unit not yet standing on the axes asked is 404, as its tree and summary are (an empty list said it stood, with nobody).
     const day = asOfDay(asOf, this.personnel.today());
-    if (asOf && !this.replica.unitStoodBy(query.unitId, day, recordedBy(asOf))) {
+    if (asOf && !this.replica.unitStoodBy(query.unitId, asOf)) {
       throw new NotFoundError('unit', query.unitId, `unit ${query.unitId} did not stand on ${day}, as the register knew it then: ask a later day (GET /units/${query.unitId} says when it was established)`);
     }
     // Today: the subtree as it stands today (a branch's move dated later is pending), as asOf today answers.

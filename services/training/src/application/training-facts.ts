@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MemberStatus, OrganisationEvent, PersonnelEvent, PostAtEnrolment } from '@register/contracts';
-import { SnapshotPart } from '@register/service-kit';
+import { AsOf, countsAsOf, SnapshotPart } from '@register/service-kit';
 import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, unitsWithin, When } from '../domain/facts';
 import { MemberFact } from '../domain/rules';
 
@@ -302,11 +302,9 @@ export class TrainingFacts implements SnapshotPart {
   }
 
   /** Whether the branch stood by `day`, as the register knew it at `knownAt` (when given). */
-  branchStoodBy(branchId: string, day: string, knownAt?: Date): boolean {
+  branchStoodBy(branchId: string, asOf: AsOf): boolean {
     const b = this.branches.get(branchId);
-    if (!b) return false;
-    const recorded = knownAt === undefined || b.establishedAt === null || b.establishedAt <= knownAt.getTime();
-    return recorded && (b.establishedOn === null || b.establishedOn <= day);
+    return b !== undefined && countsAsOf(asOf, { effectiveDate: b.establishedOn, recordedAt: b.establishedAt });
   }
 
   branchStatus(branchId: string): 'active' | 'closed' | 'unknown' {

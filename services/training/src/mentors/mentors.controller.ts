@@ -53,7 +53,7 @@ export class MentorsController {
     let docs = (await model.collection('assignments').find({ branchId }, { sort: { startsOn: 1, mentorMemberId: 1, _id: 1 } })) as unknown as AssignmentDoc[];
     const day = asOfDay(asOf, this.clock.today());
     // A branch not yet standing on the axes asked is 404, as its own read is (an empty list said it stood, unmentored).
-    if (asOf && !this.facts.branchStoodBy(branchId, day, recordedBy(asOf))) {
+    if (asOf && !this.facts.branchStoodBy(branchId, asOf)) {
       throw new NotFoundError('branch', branchId, `branch ${branchId} did not stand on ${day}, as the register knew it then (GET /branches/${branchId} says when it was established)`);
     }
     // An instant asOf or knownAt: each assignment as the log had recorded it by then (the read model holds only today's).
