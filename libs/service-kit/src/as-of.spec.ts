@@ -4,10 +4,13 @@ import { ValidationFailed } from './problem-details';
 describe('parseAsOf', () => {
   it('reads a date as a day in the world, an instant with its zone as a moment of the record', () => {
     expect(parseAsOf(undefined)).toBeUndefined();
-    expect(parseAsOf('')).toBeUndefined();
     expect(parseAsOf('2024-02-29')).toEqual({ kind: 'date', date: '2024-02-29' });
     expect(parseAsOf('2025-06-30T23:59:59.123Z')).toEqual({ kind: 'instant', instant: new Date('2025-06-30T23:59:59.123Z') });
     expect(parseAsOf('2025-06-30T07:00+07:00')).toEqual({ kind: 'instant', instant: new Date('2025-06-30T00:00:00Z') });
+  });
+
+  it('refuses an empty asOf, which a script with an unset variable sends, rather than answering the present', () => {
+    expect(() => parseAsOf('')).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'asOf', rule: 'not-empty' })] }));
   });
 
   it.each(['2025-06-31T00:00:00Z', '2025-02-29T12:00:00Z', '2025-06-30T24:00:00Z', '2025-06-30T12:60:00Z', '2025-06-30T12:00:00', '2025-06-30T12:00:00+25:00', '2025-06-31', 'yesterday', '2025-06-30T12:00:00Z junk'])(
@@ -24,7 +27,7 @@ describe('parseAsOf', () => {
 });
 
 describe('parseAsOfKnownAt: the day in force and the instant the register knew it by', () => {
-  const clock = { today: () => '2026-01-10' };
+  const clock = { today: () => '2026-01-10', now: () => new Date('2026-01-10T08:00:00Z') };
   const fieldErrors = (query: { asOf?: string; knownAt?: string }) => {
     try {
       parseAsOfKnownAt(query, clock);
@@ -36,7 +39,6 @@ describe('parseAsOfKnownAt: the day in force and the instant the register knew i
 
   it('gives a date asOf its knownAt, and today when only knownAt is given', () => {
     expect(parseAsOfKnownAt({}, clock)).toBeUndefined();
-    expect(parseAsOfKnownAt({ asOf: '', knownAt: '' }, clock)).toBeUndefined();
     expect(parseAsOfKnownAt({ asOf: '2025-07-01' }, clock)).toEqual({ kind: 'date', date: '2025-07-01' });
     expect(parseAsOfKnownAt({ asOf: '2025-07-01', knownAt: '2025-09-01T07:00+07:00' }, clock)).toEqual({ kind: 'date', date: '2025-07-01', knownAt: new Date('2025-09-01T00:00:00Z') });
     expect(parseAsOfKnownAt({ knownAt: '2025-09-01T00:00:00Z' }, clock)).toEqual({ kind: 'date', date: '2026-01-10', knownAt: new Date('2025-09-01T00:00:00Z') });
@@ -45,6 +47,22 @@ describe('parseAsOfKnownAt: the day in force and the instant the register knew i
 
   it.each(['2025-09-01', '2025-06-31T00:00:00Z', '2025-09-01T12:00:00', 'now'])('refuses knownAt=%s, naming the field and the rule', (knownAt) => {
     expect(fieldErrors({ asOf: '2025-07-01', knownAt })).toEqual([{ field: 'knownAt', rule: 'known-at' }]);
+  });
+
+  it('refuses either given empty, naming each', () => {
+    expect(fieldErrors({ asOf: '', knownAt: '' })).toEqual([{ field: 'asOf', rule: 'not-empty' }, { field: 'knownAt', rule: 'not-empty' }]);
+    expect(fieldErrors({ asOf: '2025-07-01', knownAt: '' })).toEqual([{ field: 'knownAt', rule: 'not-empty' }]);
+  });
+
+  it('refuses an instant to come, as knownAt or as asOf, by the clock given; a day to come is a read of what is pending', () => {
+    expect(fieldErrors({ knownAt: '2026-01-10T08:00:01Z' })).toEqual([{ field: 'knownAt', rule: 'not-after-now' }]);
+    expect(fieldErrors({ asOf: '2026-01-10T08:00:01Z' })).toEqual([{ field: 'asOf', rule: 'not-after-now' }]);
+    expect(fieldErrors({ asOf: '2030-01-01', knownAt: '2026-01-10T08:00:00Z' })).toEqual([]);
+    expect(parseAsOfKnownAt({ knownAt: '2026-01-10T15:00:00+07:00' }, clock)).toEqual({ kind: 'date', date: '2026-01-10', knownAt: new Date('2026-01-10T08:00:00Z') });
+  });
+
+  it('reads now from the system when the clock gives only today', () => {
+    expect(() => parseAsOfKnownAt({ knownAt: '2999-01-01T00:00:00Z' }, { today: () => '2026-01-10' })).toThrow(ValidationFailed);
   });
 
   it('refuses knownAt beside an instant asOf, and names both fields when both are wrong', () => {

@@ -13,31 +13,47 @@ export type AsOf = { kind: 'date'; date: string; knownAt?: Date } | { kind: 'ins
 /** The time of day and zone after a date's `T`, for the OpenAPI document (as isInstant reads it). */
 const TIME_PATTERN = 'T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)';
 
-/** What parseAsOf takes, for the OpenAPI document (empty is the same as absent). */
+/** What parseAsOf takes, for the OpenAPI document (given empty, it is refused: leave it out to read today). */
 export const AS_OF_PROPERTY = {
-  description: 'A date (YYYY-MM-DD: what was in force that day) or an instant with its zone (2025-07-01T08:00:00Z: what had been recorded by then); rebuilt from the log',
-  pattern: `^(${CALENDAR_DATE_PATTERN}(${TIME_PATTERN})?)?$`,
+  description:
+    'A date (YYYY-MM-DD: what was in force that day) or an instant with its zone (2025-07-01T08:00:00Z: what had been recorded by then, ' +
+    'changes dated later included; not after now, 400 rule `not-after-now`); rebuilt from the log. Left out: today, as known now; given empty: 400 (rule `not-empty`)',
+  pattern: `^${CALENDAR_DATE_PATTERN}(${TIME_PATTERN})?$`,
 };
 
-/** What parseAsOfKnownAt takes as `knownAt`, for the OpenAPI document (empty is the same as absent). */
+/** What parseAsOfKnownAt takes as `knownAt`, for the OpenAPI document. */
 export const KNOWN_AT_PROPERTY = {
   description:
-    'An instant with its zone (2025-09-01T00:00:00Z): read the day `asOf` names (today without it) as the register knew it then, leaving out what was recorded later, ' +
-    'even a change dated earlier; rebuilt from the log. Not with an instant `asOf` (400, rule `known-at-with-instant`)',
-  pattern: `^(${CALENDAR_DATE_PATTERN}${TIME_PATTERN})?$`,
+    'An instant with its zone (2025-09-01T00:00:00Z), not after now (400, rule `not-after-now`): read the day `asOf` names (today without it) as the register knew it then, leaving out what was recorded later, ' +
+    'even a change dated earlier; rebuilt from the log. Not with an instant `asOf` (400, rule `known-at-with-instant`); given empty: 400 (rule `not-empty`)',
+  pattern: `^${CALENDAR_DATE_PATTERN}${TIME_PATTERN}$`,
 };
 
 const AS_OF_ERROR: FieldError = { field: 'asOf', rule: 'as-of', message: 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant with zone' };
 
+/** A parameter given empty (`asOf=`, a script's unset variable): refused rather than read as absent, which answers the present. */
+const emptyError = (field: 'asOf' | 'knownAt'): FieldError => ({ field, rule: 'not-empty', message: `${field} is given empty: leave it out to read as known now, or give ${field === 'asOf' ? 'a date or an instant' : 'an instant'}` });
+
+/**
+ * An instant to come, as asOf or knownAt: the answer would be what is recorded so far and would
+ * change with the next write, where an instant cited is meant to answer the same every time.
+ */
+const futureError = (field: 'asOf' | 'knownAt', instant: Date, now: Date): FieldError => ({
+  field,
+  rule: 'not-after-now',
+  message: `${field} ${instant.toISOString()} has not come yet (the register's clock reads ${now.toISOString()}): what was recorded by then is not known; ask for an instant that has passed`,
+});
+
 export function parseAsOf(value: string | undefined): AsOf | undefined {
+  if (value === '') throw new ValidationFailed([emptyError('asOf')]);
   const asOf = asOfOf(value);
   if (asOf === null) throw new ValidationFailed([AS_OF_ERROR]);
   return asOf;
 }
 
-/** A date, an instant, undefined when absent or empty, null when it is neither. */
+/** A date, an instant, undefined when absent, null when it is neither. */
 function asOfOf(value: string | undefined): AsOf | undefined | null {
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
   if (isCalendarDate(value)) return { kind: 'date', date: value };
   if (isInstant(value)) return { kind: 'instant', instant: new Date(value) };
   return null;
@@ -49,14 +65,18 @@ function asOfOf(value: string | undefined): AsOf | undefined | null {
  * asOf it is refused: that instant already says what the register had recorded, a second one could
  * only contradict it.
  */
-export function parseAsOfKnownAt(query: { asOf?: string; knownAt?: string }, clock: { today(): string }): AsOf | undefined {
+export function parseAsOfKnownAt(query: { asOf?: string; knownAt?: string }, clock: { today(): string; now?(): Date }): AsOf | undefined {
   const asOf = asOfOf(query.asOf);
-  const errors: FieldError[] = asOf === null ? [AS_OF_ERROR] : [];
+  const errors: FieldError[] = query.asOf === '' ? [emptyError('asOf')] : asOf === null ? [AS_OF_ERROR] : [];
   const knownAt = query.knownAt === undefined || query.knownAt === '' ? undefined : isInstant(query.knownAt) ? new Date(query.knownAt) : undefined;
-  if (query.knownAt && !knownAt) errors.push({ field: 'knownAt', rule: 'known-at', message: 'knownAt must be an ISO 8601 instant with zone' });
+  if (query.knownAt === '') errors.push(emptyError('knownAt'));
+  else if (query.knownAt !== undefined && !knownAt) errors.push({ field: 'knownAt', rule: 'known-at', message: 'knownAt must be an ISO 8601 instant with zone' });
   if (knownAt && asOf?.kind === 'instant') {
     errors.push({ field: 'knownAt', rule: 'known-at-with-instant', message: 'knownAt reads a day (asOf as a date) as known then; an instant asOf already says what had been recorded' });
   }
+  const now = clock.now?.() ?? new Date();
+  if (asOf?.kind === 'instant' && asOf.instant > now) errors.push(futureError('asOf', asOf.instant, now));
+  if (knownAt && knownAt > now) errors.push(futureError('knownAt', knownAt, now));
   if (errors.length > 0) throw new ValidationFailed(errors);
   if (!knownAt) return asOf ?? undefined;
   return { kind: 'date', date: asOf?.kind === 'date' ? asOf.date : clock.today(), knownAt };
