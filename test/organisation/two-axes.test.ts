@@ -111,8 +111,6 @@ describe('two time axes: in force on a day, as the register knew it at an instan
     ['/branches', 'a knownAt without its zone', `asOf=2025-07-01&knownAt=${encodeURIComponent('2025-09-01T00:00:00')}`, 'known-at'],
     ['/members/m-1', 'a knownAt that is a day', 'knownAt=2025-09-01', 'known-at'],
     ['/members', 'a knownAt on a day that does not exist', `knownAt=${encodeURIComponent('2025-06-31T00:00:00Z')}`, 'known-at'],
-    ['/units/xa-1/tree', 'a knownAt to come, whose answer would change with the next write', `knownAt=${encodeURIComponent('2200-12-31T23:59:59Z')}`, 'not-after-now'],
-    ['/training-compliance', 'a knownAt to come', `unitId=xa-2&year=2025&asOf=2025-12-31&knownAt=${encodeURIComponent('2200-01-01T00:00:00Z')}`, 'not-after-now'],
     ['/members/m-1', 'an empty knownAt (a script\'s unset variable)', 'knownAt=', 'not-empty'],
   ])('refuses on %s %s: 400 naming knownAt and the rule', async (path, _what, query, rule) => {
     const r = await refusedUnchanged(gw, 400, () => admin.get(`${path}?${query}`));
@@ -121,11 +119,19 @@ describe('two time axes: in force on a day, as the register knew it at an instan
 
   it.each([
     ['/units/xa-1', 'an empty asOf', 'asOf=', 'not-empty'],
-    ['/members', 'an instant asOf to come', `branchId=b-1&asOf=${encodeURIComponent('2200-12-31T00:00:00Z')}`, 'not-after-now'],
-    ['/ratings', 'an instant asOf to come', `unitId=xa-1&year=2025&asOf=${encodeURIComponent('2200-12-31T00:00:00+07:00')}`, 'not-after-now'],
   ])('refuses on %s %s: 400 naming asOf and the rule', async (path, _what, query, rule) => {
     const r = await refusedUnchanged(gw, 400, () => admin.get(`${path}?${query}`));
     expect(r.body.errors).toEqual([expect.objectContaining({ field: 'asOf', rule })]);
+  });
+
+  it.each([
+    ['/units/xa-1/tree', 'knownAt', `knownAt=${encodeURIComponent('2200-12-31T23:59:59Z')}`],
+    ['/training-compliance', 'knownAt', `unitId=xa-2&year=2025&asOf=2025-12-31&knownAt=${encodeURIComponent('2200-01-01T00:00:00Z')}`],
+    ['/members', 'asOf', `branchId=b-1&asOf=${encodeURIComponent('2200-12-31T00:00:00Z')}`],
+    ['/ratings', 'asOf', `unitId=xa-1&year=2025&asOf=${encodeURIComponent('2200-12-31T00:00:00+07:00')}`],
+  ])('refuses on %s an instant to come as %s (422 not-after-now): its answer would change with the next write', async (path, field, query) => {
+    const r = await refusedUnchanged(gw, 422, () => admin.get(`${path}?${query}`));
+    expect([r.body.rule, r.body.field]).toEqual(['not-after-now', field]);
   });
 
   it('reads a day to come as what is pending then, known now', async () => {

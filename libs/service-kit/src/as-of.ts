@@ -17,14 +17,14 @@ const TIME_PATTERN = 'T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-
 export const AS_OF_PROPERTY = {
   description:
     'A date (YYYY-MM-DD: what was in force that day) or an instant with its zone (2025-07-01T08:00:00Z: what had been recorded by then, ' +
-    'changes dated later included; not after now, 400 rule `not-after-now`); rebuilt from the log. Left out: today, as known now; given empty: 400 (rule `not-empty`)',
+    'changes dated later included; not after now, 422 rule `not-after-now`); rebuilt from the log. Left out: today, as known now; given empty: 400 (rule `not-empty`)',
   pattern: `^${CALENDAR_DATE_PATTERN}(${TIME_PATTERN})?$`,
 };
 
 /** What parseAsOfKnownAt takes as `knownAt`, for the OpenAPI document. */
 export const KNOWN_AT_PROPERTY = {
   description:
-    'An instant with its zone (2025-09-01T00:00:00Z), not after now (400, rule `not-after-now`): read the day `asOf` names (today without it) as the register knew it then, leaving out what was recorded later, ' +
+    'An instant with its zone (2025-09-01T00:00:00Z), not after now (422, rule `not-after-now`): read the day `asOf` names (today without it) as the register knew it then, leaving out what was recorded later, ' +
     'even a change dated earlier; rebuilt from the log. Not with an instant `asOf` (400, rule `known-at-with-instant`); given empty: 400 (rule `not-empty`)',
   pattern: `^${CALENDAR_DATE_PATTERN}${TIME_PATTERN}$`,
 };
@@ -36,13 +36,15 @@ const emptyError = (field: 'asOf' | 'knownAt'): FieldError => ({ field, rule: 'n
 
 /**
  * An instant to come, as asOf or knownAt: the answer would be what is recorded so far and would
- * change with the next write, where an instant cited is meant to answer the same every time.
+ * change with the next write, where an instant cited is meant to answer the same every time. A rule
+ * of the register against its clock (422, as a year to come is), not malformed input: the instant is
+ * well formed.
  */
-const futureError = (field: 'asOf' | 'knownAt', instant: Date, now: Date): FieldError => ({
-  field,
-  rule: 'not-after-now',
-  message: `${field} ${instant.toISOString()} has not come yet (the register's clock reads ${now.toISOString()}): what was recorded by then is not known; ask for an instant that has passed`,
-});
+function checkNotToCome(field: 'asOf' | 'knownAt', instant: Date | undefined, now: Date): void {
+  if (instant === undefined || instant <= now) return;
+  const message = `${field} ${instant.toISOString()} has not come yet (the register's clock reads ${now.toISOString()}): what was recorded by then is not known; ask for an instant that has passed`;
+  throw new RuleViolation('not-after-now', message, { field, now: now.toISOString() });
+}
 
 export function parseAsOf(value: string | undefined): AsOf | undefined {
   if (value === '') throw new ValidationFailed([emptyError('asOf')]);
@@ -74,10 +76,10 @@ export function parseAsOfKnownAt(query: { asOf?: string; knownAt?: string }, clo
   if (knownAt && asOf?.kind === 'instant') {
     errors.push({ field: 'knownAt', rule: 'known-at-with-instant', message: 'knownAt reads a day (asOf as a date) as known then; an instant asOf already says what had been recorded' });
   }
-  const now = clock.now?.() ?? new Date();
-  if (asOf?.kind === 'instant' && asOf.instant > now) errors.push(futureError('asOf', asOf.instant, now));
-  if (knownAt && knownAt > now) errors.push(futureError('knownAt', knownAt, now));
   if (errors.length > 0) throw new ValidationFailed(errors);
+  const now = clock.now?.() ?? new Date();
+  checkNotToCome('asOf', asOf?.kind === 'instant' ? asOf.instant : undefined, now);
+  checkNotToCome('knownAt', knownAt, now);
   if (!knownAt) return asOf ?? undefined;
   return { kind: 'date', date: asOf?.kind === 'date' ? asOf.date : clock.today(), knownAt };
 }
