@@ -164,6 +164,18 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect(history.body.changes.map((c: { type: string }) => c.type)).toEqual(['MemberAdmitted', 'MemberStatusChanged', 'MemberStatusChanged', 'OfficerAppointed']);
   });
 
+  it('a date of birth or a decision to come is refused by the clock (a typo of 2200 for 2020), naming the field, and nothing is written', async () => {
+    const before = await head();
+    const unborn = await admit('m-unborn', 'b-1', { dateOfBirth: '2025-06-02', admittedOn: '2042-01-01' });
+    expect([unborn.status, unborn.body.rule, unborn.body.field]).toEqual([422, 'day-not-come', 'dateOfBirth']);
+    const decided = await admit('m-decided', 'b-1', { decisionRef: { number: '12-QĐ/ĐTN', date: '2025-06-02' } });
+    expect([decided.status, decided.body.rule, decided.body.field]).toEqual([422, 'decision-not-issued', 'decisionRef.date']);
+    const unit = await admin.post('/units', { id: 'xa-later', kind: 'grassroots', parentId: 'qp', name: 'Đoàn xã Tương Lai', reason: 'thành lập', decisionRef: { number: '7-QĐ', date: '2200-01-01' } });
+    expect([unit.status, unit.body.rule]).toEqual([422, 'decision-not-issued']);
+    expect(await head()).toBe(before);
+    created(await admit('m-decided', 'b-1', { decisionRef: { number: '12-QĐ/ĐTN', date: TODAY } }));
+  });
+
   it('an admission dated before its admittedOn is refused (it would list the member before they were admitted), and nothing is written', async () => {
     const before = await head();
     const early = await admit('m-early', 'b-1', { admittedOn: '2025-03-26', effectiveDate: '2025-03-01' });

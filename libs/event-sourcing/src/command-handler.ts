@@ -116,6 +116,8 @@ export class CommandHandler {
 
   /** Gives a decided event its id, schema version and metadata. */
   envelope(event: DomainEvent, context: CommandContext): EventToAppend {
+    const today = this.clock().toISOString().slice(0, 10);
+    checkDecisionIssued(context.decision, today);
     return {
       eventId: this.newId(),
       type: event.type,
@@ -125,7 +127,7 @@ export class CommandHandler {
         actor: context.actor,
         reason: context.reason,
         ...(context.decision ? { decision: context.decision } : {}),
-        effectiveDate: event.effectiveOn ?? context.effectiveDate ?? this.clock().toISOString().slice(0, 10),
+        effectiveDate: event.effectiveOn ?? context.effectiveDate ?? today,
         correlationId: context.correlationId ?? context.commandId ?? this.newId(),
         ...(context.causationId ? { causationId: context.causationId } : {}),
         ...(context.onBehalfOf ? { onBehalfOf: context.onBehalfOf } : {}),
@@ -181,4 +183,13 @@ export function causedBy(event: { eventId: string; metadata?: Partial<EventMetad
     ...(m.decision ? { decision: m.decision } : {}),
     ...(person ? { onBehalfOf: person } : {}),
   };
+}
+
+/**
+ * A decision is recorded once issued: one dated later (2200 for 2020) is a typo that would stand in
+ * the signed log as the authority for a change. Checked where every command's events are made.
+ */
+function checkDecisionIssued(decision: DecisionRef | undefined, today: string): void {
+  if (decision?.date === undefined || decision.date <= today) return;
+  throw new RuleViolation('decision-not-issued', `decisionRef.date ${decision.date} has not come yet (today is ${today}): a decision is recorded once it is issued; check the year`, { field: 'decisionRef.date', date: decision.date });
 }

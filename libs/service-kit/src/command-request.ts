@@ -71,7 +71,7 @@ export class DecisionRefDto {
   @Matches(FREE_TEXT, freeText('decisionRef.issuedBy'))
   issuedBy?: string;
 
-  @ApiPropertyOptional({ example: '2025-06-30' })
+  @ApiPropertyOptional({ example: '2025-06-30', description: 'The day it was issued: not after today (422 `decision-not-issued`, a decision is recorded once issued)' })
   @IsOptional()
   @IsCalendarDate()
   date?: string;

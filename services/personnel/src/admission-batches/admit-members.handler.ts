@@ -27,7 +27,8 @@ export class AdmitMembersHandler {
     const ids = requests.map((r, index) => newEntityId(context, r.id, `admission-${index}`));
     return this.gate.through(BranchGate.admissionTurns(requests), async () => {
       // In the branches' turn, with their status read there (as a single admission reads it).
-      const commands = requests.map((r, index) => admissionCommand(r, ids[index], this.personnel.branchStatus(r.branchId), context));
+      const today = this.personnel.today();
+      const commands = requests.map((r, index) => admissionCommand(r, ids[index], this.personnel.branchStatus(r.branchId), context, today));
       const duplicates = await this.admissions.duplicatesIn(commands, requests.map((r) => r.namesake === true), context);
       const admitted = commands.map((command, index) => ({ command, index })).filter(({ index }) => !duplicates[index]);
       const twice = (k: number, first: number) => new RuleViolation('member-twice-in-batch', `member ${admitted[k].command.memberId} is item ${admitted[first].index} of this batch already`);

@@ -12,7 +12,7 @@ import { NationalIdMatches, nationalIdTaken } from '../personal-data/national-id
 const CATCH_UP_MS = 3000;
 
 /** The admission a request asks for (POST /members, or a row of an import). */
-export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'decisionRef' | 'effectiveDate'>, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext): AdmitMember {
+export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'decisionRef' | 'effectiveDate'>, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext, today: string): AdmitMember {
   const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
   const personal = { fullName, dateOfBirth, gender, ...(ethnicity ? { ethnicity } : {}), ...(phone ? { phone } : {}), ...(nationalId ? { nationalId } : {}) };
   return {
@@ -22,6 +22,7 @@ export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'deci
     branchStatus,
     personal,
     admittedOn: body.admittedOn,
+    today,
     ...(ctx.effectiveDate ? { effectiveOn: ctx.effectiveDate } : {}),
     ...(ctx.decision ? { decision: ctx.decision } : {}),
     ...(body.introducerId ? { introducerId: body.introducerId } : {}),

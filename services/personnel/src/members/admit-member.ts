@@ -14,6 +14,8 @@ export type AdmitMember = {
   branchStatus: BranchStatusFact;
   personal: PersonalData;
   admittedOn: string;
+  /** The register's today (its Clock): nobody is admitted who is not born yet. */
+  today: string;
   /** The request's effectiveDate, when given (the admission takes effect on admittedOn otherwise). */
   effectiveOn?: string;
   decision?: Decision;
@@ -24,12 +26,21 @@ export type AdmitMember = {
 export const ADMISSION_MIN_AGE = 16;
 export const ADMISSION_MAX_AGE = 30;
 
+/**
+ * A date of birth to come is a typo (2180 for 1980): taken, it made a pending member of someone
+ * admitted in 2200, whom a branch's counts then held.
+ */
+export function checkBorn(dateOfBirth: string, today: string): void {
+  if (dateOfBirth > today) throw new RuleViolation('day-not-come', `dateOfBirth ${dateOfBirth} has not come yet (today is ${today}): check the year`, { field: 'dateOfBirth', dateOfBirth });
+}
+
 /** The decisions on the admission, over the member's stream. */
 export const admissionDecider = deciderOf(memberAggregate, decideAdmission);
 
 export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   if (s.exists) throw new ConflictError('member-id-taken', `member ${c.memberId} already exists`);
   checkBranch(c.branchId, c.branchStatus);
+  checkBorn(c.personal.dateOfBirth, c.today);
   const age = ageOn(c.personal.dateOfBirth, c.admittedOn);
   if (c.personal.dateOfBirth > c.admittedOn) {
     throw new RuleViolation('admission-age', `the applicant is born on ${c.personal.dateOfBirth}, after the admission on ${c.admittedOn}: check dateOfBirth and admittedOn`, { dateOfBirth: c.personal.dateOfBirth });

@@ -29,7 +29,7 @@ export class CorrectPersonalDataHandler {
         const holder = this.directory.namesakes.holderOf(changes.nationalId);
         if (holder !== undefined && holder !== memberId) throw await this.matches.refusal(holder, context, 'POST /members/{id}/personal-data-corrections');
       }
-      return this.personnel.onMember(correctionDecider, { type: 'CorrectPersonalData', memberId, changes }, { ...context, effectiveDate: context.effectiveDate ?? this.personnel.today() });
+      return this.personnel.onMember(correctionDecider, { type: 'CorrectPersonalData', memberId, changes, today: this.personnel.today() }, { ...context, effectiveDate: context.effectiveDate ?? this.personnel.today() });
     });
   }
 }

@@ -2,7 +2,7 @@ import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcin
 import { MemberEvent, PersonalData } from '@register/contracts';
 import { ageOn } from '../domain/dates';
 import { Member, memberAggregate } from '../domain/member';
-import { ADMISSION_MAX_AGE, ADMISSION_MIN_AGE } from './admit-member';
+import { ADMISSION_MAX_AGE, ADMISSION_MIN_AGE, checkBorn } from './admit-member';
 
 /**
  * A correction of a member's personal data as the register holds it (a misspelt name, a wrong
@@ -10,7 +10,7 @@ import { ADMISSION_MAX_AGE, ADMISSION_MIN_AGE } from './admit-member';
  * corrected data as it sealed the admission's, so an erasure reaches it too. A correction of the
  * birth date keeps the admission's age rule: the member was 16 to 30 when admitted.
  */
-export type CorrectPersonalData = { type: 'CorrectPersonalData'; memberId: string; changes: Partial<PersonalData> };
+export type CorrectPersonalData = { type: 'CorrectPersonalData'; memberId: string; changes: Partial<PersonalData>; /** The register's today. */ today: string };
 
 /** The decisions on corrections of personal data, over the member's stream. */
 export const correctionDecider = deciderOf(memberAggregate, decideCorrection);
@@ -24,6 +24,7 @@ export function decideCorrection(c: CorrectPersonalData, s: Member): MemberEvent
   }
   // The same values again, a null for what is not held among them, record nothing (a probe saw phone: null recorded a correction).
   if (s.personal && Object.entries(c.changes).every(([k, v]) => (s.personal![k as keyof PersonalData] ?? null) === (v ?? null))) return [];
+  if (c.changes.dateOfBirth !== undefined) checkBorn(personal.dateOfBirth, c.today);
   const age = ageOn(personal.dateOfBirth, s.admittedOn);
   if (c.changes.dateOfBirth !== undefined && (personal.dateOfBirth > s.admittedOn || age < ADMISSION_MIN_AGE || age > ADMISSION_MAX_AGE)) {
     throw new RuleViolation('admission-age', `with the date of birth ${personal.dateOfBirth} the member would have been admitted aged ${personal.dateOfBirth > s.admittedOn ? 'before their birth' : age} on ${s.admittedOn}, outside ${ADMISSION_MIN_AGE} to ${ADMISSION_MAX_AGE}`, { dateOfBirth: personal.dateOfBirth });

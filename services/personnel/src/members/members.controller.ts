@@ -78,7 +78,7 @@ export class MembersController {
   @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person)' })
   admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
-    const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId), ctx);
+    const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId), ctx, this.personnel.today());
     return this.admissions.handle(command, body.namesake === true, ctx);
   }
 

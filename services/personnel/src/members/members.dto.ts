@@ -27,7 +27,7 @@ export class AdmitMemberRequest extends CreateRequest {
   @IsRegisterName(200, { person: true })
   fullName!: string;
 
-  @ApiProperty({ example: '2004-05-10' })
+  @ApiProperty({ example: '2004-05-10', description: 'Not after today (422 `day-not-come`, naming the field)' })
   @IsCalendarDate()
   dateOfBirth!: string;
 

@@ -13,6 +13,7 @@ const admit = (over: Record<string, unknown> = {}) => ({
   branchStatus: 'active' as const,
   personal: huong,
   admittedOn: '2020-03-26',
+  today: '2026-12-06',
   ...over,
 });
 const status = (memberId: string, s: MemberStatus, previous: MemberStatus, on: string, branchId = 'b1'): MemberEvent => ({
@@ -33,7 +34,12 @@ describe('admission', () => {
   });
 
   it('refuses an applicant born after the admission day, saying so rather than giving a negative age', () =>
-    spec.given([]).when(admit({ admittedOn: '2020-03-26', personal: { ...huong, dateOfBirth: '2030-01-01' } })).thenThrows(RuleViolation, (e) => e.rule === 'admission-age' && e.message.includes('born on 2030-01-01, after the admission')));
+    spec.given([]).when(admit({ admittedOn: '2020-03-26', personal: { ...huong, dateOfBirth: '2021-01-01' } })).thenThrows(RuleViolation, (e) => e.rule === 'admission-age' && e.message.includes('born on 2021-01-01, after the admission')));
+  it('refuses a date of birth to come, a typo that would make a pending member of someone admitted in 2200 (day-not-come, naming the field)', () =>
+    spec
+      .given([])
+      .when(admit({ admittedOn: '2200-01-01', personal: { ...huong, dateOfBirth: '2180-01-01' } }))
+      .thenThrows(RuleViolation, (e) => e.rule === 'day-not-come' && e.details.field === 'dateOfBirth'));
   it('refuses an applicant under 16', () => spec.given([]).when(admit({ admittedOn: '2016-05-09' })).thenThrows(RuleViolation, rule('admission-age')));
   it('refuses an applicant over 30', () => spec.given([]).when(admit({ admittedOn: '2031-05-10' })).thenThrows(RuleViolation, rule('admission-age')));
   it('refuses a second admission of the same id', () => spec.given([admitted()]).when(admit()).thenThrows(ConflictError, (e) => e.rule === 'member-id-taken'));
