@@ -132,4 +132,26 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     expect(reads[0].body.items[0]).toMatchObject({ subjectId: 'cm-1', stage: 'decision', grade: 'excellent' });
     expect(/Lò Thị Mai|fullName/.test(JSON.stringify(await gw.evaluationStore.readAll(0, 10_000)))).toBe(false);
   });
+  it('answers a list of more than a page as CSV whole, page after page, and with a limit one page and its Next-Cursor (it stopped at 50 rows)', async () => {
+    const csvRows = (raw: string) => raw.replace(/^\ufeff/, '').trim().split(/\r?\n/).slice(1);
+    let position = 0;
+    for (let i = 0; i < 55; i++) {
+      const r = await admin.post('/commendations', commend({ subjectType: 'member', subjectId: 'cm-2', occasion: 'founding-day', awardRef: undefined, title: `Giấy khen đợt ${i + 1}`, issuedByUnitId: 'xa-1' }));
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+      position = r.body.position;
+    }
+    for (let day = 1; day <= 52; day++) {
+      const r = await admin.post('/support-visits', visit({ memberId: 'cm-1', visitedOn: `2025-0${4 + Math.floor((day - 1) / 28)}-${String(((day - 1) % 28) + 1).padStart(2, '0')}` }));
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+      position = Math.max(position, r.body.position);
+    }
+    for (const [list, atLeast] of [[`/commendations?unitId=xa-1&subjectId=cm-2&minPosition=${position}`, 55], [`/support-visits?unitId=xa-1&memberId=cm-1&minPosition=${position}`, 52]] as const) {
+      const whole = csvRows((await admin.get(list, { accept: 'text/csv' })).raw);
+      expect([list, whole.length >= atLeast, new Set(whole).size]).toEqual([list, true, whole.length]);
+      const first = await admin.get(`${list}&limit=20`, { accept: 'text/csv' });
+      expect(csvRows(first.raw)).toHaveLength(20);
+      const rest = csvRows((await admin.get(`${list}&cursor=${first.headers['next-cursor']}`, { accept: 'text/csv' })).raw);
+      expect([...csvRows(first.raw), ...rest]).toEqual(whole);
+    }
+  });
 });

@@ -2,9 +2,8 @@ import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commendationStream } from '@register/contracts';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, naturalEntityId, SealedCursors } from '@register/service-kit';
+import { Command, naturalEntityId, listAnswer, SealedCursors, sealedPages } from '@register/service-kit';
 import { canonicalTones, normaliseName } from '@register/text';
-import { CSV_TYPE, toCsv, wantsCsv } from '../application/csv';
 import { AwardsReplica } from '../application/awards-replica';
 import { EvaluationService } from '../application/evaluation.service';
 import { RecognitionReads } from '../application/recognition-reads';
@@ -60,10 +59,8 @@ export class CommendationsController {
     const { unitId, year, subjectType, subjectId, limit, cursor, minPosition } = query;
     // An id the register has never named is 404, as on /ratings and every other read by unit.
     if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
-    const found = await this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit, cursor: this.cursors.open(cursor), minPosition });
-    const page = { ...found, nextCursor: this.cursors.seal(found.nextCursor) };
-    if (!wantsCsv(accept)) return page;
-    reply.header('content-type', CSV_TYPE);
-    return toCsv(CSV_COLUMNS, page.items);
+    // As CSV without a limit, the whole list page after page (service-kit's listAnswer); it stopped at one page of 50.
+    const page = sealedPages(this.cursors, (size, after) => this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit: size, cursor: after, minPosition }));
+    return listAnswer({ accept, limit, cursor }, reply, page, CSV_COLUMNS);
   }
 }
