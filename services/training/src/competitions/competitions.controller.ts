@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, newEntityId, ParseIdPipe, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { Command, listAnswer, newEntityId, ParseIdPipe, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { ReadModelQueries } from '@register/read-models';
-import { sendList } from '../application/csv';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { checkCursor } from '../courses/courses.read-model';
@@ -58,8 +57,13 @@ export class CompetitionsController {
     checkCursor(q.cursor);
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
     const filter = { ...(q.organiserUnitId ? { organiserUnitId: { $in: this.facts.unitsUnder(q.organiserUnitId) } } : {}), ...(q.year !== undefined ? { year: q.year } : {}) };
-    const page = await (await this.model(q.minPosition)).collection('competitions').page(filter, { sort: { heldOn: 1 }, limit: q.limit, cursor: q.cursor });
-    return sendList(req, reply, { items: (page.items as unknown as CompetitionDoc[]).map(view), nextCursor: page.nextCursor }, ['id', 'organiserUnitId', 'title', 'heldOn', 'status', 'awards']);
+    const competitions = (await this.model(q.minPosition)).collection('competitions');
+    const page = async (limit: number, cursor: string | undefined) => {
+      const found = await competitions.page(filter, { sort: { heldOn: 1 }, limit, cursor });
+      return { items: (found.items as unknown as CompetitionDoc[]).map(view), nextCursor: found.nextCursor };
+    };
+    // As CSV without a limit, the whole list page after page, as every list answers it.
+    return listAnswer({ accept: req.headers.accept, limit: q.limit, cursor: q.cursor }, reply, page, ['id', 'organiserUnitId', 'title', 'heldOn', 'status', 'awards']);
   }
 
   @Get(':id')

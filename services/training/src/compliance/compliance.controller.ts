@@ -4,8 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { dayBefore } from '@register/contracts';
 import { NotFoundError } from '@register/event-sourcing';
-import { checkYearBegun, CSV_CONTENT_TYPE, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
-import { sendList } from '../application/csv';
+import { checkYearBegun, csvAnswer, CSV_CONTENT_TYPE, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
 import { recordedBy, When } from '../domain/facts';
@@ -60,8 +59,7 @@ export class ComplianceController {
     const completed = await this.courses.completedIn(q.year, dayOf(q.year, when), when.until, q.minPosition);
     const answer = compliance(this.facts, q.unitId, q.year, when, completed);
     const body = { unitId: q.unitId, year: q.year, asOf: q.asOf || null, ...answer };
-    const csv = sendList(req, reply, { items: answer.untrained, nextCursor: null }, ['branchId', 'memberId', 'since']);
-    return typeof csv === 'string' ? csv : body;
+    return wantsCsv(req.headers.accept) ? csvAnswer(reply, ['branchId', 'memberId', 'since'], answer.untrained) : body;
   }
 }
 

@@ -10,7 +10,6 @@ import { CourseCommands } from './course-commands.handler';
 import { CourseDoc, ParticipationDoc } from './courses.projection';
 import { CoursesReads } from './courses.read-model';
 import { AttendanceRequest, CancellationRequest, CompletionRequest, CourseListQuery, EnrolRequest, ScheduleCourseRequest, TrainingRecordsQuery } from './courses.dto';
-import { sendList } from '../application/csv';
 
 type Reply = { header(name: string, value: string): unknown };
 const TODAY = { today: () => new Date().toISOString().slice(0, 10) };
@@ -122,10 +121,13 @@ export class CoursesController {
   @ProblemResponses(503)
   @ApiOperation({ summary: "One member's courses: post at enrolment, days attended, outcome; paged; also text/csv" })
   async records(@Query() q: TrainingRecordsQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const page = await this.reads.records(q.memberId, q);
+    const page = async (limit: number, cursor: string | undefined) => {
+      const found = await this.reads.records(q.memberId, { limit, cursor, minPosition: q.minPosition });
+      const items = (found.items as unknown as ParticipationDoc[]).map(({ _id: _key, ...p }) => ({ ...p, attendedOn: [...p.attendedOn].sort() }));
+      return { items, nextCursor: found.nextCursor };
+    };
     // A member the register never named is 404, as every read by id (an empty list said nothing of the typo).
-    if (page.items.length === 0 && this.facts.member(q.memberId) === undefined) throw new NotFoundError('member', q.memberId);
-    const items = (page.items as unknown as ParticipationDoc[]).map(({ _id: _key, ...p }) => ({ ...p, attendedOn: [...p.attendedOn].sort() }));
-    return sendList(req, reply, { items, nextCursor: page.nextCursor }, ['courseId', 'memberId', 'branchId', 'post', 'year', 'outcome', 'completedOn']);
+    if (this.facts.member(q.memberId) === undefined && (await page(1, undefined)).items.length === 0) throw new NotFoundError('member', q.memberId);
+    return listAnswer({ accept: req.headers.accept, limit: q.limit, cursor: q.cursor }, reply, page, ['courseId', 'memberId', 'branchId', 'post', 'year', 'outcome', 'completedOn']);
   }
 }
