@@ -158,4 +158,11 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     expect(rest).toHaveLength(1134);
     expect([...rowsOf(first), ...rest].map((r) => r.id)).toEqual(whole.map((r) => r.id));
   });
+  it('weighs Accept as HTTP does: JSON preferred or CSV refused answers JSON; CSV preferred, or asked with its charset, answers CSV', async () => {
+    const asked = (accept: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}/members?branchId=b-1`, headers: { ...adminHeaders, accept } });
+    for (const accept of ['application/json, text/csv;q=0.1', 'text/csv;q=0', '*/*']) expect([accept, String((await asked(accept)).headers['content-type'])]).toEqual([accept, expect.stringContaining('application/json')]);
+    for (const accept of ['text/csv; charset=utf-8', 'application/json;q=0.5, text/csv']) expect([accept, String((await asked(accept)).headers['content-type'])]).toEqual([accept, 'text/csv; charset=utf-8']);
+    const summary = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/reports/units/xa-1/summary?year=2025`, headers: { ...adminHeaders, accept: 'application/json, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.1' } });
+    expect(String(summary.headers['content-type'])).toContain('application/json');
+  });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { csvAnswer, csvField, csvStream, listAnswer, REPORT_CSV_COLUMNS, reportRows } from './csv';
+import { csvAnswer, csvField, csvStream, listAnswer, preferredType, REPORT_CSV_COLUMNS, reportRows, wantsCsv } from './csv';
 import { encodeCursor, Page } from './paging';
 
 /** A list of `total` rows served page by page, made as asked: none of it exists before its page is read. */
@@ -94,5 +94,31 @@ describe('CSV of a nested report', () => {
     const text = csvAnswer({ header: (n: string, v: string) => (headers[n] = v) }, REPORT_CSV_COLUMNS, reportRows({ branches: { total: 84 } }));
     expect(headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(text).toBe('\ufeffsection,measure,key,value\r\nbranches,total,,84\r\n');
+  });
+});
+
+describe('the answer type a caller prefers (Accept, weighed as HTTP weighs it)', () => {
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['*/*', false],
+    ['application/json', false],
+    ['text/csv', true],
+    ['TEXT/CSV', true],
+    ['text/csv; charset=utf-8', true],
+    ['application/json, text/csv;q=0.1', false],
+    ['text/csv;q=0', false],
+    ['application/json;q=0.5, text/csv', true],
+    [['text/csv', 'application/json;q=0.2'], true],
+    ['application/xml', false],
+  ])('Accept %j asks for CSV: %s', (accept, csv) => expect(wantsCsv(accept as string | string[] | undefined)).toBe(csv));
+
+  it('chooses among a report\'s three types, JSON first when nothing is preferred', () => {
+    const offered = ['application/json', XLSX, 'text/csv'] as const;
+    expect(preferredType(`${XLSX}`, offered)).toBe(XLSX);
+    expect(preferredType(`application/json, ${XLSX};q=0.1`, offered)).toBe('application/json');
+    expect(preferredType(`text/csv, ${XLSX};q=0.5`, offered)).toBe('text/csv');
+    expect(preferredType('image/png', offered)).toBe('application/json');
   });
 });

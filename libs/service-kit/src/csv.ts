@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
+import Negotiator from 'negotiator';
 import { Page } from './paging';
 
 /**
@@ -10,7 +11,22 @@ export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 /** Rows fetched at a time while a whole list streams: the largest page a list serves. */
 export const CSV_PAGE_SIZE = 500;
 
-export const wantsCsv = (accept: string | string[] | undefined) => /\btext\/csv\b/i.test(String(accept ?? ''));
+/**
+ * The type an answer takes of those offered (JSON first), by the caller's `Accept` as HTTP weighs
+ * it (RFC 9110 §12.5.1, with the negotiator library): `application/json, text/csv;q=0.1` asks for
+ * JSON, `text/csv;q=0` refuses CSV. Nothing acceptable, or no Accept: the first offered.
+ */
+export function preferredType<T extends string>(accept: string | string[] | undefined, offered: readonly [T, ...T[]]): T {
+  const header = Array.isArray(accept) ? accept.join(', ') : accept;
+  if (!header) return offered[0];
+  // A CSV asked with its charset (`text/csv; charset=utf-8`) is CSV: each offer is also given so.
+  const withCharset = offered.map((type) => `${type};charset=utf-8`);
+  const chosen = new Negotiator({ headers: { accept: header } }).mediaType([...offered, ...withCharset]);
+  const index = chosen === undefined ? 0 : [...offered, ...withCharset].indexOf(chosen) % offered.length;
+  return offered[index];
+}
+
+export const wantsCsv = (accept: string | string[] | undefined) => preferredType(accept, ['application/json', 'text/csv']) === 'text/csv';
 
 /** A column: a field of the item by name, or a header and how to take its value from the item. */
 export type CsvColumn<T> = string | [header: string, value: (item: T) => unknown];

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { checkYearBegun, Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, reportRows, wantsCsv } from '@register/service-kit';
+import { checkYearBegun, Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, preferredType, reportRows } from '@register/service-kit';
 import { dayAsked, reportDay } from './report-day';
 import { minPositionsOf, SummaryParams, SummaryQuery } from './summary.dto';
 import { inGradeOrder } from './summary';
@@ -35,7 +35,8 @@ export class SummaryController {
     // without asOf: the stored rollups (the year's default day, its ratings as known now); with it, the year's decisions as decided by then
     const summary = inGradeOrder(await this.reads.summary(params.id, year, day, minPositionsOf(query.minPosition), asOf));
     // CSV (api.md: lists and reports): the nested answer as one row per figure (docs/reports.md)
-    if (!accept?.includes(XLSX_TYPE)) return wantsCsv(accept) ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(summary)) : summary;
+    const type = preferredType(accept, ['application/json', XLSX_TYPE, 'text/csv']);
+    if (type !== XLSX_TYPE) return type === 'text/csv' ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(summary)) : summary;
     reply.header('content-type', XLSX_TYPE);
     reply.header('content-disposition', `attachment; filename="summary-${params.id}-${year}.xlsx"`);
     return summaryWorkbook(summary);
