@@ -9,7 +9,7 @@ const refusal = (query: { asOf?: string; knownAt?: string }) => {
   try {
     dayAsked(parseAsOfKnownAt(query, { today: () => '2026-12-05' }));
   } catch (error) {
-    return { errors: (error as ValidationFailed).errors };
+    return error instanceof ValidationFailed ? { errors: error.errors } : (error as { rule: string; details: unknown });
   }
   return undefined;
 };
@@ -21,11 +21,11 @@ describe('the summary\'s asOf and knownAt (api.md: a date, or an instant; knownA
     expect(await failures({ asOf: '2020-02-30', knownAt: '2021-01-01' })).toEqual([['asOf', ['as-of']], ['knownAt', ['known-at']]]);
   });
 
-  it('answers a date; refuses "as recorded by an instant" with 400 naming the field and the rule, since its read model keeps no recording times', () => {
+  it('answers a date; refuses "as recorded by an instant" with 422 naming the field and the rule, since its read model keeps no recording times', () => {
     expect(dayAsked(parseAsOfKnownAt({ asOf: '2020-06-01' }, { today: () => '2026-12-05' }))).toBe('2020-06-01');
     expect(dayAsked(undefined)).toBeUndefined();
-    expect(refusal({ asOf: '2020-06-01T08:00:00Z' })).toMatchObject({ errors: [{ field: 'asOf', rule: 'recorded-time-not-kept' }] });
-    expect(refusal({ asOf: '2020-06-01', knownAt: '2021-01-01T00:00:00Z' })).toMatchObject({ errors: [{ field: 'knownAt', rule: 'recorded-time-not-kept' }] });
+    expect(refusal({ asOf: '2020-06-01T08:00:00Z' })).toMatchObject({ rule: 'recorded-time-not-kept', details: { field: 'asOf' } });
+    expect(refusal({ asOf: '2020-06-01', knownAt: '2021-01-01T00:00:00Z' })).toMatchObject({ rule: 'recorded-time-not-kept', details: { field: 'knownAt' } });
     expect(refusal({ asOf: '2020-06-01T08:00:00Z', knownAt: '2021-01-01T00:00:00Z' })).toMatchObject({ errors: [{ field: 'knownAt', rule: 'known-at-with-instant' }] });
   });
 
