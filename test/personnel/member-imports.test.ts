@@ -14,15 +14,17 @@ describe('member imports (embedded, through the gateway)', () => {
   let officer: Record<string, string>;
   let admin: Awaited<ReturnType<typeof startSeeded>>['admin'];
 
-  const upload = (file: Buffer, name: string, fields: Record<string, string>, headers = officer, unitId = 'qp') => {
+  /** unitId null: none given, as api.md writes the call. */
+  const upload = (file: Buffer, name: string, fields: Record<string, string>, headers = officer, unitId: string | null = 'qp') => {
     const { payload, contentType } = multipartBody(file, name, fields);
-    return gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=${unitId}`, headers: { ...headers, 'content-type': contentType }, payload });
+    const url = `/${API_PREFIX}/member-imports${unitId === null ? '' : `?unitId=${unitId}`}`;
+    return gw.inject({ method: 'POST', url, headers: { ...headers, 'content-type': contentType }, payload });
   };
-  const progress = (id: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(id)}`, headers: officer });
-  const finished = async (started: Reply): Promise<Reply> => {
+  const progress = (id: string, headers = officer) => gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(id)}`, headers });
+  const finished = async (started: Reply, headers = officer): Promise<Reply> => {
     expect(started.status).toBe(202);
     for (;;) {
-      const r = await progress(started.body.id);
+      const r = await progress(started.body.id, headers);
       expect(r.status).toBe(200);
       if (r.body.status !== 'running') return r;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -200,5 +202,12 @@ describe('member imports (embedded, through the gateway)', () => {
     const mine = await finished(await upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'thử', dryRun: 'true' }));
     const theirs = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(mine.body.id)}`, headers: other });
     expect(theirs.status).toBe(403);
+  });
+  it('an import that names no unit, as api.md writes the call, admits into the whole register for its central administrator; a scoped officer gives their unit (403 otherwise)', async () => {
+    const centralAdmin = await gw.bearer({ sub: 'admin', roles: ['central-admin'] });
+    const dry = await finished(await upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'thử', dryRun: 'true' }, centralAdmin, null), centralAdmin);
+    expect([dry.body.id.startsWith('tw:'), dry.body.rows.map((r: { verdict: string }) => r.verdict)]).toEqual([true, expect.arrayContaining([expect.any(String)])]);
+    expect(dry.body.rows.filter((r: { rule?: string }) => r.rule === 'unknown-branch')).toEqual([]);
+    await refusedUnchanged(gw, 403, () => upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'thử' }, officer, null));
   });
 });

@@ -251,7 +251,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // Bulk admission into a unit's subtree (each row's branch is looked for there, by id or name); an
   // import's id begins with its unit's id (`<unitId>:<hex>`), so its progress (which names the rows'
   // applicants) is read within that scope, as the member lists are.
-  { method: 'POST', path: '/member-imports', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], multipart: true, targets: (r) => unit(idAt(query(r).unitId, 'unitId')) },
+  { method: 'POST', path: '/member-imports', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], multipart: true, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
   { method: 'GET', path: '/member-imports/:id', action: 'member.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[0-9a-f]{16}$/, ''), 'id')) },
   // Corrections of personal data: the officers who admit, and the systems that keep members' records.
   { method: 'POST', path: '/members/:id/personal-data-corrections', action: 'member.correct-personal-data', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },

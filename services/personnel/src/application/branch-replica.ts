@@ -119,6 +119,11 @@ export class BranchReplica implements SnapshotPart {
     return first !== undefined && countsAsOf(asOf, { effectiveDate: first.on, recordedAt: first.recordedAt });
   }
 
+  /** The root of the tree (the central committee): the open unit placed with no parent; undefined before it is established. */
+  rootUnit(): string | undefined {
+    return this.placements.find((p) => p.kind === 'unit' && p.parentId === null && !this.unitsClosed.has(p.id))?.id;
+  }
+
   /** Whether organisation's events have established this unit. */
   knowsUnit(unitId: string): boolean {
     return this.units.has(unitId);

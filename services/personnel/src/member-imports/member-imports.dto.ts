@@ -1,11 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import { IsRegisterId } from '@register/service-kit';
 
 /** POST /member-imports?unitId=: the unit whose subtree the rows are admitted into (the caller's scope is checked on it). */
 export class MemberImportQuery {
-  @ApiProperty({ description: "The unit whose subtree the import admits into: each row's branch (an id, or a name) is looked for there" })
+  @ApiPropertyOptional({
+    description:
+      "The unit whose subtree the import admits into: each row's branch (an id, or a name) is looked for there. " +
+      'Left out (api.md names no unit): the root, the whole register, which only a caller of the whole register may import into (a scoped officer gives their unit: 403 otherwise)',
+  })
+  @IsOptional()
   @IsRegisterId()
-  unitId!: string;
+  unitId?: string;
 }
 
 /** The multipart form of POST /member-imports, as the OpenAPI document shows it. */

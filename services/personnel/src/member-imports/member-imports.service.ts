@@ -48,7 +48,8 @@ export interface MemberImport {
 
 export interface ImportRequest {
   file: Buffer;
-  unitId: string;
+  /** Absent: the root, the whole register. */
+  unitId?: string;
   dryRun: boolean;
   context: CommandContext;
 }
@@ -93,7 +94,8 @@ export class MemberImports {
   }
 
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
-  async start(request: ImportRequest): Promise<MemberImport> {
+  async start(asked: ImportRequest): Promise<MemberImport> {
+    const request = { ...asked, unitId: asked.unitId ?? this.rootUnit() };
     if (!this.replica.knowsUnit(request.unitId)) throw new NotFoundError('unit', request.unitId);
     // A unit closed by today admits nobody: its subtree is empty, every row would be refused (a probe's were).
     const closed = this.replica.unitClosedOn(request.unitId);
@@ -135,6 +137,13 @@ export class MemberImports {
   private keep(job: MemberImport) {
     this.imports.set(job.id, job);
     if (this.imports.size > KEPT) this.imports.delete(this.imports.keys().next().value as string);
+  }
+
+  /** An import that names no unit admits into the whole register. */
+  private rootUnit(): string {
+    const root = this.replica.rootUnit();
+    if (root === undefined) throw new RuleViolation('no-root-unit', 'the register has no central unit yet: establish it (POST /units, kind central), or give unitId', { field: 'unitId' });
+    return root;
   }
 
   private scopeOf(unitId: string): BranchesInScope {
