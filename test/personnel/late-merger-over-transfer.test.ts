@@ -231,3 +231,49 @@ describe('a dissolution recorded late, of a branch a member left after its day (
     expect(august.status === 201 ? 201 : august.raw).toBe(201);
   });
 });
+
+/**
+ * A merger recorded late, of a branch whose member left the union after its day: Vi Văn Sơn (l-1)
+ * left on 15 October 2025, recorded first; the merger of b-1 into b-3 dated 1 July came after. From
+ * 1 July to 15 October he was a member of b-3, not of the closed b-1 (a probe of api.md found him
+ * listed active in b-1 on those days, and missing from b-3 and its commune). l-2 left on 1 June,
+ * before the merger's day: it has nothing to say of them.
+ */
+describe('a merger recorded late, of a branch a member left the union from after its day (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    for (const [id, name, leftOn] of [['l-1', 'Vi Văn Sơn', '2025-10-15'], ['l-2', 'Lò Thị Nga', '2025-06-01'], ['l-3', 'Hà Văn Tâm', null]] as const) {
+      const r = await admin.post('/members', { id, branchId: 'b-1', fullName: name, dateOfBirth: '2001-04-02', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp' });
+      expect(r.status === 201 ? 201 : r.raw).toBe(201);
+      if (leftOn) expect((await admin.post(`/members/${id}/status-changes`, { status: 'left', ...why('ra khỏi Đoàn', leftOn) })).status).toBe(201);
+    }
+    for (const e of await gw.personnelStore.readAll(0, 500)) applyPersonnelEvent(gw.app.get(PeopleReplica), e as DomainEvent);
+    const merged = await admin.post('/branch-mergers', { sourceBranchIds: ['b-1'], into: { branchId: 'b-3' }, ...why('sáp nhập bản', '2025-07-01') });
+    expect(merged.status === 201 ? 201 : merged.raw).toBe(201);
+    await gw.syncPersonnel();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const ids = async (path: string) => (await admin.get(path)).body.items.map((m: { id: string }) => m.id).sort();
+
+  it('lists him in the successor and its commune from the merger to his leaving, in the closed branch on none of those days', async () => {
+    expect(await ids('/members?branchId=b-3&asOf=2025-11-01&status=left')).toEqual(['l-1']);
+    expect(await ids('/members?branchId=b-3&asOf=2025-08-01')).toEqual(['l-1', 'l-3']);
+    // l-2 left before the merger: the closed branch was the last they belonged to.
+    expect(await ids('/members?branchId=b-1&asOf=2025-08-01')).toEqual(['l-2']);
+    expect(await ids('/members?branchId=b-1&status=active&asOf=2025-08-01')).toEqual([]);
+    expect(await ids('/members?unitId=xa-2&asOf=2025-08-01')).toEqual(['l-1', 'l-3']);
+    expect(await ids('/members?branchId=b-1&asOf=2025-05-01')).toEqual(['l-1', 'l-2', 'l-3']);
+    const after = await admin.get('/members/l-1');
+    expect([after.body.branchId, after.body.status]).toEqual(['b-3', 'left']);
+    const before = await admin.get('/members/l-2');
+    expect([before.body.branchId, before.body.status]).toEqual(['b-1', 'left']);
+  });
+});

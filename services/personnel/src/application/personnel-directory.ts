@@ -312,6 +312,11 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     });
   }
 
+  /** Members whose home branch this is who have left the union (came-of-age, left). */
+  leftUnionFrom(branchId: string): string[] {
+    return [...(this.byBranch.get(branchId) ?? [])].filter((id) => !IN_UNION.includes(this.members.get(id)!.status));
+  }
+
   /** Every member ever placed in any of these branches, whatever their branch or status now (the view as far as it has read the log: see caughtUp). */
   placedIn(branchIds: Iterable<string>): string[] {
     const ids = new Set<string>();

@@ -98,6 +98,14 @@ describe('transfer', () => {
       .when(transfer({ postsHeld: [{ branchId: 'b7', role: 'secretary' }] }))
       .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: '2024-06-30', cause: 'transfer' } }]);
   });
+  it('a merger recorded late moves a member who left the union after its day (the branch was theirs then), and nobody who left on or before it', () => {
+    const merger = transfer({ cause: 'merger', fromBranchId: 'b1', duesSettledUpTo: undefined });
+    spec
+      .given([admitted(), status('m1', 'came-of-age', 'active', '2024-10-15')])
+      .when(merger)
+      .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'merger' } }]);
+    spec.given([admitted(), status('m1', 'left', 'active', '2024-06-15')]).when(merger).thenNothingHappens();
+  });
   it('a merger moves the member once; replayed, it does nothing', () => {
     const merger = transfer({ cause: 'merger', fromBranchId: 'b1', duesSettledUpTo: '2024-06-15' });
     spec

@@ -34,7 +34,11 @@ export const transferDecider = deciderOf(memberAggregate, decideTransfer);
 export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
   if (c.fromBranchId !== undefined && s.branchId !== c.fromBranchId) return [];
-  if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (!IN_UNION.includes(s.status)) {
+    if (c.cause === 'transfer') throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+    // A reorganisation dated before the member left the union moves them: the branch was theirs on its day.
+    if (s.statusSince <= c.transferredOn) return [];
+  }
   if (s.branchId === c.toBranchId) {
     if (c.cause !== 'transfer') return [];
     throw new RuleViolation('transfer-to-same-branch', `member ${s.memberId} is already in branch ${c.toBranchId}`);

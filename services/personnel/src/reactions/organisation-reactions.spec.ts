@@ -8,6 +8,7 @@ import { OrganisationFact, PeopleView, planReactions, reactionCommandId } from '
 const people = (members: Record<string, string[]>, officers: Record<string, string[]>, former: Record<string, string[]> = {}): PeopleView => ({
   membersOf: (b) => members[b] ?? [],
   formerMembersOf: (b) => former[b] ?? [],
+  leftUnionFrom: () => [],
   officersOf: (b) => (officers[b] ?? []).map((memberId) => ({ memberId })),
 });
 const fact = (type: string, data: unknown, eventId = 'e1'): OrganisationFact => ({ eventId, type, data, metadata: { effectiveDate: '2025-07-01', reason: 'sáp nhập thôn' } });

@@ -18,6 +18,8 @@ export interface PeopleView {
   membersOf(branchId: string): string[];
   /** Members once placed in the branch who have left it since (their past may be restated). */
   formerMembersOf(branchId: string): string[];
+  /** Members whose home branch this still is who have left the union (came of age, left): a merger dated before they did moves them too. */
+  leftUnionFrom(branchId: string): string[];
   officersOf(branchId: string): Array<{ memberId: string }>;
 }
 
@@ -38,7 +40,10 @@ export const reactionCommandId = (eventId: string, memberId: string, what?: 'dep
  *   source's officers leave their posts;
  * - dissolution: the members become unassigned (and appear in the unassigned report); officers leave.
  * A merger or split recorded late also restates the past of the members who left the branch after
- * its day (MoveMemberForPeriod): until they left, they belonged to the successor or their part.
+ * its day (MoveMemberForPeriod): until they left, they belonged to the successor or their part. A
+ * merger recorded late moves the members who left the union after its day as well: they were in
+ * the successor from its day to their leaving (the transfer's decider records nothing for those
+ * who left on or before it).
  */
 export function planReactions(fact: OrganisationFact, people: PeopleView): PlannedCommand[] {
   const e = { type: fact.type, data: fact.data } as OrganisationEvent;
@@ -81,6 +86,7 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
       return e.data.sourceBranchIds.flatMap((source) => [
         ...people.membersOf(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
         ...people.formerMembersOf(source).map((m) => movePeriod(m, source, e.data.intoBranchId, 'merger')),
+        ...people.leftUnionFrom(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
         ...departures(source, 'merger'),
       ]);
     case 'BranchSplit': {
