@@ -23,7 +23,8 @@ export class AdmitMembersHandler {
     private readonly gate: BranchGate,
   ) {}
 
-  handle(requests: AdmissionItem[], context: CommandContext): Promise<BatchAnswer> {
+  async handle(requests: AdmissionItem[], context: CommandContext): Promise<BatchAnswer> {
+    await this.personnel.heardOf(requests.map((r) => r.branchId));
     const ids = requests.map((r, index) => newEntityId(context, r.id, `admission-${index}`));
     return this.gate.through(BranchGate.admissionTurns(requests), async () => {
       // In the branches' turn, with their status read there (as a single admission reads it).

@@ -11,6 +11,10 @@ export type { CommandAnswer };
 
 const answer = commandAnswer;
 
+/** How long a command naming a branch this service has not heard of waits for organisation's event of it. */
+const UNKNOWN_BRANCH_WAIT_MS = 2000;
+const UNKNOWN_BRANCH_POLL_MS = 25;
+
 /** The write side of the personnel service (one stream per member, one per branch's officers) and its reads of one aggregate. */
 @Injectable()
 export class PersonnelService {
@@ -54,6 +58,20 @@ export class PersonnelService {
 
   branchStatus(branchId: string) {
     return this.replica.statusOf(branchId);
+  }
+
+  /**
+   * Waits, briefly, until the replica has heard of these branches: organisation answers a new
+   * branch a moment before its event reaches this service (longer while the service reacts to a
+   * reorganisation), and a command naming it at once was refused 422 branch-unknown, a lag given
+   * as a rule (a probe of api.md). A branch still unknown after the wait is refused as before.
+   */
+  async heardOf(branchIds: Iterable<string | null | undefined>): Promise<void> {
+    const wanted = [...new Set(branchIds)].filter((id): id is string => typeof id === 'string');
+    const deadline = Date.now() + UNKNOWN_BRANCH_WAIT_MS;
+    while (wanted.some((id) => this.branchStatus(id) === 'unknown') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, UNKNOWN_BRANCH_POLL_MS));
+    }
   }
 
   /**

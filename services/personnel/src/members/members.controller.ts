@@ -76,8 +76,9 @@ export class MembersController {
 
   @Post()
   @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person)' })
-  admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
+  async admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
+    await this.personnel.heardOf([body.branchId]);
     const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId), ctx, this.personnel.today());
     return this.admissions.handle(command, body.namesake === true, ctx);
   }
@@ -227,8 +228,9 @@ export class MembersController {
 
   @Post(':id/residential-affiliations')
   @ApiOperation({ summary: 'Set (or end, with null) the branch where the member lives and also takes part; 422 dated-before-last-affiliation for a date before the last change of it' })
-  affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
+  async affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
+    await this.personnel.heardOf([body.branchId]);
     const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId);
     return this.personnel.onMember(affiliationDecider, { type: 'SetResidentialAffiliation', memberId: id, branchId: body.branchId, branchStatus, on }, { ...ctx, effectiveDate: on });
   }

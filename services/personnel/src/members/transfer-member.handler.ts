@@ -21,7 +21,8 @@ export class TransferMemberHandler {
   ) {}
 
   /** In the target branch's turn (BranchGate): a merger closing it either refuses the transfer or finds it appended. */
-  handle(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
+  async handle(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
+    await this.personnel.heardOf([request.toBranchId]);
     return this.gate.through([request.toBranchId], () => this.transferInTurn(request, context));
   }
 
