@@ -28,8 +28,9 @@ describe('personnel gaps found by a new user (issue 16)', () => {
     expectCreated(await admit('m-etag-2', 'b-3', { fullName: 'Vi Văn Khăm' }));
     const officers = await admin.get('/branches/b-3/officers');
     expect([officers.status, officers.headers.etag]).toEqual([200, '"-1"']);
-    // An empty asOf is no asOf: the answer says null, not "".
-    expect((await admin.get('/branches/b-3/officers?asOf=')).body.asOf).toBeNull();
+    // An empty asOf (a script's unset variable) is refused, where it answered the present in silence.
+    const empty = await admin.get('/branches/b-3/officers?asOf=');
+    expect([empty.status, empty.body.errors]).toEqual([400, [expect.objectContaining({ field: 'asOf', rule: 'not-empty' })]]);
     // As of a day before the branch was established (1 January 2025), or for a branch never heard of: 404, as the branch read answers.
     const asOf = async (branchId: string, day: string) => (await admin.get(`/branches/${branchId}/officers?asOf=${day}`)).status;
     expect([await asOf('b-3', '2024-12-31'), await asOf('b-3', '2025-01-01'), await asOf('b-nowhere', '2025-06-01')]).toEqual([404, 200, 404]);

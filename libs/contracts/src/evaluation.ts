@@ -118,9 +118,10 @@ export type EvaluationEvent = RatingEvent | CommendationIssued | SupportVisitRec
 export const EVALUATION_SCHEMA_VERSIONS: Record<EvaluationEvent['type'], number> = {
   RatingSelfAssessed: 1,
   RatingDecided: 1,
-  RatingChangeProposed: 1,
-  RatingChangeApproved: 1,
-  RatingChangeRejected: 1,
+  // 2: a change names its subject, year and scale; version 1 named only its rating (read through the upcaster).
+  RatingChangeProposed: 2,
+  RatingChangeApproved: 2,
+  RatingChangeRejected: 2,
   // 2: `award`, the cited award's text from training's events; version 1 reads with `award: null`.
   CommendationIssued: 2,
   SupportVisitRecorded: 1,

@@ -110,9 +110,12 @@ export type MemberAdmitted = DomainEvent<
   { memberId: string; branchId: string; admittedOn: string; decision?: Decision; introducerId?: string; consent?: Consent; personal: PersonalData | SealedPersonalData | null }
 >;
 export type MemberPersonalDataCorrected = DomainEvent<'MemberPersonalDataCorrected', { memberId: string; personal: PersonalData | SealedPersonalData | null }>;
-/** Chuyển sinh hoạt: dues settled up to `duesSettledUpTo` (null: the transfer did not say, recorded since 5 December 2026); a merger or split moves members too. */
 /** The member asked for deletion: their key is destroyed, so every `personal` of theirs in the log is unreadable. */
 export type MemberPersonalDataErased = DomainEvent<'MemberPersonalDataErased', { memberId: string; erasedOn: string }>;
+/**
+ * Chuyển sinh hoạt: dues settled up to `duesSettledUpTo` (version 2: null when the transfer did not
+ * say; version 1 always named a day); a merger or split moves members too.
+ */
 export type MemberTransferred = DomainEvent<
   'MemberTransferred',
   { memberId: string; fromBranchId: string; toBranchId: string; transferredOn: string; duesSettledUpTo: string | null; cause: TransferCause }
@@ -170,7 +173,8 @@ export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> =
   MemberAdmitted: 1,
   MemberPersonalDataCorrected: 1,
   MemberPersonalDataErased: 1,
-  MemberTransferred: 1,
+  // 2: `duesSettledUpTo` may be null (the transfer did not say); every version-1 event reads as it is.
+  MemberTransferred: 2,
   MemberMovedForPeriod: 1,
   MemberUnassignedForPeriod: 1,
   MemberStatusChanged: 1,

@@ -6,6 +6,8 @@ import { EventToAppend } from './envelope';
 export interface Upcaster {
   type: string;
   fromVersion: number;
+  /** The type its events read as, when it renames them; absent, they keep `type`. */
+  renamesTo?: string;
   upcast(event: DomainEvent): DomainEvent;
 }
 
@@ -38,11 +40,22 @@ export class EventSchemas {
   }
 
   /**
-   * The stored types whose events may read as one of `types`: those, and every type an upcaster
-   * starts from (an upcaster may rename a type; reading too many is harmless, too few loses events).
+   * The stored types whose events may read as one of `types`: those, and each type an upcaster
+   * renames to one of them (an upcaster that keeps its type adds nothing: a catch-up of other types
+   * read every event of it before).
    */
   storedTypesOf(types: readonly string[]): string[] {
-    return [...new Set([...types, ...[...this.byKey.values()].map((u) => u.type)])];
+    const wanted = new Set(types);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const u of this.byKey.values()) {
+        if (u.renamesTo !== undefined && wanted.has(u.renamesTo) && !wanted.has(u.type)) {
+          wanted.add(u.type);
+          grew = true;
+        }
+      }
+    }
+    return [...wanted];
   }
 
   merge(other: EventSchemas): EventSchemas {

@@ -16,5 +16,16 @@ export const officerDepartedV1: Upcaster = {
   },
 };
 
+/**
+ * MemberTransferred 1 → 2. Version 2 lets `duesSettledUpTo` be null (a transfer that did not say);
+ * every version-1 event named a day, and reads as it is. Version-1 events recorded from 5 December
+ * 2026 until the version was raised already held null: the shape they have is version 2's.
+ */
+export const memberTransferredV1: Upcaster = {
+  type: 'MemberTransferred',
+  fromVersion: 1,
+  upcast: (e: DomainEvent) => ({ type: e.type, data: e.data }),
+};
+
 /** The personnel log's event schemas (versions, upcasters): the service, its read models and the rebuild CLI read events through them. */
-export const personnelSchemas = new EventSchemas(PERSONNEL_SCHEMA_VERSIONS, [officerDepartedV1]);
+export const personnelSchemas = new EventSchemas(PERSONNEL_SCHEMA_VERSIONS, [officerDepartedV1, memberTransferredV1]);
