@@ -86,10 +86,10 @@ describe.each(kinds)('on the $name', (kind) => {
     // what another process reads: the stored checkpoint follows the documents within a save (a live
     // batch's checkpoint rides in the next batch's pending save, or is saved once the events stop)
     await until('the stored checkpoint to reach the position', async () => (await state())!.position >= position, 5_000);
+    // It waits the bound, then answers false (a wait with no bound would never answer here).
     const t0 = Date.now();
     expect(await runner.waitFor(position + 1_000_000, 300)).toBe(false);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - t0).toBeLessThan(3000);
 
     // The query side (controllers): require() takes a position beyond the log's head (another log's)
     // for the head, and is ReadModelBehind (503) past the bound for one the log holds but the copy has not applied.
