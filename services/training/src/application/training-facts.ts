@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MemberStatus, OrganisationEvent, PersonnelEvent, PostAtEnrolment } from '@register/contracts';
 import { AsOf, countsAsOf, SnapshotPart } from '@register/service-kit';
-import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, unitsWithin, When } from '../domain/facts';
+import { ancestry, BranchLife, branchesWithin, Placement, PostSpell, unitsWithin } from '../domain/facts';
 import { MemberFact } from '../domain/rules';
 
 /** Another service's event as a consumer hands it over. */
@@ -381,8 +381,4 @@ export class TrainingFacts implements SnapshotPart {
     return chain;
   }
 
-  /** Today, as a When. */
-  static now(): When {
-    return { date: new Date().toISOString().slice(0, 10) };
-  }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, listAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
+import { Clock, Command, listAnswer, newEntityId, parseAsOfKnownAt, ParseIdPipe, ProblemResponses, ReadModelOrHistoryQuery, RegisterRequest } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { TrainingService } from '../application/training.service';
@@ -12,7 +12,6 @@ import { CoursesReads } from './courses.read-model';
 import { AttendanceRequest, CancellationRequest, CompletionRequest, CourseListQuery, EnrolRequest, ScheduleCourseRequest, TrainingRecordsQuery } from './courses.dto';
 
 type Reply = { header(name: string, value: string): unknown };
-const TODAY = { today: () => new Date().toISOString().slice(0, 10) };
 
 /** The course as the API shows it, from the read model or folded from the log (asOf). */
 function courseView(c: CourseDoc, participants: ParticipationDoc[]) {
@@ -45,6 +44,7 @@ export class CoursesController {
     private readonly training: TrainingService,
     private readonly facts: TrainingFacts,
     private readonly scope: TrainingScope,
+    private readonly clock: Clock,
   ) {}
 
   @Post('training-courses')
@@ -104,7 +104,7 @@ export class CoursesController {
   @ProblemResponses(404, 503)
   @ApiOperation({ summary: 'A course with its participants (post at enrolment, days attended, outcome); asOf folds the log; ETag for If-Match' })
   async get(@Param('id', ParseIdPipe) id: string, @Query() q: ReadModelOrHistoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    const asOf = parseAsOfKnownAt(q, TODAY);
+    const asOf = parseAsOfKnownAt(q, this.clock);
     const view = asOf ? foldedView(await this.training.course(id, asOf)) : await this.now(id, q.minPosition);
     this.scope.check(req.actor, view.organiserUnitId, `course ${id}`);
     reply.header('etag', `"${view.version}"`);

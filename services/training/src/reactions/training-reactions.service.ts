@@ -47,7 +47,9 @@ export class TrainingReactions {
     // Every assignment made so far is in the read model once it has caught up with the log's head.
     const model = await this.readModels.of(mentorsProjection).require(await this.store.headPosition(), 30_000);
     const active = (await model.collection('assignments').find({ branchId: { $in: closed.branchIds }, status: 'active' })) as unknown as AssignmentDoc[];
-    const endsOn = event.metadata?.effectiveDate ?? new Date().toISOString().slice(0, 10);
+    // The closure's own day: every event carries its effective date; one without takes the day it was recorded, never the day this consumer runs.
+    const endsOn = event.metadata?.effectiveDate ?? (event.recordedAt === undefined ? undefined : new Date(event.recordedAt).toISOString().slice(0, 10));
+    if (endsOn === undefined) return;
     for (const a of active) await this.end(a._id, endsOn, closed.cause, event as FactEvent & { eventId: string }).catch((error: unknown) => this.refused(error, a._id));
   }
 
