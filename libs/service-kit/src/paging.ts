@@ -14,6 +14,22 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return key;
 }
 
+/**
+ * A cursor of a read model's keyset page (read-models' CollectionQueries.page: the last item's sort
+ * value and id, as JSON) that this API did not give is a 400, not a failed parse deeper down.
+ */
+export function checkKeysetCursor(cursor: string | undefined): void {
+  if (cursor === undefined || cursor === '') return;
+  try {
+    const decoded = decodeCursor(cursor);
+    const key = decoded === undefined ? undefined : (JSON.parse(decoded) as unknown);
+    if (Array.isArray(key) && key.length === 2 && typeof key[1] === 'string') return;
+  } catch {
+    // refused below
+  }
+  throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be the nextCursor of an earlier page' }]);
+}
+
 /** Keyset paging over a list already sorted by `keyOf`: the cursor is the last key served. */
 export function paginate<T>(sorted: T[], keyOf: (item: T) => string, limit = 50, cursor?: string): Page<T> {
   const after = decodeCursor(cursor);

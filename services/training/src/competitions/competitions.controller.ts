@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError } from '@register/event-sourcing';
-import { Command, listAnswer, newEntityId, ParseIdPipe, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
+import { checkKeysetCursor, Command, listAnswer, newEntityId, ParseIdPipe, ProblemResponses, ReadModelQuery, RegisterRequest } from '@register/service-kit';
 import { ReadModelQueries } from '@register/read-models';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
-import { checkCursor } from '../courses/courses.read-model';
 import { CompetitionCommands } from './competition-commands.handler';
 import { CompetitionDoc, competitionsProjection } from './competitions.projection';
 import { AnnounceCompetitionRequest, CompetitionListQuery, EntriesRequest, ResultsRequest } from './competitions.dto';
@@ -54,7 +53,7 @@ export class CompetitionsController {
   @ProblemResponses(404, 503)
   @ApiOperation({ summary: "Competitions with their entrants and awards, by organising unit (its subtree) and year; paged; also text/csv" })
   async list(@Query() q: CompetitionListQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
-    checkCursor(q.cursor);
+    checkKeysetCursor(q.cursor);
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
     const filter = { ...(q.organiserUnitId ? { organiserUnitId: { $in: this.facts.unitsUnder(q.organiserUnitId) } } : {}), ...(q.year !== undefined ? { year: q.year } : {}) };
     const competitions = (await this.model(q.minPosition)).collection('competitions');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { completedInYear } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
-import { decodeCursor, ValidationFailed } from '@register/service-kit';
+import { checkKeysetCursor } from '@register/service-kit';
 import { CourseDoc, coursesProjection, ParticipationDoc } from './courses.projection';
 
 export interface CourseListRequest {
@@ -11,19 +11,6 @@ export interface CourseListRequest {
   limit?: number;
   cursor?: string;
   minPosition?: number;
-}
-
-/** A cursor this API did not give is a 400, not a failed parse deeper down. */
-export function checkCursor(cursor: string | undefined): void {
-  if (cursor === undefined || cursor === '') return;
-  try {
-    const decoded = decodeCursor(cursor);
-    const key = decoded === undefined ? undefined : (JSON.parse(decoded) as unknown);
-    if (Array.isArray(key) && key.length === 2 && typeof key[1] === 'string') return;
-  } catch {
-    // refused below
-  }
-  throw new ValidationFailed([{ field: 'cursor', rule: 'cursor', message: 'cursor must be the nextCursor of an earlier page' }]);
 }
 
 /** Courses and participations today: the `training-courses` read model, waited for up to `minPosition`. */
@@ -44,14 +31,14 @@ export class CoursesReads {
   }
 
   async list(r: CourseListRequest) {
-    checkCursor(r.cursor);
+    checkKeysetCursor(r.cursor);
     const filter = { ...(r.organiserUnitIds ? { organiserUnitId: { $in: r.organiserUnitIds } } : {}), ...(r.year !== undefined ? { year: r.year } : {}) };
     return (await this.model(r.minPosition)).collection('courses').page(filter, { sort: { startsOn: 1 }, limit: r.limit, cursor: r.cursor });
   }
 
   /** One member's courses, oldest first. */
   async records(memberId: string, r: Pick<CourseListRequest, 'limit' | 'cursor' | 'minPosition'>) {
-    checkCursor(r.cursor);
+    checkKeysetCursor(r.cursor);
     return (await this.model(r.minPosition)).collection('participations').page({ memberId }, { sort: { courseId: 1 }, limit: r.limit, cursor: r.cursor });
   }
 
