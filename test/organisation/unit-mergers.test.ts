@@ -165,7 +165,9 @@ function scenario(setup: () => Setup) {
   it('merges a province into another (If-Match on the successor): its communes move under it, with their branches', async () => {
     const na = await s.get('/units/na', ADMIN);
     const body = { sourceUnitIds: ['th'], into: { unitId: 'na' }, ...why('hợp nhất tỉnh', '2025-07-01'), decisionRef: decision };
-    expect((await refusedUnchanged(409, () => s.post('/unit-mergers', body, ADMIN, { 'if-match': `"${na.body.version + 7}"` }))).body.rule).toBe('expected-revision');
+    const stale = (await refusedUnchanged(409, () => s.post('/unit-mergers', body, ADMIN, { 'if-match': `"${na.body.version + 7}"` }))).body;
+    // It names what the caller read, not organisation's one stream (a probe looked for unit-na in the audit log).
+    expect([stale.rule, stale.detail]).toEqual(['expected-revision', `unit na is at version ${na.body.version} (ETag "${na.body.version}"), If-Match gave "${na.body.version + 7}"; read it again and retry`]);
     expect((await today('/members?branchId=b-9', PROVINCE)).status).toBe(403);
     const r = await s.post('/unit-mergers', body, ADMIN, { 'if-match': `"${na.body.version}"` });
     expect(r.status).toBe(201);

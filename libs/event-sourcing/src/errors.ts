@@ -1,11 +1,13 @@
 /** The stream moved on since the caller read it (optimistic concurrency). Maps to HTTP 409. */
 export class WrongExpectedRevisionError extends Error {
+  /** `entity`: what the caller read (`branch b-1`), where the stream is no id a caller sees (organisation keeps its whole tree in one). */
   constructor(
     readonly streamId: string,
     readonly expected: string,
     readonly actual: string,
+    entity?: string,
   ) {
-    super(`stream ${streamId} is at revision ${actual}, expected ${expected}`);
+    super(entity ? `${entity} is at version ${actual} (ETag "${actual}"), If-Match gave "${expected}"` : `stream ${streamId} is at revision ${actual}, expected ${expected}`);
     this.name = 'WrongExpectedRevisionError';
   }
 }

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, RuleViolation, WrongExpectedRevisionError } from '@register/event-sourcing';
-import { UnitKind } from '@register/contracts';
+import { STRUCTURE_STREAM, UnitKind } from '@register/contracts';
 import { likenessOf, looksAlike } from '@register/text';
 import { Branch, Structure, Unit } from './structure';
 
@@ -7,7 +7,7 @@ import { Branch, Structure, Unit } from './structure';
 export function unitOf(s: Structure, unitId: string, ifVersion?: number): Unit {
   const unit = s.units.get(unitId);
   if (!unit) throw new NotFoundError('unit', unitId);
-  checkVersion(`unit-${unitId}`, unit.version, ifVersion);
+  checkVersion(`unit ${unitId}`, unit.version, ifVersion);
   return unit;
 }
 
@@ -20,7 +20,7 @@ export function activeUnit(s: Structure, unitId: string, role = 'unit', ifVersio
   const unit = s.units.get(unitId);
   if (!unit && role === 'unit') throw new NotFoundError('unit', unitId);
   if (!unit) throw new RuleViolation(`${role}-unknown`, `${role} ${unitId} does not exist`, { unitId });
-  checkVersion(`unit-${unitId}`, unit.version, ifVersion);
+  checkVersion(`unit ${unitId}`, unit.version, ifVersion);
   if (unit.status === 'merged') {
     throw new RuleViolation(`${role}-merged`, `${role} ${unitId} (${unit.name}) was merged into ${unit.successorIds.join(', ')} on ${unit.dissolvedOn}`, { unitId, successorIds: unit.successorIds });
   }
@@ -31,7 +31,7 @@ export function activeUnit(s: Structure, unitId: string, role = 'unit', ifVersio
 export function branchOf(s: Structure, branchId: string, ifVersion?: number): Branch {
   const branch = s.branches.get(branchId);
   if (!branch) throw new NotFoundError('branch', branchId);
-  checkVersion(`branch-${branchId}`, branch.version, ifVersion);
+  checkVersion(`branch ${branchId}`, branch.version, ifVersion);
   return branch;
 }
 
@@ -40,7 +40,7 @@ export function activeBranch(s: Structure, branchId: string, role = 'branch', if
   const branch = s.branches.get(branchId);
   if (!branch && role === 'branch') throw new NotFoundError('branch', branchId);
   if (!branch) throw new RuleViolation(`${role}-unknown`, `${role} ${branchId} does not exist`, { branchId });
-  checkVersion(`branch-${branchId}`, branch.version, ifVersion);
+  checkVersion(`branch ${branchId}`, branch.version, ifVersion);
   if (branch.status !== 'active') {
     throw new RuleViolation('branch-not-active', `branch ${branchId} (${branch.name}) was ${branch.status} on ${branch.closedOn}: it cannot take part in a change`, {
       branchId,
@@ -51,7 +51,7 @@ export function activeBranch(s: Structure, branchId: string, role = 'branch', if
 
 /** HTTP If-Match: the entity must still be at the version the caller saw. */
 function checkVersion(entity: string, version: number, ifVersion?: number) {
-  if (ifVersion !== undefined && ifVersion !== version) throw new WrongExpectedRevisionError(entity, String(ifVersion), String(version));
+  if (ifVersion !== undefined && ifVersion !== version) throw new WrongExpectedRevisionError(STRUCTURE_STREAM, String(ifVersion), String(version), entity);
 }
 
 const RANK: Record<UnitKind, number> = { central: 0, province: 1, district: 2, grassroots: 3 };
