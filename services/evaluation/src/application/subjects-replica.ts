@@ -184,6 +184,11 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return this.branches.get(branchId)?.residential ?? false;
   }
 
+  /** A member personnel's events have named (admitted, whatever became of them since). */
+  knowsMember(memberId: string): boolean {
+    return this.memberStays.has(memberId);
+  }
+
   /** A unit organisation's events have named (established, whatever became of it since). */
   knowsUnit(unitId: string): boolean {
     return this.units.has(unitId);

@@ -44,6 +44,7 @@ export class SupportVisitsController {
     const { unitId, year, memberId, limit, cursor, minPosition } = query;
     // An id the register has never named is 404, as on /ratings and every other read by unit.
     if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
+    if (memberId !== undefined && !this.replica.knowsMember(memberId)) throw new NotFoundError('member', memberId);
     // As CSV without a limit, the whole list page after page (service-kit's listAnswer); it stopped at one page of 50.
     const page = sealedPages(this.cursors, (size, after) => this.reads.visits({ unitId, year, memberId }, { limit: size, cursor: after, minPosition }));
     return listAnswer({ accept, limit, cursor }, reply, page, CSV_COLUMNS);
