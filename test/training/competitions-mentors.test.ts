@@ -37,6 +37,15 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     const published = (await t.trainingLog.readStream(`competition-${c.body.id}`)).pop()!;
     expect(published).toMatchObject({ type: 'CompetitionAwarded', data: { organiserUnitId: 'qp', heldOn: '2025-03-20', awards: [{ memberId: 'c-1', award: 'Giải nhất' }, { memberId: 'c-2', award: 'Giải khuyến khích' }] } });
     expect((await t.admin.get('/competitions?organiserUnitId=na&year=2025')).body.items).toEqual([expect.objectContaining({ id: c.body.id })]);
+    // asOf and knownAt (api.md: reads that show state take them): as the register knew it before the results, announced with no awards.
+    const beforeResults = new Date(new Date(published.recordedAt).getTime() - 1).toISOString();
+    const then = await t.admin.get(`/competitions/${c.body.id}?knownAt=${beforeResults}`);
+    expect([then.status, then.body.status, then.body.awards, then.headers.etag]).toEqual([200, 'announced', [], '"1"']);
+    expect((await t.admin.get(`/competitions?organiserUnitId=na&year=2025&knownAt=${beforeResults}`)).body.items).toEqual([expect.objectContaining({ id: c.body.id, status: 'announced' })]);
+    const announced = (await t.trainingLog.readStream(`competition-${c.body.id}`))[0];
+    const beforeAnnounced = new Date(new Date(announced.recordedAt).getTime() - 1).toISOString();
+    expect((await t.admin.get(`/competitions?organiserUnitId=na&year=2025&knownAt=${beforeAnnounced}`)).body.items).toEqual([]);
+    expect((await t.admin.get(`/competitions/${c.body.id}?knownAt=${beforeAnnounced}`)).status).toBe(404);
   });
 
   it('assigns several mentors to a branch, ends one, and ends the others when the branch is merged away, on the merger’s day', async () => {

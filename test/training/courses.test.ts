@@ -121,6 +121,13 @@ describe('training courses through the gateway (embedded)', () => {
     expect(csv.raw).toContain('Bồi dưỡng bí thư chi đoàn 2025');
     await t.refusedUnchanged(400, () => t.admin.get('/training-courses?cursor=%%%'));
     await t.refusedUnchanged(400, () => t.admin.get('/training-courses?year=abc'));
+    // The list takes asOf and knownAt too (api.md: reads that show state do): each course as it stood then, none not yet recorded.
+    const listed = async (query: string) => (await t.admin.get(`/training-courses?organiserUnitId=na&year=2025&${query}`)).body.items.map((c: { id: string; status: string; participants: number }) => [c.id, c.status, c.participants]);
+    expect(await listed('asOf=2025-04-10')).toEqual([[course, 'open', 3]]);
+    expect(await listed(`asOf=2025-04-12&knownAt=${knownAt}`)).toEqual([[course, 'open', 3]]);
+    expect(await listed('asOf=2025-04-12')).toEqual([[course, 'closed', 3]]);
+    const scheduled = (await t.trainingLog.readStream(`course-${course}`))[0];
+    expect(await listed(`knownAt=${new Date(new Date(scheduled.recordedAt).getTime() - 1).toISOString()}`)).toEqual([]);
   });
 
   it("keeps no member's name: an erasure in personnel leaves nothing to drop in training's log or read models", async () => {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedHistoryQuery } from '@register/service-kit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { EachMemberOnce, MAX_PARTICIPANTS } from '../courses/courses.dto';
 
@@ -49,7 +49,7 @@ export class ResultsRequest extends CommandRequest {
   awards!: AwardDto[];
 }
 
-export class CompetitionListQuery extends PagedQuery {
+export class CompetitionListQuery extends PagedHistoryQuery {
   @ApiPropertyOptional({ description: "The organising unit's subtree" })
   @IsOptional()
   @IsRegisterId()

@@ -34,6 +34,19 @@ function foldedView(s: Course) {
   };
 }
 
+/** A course as the list shows it: its fields, and how many take part. */
+type ListedCourse = Omit<CourseDoc, '_id' | 'participantIds' | 'kind' | 'status'> & { id: string; kind: string | null; status: string; participants: number };
+
+function listView({ _id, participantIds, ...rest }: CourseDoc): ListedCourse {
+  return { id: _id, ...rest, participants: participantIds.length };
+}
+
+/** A course folded from its log, as the list shows it. */
+function foldedListView(s: Course): ListedCourse {
+  const { participants, ...course } = foldedView(s);
+  return { ...course, participants: participants.length };
+}
+
 /** Courses for branch officers (lớp tập huấn, bồi dưỡng): scheduling, enrolment, attendance, completion, cancellation. */
 @ApiTags('training')
 @Controller()
@@ -87,17 +100,23 @@ export class CoursesController {
 
   @Get('training-courses')
   @ProblemResponses(404, 503)
-  @ApiOperation({ summary: "Courses, by organising unit (its subtree) and year; paged; also text/csv" })
+  @ApiOperation({ summary: "Courses, by organising unit (its subtree) and year; paged; asOf (and knownAt) shows each course as it stood then, leaving out one not yet scheduled; also text/csv" })
   async list(@Query() q: CourseListQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const asOf = parseAsOfKnownAt(q, this.clock);
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
     const organiserUnitIds = q.organiserUnitId === undefined ? undefined : this.facts.unitsUnder(q.organiserUnitId);
-    const page = (limit: number, cursor: string | undefined) => this.reads.list({ organiserUnitIds, year: q.year, limit, cursor, minPosition: q.minPosition });
-    const view = (c: unknown) => {
-      const { _id, participantIds, ...rest } = c as CourseDoc;
-      return { id: _id, ...rest, participants: participantIds.length };
+    const today = async (limit: number, cursor: string | undefined) => {
+      const found = await this.reads.list({ organiserUnitIds, year: q.year, limit, cursor, minPosition: q.minPosition });
+      return { items: (found.items as unknown as CourseDoc[]).map(listView), nextCursor: found.nextCursor };
+    };
+    // asOf: today's page, each course folded from its log as of then (a page may come out shorter than its limit; its cursor goes on).
+    const page = !asOf ? today : async (limit: number, cursor: string | undefined) => {
+      const found = await today(limit, cursor);
+      const then = await Promise.all(found.items.map((c) => this.training.course(c.id, asOf).then(foldedListView, () => undefined)));
+      return { items: then.filter((c): c is ListedCourse => c !== undefined), nextCursor: found.nextCursor };
     };
     // As CSV without a limit, the whole list page after page (service-kit's listAnswer).
-    return listAnswer({ accept: req.headers.accept, limit: q.limit, cursor: q.cursor }, reply, page, ['id', 'organiserUnitId', 'title', 'kind', 'startsOn', 'endsOn', 'status', 'participants'], view);
+    return listAnswer({ accept: req.headers.accept, limit: q.limit, cursor: q.cursor }, reply, page, ['id', 'organiserUnitId', 'title', 'kind', 'startsOn', 'endsOn', 'status', 'participants']);
   }
 
   @Get('training-courses/:id')

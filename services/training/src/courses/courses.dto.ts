@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { COURSE_KINDS, COURSE_OUTCOMES, CourseKind, CourseOutcome } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery, PagedQuery } from '@register/service-kit';
 
 /** How many members one enrolment, attendance or completion may name (the gateway checks memberIds the same way). */
 export const MAX_PARTICIPANTS = 500;
@@ -113,7 +113,7 @@ export class CompletionRequest extends CommandRequest {
 
 export class CancellationRequest extends CommandRequest {}
 
-export class CourseListQuery extends PagedQuery {
+export class CourseListQuery extends PagedHistoryQuery {
   @ApiPropertyOptional({ description: "The organising unit's subtree" })
   @IsOptional()
   @IsRegisterId()
