@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { sortKey } from '@register/text';
-import { ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
-import { Clock, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { Clock, CSV_CONTENT_TYPE, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
@@ -116,6 +116,7 @@ export class PersonnelReportsController {
   }
 
   @Get('secretaries-by-source')
+  @ApiProduces('application/json', CSV_CONTENT_TYPE)
   @ApiOperation({ summary: 'Secretaries in post by source (civil servant, teacher, demobilised soldier, …)' })
   async bySource(@Query() query: UnitCountsQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const within = this.branchesOf(query.unitId);

@@ -2,7 +2,7 @@ import { Controller, Get, Injectable, Param, Query, Req, Res } from '@nestjs/com
 import { ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { dayBefore } from '@register/contracts';
 import { NotFoundError } from '@register/event-sourcing';
-import { CSV_CONTENT_TYPE, csvAnswer, IsCalendarDate, ParseIdPipe, ReadModelQuery, RegisterRequest, REPORT_CSV_COLUMNS, reportRows, ValidationFailed, wantsCsv } from '@register/service-kit';
+import { Clock, CSV_CONTENT_TYPE, csvAnswer, IsCalendarDate, ParseIdPipe, ReadModelQuery, RegisterRequest, REPORT_CSV_COLUMNS, reportRows, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { Period, secretaryTurnover, SecretaryPost } from './secretary-turnover';
@@ -62,7 +62,10 @@ export class SecretaryTurnoverReads {
 @ApiTags('reports')
 @Controller('reports/units/:id')
 export class SecretaryTurnoverController {
-  constructor(private readonly reads: SecretaryTurnoverReads) {}
+  constructor(
+    private readonly reads: SecretaryTurnoverReads,
+    private readonly clock: Clock,
+  ) {}
 
   @Get('secretary-turnover')
   @ApiProduces('application/json', CSV_CONTENT_TYPE)
@@ -72,7 +75,7 @@ export class SecretaryTurnoverController {
   })
   async turnover(@Param('id', ParseIdPipe) unitId: string, @Query() query: TurnoverQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     if (query.from > query.to) throw new ValidationFailed([{ field: 'to', rule: 'not-before-from', message: `to (${query.to}) must not be before from (${query.from})` }]);
-    const report = await this.reads.report(unitId, { from: query.from, to: query.to }, query.minPosition);
+    const report = await this.reads.report(unitId, { from: query.from, to: query.to, today: this.clock.today() }, query.minPosition);
     // CSV (api.md: lists and reports): the nested report as one row per figure (docs/reports.md)
     return wantsCsv(req.headers.accept) ? csvAnswer(reply, REPORT_CSV_COLUMNS, reportRows(report)) : report;
   }

@@ -63,6 +63,15 @@ describe('secretary turnover', () => {
     });
   });
 
+  describe('given a period that ends after today', () => {
+    const branches = [branch('b1', [post('b1', 'm1', '2015-01-01', '2020-12-01', 'term-ended'), post('b1', 'm2', '2021-02-01')]), branch('b2', [post('b2', 'm3', '2010-01-01')])];
+    const report = secretaryTurnover(branches, { ...period, today: '2020-12-10' });
+    it('counts a vacancy and a post still open through today, not through days still to come', () => {
+      expect(report.vacancies.items).toEqual([{ branchId: 'b1', vacantFrom: '2020-12-01', vacantUntil: null, filled: false, days: 10 }]);
+      expect(report.longestServing.items.find((s) => s.memberId === 'm3')?.days).toBe(3997);
+    });
+  });
+
   describe('given departures outside the period and a reorganisation', () => {
     const report = secretaryTurnover(
       [

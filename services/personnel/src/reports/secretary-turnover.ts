@@ -22,7 +22,12 @@ export interface TurnoverBranch {
 export interface Period {
   from: string;
   to: string;
+  /** Today: a post or a vacancy still open counts its days through `to`, or through today when `to` is still to come (a probe read a sitting secretary's tenure to the year's end). */
+  today?: string;
 }
+
+/** The day after the last one a post or vacancy still open has lasted through. */
+const dayAfterLived = (p: Period) => addDays(p.today !== undefined && p.today < p.to ? p.today : p.to, 1);
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const average = (xs: number[]) => (xs.length === 0 ? null : round(xs.reduce((a, b) => a + b, 0) / xs.length, 1));
@@ -52,7 +57,7 @@ function departures(branches: TurnoverBranch[], p: Period) {
  * days count through `to`; the average and median are of the gaps that ended within the period.
  */
 function vacancies(branches: TurnoverBranch[], p: Period) {
-  const dayAfter = addDays(p.to, 1);
+  const dayAfter = dayAfterLived(p);
   const items = branches.flatMap((b) =>
     b.secretaries.flatMap((s) => {
       if (s.endsOn === null || s.endsOn > p.to || (b.closedOn !== null && b.closedOn <= s.endsOn)) return [];
@@ -82,7 +87,7 @@ function changedMoreThanOnce(branches: TurnoverBranch[], p: Period) {
  * and their sources: districts compare which sources stay.
  */
 function longestServing(branches: TurnoverBranch[], p: Period) {
-  const dayAfter = addDays(p.to, 1);
+  const dayAfter = dayAfterLived(p);
   const served = branches
     .flatMap((b) => b.secretaries)
     .filter((s) => s.startsOn <= p.to && (s.endsOn === null || s.endsOn > p.from))
