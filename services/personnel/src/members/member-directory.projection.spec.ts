@@ -2,7 +2,7 @@ import { PersonnelEvent } from '@register/contracts';
 import { ValidationFailed } from '@register/service-kit';
 import { sortKey } from '@register/text';
 import { admitted } from '../domain/fixtures';
-import { Dated, project } from '../application/projection-testing';
+import { Dated, project } from '../testing/projection-testing';
 import { memberDirectoryProjection } from './member-directory.projection';
 import { memberFilter, pageMembers } from './member-directory.read-model';
 

@@ -1,6 +1,6 @@
 import { OfficerAppointed, OfficerDeparted, OfficerRole } from '@register/contracts';
 import { ReplicaBranch } from '../application/branch-replica';
-import { Dated, project, recorded } from '../application/projection-testing';
+import { Dated, project, recorded } from '../testing/projection-testing';
 import { BranchOfficers } from '../domain/branch-officers';
 import { branchOfficersDecider } from '../testing/officers-decider';
 import { officerPostsProjection } from './officer-posts.projection';

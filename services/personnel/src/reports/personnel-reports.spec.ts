@@ -1,5 +1,5 @@
 import { OfficerAppointed, OfficerDeparted, OfficerRole } from '@register/contracts';
-import { project } from '../application/projection-testing';
+import { project } from '../testing/projection-testing';
 import { overdueInterimOfficers, secretariesBySource } from './personnel-reports';
 import { personnelReportsProjection } from './personnel-reports.projection';
 
