@@ -276,4 +276,12 @@ describe('a merger recorded late, of a branch a member left the union from after
     const before = await admin.get('/members/l-2');
     expect([before.body.branchId, before.body.status]).toEqual(['b-1', 'left']);
   });
+
+  it("counts him in the successor's commune in the summary from the merger to his leaving (a probe found him dropped from the merger's day)", async () => {
+    const minPosition = await gw.minPositions();
+    const total = async (unitId: string, asOf: string) => (await admin.get(`/reports/units/${unitId}/summary?year=2025&asOf=${asOf}&minPosition=${minPosition}`)).body.members.total;
+    expect([await total('xa-2', '2025-05-01'), await total('xa-1', '2025-05-01')]).toEqual([0, 3]);
+    expect([await total('xa-2', '2025-08-01'), await total('xa-1', '2025-08-01')]).toEqual([2, 0]);
+    expect([await total('xa-2', '2025-11-01'), await total('xa-1', '2025-11-01')]).toEqual([1, 0]);
+  });
 });

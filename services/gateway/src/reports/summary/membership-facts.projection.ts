@@ -1,7 +1,7 @@
 import { MemberStatus, PersonnelEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op, Operation, ProjectionReader } from '@register/read-models';
-import { Timeline } from './timeline';
+import { Timeline, valueOn } from './timeline';
 
 type C = 'members' | 'branches';
 type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent, { type: T }>>;
@@ -11,6 +11,8 @@ export interface MemberFactsDoc {
   _id: string;
   branchId: string;
   status: MemberStatus;
+  /** Each status from its day (the admission's: active), so that a move recorded late counts them as they were on each day after it (version 5). */
+  statuses?: Timeline<MemberStatus>;
 }
 
 /** A secretary in post from a day, with the source the register found them in; null: the post is vacant from that day. */
@@ -46,6 +48,27 @@ function counts(branchId: string, day: string, sign: 1 | -1, status: MemberStatu
   return Object.keys(inc).length ? [op.upsert<C>('branches', branchId, { $inc: inc })] : [];
 }
 
+/**
+ * The member's statuses from `from` until `until` (open: none), each with its days: a move recorded
+ * late moves them as they were on each of those days, not as they are now (a member who left, or
+ * went away, after a merger's day was counted so from the merger's day on, or not at all).
+ */
+function statusSpells(m: MemberFactsDoc, from: string, until: string | null): Array<{ status: MemberStatus; from: string; until: string | null }> {
+  const statuses = m.statuses ?? { [from]: m.status };
+  const later = Object.keys(statuses).filter((d) => d > from && (until === null || d < until)).sort();
+  const starts = [from, ...later];
+  return starts.map((day, i) => ({ status: valueOn(statuses, day) ?? m.status, from: day, until: starts[i + 1] ?? until }));
+}
+
+/** A member counted in `to` instead of `from`, from a day until another (open: for good), as their status was on each day. */
+function moved(m: MemberFactsDoc, fromBranchId: string, toBranchId: string, from: string, until: string | null): Operation<C>[] {
+  return statusSpells(m, from, until).flatMap((spell) => [
+    ...counts(fromBranchId, spell.from, -1, spell.status),
+    ...counts(toBranchId, spell.from, 1, spell.status),
+    ...(spell.until === null ? [] : [...counts(toBranchId, spell.until, -1, spell.status), ...counts(fromBranchId, spell.until, 1, spell.status)]),
+  ]);
+}
+
 async function dayCount(reader: ProjectionReader<C>, memberId: string, field: 'introductions' | 'partyAdmissions', day: string) {
   const m = await member(reader, memberId);
   return m && op.upsert<C>('branches', m.branchId, { $inc: { [`${field}.${day}`]: 1 } });
@@ -60,41 +83,39 @@ const admissionInForce = (e: E<'MemberAdmitted'>) => (e.metadata.effectiveDate >
 /** Membership, its year counts and the secretaries' posts per branch, from personnel's events. */
 export const membershipFacts = defineProjection<PersonnelEvent, C>({
   name: 'report-membership',
-  // 4: an admission counts from its effective date when later than admittedOn.
-  version: 4,
+  // 4: an admission counts from its effective date when later than admittedOn; 5: members keep their statuses by day.
+  version: 5,
   collections: { members: {}, branches: {} },
   handlers: {
     MemberAdmitted: (e: E<'MemberAdmitted'>) => {
       const day = admissionInForce(e);
       return [
-        op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active' }),
+        op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active', statuses: { [day]: 'active' } }),
         op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${day}`]: 1, [`admissions.${day}`]: 1 } }),
       ];
     },
     MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      const day = e.data.transferredOn;
-      return [...counts(m.branchId, day, -1, m.status), ...counts(e.data.toBranchId, day, 1, m.status), op.update<C>('members', m._id, { $set: { branchId: e.data.toBranchId } })];
+      return [...moved(m, m.branchId, e.data.toBranchId, e.data.transferredOn, null), op.update<C>('members', m._id, { $set: { branchId: e.data.toBranchId } })];
     },
     // A past period (a merger recorded late): counted in the successor, not the closed branch, until the member's later move; today's branch stays.
     MemberMovedForPeriod: async (e: E<'MemberMovedForPeriod'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      const { fromBranchId: from, toBranchId: to, movedOn, until } = e.data;
-      return [...counts(from, movedOn, -1, m.status), ...counts(to, movedOn, 1, m.status), ...counts(to, until, -1, m.status), ...counts(from, until, 1, m.status)];
+      return moved(m, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, e.data.until);
     },
     // A past period (a dissolution recorded late): counted nowhere, as the branch's other members, until the member's later move.
     MemberUnassignedForPeriod: async (e: E<'MemberUnassignedForPeriod'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      return [...counts(e.data.fromBranchId, e.data.on, -1, m.status), ...counts(e.data.fromBranchId, e.data.until, 1, m.status)];
+      return statusSpells(m, e.data.on, e.data.until).flatMap((spell) => [...counts(e.data.fromBranchId, spell.from, -1, spell.status), ...counts(e.data.fromBranchId, spell.until!, 1, spell.status)]);
     },
     MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
       const day = e.data.changedOn;
-      return [...counts(m.branchId, day, -1, m.status), ...counts(m.branchId, day, 1, e.data.status), op.update<C>('members', m._id, { $set: { status: e.data.status } })];
+      return [...counts(m.branchId, day, -1, m.status), ...counts(m.branchId, day, 1, e.data.status), op.update<C>('members', m._id, { $set: { status: e.data.status, [`statuses.${day}`]: e.data.status } })];
     },
     MemberIntroducedToParty: (e: E<'MemberIntroducedToParty'>, reader) => dayCount(reader, e.data.memberId, 'introductions', e.data.introducedOn),
     MemberPartyOutcomeRecorded: (e: E<'MemberPartyOutcomeRecorded'>, reader) =>
