@@ -1,4 +1,5 @@
-import { Clock } from '@register/service-kit';
+import { API_PREFIX, Clock } from '@register/service-kit';
+import { applicant, csvOf, multipartBody } from '../support/member-import-files';
 import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
 import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
 import { PERSONNEL_STORE } from '../../services/personnel/src/application/tokens';
@@ -174,6 +175,17 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect([unit.status, unit.body.rule]).toEqual([422, 'decision-not-issued']);
     expect(await head()).toBe(before);
     created(await admit('m-decided', 'b-1', { decisionRef: { number: '12-QĐ/ĐTN', date: TODAY } }));
+  });
+
+  it('a dry run refuses a decision to come as its real run does (it answered a plan, and the real run 422)', async () => {
+    const toCome = { number: '13-NQ', date: '2025-06-02' };
+    const merger = await admin.post('/branch-mergers', { sourceBranchIds: ['b-2'], into: { branchId: 'b-1' }, dryRun: true, reason: 'sáp nhập', decisionRef: toCome });
+    expect([merger.status, merger.body.rule]).toEqual([422, 'decision-not-issued']);
+    const communes = await admin.post('/unit-mergers', { sourceUnitIds: ['xa-2'], into: { unitId: 'xa-1' }, dryRun: true, reason: 'sáp nhập xã', decisionRef: toCome });
+    expect([communes.status, communes.body.rule]).toEqual([422, 'decision-not-issued']);
+    const { payload, contentType } = multipartBody(csvOf([applicant(900, 'b-1')]), 'a.csv', { reason: 'kết nạp', dryRun: 'true', decisionRef: JSON.stringify(toCome) });
+    const imported = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=xa-1`, headers: { ...(await gw.bearer({ sub: 'admin', roles: ['central-admin'] })), 'content-type': contentType }, payload });
+    expect([imported.status, imported.body.rule]).toEqual([422, 'decision-not-issued']);
   });
 
   it('an admission dated before its admittedOn is refused (it would list the member before they were admitted), and nothing is written', async () => {

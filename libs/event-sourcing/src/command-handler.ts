@@ -189,7 +189,7 @@ export function causedBy(event: { eventId: string; metadata?: Partial<EventMetad
  * A decision is recorded once issued: one dated later (2200 for 2020) is a typo that would stand in
  * the signed log as the authority for a change. Checked where every command's events are made.
  */
-function checkDecisionIssued(decision: DecisionRef | undefined, today: string): void {
+export function checkDecisionIssued(decision: DecisionRef | undefined, today: string): void {
   if (decision?.date === undefined || decision.date <= today) return;
   throw new RuleViolation('decision-not-issued', `decisionRef.date ${decision.date} has not come yet (today is ${today}): a decision is recorded once it is issued; check the year`, { field: 'decisionRef.date', date: decision.date });
 }

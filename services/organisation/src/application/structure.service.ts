@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
+import { checkDecisionIssued, CommandContext, CommandHandler, Decider, EventStore, LiveAggregate, SnapshotStore, Snapshots } from '@register/event-sourcing';
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { AsOf, Clock, CommandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
 import { dated } from '../domain/dated-changes';
@@ -44,6 +44,11 @@ export class StructureService implements OnModuleDestroy {
   }
 
   /** The day a command takes effect: its effectiveDate, else today (as the command handler records it). */
+  /** A dry run refuses what its real run would: a decision dated after today among them (the command handler checks the real run's). */
+  checkDecision(context: CommandContext): void {
+    checkDecisionIssued(context.decision, this.clock.today());
+  }
+
   dayOf(context: CommandContext): string {
     return context.effectiveDate ?? this.clock.today();
   }

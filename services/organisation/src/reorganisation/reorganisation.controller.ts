@@ -39,6 +39,7 @@ export class ReorganisationController {
     const command: MergeBranches = { type: 'MergeBranches', mergerId, sourceBranchIds: body.sourceBranchIds, into };
     const target = 'newBranchId' in into ? into.newBranchId : body.into.branchId!;
     if (body.dryRun) {
+      this.structure.checkDecision(ctx);
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }
@@ -63,6 +64,7 @@ export class ReorganisationController {
     const formerMemberIds = this.people.leftSince(sourceBranchId, this.structure.dayOf(ctx));
     const command: SplitBranch = { type: 'SplitBranch', splitId, sourceBranchId, parts, knownMemberIds: this.people.membersOf(sourceBranchId), formerMemberIds, ifVersion: ctx.expectedRevision };
     if (body.dryRun) {
+      this.structure.checkDecision(ctx);
       reply.status(200);
       return planReorganisation(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }

@@ -62,6 +62,7 @@ export class UnitMergersController {
       : { newUnitId: newEntityId(ctx, body.into.id, 'successor'), name: body.into.name!, kind: body.into.kind!, parentId: body.into.parentId! };
     const command: MergeUnits = { type: 'MergeUnits', mergerId, sourceUnitIds: body.sourceUnitIds, into, on: this.structure.dayOf(ctx) };
     if (body.dryRun) {
+      this.structure.checkDecision(ctx);
       reply.status(200);
       return planUnitMerger(command, await this.structure.structure(), this.people, this.structure.dayOf(ctx));
     }

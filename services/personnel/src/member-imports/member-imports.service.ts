@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { checkDecisionIssued, CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
 import { namesakeKey } from '@register/text';
@@ -96,6 +96,8 @@ export class MemberImports {
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */
   async start(asked: ImportRequest): Promise<MemberImport> {
     const request = { ...asked, unitId: asked.unitId ?? this.rootUnit() };
+    // A decision dated after today refuses the whole import at once, dry run or not, where every row was refused (its dry run said valid).
+    checkDecisionIssued(request.context.decision, this.personnel.today());
     if (!this.replica.knowsUnit(request.unitId)) throw new NotFoundError('unit', request.unitId);
     // A unit closed by today admits nobody: its subtree is empty, every row would be refused (a probe's were).
     const closed = this.replica.unitClosedOn(request.unitId);
