@@ -162,6 +162,11 @@ describe('lists as CSV (embedded, through the gateway)', () => {
     const asked = (accept: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}/members?branchId=b-1`, headers: { ...adminHeaders, accept } });
     for (const accept of ['application/json, text/csv;q=0.1', 'text/csv;q=0', '*/*']) expect([accept, String((await asked(accept)).headers['content-type'])]).toEqual([accept, expect.stringContaining('application/json')]);
     for (const accept of ['text/csv; charset=utf-8', 'application/json;q=0.5, text/csv']) expect([accept, String((await asked(accept)).headers['content-type'])]).toEqual([accept, 'text/csv; charset=utf-8']);
+    // A made-up cursor is 400 as CSV too, not a 200 whose body stops after its header (a probe found it so on every streamed list).
+    for (const list of ['/members?branchId=b-1', '/commendations?unitId=xa-1', '/support-visits?unitId=xa-1', '/competitions', '/training-courses']) {
+      const madeUp = await csv(`${list}${list.includes('?') ? '&' : '?'}cursor=${Buffer.from('no such cursor').toString('base64url')}`);
+      expect([list, madeUp.status]).toEqual([list, 400]);
+    }
     const summary = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/reports/units/xa-1/summary?year=2025`, headers: { ...adminHeaders, accept: 'application/json, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.1' } });
     expect(String(summary.headers['content-type'])).toContain('application/json');
   });

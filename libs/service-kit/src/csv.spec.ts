@@ -35,7 +35,7 @@ describe('CSV of a list', () => {
 
   it('streams 100,000 rows page after page, reading a page only when the last one was taken', async () => {
     const { fetched, fetchPage } = pagedList(100_000);
-    const stream = streamOf(csvStream(['id', 'fullName'], (cursor) => fetchPage(cursor)));
+    const stream = streamOf(await csvStream(['id', 'fullName'], (cursor) => fetchPage(cursor)));
     const chunks: string[] = [];
     let most = 0;
     for await (const chunk of stream) {
@@ -52,9 +52,14 @@ describe('CSV of a list', () => {
     expect(rows[99_999]).toEqual({ id: 'm-99999', fullName: 'Lò Thị Hương 99999' });
   });
 
+  it('reads the first page before the answer starts: a refused cursor is thrown, not a stream cut after its header', async () => {
+    const refused = new Error('cursor must be a nextCursor this API returned');
+    await expect(csvStream(['id'], () => Promise.reject(refused), 'made-up')).rejects.toBe(refused);
+  });
+
   it('pulls nothing past what a slow reader has taken', async () => {
     const { fetched, fetchPage } = pagedList(100_000);
-    const stream = streamOf(csvStream(['id'], (cursor) => fetchPage(cursor)));
+    const stream = streamOf(await csvStream(['id'], (cursor) => fetchPage(cursor)));
     const reader = stream[Symbol.asyncIterator]();
     await reader.next(); // the header
     await reader.next(); // the first page

@@ -60,15 +60,18 @@ export function toCsv<T>(columns: CsvColumn<T>[], items: T[]): string {
  * client slows the reads, not the heap). `fetchPage(cursor)` reads one page of the list after
  * `cursor` (the caller's own cursor first), as the JSON list would with that cursor.
  */
-export function csvStream<T>(columns: CsvColumn<T>[], fetchPage: (cursor: string | undefined) => Promise<Page<T>>, cursor?: string): StreamableFile {
+export async function csvStream<T>(columns: CsvColumn<T>[], fetchPage: (cursor: string | undefined) => Promise<Page<T>>, cursor?: string): Promise<StreamableFile> {
+  // The first page is read before the answer starts: a cursor this API did not give, or a read
+  // model that does not answer, is then a 400 or 503, not a 200 whose body stops after its header.
+  const first = await fetchPage(cursor);
   async function* lines() {
     yield `\ufeff${columns.map(headerOf).join(',')}\r\n`;
-    let next: string | null | undefined = cursor;
-    do {
-      const page: Page<T> = await fetchPage(next ?? undefined);
+    let page: Page<T> = first;
+    for (;;) {
       if (page.items.length > 0) yield csvLines(columns, page.items);
-      next = page.nextCursor;
-    } while (next);
+      if (!page.nextCursor) return;
+      page = await fetchPage(page.nextCursor);
+    }
   }
   return new StreamableFile(Readable.from(lines(), { objectMode: false }), { type: CSV_CONTENT_TYPE });
 }
