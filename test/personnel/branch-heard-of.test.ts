@@ -41,6 +41,25 @@ describe('a command naming a branch established a moment ago (embedded)', () => 
     expect([member.status, member.body.branchId]).toEqual([200, 'b-new-3']);
   });
 
+  it("appoints to it, assigns it a mentor and rates it once personnel, training and evaluation hear of it", async () => {
+    await gw.syncTraining();
+    await establish('b-new-5', 'Chi đoàn bản Nà Hỳ');
+    handOverSoon();
+    // h-1 is a member of b-new-2: the appointment gets as far as the member rule, where it was 404 for the branch.
+    const appointed = await admin.post('/branches/b-new-5/officer-appointments', { memberId: 'h-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-05-01', ...why('chỉ định', '2025-05-01') });
+    expect([appointed.status, appointed.body.rule]).toEqual([422, 'member-not-in-branch']);
+
+    await establish('b-new-6', 'Chi đoàn bản Xốp Mạt');
+    setTimeout(() => void gw.syncTraining(), 200);
+    const mentor = await admin.post('/mentor-assignments', { branchId: 'b-new-6', mentorMemberId: 'h-1', startsOn: '2025-05-01', ...why('phân công') });
+    expect(mentor.status === 201 ? 201 : mentor.raw).toBe(201);
+
+    await establish('b-new-7', 'Chi đoàn bản Huồi Cáng');
+    setTimeout(() => void gw.syncEvaluation(), 200);
+    const rated = await admin.post('/ratings', { subjectType: 'branch', subjectId: 'b-new-7', year: 2025, scale: 'four-level', grade: 'good', stage: 'self-assessment', ...why('tự đánh giá', '2025-12-20') });
+    expect(rated.status === 201 ? 201 : rated.raw).toBe(201);
+  });
+
   it('refuses a branch the register never established, once the wait is over (422 branch-unknown)', async () => {
     const nowhere = await admin.post('/members', { branchId: 'b-nowhere', fullName: 'Hà Văn Trẻ', dateOfBirth: '2005-01-01', gender: 'male', admittedOn: '2025-01-01', ...why('kết nạp') });
     expect([nowhere.status, nowhere.body.rule]).toEqual([422, 'branch-unknown']);

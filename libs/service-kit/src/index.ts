@@ -35,3 +35,4 @@ export * from './embedded-snapshot-file';
 export * from './group-snapshots';
 export * from './shutdown-gate';
 export * from './folder-lock';
+export * from './until-known';

@@ -189,6 +189,11 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return this.memberStays.has(memberId);
   }
 
+  /** A subject the events have named: a branch organisation's, a member or an officer (a member) personnel's. */
+  knowsSubject(subjectType: RatingSubject, subjectId: string): boolean {
+    return subjectType === 'branch' ? this.branches.has(subjectId) : this.knowsMember(subjectId);
+  }
+
   /** A unit organisation's events have named (established, whatever became of it since). */
   knowsUnit(unitId: string): boolean {
     return this.units.has(unitId);

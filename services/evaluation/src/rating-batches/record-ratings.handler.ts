@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, RuleViolation } from '@register/event-sourcing';
-import { BatchAnswer, batchAnswer } from '@register/service-kit';
+import { BatchAnswer, batchAnswer, untilKnown } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
+import { SubjectsReplica } from '../application/subjects-replica';
 import { RecordRatingHandler, RecordRatingRequest } from '../ratings/record-rating.handler';
 import { ratingIdOfCommand, recordingDecider } from '../ratings/record-rating';
 
@@ -17,9 +18,13 @@ export class RecordRatingsHandler {
   constructor(
     private readonly evaluation: EvaluationService,
     private readonly single: RecordRatingHandler,
+    private readonly replica: SubjectsReplica,
   ) {}
 
   async handle(requests: RecordRatingRequest[], context: CommandContext): Promise<BatchAnswer> {
+    // Subjects established or admitted a moment ago, not yet heard of here, are waited for (briefly), once for the batch.
+    const subjectOf = new Map<string, RecordRatingRequest>(requests.map((r) => [`${r.subjectType}:${r.subjectId}`, r]));
+    await untilKnown(subjectOf.keys(), (key) => this.replica.knowsSubject(subjectOf.get(key)!.subjectType, subjectOf.get(key)!.subjectId));
     const ids = requests.map((r) => ratingIdOfCommand(r));
     const items = requests.map((r, index) => ({ ratingId: ids[index], command: this.single.commandOf(r, context.effectiveDate) }));
     const twice = (index: number, first: number) => new RuleViolation('rating-twice-in-batch', `rating ${ids[index]} is item ${first} of this batch already`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchItem, BatchOutcome, CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent, Refusal, runBatchOnce } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
-import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy } from '@register/service-kit';
+import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy, untilKnown } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
 import { dayInForce, Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
@@ -10,10 +10,6 @@ import { PERSONNEL_COMMANDS, PERSONNEL_STORE } from './tokens';
 export type { CommandAnswer };
 
 const answer = commandAnswer;
-
-/** How long a command naming a branch this service has not heard of waits for organisation's event of it. */
-const UNKNOWN_BRANCH_WAIT_MS = 2000;
-const UNKNOWN_BRANCH_POLL_MS = 25;
 
 /** The write side of the personnel service (one stream per member, one per branch's officers) and its reads of one aggregate. */
 @Injectable()
@@ -60,18 +56,9 @@ export class PersonnelService {
     return this.replica.statusOf(branchId);
   }
 
-  /**
-   * Waits, briefly, until the replica has heard of these branches: organisation answers a new
-   * branch a moment before its event reaches this service (longer while the service reacts to a
-   * reorganisation), and a command naming it at once was refused 422 branch-unknown, a lag given
-   * as a rule (a probe of api.md). A branch still unknown after the wait is refused as before.
-   */
-  async heardOf(branchIds: Iterable<string | null | undefined>): Promise<void> {
-    const wanted = [...new Set(branchIds)].filter((id): id is string => typeof id === 'string');
-    const deadline = Date.now() + UNKNOWN_BRANCH_WAIT_MS;
-    while (wanted.some((id) => this.branchStatus(id) === 'unknown') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, UNKNOWN_BRANCH_POLL_MS));
-    }
+  /** Waits, briefly, until the replica has heard of these branches (service-kit's untilKnown). */
+  heardOf(branchIds: Iterable<string | null | undefined>): Promise<void> {
+    return untilKnown(branchIds, (id) => this.branchStatus(id) !== 'unknown');
   }
 
   /**

@@ -28,7 +28,8 @@ export class OfficersController {
 
   @Post('officer-appointments')
   @ApiOperation({ summary: 'Appoint or record the election of a secretary or deputy: 409 if the post is taken, 422 if the member is not eligible' })
-  appoint(@Param('id', ParseIdPipe) branchId: string, @Body() body: AppointOfficerRequest, @Command() ctx: CommandContext) {
+  async appoint(@Param('id', ParseIdPipe) branchId: string, @Body() body: AppointOfficerRequest, @Command() ctx: CommandContext) {
+    await this.personnel.heardOf([branchId]);
     const { memberId, role, method, source, startsOn, congressDeadline, termEndsOn } = body;
     return this.appointments.handle(
       { branchId, memberId, role, method, source, startsOn, ...(congressDeadline ? { congressDeadline } : {}), ...(termEndsOn ? { termEndsOn } : {}) },
@@ -38,7 +39,8 @@ export class OfficersController {
 
   @Post('officer-departures')
   @ApiOperation({ summary: 'An officer leaves on endsOn: away for work or study, resigned, relieved, term ended, came of age, moved up (unknown when no cause is given)' })
-  depart(@Param('id', ParseIdPipe) branchId: string, @Body() body: DepartOfficerRequest, @Command() ctx: CommandContext) {
+  async depart(@Param('id', ParseIdPipe) branchId: string, @Body() body: DepartOfficerRequest, @Command() ctx: CommandContext) {
+    await this.personnel.heardOf([branchId]);
     // A branch the register does not know is 404, as an appointment to it is (it was 422 not-an-officer).
     if (this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
     const command = { type: 'DepartOfficer' as const, branchId, memberId: body.memberId, endsOn: body.endsOn, cause: body.cause ?? 'unknown' };

@@ -1,0 +1,18 @@
+/** How long a command naming what this service has not heard of yet waits for the event that names it. */
+export const UNTIL_KNOWN_WAIT_MS = 2000;
+const UNTIL_KNOWN_POLL_MS = 25;
+
+/**
+ * Waits, briefly, until `known` holds for every id: another service answers a new branch or member a
+ * moment before its event reaches this one (longer while this one reacts to a reorganisation), and
+ * a command naming it at once was refused as unknown, a lag given as a rule (a black-box probe of
+ * api.md). What is still unknown after the wait is refused as before; `undefined` and `null` ids
+ * are skipped.
+ */
+export async function untilKnown(ids: Iterable<string | null | undefined>, known: (id: string) => boolean, waitMs = UNTIL_KNOWN_WAIT_MS): Promise<void> {
+  const wanted = [...new Set(ids)].filter((id): id is string => typeof id === 'string');
+  const deadline = Date.now() + waitMs;
+  while (wanted.some((id) => !known(id)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, UNTIL_KNOWN_POLL_MS));
+  }
+}
