@@ -90,6 +90,11 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect([instant.status, instant.body.rule, instant.body.field]).toEqual([422, 'recorded-time-not-kept', 'asOf']);
     const knownAt = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01&knownAt=2021-01-01T00:00:00Z');
     expect([knownAt.status, knownAt.body.rule, knownAt.body.field]).toEqual([422, 'recorded-time-not-kept', 'knownAt']);
+    // Given empty, or an instant to come: refused with the rules every read gives (a probe found other rules here).
+    const empty = await admin.get('/reports/units/qc/summary?year=2020&asOf=');
+    expect([empty.status, empty.body.errors]).toEqual([400, [expect.objectContaining({ field: 'asOf', rule: 'not-empty' })]]);
+    const toCome = await admin.get('/reports/units/qc/summary?year=2020&asOf=2199-01-01T00:00:00Z');
+    expect([toCome.status, toCome.body.rule, toCome.body.field]).toEqual([422, 'not-after-now', 'asOf']);
   });
 
   it("asOf a day counts what stood then: before the 2020 admissions 2,100 members and none admitted yet; the year's ratings as decided by that day", async () => {

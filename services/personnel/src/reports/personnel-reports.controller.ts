@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { sortKey } from '@register/text';
 import { ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsOptional, ValidateIf } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
 import { Clock, CSV_CONTENT_TYPE, csvAnswer, CsvColumn, IsCalendarDate, isCalendarDate, IsRegisterId, listAnswer, paginate, PagedQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
@@ -35,6 +35,8 @@ const byBranchAndName = (branchId: string, fullName: string | null, id: string) 
 
 const dateParam = (value: string | undefined, field: string, today: string) => {
   if (value === undefined) return today;
+  // Given empty (a script's unset variable), refused as every read's asOf is, rather than read as today.
+  if (value === '') throw new ValidationFailed([{ field, rule: 'not-empty', message: `${field} is given empty: leave it out to read as of today, or give a date` }]);
   if (!isCalendarDate(value)) throw new ValidationFailed([{ field, rule: 'isCalendarDate', message: `${field} must be a real date written YYYY-MM-DD` }]);
   return value;
 };
@@ -68,8 +70,9 @@ export class UnitCountsQuery extends ReadModelQuery {
 }
 
 export class OverdueQuery extends UnitReportQuery {
-  @ApiPropertyOptional({ description: 'The day the congress deadlines are held against (YYYY-MM-DD); today when absent' })
+  @ApiPropertyOptional({ description: 'The day the congress deadlines are held against (YYYY-MM-DD); today when absent; given empty: 400 (rule `not-empty`)' })
   @IsOptional()
+  @ValidateIf((q: OverdueQuery) => q.asOf !== '')
   @IsCalendarDate()
   asOf?: string;
 }

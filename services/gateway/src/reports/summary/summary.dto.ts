@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { AS_OF_PROPERTY, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt } from '@register/service-kit';
+import { AS_OF_PROPERTY, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ValidationFailed } from '@register/service-kit';
 
 /** `organisation:12,personnel:40`: a position in each named service's log; or a bare position, as a command answered it. */
 export const MIN_POSITIONS = /^(\d{1,15}|(organisation|personnel|training|evaluation):\d{1,15}(,(organisation|personnel|training|evaluation):\d{1,15}){0,3})$/;
@@ -21,8 +21,9 @@ const ParsesAs = (field: 'asOf' | 'knownAt', rule: string, message: string) =>
         try {
           parseAsOfKnownAt({ [field]: value }, { today: () => '1970-01-01' });
           return true;
-        } catch {
-          return false;
+        } catch (error) {
+          // Malformed is this rule's; empty (not-empty) and an instant to come (not-after-now) are answered by the read's own parse, as on every read.
+          return value === '' || !(error instanceof ValidationFailed);
         }
       },
       defaultMessage: () => message,
