@@ -19,11 +19,12 @@ export const CSV_PAGE_SIZE = 500;
 export function preferredType<T extends string>(accept: string | string[] | undefined, offered: readonly [T, ...T[]]): T {
   const header = Array.isArray(accept) ? accept.join(', ') : accept;
   if (!header) return offered[0];
-  // A CSV asked with its charset (`text/csv; charset=utf-8`) is CSV: each offer is also given so.
-  const withCharset = offered.map((type) => `${type};charset=utf-8`);
-  const chosen = new Negotiator({ headers: { accept: header } }).mediaType([...offered, ...withCharset]);
-  const index = chosen === undefined ? 0 : [...offered, ...withCharset].indexOf(chosen) % offered.length;
-  return offered[index];
+  // A type's parameters other than its weight (`text/csv; charset=utf-8`, `text/csv; header=present`) do not change what it asks for.
+  const weighed = header
+    .split(',')
+    .map((range) => range.split(';').filter((part, i) => i === 0 || /^\s*q\s*=/i.test(part)).join(';'))
+    .join(',');
+  return (new Negotiator({ headers: { accept: weighed } }).mediaType([...offered]) as T | undefined) ?? offered[0];
 }
 
 export const wantsCsv = (accept: string | string[] | undefined) => preferredType(accept, ['application/json', 'text/csv']) === 'text/csv';
