@@ -105,7 +105,8 @@ export class CommandHandler {
   private async attempt<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext, source: StateSource<S>): Promise<CommandResult> {
     const { state, revision } = await source.load();
     if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
-      throw new WrongExpectedRevisionError(streamId, String(context.expectedRevision), String(revision));
+      // Named by its stream (member-m-1, course-c-1): the ETag a read of it gave is its revision.
+      throw new WrongExpectedRevisionError(streamId, String(context.expectedRevision), String(revision), streamId);
     }
     const events = decider.decide(command, state).map((e) => this.envelope(e, context));
     if (events.length === 0) return { streamId, revision, position: 0, events, duplicate: false };

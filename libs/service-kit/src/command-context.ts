@@ -36,7 +36,7 @@ const header = (req: RegisterRequest, name: string) => {
  */
 export function parseRevisionTag(tag: string | undefined): number | undefined {
   if (tag === undefined || tag.trim() === '*') return undefined;
-  const m = /^(?:W\/)?"?(-1|\d+)"?$/.exec(tag.trim());
+  const m = /^(?:W\/)?"?(-1|\d{1,15})"?$/.exec(tag.trim());
   if (!m) throw new ValidationFailed([{ field: 'If-Match', rule: 'revision-tag', message: 'If-Match must be an ETag this API returned, like "3"' }]);
   return Number(m[1]);
 }
