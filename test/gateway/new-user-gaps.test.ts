@@ -59,11 +59,12 @@ describe('what a new user met (embedded gateway)', () => {
   });
 
   it('answers a list by a unit that did not stand on the day asked with 404 naming it, as its tree does, where it answered an empty list (found by a black-box probe)', async () => {
-    for (const path of ['/branches?parentUnitId=xa-1&asOf=2024-06-01', '/members?unitId=xa-1&asOf=2024-06-01', '/units/xa-1/tree?asOf=2024-06-01', '/branches/b-1/mentors?asOf=2024-06-01']) {
+    const beforeRecorded = encodeURIComponent('2020-01-01T00:00:00Z');
+    for (const path of ['/branches?parentUnitId=xa-1&asOf=2024-06-01', '/members?unitId=xa-1&asOf=2024-06-01', '/units/xa-1/tree?asOf=2024-06-01', '/branches/b-1/mentors?asOf=2024-06-01', '/members?branchId=b-1&asOf=2024-06-01', `/members?branchId=b-1&knownAt=${beforeRecorded}`, `/branches/b-1/officers?knownAt=${beforeRecorded}`]) {
       const r = await admin.get(path);
       expect([path, r.status, isProblem(r)]).toEqual([path, 404, true]);
     }
-    for (const path of ['/branches?parentUnitId=xa-1&asOf=2025-06-01', '/members?unitId=xa-1&asOf=2025-06-01']) expect([path, (await admin.get(path)).status]).toEqual([path, 200]);
+    for (const path of ['/branches?parentUnitId=xa-1&asOf=2025-06-01', '/members?unitId=xa-1&asOf=2025-06-01', '/members?branchId=b-1&asOf=2025-06-01', '/branches/b-1/officers?asOf=2025-06-01']) expect([path, (await admin.get(path)).status]).toEqual([path, 200]);
   });
 
   it('tells an API key which permission it lacks, and a key in its permission but out of its scope that it reaches outside', async () => {

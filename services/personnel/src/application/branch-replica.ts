@@ -115,7 +115,16 @@ export class BranchReplica implements SnapshotPart {
 
   /** Whether the unit stood by `day`, as the register knew it at `knownAt` (when given): established by then, and recorded. */
   unitStoodBy(unitId: string, asOf: AsOf): boolean {
-    const first = this.placements.find((p) => p.kind === 'unit' && p.id === unitId);
+    return this.stoodBy('unit', unitId, asOf);
+  }
+
+  /** Whether the branch stood by the day asked, as the register knew it then: established by then, and recorded. */
+  branchStoodBy(branchId: string, asOf: AsOf): boolean {
+    return this.stoodBy('branch', branchId, asOf);
+  }
+
+  private stoodBy(kind: 'unit' | 'branch', id: string, asOf: AsOf): boolean {
+    const first = this.placements.find((p) => p.kind === kind && p.id === id);
     return first !== undefined && countsAsOf(asOf, { effectiveDate: first.on, recordedAt: first.recordedAt });
   }
 

@@ -111,6 +111,10 @@ export class MembersController {
   private subtree(query: MemberDirectoryQuery, asOf: AsOf | undefined): string[] | undefined {
     // A branch the register has never named is 404, as a unit is (not an empty list).
     if (query.branchId !== undefined && this.personnel.branchStatus(query.branchId) === 'unknown') throw new NotFoundError('branch', query.branchId);
+    // A branch not yet standing on the axes asked is 404, as its own read is (an empty list said it stood, with nobody).
+    if (query.branchId !== undefined && asOf && !this.replica.branchStoodBy(query.branchId, asOf)) {
+      throw new NotFoundError('branch', query.branchId, `branch ${query.branchId} did not stand on ${asOfDay(asOf, this.personnel.today())}, as the register knew it then: ask a later day (GET /branches/${query.branchId} says when it was established)`);
+    }
     if (query.unitId === undefined) return undefined;
     if (query.branchId !== undefined) {
       const message = 'branchId and unitId cannot be given together: one branch, or a unit\'s subtree';

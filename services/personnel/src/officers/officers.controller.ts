@@ -84,8 +84,8 @@ export class OfficersController {
 
   /** As of a day (or an instant): 404 for a branch personnel has never heard of, or one established after that day, as the branch read answers. */
   private async folded(branchId: string, asOf: AsOf) {
-    const branch = this.replica.get(branchId);
-    if (!branch || (asOf.kind === 'date' && branch.establishedOn !== null && asOf.date < branch.establishedOn)) throw new NotFoundError('branch', branchId);
+    // Standing on both axes: a knownAt before the branch was recorded is 404 too, as its own read is.
+    if (!this.replica.get(branchId) || !this.replica.branchStoodBy(branchId, asOf)) throw new NotFoundError('branch', branchId);
     const { state, posts } = await this.personnel.officers(branchId, asOf);
     return { version: state.version, posts };
   }
