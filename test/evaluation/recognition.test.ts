@@ -58,6 +58,13 @@ describe('commendations and support visits (embedded, through the gateway)', () 
     // A member the register never named is 404 to a caller of the whole register, as every list filter by id is (it answered an empty list).
     expect((await admin.get('/support-visits?memberId=zz-nobody')).status).toBe(404);
     expect((await admin.get('/support-visits?memberId=cm-1')).status).toBe(200);
+    expect((await admin.get('/commendations?subjectType=member&subjectId=zz-nobody')).status).toBe(404);
+    // By one member, placed as a read of that member is: the district's officer reads its member's, another commune's officer does not.
+    expect((await officer.get('/support-visits?memberId=cm-1')).status).toBe(200);
+    expect((await officer.get('/commendations?subjectType=officer&subjectId=cm-1')).status).toBe(200);
+    const commune9 = gw.api(await gw.bearer({ sub: 'xa9-reader', roles: ['unit-officer'], scopeUnitId: 'xa-9' }));
+    expect((await commune9.get('/support-visits?memberId=cm-1')).status).toBe(403);
+    expect((await commune9.get('/commendations?subjectType=officer&subjectId=cm-1')).status).toBe(403);
   });
 
   it("refuses citing another member's award, an award on another occasion, and an award evaluation has not heard of; nothing appended", async () => {

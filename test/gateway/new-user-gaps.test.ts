@@ -65,6 +65,9 @@ describe('what a new user met (embedded gateway)', () => {
       expect([path, r.status, isProblem(r)]).toEqual([path, 404, true]);
     }
     for (const path of ['/branches?parentUnitId=xa-1&asOf=2025-06-01', '/members?unitId=xa-1&asOf=2025-06-01', '/members?branchId=b-1&asOf=2025-06-01', '/branches/b-1/officers?asOf=2025-06-01']) expect([path, (await admin.get(path)).status]).toEqual([path, 200]);
+    // A branch never named is 404 on the reports by branch too, as on GET /members.
+    for (const path of ['/personnel-reports/members-away?branchId=b-nowhere', '/personnel-reports/unassigned-members?branchId=b-nowhere']) expect([path, (await admin.get(path)).status]).toEqual([path, 404]);
+    for (const path of ['/personnel-reports/members-away?branchId=b-1', '/personnel-reports/unassigned-members?branchId=b-1']) expect([path, (await admin.get(path)).status]).toEqual([path, 200]);
   });
 
   it('tells an API key which permission it lacks, and a key in its permission but out of its scope that it reaches outside', async () => {

@@ -293,9 +293,19 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
     targets: (r) => [...unit(idAt(body(r).issuedByUnitId, 'issuedByUnitId')), ...ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), false)],
   },
   { method: 'POST', path: '/support-visits', action: 'support-visit.record', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...unit(idAt(body(r).byUnitId, 'byUnitId')), ...member(idAt(body(r).memberId, 'memberId'))] },
-  ...['/commendations', '/support-visits'].map(
-    (path): RoutePolicy => ({ method: 'GET', path, action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) }),
-  ),
+  // Listed by a unit's subtree, or by one subject (a member's visits, a subject's commendations) placed as a read of them is; the whole register's otherwise.
+  {
+    method: 'GET', path: '/commendations', action: 'rating.read', roles: RATING_READERS,
+    targets: (r) => {
+      if (query(r).unitId !== undefined) return unit(idAt(query(r).unitId, 'unitId'));
+      const subject = ratingTargets(query(r).subjectType, idAt(query(r).subjectId, 'subjectId'), false);
+      return subject.length > 0 ? subject : [{ kind: 'root' }];
+    },
+  },
+  {
+    method: 'GET', path: '/support-visits', action: 'rating.read', roles: RATING_READERS,
+    targets: (r) => (query(r).unitId !== undefined ? unit(idAt(query(r).unitId, 'unitId')) : query(r).memberId !== undefined ? member(idAt(query(r).memberId, 'memberId')) : [{ kind: 'root' }]),
+  },
   // training: a unit officer runs the courses its subtree organises and enrols its subtree's members.
   // Which unit organises a course is the training service's fact: for commands on a course (and its
   // read) the service checks the organiser against the caller's scope (TrainingScope), 403 outside it.

@@ -59,6 +59,7 @@ export class CommendationsController {
     const { unitId, year, subjectType, subjectId, limit, cursor, minPosition } = query;
     // An id the register has never named is 404, as on /ratings and every other read by unit.
     if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
+    if (subjectId !== undefined && subjectType !== undefined && !this.replica.knowsSubject(subjectType, subjectId)) throw new NotFoundError(subjectType, subjectId);
     // As CSV without a limit, the whole list page after page (service-kit's listAnswer); it stopped at one page of 50.
     const page = sealedPages(this.cursors, (size, after) => this.reads.commendations({ unitId, year, subjectType, subjectId }, { limit: size, cursor: after, minPosition }));
     return listAnswer({ accept, limit, cursor }, reply, page, CSV_COLUMNS);

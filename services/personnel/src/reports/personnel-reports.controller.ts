@@ -128,6 +128,11 @@ export class PersonnelReportsController {
     return csvAnswer(reply, ['source', 'secretaries'], Object.entries(counts).map(([source, secretaries]) => ({ source, secretaries })));
   }
 
+  /** A branch the register has never named is 404, as on GET /members (an empty list said nothing of the typo). */
+  private checkBranchKnown(branchId: string | undefined): void {
+    if (branchId !== undefined && this.replica.statusOf(branchId) === 'unknown') throw new NotFoundError('branch', branchId);
+  }
+
   /** The branches of a unit's subtree today; undefined for the whole register. A unit the replica does not know is 404. */
   private branchesOf(unitId: string | undefined): Set<string> | undefined {
     if (unitId === undefined) return undefined;
@@ -140,6 +145,7 @@ export class PersonnelReportsController {
   @ApiHeader(PURPOSE_HEADER)
   async away(@Query() query: MemberReportQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
+    this.checkBranchKnown(query.branchId);
     const items = await this.members.withStatus(['away-work', 'away-study'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/members-away', items);
     const rows = items.map((m) => ({ id: m._id, branchId: m.branchId, status: m.status, fullName: m.fullName }));
@@ -151,6 +157,7 @@ export class PersonnelReportsController {
   @ApiHeader(PURPOSE_HEADER)
   async unassigned(@Query() query: MemberReportQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
+    this.checkBranchKnown(query.branchId);
     const items = await this.members.withStatus(['unassigned'], query.minPosition, query.branchId);
     await this.logRead(req, purpose, 'GET /personnel-reports/unassigned-members', items);
     const rows = items.map((m) => ({ id: m._id, lastBranchId: m.branchId, fullName: m.fullName }));
