@@ -94,8 +94,7 @@ export class SplitPartDto {
 const AreSplitParts = () => applyDecorators(IsArray(), ArrayMinSize(2), ArrayMaxSize(20), ValidateNested({ each: true }), Type(() => SplitPartDto));
 
 export class BranchSplitRequest extends CommandRequest {
-  // Optional in the document: one of sourceBranchId and sourceBranchIds is given (a client validating against it must accept api.md's form).
-  @ApiPropertyOptional({ description: 'The branch split. `sourceBranchIds` with this one id may stand for it (api.md writes a reorganisation so); one of the two, not both' })
+  @ApiProperty({ description: 'The branch split. `sourceBranchIds` with this one id may stand for it (api.md writes a reorganisation so); not both' })
   @ValidateIf((o: BranchSplitRequest) => o.sourceBranchIds === undefined)
   @IsRegisterId()
   sourceBranchId?: string;
@@ -108,7 +107,7 @@ export class BranchSplitRequest extends CommandRequest {
   @IsRegisterId({ each: true })
   sourceBranchIds?: string[];
 
-  @ApiPropertyOptional({ type: [SplitPartDto], description: 'The successors, two or more, each with the members it takes. `into` may stand for it (api.md); one of the two, not both' })
+  @ApiProperty({ type: [SplitPartDto], description: 'The successors, two or more, each with the members it takes. `into` may stand for it (api.md); not both' })
   @ValidateIf((o: BranchSplitRequest) => o.into === undefined)
   @AreSplitParts()
   parts?: SplitPartDto[];
