@@ -18,8 +18,8 @@ describe('upcasters', () => {
   // v1 held one "name"; v2 splits the area out; v3 renames the event.
   const schemas = new EventSchemas({ BranchRegistered: 3 }, [
     { type: 'BranchEstablished', fromVersion: 1, upcast: (e) => ({ type: e.type, data: { ...(e.data as object), area: null } }) },
-    { type: 'BranchEstablished', fromVersion: 2, renamesTo: 'BranchRegistered', upcast: (e) => ({ type: 'BranchRegistered', data: e.data }) },
-    { type: 'MemberAdmitted', fromVersion: 1, upcast: (e) => e },
+    { type: 'BranchEstablished', fromVersion: 2, upcast: (e) => ({ type: 'BranchRegistered', data: e.data }) },
+    { type: 'MemberAdmitted', fromVersion: 1, keepsType: true, upcast: (e) => e },
   ]);
 
   it('brings an old stored event up to the current version, step by step', () => {
@@ -38,7 +38,7 @@ describe('upcasters', () => {
     expect(schemas.versionOf('Unknown')).toBe(1);
   });
 
-  it('given a reader of some types, when it reads through the upcasting store, then the stored types it asks include every type an upcaster renames to one of them, and no type an upcaster keeps', async () => {
+  it('given a reader of some types, when it reads through the upcasting store, then the stored types it asks include every type an upcaster may rename, and none an upcaster declares it keeps', async () => {
     const asked: Array<readonly string[] | undefined> = [];
     const log = [stored('BranchEstablished', 1, { name: 'Bản Na Ca' }), { ...stored('MemberAdmitted', 1, {}), position: 2 }];
     const inner = {

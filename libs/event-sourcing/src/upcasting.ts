@@ -6,8 +6,11 @@ import { EventToAppend } from './envelope';
 export interface Upcaster {
   type: string;
   fromVersion: number;
-  /** The type its events read as, when it renames them; absent, they keep `type`. */
-  renamesTo?: string;
+  /**
+   * Declared by an upcaster that never renames its events: a read of other types need not read
+   * them. Without it, the upcaster may rename (its type is read by every read of any type).
+   */
+  keepsType?: true;
   upcast(event: DomainEvent): DomainEvent;
 }
 
@@ -40,22 +43,12 @@ export class EventSchemas {
   }
 
   /**
-   * The stored types whose events may read as one of `types`: those, and each type an upcaster
-   * renames to one of them (an upcaster that keeps its type adds nothing: a catch-up of other types
-   * read every event of it before).
+   * The stored types whose events may read as one of `types`: those, and every type an upcaster
+   * starts from that may rename it (reading too many is harmless, too few loses events). One that
+   * declares it keeps its type adds nothing: a catch-up of other types read every event of it.
    */
   storedTypesOf(types: readonly string[]): string[] {
-    const wanted = new Set(types);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const u of this.byKey.values()) {
-        if (u.renamesTo !== undefined && wanted.has(u.renamesTo) && !wanted.has(u.type)) {
-          wanted.add(u.type);
-          grew = true;
-        }
-      }
-    }
-    return [...wanted];
+    return [...new Set([...types, ...[...this.byKey.values()].filter((u) => !u.keepsType).map((u) => u.type)])];
   }
 
   merge(other: EventSchemas): EventSchemas {

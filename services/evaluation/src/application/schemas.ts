@@ -11,6 +11,7 @@ import { scaleInUse } from '../domain/scales';
 export const commendationIssuedV1: Upcaster = {
   type: 'CommendationIssued',
   fromVersion: 1,
+  keepsType: true,
   upcast: (e: DomainEvent) => ({ type: e.type, data: { ...(e.data as object), award: null } }),
 };
 
@@ -24,6 +25,7 @@ export const commendationIssuedV1: Upcaster = {
 const ratingChangeV1 = (type: string): Upcaster => ({
   type,
   fromVersion: 1,
+  keepsType: true,
   upcast: (e: DomainEvent) => {
     const data = e.data as { ratingId: string };
     const rating = parseRatingId(data.ratingId);

@@ -10,6 +10,7 @@ import { PERSONNEL_SCHEMA_VERSIONS } from '@register/contracts';
 export const officerDepartedV1: Upcaster = {
   type: 'OfficerDeparted',
   fromVersion: 1,
+  keepsType: true,
   upcast: (e: DomainEvent) => {
     const data = e.data as { cause?: string };
     return { type: e.type, data: { ...data, cause: data.cause === 'resigned' || data.cause === undefined ? 'unknown' : data.cause } };
@@ -24,6 +25,7 @@ export const officerDepartedV1: Upcaster = {
 export const memberTransferredV1: Upcaster = {
   type: 'MemberTransferred',
   fromVersion: 1,
+  keepsType: true,
   upcast: (e: DomainEvent) => ({ type: e.type, data: e.data }),
 };
 
