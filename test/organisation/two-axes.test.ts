@@ -134,6 +134,13 @@ describe('two time axes: in force on a day, as the register knew it at an instan
     expect([r.body.rule, r.body.field]).toEqual(['not-after-now', field]);
   });
 
+  it('refuses an empty cursor as it refuses an empty asOf (400 not-empty), on every paged list', async () => {
+    for (const path of ['/members?branchId=b-1&cursor=', '/branches?cursor=', '/ratings?cursor=', '/training-courses?cursor=']) {
+      const r = await refusedUnchanged(gw, 400, () => admin.get(path));
+      expect([path, r.body.errors]).toEqual([path, [expect.objectContaining({ field: 'cursor', rule: 'not-empty' })]]);
+    }
+  });
+
   it('reads a day to come as what is pending then, known now', async () => {
     expect(ok(await admin.get('/units/xa-1?asOf=2200-01-01')).id).toBe('xa-1');
   });

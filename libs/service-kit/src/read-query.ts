@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
 
 /**
@@ -28,6 +28,10 @@ export class ReadModelOrHistoryQuery extends ReadModelQuery {
   knownAt?: string;
 }
 
+/** A parameter given empty (`cursor=`, a script's unset variable) is refused, not read as absent (which answered the first page in silence). */
+const GivenNotEmpty = (field: string) =>
+  ValidateBy({ name: 'not-empty', validator: { validate: (value: unknown) => value !== '', defaultMessage: () => `${field} is given empty: leave it out for the first page` } });
+
 /** A page of a list: `limit` items after `cursor` (the nextCursor of the previous page). */
 export class PagedQuery extends ReadModelQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
@@ -38,8 +42,9 @@ export class PagedQuery extends ReadModelQuery {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page; given empty: 400 (rule `not-empty`), as asOf is', pattern: '^\\S+$' })
   @IsOptional()
+  @GivenNotEmpty('cursor')
   cursor?: string;
 }
 
