@@ -69,7 +69,8 @@ describe('the OpenAPI document of a register app (serveOpenApi)', () => {
 
   it('lists the problems each kind of route answers, as problem+json with errors and rule', () => {
     expect(Object.keys(op('/trees', 'post').responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '429']);
-    expect(Object.keys(op('/trees/{id}', 'get').responses).sort()).toEqual(['200', '400', '401', '403', '404', '429', '502', '503']);
+    // A read that takes asOf also answers 422 (not-after-now: an instant to come).
+    expect(Object.keys(op('/trees/{id}', 'get').responses).sort()).toEqual(['200', '400', '401', '403', '404', '422', '429', '502', '503']);
     // @ProblemResponses keeps the success a handler answers (here @HttpCode(200) on a POST).
     expect(Object.keys(op('/trees/counts', 'post').responses).filter((s) => s.startsWith('2'))).toEqual(['200']);
     expect(op('/trees/{id}', 'get').responses[400].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });

@@ -30,7 +30,7 @@ const PROBLEM_MEANINGS: Record<number, string> = {
   412: 'The entity is no longer at the version `If-Match` named',
   413: 'The body is larger than the register accepts',
   415: 'The body is not `application/json`',
-  422: 'A rule of the register refused the change: `rule` names it, other fields say what it saw (`idempotency-key-reused`: the Idempotency-Key was sent before with another request)',
+  422: 'A rule of the register refused the change, or a read (`not-after-now`: an instant to come): `rule` names it, other fields say what it saw (`idempotency-key-reused`: the Idempotency-Key was sent before with another request)',
   429: 'Too many requests from this caller: wait as `Retry-After` says',
   502: 'The service that owns this route answered with something the gateway could not use',
   503: 'Not ready: a read model has not caught up with `minPosition` in time, or the owning service is not reachable; retry',
@@ -181,6 +181,8 @@ function describeOperation(method: string, operation: OperationObject) {
   // A read that names an entity, in its path or in an `…Id` filter, answers 404 when there is none.
   if (parameters.some((p) => p.in === 'path' || (p.in === 'query' && /Id$/.test(p.name)))) statuses.push(404);
   if (parameters.some((p) => p.in === 'query' && p.name === 'minPosition')) statuses.push(503);
+  // A read as known at an instant refuses an instant to come (422 not-after-now): a rule against the clock, not malformed input.
+  if (method === 'get' && parameters.some((p) => p.in === 'query' && (p.name === 'asOf' || p.name === 'knownAt'))) statuses.push(422);
   // A command reads Idempotency-Key and If-Match; the auditors' POSTs (a verification) are reads.
   if (method === 'post' && !operation.tags?.includes('audit')) {
     operation.parameters = [...parameters, ...COMMAND_HEADERS.filter((h) => !parameters.some((p) => p.name === h.name))];
