@@ -1,8 +1,8 @@
 /**
  * How long a command naming what this service has not heard of yet waits for the event that names
  * it: long enough for an event on its way (in one process, microseconds; over Kafka, a hop), short
- * enough that every typo does not hold its caller (a longer wait tripled the OpenAPI fuzz run,
- * docs/openapi.md). A service still reacting to a reorganisation may take longer: then it refuses
+ * enough that every typo does not hold its caller (a longer one held the OpenAPI fuzz run past its
+ * time: docs/openapi.md). A service still reacting to a reorganisation may take longer: then it refuses
  * as before, and says to send the command again.
  */
 export const UNTIL_KNOWN_WAIT_MS = 500;
