@@ -117,8 +117,8 @@ export class CommandHandler {
 
   /** Gives a decided event its id, schema version and metadata. */
   envelope(event: DomainEvent, context: CommandContext): EventToAppend {
-    const today = this.clock().toISOString().slice(0, 10);
-    checkDecisionIssued(context.decision, today);
+    // Only a dated decision asks the clock here: the check is per event, and most events carry none.
+    if (context.decision?.date !== undefined) checkDecisionIssued(context.decision, this.today());
     return {
       eventId: this.newId(),
       type: event.type,
@@ -128,13 +128,17 @@ export class CommandHandler {
         actor: context.actor,
         reason: context.reason,
         ...(context.decision ? { decision: context.decision } : {}),
-        effectiveDate: event.effectiveOn ?? context.effectiveDate ?? today,
+        effectiveDate: event.effectiveOn ?? context.effectiveDate ?? this.today(),
         correlationId: context.correlationId ?? context.commandId ?? this.newId(),
         ...(context.causationId ? { causationId: context.causationId } : {}),
         ...(context.onBehalfOf ? { onBehalfOf: context.onBehalfOf } : {}),
         ...(context.commandId ? { commandId: context.commandId } : {}),
       },
     };
+  }
+
+  private today(): string {
+    return this.clock().toISOString().slice(0, 10);
   }
 
   private earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {
