@@ -31,6 +31,8 @@ export class LogRelay {
   private wakePublisher = () => {};
   private wakeReader = () => {};
   private acked = 0;
+  /** Waiters for an acknowledged position (whenPublished), woken at each acknowledgement. */
+  private readonly publishedWaiters = new Set<() => void>();
   private enqueued = 0;
   private inFlight = false;
   private publishedCount = 0;
@@ -73,6 +75,25 @@ export class LogRelay {
   }
 
   /**
+   * Resolves true once the event at `position` is acknowledged (embedded: handled by every consumer
+   * of the bus), false at `deadline` (epoch ms) or when the relay stops first.
+   */
+  async whenPublished(position: number, deadline: number): Promise<boolean> {
+    while (this.acked < position && !this.stopped) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let wake = () => {};
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      this.publishedWaiters.add(wake);
+      const timer = setTimeout(wake, left);
+      await woken;
+      clearTimeout(timer);
+      this.publishedWaiters.delete(wake);
+    }
+    return this.acked >= position;
+  }
+
+  /**
    * Throws until every event the log held when this relay started is acknowledged (in the embedded
    * start: handled by every consumer of the bus), and never again after: later events are lag, not a start.
    */
@@ -91,6 +112,7 @@ export class LogRelay {
     this.stopped = true;
     this.wakePublisher();
     this.wakeReader();
+    for (const wake of this.publishedWaiters) wake();
     await this.subscription?.stop();
     await this.loop;
     while (this.saving) await this.saving;
@@ -141,6 +163,7 @@ export class LogRelay {
         this.origin ??= (await this.store.readAll(0, 1))[0]?.eventId;
         await this.publisher.publish(this.topic, batch, this.origin);
         this.acked = batch[batch.length - 1].position;
+        for (const wake of this.publishedWaiters) wake();
         this.publishedCount += batch.length;
         this.saveCheckpoint();
         return;

@@ -9,9 +9,9 @@ import { MemoryReadStore } from './stores/memory-read-store';
 const branches = defineProjection({ name: 'branches', version: 1, collections: { branches: {} }, handlers: {} });
 
 /** A read model at position 5 of a log whose head is 8: it reaches what the log holds only if its wait lets it. */
-function queriesAt(position: number, head: number) {
+function queriesAt(position: number, head: number, upstream?: ConstructorParameters<typeof ProjectionQueries>[5]) {
   const runner = { position, source: { headPosition: jest.fn(async () => head) }, waitFor: jest.fn(async (min: number) => min <= position) };
-  const queries = new ProjectionQueries(branches, new MemoryReadStore(), liveTarget(branches), runner as unknown as ProjectionRunner, 10);
+  const queries = new ProjectionQueries(branches, new MemoryReadStore(), liveTarget(branches), runner as unknown as ProjectionRunner, 10, upstream);
   return { queries, runner };
 }
 
@@ -32,6 +32,29 @@ describe('a read of today with minPosition', () => {
     runner.source.headPosition.mockClear();
     await expect(queries.require(5)).resolves.toBe(queries);
     await expect(queries.require(undefined)).resolves.toBe(queries);
+    expect(runner.source.headPosition).not.toHaveBeenCalled();
+  });
+});
+
+describe('a read of today with minPosition that another log of the process may hold (UpstreamLogs)', () => {
+  it('given the other logs reached this process up to it, when read, then it waits for this log\'s head (the reactions are in it)', async () => {
+    const { queries, runner } = queriesAt(8, 8, async () => 'settled');
+    await expect(queries.require(3)).resolves.toBe(queries);
+    expect(runner.waitFor).toHaveBeenCalledWith(8, expect.any(Number));
+    const behindHere = queriesAt(5, 8, async () => 'settled');
+    await expect(behindHere.queries.require(3)).rejects.toBeInstanceOf(ReadModelBehind);
+  });
+
+  it('given another log that has not reached this process in time, then 503', async () => {
+    const { queries, runner } = queriesAt(8, 8, async () => 'behind');
+    await expect(queries.require(3)).rejects.toBeInstanceOf(ReadModelBehind);
+    expect(runner.waitFor).not.toHaveBeenCalled();
+  });
+
+  it('given no other log could hold it, then it waits for the position in this log alone', async () => {
+    const { queries, runner } = queriesAt(5, 8, async () => 'none');
+    await expect(queries.require(5)).resolves.toBe(queries);
+    expect(runner.waitFor).toHaveBeenCalledWith(5, expect.any(Number));
     expect(runner.source.headPosition).not.toHaveBeenCalled();
   });
 });

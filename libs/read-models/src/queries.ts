@@ -73,6 +73,8 @@ export class ProjectionQueries<C extends string = string> {
     private readonly target: Target,
     private readonly runner: ProjectionRunner,
     private readonly defaultWaitMs = 3000,
+    /** The other services' logs this process follows, waited for up to a position (service-kit's UpstreamLogs). */
+    private readonly upstream?: (position: number, deadline: number) => Promise<'none' | 'settled' | 'behind'>,
   ) {}
 
   collection(name: C): CollectionQueries {
@@ -92,14 +94,22 @@ export class ProjectionQueries<C extends string = string> {
   /**
    * Like waitFor, but a read model still behind is a ReadModelBehind (503) rather than a stale
    * answer. Positions are per log, and a client passes on the one a command of any service
-   * answered: one beyond this log's head is another log's, so the read waits for all this log
-   * holds (its head) instead, at once if it has it (it was a 400 that broke such clients).
+   * answered: when another log this process follows could hold it, the read waits for that log to
+   * have reached this process up to it, and then for this log's head, which holds the reactions
+   * (docs/openapi.md). A position beyond every log's head waits for this log's head, at once if it
+   * has it (it was a 400 that broke such clients).
    */
   async require(minPosition: number | undefined, timeoutMs = this.defaultWaitMs): Promise<this> {
+    if (minPosition === undefined || minPosition <= 0) return this;
+    const deadline = Date.now() + timeoutMs;
+    const settled = this.upstream ? await this.upstream(minPosition, deadline) : 'none';
+    if (settled === 'behind') throw new ReadModelBehind(this.projection.name, minPosition, this.runner.position);
     let wanted = minPosition;
-    // The head is read only when the copy is not there yet: reads of one's own write cost nothing more.
-    if (wanted !== undefined && wanted > this.runner.position) wanted = Math.min(wanted, await this.runner.source.headPosition());
-    if (!(await this.waitFor(wanted, timeoutMs))) throw new ReadModelBehind(this.projection.name, wanted!, this.runner.position);
+    // The head is read only when it is wanted: reads of one's own write cost nothing more.
+    if (settled === 'settled') wanted = await this.runner.source.headPosition();
+    else if (wanted > this.runner.position) wanted = Math.min(wanted, await this.runner.source.headPosition());
+    const left = this.upstream ? Math.max(0, deadline - Date.now()) : timeoutMs;
+    if (!(await this.waitFor(wanted, left))) throw new ReadModelBehind(this.projection.name, wanted, this.runner.position);
     return this;
   }
 }

@@ -20,6 +20,7 @@ import { InternalCallersModule } from './internal-callers';
 import { serveOpenApi } from './openapi';
 import { EmbeddedSnapshots, EmbeddedSnapshotsModule } from './embedded-snapshot';
 import { InProcessBusModule } from './relay.module';
+import { UpstreamLogsModule } from './upstream-logs';
 import { ProblemDetailsFilter, sendProblem, ValidationFailed } from './problem-details';
 import { registerValidationPipe } from './validation';
 
@@ -199,7 +200,7 @@ export async function listen(app: INestApplication, port: number, what: string, 
 export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknown> | DynamicModule>): Type<unknown> {
   // The snapshot's module first: its restore (onModuleInit) runs before any other module's hooks.
   const embedded = config.mode === 'embedded' ? [EmbeddedSnapshotsModule, InProcessBusModule] : [];
-  @Module({ imports: [...embedded, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
+  @Module({ imports: [...embedded, UpstreamLogsModule, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
   class RegisterRootModule implements OnModuleDestroy {
     constructor(
       private readonly gate: ShutdownGate,

@@ -8,6 +8,7 @@ import { EventStoreConnections } from './event-store.module';
 import { GroupSnapshots } from './group-snapshots';
 import { Readiness } from './health';
 import { isSnapshotPart, SnapshotPart } from './snapshot-part';
+import { UpstreamLogs } from './upstream-logs';
 
 /** One service's consumer group; its @EventPattern controllers sit in the service's module. */
 export interface ConsumerGroupSpec {
@@ -65,6 +66,7 @@ function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: 
   // Not ready before the group has handled what its topics held at start (its lag then): a replica
   // in memory is empty until it has, and personnel would refuse a branch organisation had long told of.
   app.get(Readiness, { strict: false }).add(`consumer:${spec.group}`, async () => server.assertCaughtUpWithStart());
+  app.get(UpstreamLogs, { strict: false }).attachConsumer(server);
   return server;
 }
 

@@ -23,6 +23,7 @@ export * from './paging';
 export * from './sealed-cursors';
 export * from './read-query';
 export * from './relay.module';
+export * from './upstream-logs';
 export * from './consumers';
 export * from './internal-callers';
 export * from './internal-log';

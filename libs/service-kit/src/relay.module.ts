@@ -8,6 +8,7 @@ import { EmbeddedSnapshots } from './embedded-snapshot';
 import { EventStoreConnections } from './event-store.module';
 import { Readiness } from './health';
 import { REGISTER_CONFIG } from './tokens';
+import { UpstreamLogs } from './upstream-logs';
 
 /**
  * The embedded start's broker: one bus per application, shared by every service's relay and consumers.
@@ -60,8 +61,8 @@ export function relayProviders(service: string, storeToken: symbol) {
   return [
     {
       provide: token,
-      inject: [REGISTER_CONFIG, EventStoreConnections, storeToken, { token: InProcessBus, optional: true }, { token: EmbeddedSnapshots, optional: true }, { token: Readiness, optional: true }],
-      useFactory: async (config: RegisterConfig, connections: EventStoreConnections, store: EventStore, bus?: InProcessBus, snapshots?: EmbeddedSnapshots, readiness?: Readiness) => {
+      inject: [REGISTER_CONFIG, EventStoreConnections, storeToken, { token: InProcessBus, optional: true }, { token: EmbeddedSnapshots, optional: true }, { token: Readiness, optional: true }, { token: UpstreamLogs, optional: true }],
+      useFactory: async (config: RegisterConfig, connections: EventStoreConnections, store: EventStore, bus?: InProcessBus, snapshots?: EmbeddedSnapshots, readiness?: Readiness, upstream?: UpstreamLogs) => {
         if (process.env.REGISTER_RELAY === 'off') {
           snapshots?.addLog(service, store);
           return undefined;
@@ -75,6 +76,7 @@ export function relayProviders(service: string, storeToken: symbol) {
         // have published, and the bus's consumers handled, the log as it stood at start (docs/faults.md).
         // Distributed, the relay's lag is Kafka's and the consuming service's, not this service's.
         if (config.mode === 'embedded') readiness?.add(`relay:${service}`, async () => relay.assertPublishedStart());
+        if (config.mode === 'embedded') upstream?.addLocal(service, store, relay);
         return new RelayHost(relay, publisher);
       },
     },

@@ -93,6 +93,10 @@ export class ReliableKafkaServer extends ServerKafka {
   /** The partitions the group gave this process at its last join. */
   private assigned?: string[];
   private caughtUpWithStart = false;
+  /** Per partition, the first offset this process had to read at its first start (before it: handled by the group earlier). */
+  private readonly readFrom = new Map<string, number>();
+  /** Kept connected for reads of the topics' ends (handledAllNow), made at the first. */
+  private admin?: Promise<import('kafkajs').Admin>;
 
   constructor(private readonly reliable: ReliableKafkaOptions) {
     super({
@@ -259,6 +263,7 @@ export class ReliableKafkaServer extends ServerKafka {
           const key = `${topic}:${partition}`;
           // The first offset this process reads there: after the restored state, or the group's commit (-1: none), or the topic's beginning.
           const from = this.keepsStateInMemory ? Number(this.firstOffsets.get(key) ?? low) : Math.max(Number(low), committed.get(key) ?? -1);
+          this.readFrom.set(key, from);
           if (Number(high) > from) ends.set(key, Number(high) - 1);
         }
       }
@@ -309,6 +314,44 @@ export class ReliableKafkaServer extends ServerKafka {
   }
 
   /**
+   * Resolves true once this process has handled every message its topics hold now, in the
+   * partitions the group gave it: what the other services had published when a read with
+   * `minPosition` came is then reflected here (docs/openapi.md). False at `deadline` (epoch ms),
+   * or when the topics' ends cannot be read.
+   */
+  async handledAllNow(deadline: number): Promise<boolean> {
+    const ends = await this.endsNow().catch(() => undefined);
+    if (!ends) return false;
+    for (;;) {
+      const behind = [...ends].some(([key, last]) => (!this.assigned || this.assigned.includes(key)) && last > this.handledThrough(key));
+      if (!behind) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await pause(Math.min(20, left));
+    }
+  }
+
+  /** The last offset of a partition this process has handled, or need not (read before it by the group); unknown partitions count as handled. */
+  private handledThrough(key: string): number {
+    return Math.max(this.handledUpTo[key] ?? -1, (this.readFrom.get(key) ?? Infinity) - 1);
+  }
+
+  private async endsNow(): Promise<Map<string, number>> {
+    this.admin ??= (async () => {
+      const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
+      await admin.connect();
+      return admin;
+    })();
+    const admin = await this.admin.catch((error) => {
+      this.admin = undefined;
+      throw error;
+    });
+    const ends = new Map<string, number>();
+    for (const topic of this.topics()) for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${partition}`, Number(high) - 1);
+    return ends;
+  }
+
+  /**
    * A first start that fails (the broker away, a partition without its leader for a while) does not
    * end the process: it is tried again in the background, as after a crash, and readiness says the
    * group has not joined yet until it has.
@@ -323,6 +366,7 @@ export class ReliableKafkaServer extends ServerKafka {
 
   override async close(): Promise<void> {
     this.closed = true;
+    await this.admin?.then((admin) => admin.disconnect()).catch(() => undefined);
     if (this.reliable.resumable && this.consumer) await this.reliable.resumable.beforeClose(this);
     await super.close();
   }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, InjectionToken, Logger, Module, ModuleMetadata, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { EventSchemas, EventStore } from '@register/event-sourcing';
-import { EventStoreConnections, Readiness } from '@register/service-kit';
+import { EventStoreConnections, Readiness, UpstreamLogs } from '@register/service-kit';
 import { liveTarget } from '../naming';
 import { AnyProjection, Projection } from '../projection';
 import { ProjectionQueries } from '../queries';
@@ -46,13 +46,15 @@ export class ReadModelQueries implements OnApplicationBootstrap, BeforeApplicati
     @Inject(SOURCE) source: EventSource,
     @Inject(STORE) readonly store: ReadStore,
     @Optional() readiness?: Readiness,
+    @Optional() upstream?: UpstreamLogs,
   ) {
     const nest = new Logger(`ReadModels:${feature.service}`);
     const logger = { log: (m: string) => nest.log(m), warn: (m: string) => nest.warn(m), error: (m: string) => nest.error(m) };
     for (const projection of feature.projections) {
       const runner = new ProjectionRunner(source, store, projection, { onVersionChange: rebuildOnVersionChange({ logger }), logger, ...feature.runner });
       this.runners.set(projection.name, runner);
-      this.queries.set(projection.name, new ProjectionQueries(projection, store, liveTarget(projection), runner, feature.waitMs));
+      const settle = upstream && ((position: number, deadline: number) => upstream.settle(position, feature.service, deadline));
+      this.queries.set(projection.name, new ProjectionQueries(projection, store, liveTarget(projection), runner, feature.waitMs, settle));
       readiness?.add(`read-model:${feature.service}/${projection.name}`, () => runner.assertReady());
     }
   }

@@ -1,0 +1,80 @@
+import { LogRelay } from '@register/messaging';
+import { UpstreamLogs } from './upstream-logs';
+
+/** A relay that has published up to `published` and acknowledges what `publish` says, when told. */
+function fakeLog(head: number, published: number) {
+  let acked = published;
+  const waiters: Array<() => void> = [];
+  const relay = {
+    get publishedUpTo() {
+      return acked;
+    },
+    async whenPublished(position: number, deadline: number) {
+      while (acked < position && Date.now() < deadline) await new Promise<void>((resolve) => (waiters.push(resolve), setTimeout(resolve, deadline - Date.now())));
+      return acked >= position;
+    },
+  } as unknown as LogRelay;
+  return {
+    store: { headPosition: async () => head },
+    relay,
+    publish(position: number) {
+      acked = position;
+      waiters.splice(0).forEach((wake) => wake());
+    },
+  };
+}
+
+describe('UpstreamLogs (a read\'s minPosition across the logs of one process)', () => {
+  const soon = () => Date.now() + 200;
+
+  it('given no other log that holds the position, when a read settles, then it waits for nothing', async () => {
+    const logs = new UpstreamLogs();
+    const organisation = fakeLog(12, 12);
+    logs.addLocal('organisation', organisation.store, organisation.relay);
+    logs.addLocal('personnel', fakeLog(900, 900).store, fakeLog(900, 900).relay);
+    expect(await logs.settle(40, 'personnel', soon())).toBe('none');
+  });
+
+  it('given another log that holds the position, published, then the read is settled', async () => {
+    const logs = new UpstreamLogs();
+    const organisation = fakeLog(50, 50);
+    logs.addLocal('organisation', organisation.store, organisation.relay);
+    expect(await logs.settle(40, 'personnel', soon())).toBe('settled');
+  });
+
+  it('given another log that holds the position, not yet published, then the read waits for its relay', async () => {
+    const logs = new UpstreamLogs();
+    const organisation = fakeLog(50, 30);
+    logs.addLocal('organisation', organisation.store, organisation.relay);
+    const settling = logs.settle(40, 'personnel', Date.now() + 5_000);
+    let answered: string | undefined;
+    void settling.then((s) => (answered = s));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(answered).toBeUndefined();
+    organisation.publish(45);
+    expect(await settling).toBe('settled');
+  });
+
+  it('given a relay that does not publish in time, then the read is behind', async () => {
+    const logs = new UpstreamLogs();
+    const organisation = fakeLog(50, 30);
+    logs.addLocal('organisation', organisation.store, organisation.relay);
+    expect(await logs.settle(40, 'personnel', Date.now() + 50)).toBe('behind');
+  });
+
+  it('given its own log only, then the read waits for nothing more', async () => {
+    const logs = new UpstreamLogs();
+    const personnel = fakeLog(50, 30);
+    logs.addLocal('personnel', personnel.store, personnel.relay);
+    expect(await logs.settle(40, 'personnel', soon())).toBe('none');
+  });
+
+  it('given a consumer of other services\' topics (distributed), then it asks the consumer', async () => {
+    const logs = new UpstreamLogs();
+    let caughtUp = false;
+    logs.attachConsumer({ handledAllNow: async () => caughtUp });
+    expect(await logs.settle(40, 'personnel', soon())).toBe('behind');
+    caughtUp = true;
+    expect(await logs.settle(40, 'personnel', soon())).toBe('settled');
+  });
+});

@@ -1,0 +1,54 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { EventStore } from '@register/event-sourcing';
+import { LogRelay } from '@register/messaging';
+
+/** What a read with `minPosition` learnt of the other services' logs before it waits for its own. */
+export type Settled = 'none' | 'settled' | 'behind';
+
+/** This process's consumer of other services' topics (distributed: its ReliableKafkaServer). */
+export interface TopicsConsumer {
+  handledAllNow(deadline: number): Promise<boolean>;
+}
+
+/**
+ * A command answers the position of its events in its own service's log, and a client hands that
+ * number to a read of any service (api.md: `GET …?minPosition=N`). Positions do not say which log
+ * they are of, so a read also waits for every other log that could hold N to have reached this
+ * process up to it, and then for its own log's head: the reactions those events caused here
+ * (a merger's members moved by personnel) are in it (docs/openapi.md).
+ * - embedded: each other log whose head is at N or beyond, until its relay has published N; the
+ *   in-process bus resolves a publish once every consumer has handled it;
+ * - distributed: until this process's consumer group has handled what its topics hold now.
+ */
+@Injectable()
+export class UpstreamLogs {
+  private readonly local = new Map<string, { store: Pick<EventStore, 'headPosition'>; relay: LogRelay }>();
+  private consumer?: TopicsConsumer;
+
+  /** A service's log and relay in this process (the embedded start). */
+  addLocal(service: string, store: Pick<EventStore, 'headPosition'>, relay: LogRelay): void {
+    this.local.set(service, { store, relay });
+  }
+
+  /** The process's consumer of other services' topics (a distributed service). */
+  attachConsumer(consumer: TopicsConsumer): void {
+    this.consumer = consumer;
+  }
+
+  /** 'none': no other log could hold `position`; 'settled': they reached this process; 'behind': not by `deadline`. */
+  async settle(position: number, ownService: string, deadline: number): Promise<Settled> {
+    if (this.consumer) return (await this.consumer.handledAllNow(deadline)) ? 'settled' : 'behind';
+    let any = false;
+    for (const [service, { store, relay }] of this.local) {
+      if (service === ownService) continue;
+      if (relay.publishedUpTo < position && (await store.headPosition()) < position) continue;
+      any = true;
+      if (!(await relay.whenPublished(position, deadline))) return 'behind';
+    }
+    return any ? 'settled' : 'none';
+  }
+}
+
+@Global()
+@Module({ providers: [UpstreamLogs], exports: [UpstreamLogs] })
+export class UpstreamLogsModule {}
