@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { EventStore, ReadAllOptions, RecordedEvent } from '@register/event-sourcing';
 import { Actor, RegisterRequest } from './command-context';
 import { ValidationFailed } from './problem-details';
+import { UpstreamLogs } from './upstream-logs';
 
 /** Who reads a log for auditors, through which audit endpoint, and why (the raw `X-Purpose` header). */
 export interface LogReader {
@@ -107,9 +108,19 @@ export class InternalLogController {
     return this.logOf(service, request).readStream(streamId);
   }
 
+  /** The log's head, and how far its relay has published it (the gateway waits for that before a read with minPosition elsewhere). */
   @Get('head')
-  async head(@Param('service') service: string, @Req() request: RegisterRequest): Promise<{ headPosition: number }> {
-    return { headPosition: await this.logOf(service, request).headPosition() };
+  async head(@Param('service') service: string, @Req() request: RegisterRequest): Promise<{ headPosition: number; publishedUpTo?: number }> {
+    const headPosition = await this.logOf(service, request).headPosition();
+    return { headPosition, publishedUpTo: this.upstream()?.publishedUpTo(service) };
+  }
+
+  private upstream(): UpstreamLogs | undefined {
+    try {
+      return this.modules.get(UpstreamLogs, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -76,7 +76,7 @@ export function relayProviders(service: string, storeToken: symbol) {
         // have published, and the bus's consumers handled, the log as it stood at start (docs/faults.md).
         // Distributed, the relay's lag is Kafka's and the consuming service's, not this service's.
         if (config.mode === 'embedded') readiness?.add(`relay:${service}`, async () => relay.assertPublishedStart());
-        if (config.mode === 'embedded') upstream?.addLocal(service, store, relay);
+        upstream?.addLocal(service, store, relay);
         return new RelayHost(relay, publisher);
       },
     },

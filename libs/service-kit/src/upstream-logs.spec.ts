@@ -10,7 +10,11 @@ function fakeLog(head: number, published: number) {
       return acked;
     },
     async whenPublished(position: number, deadline: number) {
-      while (acked < position && Date.now() < deadline) await new Promise<void>((resolve) => (waiters.push(resolve), setTimeout(resolve, deadline - Date.now())));
+      while (acked < position && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => (waiters.push(resolve), (timer = setTimeout(resolve, deadline - Date.now()))));
+        clearTimeout(timer);
+      }
       return acked >= position;
     },
   } as unknown as LogRelay;

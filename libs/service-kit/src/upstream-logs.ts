@@ -25,9 +25,14 @@ export class UpstreamLogs {
   private readonly local = new Map<string, { store: Pick<EventStore, 'headPosition'>; relay: LogRelay }>();
   private consumer?: TopicsConsumer;
 
-  /** A service's log and relay in this process (the embedded start). */
+  /** A service's log and relay in this process: every service's in the embedded start, its own in a service's process. */
   addLocal(service: string, store: Pick<EventStore, 'headPosition'>, relay: LogRelay): void {
     this.local.set(service, { store, relay });
+  }
+
+  /** How far the relay of a log of this process has published it (the internal head endpoint tells the gateway). */
+  publishedUpTo(service: string): number | undefined {
+    return this.local.get(service)?.relay.publishedUpTo;
   }
 
   /** The process's consumer of other services' topics (a distributed service). */

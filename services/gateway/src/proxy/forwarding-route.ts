@@ -6,6 +6,7 @@ import { GatewayAccess } from '../security/gateway-access';
 import { GatewayRequest } from '../security/request-rules';
 import { ServiceClient } from './service-client';
 import { owningService, ServiceName } from './service-routes';
+import { plainMinPosition, PublishedThrough } from './published-through';
 
 /**
  * What a caller's request carries on to the service, and what the service's answer carries back.
@@ -14,6 +15,8 @@ import { owningService, ServiceName } from './service-routes';
 const FORWARDED = ['content-type', 'accept', 'idempotency-key', 'if-match', 'x-purpose'];
 const RETURNED = ['content-type', 'etag', 'location', 'retry-after'];
 const PREFIX = `/${API_PREFIX}`;
+/** How long a read with minPosition waits for the other services' relays, of the services' own wait (3 s). */
+const PUBLISHED_WAIT_MS = 1_000;
 
 /**
  * The distributed gateway's catch-all: a request for a service's resource goes on to that service
@@ -36,6 +39,7 @@ export class ForwardingRoute implements OnModuleInit {
     private readonly adapter: HttpAdapterHost,
     private readonly access: GatewayAccess,
     private readonly services: ServiceClient,
+    private readonly published: PublishedThrough,
   ) {}
 
   onModuleInit() {
@@ -61,6 +65,8 @@ export class ForwardingRoute implements OnModuleInit {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
+    const minPosition = request.method === 'GET' ? plainMinPosition(request.url) : undefined;
+    if (minPosition !== undefined) await this.published.wait(minPosition, service, Date.now() + PUBLISHED_WAIT_MS);
     if (request.method === 'GET' && wantsCsv(request.headers.accept)) return this.stream(service, request, reply, headers);
     const answer = await this.services.call(service, request.method, request.url, request.actor, headers, await bodyOf(request));
     reply.status(answer.status);

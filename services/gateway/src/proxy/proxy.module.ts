@@ -4,6 +4,7 @@ import { OpenApiCompletion } from '@register/service-kit';
 import { REMOTE_LOGS, RemoteLogs } from '../audit/audit-log';
 import { GatewayModule } from '../gateway.module';
 import { ForwardingRoute } from './forwarding-route';
+import { PublishedThrough } from './published-through';
 import { HttpAuditableLog } from './http-auditable-log';
 import { HttpLogIntegrity } from './http-log-integrity';
 import { REMOTE_INTEGRITY, RemoteIntegrity } from '../audit/log-integrities';
@@ -27,6 +28,7 @@ import { ServiceName } from './service-routes';
     ServiceClient,
     HttpScopeResolver,
     ForwardingRoute,
+    PublishedThrough,
     { provide: SCOPE_RESOLVER, useExisting: HttpScopeResolver },
     // The whole API in /api/openapi.json and the UI: the gateway's routes and the services' (serveOpenApi asks for it).
     { provide: OpenApiCompletion, useClass: ServiceDocuments },
