@@ -7,6 +7,7 @@ import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failur
 import { deadLetterTopic } from '../topics';
 import { ensureTopics, TopicsOnce } from './admin';
 import { kafkaConfig } from './client';
+import { TopicOffsets } from './topic-offsets';
 import { IDEMPOTENT_PRODUCER } from './publisher';
 
 export interface ReliableKafkaOptions {
@@ -95,8 +96,7 @@ export class ReliableKafkaServer extends ServerKafka {
   private caughtUpWithStart = false;
   /** Per partition, the first offset this process had to read at its first start (before it: handled by the group earlier). */
   private readonly readFrom = new Map<string, number>();
-  /** Kept connected for reads of the topics' ends (handledAllNow), made at the first. */
-  private admin?: Promise<import('kafkajs').Admin>;
+  private readonly offsets = new TopicOffsets(() => this.client as unknown as import('kafkajs').Kafka);
 
   constructor(private readonly reliable: ReliableKafkaOptions) {
     super({
@@ -191,17 +191,8 @@ export class ReliableKafkaServer extends ServerKafka {
 
   /** Each partition's first offset still held, per `topic:partition`. */
   private async lowWatermarks(topics: string[]): Promise<Map<string, string>> {
-    const lows = new Map<string, string>();
-    const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
-    await admin.connect();
-    try {
-      for (const topic of topics) {
-        for (const { partition, low } of await admin.fetchTopicOffsets(topic)) lows.set(`${topic}:${partition}`, low);
-      }
-    } finally {
-      await admin.disconnect();
-    }
-    return lows;
+    const offsets = await this.offsets.ofTopics(topics);
+    return new Map([...offsets].map(([key, { low }]) => [key, String(low)]));
   }
 
   /**
@@ -249,26 +240,12 @@ export class ReliableKafkaServer extends ServerKafka {
 
   private async readStartEnds(topics: string[]): Promise<Map<string, number>> {
     const ends = new Map<string, number>();
-    const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
-    await admin.connect();
-    try {
-      const committed = new Map<string, number>();
-      if (!this.keepsStateInMemory && topics.length > 0) {
-        for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.reliable.group, topics })) {
-          for (const { partition, offset } of partitions) committed.set(`${topic}:${partition}`, Number(offset));
-        }
-      }
-      for (const topic of topics) {
-        for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
-          const key = `${topic}:${partition}`;
-          // The first offset this process reads there: after the restored state, or the group's commit (-1: none), or the topic's beginning.
-          const from = this.keepsStateInMemory ? Number(this.firstOffsets.get(key) ?? low) : Math.max(Number(low), committed.get(key) ?? -1);
-          this.readFrom.set(key, from);
-          if (Number(high) > from) ends.set(key, Number(high) - 1);
-        }
-      }
-    } finally {
-      await admin.disconnect();
+    const committed = this.keepsStateInMemory ? new Map<string, number>() : await this.offsets.committed(this.reliable.group, topics);
+    for (const [key, { low, high }] of await this.offsets.ofTopics(topics)) {
+      // The first offset this process reads there: after the restored state, or the group's commit (-1: none), or the topic's beginning.
+      const from = this.keepsStateInMemory ? Number(this.firstOffsets.get(key) ?? low) : Math.max(low, committed.get(key) ?? -1);
+      this.readFrom.set(key, from);
+      if (high > from) ends.set(key, high - 1);
     }
     return ends;
   }
@@ -337,18 +314,8 @@ export class ReliableKafkaServer extends ServerKafka {
   }
 
   private async endsNow(): Promise<Map<string, number>> {
-    this.admin ??= (async () => {
-      const admin = (this.client as unknown as import('kafkajs').Kafka).admin();
-      await admin.connect();
-      return admin;
-    })();
-    const admin = await this.admin.catch((error) => {
-      this.admin = undefined;
-      throw error;
-    });
-    const ends = new Map<string, number>();
-    for (const topic of this.topics()) for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${partition}`, Number(high) - 1);
-    return ends;
+    const offsets = await this.offsets.ofTopics(this.topics());
+    return new Map([...offsets].map(([key, { high }]) => [key, high - 1]));
   }
 
   /**
@@ -366,7 +333,7 @@ export class ReliableKafkaServer extends ServerKafka {
 
   override async close(): Promise<void> {
     this.closed = true;
-    await this.admin?.then((admin) => admin.disconnect()).catch(() => undefined);
+    await this.offsets.close();
     if (this.reliable.resumable && this.consumer) await this.reliable.resumable.beforeClose(this);
     await super.close();
   }
