@@ -1,4 +1,5 @@
 // The route table: every route of the API, who may call it, and what in the tree it touches.
+import { calendarDayOf } from '@register/event-sourcing';
 import { Role } from './roles';
 
 /**
@@ -126,7 +127,7 @@ const isEarlierDay = (asOf: unknown, today: string | undefined) => typeof asOf =
 /** The UTC day of `asOf` (a day, or an instant with its zone), as the services read it (asOfDay). */
 const dayOfAsOf = (asOf: string) => {
   const at = asOf.length > 10 ? Date.parse(asOf) : Number.NaN;
-  return Number.isNaN(at) ? asOf.slice(0, 10) : new Date(at).toISOString().slice(0, 10);
+  return Number.isNaN(at) ? asOf.slice(0, 10) : calendarDayOf(at);
 };
 
 /** `asOf` (a day, or an instant) falls after `today`. */

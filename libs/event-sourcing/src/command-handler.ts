@@ -4,6 +4,7 @@ import { DecisionRef, DomainEvent, EventMetadata, EventToAppend } from './envelo
 import { AppendOptions, CommandRecord, EventStore } from './event-store';
 import { RuleViolation, WrongExpectedRevisionError } from './errors';
 import { EventSchemas } from './upcasting';
+import { calendarDayOf } from './calendar-day';
 
 /** Who asks, why, and how the request wants concurrency and retries handled. */
 export interface CommandContext {
@@ -138,7 +139,7 @@ export class CommandHandler {
   }
 
   private today(): string {
-    return this.clock().toISOString().slice(0, 10);
+    return calendarDayOf(this.clock());
   }
 
   private earlierAnswer(context: CommandContext): Promise<CommandResult | undefined> {

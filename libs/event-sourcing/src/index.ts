@@ -14,3 +14,4 @@ export * from './snapshots';
 export * from './cost-pacing';
 export * from './keyed-turns';
 export * from './canonical-json';
+export * from './calendar-day';

@@ -1,3 +1,4 @@
+import { calendarDayOf } from '@register/event-sourcing';
 import { randomUUID } from 'node:crypto';
 import { type ChainVersion, SWITCH_EVENT } from '@register/verifiable-log';
 import type { SqlClient } from './sql-client';
@@ -30,7 +31,7 @@ export class SqlLogChain {
   ) {}
 
   /** Hashes a log written before the chain existed, once, and records it; 0 when nothing was unhashed. */
-  async hashExisting(today = new Date().toISOString().slice(0, 10)): Promise<number> {
+  async hashExisting(today = calendarDayOf(new Date())): Promise<number> {
     const event = {
       eventId: randomUUID(),
       type: 'HashChainStarted',
@@ -47,7 +48,7 @@ export class SqlLogChain {
    * own, the first hashed the new way; the events before keep their hashes. False when the chain is
    * empty (it starts in version 2) or in version 2 already.
    */
-  async startVersion2(today = new Date().toISOString().slice(0, 10)): Promise<boolean> {
+  async startVersion2(today = calendarDayOf(new Date())): Promise<boolean> {
     const event = {
       eventId: randomUUID(),
       type: SWITCH_EVENT.type,

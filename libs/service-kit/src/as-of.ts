@@ -1,4 +1,4 @@
-import { RuleViolation } from '@register/event-sourcing';
+import { calendarDayOf, RuleViolation } from '@register/event-sourcing';
 import { CALENDAR_DATE_PATTERN, isCalendarDate } from './command-request';
 import { FieldError, ValidationFailed } from './problem-details';
 
@@ -86,7 +86,7 @@ export function parseAsOfKnownAt(query: { asOf?: string; knownAt?: string }, clo
 
 /** The day a read is of: a date asOf's, an instant's own (UTC) day, else today. */
 export function asOfDay(asOf: AsOf | undefined, today: string): string {
-  return asOf === undefined ? today : asOf.kind === 'date' ? asOf.date : asOf.instant.toISOString().slice(0, 10);
+  return asOf === undefined ? today : asOf.kind === 'date' ? asOf.date : calendarDayOf(asOf.instant);
 }
 
 /** The instant up to which recorded changes count for this read (`recordedUpTo`): an instant asOf, or knownAt; none: all of them. */

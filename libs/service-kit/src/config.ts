@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setRegisterTimeZone } from '@register/event-sourcing';
 
 /** How one process of the register runs; every field comes from the environment. */
 export interface RegisterConfig {
@@ -15,6 +16,8 @@ export interface RegisterConfig {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegisterConfig {
   const mode = env.REGISTER_MODE === 'distributed' ? 'distributed' : 'embedded';
+  // The register's days (calendarDayOf): a zone that does not exist stops the start here, naming the variable.
+  if (env.REGISTER_TIME_ZONE) setRegisterTimeZone(env.REGISTER_TIME_ZONE);
   return {
     mode,
     port: Number(env.PORT ?? 3000),

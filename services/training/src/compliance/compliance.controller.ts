@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } 
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { dayBefore } from '@register/contracts';
-import { NotFoundError } from '@register/event-sourcing';
+import { calendarDayOf, NotFoundError } from '@register/event-sourcing';
 import { checkYearBegun, Clock, csvAnswer, CSV_CONTENT_TYPE, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest, wantsCsv } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
@@ -53,7 +53,7 @@ export class ComplianceController {
   async get(@Query() q: ComplianceQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     // knownAt: what was recorded by then (`until`), on the day asked (today without asOf).
     const asOf = parseAsOfKnownAt(q, this.clock);
-    const when: When = !asOf ? { date: this.clock.today() } : asOf.kind === 'date' ? { date: asOf.date, until: asOf.knownAt?.getTime() } : { date: asOf.instant.toISOString().slice(0, 10), until: asOf.instant.getTime() };
+    const when: When = !asOf ? { date: this.clock.today() } : asOf.kind === 'date' ? { date: asOf.date, until: asOf.knownAt?.getTime() } : { date: calendarDayOf(asOf.instant), until: asOf.instant.getTime() };
     checkYearBegun(q.year, when.date);
     if (!this.facts.knowsUnit(q.unitId)) throw new NotFoundError('unit', q.unitId);
     checkUnitOpen(this.facts, q.unitId, { ...when, date: dayOf(q.year, when) });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { causedBy, CommandContext, CommandHandler, ConflictError, EventMetadata, EventStore, RuleViolation } from '@register/event-sourcing';
+import { calendarDayOf, causedBy, CommandContext, CommandHandler, ConflictError, EventMetadata, EventStore, RuleViolation } from '@register/event-sourcing';
 import { AssignmentEndCause, mentorAssignmentStream, OrganisationEvent } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
 import { TRAINING_COMMANDS, TRAINING_STORE } from '../application/tokens';
@@ -48,7 +48,7 @@ export class TrainingReactions {
     const model = await this.readModels.of(mentorsProjection).require(await this.store.headPosition(), 30_000);
     const active = (await model.collection('assignments').find({ branchId: { $in: closed.branchIds }, status: 'active' })) as unknown as AssignmentDoc[];
     // The closure's own day: every event carries its effective date; one without takes the day it was recorded, never the day this consumer runs.
-    const endsOn = event.metadata?.effectiveDate ?? (event.recordedAt === undefined ? undefined : new Date(event.recordedAt).toISOString().slice(0, 10));
+    const endsOn = event.metadata?.effectiveDate ?? (event.recordedAt === undefined ? undefined : calendarDayOf(new Date(event.recordedAt)));
     if (endsOn === undefined) return;
     for (const a of active) await this.end(a._id, endsOn, closed.cause, event as FactEvent & { eventId: string }).catch((error: unknown) => this.refused(error, a._id));
   }

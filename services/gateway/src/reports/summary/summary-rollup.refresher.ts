@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { calendarDayOf } from '@register/event-sourcing';
 import { Lease, leaseOwner, ProjectionStates } from '@register/read-models';
 import { Clock } from '@register/service-kit';
 import { ReportingReadModel } from './reporting-read-model';
@@ -75,7 +76,7 @@ export class SummaryRollupRefresher implements OnApplicationBootstrap, BeforeApp
   }
 
   private today(): string {
-    return this.clock?.today() ?? new Date().toISOString().slice(0, 10);
+    return this.clock?.today() ?? calendarDayOf(new Date());
   }
 
   /** One look: refresh if this process holds the lease and something moved. */

@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Optional, Param, Query, Res } from '@nestjs/common';
+import { calendarDayOf } from '@register/event-sourcing';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { checkYearBegun, Clock, CSV_CONTENT_TYPE, csvAnswer, parseAsOfKnownAt, ProblemResponses, REPORT_CSV_COLUMNS, preferredType, reportRows } from '@register/service-kit';
 import { dayAsked, reportDay } from './report-day';
@@ -28,7 +29,7 @@ export class SummaryController {
     summary: "A unit's subtree for a year: branches, members, secretaries, ratings, training, the Party, commendations; structure, membership and posts as on asOf (default: the year's end), year counts over the year up to that day, the year's ratings and commendations as decided by asOf (without it: as known now, every decision recorded so far, and `decisionsAsOf` is null); also .xlsx, and text/csv (one row per figure: section, measure, key, value)",
   })
   async summary(@Param() params: SummaryParams, @Query() query: SummaryQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply) {
-    const today = this.clock?.today() ?? new Date().toISOString().slice(0, 10);
+    const today = this.clock?.today() ?? calendarDayOf(new Date());
     const asOf = dayAsked(parseAsOfKnownAt(query, { today: () => today }));
     const { year, day } = reportDay(query.year, asOf, today);
     checkYearBegun(year, day);

@@ -1,3 +1,5 @@
+import { calendarDayOf } from '@register/event-sourcing';
+
 /**
  * A fact that changes on dated days, kept as `{ 'YYYY-MM-DD': value }` in a read model's document:
  * what it was on a day is the value of the latest key not after that day. Pure.
@@ -20,7 +22,7 @@ export function totalOn(deltas: Timeline<number> | undefined, day: string): numb
 
 /** The day an event took effect: the command's effective date, kept in its metadata. */
 export const effectiveDay = (event: { metadata: { effectiveDate?: string }; recordedAt: string | Date }): string =>
-  event.metadata.effectiveDate ?? new Date(event.recordedAt).toISOString().slice(0, 10);
+  event.metadata.effectiveDate ?? calendarDayOf(new Date(event.recordedAt));
 
 /** The spells of a timeline: each value from its day until (not including) the next change; empty (null) values are gaps. */
 export function spellsOf<T>(timeline: Timeline<T | null> | undefined): Array<{ value: T; startsOn: string; endsOn: string | null }> {
