@@ -62,4 +62,23 @@ describe('a change dated inside a post it would leave behind (embedded)', () => 
     const r = await admin.post('/members/m-other/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-03-31', ...why('chuyển sinh hoạt', '2025-03-01') });
     expect(r.status === 201 ? 201 : r.raw).toBe(201);
   });
+
+  it('refuses marking away, dated inside a post a branch merger has since ended, a member the merger moved (a black-box probe)', async () => {
+    const admitted = await admin.post('/members', { id: 'm-merged', branchId: 'b-2', fullName: 'Cầm Bá Hưng', dateOfBirth: '1998-08-08', gender: 'male', admittedOn: '2025-01-02', reason: 'kết nạp' });
+    expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
+    const appointed = await admin.post('/branches/b-2/officer-appointments', { memberId: 'm-merged', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', reason: 'chỉ định' });
+    expect(appointed.status === 201 ? 201 : appointed.raw).toBe(201);
+    const merged = await admin.post('/branch-mergers', { sourceBranchIds: ['b-2'], into: { branchId: 'b-1' }, ...why('sáp nhập bản', '2025-08-01') });
+    expect(merged.status === 201 ? 201 : merged.raw).toBe(201);
+    await gw.syncPersonnel();
+    expect((await admin.get('/members/m-merged')).body.branchId).toBe('b-1');
+    const early = await refusedUnchanged(gw, 422, () => admin.post('/members/m-merged/status-changes', { status: 'away-work', ...why('đi làm ăn xa', '2025-06-01') }));
+    expect([early.body.rule, early.body.detail]).toEqual(['member-holds-post', expect.stringContaining('secretary of branch b-2 until 2025-08-01 on 2025-06-01')]);
+    const before = await gw.heads();
+    const batch = await admin.post('/status-change-batches', { changes: [{ memberId: 'm-merged', status: 'away-study', effectiveDate: '2025-05-01' }], ...why('rà soát đoàn viên') });
+    expect(JSON.stringify(batch.body)).toContain('member-holds-post');
+    expect(await gw.heads()).toBe(before);
+    const afterTheMerger = await admin.post('/members/m-merged/status-changes', { status: 'away-work', ...why('đi làm ăn xa', '2025-08-01') });
+    expect(afterTheMerger.status === 201 ? 201 : afterTheMerger.raw).toBe(201);
+  });
 });

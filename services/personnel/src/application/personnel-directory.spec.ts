@@ -29,7 +29,7 @@ describe("the write side's view of personnel's log", () => {
     const d = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore);
     d.apply(recorded(admitted('f1', 'b1')));
     d.apply(dated({ type: 'MemberTransferred', data: { memberId: 'f1', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-03-01', duesSettledUpTo: '2025-01-01', cause: 'transfer' } }, '2025-03-01'));
-    expect(d.member('f1')).toEqual({ id: 'f1', branchId: 'b2', status: 'active', settledOn: '2025-03-01' });
+    expect(d.member('f1')).toEqual({ id: 'f1', branchId: 'b2', status: 'active', settledOn: '2025-03-01', formerBranchIds: ['b1'] });
     // a change of that very day, or backdated, leaves the later day standing
     d.apply(recorded({ type: 'MemberStatusChanged', data: { memberId: 'f1', branchId: 'b2', status: 'away-work', previousStatus: 'active', changedOn: '2025-01-01' } }));
     expect(d.member('f1')?.settledOn).toBe('2025-03-01');

@@ -25,6 +25,8 @@ export interface ViewMember {
    * Absent for the usual member, whose changes all took effect when recorded or before.
    */
   settledOn?: string;
+  /** The branches the member was moved out of (transfers, mergers, splits), oldest first; absent for a member never moved. */
+  formerBranchIds?: string[];
 }
 
 /** A post held now. */
@@ -64,6 +66,12 @@ const codec: SnapshotCodec<DirectoryState> = {
   },
 };
 
+/** `formerBranchIds` once the member moves to `to`: their branch joins the list (once). */
+function movedOutOf(m: ViewMember, to: string): Pick<ViewMember, 'formerBranchIds'> {
+  const former = m.formerBranchIds ?? [];
+  return m.branchId === to || former.includes(m.branchId) ? (m.formerBranchIds ? { formerBranchIds: former } : {}) : { formerBranchIds: [...former, m.branchId] };
+}
+
 /** `settledOn` after `event`: its effective date when it was recorded ahead of that day, else the member's as it was. */
 function ahead(event: RecordedEvent, before?: ViewMember): Pick<ViewMember, 'settledOn'> {
   const on = event.metadata.effectiveDate;
@@ -100,8 +108,8 @@ export type OfficersReads = Map<string, Promise<BranchOfficers>>;
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
-  /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). 6: members' `settledOn`. */
-  readonly snapshotVersion = 6;
+  /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). 6: members' `settledOn`. 7: their `formerBranchIds`. */
+  readonly snapshotVersion = 7;
   /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
   readonly ownLog = true;
   private members = new Map<string, ViewMember>();
@@ -141,7 +149,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     // @5: with the members' national ID numbers (keyed), which an older snapshot cannot give.
     // @6: the namesakes' keys with one tone placement (hòa and hoà): an older snapshot's keys would not match.
     // @8: the namesakes' keys of the letters seen (a Cyrillic "А" is the Latin one: namesakeKey).
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@8', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    // @9: with the branches each member was moved out of, whose posts a dated status change must see.
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@9', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
@@ -249,7 +258,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
         this.withBranch(e.data.memberId, (branchId) => this.namesakes.erased(e.data.memberId, branchId));
         break;
       case 'MemberTransferred':
-        this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status, ...ahead(event, m) }));
+        this.patch(e.data.memberId, (m) => ({ branchId: e.data.toBranchId, status: m.status === 'unassigned' ? 'active' : m.status, ...ahead(event, m), ...movedOutOf(m, e.data.toBranchId) }));
         this.place(e.data.memberId, e.data.toBranchId);
         break;
       case 'MemberMovedForPeriod':
@@ -352,16 +361,22 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   /**
    * The posts the member holds in their branch now, once the view has applied what the log held (a
    * decision's fact: member-holds-post); with `from` (a change's day), those held on that
-   * day or later, read from the branch's officers (a departure recorded already, dated after the
+   * day or later, in their branch or one they have since been moved out of, read from the branches' officers (a departure recorded already, dated after the
    * change, leaves the post held on the change's day: a transfer or a leaving dated then would make
    * an officer of a member of another branch, or of none).
    */
   async postsHeldBy(memberId: string, from?: string, read: OfficersReads = new Map()): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
     await this.caughtUp(1000);
-    const branchId = this.members.get(memberId)?.branchId;
-    if (!branchId) return [];
-    if (from === undefined) return this.officersOf(branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role }));
-    // A batch's members share branches: each branch's officers are read once for the batch (`read`).
+    const member = this.members.get(memberId);
+    if (!member) return [];
+    if (from === undefined) return this.officersOf(member.branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role }));
+    // A post in a branch the member has since left (a merger ended it on its day) may still be held on `from`.
+    const held = await Promise.all([...(member.formerBranchIds ?? []), member.branchId].map((branchId) => this.postsIn(branchId, memberId, from, read)));
+    return held.flat();
+  }
+
+  /** The member's posts in the branch held on `from` or later; a batch's members share branches, each branch's officers read once for the batch (`read`). */
+  private async postsIn(branchId: string, memberId: string, from: string, read: OfficersReads): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
     if (!read.has(branchId)) read.set(branchId, this.store.readStream(branchOfficersStream(branchId)).then((events) => foldRecorded(branchOfficersAggregate, events)));
     const officers = await read.get(branchId)!;
     return officers.history.filter((p) => p.memberId === memberId && (p.endsOn === undefined || p.endsOn > from)).map((p) => ({ branchId, role: p.role, ...(p.endsOn ? { until: p.endsOn } : {}) }));

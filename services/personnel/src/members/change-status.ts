@@ -88,9 +88,16 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   }
 }
 
-/** 422 member-holds-post when the member holds a post in their branch on the change's day or later (`postsHeld`, gathered for that day). */
+/** The member's branch on `on` and every branch they were in after it (a merger moves them on). */
+function branchesFrom(s: Member, on: string): Set<string> {
+  const later = s.branches.filter((b, i) => (s.branches[i + 1]?.since ?? '9999-12-31') > on).map((b) => b.branchId);
+  return new Set([s.branchId, ...later]);
+}
+
+/** 422 member-holds-post when the member holds a post in a branch of theirs on the change's day or later (`postsHeld`, gathered for that day). */
 function refuseHeldPosts(c: ChangeMemberStatus, s: Member, what: string): void {
-  const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
+  const branches = branchesFrom(s, c.on);
+  const posts = (c.postsHeld ?? []).filter((p) => branches.has(p.branchId));
   if (!posts.length) return;
   const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
   throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.on}: ${what}`, { posts });

@@ -171,6 +171,12 @@ describe('status changes', () => {
     spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), ...holding }).thenThrows(RuleViolation, rule('member-holds-post'));
     spec.given([admitted()]).when({ ...change('came-of-age', '2030-05-10'), postsHeld: [] }).then([status('m1', 'came-of-age', 'active', '2030-05-10')]);
   });
+  it('refuses a change dated while the member held a post that a merger has since ended, in the branch the merger moved them out of', () => {
+    const merged = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b5', transferredOn: '2025-08-01', duesSettledUpTo: null, cause: 'merger' as const } };
+    const heldInB1 = { postsHeld: [{ branchId: 'b1', role: 'secretary' as const, until: '2025-08-01' }] };
+    spec.given([admitted(), merged]).when({ ...change('away-work', '2025-06-01'), ...heldInB1 }).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-holds-post' && e.message.includes('secretary of branch b1 until 2025-08-01'));
+    spec.given([admitted(), merged]).when({ ...change('away-work', '2025-08-01'), postsHeld: [] }).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b5', status: 'away-work', previousStatus: 'active', changedOn: '2025-08-01' } }]);
+  });
   it('refuses a change dated before the last one (dated-before-last-status-change): it would be folded after it', () => {
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2021-06-01')).thenThrows(RuleViolation, rule('dated-before-last-status-change'));
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2022-01-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'active', previousStatus: 'away-work', changedOn: '2022-01-01' } }]);
