@@ -18,6 +18,14 @@ describe("an import's rows", () => {
     expect([header, rows]).toEqual([['Họ và tên', 'Chi đoàn'], [{ row: 3, cells: { 'Họ và tên': 'Lò Thị A', 'Chi đoàn': 'b-1' } }]]);
   });
 
+  it('take the separator that splits the header, under a title line that holds none (";" or tab, found by a black-box probe)', async () => {
+    for (const sep of [';', '\t']) {
+      const { header, rows } = await readSheet(Buffer.from(`\ufeffDANH SÁCH KẾT NẠP, NĂM 2026\r\nHọ và tên${sep}Ngày sinh${sep}Chi đoàn\r\nLò Thị Mười${sep}05/05/2008${sep}Chi đoàn bản Hương Bắc\r\n`), (cells) => cells.includes('Họ và tên'));
+      expect(header).toEqual(['Họ và tên', 'Ngày sinh', 'Chi đoàn']);
+      expect(rows).toEqual([{ row: 3, cells: { 'Họ và tên': 'Lò Thị Mười', 'Ngày sinh': '05/05/2008', 'Chi đoàn': 'Chi đoàn bản Hương Bắc' } }]);
+    }
+  });
+
   it('say what to do with UTF-16 or Windows-1258 text: save it as CSV UTF-8', async () => {
     await expect(readSheet(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Họ và tên\r\n', 'utf16le')]))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/UTF-16.*CSV UTF-8/) });
     await expect(readSheet(Buffer.from('H\xf4 t\xean\r\n', 'latin1'))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/CSV UTF-8/) });

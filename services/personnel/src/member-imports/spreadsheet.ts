@@ -144,8 +144,10 @@ function csvTable(file: Buffer): Table {
   }
 }
 
-/** How often a separator appears in the first line: the one that appears most splits the columns. */
+/**
+ * The most cells a separator splits one of the first ten lines into: the header is among them,
+ * under a title or two that may hold no separator at all (Excel's ";" under a Vietnamese locale).
+ */
 function count(text: string, delimiter: string): number {
-  const line = text.slice(0, text.search(/\r?\n|$/));
-  return line.split(delimiter).length;
+  return Math.max(...text.split(/\r?\n/, 10).map((line) => line.split(delimiter).length));
 }
