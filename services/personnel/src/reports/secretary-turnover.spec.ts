@@ -10,6 +10,19 @@ const branch = (branchId: string, secretaries: SecretaryPost[], closedOn: string
 const period = { from: '2018-01-01', to: '2020-12-31' };
 
 describe('secretary turnover', () => {
+  it('joins a secretary who carries on as the successor\'s secretary from a merger\'s day: no departure, the tenure whole, the successor\'s vacancy ended that day', () => {
+    const merged = [
+      branch('b2', [post('b2', 'm1', '2017-06-01', '2019-10-01', 'merger', 'teacher')], '2019-10-01'),
+      branch('b3', [post('b3', 'm2', '2016-01-01', '2019-10-01', 'merger')], '2019-10-01'),
+      branch('b1', [post('b1', 'm3', '2015-01-01', '2019-03-01', 'away-work'), post('b1', 'm1', '2019-10-01', '2020-06-01', 'away-study', 'militia')]),
+    ];
+    const report = secretaryTurnover(merged, period);
+    // m2's post ended with b3, and m2 was not appointed to b1: a departure. m1's carried on.
+    expect([report.departures.total, report.departures.byCause.merger, report.departures.byCause['away-study']]).toEqual([3, 1, 1]);
+    expect(report.tenure.averageDays).toBe(1328.3); // m1's 1,096 days from 2017-06-01, not 244 from 2019-10-01
+    expect(report.vacancies.items[0]).toEqual({ branchId: 'b1', vacantFrom: '2019-03-01', vacantUntil: '2019-10-01', filled: true, days: 214 });
+  });
+
   it('joins a re-election (the term ended, the same member appointed from that day) to the term before it: no departure, the tenure whole', () => {
     const reElected = branch('b1', [post('b1', 'm1', '2015-01-01', '2019-01-01', 'term-ended', 'teacher'), post('b1', 'm1', '2019-01-01', '2020-06-01', 'away-work', 'teacher')]);
     const report = secretaryTurnover([reElected], period);

@@ -9,6 +9,8 @@ export interface SecretaryPost {
   startsOn: string;
   endsOn: string | null;
   cause: DepartureCause | null;
+  /** The start of the member's spell as secretary when it began in a predecessor branch (withCarriedOver). */
+  tenureFrom?: string;
 }
 
 /** A branch of the unit's subtree, with every secretary's post it ever had, oldest first. */
@@ -47,7 +49,7 @@ function departures(branches: TurnoverBranch[], p: Period) {
   const left = branches.flatMap((b) => b.secretaries.filter(endedIn(p)));
   const byCause = Object.fromEntries(DEPARTURE_CAUSES.map((c) => [c, 0])) as Record<DepartureCause, number>;
   for (const s of left) byCause[s.cause ?? 'unknown'] += 1;
-  const tenures = left.map((s) => daysBetween(s.startsOn, s.endsOn));
+  const tenures = left.map((s) => daysBetween(s.tenureFrom ?? s.startsOn, s.endsOn));
   return { departures: { total: left.length, byCause }, tenure: { secretaries: left.length, ...stats(tenures) } };
 }
 
@@ -93,7 +95,8 @@ function longestServing(branches: TurnoverBranch[], p: Period) {
     .filter((s) => s.startsOn <= p.to && (s.endsOn === null || s.endsOn > p.from))
     .map((s) => {
       const until = s.endsOn !== null && s.endsOn <= p.to ? s.endsOn : null;
-      return { branchId: s.branchId, memberId: s.memberId, source: s.source, startsOn: s.startsOn, endsOn: until, days: daysBetween(s.startsOn, until ?? dayAfter) };
+      const startsOn = s.tenureFrom ?? s.startsOn;
+      return { branchId: s.branchId, memberId: s.memberId, source: s.source, startsOn, endsOn: until, days: daysBetween(startsOn, until ?? dayAfter) };
     })
     .sort((a, b) => b.days - a.days || a.branchId.localeCompare(b.branchId) || a.startsOn.localeCompare(b.startsOn));
   const cut = served[Math.ceil(served.length / 4) - 1]?.days;
@@ -119,12 +122,37 @@ function withReElections(b: TurnoverBranch): TurnoverBranch {
 }
 
 /**
+ * A secretary who carries on as the successor's secretary from the day a merger or a split ended
+ * their post (appointed there that day) is no turnover either (a probe found it counted as a
+ * departure, and the tenure cut): the ended post is left out, and the successor's post counts its
+ * tenure, and takes its source, from the first post of the spell. Its own start stays, so that the
+ * successor's vacancy before it still ends on that day.
+ */
+function withCarriedOver(branches: TurnoverBranch[]): TurnoverBranch[] {
+  const startingOn = new Map(branches.flatMap((b) => b.secretaries.map((s) => [`${s.memberId}@${s.startsOn}`, s] as const)));
+  const firstOf = new Map<SecretaryPost, SecretaryPost>();
+  const carried = new Set<SecretaryPost>();
+  for (const s of branches.flatMap((b) => b.secretaries).sort((x, y) => x.startsOn.localeCompare(y.startsOn))) {
+    const next = s.endsOn !== null && isReorganisation(s.cause) ? startingOn.get(`${s.memberId}@${s.endsOn}`) : undefined;
+    if (!next || next.branchId === s.branchId) continue;
+    carried.add(s);
+    firstOf.set(next, firstOf.get(s) ?? s);
+  }
+  if (carried.size === 0) return branches;
+  const spell = (s: SecretaryPost): SecretaryPost => {
+    const first = firstOf.get(s);
+    return first ? { ...s, tenureFrom: first.tenureFrom ?? first.startsOn, source: first.source } : s;
+  };
+  return branches.map((b) => ({ ...b, secretaries: b.secretaries.filter((s) => !carried.has(s)).map(spell) }));
+}
+
+/**
  * Secretary turnover (the field reports' worry: secretaries leave to work or study far away, or
  * resign) in the branches of a unit's subtree over a period, both days included. Pure: the
  * branches and their secretaries' posts come from the caller.
  */
 export function secretaryTurnover(branches: TurnoverBranch[], period: Period) {
-  branches = branches.map(withReElections);
+  branches = withCarriedOver(branches.map(withReElections));
   return {
     from: period.from,
     to: period.to,
