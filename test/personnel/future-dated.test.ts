@@ -175,6 +175,9 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     expect([unit.status, unit.body.rule]).toEqual([422, 'decision-not-issued']);
     expect(await head()).toBe(before);
     created(await admit('m-decided', 'b-1', { decisionRef: { number: '12-QĐ/ĐTN', date: TODAY } }));
+    // A command that would change nothing (back to active, for an active member) is refused the same way, not answered 201.
+    const noChange = await admin.post('/members/m-decided/status-changes', { status: 'active', reason: 'trở lại', decisionRef: { number: '14-QĐ', date: '2025-06-02' } });
+    expect([noChange.status, noChange.body.rule]).toEqual([422, 'decision-not-issued']);
   });
 
   it('a dry run refuses a decision to come as its real run does (it answered a plan, and the real run 422)', async () => {

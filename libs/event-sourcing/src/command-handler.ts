@@ -104,6 +104,8 @@ export class CommandHandler {
   }
 
   private async attempt<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext, source: StateSource<S>): Promise<CommandResult> {
+    // Before deciding: a command that changes nothing is refused a decision still to come as one that does.
+    if (context.decision?.date !== undefined) checkDecisionIssued(context.decision, this.today());
     const { state, revision } = await source.load();
     if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
       // Named by its stream (member-m-1, course-c-1): the ETag a read of it gave is its revision.
