@@ -65,6 +65,8 @@ export interface ResumableGroup {
 const RESTART_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 30_000 };
 /** How often the lag at start is read before readiness gives up waiting for it (pauses of 0.1 s growing to 2 s: about 10 s in all). */
 const START_ENDS_ATTEMPTS = 8;
+/** How long a read with minPosition waits for the topics' ends before it reads without them (the broker away). */
+const ENDS_WAIT_MS = 1_000;
 
 /** Messages handled (or dead-lettered) by each group: what a start read again shows here. */
 function handledCounter(): Counter<'group'> {
@@ -293,12 +295,13 @@ export class ReliableKafkaServer extends ServerKafka {
   /**
    * Resolves true once this process has handled every message its topics hold now, in the
    * partitions the group gave it: what the other services had published when a read with
-   * `minPosition` came is then reflected here (docs/openapi.md). False at `deadline` (epoch ms),
-   * or when the topics' ends cannot be read.
+   * `minPosition` came is then reflected here (docs/openapi.md). False at `deadline` (epoch ms).
+   * Topics whose ends cannot be read within a second (the broker away) hold nothing more that could
+   * arrive meanwhile: true, and the read answers from what it has, as it did before this wait.
    */
   async handledAllNow(deadline: number): Promise<boolean> {
-    const ends = await this.endsNow().catch(() => undefined);
-    if (!ends) return false;
+    const ends = await beforeDeadline(this.endsNow(), Math.min(deadline, Date.now() + ENDS_WAIT_MS));
+    if (!ends) return true;
     for (;;) {
       const behind = [...ends].some(([key, last]) => (!this.assigned || this.assigned.includes(key)) && last > this.handledThrough(key));
       if (!behind) return true;
@@ -364,5 +367,16 @@ export class ReliableKafkaServer extends ServerKafka {
   /** The kafkajs client, for tools that need the same connection (tests, admin). */
   get kafka(): Kafka | null {
     return this.client;
+  }
+}
+
+/** What `work` gives by `deadline` (epoch ms); undefined if it fails or takes longer. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
