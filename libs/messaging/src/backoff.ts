@@ -28,3 +28,14 @@ export async function retried<T>(attempt: () => Promise<T>, attempts: number, ba
     }
   }
 }
+
+/** What `work` gives by `deadline` (epoch ms); undefined if it fails or takes longer. */
+export async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

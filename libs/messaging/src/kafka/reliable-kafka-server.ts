@@ -2,7 +2,7 @@ import { ServerKafka } from '@nestjs/microservices';
 import { Counter, register } from 'prom-client';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from '@nestjs/microservices/external/kafka.interface';
 import { deadLetterMessageHeaders } from '../dead-letter';
-import { Backoff, backoffDelay, pause, retried } from '../backoff';
+import { Backoff, backoffDelay, beforeDeadline, pause, retried } from '../backoff';
 import { DEFAULT_DELIVERY_POLICY, DeliveryPolicy, deliver, describeError, Failure } from '../delivery';
 import { deadLetterTopic } from '../topics';
 import { ensureTopics, TopicsOnce } from './admin';
@@ -367,16 +367,5 @@ export class ReliableKafkaServer extends ServerKafka {
   /** The kafkajs client, for tools that need the same connection (tests, admin). */
   get kafka(): Kafka | null {
     return this.client;
-  }
-}
-
-/** What `work` gives by `deadline` (epoch ms); undefined if it fails or takes longer. */
-async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
-  try {
-    return await Promise.race([work.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

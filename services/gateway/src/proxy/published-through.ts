@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { beforeDeadline } from '@register/messaging';
 import { API_PREFIX } from '@register/service-kit';
 import { ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
@@ -31,7 +32,7 @@ export class PublishedThrough {
 
   private async waitFor(service: ServiceName, position: number, deadline: number): Promise<void> {
     for (;;) {
-      const head = await this.head(service);
+      const head = await beforeDeadline(this.head(service), deadline);
       if (!head || head.headPosition < position || head.publishedUpTo === undefined || head.publishedUpTo >= position) return;
       if (Date.now() + POLL_MS > deadline) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
