@@ -57,8 +57,16 @@ describe('minPosition of another service\'s log (the embedded start, relays on)'
     }
   });
 
+  it('counts in the summary, read at once with a merger\'s position, the members moved into a branch the merger made', async () => {
+    const merger = await post('/branch-mergers', { sourceBranchIds: ['b-1', 'b-3'], into: { name: 'Chi đoàn bản Piềng Mới', area: { kind: 'village', name: 'Piềng Mới' } }, ...why('sáp nhập thôn bản', '2025-09-01') }, 'merge-new');
+    const answer = await register.send('GET', `/reports/units/c/summary?year=2025&minPosition=${merger.position}`, undefined, admin);
+    expect(answer.status).toBe(200);
+    const { branches, members: counted } = answer.body as { branches: { total: number; withoutMembers: number }; members: { total: number } };
+    expect([branches.total, branches.withoutMembers, counted.total]).toEqual([2, 0, 6]);
+  });
+
   it('still reads its own log\'s position as before: an admission, then the member', async () => {
-    const admitted = await post('/members', { id: 'm-new', branchId: 'b-1', fullName: 'Vi Văn Tùng', dateOfBirth: '2004-01-09', gender: 'male', admittedOn: '2025-03-26', ...why('kết nạp', '2025-03-26') }, 'm-new');
-    expect(await members(`branchId=b-1&minPosition=${admitted.position}`)).toContain('m-new@b-1');
+    const admitted = await post('/members', { id: 'm-new', branchId: 'b-5', fullName: 'Vi Văn Tùng', dateOfBirth: '2004-01-09', gender: 'male', admittedOn: '2025-03-26', ...why('kết nạp', '2025-03-26') }, 'm-new');
+    expect(await members(`branchId=b-5&minPosition=${admitted.position}`)).toContain('m-new@b-5');
   });
 });

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { liveTarget, ProjectionQueries, ProjectionRunner, ReadStore, ReadStores, rebuildOnVersionChange } from '@register/read-models';
-import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig, Readiness } from '@register/service-kit';
+import { liveTarget, ProjectionQueries, ProjectionRunner, ReadModelBehind, ReadStore, ReadStores, rebuildOnVersionChange } from '@register/read-models';
+import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig, Readiness, UpstreamLogs } from '@register/service-kit';
 import { REMOTE_LOGS, RemoteLogs } from '../../audit/audit-log';
 import { ServiceLogSource } from './log-source';
 import { REPORTED_SERVICES, REPORTING_PROJECTIONS, REPORTING_STORE, ReportedService, reportingStore } from './reporting-projections';
@@ -23,6 +23,7 @@ export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplica
     private readonly stores: ReadStores,
     @Inject(REGISTER_CONFIG) private readonly config: RegisterConfig,
     @Optional() private readonly readiness?: Readiness,
+    @Optional() private readonly upstream?: UpstreamLogs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,6 +62,22 @@ export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplica
     const part = this.parts.get(service);
     if (!part) throw new Error(`the reporting read model does not follow ${service}'s log here`);
     return part.queries.require(minPosition);
+  }
+
+  /**
+   * The positions a report waits for, once the logs of this process that could hold the ones asked
+   * have reached their consumers (UpstreamLogs, docs/openapi.md): then each log's head, which holds
+   * the reactions (a merger's members moved by personnel); otherwise the positions asked. 503 when a
+   * log does not get there in time. The gateway's own logs are none: every service's counts.
+   */
+  async settled(minPositions: Record<string, number>, timeoutMs = 3000): Promise<Record<string, number>> {
+    const asked = Math.max(0, ...Object.values(minPositions));
+    if (!this.upstream || asked === 0) return minPositions;
+    const settled = await this.upstream.settle(asked, 'gateway', Date.now() + timeoutMs);
+    if (settled === 'behind') throw new ReadModelBehind('reporting', asked, Math.min(...Object.values(this.positions())));
+    if (settled === 'none') return minPositions;
+    const heads = await Promise.all([...this.parts].map(async ([service, part]) => [service, await part.source.headPosition()] as const));
+    return Object.fromEntries(heads);
   }
 
   /** The position of each service's log the read model reflects. */

@@ -7,7 +7,7 @@ const answer = (personnel: number, total: number) => ({ unitId: 'xa', year: 2026
 describe('the summary read without asOf', () => {
   const stored = answer(4, 10);
   const refresher = { rollups: { read: async () => stored, behind: () => false } } as unknown as SummaryRollupRefresher;
-  const reporting = { positions: () => ({ organisation: 9, personnel: 5 }) } as unknown as ReportingReadModel;
+  const reporting = { positions: () => ({ organisation: 9, personnel: 5 }), settled: async (asked: Record<string, number>) => asked } as unknown as ReportingReadModel;
 
   it('never answers older than a live answer it gave (a probe read its own write, then saw it vanish for a few seconds)', async () => {
     const model = new SummaryReadModel(reporting, refresher);

@@ -80,7 +80,8 @@ export class SummaryReadModel {
    * by `_id`), else computed live from the read model (exact as of the projections, and waiting for
    * them as minPosition asks), with the year's decisions counted as decided by `asOf`.
    */
-  async summary(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, asOf?: string): Promise<SummaryAnswer> {
+  async summary(unitId: string, year: number, day: string, asked: Record<string, number> = {}, asOf?: string): Promise<SummaryAnswer> {
+    const minPositions = await this.reporting.settled(asked);
     if (asOf) return this.live(unitId, year, day, minPositions, asOf);
     const key = `${unitId}/${year}/${day}`;
     if (this.refresher) {
