@@ -1,7 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { mintToken, MintOptions } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, rootModuleOf, startConsumers } from '@register/service-kit';
+import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -84,3 +84,16 @@ export async function startDistributed(secret: string, extra: ExtraService[] = [
 }
 
 export type Distributed = Awaited<ReturnType<typeof startDistributed>>;
+
+/**
+ * One service as its process starts it: behind the gateway (its URL in `urlEnv`), its relay on, its
+ * consumer group on Kafka (name `group` per run), then HTTP on a loopback port.
+ */
+export async function startServiceBehindGateway(config: RegisterConfig, module: Type<unknown>, group: ConsumerGroupSpec, urlEnv: string) {
+  const app = await createHttpApp(rootModuleOf(config, [InternalCallersModule, module]), { title: urlEnv, logger: false });
+  connectConsumers(app, config, group);
+  await startConsumers(app, config);
+  await app.listen(0, '127.0.0.1');
+  process.env[urlEnv] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return app;
+}

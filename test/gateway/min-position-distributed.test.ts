@@ -1,6 +1,6 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { mintToken } from '@register/auth';
-import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { ConsumerGroupSpec, createHttpApp, RegisterConfig, rootModuleOf } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -10,6 +10,7 @@ import { PersonnelModule } from '../../services/personnel/src/personnel.module';
 import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.consumer';
 import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
 import { httpClient } from '../support/http';
+import { startServiceBehindGateway } from './distributed-app';
 import { distributedConfig } from '../support/distributed-config';
 import { uniqueName } from '../support/servers';
 
@@ -19,14 +20,7 @@ const run = uniqueName('mp');
 const perRun = (spec: ConsumerGroupSpec): ConsumerGroupSpec => ({ ...spec, group: `${spec.group}.${run}` });
 const why = (reason: string, effectiveDate = '2025-01-01') => ({ reason, effectiveDate });
 
-async function startService(config: RegisterConfig, module: Type<unknown>, group: ConsumerGroupSpec, urlEnv: string) {
-  const app = await createHttpApp(rootModuleOf(config, [InternalCallersModule, module]), { title: urlEnv, logger: false });
-  connectConsumers(app, config, perRun(group));
-  await startConsumers(app, config);
-  await app.listen(0, '127.0.0.1');
-  process.env[urlEnv] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return app;
-}
+const startService = (config: RegisterConfig, module: Type<unknown>, group: ConsumerGroupSpec, urlEnv: string) => startServiceBehindGateway(config, module, perRun(group), urlEnv);
 
 /**
  * api.md's minPosition across services, distributed (PostgreSQL, Kafka, FerretDB, the gateway):

@@ -2,7 +2,7 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { mintToken } from '@register/auth';
 import { EventStore } from '@register/event-sourcing';
-import { connectConsumers, ConsumerGroupSpec, createHttpApp, InternalCallersModule, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { ConsumerGroupSpec, createHttpApp, RegisterConfig, rootModuleOf } from '@register/service-kit';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { GatewayProxyModule } from '../../services/gateway/src/proxy/proxy.module';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
@@ -16,6 +16,7 @@ import { BRANCH_SYNC } from '../../services/personnel/src/reactions/branch-sync.
 import { TRAINING_STORE } from '../../services/training/src/application/tokens';
 import { FACTS_SYNC, OrganisationFactsConsumer, PersonnelFactsConsumer } from '../../services/training/src/reactions/facts-sync.consumer';
 import { TrainingModule } from '../../services/training/src/training.module';
+import { startServiceBehindGateway } from '../gateway/distributed-app';
 import { httpClient } from '../support/http';
 import { distributedConfig as sharedDistributedConfig } from '../support/distributed-config';
 import { uniqueName } from '../support/servers';
@@ -27,15 +28,7 @@ const perRun = (spec: ConsumerGroupSpec): ConsumerGroupSpec => ({ ...spec, group
 
 const distributedConfig = () => sharedDistributedConfig('training_dist');
 
-/** One service as its process starts it: behind the gateway, its relay on, its consumer group on Kafka, then HTTP. */
-async function startService(config: RegisterConfig, module: Type<unknown>, group: ConsumerGroupSpec, urlEnv: string) {
-  const app = await createHttpApp(rootModuleOf(config, [InternalCallersModule, module]), { title: urlEnv, logger: false });
-  connectConsumers(app, config, perRun(group));
-  await startConsumers(app, config);
-  await app.listen(0, '127.0.0.1');
-  process.env[urlEnv] = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return app;
-}
+const startService = (config: RegisterConfig, module: Type<unknown>, group: ConsumerGroupSpec, urlEnv: string) => startServiceBehindGateway(config, module, perRun(group), urlEnv);
 
 async function until(done: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;

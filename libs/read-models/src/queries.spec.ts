@@ -51,6 +51,14 @@ describe('a read of today with minPosition that another log of the process may h
     expect(runner.waitFor).not.toHaveBeenCalled();
   });
 
+  it('given a wait for its own log (a command path, a consumer\'s reaction), then it never asks the other logs: a consumer would wait for itself', async () => {
+    const upstream = jest.fn(async () => 'behind' as const);
+    const { queries, runner } = queriesAt(8, 8, upstream);
+    await expect(queries.requireOwn(8)).resolves.toBe(queries);
+    expect(upstream).not.toHaveBeenCalled();
+    expect(runner.waitFor).toHaveBeenCalledWith(8, 10);
+  });
+
   it('given no other log could hold it, then it waits for the position in this log alone', async () => {
     const { queries, runner } = queriesAt(5, 8, async () => 'none');
     await expect(queries.require(5)).resolves.toBe(queries);

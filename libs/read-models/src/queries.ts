@@ -100,15 +100,28 @@ export class ProjectionQueries<C extends string = string> {
    * has it (it was a 400 that broke such clients).
    */
   async require(minPosition: number | undefined, timeoutMs = this.defaultWaitMs): Promise<this> {
+    return this.requireFrom(minPosition, timeoutMs, this.upstream);
+  }
+
+  /**
+   * Like require, for a position of this log alone: a command path or a consumer's reaction that
+   * waits for the copy to reflect its own log. It never waits for other services' logs: a consumer
+   * waiting for its own topics to be handled would wait for itself.
+   */
+  async requireOwn(position: number, timeoutMs = this.defaultWaitMs): Promise<this> {
+    return this.requireFrom(position, timeoutMs, undefined);
+  }
+
+  private async requireFrom(minPosition: number | undefined, timeoutMs: number, upstream: ProjectionQueries['upstream']): Promise<this> {
     if (minPosition === undefined || minPosition <= 0) return this;
     const deadline = Date.now() + timeoutMs;
-    const settled = this.upstream ? await this.upstream(minPosition, deadline) : 'none';
+    const settled = upstream ? await upstream(minPosition, deadline) : 'none';
     if (settled === 'behind') throw new ReadModelBehind(this.projection.name, minPosition, this.runner.position);
     let wanted = minPosition;
     // The head is read only when it is wanted: reads of one's own write cost nothing more.
     if (settled === 'settled') wanted = await this.runner.source.headPosition();
     else if (wanted > this.runner.position) wanted = Math.min(wanted, await this.runner.source.headPosition());
-    const left = this.upstream ? Math.max(0, deadline - Date.now()) : timeoutMs;
+    const left = upstream ? Math.max(0, deadline - Date.now()) : timeoutMs;
     if (!(await this.waitFor(wanted, left))) throw new ReadModelBehind(this.projection.name, wanted, this.runner.position);
     return this;
   }

@@ -35,7 +35,7 @@ export class MentorCommands {
    * sees every assignment answered before it; two sent at the same instant may still both pass).
    */
   private async assignmentsOf(branchId: string, mentorMemberId: string) {
-    const model = await this.readModels.of(mentorsProjection).require(await this.training.headPosition());
+    const model = await this.readModels.of(mentorsProjection).requireOwn(await this.training.headPosition());
     const docs = (await model.collection('assignments').find({ branchId, mentorMemberId })) as unknown as AssignmentDoc[];
     return docs.map((d) => ({ assignmentId: d._id, startsOn: d.startsOn, endsOn: d.endsOn }));
   }

@@ -45,7 +45,7 @@ export class TrainingReactions {
     const closed = closedBy(event as OrganisationEvent);
     if (!closed || !event.eventId) return;
     // Every assignment made so far is in the read model once it has caught up with the log's head.
-    const model = await this.readModels.of(mentorsProjection).require(await this.store.headPosition(), 30_000);
+    const model = await this.readModels.of(mentorsProjection).requireOwn(await this.store.headPosition(), 30_000);
     const active = (await model.collection('assignments').find({ branchId: { $in: closed.branchIds }, status: 'active' })) as unknown as AssignmentDoc[];
     // The closure's own day: every event carries its effective date; one without takes the day it was recorded, never the day this consumer runs.
     const endsOn = event.metadata?.effectiveDate ?? (event.recordedAt === undefined ? undefined : calendarDayOf(new Date(event.recordedAt)));
