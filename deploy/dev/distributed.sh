@@ -48,7 +48,9 @@ up() {
   for p in "${PROCS[@]}"; do
     if running "$p"; then echo "$p: running (pid $(cat "$DIR/pids/$p"))"; continue; fi
     mkdir -p "$DIR/$p"
-    DATA_DIR="$DIR/$p" PORT="$(port_of "$p")" nohup node --max-semi-space-size=64 -r ./scripts/paths.js "dist/services/$p/src/main.js" \
+    # An instance name the same across restarts: a process brought back after a crash takes its read
+    # models' leases at once, rather than waiting out the dead one's 30 s (docs/faults.md).
+    REGISTER_INSTANCE_ID="$NAME-$p" DATA_DIR="$DIR/$p" PORT="$(port_of "$p")" nohup node --max-semi-space-size=64 -r ./scripts/paths.js "dist/services/$p/src/main.js" \
       >> "$DIR/logs/$p.log" 2>&1 &
     echo $! > "$DIR/pids/$p"
     echo "$p: started (pid $!, port $(port_of "$p"), log $DIR/logs/$p.log)"
