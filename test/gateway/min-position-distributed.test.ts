@@ -77,7 +77,7 @@ describe('minPosition of another service\'s log (distributed, through the gatewa
     // Personnel takes its time over each merger, as it would over a large one: the read must wait for it, not race it.
     const handle = OrganisationReactions.prototype.handle;
     const slow = jest.spyOn(OrganisationReactions.prototype, 'handle').mockImplementation(async function (this: OrganisationReactions, fact) {
-      if ((fact as { type: string }).type === 'BranchesMerged') await new Promise((resolve) => setTimeout(resolve, 400));
+      if (['BranchesMerged', 'UnitEstablished'].includes((fact as { type: string }).type)) await new Promise((resolve) => setTimeout(resolve, 400));
       return handle.call(this, fact);
     });
     try {
@@ -86,6 +86,9 @@ describe('minPosition of another service\'s log (distributed, through the gatewa
         const expected = [`${id(`m${source.slice(1)}`)}@${id(target)}`, `${id(`m${target.slice(1)}`)}@${id(target)}`].sort();
         expect(await members(`branchId=${id(target)}&minPosition=${merger.position}`)).toEqual(expected);
       }
+      // A commune established a moment ago is known to a read with its position, not 404 (probe O, F5).
+      const commune = await post('/units', { id: id('c2'), kind: 'grassroots', name: 'Đoàn xã Châu Kim', parentId: id('p'), ...why('thành lập') });
+      expect(await members(`unitId=${id('c2')}&minPosition=${commune.position}`)).toEqual([]);
       expect(slow).toHaveBeenCalled();
     } finally {
       slow.mockRestore();

@@ -1,4 +1,6 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Global, HttpException, HttpStatus, Injectable, Module, NestInterceptor } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Observable } from 'rxjs';
 import { EventStore } from '@register/event-sourcing';
 import { LogRelay } from '@register/messaging';
 
@@ -54,6 +56,30 @@ export class UpstreamLogs {
   }
 }
 
+/** How long a read's `minPosition` waits for the other logs, as a read model's wait does. */
+const SETTLE_WAIT_MS = 3000;
+
+/**
+ * Before a GET with a plain `minPosition` reaches its controller: the other logs that could hold it
+ * have reached this process (settle), so that the replicas a controller asks first (is this unit
+ * known? a probe was told a commune established at that position did not exist) reflect them too,
+ * not only the read model it reads after. 503 when they do not get there in time.
+ */
+@Injectable()
+export class SettledReadsInterceptor implements NestInterceptor {
+  constructor(private readonly upstream: UpstreamLogs) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown> } | undefined>();
+    const asked = request?.method === 'GET' ? request.query?.minPosition : undefined;
+    if (typeof asked === 'string' && /^\d{1,15}$/.test(asked) && Number(asked) > 0) {
+      const settled = await this.upstream.settle(Number(asked), '', Date.now() + SETTLE_WAIT_MS);
+      if (settled === 'behind') throw new HttpException(`the other services' events up to position ${asked} have not reached this service yet; retry shortly`, HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    return next.handle();
+  }
+}
+
 @Global()
-@Module({ providers: [UpstreamLogs], exports: [UpstreamLogs] })
+@Module({ providers: [UpstreamLogs, { provide: APP_INTERCEPTOR, useClass: SettledReadsInterceptor }], exports: [UpstreamLogs] })
 export class UpstreamLogsModule {}
