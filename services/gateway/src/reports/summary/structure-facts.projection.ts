@@ -11,7 +11,8 @@ export interface UnitFactsDoc {
   _id: string;
   kind: string;
   parents: Timeline<string | null>;
-  endedOn: string | null;
+  /** Null or absent while it stands: FerretDB v1 drops a null given in `$setOnInsert` (a probe found every unit established after a restart of the gateway read as closed). */
+  endedOn?: string | null;
   /** The unit it was merged into (absent: dissolved, or still open). */
   successorId?: string;
 }
@@ -26,7 +27,8 @@ export interface BranchFactsDoc {
   units: Timeline<string>;
   residential: Timeline<boolean>;
   unitIds: string[];
-  endedOn: string | null;
+  /** Null or absent while it stands (see UnitFactsDoc.endedOn). */
+  endedOn?: string | null;
 }
 
 /**

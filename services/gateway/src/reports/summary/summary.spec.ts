@@ -1,4 +1,4 @@
-import { BranchReportDoc, inGradeOrder, subtreeOn, summarise, SummaryFacts, UnitSummary } from './summary';
+import { BranchReportDoc, existedOn, inGradeOrder, subtreeOn, summarise, SummaryFacts, UnitSummary } from './summary';
 import { rollupId, rollups } from './summary-rollups';
 import { totalOn, valueOn } from './timeline';
 
@@ -246,5 +246,12 @@ describe('the summary in grade order', () => {
     expect(Object.keys(ordered.ratingsByScale.branches)).toEqual(['four-level', 'branch-classic']);
     expect(Object.keys(ordered.ratingsByScale.branches['four-level'])).toEqual(['excellent', 'completed']);
     expect(ordered.ratings.branches).toEqual(s.ratings.branches);
+  });
+});
+
+describe('whether a unit or branch stood on a day', () => {
+  it('takes a missing endedOn as open, as a null one (FerretDB drops a null in $setOnInsert)', () => {
+    const parents = { '2025-01-01': 'na' };
+    expect([existedOn(parents, undefined, '2026-12-06'), existedOn(parents, null, '2026-12-06'), existedOn(parents, '2026-01-01', '2026-12-06'), existedOn(parents, undefined, '2024-12-31')]).toEqual([true, true, false, false]);
   });
 });

@@ -56,7 +56,8 @@ export interface UnitSummary {
 }
 
 /** A thing of the structure existed on `day`: begun by then and not ended. */
-export const existedOn = (timeline: Timeline<unknown>, endedOn: string | null, day: string) => valueOn(timeline, day) !== undefined && (endedOn === null || endedOn > day);
+/** Whether the thing stood on `day`; a missing `endedOn` is an open one (FerretDB drops a null in `$setOnInsert`: structure-facts.projection.ts). */
+export const existedOn = (timeline: Timeline<unknown>, endedOn: string | null | undefined, day: string) => valueOn(timeline, day) !== undefined && (endedOn === null || endedOn === undefined || endedOn > day);
 
 /** The units under `rootId` (itself included) as the tree stood on `day`; null when the unit did not exist then. */
 export function subtreeOn(units: UnitFactsDoc[], rootId: string, day: string): Set<string> | null {
