@@ -65,7 +65,8 @@ function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: 
   snapshots?.attach(server);
   // Not ready before the group has handled what its topics held at start (its lag then): a replica
   // in memory is empty until it has, and personnel would refuse a branch organisation had long told of.
-  app.get(Readiness, { strict: false }).add(`consumer:${spec.group}`, async () => server.assertCaughtUpWithStart());
+  // Nor while a handler runs past the group's session (its consumer is then dropped from the group).
+  app.get(Readiness, { strict: false }).add(`consumer:${spec.group}`, async () => server.assertConsuming());
   app.get(UpstreamLogs, { strict: false }).attachConsumer(server);
   return server;
 }

@@ -52,4 +52,14 @@ describe('ReliableKafkaServer: a stopped consumer is started again until it runs
     expect(starts).toBe(3);
     expect(() => server.assertCaughtUpWithStart()).toThrow('has not joined its group yet');
   });
+
+  it('is not ready while a handler runs past the group session: Kafka drops the member, and the message comes back to block it again', () => {
+    const server = new ReliableKafkaServer({ brokers: ['127.0.0.1:1'], group: 'stuck-spec', logLevel: 'nothing', sessionTimeoutMs: 10_000 });
+    const inside = server as unknown as { caughtUpWithStart: boolean; running: Set<{ since: number }> };
+    inside.caughtUpWithStart = true;
+    expect(() => server.assertConsuming(1_000)).not.toThrow();
+    inside.running.add({ since: 1_000 });
+    expect(() => server.assertConsuming(9_000)).not.toThrow();
+    expect(() => server.assertConsuming(12_000)).toThrow(/a handler has run 11 s, beyond the group's session of 10 s/);
+  });
 });

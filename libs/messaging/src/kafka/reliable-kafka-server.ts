@@ -81,6 +81,8 @@ export class ReliableKafkaServer extends ServerKafka {
   private closed = false;
   /** Handlers running now; a cut waits for none. */
   private inFlight = 0;
+  /** When each handler running now began: one running past the group's session is no consumer (assertConsuming). */
+  private readonly running = new Set<{ since: number }>();
   private readonly idle: Array<() => void> = [];
   private readonly handledUpTo: HandledOffsets = {};
   /** Messages handled since this start (dead-lettered ones included). */
@@ -121,6 +123,8 @@ export class ReliableKafkaServer extends ServerKafka {
 
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
     this.inFlight += 1;
+    const run = { since: Date.now() };
+    this.running.add(run);
     try {
       await deliver(() => super.handleMessage(payload), this.policy, {
         beforeRetry: () => payload.heartbeat(),
@@ -130,6 +134,7 @@ export class ReliableKafkaServer extends ServerKafka {
       this.handled += 1;
       this.handledMetric.inc();
     } finally {
+      this.running.delete(run);
       this.inFlight -= 1;
       if (this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
     }
@@ -208,6 +213,19 @@ export class ReliableKafkaServer extends ServerKafka {
     await this.prepareResume(topics);
     await this.noteStartEnds(topics);
     await super.bindEvents(consumer);
+  }
+
+  /**
+   * Readiness of the group: caught up with its start (assertCaughtUpWithStart), and no handler
+   * running past the group's session timeout. Kafka drops a member that long silent from its group
+   * and gives its message again once it re-joins, so such a handler stops the consumer while it
+   * runs: a probe saw a service's consumer so for 15 minutes, its health still "up".
+   */
+  assertConsuming(now = Date.now()): void {
+    this.assertCaughtUpWithStart();
+    const limit = this.reliable.sessionTimeoutMs ?? 10_000;
+    const longest = Math.max(0, ...[...this.running].map((r) => now - r.since));
+    if (longest > limit) throw new Error(`${this.reliable.group}: a handler has run ${Math.round(longest / 1000)} s, beyond the group's session of ${limit / 1000} s: its messages are not being consumed`);
   }
 
   /**
