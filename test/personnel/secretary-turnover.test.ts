@@ -129,6 +129,30 @@ describe('secretary turnover (issue 19), embedded', () => {
     expect([before.status, before.body.departures?.total]).toEqual([200, 1]);
   });
 
+  it('counts a merger\'s departure in a period that begins on the merger\'s day, and a secretary carried on into the successor from their first post (a black-box probe)', async () => {
+    const ok = async (path: string, body: Record<string, unknown>) => {
+      const r = await admin.post(path, body);
+      if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.raw}`);
+      return r.body;
+    };
+    await ok('/units', { id: 'm-c', kind: 'grassroots', name: 'Đoàn xã Châu Hạnh', parentId: 'qp', reason: 'thành lập', effectiveDate: '2020-01-01' });
+    for (const [id, place] of [['m-k1', 'Bản Khì'], ['m-k2', 'Bản Côi'], ['m-k3', 'Bản Thắm']]) await ok('/branches', { id, parentUnitId: 'm-c', name: `Chi đoàn ${place}`, area: { kind: 'village', name: place }, reason: 'thành lập', effectiveDate: '2020-01-01' });
+    await gw.syncPersonnel();
+    for (const branchId of ['m-k1', 'm-k2']) {
+      await ok('/members', { id: `${branchId}-sec`, branchId, fullName: `Lữ Văn Khì ${branchId.slice(-1)}`, dateOfBirth: '1998-02-02', gender: 'male', admittedOn: '2020-03-26', reason: 'kết nạp' });
+      await ok(`/branches/${branchId}/officer-appointments`, { memberId: `${branchId}-sec`, role: 'secretary', method: 'elected', source: 'teacher', startsOn: '2021-01-10', reason: 'bầu', effectiveDate: '2021-01-10' });
+    }
+    await ok('/branch-mergers', { sourceBranchIds: ['m-k1', 'm-k2'], into: { branchId: 'm-k3' }, reason: 'sáp nhập bản', effectiveDate: '2024-07-01' });
+    await gw.syncPersonnel();
+    await ok('/branches/m-k3/officer-appointments', { memberId: 'm-k1-sec', role: 'secretary', method: 'appointed', source: 'other', startsOn: '2024-07-01', reason: 'chỉ định', effectiveDate: '2024-07-01' });
+    const at = `&minPosition=${await gw.personnelStore.headPosition()}`;
+    const secondHalf = await admin.get(`/reports/units/m-c/secretary-turnover?from=2024-07-01&to=2024-12-31${at}`);
+    // m-k2's secretary left with the merger; m-k1's carried on in m-k3, from 2021 as a teacher.
+    expect([secondHalf.status, secondHalf.body.departures?.total, secondHalf.body.departures?.byCause?.merger]).toEqual([200, 1, 1]);
+    const later = await admin.get(`/reports/units/m-c/secretary-turnover?from=2025-01-01&to=2025-06-30${at}`);
+    expect(later.body.longestServing.items).toEqual([expect.objectContaining({ memberId: 'm-k1-sec', branchId: 'm-k3', startsOn: '2021-01-10', source: 'teacher' })]);
+  });
+
   it('answers 404 for a unit the register does not know', async () => {
     const r = await turnover('no-such-unit', 'from=2018-01-01&to=2020-12-31');
     expect([r.status, isProblem(r)]).toEqual([404, true]);

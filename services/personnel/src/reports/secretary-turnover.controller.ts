@@ -5,7 +5,7 @@ import { NotFoundError } from '@register/event-sourcing';
 import { Clock, CSV_CONTENT_TYPE, csvAnswer, IsCalendarDate, ParseIdPipe, ReadModelQuery, RegisterRequest, REPORT_CSV_COLUMNS, reportRows, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
-import { Period, secretaryTurnover, SecretaryPost } from './secretary-turnover';
+import { Period, secretaryTurnover, SecretaryPost, TurnoverBranch } from './secretary-turnover';
 
 type Reply = { header(name: string, value: string): unknown };
 
@@ -47,15 +47,17 @@ export class SecretaryTurnoverReads {
     // Merged by the period's last day: one dated later is not its yet (a probe saw it counted at once).
     const units = [unitId, ...this.replica.unitsMergedInto(unitId, period.to)];
     // Not those closed before the period began: nothing of theirs falls in it (a probe counted 4 branches where the period had 2).
-    const open = (id: string) => (this.replica.get(id)?.closedOn ?? '9999-12-31') > period.from;
-    const ids = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].filter(open).sort();
-    const docs = await this.posts.branches(ids, minPosition);
-    const branches = ids.map((branchId) => ({
+    // One closed on its first day is in it: its secretary's departure is that day's (a probe lost a merger's so).
+    const open = (id: string) => (this.replica.get(id)?.closedOn ?? '9999-12-31') >= period.from;
+    const all = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].sort();
+    const docs = await this.posts.branches(all, minPosition);
+    const branch = (branchId: string): TurnoverBranch => ({
       branchId,
       closedOn: this.replica.get(branchId)?.closedOn ?? null,
       secretaries: (docs.get(branchId)?.posts ?? []).filter((p) => p.role === 'secretary') as SecretaryPost[],
-    }));
-    return { unitId, ...secretaryTurnover(branches, period) };
+    });
+    // Those closed before it still give a secretary carried on into a successor the start of their spell.
+    return { unitId, ...secretaryTurnover(all.filter(open).map(branch), period, all.filter((id) => !open(id)).map(branch)) };
   }
 }
 

@@ -23,6 +23,14 @@ describe('secretary turnover', () => {
     expect(report.vacancies.items[0]).toEqual({ branchId: 'b1', vacantFrom: '2019-03-01', vacantUntil: '2019-10-01', filled: true, days: 214 });
   });
 
+  it('gives a secretary carried on into the successor the start and source of their first post when the period begins after the merger (its branch closed before it)', () => {
+    const closedBefore = [branch('b2', [post('b2', 'm1', '2017-06-01', '2019-01-01', 'merger', 'teacher')], '2019-01-01')];
+    const successor = branch('b1', [post('b1', 'm1', '2019-01-01', '2020-06-01', 'away-study', 'militia')]);
+    const report = secretaryTurnover([successor], { from: '2019-06-01', to: '2020-12-31' }, closedBefore);
+    expect([report.branches, report.departures.total, report.tenure.averageDays]).toEqual([1, 1, 1096]);
+    expect(report.longestServing.items[0]).toMatchObject({ memberId: 'm1', startsOn: '2017-06-01', source: 'teacher' });
+  });
+
   it('joins a re-election (the term ended, the same member appointed from that day) to the term before it: no departure, the tenure whole', () => {
     const reElected = branch('b1', [post('b1', 'm1', '2015-01-01', '2019-01-01', 'term-ended', 'teacher'), post('b1', 'm1', '2019-01-01', '2020-06-01', 'away-work', 'teacher')]);
     const report = secretaryTurnover([reElected], period);

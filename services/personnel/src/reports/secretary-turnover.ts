@@ -151,8 +151,10 @@ function withCarriedOver(branches: TurnoverBranch[]): TurnoverBranch[] {
  * resign) in the branches of a unit's subtree over a period, both days included. Pure: the
  * branches and their secretaries' posts come from the caller.
  */
-export function secretaryTurnover(branches: TurnoverBranch[], period: Period) {
-  branches = withCarriedOver(branches.map(withReElections));
+export function secretaryTurnover(branches: TurnoverBranch[], period: Period, closedBefore: TurnoverBranch[] = []) {
+  // The branches closed before the period count nothing in it; a secretary carried on from one of them keeps their spell's start.
+  const inPeriod = new Set(branches.map((b) => b.branchId));
+  branches = withCarriedOver([...branches, ...closedBefore].map(withReElections)).filter((b) => inPeriod.has(b.branchId));
   return {
     from: period.from,
     to: period.to,
