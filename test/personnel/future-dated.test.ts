@@ -178,6 +178,9 @@ describe('future-dated changes are pending until their day (personnel, embedded)
     // A command that would change nothing (back to active, for an active member) is refused the same way, not answered 201.
     const noChange = await admin.post('/members/m-decided/status-changes', { status: 'active', reason: 'trở lại', decisionRef: { number: '14-QĐ', date: '2025-06-02' } });
     expect([noChange.status, noChange.body.rule]).toEqual([422, 'decision-not-issued']);
+    // And as an item of a batch (a black-box probe found it recorded there).
+    const batch = await admin.post('/status-change-batches', { changes: [{ memberId: 'm-decided', status: 'active' }], reason: 'rà soát', decisionRef: { number: '15-QĐ', date: '2025-06-02' } });
+    expect(JSON.stringify(batch.body)).toContain('decision-not-issued');
   });
 
   it('a dry run refuses a decision to come as its real run does (it answered a plan, and the real run 422)', async () => {

@@ -46,6 +46,7 @@ export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHand
   for (const item of pending) {
     const { state, revision } = states.get(item.streamId) ?? { state: decider.initialState(), revision: -1 };
     try {
+      handler.assertDecisionIssued(contextOf(item.index));
       const events = decider.decide(item.command, state).map((e) => handler.envelope(e, contextOf(item.index)));
       if (events.length === 0) outcomes.set(item.index, { index: item.index, streamId: item.streamId, result: { streamId: item.streamId, revision, position: 0, events, duplicate: false } });
       else decided.push({ index: item.index, append: { streamId: item.streamId, events, expected: revision === -1 ? 'no_stream' : revision, options: { command: { commandId: `${batchId}#${item.index}`, caller: context.caller, fingerprint: context.fingerprint } } } });

@@ -104,8 +104,7 @@ export class CommandHandler {
   }
 
   private async attempt<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, context: CommandContext, source: StateSource<S>): Promise<CommandResult> {
-    // Before deciding: a command that changes nothing is refused a decision still to come as one that does.
-    if (context.decision?.date !== undefined) checkDecisionIssued(context.decision, this.today());
+    this.assertDecisionIssued(context);
     const { state, revision } = await source.load();
     if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
       // Named by its stream (member-m-1, course-c-1): the ETag a read of it gave is its revision.
@@ -116,6 +115,11 @@ export class CommandHandler {
     const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: commandToRecord(context) });
     await source.appended?.();
     return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
+  }
+
+  /** Before deciding: a command that changes nothing is refused a decision still to come as one that does (a batch's items too). */
+  assertDecisionIssued(context: CommandContext): void {
+    if (context.decision?.date !== undefined) checkDecisionIssued(context.decision, this.today());
   }
 
   /** Gives a decided event its id, schema version and metadata. */
