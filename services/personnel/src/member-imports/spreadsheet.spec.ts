@@ -26,6 +26,16 @@ describe("an import's rows", () => {
     }
   });
 
+  it('take the separator of the rows, not of a quoted note or a title with commas (found by a black-box probe)', async () => {
+    const header = (cells: string[]) => cells.includes('Họ và tên');
+    const quoted = await readSheet(Buffer.from('Họ và tên;Ngày sinh;Ghi chú\r\nLò Thị Mười;05/05/2008;"chuyển từ bản A, xã B, huyện C"\r\nLò Văn Hai;06/06/2007;\r\n'), header);
+    expect(quoted.rows[0].cells).toEqual({ 'Họ và tên': 'Lò Thị Mười', 'Ngày sinh': '05/05/2008', 'Ghi chú': 'chuyển từ bản A, xã B, huyện C' });
+    const titled = await readSheet(Buffer.from('DANH SÁCH, KẾT NẠP, NĂM 2026, XÃ A, HUYỆN B, TỈNH C\r\nHọ và tên;Ngày sinh\r\nLò Thị Mười;05/05/2008\r\nLò Văn Hai;06/06/2007\r\n'), header);
+    expect(titled.header).toEqual(['Họ và tên', 'Ngày sinh']);
+    const commas = await readSheet(Buffer.from('Họ và tên,Ngày sinh,Ghi chú\r\nLò Thị Mười,05/05/2008,"a; b"\r\n'), header);
+    expect(commas.rows[0].cells['Ghi chú']).toBe('a; b');
+  });
+
   it('say what to do with UTF-16 or Windows-1258 text: save it as CSV UTF-8', async () => {
     await expect(readSheet(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Họ và tên\r\n', 'utf16le')]))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/UTF-16.*CSV UTF-8/) });
     await expect(readSheet(Buffer.from('H\xf4 t\xean\r\n', 'latin1'))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/CSV UTF-8/) });

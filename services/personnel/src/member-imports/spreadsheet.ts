@@ -133,7 +133,7 @@ function csvTable(file: Buffer): Table {
   const declared = /^sep=(.)\r?\n/i.exec(text);
   const offset = declared ? 1 : 0;
   if (declared) text = text.slice(declared[0].length);
-  const delimiter = declared?.[1] ?? [',', ';', '\t'].reduce((best, d) => (count(text, d) > count(text, best) ? d : best), ',');
+  const delimiter = declared?.[1] ?? separatorOf(text);
   try {
     // A record is a row of the sheet, as a spreadsheet opens the file: one whose cell spans lines is
     // one row, an empty line is a row too (readSheet leaves it out). Its line count misnumbered them.
@@ -145,9 +145,27 @@ function csvTable(file: Buffer): Table {
 }
 
 /**
- * The most cells a separator splits one of the first ten lines into: the header is among them,
- * under a title or two that may hold no separator at all (Excel's ";" under a Vietnamese locale).
+ * The separator that reads the first ten lines into rows of one width most often (the header and
+ * the rows under it), quotes as CSV has them: a title line above the header, with no separator or
+ * with commas in it, and a quoted note holding commas in a ';' file, do not decide it (probes found
+ * both). Ties go to the wider rows, then to the comma.
  */
-function count(text: string, delimiter: string): number {
-  return Math.max(...text.split(/\r?\n/, 10).map((line) => line.split(delimiter).length));
+function separatorOf(text: string): string {
+  let best = { delimiter: ',', rows: 0, width: 0 };
+  for (const delimiter of [',', ';', '\t']) {
+    const widths = firstRows(text, delimiter).map((cells) => cells.length).filter((n) => n > 1);
+    for (const width of new Set(widths)) {
+      const rows = widths.filter((n) => n === width).length;
+      if (rows > best.rows || (rows === best.rows && width > best.width)) best = { delimiter, rows, width };
+    }
+  }
+  return best.delimiter;
+}
+
+function firstRows(text: string, delimiter: string): string[][] {
+  try {
+    return parse(text, { delimiter, to_line: 10, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
+  } catch {
+    return [];
+  }
 }
