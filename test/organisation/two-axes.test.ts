@@ -141,6 +141,14 @@ describe('two time axes: in force on a day, as the register knew it at an instan
     }
   });
 
+  it('refuses an empty minPosition as it refuses an empty cursor (400 not-empty): read as 0 it skipped the wait asked for (a probe)', async () => {
+    for (const path of ['/members?branchId=b-1&minPosition=', '/branches/b-1/officers?minPosition=', '/training-compliance?unitId=xa-1&year=2025&minPosition=', '/ratings?minPosition=']) {
+      const r = await refusedUnchanged(gw, 400, () => admin.get(path));
+      expect([path, r.body.errors]).toEqual([path, [expect.objectContaining({ field: 'minPosition', rule: 'not-empty' })]]);
+    }
+    expect((await admin.get('/members?branchId=b-1&minPosition=0')).status).toBe(200);
+  });
+
   it('reads a day to come as what is pending then, known now', async () => {
     expect(ok(await admin.get('/units/xa-1?asOf=2200-01-01')).id).toBe('xa-1');
   });

@@ -1,7 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
+
+/** A parameter given empty (`cursor=`, a script's unset variable) is refused, not read as absent (which answered the first page in silence). */
+function GivenNotEmpty(field: string, instead = 'for the first page') {
+  return ValidateBy({ name: 'not-empty', validator: { validate: (value: unknown) => value !== '', defaultMessage: () => `${field} is given empty: leave it out ${instead}` } });
+}
 
 /**
  * The query parameters every read of every service shares, once: `minPosition` (wait for the read
@@ -9,11 +14,13 @@ import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
  * query DTO extends the one that fits and adds its filters.
  */
 export class ReadModelQuery {
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time. Positions are per service log: one beyond this log\'s head (another service\'s) is read as this log\'s head', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time. Positions are per service log: one beyond this log\'s head (another service\'s) is read as this log\'s head; given empty: 400 (rule `not-empty`), as asOf is', minimum: 0 })
   @IsOptional()
-  @Type(() => Number)
+  // Given empty, it stays empty and is refused (not-empty), as asOf and cursor are: read as 0 it skipped the wait asked for (a probe).
+  @Transform(({ value }: { value: unknown }) => (value === '' ? value : Number(value)))
   @IsInt()
   @Min(0)
+  @GivenNotEmpty('minPosition', 'to read without waiting') // nearest the field: its refusal is the one named
   minPosition?: number;
 }
 
@@ -28,9 +35,6 @@ export class ReadModelOrHistoryQuery extends ReadModelQuery {
   knownAt?: string;
 }
 
-/** A parameter given empty (`cursor=`, a script's unset variable) is refused, not read as absent (which answered the first page in silence). */
-const GivenNotEmpty = (field: string) =>
-  ValidateBy({ name: 'not-empty', validator: { validate: (value: unknown) => value !== '', defaultMessage: () => `${field} is given empty: leave it out for the first page` } });
 
 /** A page of a list: `limit` items after `cursor` (the nextCursor of the previous page). */
 export class PagedQuery extends ReadModelQuery {

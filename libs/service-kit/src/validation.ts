@@ -11,7 +11,7 @@ export const REQUIRED_RULE = 'required';
 function presenceFirst(error: ValidationError, field: string): Record<string, string> {
   const constraints = error.constraints ?? {};
   if (Object.keys(constraints).length > 0 && (error.value === undefined || error.value === null) && !('whitelistValidation' in constraints)) return { [REQUIRED_RULE]: `${field} is required` };
-  for (const rule of ['isDefined', 'isNotEmpty']) if (rule in constraints) return { [rule]: constraints[rule] };
+  for (const rule of ['isDefined', 'isNotEmpty', 'not-empty']) if (rule in constraints) return { [rule]: constraints[rule] };
   // A value of the wrong type breaks its range and length rules too ("2024" as text: not above 2200, not below 1950): its type is what to say.
   const type = TYPE_RULES.find((rule) => rule in constraints);
   return type ? { [type]: constraints[type] } : constraints;
