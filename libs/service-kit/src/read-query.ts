@@ -14,7 +14,7 @@ function GivenNotEmpty(field: string, instead = 'for the first page') {
  * query DTO extends the one that fits and adds its filters.
  */
 export class ReadModelQuery {
-  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time. Positions are per service log: one beyond this log\'s head (another service\'s) is read as this log\'s head; given empty: 400 (rule `not-empty`), as asOf is', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time. Positions are per service log: a position another service\'s log may hold is waited for there too, and then this log\'s head, which holds what it caused here (a merger\'s members moved); one beyond every log\'s head is read as this log\'s head; given empty: 400 (rule `not-empty`), as asOf is', minimum: 0 })
   @IsOptional()
   // Given empty, it stays empty and is refused (not-empty), as asOf and cursor are: read as 0 it skipped the wait asked for (a probe).
   @Transform(({ value }: { value: unknown }) => (value === '' ? value : Number(value)))
