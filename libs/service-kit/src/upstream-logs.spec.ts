@@ -81,4 +81,15 @@ describe('UpstreamLogs (a read\'s minPosition across the logs of one process)', 
     caughtUp = true;
     expect(await logs.settle(40, 'personnel', soon())).toBe('settled');
   });
+
+  it('given one read\'s two settles of a position (before its controller, then in its read model\'s wait), then the topics are asked once', async () => {
+    const logs = new UpstreamLogs();
+    const handledAllNow = jest.fn(async () => true);
+    logs.attachConsumer({ handledAllNow });
+    expect(await logs.settle(40, '', soon())).toBe('settled');
+    expect(await logs.settle(40, 'personnel', soon())).toBe('settled');
+    expect(handledAllNow).toHaveBeenCalledTimes(1);
+    expect(await logs.settle(41, 'personnel', soon())).toBe('settled');
+    expect(handledAllNow).toHaveBeenCalledTimes(2);
+  });
 });
