@@ -5,8 +5,8 @@ import { openPostgresEventStore } from '@register/event-store';
 import { PersonnelDirectory } from '../../services/personnel/src/application/personnel-directory';
 import { huong } from '../../services/personnel/src/domain/fixtures';
 import { ErasePersonalDataHandler } from '../../services/personnel/src/members/erase-personal-data.handler';
-import { readOnlyKeys, SqlKeyVault } from '../../services/personnel/src/personal-data/sealing';
-import { ShreddingEventStore } from '../../services/personnel/src/personal-data/shredding-event-store';
+import { readOnlyKeys, SqlKeyVault } from '@register/personal-data';
+import { ShreddingEventStore } from '@register/personal-data';
 import { InMemoryReadLog } from '../../services/personnel/src/personal-data/read-log';
 import { servers, uniqueName } from '../support/servers';
 

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { createPglite, postgresClient, SqlEventStore, SqlGroupSnapshots, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
 import { SqlReadLog } from '../../services/personnel/src/personal-data/read-log';
-import { SqlKeyVault } from '../../services/personnel/src/personal-data/sealing';
+import { SqlKeyVault } from '@register/personal-data';
 
 export const SERVICES = ['organisation', 'personnel', 'training', 'evaluation'] as const;
 /** Tables not copied: see the header. */

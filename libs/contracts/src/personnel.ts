@@ -8,12 +8,12 @@
  * MemberPersonalDataCorrected, never in any other field, id or stream name. That makes
  * crypto-shredding possible without rewriting the log: at rest the store may replace `personal`
  * by a SealedPersonalData (AES-256-GCM under a key of that one member, kept in a key table outside
- * the log; see services/personnel/src/personal-data/sealing.ts). Deleting the member's key makes
+ * the log; see libs/personal-data/src/sealing.ts). Deleting the member's key makes
  * the personal data unreadable for ever, while every event, its hash chain and its metadata stay.
  * A reader that finds no key sees `personal: null` (ERASED) and must cope. The free text of an
  * event about a member (metadata `reason`, a decision's `number` and `issuedBy`) is sealed the same
  * way: as published it reads "[sealed]", the original in `metadata.sealedText`; see
- * services/personnel/src/personal-data/free-text.ts.
+ * libs/personal-data/src/free-text.ts.
  */
 import { DomainEvent } from '@register/event-sourcing';
 

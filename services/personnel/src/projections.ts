@@ -7,8 +7,8 @@ import { personnelSchemas } from './application/schemas';
 import { memberDirectoryProjection } from './members/member-directory.projection';
 import { officerPostsProjection } from './officers/officer-posts.projection';
 import { personnelReportsProjection } from './reports/personnel-reports.projection';
-import { SqlKeyReader } from './personal-data/sealing';
-import { ShreddingEventStore } from './personal-data/shredding-event-store';
+import { SqlKeyReader } from '@register/personal-data';
+import { ShreddingEventStore } from '@register/personal-data';
 
 export const personnelProjections: AnyProjection[] = [memberDirectoryProjection, officerPostsProjection, personnelReportsProjection];
 

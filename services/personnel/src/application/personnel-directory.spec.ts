@@ -2,7 +2,7 @@ import * as v8 from 'node:v8';
 import { EventStore, RecordedEvent, Snapshot, SnapshotStore } from '@register/event-sourcing';
 import { PersonnelEvent } from '@register/contracts';
 import { admitted, appointed, huong } from '../domain/fixtures';
-import { InMemoryKeyVault } from '../personal-data/sealing';
+import { InMemoryKeyVault } from '@register/personal-data';
 import { PersonnelDirectory } from './personnel-directory';
 
 const SECRET = 'a-fingerprint-secret-for-tests';

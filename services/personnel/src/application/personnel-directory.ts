@@ -5,7 +5,7 @@ import { ReadModelBehind } from '@register/read-models';
 import { FINGERPRINT_SECRET, SnapshotPart } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
 import { IN_UNION } from '../domain/facts';
-import { KeyVault } from '../personal-data/sealing';
+import { KeyVault } from '@register/personal-data';
 import { NamesakeIndex, NamesakeIndexData, NamesakeIndexJson } from './namesake-index';
 import { PERSONNEL_KEYS, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 

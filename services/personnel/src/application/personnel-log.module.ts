@@ -3,8 +3,8 @@ import { EventStore } from '@register/event-sourcing';
 import { AuditableLog, auditableLogToken, Clock, commandHandlerOn, EventStoreConnections, logIntegrityProvider, snapshotStoreProvider } from '@register/service-kit';
 import { ReadLoggingAuditableLog } from '../personal-data/audited-log';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
-import { KeyVault, readOnlyKeys, SqlKeyVault } from '../personal-data/sealing';
-import { ShreddingEventStore } from '../personal-data/shredding-event-store';
+import { KeyVault, readOnlyKeys, SqlKeyVault } from '@register/personal-data';
+import { ShreddingEventStore } from '@register/personal-data';
 import { personnelSchemas } from './schemas';
 import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_KEYS, PERSONNEL_READ_LOG } from '../application/tokens';
-import { KeyVault } from '../personal-data/sealing';
+import { KeyVault } from '@register/personal-data';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { erasureDecider } from './erase-personal-data';
 

@@ -3,7 +3,7 @@ import { memberStream, PersonalData, PersonnelEvent } from '@register/contracts'
 import { AsOf } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { admitted, huong } from '../domain/fixtures';
-import { InMemoryKeyVault, sealPersonal } from '../personal-data/sealing';
+import { InMemoryKeyVault, sealPersonal } from '@register/personal-data';
 import { MemberListAsOf } from './member-list-as-of';
 import { MemberStreams } from './member-streams';
 

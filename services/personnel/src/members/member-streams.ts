@@ -3,8 +3,8 @@ import { EventStore, readStreamsOf, RecordedEvent } from '@register/event-sourci
 import { PersonalData } from '@register/contracts';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_KEYS, PERSONNEL_LOG } from '../application/tokens';
-import { isSealed, KeyVault } from '../personal-data/sealing';
-import { openPersonal } from '../personal-data/shredding-event-store';
+import { isSealed, KeyVault } from '@register/personal-data';
+import { openPersonal } from '@register/personal-data';
 
 /**
  * Events kept at most, the least recently read streams dropped first: enough for a large

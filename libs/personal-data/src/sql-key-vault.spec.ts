@@ -1,9 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
 import { createPglite } from '@register/event-store';
-import { huong } from '../domain/fixtures';
+import { PersonalData } from '@register/contracts';
 import { readOnlyKeys, SqlKeyReader, SqlKeyVault } from './sealing';
 import { ShreddingEventStore } from './shredding-event-store';
+
+const huong: PersonalData = { fullName: 'Lò Thị Hương', dateOfBirth: '2000-05-10', gender: 'female', ethnicity: 'Thái' };
 
 /**
  * PGlite behind the vault's SQL shape, counting the statements sent. One database for the file

@@ -316,7 +316,7 @@ export class SqlKeyVault implements KeyVault {
  */
 export function readOnlyKeys(vault: KeyVault): KeyVault {
   const refuse = async (): Promise<never> => {
-    throw new Error('the key table is read only here: keys are created and shredded by the personnel service\'s commands');
+    throw new Error('the key table is read only here: keys are created and shredded by their service\'s commands');
   };
   // erased: nothing here; the vault it views is told of every erasure by the service's write-side view.
   return { keyFor: refuse, find: (keyId) => vault.find(keyId), shred: refuse, erased: () => undefined };
@@ -324,7 +324,7 @@ export function readOnlyKeys(vault: KeyVault): KeyVault {
 
 /**
  * The key table as another process reads it (the distributed gateway's audit API): it never creates
- * or shreds a key, and it keeps no live key in memory, so an erasure recorded by the personnel
+ * or shreds a key, and it keeps no live key in memory, so an erasure recorded by the owning
  * service is seen at the next read (only shredded keys, which never come back, are remembered).
  */
 export class SqlKeyReader implements KeyVault {
@@ -337,7 +337,7 @@ export class SqlKeyReader implements KeyVault {
   }
 
   async keyFor(): Promise<Buffer | undefined> {
-    throw new Error('the key table is read only here: nothing is sealed outside the personnel service');
+    throw new Error('the key table is read only here: nothing is sealed by a reader of the log');
   }
 
   async find(keyId: string): Promise<Buffer | undefined> {
@@ -348,10 +348,10 @@ export class SqlKeyReader implements KeyVault {
   }
 
   async shred(): Promise<void> {
-    throw new Error('the key table is read only here: erasure is the personnel service\'s');
+    throw new Error('the key table is read only here: erasure is the owning service\'s');
   }
 
-  /** Remembered as shredded; the row is the personnel service's to shred. */
+  /** Remembered as shredded; the row is its service's to shred. */
   erased(keyId: string): void {
     this.shredded.add(keyId);
   }

@@ -4,12 +4,25 @@ import { FreeText, openFreeText, sealedTextOf, sealFreeText } from './free-text'
 import { isSealed, KeyVault, sealJson, sealPersonal, unsealJson, unsealPersonal } from './sealing';
 
 type WithPersonal = { memberId: string; personal?: unknown };
-/** The member an event is about: its personal data and free text are sealed with their key. */
-const memberOf = (e: { data: unknown }): string | undefined => {
+
+/** Which events a service seals, under whose key, and which of their data's fields are free text. */
+export interface SealingPolicy {
+  /** The member an event is about, whose key seals its free text; undefined for an event about no one member. */
+  keyOf(event: { type: string; data: unknown }): string | undefined;
+  /** Fields of the data holding free text about that member, sealed with the reason. */
+  textFields?: readonly string[];
+  /** `data.personal` is sealed apart (personnel's admissions and corrections), so that it opens alone. */
+  sealsPersonal?: boolean;
+}
+
+/** The member named by `data.memberId`. */
+export const memberIdOf = (e: { data: unknown }): string | undefined => {
   const memberId = e.data && typeof e.data === 'object' ? (e.data as { memberId?: unknown }).memberId : undefined;
   return typeof memberId === 'string' ? memberId : undefined;
 };
-const carriesPersonal = (e: { data: unknown }) => memberOf(e) !== undefined && 'personal' in (e.data as object);
+
+/** Personnel's: every event naming a member, its `personal` sealed apart. */
+export const MEMBER_EVENTS: SealingPolicy = { keyOf: memberIdOf, sealsPersonal: true };
 
 /** The contents of a sealed value, or undefined when the key is gone (or the value was tampered with). */
 function opened<T>(sealed: SealedPersonalData, key: Buffer | undefined, unseal: (s: SealedPersonalData, k: Buffer) => T): T | undefined {
@@ -29,20 +42,31 @@ export async function openPersonal(sealed: SealedPersonalData, vault: Pick<KeyVa
 export interface ShreddingOptions {
   /** False: `personal` stays sealed on read (a reader that needs the reasons, not the names). */
   openPersonal?: boolean;
+  /** What is sealed; personnel's MEMBER_EVENTS unless given. */
+  policy?: SealingPolicy;
 }
 
 /**
- * The personnel log with what identifies a member sealed at rest: on append, every `personal` field
- * and the free text of every event about a member (reason, decision; see free-text.ts) are encrypted
- * with that member's key; on read they are opened again, or read as `null` and "[erased]" once the
- * key was shredded. What was written before sealing existed is read as it is.
+ * A service's log with what identifies a member sealed at rest: on append, the free text of every
+ * event about a member (reason, decision, the policy's text fields; see free-text.ts) and, in
+ * personnel, every `personal` field are encrypted with that member's key; on read they are opened
+ * again, or read as `null` and "[erased]" once the key was shredded. What was written before sealing
+ * existed is read as it is.
  */
 export class ShreddingEventStore implements EventStore {
+  private readonly policy: SealingPolicy;
+
   constructor(
     private readonly inner: EventStore,
     private readonly vault: KeyVault,
     private readonly options: ShreddingOptions = {},
-  ) {}
+  ) {
+    this.policy = options.policy ?? MEMBER_EVENTS;
+  }
+
+  private carriesPersonal(e: { type: string; data: unknown }): boolean {
+    return !!this.policy.sealsPersonal && memberIdOf(e) !== undefined && 'personal' in (e.data as object);
+  }
 
   async append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
     return this.inner.append(streamId, await Promise.all(events.map((e) => this.seal(e))), expected, options);
@@ -95,12 +119,12 @@ export class ShreddingEventStore implements EventStore {
   }
 
   private async seal<E extends EventToAppend>(event: E): Promise<E> {
-    const memberId = memberOf(event);
+    const memberId = this.policy.keyOf(event);
     if (!memberId) return event;
     const key = await this.vault.keyFor(memberId);
     const data = event.data as WithPersonal;
-    const sealed = carriesPersonal(event) && data.personal && !isSealed(data.personal) ? { ...event, data: { ...data, personal: key ? sealPersonal(memberId, data.personal as PersonalData, key) : null } } : event;
-    return sealFreeText(sealed, key && ((text: FreeText) => sealJson(memberId, text, key)));
+    const sealed = this.carriesPersonal(event) && data.personal && !isSealed(data.personal) ? { ...event, data: { ...data, personal: key ? sealPersonal(memberId, data.personal as PersonalData, key) : null } } : event;
+    return sealFreeText(sealed, key && ((text: FreeText) => sealJson(memberId, text, key)), this.policy.textFields);
   }
 
   /** A page of events, each member's key looked up once. */
@@ -118,7 +142,7 @@ export class ShreddingEventStore implements EventStore {
       out = openFreeText(out, (sealed) => opened(sealed, key, unsealJson) as FreeText | undefined);
     }
     const data = out.data as WithPersonal;
-    if (this.options.openPersonal === false || !carriesPersonal(out) || !isSealed(data.personal)) return out;
+    if (this.options.openPersonal === false || !this.carriesPersonal(out) || !isSealed(data.personal)) return out;
     const personal = opened(data.personal, await find(data.personal.keyId), unsealPersonal) ?? null;
     return { ...out, data: { ...data, personal } };
   }

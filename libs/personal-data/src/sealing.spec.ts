@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
-import { huong } from '../domain/fixtures';
+import { PersonalData } from '@register/contracts';
 import { InMemoryKeyVault, isSealed, sealPersonal, unsealPersonal } from './sealing';
-import { ShreddingEventStore } from './shredding-event-store';
+import { SealingPolicy, ShreddingEventStore } from './shredding-event-store';
+
+const huong: PersonalData = { fullName: 'Lò Thị Hương', dateOfBirth: '2000-05-10', gender: 'female', ethnicity: 'Thái' };
 
 /** Just enough of a store to see what is written at rest. */
 function memoryStore() {
@@ -135,5 +137,41 @@ describe('crypto-shredding of personal data', () => {
     await new ShreddingEventStore(raw, vault).append('member-m1', [admittedEvent('m1')], 'no_stream');
     expect((rows[0].data as { personal: unknown }).personal).toBeNull();
     expect(rows[0].metadata.reason).toBe('[erased]');
+  });
+
+  describe('a policy of another service: whose key, which data fields', () => {
+    const policy: SealingPolicy = { keyOf: (e) => ((e.data as { subjectType?: string }).subjectType === 'member' ? (e.data as { subjectId: string }).subjectId : undefined), textFields: ['title', 'gift'] };
+    const commendation = (subjectType: string, subjectId: string, title: string): EventToAppend => ({
+      eventId: `e-${subjectId}`,
+      type: 'CommendationIssued',
+      schemaVersion: 2,
+      data: { commendationId: `c-${subjectId}`, subjectType, subjectId, title, gift: null, year: 2025 },
+      metadata: { actor: 't', reason: `khen ${title}`, effectiveDate: '2025-12-01', correlationId: 'c' },
+    });
+
+    it('given a member\'s commendation, when appended, then its reason and named text fields are sealed, null fields stay null, and a branch\'s stays clear', async () => {
+      const { rows, store: raw } = memoryStore();
+      const store = new ShreddingEventStore(raw, new InMemoryKeyVault(), { policy });
+      await store.append('commendation-m1', [commendation('member', 'm1', 'Lò Thị Hương')], 'no_stream');
+      await store.append('commendation-b1', [commendation('branch', 'b1', 'Chi đoàn Bản Mòng')], 'no_stream');
+      expect(JSON.stringify(rows[0])).not.toMatch(/Hương/);
+      expect(rows[0].data).toMatchObject({ title: '[sealed]', gift: null, subjectId: 'm1', year: 2025 });
+      expect(rows[1].data).toMatchObject({ title: 'Chi đoàn Bản Mòng' });
+      const [opened] = await store.readStream('commendation-m1');
+      expect([opened.data, opened.metadata.reason]).toEqual([commendation('member', 'm1', 'Lò Thị Hương').data, 'khen Lò Thị Hương']);
+    });
+
+    it('given the member\'s key shredded, when read, then every sealed field reads "[erased]"; when appended after, it is written "[erased]"', async () => {
+      const { rows, store: raw } = memoryStore();
+      const vault = new InMemoryKeyVault();
+      const store = new ShreddingEventStore(raw, vault, { policy });
+      await store.append('commendation-m1', [commendation('member', 'm1', 'Lò Thị Hương')], 'no_stream');
+      await vault.shred('m1');
+      const [erased] = await store.readStream('commendation-m1');
+      expect([(erased.data as { title: string }).title, (erased.data as { gift: unknown }).gift, erased.metadata.reason]).toEqual(['[erased]', null, '[erased]']);
+      await store.append('commendation-m1b', [{ ...commendation('member', 'm1', 'Lò Thị Hương'), eventId: 'e2' }], 'no_stream');
+      expect(JSON.stringify(rows[1])).not.toMatch(/Hương/);
+      expect((rows[1].data as { title: string }).title).toBe('[erased]');
+    });
   });
 });

@@ -1,0 +1,3 @@
+export * from './sealing';
+export * from './free-text';
+export * from './shredding-event-store';
