@@ -113,7 +113,15 @@ export const awardRefOf = (competitionId: string, memberId: string) => `${compet
 /** Thăm hỏi, tặng quà: a visit to a secretary in hardship. */
 export type SupportVisitRecorded = DomainEvent<'SupportVisitRecorded', { visitId: string; memberId: string; visitedOn: string; byUnitId: string; gift: string | null; placement: RatingPlacement }>;
 
-export type EvaluationEvent = RatingEvent | CommendationIssued | SupportVisitRecorded;
+export const memberErasureStream = (memberId: string) => `erased-member-${memberId}`;
+/**
+ * Personnel erased a member's personal data, and evaluation shredded its own key of that member:
+ * the free text of their records (reasons, decisions, titles, awards, gifts) reads "[erased]" from
+ * then on. Names the records whose documents held that text, so that each read model clears them.
+ */
+export type MemberFreeTextErased = DomainEvent<'MemberFreeTextErased', { memberId: string; ratingIds: string[]; commendationIds: string[]; visitIds: string[] }>;
+
+export type EvaluationEvent = RatingEvent | CommendationIssued | SupportVisitRecorded | MemberFreeTextErased;
 
 export const EVALUATION_SCHEMA_VERSIONS: Record<EvaluationEvent['type'], number> = {
   RatingSelfAssessed: 1,
@@ -125,4 +133,5 @@ export const EVALUATION_SCHEMA_VERSIONS: Record<EvaluationEvent['type'], number>
   // 2: `award`, the cited award's text from training's events; version 1 reads with `award: null`.
   CommendationIssued: 2,
   SupportVisitRecorded: 1,
+  MemberFreeTextErased: 1,
 };

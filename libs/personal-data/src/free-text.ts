@@ -42,6 +42,9 @@ function mask(decision: DecisionRef | undefined, marker: string): DecisionRef | 
 
 const maskFields = (fields: Record<string, string> | undefined, marker: string) => (fields ? Object.fromEntries(Object.keys(fields).map((name) => [name, marker])) : undefined);
 
+/** A decision whose text was erased with its member's key: "[erased]" number and issuer, its date kept (read models clear theirs so). */
+export const erasedDecision = (decision: DecisionRef | null | undefined): DecisionRef | null => mask(decision ?? undefined, ERASED_TEXT) ?? null;
+
 function maskAll(text: FreeText, marker: string): FreeText {
   return { reason: marker, decision: mask(text.decision, marker), dataDecision: mask(text.dataDecision, marker), fields: maskFields(text.fields, marker) };
 }

@@ -1,6 +1,7 @@
 export * from './config';
 export * from './tokens';
 export * from './event-store.module';
+export * from './sealed-log';
 export * from './problem-details';
 export * from './validation';
 export * from './health';

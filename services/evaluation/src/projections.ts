@@ -2,8 +2,10 @@
  * The evaluation service's read models, registered for the tools that run outside the service
  * (`npm run rebuild -- --service evaluation`); EvaluationModule runs the same list.
  */
-import { AnyProjection, registerProjections } from '@register/read-models';
+import { ShreddingEventStore, SqlKeyReader } from '@register/personal-data';
+import { AnyProjection, registerLogReader, registerProjections } from '@register/read-models';
 import { evaluationSchemas } from './application/schemas';
+import { EVALUATION_SEALING } from './application/sealing-policy';
 import { commendationsProjection } from './commendations/commendations.projection';
 import { ratingsProjection } from './ratings/ratings.projection';
 import { supportVisitsProjection } from './support-visits/support-visits.projection';
@@ -11,3 +13,7 @@ import { supportVisitsProjection } from './support-visits/support-visits.project
 export const evaluationProjections: AnyProjection[] = [ratingsProjection, commendationsProjection, supportVisitsProjection];
 
 registerProjections('evaluation', evaluationProjections, { schemas: evaluationSchemas });
+
+// The log as the projections see it: members' free text opened with evaluation's keys, read only
+// (an erased member's reads "[erased]" in the rebuild, as in the live copy).
+registerLogReader('evaluation', (stored, sql) => new ShreddingEventStore(stored, new SqlKeyReader(sql, 'evaluation'), { policy: EVALUATION_SEALING }));

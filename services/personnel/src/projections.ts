@@ -7,8 +7,7 @@ import { personnelSchemas } from './application/schemas';
 import { memberDirectoryProjection } from './members/member-directory.projection';
 import { officerPostsProjection } from './officers/officer-posts.projection';
 import { personnelReportsProjection } from './reports/personnel-reports.projection';
-import { SqlKeyReader } from '@register/personal-data';
-import { ShreddingEventStore } from '@register/personal-data';
+import { ShreddingEventStore, SqlKeyReader } from '@register/personal-data';
 
 export const personnelProjections: AnyProjection[] = [memberDirectoryProjection, officerPostsProjection, personnelReportsProjection];
 

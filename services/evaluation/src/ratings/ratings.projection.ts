@@ -1,7 +1,8 @@
-import { RatingEvent } from '@register/contracts';
+import { MemberFreeTextErased, RatingEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op } from '@register/read-models';
-import { nextRow, RatingRow } from './rating-row';
+import { eraseDocuments, erasedRecordedBy } from '../erasures/erased-documents';
+import { HistoryEntry, nextRow, RatingRow } from './rating-row';
 
 type C = 'ratings';
 
@@ -19,7 +20,7 @@ const apply = async (e: RecordedEvent, reader: { read(c: C, id: string): Promise
  * (nextRow, the same fold the asOf reads run on the log): the list filters on its unit ancestry,
  * year, subject, stage and grade; a subject's page reads its documents.
  */
-export const ratingsProjection = defineProjection<RatingEvent, C>({
+export const ratingsProjection = defineProjection<RatingEvent | MemberFreeTextErased, C>({
   name: 'ratings',
   version: 1,
   collections: {
@@ -31,5 +32,6 @@ export const ratingsProjection = defineProjection<RatingEvent, C>({
     RatingChangeProposed: apply,
     RatingChangeApproved: apply,
     RatingChangeRejected: apply,
+    MemberFreeTextErased: eraseDocuments<C>('ratings', 'ratingIds', (row) => ({ history: (row.history as HistoryEntry[]).map((h) => ({ ...h, ...erasedRecordedBy(h) })) })),
   },
 });

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintToken } from '@register/auth';
+import { AuthService } from '../../services/gateway/src/security/auth.service';
+import { EmbeddedRegister, openEmbedded } from '../scale/embedded-register';
+
+jest.setTimeout(120_000);
+
+const NAME = 'Vi Thị Riêng';
+const OTHER = 'Lương Văn Khởi';
+const why = (reason: string, effectiveDate = '2025-03-26') => ({ reason, effectiveDate });
+
+/**
+ * A member's erasure in personnel reaches evaluation: the free text of their ratings, commendations
+ * and support visits (reason, decision, title, gift), where people write the member's name, reads
+ * "[erased]" in evaluation's reads, its audit events and its export; the log is sealed at rest under
+ * evaluation's own key of the member, which the erasure shreds. Another member's text stays.
+ * Through the embedded start with its relays, as a commune office runs it.
+ */
+describe("a member's erasure reaches evaluation's free text (embedded start, relays on)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'erasure-evaluation-'));
+  let register: EmbeddedRegister;
+  let admin: Record<string, string>;
+  let auditor: Record<string, string>;
+  const post = async (path: string, body: object, key: string) => {
+    const answer = await register.send('POST', path, body, { ...admin, 'idempotency-key': key });
+    if (answer.status !== 201) throw new Error(`POST ${path}: ${answer.status} ${answer.raw}`);
+    return answer.body as { position: number };
+  };
+  const read = async (path: string, headers = admin) => {
+    const answer = await register.send('GET', path, undefined, headers);
+    expect(answer.status === 200 ? 200 : answer.raw).toBe(200);
+    return answer.raw;
+  };
+  /** Every evaluation answer that shows the member's records, raw. */
+  const answers = async () => [
+    await read('/ratings/member/m-1'),
+    await read('/commendations?subjectId=m-1'),
+    await read('/support-visits?memberId=m-1'),
+    await read('/audit/events?service=evaluation&limit=500', auditor),
+    await read('/audit/entities/rating/member.2024.m-1/history', auditor),
+    // As stored: sealed before the erasure too.
+    await read('/audit/exports?service=evaluation', auditor),
+  ];
+
+  beforeAll(async () => {
+    register = await openEmbedded(dataDir, 'erasure-evaluation');
+    admin = { authorization: await register.bearer('erasure-admin') };
+    auditor = { authorization: `Bearer ${await mintToken(register.app.get(AuthService).localSecret!, { sub: 'erasure-auditor', roles: ['auditor'] })}` };
+    await post('/units', { id: 'tw', kind: 'central', name: 'Trung ương Đoàn', ...why('khởi tạo', '2010-01-01') }, 'u-tw');
+    await post('/units', { id: 'p', kind: 'province', name: 'Tỉnh đoàn Nghệ An', parentId: 'tw', ...why('khởi tạo', '2010-01-01') }, 'u-p');
+    await post('/units', { id: 'c', kind: 'grassroots', name: 'Đoàn xã Tri Lễ', parentId: 'p', ...why('khởi tạo', '2010-01-01') }, 'u-c');
+    await post('/branches', { id: 'b-1', parentUnitId: 'c', name: 'Chi đoàn bản Piềng', area: { kind: 'village', name: 'Piềng' }, ...why('thành lập', '2010-01-01') }, 'b-1');
+    await register.settled();
+    await post('/members', { id: 'm-1', branchId: 'b-1', fullName: NAME, dateOfBirth: '2002-11-17', gender: 'female', admittedOn: '2020-03-26', ...why('kết nạp', '2020-03-26') }, 'm-1');
+    await post('/members', { id: 'm-2', branchId: 'b-1', fullName: OTHER, dateOfBirth: '2001-02-03', gender: 'male', admittedOn: '2020-03-26', ...why('kết nạp', '2020-03-26') }, 'm-2');
+    await post('/branches/b-1/officer-appointments', { memberId: 'm-1', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why('bổ nhiệm', '2025-02-01') }, 'appoint');
+    await register.settled();
+    await post('/ratings', { subjectType: 'member', subjectId: 'm-1', year: 2024, scale: 'four-level', grade: 'excellent', stage: 'self-assessment', reason: `Đoàn viên ${NAME} hoàn thành xuất sắc`, decisionRef: { number: `QĐ khen ${NAME}`, issuedBy: 'BCH Đoàn xã', date: '2025-01-10' } }, 'r-1');
+    await post('/ratings', { subjectType: 'member', subjectId: 'm-2', year: 2024, scale: 'four-level', grade: 'good', stage: 'self-assessment', reason: `Đoàn viên ${OTHER} hoàn thành tốt` }, 'r-2');
+    await post('/ratings', { subjectType: 'branch', subjectId: 'b-1', year: 2024, scale: 'four-level', grade: 'good', stage: 'self-assessment', reason: 'Chi đoàn vững mạnh' }, 'r-b');
+    await post('/commendations', { subjectType: 'officer', subjectId: 'm-1', year: 2025, occasion: 'founding-day', title: `Bí thư ${NAME} tiêu biểu`, issuedByUnitId: 'c', ...why(`Tuyên dương ${NAME}`) }, 'c-1');
+    await post('/support-visits', { memberId: 'm-1', visitedOn: '2025-03-01', byUnitId: 'c', gift: `Quà cho gia đình ${NAME}`, reason: `Nhà ${NAME} bị lũ cuốn` }, 'v-1');
+    await register.settled();
+  });
+
+  afterAll(async () => {
+    await register?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the text before the erasure, and none of it after; the other member\'s and the branch\'s stay; the log still verifies', async () => {
+    const before = await answers();
+    for (const text of before.slice(0, 5)) expect(text).toContain(NAME);
+    expect(before[5]).toContain('[sealed]');
+    const erased = await post('/members/m-1/personal-data-erasure', { reason: 'xóa dữ liệu theo yêu cầu' }, 'erase');
+    await register.settled();
+    const after = await answers();
+    for (const text of after) expect(text).not.toContain(NAME);
+
+    const [own] = JSON.parse(after[0]).items as Array<{ history: Array<{ reason: string; decision: unknown }> }>;
+    expect(own.history.map((h) => [h.reason, h.decision])).toEqual([['[erased]', { number: '[erased]', issuedBy: '[erased]', date: '2025-01-10' }]]);
+    const [commendation] = JSON.parse(after[1]).items as Array<Record<string, unknown>>;
+    expect([commendation.title, commendation.reason, commendation.occasion]).toEqual(['[erased]', '[erased]', 'founding-day']);
+    const [visit] = JSON.parse(after[2]).items as Array<Record<string, unknown>>;
+    expect([visit.gift, visit.reason, visit.visitedOn]).toEqual(['[erased]', '[erased]', '2025-03-01']);
+
+    expect(await read(`/ratings/member/m-2?minPosition=${erased.position}`)).toContain(OTHER);
+    expect(await read('/ratings/branch/b-1')).toContain('Chi đoàn vững mạnh');
+    const audit = JSON.parse(after[3]) as { items: Array<{ type: string; actor: string; data: { memberId?: string; ratingIds?: string[] } }> };
+    expect(audit.items.filter((e) => e.type === 'MemberFreeTextErased').map((e) => [e.actor, e.data.memberId, e.data.ratingIds])).toEqual([['evaluation.erasures', 'm-1', ['member.2024.m-1']]]);
+
+    const verified = await register.send('POST', '/audit/verifications', {}, auditor);
+    expect([verified.status, (verified.body as { ok: boolean }).ok]).toEqual([200, true]);
+  });
+
+  it('writes what is recorded about the erased member afterwards as "[erased]", and a start from the same folder reads the same', async () => {
+    await post('/commendations', { subjectType: 'officer', subjectId: 'm-1', year: 2025, occasion: 'other', title: `Khen ${NAME} lần hai`, issuedByUnitId: 'c', ...why(`Lại tuyên dương ${NAME}`) }, 'c-2');
+    await register.close();
+    register = await openEmbedded(dataDir, 'erasure-evaluation');
+    await register.settled();
+    for (const text of await answers()) expect(text).not.toContain(NAME);
+    expect(await read('/ratings/member/m-2')).toContain(OTHER);
+  });
+});
