@@ -2,6 +2,7 @@
 import { runKafkaNamespace, workerKafkaNamespace } from '../support/own-kafka-namespace';
 import { EventStore, RecordedEvent } from '@register/event-sourcing';
 import { AppliedEvents } from '@register/messaging';
+import { EventStoreConnections } from '@register/service-kit';
 import { EVALUATION_STORE } from '../../services/evaluation/src/application/tokens';
 import { EvaluationModule } from '../../services/evaluation/src/evaluation.module';
 import { OrganisationSubjectsConsumer, PersonnelSubjectsConsumer, SUBJECT_SYNC } from '../../services/evaluation/src/reactions/subject-sync.consumer';
@@ -44,11 +45,12 @@ describe('evaluation (distributed, PostgreSQL + Kafka + FerretDB): the Quỳ Ch�
   let admin: Client;
   let branches: Array<{ id: string; commune: string }>;
   let decided: number;
+  let evaluationStore: EventStore;
 
   beforeAll(async () => {
     d = await startDistributed('test-internal-secret-evaluation-0123', [{ module: EvaluationModule, urlEnv: 'EVALUATION_URL', consumers: { ...SUBJECT_SYNC, group: `${SUBJECT_SYNC.group}.${runKafkaNamespace}` } }]);
     const evaluation = d.apps[0];
-    const evaluationStore = evaluation.get<EventStore>(EVALUATION_STORE);
+    evaluationStore = evaluation.get<EventStore>(EVALUATION_STORE);
     const [fromOrganisation, fromPersonnel] = [evaluation.get(OrganisationSubjectsConsumer), evaluation.get(PersonnelSubjectsConsumer)];
     const as = async (o: Parameters<Setup['as']>[0]): Promise<Client> => {
       const headers = await d.token(o);
@@ -160,5 +162,32 @@ describe('evaluation (distributed, PostgreSQL + Kafka + FerretDB): the Quỳ Ch�
     const officer = await setup.as({ sub: 'x1-officer', roles: ['unit-officer'], scopeUnitId: 'qc-x1' });
     const outside = branches.find((b) => b.commune !== 'qc-x1')!.id;
     expect((await officer.post('/admission-batches', { reason: 'x', members: [applicant(2, branches[2].id), applicant(3, outside)] })).status).toBe(403);
+  });
+
+  it("a member's erasure reaches evaluation over Kafka: their rating's text reads \"[erased]\" in the read model on FerretDB and in the audit events, and evaluation's key row in PostgreSQL is shredded", async () => {
+    const NAME = 'Hà Thị Xuân';
+    const admitted = await admin.post('/members', { id: 'er-1', branchId: branches[4].id, fullName: NAME, dateOfBirth: '2001-01-01', gender: 'female', admittedOn: '2019-03-26', reason: 'kết nạp', effectiveDate: '2019-03-26' });
+    expect(admitted.status).toBe(201);
+    await setup.sync();
+    const rated = await admin.post('/ratings', { subjectType: 'member', subjectId: 'er-1', year: 2020, scale: 'member-classic', grade: 'excellent', stage: 'self-assessment', reason: `Đoàn viên ${NAME} xuất sắc` });
+    expect(rated.status).toBe(201);
+    expect(JSON.stringify((await admin.get(`/ratings/member/er-1?minPosition=${rated.body.position}`)).body)).toContain(NAME);
+    expect((await admin.post('/members/er-1/personal-data-erasure', { reason: 'xóa theo yêu cầu' })).status).toBe(201);
+    await setup.sync();
+    const deadline = Date.now() + 30_000;
+    let recorded = await evaluationStore.readStream('erased-member-er-1');
+    while (recorded.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      recorded = await evaluationStore.readStream('erased-member-er-1');
+    }
+    expect(recorded.map((e) => [e.type, (e.data as { ratingIds: string[] }).ratingIds])).toEqual([['MemberFreeTextErased', ['member.2020.er-1']]]);
+    const after = await admin.get(`/ratings/member/er-1?minPosition=${recorded[0].position}`);
+    expect(after.body.items[0].history.map((h: { reason: string }) => h.reason)).toEqual(['[erased]']);
+    const auditor = await setup.as({ sub: 'auditor', roles: ['auditor'] });
+    const audit = await auditor.get('/audit/events?service=evaluation&streamId=rating-member.2020.er-1');
+    expect([audit.status, JSON.stringify(audit.body).includes(NAME), audit.body.items.length]).toEqual([200, false, 1]);
+    const sql = await d.apps[0].get(EventStoreConnections).sqlClient();
+    const { rows } = await sql!.query<{ shredded: boolean }>("select key is null as shredded from evaluation.personal_data_keys where key_id = 'er-1'");
+    expect(rows).toEqual([{ shredded: true }]);
   });
 });
