@@ -113,7 +113,6 @@ export const awardRefOf = (competitionId: string, memberId: string) => `${compet
 /** Thăm hỏi, tặng quà: a visit to a secretary in hardship. */
 export type SupportVisitRecorded = DomainEvent<'SupportVisitRecorded', { visitId: string; memberId: string; visitedOn: string; byUnitId: string; gift: string | null; placement: RatingPlacement }>;
 
-export const memberErasureStream = (memberId: string) => `erased-member-${memberId}`;
 /**
  * Personnel erased a member's personal data, and evaluation shredded its own key of that member:
  * the free text of their records (reasons, decisions, titles, awards, gifts) reads "[erased]" from

@@ -68,7 +68,15 @@ export type MentorAssignmentEnded = DomainEvent<'MentorAssignmentEnded', { assig
 
 export type MentorAssignmentEvent = MentorAssigned | MentorAssignmentEnded;
 
-export type TrainingEvent = CourseEvent | CompetitionEvent | MentorAssignmentEvent;
+/**
+ * Personnel erased a member's personal data, and training shredded the keys that seal text about
+ * them: their own (their mentor assignments' reasons) and those of the courses and competitions
+ * they took part in (the reasons of enrolments, attendance, results and entries, which name several
+ * members at once, read "[erased]" from then on for every member of them).
+ */
+export type MemberTrainingTextErased = DomainEvent<'MemberTrainingTextErased', { memberId: string; courseIds: string[]; competitionIds: string[] }>;
+
+export type TrainingEvent = CourseEvent | CompetitionEvent | MentorAssignmentEvent | MemberTrainingTextErased;
 
 export const TRAINING_SCHEMA_VERSIONS: Record<TrainingEvent['type'], number> = {
   CourseScheduled: 1,
@@ -81,6 +89,7 @@ export const TRAINING_SCHEMA_VERSIONS: Record<TrainingEvent['type'], number> = {
   CompetitionAwarded: 1,
   MentorAssigned: 1,
   MentorAssignmentEnded: 1,
+  MemberTrainingTextErased: 1,
 };
 
 /**

@@ -1,3 +1,4 @@
 export * from './sealing';
 export * from './free-text';
 export * from './shredding-event-store';
+export * from './erasure-reaction';

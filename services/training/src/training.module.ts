@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '@register/read-models';
 import { ClockModule, relayProviders } from '@register/service-kit';
 import { trainingSchemas } from './application/schemas';
-import { TRAINING_STORE } from './application/tokens';
+import { TRAINING_LOG, TRAINING_STORE } from './application/tokens';
 import { TrainingFacts } from './application/training-facts';
 import { TrainingLogModule } from './application/training-log.module';
 import { TrainingScope } from './application/training-scope';
@@ -17,6 +17,7 @@ import { MentorCommands } from './mentors/mentor-commands.handler';
 import { MentorsController } from './mentors/mentors.controller';
 import { trainingProjections } from './projections';
 import { OrganisationFactsConsumer, PersonnelFactsConsumer } from './reactions/facts-sync.consumer';
+import { MemberErasures } from './erasures/member-erasures';
 import { TrainingReactions } from './reactions/training-reactions.service';
 
 export { trainingSchemas };
@@ -28,12 +29,12 @@ export { trainingSchemas };
  * alone (main.ts) or beside the others in the embedded start.
  * Streams: `course-<id>`, `competition-<id>`, `mentor-assignment-<id>` (libs/contracts/src/training.ts).
  * Other services' facts come from their events only (reactions/: group `training.facts-sync` on
- * Kafka, or the in-process bus) into TrainingFacts. The relay publishes the log on `register.training.events`.
+ * Kafka, or the in-process bus) into TrainingFacts. The relay publishes the log as stored (members' free text sealed) on `register.training.events`.
  */
 @Module({
   imports: [ClockModule, TrainingLogModule, ReadModelsModule.forFeature({ service: 'training', projections: trainingProjections, storeToken: TRAINING_STORE, imports: [TrainingLogModule], schemas: trainingSchemas })],
   controllers: [CoursesController, ComplianceController, CompetitionsController, MentorsController, OrganisationFactsConsumer, PersonnelFactsConsumer],
-  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, CourseCommands, CoursesReads, CompetitionCommands, MentorCommands, ...relayProviders('training', TRAINING_STORE)],
+  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, MemberErasures, CourseCommands, CoursesReads, CompetitionCommands, MentorCommands, ...relayProviders('training', TRAINING_LOG)],
   exports: [TrainingService, TrainingFacts, TrainingReactions, TrainingLogModule],
 })
 export class TrainingModule {}

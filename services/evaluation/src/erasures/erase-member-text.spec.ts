@@ -1,8 +1,8 @@
 import { deciderSpecification } from '@register/event-sourcing';
-import { EraseMemberText, erasureDecider } from './erase-member-text';
+import { EraseMemberText, evaluationErasureDecider } from './erase-member-text';
 
 describe("a member's erasure reaching evaluation", () => {
-  const spec = deciderSpecification(erasureDecider);
+  const spec = deciderSpecification(evaluationErasureDecider);
   const erase: EraseMemberText = { type: 'EraseMemberText', memberId: 'm1', ratingIds: ['member.2024.m1'], commendationIds: ['c1'], visitIds: [] };
   const erased = { type: 'MemberFreeTextErased' as const, data: { memberId: 'm1', ratingIds: ['member.2024.m1'], commendationIds: ['c1'], visitIds: [] } };
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { calendarDayOf, causedBy, CommandContext, CommandHandler, ConflictError, EventMetadata, EventStore, RuleViolation } from '@register/event-sourcing';
+import { calendarDayOf, causedBy, CommandContext, CommandHandler, ConflictError, EventMetadata, EventStore, RecordedEvent, RuleViolation } from '@register/event-sourcing';
 import { AssignmentEndCause, mentorAssignmentStream, OrganisationEvent } from '@register/contracts';
 import { ReadModelQueries } from '@register/read-models';
 import { TRAINING_COMMANDS, TRAINING_STORE } from '../application/tokens';
 import { FactEvent, TrainingFacts } from '../application/training-facts';
+import { MemberErasures } from '../erasures/member-erasures';
 import { endingDecider } from '../mentors/mentor-decisions';
 import { AssignmentDoc, mentorsProjection } from '../mentors/mentors.projection';
 
@@ -25,7 +26,8 @@ function closedBy(e: OrganisationEvent): { branchIds: string[]; cause: Assignmen
 
 /**
  * What training does with another service's event: learn the fact (TrainingFacts), then carry out
- * what it calls for in training's own log: the mentor assignments of a branch that a merger, split
+ * what it calls for in training's own log: a member's erasure reaches the text sealed about them
+ * (MemberErasures); the mentor assignments of a branch that a merger, split
  * or dissolution closes end on its effective date, each under a command id of the event and the
  * assignment, so that a redelivered event appends nothing.
  */
@@ -38,10 +40,12 @@ export class TrainingReactions {
     private readonly readModels: ReadModelQueries,
     @Inject(TRAINING_STORE) private readonly store: EventStore,
     @Inject(TRAINING_COMMANDS) private readonly handler: CommandHandler,
+    private readonly erasures: MemberErasures,
   ) {}
 
   async handle(event: FactEvent): Promise<void> {
     this.facts.apply(event);
+    if (event.type === 'MemberPersonalDataErased') return this.erasures.handle(event as RecordedEvent);
     const closed = closedBy(event as OrganisationEvent);
     if (!closed || !event.eventId) return;
     // Every assignment made so far is in the read model once it has caught up with the log's head.

@@ -12,13 +12,14 @@ const OTHER = 'Lương Văn Khởi';
 const why = (reason: string, effectiveDate = '2025-03-26') => ({ reason, effectiveDate });
 
 /**
- * A member's erasure in personnel reaches evaluation: the free text of their ratings, commendations
- * and support visits (reason, decision, title, gift), where people write the member's name, reads
- * "[erased]" in evaluation's reads, its audit events and its export; the log is sealed at rest under
- * evaluation's own key of the member, which the erasure shreds. Another member's text stays.
- * Through the embedded start with its relays, as a commune office runs it.
+ * A member's erasure in personnel reaches evaluation and training: the free text of their ratings,
+ * commendations and support visits (reason, decision, title, gift), and of their courses,
+ * competitions and mentor assignments (reasons), where people write the member's name, reads
+ * "[erased]" in those services' reads, audit events and exports; their logs are sealed at rest
+ * under keys of their own, which the erasure shreds. Another member's text stays. Through the
+ * embedded start with its relays, as a commune office runs it.
  */
-describe("a member's erasure reaches evaluation's free text (embedded start, relays on)", () => {
+describe("a member's erasure reaches evaluation's and training's free text (embedded start, relays on)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'erasure-evaluation-'));
   let register: EmbeddedRegister;
   let admin: Record<string, string>;
@@ -40,8 +41,11 @@ describe("a member's erasure reaches evaluation's free text (embedded start, rel
     await read('/support-visits?memberId=m-1'),
     await read('/audit/events?service=evaluation&limit=500', auditor),
     await read('/audit/entities/rating/member.2024.m-1/history', auditor),
+    await read('/audit/events?service=training&limit=500', auditor),
+    await read('/audit/entities/course/k-1/history', auditor),
     // As stored: sealed before the erasure too.
     await read('/audit/exports?service=evaluation', auditor),
+    await read('/audit/exports?service=training', auditor),
   ];
 
   beforeAll(async () => {
@@ -62,6 +66,12 @@ describe("a member's erasure reaches evaluation's free text (embedded start, rel
     await post('/ratings', { subjectType: 'branch', subjectId: 'b-1', year: 2024, scale: 'four-level', grade: 'good', stage: 'self-assessment', reason: 'Chi đoàn vững mạnh' }, 'r-b');
     await post('/commendations', { subjectType: 'officer', subjectId: 'm-1', year: 2025, occasion: 'founding-day', title: `Bí thư ${NAME} tiêu biểu`, issuedByUnitId: 'c', ...why(`Tuyên dương ${NAME}`) }, 'c-1');
     await post('/support-visits', { memberId: 'm-1', visitedOn: '2025-03-01', byUnitId: 'c', gift: `Quà cho gia đình ${NAME}`, reason: `Nhà ${NAME} bị lũ cuốn` }, 'v-1');
+    await post('/training-courses', { id: 'k-1', organiserUnitId: 'c', title: 'Bồi dưỡng bí thư chi đoàn 2025', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2025-04-10', endsOn: '2025-04-12', location: 'Hội trường xã', partner: null, ...why('mở lớp', '2025-04-01') }, 'k-1');
+    await post('/training-courses/k-1/enrolments', { memberIds: ['m-1', 'm-2'], ...why(`Cử ${NAME} và ${OTHER} đi học`, '2025-04-01') }, 'k-1-enrol');
+    await post('/training-courses/k-1/attendance', { on: '2025-04-10', presentMemberIds: ['m-1'], ...why(`Điểm danh ${NAME}`, '2025-04-10') }, 'k-1-present');
+    await post('/training-courses', { id: 'k-2', organiserUnitId: 'c', title: 'Lớp khác', kind: 'skills', topics: [{ title: 'Hồ sơ' }], startsOn: '2025-05-10', endsOn: '2025-05-12', location: null, partner: null, ...why('mở lớp', '2025-05-01') }, 'k-2');
+    await post('/training-courses/k-2/enrolments', { memberIds: ['m-2'], ...why(`Cử ${OTHER} đi học`, '2025-05-01') }, 'k-2-enrol');
+    await post('/mentor-assignments', { branchId: 'b-1', mentorMemberId: 'm-1', startsOn: '2025-07-01', ...why(`Phân công ${NAME} phụ trách`, '2025-07-01') }, 'mentor');
     await register.settled();
   });
 
@@ -72,8 +82,8 @@ describe("a member's erasure reaches evaluation's free text (embedded start, rel
 
   it('shows the text before the erasure, and none of it after; the other member\'s and the branch\'s stay; the log still verifies', async () => {
     const before = await answers();
-    for (const text of before.slice(0, 5)) expect(text).toContain(NAME);
-    expect(before[5]).toContain('[sealed]');
+    for (const text of before.slice(0, 7)) expect(text).toContain(NAME);
+    for (const text of before.slice(7)) expect(text).toContain('[sealed]');
     const erased = await post('/members/m-1/personal-data-erasure', { reason: 'xóa dữ liệu theo yêu cầu' }, 'erase');
     await register.settled();
     const after = await answers();
@@ -90,6 +100,11 @@ describe("a member's erasure reaches evaluation's free text (embedded start, rel
     expect(await read('/ratings/branch/b-1')).toContain('Chi đoàn vững mạnh');
     const audit = JSON.parse(after[3]) as { items: Array<{ type: string; actor: string; data: { memberId?: string; ratingIds?: string[] } }> };
     expect(audit.items.filter((e) => e.type === 'MemberFreeTextErased').map((e) => [e.actor, e.data.memberId, e.data.ratingIds])).toEqual([['evaluation.erasures', 'm-1', ['member.2024.m-1']]]);
+
+    const training = JSON.parse(after[5]) as { items: Array<{ type: string; streamId: string; reason: string; data: { courseIds?: string[] } }> };
+    expect(training.items.filter((e) => e.type === 'MemberTrainingTextErased').map((e) => e.data.courseIds)).toEqual([['k-1']]);
+    expect(training.items.filter((e) => e.type === 'ParticipantsEnrolled').map((e) => [e.streamId, e.reason])).toEqual([['course-k-1', '[erased]'], ['course-k-2', `Cử ${OTHER} đi học`]]);
+    expect(training.items.find((e) => e.type === 'CourseScheduled')?.reason).toBe('mở lớp');
 
     const verified = await register.send('POST', '/audit/verifications', {}, auditor);
     expect([verified.status, (verified.body as { ok: boolean }).ok]).toEqual([200, true]);

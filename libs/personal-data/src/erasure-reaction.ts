@@ -1,0 +1,65 @@
+import { calendarDayOf, causedBy, CommandContext, CommandHandler, Decider, DomainEvent, EventMetadata, EventStore, RecordedEvent } from '@register/event-sourcing';
+import { KeyVault } from './sealing';
+
+/** The stream, in a service's own log, of its record of a member's erasure. */
+export const memberErasureStream = (memberId: string) => `erased-member-${memberId}`;
+
+/** Whether a service has carried a member's erasure into its own log. */
+export interface MemberErasure {
+  erased: boolean;
+}
+
+/**
+ * A service's decider for its record of a member's erasure (one stream per member): the event
+ * `record` makes, once; personnel's erasure delivered again (a replay, a redelivery) records nothing more.
+ */
+export function erasureDecider<C, E extends DomainEvent>(record: (command: C) => E): Decider<C, E, MemberErasure> {
+  return { initialState: () => ({ erased: false }), evolve: () => ({ erased: true }), decide: (command, state) => (state.erased ? [] : [record(command)]) };
+}
+
+/** How one service carries personnel's erasure of a member into its own log. */
+export interface ErasureReaction<C> {
+  /** The service's log, opened (its free text sealed under `keys`). */
+  store: EventStore;
+  handler: CommandHandler;
+  /** Absent where the log is not sealed (EventStoreDB): nothing to shred. */
+  keys?: KeyVault | null;
+  actor: string;
+  decider: Decider<C, DomainEvent, MemberErasure>;
+  /**
+   * Read once the member's own key is shredded: the other keys that seal text about them (a course's,
+   * naming several members) and the command recording the erasure, which names what it cleared.
+   */
+  gather(memberId: string): Promise<{ keyIds: string[]; command: C }>;
+}
+
+type Delivered = RecordedEvent & { metadata?: Partial<EventMetadata> };
+
+/**
+ * Personnel's MemberPersonalDataErased, carried into another service's log: the member's key there
+ * is shredded first (what is appended from then on is written "[erased]", what was sealed reads
+ * "[erased]"), then the other keys `gather` names, then the erasure is recorded. Each step is
+ * idempotent (a shredded row is not written again; the stream says the erasure is recorded), so a
+ * redelivered or replayed erasure changes nothing, and a crash between two steps is finished by the next delivery.
+ */
+export async function carryErasure<C>(event: Delivered, reaction: ErasureReaction<C>): Promise<void> {
+  if (event.type !== 'MemberPersonalDataErased' || !event.eventId) return;
+  const memberId = (event.data as { memberId: string }).memberId;
+  const stream = memberErasureStream(memberId);
+  if ((await reaction.store.readStream(stream)).length > 0) return reaction.keys?.erased(memberId);
+  await reaction.keys?.shred(memberId);
+  const { keyIds, command } = await reaction.gather(memberId);
+  for (const keyId of keyIds) await reaction.keys?.shred(keyId);
+  await reaction.handler.handle(reaction.decider, stream, command, contextOf(event, reaction.actor));
+}
+
+function contextOf(event: Delivered, actor: string): CommandContext {
+  return {
+    actor,
+    // Personnel's reason is sealed under its own key: only the erasure's id is carried here.
+    reason: `MemberPersonalDataErased ${event.eventId}`,
+    effectiveDate: event.metadata?.effectiveDate ?? calendarDayOf(new Date(event.recordedAt ?? Date.now())),
+    ...causedBy(event as { eventId: string; metadata?: Partial<EventMetadata> }),
+    commandId: `${event.eventId}:erase-text`,
+  };
+}
