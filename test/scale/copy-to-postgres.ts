@@ -5,7 +5,7 @@
  *   node -r <paths.js> dist/test/scale/copy-to-postgres.js --data-dir <copy of a data folder> --pg-url postgres://…/<empty database>
  *
  * Each service's schema is made first by the register's own open functions (the log, its view
- * snapshots, its signed checkpoints, its group snapshots; personnel's key vault and read log), as
+ * snapshots, its signed checkpoints, its group snapshots; the key vaults of personnel, training and evaluation, and personnel's read log), as
  * the service makes it at start; then every table of each service schema found on both sides is
  * copied, rows as stored (hash chain columns included, so the chain still verifies), in batches,
  * and every sequence found on both sides is set past the copied maximum. Two tables are left out on
@@ -53,10 +53,9 @@ async function createSchemas(pgUrl: string): Promise<void> {
       await SqlSnapshotStore.open(sql, service);
       await SqlLogCheckpoints.open(sql, service);
       await SqlGroupSnapshots.open(sql, service);
-      if (service === 'personnel') {
-        await SqlKeyVault.open(sql, service);
-        await SqlReadLog.open(sql, service);
-      }
+      // Personnel, training and evaluation seal members' free text under keys of their own.
+      if (service !== 'organisation') await SqlKeyVault.open(sql, service);
+      if (service === 'personnel') await SqlReadLog.open(sql, service);
     }
   } finally {
     await sql.close();
