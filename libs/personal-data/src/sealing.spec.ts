@@ -130,6 +130,19 @@ describe('crypto-shredding of personal data', () => {
     expect([m2.metadata.reason, isSealed((m2.data as { personal: unknown }).personal)]).toEqual(['r', true]);
   });
 
+  it('given an event stored in the clear before sealing existed, when its member\'s key is shredded, then it reads as an erased one (the log keeps it; other members\' stay)', async () => {
+    const { rows, store: raw } = memoryStore();
+    const vault = new InMemoryKeyVault();
+    await raw.append('member-m1', [{ ...admittedEvent('m1'), metadata: { ...admittedEvent('m1').metadata, reason: 'kết nạp Lò Thị Hương' } }], 'no_stream');
+    await raw.append('member-m2', [admittedEvent('m2')], 'no_stream');
+    await vault.keyFor('m2');
+    await vault.shred('m1');
+    const [m1, m2] = await new ShreddingEventStore(raw, vault).readAll(0, 10);
+    expect([m1.metadata.reason, (m1.data as { personal: unknown }).personal]).toEqual(['[erased]', null]);
+    expect([m2.metadata.reason, (m2.data as { personal: unknown }).personal]).toEqual(['r', huong]);
+    expect(rows[0].metadata.reason).toBe('kết nạp Lò Thị Hương');
+  });
+
   it('nothing new is sealed for a shredded member: their personal data is written as null', async () => {
     const { rows, store: raw } = memoryStore();
     const vault = new InMemoryKeyVault();

@@ -43,6 +43,8 @@ export interface KeyVault {
   keyFor(keyId: string): Promise<Buffer | undefined>;
   /** The key if it still exists. */
   find(keyId: string): Promise<Buffer | undefined>;
+  /** Whether the key was shredded (a tombstone), as against never made: text stored in the clear before sealing existed is then read "[erased]". */
+  isShredded(keyId: string): Promise<boolean>;
   /** Shreds the key row now (throws if it could not: the shredding is then retried, see erased). */
   shred(keyId: string): Promise<void>;
   /**
@@ -62,6 +64,9 @@ export class InMemoryKeyVault implements KeyVault {
   }
   async find(keyId: string) {
     return this.keys.get(keyId) ?? undefined;
+  }
+  async isShredded(keyId: string) {
+    return this.keys.get(keyId) === null;
   }
   async shred(keyId: string) {
     this.keys.set(keyId, null);
@@ -225,6 +230,13 @@ export class SqlKeyVault implements KeyVault {
     return this.remember(keyId, stored);
   }
 
+  async isShredded(keyId: string): Promise<boolean> {
+    const known = this.cached(keyId);
+    if (known !== undefined) return known === null;
+    const stored = await this.lookups.get(keyId);
+    return stored !== undefined && this.remember(keyId, stored) === undefined;
+  }
+
   /** Shreds the key row now; a failure is thrown to the caller, and the row shredded later (erased). */
   async shred(keyId: string): Promise<void> {
     this.tombstone(keyId);
@@ -319,7 +331,7 @@ export function readOnlyKeys(vault: KeyVault): KeyVault {
     throw new Error('the key table is read only here: keys are created and shredded by their service\'s commands');
   };
   // erased: nothing here; the vault it views is told of every erasure by the service's write-side view.
-  return { keyFor: refuse, find: (keyId) => vault.find(keyId), shred: refuse, erased: () => undefined };
+  return { keyFor: refuse, find: (keyId) => vault.find(keyId), isShredded: (keyId) => vault.isShredded(keyId), shred: refuse, erased: () => undefined };
 }
 
 /**
@@ -345,6 +357,13 @@ export class SqlKeyReader implements KeyVault {
     const stored = await this.lookups.get(keyId);
     if (stored === null) this.shredded.add(keyId);
     return stored ? Buffer.from(stored) : undefined;
+  }
+
+  async isShredded(keyId: string): Promise<boolean> {
+    if (this.shredded.has(keyId)) return true;
+    const stored = await this.lookups.get(keyId);
+    if (stored === null) this.shredded.add(keyId);
+    return stored === null;
   }
 
   async shred(): Promise<void> {

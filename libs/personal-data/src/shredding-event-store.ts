@@ -127,6 +127,22 @@ export class ShreddingEventStore implements EventStore {
     return sealFreeText(sealed, key && ((text: FreeText) => sealJson(memberId, text, key)), this.policy.textFields);
   }
 
+  /**
+   * An event about a member written before this service sealed its text (stored in the clear), whose
+   * key has since been shredded: read as it would have been stored after the erasure. The log keeps
+   * the text; every read through this store, the read models' rebuilds included, does not show it.
+   */
+  private async erasedBeforeSealing(event: RecordedEvent): Promise<boolean> {
+    const keyId = this.policy.keyOf(event);
+    return keyId !== undefined && (await this.vault.isShredded(keyId));
+  }
+
+  private asErased<E extends RecordedEvent>(event: E): E {
+    const data = event.data as WithPersonal;
+    const bare = this.carriesPersonal(event) && data.personal && !isSealed(data.personal) ? { ...event, data: { ...data, personal: null } } : event;
+    return sealFreeText(bare, undefined, this.policy.textFields);
+  }
+
   /** A page of events, each member's key looked up once. */
   private openAll<E extends RecordedEvent>(events: E[]): Promise<E[]> {
     const keys = new Map<string, Promise<Buffer | undefined>>();
@@ -140,6 +156,8 @@ export class ShreddingEventStore implements EventStore {
     if (sealedText) {
       const key = await find(sealedText.keyId);
       out = openFreeText(out, (sealed) => opened(sealed, key, unsealJson) as FreeText | undefined);
+    } else if (await this.erasedBeforeSealing(out)) {
+      return this.asErased(out);
     }
     const data = out.data as WithPersonal;
     if (this.options.openPersonal === false || !this.carriesPersonal(out) || !isSealed(data.personal)) return out;

@@ -66,6 +66,23 @@ describe('the key table (SqlKeyVault)', () => {
     await db.close();
   });
 
+  it('tells a shredded key (a tombstone, in this process or read from the table, by the vault, its read-only view and the CLI\'s reader) from one never made or still live', async () => {
+    const { db, sql, table } = await countingDatabase();
+    const other = await SqlKeyVault.open(sql, table);
+    await other.keyFor('m-live');
+    await other.shred('m-never-sealed'); // an erasure of a member with no key: a tombstone row
+    await other.keyFor('m-gone');
+    await other.shred('m-gone');
+    const vault = await SqlKeyVault.open(sql, table);
+    const asked = ['m-live', 'm-never-sealed', 'm-gone', 'm-unknown'];
+    const expected = [false, true, true, false];
+    expect(await Promise.all(asked.map((id) => other.isShredded(id)))).toEqual(expected);
+    expect(await Promise.all(asked.map((id) => vault.isShredded(id)))).toEqual(expected);
+    expect(await Promise.all(asked.map((id) => readOnlyKeys(vault).isShredded(id)))).toEqual(expected);
+    expect(await Promise.all(asked.map((id) => new SqlKeyReader(sql, table).isShredded(id)))).toEqual(expected);
+    await db.close();
+  });
+
   it('serves no shredded key from its cache: not to the vault that shredded it, nor to the auditors\' read-only view, nor once the key left the bounded cache', async () => {
     const { db, sql, table } = await countingDatabase();
     const vault = await SqlKeyVault.open(sql, table, { cachedKeys: 2 });
