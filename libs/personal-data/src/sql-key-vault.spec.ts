@@ -2,7 +2,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
 import { createPglite } from '@register/event-store';
 import { PersonalData } from '@register/contracts';
-import { readOnlyKeys, SqlKeyReader, SqlKeyVault } from './sealing';
+import { readOnlyKeys } from './sealing';
+import { SqlKeyReader, SqlKeyVault } from './sql-key-vault';
 import { ShreddingEventStore } from './shredding-event-store';
 
 const huong: PersonalData = { fullName: 'Lò Thị Hương', dateOfBirth: '2000-05-10', gender: 'female', ethnicity: 'Thái' };
