@@ -172,6 +172,8 @@ describe('evaluation (distributed, PostgreSQL + Kafka + FerretDB): the Quỳ Ch�
     const rated = await admin.post('/ratings', { subjectType: 'member', subjectId: 'er-1', year: 2020, scale: 'member-classic', grade: 'excellent', stage: 'self-assessment', reason: `Đoàn viên ${NAME} xuất sắc` });
     expect(rated.status).toBe(201);
     expect(JSON.stringify((await admin.get(`/ratings/member/er-1?minPosition=${rated.body.position}`)).body)).toContain(NAME);
+    const sql = (await d.apps[0].get(EventStoreConnections).sqlClient())!;
+    const [{ key }] = (await sql.query<{ key: Buffer }>("select key from evaluation.personal_data_keys where key_id = 'er-1'")).rows;
     expect((await admin.post('/members/er-1/personal-data-erasure', { reason: 'xóa theo yêu cầu' })).status).toBe(201);
     await setup.sync();
     const deadline = Date.now() + 30_000;
@@ -186,8 +188,13 @@ describe('evaluation (distributed, PostgreSQL + Kafka + FerretDB): the Quỳ Ch�
     const auditor = await setup.as({ sub: 'auditor', roles: ['auditor'] });
     const audit = await auditor.get('/audit/events?service=evaluation&streamId=rating-member.2020.er-1');
     expect([audit.status, JSON.stringify(audit.body).includes(NAME), audit.body.items.length]).toEqual([200, false, 1]);
-    const sql = await d.apps[0].get(EventStoreConnections).sqlClient();
-    const { rows } = await sql!.query<{ shredded: boolean }>("select key is null as shredded from evaluation.personal_data_keys where key_id = 'er-1'");
+    const { rows } = await sql.query<{ shredded: boolean }>("select key is null as shredded from evaluation.personal_data_keys where key_id = 'er-1'");
     expect(rows).toEqual([{ shredded: true }]);
+    // Nor does the row as it was before the shredding keep the key in the table's pages (vacuumed at once).
+    await sql.exec('create extension if not exists pageinspect');
+    const pages = await sql.query<{ data: Buffer | null }>(
+      "select t_data as data from generate_series(0, (pg_relation_size('evaluation.personal_data_keys') / 8192)::int - 1) as p, heap_page_items(get_raw_page('evaluation.personal_data_keys', p))",
+    );
+    expect(pages.rows.some((r) => r.data !== null && Buffer.from(r.data).includes(Buffer.from(key)))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import { Extension, PGlite } from '@electric-sql/pglite';
 import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
 import { createPglite } from '@register/event-store';
 import { PersonalData } from '@register/contracts';
@@ -81,6 +81,26 @@ describe('the key table (SqlKeyVault)', () => {
     expect(await Promise.all(asked.map((id) => vault.isShredded(id)))).toEqual(expected);
     expect(await Promise.all(asked.map((id) => readOnlyKeys(vault).isShredded(id)))).toEqual(expected);
     expect(await Promise.all(asked.map((id) => new SqlKeyReader(sql, table).isShredded(id)))).toEqual(expected);
+    await db.close();
+  });
+
+  it('leaves no copy of a shredded key in the table\'s file: the row as it was before the update is vacuumed away at once', async () => {
+    // A subpath export, which this project's module resolution does not type: loaded by name.
+    const contrib = '@electric-sql/pglite/contrib/pageinspect';
+    const { pageinspect } = (await import(contrib)) as { pageinspect: Extension };
+    const db = new PGlite({ extensions: { pageinspect } });
+    await db.exec('create extension pageinspect');
+    const sql = { query: <R>(text: string, params?: unknown[]) => db.query<R>(text, params), exec: (text: string) => db.exec(text) };
+    const vault = await SqlKeyVault.open(sql, 'evaluation');
+    for (let i = 0; i < 20; i += 1) await vault.keyFor(`m-${i}`);
+    const key = (await vault.keyFor('m-gone'))!;
+    const onPages = async () => {
+      const { rows } = await db.query<{ data: Uint8Array | null }>("select t_data as data from heap_page_items(get_raw_page('evaluation.personal_data_keys', 0))");
+      return rows.some((r) => r.data !== null && Buffer.from(r.data).includes(key));
+    };
+    expect(await onPages()).toBe(true);
+    await vault.shred('m-gone');
+    expect([await vault.isShredded('m-gone'), await onPages()]).toEqual([true, false]);
     await db.close();
   });
 

@@ -194,10 +194,11 @@ export class SqlKeyVault implements KeyVault {
     const ids = [...this.toShred];
     const shredding = this.sql.query(
       `insert into ${this.table} (key_id, key, shredded_at) select id, null, now() from unnest($1::text[]) as ids(id)
-       on conflict (key_id) do update set key = null, shredded_at = coalesce(${this.table}.shredded_at, now()) where ${this.table}.key is not null`,
+       on conflict (key_id) do update set key = null, shredded_at = coalesce(${this.table}.shredded_at, now()) where ${this.table}.key is not null
+       returning key_id`,
       [ids],
     );
-    this.shredding = shredding.then(() => undefined).finally(() => (this.shredding = undefined));
+    this.shredding = shredding.then(({ rows }) => (rows.length > 0 ? this.vacuum() : undefined)).finally(() => (this.shredding = undefined));
     try {
       await this.shredding;
     } catch (error) {
@@ -207,6 +208,21 @@ export class SqlKeyVault implements KeyVault {
     for (const id of ids) this.toShred.delete(id);
     if (this.retry) clearTimeout(this.retry.timer);
     this.retry = undefined;
+  }
+
+  /**
+   * The update that shreds a key leaves the row as it was, key and all, in the table's file until
+   * a vacuum prunes it (PGlite never vacuums on its own; PostgreSQL's autovacuum waits for dozens of
+   * dead rows): anyone with the data files would read the key back. Vacuumed at once. A vacuum that
+   * fails, or that an older snapshot still open holds back, leaves it to the next one. The key stays
+   * in the write-ahead log until its segment is recycled, and in backups (docs/architecture-notes.md).
+   */
+  private async vacuum(): Promise<void> {
+    try {
+      await this.sql.exec(`vacuum ${this.table}`);
+    } catch {
+      // the shredding stands; the old row goes at the next vacuum
+    }
   }
 
   /** The erasures whose key rows this process has still to shred. */
