@@ -101,21 +101,29 @@ describe("a member's erasure reaches evaluation's and training's free text (embe
     const audit = JSON.parse(after[3]) as { items: Array<{ type: string; actor: string; data: { memberId?: string; ratingIds?: string[] } }> };
     expect(audit.items.filter((e) => e.type === 'MemberFreeTextErased').map((e) => [e.actor, e.data.memberId, e.data.ratingIds])).toEqual([['evaluation.erasures', 'm-1', ['member.2024.m-1']]]);
 
-    const training = JSON.parse(after[5]) as { items: Array<{ type: string; streamId: string; reason: string; data: { courseIds?: string[] } }> };
-    expect(training.items.filter((e) => e.type === 'MemberTrainingTextErased').map((e) => e.data.courseIds)).toEqual([['k-1']]);
+    const training = JSON.parse(after[5]) as { items: Array<{ type: string; streamId: string; eventId: string; reason: string; data: { eventIds?: string[] } }> };
+    // The enrolment and the attendance of k-1 name both members: their text goes with either; k-2's enrolment names the other alone.
+    const shared = training.items.filter((e) => e.streamId === 'course-k-1' && ['ParticipantsEnrolled', 'AttendanceRecorded'].includes(e.type)).map((e) => e.eventId).sort();
+    expect(training.items.filter((e) => e.type === 'MemberTrainingTextErased').map((e) => [...e.data.eventIds!].sort())).toEqual([shared]);
     expect(training.items.filter((e) => e.type === 'ParticipantsEnrolled').map((e) => [e.streamId, e.reason])).toEqual([['course-k-1', '[erased]'], ['course-k-2', `Cử ${OTHER} đi học`]]);
-    expect(training.items.find((e) => e.type === 'CourseScheduled')?.reason).toBe('mở lớp');
+    expect(training.items.filter((e) => e.type === 'CourseScheduled').map((e) => e.reason)).toEqual(['mở lớp', 'mở lớp']);
 
     const verified = await register.send('POST', '/audit/verifications', {}, auditor);
     expect([verified.status, (verified.body as { ok: boolean }).ok]).toEqual([200, true]);
   });
 
-  it('writes what is recorded about the erased member afterwards as "[erased]", and a start from the same folder reads the same', async () => {
+  it('writes what is recorded about the erased member afterwards as "[erased]", alone or with others, and a start from the same folder reads the same', async () => {
     await post('/commendations', { subjectType: 'officer', subjectId: 'm-1', year: 2025, occasion: 'other', title: `Khen ${NAME} lần hai`, issuedByUnitId: 'c', ...why(`Lại tuyên dương ${NAME}`) }, 'c-2');
+    await post('/training-courses', { id: 'k-3', organiserUnitId: 'c', title: 'Lớp sau', kind: 'skills', topics: [{ title: 'Hồ sơ' }], startsOn: '2025-09-10', endsOn: '2025-09-12', location: null, partner: null, ...why('mở lớp', '2025-09-01') }, 'k-3');
+    await post('/training-courses/k-3/enrolments', { memberIds: ['m-1', 'm-2'], ...why(`Cử ${NAME} và ${OTHER}`, '2025-09-01') }, 'k-3-enrol');
+    await post('/training-courses/k-3/cancellation', { ...why(`${NAME} bận, hoãn lớp`, '2025-09-05') }, 'k-3-cancel');
+    await post('/training-courses/k-2/cancellation', { ...why(`${OTHER} bận, hoãn lớp`, '2025-05-05') }, 'k-2-cancel');
     await register.close();
     register = await openEmbedded(dataDir, 'erasure-evaluation');
     await register.settled();
     for (const text of await answers()) expect(text).not.toContain(NAME);
     expect(await read('/ratings/member/m-2')).toContain(OTHER);
+    // k-2's cancellation names the other member alone, under their key: it reads as written.
+    expect(await read('/audit/entities/course/k-2/history', auditor)).toContain(`${OTHER} bận, hoãn lớp`);
   });
 });

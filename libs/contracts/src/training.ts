@@ -40,11 +40,16 @@ export type CourseScheduled = DomainEvent<
   { courseId: string; organiserUnitId: string; title: string; kind: CourseKind; topics: Array<{ title: string }>; startsOn: string; endsOn: string; location: string | null; partner: string | null }
 >;
 export type ParticipantsEnrolled = DomainEvent<'ParticipantsEnrolled', { courseId: string; participants: Participant[] }>;
-/** One day of the course: who was there (a second record of the same day replaces the first). */
-export type AttendanceRecorded = DomainEvent<'AttendanceRecorded', { courseId: string; on: string; presentMemberIds: string[] }>;
+/**
+ * One day of the course: who was there (a second record of the same day replaces the first).
+ * `participantIds` (version 2): every participant of the course that day, present or not, whom its
+ * reason may name (its text is sealed under a key linked to each of them).
+ */
+export type AttendanceRecorded = DomainEvent<'AttendanceRecorded', { courseId: string; on: string; presentMemberIds: string[]; participantIds: string[] }>;
 /** Closes the course: an outcome for every participant. */
 export type CourseCompleted = DomainEvent<'CourseCompleted', { courseId: string; completedOn: string; results: CourseResult[] }>;
-export type CourseCancelled = DomainEvent<'CourseCancelled', { courseId: string; cancelledOn: string }>;
+/** `participantIds` (version 2): the participants the cancellation leaves without a course, whom its reason may name. */
+export type CourseCancelled = DomainEvent<'CourseCancelled', { courseId: string; cancelledOn: string; participantIds: string[] }>;
 
 export type CourseEvent = CourseScheduled | ParticipantsEnrolled | AttendanceRecorded | CourseCompleted | CourseCancelled;
 
@@ -70,20 +75,21 @@ export type MentorAssignmentEvent = MentorAssigned | MentorAssignmentEnded;
 
 /**
  * Personnel erased a member's personal data, and training shredded the keys that seal text about
- * them: their own (their mentor assignments' reasons) and those of the courses and competitions
- * they took part in (the reasons of enrolments, attendance, results and entries, which name several
- * members at once, read "[erased]" from then on for every member of them).
+ * them: their own (the text of events about them alone: their mentor assignments, an enrolment of
+ * them alone) and the keys of the events naming them with others (`eventIds`: an enrolment,
+ * attendance, results, entries or awards of several members, whose reason may name any of them).
  */
-export type MemberTrainingTextErased = DomainEvent<'MemberTrainingTextErased', { memberId: string; courseIds: string[]; competitionIds: string[] }>;
+export type MemberTrainingTextErased = DomainEvent<'MemberTrainingTextErased', { memberId: string; eventIds: string[] }>;
 
 export type TrainingEvent = CourseEvent | CompetitionEvent | MentorAssignmentEvent | MemberTrainingTextErased;
 
 export const TRAINING_SCHEMA_VERSIONS: Record<TrainingEvent['type'], number> = {
   CourseScheduled: 1,
   ParticipantsEnrolled: 1,
-  AttendanceRecorded: 1,
+  // 2: `participantIds`; version 1 reads with the present members (attendance) or none (cancellation).
+  AttendanceRecorded: 2,
   CourseCompleted: 1,
-  CourseCancelled: 1,
+  CourseCancelled: 2,
   CompetitionAnnounced: 1,
   CompetitionEntered: 1,
   CompetitionAwarded: 1,

@@ -27,10 +27,10 @@ export interface ErasureReaction<C> {
   actor: string;
   decider: Decider<C, DomainEvent, MemberErasure>;
   /**
-   * Read once the member's own key is shredded: the other keys that seal text about them (a course's,
-   * naming several members) and the command recording the erasure, which names what it cleared.
+   * Read once the member's keys are shredded (their own, and those of text naming them with others,
+   * `linkedKeys`): the command recording the erasure, which names what it cleared.
    */
-  gather(memberId: string): Promise<{ keyIds: string[]; command: C }>;
+  gather(memberId: string, linkedKeys: string[]): Promise<C>;
 }
 
 type Delivered = RecordedEvent & { metadata?: Partial<EventMetadata> };
@@ -38,7 +38,7 @@ type Delivered = RecordedEvent & { metadata?: Partial<EventMetadata> };
 /**
  * Personnel's MemberPersonalDataErased, carried into another service's log: the member's key there
  * is shredded first (what is appended from then on is written "[erased]", what was sealed reads
- * "[erased]"), then the other keys `gather` names, then the erasure is recorded. Each step is
+ * "[erased]"), then the keys of text naming them with others, then the erasure is recorded. Each step is
  * idempotent (a shredded row is not written again; the stream says the erasure is recorded), so a
  * redelivered or replayed erasure changes nothing, and a crash between two steps is finished by the next delivery.
  */
@@ -48,9 +48,10 @@ export async function carryErasure<C>(event: Delivered, reaction: ErasureReactio
   const stream = memberErasureStream(memberId);
   if ((await reaction.store.readStream(stream)).length > 0) return reaction.keys?.erased(memberId);
   await reaction.keys?.shred(memberId);
-  const { keyIds, command } = await reaction.gather(memberId);
-  for (const keyId of keyIds) await reaction.keys?.shred(keyId);
-  await reaction.handler.handle(reaction.decider, stream, command, contextOf(event, reaction.actor));
+  // After the member's own key: an event naming them with others, sealed from now on, is written "[erased]" rather than linked.
+  const linked = (await reaction.keys?.linkedKeys(memberId)) ?? [];
+  for (const keyId of linked) await reaction.keys?.shred(keyId);
+  await reaction.handler.handle(reaction.decider, stream, await reaction.gather(memberId, linked), contextOf(event, reaction.actor));
 }
 
 function contextOf(event: Delivered, actor: string): CommandContext {

@@ -187,4 +187,37 @@ describe('crypto-shredding of personal data', () => {
       expect((rows[1].data as { title: string }).title).toBe('[erased]');
     });
   });
+
+  describe('an event naming several members (a class enrolled)', () => {
+    const policy: SealingPolicy = { keyOf: () => undefined, membersOf: (e) => (e.data as { memberIds: string[] }).memberIds };
+    const enrolled = (eventId: string, memberIds: string[], reason: string): EventToAppend => ({
+      eventId,
+      type: 'ParticipantsEnrolled',
+      schemaVersion: 1,
+      data: { courseId: 'k1', memberIds },
+      metadata: { actor: 't', reason, effectiveDate: '2025-04-01', correlationId: 'c' },
+    });
+
+    it("given a shared text, when any one of its members is erased, then it reads \"[erased]\"; a member's own text and another event's stay", async () => {
+      const { rows, store: raw } = memoryStore();
+      const vault = new InMemoryKeyVault();
+      const store = new ShreddingEventStore(raw, vault, { policy });
+      await store.append('course-k1', [enrolled('e1', ['m1', 'm2'], 'Cử Lò Văn A và Hà Thị B'), enrolled('e2', ['m2'], 'Cử Hà Thị B'), enrolled('e3', ['m2', 'm3'], 'Cử Hà Thị B và C')], 'no_stream');
+      expect(JSON.stringify(rows)).not.toMatch(/Cử/);
+      expect([rows[0].metadata, rows[1].metadata, rows[2].metadata].map((m) => (m as { sealedText?: { keyId: string } }).sealedText?.keyId)).toEqual(['event:e1', 'm2', 'event:e3']);
+      expect(await vault.linkedKeys('m2')).toEqual(['event:e1', 'event:e3']);
+      for (const keyId of ['m1', ...(await vault.linkedKeys('m1'))]) await vault.shred(keyId);
+      expect((await store.readStream('course-k1')).map((e) => e.metadata.reason)).toEqual(['[erased]', 'Cử Hà Thị B', 'Cử Hà Thị B và C']);
+    });
+
+    it('given a member erased, when an event naming them with others is appended, then its text is written "[erased]"; naming no one, it stays clear', async () => {
+      const { rows, store: raw } = memoryStore();
+      const vault = new InMemoryKeyVault();
+      await vault.shred('m1');
+      const store = new ShreddingEventStore(raw, vault, { policy });
+      await store.append('course-k2', [enrolled('e4', ['m1', 'm2'], 'Cử Lò Văn A'), enrolled('e5', [], 'Lớp không người')], 'no_stream');
+      expect([rows[0].metadata.reason, rows[1].metadata.reason]).toEqual(['[erased]', 'Lớp không người']);
+      expect(await vault.linkedKeys('m2')).toEqual([]);
+    });
+  });
 });

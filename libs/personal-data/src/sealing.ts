@@ -38,8 +38,14 @@ export const isSealed = (value: unknown): value is SealedPersonalData => !!value
 
 /** The key table: one key per member, created on first use; a shredded key is gone for good. */
 export interface KeyVault {
-  /** The member's key, created when missing; undefined once shredded (nothing new is sealed for them). */
-  keyFor(keyId: string): Promise<Buffer | undefined>;
+  /**
+   * The member's key, created when missing; undefined once shredded (nothing new is sealed for them).
+   * A key of text naming several members (`linkedTo`: an enrolment of a class) is created linked to
+   * each of them, so that erasing any one of them shreds it too.
+   */
+  keyFor(keyId: string, linkedTo?: readonly string[]): Promise<Buffer | undefined>;
+  /** The keys created linked to this member (see keyFor). */
+  linkedKeys(memberId: string): Promise<string[]>;
   /** The key if it still exists. */
   find(keyId: string): Promise<Buffer | undefined>;
   /** Whether the key was shredded (a tombstone), as against never made: text stored in the clear before sealing existed is then read "[erased]". */
@@ -57,9 +63,14 @@ export interface KeyVault {
 /** For unit tests and throwaway runs: keys die with the process. */
 export class InMemoryKeyVault implements KeyVault {
   private readonly keys = new Map<string, Buffer | null>();
-  async keyFor(keyId: string) {
+  private readonly links = new Map<string, Set<string>>();
+  async keyFor(keyId: string, linkedTo: readonly string[] = []) {
     if (!this.keys.has(keyId)) this.keys.set(keyId, randomBytes(32));
+    for (const member of linkedTo) this.links.set(member, (this.links.get(member) ?? new Set()).add(keyId));
     return this.keys.get(keyId) ?? undefined;
+  }
+  async linkedKeys(memberId: string) {
+    return [...(this.links.get(memberId) ?? [])];
   }
   async find(keyId: string) {
     return this.keys.get(keyId) ?? undefined;
@@ -84,5 +95,5 @@ export function readOnlyKeys(vault: KeyVault): KeyVault {
     throw new Error('the key table is read only here: keys are created and shredded by their service\'s commands');
   };
   // erased: nothing here; the vault it views is told of every erasure by the service's write-side view.
-  return { keyFor: refuse, find: (keyId) => vault.find(keyId), isShredded: (keyId) => vault.isShredded(keyId), shred: refuse, erased: () => undefined };
+  return { keyFor: refuse, find: (keyId) => vault.find(keyId), isShredded: (keyId) => vault.isShredded(keyId), linkedKeys: (memberId) => vault.linkedKeys(memberId), shred: refuse, erased: () => undefined };
 }

@@ -9,6 +9,12 @@ type WithPersonal = { memberId: string; personal?: unknown };
 export interface SealingPolicy {
   /** The member an event is about, whose key seals its free text; undefined for an event about no one member. */
   keyOf(event: { type: string; data: unknown }): string | undefined;
+  /**
+   * The members an event names when it may name several (an enrolment of a class): its text is
+   * sealed under that member's key when it names one, and under a key of the event's own, linked to
+   * each, when it names more; erasing any of them shreds it. Undefined: the event is one `keyOf` seals.
+   */
+  membersOf?(event: { type: string; data: unknown }): readonly string[] | undefined;
   /** Fields of the data holding free text about that member, sealed with the reason. */
   textFields?: readonly string[];
   /** `data.personal` is sealed apart (personnel's admissions and corrections), so that it opens alone. */
@@ -20,6 +26,10 @@ export const memberIdOf = (e: { data: unknown }): string | undefined => {
   const memberId = e.data && typeof e.data === 'object' ? (e.data as { memberId?: unknown }).memberId : undefined;
   return typeof memberId === 'string' ? memberId : undefined;
 };
+
+/** The key of an event's text that names several members (see SealingPolicy.membersOf), and the event a key id names, if it is one. */
+export const sharedTextKey = (eventId: string) => `event:${eventId}`;
+export const eventOfSharedKey = (keyId: string): string | undefined => (keyId.startsWith('event:') ? keyId.slice('event:'.length) : undefined);
 
 /** Personnel's: every event naming a member, its `personal` sealed apart. */
 export const MEMBER_EVENTS: SealingPolicy = { keyOf: memberIdOf, sealsPersonal: true };
@@ -119,7 +129,9 @@ export class ShreddingEventStore implements EventStore {
   }
 
   private async seal<E extends EventToAppend>(event: E): Promise<E> {
-    const memberId = this.policy.keyOf(event);
+    const members = this.policy.membersOf?.(event);
+    if (members !== undefined && members.length !== 1) return this.sealShared(event, members);
+    const memberId = members?.[0] ?? this.policy.keyOf(event);
     if (!memberId) return event;
     const key = await this.vault.keyFor(memberId);
     const data = event.data as WithPersonal;
@@ -133,6 +145,8 @@ export class ShreddingEventStore implements EventStore {
    * the text; every read through this store, the read models' rebuilds included, does not show it.
    */
   private async erasedBeforeSealing(event: RecordedEvent): Promise<boolean> {
+    const members = this.policy.membersOf?.(event);
+    if (members !== undefined) return this.anyShredded(members);
     const keyId = this.policy.keyOf(event);
     return keyId !== undefined && (await this.vault.isShredded(keyId));
   }
@@ -141,6 +155,25 @@ export class ShreddingEventStore implements EventStore {
     const data = event.data as WithPersonal;
     const bare = this.carriesPersonal(event) && data.personal && !isSealed(data.personal) ? { ...event, data: { ...data, personal: null } } : event;
     return sealFreeText(bare, undefined, this.policy.textFields);
+  }
+
+  /**
+   * An event naming several members: its text under a key of its own (`event:<id>`), linked to each
+   * of them; written "[erased]" when one of them is erased already (before the key is made, or while
+   * it was being made: the erasure then found no link to shred). Naming no one, it is left clear.
+   */
+  private async sealShared<E extends EventToAppend>(event: E, members: readonly string[]): Promise<E> {
+    if (members.length === 0) return event;
+    const erased = () => sealFreeText(event, undefined, this.policy.textFields);
+    if (await this.anyShredded(members)) return erased();
+    const keyId = sharedTextKey(event.eventId);
+    const key = await this.vault.keyFor(keyId, members);
+    if (!key || (await this.anyShredded(members))) return erased();
+    return sealFreeText(event, (text: FreeText) => sealJson(keyId, text, key), this.policy.textFields);
+  }
+
+  private async anyShredded(members: readonly string[]): Promise<boolean> {
+    return (await Promise.all(members.map((m) => this.vault.isShredded(m)))).some(Boolean);
   }
 
   /** A page of events, each member's key looked up once. */

@@ -104,6 +104,17 @@ describe('the key table (SqlKeyVault)', () => {
     await db.close();
   });
 
+  it('creates a key of several members\' text with its links in one statement; each member, by the vault and by the CLI\'s reader, finds it', async () => {
+    const { db, sql, table } = await countingDatabase();
+    const vault = await SqlKeyVault.open(sql, table);
+    sql.statements = 0;
+    const key = await vault.keyFor('event:e1', ['m1', 'm2']);
+    expect([sql.statements, key?.length]).toEqual([1, 32]);
+    expect(await vault.keyFor('event:e1', ['m1', 'm2'])).toEqual(key);
+    expect([await vault.linkedKeys('m1'), await vault.linkedKeys('m2'), await new SqlKeyReader(sql, table).linkedKeys('m2'), await vault.linkedKeys('m3')]).toEqual([['event:e1'], ['event:e1'], ['event:e1'], []]);
+    await db.close();
+  });
+
   it('serves no shredded key from its cache: not to the vault that shredded it, nor to the auditors\' read-only view, nor once the key left the bounded cache', async () => {
     const { db, sql, table } = await countingDatabase();
     const vault = await SqlKeyVault.open(sql, table, { cachedKeys: 2 });

@@ -91,6 +91,23 @@ const createKeys = (sql: Pick<SqlLike, 'query'>, table: string) => async (ids: s
   return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
 };
 
+/** The table linking a key of several members' text to each of them. */
+const linksOf = (schema: string) => `${schema}.personal_data_key_links`;
+
+/** A key of several members' text, created with its links to each of them in one statement (the row as it stands if it exists). */
+async function createLinkedKey(sql: Pick<SqlLike, 'query'>, table: string, links: string, id: string, members: readonly string[]): Promise<Map<string, StoredKey>> {
+  const { rows } = await sql.query<{ key_id: string; key: Buffer | Uint8Array | null }>(
+    `with created as (insert into ${table} (key_id, key) values ($1, $2) on conflict (key_id) do nothing returning key_id, key),
+          linked as (insert into ${links} (member_id, key_id) select m, $1 from unnest($3::text[]) as m on conflict do nothing)
+     select key_id, key from created union all select key_id, key from ${table} where key_id = $1 limit 1`,
+    [id, randomBytes(32), [...members]],
+  );
+  return new Map<string, StoredKey>(rows.map((r) => [r.key_id, r.key]));
+}
+
+const linkedKeysOf = async (sql: Pick<SqlLike, 'query'>, links: string, memberId: string) =>
+  (await sql.query<{ key_id: string }>(`select key_id from ${links} where member_id = $1 order by key_id`, [memberId])).rows.map((r) => r.key_id);
+
 /**
  * The key table in the service's own database schema, beside (not inside) the log: a row per
  * member; shredding overwrites the key with NULL and keeps the row as a tombstone with its time.
@@ -127,6 +144,7 @@ export class SqlKeyVault implements KeyVault {
     private readonly sql: SqlLike,
     private readonly table: string,
     private readonly cachedKeys: number,
+    private readonly links: string,
   ) {
     this.lookups = new KeysPerTurn(readKeys(sql, table));
     this.creations = new KeysPerTurn(createKeys(sql, table));
@@ -135,11 +153,13 @@ export class SqlKeyVault implements KeyVault {
   static async open(sql: SqlLike, schema: string, options: { cachedKeys?: number } = {}): Promise<SqlKeyVault> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
     await sql.exec(`create schema if not exists ${schema};
-      create table if not exists ${schema}.personal_data_keys (key_id text primary key, key bytea, created_at timestamptz not null default now(), shredded_at timestamptz)`);
-    return new SqlKeyVault(sql, `${schema}.personal_data_keys`, options.cachedKeys ?? CACHED_KEYS);
+      create table if not exists ${schema}.personal_data_keys (key_id text primary key, key bytea, created_at timestamptz not null default now(), shredded_at timestamptz);
+      create table if not exists ${linksOf(schema)} (member_id text not null, key_id text not null, primary key (member_id, key_id))`);
+    return new SqlKeyVault(sql, `${schema}.personal_data_keys`, options.cachedKeys ?? CACHED_KEYS, linksOf(schema));
   }
 
-  async keyFor(keyId: string): Promise<Buffer | undefined> {
+  async keyFor(keyId: string, linkedTo: readonly string[] = []): Promise<Buffer | undefined> {
+    if (linkedTo.length > 0) return this.remember(keyId, (await createLinkedKey(this.sql, this.table, this.links, keyId, linkedTo)).get(keyId));
     const known = this.cached(keyId);
     if (known !== undefined) return known ?? undefined;
     // With the other keys asked for in this turn: the new key if this inserted it, else the row as it stands.
@@ -154,6 +174,10 @@ export class SqlKeyVault implements KeyVault {
     const stored = await this.lookups.get(keyId);
     if (stored === undefined) return undefined;
     return this.remember(keyId, stored);
+  }
+
+  linkedKeys(memberId: string): Promise<string[]> {
+    return linkedKeysOf(this.sql, this.links, memberId);
   }
 
   async isShredded(keyId: string): Promise<boolean> {
@@ -273,9 +297,16 @@ export class SqlKeyReader implements KeyVault {
   private readonly shredded = new Set<string>();
   private readonly lookups: KeysPerTurn;
 
-  constructor(sql: Pick<SqlLike, 'query'>, schema: string) {
+  constructor(
+    private readonly sql: Pick<SqlLike, 'query'>,
+    private readonly schema: string,
+  ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
     this.lookups = new KeysPerTurn(readKeys(sql, `${schema}.personal_data_keys`));
+  }
+
+  linkedKeys(memberId: string): Promise<string[]> {
+    return linkedKeysOf(this.sql, linksOf(this.schema), memberId);
   }
 
   async keyFor(): Promise<Buffer | undefined> {

@@ -29,7 +29,7 @@ export class MemberErasures {
 
   handle(event: RecordedEvent): Promise<void> {
     const { store, handler, keys } = this;
-    return carryErasure(event, { store, handler, keys, actor: ERASURES_ACTOR, decider: evaluationErasureDecider, gather: async (memberId) => ({ keyIds: [], command: await this.recordsOf(memberId) }) });
+    return carryErasure(event, { store, handler, keys, actor: ERASURES_ACTOR, decider: evaluationErasureDecider, gather: (memberId) => this.recordsOf(memberId) });
   }
 
   /** Every record of the member appended before the key was shredded: the read models caught up with the log's head read after it. */

@@ -23,7 +23,7 @@ function logOf(entries: Array<[PersonnelEvent, string]>, withReadStreams = true,
   } as unknown as EventStore;
   const directory = new PersonnelDirectory(store);
   // Each key looked up is a member's personal data about to be opened.
-  const keys = vault && { ...vault, find: async (id: string) => (asked.opened.push(id), vault.find(id)), keyFor: (id: string) => vault.keyFor(id), isShredded: (id: string) => vault.isShredded(id), shred: (id: string) => vault.shred(id), erased: (id: string) => vault.erased(id) };
+  const keys = vault && { ...vault, find: async (id: string) => (asked.opened.push(id), vault.find(id)), keyFor: (id: string) => vault.keyFor(id), isShredded: (id: string) => vault.isShredded(id), linkedKeys: (id: string) => vault.linkedKeys(id), shred: (id: string) => vault.shred(id), erased: (id: string) => vault.erased(id) };
   /** Appends one event to the log, as the command path would, and lets the directory read it. */
   const append = async (e: PersonnelEvent, effectiveDate: string) => {
     const opened = recorded(e, effectiveDate, events.length + 1, revisions.get(memberStream((e.data as { memberId: string }).memberId)) ?? 0);

@@ -209,7 +209,7 @@ export class MembersController {
     summary: "Erase a member's personal data on request (crypto-shredding): the history stays, the name, birth date and contacts become unreadable",
     description:
       'The free text of every event about the member (reasons, decision numbers and issuers), the erasure\'s own included, is sealed with the same key and reads "[erased]" after; so does the free text of commands about the member recorded after the erasure, and the purposes declared for reads of their data (`/members/{id}/personal-data-reads`). ' +
-      'Actors, dates and ids stay. Free text about the member kept by other services (a commendation\'s title, a support visit\'s gift) is not erased. ' +
+      'Actors, dates and ids stay. The erasure reaches the free text the other services keep about the member: evaluation\'s (reasons and decisions of their ratings, commendations and support visits, a commendation\'s title and award, a visit\'s gift) and training\'s (reasons of their mentor assignments, and of the enrolments, attendance, results, cancellations, entries and awards that name them, with others or alone), which read "[erased]" once those services have heard of it (a `MemberFreeTextErased` or `MemberTrainingTextErased` event in their logs). Text about a branch, a course\'s or competition\'s title and an award\'s name are not about the member and stay. ' +
       'Refusals: 422 `erasure-dated-later` (it takes effect when recorded: effectiveDate is today or earlier), `effective-before-admission`. Erasing again records nothing.',
   })
   erase(@Param('id', ParseIdPipe) id: string, @Body() _body: EraseRequest, @Command() ctx: CommandContext) {

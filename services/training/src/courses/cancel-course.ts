@@ -10,5 +10,5 @@ export const cancellationDecider = deciderOf(courseAggregate, decideCancellation
 
 export function decideCancellation(c: CancelCourse, s: Course): CourseEvent[] {
   checkOpen(s, c.courseId);
-  return [{ type: 'CourseCancelled', data: { courseId: c.courseId, cancelledOn: c.cancelledOn } }];
+  return [{ type: 'CourseCancelled', data: { courseId: c.courseId, cancelledOn: c.cancelledOn, participantIds: s.participants.map((p) => p.memberId) } }];
 }

@@ -46,7 +46,7 @@ describe('enrolment', () => {
     spec.given([scheduled]).when(enrol(['m3', 'm4'], [member('m3'), undefined])).thenThrows(RuleViolation, (e) => e.rule === 'not-an-active-member' && JSON.stringify(e.details) === '{"memberIds":["m4"]}'));
   it('refuses enrolment in a completed course (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-closed')));
   it('refuses enrolment in a cancelled course (422 course-cancelled)', () =>
-    spec.given([scheduled, { type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01' } }]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-cancelled')));
+    spec.given([scheduled, { type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01', participantIds: [] } }]).when(enrol(['m3'])).thenThrows(RuleViolation, rule('course-cancelled')));
   it('refuses a member admitted only after the course ended (422 admitted-after-course); admitted by its last day, or not known, is enrolled', () => {
     const admitted = (memberId: string, admittedOn: string) => ({ ...member(memberId), admittedOn });
     spec.given([scheduled]).when(enrol(['m3'], [admitted('m3', '2024-04-13')])).thenThrows(RuleViolation, rule('admitted-after-course'));
@@ -61,11 +61,11 @@ describe('enrolment', () => {
 describe('attendance', () => {
   const attend = (on: string, presentMemberIds = ['m1'], today = TODAY) => ({ type: 'RecordAttendance' as const, courseId: 'c1', on, presentMemberIds, today });
   it('records who was present on a day of the course', () =>
-    spec.given([scheduled, enrolled]).when(attend('2024-04-11')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-11', presentMemberIds: ['m1'] } }]));
+    spec.given([scheduled, enrolled]).when(attend('2024-04-11')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-11', presentMemberIds: ['m1'], participantIds: ['m1', 'm2'] } }]));
   it('refuses a day outside the course (422 day-outside-course)', () => spec.given([scheduled, enrolled]).when(attend('2024-04-13')).thenThrows(RuleViolation, rule('day-outside-course')));
   it('refuses a member who is not enrolled (422 not-enrolled)', () => spec.given([scheduled, enrolled]).when(attend('2024-04-10', ['m9'])).thenThrows(RuleViolation, rule('not-enrolled')));
   it('records the day the course is on, as it happens', () =>
-    spec.given([scheduled, enrolled]).when(attend('2024-04-10', ['m1'], '2024-04-10')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-10', presentMemberIds: ['m1'] } }]));
+    spec.given([scheduled, enrolled]).when(attend('2024-04-10', ['m1'], '2024-04-10')).then([{ type: 'AttendanceRecorded', data: { courseId: 'c1', on: '2024-04-10', presentMemberIds: ['m1'], participantIds: ['m1', 'm2'] } }]));
   it('refuses a day of the course that has not come yet (422 day-not-come)', () =>
     spec.given([scheduled, enrolled]).when(attend('2024-04-11', ['m1'], '2024-04-10')).thenThrows(RuleViolation, rule('day-not-come')));
 });
@@ -87,7 +87,7 @@ describe('completion and cancellation', () => {
   it('completes a course that has begun, on its last day by default', () => spec.given([scheduled, enrolled]).when(complete(both, '2024-04-10')).then([completed]));
   it('completes a course once only (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(complete([])).thenThrows(RuleViolation, rule('course-closed')));
   it('cancels an open course', () =>
-    spec.given([scheduled]).when({ type: 'CancelCourse', courseId: 'c1', cancelledOn: '2024-04-01' }).then([{ type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01' } }]));
+    spec.given([scheduled]).when({ type: 'CancelCourse', courseId: 'c1', cancelledOn: '2024-04-01' }).then([{ type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2024-04-01', participantIds: [] } }]));
   it('refuses to cancel a completed course (422 course-closed)', () =>
     spec.given([scheduled, enrolled, completed]).when({ type: 'CancelCourse', courseId: 'c1', cancelledOn: '2024-05-01' }).thenThrows(RuleViolation, rule('course-closed')));
 });

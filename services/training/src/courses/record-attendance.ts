@@ -14,5 +14,5 @@ export function decideAttendance(c: RecordAttendance, s: Course): CourseEvent[] 
   // Attendance is what was seen: a day that has not come yet has no one present or absent.
   if (c.on > c.today) throw new RuleViolation('day-not-come', `${c.on} has not come yet (today is ${c.today}): attendance is recorded on or after the day`);
   checkEnrolled(s, c.presentMemberIds);
-  return [{ type: 'AttendanceRecorded', data: { courseId: c.courseId, on: c.on, presentMemberIds: c.presentMemberIds } }];
+  return [{ type: 'AttendanceRecorded', data: { courseId: c.courseId, on: c.on, presentMemberIds: c.presentMemberIds, participantIds: s.participants.map((p) => p.memberId) } }];
 }

@@ -21,7 +21,7 @@ describe('report-training (the training field of the branch documents)', () => {
   });
 
   it('takes a cancelled course\'s entries out', async () => {
-    const { collection } = await run([scheduled, enrolled, completed, { type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2020-06-13' } }]);
+    const { collection } = await run([scheduled, enrolled, completed, { type: 'CourseCancelled', data: { courseId: 'c1', cancelledOn: '2020-06-13', participantIds: [] } }]);
     expect(await collection('branches').get('b1')).toMatchObject({ trainees: [], completions: [] });
   });
 });
