@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '@register/auth';
+import { EmbeddedSnapshots } from '@register/service-kit';
 import { AuthService } from '../../services/gateway/src/security/auth.service';
 import { EmbeddedRegister, openEmbedded } from '../scale/embedded-register';
 
@@ -83,6 +84,14 @@ describe("a member's erasure reaches evaluation's and training's free text (embe
   it('shows the text before the erasure, and none of it after; the other member\'s and the branch\'s stay; the log still verifies', async () => {
     const before = await answers();
     for (const text of before.slice(0, 7)) expect(text).toContain(NAME);
+    // The embedded start's snapshot file holds the read models, the text included.
+    const snapshots = register.app.get(EmbeddedSnapshots);
+    expect(await snapshots.snapshot('test')).toBe(true);
+    const inSnapshot = () => {
+      const file = readFileSync(snapshots.path);
+      return file.includes(Buffer.from(NAME, 'utf16le')) || file.includes(Buffer.from(NAME, 'utf8'));
+    };
+    expect(inSnapshot()).toBe(true);
     for (const text of before.slice(7)) expect(text).toContain('[sealed]');
     const erased = await post('/members/m-1/personal-data-erasure', { reason: 'xóa dữ liệu theo yêu cầu' }, 'erase');
     await register.settled();
@@ -107,6 +116,10 @@ describe("a member's erasure reaches evaluation's and training's free text (embe
     expect(training.items.filter((e) => e.type === 'MemberTrainingTextErased').map((e) => [...e.data.eventIds!].sort())).toEqual([shared]);
     expect(training.items.filter((e) => e.type === 'ParticipantsEnrolled').map((e) => [e.streamId, e.reason])).toEqual([['course-k-1', '[erased]'], ['course-k-2', `Cử ${OTHER} đi học`]]);
     expect(training.items.filter((e) => e.type === 'CourseScheduled').map((e) => e.reason)).toEqual(['mở lớp', 'mở lớp']);
+
+    // Replaced a moment after the erasure, not at the next periodic snapshot.
+    for (const deadline = Date.now() + 15_000; inSnapshot() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    expect(inSnapshot()).toBe(false);
 
     const verified = await register.send('POST', '/audit/verifications', {}, auditor);
     expect([verified.status, (verified.body as { ok: boolean }).ok]).toEqual([200, true]);

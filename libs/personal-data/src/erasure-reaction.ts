@@ -31,6 +31,8 @@ export interface ErasureReaction<C> {
    * `linkedKeys`): the command recording the erasure, which names what it cleared.
    */
   gather(memberId: string, linkedKeys: string[]): Promise<C>;
+  /** Told once the erasure is recorded (the embedded start then replaces its snapshot file, which held the text). */
+  recorded?(): void;
 }
 
 type Delivered = RecordedEvent & { metadata?: Partial<EventMetadata> };
@@ -52,6 +54,7 @@ export async function carryErasure<C>(event: Delivered, reaction: ErasureReactio
   const linked = (await reaction.keys?.linkedKeys(memberId)) ?? [];
   for (const keyId of linked) await reaction.keys?.shred(keyId);
   await reaction.handler.handle(reaction.decider, stream, await reaction.gather(memberId, linked), contextOf(event, reaction.actor));
+  reaction.recorded?.();
 }
 
 function contextOf(event: Delivered, actor: string): CommandContext {

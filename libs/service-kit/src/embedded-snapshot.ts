@@ -12,6 +12,8 @@ import { REGISTER_CONFIG } from './tokens';
 
 /** How long a snapshot waits for a moment with no relay publishing before it gives up (a periodic one tries again next time). */
 const QUIET_WAIT_MS = 30_000;
+/** How long after an erasure its snapshot is taken (see soon). */
+const SOON_MS = 2_000;
 
 interface ServiceLog {
   store: EventStore;
@@ -36,6 +38,7 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
   private active: boolean;
   private parts: SnapshotPart[] = [];
   private timer?: NodeJS.Timeout;
+  private soonTimer?: NodeJS.Timeout;
   private taking?: Promise<boolean>;
   private lastHeads?: Record<string, number>;
   /** Periodic snapshots no more often than their cost allows: it grows with what the register holds. */
@@ -82,6 +85,7 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.soonTimer) clearTimeout(this.soonTimer);
     if (!this.active || this.abandoned) return;
     // A failed snapshot must not keep the process from stopping: the next start replays from the last one.
     await this.taking?.catch(() => undefined);
@@ -106,10 +110,26 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
     return ![...this.logs.values()].some((log) => log.relay?.publishing);
   }
 
+  /**
+   * A snapshot in a moment (an erasure: the file on disk still holds the read models as they were,
+   * names and reasons included, until the next snapshot replaces it). Debounced: erasures in a row
+   * take one; the moment lets the read models apply what the erasure recorded.
+   */
+  soon(reason: string): void {
+    if (!this.active || this.abandoned) return;
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.snapshot(reason).catch((error: Error) => this.logger.warn(`${reason} snapshot failed: ${error.message}`));
+    }, SOON_MS);
+    this.soonTimer.unref();
+  }
+
   /** As if the process died here: no more snapshots, none at shutdown (tests of a crash). */
   abandon(): void {
     this.abandoned = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.soonTimer) clearTimeout(this.soonTimer);
   }
 
   /**

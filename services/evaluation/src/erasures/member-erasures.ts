@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandHandler, EventStore, RecordedEvent } from '@register/event-sourcing';
 import { carryErasure, KeyVault } from '@register/personal-data';
 import { ReadModelQueries } from '@register/read-models';
+import { EmbeddedSnapshots } from '@register/service-kit';
 import { EVALUATION_COMMANDS, EVALUATION_KEYS, EVALUATION_STORE } from '../application/tokens';
 import { commendationsProjection } from '../commendations/commendations.projection';
 import { ratingsProjection } from '../ratings/ratings.projection';
@@ -25,11 +26,12 @@ export class MemberErasures {
     @Inject(EVALUATION_STORE) private readonly store: EventStore,
     @Inject(EVALUATION_COMMANDS) private readonly handler: CommandHandler,
     @Optional() @Inject(EVALUATION_KEYS) private readonly keys?: KeyVault | null,
+    @Optional() private readonly snapshots?: EmbeddedSnapshots,
   ) {}
 
   handle(event: RecordedEvent): Promise<void> {
     const { store, handler, keys } = this;
-    return carryErasure(event, { store, handler, keys, actor: ERASURES_ACTOR, decider: evaluationErasureDecider, gather: (memberId) => this.recordsOf(memberId) });
+    return carryErasure(event, { store, handler, keys, actor: ERASURES_ACTOR, recorded: () => this.snapshots?.soon('erasure'), decider: evaluationErasureDecider, gather: (memberId) => this.recordsOf(memberId) });
   }
 
   /** Every record of the member appended before the key was shredded: the read models caught up with the log's head read after it. */

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_KEYS, PERSONNEL_READ_LOG } from '../application/tokens';
 import { KeyVault } from '@register/personal-data';
+import { EmbeddedSnapshots } from '@register/service-kit';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { erasureDecider } from './erase-personal-data';
 
@@ -23,6 +24,7 @@ export class ErasePersonalDataHandler {
     private readonly personnel: PersonnelService,
     @Inject(PERSONNEL_KEYS) private readonly keys: KeyVault | null,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
+    @Optional() private readonly snapshots?: EmbeddedSnapshots,
   ) {}
 
   async handle(memberId: string, context: CommandContext): Promise<CommandAnswer> {
@@ -35,6 +37,8 @@ export class ErasePersonalDataHandler {
       this.logger.warn(`the erasure of ${memberId} is recorded; its key row was not shredded yet (${(error as Error).message}), and will be`);
     }
     await this.reads.erasePurposes(memberId).catch((error: Error) => this.logger.warn(`the purposes of reads of ${memberId} were not erased (${error.message}); its read log masks them`));
+    // The embedded start's snapshot file holds the member directory as it was, names included.
+    this.snapshots?.soon('erasure');
     return result;
   }
 }

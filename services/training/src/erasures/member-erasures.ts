@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandHandler, EventStore, RecordedEvent } from '@register/event-sourcing';
 import { carryErasure, eventOfSharedKey, KeyVault } from '@register/personal-data';
+import { EmbeddedSnapshots } from '@register/service-kit';
 import { TRAINING_COMMANDS, TRAINING_KEYS, TRAINING_STORE } from '../application/tokens';
 import { trainingErasureDecider } from './erase-member-text';
 
@@ -18,6 +19,7 @@ export class MemberErasures {
     @Inject(TRAINING_STORE) private readonly store: EventStore,
     @Inject(TRAINING_COMMANDS) private readonly handler: CommandHandler,
     @Optional() @Inject(TRAINING_KEYS) private readonly keys?: KeyVault | null,
+    @Optional() private readonly snapshots?: EmbeddedSnapshots,
   ) {}
 
   handle(event: RecordedEvent): Promise<void> {
@@ -27,6 +29,7 @@ export class MemberErasures {
       handler,
       keys,
       actor: ERASURES_ACTOR,
+      recorded: () => this.snapshots?.soon('erasure'),
       decider: trainingErasureDecider,
       gather: async (memberId, linked) => ({ type: 'EraseMemberTrainingText', memberId, eventIds: linked.map(eventOfSharedKey).filter((id): id is string => id !== undefined) }),
     });
