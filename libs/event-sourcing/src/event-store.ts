@@ -63,6 +63,12 @@ export interface SubscribeOptions {
   batchSize?: number;
   /** Upper bound on the wait for new events when the store cannot push a notification. */
   pollMs?: number;
+  /**
+   * The types the handler acts on, as this store hands them over: a hint. Every event is still
+   * handed over, in order; a store may spare the others work they would not use (the sealing store
+   * does not open their free text).
+   */
+  types?: readonly string[];
 }
 
 /** Called for each event in position order; the subscription waits for it before the next. */

@@ -19,8 +19,18 @@ export function unsealPersonal(sealed: SealedPersonalData, key: Buffer): Persona
 }
 
 /** Any JSON value sealed under a member's key: personal data, or the free text of their events. */
+/** Random IVs drawn from a pool filled by the system's random source a thousand at a time (one call each was a fifth of sealing). */
+const IV_BYTES = 12;
+let ivPool = Buffer.alloc(0);
+function nextIv(): Buffer {
+  if (ivPool.length < IV_BYTES) ivPool = randomBytes(IV_BYTES * 1024);
+  const iv = ivPool.subarray(0, IV_BYTES);
+  ivPool = ivPool.subarray(IV_BYTES);
+  return iv;
+}
+
 export function sealJson(keyId: string, value: unknown, key: Buffer): SealedPersonalData {
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(keyId, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);

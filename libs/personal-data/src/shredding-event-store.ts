@@ -37,12 +37,24 @@ export const MEMBER_EVENTS: SealingPolicy = { keyOf: memberIdOf, sealsPersonal: 
 /** The contents of a sealed value, or undefined when the key is gone (or the value was tampered with). */
 function opened<T>(sealed: SealedPersonalData, key: Buffer | undefined, unseal: (s: SealedPersonalData, k: Buffer) => T): T | undefined {
   if (!key) return undefined;
+  const known = openedBefore.get(sealed);
+  if (known !== undefined) return known as T;
   try {
-    return unseal(sealed, key);
+    const value = unseal(sealed, key);
+    openedBefore.set(sealed, value);
+    return value;
   } catch {
     return undefined;
   }
 }
+
+/**
+ * What a sealed value held, by the sealed object read: the log hands the one event it appended to
+ * every subscriber (each projection, the relay's readers), which opened it once each, most of the
+ * loading's sealing cost (docs/architecture-notes.md). Asked only once the key is found, so a
+ * shredded key still opens nothing; gone with the event object.
+ */
+const openedBefore = new WeakMap<object, unknown>();
 
 /** One sealed `personal` opened with its member's key; null once the key is shredded, as a read of its event gives it. */
 export async function openPersonal(sealed: SealedPersonalData, vault: Pick<KeyVault, 'find'>): Promise<PersonalData | null> {
@@ -108,8 +120,10 @@ export class ShreddingEventStore implements EventStore {
     return this.openAll(await readStreamsOf(this.inner, streamIds));
   }
 
+  /** Each event opened, but those of types the subscriber says it does not act on (options.types), handed over as stored. */
   subscribe(after: number, handler: EventHandler, options?: SubscribeOptions): Subscription {
-    return this.inner.subscribe(after, async (e) => handler(await this.open(e, (id) => this.vault.find(id))), options);
+    const acted = options?.types && new Set(options.types);
+    return this.inner.subscribe(after, async (e) => handler(acted && !acted.has(e.type) ? e : await this.open(e, (id) => this.vault.find(id))), options);
   }
 
   findCommand(command: Parameters<EventStore['findCommand']>[0]) {

@@ -371,7 +371,7 @@ export class ProjectionRunner {
           });
         }
       },
-      { batchSize: this.options.pageSize, pollMs: this.options.pollMs },
+      { batchSize: this.options.pageSize, pollMs: this.options.pollMs, types: this.reading.types },
     );
     subscription.done.then(() => undefined, fail);
     if (this.stopping || this.interrupted) this.wake?.();
