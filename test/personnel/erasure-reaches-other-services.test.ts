@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '@register/auth';
@@ -93,7 +93,7 @@ describe("a member's erasure reaches evaluation's and training's free text (embe
     };
     expect(inSnapshot()).toBe(true);
     for (const text of before.slice(7)) expect(text).toContain('[sealed]');
-    const erased = await post('/members/m-1/personal-data-erasure', { reason: 'xóa dữ liệu theo yêu cầu' }, 'erase');
+    const erased = await post('/members/m-1/personal-data-erasure', { reason: 'xóa dữ liệu theo yêu cầu', decisionRef: { number: `QĐ xóa hồ sơ ${NAME}`, date: '2025-12-01' } }, 'erase');
     await register.settled();
     const after = await answers();
     for (const text of after) expect(text).not.toContain(NAME);
@@ -107,8 +107,9 @@ describe("a member's erasure reaches evaluation's and training's free text (embe
 
     expect(await read(`/ratings/member/m-2?minPosition=${erased.position}`)).toContain(OTHER);
     expect(await read('/ratings/branch/b-1')).toContain('Chi đoàn vững mạnh');
-    const audit = JSON.parse(after[3]) as { items: Array<{ type: string; actor: string; data: { memberId?: string; ratingIds?: string[] } }> };
-    expect(audit.items.filter((e) => e.type === 'MemberFreeTextErased').map((e) => [e.actor, e.data.memberId, e.data.ratingIds])).toEqual([['evaluation.erasures', 'm-1', ['member.2024.m-1']]]);
+    const audit = JSON.parse(after[3]) as { items: Array<{ type: string; actor: string; decision: unknown; data: { memberId?: string; ratingIds?: string[] } }> };
+    // Personnel's decision is sealed under its key: the record carries none (not its "[sealed]" placeholder).
+    expect(audit.items.filter((e) => e.type === 'MemberFreeTextErased').map((e) => [e.actor, e.data.memberId, e.data.ratingIds, e.decision ?? null])).toEqual([['evaluation.erasures', 'm-1', ['member.2024.m-1'], null]]);
 
     const training = JSON.parse(after[5]) as { items: Array<{ type: string; streamId: string; eventId: string; reason: string; data: { eventIds?: string[] } }> };
     // The enrolment and the attendance of k-1 name both members: their text goes with either; k-2's enrolment names the other alone.
@@ -138,5 +139,20 @@ describe("a member's erasure reaches evaluation's and training's free text (embe
     expect(await read('/ratings/member/m-2')).toContain(OTHER);
     // k-2's cancellation names the other member alone, under their key: it reads as written.
     expect(await read('/audit/entities/course/k-2/history', auditor)).toContain(`${OTHER} bận, hoãn lớp`);
+  });
+
+  it('removes, with snapshots turned off, the snapshot file an earlier start left, at the next erasure', async () => {
+    const path = register.app.get(EmbeddedSnapshots).path;
+    await register.close();
+    process.env.REGISTER_EMBEDDED_SNAPSHOTS = 'off';
+    try {
+      register = await openEmbedded(dataDir, 'erasure-evaluation');
+      expect(readFileSync(path).includes(Buffer.from(OTHER, 'utf16le'))).toBe(true);
+      await post('/members/m-2/personal-data-erasure', { reason: 'xóa dữ liệu theo yêu cầu' }, 'erase-2');
+      for (const deadline = Date.now() + 10_000; existsSync(path) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      delete process.env.REGISTER_EMBEDDED_SNAPSHOTS;
+    }
   });
 });

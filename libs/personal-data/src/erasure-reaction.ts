@@ -48,7 +48,11 @@ export async function carryErasure<C>(event: Delivered, reaction: ErasureReactio
   if (event.type !== 'MemberPersonalDataErased' || !event.eventId) return;
   const memberId = (event.data as { memberId: string }).memberId;
   const stream = memberErasureStream(memberId);
-  if ((await reaction.store.readStream(stream)).length > 0) return reaction.keys?.erased(memberId);
+  if ((await reaction.store.readStream(stream)).length > 0) {
+    // Replayed (a start from an older snapshot file, which may still hold the text): that file is replaced too.
+    reaction.keys?.erased(memberId);
+    return reaction.recorded?.();
+  }
   await reaction.keys?.shred(memberId);
   // After the member's own key: an event naming them with others, sealed from now on, is written "[erased]" rather than linked.
   const linked = (await reaction.keys?.linkedKeys(memberId)) ?? [];
@@ -58,12 +62,13 @@ export async function carryErasure<C>(event: Delivered, reaction: ErasureReactio
 }
 
 function contextOf(event: Delivered, actor: string): CommandContext {
+  // Personnel's reason and decision are sealed under its own key (their text reads "[sealed]" here): only the erasure's id is carried.
+  const { decision: _sealed, ...cause } = causedBy(event as { eventId: string; metadata?: Partial<EventMetadata> });
   return {
     actor,
-    // Personnel's reason is sealed under its own key: only the erasure's id is carried here.
     reason: `MemberPersonalDataErased ${event.eventId}`,
     effectiveDate: event.metadata?.effectiveDate ?? calendarDayOf(new Date(event.recordedAt ?? Date.now())),
-    ...causedBy(event as { eventId: string; metadata?: Partial<EventMetadata> }),
+    ...cause,
     commandId: `${event.eventId}:erase-text`,
   };
 }

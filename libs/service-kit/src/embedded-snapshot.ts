@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { rename } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { CostPacing, EventStore } from '@register/event-sourcing';
@@ -116,7 +116,9 @@ export class EmbeddedSnapshots implements OnModuleInit, OnModuleDestroy {
    * take one; the moment lets the read models apply what the erasure recorded.
    */
   soon(reason: string): void {
-    if (!this.active || this.abandoned) return;
+    if (this.abandoned) return;
+    // Turned off: a file left by an earlier start would keep what the erasure removed; it goes.
+    if (!this.active) return void rm(this.path, { force: true }).catch((error: Error) => this.logger.warn(`the snapshot file left by an earlier start was not removed: ${error.message}`));
     if (this.soonTimer) clearTimeout(this.soonTimer);
     this.soonTimer = setTimeout(() => {
       this.soonTimer = undefined;

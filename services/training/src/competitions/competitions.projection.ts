@@ -19,7 +19,8 @@ export interface CompetitionDoc {
 
 export const competitionsProjection = defineProjection<CompetitionEvent, 'competitions'>({
   name: 'training-competitions',
-  version: 1,
+  // 2: awards written field by field, in one order (the log's jsonb gives an award's fields back in its own order, and the CSV showed it).
+  version: 2,
   collections: { competitions: { indexes: [{ key: { organiserUnitId: 1 } }, { key: { year: 1 } }] } },
   handlers: {
     CompetitionAnnounced: (e: E<'CompetitionAnnounced'>) => {
@@ -27,6 +28,6 @@ export const competitionsProjection = defineProjection<CompetitionEvent, 'compet
       return [op.replace('competitions', competitionId, { ...rest, year: Number(rest.heldOn.slice(0, 4)), status: 'announced', entrants: [], awards: [], version: e.revision })];
     },
     CompetitionEntered: (e: E<'CompetitionEntered'>) => [op.update('competitions', e.data.competitionId, { $push: { entrants: { $each: e.data.memberIds } }, $set: { version: e.revision } })],
-    CompetitionAwarded: (e: E<'CompetitionAwarded'>) => [op.update('competitions', e.data.competitionId, { $set: { status: 'awarded', awards: e.data.awards, version: e.revision } })],
+    CompetitionAwarded: (e: E<'CompetitionAwarded'>) => [op.update('competitions', e.data.competitionId, { $set: { status: 'awarded', awards: e.data.awards.map(({ memberId, award }) => ({ memberId, award })), version: e.revision } })],
   },
 });
