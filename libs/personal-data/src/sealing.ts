@@ -60,8 +60,8 @@ export interface KeyVault {
   find(keyId: string): Promise<Buffer | undefined>;
   /** Whether the key was shredded (a tombstone), as against never made: text stored in the clear before sealing existed is then read "[erased]". */
   isShredded(keyId: string): Promise<boolean>;
-  /** Shreds the key row now (throws if it could not: the shredding is then retried, see erased). */
-  shred(keyId: string): Promise<void>;
+  /** Shreds the key rows now, in one statement (throws if it could not: the shredding is then retried, see erased). */
+  shred(...keyIds: string[]): Promise<void>;
   /**
    * An erasure recorded in the log (the write-side view applied MemberPersonalDataErased, on every
    * instance): the key is a tombstone in this process at once and for good, and its row is shredded
@@ -88,8 +88,8 @@ export class InMemoryKeyVault implements KeyVault {
   async isShredded(keyId: string) {
     return this.keys.get(keyId) === null;
   }
-  async shred(keyId: string) {
-    this.keys.set(keyId, null);
+  async shred(...keyIds: string[]) {
+    for (const keyId of keyIds) this.keys.set(keyId, null);
   }
   erased(keyId: string) {
     this.keys.set(keyId, null);

@@ -187,9 +187,9 @@ export class SqlKeyVault implements KeyVault {
     return stored !== undefined && this.remember(keyId, stored) === undefined;
   }
 
-  /** Shreds the key row now; a failure is thrown to the caller, and the row shredded later (erased). */
-  async shred(keyId: string): Promise<void> {
-    this.tombstone(keyId);
+  /** Shreds the key rows now, in one statement; a failure is thrown to the caller, and the rows shredded later (erased). */
+  async shred(...keyIds: string[]): Promise<void> {
+    for (const keyId of keyIds) this.tombstone(keyId);
     await this.shredPending();
   }
 
