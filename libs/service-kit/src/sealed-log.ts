@@ -21,8 +21,8 @@ export interface SealedLogTokens {
  * service's own (`<service>.personal_data_keys`, beside its log), which it shreds when personnel's
  * erasure reaches it. On EventStoreDB there is no key table and the log is written unsealed.
  */
-export function sealedServiceEventStoreProviders(service: string, schemas: EventSchemas, tokens: SealedLogTokens, policy: SealingPolicy): Provider[] {
-  return [
+export function sealedServiceEventStoreProviders(service: string, schemas: EventSchemas, tokens: SealedLogTokens, policy: SealingPolicy, options: { auditableLog?: boolean } = {}): Provider[] {
+  const providers: Provider[] = [
     { provide: tokens.log, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open(service, schemas) },
     // After the log (injected, unused): two `create schema if not exists` racing on a fresh database, one fails.
     {
@@ -35,9 +35,10 @@ export function sealedServiceEventStoreProviders(service: string, schemas: Event
     },
     { provide: tokens.store, inject: [tokens.log, tokens.keys], useFactory: (log: EventStore, keys: KeyVault | null): EventStore => (keys ? new ShreddingEventStore(log, keys, { policy }) : log) },
     { provide: tokens.commands, inject: [tokens.store, { token: Clock, optional: true }], useFactory: (store: EventStore, clock?: Clock) => commandHandlerOn(store, schemas, clock) },
-    // Auditors read the reasons opened, through a read-only view of the vault (a key erased reads "[erased]").
-    { provide: auditableLogToken(service), inject: [tokens.log, tokens.keys], useFactory: (log: EventStore, keys: KeyVault | null) => (keys ? new ShreddingEventStore(log, readOnlyKeys(keys), { policy }) : log) },
     // The chain covers the log as stored, so that shredding a key breaks no hash.
     logIntegrityProvider(service, tokens.log),
   ];
+  // Auditors read the reasons opened, through a read-only view of the vault (a key erased reads "[erased]"); `auditableLog: false`: the service provides its own.
+  const auditable = { provide: auditableLogToken(service), inject: [tokens.log, tokens.keys], useFactory: (log: EventStore, keys: KeyVault | null) => (keys ? new ShreddingEventStore(log, readOnlyKeys(keys), { policy }) : log) };
+  return options.auditableLog === false ? providers : [...providers, auditable];
 }

@@ -1,35 +1,20 @@
 import { Module } from '@nestjs/common';
 import { EventStore } from '@register/event-sourcing';
-import { AuditableLog, auditableLogToken, Clock, commandHandlerOn, EventStoreConnections, logIntegrityProvider, snapshotStoreProvider } from '@register/service-kit';
+import { KeyVault, MEMBER_EVENTS, readOnlyKeys, ShreddingEventStore } from '@register/personal-data';
+import { AuditableLog, auditableLogToken, EventStoreConnections, sealedServiceEventStoreProviders, snapshotStoreProvider } from '@register/service-kit';
 import { ReadLoggingAuditableLog } from '../personal-data/audited-log';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
-import { KeyVault, readOnlyKeys, SqlKeyVault } from '@register/personal-data';
-import { ShreddingEventStore } from '@register/personal-data';
 import { personnelSchemas } from './schemas';
 import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
 
 /**
- * Like serviceEventStoreProviders('personnel', …), with members' personal data sealed at rest under
- * per-member keys (crypto-shredding). The key table lives in the service's SQL schema; on
- * EventStoreDB there is no key table yet and the log is written unsealed.
+ * The personnel log with members' personal data sealed at rest under per-member keys
+ * (crypto-shredding; sealedServiceEventStoreProviders with personnel's policy), beside it the
+ * snapshots of its views and the read log; its auditors' log is its own (reads logged, names sealed).
+ * On EventStoreDB there is no key table yet and the log is written unsealed.
  */
 const personnelStoreProviders = [
-  { provide: PERSONNEL_LOG, inject: [EventStoreConnections], useFactory: (c: EventStoreConnections) => c.open('personnel', personnelSchemas) },
-  // The tables beside the log wait for it (PERSONNEL_LOG injected, unused): Nest builds providers
-  // concurrently, and two `create schema if not exists` racing on a fresh database, one fails.
-  {
-    provide: PERSONNEL_KEYS,
-    inject: [EventStoreConnections, PERSONNEL_LOG],
-    useFactory: async (c: EventStoreConnections): Promise<KeyVault | null> => {
-      const sql = await c.sqlClient();
-      return sql ? SqlKeyVault.open(sql, 'personnel') : null;
-    },
-  },
-  {
-    provide: PERSONNEL_STORE,
-    inject: [PERSONNEL_LOG, PERSONNEL_KEYS],
-    useFactory: (log: EventStore, keys: KeyVault | null): EventStore => (keys ? new ShreddingEventStore(log, keys) : log),
-  },
+  ...sealedServiceEventStoreProviders('personnel', personnelSchemas, { log: PERSONNEL_LOG, keys: PERSONNEL_KEYS, store: PERSONNEL_STORE, commands: PERSONNEL_COMMANDS }, MEMBER_EVENTS, { auditableLog: false }),
   {
     // Auditors read the reasons and decisions (opened), never the names (still sealed), through a
     // read-only view of this service's vault: it shares the vault's cache (a key is read once for the
@@ -41,9 +26,6 @@ const personnelStoreProviders = [
       new ReadLoggingAuditableLog(keys ? new ShreddingEventStore(log, readOnlyKeys(keys), { openPersonal: false }) : log, reads),
   },
   snapshotStoreProvider('personnel', PERSONNEL_SNAPSHOTS, PERSONNEL_LOG),
-  // The chain covers the log as stored: sealed personal data, so that shredding a key breaks no hash.
-  logIntegrityProvider('personnel', PERSONNEL_LOG),
-  { provide: PERSONNEL_COMMANDS, inject: [PERSONNEL_STORE, { token: Clock, optional: true }], useFactory: (store: EventStore, clock?: Clock) => commandHandlerOn(store, personnelSchemas, clock) },
   {
     provide: PERSONNEL_READ_LOG,
     inject: [EventStoreConnections, PERSONNEL_LOG],
