@@ -29,6 +29,12 @@ export class SqlLogCheckpoints {
         note      text not null,
         frontier  jsonb not null,
         made_at   timestamptz not null default now()
+      );
+      create table if not exists ${schema}.log_tree_nodes (
+        height smallint not null,
+        idx    bigint not null,
+        hash   bytea not null,
+        primary key (height, idx)
       );`);
     return new SqlLogCheckpoints(sql, schema);
   }
@@ -41,6 +47,45 @@ export class SqlLogCheckpoints {
   async latest(): Promise<SqlStoredCheckpoint | undefined> {
     const { rows } = await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints order by size desc limit 1`);
     return rows.map(toCheckpoint)[0];
+  }
+
+  /** The first checkpoint whose tree holds leaf `index` (its size is past it). */
+  async firstCovering(index: number): Promise<SqlStoredCheckpoint | undefined> {
+    const { rows } = await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints where size > $1 order by size limit 1`, [index]);
+    return rows.map(toCheckpoint)[0];
+  }
+
+  /** The checkpoints of sizes in (after, upTo], smallest first. */
+  async between(after: number, upTo: number): Promise<SqlStoredCheckpoint[]> {
+    const { rows } = await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints where size > $1 and size <= $2 order by size`, [after, upTo]);
+    return rows.map(toCheckpoint);
+  }
+
+  /** The Merkle tree's stored nodes of `height` with index in [from, from + count) (verifiable-log's TreeNodeStore). */
+  async nodes(height: number, from: number, count: number): Promise<{ index: number; hash: Buffer }[]> {
+    const { rows } = await this.sql.query<{ idx: string; hash: string }>(
+      `select idx, encode(hash, 'hex') as hash from ${this.schema}.log_tree_nodes where height = $1 and idx >= $2 and idx < $3 order by idx`,
+      [height, from, from + count],
+    );
+    return rows.map((r) => ({ index: Number(r.idx), hash: Buffer.from(r.hash, 'hex') }));
+  }
+
+  /** How many nodes of each height lie wholly inside the tree of `size` leaves. */
+  async nodeCounts(size: number): Promise<Map<number, number>> {
+    const { rows } = await this.sql.query<{ height: number; n: string }>(
+      `select height, count(*) as n from ${this.schema}.log_tree_nodes where idx < ($1::bigint >> height::int) group by height`,
+      [size],
+    );
+    return new Map(rows.map((r) => [Number(r.height), Number(r.n)]));
+  }
+
+  async saveNodes(nodes: { height: number; index: number; hash: Buffer }[]): Promise<void> {
+    if (nodes.length === 0) return;
+    await this.sql.query(
+      `insert into ${this.schema}.log_tree_nodes (height, idx, hash)
+       select h, i, decode(x, 'hex') from unnest($1::int[], $2::bigint[], $3::text[]) as n(h, i, x) on conflict do nothing`,
+      [nodes.map((n) => n.height), nodes.map((n) => n.index), nodes.map((n) => n.hash.toString('hex'))],
+    );
   }
 
   async save(c: Omit<SqlStoredCheckpoint, 'madeAt'>): Promise<void> {

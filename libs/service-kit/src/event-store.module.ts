@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CommandHandler, EventSchemas, EventStore, SnapshotStore, UpcastingEventStore } from '@register/event-sourcing';
 import { createPglite, EventStoreDbEventStore, pgliteClient, pgliteThreadClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
 import { LogIntegrity } from '@register/verifiable-log';
@@ -70,7 +70,8 @@ export class EventStoreConnections implements OnApplicationShutdown {
     const sql = await this.sqlClient();
     if (!store || !sql) return null;
     const chain = store.chain;
-    const integrity = new LogIntegrity(service, `union-register/${service}`, chain, await SqlLogCheckpoints.open(sql, service), logSigner(this.config));
+    const logger = new Logger(`LogIntegrity:${service}`);
+    const integrity = new LogIntegrity(service, `union-register/${service}`, chain, await SqlLogCheckpoints.open(sql, service), logSigner(this.config), (m) => logger.log(m));
     return new CheckpointedLog(integrity, () => chain.head(), checkpointCadence());
   }
 

@@ -1,2 +1,4 @@
 export * from './verifier-core';
 export * from './log-integrity';
+export * from './tree-tiles';
+export * from './log-bundle';

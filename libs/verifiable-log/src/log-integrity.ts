@@ -2,8 +2,8 @@ import { KeyObject } from 'node:crypto';
 import {
   ChainRow,
   ChainVersion,
-  consistencyPath,
   Frontier,
+  fromHex,
   Hash,
   inclusionPath,
   leafOf,
@@ -16,6 +16,8 @@ import {
   verifierKey,
   verifyInclusion,
 } from './verifier-core';
+import { LogBundle } from './log-bundle';
+import { LeafReader, StoredTree, TileBuilder, TreeNodeStore, TreeReader } from './tree-tiles';
 
 /** The stored log does not hold together where a proof was asked: verification names what is wrong. */
 export class LogDamaged extends Error {}
@@ -41,6 +43,10 @@ export interface StoredCheckpoint {
 export interface CheckpointStore {
   all(): Promise<StoredCheckpoint[]>;
   latest(): Promise<StoredCheckpoint | undefined>;
+  /** The first checkpoint whose tree holds leaf `index` (its size is past it). */
+  firstCovering(index: number): Promise<StoredCheckpoint | undefined>;
+  /** The checkpoints of sizes in (after, upTo], smallest first. */
+  between(after: number, upTo: number): Promise<StoredCheckpoint[]>;
   save(checkpoint: Omit<StoredCheckpoint, 'madeAt'>): Promise<void>;
 }
 
@@ -50,7 +56,7 @@ export interface LogSigner {
   publicKey: KeyObject;
 }
 
-const PAGE = 5000;
+export const PAGE = 5000;
 
 /**
  * A log's integrity, on the service that owns the log: it signs checkpoints of the chain's Merkle
@@ -58,14 +64,28 @@ const PAGE = 5000;
  */
 export class LogIntegrity {
   private frontier?: Frontier;
+  /** The tree's stored nodes, drawn as the checkpoints read new leaves; false where the chain gave none (proofs then read every leaf). */
+  private tiles?: TileBuilder | false;
+  private readonly tree: StoredTree;
 
   constructor(
     readonly service: string,
     readonly origin: string,
     private readonly chain: ChainSource,
-    private readonly checkpoints: CheckpointStore,
+    private readonly checkpoints: CheckpointStore & TreeNodeStore,
     private readonly signer: LogSigner,
-  ) {}
+    private readonly say: (message: string) => void = () => undefined,
+  ) {
+    this.tree = new StoredTree(this.leafReader, checkpoints, say);
+  }
+
+  /** The chain's leaves from `from` (each stored hash's leaf in its chain version). */
+  readonly leafReader: LeafReader = async (from, count) => (await this.chain.hashes(from, count)).map(({ seq, hash, version }) => ({ seq, leaf: leafOf(version ?? 1, hash) }));
+
+  /** The tree of a checkpoint, drawn from the stored nodes and its right edge. */
+  treeOf(checkpoint: StoredCheckpoint): TreeReader {
+    return new TreeReader(this.leafReader, this.checkpoints, checkpoint.frontier);
+  }
 
   get verifierKey(): string {
     return verifierKey(this.signer.name, this.signer.publicKey);
@@ -84,7 +104,7 @@ export class LogIntegrity {
   }
 
   /** The root a checkpoint's note holds, when the note opens with the log's key. */
-  private signedRoot(c: StoredCheckpoint): string | undefined {
+  signedRoot(c: StoredCheckpoint): string | undefined {
     const opened = openCheckpoint(c.note, this.signer.name, this.signer.publicKey);
     return opened.ok ? toHex(opened.checkpoint.root) : undefined;
   }
@@ -93,13 +113,18 @@ export class LogIntegrity {
   async checkpoint(): Promise<StoredCheckpoint | undefined> {
     const last = await this.checkpoints.latest();
     this.frontier ??= last ? Frontier.fromJSON(last.frontier) : Frontier.empty();
-    if (last && last.size > this.frontier.size) this.frontier = Frontier.fromJSON(last.frontier);
+    if (last && last.size > this.frontier.size) [this.frontier, this.tiles] = [Frontier.fromJSON(last.frontier), undefined];
+    this.tiles ??= (await this.tree.builderAt(this.frontier.size, PAGE)) ?? false;
     for (let page = await this.chain.hashes(this.frontier.size, PAGE); page.length > 0; page = await this.chain.hashes(this.frontier.size, PAGE)) {
       for (const { seq, hash, version } of page) {
         if (seq !== this.frontier.size) throw new Error(`the chain skips from ${this.frontier.size} to ${seq}: not signing it`);
-        this.frontier.append(leafOf(version ?? 1, hash));
+        const leaf = leafOf(version ?? 1, hash);
+        this.frontier.append(leaf);
+        if (this.tiles) this.tiles.append(leaf);
       }
     }
+    // The nodes before the checkpoint that covers them: a checkpoint's tree is then always drawn from stored nodes.
+    if (this.tiles) await this.tree.save(this.tiles);
     if (last && last.size >= this.frontier.size) return undefined;
     if (this.frontier.size === 0) return undefined;
     const root = this.frontier.root();
@@ -133,17 +158,23 @@ export class LogIntegrity {
     });
   }
 
-  /** The proof that the event at `position` is in the newest checkpoint that covers it. */
+  /**
+   * The proof that the event at `position` is in the first checkpoint that covers it: drawn from
+   * the tree's stored nodes, else (nodes missing, or not giving the signed root) from every leaf.
+   */
   async inclusionProof(position: number) {
     const seq = await this.chain.seqAt(position);
     if (seq === undefined) return undefined;
-    const checkpoint = (await this.checkpointsMade()).find((c) => c.size > seq);
-    if (!checkpoint) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
-    const leaves = await this.leaves(checkpoint.size);
+    const covering = await this.checkpoints.firstCovering(seq);
+    if (!covering) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
+    const checkpoint = { ...covering, rootHash: this.signedRoot(covering) ?? covering.rootHash };
     const [stored] = await this.chain.hashes(seq, 1);
+    const leaf = leafOf(stored.version ?? 1, stored.hash);
+    const holds = (path?: Hash[]): path is Hash[] => !!path && verifyInclusion(leaf, seq, checkpoint.size, path, fromHex(checkpoint.rootHash));
+    let proof = await this.treeOf(checkpoint).inclusionPath(seq, checkpoint.size).catch(() => undefined);
     // A proof is given only when it holds: a log damaged around the event (a row deleted, an edit) would give one that does not.
-    const proof = leaves.length < checkpoint.size ? null : inclusionPath(leaves, seq, checkpoint.size);
-    if (!proof || !verifyInclusion(leaves[seq], seq, checkpoint.size, proof, Buffer.from(checkpoint.rootHash, 'hex'))) {
+    if (!holds(proof)) proof = await this.fromLeaves(checkpoint.size, (leaves) => inclusionPath(leaves, seq, checkpoint.size));
+    if (!holds(proof)) {
       throw new LogDamaged(`the stored chain does not reach checkpoint ${checkpoint.size}'s signed root from the event at position ${position} (index ${seq})`);
     }
     return {
@@ -151,7 +182,7 @@ export class LogIntegrity {
       leafIndex: seq,
       eventHash: toHex(stored.hash),
       chainVersion: stored.version ?? 1,
-      leafHash: toHex(leaves[seq]),
+      leafHash: toHex(leaf),
       treeSize: checkpoint.size,
       rootHash: checkpoint.rootHash,
       checkpoint: checkpoint.note,
@@ -159,43 +190,19 @@ export class LogIntegrity {
     };
   }
 
+  /** A proof drawn from the first `size` leaves as stored; none where the chain does not reach `size`. */
+  async fromLeaves(size: number, draw: (leaves: Hash[]) => Hash[]): Promise<Hash[] | undefined> {
+    const leaves = await this.leaves(size);
+    return leaves.length < size ? undefined : draw(leaves);
+  }
+
   /** The bundle of the log from `fromPosition` to `toPosition`, line by line (verifier-core.ts says its form). */
-  async *bundle(fromPosition = 0, toPosition?: number): AsyncIterable<string> {
-    const head = await this.chain.head();
-    const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, toPosition))[0];
-    const firstSeq = first?.seq ?? 0;
-    const all = await this.checkpoints.all();
-    const leaves = await this.leaves(Math.max(firstSeq, ...all.map((c) => c.size), 0));
-    const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= head.position);
-    yield JSON.stringify({ type: 'log', service: this.service, origin: this.origin, keyName: this.signer.name, publicKey: this.verifierKey, complete, size: head.size });
-    if (firstSeq > 0) {
-      const prefix = Frontier.empty();
-      leaves.slice(0, firstSeq).forEach((leaf) => prefix.append(leaf));
-      const [last] = await this.chain.hashes(firstSeq - 1, 1);
-      yield JSON.stringify({ type: 'prefix', frontier: prefix.toJSON(), firstPrev: first.prevHash, version: last?.version ?? 1 });
-    }
-    let lastSeq = firstSeq - 1;
-    for (let after = Math.max(fromPosition - 1, 0); ; ) {
-      const page = await this.chain.entries(after, PAGE, toPosition);
-      if (page.length === 0) break;
-      for (const row of page) yield JSON.stringify({ type: 'event', ...row });
-      lastSeq = Math.max(lastSeq, ...page.map((r) => r.seq ?? -1));
-      after = page[page.length - 1].position;
-    }
-    const inRange = all.filter((c) => c.size > firstSeq && c.size <= lastSeq + 1);
-    for (const c of inRange) yield JSON.stringify({ type: 'checkpoint', note: c.note });
-    // Proofs are drawn from the chain as stored: where it skips an index (a row deleted), none is drawn past it, and the verifier names the gap.
-    for (let i = 1; i < inRange.length && inRange[i].size <= leaves.length; i += 1) {
-      const [from, to] = [inRange[i - 1].size, inRange[i].size];
-      yield JSON.stringify({ type: 'consistency', from, to, proof: consistencyPath(leaves, from, to).map(toHex) });
-    }
-    // A range that ends between two checkpoints: the one after it, and the proof that its last leaf is in it.
-    const covering = inRange.at(-1)?.size === lastSeq + 1 ? undefined : all.find((c) => c.size > lastSeq);
-    if (covering && lastSeq >= firstSeq && covering.size <= leaves.length) yield JSON.stringify({ type: 'covering', note: covering.note, leafIndex: lastSeq, proof: inclusionPath(leaves, lastSeq, covering.size).map(toHex) });
+  bundle(fromPosition = 0, toPosition?: number): AsyncIterable<string> {
+    return new LogBundle(this, this.chain, this.checkpoints).lines(fromPosition, toPosition);
   }
 
   /** The first `size` leaves (each event's leaf hash in its chain version: leafOf), read in pages; they stop where the chain skips an index. */
-  private async leaves(size: number): Promise<Hash[]> {
+  async leaves(size: number): Promise<Hash[]> {
     const out: Hash[] = [];
     while (out.length < size) {
       const page = await this.chain.hashes(out.length, Math.min(PAGE, size - out.length));

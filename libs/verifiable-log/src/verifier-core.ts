@@ -170,27 +170,35 @@ function heightsOf(n: number): number[] {
   return out;
 }
 
-/** RFC 9162 §2.1.3.1: the audit path of leaf m in the tree of the first n leaves. */
-export function inclusionPath(leaves: Hash[], m: number, n = leaves.length, from = 0): Hash[] {
+/** A range of leaves [from, to): a proof's node is the root of one (RFC 9162's MTH(D[from:to])). */
+export type LeafRange = [from: number, to: number];
+
+/** RFC 9162 §2.1.3.1: the ranges whose roots make the audit path of leaf m in the tree of n leaves, leaf side first. */
+export function inclusionRanges(m: number, n: number, from = 0): LeafRange[] {
   if (n <= 1) return [];
   const k = splitPoint(n);
-  return m < k
-    ? [...inclusionPath(leaves, m, k, from), rootOf(leaves, from + k, from + n)]
-    : [...inclusionPath(leaves, m - k, n - k, from + k), rootOf(leaves, from, from + k)];
+  return m < k ? [...inclusionRanges(m, k, from), [from + k, from + n]] : [...inclusionRanges(m - k, n - k, from + k), [from, from + k]];
+}
+
+/** The audit path of leaf m in the tree of the first n leaves (RFC 9162 §2.1.3.1). */
+export function inclusionPath(leaves: Hash[], m: number, n = leaves.length, from = 0): Hash[] {
+  return inclusionRanges(m, n, from).map(([a, b]) => rootOf(leaves, a, b));
+}
+
+/** RFC 9162 §2.1.4.1: the ranges whose roots prove that the tree of n leaves extends the tree of its first m. */
+export function consistencyRanges(m: number, n: number): LeafRange[] {
+  return m <= 0 || m >= n ? [] : subproofRanges(m, 0, n, true);
+}
+
+function subproofRanges(m: number, from: number, n: number, whole: boolean): LeafRange[] {
+  if (m === n) return whole ? [] : [[from, from + n]];
+  const k = splitPoint(n);
+  return m <= k ? [...subproofRanges(m, from, k, whole), [from + k, from + n]] : [...subproofRanges(m - k, from + k, n - k, false), [from, from + k]];
 }
 
 /** RFC 9162 §2.1.4.1: the proof that the tree of n leaves extends the tree of its first m. */
 export function consistencyPath(leaves: Hash[], m: number, n = leaves.length): Hash[] {
-  if (m <= 0 || m >= n) return [];
-  return subproof(leaves, m, 0, n, true);
-}
-
-function subproof(leaves: Hash[], m: number, from: number, n: number, whole: boolean): Hash[] {
-  if (m === n) return whole ? [] : [rootOf(leaves, from, from + n)];
-  const k = splitPoint(n);
-  return m <= k
-    ? [...subproof(leaves, m, from, k, whole), rootOf(leaves, from + k, from + n)]
-    : [...subproof(leaves, m - k, from + k, n - k, false), rootOf(leaves, from, from + k)];
+  return consistencyRanges(m, n).map(([a, b]) => rootOf(leaves, a, b));
 }
 
 const odd = (x: number) => x % 2 === 1;

@@ -1,0 +1,107 @@
+import type { ChainSource, CheckpointStore, LogIntegrity, StoredCheckpoint } from './log-integrity';
+import { consistencyPath, Frontier, fromHex, Hash, inclusionPath, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
+
+const PAGE = 5000;
+
+/**
+ * The offline bundle of a range of a log (verifier-core.ts says its form). Its proofs and the
+ * prefix's compact range are drawn from the tree's stored nodes and checked against the signed
+ * roots before they are written; where they do not hold they are drawn from the leaves as stored,
+ * read once, and where the chain skips an index none is drawn past it (the verifier names the gap).
+ */
+export class LogBundle {
+  private stored?: Promise<Hash[]>;
+
+  constructor(
+    private readonly integrity: LogIntegrity,
+    private readonly chain: ChainSource,
+    private readonly checkpoints: CheckpointStore,
+  ) {}
+
+  async *lines(fromPosition: number, toPosition?: number): AsyncIterable<string> {
+    const head = await this.chain.head();
+    const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, toPosition))[0];
+    const firstSeq = first?.seq ?? 0;
+    const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= head.position);
+    const { service, origin, keyName, verifierKey } = this.integrity;
+    yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: head.size });
+    if (firstSeq > 0) {
+      const [last] = await this.chain.hashes(firstSeq - 1, 1);
+      yield JSON.stringify({ type: 'prefix', frontier: await this.prefix(firstSeq), firstPrev: first.prevHash, version: last?.version ?? 1 });
+    }
+    let lastSeq = firstSeq - 1;
+    for (let after = Math.max(fromPosition - 1, 0); ; ) {
+      const page = await this.chain.entries(after, PAGE, toPosition);
+      if (page.length === 0) break;
+      for (const row of page) yield JSON.stringify({ type: 'event', ...row });
+      lastSeq = Math.max(lastSeq, ...page.map((r) => r.seq ?? -1));
+      after = page[page.length - 1].position;
+    }
+    yield* this.proofs(firstSeq, lastSeq);
+  }
+
+  /** The range's checkpoints, each one's proof that it extends the one before, and the proof of a last leaf between two. */
+  private async *proofs(firstSeq: number, lastSeq: number): AsyncIterable<string> {
+    const inRange = (await this.checkpoints.between(firstSeq, lastSeq + 1)).map((c) => this.signed(c));
+    for (const c of inRange) yield JSON.stringify({ type: 'checkpoint', note: c.note });
+    for (let i = 1; i < inRange.length; i += 1) {
+      const proof = await this.consistency(inRange[i - 1], inRange[i]);
+      if (!proof) break;
+      yield JSON.stringify({ type: 'consistency', from: inRange[i - 1].size, to: inRange[i].size, proof: proof.map(toHex) });
+    }
+    const ends = inRange.at(-1)?.size === lastSeq + 1;
+    const covering = ends || lastSeq < firstSeq ? undefined : await this.checkpoints.firstCovering(lastSeq);
+    const proof = covering && (await this.inclusion(lastSeq, this.signed(covering)));
+    if (covering && proof) yield JSON.stringify({ type: 'covering', note: covering.note, leafIndex: lastSeq, proof: proof.map(toHex) });
+  }
+
+  private signed(c: StoredCheckpoint): StoredCheckpoint {
+    return { ...c, rootHash: this.integrity.signedRoot(c) ?? c.rootHash };
+  }
+
+  private async consistency(from: StoredCheckpoint, to: StoredCheckpoint): Promise<Hash[] | undefined> {
+    const drawn = await this.integrity.treeOf(to).consistencyPath(from.size, to.size).catch(() => undefined);
+    if (drawn && verifyConsistency(from.size, to.size, fromHex(from.rootHash), fromHex(to.rootHash), drawn)) return drawn;
+    return this.fromStored(to.size, (leaves) => consistencyPath(leaves, from.size, to.size));
+  }
+
+  private async inclusion(index: number, covering: StoredCheckpoint): Promise<Hash[] | undefined> {
+    const drawn = await this.integrity.treeOf(covering).inclusionPath(index, covering.size).catch(() => undefined);
+    const [leaf] = await this.integrity.leafReader(index, 1);
+    if (drawn && leaf?.seq === index && verifyInclusion(leaf.leaf, index, covering.size, drawn, fromHex(covering.rootHash))) return drawn;
+    return this.fromStored(covering.size, (leaves) => inclusionPath(leaves, index, covering.size));
+  }
+
+  /**
+   * The compact range of the leaves before the range: from the stored nodes when, with the leaves
+   * after it up to the next checkpoint, it gives that checkpoint's signed root.
+   */
+  private async prefix(firstSeq: number): Promise<{ size: number; nodes: string[] }> {
+    const next = await this.checkpoints.firstCovering(firstSeq - 1);
+    const latest = next ?? (await this.checkpoints.latest());
+    const nodes = latest && (await this.integrity.treeOf(latest).frontierOf(firstSeq).catch(() => undefined));
+    if (nodes && (!next || (await this.reaches(firstSeq, nodes, this.signed(next))))) return { size: firstSeq, nodes: nodes.map(toHex) };
+    const prefix = Frontier.empty();
+    (await this.storedLeaves(firstSeq)).slice(0, firstSeq).forEach((leaf) => prefix.append(leaf));
+    return prefix.toJSON();
+  }
+
+  /** The leaves as stored, read once up to the latest checkpoint (or `atLeast`); they stop where the chain skips an index. */
+  private storedLeaves(atLeast = 0): Promise<Hash[]> {
+    this.stored ??= this.checkpoints.latest().then((latest) => this.integrity.leaves(Math.max(latest?.size ?? 0, atLeast)));
+    return this.stored;
+  }
+
+  private async reaches(size: number, nodes: Hash[], checkpoint: StoredCheckpoint): Promise<boolean> {
+    const frontier = Frontier.fromJSON({ size, nodes: nodes.map(toHex) });
+    const leaves = await this.integrity.leafReader(size, checkpoint.size - size);
+    leaves.forEach(({ seq, leaf }) => seq === frontier.size && frontier.append(leaf));
+    return frontier.size === checkpoint.size && toHex(frontier.root()) === checkpoint.rootHash;
+  }
+
+  /** A proof from the leaves as stored, read once up to the latest checkpoint; none past an index the chain skips. */
+  private async fromStored(size: number, draw: (leaves: Hash[]) => Hash[]): Promise<Hash[] | undefined> {
+    const leaves = await this.storedLeaves();
+    return size <= leaves.length ? draw(leaves) : undefined;
+  }
+}
