@@ -227,7 +227,7 @@ export class StoredTree {
       }
       if (rows.length === 0) throw new TreeNodesMissing(`the chain ends at ${builder.size}, before ${size}`);
       await this.save(builder);
-      if (builder.size % (page * 20) < page) this.say(`the tree's stored nodes drawn over ${builder.size} of ${size} events`);
+      if (builder.size < size && builder.size % (page * 20) < page) this.say(`the tree's stored nodes drawn over ${builder.size} of ${size} events`);
     }
     this.say(`the tree's stored nodes drawn over all ${size} events`);
     return builder;
