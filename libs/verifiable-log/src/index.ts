@@ -2,3 +2,4 @@ export * from './verifier-core';
 export * from './log-integrity';
 export * from './tree-tiles';
 export * from './log-bundle';
+export * from './verification-runs';

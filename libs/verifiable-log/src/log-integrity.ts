@@ -8,7 +8,6 @@ import {
   inclusionPath,
   leafOf,
   LogVerdict,
-  LogVerifier,
   openCheckpoint,
   Problem,
   signCheckpoint,
@@ -18,6 +17,7 @@ import {
 } from './verifier-core';
 import { LogBundle } from './log-bundle';
 import { LeafReader, StoredTree, TileBuilder, TreeNodeStore, TreeReader } from './tree-tiles';
+import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
 /** The stored log does not hold together where a proof was asked: verification names what is wrong. */
 export class LogDamaged extends Error {}
@@ -134,19 +134,27 @@ export class LogIntegrity {
     return { ...made, madeAt: new Date().toISOString() };
   }
 
-  /** The whole log from its first event, against every stored checkpoint. */
+  /** How many events a run of verification holds at least (VerificationRuns): its memory. */
+  runEvents = RUN_EVENTS;
+
+  /** The whole log from its first event, against every stored checkpoint, in runs of bounded memory. */
   async verify(): Promise<LogVerdict> {
-    const verifier = new LogVerifier();
+    const stored = await this.checkpoints.all();
+    const notes = stored.map((c) => c.note);
+    const verdict = (await this.verifyInRuns(notes, this.runEvents)) ?? (await this.verifyInRuns(notes, Infinity));
+    return { ...verdict!, problems: [...verdict!.problems, ...this.storedRootProblems(stored)] };
+  }
+
+  private async verifyInRuns(notes: string[], runEvents: number): Promise<LogVerdict | undefined> {
+    const runs = new VerificationRuns(notes, { name: this.signer.name, publicKey: this.signer.publicKey, origin: this.origin }, runEvents);
     for (let after = 0; ; ) {
       const page = await this.chain.entries(after, PAGE);
       if (page.length === 0) break;
-      page.forEach((row) => verifier.feed(row));
+      runs.pageComing();
+      page.forEach((row) => runs.feed(row));
       after = page[page.length - 1].position;
     }
-    const stored = await this.checkpoints.all();
-    const { roots: _roots, lastLeaf: _lastLeaf, ...verdict } = verifier.finish(stored.map((c) => c.note), this.signer.name, this.signer.publicKey, [], this.origin);
-    const problems = [...verdict.problems, ...this.storedRootProblems(stored)];
-    return { ...verdict, problems };
+    return runs.finish();
   }
 
   /** Stored checkpoints whose root column (what the API served before it read the note) is not their signed note's. */

@@ -421,6 +421,10 @@ export class LogVerifier {
   readonly problems: Problem[] = [];
   private count = 0;
   private lastPosition = 0;
+  /** Every event so far came at its index, chained to the one before (LogIntegrity verifies a long log in runs of such events). */
+  private orderly = true;
+  /** The chain's version after its last event, as chainInOrder found it. */
+  private endVersion: ChainVersion;
 
   /**
    * A verifier of the log from leaf `prefix.size` on: the first event read chains from `firstPrev`,
@@ -432,7 +436,14 @@ export class LogVerifier {
     private readonly prefix: Frontier = Frontier.empty(),
     private readonly firstPrev?: Hash,
     private readonly startVersion: ChainVersion = 1,
-  ) {}
+  ) {
+    this.endVersion = startVersion;
+  }
+
+  /** How many events were fed, and whether each came at its index, chained to the one before, with no problem found yet. */
+  get run(): { fed: number; orderly: boolean; from: number } {
+    return { fed: this.count, orderly: this.orderly && this.problems.length === 0, from: this.prefix.size };
+  }
 
   feed(row: ChainRow): void {
     this.count += 1;
@@ -446,11 +457,17 @@ export class LogVerifier {
     const leaf = this.reader.read(row.prevHash, row.hash, row.entry, version);
     if (leaf === null) return void this.problems.push({ kind: 'edited', position: row.position, detail: 'the event\'s chain hashes are not SHA-256 hashes in hex' });
     if (!this.reader.gave) this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });
+    const before = this.rows[this.rows.length - 1];
+    if (row.seq !== this.prefix.size + this.rows.length || (before && before.hash !== row.prevHash)) this.orderly = false;
     this.rows.push({ position: row.position, seq: row.seq, prev: row.prevHash, hash: row.hash, leaf, version, switches: version === 2 && isSwitchEntry(row.entry) });
   }
 
-  /** The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key. */
-  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = [], origin?: string): LogVerdict & { roots: Map<number, Hash>; lastLeaf?: Hash } {
+  /**
+   * The verdict, checking `checkpoints` (signed notes, oldest first) with the log's key;
+   * `previousHeld` says whether the checkpoint before them held, where a run of the log goes on from
+   * another. It also gives what a verifier of the events after these starts from (`next`).
+   */
+  finish(checkpoints: string[], keyName: string, publicKey: KeyObject, alsoAt: number[] = [], origin?: string, previousHeld?: boolean): LogVerdict & FinishedRun {
     const chain = this.chainInOrder();
     this.findReordered(chain);
     const frontier = Frontier.fromJSON(this.prefix.toJSON());
@@ -462,10 +479,11 @@ export class LogVerifier {
       if (wanted.has(frontier.size)) roots.set(frontier.size, frontier.root());
     }
     roots.set(frontier.size, frontier.root());
-    this.checkCheckpoints(checkpoints, roots, chain, { name: keyName, publicKey, origin });
+    const held = this.checkCheckpoints(checkpoints, roots, chain, { name: keyName, publicKey, origin }, previousHeld);
     this.problems.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
     const last = chain[chain.length - 1];
-    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots, lastLeaf: last ? Buffer.from(last.leaf, 'latin1') : undefined };
+    const next = { frontier: frontier.toJSON(), prev: last?.hash ?? (this.firstPrev && toHex(this.firstPrev)), version: this.endVersion, held };
+    return { events: this.count, headPosition: this.lastPosition, size: frontier.size, rootHash: toHex(frontier.root()), problems: this.problems, roots, lastLeaf: last ? Buffer.from(last.leaf, 'latin1') : undefined, next };
   }
 
   /** Rows out of the chain's order: those off the longest run of rising indices in position order. */
@@ -509,6 +527,7 @@ export class LogVerifier {
       expected = genuine.seq + 1;
       i = j;
     }
+    this.endVersion = version;
     return chain;
   }
 
@@ -535,8 +554,8 @@ export class LogVerifier {
   }
 
   /** Each checkpoint's signature, log (its origin, when the log's is known) and root against the chain's; `previousHeld` is undefined before the first. */
-  private checkCheckpoints(notes: string[], roots: Map<number, Hash>, chain: { position: number }[], log: { name: string; publicKey: KeyObject; origin?: string }): void {
-    let previousHeld: boolean | undefined;
+  private checkCheckpoints(notes: string[], roots: Map<number, Hash>, chain: { position: number }[], log: { name: string; publicKey: KeyObject; origin?: string }, held?: boolean): boolean | undefined {
+    let previousHeld = held;
     for (const note of notes) {
       const opened = openCheckpoint(note, log.name, log.publicKey);
       if (!opened.ok) {
@@ -558,7 +577,15 @@ export class LogVerifier {
       }
       previousHeld = actual.equals(root);
     }
+    return previousHeld;
   }
+}
+
+/** What a finished verifier gives beyond its verdict: the roots it drew, its last leaf, and where a verifier of the events after these starts. */
+export interface FinishedRun {
+  roots: Map<number, Hash>;
+  lastLeaf?: Hash;
+  next: { frontier: { size: number; nodes: string[] }; prev?: string; version: ChainVersion; held?: boolean };
 }
 
 const SWITCH_STREAM = `"${SWITCH_EVENT.stream}"`;
@@ -659,7 +686,7 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
     problems.push({ kind: 'gap', position: verdict.headPosition, detail: `the bundle says it holds the whole log of ${String(header.size)} events, and holds ${verdict.size}` });
   }
   problems.push(...proofProblems(items, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key), ...coverageProblems(items, notes, verdict, key));
-  const { roots: _roots, lastLeaf: _lastLeaf, ...rest } = verdict;
+  const { roots: _roots, lastLeaf: _lastLeaf, next: _next, ...rest } = verdict;
   return { ...rest, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
 }
 

@@ -1,0 +1,71 @@
+import type { KeyObject } from 'node:crypto';
+import { ChainRow, Frontier, fromHex, LogVerdict, LogVerifier, Problem } from './verifier-core';
+
+/** How many events a run holds at least before it may be closed (each costs the verifier a few hundred bytes). */
+export const RUN_EVENTS = 50_000;
+
+export interface LogKey {
+  name: string;
+  publicKey: KeyObject;
+  origin?: string;
+}
+
+/**
+ * A whole log's verification in bounded memory. LogVerifier keeps every event it is fed, to put
+ * the chain in order and name what is out of it; a national log would not fit. The log is read in
+ * position order, so it is verified in runs: a run is closed once it holds `runEvents` events that
+ * all came at their index, each chained to the one before, and the next run starts from its end
+ * (its compact range, last hash and chain version), as a bundle's range starts from its prefix.
+ * Each run checks the checkpoints whose sizes end inside it; the last run, those beyond the log.
+ * Damage keeps a run open (it is named with its neighbours, as before); an event claiming an index
+ * of a run already closed (a row moved or copied far back) could be named differently by runs, so
+ * then the log is verified again in one run (`again`), as it was before runs.
+ */
+export class VerificationRuns {
+  private verifier = new LogVerifier();
+  private readonly problems: Problem[] = [];
+  private events = 0;
+  private lastPosition = 0;
+  private held?: boolean;
+  /** An event claimed an index of a run already closed. */
+  reachedBack = false;
+
+  constructor(
+    private readonly notes: string[],
+    private readonly key: LogKey,
+    private readonly runEvents = RUN_EVENTS,
+  ) {}
+
+  feed(row: ChainRow): void {
+    if (row.seq !== null && row.seq < this.verifier.run.from) this.reachedBack = true;
+    this.verifier.feed(row);
+  }
+
+  /** Closes the run where it may be closed: called before each page's events (so that the last run is never empty). */
+  pageComing(): void {
+    const run = this.verifier.run;
+    if (run.fed >= this.runEvents && run.orderly) this.close(false);
+  }
+
+  /** The log's verdict; undefined when it must be verified again in one run (reachedBack). */
+  finish(): LogVerdict | undefined {
+    const last = this.close(true);
+    if (this.reachedBack) return undefined;
+    const problems = [...this.problems].sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
+    return { events: this.events, headPosition: last.headPosition || this.lastPosition, size: last.size, rootHash: last.rootHash, problems };
+  }
+
+  private close(final: boolean) {
+    const from = this.verifier.run.from;
+    const sizeOf = (note: string) => Number(note.split('\n')[1]);
+    const mine = this.notes.filter((n) => sizeOf(n) > from || (from === 0 && !(sizeOf(n) > 0)));
+    const verdict = this.verifier.finish(final ? mine : mine.filter((n) => !(sizeOf(n) > from + this.verifier.run.fed)), this.key.name, this.key.publicKey, [], this.key.origin, this.held);
+    this.problems.push(...verdict.problems);
+    this.events += verdict.events;
+    this.lastPosition = verdict.headPosition || this.lastPosition;
+    this.held = verdict.next.held;
+    const { frontier, prev, version } = verdict.next;
+    this.verifier = new LogVerifier(Frontier.fromJSON(frontier), prev === undefined ? undefined : fromHex(prev), version);
+    return verdict;
+  }
+}
