@@ -6,6 +6,17 @@ import { Distributed, startDistributed } from '../gateway/distributed-app';
 process.env.LOG_CHECKPOINT_EVERY_EVENTS = '5';
 process.env.LOG_CHECKPOINT_EVERY_SECONDS = '1';
 
+/** Runs SQL on the real server, behind the register's back. */
+async function sqlOn(d: Distributed, sql: string): Promise<void> {
+  const pg = new Client({ connectionString: d.organisation.get<RegisterConfig>(REGISTER_CONFIG, { strict: false }).postgresUrl });
+  await pg.connect();
+  try {
+    await pg.query(sql);
+  } finally {
+    await pg.end();
+  }
+}
+
 /**
  * The verifiable log distributed: each service's chain in PostgreSQL, its checkpoints signed with
  * the key derived from the cluster's secret, read by the gateway through the services' internal
@@ -42,16 +53,21 @@ describe('the verifiable log, distributed (PostgreSQL), through the gateway', ()
   it('names an event whose row was edited with SQL on the real server', async () => {
     const events = (await d.gw.get('/audit/events?service=organisation', auditor)).body.items;
     const target = events[4].position;
-    const pg = new Client({ connectionString: d.organisation.get<RegisterConfig>(REGISTER_CONFIG, { strict: false }).postgresUrl });
-    await pg.connect();
-    try {
-      await pg.query(`update organisation.events set metadata = jsonb_set(metadata, '{reason}', '"sửa lén"') where position = $1`, [target]);
-    } finally {
-      await pg.end();
-    }
+    await sqlOn(d, `update organisation.events set metadata = jsonb_set(metadata, '{reason}', '"sửa lén"') where position = ${target}`);
     const verified = await d.gw.post('/audit/verifications', { services: ['organisation'] }, auditor);
     expect(verified.body.ok).toBe(false);
     expect(verified.body.logs[0].problems).toEqual([expect.objectContaining({ position: target, kind: 'edited' })]);
+    // From a checkpoint kept after the edit, the edit is not read again: a later one is named.
+    const kept = (await d.gw.get('/audit/checkpoints?service=organisation', auditor)).body.logs[0].checkpoints.at(-1);
+    const admin = await d.token({ sub: 'admin', roles: ['central-admin'] });
+    const unit = { id: 'xa-10', kind: 'grassroots', name: 'Đoàn xã Châu Kim', parentId: 'qp', reason: 'thành lập', effectiveDate: '2024-01-01' };
+    expect((await d.gw.post('/units', unit, admin)).status).toBe(201);
+    const fromKept = await d.gw.post('/audit/verifications', { services: ['organisation'], trustedCheckpoints: [kept.note] }, auditor);
+    expect(fromKept.body.logs[0]).toMatchObject({ ok: true, events: 1, trustedFrom: { size: kept.size, rootHash: kept.rootHash } });
+    const added = (await d.gw.get('/audit/events?service=organisation', auditor)).body.items.at(-1).position;
+    await sqlOn(d, `update organisation.events set data = jsonb_set(data, '{name}', '"Đoàn xã Giả"') where position = ${added}`);
+    const fromKeptAgain = await d.gw.post('/audit/verifications', { services: ['organisation'], trustedCheckpoints: [kept.note] }, auditor);
+    expect(fromKeptAgain.body.logs[0]).toMatchObject({ ok: false, trustedFrom: { size: kept.size }, problems: [expect.objectContaining({ position: added, kind: 'edited' })] });
     const officer = await d.token({ sub: 'can-bo', roles: ['unit-officer'], unitId: 'qp' } as never);
     expect((await d.gw.post('/audit/verifications', {}, officer)).status).toBe(403);
   });

@@ -69,6 +69,25 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       const bundle = exported.raw.split('\n');
       expect(verifyBundle(bundle, { verifierKey: log.publicKey })).toMatchObject({ ok: true, size: 4, problems: [] });
       expect(exported.raw).not.toContain('Vi Thị Hoa');
+
+      // From a checkpoint the auditor kept: only the events after it are read.
+      expect((await admin.post('/members', MEMBER('m-4'))).status).toBe(201);
+      const fromKept = await auditor.post('/audit/verifications', { services: ['personnel'], trustedCheckpoints: [newest.note] });
+      expect(fromKept.body).toMatchObject({ ok: true, logs: [{ service: 'personnel', ok: true, events: 1, size: 5, trustedFrom: { size: 4, rootHash: newest.rootHash } }] });
+      const foreign = generateKeyPairSync('ed25519');
+      const [origin, size, root] = newest.note.split('\n');
+      const forged = signCheckpoint({ origin, size: Number(size), root: Buffer.from(root, 'base64') }, 'union-register', foreign.privateKey, foreign.publicKey);
+      const fromForged = await auditor.post('/audit/verifications', { services: ['personnel'], trustedCheckpoints: [forged] });
+      expect(fromForged.body.logs[0]).toMatchObject({ ok: false, events: 5, problems: [expect.objectContaining({ kind: 'checkpoint-signature', detail: expect.stringContaining('the trusted checkpoint') })] });
+      expect(fromForged.body.logs[0].trustedFrom).toBeUndefined();
+      const refusal = async (body: object) => {
+        const r = await auditor.post('/audit/verifications', body);
+        return [r.status, r.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])];
+      };
+      expect(await refusal({ trustedCheckpoints: ['union-register/nowhere\n4\nAAAA\n\n— x'] })).toEqual([400, [['trustedCheckpoints[0]', 'unknown-log']]]);
+      expect(await refusal({ trustedCheckpoints: [newest.note, newest.note] })).toEqual([400, [['trustedCheckpoints[1]', 'one-per-log']]]);
+      expect(await refusal({ services: ['organisation'], trustedCheckpoints: [newest.note] })).toEqual([400, [['trustedCheckpoints[0]', 'log-not-verified']]]);
+      expect((await refusal({ trustedCheckpoints: [4] }))[0]).toBe(400);
     } finally {
       await gw.close();
     }

@@ -192,7 +192,7 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
       try {
         for (let i = 0; i < 7; i += 1) await store.append(`member-${i}`, Array.from({ length: 100 }, (_, k) => anEvent('MemberAdmitted', { fullName: `Lò Thị Ửng ${i}-${k}` })), 'no_stream');
         let rowsRead = 0;
-        const chain = { ...store.chain, entries: store.chain.entries.bind(store.chain), seqAt: store.chain.seqAt.bind(store.chain), head: store.chain.head.bind(store.chain),
+        const chain = { ...store.chain, entries: store.chain.entries.bind(store.chain), seqAt: store.chain.seqAt.bind(store.chain), positionOf: store.chain.positionOf.bind(store.chain), head: store.chain.head.bind(store.chain),
           hashes: async (from: number, limit: number) => { const rows = await store.chain.hashes(from, limit); rowsRead += rows.length; return rows; } };
         const integrity = async () => new LogIntegrity('test', 'test/log', chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
         const made = (await (await integrity()).checkpoint())!;
@@ -223,6 +223,42 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
         expect(await proveAndCount(rows[300].position)).toBeGreaterThanOrEqual(705);
         expect((await exported(rows[300].position)).problems).toEqual([]);
         expect((await exported(rows[1].position)).problems).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('verifies from a checkpoint the auditor kept, in runs, reading only the events after it; says why where the log does not hold it', async () => {
+      const { store, sql, client } = await openLegacy();
+      try {
+        const admit = async (from: number, n: number) => {
+          for (let i = from; i < from + n; i += 100) await store.append(`member-${i}`, Array.from({ length: 100 }, (_, k) => anEvent('MemberAdmitted', { fullName: `Hà Thị Lụa ${i + k}` })), 'no_stream');
+        };
+        await admit(0, 600);
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        integrity.runEvents = 150;
+        const kept = (await integrity.checkpoint())!;
+        await admit(600, 400);
+        await integrity.checkpoint();
+        const whole = await integrity.verify();
+        expect(whole).toMatchObject({ events: 1005, size: 1005, problems: [] });
+        const fromKept = await integrity.verify(kept.note);
+        expect(fromKept).toEqual({ ...whole, events: 400, trustedFrom: { size: 605, rootHash: kept.rootHash } });
+        const rows = await store.chain.entries(0, 2000);
+        // An edit after the kept checkpoint is named; one before it is not read (a whole verification names it).
+        await sql(`update events set data = jsonb_set(data, '{fullName}', '"Kẻ Giả"') where position in (${rows[100].position}, ${rows[800].position})`);
+        expect((await integrity.verify(kept.note)).problems.map((p) => [p.position, p.kind])).toEqual([[rows[800].position, 'edited']]);
+        expect((await integrity.verify()).problems.map((p) => [p.position, p.kind])).toEqual([[rows[100].position, 'edited'], [rows[800].position, 'edited']]);
+        // A checkpoint of another history, signed with the log's key: the whole log is verified, and why is said.
+        const forked = signCheckpoint({ origin: 'test/log', size: 605, root: Buffer.alloc(32, 3) }, 'union-register', keys.privateKey, keys.publicKey);
+        const fromForked = await integrity.verify(forked);
+        expect(fromForked.trustedFrom).toBeUndefined();
+        expect(fromForked.problems.map((p) => p.kind)).toEqual(['checkpoint-not-extending', 'edited', 'edited']);
+        // A kept checkpoint past the log's end: it was cut short.
+        await sql(`delete from events where seq >= 604`);
+        const cut = await integrity.verify(kept.note);
+        expect(cut.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['gap']));
+        expect(cut.problems[0].detail).toContain('the trusted checkpoint holds 605');
       } finally {
         await store.close();
       }

@@ -86,6 +86,12 @@ export class SqlLogChain {
     return rows[0]?.seq == null ? undefined : Number(rows[0].seq);
   }
 
+  /** The position of the event at chain index `seq` (the first, where rows claim it twice), if any. */
+  async positionOf(seq: number): Promise<number | undefined> {
+    const { rows } = await this.sql.query<{ position: string }>(`select position from ${this.schema}.events where seq = $1 order by position limit 1`, [seq]);
+    return rows[0] ? Number(rows[0].position) : undefined;
+  }
+
   /** How many events the chain holds (the next leaf index), and the position of its last. */
   async head(): Promise<{ size: number; position: number }> {
     const { rows } = await this.sql.query<{ seq: string | null; position: string | null }>(`select seq, position from ${this.schema}.events order by position desc limit 1`);

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { RegisterRequest } from './command-context';
@@ -40,8 +40,10 @@ export class InternalLogIntegrityController {
 
   @Post('verification')
   @HttpCode(200)
-  verification(@Param('service') service: string, @Req() request: RegisterRequest) {
-    return this.of(service, request).verify();
+  verification(@Param('service') service: string, @Body() body: { trustedCheckpoint?: unknown } | undefined, @Req() request: RegisterRequest) {
+    const trusted = body?.trustedCheckpoint;
+    if (trusted !== undefined && typeof trusted !== 'string') throw new ValidationFailed([{ field: 'trustedCheckpoint', rule: 'string', message: 'trustedCheckpoint must be a signed note (text)' }]);
+    return this.of(service, request).verify(trusted);
   }
 
   @Get('proofs/:position')

@@ -11,7 +11,8 @@ export const LOG_KEY_NAME = 'union-register';
 
 /** What the gateway's audit API asks of a log's integrity: in one process, or over HTTP. */
 export interface LogIntegrityPort {
-  verify(): Promise<LogVerdict>;
+  /** The whole log; or, given a checkpoint the auditor trusts (its signed note), the events after it. */
+  verify(trustedCheckpoint?: string): Promise<LogVerdict & { trustedFrom?: { size: number; rootHash: string } }>;
   checkpoints(): Promise<{ origin: string; keyName: string; publicKey: string; checkpoints: Omit<StoredCheckpoint, 'frontier'>[] }>;
   proof(position: number): Promise<unknown | undefined>;
   bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string>;
@@ -108,8 +109,8 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
       .finally(() => (this.running = undefined));
   }
 
-  verify(): Promise<LogVerdict> {
-    return this.integrity.verify();
+  verify(trustedCheckpoint?: string) {
+    return this.integrity.verify(trustedCheckpoint);
   }
 
   async checkpoints() {

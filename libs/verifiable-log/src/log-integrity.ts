@@ -17,6 +17,7 @@ import {
 } from './verifier-core';
 import { LogBundle } from './log-bundle';
 import { LeafReader, StoredTree, TileBuilder, TreeNodeStore, TreeReader } from './tree-tiles';
+import { TrustedStart, trustedStart } from './trusted-start';
 import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
 /** The stored log does not hold together where a proof was asked: verification names what is wrong. */
@@ -28,6 +29,7 @@ export interface ChainSource {
   /** The stored hashes by index, each with the chain version it was drawn in (absent: 1). */
   hashes(fromSeq: number, limit: number): Promise<{ seq: number; hash: Buffer; version?: ChainVersion }[]>;
   seqAt(position: number): Promise<number | undefined>;
+  positionOf(seq: number): Promise<number | undefined>;
   head(): Promise<{ size: number; position: number }>;
 }
 
@@ -137,17 +139,33 @@ export class LogIntegrity {
   /** How many events a run of verification holds at least (VerificationRuns): its memory. */
   runEvents = RUN_EVENTS;
 
-  /** The whole log from its first event, against every stored checkpoint, in runs of bounded memory. */
-  async verify(): Promise<LogVerdict> {
+  /**
+   * The whole log from its first event, against every stored checkpoint, in runs of bounded memory;
+   * or, given a checkpoint the auditor trusts (its signed note), the events after it, against the
+   * checkpoints after it, when the log as stored holds it (trustedStart); when it does not, the
+   * whole log, with the problem that says why.
+   */
+  async verify(trusted?: string): Promise<LogVerdict & { trustedFrom?: { size: number; rootHash: string } }> {
+    const deps = { origin: this.origin, signer: this.signer, chain: this.chain, checkpoints: this.checkpoints, treeOf: (c: StoredCheckpoint) => this.treeOf(c), leafReader: this.leafReader, leaves: (n: number) => this.leaves(n) };
+    const start = trusted === undefined ? undefined : await trustedStart(trusted, deps);
+    if (start && !('problem' in start)) {
+      const stored = await this.checkpoints.between(start.size, Number.MAX_SAFE_INTEGER);
+      const verdict = await this.verifyInRuns(stored.map((c) => c.note), start);
+      return { ...verdict, problems: [...verdict.problems, ...this.storedRootProblems(stored)], trustedFrom: { size: start.size, rootHash: start.rootHash } };
+    }
     const stored = await this.checkpoints.all();
-    const notes = stored.map((c) => c.note);
-    const verdict = (await this.verifyInRuns(notes, this.runEvents)) ?? (await this.verifyInRuns(notes, Infinity));
-    return { ...verdict!, problems: [...verdict!.problems, ...this.storedRootProblems(stored)] };
+    const verdict = await this.verifyInRuns(stored.map((c) => c.note));
+    return { ...verdict, problems: [...(start ? [start.problem] : []), ...verdict.problems, ...this.storedRootProblems(stored)] };
   }
 
-  private async verifyInRuns(notes: string[], runEvents: number): Promise<LogVerdict | undefined> {
-    const runs = new VerificationRuns(notes, { name: this.signer.name, publicKey: this.signer.publicKey, origin: this.origin }, runEvents);
-    for (let after = 0; ; ) {
+  /** In runs (VerificationRuns), and again in one where an event reached back into a closed run. */
+  private async verifyInRuns(notes: string[], start?: TrustedStart): Promise<LogVerdict> {
+    return (await this.readInRuns(notes, this.runEvents, start)) ?? (await this.readInRuns(notes, Infinity, start))!;
+  }
+
+  private async readInRuns(notes: string[], runEvents: number, start?: TrustedStart): Promise<LogVerdict | undefined> {
+    const runs = new VerificationRuns(notes, { name: this.signer.name, publicKey: this.signer.publicKey, origin: this.origin }, runEvents, start);
+    for (let after = start?.afterPosition ?? 0; ; ) {
       const page = await this.chain.entries(after, PAGE);
       if (page.length === 0) break;
       runs.pageComing();

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { ChainRow, Frontier, fromHex, LogVerdict, LogVerifier, Problem } from './verifier-core';
+import { ChainRow, ChainVersion, Frontier, fromHex, Hash, LogVerdict, LogVerifier, Problem } from './verifier-core';
 
 /** How many events a run holds at least before it may be closed (each costs the verifier a few hundred bytes). */
 export const RUN_EVENTS = 50_000;
@@ -34,7 +34,11 @@ export class VerificationRuns {
     private readonly notes: string[],
     private readonly key: LogKey,
     private readonly runEvents = RUN_EVENTS,
-  ) {}
+    start?: { frontier: Frontier; prev: Hash; version: ChainVersion },
+  ) {
+    // From a trusted checkpoint: it held, and the first run goes on from it.
+    if (start) [this.verifier, this.held] = [new LogVerifier(start.frontier, start.prev, start.version), true];
+  }
 
   feed(row: ChainRow): void {
     if (row.seq !== null && row.seq < this.verifier.run.from) this.reachedBack = true;

@@ -4,6 +4,7 @@ import { Principal } from '@register/auth';
 import { ndjson, ProblemResponses, RegisterRequest } from '@register/service-kit';
 import { LogIntegrities } from './log-integrities';
 import { CheckpointsQuery, ExportQuery, ProofParams, VerificationRequest } from './log-integrity.dto';
+import { trustedByLog } from './trusted-checkpoints';
 
 /** The signature of a signed note: its last line's base64, after the key name. */
 const signatureOf = (note: string) => note.trim().split('\n').pop()?.split(' ').pop() ?? '';
@@ -20,17 +21,21 @@ export class LogIntegrityController {
 
   @Post('verifications')
   @HttpCode(200)
-  @ProblemResponses(415, 503)
+  @ProblemResponses(400, 415, 503)
   // No input is required: an empty POST checks every log, as `{}` does.
   @ApiBody({ type: VerificationRequest, required: false })
-  @ApiOperation({ summary: 'Checks every log from its first event to its head: each event\'s hash, the chain\'s order and completeness, and each signed checkpoint; names the position and kind of each problem' })
+  @ApiOperation({
+    summary: 'Checks every log from its first event (or from a trusted checkpoint) to its head: each event\'s hash, the chain\'s order and completeness, and each signed checkpoint; names the position and kind of each problem',
+    description: 'A log checked from a trusted checkpoint says so in `trustedFrom` (its size and root); its `events` are those after it.',
+  })
   async verify(@Body() body: VerificationRequest, @Req() request: RegisterRequest) {
     const ports = this.integrities.all(callerOf(request)).filter(([service]) => !body?.services || body.services.includes(service as never));
     if (ports.length === 0) throw new ServiceUnavailableException('no verifiable log is reachable from this gateway');
+    const trusted = trustedByLog(body?.trustedCheckpoints, ports.map(([service]) => service));
     const logs = await Promise.all(
       ports.map(async ([service, port]) => {
         try {
-          const verdict = await port.verify();
+          const verdict = await port.verify(trusted.get(service));
           return { service, ...verdict, ok: verdict.problems.length === 0 };
         } catch (error) {
           return { service, ok: false, error: `the log could not be read: ${(error as Error).message}`, problems: [] };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { VERIFIABLE_SERVICES } from './log-integrities';
 import { RunsForwards } from './runs-forwards';
 
@@ -10,6 +10,16 @@ type VerifiableService = (typeof VERIFIABLE_SERVICES)[number];
 export class VerificationRequest {
   @ApiPropertyOptional({ enum: VERIFIABLE_SERVICES, isArray: true, description: 'Only these services\' logs; every log by default' })
   @ValidateIf((o: VerificationRequest) => o.services !== undefined) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @IsIn(VERIFIABLE_SERVICES, { each: true }) services?: VerifiableService[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Checkpoints the auditor kept from before (each a signed note, as GET /audit/checkpoints gives it in `note`), at most one per log: ' +
+      'each log they sign (the note\'s first line, union-register/<service>) is checked from that checkpoint to its head, when its first events give the ' +
+      'checkpoint\'s root; the events before it are not read again. When they do not, the whole log is checked and the problem says why.',
+  })
+  @ValidateIf((o: VerificationRequest) => o.trustedCheckpoints !== undefined) @IsArray() @ArrayMaxSize(4) @IsString({ each: true }) @MaxLength(4096, { each: true })
+  trustedCheckpoints?: string[];
 }
 
 /** GET /audit/checkpoints: one service's or all. */

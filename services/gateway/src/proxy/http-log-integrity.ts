@@ -24,8 +24,8 @@ export class HttpLogIntegrity implements LogIntegrityPort {
     return new HttpLogIntegrity(this.services, this.service, caller);
   }
 
-  verify(): Promise<LogVerdict> {
-    return this.json('POST', '/verification');
+  verify(trustedCheckpoint?: string): Promise<LogVerdict> {
+    return this.json('POST', '/verification', JSON.stringify(trustedCheckpoint === undefined ? {} : { trustedCheckpoint }));
   }
 
   checkpoints() {
@@ -51,8 +51,8 @@ export class HttpLogIntegrity implements LogIntegrityPort {
     for (const line of answer.body.toString('utf8').split('\n')) if (line) yield line;
   }
 
-  private async json<T>(method: string, path: string): Promise<T> {
-    const answer = await this.services.call(this.service, method, `${this.base}${path}`, this.caller, { accept: 'application/json', 'content-type': 'application/json' }, method === 'POST' ? '{}' : undefined);
+  private async json<T>(method: string, path: string, body?: string): Promise<T> {
+    const answer = await this.services.call(this.service, method, `${this.base}${path}`, this.caller, { accept: 'application/json', 'content-type': 'application/json' }, method === 'POST' ? (body ?? '{}') : undefined);
     return this.parse<T>(answer.status, answer.body, path);
   }
 
