@@ -21,7 +21,7 @@ export class LogIntegrityController {
 
   @Post('verifications')
   @HttpCode(200)
-  @ProblemResponses(400, 415, 503)
+  @ProblemResponses(400, 415, 422, 503)
   // No input is required: an empty POST checks every log, as `{}` does.
   @ApiBody({ type: VerificationRequest, required: false })
   @ApiOperation({
