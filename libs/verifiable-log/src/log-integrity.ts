@@ -148,31 +148,34 @@ export class LogIntegrity {
   async verify(trusted?: string): Promise<LogVerdict & { trustedFrom?: { size: number; rootHash: string } }> {
     const deps = { origin: this.origin, signer: this.signer, chain: this.chain, checkpoints: this.checkpoints, treeOf: (c: StoredCheckpoint) => this.treeOf(c), leafReader: this.leafReader, leaves: (n: number) => this.leaves(n) };
     const start = trusted === undefined ? undefined : await trustedStart(trusted, deps);
-    if (start && !('problem' in start)) {
-      const stored = await this.checkpoints.between(start.size, Number.MAX_SAFE_INTEGER);
-      const verdict = await this.verifyInRuns(stored.map((c) => c.note), start);
-      return { ...verdict, problems: [...verdict.problems, ...this.storedRootProblems(stored)], trustedFrom: { size: start.size, rootHash: start.rootHash } };
-    }
-    const stored = await this.checkpoints.all();
-    const verdict = await this.verifyInRuns(stored.map((c) => c.note));
-    return { ...verdict, problems: [...(start ? [start.problem] : []), ...verdict.problems, ...this.storedRootProblems(stored)] };
+    if (start && !('problem' in start)) return { ...(await this.verifyInRuns(start)), trustedFrom: { size: start.size, rootHash: start.rootHash } };
+    const verdict = await this.verifyInRuns();
+    return { ...verdict, problems: [...(start ? [start.problem] : []), ...verdict.problems] };
   }
 
   /** In runs (VerificationRuns), and again in one where an event reached back into a closed run. */
-  private async verifyInRuns(notes: string[], start?: TrustedStart): Promise<LogVerdict> {
-    return (await this.readInRuns(notes, this.runEvents, start)) ?? (await this.readInRuns(notes, Infinity, start))!;
+  private async verifyInRuns(start?: TrustedStart): Promise<LogVerdict> {
+    return (await this.readInRuns(this.runEvents, start)) ?? (await this.readInRuns(Infinity, start))!;
   }
 
-  private async readInRuns(notes: string[], runEvents: number, start?: TrustedStart): Promise<LogVerdict | undefined> {
-    const runs = new VerificationRuns(notes, { name: this.signer.name, publicKey: this.signer.publicKey, origin: this.origin }, runEvents, start);
+  /** The log read page by page; each run's checkpoints read as it closes, their stored roots checked against their notes. */
+  private async readInRuns(runEvents: number, start?: TrustedStart): Promise<LogVerdict | undefined> {
+    const rootProblems: Problem[] = [];
+    const notesBetween = async (after: number, upTo: number) => {
+      const stored = await this.checkpoints.between(after, upTo);
+      rootProblems.push(...this.storedRootProblems(stored));
+      return stored.map((c) => c.note);
+    };
+    const runs = new VerificationRuns(notesBetween, { name: this.signer.name, publicKey: this.signer.publicKey, origin: this.origin }, runEvents, start);
     for (let after = start?.afterPosition ?? 0; ; ) {
       const page = await this.chain.entries(after, PAGE);
       if (page.length === 0) break;
-      runs.pageComing();
+      await runs.pageComing();
       page.forEach((row) => runs.feed(row));
       after = page[page.length - 1].position;
     }
-    return runs.finish();
+    const verdict = await runs.finish();
+    return verdict && { ...verdict, problems: [...verdict.problems, ...rootProblems] };
   }
 
   /** Stored checkpoints whose root column (what the API served before it read the note) is not their signed note's. */

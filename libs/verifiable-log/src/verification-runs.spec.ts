@@ -30,11 +30,14 @@ function inOneRun(rows: ChainRow[], notes: string[]) {
   return verdict;
 }
 
+/** The notes as a store gives them, by the size each was stored under (its note's second line). */
+const between = (notes: string[]) => async (after: number, upTo: number) => notes.filter((n) => Number(n.split('\n')[1]) > after && Number(n.split('\n')[1]) <= upTo);
+
 /** The verdict in runs of at least `runEvents`, the rows read in pages of 25; undefined where it must be verified again. */
-function inRuns(rows: ChainRow[], notes: string[], runEvents = 60) {
-  const runs = new VerificationRuns(notes, KEY, runEvents);
+async function inRuns(rows: ChainRow[], notes: string[], runEvents = 60) {
+  const runs = new VerificationRuns(between(notes), KEY, runEvents);
   for (let i = 0; i < rows.length; i += 25) {
-    runs.pageComing();
+    await runs.pageComing();
     rows.slice(i, i + 25).forEach((r) => runs.feed(r));
   }
   return runs.finish();
@@ -54,29 +57,31 @@ const tampered: Array<[string, (rows: ChainRow[], notes: string[]) => void]> = [
 ];
 
 describe('verifying a long log in runs of bounded memory', () => {
-  it.each(tampered)('given %s, names exactly what one verifier fed everything names', (_what, tamper) => {
+  it.each(tampered)('given %s, names exactly what one verifier fed everything names', async (_what, tamper) => {
     const { rows, notes } = honestLog(500, 50);
     tamper(rows, notes);
-    expect(inRuns(rows, notes)).toEqual(inOneRun(rows, notes));
+    expect(await inRuns(rows, notes)).toEqual(inOneRun(rows, notes));
   });
 
-  it('given an honest log, closes runs as it goes (a verifier holds at most a run and a page)', () => {
+  it('given an honest log, closes runs as it goes (a verifier holds at most a run and a page), reading each run\'s checkpoints as it closes', async () => {
     const { rows, notes } = honestLog(500, 50);
-    const runs = new VerificationRuns(notes, KEY, 60);
+    const asked: Array<[number, number]> = [];
+    const runs = new VerificationRuns(async (after, upTo) => (asked.push([after, upTo]), between(notes)(after, upTo)), KEY, 60);
     const froms: number[] = [];
     for (let i = 0; i < rows.length; i += 25) {
-      runs.pageComing();
+      await runs.pageComing();
       froms.push((runs as unknown as { verifier: LogVerifier }).verifier.run.from);
       rows.slice(i, i + 25).forEach((r) => runs.feed(r));
     }
     expect(new Set(froms)).toEqual(new Set([0, 75, 150, 225, 300, 375, 450]));
-    expect(runs.finish()).toMatchObject({ events: 500, size: 500, problems: [] });
+    expect(await runs.finish()).toMatchObject({ events: 500, size: 500, problems: [] });
+    expect(asked).toEqual([[0, 75], [75, 150], [150, 225], [225, 300], [300, 375], [375, 450], [450, Number.MAX_SAFE_INTEGER]]);
   });
 
-  it('given a copy of an early event written late, claiming an index of a run already closed, asks to be verified again in one run', () => {
+  it('given a copy of an early event written late, claiming an index of a run already closed, asks to be verified again in one run', async () => {
     const { rows, notes } = honestLog(500, 50);
     rows.splice(400, 0, { ...rows[20], position: 4005 });
-    expect(inRuns(rows, notes)).toBeUndefined();
-    expect(inRuns(rows, notes, Infinity)).toEqual(inOneRun(rows, notes));
+    expect(await inRuns(rows, notes)).toBeUndefined();
+    expect(await inRuns(rows, notes, Infinity)).toEqual(inOneRun(rows, notes));
   });
 });

@@ -4,6 +4,9 @@ import { ChainRow, ChainVersion, Frontier, fromHex, Hash, LogVerdict, LogVerifie
 /** How many events a run holds at least before it may be closed (each costs the verifier a few hundred bytes). */
 export const RUN_EVENTS = 50_000;
 
+/** The signed notes of the checkpoints of sizes in (after, upTo], smallest first. */
+export type NotesBetween = (after: number, upTo: number) => Promise<string[]>;
+
 export interface LogKey {
   name: string;
   publicKey: KeyObject;
@@ -16,7 +19,8 @@ export interface LogKey {
  * position order, so it is verified in runs: a run is closed once it holds `runEvents` events that
  * all came at their index, each chained to the one before, and the next run starts from its end
  * (its compact range, last hash and chain version), as a bundle's range starts from its prefix.
- * Each run checks the checkpoints whose sizes end inside it; the last run, those beyond the log.
+ * Each run checks the checkpoints whose sizes end inside it, read when it closes (a log signed every
+ * few seconds for years has millions); the last run, those beyond the log.
  * Damage keeps a run open (it is named with its neighbours, as before); an event claiming an index
  * of a run already closed (a row moved or copied far back) could be named differently by runs, so
  * then the log is verified again in one run (`again`), as it was before runs.
@@ -31,7 +35,7 @@ export class VerificationRuns {
   reachedBack = false;
 
   constructor(
-    private readonly notes: string[],
+    private readonly notesBetween: NotesBetween,
     private readonly key: LogKey,
     private readonly runEvents = RUN_EVENTS,
     start?: { frontier: Frontier; prev: Hash; version: ChainVersion },
@@ -46,24 +50,24 @@ export class VerificationRuns {
   }
 
   /** Closes the run where it may be closed: called before each page's events (so that the last run is never empty). */
-  pageComing(): void {
+  async pageComing(): Promise<void> {
     const run = this.verifier.run;
-    if (run.fed >= this.runEvents && run.orderly) this.close(false);
+    if (run.fed >= this.runEvents && run.orderly) await this.close(false);
   }
 
   /** The log's verdict; undefined when it must be verified again in one run (reachedBack). */
-  finish(): LogVerdict | undefined {
-    const last = this.close(true);
+  async finish(): Promise<LogVerdict | undefined> {
+    const last = await this.close(true);
     if (this.reachedBack) return undefined;
     const problems = [...this.problems].sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
     return { events: this.events, headPosition: last.headPosition || this.lastPosition, size: last.size, rootHash: last.rootHash, problems };
   }
 
-  private close(final: boolean) {
-    const from = this.verifier.run.from;
-    const sizeOf = (note: string) => Number(note.split('\n')[1]);
-    const mine = this.notes.filter((n) => sizeOf(n) > from || (from === 0 && !(sizeOf(n) > 0)));
-    const verdict = this.verifier.finish(final ? mine : mine.filter((n) => !(sizeOf(n) > from + this.verifier.run.fed)), this.key.name, this.key.publicKey, [], this.key.origin, this.held);
+  private async close(final: boolean) {
+    const { from, fed } = this.verifier.run;
+    // A run closed before the end is orderly: each event it was fed is chained, so it ends at from + fed.
+    const notes = await this.notesBetween(from, final ? Number.MAX_SAFE_INTEGER : from + fed);
+    const verdict = this.verifier.finish(notes, this.key.name, this.key.publicKey, [], this.key.origin, this.held);
     this.problems.push(...verdict.problems);
     this.events += verdict.events;
     this.lastPosition = verdict.headPosition || this.lastPosition;
