@@ -41,6 +41,10 @@ describe('the verifiable log, distributed (PostgreSQL), through the gateway', ()
       log = (await d.gw.get('/audit/checkpoints?service=organisation', auditor)).body.logs[0];
     }
     expect(log?.checkpoints.at(-1)?.size).toBe(11);
+    // Through the services' internal endpoint too: the newest alone, and what lies after a size.
+    const newest = (await d.gw.get('/audit/checkpoints?service=organisation&limit=1', auditor)).body.logs[0];
+    expect([newest.checkpoints.map((c: { size: number }) => c.size), newest.more]).toEqual([[11], log!.checkpoints.length > 1]);
+    expect((await d.gw.get('/audit/checkpoints?service=organisation&afterSize=11', auditor)).body.logs[0]).toMatchObject({ checkpoints: [], more: false });
     expect(parseVerifierKey(log!.publicKey).name).toBe('union-register');
     const events = (await d.gw.get('/audit/events?service=organisation', auditor)).body.items;
     const proof = (await d.gw.get(`/audit/logs/organisation/events/${events[2].position}/proof`, auditor)).body;

@@ -88,6 +88,19 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       expect(await refusal({ trustedCheckpoints: [newest.note, newest.note] })).toEqual([422, 'trustedCheckpoints[1]', 'one-per-log']);
       expect(await refusal({ services: ['organisation'], trustedCheckpoints: [newest.note] })).toEqual([422, 'trustedCheckpoints[0]', 'log-not-verified']);
       expect(await refusal({ trustedCheckpoints: [4] })).toEqual([400, 'trustedCheckpoints', expect.any(String)]);
+
+      // The checkpoints in pages: the newest by default, or those after a size, oldest first.
+      const all = (await checkpointed(auditor, 'personnel', 5)).checkpoints.map((c: { size: number }) => c.size);
+      expect(all.length).toBeGreaterThanOrEqual(2);
+      const page = async (query: string) => {
+        const log = (await auditor.get(`/audit/checkpoints?service=personnel&${query}`)).body.logs[0];
+        return [log.checkpoints.map((c: { size: number }) => c.size), log.more];
+      };
+      expect(await page('limit=1')).toEqual([[all.at(-1)], true]);
+      expect(await page('afterSize=0&limit=1')).toEqual([[all[0]], true]);
+      expect(await page(`afterSize=${all[0]}`)).toEqual([all.slice(1), false]);
+      expect(await page(`afterSize=${all.at(-1)}`)).toEqual([[], false]);
+      expect((await auditor.get('/audit/checkpoints?limit=1001')).status).toBe(400);
     } finally {
       await gw.close();
     }

@@ -55,6 +55,19 @@ export class SqlLogCheckpoints {
     return rows.map(toCheckpoint)[0];
   }
 
+  /**
+   * A page of checkpoints, smallest first: after `afterSize` the next `limit`, else the newest
+   * `limit`; `more` says whether others lie beyond the page (newer after it, older before the newest).
+   */
+  async page(afterSize: number | undefined, limit: number): Promise<{ checkpoints: SqlStoredCheckpoint[]; more: boolean }> {
+    const { rows } =
+      afterSize === undefined
+        ? await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints order by size desc limit $1`, [limit + 1])
+        : await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints where size > $1 order by size limit $2`, [afterSize, limit + 1]);
+    const page = rows.slice(0, limit).map(toCheckpoint);
+    return { checkpoints: afterSize === undefined ? page.reverse() : page, more: rows.length > limit };
+  }
+
   /** The checkpoints of sizes in (after, upTo], smallest first. */
   async between(after: number, upTo: number): Promise<SqlStoredCheckpoint[]> {
     const { rows } = await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints where size > $1 and size <= $2 order by size`, [after, upTo]);

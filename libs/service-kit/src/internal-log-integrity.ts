@@ -34,8 +34,8 @@ export class InternalLogIntegrityController {
   constructor(private readonly modules: ModuleRef) {}
 
   @Get('checkpoints')
-  checkpoints(@Param('service') service: string, @Req() request: RegisterRequest) {
-    return this.of(service, request).checkpoints();
+  checkpoints(@Param('service') service: string, @Query('afterSize') afterSize: string | undefined, @Query('limit') limit: string | undefined, @Req() request: RegisterRequest) {
+    return this.of(service, request).checkpoints({ afterSize: positionParam('afterSize', afterSize), limit: positionParam('limit', limit) });
   }
 
   @Post('verification')

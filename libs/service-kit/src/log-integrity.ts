@@ -13,10 +13,20 @@ export const LOG_KEY_NAME = 'union-register';
 export interface LogIntegrityPort {
   /** The whole log; or, given a checkpoint the auditor trusts (its signed note), the events after it. */
   verify(trustedCheckpoint?: string): Promise<LogVerdict & { trustedFrom?: { size: number; rootHash: string } }>;
-  checkpoints(): Promise<{ origin: string; keyName: string; publicKey: string; checkpoints: Omit<StoredCheckpoint, 'frontier'>[] }>;
+  /** After `afterSize` the next `limit` checkpoints, else the newest `limit` (CHECKPOINTS_PAGE by default), smallest first. */
+  checkpoints(page?: CheckpointsPage): Promise<{ origin: string; keyName: string; publicKey: string; checkpoints: Omit<StoredCheckpoint, 'frontier'>[]; more: boolean }>;
   proof(position: number): Promise<unknown | undefined>;
   bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string>;
 }
+
+/** Which checkpoints a listing gives: after a size, or the newest; at most `limit`. */
+export interface CheckpointsPage {
+  afterSize?: number;
+  limit?: number;
+}
+
+/** The most checkpoints one listing gives (a log signed every few seconds for years has millions). */
+export const CHECKPOINTS_PAGE = 1000;
 
 export const logIntegrityToken = (service: string): symbol => Symbol.for(`union-register.log-integrity.${service}`);
 
@@ -113,9 +123,9 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
     return this.integrity.verify(trustedCheckpoint);
   }
 
-  async checkpoints() {
-    const all = await this.integrity.checkpointsMade();
-    return { origin: this.integrity.origin, keyName: this.integrity.keyName, publicKey: this.integrity.verifierKey, checkpoints: all.map(({ frontier: _f, ...c }) => c) };
+  async checkpoints(page: CheckpointsPage = {}) {
+    const { checkpoints, more } = await this.integrity.checkpointsPage(page.afterSize, Math.min(page.limit ?? CHECKPOINTS_PAGE, CHECKPOINTS_PAGE));
+    return { origin: this.integrity.origin, keyName: this.integrity.keyName, publicKey: this.integrity.verifierKey, checkpoints: checkpoints.map(({ frontier: _f, ...c }) => c), more };
   }
 
   /** 409 log-damaged where the stored log gives no proof that holds (a row deleted, an edit): verification says what. */

@@ -47,6 +47,8 @@ export interface CheckpointStore {
   latest(): Promise<StoredCheckpoint | undefined>;
   /** The first checkpoint whose tree holds leaf `index` (its size is past it). */
   firstCovering(index: number): Promise<StoredCheckpoint | undefined>;
+  /** After `afterSize` the next `limit` checkpoints, else the newest `limit`, smallest first; `more`: others lie beyond. */
+  page(afterSize: number | undefined, limit: number): Promise<{ checkpoints: StoredCheckpoint[]; more: boolean }>;
   /** The checkpoints of sizes in (after, upTo], smallest first. */
   between(after: number, upTo: number): Promise<StoredCheckpoint[]>;
   save(checkpoint: Omit<StoredCheckpoint, 'madeAt'>): Promise<void>;
@@ -103,6 +105,12 @@ export class LogIntegrity {
    */
   async checkpointsMade(): Promise<StoredCheckpoint[]> {
     return (await this.checkpoints.all()).map((c) => ({ ...c, rootHash: this.signedRoot(c) ?? c.rootHash }));
+  }
+
+  /** A page of the checkpoints (CheckpointStore.page), each root as its signed note holds it. */
+  async checkpointsPage(afterSize: number | undefined, limit: number): Promise<{ checkpoints: StoredCheckpoint[]; more: boolean }> {
+    const { checkpoints, more } = await this.checkpoints.page(afterSize, limit);
+    return { checkpoints: checkpoints.map((c) => ({ ...c, rootHash: this.signedRoot(c) ?? c.rootHash })), more };
   }
 
   /** The root a checkpoint's note holds, when the note opens with the log's key. */

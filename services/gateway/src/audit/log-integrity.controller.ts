@@ -47,13 +47,18 @@ export class LogIntegrityController {
 
   @Get('checkpoints')
   @ProblemResponses(503)
-  @ApiOperation({ summary: 'The signed heads of each log (size, root hash, time, signature, the signed note) and the public key that verifies them' })
+  @ApiOperation({
+    summary: 'The signed heads of each log (size, root hash, time, signature, the signed note) and the public key that verifies them',
+    description:
+      'Oldest first: the newest 1000 (or `limit`), or with `afterSize` the next ones after that size. `more` says that others lie beyond the page: ' +
+      'older ones before the newest (page them from `afterSize=0`), or newer ones after a page taken with `afterSize` (go on from its last size).',
+  })
   async checkpoints(@Query() q: CheckpointsQuery, @Req() request: RegisterRequest) {
     const ports = this.integrities.all(callerOf(request)).filter(([service]) => !q.service || service === q.service);
     if (ports.length === 0) throw new ServiceUnavailableException('no verifiable log is reachable from this gateway');
     const logs = await Promise.all(
       ports.map(async ([service, port]) => {
-        const { checkpoints, ...log } = await port.checkpoints();
+        const { checkpoints, ...log } = await port.checkpoints({ afterSize: q.afterSize, limit: q.limit });
         return { service, ...log, checkpoints: checkpoints.map((c) => ({ ...c, signature: signatureOf(c.note) })) };
       }),
     );

@@ -22,9 +22,13 @@ export class VerificationRequest {
   trustedCheckpoints?: string[];
 }
 
-/** GET /audit/checkpoints: one service's or all. */
+/** GET /audit/checkpoints: one service's or all; the newest, or those after a size; a page at most. */
 export class CheckpointsQuery {
   @ApiPropertyOptional({ enum: VERIFIABLE_SERVICES }) @IsOptional() @IsIn(VERIFIABLE_SERVICES) service?: VerifiableService;
+  @ApiPropertyOptional({ description: 'Only the checkpoints of larger sizes, oldest first (to page through them: the last size of a page); without it, the newest', minimum: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) afterSize?: number;
+  @ApiPropertyOptional({ description: 'At most this many checkpoints a log (1000 by default and at most)', minimum: 1, maximum: 1000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 /** GET /audit/exports: one service's log, from and to a position. */

@@ -1,5 +1,5 @@
 import { ConflictError } from '@register/event-sourcing';
-import { API_PREFIX, LogIntegrityPort } from '@register/service-kit';
+import { API_PREFIX, CheckpointsPage, LogIntegrityPort } from '@register/service-kit';
 import { LogVerdict } from '@register/verifiable-log';
 import { ServiceClient } from './service-client';
 import { ServiceName } from './service-routes';
@@ -28,8 +28,9 @@ export class HttpLogIntegrity implements LogIntegrityPort {
     return this.json('POST', '/verification', JSON.stringify(trustedCheckpoint === undefined ? {} : { trustedCheckpoint }));
   }
 
-  checkpoints() {
-    return this.json<Awaited<ReturnType<LogIntegrityPort['checkpoints']>>>('GET', '/checkpoints');
+  checkpoints(page: CheckpointsPage = {}) {
+    const query = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
+    return this.json<Awaited<ReturnType<LogIntegrityPort['checkpoints']>>>('GET', `/checkpoints?${query}`);
   }
 
   async proof(position: number): Promise<unknown | undefined> {
