@@ -264,6 +264,63 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
       }
     });
 
+    it('builds only on signed checkpoints, draws again a stored frontier that does not give its root, and proves only events as stored (a black-box probe\'s findings)', async () => {
+      const { store, sql, client } = await openLegacy();
+      try {
+        const admit = async (n: number) => store.append(`member-${n}-${Math.random()}`, Array.from({ length: n }, (_, k) => anEvent('MemberAdmitted', { fullName: `Mùa A Dính ${k}` })), 'no_stream');
+        await admit(300);
+        await admit(400);
+        const integrity = async () => new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        const made = (await (await integrity()).checkpoint())!;
+        expect(made.size).toBe(705);
+        const rows = await store.chain.entries(0, 2000);
+        const foreign = generateKeyPairSync('ed25519');
+        const forge = async (size: number, frontier = made.frontier) => {
+          const note = signCheckpoint({ origin: 'test/log', size, root: Buffer.alloc(32, 5) }, 'union-register', foreign.privateKey, foreign.publicKey);
+          await sql(`insert into log_checkpoints (size, root_hash, note, frontier) values (${size}, '${'05'.repeat(32)}', '${note}', '${JSON.stringify(frontier)}')`);
+        };
+        // A row whose signature fails, covering the event first: the proof is against the signed checkpoint after it.
+        await forge(300);
+        const proof = (await (await integrity()).inclusionProof(rows[100].position))!;
+        expect([proof.treeSize, proof.rootHash]).toEqual([705, made.rootHash]);
+        // A row beyond the head whose signature fails: checkpoints go on from the signed one.
+        await forge(5000);
+        await admit(20);
+        const next = (await (await integrity()).checkpoint())!;
+        expect(next.size).toBe(725);
+        // The newest signed checkpoint's stored frontier changed, or emptied: drawn again, and the next checkpoint extends the log.
+        await sql(`update log_checkpoints set frontier = jsonb_set(frontier, '{nodes,0}', '"${'ab'.repeat(32)}"') where size = 725`);
+        await admit(5);
+        expect((await (await integrity()).checkpoint())?.size).toBe(730);
+        await sql(`update log_checkpoints set frontier = '{"size":730,"nodes":[]}' where size = 730`);
+        await admit(5);
+        expect((await (await integrity()).checkpoint())?.size).toBe(735);
+        const verdict = await (await integrity()).verify();
+        expect(verdict.problems.map((p) => p.kind)).toEqual(['checkpoint-signature', 'checkpoint-signature']);
+        // An event whose stored data no longer gives its hash: no proof of it.
+        await sql(`update events set data = jsonb_set(data, '{fullName}', '"Kẻ Giả"') where position = ${rows[50].position}`);
+        await expect((await integrity()).inclusionProof(rows[50].position)).rejects.toThrow(/does not give its hash/);
+        // A stored hash changed and the frontier emptied: the frontier is drawn again from the tree's stored nodes, which
+        // give the signed root, so the next checkpoint signs the tree as it was signed (the edited leaf is not in it);
+        // verification names the edit, and every signed root after it as not the log's, the new one as the others.
+        await sql(`update events set hash = decode(repeat('cd', 32), 'hex') where position = ${rows[60].position}`);
+        await sql(`update log_checkpoints set frontier = '{"size":735,"nodes":[]}' where size = 735`);
+        await admit(5);
+        const signedOver = (await (await integrity()).checkpoint())!;
+        expect(signedOver.size).toBe(740);
+        const afterEdit = (await (await integrity()).verify()).problems;
+        expect(afterEdit.filter((p) => p.kind === 'checkpoint-not-extending').map((p) => p.detail.split(':')[0].split(' (')[0])).toEqual(['checkpoint 705', 'checkpoint 725', 'checkpoint 730', 'checkpoint 735', 'checkpoint 740']);
+        expect(afterEdit.filter((p) => p.kind === 'edited').map((p) => p.position)).toContain(rows[60].position);
+        // Without the stored nodes too, the log no longer gives the newest signed root: nothing is signed over it.
+        await sql(`delete from log_tree_nodes`);
+        await sql(`update log_checkpoints set frontier = '{"size":740,"nodes":[]}' where size = 740`);
+        await admit(5);
+        await expect((await integrity()).checkpoint()).rejects.toThrow(/no longer give checkpoint 740's signed root/);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('switches a log chained in version 1 to version 2 at a recorded event, keeps the hashes before, and proves, exports and verifies the mixed log', async () => {
       const before: { note?: string } = {};
       const { store, sql, client } = await openLegacy(chainedInVersion1(before));

@@ -44,8 +44,12 @@ export class SqlLogCheckpoints {
     return rows.map(toCheckpoint);
   }
 
-  async latest(): Promise<SqlStoredCheckpoint | undefined> {
-    const { rows } = await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints order by size desc limit 1`);
+  /** The checkpoint of the largest size (below `beforeSize`, when given). */
+  async latest(beforeSize?: number): Promise<SqlStoredCheckpoint | undefined> {
+    const { rows } =
+      beforeSize === undefined
+        ? await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints order by size desc limit 1`)
+        : await this.sql.query<Row>(`select ${COLUMNS} from ${this.schema}.log_checkpoints where size < $1 order by size desc limit 1`, [beforeSize]);
     return rows.map(toCheckpoint)[0];
   }
 

@@ -50,8 +50,8 @@ export class LogBundle {
       yield JSON.stringify({ type: 'consistency', from: inRange[i - 1].size, to: inRange[i].size, proof: proof.map(toHex) });
     }
     const ends = inRange.at(-1)?.size === lastSeq + 1;
-    const covering = ends || lastSeq < firstSeq ? undefined : await this.checkpoints.firstCovering(lastSeq);
-    const proof = covering && (await this.inclusion(lastSeq, this.signed(covering)));
+    const covering = ends || lastSeq < firstSeq ? undefined : await this.integrity.signedCovering(lastSeq);
+    const proof = covering && (await this.inclusion(lastSeq, covering));
     if (covering && proof) yield JSON.stringify({ type: 'covering', note: covering.note, leafIndex: lastSeq, proof: proof.map(toHex) });
   }
 
@@ -77,10 +77,10 @@ export class LogBundle {
    * after it up to the next checkpoint, it gives that checkpoint's signed root.
    */
   private async prefix(firstSeq: number): Promise<{ size: number; nodes: string[] }> {
-    const next = await this.checkpoints.firstCovering(firstSeq - 1);
-    const latest = next ?? (await this.checkpoints.latest());
+    const next = await this.integrity.signedCovering(firstSeq - 1);
+    const latest = next ?? (await this.integrity.latestSigned());
     const nodes = latest && (await this.integrity.treeOf(latest).frontierOf(firstSeq).catch(() => undefined));
-    if (nodes && (!next || (await this.reaches(firstSeq, nodes, this.signed(next))))) return { size: firstSeq, nodes: nodes.map(toHex) };
+    if (nodes && (!next || (await this.reaches(firstSeq, nodes, next)))) return { size: firstSeq, nodes: nodes.map(toHex) };
     const prefix = Frontier.empty();
     (await this.storedLeaves(firstSeq)).slice(0, firstSeq).forEach((leaf) => prefix.append(leaf));
     return prefix.toJSON();

@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import {
+  chainHash,
   ChainRow,
   ChainVersion,
   Frontier,
@@ -44,7 +45,8 @@ export interface StoredCheckpoint {
 
 export interface CheckpointStore {
   all(): Promise<StoredCheckpoint[]>;
-  latest(): Promise<StoredCheckpoint | undefined>;
+  /** The checkpoint of the largest size (below `beforeSize`, when given). */
+  latest(beforeSize?: number): Promise<StoredCheckpoint | undefined>;
   /** The first checkpoint whose tree holds leaf `index` (its size is past it). */
   firstCovering(index: number): Promise<StoredCheckpoint | undefined>;
   /** After `afterSize` the next `limit` checkpoints, else the newest `limit`, smallest first; `more`: others lie beyond. */
@@ -71,6 +73,8 @@ export class LogIntegrity {
   /** The tree's stored nodes, drawn as the checkpoints read new leaves; false where the chain gave none (proofs then read every leaf). */
   private tiles?: TileBuilder | false;
   private readonly tree: StoredTree;
+  /** The signed checkpoint whose tree the log no longer gives: nothing is signed over it. */
+  private refusedAt?: number;
 
   constructor(
     readonly service: string,
@@ -113,6 +117,34 @@ export class LogIntegrity {
     return { checkpoints: checkpoints.map((c) => ({ ...c, rootHash: this.signedRoot(c) ?? c.rootHash })), more };
   }
 
+  /**
+   * A stored checkpoint as signed: its note opens with the log's key, names this log and its size,
+   * and its root is the note's. A row that is not (written around the register) is never built on.
+   */
+  private genuine(c: StoredCheckpoint | undefined): StoredCheckpoint | undefined {
+    const opened = c && openCheckpoint(c.note, this.signer.name, this.signer.publicKey);
+    if (!c || !opened?.ok || opened.checkpoint.origin !== this.origin || opened.checkpoint.size !== c.size) return undefined;
+    return { ...c, rootHash: toHex(opened.checkpoint.root) };
+  }
+
+  /** The first signed checkpoint whose tree holds leaf `index` (rows whose signature fails are passed over). */
+  async signedCovering(index: number): Promise<StoredCheckpoint | undefined> {
+    for (let c = await this.checkpoints.firstCovering(index); c; c = await this.checkpoints.firstCovering(c.size)) {
+      const signed = this.genuine(c);
+      if (signed) return signed;
+    }
+    return undefined;
+  }
+
+  /** The newest signed checkpoint (rows whose signature fails are passed over). */
+  async latestSigned(): Promise<StoredCheckpoint | undefined> {
+    for (let c = await this.checkpoints.latest(); c; c = await this.checkpoints.latest(c.size)) {
+      const signed = this.genuine(c);
+      if (signed) return signed;
+    }
+    return undefined;
+  }
+
   /** The root a checkpoint's note holds, when the note opens with the log's key. */
   signedRoot(c: StoredCheckpoint): string | undefined {
     const opened = openCheckpoint(c.note, this.signer.name, this.signer.publicKey);
@@ -121,9 +153,8 @@ export class LogIntegrity {
 
   /** Signs a checkpoint of the chain as it stands, unless the last one already covers it. */
   async checkpoint(): Promise<StoredCheckpoint | undefined> {
-    const last = await this.checkpoints.latest();
-    this.frontier ??= last ? Frontier.fromJSON(last.frontier) : Frontier.empty();
-    if (last && last.size > this.frontier.size) [this.frontier, this.tiles] = [Frontier.fromJSON(last.frontier), undefined];
+    const last = await this.latestSigned();
+    if (!this.frontier || (last && last.size > this.frontier.size)) [this.frontier, this.tiles] = [last ? await this.edgeOf(last) : Frontier.empty(), undefined];
     this.tiles ??= (await this.tree.builderAt(this.frontier.size, PAGE)) ?? false;
     for (let page = await this.chain.hashes(this.frontier.size, PAGE); page.length > 0; page = await this.chain.hashes(this.frontier.size, PAGE)) {
       for (const { seq, hash, version } of page) {
@@ -142,6 +173,30 @@ export class LogIntegrity {
     const made = { size: this.frontier.size, rootHash: toHex(root), note, frontier: this.frontier.toJSON() };
     await this.checkpoints.save(made);
     return { ...made, madeAt: new Date().toISOString() };
+  }
+
+  /**
+   * The right edge of a signed checkpoint's tree, to go on from: its stored frontier where that
+   * gives its signed root, else drawn again from the stored nodes or every leaf. Where the log no
+   * longer gives that root, nothing is signed over it: verification says what changed.
+   */
+  private async edgeOf(c: StoredCheckpoint): Promise<Frontier> {
+    const refused = `the log's first ${c.size} events no longer give checkpoint ${c.size}'s signed root: not signing over them (POST /audit/verifications names what changed)`;
+    // Found once: the log is not read again at every tick.
+    if (this.refusedAt === c.size) throw new Error(refused);
+    const root = fromHex(c.rootHash);
+    const holds = (f?: Frontier) => f?.size === c.size && f.root().equals(root);
+    const stored = frontierOrNone(c.frontier);
+    if (holds(stored)) return stored!;
+    this.say(`checkpoint ${c.size}'s stored frontier does not give its signed root: drawing it again from the log`);
+    const nodes = await new TreeReader(this.leafReader, this.checkpoints, { size: 0, nodes: [] }).frontierOf(c.size).catch(() => undefined);
+    const drawn = nodes && frontierOrNone({ size: c.size, nodes: nodes.map(toHex) });
+    if (holds(drawn)) return drawn!;
+    const fromLeaves = Frontier.empty();
+    (await this.leaves(c.size)).forEach((leaf) => fromLeaves.append(leaf));
+    if (holds(fromLeaves)) return fromLeaves;
+    this.refusedAt = c.size;
+    throw new Error(refused);
   }
 
   /** How many events a run of verification holds at least (VerificationRuns): its memory. */
@@ -202,9 +257,12 @@ export class LogIntegrity {
   async inclusionProof(position: number) {
     const seq = await this.chain.seqAt(position);
     if (seq === undefined) return undefined;
-    const covering = await this.checkpoints.firstCovering(seq);
-    if (!covering) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
-    const checkpoint = { ...covering, rootHash: this.signedRoot(covering) ?? covering.rootHash };
+    const checkpoint = await this.signedCovering(seq);
+    if (!checkpoint) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
+    const [row] = await this.chain.entries(position - 1, 1);
+    if (row?.position !== position || !row.hash || !row.prevHash || row.hash !== toHex(chainHash(row.version ?? 1, fromHex(row.prevHash), row.entry))) {
+      throw new LogDamaged(`the event at position ${position} as stored does not give its hash: it was changed`);
+    }
     const [stored] = await this.chain.hashes(seq, 1);
     const leaf = leafOf(stored.version ?? 1, stored.hash);
     const holds = (path?: Hash[]): path is Hash[] => !!path && verifyInclusion(leaf, seq, checkpoint.size, path, fromHex(checkpoint.rootHash));
@@ -253,3 +311,12 @@ export class LogIntegrity {
   }
 }
 
+
+/** A stored frontier, where it is one (a row written around the register may hold anything). */
+function frontierOrNone(saved: { size: number; nodes: string[] } | undefined): Frontier | undefined {
+  try {
+    return saved ? Frontier.fromJSON(saved) : undefined;
+  } catch {
+    return undefined;
+  }
+}

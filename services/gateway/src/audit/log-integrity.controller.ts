@@ -71,7 +71,7 @@ export class LogIntegrityController {
   @ProblemResponses(409, 503)
   @ApiOperation({
     summary: 'The proof that one event is in a signed checkpoint: its leaf index, leaf hash, the checkpoint and the audit path (RFC 9162)',
-    description: 'A proof is given only when it holds against the checkpoint\'s signed root: where the rows it is drawn from are damaged (a row deleted or edited), 409 log-damaged, and POST /audit/verifications names what is wrong. A proof says that the event is in the signed tree, not that the rest of the log is whole: a verification says that.',
+    description: 'A proof is given only when it holds against a validly signed checkpoint\'s root and the event as stored gives its hash: where the event or the rows its proof is drawn from are damaged (a row deleted or edited), 409 log-damaged, and POST /audit/verifications names what is wrong. A proof says that the event is in the signed tree, not that the rest of the log is whole: a verification says that.',
   })
   async proof(@Param() params: ProofParams, @Req() request: RegisterRequest) {
     const port = this.integrities.of(params.service, callerOf(request));
