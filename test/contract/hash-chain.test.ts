@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { openPgliteEventStore, openPostgresEventStore, postgresClient, SqlClient, SqlEventStore, SqlLogChain, SqlLogCheckpoints } from '@register/event-store';
 import { fromHex, GENESIS_V2, leafOf, LogDamaged, LogIntegrity, LogVerifier, signCheckpoint, toHex, verifyBundle, verifyInclusion } from '@register/verifiable-log';
+import { CheckpointedLog } from '@register/service-kit';
 import { schemaSql } from '../../libs/event-store/src/sql-schema';
 import { anEvent } from '../support/events';
 import { servers, uniqueName } from '../support/servers';
@@ -316,6 +317,23 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
         await sql(`update log_checkpoints set frontier = '{"size":740,"nodes":[]}' where size = 740`);
         await admit(5);
         await expect((await integrity()).checkpoint()).rejects.toThrow(/no longer give checkpoint 740's signed root/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('signs the head first when a proof is asked of an event no checkpoint covers yet', async () => {
+      const { store, client } = await openLegacy();
+      try {
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        const log = new CheckpointedLog(integrity, () => store.chain.head(), { everyEvents: 1000, everyMs: 3_600_000 });
+        await log.checkpointNow();
+        await store.append('member-new', [anEvent('MemberAdmitted', { fullName: 'Sùng Thị Mỷ' })], 'no_stream');
+        const { position } = await store.chain.head();
+        expect((await integrity.inclusionProof(position))?.checkpoint).toBeNull();
+        const proof = (await log.proof(position)) as { treeSize: number; leafHash: string; leafIndex: number; proof: string[]; rootHash: string };
+        expect(proof.treeSize).toBe(6);
+        expect(verifyInclusion(fromHex(proof.leafHash), proof.leafIndex, proof.treeSize, proof.proof.map(fromHex), fromHex(proof.rootHash))).toBe(true);
       } finally {
         await store.close();
       }

@@ -128,9 +128,16 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
     return { origin: this.integrity.origin, keyName: this.integrity.keyName, publicKey: this.integrity.verifierKey, checkpoints: checkpoints.map(({ frontier: _f, ...c }) => c), more };
   }
 
-  /** 409 log-damaged where the stored log gives no proof that holds (a row deleted, an edit): verification says what. */
+  /**
+   * 409 log-damaged where the stored log gives no proof that holds (a row deleted, an edit):
+   * verification says what. An event no checkpoint covers yet has the log's head signed first, as
+   * an export does: a proof is asked of an event just written.
+   */
   async proof(position: number) {
     try {
+      const proof = await this.integrity.inclusionProof(position);
+      if (proof?.checkpoint !== null) return proof;
+      await this.checkpointNow();
       return await this.integrity.inclusionProof(position);
     } catch (error) {
       if (error instanceof LogDamaged) throw new ConflictError('log-damaged', `${error.message}: POST /audit/verifications names what is wrong`);
