@@ -1,7 +1,22 @@
-import type { ChainSource, CheckpointStore, LogIntegrity, StoredCheckpoint } from './log-integrity';
+import type { ChainSource, CheckpointStore, StoredCheckpoint } from './log-ports';
+import type { LeafReader, TreeReader } from './tree-tiles';
 import { consistencyPath, Frontier, fromHex, Hash, inclusionPath, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
 
 const PAGE = 5000;
+
+/** What a bundle asks of the log's integrity (LogIntegrity gives it). */
+export interface BundleSource {
+  service: string;
+  origin: string;
+  keyName: string;
+  verifierKey: string;
+  leafReader: LeafReader;
+  treeOf(checkpoint: StoredCheckpoint): TreeReader;
+  leaves(size: number): Promise<Hash[]>;
+  signedRoot(c: StoredCheckpoint): string | undefined;
+  signedCovering(index: number): Promise<StoredCheckpoint | undefined>;
+  latestSigned(): Promise<StoredCheckpoint | undefined>;
+}
 
 /**
  * The offline bundle of a range of a log (verifier-core.ts says its form). Its proofs and the
@@ -13,7 +28,7 @@ export class LogBundle {
   private stored?: Promise<Hash[]>;
 
   constructor(
-    private readonly integrity: LogIntegrity,
+    private readonly integrity: BundleSource,
     private readonly chain: ChainSource,
     private readonly checkpoints: CheckpointStore,
   ) {}

@@ -1,15 +1,11 @@
-import { KeyObject } from 'node:crypto';
 import {
   chainHash,
-  ChainRow,
-  ChainVersion,
   Frontier,
   fromHex,
   Hash,
   inclusionPath,
   leafOf,
   LogVerdict,
-  openCheckpoint,
   Problem,
   signCheckpoint,
   toHex,
@@ -17,50 +13,14 @@ import {
   verifyInclusion,
 } from './verifier-core';
 import { LogBundle } from './log-bundle';
+import { ChainSource, CheckpointStore, LogSigner, StoredCheckpoint } from './log-ports';
+import { SignedCheckpoints } from './signed-checkpoints';
 import { LeafReader, StoredTree, TileBuilder, TreeNodeStore, TreeReader } from './tree-tiles';
 import { TrustedStart, trustedStart } from './trusted-start';
 import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
 /** The stored log does not hold together where a proof was asked: verification names what is wrong. */
 export class LogDamaged extends Error {}
-
-/** What the log's integrity reads of a log: its chain as stored (SqlLogChain gives it). */
-export interface ChainSource {
-  entries(afterPosition: number, limit: number, toPosition?: number): Promise<ChainRow[]>;
-  /** The stored hashes by index, each with the chain version it was drawn in (absent: 1). */
-  hashes(fromSeq: number, limit: number): Promise<{ seq: number; hash: Buffer; version?: ChainVersion }[]>;
-  seqAt(position: number): Promise<number | undefined>;
-  positionOf(seq: number): Promise<number | undefined>;
-  head(): Promise<{ size: number; position: number }>;
-}
-
-/** A checkpoint as stored: the signed note, and the frontier that lets the next one go on from it. */
-export interface StoredCheckpoint {
-  size: number;
-  rootHash: string;
-  madeAt: string;
-  note: string;
-  frontier: { size: number; nodes: string[] };
-}
-
-export interface CheckpointStore {
-  all(): Promise<StoredCheckpoint[]>;
-  /** The checkpoint of the largest size (below `beforeSize`, when given). */
-  latest(beforeSize?: number): Promise<StoredCheckpoint | undefined>;
-  /** The first checkpoint whose tree holds leaf `index` (its size is past it). */
-  firstCovering(index: number): Promise<StoredCheckpoint | undefined>;
-  /** After `afterSize` the next `limit` checkpoints, else the newest `limit`, smallest first; `more`: others lie beyond. */
-  page(afterSize: number | undefined, limit: number): Promise<{ checkpoints: StoredCheckpoint[]; more: boolean }>;
-  /** The checkpoints of sizes in (after, upTo], smallest first. */
-  between(after: number, upTo: number): Promise<StoredCheckpoint[]>;
-  save(checkpoint: Omit<StoredCheckpoint, 'madeAt'>): Promise<void>;
-}
-
-export interface LogSigner {
-  name: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
 
 export const PAGE = 5000;
 
@@ -73,8 +33,7 @@ export class LogIntegrity {
   /** The tree's stored nodes, drawn as the checkpoints read new leaves; false where the chain gave none (proofs then read every leaf). */
   private tiles?: TileBuilder | false;
   private readonly tree: StoredTree;
-  /** The signed checkpoint whose tree the log no longer gives: nothing is signed over it. */
-  private refusedAt?: number;
+  private readonly signed: SignedCheckpoints;
 
   constructor(
     readonly service: string,
@@ -85,6 +44,7 @@ export class LogIntegrity {
     private readonly say: (message: string) => void = () => undefined,
   ) {
     this.tree = new StoredTree(this.leafReader, checkpoints, say);
+    this.signed = new SignedCheckpoints(checkpoints, signer, origin, { reader: this.leafReader, upTo: (size) => this.leaves(size) }, say);
   }
 
   /** The chain's leaves from `from` (each stored hash's leaf in its chain version). */
@@ -117,44 +77,25 @@ export class LogIntegrity {
     return { checkpoints: checkpoints.map((c) => ({ ...c, rootHash: this.signedRoot(c) ?? c.rootHash })), more };
   }
 
-  /**
-   * A stored checkpoint as signed: its note opens with the log's key, names this log and its size,
-   * and its root is the note's. A row that is not (written around the register) is never built on.
-   */
-  private genuine(c: StoredCheckpoint | undefined): StoredCheckpoint | undefined {
-    const opened = c && openCheckpoint(c.note, this.signer.name, this.signer.publicKey);
-    if (!c || !opened?.ok || opened.checkpoint.origin !== this.origin || opened.checkpoint.size !== c.size) return undefined;
-    return { ...c, rootHash: toHex(opened.checkpoint.root) };
+  /** The first signed checkpoint whose tree holds leaf `index` (SignedCheckpoints.covering). */
+  signedCovering(index: number): Promise<StoredCheckpoint | undefined> {
+    return this.signed.covering(index);
   }
 
-  /** The first signed checkpoint whose tree holds leaf `index` (rows whose signature fails are passed over). */
-  async signedCovering(index: number): Promise<StoredCheckpoint | undefined> {
-    for (let c = await this.checkpoints.firstCovering(index); c; c = await this.checkpoints.firstCovering(c.size)) {
-      const signed = this.genuine(c);
-      if (signed) return signed;
-    }
-    return undefined;
-  }
-
-  /** The newest signed checkpoint (rows whose signature fails are passed over). */
-  async latestSigned(): Promise<StoredCheckpoint | undefined> {
-    for (let c = await this.checkpoints.latest(); c; c = await this.checkpoints.latest(c.size)) {
-      const signed = this.genuine(c);
-      if (signed) return signed;
-    }
-    return undefined;
+  /** The newest signed checkpoint (SignedCheckpoints.latest). */
+  latestSigned(): Promise<StoredCheckpoint | undefined> {
+    return this.signed.latest();
   }
 
   /** The root a checkpoint's note holds, when the note opens with the log's key. */
   signedRoot(c: StoredCheckpoint): string | undefined {
-    const opened = openCheckpoint(c.note, this.signer.name, this.signer.publicKey);
-    return opened.ok ? toHex(opened.checkpoint.root) : undefined;
+    return this.signed.rootOf(c);
   }
 
   /** Signs a checkpoint of the chain as it stands, unless the last one already covers it. */
   async checkpoint(): Promise<StoredCheckpoint | undefined> {
     const last = await this.latestSigned();
-    if (!this.frontier || (last && last.size > this.frontier.size)) [this.frontier, this.tiles] = [last ? await this.edgeOf(last) : Frontier.empty(), undefined];
+    if (!this.frontier || (last && last.size > this.frontier.size)) [this.frontier, this.tiles] = [last ? await this.signed.edgeOf(last) : Frontier.empty(), undefined];
     this.tiles ??= (await this.tree.builderAt(this.frontier.size, PAGE)) ?? false;
     for (let page = await this.chain.hashes(this.frontier.size, PAGE); page.length > 0; page = await this.chain.hashes(this.frontier.size, PAGE)) {
       for (const { seq, hash, version } of page) {
@@ -173,30 +114,6 @@ export class LogIntegrity {
     const made = { size: this.frontier.size, rootHash: toHex(root), note, frontier: this.frontier.toJSON() };
     await this.checkpoints.save(made);
     return { ...made, madeAt: new Date().toISOString() };
-  }
-
-  /**
-   * The right edge of a signed checkpoint's tree, to go on from: its stored frontier where that
-   * gives its signed root, else drawn again from the stored nodes or every leaf. Where the log no
-   * longer gives that root, nothing is signed over it: verification says what changed.
-   */
-  private async edgeOf(c: StoredCheckpoint): Promise<Frontier> {
-    const refused = `the log's first ${c.size} events no longer give checkpoint ${c.size}'s signed root: not signing over them (POST /audit/verifications names what changed)`;
-    // Found once: the log is not read again at every tick.
-    if (this.refusedAt === c.size) throw new Error(refused);
-    const root = fromHex(c.rootHash);
-    const holds = (f?: Frontier) => f?.size === c.size && f.root().equals(root);
-    const stored = frontierOrNone(c.frontier);
-    if (holds(stored)) return stored!;
-    this.say(`checkpoint ${c.size}'s stored frontier does not give its signed root: drawing it again from the log`);
-    const nodes = await new TreeReader(this.leafReader, this.checkpoints, { size: 0, nodes: [] }).frontierOf(c.size).catch(() => undefined);
-    const drawn = nodes && frontierOrNone({ size: c.size, nodes: nodes.map(toHex) });
-    if (holds(drawn)) return drawn!;
-    const fromLeaves = Frontier.empty();
-    (await this.leaves(c.size)).forEach((leaf) => fromLeaves.append(leaf));
-    if (holds(fromLeaves)) return fromLeaves;
-    this.refusedAt = c.size;
-    throw new Error(refused);
   }
 
   /** How many events a run of verification holds at least (VerificationRuns): its memory. */
@@ -312,11 +229,3 @@ export class LogIntegrity {
 }
 
 
-/** A stored frontier, where it is one (a row written around the register may hold anything). */
-function frontierOrNone(saved: { size: number; nodes: string[] } | undefined): Frontier | undefined {
-  try {
-    return saved ? Frontier.fromJSON(saved) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,4 @@
-import type { ChainSource, CheckpointStore, LogSigner, StoredCheckpoint } from './log-integrity';
+import type { ChainSource, CheckpointStore, LogSigner, StoredCheckpoint } from './log-ports';
 import type { LeafReader, TreeReader } from './tree-tiles';
 import { ChainVersion, Frontier, Hash, leafOf, openCheckpoint, Problem, toHex, verifyInclusion } from './verifier-core';
 
