@@ -172,16 +172,17 @@ export class LogIntegrity {
    * the tree's stored nodes, else (nodes missing, or not giving the signed root) from every leaf.
    */
   async inclusionProof(position: number) {
-    const seq = await this.chain.seqAt(position);
-    if (seq === undefined) return undefined;
+    // The event's row alone gives its index, its hashes and its entry: one read.
+    const [row] = await this.chain.entries(position - 1, 1);
+    if (row?.position !== position || row.seq === null) return undefined;
+    const seq = row.seq;
     const checkpoint = await this.signedCovering(seq);
     if (!checkpoint) return { position, leafIndex: seq, checkpoint: null, proof: [] as string[] };
-    const [row] = await this.chain.entries(position - 1, 1);
-    if (row?.position !== position || !row.hash || !row.prevHash || row.hash !== toHex(chainHash(row.version ?? 1, fromHex(row.prevHash), row.entry))) {
+    const version = row.version ?? 1;
+    if (!row.hash || !row.prevHash || row.hash !== toHex(chainHash(version, fromHex(row.prevHash), row.entry))) {
       throw new LogDamaged(`the event at position ${position} as stored does not give its hash: it was changed`);
     }
-    const [stored] = await this.chain.hashes(seq, 1);
-    const leaf = leafOf(stored.version ?? 1, stored.hash);
+    const leaf = leafOf(version, fromHex(row.hash));
     const holds = (path?: Hash[]): path is Hash[] => !!path && verifyInclusion(leaf, seq, checkpoint.size, path, fromHex(checkpoint.rootHash));
     let proof = await this.treeOf(checkpoint).inclusionPath(seq, checkpoint.size).catch(() => undefined);
     // A proof is given only when it holds: a log damaged around the event (a row deleted, an edit) would give one that does not.
@@ -192,8 +193,8 @@ export class LogIntegrity {
     return {
       position,
       leafIndex: seq,
-      eventHash: toHex(stored.hash),
-      chainVersion: stored.version ?? 1,
+      eventHash: row.hash,
+      chainVersion: version,
       leafHash: toHex(leaf),
       treeSize: checkpoint.size,
       rootHash: checkpoint.rootHash,

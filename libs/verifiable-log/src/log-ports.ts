@@ -6,7 +6,6 @@ export interface ChainSource {
   entries(afterPosition: number, limit: number, toPosition?: number): Promise<ChainRow[]>;
   /** The stored hashes by index, each with the chain version it was drawn in (absent: 1). */
   hashes(fromSeq: number, limit: number): Promise<{ seq: number; hash: Buffer; version?: ChainVersion }[]>;
-  seqAt(position: number): Promise<number | undefined>;
   positionOf(seq: number): Promise<number | undefined>;
   head(): Promise<{ size: number; position: number }>;
 }
