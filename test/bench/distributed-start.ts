@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     const savedOffsets = async (p: Proc): Promise<Record<string, number>> => {
       const schema = p === 'gateway' ? undefined : p;
       if (!schema) return committedOffsets(p);
-      const { rows } = await pg.query<{ offsets: Record<string, number> }>(`select offsets from ${schema}.group_snapshots where group_name = $1`, [`${namespace}.${GROUPS[p].group}`]).catch(() => ({ rows: [] as Array<{ offsets: Record<string, number> }> }));
+      const { rows } = await pg.query<{ offsets: Record<string, number> }>(`select meta->'offsets' as offsets from ${schema}.chunked_states where owner = $1`, [`group:${namespace}.${GROUPS[p].group}`]).catch(() => ({ rows: [] as Array<{ offsets: Record<string, number> }> }));
       return rows[0]?.offsets ?? {};
     };
 
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
         ),
       );
       const { rows } = await pg.query<{ service: string; bytes: string; offsets: Record<string, number> }>(
-        SERVICES.map((s) => `select '${s}' as service, length(states)::text as bytes, offsets from ${s}.group_snapshots`).join(' union all '),
+        SERVICES.map((s) => `select '${s}' as service, (select sum(length(c.body)) from ${s}.state_chunks c where c.owner = g.owner and c.token = g.token)::text as bytes, meta->'offsets' as offsets from ${s}.chunked_states g where g.owner like 'group:%'`).join(' union all '),
       );
       say(`${round}: all stopped (SIGTERM) in ${secondsSince(t)} s; group snapshots: ${rows.map((r) => `${r.service} ${(Number(r.bytes) / 1e6).toFixed(1)} MB`).join(', ')}`);
     };

@@ -45,7 +45,7 @@ describe('an in-memory consumer group kept in a snapshot (real broker and databa
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
     await admin.disconnect();
     sql = postgresClient({ connectionString: servers.postgresUrl });
-    store = await SqlGroupSnapshots.open(sql, schema);
+    store = await SqlGroupSnapshots.open(sql, schema, 64); // parts of 64 bytes: every saved state is in several
   });
 
   afterAll(async () => {
@@ -87,6 +87,8 @@ describe('an in-memory consumer group kept in a snapshot (real broker and databa
     expect(first.server.handled).toBe(30);
     await first.server.close(); // the shutdown snapshot
 
+    const { rows } = await sql.query<{ parts: number }>(`select count(*)::int as parts from ${schema}.state_chunks`);
+    expect(rows[0].parts).toBeGreaterThan(2);
     const second = await start();
     expect(second.snapshots.restored).toBe(true);
     expect([...second.replica.ids].sort()).toEqual(all());

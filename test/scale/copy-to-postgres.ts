@@ -10,7 +10,8 @@
  * copied, rows as stored (hash chain columns included, so the chain still verifies), in batches,
  * and every sequence found on both sides is set past the copied maximum. Two tables are left out on
  * purpose: `checkpoints` (the relay's published position: the copy's topics are new and empty, so
- * each relay publishes its whole log) and `group_snapshots` (offsets of other topics).
+ * each relay publishes its whole log) and `group_snapshots` (offsets of other topics), and so are
+ * the groups' states kept in parts (`chunked_states` and `state_chunks` rows owned by `group:…`).
  * Opens the data folder it is given: give it a copy.
  */
 import { existsSync } from 'node:fs';
@@ -180,6 +181,7 @@ export async function copyToPostgres(dataDir: string, pgUrl: string, log: (line:
         report.tables.push({ schema, table, rows });
         log(`${schema}.${table}: ${rows} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
+      await pg.query(`delete from ${schema}.state_chunks where owner like 'group:%'; delete from ${schema}.chunked_states where owner like 'group:%'`);
       await setSequences(db, pg, schema);
       const a = await db.query<{ n: string }>(`select count(*)::text as n from ${schema}.events`);
       const b = await pg.query<{ n: string; head: string | null }>(`select count(*)::text as n, max(position)::text as head from ${schema}.events`);

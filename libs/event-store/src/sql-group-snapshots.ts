@@ -1,3 +1,5 @@
+import { DEFAULT_PART_BYTES } from './chunked-json';
+import { SqlChunkedStates } from './sql-chunked-states';
 import { SqlClient } from './sql-client';
 
 /** One consumer group's saved state: its parts' states and the offsets they include. */
@@ -11,18 +13,26 @@ export interface GroupSnapshotRow {
   takenAt: Date;
 }
 
+type GroupMeta = Pick<GroupSnapshotRow, 'versions' | 'offsets'>;
+
 /**
- * The snapshots of a distributed service's in-memory consumer groups (`<schema>.group_snapshots`),
- * one row per group, beside the service's log: a restore of that database brings the replicas'
- * state back with it. Works on PostgreSQL and PGlite alike.
+ * The snapshots of a distributed service's in-memory consumer groups, one per group, beside the
+ * service's log: a restore of that database brings the replicas' state back with it. Works on
+ * PostgreSQL and PGlite alike. The states are kept in parts (SqlChunkedStates): one bytea holds at
+ * most 1 GB, which the replicas of the nation would pass. A group's last save wins, as one process
+ * holds a group. Snapshots saved before, one row each in `<schema>.group_snapshots`, are still read
+ * until the group saves again.
  */
 export class SqlGroupSnapshots {
   private constructor(
     private readonly sql: SqlClient,
     private readonly schema: string,
+    private readonly states: SqlChunkedStates<GroupMeta>,
+    private readonly partBytes = DEFAULT_PART_BYTES,
   ) {}
 
-  static async open(sql: SqlClient, schema: string): Promise<SqlGroupSnapshots> {
+  /** `partBytes`: the size of a part (tests make it small). */
+  static async open(sql: SqlClient, schema: string, partBytes?: number): Promise<SqlGroupSnapshots> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
     await sql.exec(`
       create schema if not exists ${schema};
@@ -33,10 +43,21 @@ export class SqlGroupSnapshots {
         states     bytea not null,
         taken_at   timestamptz not null default now()
       );`);
-    return new SqlGroupSnapshots(sql, schema);
+    return new SqlGroupSnapshots(sql, schema, await SqlChunkedStates.open(sql, schema), partBytes);
   }
 
   async load(group: string): Promise<GroupSnapshotRow | undefined> {
+    const saved = await this.states.load(owner(group));
+    if (!saved) return this.loadOlderForm(group);
+    return { versions: saved.meta.versions, offsets: saved.meta.offsets, states: Buffer.concat(saved.parts), takenAt: saved.savedAt };
+  }
+
+  async save(group: string, row: Omit<GroupSnapshotRow, 'takenAt'>): Promise<void> {
+    await this.states.save(owner(group), 0, { versions: row.versions, offsets: row.offsets }, parts(row.states, this.partBytes));
+    await this.sql.query(`delete from ${this.schema}.group_snapshots where group_name = $1`, [group]);
+  }
+
+  private async loadOlderForm(group: string): Promise<GroupSnapshotRow | undefined> {
     const { rows } = await this.sql.query<{ versions: Record<string, number>; offsets: Record<string, number>; states: Uint8Array; taken_at: Date }>(
       `select versions, offsets, states, taken_at from ${this.schema}.group_snapshots where group_name = $1`,
       [group],
@@ -45,12 +66,11 @@ export class SqlGroupSnapshots {
     if (!row) return undefined;
     return { versions: row.versions, offsets: row.offsets, states: Buffer.from(row.states), takenAt: new Date(row.taken_at) };
   }
+}
 
-  async save(group: string, row: Omit<GroupSnapshotRow, 'takenAt'>): Promise<void> {
-    await this.sql.query(
-      `insert into ${this.schema}.group_snapshots (group_name, versions, offsets, states) values ($1, $2, $3, $4)
-       on conflict (group_name) do update set versions = excluded.versions, offsets = excluded.offsets, states = excluded.states, taken_at = now()`,
-      [group, JSON.stringify(row.versions), JSON.stringify(row.offsets), row.states],
-    );
-  }
+const owner = (group: string) => `group:${group}`;
+
+function* parts(states: Buffer, partBytes: number): Generator<Buffer> {
+  for (let at = 0; at < states.length; at += partBytes) yield states.subarray(at, at + partBytes);
+  if (states.length === 0) yield states;
 }

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { SqlClient } from './sql-client';
+
+/** A saved state, read back: its position, what was saved beside it, and its parts in order. */
+export interface ChunkedState<M> {
+  position: number;
+  meta: M;
+  parts: Buffer[];
+  savedAt: Date;
+}
+
+/**
+ * States too large for one value, kept in parts (`<schema>.chunked_states`, `<schema>.state_chunks`):
+ * a view's snapshot or a consumer group's replicas, which grow with the members. One PostgreSQL
+ * value holds at most 1 GB (a jsonb 256 MB) and one statement's message as much, so each part is
+ * written by a statement of its own, under a token of this save; then one function call makes the
+ * token the owner's current state, if no newer position is saved, and drops the parts of the state
+ * it replaced. A read joins the current row to its parts in one statement, so it never sees half of
+ * a save. A save that lost, or a process that stopped between its parts and the swap, leaves parts
+ * no row names: the loser drops its own, and a later save drops any left for an hour.
+ */
+export class SqlChunkedStates<M = unknown> {
+  private constructor(
+    private readonly sql: Pick<SqlClient, 'query' | 'exec' | 'noAutovacuum'>,
+    private readonly schema: string,
+  ) {}
+
+  static async open<M>(sql: SqlClient, schema: string): Promise<SqlChunkedStates<M>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+    await sql.exec(chunkedStatesSchema(schema));
+    return new SqlChunkedStates<M>(sql, schema);
+  }
+
+  /** Saves `parts` as `owner`'s state at `position`; false when a newer position was saved first (nothing changes). */
+  async save(owner: string, position: number, meta: M, parts: Iterable<Buffer>): Promise<boolean> {
+    const token = randomUUID();
+    let count = 0;
+    for (const part of parts) {
+      await this.sql.query(`insert into ${this.schema}.state_chunks (owner, token, seq, body) values ($1, $2, $3, $4)`, [owner, token, count++, part]);
+    }
+    const { rows } = await this.sql.query<{ current: boolean }>(`select ${this.schema}.swap_chunked_state($1, $2, $3, $4, $5) as current`, [
+      owner, position, token, count, JSON.stringify(meta),
+    ]);
+    // Without autovacuum (PGlite) each save's dropped parts would stay on disk.
+    if (this.sql.noAutovacuum) {
+      await this.sql.exec(`vacuum ${this.schema}.state_chunks`);
+      await this.sql.exec(`vacuum ${this.schema}.chunked_states`);
+    }
+    return rows[0].current;
+  }
+
+  async load(owner: string): Promise<ChunkedState<M> | undefined> {
+    const { rows } = await this.sql.query<{ position: string; meta: M; parts: number; saved_at: Date; body: Uint8Array }>(
+      `select s.position, s.meta, s.parts, s.saved_at, c.body
+         from ${this.schema}.chunked_states s join ${this.schema}.state_chunks c on c.owner = s.owner and c.token = s.token
+        where s.owner = $1 order by c.seq`,
+      [owner],
+    );
+    if (!rows.length) return undefined;
+    if (rows.length !== rows[0].parts) throw new Error(`the saved state of ${owner} has ${rows.length} of its ${rows[0].parts} parts`);
+    const parts = rows.map((row) => Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength));
+    return { position: Number(rows[0].position), meta: rows[0].meta, parts, savedAt: new Date(rows[0].saved_at) };
+  }
+}
+
+/** Taken while the tables and function are made: a service's snapshots and groups open them at once, on two connections. */
+const SCHEMA_LOCK = 7_142_901;
+
+function chunkedStatesSchema(schema: string): string {
+  return `
+    select pg_advisory_xact_lock(${SCHEMA_LOCK});
+    create schema if not exists ${schema};
+    create table if not exists ${schema}.chunked_states (
+      owner    text primary key,
+      position bigint not null,
+      token    uuid not null,
+      parts    integer not null,
+      meta     jsonb not null,
+      saved_at timestamptz not null default now()
+    );
+    create table if not exists ${schema}.state_chunks (
+      owner      text not null,
+      token      uuid not null,
+      seq        integer not null,
+      body       bytea not null,
+      written_at timestamptz not null default now(),
+      primary key (owner, token, seq)
+    );
+    create or replace function ${schema}.swap_chunked_state(p_owner text, p_position bigint, p_token uuid, p_parts integer, p_meta jsonb)
+    returns boolean language plpgsql as $$
+    declare
+      replaced uuid;
+      saved bigint;
+    begin
+      insert into ${schema}.chunked_states (owner, position, token, parts, meta) values (p_owner, p_position, p_token, p_parts, p_meta)
+        on conflict (owner) do nothing;
+      if found then return true; end if;
+      -- The row lock orders two saves of one owner: the second sees what the first made current.
+      select token, position into replaced, saved from ${schema}.chunked_states where owner = p_owner for update;
+      if saved > p_position then
+        delete from ${schema}.state_chunks where owner = p_owner and token = p_token;
+        return false;
+      end if;
+      update ${schema}.chunked_states set position = p_position, token = p_token, parts = p_parts, meta = p_meta, saved_at = now()
+       where owner = p_owner;
+      delete from ${schema}.state_chunks
+       where owner = p_owner and (token = replaced or (token <> p_token and written_at < now() - interval '1 hour'));
+      return true;
+    end $$;`;
+}
