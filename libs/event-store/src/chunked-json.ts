@@ -48,28 +48,28 @@ function* records(value: unknown, path: string[], depth: number): Generator<Json
   }
 }
 
-/** The value's parts, each at most about `partBytes` of UTF-8 (a record larger than that is a part of its own). */
-export function* jsonParts(value: unknown, partBytes = DEFAULT_PART_BYTES): Generator<Buffer> {
+/** The value's parts, each at most about `partBytes` characters (a record larger than that is a part of its own). */
+export function* jsonParts(value: unknown, partBytes = DEFAULT_PART_BYTES): Generator<string> {
   let lines: string[] = [];
   let size = 0;
   for (const record of records(jsonForm(value, ''), [], 0)) {
     const line = JSON.stringify(record);
     if (size > 0 && size + line.length > partBytes) {
-      yield Buffer.from(lines.join('\n'));
+      yield lines.join('\n');
       lines = [];
       size = 0;
     }
     lines.push(line);
     size += line.length + 1;
   }
-  if (lines.length) yield Buffer.from(lines.join('\n'));
+  if (lines.length) yield lines.join('\n');
 }
 
 /** The value the parts were written from, as `JSON.parse(JSON.stringify(value))` gives it. */
-export function fromJsonParts(parts: Iterable<Buffer>): unknown {
+export function fromJsonParts(parts: Iterable<string>): unknown {
   const root: { value?: unknown } = {};
   for (const part of parts) {
-    for (const line of part.toString('utf8').split('\n')) apply(root, JSON.parse(line) as JsonRecord);
+    for (const line of part.split('\n')) apply(root, JSON.parse(line) as JsonRecord);
   }
   return root.value;
 }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { SqlClient } from './sql-client';
 
 /** A saved state, read back: its position, what was saved beside it, and its parts in order. */
-export interface ChunkedState<M> {
+export interface ChunkedState<M, P> {
   position: number;
   meta: M;
-  parts: Buffer[];
+  parts: P[];
   savedAt: Date;
 }
 
@@ -31,12 +31,17 @@ export class SqlChunkedStates<M = unknown> {
     return new SqlChunkedStates<M>(sql, schema);
   }
 
-  /** Saves `parts` as `owner`'s state at `position`; false when a newer position was saved first (nothing changes). */
-  async save(owner: string, position: number, meta: M, parts: Iterable<Buffer>): Promise<boolean> {
+  /**
+   * Saves `parts` as `owner`'s state at `position`; false when a newer position was saved first
+   * (nothing changes). Text parts travel as text and are kept as their UTF-8 bytes (a bytea goes
+   * over the wire as hex, twice its size).
+   */
+  async save(owner: string, position: number, meta: M, parts: Iterable<Buffer | string>): Promise<boolean> {
     const token = randomUUID();
     let count = 0;
     for (const part of parts) {
-      await this.sql.query(`insert into ${this.schema}.state_chunks (owner, token, seq, body) values ($1, $2, $3, $4)`, [owner, token, count++, part]);
+      const body = typeof part === 'string' ? `convert_to($4::text, 'UTF8')` : '$4';
+      await this.sql.query(`insert into ${this.schema}.state_chunks (owner, token, seq, body) values ($1, $2, $3, ${body})`, [owner, token, count++, part]);
     }
     const { rows } = await this.sql.query<{ current: boolean }>(`select ${this.schema}.swap_chunked_state($1, $2, $3, $4, $5) as current`, [
       owner, position, token, count, JSON.stringify(meta),
@@ -49,17 +54,27 @@ export class SqlChunkedStates<M = unknown> {
     return rows[0].current;
   }
 
-  async load(owner: string): Promise<ChunkedState<M> | undefined> {
-    const { rows } = await this.sql.query<{ position: string; meta: M; parts: number; saved_at: Date; body: Uint8Array }>(
-      `select s.position, s.meta, s.parts, s.saved_at, c.body
+  /** The owner's current state, its parts as bytes. */
+  async load(owner: string): Promise<ChunkedState<M, Buffer> | undefined> {
+    const found = await this.read<Uint8Array>(owner, 'c.body');
+    return found && { ...found, parts: found.parts.map((body) => Buffer.from(body.buffer, body.byteOffset, body.byteLength)) };
+  }
+
+  /** The owner's current state, its parts as the text they were saved from. */
+  loadText(owner: string): Promise<ChunkedState<M, string> | undefined> {
+    return this.read<string>(owner, `convert_from(c.body, 'UTF8')`);
+  }
+
+  private async read<P>(owner: string, body: string): Promise<ChunkedState<M, P> | undefined> {
+    const { rows } = await this.sql.query<{ position: string; meta: M; parts: number; saved_at: Date; body: P }>(
+      `select s.position, s.meta, s.parts, s.saved_at, ${body} as body
          from ${this.schema}.chunked_states s join ${this.schema}.state_chunks c on c.owner = s.owner and c.token = s.token
         where s.owner = $1 order by c.seq`,
       [owner],
     );
     if (!rows.length) return undefined;
     if (rows.length !== rows[0].parts) throw new Error(`the saved state of ${owner} has ${rows.length} of its ${rows[0].parts} parts`);
-    const parts = rows.map((row) => Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength));
-    return { position: Number(rows[0].position), meta: rows[0].meta, parts, savedAt: new Date(rows[0].saved_at) };
+    return { position: Number(rows[0].position), meta: rows[0].meta, parts: rows.map((row) => row.body), savedAt: new Date(rows[0].saved_at) };
   }
 }
 

@@ -36,7 +36,7 @@ export class SqlSnapshotStore implements SnapshotStore {
   }
 
   async load(name: string): Promise<Snapshot | undefined> {
-    const saved = await this.states.load(owner(name));
+    const saved = await this.states.loadText(owner(name));
     const older = await this.loadOlderForm(name);
     if (saved && !(older && older.position > saved.position)) return { position: saved.position, state: fromJsonParts(saved.parts) };
     return older;
