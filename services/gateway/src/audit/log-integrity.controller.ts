@@ -88,11 +88,20 @@ export class LogIntegrityController {
   async export(@Query() q: ExportQuery, @Req() request: RegisterRequest) {
     const port = this.integrities.of(q.service, callerOf(request));
     if (!port) throw new ServiceUnavailableException(`the ${q.service} log is not reachable from this gateway`);
-    const lines: string[] = [];
-    for await (const line of port.bundle(q.fromPosition, q.toPosition)) lines.push(line);
+    // The first line is read before the answer starts, so that a log out of reach is a problem
+    // (503), not a 200 cut after its headers; the rest streams, a line at a time: a whole log's
+    // bundle does not fit in memory (the gateway held every line until 6 December 2026).
+    const lines = port.bundle(q.fromPosition, q.toPosition)[Symbol.asyncIterator]();
+    const first = await lines.next();
     return ndjson(
       (async function* () {
-        yield* lines;
+        try {
+          if (first.done) return;
+          yield first.value;
+          for (let next = await lines.next(); !next.done; next = await lines.next()) yield next.value;
+        } finally {
+          await lines.return?.();
+        }
       })(),
       `${q.service}-log.ndjson`,
     );

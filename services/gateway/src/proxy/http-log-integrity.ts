@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { ConflictError } from '@register/event-sourcing';
 import { API_PREFIX, CheckpointsPage, LogIntegrityPort } from '@register/service-kit';
 import { LogVerdict } from '@register/verifiable-log';
@@ -43,13 +44,25 @@ export class HttpLogIntegrity implements LogIntegrityPort {
     return this.parse(answer.status, answer.body, 'proofs');
   }
 
+  /**
+   * The service's bundle, line by line as it arrives: a whole log's bundle is larger than one
+   * string can be (a national log's is gigabytes), and the gateway holds a line at a time.
+   */
   async *bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string> {
     const query = new URLSearchParams();
     if (fromPosition !== undefined) query.set('fromPosition', String(fromPosition));
     if (toPosition !== undefined) query.set('toPosition', String(toPosition));
-    const answer = await this.services.call(this.service, 'GET', `${this.base}/bundle?${query}`, this.caller, { accept: 'application/x-ndjson' });
-    if (answer.status !== 200) throw new Error(`${this.service}: the bundle answered ${answer.status}`);
-    for (const line of answer.body.toString('utf8').split('\n')) if (line) yield line;
+    if (!this.caller) throw new Error(`${this.service}: a bundle is read as its auditor`);
+    const answer = await this.services.stream(this.service, `${this.base}/bundle?${query}`, this.caller, { accept: 'application/x-ndjson' });
+    if (answer.status !== 200) {
+      answer.body.resume();
+      throw new Error(`${this.service}: the bundle answered ${answer.status}`);
+    }
+    try {
+      for await (const line of createInterface({ input: answer.body, crlfDelay: Infinity })) if (line) yield line;
+    } finally {
+      answer.body.destroy(); // an auditor who stopped reading: the service's answer is not read to its end
+    }
   }
 
   private async json<T>(method: string, path: string, body?: string): Promise<T> {
