@@ -14,6 +14,7 @@ import { PERSONNEL_LOG, PERSONNEL_STORE } from './application/tokens';
 import { MemberImportsController } from './member-imports/member-imports.controller';
 import { MemberPlacementToday } from './members/member-placement';
 import { MemberImports } from './member-imports/member-imports.service';
+import { importRecordsProvider } from './member-imports/import-records';
 import { MemberDirectoryReads } from './members/member-directory.read-model';
 import { MemberListAsOf } from './members/member-list-as-of';
 import { MemberStreams } from './members/member-streams';
@@ -72,6 +73,7 @@ export { personnelSchemas };
     AdmitMembersHandler,
     ChangeStatusesHandler,
     MemberImports,
+    importRecordsProvider,
     TransferMemberHandler,
     OrganisationReactions,
     MemberDirectoryReads,

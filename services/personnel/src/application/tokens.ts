@@ -8,3 +8,5 @@ export const PERSONNEL_KEYS = Symbol('PERSONNEL_KEYS');
 export const PERSONNEL_READ_LOG = Symbol('PERSONNEL_READ_LOG');
 /** The snapshots of the service's views, beside its log (undefined on EventStoreDB). */
 export const PERSONNEL_SNAPSHOTS = Symbol('PERSONNEL_SNAPSHOTS');
+/** Member imports' progress, kept beside the log (ImportRecords). */
+export const PERSONNEL_IMPORT_RECORDS = Symbol('PERSONNEL_IMPORT_RECORDS');

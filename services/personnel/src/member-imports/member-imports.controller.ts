@@ -30,7 +30,7 @@ export class MemberImportsController {
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /** Polls of an import's progress, logged once a minute per member (kept in memory until a restart, as the imports are). */
+  /** Polls of an import's progress, logged once a minute per member (kept in memory until a restart). */
   private readonly repeated = new RepeatedReads();
 
   @Post()
@@ -57,7 +57,7 @@ export class MemberImportsController {
   @ApiHeader(PURPOSE_HEADER)
   async get(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
-    const job = this.imports.get(id);
+    const job = await this.imports.get(id);
     const actor = req.actor?.id ?? 'anonymous';
     // The rows name registered members: a read of their data, logged as a list's is (a probe found
     // it unlogged); a run after a dry run of the same file keeps its id, its start tells them apart.

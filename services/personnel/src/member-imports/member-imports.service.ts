@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { checkDecisionIssued, CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
@@ -8,7 +8,7 @@ import { namesakeKey } from '@register/text';
 import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
-import { PERSONNEL_STORE } from '../application/tokens';
+import { PERSONNEL_IMPORT_RECORDS, PERSONNEL_STORE } from '../application/tokens';
 import { memberAggregate } from '../domain/member';
 import { AdmitMember, decideAdmission } from '../members/admit-member';
 import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.handler';
@@ -16,6 +16,7 @@ import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, isHeaderRow } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
+import { ImportRecords, KeptImport, withoutNames } from './import-records';
 
 /** Rows checked for namesakes in one query. */
 const BATCH = 500;
@@ -23,8 +24,12 @@ const BATCH = 500;
 const PARALLEL = 8;
 /** How many times an import waits for a lagging member directory (each wait the read model's own) before it fails. */
 const DIRECTORY_WAITS = 30;
-/** Finished imports kept for GET /member-imports/{id}. */
+/** Imports kept in memory, names and all, for GET /member-imports/{id} (every import is also kept beside the log, without names). */
 const KEPT = 200;
+/** How often a running import says it is alive, beside the log … */
+const HEARTBEAT_MS = 30_000;
+/** … and after how long without it, another process (or this one after a restart) takes it for interrupted. */
+const STALE_MS = 4 * HEARTBEAT_MS;
 
 export interface MemberImport {
   id: string;
@@ -60,12 +65,17 @@ export interface ImportRequest {
  * in batches, each through the command path of POST /members (same DTO rules, same decider, the
  * same duplicate check), as the caller, with the caller's reason. Each row's command id is
  * (file's SHA-256, row number): the same file imported again is answered from the first
- * admissions and admits nobody twice. The import's progress is kept in this process's memory
- * (docs/member-imports.md): the admissions themselves are in the log.
+ * admissions and admits nobody twice. The import's progress is kept in this process's memory with
+ * its rows' names, and beside the log without them (ImportRecords), after each batch and every
+ * HEARTBEAT_MS: a restart, or another instance, answers it (docs/member-imports.md). An import whose
+ * process stopped is answered as failed, interrupted, at the row it had reached.
  */
 @Injectable()
-export class MemberImports {
+export class MemberImports implements BeforeApplicationShutdown {
   private readonly imports = new Map<string, MemberImport>();
+  /** Each import's saves beside the log, one after the other. */
+  private readonly saving = new Map<string, Promise<void>>();
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private readonly logger = new Logger('MemberImports');
 
   constructor(
@@ -74,12 +84,16 @@ export class MemberImports {
     private readonly replica: BranchReplica,
     private readonly directory: PersonnelDirectory,
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
+    @Inject(PERSONNEL_IMPORT_RECORDS) private readonly records: ImportRecords,
   ) {}
 
-  /** An import's progress; the name of a row's member whose personal data was erased since is not shown. */
-  get(id: string): MemberImport {
+  /**
+   * An import's progress: this process's, with the rows' names (but of a member erased since), or
+   * as kept beside the log, without them.
+   */
+  async get(id: string): Promise<MemberImport> {
     const found = this.imports.get(id);
-    if (!found) throw new NotFoundException(`no member import ${id} (imports are kept until the service restarts)`);
+    if (!found) return this.kept(id, await this.records.load(id));
     const erased = (r: RowVerdict) => 'memberId' in r && this.directory.isErased(r.memberId);
     return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? { ...r, fullName: null } : r)) } : found;
   }
@@ -129,16 +143,52 @@ export class MemberImports {
     const scope = this.scopeOf(request.unitId);
     void this.run(job, rows, scope, (row) => admissionOf(row, columns, scope, request.context.reason), request.context).catch((error: Error) => {
       this.logger.error(`member import ${job.id} stopped: ${error.message}`);
-      job.status = 'failed';
-      job.failure = error.message;
-      job.finishedAt = new Date().toISOString();
+      if (job.status === 'running') this.fail(job, error.message);
     });
     return job;
+  }
+
+  /** Imports this process was running when it stopped are kept as interrupted, at the row they had reached (before the log's connections close). */
+  async beforeApplicationShutdown() {
+    for (const job of this.imports.values()) if (job.status === 'running') this.fail(job, interrupted(job));
+    await Promise.all(this.saving.values());
+  }
+
+  private kept(id: string, found: KeptImport | undefined): MemberImport {
+    if (!found) throw new NotFoundException(`no member import ${id}`);
+    const { job, heartbeatAt } = found;
+    const stale = job.status === 'running' && Date.now() - heartbeatAt.getTime() > STALE_MS;
+    return stale ? { ...job, status: 'failed', failure: interrupted(job), finishedAt: heartbeatAt.toISOString() } : job;
   }
 
   private keep(job: MemberImport) {
     this.imports.set(job.id, job);
     if (this.imports.size > KEPT) this.imports.delete(this.imports.keys().next().value as string);
+    this.save(job);
+    this.heartbeats.set(job.id, setInterval(() => this.save(job), HEARTBEAT_MS).unref());
+  }
+
+  /** Keeps the import as it stands now beside the log, after the saves before it; a save that fails is logged, the import goes on. */
+  private save(job: MemberImport): void {
+    const copy = withoutNames(job);
+    const after = (this.saving.get(job.id) ?? Promise.resolve()).then(() =>
+      this.records.save(copy).catch((error: Error) => this.logger.warn(`member import ${job.id}: its progress was not kept (${error.message})`)),
+    );
+    this.saving.set(job.id, after);
+    void after.then(() => this.saving.get(job.id) === after && this.saving.delete(job.id));
+  }
+
+  private ended(job: MemberImport) {
+    clearInterval(this.heartbeats.get(job.id));
+    this.heartbeats.delete(job.id);
+    this.save(job);
+  }
+
+  private fail(job: MemberImport, failure: string) {
+    job.status = 'failed';
+    job.failure = failure;
+    job.finishedAt = new Date().toISOString();
+    this.ended(job);
   }
 
   /** An import that names no unit admits into the whole register. */
@@ -177,11 +227,14 @@ export class MemberImports {
         await setImmediate();
         this.record(job, await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId) ?? this.namesakeInUnit(c.command, scope)))));
       }
+      if (job.status !== 'running') return; // stopped by the service's shutdown: kept as interrupted
+      this.save(job);
     }
     job.rows.sort((a, b) => a.row - b.row);
     job.status = 'finished';
     job.finishedAt = new Date().toISOString();
     job.rowsPerSecond = Math.round((rows.length / Math.max(Date.now() - started, 1)) * 1000);
+    this.ended(job);
   }
 
   /**
@@ -266,6 +319,10 @@ export class MemberImports {
     }
   }
 }
+
+/** Why an import whose process stopped did not finish, and how to go on. */
+const interrupted = (job: MemberImport) =>
+  `interrupted: the personnel service stopped while the import ran (${job.processed} of ${job.total} rows done); import the same file into the same unit again to go on: the rows admitted answer already-admitted`;
 
 interface Candidate {
   row: number;

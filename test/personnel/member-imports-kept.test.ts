@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { API_PREFIX } from '@register/service-kit';
+import { Gateway, Reply, startGateway, startSeeded } from '../gateway/gateway-app';
+import { applicant, csvOf, multipartBody } from '../support/member-import-files';
+
+jest.setTimeout(300_000);
+
+/**
+ * An import's progress outlives the process that ran it (embedded, PGlite, the same data folder
+ * started again): a finished import still answers, without its rows' names; an import cut short by a
+ * stop answers failed, interrupted at the row it had reached, and the same file again goes on from it.
+ */
+describe('member imports kept beside the log (embedded, started again on its data folder)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'register-imports-kept-'));
+  let gw: Gateway;
+  let officer: Record<string, string>;
+
+  const start = async () => {
+    gw = await startGateway({ dataDir });
+    await gw.syncPersonnel();
+    officer = await gw.bearer({ sub: 'qp-officer', roles: ['unit-officer'], scopeUnitId: 'qp' });
+  };
+  const upload = (file: Buffer) => {
+    const { payload, contentType } = multipartBody(file, 'doan-vien.csv', { reason: 'kết nạp đợt 26/3' });
+    return gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=qp`, headers: { ...officer, 'content-type': contentType }, payload });
+  };
+  const progress = (id: string) => gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(id)}`, headers: officer });
+  const until = async (id: string, done: (r: Reply) => boolean): Promise<Reply> => {
+    for (;;) {
+      const r = await progress(id);
+      expect(r.status).toBe(200);
+      if (done(r)) return r;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const admitted = async () => (await gw.personnelStore.readAll(0, 100_000)).filter((e) => e.type === 'MemberAdmitted').length;
+  const file = (from: number, count: number) => csvOf(Array.from({ length: count }, (_, i) => applicant(from + i, ['b-1', 'b-2', 'b-3'][i % 3])));
+
+  beforeAll(async () => {
+    ({ gw } = await startSeeded({ dataDir }));
+    await gw.close();
+    await start();
+  });
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a finished import answers the same after a restart, its rows by number, verdict and member id, without names', async () => {
+    const started = await upload(file(0, 120));
+    expect(started.status).toBe(202);
+    const before = await until(started.body.id, (r) => r.body.status === 'finished');
+    expect(before.body.counts).toMatchObject({ admitted: 120, refused: 0 });
+    expect(before.body.rows[0].fullName).toBe(applicant(0, 'b-1').fullName);
+
+    await gw.close();
+    await start();
+    const after = await progress(started.body.id);
+    expect(after.status).toBe(200);
+    const { rows, ...rest } = after.body;
+    const { rows: rowsBefore, ...restBefore } = before.body;
+    expect(rest).toEqual(restBefore);
+    expect(rows).toEqual(rowsBefore.map((r: object) => ({ ...r, fullName: null })));
+    expect(JSON.stringify(after.body)).not.toContain(applicant(0, 'b-1').fullName);
+    expect((await progress('qp:0000000000000000')).status).toBe(404);
+  });
+
+  it('an import cut short by a stop answers failed, interrupted at the row it reached; the same file again admits the rest and nobody twice', async () => {
+    const before = await admitted();
+    const big = file(1000, 3000);
+    const started = await upload(big);
+    expect(started.status).toBe(202);
+    await until(started.body.id, (r) => r.body.processed >= 500);
+    await gw.close(); // the import still running
+
+    await start();
+    const cut = await progress(started.body.id);
+    expect(cut.body).toMatchObject({ status: 'failed', total: 3000 });
+    expect(cut.body.failure).toMatch(/^interrupted: the personnel service stopped while the import ran \(\d+ of 3000 rows done\)/);
+    expect(cut.body.processed).toBeGreaterThanOrEqual(500);
+    expect(cut.body.processed).toBeLessThan(3000);
+    const admittedBeforeStop = (await admitted()) - before;
+    expect(admittedBeforeStop).toBeGreaterThanOrEqual(cut.body.counts.admitted);
+
+    const again = await upload(big);
+    const done = await until(again.body.id, (r) => r.body.status !== 'running');
+    expect(done.body).toMatchObject({ status: 'finished', counts: { admitted: 3000 - admittedBeforeStop, alreadyAdmitted: admittedBeforeStop, refused: 0 } });
+    expect((await admitted()) - before).toBe(3000);
+  });
+});
