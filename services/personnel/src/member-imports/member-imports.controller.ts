@@ -53,7 +53,10 @@ export class MemberImportsController {
 
   @Get(':id')
   @ProblemResponses(404)
-  @ApiOperation({ summary: "An import's progress (processed of total, counts) and each row's verdict: valid (dry run), admitted, already-admitted or refused with the rule and the reason" })
+  @ApiOperation({
+    summary:
+      "An import's progress (processed of total, counts) and each row's verdict: valid (dry run), admitted, already-admitted or refused with the rule and the reason. Kept beside the log: after a restart, or from another instance, the rows answer fullName null; an import its process stopped answers failed, failure 'interrupted: …'",
+  })
   @ApiHeader(PURPOSE_HEADER)
   async get(@Param('id', ParseIdPipe) id: string, @Req() req: RegisterRequest) {
     const purpose = purposeOf(req.headers);
