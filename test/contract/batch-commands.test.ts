@@ -32,6 +32,17 @@ function batchSuite(name: string, open: () => Promise<EventStore>) {
     afterAll(() => store?.close());
     beforeEach(() => (p = uniqueName('r')));
 
+    it("answers an item that records nothing with the log's head, as a single command does, so that the batch's position reads it back", async () => {
+      // Switched on once; switching it on again records nothing.
+      const flag = deciderOf<{ on: true }, Graded, { on: boolean }>({ initialState: () => ({ on: false }), evolve: () => ({ on: true }) }, (_c, s) => (s.on ? [] : [{ type: 'Graded', data: { grade: 'on', stage: 'self' } }]));
+      const first = await handler.handle(flag, `${p}-1`, { on: true }, context());
+      await handler.handle(flag, `${p}-other`, { on: true }, context());
+      const outcomes = await runBatch(handler, store, flag, [{ streamId: `${p}-1`, command: { on: true } }], context());
+      expect(outcomes[0].result).toMatchObject({ events: [], revision: first.revision });
+      expect(outcomes[0].result!.position).toBe(await store.headPosition());
+      expect(outcomes[0].result!.position).toBeGreaterThan(first.position);
+    });
+
     it('decides each item on its own stream, appends the decisions that stand together, and refuses an item alone', async () => {
       await handler.handle(rating, `${p}-1`, { grade: 'good', stage: 'self' }, context());
       const outcomes = await runBatch(handler, store, rating, [

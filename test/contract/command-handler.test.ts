@@ -64,6 +64,18 @@ describe.each(stores)('command handler on %s', (_name, open) => {
     expect((await store.readStream(id)).map((e) => e.type)).toEqual(['MeetingScheduled', 'MeetingHeld']);
   });
 
+  it('answers a command that records nothing with the log\'s head, from which a read shows the state it asked for (not position 0)', async () => {
+    const id = uniqueName('m');
+    await handler.handle(branchMeeting, id, schedule(id), ctx);
+    const cancelled = await handler.handle(branchMeeting, id, { type: 'CancelMeeting', why: 'trùng lịch' }, ctx);
+    const other = uniqueName('m');
+    await handler.handle(branchMeeting, other, schedule(other), ctx);
+    const again = await handler.handle(branchMeeting, id, { type: 'CancelMeeting', why: 'trùng lịch' }, ctx);
+    expect(again).toMatchObject({ events: [], revision: cancelled.revision, duplicate: false });
+    expect(again.position).toBe(await store.headPosition());
+    expect(again.position).toBeGreaterThan(cancelled.position);
+  });
+
   it('does not retry when the caller pinned the revision it saw (If-Match)', async () => {
     const id = uniqueName('m');
     await handler.handle(branchMeeting, id, schedule(id), ctx);

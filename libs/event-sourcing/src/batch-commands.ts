@@ -43,18 +43,23 @@ export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHand
   const pending = items.map((item, index) => ({ ...item, index })).filter((i) => !outcomes.has(i.index));
   const states = await statesOf(store, decider, pending.map((i) => i.streamId));
   const decided: Array<{ index: number; append: StreamAppend }> = [];
+  const unchanged: Array<{ index: number; streamId: string; revision: number }> = [];
   for (const item of pending) {
     const { state, revision } = states.get(item.streamId) ?? { state: decider.initialState(), revision: -1 };
     try {
       handler.assertDecisionIssued(contextOf(item.index));
       const events = decider.decide(item.command, state).map((e) => handler.envelope(e, contextOf(item.index)));
-      if (events.length === 0) outcomes.set(item.index, { index: item.index, streamId: item.streamId, result: { streamId: item.streamId, revision, position: 0, events, duplicate: false } });
+      if (events.length === 0) unchanged.push({ index: item.index, streamId: item.streamId, revision });
       else decided.push({ index: item.index, append: { streamId: item.streamId, events, expected: revision === -1 ? 'no_stream' : revision, options: { command: { commandId: `${batchId}#${item.index}`, caller: context.caller, fingerprint: context.fingerprint } } } });
     } catch (error) {
       if (!isRefusal(error)) throw error;
       outcomes.set(item.index, { index: item.index, streamId: item.streamId, refusal: error });
     }
   }
+  // An item that records nothing answers the log's head, as a single command does: read back from
+  // there, it shows the state the item asked for.
+  const head = unchanged.length ? await store.headPosition() : 0;
+  for (const { index, streamId, revision } of unchanged) outcomes.set(index, { index, streamId, result: { streamId, revision, position: head, events: [], duplicate: false } });
   for (const o of await appendDecided(handler, store, decider, decided, items, contextOf)) outcomes.set(o.index, o);
   return items.map((_, index) => outcomes.get(index)!);
 }

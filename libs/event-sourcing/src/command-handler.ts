@@ -111,7 +111,9 @@ export class CommandHandler {
       throw new WrongExpectedRevisionError(streamId, String(context.expectedRevision), String(revision), streamId);
     }
     const events = decider.decide(command, state).map((e) => this.envelope(e, context));
-    if (events.length === 0) return { streamId, revision, position: 0, events, duplicate: false };
+    // Nothing to record: the state asked for is already there, made by an event the read models may
+    // not have applied yet. The log's head, as `minPosition`, reads back what the caller asked for.
+    if (events.length === 0) return { streamId, revision, position: await this.store.headPosition(), events, duplicate: false };
     const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: commandToRecord(context) });
     await source.appended?.();
     return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };

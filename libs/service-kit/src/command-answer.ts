@@ -8,7 +8,7 @@ export interface CommandAnswer {
   version: number;
   /** The same number under the contract's name (../shared/api.md: a command answers `id`, `revision` and `position`). */
   revision: number;
-  /** Global log position of the change; pass it as `minPosition` to read your own write. */
+  /** Global log position of the change (of the log's head when the command recorded nothing); pass it as `minPosition` to read your own write. */
   position: number;
   duplicate?: boolean;
 }
@@ -23,7 +23,7 @@ export type BatchItemAnswer = { index: number; status: number } & (CommandAnswer
 export interface BatchAnswer {
   recorded: number;
   refused: number;
-  /** The highest position among the items (0 when none was appended): pass it as `minPosition` to read them all. */
+  /** The highest position among the items (an item that recorded nothing answers the log's head): pass it as `minPosition` to read them all. */
   position: number;
   items: BatchItemAnswer[];
 }
