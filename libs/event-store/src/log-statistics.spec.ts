@@ -52,7 +52,7 @@ describe('a PGlite log keeps its planner statistics as it grows (no autovacuum t
     const { db, store, analysed, settled, append } = await log();
     await append(DEFAULT_ANALYSE_POLICY.baseRows, 2);
     await settled();
-    expect(analysed).toEqual(['analyze evaluation.commands, evaluation.events, evaluation.streams']);
+    expect(analysed).toEqual(['analyze evaluation.commands, evaluation.events, evaluation.schema_versions, evaluation.streams']);
     expect(Number((await db.query<{ n: number }>(`select reltuples as n from pg_class where oid = 'evaluation.events'::regclass`)).rows[0].n)).toBe(2 * DEFAULT_ANALYSE_POLICY.baseRows);
     const ids = Array.from({ length: 50 }, (_, i) => `rating-member.${i * 7}`);
     const plan = (await db.query<{ 'QUERY PLAN': string }>(`explain select * from evaluation.events where stream_id = any($1::text[]) order by position`, [ids])).rows.map((r) => r['QUERY PLAN']).join('\n');

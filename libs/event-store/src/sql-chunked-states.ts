@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ensureSchema } from './schema-ddl';
 import { SqlClient } from './sql-client';
 
 /** A saved state, read back: its position, what was saved beside it, and its parts in order. */
@@ -27,7 +28,7 @@ export class SqlChunkedStates<M = unknown> {
 
   static async open<M>(sql: SqlClient, schema: string): Promise<SqlChunkedStates<M>> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(chunkedStatesSchema(schema));
+    await ensureSchema(sql, schema, 'chunked-states', chunkedStatesSchema(schema));
     return new SqlChunkedStates<M>(sql, schema);
   }
 
@@ -78,12 +79,8 @@ export class SqlChunkedStates<M = unknown> {
   }
 }
 
-/** Taken while the tables and function are made: a service's snapshots and groups open them at once, on two connections. */
-const SCHEMA_LOCK = 7_142_901;
-
 function chunkedStatesSchema(schema: string): string {
   return `
-    select pg_advisory_xact_lock(${SCHEMA_LOCK});
     create schema if not exists ${schema};
     create table if not exists ${schema}.chunked_states (
       owner    text primary key,

@@ -26,6 +26,7 @@ import { AppendedRows, AppendedStream, RecentAppends } from './recent-appends';
 import { SqlClient } from './sql-client';
 import { SqlLogChain } from './sql-log-chain';
 import { schemaSql } from './sql-schema';
+import { ensureSchema } from './schema-ddl';
 
 export type { SqlClient } from './sql-client';
 
@@ -81,7 +82,7 @@ export class SqlEventStore implements EventStore {
 
   static async open(sql: SqlClient, schema = 'register'): Promise<SqlEventStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(schemaSql(schema));
+    await ensureSchema(sql, schema, 'log', schemaSql(schema));
     const store = new SqlEventStore(sql, schema);
     await store.chain.hashExisting();
     await store.chain.startVersion2();
