@@ -23,7 +23,7 @@ describe('opening a log another process is using (PostgreSQL)', () => {
   it('given a new schema opened by four processes at once, then every open succeeds and the log works', async () => {
     const schema = uniqueName('ddl').toLowerCase();
     const stores = await Promise.all([client(), client(), client(), client()].map((sql) => SqlEventStore.open(sql, schema)));
-    await stores[0].append('branch-1', [{ eventId: crypto.randomUUID(), type: 'BranchEstablished', schemaVersion: 1, data: { name: 'Chi đoàn thôn Đồng Văn' }, metadata: { actor: 't', reason: 'r', effectiveDate: '2026-01-01' } }], 'no_stream');
+    await stores[0].append('branch-1', [{ eventId: crypto.randomUUID(), type: 'BranchEstablished', schemaVersion: 1, data: { name: 'Chi đoàn thôn Đồng Văn' }, metadata: { actor: 't', reason: 'r', effectiveDate: '2026-01-01', correlationId: 'c' } }], 'no_stream');
     expect(await stores[3].headPosition()).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { checkDecisionIssued, CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
@@ -16,7 +16,8 @@ import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, isHeaderRow } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
-import { ImportRecords, KeptImport, withoutNames } from './import-records';
+import { ImportRecords } from './import-records';
+import { ImportProgress, interrupted } from './import-progress';
 
 /** Rows checked for namesakes in one query. */
 const BATCH = 500;
@@ -26,10 +27,6 @@ const PARALLEL = 8;
 const DIRECTORY_WAITS = 30;
 /** Imports kept in memory, names and all, for GET /member-imports/{id} (every import is also kept beside the log, without names). */
 const KEPT = 200;
-/** How often a running import says it is alive, beside the log … */
-const HEARTBEAT_MS = 30_000;
-/** … and after how long without it, another process (or this one after a restart) takes it for interrupted. */
-const STALE_MS = 4 * HEARTBEAT_MS;
 
 export interface MemberImport {
   id: string;
@@ -66,17 +63,15 @@ export interface ImportRequest {
  * same duplicate check), as the caller, with the caller's reason. Each row's command id is
  * (file's SHA-256, row number): the same file imported again is answered from the first
  * admissions and admits nobody twice. The import's progress is kept in this process's memory with
- * its rows' names, and beside the log without them (ImportRecords), after each batch and every
- * HEARTBEAT_MS: a restart, or another instance, answers it (docs/member-imports.md). An import whose
- * process stopped is answered as failed, interrupted, at the row it had reached.
+ * its rows' names, and beside the log without them (ImportProgress): a restart, or another
+ * instance, answers it (docs/member-imports.md). An import whose process stopped is answered as
+ * failed, interrupted, at the row it had reached.
  */
 @Injectable()
 export class MemberImports implements BeforeApplicationShutdown {
   private readonly imports = new Map<string, MemberImport>();
-  /** Each import's saves beside the log, one after the other. */
-  private readonly saving = new Map<string, Promise<void>>();
-  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private readonly logger = new Logger('MemberImports');
+  private readonly progress: ImportProgress;
 
   constructor(
     private readonly personnel: PersonnelService,
@@ -84,8 +79,10 @@ export class MemberImports implements BeforeApplicationShutdown {
     private readonly replica: BranchReplica,
     private readonly directory: PersonnelDirectory,
     @Inject(PERSONNEL_STORE) private readonly store: EventStore,
-    @Inject(PERSONNEL_IMPORT_RECORDS) private readonly records: ImportRecords,
-  ) {}
+    @Inject(PERSONNEL_IMPORT_RECORDS) records: ImportRecords,
+  ) {
+    this.progress = new ImportProgress(records, this.logger);
+  }
 
   /**
    * An import's progress: this process's, with the rows' names (but of a member erased since), or
@@ -93,7 +90,7 @@ export class MemberImports implements BeforeApplicationShutdown {
    */
   async get(id: string): Promise<MemberImport> {
     const found = this.imports.get(id);
-    if (!found) return this.kept(id, await this.records.load(id));
+    if (!found) return this.progress.kept(id);
     const erased = (r: RowVerdict) => 'memberId' in r && this.directory.isErased(r.memberId);
     return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? { ...r, fullName: null } : r)) } : found;
   }
@@ -151,44 +148,20 @@ export class MemberImports implements BeforeApplicationShutdown {
   /** Imports this process was running when it stopped are kept as interrupted, at the row they had reached (before the log's connections close). */
   async beforeApplicationShutdown() {
     for (const job of this.imports.values()) if (job.status === 'running') this.fail(job, interrupted(job));
-    await Promise.all(this.saving.values());
-  }
-
-  private kept(id: string, found: KeptImport | undefined): MemberImport {
-    if (!found) throw new NotFoundException(`no member import ${id}`);
-    const { job, heartbeatAt } = found;
-    const stale = job.status === 'running' && Date.now() - heartbeatAt.getTime() > STALE_MS;
-    return stale ? { ...job, status: 'failed', failure: interrupted(job), finishedAt: heartbeatAt.toISOString() } : job;
+    await this.progress.settled();
   }
 
   private keep(job: MemberImport) {
     this.imports.set(job.id, job);
     if (this.imports.size > KEPT) this.imports.delete(this.imports.keys().next().value as string);
-    this.save(job);
-    this.heartbeats.set(job.id, setInterval(() => this.save(job), HEARTBEAT_MS).unref());
-  }
-
-  /** Keeps the import as it stands now beside the log, after the saves before it; a save that fails is logged, the import goes on. */
-  private save(job: MemberImport): void {
-    const copy = withoutNames(job);
-    const after = (this.saving.get(job.id) ?? Promise.resolve()).then(() =>
-      this.records.save(copy).catch((error: Error) => this.logger.warn(`member import ${job.id}: its progress was not kept (${error.message})`)),
-    );
-    this.saving.set(job.id, after);
-    void after.then(() => this.saving.get(job.id) === after && this.saving.delete(job.id));
-  }
-
-  private ended(job: MemberImport) {
-    clearInterval(this.heartbeats.get(job.id));
-    this.heartbeats.delete(job.id);
-    this.save(job);
+    this.progress.started(job);
   }
 
   private fail(job: MemberImport, failure: string) {
     job.status = 'failed';
     job.failure = failure;
     job.finishedAt = new Date().toISOString();
-    this.ended(job);
+    this.progress.ended(job);
   }
 
   /** An import that names no unit admits into the whole register. */
@@ -228,13 +201,13 @@ export class MemberImports implements BeforeApplicationShutdown {
         this.record(job, await Promise.all(pending.slice(j, j + PARALLEL).map((c) => this.verdict(job, c, namesakes.get(c.command.memberId) ?? this.namesakeInUnit(c.command, scope)))));
       }
       if (job.status !== 'running') return; // stopped by the service's shutdown: kept as interrupted
-      this.save(job);
+      this.progress.save(job);
     }
     job.rows.sort((a, b) => a.row - b.row);
     job.status = 'finished';
     job.finishedAt = new Date().toISOString();
     job.rowsPerSecond = Math.round((rows.length / Math.max(Date.now() - started, 1)) * 1000);
-    this.ended(job);
+    this.progress.ended(job);
   }
 
   /**
@@ -319,10 +292,6 @@ export class MemberImports implements BeforeApplicationShutdown {
     }
   }
 }
-
-/** Why an import whose process stopped did not finish, and how to go on. */
-const interrupted = (job: MemberImport) =>
-  `interrupted: the personnel service stopped while the import ran (${job.processed} of ${job.total} rows done); import the same file into the same unit again to go on: the rows admitted answer already-admitted`;
 
 interface Candidate {
   row: number;
