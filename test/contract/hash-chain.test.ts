@@ -188,6 +188,31 @@ function hashChainSuite(name: string, open: () => Promise<SqlEventStore>, openLe
       }
     });
 
+    it('exports what its newest signed checkpoint covers, not the events appended while the bundle is written (a probe\'s exports under load failed verification)', async () => {
+      const { store, client } = await openLegacy();
+      try {
+        for (let i = 0; i < 10; i += 1) await store.append(`member-${i}`, [anEvent('MemberAdmitted', { fullName: `Lò Văn ${i}` })], 'no_stream');
+        const integrity = new LogIntegrity('test', 'test/log', store.chain, await SqlLogCheckpoints.open(client, store.schemaName), { name: 'union-register', ...keys });
+        const made = (await integrity.checkpoint())!;
+        const lines: string[] = [];
+        for await (const line of integrity.bundle()) {
+          if (lines.length === 0) for (let i = 10; i < 15; i += 1) await store.append(`member-${i}`, [anEvent('MemberAdmitted', { fullName: `Lò Văn ${i}` })], 'no_stream');
+          lines.push(line);
+        }
+        expect(JSON.parse(lines[0])).toMatchObject({ complete: true, size: made.size });
+        expect(lines.filter((l) => JSON.parse(l).type === 'event')).toHaveLength(made.size);
+        expect(verifyBundle(lines).problems).toEqual([]);
+        // A range asked past the signed head ends there too.
+        const rows = await store.chain.entries(0, 100);
+        const ranged: string[] = [];
+        for await (const line of integrity.bundle(rows[made.size - 3].position, rows.at(-1)!.position)) ranged.push(line);
+        expect(ranged.filter((l) => JSON.parse(l).type === 'event')).toHaveLength(3);
+        expect(verifyBundle(ranged).problems).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('proves and exports from the tree\'s stored nodes; draws them once for a log signed before they were kept; reads the leaves where a node was edited', async () => {
       const { store, sql, client } = await openLegacy();
       try {

@@ -34,25 +34,39 @@ export class LogBundle {
   ) {}
 
   async *lines(fromPosition: number, toPosition?: number): AsyncIterable<string> {
-    const head = await this.chain.head();
-    const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, toPosition))[0];
+    const signed = await this.signedEnd();
+    const until = toPosition === undefined ? signed.position : Math.min(toPosition, signed.position);
+    const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, until))[0];
     const firstSeq = first?.seq ?? 0;
-    const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= head.position);
+    const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= signed.position);
     const { service, origin, keyName, verifierKey } = this.integrity;
-    yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: head.size });
+    yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: signed.size });
     if (firstSeq > 0) {
       const [last] = await this.chain.hashes(firstSeq - 1, 1);
       yield JSON.stringify({ type: 'prefix', frontier: await this.prefix(firstSeq), firstPrev: first.prevHash, version: last?.version ?? 1 });
     }
     let lastSeq = firstSeq - 1;
     for (let after = Math.max(fromPosition - 1, 0); ; ) {
-      const page = await this.chain.entries(after, PAGE, toPosition);
+      const page = await this.chain.entries(after, PAGE, until);
       if (page.length === 0) break;
       for (const row of page) yield JSON.stringify({ type: 'event', ...row });
       lastSeq = Math.max(lastSeq, ...page.map((r) => r.seq ?? -1));
       after = page[page.length - 1].position;
     }
     yield* this.proofs(firstSeq, lastSeq);
+  }
+
+  /**
+   * Where the bundle ends: the newest signed checkpoint (its size, and the position of its last
+   * event). Events appended while a bundle is written are under no signed root yet, and a bundle
+   * that took them in held more than its first line said (found exporting while members were
+   * admitted: the offline verifier named a gap, as if the log had been tampered with).
+   */
+  private async signedEnd(): Promise<{ size: number; position: number }> {
+    const size = (await this.integrity.latestSigned())?.size ?? 0;
+    const position = size > 0 ? await this.chain.positionOf(size - 1) : 0;
+    if (position !== undefined) return { size, position };
+    return this.chain.head(); // the chain skips an index: as before, the verifier names the gap
   }
 
   /** The range's checkpoints, each one's proof that it extends the one before, and the proof of a last leaf between two. */
