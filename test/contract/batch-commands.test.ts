@@ -1,5 +1,6 @@
 import { CommandContext, CommandHandler, ConflictError, deciderOf, EventStore, RuleViolation, runBatch, StreamAppend, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { openPgliteEventStore, openPostgresEventStore } from '@register/event-store';
+import { batchAnswer } from '@register/service-kit';
 import { servers, uniqueName } from '../support/servers';
 
 /** A rating as small as a decider gets: self-assessed, then decided once; a weak grade needs a reason the command lacks. */
@@ -41,6 +42,7 @@ function batchSuite(name: string, open: () => Promise<EventStore>) {
       expect(outcomes[0].result).toMatchObject({ events: [], revision: first.revision });
       expect(outcomes[0].result!.position).toBe(await store.headPosition());
       expect(outcomes[0].result!.position).toBeGreaterThan(first.position);
+      expect(batchAnswer(outcomes, () => `${p}-1`)).toMatchObject({ recorded: 0, unchanged: 1, refused: 0 });
     });
 
     it('decides each item on its own stream, appends the decisions that stand together, and refuses an item alone', async () => {

@@ -1,4 +1,4 @@
-import { CommandHandler, EventSchemas, EventStore, RuleViolation, UpcastingEventStore, WrongExpectedRevisionError } from '@register/event-sourcing';
+import { CommandHandler, deciderOf, EventSchemas, EventStore, RuleViolation, UpcastingEventStore, WrongExpectedRevisionError } from '@register/event-sourcing';
 import { branchMeeting } from '../../libs/event-sourcing/src/example/branch-meeting';
 import { openPgliteEventStore, openPostgresEventStore } from '@register/event-store';
 import { servers, uniqueName } from '../support/servers';
@@ -74,6 +74,22 @@ describe.each(stores)('command handler on %s', (_name, open) => {
     expect(again).toMatchObject({ events: [], revision: cancelled.revision, duplicate: false });
     expect(again.position).toBe(await store.headPosition());
     expect(again.position).toBeGreaterThan(cancelled.position);
+  });
+
+  it('keeps a command that changed nothing under its Idempotency-Key: its retry after another change is answered as before, not decided again into a change', async () => {
+    type Switched = { type: 'Switched'; data: { on: boolean } };
+    const lamp = deciderOf<{ on: boolean }, Switched, { on: boolean }>({ initialState: () => ({ on: false }), evolve: (_s, e) => ({ on: e.data.on }) }, (c, s) => (c.on === s.on ? [] : [{ type: 'Switched', data: { on: c.on } }]));
+    const id = uniqueName('lamp');
+    const key = { ...ctx, commandId: uniqueName('key'), caller: 'officer-a', fingerprint: 'on' };
+    await handler.handle(lamp, id, { on: true }, ctx);
+    const first = await handler.handle(lamp, id, { on: true }, key);
+    expect(first).toMatchObject({ events: [], duplicate: false });
+    await handler.handle(lamp, id, { on: false }, ctx); // another officer's change
+    const retry = await handler.handle(lamp, id, { on: true }, key);
+    expect(retry).toMatchObject({ duplicate: true, revision: first.revision, position: first.position });
+    expect((await store.readStream(id)).map((e) => e.data)).toEqual([{ on: true }, { on: false }]);
+    await expect(handler.handle(lamp, id, { on: false }, { ...key, fingerprint: 'off' })).rejects.toMatchObject({ rule: 'idempotency-key-reused' });
+    expect(await store.readStream(id)).toHaveLength(2);
   });
 
   it('does not retry when the caller pinned the revision it saw (If-Match)', async () => {

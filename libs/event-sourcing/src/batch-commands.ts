@@ -56,10 +56,8 @@ export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHand
       outcomes.set(item.index, { index: item.index, streamId: item.streamId, refusal: error });
     }
   }
-  // An item that records nothing answers the log's head, as a single command does: read back from
-  // there, it shows the state the item asked for.
-  const head = unchanged.length ? await store.headPosition() : 0;
-  for (const { index, streamId, revision } of unchanged) outcomes.set(index, { index, streamId, result: { streamId, revision, position: head, events: [], duplicate: false } });
+  // An item that records nothing is answered as a single command is (CommandHandler.unchanged).
+  for (const { index, streamId, revision } of unchanged) outcomes.set(index, { index, streamId, result: await handler.unchanged(streamId, revision, contextOf(index)) });
   for (const o of await appendDecided(handler, store, decider, decided, items, contextOf)) outcomes.set(o.index, o);
   return items.map((_, index) => outcomes.get(index)!);
 }

@@ -111,12 +111,24 @@ export class CommandHandler {
       throw new WrongExpectedRevisionError(streamId, String(context.expectedRevision), String(revision), streamId);
     }
     const events = decider.decide(command, state).map((e) => this.envelope(e, context));
-    // Nothing to record: the state asked for is already there, made by an event the read models may
-    // not have applied yet. The log's head, as `minPosition`, reads back what the caller asked for.
-    if (events.length === 0) return { streamId, revision, position: await this.store.headPosition(), events, duplicate: false };
+    if (events.length === 0) return this.unchanged(streamId, revision, context);
     const appended = await this.store.append(streamId, events, revision === -1 ? 'no_stream' : revision, { command: commandToRecord(context) });
     await source.appended?.();
     return { streamId, revision: appended.revision, position: appended.position, events, duplicate: false };
+  }
+
+  /**
+   * A command that appends nothing: the state asked for is there already, made by an event the read
+   * models may not have applied yet, so its position is the log's head (as `minPosition`, it reads
+   * back what the caller asked for). Under an id (an Idempotency-Key) the command is recorded all the
+   * same: a retry after someone else's change is answered as it was, not decided again into a change
+   * (a black-box probe's retry undid another officer's change).
+   */
+  async unchanged(streamId: string, revision: number, context: CommandContext): Promise<CommandResult> {
+    const position = await this.store.headPosition();
+    const command = commandToRecord(context);
+    const earlier = command && (await this.store.recordCommand?.({ ...command, streamId, revision, position }));
+    return earlier ? answerOfRecord(earlier, context) : { streamId, revision, position, events: [], duplicate: false };
   }
 
   /** Before deciding: a command that changes nothing is refused a decision still to come as one that does (a batch's items too). */

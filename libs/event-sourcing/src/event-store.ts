@@ -113,6 +113,12 @@ export interface EventStore {
   findCommand(command: CommandRef): Promise<CommandRecord | undefined>;
   /** Optional: the commands recorded under any of these ids for this caller, in one query where the store can (findCommandsOf falls back). */
   findCommands?(commandIds: readonly string[], caller?: string): Promise<CommandRecord[]>;
+  /**
+   * Optional: records a command that appended nothing (the state it asked for was there), so that a
+   * retry under its id is answered as it was, and the id is not taken by another request later.
+   * Answers undefined when recorded now, or the record an earlier command keeps under that id.
+   */
+  recordCommand?(record: CommandRecord): Promise<CommandRecord | undefined>;
   /** Position of the last event in the global log (0 when empty). */
   headPosition(): Promise<number>;
   /**

@@ -91,6 +91,9 @@ export class UpcastingEventStore implements EventStore {
   get findCommands(): EventStore['findCommands'] {
     return this.inner.findCommands?.bind(this.inner);
   }
+  get recordCommand(): EventStore['recordCommand'] {
+    return this.inner.recordCommand?.bind(this.inner);
+  }
   headPosition() {
     return this.inner.headPosition();
   }

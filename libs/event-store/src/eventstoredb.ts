@@ -88,7 +88,7 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(this.prefix + streamId, data, { expectedRevision });
       this.chainHead = Promise.resolve(chained.head);
       const answer = { revision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
-      if (options.command) await this.recordCommand(streamId, answer, options.command);
+      if (options.command) await this.keepCommand({ ...options.command, streamId, ...answer });
       return answer;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new WrongExpectedRevisionError(streamId, String(expected), String(error.actualVersion));
@@ -202,8 +202,19 @@ export class EventStoreDbEventStore implements EventStore {
     return event && !event.streamId.startsWith(COMMAND_STREAM) ? event : undefined;
   }
 
-  private async recordCommand(streamId: string, answer: AppendResult, command: NonNullable<AppendOptions['command']>) {
-    const record: CommandRecord = { commandId: command.commandId, caller: command.caller, streamId, ...answer, fingerprint: command.fingerprint };
+  /** A command that appended nothing, kept as an appending one is (its own stream, created once). */
+  async recordCommand(record: CommandRecord): Promise<CommandRecord | undefined> {
+    try {
+      await this.keepCommand(record);
+      return undefined;
+    } catch (error) {
+      if (error instanceof DuplicateCommandError) return this.findCommand(record);
+      throw error;
+    }
+  }
+
+  private async keepCommand(command: CommandRecord) {
+    const record: CommandRecord = { commandId: command.commandId, caller: command.caller, streamId: command.streamId, revision: command.revision, position: command.position, fingerprint: command.fingerprint };
     try {
       await this.client.appendToStream(this.prefix + commandStream(command), jsonEvent({ type: 'CommandHandled', data: record as never }), { expectedRevision: NO_STREAM });
     } catch (error) {

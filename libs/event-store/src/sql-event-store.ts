@@ -303,6 +303,15 @@ export class SqlEventStore implements EventStore {
     return caller === undefined ? record : { ...record, caller };
   }
 
+  async recordCommand(record: CommandRecord): Promise<CommandRecord | undefined> {
+    const { rows } = await this.sql.query(
+      `insert into ${this.schema}.commands (caller, command_id, stream_id, revision, position, fingerprint) values ($1, $2, $3, $4, $5, $6)
+       on conflict (caller, command_id) do nothing returning command_id`,
+      [record.caller ?? '', record.commandId, record.streamId, record.revision, record.position, record.fingerprint ?? null],
+    );
+    return rows.length ? undefined : this.findCommand(record);
+  }
+
   async findCommands(commandIds: readonly string[], caller?: string): Promise<CommandRecord[]> {
     const { rows } = await this.sql.query<{ command_id: string; stream_id: string; revision: string; position: string; fingerprint: string | null }>(
       `select command_id, stream_id, revision, position, fingerprint from ${this.schema}.commands where caller = $1 and command_id = any($2::text[])`,

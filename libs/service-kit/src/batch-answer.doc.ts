@@ -35,13 +35,16 @@ export class BatchItemAnswerDoc {
 
 /** A batch's answer, for the OpenAPI document. */
 export class BatchAnswerDoc {
-  @ApiProperty({ description: 'Items recorded (now or by an earlier request with the same key)' })
+  @ApiProperty({ description: 'Items that recorded a change (now or by an earlier request with the same key)' })
   recorded!: number;
+
+  @ApiProperty({ description: 'Items that stood (201) and recorded nothing: what they asked for was so already' })
+  unchanged!: number;
 
   @ApiProperty({ description: 'Items refused' })
   refused!: number;
 
-  @ApiProperty({ description: 'The highest position written (0: none); pass it as minPosition to read every item back' })
+  @ApiProperty({ description: "The highest position written (an item that recorded nothing answers the log's head); pass it as minPosition to read every item back" })
   position!: number;
 
   @ApiProperty({ type: [BatchItemAnswerDoc], description: "Each item's outcome, in the request's order" })

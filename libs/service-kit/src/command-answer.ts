@@ -21,7 +21,10 @@ export type BatchItemAnswer = { index: number; status: number } & (CommandAnswer
 
 /** What a batch of commands answers (200): each item in the batch's order, how many stood and were refused, and the last position written. */
 export interface BatchAnswer {
+  /** The items that stood and recorded a change (or were recorded by this batch's earlier run, its retry answered). */
   recorded: number;
+  /** The items that stood and recorded nothing: what they asked for was so already. */
+  unchanged: number;
   refused: number;
   /** The highest position among the items (an item that recorded nothing answers the log's head): pass it as `minPosition` to read them all. */
   position: number;
@@ -31,6 +34,7 @@ export interface BatchAnswer {
 /** The answer to a batch from runBatch's outcomes; `idOf` names each item's entity. */
 export function batchAnswer(outcomes: readonly BatchOutcome[], idOf: (index: number) => string): BatchAnswer {
   const items = outcomes.map((o): BatchItemAnswer => (o.result ? { index: o.index, status: 201, ...commandAnswer(idOf(o.index), o.result) } : { index: o.index, ...toProblem(o.refusal), id: idOf(o.index) }));
-  const recorded = outcomes.filter((o) => o.result).length;
-  return { recorded, refused: outcomes.length - recorded, position: Math.max(0, ...outcomes.map((o) => o.result?.position ?? 0)), items };
+  const stood = outcomes.filter((o) => o.result).length;
+  const unchanged = outcomes.filter((o) => o.result && o.result.events.length === 0 && !o.result.duplicate).length;
+  return { recorded: stood - unchanged, unchanged, refused: outcomes.length - stood, position: Math.max(0, ...outcomes.map((o) => o.result?.position ?? 0)), items };
 }
