@@ -49,10 +49,15 @@ describe('member imports kept beside the log (embedded, started again on its dat
   });
 
   it('a finished import answers the same after a restart, its rows by number, verdict and member id, without names', async () => {
-    const started = await upload(file(0, 120));
+    // Row 7 (the sixth applicant) has its name typed in the branch column too: refused, its message quoting the cell.
+    const misplaced = applicant(5, 'b-1');
+    const sheet = Array.from({ length: 120 }, (_, i) => applicant(i, ['b-1', 'b-2', 'b-3'][i % 3]));
+    sheet[5] = { ...misplaced, branch: misplaced.fullName };
+    const started = await upload(csvOf(sheet));
     expect(started.status).toBe(202);
     const before = await until(started.body.id, (r) => r.body.status === 'finished');
-    expect(before.body.counts).toMatchObject({ admitted: 120, refused: 0 });
+    expect(before.body.counts).toMatchObject({ admitted: 119, refused: 1 });
+    expect(before.body.rows.find((r: { row: number }) => r.row === 7).message).toContain(`“${misplaced.fullName}”`);
     expect(before.body.rows[0].fullName).toBe(applicant(0, 'b-1').fullName);
 
     await gw.close();
@@ -62,8 +67,12 @@ describe('member imports kept beside the log (embedded, started again on its dat
     const { rows, ...rest } = after.body;
     const { rows: rowsBefore, ...restBefore } = before.body;
     expect(rest).toEqual(restBefore);
-    expect(rows).toEqual(rowsBefore.map((r: object) => ({ ...r, fullName: null })));
+    const quoted = (m: string) => m.replace(/“[^”]*”/g, '“…”');
+    type Row = { message?: string; errors?: Array<{ message: string }> };
+    const kept = (r: Row) => ({ ...r, fullName: null, ...(r.message ? { message: quoted(r.message) } : {}), ...(r.errors ? { errors: r.errors.map((e) => ({ ...e, message: quoted(e.message) })) } : {}) });
+    expect(rows).toEqual(rowsBefore.map(kept));
     expect(JSON.stringify(after.body)).not.toContain(applicant(0, 'b-1').fullName);
+    expect(JSON.stringify(after.body)).not.toContain(misplaced.fullName);
     expect((await progress('qp:0000000000000000')).status).toBe(404);
   });
 

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { EventStoreConnections } from '@register/service-kit';
 import { PERSONNEL_IMPORT_RECORDS, PERSONNEL_LOG } from '../application/tokens';
+import type { RowVerdict } from './import-row';
 import type { MemberImport } from './member-imports.service';
 
 type SqlLike = {
@@ -68,8 +69,15 @@ export class SqlImportRecords implements ImportRecords {
   }
 }
 
-/** The import as kept: every row's name left out. */
-export const withoutNames = (job: MemberImport): MemberImport => ({ ...job, rows: job.rows.map((r) => ({ ...r, fullName: null })) });
+/** The import as kept: every row's name left out, and every cell a refusal quotes (import-row.ts, `cell`). */
+export const withoutNames = (job: MemberImport): MemberImport => ({ ...job, rows: job.rows.map(rowWithoutNames) });
+
+const unquoted = (message: string) => message.replace(/“[^”]*”/g, '“…”');
+
+function rowWithoutNames(row: RowVerdict): RowVerdict {
+  if (row.verdict !== 'refused') return { ...row, fullName: null };
+  return { ...row, fullName: null, message: unquoted(row.message), ...(row.errors ? { errors: row.errors.map((e) => ({ ...e, message: unquoted(e.message) })) } : {}) };
+}
 
 /** The imports' records beside personnel's log, once the log is open (its schema made). */
 export const importRecordsProvider: Provider = {

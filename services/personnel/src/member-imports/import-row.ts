@@ -31,14 +31,20 @@ export interface BranchesInScope {
   byName: Map<string, string[]>;
 }
 
+/**
+ * A cell's text quoted in a refusal, between “ and ”: an office types a name in the wrong column,
+ * and the import's record beside the log leaves such quotes out (withoutNames).
+ */
+export const cell = (text: string) => `“${text.replace(/[“”]/g, '"')}”`;
+
 /** The branch a row names, by id or by name within the import's unit; a refusal when none or several. */
 function branchOf(named: string | undefined, scope: BranchesInScope): string | { rule: string; message: string } {
   if (named === undefined) return { rule: 'isNotEmpty', message: 'Chi đoàn / branch is empty' };
   if (scope.ids.has(named)) return named;
   const byName = scope.byName.get(namesakeKey(named)) ?? [];
   if (byName.length === 1) return byName[0];
-  if (byName.length > 1) return { rule: 'ambiguous-branch', message: `${byName.length} branches under ${scope.unitId} are named "${named}" (or alike: one tone placement, case, look-alike letters): give the branch id (${byName.join(', ')})` };
-  return { rule: 'unknown-branch', message: `no branch "${named}" (by id or name) under unit ${scope.unitId}` };
+  if (byName.length > 1) return { rule: 'ambiguous-branch', message: `${byName.length} branches under ${scope.unitId} are named ${cell(named)} (or alike: one tone placement, case, look-alike letters): give the branch id (${byName.join(', ')})` };
+  return { rule: 'unknown-branch', message: `no branch ${cell(named)} (by id or name) under unit ${scope.unitId}` };
 }
 
 /** A row checked as POST /members checks its body (the same DTO and rules), its branch resolved; or the refusal. */
