@@ -202,6 +202,9 @@ describe('member imports (embedded, through the gateway)', () => {
     const mine = await finished(await upload(csvOf(rows.slice(0, 3)), 'a.csv', { reason: 'thử', dryRun: 'true' }));
     const theirs = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/member-imports/${encodeURIComponent(mine.body.id)}`, headers: other });
     expect(theirs.status).toBe(403);
+    // An id of their own unit that names no import is 404, not 403 (a black-box probe's "ua:zz"); another unit's is 403 all the same.
+    for (const id of ['qp:zz', 'qp:']) expect((await progress(id)).status).toBe(404);
+    expect((await progress('th:zz')).status).toBe(403);
   });
   it('an import that names no unit, as api.md writes the call, admits into the whole register for its central administrator; a scoped officer gives their unit (403 otherwise)', async () => {
     const centralAdmin = await gw.bearer({ sub: 'admin', roles: ['central-admin'] });

@@ -253,7 +253,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // import's id begins with its unit's id (`<unitId>:<hex>`), so its progress (which names the rows'
   // applicants) is read within that scope, as the member lists are.
   { method: 'POST', path: '/member-imports', action: 'member.admit', roles: ['unit-officer', 'system-integrator'], multipart: true, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
-  { method: 'GET', path: '/member-imports/:id', action: 'member.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[0-9a-f]{16}$/, ''), 'id')) },
+  { method: 'GET', path: '/member-imports/:id', action: 'member.read', roles: ['unit-officer', 'system-integrator', 'auditor'], targets: (r) => unit(idAt(pathId(r)?.replace(/:[^:]*$/, ''), 'id')) },
   // Corrections of personal data: the officers who admit, and the systems that keep members' records.
   { method: 'POST', path: '/members/:id/personal-data-corrections', action: 'member.correct-personal-data', roles: ['unit-officer', 'system-integrator'], targets: (r) => member(pathId(r)) },
   // Erasure under the personal-data law: an officer of the level above, never a system key.
