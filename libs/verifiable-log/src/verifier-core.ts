@@ -739,8 +739,12 @@ function coverageProblems(items: Record<string, unknown>[], notes: string[], ver
     if (proves) return [];
     return [{ kind: 'bad-proof', position: verdict.headPosition, detail: opened.ok ? 'the proof that the last event is in the signed checkpoint after it does not verify' : `the checkpoint after the last event: ${opened.why}` }];
   }
-  const what = verdict.events === 0 ? 'the bundle holds no event' : `events ${covered + 1} to ${verdict.size} of the chain (to position ${verdict.headPosition})`;
-  return [{ kind: 'unsigned', position: verdict.events === 0 ? null : verdict.headPosition, detail: `${what}: no signed checkpoint in the bundle covers them, so nothing ties them to the register's signed roots` }];
+  if (verdict.events === 0) {
+    // An empty log and a wiped one look alike without a checkpoint kept from before: nothing here is proved.
+    return [{ kind: 'unsigned', position: null, detail: "the bundle holds no event (an empty log, or a range past the log's last signed checkpoint): nothing in it is tied to a signed root; compare the log's size with a checkpoint you kept" }];
+  }
+  const what = `events ${covered + 1} to ${verdict.size} of the chain (to position ${verdict.headPosition})`;
+  return [{ kind: 'unsigned', position: verdict.headPosition, detail: `${what}: no signed checkpoint in the bundle covers them, so nothing ties them to the register's signed roots` }];
 }
 
 /** A checkpoint the auditor trusts must be one the bundle's log passes through. */
