@@ -1,6 +1,6 @@
 import { Logger, NotFoundException } from '@nestjs/common';
 import { ImportRecords, withoutNames } from './import-records';
-import type { MemberImport } from './member-imports.service';
+import type { MemberImport } from './member-import';
 
 /** How often a running import says it is alive, beside the log … */
 const HEARTBEAT_MS = 30_000;

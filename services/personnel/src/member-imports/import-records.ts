@@ -2,7 +2,7 @@ import { Provider } from '@nestjs/common';
 import { EventStoreConnections } from '@register/service-kit';
 import { PERSONNEL_IMPORT_RECORDS, PERSONNEL_LOG } from '../application/tokens';
 import type { RowVerdict } from './import-row';
-import type { MemberImport } from './member-imports.service';
+import type { MemberImport } from './member-import';
 
 type SqlLike = {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;

@@ -16,7 +16,10 @@ import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, isHeaderRow } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
 import { readSheet, SheetRow } from './spreadsheet';
+
+export type { MemberImport } from './member-import';
 import { ImportRecords } from './import-records';
+import { MemberImport } from './member-import';
 import { ImportProgress, interrupted } from './import-progress';
 
 /** Rows checked for namesakes in one query. */
@@ -27,26 +30,6 @@ const PARALLEL = 8;
 const DIRECTORY_WAITS = 30;
 /** Imports kept in memory, names and all, for GET /member-imports/{id} (every import is also kept beside the log, without names). */
 const KEPT = 200;
-
-export interface MemberImport {
-  id: string;
-  unitId: string;
-  dryRun: boolean;
-  fileSha256: string;
-  status: 'running' | 'finished' | 'failed';
-  total: number;
-  processed: number;
-  counts: { valid: number; admitted: number; alreadyAdmitted: number; refused: number };
-  startedAt: string;
-  finishedAt: string | null;
-  rowsPerSecond: number | null;
-  /** Why a failed import stopped (the rows verdicted so far stand; importing the file again goes on from them). */
-  failure: string | null;
-  actor: string;
-  /** The sheet's rows left out as hidden (a filter, rows hidden by hand), by their numbers: not the list, and said so. */
-  hiddenRows: number[];
-  rows: RowVerdict[];
-}
 
 export interface ImportRequest {
   file: Buffer;
