@@ -56,8 +56,10 @@ export async function runBatch<C, E extends DomainEvent, S>(handler: CommandHand
       outcomes.set(item.index, { index: item.index, streamId: item.streamId, refusal: error });
     }
   }
-  // An item that records nothing is answered as a single command is (CommandHandler.unchanged).
-  for (const { index, streamId, revision } of unchanged) outcomes.set(index, { index, streamId, result: await handler.unchanged(streamId, revision, contextOf(index)) });
+  // An item that records nothing is answered as a single command is (CommandHandler.unchanged), the head read once.
+  const head = unchanged.length ? await store.headPosition() : 0;
+  const results = await Promise.all(unchanged.map(({ streamId, revision, index }) => handler.unchanged(streamId, revision, contextOf(index), head)));
+  unchanged.forEach(({ index, streamId }, k) => outcomes.set(index, { index, streamId, result: results[k] }));
   for (const o of await appendDecided(handler, store, decider, decided, items, contextOf)) outcomes.set(o.index, o);
   return items.map((_, index) => outcomes.get(index)!);
 }

@@ -122,10 +122,11 @@ export class CommandHandler {
    * models may not have applied yet, so its position is the log's head (as `minPosition`, it reads
    * back what the caller asked for). Under an id (an Idempotency-Key) the command is recorded all the
    * same: a retry after someone else's change is answered as it was, not decided again into a change
-   * (a black-box probe's retry undid another officer's change).
+   * (a black-box probe's retry undid another officer's change). `head`: the log's head, read once for
+   * a batch's items.
    */
-  async unchanged(streamId: string, revision: number, context: CommandContext): Promise<CommandResult> {
-    const position = await this.store.headPosition();
+  async unchanged(streamId: string, revision: number, context: CommandContext, head?: number): Promise<CommandResult> {
+    const position = head ?? (await this.store.headPosition());
     const command = commandToRecord(context);
     const earlier = command && (await this.store.recordCommand?.({ ...command, streamId, revision, position }));
     return earlier ? answerOfRecord(earlier, context) : { streamId, revision, position, events: [], duplicate: false };
