@@ -1,6 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { postgresClient, SqlClient, SqlGroupSnapshots } from '@register/event-store';
-import { createKafka, eventsTopic, ReliableKafkaServer } from '@register/messaging';
+import { createKafka, eventsTopic, instanceGroup, ReliableKafkaServer } from '@register/messaging';
 import { GroupSnapshots, SnapshotPart } from '@register/service-kit';
 import { servers, uniqueName } from '../support/servers';
 import { until } from './processes';
@@ -66,10 +66,12 @@ describe('an in-memory consumer group kept in a snapshot (real broker and databa
     await producer.disconnect();
   }
 
-  async function start(version = 1) {
+  /** `instance`: the process's REGISTER_INSTANCE_ID, as connectConsumers names its group (instanceGroup). */
+  async function start(version = 1, instance?: string) {
     const replica = new IdsReplica(version);
-    const snapshots = new GroupSnapshots(group, () => [replica], async () => store, 0);
-    const server = new ReliableKafkaServer({ brokers: servers.kafkaBrokers, group, logLevel: 'nothing', resumable: snapshots, commitOffsets: false });
+    const own = instance ? instanceGroup(group, { REGISTER_INSTANCE_ID: instance }) : group;
+    const snapshots = new GroupSnapshots(own, () => [replica], async () => store, 0, group);
+    const server = new ReliableKafkaServer({ brokers: servers.kafkaBrokers, group: own, logLevel: 'nothing', resumable: snapshots, commitOffsets: false });
     snapshots.attach(server);
     server.addHandler(topic, async (data: { id: string }) => replica.apply(data.id), true);
     await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
@@ -165,5 +167,27 @@ describe('an in-memory consumer group kept in a snapshot (real broker and databa
     await until('the whole topic read', () => ids.size === sent);
     expect(server.handled).toBe(sent);
     await server.close();
+  });
+
+  it('instances in groups of their own each apply every message, and a new instance starts from the newest of their snapshots', async () => {
+    const a = await start(2, 'personnel-0');
+    const b = await start(2, 'personnel-1');
+    await publish(12);
+    // In one shared group Kafka would split the 3 partitions between them.
+    await until('each instance has every message', () => a.replica.ids.size === sent && b.replica.ids.size === sent);
+    // Neither had a snapshot of its own: each started from the group's (the tests above), so read the 12 only.
+    expect([a.snapshots.restored, b.snapshots.restored]).toEqual([true, true]);
+    expect([a.server.handled, b.server.handled]).toEqual([12, 12]);
+    await a.server.close();
+    await publish(3);
+    await until('b has the 3 more', () => b.replica.ids.size === sent);
+    await b.server.close(); // saved after a's: the newest
+    const c = await start(2, 'personnel-2');
+    expect(c.snapshots.restored).toBe(true);
+    await publish(1);
+    await until('c has every message', () => c.replica.ids.size === sent);
+    expect(c.server.handled).toBe(1); // b's snapshot held the rest
+    await c.server.close();
+    expect(await store.newestOfFamily(group)).toBe(instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-2' }));
   });
 });

@@ -55,6 +55,16 @@ export class SqlChunkedStates<M = unknown> {
     return rows[0].current;
   }
 
+  /** Of the owners `owner` and `<owner>.<anything>`, the one saved last, if any. */
+  async newestOfFamily(owner: string): Promise<string | undefined> {
+    const pattern = `${owner.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
+    const { rows } = await this.sql.query<{ owner: string }>(
+      `select owner from ${this.schema}.chunked_states where owner = $1 or owner like $2 order by saved_at desc limit 1`,
+      [owner, pattern],
+    );
+    return rows[0]?.owner;
+  }
+
   /** The owner's current state, its parts as bytes. */
   async load(owner: string): Promise<ChunkedState<M, Buffer> | undefined> {
     const found = await this.read<Uint8Array>(owner, 'c.body');

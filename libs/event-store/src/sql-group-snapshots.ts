@@ -52,6 +52,18 @@ export class SqlGroupSnapshots {
     return { versions: saved.meta.versions, offsets: saved.meta.offsets, states: Buffer.concat(saved.parts), takenAt: saved.savedAt };
   }
 
+  /**
+   * Of the group `family` and its instances' groups (`<family>.<instance>`), the one whose snapshot
+   * was saved last: every instance of an in-memory group reads every partition, so any of their
+   * snapshots can start another instance.
+   */
+  async newestOfFamily(family: string): Promise<string | undefined> {
+    const found = await this.states.newestOfFamily(owner(family));
+    if (found) return found.slice(owner('').length);
+    const { rows } = await this.sql.query(`select 1 from ${this.schema}.group_snapshots where group_name = $1`, [family]);
+    return rows.length ? family : undefined;
+  }
+
   async save(group: string, row: Omit<GroupSnapshotRow, 'takenAt'>): Promise<void> {
     await this.states.save(owner(group), 0, { versions: row.versions, offsets: row.offsets }, parts(row.states, this.partBytes));
     await this.sql.query(`delete from ${this.schema}.group_snapshots where group_name = $1`, [group]);

@@ -1,4 +1,4 @@
-import { eventsTopic, kafkaGroup } from './topics';
+import { eventsTopic, instanceGroup, kafkaGroup } from './topics';
 
 describe('topic and group names', () => {
   it('are unchanged without REGISTER_KAFKA_NAMESPACE', () => {
@@ -12,5 +12,11 @@ describe('topic and group names', () => {
 
   it('refuse a namespace that would make a bad topic name', () => {
     expect(() => eventsTopic('personnel', { REGISTER_KAFKA_NAMESPACE: 'a b' })).toThrow(/REGISTER_KAFKA_NAMESPACE/);
+  });
+
+  it('give an in-memory group one name per instance, and keep the group as is without an instance id', () => {
+    expect(instanceGroup('personnel.branch-sync', { REGISTER_INSTANCE_ID: 'personnel-1' })).toBe('personnel.branch-sync.personnel-1');
+    expect(instanceGroup('personnel.branch-sync', { REGISTER_INSTANCE_ID: 'host.1#42' })).toBe('personnel.branch-sync.host_1_42');
+    expect(instanceGroup('personnel.branch-sync', {})).toBe('personnel.branch-sync');
   });
 });

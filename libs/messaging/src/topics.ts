@@ -24,6 +24,16 @@ export function kafkaGroup(group: string, env: NodeJS.ProcessEnv = process.env):
   return namespace ? `${namespace}.${group}` : group;
 }
 
+/**
+ * An in-memory consumer group's name for this process: `<group>.<REGISTER_INSTANCE_ID>`. Each
+ * instance of a service keeps the whole replica, so each must read every partition: in one shared
+ * group Kafka would hand each instance a share of them. Without an instance id, the group as is.
+ */
+export function instanceGroup(group: string, env: NodeJS.ProcessEnv = process.env): string {
+  const instance = env.REGISTER_INSTANCE_ID?.replace(/[^A-Za-z0-9_-]/g, '_');
+  return instance ? `${group}.${instance}` : group;
+}
+
 function kafkaNamespace(env: NodeJS.ProcessEnv): string | undefined {
   const namespace = env.REGISTER_KAFKA_NAMESPACE;
   if (!namespace) return undefined;

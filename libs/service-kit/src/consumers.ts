@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { SqlGroupSnapshots } from '@register/event-store';
-import { InProcessBus, InProcessServer, kafkaGroup, ReliableKafkaServer } from '@register/messaging';
+import { InProcessBus, InProcessServer, instanceGroup, kafkaGroup, ReliableKafkaServer } from '@register/messaging';
 import { RegisterConfig } from './config';
 import { EventStoreConnections } from './event-store.module';
 import { GroupSnapshots } from './group-snapshots';
@@ -15,7 +15,8 @@ export interface ConsumerGroupSpec {
   /** `<service>.<purpose>` (docs/messaging.md), e.g. `personnel.branch-sync`. */
   group: string;
   /**
-   * The handlers keep their state in memory. With the SnapshotParts they feed and a SQL log, the
+   * The handlers keep their state in memory. Each instance of the service then consumes in a group
+   * of its own (`<group>.<REGISTER_INSTANCE_ID>`, instanceGroup) and keeps the whole state. With the SnapshotParts they feed and a SQL log, the
    * state is saved with the offsets it includes (GroupSnapshots) and a start resumes from it; without
    * (EventStoreDB, REGISTER_GROUP_SNAPSHOTS=off, no part) offsets are never committed and each start
    * reads the topics from the beginning.
@@ -59,7 +60,8 @@ export async function startConsumers(app: INestApplication, config: RegisterConf
 function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: ConsumerGroupSpec): CustomTransportStrategy | undefined {
   if (config.mode === 'embedded') return new InProcessServer(app.get(InProcessBus), { group: EMBEDDED_GROUP });
   if (!spec) return undefined;
-  const group = kafkaGroup(spec.group);
+  // In memory, each instance reads every partition, in a group of its own (instanceGroup).
+  const group = kafkaGroup(spec.inMemory ? instanceGroup(spec.group) : spec.group);
   const snapshots = spec.inMemory ? groupSnapshotsOf(app, config, spec.group, group) : undefined;
   const server = new ReliableKafkaServer({ brokers: config.kafkaBrokers, group, commitOffsets: !spec.inMemory, resumable: snapshots });
   snapshots?.attach(server);
@@ -83,7 +85,7 @@ function groupSnapshotsOf(app: INestApplication, config: RegisterConfig, spec: s
     const sql = await connections.sqlClient();
     return SqlGroupSnapshots.open(sql!, service);
   };
-  return new GroupSnapshots(group, () => parts, () => (store ??= open()));
+  return new GroupSnapshots(group, () => parts, () => (store ??= open()), undefined, kafkaGroup(spec));
 }
 
 /** The app's SnapshotParts that its consumers feed (not those fed from the service's own log). */

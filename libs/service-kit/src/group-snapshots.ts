@@ -9,6 +9,8 @@ import { partsRefusal, SnapshotPart } from './snapshot-part';
 export interface GroupSnapshotStore {
   load(group: string): Promise<GroupSnapshotRow | undefined>;
   save(group: string, row: Omit<GroupSnapshotRow, 'takenAt'>): Promise<void>;
+  /** Of the group `family` and its instances' groups, the one saved last (SqlGroupSnapshots). */
+  newestOfFamily?(family: string): Promise<string | undefined>;
 }
 
 /**
@@ -37,6 +39,11 @@ export class GroupSnapshots implements ResumableGroup {
     private readonly parts: () => SnapshotPart[],
     private readonly store: () => Promise<GroupSnapshotStore>,
     private readonly everySeconds = Number(process.env.REGISTER_SNAPSHOT_EVERY_SECONDS ?? 60),
+    /**
+     * The group's name shared by its instances (instanceGroup): an instance with no snapshot of its
+     * own (new, or renamed) starts from the newest of theirs, as each reads every partition.
+     */
+    private readonly family?: string,
   ) {
     this.logger = new Logger(`GroupSnapshots ${group}`);
   }
@@ -48,7 +55,7 @@ export class GroupSnapshots implements ResumableGroup {
 
   async restore(): Promise<HandledOffsets | undefined> {
     if (this.everySeconds > 0) this.timer = setInterval(() => void this.periodic(), this.everySeconds * 1000).unref();
-    const row = await (await this.store()).load(this.group);
+    const row = await this.loadOwnOrSibling();
     const why = this.refusal(row);
     if (why) {
       this.notRestoredBecause = why;
@@ -62,6 +69,16 @@ export class GroupSnapshots implements ResumableGroup {
     this.handledAtLast = 0;
     this.logger.log(`resumed from the snapshot of ${row!.takenAt.toISOString()}: ${this.parts().length} parts, offsets ${JSON.stringify(row!.offsets)}`);
     return row!.offsets;
+  }
+
+  private async loadOwnOrSibling(): Promise<GroupSnapshotRow | undefined> {
+    const store = await this.store();
+    const own = await store.load(this.group);
+    if (own || !this.family || !store.newestOfFamily) return own;
+    const sibling = await store.newestOfFamily(this.family);
+    if (sibling === undefined || sibling === this.group) return undefined;
+    this.logger.log(`no snapshot of its own: starting from ${sibling}'s`);
+    return store.load(sibling);
   }
 
   private refusal(row: GroupSnapshotRow | undefined): string | undefined {
