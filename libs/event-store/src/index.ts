@@ -12,3 +12,4 @@ export * from './sql-log-chain';
 export * from './sql-log-checkpoints';
 export { appendEventsSql } from './sql-schema';
 export * from './sql-group-snapshots';
+export * from './process-locks';

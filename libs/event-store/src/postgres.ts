@@ -1,5 +1,6 @@
 import { Pool, PoolConfig } from 'pg';
 import { listenAgainWhenLost } from './postgres-listen';
+import { PostgresProcessLocks } from './process-locks';
 import { readAheadPages } from './read-ahead';
 import { SqlClient, SqlEventStore } from './sql-event-store';
 
@@ -9,10 +10,15 @@ export function postgresClient(config: PoolConfig): SqlClient {
   // An idle connection the server ends (restarted, killed, an administrator) is dropped by the pool,
   // which then emits 'error': unheard, that ends the process. The next query opens a new connection.
   pool.on('error', () => undefined);
+  let locks: PostgresProcessLocks | undefined;
   return {
     query: (sql, params) => pool.query(sql, params as unknown[]) as never,
     exec: (sql) => pool.query(sql),
-    close: () => pool.end(),
+    close: async () => {
+      await locks?.close();
+      await pool.end();
+    },
+    processLocks: () => (locks ??= new PostgresProcessLocks(config)),
     listen: (channel, listener) => listenAgainWhenLost(config, channel, listener),
     ...(config.connectionString ? { readAhead: (schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]) => readAheadPages(config.connectionString!, schema, after, pageSize, until, types) } : {}),
   };

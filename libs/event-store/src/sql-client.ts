@@ -1,3 +1,4 @@
+import type { ProcessLocks } from './process-locks';
 import { RecordedEvent } from '@register/event-sourcing';
 
 /** The little a SQL event store needs from a driver: node-postgres and PGlite both fit. */
@@ -30,6 +31,11 @@ export interface SqlClient {
    * thread or not: one string crosses to JavaScript or between threads, not a row object per event).
    */
   pagesAsJson?: boolean;
+  /**
+   * Locks shared with the other processes of this database (node-postgres: advisory locks on a
+   * connection of their own); absent on PGlite, which one process holds.
+   */
+  processLocks?(): ProcessLocks;
   /** Pages of `<schema>.events` read ahead on another thread (node-postgres: its own connection); absent on PGlite. */
   readAhead?(schema: string, after: number, pageSize: number, until?: number, types?: readonly string[]): AsyncIterable<RecordedEvent[]>;
 }

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { MEMBER_PLACEMENT } from '@register/auth';
 import { ReadModelsModule } from '@register/read-models';
 import { ClockModule, relayProviders } from '@register/service-kit';
-import { BranchGate } from './application/branch-gate';
+import { branchGateProvider } from './application/branch-gate';
 import { BranchReplica } from './application/branch-replica';
 import { PersonnelDirectory } from './application/personnel-directory';
 import { PersonnelLogModule } from './application/personnel-log.module';
@@ -62,7 +62,7 @@ export { personnelSchemas };
     MemberPlacementToday,
     { provide: MEMBER_PLACEMENT, useExisting: MemberPlacementToday },
     BranchReplica,
-    BranchGate,
+    branchGateProvider,
     PersonnelDirectory,
     PersonnelService,
     AppointOfficerHandler,

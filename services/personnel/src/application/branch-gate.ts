@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Provider } from '@nestjs/common';
 import { KeyedTurns } from '@register/event-sourcing';
+import type { ProcessLocks } from '@register/event-store';
+import { EventStoreConnections } from '@register/service-kit';
 
 /**
  * Turns per branch in this process. A command that puts someone into a branch (an admission, a
@@ -9,15 +11,33 @@ import { KeyedTurns } from '@register/event-sourcing';
  * admission that found the branch open just before the merger arrived, and was appended just after
  * the reaction had listed the members, stayed in the absorbed branch for good.
  *
- * One personnel process (deploy: one replica); several would need the turn in the store.
+ * Several instances of personnel on one PostgreSQL database take the turn across processes too:
+ * once its turn comes in this process, a command takes the keys' advisory locks (ProcessLocks),
+ * so that a check and its append are not split by another instance's (two admissions of one
+ * national ID number, two of one person into one branch). The closing reaction runs in every
+ * instance (each reads every partition), each after the turns of its own process and, through the
+ * locks, of the others: a member placed by an instance that had not yet heard of the closing is
+ * moved by that instance's own reaction (the same command ids, so moved once).
  */
 @Injectable()
 export class BranchGate {
   private readonly turns = new KeyedTurns();
 
-  /** Runs `work` once every turn queued before it on any of these branches has ended. */
+  constructor(private readonly locks?: ProcessLocks) {}
+
+  /** Runs `work` once every turn queued before it on any of these branches has ended, here and in the other instances. */
   through<T>(branchIds: readonly string[], work: () => Promise<T>): Promise<T> {
-    return this.turns.run(branchIds, work);
+    return this.turns.run(branchIds, () => this.acrossProcesses(branchIds, work));
+  }
+
+  private async acrossProcesses<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    if (!this.locks) return work();
+    const release = await this.locks.take(keys.map((key) => `personnel.turn:${key}`));
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
   }
 
   /**
@@ -38,3 +58,10 @@ export class BranchGate {
     return this.through(branchIds, async () => undefined);
   }
 }
+
+/** The gate, with the database's locks when the log is on PostgreSQL (absent on PGlite, one process, and EventStoreDB). */
+export const branchGateProvider: Provider = {
+  provide: BranchGate,
+  inject: [EventStoreConnections],
+  useFactory: async (connections: EventStoreConnections) => new BranchGate((await connections.sqlClient())?.processLocks?.()),
+};
