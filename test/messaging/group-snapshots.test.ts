@@ -189,5 +189,16 @@ describe('an in-memory consumer group kept in a snapshot (real broker and databa
     expect(c.server.handled).toBe(1); // b's snapshot held the rest
     await c.server.close();
     expect(await store.newestOfFamily(group)).toBe(instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-2' }));
+
+    // An instance gone for more than an hour (its pod replaced under another name): the next save drops its snapshot, parts and all.
+    const gone = `group:${instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-0' })}`;
+    await sql.query(`update ${schema}.chunked_states set saved_at = now() - interval '2 hours' where owner = $1`, [gone]);
+    const d = await start(2, 'personnel-2');
+    await publish(1);
+    await until('d has every message', () => d.replica.ids.size === sent);
+    await d.server.close();
+    const left = async (table: string) => (await sql.query<{ n: number }>(`select count(*)::int as n from ${schema}.${table} where owner = $1`, [gone])).rows[0].n;
+    expect([await left('chunked_states'), await left('state_chunks')]).toEqual([0, 0]);
+    expect(await store.load(instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-1' }))).toBeDefined(); // saved within the hour: kept
   });
 });

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import mongoose from 'mongoose';
-import { connectConsumers, ConsumerGroupSpec, createHttpApp, RegisterConfig, rootModuleOf, startConsumers } from '@register/service-kit';
+import { connectConsumers, ConsumerGroupSpec, createHttpApp, RegisterConfig, rootModuleOf, startConsumers, UpstreamLogs } from '@register/service-kit';
 import { OrganisationModule } from '../../services/organisation/src/organisation.module';
 import { PEOPLE_SYNC } from '../../services/organisation/src/people/people-sync.consumer';
 import { PersonnelModule } from '../../services/personnel/src/personnel.module';
@@ -110,5 +110,14 @@ describe('two instances of personnel on one database and one set of topics (real
       ]);
       expect([both.map((answer) => answer.status).sort(), both.map((answer) => answer.body?.rule).filter(Boolean)]).toEqual([[201, 409], ['possible-duplicate']]);
     }
+  });
+
+  it("one instance's relay publishes personnel's log, the other stands by and still knows how far it is published", async () => {
+    const [one, two] = [apps[1], apps[2]].map((app) => app.get(UpstreamLogs));
+    expect([one.relayLeads('personnel'), two.relayLeads('personnel')]).toEqual([true, false]);
+    const last = await a.post('/members', applicant(id('last'), branches[1], { fullName: 'Lù Văn Sáng' }));
+    expect(last.status).toBe(201);
+    for (const deadline = Date.now() + 10_000; (two.publishedUpTo('personnel') ?? 0) < last.body.position && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(two.publishedUpTo('personnel')).toBeGreaterThanOrEqual(last.body.position);
   });
 });

@@ -55,14 +55,27 @@ export class SqlChunkedStates<M = unknown> {
     return rows[0].current;
   }
 
-  /** Of the owners `owner` and `<owner>.<anything>`, the one saved last, if any. */
+  /** Of the owners `owner` and `<owner>.<anything>` (a family), the one saved last, if any. */
   async newestOfFamily(owner: string): Promise<string | undefined> {
-    const pattern = `${owner.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
     const { rows } = await this.sql.query<{ owner: string }>(
       `select owner from ${this.schema}.chunked_states where owner = $1 or owner like $2 order by saved_at desc limit 1`,
-      [owner, pattern],
+      [owner, familyPattern(owner)],
     );
     return rows[0]?.owner;
+  }
+
+  /** Drops the states of the family of `owner` saved more than `seconds` ago, but `keep`'s; answers how many. */
+  async dropFamilyOlderThan(owner: string, keep: string, seconds: number): Promise<number> {
+    const { rows } = await this.sql.query<{ dropped: number }>(
+      `with gone as (
+         delete from ${this.schema}.chunked_states
+          where (owner = $1 or owner like $2) and owner <> $3 and saved_at < now() - make_interval(secs => $4)
+         returning owner, token),
+       chunks as (delete from ${this.schema}.state_chunks c using gone where c.owner = gone.owner and c.token = gone.token)
+       select count(*)::int as dropped from gone`,
+      [owner, familyPattern(owner), keep, seconds],
+    );
+    return rows[0].dropped;
   }
 
   /** The owner's current state, its parts as bytes. */
@@ -129,4 +142,9 @@ function chunkedStatesSchema(schema: string): string {
        where owner = p_owner and (token = replaced or (token <> p_token and written_at < now() - interval '1 hour'));
       return true;
     end $$;`;
+}
+
+/** LIKE's pattern for `<owner>.<anything>`: the owner's own wildcards escaped. */
+function familyPattern(owner: string): string {
+  return `${owner.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`;
 }

@@ -69,6 +69,15 @@ export class SqlGroupSnapshots {
     await this.sql.query(`delete from ${this.schema}.group_snapshots where group_name = $1`, [group]);
   }
 
+  /**
+   * Drops the snapshots of the family's other instances saved more than `seconds` ago: instances
+   * gone (a pod replaced under another name) would otherwise each keep a whole replica's state. A
+   * live instance whose own snapshot is dropped so starts from the newest of the family.
+   */
+  dropStaleSiblings(family: string, own: string, seconds: number): Promise<number> {
+    return this.states.dropFamilyOlderThan(owner(family), owner(own), seconds);
+  }
+
   private async loadOlderForm(group: string): Promise<GroupSnapshotRow | undefined> {
     const { rows } = await this.sql.query<{ versions: Record<string, number>; offsets: Record<string, number>; states: Uint8Array; taken_at: Date }>(
       `select versions, offsets, states, taken_at from ${this.schema}.group_snapshots where group_name = $1`,

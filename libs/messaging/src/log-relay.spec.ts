@@ -70,4 +70,32 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
     expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
     expect([...second.origins]).toEqual([event(0).eventId]); // a relay resuming mid-log names the same log
   });
+
+  it('of two relays of one log, only the one holding the lock publishes; the other follows its checkpoint and takes over once it stops', async () => {
+    let holder: string | undefined;
+    const lock = (name: string) => async () => {
+      if (holder && holder !== name) return undefined;
+      holder = name;
+      return async () => void (holder = undefined);
+    };
+    for (let i = 0; i < 20; i++) await store.append('s', [event(i)], 'any');
+    const [first, second] = [new FlakyPublisher(), new FlakyPublisher()];
+    const options = (name: string) => ({ batchSize: 10, backoff: { initialMs: 1, maxMs: 2 }, leadership: lock(name), standbyMs: 5 });
+    const leading = new LogRelay(store, first, 'topic', checkpoints, 'relay', options('one'));
+    const standing = new LogRelay(store, second, 'topic', checkpoints, 'relay', options('two'));
+    await leading.start();
+    await standing.start();
+    expect([leading.leading, standing.leading]).toEqual([true, false]);
+    await waitFor(() => standing.publishedUpTo === 20); // read from the leader's checkpoint
+    expect(await standing.whenPublished(20, Date.now() + 1000)).toBe(true);
+    expect(second.published).toEqual([]);
+
+    await leading.stop();
+    for (let i = 20; i < 30; i++) await store.append('s', [event(i)], 'any');
+    await waitFor(() => standing.leading && standing.publishedUpTo === 30);
+    await standing.stop();
+    expect(first.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 20 + i));
+    expect(holder).toBeUndefined(); // given back at stop
+  });
 });

@@ -12,6 +12,14 @@ export interface LogRelayOptions {
   backoff?: Backoff;
   /** Told about every failed publish or read; the relay retries by itself. */
   onError?: (error: unknown) => void;
+  /**
+   * Several processes of one service share its log: the relay publishes only while it holds this
+   * lock (a function that takes it if free and answers how to give it back, else undefined), and
+   * until then stands by. Without it, the relay publishes at once.
+   */
+  leadership?: () => Promise<(() => Promise<void>) | undefined>;
+  /** How often a relay standing by tries the lock and reads how far the publishing one got. */
+  standbyMs?: number;
 }
 
 /**
@@ -41,6 +49,10 @@ export class LogRelay {
   private startHead = 0;
   /** The id of the log's first event, sent with every event: consumers tell logs apart by it (AppliedWatermarks). */
   private origin?: string;
+  /** While standing by: the loop that tries the lock; once leading, how to give the lock back. */
+  private standingBy?: Promise<void>;
+  private wakeStandby = () => {};
+  private releaseLeadership?: () => Promise<void>;
 
   constructor(
     private readonly store: EventStore,
@@ -55,7 +67,10 @@ export class LogRelay {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
 
-  /** Position of the last event the broker acknowledged (the checkpoint may trail it briefly). */
+  /**
+   * Position of the last event the broker acknowledged (the checkpoint may trail it briefly); on a
+   * relay standing by, the publishing one's checkpoint, as last read.
+   */
   get publishedUpTo(): number {
     return this.acked;
   }
@@ -101,21 +116,67 @@ export class LogRelay {
     if (this.acked < this.startHead) throw new Error(`publishing the log as it stood at start (at ${this.acked} of ${this.startHead})`);
   }
 
+  /** Whether this relay publishes (false while another process's relay does: see `leadership`). */
+  get leading(): boolean {
+    return this.loop !== undefined;
+  }
+
   async start(): Promise<void> {
+    if (!this.options.leadership) return this.lead();
+    // The first try at once: a single instance publishes from its start, as without the option.
+    const held = await this.options.leadership();
+    if (held) return this.lead(held);
+    this.acked = await this.checkpoints.load(this.name);
+    this.standingBy = this.standBy();
+  }
+
+  private async lead(release?: () => Promise<void>): Promise<void> {
+    this.releaseLeadership = release;
     this.acked = this.enqueued = await this.checkpoints.load(this.name);
     this.startHead = await this.store.headPosition();
     this.follow();
     this.loop = this.publishLoop();
   }
 
+  /**
+   * Until it takes the lock (the publishing process stopped, or lost its connection): reads the
+   * checkpoint, so that a wait for a position (whenPublished) is answered here as well.
+   */
+  private async standBy(): Promise<void> {
+    while (!this.stopped) {
+      await new Promise<void>((resolve) => {
+        this.wakeStandby = resolve;
+        setTimeout(resolve, this.options.standbyMs ?? 250).unref();
+      });
+      if (this.stopped) return;
+      try {
+        const held = await this.options.leadership!();
+        if (held && this.stopped) return void (await held());
+        if (held) return void (await this.lead(held));
+        this.acknowledged(await this.checkpoints.load(this.name));
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
+  }
+
+  private acknowledged(position: number): void {
+    if (position <= this.acked) return;
+    this.acked = position;
+    for (const wake of this.publishedWaiters) wake();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakePublisher();
     this.wakeReader();
+    this.wakeStandby();
     for (const wake of this.publishedWaiters) wake();
+    await this.standingBy;
     await this.subscription?.stop();
     await this.loop;
     while (this.saving) await this.saving;
+    await this.releaseLeadership?.().catch((error: unknown) => this.options.onError?.(error));
   }
 
   /** Reads the log into the buffer; if reading fails (database away), starts again after the last buffered event. */
@@ -162,8 +223,7 @@ export class LogRelay {
         this.inFlight = true;
         this.origin ??= (await this.store.readAll(0, 1))[0]?.eventId;
         await this.publisher.publish(this.topic, batch, this.origin);
-        this.acked = batch[batch.length - 1].position;
-        for (const wake of this.publishedWaiters) wake();
+        this.acknowledged(batch[batch.length - 1].position);
         this.publishedCount += batch.length;
         this.saveCheckpoint();
         return;

@@ -11,7 +11,12 @@ export interface GroupSnapshotStore {
   save(group: string, row: Omit<GroupSnapshotRow, 'takenAt'>): Promise<void>;
   /** Of the group `family` and its instances' groups, the one saved last (SqlGroupSnapshots). */
   newestOfFamily?(family: string): Promise<string | undefined>;
+  /** Drops the snapshots of the family's other groups saved more than `seconds` ago. */
+  dropStaleSiblings?(family: string, own: string, seconds: number): Promise<number>;
 }
+
+/** How old a sibling instance's snapshot may grow before a save drops it (an hour: live instances save every minute or so). */
+const STALE_SIBLING_SECONDS = 3600;
 
 /**
  * A distributed service's in-memory consumer group kept across restarts (docs/messaging.md): the
@@ -130,8 +135,10 @@ export class GroupSnapshots implements ResumableGroup {
     });
     if (!cut) return false;
     const versions = Object.fromEntries(parts.map((part) => [part.snapshotName, part.snapshotVersion]));
-    await (await this.store()).save(this.group, { versions, offsets: cut.offsets, states: cut.state });
+    const store = await this.store();
+    await store.save(this.group, { versions, offsets: cut.offsets, states: cut.state });
     await server.commit(cut.offsets);
+    if (this.family) await store.dropStaleSiblings?.(this.family, this.group, STALE_SIBLING_SECONDS);
     this.handledAtLast = handled;
     this.pacing.ran(started);
     this.logger.log(`${reason} snapshot: ${parts.length} parts, ${(cut.state.length / 1e6).toFixed(1)} MB, ${server.handled} messages handled since start, ${Math.round(performance.now() - started)} ms`);

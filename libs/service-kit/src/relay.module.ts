@@ -53,6 +53,17 @@ async function checkpointsFor(config: RegisterConfig, connections: EventStoreCon
 }
 
 /**
+ * Distributed on PostgreSQL, the relay of one instance of the service publishes and the others
+ * stand by (a lock of the database, ProcessLocks): each would otherwise publish every event again.
+ * Embedded (one process) and on EventStoreDB (no such lock here), every relay publishes.
+ */
+async function leadershipOf(config: RegisterConfig, connections: EventStoreConnections, service: string) {
+  if (config.mode === 'embedded') return undefined;
+  const locks = (await connections.sqlClient())?.processLocks?.();
+  return locks && (() => locks.tryTake([`register.relay:${service}`]));
+}
+
+/**
  * Publishes a service's log to `register.<service>.events` (Kafka, or the in-process bus in the
  * embedded start). Exactly one relay per service log; it starts and stops with the application.
  */
@@ -68,7 +79,7 @@ export function relayProviders(service: string, storeToken: symbol) {
           return undefined;
         }
         const publisher = await publisherFor(config, service, bus);
-        const relay = new LogRelay(store, publisher, eventsTopic(service), await checkpointsFor(config, connections, service, snapshots), 'relay');
+        const relay = new LogRelay(store, publisher, eventsTopic(service), await checkpointsFor(config, connections, service, snapshots), 'relay', { leadership: await leadershipOf(config, connections, service) });
         snapshots?.addLog(service, store, relay);
         // Embedded, the process's replicas of other services' logs (personnel's branches...) learn
         // only through the relays: after a restart they lack the tail a relay publishes again, and a

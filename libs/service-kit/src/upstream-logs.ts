@@ -42,6 +42,11 @@ export class UpstreamLogs {
     return this.local.get(service)?.relay.publishedUpTo;
   }
 
+  /** Whether this process's relay of the log publishes it, or stands by while another instance's does. */
+  relayLeads(service: string): boolean | undefined {
+    return this.local.get(service)?.relay.leading;
+  }
+
   /** The process's consumer of other services' topics (a distributed service). */
   attachConsumer(consumer: TopicsConsumer): void {
     this.consumer = consumer;
