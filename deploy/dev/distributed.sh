@@ -4,7 +4,9 @@
 #   bash deploy/dev/distributed.sh up|down|status
 #   env: REGISTER_DIST_DIR (./data-distributed: secrets, each process's DATA_DIR, logs, pids),
 #        REGISTER_DIST_NAME (register_dist: the PostgreSQL and MongoDB database, and the Kafka
-#        namespace), REGISTER_DIST_PORT (3000: the gateway; the services take the next four).
+#        namespace), REGISTER_DIST_PORT (3000: the gateway; the services take the next four),
+#        REGISTER_DIST_INSTANCES (1 to 4, default 1: instances of each service; instance k of a
+#        service listens 10 × k above the first, and the gateway spreads requests over them).
 # Idempotent: a second `up` finds the processes running. The secrets are made once and kept (mode
 # 0600) in REGISTER_DIST_DIR/secrets: the same register survives `down` and `up`.
 set -euo pipefail
@@ -13,13 +15,33 @@ DIR="${REGISTER_DIST_DIR:-$PWD/data-distributed}"
 NAME="${REGISTER_DIST_NAME:-register_dist}"
 PORT="${REGISTER_DIST_PORT:-3000}"
 PGPORT="${PGPORT:-55432}"
-PROCS=(organisation personnel training evaluation gateway)
+INSTANCES="${REGISTER_DIST_INSTANCES:-1}"
+[[ "$INSTANCES" =~ ^[1-4]$ ]] || { echo "REGISTER_DIST_INSTANCES must be 1 to 4" >&2; exit 2; }
+SERVICES=(organisation personnel training evaluation)
+# Each process: a service's first instance by the service's name, the others as <service>-<k>.
+PROCS=()
+for s in "${SERVICES[@]}"; do
+  PROCS+=("$s")
+  for k in $(seq 1 $((INSTANCES - 1))); do PROCS+=("$s-$k"); done
+done
+PROCS+=(gateway)
 
 port_of() {
-  case "$1" in
-    gateway) echo "$PORT" ;; organisation) echo $((PORT + 1)) ;; personnel) echo $((PORT + 2)) ;;
-    training) echo $((PORT + 3)) ;; evaluation) echo $((PORT + 4)) ;;
+  local service="${1%-*}" k=0
+  [ "$service" != "$1" ] && k="${1##*-}"
+  case "$service" in
+    gateway) echo "$PORT" ;; organisation) echo $((PORT + 1 + 10 * k)) ;; personnel) echo $((PORT + 2 + 10 * k)) ;;
+    training) echo $((PORT + 3 + 10 * k)) ;; evaluation) echo $((PORT + 4 + 10 * k)) ;;
   esac
+}
+
+# The URLs of every instance of a service, separated by commas (the gateway's <SERVICE>_URL).
+urls_of() {
+  local urls="" p
+  for p in "${PROCS[@]}"; do
+    if [ "${p%-*}" = "$1" ]; then urls="${urls:+$urls,}http://127.0.0.1:$(port_of "$p")"; fi
+  done
+  echo "$urls"
 }
 running() { [ -f "$DIR/pids/$1" ] && kill -0 "$(cat "$DIR/pids/$1")" 2>/dev/null; }
 
@@ -44,13 +66,13 @@ up() {
   export REGISTER_MONGO_URL="mongodb://127.0.0.1:27017/$NAME"
   export REGISTER_INTERNAL_SECRET="$(secret internal "$rand")" REGISTER_FINGERPRINT_SECRET="$(secret fingerprint "$rand")"
   export REGISTER_JWT_SECRET="$(secret jwt "$rand")" REGISTER_LOG_SIGNING_KEY="$(secret log-signing-key.pem "$ed")"
-  for p in organisation personnel training evaluation; do export "${p^^}_URL=http://127.0.0.1:$(port_of "$p")"; done
+  for p in "${SERVICES[@]}"; do export "${p^^}_URL=$(urls_of "$p")"; done
   for p in "${PROCS[@]}"; do
     if running "$p"; then echo "$p: running (pid $(cat "$DIR/pids/$p"))"; continue; fi
     mkdir -p "$DIR/$p"
     # An instance name the same across restarts: a process brought back after a crash takes its read
     # models' leases at once, rather than waiting out the dead one's 30 s (docs/faults.md).
-    REGISTER_INSTANCE_ID="$NAME-$p" DATA_DIR="$DIR/$p" PORT="$(port_of "$p")" nohup node --max-semi-space-size=64 -r ./scripts/paths.js "dist/services/$p/src/main.js" \
+    REGISTER_INSTANCE_ID="$NAME-$p" DATA_DIR="$DIR/$p" PORT="$(port_of "$p")" nohup node --max-semi-space-size=64 -r ./scripts/paths.js "dist/services/${p%-*}/src/main.js" \
       >> "$DIR/logs/$p.log" 2>&1 &
     echo $! > "$DIR/pids/$p"
     echo "$p: started (pid $!, port $(port_of "$p"), log $DIR/logs/$p.log)"
@@ -68,7 +90,9 @@ up() {
 }
 
 down() {
-  for p in gateway evaluation training personnel organisation; do
+  # The gateway first, then every process with a pid file (whatever REGISTER_DIST_INSTANCES was at `up`).
+  local p
+  for p in gateway $(ls "$DIR/pids" 2>/dev/null | grep -vx gateway | sort -r); do
     if running "$p"; then
       local pid; pid="$(cat "$DIR/pids/$p")"
       kill -TERM "$pid"

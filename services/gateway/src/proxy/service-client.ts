@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { BadGatewayException, GatewayTimeoutException, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { Dispatcher, Pool } from 'undici';
+import { Dispatcher } from 'undici';
 import { ACTOR_HEADER_LIFETIME_MS, actorHeaders, Principal } from '@register/auth';
 import { Readiness } from '@register/service-kit';
 import { serviceUrls, ServiceName } from './service-routes';
-import { collect, ServiceAnswer, UndiciReads } from './undici-reads';
+import { collect, ServiceAnswer, UndiciReads, upstreamPool } from './undici-reads';
 
 export type { ServiceAnswer } from './undici-reads';
 
@@ -47,7 +47,7 @@ export class ServiceClient implements OnApplicationShutdown {
    * undici's pools of kept-alive connections to each service, for commands and slow reads
    * (node:http's client costs more CPU per call), and the pipelined reads, see readsOf.
    */
-  private readonly pools = new Map<ServiceName, Pool>();
+  private readonly pools = new Map<ServiceName, Dispatcher>();
   private readonly reads = new Map<ServiceName, UndiciReads>();
   private readonly urls = serviceUrls();
   private readonly readConnections = readConnections();
@@ -81,14 +81,30 @@ export class ServiceClient implements OnApplicationShutdown {
    */
   call(service: ServiceName, method: string, url: string, caller: Principal | undefined, headers: Record<string, string>, body?: string | Buffer): Promise<ServiceAnswer> {
     const all = Object.assign(headers, this.actorOf(caller ?? GATEWAY));
-    const answer = method === 'GET' && !SLOW_READ.test(url) ? this.readsOf(service).get(url, all) : this.dispatch(service, { method: method as 'GET', path: url, headers: all, body });
-    return answer.catch((error: Error & { code?: string }) => {
+    const send = () => (method === 'GET' && !SLOW_READ.test(url) ? this.readsOf(service).get(url, all) : this.dispatch(service, { method: method as 'GET', path: url, headers: all, body }));
+    return this.elsewhereIfRefused(service, send).catch((error: Error & { code?: string }) => {
       this.logger.error(`${service} did not answer ${method} ${url.split('?')[0]}: ${error.message}`);
       if (TIMED_OUT.has(error.code ?? '') && method !== 'GET') {
         throw new GatewayTimeoutException(`the ${service} service did not answer in time: the change may have been recorded; send it again with the same Idempotency-Key to get its answer`);
       }
       throw new BadGatewayException(`the ${service} service did not answer; try again`);
     });
+  }
+
+  /**
+   * Sent again when an instance of the service refused the connection (stopped, restarting) and
+   * the service has others (several URLs): nothing reached it, so even a command is safe to send
+   * again, and the balanced pool, having seen the refusal, weighs that instance down.
+   */
+  private async elsewhereIfRefused(service: ServiceName, send: () => Promise<ServiceAnswer>): Promise<ServiceAnswer> {
+    const others = this.urls[service].split(',').length - 1;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ECONNREFUSED' || attempt >= others * 2) throw error;
+      }
+    }
   }
 
   /**
@@ -128,7 +144,7 @@ export class ServiceClient implements OnApplicationShutdown {
    */
   private readsOf(service: ServiceName): UndiciReads {
     let reads = this.reads.get(service);
-    if (!reads) this.reads.set(service, (reads = new UndiciReads(new URL(this.urls[service]), this.readConnections, READ_PIPELINING)));
+    if (!reads) this.reads.set(service, (reads = new UndiciReads(this.urls[service], this.readConnections, READ_PIPELINING)));
     return reads;
   }
 
@@ -137,9 +153,9 @@ export class ServiceClient implements OnApplicationShutdown {
   }
 
   /** Commands and slow reads: undici, a connection each, so that none queues behind another request. */
-  private poolFor(service: ServiceName): Pool {
+  private poolFor(service: ServiceName): Dispatcher {
     let pool = this.pools.get(service);
-    if (!pool) this.pools.set(service, (pool = new Pool(new URL(this.urls[service]).origin, { connections: 128, pipelining: 1, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs })));
+    if (!pool) this.pools.set(service, (pool = upstreamPool(this.urls[service], { connections: 128, pipelining: 1, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs })));
     return pool;
   }
 

@@ -8,6 +8,7 @@ const DEFAULT_URLS: Record<ServiceName, string> = {
   evaluation: 'http://127.0.0.1:3104',
 };
 
+/** Each service's URL, or its instances' URLs separated by commas (`PERSONNEL_URL=http://a:3102,http://b:3112`). */
 export function serviceUrls(env: NodeJS.ProcessEnv = process.env): Record<ServiceName, string> {
   return {
     organisation: env.ORGANISATION_URL ?? DEFAULT_URLS.organisation,

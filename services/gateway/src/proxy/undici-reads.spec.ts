@@ -44,4 +44,16 @@ describe('UndiciReads', () => {
     again.close();
     twice.server.close();
   });
+
+  it('spreads reads over the instances of a service given as URLs separated by commas, and goes on when one stops', async () => {
+    const [one, two] = [await service(0), await service(0)];
+    const reads = new UndiciReads(`${one.url.origin},${two.url.origin}`, 2, 1);
+    for (let i = 0; i < 20; i++) expect((await reads.get(`/r${i}`, {})).status).toBe(200);
+    expect([one.seen.length, two.seen.length].every((n) => n > 0)).toBe(true);
+    await new Promise((resolve) => one.server.close(resolve));
+    one.server.closeAllConnections();
+    for (let i = 0; i < 10; i++) expect((await reads.get(`/after${i}`, {}).catch(() => reads.get(`/after${i}`, {}))).status).toBe(200);
+    reads.close();
+    two.server.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { Dispatcher, Pool } from 'undici';
+import { BalancedPool, Dispatcher, Pool } from 'undici';
 
 /** A service's answer, whole: forwarded bodies are a few hundred bytes to a page of a list. */
 export interface ServiceAnswer {
@@ -22,10 +22,11 @@ const CLOSED = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE
  * its answer is sent once more: safe for a GET, and what a restarting service needs.
  */
 export class UndiciReads {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
 
-  constructor(origin: URL, size: number, depth: number) {
-    this.pool = new Pool(origin.origin, { connections: size, pipelining: depth, headersTimeout: ANSWER_MS, bodyTimeout: ANSWER_MS, keepAliveTimeout: IDLE_MS, keepAliveMaxTimeout: IDLE_MS });
+  /** `upstream`: the service's URL, or its instances' URLs separated by commas (see upstreamPool). */
+  constructor(upstream: URL | string, size: number, depth: number) {
+    this.pool = upstreamPool(String(upstream), { connections: size, pipelining: depth, headersTimeout: ANSWER_MS, bodyTimeout: ANSWER_MS, keepAliveTimeout: IDLE_MS, keepAliveMaxTimeout: IDLE_MS });
   }
 
   async get(path: string, headers: Record<string, string>): Promise<ServiceAnswer> {
@@ -44,6 +45,16 @@ export class UndiciReads {
   private once(path: string, headers: Record<string, string>): Promise<ServiceAnswer> {
     return new Promise((resolve, reject) => this.pool.dispatch({ method: 'GET', path, headers }, collect(resolve, reject)));
   }
+}
+
+/**
+ * Connections to a service: to its one URL (a cluster's Service spreads them over the instances),
+ * or, given several URLs separated by commas (instances of the service started side by side, as
+ * deploy/dev/distributed.sh does), undici's BalancedPool over them, each connection to one instance.
+ */
+export function upstreamPool(urls: string, options: Pool.Options): Dispatcher {
+  const origins = urls.split(',').map((url) => new URL(url.trim()).origin);
+  return origins.length === 1 ? new Pool(origins[0], options) : new BalancedPool(origins, options);
 }
 
 /**
