@@ -63,7 +63,7 @@ function consumerStrategy(app: INestApplication, config: RegisterConfig, spec?: 
   // In memory, each instance reads every partition, in a group of its own (instanceGroup).
   const group = kafkaGroup(spec.inMemory ? instanceGroup(spec.group) : spec.group);
   const snapshots = spec.inMemory ? groupSnapshotsOf(app, config, spec.group, group) : undefined;
-  const server = new ReliableKafkaServer({ brokers: config.kafkaBrokers, group, commitOffsets: !spec.inMemory, resumable: snapshots });
+  const server = new ReliableKafkaServer({ brokers: config.kafkaBrokers, group, commitOffsets: !spec.inMemory, resumable: snapshots, deadLetterGroup: kafkaGroup(spec.group) });
   snapshots?.attach(server);
   // Not ready before the group has handled what its topics held at start (its lag then): a replica
   // in memory is empty until it has, and personnel would refuse a branch organisation had long told of.

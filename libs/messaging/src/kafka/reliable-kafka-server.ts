@@ -34,6 +34,13 @@ export interface ReliableKafkaOptions {
   restartBackoff?: Backoff;
   /** A group whose in-memory state is snapshotted with its offsets (service-kit's GroupSnapshots); implies no automatic commit. */
   resumable?: ResumableGroup;
+  /**
+   * The group named in the dead-letter topic's name, when not `group`: the instances of a service
+   * (each in a group of its own, instanceGroup) share one dead-letter topic per source topic, the
+   * letter's header naming the instance's group. A replay goes back to the source topic, which
+   * every instance reads again.
+   */
+  deadLetterGroup?: string;
 }
 
 /** The last offset handled, per `topic:partition`. */
@@ -295,7 +302,7 @@ export class ReliableKafkaServer extends ServerKafka {
   }
 
   private async deadLetter(payload: EachMessagePayload, failure: Failure): Promise<void> {
-    const topic = deadLetterTopic(payload.topic, this.reliable.group);
+    const topic = deadLetterTopic(payload.topic, this.reliable.deadLetterGroup ?? this.reliable.group);
     await this.deadLetterTopics.ensure({ topic, partitions: 1 });
     const message: KafkaMessage = payload.message;
     const headers = deadLetterMessageHeaders(message.headers ?? {}, {
