@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { ChainRow, ChainVersion, Frontier, fromHex, Hash, LogVerdict, LogVerifier, Problem } from './verifier-core';
+import { ChainRow, ChainVersion, FinishedRun, Frontier, fromHex, Hash, LogVerdict, LogVerifier, Problem } from './verifier-core';
 
 /** How many events a run holds at least before it may be closed (each costs the verifier a few hundred bytes). */
 export const RUN_EVENTS = 50_000;
@@ -31,17 +31,25 @@ export class VerificationRuns {
   private events = 0;
   private lastPosition = 0;
   private held?: boolean;
+  /** The roots drawn at the checkpoints' sizes and at `alsoAt`, over every run. */
+  private readonly roots = new Map<number, Hash>();
+  private lastLeaf?: Hash;
   /** An event claimed an index of a run already closed. */
   reachedBack = false;
 
+  /**
+   * `start`: where the first run goes on from, a trusted checkpoint (which held) or a bundle's
+   * prefix (`trusted: false`: nothing known of the checkpoint before). `alsoAt`: sizes where the
+   * log's root is wanted besides the checkpoints' (a checkpoint the auditor kept).
+   */
   constructor(
     private readonly notesBetween: NotesBetween,
     private readonly key: LogKey,
     private readonly runEvents = RUN_EVENTS,
-    start?: { frontier: Frontier; prev: Hash; version: ChainVersion },
+    start?: { frontier: Frontier; prev: Hash; version: ChainVersion; trusted?: boolean },
+    private readonly alsoAt: number[] = [],
   ) {
-    // From a trusted checkpoint: it held, and the first run goes on from it.
-    if (start) [this.verifier, this.held] = [new LogVerifier(start.frontier, start.prev, start.version), true];
+    if (start) [this.verifier, this.held] = [new LogVerifier(start.frontier, start.prev, start.version), start.trusted === false ? undefined : true];
   }
 
   feed(row: ChainRow): void {
@@ -63,12 +71,19 @@ export class VerificationRuns {
     return { events: this.events, headPosition: last.headPosition || this.lastPosition, size: last.size, rootHash: last.rootHash, problems };
   }
 
+  /** Once finished: the roots drawn at the checkpoints' sizes (and `alsoAt`), and the last event's leaf. */
+  get drawn(): Pick<FinishedRun, 'roots' | 'lastLeaf'> {
+    return { roots: this.roots, lastLeaf: this.lastLeaf };
+  }
+
   private async close(final: boolean) {
     const { from, fed } = this.verifier.run;
     // A run closed before the end is orderly: each event it was fed is chained, so it ends at from + fed.
     const notes = await this.notesBetween(from, final ? Number.MAX_SAFE_INTEGER : from + fed);
-    const verdict = this.verifier.finish(notes, this.key.name, this.key.publicKey, [], this.key.origin, this.held);
+    const verdict = this.verifier.finish(notes, this.key.name, this.key.publicKey, this.alsoAt, this.key.origin, this.held);
     this.problems.push(...verdict.problems);
+    for (const [size, root] of verdict.roots) this.roots.set(size, root);
+    this.lastLeaf = verdict.lastLeaf ?? this.lastLeaf;
     this.events += verdict.events;
     this.lastPosition = verdict.headPosition || this.lastPosition;
     this.held = verdict.next.held;

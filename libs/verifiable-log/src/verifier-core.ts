@@ -666,18 +666,58 @@ export class UnreadableBundle extends Error {}
 
 export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVerdict {
   const items = lines.flatMap((l, i) => (l.trim() === '' ? [] : [parseLine(l, i + 1)]));
+  const frame = bundleFrame(items.filter((i) => i.type !== 'event'));
+  const start = frame.prefix;
+  const verifier = start ? new LogVerifier(start.frontier, start.firstPrev, start.version) : new LogVerifier();
+  for (const item of items) if (item.type === 'event') verifier.feed(item as unknown as ChainRow);
+  const trustedSize = trustedSizeOf(trust);
+  const verdict = verifier.finish(frame.notes, frame.key(trust).name, frame.key(trust).publicKey, trustedSize === undefined ? [] : [trustedSize], frame.origin);
+  return judgeBundle(frame, verdict, trust);
+}
+
+/** What a bundle holds besides its events: its header, the range before its first event, its checkpoints and proofs. */
+export interface BundleFrame {
+  header: Record<string, unknown>;
+  /** The log's origin, as the header names it. */
+  origin?: string;
+  /** The compact range of the leaves before the first event, the hash and chain version of the last of them. */
+  prefix?: { frontier: Frontier; firstPrev: Hash; version: ChainVersion };
+  /** The signed checkpoints' notes, in the bundle's order. */
+  notes: string[];
+  /** The consistency and covering proofs. */
+  proofs: Record<string, unknown>[];
+  bundleKey: { name: string; publicKey: KeyObject };
+  /** The key checkpoints are checked with: the one the auditor gives, else the bundle's own. */
+  key(trust: BundleTrust): { name: string; publicKey: KeyObject };
+}
+
+/** The frame of a bundle from its lines other than the events (parsed), the header first. */
+export function bundleFrame(items: Record<string, unknown>[]): BundleFrame {
   const header = items[0];
   if (header?.type !== 'log') throw new Error('not a register bundle: its first line is not the log header');
   const bundleKey = parseVerifierKey(String(header.publicKey));
-  const key = trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey;
   const prefix = items.find((i) => i.type === 'prefix') as { frontier: { size: number; nodes: string[] }; firstPrev: string; version?: ChainVersion } | undefined;
-  const events = items.filter((i) => i.type === 'event') as unknown as ChainRow[];
-  const notes = items.filter((i) => i.type === 'checkpoint').map((i) => String(i.note));
-  // A prefix's version is taken on trust as its frontier is: a wrong one changes the leaves, and so the roots the checkpoints sign.
-  const verifier = prefix ? new LogVerifier(Frontier.fromJSON(prefix.frontier), fromHex(prefix.firstPrev), prefix.version === 2 ? 2 : 1) : new LogVerifier();
-  events.forEach((e) => verifier.feed(e));
-  const trustedSize = trust.checkpoint ? Number(trust.checkpoint.split('\n')[1]) : undefined;
-  const verdict = verifier.finish(notes, key.name, key.publicKey, trustedSize === undefined ? [] : [trustedSize], typeof header.origin === 'string' ? header.origin : undefined);
+  return {
+    header,
+    origin: typeof header.origin === 'string' ? header.origin : undefined,
+    // A prefix's version is taken on trust as its frontier is: a wrong one changes the leaves, and so the roots the checkpoints sign.
+    prefix: prefix && { frontier: Frontier.fromJSON(prefix.frontier), firstPrev: fromHex(prefix.firstPrev), version: prefix.version === 2 ? 2 : 1 },
+    notes: items.filter((i) => i.type === 'checkpoint').map((i) => String(i.note)),
+    proofs: items.filter((i) => i.type === 'consistency' || i.type === 'covering'),
+    bundleKey,
+    key: (trust) => (trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey),
+  };
+}
+
+/** The size of the checkpoint the auditor kept from before, if any: the log's root is drawn there too. */
+export function trustedSizeOf(trust: BundleTrust): number | undefined {
+  return trust.checkpoint ? Number(trust.checkpoint.split('\n')[1]) : undefined;
+}
+
+/** The bundle's verdict from its frame and the verdict on its events (with the roots drawn at its checkpoints' sizes and its last leaf). */
+export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<FinishedRun, 'roots' | 'lastLeaf'>, trust: BundleTrust): BundleVerdict {
+  const { header, notes, bundleKey } = frame;
+  const key = frame.key(trust);
   const problems = [...verdict.problems];
   if (trust.verifierKey && toHex(rawPublicKey(bundleKey.publicKey)) !== toHex(rawPublicKey(key.publicKey))) {
     problems.push({ kind: 'checkpoint-signature', position: null, detail: 'the bundle names another key than the published one' });
@@ -685,12 +725,13 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   if (header.complete === true && verdict.size !== Number(header.size)) {
     problems.push({ kind: 'gap', position: verdict.headPosition, detail: `the bundle says it holds the whole log of ${String(header.size)} events, and holds ${verdict.size}` });
   }
-  problems.push(...proofProblems(items, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key), ...coverageProblems(items, notes, verdict, key));
-  const { roots: _roots, lastLeaf: _lastLeaf, next: _next, ...rest } = verdict;
-  return { ...rest, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
+  problems.push(...proofProblems(frame.proofs, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key), ...coverageProblems(frame.proofs, notes, verdict, key));
+  const { events, headPosition, size, rootHash } = verdict;
+  return { events, headPosition, size, rootHash, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
 }
 
-function parseLine(line: string, number: number): Record<string, unknown> {
+/** One line of a bundle, parsed; an UnreadableBundle naming the line if it is not JSON. */
+export function parseLine(line: string, number: number): Record<string, unknown> {
   try {
     return JSON.parse(line) as Record<string, unknown>;
   } catch (error) {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { runVerify } from './verify-bundle';
+import { BundleLines } from './bundle-in-runs';
 import { eventHash, Frontier, GENESIS, leafHash, signCheckpoint, toHex, verifierKey } from './verifier-core';
 
 const keys = generateKeyPairSync('ed25519');
@@ -24,27 +25,32 @@ describe('npm run verify', () => {
   const files: Record<string, string> = { 'good.ndjson': honestBundle(6), 'key.txt': verifierKey('union-register', keys.publicKey) };
   files['bad.ndjson'] = files['good.ndjson'].replace('e-3\\', 'e-33\\');
   const read = (f: string) => files[f];
+  /** The bundle's lines from the same files (the command reads a file as a stream of lines). */
+  const linesOf = (from: (f: string) => string) => (f: string): BundleLines => async function* () {
+    yield* from(f).split('\n');
+  };
+  const verify = (args: string[], from = read) => runVerify(args, from, linesOf(from));
 
-  it('says VERIFIED for an honest bundle, with the key given or the bundle\'s own', () => {
-    expect(runVerify(['good.ndjson', '--key-file', 'key.txt'], read)).toEqual({ output: expect.stringMatching(/^VERIFIED: the personnel log, 6 events[\s\S]*the verifier key given/), code: 0 });
-    expect(runVerify(['good.ndjson'], read).output).toContain("the bundle's own");
+  it('says VERIFIED for an honest bundle, with the key given or the bundle\'s own', async () => {
+    expect(await verify(['good.ndjson', '--key-file', 'key.txt'])).toEqual({ output: expect.stringMatching(/^VERIFIED: the personnel log, 6 events[\s\S]*the verifier key given/), code: 0 });
+    expect((await verify(['good.ndjson'])).output).toContain("the bundle's own");
   });
 
-  it('names what is wrong, and exits 1', () => {
-    const { output, code } = runVerify(['bad.ndjson', '--key', files['key.txt']], read);
+  it('names what is wrong, and exits 1', async () => {
+    const { output, code } = await verify(['bad.ndjson', '--key', files['key.txt']]);
     expect(code).toBe(1);
     expect(output).toMatch(/^NOT VERIFIED[\s\S]*edited at 4: the event as stored does not give its hash/);
   });
 
-  it('says a bundle cut mid-line is not verified (1), naming the line, not a wrong use of the command (2)', () => {
+  it('says a bundle cut mid-line is not verified (1), naming the line, not a wrong use of the command (2)', async () => {
     const cut = files['good.ndjson'].slice(0, files['good.ndjson'].indexOf('\n', 200) + 40);
-    const { output, code } = runVerify(['cut.ndjson', '--key-file', 'key.txt'], (f) => (f === 'cut.ndjson' ? cut : read(f)));
+    const { output, code } = await verify(['cut.ndjson', '--key-file', 'key.txt'], (f) => (f === 'cut.ndjson' ? cut : read(f)));
     expect(code).toBe(1);
     expect(output).toMatch(/^NOT VERIFIED: the bundle cannot be read: line \d+ is not JSON/);
   });
 
-  it('prints its usage for --help (0) and without a file (2)', () => {
-    expect(runVerify(['--help'], read)).toMatchObject({ code: 0, output: expect.stringContaining('npm run verify -- BUNDLE') });
-    expect(runVerify([], read).code).toBe(2);
+  it('prints its usage for --help (0) and without a file (2)', async () => {
+    expect(await verify(['--help'])).toMatchObject({ code: 0, output: expect.stringContaining('npm run verify -- BUNDLE') });
+    expect((await verify([])).code).toBe(2);
   });
 });

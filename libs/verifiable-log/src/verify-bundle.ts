@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { UnreadableBundle, verifyBundle } from './verifier-core';
+import { BundleLines, fileLines, verifyBundleInRuns } from './bundle-in-runs';
+import { UnreadableBundle } from './verifier-core';
 
 const USAGE = `npm run verify -- BUNDLE [--key VERIFIER_KEY | --key-file FILE] [--trusted CHECKPOINT_FILE]
 
@@ -10,8 +11,11 @@ verifier key (GET /api/v1/audit/checkpoints answers it as publicKey); without it
 key is used, and the verdict says so. --trusted names a checkpoint kept from before: the bundle's
 log must pass through it. Exits 0 when clean, 1 with the problems otherwise, 2 on bad usage.`;
 
-/** The verdict for the command line's arguments, and the exit code. */
-export function runVerify(args: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): { output: string; code: number } {
+/**
+ * The verdict for the command line's arguments, and the exit code. The bundle is read as a stream
+ * of lines (`linesOf`), twice, never held whole: a province's bundle is larger than a string can be.
+ */
+export async function runVerify(args: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8'), linesOf: (file: string) => BundleLines = fileLines): Promise<{ output: string; code: number }> {
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return { output: USAGE, code: args.length === 0 ? 2 : 0 };
   const option = (name: string) => {
     const at = args.indexOf(name);
@@ -24,7 +28,7 @@ export function runVerify(args: string[], read: (file: string) => string = (f) =
   const trust = { verifierKey: option('--key') ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined };
   let verdict;
   try {
-    verdict = verifyBundle(read(file).split('\n'), trust);
+    verdict = await verifyBundleInRuns(linesOf(file), trust);
   } catch (error) {
     // A damaged bundle is a bundle not verified (1), not a wrong use of the command (2).
     if (error instanceof UnreadableBundle) return { output: `NOT VERIFIED: the bundle cannot be read: ${error.message}`, code: 1 };
@@ -39,12 +43,14 @@ export function runVerify(args: string[], read: (file: string) => string = (f) =
 }
 
 if (require.main === module) {
-  try {
-    const { output, code } = runVerify(process.argv.slice(2));
-    console.log(output);
-    process.exitCode = code;
-  } catch (error) {
-    console.error(`cannot verify: ${(error as Error).message}`);
-    process.exitCode = 2;
-  }
+  runVerify(process.argv.slice(2)).then(
+    ({ output, code }) => {
+      console.log(output);
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      console.error(`cannot verify: ${error.message}`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, Frontier, judgeBundle, parseLine, trustedSizeOf } from './verifier-core';
+import { RUN_EVENTS, VerificationRuns } from './verification-runs';
+
+/** A bundle's lines, read again at each call: the bundle is read twice, never held. */
+export type BundleLines = () => AsyncIterable<string>;
+
+/** The lines of a bundle file, as a stream (a province's bundle is larger than one string can be). */
+export function fileLines(file: string): BundleLines {
+  return () => createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+}
+
+/** Events between two looks at whether a run may close, as the log's pages are for LogIntegrity. */
+const PAGE = 1000;
+
+/**
+ * verifyBundle's verdict on a bundle of any size, in bounded memory. The bundle's events come
+ * before its checkpoints, and a run of verification needs the checkpoints that end in it, so the
+ * bundle is read twice: once for what is not an event (the header, the prefix, the checkpoints and
+ * proofs, which are few), then for the events, verified in runs (VerificationRuns) as a whole log
+ * is on the server. Where an event reaches back into a closed run, the events are read a third
+ * time, in one run, as verifyBundle reads them. verifier-core.ts alone (verifyBundle) holds the
+ * whole bundle: it is the one file an auditor can read, for bundles that fit in memory.
+ */
+export async function verifyBundleInRuns(lines: BundleLines, trust: BundleTrust = {}, runEvents = RUN_EVENTS): Promise<BundleVerdict> {
+  const frame = bundleFrame(await frameItems(lines));
+  const verdict = (await eventsInRuns(lines, frame, trust, runEvents)) ?? (await eventsInRuns(lines, frame, trust, Infinity));
+  return judgeBundle(frame, verdict!, trust);
+}
+
+/** Every parsed line that is not an event. */
+async function frameItems(lines: BundleLines): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const { item } of parsed(lines, false)) items.push(item);
+  return items;
+}
+
+async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number) {
+  const key = frame.key(trust);
+  const trusted = trustedSizeOf(trust);
+  const start = frame.prefix && { frontier: Frontier.fromJSON(frame.prefix.frontier.toJSON()), prev: frame.prefix.firstPrev, version: frame.prefix.version, trusted: false };
+  const runs = new VerificationRuns(notesOf(frame), { ...key, origin: frame.origin }, runEvents, start, trusted === undefined ? [] : [trusted]);
+  let inPage = 0;
+  for await (const { item } of parsed(lines, true)) {
+    if (inPage === PAGE) {
+      await runs.pageComing();
+      inPage = 0;
+    }
+    runs.feed(item as unknown as ChainRow);
+    inPage += 1;
+  }
+  const verdict = await runs.finish();
+  return verdict && { ...verdict, ...runs.drawn };
+}
+
+/**
+ * The checkpoints a run checks, as verifyBundle checks them all at once: those whose sizes end in
+ * the run, the first run's also at its start (the prefix's root is known), and the last run's every
+ * note whose size cannot be read (its signature check names it).
+ */
+function notesOf(frame: BundleFrame) {
+  const sizeOf = (note: string) => Number(note.split('\n')[1]);
+  let first = true;
+  return async (after: number, upTo: number) => {
+    const from = first ? after - 1 : after;
+    first = false;
+    const last = upTo === Number.MAX_SAFE_INTEGER;
+    return frame.notes.filter((note) => {
+      const size = sizeOf(note);
+      return Number.isFinite(size) ? size > from && size <= upTo : last;
+    });
+  };
+}
+
+/**
+ * The bundle's lines parsed, events or the rest (`events`). An event's line is told by its start,
+ * as the register writes it, and is parsed only on the pass that wants events; any other line is
+ * parsed on both (they are few), and one that turns out to be an event goes with the events.
+ */
+async function* parsed(lines: BundleLines, events: boolean): AsyncIterable<{ item: Record<string, unknown> }> {
+  let number = 0;
+  for await (const line of lines()) {
+    number += 1;
+    if (line.trim() === '') continue;
+    const looksLikeEvent = line.startsWith('{"type":"event"');
+    if (looksLikeEvent && !events) continue;
+    const item = parseLine(line, number);
+    if ((item.type === 'event') === events) yield { item };
+  }
+}
