@@ -10,6 +10,8 @@ const HEAVY = [
   'test/openapi/schemathesis.test.ts',
   'test/faults/faults.test.ts',
   'test/messaging/kafka-backbone.test.ts',
+  'test/personnel/member-imports-kept.test.ts',
+  'test/contract/hash-chain.test.ts',
   'test/reports/rollups-distributed.test.ts',
   'test/training/consumer-sigkill.test.ts',
   'test/personnel/member-imports.test.ts',
