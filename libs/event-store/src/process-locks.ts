@@ -40,6 +40,8 @@ export function lockNumber(key: string): string {
 export class PostgresProcessLocks implements ProcessLocks {
   private connection?: Promise<Client>;
   private closed = false;
+  /** The connection's statements, one after another: node-postgres queues a second one itself, but that is deprecated. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: ClientConfig) {}
 
@@ -56,10 +58,12 @@ export class PostgresProcessLocks implements ProcessLocks {
     if (this.closed) throw new Error('process locks closed');
     const numbers = [...new Set(keys.map(lockNumber))];
     const client = await this.open();
-    const { rows } = await client.query<{ taken: string[] | null; refused: number }>(
-      `select array_agg(k::text) filter (where got) as taken, count(*) filter (where not got)::int as refused
-         from (select k, pg_try_advisory_lock(k) as got from unnest($1::bigint[]) k) s`,
-      [numbers],
+    const { rows } = await this.inTurn(() =>
+      client.query<{ taken: string[] | null; refused: number }>(
+        `select array_agg(k::text) filter (where got) as taken, count(*) filter (where not got)::int as refused
+           from (select k, pg_try_advisory_lock(k) as got from unnest($1::bigint[]) k) s`,
+        [numbers],
+      ),
     );
     const taken = rows[0].taken ?? [];
     const release = () => this.release(client, taken);
@@ -77,7 +81,13 @@ export class PostgresProcessLocks implements ProcessLocks {
 
   private async release(client: Client, numbers: string[]): Promise<void> {
     if (numbers.length === 0 || (await this.connection?.catch(() => undefined)) !== client) return;
-    await client.query('select pg_advisory_unlock(k) from unnest($1::bigint[]) k', [numbers]).catch(() => this.lost(client));
+    await this.inTurn(() => client.query('select pg_advisory_unlock(k) from unnest($1::bigint[]) k', [numbers])).catch(() => this.lost(client));
+  }
+
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(statement);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private open(): Promise<Client> {
