@@ -136,6 +136,13 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       // an export's range runs forwards
       const backwards = await after.auditor.get('/audit/exports?service=personnel&fromPosition=12&toPosition=10');
       expect([backwards.status, backwards.body.errors]).toEqual([400, [expect.objectContaining({ field: 'toPosition', rule: 'from-after-to' })]]);
+      // a position is decimal digits: 1e3 or 0x10 is refused, naming the field, not read as 1000 or 16
+      for (const [query, field] of [['fromPosition=1e3', 'fromPosition'], ['toPosition=0x10', 'toPosition'], ['fromPosition=2.0', 'fromPosition']]) {
+        const odd = await after.auditor.get(`/audit/exports?service=personnel&${query}`);
+        expect([query, odd.status, odd.body.errors?.map((e: { field: string }) => e.field)]).toEqual([query, 400, [field]]);
+      }
+      const oddWait = await after.gw.inject({ method: 'GET', url: `/${API_PREFIX}/members?minPosition=1e3`, headers: adminHeaders });
+      expect([oddWait.status, oddWait.body.errors?.[0]?.field]).toEqual([400, 'minPosition']);
     } finally {
       await after.gw.close();
     }

@@ -1,7 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
+
+/**
+ * A query parameter that is a whole number: only decimal digits are read as one, so that `1e3`,
+ * `0x10`, ` 5` or `5.0` are refused (IsInt names the field), not read as 1000, 16 or 5. Given as a
+ * JSON number (a body), it is kept.
+ */
+export function WholeNumber(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value));
+}
 
 /** A parameter given empty (`cursor=`, a script's unset variable) is refused, not read as absent (which answered the first page in silence). */
 function GivenNotEmpty(field: string, instead = 'for the first page') {
@@ -17,7 +26,7 @@ export class ReadModelQuery {
   @ApiPropertyOptional({ description: 'Wait (briefly) until the read model has applied the log up to this position: the `position` a command answered; 503 if it does not catch up in time. Positions are per service log: a position another service\'s log may hold is waited for there too, and then this log\'s head, which holds what it caused here (a merger\'s members moved); one beyond every log\'s head is read as this log\'s head; given empty: 400 (rule `not-empty`), as asOf is', minimum: 0 })
   @IsOptional()
   // Given empty, it stays empty and is refused (not-empty), as asOf and cursor are: read as 0 it skipped the wait asked for (a probe).
-  @Transform(({ value }: { value: unknown }) => (value === '' ? value : Number(value)))
+  @WholeNumber()
   @IsInt()
   @Min(0)
   @GivenNotEmpty('minPosition', 'to read without waiting') // nearest the field: its refusal is the one named
@@ -40,7 +49,7 @@ export class ReadModelOrHistoryQuery extends ReadModelQuery {
 export class PagedQuery extends ReadModelQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   @Max(500)

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { COMMENDATION_OCCASIONS, CommendationOccasion, RATING_SUBJECTS, RatingSubject } from '@register/contracts';
-import { CreateRequest, IsRegisterId, IsRegisterName, OneOf, PagedQuery } from '@register/service-kit';
+import { CreateRequest, IsRegisterId, IsRegisterName, OneOf, PagedQuery, WholeNumber } from '@register/service-kit';
 
 export class IssueCommendationRequest extends CreateRequest {
   @OneOf(RATING_SUBJECTS)
@@ -46,7 +45,7 @@ export class CommendationListQuery extends PagedQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1950)
   @Max(2200)

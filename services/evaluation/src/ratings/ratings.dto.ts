@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { ALL_GRADES, RATING_PERIODS, RATING_SCALES, RATING_STAGES, RATING_SUBJECTS, RatingPeriod, RatingScale, RatingStage, RatingSubject, SCALE_NAMES } from '@register/contracts';
-import { CommandRequest, IsRegisterId, OneOf, PagedHistoryQuery, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { CommandRequest, IsRegisterId, OneOf, PagedHistoryQuery, ReadModelOrHistoryQuery, WholeNumber } from '@register/service-kit';
 
 /** The grade must be one of the request's own scale (400 grade-in-scale); which scale a year uses is a rule (422). */
 function GradeOfItsScale() {
@@ -62,7 +61,7 @@ export class RatingListQuery extends PagedHistoryQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1950)
   @Max(2200)
@@ -87,7 +86,7 @@ export class RatingListQuery extends PagedHistoryQuery {
 export class SubjectRatingsQuery extends ReadModelOrHistoryQuery {
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1950)
   @Max(2200)

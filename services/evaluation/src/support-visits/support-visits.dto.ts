@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery } from '@register/service-kit';
+import { CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedQuery, WholeNumber } from '@register/service-kit';
 
 export class RecordSupportVisitRequest extends CreateRequest {
   @ApiProperty({ description: 'The officer visited (a member holding a post of a branch that day)' })
@@ -30,7 +29,7 @@ export class SupportVisitListQuery extends PagedQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1950)
   @Max(2200)

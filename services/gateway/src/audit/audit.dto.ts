@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { IsRegisterId } from '@register/service-kit';
+import { IsRegisterId, WholeNumber } from '@register/service-kit';
 import { AUDITED_SERVICES, AuditedService } from './audit-log';
 import { AUDITED_ENTITY_TYPES, AuditedEntityType } from './entity-references';
 import { RunsForwards } from './runs-forwards';
@@ -35,9 +34,9 @@ export class AuditEventsQuery {
   @ApiPropertyOptional({ description: 'Recorded before this instant (a date alone is its midnight, UTC); not before from (400, rule from-after-to)' })
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @RunsForwards('from', instantTime) to?: string;
   @ApiPropertyOptional({ description: 'Only events after this position of the service\'s log; needs service (400, rule needs-service, without it)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @NeedsService() afterPosition?: number;
+  @IsOptional() @WholeNumber() @IsInt() @Min(0) @NeedsService() afterPosition?: number;
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @Matches(CURSOR, { message: 'cursor must be a nextCursor this API returned' }) cursor?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @WholeNumber() @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
 export class EntityParams {

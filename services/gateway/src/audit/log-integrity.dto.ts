@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { VERIFIABLE_SERVICES } from './log-integrities';
 import { RunsForwards } from './runs-forwards';
+import { WholeNumber } from '@register/service-kit';
 
 type VerifiableService = (typeof VERIFIABLE_SERVICES)[number];
 
@@ -26,20 +26,20 @@ export class VerificationRequest {
 export class CheckpointsQuery {
   @ApiPropertyOptional({ enum: VERIFIABLE_SERVICES }) @IsOptional() @IsIn(VERIFIABLE_SERVICES) service?: VerifiableService;
   @ApiPropertyOptional({ description: 'Only the checkpoints of larger sizes, oldest first (to page through them: the last size of a page); without it, the newest', minimum: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) afterSize?: number;
+  @IsOptional() @WholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) afterSize?: number;
   @ApiPropertyOptional({ description: 'At most this many checkpoints a log (1000 by default and at most)', minimum: 1, maximum: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @IsOptional() @WholeNumber() @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 /** GET /audit/exports: one service's log, from and to a position. */
 export class ExportQuery {
   @ApiProperty({ enum: VERIFIABLE_SERVICES, description: 'The service whose log is exported' }) @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
-  @ApiPropertyOptional({ description: 'The first position exported (the log\'s first by default)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) fromPosition?: number;
+  @ApiPropertyOptional({ description: 'The first position exported (the log\'s first by default)' }) @IsOptional() @WholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) fromPosition?: number;
   @ApiPropertyOptional({ description: 'The last position exported (the head by default); not before fromPosition (400, rule from-after-to)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) @RunsForwards('fromPosition', (v) => (typeof v === 'number' ? v : undefined)) toPosition?: number;
+  @IsOptional() @WholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) @RunsForwards('fromPosition', (v) => (typeof v === 'number' ? v : undefined)) toPosition?: number;
 }
 
 export class ProofParams {
   @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
-  @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) position!: number;
+  @WholeNumber() @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) position!: number;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedHistoryQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, PagedHistoryQuery, WholeNumber } from '@register/service-kit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { EachMemberOnce, MAX_PARTICIPANTS } from '../courses/courses.dto';
 
@@ -57,7 +57,7 @@ export class CompetitionListQuery extends PagedHistoryQuery {
 
   @ApiPropertyOptional({ example: 2025 })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1930)
   @Max(2200)

@@ -1,10 +1,9 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { dayBefore } from '@register/contracts';
 import { calendarDayOf, NotFoundError } from '@register/event-sourcing';
-import { checkYearBegun, Clock, csvAnswer, CSV_CONTENT_TYPE, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest, wantsCsv } from '@register/service-kit';
+import { checkYearBegun, Clock, CSV_CONTENT_TYPE, csvAnswer, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ProblemResponses, ReadModelQuery, RegisterRequest, wantsCsv, WholeNumber } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { CoursesReads } from '../courses/courses.read-model';
 import { recordedBy, When } from '../domain/facts';
@@ -16,7 +15,7 @@ export class ComplianceQuery extends ReadModelQuery {
   unitId!: string;
 
   @ApiProperty({ example: 2024 })
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1930)
   @Max(2200)

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { COURSE_KINDS, COURSE_OUTCOMES, CourseKind, CourseOutcome } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery, PagedQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery, PagedQuery, WholeNumber } from '@register/service-kit';
 
 /** How many members one enrolment, attendance or completion may name (the gateway checks memberIds the same way). */
 export const MAX_PARTICIPANTS = 500;
@@ -121,7 +121,7 @@ export class CourseListQuery extends PagedHistoryQuery {
 
   @ApiPropertyOptional({ example: 2024 })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1930)
   @Max(2200)

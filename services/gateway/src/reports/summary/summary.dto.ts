@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { AS_OF_PROPERTY, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ValidationFailed } from '@register/service-kit';
+import { AS_OF_PROPERTY, IsRegisterId, KNOWN_AT_PROPERTY, parseAsOfKnownAt, ValidationFailed, WholeNumber } from '@register/service-kit';
 
 /** `organisation:12,personnel:40`: a position in each named service's log; or a bare position, as a command answered it. */
 export const MIN_POSITIONS = /^(\d{1,15}|(organisation|personnel|training|evaluation):\d{1,15}(,(organisation|personnel|training|evaluation):\d{1,15}){0,3})$/;
@@ -37,7 +36,7 @@ export class SummaryParams {
 /** GET /reports/units/{id}/summary */
 export class SummaryQuery {
   @ApiPropertyOptional({ description: 'The year the counts cover (admitted, rated, trained, introduced); default: the year of asOf, else this year', minimum: 1945, maximum: 2200 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1945) @Max(2200) year?: number;
+  @IsOptional() @WholeNumber() @IsInt() @Min(1945) @Max(2200) year?: number;
 
   @ApiPropertyOptional({
     ...AS_OF_PROPERTY,
