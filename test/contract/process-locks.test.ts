@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { PostgresProcessLocks } from '@register/event-store';
+import { PostgresProcessLocks, stripeOf } from '@register/event-store';
 import { servers, uniqueName } from '../support/servers';
 
 jest.setTimeout(60_000);
@@ -22,7 +22,9 @@ describe('locks across processes (PostgreSQL advisory locks)', () => {
 
   it('given a key one process holds, then another takes it only once it is given back', async () => {
     const [one, two] = [aProcess(), aProcess()];
-    const [x, y] = [key('x'), key('y')];
+    const x = key('x');
+    let y = key('y');
+    while (stripeOf(y) === stripeOf(x)) y = key('y'); // keys share a lock one time in 256 (stripes)
     const release = await one.take([x]);
     expect(await two.tryTake([x, y])).toBeUndefined();
     const other = await two.tryTake([y]); // what it got of [x, y] was given back: y is free
@@ -39,7 +41,7 @@ describe('locks across processes (PostgreSQL advisory locks)', () => {
 
   it('given two processes taking overlapping keys in opposite orders many times at once, then all finish and no key is held by both at once', async () => {
     const processes = [aProcess(), aProcess()];
-    const keys = [key('a'), key('b'), key('c')];
+    const keys = [key('a'), key('b'), key('c')]; // stripes shared or not, the turns must not overlap
     const holders = new Map<string, number>();
     const conflicts: string[] = [];
     const turn = async (p: number, i: number) => {
@@ -83,5 +85,19 @@ describe('locks across processes (PostgreSQL advisory locks)', () => {
     await again!();
     const back = await one.take([x]);
     await back();
+  });
+
+  it('given a singleton held by one process, then another cannot lead until it is given back, and the holder knows whether it still holds it', async () => {
+    const [one, two] = [aProcess(), aProcess()];
+    const name = key('relay');
+    const lead = await one.tryLead(name);
+    expect(lead?.held()).toBe(true);
+    expect(await two.tryLead(name)).toBeUndefined();
+    expect(await two.tryTake([name])).toBeDefined(); // a turn of the same name is another lock
+    await lead!.release();
+    const next = await two.tryLead(name);
+    expect(next?.held()).toBe(true);
+    await two.close();
+    expect(next?.held()).toBe(false);
   });
 });

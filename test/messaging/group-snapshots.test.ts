@@ -193,12 +193,16 @@ describe('an in-memory consumer group kept in a snapshot (real broker and databa
     // An instance gone for more than an hour (its pod replaced under another name): the next save drops its snapshot, parts and all.
     const gone = `group:${instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-0' })}`;
     await sql.query(`update ${schema}.chunked_states set saved_at = now() - interval '2 hours' where owner = $1`, [gone]);
+    // And a part of a save that never became current (a pod killed mid-save), two hours ago.
+    const killed = `group:${instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-9' })}`;
+    await sql.query(`insert into ${schema}.state_chunks (owner, token, seq, body, written_at) values ($1, $2, 0, '\\x00', now() - interval '2 hours')`, [killed, crypto.randomUUID()]);
     const d = await start(2, 'personnel-2');
     await publish(1);
     await until('d has every message', () => d.replica.ids.size === sent);
     await d.server.close();
     const left = async (table: string) => (await sql.query<{ n: number }>(`select count(*)::int as n from ${schema}.${table} where owner = $1`, [gone])).rows[0].n;
     expect([await left('chunked_states'), await left('state_chunks')]).toEqual([0, 0]);
+    expect((await sql.query<{ n: number }>(`select count(*)::int as n from ${schema}.state_chunks where owner = $1`, [killed])).rows[0].n).toBe(0);
     expect(await store.load(instanceGroup(group, { REGISTER_INSTANCE_ID: 'personnel-1' }))).toBeDefined(); // saved within the hour: kept
   });
 });

@@ -4,15 +4,23 @@ import { Client, ClientConfig } from 'pg';
 /** Gives back the locks one `take` took. */
 export type ReleaseLocks = () => Promise<void>;
 
+/** A lock a singleton holds: how to give it back, and whether its process still holds it (its connection was not lost). */
+export interface HeldLock {
+  release(): Promise<void>;
+  held(): boolean;
+}
+
 /**
- * Locks shared by the processes of one database: several instances of a service take turns on a
- * key (a branch, a national ID number) or elect the one that runs a singleton (the relay).
+ * Locks shared by the processes of one database: several instances of a service take turns on
+ * keys (a branch, a national ID number), or elect the one that runs a singleton (the relay).
  */
 export interface ProcessLocks {
-  /** Takes every lock of `keys` at once, waiting while another process holds any of them. */
+  /** Takes the turn of every key at once, waiting while another process holds any of them. */
   take(keys: readonly string[]): Promise<ReleaseLocks>;
-  /** Takes every lock of `keys` at once if none is held elsewhere, else takes none (undefined). */
+  /** Takes the turn of every key at once if none is held elsewhere, else takes none (undefined). */
   tryTake(keys: readonly string[]): Promise<ReleaseLocks | undefined>;
+  /** Takes a singleton's lock if no other process holds it, else undefined. */
+  tryLead(name: string): Promise<HeldLock | undefined>;
   close(): Promise<void>;
 }
 
@@ -20,12 +28,23 @@ export interface ProcessLocks {
 const RETRY_MS = [2, 5, 10, 20, 50, 100];
 
 /**
- * A key's number for PostgreSQL's advisory locks: 64 bits of its SHA-256, so that no key (a national
- * ID number) shows in pg_locks, and two keys share a number once in 2^64.
+ * Turns are taken on stripes: a key's turn is one of STRIPES locks. A batch of 500 admissions
+ * names 1,000 keys; a lock each would fill PostgreSQL's shared lock table (64 per connection by
+ * default) with two such batches at once. Two keys sharing a stripe only take turns needlessly.
+ * A stripe shows nothing of its key (a national ID number) in pg_locks.
  */
-export function lockNumber(key: string): string {
-  return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
+const STRIPES = 256;
+/** The first half of the two-number advisory locks: turns and singletons apart from each other and from the stores' one-number locks. */
+const TURNS = 0x5254; // 'RT'
+const LEADERS = 0x524c; // 'RL'
+
+/** A key's stripe: the first bytes of its SHA-256, modulo STRIPES. */
+export function stripeOf(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % STRIPES;
 }
+
+/** A singleton's lock number: 31 bits of its name's SHA-256. */
+const leaderNumber = (name: string) => createHash('sha256').update(name).digest().readUInt32BE(0) >>> 1;
 
 /**
  * PostgreSQL's session advisory locks, on one connection of this process's own. A `take` asks for
@@ -35,7 +54,9 @@ export function lockNumber(key: string): string {
  * of this process's own concurrent turns do not exclude each other (a session holds a lock
  * repeatedly): the process orders those itself (KeyedTurns). If the connection is lost, the
  * server drops its locks; the next `take` opens a new connection, and a release of the lost
- * connection's locks does nothing.
+ * connection's locks does nothing. A statement that fails ends the connection, since the locks
+ * it took before failing would otherwise stay held. The server hears of a process gone without a
+ * word (its machine lost) by TCP keepalives within about half a minute.
  */
 export class PostgresProcessLocks implements ProcessLocks {
   private connection?: Promise<Client>;
@@ -55,20 +76,33 @@ export class PostgresProcessLocks implements ProcessLocks {
   }
 
   async tryTake(keys: readonly string[]): Promise<ReleaseLocks | undefined> {
+    const taken = await this.tryAll(TURNS, [...new Set(keys.map(stripeOf))]);
+    return taken && (() => this.release(taken.client, TURNS, taken.numbers));
+  }
+
+  async tryLead(name: string): Promise<HeldLock | undefined> {
+    const taken = await this.tryAll(LEADERS, [leaderNumber(name)]);
+    if (!taken) return undefined;
+    return { release: () => this.release(taken.client, LEADERS, taken.numbers), held: () => this.current === taken.client };
+  }
+
+  /** Takes every lock (`space`, n) at once, or none. */
+  private async tryAll(space: number, numbers: number[]): Promise<{ client: Client; numbers: number[] } | undefined> {
     if (this.closed) throw new Error('process locks closed');
-    const numbers = [...new Set(keys.map(lockNumber))];
     const client = await this.open();
     const { rows } = await this.inTurn(() =>
-      client.query<{ taken: string[] | null; refused: number }>(
-        `select array_agg(k::text) filter (where got) as taken, count(*) filter (where not got)::int as refused
-           from (select k, pg_try_advisory_lock(k) as got from unnest($1::bigint[]) k) s`,
-        [numbers],
+      client.query<{ taken: number[] | null; refused: number }>(
+        `select array_agg(k) filter (where got) as taken, count(*) filter (where not got)::int as refused
+           from (select k, pg_try_advisory_lock($1, k) as got from unnest($2::int[]) k) s`,
+        [space, numbers],
       ),
-    );
-    const taken = rows[0].taken ?? [];
-    const release = () => this.release(client, taken);
-    if (rows[0].refused === 0) return release;
-    await release();
+    ).catch((error: unknown) => {
+      this.lost(client);
+      throw error;
+    });
+    const taken = { client, numbers: rows[0].taken ?? [] };
+    if (rows[0].refused === 0) return taken;
+    await this.release(client, space, taken.numbers);
     return undefined;
   }
 
@@ -79,9 +113,9 @@ export class PostgresProcessLocks implements ProcessLocks {
     await connection?.then((client) => client.end()).catch(() => undefined);
   }
 
-  private async release(client: Client, numbers: string[]): Promise<void> {
-    if (numbers.length === 0 || (await this.connection?.catch(() => undefined)) !== client) return;
-    await this.inTurn(() => client.query('select pg_advisory_unlock(k) from unnest($1::bigint[]) k', [numbers])).catch(() => this.lost(client));
+  private async release(client: Client, space: number, numbers: number[]): Promise<void> {
+    if (numbers.length === 0 || this.current !== client) return;
+    await this.inTurn(() => client.query('select pg_advisory_unlock($1, k) from unnest($2::int[]) k', [space, numbers])).catch(() => this.lost(client));
   }
 
   private inTurn<T>(statement: () => Promise<T>): Promise<T> {
@@ -89,6 +123,9 @@ export class PostgresProcessLocks implements ProcessLocks {
     this.queue = result.catch(() => undefined);
     return result;
   }
+
+  /** The connection the locks are held on now, once open. */
+  private current?: Client;
 
   private open(): Promise<Client> {
     this.connection ??= this.connect().catch((error: unknown) => {
@@ -99,18 +136,18 @@ export class PostgresProcessLocks implements ProcessLocks {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ application_name: 'register-process-locks', ...this.config });
+    // Keepalives both ways: the server drops the locks of a process whose machine is gone.
+    const client = new Client({ application_name: 'register-process-locks', keepAlive: true, keepAliveInitialDelayMillis: 10_000, options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3', ...this.config });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     await client.connect();
+    this.current = client;
     return client;
   }
 
   /** The connection is gone and its locks with it: the next take opens another. */
   private lost(client: Client): void {
-    void this.connection?.then((current) => {
-      if (current === client) this.connection = undefined;
-    }, () => undefined);
+    if (this.current === client) [this.current, this.connection] = [undefined, undefined];
     client.end().catch(() => undefined);
   }
 }

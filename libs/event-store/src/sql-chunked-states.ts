@@ -64,14 +64,22 @@ export class SqlChunkedStates<M = unknown> {
     return rows[0]?.owner;
   }
 
-  /** Drops the states of the family of `owner` saved more than `seconds` ago, but `keep`'s; answers how many. */
+  /**
+   * Drops the states of the family of `owner` saved more than `seconds` ago, but `keep`'s, and the
+   * family's parts written as long ago that no save made current; answers how many states.
+   */
   async dropFamilyOlderThan(owner: string, keep: string, seconds: number): Promise<number> {
     const { rows } = await this.sql.query<{ dropped: number }>(
       `with gone as (
          delete from ${this.schema}.chunked_states
           where (owner = $1 or owner like $2) and owner <> $3 and saved_at < now() - make_interval(secs => $4)
          returning owner, token),
-       chunks as (delete from ${this.schema}.state_chunks c using gone where c.owner = gone.owner and c.token = gone.token)
+       chunks as (delete from ${this.schema}.state_chunks c using gone where c.owner = gone.owner and c.token = gone.token),
+       -- Parts of the family no save made current (a process stopped mid-save, under a name no save will use again).
+       strays as (
+         delete from ${this.schema}.state_chunks c
+          where (c.owner = $1 or c.owner like $2) and c.owner <> $3 and c.written_at < now() - make_interval(secs => $4)
+            and not exists (select 1 from ${this.schema}.chunked_states s where s.owner = c.owner and s.token = c.token))
        select count(*)::int as dropped from gone`,
       [owner, familyPattern(owner), keep, seconds],
     );

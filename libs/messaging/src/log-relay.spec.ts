@@ -76,7 +76,7 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
     const lock = (name: string) => async () => {
       if (holder && holder !== name) return undefined;
       holder = name;
-      return async () => void (holder = undefined);
+      return { release: async () => void (holder = undefined), held: () => holder === name };
     };
     for (let i = 0; i < 20; i++) await store.append('s', [event(i)], 'any');
     const [first, second] = [new FlakyPublisher(), new FlakyPublisher()];
@@ -97,5 +97,33 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
     expect(first.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 20 + i));
     expect(holder).toBeUndefined(); // given back at stop
+  });
+
+  it('a relay whose lock was lost (its connection to the database) stops publishing while another holds it, and goes on after its checkpoint once it takes it back', async () => {
+    let holder: string | undefined;
+    const lock = (name: string) => async () => {
+      if (holder && holder !== name) return undefined;
+      holder = name;
+      return { release: async () => void (holder = undefined), held: () => holder === name };
+    };
+    const [first, second] = [new FlakyPublisher(), new FlakyPublisher()];
+    const options = (name: string) => ({ batchSize: 5, backoff: { initialMs: 1, maxMs: 2 }, leadership: lock(name), standbyMs: 5 });
+    const one = new LogRelay(store, first, 'topic', checkpoints, 'relay', options('one'));
+    await one.start();
+    for (let i = 0; i < 10; i++) await store.append('s', [event(i)], 'any');
+    await waitFor(() => one.publishedUpTo === 10);
+    holder = undefined; // the server dropped one's lock (its connection lost)
+    const two = new LogRelay(store, second, 'topic', checkpoints, 'relay', options('two'));
+    await two.start(); // takes it
+    await waitFor(() => !one.leading);
+    for (let i = 10; i < 20; i++) await store.append('s', [event(i)], 'any');
+    await waitFor(async () => two.publishedUpTo === 20 && (await checkpoints.load('relay')) === 20);
+    await two.stop(); // gives it back: one takes it again
+    for (let i = 20; i < 25; i++) await store.append('s', [event(i)], 'any');
+    await waitFor(() => one.leading && one.publishedUpTo === 25);
+    await one.stop();
+    const all = [...first.published, ...second.published].map((e) => (e.data as { i: number }).i).sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 25 }, (_, i) => i)); // each event published once
+    expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
   });
 });

@@ -2,6 +2,12 @@ import { EventStore, RecordedEvent, Subscription } from '@register/event-sourcin
 import { Backoff, backoffDelay, DEFAULT_BACKOFF, pause } from './backoff';
 import { CheckpointStore, EventPublisher } from './ports';
 
+/** The lock a publishing relay holds: how to give it back, and whether it still holds it (its connection to the database was not lost). */
+export interface Leadership {
+  release(): Promise<void>;
+  held(): boolean;
+}
+
 export interface LogRelayOptions {
   /** Most events in one publish call. */
   batchSize?: number;
@@ -17,7 +23,7 @@ export interface LogRelayOptions {
    * lock (a function that takes it if free and answers how to give it back, else undefined), and
    * until then stands by. Without it, the relay publishes at once.
    */
-  leadership?: () => Promise<(() => Promise<void>) | undefined>;
+  leadership?: () => Promise<Leadership | undefined>;
   /** How often a relay standing by tries the lock and reads how far the publishing one got. */
   standbyMs?: number;
 }
@@ -49,10 +55,11 @@ export class LogRelay {
   private startHead = 0;
   /** The id of the log's first event, sent with every event: consumers tell logs apart by it (AppliedWatermarks). */
   private origin?: string;
-  /** While standing by: the loop that tries the lock; once leading, how to give the lock back. */
+  /** The loop that tries the lock while standing by, and watches it once leading. */
   private standingBy?: Promise<void>;
   private wakeStandby = () => {};
-  private releaseLeadership?: () => Promise<void>;
+  /** The lock while this relay may publish; undefined while another process's relay publishes (with `leadership`). */
+  private lease?: Leadership;
 
   constructor(
     private readonly store: EventStore,
@@ -118,20 +125,19 @@ export class LogRelay {
 
   /** Whether this relay publishes (false while another process's relay does: see `leadership`). */
   get leading(): boolean {
-    return this.loop !== undefined;
+    return this.loop !== undefined && (!this.options.leadership || this.lease !== undefined);
   }
 
   async start(): Promise<void> {
     if (!this.options.leadership) return this.lead();
     // The first try at once: a single instance publishes from its start, as without the option.
-    const held = await this.options.leadership();
-    if (held) return this.lead(held);
-    this.acked = await this.checkpoints.load(this.name);
-    this.standingBy = this.standBy();
+    this.lease = await this.options.leadership();
+    if (this.lease) await this.lead();
+    else this.acked = await this.checkpoints.load(this.name);
+    this.standingBy = this.watch();
   }
 
-  private async lead(release?: () => Promise<void>): Promise<void> {
-    this.releaseLeadership = release;
+  private async lead(): Promise<void> {
     this.acked = this.enqueued = await this.checkpoints.load(this.name);
     this.startHead = await this.store.headPosition();
     this.follow();
@@ -139,10 +145,13 @@ export class LogRelay {
   }
 
   /**
-   * Until it takes the lock (the publishing process stopped, or lost its connection): reads the
-   * checkpoint, so that a wait for a position (whenPublished) is answered here as well.
+   * Every `standbyMs`: without the lock, tries it (the publishing process stopped, or lost its
+   * connection) and meanwhile reads the checkpoint, so that a wait for a position (whenPublished)
+   * is answered here as well; with it, checks it is still held. A relay that lost it (its
+   * connection to the database was lost, and another relay may have taken it) stops publishing
+   * until it takes it again, and then goes on after the newest checkpoint.
    */
-  private async standBy(): Promise<void> {
+  private async watch(): Promise<void> {
     while (!this.stopped) {
       await new Promise<void>((resolve) => {
         this.wakeStandby = resolve;
@@ -150,14 +159,24 @@ export class LogRelay {
       });
       if (this.stopped) return;
       try {
-        const held = await this.options.leadership!();
-        if (held && this.stopped) return void (await held());
-        if (held) return void (await this.lead(held));
-        this.acknowledged(await this.checkpoints.load(this.name));
+        if (this.lease?.held()) continue;
+        this.lease = await this.options.leadership!();
+        if (this.lease && this.stopped) return void (await this.lease.release());
+        if (!this.lease) this.acknowledged(await this.checkpoints.load(this.name));
+        else if (!this.loop) await this.lead();
+        else this.resume(await this.checkpoints.load(this.name));
       } catch (error) {
         this.options.onError?.(error);
       }
     }
+  }
+
+  /** The lock taken again: what another relay published meanwhile is not published again. */
+  private resume(checkpoint: number): void {
+    this.acknowledged(checkpoint);
+    this.buffer = this.buffer.filter((event) => event.position > this.acked);
+    this.wakeReader();
+    this.wakePublisher();
   }
 
   private acknowledged(position: number): void {
@@ -176,7 +195,7 @@ export class LogRelay {
     await this.subscription?.stop();
     await this.loop;
     while (this.saving) await this.saving;
-    await this.releaseLeadership?.().catch((error: unknown) => this.options.onError?.(error));
+    await this.lease?.release().catch((error: unknown) => this.options.onError?.(error));
   }
 
   /** Reads the log into the buffer; if reading fails (database away), starts again after the last buffered event. */
@@ -204,7 +223,7 @@ export class LogRelay {
 
   private async publishLoop(): Promise<void> {
     while (!this.stopped) {
-      if (this.buffer.length === 0) {
+      if (this.buffer.length === 0 || (this.options.leadership && !this.lease)) {
         await new Promise<void>((resolve) => (this.wakePublisher = resolve));
         continue;
       }

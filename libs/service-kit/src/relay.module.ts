@@ -60,7 +60,7 @@ async function checkpointsFor(config: RegisterConfig, connections: EventStoreCon
 async function leadershipOf(config: RegisterConfig, connections: EventStoreConnections, service: string) {
   if (config.mode === 'embedded') return undefined;
   const locks = (await connections.sqlClient())?.processLocks?.();
-  return locks && (() => locks.tryTake([`register.relay:${service}`]));
+  return locks && (() => locks.tryLead(`register.relay:${service}`));
 }
 
 /**

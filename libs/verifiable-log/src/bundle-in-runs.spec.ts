@@ -7,18 +7,26 @@ const other = generateKeyPairSync('ed25519');
 const KEY = verifierKey('union-register', keys.publicKey);
 const ORIGIN = 'union-register/personnel';
 
-/** An honest bundle of `n` events in chain `version`, signed every `every` events, with the consistency proofs between its checkpoints. */
-function bundle(n: number, every: number, version: ChainVersion): string[] {
-  const lines = [JSON.stringify({ type: 'log', service: 'personnel', origin: ORIGIN, keyName: 'union-register', publicKey: KEY, complete: true, size: n })];
+/**
+ * An honest bundle of `n` events in chain `version`, signed every `every` events, with the
+ * consistency proofs between its checkpoints; from index `from` on (a range: the leaves before it
+ * as a prefix), if given.
+ */
+function bundle(n: number, every: number, version: ChainVersion, from = 0): string[] {
+  const lines = [JSON.stringify({ type: 'log', service: 'personnel', origin: ORIGIN, keyName: 'union-register', publicKey: KEY, complete: from === 0, size: n })];
   const frontier = Frontier.empty();
   const leaves: Hash[] = [];
   const notes: string[] = [];
   const proofs: string[] = [];
+  const before: string[] = [];
   let prev = genesisOf(version);
   for (let seq = 0; seq < n; seq += 1) {
     const entry = JSON.stringify([`e-${seq}`, `member-${seq % 7}`, Math.floor(seq / 7), 'MemberAdmitted', 1, { sealed: `Hoàng Thị Hường ${seq}` }, {}, '2026-12-07T00:00:00.000Z']);
     const hash = chainHash(version, prev, entry);
-    lines.push(JSON.stringify({ type: 'event', position: 10 * (seq + 1), seq, prevHash: toHex(prev), hash: toHex(hash), entry, version }));
+    if (seq === from && from > 0) lines.push(JSON.stringify({ type: 'prefix', frontier: frontier.toJSON(), firstPrev: toHex(prev), version }));
+    const line = JSON.stringify({ type: 'event', position: 10 * (seq + 1), seq, prevHash: toHex(prev), hash: toHex(hash), entry, version });
+    if (seq >= from) lines.push(line);
+    else before.push(line);
     leaves.push(leafOf(version, hash));
     frontier.append(leaves[seq]);
     prev = hash;
@@ -31,8 +39,13 @@ function bundle(n: number, every: number, version: ChainVersion): string[] {
       }
     }
   }
-  return [...lines, ...notes, ...proofs];
+  const whole = [...lines, ...notes.filter((l) => from === 0 || Number(JSON.parse(l).note.split('\n')[1]) >= from), ...proofs];
+  earlier.set(whole, before);
+  return whole;
 }
+
+/** The event lines a range bundle leaves out, before its prefix. */
+const earlier = new WeakMap<string[], string[]>();
 
 const events = (lines: string[]) => lines.flatMap((line, i) => (line.startsWith('{"type":"event"') ? [i] : []));
 
@@ -72,6 +85,26 @@ describe.each<ChainVersion>([1, 2])('a bundle verified in runs, read as a stream
       expect({ runEvents, ...inRuns, problems: named(inRuns) }).toEqual({ runEvents, ...whole, problems: named(whole) });
     }
     expect(whole.ok).toBe(damage === 'nothing');
+  });
+
+  it.each<[string, (range: string[], left: string[]) => string[]]>([
+    ['an honest range', (range) => range],
+    ['a range with an event from before its prefix copied in', (range, left) => [...range.slice(0, 5), left[3], ...range.slice(5)]],
+    ['a range with a forged checkpoint of size 1', (range) => [...range, JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: ORIGIN, size: 1, root: Buffer.alloc(32) }, 'union-register', other.privateKey, other.publicKey) })]],
+  ])('given %s (a bundle from a later position), then the verdict is the one verifyBundle gives', async (_, damage) => {
+    const range = bundle(40, 4, version, 17);
+    const lines = damage(range, earlier.get(range) ?? []);
+    const whole = verifyBundle(lines, { verifierKey: KEY });
+    for (const runEvents of [3, 50_000]) {
+      const inRuns = await verifyBundleInRuns(linesOf(lines), { verifierKey: KEY }, runEvents);
+      expect({ runEvents, ...inRuns, problems: named(inRuns) }).toEqual({ runEvents, ...whole, problems: named(whole) });
+    }
+  });
+
+  it('given a bundle whose first line is an event, then both refuse it as not a bundle', async () => {
+    const lines = [honest[1], ...honest];
+    expect(() => verifyBundle(lines)).toThrow(/not a register bundle/);
+    await expect(verifyBundleInRuns(linesOf(lines))).rejects.toThrow(/not a register bundle/);
   });
 
   it('given a checkpoint the auditor kept, then both agree on it, kept from this log or from a fork', async () => {

@@ -57,19 +57,23 @@ async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: Bundl
 /**
  * The checkpoints a run checks, as verifyBundle checks them all at once: those whose sizes end in
  * the run, the first run's also at its start (the prefix's root is known), and the last run's every
- * note whose size cannot be read (its signature check names it).
+ * note no run was given (a size that cannot be read, or before the bundle's range): its signature
+ * and origin are checked there, as verifyBundle checks every note.
  */
 function notesOf(frame: BundleFrame) {
   const sizeOf = (note: string) => Number(note.split('\n')[1]);
+  const given = new Set<string>();
   let first = true;
   return async (after: number, upTo: number) => {
     const from = first ? after - 1 : after;
     first = false;
     const last = upTo === Number.MAX_SAFE_INTEGER;
-    return frame.notes.filter((note) => {
+    const notes = frame.notes.filter((note) => {
       const size = sizeOf(note);
-      return Number.isFinite(size) ? size > from && size <= upTo : last;
+      return (Number.isFinite(size) && size > from && size <= upTo) || (last && !given.has(note));
     });
+    notes.forEach((note) => given.add(note));
+    return notes;
   };
 }
 
@@ -80,12 +84,15 @@ function notesOf(frame: BundleFrame) {
  */
 async function* parsed(lines: BundleLines, events: boolean): AsyncIterable<{ item: Record<string, unknown> }> {
   let number = 0;
+  let first = true;
   for await (const line of lines()) {
     number += 1;
     if (line.trim() === '') continue;
-    const looksLikeEvent = line.startsWith('{"type":"event"');
-    if (looksLikeEvent && !events) continue;
+    const header = first;
+    first = false;
+    if (!events && !header && line.startsWith('{"type":"event"')) continue;
     const item = parseLine(line, number);
-    if ((item.type === 'event') === events) yield { item };
+    // The first line goes with the frame whatever it is: the frame refuses anything but the header.
+    if ((header && !events) || (item.type === 'event') === events) yield { item };
   }
 }

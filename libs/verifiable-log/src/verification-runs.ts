@@ -52,8 +52,12 @@ export class VerificationRuns {
     if (start) [this.verifier, this.held] = [new LogVerifier(start.frontier, start.prev, start.version), start.trusted === false ? undefined : true];
   }
 
+  /** Whether a run was closed: only then can an event reach back into one. */
+  private closedOne = false;
+
   feed(row: ChainRow): void {
-    if (row.seq !== null && row.seq < this.verifier.run.from) this.reachedBack = true;
+    // Before the first run's start (a range's prefix, a trusted checkpoint) is no closed run: the run's verifier names it.
+    if (row.seq !== null && row.seq < this.verifier.run.from && this.closedOne) this.reachedBack = true;
     this.verifier.feed(row);
   }
 
@@ -89,6 +93,7 @@ export class VerificationRuns {
     this.held = verdict.next.held;
     const { frontier, prev, version } = verdict.next;
     this.verifier = new LogVerifier(Frontier.fromJSON(frontier), prev === undefined ? undefined : fromHex(prev), version);
+    this.closedOne ||= !final;
     return verdict;
   }
 }

@@ -666,7 +666,8 @@ export class UnreadableBundle extends Error {}
 
 export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVerdict {
   const items = lines.flatMap((l, i) => (l.trim() === '' ? [] : [parseLine(l, i + 1)]));
-  const frame = bundleFrame(items.filter((i) => i.type !== 'event'));
+  // The first line must be the header, whatever follows: the frame refuses anything else there.
+  const frame = bundleFrame([items[0], ...items.slice(1).filter((i) => i.type !== 'event')]);
   const start = frame.prefix;
   const verifier = start ? new LogVerifier(start.frontier, start.firstPrev, start.version) : new LogVerifier();
   for (const item of items) if (item.type === 'event') verifier.feed(item as unknown as ChainRow);
