@@ -25,6 +25,16 @@ const event = (i: number) => ({
   metadata: { actor: 'test', reason: 'spec', effectiveDate: '2026-01-01', correlationId: 'c' },
 });
 
+/** The database's lock of the relays, as ProcessLocks.tryLead gives it: one holder at a time. */
+class SharedLock {
+  holder?: string;
+  async tryLead(name: string) {
+    if (this.holder && this.holder !== name) return undefined;
+    this.holder = name;
+    return { release: async () => void (this.holder = undefined), held: () => this.holder === name };
+  }
+}
+
 async function waitFor(condition: () => boolean | Promise<boolean>) {
   while (!(await condition())) await new Promise((r) => setTimeout(r, 5));
 }
@@ -72,12 +82,8 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
   });
 
   it('of two relays of one log, only the one holding the lock publishes; the other follows its checkpoint and takes over once it stops', async () => {
-    let holder: string | undefined;
-    const lock = (name: string) => async () => {
-      if (holder && holder !== name) return undefined;
-      holder = name;
-      return { release: async () => void (holder = undefined), held: () => holder === name };
-    };
+    const shared = new SharedLock();
+    const lock = (name: string) => () => shared.tryLead(name);
     for (let i = 0; i < 20; i++) await store.append('s', [event(i)], 'any');
     const [first, second] = [new FlakyPublisher(), new FlakyPublisher()];
     const options = (name: string) => ({ batchSize: 10, backoff: { initialMs: 1, maxMs: 2 }, leadership: lock(name), standbyMs: 5 });
@@ -96,23 +102,19 @@ describe('LogRelay (PGlite log, flaky publisher)', () => {
     await standing.stop();
     expect(first.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(second.published.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => 20 + i));
-    expect(holder).toBeUndefined(); // given back at stop
+    expect(shared.holder).toBeUndefined(); // given back at stop
   });
 
   it('a relay whose lock was lost (its connection to the database) stops publishing while another holds it, and goes on after its checkpoint once it takes it back', async () => {
-    let holder: string | undefined;
-    const lock = (name: string) => async () => {
-      if (holder && holder !== name) return undefined;
-      holder = name;
-      return { release: async () => void (holder = undefined), held: () => holder === name };
-    };
+    const shared = new SharedLock();
+    const lock = (name: string) => () => shared.tryLead(name);
     const [first, second] = [new FlakyPublisher(), new FlakyPublisher()];
     const options = (name: string) => ({ batchSize: 5, backoff: { initialMs: 1, maxMs: 2 }, leadership: lock(name), standbyMs: 5 });
     const one = new LogRelay(store, first, 'topic', checkpoints, 'relay', options('one'));
     await one.start();
     for (let i = 0; i < 10; i++) await store.append('s', [event(i)], 'any');
     await waitFor(() => one.publishedUpTo === 10);
-    holder = undefined; // the server dropped one's lock (its connection lost)
+    shared.holder = undefined; // the server dropped one's lock (its connection lost)
     const two = new LogRelay(store, second, 'topic', checkpoints, 'relay', options('two'));
     await two.start(); // takes it
     await waitFor(() => !one.leading);
