@@ -9,16 +9,27 @@ export const UNTIL_KNOWN_WAIT_MS = 500;
 const UNTIL_KNOWN_POLL_MS = 25;
 
 /**
+ * Whether every event the logs hold now has reached this process's consumers, by `deadline`; false
+ * where that cannot be known (UpstreamLogs.arrivedNow).
+ */
+export type ArrivedNow = (deadline: number) => Promise<boolean>;
+
+/**
  * Waits, briefly, until `known` holds for every id: another service answers a new branch or member a
  * moment before its event reaches this one (longer while this one reacts to a reorganisation), and
  * a command naming it at once was refused as unknown, a lag given as a rule (a black-box probe of
  * api.md). What is still unknown after the wait is refused as before; `undefined` and `null` ids
- * are skipped.
+ * are skipped. With `arrived`, the wait ends as soon as every event then in the logs has arrived:
+ * what is still unknown then is not on its way (a typo is refused at once, not after the wait).
  */
-export async function untilKnown(ids: Iterable<string | null | undefined>, known: (id: string) => boolean, waitMs = UNTIL_KNOWN_WAIT_MS): Promise<void> {
+export async function untilKnown(ids: Iterable<string | null | undefined>, known: (id: string) => boolean, arrived?: ArrivedNow, waitMs = UNTIL_KNOWN_WAIT_MS): Promise<void> {
   const wanted = [...new Set(ids)].filter((id): id is string => typeof id === 'string');
+  const allKnown = () => wanted.every((id) => known(id));
+  if (allKnown()) return;
   const deadline = Date.now() + waitMs;
-  while (wanted.some((id) => !known(id)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, UNTIL_KNOWN_POLL_MS));
+  let settled = false;
+  const settling = arrived?.(deadline).then((ok) => { settled = ok; }, () => undefined);
+  while (!allKnown() && !settled && Date.now() < deadline) {
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, UNTIL_KNOWN_POLL_MS)), settling].filter(Boolean));
   }
 }

@@ -92,4 +92,49 @@ describe('UpstreamLogs (a read\'s minPosition across the logs of one process)', 
     expect(await logs.settle(41, 'personnel', soon())).toBe('settled');
     expect(handledAllNow).toHaveBeenCalledTimes(2);
   });
+
+  describe('a command naming what the process has not heard of (untilKnown)', () => {
+    const twoLogs = (organisation: ReturnType<typeof fakeLog>) => {
+      const logs = new UpstreamLogs();
+      logs.addLocal('organisation', organisation.store, organisation.relay);
+      logs.addLocal('personnel', fakeLog(7, 7).store, fakeLog(7, 7).relay);
+      return logs;
+    };
+
+    it('given every log of the process published to its head, when an id is unknown, then the wait ends at once, not at its deadline', async () => {
+      const logs = twoLogs(fakeLog(50, 50));
+      expect(await logs.arrivedNow(soon())).toBe(true);
+      // The test's own timeout (5 s) is far below the waits' end if the arrival were not heard: 500 ms each, a hundred times.
+      for (let i = 0; i < 100; i++) await logs.untilKnown(['typo'], () => false);
+    }, 5_000);
+
+    it('given a log not yet published to its head, then the wait lasts until it is, and the id is known by then', async () => {
+      const organisation = fakeLog(50, 30);
+      const logs = twoLogs(organisation);
+      let known = false;
+      let done = false;
+      const waiting = logs.untilKnown(['branch-1'], () => known).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(done).toBe(false);
+      known = true;
+      organisation.publish(50);
+      await waiting;
+      expect(done).toBe(true);
+    });
+
+    it('given a consumer of other services\' topics (distributed), then arrival cannot be known and the wait is not cut short', async () => {
+      const logs = twoLogs(fakeLog(50, 50));
+      logs.attachConsumer({ handledAllNow: async () => true });
+      expect(await logs.arrivedNow(soon())).toBe(false);
+      const started = Date.now();
+      await logs.untilKnown(['typo'], () => false);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    });
+
+    it('given one service\'s log alone in the process, then arrival cannot be known', async () => {
+      const logs = new UpstreamLogs();
+      logs.addLocal('personnel', fakeLog(7, 7).store, fakeLog(7, 7).relay);
+      expect(await logs.arrivedNow(soon())).toBe(false);
+    });
+  });
 });

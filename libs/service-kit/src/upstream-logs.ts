@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { EventStore } from '@register/event-sourcing';
 import { LogRelay } from '@register/messaging';
+import { untilKnown } from './until-known';
 
 /** How long a settle of every log stands for the same position (one read's two settles are a few milliseconds apart). */
 const RECENT_MS = 100;
@@ -50,6 +51,24 @@ export class UpstreamLogs {
   /** The process's consumer of other services' topics (a distributed service). */
   attachConsumer(consumer: TopicsConsumer): void {
     this.consumer = consumer;
+  }
+
+  /**
+   * Whether every event every log holds now has reached this process's consumers, by `deadline`. Known
+   * only where every log is in this process (the embedded start: each relay has published its log's
+   * head to the in-process bus); elsewhere false, as a log's newest events may not be on its topic yet.
+   */
+  async arrivedNow(deadline: number): Promise<boolean> {
+    if (this.consumer || this.local.size < 2) return false;
+    for (const { store, relay } of this.local.values()) {
+      if (!(await relay.whenPublished(await store.headPosition(), deadline))) return false;
+    }
+    return true;
+  }
+
+  /** Waits, briefly, until `known` holds for every id (untilKnown), or until every event then in the logs has arrived. */
+  untilKnown(ids: Iterable<string | null | undefined>, known: (id: string) => boolean): Promise<void> {
+    return untilKnown(ids, known, (deadline) => this.arrivedNow(deadline));
   }
 
   /** 'none': no other log could hold `position`; 'settled': they reached this process; 'behind': not by `deadline`. */

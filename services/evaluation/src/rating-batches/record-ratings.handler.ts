@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, RuleViolation } from '@register/event-sourcing';
-import { BatchAnswer, batchAnswer, untilKnown } from '@register/service-kit';
+import { BatchAnswer, batchAnswer, UpstreamLogs } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { RecordRatingHandler, RecordRatingRequest } from '../ratings/record-rating.handler';
@@ -19,12 +19,13 @@ export class RecordRatingsHandler {
     private readonly evaluation: EvaluationService,
     private readonly single: RecordRatingHandler,
     private readonly replica: SubjectsReplica,
+    private readonly upstream: UpstreamLogs,
   ) {}
 
   async handle(requests: RecordRatingRequest[], context: CommandContext): Promise<BatchAnswer> {
     // Subjects established or admitted a moment ago, not yet heard of here, are waited for (briefly), once for the batch.
     const subjectOf = new Map<string, RecordRatingRequest>(requests.map((r) => [`${r.subjectType}:${r.subjectId}`, r]));
-    await untilKnown(subjectOf.keys(), (key) => this.replica.knowsSubject(subjectOf.get(key)!.subjectType, subjectOf.get(key)!.subjectId));
+    await this.upstream.untilKnown(subjectOf.keys(), (key) => this.replica.knowsSubject(subjectOf.get(key)!.subjectType, subjectOf.get(key)!.subjectId));
     const ids = requests.map((r) => ratingIdOfCommand(r));
     const items = requests.map((r, index) => ({ ratingId: ids[index], command: this.single.commandOf(r, context.effectiveDate) }));
     const twice = (index: number, first: number) => new RuleViolation('rating-twice-in-batch', `rating ${ids[index]} is item ${first} of this batch already`);

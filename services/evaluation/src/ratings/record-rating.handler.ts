@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
-import { untilKnown } from '@register/service-kit';
+import { UpstreamLogs } from '@register/service-kit';
 import { EvaluationService } from '../application/evaluation.service';
 import { SubjectsReplica } from '../application/subjects-replica';
 import { periodDays } from '../domain/periods';
@@ -15,11 +15,12 @@ export class RecordRatingHandler {
   constructor(
     private readonly evaluation: EvaluationService,
     private readonly replica: SubjectsReplica,
+    private readonly upstream: UpstreamLogs,
   ) {}
 
   async handle(request: RecordRatingRequest, context: CommandContext) {
     // A subject established or admitted a moment ago, not yet heard of here, is waited for (briefly).
-    await untilKnown([request.subjectId], (id) => this.replica.knowsSubject(request.subjectType, id));
+    await this.upstream.untilKnown([request.subjectId], (id) => this.replica.knowsSubject(request.subjectType, id));
     return this.evaluation.onRating(recordingDecider, ratingIdOfCommand(request), this.commandOf(request, context.effectiveDate), context);
   }
 

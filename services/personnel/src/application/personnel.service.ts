@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BatchItem, BatchOutcome, CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent, Refusal, runBatchOnce } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
-import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy, untilKnown } from '@register/service-kit';
+import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy, UpstreamLogs } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
 import { dayInForce, Member, memberAggregate } from '../domain/member';
 import { BranchReplica } from './branch-replica';
@@ -19,6 +19,7 @@ export class PersonnelService {
     @Inject(PERSONNEL_COMMANDS) private readonly handler: CommandHandler,
     private readonly replica: BranchReplica,
     private readonly clock: Clock,
+    private readonly upstream: UpstreamLogs,
   ) {}
 
   /** Today, by the application's clock: the default effective date, and the day today's reads answer for. */
@@ -56,9 +57,9 @@ export class PersonnelService {
     return this.replica.statusOf(branchId);
   }
 
-  /** Waits, briefly, until the replica has heard of these branches (service-kit's untilKnown). */
+  /** Waits, briefly, until the replica has heard of these branches (UpstreamLogs.untilKnown). */
   heardOf(branchIds: Iterable<string | null | undefined>): Promise<void> {
-    return untilKnown(branchIds, (id) => this.branchStatus(id) !== 'unknown');
+    return this.upstream.untilKnown(branchIds, (id) => this.branchStatus(id) !== 'unknown');
   }
 
   /**

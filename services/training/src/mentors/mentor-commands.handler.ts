@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandContext } from '@register/event-sourcing';
 import { ReadModelQueries } from '@register/read-models';
 import { mentorAssignmentStream } from '@register/contracts';
-import { Actor, untilKnown } from '@register/service-kit';
+import { Actor, UpstreamLogs } from '@register/service-kit';
 import { TrainingFacts } from '../application/training-facts';
 import { TrainingScope } from '../application/training-scope';
 import { CommandAnswer, TrainingService } from '../application/training.service';
@@ -21,10 +21,11 @@ export class MentorCommands {
     private readonly facts: TrainingFacts,
     private readonly scope: TrainingScope,
     private readonly readModels: ReadModelQueries,
+    private readonly upstream: UpstreamLogs,
   ) {}
 
   async assign(r: { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }, ctx: CommandContext): Promise<CommandAnswer> {
-    await untilKnown([r.branchId], (id) => this.facts.branchStatus(id) !== 'unknown');
+    await this.upstream.untilKnown([r.branchId], (id) => this.facts.branchStatus(id) !== 'unknown');
     const sameMentor = await this.assignmentsOf(r.branchId, r.mentorMemberId);
     const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId), sameMentor };
     return this.training.on(assignmentDecider, mentorAssignmentStream(r.assignmentId), r.assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });
