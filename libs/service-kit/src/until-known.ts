@@ -27,9 +27,12 @@ export async function untilKnown(ids: Iterable<string | null | undefined>, known
   const allKnown = () => wanted.every((id) => known(id));
   if (allKnown()) return;
   const deadline = Date.now() + waitMs;
-  let settled = false;
-  const settling = arrived?.(deadline).then((ok) => { settled = ok; }, () => undefined);
-  while (!allKnown() && !settled && Date.now() < deadline) {
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, UNTIL_KNOWN_POLL_MS)), settling].filter(Boolean));
+  // Settled: every event arrived (true), or arrival cannot be known (false: the wait runs its course).
+  let settled = (arrived ? undefined : false) as boolean | undefined;
+  const settling = arrived?.(deadline).then((ok) => { settled = ok; }, () => { settled = false; });
+  while (!allKnown() && settled !== true && Date.now() < deadline) {
+    const poll = new Promise((resolve) => setTimeout(resolve, UNTIL_KNOWN_POLL_MS));
+    // Raced only while it is pending: a settled promise would end every round at once, a loop that never yields to timers.
+    await (settled === undefined && settling ? Promise.race([poll, settling]) : poll);
   }
 }

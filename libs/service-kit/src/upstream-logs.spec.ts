@@ -131,6 +131,14 @@ describe('UpstreamLogs (a read\'s minPosition across the logs of one process)', 
       expect(Date.now() - started).toBeGreaterThanOrEqual(450);
     });
 
+    it('given arrival that cannot be known, then the wait still lets timers run, and ends when the id is known', async () => {
+      const logs = new UpstreamLogs();
+      let known = false;
+      setTimeout(() => (known = true), 100);
+      await logs.untilKnown(['branch-1'], () => known);
+      expect(known).toBe(true);
+    });
+
     it('given one service\'s log alone in the process, then arrival cannot be known', async () => {
       const logs = new UpstreamLogs();
       logs.addLocal('personnel', fakeLog(7, 7).store, fakeLog(7, 7).relay);
