@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { eventsTopic, instanceGroup, kafkaGroup } from './topics';
 
 describe('topic and group names', () => {
@@ -14,9 +15,9 @@ describe('topic and group names', () => {
     expect(() => eventsTopic('personnel', { REGISTER_KAFKA_NAMESPACE: 'a b' })).toThrow(/REGISTER_KAFKA_NAMESPACE/);
   });
 
-  it('give an in-memory group one name per instance, and keep the group as is without an instance id', () => {
+  it('give an in-memory group one name per instance, host and process id standing for an instance id not given', () => {
     expect(instanceGroup('personnel.branch-sync', { REGISTER_INSTANCE_ID: 'personnel-1' })).toBe('personnel.branch-sync.personnel-1');
     expect(instanceGroup('personnel.branch-sync', { REGISTER_INSTANCE_ID: 'host.1#42' })).toBe('personnel.branch-sync.host_1_42');
-    expect(instanceGroup('personnel.branch-sync', {})).toBe('personnel.branch-sync');
+    expect(instanceGroup('personnel.branch-sync', {})).toBe(`personnel.branch-sync.${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}_${process.pid}`);
   });
 });

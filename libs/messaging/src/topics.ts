@@ -2,6 +2,7 @@
  * Topic names and message headers: the published contract between services, documented in
  * docs/messaging.md. Change them only with a migration plan: every consumer group depends on them.
  */
+import { hostname } from 'node:os';
 
 /** Partitions per events topic: enough parallelism for a province's consumers, few enough to keep ordering cheap. */
 export const EVENTS_TOPIC_PARTITIONS = 6;
@@ -27,11 +28,14 @@ export function kafkaGroup(group: string, env: NodeJS.ProcessEnv = process.env):
 /**
  * An in-memory consumer group's name for this process: `<group>.<REGISTER_INSTANCE_ID>`. Each
  * instance of a service keeps the whole replica, so each must read every partition: in one shared
- * group Kafka would hand each instance a share of them. Without an instance id, the group as is.
+ * group Kafka would hand each instance a share of them, and each would answer from part of the
+ * register. Without an instance id, host and process id stand for it (as a read model's lease
+ * owner): two instances started without one are still apart. Such a group is new at each start; it
+ * commits no offsets, and its start resumes from the newest snapshot of the group's family.
  */
 export function instanceGroup(group: string, env: NodeJS.ProcessEnv = process.env): string {
-  const instance = env.REGISTER_INSTANCE_ID?.replace(/[^A-Za-z0-9_-]/g, '_');
-  return instance ? `${group}.${instance}` : group;
+  const instance = (env.REGISTER_INSTANCE_ID || `${hostname()}#${process.pid}`).replace(/[^A-Za-z0-9_-]/g, '_');
+  return `${group}.${instance}`;
 }
 
 function kafkaNamespace(env: NodeJS.ProcessEnv): string | undefined {
