@@ -14,11 +14,15 @@ const PATHS = join(ROOT, 'scripts/paths.js');
 /**
  * The sources under `dirs` whose compiled file is older than they are and than the last build of
  * this project that passed (`stamp`: tsc does not write again a file whose text did not change, so
- * a touched source stays older than its output until the next build), and the configurations.
+ * a touched source stays older than its output until the next build), and the configurations
+ * changed since that build or since `npm run build`'s last (its build info, written as it ends):
+ * the projects here compile what it compiles, with its options. A fresh checkout after
+ * `npm test`'s build compiled them all again, a minute of a CI run's CPU.
  */
 function staleSources(stamp: string, project: string, dirs: readonly string[]): string[] {
-  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-  const stale = [...new Set(['tsconfig.json', 'tsconfig.build.json', project])].filter((f) => statSync(join(ROOT, f)).mtimeMs >= built);
+  const built = mtimeOf(stamp);
+  const configured = Math.max(built, mtimeOf(join(ROOT, 'dist', '.tsbuildinfo')));
+  const stale = [...new Set(['tsconfig.json', 'tsconfig.build.json', project])].filter((f) => statSync(join(ROOT, f)).mtimeMs >= configured);
   for (const dir of dirs) {
     const full = join(ROOT, dir);
     const entries = statSync(full).isDirectory() ? readdirSync(full, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [full];
@@ -30,6 +34,10 @@ function staleSources(stamp: string, project: string, dirs: readonly string[]): 
     }
   }
   return stale;
+}
+
+function mtimeOf(file: string): number {
+  return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 
 /**
