@@ -18,6 +18,7 @@ module.exports = {
   // Integration tests wait on real servers; a project-level testTimeout is ignored by jest.
   testTimeout: 120000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testSequencer: '<rootDir>/test/support/heavy-first-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts'] },
