@@ -15,9 +15,12 @@ describe('topic and group names', () => {
     expect(() => eventsTopic('personnel', { REGISTER_KAFKA_NAMESPACE: 'a b' })).toThrow(/REGISTER_KAFKA_NAMESPACE/);
   });
 
-  it('give an in-memory group one name per instance, host and process id standing for an instance id not given', () => {
+  it('give an in-memory group one name per instance, host and port (else process id) standing for an instance id not given', () => {
+    const host = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
     expect(instanceGroup('personnel.branch-sync', { REGISTER_INSTANCE_ID: 'personnel-1' })).toBe('personnel.branch-sync.personnel-1');
     expect(instanceGroup('personnel.branch-sync', { REGISTER_INSTANCE_ID: 'host.1#42' })).toBe('personnel.branch-sync.host_1_42');
-    expect(instanceGroup('personnel.branch-sync', {})).toBe(`personnel.branch-sync.${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}_${process.pid}`);
+    expect(instanceGroup('personnel.branch-sync', { PORT: '3101' })).toBe(`personnel.branch-sync.${host}-3101`);
+    expect(instanceGroup('personnel.branch-sync', { PORT: '3111' })).not.toBe(instanceGroup('personnel.branch-sync', { PORT: '3101' }));
+    expect(instanceGroup('personnel.branch-sync', {})).toBe(`personnel.branch-sync.${host}-pid${process.pid}`);
   });
 });

@@ -29,12 +29,13 @@ export function kafkaGroup(group: string, env: NodeJS.ProcessEnv = process.env):
  * An in-memory consumer group's name for this process: `<group>.<REGISTER_INSTANCE_ID>`. Each
  * instance of a service keeps the whole replica, so each must read every partition: in one shared
  * group Kafka would hand each instance a share of them, and each would answer from part of the
- * register. Without an instance id, host and process id stand for it (as a read model's lease
- * owner): two instances started without one are still apart. Such a group is new at each start; it
- * commits no offsets, and its start resumes from the newest snapshot of the group's family.
+ * register. Without an instance id, the host and the HTTP port stand for it: two instances on one
+ * host listen on two ports, and a process started again on its port is the same instance, with the
+ * same snapshot row (a name new at each start would leave a whole replica's row behind each time,
+ * for an hour). Without a port either, the process id.
  */
 export function instanceGroup(group: string, env: NodeJS.ProcessEnv = process.env): string {
-  const instance = (env.REGISTER_INSTANCE_ID || `${hostname()}#${process.pid}`).replace(/[^A-Za-z0-9_-]/g, '_');
+  const instance = (env.REGISTER_INSTANCE_ID || `${hostname()}-${env.PORT || `pid${process.pid}`}`).replace(/[^A-Za-z0-9_-]/g, '_');
   return `${group}.${instance}`;
 }
 
