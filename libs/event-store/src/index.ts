@@ -13,3 +13,4 @@ export * from './sql-log-checkpoints';
 export { appendEventsSql } from './sql-schema';
 export * from './sql-group-snapshots';
 export * from './process-locks';
+export { ensureSchema } from './schema-ddl';

@@ -1,4 +1,5 @@
 import { SqlClient } from './sql-client';
+import { ensureSchema } from './schema-ddl';
 
 /**
  * Named positions in a service's global log (`<schema>.checkpoints`), kept beside the log itself:
@@ -14,7 +15,7 @@ export class SqlCheckpointStore {
 
   static async open(sql: SqlClient, schema = 'register'): Promise<SqlCheckpointStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`
+    await ensureSchema(sql, schema, 'checkpoints', `
       create schema if not exists ${schema};
       create table if not exists ${schema}.checkpoints (
         name       text primary key,

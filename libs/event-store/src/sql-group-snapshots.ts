@@ -1,6 +1,7 @@
 import { DEFAULT_PART_BYTES } from './chunked-json';
 import { SqlChunkedStates } from './sql-chunked-states';
 import { SqlClient } from './sql-client';
+import { ensureSchema } from './schema-ddl';
 
 /** One consumer group's saved state: its parts' states and the offsets they include. */
 export interface GroupSnapshotRow {
@@ -34,7 +35,7 @@ export class SqlGroupSnapshots {
   /** `partBytes`: the size of a part (tests make it small). */
   static async open(sql: SqlClient, schema: string, partBytes?: number): Promise<SqlGroupSnapshots> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`
+    await ensureSchema(sql, schema, 'group-snapshots', `
       create schema if not exists ${schema};
       create table if not exists ${schema}.group_snapshots (
         group_name text primary key,

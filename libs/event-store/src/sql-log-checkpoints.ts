@@ -1,4 +1,5 @@
 import type { SqlClient } from './sql-client';
+import { ensureSchema } from './schema-ddl';
 
 /** A signed checkpoint as the log keeps it (the same shape as verifiable-log's StoredCheckpoint). */
 export interface SqlStoredCheckpoint {
@@ -21,7 +22,7 @@ export class SqlLogCheckpoints {
 
   static async open(sql: SqlClient, schema: string): Promise<SqlLogCheckpoints> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`
+    await ensureSchema(sql, schema, 'log-checkpoints', `
       create schema if not exists ${schema};
       create table if not exists ${schema}.log_checkpoints (
         size      bigint primary key,

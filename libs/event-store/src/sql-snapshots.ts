@@ -2,6 +2,7 @@ import { Snapshot, SnapshotStore } from '@register/event-sourcing';
 import { fromJsonParts, jsonParts } from './chunked-json';
 import { SqlChunkedStates } from './sql-chunked-states';
 import { SqlClient } from './sql-client';
+import { ensureSchema } from './schema-ddl';
 
 /**
  * Snapshots of a service's views, kept beside its log like its checkpoints: a restore of that
@@ -24,7 +25,7 @@ export class SqlSnapshotStore implements SnapshotStore {
   /** `partBytes`: the size of a part (tests make it small). */
   static async open(sql: SqlClient, schema: string, partBytes?: number): Promise<SqlSnapshotStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`
+    await ensureSchema(sql, schema, 'snapshots', `
       create schema if not exists ${schema};
       create table if not exists ${schema}.snapshots (
         name     text primary key,

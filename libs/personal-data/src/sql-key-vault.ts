@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ensureSchema } from '@register/event-store';
 import { Backoff, backoffDelay } from '@register/messaging';
 import { KeyVault } from './sealing';
 
@@ -152,7 +153,7 @@ export class SqlKeyVault implements KeyVault {
 
   static async open(sql: SqlLike, schema: string, options: { cachedKeys?: number } = {}): Promise<SqlKeyVault> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`create schema if not exists ${schema};
+    await ensureSchema(sql, schema, 'personal-data-keys', `create schema if not exists ${schema};
       create table if not exists ${schema}.personal_data_keys (key_id text primary key, key bytea, created_at timestamptz not null default now(), shredded_at timestamptz);
       create table if not exists ${linksOf(schema)} (member_id text not null, key_id text not null, primary key (member_id, key_id))`);
     return new SqlKeyVault(sql, `${schema}.personal_data_keys`, options.cachedKeys ?? CACHED_KEYS, linksOf(schema));

@@ -3,6 +3,7 @@ import { EventStoreConnections } from '@register/service-kit';
 import { PERSONNEL_IMPORT_RECORDS, PERSONNEL_LOG } from '../application/tokens';
 import type { RowVerdict } from './import-row';
 import type { MemberImport } from './member-import';
+import { ensureSchema } from '@register/event-store';
 
 type SqlLike = {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
@@ -42,7 +43,7 @@ export class SqlImportRecords implements ImportRecords {
 
   static async open(sql: SqlLike, schema: string): Promise<SqlImportRecords> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`
+    await ensureSchema(sql, schema, 'member-imports', `
       create schema if not exists ${schema};
       create table if not exists ${schema}.member_imports (
         id           text primary key,

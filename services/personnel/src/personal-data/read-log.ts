@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, Page, ValidationFailed } from '@register/service-kit';
+import { ensureSchema } from '@register/event-store';
 
 /**
  * Every read of members' personal data is logged (Decree 356/2025): who read whose data, when,
@@ -80,7 +81,7 @@ export class SqlReadLog implements PersonalDataReadLog {
 
   static async open(sql: SqlLike, schema: string): Promise<SqlReadLog> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    await sql.exec(`create schema if not exists ${schema};
+    await ensureSchema(sql, schema, 'personal-data-reads', `create schema if not exists ${schema};
       create table if not exists ${schema}.personal_data_reads (id bigserial primary key, read_at timestamptz not null default now(), actor text not null, purpose text, endpoint text not null, member_ids text[] not null);
       create index if not exists personal_data_reads_members on ${schema}.personal_data_reads using gin (member_ids)`);
     return new SqlReadLog(sql, `${schema}.personal_data_reads`);
