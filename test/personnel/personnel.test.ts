@@ -94,6 +94,24 @@ describe('personnel over HTTP on PostgreSQL', () => {
     expect(officers.body).toMatchObject({ hasSecretary: true, version: 0 });
   });
 
+  it('an appointment sent together with the member going away, or with their transfer: one of the two stands, never both', async () => {
+    const other = `${run}-pair-other`;
+    await establish(other);
+    const outcomes: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const branchId = `${run}-pair${round}`;
+      const memberId = `${run}-pair-m${round}`;
+      await establish(branchId);
+      await admit(memberId, branchId);
+      const leaving = round % 2 === 0 ? post(`/members/${memberId}/status-changes`, { status: 'away-work', effectiveDate: '2024-01-10' }) : post(`/members/${memberId}/transfers`, { toBranchId: other, effectiveDate: '2024-01-10' });
+      const [appointed, left] = await Promise.all([appoint(branchId, memberId, 'deputy-secretary'), leaving]);
+      outcomes.push(`${appointed.status}/${left.status}`);
+      expect([appointed.status, left.status].sort()).toEqual([201, 422]);
+      expect(appointed.status === 201 ? left.body.rule : appointed.body.rule).toBe(appointed.status === 201 ? 'member-holds-post' : round % 2 === 0 ? 'member-away' : 'member-not-in-branch');
+    }
+    console.log(`appointment / leaving, six rounds: ${outcomes.join(', ')}`);
+  });
+
   it('a member marked away cannot be appointed: 422 naming the rule member-away', async () => {
     const branchId = `${run}-away`;
     await establish(branchId);

@@ -23,6 +23,7 @@ import { NationalIdMatches } from './personal-data/national-id-matches';
 import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
 import { CorrectPersonalDataHandler } from './members/correct-personal-data.handler';
 import { TransferMemberHandler } from './members/transfer-member.handler';
+import { ChangeStatusHandler } from './members/change-status.handler';
 import { MembersController } from './members/members.controller';
 import { MemberPlacementController } from './members/member-placement.controller';
 import { AppointOfficerHandler } from './officers/appoint-officer.handler';
@@ -75,6 +76,7 @@ export { personnelSchemas };
     MemberImports,
     importRecordsProvider,
     TransferMemberHandler,
+    ChangeStatusHandler,
     OrganisationReactions,
     MemberDirectoryReads,
     MemberListAsOf,

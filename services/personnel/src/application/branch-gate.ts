@@ -48,6 +48,15 @@ export class BranchGate {
     return [...new Set(admissions.flatMap((a) => [a.branchId, ...(a.nationalId ? [BranchGate.nationalIdTurn(a.nationalId)] : [])]))];
   }
 
+  /**
+   * The turn of one member: an appointment checks that the member is active in the branch, a status
+   * change or a transfer that the member holds no post, each on the other's stream. Without the
+   * turn, an appointment and a going-away sent together both passed, and made an officer who is away.
+   */
+  static memberTurn(memberId: string): string {
+    return `member:${memberId}`;
+  }
+
   /** The turn of one national ID number: two writes of it (an admission, a correction) take turns. */
   static nationalIdTurn(nationalId: string): string {
     return `national-id:${nationalId}`;

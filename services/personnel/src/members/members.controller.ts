@@ -3,7 +3,6 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CommandContext, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { AsOf, asOfDay, Command, CSV_CONTENT_TYPE, csvAnswer, listAnswer, newEntityId, PagedQuery, ParseIdPipe, ReadModelOrHistoryQuery, ReadModelQuery, RegisterRequest, SealedCursors, sealedPages, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { BranchReplica } from '../application/branch-replica';
-import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
@@ -11,7 +10,7 @@ import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog, withPurposesErased } from '../personal-data/read-log';
 import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
-import { LEAVES_POSTS, statusChangeCommand, statusDecider } from './change-status';
+import { ChangeStatusHandler } from './change-status.handler';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { CorrectPersonalDataHandler } from './correct-personal-data.handler';
 import { MemberDirectoryReads, memberListView } from './member-directory.read-model';
@@ -66,7 +65,7 @@ export class MembersController {
     private readonly posts: OfficerPostsReads,
     @Inject(PERSONNEL_READ_LOG) private readonly reads: PersonalDataReadLog,
     private readonly cursors: SealedCursors,
-    private readonly officers: PersonnelDirectory,
+    private readonly statusChanges: ChangeStatusHandler,
   ) {}
 
   /** Logs that the caller was shown these members' personal data, for the purpose read (purposeOf) before the data. */
@@ -248,8 +247,6 @@ export class MembersController {
   @Post(':id/status-changes')
   @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving, going away or coming of age while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
-    const on = ctx.effectiveDate ?? this.personnel.today();
-    const postsHeld = LEAVES_POSTS.includes(body.status) ? await this.officers.postsHeldBy(id, on) : undefined;
-    return this.personnel.onMember(statusDecider, statusChangeCommand(id, body.status, on, postsHeld), { ...ctx, effectiveDate: on });
+    return this.statusChanges.handle(id, body.status, ctx);
   }
 }

@@ -20,10 +20,13 @@ export class TransferMemberHandler {
     private readonly gate: BranchGate,
   ) {}
 
-  /** In the target branch's turn (BranchGate): a merger closing it either refuses the transfer or finds it appended. */
+  /**
+   * In the target branch's turn (BranchGate): a merger closing it either refuses the transfer or finds
+   * it appended. In the member's turn too: an appointment of the member comes first or after.
+   */
   async handle(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
     await this.personnel.heardOf([request.toBranchId]);
-    return this.gate.through([request.toBranchId], () => this.transferInTurn(request, context));
+    return this.gate.through([request.toBranchId, BranchGate.memberTurn(request.memberId)], () => this.transferInTurn(request, context));
   }
 
   private async transferInTurn(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {

@@ -23,9 +23,13 @@ export class AppointOfficerHandler {
     private readonly gate: BranchGate,
   ) {}
 
-  /** In the branch's turn (BranchGate): a merger closing it either refuses the appointment or finds it appended, and ends the post. */
+  /**
+   * In the branch's turn (BranchGate): a merger closing it either refuses the appointment or finds it
+   * appended, and ends the post. In the member's turn too: a status change or transfer of the member
+   * either comes first (and the appointment sees it) or finds the post.
+   */
   handle(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {
-    return this.gate.through([request.branchId], () => this.appointInTurn(request, context));
+    return this.gate.through([request.branchId, BranchGate.memberTurn(request.memberId)], () => this.appointInTurn(request, context));
   }
 
   private async appointInTurn(request: AppointmentRequest, context: CommandContext): Promise<CommandAnswer> {

@@ -3,6 +3,7 @@ import { CommandContext, RuleViolation } from '@register/event-sourcing';
 import { BatchAnswer, batchAnswer } from '@register/service-kit';
 import { OfficersReads, PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
+import { BranchGate } from '../application/branch-gate';
 import { LEAVES_POSTS, statusChangeCommand, statusDecider } from '../members/change-status';
 import { StatusChangeItem } from './status-change-batches.dto';
 
@@ -17,9 +18,15 @@ export class ChangeStatusesHandler {
   constructor(
     private readonly personnel: PersonnelService,
     private readonly directory: PersonnelDirectory,
+    private readonly gate: BranchGate,
   ) {}
 
-  async handle(changes: StatusChangeItem[], context: CommandContext): Promise<BatchAnswer> {
+  /** In the turns of every member named (BranchGate.memberTurn), as a single change takes its member's. */
+  handle(changes: StatusChangeItem[], context: CommandContext): Promise<BatchAnswer> {
+    return this.gate.through(changes.map((c) => BranchGate.memberTurn(c.memberId)), () => this.inTurn(changes, context));
+  }
+
+  private async inTurn(changes: StatusChangeItem[], context: CommandContext): Promise<BatchAnswer> {
     const officers: OfficersReads = new Map();
     const items = await Promise.all(
       changes.map(async (c) => {
