@@ -53,6 +53,11 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   if (c.type === 'ChangeMemberStatus' && c.status !== s.status && c.on < s.statusSince) {
     throw new RuleViolation('dated-before-last-status-change', `member ${s.memberId} has been ${s.status} since ${s.statusSince}: a status change is dated on or after the last one`, { since: s.statusSince });
   }
+  // A member's own transfer says they were in the union, in that branch, on its day.
+  const transferred = [...s.branches].reverse().find((b) => b.cause === 'transfer')?.since;
+  if (c.type === 'ChangeMemberStatus' && c.status !== s.status && transferred && c.on < transferred) {
+    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${transferred}: a status change is dated on or after the member's last transfer`, { since: transferred });
+  }
   const dob = s.personal?.dateOfBirth;
   if (c.type === 'ExtendStay') {
     if (dob && ageOn(dob, c.on) >= STAY_LIMIT) throw new RuleViolation('stay-beyond-35', `a member may stay in the union up to ${STAY_LIMIT}`);

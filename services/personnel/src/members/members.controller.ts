@@ -216,7 +216,7 @@ export class MembersController {
   }
 
   @Post(':id/party-introductions')
-  @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate' })
+  @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate; 422 introduction-before-admission, or introduction-before-last-outcome for a date before the outcome of their last introduction' })
   introduce(@Param('id', ParseIdPipe) id: string, @Body() _body: PartyIntroductionRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
     return this.personnel.onMember(partyIntroductionDecider, { type: 'IntroduceToParty', memberId: id, on }, { ...ctx, effectiveDate: on });
@@ -245,7 +245,7 @@ export class MembersController {
   }
 
   @Post(':id/status-changes')
-  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving, going away or coming of age while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect' })
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving, going away or coming of age while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect, dated-before-last-transfer for one before their last transfer' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     return this.statusChanges.handle(id, body.status, ctx);
   }

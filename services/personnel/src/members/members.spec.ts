@@ -181,6 +181,12 @@ describe('status changes', () => {
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2021-06-01')).thenThrows(RuleViolation, rule('dated-before-last-status-change'));
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2022-01-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'active', previousStatus: 'away-work', changedOn: '2022-01-01' } }]);
   });
+  it('refuses a change dated before the member\'s last transfer (dated-before-last-transfer): they were in the union, in that branch, then; a merger\'s move does not say so', () => {
+    const moved = (cause: 'transfer' | 'merger') => ({ type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2023-01-01', duesSettledUpTo: null, cause } });
+    spec.given([admitted(), moved('transfer')]).when(change('left', '2021-01-01')).thenThrows(RuleViolation, rule('dated-before-last-transfer'));
+    spec.given([admitted(), moved('transfer')]).when(change('left', '2023-01-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b3', status: 'left', previousStatus: 'active', changedOn: '2023-01-01' } }]);
+    spec.given([admitted(), moved('merger')]).when(change('away-work', '2022-06-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b3', status: 'away-work', previousStatus: 'active', changedOn: '2022-06-01' } }]);
+  });
   it('refuses a change dated before admission', () => spec.given([admitted()]).when(change('left', '2019-01-01')).thenThrows(RuleViolation, rule('status-change-before-admission')));
   it('lets a member of 30 stay on request until the day before 35', () =>
     spec.given([admitted()]).when({ type: 'ExtendStay', memberId: 'm1', on: '2030-04-01' }).then([{ type: 'MemberStayExtended', data: { memberId: 'm1', requestedOn: '2030-04-01', until: '2035-05-09' } }]));
@@ -237,6 +243,12 @@ describe('introduction to the Party', () => {
     spec.given([admitted(), introduced, { type: 'MemberPartyOutcomeRecorded', data: { memberId: 'm1', outcome: 'not-admitted', decidedOn: '2025-12-22' } }]).when({ ...introduce, on: '2026-05-19' }).then([
       { type: 'MemberIntroducedToParty', data: { memberId: 'm1', introducedOn: '2026-05-19' } },
     ]));
+  it('refuses an introduction dated before the admission, or before the last introduction\'s outcome', () => {
+    spec.given([admitted()]).when({ ...introduce, on: '2019-01-01' }).thenThrows(RuleViolation, rule('introduction-before-admission'));
+    const refused: MemberEvent = { type: 'MemberPartyOutcomeRecorded', data: { memberId: 'm1', outcome: 'not-admitted', decidedOn: '2025-12-22' } };
+    spec.given([admitted(), introduced, refused]).when({ ...introduce, on: '2024-01-01' }).thenThrows(RuleViolation, rule('introduction-before-last-outcome'));
+    spec.given([admitted(), introduced, refused]).when({ ...introduce, on: '2025-12-22' }).then([{ type: 'MemberIntroducedToParty', data: { memberId: 'm1', introducedOn: '2025-12-22' } }]);
+  });
   it('refuses an outcome without an introduction, or dated before it', () => {
     spec.given([admitted()]).when(outcome('admitted')).thenThrows(RuleViolation, rule('no-open-introduction'));
     spec.given([admitted(), introduced]).when(outcome('admitted', '2025-01-01')).thenThrows(RuleViolation, rule('outcome-before-introduction'));

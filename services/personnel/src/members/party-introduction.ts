@@ -17,6 +17,9 @@ export function decidePartyIntroduction(c: IntroduceToParty | RecordPartyOutcome
     }
     if (s.party.status === 'admitted') throw new RuleViolation('already-party-member', `member ${s.memberId} was admitted to the Party on ${s.party.since}`);
     if (s.party.status === 'introduced') throw new ConflictError('introduction-open', `member ${s.memberId} was introduced on ${s.party.since}; its outcome is pending`);
+    if (c.on < s.admittedOn) throw new RuleViolation('introduction-before-admission', `member ${s.memberId} was admitted to the union on ${s.admittedOn}: only a member is introduced`);
+    // A new introduction after one that was not admitted comes after that outcome, not before it.
+    if (s.party.since !== null && c.on < s.party.since) throw new RuleViolation('introduction-before-last-outcome', `the member's last introduction was decided on ${s.party.since}`, { since: s.party.since });
     return [{ type: 'MemberIntroducedToParty', data: { memberId: s.memberId, introducedOn: c.on } }];
   }
   if (s.party.status !== 'introduced') throw new RuleViolation('no-open-introduction', `member ${s.memberId} has no pending introduction to the Party`);

@@ -71,6 +71,11 @@ function checkMemberMayLead(c: AppointOfficer, m: Pick<MemberFacts, 'memberId' |
   }
 }
 
+/** The posts held on `day` or later: today's, and those whose departure is dated after `day`. */
+function heldFrom(s: BranchOfficers, day: string): BranchOfficers['current'] {
+  return [...s.current, ...s.history.filter((p) => p.endsOn !== undefined && p.endsOn > day)];
+}
+
 /** The decisions on appointments, over the branch's officers. */
 export const appointmentDecider = deciderOf(branchOfficersAggregate, decideAppointment);
 
@@ -89,7 +94,7 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
   if (held) throw new ConflictError('member-already-officer', `member ${m.memberId} already holds the post of ${held.role}`);
   if (c.role === 'secretary') {
     // One secretary at a time: a post held on or after the new one's first day takes it, its departure dated later included.
-    const secretary = s.current.find((p) => p.role === 'secretary') ?? s.history.find((p) => p.role === 'secretary' && p.endsOn !== undefined && p.endsOn > c.startsOn);
+    const secretary = heldFrom(s, c.startsOn).find((p) => p.role === 'secretary');
     if (secretary) {
       const until = secretary.endsOn ? ` until ${secretary.endsOn}` : '';
       throw new ConflictError('secretary-post-taken', `branch ${c.branchId} already has a secretary (${secretary.memberId}) from ${secretary.startsOn}${until}: the post is free from ${secretary.endsOn ?? 'their departure'}`);
@@ -97,7 +102,7 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
     if (c.method === 'elected' && c.branch.lastRating !== null && !GOOD_OR_BETTER.includes(c.branch.lastRating)) {
       throw new RuleViolation('direct-election-needs-good-rating', `the secretary is elected directly only in a branch rated good or better; its last rating is ${c.branch.lastRating}`);
     }
-  } else if (c.branch.memberCount < SMALL_BRANCH && s.current.some((p) => p.role === 'deputy-secretary')) {
+  } else if (c.branch.memberCount < SMALL_BRANCH && heldFrom(s, c.startsOn).some((p) => p.role === 'deputy-secretary')) {
     throw new RuleViolation('one-deputy-in-small-branch', `a branch with fewer than ${SMALL_BRANCH} members has at most one deputy secretary`);
   }
   let congressDeadline: string | undefined;

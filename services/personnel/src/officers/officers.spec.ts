@@ -64,6 +64,13 @@ describe('appointments', () => {
       .when(appoint({ role: 'deputy-secretary', branch: { status: 'active', memberCount: 8, lastRating: null } }))
       .thenThrows(RuleViolation, rule('one-deputy-in-small-branch')));
 
+  it('… counting a deputy whose departure is dated after the new one starts: the two would serve together', () => {
+    const departing = (endsOn: string) => [appointed('m0', 'deputy-secretary'), { type: 'OfficerDeparted' as const, data: { branchId: 'b1', memberId: 'm0', role: 'deputy-secretary' as const, endsOn, cause: 'resigned' as const } }];
+    const deputy = appoint({ role: 'deputy-secretary', branch: { status: 'active', memberCount: 5, lastRating: null } });
+    spec.given(departing('2024-06-01')).when(deputy).thenThrows(RuleViolation, rule('one-deputy-in-small-branch'));
+    spec.given(departing('2024-03-01')).when(deputy).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'deputy-secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]);
+  });
+
   it('a branch of 9 or more may have a second deputy', () =>
     spec
       .given([appointed('m0', 'deputy-secretary')])
