@@ -108,9 +108,9 @@ export const TRAINING_SCHEMA_VERSIONS: Record<TrainingEvent['type'], number> = {
  */
 export const trainingDayOf = (year: number, date: string): string => (date < `${year}-12-31` ? date : `${year}-12-31`);
 
-/** A post from `startsOn` until (not including) `endsOn` was held at some time of `year` up to `day`. */
+/** A post from `startsOn` until (not including) `endsOn` was held at some time of `year` up to `day`; one ended on its first day never was. */
 export const heldInYear = (post: { startsOn: string; endsOn: string | null }, year: number, day: string): boolean =>
-  post.startsOn <= day && (post.endsOn === null || post.endsOn > `${year}-01-01`);
+  post.startsOn <= day && (post.endsOn === null || (post.endsOn > `${year}-01-01` && post.endsOn > post.startsOn));
 
 /**
  * A branch closed (merged, split, dissolved) in the year, by the day: its secretaries of the year

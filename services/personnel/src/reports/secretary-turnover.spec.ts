@@ -31,6 +31,13 @@ describe('secretary turnover', () => {
     expect(report.longestServing.items[0]).toMatchObject({ memberId: 'm1', startsOn: '2017-06-01', source: 'teacher' });
   });
 
+  it('counts nothing of a post ended on its own first day (its branch merged away on a date recorded later): never held', () => {
+    const merged = [branch('b2', [post('b2', 'm1', '2019-12-05', '2019-12-05', 'merger')], '2019-12-01'), branch('b1', [post('b1', 'm2', '2018-01-01')])];
+    const report = secretaryTurnover(merged, period);
+    expect([report.departures.total, report.departures.byCause.merger, report.tenure.averageDays]).toEqual([0, 0, null]);
+    expect(report.longestServing.items.map((i) => i.memberId)).toEqual(['m2']);
+  });
+
   it('joins a re-election (the term ended, the same member appointed from that day) to the term before it: no departure, the tenure whole', () => {
     const reElected = branch('b1', [post('b1', 'm1', '2015-01-01', '2019-01-01', 'term-ended', 'teacher'), post('b1', 'm1', '2019-01-01', '2020-06-01', 'away-work', 'teacher')]);
     const report = secretaryTurnover([reElected], period);

@@ -147,6 +147,12 @@ function withCarriedOver(branches: TurnoverBranch[]): TurnoverBranch[] {
 }
 
 /**
+ * A post ended on its own first day was never held (an appointment whose branch was merged away
+ * on a date recorded later: docs/effective-dates.md): no departure, no tenure, no vacancy.
+ */
+const withoutNeverHeld = (b: TurnoverBranch): TurnoverBranch => ({ ...b, secretaries: b.secretaries.filter((s) => s.endsOn === null || s.endsOn > s.startsOn) });
+
+/**
  * Secretary turnover (the field reports' worry: secretaries leave to work or study far away, or
  * resign) in the branches of a unit's subtree over a period, both days included. Pure: the
  * branches and their secretaries' posts come from the caller.
@@ -154,7 +160,7 @@ function withCarriedOver(branches: TurnoverBranch[]): TurnoverBranch[] {
 export function secretaryTurnover(branches: TurnoverBranch[], period: Period, closedBefore: TurnoverBranch[] = []) {
   // The branches closed before the period count nothing in it; a secretary carried on from one of them keeps their spell's start.
   const inPeriod = new Set(branches.map((b) => b.branchId));
-  branches = withCarriedOver([...branches, ...closedBefore].map(withReElections)).filter((b) => inPeriod.has(b.branchId));
+  branches = withCarriedOver([...branches, ...closedBefore].map(withoutNeverHeld).map(withReElections)).filter((b) => inPeriod.has(b.branchId));
   return {
     from: period.from,
     to: period.to,

@@ -41,6 +41,15 @@ describe('compliance of residential-branch secretaries', () => {
   it('leaves out a secretary whose post ended before the year', () =>
     expect(given(at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2023-06-01', cause: 'resigned' }, '2023-06-01')).when('qp', 2024, '2024-12-31')).toMatchObject({ secretaries: 1 }));
 
+  it('leaves out a post ended on its own first day (a merger dated before it, recorded after): never held', () =>
+    expect(
+      given(
+        at('OfficerDeparted', { branchId: 'b2', memberId: 's2', role: 'secretary', endsOn: '2023-06-01', cause: 'resigned' }, '2023-06-01'),
+        at('OfficerAppointed', { branchId: 'b2', memberId: 's4', role: 'secretary', startsOn: '2024-12-05' }, '2024-12-05'),
+        at('OfficerDeparted', { branchId: 'b2', memberId: 's4', role: 'secretary', endsOn: '2024-12-05', cause: 'merger' }, '2024-12-05'),
+      ).when('qp', 2024, '2024-12-31', ['s1']),
+    ).toMatchObject({ secretaries: 1, trained: 1, untrained: [] }));
+
   it('answers for a unit as it stood then: a district abolished in 2025 still answers for 2024', () => {
     const abolished = given(
       at('UnitMoved', { unitId: 'xa', fromParentId: 'qp', toParentId: 'na' }, '2025-07-01'),
