@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OrganisationEvent, unitsMergedInto } from '@register/contracts';
 import { AsOf, countsAsOf, SnapshotPart } from '@register/service-kit';
 import { BranchStatusFact } from '../domain/facts';
-import { branchesWithin, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
+import { branchesWithin, establishedBy, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
 
 export interface ReplicaBranch {
   branchId: string;
@@ -143,7 +143,7 @@ export class BranchReplica implements SnapshotPart {
    * what was recorded): a branch merged or moved after that day still counts under its unit then.
    */
   branchesUnder(unitId: string, asOf?: AsOf): string[] {
-    return branchesWithin(this.placements.filter((p) => inForce(p, asOf)), unitId);
+    return branchesWithin(this.placements.filter((p) => inForce(p, asOf)), unitId).filter(establishedBy(this.placements, asOf));
   }
 
   /**

@@ -29,6 +29,13 @@ describe('a unit\'s subtree in personnel\'s branch replica', () => {
     expect(replica.branchesUnder('xa-2', { kind: 'instant', instant: new Date('2025-09-01T00:00:00Z') })).toEqual(['b-3']);
   });
 
+  it('counts a branch only from its establishment, though a move recorded later is dated before it (a commune merger recorded late)', () => {
+    const late = new BranchReplica();
+    [...log, fact('e7', 'BranchEstablished', { branchId: 'b-4', parentUnitId: 'xa-2', name: 'B4', area: null, predecessorIds: [] }, '2026-01-01'), fact('e8', 'BranchMoved', { branchId: 'b-4', fromUnitId: 'xa-2', toUnitId: 'xa-1' }, '2025-07-01', '2026-02-01T00:00:00Z')].forEach((e) => late.apply(e));
+    expect(late.branchesUnder('xa-1', { kind: 'date', date: '2025-12-31' }).sort()).toEqual(['b-1', 'b-3']);
+    expect(late.branchesUnder('xa-1', { kind: 'date', date: '2026-01-01' }).sort()).toEqual(['b-1', 'b-3', 'b-4']);
+  });
+
   it('places nothing twice: an establishment delivered again after the move leaves the branch where it moved', () => {
     replica.apply(log[4]);
     expect(replica.branchesUnder('xa-1').sort()).toEqual(['b-1', 'b-3']);

@@ -37,6 +37,22 @@ export function inForce(p: Placement, asOf?: AsOf): boolean {
   return countsAsOf(asOf, { effectiveDate: p.on, recordedAt: p.recordedAt });
 }
 
+/**
+ * Whether a branch existed then: its first placement (its establishment; the replica keeps them in
+ * the order recorded) is in force. A move dated before the establishment (a commune merger
+ * recorded late) does not make the branch exist earlier.
+ */
+export function establishedBy(placements: Placement[], asOf?: AsOf): (branchId: string) => boolean {
+  const established = new Set<string>();
+  const seen = new Set<string>();
+  for (const p of placements) {
+    if (p.kind !== 'branch' || seen.has(p.id)) continue;
+    seen.add(p.id);
+    if (inForce(p, asOf)) established.add(p.id);
+  }
+  return (branchId) => established.has(branchId);
+}
+
 /** The branches whose unit is `unitId` or lies under it, after these placements (in the order they happened). */
 export function branchesWithin(placements: Placement[], unitId: string): string[] {
   const unitParent = new Map<string, string | null>();
