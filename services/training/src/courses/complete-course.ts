@@ -22,6 +22,8 @@ export function decideCompletion(c: CompleteCourse, s: Course): CourseEvent[] {
   const numbers = c.results.flatMap((r) => (r.certificateNo ? [r.certificateNo.trim()] : []));
   const repeated = numbers.find((n, i) => numbers.indexOf(n) !== i);
   if (repeated !== undefined) throw new RuleViolation('certificate-no-repeated', `certificate number ${repeated} is given to more than one participant`, { certificateNo: repeated });
+  // Outcomes are given once known: a completion dated ahead would count its participants trained only in a year still to come.
+  if (c.completedOn !== undefined && c.completedOn > c.today) throw new RuleViolation('day-not-come', `${c.completedOn} has not come yet (today is ${c.today}): a course is completed on or before the day it is recorded`);
   const completedOn = c.completedOn ?? s.endsOn;
   if (completedOn < s.startsOn) throw new RuleViolation('completed-before-start', `course ${c.courseId} starts on ${s.startsOn}; it cannot be completed on ${completedOn}`);
   return [{ type: 'CourseCompleted', data: { courseId: c.courseId, completedOn, results: c.results } }];

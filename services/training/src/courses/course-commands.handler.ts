@@ -59,9 +59,9 @@ export class CourseCommands {
   /** Completed on the effective date given, else on the course's last day. */
   async complete(courseId: string, results: CourseResult[], actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     const course = await this.inScope(courseId, actor);
-    const completedOn = ctx.effectiveDate ?? course.endsOn;
-    const command = { type: 'CompleteCourse' as const, courseId, results, completedOn, today: this.clock.today() };
-    return this.training.on(completionDecider, courseStream(courseId), courseId, command, { ...ctx, effectiveDate: completedOn });
+    // Only a date given is held to today (day-not-come): a course closed before its last day is completed on that day.
+    const command = { type: 'CompleteCourse' as const, courseId, results, completedOn: ctx.effectiveDate, today: this.clock.today() };
+    return this.training.on(completionDecider, courseStream(courseId), courseId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? course.endsOn });
   }
 
   async cancel(courseId: string, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {

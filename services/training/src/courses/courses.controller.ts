@@ -85,7 +85,7 @@ export class CoursesController {
 
   @Post('training-courses/:id/completion')
   @ProblemResponses(404, 409, 422)
-  @ApiOperation({ summary: 'Close the course with one outcome for every participant (400 a member named twice; 422 outcome-missing, certificate-no-repeated, course-not-begun, course-closed)' })
+  @ApiOperation({ summary: 'Close the course with one outcome for every participant (400 a member named twice; 422 outcome-missing, certificate-no-repeated, course-not-begun, course-closed, day-not-come for an effectiveDate still to come)' })
   complete(@Param('id', ParseIdPipe) id: string, @Body() b: CompletionRequest, @Command() ctx: CommandContext, @Req() req: RegisterRequest) {
     const results = b.results.map((r) => ({ memberId: r.memberId, outcome: r.outcome, ...(r.certificateNo ? { certificateNo: r.certificateNo } : {}) }));
     return this.commands.complete(id, results, req.actor, ctx);

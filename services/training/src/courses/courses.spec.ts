@@ -84,6 +84,10 @@ describe('completion and cancellation', () => {
   it('refuses an outcome for someone not enrolled (422 not-enrolled)', () =>
     spec.given([scheduled, enrolled]).when(complete([{ memberId: 'm1', outcome: 'completed' }, { memberId: 'm2', outcome: 'completed' }, { memberId: 'm9', outcome: 'completed' }])).thenThrows(RuleViolation, rule('not-enrolled')));
   it('refuses to complete a course that has not begun (422 course-not-begun)', () => spec.given([scheduled, enrolled]).when(complete(both, '2024-04-09')).thenThrows(RuleViolation, rule('course-not-begun')));
+  it('refuses a completion dated on a day still to come (422 day-not-come): its participants would count trained only then', () => {
+    spec.given([scheduled, enrolled]).when({ ...complete(both), completedOn: '2099-03-01' }).thenThrows(RuleViolation, rule('day-not-come'));
+    spec.given([scheduled, enrolled]).when({ ...complete(both, '2024-04-20'), completedOn: '2024-04-20' }).then([{ ...completed, data: { ...completed.data, completedOn: '2024-04-20' } }]);
+  });
   it('completes a course that has begun, on its last day by default', () => spec.given([scheduled, enrolled]).when(complete(both, '2024-04-10')).then([completed]));
   it('completes a course once only (422 course-closed)', () => spec.given([scheduled, enrolled, completed]).when(complete([])).thenThrows(RuleViolation, rule('course-closed')));
   it('cancels an open course', () =>
