@@ -44,11 +44,12 @@ export function decideEnding(c: EndAssignment, s: MentorAssignment): MentorAssig
     throw new RuleViolation('assignment-ended', `mentor assignment ${c.assignmentId} ended on ${s.endsOn}`);
   }
   // A reaction to a merger dated before the assignment began ends it on its first day.
-  let endsOn = c.endsOn < s.startsOn ? (c.ifActive ? s.startsOn : refuse(s.startsOn, c.endsOn)) : c.endsOn;
-  // An ending shortens an assignment, never lengthens it (it would overlap the mentor's next one): a reaction after the planned end ends it on that day.
+  const endsOn = c.endsOn < s.startsOn ? (c.ifActive ? s.startsOn : refuse(s.startsOn, c.endsOn)) : c.endsOn;
+  // An ending shortens an assignment, never lengthens it (it would overlap the mentor's next one).
+  // A closing after the planned end finds it over already, as planned: its history stays as it was.
   if (s.endsOn !== null && endsOn > s.endsOn) {
     if (!c.ifActive) throw new RuleViolation('ends-after-planned-end', `mentor assignment ${c.assignmentId} was to end on ${s.endsOn}: an ending does not lengthen it (assign the mentor again from the day after)`, { plannedEndsOn: s.endsOn });
-    endsOn = s.endsOn;
+    return [];
   }
   return [{ type: 'MentorAssignmentEnded', data: { assignmentId: c.assignmentId, branchId: s.branchId, mentorMemberId: s.mentorMemberId, endsOn, cause: c.cause } }];
 }

@@ -46,13 +46,14 @@ describe('mentor assignments', () => {
     spec.given([assigned]).when(end('2025-06-01')).thenThrows(RuleViolation, rule('ends-before-start'));
     spec.given([assigned]).when(end('2025-06-01', 'merger', true)).then([{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn: '2025-07-01', cause: 'merger' } }]);
   });
-  it('an ending shortens a planned assignment, never lengthens it (422 ends-after-planned-end); a merger after the planned end ends it on that day', () => {
+  it('an ending shortens a planned assignment, never lengthens it (422 ends-after-planned-end); a merger after the planned end finds it over, and records nothing', () => {
     const planned: MentorAssignmentEvent = { ...assigned, data: { ...assigned.data, endsOn: '2025-12-31' } } as MentorAssignmentEvent;
     const endedOn = (endsOn: string, cause: EndAssignment['cause']): MentorAssignmentEvent[] => [{ type: 'MentorAssignmentEnded', data: { assignmentId: 'a1', branchId: 'b1', mentorMemberId: 'm1', endsOn, cause } }];
     spec.given([planned]).when(end('2026-01-30')).thenThrows(RuleViolation, rule('ends-after-planned-end'));
     spec.given([planned]).when(end('2025-10-01')).then(endedOn('2025-10-01', 'ended'));
     spec.given([planned]).when(end('2025-12-31')).then(endedOn('2025-12-31', 'ended'));
-    spec.given([planned]).when(end('2026-03-01', 'merger', true)).then(endedOn('2025-12-31', 'merger'));
+    spec.given([planned]).when(end('2026-03-01', 'merger', true)).thenNothingHappens();
+    spec.given([planned]).when(end('2025-11-01', 'merger', true)).then(endedOn('2025-11-01', 'merger'));
   });
 });
 
