@@ -119,4 +119,9 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     expect((await t.refusedUnchanged(409, () => t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-01', ...why() }))).body.rule).toBe('already-assigned');
     expect((await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-30', endsOn: '2025-12-31', ...why() })).status).toBe(201);
   });
+
+  it('the same mentor assigned to one branch six times at the same instant: one 201, five 409 already-assigned (found by a black-box probe)', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2026-02-01', ...why('phân công') })));
+    expect(answers.map((a) => `${a.status} ${a.body.rule ?? ''}`).sort()).toEqual(['201 ', ...Array(5).fill('409 already-assigned')]);
+  });
 });

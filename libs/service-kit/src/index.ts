@@ -38,3 +38,4 @@ export * from './group-snapshots';
 export * from './shutdown-gate';
 export * from './folder-lock';
 export * from './until-known';
+export * from './command-turns';

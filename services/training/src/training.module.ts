@@ -14,6 +14,7 @@ import { CourseCommands } from './courses/course-commands.handler';
 import { CoursesController } from './courses/courses.controller';
 import { CoursesReads } from './courses/courses.read-model';
 import { MentorCommands } from './mentors/mentor-commands.handler';
+import { mentorTurnsProvider } from './mentors/mentor-turns';
 import { MentorsController } from './mentors/mentors.controller';
 import { trainingProjections } from './projections';
 import { OrganisationFactsConsumer, PersonnelFactsConsumer } from './reactions/facts-sync.consumer';
@@ -34,7 +35,7 @@ export { trainingSchemas };
 @Module({
   imports: [ClockModule, TrainingLogModule, ReadModelsModule.forFeature({ service: 'training', projections: trainingProjections, storeToken: TRAINING_STORE, imports: [TrainingLogModule], schemas: trainingSchemas })],
   controllers: [CoursesController, ComplianceController, CompetitionsController, MentorsController, OrganisationFactsConsumer, PersonnelFactsConsumer],
-  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, MemberErasures, CourseCommands, CoursesReads, CompetitionCommands, MentorCommands, ...relayProviders('training', TRAINING_LOG)],
+  providers: [TrainingFacts, TrainingScope, TrainingService, TrainingReactions, MemberErasures, CourseCommands, CoursesReads, CompetitionCommands, MentorCommands, mentorTurnsProvider, ...relayProviders('training', TRAINING_LOG)],
   exports: [TrainingService, TrainingFacts, TrainingReactions, TrainingLogModule],
 })
 export class TrainingModule {}

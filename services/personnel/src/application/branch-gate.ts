@@ -1,7 +1,6 @@
 import { Injectable, Provider } from '@nestjs/common';
-import { KeyedTurns } from '@register/event-sourcing';
 import type { ProcessLocks } from '@register/event-store';
-import { EventStoreConnections } from '@register/service-kit';
+import { CommandTurns, commandTurnsProvider } from '@register/service-kit';
 
 /**
  * Turns per branch in this process. A command that puts someone into a branch (an admission, a
@@ -20,24 +19,9 @@ import { EventStoreConnections } from '@register/service-kit';
  * moved by that instance's own reaction (the same command ids, so moved once).
  */
 @Injectable()
-export class BranchGate {
-  private readonly turns = new KeyedTurns();
-
-  constructor(private readonly locks?: ProcessLocks) {}
-
-  /** Runs `work` once every turn queued before it on any of these branches has ended, here and in the other instances. */
-  through<T>(branchIds: readonly string[], work: () => Promise<T>): Promise<T> {
-    return this.turns.run(branchIds, () => this.acrossProcesses(branchIds, work));
-  }
-
-  private async acrossProcesses<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
-    if (!this.locks) return work();
-    const release = await this.locks.take(keys.map((key) => `personnel.turn:${key}`));
-    try {
-      return await work();
-    } finally {
-      await release();
-    }
+export class BranchGate extends CommandTurns {
+  constructor(locks?: ProcessLocks) {
+    super('personnel.turn', locks);
   }
 
   /**
@@ -68,9 +52,4 @@ export class BranchGate {
   }
 }
 
-/** The gate, with the database's locks when the log is on PostgreSQL (absent on PGlite, one process, and EventStoreDB). */
-export const branchGateProvider: Provider = {
-  provide: BranchGate,
-  inject: [EventStoreConnections],
-  useFactory: async (connections: EventStoreConnections) => new BranchGate((await connections.sqlClient())?.processLocks?.()),
-};
+export const branchGateProvider: Provider = commandTurnsProvider(BranchGate);

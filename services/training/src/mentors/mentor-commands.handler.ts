@@ -9,6 +9,7 @@ import { CommandAnswer, TrainingService } from '../application/training.service'
 import { mentorAssignmentAggregate } from '../domain/mentor-assignment';
 import { assignmentDecider, endingDecider } from './mentor-decisions';
 import { AssignmentDoc, mentorsProjection } from './mentors.projection';
+import { MentorTurns } from './mentor-turns';
 
 /**
  * The facts a mentor assignment needs (the branch and the mentor, from organisation's and personnel's
@@ -22,19 +23,20 @@ export class MentorCommands {
     private readonly scope: TrainingScope,
     private readonly readModels: ReadModelQueries,
     private readonly upstream: UpstreamLogs,
+    private readonly turns: MentorTurns,
   ) {}
 
+  /** In the mentor's turn at the branch (MentorTurns): a second assignment sent at the same instant sees the first. */
   async assign(r: { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }, ctx: CommandContext): Promise<CommandAnswer> {
     await this.upstream.untilKnown([r.branchId], (id) => this.facts.branchStatus(id) !== 'unknown');
-    const sameMentor = await this.assignmentsOf(r.branchId, r.mentorMemberId);
-    const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId), sameMentor };
-    return this.training.on(assignmentDecider, mentorAssignmentStream(r.assignmentId), r.assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });
+    return this.turns.through([MentorTurns.of(r.branchId, r.mentorMemberId)], async () => {
+      const sameMentor = await this.assignmentsOf(r.branchId, r.mentorMemberId);
+      const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId), sameMentor };
+      return this.training.on(assignmentDecider, mentorAssignmentStream(r.assignmentId), r.assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });
+    });
   }
 
-  /**
-   * The mentor's assignments to the branch, from the view caught up with the log (so that a request
-   * sees every assignment answered before it; two sent at the same instant may still both pass).
-   */
+  /** The mentor's assignments to the branch, from the view caught up with the log (every assignment appended before this turn). */
   private async assignmentsOf(branchId: string, mentorMemberId: string) {
     const model = await this.readModels.of(mentorsProjection).requireOwn(await this.training.headPosition());
     const docs = (await model.collection('assignments').find({ branchId, mentorMemberId })) as unknown as AssignmentDoc[];
