@@ -165,19 +165,28 @@ describe('member imports (embedded, through the gateway)', () => {
     expect(verdicts(await finished(await upload(file, 'hoa-binh.csv', { reason: 'thử', dryRun: 'true' })))).toEqual([[2, 'refused', 'ambiguous-branch'], [3, 'refused', 'ambiguous-branch'], [4, 'valid', null]]);
   });
 
-  it("an erased member's name is no longer shown in the import that admitted them (found by a black-box probe)", async () => {
+  it("an erased member's name is no longer shown in the import that admitted them, nor in rows refused as the same person (found by black-box probes)", async () => {
     const one = applicant(8000, 'b-1');
-    const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${[one.fullName, one.dateOfBirth, one.gender, one.admittedOn, one.branch].join(',')}\r\n`);
+    const line = [one.fullName, one.dateOfBirth, one.gender, one.admittedOn, one.branch].join(',');
+    const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${line}\r\n${line}\r\n`);
     const done = await finished(await upload(file, 'mot.csv', { reason: 'kết nạp' }));
     const row = done.body.rows[0];
     expect([row.verdict, row.fullName]).toEqual(['admitted', one.fullName]);
+    expect(done.body.rows[1]).toMatchObject({ row: 3, verdict: 'refused', rule: 'possible-duplicate', sameAsRow: 2, fullName: one.fullName });
+    // A later file naming the same person: refused as a duplicate of the member, whom it names.
+    const later = await finished(await upload(Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${line}\r\n`), 'lai.csv', { reason: 'kết nạp lại', dryRun: 'true' }));
+    expect(later.body.rows[0]).toMatchObject({ verdict: 'refused', rule: 'possible-duplicate', duplicateOf: row.memberId, fullName: one.fullName });
     const erased = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/members/${row.memberId}/personal-data-erasure`, headers: officer, payload: { reason: 'yêu cầu xóa dữ liệu' } });
     expect(erased.status).toBe(201);
     // the directory learns of the erasure from the log, a moment after the command's answer
     for (let tries = 0; tries < 50 && (await progress(done.body.id)).body.rows[0].fullName !== null; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     const after = await progress(done.body.id);
     expect(after.body.rows[0]).toMatchObject({ row: 2, verdict: 'admitted', memberId: row.memberId, fullName: null });
+    expect(after.body.rows[1]).toMatchObject({ row: 3, verdict: 'refused', fullName: null });
     expect(after.raw).not.toContain(one.fullName);
+    const laterAfter = await progress(later.body.id);
+    expect(laterAfter.body.rows[0]).toMatchObject({ duplicateOf: row.memberId, fullName: null });
+    expect(laterAfter.raw).not.toContain(one.fullName);
   });
 
   it('records the decision that authorises an import with each admission; a decisionRef that is not a decision is 400 naming its field, and nothing is admitted', async () => {

@@ -9,15 +9,19 @@ import { SheetRow } from './spreadsheet';
 /** What an import says of one row. */
 export type RowVerdict =
   | { row: number; verdict: 'valid' | 'admitted' | 'already-admitted'; memberId: string; branchId: string; fullName: string | null }
-  | { row: number; verdict: 'refused'; fullName: string | null; rule: string; message: string; errors?: FieldError[] };
+  | { row: number; verdict: 'refused'; fullName: string | null; rule: string; message: string; errors?: FieldError[]; duplicateOf?: string; sameAsRow?: number };
 
-export const refused = (row: number, fullName: string | null, rule: string, message: string, errors?: FieldError[]): RowVerdict => ({
+/** What a refusal as a second of one person points at: the member already registered, or the file's row it repeats. */
+export type Duplicate = { duplicateOf: string } | { sameAsRow: number };
+
+export const refused = (row: number, fullName: string | null, rule: string, message: string, errors?: FieldError[], duplicate?: Duplicate): RowVerdict => ({
   row,
   verdict: 'refused',
   fullName,
   rule,
   message,
   ...(errors ? { errors } : {}),
+  ...duplicate,
 });
 
 /**

@@ -74,8 +74,19 @@ export class MemberImports implements BeforeApplicationShutdown {
   async get(id: string): Promise<MemberImport> {
     const found = this.imports.get(id);
     if (!found) return this.progress.kept(id);
-    const erased = (r: RowVerdict) => 'memberId' in r && this.directory.isErased(r.memberId);
+    const erased = this.aboutErased(found.rows);
     return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? { ...r, fullName: null } : r)) } : found;
+  }
+
+  /**
+   * Whether a row names a member whose personal data was erased: the member it admitted or found, the
+   * registered member a refused row repeats, or the member admitted from the row it repeats.
+   */
+  private aboutErased(rows: RowVerdict[]): (r: RowVerdict) => boolean {
+    const byRow = new Map(rows.map((r) => [r.row, r]));
+    const erasedId = (id: string | undefined) => id !== undefined && this.directory.isErased(id);
+    const names = (r: RowVerdict | undefined): boolean => r !== undefined && ('memberId' in r ? erasedId(r.memberId) : erasedId(r.duplicateOf));
+    return (r) => names(r) || (r.verdict === 'refused' && r.sameAsRow !== undefined && names(byRow.get(r.sameAsRow)));
   }
 
   /**
@@ -226,11 +237,11 @@ export class MemberImports implements BeforeApplicationShutdown {
     // any branch of the file (a probe's file listed one person under two branches, admitted twice).
     const key = JSON.stringify([namesakeKey(checked.fullName), checked.dateOfBirth]);
     const twin = seen.get(key);
-    if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth) as row ${twin}: if it is another person, admit them with POST /members and namesake: true`);
+    if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth) as row ${twin}: if it is another person, admit them with POST /members and namesake: true`, undefined, { sameAsRow: twin });
     // One national ID number is one person, in any branch: a second row with it is refused, not raced (rows run in parallel).
     const number = checked.nationalId ? JSON.stringify(['national-id', checked.nationalId]) : undefined;
     const holderRow = number === undefined ? undefined : seen.get(number);
-    if (holderRow !== undefined) return refused(row.row, checked.fullName, 'national-id-taken', `the same national ID number (nationalId) as row ${holderRow}`);
+    if (holderRow !== undefined) return refused(row.row, checked.fullName, 'national-id-taken', `the same national ID number (nationalId) as row ${holderRow}`, undefined, { sameAsRow: holderRow });
     seen.set(key, row.row);
     if (number !== undefined) seen.set(number, row.row);
     // The same file again, into the same unit, names the same commands, and so the same members: none
@@ -247,8 +258,7 @@ export class MemberImports implements BeforeApplicationShutdown {
    * them again there). A row can say no "namesake"; POST /members can.
    */
   private namesakeInUnit(command: AdmitMember, scope: BranchesInScope): string | undefined {
-    const found = this.directory.namesakes.membersNamedIn(scope.ids, command.personal.fullName, command.personal.dateOfBirth).find((id) => id !== command.memberId);
-    return found === undefined ? undefined : `${found}, now in branch ${this.directory.member(found)?.branchId ?? 'unknown'}`;
+    return this.directory.namesakes.membersNamedIn(scope.ids, command.personal.fullName, command.personal.dateOfBirth).find((id) => id !== command.memberId);
   }
 
   /** One row's verdict: refused for a namesake in the branch or by the decider; else valid (dry run), admitted, or already admitted by this file before. */
@@ -256,7 +266,11 @@ export class MemberImports implements BeforeApplicationShutdown {
     const { row, command, context } = c;
     const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted'): RowVerdict => ({ row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: command.personal.fullName });
     if (this.directory.member(command.memberId)) return admitted('already-admitted');
-    if (namesake !== undefined) return refused(row, command.personal.fullName, 'possible-duplicate', `the unit already has a member with this name and date of birth (${namesake}): if it is another person, admit them with POST /members and namesake: true`);
+    if (namesake !== undefined) {
+      const where = this.directory.member(namesake)?.branchId;
+      const message = `the unit already has a member with this name and date of birth (${namesake}${where ? `, now in branch ${where}` : ''}): if it is another person, admit them with POST /members and namesake: true`;
+      return refused(row, command.personal.fullName, 'possible-duplicate', message, undefined, { duplicateOf: namesake });
+    }
     try {
       if (job.dryRun) {
         // As the real run will find it: a number another member holds (the real run refuses it in the admission's turn).
