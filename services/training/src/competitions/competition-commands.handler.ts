@@ -20,7 +20,7 @@ export class CompetitionCommands {
 
   announce(r: { competitionId: string; organiserUnitId: string; title: string; heldOn: string }, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     this.scope.check(actor, r.organiserUnitId, `competition ${r.competitionId}`);
-    const command = { type: 'AnnounceCompetition' as const, ...r, organiserKnown: this.facts.knowsUnit(r.organiserUnitId), organiserClosedOn: this.facts.unitClosedOn(r.organiserUnitId) };
+    const command = { type: 'AnnounceCompetition' as const, ...r, organiserKnown: this.facts.knowsUnit(r.organiserUnitId), organiserClosedOn: this.facts.unitClosedOn(r.organiserUnitId), organiserEstablishedOn: this.facts.unitEstablishedOn(r.organiserUnitId) };
     return this.training.on(announcementDecider, competitionStream(r.competitionId), r.competitionId, command, ctx);
   }
 

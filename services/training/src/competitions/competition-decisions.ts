@@ -3,7 +3,7 @@ import { Award, CompetitionEvent } from '@register/contracts';
 import { Competition, competitionAggregate } from '../domain/competition';
 import { checkAdmittedBy, checkMembers, checkOrganiserOpen, MemberFact } from '../domain/rules';
 
-export type AnnounceCompetition = { type: 'AnnounceCompetition'; competitionId: string; organiserUnitId: string; organiserKnown: boolean; organiserClosedOn?: string | null; title: string; heldOn: string };
+export type AnnounceCompetition = { type: 'AnnounceCompetition'; competitionId: string; organiserUnitId: string; organiserKnown: boolean; organiserClosedOn?: string | null; organiserEstablishedOn?: string | null; title: string; heldOn: string };
 /** `on`: the effective date the caller gave (absent: the entry is recorded without one, late or not). */
 export type EnterCompetition = { type: 'EnterCompetition'; competitionId: string; memberIds: string[]; members: Array<MemberFact | undefined>; on?: string };
 /** The results; `today` is the day the command is recorded (the service's clock), `on` the effective date the caller gave. */
@@ -16,7 +16,7 @@ export const awardDecider = deciderOf(competitionAggregate, decideAwards);
 export function decideAnnouncement(c: AnnounceCompetition, s: Competition): CompetitionEvent[] {
   if (s.status !== 'none') throw new ConflictError('competition-exists', `competition ${c.competitionId} already exists`);
   if (!c.organiserKnown) throw new RuleViolation('unknown-unit', `unit ${c.organiserUnitId} is not a unit of the register`);
-  checkOrganiserOpen(c.organiserUnitId, c.organiserClosedOn, c.heldOn, 'competition');
+  checkOrganiserOpen(c.organiserUnitId, c.organiserClosedOn, c.heldOn, 'competition', c.organiserEstablishedOn);
   return [{ type: 'CompetitionAnnounced', data: { competitionId: c.competitionId, organiserUnitId: c.organiserUnitId, title: c.title, heldOn: c.heldOn } }];
 }
 

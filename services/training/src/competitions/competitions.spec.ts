@@ -20,6 +20,8 @@ const award = (awards: Array<{ memberId: string; award: string }>, today = '2025
 describe('competitions', () => {
   it('announces a competition of a known unit', () =>
     spec.given([]).when({ type: 'AnnounceCompetition', competitionId: 'k1', organiserUnitId: 'qp', organiserKnown: true, title: 'Hội thi Bí thư chi đoàn giỏi', heldOn: '2025-03-20' }).then([announced]));
+  it('refuses a competition held before its organiser was established (422 organiser-not-established)', () =>
+    spec.given([]).when({ type: 'AnnounceCompetition', competitionId: 'k1', organiserUnitId: 'qp', organiserKnown: true, organiserEstablishedOn: '2025-11-01', title: 'Hội thi', heldOn: '2025-03-20' }).thenThrows(RuleViolation, rule('organiser-not-established')));
   it('refuses a competition of a unit merged or dissolved by its day (422 organiser-closed)', () =>
     spec.given([]).when({ type: 'AnnounceCompetition', competitionId: 'k1', organiserUnitId: 'qp', organiserKnown: true, organiserClosedOn: '2025-01-01', title: 'Hội thi', heldOn: '2025-03-20' }).thenThrows(RuleViolation, rule('organiser-closed')));
   it('refuses an unknown organiser (422)', () =>

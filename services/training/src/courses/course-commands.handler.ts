@@ -39,7 +39,7 @@ export class CourseCommands {
 
   schedule(r: ScheduleRequest, actor: Actor | undefined, ctx: CommandContext): Promise<CommandAnswer> {
     this.scope.check(actor, r.organiserUnitId, `course ${r.courseId}`);
-    const command = { type: 'ScheduleCourse' as const, ...r, organiserKnown: this.facts.knowsUnit(r.organiserUnitId), organiserClosedOn: this.facts.unitClosedOn(r.organiserUnitId) };
+    const command = { type: 'ScheduleCourse' as const, ...r, organiserKnown: this.facts.knowsUnit(r.organiserUnitId), organiserClosedOn: this.facts.unitClosedOn(r.organiserUnitId), organiserEstablishedOn: this.facts.unitEstablishedOn(r.organiserUnitId) };
     return this.training.on(scheduleDecider, courseStream(r.courseId), r.courseId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });
   }
 

@@ -26,6 +26,10 @@ describe('scheduling a course', () => {
   it('schedules a course of a known unit, with its topics, days and partner', () => spec.given([]).when(schedule()).then([scheduled]));
   it('refuses a course that ends before it starts (422 ends-before-start)', () => spec.given([]).when(schedule({ endsOn: '2024-04-09' })).thenThrows(RuleViolation, rule('ends-before-start')));
   it('refuses an organiser that organisation never established (422 unknown-unit)', () => spec.given([]).when(schedule({ organiserKnown: false })).thenThrows(RuleViolation, rule('unknown-unit')));
+  it('refuses a course that starts before its organiser was established (422 organiser-not-established) (found by a black-box probe)', () => {
+    spec.given([]).when(schedule({ organiserEstablishedOn: '2024-04-11' })).thenThrows(RuleViolation, rule('organiser-not-established'));
+    spec.given([]).when(schedule({ organiserEstablishedOn: '2024-04-10' })).then([scheduled]);
+  });
   it('refuses a course of a unit merged or dissolved by its first day (422 organiser-closed); one before that day is scheduled', () => {
     spec.given([]).when(schedule({ organiserClosedOn: '2024-04-10' })).thenThrows(RuleViolation, rule('organiser-closed'));
     spec.given([]).when(schedule({ organiserClosedOn: '2024-04-11' })).then([scheduled]);

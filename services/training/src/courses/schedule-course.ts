@@ -11,6 +11,8 @@ export type ScheduleCourse = {
   organiserKnown: boolean;
   /** The day the organiser was dissolved or merged away, from organisation's events; null while open. */
   organiserClosedOn?: string | null;
+  /** The day the organiser was established, from organisation's events; null when not known. */
+  organiserEstablishedOn?: string | null;
   title: string;
   kind: CourseKind;
   topics: Array<{ title: string }>;
@@ -25,8 +27,8 @@ export const scheduleDecider = deciderOf(courseAggregate, decideSchedule);
 export function decideSchedule(c: ScheduleCourse, s: Course): CourseEvent[] {
   if (s.status !== 'none') throw new ConflictError('course-exists', `course ${c.courseId} already exists`);
   if (!c.organiserKnown) throw new RuleViolation('unknown-unit', `unit ${c.organiserUnitId} is not a unit of the register`);
-  checkOrganiserOpen(c.organiserUnitId, c.organiserClosedOn, c.startsOn, 'course');
+  checkOrganiserOpen(c.organiserUnitId, c.organiserClosedOn, c.startsOn, 'course', c.organiserEstablishedOn);
   if (c.endsOn < c.startsOn) throw new RuleViolation('ends-before-start', `a course cannot end (${c.endsOn}) before it starts (${c.startsOn})`);
-  const { type: _type, organiserKnown: _known, organiserClosedOn: _closed, ...data } = c;
+  const { type: _type, organiserKnown: _known, organiserClosedOn: _closed, organiserEstablishedOn: _established, ...data } = c;
   return [{ type: 'CourseScheduled', data }];
 }

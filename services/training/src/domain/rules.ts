@@ -40,8 +40,14 @@ export function checkMembers(memberIds: string[], facts: Array<MemberFact | unde
   return facts as MemberFact[];
 }
 
-/** A unit dissolved or merged away organises nothing from that day on: its successor does. */
-export function checkOrganiserOpen(unitId: string, closedOn: string | null | undefined, day: string, what: string): void {
+/**
+ * A unit organises nothing before it was established, nor from the day it was dissolved or merged
+ * away (its successor does).
+ */
+export function checkOrganiserOpen(unitId: string, closedOn: string | null | undefined, day: string, what: string, establishedOn?: string | null): void {
+  if (establishedOn && day < establishedOn) {
+    throw new RuleViolation('organiser-not-established', `unit ${unitId} was established on ${establishedOn}: it organises no ${what} on ${day}`, { establishedOn });
+  }
   if (closedOn && day >= closedOn) {
     throw new RuleViolation('organiser-closed', `unit ${unitId} was dissolved or merged into another on ${closedOn}: it organises no ${what} on ${day} (its successor does)`, { closedOn });
   }
