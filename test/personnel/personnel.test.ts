@@ -112,6 +112,17 @@ describe('personnel over HTTP on PostgreSQL', () => {
     console.log(`appointment / leaving, six rounds: ${outcomes.join(', ')}`);
   });
 
+  it('an applicant is introduced by a member of the union: an unknown introducer is 422 introducer-unknown, one who had left 422 introducer-not-a-member', async () => {
+    const branchId = `${run}-intro`;
+    await establish(branchId);
+    await admit(`${run}-intro-a`, branchId);
+    await admit(`${run}-intro-gone`, branchId);
+    expect((await post(`/members/${run}-intro-gone/status-changes`, { status: 'left', effectiveDate: '2021-01-01' })).status).toBe(201);
+    const applicant = (id: string, introducerId: string) => post('/members', { id, branchId, fullName: `Vi Thị ${id}`, dateOfBirth: '2004-05-10', gender: 'female', admittedOn: '2022-03-26', introducerId });
+    const answers = await Promise.all([applicant(`${run}-intro-1`, `${run}-intro-a`), applicant(`${run}-intro-2`, `${run}-nobody`), applicant(`${run}-intro-3`, `${run}-intro-gone`)]);
+    expect(answers.map((a) => `${a.status} ${String(a.body.rule ?? '')}`)).toEqual(['201 ', '422 introducer-unknown', '422 introducer-not-a-member']);
+  });
+
   it('a member marked away cannot be appointed: 422 naming the rule member-away', async () => {
     const branchId = `${run}-away`;
     await establish(branchId);

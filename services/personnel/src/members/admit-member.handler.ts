@@ -4,7 +4,7 @@ import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { AdmitMember, admissionDecider } from './admit-member';
-import { BranchStatusFact } from '../domain/facts';
+import { BranchStatusFact, IN_UNION } from '../domain/facts';
 import { AdmitMemberRequest } from './members.dto';
 import { NationalIdMatches, nationalIdTaken } from '../personal-data/national-id-matches';
 
@@ -56,9 +56,17 @@ export class AdmitMemberHandler {
    * status read again there: a merger arriving meanwhile either refuses it or finds it appended.
    */
   /** `via`: the path it came by, for the read log a number held by another member writes. */
-  handle(command: AdmitMember, namesake: boolean, context: CommandContext, via = 'POST /members'): Promise<CommandAnswer> {
+  async handle(command: AdmitMember, namesake: boolean, context: CommandContext, via = 'POST /members'): Promise<CommandAnswer> {
     const turns = BranchGate.admissionTurns([{ branchId: command.branchId, nationalId: command.personal.nationalId }]);
-    return this.gate.through(turns, () => this.admitInTurn({ ...command, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context, via));
+    const introduced = await this.withIntroducer(command);
+    return this.gate.through(turns, () => this.admitInTurn({ ...introduced, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context, via));
+  }
+
+  /** The command with its introducer's facts on the admission day (AdmitMember.introducer), when it names one. */
+  async withIntroducer(command: AdmitMember): Promise<AdmitMember> {
+    if (command.introducerId === undefined || command.introducerId === command.memberId) return command;
+    const { now, onDay } = await this.personnel.memberNowAndOn(command.introducerId, command.admittedOn);
+    return { ...command, introducer: now.exists ? { inUnion: onDay.exists && IN_UNION.includes(onDay.status) } : null };
   }
 
   private async admitInTurn(command: AdmitMember, namesake: boolean, context: CommandContext, via: string): Promise<CommandAnswer> {

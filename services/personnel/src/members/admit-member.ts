@@ -20,6 +20,11 @@ export type AdmitMember = {
   effectiveOn?: string;
   decision?: Decision;
   introducerId?: string;
+  /**
+   * The introducer on the admission day, from their stream: in the union then or not; null when the
+   * register has no such member; absent when not gathered (not checked).
+   */
+  introducer?: { inUnion: boolean } | null;
   consent?: Consent;
 };
 
@@ -32,6 +37,13 @@ export const ADMISSION_MAX_AGE = 30;
  */
 export function checkBorn(dateOfBirth: string, today: string): void {
   if (dateOfBirth > today) throw new RuleViolation('day-not-come', `dateOfBirth ${dateOfBirth} has not come yet (today is ${today}): check the year`, { field: 'dateOfBirth', dateOfBirth });
+}
+
+/** An applicant is introduced by a member of the union (domain.md: one who has known them for 3 months). */
+function checkIntroducer(c: AdmitMember): void {
+  if (c.introducerId === undefined || c.introducer === undefined) return;
+  if (c.introducer === null) throw new RuleViolation('introducer-unknown', `introducerId ${c.introducerId} is not a member of the register`, { field: 'introducerId' });
+  if (!c.introducer.inUnion) throw new RuleViolation('introducer-not-a-member', `member ${c.introducerId} was not in the union on ${c.admittedOn}: an applicant is introduced by a member`, { field: 'introducerId' });
 }
 
 /** The decisions on the admission, over the member's stream. */
@@ -54,6 +66,7 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   }
   if (c.consent && c.consent.purposes.length === 0) throw new RuleViolation('consent-needs-a-purpose', 'consent is given for named purposes');
   if (c.introducerId === c.memberId) throw new RuleViolation('introducer-is-applicant', 'an applicant cannot introduce themselves');
+  checkIntroducer(c);
   return [
     {
       type: 'MemberAdmitted',

@@ -74,7 +74,7 @@ export class MembersController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person)' })
+  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person); 422 introducer-unknown, introducer-not-a-member for an introducerId that names no member of the union on admittedOn' })
   async admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
     await this.personnel.heardOf([body.branchId]);

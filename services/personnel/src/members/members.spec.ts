@@ -58,6 +58,11 @@ describe('admission', () => {
     spec.given([]).when(admit({ admittedOn: '2020-03-26', effectiveOn: '2025-01-01' })).then([admitted('m1', 'b1', huong, '2020-03-26')]);
   });
   it('refuses an applicant introducing themselves', () => spec.given([]).when(admit({ introducerId: 'm1' })).thenThrows(RuleViolation, rule('introducer-is-applicant')));
+  it('refuses an introducer the register does not know, or who was not in the union on the admission day (found by a black-box probe)', () => {
+    spec.given([]).when(admit({ introducerId: 'khong-ton-tai', introducer: null })).thenThrows(RuleViolation, rule('introducer-unknown'));
+    spec.given([]).when(admit({ introducerId: 'm0', introducer: { inUnion: false } })).thenThrows(RuleViolation, rule('introducer-not-a-member'));
+    spec.given([]).when(admit({ introducerId: 'm0', introducer: { inUnion: true } })).then([{ type: 'MemberAdmitted', data: { memberId: 'm1', branchId: 'b1', admittedOn: '2020-03-26', introducerId: 'm0', personal: huong } }]);
+  });
 });
 
 const transfer = (over: Record<string, unknown> = {}) => ({
