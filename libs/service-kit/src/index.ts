@@ -10,7 +10,7 @@ export * from './body-rules';
 export * from './metrics';
 export * from './bootstrap';
 export * from './openapi';
-export { describeRule } from './openapi-constraints';
+export { ApiEitherOf, describeRule } from './openapi-constraints';
 export * from './command-request';
 export * from './command-answer';
 export * from './batch-answer.doc';

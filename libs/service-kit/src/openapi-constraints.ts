@@ -95,3 +95,27 @@ function declareProperty(prototype: object, property: string, rules: ValidationM
 function withoutUndefined(fragment: Fragment): Fragment {
   return Object.fromEntries(Object.entries(fragment).filter(([, v]) => v !== undefined));
 }
+
+/** The request schemas (by class name) whose fields come in pairs of which exactly one is given: the two words of one field. */
+const EITHER_OF = new Map<string, Array<[string, string]>>();
+
+/**
+ * A request that takes either of two words for one field (api.md's and the register's own): the
+ * schema requires exactly one of each pair, so that a client generated from the document can send
+ * either form. The validation says the same (ValidateIf, and a 400 `one-of` for both).
+ */
+export function ApiEitherOf(...pairs: Array<[string, string]>): ClassDecorator {
+  return (target) => void EITHER_OF.set(target.name, pairs);
+}
+
+/** Writes each ApiEitherOf pair into its schema: neither field required alone, exactly one of the two. */
+export function declareEitherOf(schemas: Record<string, Fragment>): void {
+  for (const [name, pairs] of EITHER_OF) {
+    const schema = schemas[name];
+    if (!schema) continue;
+    const paired = new Set(pairs.flat());
+    const required = ((schema.required as string[] | undefined) ?? []).filter((field) => !paired.has(field));
+    schema.required = required;
+    schema.allOf = pairs.map(([a, b]) => ({ oneOf: [{ required: [a], not: { required: [b] } }, { required: [b], not: { required: [a] } }] }));
+  }
+}

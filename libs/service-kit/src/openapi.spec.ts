@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@ne
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ApiProperty, ApiPropertyOptional, OpenAPIObject } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
 import { Type } from 'class-transformer';
 import { KNOWN_AT_PROPERTY } from './as-of';
 import { CommandRequest, IsCalendarDate } from './command-request';
 import { IsRegisterId, IsRegisterName, ParseIdPipe } from './fields';
 import { ApiAsOf, ProblemResponses, serveOpenApi } from './openapi';
+import { ApiEitherOf } from './openapi-constraints';
 import { ReadModelQuery } from './read-query';
 
 class PlantTreeRequest extends CommandRequest {
@@ -15,6 +16,14 @@ class PlantTreeRequest extends CommandRequest {
   @ApiProperty() @IsIn(['oak', 'pine']) kind!: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() plantedOn?: string;
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(3) @IsRegisterId({ each: true }) neighbourIds!: string[];
+}
+
+/** Two words for one field (the stock and the rootstock): either, not both. */
+@ApiEitherOf(['stockId', 'rootstockId'])
+class GraftRequest extends CommandRequest {
+  @ApiProperty() @ValidateIf((o: GraftRequest) => o.rootstockId === undefined) @IsRegisterId() stockId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsRegisterId() rootstockId?: string;
+  @ApiProperty() @IsRegisterName(100) name!: string;
 }
 
 class TreesQuery extends ReadModelQuery {
@@ -26,6 +35,10 @@ class TreesQuery extends ReadModelQuery {
 @Controller('trees')
 class TreesController {
   @Post() plant(@Body() body: PlantTreeRequest) {
+    return body;
+  }
+
+  @Post('grafts') graft(@Body() body: GraftRequest) {
     return body;
   }
 
@@ -58,6 +71,12 @@ describe('the OpenAPI document of a register app (serveOpenApi)', () => {
   const op = (path: string, method: 'get' | 'post') => (document.paths[`/api/v1${path}`] as any)[method];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const schema = (name: string) => document.components!.schemas![name] as any;
+
+  it('requires exactly one of two words for one field (ApiEitherOf), neither alone: a client generated from the document may send either', () => {
+    expect(schema('GraftRequest').required).toEqual(expect.arrayContaining(['name', 'reason']));
+    expect(schema('GraftRequest').required).not.toContain('stockId');
+    expect(schema('GraftRequest').allOf).toEqual([{ oneOf: [{ required: ['stockId'], not: { required: ['rootstockId'] } }, { required: ['rootstockId'], not: { required: ['stockId'] } }] }]);
+  });
 
   it('offers a bearer token and an X-Api-Key, and every operation takes either', () => {
     expect(document.components!.securitySchemes).toEqual({

@@ -5,7 +5,7 @@ import { ApiQuery, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } 
 import type { OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
 import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
 import { ID_PATTERN } from './fields';
-import { declareValidationConstraints } from './openapi-constraints';
+import { declareEitherOf, declareValidationConstraints } from './openapi-constraints';
 
 /**
  * The OpenAPI document every HTTP app of the register serves (/api/openapi.json, the UI at
@@ -155,6 +155,7 @@ export function describeRegister(document: OpenAPIObject): OpenAPIObject {
     if ('type' in schema && schema.type === 'object') schema.additionalProperties = OPEN_SCHEMAS.has(name);
   }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...PROBLEM_SCHEMAS } };
+  declareEitherOf(document.components.schemas as Record<string, Record<string, unknown>>);
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith(PREFIX)) continue;
     for (const [method, operation] of operationsOf(item)) describeOperation(method, operation);

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
-import { CommandRequest, IsRegisterId, IsRegisterName, ValidationFailed } from '@register/service-kit';
+import { ApiEitherOf, CommandRequest, IsRegisterId, IsRegisterName, ValidationFailed } from '@register/service-kit';
 import { AreaDto } from '../application/area.dto';
 import { IsOneTarget } from './one-target';
 
@@ -93,6 +93,7 @@ export class SplitPartDto {
 /** A split's parts, under either of its words: two to twenty, each a part. */
 const AreSplitParts = () => applyDecorators(IsArray(), ArrayMinSize(2), ArrayMaxSize(20), ValidateNested({ each: true }), Type(() => SplitPartDto));
 
+@ApiEitherOf(['sourceBranchId', 'sourceBranchIds'], ['parts', 'into'])
 export class BranchSplitRequest extends CommandRequest {
   @ApiProperty({ description: 'The branch split. `sourceBranchIds` with this one id may stand for it (api.md writes a reorganisation so); not both' })
   @ValidateIf((o: BranchSplitRequest) => o.sourceBranchIds === undefined)
