@@ -34,7 +34,7 @@ export function decideUnitMerge(c: MergeUnits, s: Structure): OrganisationEvent[
   const events = unitMergeEvents(c, s);
   const clashes = branchNameClashes(c, s);
   if (clashes.length) {
-    throw new ConflictError('branch-name-taken', `the successor would hold two active branches named ${clashes.map((k) => `"${k.name}"`).join(', ')}: rename one of each pair first`, {
+    throw new ConflictError('branch-name-taken', `the successor would hold two active branches named ${clashes.map((k) => `"${k.name}"`).join(', ')}: rename one of each pair first, with an effectiveDate on or before ${c.on} (a rename dated later would come after the merger, which then cannot be dated before it)`, {
       branchNameClashes: clashes,
     });
   }
