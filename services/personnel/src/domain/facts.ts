@@ -13,6 +13,8 @@ export interface MemberFacts {
   /** null once the personal data was shredded: age rules can no longer be checked. */
   dateOfBirth: string | null;
   stayUntil: string | null;
+  /** The day the present status took effect (a change recorded ahead of its day included); absent where not gathered. */
+  statusSince?: string;
 }
 
 /** The classic scale's strong/good and the newer scale's excellent/good count as "good or better". */

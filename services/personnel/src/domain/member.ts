@@ -133,4 +133,4 @@ export const memberAggregate: Evolver<MemberEvent, Member> = { initialState: noM
 
 /** The facts an appointment needs about a member, from the member's stream. */
 export const memberFacts = (m: Member): MemberFacts | null =>
-  m.exists ? { memberId: m.memberId, branchId: m.branchId, status: m.status, admittedOn: m.admittedOn, dateOfBirth: m.personal?.dateOfBirth ?? null, stayUntil: m.stayUntil } : null;
+  m.exists ? { memberId: m.memberId, branchId: m.branchId, status: m.status, statusSince: m.statusSince, admittedOn: m.admittedOn, dateOfBirth: m.personal?.dateOfBirth ?? null, stayUntil: m.stayUntil } : null;

@@ -55,8 +55,10 @@ function checkStartDate(c: AppointOfficer, m: MemberFacts) {
  * The member is active and a member of the branch (or sent from the commune's administrative
  * branch); `when` names the day checked, empty for the member as recorded now.
  */
-function checkMemberMayLead(c: AppointOfficer, m: Pick<MemberFacts, 'memberId' | 'branchId' | 'status'>, memberCommune: string | null, when: string) {
-  if (isAway(m.status)) throw new RuleViolation('member-away', `member ${m.memberId} is away (${m.status})${when}: an absent member is not made an officer`, { memberId: m.memberId });
+function checkMemberMayLead(c: AppointOfficer, m: Pick<MemberFacts, 'memberId' | 'branchId' | 'status' | 'statusSince'>, memberCommune: string | null, when: string) {
+  // The member as recorded now may be away from a day still to come: the post would outlast it.
+  const since = !when && m.statusSince && m.statusSince > c.startsOn ? ` from ${m.statusSince}` : '';
+  if (isAway(m.status)) throw new RuleViolation('member-away', `member ${m.memberId} is away (${m.status})${since}${when}: an absent member is not made an officer`, { memberId: m.memberId });
   if (m.status !== 'active') throw new RuleViolation('member-not-active', `member ${m.memberId} is ${m.status}${when}`, { memberId: m.memberId });
   // A branch is led by one of its members; where a hamlet has nobody, a member of the commune's
   // administrative branch may be sent (source commune-administrative-branch): a branch of the same

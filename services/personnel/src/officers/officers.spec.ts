@@ -80,6 +80,8 @@ describe('appointments', () => {
   it('refuses a member who is away (member-away)', () => {
     spec.given([]).when(appoint({ member: facts({ status: 'away-work' }) })).thenThrows(RuleViolation, rule('member-away'));
     spec.given([]).when(appoint({ member: facts({ status: 'away-study' }) })).thenThrows(RuleViolation, rule('member-away'));
+    // Away from a day after the post would start: the refusal says from when, as the member reads active until then.
+    spec.given([]).when(appoint({ member: facts({ status: 'away-study', statusSince: '2024-09-01' }) })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-away' && e.message.includes('away (away-study) from 2024-09-01'));
   });
 
   it('checks the member on the post\'s first day too: away, not yet in the branch or of another commune then is refused, naming the day', () => {
