@@ -59,7 +59,7 @@ export function principalFromClaims(payload: Record<string, unknown>): Principal
   if (/[\p{Cf}\p{Cc}]/u.test(sub) || sub !== sub.trim()) throw new InvalidCredentials("the token's subject holds invisible characters or spaces at its ends");
   // `system:` names an API key's caller in every log: a person's token may not pass for one.
   if (namesSystem(sub)) throw new InvalidCredentials(`the token's subject may not begin with "${SYSTEM_PREFIX}", which names a system's API key`);
-  return {
+  const principal: Principal = {
     id: sub,
     roles: rolesClaim(payload.roles, payload.role),
     scopeUnitId: scopeClaim(payload.scope_unit, 'scope_unit'),
@@ -67,4 +67,17 @@ export function principalFromClaims(payload: Record<string, unknown>): Principal
     allow: allowClaim(payload.allow),
     via: 'jwt',
   };
+  checkBranchScope(principal);
+  return principal;
+}
+
+/**
+ * A system's credential is scoped by a unit (scope_unit) or not at all; only a branch secretary's by
+ * a branch. A system-integrator token with scope_branch alone read as unscoped: it read and changed
+ * the whole register (a black-box probe). Refused rather than guessed at.
+ */
+function checkBranchScope(p: Principal): void {
+  if (p.scopeBranchId !== undefined && p.scopeUnitId === undefined && p.roles.includes('system-integrator')) {
+    throw new InvalidCredentials('a system-integrator token is scoped by scope_unit, not scope_branch: scope_branch alone would leave it unscoped');
+  }
 }

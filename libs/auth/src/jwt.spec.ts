@@ -27,6 +27,13 @@ describe('the token verifier says why it refuses, in words', () => {
     }
   });
 
+  it('a system-integrator token scoped by a branch alone: refused, where it read as unscoped (found by a black-box probe); with a unit, accepted', async () => {
+    const token = await mintToken(A, { sub: 'integ', roles: ['system-integrator'], scopeBranchId: 'bA1', allow: ['member.read'] });
+    await expect(new TokenVerifier({ secret: A }).verify(token)).rejects.toThrow(/scoped by scope_unit, not scope_branch/);
+    const withUnit = await mintToken(A, { sub: 'integ', roles: ['system-integrator'], scopeUnitId: 'xA', scopeBranchId: 'bA1', allow: ['member.read'] });
+    await expect(new TokenVerifier({ secret: A }).verify(withUnit)).resolves.toMatchObject({ id: 'integ', scopeUnitId: 'xA' });
+  });
+
   it('a subject with invisible characters or spaces at its ends: refused (it would show in the logs as another; found by a black-box probe)', async () => {
     for (const sub of [' system:hr-sync', 'admin\u200b', 'admin ', 'sy\u00adstem:x']) {
       const token = await mintToken(A, { sub, roles: ['central-admin'] });

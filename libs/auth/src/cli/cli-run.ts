@@ -70,6 +70,7 @@ export function runCli(command: CliCommand) {
 export function checkScopeOfRoles(roles: string[], scope: { unit?: string; branch?: string }): void {
   if (roles.includes('unit-officer') && !scope.unit) throw new UsageError('--role unit-officer needs --scope-unit');
   if (roles.includes('branch-secretary') && !scope.branch) throw new UsageError('--role branch-secretary needs --scope-branch');
+  if (scope.branch && !scope.unit && roles.includes('system-integrator')) throw new UsageError('--role system-integrator is scoped by --scope-unit, not --scope-branch (a branch alone would leave it unscoped)');
   if ((scope.unit || scope.branch) && roles.every((r) => r === 'central-admin' || r === 'auditor')) throw new UsageError(`--role ${roles.join(',')} reads and acts everywhere: it takes no --scope-unit or --scope-branch`);
 }
 

@@ -69,7 +69,7 @@ describe('the token and api-keys commands (issue 16, point 5)', () => {
   });
 
   it('refuses a credential whose scope does not fit its roles, when it is made (exit 2): an officer without a unit, a secretary without a branch, an auditor with a scope', async () => {
-    for (const argv of [['--sub', 'o', '--role', 'unit-officer'], ['--sub', 'b', '--role', 'branch-secretary'], ['--sub', 'k', '--role', 'auditor', '--scope-unit', 'ca']]) {
+    for (const argv of [['--sub', 'o', '--role', 'unit-officer'], ['--sub', 'b', '--role', 'branch-secretary'], ['--sub', 'k', '--role', 'auditor', '--scope-unit', 'ca'], ['--sub', 'i', '--role', 'system-integrator', '--scope-branch', 'b1', '--allow', 'member.read']]) {
       const r = await run(mintTokenCli, argv, { DATA_DIR: dataDir });
       expect([argv.join(' '), r.code, r.out]).toEqual([argv.join(' '), 2, '']);
     }
