@@ -113,6 +113,20 @@ describe('the member list as of a date, of a unit or a branch', () => {
     expect(asked.opened.sort()).toEqual(['m1', 'm4']);
   });
 
+  it('shows a member who has since left the place as the register knew them by the day read, without corrections recorded after it (found by a black-box probe)', async () => {
+    const vault = new InMemoryKeyVault();
+    const { list, append } = await log(true, vault);
+    // Recorded in 2025, after the day read (2021-06-30): m1 is still in b1, m4 moved to b9 in 2022.
+    await append({ type: 'MemberPersonalDataCorrected', data: { memberId: 'm1', personal: named('Ánh') } } as PersonnelEvent, '2025-01-01');
+    await append({ type: 'MemberPersonalDataCorrected', data: { memberId: 'm4', personal: named('Dũng') } } as PersonnelEvent, '2025-01-01');
+    const names = async (request: Parameters<MemberListAsOf['matching']>[0], asOf = then) => (await list.matching(request, asOf)).map((d) => [d._id, d.fullName]);
+    expect(await names({ branchIds: ['b1'], branchIdsToday: ['b1'] })).toEqual([['m1', 'Ánh'], ['m4', 'Dung']]);
+    expect(await names({ branchId: 'b1' })).toEqual([['m1', 'Ánh'], ['m4', 'Dung']]);
+    // A place that still holds both (the commune of b1 and b9), or one read as of after the correction: corrected.
+    expect(await names({ branchIds: ['b1'], branchIdsToday: ['b1', 'b9'] })).toEqual([['m1', 'Ánh'], ['m4', 'Dũng']]);
+    expect(await names({ branchIds: ['b1'], branchIdsToday: ['b1'] }, { kind: 'instant', instant: new Date('2025-06-01T00:00:00Z') })).toEqual([['m1', 'Ánh'], ['m3', 'Chi']]);
+  });
+
   it("keeps nothing opened: a member whose key is shredded after a read is listed without a name, even as of a day before the erasure", async () => {
     const vault = new InMemoryKeyVault();
     const { list, append } = await log(true, vault);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventStore, foldRecorded, RecordedEvent } from '@register/event-sourcing';
+import { calendarDayOf, EventStore, foldRecorded, RecordedEvent } from '@register/event-sourcing';
 import { memberStream } from '@register/contracts';
 import { AsOf, countsAsOf, nameKey, paginate } from '@register/service-kit';
 import { foldDiacritics, sortKey } from '@register/text';
@@ -35,6 +35,23 @@ const keptBy = (request: MemberDirectoryRequest & { branchIds?: string[] }) => {
   return (m: Member) => (!request.branchId || m.branchId === request.branchId) && (!branches || branches.has(m.branchId)) && (!request.status || m.status === request.status);
 };
 
+/**
+ * Whether a correction was recorded after the roster's day: by the day's end for a date, by the
+ * instant for an instant (and never after knownAt, which inForce has applied already).
+ */
+const recordedAfter = (e: RecordedEvent, asOf: AsOf) => (asOf.kind === 'date' ? calendarDayOf(new Date(e.recordedAt)) > asOf.date : new Date(e.recordedAt) > asOf.instant);
+
+/**
+ * A member's events as a past roster of a place shows them: a member who has since left the place
+ * (transferred out, their branch moved away) is shown with the personal data the register held by
+ * the roster's day, not with corrections recorded since, which the place's officers have no
+ * reason to read (a probe read a name and date of birth another province corrected after the move).
+ * A member still there is shown as corrected: a correction fixes the record on every day.
+ */
+function asThePlaceKnewThem(events: RecordedEvent[], asOf: AsOf, stillThere: boolean): RecordedEvent[] {
+  return stillThere ? events : events.filter((e) => e.type !== 'MemberPersonalDataCorrected' || !recordedAfter(e, asOf));
+}
+
 /** The last event in force that carries `personal` (admitted, corrected): the fold's personal data is that one's (or none once erased). */
 const lastPersonal = (events: RecordedEvent[]) => {
   for (let i = events.length - 1; i >= 0; i--) if ('personal' in (events[i].data as object)) return i;
@@ -60,6 +77,9 @@ function matchesName(doc: DirectoryMemberDoc, q: string | undefined): boolean {
  * one in force then): the names are needed to sort, so every member of the list, not of the page.
  * The whole register's list still reads and opens the whole log.
  */
+/** A list's request: one branch, or the branches of a unit's subtree then and today (`branchIdsToday`). */
+type PlaceRequest = MemberDirectoryRequest & { branchIds?: string[]; branchIdsToday?: string[] };
+
 @Injectable()
 export class MemberListAsOf {
   constructor(
@@ -68,22 +88,27 @@ export class MemberListAsOf {
     private readonly streams: MemberStreams,
   ) {}
 
-  async list(request: MemberDirectoryRequest & { branchIds?: string[] }, asOf: AsOf) {
+  async list(request: PlaceRequest, asOf: AsOf) {
     return pageOf(await this.matching(request, asOf), request);
   }
 
   /** Every member the request asks for as of then, in the directory's order (one fold: a CSV's pages are cut from it). */
-  async matching(request: MemberDirectoryRequest & { branchIds?: string[] }, asOf: AsOf) {
+  async matching(request: PlaceRequest, asOf: AsOf) {
     const branchIds = request.branchId ? [request.branchId] : request.branchIds;
-    const members = branchIds ? await this.placedThen(asOf, branchIds, keptBy(request)) : (await this.everyMemberThen(asOf)).filter(keptBy(request));
+    const today = request.branchId ? new Set([request.branchId]) : request.branchIdsToday && new Set(request.branchIdsToday);
+    const members = branchIds ? await this.placedThen(asOf, branchIds, keptBy(request), today) : (await this.everyMemberThen(asOf)).filter(keptBy(request));
     return members
       .map(asDirectoryDoc)
       .filter((d) => matchesName(d, request.q))
       .sort((a, b) => (nameKey(a.sortName, a._id) < nameKey(b.sortName, b._id) ? -1 : 1));
   }
 
-  /** The members placed in these branches by then that `kept` keeps, as they stood then: folded sealed, then the kept ones' names opened. */
-  private async placedThen(asOf: AsOf, branchIds: string[], kept: (m: Member) => boolean): Promise<Member[]> {
+  /**
+   * The members placed in these branches by then that `kept` keeps, as they stood then: folded
+   * sealed, then the kept ones' names opened; those no longer in the place's branches of today
+   * (`today`) as the place knew them (asThePlaceKnewThem).
+   */
+  private async placedThen(asOf: AsOf, branchIds: string[], kept: (m: Member) => boolean, today?: Set<string>): Promise<Member[]> {
     // The directory must have read what the log holds now: a member placed a moment ago (dated back) is a candidate.
     await this.directory.caughtUp();
     const listed: Array<{ member: Member; events: RecordedEvent[] }> = [];
@@ -94,12 +119,14 @@ export class MemberListAsOf {
     }
     // All at once, as the sealing store opens a page of the log: the keys the vault has not cached are asked together, not one after another.
     return Promise.all(listed.map(async ({ member, events }) => {
-      const last = lastPersonal(events);
-      if (last < 0) return member;
+      const current = this.directory.member(member.memberId)?.branchId;
+      const shown = asThePlaceKnewThem(events, asOf, today === undefined || (current !== undefined && today.has(current)));
+      const last = lastPersonal(shown);
+      if (last < 0) return shown === events ? member : foldRecorded(memberAggregate, shown);
       // Folded again with the personal data in force opened: evolve decides what of it stays (none once erased).
-      const data = events[last].data as { personal: unknown };
-      events[last] = { ...events[last], data: { ...data, personal: await this.streams.open(data.personal) } };
-      return foldRecorded(memberAggregate, events);
+      const data = shown[last].data as { personal: unknown };
+      shown[last] = { ...shown[last], data: { ...data, personal: await this.streams.open(data.personal) } };
+      return foldRecorded(memberAggregate, shown);
     }));
   }
 

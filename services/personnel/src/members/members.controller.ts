@@ -93,7 +93,7 @@ export class MembersController {
   async list(@Query() query: MemberDirectoryQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const purpose = purposeOf(req.headers);
     const asOf = this.personnel.asOf(query);
-    const request = { ...query, branchIds: this.subtree(query, asOf) };
+    const request = { ...query, branchIds: this.subtree(query, asOf), branchIdsToday: asOf && query.unitId !== undefined ? this.replica.branchesUnder(query.unitId, { kind: 'date', date: this.personnel.today() }) : undefined };
     // asOf folds the log once; a CSV's pages are cut from that fold.
     const then = asOf ? this.listAsOf.matching(request, asOf) : undefined;
     // The cursor names the last member's sort name: sealed for the URL (SealedCursors).
