@@ -2,6 +2,9 @@ import { EventStore } from '@register/event-sourcing';
 import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
 import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
 import { PERSONNEL_LOG } from '../../services/personnel/src/application/tokens';
+import { mentorAssignmentStream } from '@register/contracts';
+import { MentorTurns } from '../../services/training/src/mentors/mentor-turns';
+import { anEvent } from '../support/events';
 import { admit, startTraining, TrainingApp, why } from './training-app';
 
 /** Competitions and mentor assignments through the gateway of the embedded start. */
@@ -118,6 +121,25 @@ describe('training competitions and mentors through the gateway (embedded)', () 
     // The same mentor for the same branch on days already covered is a duplicate; from the day it ended, a new assignment.
     expect((await t.refusedUnchanged(409, () => t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-01', ...why() }))).body.rule).toBe('already-assigned');
     expect((await t.admin.post('/mentor-assignments', { branchId: 'b-2', mentorMemberId: 'mentor-1', startsOn: '2025-06-30', endsOn: '2025-12-31', ...why() })).status).toBe(201);
+  });
+
+  it('a merger that reaches training while an assignment to its branch is being decided waits for it, and ends it (found by a black-box probe)', async () => {
+    const id = 'b-race';
+    expect((await t.admin.post('/branches', { id, parentUnitId: 'xa-2', name: 'Chi đoàn bản Đua', area: { kind: 'village', name: 'Đua' }, ...why('thành lập', '2025-01-01') })).status).toBe(201);
+    await t.sync();
+    expect((await t.admin.post('/branch-mergers', { sourceBranchIds: [id], into: { branchId: 'b-2' }, ...why('sáp nhập', '2026-01-01') })).status).toBe(201);
+    // An assignment in the branch's turn: it found the branch open, and appends while the merger arrives.
+    let release = () => {};
+    const decided = new Promise<void>((resolve) => (release = resolve));
+    const assigning = t.gw.app.get(MentorTurns).through([MentorTurns.of(id)], () => decided);
+    const syncing = t.sync();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const assignment = { assignmentId: 'ma-race', branchId: id, mentorMemberId: 'mentor-2', startsOn: '2025-03-01', endsOn: null };
+    await t.trainingLog.append(mentorAssignmentStream('ma-race'), [anEvent('MentorAssigned', assignment)], 'no_stream');
+    release();
+    await Promise.all([assigning, syncing]);
+    const mentors = (await t.admin.get(`/branches/${id}/mentors?minPosition=${await t.trainingLog.headPosition()}`)).body.items as Array<{ assignmentId: string; status: string; cause: string }>;
+    expect(mentors.map((m) => [m.assignmentId, m.status, m.cause])).toEqual([['ma-race', 'ended', 'merger']]);
   });
 
   it('the same mentor assigned to one branch six times at the same instant: one 201, five 409 already-assigned (found by a black-box probe)', async () => {

@@ -119,7 +119,7 @@ describe('the member list as of a date, of a unit or a branch', () => {
     // Recorded in 2025, after the day read (2021-06-30): m1 is still in b1, m4 moved to b9 in 2022.
     await append({ type: 'MemberPersonalDataCorrected', data: { memberId: 'm1', personal: named('Ánh') } } as PersonnelEvent, '2025-01-01');
     await append({ type: 'MemberPersonalDataCorrected', data: { memberId: 'm4', personal: named('Dũng') } } as PersonnelEvent, '2025-01-01');
-    const names = async (request: Parameters<MemberListAsOf['matching']>[0], asOf = then) => (await list.matching(request, asOf)).map((d) => [d._id, d.fullName]);
+    const names = async (request: Parameters<MemberListAsOf['matching']>[0], asOf: AsOf = then) => (await list.matching(request, asOf)).map((d) => [d._id, d.fullName]);
     expect(await names({ branchIds: ['b1'], branchIdsToday: ['b1'] })).toEqual([['m1', 'Ánh'], ['m4', 'Dung']]);
     expect(await names({ branchId: 'b1' })).toEqual([['m1', 'Ánh'], ['m4', 'Dung']]);
     // A place that still holds both (the commune of b1 and b9), or one read as of after the correction: corrected.

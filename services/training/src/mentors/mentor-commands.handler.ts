@@ -26,10 +26,10 @@ export class MentorCommands {
     private readonly turns: MentorTurns,
   ) {}
 
-  /** In the mentor's turn at the branch (MentorTurns): a second assignment sent at the same instant sees the first. */
+  /** In the branch's turn (MentorTurns): a second assignment sent at the same instant sees the first, and a closing of the branch either refuses it or ends it. */
   async assign(r: { assignmentId: string; branchId: string; mentorMemberId: string; startsOn: string; endsOn: string | null }, ctx: CommandContext): Promise<CommandAnswer> {
     await this.upstream.untilKnown([r.branchId], (id) => this.facts.branchStatus(id) !== 'unknown');
-    return this.turns.through([MentorTurns.of(r.branchId, r.mentorMemberId)], async () => {
+    return this.turns.through([MentorTurns.of(r.branchId)], async () => {
       const sameMentor = await this.assignmentsOf(r.branchId, r.mentorMemberId);
       const command = { type: 'AssignMentor' as const, ...r, branchStatus: this.facts.branchStatus(r.branchId), mentor: this.facts.member(r.mentorMemberId), sameMentor };
       return this.training.on(assignmentDecider, mentorAssignmentStream(r.assignmentId), r.assignmentId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? r.startsOn });

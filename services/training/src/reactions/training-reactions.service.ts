@@ -7,6 +7,7 @@ import { FactEvent, TrainingFacts } from '../application/training-facts';
 import { MemberErasures } from '../erasures/member-erasures';
 import { endingDecider } from '../mentors/mentor-decisions';
 import { AssignmentDoc, mentorsProjection } from '../mentors/mentors.projection';
+import { MentorTurns } from '../mentors/mentor-turns';
 
 export const REACTIONS_ACTOR = 'training.org-reactions';
 
@@ -41,6 +42,7 @@ export class TrainingReactions {
     @Inject(TRAINING_STORE) private readonly store: EventStore,
     @Inject(TRAINING_COMMANDS) private readonly handler: CommandHandler,
     private readonly erasures: MemberErasures,
+    private readonly turns: MentorTurns,
   ) {}
 
   async handle(event: FactEvent): Promise<void> {
@@ -48,6 +50,8 @@ export class TrainingReactions {
     if (event.type === 'MemberPersonalDataErased') return this.erasures.handle(event as RecordedEvent);
     const closed = closedBy(event as OrganisationEvent);
     if (!closed || !event.eventId) return;
+    // The branches are closed in the replica now: an assignment in its turn appends before the wait ends, any later one is refused.
+    await this.turns.drain(closed.branchIds);
     // Every assignment made so far is in the read model once it has caught up with the log's head.
     const model = await this.readModels.of(mentorsProjection).requireOwn(await this.store.headPosition(), 30_000);
     const active = (await model.collection('assignments').find({ branchId: { $in: closed.branchIds }, status: 'active' })) as unknown as AssignmentDoc[];
