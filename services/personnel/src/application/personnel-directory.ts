@@ -27,6 +27,8 @@ export interface ViewMember {
   settledOn?: string;
   /** The branches the member was moved out of (transfers, mergers, splits), oldest first; absent for a member never moved. */
   formerBranchIds?: string[];
+  /** Where the member lives and also takes part, when not the home branch; absent when none. */
+  residentialBranchId?: string;
 }
 
 /** A post held now. */
@@ -109,7 +111,7 @@ export type OfficersReads = Map<string, Promise<BranchOfficers>>;
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
   /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). 6: members' `settledOn`. 7: their `formerBranchIds`. */
-  readonly snapshotVersion = 7;
+  readonly snapshotVersion = 8;
   /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
   readonly ownLog = true;
   private members = new Map<string, ViewMember>();
@@ -267,6 +269,9 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       case 'MemberStatusChanged':
         this.patch(e.data.memberId, (m) => ({ status: e.data.status, ...ahead(event, m) }));
         break;
+      case 'MemberResidentialAffiliationSet':
+        this.patch(e.data.memberId, () => ({ residentialBranchId: e.data.branchId ?? undefined }));
+        break;
       case 'OfficerAppointed': {
         const { branchId, memberId, role } = e.data;
         this.posts.set(branchId, [...(this.posts.get(branchId) ?? []), { branchId, memberId, role }]);
@@ -319,6 +324,11 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       const m = this.members.get(id)!;
       return IN_UNION.includes(m.status) && m.status !== 'unassigned';
     });
+  }
+
+  /** Members in the union who take part in this branch where they live (a residential affiliation), their home branch being another. */
+  residentsOf(branchId: string): string[] {
+    return [...this.members.values()].filter((m) => m.residentialBranchId === branchId && IN_UNION.includes(m.status)).map((m) => m.id);
   }
 
   /** Members whose home branch this is who have left the union (came-of-age, left). */

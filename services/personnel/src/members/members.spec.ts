@@ -281,4 +281,12 @@ describe('residential affiliation', () => {
     spec.given([admitted()]).when(affiliate('b7', 'closed')).thenThrows(RuleViolation, rule('branch-not-active'));
     spec.given([admitted()]).when(affiliate('b7', 'unknown')).thenThrows(RuleViolation, rule('branch-unknown'));
   });
+  it('follows a reorganisation of its branch: to the successor, to none where that is the home branch, on the last change\'s day when recorded late; nothing for one not affiliated', () => {
+    const set = { type: 'MemberResidentialAffiliationSet' as const, data: { memberId: 'm1', branchId: 'b7', since: '2025-01-01' } };
+    const follow = (branchId: string | null, on = '2025-07-01') => ({ ...affiliate(branchId), on, followsReorganisation: true });
+    spec.given([admitted(), set]).when(follow('b9')).then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: 'b9', since: '2025-07-01' } }]);
+    spec.given([admitted(), set]).when(follow('b1')).then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: null, since: '2025-07-01' } }]);
+    spec.given([admitted(), set]).when(follow(null, '2024-01-01')).then([{ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: null, since: '2025-01-01' } }]);
+    spec.given([admitted()]).when(follow('b1')).thenNothingHappens();
+  });
 });

@@ -5,7 +5,19 @@ import { Member, memberAggregate } from '../domain/member';
 import { checkBranch } from '../domain/rules';
 
 /** One home branch, and a residential affiliation where the member lives when it differs (null ends it). */
-export type SetResidentialAffiliation = { type: 'SetResidentialAffiliation'; memberId: string; branchId: string | null; branchStatus: BranchStatusFact; on: string };
+export type SetResidentialAffiliation = {
+  type: 'SetResidentialAffiliation';
+  memberId: string;
+  branchId: string | null;
+  branchStatus: BranchStatusFact;
+  on: string;
+  /**
+   * The affiliation follows a merger, split or dissolution of its branch: to the member's home
+   * branch it ends instead, and dated before the last change (a reorganisation recorded late) it
+   * takes effect on that change's day.
+   */
+  followsReorganisation?: boolean;
+};
 
 /** The decisions on residential affiliations, over the member's stream. */
 export const affiliationDecider = deciderOf(memberAggregate, decideResidentialAffiliation);
@@ -13,6 +25,7 @@ export const affiliationDecider = deciderOf(memberAggregate, decideResidentialAf
 export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
   if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (c.followsReorganisation) return followReorganisation(c, s);
   if (c.branchId === s.residentialBranchId) return [];
   // Affiliations take effect in the order they are recorded: one dated before the last would be folded after it, and be today's.
   if (s.residentialSince !== null && c.on < s.residentialSince) {
@@ -23,4 +36,12 @@ export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Me
     checkBranch(c.branchId, c.branchStatus);
   }
   return [{ type: 'MemberResidentialAffiliationSet', data: { memberId: s.memberId, branchId: c.branchId, since: c.on } }];
+}
+
+/** A reorganisation's consequence: never refused for its date, and never an affiliation to the home branch. */
+function followReorganisation(c: SetResidentialAffiliation, s: Member): MemberEvent[] {
+  const to = c.branchId === s.branchId ? null : c.branchId;
+  if (s.residentialBranchId === null || to === s.residentialBranchId) return [];
+  const since = s.residentialSince !== null && s.residentialSince > c.on ? s.residentialSince : c.on;
+  return [{ type: 'MemberResidentialAffiliationSet', data: { memberId: s.memberId, branchId: to, since } }];
 }

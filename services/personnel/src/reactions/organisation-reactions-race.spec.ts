@@ -18,7 +18,7 @@ describe('a merger arriving while an admission into an absorbed branch is under 
     const replica = new BranchReplica();
     for (const b of ['b1', 'b2']) replica.apply(established(b));
     const members: Record<string, string[]> = { b1: ['m1'], b2: ['m2'] };
-    const directory = { caughtUp: async () => undefined, membersOf: (b: string) => [...(members[b] ?? [])], formerMembersOf: () => [], leftUnionFrom: () => [], officersOf: () => [] } as unknown as PersonnelDirectory;
+    const directory = { caughtUp: async () => undefined, membersOf: (b: string) => [...(members[b] ?? [])], formerMembersOf: () => [], leftUnionFrom: () => [], residentsOf: () => [], officersOf: () => [] } as unknown as PersonnelDirectory;
     const commands: Array<{ type: string; memberId: string }> = [];
     const handler = { handle: async (_decider: unknown, streamId: string, command: { type: string; memberId: string }) => (commands.push(command), { streamId, revision: 0, position: 1, events: [], duplicate: false } as CommandResult) } as unknown as CommandHandler;
     const gate = new BranchGate();

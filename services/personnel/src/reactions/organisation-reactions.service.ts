@@ -10,6 +10,7 @@ import { BranchReplica } from '../application/branch-replica';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_COMMANDS } from '../application/tokens';
 import { closedBranches, OrganisationFact, PlannedCommand, planReactions } from './organisation-reactions';
+import { affiliationDecider } from '../members/residential-affiliation';
 
 export const REACTIONS_ACTOR = 'personnel.org-reactions';
 
@@ -72,6 +73,8 @@ export class OrganisationReactions {
         return this.handler.handle(periodMoveDecider, stream, planned.command, context);
       case 'UnassignForPeriod':
         return this.handler.handle(periodUnassignDecider, stream, planned.command, context);
+      case 'SetResidentialAffiliation':
+        return this.handler.handle(affiliationDecider, stream, planned.command, context);
       default:
         return this.handler.handle(statusDecider, stream, planned.command, context);
     }

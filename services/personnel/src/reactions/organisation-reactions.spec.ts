@@ -5,10 +5,11 @@ import { memberDecider } from '../testing/member-decider';
 import { BranchReplica } from '../application/branch-replica';
 import { OrganisationFact, PeopleView, planReactions, reactionCommandId } from './organisation-reactions';
 
-const people = (members: Record<string, string[]>, officers: Record<string, string[]>, former: Record<string, string[]> = {}): PeopleView => ({
+const people = (members: Record<string, string[]>, officers: Record<string, string[]>, former: Record<string, string[]> = {}, residents: Record<string, string[]> = {}): PeopleView => ({
   membersOf: (b) => members[b] ?? [],
   formerMembersOf: (b) => former[b] ?? [],
   leftUnionFrom: () => [],
+  residentsOf: (b) => residents[b] ?? [],
   officersOf: (b) => (officers[b] ?? []).map((memberId) => ({ memberId })),
 });
 const fact = (type: string, data: unknown, eventId = 'e1'): OrganisationFact => ({ eventId, type, data, metadata: { effectiveDate: '2025-07-01', reason: 'sáp nhập thôn' } });
@@ -40,6 +41,14 @@ describe('reactions to organisation events', () => {
       { type: 'MoveMemberForPeriod', memberId: 'm5', fromBranchId: 'b2', toBranchId: 'b1', on: '2025-07-01', cause: 'merger' },
     ]);
     expect(plans[1].commandId).toBe(reactionCommandId('e1', 'm5'));
+  });
+
+  it('a member affiliated where they live to an absorbed branch is affiliated to the successor; to a split or dissolved one, to none; one whose home moves into where they live, to none (found by a black-box probe)', () => {
+    const affiliations = (f: OrganisationFact, residents: Record<string, string[]>) =>
+      planReactions(f, people({}, {}, {}, residents)).flatMap((p) => (p.command.type === 'SetResidentialAffiliation' ? [[p.command.memberId, p.command.branchId, p.commandId]] : []));
+    expect(affiliations(threeIntoOne, { b2: ['m7'], b1: ['m8'] })).toEqual([['m7', 'b1', reactionCommandId('e1', 'm7', 'residence')], ['m8', 'b1', reactionCommandId('e1', 'm8', 'residence')]]);
+    expect(affiliations(fact('BranchSplit', { splitId: 's1', sourceBranchId: 'b2', parts: [] }), { b2: ['m7'] })).toEqual([['m7', null, reactionCommandId('e1', 'm7', 'residence')]]);
+    expect(affiliations(fact('BranchDissolved', { branchId: 'b2' }), { b2: ['m7'] })).toEqual([['m7', null, reactionCommandId('e1', 'm7', 'residence')]]);
   });
 
   it("a split restates the past of a listed member who has left the branch since; those still in it move", () => {

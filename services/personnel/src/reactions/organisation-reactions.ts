@@ -2,6 +2,7 @@ import { DecisionRef } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
 import { MarkUnassigned } from '../members/change-status';
 import { MoveMemberForPeriod, UnassignForPeriod } from '../members/move-for-period';
+import { SetResidentialAffiliation } from '../members/residential-affiliation';
 import { TransferMember } from '../members/transfer-member';
 import { DepartOfficer } from '../officers/depart-officer';
 
@@ -20,15 +21,17 @@ export interface PeopleView {
   formerMembersOf(branchId: string): string[];
   /** Members whose home branch this still is who have left the union (came of age, left): a merger dated before they did moves them too. */
   leftUnionFrom(branchId: string): string[];
+  /** Members in the union whose residential affiliation is this branch. */
+  residentsOf(branchId: string): string[];
   officersOf(branchId: string): Array<{ memberId: string }>;
 }
 
 export type PlannedCommand =
-  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned | MoveMemberForPeriod | UnassignForPeriod; commandId: string }
+  | { aggregate: 'member'; memberId: string; command: TransferMember | MarkUnassigned | MoveMemberForPeriod | UnassignForPeriod | SetResidentialAffiliation; commandId: string }
   | { aggregate: 'branch-officers'; branchId: string; command: DepartOfficer; commandId: string };
 
 /** `personnel.org-reactions:<eventId>:<memberId>`: a redelivered event appends nothing twice. */
-export const reactionCommandId = (eventId: string, memberId: string, what?: 'departure') =>
+export const reactionCommandId = (eventId: string, memberId: string, what?: 'departure' | 'residence') =>
   `personnel.org-reactions:${eventId}:${memberId}${what ? `:${what}` : ''}`;
 
 /**
@@ -38,7 +41,10 @@ export const reactionCommandId = (eventId: string, memberId: string, what?: 'dep
  *   successor starts with every post vacant (nothing to do: it has no officers' stream yet);
  * - split: the members move by the split's lists; a member on no list becomes unassigned; the
  *   source's officers leave their posts;
- * - dissolution: the members become unassigned (and appear in the unassigned report); officers leave.
+ * - dissolution: the members become unassigned (and appear in the unassigned report); officers leave;
+ * - a member affiliated where they live to a branch merged away is affiliated to the successor (or
+ *   to none, the successor being their home branch); one affiliated to a branch split or dissolved,
+ *   to none (which part is theirs is not known).
  * A merger or split recorded late also restates the past of the members who left the branch after
  * its day (MoveMemberForPeriod): until they left, they belonged to the successor or their part. A
  * merger recorded late moves the members who left the union after its day as well: they were in
@@ -73,6 +79,13 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
     commandId: reactionCommandId(fact.eventId, memberId),
     command: { type: 'MarkUnassigned', memberId, fromBranchId, on },
   });
+  const residences = (branchId: string, toBranchId: string | null): PlannedCommand[] =>
+    people.residentsOf(branchId).map((memberId) => ({
+      aggregate: 'member',
+      memberId,
+      commandId: reactionCommandId(fact.eventId, memberId, 'residence'),
+      command: { type: 'SetResidentialAffiliation', memberId, branchId: toBranchId, branchStatus: 'active', on, followsReorganisation: true },
+    }));
   const departures = (branchId: string, cause: 'merger' | 'split' | 'dissolution'): PlannedCommand[] =>
     [...new Set(people.officersOf(branchId).map((o) => o.memberId))].map((memberId) => ({
       aggregate: 'branch-officers',
@@ -83,12 +96,17 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
 
   switch (e.type) {
     case 'BranchesMerged':
-      return e.data.sourceBranchIds.flatMap((source) => [
-        ...people.membersOf(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
-        ...people.formerMembersOf(source).map((m) => movePeriod(m, source, e.data.intoBranchId, 'merger')),
-        ...people.leftUnionFrom(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
-        ...departures(source, 'merger'),
-      ]);
+      return [
+        ...e.data.sourceBranchIds.flatMap((source) => [
+          ...people.membersOf(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
+          ...people.formerMembersOf(source).map((m) => movePeriod(m, source, e.data.intoBranchId, 'merger')),
+          ...people.leftUnionFrom(source).map((m) => moveTo(m, source, e.data.intoBranchId, 'merger')),
+          ...departures(source, 'merger'),
+          ...residences(source, e.data.intoBranchId),
+        ]),
+        // Moved home into the branch where they live: the affiliation ends (after the moves above).
+        ...residences(e.data.intoBranchId, e.data.intoBranchId),
+      ];
     case 'BranchSplit': {
       const listed = new Map(e.data.parts.flatMap((p) => p.memberIds.map((m) => [m, p.branchId] as const)));
       const current = people.membersOf(e.data.sourceBranchId);
@@ -97,6 +115,7 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
         ...[...listed].map(([m, to]) => (former.has(m) ? movePeriod : moveTo)(m, e.data.sourceBranchId, to, 'split')),
         ...current.filter((m) => !listed.has(m)).map((m) => unassign(m, e.data.sourceBranchId)),
         ...departures(e.data.sourceBranchId, 'split'),
+        ...residences(e.data.sourceBranchId, null),
       ];
     }
     case 'BranchDissolved':
@@ -104,6 +123,7 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
         ...people.membersOf(e.data.branchId).map((m) => unassign(m, e.data.branchId)),
         ...people.formerMembersOf(e.data.branchId).map((m) => unassignPeriod(m, e.data.branchId)),
         ...departures(e.data.branchId, 'dissolution'),
+        ...residences(e.data.branchId, null),
       ];
     default:
       return [];
