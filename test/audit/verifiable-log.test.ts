@@ -213,6 +213,10 @@ describe('the offline verifier refuses adversarial bundles', () => {
     // Then it carries the checkpoint after it with the proof that its last event is in it, and verifies
     expect(items.find((i) => i.type === 'covering')).toMatchObject({ leafIndex: 7, proof: expect.any(Array) });
     expect(verifyBundle(range, { verifierKey: publicKey })).toMatchObject({ ok: true, problems: [] });
+    // Its prefix (the compact range before it) is held to that signed root too: one node changed is a forged root (found by a black-box probe)
+    const forgedPrefix = range.map((l) => (JSON.parse(l).type === 'prefix' ? l.replace(/"nodes":\["(.)/, (_, c: string) => `"nodes":["${c === '0' ? '1' : '0'}`) : l));
+    expect(forgedPrefix).not.toEqual(range);
+    expect(kindsOf(forgedPrefix)).toEqual(['checkpoint-not-extending']);
     // A range rewritten and rechained honestly, with the same proof: the proof fails
     const { chainHash, toHex } = jest.requireActual('@register/verifiable-log');
     const [first] = items.filter((i) => i.type === 'event');

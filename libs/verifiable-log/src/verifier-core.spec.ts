@@ -7,6 +7,7 @@ import {
   leafHash,
   openCheckpoint,
   parseVerifierKey,
+  rootEndingAt,
   rootOf,
   signCheckpoint,
   toHex,
@@ -75,6 +76,19 @@ describe('the Merkle tree (RFC 9162)', () => {
         if (n > 1) expect(verifyInclusion(many[i], (i + 1) % n, n, path, root)).toBe(false);
       }
     }
+  });
+
+  it("gives from a leaf's inclusion path the root of the tree that ends with it, for every leaf of every size; a path with a changed left sibling gives another", () => {
+    for (let n = 1; n <= many.length; n += 1) {
+      for (let i = 0; i < n; i += 1) {
+        const path = inclusionPath(many, i, n);
+        expect(toHex(rootEndingAt(many[i], i, n, path)!)).toBe(toHex(rootOf(many.slice(0, i + 1))));
+      }
+    }
+    // Leaf 5 of 8: its left siblings are leaf 4 and the subtree of 0..3; its right one, leaves 6..7, is no part of the root of 6.
+    const path = inclusionPath(many, 5, 8);
+    expect(toHex(rootEndingAt(many[5], 5, 8, [path[0], flipped(path[1]), path[2]])!)).toBe(toHex(rootOf(many.slice(0, 6))));
+    expect(toHex(rootEndingAt(many[5], 5, 8, [path[0], path[1], flipped(path[2])])!)).not.toBe(toHex(rootOf(many.slice(0, 6))));
   });
 
   it('proves that every size extends every smaller one, and refuses a tampered proof or a forked tree', () => {

@@ -223,6 +223,28 @@ export function verifyInclusion(leaf: Hash, index: number, size: number, path: H
   return sn === 0 && r.equals(root);
 }
 
+/**
+ * The root of the tree that ends with the leaf at `index` (size index + 1), from that leaf's
+ * inclusion path in a larger tree: the path's left siblings are that tree's compact range before
+ * the leaf. With verifyInclusion it holds a bundle's prefix to a signed root: the prefix gives the
+ * same root only if it is the signed tree's (undefined for a path of another shape).
+ */
+export function rootEndingAt(leaf: Hash, index: number, size: number, path: Hash[]): Hash | undefined {
+  if (index >= size || index < 0) return undefined;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return undefined;
+    if (odd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 ? r : undefined;
+}
+
 /** RFC 9162 §2.1.4.2: does `path` prove that the tree (second, secondRoot) extends (first, firstRoot)? */
 export function verifyConsistency(first: number, second: number, firstRoot: Hash, secondRoot: Hash, path: Hash[]): boolean {
   if (first <= 0 || first > second) return false;
@@ -778,8 +800,10 @@ function coverageProblems(items: Record<string, unknown>[], notes: string[], ver
     const opened = openCheckpoint(String(covering.note), key.name, key.publicKey);
     const path = Array.isArray(covering.proof) && covering.proof.every(isHexHash) ? (covering.proof as string[]).map(fromHex) : undefined;
     const proves = opened.ok && path && covering.leafIndex === verdict.size - 1 && opened.checkpoint.size >= verdict.size && verifyInclusion(verdict.lastLeaf, verdict.size - 1, opened.checkpoint.size, path, opened.checkpoint.root);
-    if (proves) return [];
-    return [{ kind: 'bad-proof', position: verdict.headPosition, detail: opened.ok ? 'the proof that the last event is in the signed checkpoint after it does not verify' : `the checkpoint after the last event: ${opened.why}` }];
+    if (!proves) return [{ kind: 'bad-proof', position: verdict.headPosition, detail: opened.ok ? 'the proof that the last event is in the signed checkpoint after it does not verify' : `the checkpoint after the last event: ${opened.why}` }];
+    // The last leaf is in the signed tree; so is everything before it only if the chain's root (the prefix's included) is the one the proof's left side gives.
+    if (rootEndingAt(verdict.lastLeaf, verdict.size - 1, opened.checkpoint.size, path)?.equals(verdict.roots.get(verdict.size) ?? Buffer.alloc(0))) return [];
+    return [{ kind: 'checkpoint-not-extending', position: verdict.headPosition, detail: `the root of the bundle's ${verdict.size} events (its prefix's included) is not the one the signed checkpoint of ${opened.checkpoint.size} holds: the prefix does not belong to that log` }];
   }
   if (verdict.events === 0) {
     // An empty log and a wiped one look alike without a checkpoint kept from before: nothing here is proved.
