@@ -74,6 +74,11 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       expect((await admin.post('/members', MEMBER('m-4'))).status).toBe(201);
       const fromKept = await auditor.post('/audit/verifications', { services: ['personnel'], trustedCheckpoints: [newest.note] });
       expect(fromKept.body).toMatchObject({ ok: true, logs: [{ service: 'personnel', ok: true, events: 1, size: 5, trustedFrom: { size: 4, rootHash: newest.rootHash } }] });
+      // From a checkpoint at the head: no event to read, and the head is still the log's (it said 0; found by a black-box probe).
+      const atHead = (await checkpointed(auditor, 'personnel', 5)).checkpoints.at(-1);
+      const fromHead = await auditor.post('/audit/verifications', { services: ['personnel'], trustedCheckpoints: [atHead.note] });
+      expect(fromHead.body.logs[0]).toMatchObject({ ok: true, events: 0, size: 5, headPosition: fromKept.body.logs[0].headPosition });
+      expect(fromKept.body.logs[0].headPosition).toBeGreaterThan(0);
       const foreign = generateKeyPairSync('ed25519');
       const [origin, size, root] = newest.note.split('\n');
       const forged = signCheckpoint({ origin, size: Number(size), root: Buffer.from(root, 'base64') }, 'union-register', foreign.privateKey, foreign.publicKey);

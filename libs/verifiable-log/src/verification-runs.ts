@@ -46,10 +46,12 @@ export class VerificationRuns {
     private readonly notesBetween: NotesBetween,
     private readonly key: LogKey,
     private readonly runEvents = RUN_EVENTS,
-    start?: { frontier: Frontier; prev: Hash; version: ChainVersion; trusted?: boolean },
+    start?: { frontier: Frontier; prev: Hash; version: ChainVersion; trusted?: boolean; afterPosition?: number },
     private readonly alsoAt: number[] = [],
   ) {
     if (start) [this.verifier, this.held] = [new LogVerifier(start.frontier, start.prev, start.version), start.trusted === false ? undefined : true];
+    // From a trusted checkpoint at the head, no event is read: the head is the checkpoint's last event's position.
+    this.lastPosition = start?.afterPosition ?? 0;
   }
 
   /** Whether a run was closed: only then can an event reach back into one. */
