@@ -179,6 +179,8 @@ describe('the offline verifier refuses adversarial bundles', () => {
   let honest: string[];
   let part: string[];
   let range: string[];
+  let late: string[];
+  let otherLogNote: string;
   let publicKey: string;
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'register-bundle-'));
@@ -192,6 +194,10 @@ describe('the offline verifier refuses adversarial bundles', () => {
       honest = (await auditor.get('/audit/exports?service=organisation')).raw.split('\n').filter(Boolean);
       part = (await auditor.get('/audit/exports?service=organisation&fromPosition=6')).raw.split('\n').filter(Boolean);
       range = (await auditor.get('/audit/exports?service=organisation&fromPosition=6&toPosition=8')).raw.split('\n').filter(Boolean);
+      late = (await auditor.get('/audit/exports?service=organisation&fromPosition=13')).raw.split('\n').filter(Boolean);
+      await gw.syncPersonnel();
+      expect((await admin.post('/members', MEMBER('m-9'))).status).toBe(201);
+      otherLogNote = (await checkpointed(auditor, 'personnel', 1)).checkpoints.at(-1).note;
     } finally {
       await gw.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -292,5 +298,13 @@ describe('the offline verifier refuses adversarial bundles', () => {
     const alone = [honest[0], ...forked.map((e) => JSON.stringify(e))];
     expect(kindsOf(alone)).toEqual(['unsigned']);
     expect(kindsOf(alone, { checkpoint: kept })).toEqual(['checkpoint-not-extending', 'unsigned']);
+  });
+
+  it("names a trusted checkpoint of another log a checkpoint-signature problem, as the server does, and one before the bundle's start says so (found by a black-box probe)", () => {
+    const problems = (bundle: string[], checkpoint: string) => verifyBundle(bundle, { verifierKey: publicKey, checkpoint }).problems.map((p) => [p.kind, p.detail]);
+    expect(problems(honest, otherLogNote)).toEqual([['checkpoint-signature', expect.stringContaining('signed for another log (union-register/personnel)')]]);
+    const eleven = lines('checkpoint').find((c) => c.note.split('\n')[1] === '11').note;
+    expect(problems(late, eleven)).toEqual([['gap', expect.stringContaining('the bundle starts after the trusted checkpoint')]]);
+    expect(verifyBundle(late, { verifierKey: publicKey })).toMatchObject({ ok: true });
   });
 });

@@ -748,7 +748,7 @@ export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<Finis
   if (header.complete === true && verdict.size !== Number(header.size)) {
     problems.push({ kind: 'gap', position: verdict.headPosition, detail: `the bundle says it holds the whole log of ${String(header.size)} events, and holds ${verdict.size}` });
   }
-  problems.push(...proofProblems(frame.proofs, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key), ...coverageProblems(frame.proofs, notes, verdict, key));
+  problems.push(...proofProblems(frame.proofs, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key, frame.origin, frame.prefix?.frontier.size ?? 0), ...coverageProblems(frame.proofs, notes, verdict, key));
   const { events, headPosition, size, rootHash } = verdict;
   return { events, headPosition, size, rootHash, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
 }
@@ -814,12 +814,16 @@ function coverageProblems(items: Record<string, unknown>[], notes: string[], ver
 }
 
 /** A checkpoint the auditor trusts must be one the bundle's log passes through. */
-function trustedProblems(note: string | undefined, roots: Map<number, Hash>, key: { name: string; publicKey: KeyObject }): Problem[] {
+function trustedProblems(note: string | undefined, roots: Map<number, Hash>, key: { name: string; publicKey: KeyObject }, origin: string | undefined, startsAt: number): Problem[] {
   if (!note) return [];
   const opened = openCheckpoint(note, key.name, key.publicKey);
   if (!opened.ok) return [{ kind: 'checkpoint-signature', position: null, detail: `the trusted checkpoint: ${opened.why}` }];
-  const root = roots.get(opened.checkpoint.size);
-  if (!root) return [{ kind: 'gap', position: null, detail: `the bundle does not reach the trusted checkpoint's size ${opened.checkpoint.size}` }];
+  const { size } = opened.checkpoint;
+  // As the server answers a checkpoint of another log (LogVerifier's checkCheckpoints), not as a fork of this one.
+  if (origin !== undefined && opened.checkpoint.origin !== origin) return [{ kind: 'checkpoint-signature', position: null, detail: `the trusted checkpoint is signed for another log (${opened.checkpoint.origin}), not this one (${origin})` }];
+  const root = roots.get(size);
+  if (!root && size < startsAt) return [{ kind: 'gap', position: null, detail: `the bundle starts after the trusted checkpoint (its events begin at size ${startsAt}, the checkpoint holds ${size}): export from the checkpoint's size on to hold the log to it` }];
+  if (!root) return [{ kind: 'gap', position: null, detail: `the bundle does not reach the trusted checkpoint's size ${size}` }];
   return root.equals(opened.checkpoint.root) ? [] : [{ kind: 'checkpoint-not-extending', position: null, detail: `the bundle's log is not the one the trusted checkpoint of ${opened.checkpoint.size} events signed: a forked history` }];
 }
 
