@@ -4,12 +4,13 @@ import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { AS_OF_PROPERTY, KNOWN_AT_PROPERTY } from './as-of';
 
 /**
- * A query parameter that is a whole number: only decimal digits are read as one, so that `1e3`,
- * `0x10`, ` 5` or `5.0` are refused (IsInt names the field), not read as 1000, 16 or 5. Given as a
- * JSON number (a body), it is kept.
+ * A query parameter that is a whole number: only decimal digits (a minus sign before them) are read
+ * as one, so that `1e3`, `0x10`, ` 5` or `5.0` are refused (IsInt names the field), not read as 1000,
+ * 16 or 5; `-1` is read as -1, so that the bound it breaks names the rule (min), not "must be an
+ * integer" (a probe). Given as a JSON number (a body), it is kept.
  */
 export function WholeNumber(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value));
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value));
 }
 
 /** A parameter given empty (`cursor=`, a script's unset variable) is refused, not read as absent (which answered the first page in silence). */

@@ -12,4 +12,10 @@ describe('GET /audit/exports: the range of positions', () => {
     expect(await failures({ service: 'personnel', fromPosition: '12' })).toEqual([]);
     expect(await failures({ service: 'personnel', toPosition: '3' })).toEqual([]);
   });
+
+  it('names the bound a negative position breaks (min), not "must be an integer" (found by a black-box probe); 1e3 or 5.0 is still no whole number', async () => {
+    expect(await failures({ service: 'personnel', fromPosition: '-1' })).toEqual([['fromPosition', ['min']]]);
+    expect((await failures({ service: 'personnel', fromPosition: '1e3' }))[0][1]).toContain('isInt');
+    expect((await failures({ service: 'personnel', fromPosition: '5.0' }))[0][1]).toContain('isInt');
+  });
 });
