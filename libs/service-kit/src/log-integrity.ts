@@ -148,6 +148,12 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
   /** The bundle, the log's head signed first (if it grew since the last checkpoint): every event an export holds is then under a signed root. */
   async *bundle(fromPosition?: number, toPosition?: number): AsyncIterable<string> {
     await this.checkpointNow();
-    yield* this.integrity.bundle(fromPosition, toPosition);
+    try {
+      yield* this.integrity.bundle(fromPosition, toPosition);
+    } catch (error) {
+      // Before the first line (the range's prefix): an answer of its own, as a proof's is.
+      if (error instanceof LogDamaged) throw new ConflictError('log-damaged', `${error.message}: POST /audit/verifications names what is wrong`);
+      throw error;
+    }
   }
 }

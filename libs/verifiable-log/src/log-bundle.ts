@@ -1,4 +1,4 @@
-import type { ChainSource, CheckpointStore, StoredCheckpoint } from './log-ports';
+import { ChainSource, CheckpointStore, LogDamaged, StoredCheckpoint } from './log-ports';
 import type { LeafReader, TreeReader } from './tree-tiles';
 import { consistencyPath, Frontier, fromHex, Hash, inclusionPath, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
 
@@ -40,11 +40,10 @@ export class LogBundle {
     const firstSeq = first?.seq ?? 0;
     const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= signed.position);
     const { service, origin, keyName, verifierKey } = this.integrity;
+    // Drawn before the first line: where the stored log cannot give it, the answer is 409, not a bundle that cannot verify.
+    const prefix = firstSeq > 0 ? await this.prefixLine(firstSeq, first.prevHash) : undefined;
     yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: signed.size });
-    if (firstSeq > 0) {
-      const [last] = await this.chain.hashes(firstSeq - 1, 1);
-      yield JSON.stringify({ type: 'prefix', frontier: await this.prefix(firstSeq), firstPrev: first.prevHash, version: last?.version ?? 1 });
-    }
+    if (prefix) yield prefix;
     let lastSeq = firstSeq - 1;
     for (let after = Math.max(fromPosition - 1, 0); ; ) {
       const page = await this.chain.entries(after, PAGE, until);
@@ -101,17 +100,27 @@ export class LogBundle {
     return this.fromStored(covering.size, (leaves) => inclusionPath(leaves, index, covering.size));
   }
 
+  private async prefixLine(firstSeq: number, firstPrev: string | null): Promise<string> {
+    const [last] = await this.chain.hashes(firstSeq - 1, 1);
+    return JSON.stringify({ type: 'prefix', frontier: await this.prefix(firstSeq), firstPrev, version: last?.version ?? 1 });
+  }
+
   /**
    * The compact range of the leaves before the range: from the stored nodes when, with the leaves
-   * after it up to the next checkpoint, it gives that checkpoint's signed root.
+   * after it up to the next checkpoint, it gives that checkpoint's signed root; else from the leaves
+   * as stored, and where they stop short of the range (a row deleted before it) there is none: 409
+   * log-damaged, as a proof of such an event is (a probe got a bundle whose prefix stopped at the
+   * deleted row and chained on from the range: its verdict named the events between as missing).
    */
   private async prefix(firstSeq: number): Promise<{ size: number; nodes: string[] }> {
     const next = await this.integrity.signedCovering(firstSeq - 1);
     const latest = next ?? (await this.integrity.latestSigned());
     const nodes = latest && (await this.integrity.treeOf(latest).frontierOf(firstSeq).catch(() => undefined));
     if (nodes && (!next || (await this.reaches(firstSeq, nodes, next)))) return { size: firstSeq, nodes: nodes.map(toHex) };
+    const leaves = (await this.storedLeaves(firstSeq)).slice(0, firstSeq);
+    if (leaves.length < firstSeq) throw new LogDamaged(`the stored chain stops at index ${leaves.length}, before the range's first event (index ${firstSeq}): no prefix holds`);
     const prefix = Frontier.empty();
-    (await this.storedLeaves(firstSeq)).slice(0, firstSeq).forEach((leaf) => prefix.append(leaf));
+    leaves.forEach((leaf) => prefix.append(leaf));
     return prefix.toJSON();
   }
 

@@ -19,8 +19,9 @@ import { LeafReader, StoredTree, TileBuilder, TreeNodeStore, TreeReader } from '
 import { TrustedStart, trustedStart } from './trusted-start';
 import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
-/** The stored log does not hold together where a proof was asked: verification names what is wrong. */
-export class LogDamaged extends Error {}
+import { LogDamaged } from './log-ports';
+
+export { LogDamaged };
 
 export const PAGE = 5000;
 

@@ -37,3 +37,6 @@ export interface LogSigner {
   privateKey: KeyObject;
   publicKey: KeyObject;
 }
+
+/** The stored log does not hold together where a proof or a bundle's prefix was asked: verification names what is wrong. */
+export class LogDamaged extends Error {}

@@ -54,6 +54,7 @@ export class HttpLogIntegrity implements LogIntegrityPort {
     if (toPosition !== undefined) query.set('toPosition', String(toPosition));
     if (!this.caller) throw new Error(`${this.service}: a bundle is read as its auditor`);
     const answer = await this.services.stream(this.service, `${this.base}/bundle?${query}`, this.caller, { accept: 'application/x-ndjson' });
+    if (answer.status === 409) throw new ConflictError('log-damaged', `${this.service}: ${await problemDetail(answer.body)}`);
     if (answer.status !== 200) {
       answer.body.resume();
       throw new Error(`${this.service}: the bundle answered ${answer.status}`);
@@ -73,5 +74,16 @@ export class HttpLogIntegrity implements LogIntegrityPort {
   private parse<T>(status: number, body: Buffer, what: string): T {
     if (status < 200 || status >= 300) throw new Error(`${this.service}: ${what} answered ${status}`);
     return JSON.parse(body.toString('utf8')) as T;
+  }
+}
+
+/** A refusal's detail, from the problem the service streamed back (short: read whole). */
+async function problemDetail(body: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of body) text += String(chunk);
+  try {
+    return String((JSON.parse(text) as { detail?: unknown }).detail ?? 'the log gives no bundle that holds');
+  } catch {
+    return 'the log gives no bundle that holds';
   }
 }
