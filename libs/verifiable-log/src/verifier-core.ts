@@ -206,21 +206,7 @@ const half = (x: number) => Math.floor(x / 2);
 
 /** RFC 9162 §2.1.3.2: does `path` prove leaf `index` (of hash `leaf`) in the tree of `size` with `root`? */
 export function verifyInclusion(leaf: Hash, index: number, size: number, path: Hash[], root: Hash): boolean {
-  if (index >= size || index < 0) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of path) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
-    } else {
-      r = nodeHash(r, p);
-    }
-    [fn, sn] = [half(fn), half(sn)];
-  }
-  return sn === 0 && r.equals(root);
+  return walkInclusion(leaf, index, size, path)?.root.equals(root) ?? false;
 }
 
 /**
@@ -230,19 +216,28 @@ export function verifyInclusion(leaf: Hash, index: number, size: number, path: H
  * same root only if it is the signed tree's (undefined for a path of another shape).
  */
 export function rootEndingAt(leaf: Hash, index: number, size: number, path: Hash[]): Hash | undefined {
+  return walkInclusion(leaf, index, size, path)?.endingAt;
+}
+
+/** RFC 9162 §2.1.3.2's walk up an inclusion path: the root it gives, and the root of the left siblings alone (rootEndingAt). */
+function walkInclusion(leaf: Hash, index: number, size: number, path: Hash[]): { root: Hash; endingAt: Hash } | undefined {
   if (index >= size || index < 0) return undefined;
   let fn = index;
   let sn = size - 1;
   let r = leaf;
+  let endingAt = leaf;
   for (const p of path) {
     if (sn === 0) return undefined;
     if (odd(fn) || fn === sn) {
       r = nodeHash(p, r);
+      endingAt = nodeHash(p, endingAt);
       while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = nodeHash(r, p);
     }
     [fn, sn] = [half(fn), half(sn)];
   }
-  return sn === 0 ? r : undefined;
+  return sn === 0 ? { root: r, endingAt } : undefined;
 }
 
 /** RFC 9162 §2.1.4.2: does `path` prove that the tree (second, secondRoot) extends (first, firstRoot)? */
