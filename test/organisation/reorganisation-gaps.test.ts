@@ -40,6 +40,13 @@ describe('structure gaps: central committee, merger target, empty successors (em
     }
   });
 
+  it('refuses a split whose parts or source are given as null (400 naming the field; it was a 500, found by Schemathesis)', async () => {
+    for (const [body, field] of [[{ sourceBranchId: 'b-3', into: null }, 'parts'], [{ sourceBranchIds: null, parts: [] }, 'sourceBranchId']] as const) {
+      const r = await refused(400, () => admin.post('/branch-splits', { ...body, ...why() }));
+      expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    }
+  });
+
   it('still merges into an existing branch, and into a new one', async () => {
     const cases: Array<[string[], object]> = [[['b-3'], { branchId: 'b-2' }], [['b-2', 'b-3'], { name: 'Chi đoàn hợp nhất Na Sành', area: { kind: 'village', name: 'Na Sành' }, parentUnitId: 'xa-2' }]];
     for (const [sourceBranchIds, into] of cases) {

@@ -96,7 +96,8 @@ const AreSplitParts = () => applyDecorators(IsArray(), ArrayMinSize(2), ArrayMax
 @ApiEitherOf(['sourceBranchId', 'sourceBranchIds'], ['parts', 'into'])
 export class BranchSplitRequest extends CommandRequest {
   @ApiProperty({ description: 'The branch split. `sourceBranchIds` with this one id may stand for it (api.md writes a reorganisation so); not both' })
-  @ValidateIf((o: BranchSplitRequest) => o.sourceBranchIds === undefined)
+  // null is no value (IsOptional passes it): the other word is then required, not skipped (a null `into` was a 500).
+  @ValidateIf((o: BranchSplitRequest) => o.sourceBranchIds == null)
   @IsRegisterId()
   sourceBranchId?: string;
 
@@ -109,7 +110,7 @@ export class BranchSplitRequest extends CommandRequest {
   sourceBranchIds?: string[];
 
   @ApiProperty({ type: [SplitPartDto], description: 'The successors, two or more, each with the members it takes. `into` may stand for it (api.md); not both' })
-  @ValidateIf((o: BranchSplitRequest) => o.into === undefined)
+  @ValidateIf((o: BranchSplitRequest) => o.into == null)
   @AreSplitParts()
   parts?: SplitPartDto[];
 
@@ -127,8 +128,8 @@ export class BranchSplitRequest extends CommandRequest {
 /** The split as one shape: the source and the parts, whichever words the request used; both words for one thing is 400 `one-of`. */
 export function splitOf(body: BranchSplitRequest): { sourceBranchId: string; parts: SplitPartDto[] } {
   const errors = [
-    ...(body.sourceBranchId !== undefined && body.sourceBranchIds !== undefined ? [{ field: 'sourceBranchIds', rule: 'one-of', message: 'give sourceBranchId or sourceBranchIds, not both' }] : []),
-    ...(body.parts !== undefined && body.into !== undefined ? [{ field: 'into', rule: 'one-of', message: 'give parts or into, not both' }] : []),
+    ...(body.sourceBranchId != null && body.sourceBranchIds != null ? [{ field: 'sourceBranchIds', rule: 'one-of', message: 'give sourceBranchId or sourceBranchIds, not both' }] : []),
+    ...(body.parts != null && body.into != null ? [{ field: 'into', rule: 'one-of', message: 'give parts or into, not both' }] : []),
   ];
   if (errors.length) throw new ValidationFailed(errors);
   return { sourceBranchId: (body.sourceBranchId ?? body.sourceBranchIds?.[0])!, parts: (body.parts ?? body.into)! };

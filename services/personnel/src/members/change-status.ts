@@ -22,6 +22,8 @@ export type ChangeMemberStatus = {
 };
 /** The statuses a member holding a post cannot take on a day they hold it (their departure comes first): the posts are gathered for them. */
 export const LEAVES_POSTS: readonly string[] = ['away-work', 'away-study', 'came-of-age', 'left'];
+/** The statuses that end a member's time in the union. */
+const OUT_OF_UNION: readonly string[] = ['came-of-age', 'left'];
 
 /** A member of 30 or nearly so stays in the union on request, up to 35. */
 export type ExtendStay = { type: 'ExtendStay'; memberId: string; on: string };
@@ -53,10 +55,10 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   if (c.type === 'ChangeMemberStatus' && c.status !== s.status && c.on < s.statusSince) {
     throw new RuleViolation('dated-before-last-status-change', `member ${s.memberId} has been ${s.status} since ${s.statusSince}: a status change is dated on or after the last one`, { since: s.statusSince });
   }
-  // A member's own transfer says they were in the union, in that branch, on its day.
+  // A member's own transfer says they were in the union on its day: they did not leave it, or come of age, before (going away before a transfer, one dated ahead included, they may).
   const transferred = [...s.branches].reverse().find((b) => b.cause === 'transfer')?.since;
-  if (c.type === 'ChangeMemberStatus' && c.status !== s.status && transferred && c.on < transferred) {
-    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${transferred}: a status change is dated on or after the member's last transfer`, { since: transferred });
+  if (c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status && transferred && c.on < transferred) {
+    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${transferred}: they leave the union (${c.status}) on or after the member's last transfer`, { since: transferred });
   }
   const dob = s.personal?.dateOfBirth;
   if (c.type === 'ExtendStay') {
