@@ -179,6 +179,7 @@ const answers = (view: PersonnelDirectory) => ({
     huong: view.namesakes.membersNamed(b, huong.fullName, huong.dateOfBirth),
     minh: view.namesakes.membersNamed(b, minh.fullName, minh.dateOfBirth),
     placed: view.placedIn([b]),
+    residents: view.residentsOf(b),
   })),
   members: ['m1', 'm2', 'm3', 'm4', 'm5', 'mx'].map((m) => view.member(m)),
   nationalIds: ['040095000105', '001203000007', '001203000008'].map((n) => view.namesakes.holderOf(n)),
@@ -200,6 +201,7 @@ describe("the write side's view kept across a restart (the embedded start's snap
     log.push(transferred('m3', 'b2', 'b1'));
     log.push(recorded({ type: 'MemberStatusChanged', data: { memberId: 'm2', branchId: 'b1', status: 'away-work', previousStatus: 'active', changedOn: '2025-01-01' } }));
     log.push(recorded({ type: 'MemberPersonalDataErased', data: { memberId: 'm4', erasedOn: '2025-01-02' } }));
+    log.push(recorded({ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: 'bx', since: '2025-01-01' } }));
     const original = new PersonnelDirectory({ headPosition: async () => 0 } as unknown as EventStore, undefined, SECRET);
     for (const e of log) original.apply(e);
     const later = [
@@ -209,6 +211,8 @@ describe("the write side's view kept across a restart (the embedded start's snap
       recorded(admitted('m5', 'b2', { ...huong, nationalId: '001203000007' })),
       corrected('m3'),
       transferred('m2', 'b1', 'b2'),
+      recorded({ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm1', branchId: null, since: '2025-02-01' } }),
+      recorded({ type: 'MemberResidentialAffiliationSet', data: { memberId: 'm3', branchId: 'bx', since: '2025-02-01' } }),
     ];
     return { original, log, later };
   };
@@ -230,6 +234,8 @@ describe("the write side's view kept across a restart (the embedded start's snap
     for (const e of later) original.apply(e);
     expect(answers(restored)).toEqual(answers(original));
     expect(answers(restored).branches[0]).toMatchObject({ members: ['m3'], placed: ['m1', 'm2', 'm3'] });
+    // The members affiliated where they live, kept through the snapshot and followed after it
+    expect(answers(restored).branches[2].residents).toEqual(['m3']);
     expect(answers(restored).branches[1]).toMatchObject({ members: ['m4', 'm1', 'm5', 'm2'], huong: ['m1', 'm5', 'm2'], minh: [] });
     await restored.onModuleDestroy();
   });

@@ -118,6 +118,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   private posts = new Map<string, HeldPost[]>();
   /** branch id → ids of the members whose home branch it is, so that a branch's count costs its own members only. */
   private byBranch = new Map<string, Set<string>>();
+  /** The members affiliated where they live, by that branch (few: rebuilt from the members at a start). */
+  private residents = new Map<string, Set<string>>();
   /**
    * branch id → every member ever placed there (admitted, transferred in, moved by a merger or a
    * split: each is a MemberAdmitted or MemberTransferred), never removed: the candidates of an
@@ -212,6 +214,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     this.placed = new Map([...s.placed].map(([branchId, ids]) => [branchId, new Set(ids)]));
     this.namesakes.restoreData(s.namesakes);
     this.restoreErased(s.erased);
+    this.indexResidents();
     this.position = s.position;
     this.restored = true;
   }
@@ -221,6 +224,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     this.posts = state.posts;
     this.placed = state.placed;
     for (const m of this.members.values()) this.index(m.id, undefined, m.branchId);
+    this.indexResidents();
     this.namesakes.restore(state.namesakes.toJSON()!, (id) => this.members.get(id)?.branchId);
     this.restoreErased(state.erased);
     this.position = position;
@@ -234,6 +238,17 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
 
   private state(): DirectoryState {
     return { members: this.members, posts: this.posts, namesakes: this.namesakes, placed: this.placed, erased: this.erased };
+  }
+
+  private indexResidents() {
+    this.residents = new Map();
+    for (const m of this.members.values()) if (m.residentialBranchId !== undefined) this.indexResident(m.id, undefined, m.residentialBranchId);
+  }
+
+  private indexResident(memberId: string, from: string | undefined, to: string | undefined) {
+    if (from === to) return;
+    if (from !== undefined) this.residents.get(from)?.delete(memberId);
+    if (to !== undefined) (this.residents.get(to) ?? this.residents.set(to, new Set()).get(to)!).add(memberId);
   }
 
   private index(memberId: string, from: string | undefined, to: string | undefined) {
@@ -269,9 +284,12 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       case 'MemberStatusChanged':
         this.patch(e.data.memberId, (m) => ({ status: e.data.status, ...ahead(event, m) }));
         break;
-      case 'MemberResidentialAffiliationSet':
+      case 'MemberResidentialAffiliationSet': {
+        const before = this.members.get(e.data.memberId)?.residentialBranchId;
         this.patch(e.data.memberId, () => ({ residentialBranchId: e.data.branchId ?? undefined }));
+        if (this.members.has(e.data.memberId)) this.indexResident(e.data.memberId, before, e.data.branchId ?? undefined);
         break;
+      }
       case 'OfficerAppointed': {
         const { branchId, memberId, role } = e.data;
         this.posts.set(branchId, [...(this.posts.get(branchId) ?? []), { branchId, memberId, role }]);
@@ -328,7 +346,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
 
   /** Members in the union who take part in this branch where they live (a residential affiliation), their home branch being another. */
   residentsOf(branchId: string): string[] {
-    return [...this.members.values()].filter((m) => m.residentialBranchId === branchId && IN_UNION.includes(m.status)).map((m) => m.id);
+    return [...(this.residents.get(branchId) ?? [])].filter((id) => IN_UNION.includes(this.members.get(id)!.status));
   }
 
   /** Members whose home branch this is who have left the union (came-of-age, left). */

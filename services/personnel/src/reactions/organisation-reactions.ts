@@ -79,8 +79,8 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
     commandId: reactionCommandId(fact.eventId, memberId),
     command: { type: 'MarkUnassigned', memberId, fromBranchId, on },
   });
-  const residences = (branchId: string, toBranchId: string | null): PlannedCommand[] =>
-    people.residentsOf(branchId).map((memberId) => ({
+  const residences = (branchId: string, toBranchId: string | null, only?: Set<string>): PlannedCommand[] =>
+    people.residentsOf(branchId).filter((memberId) => !only || only.has(memberId)).map((memberId) => ({
       aggregate: 'member',
       memberId,
       commandId: reactionCommandId(fact.eventId, memberId, 'residence'),
@@ -105,7 +105,7 @@ export function planReactions(fact: OrganisationFact, people: PeopleView): Plann
           ...residences(source, e.data.intoBranchId),
         ]),
         // Moved home into the branch where they live: the affiliation ends (after the moves above).
-        ...residences(e.data.intoBranchId, e.data.intoBranchId),
+        ...residences(e.data.intoBranchId, e.data.intoBranchId, new Set(e.data.sourceBranchIds.flatMap((source) => people.membersOf(source)))),
       ];
     case 'BranchSplit': {
       const listed = new Map(e.data.parts.flatMap((p) => p.memberIds.map((m) => [m, p.branchId] as const)));
