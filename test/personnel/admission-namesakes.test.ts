@@ -74,7 +74,7 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     await before.onModuleInit();
     await before.caughtUp();
     await before.onModuleDestroy();
-    const saved = await snapshots.load('personnel.directory@9');
+    const saved = await snapshots.load('personnel.directory@10');
     const json = JSON.stringify(saved);
     for (const name of ['Quàng', 'quàng', 'Đôi', 'Xoá', 'Lường', '2003-04-05']) expect(json).not.toContain(name);
 

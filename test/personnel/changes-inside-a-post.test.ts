@@ -63,6 +63,23 @@ describe('a change dated inside a post it would leave behind (embedded)', () => 
     expect(r.status === 201 ? 201 : r.raw).toBe(201);
   });
 
+  it('holds a member sent from the administrative branch to lead another branch of the commune as it holds one leading their own (a reread)', async () => {
+    const admitted = await admin.post('/members', { id: 'm-sent', branchId: 'b-1', fullName: 'Lương Thị Xuân', dateOfBirth: '1999-04-04', gender: 'female', admittedOn: '2025-01-02', reason: 'kết nạp' });
+    expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
+    const sent = await admin.post('/branches/b-2/officer-appointments', { memberId: 'm-sent', role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' });
+    expect(sent.status === 201 ? 201 : sent.raw).toBe(201);
+    for (const [status, on] of [['left', '2025-05-01'], ['away-work', '2025-05-01'], ['away-study', '2025-06-01']]) {
+      const r = await refusedUnchanged(gw, 422, () => admin.post('/members/m-sent/status-changes', { status, ...why('thay đổi', on) }));
+      expect([r.body.rule, r.body.detail]).toEqual(['member-holds-post', expect.stringContaining('branch b-2')]);
+    }
+    const moved = await refusedUnchanged(gw, 422, () => admin.post('/members/m-sent/transfers', { toBranchId: 'b-3', duesSettledUpTo: '2025-05-31', ...why('chuyển sinh hoạt', '2025-05-01') }));
+    expect(moved.body.rule).toBe('member-holds-post');
+    const before = await gw.heads();
+    const batch = await admin.post('/status-change-batches', { changes: [{ memberId: 'm-sent', status: 'left', effectiveDate: '2025-05-01' }], ...why('rà soát đoàn viên') });
+    expect(JSON.stringify(batch.body)).toContain('member-holds-post');
+    expect(await gw.heads()).toBe(before);
+  });
+
   it('refuses marking away, dated inside a post a branch merger has since ended, a member the merger moved (a black-box probe)', async () => {
     const admitted = await admin.post('/members', { id: 'm-merged', branchId: 'b-2', fullName: 'Cầm Bá Hưng', dateOfBirth: '1998-08-08', gender: 'male', admittedOn: '2025-01-02', reason: 'kết nạp' });
     expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);

@@ -4,7 +4,7 @@ import { branchOfficersStream, MemberStatus, OfficerRole, PersonnelEvent } from 
 import { ReadModelBehind } from '@register/read-models';
 import { FINGERPRINT_SECRET, SnapshotPart } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
-import { IN_UNION } from '../domain/facts';
+import { IN_UNION, PostHeld } from '../domain/facts';
 import { KeyVault } from '@register/personal-data';
 import { NamesakeIndex, NamesakeIndexData, NamesakeIndexJson } from './namesake-index';
 import { PERSONNEL_KEYS, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
@@ -29,6 +29,12 @@ export interface ViewMember {
   formerBranchIds?: string[];
   /** Where the member lives and also takes part, when not the home branch; absent when none. */
   residentialBranchId?: string;
+  /**
+   * The branches of their commune the member was sent to lead while a member of another (source
+   * commune-administrative-branch), oldest first; absent for a member never so appointed. Their
+   * posts there hold a transfer, a leaving or a going away as those in their own branch do.
+   */
+  ledBranchIds?: string[];
 }
 
 /** A post held now. */
@@ -74,6 +80,12 @@ function movedOutOf(m: ViewMember, to: string): Pick<ViewMember, 'formerBranchId
   return m.branchId === to || former.includes(m.branchId) ? (m.formerBranchIds ? { formerBranchIds: former } : {}) : { formerBranchIds: [...former, m.branchId] };
 }
 
+/** `ledBranchIds` once the member is appointed in `branchId`: a branch not their own joins the list (once). */
+function appointedIn(m: ViewMember, branchId: string): Pick<ViewMember, 'ledBranchIds'> {
+  const led = m.ledBranchIds ?? [];
+  return m.branchId === branchId || led.includes(branchId) ? (m.ledBranchIds ? { ledBranchIds: led } : {}) : { ledBranchIds: [...led, branchId] };
+}
+
 /** `settledOn` after `event`: its effective date when it was recorded ahead of that day, else the member's as it was. */
 function ahead(event: RecordedEvent, before?: ViewMember): Pick<ViewMember, 'settledOn'> {
   const on = event.metadata.effectiveDate;
@@ -110,8 +122,8 @@ export type OfficersReads = Map<string, Promise<BranchOfficers>>;
 @Injectable()
 export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, SnapshotPart {
   readonly snapshotName = 'personnel.directory';
-  /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). 6: members' `settledOn`. 7: their `formerBranchIds`. */
-  readonly snapshotVersion = 8;
+  /** 5: the namesakes' keys take one tone placement (hòa and hoà are one name). 6: members' `settledOn`. 7: their `formerBranchIds`. 9: their `ledBranchIds`. */
+  readonly snapshotVersion = 9;
   /** Fed from personnel's own log: a distributed consumer group's snapshot leaves it out. */
   readonly ownLog = true;
   private members = new Map<string, ViewMember>();
@@ -154,7 +166,8 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
     // @6: the namesakes' keys with one tone placement (hòa and hoà): an older snapshot's keys would not match.
     // @8: the namesakes' keys of the letters seen (a Cyrillic "А" is the Latin one: namesakeKey).
     // @9: with the branches each member was moved out of, whose posts a dated status change must see.
-    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@9', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
+    // @10: with the branches each member was sent to lead (ledBranchIds), whose posts a change to them must see.
+    this.snapshots = new Snapshots(snapshotStore, 'personnel.directory@10', codec, undefined, (e) => this.logger.warn(`a snapshot of the directory was not saved: ${e.message}`));
   }
 
   /** Resumes from the last snapshot (when the log still reaches it), then follows the log. */
@@ -293,6 +306,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       case 'OfficerAppointed': {
         const { branchId, memberId, role } = e.data;
         this.posts.set(branchId, [...(this.posts.get(branchId) ?? []), { branchId, memberId, role }]);
+        this.patch(memberId, (m) => appointedIn(m, branchId));
         break;
       }
       case 'OfficerDeparted': {
@@ -387,24 +401,30 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
   }
 
   /**
-   * The posts the member holds in their branch now, once the view has applied what the log held (a
-   * decision's fact: member-holds-post); with `from` (a change's day), those held on that
-   * day or later, in their branch or one they have since been moved out of, read from the branches' officers (a departure recorded already, dated after the
-   * change, leaves the post held on the change's day: a transfer or a leaving dated then would make
-   * an officer of a member of another branch, or of none).
+   * The posts the member holds now, in their branch or one they were sent to lead, once the view
+   * has applied what the log held (a decision's fact: member-holds-post); with `from` (a change's
+   * day), those held on that day or later, in those branches or one they have since been moved out
+   * of, read from the branches' officers (a departure recorded already, dated after the change,
+   * leaves the post held on the change's day: a transfer or a leaving dated then would make an
+   * officer of a member of another branch, or of none).
    */
-  async postsHeldBy(memberId: string, from?: string, read: OfficersReads = new Map()): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
+  async postsHeldBy(memberId: string, from?: string, read: OfficersReads = new Map()): Promise<PostHeld[]> {
     await this.caughtUp(1000);
     const member = this.members.get(memberId);
     if (!member) return [];
-    if (from === undefined) return this.officersOf(member.branchId).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role }));
+    const theirs = new Set([...(member.formerBranchIds ?? []), member.branchId]);
+    const sent = (member.ledBranchIds ?? []).filter((b) => !theirs.has(b));
+    const mark = (posts: PostHeld[], branchId: string) => (sent.includes(branchId) ? posts.map((p) => ({ ...p, sent: true as const })) : posts);
+    if (from === undefined) {
+      return [member.branchId, ...sent].flatMap((b) => mark(this.officersOf(b).filter((p) => p.memberId === memberId).map((p) => ({ branchId: p.branchId, role: p.role })), b));
+    }
     // A post in a branch the member has since left (a merger ended it on its day) may still be held on `from`.
-    const held = await Promise.all([...(member.formerBranchIds ?? []), member.branchId].map((branchId) => this.postsIn(branchId, memberId, from, read)));
+    const held = await Promise.all([...theirs, ...sent].map(async (branchId) => mark(await this.postsIn(branchId, memberId, from, read), branchId)));
     return held.flat();
   }
 
   /** The member's posts in the branch held on `from` or later; a batch's members share branches, each branch's officers read once for the batch (`read`). */
-  private async postsIn(branchId: string, memberId: string, from: string, read: OfficersReads): Promise<Array<{ branchId: string; role: OfficerRole; until?: string }>> {
+  private async postsIn(branchId: string, memberId: string, from: string, read: OfficersReads): Promise<PostHeld[]> {
     if (!read.has(branchId)) read.set(branchId, this.store.readStream(branchOfficersStream(branchId)).then((events) => foldRecorded(branchOfficersAggregate, events)));
     const officers = await read.get(branchId)!;
     return officers.history.filter((p) => p.memberId === memberId && (p.endsOn === undefined || p.endsOn > from)).map((p) => ({ branchId, role: p.role, ...(p.endsOn ? { until: p.endsOn } : {}) }));

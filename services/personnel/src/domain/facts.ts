@@ -1,4 +1,4 @@
-import { MemberStatus } from '@register/contracts';
+import { MemberStatus, OfficerRole } from '@register/contracts';
 
 /** What personnel's replica of organisation's events knows of a branch, passed in commands so that deciders stay pure. */
 export type BranchStatusFact = 'active' | 'closed' | 'unknown';
@@ -15,6 +15,18 @@ export interface MemberFacts {
   stayUntil: string | null;
   /** The day the present status took effect (a change recorded ahead of its day included); absent where not gathered. */
   statusSince?: string;
+}
+
+/**
+ * A post a member holds on a change's day or later, gathered for the change (PersonnelDirectory):
+ * `until` when its departure is recorded; `sent` when it is in a branch of the commune the member was
+ * sent to lead (source commune-administrative-branch), never one of theirs.
+ */
+export interface PostHeld {
+  branchId: string;
+  role: OfficerRole;
+  until?: string;
+  sent?: true;
 }
 
 /** The classic scale's strong/good and the newer scale's excellent/good count as "good or better". */

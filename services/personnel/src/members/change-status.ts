@@ -1,7 +1,7 @@
 import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { MemberEvent, MemberStatus, OfficerRole } from '@register/contracts';
+import { MemberEvent, MemberStatus } from '@register/contracts';
 import { addDays, addYears, ageOn } from '../domain/dates';
-import { IN_UNION, isAway } from '../domain/facts';
+import { IN_UNION, isAway, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
 import { COMING_OF_AGE, pastComingOfAge } from '../domain/rules';
 
@@ -18,7 +18,7 @@ export type ChangeMemberStatus = {
   memberId: string;
   status: 'active' | 'away-work' | 'away-study' | 'came-of-age' | 'left';
   on: string;
-  postsHeld?: Array<{ branchId: string; role: OfficerRole; until?: string }>;
+  postsHeld?: PostHeld[];
 };
 /** The statuses a member holding a post cannot take on a day they hold it (their departure comes first): the posts are gathered for them. */
 export const LEAVES_POSTS: readonly string[] = ['away-work', 'away-study', 'came-of-age', 'left'];
@@ -101,10 +101,10 @@ function branchesFrom(s: Member, on: string): Set<string> {
   return new Set([s.branchId, ...later]);
 }
 
-/** 422 member-holds-post when the member holds a post in a branch of theirs on the change's day or later (`postsHeld`, gathered for that day). */
+/** 422 member-holds-post when the member holds a post in a branch of theirs, or one they were sent to lead, on the change's day or later (`postsHeld`, gathered for that day). */
 function refuseHeldPosts(c: ChangeMemberStatus, s: Member, what: string): void {
   const branches = branchesFrom(s, c.on);
-  const posts = (c.postsHeld ?? []).filter((p) => branches.has(p.branchId));
+  const posts = (c.postsHeld ?? []).filter((p) => p.sent || branches.has(p.branchId));
   if (!posts.length) return;
   const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
   throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.on}: ${what}`, { posts });

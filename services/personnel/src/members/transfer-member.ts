@@ -1,7 +1,7 @@
 import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { MemberEvent, OfficerRole, TransferCause } from '@register/contracts';
+import { MemberEvent, TransferCause } from '@register/contracts';
 import { firstOfMonth } from '../domain/dates';
-import { BranchStatusFact, IN_UNION } from '../domain/facts';
+import { BranchStatusFact, IN_UNION, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
 import { checkBranch } from '../domain/rules';
 
@@ -22,10 +22,11 @@ export type TransferMember = {
   fromBranchId?: string;
   /**
    * The posts the member holds now (from PersonnelDirectory), gathered for a transfer asked over
-   * HTTP: one held in the branch they leave refuses the move until they leave the post. Absent
-   * for a reorganisation's moves, whose reactions depart the officers themselves.
+   * HTTP: one held in the branch they leave, or in one they were sent to lead, refuses the move
+   * until they leave the post. Absent for a reorganisation's moves, whose reactions depart the
+   * officers themselves.
    */
-  postsHeld?: Array<{ branchId: string; role: OfficerRole; until?: string }>;
+  postsHeld?: PostHeld[];
 };
 
 /** The decisions on transfers, over the member's stream. */
@@ -44,7 +45,7 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     throw new RuleViolation('transfer-to-same-branch', `member ${s.memberId} is already in branch ${c.toBranchId}`);
   }
   checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch');
-  const posts = (c.postsHeld ?? []).filter((p) => p.branchId === s.branchId);
+  const posts = (c.postsHeld ?? []).filter((p) => p.sent || p.branchId === s.branchId);
   if (posts.length > 0) {
     const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
     throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.transferredOn}: record their departure from it, and date the transfer on or after it`, { posts });
