@@ -163,4 +163,14 @@ describe('commendations and support visits (embedded, through the gateway)', () 
       expect([...csvRows(first.raw), ...rest]).toEqual(whole);
     }
   });
+
+  it("takes a post as held up to the day before its endsOn, the first day without it: no visit that day, no officer's commendation for the year it falls on first (a black-box probe)", async () => {
+    const departed = await admin.post('/branches/b-1/officer-departures', { memberId: 'cm-1', endsOn: '2026-01-01', cause: 'resigned', reason: 'thôi giữ chức' });
+    expect(departed.status === 201 ? 201 : departed.raw).toBe(201);
+    await gw.syncEvaluation();
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ visitedOn: '2026-01-01' })))).body.rule).toBe('not-an-officer');
+    expect((await refusedUnchanged(gw, 422, () => admin.post('/commendations', commend({ year: 2026, occasion: 'year-end', awardRef: undefined, title: 'Bí thư tiêu biểu 2026', ...why('tổng kết', '2026-12-01') })))).body.rule).toBe('subject-did-not-exist');
+    const lastDay = await admin.post('/support-visits', visit({ visitedOn: '2025-12-31' }));
+    expect(lastDay.status === 201 ? 201 : lastDay.raw).toBe(201);
+  });
 });

@@ -6,6 +6,7 @@ import { Command, naturalEntityId, listAnswer, SealedCursors, sealedPages } from
 import { EvaluationService } from '../application/evaluation.service';
 import { RecognitionReads } from '../application/recognition-reads';
 import { SubjectsReplica } from '../application/subjects-replica';
+import { holds } from '../domain/subjects';
 import { supportVisitDecider } from './record-support-visit';
 import { RecordSupportVisitRequest, SupportVisitListQuery } from './support-visits.dto';
 
@@ -28,7 +29,7 @@ export class SupportVisitsController {
   record(@Body() body: RecordSupportVisitRequest, @Command() ctx: CommandContext) {
     // One visit of a unit to an officer on a day: recorded twice, it is refused the second time.
     const visitId = naturalEntityId(body.id, 'support-visit', [body.byUnitId, body.memberId, body.visitedOn]);
-    const posts = this.replica.spansOf('officer', body.memberId).filter((p) => (p.from === null || p.from <= body.visitedOn) && (p.to === null || p.to >= body.visitedOn));
+    const posts = this.replica.spansOf('officer', body.memberId).filter((p) => holds(p, body.visitedOn));
     const branchId = posts[posts.length - 1]?.branchId ?? null;
     // The units above the officer's branch on the day of the visit (entered late, the tree of that day).
     const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestryOn(branchId, body.visitedOn) : [] } };
