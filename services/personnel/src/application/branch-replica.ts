@@ -11,6 +11,8 @@ export interface ReplicaBranch {
   status: 'active' | 'closed';
   /** The effective date of the establishment, when the event carried one. */
   establishedOn: string | null;
+  /** The day it was formed by a merger or split (established with predecessors): nobody was its member before. */
+  formedOn?: string;
   closedOn: string | null;
   /** The last yearly rating learnt from evaluation's events; null until evaluation publishes. */
   lastRating: string | null;
@@ -58,7 +60,7 @@ export class BranchReplica implements SnapshotPart {
     this.place(event);
     switch (e.type) {
       case 'BranchEstablished':
-        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, closedOn: null, lastRating: this.ratings.get(e.data.branchId)?.grade ?? null });
+        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, ...(on && e.data.predecessorIds?.length ? { formedOn: on } : {}), closedOn: null, lastRating: this.ratings.get(e.data.branchId)?.grade ?? null });
         return;
       case 'BranchRenamed':
         this.update(e.data.branchId, { name: e.data.name });
@@ -166,8 +168,16 @@ export class BranchReplica implements SnapshotPart {
     return [...this.branches.values()].filter((b) => b.status === 'active');
   }
 
-  statusOf(branchId: string): BranchStatusFact {
-    return this.branches.get(branchId)?.status ?? 'unknown';
+  /**
+   * The branch's status now; given a day, `not-yet-formed` for an open branch a merger or split
+   * formed after it. A branch established on its own may have existed long before it was recorded
+   * (a register is started from today's branches, then their members' real admission days), so its
+   * establishment's day is not held against the day (docs/effective-dates.md, "Not covered yet").
+   */
+  statusOf(branchId: string, on?: string): BranchStatusFact {
+    const b = this.branches.get(branchId);
+    if (!b) return 'unknown';
+    return b.status === 'active' && on !== undefined && b.formedOn !== undefined && on < b.formedOn ? 'not-yet-formed' : b.status;
   }
 
   /** Copies of the containers (their entries are never changed in place), so that later events do not reach a snapshot not yet written. */

@@ -53,8 +53,9 @@ export class PersonnelService {
     return { now: state, onDay: foldRecorded(memberAggregate, events.filter((e) => dayInForce(e) <= date)) };
   }
 
-  branchStatus(branchId: string) {
-    return this.replica.statusOf(branchId);
+  /** The branch's status now, or for a member joining it on `on` (BranchReplica.statusOf). */
+  branchStatus(branchId: string, on?: string) {
+    return this.replica.statusOf(branchId, on);
   }
 
   /** Waits, briefly, until the replica has heard of these branches (UpstreamLogs.untilKnown). */

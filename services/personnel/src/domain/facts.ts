@@ -1,7 +1,11 @@
 import { MemberStatus, OfficerRole } from '@register/contracts';
 
-/** What personnel's replica of organisation's events knows of a branch, passed in commands so that deciders stay pure. */
-export type BranchStatusFact = 'active' | 'closed' | 'unknown';
+/**
+ * What personnel's replica of organisation's events knows of a branch, passed in commands so that
+ * deciders stay pure. `not-yet-formed`: open, but formed by a merger or split after the command's
+ * day (its members were in the branches it came from until then).
+ */
+export type BranchStatusFact = 'active' | 'closed' | 'unknown' | 'not-yet-formed';
 
 /** What the member's own stream says about them, for decisions on another aggregate (an appointment). */
 export interface MemberFacts {

@@ -6,11 +6,14 @@ import { BranchStatusFact } from './facts';
 /** The age at which a member comes of age and leaves the union, unless staying on request. */
 export const COMING_OF_AGE = 30;
 
-/** The branch a member joins must be one the replica knows and that is still open. */
-export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch') {
+/** The branch a member joins must be one the replica knows, still open, and formed by the day (`on`) they join it. */
+export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch', on?: string) {
   // Personnel learns of a branch from organisation's events, a moment after it is established (a probe's batch sent at once was refused so).
   if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register (one established a moment ago may not have reached members' records yet: send the command again in a few seconds)`, { branchId });
   if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was merged, split or dissolved`, { branchId });
+  if (status === 'not-yet-formed') {
+    throw new RuleViolation('branch-not-yet-formed', `branch ${branchId} was formed by a merger or split after ${on}: until then its members were in the branches it came from`, { branchId });
+  }
 }
 
 /** Past coming of age on `on`: 30 or older, and no stay on request that covers the day. */

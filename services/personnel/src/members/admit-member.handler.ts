@@ -59,7 +59,7 @@ export class AdmitMemberHandler {
   async handle(command: AdmitMember, namesake: boolean, context: CommandContext, via = 'POST /members'): Promise<CommandAnswer> {
     const turns = BranchGate.admissionTurns([{ branchId: command.branchId, nationalId: command.personal.nationalId }]);
     const introduced = await this.withIntroducer(command);
-    return this.gate.through(turns, () => this.admitInTurn({ ...introduced, branchStatus: this.personnel.branchStatus(command.branchId) }, namesake, context, via));
+    return this.gate.through(turns, () => this.admitInTurn({ ...introduced, branchStatus: this.personnel.branchStatus(command.branchId, command.admittedOn) }, namesake, context, via));
   }
 
   /** The command with its introducer's facts on the admission day (AdmitMember.introducer), when it names one. */

@@ -51,7 +51,7 @@ export const admissionDecider = deciderOf(memberAggregate, decideAdmission);
 
 export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
   if (s.exists) throw new ConflictError('member-id-taken', `member ${c.memberId} already exists`);
-  checkBranch(c.branchId, c.branchStatus);
+  checkBranch(c.branchId, c.branchStatus, 'branch', c.admittedOn);
   checkBorn(c.personal.dateOfBirth, c.today);
   const age = ageOn(c.personal.dateOfBirth, c.admittedOn);
   if (c.personal.dateOfBirth > c.admittedOn) {

@@ -74,11 +74,11 @@ export class MembersController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person); 422 introducer-unknown, introducer-not-a-member for an introducerId that names no member of the union on admittedOn' })
+  @ApiOperation({ summary: 'Admit a member: aged 16 to 30 on admittedOn, into an active branch; 409 possible-duplicate if the branch has a member of the same name and date of birth (namesake: true admits a different person); 422 introducer-unknown, introducer-not-a-member for an introducerId that names no member of the union on admittedOn; branch-not-yet-formed for a branch a merger or split formed after admittedOn' })
   async admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
     await this.personnel.heardOf([body.branchId]);
-    const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId), ctx, this.personnel.today());
+    const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId, body.admittedOn), ctx, this.personnel.today());
     return this.admissions.handle(command, body.namesake === true, ctx);
   }
 
@@ -234,12 +234,12 @@ export class MembersController {
   async affiliate(@Param('id', ParseIdPipe) id: string, @Body() body: ResidentialAffiliationRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
     await this.personnel.heardOf([body.branchId]);
-    const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId);
+    const branchStatus = body.branchId === null ? ('active' as const) : this.personnel.branchStatus(body.branchId, on);
     return this.personnel.onMember(affiliationDecider, { type: 'SetResidentialAffiliation', memberId: id, branchId: body.branchId, branchStatus, on }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/transfers')
-  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 member-holds-post while they hold a post in their branch, dated-before-last-transfer for a date before they arrived in their branch' })
+  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 branch-not-yet-formed into a branch a merger or split formed after that day, member-holds-post while they hold a post in their branch or one they were sent to lead, dated-before-last-transfer for a date before they arrived in their branch' })
   transfer(@Param('id', ParseIdPipe) id: string, @Body() body: TransferRequest, @Command() ctx: CommandContext) {
     return this.transfers.handle({ memberId: id, toBranchId: body.toBranchId, transferredOn: ctx.effectiveDate ?? this.personnel.today(), duesSettledUpTo: body.duesSettledUpTo }, ctx);
   }

@@ -33,7 +33,7 @@ export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Me
   }
   if (c.branchId !== null) {
     if (c.branchId === s.branchId) throw new RuleViolation('affiliation-is-home-branch', `branch ${c.branchId} is already the member's home branch`);
-    checkBranch(c.branchId, c.branchStatus);
+    checkBranch(c.branchId, c.branchStatus, 'branch', c.on);
   }
   return [{ type: 'MemberResidentialAffiliationSet', data: { memberId: s.memberId, branchId: c.branchId, since: c.on } }];
 }

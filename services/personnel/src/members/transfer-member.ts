@@ -44,7 +44,7 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     if (c.cause !== 'transfer') return [];
     throw new RuleViolation('transfer-to-same-branch', `member ${s.memberId} is already in branch ${c.toBranchId}`);
   }
-  checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch');
+  checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch', c.transferredOn);
   const posts = (c.postsHeld ?? []).filter((p) => p.sent || p.branchId === s.branchId);
   if (posts.length > 0) {
     const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
