@@ -147,4 +147,26 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     expect((await late('xa-2', 'cm-late-old')).status).toBe(201);
     expect(await refused(() => late('xa-1', 'cm-late-new'))).toMatchObject({ status: 422, rule: 'issuer-not-above' });
   });
+
+  it("a member transferred to another commune: their rating and commendation of a year spent in the old one are the old one's to decide, the new one's from the year of the move (found by a black-box probe: the reverse)", async () => {
+    const admitted = await app.admin.post('/members', { id: 'm-moves', branchId: 'b-1', fullName: 'Hoàng Thị Thắm', dateOfBirth: '2001-01-01', gender: 'female', admittedOn: '2023-03-26', reason: 'kết nạp', effectiveDate: '2023-03-26' });
+    expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
+    const moved = await app.admin.post('/members/m-moves/transfers', { toBranchId: 'b-3', reason: 'chuyển sinh hoạt', effectiveDate: '2026-06-01' });
+    expect(moved.status === 201 ? 201 : moved.raw).toBe(201);
+    await app.sync();
+    const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
+    const newCommune = await as('xa-2-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-2' });
+    const member = (over: Record<string, unknown>) => rate({ subjectType: 'member', subjectId: 'm-moves', ...over });
+    expect(await refused(() => newCommune.post('/ratings', member({ year: 2025 })))).toMatchObject({ status: 403 });
+    expect((await commune.post('/ratings', member({ year: 2025 }))).status).toBe(201);
+    expect((await commune.post('/ratings', member({ year: 2025, stage: 'decision', grade: 'excellent' }))).status).toBe(201);
+    expect((await commune.get('/ratings/member/m-moves?year=2025')).status).toBe(200);
+    expect(await refused(() => newCommune.post('/rating-changes', { ratingId: 'member.2025.m-moves', grade: 'good', reason: 'xem lại' }))).toMatchObject({ status: 403 });
+    const commend = (by: typeof commune, issuedByUnitId: string) => by.post('/commendations', { subjectType: 'member', subjectId: 'm-moves', year: 2025, occasion: 'year-end', title: 'Đoàn viên xuất sắc 2025', issuedByUnitId, reason: 'Tổng kết năm 2025', effectiveDate: '2025-12-20' });
+    expect(await refused(() => commend(newCommune, 'xa-2'))).toMatchObject({ status: 403 });
+    expect((await commend(commune, 'xa-1')).status).toBe(201);
+    // 2026: the year of the move, rated on today's day, is the new commune's.
+    expect(await refused(() => commune.post('/ratings', member({ year: 2026 })))).toMatchObject({ status: 403 });
+    expect((await newCommune.post('/ratings', member({ year: 2026 }))).status).toBe(201);
+  });
 });

@@ -8,8 +8,8 @@ import { methodsOf, policyOf, RoutePolicy, RouteRequest, Target } from './route-
  */
 export interface ScopeResolver {
   ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined>;
-  /** The member's home branch now (from personnel); undefined when unknown or not a member. */
-  branchOfMember?(memberId: string): Promise<string | undefined>;
+  /** The member's home branch now, or on a past `day` (from personnel); undefined when unknown or not a member. */
+  branchOfMember?(memberId: string, day?: string): Promise<string | undefined>;
   /**
    * For a unit or branch closed by `day` (today when absent: dissolved, merged, split), the nearest
    * unit open today that holds what it held: a merged unit's successor, a dissolved one's parent (or
@@ -83,12 +83,16 @@ function distinct(targets: Target[]): Target[] {
   return [...seen.values()];
 }
 
-/** A member is where their home branch is now; one the register does not know stays unplaced (no scoped role reaches it). */
+/**
+ * A member is where their home branch is now, or on the day the target names (a rating of a past
+ * year, a commendation, a visit: their branch's then, placed today as a write's); one the register
+ * does not know stays unplaced (no scoped role reaches it).
+ */
 async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise<Target[]> {
   return Promise.all(
     targets.map(async (t): Promise<Target> => {
       if (t.kind !== 'member') return t;
-      const branchId = await scopes.branchOfMember?.(t.id);
+      const branchId = await scopes.branchOfMember?.(t.id, t.on);
       return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside, present: true } : t;
     }),
   );

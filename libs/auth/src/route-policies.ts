@@ -97,7 +97,8 @@ function listAt(value: unknown, field: keyof typeof TARGET_LIST_LIMITS): unknown
 }
 const unit = (id: string | undefined, strictlyInside = false): Target[] => (id === undefined ? [] : [{ kind: 'unit', id, strictlyInside }]);
 const branch = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'branch', id }]);
-const member = (id: string | undefined): Target[] => (id === undefined ? [] : [{ kind: 'member', id }]);
+/** A member where their home branch is today, or on `on` (a past day: their branch's then). */
+const member = (id: string | undefined, on?: string): Target[] => (id === undefined ? [] : [{ kind: 'member', id, ...(on === undefined ? {} : { on }) }]);
 const pathId = (r: RouteRequest) => idAt(r.params.id, 'id');
 const body = (r: RouteRequest) => obj(r.body);
 const query = (r: RouteRequest) => obj(r.query);
@@ -138,20 +139,40 @@ const RATING_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-inte
 
 /**
  * Whom a rating concerns: a branch, or a member (a member's or an officer's rating), checked where
- * they are now. `above`: only the level above may act (not the branch's own secretary); a member's
- * decision is their branch's.
+ * they are now, or on `on` (a past day: where they were then). `above`: only the level above may
+ * act (not the branch's own secretary); a member's decision is their branch's.
  */
-function ratingTargets(subjectType: unknown, subjectId: string | undefined, above: boolean): Target[] {
+function ratingTargets(subjectType: unknown, subjectId: string | undefined, above: boolean, on?: string): Target[] {
   if (subjectId === undefined) return [];
   if (subjectType === 'branch') return [{ kind: 'branch', id: subjectId, strictlyInside: above }];
-  if (subjectType === 'officer') return [{ kind: 'member', id: subjectId, strictlyInside: above }];
-  return subjectType === 'member' ? member(subjectId) : [];
+  if (subjectType === 'officer') return [{ kind: 'member', id: subjectId, strictlyInside: above, ...(on === undefined ? {} : { on }) }];
+  return subjectType === 'member' ? member(subjectId, on) : [];
 }
 
-/** A rating's id names its subject (`branch.2020.b-1`: see services/evaluation/src/domain/periods.ts); changes are the level above's. */
-function ratedSubject(ratingId: unknown, field: string): Target[] {
-  const m = /^(branch|member|officer)\.\d{4}(?:-\d{4})?\.(.+)$/.exec(typeof ratingId === 'string' ? ratingId : '');
-  return m ? ratingTargets(m[1], idAt(m[2], field), true) : [];
+/**
+ * The past day a rating of a period is placed by, as evaluation places it: its effective day
+ * (today without one) within the period (a calendar year, or the school year from September of
+ * `year`). Undefined for today or later, which is today's place: a member rated for a year spent in
+ * a commune they have since left is that commune's to rate (a probe found the one they joined
+ * deciding it, and the one they left refused).
+ */
+function ratingDay(year: unknown, period: unknown, effectiveDate: unknown, today: string | undefined): string | undefined {
+  const y = typeof year === 'number' ? year : typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : Number.NaN;
+  if (!Number.isInteger(y) || today === undefined) return undefined;
+  const [from, to] = period === 'school' ? [`${y}-09-01`, `${y + 1}-08-31`] : [`${y}-01-01`, `${y}-12-31`];
+  return pastDay(typeof effectiveDate === 'string' ? clampDay(effectiveDate, from, to) : to < today ? to : clampDay(today, from, to), today);
+}
+
+const clampDay = (day: string, from: string, to: string) => (day < from ? from : day > to ? to : day);
+
+/** A well-formed day before today, else undefined (today's place; a malformed day is the service's to refuse). */
+const pastDay = (day: unknown, today: string | undefined): string | undefined =>
+  typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) && today !== undefined && day < today ? day : undefined;
+
+/** A rating's id names its subject and period (`branch.2020.b-1`, `member.2024-2025.m-7`: see services/evaluation/src/domain/periods.ts); changes are the level above's. */
+function ratedSubject(ratingId: unknown, field: string, today: string | undefined): Target[] {
+  const m = /^(branch|member|officer)\.(\d{4})(-\d{4})?\.(.+)$/.exec(typeof ratingId === 'string' ? ratingId : '');
+  return m ? ratingTargets(m[1], idAt(m[4], field), true, ratingDay(m[2], m[3] ? 'school' : 'calendar', undefined, today)) : [];
 }
 
 /** Who reads courses and compliance, within their scope (auditors everywhere). */
@@ -276,24 +297,28 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // evaluation: a self-assessment by the subject's own branch, a decision (and any change of it, four
   // eyes) by the level above: strictly above a branch or an officer, so that a branch's secretary
   // never decides their own branch's rating; a member's branch decides the member's.
-  { method: 'POST', path: '/ratings', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), body(r).stage === 'decision') },
+  { method: 'POST', path: '/ratings', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), body(r).stage === 'decision', ratingDay(body(r).year, body(r).period, body(r).effectiveDate, r.today)) },
   // A batch of ratings: every item's subject must be the caller's to rate, as each would be alone.
   {
     method: 'POST', path: '/rating-batches', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
-    targets: (r) => listAt(body(r).ratings, 'ratings').flatMap((item, k) => ratingTargets(obj(item).subjectType, idAt(obj(item).subjectId, `ratings.${k}.subjectId`), obj(item).stage === 'decision')),
+    targets: (r) =>
+      listAt(body(r).ratings, 'ratings').flatMap((item, k) =>
+        ratingTargets(obj(item).subjectType, idAt(obj(item).subjectId, `ratings.${k}.subjectId`), obj(item).stage === 'decision', ratingDay(obj(item).year, obj(item).period, body(r).effectiveDate, r.today)),
+      ),
   },
-  { method: 'POST', path: '/rating-changes', action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(body(r).ratingId, 'ratingId') },
+  { method: 'POST', path: '/rating-changes', action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(body(r).ratingId, 'ratingId', r.today) },
   ...['/rating-changes/:id/approval', '/rating-changes/:id/rejection'].map(
-    (path): RoutePolicy => ({ method: 'POST', path, action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(idAt(r.params.id, 'id')?.replace(/^c\d+\./, ''), 'id') }),
+    (path): RoutePolicy => ({ method: 'POST', path, action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(idAt(r.params.id, 'id')?.replace(/^c\d+\./, ''), 'id', r.today) }),
   ),
   { method: 'GET', path: '/ratings', action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
-  { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false) },
+  { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false, ratingDay(query(r).year, query(r).period, undefined, r.today)) },
   // commendations and support visits: decided by a unit above the subject, within the caller's scope
   {
     method: 'POST', path: '/commendations', action: 'commendation.issue', roles: ['unit-officer', 'system-integrator'],
-    targets: (r) => [...unit(idAt(body(r).issuedByUnitId, 'issuedByUnitId')), ...ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), false)],
+    // The subject where they were on the commendation's day, as evaluation checks the issuer against.
+    targets: (r) => [...unit(idAt(body(r).issuedByUnitId, 'issuedByUnitId')), ...ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), false, pastDay(body(r).effectiveDate, r.today))],
   },
-  { method: 'POST', path: '/support-visits', action: 'support-visit.record', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...unit(idAt(body(r).byUnitId, 'byUnitId')), ...member(idAt(body(r).memberId, 'memberId'))] },
+  { method: 'POST', path: '/support-visits', action: 'support-visit.record', roles: ['unit-officer', 'system-integrator'], targets: (r) => [...unit(idAt(body(r).byUnitId, 'byUnitId')), ...member(idAt(body(r).memberId, 'memberId'), pastDay(body(r).visitedOn, r.today))] },
   // Listed by a unit's subtree, or by one subject (a member's visits, a subject's commendations) placed as a read of them is; the whole register's otherwise.
   {
     method: 'GET', path: '/commendations', action: 'rating.read', roles: RATING_READERS,

@@ -54,8 +54,8 @@ export class HttpScopeResolver implements ScopeResolver {
   }
 
   /** From the member's placement, which shows no personal data: GET /members/{id} would log a read of it for every check. */
-  async branchOfMember(memberId: string): Promise<string | undefined> {
-    const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}/placement`);
+  async branchOfMember(memberId: string, day?: string): Promise<string | undefined> {
+    const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}/placement${day ? `?asOf=${day}` : ''}`);
     return member?.branchId ?? undefined;
   }
 }

@@ -29,11 +29,11 @@ export class StructureScopeResolver implements ScopeResolver {
     return this.units?.openUnitOf?.(target, day);
   }
 
-  async branchOfMember(memberId: string): Promise<string | undefined> {
+  async branchOfMember(memberId: string, day?: string): Promise<string | undefined> {
     this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
-    if (this.delegate) return this.delegate.branchOfMember?.(memberId);
+    if (this.delegate) return this.delegate.branchOfMember?.(memberId, day);
     this.members ??= this.find<MemberPlacement>(MEMBER_PLACEMENT);
-    return this.members?.branchOfMember(memberId);
+    return this.members?.branchOfMember(memberId, day);
   }
 
   /** A provider of another module of this process, or undefined where that service does not run here. */

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@register/event-sourcing';
-import { ParseIdPipe, ReadModelQuery } from '@register/service-kit';
+import { asOfDay, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
+import { PersonnelService } from '../application/personnel.service';
 import { MemberPlacementToday } from './member-placement';
 
 /**
@@ -19,14 +20,16 @@ export class MemberPlacementController {
   constructor(
     private readonly directory: PersonnelDirectory,
     private readonly today: MemberPlacementToday,
+    private readonly personnel: PersonnelService,
   ) {}
 
   @Get(':id/placement')
-  @ApiOperation({ summary: "Where a member belongs today (a transfer or status change dated later is not yet in force): home branch and status, no personal data (what the gateway checks a caller's scope against)" })
-  async placement(@Param('id', ParseIdPipe) id: string, @Query() _query: ReadModelQuery) {
+  @ApiOperation({ summary: "Where a member belongs today (a transfer or status change dated later is not yet in force), or on the day asOf names: home branch and status, no personal data (what the gateway checks a caller's scope against)" })
+  async placement(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
     // A member admitted a moment ago is placed once the view has caught up; a view that lags answers what it knows.
     await this.directory.caughtUp(2000).catch(() => undefined);
-    const member = await this.today.placement(id);
+    const when = this.personnel.asOf(query);
+    const member = when ? await this.today.placementOn(id, asOfDay(when, this.personnel.today())) : await this.today.placement(id);
     if (!member) throw new NotFoundError('member', id);
     return member;
   }

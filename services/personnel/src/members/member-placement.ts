@@ -18,8 +18,21 @@ export class MemberPlacementToday implements MemberPlacement {
     private readonly personnel: PersonnelService,
   ) {}
 
-  async branchOfMember(memberId: string): Promise<string | undefined> {
-    return (await this.placement(memberId))?.branchId;
+  /** The member's home branch today, or on a past `day` (a rating of a past year is its branch's then: MemberPlacementToday.placementOn). */
+  async branchOfMember(memberId: string, day?: string): Promise<string | undefined> {
+    return (await (day === undefined ? this.placement(memberId) : this.placementOn(memberId, day)))?.branchId;
+  }
+
+  /**
+   * Where the member was on a past `day`, their stream folded up to it: a rating, commendation or
+   * visit of that day is its branch's then, whose units decide it (a probe found the commune the
+   * member moved to deciding their rating of a year spent in the one they left, and that one
+   * refused). Today's place for a day not past, or one before their admission.
+   */
+  async placementOn(memberId: string, day: string): Promise<Pick<ViewMember, 'id' | 'branchId' | 'status'> | undefined> {
+    if (day >= this.personnel.today() || !this.directory.member(memberId)) return this.placement(memberId);
+    const then = await this.personnel.memberNowAndOn(memberId, day).then((m) => m.onDay, () => undefined);
+    return then?.exists ? { id: memberId, branchId: then.branchId, status: then.status } : this.placement(memberId);
   }
 
   async placement(memberId: string): Promise<Pick<ViewMember, 'id' | 'branchId' | 'status'> | undefined> {
