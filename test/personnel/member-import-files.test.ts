@@ -88,4 +88,67 @@ describe('member imports of the files offices keep (embedded, through the gatewa
     const refused = await upload(Buffer.from(text), 'e.csv', { reason: 'kết nạp' });
     expect([refused.status, refused.body.errors?.map((e: any) => e.rule)]).toEqual([400, ['column-twice']]);
   });
+
+  // Found by a black-box probe of imports (7 December 2026).
+  it('reads every row of a file whose header ends CRLF and its rows LF (they vanished, neither admitted nor refused)', async () => {
+    const people = [applicant(7400, 'b-1'), applicant(7401, 'b-2'), applicant(7402, 'b-1')];
+    const text = csvOf(people).toString('utf8').replace(/\r\n/g, '\n').replace('\n', '\r\n');
+    const done = await finished(await upload(Buffer.from(text), 'mixed.csv', { reason: 'kết nạp', dryRun: 'true' }));
+    expect([done.body.total, verdicts(done)]).toEqual([3, ['valid', 'valid', 'valid']]);
+  });
+
+  it('shows a long cell cut in a refusal, not whole (a small workbook of one shared string made a gigabyte answer)', async () => {
+    const long = 'x'.repeat(50_000);
+    const done = await finished(await upload(csvOf([applicant(7410, long), applicant(7411, long)]), 'long.csv', { reason: 'kết nạp', dryRun: 'true' }));
+    expect(verdicts(done)).toEqual(['unknown-branch', 'unknown-branch']);
+    expect(done.raw.length).toBeLessThan(5_000);
+    expect(done.body.rows[0].message).toContain('(50000 characters)');
+  });
+
+  it('refuses a workbook whose named cells hold formulas with no saved value, naming the cells (it said "is required")', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Danh sách');
+    sheet.addRow(['Họ và tên', 'Ngày sinh', 'Giới tính', 'Ngày vào Đoàn', 'Chi đoàn', 'Ghi chú']);
+    sheet.addRow(['Lò Văn Công Thức', '01/01/2001', 'Nam', '26/03/2020', 'b-1', { formula: 'LEN(A2)' }]);
+    sheet.addRow([{ formula: 'A2' }, '02/02/2002', 'Nữ', '26/03/2020', 'b-1', '']);
+    const refused = await upload(Buffer.from(await book.xlsx.writeBuffer()), 'f.xlsx', { reason: 'kết nạp' });
+    expect([refused.status, refused.body.errors?.map((e: any) => e.rule)]).toEqual([400, ['formula-without-value']]);
+    expect(refused.body.errors[0].message).toContain('A3');
+    expect(refused.body.errors[0].message).toContain('F2');
+  });
+
+  it("refuses a form's reason that is not UTF-8 or holds control characters, naming the field (it was kept in the log)", async () => {
+    const before = await admissions();
+    const control = await upload(csvOf([applicant(7420, 'b-1')]), 'r.csv', { reason: 'kết nạp \u0001\u001b[31m' });
+    expect([control.status, control.body.errors?.map((e: any) => `${e.field}:${e.rule}`)]).toEqual([400, ['reason:no-control-character']]);
+    const { payload, contentType } = multipartBody(csvOf([applicant(7421, 'b-1')]), 'l.csv', { reason: 'REASON' });
+    const latin1 = Buffer.concat(payload.toString('latin1').split('REASON').flatMap((part, i) => (i === 0 ? [Buffer.from(part, 'latin1')] : [Buffer.from('l\xfd do nh\xe2p', 'latin1'), Buffer.from(part, 'latin1')])));
+    const notUtf8 = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=qp`, headers: { ...officer, 'content-type': contentType }, payload: latin1 });
+    expect([notUtf8.status, notUtf8.body.errors?.map((e: any) => `${e.field}:${e.rule}`)]).toEqual([400, ['reason:utf-8']]);
+    expect(await admissions()).toBe(before);
+  });
+
+  it('answers an import sent again under its Idempotency-Key with the first import; the key with another file is 422 (each retry was a new import)', async () => {
+    const file = csvOf([applicant(7430, 'b-1')]);
+    const send = (body: Buffer, key: string) => {
+      const { payload, contentType } = multipartBody(body, 'k.csv', { reason: 'kết nạp', dryRun: 'true' });
+      return gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=qp`, headers: { ...officer, 'content-type': contentType, 'idempotency-key': key }, payload });
+    };
+    const first = await send(file, 'nhap-7430');
+    const again = await send(file, 'nhap-7430');
+    expect([first.status, again.status, again.body.id, again.headers.location]).toEqual([202, 202, first.body.id, first.headers.location]);
+    const other = await send(csvOf([applicant(7431, 'b-1')]), 'nhap-7430');
+    expect([other.status, other.body.rule]).toEqual([422, 'idempotency-key-reused']);
+  });
+
+  it("logs a read of a registered member whom a refused row repeats, in that member's read log (it named them unlogged)", async () => {
+    const person = applicant(7440, 'b-2');
+    const admitted = await finished(await upload(csvOf([person]), 'g.csv', { reason: 'kết nạp' }));
+    const memberId = admitted.body.rows[0].memberId;
+    const dry = await finished(await upload(csvOf([{ ...person, branch: 'b-1' }]), 'h.csv', { reason: 'rà soát', dryRun: 'true' }));
+    expect(dry.body.rows[0]).toMatchObject({ rule: 'possible-duplicate', duplicateOf: memberId });
+    const reads = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${memberId}/personal-data-reads`, headers: officer });
+    // one read for the import that admitted them, one for the dry run that names them
+    expect((reads.body.items as Array<{ endpoint: string }>).filter((r) => r.endpoint === 'GET /member-imports/{id}')).toHaveLength(2);
+  });
 });

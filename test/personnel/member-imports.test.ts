@@ -168,7 +168,9 @@ describe('member imports (embedded, through the gateway)', () => {
   it("an erased member's name is no longer shown in the import that admitted them, nor in rows refused as the same person (found by black-box probes)", async () => {
     const one = applicant(8000, 'b-1');
     const line = [one.fullName, one.dateOfBirth, one.gender, one.admittedOn, one.branch].join(',');
-    const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${line}\r\n${line}\r\n`);
+    // and the same person again with a typo in the gender: refused for it, not as the same person (a probe saw the name stay)
+    const typo = [one.fullName, one.dateOfBirth, 'Nũ', one.admittedOn, one.branch].join(',');
+    const file = Buffer.from(`\ufefffullName,dateOfBirth,gender,admittedOn,branch\r\n${line}\r\n${line}\r\n${typo}\r\n`);
     const done = await finished(await upload(file, 'mot.csv', { reason: 'kết nạp' }));
     const row = done.body.rows[0];
     expect([row.verdict, row.fullName]).toEqual(['admitted', one.fullName]);
@@ -183,6 +185,7 @@ describe('member imports (embedded, through the gateway)', () => {
     const after = await progress(done.body.id);
     expect(after.body.rows[0]).toMatchObject({ row: 2, verdict: 'admitted', memberId: row.memberId, fullName: null });
     expect(after.body.rows[1]).toMatchObject({ row: 3, verdict: 'refused', fullName: null });
+    expect(after.body.rows[2]).toMatchObject({ row: 4, verdict: 'refused', rule: 'isIn', fullName: null });
     expect(after.raw).not.toContain(one.fullName);
     const laterAfter = await progress(later.body.id);
     expect(laterAfter.body.rows[0]).toMatchObject({ duplicateOf: row.memberId, fullName: null });

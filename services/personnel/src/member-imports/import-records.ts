@@ -75,7 +75,7 @@ export const withoutNames = (job: MemberImport): MemberImport => ({ ...job, rows
 
 const unquoted = (message: string) => message.replace(/“[^”]*”/g, '“…”');
 
-function rowWithoutNames(row: RowVerdict): RowVerdict {
+export function rowWithoutNames(row: RowVerdict): RowVerdict {
   if (row.verdict !== 'refused') return { ...row, fullName: null };
   return { ...row, fullName: null, message: unquoted(row.message), ...(row.errors ? { errors: row.errors.map((e) => ({ ...e, message: unquoted(e.message) })) } : {}) };
 }

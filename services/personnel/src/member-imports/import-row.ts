@@ -17,7 +17,7 @@ export type Duplicate = { duplicateOf: string } | { sameAsRow: number };
 export const refused = (row: number, fullName: string | null, rule: string, message: string, errors?: FieldError[], duplicate?: Duplicate): RowVerdict => ({
   row,
   verdict: 'refused',
-  fullName,
+  fullName: fullName === null ? null : bounded(fullName),
   rule,
   message,
   ...(errors ? { errors } : {}),
@@ -36,10 +36,18 @@ export interface BranchesInScope {
 }
 
 /**
- * A cell's text quoted in a refusal, between “ and ”: an office types a name in the wrong column,
- * and the import's record beside the log leaves such quotes out (withoutNames).
+ * How much of a cell a refusal shows back. A workbook of 24 KB whose 1,000 cells all named one
+ * shared string of a megabyte made an import's answer a gigabyte, which the server could not write
+ * (a probe): a cell is cut, not echoed whole.
  */
-export const cell = (text: string) => `“${text.replace(/[“”]/g, '"')}”`;
+const SHOWN_CHARACTERS = 120;
+const bounded = (text: string) => (text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}… (${text.length} characters)` : text);
+
+/**
+ * A cell's text quoted in a refusal, between “ and ” (cut past SHOWN_CHARACTERS): an office types a
+ * name in the wrong column, and the import's record beside the log leaves such quotes out (withoutNames).
+ */
+export const cell = (text: string) => `“${bounded(text).replace(/[“”]/g, '"')}”`;
 
 /** The branch a row names, by id or by name within the import's unit; a refusal when none or several. */
 function branchOf(named: string | undefined, scope: BranchesInScope): string | { rule: string; message: string } {

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { CommandContext } from '@register/event-sourcing';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DecisionRefDto, ParseIdPipe, ProblemResponses, RegisterRequest, ValidationFailed } from '@register/service-kit';
+import { checkBody, CommandRequest, commandContextOf, DecisionRefDto, ParseIdPipe, ProblemResponses, RegisterRequest, requestFingerprint, ValidationFailed } from '@register/service-kit';
 import { MEMBER_IMPORT_FORM, MemberImportQuery } from './member-imports.dto';
 import { MemberImport, MemberImports } from './member-imports.service';
 import { MAX_IMPORT_BYTES } from './spreadsheet';
@@ -46,7 +46,9 @@ export class MemberImportsController {
   async start(@Query() query: MemberImportQuery, @Req() req: MultipartRequest, @Res({ passthrough: true }) reply: Reply) {
     const form = await formOf(req);
     const context: CommandContext = { actor: req.actor?.id ?? 'anonymous', reason: form.reason, ...(form.decision ? { decision: form.decision } : {}), correlationId: req.correlationId ?? randomUUID() };
-    const job = await this.imports.start({ file: form.file, unitId: query.unitId, dryRun: form.dryRun, context });
+    const request = { file: form.file, unitId: query.unitId, dryRun: form.dryRun, context };
+    const key = importKeyOf(req, query.unitId, form);
+    const job = key ? await this.imports.startOnce(request, key) : await this.imports.start(request);
     reply.header('location', `/api/v1/member-imports/${encodeURIComponent(job.id)}`);
     return view(job);
   }
@@ -68,6 +70,18 @@ export class MemberImportsController {
     if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
     return view(job);
   }
+}
+
+/**
+ * The request's Idempotency-Key, checked as every command's (commandContextOf), with what makes the
+ * request this one: the unit, the file's SHA-256, reason, decision and dryRun (the form, not its bytes).
+ */
+function importKeyOf(req: RegisterRequest, unitId: string | undefined, form: Awaited<ReturnType<typeof formOf>>) {
+  const { commandId, caller } = commandContextOf(req);
+  if (!commandId || !req.fingerprintSecret) return undefined;
+  const file = createHash('sha256').update(form.file).digest('hex');
+  const asked = { unitId: unitId ?? null, file, reason: form.reason, decisionRef: form.decision ?? null, dryRun: form.dryRun };
+  return { commandId, caller: caller ?? 'anonymous', fingerprint: requestFingerprint(req.fingerprintSecret, 'POST', '/member-imports', asked) };
 }
 
 const FORM_FIELDS = new Set(['reason', 'dryRun', 'decisionRef']);
@@ -93,13 +107,31 @@ async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: st
   }
   const errors: FieldError[] = [];
   for (const name of Object.keys(fields)) if (!FORM_FIELDS.has(name)) errors.push({ field: name.slice(0, 100), rule: 'unknown-field', message: 'the form holds file, reason, decisionRef and dryRun only' });
+  errors.push(...textRulesOf(fields));
   const decision = decisionOf(fields.decisionRef, errors);
   if (!file || file.length === 0) errors.push({ field: 'file', rule: 'isNotEmpty', message: 'file must be an .xlsx or .csv file' });
   const reason = (fields.reason ?? '').trim();
   if (reason === '' || reason.length > 1000) errors.push({ field: 'reason', rule: 'isNotEmpty', message: 'reason must be given (at most 1000 characters)' });
+  else errors.push(...reasonRulesOf(reason));
   if (fields.dryRun !== undefined && !['true', 'false'].includes(fields.dryRun)) errors.push({ field: 'dryRun', rule: 'isBoolean', message: 'dryRun must be true or false' });
   if (errors.length > 0 || !file) throw new ValidationFailed(errors);
   return { file, reason, dryRun: fields.dryRun === 'true', ...(decision ? { decision } : {}) };
+}
+
+/**
+ * The form's text held to what a JSON body is held to (body-rules: no control character, NUL or lone
+ * surrogate), and UTF-8: the form's parser reads other bytes as U+FFFD, which a probe's Latin-1
+ * reason put in the signed log for good, where POST /members refuses the same reason.
+ */
+function textRulesOf(fields: Record<string, string>): FieldError[] {
+  const notUtf8 = Object.keys(fields).filter((name) => fields[name].includes('\ufffd'));
+  return [...checkBody(fields), ...notUtf8.map((field) => ({ field, rule: 'utf-8', message: `${field} is not UTF-8 text (Latin-1 or Windows-1258 text reads so): send the form's text as UTF-8` }))];
+}
+
+/** The reason held to every command's rules (CommandRequest: a character a reader sees, no bidi controls). */
+function reasonRulesOf(reason: string): FieldError[] {
+  const found = validateSync(plainToInstance(CommandRequest, { reason }), { skipMissingProperties: true });
+  return found.flatMap((e) => Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ field: e.property, rule, message })));
 }
 
 /** The form's decisionRef, JSON text checked as every command's decisionRef; its errors named `decisionRef.<field>`. */

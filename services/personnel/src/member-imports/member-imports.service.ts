@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { checkDecisionIssued, CommandContext, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
+import { answerOfRecord, checkDecisionIssued, CommandContext, CommandRecord, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
 import { namesakeKey } from '@register/text';
@@ -18,9 +18,12 @@ import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row'
 import { readSheet, SheetRow } from './spreadsheet';
 
 export type { MemberImport } from './member-import';
-import { ImportRecords } from './import-records';
+import { ImportRecords, rowWithoutNames } from './import-records';
 import { MemberImport } from './member-import';
 import { ImportProgress, interrupted } from './import-progress';
+
+/** The stream an import started under an Idempotency-Key is recorded with, in the log's commands: its id after this. */
+const IMPORT_KEYED = 'member-import:';
 
 /** Rows checked for namesakes in one query. */
 const BATCH = 500;
@@ -75,18 +78,22 @@ export class MemberImports implements BeforeApplicationShutdown {
     const found = this.imports.get(id);
     if (!found) return this.progress.kept(id);
     const erased = this.aboutErased(found.rows);
-    return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? { ...r, fullName: null } : r)) } : found;
+    return found.rows.some(erased) ? { ...found, rows: found.rows.map((r) => (erased(r) ? rowWithoutNames(r) : r)) } : found;
   }
 
   /**
    * Whether a row names a member whose personal data was erased: the member it admitted or found, the
-   * registered member a refused row repeats, or the member admitted from the row it repeats.
+   * registered member a refused row repeats, the member admitted from the row it repeats, or any row
+   * of that member's name (a twin row refused for a typo in its gender showed the name a probe had
+   * erased). Such a row is shown as kept beside the log: no name, no quoted cell.
    */
   private aboutErased(rows: RowVerdict[]): (r: RowVerdict) => boolean {
     const byRow = new Map(rows.map((r) => [r.row, r]));
     const erasedId = (id: string | undefined) => id !== undefined && this.directory.isErased(id);
     const names = (r: RowVerdict | undefined): boolean => r !== undefined && ('memberId' in r ? erasedId(r.memberId) : erasedId(r.duplicateOf));
-    return (r) => names(r) || (r.verdict === 'refused' && r.sameAsRow !== undefined && names(byRow.get(r.sameAsRow)));
+    const erasedNames = new Set(rows.flatMap((r) => (r.fullName && names(r) ? [namesakeKey(r.fullName)] : [])));
+    const namedErased = (r: RowVerdict) => erasedNames.size > 0 && r.fullName !== null && erasedNames.has(namesakeKey(r.fullName));
+    return (r) => names(r) || (r.verdict === 'refused' && r.sameAsRow !== undefined && names(byRow.get(r.sameAsRow))) || namedErased(r);
   }
 
   /**
@@ -95,7 +102,28 @@ export class MemberImports implements BeforeApplicationShutdown {
    */
   membersShown(job: MemberImport): string[] {
     const registered = (r: RowVerdict) => r.verdict === 'admitted' || r.verdict === 'already-admitted' || (r.verdict === 'valid' && this.directory.member(r.memberId) !== undefined);
-    return job.rows.flatMap((r) => (r.verdict !== 'refused' && r.fullName && registered(r) ? [r.memberId] : []));
+    // A refused row that repeats a registered member names them, their id and their branch (a probe found it unlogged).
+    return job.rows.flatMap((r) => (!r.fullName ? [] : r.verdict !== 'refused' ? (registered(r) ? [r.memberId] : []) : r.duplicateOf ? [r.duplicateOf] : []));
+  }
+
+  /**
+   * An import sent with an Idempotency-Key: the import first started under it, again (its progress,
+   * 202), or 422 idempotency-key-reused for another request under it. A probe found each retry a new
+   * import. The key is recorded once the import has started (a request refused leaves it free), in
+   * the log's commands as a command's is; two sent at once may both start, and then name the same
+   * admissions (by file and row), so nobody is admitted twice.
+   */
+  async startOnce(asked: ImportRequest, key: { commandId: string; caller: string; fingerprint: string }): Promise<MemberImport> {
+    const earlier = await this.store.findCommand({ commandId: key.commandId, caller: key.caller });
+    if (earlier) return this.answerOf(earlier, key.fingerprint);
+    const job = await this.start(asked);
+    const taken = await this.store.recordCommand?.({ ...key, streamId: `${IMPORT_KEYED}${job.id}`, revision: -1, position: 0 });
+    return taken ? this.answerOf(taken, key.fingerprint) : job;
+  }
+
+  private answerOf(record: CommandRecord, fingerprint: string): Promise<MemberImport> {
+    answerOfRecord(record, { actor: record.caller ?? '', reason: '', correlationId: '', fingerprint });
+    return this.get(record.streamId.slice(IMPORT_KEYED.length));
   }
 
   /** Reads the file (4xx when it is no spreadsheet or lacks the header) and starts the import. */

@@ -29,13 +29,15 @@ const HEADER_SEARCH = 10;
 /** The rows of an .xlsx (its first visible sheet, hidden rows left out) or a CSV file, as text, the first non-empty row being the header. */
 export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[]; hiddenRows: number[] }> {
   const hiddenRows: number[] = [];
-  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows) : csvTable(file);
+  const unsaved: UnsavedFormula[] = [];
+  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows, unsaved) : csvTable(file);
   const filled = table.flatMap((r, i) => (r.cells.some((c) => c !== '') ? [i] : []));
   if (filled.length === 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
   // The header is the first of the first rows that names the columns (a title or two above it are
   // usual), else the first row, whose missing columns the refusal then names.
   const first = filled.slice(0, HEADER_SEARCH).find((i) => isHeader(table[i].cells)) ?? filled[0];
   const header = table[first].cells;
+  refuseUnsavedFormulas(unsaved, table[first].row, header);
   const rows = table
     .slice(first + 1)
     .filter((r) => r.cells.some((c) => c !== ''))
@@ -45,6 +47,25 @@ export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boo
 }
 
 type Table = Array<{ row: number; cells: string[] }>;
+
+/** A cell holding a formula whose result the file does not keep (a workbook written by a program, never opened and saved). */
+interface UnsavedFormula {
+  row: number;
+  column: number;
+  address: string;
+}
+
+/**
+ * 400 for a formula with no saved result under a named column: its cell reads empty, and the row was
+ * refused as "is required" although the cell is not (a probe). A spreadsheet program saves the
+ * results; the register does not compute formulas.
+ */
+function refuseUnsavedFormulas(unsaved: UnsavedFormula[], headerRow: number, header: string[]) {
+  const read = unsaved.filter((f) => f.row > headerRow && (header[f.column - 1] ?? '') !== '');
+  if (read.length === 0) return;
+  const named = read.slice(0, 5).map((f) => f.address).join(', ');
+  throw new ValidationFailed([{ field: 'file', rule: 'formula-without-value', message: `${read.length === 1 ? 'cell' : `${read.length} cells, among them`} ${named} hold${read.length === 1 ? 's' : ''} a formula with no saved value (a file written by a program): open it in Excel or LibreOffice, save it, and send it again` }]);
+}
 
 /**
  * How large a workbook may unpack to. 10,000 rows of a member list unpack to a few megabytes; a
@@ -78,7 +99,7 @@ async function checkUnpackedSize(file: Buffer): Promise<void> {
   }
 }
 
-async function xlsxTable(file: Buffer, hiddenRows: number[]): Promise<Table> {
+async function xlsxTable(file: Buffer, hiddenRows: number[], unsaved: UnsavedFormula[]): Promise<Table> {
   await checkUnpackedSize(file);
   const book = new ExcelJS.Workbook();
   try {
@@ -94,11 +115,17 @@ async function xlsxTable(file: Buffer, hiddenRows: number[]): Promise<Table> {
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
     if (row.hidden) return void hiddenRows.push(number);
     const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cellText(cell.value)));
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      if (isUnsavedFormula(cell.value)) unsaved.push({ row: number, column: col, address: cell.address });
+      cells[col - 1] = cellText(cell.value);
+    });
     table.push({ row: number, cells: Array.from(cells, (c) => c ?? '') });
   });
   return table;
 }
+
+const isUnsavedFormula = (value: ExcelJS.CellValue) =>
+  typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value) && ((value as { result?: unknown }).result === undefined || (value as { result?: unknown }).result === null);
 
 /** A cell as text: a date cell as YYYY-MM-DD (Excel keeps dates as UTC midnight), rich text joined, a formula by its result. */
 function cellText(value: ExcelJS.CellValue): string {
@@ -133,6 +160,9 @@ function csvTable(file: Buffer): Table {
   const declared = /^sep=(.)\r?\n/i.exec(text);
   const offset = declared ? 1 : 0;
   if (declared) text = text.slice(declared[0].length);
+  // One line ending for the whole file: the parser takes the first line's, so a header ending CRLF
+  // over rows ending LF read the rows as one multi-line cell, and they vanished unrefused (a probe).
+  text = text.replace(/\r\n?/g, '\n');
   const delimiter = declared?.[1] ?? separatorOf(text);
   try {
     // A record is a row of the sheet, as a spreadsheet opens the file: one whose cell spans lines is
