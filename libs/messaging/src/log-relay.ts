@@ -2,6 +2,9 @@ import { EventStore, RecordedEvent, Subscription } from '@register/event-sourcin
 import { Backoff, backoffDelay, DEFAULT_BACKOFF, pause } from './backoff';
 import { CheckpointStore, EventPublisher } from './ports';
 
+/** How often a relay standing by reads the publishing one's checkpoint while a position is waited for (whenPublished). */
+const STANDBY_WAIT_READ_MS = 20;
+
 /** The lock a publishing relay holds: how to give it back, and whether it still holds it (its connection to the database was not lost). */
 export interface Leadership {
   release(): Promise<void>;
@@ -24,7 +27,7 @@ export interface LogRelayOptions {
    * until then stands by. Without it, the relay publishes at once.
    */
   leadership?: () => Promise<Leadership | undefined>;
-  /** How often a relay standing by tries the lock and reads how far the publishing one got. */
+  /** How often a relay standing by tries the lock and reads how far the publishing one got (more often while a position is waited for: STANDBY_WAIT_READ_MS). */
   standbyMs?: number;
 }
 
@@ -107,7 +110,11 @@ export class LogRelay {
       let wake = () => {};
       const woken = new Promise<void>((resolve) => (wake = resolve));
       this.publishedWaiters.add(wake);
-      const timer = setTimeout(wake, left);
+      // Standing by, the publishing relay's checkpoint is read again soon rather than at the next
+      // standbyMs: a command answered through this instance waits for its events to be published.
+      const standingBy = this.options.leadership !== undefined && this.lease === undefined;
+      if (standingBy) this.wakeStandby();
+      const timer = setTimeout(wake, standingBy ? Math.min(left, STANDBY_WAIT_READ_MS) : left);
       await woken;
       clearTimeout(timer);
       this.publishedWaiters.delete(wake);

@@ -146,3 +146,39 @@ describe('UpstreamLogs (a read\'s minPosition across the logs of one process)', 
     });
   });
 });
+
+describe('UpstreamLogs for commands (distributed: decided on replicas that hold what the topics hold, answered once published)', () => {
+  const soon = () => Date.now() + 200;
+
+  it('given a consumer that has not handled what the topics hold, then a command may not be decided yet; once it has, it may', async () => {
+    const logs = new UpstreamLogs();
+    let handled = false;
+    logs.attachConsumer({ handledAllNow: async () => handled });
+    expect(await logs.commandsMayDecide(soon())).toBe(false);
+    handled = true;
+    expect(await logs.commandsMayDecide(soon())).toBe(true);
+  });
+
+  it('given no consumer (the embedded start), then commands are decided at once and answered without waiting for the bus', async () => {
+    const logs = new UpstreamLogs();
+    const training = fakeLog(10, 4);
+    logs.addLocal('training', training.store, training.relay);
+    logs.addLocal('personnel', fakeLog(5, 5).store, fakeLog(5, 5).relay);
+    expect([await logs.commandsMayDecide(soon()), await logs.publishedAnswer(10, soon())]).toEqual([true, true]);
+  });
+
+  it("given a service's own log not yet published to a command's position, then its answer waits until it is, or says false at the deadline", async () => {
+    const logs = new UpstreamLogs();
+    const personnel = fakeLog(20, 18);
+    logs.addLocal('personnel', personnel.store, personnel.relay);
+    logs.attachConsumer({ handledAllNow: async () => true });
+    const answered = logs.publishedAnswer(20, Date.now() + 2000);
+    let done = false;
+    void answered.then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(done).toBe(false);
+    personnel.publish(20);
+    expect(await answered).toBe(true);
+    expect(await logs.publishedAnswer(25, soon())).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Global, HttpException, HttpStatus, Injectable, Module, NestInterceptor } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import type { Observable } from 'rxjs';
+import { from, mergeMap, type Observable } from 'rxjs';
 import { EventStore } from '@register/event-sourcing';
 import { LogRelay } from '@register/messaging';
 import { untilKnown } from './until-known';
@@ -66,6 +66,29 @@ export class UpstreamLogs {
     return true;
   }
 
+  /**
+   * Distributed, a command is decided on this process's replicas of the other services only once
+   * they hold what those services' topics hold now: a command sent right after another service's
+   * answer (an enrolment after the appointment) was decided on a copy without it, and recorded a
+   * wrong fact for good or refused with a 422 that read as final (a probe). True where nothing is
+   * consumed from other services' topics (the embedded start: see publishedAnswer).
+   */
+  async commandsMayDecide(deadline: number): Promise<boolean> {
+    return this.consumer ? this.consumer.handledAllNow(deadline) : true;
+  }
+
+  /**
+   * Distributed, a command is answered once its events are on its service's topic: the client's next
+   * command, to any service, then finds them there (commandsMayDecide). False by `deadline`: the
+   * answer goes out anyway (the change is made), as a read's `minPosition` would then wait. The
+   * embedded start does not wait: its bus is fed as the log is appended, in this process.
+   */
+  async publishedAnswer(position: number, deadline: number): Promise<boolean> {
+    if (!this.consumer || this.local.size !== 1) return true;
+    const [{ relay }] = this.local.values();
+    return relay.whenPublished(position, deadline);
+  }
+
   /** Waits, briefly, until `known` holds for every id (untilKnown), or until every event then in the logs has arrived. */
   untilKnown(ids: Iterable<string | null | undefined>, known: (id: string) => boolean): Promise<void> {
     return untilKnown(ids, known, (deadline) => this.arrivedNow(deadline));
@@ -97,6 +120,18 @@ export class UpstreamLogs {
 
 /** How long a read's `minPosition` waits for the other logs, as a read model's wait does. */
 const SETTLE_WAIT_MS = 3000;
+/** How long a command waits for the other services' topics (before it is decided), and for its own events to be published (before it answers). */
+const COMMAND_WAIT_MS = 3000;
+
+const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The newest position a command's answer names: its own, or its items' (a batch). */
+function answeredPosition(body: unknown): number {
+  if (body === null || typeof body !== 'object') return 0;
+  const at = (v: unknown) => (v !== null && typeof v === 'object' && typeof (v as { position?: unknown }).position === 'number' ? (v as { position: number }).position : 0);
+  const nested = Object.values(body).flatMap((v) => (Array.isArray(v) ? v.map(at) : []));
+  return Math.max(at(body), ...nested);
+}
 
 /**
  * Before a GET with a plain `minPosition` reaches its controller: the other logs that could hold it
@@ -110,12 +145,21 @@ export class SettledReadsInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown> } | undefined>();
+    if (COMMAND_METHODS.has(request?.method ?? '')) return this.command(next);
     const asked = request?.method === 'GET' ? request.query?.minPosition : undefined;
     if (typeof asked === 'string' && /^\d{1,15}$/.test(asked) && Number(asked) > 0) {
       const settled = await this.upstream.settle(Number(asked), '', Date.now() + SETTLE_WAIT_MS);
       if (settled === 'behind') throw new HttpException(`the other services' events up to position ${asked} have not reached this service yet; retry shortly`, HttpStatus.SERVICE_UNAVAILABLE);
     }
     return next.handle();
+  }
+
+  /** A command: decided once the other services' topics have reached this process, answered once its own events are published (UpstreamLogs). */
+  private async command(next: CallHandler): Promise<Observable<unknown>> {
+    if (!(await this.upstream.commandsMayDecide(Date.now() + COMMAND_WAIT_MS))) {
+      throw new HttpException("the other services' latest events have not reached this service yet; retry shortly", HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    return next.handle().pipe(mergeMap((body) => from(this.upstream.publishedAnswer(answeredPosition(body), Date.now() + COMMAND_WAIT_MS).then(() => body))));
   }
 }
 
