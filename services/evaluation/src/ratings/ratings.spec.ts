@@ -68,8 +68,10 @@ describe('ratings: scales by year', () => {
 
 describe('ratings: periods', () => {
   const schoolYear = { year: 2024, period: 'school' as const, scale: 'four-level' as const, grade: 'good', residentialBranch: true };
-  it('a residential branch is rated by calendar year, not school year (period-not-for-branch)', () =>
-    spec.given([]).when(rate(schoolYear)).thenThrows(RuleViolation, rule('period-not-for-branch')));
+  it('a residential branch is rated by calendar year, not school year (period-not-for-branch), and said to be one, not to sit in itself', () => {
+    spec.given([]).when(rate(schoolYear)).thenThrows(RuleViolation, rule('period-not-for-branch'));
+    expect(() => ratingDecider.decide(rate(schoolYear), ratingDecider.initialState())).toThrow(/branch \S+ is a residential branch, rated by calendar year/);
+  });
   it("a member or an officer follows their branch: not by school year in a residential branch (period-not-for-branch)", () => {
     spec.given([]).when(rate({ ...schoolYear, subjectType: 'member', subjectId: 'm1' })).thenThrows(RuleViolation, rule('period-not-for-branch'));
     spec.given([]).when(rate({ ...schoolYear, subjectType: 'officer', subjectId: 'm1' })).thenThrows(RuleViolation, rule('period-not-for-branch'));

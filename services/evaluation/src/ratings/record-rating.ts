@@ -56,7 +56,9 @@ export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
   }
   checkSuccessorCycle(c);
   if (c.period === 'school' && c.residentialBranch) {
-    throw new RuleViolation('period-not-for-branch', `${c.subjectType} ${c.subjectId} sits in a residential branch (${c.subject.placement.branchId}), rated by calendar year: the school year is for school branches`, { period: c.period });
+    // A branch is one; a member or an officer sits in one (a probe read "branch a2 sits in a residential branch (a2)").
+    const where = c.subjectType === 'branch' ? 'is a residential branch' : `sits in a residential branch (${c.subject.placement.branchId})`;
+    throw new RuleViolation('period-not-for-branch', `${c.subjectType} ${c.subjectId} ${where}, rated by calendar year: the school year is for school branches`, { period: c.period });
   }
   if (s.decided !== null) throw new ConflictError('already-decided', `the ${periodKey(c.year, c.period)} rating of ${c.subjectType} ${c.subjectId} is decided; it changes only through a rating change`);
   if (c.stage === 'decision' && s.selfAssessed === null) throw new RuleViolation('self-assessment-first', `${c.subjectType} ${c.subjectId} has not assessed itself for ${periodKey(c.year, c.period)}`);

@@ -47,6 +47,11 @@ describe('member-directory projection', () => {
     expect(await ids({ q: 'duc' })).toEqual(['m3']);
     expect(await ids({ q: 'DUC', branchId: 'b1' })).toEqual([]);
     expect(await ids({ q: 'thi (huong' })).toEqual([]);
+    // A mark typed matches that mark, or a name typed without marks (a probe's import without diacritics).
+    const bare = await directory([...people, admitted('m4', 'b2', { fullName: 'Nguyen Thi Hong Nhung', dateOfBirth: '2003-01-01', gender: 'female' })]);
+    expect(await bare.ids({ q: 'hồng' })).toEqual(['m4']);
+    expect(await bare.ids({ q: 'Thị Hường' })).toEqual(['m2']);
+    expect(await bare.ids({ q: 'đức' })).toEqual(['m3']);
     expect(memberFilter({ q: '  ' })).toEqual({});
   });
 

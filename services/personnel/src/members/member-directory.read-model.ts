@@ -20,13 +20,25 @@ export interface MemberDirectoryRequest {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * A query typed with diacritics, as a pattern over the names' exact keys: each marked letter matches
+ * itself, or the bare letter of a name typed without marks ("hồng" finds "Hồng" and "Hong", not
+ * "Hông"). A name imported without diacritics was found by "hong" alone (a probe).
+ */
+export function markedNamePattern(exact: string): string {
+  return [...exact].map((letter) => {
+    const bare = foldDiacritics(letter);
+    return bare !== letter && bare.length === 1 ? `[${letter}${bare}]` : escape(letter);
+  }).join('');
+}
+
+/**
  * The store query of a directory request. `q` typed without diacritics matches any accented form
  * ("thi huong" finds Hương and Hường); typed with them, it matches them exactly.
  */
 export function memberFilter(request: Pick<MemberDirectoryRequest, 'q' | 'branchId' | 'branchIds' | 'status'>): Record<string, unknown> {
   const folded = request.q ? foldDiacritics(request.q) : '';
   const exact = request.q ? exactKey(request.q) : '';
-  const text = !folded ? {} : exact !== folded ? { exact: { $regex: escape(exact) } } : { search: { $regex: escape(folded) } };
+  const text = !folded ? {} : exact !== folded ? { exact: { $regex: markedNamePattern(exact) } } : { search: { $regex: escape(folded) } };
   const inBranches = request.branchIds ? { branchId: { $in: request.branchIds } } : {};
   return { ...inBranches, ...(request.branchId ? { branchId: request.branchId } : {}), ...(request.status ? { status: request.status } : {}), ...text };
 }

@@ -7,7 +7,7 @@ import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { dayInForce, Member, memberAggregate } from '../domain/member';
 import { DirectoryMemberDoc, exactKey } from './member-directory.projection';
-import { MemberDirectoryRequest } from './member-directory.read-model';
+import { markedNamePattern, MemberDirectoryRequest } from './member-directory.read-model';
 import { MemberStreams } from './member-streams';
 
 const PAGE = 1000;
@@ -58,12 +58,12 @@ const lastPersonal = (events: RecordedEvent[]) => {
   return -1;
 };
 
-/** The directory's `q`: typed without diacritics it matches any accented form, typed with them exactly. */
+/** The directory's `q`: typed without diacritics it matches any accented form, typed with them those marks (or none: markedNamePattern). */
 function matchesName(doc: DirectoryMemberDoc, q: string | undefined): boolean {
   if (!q) return true;
   const folded = foldDiacritics(q);
   const exact = exactKey(q);
-  return exact !== folded ? doc.exact.includes(exact) : doc.search.includes(folded);
+  return exact !== folded ? new RegExp(markedNamePattern(exact)).test(doc.exact) : doc.search.includes(folded);
 }
 
 /**
