@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, NotFoundException, Param, Post, Query, Req, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@register/auth';
 import { ndjson, ProblemResponses, RegisterRequest } from '@register/service-kit';
@@ -26,7 +26,7 @@ export class LogIntegrityController {
   @ApiBody({ type: VerificationRequest, required: false })
   @ApiOperation({
     summary: 'Checks every log from its first event (or from a trusted checkpoint) to its head: each event\'s hash, the chain\'s order and completeness, and each signed checkpoint; names the position and kind of each problem',
-    description: 'A log checked from a trusted checkpoint says so in `trustedFrom` (its size and root); its `events` are those after it.',
+    description: 'A log checked from a trusted checkpoint says so in `trustedFrom` (its size and root); its `events` are those after it. A log that cannot be read now (its service down) is 503, naming it: not verified, rather than `ok: false`, which says a log is damaged.',
   })
   async verify(@Body() body: VerificationRequest, @Req() request: RegisterRequest) {
     const ports = this.integrities.all(callerOf(request)).filter(([service]) => !body?.services || body.services.includes(service as never));
@@ -38,11 +38,16 @@ export class LogIntegrityController {
           const verdict = await port.verify(trusted.get(service));
           return { service, ...verdict, ok: verdict.problems.length === 0 };
         } catch (error) {
-          return { service, ok: false, error: `the log could not be read: ${(error as Error).message}`, problems: [] };
+          if (error instanceof HttpException && error.getStatus() < 500) throw error;
+          return { service, unread: `the ${service} log could not be read: ${(error as Error).message}` };
         }
       }),
     );
-    return { ok: logs.every((l) => l.ok), verifiedAt: new Date().toISOString(), logs };
+    // A log that could not be read is not verified, neither whole nor damaged: `ok: false` read as
+    // tampering to an auditor's tool while a service was only down (a probe). 503, naming it.
+    const unread = logs.flatMap((l) => ('unread' in l ? [l.unread] : []));
+    if (unread.length > 0) throw new ServiceUnavailableException(`${unread.join('; ')}: nothing was found wrong, but a log unread is not verified; verify again when it answers`);
+    return { ok: logs.every((l) => 'ok' in l && l.ok), verifiedAt: new Date().toISOString(), logs };
   }
 
   @Get('checkpoints')
