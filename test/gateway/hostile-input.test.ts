@@ -62,6 +62,13 @@ describe('gateway: 2 000 malformed or hostile requests', () => {
     expect([r.status, d.status, await gw.head()]).toEqual([400, 400, before]);
   });
 
+  it('refuses an id in the path longer than an id may be with 400 naming the field and its rule, as in a query (it was 414 URI too long: a probe)', async () => {
+    for (const path of [`/branches/${'a'.repeat(101)}`, `/members/${'a'.repeat(300)}/history`]) {
+      const r = await gw.api(auth).get(path);
+      expect([path, r.status, isProblem(r), r.body.errors?.[0]?.field]).toEqual([path, 400, true, 'id']);
+    }
+  });
+
   // Date.parse alone rolls 2025-06-31 over to 1 July: parseAsOf checks the day itself.
   it('refuses an asOf instant on a day that does not exist', async () => {
     const r = await gw.api(auth).get('/branches?asOf=2025-06-31T00%3A00%3A00Z');
