@@ -263,7 +263,7 @@ const PROBLEM_SCHEMAS = {
       id: { type: 'string', description: 'The entity the command made or changed' },
       revision: { type: 'integer', description: 'Its stream\'s revision after the command: the ETag a later If-Match names' },
       version: { type: 'integer', description: 'The same as `revision` where the entity counts its own changes' },
-      position: { type: 'integer', minimum: 0, description: 'The position of the last event appended in the service\'s log (each service counts its own): `minPosition` of a read waits for it (0: nothing was appended, the command changed nothing)' },
+      position: { type: 'integer', minimum: 0, description: 'The position of the last event appended in the service\'s log (each service counts its own): `minPosition` of a read waits for it; when the command changed nothing (the state it asks for is there already: a rename to the name it has) it appends nothing, and answers the log\'s head, so that a read with it as `minPosition` shows that state' },
       duplicate: { type: 'boolean', description: 'The first answer, given again to a retry with the same Idempotency-Key' },
     },
     additionalProperties: true,
