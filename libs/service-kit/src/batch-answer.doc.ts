@@ -8,8 +8,8 @@ export class BatchItemAnswerDoc {
   @ApiProperty({ description: '201: recorded (or recorded before, `duplicate`); else the status its single command would have answered' })
   status!: number;
 
-  @ApiProperty({ description: 'The entity the item is about (the member, the rating)' })
-  id!: string;
+  @ApiPropertyOptional({ description: 'The entity the item is about (the member, the rating); absent on a refused admission that gave no id: the register made none for a member not admitted' })
+  id?: string;
 
   @ApiPropertyOptional({ description: 'Recorded: the entity\'s revision after it (its ETag)' })
   revision?: number;

@@ -38,7 +38,8 @@ export class AdmitMembersHandler {
       const byIndex = new Map<number, BatchOutcome>(outcomes.map((o, k) => [admitted[k].index, { ...o, index: admitted[k].index }]));
       const all = commands.map((c, index): BatchOutcome => byIndex.get(index) ?? { index, streamId: c.memberId, refusal: duplicates[index]! });
       await this.admissions.logIdsTaken(all.map((o) => ({ memberId: commands[o.index].memberId, refusal: o.refusal })), context, 'POST /admission-batches');
-      return batchAnswer(all, (index) => ids[index]);
+      // A refused item names the id its caller gave, not one the register made for a member never admitted.
+      return batchAnswer(all, (index) => ids[index], (index) => requests[index].id);
     });
   }
 }
