@@ -62,6 +62,16 @@ describe('gateway: 2 000 malformed or hostile requests', () => {
     expect([r.status, d.status, await gw.head()]).toEqual([400, 400, before]);
   });
 
+  it('answers a creation with the Location of what it created, and a command on an entity with none (a probe found no Location on any 201)', async () => {
+    const api = gw.api(auth);
+    const unit = await api.post('/units', { id: 'xa-vi-tri', kind: 'grassroots', name: 'Đoàn xã Vị Trí', parentId: 'qp', ...why() });
+    const branch = await api.post('/branches', { parentUnitId: 'xa-vi-tri', name: 'Chi đoàn thôn Vị Trí', area: { kind: 'village', name: 'Vị Trí' }, ...why() });
+    expect([unit.status, unit.headers.location, branch.status, branch.headers.location]).toEqual([201, '/api/v1/units/xa-vi-tri', 201, `/api/v1/branches/${branch.body.id}`]);
+    expect((await api.get(String(branch.headers.location).replace('/api/v1', ''))).status).toBe(200);
+    const renamed = await api.post('/units/xa-vi-tri/renames', { name: 'Đoàn xã Vị Trí Mới', ...why() });
+    expect([renamed.status, renamed.headers.location]).toEqual([201, undefined]);
+  });
+
   it('refuses an id in the path longer than an id may be with 400 naming the field and its rule, as in a query (it was 414 URI too long: a probe)', async () => {
     for (const path of [`/branches/${'a'.repeat(101)}`, `/members/${'a'.repeat(300)}/history`]) {
       const r = await gw.api(auth).get(path);

@@ -7,6 +7,7 @@ import { answerClientError } from './client-error';
 import { loadConfig, RegisterConfig } from './config';
 import { connectConsumers, ConsumerGroupSpec, startConsumers } from './consumers';
 import { EventStoreConnectionsModule } from './event-store.module';
+import { CreatedLocationModule } from './created-location';
 import { FingerprintModule } from './fingerprint';
 import { checkBody, checkQuery } from './body-rules';
 import { duplicateKeys } from './duplicate-keys';
@@ -204,7 +205,7 @@ export async function listen(app: INestApplication, port: number, what: string, 
 export function rootModuleOf(config: RegisterConfig, features: Array<Type<unknown> | DynamicModule>): Type<unknown> {
   // The snapshot's module first: its restore (onModuleInit) runs before any other module's hooks.
   const embedded = config.mode === 'embedded' ? [EmbeddedSnapshotsModule, InProcessBusModule] : [];
-  @Module({ imports: [...embedded, UpstreamLogsModule, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
+  @Module({ imports: [...embedded, UpstreamLogsModule, CreatedLocationModule, EventStoreConnectionsModule.forRoot(config), FingerprintModule.forRoot(config), OperationsModule, ...features] })
   class RegisterRootModule implements OnModuleDestroy {
     constructor(
       private readonly gate: ShutdownGate,

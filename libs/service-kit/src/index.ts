@@ -39,3 +39,4 @@ export * from './shutdown-gate';
 export * from './folder-lock';
 export * from './until-known';
 export * from './command-turns';
+export * from './created-location';
