@@ -72,6 +72,18 @@ describe('gateway: 2 000 malformed or hostile requests', () => {
     expect([renamed.status, renamed.headers.location]).toEqual([201, undefined]);
   });
 
+  it("refuses a list's cursor given to another list, or altered, with 400 cursor; the same list takes it (a probe had them read silently)", async () => {
+    const api = gw.api(auth);
+    const first = await api.get('/branches?limit=1');
+    const cursor = String(first.body.nextCursor);
+    expect((await api.get(`/branches?limit=1&cursor=${cursor}`)).status).toBe(200);
+    const flipped = `${cursor.slice(0, 10)}${cursor[10] === 'A' ? 'B' : 'A'}${cursor.slice(11)}`;
+    for (const path of [`/branches?limit=1&parentUnitId=xa-1&cursor=${cursor}`, `/branches?limit=1&cursor=${flipped}`, `/units/xa-1/lineage?cursor=${cursor}`]) {
+      const r = await api.get(path);
+      expect([path, r.status, r.body.errors?.[0]?.rule ?? r.body.rule]).toEqual([path, 400, 'cursor']);
+    }
+  });
+
   it('refuses an id in the path longer than an id may be with 400 naming the field and its rule, as in a query (it was 414 URI too long: a probe)', async () => {
     for (const path of [`/branches/${'a'.repeat(101)}`, `/members/${'a'.repeat(300)}/history`]) {
       const r = await gw.api(auth).get(path);

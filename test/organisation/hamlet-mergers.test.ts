@@ -199,8 +199,10 @@ describe.each<Setup>(['distributed', 'embedded'])('organisation (%s): hamlet mer
     expect((await getFresh('/branches/ban-13/lineage')).body.successors.map((b: { id: string }) => b.id)).toEqual(['ban-1']);
     // The read models answer what the fold of the log answers.
     const everything = '2099-12-31';
+    // Cursors are sealed for their own list (the asOf one is another list): whether there is a next page is compared.
+    const page = (body: { items: unknown[]; nextCursor: string | null }) => ({ items: body.items, more: body.nextCursor !== null });
     for (const path of ['/branches?parentUnitId=na&limit=500', '/branches?status=any&limit=500', `/branches?q=${encodeURIComponent('bản')}&limit=30`]) {
-      expect((await getFresh(path)).body).toEqual((await api.get(`${path}&asOf=${everything}`)).body);
+      expect(page((await getFresh(path)).body)).toEqual(page((await api.get(`${path}&asOf=${everything}`)).body));
     }
     for (const path of ['/units/tw/tree?includeClosed=true', '/units/na/tree', '/units/na/tree?depth=1', `/branches/${combined[0]}/lineage`]) {
       expect((await getFresh(path)).body).toEqual((await api.get(`${path}${path.includes('?') ? '&' : '?'}asOf=${everything}`)).body);

@@ -4,6 +4,7 @@ import { CallHandler, DynamicModule, ExecutionContext, Inject, Injectable, Modul
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { keptSecret } from '@register/auth';
 import { RegisterConfig } from './config';
+import { BoundCursorsInterceptor } from './bound-cursors';
 import { SealedCursors } from './sealed-cursors';
 
 /**
@@ -61,6 +62,7 @@ export class FingerprintModule {
         // List cursors sealed under a key drawn from the same secret: the same in every process.
         { provide: SealedCursors, useFactory: (secret: string) => new SealedCursors(secret), inject: [FINGERPRINT_SECRET] },
         { provide: APP_INTERCEPTOR, useClass: FingerprintSecretInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: BoundCursorsInterceptor },
       ],
     };
   }

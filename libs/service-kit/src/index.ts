@@ -40,3 +40,4 @@ export * from './folder-lock';
 export * from './until-known';
 export * from './command-turns';
 export * from './created-location';
+export * from './bound-cursors';

@@ -20,20 +20,23 @@ export class SealedCursors {
     this.key = secret ? Buffer.from(hkdfSync('sha256', secret, 'union-register', 'list-cursor', 32)) : randomBytes(32);
   }
 
-  seal(cursor: string | null): string | null {
+  /** `bound`: what else the cursor is for (a list's query): it opens only with the same. */
+  seal(cursor: string | null, bound = ''): string | null {
     if (!cursor) return cursor;
     const iv = randomBytes(IV);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    if (bound) cipher.setAAD(Buffer.from(bound, 'utf8'));
     const sealed = Buffer.concat([cipher.update(cursor, 'utf8'), cipher.final()]);
     return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
   }
 
-  open(cursor: string | undefined): string | undefined {
+  open(cursor: string | undefined, bound = ''): string | undefined {
     if (cursor === undefined || cursor === '') return undefined;
     const bytes = /^[A-Za-z0-9_-]{1,6000}$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
     if (bytes.length <= IV + TAG) throw refused();
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV));
+      if (bound) decipher.setAAD(Buffer.from(bound, 'utf8'));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG));
       return Buffer.concat([decipher.update(bytes.subarray(IV, bytes.length - TAG)), decipher.final()]).toString('utf8');
     } catch {
