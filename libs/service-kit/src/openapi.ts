@@ -281,7 +281,7 @@ const PROBLEM_SCHEMAS = {
     type: 'object',
     required: ['field', 'rule', 'message'],
     properties: {
-      field: { type: 'string', description: 'The field, parameter or header, as the request spelled it (`parts[1].name`)' },
+      field: { type: 'string', description: "The field, parameter or header, as the request spelled it, a list's item by its place from 0 between dots (`parts.1.name`)" },
       rule: { type: 'string', description: 'The rule it broke: `required` for a field absent or null, whatever its other rules; else `maxLength`, `id`, `cursor`…' },
       message: { type: 'string' },
     },
