@@ -124,6 +124,7 @@ const SETTLE_WAIT_MS = 3000;
 const COMMAND_WAIT_MS = 3000;
 
 const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const INTERNAL = /^\/api\/v1\/internal\//;
 
 /** The newest position a command's answer names: its own, or its items' (a batch). */
 function answeredPosition(body: unknown): number {
@@ -144,8 +145,9 @@ export class SettledReadsInterceptor implements NestInterceptor {
   constructor(private readonly upstream: UpstreamLogs) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown> } | undefined>();
-    if (COMMAND_METHODS.has(request?.method ?? '')) return this.command(next);
+    const request = context.switchToHttp().getRequest<{ method?: string; query?: Record<string, unknown>; url?: string } | undefined>();
+    // The internal endpoints (the gateway's reads of a log, its verification) change nothing: no wait.
+    if (COMMAND_METHODS.has(request?.method ?? '') && !INTERNAL.test(request?.url ?? '')) return this.command(next);
     const asked = request?.method === 'GET' ? request.query?.minPosition : undefined;
     if (typeof asked === 'string' && /^\d{1,15}$/.test(asked) && Number(asked) > 0) {
       const settled = await this.upstream.settle(Number(asked), '', Date.now() + SETTLE_WAIT_MS);
