@@ -52,6 +52,11 @@ describe('member-directory projection', () => {
     expect(await bare.ids({ q: 'hồng' })).toEqual(['m4']);
     expect(await bare.ids({ q: 'Thị Hường' })).toEqual(['m2']);
     expect(await bare.ids({ q: 'đức' })).toEqual(['m3']);
+    // A query marked in part: its bare letters match any marks (a probe found only the name without marks).
+    const mixed = await directory([...people, admitted('m4', 'b2', { fullName: 'Nguyen Thi Hong', dateOfBirth: '2003-01-01', gender: 'female' }), admitted('m5', 'b2', { fullName: 'Nguyễn Thị Hồng', dateOfBirth: '2003-02-02', gender: 'female' }), admitted('m6', 'b2', { fullName: 'Nguyễn Thị Hông', dateOfBirth: '2003-03-03', gender: 'female' })]);
+    expect(await mixed.ids({ q: 'thi hồng' })).toEqual(['m4', 'm5']);
+    expect((await mixed.ids({ q: 'nguyễn thi hong' })).sort()).toEqual(['m4', 'm5', 'm6']);
+    expect((await mixed.ids({ q: 'Thị Hong' })).sort()).toEqual(['m4', 'm5', 'm6']);
     expect(memberFilter({ q: '  ' })).toEqual({});
   });
 

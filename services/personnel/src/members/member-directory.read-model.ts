@@ -19,15 +19,30 @@ export interface MemberDirectoryRequest {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Each bare Latin letter with every lower-case Vietnamese letter that folds to it (o: o ò ó … ơ ợ; d: d đ). */
+const MARKED_FORMS: ReadonlyMap<string, string> = (() => {
+  const forms = new Map<string, string>();
+  for (let code = 0xc0; code <= 0x1ef9; code++) {
+    const letter = String.fromCodePoint(code).toLocaleLowerCase('vi');
+    const bare = foldDiacritics(letter);
+    if (letter !== bare && /^[a-z]$/.test(bare) && letter.length === 1 && !(forms.get(bare) ?? '').includes(letter)) forms.set(bare, `${forms.get(bare) ?? ''}${letter}`);
+  }
+  return forms;
+})();
+
 /**
- * A query typed with diacritics, as a pattern over the names' exact keys: each marked letter matches
+ * A query typed with diacritics, as a pattern over the names' exact keys: a marked letter matches
  * itself, or the bare letter of a name typed without marks ("hồng" finds "Hồng" and "Hong", not
- * "Hông"). A name imported without diacritics was found by "hong" alone (a probe).
+ * "Hông"); a bare letter matches any of its marked forms, as a query without marks does ("thi hồng"
+ * finds "Thị Hồng": a probe found only the name without marks). A name imported without diacritics
+ * was found by "hong" alone (a probe).
  */
 export function markedNamePattern(exact: string): string {
   return [...exact].map((letter) => {
     const bare = foldDiacritics(letter);
-    return bare !== letter && bare.length === 1 ? `[${letter}${bare}]` : escape(letter);
+    if (bare !== letter && bare.length === 1) return `[${letter}${bare}]`;
+    const forms = MARKED_FORMS.get(letter);
+    return forms ? `[${letter}${forms}]` : escape(letter);
   }).join('');
 }
 
