@@ -68,9 +68,16 @@ export async function admissionOf(sheetRow: SheetRow, columns: Partial<Record<Im
   const request = plainToInstance(AdmitMemberRequest, { ...personal, branchId: typeof branch === 'string' ? branch : 'unresolved', reason });
   const found = flattenValidationErrors(await validate(request, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: true } }));
   // Every fault of the row at once, the branch's among them (a wrong branch hid the others), each named by the sheet's own column.
-  const errors = [...(typeof branch === 'string' ? [] : [{ field: 'branch', ...branch }]), ...found.filter((e) => e.field !== 'branchId')].map((e) => inSheetTerms(e, columns));
+  const errors = [...(typeof branch === 'string' ? [] : [{ field: 'branch', ...branch }]), ...found.filter((e) => e.field !== 'branchId')].map((e) => withFormula(inSheetTerms(e, columns), columns, sheetRow.formulas));
   if (errors.length > 0) return refused(sheetRow.row, fullName, errors[0].rule, errors.map((e) => e.message).join('; '), errors);
   return request;
+}
+
+/** A refusal of a cell that holds a formula with no saved result says so: it read empty (spreadsheet.ts, formulasOf). */
+function withFormula(e: FieldError, columns: Partial<Record<ImportField, string>>, formulas: string[] | undefined): FieldError {
+  const column = columns[e.field as ImportField];
+  if (!column || !formulas?.includes(column)) return e;
+  return { ...e, message: `${e.message} (the cell holds a formula with no saved value, read as empty: open the file in Excel or LibreOffice, save it, and send it again)` };
 }
 
 /**

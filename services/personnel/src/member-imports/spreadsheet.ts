@@ -13,6 +13,8 @@ export const MAX_IMPORT_ROWS = 10_000;
 export interface SheetRow {
   row: number;
   cells: Record<string, string>;
+  /** The columns whose cell holds a formula with no saved result (read empty): a refusal of the row says so. */
+  formulas?: string[];
 }
 
 /** A file that is neither an .xlsx workbook nor UTF-8 CSV text. */
@@ -29,42 +31,33 @@ const HEADER_SEARCH = 10;
 /** The rows of an .xlsx (its first visible sheet, hidden rows left out) or a CSV file, as text, the first non-empty row being the header. */
 export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[]; hiddenRows: number[] }> {
   const hiddenRows: number[] = [];
-  const unsaved: UnsavedFormula[] = [];
-  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows, unsaved) : csvTable(file);
+  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows) : csvTable(file);
   const filled = table.flatMap((r, i) => (r.cells.some((c) => c !== '') ? [i] : []));
   if (filled.length === 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
   // The header is the first of the first rows that names the columns (a title or two above it are
   // usual), else the first row, whose missing columns the refusal then names.
   const first = filled.slice(0, HEADER_SEARCH).find((i) => isHeader(table[i].cells)) ?? filled[0];
   const header = table[first].cells;
-  refuseUnsavedFormulas(unsaved, table[first].row, header);
   const rows = table
     .slice(first + 1)
     .filter((r) => r.cells.some((c) => c !== ''))
-    .map((r) => ({ row: r.row, cells: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
+    .map((r) => ({ row: r.row, cells: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])), ...formulasOf(r, header) }));
   if (rows.length > MAX_IMPORT_ROWS) throw new ValidationFailed([{ field: 'file', rule: 'max-rows', message: `an import takes at most ${MAX_IMPORT_ROWS} rows; this file has ${rows.length}` }]);
   return { header, rows, hiddenRows: hiddenRows.filter((n) => n > table[first].row) };
 }
 
-type Table = Array<{ row: number; cells: string[] }>;
-
-/** A cell holding a formula whose result the file does not keep (a workbook written by a program, never opened and saved). */
-interface UnsavedFormula {
-  row: number;
-  column: number;
-  address: string;
-}
+/** `unsaved`: the columns (from 0) whose cell holds a formula with no saved result. */
+type Table = Array<{ row: number; cells: string[]; unsaved?: number[] }>;
 
 /**
- * 400 for a formula with no saved result under a named column: its cell reads empty, and the row was
- * refused as "is required" although the cell is not (a probe). A spreadsheet program saves the
- * results; the register does not compute formulas.
+ * The named columns of a row whose cell holds a formula with no saved result: it reads empty, and the
+ * row was refused as "is required" with no word of why (a probe). Its refusal now says so; the file
+ * is not refused whole, since Excel saves a formula whose result is empty text ("") so too, and a
+ * first form of the fix refused such a file for an empty optional column (a re-probe).
  */
-function refuseUnsavedFormulas(unsaved: UnsavedFormula[], headerRow: number, header: string[]) {
-  const read = unsaved.filter((f) => f.row > headerRow && (header[f.column - 1] ?? '') !== '');
-  if (read.length === 0) return;
-  const named = read.slice(0, 5).map((f) => f.address).join(', ');
-  throw new ValidationFailed([{ field: 'file', rule: 'formula-without-value', message: `${read.length === 1 ? 'cell' : `${read.length} cells, among them`} ${named} hold${read.length === 1 ? 's' : ''} a formula with no saved value (a file written by a program): open it in Excel or LibreOffice, save it, and send it again` }]);
+function formulasOf(r: Table[number], header: string[]): Pick<SheetRow, 'formulas'> {
+  const named = (r.unsaved ?? []).map((i) => header[i] ?? '').filter((h) => h !== '');
+  return named.length ? { formulas: named } : {};
 }
 
 /**
@@ -99,7 +92,7 @@ async function checkUnpackedSize(file: Buffer): Promise<void> {
   }
 }
 
-async function xlsxTable(file: Buffer, hiddenRows: number[], unsaved: UnsavedFormula[]): Promise<Table> {
+async function xlsxTable(file: Buffer, hiddenRows: number[]): Promise<Table> {
   await checkUnpackedSize(file);
   const book = new ExcelJS.Workbook();
   try {
@@ -115,11 +108,12 @@ async function xlsxTable(file: Buffer, hiddenRows: number[], unsaved: UnsavedFor
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
     if (row.hidden) return void hiddenRows.push(number);
     const cells: string[] = [];
+    const unsaved: number[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => {
-      if (isUnsavedFormula(cell.value)) unsaved.push({ row: number, column: col, address: cell.address });
+      if (isUnsavedFormula(cell.value)) unsaved.push(col - 1);
       cells[col - 1] = cellText(cell.value);
     });
-    table.push({ row: number, cells: Array.from(cells, (c) => c ?? '') });
+    table.push({ row: number, cells: Array.from(cells, (c) => c ?? ''), ...(unsaved.length ? { unsaved } : {}) });
   });
   return table;
 }
