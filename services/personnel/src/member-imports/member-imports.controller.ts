@@ -10,7 +10,7 @@ import { MEMBER_IMPORT_FORM, MemberImportQuery } from './member-imports.dto';
 import { MemberImport, MemberImports } from './member-imports.service';
 import { MAX_IMPORT_BYTES } from './spreadsheet';
 import { PERSONNEL_READ_LOG } from '../application/tokens';
-import { PURPOSE_HEADER, purposeOf, showsData } from '../personal-data/purpose';
+import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonalDataReadLog } from '../personal-data/read-log';
 import { RepeatedReads } from '../personal-data/repeated-reads';
 
@@ -67,7 +67,7 @@ export class MemberImportsController {
     // The rows name registered members: a read of their data, logged as a list's is (a probe found
     // it unlogged); a run after a dry run of the same file keeps its id, its start tells them apart.
     const memberIds = this.repeated.unlogged(`${job.id}\u0000${job.startedAt}`, actor, purpose, this.imports.membersShown(job));
-    if (memberIds.length && showsData(req)) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
+    if (memberIds.length) await this.reads.record({ actor, purpose, endpoint: 'GET /member-imports/{id}', memberIds });
     return view(job);
   }
 }

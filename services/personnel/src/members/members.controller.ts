@@ -8,7 +8,7 @@ import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { Member } from '../domain/member';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog, withPurposesErased } from '../personal-data/read-log';
-import { PURPOSE_HEADER, purposeOf, showsData } from '../personal-data/purpose';
+import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { admissionCommand, AdmitMemberHandler } from './admit-member.handler';
 import { ChangeStatusHandler } from './change-status.handler';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
@@ -69,8 +69,7 @@ export class MembersController {
   ) {}
 
   /** Logs that the caller was shown these members' personal data, for the purpose read (purposeOf) before the data. */
-  private async logRead(req: RegisterRequest, purpose: string | null, endpoint: string, memberIds: string[]) {
-    if (!showsData(req)) return;
+  private logRead(req: RegisterRequest, purpose: string | null, endpoint: string, memberIds: string[]) {
     return this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose, endpoint, memberIds });
   }
 

@@ -38,6 +38,3 @@ export function purposeOf(headers: Record<string, string | string[] | undefined>
 }
 
 const refused = (rule: string, message: string) => new ValidationFailed([{ field: 'X-Purpose', rule, message }]);
-
-/** A HEAD answers a read's headers without its body: it shows nobody's data, and is no read to log (a probe saw each HEAD logged). */
-export const showsData = (req: { method?: string }) => req.method !== 'HEAD';

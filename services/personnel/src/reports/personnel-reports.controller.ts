@@ -9,7 +9,7 @@ import { PERSONNEL_READ_LOG } from '../application/tokens';
 import { MemberDirectoryReads } from '../members/member-directory.read-model';
 import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonalDataReadLog } from '../personal-data/read-log';
-import { PURPOSE_HEADER, purposeOf, showsData } from '../personal-data/purpose';
+import { PURPOSE_HEADER, purposeOf } from '../personal-data/purpose';
 import { PersonnelReportReads } from './personnel-reports';
 
 type Reply = { header(name: string, value: string): unknown };
@@ -98,7 +98,7 @@ export class PersonnelReportsController {
   /** The member lists show names: every read of them is logged, as the members' endpoints do. */
   private async logRead(req: RegisterRequest, purpose: string | null, endpoint: string, members: Array<{ _id: string; fullName: string | null }>) {
     const memberIds = members.filter((m) => m.fullName !== null).map((m) => m._id);
-    if (memberIds.length === 0 || !showsData(req)) return;
+    if (memberIds.length === 0) return;
     await this.reads.record({ actor: req.actor?.id ?? 'anonymous', purpose, endpoint, memberIds });
   }
 
