@@ -146,6 +146,12 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     const late = (issuedByUnitId: string, id: string) => app.admin.post('/commendations', { id, subjectType: 'branch', subjectId: 'b-moving', year: 2024, occasion: 'year-end', title: 'Chi đoàn xuất sắc 2024', issuedByUnitId, reason: 'Tổng kết năm 2024', effectiveDate: '2024-12-20' });
     expect((await late('xa-2', 'cm-late-old')).status).toBe(201);
     expect(await refused(() => late('xa-1', 'cm-late-new'))).toMatchObject({ status: 422, rule: 'issuer-not-above' });
+    // Its year 2024, spent under xa-2, is xa-2's officers' to rate and commend, not xa-1's (the reverse, a re-probe found).
+    const oldCommune = await as('xa-2-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-2' });
+    expect(await refused(() => commune.post('/ratings', rate({ subjectId: 'b-moving', year: 2024, grade: 'good' })))).toMatchObject({ status: 403 });
+    const oldRated = await oldCommune.post('/ratings', rate({ subjectId: 'b-moving', year: 2024, grade: 'good' }));
+    expect(oldRated.status === 201 ? 201 : oldRated.body).toBe(201);
+    expect((await oldCommune.post('/commendations', { subjectType: 'branch', subjectId: 'b-moving', year: 2024, occasion: 'founding-day', title: 'Chi đoàn tiêu biểu 2024', issuedByUnitId: 'xa-2', reason: 'Tổng kết năm 2024', effectiveDate: '2024-12-21' })).status).toBe(201);
   });
 
   it("a member transferred to another commune: their rating and commendation of a year spent in the old one are the old one's to decide, the new one's from the year of the move (found by a black-box probe: the reverse)", async () => {

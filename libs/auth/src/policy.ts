@@ -7,7 +7,8 @@ import { methodsOf, policyOf, RoutePolicy, RouteRequest, Target } from './route-
  * branch's parent unit) up to the root; undefined when the register does not know the target.
  */
 export interface ScopeResolver {
-  ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined>;
+  /** `day`: in the tree in force that day (a past one), not today's. */
+  ancestry(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string[] | undefined>;
   /** The member's home branch now, or on a past `day` (from personnel); undefined when unknown or not a member. */
   branchOfMember?(memberId: string, day?: string): Promise<string | undefined>;
   /**
@@ -52,8 +53,8 @@ export async function authorise(principal: Principal, method: string, path: stri
   const targets = distinct(await placeToday(distinct(await resolveMembers(requested, scopes)), scopes, policy.method !== 'GET'));
   const chains = new Map<Target, string[] | undefined>();
   // One look-up per target, at once: distributed, each is a call to the organisation service.
-  const placed = targets.filter((t): t is Extract<Target, { kind: 'unit' | 'branch' }> => t.kind === 'unit' || t.kind === 'branch');
-  (await Promise.all(placed.map((t) => scopes.ancestry(t)))).forEach((chain, i) => chains.set(placed[i], chain));
+  const placed = targets.filter((t): t is Exclude<Target, { kind: 'root' }> & { kind: 'unit' | 'branch' } => t.kind === 'unit' || t.kind === 'branch');
+  (await Promise.all(placed.map((t) => scopes.ancestry({ kind: t.kind, id: t.id }, t.placedOn)))).forEach((chain, i) => chains.set(placed[i], chain));
   for (const role of roles) {
     if (roleAllows(role, principal, policy, targets, chains)) return { allowed: true, policy };
   }
@@ -77,7 +78,7 @@ const keyMay = (p: Principal, action: string) => (p.allow ?? []).includes('*') |
 function distinct(targets: Target[]): Target[] {
   const seen = new Map<string, Target>();
   for (const t of targets) {
-    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.strictlyInside ? 'strict' : ''}:${t.present ? 'present' : (t.on ?? '')}`;
+    const key = t.kind === 'root' ? 'root' : `${t.kind}:${t.id}:${t.strictlyInside ? 'strict' : ''}:${t.present ? 'present' : (t.on ?? '')}:${t.placedOn ?? ''}`;
     if (!seen.has(key)) seen.set(key, t);
   }
   return [...seen.values()];
@@ -93,7 +94,8 @@ async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise
     targets.map(async (t): Promise<Target> => {
       if (t.kind !== 'member') return t;
       const branchId = await scopes.branchOfMember?.(t.id, t.on);
-      return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside, present: true } : t;
+      // Their branch then, in the tree of then (it may have moved since).
+      return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside, present: true, ...(t.on === undefined ? {} : { placedOn: t.on }) } : t;
     }),
   );
 }

@@ -9,8 +9,10 @@ import { Role } from './roles';
  * `present`: a read of today, placed as a write's targets are (see authorise: a place closed by
  * today is the open unit's that took it over); `on`: a read of a past day, placed so when the place
  * was closed by that day (a roster of a day after the closure is not the closed place's to read).
+ * `placedOn`: a past day whose tree places it (a rating of a past year: the units its branch stood
+ * under then, not after a move).
  */
-export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean; on?: string } | { kind: 'root' };
+export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean; on?: string; placedOn?: string } | { kind: 'root' };
 
 export interface RouteRequest {
   params: Record<string, string | undefined>;
@@ -144,7 +146,7 @@ const RATING_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-inte
  */
 function ratingTargets(subjectType: unknown, subjectId: string | undefined, above: boolean, on?: string): Target[] {
   if (subjectId === undefined) return [];
-  if (subjectType === 'branch') return [{ kind: 'branch', id: subjectId, strictlyInside: above }];
+  if (subjectType === 'branch') return [{ kind: 'branch', id: subjectId, strictlyInside: above, ...(on === undefined ? {} : { placedOn: on }) }];
   if (subjectType === 'officer') return [{ kind: 'member', id: subjectId, strictlyInside: above, ...(on === undefined ? {} : { on }) }];
   return subjectType === 'member' ? member(subjectId, on) : [];
 }

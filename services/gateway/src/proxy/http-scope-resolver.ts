@@ -22,15 +22,17 @@ export class HttpScopeResolver implements ScopeResolver {
   constructor(private readonly services: ServiceClient) {}
 
   /** As organisation's StructurePlacement answers it: the units up to the root, then for a unit merged away on that way its successor's. */
-  async ancestry(target: { kind: 'unit' | 'branch'; id: string }, seen = new Set<string>()): Promise<string[] | undefined> {
-    const found = await this.services.read<Placed>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}`);
+  async ancestry(target: { kind: 'unit' | 'branch'; id: string }, day?: string, seen = new Set<string>()): Promise<string[] | undefined> {
+    // `day`: the tree in force then (organisation reads it asOf); today's where it was not there then.
+    const then = day === undefined ? undefined : await this.services.read<Placed>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}?asOf=${day}`);
+    const found = then ?? (await this.services.read<Placed>('organisation', `/api/v1/${target.kind === 'unit' ? 'units' : 'branches'}/${encodeURIComponent(target.id)}`));
     if (!found) return undefined;
     const own = [...(target.kind === 'unit' ? [found] : []), ...[...found.path].reverse()];
     const chain = own.map((u) => u.id);
     for (const id of chain) seen.add(id);
     for (const successor of own.filter((u) => u.status === 'merged').flatMap((u) => u.successorIds ?? [])) {
       if (seen.has(successor) || seen.size >= 64) continue;
-      for (const id of (await this.ancestry({ kind: 'unit', id: successor }, seen)) ?? []) if (!chain.includes(id)) chain.push(id);
+      for (const id of (await this.ancestry({ kind: 'unit', id: successor }, undefined, seen)) ?? []) if (!chain.includes(id)) chain.push(id);
     }
     return chain;
   }

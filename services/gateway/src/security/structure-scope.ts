@@ -15,11 +15,11 @@ export class StructureScopeResolver implements ScopeResolver {
 
   constructor(private readonly modules: ModuleRef) {}
 
-  async ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined> {
+  async ancestry(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string[] | undefined> {
     this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
-    if (this.delegate) return this.delegate.ancestry(target);
+    if (this.delegate) return this.delegate.ancestry(target, day);
     this.units ??= this.find<UnitPlacement>(UNIT_PLACEMENT);
-    return this.units?.ancestry(target);
+    return this.units?.ancestry(target, day);
   }
 
   async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string | null | undefined> {

@@ -6,6 +6,9 @@ import { dated } from '../domain/dated-changes';
 import { activeChildren } from '../domain/rules';
 import { Structure, structureAggregate, structureCodec, StructureFact } from '../domain/structure';
 import { TodaysStructure } from './todays-structure';
+
+/** How many past days' structures structureOn keeps (a batch's ratings name a few: the periods' last days). */
+const DAYS_KEPT = 8;
 import { ORGANISATION_COMMANDS, ORGANISATION_SNAPSHOTS, ORGANISATION_STORE } from './tokens';
 
 export type { CommandAnswer };
@@ -16,6 +19,8 @@ export class StructureService implements OnModuleDestroy {
   private readonly live: LiveAggregate<StructureFact, Structure>;
   private readonly logger = new Logger('StructureService');
   private readonly todays: TodaysStructure;
+  /** The structures of past days last asked (structureOn), at the live fold's revision. */
+  private days?: { revision: number; byDay: Map<string, Promise<Structure>> };
 
   constructor(
     @Inject(ORGANISATION_STORE) private readonly store: EventStore,
@@ -77,6 +82,24 @@ export class StructureService implements OnModuleDestroy {
   async openUnder(unitId: string, on: string): Promise<{ on: string; unitIds: string[]; branchIds: string[] }> {
     const children = activeChildren(await this.structure({ kind: 'date', date: on }), unitId);
     return { on, unitIds: children.units.map((u) => u.id), branchIds: children.branches.map((b) => b.id) };
+  }
+
+  /**
+   * The structure in force on a past day, as recorded now, kept while the structure does not change:
+   * authorisation asks it of every rating of a past year (a batch's items, one day each), which
+   * would otherwise read and fold the structure's stream once each.
+   */
+  async structureOn(day: string): Promise<Structure> {
+    const { revision } = await this.live.current();
+    if (this.days?.revision !== revision) this.days = { revision, byDay: new Map() };
+    const byDay = this.days.byDay;
+    if (!byDay.has(day)) {
+      if (byDay.size >= DAYS_KEPT) byDay.delete(byDay.keys().next().value!);
+      const folded = this.structure({ kind: 'date', date: day });
+      folded.catch(() => byDay.delete(day));
+      byDay.set(day, folded);
+    }
+    return byDay.get(day)!;
   }
 
   /** A read's asOf and knownAt (parseAsOfKnownAt), today being this service's clock's. */

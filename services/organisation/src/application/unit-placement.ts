@@ -15,9 +15,17 @@ import { StructureService } from './structure.service';
 export class StructurePlacement implements UnitPlacement {
   constructor(private readonly structure: StructureService) {}
 
-  async ancestry(target: { kind: 'unit' | 'branch'; id: string }): Promise<string[] | undefined> {
+  /**
+   * `day`: in the tree in force that day (a rating of a past year is its branch's units then: a probe
+   * found the commune a branch moved to deciding its year spent in the other); today's where it was
+   * not there then. The tree of that day is folded only when the target or a unit above it was moved
+   * or renamed since (the usual target was not).
+   */
+  async ancestry(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string[] | undefined> {
     const { structure: today, live } = await this.structure.today();
-    return chainOf(today, target) ?? chainOf(live, target);
+    const now = chainOf(today, target) ?? chainOf(live, target);
+    if (day === undefined || !now || !changedSince(today, target, now, day)) return now;
+    return chainOf(await this.structure.structureOn(day), target) ?? now;
   }
 
   async openUnitOf(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string | null | undefined> {
@@ -43,6 +51,12 @@ export function openUnitIn(s: Structure, target: { kind: 'unit' | 'branch'; id: 
     unitId = unit.status === 'merged' ? unit.successorIds[0] : unit.parentId;
   }
   return null;
+}
+
+/** Whether the target, or a unit of its chain today, was moved or renamed after `day` (its chain then may differ). */
+function changedSince(s: Structure, target: { kind: 'unit' | 'branch'; id: string }, chain: string[], day: string): boolean {
+  const own = target.kind === 'branch' ? s.branches.get(target.id)?.changedOn : undefined;
+  return (own !== undefined && own > day) || chain.some((id) => (s.units.get(id)?.changedOn ?? '') > day);
 }
 
 /**
