@@ -143,8 +143,9 @@ export function httpAdapter(options: Pick<HttpAppOptions, 'bodyLimit' | 'limits'
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     // An id in the path longer than an id may be (100) reaches its route, whose pipe answers 400
     // naming the field and the rule, as the same id in a query does: at the router's default (100)
-    // a 101-character id was 414 "URI too long" (a probe); a segment beyond this is still 414.
-    maxParamLength: 1000,
+    // a 101-character id was 414 "URI too long" (a probe); a segment beyond this is still 414. In
+    // routerOptions: given at the top level, Fastify warns that it is deprecated.
+    routerOptions: { maxParamLength: 1000 },
     skipMiddie: true,
     clientErrorHandler: answerClientError,
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, error, frameworkLogger),
