@@ -92,6 +92,8 @@ export class ReliableKafkaServer extends ServerKafka {
   private readonly running = new Set<{ since: number }>();
   private readonly idle: Array<() => void> = [];
   private readonly handledUpTo: HandledOffsets = {};
+  /** The last question of the topics' ends (endsAsked), and when it was asked. */
+  private lastEnds?: { at: number; ends: Promise<Map<string, number>> };
   /** Messages handled since this start (dead-lettered ones included). */
   handled = 0;
   private restored?: Promise<HandledOffsets | undefined>;
@@ -325,7 +327,7 @@ export class ReliableKafkaServer extends ServerKafka {
    * arrive meanwhile: true, and the read answers from what it has, as it did before this wait.
    */
   async handledAllNow(deadline: number): Promise<boolean> {
-    const ends = await beforeDeadline(this.endsNow(), Math.min(deadline, Date.now() + ENDS_WAIT_MS));
+    const ends = await beforeDeadline(this.endsAsked(performance.now()), Math.min(deadline, Date.now() + ENDS_WAIT_MS));
     if (!ends) return true;
     for (;;) {
       const behind = [...ends].some(([key, last]) => (!this.assigned || this.assigned.includes(key)) && last > this.handledThrough(key));
@@ -339,6 +341,19 @@ export class ReliableKafkaServer extends ServerKafka {
   /** The last offset of a partition this process has handled, or need not (read before it by the group); unknown partitions count as handled. */
   private handledThrough(key: string): number {
     return Math.max(this.handledUpTo[key] ?? -1, (this.readFrom.get(key) ?? Infinity) - 1);
+  }
+
+  /**
+   * The topics' ends, asked of the broker at `asked` or after: a question already under way since
+   * then answers for this one too (the commands that arrive together ask once), one asked before
+   * may not (what was published just before this asked may not be in it).
+   */
+  private endsAsked(asked: number): Promise<Map<string, number>> {
+    if (this.lastEnds && this.lastEnds.at >= asked) return this.lastEnds.ends;
+    const at = performance.now();
+    const ends = this.endsNow();
+    this.lastEnds = { at, ends };
+    return ends;
   }
 
   private async endsNow(): Promise<Map<string, number>> {

@@ -19,9 +19,9 @@ export class TopicOffsets {
   async ofTopics(topics: string[]): Promise<Map<string, PartitionOffsets>> {
     return this.using(async (admin) => {
       const offsets = new Map<string, PartitionOffsets>();
-      for (const topic of topics) {
-        for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) offsets.set(`${topic}:${partition}`, { low: Number(low), high: Number(high) });
-      }
+      // The topics at once: a distributed command asks before each decision (UpstreamLogs).
+      const each = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+      for (const { topic, partitions } of each) for (const { partition, low, high } of partitions) offsets.set(`${topic}:${partition}`, { low: Number(low), high: Number(high) });
       return offsets;
     });
   }
