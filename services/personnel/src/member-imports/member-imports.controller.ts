@@ -46,8 +46,9 @@ export class MemberImportsController {
   async start(@Query() query: MemberImportQuery, @Req() req: MultipartRequest, @Res({ passthrough: true }) reply: Reply) {
     const form = await formOf(req);
     const context: CommandContext = { actor: req.actor?.id ?? 'anonymous', reason: form.reason, ...(form.decision ? { decision: form.decision } : {}), correlationId: req.correlationId ?? randomUUID() };
-    const request = { file: form.file, unitId: query.unitId, dryRun: form.dryRun, context };
-    const key = importKeyOf(req, query.unitId, form);
+    const fileSha256 = createHash('sha256').update(form.file).digest('hex');
+    const request = { file: form.file, fileSha256, unitId: query.unitId, dryRun: form.dryRun, context };
+    const key = importKeyOf(req, query.unitId, form, fileSha256);
     const job = key ? await this.imports.startOnce(request, key) : await this.imports.start(request);
     reply.header('location', `/api/v1/member-imports/${encodeURIComponent(job.id)}`);
     return view(job);
@@ -76,10 +77,9 @@ export class MemberImportsController {
  * The request's Idempotency-Key, checked as every command's (commandContextOf), with what makes the
  * request this one: the unit, the file's SHA-256, reason, decision and dryRun (the form, not its bytes).
  */
-function importKeyOf(req: RegisterRequest, unitId: string | undefined, form: Awaited<ReturnType<typeof formOf>>) {
+function importKeyOf(req: RegisterRequest, unitId: string | undefined, form: Awaited<ReturnType<typeof formOf>>, file: string) {
   const { commandId, caller } = commandContextOf(req);
   if (!commandId || !req.fingerprintSecret) return undefined;
-  const file = createHash('sha256').update(form.file).digest('hex');
   const asked = { unitId: unitId ?? null, file, reason: form.reason, decisionRef: form.decision ?? null, dryRun: form.dryRun };
   return { commandId, caller: caller ?? 'anonymous', fingerprint: requestFingerprint(req.fingerprintSecret, 'POST', '/member-imports', asked) };
 }

@@ -40,6 +40,8 @@ export interface ImportRequest {
   unitId?: string;
   dryRun: boolean;
   context: CommandContext;
+  /** The file's SHA-256 (hex), when the caller drew it already (an Idempotency-Key's fingerprint names it). */
+  fileSha256?: string;
 }
 
 /**
@@ -139,7 +141,7 @@ export class MemberImports implements BeforeApplicationShutdown {
     }
     const { header, rows, hiddenRows } = await readSheet(request.file, isHeaderRow);
     const columns = columnsOf(header);
-    const sha = createHash('sha256').update(request.file).digest('hex');
+    const sha = request.fileSha256 ?? createHash('sha256').update(request.file).digest('hex');
     // The import's id names its unit, so that the gateway authorises its reads by the unit's scope.
     const job: MemberImport = {
       id: `${request.unitId}:${randomUUID().replace(/-/g, '').slice(0, 16)}`,
