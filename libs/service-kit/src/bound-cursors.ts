@@ -32,17 +32,19 @@ export class BoundCursorsInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<ListRequest>();
     if (request.method !== 'GET' && request.method !== 'HEAD') return next.handle();
-    // The path as asked (a member's id in it: their read log's cursor is not another member's).
-    const bound = listOf(request.url?.split('?')[0] ?? '', request.query);
+    // The path as asked (a member's id in it: their read log's cursor is not another member's); drawn
+    // only for a read that gives or gets a cursor, not for every GET.
+    let drawn: string | undefined;
+    const bound = () => (drawn ??= listOf(request.url?.split('?')[0] ?? '', request.query));
     const given = request.query?.cursor;
-    if (typeof given === 'string' && given !== '') request.query!.cursor = this.cursors.open(given, bound);
+    if (typeof given === 'string' && given !== '') request.query!.cursor = this.cursors.open(given, bound());
     const reply = http.getResponse<ListReply>();
     return next.handle().pipe(
       map((body: unknown) => {
         const header = reply.getHeader?.('next-cursor');
-        if (typeof header === 'string' && header !== '') reply.header('next-cursor', this.cursors.seal(header, bound)!);
+        if (typeof header === 'string' && header !== '') reply.header('next-cursor', this.cursors.seal(header, bound())!);
         const cursor = (body as { nextCursor?: unknown } | null)?.nextCursor;
-        return typeof cursor === 'string' && cursor !== '' ? { ...(body as object), nextCursor: this.cursors.seal(cursor, bound) } : body;
+        return typeof cursor === 'string' && cursor !== '' ? { ...(body as object), nextCursor: this.cursors.seal(cursor, bound()) } : body;
       }),
     );
   }
