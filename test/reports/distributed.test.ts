@@ -48,6 +48,8 @@ describe('the unit summary (distributed, PostgreSQL + FerretDB): Quỳ Châu 202
   });
 
   it('after the 2025 reform: 2020 on the district answers the same; 2025 on the province counts the moved communes', async () => {
+    const beforeReform = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await reorganise2025(admin);
     const waitFor = await positions();
     expect((await summaryAt(admin, `/reports/units/qc/summary?year=2020&minPosition=${waitFor}`)).body).toMatchObject(expectedSummary2020(SIZE));
@@ -55,5 +57,11 @@ describe('the unit summary (distributed, PostgreSQL + FerretDB): Quỳ Châu 202
     // Nghệ An also holds the seeded Quế Phong district's 3 branches, without members or secretaries.
     expect(r.body.branches).toEqual({ total: 84 + 3, residential: 84 + 3, withoutSecretary: 3, withoutMembers: 3 });
     expect(r.body.members.total).toBe(SIZE.members);
+    // as recorded before the reform (knownAt): the logs replayed through the services' internal endpoints up to then
+    const knownAt = encodeURIComponent(beforeReform);
+    const merged = await summaryAt(admin, `/reports/units/qc-x1/summary?year=2025&minPosition=${waitFor}`);
+    const asKnown = await summaryAt(admin, `/reports/units/qc-x1/summary?year=2025&knownAt=${knownAt}`);
+    expect([merged.body.branches.total, asKnown.body.branches.total, asKnown.body.knownAt]).toEqual([14, 7, beforeReform]);
+    expect((await summaryAt(admin, `/reports/units/qc/summary?year=2020&knownAt=${knownAt}`)).body).toMatchObject(expectedSummary2020(SIZE));
   });
 });

@@ -52,7 +52,7 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect(sheets['Xếp loại'].slice(1).map((row) => [row[0], row[2], row[4], row[5]])).toEqual([['Chi đoàn', 'branch-classic', 'strong', 50], ['Chi đoàn', 'branch-classic', 'good', 30], ['Chi đoàn', 'branch-classic', 'average', 4]]);
     expect(Object.fromEntries(sheets['Tập huấn'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.training);
     expect(Object.fromEntries(sheets['Giới thiệu Đảng'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.party);
-    expect(sheets['Thông tin'][1]).toEqual(['qc', 2020, '2020-12-31', 'mọi quyết định đã ghi đến nay']);
+    expect(sheets['Thông tin'][1]).toEqual(['qc', 2020, '2020-12-31', 'mọi quyết định đã ghi đến nay', 'nay']);
   });
 
   it('reads within scope: the district\'s officer and an auditor read it, a commune\'s officer is refused the district', async () => {
@@ -85,16 +85,14 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect([...new Set(r.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'minPosition', 'year']);
   });
 
-  it('asOf an instant, or knownAt: parsed as every read parses them, then refused with 422 rule recorded-time-not-kept (no recording times kept), never a wrong 200', async () => {
-    const instant = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01T08:00:00Z');
-    expect([instant.status, instant.body.rule, instant.body.field]).toEqual([422, 'recorded-time-not-kept', 'asOf']);
-    const knownAt = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01&knownAt=2021-01-01T00:00:00Z');
-    expect([knownAt.status, knownAt.body.rule, knownAt.body.field]).toEqual([422, 'recorded-time-not-kept', 'knownAt']);
+  it('asOf and knownAt parsed as every read parses them: empty, an instant to come, or both instants are refused with the rules every read gives', async () => {
     // Given empty, or an instant to come: refused with the rules every read gives (a probe found other rules here).
     const empty = await admin.get('/reports/units/qc/summary?year=2020&asOf=');
     expect([empty.status, empty.body.errors]).toEqual([400, [expect.objectContaining({ field: 'asOf', rule: 'not-empty' })]]);
     const toCome = await admin.get('/reports/units/qc/summary?year=2020&asOf=2199-01-01T00:00:00Z');
     expect([toCome.status, toCome.body.rule, toCome.body.field]).toEqual([422, 'not-after-now', 'asOf']);
+    const both = await admin.get('/reports/units/qc/summary?year=2020&asOf=2020-06-01T08:00:00Z&knownAt=2021-01-01T00:00:00Z');
+    expect([both.status, both.body.errors?.[0]?.field, both.body.errors?.[0]?.rule]).toEqual([400, 'knownAt', 'known-at-with-instant']);
   });
 
   it("asOf a day counts what stood then: before the 2020 admissions 2,100 members and none admitted yet; the year's ratings as decided by that day", async () => {
@@ -143,7 +141,12 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
   });
 
   describe('after the 2025 reform (district abolished, communes under the province, two communes merged)', () => {
+    /** An instant before the reform, dated 1 July 2025, was recorded. */
+    let beforeReform: string;
+
     beforeAll(async () => {
+      beforeReform = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
       await reorganise2025(admin);
       await gw.syncEvaluation();
       waitFor = await positions();
@@ -167,6 +170,30 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
       expect([closed.status, closed.body.detail]).toEqual([404, expect.stringContaining('closed on 2025-07-01')]);
       expect(closed.body.detail).toContain('asOf=2025-06-30');
       expect((await admin.get('/reports/units/qc/summary?year=2025&asOf=2025-06-30')).body.branches.total).toBe(84);
+    });
+
+    it('reads the reform under both axes (issue #20): the four answers of a merger recorded after the day it took effect', async () => {
+      const branches = async (unit: string, asOf: string, knownAt?: string) => {
+        const r = await admin.get(`/reports/units/${unit}/summary?year=2025&asOf=${asOf}${knownAt ? `&knownAt=${encodeURIComponent(knownAt)}` : ''}&minPosition=${waitFor}`);
+        return r.status === 200 ? [r.body.branches.total, r.body.knownAt ?? null] : [r.status, r.body.detail?.slice(0, 40)];
+      };
+      // qc-x2 merged into qc-x1 on 1 July 2025, recorded after `beforeReform`
+      expect(await branches('qc-x1', '2025-12-31')).toEqual([14, null]);
+      expect(await branches('qc-x1', '2025-12-31', beforeReform)).toEqual([7, beforeReform]);
+      expect(await branches('qc-x1', '2025-06-30')).toEqual([7, null]);
+      expect(await branches('qc-x1', '2025-06-30', beforeReform)).toEqual([7, beforeReform]);
+      // the merged commune and the abolished district: closed as known now, standing as known before
+      expect(await branches('qc-x2', '2025-12-31')).toEqual([404, expect.stringContaining('closed on 2025-07-01')]);
+      expect(await branches('qc-x2', '2025-12-31', beforeReform)).toEqual([7, beforeReform]);
+      expect(await branches('qc', '2025-12-31', beforeReform)).toEqual([84, beforeReform]);
+      // the year's figures as recorded then: the members and ratings of 2020, before the reform's moves
+      const then = await admin.get(`/reports/units/qc/summary?year=2020&knownAt=${encodeURIComponent(beforeReform)}`);
+      expect([then.status, then.body]).toEqual([200, expect.objectContaining({ asOf: '2020-12-31', decisionsAsOf: null, knownAt: beforeReform, ...expectedSummary2020() })]);
+      // an instant asOf: its own day (today) as recorded by then; its CSV and workbook say so too
+      const instant = await admin.get(`/reports/units/qc-x1/summary?asOf=${encodeURIComponent(beforeReform)}`);
+      expect([instant.status, instant.body.asOf, instant.body.knownAt, instant.body.branches.total]).toEqual([200, beforeReform.slice(0, 10), beforeReform, 7]);
+      const csv = await admin.get(`/reports/units/qc-x1/summary?asOf=${encodeURIComponent(beforeReform)}`, { accept: 'text/csv' });
+      expect(csv.raw).toContain(`knownAt,,,${beforeReform}`);
     });
   });
 });

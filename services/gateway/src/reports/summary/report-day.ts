@@ -1,4 +1,4 @@
-import { RuleViolation } from '@register/event-sourcing';
+import { calendarDayOf } from '@register/event-sourcing';
 import { AsOf } from '@register/service-kit';
 
 /** The day a summary counts on: asOf, else the year's last day (today for the year under way). Pure. */
@@ -10,16 +10,12 @@ export function reportDay(year: number | undefined, asOf: string | undefined, to
 }
 
 /**
- * The day asked. The reporting read model keeps what took effect when (effective dates), not when
- * the register recorded it: "as recorded by an instant" (an instant asOf, or knownAt) it cannot
- * answer honestly, so it refuses rather than answer today's records under that instant's name. A
- * limit of this report (422), not malformed input: the instant is well formed.
+ * What a summary is asked as of: a date asOf is the day counted on; an instant asOf, the day it
+ * falls on (UTC) as the register had recorded it by that instant; knownAt, the date asOf (none
+ * given: the year's default day) as recorded by knownAt. `recordedBy` absent: as known now.
  */
-export function dayAsked(asOf: AsOf | undefined): string | undefined {
-  if (asOf?.kind === 'instant' || asOf?.knownAt) {
-    const field = asOf.kind === 'instant' ? 'asOf' : 'knownAt';
-    const message = 'the summary is counted by effective dates and its read model keeps no recording times, so it cannot say what the register had recorded by an instant; give asOf as a date (YYYY-MM-DD)';
-    throw new RuleViolation('recorded-time-not-kept', message, { field });
-  }
-  return asOf?.date;
+export function askedAsOf(asOf: AsOf | undefined, asOfGiven: boolean): { day?: string; recordedBy?: Date } {
+  if (asOf?.kind === 'instant') return { day: calendarDayOf(asOf.instant), recordedBy: asOf.instant };
+  // knownAt alone is parsed as today's date (every other read's default): the summary's own default day is the year's end
+  return { day: asOfGiven ? asOf?.date : undefined, recordedBy: asOf?.knownAt };
 }

@@ -4,6 +4,7 @@ import { liveTarget, ProjectionQueries, ProjectionRunner, ReadModelBehind, ReadS
 import { AuditableLog, auditableLogIn, REGISTER_CONFIG, RegisterConfig, Readiness, UpstreamLogs } from '@register/service-kit';
 import { REMOTE_LOGS, RemoteLogs } from '../../audit/audit-log';
 import { ServiceLogSource } from './log-source';
+import { reportingAsRecorded, ReportingView } from './reporting-as-recorded';
 import { REPORTED_SERVICES, REPORTING_PROJECTIONS, REPORTING_STORE, ReportedService, reportingStore } from './reporting-projections';
 
 /**
@@ -12,7 +13,7 @@ import { REPORTED_SERVICES, REPORTING_PROJECTIONS, REPORTING_STORE, ReportedServ
  * branches' shared reporting documents (reportingStore). Reports wait on it per service.
  */
 @Injectable()
-export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReportingReadModel implements ReportingView, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly parts = new Map<ReportedService, { runner: ProjectionRunner; queries: ProjectionQueries; source: ServiceLogSource }>();
   private readonly logger = new Logger('ReportingReadModel');
   /** Where the documents live (the gateway's read store `reporting`), once started: for rebuilds and diffs. */
@@ -78,6 +79,11 @@ export class ReportingReadModel implements OnApplicationBootstrap, BeforeApplica
     if (settled === 'none') return minPositions;
     const heads = await Promise.all([...this.parts].map(async ([service, part]) => [service, await part.source.headPosition()] as const));
     return Object.fromEntries(heads);
+  }
+
+  /** The read model as the register had recorded it by an instant: each log this one follows replayed up to then (reporting-as-recorded.ts). */
+  asRecordedBy(by: Date): Promise<ReportingView> {
+    return reportingAsRecorded(Object.fromEntries([...this.parts].map(([service, part]) => [service, part.source])), by, this.logger);
   }
 
   /** The position of each service's log the read model reflects. */

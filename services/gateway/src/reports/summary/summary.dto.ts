@@ -42,11 +42,11 @@ export class SummaryQuery {
     ...AS_OF_PROPERTY,
     description:
       'The day the structure, membership and posts are counted on (YYYY-MM-DD); default: the last day of the year (or today, for this year). ' +
-      'An instant (what the register had recorded by then) is refused with 422, rule `recorded-time-not-kept`: the reporting read model keeps effective dates, not recording times',
+      'An instant: the day it falls on (UTC), as the register had recorded it by that instant (counted from a replay of the logs up to then; the answer carries `knownAt`)',
   })
   @IsOptional() @ParsesAs('asOf', 'as-of', 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant with zone') asOf?: string;
 
-  @ApiPropertyOptional({ ...KNOWN_AT_PROPERTY, description: 'The day as the register knew it at this instant: refused with 422, rule `recorded-time-not-kept` (the reporting read model keeps effective dates, not recording times)' })
+  @ApiPropertyOptional({ ...KNOWN_AT_PROPERTY, description: 'The day asked (asOf, else the year\'s default day) as the register had recorded it by this instant: counted from a replay of the logs up to then, the answer carrying `knownAt`' })
   @IsOptional() @ParsesAs('knownAt', 'known-at', 'knownAt must be an ISO 8601 instant with zone') knownAt?: string;
 
   @ApiPropertyOptional({

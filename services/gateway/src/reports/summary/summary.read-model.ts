@@ -2,8 +2,9 @@ import { Injectable, Optional } from '@nestjs/common';
 import { dayBefore } from '@register/contracts';
 import { NotFoundError } from '@register/event-sourcing';
 import { Doc, ProjectionQueries } from '@register/read-models';
+import { ReportingView } from './reporting-as-recorded';
 import { ReportingReadModel } from './reporting-read-model';
-import { BRANCH_FIELDS, REPORT_BRANCHES } from './reporting-projections';
+import { BRANCH_FIELDS, REPORT_BRANCHES, REPORTED_SERVICES } from './reporting-projections';
 import { UnitFactsDoc } from './structure-facts.projection';
 import { BranchReportDoc, subtreeOn, summarise, UnitSummary, unitsClosedInYear } from './summary';
 import { SummaryRollupRefresher } from './summary-rollup.refresher';
@@ -44,6 +45,41 @@ class LatestAnswers {
   }
 }
 
+/** How long a replay as recorded by an instant is kept unused, for the next summary asked at that instant (another unit, another year). */
+const REPLAY_KEPT_MS = 60_000;
+
+/**
+ * The last replay of the reporting read model as recorded by an instant: an auditor's summaries
+ * of several units at one instant share it. One is built at a time (each holds a copy of the
+ * reporting documents); dropped a minute after its last use, or when another instant is asked.
+ */
+class Replays {
+  private held?: { at: number; view: Promise<ReportingView>; timer?: NodeJS.Timeout };
+  private building: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly build: (by: Date) => Promise<ReportingView>) {}
+
+  of(by: Date): Promise<ReportingView> {
+    const at = by.getTime();
+    if (this.held?.at !== at) {
+      this.drop();
+      const view = this.building.then(() => this.build(by));
+      this.building = view.catch(() => undefined);
+      view.catch(() => this.held?.view === view && this.drop());
+      this.held = { at, view };
+    }
+    const held = this.held!;
+    clearTimeout(held.timer);
+    held.timer = setTimeout(() => this.held === held && this.drop(), REPLAY_KEPT_MS).unref();
+    return held.view;
+  }
+
+  private drop(): void {
+    clearTimeout(this.held?.timer);
+    this.held = undefined;
+  }
+}
+
 /** The read store's documents as the projection wrote them. */
 const as = <T>(docs: Doc[]) => docs as unknown as T[];
 
@@ -59,6 +95,7 @@ export class SummaryReadModel {
   /** Every unit, as of the structure's checkpoint: read again only when organisation's log has moved on. */
   private units?: { position: number; docs: Promise<UnitFactsDoc[]> };
   private readonly latest = new LatestAnswers();
+  private readonly replays = new Replays((by) => this.reporting.asRecordedBy(by));
 
   constructor(
     private readonly reporting: ReportingReadModel,
@@ -96,19 +133,30 @@ export class SummaryReadModel {
   }
 
   /** The summary computed from the reporting read model's documents now; the year's decisions as decided by `decidedBy` (else all). */
-  async live(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, decidedBy?: string): Promise<SummaryAnswer> {
-    const [structure, , training] = await Promise.all(
-      (['organisation', 'personnel', 'training', 'evaluation'] as const).map((s) => this.reporting.of(s, minPositions[s])),
-    );
-    const positions = this.reporting.positions();
-    const units = await this.unitsOf(structure);
+  live(unitId: string, year: number, day: string, minPositions: Record<string, number> = {}, decidedBy?: string): Promise<SummaryAnswer> {
+    return this.countFrom(this.reporting, unitId, year, day, minPositions, decidedBy);
+  }
+
+  /**
+   * The summary as the register had recorded it by `by` (knownAt, or an instant asOf), the year's
+   * decisions as decided by `decidedBy` (else all recorded by then): counted from a replay of the
+   * four logs up to then, which the next summary asked at the same instant shares.
+   */
+  async asRecorded(unitId: string, year: number, day: string, by: Date, decidedBy?: string): Promise<SummaryAnswer> {
+    return { ...(await this.countFrom(await this.replays.of(by), unitId, year, day, {}, decidedBy)), knownAt: by.toISOString() };
+  }
+
+  private async countFrom(view: ReportingView, unitId: string, year: number, day: string, minPositions: Record<string, number>, decidedBy?: string): Promise<SummaryAnswer> {
+    const [structure, , training] = await Promise.all(REPORTED_SERVICES.map((s) => view.of(s, minPositions[s])));
+    const positions = view.positions();
+    const units = view === this.reporting ? await this.unitsOf(structure) : as<UnitFactsDoc>(await structure.collection('units').find());
     const subtree = [...(subtreeOn(units, unitId, day) ?? [])];
     if (!subtree.length) throw notThereOn(units, unitId, day);
     // Those of the units closed in the year too: counted where the unit stood on its last day open, or under its successor.
     const closed = unitsClosedInYear(units, year, day).map((u) => u._id);
     const [branches, courses] = await Promise.all([
       // summarise only reads them: the embedded store need not copy a province's 3,000 documents
-      this.reporting.store!.find(REPORT_BRANCHES, branchesFilter([...subtree, ...closed]), { readOnly: true }),
+      view.store!.find(REPORT_BRANCHES, branchesFilter([...subtree, ...closed]), { readOnly: true }),
       training.collection('courses').find({ organiserUnitId: { $in: [...subtree, ...closed] }, year }),
     ]);
     const facts = { units, branches: as<BranchReportDoc>(branches), courses: as<CourseFactsDoc>(courses) };

@@ -43,6 +43,8 @@ export interface UnitSummary {
    * without it, every decision recorded so far whatever its day (a year is usually rated in the next).
    */
   decisionsAsOf: string | null;
+  /** Present when asked (knownAt, or an instant asOf): the instant by which the register had recorded what is counted; absent, as it knows it now. */
+  knownAt?: string;
   branches: { total: number; residential: number; withoutSecretary: number; withoutMembers: number };
   members: { total: number; admittedInYear: number; away: number };
   secretaries: { total: number; bySource: Record<string, number> };
