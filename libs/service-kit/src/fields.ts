@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { applyDecorators, Injectable, PipeTransform } from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
@@ -74,9 +74,11 @@ function NameCharacters(needsLetter: boolean) {
 /** Validates an id in the path: a bad one is a 400 naming the parameter, never a lookup. */
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, string> {
-  transform(value: string): string {
+  /** The refusal names the path's own parameter (`subjectId`, `memberId`), as the OpenAPI document does. */
+  transform(value: string, metadata?: ArgumentMetadata): string {
     if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
-      throw new ValidationFailed([{ field: 'id', rule: 'id', message: 'the id in the path is not an id of this register' }]);
+      const field = metadata?.data ?? 'id';
+      throw new ValidationFailed([{ field, rule: 'id', message: `the ${field} in the path is not an id of this register` }]);
     }
     return value;
   }
