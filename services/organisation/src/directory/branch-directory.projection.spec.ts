@@ -35,6 +35,7 @@ describe('branch-directory projection', () => {
       ancestorIds: ['tw', 'na', 'qp', 'tp'],
       depth: 4,
       search: 'chi doan thon thong thu thong thu',
+      exact: 'chi đoàn thôn thông thụ thông thụ',
       sortName: sortKey('Chi đoàn thôn Thông Thụ'),
     });
   });

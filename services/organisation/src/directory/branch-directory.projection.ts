@@ -1,7 +1,7 @@
 import { OrganisationEvent, ResidentialArea } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, ProjectionReader } from '@register/read-models';
-import { foldDiacritics, sortKey } from '@register/text';
+import { sortKey, textKeys } from '@register/text';
 import { ancestorsUnder, Changes, PlacedUnit, reAncestor } from '../application/projection-changes';
 
 type C = 'branches' | 'units';
@@ -28,6 +28,8 @@ export interface DirectoryBranchDoc {
   depth: number;
   /** Name and area name without diacritics, lower case: "thong thu" matches "Thông Thụ" (libs/text). */
   search: string;
+  /** Name and area name with their diacritics, lower case: "Vân" matches "Vân" and "Van", not "Văn" (textQueryFilter). */
+  exact: string;
   /** The folded name: the directory's order (then _id). */
   sortName: string;
 }
@@ -46,7 +48,7 @@ type E<T extends OrganisationEvent['type']> = RecordedEvent<Extract<Organisation
 const on = (e: RecordedEvent) => e.metadata?.effectiveDate ?? '';
 const branch = async (reader: ProjectionReader<C>, id: string) => (await reader.read(B, id)) as DirectoryBranchDoc | undefined;
 
-export const searchKeys = (name: string, area: ResidentialArea | null) => ({ search: foldDiacritics(`${name} ${area?.name ?? ''}`), sortName: sortKey(name) });
+export const searchKeys = (name: string, area: ResidentialArea | null) => ({ ...textKeys(`${name} ${area?.name ?? ''}`), sortName: sortKey(name) });
 
 /** A branch closes (merged, split, dissolved); merged and split ones name their successors. */
 async function close(reader: ProjectionReader<C>, changes: Changes<C>, id: string, status: DirectoryBranchDoc['status'], closedOn: string, successorIds: string[] = []) {
@@ -62,8 +64,8 @@ async function close(reader: ProjectionReader<C>, changes: Changes<C>, id: strin
  */
 export const branchDirectoryProjection = defineProjection<OrganisationEvent, C>({
   name: 'branch-directory',
-  // 2: `sortName` in the Vietnamese alphabet's order (sortKey), where it was the folded name.
-  version: 2,
+  // 2: `sortName` in the Vietnamese alphabet's order (sortKey), where it was the folded name; 3: `exact`, for a query typed with diacritics.
+  version: 3,
   collections: {
     branches: { indexes: [{ key: { ancestorIds: 1 } }, { key: { sortName: 1, _id: 1 } }] },
     units: {},

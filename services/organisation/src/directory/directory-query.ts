@@ -1,4 +1,4 @@
-import { foldDiacritics, sortKey } from '@register/text';
+import { foldDiacritics, matchesTextQuery, sortKey, textKeys } from '@register/text';
 import { nameKey } from '@register/service-kit';
 import { Branch, Structure } from '../domain/structure';
 import { DirectoryPeople, nobodyYet } from '../domain/branch-people';
@@ -17,12 +17,12 @@ export interface DirectoryFilter {
 
 /** The branch directory over a structure: used for `asOf` reads, rebuilt from the log. */
 export function searchBranches(s: Structure, filter: DirectoryFilter, people: DirectoryPeople = nobodyYet): Branch[] {
-  const q = filter.q ? foldDiacritics(filter.q) : undefined;
+  const q = filter.q && foldDiacritics(filter.q) ? filter.q : undefined;
   const status = filter.status ?? 'active';
   return [...s.branches.values()]
     .filter((b) => status === 'any' || b.status === status)
     .filter((b) => !filter.parentUnitId || isInSubtree(s, filter.parentUnitId, b.parentUnitId))
-    .filter((b) => !q || foldDiacritics(`${b.name} ${b.area?.name ?? ''}`).includes(q))
+    .filter((b) => !q || matchesTextQuery(textKeys(`${b.name} ${b.area?.name ?? ''}`), q))
     .filter((b) => filter.hasMembers === undefined || people.hasMembers(b.id) === filter.hasMembers)
     .filter((b) => filter.hasSecretary === undefined || people.hasSecretary(b.id) === filter.hasSecretary)
     // The order of today's read model (BY_NAME) compared as plain strings, so that a cursor pages exactly.

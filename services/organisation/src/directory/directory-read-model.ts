@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@register/event-sourcing';
 import { afterName, BY_NAME, decodeNameCursor, nameCursorOf } from '@register/service-kit';
 import { CollectionQueries, Doc, ReadModelQueries } from '@register/read-models';
-import { searchPattern } from '@register/text';
+import { foldDiacritics, textQueryFilter } from '@register/text';
 import { PeopleReplica } from '../people/people-replica';
 import { branchDirectoryProjection, DirectoryBranchDoc } from './branch-directory.projection';
 import { DirectoryPeople } from '../domain/branch-people';
@@ -35,7 +35,7 @@ export function directoryFilter(filter: DirectoryFilter): Record<string, unknown
   return {
     ...(status === 'any' ? {} : { status }),
     ...(filter.parentUnitId ? { ancestorIds: filter.parentUnitId } : {}),
-    ...(filter.q ? { search: { $regex: searchPattern(filter.q) } } : {}),
+    ...(filter.q && foldDiacritics(filter.q) ? textQueryFilter(filter.q) : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { MemberStatus, PersonalData, PersonnelEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op } from '@register/read-models';
-import { canonicalTones, foldDiacritics, normaliseName, sortKey } from '@register/text';
+import { exactKey, foldDiacritics, sortKey } from '@register/text';
 
 type C = 'members';
 
@@ -46,9 +46,6 @@ export interface DirectoryChange {
 type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent, { type: T }>>;
 
 const plain = (p: unknown): PersonalData | null => (p && typeof p === 'object' && 'fullName' in p ? (p as PersonalData) : null);
-
-/** What a query typed with diacritics is compared with: NFC, single spaces, lower case. */
-export const exactKey = (name: string | undefined | null) => canonicalTones(normaliseName(name ?? '')).toLocaleLowerCase('vi');
 
 /** The personal fields of the document and their search keys (all null / empty without a readable name). */
 export function personalFields(p: PersonalData | null) {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MemberStatus } from '@register/contracts';
 import { CollectionQueries, ReadModelQueries } from '@register/read-models';
 import { afterName, BY_NAME, Clock, decodeNameCursor, nameCursorOf } from '@register/service-kit';
-import { foldDiacritics } from '@register/text';
-import { DirectoryMemberDoc, exactKey, memberDirectoryProjection, memberOn } from './member-directory.projection';
+import { foldDiacritics, textQueryFilter } from '@register/text';
+import { DirectoryMemberDoc, memberDirectoryProjection, memberOn } from './member-directory.projection';
 
 export interface MemberDirectoryRequest {
   q?: string;
@@ -17,43 +17,12 @@ export interface MemberDirectoryRequest {
   minPosition?: number;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Each bare Latin letter with every lower-case Vietnamese letter that folds to it (o: o ò ó … ơ ợ; d: d đ). */
-const MARKED_FORMS: ReadonlyMap<string, string> = (() => {
-  const forms = new Map<string, string>();
-  for (let code = 0xc0; code <= 0x1ef9; code++) {
-    const letter = String.fromCodePoint(code).toLocaleLowerCase('vi');
-    const bare = foldDiacritics(letter);
-    if (letter !== bare && /^[a-z]$/.test(bare) && letter.length === 1 && !(forms.get(bare) ?? '').includes(letter)) forms.set(bare, `${forms.get(bare) ?? ''}${letter}`);
-  }
-  return forms;
-})();
-
-/**
- * A query typed with diacritics, as a pattern over the names' exact keys: a marked letter matches
- * itself, or the bare letter of a name typed without marks ("hồng" finds "Hồng" and "Hong", not
- * "Hông"); a bare letter matches any of its marked forms, as a query without marks does ("thi hồng"
- * finds "Thị Hồng": a probe found only the name without marks). A name imported without diacritics
- * was found by "hong" alone (a probe).
- */
-export function markedNamePattern(exact: string): string {
-  return [...exact].map((letter) => {
-    const bare = foldDiacritics(letter);
-    if (bare !== letter && bare.length === 1) return `[${letter}${bare}]`;
-    const forms = MARKED_FORMS.get(letter);
-    return forms ? `[${letter}${forms}]` : escape(letter);
-  }).join('');
-}
-
 /**
  * The store query of a directory request. `q` typed without diacritics matches any accented form
  * ("thi huong" finds Hương and Hường); typed with them, it matches them exactly.
  */
 export function memberFilter(request: Pick<MemberDirectoryRequest, 'q' | 'branchId' | 'branchIds' | 'status'>): Record<string, unknown> {
-  const folded = request.q ? foldDiacritics(request.q) : '';
-  const exact = request.q ? exactKey(request.q) : '';
-  const text = !folded ? {} : exact !== folded ? { exact: { $regex: markedNamePattern(exact) } } : { search: { $regex: escape(folded) } };
+  const text = request.q && foldDiacritics(request.q) ? textQueryFilter(request.q) : {};
   const inBranches = request.branchIds ? { branchId: { $in: request.branchIds } } : {};
   return { ...inBranches, ...(request.branchId ? { branchId: request.branchId } : {}), ...(request.status ? { status: request.status } : {}), ...text };
 }

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { calendarDayOf, EventStore, foldRecorded, RecordedEvent } from '@register/event-sourcing';
 import { memberStream } from '@register/contracts';
 import { AsOf, countsAsOf, nameKey, paginate } from '@register/service-kit';
-import { foldDiacritics, sortKey } from '@register/text';
+import { exactKey, foldDiacritics, matchesTextQuery, sortKey } from '@register/text';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PERSONNEL_STORE } from '../application/tokens';
 import { dayInForce, Member, memberAggregate } from '../domain/member';
-import { DirectoryMemberDoc, exactKey } from './member-directory.projection';
-import { markedNamePattern, MemberDirectoryRequest } from './member-directory.read-model';
+import { DirectoryMemberDoc } from './member-directory.projection';
+import { MemberDirectoryRequest } from './member-directory.read-model';
 import { MemberStreams } from './member-streams';
 
 const PAGE = 1000;
@@ -59,12 +59,7 @@ const lastPersonal = (events: RecordedEvent[]) => {
 };
 
 /** The directory's `q`: typed without diacritics it matches any accented form, typed with them those marks (or none: markedNamePattern). */
-function matchesName(doc: DirectoryMemberDoc, q: string | undefined): boolean {
-  if (!q) return true;
-  const folded = foldDiacritics(q);
-  const exact = exactKey(q);
-  return exact !== folded ? new RegExp(markedNamePattern(exact)).test(doc.exact) : doc.search.includes(folded);
-}
+const matchesName = (doc: DirectoryMemberDoc, q: string | undefined): boolean => !q || matchesTextQuery(doc, q);
 
 /**
  * `GET /members?asOf=`: the member list then, folded from personnel's log (the read model knows
