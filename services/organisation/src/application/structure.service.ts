@@ -31,7 +31,7 @@ export class StructureService implements OnModuleDestroy {
     this.todays = new TodaysStructure(store);
     // The structure is folded once per process, from its last snapshot on, not from the first event.
     // @2: units carry their predecessors and successors (unit mergers); an @1 snapshot is never read.
-    const snapshots = new Snapshots(snapshotStore, 'organisation.structure@2', structureCodec, undefined, (e) => this.logger.warn(`a snapshot of the structure was not saved: ${e.message}`));
+    const snapshots = new Snapshots(snapshotStore, 'organisation.structure@3', structureCodec, undefined, (e) => this.logger.warn(`a snapshot of the structure was not saved: ${e.message}`));
     this.live = new LiveAggregate(store, STRUCTURE_STREAM, structureAggregate, handler, undefined, undefined, snapshots);
   }
 

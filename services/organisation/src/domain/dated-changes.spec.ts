@@ -1,6 +1,6 @@
 import { RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent } from '@register/contracts';
-import { checkDated } from './dated-changes';
+import { checkDated, placedWhereClosed } from './dated-changes';
 import { branch, unit } from './fixtures';
 import { evolveStructure, structureAggregate } from './structure';
 
@@ -41,5 +41,40 @@ describe('changes dated against the structure (found by a black-box probe)', () 
 
   it('lets pass what the same decision establishes (a new successor is not in the structure yet)', () => {
     expect(refusal(() => checkDated([branch('new', 'tp')], s, '2013-01-01'))).toBeUndefined();
+  });
+});
+
+describe('a branch closed before a move recorded earlier is placed back where it stood (placedWhereClosed)', () => {
+  const moved = (id: string, from: string, to: string) => ({ type: 'BranchMoved', data: { branchId: id, fromUnitId: from, toUnitId: to } }) as OrganisationEvent;
+  const dissolved = (id: string) => ({ type: 'BranchDissolved', data: { branchId: id } }) as OrganisationEvent;
+  // Given: x2's branches b3 and b4 moved into x1 on 1 July 2025 by a commune merger
+  const s = given([
+    ['2010-01-01', unit('tw', 'central', null)],
+    ['2010-01-01', unit('x1', 'grassroots', 'tw')],
+    ['2010-01-01', unit('x2', 'grassroots', 'tw')],
+    ['2014-01-01', branch('b3', 'x2')],
+    ['2014-01-01', branch('b4', 'x2')],
+    ['2025-07-01', moved('b3', 'x2', 'x1')],
+    ['2025-07-01', moved('b4', 'x2', 'x1')],
+  ]);
+
+  it('when dissolved on a day before the move: moved back first, to where it stood that day', () => {
+    expect(placedWhereClosed([dissolved('b3')], s, '2025-03-01')).toEqual([moved('b3', 'x1', 'x2'), dissolved('b3')]);
+  });
+
+  it('when dissolved on or after the move: nothing added', () => {
+    expect(placedWhereClosed([dissolved('b3')], s, '2025-07-01')).toEqual([dissolved('b3')]);
+    expect(placedWhereClosed([dissolved('b3')], s, '2025-09-01')).toEqual([dissolved('b3')]);
+  });
+
+  it("when merged: each source moved back, not the branch merged into", () => {
+    const merger = { type: 'BranchesMerged', data: { mergerId: 'g', sourceBranchIds: ['b3', 'b4'], intoBranchId: 'b4', intoNewBranch: false } } as OrganisationEvent;
+    expect(placedWhereClosed([merger], s, '2025-03-01')).toEqual([moved('b3', 'x1', 'x2'), merger]);
+  });
+
+  it('then the fold shows it closed where it stood, on every day after the move', () => {
+    const after = placedWhereClosed([dissolved('b3')], s, '2025-03-01').reduce((st, e) => evolveStructure(st, { ...e, metadata: { effectiveDate: '2025-03-01' } }), s);
+    expect(after.branches.get('b3')).toMatchObject({ parentUnitId: 'x2', status: 'dissolved', closedOn: '2025-03-01' });
+    expect(after.branchesOf.get('x1')?.has('b3')).toBe(false);
   });
 });

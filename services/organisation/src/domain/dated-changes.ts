@@ -57,13 +57,42 @@ export function checkDated(events: OrganisationEvent[], s: Structure, on: string
   }
 }
 
-/** The decider, its events checked against their effective date (checkDated). */
+/** The branches an event closes. */
+function closedBy(e: OrganisationEvent): string[] {
+  if (e.type === 'BranchDissolved') return [e.data.branchId];
+  if (e.type === 'BranchesMerged') return e.data.sourceBranchIds.filter((id) => id !== e.data.intoBranchId);
+  if (e.type === 'BranchSplit') return [e.data.sourceBranchId];
+  return [];
+}
+
+/**
+ * A branch closed on a day before a move of it recorded earlier (a commune merger moves the
+ * commune's branches on its day; the branch's dissolution, dated before it, is recorded after)
+ * closed where it stood that day: the decision moves it back there first, dated its closing day,
+ * so that neither today's structure nor a day after the move shows it, closed, under a unit it never
+ * sat in (a probe found it listed under the merged commune's successor). The move back is dated
+ * before the move it undoes, which checkDated refuses of a move on its own; this one follows
+ * from the closure.
+ */
+export function placedWhereClosed(events: OrganisationEvent[], s: Structure, on: string): OrganisationEvent[] {
+  return events.flatMap((e) => [...closedBy(e).flatMap((id) => movedBack(s, id, on)), e]);
+}
+
+function movedBack(s: Structure, branchId: string, on: string): OrganisationEvent[] {
+  const branch = s.branches.get(branchId);
+  // moves are recorded in the order of their days (checkDated): the first one after the closing day left where it stood then
+  const firstAfter = branch?.moves?.find((m) => m.on > on);
+  if (!branch || !firstAfter || firstAfter.fromUnitId === branch.parentUnitId) return [];
+  return [{ type: 'BranchMoved', data: { branchId, fromUnitId: branch.parentUnitId, toUnitId: firstAfter.fromUnitId } }];
+}
+
+/** The decider, its events checked against their effective date (checkDated), a branch closed before a later move placed back where it stood (placedWhereClosed). */
 export function dated<C>(decider: Pick<Decider<C, StructureFact, Structure>, 'decide'>, on: string): Pick<Decider<C, StructureFact, Structure>, 'decide'> {
   return {
     decide: (command, state) => {
-      const events = decider.decide(command, state);
-      checkDated(events as OrganisationEvent[], state, on);
-      return events;
+      const events = decider.decide(command, state) as OrganisationEvent[];
+      checkDated(events, state, on);
+      return placedWhereClosed(events, state, on) as StructureFact[];
     },
   };
 }

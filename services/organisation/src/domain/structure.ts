@@ -35,6 +35,8 @@ export interface Branch {
   /** The latest day a rename or move of it took effect (none yet: absent). */
   changedOn?: string;
   closedOn?: string;
+  /** Its moves in the order recorded, each with its day and the unit it left (none yet: absent): where it stood on a day before a move. */
+  moves?: Array<{ on: string; fromUnitId: string }>;
   version: number;
 }
 
@@ -117,6 +119,7 @@ export function evolveStructure(s: Structure, event: StructureFact): Structure {
       });
     case 'BranchMoved':
       return touchBranch(s, event.data.branchId, (b) => {
+        (b.moves ??= []).push({ on, fromUnitId: b.parentUnitId });
         b.changedOn = latest(b.changedOn, on);
         s.branchesOf.get(b.parentUnitId)?.delete(b.id);
         b.parentUnitId = event.data.toUnitId;
