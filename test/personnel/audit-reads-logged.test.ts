@@ -50,6 +50,11 @@ async function auditorReadsAreLogged(client: Client, admin: Record<string, strin
     ['GET /audit/entities/{type}/{id}/history', null],
     ['GET /audit/events', 'annual audit'],
   ]);
+  // A member sent from the commune's administrative branch to lead another: their post there is in their history too.
+  const sent = await client.post('/branches/b-2/officer-appointments', { memberId: `${memberId}-2`, role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' }, admin);
+  expect(sent.status).toBe(201);
+  const history = (await client.get(`/audit/entities/member/${memberId}-2/history`, auditor)).body as { changes: Array<{ type: string; streamId: string }> };
+  expect(history.changes.filter((c) => c.type === 'OfficerAppointed').map((c) => c.streamId)).toEqual(['branch-officers-b-2']);
 }
 
 describe("auditors' reads of personal data are logged (embedded gateway)", () => {

@@ -68,6 +68,10 @@ describe('a change dated inside a post it would leave behind (embedded)', () => 
     expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
     const sent = await admin.post('/branches/b-2/officer-appointments', { memberId: 'm-sent', role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' });
     expect(sent.status === 201 ? 201 : sent.raw).toBe(201);
+    // The member's audit history holds that post too: their own stream names only b-1 (a probe found it left out).
+    const auditor = gw.api(await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }));
+    const history = (await auditor.get('/audit/entities/member/m-sent/history')).body.changes as Array<{ type: string; streamId: string; data: { branchId?: string } }>;
+    expect(history.filter((c) => c.type === 'OfficerAppointed').map((c) => [c.streamId, c.data.branchId])).toEqual([['branch-officers-b-2', 'b-2']]);
     for (const [status, on] of [['left', '2025-05-01'], ['away-work', '2025-05-01'], ['away-study', '2025-06-01']]) {
       const r = await refusedUnchanged(gw, 422, () => admin.post('/members/m-sent/status-changes', { status, ...why('thay đổi', on) }));
       expect([r.body.rule, r.body.detail]).toEqual(['member-holds-post', expect.stringContaining('branch b-2')]);

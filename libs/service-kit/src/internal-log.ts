@@ -30,6 +30,11 @@ export type AuditableLog = Pick<EventStore, 'readAll' | 'readStream' | 'headPosi
   subscribe?: EventStore['subscribe'];
   readFor?(reader: LogReader): AuditableLog;
   shown?(events: ShownEvent[]): Promise<void>;
+  /**
+   * The other streams of this log that hold changes to the entity of `streamId` which that stream's
+   * own events do not name (a member's posts in the branches they were sent to lead); absent: none.
+   */
+  relatedStreams?(streamId: string): Promise<string[]>;
 };
 
 /** The log as this reader is to read it. */
@@ -106,6 +111,13 @@ export class InternalLogController {
   async stream(@Param('service') service: string, @Param('streamId') streamId: string, @Req() request: RegisterRequest): Promise<RecordedEvent[]> {
     if (!STREAM.test(streamId)) throw new ValidationFailed([{ field: 'streamId', rule: 'stream-id', message: 'streamId must be a stream id' }]);
     return this.logOf(service, request).readStream(streamId);
+  }
+
+  /** The streams beside this one that hold changes to its entity (AuditableLog.relatedStreams). */
+  @Get('streams/:streamId/related')
+  async related(@Param('service') service: string, @Param('streamId') streamId: string, @Req() request: RegisterRequest): Promise<string[]> {
+    if (!STREAM.test(streamId)) throw new ValidationFailed([{ field: 'streamId', rule: 'stream-id', message: 'streamId must be a stream id' }]);
+    return (await this.logOf(service, request).relatedStreams?.(streamId)) ?? [];
   }
 
   /** The log's head, and how far its relay has published it (the gateway waits for that before a read with minPosition elsewhere). */

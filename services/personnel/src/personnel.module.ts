@@ -7,6 +7,7 @@ import { ClockModule, relayProviders } from '@register/service-kit';
 import { branchGateProvider } from './application/branch-gate';
 import { BranchReplica } from './application/branch-replica';
 import { PersonnelDirectory } from './application/personnel-directory';
+import { personnelAuditableLogProvider } from './application/auditable-log.provider';
 import { PersonnelLogModule } from './application/personnel-log.module';
 import { PersonnelService } from './application/personnel.service';
 import { personnelSchemas } from './application/schemas';
@@ -65,6 +66,7 @@ export { personnelSchemas };
     BranchReplica,
     branchGateProvider,
     PersonnelDirectory,
+    personnelAuditableLogProvider,
     PersonnelService,
     AppointOfficerHandler,
     ErasePersonalDataHandler,

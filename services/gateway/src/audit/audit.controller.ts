@@ -95,8 +95,10 @@ export class AuditController {
       if (!log && own && entity.type === 'branch') continue;
       if (!log) throw new ServiceUnavailableException(`the ${service} log is not reachable from this gateway`);
       const events = await read(service, streamId);
-      // A member's posts: the officers' streams of the branches their own events name.
-      if (entity.type === 'member') for (const officers of officerStreamsOf(events)) await read(service, officers);
+      if (entity.type !== 'member') continue;
+      // A member's posts: the officers' streams of the branches their own events name, and of those the log relates to them (sent to lead).
+      const related = (await logFor(log, reader).relatedStreams?.(streamId)) ?? [];
+      for (const officers of new Set([...officerStreamsOf(events), ...related])) await read(service, officers);
     }
     if (changes.length === 0) throw new NotFoundError(params.type, params.id);
     await Promise.all([...shown.values()].map(({ view, events }) => view.shown?.(events)));

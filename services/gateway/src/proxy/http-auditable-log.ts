@@ -34,6 +34,10 @@ export class HttpAuditableLog implements AuditableLog {
     return this.get<RecordedEvent[]>(`${this.base}/streams/${encodeURIComponent(streamId)}`);
   }
 
+  relatedStreams(streamId: string): Promise<string[]> {
+    return this.get<string[]>(`${this.base}/streams/${encodeURIComponent(streamId)}/related`);
+  }
+
   async headPosition(): Promise<number> {
     return (await this.get<{ headPosition: number }>(`${this.base}/head`)).headPosition;
   }

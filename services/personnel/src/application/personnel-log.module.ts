@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EventStore } from '@register/event-sourcing';
-import { KeyVault, MEMBER_EVENTS, readOnlyKeys, ShreddingEventStore } from '@register/personal-data';
-import { AuditableLog, auditableLogToken, EventStoreConnections, sealedServiceEventStoreProviders, snapshotStoreProvider } from '@register/service-kit';
-import { ReadLoggingAuditableLog } from '../personal-data/audited-log';
+import { MEMBER_EVENTS } from '@register/personal-data';
+import { EventStoreConnections, sealedServiceEventStoreProviders, snapshotStoreProvider } from '@register/service-kit';
 import { InMemoryReadLog, PersonalDataReadLog, SqlReadLog } from '../personal-data/read-log';
 import { personnelSchemas } from './schemas';
 import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_SNAPSHOTS, PERSONNEL_STORE } from './tokens';
@@ -10,21 +8,12 @@ import { PERSONNEL_COMMANDS, PERSONNEL_KEYS, PERSONNEL_LOG, PERSONNEL_READ_LOG, 
 /**
  * The personnel log with members' personal data sealed at rest under per-member keys
  * (crypto-shredding; sealedServiceEventStoreProviders with personnel's policy), beside it the
- * snapshots of its views and the read log; its auditors' log is its own (reads logged, names sealed).
+ * snapshots of its views and the read log; its auditors' log is the service module's
+ * (auditable-log.provider.ts: reads logged, names sealed, a member's posts elsewhere related).
  * On EventStoreDB there is no key table yet and the log is written unsealed.
  */
 const personnelStoreProviders = [
   ...sealedServiceEventStoreProviders('personnel', personnelSchemas, { log: PERSONNEL_LOG, keys: PERSONNEL_KEYS, store: PERSONNEL_STORE, commands: PERSONNEL_COMMANDS }, MEMBER_EVENTS, { auditableLog: false }),
-  {
-    // Auditors read the reasons and decisions (opened), never the names (still sealed), through a
-    // read-only view of this service's vault: it shares the vault's cache (a key is read once for the
-    // command, its projections and the gateway's reports), which every erasure here updates at once.
-    // Each auditor's read is logged in the read log of the members it shows (ReadLoggingAuditableLog).
-    provide: auditableLogToken('personnel'),
-    inject: [PERSONNEL_LOG, PERSONNEL_READ_LOG, PERSONNEL_KEYS],
-    useFactory: (log: EventStore, reads: PersonalDataReadLog, keys: KeyVault | null): AuditableLog =>
-      new ReadLoggingAuditableLog(keys ? new ShreddingEventStore(log, readOnlyKeys(keys), { openPersonal: false }) : log, reads),
-  },
   snapshotStoreProvider('personnel', PERSONNEL_SNAPSHOTS, PERSONNEL_LOG),
   {
     provide: PERSONNEL_READ_LOG,

@@ -29,12 +29,18 @@ export class ReadLoggingAuditableLog implements AuditableLog {
     private readonly log: AuditableLog,
     private readonly reads: PersonalDataReadLog,
     private readonly reader?: { actor: string; endpoint: string; purpose: string | null },
+    /** The streams beside a stream that hold changes to its entity (relatedStreams). */
+    private readonly related?: (streamId: string) => string[],
   ) {}
 
   /** The purpose is read (and refused with 400) before any data, as members' reads do. */
   readFor(reader: LogReader): ReadLoggingAuditableLog {
     const purpose = purposeOf({ 'x-purpose': reader.purpose });
-    return new ReadLoggingAuditableLog(this.log, this.reads, { actor: reader.actor.id, endpoint: reader.endpoint, purpose });
+    return new ReadLoggingAuditableLog(this.log, this.reads, { actor: reader.actor.id, endpoint: reader.endpoint, purpose }, this.related);
+  }
+
+  async relatedStreams(streamId: string): Promise<string[]> {
+    return this.related?.(streamId) ?? [];
   }
 
   readAll(after: number, limit: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
