@@ -74,5 +74,12 @@ describe('a branch closed before a commune merger recorded earlier (embedded)', 
       ['xa-1', 'xa-2', '2025-03-01'],
     ]);
     expect(moves[1].reason).toBe('giải thể trước khi hợp nhất xã');
+    // Each unit's history holds the closures of what sat in it when it closed (a probe found dissolutions missing from it).
+    const closures = async (unit: string) =>
+      ((await admin.get(`/audit/entities/unit/${unit}/history`)).body.changes as Array<{ type: string; data: { branchId?: string; sourceBranchId?: string } }>)
+        .filter((c) => c.type === 'BranchDissolved' || c.type === 'BranchSplit')
+        .map((c) => `${c.type}:${c.data.branchId ?? c.data.sourceBranchId}`);
+    expect(await closures('xa-2')).toEqual(['BranchDissolved:b-3', 'BranchSplit:b-4']);
+    expect(await closures('xa-1')).toEqual([]);
   });
 });

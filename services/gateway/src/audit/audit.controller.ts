@@ -4,7 +4,7 @@ import { NotFoundError, RecordedEvent } from '@register/event-sourcing';
 import { AuditableLog, csvAnswer, listAnswer, logFor, LogReader, ProblemResponses, ReadModelQuery, RegisterRequest, ShownEvent, ValidationFailed, wantsCsv } from '@register/service-kit';
 import { AuditEventsQuery, EntityParams } from './audit.dto';
 import { AuditLogs, auditView } from './audit-log';
-import { AUDITED_ENTITY_TYPES, concerns, officerStreamsOf, streamsOf } from './entity-references';
+import { AUDITED_ENTITY_TYPES, historyOf, officerStreamsOf, streamsOf } from './entity-references';
 
 const BATCH = 500;
 /** A page scans at most this many events per log; a sparse filter answers with a cursor to go on from. */
@@ -84,7 +84,8 @@ export class AuditController {
     const read = async (service: string, streamId: string) => {
       const told = shown.get(service) ?? { view: logFor((await this.logs.of(service))!, reader), events: [] };
       shown.set(service, told);
-      const events = (await told.view.readStream(streamId)).filter((e) => concerns(entity, { service, ...e }));
+      const ofEntity = historyOf(entity);
+      const events = (await told.view.readStream(streamId)).filter((e) => ofEntity({ service, ...e }));
       told.events.push(...events);
       changes.push(...events.map((e) => auditView(service, e)));
       return events;

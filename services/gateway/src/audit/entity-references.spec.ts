@@ -1,6 +1,6 @@
 import { STRUCTURE_STREAM } from '@register/contracts';
 import { branchOfficersStream } from '@register/contracts';
-import { AuditedEntity, AuditedEvent, concerns, officerStreamsOf, streamsOf } from './entity-references';
+import { AuditedEntity, AuditedEvent, concerns, historyOf, officerStreamsOf, streamsOf } from './entity-references';
 
 const org = (type: string, data: unknown): AuditedEvent => ({ service: 'organisation', streamId: STRUCTURE_STREAM, type, data });
 const unit = (id: string): AuditedEntity => ({ type: 'unit', id });
@@ -89,5 +89,31 @@ describe('audit entity history: what training and evaluation keep', () => {
     expect(officerStreamsOf(own)).toEqual([branchOfficersStream('b-1'), branchOfficersStream('b-2')]);
     const post = (memberId: string): AuditedEvent => ({ service: 'personnel', streamId: branchOfficersStream('b-1'), type: 'OfficerAppointed', data: { branchId: 'b-1', memberId, role: 'secretary' } });
     expect([concerns(member('m-1'), post('m-1')), concerns(member('m-1'), post('m-2')), concerns(member('b-1'), post('m-1'))]).toEqual([true, false, false]);
+  });
+});
+
+describe("a unit's history: the closures of what sat under it when it closed (historyOf)", () => {
+  const log = [
+    org('UnitEstablished', { unitId: 'xa-1', kind: 'grassroots', name: 'x', parentId: 'qp' }),
+    org('UnitEstablished', { unitId: 'xa-2', kind: 'grassroots', name: 'y', parentId: 'qp' }),
+    org('BranchEstablished', { branchId: 'b-1', parentUnitId: 'xa-1', name: 'n', area: null, predecessorIds: [] }),
+    org('BranchEstablished', { branchId: 'b-2', parentUnitId: 'xa-1', name: 'm', area: null, predecessorIds: [] }),
+    org('BranchMoved', { branchId: 'b-2', fromUnitId: 'xa-1', toUnitId: 'xa-2' }),
+    org('BranchDissolved', { branchId: 'b-1' }),
+    org('BranchDissolved', { branchId: 'b-2' }),
+    org('UnitDissolved', { unitId: 'xa-2' }),
+  ];
+  const historyTypes = (id: string) => {
+    const filter = historyOf(unit(id));
+    return log.filter(filter).map((e) => `${e.type}:${Object.values(e.data as object)[0]}`);
+  };
+
+  it("holds a branch's dissolution in the unit it sat in then, not the one it left", () => {
+    expect(historyTypes('xa-1')).toEqual(['UnitEstablished:xa-1', 'BranchEstablished:b-1', 'BranchEstablished:b-2', 'BranchMoved:b-2', 'BranchDissolved:b-1']);
+    expect(historyTypes('xa-2')).toEqual(['UnitEstablished:xa-2', 'BranchMoved:b-2', 'BranchDissolved:b-2', 'UnitDissolved:xa-2']);
+  });
+
+  it("holds a child unit's closure in its parent's", () => {
+    expect(historyTypes('qp')).toEqual(['UnitEstablished:xa-1', 'UnitEstablished:xa-2', 'UnitDissolved:xa-2']);
   });
 });

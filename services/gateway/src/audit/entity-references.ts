@@ -113,3 +113,36 @@ export function concerns(entity: AuditedEntity, event: AuditedEvent): boolean {
   // A field missing from an event of another shape names nobody; only exact ids count.
   return references(event.data).flat().some((id) => id === entity.id);
 }
+
+/** The branches and units an organisation event closes. */
+function closedBy(type: string, data: Record<string, unknown>): { branches: unknown[]; units: unknown[] } {
+  if (type === 'BranchDissolved') return { branches: [data.branchId], units: [] };
+  if (type === 'BranchesMerged') return { branches: ((data.sourceBranchIds as unknown[]) ?? []).filter((id) => id !== data.intoBranchId), units: [] };
+  if (type === 'BranchSplit') return { branches: [data.sourceBranchId], units: [] };
+  if (type === 'UnitDissolved') return { branches: [], units: [data.unitId] };
+  if (type === 'UnitsMerged') return { branches: [], units: ((data.sourceUnitIds as unknown[]) ?? []).filter((id) => id !== data.intoUnitId) };
+  return { branches: [], units: [] };
+}
+
+/**
+ * The filter of an entity's history over its streams read in order. A unit's history also holds the
+ * closures of the branches and units that sat under it when they closed, which name only
+ * themselves (a probe found a unit's history showing its branches' establishment and moves, not
+ * their dissolution): where each sits is followed along the structure's stream as the filter reads it.
+ */
+export function historyOf(entity: AuditedEntity): (event: AuditedEvent) => boolean {
+  if (entity.type !== 'unit') return (event) => concerns(entity, event);
+  const parentOf = new Map<unknown, unknown>();
+  return (event) => {
+    const named = concerns(entity, event);
+    if (event.service !== 'organisation' || !event.data || typeof event.data !== 'object') return named;
+    const d = event.data as Record<string, unknown>;
+    const closed = closedBy(event.type, d);
+    const under = [...closed.branches.map((id) => parentOf.get(`branch:${id}`)), ...closed.units.map((id) => parentOf.get(`unit:${id}`))].includes(entity.id);
+    if (event.type === 'BranchEstablished') parentOf.set(`branch:${d.branchId}`, d.parentUnitId);
+    if (event.type === 'BranchMoved') parentOf.set(`branch:${d.branchId}`, d.toUnitId);
+    if (event.type === 'UnitEstablished') parentOf.set(`unit:${d.unitId}`, d.parentId);
+    if (event.type === 'UnitMoved') parentOf.set(`unit:${d.unitId}`, d.toParentId);
+    return named || under;
+  };
+}
