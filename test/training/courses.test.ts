@@ -130,6 +130,22 @@ describe('training courses through the gateway (embedded)', () => {
     expect(await listed(`knownAt=${new Date(new Date(scheduled.recordedAt).getTime() - 1).toISOString()}`)).toEqual([]);
   });
 
+  it('a course scheduled without an effective date stands, read asOf, from its first enrolment dated before its start (a probe read 404 on days it took enrolments)', async () => {
+    const scheduled = await t.admin.post('/training-courses', { organiserUnitId: 'qp', title: 'Lớp nhập sau', kind: 'skills', topics: [{ title: 'Kỹ năng' }], startsOn: '2025-05-20', endsOn: '2025-05-21', reason: 'nhập lớp đã tổ chức' });
+    expect(scheduled.status).toBe(201);
+    const late = scheduled.body.id;
+    expect((await t.admin.post(`/training-courses/${late}/enrolments`, { memberIds: ['m-dep'], ...why('đăng ký học viên', '2025-05-01') })).status).toBe(201);
+    const on = async (day: string) => {
+      const r = await t.admin.get(`/training-courses/${late}?asOf=${day}`);
+      return r.status === 200 ? [r.body.status, r.body.participants.map((p: { memberId: string }) => p.memberId)] : r.status;
+    };
+    expect(await on('2025-04-20')).toBe(404);
+    expect(await on('2025-05-10')).toEqual(['open', ['m-dep']]);
+    expect(await on('2025-05-20')).toEqual(['open', ['m-dep']]);
+    const listed = (await t.admin.get('/training-courses?organiserUnitId=qp&year=2025&asOf=2025-05-10')).body.items.map((c: { id: string }) => c.id);
+    expect(listed).toContain(late);
+  });
+
   it("keeps no member's name: an erasure in personnel leaves nothing to drop in training's log or read models", async () => {
     const names = /Lò Văn|fullName|dateOfBirth/;
     const erased = await t.admin.post('/members/m-x/personal-data-erasure', { reason: 'yêu cầu xóa dữ liệu' });

@@ -43,11 +43,19 @@ export class TrainingService {
     return foldRecorded(aggregate, await this.store.readStream(streamId, { recordedUpTo: instant }));
   }
 
-  /** A date keeps what took effect by then (as known at `knownAt`, when given); an instant, what was recorded by then. */
+  /**
+   * A date keeps what took effect by then (as known at `knownAt`, when given); an instant, what was
+   * recorded by then. The stream's first event (a course scheduled, a competition announced, an
+   * assignment begun) stands from then too when a later one already does: a course scheduled
+   * without an effective date takes effect on its first day, and a course entered after the fact
+   * took enrolments dated before it, which an asOf read of those days showed with no course (404).
+   */
   private async eventsAsOf(streamId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
     const by = recordedBy(asOf);
     const events = await this.store.readStream(streamId, by ? { recordedUpTo: by } : undefined);
-    return asOf?.kind === 'date' ? events.filter((e) => e.metadata.effectiveDate <= asOf.date) : events;
+    if (asOf?.kind !== 'date') return events;
+    const inForce = events.filter((e) => e.metadata.effectiveDate <= asOf.date);
+    return inForce.length > 0 && inForce[0] !== events[0] ? [events[0], ...inForce] : inForce;
   }
 
 }
