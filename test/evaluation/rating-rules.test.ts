@@ -175,4 +175,33 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     expect(await refused(() => commune.post('/ratings', member({ year: 2026 })))).toMatchObject({ status: 403 });
     expect((await newCommune.post('/ratings', member({ year: 2026 }))).status).toBe(201);
   });
+
+  it("an officer who moved to another commune after their post: the rating of the post is its branch's commune's to decide, not the one they moved to (found by a black-box probe: the reverse)", async () => {
+    const admitted = await app.admin.post('/members', { id: 'm-officer', branchId: 'b-1', fullName: 'Vi Văn Thành', dateOfBirth: '1999-02-02', gender: 'male', admittedOn: '2023-03-26', reason: 'kết nạp', effectiveDate: '2023-03-26' });
+    expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
+    const appointed = await app.admin.post('/branches/b-1/officer-appointments', { memberId: 'm-officer', role: 'deputy-secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', reason: 'chỉ định', effectiveDate: '2025-02-01' });
+    expect(appointed.status === 201 ? 201 : appointed.raw).toBe(201);
+    const departed = await app.admin.post('/branches/b-1/officer-departures', { memberId: 'm-officer', endsOn: '2025-09-01', cause: 'resigned', reason: 'thôi giữ chức', effectiveDate: '2025-09-01' });
+    expect(departed.status === 201 ? 201 : departed.raw).toBe(201);
+    const moved = await app.admin.post('/members/m-officer/transfers', { toBranchId: 'b-3', reason: 'chuyển sinh hoạt', effectiveDate: '2025-09-02' });
+    expect(moved.status === 201 ? 201 : moved.raw).toBe(201);
+    await app.sync();
+    await app.gw.api(await app.gw.bearer({ sub: 'admin', roles: ['central-admin'] })).get(`/members/m-officer/career?minPosition=${moved.body.position}`);
+    const commune = await as('xa-1-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-1' });
+    const newCommune = await as('xa-2-officer', { roles: ['unit-officer'], scopeUnitId: 'xa-2' });
+    const officer = (over: Record<string, unknown>) => rate({ subjectType: 'officer', subjectId: 'm-officer', ...over });
+    expect(await refused(() => newCommune.post('/ratings', officer({})))).toMatchObject({ status: 403 });
+    expect((await commune.post('/ratings', officer({}))).status).toBe(201);
+    expect(await refused(() => newCommune.post('/ratings', officer({ stage: 'decision', grade: 'excellent' })))).toMatchObject({ status: 403 });
+    expect((await commune.post('/ratings', officer({ stage: 'decision', grade: 'excellent' }))).status).toBe(201);
+    expect((await commune.get('/ratings/officer/m-officer?year=2025')).status).toBe(200);
+    // The distributed gateway asks personnel's placement so: the post's branch in the period, else the member's then.
+    const placement = async (query: string) => { const r = await app.admin.get(`/members/m-officer/placement?${query}`); return r.status === 200 ? r.body.branchId : r.status; };
+    expect(await placement('asOf=2025-12-31&postFrom=2025-01-01&postTo=2025-12-31')).toBe('b-1');
+    expect(await placement('asOf=2025-12-31')).toBe('b-3');
+    expect(await placement('asOf=2024-12-31&postFrom=2024-01-01&postTo=2024-12-31')).toBe('b-1');
+    expect(await placement('postFrom=2025-01-01')).toBe(400);
+    // Their member rating of 2025 is placed by their branch on the year's end: the commune they moved to.
+    expect((await newCommune.post('/ratings', rate({ subjectType: 'member', subjectId: 'm-officer' }))).status).toBe(201);
+  });
 });

@@ -1,5 +1,5 @@
 import { Principal, Role } from './roles';
-import { methodsOf, policyOf, RoutePolicy, RouteRequest, Target } from './route-policies';
+import { methodsOf, policyOf, PostPeriod, RoutePolicy, RouteRequest, Target } from './route-policies';
 
 /**
  * The port authorisation needs from the organisation service: where a unit or branch sits in the
@@ -9,8 +9,12 @@ import { methodsOf, policyOf, RoutePolicy, RouteRequest, Target } from './route-
 export interface ScopeResolver {
   /** `day`: in the tree in force that day (a past one), not today's. */
   ancestry(target: { kind: 'unit' | 'branch'; id: string }, day?: string): Promise<string[] | undefined>;
-  /** The member's home branch now, or on a past `day` (from personnel); undefined when unknown or not a member. */
-  branchOfMember?(memberId: string, day?: string): Promise<string | undefined>;
+  /**
+   * The member's home branch now, or on a past `day` (from personnel); undefined when unknown or not
+   * a member. `postWithin`: the branch of the last post they held within that period instead (an
+   * officer's rating is its post's branch's), their branch on `day` when they held none.
+   */
+  branchOfMember?(memberId: string, day?: string, postWithin?: PostPeriod): Promise<string | undefined>;
   /**
    * For a unit or branch closed by `day` (today when absent: dissolved, merged, split), the nearest
    * unit open today that holds what it held: a merged unit's successor, a dissolved one's parent (or
@@ -20,6 +24,7 @@ export interface ScopeResolver {
 }
 
 export const SCOPE_RESOLVER = Symbol('SCOPE_RESOLVER');
+
 
 export type Decision =
   | { allowed: true; policy: RoutePolicy }
@@ -93,7 +98,7 @@ async function resolveMembers(targets: Target[], scopes: ScopeResolver): Promise
   return Promise.all(
     targets.map(async (t): Promise<Target> => {
       if (t.kind !== 'member') return t;
-      const branchId = await scopes.branchOfMember?.(t.id, t.on);
+      const branchId = await scopes.branchOfMember?.(t.id, t.on, t.postWithin);
       // Their branch then, in the tree of then (it may have moved since).
       return branchId ? { kind: 'branch', id: branchId, strictlyInside: t.strictlyInside, present: true, ...(t.on === undefined ? {} : { placedOn: t.on }) } : t;
     }),

@@ -10,9 +10,13 @@ import { Role } from './roles';
  * today is the open unit's that took it over); `on`: a read of a past day, placed so when the place
  * was closed by that day (a roster of a day after the closure is not the closed place's to read).
  * `placedOn`: a past day whose tree places it (a rating of a past year: the units its branch stood
- * under then, not after a move).
+ * under then, not after a move). `postWithin`: a member placed by the branch of the last post they
+ * held in that period (an officer's rating: its post's branch decides it, not the one they moved to).
  */
-export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean; on?: string; placedOn?: string } | { kind: 'root' };
+/** A period in which a member's post is looked for (an officer's rating's year). */
+export type PostPeriod = { from: string; to: string };
+
+export type Target = { kind: 'unit' | 'branch' | 'member'; id: string; strictlyInside?: boolean; present?: boolean; on?: string; placedOn?: string; postWithin?: PostPeriod } | { kind: 'root' };
 
 export interface RouteRequest {
   params: Record<string, string | undefined>;
@@ -144,10 +148,11 @@ const RATING_READERS: Role[] = ['unit-officer', 'branch-secretary', 'system-inte
  * they are now, or on `on` (a past day: where they were then). `above`: only the level above may
  * act (not the branch's own secretary); a member's decision is their branch's.
  */
-function ratingTargets(subjectType: unknown, subjectId: string | undefined, above: boolean, on?: string): Target[] {
+function ratingTargets(subjectType: unknown, subjectId: string | undefined, above: boolean, on?: string, period?: PostPeriod): Target[] {
   if (subjectId === undefined) return [];
   if (subjectType === 'branch') return [{ kind: 'branch', id: subjectId, strictlyInside: above, ...(on === undefined ? {} : { placedOn: on }) }];
-  if (subjectType === 'officer') return [{ kind: 'member', id: subjectId, strictlyInside: above, ...(on === undefined ? {} : { on }) }];
+  // An officer's rating is the post's: its branch's units decide it, though the member moved on since (a probe found the commune they joined deciding it).
+  if (subjectType === 'officer') return [{ kind: 'member', id: subjectId, strictlyInside: above, ...(on === undefined ? {} : { on }), ...(period === undefined ? {} : { postWithin: period }) }];
   return subjectType === 'member' ? member(subjectId, on) : [];
 }
 
@@ -159,10 +164,17 @@ function ratingTargets(subjectType: unknown, subjectId: string | undefined, abov
  * deciding it, and the one they left refused).
  */
 function ratingDay(year: unknown, period: unknown, effectiveDate: unknown, today: string | undefined): string | undefined {
-  const y = typeof year === 'number' ? year : typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : Number.NaN;
-  if (!Number.isInteger(y) || today === undefined) return undefined;
-  const [from, to] = period === 'school' ? [`${y}-09-01`, `${y + 1}-08-31`] : [`${y}-01-01`, `${y}-12-31`];
+  const days = periodOf(year, period);
+  if (!days || today === undefined) return undefined;
+  const { from, to } = days;
   return pastDay(typeof effectiveDate === 'string' ? clampDay(effectiveDate, from, to) : to < today ? to : clampDay(today, from, to), today);
+}
+
+/** A rating's period as days: a calendar year, or the school year from September of `year`; undefined for a malformed year. */
+function periodOf(year: unknown, period: unknown): PostPeriod | undefined {
+  const y = typeof year === 'number' ? year : typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : Number.NaN;
+  if (!Number.isInteger(y)) return undefined;
+  return period === 'school' ? { from: `${y}-09-01`, to: `${y + 1}-08-31` } : { from: `${y}-01-01`, to: `${y}-12-31` };
 }
 
 const clampDay = (day: string, from: string, to: string) => (day < from ? from : day > to ? to : day);
@@ -174,7 +186,8 @@ const pastDay = (day: unknown, today: string | undefined): string | undefined =>
 /** A rating's id names its subject and period (`branch.2020.b-1`, `member.2024-2025.m-7`: see services/evaluation/src/domain/periods.ts); changes are the level above's. */
 function ratedSubject(ratingId: unknown, field: string, today: string | undefined): Target[] {
   const m = /^(branch|member|officer)\.(\d{4})(-\d{4})?\.(.+)$/.exec(typeof ratingId === 'string' ? ratingId : '');
-  return m ? ratingTargets(m[1], idAt(m[4], field), true, ratingDay(m[2], m[3] ? 'school' : 'calendar', undefined, today)) : [];
+  const period = m ? (m[3] ? 'school' : 'calendar') : undefined;
+  return m ? ratingTargets(m[1], idAt(m[4], field), true, ratingDay(m[2], period, undefined, today), periodOf(m[2], period)) : [];
 }
 
 /** Who reads courses and compliance, within their scope (auditors everywhere). */
@@ -299,13 +312,13 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
   // evaluation: a self-assessment by the subject's own branch, a decision (and any change of it, four
   // eyes) by the level above: strictly above a branch or an officer, so that a branch's secretary
   // never decides their own branch's rating; a member's branch decides the member's.
-  { method: 'POST', path: '/ratings', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), body(r).stage === 'decision', ratingDay(body(r).year, body(r).period, body(r).effectiveDate, r.today)) },
+  { method: 'POST', path: '/ratings', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'], targets: (r) => ratingTargets(body(r).subjectType, idAt(body(r).subjectId, 'subjectId'), body(r).stage === 'decision', ratingDay(body(r).year, body(r).period, body(r).effectiveDate, r.today), periodOf(body(r).year, body(r).period)) },
   // A batch of ratings: every item's subject must be the caller's to rate, as each would be alone.
   {
     method: 'POST', path: '/rating-batches', action: 'rating.record', roles: ['unit-officer', 'branch-secretary', 'system-integrator'],
     targets: (r) =>
       listAt(body(r).ratings, 'ratings').flatMap((item, k) =>
-        ratingTargets(obj(item).subjectType, idAt(obj(item).subjectId, `ratings.${k}.subjectId`), obj(item).stage === 'decision', ratingDay(obj(item).year, obj(item).period, body(r).effectiveDate, r.today)),
+        ratingTargets(obj(item).subjectType, idAt(obj(item).subjectId, `ratings.${k}.subjectId`), obj(item).stage === 'decision', ratingDay(obj(item).year, obj(item).period, body(r).effectiveDate, r.today), periodOf(obj(item).year, obj(item).period)),
       ),
   },
   { method: 'POST', path: '/rating-changes', action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(body(r).ratingId, 'ratingId', r.today) },
@@ -313,7 +326,7 @@ export const ROUTE_POLICIES: RoutePolicy[] = [
     (path): RoutePolicy => ({ method: 'POST', path, action: 'rating.change', roles: ['unit-officer', 'system-integrator'], targets: (r) => ratedSubject(idAt(r.params.id, 'id')?.replace(/^c\d+\./, ''), 'id', r.today) }),
   ),
   { method: 'GET', path: '/ratings', action: 'rating.read', roles: RATING_READERS, targets: (r) => (query(r).unitId === undefined ? [{ kind: 'root' }] : unit(idAt(query(r).unitId, 'unitId'))) },
-  { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false, ratingDay(query(r).year, query(r).period, undefined, r.today)) },
+  { method: 'GET', path: '/ratings/:subjectType/:subjectId', action: 'rating.read', roles: RATING_READERS, targets: (r) => ratingTargets(r.params.subjectType, idAt(r.params.subjectId, 'subjectId'), false, ratingDay(query(r).year, query(r).period, undefined, r.today), periodOf(query(r).year, query(r).period)) },
   // commendations and support visits: decided by a unit above the subject, within the caller's scope
   {
     method: 'POST', path: '/commendations', action: 'commendation.issue', roles: ['unit-officer', 'system-integrator'],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ScopeResolver } from '@register/auth';
+import { PostPeriod, ScopeResolver } from '@register/auth';
 import { ServiceClient } from './service-client';
 
 interface Unit {
@@ -56,8 +56,9 @@ export class HttpScopeResolver implements ScopeResolver {
   }
 
   /** From the member's placement, which shows no personal data: GET /members/{id} would log a read of it for every check. */
-  async branchOfMember(memberId: string, day?: string): Promise<string | undefined> {
-    const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}/placement${day ? `?asOf=${day}` : ''}`);
+  async branchOfMember(memberId: string, day?: string, postWithin?: PostPeriod): Promise<string | undefined> {
+    const query = new URLSearchParams({ ...(day ? { asOf: day } : {}), ...(postWithin ? { postFrom: postWithin.from, postTo: postWithin.to } : {}) }).toString();
+    const member = await this.services.read<{ branchId?: string | null }>('personnel', `/api/v1/members/${encodeURIComponent(memberId)}/placement${query ? `?${query}` : ''}`);
     return member?.branchId ?? undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { MEMBER_PLACEMENT, MemberPlacement, SCOPE_RESOLVER, ScopeResolver, UNIT_PLACEMENT, UnitPlacement } from '@register/auth';
+import { MEMBER_PLACEMENT, MemberPlacement, PostPeriod, SCOPE_RESOLVER, ScopeResolver, UNIT_PLACEMENT, UnitPlacement } from '@register/auth';
 
 /**
  * Where a unit, branch or member sits now. A provider of SCOPE_RESOLVER (the distributed gateway's,
@@ -29,11 +29,11 @@ export class StructureScopeResolver implements ScopeResolver {
     return this.units?.openUnitOf?.(target, day);
   }
 
-  async branchOfMember(memberId: string, day?: string): Promise<string | undefined> {
+  async branchOfMember(memberId: string, day?: string, postWithin?: PostPeriod): Promise<string | undefined> {
     this.delegate ??= this.find<ScopeResolver>(SCOPE_RESOLVER);
-    if (this.delegate) return this.delegate.branchOfMember?.(memberId, day);
+    if (this.delegate) return this.delegate.branchOfMember?.(memberId, day, postWithin);
     this.members ??= this.find<MemberPlacement>(MEMBER_PLACEMENT);
-    return this.members?.branchOfMember(memberId, day);
+    return this.members?.branchOfMember(memberId, day, postWithin);
   }
 
   /** A provider of another module of this process, or undefined where that service does not run here. */

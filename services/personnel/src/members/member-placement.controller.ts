@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ValidateIf } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
-import { asOfDay, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
+import { asOfDay, IsCalendarDate, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { MemberPlacementToday } from './member-placement';
@@ -14,6 +15,19 @@ import { MemberPlacementToday } from './member-placement';
  * gateway reads it (PersonnelDirectory); the gateway gives callers the same member.read rule as
  * GET /members/{id}, since it tells where the member is.
  */
+/** The placement's query: asOf and knownAt, and an officer's rating's period (both or neither). */
+export class PlacementQuery extends ReadModelOrHistoryQuery {
+  @ApiPropertyOptional({ description: "The first day of a period whose last post's branch places the member (an officer's rating's year), with postTo" })
+  @ValidateIf((q: PlacementQuery) => q.postTo !== undefined)
+  @IsCalendarDate()
+  postFrom?: string;
+
+  @ApiPropertyOptional({ description: 'The last day of that period, with postFrom' })
+  @ValidateIf((q: PlacementQuery) => q.postFrom !== undefined)
+  @IsCalendarDate()
+  postTo?: string;
+}
+
 @ApiTags('members')
 @Controller('members')
 export class MemberPlacementController {
@@ -25,9 +39,12 @@ export class MemberPlacementController {
 
   @Get(':id/placement')
   @ApiOperation({ summary: "Where a member belongs today (a transfer or status change dated later is not yet in force), or on the day asOf names: home branch and status, no personal data (what the gateway checks a caller's scope against)" })
-  async placement(@Param('id', ParseIdPipe) id: string, @Query() query: ReadModelOrHistoryQuery) {
+  async placement(@Param('id', ParseIdPipe) id: string, @Query() query: PlacementQuery) {
     // A member admitted a moment ago is placed once the view has caught up; a view that lags answers what it knows.
     await this.directory.caughtUp(2000).catch(() => undefined);
+    // An officer's rating is its post's branch's (postFrom, postTo: its period), else the member's own.
+    const post = query.postFrom && query.postTo ? await this.today.postBranch(id, { from: query.postFrom, to: query.postTo }) : undefined;
+    if (post && this.directory.member(id)) return { id, branchId: post, post: true };
     const when = this.personnel.asOf(query);
     const member = when ? await this.today.placementOn(id, asOfDay(when, this.personnel.today())) : await this.today.placement(id);
     if (!member) throw new NotFoundError('member', id);

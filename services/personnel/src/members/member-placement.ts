@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { MemberPlacement } from '@register/auth';
+import { MemberPlacement, PostPeriod } from '@register/auth';
+import { OfficerPostsReads } from '../officers/officer-posts.read-model';
 import { PersonnelDirectory, ViewMember } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 
@@ -16,11 +17,23 @@ export class MemberPlacementToday implements MemberPlacement {
   constructor(
     private readonly directory: PersonnelDirectory,
     private readonly personnel: PersonnelService,
+    private readonly posts: OfficerPostsReads,
   ) {}
 
-  /** The member's home branch today, or on a past `day` (a rating of a past year is its branch's then: MemberPlacementToday.placementOn). */
-  async branchOfMember(memberId: string, day?: string): Promise<string | undefined> {
-    return (await (day === undefined ? this.placement(memberId) : this.placementOn(memberId, day)))?.branchId;
+  /**
+   * The member's home branch today, or on a past `day` (a rating of a past year is its branch's then:
+   * MemberPlacementToday.placementOn); with `postWithin`, the branch of the last post they held in
+   * that period (an officer's rating), when they held one.
+   */
+  async branchOfMember(memberId: string, day?: string, postWithin?: PostPeriod): Promise<string | undefined> {
+    const post = postWithin && (await this.postBranch(memberId, postWithin));
+    return post ?? (await (day === undefined ? this.placement(memberId) : this.placementOn(memberId, day)))?.branchId;
+  }
+
+  /** The branch of the last post the member held within the period (started by its end, not ended by its start), from the officers' read model. */
+  async postBranch(memberId: string, within: PostPeriod): Promise<string | undefined> {
+    const held = (await this.posts.career(memberId)).filter((p) => p.startsOn <= within.to && (p.endsOn === null || p.endsOn > within.from));
+    return held.at(-1)?.branchId;
   }
 
   /**
