@@ -88,10 +88,12 @@ const CHAINS: Record<string, string[]> = {
   'b-9': ['xa-9', 'th', 'tw'],
   'sh-bd-in': ['xa-1', 'qp', 'na', 'tw'],
   'sh-bd-out': ['xa-9', 'th', 'tw'],
+  'sh-adm': ['xa-1', 'qp', 'na', 'tw'],
 };
 const MEMBERS = {
   'sh-in': { branchId: 'b-1', fullName: 'Lò Văn Trong' },
-  'sh-in2': { branchId: 'b-2', fullName: 'Lò Thị Cạnh' },
+  // A member of the commune's administrative branch (no residential area): the one a commune may send to lead another branch.
+  'sh-in2': { branchId: 'sh-adm', fullName: 'Lò Thị Cạnh' },
   'sh-x2': { branchId: 'b-3', fullName: 'Vi Văn Xã Khác' },
   'sh-out': { branchId: 'b-9', fullName: `${OUTSIDE_NAME} Một` },
   'sh-away-in': { branchId: 'b-1', fullName: 'Lò Văn Đi Làm' },
@@ -139,7 +141,7 @@ export function registerSecurityCases(setupOf: () => SecuritySetup, options: { i
     s = setupOf();
     admin = await s.bearer({ sub: 'admin', roles: ['central-admin'] });
     const a = as(admin);
-    for (const [id, parent] of [['sh-bd-in', 'xa-1'], ['sh-bd-out', 'xa-9']]) {
+    for (const [id, parent] of [['sh-bd-in', 'xa-1'], ['sh-bd-out', 'xa-9'], ['sh-adm', 'xa-1']]) {
       const r = await a.post('/branches', { id, parentUnitId: parent, name: `Chi đoàn ${id}`, ...why('khởi tạo') });
       if (r.status !== 201) throw new Error(`${id}: ${r.status} ${r.raw}`);
     }

@@ -55,6 +55,9 @@ function scenario(setup: () => Setup) {
 
   beforeAll(async () => {
     s = setup();
+    // b-3 serves as xa-2's administrative branch (no residential area): its members may be sent to lead another branch of their commune.
+    const administrative = await s.post('/branches/b-3/renames', { name: 'Chi đoàn cơ quan xã Thông Thụ', area: null, ...why('chi đoàn cơ quan xã') }, ADMIN);
+    if (administrative.status !== 201) throw new Error(`b-3 as the administrative branch: ${administrative.status} ${JSON.stringify(administrative.body)}`);
     await s.sync();
     for (const [id, branchId, fullName] of [['m-1', 'b-1', 'Lò Thị Hương'], ['m-3', 'b-3', 'Lương Văn Sành'], ['m-9', 'b-9', 'Hà Thị Phú']]) {
       const body = { id, branchId, fullName, dateOfBirth: '2000-05-10', gender: 'female', admittedOn: '2025-02-01', consent: { givenOn: '2025-02-01', purposes: ['membership-register'] }, ...why('kết nạp', '2025-02-01') };

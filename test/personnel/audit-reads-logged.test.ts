@@ -1,5 +1,6 @@
 import { Distributed, startDistributed } from '../gateway/distributed-app';
-import { Gateway, seedTree, startGateway } from '../gateway/gateway-app';
+import { OrganisationReactions } from '../../services/personnel/src/reactions/organisation-reactions.service';
+import { Gateway, handOver, seedTree, startGateway } from '../gateway/gateway-app';
 
 /**
  * Issue 16: an auditor's reads of a member's events through the audit API (`/audit/events`, the
@@ -20,7 +21,7 @@ interface Read {
   endpoint: string;
 }
 
-async function auditorReadsAreLogged(client: Client, admin: Record<string, string>, auditor: Record<string, string>, memberId: string) {
+async function auditorReadsAreLogged(client: Client, admin: Record<string, string>, auditor: Record<string, string>, memberId: string, sync: () => Promise<void> = async () => undefined) {
   for (const [id, fullName] of [[memberId, 'Hà Thị Kiểm'], [`${memberId}-2`, 'Lò Văn Khác']]) {
     const admitted = await client.post('/members', { id, branchId: 'b-1', fullName, dateOfBirth: '2003-04-05', gender: 'female', admittedOn: '2022-03-26', reason: 'kết nạp', effectiveDate: '2022-03-26' }, admin);
     expect(admitted.status).toBe(201);
@@ -50,10 +51,15 @@ async function auditorReadsAreLogged(client: Client, admin: Record<string, strin
     ['GET /audit/entities/{type}/{id}/history', null],
     ['GET /audit/events', 'annual audit'],
   ]);
-  // A member sent from the commune's administrative branch to lead another: their post there is in their history too.
-  const sent = await client.post('/branches/b-2/officer-appointments', { memberId: `${memberId}-2`, role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' }, admin);
+  // A member sent from the commune's administrative branch (no residential area) to lead another: their post there is in their history too.
+  const administrative = await client.post('/branches', { id: `adm-${memberId}`, parentUnitId: 'xa-1', name: `Chi đoàn cơ quan ${memberId}`, area: null, reason: 'thành lập' }, admin);
+  expect(administrative.status).toBe(201);
+  await sync();
+  const admitted = await client.post('/members', { id: `${memberId}-3`, branchId: `adm-${memberId}`, fullName: 'Lương Thị Xuân', dateOfBirth: '2001-04-05', gender: 'female', admittedOn: '2022-03-26', reason: 'kết nạp', effectiveDate: '2022-03-26' }, admin);
+  expect(admitted.status).toBe(201);
+  const sent = await client.post('/branches/b-2/officer-appointments', { memberId: `${memberId}-3`, role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' }, admin);
   expect(sent.status).toBe(201);
-  const history = (await client.get(`/audit/entities/member/${memberId}-2/history`, auditor)).body as { changes: Array<{ type: string; streamId: string }> };
+  const history = (await client.get(`/audit/entities/member/${memberId}-3/history`, auditor)).body as { changes: Array<{ type: string; streamId: string }> };
   expect(history.changes.filter((c) => c.type === 'OfficerAppointed').map((c) => c.streamId)).toEqual(['branch-officers-b-2']);
 }
 
@@ -71,7 +77,7 @@ describe("auditors' reads of personal data are logged (embedded gateway)", () =>
       post: async (path, body, headers) => gw.api(headers).post(path, body).then((r) => ({ status: r.status, body: r.body as unknown })),
     };
     await gw.syncPersonnel();
-    await auditorReadsAreLogged(client, await gw.bearer({ sub: 'admin', roles: ['central-admin'] }), await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }), 'm-kiem');
+    await auditorReadsAreLogged(client, await gw.bearer({ sub: 'admin', roles: ['central-admin'] }), await gw.bearer({ sub: 'kiem-toan', roles: ['auditor'] }), 'm-kiem', () => gw.syncPersonnel());
   });
 });
 
@@ -84,6 +90,7 @@ describe("auditors' reads of personal data are logged (distributed gateway)", ()
 
   it("/audit/events of personnel and a member's audit history are in the member's read log; organisation's log alone is not", async () => {
     const client: Client = { get: (path, headers) => d.gw.get(path, headers), post: (path, body, headers) => d.gw.post(path, body, headers) };
-    await auditorReadsAreLogged(client, await d.token({ sub: 'admin', roles: ['central-admin'] }), await d.token({ sub: 'kiem-toan', roles: ['auditor'] }), 'm-kiem-d');
+    const sync = handOver(d.orgStore, d.personnel.get(OrganisationReactions));
+    await auditorReadsAreLogged(client, await d.token({ sub: 'admin', roles: ['central-admin'] }), await d.token({ sub: 'kiem-toan', roles: ['auditor'] }), 'm-kiem-d', sync);
   });
 });

@@ -64,8 +64,15 @@ describe('a change dated inside a post it would leave behind (embedded)', () => 
   });
 
   it('holds a member sent from the administrative branch to lead another branch of the commune as it holds one leading their own (a reread)', async () => {
-    const admitted = await admin.post('/members', { id: 'm-sent', branchId: 'b-1', fullName: 'Lương Thị Xuân', dateOfBirth: '1999-04-04', gender: 'female', admittedOn: '2025-01-02', reason: 'kết nạp' });
+    // The commune's administrative branch: no residential area.
+    expect((await admin.post('/branches', { id: 'b-adm', parentUnitId: 'xa-1', name: 'Chi đoàn cơ quan xã Tiền Phong', area: null, reason: 'thành lập' })).status).toBe(201);
+    await gw.syncPersonnel();
+    const admitted = await admin.post('/members', { id: 'm-sent', branchId: 'b-adm', fullName: 'Lương Thị Xuân', dateOfBirth: '1999-04-04', gender: 'female', admittedOn: '2025-01-02', reason: 'kết nạp' });
     expect(admitted.status === 201 ? 201 : admitted.raw).toBe(201);
+    // A hamlet's member is not the administrative branch's to send (a probe recorded one so, counted under that source).
+    expect((await admin.post('/members', { id: 'm-hamlet', branchId: 'b-1', fullName: 'Hà Văn Bản', dateOfBirth: '1999-04-04', gender: 'male', admittedOn: '2025-01-02', reason: 'kết nạp' })).status).toBe(201);
+    const fromHamlet = await refusedUnchanged(gw, 422, () => admin.post('/branches/b-2/officer-appointments', { memberId: 'm-hamlet', role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' }));
+    expect(fromHamlet.body.rule).toBe('member-not-in-administrative-branch');
     const sent = await admin.post('/branches/b-2/officer-appointments', { memberId: 'm-sent', role: 'deputy-secretary', method: 'appointed', source: 'commune-administrative-branch', startsOn: '2025-03-01', reason: 'cử cán bộ xã' });
     expect(sent.status === 201 ? 201 : sent.raw).toBe(201);
     // The member's audit history holds that post too: their own stream names only b-1 (a probe found it left out).

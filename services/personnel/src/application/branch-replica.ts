@@ -16,6 +16,8 @@ export interface ReplicaBranch {
   closedOn: string | null;
   /** The last yearly rating learnt from evaluation's events; null until evaluation publishes. */
   lastRating: string | null;
+  /** Whether it has a residential area (thôn, bản, tổ dân phố); absent in a snapshot written before the replica kept it. */
+  residential?: boolean;
 }
 
 /** The replica as the embedded start's snapshot keeps it; the set of units placed is rebuilt from the placements. */
@@ -39,8 +41,8 @@ interface BranchReplicaState {
 @Injectable()
 export class BranchReplica implements SnapshotPart {
   readonly snapshotName = 'personnel.branch-replica';
-  /** 2: with the units closed and merged away (secretary turnover's 404, a successor's history): an older snapshot is not resumed from (one replay). */
-  readonly snapshotVersion = 2;
+  /** 2: with the units closed and merged away; 3: with each branch's `residential` (who may be sent from the administrative branch). An older snapshot is not resumed from (one replay). */
+  readonly snapshotVersion = 3;
   private branches = new Map<string, ReplicaBranch>();
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private placements: Placement[] = [];
@@ -60,10 +62,10 @@ export class BranchReplica implements SnapshotPart {
     this.place(event);
     switch (e.type) {
       case 'BranchEstablished':
-        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, ...(on && e.data.predecessorIds?.length ? { formedOn: on } : {}), closedOn: null, lastRating: this.ratings.get(e.data.branchId)?.grade ?? null });
+        this.branches.set(e.data.branchId, { branchId: e.data.branchId, parentUnitId: e.data.parentUnitId, name: e.data.name, status: 'active', establishedOn: on, ...(on && e.data.predecessorIds?.length ? { formedOn: on } : {}), closedOn: null, lastRating: this.ratings.get(e.data.branchId)?.grade ?? null, residential: e.data.area !== null });
         return;
       case 'BranchRenamed':
-        this.update(e.data.branchId, { name: e.data.name });
+        this.update(e.data.branchId, { name: e.data.name, ...(e.data.area === undefined ? {} : { residential: e.data.area !== null }) });
         return;
       case 'BranchMoved':
         this.update(e.data.branchId, { parentUnitId: e.data.toUnitId });

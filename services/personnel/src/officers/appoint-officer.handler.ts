@@ -43,6 +43,7 @@ export class AppointOfficerHandler {
       member: memberFacts(member),
       memberOnStart: onStart.exists ? { branchId: onStart.branchId, status: onStart.status, commune: this.replica.get(onStart.branchId)?.parentUnitId ?? null } : null,
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },
+      residentialBranches: [member.exists ? member.branchId : undefined, onStart.exists ? onStart.branchId : undefined].filter((id): id is string => id !== undefined && this.replica.get(id)?.residential === true),
     };
     return this.personnel.onOfficers(appointmentDecider, command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
   }

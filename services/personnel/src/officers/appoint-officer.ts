@@ -38,6 +38,13 @@ export type AppointOfficer = {
    * events) of the branch and of the member's own branch; null where the replica does not know.
    */
   communes: { branch: string | null; member: string | null };
+  /**
+   * The branches whose members may be sent to lead another of their commune (source
+   * commune-administrative-branch): those of the member's own branch now and on the post's first day
+   * that have no residential area (thôn, bản, tổ dân phố); a residential one's member leads only their
+   * own. Absent: not known (not checked).
+   */
+  residentialBranches?: string[];
 };
 
 /** A post starts neither before the member was admitted nor before the branch existed. */
@@ -69,6 +76,10 @@ function checkMemberMayLead(c: AppointOfficer, m: Pick<MemberFacts, 'memberId' |
     }
     if (c.communes.branch === null || c.communes.branch !== memberCommune) {
       throw new RuleViolation('member-not-in-commune', `member ${m.memberId} is not a member of a branch of the commune of branch ${c.branchId}${when}: a member sent from the administrative branch comes from the same commune`, { memberId: m.memberId });
+    }
+    // The commune's administrative branch has no residential area: a hamlet's member is not sent to lead another hamlet (a probe recorded one so, counted under that source).
+    if (c.residentialBranches?.includes(m.branchId)) {
+      throw new RuleViolation('member-not-in-administrative-branch', `member ${m.memberId} is a member of residential branch ${m.branchId}${when}: only a member of the commune's administrative branch (a branch without a residential area) may be sent to lead another branch`, { memberId: m.memberId, branchId: m.branchId });
     }
   }
 }

@@ -112,6 +112,14 @@ describe('appointments', () => {
       .when(appoint({ member: facts({ branchId: 'admin' }), source: 'commune-administrative-branch' }))
       .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'commune-administrative-branch' } }]));
 
+  it("refuses a member of a residential branch of the commune as sent from the administrative branch (member-not-in-administrative-branch), now or on the post's first day", () => {
+    const sent = (residentialBranches: string[]) => appoint({ member: facts({ branchId: 'b3' }), source: 'commune-administrative-branch', residentialBranches });
+    spec.given([]).when(sent(['b3'])).thenThrows(RuleViolation, rule('member-not-in-administrative-branch'));
+    const onStartIn = { memberOnStart: { branchId: 'b3', status: 'active' as const, commune: 'xa-1' } };
+    spec.given([]).when(appoint({ member: facts({ branchId: 'admin' }), source: 'commune-administrative-branch', residentialBranches: ['b3'], ...onStartIn })).thenThrows(RuleViolation, rule('member-not-in-administrative-branch'));
+    spec.given([]).when(sent([])).then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'commune-administrative-branch' } }]);
+  });
+
   it("refuses a member of another commune (or of a branch the replica does not know) as sent from the administrative branch, naming neither", () => {
     const sent = (member: string | null, branch: string | null = 'xa-1') =>
       appoint({ member: facts({ branchId: 'b-elsewhere' }), source: 'commune-administrative-branch', communes: { branch, member } });
