@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CollectionQueries, ReadModelQueries } from '@register/read-models';
 import { Clock } from '@register/service-kit';
 import { ReplicaBranch } from '../application/branch-replica';
-import { BranchPostsDoc, CareerDoc, careerPosts, heldOn, officerPostsProjection } from './officer-posts.projection';
+import { BranchPostsDoc, CareerDoc, careerPosts, heldOn, officerPostsProjection, PostRow } from './officer-posts.projection';
 
 const secretaries = (d: BranchPostsDoc | undefined) => (d?.posts ?? []).filter((p) => p.role === 'secretary');
 
@@ -51,6 +51,22 @@ export class OfficerPostsReads {
 
   private async model(minPosition?: number) {
     return this.readModels.of(officerPostsProjection).require(minPosition);
+  }
+
+  /**
+   * Interim officers in post on a past `day` whose congress deadline had passed by then, of these
+   * branches (every branch's without them), with how their post ended since (if it did): every post
+   * with its end, not only those held today (a post ended since by a late congress was in breach that
+   * day; a probe found it dropped from the report of that day).
+   */
+  async overdueInterimOn(day: string, branchIds?: string[], minPosition?: number): Promise<Array<Omit<PostRow, 'termEndsOn'>>> {
+    const branches = (await this.model(minPosition)).collection('branches');
+    const docs = branchIds ? [...(await branchDocs(branchIds, branches)).values()] : ((await branches.find({})) as unknown as BranchPostsDoc[]);
+    return docs
+      .flatMap((d) => d.posts)
+      .filter((p) => p.method === 'interim' && p.congressDeadline !== null && p.congressDeadline < day && p.startsOn <= day && (p.endsOn === null || p.endsOn > day))
+      .sort((a, b) => a.congressDeadline!.localeCompare(b.congressDeadline!) || a.branchId.localeCompare(b.branchId) || a.memberId.localeCompare(b.memberId))
+      .map(({ branchId, memberId, role, method, source, startsOn, congressDeadline, endsOn, cause }) => ({ branchId, memberId, role, method, source, startsOn, congressDeadline, endsOn, cause }));
   }
 
   /** A branch's posts held now; undefined when nobody was ever appointed to it. */

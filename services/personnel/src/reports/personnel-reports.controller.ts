@@ -111,10 +111,16 @@ export class PersonnelReportsController {
   }
 
   @Get('overdue-interim-officers')
-  @ApiOperation({ summary: 'Interim officers still in post whose congress deadline passed before asOf (today when absent)' })
+  @ApiOperation({ summary: "Interim officers in post on asOf (today when absent) whose congress deadline passed before it; a past day shows the posts as they stood then, with their end since (endsOn, cause) when they ended later" })
   async overdue(@Query() query: OverdueQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
+    const today = this.clock.today();
+    const day = dateParam(query.asOf, 'asOf', today);
     const within = this.branchesOf(query.unitId);
-    const items = (await this.reports.overdueInterimOfficers(dateParam(query.asOf, 'asOf', this.clock.today()), query.minPosition)).filter((p) => !within || within.has(p.branchId));
+    // A past day: every post as it stood then, in the unit's branches of then (today's report keeps only the posts held now).
+    const items =
+      day < today
+        ? await this.posts.overdueInterimOn(day, query.unitId === undefined ? undefined : this.replica.branchesUnder(query.unitId, { kind: 'date', date: day }), query.minPosition)
+        : (await this.reports.overdueInterimOfficers(day, query.minPosition)).filter((p) => !within || within.has(p.branchId));
     return reportList(this.cursors, req, query, reply, items, (p) => `${p.congressDeadline ?? ''}\u0000${p.branchId}\u0000${p.role}\u0000${p.memberId}`, OVERDUE_CSV_COLUMNS);
   }
 
