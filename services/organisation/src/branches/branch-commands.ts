@@ -1,4 +1,4 @@
-import { deciderOf, ConflictError } from '@register/event-sourcing';
+import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { OrganisationEvent, ResidentialArea } from '@register/contracts';
 import { Structure, structureAggregate } from '../domain/structure';
 import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
@@ -7,7 +7,8 @@ import { activeBranch, activeUnit, checkBranchNameFree } from '../domain/rules';
 export type EstablishBranch = { type: 'EstablishBranch'; branchId: string; parentUnitId: string; name: string; area: ResidentialArea | null; parentIfVersion?: number };
 export type RenameBranch = { type: 'RenameBranch'; branchId: string; name: string; area?: ResidentialArea | null; ifVersion?: number };
 export type MoveBranch = { type: 'MoveBranch'; branchId: string; toUnitId: string; ifVersion?: number };
-export type DissolveBranch = { type: 'DissolveBranch'; branchId: string; ifVersion?: number };
+/** `arrivals`: members whose transfer into it takes effect after the dissolution's day (from personnel's events). */
+export type DissolveBranch = { type: 'DissolveBranch'; branchId: string; ifVersion?: number; arrivals?: string[] };
 export type BranchCommand = EstablishBranch | RenameBranch | MoveBranch | DissolveBranch;
 
 /** The BranchCommand decisions over the structure. */
@@ -37,6 +38,10 @@ export function decideBranch(c: BranchCommand, s: Structure): OrganisationEvent[
     }
     case 'DissolveBranch': {
       const branch = activeBranch(s, c.branchId, 'branch', c.ifVersion);
+      // A transfer into it recorded already, dated later: the member would arrive in a closed branch (a probe found them so).
+      if (c.arrivals?.length) {
+        throw new RuleViolation('branch-has-arrivals', `branch ${branch.name} has members whose transfer into it takes effect after the dissolution's day (${c.arrivals.slice(0, 10).join(', ')}): transfer them elsewhere first, or date the dissolution on or after their arrival`, { memberIds: c.arrivals.slice(0, 100) });
+      }
       return [{ type: 'BranchDissolved', data: { branchId: branch.id } }];
     }
   }

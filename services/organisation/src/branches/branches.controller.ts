@@ -108,6 +108,7 @@ export class BranchesController {
 
   @Post(':id/dissolution')
   dissolve(@Param('id', ParseIdPipe) id: string, @Body() _body: DissolveBranchRequest, @Command() ctx: CommandContext) {
-    return this.structure.execute(branchDecider, { type: 'DissolveBranch', branchId: id, ifVersion: ctx.expectedRevision }, noRevision(ctx), { kind: 'branch', id });
+    const arrivals = this.people.arrivingAfter(id, this.structure.dayOf(ctx));
+    return this.structure.execute(branchDecider, { type: 'DissolveBranch', branchId: id, ifVersion: ctx.expectedRevision, arrivals }, noRevision(ctx), { kind: 'branch', id });
   }
 }

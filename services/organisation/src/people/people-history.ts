@@ -66,6 +66,18 @@ export class PeopleHistory {
     });
   }
 
+  /**
+   * The members whose latest placement is into this branch, dated after `day`: a transfer recorded
+   * already that takes effect after the day (a dissolution dated before it would leave them arriving
+   * in a closed branch).
+   */
+  arrivingAfter(branchId: string, day: string): string[] {
+    return [...(this.placedIn.get(branchId) ?? [])].filter((memberId) => {
+      const latest = [...(this.placements.get(memberId) ?? [])].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.recorded - b.recorded)).at(-1);
+      return latest?.branchId === branchId && latest.day > day;
+    });
+  }
+
   /** The branches' people on `day`, of the facts recorded by `knownAt` (all of them without it). */
   on(day: string, knownAt = Number.POSITIVE_INFINITY): BranchPeople & DirectoryPeople {
     const branchOf = (memberId: string) => placementOn(this.placements.get(memberId) ?? [], day, knownAt);

@@ -79,6 +79,11 @@ export class PeopleReplica implements PeopleFacts, SnapshotPart {
     return this.history.leftSince(branchId, day);
   }
 
+  /** The members arriving in the branch after `day` (PeopleHistory.arrivingAfter). */
+  arrivingAfter(branchId: string, day: string): string[] {
+    return this.history.arrivingAfter(branchId, day);
+  }
+
   /**
    * The branches' people for the directory's filters: today's (what is in force today: a departure,
    * leaving or transfer dated later is not yet), as of a read's date (with knownAt, as recorded by
