@@ -56,9 +56,13 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
     throw new RuleViolation('dated-before-last-status-change', `member ${s.memberId} has been ${s.status} since ${s.statusSince}: a status change is dated on or after the last one`, { since: s.statusSince });
   }
   // A member's own transfer says they were in the union on its day: they did not leave it, or come of age, before (going away before a transfer, one dated ahead included, they may).
-  const transferred = [...s.branches].reverse().find((b) => b.cause === 'transfer')?.since;
-  if (c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status && transferred && c.on < transferred) {
-    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${transferred}: they leave the union (${c.status}) on or after the member's last transfer`, { since: transferred });
+  // A reorganisation's move (merger, split) recorded already moved them that day: the register cannot yet take back such a move,
+  // so a leaving dated before it would stand in the branch they were moved into, never theirs (a probe found it so, and the
+  // counts wrong); refused until the fold can (docs/effective-dates.md). Recorded before the reorganisation, it stands.
+  const moved = [...s.branches].reverse().find((b) => b.cause !== 'admission');
+  if (c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status && moved && c.on < moved.since) {
+    const how = moved.cause === 'transfer' ? 'was transferred to a branch' : `was moved into branch ${moved.branchId} by a ${moved.cause} recorded before this`;
+    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} ${how} on ${moved.since}: they leave the union (${c.status}) on or after the member's last move`, { since: moved.since, cause: moved.cause });
   }
   const dob = s.personal?.dateOfBirth;
   if (c.type === 'ExtendStay') {
