@@ -31,6 +31,9 @@ describe('a leaving dated before a branch merger recorded already (embedded)', (
     const early = await refusedUnchanged(gw, 422, () => admin.post('/members/m-a/status-changes', { status: 'left', ...why('chuyển đi nơi khác', '2025-02-10') }));
     expect([early.body.rule, early.body.detail]).toEqual(['dated-before-last-transfer', expect.stringContaining('by a merger')]);
     expect((await admin.post('/members/m-a/status-changes', { status: 'left', ...why('chuyển đi nơi khác', '2025-03-01') })).status).toBe(201);
+    // A transfer dated before it is refused as before, its detail naming the merger that moved them.
+    const transfer = await refusedUnchanged(gw, 422, () => admin.post('/members/m-b/transfers', { toBranchId: 'b-3', duesSettledUpTo: '2025-02-28', ...why('chuyển sinh hoạt', '2025-02-10') }));
+    expect([transfer.body.rule, transfer.body.detail]).toEqual(['dated-before-last-transfer', expect.stringContaining('moved there by a merger')]);
     // Going away before it is still taken: an absent member is moved with their branch.
     expect((await admin.post('/members/m-b/status-changes', { status: 'away-work', ...why('đi làm ăn xa', '2025-02-10') })).status).toBe(201);
   });

@@ -53,9 +53,12 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
   if (c.transferredOn < s.admittedOn && c.cause === 'transfer') throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
   // Changes of branch take effect in the order they are recorded: one dated before the last would
   // be folded after it, and name as the branch left one the member was not in then.
-  const arrived = s.branches[s.branches.length - 1]?.since ?? s.admittedOn;
+  const last = s.branches[s.branches.length - 1];
+  const arrived = last?.since ?? s.admittedOn;
   if (c.transferredOn < arrived && c.cause === 'transfer') {
-    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} has been in branch ${s.branchId} since ${arrived}: a transfer is dated on or after the member's last one`, { since: arrived });
+    // A reorganisation's move is named as such: the caller moved nobody on that day (a probe read it as their own transfer).
+    const how = last && !['transfer', 'admission'].includes(last.cause) ? ` (moved there by a ${last.cause} recorded before this)` : '';
+    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} has been in branch ${s.branchId} since ${arrived}${how}: a transfer is dated on or after the member's last one`, { since: arrived, ...(how ? { cause: last!.cause } : {}) });
   }
   // A reorganisation dated before the member arrived (a transfer in or an admission, recorded
   // before it and dated after it) moves them on the day they did.
