@@ -200,7 +200,9 @@ describe('ratings through the gateway (embedded): scales, periods, stages, who m
     expect(await placement('asOf=2025-12-31&postFrom=2025-01-01&postTo=2025-12-31')).toBe('b-1');
     expect(await placement('asOf=2025-12-31')).toBe('b-3');
     expect(await placement('asOf=2024-12-31&postFrom=2024-01-01&postTo=2024-12-31')).toBe('b-1');
-    expect(await placement('postFrom=2025-01-01')).toBe(400);
+    // One day of the period alone is not a period: the member's own placement answers; a malformed day is 400.
+    expect(await placement('asOf=2025-12-31&postFrom=2025-01-01')).toBe('b-3');
+    expect(await placement('postFrom=2025-02-30&postTo=2025-12-31')).toBe(400);
     // Their member rating of 2025 is placed by their branch on the year's end: the commune they moved to.
     expect((await newCommune.post('/ratings', rate({ subjectType: 'member', subjectId: 'm-officer' }))).status).toBe(201);
   });

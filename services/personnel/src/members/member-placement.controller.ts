@@ -1,11 +1,24 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ValidateIf } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { NotFoundError } from '@register/event-sourcing';
 import { asOfDay, IsCalendarDate, ParseIdPipe, ReadModelOrHistoryQuery } from '@register/service-kit';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { MemberPlacementToday } from './member-placement';
+
+/** The placement's query: asOf and knownAt, and an officer's rating's period (taken when both its days are given). */
+export class PlacementQuery extends ReadModelOrHistoryQuery {
+  @ApiPropertyOptional({ description: "The first day of a period whose last post's branch places the member (an officer's rating's year); taken with postTo" })
+  @IsOptional()
+  @IsCalendarDate()
+  postFrom?: string;
+
+  @ApiPropertyOptional({ description: 'The last day of that period; taken with postFrom' })
+  @IsOptional()
+  @IsCalendarDate()
+  postTo?: string;
+}
 
 /**
  * Where a member belongs now (home branch and status), without any personal data: what the
@@ -15,19 +28,6 @@ import { MemberPlacementToday } from './member-placement';
  * gateway reads it (PersonnelDirectory); the gateway gives callers the same member.read rule as
  * GET /members/{id}, since it tells where the member is.
  */
-/** The placement's query: asOf and knownAt, and an officer's rating's period (both or neither). */
-export class PlacementQuery extends ReadModelOrHistoryQuery {
-  @ApiPropertyOptional({ description: "The first day of a period whose last post's branch places the member (an officer's rating's year), with postTo" })
-  @ValidateIf((q: PlacementQuery) => q.postTo !== undefined)
-  @IsCalendarDate()
-  postFrom?: string;
-
-  @ApiPropertyOptional({ description: 'The last day of that period, with postFrom' })
-  @ValidateIf((q: PlacementQuery) => q.postFrom !== undefined)
-  @IsCalendarDate()
-  postTo?: string;
-}
-
 @ApiTags('members')
 @Controller('members')
 export class MemberPlacementController {
@@ -44,7 +44,8 @@ export class MemberPlacementController {
     await this.directory.caughtUp(2000).catch(() => undefined);
     // An officer's rating is its post's branch's (postFrom, postTo: its period), else the member's own.
     const post = query.postFrom && query.postTo ? await this.today.postBranch(id, { from: query.postFrom, to: query.postTo }) : undefined;
-    if (post && this.directory.member(id)) return { id, branchId: post, post: true };
+    const recorded = this.directory.member(id);
+    if (post && recorded) return { id, branchId: post, status: recorded.status };
     const when = this.personnel.asOf(query);
     const member = when ? await this.today.placementOn(id, asOfDay(when, this.personnel.today())) : await this.today.placement(id);
     if (!member) throw new NotFoundError('member', id);
