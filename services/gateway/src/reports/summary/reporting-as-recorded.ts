@@ -75,16 +75,18 @@ export async function reportingAsRecorded(sources: Partial<Record<ReportedServic
   const started = Date.now();
   const store = reportingStore(new MemoryReadStore());
   const parts = new Map<ReportedService, { queries: ProjectionQueries; source: RecordedBy }>();
-  let events = 0;
-  for (const service of REPORTED_SERVICES) {
-    const log = sources[service];
-    if (!log) continue;
-    const source = new RecordedBy(log, by.getTime());
-    const projection = REPORTING_PROJECTIONS[service];
-    const runner = new ProjectionRunner(source, store, projection, { owner: `as-recorded-${by.toISOString()}` });
-    events += (await runner.runOnce()).events;
-    parts.set(service, { source, queries: new ProjectionQueries(projection, store, liveTarget(projection), runner) });
-  }
+  // The four logs are read side by side, each projection writing its own field of the shared documents, as the live read model does.
+  const folded = await Promise.all(
+    REPORTED_SERVICES.filter((service) => sources[service]).map(async (service) => {
+      const source = new RecordedBy(sources[service]!, by.getTime());
+      const projection = REPORTING_PROJECTIONS[service];
+      const runner = new ProjectionRunner(source, store, projection, { owner: `as-recorded-${by.toISOString()}` });
+      const { events } = await runner.runOnce();
+      parts.set(service, { source, queries: new ProjectionQueries(projection, store, liveTarget(projection), runner) });
+      return events;
+    }),
+  );
+  const events = folded.reduce((sum, n) => sum + n, 0);
   logger?.log(`the reporting read model as recorded by ${by.toISOString()}: ${events} events folded in ${Date.now() - started} ms`);
   return {
     store,
