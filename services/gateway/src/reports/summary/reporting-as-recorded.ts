@@ -11,7 +11,7 @@ export interface ReportingView {
 }
 
 /** The read side of a service's log a replay needs (the reporting read model's source of it). */
-export type ReplaySource = Pick<EventSource, 'readAll' | 'headPosition'> & { readPages?: EventSource['readPages'] };
+export type ReplaySource = Pick<EventSource, 'readAll' | 'headPosition'> & { readPages: NonNullable<EventSource['readPages']> };
 
 /**
  * A service's log as the register had recorded it by an instant: its events up to the first one
@@ -41,13 +41,6 @@ class RecordedBy implements EventSource {
   }
 
   async *readPages(after: number, pageSize: number, until?: number, options?: ReadAllOptions): AsyncIterable<RecordedEvent[]> {
-    if (!this.log.readPages) {
-      for (let page = await this.readAll(after, pageSize, options); page.length; page = await this.readAll(after, pageSize, options)) {
-        yield page;
-        after = page[page.length - 1].position;
-      }
-      return;
-    }
     for await (const page of this.log.readPages(after, pageSize, until, options)) {
       const kept = this.kept(page);
       if (kept.length) yield kept;
