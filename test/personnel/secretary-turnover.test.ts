@@ -34,8 +34,10 @@ describe('secretary turnover (issue 19), embedded', () => {
 
   it('keeps the structure of the period: the commune moved away in 2025 still counts for 2018–2020, not for 2025', async () => {
     expect((await turnover(district, 'from=2018-01-01&to=2020-12-31')).body.branches).toBe(12);
-    const later = await turnover(district, 'from=2025-01-01&to=2025-12-31');
+    const later = await turnover(district, 'from=2025-03-01&to=2025-12-31');
     expect([later.status, later.body.branches, later.body.departures.total]).toEqual([200, 6, 0]);
+    // Over the whole of 2025 the commune stood in the district until 1 March: its branches were the district's then.
+    expect((await turnover(district, 'from=2025-01-01&to=2025-12-31')).body.branches).toBe(12);
   });
 
   it('narrows to the period: 2019 has no departure, only the vacancy opened in December 2018 and filled in January', async () => {
@@ -151,6 +153,32 @@ describe('secretary turnover (issue 19), embedded', () => {
     expect([secondHalf.status, secondHalf.body.departures?.total, secondHalf.body.departures?.byCause?.merger]).toEqual([200, 1, 1]);
     const later = await admin.get(`/reports/units/m-c/secretary-turnover?from=2025-01-01&to=2025-06-30${at}`);
     expect(later.body.longestServing.items).toEqual([expect.objectContaining({ memberId: 'm-k1-sec', branchId: 'm-k3', startsOn: '2021-01-10', source: 'teacher' })]);
+  });
+
+  it('counts a departure where its branch stood that day: the moved commune\'s departure before the move in the district it left, the one after in the district it joined (a black-box probe)', async () => {
+    const ok = async (path: string, body: Record<string, unknown>) => {
+      const r = await admin.post(path, body);
+      if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.raw}`);
+      return r.body;
+    };
+    // tb11 sits in the commune that moved from Quỳ Châu (tqc) to Quỳ Hợp (tqh) on 2025-03-01.
+    await ok('/branches/tb11/officer-departures', { memberId: 'tb11-s1', endsOn: '2025-02-10', cause: 'away-work', reason: 'đi làm ăn xa', effectiveDate: '2025-02-10' });
+    await ok('/members', { id: 'tb11-s2', branchId: 'tb11', fullName: 'Lô Thị Hương', dateOfBirth: '1999-04-04', gender: 'female', admittedOn: '2020-03-26', reason: 'kết nạp' });
+    await ok('/branches/tb11/officer-appointments', { memberId: 'tb11-s2', role: 'secretary', method: 'elected', source: 'teacher', startsOn: '2025-04-01', reason: 'bầu', effectiveDate: '2025-04-01' });
+    await ok('/branches/tb11/officer-departures', { memberId: 'tb11-s2', endsOn: '2025-06-10', cause: 'away-study', reason: 'đi học', effectiveDate: '2025-06-10' });
+    const at = await gw.personnelStore.headPosition();
+    const year = (unitId: string) => admin.get(`/reports/units/${unitId}/secretary-turnover?from=2025-01-01&to=2025-12-31&minPosition=${at}`);
+    const [left, joined] = [(await year(district)).body, (await year('tqh')).body];
+    expect([left.departures.total, left.departures.byCause['away-work'], left.departures.byCause['away-study']]).toEqual([1, 1, 0]);
+    expect([joined.departures.total, joined.departures.byCause['away-work'], joined.departures.byCause['away-study']]).toEqual([1, 0, 1]);
+    // The vacancy begun in February is the district's; the one begun in June, still open, the other's.
+    // (One open since before the year counts where its branch stood on the year's first day: tb09's, in the district.)
+    const tb11 = (r: { vacancies: { items: { branchId: string }[] } }) => r.vacancies.items.filter((v) => v.branchId === 'tb11');
+    expect(tb11(left)).toEqual([{ branchId: 'tb11', vacantFrom: '2025-02-10', vacantUntil: '2025-04-01', filled: true, days: 50 }]);
+    expect(tb11(joined)).toEqual([expect.objectContaining({ branchId: 'tb11', vacantFrom: '2025-06-10', vacantUntil: null })]);
+    expect([left.vacancies.items.map((v: { branchId: string }) => v.branchId).sort(), joined.vacancies.total]).toEqual([['tb08', 'tb09', 'tb10', 'tb11'], 1]);
+    // Those in post in 2025, each where they served last: the district's four and tb11's first; the other's four and tb11's second.
+    expect([left.longestServing.of, joined.longestServing.of]).toEqual([5, 5]);
   });
 
   it('answers 404 for a unit the register does not know', async () => {

@@ -150,6 +150,11 @@ export class BranchReplica implements SnapshotPart {
     return branchesWithin(this.placements.filter((p) => inForce(p, asOf)), unitId).filter(establishedBy(this.placements, asOf));
   }
 
+  /** The days after `from` and up to `to` on which a unit or branch was placed (established or moved): a subtree changes only on them. */
+  placementDaysWithin(from: string, to: string): string[] {
+    return [...new Set(this.placements.flatMap((p) => (p.on !== null && p.on > from && p.on <= to ? [p.on] : [])))].sort();
+  }
+
   /**
    * A branch's decided rating, from evaluation's events: the latest year's counts (a decision on an
    * earlier year, arriving later, does not replace it; a change of the same year does). Kept for a

@@ -21,8 +21,8 @@ export class TurnoverQuery extends ReadModelQuery {
 }
 
 /**
- * The facts of the report: the branches of the unit's subtree as the structure stood on the
- * period's last day (organisation's events in personnel's replica, by effective date: a district
+ * The facts of the report: the branches of the unit's subtree as the structure stood on each day of
+ * the period (organisation's events in personnel's replica, by effective date: a district
  * abolished since still answers), with every secretary's post from `officer-posts`.
  */
 @Injectable()
@@ -49,7 +49,8 @@ export class SecretaryTurnoverReads {
     // Not those closed before the period began: nothing of theirs falls in it (a probe counted 4 branches where the period had 2).
     // One closed on its first day is in it: its secretary's departure is that day's (a probe lost a merger's so).
     const open = (id: string) => (this.replica.get(id)?.closedOn ?? '9999-12-31') >= period.from;
-    const all = [...new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: period.to })))].sort();
+    const standsOn = this.standsOn(units, period);
+    const all = standsOn.branches;
     const docs = await this.posts.branches(all, minPosition);
     const branch = (branchId: string): TurnoverBranch => ({
       branchId,
@@ -57,7 +58,24 @@ export class SecretaryTurnoverReads {
       secretaries: (docs.get(branchId)?.posts ?? []).filter((p) => p.role === 'secretary') as SecretaryPost[],
     });
     // Those closed before it still give a secretary carried on into a successor the start of their spell.
-    return { unitId, ...secretaryTurnover(all.filter(open).map(branch), period, all.filter((id) => !open(id)).map(branch)) };
+    return { unitId, ...secretaryTurnover(all.filter(open).map(branch), period, all.filter((id) => !open(id)).map(branch), standsOn.on) };
+  }
+
+  /**
+   * The branches that stood in the units' subtrees on some day of the period, and on which days:
+   * a departure counts where its branch stood that day, not where it stands on `to` (a probe saw a
+   * branch moved to another commune take its earlier departures with it). The subtree changes only
+   * on the days something was placed, so it is drawn once for each of them.
+   */
+  private standsOn(units: string[], period: Period) {
+    const days = [period.from, ...this.replica.placementDaysWithin(period.from, period.to)];
+    const sets = days.map((day) => new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: day }))));
+    const on = (branchId: string, day: string) => {
+      let i = days.length - 1;
+      while (i > 0 && days[i] > day) i--;
+      return sets[i].has(branchId);
+    };
+    return { branches: [...new Set(sets.flatMap((s) => [...s]))].sort(), on };
   }
 }
 

@@ -116,6 +116,21 @@ describe('secretary turnover', () => {
     });
   });
 
+  describe('given a branch that stood in the subtree only until 2019-07-01 (moved to another commune)', () => {
+    const b1 = branch('b1', [post('b1', 'm1', '2015-01-01', '2019-03-01', 'away-work'), post('b1', 'm2', '2019-05-01', '2020-02-01', 'resigned'), post('b1', 'm3', '2020-04-01')]);
+    const here = (branchId: string, day: string) => branchId !== 'b1' || day < '2019-07-01';
+    const report = secretaryTurnover([b1], period, [], here);
+    it('counts the departure and the vacancy of its days here, not those after it left', () => {
+      expect([report.departures.total, report.departures.byCause['away-work'], report.departures.byCause.resigned]).toEqual([1, 1, 0]);
+      expect(report.vacancies.items.map((v) => v.vacantFrom)).toEqual(['2019-03-01']);
+      expect(report.changedMoreThanOnce.branches).toBe(0);
+    });
+    it('lists among those serving here the secretaries whose last day in the period was here', () => {
+      expect(report.longestServing.items.map((s) => s.memberId)).toEqual(['m1']);
+      expect(report.longestServing.of).toBe(1);
+    });
+  });
+
   describe('given an empty subtree', () => {
     it('answers zeros and no averages', () => {
       const report = secretaryTurnover([], period);

@@ -1,6 +1,10 @@
 import { DEPARTURE_CAUSES, DepartureCause, OFFICER_SOURCES, OfficerSource, REORGANISATION_DEPARTURE_CAUSES } from '@register/contracts';
 import { addDays, daysBetween } from '../domain/dates';
 
+/** Whether a branch stood in the unit's subtree on a day: a branch moved between units counts in each for its own days. */
+export type StandsOn = (branchId: string, day: string) => boolean;
+const always: StandsOn = () => true;
+
 /** A secretary's post as the officer-posts read model keeps it: it ends at the start of `endsOn`. */
 export interface SecretaryPost {
   branchId: string;
@@ -45,8 +49,8 @@ const isReorganisation = (cause: DepartureCause | null) => (REORGANISATION_DEPAR
 const endedIn = (p: Period) => (s: SecretaryPost): s is SecretaryPost & { endsOn: string } => s.endsOn !== null && within(s.endsOn, p);
 
 /** Departures in the period by cause (every cause listed, 0 when none), and the tenure of those who left. */
-function departures(branches: TurnoverBranch[], p: Period) {
-  const left = branches.flatMap((b) => b.secretaries.filter(endedIn(p)));
+function departures(branches: TurnoverBranch[], p: Period, standsOn: StandsOn) {
+  const left = branches.flatMap((b) => b.secretaries.filter(endedIn(p)).filter((s) => standsOn(b.branchId, s.endsOn)));
   const byCause = Object.fromEntries(DEPARTURE_CAUSES.map((c) => [c, 0])) as Record<DepartureCause, number>;
   for (const s of left) byCause[s.cause ?? 'unknown'] += 1;
   const tenures = left.map((s) => daysBetween(s.tenureFrom ?? s.startsOn, s.endsOn));
@@ -58,11 +62,13 @@ function departures(branches: TurnoverBranch[], p: Period) {
  * overlap the period. A gap still open on `to` has lasted until then (`vacantUntil` null), and its
  * days count through `to`; the average and median are of the gaps that ended within the period.
  */
-function vacancies(branches: TurnoverBranch[], p: Period) {
+function vacancies(branches: TurnoverBranch[], p: Period, standsOn: StandsOn) {
   const dayAfter = dayAfterLived(p);
   const items = branches.flatMap((b) =>
     b.secretaries.flatMap((s) => {
       if (s.endsOn === null || s.endsOn > p.to || (b.closedOn !== null && b.closedOn <= s.endsOn)) return [];
+      // Where the branch stood when the vacancy began, or on the period's first day for one begun before it.
+      if (!standsOn(b.branchId, s.endsOn > p.from ? s.endsOn : p.from)) return [];
       const next = b.secretaries.filter((n) => n !== s && n.startsOn >= s.endsOn!).sort((x, y) => x.startsOn.localeCompare(y.startsOn))[0];
       const ends = [next?.startsOn, b.closedOn].filter((d): d is string => d !== null && d !== undefined).sort()[0];
       if (ends === s.endsOn || (ends !== undefined && ends <= p.from)) return [];
@@ -77,9 +83,9 @@ function vacancies(branches: TurnoverBranch[], p: Period) {
 }
 
 /** Branches whose secretary changed (left, not by a reorganisation) more than once in the period, of the branches open in it. */
-function changedMoreThanOnce(branches: TurnoverBranch[], p: Period) {
+function changedMoreThanOnce(branches: TurnoverBranch[], p: Period, standsOn: StandsOn) {
   const open = branches.filter((b) => b.closedOn === null || b.closedOn >= p.from);
-  const many = open.filter((b) => b.secretaries.filter(endedIn(p)).filter((s) => !isReorganisation(s.cause)).length > 1);
+  const many = open.filter((b) => b.secretaries.filter(endedIn(p)).filter((s) => !isReorganisation(s.cause) && standsOn(b.branchId, s.endsOn)).length > 1);
   return { branches: many.length, of: open.length, share: open.length === 0 ? 0 : round(many.length / open.length, 4) };
 }
 
@@ -88,11 +94,13 @@ function changedMoreThanOnce(branches: TurnoverBranch[], p: Period) {
  * through `to` while still in post): the longest quarter (at least one, ties at the cut included),
  * and their sources: districts compare which sources stay.
  */
-function longestServing(branches: TurnoverBranch[], p: Period) {
+function longestServing(branches: TurnoverBranch[], p: Period, standsOn: StandsOn) {
   const dayAfter = dayAfterLived(p);
   const served = branches
     .flatMap((b) => b.secretaries)
     .filter((s) => s.startsOn <= p.to && (s.endsOn === null || s.endsOn > p.from))
+    // Placed by the last day of the post within the period: one whose branch moved on counts where it served last.
+    .filter((s) => standsOn(s.branchId, s.endsOn !== null && s.endsOn <= p.to ? addDays(s.endsOn, -1) : p.to))
     .map((s) => {
       const until = s.endsOn !== null && s.endsOn <= p.to ? s.endsOn : null;
       const startsOn = s.tenureFrom ?? s.startsOn;
@@ -155,9 +163,10 @@ const withoutNeverHeld = (b: TurnoverBranch): TurnoverBranch => ({ ...b, secreta
 /**
  * Secretary turnover (the field reports' worry: secretaries leave to work or study far away, or
  * resign) in the branches of a unit's subtree over a period, both days included. Pure: the
- * branches and their secretaries' posts come from the caller.
+ * branches and their secretaries' posts come from the caller, every branch that stood in the
+ * subtree on some day of the period, and `standsOn` says on which days each did.
  */
-export function secretaryTurnover(branches: TurnoverBranch[], period: Period, closedBefore: TurnoverBranch[] = []) {
+export function secretaryTurnover(branches: TurnoverBranch[], period: Period, closedBefore: TurnoverBranch[] = [], standsOn: StandsOn = always) {
   // The branches closed before the period count nothing in it; a secretary carried on from one of them keeps their spell's start.
   const inPeriod = new Set(branches.map((b) => b.branchId));
   branches = withCarriedOver([...branches, ...closedBefore].map(withoutNeverHeld).map(withReElections)).filter((b) => inPeriod.has(b.branchId));
@@ -165,9 +174,9 @@ export function secretaryTurnover(branches: TurnoverBranch[], period: Period, cl
     from: period.from,
     to: period.to,
     branches: branches.length,
-    ...departures(branches, period),
-    vacancies: vacancies(branches, period),
-    changedMoreThanOnce: changedMoreThanOnce(branches, period),
-    longestServing: longestServing(branches, period),
+    ...departures(branches, period, standsOn),
+    vacancies: vacancies(branches, period, standsOn),
+    changedMoreThanOnce: changedMoreThanOnce(branches, period, standsOn),
+    longestServing: longestServing(branches, period, standsOn),
   };
 }
