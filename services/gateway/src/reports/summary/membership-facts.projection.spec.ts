@@ -48,3 +48,26 @@ describe('report-membership: a merger recorded after a member left, or went away
     ]);
   });
 });
+
+describe('report-membership: a member who went away before a merger recorded already (a black-box probe)', () => {
+  it('counts them away in the source until the merger\'s day and in the successor from it, not in the successor from the first day', async () => {
+    const on = await run([admitted('m1', 'b1'), mergedAway('m1', '2025-06-01'), status('m1', 'b2', 'away-work', 'active', '2025-05-01')]);
+    expect([on('away', '2025-04-30'), on('away', '2025-05-15'), on('away', '2025-06-01'), on('members', '2025-05-15'), on('members', '2025-06-01')]).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
+  it('counts their coming back after the merger in the successor only', async () => {
+    const on = await run([admitted('m1', 'b1'), mergedAway('m1', '2025-06-01'), status('m1', 'b2', 'away-work', 'active', '2025-05-01'), status('m1', 'b2', 'active', 'away-work', '2025-09-01')]);
+    expect([on('away', '2025-05-15'), on('away', '2025-08-31'), on('away', '2025-09-01'), on('members', '2025-09-01')]).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 0],
+      [0, 1],
+    ]);
+  });
+});

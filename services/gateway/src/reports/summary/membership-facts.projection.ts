@@ -1,7 +1,7 @@
 import { MemberStatus, PersonnelEvent } from '@register/contracts';
 import { RecordedEvent } from '@register/event-sourcing';
 import { defineProjection, op, Operation, ProjectionReader } from '@register/read-models';
-import { Timeline, valueOn } from './timeline';
+import { spellsOf, Timeline, valueOn } from './timeline';
 
 type C = 'members' | 'branches';
 type E<T extends PersonnelEvent['type']> = RecordedEvent<Extract<PersonnelEvent, { type: T }>>;
@@ -13,6 +13,8 @@ export interface MemberFactsDoc {
   status: MemberStatus;
   /** Each status from its day (the admission's: active), so that a move recorded late counts them as they were on each day after it (version 5). */
   statuses?: Timeline<MemberStatus>;
+  /** The branch the member was counted in from each day (null: unassigned), so that a status change dated before a move recorded already counts where they were (version 6). */
+  branches?: Timeline<string | null>;
 }
 
 /** A secretary in post from a day, with the source the register found them in; null: the post is vacant from that day. */
@@ -69,6 +71,22 @@ function moved(m: MemberFactsDoc, fromBranchId: string, toBranchId: string, from
   ]);
 }
 
+/**
+ * A status change counted from its day where the member was on each day since: a member who went
+ * away before a merger recorded already was the source's member away until the merger's day, and
+ * the successor's after (a probe found them counted away in the successor from the first day).
+ * Status changes are dated in order, so the status before the change is the member's present one on
+ * every one of those days.
+ */
+function statusChanged(m: MemberFactsDoc, day: string, status: MemberStatus): Operation<C>[] {
+  const spells = spellsOf(m.branches ?? { [day]: m.branchId }).filter((spell) => spell.endsOn === null || spell.endsOn > day);
+  return spells.flatMap(({ value: branchId, startsOn, endsOn }) => {
+    const from = startsOn > day ? startsOn : day;
+    const change = [...counts(branchId, from, -1, m.status), ...counts(branchId, from, 1, status)];
+    return endsOn === null ? change : [...change, ...counts(branchId, endsOn, 1, m.status), ...counts(branchId, endsOn, -1, status)];
+  });
+}
+
 async function dayCount(reader: ProjectionReader<C>, memberId: string, field: 'introductions' | 'partyAdmissions', day: string) {
   const m = await member(reader, memberId);
   return m && op.upsert<C>('branches', m.branchId, { $inc: { [`${field}.${day}`]: 1 } });
@@ -83,39 +101,41 @@ const admissionInForce = (e: E<'MemberAdmitted'>) => (e.metadata.effectiveDate >
 /** Membership, its year counts and the secretaries' posts per branch, from personnel's events. */
 export const membershipFacts = defineProjection<PersonnelEvent, C>({
   name: 'report-membership',
-  // 4: an admission counts from its effective date when later than admittedOn; 5: members keep their statuses by day.
-  version: 5,
+  // 4: an admission counts from its effective date when later than admittedOn; 5: members keep their statuses by day; 6: and their branches by day.
+  version: 6,
   collections: { members: {}, branches: {} },
   handlers: {
     MemberAdmitted: (e: E<'MemberAdmitted'>) => {
       const day = admissionInForce(e);
       return [
-        op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active', statuses: { [day]: 'active' } }),
+        op.replace<C>('members', e.data.memberId, { branchId: e.data.branchId, status: 'active', statuses: { [day]: 'active' }, branches: { [day]: e.data.branchId } }),
         op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${day}`]: 1, [`admissions.${day}`]: 1 } }),
       ];
     },
     MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      return [...moved(m, m.branchId, e.data.toBranchId, e.data.transferredOn, null), op.update<C>('members', m._id, { $set: { branchId: e.data.toBranchId } })];
+      const set = { branchId: e.data.toBranchId, [`branches.${e.data.transferredOn}`]: e.data.toBranchId };
+      return [...moved(m, m.branchId, e.data.toBranchId, e.data.transferredOn, null), op.update<C>('members', m._id, { $set: set })];
     },
     // A past period (a merger recorded late): counted in the successor, not the closed branch, until the member's later move; today's branch stays.
     MemberMovedForPeriod: async (e: E<'MemberMovedForPeriod'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      return moved(m, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, e.data.until);
+      return [...moved(m, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, e.data.until), op.update<C>('members', m._id, { $set: { [`branches.${e.data.movedOn}`]: e.data.toBranchId } })];
     },
     // A past period (a dissolution recorded late): counted nowhere, as the branch's other members, until the member's later move.
     MemberUnassignedForPeriod: async (e: E<'MemberUnassignedForPeriod'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      return statusSpells(m, e.data.on, e.data.until).flatMap((spell) => [...counts(e.data.fromBranchId, spell.from, -1, spell.status), ...counts(e.data.fromBranchId, spell.until!, 1, spell.status)]);
+      const unassigned = statusSpells(m, e.data.on, e.data.until).flatMap((spell) => [...counts(e.data.fromBranchId, spell.from, -1, spell.status), ...counts(e.data.fromBranchId, spell.until!, 1, spell.status)]);
+      return [...unassigned, op.update<C>('members', m._id, { $set: { [`branches.${e.data.on}`]: null } })];
     },
     MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
       const day = e.data.changedOn;
-      return [...counts(m.branchId, day, -1, m.status), ...counts(m.branchId, day, 1, e.data.status), op.update<C>('members', m._id, { $set: { status: e.data.status, [`statuses.${day}`]: e.data.status } })];
+      return [...statusChanged(m, day, e.data.status), op.update<C>('members', m._id, { $set: { status: e.data.status, [`statuses.${day}`]: e.data.status } })];
     },
     MemberIntroducedToParty: (e: E<'MemberIntroducedToParty'>, reader) => dayCount(reader, e.data.memberId, 'introductions', e.data.introducedOn),
     MemberPartyOutcomeRecorded: (e: E<'MemberPartyOutcomeRecorded'>, reader) =>

@@ -18,8 +18,9 @@ export const ROLLUPS = 'report.summary-rollups';
  * 7: an admission recorded ahead counts from its effective date (report-membership @4); `decisionsAsOf` (null in a rollup);
  *    a branch closed before a unit above it merged away counts under that unit's successor.
  * 8: each unit once in a rollup's facts: a merger's successor's own courses were counted twice.
+ * 9: a status change dated before a move recorded already counts where the member was on each day (report-membership @6).
  */
-export const ROLLUP_VERSION = 8;
+export const ROLLUP_VERSION = 9;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
 export const REFRESHED = 'refreshed';
 
