@@ -71,7 +71,7 @@ export class UpstreamLogs {
    * they hold what those services' topics hold now: a command sent right after another service's
    * answer (an enrolment after the appointment) was decided on a copy without it, and recorded a
    * wrong fact for good or refused with a 422 that read as final (a probe). True where nothing is
-   * consumed from other services' topics (the embedded start: see publishedAnswer).
+   * consumed from other services' topics (the embedded start, whose answers wait instead: publishedAnswer).
    */
   async commandsMayDecide(deadline: number): Promise<boolean> {
     return this.consumer ? this.consumer.handledAllNow(deadline) : true;
@@ -80,11 +80,15 @@ export class UpstreamLogs {
   /**
    * Distributed, a command is answered once its events are on its service's topic: the client's next
    * command, to any service, then finds them there (commandsMayDecide). False by `deadline`: the
-   * answer goes out anyway (the change is made), as a read's `minPosition` would then wait. The
-   * embedded start does not wait: its bus is fed as the log is appended, in this process.
+   * answer goes out anyway (the change is made), as a read's `minPosition` would then wait.
+   * Embedded, once its events are published to the in-process bus, which resolves a publish when
+   * every consumer has handled it: the other services' reactions (a merger's moves of its members)
+   * are then recorded, and the client's next command is decided on them (a probe's appointment sent
+   * right after a merger's answer was refused, its member not moved yet).
    */
   async publishedAnswer(position: number, deadline: number): Promise<boolean> {
-    if (!this.consumer || this.local.size !== 1) return true;
+    if (!this.consumer) return this.local.size < 2 || position <= 0 || (await this.settleNow(position, '', deadline)) !== 'behind';
+    if (this.local.size !== 1) return true;
     const [{ relay }] = this.local.values();
     return relay.whenPublished(position, deadline);
   }

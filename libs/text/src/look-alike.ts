@@ -1,4 +1,4 @@
-import { canonicalTones, normaliseName } from './vietnamese';
+import { canonicalTones, foldDiacritics, normaliseName } from './vietnamese';
 import unhomoglyph from 'unhomoglyph';
 
 /**
@@ -128,6 +128,21 @@ export interface NameLikeness {
 export function namesakeKey(name: string): string {
   // Not the skeleton of the lower case: within Latin it takes "Kim" for "Kirn" (rn) and "Il" for "ll", two people.
   return canonicalTones(asSeen(normaliseName(name))).toLocaleLowerCase('vi');
+}
+
+/**
+ * A name's namesake key without its marks: "Đỗ Thị Thúy Hằng" and "Do Thi Thuy Hang" share it.
+ * Compared only where one of the two names was typed without any mark (typedWithoutMarks): two
+ * names both typed with marks are two people when their marks differ ("Hương" and "Hường").
+ */
+export function bareNamesakeKey(name: string): string {
+  return foldDiacritics(namesakeKey(name));
+}
+
+/** Whether a name was typed without any Vietnamese mark (a keyboard without them, a list retyped on a phone). */
+export function typedWithoutMarks(name: string): boolean {
+  const key = namesakeKey(name);
+  return key === foldDiacritics(key);
 }
 
 export function likenessOf(name: string): NameLikeness {
