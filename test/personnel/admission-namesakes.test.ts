@@ -60,6 +60,16 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     expect([wide.status, JSON.stringify(wide.body)]).toEqual([400, expect.stringContaining('full-width')]);
   });
 
+  it('a name typed without any mark is the marked one, either way round (a black-box probe admitted both): 409; two names with different marks stay two', async () => {
+    expect((await admit('m-bare-a', 'Trịnh Thị Ngọc Ánh')).status).toBe(201);
+    const bare = await admit('m-bare-b', 'Trinh Thi Ngoc Anh');
+    expect([bare.status, bare.body.rule, bare.body.existingMemberId]).toEqual([409, 'possible-duplicate', 'm-bare-a']);
+    expect((await admit('m-bare-c', 'Hoang Van Dat')).status).toBe(201);
+    const marked = await admit('m-bare-d', 'Hoàng Văn Đạt');
+    expect([marked.status, marked.body.rule, marked.body.existingMemberId]).toEqual([409, 'possible-duplicate', 'm-bare-c']);
+    expect((await admit('m-bare-e', 'Trịnh Thị Ngọc Anh')).status).toBe(201);
+  });
+
   it('after the erasure of a member, their name and date of birth admit again without 409', async () => {
     expect((await admit('m-erased', 'Cầm Thị Xoá')).status).toBe(201);
     expect((await admit('m-erased-2', 'Cầm Thị Xoá')).body.rule).toBe('possible-duplicate');
@@ -76,7 +86,7 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     await before.onModuleDestroy();
     const saved = await snapshots.load('personnel.directory@10');
     const json = JSON.stringify(saved);
-    for (const name of ['Quàng', 'quàng', 'Đôi', 'Xoá', 'Lường', '2003-04-05']) expect(json).not.toContain(name);
+    for (const name of ['Quàng', 'quàng', 'Đôi', 'Xoá', 'Lường', 'hoang van dat', 'Hoang', '2003-04-05']) expect(json).not.toContain(name);
 
     const from: number[] = [];
     const subscribe: EventStore['subscribe'] = (at, ...rest) => (from.push(at), d.personnelStore.subscribe(at, ...rest));
@@ -86,6 +96,7 @@ describe('admissions checked for namesakes on the write side (distributed, Ferre
     expect(from).toEqual([saved!.position]);
     expect(after.namesakes.membersNamed('b-3', 'Quàng Thị Đôi', '2003-04-05').sort()).toEqual([twin, 'm-twin-c'].sort());
     expect(after.namesakes.membersNamed('b-3', 'Cầm Thị Xoá', '2003-04-05')).toEqual(['m-erased-2']);
+    expect(after.namesakes.membersNamed('b-3', 'Hoàng Văn Đạt', '2003-04-05')).toEqual(['m-bare-c']);
     await after.onModuleDestroy();
   });
 });

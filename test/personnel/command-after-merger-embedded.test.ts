@@ -11,14 +11,14 @@ jest.setTimeout(180_000);
  */
 describe('a command right after a branch merger is answered (the embedded start)', () => {
   let register: EmbeddedStart;
-  let post: (path: string, body: Record<string, unknown>) => Promise<{ status: number; body: any }>;
+  let post: (path: string, body: Record<string, unknown>) => Promise<{ status: number; body: { id: string } & Record<string, unknown> }>;
 
   beforeAll(async () => {
     register = await startEmbedded();
     const bearer = `Bearer ${register.token()}`;
     post = async (path, body) => {
       const r = await fetch(`${register.url}/api/v1${path}`, { method: 'POST', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: r.status, body: await r.json() };
+      return { status: r.status, body: (await r.json()) as { id: string } & Record<string, unknown> };
     };
   });
   afterAll(() => register?.stop());

@@ -165,6 +165,18 @@ describe('member imports (embedded, through the gateway)', () => {
     expect(verdicts(await finished(await upload(file, 'hoa-binh.csv', { reason: 'thử', dryRun: 'true' })))).toEqual([[2, 'refused', 'ambiguous-branch'], [3, 'refused', 'ambiguous-branch'], [4, 'valid', null]]);
   });
 
+  it('a row typed without marks is the same person as a marked row or member (a black-box probe admitted both)', async () => {
+    const header = 'fullName,dateOfBirth,gender,admittedOn,branch';
+    const row = (fullName: string) => [fullName, '2003-07-08', 'Nữ', '2025-03-26', 'b-1'].join(',');
+    const file = Buffer.from(`\ufeff${header}\r\n${row('Đỗ Thị Thúy Hằng')}\r\n${row('Do Thi Thuy Hang')}\r\n${row('Đỗ Thị Thúy Hăng')}\r\n`);
+    const done = await finished(await upload(file, 'khong-dau.csv', { reason: 'kết nạp' }));
+    const verdicts = (done.body.rows as Array<{ row: number; verdict: string; rule?: string; sameAsRow?: number }>).map((v) => [v.row, v.verdict, v.rule ?? null, v.sameAsRow ?? null]);
+    // Row 4's marks differ from row 2's (Hăng, Hằng): two names both typed with marks are two people.
+    expect(verdicts).toEqual([[2, 'admitted', null, null], [3, 'refused', 'possible-duplicate', 2], [4, 'admitted', null, null]]);
+    const later = await finished(await upload(Buffer.from(`\ufeff${header}\r\n${row('DO THI THUY HANG')}\r\n`), 'khong-dau-2.csv', { reason: 'kết nạp', dryRun: 'true' }));
+    expect(later.body.rows[0]).toMatchObject({ verdict: 'refused', rule: 'possible-duplicate' });
+  });
+
   it("an erased member's name is no longer shown in the import that admitted them, nor in rows refused as the same person (found by black-box probes)", async () => {
     const one = applicant(8000, 'b-1');
     const line = [one.fullName, one.dateOfBirth, one.gender, one.admittedOn, one.branch].join(',');

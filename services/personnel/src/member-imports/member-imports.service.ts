@@ -6,6 +6,7 @@ import { ReadModelBehind } from '@register/read-models';
 import { newEntityId } from '@register/service-kit';
 import { namesakeKey } from '@register/text';
 import { BranchReplica } from '../application/branch-replica';
+import { FirstNamesakes } from '../application/namesake-index';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { PersonnelService } from '../application/personnel.service';
 import { PERSONNEL_IMPORT_RECORDS, PERSONNEL_STORE } from '../application/tokens';
@@ -55,6 +56,12 @@ export interface ImportRequest {
  * instance, answers it (docs/member-imports.md). An import whose process stopped is answered as
  * failed, interrupted, at the row it had reached.
  */
+
+/** The file's rows seen so far: the first row of each person (FirstNamesakes), and of each national ID number. */
+interface SeenRows {
+  people: FirstNamesakes<number>;
+  numbers: Map<string, number>;
+}
 @Injectable()
 export class MemberImports implements BeforeApplicationShutdown {
   private readonly imports = new Map<string, MemberImport>();
@@ -208,7 +215,7 @@ export class MemberImports implements BeforeApplicationShutdown {
   private async run(job: MemberImport, rows: SheetRow[], scope: BranchesInScope, check: (row: SheetRow) => Promise<AdmitMemberRequest | RowVerdict>, context: CommandContext) {
     const started = Date.now();
     const seenAt = await this.directoryCaughtUp();
-    const seen = new Map<string, number>();
+    const seen: SeenRows = { people: new FirstNamesakes<number>(), numbers: new Map() };
     for (let i = 0; i < rows.length; i += BATCH) {
       // The import yields to the requests waiting (its own answer first): validation and an
       // in-memory read store are all promise callbacks, which would otherwise starve the server.
@@ -261,19 +268,18 @@ export class MemberImports implements BeforeApplicationShutdown {
   }
 
   /** A checked row as the admission it asks for, under the import's own command id for the row; or its refusal as the file's second row for one person. */
-  private candidate(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: Map<string, number>, base: CommandContext): Candidate | RowVerdict {
+  private candidate(job: MemberImport, row: SheetRow, checked: AdmitMemberRequest | RowVerdict, seen: SeenRows, base: CommandContext): Candidate | RowVerdict {
     if (!(checked instanceof AdmitMemberRequest)) return checked;
     // The namesake check's own key (one tone placement, the skeleton), as against the register; in
     // any branch of the file (a probe's file listed one person under two branches, admitted twice).
-    const key = JSON.stringify([namesakeKey(checked.fullName), checked.dateOfBirth]);
-    const twin = seen.get(key);
+    const twin = seen.people.find('', checked.fullName, checked.dateOfBirth);
     if (twin !== undefined) return refused(row.row, checked.fullName, 'possible-duplicate', `the same person (name, date of birth) as row ${twin}: if it is another person, admit them with POST /members and namesake: true`, undefined, { sameAsRow: twin });
     // One national ID number is one person, in any branch: a second row with it is refused, not raced (rows run in parallel).
     const number = checked.nationalId ? JSON.stringify(['national-id', checked.nationalId]) : undefined;
-    const holderRow = number === undefined ? undefined : seen.get(number);
+    const holderRow = number === undefined ? undefined : seen.numbers.get(number);
     if (holderRow !== undefined) return refused(row.row, checked.fullName, 'national-id-taken', `the same national ID number (nationalId) as row ${holderRow}`, undefined, { sameAsRow: holderRow });
-    seen.set(key, row.row);
-    if (number !== undefined) seen.set(number, row.row);
+    seen.people.add('', checked.fullName, checked.dateOfBirth, row.row);
+    if (number !== undefined) seen.numbers.set(number, row.row);
     // The same file again, into the same unit, names the same commands, and so the same members: none
     // is admitted twice. The unit is part of it: the file imported under another unit was taken for the
     // first import's rows, "already admitted" in a branch they were not in (a black-box probe).

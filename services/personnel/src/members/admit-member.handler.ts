@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandContext, ConflictError } from '@register/event-sourcing';
 import { BranchGate } from '../application/branch-gate';
+import { FirstNamesakes } from '../application/namesake-index';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { AdmitMember, admissionDecider } from './admit-member';
@@ -128,7 +129,7 @@ export class AdmitMemberHandler {
    */
   async duplicatesIn(commands: AdmitMember[], namesake: readonly boolean[], context: Pick<CommandContext, 'actor'>): Promise<Array<ConflictError | undefined>> {
     const existing = await this.namesakesOf(commands);
-    const earlier = new Map<string, string>();
+    const earlier = new FirstNamesakes<string>();
     const numbers = new Map<string, string>();
     const held = new Map<string, string>();
     const refusals = commands.map((c, i) => {
@@ -137,10 +138,9 @@ export class AdmitMemberHandler {
       if (holder !== undefined && !this.directory.member(c.memberId)) held.set(c.memberId, holder);
       const numberTaken = number !== undefined && (holder !== undefined || (numbers.get(number) ?? c.memberId) !== c.memberId);
       if (number !== undefined && !numbers.has(number) && admissible(c)) numbers.set(number, c.memberId);
-      const person = JSON.stringify([c.branchId, this.directory.namesakes.personOf(c.personal.fullName, c.personal.dateOfBirth)]);
-      const twin = existing.get(c.memberId) ?? earlier.get(person);
+      const twin = existing.get(c.memberId) ?? earlier.find(c.branchId, c.personal.fullName, c.personal.dateOfBirth);
       // The first of the batch for this person, if a new member could be admitted so (one refused, for age say, is no twin).
-      if (!earlier.has(person) && admissible(c)) earlier.set(person, c.memberId);
+      if (admissible(c)) earlier.add(c.branchId, c.personal.fullName, c.personal.dateOfBirth, c.memberId);
       // A member admitted already (the same batch again) is answered by the command path, not refused for a namesake admitted since.
       if (this.directory.member(c.memberId)) return undefined;
       if (numberTaken) return nationalIdTaken();
