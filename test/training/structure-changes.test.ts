@@ -83,6 +83,12 @@ describe('training after the structure changes (embedded, through the gateway)',
     const justBefore = new Date(new Date(movedAt).getTime() - 1).toISOString();
     expect(figures(await compliance('d24', 2025, justBefore))).toMatchObject({ branches: 3, secretaries: 3 });
     expect(figures(await compliance('d24', 2024, justBefore))).toEqual(before2024);
+
+    // The course list of the district as of 2024 holds its communes' courses of then, though they moved away since (a black-box probe found none).
+    const communeCourse = (await ok(t.admin.post('/training-courses', { organiserUnitId: 'c24a', title: 'Sinh hoạt chuyên đề xã Mường Mô 2024', kind: 'political-theory', topics: [{ title: 'Lịch sử Đoàn' }], startsOn: '2024-05-10', endsOn: '2024-05-10', ...why('mở lớp', '2024-05-01') }))).id;
+    const listed = async (query: string) => (await t.admin.get(`/training-courses?organiserUnitId=d24&year=2024${query}&minPosition=${await t.trainingLog.headPosition()}`)).body.items.map((c: any) => c.id).sort();
+    expect(await listed('&asOf=2024-12-31')).toEqual([course2024, communeCourse].sort());
+    expect(await listed('')).toEqual([course2024]);
   });
 
   it("counts a moved branch's secretary under the new parent from the move's day; scope follows the move; the branch keeps its mentor", async () => {

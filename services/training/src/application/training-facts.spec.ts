@@ -153,6 +153,14 @@ describe("training's facts: a unit's subtree", () => {
     expect(facts.unitsUnder('tw')).toEqual(['tw', 'p', 'q', 'c-1', 'c-2']);
   });
 
+  it('lists the subtree of a day asked: a unit that moved away since is still under its old parent then (a probe missed a district\'s communes\' courses)', () => {
+    const facts = new TrainingFacts();
+    for (const [unitId, parentId] of [['tw', null], ['p', 'tw'], ['d', 'p'], ['c-1', 'd'], ['c-2', 'd']]) facts.apply(eventOn('2020-01-01', 'UnitEstablished', { unitId, parentId }));
+    facts.apply(eventOn('2025-07-01', 'UnitMoved', { unitId: 'c-1', toParentId: 'p' }));
+    const on = (date: string) => ({ kind: 'date' as const, date });
+    expect([facts.unitsUnder('d', on('2023-12-31')), facts.unitsUnder('d', on('2025-07-01')), facts.unitsUnder('d')]).toEqual([['d', 'c-1', 'c-2'], ['d', 'c-2'], ['d', 'c-2']]);
+  });
+
   it("costs the same per unit for a province's 100 communes and the nation's 3,300 (course and competition lists): the placements read once, not once per unit", () => {
     // Counted, not timed: reading the parents once reads each placement once; an ancestry per unit read units × placements.
     for (const communes of [100, 3300]) {

@@ -344,16 +344,20 @@ export class TrainingFacts implements SnapshotPart {
   }
 
   /**
-   * The unit and every unit under it, as the tree stands now, with the units merged into any of
-   * them (and theirs): a commune that took over another's branches takes over its courses' history.
+   * The unit and every unit under it, as the tree stands now (or stood as of a day, as the register
+   * knew it), with the units merged into any of them by then (and theirs): a commune that took over
+   * another's branches takes over its courses' history. A district's courses of 2023 asked as of
+   * 2023 are its communes' of then, though they moved away since (a probe found them missing).
    */
-  unitsUnder(unitId: string): string[] {
-    const found = new Set(unitsWithin(this.placements, unitId));
+  unitsUnder(unitId: string, asOf?: AsOf): string[] {
+    const placements = asOf === undefined ? this.placements : this.placements.filter((p) => countsAsOf(asOf, { effectiveDate: p.on, recordedAt: p.at }));
+    const mergedBy = (u: string) => asOf === undefined || countsAsOf(asOf, { effectiveDate: this.unitsClosed.get(u) ?? null, recordedAt: this.unitsClosedAt.get(u) ?? null });
+    const found = new Set(unitsWithin(placements, unitId));
     for (let grew = true; grew; ) {
       grew = false;
       for (const [merged, into] of this.successors) {
-        if (!found.has(into) || found.has(merged)) continue;
-        for (const u of unitsWithin(this.placements, merged)) found.add(u);
+        if (!found.has(into) || found.has(merged) || !mergedBy(merged)) continue;
+        for (const u of unitsWithin(placements, merged)) found.add(u);
         found.add(merged);
         grew = true;
       }

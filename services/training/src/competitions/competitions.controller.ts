@@ -71,7 +71,7 @@ export class CompetitionsController {
     checkKeysetCursor(q.cursor);
     const asOf = parseAsOfKnownAt(q, this.clock);
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
-    const filter = { ...(q.organiserUnitId ? { organiserUnitId: { $in: this.facts.unitsUnder(q.organiserUnitId) } } : {}), ...(q.year !== undefined ? { year: q.year } : {}) };
+    const filter = { ...(q.organiserUnitId ? { organiserUnitId: { $in: this.facts.unitsUnder(q.organiserUnitId, asOf) } } : {}), ...(q.year !== undefined ? { year: q.year } : {}) };
     const competitions = (await this.model(q.minPosition)).collection('competitions');
     const page = async (limit: number, cursor: string | undefined) => {
       const found = await competitions.page(filter, { sort: { heldOn: 1 }, limit, cursor });

@@ -104,7 +104,8 @@ export class CoursesController {
   async list(@Query() q: CourseListQuery, @Req() req: RegisterRequest, @Res({ passthrough: true }) reply: Reply) {
     const asOf = parseAsOfKnownAt(q, this.clock);
     if (q.organiserUnitId !== undefined && !this.facts.knowsUnit(q.organiserUnitId)) throw new NotFoundError('unit', q.organiserUnitId);
-    const organiserUnitIds = q.organiserUnitId === undefined ? undefined : this.facts.unitsUnder(q.organiserUnitId);
+    // The subtree of the day asked: the courses of units that sat under it then, though they moved away since.
+    const organiserUnitIds = q.organiserUnitId === undefined ? undefined : this.facts.unitsUnder(q.organiserUnitId, asOf);
     const today = async (limit: number, cursor: string | undefined) => {
       const found = await this.reads.list({ organiserUnitIds, year: q.year, limit, cursor, minPosition: q.minPosition });
       return { items: (found.items as unknown as CourseDoc[]).map(listView), nextCursor: found.nextCursor };
