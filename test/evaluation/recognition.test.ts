@@ -107,6 +107,8 @@ describe('commendations and support visits (embedded, through the gateway)', () 
   it('refuses a visit to a member holding no post that day (422 not-an-officer), by a unit not above (422), out of scope (403)', async () => {
     expect((await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ visitedOn: '2025-01-15' })))).body.rule).toBe('not-an-officer');
     expect((await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ byUnitId: 'xa-2' })))).body.rule).toBe('visitor-not-above');
+    const unknown = await refusedUnchanged(gw, 422, () => admin.post('/support-visits', visit({ byUnitId: 'khong-ton-tai-9' })));
+    expect([unknown.body.rule, unknown.body.detail]).toEqual(['visitor-unknown', expect.stringContaining('byUnitId')]);
     const commune9 = gw.api(await gw.bearer({ sub: 'xa9', roles: ['unit-officer'], scopeUnitId: 'xa-9' }));
     await refusedUnchanged(gw, 403, () => commune9.post('/support-visits', visit({ byUnitId: 'xa-9' })));
   });

@@ -53,6 +53,21 @@ describe('gateway: 2 000 malformed or hostile requests', () => {
     expect(await gw.head()).toBe(afterFirst);
   });
 
+  it('refuses blank optional text an auditor would read as given (a decision\'s issuer, a consent\'s purpose) with 400 naming the field, and appends nothing (a black-box probe)', async () => {
+    const before = await gw.head();
+    const api = gw.api(auth);
+    for (const issuedBy of ['', '   ', '\u200b']) {
+      const r = await api.post('/branches', { parentUnitId: 'xa-1', name: 'Chi đoàn bản Trắng', area: { kind: 'village', name: 'Trắng' }, ...why(), decisionRef: { number: '12-QĐ/TĐ', issuedBy } });
+      expect([r.status, r.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, ['decisionRef.issuedBy']]);
+    }
+    const member = { branchId: 'b-1', fullName: 'Lò Thị Trắng', dateOfBirth: '2003-04-04', gender: 'female', admittedOn: '2025-03-26', ...why() };
+    for (const purposes of [[''], ['   '], ['membership-register', ' ']]) {
+      const r = await api.post('/members', { ...member, consent: { givenOn: '2025-03-20', purposes } });
+      expect([r.status, r.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, [expect.stringMatching(/^consent\.purposes/)]]);
+    }
+    expect(await gw.head()).toBe(before);
+  });
+
   // @ValidateNested() alone lets an array through where an object belongs: each single nested
   // object also carries @IsObject().
   it('refuses an array where an object belongs, and appends nothing', async () => {

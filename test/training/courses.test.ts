@@ -83,6 +83,9 @@ describe('training courses through the gateway (embedded)', () => {
   it('completes with an outcome per participant, after which the course is closed (422) to enrolment', async () => {
     const missing = await t.refusedUnchanged(422, () => t.admin.post(`/training-courses/${course}/completion`, { results: [{ memberId: 'm-sec', outcome: 'completed' }], ...why() }));
     expect(missing.body.rule).toBe('outcome-missing');
+    // A blank certificate number reads as one given: refused, naming it (a black-box probe).
+    const blank = await t.refusedUnchanged(400, () => t.admin.post(`/training-courses/${course}/completion`, { results: [{ memberId: 'm-sec', outcome: 'completed', certificateNo: '   ' }, { memberId: 'm-dep', outcome: 'completed' }, { memberId: 'm-x', outcome: 'not-completed' }], ...why() }));
+    expect(blank.body.errors.map((e: { field: string }) => e.field)).toEqual(['results.0.certificateNo']);
     const read0 = await t.admin.get(`/training-courses/${course}`);
     const results = [{ memberId: 'm-sec', outcome: 'completed', certificateNo: 'CN-01' }, { memberId: 'm-dep', outcome: 'completed' }, { memberId: 'm-x', outcome: 'not-completed' }];
     const stale = await t.refusedUnchanged(409, () =>

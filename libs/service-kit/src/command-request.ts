@@ -68,6 +68,7 @@ export class DecisionRefDto {
   @IsOptional()
   @IsString()
   @MaxLength(300)
+  @Matches(VISIBLE_TEXT, { message: 'decisionRef.issuedBy, when given, must hold a character a reader sees, not only blanks or invisible characters' })
   @Matches(FREE_TEXT, freeText('decisionRef.issuedBy'))
   issuedBy?: string;
 

@@ -25,7 +25,7 @@ export class SupportVisitsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: "Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day), visitor-closed (the visiting unit was closed by the day of the visit) or visitor-not-above (a unit above the officer's branch that day, or the successor of one merged away), 409 already-recorded (an id already used, or the same unit visiting the same officer that day)" })
+  @ApiOperation({ summary: "Record a visit to a branch officer in hardship: who visited, when, what was given; 422 day-not-come (after today), not-an-officer (no post that day), visitor-unknown (byUnitId names no unit of the register), visitor-closed (the visiting unit was closed by the day of the visit) or visitor-not-above (a unit above the officer's branch that day, or the successor of one merged away), 409 already-recorded (an id already used, or the same unit visiting the same officer that day)" })
   record(@Body() body: RecordSupportVisitRequest, @Command() ctx: CommandContext) {
     // One visit of a unit to an officer on a day: recorded twice, it is refused the second time.
     const visitId = naturalEntityId(body.id, 'support-visit', [body.byUnitId, body.memberId, body.visitedOn]);
@@ -35,7 +35,7 @@ export class SupportVisitsController {
     const officer = { existed: posts.length > 0, placement: { branchId, unitIds: branchId ? this.replica.ancestryOn(branchId, body.visitedOn) : [] } };
     const visitorClosedOn = this.replica.unitClosedBy(body.byUnitId, body.visitedOn);
     const visitors = this.replica.withSuccessors(officer.placement.unitIds, body.visitedOn);
-    const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, gift: body.gift ?? null, officer, ...(visitorClosedOn ? { visitorClosedOn } : {}), visitors, today: this.evaluation.today() };
+    const command = { type: 'RecordSupportVisit' as const, visitId, memberId: body.memberId, visitedOn: body.visitedOn, byUnitId: body.byUnitId, visitorKnown: this.replica.knowsUnit(body.byUnitId), gift: body.gift ?? null, officer, ...(visitorClosedOn ? { visitorClosedOn } : {}), visitors, today: this.evaluation.today() };
     return this.evaluation.onStream(supportVisitDecider, supportVisitStream(visitId), visitId, command, { ...ctx, effectiveDate: ctx.effectiveDate ?? body.visitedOn });
   }
 

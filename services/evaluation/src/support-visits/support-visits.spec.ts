@@ -13,4 +13,5 @@ describe('support visits', () => {
   it('only to a member holding a post that day (not-an-officer)', () => spec.given([]).when(visit({ officer: { existed: false, placement } })).thenThrows(RuleViolation, rule('not-an-officer')));
   it('once made: a visit on a day that has not come is refused (422 day-not-come)', () => spec.given([]).when(visit({ visitedOn: '2024-02-02' })).thenThrows(RuleViolation, rule('day-not-come')));
   it('by a unit above the officer (visitor-not-above)', () => spec.given([]).when(visit({ byUnitId: 'xa-9' })).thenThrows(RuleViolation, rule('visitor-not-above')));
+  it('by a unit the register knows (visitor-unknown, not "not above": a probe was told so)', () => spec.given([]).when(visit({ byUnitId: 'khong-ton-tai', visitorKnown: false })).thenThrows(RuleViolation, rule('visitor-unknown')));
 });

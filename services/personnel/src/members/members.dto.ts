@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickTy
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Gender, GENDERS, MEMBER_STATUSES, MemberStatus } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery, VISIBLE_TEXT } from '@register/service-kit';
 
 export class ConsentDto {
   @ApiProperty({ example: '2025-03-20' })
@@ -14,6 +14,7 @@ export class ConsentDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(100, { each: true })
+  @Matches(VISIBLE_TEXT, { each: true, message: 'consent.purposes must each hold a character a reader sees, not only blanks or invisible characters' })
   purposes!: string[];
 }
 

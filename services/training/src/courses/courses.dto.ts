@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { COURSE_KINDS, COURSE_OUTCOMES, CourseKind, CourseOutcome } from '@register/contracts';
-import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery, PagedQuery, WholeNumber } from '@register/service-kit';
+import { CommandRequest, CreateRequest, IsCalendarDate, IsRegisterId, IsRegisterName, OneOf, PagedHistoryQuery, PagedQuery, VISIBLE_TEXT, WholeNumber } from '@register/service-kit';
 
 /** How many members one enrolment, attendance or completion may name (the gateway checks memberIds the same way). */
 export const MAX_PARTICIPANTS = 500;
@@ -97,6 +97,7 @@ export class ResultDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @Matches(VISIBLE_TEXT, { message: 'certificateNo, when given, must hold a character a reader sees, not only blanks or invisible characters' })
   certificateNo?: string;
 }
 
