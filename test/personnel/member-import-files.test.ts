@@ -67,9 +67,11 @@ describe('member imports of the files offices keep (embedded, through the gatewa
     sheet.addRow([1, 'Lò Thị Hiện', '02/02/2001', 'Nữ', '26/03/2020', 'b-1', 912345678]);
     const left = sheet.addRow([2, 'Lò Văn Đã Chuyển', '03/03/2001', 'Nam', '26/03/2020', 'b-1', '']);
     left.hidden = true;
+    // A second visible tab with rows is not read, and the answer says so (a probe's tabs per hamlet were left out unsaid).
+    book.addWorksheet('Bản Hòa Tiến').addRows([['Họ và tên'], ['Lò Văn Khác']]);
     const done = await finished(await upload(Buffer.from(await book.xlsx.writeBuffer()), 'ds.xlsx', { reason: 'kết nạp' }));
     expect(done.body.rows.map((r: any) => [r.row, r.verdict, r.fullName])).toEqual([[3, 'admitted', 'Lò Thị Hiện']]);
-    expect(done.body.hiddenRows).toEqual([4]);
+    expect([done.body.hiddenRows, done.body.otherSheets]).toEqual([[4], [{ name: 'Bản Hòa Tiến', rows: 2 }]]);
     const member = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${done.body.rows[0].memberId}`, headers: officer });
     expect(member.body.personal?.phone ?? member.body.phone).toBe('0912345678');
   });
@@ -81,6 +83,16 @@ describe('member imports of the files offices keep (embedded, through the gatewa
     await gw.syncPersonnel();
     const refused = await upload(csvOf([applicant(7300, 'b-1')]), 'f.csv', { reason: 'kết nạp' }, 'xa-import-gone');
     expect([refused.status, refused.body.rule]).toEqual([422, 'unit-closed']);
+  });
+
+  it('says, when the first visible sheet has no list header, which sheet it read and which others hold rows (a probe\'s instructions came first)', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Hướng dẫn nhập liệu').addRows([['Ghi họ tên đầy đủ, có dấu'], ['Ngày tháng ghi dd/mm/yyyy']]);
+    book.addWorksheet('Danh sách').addRows([['Họ và tên', 'Ngày sinh', 'Giới tính', 'Ngày vào Đoàn', 'Chi đoàn'], ['Lò Thị Hướng', '02/02/2001', 'Nữ', '26/03/2020', 'b-1']]);
+    const refused = await upload(Buffer.from(await book.xlsx.writeBuffer()), 'huong-dan.xlsx', { reason: 'kết nạp' });
+    expect([refused.status, refused.body.errors?.[0]?.rule]).toEqual([400, 'header']);
+    expect(refused.body.errors[0].message).toContain('read from the sheet "Hướng dẫn nhập liệu"');
+    expect(refused.body.errors[0].message).toContain('"Danh sách" (2 rows)');
   });
 
   it('refuses a file naming one field in two columns, rather than taking the last', async () => {

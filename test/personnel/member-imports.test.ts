@@ -69,6 +69,12 @@ describe('member imports (embedded, through the gateway)', () => {
     for (const r of refusedRows) expect(r).toEqual(expect.objectContaining({ fullName: expect.any(String), message: expect.any(String) }));
     expect(real.body.rowsPerSecond).toBeGreaterThan(0);
     expect(await admissions()).toBe(980);
+    // The import answers the newest position it wrote, each admitted row its own: a read with minPosition waits for them all (a probe had none to give).
+    const positions = real.body.rows.flatMap((r: { position?: number }) => (r.position === undefined ? [] : [r.position]));
+    expect([dry.body.position, positions.length, real.body.position]).toEqual([null, 980, Math.max(...positions)]);
+    const last = real.body.rows.find((r: { position?: number }) => r.position === real.body.position);
+    const read = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${last.memberId}?minPosition=${real.body.position}`, headers: officer });
+    expect([read.status, read.body.id]).toEqual([200, last.memberId]);
 
     // Admitted as POST /members admits: the caller, the reason, the branch resolved by name, the name intact.
     const one = real.body.rows.find((r: { row: number }) => r.row === 2);

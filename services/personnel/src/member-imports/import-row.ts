@@ -8,7 +8,7 @@ import { SheetRow } from './spreadsheet';
 
 /** What an import says of one row. */
 export type RowVerdict =
-  | { row: number; verdict: 'valid' | 'admitted' | 'already-admitted'; memberId: string; branchId: string; fullName: string | null }
+  | { row: number; verdict: 'valid' | 'admitted' | 'already-admitted'; memberId: string; branchId: string; fullName: string | null; position?: number }
   | { row: number; verdict: 'refused'; fullName: string | null; rule: string; message: string; errors?: FieldError[]; duplicateOf?: string; sameAsRow?: number };
 
 /** What a refusal as a second of one person points at: the member already registered, or the file's row it repeats. */

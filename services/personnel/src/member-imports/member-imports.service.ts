@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { answerOfRecord, checkDecisionIssued, CommandContext, CommandRecord, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
-import { newEntityId } from '@register/service-kit';
+import { newEntityId, ValidationFailed } from '@register/service-kit';
 import { namesakeKey } from '@register/text';
 import { BranchReplica } from '../application/branch-replica';
 import { FirstNamesakes } from '../application/namesake-index';
@@ -16,7 +16,7 @@ import { admissionCommand, AdmitMemberHandler } from '../members/admit-member.ha
 import { AdmitMemberRequest } from '../members/members.dto';
 import { columnsOf, isHeaderRow } from './import-columns';
 import { admissionOf, BranchesInScope, refused, RowVerdict } from './import-row';
-import { readSheet, SheetRow } from './spreadsheet';
+import { readSheet, SheetRow, SheetsRead, sheetNote } from './spreadsheet';
 
 export type { MemberImport } from './member-import';
 import { ImportRecords, rowWithoutNames } from './import-records';
@@ -58,6 +58,17 @@ export interface ImportRequest {
  */
 
 /** The file's rows seen so far: the first row of each person (FirstNamesakes), and of each national ID number. */
+/** A refusal of the header says which sheet was read, when the list may be on another (a probe's instructions came first). */
+function withSheetNote<T>(sheets: SheetsRead, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const note = sheetNote(sheets);
+    if (!(error instanceof ValidationFailed) || note === '') throw error;
+    throw new ValidationFailed(error.errors.map((e) => ({ ...e, message: `${e.message}${note}` })));
+  }
+}
+
 interface SeenRows {
   people: FirstNamesakes<number>;
   numbers: Map<string, number>;
@@ -146,8 +157,8 @@ export class MemberImports implements BeforeApplicationShutdown {
     if (closed !== null && closed <= this.personnel.today()) {
       throw new RuleViolation('unit-closed', `unit ${request.unitId} was closed on ${closed} (dissolved or merged): import into the unit that took over its branches (GET /units/${request.unitId}/lineage)`, { unitId: request.unitId });
     }
-    const { header, rows, hiddenRows } = await readSheet(request.file, isHeaderRow);
-    const columns = columnsOf(header);
+    const { header, rows, hiddenRows, sheet, otherSheets } = await readSheet(request.file, isHeaderRow);
+    const columns = withSheetNote({ sheet, otherSheets }, () => columnsOf(header));
     const sha = request.fileSha256 ?? createHash('sha256').update(request.file).digest('hex');
     // The import's id names its unit, so that the gateway authorises its reads by the unit's scope.
     const job: MemberImport = {
@@ -163,8 +174,10 @@ export class MemberImports implements BeforeApplicationShutdown {
       finishedAt: null,
       rowsPerSecond: null,
       failure: null,
+      position: null,
       actor: request.context.actor,
       hiddenRows,
+      otherSheets,
       rows: [],
     };
     this.keep(job);
@@ -300,7 +313,7 @@ export class MemberImports implements BeforeApplicationShutdown {
   /** One row's verdict: refused for a namesake in the branch or by the decider; else valid (dry run), admitted, or already admitted by this file before. */
   private async verdict(job: MemberImport, c: Candidate, namesake: string | undefined): Promise<RowVerdict> {
     const { row, command, context } = c;
-    const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted'): RowVerdict => ({ row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: command.personal.fullName });
+    const admitted = (verdict: 'valid' | 'admitted' | 'already-admitted', position?: number): RowVerdict => ({ row, verdict, memberId: command.memberId, branchId: command.branchId, fullName: command.personal.fullName, ...(position === undefined ? {} : { position }) });
     if (this.directory.member(command.memberId)) return admitted('already-admitted');
     if (namesake !== undefined) {
       const where = this.directory.member(namesake)?.branchId;
@@ -318,7 +331,9 @@ export class MemberImports implements BeforeApplicationShutdown {
       // Checked again for namesakes in the branch's turn, as POST /members is: another import or an
       // admission made meanwhile (the batch's check above saw the register before them) is seen there
       // (a probe admitted 1,000 people twice with two imports at once).
-      return admitted((await this.admissions.handle(command, false, context, 'POST /member-imports')).duplicate ? 'already-admitted' : 'admitted');
+      const answer = await this.admissions.handle(command, false, context, 'POST /member-imports');
+      job.position = Math.max(job.position ?? 0, answer.position);
+      return admitted(answer.duplicate ? 'already-admitted' : 'admitted', answer.position);
     } catch (error) {
       if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row, command.personal.fullName, error.rule, error.message);
       throw error;

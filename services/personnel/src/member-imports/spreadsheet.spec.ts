@@ -42,6 +42,11 @@ describe("an import's rows", () => {
     await expect(readSheet(Buffer.from('H\xf4 t\xean\r\n', 'latin1'))).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/CSV UTF-8/) });
   });
 
+  it('say that an Excel 97–2003 workbook (.xls) is one, and how to save it (a probe was pointed at an encoding)', async () => {
+    const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+    await expect(readSheet(ole2)).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/97–2003.*\.xlsx/) });
+  });
+
   it('count an empty line as a row, and leave it out', async () => {
     expect(await numbered('fullName\r\nA\r\n\r\nB\r\n')).toEqual([
       [2, 'A'],
@@ -52,6 +57,39 @@ describe("an import's rows", () => {
 
 /** A zip's central directory header: its entry's uncompressed size is the 4 bytes at 24. */
 const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+describe('a workbook of several sheets, and a zip that is none', () => {
+  const workbook = async (sheets: Array<[string, string[][], ('hidden' | 'visible')?]>) => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    for (const [name, rows, state] of sheets) {
+      const sheet = book.addWorksheet(name);
+      sheet.addRows(rows);
+      if (state) sheet.state = state;
+    }
+    return Buffer.from(await book.xlsx.writeBuffer());
+  };
+
+  it("reads the first visible sheet, and names the other visible sheets that hold rows (a probe's tabs per hamlet were left out unsaid)", async () => {
+    const file = await workbook([
+      ['Cũ', [['fullName'], ['Ẩn']], 'hidden'],
+      ['Thôn Đắk Rơ Wa', [['fullName'], ['Lò Thị A'], ['Lò Thị B']]],
+      ['Bản Hòa Tiến', [['fullName'], ['Lò Văn C']]],
+      ['Trống', []],
+    ]);
+    const read = await readSheet(file);
+    expect([read.sheet, read.rows.map((r) => r.cells.fullName), read.otherSheets]).toEqual(['Thôn Đắk Rơ Wa', ['Lò Thị A', 'Lò Thị B'], [{ name: 'Bản Hòa Tiến', rows: 2 }]]);
+  });
+
+  it('calls a zip with no worksheet no workbook (a Word .docx was "a workbook with no visible sheet")', async () => {
+    const { default: JSZip } = await import('jszip');
+    const zip = new JSZip();
+    zip.file('word/document.xml', '<w:document/>');
+    zip.file('[Content_Types].xml', '<Types/>');
+    const docx = await zip.generateAsync({ type: 'nodebuffer' });
+    await expect(readSheet(docx)).rejects.toMatchObject({ status: 415, message: expect.stringMatching(/not an \.xlsx workbook/) });
+  });
+});
 
 describe('a workbook that unpacks beyond what an import reads', () => {
   it('is refused with 413 from its directory, before it is unpacked (a 250 KB file held a gigabyte)', async () => {

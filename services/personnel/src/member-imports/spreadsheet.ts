@@ -17,6 +17,18 @@ export interface SheetRow {
   formulas?: string[];
 }
 
+/** A visible sheet of the workbook other than the one read, that holds rows: the answer names it (a probe's tabs per hamlet were left out unsaid). */
+export interface OtherSheet {
+  name: string;
+  rows: number;
+}
+
+/** What the import read: the sheet's name (an .xlsx), and the workbook's other visible sheets that hold rows. */
+export interface SheetsRead {
+  sheet: string | null;
+  otherSheets: OtherSheet[];
+}
+
 /** A file that is neither an .xlsx workbook nor UTF-8 CSV text. */
 export class NotASpreadsheet extends HttpException {
   constructor(detail: string) {
@@ -25,13 +37,18 @@ export class NotASpreadsheet extends HttpException {
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** An OLE2 compound file: Excel 97–2003's .xls (and Word's .doc), still common in commune offices. */
+const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 /** How many of the first rows may be titles above the header. */
 const HEADER_SEARCH = 10;
 
 /** The rows of an .xlsx (its first visible sheet, hidden rows left out) or a CSV file, as text, the first non-empty row being the header. */
-export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[]; hiddenRows: number[] }> {
+export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boolean = () => true): Promise<{ header: string[]; rows: SheetRow[]; hiddenRows: number[] } & SheetsRead> {
   const hiddenRows: number[] = [];
-  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows) : csvTable(file);
+  const sheets: SheetsRead = { sheet: null, otherSheets: [] };
+  // Said as what it is: it was refused as text that is not UTF-8, which pointed at an encoding (a probe).
+  if (file.subarray(0, 8).equals(OLE2_MAGIC)) throw new NotASpreadsheet('the file is an Excel 97–2003 workbook (.xls), which the import does not read: open it in Excel and save it as "Excel Workbook (.xlsx)" or "CSV UTF-8"');
+  const table = file.subarray(0, 4).equals(ZIP_MAGIC) ? await xlsxTable(file, hiddenRows, sheets) : csvTable(file);
   const filled = table.flatMap((r, i) => (r.cells.some((c) => c !== '') ? [i] : []));
   if (filled.length === 0) throw new ValidationFailed([{ field: 'file', rule: 'header', message: 'the file holds no rows' }]);
   // The header is the first of the first rows that names the columns (a title or two above it are
@@ -43,7 +60,13 @@ export async function readSheet(file: Buffer, isHeader: (cells: string[]) => boo
     .filter((r) => r.cells.some((c) => c !== ''))
     .map((r) => ({ row: r.row, cells: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])), ...formulasOf(r, header) }));
   if (rows.length > MAX_IMPORT_ROWS) throw new ValidationFailed([{ field: 'file', rule: 'max-rows', message: `an import takes at most ${MAX_IMPORT_ROWS} rows; this file has ${rows.length}` }]);
-  return { header, rows, hiddenRows: hiddenRows.filter((n) => n > table[first].row) };
+  return { header, rows, hiddenRows: hiddenRows.filter((n) => n > table[first].row), ...sheets };
+}
+
+/** Where a refusal of the header was read, when the workbook has other sheets with rows: the list may be on one of them. */
+export function sheetNote({ sheet, otherSheets }: SheetsRead): string {
+  if (sheet === null || otherSheets.length === 0) return '';
+  return ` (read from the sheet "${sheet}", the workbook's first visible one; its other sheets with rows: ${otherSheets.map((o) => `"${o.name}" (${o.rows} rows)`).join(', ')}: hide the sheets that are not the list, or send the list's sheet alone)`;
 }
 
 /** `unsaved`: the columns (from 0) whose cell holds a formula with no saved result. */
@@ -92,7 +115,7 @@ async function checkUnpackedSize(file: Buffer): Promise<void> {
   }
 }
 
-async function xlsxTable(file: Buffer, hiddenRows: number[]): Promise<Table> {
+async function xlsxTable(file: Buffer, hiddenRows: number[], sheets: SheetsRead): Promise<Table> {
   await checkUnpackedSize(file);
   const book = new ExcelJS.Workbook();
   try {
@@ -103,7 +126,11 @@ async function xlsxTable(file: Buffer, hiddenRows: number[]): Promise<Table> {
   // The first sheet a reader sees, and the rows a reader sees: a hidden sheet (an old list kept
   // aside) or hidden rows (people who left) are not the list (a probe had both imported).
   const sheet = book.worksheets.find((s) => s.state === 'visible' || s.state === undefined);
+  // A zip with no worksheet at all is no workbook (a Word .docx was called "a workbook with no visible sheet": a probe).
+  if (book.worksheets.length === 0) throw new NotASpreadsheet('the file is a zip archive but not an .xlsx workbook: it holds no worksheet (a Word .docx?)');
   if (!sheet) throw new NotASpreadsheet('the workbook has no visible sheet');
+  sheets.sheet = sheet.name;
+  sheets.otherSheets = book.worksheets.filter((s) => s !== sheet && s.state !== 'hidden' && s.state !== 'veryHidden' && s.actualRowCount > 0).map((s) => ({ name: s.name, rows: s.actualRowCount }));
   const table: Table = [];
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
     if (row.hidden) return void hiddenRows.push(number);
