@@ -4,13 +4,16 @@ jest.setTimeout(120_000);
 
 /**
  * A member's leaving dated before a branch merger recorded already (embedded, through HTTP). The
- * merger moved them into its successor; a probe then recorded their leaving, dated before it: the
- * register kept them, left, in the successor, a branch never theirs, and the summary miscounted.
- * Until the fold can take such a move back, the leaving is refused, naming the merger.
+ * merger moved them into its successor; their leaving, recorded after it, is dated before it. A
+ * probe found it taken in the successor, a branch never theirs, and the summary miscounting; it was
+ * then refused. It now takes the merger's move back for them: they leave the union from the branch
+ * they were in that day, and stay there.
  */
 describe('a leaving dated before a branch merger recorded already (embedded)', () => {
   let gw: Gateway;
   let admin: ReturnType<Gateway['api']>;
+  let successor = '';
+  let position = 0;
 
   beforeAll(async () => {
     ({ gw, admin } = await startSeeded());
@@ -21,20 +24,43 @@ describe('a leaving dated before a branch merger recorded already (embedded)', (
     }
     const merged = await admin.post('/branch-mergers', { sourceBranchIds: ['b-1', 'b-2'], into: { name: 'Chi đoàn bản Mường Phú Pục', area: { kind: 'village', name: 'Mường Phú Pục' } }, ...why('sáp nhập bản', '2025-03-01') });
     expect([merged.status, merged.body.detail]).toEqual([201, undefined]);
+    successor = merged.body.id;
     await gw.syncPersonnel();
   });
   afterAll(() => gw?.close());
 
-  it('refuses the leaving dated before the merger (422 dated-before-last-transfer, naming it) and changes nothing; dated on its day or after, it stands', async () => {
-    const moved = (await admin.get('/members/m-a')).body.branchId;
-    expect(moved).not.toBe('b-1');
-    const early = await refusedUnchanged(gw, 422, () => admin.post('/members/m-a/status-changes', { status: 'left', ...why('chuyển đi nơi khác', '2025-02-10') }));
-    expect([early.body.rule, early.body.detail]).toEqual(['dated-before-last-transfer', expect.stringContaining('by a merger')]);
-    expect((await admin.post('/members/m-a/status-changes', { status: 'left', ...why('chuyển đi nơi khác', '2025-03-01') })).status).toBe(201);
-    // A transfer dated before it is refused as before, its detail naming the merger that moved them.
+  it('takes the leaving dated before the merger, from the branch the member was in, and takes the move back', async () => {
+    expect((await admin.get('/members/m-a')).body.branchId).toBe(successor);
+    const left = await admin.post('/members/m-a/status-changes', { status: 'left', ...why('chuyển đi nơi khác', '2025-02-10') });
+    expect([left.status, left.body.detail]).toEqual([201, undefined]);
+    position = left.body.position;
+    const on = async (asOf?: string) => {
+      const m = (await admin.get(`/members/m-a?minPosition=${position}${asOf ? `&asOf=${asOf}` : ''}`)).body;
+      return [m.branchId, m.status];
+    };
+    expect([await on('2025-02-01'), await on('2025-02-10'), await on('2025-03-01'), await on()]).toEqual([
+      ['b-1', 'active'],
+      ['b-1', 'left'],
+      ['b-1', 'left'],
+      ['b-1', 'left'],
+    ]);
+    const history = (await admin.get('/members/m-a/history')).body.items.map((e: { type: string }) => e.type);
+    expect(history.slice(-2)).toEqual(['MemberStatusChanged', 'MemberMoveTakenBack']);
+  });
+
+  it('lists them, left, in their own branch, not in the successor, on every day since', async () => {
+    const ids = async (branchId: string, asOf?: string) => (await admin.get(`/members?branchId=${branchId}&status=left&minPosition=${position}${asOf ? `&asOf=${asOf}` : ''}`)).body.items.map((m: { id: string }) => m.id);
+    expect([await ids('b-1'), await ids(successor), await ids('b-1', '2025-04-01'), await ids(successor, '2025-04-01')]).toEqual([['m-a'], [], ['m-a'], []]);
+  });
+
+  it('counts them in the summary until their leaving, and nowhere after', async () => {
+    const total = async (asOf: string) => (await admin.get(`/reports/units/xa-1/summary?year=2025&asOf=${asOf}&minPosition=personnel:${position}`)).body.members.total;
+    expect([await total('2025-02-09'), await total('2025-02-10'), await total('2025-03-01')]).toEqual([2, 1, 1]);
+  });
+
+  it('still refuses a transfer dated before the merger, naming it, and still takes going away before it', async () => {
     const transfer = await refusedUnchanged(gw, 422, () => admin.post('/members/m-b/transfers', { toBranchId: 'b-3', duesSettledUpTo: '2025-02-28', ...why('chuyển sinh hoạt', '2025-02-10') }));
     expect([transfer.body.rule, transfer.body.detail]).toEqual(['dated-before-last-transfer', expect.stringContaining('moved there by a merger')]);
-    // Going away before it is still taken: an absent member is moved with their branch.
     expect((await admin.post('/members/m-b/status-changes', { status: 'away-work', ...why('đi làm ăn xa', '2025-02-10') })).status).toBe(201);
   });
 });

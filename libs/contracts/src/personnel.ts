@@ -135,6 +135,16 @@ export type MemberMovedForPeriod = DomainEvent<
  * the branch's other members were. Where they are since `until` does not change.
  */
 export type MemberUnassignedForPeriod = DomainEvent<'MemberUnassignedForPeriod', { memberId: string; fromBranchId: string; on: string; until: string }>;
+/**
+ * A member's leaving (or coming of age) recorded after a merger or split had moved them, dated
+ * before it: the move did not happen to them. From `movedOn` they stay in `toBranchId`, the branch
+ * they left the union from, not in `fromBranchId`, the reorganisation's successor. Recorded with the
+ * status change that says so (dated `leftOn`), one for each such move, the latest first.
+ */
+export type MemberMoveTakenBack = DomainEvent<
+  'MemberMoveTakenBack',
+  { memberId: string; fromBranchId: string; toBranchId: string; movedOn: string; leftOn: string; cause: 'merger' | 'split' }
+>;
 export type MemberStatusChanged = DomainEvent<
   'MemberStatusChanged',
   { memberId: string; branchId: string; status: MemberStatus; previousStatus: MemberStatus; changedOn: string }
@@ -148,7 +158,7 @@ export type MemberResidentialAffiliationSet = DomainEvent<'MemberResidentialAffi
 export type MemberIntroducedToParty = DomainEvent<'MemberIntroducedToParty', { memberId: string; introducedOn: string }>;
 export type MemberPartyOutcomeRecorded = DomainEvent<'MemberPartyOutcomeRecorded', { memberId: string; outcome: 'admitted' | 'not-admitted'; decidedOn: string }>;
 
-export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberMovedForPeriod | MemberUnassignedForPeriod | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
+export type MemberEvent = MemberAdmitted | MemberPersonalDataCorrected | MemberPersonalDataErased | MemberTransferred | MemberMovedForPeriod | MemberUnassignedForPeriod | MemberMoveTakenBack | MemberStatusChanged | MemberStayExtended | MemberResidentialAffiliationSet | MemberIntroducedToParty | MemberPartyOutcomeRecorded;
 
 export type OfficerAppointed = DomainEvent<
   'OfficerAppointed',
@@ -177,6 +187,7 @@ export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> =
   MemberTransferred: 2,
   MemberMovedForPeriod: 1,
   MemberUnassignedForPeriod: 1,
+  MemberMoveTakenBack: 1,
   MemberStatusChanged: 1,
   MemberStayExtended: 1,
   MemberResidentialAffiliationSet: 1,

@@ -183,5 +183,15 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
       { branchId: 'b-2', from: '2025-09-01', to: null },
     ]);
   });
-});
 
+  it('takes back a merger\'s move for a member who left before it (recorded after it): one stay, ended on their leaving (a probe)', () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      personnel('2025-02-01', 'MemberAdmitted', { memberId: 'm-8', branchId: 'b-1', admittedOn: '2025-02-01' }),
+      personnel('2025-07-01', 'MemberTransferred', { memberId: 'm-8', fromBranchId: 'b-1', toBranchId: 'b-3', transferredOn: '2025-07-01', cause: 'merger' }),
+      personnel('2025-05-01', 'MemberStatusChanged', { memberId: 'm-8', branchId: 'b-1', status: 'left', previousStatus: 'active', changedOn: '2025-05-01' }),
+      personnel('2025-07-01', 'MemberMoveTakenBack', { memberId: 'm-8', fromBranchId: 'b-3', toBranchId: 'b-1', movedOn: '2025-07-01', leftOn: '2025-05-01', cause: 'merger' }),
+    ]);
+    expect(replica.spansOf('member', 'm-8')).toEqual([{ branchId: 'b-1', from: '2025-02-01', to: '2025-05-01' }]);
+  });
+});

@@ -93,7 +93,7 @@ export function officerStreamsOf(memberEvents: Array<{ type: string; data: unkno
   for (const e of memberEvents) {
     const d = (e.data ?? {}) as { branchId?: unknown; toBranchId?: unknown };
     if (e.type === 'MemberAdmitted' && typeof d.branchId === 'string') branches.add(d.branchId);
-    if ((e.type === 'MemberTransferred' || e.type === 'MemberMovedForPeriod') && typeof d.toBranchId === 'string') branches.add(d.toBranchId);
+    if ((e.type === 'MemberTransferred' || e.type === 'MemberMovedForPeriod' || e.type === 'MemberMoveTakenBack') && typeof d.toBranchId === 'string') branches.add(d.toBranchId);
   }
   return [...branches].map(branchOfficersStream);
 }

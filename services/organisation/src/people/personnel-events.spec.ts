@@ -45,4 +45,16 @@ describe("organisation's replica of personnel", () => {
     expect([on('2025-06-30'), on('2025-08-01'), on('2025-09-01')]).toEqual([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
     expect([people.memberCount('b2'), people.memberCount('b3')]).toEqual([1, 0]);
   });
+
+  it('a leaving dated before a merger recorded already takes the move back: out of every branch from the leaving, not in the successor from the merger (a probe)', () => {
+    const people = new PeopleReplica();
+    const dated = (type: string, data: Record<string, unknown>, on: string) => ({ type, data, metadata: { effectiveDate: on } });
+    applyPersonnelEvent(people, dated('MemberAdmitted', { memberId: 'm1', branchId: 'b1', admittedOn: '2025-02-01', personal: null }, '2025-02-01'));
+    applyPersonnelEvent(people, dated('MemberTransferred', { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2025-07-01', cause: 'merger' }, '2025-07-01'));
+    applyPersonnelEvent(people, dated('MemberStatusChanged', { memberId: 'm1', branchId: 'b1', status: 'left', previousStatus: 'active', changedOn: '2025-05-01' }, '2025-05-01'));
+    applyPersonnelEvent(people, dated('MemberMoveTakenBack', { memberId: 'm1', fromBranchId: 'b3', toBranchId: 'b1', movedOn: '2025-07-01', leftOn: '2025-05-01', cause: 'merger' }, '2025-07-01'));
+    const on = (day: string) => ['b1', 'b3'].map((b) => people.history.on(day).memberCount(b));
+    expect([on('2025-04-30'), on('2025-05-01'), on('2025-07-01')]).toEqual([[1, 0], [0, 0], [0, 0]]);
+    expect([people.memberCount('b1'), people.memberCount('b3')]).toEqual([0, 0]);
+  });
 });

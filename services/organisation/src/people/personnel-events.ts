@@ -27,6 +27,10 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | 
       // A past period (a merger recorded late): where the member is today does not change.
       people.history.place(e.data.memberId, e.data.toBranchId, dayOf(event, e.data.movedOn), recorded);
       return;
+    case 'MemberMoveTakenBack':
+      // They left the union before the move (their status change placed them out of every branch): the move does not place them again.
+      people.history.place(e.data.memberId, null, dayOf(event, e.data.movedOn), recorded);
+      return;
     case 'MemberUnassignedForPeriod':
       // A past period (a dissolution recorded late): out of every branch from its day; today does not change.
       people.history.place(e.data.memberId, null, dayOf(event, e.data.on), recorded);

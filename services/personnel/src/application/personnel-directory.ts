@@ -294,6 +294,10 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
       case 'MemberMovedForPeriod':
         this.place(e.data.memberId, e.data.toBranchId);
         break;
+      case 'MemberMoveTakenBack':
+        // They left the union before the move: they stay where they left it from.
+        this.patch(e.data.memberId, (m) => (m.branchId === e.data.fromBranchId ? { branchId: e.data.toBranchId } : {}));
+        break;
       case 'MemberStatusChanged':
         this.patch(e.data.memberId, (m) => ({ status: e.data.status, ...ahead(event, m) }));
         break;

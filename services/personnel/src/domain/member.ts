@@ -84,6 +84,11 @@ export function evolveMember(s: Member, e: MemberEvent): Member {
       const inPeriod = s.branchId === e.data.fromBranchId && (stay?.since ?? '') < e.data.until;
       return inPeriod ? { ...s, status: 'unassigned', statusSince: e.data.on, version } : { ...s, version };
     }
+    case 'MemberMoveTakenBack': {
+      // The member had left before the move: its stay is not theirs (folded before its day, there is none to drop).
+      const branches = s.branches.filter((b) => !(b.branchId === e.data.fromBranchId && b.since === e.data.movedOn && b.cause === e.data.cause));
+      return { ...s, branchId: branches[branches.length - 1]?.branchId ?? s.branchId, branches, version };
+    }
     case 'MemberStatusChanged':
       return { ...s, status: e.data.status, statusSince: e.data.changedOn, version };
     case 'MemberStayExtended':
@@ -111,7 +116,7 @@ function withStayFrom(branches: Member['branches'], stay: Member['branches'][num
 const EVERY_DAY = '0000-01-01';
 
 /** The field of a member event that says its own day, where a decision may move it past the command's (dayInForce). */
-const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferred: 'transferredOn', MemberMovedForPeriod: 'movedOn', MemberUnassignedForPeriod: 'on', MemberStatusChanged: 'changedOn' };
+const OWN_DAY: Partial<Record<MemberEvent['type'], string>> = { MemberTransferred: 'transferredOn', MemberMovedForPeriod: 'movedOn', MemberUnassignedForPeriod: 'on', MemberMoveTakenBack: 'movedOn', MemberStatusChanged: 'changedOn' };
 
 /**
  * The day a member event takes effect: its effective date, or its own day when that is later. A

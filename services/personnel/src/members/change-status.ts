@@ -56,13 +56,13 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
     throw new RuleViolation('dated-before-last-status-change', `member ${s.memberId} has been ${s.status} since ${s.statusSince}: a status change is dated on or after the last one`, { since: s.statusSince });
   }
   // A member's own transfer says they were in the union on its day: they did not leave it, or come of age, before (going away before a transfer, one dated ahead included, they may).
-  // A reorganisation's move (merger, split) recorded already moved them that day: the register cannot yet take back such a move,
-  // so a leaving dated before it would stand in the branch they were moved into, never theirs (a probe found it so, and the
-  // counts wrong); refused until the fold can (docs/effective-dates.md). Recorded before the reorganisation, it stands.
+  // A reorganisation's move (merger, split) recorded already moved them on a later day: it is taken back with the leaving
+  // (MemberMoveTakenBack), so that they leave the union from the branch they were in (docs/effective-dates.md).
+  const leavesBeforeMoves = c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status;
   const moved = [...s.branches].reverse().find((b) => b.cause !== 'admission');
-  if (c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status && moved && c.on < moved.since) {
-    const how = moved.cause === 'transfer' ? 'was transferred to a branch' : `was moved into branch ${moved.branchId} by a ${moved.cause} recorded before this`;
-    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} ${how} on ${moved.since}: they leave the union (${c.status}) on or after the member's last move`, { since: moved.since, cause: moved.cause });
+  const ownMove = s.branches.filter((b) => b.since > c.on).find((b) => !REORGANISATION_MOVES.includes(b.cause));
+  if (leavesBeforeMoves && moved && c.on < moved.since && ownMove) {
+    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${ownMove.since}: they leave the union (${c.status}) on or after the member's last transfer`, { since: ownMove.since, cause: ownMove.cause });
   }
   const dob = s.personal?.dateOfBirth;
   if (c.type === 'ExtendStay') {
@@ -92,11 +92,32 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
       }
       // Elected officers stay while in post (domain.md); a secretary out of the union would be counted as one and not as a member.
       refuseHeldPosts(c, s, 'an officer stays in the union while in post: date their coming of age on or after the departure from it');
-      return changed('came-of-age');
+      return leaving(s, 'came-of-age', c.on);
     case 'left':
       refuseHeldPosts(c, s, 'date their leaving on or after the departure from it');
-      return changed('left');
+      return leaving(s, 'left', c.on);
   }
+}
+
+/** The moves of a merger or split, which a leaving dated before them takes back; a member's own transfer it cannot. */
+const REORGANISATION_MOVES: readonly string[] = ['merger', 'split'];
+
+/**
+ * Leaving the union (or coming of age) on `on`: from the branch the member was in that day. The
+ * moves of mergers and splits recorded already and dated after it did not happen to them: each is
+ * taken back (MemberMoveTakenBack, the latest first). A black-box probe found such a leaving taken
+ * in the merger's successor, a branch never theirs, and the counts wrong; then it was refused.
+ */
+function leaving(s: Member, status: 'came-of-age' | 'left', on: string): MemberEvent[] {
+  const later = s.branches.filter((b) => b.since > on && REORGANISATION_MOVES.includes(b.cause));
+  const stays = s.branches.filter((b) => !later.includes(b));
+  const from = stays[stays.length - 1]?.branchId ?? s.branchId;
+  const takenBack: MemberEvent[] = later.reverse().map((b) => {
+    const before = s.branches[s.branches.indexOf(b) - 1]?.branchId ?? from;
+    // In force from the move's day, which it takes back: folded up to a day before it, there is no move to take back.
+    return { type: 'MemberMoveTakenBack', data: { memberId: s.memberId, fromBranchId: b.branchId, toBranchId: before, movedOn: b.since, leftOn: on, cause: b.cause as 'merger' | 'split' }, effectiveOn: b.since };
+  });
+  return [{ type: 'MemberStatusChanged', data: { memberId: s.memberId, branchId: from, status, previousStatus: s.status, changedOn: on } }, ...takenBack];
 }
 
 /** The member's branch on `on` and every branch they were in after it (a merger moves them on). */

@@ -245,7 +245,7 @@ export class MembersController {
   }
 
   @Post(':id/status-changes')
-  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving, going away or coming of age while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect, dated-before-last-transfer for leaving or coming of age before their last transfer' })
+  @ApiOperation({ summary: 'Mark away (work, study), back (active), came-of-age, stay-on (to 35), left, on effectiveDate; 422 member-holds-post for leaving, going away or coming of age while they hold a post in their branch on that day or later (their departure comes first), dated-before-last-status-change for a date before their present status took effect, dated-before-last-transfer for leaving or coming of age before their last transfer of their own (the moves of mergers or splits after it are taken back: MemberMoveTakenBack)' })
   async changeStatus(@Param('id', ParseIdPipe) id: string, @Body() body: StatusChangeRequest, @Command() ctx: CommandContext) {
     return this.statusChanges.handle(id, body.status, ctx);
   }

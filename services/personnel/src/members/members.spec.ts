@@ -186,12 +186,24 @@ describe('status changes', () => {
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2021-06-01')).thenThrows(RuleViolation, rule('dated-before-last-status-change'));
     spec.given([admitted(), status('m1', 'away-work', 'active', '2022-01-01')]).when(change('active', '2022-01-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'active', previousStatus: 'away-work', changedOn: '2022-01-01' } }]);
   });
-  it('refuses leaving the union dated before the member\'s last transfer or reorganisation move (dated-before-last-transfer); going away before it is no contradiction', () => {
+  it('refuses leaving the union dated before the member\'s last transfer (dated-before-last-transfer), takes back the reorganisation moves after it; going away before either is no contradiction', () => {
     const moved = (cause: 'transfer' | 'merger') => ({ type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2023-01-01', duesSettledUpTo: null, cause } });
     spec.given([admitted(), moved('transfer')]).when(change('left', '2021-01-01')).thenThrows(RuleViolation, rule('dated-before-last-transfer'));
     spec.given([admitted(), moved('transfer')]).when(change('left', '2023-01-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b3', status: 'left', previousStatus: 'active', changedOn: '2023-01-01' } }]);
-    // A merger's move recorded already: leaving before it is refused too, naming the merger (it would stand in the branch the merger made theirs).
-    spec.given([admitted(), moved('merger')]).when(change('left', '2022-06-01')).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'dated-before-last-transfer' && e.message.includes('by a merger'));
+    // A merger's move recorded already: leaving before it takes the move back, from the branch they were in (a probe found it taken in the successor, then refused).
+    spec.given([admitted(), moved('merger')]).when(change('left', '2022-06-01')).then([
+      { type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'left', previousStatus: 'active', changedOn: '2022-06-01' } },
+      { type: 'MemberMoveTakenBack', data: { memberId: 'm1', fromBranchId: 'b3', toBranchId: 'b1', movedOn: '2023-01-01', leftOn: '2022-06-01', cause: 'merger' }, effectiveOn: '2023-01-01' },
+    ]);
+    // Two moves after it (a merger, then a split of the successor): both taken back, the latest first; a transfer of their own after it is still refused.
+    const split = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b3', toBranchId: 'b4', transferredOn: '2024-01-01', duesSettledUpTo: null, cause: 'split' as const } };
+    spec.given([admitted(), moved('merger'), split]).when(change('left', '2022-06-01')).then([
+      { type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b1', status: 'left', previousStatus: 'active', changedOn: '2022-06-01' } },
+      { type: 'MemberMoveTakenBack', data: { memberId: 'm1', fromBranchId: 'b4', toBranchId: 'b3', movedOn: '2024-01-01', leftOn: '2022-06-01', cause: 'split' }, effectiveOn: '2024-01-01' },
+      { type: 'MemberMoveTakenBack', data: { memberId: 'm1', fromBranchId: 'b3', toBranchId: 'b1', movedOn: '2023-01-01', leftOn: '2022-06-01', cause: 'merger' }, effectiveOn: '2023-01-01' },
+    ]);
+    const own = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b3', toBranchId: 'b6', transferredOn: '2024-01-01', duesSettledUpTo: null, cause: 'transfer' as const } };
+    spec.given([admitted(), moved('merger'), own]).when(change('left', '2022-06-01')).thenThrows(RuleViolation, rule('dated-before-last-transfer'));
     spec.given([admitted(), moved('merger')]).when(change('away-work', '2022-06-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b3', status: 'away-work', previousStatus: 'active', changedOn: '2022-06-01' } }]);
     // Going away before a transfer (one dated ahead, recorded already) is no contradiction.
     spec.given([admitted(), moved('transfer')]).when(change('away-work', '2022-06-01')).then([{ type: 'MemberStatusChanged', data: { memberId: 'm1', branchId: 'b3', status: 'away-work', previousStatus: 'active', changedOn: '2022-06-01' } }]);

@@ -152,6 +152,10 @@ export class TrainingFacts implements SnapshotPart {
       case 'MemberMovedForPeriod':
         // A past period (a merger recorded late): standingOn orders changes by day; today's branch stays.
         return this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
+      case 'MemberMoveTakenBack':
+        // They left the union before the move: from its day they stay where they left from (still out of the union).
+        this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
+        return this.members.get(e.data.memberId)?.branchId === e.data.fromBranchId ? this.updateMember(e.data.memberId, { branchId: e.data.toBranchId }) : undefined;
       case 'MemberUnassignedForPeriod': {
         const periods = this.unassignedPeriods.get(e.data.memberId) ?? [];
         return void this.unassignedPeriods.set(e.data.memberId, [...periods, { on: e.data.on, until: e.data.until }]);

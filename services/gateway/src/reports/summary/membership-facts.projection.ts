@@ -131,6 +131,13 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       const unassigned = statusSpells(m, e.data.on, e.data.until).flatMap((spell) => [...counts(e.data.fromBranchId, spell.from, -1, spell.status), ...counts(e.data.fromBranchId, spell.until!, 1, spell.status)]);
       return [...unassigned, op.update<C>('members', m._id, { $set: { [`branches.${e.data.on}`]: null } })];
     },
+    // A leaving dated before a move recorded already takes the move back: they were counted nowhere from their leaving, and stay where they left from.
+    MemberMoveTakenBack: async (e: E<'MemberMoveTakenBack'>, reader) => {
+      const m = await member(reader, e.data.memberId);
+      if (!m) return [];
+      const set = { [`branches.${e.data.movedOn}`]: e.data.toBranchId, ...(m.branchId === e.data.fromBranchId ? { branchId: e.data.toBranchId } : {}) };
+      return [...moved(m, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, null), op.update<C>('members', m._id, { $set: set })];
+    },
     MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
