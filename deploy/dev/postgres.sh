@@ -43,6 +43,8 @@ port = $PGPORT
 max_connections = 200
 unix_socket_directories = '$PGDATA'
 shared_buffers = 256MB
+# Old write-ahead segments are deleted, not renamed for reuse with their contents (a shredded key's insertion among them).
+wal_recycle = off
 CONF
   fi
   if running; then

@@ -72,6 +72,23 @@ describe("evaluation's decided ratings in personnel and organisation (embedded, 
     expect((await elect('d-strong')).status).toBe(201);
   });
 
+  it('direct election is judged by the rating the congress was held under, not the latest one (a black-box probe)', async () => {
+    // d-strong: 2022 strong (a congress of 2023 may elect directly); then 2023 and 2024 not completed.
+    for (const [year, grade, on] of [[2023, 'not-completed', '2024-01-20'], [2024, 'not-completed', '2025-01-20']] as const) {
+      for (const stage of ['self-assessment', 'decision']) created(await admin.post('/ratings', { subjectType: 'branch', subjectId: 'd-strong', year, scale: 'four-level', grade, stage, ...why('Tổng kết năm', on) }));
+    }
+    await syncRatings();
+    const congress = (startsOn: string, memberId: string) => admin.post('/branches/d-strong/officer-appointments', { memberId, role: 'secretary', method: 'elected', source: 'teacher', startsOn, ...why('Đại hội chi đoàn', startsOn) });
+    // The 2023 secretary (appointed above from 2023-01-10) leaves; a congress of later that year is held under 2022's rating: taken.
+    created(await admin.post('/branches/d-strong/officer-departures', { memberId: 'd-strong-m0', endsOn: '2023-06-01', cause: 'away-work', ...why('đi làm ăn xa', '2023-06-01') }));
+    const held2023 = await congress('2023-06-10', 'd-strong-m1');
+    expect(held2023.status === 201 ? 201 : held2023.raw).toBe(201);
+    // A congress of 2025 is held under 2024's rating (not completed): refused, naming the year.
+    created(await admin.post('/branches/d-strong/officer-departures', { memberId: 'd-strong-m1', endsOn: '2025-03-01', cause: 'resigned', ...why('xin thôi', '2025-03-01') }));
+    const held2025 = await congress('2025-03-10', 'd-strong-m2');
+    expect([held2025.status, held2025.body.rule, held2025.body.detail]).toEqual([422, 'direct-election-needs-good-rating', expect.stringContaining('for 2024')]);
+  });
+
   it("a merger's dry run of two rated branches lists both ratings in ratingsCarried; the successor then shows them as its predecessors' ratings", async () => {
     const merger = { sourceBranchIds: ['m-1', 'm-2'], into: { id: 'm-new', name: 'Chi đoàn bản Poòng Pục', area: { kind: 'village', name: 'Poòng Pục' }, parentUnitId: 'xa-cp' }, ...why('Sáp nhập bản', '2023-07-01') };
     const dry = await admin.post('/branch-mergers', { ...merger, dryRun: true });

@@ -38,4 +38,14 @@ describe("a merged commune's ratings and commendations in its successor's lists 
       expect([unitId, await listed(`/commendations?unitId=${unitId}&year=2025`)]).toEqual([unitId, ['b-1']]);
     }
   });
+
+  it('answers 404 for a unit not yet standing on the axes asked, as every read by unit does (a black-box probe listed ratings under a unit not yet recorded)', async () => {
+    expect((await app.admin.post('/units', { id: 'xa-new', kind: 'grassroots', name: 'Đoàn xã Mới Lập', parentId: 'qp', ...why('thành lập', '2025-11-01') })).status).toBe(201);
+    await app.sync();
+    const before = await app.admin.get('/ratings?unitId=xa-new&year=2025&asOf=2025-10-31');
+    expect([before.status, before.body.detail]).toEqual([404, expect.stringContaining('did not stand on the day asked')]);
+    const earlier = await app.admin.get(`/ratings?unitId=xa-new&year=2025&knownAt=${encodeURIComponent('2020-01-01T00:00:00Z')}`);
+    expect(earlier.status).toBe(404);
+    expect((await app.admin.get('/ratings?unitId=xa-new&year=2025&asOf=2025-11-01')).status).toBe(200);
+  });
 });

@@ -33,6 +33,7 @@ export async function pgliteThreadClient(dataDir?: string): Promise<SqlClient> {
     notifiesEveryAppend: true,
     pagesAsJson: true,
     noAutovacuum: true,
+    checkpointsHere: true,
   };
 }
 

@@ -16,6 +16,7 @@ export function pgliteClient(db: PGlite): SqlClient {
     notifiesEveryAppend: true,
     answersInThread: true,
     noAutovacuum: true,
+    checkpointsHere: true,
     pagesAsJson: true,
   };
 }

@@ -27,6 +27,11 @@ export interface SqlClient {
    */
   noAutovacuum?: boolean;
   /**
+   * True when checkpoints run in this client's own session (PGlite, one user): one asked here takes
+   * the session's settings, and the database's write-ahead log is this process's to trim.
+   */
+  checkpointsHere?: boolean;
+  /**
    * True when a page of the log is better read as one JSON text built by the database (PGlite, in
    * thread or not: one string crosses to JavaScript or between threads, not a row object per event).
    */

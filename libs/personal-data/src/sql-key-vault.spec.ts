@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Extension, PGlite } from '@electric-sql/pglite';
 import { EventStore, EventToAppend, RecordedEvent } from '@register/event-sourcing';
 import { createPglite } from '@register/event-store';
@@ -102,6 +105,23 @@ describe('the key table (SqlKeyVault)', () => {
     await vault.shred('m-gone');
     expect([await vault.isShredded('m-gone'), await onPages()]).toEqual([true, false]);
     await db.close();
+  });
+
+  it("leaves no copy of a shredded key in the data folder's write-ahead log (a probe read one back from pg_wal)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'key-vault-wal-'));
+    try {
+      const db = new PGlite(dir);
+      const sql = { query: <R>(text: string, params?: unknown[]) => db.query<R>(text, params), exec: (text: string) => db.exec(text), checkpointsHere: true };
+      const vault = await SqlKeyVault.open(sql, 'personnel');
+      const key = (await vault.keyFor('m-gone'))!;
+      const inWal = () => readdirSync(join(dir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f)).some((f) => readFileSync(join(dir, 'pg_wal', f)).includes(key));
+      expect(inWal()).toBe(true);
+      await vault.shred('m-gone');
+      expect([await vault.isShredded('m-gone'), inWal()]).toEqual([true, false]);
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('creates a key of several members\' text with its links in one statement; each member, by the vault and by the CLI\'s reader, finds it', async () => {

@@ -6,6 +6,8 @@ import { KeyVault } from './sealing';
 interface SqlLike {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(sql: string): Promise<unknown>;
+  /** PGlite: its checkpoints run in this session (SqlClient.checkpointsHere), so a shredding trims its write-ahead log. */
+  checkpointsHere?: boolean;
 }
 
 /** Keys kept in memory by default: a district's members, a fraction of a province's (32 bytes and a map entry each). */
@@ -240,13 +242,35 @@ export class SqlKeyVault implements KeyVault {
    * a vacuum prunes it (PGlite never vacuums on its own; PostgreSQL's autovacuum waits for dozens of
    * dead rows): anyone with the data files would read the key back. Vacuumed at once. A vacuum that
    * fails, or that an older snapshot still open holds back, leaves it to the next one. The key stays
-   * in the write-ahead log until its segment is recycled, and in backups (docs/architecture-notes.md).
+   * in backups (docs/architecture-notes.md).
    */
   private async vacuum(): Promise<void> {
     try {
       await this.sql.exec(`vacuum ${this.table}`);
     } catch {
       // the shredding stands; the old row goes at the next vacuum
+    }
+    await this.dropOldWriteAheadLog();
+  }
+
+  /**
+   * The key's insertion also stays in the write-ahead log, in the segment that recorded it, until
+   * that segment is recycled and overwritten: a probe read an erased member's key back from an
+   * embedded start's pg_wal, and opened their sealed data in an export with it. A switch to a new
+   * segment, then a checkpoint, lets the older segments go; without recycling they are deleted.
+   * Done where checkpoints run in this session (PGlite: the embedded start's data folder). A
+   * server's write-ahead log, its archive and its backups are its administrators' to keep short
+   * (docs/architecture-notes.md): a checkpoint per erasure on a shared server is not this process's
+   * to force. Best effort: a failure leaves the shredding as it stands.
+   */
+  private async dropOldWriteAheadLog(): Promise<void> {
+    if (!this.sql.checkpointsHere) return;
+    for (const statement of ['set wal_recycle = off', 'checkpoint', 'select pg_switch_wal()', 'checkpoint']) {
+      try {
+        await this.sql.exec(statement);
+      } catch {
+        return;
+      }
     }
   }
 

@@ -33,6 +33,8 @@ interface SubjectsReplicaState {
   mergedOn?: Map<string, string | null>;
   /** The day each unit was dissolved (version 4 on). */
   dissolvedOn?: Map<string, string | null>;
+  /** Each unit's establishment: its day and when it was recorded (absent before 7 December 2026: those units are taken as standing). */
+  unitsEstablished?: Map<string, { on: string | null; recordedAt?: string }>;
 }
 
 /** Where a unit or branch sat from a day on (null: from its beginning, as far as the replica knows). */
@@ -76,6 +78,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   private reparented = new Set<string>();
   /** Each unit's and branch's places with their days (keyed `unit:` and `branch:`): where a subject sat on a past day. */
   private placements = new Map<string, Placed[]>();
+  private unitsEstablished = new Map<string, { on: string | null; recordedAt?: string }>();
   /** The tree's children on the days read since the tree last changed (treeOn): today's and an asOf list's or two. */
   private trees = new Map<string, { childUnits: Map<string, string[]>; branchesOf: Map<string, string[]> }>();
   private memberStays = new Map<string, Stay[]>();
@@ -86,6 +89,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     const on = event.metadata?.effectiveDate ?? null;
     switch (e.type) {
       case 'UnitEstablished':
+        if (!this.unitsEstablished.has(e.data.unitId)) this.unitsEstablished.set(e.data.unitId, { on, recordedAt: event.recordedAt });
         this.units.set(e.data.unitId, e.data.parentId);
         this.place(`unit:${e.data.unitId}`, on, e.data.parentId);
         return;
@@ -314,6 +318,12 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     return b !== undefined && countsAsOf(asOf, { effectiveDate: b.from, recordedAt: b.recordedAt ?? null });
   }
 
+  /** Whether the unit stood by the day asked, as the register knew it then (one established before this replica kept it is taken as standing). */
+  unitStoodBy(unitId: string, asOf: AsOf): boolean {
+    const u = this.unitsEstablished.get(unitId);
+    return u === undefined || countsAsOf(asOf, { effectiveDate: u.on, recordedAt: u.recordedAt ?? null });
+  }
+
   /** The day a unit was dissolved or merged away, when that was by `day`; undefined while it was open then. */
   unitClosedBy(unitId: string, day: string): string | undefined {
     const on = this.dissolvedOn.has(unitId) ? this.dissolvedOn.get(unitId) : this.mergedOn.get(unitId);
@@ -346,7 +356,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
 
   /** Copies of the maps: their entries (facts, lists of stays) are replaced, never changed in place. */
   snapshotState(): SubjectsReplicaState {
-    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto), mergedOn: new Map(this.mergedOn), dissolvedOn: new Map(this.dissolvedOn) };
+    return { units: new Map(this.units), branches: new Map(this.branches), memberStays: new Map(this.memberStays), posts: new Map(this.posts), reparented: new Set(this.reparented), placements: new Map([...this.placements].map(([k, v]) => [k, [...v]])), mergedInto: new Map(this.mergedInto), mergedOn: new Map(this.mergedOn), dissolvedOn: new Map(this.dissolvedOn), unitsEstablished: new Map(this.unitsEstablished) };
   }
 
   restoreState(state: unknown): void {
@@ -358,6 +368,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
     this.reparented = new Set(s.reparented ?? []);
     this.placements = new Map([...(s.placements ?? [])].map(([k, v]) => [k, [...v]]));
     this.mergedInto = new Map(s.mergedInto ?? []);
+    this.unitsEstablished = new Map(s.unitsEstablished ?? []);
     this.mergedOn = new Map(s.mergedOn ?? []);
     this.dissolvedOn = new Map(s.dissolvedOn ?? []);
     this.trees.clear();

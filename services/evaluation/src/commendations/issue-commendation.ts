@@ -35,7 +35,7 @@ export const commendationDecider = deciderOf(commendationAggregate, decideCommen
 
 export function decideCommendation(c: IssueCommendation, s: Recorded): CommendationIssued[] {
   if (c.year > Number(c.today.slice(0, 4))) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is commended once it has begun`, { year: c.year });
-  if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
+  if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', c.subjectType === 'officer' ? `member ${c.subjectId} held no post of a branch in ${c.year}` : `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
   if (c.issuerKnown === false) throw new RuleViolation('issuer-unknown', `unit ${c.issuedByUnitId} (issuedByUnitId) is not known to the register`, { unitId: c.issuedByUnitId });
   // A body closed by the day issues nothing (a probe recorded commendations of a commune merged away, and of one dissolved).
   if (c.issuerClosedOn !== undefined) throw new RuleViolation('issuer-closed', `unit ${c.issuedByUnitId} was closed on ${c.issuerClosedOn}: the unit that took it over issues it`, { unitId: c.issuedByUnitId });

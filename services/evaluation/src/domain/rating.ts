@@ -22,6 +22,8 @@ export interface Rating {
   scale: RatingScale | null;
   placement: RatingPlacement;
   selfAssessed: string | null;
+  /** The day the self-assessment took effect ('' when none, or not known). */
+  selfAssessedOn: string;
   /** The grade decided, as changed since by approved changes. */
   decided: string | null;
   /** The day that grade took effect: the decision's, or the last approved change's ('' when not known). */
@@ -43,6 +45,7 @@ export const noRating = (): Rating => ({
   scale: null,
   placement: { branchId: null, unitIds: [] },
   selfAssessed: null,
+  selfAssessedOn: '',
   decided: null,
   decidedOn: '',
   pending: null,
@@ -59,7 +62,7 @@ export function evolveRating(s: Rating, e: RatingEvent): Rating {
     case 'RatingDecided': {
       const { ratingId, subjectType, subjectId, year, period, scale, placement, grade } = e.data;
       const base = { ...s, exists: true, ratingId, subjectType, subjectId, year, period, scale, placement };
-      return e.type === 'RatingSelfAssessed' ? { ...base, selfAssessed: grade } : { ...base, decided: grade, decidedOn: dayOf(e) };
+      return e.type === 'RatingSelfAssessed' ? { ...base, selfAssessed: grade, selfAssessedOn: dayOf(e) } : { ...base, decided: grade, decidedOn: dayOf(e) };
     }
     case 'RatingChangeProposed':
       return { ...s, changes: s.changes + 1, pending: { changeId: e.data.changeId, fromGrade: e.data.fromGrade, toGrade: e.data.toGrade, proposedBy: e.data.proposedBy, proposedOn: dayOf(e) } };

@@ -42,6 +42,10 @@ export class RatingsController {
     // An id the register has never named is 404, as on every other read by unit.
     if (unitId !== undefined && !this.replica.knowsUnit(unitId)) throw new NotFoundError('unit', unitId);
     const asOf = this.evaluation.asOf(query);
+    // A unit not yet standing on the axes asked is 404, as on every read by unit (a probe's list named ratings under a unit not yet recorded).
+    if (unitId !== undefined && asOf && !this.replica.unitStoodBy(unitId, asOf)) {
+      throw new NotFoundError('unit', unitId, `unit ${unitId} did not stand on the day asked, as the register knew it then (GET /units/${unitId} says when it was established)`);
+    }
     // As CSV without a limit, the whole list page after page (service-kit's listAnswer).
     const page = sealedPages(this.cursors, (size, after) => this.reads.list({ unitId, year, subjectType, grade, stage }, { limit: size, cursor: after, minPosition }, asOf));
     return listAnswer({ accept, limit, cursor }, reply, page, CSV_COLUMNS);

@@ -27,6 +27,12 @@ describe('ratings: stages', () => {
 
   it('no decision before a self-assessment (self-assessment-first)', () => spec.given([]).when(rate({ stage: 'decision' })).thenThrows(RuleViolation, rule('self-assessment-first')));
 
+  it('no decision dated before the self-assessment it decides on (decision-before-self-assessment, a probe); on its day or after, it stands', () => {
+    const assessedOn = { ...selfAssessed(), metadata: { effectiveDate: '2021-01-20' } } as unknown as ReturnType<typeof selfAssessed>;
+    spec.given([assessedOn]).when(rate({ stage: 'decision', on: '2021-01-10' })).thenThrows(RuleViolation, rule('decision-before-self-assessment'));
+    spec.given([assessedOn]).when(rate({ stage: 'decision', grade: 'good', on: '2021-01-20' })).then([decided('good')]);
+  });
+
   it('a second decision for the same subject and period is a conflict (409 already-decided)', () =>
     spec.given([selfAssessed(), decided()]).when(rate({ stage: 'decision', grade: 'strong' })).thenThrows(ConflictError, rule('already-decided')));
 

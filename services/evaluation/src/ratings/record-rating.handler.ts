@@ -39,6 +39,6 @@ export class RecordRatingHandler {
     const within = day < from ? from : day > to ? to : day;
     const subject = subjectFacts(this.replica, request.subjectType, request.subjectId, request.year, request.period, within);
     const residentialBranch = subject.placement.branchId !== null && this.replica.isResidential(subject.placement.branchId);
-    return { type: 'RecordRating', ...request, subject, residentialBranch, today: this.evaluation.today() };
+    return { type: 'RecordRating', ...request, subject, residentialBranch, today: this.evaluation.today(), on: day };
   }
 }

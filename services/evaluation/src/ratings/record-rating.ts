@@ -36,6 +36,8 @@ export type RecordRating = {
   residentialBranch: boolean;
   /** The day the command is recorded (the service's clock): a year still to come is not rated. */
   today: string;
+  /** The day the self-assessment or decision takes effect (its effectiveDate, today without one); absent, not compared. */
+  on?: string;
 };
 
 const yearOf = (day: string) => Number(day.slice(0, 4));
@@ -52,7 +54,9 @@ export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
   if (!isGradeOf(c.scale, c.grade)) throw new RuleViolation('grade-not-in-scale', `${c.grade} is not a grade of the ${c.scale} scale`);
   if (!c.subject.existed) {
     const { from, to } = periodDays(c.year, c.period);
-    throw new RuleViolation('subject-did-not-exist', `${c.subjectType} ${c.subjectId} did not exist between ${from} and ${to}`);
+    // An officer is a member in a post: one who held none was called an officer that "did not exist" (a probe).
+    const what = c.subjectType === 'officer' ? `member ${c.subjectId} held no post of a branch` : `${c.subjectType} ${c.subjectId} did not exist`;
+    throw new RuleViolation('subject-did-not-exist', `${what} between ${from} and ${to}`);
   }
   checkSuccessorCycle(c);
   if (c.period === 'school' && c.residentialBranch) {
@@ -62,6 +66,10 @@ export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
   }
   if (s.decided !== null) throw new ConflictError('already-decided', `the ${periodKey(c.year, c.period)} rating of ${c.subjectType} ${c.subjectId} is decided; it changes only through a rating change`);
   if (c.stage === 'decision' && s.selfAssessed === null) throw new RuleViolation('self-assessment-first', `${c.subjectType} ${c.subjectId} has not assessed itself for ${periodKey(c.year, c.period)}`);
+  // The level above decides on the self-assessment, so not on a day before it (a probe's read of such a day showed a decision nobody had assessed).
+  if (c.stage === 'decision' && c.on !== undefined && s.selfAssessedOn !== '' && c.on < s.selfAssessedOn) {
+    throw new RuleViolation('decision-before-self-assessment', `${c.subjectType} ${c.subjectId} assessed itself for ${periodKey(c.year, c.period)} on ${s.selfAssessedOn}: the decision is dated on or after it, not ${c.on}`, { selfAssessedOn: s.selfAssessedOn });
+  }
   const data = { ratingId: ratingIdOfCommand(c), subjectType: c.subjectType, subjectId: c.subjectId, year: c.year, period: c.period, periodKey: periodKey(c.year, c.period), scale: c.scale, grade: c.grade, placement: c.subject.placement };
   return [c.stage === 'decision' ? { type: 'RatingDecided', data } : { type: 'RatingSelfAssessed', data }];
 }

@@ -20,6 +20,13 @@ export interface ReplicaBranch {
   residential?: boolean;
 }
 
+/** A branch's decided grade for a year, from the day it took effect (the decision's, or an approved change's). */
+interface RatingOfYear {
+  year: number;
+  grade: string;
+  on: string | null;
+}
+
 /** The replica as the embedded start's snapshot keeps it; the set of units placed is rebuilt from the placements. */
 interface BranchReplicaState {
   branches: Map<string, ReplicaBranch>;
@@ -28,6 +35,8 @@ interface BranchReplicaState {
   ratings: Map<string, { grade: string; year: number }>;
   /** Absent in a snapshot written before the replica kept them (6 December 2026): closures since are known. */
   unitsClosed?: Map<string, string>;
+  /** Absent in a snapshot written before 7 December 2026: a congress is then judged by the last rating. */
+  ratingHistory?: Map<string, RatingOfYear[]>;
   /** As unitsClosed: each unit merged away, with the unit it went into. */
   mergedInto?: Map<string, string>;
 }
@@ -41,8 +50,8 @@ interface BranchReplicaState {
 @Injectable()
 export class BranchReplica implements SnapshotPart {
   readonly snapshotName = 'personnel.branch-replica';
-  /** 2: with the units closed and merged away; 3: with each branch's `residential` (who may be sent from the administrative branch). An older snapshot is not resumed from (one replay). */
-  readonly snapshotVersion = 3;
+  /** 2: with the units closed and merged away; 3: with each branch's `residential` (who may be sent from the administrative branch); 4: with every rating by year and day. An older snapshot is not resumed from (one replay). */
+  readonly snapshotVersion = 4;
   private branches = new Map<string, ReplicaBranch>();
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private placements: Placement[] = [];
@@ -51,6 +60,8 @@ export class BranchReplica implements SnapshotPart {
   private units = new Set<string>();
   /** Each branch's last rating and its year, also of branches organisation's events have not established yet. */
   private ratings = new Map<string, { grade: string; year: number }>();
+  /** Every decided grade of each branch, by year and day: the rating a congress of a past day was held under. */
+  private ratingHistory = new Map<string, RatingOfYear[]>();
   /** Units dissolved or merged away, with the day: a report of a period past it is asked of what was there. */
   private unitsClosed = new Map<string, string>();
   /** Each unit merged away, with the unit it went into: a successor's reports hold its history. */
@@ -160,10 +171,27 @@ export class BranchReplica implements SnapshotPart {
    * earlier year, arriving later, does not replace it; a change of the same year does). Kept for a
    * branch not known yet: the two topics are read each at its own pace.
    */
-  recordRating(branchId: string, grade: string, year: number) {
+  recordRating(branchId: string, grade: string, year: number, on: string | null = null) {
+    this.ratingHistory.set(branchId, [...(this.ratingHistory.get(branchId) ?? []), { year, grade, on }]);
     if ((this.ratings.get(branchId)?.year ?? -Infinity) > year) return;
     this.ratings.set(branchId, { grade, year });
     this.update(branchId, { lastRating: grade });
+  }
+
+  /**
+   * The rating a congress on `day` was held under: the latest year's before the day's year, as
+   * changed by then (its decision where every change came later). A probe's congress of 2022 was
+   * judged by the rating of 2024. Without the history (an older snapshot), the last rating.
+   */
+  ratingBefore(branchId: string, day: string): { grade: string; year: number } | null {
+    const history = this.ratingHistory.get(branchId);
+    if (!history) return this.ratings.get(branchId) ?? null;
+    const earlier = history.filter((r) => r.year < Number(day.slice(0, 4)));
+    if (earlier.length === 0) return null;
+    const year = Math.max(...earlier.map((r) => r.year));
+    const ofYear = earlier.filter((r) => r.year === year);
+    const inForce = ofYear.filter((r) => r.on === null || r.on <= day);
+    return { grade: (inForce[inForce.length - 1] ?? ofYear[0]).grade, year };
   }
 
   get(branchId: string): ReplicaBranch | undefined {
@@ -189,7 +217,7 @@ export class BranchReplica implements SnapshotPart {
 
   /** Copies of the containers (their entries are never changed in place), so that later events do not reach a snapshot not yet written. */
   snapshotState(): BranchReplicaState {
-    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings), unitsClosed: new Map(this.unitsClosed), mergedInto: new Map(this.mergedInto) };
+    return { branches: new Map(this.branches), placements: [...this.placements], placed: new Set(this.placed), ratings: new Map(this.ratings), unitsClosed: new Map(this.unitsClosed), mergedInto: new Map(this.mergedInto), ratingHistory: new Map(this.ratingHistory) };
   }
 
   restoreState(state: unknown): void {
@@ -200,6 +228,7 @@ export class BranchReplica implements SnapshotPart {
     this.ratings = new Map(s.ratings);
     this.unitsClosed = new Map(s.unitsClosed ?? []);
     this.mergedInto = new Map(s.mergedInto ?? []);
+    this.ratingHistory = new Map(s.ratingHistory ?? []);
     this.units = new Set(this.placements.filter((p) => p.kind === 'unit').map((p) => p.id));
   }
 

@@ -58,10 +58,9 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   // A member's own transfer says they were in the union on its day: they did not leave it, or come of age, before (going away before a transfer, one dated ahead included, they may).
   // A reorganisation's move (merger, split) recorded already moved them on a later day: it is taken back with the leaving
   // (MemberMoveTakenBack), so that they leave the union from the branch they were in (docs/effective-dates.md).
-  const leavesBeforeMoves = c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status;
-  const moved = [...s.branches].reverse().find((b) => b.cause !== 'admission');
-  const ownMove = s.branches.filter((b) => b.since > c.on).find((b) => !REORGANISATION_MOVES.includes(b.cause));
-  if (leavesBeforeMoves && moved && c.on < moved.since && ownMove) {
+  const leavesUnion = c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status;
+  const ownMove = s.branches.find((b) => b.since > c.on && !REORGANISATION_MOVES.includes(b.cause));
+  if (leavesUnion && ownMove) {
     throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${ownMove.since}: they leave the union (${c.status}) on or after the member's last transfer`, { since: ownMove.since, cause: ownMove.cause });
   }
   const dob = s.personal?.dateOfBirth;

@@ -36,10 +36,11 @@ export class AppointOfficerHandler {
     const { now: member, onDay: onStart } = await this.personnel.memberNowAndOn(request.memberId, request.startsOn);
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);
+    const rating = this.replica.ratingBefore(request.branchId, request.startsOn);
     const command: AppointOfficer = {
       type: 'AppointOfficer',
       ...request,
-      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: branch?.lastRating ?? null, establishedOn: branch?.establishedOn ?? null },
+      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: rating?.grade ?? null, ...(rating ? { ratingYear: rating.year } : {}), establishedOn: branch?.establishedOn ?? null },
       member: memberFacts(member),
       memberOnStart: onStart.exists ? { branchId: onStart.branchId, status: onStart.status, commune: this.replica.get(onStart.branchId)?.parentUnitId ?? null } : null,
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },

@@ -25,7 +25,8 @@ export type AppointOfficer = {
   congressDeadline?: string;
   termEndsOn?: string;
   /** establishedOn: the effective date of BranchEstablished in the replica; absent or null when unknown (not checked then). */
-  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null; establishedOn?: string | null };
+  /** `lastRating`: the branch's rating the congress is held under (of `ratingYear`, the latest year before startsOn's), null when none. */
+  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null; ratingYear?: number; establishedOn?: string | null };
   member: MemberFacts | null;
   /**
    * The member on the post's first day (what took effect by then, as recorded now): the post needs
@@ -113,7 +114,8 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
       throw new ConflictError('secretary-post-taken', `branch ${c.branchId} already has a secretary (${secretary.memberId}) from ${secretary.startsOn}${until}: the post is free from ${secretary.endsOn ?? 'their departure'}`);
     }
     if (c.method === 'elected' && c.branch.lastRating !== null && !GOOD_OR_BETTER.includes(c.branch.lastRating)) {
-      throw new RuleViolation('direct-election-needs-good-rating', `the secretary is elected directly only in a branch rated good or better; its last rating is ${c.branch.lastRating}`);
+      const of = c.branch.ratingYear === undefined ? '' : ` (for ${c.branch.ratingYear}, the last year rated before ${c.startsOn})`;
+      throw new RuleViolation('direct-election-needs-good-rating', `the secretary is elected directly only in a branch rated good or better; its last rating is ${c.branch.lastRating}${of}`, { grade: c.branch.lastRating, ...(c.branch.ratingYear === undefined ? {} : { year: c.branch.ratingYear }) });
     }
   } else if (c.branch.memberCount < SMALL_BRANCH && heldFrom(s, c.startsOn).some((p) => p.role === 'deputy-secretary')) {
     throw new RuleViolation('one-deputy-in-small-branch', `a branch with fewer than ${SMALL_BRANCH} members has at most one deputy secretary`);

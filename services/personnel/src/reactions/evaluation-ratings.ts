@@ -8,6 +8,8 @@ import { BranchReplica } from '../application/branch-replica';
  */
 export function applyEvaluationEvent(replica: BranchReplica, event: DomainEvent): void {
   const e = event as EvaluationEvent;
-  if (e.type === 'RatingDecided' && e.data.subjectType === 'branch') replica.recordRating(e.data.subjectId, e.data.grade, e.data.year);
-  if (e.type === 'RatingChangeApproved' && e.data.subjectType === 'branch') replica.recordRating(e.data.subjectId, e.data.toGrade, e.data.year);
+  // By the day each took effect: a congress of a past day is judged by the rating of then.
+  const on = (event as { metadata?: { effectiveDate?: string } }).metadata?.effectiveDate ?? null;
+  if (e.type === 'RatingDecided' && e.data.subjectType === 'branch') replica.recordRating(e.data.subjectId, e.data.grade, e.data.year, on);
+  if (e.type === 'RatingChangeApproved' && e.data.subjectType === 'branch') replica.recordRating(e.data.subjectId, e.data.toGrade, e.data.year, on);
 }
