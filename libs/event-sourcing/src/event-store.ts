@@ -120,6 +120,8 @@ export interface EventStore {
    */
   recordCommand?(record: CommandRecord): Promise<CommandRecord | undefined>;
   /** Position of the last event in the global log (0 when empty). */
+  /** The newest position this store appended or heard appended, with no query (SQL stores: the embedded start's heads); absent where it cannot say. */
+  readonly appendedUpTo?: number;
   headPosition(): Promise<number>;
   /**
    * Optional: calls `listener` whenever the log may have moved (an append through this instance, or

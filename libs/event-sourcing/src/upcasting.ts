@@ -66,6 +66,9 @@ export class UpcastingEventStore implements EventStore {
   append(streamId: string, events: EventToAppend[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
     return this.inner.append(streamId, events, expected, options);
   }
+  get appendedUpTo(): number | undefined {
+    return this.inner.appendedUpTo;
+  }
   /** The inner store's multi-stream append (events are appended as decided: nothing to upcast); none where it has none. */
   get appendMany(): EventStore['appendMany'] {
     return this.inner.appendMany?.bind(this.inner);

@@ -327,6 +327,14 @@ export class SqlEventStore implements EventStore {
     }));
   }
 
+  /**
+   * The newest position this store appended, or heard appended (no query): in the embedded start,
+   * whose one process writes every log, the log's head once its appends have settled.
+   */
+  get appendedUpTo(): number {
+    return this.told;
+  }
+
   async headPosition(): Promise<number> {
     const { rows } = await this.sql.query<{ head: string | null }>(`select max(position) as head from ${this.schema}.events`);
     return Number(rows[0]?.head ?? 0);

@@ -19,7 +19,7 @@ function fakeLog(head: number, published: number) {
     },
   } as unknown as LogRelay;
   return {
-    store: { headPosition: async () => head },
+    store: { headPosition: async () => head, appendedUpTo: head },
     relay,
     publish(position: number) {
       acked = position;
