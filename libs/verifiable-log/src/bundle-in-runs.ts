@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, Frontier, judgeBundle, parseLine, trustedSizeOf } from './verifier-core';
+import { BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, eventLineProblems, Frontier, judgeBundle, parseLine, Problem, trustedSizeOf } from './verifier-core';
 import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
 /** A bundle's lines, read again at each call: the bundle is read twice, never held. */
@@ -25,8 +25,9 @@ const PAGE = 1000;
  */
 export async function verifyBundleInRuns(lines: BundleLines, trust: BundleTrust = {}, runEvents = RUN_EVENTS): Promise<BundleVerdict> {
   const frame = bundleFrame(await frameItems(lines));
-  const verdict = (await eventsInRuns(lines, frame, trust, runEvents)) ?? (await eventsInRuns(lines, frame, trust, Infinity));
-  return judgeBundle(frame, verdict!, trust);
+  const eventLines: Problem[] = [];
+  const verdict = (await eventsInRuns(lines, frame, trust, runEvents, eventLines)) ?? (await eventsInRuns(lines, frame, trust, Infinity, (eventLines.length = 0, eventLines)));
+  return judgeBundle(frame, verdict!, trust, eventLines);
 }
 
 /** Every parsed line that is not an event. */
@@ -36,7 +37,7 @@ async function frameItems(lines: BundleLines): Promise<Record<string, unknown>[]
   return items;
 }
 
-async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number) {
+async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number, eventLines: Problem[]) {
   const key = frame.key(trust);
   const trusted = trustedSizeOf(trust);
   const start = frame.prefix && { frontier: Frontier.fromJSON(frame.prefix.frontier.toJSON()), prev: frame.prefix.firstPrev, version: frame.prefix.version, trusted: false };
@@ -47,6 +48,7 @@ async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: Bundl
       await runs.pageComing();
       inPage = 0;
     }
+    eventLines.push(...eventLineProblems(item));
     runs.feed(item as unknown as ChainRow);
     inPage += 1;
   }

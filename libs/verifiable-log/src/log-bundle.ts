@@ -42,7 +42,9 @@ export class LogBundle {
     const { service, origin, keyName, verifierKey } = this.integrity;
     // Drawn before the first line: where the stored log cannot give it, the answer is 409, not a bundle that cannot verify.
     const prefix = firstSeq > 0 ? await this.prefixLine(firstSeq, first.prevHash) : undefined;
-    yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: signed.size });
+    // The range asked, said for the auditor to compare: a range's events are proved in the log, and one cut back to a checkpoint inside it verifies as a shorter range (a probe).
+    const range = complete ? {} : { fromPosition, toPosition: until };
+    yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: signed.size, ...range });
     if (prefix) yield prefix;
     let lastSeq = firstSeq - 1;
     for (let after = Math.max(fromPosition - 1, 0); ; ) {

@@ -464,6 +464,10 @@ export class LogVerifier {
 
   feed(row: ChainRow): void {
     this.count += 1;
+    // The hash covers the entry, not the position: a position changed, doubled or swapped in a bundle is told by the order alone (a probe's passed).
+    if (!Number.isSafeInteger(row.position) || row.position <= this.lastPosition) {
+      this.problems.push({ kind: 'reordered', position: Number.isSafeInteger(row.position) ? row.position : null, detail: `position ${String(row.position)} does not rise after ${this.lastPosition}: positions name the events in the log's order, each once` });
+    }
     this.lastPosition = row.position;
     if (row.seq === null || row.hash === null || row.prevHash === null) {
       this.problems.push({ kind: 'inserted', position: row.position, detail: 'the event carries no chain hash: it was written around the log' });
@@ -654,7 +658,7 @@ export function longestRisingRun(values: number[]): boolean[] {
 
 /**
  * A bundle (NDJSON, one object a line), as `GET /audit/exports` writes it:
- *   { type: 'log', service, origin, keyName, publicKey, complete, size }   first
+ *   { type: 'log', service, origin, keyName, publicKey, complete, size, fromPosition?, toPosition? }   first (a range: the positions asked)
  *   { type: 'prefix', frontier, firstPrev, version }   the compact range of the leaves before the
  *                                    first event, if any, the hash and chain version of the last of them
  *   { type: 'event', position, seq, prevHash, hash, entry, version }   the events as stored, in position order
@@ -669,6 +673,8 @@ export interface BundleVerdict extends LogVerdict {
   service: string;
   /** Where the key came from: the caller (trusted) or the bundle itself (check it against the published key). */
   key: 'trusted' | 'from-bundle';
+  /** The range of positions the bundle says was asked (a range export): compare it with the one asked, and with headPosition. */
+  range?: { fromPosition: number; toPosition: number };
 }
 
 export interface BundleTrust {
@@ -687,10 +693,15 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   const frame = bundleFrame([items[0], ...items.slice(1).filter((i) => i.type !== 'event')]);
   const start = frame.prefix;
   const verifier = start ? new LogVerifier(start.frontier, start.firstPrev, start.version) : new LogVerifier();
-  for (const item of items) if (item.type === 'event') verifier.feed(item as unknown as ChainRow);
+  const eventLines: Problem[] = [];
+  for (const item of items) {
+    if (item.type !== 'event') continue;
+    eventLines.push(...eventLineProblems(item));
+    verifier.feed(item as unknown as ChainRow);
+  }
   const trustedSize = trustedSizeOf(trust);
   const verdict = verifier.finish(frame.notes, frame.key(trust).name, frame.key(trust).publicKey, trustedSize === undefined ? [] : [trustedSize], frame.origin);
-  return judgeBundle(frame, verdict, trust);
+  return judgeBundle(frame, verdict, trust, eventLines);
 }
 
 /** What a bundle holds besides its events: its header, the range before its first event, its checkpoints and proofs. */
@@ -707,13 +718,20 @@ export interface BundleFrame {
   bundleKey: { name: string; publicKey: KeyObject };
   /** The key checkpoints are checked with: the one the auditor gives, else the bundle's own. */
   key(trust: BundleTrust): { name: string; publicKey: KeyObject };
+  /** Lines that are not part of a bundle. */
+  problems: Problem[];
 }
 
 /** The frame of a bundle from its lines other than the events (parsed), the header first. */
 export function bundleFrame(items: Record<string, unknown>[]): BundleFrame {
   const header = items[0];
-  if (header?.type !== 'log') throw new Error('not a register bundle: its first line is not the log header');
-  const bundleKey = parseVerifierKey(String(header.publicKey));
+  if (header?.type !== 'log') throw new UnreadableBundle('not a register bundle: its first line is not the log header');
+  let bundleKey: BundleFrame['bundleKey'];
+  try {
+    bundleKey = parseVerifierKey(String(header.publicKey));
+  } catch (error) {
+    throw new UnreadableBundle(`the header's publicKey is not the register's verifier key (${(error as Error).message}): the bundle is damaged`);
+  }
   const prefix = items.find((i) => i.type === 'prefix') as { frontier: { size: number; nodes: string[] }; firstPrev: string; version?: ChainVersion } | undefined;
   return {
     header,
@@ -724,7 +742,27 @@ export function bundleFrame(items: Record<string, unknown>[]): BundleFrame {
     proofs: items.filter((i) => i.type === 'consistency' || i.type === 'covering'),
     bundleKey,
     key: (trust) => (trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey),
+    problems: items.slice(1).flatMap(unknownLine),
   };
+}
+
+/** The lines a bundle is made of besides its events (verifyBundle's comment says their form). */
+const FRAME_LINES = new Set(['prefix', 'checkpoint', 'consistency', 'covering']);
+/** The fields an event's line holds; the hash covers its entry, the order its position. */
+const EVENT_FIELDS = new Set(['type', 'position', 'seq', 'prevHash', 'hash', 'entry', 'version']);
+
+/** A line that is not part of a bundle, or a second header: nothing signs what it says (a probe's passed unremarked). */
+function unknownLine(item: Record<string, unknown>): Problem[] {
+  if (item.type === 'log') return [{ kind: 'inserted', position: null, detail: `a second log header (service ${String(item.service)}): a bundle has one, its first line` }];
+  if (item.type === 'event' || FRAME_LINES.has(String(item.type))) return [];
+  return [{ kind: 'inserted', position: null, detail: `a line of type ${JSON.stringify(item.type ?? null)}, which is not part of a bundle: nothing signs what it says` }];
+}
+
+/** An event's line with fields besides those the chain covers or orders (a reason, data beside the entry): nothing signs them. */
+export function eventLineProblems(item: Record<string, unknown>): Problem[] {
+  const extra = Object.keys(item).filter((k) => !EVENT_FIELDS.has(k));
+  const position = typeof item.position === 'number' ? item.position : null;
+  return extra.length ? [{ kind: 'edited', position, detail: `the event's line carries ${extra.join(', ')} beside its entry: the hash covers the entry alone` }] : [];
 }
 
 /** The size of the checkpoint the auditor kept from before, if any: the log's root is drawn there too. */
@@ -733,10 +771,10 @@ export function trustedSizeOf(trust: BundleTrust): number | undefined {
 }
 
 /** The bundle's verdict from its frame and the verdict on its events (with the roots drawn at its checkpoints' sizes and its last leaf). */
-export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<FinishedRun, 'roots' | 'lastLeaf'>, trust: BundleTrust): BundleVerdict {
+export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<FinishedRun, 'roots' | 'lastLeaf'>, trust: BundleTrust, eventLines: Problem[] = []): BundleVerdict {
   const { header, notes, bundleKey } = frame;
   const key = frame.key(trust);
-  const problems = [...verdict.problems];
+  const problems = [...verdict.problems, ...frame.problems, ...eventLines];
   if (trust.verifierKey && toHex(rawPublicKey(bundleKey.publicKey)) !== toHex(rawPublicKey(key.publicKey))) {
     problems.push({ kind: 'checkpoint-signature', position: null, detail: 'the bundle names another key than the published one' });
   }
@@ -745,7 +783,8 @@ export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<Finis
   }
   problems.push(...proofProblems(frame.proofs, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key, frame.origin, frame.prefix?.frontier.size ?? 0), ...coverageProblems(frame.proofs, notes, verdict, key));
   const { events, headPosition, size, rootHash } = verdict;
-  return { events, headPosition, size, rootHash, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle' };
+  const range = typeof header.fromPosition === 'number' && typeof header.toPosition === 'number' ? { range: { fromPosition: header.fromPosition, toPosition: header.toPosition } } : {};
+  return { events, headPosition, size, rootHash, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle', ...range };
 }
 
 /** One line of a bundle, parsed; an UnreadableBundle naming the line if it is not JSON. */
@@ -828,9 +867,15 @@ function main(): void {
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk) => (text += chunk));
   process.stdin.on('end', () => {
-    const verdict = verifyBundle(text.split('\n'), { verifierKey: process.argv[2] });
-    process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
-    process.exitCode = verdict.ok ? 0 : 1;
+    try {
+      const verdict = verifyBundle(text.split('\n'), { verifierKey: process.argv[2] });
+      process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+      process.exitCode = verdict.ok ? 0 : 1;
+    } catch (error) {
+      // A damaged bundle is not verified, said as a verdict: a probe's damaged lines ended in a stack trace.
+      process.stdout.write(`${JSON.stringify({ ok: false, unreadable: (error as Error).message }, null, 2)}\n`);
+      process.exitCode = 1;
+    }
   });
 }
 

@@ -49,6 +49,33 @@ describe('npm run verify', () => {
     expect(output).toMatch(/^NOT VERIFIED: the bundle cannot be read: line \d+ is not JSON/);
   });
 
+  describe('given bundles altered where no hash reaches (a black-box probe verified each)', () => {
+    const lines = files['good.ndjson'].split('\n');
+    const event = (i: number) => JSON.parse(lines[i]) as Record<string, unknown>;
+    const withLine = (i: number, line: Record<string, unknown>) => lines.map((l, k) => (k === i ? JSON.stringify(line) : l)).join('\n');
+    const altered: Array<[string, string, RegExp]> = [
+      ['a position changed out of the order', withLine(3, { ...event(3), position: 9999 }), /reordered at 4: position 4 does not rise after 9999/],
+      ['two positions swapped', withLine(2, { ...event(2), position: 3 }).split('\n').map((l, k) => (k === 3 ? JSON.stringify({ ...event(3), position: 2 }) : l)).join('\n'), /reordered at 2: position 2 does not rise after 3/],
+      ['two events sharing a position', withLine(3, { ...event(3), position: 2 }), /reordered at 2/],
+      ['a line the format does not know', `${files['good.ndjson']}\n${JSON.stringify({ type: 'note', text: 'Nguyễn Thị Bí Mật' })}`, /inserted at -: a line of type "note"/],
+      ['a second header', `${files['good.ndjson']}\n${lines[0].replace('"personnel"', '"evaluation"')}`, /inserted at -: a second log header \(service evaluation\)/],
+      ['an event line with fields the hash does not cover', withLine(2, { ...event(2), reason: 'xin thôi' }), /edited at 2: the event's line carries reason/],
+    ];
+    it.each(altered)('refuses %s, naming why (1)', async (_what, bundle, why) => {
+      const { output, code } = await verify(['x.ndjson', '--key-file', 'key.txt'], (f) => (f === 'x.ndjson' ? bundle : read(f)));
+      expect([code, output]).toEqual([1, expect.stringMatching(why)]);
+    });
+
+    it('says a bundle whose header lost its key, or that has none, is not verified (1), not a wrong use (2); a key given that is none is (2)', async () => {
+      const keyless = withLine(0, { ...JSON.parse(lines[0]), publicKey: undefined });
+      for (const bundle of [keyless, lines.slice(1).join('\n')]) {
+        const { output, code } = await verify(['x.ndjson', '--key-file', 'key.txt'], (f) => (f === 'x.ndjson' ? bundle : read(f)));
+        expect([code, output]).toEqual([1, expect.stringMatching(/^NOT VERIFIED: the bundle cannot be read/)]);
+      }
+      expect((await verify(['good.ndjson', '--key', 'not-a-key'])).code).toBe(2);
+    });
+  });
+
   it('prints its usage for --help (0) and without a file (2)', async () => {
     expect(await verify(['--help'])).toMatchObject({ code: 0, output: expect.stringContaining('npm run verify -- BUNDLE') });
     expect((await verify([])).code).toBe(2);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BundleLines, fileLines, verifyBundleInRuns } from './bundle-in-runs';
-import { UnreadableBundle } from './verifier-core';
+import { parseVerifierKey, UnreadableBundle } from './verifier-core';
 
 const USAGE = `npm run verify -- BUNDLE [--key VERIFIER_KEY | --key-file FILE] [--trusted CHECKPOINT_FILE]
 
@@ -26,17 +26,26 @@ export async function runVerify(args: string[], read: (file: string) => string =
   const keyFile = option('--key-file');
   const trusted = option('--trusted');
   const trust = { verifierKey: option('--key') ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined };
+  if (trust.verifierKey !== undefined) {
+    try {
+      parseVerifierKey(trust.verifierKey);
+    } catch (error) {
+      return { output: `the verifier key given is not one (${(error as Error).message}): GET /api/v1/audit/checkpoints answers it as publicKey\n\n${USAGE}`, code: 2 };
+    }
+  }
   let verdict;
   try {
     verdict = await verifyBundleInRuns(linesOf(file), trust);
   } catch (error) {
-    // A damaged bundle is a bundle not verified (1), not a wrong use of the command (2).
-    if (error instanceof UnreadableBundle) return { output: `NOT VERIFIED: the bundle cannot be read: ${error.message}`, code: 1 };
+    // A damaged bundle is a bundle not verified (1), not a wrong use of the command (2): only a file that cannot be opened is the caller's (a probe's damaged bundles exited 2).
+    if (error instanceof UnreadableBundle || !(error as NodeJS.ErrnoException).code) return { output: `NOT VERIFIED: the bundle cannot be read: ${(error as Error).message}`, code: 1 };
     throw error;
   }
   const lines = [
     `${verdict.ok ? 'VERIFIED' : 'NOT VERIFIED'}: the ${verdict.service} log, ${verdict.events} events (chain size ${verdict.size}, root ${verdict.rootHash})`,
     verdict.key === 'trusted' ? 'key: the verifier key given' : 'key: the bundle\'s own (give --key to check it against the published one)',
+    // A range proves its events are in the log; that none is missing after them is the auditor's to see, from the range they asked.
+    ...(verdict.range ? [`range: positions ${verdict.range.fromPosition} to ${verdict.range.toPosition} asked; its last event is at ${verdict.headPosition} (compare with the range you asked: a range cut back to a checkpoint inside it verifies as a shorter one)`] : []),
     ...verdict.problems.map((p) => `  ${p.kind} at ${p.position ?? '-'}: ${p.detail}`),
   ];
   return { output: lines.join('\n'), code: verdict.ok ? 0 : 1 };
