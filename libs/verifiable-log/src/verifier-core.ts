@@ -742,20 +742,35 @@ export function bundleFrame(items: Record<string, unknown>[]): BundleFrame {
     proofs: items.filter((i) => i.type === 'consistency' || i.type === 'covering'),
     bundleKey,
     key: (trust) => (trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey),
-    problems: items.slice(1).flatMap(unknownLine),
+    problems: [...headerProblems(header), ...items.slice(1).flatMap(unknownLine)],
   };
 }
 
-/** The lines a bundle is made of besides its events (verifyBundle's comment says their form). */
-const FRAME_LINES = new Set(['prefix', 'checkpoint', 'consistency', 'covering']);
+/** The lines a bundle is made of besides its events, with their fields (verifyBundle's comment says their form). */
+const FRAME_LINES: Record<string, Set<string>> = {
+  prefix: new Set(['type', 'frontier', 'firstPrev', 'version']),
+  checkpoint: new Set(['type', 'note']),
+  consistency: new Set(['type', 'from', 'to', 'proof']),
+  covering: new Set(['type', 'note', 'leafIndex', 'proof']),
+};
 /** The fields an event's line holds; the hash covers its entry, the order its position. */
 const EVENT_FIELDS = new Set(['type', 'position', 'seq', 'prevHash', 'hash', 'entry', 'version']);
 
 /** A line that is not part of a bundle, or a second header: nothing signs what it says (a probe's passed unremarked). */
 function unknownLine(item: Record<string, unknown>): Problem[] {
   if (item.type === 'log') return [{ kind: 'inserted', position: null, detail: `a second log header (service ${String(item.service)}): a bundle has one, its first line` }];
-  if (item.type === 'event' || FRAME_LINES.has(String(item.type))) return [];
-  return [{ kind: 'inserted', position: null, detail: `a line of type ${JSON.stringify(item.type ?? null)}, which is not part of a bundle: nothing signs what it says` }];
+  if (item.type === 'event') return [];
+  const fields = FRAME_LINES[String(item.type)];
+  if (!fields) return [{ kind: 'inserted', position: null, detail: `a line of type ${JSON.stringify(item.type ?? null)}, which is not part of a bundle: nothing signs what it says` }];
+  const extra = Object.keys(item).filter((k) => !fields.has(k));
+  return extra.length ? [{ kind: 'inserted', position: null, detail: `a ${String(item.type)} line carries ${extra.join(', ')}, which is not part of it: nothing signs what it says` }] : [];
+}
+
+/** The header's service must be the one its origin names (`union-register/<service>`): the verdict prints the service (a re-probe's header claimed another log's). */
+function headerProblems(header: Record<string, unknown>): Problem[] {
+  const origin = typeof header.origin === 'string' ? header.origin : undefined;
+  if (origin === undefined || origin.endsWith(`/${String(header.service)}`)) return [];
+  return [{ kind: 'checkpoint-signature', position: null, detail: `the header names the ${String(header.service)} log, and its origin (${origin}), which the checkpoints sign, another` }];
 }
 
 /** An event's line with fields besides those the chain covers or orders (a reason, data beside the entry): nothing signs them. */

@@ -60,6 +60,8 @@ describe('npm run verify', () => {
       ['a line the format does not know', `${files['good.ndjson']}\n${JSON.stringify({ type: 'note', text: 'Nguyễn Thị Bí Mật' })}`, /inserted at -: a line of type "note"/],
       ['a second header', `${files['good.ndjson']}\n${lines[0].replace('"personnel"', '"evaluation"')}`, /inserted at -: a second log header \(service evaluation\)/],
       ['an event line with fields the hash does not cover', withLine(2, { ...event(2), reason: 'xin thôi' }), /edited at 2: the event's line carries reason/],
+      ['a header naming another log than its origin', withLine(0, { ...JSON.parse(lines[0]), service: 'evaluation' }), /checkpoint-signature at -: the header names the evaluation log/],
+      ['a checkpoint line with a field it does not have', withLine(lines.length - 1, { ...JSON.parse(lines[lines.length - 1]), signedBy: 'Ban Thường vụ' }), /inserted at -: a checkpoint line carries signedBy/],
     ];
     it.each(altered)('refuses %s, naming why (1)', async (_what, bundle, why) => {
       const { output, code } = await verify(['x.ndjson', '--key-file', 'key.txt'], (f) => (f === 'x.ndjson' ? bundle : read(f)));

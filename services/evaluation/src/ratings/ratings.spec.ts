@@ -27,6 +27,11 @@ describe('ratings: stages', () => {
 
   it('no decision before a self-assessment (self-assessment-first)', () => spec.given([]).when(rate({ stage: 'decision' })).thenThrows(RuleViolation, rule('self-assessment-first')));
 
+  it('no rating dated before its period began (year-not-come, a re-probe: a 2024 rating dated 2023)', () => {
+    spec.given([]).when(rate({ year: 2024, scale: 'four-level', on: '2023-05-01' })).thenThrows(RuleViolation, rule('year-not-come'));
+    spec.given([]).when(rate({ year: 2024, scale: 'four-level', on: '2024-01-01' })).then([{ type: 'RatingSelfAssessed', data: { ...facts('good'), ratingId: 'branch.2024.b1', year: 2024, periodKey: '2024', scale: 'four-level' } }]);
+  });
+
   it('no decision dated before the self-assessment it decides on (decision-before-self-assessment, a probe); on its day or after, it stands', () => {
     const assessedOn = { ...selfAssessed(), metadata: { effectiveDate: '2021-01-20' } } as unknown as ReturnType<typeof selfAssessed>;
     spec.given([assessedOn]).when(rate({ stage: 'decision', on: '2021-01-10' })).thenThrows(RuleViolation, rule('decision-before-self-assessment'));

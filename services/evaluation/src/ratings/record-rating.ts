@@ -49,6 +49,9 @@ export const recordingDecider = deciderOf(ratingAggregate, decideRecording);
 export function decideRecording(c: RecordRating, s: Rating): RatingEvent[] {
   // A rating judges a year's work: one that has not begun has none to judge, by the subject or the level above.
   if (c.year > yearOf(c.today)) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is rated once it has begun`, { year: c.year });
+  // Its day too: a rating dated before the period began judged work not yet done (a re-probe's 2024 rating was dated 2023).
+  const begins = periodDays(c.year, c.period).from;
+  if (c.on !== undefined && c.on < begins) throw new RuleViolation('year-not-come', `the ${periodKey(c.year, c.period)} rating is dated ${c.on}, before the period began (${begins}): a year is rated once it has begun`, { year: c.year, begins });
   const inUse = scaleInUse(c.subjectType, c.year);
   if (c.scale !== inUse) throw new RuleViolation('scale-not-in-use', `a ${c.subjectType} is rated for ${c.year} on the ${inUse} scale, not ${c.scale}`, { scale: c.scale, inUse });
   if (!isGradeOf(c.scale, c.grade)) throw new RuleViolation('grade-not-in-scale', `${c.grade} is not a grade of the ${c.scale} scale`);

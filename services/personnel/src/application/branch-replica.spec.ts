@@ -123,3 +123,28 @@ describe("personnel's branch replica kept across a restart (the embedded start's
     expect([restored.get('b-4')?.lastRating, restored.get('b-1')?.lastRating, restored.branchesUnder('p1')]).toEqual(['strong', 'good', ['b-2', 'b-3', 'b-4']]);
   });
 });
+
+describe("personnel's branch replica: the rating a congress was held under", () => {
+  const replica = () => {
+    const r = new BranchReplica();
+    r.recordRating('b1', 'good', 2021, '2022-01-20');
+    r.recordRating('b1', 'weak', 2022, '2023-01-20');
+    r.recordRating('b1', 'strong', 2022, '2023-06-01'); // an approved change of 2022
+    return r;
+  };
+  it('takes the latest year decided by the congress\'s day, as changed by then (a probe\'s congress was judged by a rating decided after it)', () => {
+    const r = replica();
+    expect([r.ratingBefore('b1', '2022-01-19'), r.ratingBefore('b1', '2023-01-10'), r.ratingBefore('b1', '2023-02-01'), r.ratingBefore('b1', '2023-07-01')]).toEqual([
+      { grade: 'good', year: 2021 }, // the 2021 decision is not in force yet: the latest year's decision, as the register knows it
+      { grade: 'good', year: 2021 },
+      { grade: 'weak', year: 2022 },
+      { grade: 'strong', year: 2022 },
+    ]);
+  });
+  it('has none before the first rated year, and takes the latest year entered when none was decided by then (entered since)', () => {
+    const r = new BranchReplica();
+    r.recordRating('b2', 'average', 2021, '2026-12-07');
+    r.recordRating('b2', 'good', 2022, '2026-12-07');
+    expect([r.ratingBefore('b2', '2021-06-01'), r.ratingBefore('b2', '2023-03-01'), r.ratingBefore('b9', '2023-03-01')]).toEqual([null, { grade: 'good', year: 2022 }, null]);
+  });
+});

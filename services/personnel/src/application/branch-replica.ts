@@ -179,19 +179,22 @@ export class BranchReplica implements SnapshotPart {
   }
 
   /**
-   * The rating a congress on `day` was held under: the latest year's before the day's year, as
-   * changed by then (its decision where every change came later). A probe's congress of 2022 was
-   * judged by the rating of 2024. Without the history (an older snapshot), the last rating.
+   * The rating a congress on `day` was held under: of the years before the day's, the latest one
+   * decided by then, as changed by then. A probe's congress of 2022 was judged by the rating of 2024.
+   * Without the history (an older snapshot), the last rating.
    */
   ratingBefore(branchId: string, day: string): { grade: string; year: number } | null {
     const history = this.ratingHistory.get(branchId);
     if (!history) return this.ratings.get(branchId) ?? null;
     const earlier = history.filter((r) => r.year < Number(day.slice(0, 4)));
     if (earlier.length === 0) return null;
-    const year = Math.max(...earlier.map((r) => r.year));
-    const ofYear = earlier.filter((r) => r.year === year);
-    const inForce = ofYear.filter((r) => r.on === null || r.on <= day);
-    return { grade: (inForce[inForce.length - 1] ?? ofYear[0]).grade, year };
+    // Decided by then: a year decided after the congress was not what it was held under (a re-probe). None decided by then
+    // (ratings entered since, dated when entered): the latest year's decision, as the register knows it.
+    const decided = earlier.filter((r) => r.on === null || r.on <= day);
+    const from = decided.length > 0 ? decided : earlier;
+    const year = Math.max(...from.map((r) => r.year));
+    const ofYear = from.filter((r) => r.year === year);
+    return { grade: (decided.length > 0 ? ofYear[ofYear.length - 1] : ofYear[0]).grade, year };
   }
 
   get(branchId: string): ReplicaBranch | undefined {
