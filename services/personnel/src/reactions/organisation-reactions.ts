@@ -52,6 +52,26 @@ export const reactionCommandId = (eventId: string, memberId: string, what?: 'dep
  * who left on or before it).
  */
 export function planReactions(fact: OrganisationFact, people: PeopleView): PlannedCommand[] {
+  return withDistinctIds(plannedReactions(fact, people));
+}
+
+/**
+ * Each planned command its own id: a member of a merger's two sources (a former member of one, who
+ * moved into the other) is planned twice, and the second command, under the first's id, was taken
+ * for a redelivery and never run: a re-probe found such members left, active, in the closed branch.
+ * The first keeps the id it always had, so that an event delivered again before this change appends
+ * nothing twice; a second gets the plan's count.
+ */
+function withDistinctIds(plans: PlannedCommand[]): PlannedCommand[] {
+  const seen = new Map<string, number>();
+  return plans.map((p) => {
+    const n = (seen.get(p.commandId) ?? 0) + 1;
+    seen.set(p.commandId, n);
+    return n === 1 ? p : { ...p, commandId: `${p.commandId}:${n}` };
+  });
+}
+
+function plannedReactions(fact: OrganisationFact, people: PeopleView): PlannedCommand[] {
   const e = { type: fact.type, data: fact.data } as OrganisationEvent;
   const on = fact.metadata.effectiveDate;
   // Nobody said anything of the members' dues: the move records null, as a transfer that did not say does.
