@@ -766,10 +766,12 @@ function unknownLine(item: Record<string, unknown>): Problem[] {
   return extra.length ? [{ kind: 'inserted', position: null, detail: `a ${String(item.type)} line carries ${extra.join(', ')}, which is not part of it: nothing signs what it says` }] : [];
 }
 
-/** The header's service must be the one its origin names (`union-register/<service>`): the verdict prints the service (a re-probe's header claimed another log's). */
+/** The register's origins name their service (`union-register/<service>`); the verdict prints the header's service, which must be that one (a re-probe's header claimed another log's). */
+const REGISTER_ORIGIN = 'union-register/';
+
 function headerProblems(header: Record<string, unknown>): Problem[] {
   const origin = typeof header.origin === 'string' ? header.origin : undefined;
-  if (origin === undefined || origin.endsWith(`/${String(header.service)}`)) return [];
+  if (origin === undefined || !origin.startsWith(REGISTER_ORIGIN) || origin === `${REGISTER_ORIGIN}${String(header.service)}`) return [];
   return [{ kind: 'checkpoint-signature', position: null, detail: `the header names the ${String(header.service)} log, and its origin (${origin}), which the checkpoints sign, another` }];
 }
 
