@@ -141,10 +141,11 @@ describe("personnel's branch replica: the rating a congress was held under", () 
       { grade: 'strong', year: 2022 },
     ]);
   });
-  it('has none before the first rated year, and takes the latest year entered when none was decided by then (entered since)', () => {
+  it('has none before the first rated year, and takes the latest year entered, as changed since, when none was decided by then (entered since)', () => {
     const r = new BranchReplica();
     r.recordRating('b2', 'average', 2021, '2026-12-07');
-    r.recordRating('b2', 'good', 2022, '2026-12-07');
+    r.recordRating('b2', 'average', 2022, '2026-12-07');
+    r.recordRating('b2', 'good', 2022, '2026-12-07'); // a change approved the same day
     expect([r.ratingBefore('b2', '2021-06-01'), r.ratingBefore('b2', '2023-03-01'), r.ratingBefore('b9', '2023-03-01')]).toEqual([null, { grade: 'good', year: 2022 }, null]);
   });
 });

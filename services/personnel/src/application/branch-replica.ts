@@ -189,12 +189,12 @@ export class BranchReplica implements SnapshotPart {
     const earlier = history.filter((r) => r.year < Number(day.slice(0, 4)));
     if (earlier.length === 0) return null;
     // Decided by then: a year decided after the congress was not what it was held under (a re-probe). None decided by then
-    // (ratings entered since, dated when entered): the latest year's decision, as the register knows it.
+    // (ratings entered since, dated when entered): the latest year's grade as the register knows it, its changes included.
     const decided = earlier.filter((r) => r.on === null || r.on <= day);
     const from = decided.length > 0 ? decided : earlier;
     const year = Math.max(...from.map((r) => r.year));
     const ofYear = from.filter((r) => r.year === year);
-    return { grade: (decided.length > 0 ? ofYear[ofYear.length - 1] : ofYear[0]).grade, year };
+    return { grade: ofYear[ofYear.length - 1].grade, year };
   }
 
   get(branchId: string): ReplicaBranch | undefined {
