@@ -65,17 +65,21 @@ export class SecretaryTurnoverReads {
    * The branches that stood in the units' subtrees on some day of the period, and on which days:
    * a departure counts where its branch stood that day, not where it stands on `to` (a probe saw a
    * branch moved to another commune take its earlier departures with it). The subtree changes only
-   * on the days something was placed, so it is drawn once for each of them.
+   * on the days something was placed: it is drawn for each of them, and each branch keeps the
+   * spans it stood in, so that no more than two subtrees are held at once.
    */
   private standsOn(units: string[], period: Period) {
     const days = [period.from, ...this.replica.placementDaysWithin(period.from, period.to)];
-    const sets = days.map((day) => new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: day }))));
-    const on = (branchId: string, day: string) => {
-      let i = days.length - 1;
-      while (i > 0 && days[i] > day) i--;
-      return sets[i].has(branchId);
-    };
-    return { branches: [...new Set(sets.flatMap((s) => [...s]))].sort(), on };
+    const spans = new Map<string, Array<{ from: string; until: string | null }>>();
+    let before = new Set<string>();
+    for (const day of days) {
+      const now = new Set(units.flatMap((u) => this.replica.branchesUnder(u, { kind: 'date', date: day })));
+      for (const b of now) if (!before.has(b)) spans.set(b, [...(spans.get(b) ?? []), { from: day, until: null }]);
+      for (const b of before) if (!now.has(b)) spans.get(b)!.at(-1)!.until = day;
+      before = now;
+    }
+    const on = (branchId: string, day: string) => (spans.get(branchId) ?? []).some((s) => s.from <= day && (s.until === null || day < s.until));
+    return { branches: [...spans.keys()].sort(), on };
   }
 }
 
