@@ -756,13 +756,16 @@ const FRAME_LINES: Record<string, Set<string>> = {
 /** The fields an event's line holds; the hash covers its entry, the order its position. */
 const EVENT_FIELDS = new Set(['type', 'position', 'seq', 'prevHash', 'hash', 'entry', 'version']);
 
+/** The fields of a line beside those its kind has. */
+const fieldsBeside = (item: Record<string, unknown>, fields: Set<string>) => Object.keys(item).filter((k) => !fields.has(k));
+
 /** A line that is not part of a bundle, or a second header: nothing signs what it says (a probe's passed unremarked). */
 function unknownLine(item: Record<string, unknown>): Problem[] {
   if (item.type === 'log') return [{ kind: 'inserted', position: null, detail: `a second log header (service ${String(item.service)}): a bundle has one, its first line` }];
   if (item.type === 'event') return [];
   const fields = FRAME_LINES[String(item.type)];
   if (!fields) return [{ kind: 'inserted', position: null, detail: `a line of type ${JSON.stringify(item.type ?? null)}, which is not part of a bundle: nothing signs what it says` }];
-  const extra = Object.keys(item).filter((k) => !fields.has(k));
+  const extra = fieldsBeside(item, fields);
   return extra.length ? [{ kind: 'inserted', position: null, detail: `a ${String(item.type)} line carries ${extra.join(', ')}, which is not part of it: nothing signs what it says` }] : [];
 }
 
@@ -777,7 +780,7 @@ function headerProblems(header: Record<string, unknown>): Problem[] {
 
 /** An event's line with fields besides those the chain covers or orders (a reason, data beside the entry): nothing signs them. */
 export function eventLineProblems(item: Record<string, unknown>): Problem[] {
-  const extra = Object.keys(item).filter((k) => !EVENT_FIELDS.has(k));
+  const extra = fieldsBeside(item, EVENT_FIELDS);
   const position = typeof item.position === 'number' ? item.position : null;
   return extra.length ? [{ kind: 'edited', position, detail: `the event's line carries ${extra.join(', ')} beside its entry: the hash covers the entry alone` }] : [];
 }
