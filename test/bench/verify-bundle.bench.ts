@@ -115,7 +115,9 @@ async function main(): Promise<void> {
     const results = writeResults('verify-bundle', { environment: environment(), events: EVENTS, checkpoints, mb: round(mb, 1), ours, baseline, whole });
     console.log(`\nfigures in ${results}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_BUNDLE_KEEP=1 keeps the bundle, to profile a verifier on it.
+    if (process.env.BENCH_BUNDLE_KEEP === '1') console.log(`bundle kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

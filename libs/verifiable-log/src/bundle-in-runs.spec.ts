@@ -67,6 +67,7 @@ const damages: Record<string, (lines: string[]) => string[]> = {
   'a checkpoint from another key': (lines) =>
     lines.map((l) => (l.includes('"note"') && l.includes('\\n8\\n') ? JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: ORIGIN, size: 8, root: Buffer.alloc(32) }, 'union-register', other.privateKey, other.publicKey) }) : l)),
   'a checkpoint that cannot be read': (lines) => [...lines, JSON.stringify({ type: 'checkpoint', note: 'not a note' })],
+  'an event\'s entry given twice, the first forged': (lines) => lines.map((l, i) => (i === events(lines)[9] ? l.replace('"entry":"', '"entry":"forged","entry":"') : l)),
   'a consistency proof with a wrong sibling': (lines) => lines.map((l) => (l.includes('"type":"consistency"') && l.includes('"to":24') ? l.replace(/"proof":\["[0-9a-f]/, '"proof":["0') : l)),
 };
 

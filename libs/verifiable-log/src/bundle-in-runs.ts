@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, eventLineProblems, Frontier, judgeBundle, parseLine, Problem, trustedSizeOf } from './verifier-core';
+import { BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, eventLineProblems, Frontier, judgeBundle, parseLine, Problem, rewrittenLine, trustedSizeOf } from './verifier-core';
 import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
 /** A bundle's lines, read again at each call: the bundle is read twice, never held. */
@@ -24,17 +24,22 @@ const PAGE = 1000;
  * whole bundle: it is the one file an auditor can read, for bundles that fit in memory.
  */
 export async function verifyBundleInRuns(lines: BundleLines, trust: BundleTrust = {}, runEvents = RUN_EVENTS): Promise<BundleVerdict> {
-  const frame = bundleFrame(await frameItems(lines));
+  const { items, rewritten } = await frameItems(lines);
+  const frame = bundleFrame(items);
   const eventLines: Problem[] = [];
   const verdict = (await eventsInRuns(lines, frame, trust, runEvents, eventLines)) ?? (await eventsInRuns(lines, frame, trust, Infinity, (eventLines.length = 0, eventLines)));
-  return judgeBundle(frame, verdict!, trust, eventLines);
+  return judgeBundle(frame, verdict!, trust, [...rewritten, ...eventLines]);
 }
 
-/** Every parsed line that is not an event. */
-async function frameItems(lines: BundleLines): Promise<Record<string, unknown>[]> {
+/** Every parsed line that is not an event, and those of them not as the register writes them. */
+async function frameItems(lines: BundleLines): Promise<{ items: Record<string, unknown>[]; rewritten: Problem[] }> {
   const items: Record<string, unknown>[] = [];
-  for await (const { item } of parsed(lines, false)) items.push(item);
-  return items;
+  const rewritten: Problem[] = [];
+  for await (const line of parsed(lines, false)) {
+    items.push(line.item);
+    rewritten.push(...line.rewritten);
+  }
+  return { items, rewritten };
 }
 
 async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number, eventLines: Problem[]) {
@@ -43,12 +48,12 @@ async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: Bundl
   const start = frame.prefix && { frontier: Frontier.fromJSON(frame.prefix.frontier.toJSON()), prev: frame.prefix.firstPrev, version: frame.prefix.version, trusted: false };
   const runs = new VerificationRuns(notesOf(frame), { ...key, origin: frame.origin }, runEvents, start, trusted === undefined ? [] : [trusted]);
   let inPage = 0;
-  for await (const { item } of parsed(lines, true)) {
+  for await (const { item, rewritten } of parsed(lines, true)) {
     if (inPage === PAGE) {
       await runs.pageComing();
       inPage = 0;
     }
-    eventLines.push(...eventLineProblems(item));
+    eventLines.push(...rewritten, ...eventLineProblems(item));
     runs.feed(item as unknown as ChainRow);
     inPage += 1;
   }
@@ -84,7 +89,7 @@ function notesOf(frame: BundleFrame) {
  * as the register writes it, and is parsed only on the pass that wants events; any other line is
  * parsed on both (they are few), and one that turns out to be an event goes with the events.
  */
-async function* parsed(lines: BundleLines, events: boolean): AsyncIterable<{ item: Record<string, unknown> }> {
+async function* parsed(lines: BundleLines, events: boolean): AsyncIterable<{ item: Record<string, unknown>; rewritten: Problem[] }> {
   let number = 0;
   let first = true;
   for await (const line of lines()) {
@@ -95,6 +100,6 @@ async function* parsed(lines: BundleLines, events: boolean): AsyncIterable<{ ite
     if (!events && !header && line.startsWith('{"type":"event"')) continue;
     const item = parseLine(line, number);
     // The first line goes with the frame whatever it is: the frame refuses anything but the header.
-    if ((header && !events) || (item.type === 'event') === events) yield { item };
+    if ((header && !events) || (item.type === 'event') === events) yield { item, rewritten: rewrittenLine(line, number, item) };
   }
 }

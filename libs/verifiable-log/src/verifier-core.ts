@@ -688,7 +688,13 @@ export interface BundleTrust {
 export class UnreadableBundle extends Error {}
 
 export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVerdict {
-  const items = lines.flatMap((l, i) => (l.trim() === '' ? [] : [parseLine(l, i + 1)]));
+  const rewritten: Problem[] = [];
+  const items = lines.flatMap((l, i) => {
+    if (l.trim() === '') return [];
+    const item = parseLine(l, i + 1);
+    rewritten.push(...rewrittenLine(l, i + 1, item));
+    return [item];
+  });
   // The first line must be the header, whatever follows: the frame refuses anything else there.
   const frame = bundleFrame([items[0], ...items.slice(1).filter((i) => i.type !== 'event')]);
   const start = frame.prefix;
@@ -701,7 +707,7 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   }
   const trustedSize = trustedSizeOf(trust);
   const verdict = verifier.finish(frame.notes, frame.key(trust).name, frame.key(trust).publicKey, trustedSize === undefined ? [] : [trustedSize], frame.origin);
-  return judgeBundle(frame, verdict, trust, eventLines);
+  return judgeBundle(frame, verdict, trust, [...rewritten, ...eventLines]);
 }
 
 /** What a bundle holds besides its events: its header, the range before its first event, its checkpoints and proofs. */
@@ -807,13 +813,66 @@ export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<Finis
   return { events, headPosition, size, rootHash, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle', ...range };
 }
 
-/** One line of a bundle, parsed; an UnreadableBundle naming the line if it is not JSON. */
+/** The byte-order mark some editors put before a file's first line: not part of the bundle (a re-probe's saved bundle was refused as damaged). */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/** A line as the register wrote it: without the byte-order mark before the first, or the carriage return a CRLF file ends it with. */
+function asWritten(line: string, number: number): string {
+  const text = number === 1 && line.startsWith(BYTE_ORDER_MARK) ? line.slice(1) : line;
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
+/** One line of a bundle, parsed; an UnreadableBundle naming the line if it is not JSON, or not a record (a probe's `null` line met an internal error). */
 export function parseLine(line: string, number: number): Record<string, unknown> {
+  let item: unknown;
   try {
-    return JSON.parse(line) as Record<string, unknown>;
+    item = JSON.parse(asWritten(line, number));
   } catch (error) {
     throw new UnreadableBundle(`line ${number} is not JSON (${(error as Error).message}): the file is cut short or damaged`);
   }
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    throw new UnreadableBundle(`line ${number} is ${item === null ? 'null' : Array.isArray(item) ? 'a list' : `a ${typeof item}`}, where each line of a bundle is one record ({...}): the file is damaged`);
+  }
+  return item as Record<string, unknown>;
+}
+
+/**
+ * A line a reader could read otherwise than JSON.parse does: a key given twice (JSON.parse keeps the
+ * last value, another reader may keep the first, so the line would verify here and say something
+ * else there: a probe's forged first `entry`). A line of plain values (an event's) is judged by its
+ * quotes, as comparing it with JSON.stringify of its record cost a province's bundle a third more
+ * time (docs/verifiable-log.md); any other line (few) must be exactly as the register writes it.
+ */
+export function rewrittenLine(line: string, number: number, item: Record<string, unknown>): Problem[] {
+  const quotes = quotesOfPlainRecord(item);
+  if (quotes === undefined ? JSON.stringify(item) === asWritten(line, number) : quotes === unescapedQuotes(line)) return [];
+  const position = item.type === 'event' && typeof item.position === 'number' ? item.position : null;
+  return [{ kind: 'edited', position, detail: `line ${number} is not as the register writes it (a key given twice, or the line written again): a reader keeping another of a key's values would read another line than this verifier` }];
+}
+
+/**
+ * The unescaped quotes a record of plain values (no object or list) has when each key is given
+ * once: in JSON only keys and string values are quoted, two each. A key given again adds its own,
+ * so the line has more (undefined: a record with nested values).
+ */
+function quotesOfPlainRecord(item: Record<string, unknown>): number | undefined {
+  let quotes = 0;
+  for (const value of Object.values(item)) {
+    if (value !== null && typeof value === 'object') return undefined;
+    quotes += typeof value === 'string' ? 4 : 2;
+  }
+  return quotes;
+}
+
+/** The quotes in a line that are not escaped (not after an odd number of backslashes). */
+function unescapedQuotes(line: string): number {
+  let count = 0;
+  for (let at = line.indexOf('"'); at >= 0; at = line.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    while (line.charCodeAt(at - 1 - backslashes) === 92) backslashes += 1;
+    if (backslashes % 2 === 0) count += 1;
+  }
+  return count;
 }
 
 /** Each consistency proof in the bundle must prove its checkpoint extends the one before. */

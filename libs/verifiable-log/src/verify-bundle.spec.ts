@@ -61,6 +61,8 @@ describe('npm run verify', () => {
       ['a second header', `${files['good.ndjson']}\n${lines[0].replace('"personnel"', '"evaluation"')}`, /inserted at -: a second log header \(service evaluation\)/],
       ['an event line with fields the hash does not cover', withLine(2, { ...event(2), reason: 'xin thôi' }), /edited at 2: the event's line carries reason/],
       ['a header naming another log than its origin', withLine(0, { ...JSON.parse(lines[0]), service: 'evaluation' }), /checkpoint-signature at -: the header names the evaluation log/],
+      ['an event line giving its entry twice, the first forged', lines.map((l, k) => (k === 3 ? l.replace('"entry":', `"entry":${JSON.stringify(String(event(3).entry).replace('member-2', 'member-99'))},"entry":`) : l)).join('\n'), /edited at 3: line 4 is not as the register writes it \(a key given twice/],
+      ['a checkpoint line giving its note twice', lines.map((l, k) => (k === lines.length - 1 ? l.replace('"note":', '"note":"forged","note":') : l)).join('\n'), /edited at -: line 8 is not as the register writes it/],
       ['a checkpoint line with a field it does not have', withLine(lines.length - 1, { ...JSON.parse(lines[lines.length - 1]), signedBy: 'Ban Thường vụ' }), /inserted at -: a checkpoint line carries signedBy/],
     ];
     it.each(altered)('refuses %s, naming why (1)', async (_what, bundle, why) => {
@@ -76,6 +78,21 @@ describe('npm run verify', () => {
       }
       expect((await verify(['good.ndjson', '--key', 'not-a-key'])).code).toBe(2);
     });
+  });
+
+  it('verifies a bundle saved with a byte-order mark or with CRLF line ends, as the lines are the ones exported', async () => {
+    for (const bundle of [`\uFEFF${files['good.ndjson']}`, files['good.ndjson'].split('\n').join('\r\n')]) {
+      const { output, code } = await verify(['x.ndjson', '--key-file', 'key.txt'], (f) => (f === 'x.ndjson' ? bundle : read(f)));
+      expect([code, output]).toEqual([0, expect.stringMatching(/^VERIFIED: the personnel log, 6 events/)]);
+    }
+  });
+
+  it('says a line that is JSON but not a record (null, a list, a number) cannot be read (1), naming the line', async () => {
+    for (const [value, said] of [['null', 'null'], ['[1]', 'a list'], ['7', 'a number']]) {
+      const bundle = files['good.ndjson'].split('\n').map((l, k) => (k === 2 ? value : l)).join('\n');
+      const { output, code } = await verify(['x.ndjson', '--key-file', 'key.txt'], (f) => (f === 'x.ndjson' ? bundle : read(f)));
+      expect([code, output]).toEqual([1, `NOT VERIFIED: the bundle cannot be read: line 3 is ${said}, where each line of a bundle is one record ({...}): the file is damaged`]);
+    }
   });
 
   it('prints its usage for --help (0) and without a file (2)', async () => {
