@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { chainHash, ChainVersion, eventHash, Frontier, GENESIS, leafHash, leafOf, signCheckpoint, SWITCH_EVENT, toHex, verifierKey } from '@register/verifiable-log';
+import { chainHash, ChainVersion, eventHash, Frontier, GENESIS, leafHash, leafOf, sealed, signCheckpoint, SWITCH_EVENT, toHex, verifierKey } from '@register/verifiable-log';
 
 /**
  * The verifier's core is one file for plain Node: compiled alone, it requires nothing but
@@ -17,7 +17,7 @@ describe('the offline verifier as one file with plain Node', () => {
 
   function bundle(n: number): string {
     const frontier = Frontier.empty();
-    const lines = [JSON.stringify({ type: 'log', service: 'organisation', publicKey: key, complete: true, size: n })];
+    const lines = [JSON.stringify({ type: 'log', service: 'organisation', origin: 'union-register/organisation', publicKey: key, complete: true, size: n })];
     let prev = GENESIS;
     for (let seq = 0; seq < n; seq += 1) {
       const entry = JSON.stringify([`e-${seq}`, `unit-${seq}`, 0, 'UnitEstablished', 1, { name: `Đoàn xã ${seq}` }, {}, '2026-12-02T00:00:00.000Z']);
@@ -26,7 +26,7 @@ describe('the offline verifier as one file with plain Node', () => {
       frontier.append(leafHash(prev));
     }
     lines.push(JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: 'union-register/organisation', size: n, root: frontier.root() }, 'union-register', keys.privateKey, keys.publicKey) }));
-    return lines.join('\n');
+    return sealed(lines, keys).join('\n');
   }
 
   /**
@@ -35,7 +35,7 @@ describe('the offline verifier as one file with plain Node', () => {
    */
   function mixedBundle(n: number, switchAt: number, claim: (seq: number, version: ChainVersion) => ChainVersion = (_, v) => v): string {
     const frontier = Frontier.empty();
-    const lines = [JSON.stringify({ type: 'log', service: 'organisation', publicKey: key, complete: true, size: n })];
+    const lines = [JSON.stringify({ type: 'log', service: 'organisation', origin: 'union-register/organisation', publicKey: key, complete: true, size: n })];
     let prev = GENESIS;
     for (let seq = 0; seq < n; seq += 1) {
       const version = claim(seq, seq < switchAt ? 1 : 2);
@@ -47,7 +47,7 @@ describe('the offline verifier as one file with plain Node', () => {
       prev = hash;
     }
     lines.push(JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: 'union-register/organisation', size: n, root: frontier.root() }, 'union-register', keys.privateKey, keys.publicKey) }));
-    return lines.join('\n');
+    return sealed(lines, keys).join('\n');
   }
 
   it('compiles to one file that requires node:crypto alone, accepts an honest bundle and refuses an edited one', () => {

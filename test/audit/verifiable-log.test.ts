@@ -240,10 +240,14 @@ describe('the offline verifier refuses adversarial bundles', () => {
       prev = hash;
       return JSON.stringify(row);
     });
-    expect(kindsOf(rechained)).toEqual(['bad-proof']);
-    // Without the covering checkpoint, or with no event at all, nothing signed covers the bundle
-    expect(kindsOf(rechained.filter((l) => JSON.parse(l).type !== 'covering'))).toEqual(['unsigned']);
-    expect(kindsOf([range[0]])).toEqual(['unsigned']);
+    // (its seal names the last event's other hash too)
+    expect(kindsOf(rechained)).toEqual(['edited', 'bad-proof']);
+    // Without the covering checkpoint, or with no event at all (and no seal), nothing signed covers the bundle
+    expect(kindsOf(rechained.filter((l) => JSON.parse(l).type !== 'covering'))).toEqual(['edited', 'unsigned']);
+    expect(kindsOf([range[0]])).toEqual(['unsigned', 'unsigned']);
+    // Cut back to its first event, its header left as it was: the seal signs three events, the last at 8
+    const cut = range.filter((l) => !['covering'].includes(JSON.parse(l).type) && !/"position":[78],/.test(l));
+    expect(verifyBundle(cut, { verifierKey: publicKey }).problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'deleted', position: 6, detail: expect.stringContaining('the seal signs 3 events, the last at position 8; the bundle holds 1, the last at 6') })]));
   });
 
   it('refuses a wrong sibling hash in a proof', () => {
@@ -296,8 +300,8 @@ describe('the offline verifier refuses adversarial bundles', () => {
     const kept = lines('checkpoint').at(-1).note;
     // Stripped of its checkpoints, the fork chains clean but nothing signed covers it: not verified.
     const alone = [honest[0], ...forked.map((e) => JSON.stringify(e))];
-    expect(kindsOf(alone)).toEqual(['unsigned']);
-    expect(kindsOf(alone, { checkpoint: kept })).toEqual(['checkpoint-not-extending', 'unsigned']);
+    expect(kindsOf(alone)).toEqual(['unsigned', 'unsigned']);
+    expect(kindsOf(alone, { checkpoint: kept })).toEqual(['unsigned', 'checkpoint-not-extending', 'unsigned']);
   });
 
   it("names a trusted checkpoint of another log a checkpoint-signature problem, as the server does, and one before the bundle's start says so (found by a black-box probe)", () => {

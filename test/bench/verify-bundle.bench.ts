@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as crypto from 'node:crypto';
 import { once } from 'node:events';
-import { chainHash, consistencyPath, Frontier, genesisOf, Hash, signCheckpoint, toHex, verifierKey } from '@register/verifiable-log';
+import { chainHash, consistencyPath, Frontier, genesisOf, Hash, sealBody, signCheckpoint, signNote, toHex, verifierKey } from '@register/verifiable-log';
 import { environment, printTable, round, writeResults } from './bench-util';
 
 const EVENTS = Number(process.env.BENCH_BUNDLE_EVENTS ?? 1_500_000);
@@ -52,6 +52,8 @@ async function writeBundle(file: string): Promise<number> {
   for (const note of notes) await write(JSON.stringify({ type: 'checkpoint', note }));
   const sizes = notes.map((note) => Number(note.split('\n')[1]));
   for (let i = 1; i < sizes.length; i += 1) await write(JSON.stringify({ type: 'consistency', from: sizes[i - 1], to: sizes[i], proof: consistencyPath(leaves, sizes[i - 1], sizes[i]).map(toHex) }));
+  const seal = sealBody(ORIGIN, { complete: true, size: EVENTS, events: EVENTS, lastPosition: EVENTS, lastHash: toHex(prev) });
+  await write(JSON.stringify({ type: 'seal', note: signNote(seal, 'union-register', keys.privateKey, keys.publicKey) }));
   out.end();
   await once(out, 'finish');
   return notes.length;

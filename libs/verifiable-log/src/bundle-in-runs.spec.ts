@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { BundleLines, verifyBundleInRuns } from './bundle-in-runs';
+import { sealed } from './testing/sealed-bundle';
 import { chainHash, ChainVersion, consistencyPath, Frontier, genesisOf, Hash, leafOf, signCheckpoint, toHex, verifierKey, verifyBundle } from './verifier-core';
 
 const keys = generateKeyPairSync('ed25519');
@@ -39,7 +40,7 @@ function bundle(n: number, every: number, version: ChainVersion, from = 0): stri
       }
     }
   }
-  const whole = [...lines, ...notes.filter((l) => from === 0 || Number(JSON.parse(l).note.split('\n')[1]) >= from), ...proofs];
+  const whole = sealed([...lines, ...notes.filter((l) => from === 0 || Number(JSON.parse(l).note.split('\n')[1]) >= from), ...proofs], keys);
   earlier.set(whole, before);
   return whole;
 }
@@ -68,6 +69,7 @@ const damages: Record<string, (lines: string[]) => string[]> = {
     lines.map((l) => (l.includes('"note"') && l.includes('\\n8\\n') ? JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: ORIGIN, size: 8, root: Buffer.alloc(32) }, 'union-register', other.privateKey, other.publicKey) }) : l)),
   'a checkpoint that cannot be read': (lines) => [...lines, JSON.stringify({ type: 'checkpoint', note: 'not a note' })],
   'an event\'s entry given twice, the first forged': (lines) => lines.map((l, i) => (i === events(lines)[9] ? l.replace('"entry":"', '"entry":"forged","entry":"') : l)),
+  'its seal left out': (lines) => lines.filter((l) => !l.startsWith('{"type":"seal"')),
   'a consistency proof with a wrong sibling': (lines) => lines.map((l) => (l.includes('"type":"consistency"') && l.includes('"to":24') ? l.replace(/"proof":\["[0-9a-f]/, '"proof":["0') : l)),
 };
 
@@ -110,7 +112,7 @@ describe.each<ChainVersion>([1, 2])('a bundle verified in runs, read as a stream
 
   it('given a checkpoint the auditor kept, then both agree on it, kept from this log or from a fork', async () => {
     // Of size 13, where the bundle has no checkpoint: the runs draw the log's root there for it alone.
-    const kept = JSON.parse(bundle(13, 100, version).filter((l) => l.includes('"note"')).pop()!).note as string;
+    const kept = JSON.parse(bundle(13, 100, version).filter((l) => l.startsWith('{"type":"checkpoint"')).pop()!).note as string;
     const fork = signCheckpoint({ origin: ORIGIN, size: 13, root: Buffer.alloc(32, 7) }, 'union-register', keys.privateKey, keys.publicKey);
     for (const checkpoint of [kept, fork]) {
       const whole = verifyBundle(honest, { verifierKey: KEY, checkpoint });

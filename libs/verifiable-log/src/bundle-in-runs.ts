@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, eventLineProblems, Frontier, judgeBundle, parseLine, Problem, rewrittenLine, trustedSizeOf } from './verifier-core';
+import { BundleEnd, BundleFrame, bundleFrame, BundleTrust, BundleVerdict, ChainRow, eventLineProblems, Frontier, judgeBundle, parseLine, Problem, rewrittenLine, trustedSizeOf } from './verifier-core';
 import { RUN_EVENTS, VerificationRuns } from './verification-runs';
 
 /** A bundle's lines, read again at each call: the bundle is read twice, never held. */
@@ -27,8 +27,9 @@ export async function verifyBundleInRuns(lines: BundleLines, trust: BundleTrust 
   const { items, rewritten } = await frameItems(lines);
   const frame = bundleFrame(items);
   const eventLines: Problem[] = [];
-  const verdict = (await eventsInRuns(lines, frame, trust, runEvents, eventLines)) ?? (await eventsInRuns(lines, frame, trust, Infinity, (eventLines.length = 0, eventLines)));
-  return judgeBundle(frame, verdict!, trust, [...rewritten, ...eventLines]);
+  let end = new BundleEnd();
+  const verdict = (await eventsInRuns(lines, frame, trust, runEvents, eventLines, end)) ?? (await eventsInRuns(lines, frame, trust, Infinity, (eventLines.length = 0, eventLines), (end = new BundleEnd())));
+  return judgeBundle(frame, verdict!, trust, [...rewritten, ...eventLines], end);
 }
 
 /** Every parsed line that is not an event, and those of them not as the register writes them. */
@@ -42,7 +43,7 @@ async function frameItems(lines: BundleLines): Promise<{ items: Record<string, u
   return { items, rewritten };
 }
 
-async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number, eventLines: Problem[]) {
+async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number, eventLines: Problem[], end: BundleEnd) {
   const key = frame.key(trust);
   const trusted = trustedSizeOf(trust);
   const start = frame.prefix && { frontier: Frontier.fromJSON(frame.prefix.frontier.toJSON()), prev: frame.prefix.firstPrev, version: frame.prefix.version, trusted: false };
@@ -54,6 +55,7 @@ async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: Bundl
       inPage = 0;
     }
     eventLines.push(...rewritten, ...eventLineProblems(item));
+    end.feed(item);
     runs.feed(item as unknown as ChainRow);
     inPage += 1;
   }

@@ -18,6 +18,7 @@ import {
   verifierKey,
   verifyBundle,
 } from './verifier-core';
+import { sealed } from './testing/sealed-bundle';
 
 const keys = generateKeyPairSync('ed25519');
 const NAME = 'union-register';
@@ -71,7 +72,7 @@ function rechain(rows: ChainRow[], from: number): ChainRow[] {
 function bundleOf(log: ReturnType<typeof mixedLog>, sizes: number[]): string[] {
   const header = JSON.stringify({ type: 'log', service: 'organisation', origin: ORIGIN, keyName: NAME, publicKey: KEY, complete: true, size: log.rows.length });
   const proofs = sizes.slice(1).map((to, i) => JSON.stringify({ type: 'consistency', from: sizes[i], to, proof: consistencyPath(log.leaves, sizes[i], to).map(toHex) }));
-  return [header, ...log.rows.map((r) => JSON.stringify({ type: 'event', ...r })), ...log.notes.map((note) => JSON.stringify({ type: 'checkpoint', note })), ...proofs];
+  return sealed([header, ...log.rows.map((r) => JSON.stringify({ type: 'event', ...r })), ...log.notes.map((note) => JSON.stringify({ type: 'checkpoint', note })), ...proofs], keys, NAME);
 }
 
 describe('the hash chain\'s two versions', () => {
@@ -141,12 +142,12 @@ describe('the hash chain\'s two versions', () => {
       // The part from event 10 on: the prefix carries the leaves before it and the version in force.
       const prefix = Frontier.empty();
       log.leaves.slice(0, 10).forEach((l) => prefix.append(l));
-      const part = [
+      const part = sealed([
         bundle[0].replace('"complete":true', '"complete":false'),
         JSON.stringify({ type: 'prefix', frontier: prefix.toJSON(), firstPrev: log.rows[10].prevHash, version: 2 }),
         ...log.rows.slice(10).map((r) => JSON.stringify({ type: 'event', ...r })),
         JSON.stringify({ type: 'checkpoint', note: log.notes[2] }),
-      ];
+      ], keys, NAME);
       expect(verifyBundle(part, { verifierKey: KEY })).toMatchObject({ ok: true, problems: [] });
       // A prefix that claims version 1 there names each event after it.
       const claimsV1 = part.map((l, i) => (i === 1 ? l.replace('"version":2}', '"version":1}') : l));

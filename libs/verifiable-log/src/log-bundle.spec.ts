@@ -27,6 +27,7 @@ function damagedLog() {
     signedRoot: () => undefined,
     signedCovering: async () => undefined,
     latestSigned: async () => signed,
+    sign: (body) => `${body}\n— k x\n`,
   };
   const checkpoints = { latest: async () => signed, between: async () => [] } as unknown as CheckpointStore;
   return new LogBundle(source, chain, checkpoints);

@@ -1,6 +1,6 @@
 import { ChainSource, CheckpointStore, LogDamaged, StoredCheckpoint } from './log-ports';
 import type { LeafReader, TreeReader } from './tree-tiles';
-import { consistencyPath, Frontier, fromHex, Hash, inclusionPath, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
+import { BundleSeal, consistencyPath, Frontier, fromHex, Hash, inclusionPath, sealBody, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
 
 const PAGE = 5000;
 
@@ -16,6 +16,8 @@ export interface BundleSource {
   signedRoot(c: StoredCheckpoint): string | undefined;
   signedCovering(index: number): Promise<StoredCheckpoint | undefined>;
   latestSigned(): Promise<StoredCheckpoint | undefined>;
+  /** A note's text signed with the log's key (the bundle's seal). */
+  sign(body: string): string;
 }
 
 /**
@@ -47,14 +49,17 @@ export class LogBundle {
     yield JSON.stringify({ type: 'log', service, origin, keyName, publicKey: verifierKey, complete, size: signed.size, ...range });
     if (prefix) yield prefix;
     let lastSeq = firstSeq - 1;
+    const held: Pick<BundleSeal, 'events' | 'lastPosition' | 'lastHash'> = { events: 0, lastPosition: null, lastHash: null };
     for (let after = Math.max(fromPosition - 1, 0); ; ) {
       const page = await this.chain.entries(after, PAGE, until);
       if (page.length === 0) break;
       for (const row of page) yield JSON.stringify({ type: 'event', ...row });
       lastSeq = Math.max(lastSeq, ...page.map((r) => r.seq ?? -1));
       after = page[page.length - 1].position;
+      Object.assign(held, { events: held.events + page.length, lastPosition: after, lastHash: page[page.length - 1].hash });
     }
     yield* this.proofs(firstSeq, lastSeq);
+    yield JSON.stringify({ type: 'seal', note: this.integrity.sign(sealBody(origin, { complete, size: signed.size, ...range, ...held })) });
   }
 
   /**

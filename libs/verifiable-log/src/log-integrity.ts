@@ -8,6 +8,7 @@ import {
   LogVerdict,
   Problem,
   signCheckpoint,
+  signNote,
   toHex,
   verifierKey,
   verifyInclusion,
@@ -62,6 +63,11 @@ export class LogIntegrity {
 
   get keyName(): string {
     return this.signer.name;
+  }
+
+  /** A note's text signed with the log's key: a bundle's seal. */
+  sign(body: string): string {
+    return signNote(body, this.signer.name, this.signer.privateKey, this.signer.publicKey);
   }
 
   /**

@@ -1,15 +1,5 @@
+import { seededRandom } from '@register/event-sourcing';
 import { rewrittenLine } from './verifier-core';
-
-/** A small deterministic generator (mulberry32), so that a failing case can be run again (FUZZ_SEED). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const entry = JSON.stringify(['e-1', 'member-1', 0, 'MemberAdmitted', 1, { fullName: 'Đỗ Thị Thúy Hằng', note: 'a "quoted" \\ word \\\\"' }, { actor: 'admin' }, '2026-12-02T00:00:00.000Z']);
 const row = { type: 'event', position: 12, seq: 11, prevHash: 'a'.repeat(64), hash: 'b'.repeat(64), entry };
@@ -72,7 +62,7 @@ describe('a bundle line a reader could read otherwise (rewrittenLine)', () => {
   });
 
   it('given 200,000 random mutations of honest lines, then every line JSON.parse reads with a key given twice is said to be, and no other line of plain values', () => {
-    const next = random(Number(process.env.FUZZ_SEED ?? 20261207));
+    const { next } = seededRandom(Number(process.env.FUZZ_SEED ?? 20261207));
     const seen = { twice: 0, once: 0 };
     for (let i = 0; i < Number(process.env.FUZZ_CASES ?? 200_000); i += 1) {
       let line = honest[i % honest.length];

@@ -314,24 +314,22 @@ export function parseVerifierKey(text: string): { name: string; publicKey: KeyOb
   return { name, publicKey };
 }
 
-/** Signs a checkpoint with the log's private key; the note's text. */
-export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObject, publicKey: KeyObject): string {
-  const body = checkpointBody(c);
+/** Signs a note's text (its lines, each ended by a newline) with the log's private key: the signed note. */
+export function signNote(body: string, name: string, privateKey: KeyObject, publicKey: KeyObject): string {
   const signature = sign(null, Buffer.from(body, 'utf8'), privateKey);
   return `${body}\n${DASH}${name} ${Buffer.concat([keyId(name, publicKey), signature]).toString('base64')}\n`;
 }
 
-export type NoteVerdict = { ok: true; checkpoint: Checkpoint } | { ok: false; why: string };
+/** Signs a checkpoint with the log's private key; the note's text. */
+export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObject, publicKey: KeyObject): string {
+  return signNote(checkpointBody(c), name, privateKey, publicKey);
+}
 
-/** Reads a signed checkpoint and checks its signature by `name`'s key: the checkpoint, or why not. */
-export function openCheckpoint(note: string, name: string, publicKey: KeyObject): NoteVerdict {
+/** A signed note's text lines (the last empty), once its signature by `name`'s key is checked; or why not. */
+export function openNote(note: string, name: string, publicKey: KeyObject): { ok: true; lines: string[] } | { ok: false; why: string } {
   const split = note.indexOf('\n\n');
   if (split < 0) return { ok: false, why: 'not a signed note (no blank line before the signatures)' };
   const body = note.slice(0, split + 1);
-  const lines = body.split('\n');
-  const size = Number(lines[1]);
-  const root = Buffer.from(lines[2] ?? '', 'base64');
-  if (lines.length !== 4 || !/^\d+$/.test(lines[1] ?? '') || root.length !== HASH_SIZE) return { ok: false, why: 'not a checkpoint (origin, size, root)' };
   const id = keyId(name, publicKey);
   const signed = note
     .slice(split + 2)
@@ -341,7 +339,19 @@ export function openCheckpoint(note: string, name: string, publicKey: KeyObject)
     .find((s) => s.length === 68 && s.subarray(0, 4).equals(id));
   if (!signed) return { ok: false, why: `no signature by ${name}'s key` };
   if (!verify(null, Buffer.from(body, 'utf8'), publicKey, signed.subarray(4))) return { ok: false, why: 'the signature does not verify' };
-  return { ok: true, checkpoint: { origin: lines[0], size, root } };
+  return { ok: true, lines: body.split('\n') };
+}
+
+export type NoteVerdict = { ok: true; checkpoint: Checkpoint } | { ok: false; why: string };
+
+/** Reads a signed checkpoint and checks its signature by `name`'s key: the checkpoint, or why not. */
+export function openCheckpoint(note: string, name: string, publicKey: KeyObject): NoteVerdict {
+  const split = note.indexOf('\n\n');
+  const lines = split < 0 ? [] : note.slice(0, split + 1).split('\n');
+  const root = Buffer.from(lines[2] ?? '', 'base64');
+  if (split >= 0 && (lines.length !== 4 || !/^\d+$/.test(lines[1] ?? '') || root.length !== HASH_SIZE)) return { ok: false, why: 'not a checkpoint (origin, size, root)' };
+  const opened = openNote(note, name, publicKey);
+  return opened.ok ? { ok: true, checkpoint: { origin: lines[0], size: Number(lines[1]), root } } : opened;
 }
 
 /** What a verification found wrong, where. `position` is the log's position of the event concerned. */
@@ -666,7 +676,9 @@ export function longestRisingRun(values: number[]): boolean[] {
  *   { type: 'consistency', from, to, proof }   each checkpoint extends the one before it
  *   { type: 'covering', note, leafIndex, proof }   a range that ends between two checkpoints: the
  *                                    signed one after it, and the inclusion proof of its last leaf
- * Every event must be under a signed root (coverageProblems), else the bundle is not verified.
+ *   { type: 'seal', note }           last: a signed note of the header's claims and the events held (BundleSeal)
+ * Every event must be under a signed root (coverageProblems), and the seal must sign what the
+ * bundle holds (sealProblems), else the bundle is not verified.
  */
 export interface BundleVerdict extends LogVerdict {
   ok: boolean;
@@ -700,14 +712,48 @@ export function verifyBundle(lines: string[], trust: BundleTrust = {}): BundleVe
   const start = frame.prefix;
   const verifier = start ? new LogVerifier(start.frontier, start.firstPrev, start.version) : new LogVerifier();
   const eventLines: Problem[] = [];
+  const end = new BundleEnd();
   for (const item of items) {
     if (item.type !== 'event') continue;
     eventLines.push(...eventLineProblems(item));
+    end.feed(item);
     verifier.feed(item as unknown as ChainRow);
   }
   const trustedSize = trustedSizeOf(trust);
   const verdict = verifier.finish(frame.notes, frame.key(trust).name, frame.key(trust).publicKey, trustedSize === undefined ? [] : [trustedSize], frame.origin);
-  return judgeBundle(frame, verdict, trust, [...rewritten, ...eventLines]);
+  return judgeBundle(frame, verdict, trust, [...rewritten, ...eventLines], end);
+}
+
+/**
+ * What a bundle's seal signs, its last line: the header's claims and the events the bundle holds
+ * (how many, the last one's position and chain hash, which the chain ties to every event before
+ * it). Without it a bundle cut back to a checkpoint inside it, its header changed to match,
+ * verified as the shorter bundle it then was (a probe's): nothing signed which events were exported.
+ */
+export interface BundleSeal {
+  complete: boolean;
+  size: number;
+  fromPosition?: number;
+  toPosition?: number;
+  events: number;
+  lastPosition: number | null;
+  lastHash: string | null;
+}
+
+/** A seal's note text: the log's origin, the word `bundle`, and what it signs as one JSON line. */
+export const sealBody = (origin: string, seal: BundleSeal): string => `${origin}\nbundle\n${JSON.stringify(seal)}\n`;
+
+/** The events a bundle holds, counted as its seal counts them. */
+export class BundleEnd {
+  events = 0;
+  lastPosition: number | null = null;
+  lastHash: string | null = null;
+
+  feed(item: Record<string, unknown>): void {
+    this.events += 1;
+    this.lastPosition = typeof item.position === 'number' ? item.position : null;
+    this.lastHash = typeof item.hash === 'string' ? item.hash : null;
+  }
 }
 
 /** What a bundle holds besides its events: its header, the range before its first event, its checkpoints and proofs. */
@@ -719,6 +765,8 @@ export interface BundleFrame {
   prefix?: { frontier: Frontier; firstPrev: Hash; version: ChainVersion };
   /** The signed checkpoints' notes, in the bundle's order. */
   notes: string[];
+  /** The seals' notes (a bundle has one). */
+  seals: string[];
   /** The consistency and covering proofs. */
   proofs: Record<string, unknown>[];
   bundleKey: { name: string; publicKey: KeyObject };
@@ -745,6 +793,7 @@ export function bundleFrame(items: Record<string, unknown>[]): BundleFrame {
     // A prefix's version is taken on trust as its frontier is: a wrong one changes the leaves, and so the roots the checkpoints sign.
     prefix: prefix && { frontier: Frontier.fromJSON(prefix.frontier), firstPrev: fromHex(prefix.firstPrev), version: prefix.version === 2 ? 2 : 1 },
     notes: items.filter((i) => i.type === 'checkpoint').map((i) => String(i.note)),
+    seals: items.filter((i) => i.type === 'seal').map((i) => String(i.note)),
     proofs: items.filter((i) => i.type === 'consistency' || i.type === 'covering'),
     bundleKey,
     key: (trust) => (trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey),
@@ -758,6 +807,7 @@ const FRAME_LINES: Record<string, Set<string>> = {
   checkpoint: new Set(['type', 'note']),
   consistency: new Set(['type', 'from', 'to', 'proof']),
   covering: new Set(['type', 'note', 'leafIndex', 'proof']),
+  seal: new Set(['type', 'note']),
 };
 /** The fields an event's line holds; the hash covers its entry, the order its position. */
 const EVENT_FIELDS = new Set(['type', 'position', 'seq', 'prevHash', 'hash', 'entry', 'version']);
@@ -797,7 +847,7 @@ export function trustedSizeOf(trust: BundleTrust): number | undefined {
 }
 
 /** The bundle's verdict from its frame and the verdict on its events (with the roots drawn at its checkpoints' sizes and its last leaf). */
-export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<FinishedRun, 'roots' | 'lastLeaf'>, trust: BundleTrust, eventLines: Problem[] = []): BundleVerdict {
+export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<FinishedRun, 'roots' | 'lastLeaf'>, trust: BundleTrust, eventLines: Problem[], end: BundleEnd): BundleVerdict {
   const { header, notes, bundleKey } = frame;
   const key = frame.key(trust);
   const problems = [...verdict.problems, ...frame.problems, ...eventLines];
@@ -807,7 +857,7 @@ export function judgeBundle(frame: BundleFrame, verdict: LogVerdict & Pick<Finis
   if (header.complete === true && verdict.size !== Number(header.size)) {
     problems.push({ kind: 'gap', position: verdict.headPosition, detail: `the bundle says it holds the whole log of ${String(header.size)} events, and holds ${verdict.size}` });
   }
-  problems.push(...proofProblems(frame.proofs, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key, frame.origin, frame.prefix?.frontier.size ?? 0), ...coverageProblems(frame.proofs, notes, verdict, key));
+  problems.push(...sealProblems(frame, end, key), ...proofProblems(frame.proofs, notes, key), ...trustedProblems(trust.checkpoint, verdict.roots, key, frame.origin, frame.prefix?.frontier.size ?? 0), ...coverageProblems(frame.proofs, notes, verdict, key));
   const { events, headPosition, size, rootHash } = verdict;
   const range = typeof header.fromPosition === 'number' && typeof header.toPosition === 'number' ? { range: { fromPosition: header.fromPosition, toPosition: header.toPosition } } : {};
   return { events, headPosition, size, rootHash, problems, ok: problems.length === 0, service: String(header.service ?? ''), key: trust.verifierKey ? 'trusted' : 'from-bundle', ...range };
@@ -873,6 +923,36 @@ function unescapedQuotes(line: string): number {
     if (backslashes % 2 === 0) count += 1;
   }
   return count;
+}
+
+/** The bundle's seal must be signed for its log, and sign its header's claims and the events it holds. */
+function sealProblems(frame: BundleFrame, end: BundleEnd, key: { name: string; publicKey: KeyObject }): Problem[] {
+  const [note, ...more] = frame.seals;
+  if (note === undefined) return [{ kind: 'unsigned', position: null, detail: 'the bundle carries no seal: nothing signs which events it holds, so one cut short (to a checkpoint inside it) or with its header changed cannot be told from the one exported' }];
+  const extra: Problem[] = more.map(() => ({ kind: 'inserted', position: null, detail: 'a second seal: a bundle has one, its last line' }));
+  const seal = openSeal(note, frame.origin, key);
+  if (typeof seal === 'string') return [...extra, { kind: 'checkpoint-signature', position: null, detail: `the bundle's seal: ${seal}` }];
+  const header = frame.header as Record<string, unknown>;
+  const changed = (['complete', 'size', 'fromPosition', 'toPosition'] as const).filter((k) => seal[k] !== header[k]);
+  if (changed.length) extra.push({ kind: 'edited', position: null, detail: `the header's ${changed.join(', ')} is not what the seal signs (${changed.map((k) => `${k} ${String(seal[k])}`).join(', ')})` });
+  if (seal.events === end.events && seal.lastPosition === end.lastPosition && seal.lastHash === end.lastHash) return extra;
+  const kind = end.events < seal.events ? 'deleted' : end.events > seal.events ? 'inserted' : 'edited';
+  return [...extra, { kind, position: end.lastPosition, detail: `the seal signs ${seal.events} events, the last at position ${String(seal.lastPosition)}; the bundle holds ${end.events}, the last at ${String(end.lastPosition)}${kind === 'edited' ? ' with another hash' : ''}: not the events exported` }];
+}
+
+/** The seal a note signs for the bundle's log, or why it is none. */
+function openSeal(note: string, origin: string | undefined, key: { name: string; publicKey: KeyObject }): BundleSeal | string {
+  const opened = openNote(note, key.name, key.publicKey);
+  if (!opened.ok) return opened.why;
+  const [signedFor, word, fields] = opened.lines;
+  if (word !== 'bundle' || opened.lines.length !== 4) return 'not a seal (the log\'s origin, "bundle", what it holds)';
+  if (signedFor !== origin) return `signed for another log (${signedFor})`;
+  try {
+    const seal = JSON.parse(fields) as BundleSeal;
+    return seal !== null && typeof seal === 'object' ? seal : 'not a seal (what it holds is not a record)';
+  } catch {
+    return 'not a seal (what it holds is not JSON)';
+  }
 }
 
 /** Each consistency proof in the bundle must prove its checkpoint extends the one before. */

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { runVerify } from './verify-bundle';
 import { BundleLines } from './bundle-in-runs';
+import { sealed } from './testing/sealed-bundle';
 import { eventHash, Frontier, GENESIS, leafHash, signCheckpoint, toHex, verifierKey } from './verifier-core';
 
 const keys = generateKeyPairSync('ed25519');
@@ -18,7 +19,7 @@ export function honestBundle(n: number): string {
     prev = hash;
   }
   lines.push(JSON.stringify({ type: 'checkpoint', note: signCheckpoint({ origin: 'union-register/personnel', size: n, root: frontier.root() }, 'union-register', keys.privateKey, keys.publicKey) }));
-  return lines.join('\n');
+  return sealed(lines, keys).join('\n');
 }
 
 describe('npm run verify', () => {
@@ -62,8 +63,12 @@ describe('npm run verify', () => {
       ['an event line with fields the hash does not cover', withLine(2, { ...event(2), reason: 'xin thôi' }), /edited at 2: the event's line carries reason/],
       ['a header naming another log than its origin', withLine(0, { ...JSON.parse(lines[0]), service: 'evaluation' }), /checkpoint-signature at -: the header names the evaluation log/],
       ['an event line giving its entry twice, the first forged', lines.map((l, k) => (k === 3 ? l.replace('"entry":', `"entry":${JSON.stringify(String(event(3).entry).replace('member-2', 'member-99'))},"entry":`) : l)).join('\n'), /edited at 3: line 4 is not as the register writes it \(a key given twice/],
-      ['a checkpoint line giving its note twice', lines.map((l, k) => (k === lines.length - 1 ? l.replace('"note":', '"note":"forged","note":') : l)).join('\n'), /edited at -: line 8 is not as the register writes it/],
-      ['a checkpoint line with a field it does not have', withLine(lines.length - 1, { ...JSON.parse(lines[lines.length - 1]), signedBy: 'Ban Thường vụ' }), /inserted at -: a checkpoint line carries signedBy/],
+      ['the last events cut off, the header\'s size changed to match', withLine(0, { ...JSON.parse(lines[0]), size: 4 }).split('\n').filter((_, k) => k !== 5 && k !== 6).join('\n'), /edited at -: the header's size is not what the seal signs \(size 6\)[\s\S]*deleted at 4: the seal signs 6 events, the last at position 6; the bundle holds 4, the last at 4/],
+      ['its seal left out', lines.filter((l) => !l.startsWith('{"type":"seal"')).join('\n'), /unsigned at -: the bundle carries no seal/],
+      ['a seal by another key', lines.map((l) => (l.startsWith('{"type":"seal"') ? sealed(lines.slice(0, -1), generateKeyPairSync('ed25519')).pop()! : l)).join('\n'), /checkpoint-signature at -: the bundle's seal: no signature by union-register's key/],
+      ['a second seal', `${files['good.ndjson']}\n${lines[lines.length - 1]}`, /inserted at -: a second seal/],
+      ['a checkpoint line giving its note twice', lines.map((l, k) => (k === lines.length - 2 ? l.replace('"note":', '"note":"forged","note":') : l)).join('\n'), /edited at -: line 8 is not as the register writes it/],
+      ['a checkpoint line with a field it does not have', withLine(lines.length - 2, { ...JSON.parse(lines[lines.length - 2]), signedBy: 'Ban Thường vụ' }), /inserted at -: a checkpoint line carries signedBy/],
     ];
     it.each(altered)('refuses %s, naming why (1)', async (_what, bundle, why) => {
       const { output, code } = await verify(['x.ndjson', '--key-file', 'key.txt'], (f) => (f === 'x.ndjson' ? bundle : read(f)));

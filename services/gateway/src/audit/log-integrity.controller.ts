@@ -89,7 +89,7 @@ export class LogIntegrityController {
   @Get('exports')
   @ApiProduces('application/x-ndjson')
   @ProblemResponses(503)
-  @ApiOperation({ summary: 'A bundle (NDJSON) of one log: its events as stored with their hashes, its checkpoints, the consistency proofs between them and the public key; `npm run verify -- FILE` checks it offline' })
+  @ApiOperation({ summary: 'A bundle (NDJSON) of one log: its events as stored with their hashes, its checkpoints, the consistency proofs between them, the public key, and last a seal signing what the bundle holds; `npm run verify -- FILE` checks it offline' })
   async export(@Query() q: ExportQuery, @Req() request: RegisterRequest) {
     const port = this.integrities.of(q.service, callerOf(request));
     if (!port) throw new ServiceUnavailableException(`the ${q.service} log is not reachable from this gateway`);
