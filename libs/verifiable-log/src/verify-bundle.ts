@@ -44,8 +44,8 @@ export async function runVerify(args: string[], read: (file: string) => string =
   const lines = [
     `${verdict.ok ? 'VERIFIED' : 'NOT VERIFIED'}: the ${verdict.service} log, ${verdict.events} events (chain size ${verdict.size}, root ${verdict.rootHash})`,
     verdict.key === 'trusted' ? 'key: the verifier key given' : 'key: the bundle\'s own (give --key to check it against the published one)',
-    // A range proves its events are in the log; that none is missing after them is the auditor's to see, from the range they asked.
-    ...(verdict.range ? [`range: positions ${verdict.range.fromPosition} to ${verdict.range.toPosition} asked; its last event is at ${verdict.headPosition} (compare with the range you asked: a range cut back to a checkpoint inside it verifies as a shorter one)`] : []),
+    // The seal signs the range asked and the events exported; that it is the range the auditor asked for is theirs to see.
+    ...(verdict.range ? [`range: positions ${verdict.range.fromPosition} to ${verdict.range.toPosition} asked; its last event is at ${verdict.headPosition} (compare with the range you asked)`] : []),
     ...verdict.problems.map((p) => `  ${p.kind} at ${p.position ?? '-'}: ${p.detail}`),
   ];
   return { output: lines.join('\n'), code: verdict.ok ? 0 : 1 };
