@@ -136,10 +136,11 @@ export type MemberMovedForPeriod = DomainEvent<
  */
 export type MemberUnassignedForPeriod = DomainEvent<'MemberUnassignedForPeriod', { memberId: string; fromBranchId: string; on: string; until: string }>;
 /**
- * A member's leaving (or coming of age) recorded after a merger or split had moved them, dated
- * before it: the move did not happen to them. From `movedOn` they stay in `toBranchId`, the branch
- * they left the union from, not in `fromBranchId`, the reorganisation's successor. Recorded with the
- * status change that says so (dated `leftOn`), one for each such move, the latest first.
+ * A member's leaving (or coming of age), or transfer of their own, recorded after a merger or split
+ * had moved them, dated before it: the move did not happen to them. From `movedOn` they stay in
+ * `toBranchId`, not in `fromBranchId`, the reorganisation's successor: the branch they left the
+ * union from, or the transfer's target. Recorded with the status change or just after the transfer
+ * that says so (dated `leftOn`), one for each such move, the latest first.
  */
 export type MemberMoveTakenBack = DomainEvent<
   'MemberMoveTakenBack',

@@ -152,7 +152,7 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
         this.restate(e.data.memberId, e.data.fromBranchId, null, e.data.on, e.data.until);
         return;
       case 'MemberMoveTakenBack':
-        this.takeBack(e.data.memberId, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, e.data.leftOn);
+        this.takeBack(e.data.memberId, e.data.fromBranchId, e.data.movedOn, e.data.leftOn);
         return;
       case 'MemberStatusChanged':
         if (e.data.status === 'left' || e.data.status === 'came-of-age') this.end(this.memberStays, e.data.memberId, e.data.changedOn);
@@ -408,9 +408,10 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
   }
 
   /** A move taken back (they left the union on `leftOn`, before it): its stay is dropped, and the stay the move ended ends on their leaving. */
-  private takeBack(memberId: string, from: string, to: string, movedOn: string, leftOn: string) {
+  /** The stay the move began is not theirs; the one it ended (in another branch) ended when they left it, on `leftOn` (the union, or by a transfer recorded just before). */
+  private takeBack(memberId: string, from: string, movedOn: string, leftOn: string) {
     const list = (this.memberStays.get(memberId) ?? []).filter((s) => !(s.branchId === from && s.from === movedOn));
-    this.memberStays.set(memberId, list.map((s) => (s.branchId === to && s.to === movedOn ? { ...s, to: leftOn } : s)));
+    this.memberStays.set(memberId, list.map((s) => (s.branchId !== from && s.to === movedOn ? { ...s, to: leftOn } : s)));
   }
 
   private endAndStart(stays: Map<string, Stay[]>, id: string, on: string, branchId: string) {

@@ -41,6 +41,11 @@ export class PeopleHistory {
     if (branchId) (this.placedIn.get(branchId) ?? this.placedIn.set(branchId, new Set()).get(branchId)!).add(memberId);
   }
 
+  /** The member's branch on `day`, of every fact recorded so far (null: in none). */
+  branchOn(memberId: string, day: string): string | null {
+    return placementOn(this.placements.get(memberId) ?? [], day, Number.POSITIVE_INFINITY);
+  }
+
   appoint(branchId: string, memberId: string, role: string, startsOn: string, recorded: number): void {
     const list = this.posts.get(branchId) ?? this.posts.set(branchId, []).get(branchId)!;
     list.push({ memberId, role, startsOn, recorded });

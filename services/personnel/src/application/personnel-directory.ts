@@ -295,7 +295,7 @@ export class PersonnelDirectory implements OnModuleInit, OnModuleDestroy, Snapsh
         this.place(e.data.memberId, e.data.toBranchId);
         break;
       case 'MemberMoveTakenBack':
-        // They left the union before the move: they stay where they left it from.
+        // They left the branch before the move (the union, or by a transfer, which placed them already): they stay in toBranchId.
         this.patch(e.data.memberId, (m) => (m.branchId === e.data.fromBranchId ? { branchId: e.data.toBranchId } : {}));
         break;
       case 'MemberStatusChanged':

@@ -3,6 +3,7 @@ import { MemberEvent, MemberStatus } from '@register/contracts';
 import { addDays, addYears, ageOn } from '../domain/dates';
 import { IN_UNION, isAway, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
+import { movesTakenBackAfter, ownMoveAfter } from '../domain/moves-taken-back';
 import { COMING_OF_AGE, pastComingOfAge } from '../domain/rules';
 
 export const STAY_LIMIT = 35;
@@ -59,7 +60,7 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   // A reorganisation's move (merger, split) recorded already moved them on a later day: it is taken back with the leaving
   // (MemberMoveTakenBack), so that they leave the union from the branch they were in (docs/effective-dates.md).
   const leavesUnion = c.type === 'ChangeMemberStatus' && OUT_OF_UNION.includes(c.status) && c.status !== s.status;
-  const ownMove = s.branches.find((b) => b.since > c.on && !REORGANISATION_MOVES.includes(b.cause));
+  const ownMove = ownMoveAfter(s, c.on);
   if (leavesUnion && ownMove) {
     throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to a branch on ${ownMove.since}: they leave the union (${c.status}) on or after the member's last transfer`, { since: ownMove.since, cause: ownMove.cause });
   }
@@ -98,9 +99,6 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
   }
 }
 
-/** The moves of a merger or split, which a leaving dated before them takes back; a member's own transfer it cannot. */
-const REORGANISATION_MOVES: readonly string[] = ['merger', 'split'];
-
 /**
  * Leaving the union (or coming of age) on `on`: from the branch the member was in that day. The
  * moves of mergers and splits recorded already and dated after it did not happen to them: each is
@@ -108,14 +106,7 @@ const REORGANISATION_MOVES: readonly string[] = ['merger', 'split'];
  * in the merger's successor, a branch never theirs, and the counts wrong; then it was refused.
  */
 function leaving(s: Member, status: 'came-of-age' | 'left', on: string): MemberEvent[] {
-  const later = s.branches.filter((b) => b.since > on && REORGANISATION_MOVES.includes(b.cause));
-  const stays = s.branches.filter((b) => !later.includes(b));
-  const from = stays[stays.length - 1]?.branchId ?? s.branchId;
-  const takenBack: MemberEvent[] = later.reverse().map((b) => {
-    const before = s.branches[s.branches.indexOf(b) - 1]?.branchId ?? from;
-    // In force from the move's day, which it takes back: folded up to a day before it, there is no move to take back.
-    return { type: 'MemberMoveTakenBack', data: { memberId: s.memberId, fromBranchId: b.branchId, toBranchId: before, movedOn: b.since, leftOn: on, cause: b.cause as 'merger' | 'split' }, effectiveOn: b.since };
-  });
+  const { from, takenBack } = movesTakenBackAfter(s, on);
   return [{ type: 'MemberStatusChanged', data: { memberId: s.memberId, branchId: from, status, previousStatus: s.status, changedOn: on } }, ...takenBack];
 }
 

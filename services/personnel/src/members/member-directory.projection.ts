@@ -117,7 +117,7 @@ export const memberDirectoryProjection = defineProjection<PersonnelEvent, C>({
       if (!m) return [];
       return op.update('members', m._id, { $set: withChange(m, { on: e.metadata.effectiveDate, kind: 'transferred', branchId: e.data.toBranchId }) });
     },
-    // The member left the union before a move recorded already: from the move's day they stay where they left it from.
+    // The member left the branch before a move recorded already (the union, or by a transfer): from the move's day they stay in toBranchId.
     MemberMoveTakenBack: async (e: E<'MemberMoveTakenBack'>, reader) => {
       const m = (await reader.read('members', e.data.memberId)) as DirectoryMemberDoc | undefined;
       if (!m) return [];

@@ -239,7 +239,7 @@ export class MembersController {
   }
 
   @Post(':id/transfers')
-  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 branch-not-yet-formed into a branch a merger or split formed after that day, member-holds-post while they hold a post in their branch or one they were sent to lead, dated-before-last-transfer for a date before they arrived in their branch' })
+  @ApiOperation({ summary: 'Move a member to another branch (chuyển sinh hoạt) on effectiveDate; 422 branch-not-yet-formed into a branch a merger or split formed after that day, member-holds-post while they hold a post in their branch or one they were sent to lead, dated-before-last-transfer for a date before their last transfer of their own (the moves of mergers or splits after it are taken back: MemberMoveTakenBack)' })
   transfer(@Param('id', ParseIdPipe) id: string, @Body() body: TransferRequest, @Command() ctx: CommandContext) {
     return this.transfers.handle({ memberId: id, toBranchId: body.toBranchId, transferredOn: ctx.effectiveDate ?? this.personnel.today(), duesSettledUpTo: body.duesSettledUpTo }, ctx);
   }

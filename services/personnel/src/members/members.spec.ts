@@ -128,6 +128,25 @@ describe('transfer', () => {
       // effectiveOn: the event takes effect on the day they arrived, so a fold of a day between keeps them where they were.
       .then([{ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b2', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'merger' }, effectiveOn: '2024-06-15' }]);
   });
+  it('a transfer dated before a merger recorded already takes the merger\'s move back and transfers from the branch the member was in that day; one before a transfer of their own is still refused', () => {
+    const merged = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b5', transferredOn: '2024-09-01', duesSettledUpTo: null, cause: 'merger' as const } };
+    spec
+      .given([admitted(), merged])
+      .when(transfer({ toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: undefined }))
+      .then([
+        { type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'transfer' } },
+        { type: 'MemberMoveTakenBack', data: { memberId: 'm1', fromBranchId: 'b5', toBranchId: 'b3', movedOn: '2024-09-01', leftOn: '2024-06-15', cause: 'merger' }, effectiveOn: '2024-09-01' },
+      ]);
+    // Folded, the member is in b3 from the transfer's day, and never was in b5.
+    const [transferred, takenBack] = memberDecider.decide(transfer({ toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: undefined }), [admitted(), merged].reduce(memberDecider.evolve, memberDecider.initialState()));
+    const folded = [admitted(), merged, transferred, takenBack].reduce(memberDecider.evolve, memberDecider.initialState());
+    expect([folded.branchId, folded.branches.map((b) => `${b.branchId}@${b.since}`)]).toEqual(['b3', ['b1@2020-03-26', 'b3@2024-06-15']]);
+    // Back to the branch they were in that day: the same branch. A post held there that day refuses it, as in any transfer.
+    spec.given([admitted(), merged]).when(transfer({ toBranchId: 'b1', transferredOn: '2024-06-15', duesSettledUpTo: undefined })).thenThrows(RuleViolation, rule('transfer-to-same-branch'));
+    spec.given([admitted(), merged]).when(transfer({ toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: undefined, postsHeld: [{ branchId: 'b1', role: 'secretary', until: '2024-09-01' }] })).thenThrows(RuleViolation, rule('member-holds-post'));
+    const own = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b5', toBranchId: 'b6', transferredOn: '2024-10-01', duesSettledUpTo: null, cause: 'transfer' as const } };
+    spec.given([admitted(), merged, own]).when(transfer({ toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: undefined })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'dated-before-last-transfer' && e.message.includes('transferred to branch b6 on 2024-10-01'));
+  });
   it('a merger dated before a pending admission (recorded before it, dated after it) moves the member on the day they are admitted; a transfer so dated is refused', () => {
     spec
       .given([admitted()])

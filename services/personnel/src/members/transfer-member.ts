@@ -3,6 +3,7 @@ import { MemberEvent, TransferCause } from '@register/contracts';
 import { firstOfMonth } from '../domain/dates';
 import { BranchStatusFact, IN_UNION, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
+import { movesTakenBackAfter, ownMoveAfter } from '../domain/moves-taken-back';
 import { checkBranch } from '../domain/rules';
 
 /**
@@ -40,37 +41,55 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     // A reorganisation dated before the member left the union moves them: the branch was theirs on its day.
     if (s.statusSince <= c.transferredOn) return [];
   }
-  if (s.branchId === c.toBranchId) {
+  if (c.transferredOn < s.admittedOn && c.cause === 'transfer') throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
+  const late = c.cause === 'transfer' ? beforeReorganisationMoves(s, c.transferredOn, c.toBranchId) : undefined;
+  const fromBranchId = late?.from ?? s.branchId;
+  if (fromBranchId === c.toBranchId) {
     if (c.cause !== 'transfer') return [];
     throw new RuleViolation('transfer-to-same-branch', `member ${s.memberId} is already in branch ${c.toBranchId}`);
   }
   checkBranch(c.toBranchId, c.toBranchStatus, 'target-branch', c.transferredOn);
-  const posts = (c.postsHeld ?? []).filter((p) => p.sent || p.branchId === s.branchId);
-  if (posts.length > 0) {
-    const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
-    throw new RuleViolation('member-holds-post', `member ${s.memberId} holds the post of ${named} on ${c.transferredOn}: record their departure from it, and date the transfer on or after it`, { posts });
-  }
-  if (c.transferredOn < s.admittedOn && c.cause === 'transfer') throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
-  // Changes of branch take effect in the order they are recorded: one dated before the last would
-  // be folded after it, and name as the branch left one the member was not in then.
-  const last = s.branches[s.branches.length - 1];
-  const arrived = last?.since ?? s.admittedOn;
-  if (c.transferredOn < arrived && c.cause === 'transfer') {
-    // A reorganisation's move is named as such: the caller moved nobody on that day (a probe read it as their own transfer).
-    const how = last && !['transfer', 'admission'].includes(last.cause) ? ` (moved there by a ${last.cause} recorded before this)` : '';
-    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} has been in branch ${s.branchId} since ${arrived}${how}: a transfer is dated on or after the member's last one`, { since: arrived, ...(how ? { cause: last!.cause } : {}) });
-  }
+  refusePostsHeld(c, s.memberId, fromBranchId);
   // A reorganisation dated before the member arrived (a transfer in or an admission, recorded
   // before it and dated after it) moves them on the day they did.
-  const transferredOn = c.transferredOn < arrived ? arrived : c.transferredOn;
+  const arrived = s.branches[s.branches.length - 1]?.since ?? s.admittedOn;
+  const transferredOn = late || c.transferredOn >= arrived ? c.transferredOn : arrived;
   if (c.cause === 'transfer' && c.duesSettledUpTo !== undefined && c.duesSettledUpTo < firstOfMonth(transferredOn)) {
     throw new RuleViolation('dues-not-settled', `dues must be settled up to the transfer date (${c.transferredOn}); they are settled up to ${c.duesSettledUpTo}`);
   }
+  // The transfer first: a move taken back then finds the member where the transfer put them, and from its day they stay there.
   return [
     {
       type: 'MemberTransferred',
-      data: { memberId: s.memberId, fromBranchId: s.branchId, toBranchId: c.toBranchId, transferredOn, duesSettledUpTo: c.duesSettledUpTo ?? null, cause: c.cause },
+      data: { memberId: s.memberId, fromBranchId, toBranchId: c.toBranchId, transferredOn, duesSettledUpTo: c.duesSettledUpTo ?? null, cause: c.cause },
       ...(transferredOn !== c.transferredOn ? { effectiveOn: transferredOn } : {}),
     },
+    ...(late?.takenBack ?? []),
   ];
+}
+
+/** A post held on the transfer's day in the branch left, or in one the member was sent to lead, refuses the move until they leave the post. */
+function refusePostsHeld(c: TransferMember, memberId: string, fromBranchId: string): void {
+  const posts = (c.postsHeld ?? []).filter((p) => p.sent || p.branchId === fromBranchId);
+  if (posts.length === 0) return;
+  const named = posts.map((p) => `${p.role} of branch ${p.branchId}${p.until ? ` until ${p.until}` : ''}`).join(', ');
+  throw new RuleViolation('member-holds-post', `member ${memberId} holds the post of ${named} on ${c.transferredOn}: record their departure from it, and date the transfer on or after it`, { posts });
+}
+
+/**
+ * A member's own transfer dated before their last change of branch. Changes of branch take effect
+ * in the order they are recorded, so one before a transfer of their own would be folded after it:
+ * refused. One before the moves of mergers and splits alone (recorded already, dated after it)
+ * takes them back (MemberMoveTakenBack): the member was no longer in the branch they closed, and
+ * transfers from the branch they were in that day (a probe found it refused). Undefined when it is
+ * dated on or after the last change.
+ */
+function beforeReorganisationMoves(s: Member, on: string, toBranchId: string): ReturnType<typeof movesTakenBackAfter> | undefined {
+  const last = s.branches[s.branches.length - 1];
+  if (!last || on >= last.since) return undefined;
+  const own = ownMoveAfter(s, on);
+  if (own) {
+    throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to branch ${own.branchId} on ${own.since}: a transfer is dated on or after the member's last one`, { since: own.since });
+  }
+  return movesTakenBackAfter(s, on, toBranchId);
 }

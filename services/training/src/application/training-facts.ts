@@ -153,7 +153,7 @@ export class TrainingFacts implements SnapshotPart {
         // A past period (a merger recorded late): standingOn orders changes by day; today's branch stays.
         return this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
       case 'MemberMoveTakenBack':
-        // They left the union before the move: from its day they stay where they left from (still out of the union).
+        // They left the branch before the move: from its day they stay in toBranchId (where they left the union from, or a transfer's target).
         this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
         return this.members.get(e.data.memberId)?.branchId === e.data.fromBranchId ? this.updateMember(e.data.memberId, { branchId: e.data.toBranchId }) : undefined;
       case 'MemberUnassignedForPeriod': {

@@ -112,11 +112,16 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
         op.upsert<C>('branches', e.data.branchId, { $inc: { [`members.${day}`]: 1, [`admissions.${day}`]: 1 } }),
       ];
     },
+    // From the branch the member was in on its day, until their next change of branch: a transfer dated before a merger
+    // recorded already is followed by the merger's move taken back (MemberMoveTakenBack), which counts them on from its day.
     MemberTransferred: async (e: E<'MemberTransferred'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      const set = { branchId: e.data.toBranchId, [`branches.${e.data.transferredOn}`]: e.data.toBranchId };
-      return [...moved(m, m.branchId, e.data.toBranchId, e.data.transferredOn, null), op.update<C>('members', m._id, { $set: set })];
+      const day = e.data.transferredOn;
+      const branches = m.branches ?? { [day]: m.branchId };
+      const next = Object.keys(branches).filter((d) => d > day).sort()[0] ?? null;
+      const set = { branchId: e.data.toBranchId, [`branches.${day}`]: e.data.toBranchId };
+      return [...moved(m, valueOn(branches, day) ?? m.branchId, e.data.toBranchId, day, next), op.update<C>('members', m._id, { $set: set })];
     },
     // A past period (a merger recorded late): counted in the successor, not the closed branch, until the member's later move; today's branch stays.
     MemberMovedForPeriod: async (e: E<'MemberMovedForPeriod'>, reader) => {
@@ -131,7 +136,8 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       const unassigned = statusSpells(m, e.data.on, e.data.until).flatMap((spell) => [...counts(e.data.fromBranchId, spell.from, -1, spell.status), ...counts(e.data.fromBranchId, spell.until!, 1, spell.status)]);
       return [...unassigned, op.update<C>('members', m._id, { $set: { [`branches.${e.data.on}`]: null } })];
     },
-    // A leaving dated before a move recorded already takes the move back: they were counted nowhere from their leaving, and stay where they left from.
+    // A leaving or a transfer dated before a move recorded already takes the move back: from its day they stay in toBranchId
+    // (where they left the union from, counted nowhere since their leaving; or the transfer's target).
     MemberMoveTakenBack: async (e: E<'MemberMoveTakenBack'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
