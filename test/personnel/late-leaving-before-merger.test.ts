@@ -85,6 +85,20 @@ describe('a leaving dated before a branch merger recorded already (embedded)', (
     await gw.syncEvaluation();
     const stays = gw.app.get(SubjectsReplica).spansOf('member', 'm-b');
     expect(stays.map((st) => [st.branchId, st.from, st.to])).toEqual([['b-2', '2024-02-01', '2025-02-10'], ['b-3', '2025-02-10', null]]);
+    // Moved again, to a branch of xa-1, still before the merger (a probe found the take-back's day placing m-b back in b-3 in
+    // organisation's people and the summary): every read follows the member's own changes.
+    const b4 = await admin.post('/branches', { parentUnitId: 'xa-1', name: 'Chi đoàn thôn Nà Cà', area: { kind: 'village', name: 'Nà Cà' }, ...why('thành lập', '2024-01-01') });
+    expect([b4.status, b4.body.detail]).toEqual([201, undefined]);
+    await gw.syncPersonnel();
+    const again = await admin.post('/members/m-b/transfers', { toBranchId: b4.body.id, duesSettledUpTo: '2025-02-28', ...why('chuyển sinh hoạt', '2025-02-20') });
+    expect([again.status, again.body.detail]).toEqual([201, undefined]);
+    for (const e of await gw.personnelStore.readAll(at, 100_000)) applyPersonnelEvent(people, e);
+    expect([await withMembers(), await withMembers('2025-04-01'), await withMembers('2025-02-12')]).toEqual([[b4.body.id], [b4.body.id], ['b-3']]);
+    const later = again.body.position;
+    const totalNow = async (unit: string, asOf: string) => (await admin.get(`/reports/units/${unit}/summary?year=2025&asOf=${asOf}&minPosition=personnel:${later}`)).body.members.total;
+    expect([await totalNow('xa-1', '2025-02-12'), await totalNow('xa-1', '2025-03-01'), await totalNow('xa-2', '2025-02-12'), await totalNow('xa-2', '2025-03-01')]).toEqual([0, 1, 1, 0]);
+    await gw.syncEvaluation();
+    expect(gw.app.get(SubjectsReplica).spansOf('member', 'm-b').map((st) => [st.branchId, st.from, st.to])).toEqual([['b-2', '2024-02-01', '2025-02-10'], ['b-3', '2025-02-10', '2025-02-20'], [b4.body.id, '2025-02-20', null]]);
     // A going away dated then is taken, as before.
     expect((await admin.post('/members/m-b/status-changes', { status: 'away-work', ...why('đi làm ăn xa', '2025-02-10') })).status).toBe(201);
   });

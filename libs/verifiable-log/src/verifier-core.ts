@@ -485,6 +485,8 @@ export class LogVerifier {
     }
     const version = row.version ?? 1;
     if (version !== 1 && version !== 2) return void this.problems.push({ kind: 'edited', position: row.position, detail: `the event claims chain version ${String(version)}, which does not exist` });
+    // An entry is stored text; any other value (an object, null: a probe's) is not what was hashed.
+    if (typeof row.entry !== 'string') return void this.problems.push({ kind: 'edited', position: row.position, detail: `the event's entry is ${row.entry === null ? 'null' : `a${Array.isArray(row.entry) ? ' list' : `n ${typeof row.entry}`}`}, not the text stored and hashed` });
     const leaf = this.reader.read(row.prevHash, row.hash, row.entry, version);
     if (leaf === null) return void this.problems.push({ kind: 'edited', position: row.position, detail: 'the event\'s chain hashes are not SHA-256 hashes in hex' });
     if (!this.reader.gave) this.problems.push({ kind: 'edited', position: row.position, detail: 'the event as stored does not give its hash' });

@@ -67,6 +67,8 @@ describe('npm run verify', () => {
       ['its seal left out', lines.filter((l) => !l.startsWith('{"type":"seal"')).join('\n'), /unsigned at -: the bundle carries no seal/],
       ['a seal by another key', lines.map((l) => (l.startsWith('{"type":"seal"') ? sealed(lines.slice(0, -1), generateKeyPairSync('ed25519')).pop()! : l)).join('\n'), /checkpoint-signature at -: the bundle's seal: no signature by union-register's key/],
       ['a second seal', `${files['good.ndjson']}\n${lines[lines.length - 1]}`, /inserted at -: a second seal/],
+      ['an event whose entry is JSON, not the text stored', withLine(2, { ...event(2), entry: JSON.parse(String(event(2).entry)) }), /edited at 2: the event's entry is a list, not the text stored and hashed/],
+      ['an event whose entry is null', withLine(2, { ...event(2), entry: null }), /edited at 2: the event's entry is null, not the text stored and hashed/],
       ['a checkpoint line giving its note twice', lines.map((l, k) => (k === lines.length - 2 ? l.replace('"note":', '"note":"forged","note":') : l)).join('\n'), /edited at -: line 8 is not as the register writes it/],
       ['a checkpoint line with a field it does not have', withLine(lines.length - 2, { ...JSON.parse(lines[lines.length - 2]), signedBy: 'Ban Thường vụ' }), /inserted at -: a checkpoint line carries signedBy/],
     ];

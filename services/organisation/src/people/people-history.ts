@@ -1,10 +1,15 @@
 import { BranchPeople, DirectoryPeople } from '../domain/branch-people';
 
-/** A member placed in a branch (or out of every branch: `null`) from `day`, as recorded at `recorded` (ms). */
+/**
+ * A member placed in a branch (or out of every branch: `null`) from `day`, as recorded at `recorded`
+ * (ms). `forgotten`: the placements of that day recorded before are not theirs (a reorganisation's
+ * move taken back); on it the member stays where an earlier day put them.
+ */
 interface Placement {
   day: string;
   recorded: number;
   branchId: string | null;
+  forgotten?: true;
 }
 
 /** A post held from `startsOn`; `endsOn` (the first day no longer held) once its departure is recorded. */
@@ -41,9 +46,10 @@ export class PeopleHistory {
     if (branchId) (this.placedIn.get(branchId) ?? this.placedIn.set(branchId, new Set()).get(branchId)!).add(memberId);
   }
 
-  /** The member's branch on `day`, of every fact recorded so far (null: in none). */
-  branchOn(memberId: string, day: string): string | null {
-    return placementOn(this.placements.get(memberId) ?? [], day, Number.POSITIVE_INFINITY);
+  /** Forgets the member's placements of `day` recorded so far (a reorganisation's move, taken back): on it they stay where an earlier day put them. */
+  forget(memberId: string, day: string, recorded: number): void {
+    const list = this.placements.get(memberId) ?? this.placements.set(memberId, []).get(memberId)!;
+    list.push({ day, recorded, branchId: null, forgotten: true });
   }
 
   appoint(branchId: string, memberId: string, role: string, startsOn: string, recorded: number): void {
@@ -116,7 +122,13 @@ export class PeopleHistory {
 function placementOn(list: readonly Placement[], day: string, knownAt: number): string | null {
   let found: Placement | undefined;
   for (const p of list) if (p.day <= day && p.recorded <= knownAt && (!found || p.day >= found.day)) found = p;
-  return found?.branchId ?? null;
+  return found?.forgotten ? placementOn(withoutForgotten(list, found), day, knownAt) : (found?.branchId ?? null);
+}
+
+/** The placements but those of the forgotten day recorded up to its forgetting. */
+function withoutForgotten(list: readonly Placement[], forgetting: Placement): Placement[] {
+  const at = list.lastIndexOf(forgetting);
+  return list.filter((p, i) => p.day !== forgetting.day || i > at);
 }
 
 function heldOn(p: Post, day: string, knownAt: number): boolean {

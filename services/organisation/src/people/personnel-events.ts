@@ -28,8 +28,8 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | 
       people.history.place(e.data.memberId, e.data.toBranchId, dayOf(event, e.data.movedOn), recorded);
       return;
     case 'MemberMoveTakenBack':
-      // They left the branch before the move (the union, or by a transfer, recorded just before this): from its day they are where they went.
-      people.history.place(e.data.memberId, people.history.branchOn(e.data.memberId, e.data.leftOn), dayOf(event, e.data.movedOn), recorded);
+      // They left the branch before the move (the union, or by a transfer): on its day they stay where their own changes put them.
+      people.history.forget(e.data.memberId, dayOf(event, e.data.movedOn), recorded);
       return;
     case 'MemberUnassignedForPeriod':
       // A past period (a dissolution recorded late): out of every branch from its day; today does not change.

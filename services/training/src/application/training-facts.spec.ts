@@ -96,6 +96,17 @@ describe("training's facts: officers' posts", () => {
     expect(old.member('m5', '2023-05-01')?.branchId).toBe('b2');
   });
 
+  it('a transfer dated before a merger recorded already, and a second one after it: the merger\'s move taken back is forgotten, and the member is where their own transfers put them', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'm6', branchId: 'b1', admittedOn: '2024-02-01' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm6', fromBranchId: 'b1', toBranchId: 's', transferredOn: '2025-03-01', cause: 'merger' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm6', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2025-02-10', cause: 'transfer' }));
+    facts.apply(event('MemberMoveTakenBack', { memberId: 'm6', fromBranchId: 's', toBranchId: 'b3', movedOn: '2025-03-01', leftOn: '2025-02-10', cause: 'merger' }));
+    facts.apply(event('MemberTransferred', { memberId: 'm6', fromBranchId: 'b3', toBranchId: 'b4', transferredOn: '2025-02-20', cause: 'transfer' }));
+    const branchOn = (on?: string) => facts.member('m6', on)?.branchId;
+    expect([branchOn('2025-02-01'), branchOn('2025-02-12'), branchOn('2025-03-01'), branchOn('2025-06-01'), branchOn()]).toEqual(['b1', 'b3', 'b4', 'b4', 'b4']);
+  });
+
   it("a unit merged away: its successor's subtree and ancestry take it in, the old ones keep it (its courses' readers and lists follow the merger)", () => {
     const facts = new TrainingFacts();
     const unit = (unitId: string, parentId: string | null) => event('UnitEstablished', { unitId, kind: 'grassroots', name: unitId, parentId });

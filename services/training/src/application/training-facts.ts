@@ -153,8 +153,9 @@ export class TrainingFacts implements SnapshotPart {
         // A past period (a merger recorded late): standingOn orders changes by day; today's branch stays.
         return this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
       case 'MemberMoveTakenBack':
-        // They left the branch before the move: from its day they stay in toBranchId (where they left the union from, or a transfer's target).
-        this.recordChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.toBranchId });
+        // They left the branch before the move (the union, or by a transfer recorded just before): the move is not theirs, and
+        // on its day they stay where their own changes put them (a move of theirs recorded later, dated before it, included).
+        this.dropChange(e.data.memberId, { on: e.data.movedOn, branchId: e.data.fromBranchId });
         return this.members.get(e.data.memberId)?.branchId === e.data.fromBranchId ? this.updateMember(e.data.memberId, { branchId: e.data.toBranchId }) : undefined;
       case 'MemberUnassignedForPeriod': {
         const periods = this.unassignedPeriods.get(e.data.memberId) ?? [];
@@ -233,6 +234,13 @@ export class TrainingFacts implements SnapshotPart {
     const list = this.changes.get(memberId) ?? [{ on: m.admittedOn ?? '', branchId: m.branchId, status: m.status }];
     list.push(change);
     this.changes.set(memberId, list);
+  }
+
+  /** Forgets the change of branch a reorganisation's move made, on its day. */
+  private dropChange(memberId: string, move: { on: string; branchId: string }) {
+    const list = this.changes.get(memberId);
+    const at = list?.findLastIndex((c) => c.on === move.on && c.branchId === move.branchId && c.status === undefined) ?? -1;
+    if (at > 0) list!.splice(at, 1);
   }
 
   /** The member's branch and status on `on`: their changes dated by then, in the order of their days. */

@@ -138,11 +138,16 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
     },
     // A leaving or a transfer dated before a move recorded already takes the move back: from its day they stay in toBranchId
     // (where they left the union from, counted nowhere since their leaving; or the transfer's target).
+    // The move's day is forgotten: from it they are counted where their own changes put them, until their next one.
     MemberMoveTakenBack: async (e: E<'MemberMoveTakenBack'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
-      const set = { [`branches.${e.data.movedOn}`]: e.data.toBranchId, ...(m.branchId === e.data.fromBranchId ? { branchId: e.data.toBranchId } : {}) };
-      return [...moved(m, e.data.fromBranchId, e.data.toBranchId, e.data.movedOn, null), op.update<C>('members', m._id, { $set: set })];
+      const day = e.data.movedOn;
+      const others = Object.fromEntries(Object.entries(m.branches ?? {}).filter(([d]) => d !== day));
+      const stayed = valueOn(others, day) ?? e.data.toBranchId;
+      const next = Object.keys(others).filter((d) => d > day).sort()[0] ?? null;
+      const current = m.branchId === e.data.fromBranchId ? { $set: { branchId: stayed } } : {};
+      return [...moved(m, e.data.fromBranchId, stayed, day, next), op.update<C>('members', m._id, { $unset: { [`branches.${day}`]: '' }, ...current })];
     },
     MemberStatusChanged: async (e: E<'MemberStatusChanged'>, reader) => {
       const m = await member(reader, e.data.memberId);
