@@ -931,7 +931,7 @@ function unescapedQuotes(line: string): number {
 function sealProblems(frame: BundleFrame, end: BundleEnd, key: { name: string; publicKey: KeyObject }): Problem[] {
   const [note, ...more] = frame.seals;
   if (note === undefined) return [{ kind: 'unsigned', position: null, detail: 'the bundle carries no seal: nothing signs which events it holds, so one cut short (to a checkpoint inside it) or with its header changed cannot be told from the one exported' }];
-  const extra: Problem[] = more.map(() => ({ kind: 'inserted', position: null, detail: 'a second seal: a bundle has one, its last line' }));
+  const extra: Problem[] = more.map(() => ({ kind: 'inserted', position: null, detail: 'a second seal: a bundle has one (the register writes it last)' }));
   const seal = openSeal(note, frame.origin, key);
   if (typeof seal === 'string') return [...extra, { kind: 'checkpoint-signature', position: null, detail: `the bundle's seal: ${seal}` }];
   const header = frame.header as Record<string, unknown>;
