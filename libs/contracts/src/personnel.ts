@@ -177,7 +177,17 @@ export type OfficerAppointed = DomainEvent<
 >;
 export type OfficerDeparted = DomainEvent<'OfficerDeparted', { branchId: string; memberId: string; role: OfficerRole; endsOn: string; cause: DepartureCause }>;
 
-export type BranchOfficersEvent = OfficerAppointed | OfficerDeparted;
+/**
+ * An officer's post that a reorganisation ended (a merger, split or dissolution, recorded already,
+ * on `previousEndsOn`) had ended earlier, on `endsOn`, for a reason of the officer's own (`cause`):
+ * they left the post, or the union, before the reorganisation. The post's end moves back to that day.
+ */
+export type OfficerDepartureBroughtForward = DomainEvent<
+  'OfficerDepartureBroughtForward',
+  { branchId: string; memberId: string; role: OfficerRole; endsOn: string; previousEndsOn: string; cause: PersonalDepartureCause | 'unknown' }
+>;
+
+export type BranchOfficersEvent = OfficerAppointed | OfficerDeparted | OfficerDepartureBroughtForward;
 export type PersonnelEvent = MemberEvent | BranchOfficersEvent;
 
 export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> = {
@@ -197,4 +207,5 @@ export const PERSONNEL_SCHEMA_VERSIONS: Record<PersonnelEvent['type'], number> =
   OfficerAppointed: 1,
   // 2: the cause takes the reasons asked at departure; version 1's `resigned` reads as `unknown`.
   OfficerDeparted: 2,
+  OfficerDepartureBroughtForward: 1,
 };

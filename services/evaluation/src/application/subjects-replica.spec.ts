@@ -73,6 +73,16 @@ describe("evaluation's subjects replica kept across a restart (the embedded star
     expect(['b-1', 'b-3', 'b-4'].map((b) => restored.successorSince(b))).toEqual([null, '2025-01-01', '2025-04-01']);
   });
 
+  it('ends an officer\'s post earlier when a departure before the merger that ended it is recorded after it', () => {
+    const replica = new SubjectsReplica();
+    feed(replica, [
+      personnel('2024-03-01', 'OfficerAppointed', { memberId: 'm-1', branchId: 'b-1', role: 'secretary', startsOn: '2024-03-01' }),
+      personnel('2025-06-01', 'OfficerDeparted', { memberId: 'm-1', branchId: 'b-1', role: 'secretary', endsOn: '2025-06-01', cause: 'merger' }),
+      personnel('2025-04-10', 'OfficerDepartureBroughtForward', { memberId: 'm-1', branchId: 'b-1', role: 'secretary', endsOn: '2025-04-10', previousEndsOn: '2025-06-01', cause: 'resigned' }),
+    ]);
+    expect(replica.spansOf('officer', 'm-1').map((s) => [s.branchId, s.from, s.to])).toEqual([['b-1', '2024-03-01', '2025-04-10']]);
+  });
+
   it('tells a branch made by a merger from one that absorbed others (which keeps its own cycle)', () => {
     const replica = new SubjectsReplica();
     feed(replica, [

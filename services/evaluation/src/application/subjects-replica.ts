@@ -164,6 +164,12 @@ export class SubjectsReplica implements SubjectLookup, SnapshotPart {
       case 'OfficerDeparted':
         this.end(this.posts, e.data.memberId, e.data.endsOn, e.data.branchId);
         return;
+      case 'OfficerDepartureBroughtForward': {
+        // The post a reorganisation ended ended earlier: an officer rating of a day between no longer finds it.
+        const list = this.posts.get(e.data.memberId) ?? [];
+        this.posts.set(e.data.memberId, list.map((s) => (s.branchId === e.data.branchId && s.to === e.data.previousEndsOn ? { ...s, to: e.data.endsOn } : s)));
+        return;
+      }
       default:
         return;
     }

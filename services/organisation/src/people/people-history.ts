@@ -12,7 +12,10 @@ interface Placement {
   forgotten?: true;
 }
 
-/** A post held from `startsOn`; `endsOn` (the first day no longer held) once its departure is recorded. */
+/**
+ * A post held from `startsOn`; `endsOn` (the first day no longer held) once its departure is
+ * recorded; `earlierEnd` once a departure before that end is recorded (OfficerDepartureBroughtForward).
+ */
 interface Post {
   memberId: string;
   role: string;
@@ -20,6 +23,7 @@ interface Post {
   recorded: number;
   endsOn?: string;
   endRecorded?: number;
+  earlierEnd?: { endsOn: string; recorded: number };
 }
 
 /** What PeopleHistory keeps, for the snapshot (Maps and arrays: what node:v8 serialises). */
@@ -63,6 +67,12 @@ export class PeopleHistory {
     if (!post) return;
     post.endsOn = endsOn;
     post.endRecorded = recorded;
+  }
+
+  /** The post a reorganisation ended on `previousEndsOn` ended on `endsOn` (as known from `recorded`). */
+  bringForward(branchId: string, memberId: string, role: string, previousEndsOn: string, endsOn: string, recorded: number): void {
+    const post = this.posts.get(branchId)?.findLast((p) => p.memberId === memberId && p.role === role && p.endsOn === previousEndsOn);
+    if (post) post.earlierEnd = { endsOn, recorded };
   }
 
   /**
@@ -134,5 +144,6 @@ function withoutForgotten(list: readonly Placement[], forgetting: Placement): Pl
 function heldOn(p: Post, day: string, knownAt: number): boolean {
   if (p.recorded > knownAt || p.startsOn > day) return false;
   const ended = p.endsOn !== undefined && p.endRecorded! <= knownAt && p.endsOn <= day;
-  return !ended;
+  const endedEarlier = p.earlierEnd !== undefined && p.earlierEnd.recorded <= knownAt && p.earlierEnd.endsOn <= day;
+  return !ended && !endedEarlier;
 }

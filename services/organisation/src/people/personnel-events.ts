@@ -55,6 +55,9 @@ export function applyPersonnelEvent(people: PeopleReplica, event: DomainEvent | 
       people.history.depart(branchId, memberId, role, dayOf(event, e.data.endsOn), recorded);
       return;
     }
+    case 'OfficerDepartureBroughtForward':
+      people.history.bringForward(e.data.branchId, e.data.memberId, e.data.role, e.data.previousEndsOn, e.data.endsOn, recorded);
+      return;
     default:
       return;
   }

@@ -40,6 +40,10 @@ export function evolveOfficers(s: BranchOfficers, e: BranchOfficersEvent): Branc
         version,
       };
     }
+    case 'OfficerDepartureBroughtForward': {
+      const ended = (p: Post) => p.memberId === e.data.memberId && p.role === e.data.role && p.endsOn === e.data.previousEndsOn;
+      return { ...s, history: s.history.map((p) => (ended(p) ? { ...p, endsOn: e.data.endsOn, cause: e.data.cause } : p)), version };
+    }
   }
 }
 

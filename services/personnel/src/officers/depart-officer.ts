@@ -1,6 +1,8 @@
 import { deciderOf, RuleViolation } from '@register/event-sourcing';
-import { BranchOfficersEvent, DepartureCause } from '@register/contracts';
-import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
+import { BranchOfficersEvent, DepartureCause, OfficerDepartureBroughtForward, REORGANISATION_DEPARTURE_CAUSES } from '@register/contracts';
+import { BranchOfficers, branchOfficersAggregate, Post } from '../domain/branch-officers';
+
+const REORGANISATION: readonly string[] = REORGANISATION_DEPARTURE_CAUSES;
 
 /**
  * Resignation, relief, end of term; or a reorganisation ends the posts of an absorbed branch. When a
@@ -16,6 +18,8 @@ export function decideDeparture(c: DepartOfficer, s: BranchOfficers): BranchOffi
   const posts = s.current.filter((p) => p.memberId === c.memberId);
   if (posts.length === 0) {
     if (c.ifHeld) return [];
+    const ended = endedByReorganisationAfter(c, s);
+    if (ended.length > 0) return broughtForward(c, ended);
     throw new RuleViolation('not-an-officer', `member ${c.memberId} holds no post in branch ${c.branchId}`, { memberId: c.memberId });
   }
   for (const p of posts) {
@@ -24,4 +28,20 @@ export function decideDeparture(c: DepartOfficer, s: BranchOfficers): BranchOffi
   // A reorganisation that closes the branch before a post was to start ends it on its first day:
   // a post of no days, never held, and no post left open on a closed branch.
   return posts.map((p) => ({ type: 'OfficerDeparted', data: { branchId: c.branchId, memberId: c.memberId, role: p.role, endsOn: c.endsOn < p.startsOn ? p.startsOn : c.endsOn, cause: c.cause } }));
+}
+
+/** The member's posts a reorganisation recorded already ended after the departure's day, begun by then. */
+function endedByReorganisationAfter(c: DepartOfficer, s: BranchOfficers): Post[] {
+  return s.history.filter((p) => p.memberId === c.memberId && p.endsOn !== undefined && c.endsOn < p.endsOn && p.startsOn <= c.endsOn && REORGANISATION.includes(p.cause ?? ''));
+}
+
+/**
+ * A departure dated before the reorganisation that ended the post, recorded after it: the post ended
+ * then, for the officer's own reason (a secretary who left before a merger recorded already could
+ * be recorded neither leaving, the post covering the day, nor departing, the post ended: a probe's).
+ */
+function broughtForward(c: DepartOfficer, ended: Post[]): BranchOfficersEvent[] {
+  if (REORGANISATION.includes(c.cause)) throw new RuleViolation('not-an-officer', `member ${c.memberId}'s post in branch ${c.branchId} was ended by a reorganisation on ${ended[0].endsOn}: an earlier departure is of the officer's own (its cause)`, { memberId: c.memberId });
+  const cause = c.cause as OfficerDepartureBroughtForward['data']['cause'];
+  return ended.map((p) => ({ type: 'OfficerDepartureBroughtForward', data: { branchId: c.branchId, memberId: c.memberId, role: p.role, endsOn: c.endsOn, previousEndsOn: p.endsOn!, cause } }));
 }

@@ -99,6 +99,19 @@ export const officerPostsProjection = defineProjection<PersonnelEvent, C>({
       if (career?.posts.some(ended)) ops.push(op.replace<C>('careers', memberId, { posts: career.posts.map((p) => (ended(p) ? { ...p, endsOn, cause } : p)) }));
       return ops;
     },
+    // The post a reorganisation ended ended earlier: its end moves back, and so may the branch's last secretary's.
+    OfficerDepartureBroughtForward: async (e: E<'OfficerDepartureBroughtForward'>, reader) => {
+      const { branchId, memberId, role, endsOn, previousEndsOn, cause } = e.data;
+      const branch = (await reader.read('branches', branchId)) as BranchPostsDoc | undefined;
+      const career = (await reader.read('careers', memberId)) as CareerDoc | undefined;
+      const ended = (p: PostRow) => p.branchId === branchId && p.memberId === memberId && p.role === role && p.endsOn === previousEndsOn;
+      const shorten = (p: PostRow) => (ended(p) ? { ...p, endsOn, cause } : p);
+      const posts = (branch?.posts ?? []).map(shorten);
+      const lastEnd = posts.filter((p) => p.role === 'secretary' && p.endsOn !== null).map((p) => p.endsOn!).sort().pop() ?? null;
+      const ops = [op.replace<C>('branches', branchId, branchDoc(branch, branch?.officers ?? [], posts, lastEnd, e.revision))];
+      if (career?.posts.some(ended)) ops.push(op.replace<C>('careers', memberId, { posts: career.posts.map(shorten) }));
+      return ops;
+    },
   },
 });
 

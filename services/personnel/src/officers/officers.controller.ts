@@ -38,7 +38,7 @@ export class OfficersController {
   }
 
   @Post('officer-departures')
-  @ApiOperation({ summary: 'An officer leaves on endsOn: away for work or study, resigned, relieved, term ended, came of age, moved up (unknown when no cause is given)' })
+  @ApiOperation({ summary: 'An officer leaves on endsOn: away for work or study, resigned, relieved, term ended, came of age, moved up (unknown when no cause is given); dated before a merger, split or dissolution recorded already that ended the post, it brings the post\'s end forward (OfficerDepartureBroughtForward)' })
   async depart(@Param('id', ParseIdPipe) branchId: string, @Body() body: DepartOfficerRequest, @Command() ctx: CommandContext) {
     await this.personnel.heardOf([branchId]);
     // A branch the register does not know is 404, as an appointment to it is (it was 422 not-an-officer).

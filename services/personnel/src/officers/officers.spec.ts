@@ -208,6 +208,21 @@ describe('departures', () => {
       .when(depart({ endsOn: '2023-12-31', ifHeld: true, cause: 'merger' }))
       .then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-01-01', cause: 'merger' } }]));
 
+  it('a departure dated before the merger that ended the post, recorded after it, brings its end forward; one after the merger, or as a reorganisation, is refused', () => {
+    const merged = { type: 'OfficerDeparted' as const, data: { branchId: 'b1', memberId: 'm0', role: 'secretary' as const, endsOn: '2025-03-01', cause: 'merger' as const } };
+    const given = [appointed('m0', 'secretary', '2024-01-01'), merged];
+    spec.given(given).when(depart({ endsOn: '2025-02-10', cause: 'came-of-age' })).then([
+      { type: 'OfficerDepartureBroughtForward', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2025-02-10', previousEndsOn: '2025-03-01', cause: 'came-of-age' } },
+    ]);
+    const s = fold(branchOfficersDecider, [...given, ...branchOfficersDecider.decide(depart({ endsOn: '2025-02-10' }) as never, fold(branchOfficersDecider, given))]);
+    expect([postsOn(s, '2025-02-09').map((p) => p.memberId), postsOn(s, '2025-02-10'), s.history[0].cause]).toEqual([['m0'], [], 'resigned']);
+    spec.given(given).when(depart({ endsOn: '2025-03-05' })).thenThrows(RuleViolation, rule('not-an-officer'));
+    spec.given(given).when(depart({ endsOn: '2023-06-01' })).thenThrows(RuleViolation, rule('not-an-officer'));
+    spec.given(given).when(depart({ endsOn: '2025-02-10', cause: 'split' })).thenThrows(RuleViolation, rule('not-an-officer'));
+    // A post that ended by the officer's own departure is not brought forward.
+    spec.given([appointed('m0', 'secretary', '2024-01-01'), { ...merged, data: { ...merged.data, cause: 'resigned' as const } }]).when(depart({ endsOn: '2025-02-10' })).thenThrows(RuleViolation, rule('not-an-officer'));
+  });
+
   it('knows the officers as of any date', () => {
     const s = fold(branchOfficersDecider, [
       appointed('m0', 'secretary', '2022-01-01'),

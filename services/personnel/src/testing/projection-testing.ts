@@ -6,7 +6,7 @@ import { AnyProjection, Dated as DatedFact, projectLog, ProjectOptions, recorded
 /** A fact with the day it took effect. */
 export type Dated = DatedFact<PersonnelEvent>;
 
-const streamOf = (e: PersonnelEvent) => (e.type === 'OfficerAppointed' || e.type === 'OfficerDeparted' ? branchOfficersStream(e.data.branchId) : memberStream(e.data.memberId));
+const streamOf = (e: PersonnelEvent) => (e.type === 'OfficerAppointed' || e.type === 'OfficerDeparted' || e.type === 'OfficerDepartureBroughtForward' ? branchOfficersStream(e.data.branchId) : memberStream(e.data.memberId));
 
 /** The facts as the log would record them, each in its member's or branch's stream. */
 export const recorded = (events: Dated[]): RecordedEvent[] => recordedFacts(events, streamOf);

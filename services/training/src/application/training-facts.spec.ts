@@ -56,6 +56,16 @@ describe("training's facts: officers' posts", () => {
     expect(facts.member('m-1')?.post).toBe('none');
   });
 
+  it('a departure before the merger that ended a post, recorded after it, ends the post then: an enrolment of a day between finds none', () => {
+    const facts = new TrainingFacts();
+    facts.apply(event('MemberAdmitted', { memberId: 'm-7', branchId: 'b-1' }));
+    facts.apply(appointed('m-7', 'b-1'));
+    facts.apply(event('OfficerDeparted', { memberId: 'm-7', branchId: 'b-1', role: 'secretary', endsOn: '2025-06-01', cause: 'merger' }));
+    expect(facts.member('m-7', '2025-05-01')?.post).toBe('secretary');
+    facts.apply(event('OfficerDepartureBroughtForward', { memberId: 'm-7', branchId: 'b-1', role: 'secretary', endsOn: '2025-04-10', previousEndsOn: '2025-06-01', cause: 'resigned' }));
+    expect([facts.member('m-7', '2025-04-09')?.post, facts.member('m-7', '2025-05-01')?.post]).toEqual(['secretary', 'none']);
+  });
+
   it('an enrolment dated on a past day sees the post held that day, in its branch; without a day, the post held now', () => {
     const facts = new TrainingFacts();
     facts.apply(event('MemberAdmitted', { memberId: 'm4', branchId: 'b1' }));

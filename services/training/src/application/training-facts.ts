@@ -179,6 +179,12 @@ export class TrainingFacts implements SnapshotPart {
         this.openPosts.set(e.data.memberId, open.filter((s) => s !== spell));
         return undefined;
       }
+      case 'OfficerDepartureBroughtForward': {
+        // The post a reorganisation ended ended earlier: an enrolment of a day between no longer finds it held.
+        const spell = (this.spellsOf.get(e.data.memberId) ?? []).findLast((s) => s.branchId === e.data.branchId && s.role === e.data.role && s.endsOn === e.data.previousEndsOn);
+        if (spell) Object.assign(spell, { endsOn: e.data.endsOn, endedAt: at });
+        return undefined;
+      }
       default:
         return undefined;
     }

@@ -168,5 +168,13 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       if (sameDay && sameDay.memberId !== e.data.memberId) return undefined;
       return op.upsert<C>('branches', e.data.branchId, { $set: { [`secretaries.${e.data.endsOn}`]: null } });
     },
+    // The post a reorganisation ended ended earlier: the branch has no secretary from that day (one appointed since keeps theirs).
+    OfficerDepartureBroughtForward: async (e: E<'OfficerDepartureBroughtForward'>, reader) => {
+      if (e.data.role !== 'secretary') return undefined;
+      const branch = (await reader.read('branches', e.data.branchId)) as BranchMembershipDoc | undefined;
+      const entry = valueOn(branch?.secretaries, e.data.endsOn);
+      if (!entry || entry.memberId !== e.data.memberId) return undefined;
+      return op.upsert<C>('branches', e.data.branchId, { $set: { [`secretaries.${e.data.endsOn}`]: null } });
+    },
   },
 });
