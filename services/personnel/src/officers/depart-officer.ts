@@ -20,10 +20,11 @@ export function decideDeparture(c: DepartOfficer, s: BranchOfficers): BranchOffi
     if (c.ifHeld) return [];
     const ended = endedByReorganisationAfter(c, s);
     if (ended.length > 0) return broughtForward(c, ended);
-    throw new RuleViolation('not-an-officer', `member ${c.memberId} holds no post in branch ${c.branchId}`, { memberId: c.memberId });
+    throw new RuleViolation('not-an-officer', `member ${c.memberId} holds no post in branch ${c.branchId}${endedPosts(c, s)}`, { memberId: c.memberId });
   }
   for (const p of posts) {
-    if (c.endsOn < p.startsOn && !c.ifHeld) throw new RuleViolation('ends-before-start', `the post of ${p.role} started on ${p.startsOn}; it cannot end on ${c.endsOn}`);
+    // On its first day too: a post of no days was never held, and the tenure would be erased from every read (a probe's).
+    if (c.endsOn <= p.startsOn && !c.ifHeld) throw new RuleViolation('ends-before-start', `the post of ${p.role} started on ${p.startsOn}; it ends on a later day, not on ${c.endsOn}`);
   }
   // A reorganisation that closes the branch before a post was to start ends it on its first day:
   // a post of no days, never held, and no post left open on a closed branch.
@@ -32,7 +33,16 @@ export function decideDeparture(c: DepartOfficer, s: BranchOfficers): BranchOffi
 
 /** The member's posts a reorganisation recorded already ended after the departure's day, begun by then. */
 function endedByReorganisationAfter(c: DepartOfficer, s: BranchOfficers): Post[] {
-  return s.history.filter((p) => p.memberId === c.memberId && p.endsOn !== undefined && c.endsOn < p.endsOn && p.startsOn <= c.endsOn && REORGANISATION.includes(p.cause ?? ''));
+  // A post of no days was never held: a departure on its first day would erase the tenure (a probe's did).
+  return s.history.filter((p) => p.memberId === c.memberId && p.endsOn !== undefined && c.endsOn < p.endsOn && p.startsOn < c.endsOn && REORGANISATION.includes(p.cause ?? ''));
+}
+
+/** What the member's ended posts in the branch were, for a refused departure to say why (a probe found one message for every case). */
+function endedPosts(c: DepartOfficer, s: BranchOfficers): string {
+  const theirs = s.history.filter((p) => p.memberId === c.memberId && p.endsOn !== undefined);
+  if (theirs.length === 0) return '';
+  const said = theirs.map((p) => `${p.role} from ${p.startsOn}, ended on ${p.endsOn} (${p.cause ?? 'unknown'})`).join('; ');
+  return `: their post${theirs.length > 1 ? 's' : ''} there (${said}) ended already; a departure dated before the end of one a reorganisation ended, after its first day, brings that end forward`;
 }
 
 /**

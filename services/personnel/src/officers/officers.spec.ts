@@ -201,7 +201,10 @@ describe('departures', () => {
     spec.given([appointed('m0')]).when(depart({ cause })).then([{ type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm0', role: 'secretary', endsOn: '2024-12-31', cause } }]));
   it('refuses someone who holds no post', () => spec.given([]).when(depart()).thenThrows(RuleViolation, rule('not-an-officer')));
   it('a reaction for someone who holds no post does nothing', () => spec.given([]).when(depart({ ifHeld: true, cause: 'merger' })).thenNothingHappens());
-  it('refuses an end before the start', () => spec.given([appointed('m0')]).when(depart({ endsOn: '2023-12-31' })).thenThrows(RuleViolation, rule('ends-before-start')));
+  it('refuses an end before the start, or on it (a post of no days, its tenure erased)', () => {
+    spec.given([appointed('m0')]).when(depart({ endsOn: '2023-12-31' })).thenThrows(RuleViolation, rule('ends-before-start'));
+    spec.given([appointed('m0')]).when(depart({ endsOn: '2024-01-01' })).thenThrows(RuleViolation, rule('ends-before-start'));
+  });
   it('a reorganisation that closes the branch before a post starts ends the post on its first day: never held, not left open', () =>
     spec
       .given([appointed('m0')])
@@ -216,8 +219,10 @@ describe('departures', () => {
     ]);
     const s = fold(branchOfficersDecider, [...given, ...branchOfficersDecider.decide(depart({ endsOn: '2025-02-10' }) as never, fold(branchOfficersDecider, given))]);
     expect([postsOn(s, '2025-02-09').map((p) => p.memberId), postsOn(s, '2025-02-10'), s.history[0].cause]).toEqual([['m0'], [], 'resigned']);
-    spec.given(given).when(depart({ endsOn: '2025-03-05' })).thenThrows(RuleViolation, rule('not-an-officer'));
+    spec.given(given).when(depart({ endsOn: '2025-03-05' })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'not-an-officer' && e.message.includes('secretary from 2024-01-01, ended on 2025-03-01 (merger)'));
     spec.given(given).when(depart({ endsOn: '2023-06-01' })).thenThrows(RuleViolation, rule('not-an-officer'));
+    // On the post's first day: a post of no days, its tenure erased (a probe's); refused.
+    spec.given(given).when(depart({ endsOn: '2024-01-01' })).thenThrows(RuleViolation, rule('not-an-officer'));
     spec.given(given).when(depart({ endsOn: '2025-02-10', cause: 'split' })).thenThrows(RuleViolation, rule('not-an-officer'));
     // A post that ended by the officer's own departure is not brought forward.
     spec.given([appointed('m0', 'secretary', '2024-01-01'), { ...merged, data: { ...merged.data, cause: 'resigned' as const } }]).when(depart({ endsOn: '2025-02-10' })).thenThrows(RuleViolation, rule('not-an-officer'));
