@@ -83,6 +83,22 @@ describe("organisation's people, day by day (hasMembers and hasSecretary as of a
     }
   });
 
+  it('forgets a merger\'s move taken back: the member is where their own transfers put them, as known after it, and where the merger did as known before', () => {
+    const people = new PeopleReplica(new Clock());
+    for (const e of [
+      recorded('MemberAdmitted', { memberId: 'm3', branchId: 'b1', admittedOn: '2024-02-01', personal: null }, '2024-02-01T08:00:00Z'),
+      recorded('MemberTransferred', { memberId: 'm3', fromBranchId: 'b1', toBranchId: 'sx', transferredOn: '2025-06-01', cause: 'merger' }, '2025-06-02T08:00:00Z'),
+      // Recorded later, dated before the merger: a transfer to b2, the merger's move taken back, then a second transfer to b3.
+      recorded('MemberTransferred', { memberId: 'm3', fromBranchId: 'b1', toBranchId: 'b2', transferredOn: '2025-04-10', cause: 'transfer' }, '2025-07-01T08:00:00Z'),
+      recorded('MemberMoveTakenBack', { memberId: 'm3', fromBranchId: 'sx', toBranchId: 'b2', movedOn: '2025-06-01', leftOn: '2025-04-10', cause: 'merger' }, '2025-07-01T08:00:00Z'),
+      recorded('MemberTransferred', { memberId: 'm3', fromBranchId: 'b2', toBranchId: 'b3', transferredOn: '2025-04-20', cause: 'transfer' }, '2025-07-02T08:00:00Z'),
+    ]) applyPersonnelEvent(people, e);
+    const count = (day: string, knownAt?: string) => ['b1', 'b2', 'b3', 'sx'].map((b) => people.on(date(day, knownAt)).memberCount(b));
+    expect([count('2025-04-15'), count('2025-05-01'), count('2025-08-01')]).toEqual([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0]]);
+    expect(count('2025-08-01', '2025-06-15T00:00:00Z')).toEqual([0, 0, 0, 1]);
+    expect([people.history.leftSince('sx', '2025-01-01'), people.history.arrivingAfter('b3', '2025-04-01')]).toEqual([[], ['m3']]);
+  });
+
   it('is kept by the snapshot, and answers after a restore as before', () => {
     const people = history();
     const restored = new PeopleReplica();

@@ -82,7 +82,7 @@ export class PeopleHistory {
    */
   leftSince(branchId: string, day: string): string[] {
     return [...(this.placedIn.get(branchId) ?? [])].filter((memberId) => {
-      const byDay = [...(this.placements.get(memberId) ?? [])].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+      const byDay = remembered(this.placements.get(memberId) ?? []).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
       return byDay.some((p, i) => p.branchId === branchId && i + 1 < byDay.length && byDay[i + 1].day > day && ![branchId, null].includes(byDay[i + 1].branchId));
     });
   }
@@ -94,7 +94,7 @@ export class PeopleHistory {
    */
   arrivingAfter(branchId: string, day: string): string[] {
     return [...(this.placedIn.get(branchId) ?? [])].filter((memberId) => {
-      const latest = [...(this.placements.get(memberId) ?? [])].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.recorded - b.recorded)).at(-1);
+      const latest = remembered(this.placements.get(memberId) ?? []).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.recorded - b.recorded)).at(-1);
       return latest?.branchId === branchId && latest.day > day;
     });
   }
@@ -135,10 +135,17 @@ function placementOn(list: readonly Placement[], day: string, knownAt: number): 
   return found?.forgotten ? placementOn(withoutForgotten(list, found), day, knownAt) : (found?.branchId ?? null);
 }
 
+/** The placements no take-back forgot (and not the forgettings themselves), as known now. */
+function remembered(list: readonly Placement[]): Placement[] {
+  let kept = [...list];
+  for (const forgetting of list.filter((p) => p.forgotten)) kept = withoutForgotten(kept, forgetting);
+  return kept;
+}
+
 /** The placements but those of the forgotten day recorded up to its forgetting. */
 function withoutForgotten(list: readonly Placement[], forgetting: Placement): Placement[] {
   const at = list.lastIndexOf(forgetting);
-  return list.filter((p, i) => p.day !== forgetting.day || i > at);
+  return at < 0 ? [...list] : list.filter((p, i) => p.day !== forgetting.day || i > at);
 }
 
 function heldOn(p: Post, day: string, knownAt: number): boolean {
