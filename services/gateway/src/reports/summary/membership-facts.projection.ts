@@ -136,9 +136,8 @@ export const membershipFacts = defineProjection<PersonnelEvent, C>({
       const unassigned = statusSpells(m, e.data.on, e.data.until).flatMap((spell) => [...counts(e.data.fromBranchId, spell.from, -1, spell.status), ...counts(e.data.fromBranchId, spell.until!, 1, spell.status)]);
       return [...unassigned, op.update<C>('members', m._id, { $set: { [`branches.${e.data.on}`]: null } })];
     },
-    // A leaving or a transfer dated before a move recorded already takes the move back: from its day they stay in toBranchId
-    // (where they left the union from, counted nowhere since their leaving; or the transfer's target).
-    // The move's day is forgotten: from it they are counted where their own changes put them, until their next one.
+    // A leaving or a transfer dated before a move recorded already takes the move back. The move's day is forgotten: from it
+    // they are counted where their own changes put them (nowhere once they left), until their next one.
     MemberMoveTakenBack: async (e: E<'MemberMoveTakenBack'>, reader) => {
       const m = await member(reader, e.data.memberId);
       if (!m) return [];
