@@ -22,3 +22,13 @@ export function pastComingOfAge(dateOfBirth: string | null, stayUntil: string | 
   if (!dateOfBirth || ageOn(dateOfBirth, on) < COMING_OF_AGE) return false;
   return !(stayUntil && on <= stayUntil);
 }
+
+/**
+ * 422 member-not-in-union: the member left the union (or came of age) on `since`. A change dated
+ * before that day, recorded after it, is not taken either: said so, rather than in today's words
+ * alone (a probe read "no longer in the union" for a day they still were).
+ */
+export function notInUnion(memberId: string, status: string, since: string, on: string): RuleViolation {
+  const before = on < since ? `: a change dated ${on}, before that day, recorded after it, is not taken (changes of a member take effect in the order recorded)` : '';
+  return new RuleViolation('member-not-in-union', `member ${memberId} is no longer in the union (${status} since ${since})${before}`, { since });
+}

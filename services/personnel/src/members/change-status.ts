@@ -4,7 +4,7 @@ import { addDays, addYears, ageOn } from '../domain/dates';
 import { IN_UNION, isAway, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
 import { movesTakenBackAfter, ownMoveAfter } from '../domain/moves-taken-back';
-import { COMING_OF_AGE, pastComingOfAge } from '../domain/rules';
+import { COMING_OF_AGE, notInUnion, pastComingOfAge } from '../domain/rules';
 
 export const STAY_LIMIT = 35;
 
@@ -50,7 +50,7 @@ export function decideStatusChange(c: ChangeMemberStatus | ExtendStay | MarkUnas
     const latest = [c.on, s.statusSince, s.branches[s.branches.length - 1]?.since ?? ''].sort().pop()!;
     return changed('unassigned', latest).map((e) => (latest !== c.on ? { ...e, effectiveOn: latest } : e));
   }
-  if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (!IN_UNION.includes(s.status)) throw notInUnion(s.memberId, s.status, s.statusSince, c.on);
   if (c.on < s.admittedOn) throw new RuleViolation('status-change-before-admission', `the member was admitted on ${s.admittedOn}`);
   // Status changes take effect in the order they are recorded: one dated before the last would be folded after it.
   if (c.type === 'ChangeMemberStatus' && c.status !== s.status && c.on < s.statusSince) {

@@ -184,6 +184,11 @@ describe('status changes', () => {
   it('a repeated change does nothing', () => spec.given([admitted(), status('m1', 'away-work', 'active', '2024-06-01')]).when(change('away-work')).thenNothingHappens());
   it('a member comes of age at 30', () => spec.given([admitted()]).when(change('came-of-age', '2030-05-10')).then([status('m1', 'came-of-age', 'active', '2030-05-10')]));
   it('refuses coming of age before 30', () => spec.given([admitted()]).when(change('came-of-age', '2030-05-09')).thenThrows(RuleViolation, rule('not-yet-of-age')));
+  it('refuses a change dated before a leaving recorded already, saying the day they left (a probe read today\'s words alone)', () => {
+    const left = [admitted(), status('m1', 'left', 'active', '2025-05-10')];
+    spec.given(left).when(change('away-work', '2025-04-20')).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-not-in-union' && e.message.includes('(left since 2025-05-10): a change dated 2025-04-20, before that day'));
+    spec.given(left).when(change('away-work', '2025-06-01')).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-not-in-union' && e.message.endsWith('(left since 2025-05-10)'));
+  });
   it('records a member who left, and refuses changes afterwards', () => {
     spec.given([admitted()]).when(change('left')).then([status('m1', 'left', 'active', '2024-06-01')]);
     spec.given([admitted(), status('m1', 'left', 'active', '2024-06-01')]).when(change('away-work')).thenThrows(RuleViolation, rule('member-not-in-union'));

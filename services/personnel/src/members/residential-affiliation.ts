@@ -2,7 +2,7 @@ import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcin
 import { MemberEvent } from '@register/contracts';
 import { BranchStatusFact, IN_UNION } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
-import { checkBranch } from '../domain/rules';
+import { checkBranch, notInUnion } from '../domain/rules';
 
 /** One home branch, and a residential affiliation where the member lives when it differs (null ends it). */
 export type SetResidentialAffiliation = {
@@ -24,7 +24,7 @@ export const affiliationDecider = deciderOf(memberAggregate, decideResidentialAf
 
 export function decideResidentialAffiliation(c: SetResidentialAffiliation, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
-  if (!IN_UNION.includes(s.status)) throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+  if (!IN_UNION.includes(s.status)) throw notInUnion(s.memberId, s.status, s.statusSince, c.on);
   if (c.followsReorganisation) return followReorganisation(c, s);
   if (c.branchId === s.residentialBranchId) return [];
   // Affiliations take effect in the order they are recorded: one dated before the last would be folded after it, and be today's.

@@ -4,7 +4,7 @@ import { firstOfMonth } from '../domain/dates';
 import { BranchStatusFact, IN_UNION, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
 import { movesTakenBackAfter, ownMoveAfter } from '../domain/moves-taken-back';
-import { checkBranch } from '../domain/rules';
+import { checkBranch, notInUnion } from '../domain/rules';
 
 /**
  * Chuyển sinh hoạt đoàn: to another active branch, dues settled at least into the month of the move.
@@ -37,7 +37,7 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
   if (c.fromBranchId !== undefined && s.branchId !== c.fromBranchId) return [];
   if (!IN_UNION.includes(s.status)) {
-    if (c.cause === 'transfer') throw new RuleViolation('member-not-in-union', `member ${s.memberId} is no longer in the union (${s.status})`);
+    if (c.cause === 'transfer') throw notInUnion(s.memberId, s.status, s.statusSince, c.transferredOn);
     // A reorganisation dated before the member left the union moves them: the branch was theirs on its day.
     if (s.statusSince <= c.transferredOn) return [];
   }
