@@ -33,7 +33,7 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
   it('answers exactly the year\'s figures, and names the position of each log it reflects', async () => {
     const r = await admin.get(`/reports/units/qc/summary?year=2020&minPosition=${waitFor}`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ unitId: 'qc', year: 2020, asOf: '2020-12-31', ...expectedSummary2020() });
+    expect(r.body).toMatchObject({ unitId: 'qc', unitName: 'Huyện đoàn Quỳ Châu', year: 2020, asOf: '2020-12-31', ...expectedSummary2020() });
     const heads = Object.fromEntries(waitFor.split(',').map((p) => [p.split(':')[0], Number(p.split(':')[1])]));
     expect(r.body.positions).toEqual(heads);
   });
@@ -52,7 +52,7 @@ describe('the unit summary through the gateway (embedded): Quỳ Châu 2020', ()
     expect(sheets['Xếp loại'].slice(1).map((row) => [row[0], row[2], row[4], row[5]])).toEqual([['Chi đoàn', 'branch-classic', 'strong', 50], ['Chi đoàn', 'branch-classic', 'good', 30], ['Chi đoàn', 'branch-classic', 'average', 4]]);
     expect(Object.fromEntries(sheets['Tập huấn'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.training);
     expect(Object.fromEntries(sheets['Giới thiệu Đảng'].slice(1).map((row) => [row[1], row[2]]))).toEqual(e.party);
-    expect(sheets['Thông tin'][1]).toEqual(['qc', 2020, '2020-12-31', 'mọi quyết định đã ghi đến nay', 'nay']);
+    expect(sheets['Thông tin'][1]).toEqual(['Huyện đoàn Quỳ Châu', 'qc', 2020, '2020-12-31', 'mọi quyết định đã ghi đến nay', 'nay']);
   });
 
   it('reads within scope: the district\'s officer and an auditor read it, a commune\'s officer is refused the district', async () => {

@@ -11,6 +11,8 @@ export interface UnitFactsDoc {
   _id: string;
   kind: string;
   parents: Timeline<string | null>;
+  /** Its name on each day it was given (established, renamed): reports name a unit as it was called on their day. Absent before report-structure @5. */
+  names?: Timeline<string>;
   /** Null or absent while it stands: FerretDB v1 drops a null given in `$setOnInsert` (a probe found every unit established after a restart of the gateway read as closed). */
   endedOn?: string | null;
   /** The unit it was merged into (absent: dissolved, or still open). */
@@ -50,12 +52,13 @@ const ended = (collection: C, id: string, day: string) => op.upsert<C>(collectio
  */
 export const structureFacts = defineProjection<OrganisationEvent, C>({
   name: 'report-structure',
-  // 3: a move dated before its thing was established takes effect from the establishment; 4: a merged unit's successor
-  version: 4,
+  // 3: a move dated before its thing was established takes effect from the establishment; 4: a merged unit's successor; 5: its names
+  version: 5,
   collections: { units: {}, branches: { indexes: [{ key: { unitIds: 1 } }] } },
   handlers: {
     UnitEstablished: (e: E<'UnitEstablished'>) =>
-      op.upsert<C>('units', e.data.unitId, { $set: { kind: e.data.kind, [`parents.${effectiveDay(e)}`]: e.data.parentId }, $setOnInsert: { endedOn: null } }),
+      op.upsert<C>('units', e.data.unitId, { $set: { kind: e.data.kind, [`parents.${effectiveDay(e)}`]: e.data.parentId, [`names.${effectiveDay(e)}`]: e.data.name }, $setOnInsert: { endedOn: null } }),
+    UnitRenamed: (e: E<'UnitRenamed'>) => op.upsert<C>('units', e.data.unitId, { $set: { [`names.${effectiveDay(e)}`]: e.data.name } }),
     UnitMoved: async (e: E<'UnitMoved'>, reader) => {
       const day = await moveDay(reader, 'units', e.data.unitId, effectiveDay(e), 'parents');
       return op.upsert<C>('units', e.data.unitId, { $set: { [`parents.${day}`]: e.data.toParentId } });

@@ -19,8 +19,9 @@ export const ROLLUPS = 'report.summary-rollups';
  *    a branch closed before a unit above it merged away counts under that unit's successor.
  * 8: each unit once in a rollup's facts: a merger's successor's own courses were counted twice.
  * 9: a status change dated before a move recorded already counts where the member was on each day (report-membership @6).
+ * 10: `unitName`, the unit's name on the day (report-structure @5).
  */
-export const ROLLUP_VERSION = 9;
+export const ROLLUP_VERSION = 10;
 /** The note of the last complete refresh (no rollup's `_id`: those hold slashes). */
 export const REFRESHED = 'refreshed';
 

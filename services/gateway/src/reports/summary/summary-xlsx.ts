@@ -32,7 +32,7 @@ function ratingRows(subject: string, counts: GradeCounts): Array<Array<string | 
 
 function sections(s: UnitSummary): Section[] {
   return [
-    { name: 'Thông tin', headers: ['Đơn vị', 'Năm', 'Tính đến ngày', 'Xếp loại, khen thưởng tính đến', 'Theo dữ liệu đã ghi đến'], rows: [[s.unitId, s.year, s.asOf, s.decisionsAsOf ?? 'mọi quyết định đã ghi đến nay', s.knownAt ?? 'nay']] },
+    { name: 'Thông tin', headers: ['Đơn vị', 'Mã đơn vị', 'Năm', 'Tính đến ngày', 'Xếp loại, khen thưởng tính đến', 'Theo dữ liệu đã ghi đến'], rows: [[s.unitName ?? s.unitId, s.unitId, s.year, s.asOf, s.decisionsAsOf ?? 'mọi quyết định đã ghi đến nay', s.knownAt ?? 'nay']] },
     { name: 'Chi đoàn', ...figures([['Tổng số chi đoàn', 'total', s.branches.total], ['Chi đoàn khu dân cư', 'residential', s.branches.residential], ['Chi đoàn chưa có bí thư', 'withoutSecretary', s.branches.withoutSecretary], ['Chi đoàn chưa có đoàn viên', 'withoutMembers', s.branches.withoutMembers]]) },
     { name: 'Đoàn viên', ...figures([['Tổng số đoàn viên', 'total', s.members.total], ['Kết nạp trong năm', 'admittedInYear', s.members.admittedInYear], ['Đi làm ăn, học tập xa', 'away', s.members.away]]) },
     { name: 'Bí thư', headers: ['Nguồn', 'Trường', 'Số lượng'], rows: [['Tổng số bí thư', 'total', s.secretaries.total], ...Object.entries(s.secretaries.bySource).map(([k, n]) => [SOURCE_NAMES[k] ?? k, k, n])] },

@@ -53,6 +53,13 @@ describe('the unit summary (pure)', () => {
     expect([asked.decisionsAsOf, asked.ratings.branches, known.decisionsAsOf, known.ratings.branches]).toEqual(['2020-12-31', {}, null, expect.objectContaining({ strong: 1 })]);
   });
 
+  it("names the unit as it was called on the day asked: a commune renamed later keeps its old name in the years before (the workbook named it by its id)", () => {
+    const named = facts();
+    named.units[1] = { ...named.units[1], names: { '2015-01-01': 'Huyện đoàn Quỳ Châu', '2021-03-01': 'Huyện đoàn Quỳ Châu (mới)' } };
+    expect([summarise(named, 'd', 2020, '2020-12-31')!.unitName, summarise(named, 'd', 2021, '2021-12-31')!.unitName]).toEqual(['Huyện đoàn Quỳ Châu', 'Huyện đoàn Quỳ Châu (mới)']);
+    expect(summarise(facts(), 'd', 2020, '2020-12-31')).not.toHaveProperty('unitName');
+  });
+
   it('counts structure, members and posts on the day and the year\'s counts over the year, scales kept apart, from one document per branch', () => {
     expect(summarise(facts(), 'd', 2020, '2020-12-31')).toEqual({
       unitId: 'd', year: 2020, asOf: '2020-12-31', decisionsAsOf: null,

@@ -36,6 +36,8 @@ export type GradeCounts = Record<string, Grades>;
 
 export interface UnitSummary {
   unitId: string;
+  /** The unit's name on `asOf` (a commune renamed later is named as it was then); absent where the register kept no name. */
+  unitName?: string;
   year: number;
   asOf: string;
   /**
@@ -132,6 +134,12 @@ export function inGradeOrder(s: UnitSummary): UnitSummary {
 /** The last day of all: no cut-off. */
 const EVER = '9999-12-31';
 
+/** `{ unitName }` as the unit was called on `day`, or nothing where no name was kept for it. */
+function nameOn(units: UnitFactsDoc[], unitId: string, day: string): { unitName?: string } {
+  const name = valueOn(units.find((u) => u._id === unitId)?.names, day);
+  return name === undefined ? {} : { unitName: name };
+}
+
 /**
  * The summary of a unit's subtree for a year: structure, membership and posts as they stood on
  * `day` (the year's end or asOf), the year's counts over the year up to `day`. The year's ratings
@@ -142,7 +150,7 @@ export function summarise(facts: SummaryFacts, unitId: string, year: number, day
   const subtree = subtreeOn(facts.units, unitId, day);
   if (!subtree) return null;
   const s: UnitSummary = {
-    unitId, year, asOf: day, decisionsAsOf: decidedBy === EVER ? null : decidedBy,
+    unitId, ...nameOn(facts.units, unitId, day), year, asOf: day, decisionsAsOf: decidedBy === EVER ? null : decidedBy,
     branches: { total: 0, residential: 0, withoutSecretary: 0, withoutMembers: 0 },
     members: { total: 0, admittedInYear: 0, away: 0 },
     secretaries: { total: 0, bySource: {} },
