@@ -52,6 +52,9 @@ describe('the verifiable log, distributed (PostgreSQL), through the gateway', ()
     const bundle = await fetch(`${await d.gateway.getUrl()}/api/v1/audit/exports?service=organisation`.replace('[::1]', '127.0.0.1'), { headers: auditor });
     expect(bundle.status).toBe(200);
     expect(verifyBundle((await bundle.text()).split('\n'), { verifierKey: log!.publicKey })).toMatchObject({ ok: true, size: 11 });
+    // a range from past the head: the service's refusal reaches the auditor through the gateway, naming the field
+    const past = await d.gw.get('/audit/exports?service=organisation&fromPosition=100000', auditor);
+    expect([past.status, past.body.rule, past.body.field, past.body.head]).toEqual([422, 'past-head', 'fromPosition', events.at(-1).position]);
   });
 
   it('names an event whose row was edited with SQL on the real server', async () => {

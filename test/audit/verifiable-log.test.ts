@@ -141,6 +141,11 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       // an export's range runs forwards
       const backwards = await after.auditor.get('/audit/exports?service=personnel&fromPosition=12&toPosition=10');
       expect([backwards.status, backwards.body.errors]).toEqual([400, [expect.objectContaining({ field: 'toPosition', rule: 'from-after-to' })]]);
+      // a range from past the head would hold no event: refused, naming the head (a probe read a header whose range ran backwards)
+      const past = await after.auditor.get('/audit/exports?service=personnel&fromPosition=100000');
+      expect([past.status, past.body.rule, past.body.field, past.body.head]).toEqual([422, 'past-head', 'fromPosition', expect.any(Number)]);
+      expect(past.body.detail).toContain(`newest event is at position ${past.body.head}`);
+      expect((await after.auditor.get(`/audit/exports?service=personnel&fromPosition=${past.body.head}`)).status).toBe(200);
       // a position is decimal digits: 1e3 or 0x10 is refused, naming the field, not read as 1000 or 16
       for (const [query, field] of [['fromPosition=1e3', 'fromPosition'], ['toPosition=0x10', 'toPosition'], ['fromPosition=2.0', 'fromPosition']]) {
         const odd = await after.auditor.get(`/audit/exports?service=personnel&${query}`);

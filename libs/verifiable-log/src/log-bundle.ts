@@ -1,4 +1,4 @@
-import { ChainSource, CheckpointStore, LogDamaged, StoredCheckpoint } from './log-ports';
+import { ChainSource, CheckpointStore, LogDamaged, RangePastHead, StoredCheckpoint } from './log-ports';
 import type { LeafReader, TreeReader } from './tree-tiles';
 import { BundleSeal, consistencyPath, Frontier, fromHex, Hash, inclusionPath, sealBody, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
 
@@ -37,6 +37,8 @@ export class LogBundle {
 
   async *lines(fromPosition: number, toPosition?: number): AsyncIterable<string> {
     const signed = await this.signedEnd();
+    // An empty range is refused rather than exported: its bundle would be unsigned by design (a probe read a header whose range ran backwards).
+    if (fromPosition > Math.max(signed.position, 1)) throw new RangePastHead(fromPosition, signed.position);
     const until = toPosition === undefined ? signed.position : Math.min(toPosition, signed.position);
     const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, until))[0];
     const firstSeq = first?.seq ?? 0;

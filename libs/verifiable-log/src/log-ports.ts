@@ -40,3 +40,14 @@ export interface LogSigner {
 
 /** The stored log does not hold together where a proof or a bundle's prefix was asked: verification names what is wrong. */
 export class LogDamaged extends Error {}
+
+/** A bundle asked from a position past the log's signed head: it would hold no event, and say nothing an auditor could verify. */
+export class RangePastHead extends Error {
+  constructor(
+    readonly fromPosition: number,
+    readonly head: number,
+  ) {
+    super(head === 0 ? `the log holds no event yet: a bundle from position ${fromPosition} would hold none` : `the log's newest event is at position ${head}: a bundle from position ${fromPosition} would hold none (ask from ${head} or earlier, or after the log grows)`);
+    this.name = 'RangePastHead';
+  }
+}

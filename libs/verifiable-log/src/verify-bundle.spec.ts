@@ -85,6 +85,14 @@ describe('npm run verify', () => {
       }
       expect((await verify(['good.ndjson', '--key', 'not-a-key'])).code).toBe(2);
     });
+
+    it('refuses an option given twice, or two keys, as a wrong use (2), not by taking the first (a probe)', async () => {
+      const uses = [['--key', files['key.txt'], '--key', 'not-a-key'], ['--key-file', 'key.txt', '--key-file', 'key.txt'], ['--key', files['key.txt'], '--key-file', 'key.txt']];
+      for (const use of uses) {
+        const { output, code } = await verify(['good.ndjson', ...use]);
+        expect([code, output.split('\n')[0]]).toEqual([2, expect.stringMatching(/more than once|both given/)]);
+      }
+    });
   });
 
   it('verifies a bundle saved with a byte-order mark or with CRLF line ends, as the lines are the ones exported', async () => {

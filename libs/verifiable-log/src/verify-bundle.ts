@@ -21,6 +21,10 @@ export async function runVerify(args: string[], read: (file: string) => string =
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
+  // An option given twice is a wrong use, not a choice to make for the auditor (a probe's second --key was passed over).
+  const twice = ['--key', '--key-file', '--trusted'].find((name) => args.filter((a) => a === name).length > 1);
+  if (twice) return { output: `${twice} is given more than once: give it once\n\n${USAGE}`, code: 2 };
+  if (args.includes('--key') && args.includes('--key-file')) return { output: `--key and --key-file are both given: give one verifier key\n\n${USAGE}`, code: 2 };
   const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   if (!file) return { output: USAGE, code: 2 };
   const keyFile = option('--key-file');

@@ -88,7 +88,7 @@ export class LogIntegrityController {
 
   @Get('exports')
   @ApiProduces('application/x-ndjson')
-  @ProblemResponses(503)
+  @ProblemResponses(409, 422, 503)
   @ApiOperation({ summary: 'A bundle (NDJSON) of one log: its events as stored with their hashes, its checkpoints, the consistency proofs between them, the public key, and last a seal signing what the bundle holds; `npm run verify -- FILE` checks it offline' })
   async export(@Query() q: ExportQuery, @Req() request: RegisterRequest) {
     const port = this.integrities.of(q.service, callerOf(request));

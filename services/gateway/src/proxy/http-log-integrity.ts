@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { ConflictError } from '@register/event-sourcing';
+import { ConflictError, RuleViolation } from '@register/event-sourcing';
 import { API_PREFIX, CheckpointsPage, LogIntegrityPort } from '@register/service-kit';
 import { LogVerdict } from '@register/verifiable-log';
 import { ServiceClient } from './service-client';
@@ -54,7 +54,11 @@ export class HttpLogIntegrity implements LogIntegrityPort {
     if (toPosition !== undefined) query.set('toPosition', String(toPosition));
     if (!this.caller) throw new Error(`${this.service}: a bundle is read as its auditor`);
     const answer = await this.services.stream(this.service, `${this.base}/bundle?${query}`, this.caller, { accept: 'application/x-ndjson' });
-    if (answer.status === 409) throw new ConflictError('log-damaged', `${this.service}: ${await problemDetail(answer.body)}`);
+    if (answer.status === 409) throw new ConflictError('log-damaged', `${this.service}: ${(await problemOf(answer.body)).detail}`);
+    if (answer.status === 422) {
+      const { rule, detail, ...named } = await problemOf(answer.body);
+      throw new RuleViolation(rule ?? 'bundle-refused', detail, { field: named.field, head: named.head });
+    }
     if (answer.status !== 200) {
       answer.body.resume();
       throw new Error(`${this.service}: the bundle answered ${answer.status}`);
@@ -77,13 +81,14 @@ export class HttpLogIntegrity implements LogIntegrityPort {
   }
 }
 
-/** A refusal's detail, from the problem the service streamed back (short: read whole). */
-async function problemDetail(body: NodeJS.ReadableStream): Promise<string> {
+/** A refusal's problem, as the service streamed it back (short: read whole). */
+async function problemOf(body: NodeJS.ReadableStream): Promise<{ rule?: string; detail: string; field?: string; head?: number }> {
   let text = '';
   for await (const chunk of body) text += String(chunk);
   try {
-    return String((JSON.parse(text) as { detail?: unknown }).detail ?? 'the log gives no bundle that holds');
+    const problem = JSON.parse(text) as { rule?: string; detail?: unknown; field?: string; head?: number };
+    return { ...problem, detail: String(problem.detail ?? 'the log gives no bundle that holds') };
   } catch {
-    return 'the log gives no bundle that holds';
+    return { detail: 'the log gives no bundle that holds' };
   }
 }
