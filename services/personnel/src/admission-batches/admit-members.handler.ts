@@ -29,7 +29,7 @@ export class AdmitMembersHandler {
     return this.gate.through(BranchGate.admissionTurns(requests), async () => {
       // In the branches' turn, with their status read there (as a single admission reads it).
       const today = this.personnel.today();
-      const commands = await Promise.all(requests.map((r, index) => this.admissions.withIntroducer(admissionCommand(r, ids[index], this.personnel.branchStatus(r.branchId, r.admittedOn), context, today))));
+      const commands = await Promise.all(requests.map((r, index) => this.admissions.withIntroducer(admissionCommand(r, ids[index], this.personnel.branchJoinedOn(r.branchId, r.admittedOn), context, today))));
       const duplicates = await this.admissions.duplicatesIn(commands, requests.map((r) => r.namesake === true), context);
       const admitted = commands.map((command, index) => ({ command, index })).filter(({ index }) => !duplicates[index]);
       const twice = (k: number, first: number) => new RuleViolation('member-twice-in-batch', `member ${admitted[k].command.memberId} is item ${admitted[first].index} of this batch already`);

@@ -149,3 +149,24 @@ describe("personnel's branch replica: the rating a congress was held under", () 
     expect([r.ratingBefore('b2', '2021-06-01'), r.ratingBefore('b2', '2023-03-01'), r.ratingBefore('b9', '2023-03-01')]).toEqual([null, { grade: 'good', year: 2022 }, null]);
   });
 });
+
+describe('the mergers a member joining a closed branch moves with', () => {
+  const replica = () => {
+    const r = new BranchReplica();
+    r.apply(eventOn('2015-01-01', 'UnitEstablished', { unitId: 'x', kind: 'grassroots', name: 'Xã', parentId: null }));
+    for (const b of ['a', 'b', 'c', 'd', 's']) r.apply(eventOn('2015-01-01', 'BranchEstablished', { branchId: b, parentUnitId: 'x', name: b, area: null }));
+    r.apply(eventOn('2024-09-01', 'BranchesMerged', { mergerId: 'm1', sourceBranchIds: ['a', 'b'], intoBranchId: 'c', intoNewBranch: false }));
+    r.apply(eventOn('2025-07-01', 'BranchesMerged', { mergerId: 'm2', sourceBranchIds: ['c'], intoBranchId: 'd', intoNewBranch: false }));
+    r.apply(eventOn('2025-03-01', 'BranchSplit', { splitId: 'sp', sourceBranchId: 's', parts: [] }));
+    return r;
+  };
+  it('names each merger after the day, in order, when mergers alone closed the branch into one still open', () => {
+    const r = replica();
+    expect(r.mergersAfter('a', '2024-06-15')).toEqual([{ on: '2024-09-01', intoBranchId: 'c' }, { on: '2025-07-01', intoBranchId: 'd' }]);
+    expect(r.mergersAfter('c', '2025-01-01')).toEqual([{ on: '2025-07-01', intoBranchId: 'd' }]);
+  });
+  it('names none on or after the closing, for a branch still open, or closed by a split', () => {
+    const r = replica();
+    expect([r.mergersAfter('a', '2024-09-01'), r.mergersAfter('a', '2025-01-01'), r.mergersAfter('d', '2020-01-01'), r.mergersAfter('s', '2020-01-01'), r.mergersAfter('zz', '2020-01-01')]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OrganisationEvent, unitsMergedInto } from '@register/contracts';
 import { AsOf, countsAsOf, SnapshotPart } from '@register/service-kit';
-import { BranchStatusFact } from '../domain/facts';
+import { BranchStatusFact, MergerAfter } from '../domain/facts';
 import { branchesWithin, establishedBy, inForce, Placement, placementOf, ReplicaEvent } from './unit-subtree';
 
 export interface ReplicaBranch {
@@ -14,6 +14,10 @@ export interface ReplicaBranch {
   /** The day it was formed by a merger or split (established with predecessors): nobody was its member before. */
   formedOn?: string;
   closedOn: string | null;
+  /** Which reorganisation closed it (absent while open, and in a snapshot written before 8 December 2026). */
+  closedBy?: 'merger' | 'split' | 'dissolution';
+  /** The branch a merger closed it into. */
+  mergedInto?: string;
   /** The last yearly rating learnt from evaluation's events; null until evaluation publishes. */
   lastRating: string | null;
   /** Whether it has a residential area (thôn, bản, tổ dân phố); absent in a snapshot written before the replica kept it. */
@@ -50,8 +54,8 @@ interface BranchReplicaState {
 @Injectable()
 export class BranchReplica implements SnapshotPart {
   readonly snapshotName = 'personnel.branch-replica';
-  /** 2: with the units closed and merged away; 3: with each branch's `residential` (who may be sent from the administrative branch); 4: with every rating by year and day. An older snapshot is not resumed from (one replay). */
-  readonly snapshotVersion = 4;
+  /** 2: with the units closed and merged away; 3: with each branch's `residential` (who may be sent from the administrative branch); 4: with every rating by year and day; 5: with what closed each branch. An older snapshot is not resumed from (one replay). */
+  readonly snapshotVersion = 5;
   private branches = new Map<string, ReplicaBranch>();
   /** Where each unit and branch was placed, and when: the subtree of a unit today or as of a date. */
   private placements: Placement[] = [];
@@ -82,13 +86,13 @@ export class BranchReplica implements SnapshotPart {
         this.update(e.data.branchId, { parentUnitId: e.data.toUnitId });
         return;
       case 'BranchDissolved':
-        this.update(e.data.branchId, { status: 'closed', closedOn: on });
+        this.update(e.data.branchId, { status: 'closed', closedOn: on, closedBy: 'dissolution' });
         return;
       case 'BranchesMerged':
-        for (const id of e.data.sourceBranchIds) this.update(id, { status: 'closed', closedOn: on });
+        for (const id of e.data.sourceBranchIds) this.update(id, { status: 'closed', closedOn: on, closedBy: 'merger', mergedInto: e.data.intoBranchId });
         return;
       case 'BranchSplit':
-        this.update(e.data.sourceBranchId, { status: 'closed', closedOn: on });
+        this.update(e.data.sourceBranchId, { status: 'closed', closedOn: on, closedBy: 'split' });
         return;
       case 'UnitDissolved':
         if (on) this.unitsClosed.set(e.data.unitId, on);
@@ -216,6 +220,23 @@ export class BranchReplica implements SnapshotPart {
     const b = this.branches.get(branchId);
     if (!b) return 'unknown';
     return b.status === 'active' && on !== undefined && b.formedOn !== undefined && on < b.formedOn ? 'not-yet-formed' : b.status;
+  }
+
+  /**
+   * The mergers that closed a branch after `on`, in order, when mergers alone closed it and the
+   * last one's successor is open: a member who joined it on `on` (recorded after the mergers) was
+   * in it until the first, then moved as its other members were. Undefined otherwise (open, or
+   * closed on or before `on`, or by a split or dissolution after it: which part, if any, is not known).
+   */
+  mergersAfter(branchId: string, on: string): MergerAfter[] | undefined {
+    const mergers: MergerAfter[] = [];
+    let day = on;
+    for (let b = this.branches.get(branchId); b?.status === 'closed'; b = this.branches.get(b.mergedInto!)) {
+      if (b.closedBy !== 'merger' || !b.closedOn || b.closedOn <= day || mergers.length > 16) return undefined;
+      mergers.push({ on: b.closedOn, intoBranchId: b.mergedInto! });
+      day = b.closedOn;
+    }
+    return mergers.length > 0 && this.statusOf(mergers[mergers.length - 1].intoBranchId) === 'active' ? mergers : undefined;
   }
 
   /** Copies of the containers (their entries are never changed in place), so that later events do not reach a snapshot not yet written. */

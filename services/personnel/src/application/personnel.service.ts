@@ -4,6 +4,7 @@ import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } 
 import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy, UpstreamLogs } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
 import { dayInForce, Member, memberAggregate } from '../domain/member';
+import { BranchStatusFact, MergerAfter } from '../domain/facts';
 import { BranchReplica } from './branch-replica';
 import { PERSONNEL_COMMANDS, PERSONNEL_STORE } from './tokens';
 
@@ -56,6 +57,15 @@ export class PersonnelService {
   /** The branch's status now, or for a member joining it on `on` (BranchReplica.statusOf). */
   branchStatus(branchId: string, on?: string) {
     return this.replica.statusOf(branchId, on);
+  }
+
+  /**
+   * The branch as a member joining it on `on` finds it: open then, with the mergers that closed it
+   * since (recorded already) that move them on (BranchReplica.mergersAfter); else its status.
+   */
+  branchJoinedOn(branchId: string, on: string): { status: BranchStatusFact; mergersAfter?: MergerAfter[] } {
+    const mergersAfter = this.replica.mergersAfter(branchId, on);
+    return mergersAfter ? { status: 'active', mergersAfter } : { status: this.replica.statusOf(branchId, on) };
   }
 
   /** Waits, briefly, until the replica has heard of these branches (UpstreamLogs.untilKnown). */

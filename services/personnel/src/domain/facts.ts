@@ -7,6 +7,15 @@ import { MemberStatus, OfficerRole } from '@register/contracts';
  */
 export type BranchStatusFact = 'active' | 'closed' | 'unknown' | 'not-yet-formed';
 
+/**
+ * A merger that closed a branch after a member joined it, recorded before the joining: its day and
+ * the branch it went into. The member moves with it on its day, as its other members did.
+ */
+export interface MergerAfter {
+  on: string;
+  intoBranchId: string;
+}
+
 /** What the member's own stream says about them, for decisions on another aggregate (an appointment). */
 export interface MemberFacts {
   memberId: string;

@@ -10,8 +10,8 @@ export const COMING_OF_AGE = 30;
 export function checkBranch(branchId: string, status: BranchStatusFact, role = 'branch', on?: string) {
   // Personnel learns of a branch from organisation's events, a moment after it is established (a probe's batch sent at once was refused so).
   if (status === 'unknown') throw new RuleViolation(`${role}-unknown`, `branch ${branchId} is not known to the register (one established a moment ago may not have reached members' records yet: send the command again in a few seconds)`, { branchId });
-  // Whatever the day asked: the reorganisation moved the branch's members on its own day, recorded before this (a probe asked why one dated earlier was refused).
-  if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was merged, split or dissolved: no one joins it now, on any day, as its reorganisation has moved its members already; choose its successor or another branch`, { branchId });
+  // Before a merger a member joins it and moves with it (BranchReplica.mergersAfter); on or after its closing, or before a split or dissolution, no one does.
+  if (status === 'closed') throw new RuleViolation('branch-not-active', `branch ${branchId} was closed, and takes no member${on ? ` on ${on}` : ''}: a merger on or before that day, or a split or dissolution on any day, placed its members already (the part of a split is not known for one not on its lists); choose its successor or another branch. A member who joined it before a merger is taken, and moves with the merger`, { branchId });
   if (status === 'not-yet-formed') {
     throw new RuleViolation('branch-not-yet-formed', `branch ${branchId} was formed by a merger or split after ${on}: until then its members were in the branches it came from`, { branchId });
   }

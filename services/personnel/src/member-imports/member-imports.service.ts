@@ -297,7 +297,7 @@ export class MemberImports implements BeforeApplicationShutdown {
     // is admitted twice. The unit is part of it: the file imported under another unit was taken for the
     // first import's rows, "already admitted" in a branch they were not in (a black-box probe).
     const context: CommandContext = { ...base, commandId: `member-import:${job.unitId}:${job.fileSha256}:${row.row}`, caller: 'member-imports', fingerprint: `${job.unitId}:${job.fileSha256}:${row.row}` };
-    const command = admissionCommand(checked, newEntityId(context), this.personnel.branchStatus(checked.branchId, checked.admittedOn), context, this.personnel.today());
+    const command = admissionCommand(checked, newEntityId(context), this.personnel.branchJoinedOn(checked.branchId, checked.admittedOn), context, this.personnel.today());
     return { row: row.row, command, context };
   }
 

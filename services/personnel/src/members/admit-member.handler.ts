@@ -5,7 +5,7 @@ import { FirstNamesakes } from '../application/namesake-index';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { AdmitMember, admissionDecider } from './admit-member';
-import { BranchStatusFact, IN_UNION } from '../domain/facts';
+import { BranchStatusFact, IN_UNION, MergerAfter } from '../domain/facts';
 import { AdmitMemberRequest } from './members.dto';
 import { NationalIdMatches, nationalIdTaken } from '../personal-data/national-id-matches';
 
@@ -13,7 +13,8 @@ import { NationalIdMatches, nationalIdTaken } from '../personal-data/national-id
 const CATCH_UP_MS = 3000;
 
 /** The admission a request asks for (POST /members, or a row of an import). */
-export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'decisionRef' | 'effectiveDate'>, memberId: string, branchStatus: BranchStatusFact, ctx: CommandContext, today: string): AdmitMember {
+export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'decisionRef' | 'effectiveDate'>, memberId: string, branch: { status: BranchStatusFact; mergersAfter?: MergerAfter[] }, ctx: CommandContext, today: string): AdmitMember {
+  const { status: branchStatus, mergersAfter } = branch;
   const { fullName, dateOfBirth, gender, ethnicity, phone, nationalId } = body;
   const personal = { fullName, dateOfBirth, gender, ...(ethnicity ? { ethnicity } : {}), ...(phone ? { phone } : {}), ...(nationalId ? { nationalId } : {}) };
   return {
@@ -21,6 +22,7 @@ export function admissionCommand(body: Omit<AdmitMemberRequest, 'reason' | 'deci
     memberId,
     branchId: body.branchId,
     branchStatus,
+    ...(mergersAfter ? { branchMergers: mergersAfter } : {}),
     personal,
     admittedOn: body.admittedOn,
     today,
@@ -60,7 +62,11 @@ export class AdmitMemberHandler {
   async handle(command: AdmitMember, namesake: boolean, context: CommandContext, via = 'POST /members'): Promise<CommandAnswer> {
     const turns = BranchGate.admissionTurns([{ branchId: command.branchId, nationalId: command.personal.nationalId }]);
     const introduced = await this.withIntroducer(command);
-    return this.gate.through(turns, () => this.admitInTurn({ ...introduced, branchStatus: this.personnel.branchStatus(command.branchId, command.admittedOn) }, namesake, context, via));
+    return this.gate.through(turns, () => {
+      const branch = this.personnel.branchJoinedOn(command.branchId, command.admittedOn);
+      const { branchMergers: _before, ...rest } = introduced;
+      return this.admitInTurn({ ...rest, branchStatus: branch.status, ...(branch.mergersAfter ? { branchMergers: branch.mergersAfter } : {}) }, namesake, context, via);
+    });
   }
 
   /** The command with its introducer's facts on the admission day (AdmitMember.introducer), when it names one. */

@@ -1,8 +1,9 @@
 import { deciderOf, ConflictError, RuleViolation } from '@register/event-sourcing';
 import { Consent, Decision, MemberEvent, PersonalData } from '@register/contracts';
 import { ageOn } from '../domain/dates';
-import { BranchStatusFact } from '../domain/facts';
+import { BranchStatusFact, MergerAfter } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
+import { mergerMoves } from '../domain/moves-taken-back';
 import { checkBranch } from '../domain/rules';
 
 /** Kết nạp đoàn viên: aged 16 to 30 on the day, into an active branch, confirmed by a decision of the level above. */
@@ -12,6 +13,8 @@ export type AdmitMember = {
   branchId: string;
   /** From the replica of organisation's events. */
   branchStatus: BranchStatusFact;
+  /** The mergers that closed the branch after the admission's day, recorded already: the member moves with each. */
+  branchMergers?: MergerAfter[];
   personal: PersonalData;
   admittedOn: string;
   /** The register's today (its Clock): nobody is admitted who is not born yet. */
@@ -80,6 +83,7 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
         personal: c.personal,
       },
     },
+    ...mergerMoves(c.memberId, c.branchId, c.branchMergers),
   ];
 }
 

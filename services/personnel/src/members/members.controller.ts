@@ -78,7 +78,7 @@ export class MembersController {
   async admit(@Body() body: AdmitMemberRequest, @Command() ctx: CommandContext) {
     const memberId = newEntityId(ctx, body.id);
     await this.personnel.heardOf([body.branchId]);
-    const command = admissionCommand(body, memberId, this.personnel.branchStatus(body.branchId, body.admittedOn), ctx, this.personnel.today());
+    const command = admissionCommand(body, memberId, this.personnel.branchJoinedOn(body.branchId, body.admittedOn), ctx, this.personnel.today());
     return this.admissions.handle(command, body.namesake === true, ctx);
   }
 

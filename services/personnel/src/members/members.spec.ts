@@ -147,6 +147,39 @@ describe('transfer', () => {
     const own = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b5', toBranchId: 'b6', transferredOn: '2024-10-01', duesSettledUpTo: null, cause: 'transfer' as const } };
     spec.given([admitted(), merged, own]).when(transfer({ toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: undefined })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'dated-before-last-transfer' && e.message.includes('transferred to branch b6 on 2024-10-01'));
   });
+  it('a transfer into a branch merged away after its day (the merger recorded already) is taken, and the member moves with the merger, and the next one, on their days', () => {
+    const mergers = [{ on: '2024-09-01', intoBranchId: 'b5' }, { on: '2025-07-01', intoBranchId: 'b9' }];
+    const moved = (from: string, to: string, on: string): MemberEvent => ({ type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: from, toBranchId: to, transferredOn: on, duesSettledUpTo: null, cause: 'merger' }, effectiveOn: on });
+    spec
+      .given([admitted()])
+      .when(transfer({ toBranchId: 'b3', toBranchMergers: mergers, duesSettledUpTo: undefined }))
+      .then([
+        { type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'transfer' } },
+        moved('b3', 'b5', '2024-09-01'),
+        moved('b5', 'b9', '2025-07-01'),
+      ]);
+    // Both branches went into one successor by the same merger, which moved the member from b1 already: that move is taken back, and made again from b3.
+    const fromB1 = { type: 'MemberTransferred' as const, data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b5', transferredOn: '2024-09-01', duesSettledUpTo: null, cause: 'merger' as const } };
+    const command = transfer({ toBranchId: 'b3', toBranchMergers: mergers.slice(0, 1), duesSettledUpTo: undefined });
+    spec.given([admitted(), fromB1]).when(command).then([
+      { type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b3', transferredOn: '2024-06-15', duesSettledUpTo: null, cause: 'transfer' } },
+      { type: 'MemberMoveTakenBack', data: { memberId: 'm1', fromBranchId: 'b5', toBranchId: 'b3', movedOn: '2024-09-01', leftOn: '2024-06-15', cause: 'merger' }, effectiveOn: '2024-09-01' },
+      moved('b3', 'b5', '2024-09-01'),
+    ]);
+    const start = [admitted(), fromB1].reduce(memberDecider.evolve, memberDecider.initialState());
+    const folded = memberDecider.decide(command, start).reduce(memberDecider.evolve, start);
+    expect([folded.branchId, folded.branches.map((b) => `${b.branchId}@${b.since}`)]).toEqual(['b5', ['b1@2020-03-26', 'b3@2024-06-15', 'b5@2024-09-01']]);
+  });
+
+  it('an admission into a branch merged away after its day is taken, the member moving with the merger on its day', () =>
+    spec
+      .given([])
+      .when(admit({ branchMergers: [{ on: '2024-09-01', intoBranchId: 'b5' }] }))
+      .then([
+        admitted('m1', 'b1', huong, '2020-03-26'),
+        { type: 'MemberTransferred', data: { memberId: 'm1', fromBranchId: 'b1', toBranchId: 'b5', transferredOn: '2024-09-01', duesSettledUpTo: null, cause: 'merger' }, effectiveOn: '2024-09-01' },
+      ]));
+
   it('a merger dated before a pending admission (recorded before it, dated after it) moves the member on the day they are admitted; a transfer so dated is refused', () => {
     spec
       .given([admitted()])

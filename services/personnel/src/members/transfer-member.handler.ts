@@ -31,7 +31,8 @@ export class TransferMemberHandler {
 
   private async transferInTurn(request: TransferRequestFacts, context: CommandContext): Promise<CommandAnswer> {
     const postsHeld = await this.directory.postsHeldBy(request.memberId, request.transferredOn);
-    const command: TransferMember = { type: 'TransferMember', ...request, toBranchStatus: this.personnel.branchStatus(request.toBranchId, request.transferredOn), cause: 'transfer', postsHeld };
+    const target = this.personnel.branchJoinedOn(request.toBranchId, request.transferredOn);
+    const command: TransferMember = { type: 'TransferMember', ...request, toBranchStatus: target.status, ...(target.mergersAfter ? { toBranchMergers: target.mergersAfter } : {}), cause: 'transfer', postsHeld };
     return this.personnel.onMember(transferDecider, command, { ...context, effectiveDate: request.transferredOn });
   }
 }

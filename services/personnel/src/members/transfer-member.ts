@@ -1,9 +1,9 @@
 import { deciderOf, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { MemberEvent, TransferCause } from '@register/contracts';
 import { firstOfMonth } from '../domain/dates';
-import { BranchStatusFact, IN_UNION, PostHeld } from '../domain/facts';
+import { BranchStatusFact, IN_UNION, MergerAfter, PostHeld } from '../domain/facts';
 import { Member, memberAggregate } from '../domain/member';
-import { movesTakenBackAfter, ownMoveAfter } from '../domain/moves-taken-back';
+import { branchBefore, mergerMoves, movesTakenBackAfter, ownMoveAfter } from '../domain/moves-taken-back';
 import { checkBranch, notInUnion } from '../domain/rules';
 
 /**
@@ -16,6 +16,8 @@ export type TransferMember = {
   memberId: string;
   toBranchId: string;
   toBranchStatus: BranchStatusFact;
+  /** The mergers that closed the target after the transfer's day, recorded already: the member moves with each (a transfer asked over HTTP). */
+  toBranchMergers?: MergerAfter[];
   transferredOn: string;
   /** Absent when the request did not say: api.md names only `toBranchId`; the rule holds when it is given. */
   duesSettledUpTo?: string;
@@ -42,7 +44,8 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
     if (s.statusSince <= c.transferredOn) return [];
   }
   if (c.transferredOn < s.admittedOn && c.cause === 'transfer') throw new RuleViolation('transfer-before-admission', `the member was admitted on ${s.admittedOn}`);
-  const late = c.cause === 'transfer' ? beforeReorganisationMoves(s, c.transferredOn, c.toBranchId) : undefined;
+  const mergers = c.toBranchMergers ?? [];
+  const late = c.cause === 'transfer' ? beforeReorganisationMoves(s, c.transferredOn, (day) => branchBefore(c.toBranchId, mergers, day)) : undefined;
   const fromBranchId = late?.from ?? s.branchId;
   if (fromBranchId === c.toBranchId) {
     if (c.cause !== 'transfer') return [];
@@ -57,7 +60,8 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
   if (c.cause === 'transfer' && c.duesSettledUpTo !== undefined && c.duesSettledUpTo < firstOfMonth(transferredOn)) {
     throw new RuleViolation('dues-not-settled', `dues must be settled up to the transfer date (${c.transferredOn}); they are settled up to ${c.duesSettledUpTo}`);
   }
-  // The transfer first: a move taken back then finds the member where the transfer put them, and from its day they stay there.
+  // The transfer first: a move taken back then finds the member where the transfer put them, and from its day they stay there;
+  // then the target's mergers recorded already move them on, as they moved its other members.
   return [
     {
       type: 'MemberTransferred',
@@ -65,6 +69,7 @@ export function decideTransfer(c: TransferMember, s: Member): MemberEvent[] {
       ...(transferredOn !== c.transferredOn ? { effectiveOn: transferredOn } : {}),
     },
     ...(late?.takenBack ?? []),
+    ...mergerMoves(s.memberId, c.toBranchId, mergers),
   ];
 }
 
@@ -84,12 +89,12 @@ function refusePostsHeld(c: TransferMember, memberId: string, fromBranchId: stri
  * transfers from the branch they were in that day (a probe found it refused). Undefined when it is
  * dated on or after the last change.
  */
-function beforeReorganisationMoves(s: Member, on: string, toBranchId: string): ReturnType<typeof movesTakenBackAfter> | undefined {
+function beforeReorganisationMoves(s: Member, on: string, stayIn: (movedOn: string) => string): ReturnType<typeof movesTakenBackAfter> | undefined {
   const last = s.branches[s.branches.length - 1];
   if (!last || on >= last.since) return undefined;
   const own = ownMoveAfter(s, on);
   if (own) {
     throw new RuleViolation('dated-before-last-transfer', `member ${s.memberId} was transferred to branch ${own.branchId} on ${own.since}: a transfer is dated on or after the member's last one`, { since: own.since });
   }
-  return movesTakenBackAfter(s, on, toBranchId);
+  return movesTakenBackAfter(s, on, stayIn);
 }

@@ -1,0 +1,66 @@
+import { applyPersonnelEvent } from '../../services/organisation/src/people/personnel-events';
+import { PeopleReplica } from '../../services/organisation/src/people/people-replica';
+import { SubjectsReplica } from '../../services/evaluation/src/application/subjects-replica';
+import { Gateway, startSeeded, why } from '../gateway/gateway-app';
+
+jest.setTimeout(120_000);
+
+/**
+ * A member who joined a branch before its merger, recorded after the merger (embedded, through
+ * HTTP): a transfer into it, or an admission, dated before the merger's day. A probe found both
+ * refused whatever the day (`branch-not-active`, the successor `branch-not-yet-formed`), so such a
+ * member could not be recorded at all. Now they are taken, and move with the merger on its day, as
+ * its other members did; on or after its day the closed branch still takes no one.
+ */
+describe('joining a branch before its merger, recorded after it (embedded)', () => {
+  let gw: Gateway;
+  let admin: ReturnType<Gateway['api']>;
+  let successor = '';
+
+  beforeAll(async () => {
+    ({ gw, admin } = await startSeeded());
+    await gw.syncPersonnel();
+    const r = await admin.post('/members', { id: 'm-c', branchId: 'b-3', fullName: 'Lò Thị Cúc', dateOfBirth: '2001-05-10', gender: 'female', admittedOn: '2024-02-01', ...why('kết nạp', '2024-02-01') });
+    expect([r.status, r.body.detail]).toEqual([201, undefined]);
+    const merged = await admin.post('/branch-mergers', { sourceBranchIds: ['b-1', 'b-2'], into: { name: 'Chi đoàn bản Mường Phú Pục', area: { kind: 'village', name: 'Mường Phú Pục' } }, ...why('sáp nhập bản', '2025-03-01') });
+    expect([merged.status, merged.body.detail]).toEqual([201, undefined]);
+    successor = merged.body.id;
+    await gw.syncPersonnel();
+  });
+  afterAll(() => gw?.close());
+
+  it('takes a transfer into a merged branch dated before the merger, and moves the member with the merger on its day', async () => {
+    const transfer = await admin.post('/members/m-c/transfers', { toBranchId: 'b-1', duesSettledUpTo: '2025-02-28', ...why('chuyển sinh hoạt về bản', '2025-02-10') });
+    expect([transfer.status, transfer.body.detail]).toEqual([201, undefined]);
+    const at = transfer.body.position;
+    const branchOn = async (asOf?: string) => (await admin.get(`/members/m-c?minPosition=${at}${asOf ? `&asOf=${asOf}` : ''}`)).body.branchId;
+    expect([await branchOn('2025-02-09'), await branchOn('2025-02-10'), await branchOn('2025-02-28'), await branchOn('2025-03-01'), await branchOn()]).toEqual(['b-3', 'b-1', 'b-1', successor, successor]);
+    const history = (await admin.get('/members/m-c/history')).body.items.map((e: { type: string; data: { cause?: string } }) => `${e.type}:${e.data.cause ?? ''}`);
+    expect(history.slice(-2)).toEqual(['MemberTransferred:transfer', 'MemberTransferred:merger']);
+    const ids = async (branchId: string, asOf?: string) => (await admin.get(`/members?branchId=${branchId}&minPosition=${at}${asOf ? `&asOf=${asOf}` : ''}`)).body.items.map((m: { id: string }) => m.id);
+    expect([await ids('b-1', '2025-02-12'), await ids('b-3', '2025-02-12'), await ids(successor), await ids('b-3')]).toEqual([['m-c'], [], ['m-c'], []]);
+    const total = async (unit: string, asOf: string) => (await admin.get(`/reports/units/${unit}/summary?year=2025&asOf=${asOf}&minPosition=personnel:${at}`)).body.members.total;
+    expect([await total('xa-1', '2025-02-09'), await total('xa-1', '2025-02-12'), await total('xa-1', '2025-03-01'), await total('xa-2', '2025-02-12')]).toEqual([0, 1, 1, 0]);
+    // Organisation's people and evaluation's subjects follow (fed as their consumers would be: the relay is off in this app).
+    const people = gw.app.get(PeopleReplica);
+    for (const e of await gw.personnelStore.readAll(0, 100_000)) applyPersonnelEvent(people, e);
+    const withMembers = async (asOf?: string) => (await admin.get(`/branches?hasMembers=true${asOf ? `&asOf=${asOf}` : ''}`)).body.items.map((b: { id: string }) => b.id).sort();
+    expect([await withMembers('2025-02-09'), await withMembers('2025-02-12'), await withMembers()]).toEqual([['b-3'], ['b-1'], [successor]]);
+    await gw.syncEvaluation();
+    expect(gw.app.get(SubjectsReplica).spansOf('member', 'm-c').map((st) => [st.branchId, st.from, st.to])).toEqual([['b-3', '2024-02-01', '2025-02-10'], ['b-1', '2025-02-10', '2025-03-01'], [successor, '2025-03-01', null]]);
+  });
+
+  it('takes an admission into a merged branch dated before the merger, the member moving with it', async () => {
+    const r = await admin.post('/members', { id: 'm-d', branchId: 'b-2', fullName: 'Vi Văn Đức', dateOfBirth: '2002-08-19', gender: 'male', admittedOn: '2025-01-15', ...why('kết nạp', '2025-01-15') });
+    expect([r.status, r.body.detail]).toEqual([201, undefined]);
+    const branchOn = async (asOf?: string) => (await admin.get(`/members/m-d?minPosition=${r.body.position}${asOf ? `&asOf=${asOf}` : ''}`)).body.branchId;
+    expect([await branchOn('2025-01-15'), await branchOn('2025-03-01'), await branchOn()]).toEqual(['b-2', successor, successor]);
+  });
+
+  it('still refuses joining the merged branch on or after the merger\'s day, saying a member who joined before it is taken', async () => {
+    const admission = await admin.post('/members', { id: 'm-e', branchId: 'b-1', fullName: 'Lò Văn Em', dateOfBirth: '2002-08-19', gender: 'male', admittedOn: '2025-03-01', ...why('kết nạp', '2025-03-01') });
+    const transfer = await admin.post('/members/m-c/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-04-30', ...why('chuyển sinh hoạt', '2025-04-01') });
+    expect([admission.status, admission.body.rule, transfer.status, transfer.body.rule]).toEqual([422, 'branch-not-active', 422, 'branch-not-active']);
+    expect(admission.body.detail).toContain('joined it before a merger is taken');
+  });
+});
