@@ -799,8 +799,15 @@ export function bundleFrame(items: Record<string, unknown>[]): BundleFrame {
     proofs: items.filter((i) => i.type === 'consistency' || i.type === 'covering'),
     bundleKey,
     key: (trust) => (trust.verifierKey ? parseVerifierKey(trust.verifierKey) : bundleKey),
-    problems: [...headerProblems(header), ...items.slice(1).flatMap(unknownLine)],
+    problems: [...headerProblems(header), ...items.slice(1).flatMap(unknownLine), ...afterSeal(items)],
   };
+}
+
+/** The seal closes a bundle: a checkpoint or proof after it was put there since (its content is checked all the same). */
+function afterSeal(items: Record<string, unknown>[]): Problem[] {
+  const at = items.findIndex((i) => i.type === 'seal');
+  const after = at < 0 ? [] : items.slice(at + 1).filter((i) => i.type !== 'seal');
+  return after.length ? [{ kind: 'inserted', position: null, detail: `${after.length} line(s) after the seal (${[...new Set(after.map((i) => String(i.type)))].join(', ')}): the register writes the seal last` }] : [];
 }
 
 /** The lines a bundle is made of besides its events, with their fields (verifyBundle's comment says their form). */

@@ -67,6 +67,7 @@ describe('npm run verify', () => {
       ['its seal left out', lines.filter((l) => !l.startsWith('{"type":"seal"')).join('\n'), /unsigned at -: the bundle carries no seal/],
       ['a seal by another key', lines.map((l) => (l.startsWith('{"type":"seal"') ? sealed(lines.slice(0, -1), generateKeyPairSync('ed25519')).pop()! : l)).join('\n'), /checkpoint-signature at -: the bundle's seal: no signature by union-register's key/],
       ['a second seal', `${files['good.ndjson']}\n${lines[lines.length - 1]}`, /inserted at -: a second seal/],
+      ['the seal moved before the last checkpoint', [...lines.slice(0, -2), lines[lines.length - 1], lines[lines.length - 2]].join('\n'), /inserted at -: 1 line\(s\) after the seal \(checkpoint\)/],
       ['an event whose entry is JSON, not the text stored', withLine(2, { ...event(2), entry: JSON.parse(String(event(2).entry)) }), /edited at 2: the event's entry is a list, not the text stored and hashed/],
       ['an event whose entry is null', withLine(2, { ...event(2), entry: null }), /edited at 2: the event's entry is null, not the text stored and hashed/],
       ['a checkpoint line giving its note twice', lines.map((l, k) => (k === lines.length - 2 ? l.replace('"note":', '"note":"forged","note":') : l)).join('\n'), /edited at -: line 8 is not as the register writes it/],
