@@ -50,6 +50,26 @@ describe('joining a branch before its merger, recorded after it (embedded)', () 
     expect(gw.app.get(SubjectsReplica).spansOf('member', 'm-c').map((st) => [st.branchId, st.from, st.to])).toEqual([['b-3', '2024-02-01', '2025-02-10'], ['b-1', '2025-02-10', '2025-03-01'], [successor, '2025-03-01', null]]);
   });
 
+  it('appoints the member who joined before the merger as the merged branch\'s secretary from a day before it: the post ends with the merger', async () => {
+    const body = { memberId: 'm-c', role: 'secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-15', ...why('chỉ định bí thư', '2025-02-15') };
+    const r = await admin.post('/branches/b-1/officer-appointments', body);
+    expect([r.status, r.body.detail]).toEqual([201, undefined]);
+    const officers = async (asOf: string) => (await admin.get(`/branches/b-1/officers?asOf=${asOf}&minPosition=${r.body.position}`)).body;
+    const held = (answer: { items?: Array<{ memberId: string; role: string }> } | Array<{ memberId: string; role: string }>) => (Array.isArray(answer) ? answer : (answer.items ?? [])).map((o) => `${o.memberId}:${o.role}`);
+    expect([held(await officers('2025-02-20')), held(await officers('2025-03-01'))]).toEqual([['m-c:secretary'], []]);
+    const auditor = gw.api(await gw.bearer({ sub: 'auditor', roles: ['auditor'] }));
+    const history = (await auditor.get('/audit/entities/member/m-c/history')).body.changes.map((e: { type: string; data: { cause?: string } }) => `${e.type}:${e.data?.cause ?? ''}`);
+    expect(history.slice(-2)).toEqual(['OfficerAppointed:', 'OfficerDeparted:merger']);
+    // Organisation's people: b-1 had a secretary on that day, and none on the merger's.
+    const people = gw.app.get(PeopleReplica);
+    for (const e of await gw.personnelStore.readAll(0, 100_000)) applyPersonnelEvent(people, e);
+    const withSecretary = async (asOf: string) => (await admin.get(`/branches?hasSecretary=true&asOf=${asOf}`)).body.items.map((b: { id: string }) => b.id);
+    expect([await withSecretary('2025-02-20'), await withSecretary('2025-03-01')]).toEqual([['b-1'], []]);
+    // One who was not in the branch on the merger's eve (m-c was not in b-2) is refused, naming that day.
+    const elsewhere = await admin.post('/branches/b-2/officer-appointments', { ...body, role: 'deputy-secretary' });
+    expect([elsewhere.status, elsewhere.body.rule]).toEqual([422, 'member-not-in-branch']);
+  });
+
   it('takes an admission into a merged branch dated before the merger, the member moving with it', async () => {
     const r = await admin.post('/members', { id: 'm-d', branchId: 'b-2', fullName: 'Vi Văn Đức', dateOfBirth: '2002-08-19', gender: 'male', admittedOn: '2025-01-15', ...why('kết nạp', '2025-01-15') });
     expect([r.status, r.body.detail]).toEqual([201, undefined]);
@@ -62,5 +82,9 @@ describe('joining a branch before its merger, recorded after it (embedded)', () 
     const transfer = await admin.post('/members/m-c/transfers', { toBranchId: 'b-2', duesSettledUpTo: '2025-04-30', ...why('chuyển sinh hoạt', '2025-04-01') });
     expect([admission.status, admission.body.rule, transfer.status, transfer.body.rule]).toEqual([422, 'branch-not-active', 422, 'branch-not-active']);
     expect(admission.body.detail).toContain('joined it before a merger is taken');
+    // Dated before the merger but in force only after it (effectiveDate): it would place the member in the closed branch (a probe's did).
+    const inForceAfter = await admin.post('/members', { id: 'm-f', branchId: 'b-2', fullName: 'Lò Văn Phúc', dateOfBirth: '2002-08-19', gender: 'male', admittedOn: '2025-02-01', reason: 'kết nạp', effectiveDate: '2025-03-05' });
+    expect([inForceAfter.status, inForceAfter.body.rule, inForceAfter.body.field]).toEqual([422, 'branch-not-active', 'effectiveDate']);
+    expect((await admin.get('/members/m-f')).status).toBe(404);
   });
 });

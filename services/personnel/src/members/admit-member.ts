@@ -67,6 +67,11 @@ export function decideAdmission(c: AdmitMember, s: Member): MemberEvent[] {
     // Taking effect earlier would list the member in the rosters of days before their admission.
     throw new RuleViolation('effective-before-admission', `the admission is dated ${c.effectiveOn}, before the member is admitted on ${c.admittedOn}: leave effectiveDate out or date it on or after admittedOn`);
   }
+  const merger = c.branchMergers?.[0];
+  if (merger && c.effectiveOn !== undefined && c.effectiveOn >= merger.on) {
+    // In force only from then, the admission would place the member in the branch after the merger closed it (a probe's did, the move dated before it).
+    throw new RuleViolation('branch-not-active', `branch ${c.branchId} was merged into ${merger.intoBranchId} on ${merger.on}: an admission in force from ${c.effectiveOn}, on or after it, would place the member in it after it closed; leave effectiveDate out, date it before ${merger.on}, or admit them into ${merger.intoBranchId}`, { branchId: c.branchId, field: 'effectiveDate' });
+  }
   if (c.consent && c.consent.purposes.length === 0) throw new RuleViolation('consent-needs-a-purpose', 'consent is given for named purposes');
   if (c.introducerId === c.memberId) throw new RuleViolation('introducer-is-applicant', 'an applicant cannot introduce themselves');
   checkIntroducer(c);

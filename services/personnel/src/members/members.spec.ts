@@ -171,6 +171,12 @@ describe('transfer', () => {
     expect([folded.branchId, folded.branches.map((b) => `${b.branchId}@${b.since}`)]).toEqual(['b5', ['b1@2020-03-26', 'b3@2024-06-15', 'b5@2024-09-01']]);
   });
 
+  it('refuses an admission into a branch merged away after its day when it is in force only on or after the merger (a probe\'s landed in the closed branch)', () =>
+    spec
+      .given([])
+      .when(admit({ admittedOn: '2024-02-01', effectiveOn: '2024-09-05', branchMergers: [{ on: '2024-09-01', intoBranchId: 'b5' }] }))
+      .thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'branch-not-active' && e.details.field === 'effectiveDate' && e.message.includes('merged into b5 on 2024-09-01')));
+
   it('an admission into a branch merged away after its day is taken, the member moving with the merger on its day', () =>
     spec
       .given([])

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { dayBefore } from '@register/contracts';
 import { CommandContext } from '@register/event-sourcing';
 import { BranchReplica } from '../application/branch-replica';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
@@ -6,6 +7,9 @@ import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
 import { memberFacts } from '../domain/member';
 import { AppointOfficer, appointmentDecider } from './appoint-officer';
+
+/** The later of a day and an effective date (in force from then: a merger on or before it closed the branch already). */
+const later = (day: string, effective?: string) => (effective !== undefined && effective > day ? effective : day);
 
 export type AppointmentRequest = Omit<AppointOfficer, 'type' | 'branch' | 'member' | 'communes'>;
 
@@ -37,10 +41,14 @@ export class AppointOfficerHandler {
     await this.directory.caughtUp(1000);
     const branch = this.replica.get(request.branchId);
     const rating = this.replica.ratingBefore(request.branchId, request.startsOn);
+    // A branch merged away after the post's first day (recorded already): the post ends with the merger.
+    const mergedOn = this.personnel.branchJoinedOn(request.branchId, later(request.startsOn, context.effectiveDate)).mergersAfter?.[0].on;
+    const beforeMerger = mergedOn === undefined ? undefined : (await this.personnel.memberNowAndOn(request.memberId, dayBefore(mergedOn))).onDay;
     const command: AppointOfficer = {
       type: 'AppointOfficer',
       ...request,
-      branch: { status: this.replica.statusOf(request.branchId), memberCount: this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: rating?.grade ?? null, ...(rating ? { ratingYear: rating.year } : {}), establishedOn: branch?.establishedOn ?? null },
+      branch: { status: mergedOn ? 'active' : this.replica.statusOf(request.branchId), memberCount: this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: rating?.grade ?? null, ...(rating ? { ratingYear: rating.year } : {}), establishedOn: branch?.establishedOn ?? null, ...(mergedOn ? { mergedOn } : {}) },
+      ...(beforeMerger ? { memberBeforeMerger: beforeMerger.exists ? { branchId: beforeMerger.branchId, status: beforeMerger.status, commune: this.replica.get(beforeMerger.branchId)?.parentUnitId ?? null } : null } : {}),
       member: memberFacts(member),
       memberOnStart: onStart.exists ? { branchId: onStart.branchId, status: onStart.status, commune: this.replica.get(onStart.branchId)?.parentUnitId ?? null } : null,
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },

@@ -1,5 +1,5 @@
 import { deciderOf, ConflictError, NotFoundError, RuleViolation } from '@register/event-sourcing';
-import { AppointmentMethod, BranchOfficersEvent, OfficerRole, OfficerSource } from '@register/contracts';
+import { AppointmentMethod, BranchOfficersEvent, dayBefore, OfficerRole, OfficerSource } from '@register/contracts';
 import { addMonths } from '../domain/dates';
 import { BranchStatusFact, GOOD_OR_BETTER, isAway, MemberFacts } from '../domain/facts';
 import { BranchOfficers, branchOfficersAggregate } from '../domain/branch-officers';
@@ -26,7 +26,13 @@ export type AppointOfficer = {
   termEndsOn?: string;
   /** establishedOn: the effective date of BranchEstablished in the replica; absent or null when unknown (not checked then). */
   /** `lastRating`: the branch's rating the congress is held under (of `ratingYear`, the latest year before startsOn's), null when none. */
-  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null; ratingYear?: number; establishedOn?: string | null };
+  branch: { status: BranchStatusFact; memberCount: number; lastRating: string | null; ratingYear?: number; establishedOn?: string | null; mergedOn?: string };
+  /**
+   * `branch.mergedOn`: the day a merger recorded already closed the branch, after the post's first
+   * day: the post ends then, as the merger ended its other officers' (OfficerDeparted, cause merger),
+   * and the member is checked on the day before it (`memberBeforeMerger`), not as recorded now.
+   */
+  memberBeforeMerger?: (Pick<MemberFacts, 'branchId' | 'status'> & { commune: string | null }) | null;
   member: MemberFacts | null;
   /**
    * The member on the post's first day (what took effect by then, as recorded now): the post needs
@@ -98,7 +104,9 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
   if (c.branch.status === 'closed') throw new RuleViolation('branch-not-active', `branch ${c.branchId} was merged, split or dissolved`);
   const m = c.member;
   if (!m) throw new RuleViolation('member-unknown', `member ${c.memberId} is not in the register`, { memberId: c.memberId });
-  checkMemberMayLead(c, m, c.communes.member, '');
+  const mergedOn = c.branch.mergedOn;
+  if (mergedOn === undefined) checkMemberMayLead(c, m, c.communes.member, '');
+  else checkLedUntilMerger(c, m.memberId, mergedOn);
   if (c.memberOnStart) checkMemberMayLead(c, { ...c.memberOnStart, memberId: m.memberId }, c.memberOnStart.commune, ` on ${c.startsOn}`);
   checkStartDate(c, m);
   if (pastComingOfAge(m.dateOfBirth, m.stayUntil, c.startsOn)) {
@@ -144,5 +152,16 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
         ...(c.termEndsOn ? { termEndsOn: c.termEndsOn } : {}),
       },
     },
+    // A post in a branch merged away since ends on the merger's day, as the merger's reaction ended the posts it found.
+    ...(mergedOn === undefined ? [] : [{ type: 'OfficerDeparted' as const, data: { branchId: c.branchId, memberId: m.memberId, role: c.role, endsOn: mergedOn, cause: 'merger' as const }, effectiveOn: mergedOn }]),
   ];
+}
+
+/** A post that a merger ends: the member led the branch up to the day before it (a later leaving or transfer, recorded already, would have ended the post first). */
+function checkLedUntilMerger(c: AppointOfficer, memberId: string, mergedOn: string): void {
+  const lastDay = dayBefore(mergedOn);
+  if (c.startsOn >= mergedOn) throw new RuleViolation('branch-not-active', `branch ${c.branchId} was merged on ${mergedOn}, on or before ${c.startsOn}`);
+  const before = c.memberBeforeMerger;
+  if (!before) throw new RuleViolation('member-not-in-branch', `member ${memberId} was not in the register on ${lastDay}, the day before branch ${c.branchId} was merged`, { memberId });
+  checkMemberMayLead(c, { ...before, memberId }, before.commune, ` on ${lastDay}, the day before branch ${c.branchId} was merged (which ends the post): a post of a merged branch is recorded for a member who led it until the merger`);
 }

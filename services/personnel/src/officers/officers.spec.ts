@@ -40,6 +40,20 @@ describe('appointments', () => {
       .when(appoint())
       .then([{ type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } }]));
 
+  it('appoints in a branch merged away after the post\'s first day (recorded already): the post ends with the merger, the member checked on its eve, not as now', () => {
+    const merged = { branch: { status: 'active' as const, memberCount: 12, lastRating: null, mergedOn: '2025-03-01' }, member: facts({ branchId: 'b9' }) };
+    spec
+      .given([])
+      .when(appoint({ ...merged, memberBeforeMerger: { branchId: 'b1', status: 'active', commune: 'xa-1' } }))
+      .then([
+        { type: 'OfficerAppointed', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', method: 'appointed', startsOn: '2024-03-01', source: 'teacher' } },
+        { type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', endsOn: '2025-03-01', cause: 'merger' }, effectiveOn: '2025-03-01' },
+      ]);
+    // Left the branch (or the union) before the merger: the post would have ended then, so it is not recorded as one the merger ended.
+    spec.given([]).when(appoint({ ...merged, memberBeforeMerger: { branchId: 'b2', status: 'active', commune: 'xa-1' } })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-not-in-branch' && e.message.includes('on 2025-02-28, the day before branch b1 was merged'));
+    spec.given([]).when(appoint({ ...merged, memberBeforeMerger: { branchId: 'b1', status: 'left', commune: 'xa-1' } })).thenThrows(RuleViolation, rule('member-not-active'));
+  });
+
   it('one secretary at a time: a second is refused with 409 secretary-post-taken', () =>
     spec.given([appointed('m0')]).when(appoint()).thenThrows(ConflictError, conflict('secretary-post-taken')));
 
