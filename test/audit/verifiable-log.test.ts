@@ -146,6 +146,9 @@ describe('the verifiable log, embedded (PGlite), through the gateway', () => {
       expect([past.status, past.body.rule, past.body.field, past.body.head]).toEqual([422, 'past-head', 'fromPosition', expect.any(Number)]);
       expect(past.body.detail).toContain(`newest event is at position ${past.body.head}`);
       expect((await after.auditor.get(`/audit/exports?service=personnel&fromPosition=${past.body.head}`)).status).toBe(200);
+      // so is a range ending before the first event (positions start at 1): a probe's answered 200 with no event
+      const none = await after.auditor.get('/audit/exports?service=personnel&toPosition=0');
+      expect([none.status, none.body.rule, none.body.field]).toEqual([422, 'empty-range', 'toPosition']);
       // a position is decimal digits: 1e3 or 0x10 is refused, naming the field, not read as 1000 or 16
       for (const [query, field] of [['fromPosition=1e3', 'fromPosition'], ['toPosition=0x10', 'toPosition'], ['fromPosition=2.0', 'fromPosition']]) {
         const odd = await after.auditor.get(`/audit/exports?service=personnel&${query}`);

@@ -3,7 +3,7 @@ import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { keptSecret } from '@register/auth';
 import { ConflictError, RuleViolation } from '@register/event-sourcing';
-import { LogDamaged, LogIntegrity, LogSigner, LogVerdict, RangePastHead, StoredCheckpoint } from '@register/verifiable-log';
+import { EmptyRange, LogDamaged, LogIntegrity, LogSigner, LogVerdict, StoredCheckpoint } from '@register/verifiable-log';
 import { RegisterConfig } from './config';
 
 /** The name the register signs its checkpoints under (the signed note's key name). */
@@ -153,7 +153,7 @@ export class CheckpointedLog implements LogIntegrityPort, OnModuleInit, OnModule
     } catch (error) {
       // Before the first line (the range's prefix): an answer of its own, as a proof's is.
       if (error instanceof LogDamaged) throw new ConflictError('log-damaged', `${error.message}: POST /audit/verifications names what is wrong`);
-      if (error instanceof RangePastHead) throw new RuleViolation('past-head', `fromPosition: ${error.message}`, { field: 'fromPosition', head: error.head });
+      if (error instanceof EmptyRange) throw new RuleViolation(error.rule, `${error.field}: ${error.message}`, { field: error.field, head: error.head });
       throw error;
     }
   }

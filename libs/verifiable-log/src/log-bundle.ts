@@ -1,4 +1,4 @@
-import { ChainSource, CheckpointStore, LogDamaged, RangePastHead, StoredCheckpoint } from './log-ports';
+import { ChainSource, CheckpointStore, EmptyRange, LogDamaged, StoredCheckpoint } from './log-ports';
 import type { LeafReader, TreeReader } from './tree-tiles';
 import { BundleSeal, consistencyPath, Frontier, fromHex, Hash, inclusionPath, sealBody, toHex, verifyConsistency, verifyInclusion } from './verifier-core';
 
@@ -38,9 +38,11 @@ export class LogBundle {
   async *lines(fromPosition: number, toPosition?: number): AsyncIterable<string> {
     const signed = await this.signedEnd();
     // An empty range is refused rather than exported: its bundle would be unsigned by design (a probe read a header whose range ran backwards).
-    if (fromPosition > Math.max(signed.position, 1)) throw new RangePastHead(fromPosition, signed.position);
+    if (fromPosition > Math.max(signed.position, 1)) throw EmptyRange.pastHead(fromPosition, signed.position);
     const until = toPosition === undefined ? signed.position : Math.min(toPosition, signed.position);
     const first = (await this.chain.entries(Math.max(fromPosition - 1, 0), 1, until))[0];
+    // An empty log's whole bundle is still exported (unsigned, as designed); a range of none of a log's events is not.
+    if (!first && signed.position > 0) throw EmptyRange.holdsNone(fromPosition, until, signed.position);
     const firstSeq = first?.seq ?? 0;
     const complete = fromPosition <= 1 && (toPosition === undefined || toPosition >= signed.position);
     const { service, origin, keyName, verifierKey } = this.integrity;

@@ -41,13 +41,27 @@ export interface LogSigner {
 /** The stored log does not hold together where a proof or a bundle's prefix was asked: verification names what is wrong. */
 export class LogDamaged extends Error {}
 
-/** A bundle asked from a position past the log's signed head: it would hold no event, and say nothing an auditor could verify. */
-export class RangePastHead extends Error {
+/**
+ * A bundle asked of a range that holds no event of a log that has some: it could say nothing an
+ * auditor could verify (its bundle is unsigned by design). `past-head`: it starts after the log's
+ * newest signed event; `empty-range`: it ends before the first, or falls in a gap of positions.
+ */
+export class EmptyRange extends Error {
   constructor(
-    readonly fromPosition: number,
+    readonly rule: 'past-head' | 'empty-range',
+    readonly field: 'fromPosition' | 'toPosition',
+    message: string,
     readonly head: number,
   ) {
-    super(head === 0 ? `the log holds no event yet: a bundle from position ${fromPosition} would hold none` : `the log's newest event is at position ${head}: a bundle from position ${fromPosition} would hold none (ask from ${head} or earlier, or after the log grows)`);
-    this.name = 'RangePastHead';
+    super(message);
+    this.name = 'EmptyRange';
+  }
+
+  static pastHead(fromPosition: number, head: number): EmptyRange {
+    return new EmptyRange('past-head', 'fromPosition', `the log's newest event is at position ${head}: a bundle from position ${fromPosition} would hold none (ask from ${head} or earlier, or after the log grows)`, head);
+  }
+
+  static holdsNone(fromPosition: number, toPosition: number, head: number): EmptyRange {
+    return new EmptyRange('empty-range', 'toPosition', `no event of the log lies between positions ${fromPosition} and ${toPosition} (its events run up to ${head}): a bundle of them would hold none`, head);
   }
 }

@@ -839,8 +839,22 @@ const REGISTER_ORIGIN = 'union-register/';
 
 function headerProblems(header: Record<string, unknown>): Problem[] {
   const origin = typeof header.origin === 'string' ? header.origin : undefined;
-  if (origin === undefined || !origin.startsWith(REGISTER_ORIGIN) || origin === `${REGISTER_ORIGIN}${String(header.service)}`) return [];
-  return [{ kind: 'checkpoint-signature', position: null, detail: `the header names the ${String(header.service)} log, and its origin (${origin}), which the checkpoints sign, another` }];
+  const problems = headerFieldProblems(header);
+  if (origin === undefined || !origin.startsWith(REGISTER_ORIGIN) || origin === `${REGISTER_ORIGIN}${String(header.service)}`) return problems;
+  return [...problems, { kind: 'checkpoint-signature', position: null, detail: `the header names the ${String(header.service)} log, and its origin (${origin}), which the checkpoints sign, another` }];
+}
+
+/** The header's fields: those the register writes, all of them (a range's two only for a range); a field beside them is signed by nothing, as on any other line (a probe's passed). */
+const HEADER_FIELDS = new Set(['type', 'service', 'origin', 'keyName', 'publicKey', 'complete', 'size', 'fromPosition', 'toPosition']);
+const HEADER_REQUIRED = ['service', 'origin', 'keyName', 'publicKey', 'complete', 'size'];
+
+function headerFieldProblems(header: Record<string, unknown>): Problem[] {
+  const extra = fieldsBeside(header, HEADER_FIELDS);
+  const missing = HEADER_REQUIRED.filter((k) => header[k] === undefined);
+  return [
+    ...(extra.length ? [{ kind: 'inserted' as const, position: null, detail: `the log header carries ${extra.join(', ')}, which is not part of it: nothing signs what it says` }] : []),
+    ...(missing.length ? [{ kind: 'edited' as const, position: null, detail: `the log header lacks ${missing.join(', ')}, which the register writes` }] : []),
+  ];
 }
 
 /** An event's line with fields besides those the chain covers or orders (a reason, data beside the entry): nothing signs them. */

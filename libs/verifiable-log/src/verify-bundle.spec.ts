@@ -67,6 +67,8 @@ describe('npm run verify', () => {
       ['its seal left out', lines.filter((l) => !l.startsWith('{"type":"seal"')).join('\n'), /unsigned at -: the bundle carries no seal/],
       ['a seal by another key', lines.map((l) => (l.startsWith('{"type":"seal"') ? sealed(lines.slice(0, -1), generateKeyPairSync('ed25519')).pop()! : l)).join('\n'), /checkpoint-signature at -: the bundle's seal: no signature by union-register's key/],
       ['a second seal', `${files['good.ndjson']}\n${lines[lines.length - 1]}`, /inserted at -: a second seal/],
+      ['a header with a field it does not have', withLine(0, { ...JSON.parse(lines[0]), reason: 'Xuất theo yêu cầu của Nguyễn Văn An' }), /inserted at -: the log header carries reason/],
+      ['a header without its keyName', withLine(0, { ...JSON.parse(lines[0]), keyName: undefined }), /edited at -: the log header lacks keyName/],
       ['the seal moved before the last checkpoint', [...lines.slice(0, -2), lines[lines.length - 1], lines[lines.length - 2]].join('\n'), /inserted at -: 1 line\(s\) after the seal \(checkpoint\)/],
       ['an event whose entry is JSON, not the text stored', withLine(2, { ...event(2), entry: JSON.parse(String(event(2).entry)) }), /edited at 2: the event's entry is a list, not the text stored and hashed/],
       ['an event whose entry is null', withLine(2, { ...event(2), entry: null }), /edited at 2: the event's entry is null, not the text stored and hashed/],
@@ -92,6 +94,18 @@ describe('npm run verify', () => {
       for (const use of uses) {
         const { output, code } = await verify(['good.ndjson', ...use]);
         expect([code, output.split('\n')[0]]).toEqual([2, expect.stringMatching(/more than once|both given/)]);
+      }
+    });
+
+    it('reads --key=VALUE as --key VALUE, and refuses an option unknown or without its value, or two files (2): each fell back to the bundle\'s own key (a probe\'s forgery verified)', async () => {
+      const forged = sealed(lines.slice(0, -1), generateKeyPairSync('ed25519')).join('\n');
+      const withForged = (f: string) => (f === 'forged.ndjson' ? forged : read(f));
+      expect((await verify(['forged.ndjson', `--key=${files['key.txt']}`], withForged)).code).toBe(1);
+      expect((await verify(['good.ndjson', `--key=${files['key.txt']}`])).code).toBe(0);
+      expect((await verify(['good.ndjson', '--key-file=key.txt'])).code).toBe(0);
+      for (const use of [['--key'], ['--key-file'], ['--trusted'], ['--keyfile', 'key.txt'], ['--bogus'], ['other.ndjson'], ['--key=', '']]) {
+        const { output, code } = await verify(['good.ndjson', ...use], withForged);
+        expect([use, code, output.includes('npm run verify')]).toEqual([use, 2, true]);
       }
     });
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { BundleLines, fileLines, verifyBundleInRuns } from './bundle-in-runs';
 import { parseVerifierKey, UnreadableBundle } from './verifier-core';
 
@@ -17,19 +18,10 @@ log must pass through it. Exits 0 when clean, 1 with the problems otherwise, 2 o
  */
 export async function runVerify(args: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8'), linesOf: (file: string) => BundleLines = fileLines): Promise<{ output: string; code: number }> {
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return { output: USAGE, code: args.length === 0 ? 2 : 0 };
-  const option = (name: string) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  // An option given twice is a wrong use, not a choice to make for the auditor (a probe's second --key was passed over).
-  const twice = ['--key', '--key-file', '--trusted'].find((name) => args.filter((a) => a === name).length > 1);
-  if (twice) return { output: `${twice} is given more than once: give it once\n\n${USAGE}`, code: 2 };
-  if (args.includes('--key') && args.includes('--key-file')) return { output: `--key and --key-file are both given: give one verifier key\n\n${USAGE}`, code: 2 };
-  const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-  if (!file) return { output: USAGE, code: 2 };
-  const keyFile = option('--key-file');
-  const trusted = option('--trusted');
-  const trust = { verifierKey: option('--key') ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined };
+  const parsed = usage(args);
+  if (typeof parsed === 'string') return { output: `${parsed}\n\n${USAGE}`, code: 2 };
+  const { file, key, keyFile, trusted } = parsed;
+  const trust = { verifierKey: key ?? (keyFile ? read(keyFile).trim() : undefined), checkpoint: trusted ? read(trusted) : undefined };
   if (trust.verifierKey !== undefined) {
     try {
       parseVerifierKey(trust.verifierKey);
@@ -53,6 +45,28 @@ export async function runVerify(args: string[], read: (file: string) => string =
     ...verdict.problems.map((p) => `  ${p.kind} at ${p.position ?? '-'}: ${p.detail}`),
   ];
   return { output: lines.join('\n'), code: verdict.ok ? 0 : 1 };
+}
+
+/**
+ * The command line read strictly (node:util's parseArgs): `--key=VALUE` as `--key VALUE`, and an
+ * option unknown, given twice or without its value, or a second file, is a wrong use. Read loosely,
+ * each fell back to the bundle's own key and a forgery signed with it verified (a probe's).
+ */
+function usage(args: string[]): { file: string; key?: string; keyFile?: string; trusted?: string } | string {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { key: { type: 'string', multiple: true }, 'key-file': { type: 'string', multiple: true }, trusted: { type: 'string', multiple: true } } });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const { values, positionals } = parsed;
+  const twice = (['key', 'key-file', 'trusted'] as const).find((name) => (values[name]?.length ?? 0) > 1);
+  if (twice) return `--${twice} is given more than once: give it once`;
+  if (values.key && values['key-file']) return '--key and --key-file are both given: give one verifier key';
+  const empty = (['key', 'key-file', 'trusted'] as const).find((name) => values[name]?.[0] !== undefined && values[name]![0].trim() === '');
+  if (empty) return `--${empty} is given no value`;
+  if (positionals.length !== 1) return positionals.length === 0 ? 'no bundle file is given' : `one bundle at a time: ${positionals.length} files are given (${positionals.join(', ')})`;
+  return { file: positionals[0], key: values.key?.[0], keyFile: values['key-file']?.[0], trusted: values.trusted?.[0] };
 }
 
 if (require.main === module) {
