@@ -136,7 +136,12 @@ describe('member imports of the files offices keep (embedded, through the gatewa
     const latin1 = Buffer.concat(payload.toString('latin1').split('REASON').flatMap((part, i) => (i === 0 ? [Buffer.from(part, 'latin1')] : [Buffer.from('l\xfd do nh\xe2p', 'latin1'), Buffer.from(part, 'latin1')])));
     const notUtf8 = await gw.inject({ method: 'POST', url: `/${API_PREFIX}/member-imports?unitId=qp`, headers: { ...officer, 'content-type': contentType }, payload: latin1 });
     expect([notUtf8.status, notUtf8.body.errors?.map((e: any) => `${e.field}:${e.rule}`)]).toEqual([400, ['reason:utf-8']]);
+    // Its length is every command's (2,000 characters): 1,500 were refused as missing (isNotEmpty), which POST /members takes (a probe)
+    const tooLong = await upload(csvOf([applicant(7422, 'b-1')]), 't.csv', { reason: 'ý'.repeat(2001) });
+    expect([tooLong.status, tooLong.body.errors?.map((e: any) => `${e.field}:${e.rule}`)]).toEqual([400, ['reason:maxLength']]);
     expect(await admissions()).toBe(before);
+    const long = await upload(csvOf([applicant(7423, 'b-1')]), 'k.csv', { reason: 'Quyết định kết nạp đoàn viên '.repeat(50), dryRun: 'true' });
+    expect([long.status, long.body.errors]).toEqual([202, undefined]);
   });
 
   it('answers an import sent again under its Idempotency-Key with the first import; the key with another file is 422 (each retry was a new import)', async () => {

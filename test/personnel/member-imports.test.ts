@@ -143,6 +143,9 @@ describe('member imports (embedded, through the gateway)', () => {
     const expected = (admitted: string) => [[2, admitted, null], [3, 'refused', 'national-id-taken'], [4, 'refused', 'national-id-taken'], [5, admitted, null]];
     const dry = await finished(await upload(rows, 'so.csv', { reason: 'thử', dryRun: 'true' }));
     expect(verdicts(dry)).toEqual(expected('valid'));
+    // Each names the field (a probe's row named it only in words), the holder in the register still unnamed
+    const fields = (dry.body.rows as Array<{ row: number; errors?: Array<{ field: string; rule: string }>; duplicateOf?: string }>).filter((v) => v.row === 3 || v.row === 4).map((v) => [v.errors, v.duplicateOf]);
+    expect(fields).toEqual([[[expect.objectContaining({ field: 'nationalId', rule: 'national-id-taken' })], undefined], [[expect.objectContaining({ field: 'nationalId', rule: 'national-id-taken' })], undefined]]);
     // The dry run told the caller that 038200000004 is a member's: the holder's read log says so (found by a black-box probe).
     const reads = await gw.inject({ method: 'GET', url: `/${API_PREFIX}/members/${held.body.id}/personal-data-reads`, headers: officer });
     expect((reads.body.items as Array<{ endpoint: string; purpose: string }>).filter((r) => r.purpose.includes('national-id-taken')).map((r) => r.endpoint)).toEqual(['POST /member-imports']);

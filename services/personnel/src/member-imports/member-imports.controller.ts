@@ -111,7 +111,8 @@ async function formOf(req: MultipartRequest): Promise<{ file: Buffer; reason: st
   const decision = decisionOf(fields.decisionRef, errors);
   if (!file || file.length === 0) errors.push({ field: 'file', rule: 'isNotEmpty', message: 'file must be an .xlsx or .csv file' });
   const reason = (fields.reason ?? '').trim();
-  if (reason === '' || reason.length > 1000) errors.push({ field: 'reason', rule: 'isNotEmpty', message: 'reason must be given (at most 1000 characters)' });
+  // Its length is every command's rule (reasonRulesOf): a probe's 1,500 characters, taken by POST /members, were refused here as missing.
+  if (reason === '') errors.push({ field: 'reason', rule: 'isNotEmpty', message: 'reason must be given' });
   else errors.push(...reasonRulesOf(reason));
   if (fields.dryRun !== undefined && !['true', 'false'].includes(fields.dryRun)) errors.push({ field: 'dryRun', rule: 'isBoolean', message: 'dryRun must be true or false' });
   if (errors.length > 0 || !file) throw new ValidationFailed(errors);

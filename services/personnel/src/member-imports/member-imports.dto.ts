@@ -21,7 +21,7 @@ export const MEMBER_IMPORT_FORM = {
     required: ['file', 'reason'],
     properties: {
       file: { type: 'string', format: 'binary', description: '.xlsx (first sheet) or .csv (UTF-8), at most 5 MB and 10,000 rows; the first row names the columns' },
-      reason: { type: 'string', minLength: 1, maxLength: 1000, pattern: '\\S', description: 'Why these members are admitted; recorded with each admission' },
+      reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S', description: 'Why these members are admitted; recorded with each admission' },
       decisionRef: { type: 'string', description: 'The decision that authorises these admissions, as JSON text: {"number": "125-QĐ/ĐTN", "issuedBy"?: "…", "date"?: "YYYY-MM-DD"}; recorded with each admission' },
       dryRun: { type: 'string', enum: ['true', 'false'], description: "true: each row's verdict, nothing admitted" },
     },

@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { answerOfRecord, checkDecisionIssued, CommandContext, CommandRecord, ConflictError, EventStore, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { ReadModelBehind } from '@register/read-models';
-import { newEntityId, ValidationFailed } from '@register/service-kit';
+import { FieldError, newEntityId, ValidationFailed } from '@register/service-kit';
 import { namesakeKey } from '@register/text';
 import { BranchReplica } from '../application/branch-replica';
 import { FirstNamesakes } from '../application/namesake-index';
@@ -290,7 +290,10 @@ export class MemberImports implements BeforeApplicationShutdown {
     // One national ID number is one person, in any branch: a second row with it is refused, not raced (rows run in parallel).
     const number = checked.nationalId ? JSON.stringify(['national-id', checked.nationalId]) : undefined;
     const holderRow = number === undefined ? undefined : seen.numbers.get(number);
-    if (holderRow !== undefined) return refused(row.row, checked.fullName, 'national-id-taken', `the same national ID number (nationalId) as row ${holderRow}`, undefined, { sameAsRow: holderRow });
+    if (holderRow !== undefined) {
+      const message = `the same national ID number (nationalId) as row ${holderRow}`;
+      return refused(row.row, checked.fullName, 'national-id-taken', message, [{ field: 'nationalId', rule: 'national-id-taken', message }], { sameAsRow: holderRow });
+    }
     seen.people.add('', checked.fullName, checked.dateOfBirth, row.row);
     if (number !== undefined) seen.numbers.set(number, row.row);
     // The same file again, into the same unit, names the same commands, and so the same members: none
@@ -335,7 +338,7 @@ export class MemberImports implements BeforeApplicationShutdown {
       job.position = Math.max(job.position ?? 0, answer.position);
       return admitted(answer.duplicate ? 'already-admitted' : 'admitted', answer.position);
     } catch (error) {
-      if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row, command.personal.fullName, error.rule, error.message);
+      if (error instanceof RuleViolation || error instanceof ConflictError) return refused(row, command.personal.fullName, error.rule, error.message, fieldOf(error));
       throw error;
     }
   }
@@ -345,4 +348,10 @@ interface Candidate {
   row: number;
   command: AdmitMember;
   context: CommandContext;
+}
+
+/** The field a refusal names (a taken national ID number names nationalId), as the row's errors: a probe's row named it only in words. */
+function fieldOf(error: RuleViolation | ConflictError): FieldError[] | undefined {
+  const field = error.details.field;
+  return typeof field === 'string' ? [{ field, rule: error.rule, message: error.message }] : undefined;
 }

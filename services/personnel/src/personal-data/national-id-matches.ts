@@ -5,7 +5,7 @@ import { PersonalDataReadLog } from './read-log';
 
 /** The refusal of a national ID number another member holds. The holder is not named: the caller may not be allowed to see them. */
 export function nationalIdTaken(): ConflictError {
-  return new ConflictError('national-id-taken', 'another member of the register has this national ID number (nationalId): the applicant is most likely a member already');
+  return new ConflictError('national-id-taken', 'another member of the register has this national ID number (nationalId): the applicant is most likely a member already', { field: 'nationalId' });
 }
 
 /**
