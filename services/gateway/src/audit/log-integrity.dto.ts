@@ -35,7 +35,7 @@ export class CheckpointsQuery {
 export class ExportQuery {
   @ApiProperty({ enum: VERIFIABLE_SERVICES, description: 'The service whose log is exported' }) @IsIn(VERIFIABLE_SERVICES) service!: VerifiableService;
   @ApiPropertyOptional({ description: 'The first position exported (the log\'s first by default); not past the log\'s newest event (422, rule past-head)' }) @IsOptional() @WholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) fromPosition?: number;
-  @ApiPropertyOptional({ description: 'The last position exported (the head by default); not before fromPosition (400, rule from-after-to)' })
+  @ApiPropertyOptional({ description: 'The last position exported (the head by default); not before fromPosition (400, rule from-after-to); a range that holds no event of the log answers 422, rule empty-range' })
   @IsOptional() @WholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) @RunsForwards('fromPosition', (v) => (typeof v === 'number' ? v : undefined)) toPosition?: number;
 }
 
