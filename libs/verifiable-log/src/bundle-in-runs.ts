@@ -23,12 +23,12 @@ const PAGE = 1000;
  * time, in one run, as verifyBundle reads them. verifier-core.ts alone (verifyBundle) holds the
  * whole bundle: it is the one file an auditor can read, for bundles that fit in memory.
  */
-export async function verifyBundleInRuns(lines: BundleLines, trust: BundleTrust = {}, runEvents = RUN_EVENTS): Promise<BundleVerdict> {
+export async function verifyBundleInRuns(lines: BundleLines, trust: BundleTrust = {}, runEvents = RUN_EVENTS, progress?: (eventsVerified: number) => void): Promise<BundleVerdict> {
   const { items, rewritten } = await frameItems(lines);
   const frame = bundleFrame(items);
   const eventLines: Problem[] = [];
   let end = new BundleEnd();
-  const verdict = (await eventsInRuns(lines, frame, trust, runEvents, eventLines, end)) ?? (await eventsInRuns(lines, frame, trust, Infinity, (eventLines.length = 0, eventLines), (end = new BundleEnd())));
+  const verdict = (await eventsInRuns(lines, frame, trust, runEvents, eventLines, end, progress)) ?? (await eventsInRuns(lines, frame, trust, Infinity, (eventLines.length = 0, eventLines), (end = new BundleEnd()), progress));
   return judgeBundle(frame, verdict!, trust, [...rewritten, ...eventLines], end);
 }
 
@@ -43,7 +43,7 @@ async function frameItems(lines: BundleLines): Promise<{ items: Record<string, u
   return { items, rewritten };
 }
 
-async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number, eventLines: Problem[], end: BundleEnd) {
+async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: BundleTrust, runEvents: number, eventLines: Problem[], end: BundleEnd, progress?: (eventsVerified: number) => void) {
   const key = frame.key(trust);
   const trusted = trustedSizeOf(trust);
   const start = frame.prefix && { frontier: Frontier.fromJSON(frame.prefix.frontier.toJSON()), prev: frame.prefix.firstPrev, version: frame.prefix.version, trusted: false };
@@ -52,6 +52,7 @@ async function eventsInRuns(lines: BundleLines, frame: BundleFrame, trust: Bundl
   for await (const { item, rewritten } of parsed(lines, true)) {
     if (inPage === PAGE) {
       await runs.pageComing();
+      progress?.(end.events);
       inPage = 0;
     }
     eventLines.push(...rewritten, ...eventLineProblems(item));

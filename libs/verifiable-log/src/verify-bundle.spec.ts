@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { runVerify } from './verify-bundle';
+import { everyFewSeconds, runVerify } from './verify-bundle';
 import { BundleLines } from './bundle-in-runs';
 import { sealed } from './testing/sealed-bundle';
 import { eventHash, Frontier, GENESIS, leafHash, signCheckpoint, toHex, verifierKey } from './verifier-core';
@@ -128,5 +128,18 @@ describe('npm run verify', () => {
   it('prints its usage for --help (0) and without a file (2)', async () => {
     expect(await verify(['--help'])).toMatchObject({ code: 0, output: expect.stringContaining('npm run verify -- BUNDLE') });
     expect((await verify([])).code).toBe(2);
+  });
+});
+
+describe('progress on a long verification', () => {
+  it('says how many events are verified, and how fast, at most every few seconds', () => {
+    const said: string[] = [];
+    let now = 0;
+    const progress = everyFewSeconds((line) => said.push(line), () => now);
+    for (const [at, events] of [[1000, 1000], [5000, 50_000], [7000, 70_000], [10_000, 1_000_000]]) {
+      now = at;
+      progress(events);
+    }
+    expect(said).toEqual(['… 50,000 events verified (10,000/s)', '… 1,000,000 events verified (100,000/s)']);
   });
 });

@@ -16,7 +16,12 @@ log must pass through it. Exits 0 when clean, 1 with the problems otherwise, 2 o
  * The verdict for the command line's arguments, and the exit code. The bundle is read as a stream
  * of lines (`linesOf`), twice, never held whole: a province's bundle is larger than a string can be.
  */
-export async function runVerify(args: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8'), linesOf: (file: string) => BundleLines = fileLines): Promise<{ output: string; code: number }> {
+export async function runVerify(
+  args: string[],
+  read: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+  linesOf: (file: string) => BundleLines = fileLines,
+  say: (progress: string) => void = () => undefined,
+): Promise<{ output: string; code: number }> {
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return { output: USAGE, code: args.length === 0 ? 2 : 0 };
   const parsed = usage(args);
   if (typeof parsed === 'string') return { output: `${parsed}\n\n${USAGE}`, code: 2 };
@@ -31,7 +36,7 @@ export async function runVerify(args: string[], read: (file: string) => string =
   }
   let verdict;
   try {
-    verdict = await verifyBundleInRuns(linesOf(file), trust);
+    verdict = await verifyBundleInRuns(linesOf(file), trust, undefined, everyFewSeconds(say));
   } catch (error) {
     // A damaged bundle is a bundle not verified (1), not a wrong use of the command (2): only a file that cannot be opened is the caller's (a probe's damaged bundles exited 2).
     if (error instanceof UnreadableBundle || !(error as NodeJS.ErrnoException).code) return { output: `NOT VERIFIED: the bundle cannot be read: ${(error as Error).message}`, code: 1 };
@@ -45,6 +50,18 @@ export async function runVerify(args: string[], read: (file: string) => string =
     ...verdict.problems.map((p) => `  ${p.kind} at ${p.position ?? '-'}: ${p.detail}`),
   ];
   return { output: lines.join('\n'), code: verdict.ok ? 0 : 1 };
+}
+
+/** Progress on long work: a national bundle takes minutes, and said nothing until its verdict. At most one line every 5 seconds. */
+export function everyFewSeconds(say: (progress: string) => void, clock: () => number = Date.now, intervalMs = 5000): (eventsVerified: number) => void {
+  const started = clock();
+  let last = started;
+  return (events) => {
+    const now = clock();
+    if (now - last < intervalMs) return;
+    last = now;
+    say(`… ${events.toLocaleString('en')} events verified (${Math.round(events / ((now - started) / 1000)).toLocaleString('en')}/s)`);
+  };
 }
 
 /**
@@ -70,7 +87,7 @@ function usage(args: string[]): { file: string; key?: string; keyFile?: string; 
 }
 
 if (require.main === module) {
-  runVerify(process.argv.slice(2)).then(
+  runVerify(process.argv.slice(2), undefined, undefined, (progress) => process.stderr.write(`${progress}\n`)).then(
     ({ output, code }) => {
       console.log(output);
       process.exitCode = code;
