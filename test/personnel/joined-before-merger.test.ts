@@ -68,6 +68,18 @@ describe('joining a branch before its merger, recorded after it (embedded)', () 
     // One who was not in the branch on the merger's eve (m-c was not in b-2) is refused, naming that day.
     const elsewhere = await admin.post('/branches/b-2/officer-appointments', { ...body, role: 'deputy-secretary' });
     expect([elsewhere.status, elsewhere.body.rule]).toEqual([422, 'member-not-in-branch']);
+    // m-c's post, ended by the merger, overlaps a second one in the same branch (a review found a secretary made deputy too).
+    const twice = await admin.post('/branches/b-1/officer-appointments', { ...body, role: 'deputy-secretary', startsOn: '2025-02-20' });
+    expect([twice.status, twice.body.rule]).toEqual([409, 'member-already-officer']);
+  });
+
+  it("counts a merged branch's members on the post's day, not today's (none): two deputies in a branch of nine (a review found every merged branch counted small)", async () => {
+    const nine = Array.from({ length: 9 }, (_, i) => ({ id: `m-n${i}`, branchId: 'b-2', fullName: `Hà Thị Ngân ${i}`, dateOfBirth: '2003-04-0' + (i + 1), gender: 'female', admittedOn: '2025-01-10' }));
+    const batch = await admin.post('/admission-batches', { reason: 'kết nạp đoàn viên', members: nine });
+    expect([batch.status, batch.body.items.map((i: { status: number }) => i.status)]).toEqual([200, Array(9).fill(201)]);
+    const deputy = (memberId: string) => admin.post('/branches/b-2/officer-appointments', { memberId, role: 'deputy-secretary', method: 'appointed', source: 'teacher', startsOn: '2025-02-01', ...why('chỉ định phó bí thư', '2025-02-01') });
+    const [first, second] = [await deputy('m-n0'), await deputy('m-n1')];
+    expect([first.status, first.body.detail, second.status, second.body.detail]).toEqual([201, undefined, 201, undefined]);
   });
 
   it('takes an admission into a merged branch dated before the merger, the member moving with it', async () => {

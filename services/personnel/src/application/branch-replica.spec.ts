@@ -165,6 +165,13 @@ describe('the mergers a member joining a closed branch moves with', () => {
     expect(r.mergersAfter('a', '2024-06-15')).toEqual([{ on: '2024-09-01', intoBranchId: 'c' }, { on: '2025-07-01', intoBranchId: 'd' }]);
     expect(r.mergersAfter('c', '2025-01-01')).toEqual([{ on: '2025-07-01', intoBranchId: 'd' }]);
   });
+  it('names none before the branch was formed by a merger or split (a review found an admission taken into one before its day)', () => {
+    const r = replica();
+    r.apply(eventOn('2025-09-01', 'BranchEstablished', { branchId: 'n', parentUnitId: 'x', name: 'n', area: null, predecessorIds: ['d'] }));
+    r.apply(eventOn('2026-01-01', 'BranchesMerged', { mergerId: 'm3', sourceBranchIds: ['n'], intoBranchId: 's2', intoNewBranch: false }));
+    r.apply(eventOn('2015-01-01', 'BranchEstablished', { branchId: 's2', parentUnitId: 'x', name: 's2', area: null }));
+    expect([r.mergersAfter('n', '2025-06-01'), r.mergersAfter('n', '2025-10-01'), r.statusOf('n', '2025-06-01')]).toEqual([undefined, [{ on: '2026-01-01', intoBranchId: 's2' }], 'not-yet-formed']);
+  });
   it('names none on or after the closing, for a branch still open, or closed by a split', () => {
     const r = replica();
     expect([r.mergersAfter('a', '2024-09-01'), r.mergersAfter('a', '2025-01-01'), r.mergersAfter('d', '2020-01-01'), r.mergersAfter('s', '2020-01-01'), r.mergersAfter('zz', '2020-01-01')]).toEqual([undefined, undefined, undefined, undefined, undefined]);

@@ -211,15 +211,15 @@ export class BranchReplica implements SnapshotPart {
   }
 
   /**
-   * The branch's status now; given a day, `not-yet-formed` for an open branch a merger or split
-   * formed after it. A branch established on its own may have existed long before it was recorded
+   * The branch's status now; given a day, `not-yet-formed` for a branch a merger or split formed
+   * after it (closed since or not). A branch established on its own may have existed long before it was recorded
    * (a register is started from today's branches, then their members' real admission days), so its
    * establishment's day is not held against the day (docs/effective-dates.md, "Not covered yet").
    */
   statusOf(branchId: string, on?: string): BranchStatusFact {
     const b = this.branches.get(branchId);
     if (!b) return 'unknown';
-    return b.status === 'active' && on !== undefined && b.formedOn !== undefined && on < b.formedOn ? 'not-yet-formed' : b.status;
+    return on !== undefined && b.formedOn !== undefined && on < b.formedOn ? 'not-yet-formed' : b.status;
   }
 
   /**
@@ -231,8 +231,10 @@ export class BranchReplica implements SnapshotPart {
   mergersAfter(branchId: string, on: string): MergerAfter[] | undefined {
     const mergers: MergerAfter[] = [];
     let day = on;
+    // Nobody joins a branch before a merger or split formed it (statusOf says not-yet-formed), merged away since or not.
+    if ((this.branches.get(branchId)?.formedOn ?? on) > on) return undefined;
     for (let b = this.branches.get(branchId); b?.status === 'closed'; b = this.branches.get(b.mergedInto!)) {
-      if (b.closedBy !== 'merger' || !b.closedOn || b.closedOn <= day || mergers.length > 16) return undefined;
+      if (b.closedBy !== 'merger' || !b.closedOn || b.closedOn <= day || mergers.length >= 16) return undefined;
       mergers.push({ on: b.closedOn, intoBranchId: b.mergedInto! });
       day = b.closedOn;
     }

@@ -5,6 +5,7 @@ import { BranchReplica } from '../application/branch-replica';
 import { CommandAnswer, PersonnelService } from '../application/personnel.service';
 import { BranchGate } from '../application/branch-gate';
 import { PersonnelDirectory } from '../application/personnel-directory';
+import { IN_UNION } from '../domain/facts';
 import { memberFacts } from '../domain/member';
 import { AppointOfficer, appointmentDecider } from './appoint-officer';
 
@@ -47,13 +48,23 @@ export class AppointOfficerHandler {
     const command: AppointOfficer = {
       type: 'AppointOfficer',
       ...request,
-      branch: { status: mergedOn ? 'active' : this.replica.statusOf(request.branchId), memberCount: this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: rating?.grade ?? null, ...(rating ? { ratingYear: rating.year } : {}), establishedOn: branch?.establishedOn ?? null, ...(mergedOn ? { mergedOn } : {}) },
+      branch: { status: mergedOn ? 'active' : this.replica.statusOf(request.branchId), memberCount: mergedOn ? await this.membersThen(request.branchId, request.startsOn) : this.directory.memberCountOn(request.branchId, request.startsOn), lastRating: rating?.grade ?? null, ...(rating ? { ratingYear: rating.year } : {}), establishedOn: branch?.establishedOn ?? null, ...(mergedOn ? { mergedOn } : {}) },
       ...(beforeMerger ? { memberBeforeMerger: beforeMerger.exists ? { branchId: beforeMerger.branchId, status: beforeMerger.status, commune: this.replica.get(beforeMerger.branchId)?.parentUnitId ?? null } : null } : {}),
       member: memberFacts(member),
       memberOnStart: onStart.exists ? { branchId: onStart.branchId, status: onStart.status, commune: this.replica.get(onStart.branchId)?.parentUnitId ?? null } : null,
       communes: { branch: branch?.parentUnitId ?? null, member: member.exists ? (this.replica.get(member.branchId)?.parentUnitId ?? null) : null },
-      residentialBranches: [member.exists ? member.branchId : undefined, onStart.exists ? onStart.branchId : undefined].filter((id): id is string => id !== undefined && this.replica.get(id)?.residential === true),
+      residentialBranches: [member.exists ? member.branchId : undefined, onStart.exists ? onStart.branchId : undefined, beforeMerger?.exists ? beforeMerger.branchId : undefined].filter((id): id is string => id !== undefined && this.replica.get(id)?.residential === true),
     };
     return this.personnel.onOfficers(appointmentDecider, command, { ...context, effectiveDate: context.effectiveDate ?? request.startsOn });
+  }
+
+  /**
+   * The members of a branch merged away since, on a day before: the directory knows today's members
+   * alone (a merged branch has none), so those ever placed in it are folded to that day (a few dozen
+   * streams, and only for a post recorded late in such a branch).
+   */
+  private async membersThen(branchId: string, day: string): Promise<number> {
+    const then = await Promise.all(this.directory.placedIn([branchId]).map(async (id) => (await this.personnel.memberNowAndOn(id, day)).onDay));
+    return then.filter((m) => m.exists && m.branchId === branchId && IN_UNION.includes(m.status)).length;
   }
 }

@@ -114,6 +114,9 @@ export function decideAppointment(c: AppointOfficer, s: BranchOfficers): BranchO
   }
   const held = s.current.find((p) => p.memberId === m.memberId);
   if (held) throw new ConflictError('member-already-officer', `member ${m.memberId} already holds the post of ${held.role}`);
+  // The merger ended every post of a merged branch: one of the member's that overlaps the new one is a post held already.
+  const overlapping = mergedOn === undefined ? undefined : s.history.find((p) => p.memberId === m.memberId && p.startsOn < mergedOn && (p.endsOn === undefined || p.endsOn > c.startsOn));
+  if (overlapping) throw new ConflictError('member-already-officer', `member ${m.memberId} held the post of ${overlapping.role} from ${overlapping.startsOn}${overlapping.endsOn ? ` until ${overlapping.endsOn}` : ''}, which the new post overlaps`);
   if (c.role === 'secretary') {
     // One secretary at a time: a post held on or after the new one's first day takes it, its departure dated later included.
     const secretary = heldFrom(s, c.startsOn).find((p) => p.role === 'secretary');

@@ -1,5 +1,6 @@
 import { ConflictError, deciderSpecification, NotFoundError, RuleViolation } from '@register/event-sourcing';
 import { postsOn } from '../domain/branch-officers';
+import { BranchOfficersEvent } from '@register/contracts';
 import { branchOfficersDecider } from '../testing/officers-decider';
 import { appointed, facts } from '../domain/fixtures';
 import { fold } from '@register/event-sourcing';
@@ -52,6 +53,9 @@ describe('appointments', () => {
     // Left the branch (or the union) before the merger: the post would have ended then, so it is not recorded as one the merger ended.
     spec.given([]).when(appoint({ ...merged, memberBeforeMerger: { branchId: 'b2', status: 'active', commune: 'xa-1' } })).thenThrows(RuleViolation, (e: RuleViolation) => e.rule === 'member-not-in-branch' && e.message.includes('on 2025-02-28, the day before branch b1 was merged'));
     spec.given([]).when(appoint({ ...merged, memberBeforeMerger: { branchId: 'b1', status: 'left', commune: 'xa-1' } })).thenThrows(RuleViolation, rule('member-not-active'));
+    // A post of theirs the merger ended, overlapping the new one, is a post held (a review found a secretary made deputy too).
+    const heldUntilMerger: BranchOfficersEvent[] = [appointed('m1'), { type: 'OfficerDeparted', data: { branchId: 'b1', memberId: 'm1', role: 'secretary', endsOn: '2025-03-01', cause: 'merger' } }];
+    spec.given(heldUntilMerger).when(appoint({ ...merged, role: 'deputy-secretary', startsOn: '2024-06-01', memberBeforeMerger: { branchId: 'b1', status: 'active', commune: 'xa-1' } })).thenThrows(ConflictError, conflict('member-already-officer'));
   });
 
   it('one secretary at a time: a second is refused with 409 secretary-post-taken', () =>
