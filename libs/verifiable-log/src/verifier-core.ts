@@ -844,9 +844,13 @@ function headerProblems(header: Record<string, unknown>): Problem[] {
   return [...problems, { kind: 'checkpoint-signature', position: null, detail: `the header names the ${String(header.service)} log, and its origin (${origin}), which the checkpoints sign, another` }];
 }
 
-/** The header's fields: those the register writes, all of them (a range's two only for a range); a field beside them is signed by nothing, as on any other line (a probe's passed). */
+/**
+ * The header's fields: those the register writes (a range's two only for a range); a field beside
+ * them is signed by nothing, as on any other line (a probe's passed). `keyName` repeats the name
+ * the publicKey carries, and is not needed to verify: a header without it is read as one with it.
+ */
 const HEADER_FIELDS = new Set(['type', 'service', 'origin', 'keyName', 'publicKey', 'complete', 'size', 'fromPosition', 'toPosition']);
-const HEADER_REQUIRED = ['service', 'origin', 'keyName', 'publicKey', 'complete', 'size'];
+const HEADER_REQUIRED = ['service', 'origin', 'publicKey', 'complete', 'size'];
 
 function headerFieldProblems(header: Record<string, unknown>): Problem[] {
   const extra = fieldsBeside(header, HEADER_FIELDS);

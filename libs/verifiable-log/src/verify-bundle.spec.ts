@@ -68,7 +68,7 @@ describe('npm run verify', () => {
       ['a seal by another key', lines.map((l) => (l.startsWith('{"type":"seal"') ? sealed(lines.slice(0, -1), generateKeyPairSync('ed25519')).pop()! : l)).join('\n'), /checkpoint-signature at -: the bundle's seal: no signature by union-register's key/],
       ['a second seal', `${files['good.ndjson']}\n${lines[lines.length - 1]}`, /inserted at -: a second seal/],
       ['a header with a field it does not have', withLine(0, { ...JSON.parse(lines[0]), reason: 'Xuất theo yêu cầu của Nguyễn Văn An' }), /inserted at -: the log header carries reason/],
-      ['a header without its keyName', withLine(0, { ...JSON.parse(lines[0]), keyName: undefined }), /edited at -: the log header lacks keyName/],
+      ['a header without its size', withLine(0, { ...JSON.parse(lines[0]), size: undefined }), /edited at -: the log header lacks size/],
       ['the seal moved before the last checkpoint', [...lines.slice(0, -2), lines[lines.length - 1], lines[lines.length - 2]].join('\n'), /inserted at -: 1 line\(s\) after the seal \(checkpoint\)/],
       ['an event whose entry is JSON, not the text stored', withLine(2, { ...event(2), entry: JSON.parse(String(event(2).entry)) }), /edited at 2: the event's entry is a list, not the text stored and hashed/],
       ['an event whose entry is null', withLine(2, { ...event(2), entry: null }), /edited at 2: the event's entry is null, not the text stored and hashed/],
