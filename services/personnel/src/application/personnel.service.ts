@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BatchItem, BatchOutcome, CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, RecordedEvent, Refusal, runBatchOnce } from '@register/event-sourcing';
+import { BatchItem, BatchOutcome, CommandContext, CommandHandler, Decider, EventStore, foldRecorded, NotFoundError, readStreamsOf, RecordedEvent, Refusal, runBatchOnce } from '@register/event-sourcing';
 import { BranchOfficersEvent, branchOfficersStream, MemberEvent, memberStream } from '@register/contracts';
 import { AsOf, Clock, CommandAnswer, commandAnswer, parseAsOfKnownAt, recordedBy, UpstreamLogs } from '@register/service-kit';
 import { BranchOfficers, branchOfficersAggregate, postsOn } from '../domain/branch-officers';
@@ -46,6 +46,15 @@ export class PersonnelService {
   /** A command on one branch's officers, decided by its capability's decider. */
   async onOfficers<C extends { memberId: string; branchId: string }>(decider: Decider<C, BranchOfficersEvent, BranchOfficers>, command: C, context: CommandContext): Promise<CommandAnswer> {
     return answer(command.memberId, await this.handler.handle(decider, branchOfficersStream(command.branchId), command, context));
+  }
+
+  /** Members as they stood on a day (what took effect by then), their streams read in one query. */
+  async membersOn(memberIds: string[], date: string): Promise<Member[]> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const e of await readStreamsOf(this.store, memberIds.map(memberStream))) {
+      if (dayInForce(e) <= date) (byStream.get(e.streamId) ?? byStream.set(e.streamId, []).get(e.streamId)!).push(e);
+    }
+    return [...byStream.values()].map((events) => foldRecorded(memberAggregate, events));
   }
 
   /** A member now (every change recorded: what an appointment decides on) and on a day (what took effect by then), from one read of their stream. */

@@ -60,11 +60,11 @@ export class AppointOfficerHandler {
 
   /**
    * The members of a branch merged away since, on a day before: the directory knows today's members
-   * alone (a merged branch has none), so those ever placed in it are folded to that day (a few dozen
-   * streams, and only for a post recorded late in such a branch).
+   * alone (a merged branch has none), so those ever placed in it are folded to that day, their
+   * streams read in one query (only for a post recorded late in such a branch).
    */
   private async membersThen(branchId: string, day: string): Promise<number> {
-    const then = await Promise.all(this.directory.placedIn([branchId]).map(async (id) => (await this.personnel.memberNowAndOn(id, day)).onDay));
+    const then = await this.personnel.membersOn(this.directory.placedIn([branchId]), day);
     return then.filter((m) => m.exists && m.branchId === branchId && IN_UNION.includes(m.status)).length;
   }
 }
