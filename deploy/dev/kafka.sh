@@ -3,7 +3,7 @@
 # Docker, for development and tests. Jars come from Maven Central via deploy/dev/kafka/pom.xml
 # and are cached outside the repo, so only the first run needs the network.
 #
-#   kafka.sh up | down | status | restart | reset | topics <TopicCommand args>
+#   kafka.sh up | down | status | restart | reset | fetch | topics <TopicCommand args>
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m),
 #      REGISTER_SERVERS_DIR (~/.cache/union-register), JAVA (java on PATH, 17+),
@@ -140,7 +140,8 @@ case "${1:-}" in
   status) if is_up; then echo "up $BOOTSTRAP (pid $(cat "$PIDFILE"))"; else echo "down"; exit 1; fi ;;
   restart) down; up ;;
   reset) down; rm -rf "$DATA" "$LOGS"; log "data wiped (jars kept in $LIBS)" ;;
+  fetch) fetch_jars ;;  # the jars only (CI fetches them while it installs the rest)
   topics) shift; is_up || die "not running"
     kjava org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" "$@" ;;
-  *) echo "usage: $0 up|down|status|restart|reset|topics <args>" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|restart|reset|fetch|topics <args>" >&2; exit 2 ;;
 esac
