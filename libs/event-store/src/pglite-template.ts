@@ -11,6 +11,14 @@ import { dirname, join } from 'node:path';
  */
 export const PGLITE_TEMPLATE_ENV = 'REGISTER_PGLITE_TEMPLATE';
 
+/**
+ * A template of a service log's data folder (`DATA_DIR/event-log`): initdb's database with every
+ * service's tables already made and empty, so that a start skips their DDL (`ensureSchema` finds
+ * each part's digest). The test suites make it once per build (test/support/log-template.ts);
+ * unset, the base template serves.
+ */
+export const PGLITE_LOG_TEMPLATE_ENV = 'REGISTER_PGLITE_LOG_TEMPLATE';
+
 const DUMP = 'datadir.tar';
 const FOLDER = 'datadir';
 
@@ -21,17 +29,27 @@ export interface PgliteOpening {
 }
 
 /** Opens PGlite on `dataDir` (or in memory), from the template when one is named and the folder is new. */
-export async function createPglite(dataDir?: string): Promise<PGlite> {
-  const opening = pgliteOpening(dataDir);
+export async function createPglite(dataDir?: string, templateEnv = PGLITE_TEMPLATE_ENV): Promise<PGlite> {
+  const opening = pgliteOpening(dataDir, templateEnv);
   if (opening.dataDir) return PGlite.create(opening.dataDir);
   return opening.dump ? PGlite.create({ loadDataDir: new Blob([opening.dump]) }) : PGlite.create();
 }
 
-/** What createPglite opens, the template's copy made (a new folder) or read (in memory). */
-export function pgliteOpening(dataDir?: string): PgliteOpening {
+/**
+ * What createPglite opens, the template's copy made (a new folder) or read (in memory). The
+ * template is the one `templateEnv` names, else the base one; a log template has no dump, so an
+ * in-memory database is always made from the base one.
+ */
+export function pgliteOpening(dataDir?: string, templateEnv = PGLITE_TEMPLATE_ENV): PgliteOpening {
+  const named = process.env[templateEnv];
+  if (dataDir && named && existsSync(join(named, FOLDER))) return copiedInto(dataDir, named);
   const template = process.env[PGLITE_TEMPLATE_ENV];
   if (!template || !existsSync(join(template, DUMP))) return { dataDir };
   if (!dataDir) return { dump: readFileSync(join(template, DUMP)) };
+  return copiedInto(dataDir, template);
+}
+
+function copiedInto(dataDir: string, template: string): PgliteOpening {
   if (isEmptyFolder(dataDir)) cpSync(join(template, FOLDER), dataDir, { recursive: true });
   return { dataDir };
 }

@@ -22,8 +22,8 @@ type Reply = { id: number; rows?: unknown[]; error?: Record<string, unknown> } |
  * thread. A NOTIFY reaches the listeners before the answer of the statement that sent it, as it does
  * in-thread. A database error comes back with its fields (`code`, `constraint`, `detail`...).
  */
-export async function pgliteThreadClient(dataDir?: string): Promise<SqlClient> {
-  const thread = new PgliteThread(pgliteOpening(dataDir));
+export async function pgliteThreadClient(dataDir?: string, templateEnv?: string): Promise<SqlClient> {
+  const thread = new PgliteThread(pgliteOpening(dataDir, templateEnv));
   await thread.request({ op: 'exec', sql: 'select 1' });
   return {
     query: (sql, params) => thread.request({ op: 'query', sql, params }) as never,

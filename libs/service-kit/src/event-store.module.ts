@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CommandHandler, EventSchemas, EventStore, SnapshotStore, UpcastingEventStore } from '@register/event-sourcing';
-import { createPglite, EventStoreDbEventStore, pgliteClient, pgliteThreadClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
+import { createPglite, EventStoreDbEventStore, PGLITE_LOG_TEMPLATE_ENV, pgliteClient, pgliteThreadClient, postgresClient, SqlClient, SqlEventStore, SqlLogCheckpoints, SqlSnapshotStore } from '@register/event-store';
 import { LogIntegrity } from '@register/verifiable-log';
 import { Clock } from './clock';
 import { RegisterConfig } from './config';
@@ -81,7 +81,7 @@ export class EventStoreConnections implements OnApplicationShutdown {
     mkdirSync(dir, { recursive: true });
     // One process at a time on a PGlite folder: a second would write the same files unseen by the first.
     this.releaseFolder = lockFolder(this.config.dataDir, eventLogLock(this.config.dataDir));
-    return process.env.REGISTER_PGLITE_THREAD === 'off' ? pgliteClient(await createPglite(dir)) : pgliteThreadClient(dir);
+    return process.env.REGISTER_PGLITE_THREAD === 'off' ? pgliteClient(await createPglite(dir, PGLITE_LOG_TEMPLATE_ENV)) : pgliteThreadClient(dir, PGLITE_LOG_TEMPLATE_ENV);
   }
 
   async onApplicationShutdown(): Promise<void> {
