@@ -13,6 +13,7 @@ const common = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   setupFiles: ['<rootDir>/test/support/worker-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/suite-cpu.ts'],
 };
 module.exports = {
   // Integration tests wait on real servers; a project-level testTimeout is ignored by jest.
