@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 
 /**
  * With REGISTER_TEST_CPU=FILE, each suite appends to FILE the CPU it cost: its worker's own
@@ -20,6 +20,11 @@ if (out) {
   afterAll(() => {
     const end = ticks();
     const suite = expect.getState().testPath?.replace(`${process.cwd()}/`, '');
-    appendFileSync(out, `${JSON.stringify({ suite, ownSeconds: (end.own - start.own) / 100, childrenSeconds: (end.children - start.children) / 100, wallSeconds: (Date.now() - began) / 1000 })}\n`);
+    // The worker's threads when the suite ends: a thread left running by a suite costs every later suite of the worker.
+    const threads = readdirSync('/proc/self/task').length;
+    // What still keeps the worker busy once the suite is done (timers, sockets, threads): left behind, it runs beside every later suite.
+    const resources: Record<string, number> = {};
+    for (const kind of process.getActiveResourcesInfo()) resources[kind] = (resources[kind] ?? 0) + 1;
+    appendFileSync(out, `${JSON.stringify({ suite, ownSeconds: (end.own - start.own) / 100, childrenSeconds: (end.children - start.children) / 100, wallSeconds: (Date.now() - began) / 1000, worker: process.pid, threads, resources })}\n`);
   });
 }
