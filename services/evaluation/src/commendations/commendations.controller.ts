@@ -32,7 +32,7 @@ export class CommendationsController {
   @Post()
   @ApiOperation({
     summary:
-      "Commend a branch, member or officer for a year: 422 year-not-come, subject-did-not-exist, issuer-unknown (no such unit), issuer-closed (the issuing unit was dissolved or merged away by the commendation's day: its successor issues it) or issuer-not-above (the issuing unit is one the subject belongs to, or the successor of one merged away), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer), award-of-another-year (the year is the competition's)",
+      "Commend a branch, member or officer for a year: 422 day-not-come (an effectiveDate after today), year-not-come, subject-did-not-exist, issuer-unknown (no such unit), issuer-closed (the issuing unit was dissolved or merged away by the commendation's day: its successor issues it) or issuer-not-above (the issuing unit is one the subject belongs to, or the successor of one merged away), 409 already-issued (an id already used, the same subject, year, occasion and title from the same unit, or an award that unit commended already); citing an award (`awardRef`, `<competitionId>:<memberId>` from training's published results): 422 unknown-award (not heard from training, yet), award-needs-competition (occasion 'competition'), award-of-another-member (the subject is the awarded member, or that member as an officer), award-of-another-year (the year is the competition's)",
   })
   issue(@Body() body: IssueCommendationRequest, @Command() ctx: CommandContext) {
     const { subjectType, subjectId, year, occasion, title, issuedByUnitId } = body;
@@ -49,7 +49,7 @@ export class CommendationsController {
     // The successor of a unit above the subject, merged away by then, holds what it held: it may issue it (a probe found it refused, the closed unit accepted).
     const issuers = this.replica.withSuccessors(subject.placement.unitIds, day);
     const issuerClosedOn = this.replica.unitClosedBy(issuedByUnitId, day);
-    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, issuerKnown, ...(issuerClosedOn ? { issuerClosedOn } : {}), issuers, awardRef, award, subject, today: this.evaluation.today() };
+    const command = { type: 'IssueCommendation' as const, commendationId, subjectType, subjectId, year, occasion, title, issuedByUnitId, issuerKnown, ...(issuerClosedOn ? { issuerClosedOn } : {}), issuers, awardRef, award, subject, today: this.evaluation.today(), on: day };
     return this.evaluation.onStream(commendationDecider, commendationStream(commendationId), commendationId, command, ctx);
   }
 

@@ -17,6 +17,10 @@ describe('commendations', () => {
   it('a member, citing their award', () => spec.given([]).when(issue({ subjectType: 'member' })).then([{ ...issued, data: { ...issued.data, subjectType: 'member' } }]));
   it('without an award, on any occasion', () =>
     spec.given([]).when(issue({ occasion: 'founding-day', ...uncited })).then([{ ...issued, data: { ...issued.data, occasion: 'founding-day', awardRef: null, award: null } }]));
+  it('not dated after the day it is recorded (day-not-come, naming effectiveDate), as visits', () => {
+    spec.given([]).when(issue({ on: '2025-01-16' })).thenThrows(RuleViolation, (e) => e.rule === 'day-not-come' && e.details.field === 'effectiveDate');
+    spec.given([]).when(issue({ on: '2025-01-15' })).then([issued]);
+  });
   it('not for a year that has not begun (year-not-come), as ratings', () => {
     spec.given([]).when(issue({ year: 2026, ...uncited, occasion: 'founding-day' })).thenThrows(RuleViolation, rule('year-not-come'));
     spec.given([]).when(issue({ year: 2025, ...uncited, occasion: 'founding-day' })).then([{ ...issued, data: { ...issued.data, year: 2025, occasion: 'founding-day', awardRef: null, award: null } }]);

@@ -29,11 +29,14 @@ export type IssueCommendation = {
   subject: SubjectFacts;
   /** The day the command is decided: a year is commended once it has begun, as it is rated. */
   today: string;
+  /** The commendation's day (its effective date); absent: today. Issued once made, never ahead. */
+  on?: string;
 };
 
 export const commendationDecider = deciderOf(commendationAggregate, decideCommendation);
 
 export function decideCommendation(c: IssueCommendation, s: Recorded): CommendationIssued[] {
+  if (c.on !== undefined && c.on > c.today) throw new RuleViolation('day-not-come', `${c.on} has not come yet (today is ${c.today}): a commendation is recorded once issued`, { field: 'effectiveDate' });
   if (c.year > Number(c.today.slice(0, 4))) throw new RuleViolation('year-not-come', `${c.year} has not come yet (today is ${c.today}): a year is commended once it has begun`, { year: c.year });
   if (!c.subject.existed) throw new RuleViolation('subject-did-not-exist', c.subjectType === 'officer' ? `member ${c.subjectId} held no post of a branch in ${c.year}` : `${c.subjectType} ${c.subjectId} did not exist in ${c.year}`);
   if (c.issuerKnown === false) throw new RuleViolation('issuer-unknown', `unit ${c.issuedByUnitId} (issuedByUnitId) is not known to the register`, { unitId: c.issuedByUnitId });

@@ -216,17 +216,17 @@ export class MembersController {
   }
 
   @Post(':id/party-introductions')
-  @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate; 422 introduction-before-admission, or introduction-before-last-outcome for a date before the outcome of their last introduction' })
+  @ApiOperation({ summary: 'Introduce an outstanding member to the Party (giới thiệu đoàn viên ưu tú cho Đảng) on effectiveDate; 422 introduction-before-admission, introduction-before-last-outcome for a date before the outcome of their last introduction, or day-not-come for an effectiveDate after today' })
   introduce(@Param('id', ParseIdPipe) id: string, @Body() _body: PartyIntroductionRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
-    return this.personnel.onMember(partyIntroductionDecider, { type: 'IntroduceToParty', memberId: id, on }, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(partyIntroductionDecider, { type: 'IntroduceToParty', memberId: id, on, today: this.personnel.today() }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/party-introduction-outcomes')
-  @ApiOperation({ summary: 'Record whether the Party admitted the introduced member' })
+  @ApiOperation({ summary: 'Record whether the Party admitted the introduced member (422 no-open-introduction, outcome-before-introduction, or day-not-come for an effectiveDate after today)' })
   partyOutcome(@Param('id', ParseIdPipe) id: string, @Body() body: PartyOutcomeRequest, @Command() ctx: CommandContext) {
     const on = ctx.effectiveDate ?? this.personnel.today();
-    return this.personnel.onMember(partyIntroductionDecider, { type: 'RecordPartyOutcome', memberId: id, outcome: body.outcome, on }, { ...ctx, effectiveDate: on });
+    return this.personnel.onMember(partyIntroductionDecider, { type: 'RecordPartyOutcome', memberId: id, outcome: body.outcome, on, today: this.personnel.today() }, { ...ctx, effectiveDate: on });
   }
 
   @Post(':id/residential-affiliations')

@@ -333,6 +333,11 @@ describe('introduction to the Party', () => {
     spec.given([admitted(), introduced, refused]).when({ ...introduce, on: '2024-01-01' }).thenThrows(RuleViolation, rule('introduction-before-last-outcome'));
     spec.given([admitted(), introduced, refused]).when({ ...introduce, on: '2025-12-22' }).then([{ type: 'MemberIntroducedToParty', data: { memberId: 'm1', introducedOn: '2025-12-22' } }]);
   });
+  it('refuses an introduction or an outcome dated after the day it is recorded (day-not-come)', () => {
+    spec.given([admitted()]).when({ ...introduce, today: '2025-05-18' }).thenThrows(RuleViolation, (e) => e.rule === 'day-not-come' && e.details.field === 'effectiveDate');
+    spec.given([admitted()]).when({ ...introduce, today: '2025-05-19' }).then([introduced]);
+    spec.given([admitted(), introduced]).when({ ...outcome('admitted'), today: '2025-12-21' }).thenThrows(RuleViolation, rule('day-not-come'));
+  });
   it('refuses an outcome without an introduction, or dated before it', () => {
     spec.given([admitted()]).when(outcome('admitted')).thenThrows(RuleViolation, rule('no-open-introduction'));
     spec.given([admitted(), introduced]).when(outcome('admitted', '2025-01-01')).thenThrows(RuleViolation, rule('outcome-before-introduction'));

@@ -3,14 +3,18 @@ import { MemberEvent } from '@register/contracts';
 import { Member, memberAggregate } from '../domain/member';
 
 /** Giới thiệu đoàn viên ưu tú cho Đảng: an outstanding member in the union is introduced; the Party then admits them or not. */
-export type IntroduceToParty = { type: 'IntroduceToParty'; memberId: string; on: string };
-export type RecordPartyOutcome = { type: 'RecordPartyOutcome'; memberId: string; outcome: 'admitted' | 'not-admitted'; on: string };
+/** `today`: the day it is recorded; an introduction or outcome is recorded once made, never ahead. */
+export type IntroduceToParty = { type: 'IntroduceToParty'; memberId: string; on: string; today?: string };
+export type RecordPartyOutcome = { type: 'RecordPartyOutcome'; memberId: string; outcome: 'admitted' | 'not-admitted'; on: string; today?: string };
 
 /** The decisions on introductions to the Party and their outcomes, over the member's stream. */
 export const partyIntroductionDecider = deciderOf(memberAggregate, decidePartyIntroduction);
 
 export function decidePartyIntroduction(c: IntroduceToParty | RecordPartyOutcome, s: Member): MemberEvent[] {
   if (!s.exists) throw new NotFoundError('member', c.memberId);
+  if (c.today !== undefined && c.on > c.today) {
+    throw new RuleViolation('day-not-come', `${c.on} has not come yet (today is ${c.today}): ${c.type === 'IntroduceToParty' ? 'an introduction' : "the Party's decision"} is recorded once made`, { field: 'effectiveDate' });
+  }
   if (c.type === 'IntroduceToParty') {
     if (s.status !== 'active' && s.status !== 'away-work' && s.status !== 'away-study') {
       throw new RuleViolation('member-not-active', `member ${s.memberId} is ${s.status}: only a member of a branch is introduced to the Party`);
