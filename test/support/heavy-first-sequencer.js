@@ -6,6 +6,26 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
+/**
+ * Before those, the suites that open many PGlite databases of their own: each costs three to ten
+ * times its CPU in a worker that has already run many suites (what earlier suites leave behind
+ * makes every large allocation dearer: docs/testing.md), and they are short, so they go first,
+ * while the workers are new.
+ */
+const FIRST = [
+  'libs/event-store/src/sql-event-store.spec.ts',
+  'libs/event-store/src/pglite-template.spec.ts',
+  'test/contract/pglite.test.ts',
+  'libs/messaging/src/log-relay.spec.ts',
+  'libs/event-store/src/log-statistics.spec.ts',
+  'libs/personal-data/src/sql-key-vault.spec.ts',
+  'test/contract/pglite-thread.test.ts',
+  'libs/event-store/src/sql-snapshots.spec.ts',
+  'services/personnel/src/personal-data/read-log.spec.ts',
+  'libs/event-store/src/pglite-yield.spec.ts',
+  'libs/event-store/src/entry-text.spec.ts',
+];
+
 const HEAVY = [
   'test/openapi/schemathesis.test.ts',
   'test/faults/faults.test.ts',
@@ -33,9 +53,10 @@ const HEAVY = [
 class HeavyFirstSequencer extends Sequencer {
   sort(tests) {
     const ordered = super.sort(tests);
+    const ORDER = [...FIRST, ...HEAVY];
     const rank = (test) => {
-      const i = HEAVY.findIndex((path) => test.path.endsWith(path));
-      return i < 0 ? HEAVY.length : i;
+      const i = ORDER.findIndex((path) => test.path.endsWith(path));
+      return i < 0 ? ORDER.length : i;
     };
     // Array.prototype.sort is stable: jest's own order is kept within the rest.
     return [...ordered].sort((a, b) => rank(a) - rank(b));
