@@ -7,10 +7,9 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 /**
- * Before those, the suites that open many PGlite databases of their own: each costs three to ten
- * times its CPU in a worker that has already run many suites (what earlier suites leave behind
- * makes every large allocation dearer: docs/testing.md), and they are short, so they go first,
- * while the workers are new.
+ * Before those, the suites that open many PGlite databases of their own: each costs several times
+ * its CPU in a worker that has already run many suites (why is not found: docs/testing.md), and
+ * they are short, so they go first, while the workers are new.
  */
 const FIRST = [
   'libs/event-store/src/sql-event-store.spec.ts',

@@ -23,6 +23,20 @@ export async function prepareLogTemplate(rootDir: string, baseTemplate: string):
   if (existsSync(join(folder, 'datadir'))) return folder;
   const staging = `${folder}.${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  try {
+    await madeIn(staging, rootDir, baseTemplate);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  dropStaleSiblings(folder);
+  // Another run may have made it meanwhile: theirs serves as well as ours.
+  try { renameSync(staging, folder); } catch { rmSync(staging, { recursive: true, force: true }); }
+  return folder;
+}
+
+/** The log template under `staging`/datadir: the base template's copy, once the build's start has made its tables there. */
+async function madeIn(staging: string, rootDir: string, baseTemplate: string): Promise<void> {
   const log = join(staging, 'data', 'event-log');
   mkdirSync(log, { recursive: true });
   cpSync(join(baseTemplate, 'datadir'), log, { recursive: true });
@@ -30,10 +44,6 @@ export async function prepareLogTemplate(rootDir: string, baseTemplate: string):
   await closedWithNothingRecorded(log);
   renameSync(log, join(staging, 'datadir'));
   rmSync(join(staging, 'data'), { recursive: true, force: true });
-  dropStaleSiblings(folder);
-  // Another run may have made it meanwhile: theirs serves as well as ours.
-  try { renameSync(staging, folder); } catch { rmSync(staging, { recursive: true, force: true }); }
-  return folder;
 }
 
 /** The build's code and the base template: a change to either makes a new log template. */
